@@ -1,0 +1,218 @@
+"""Read news items (Markdown with YAML front-matter) into the domain model, with findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from warta.adapters.frontmatter import FrontMatterError, split
+from warta.adapters.schema import Reader, type_name
+from warta.adapters.textfile import read_text
+from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
+from warta.model.findings import Finding, error
+from warta.model.item import WORKFLOW_KEYS, NewsItem, Signoff
+
+NEWS_DIR = Path("content") / "berita"
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX = 80
+
+#: Front-matter keys Warta knows. Unknown keys are a warning (a typo such as 'titel').
+CONTENT_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "date",
+        "description",
+        "categories",
+        "tags",
+        "slug",
+        "image",
+        "ralat",
+        "pii_ack",
+    }
+)
+SIGNOFF_KEYS = frozenset({"step", "by", "at", "sig", "content", "note"})
+
+
+@dataclass
+class LoadedItem:
+    """What reading one file produced: the item (if its front-matter parsed) and findings."""
+
+    path: str
+    item: NewsItem | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def discover(root: Path) -> Iterator[Path]:
+    """Every Markdown file under content/berita/, in a stable order."""
+    news = root / NEWS_DIR
+    if not news.is_dir():
+        return
+    yield from sorted(p for p in news.rglob("*.md") if p.is_file() or p.is_symlink())
+
+
+def relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_all(root: Path) -> list[LoadedItem]:
+    return [load_item(root, path) for path in discover(root)]
+
+
+def load_item(root: Path, path: Path) -> LoadedItem:
+    display = relative(root, path)
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return LoadedItem(
+                display,
+                None,
+                [
+                    error(
+                        display,
+                        None,
+                        "file.symlink-outside",
+                        "symbolic link points outside the repository; expected a file inside it",
+                    )
+                ],
+            )
+    result = read_text(path, display)
+    if result.text is None:
+        return LoadedItem(display, None, result.findings)
+    loaded = parse_item(result.text, display)
+    loaded.findings[:0] = result.findings
+    return loaded
+
+
+def parse_item(text: str, display: str) -> LoadedItem:
+    """Parse LF text of one news item. Never raises for bad content: problems are findings."""
+    findings: list[Finding] = []
+    try:
+        parts = split(text)
+    except FrontMatterError as exc:
+        return LoadedItem(display, None, [error(display, exc.line, exc.rule, exc.message)])
+    try:
+        data = parse(parts.yaml_text, first_line=parts.yaml_first_line)
+    except YamlError as exc:
+        return LoadedItem(display, None, [error(display, exc.line, exc.rule, exc.message)])
+    if not isinstance(data, YMap):
+        return LoadedItem(
+            display,
+            None,
+            [
+                error(
+                    display,
+                    parts.yaml_first_line,
+                    "front-matter.type",
+                    f"front-matter must be a mapping of keys to values; found {type_name(data)}",
+                )
+            ],
+        )
+    fields = Reader(data, display, findings)
+    fields.unknown_keys(CONTENT_KEYS | WORKFLOW_KEYS, severity_error=False)
+    item_id = fields.text("id")
+    if item_id is not None and (len(item_id) > ID_MAX or not ID_PATTERN.match(item_id)):
+        fields.fail(
+            "id",
+            "id.format",
+            "id must be lowercase letters a-z, digits and single hyphens (at most"
+            f" {ID_MAX} characters); found {item_id!r}",
+        )
+        item_id = None
+    title = fields.text("title")
+    if title is not None and not title.strip():
+        fields.fail("title", "schema.empty", "title must not be empty; found empty text")
+    _check_date(fields)
+    fields.text("description")
+    fields.text_list("categories", required=True)
+    fields.text_list("tags")
+    fields.text("slug", required=False)
+    status = fields.text("status")
+    approved_by = fields.text("approved_by", required=False, default="") or None
+    signoffs, readable = _signoffs(data, display, findings)
+    content = {k: v for k, v in data.items() if k not in WORKFLOW_KEYS}
+    item = NewsItem(
+        path=display,
+        id=item_id,
+        title=title,
+        status=status,
+        approved_by=approved_by,
+        signoffs=signoffs,
+        fields=content,
+        body=parts.body,
+        lines=dict(data.key_lines),
+        signoffs_readable=readable,
+    )
+    return LoadedItem(display, item, findings)
+
+
+def _check_date(fields: Reader) -> None:
+    value = fields.text("date")
+    if value is None:
+        return
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value)
+    except ValueError:
+        fields.fail(
+            "date",
+            "date.format",
+            f"date must be a date (YYYY-MM-DD) or an ISO 8601 date-time; found {value!r}",
+        )
+
+
+def _signoffs(
+    data: YMap, display: str, findings: list[Finding]
+) -> tuple[tuple[Signoff, ...], bool]:
+    raw = data.get("signoffs")
+    if raw is None:
+        return (), True
+    if not isinstance(raw, YList):
+        findings.append(
+            error(
+                display,
+                data.line_of("signoffs"),
+                "schema.type",
+                f"'signoffs' must be a list of steps; found {type_name(raw)}",
+            )
+        )
+        return (), False
+    out: list[Signoff] = []
+    readable = True
+    for index, entry in enumerate(raw):
+        line = raw.line_at(index)
+        if not isinstance(entry, YMap):
+            findings.append(
+                error(
+                    display,
+                    line,
+                    "schema.type",
+                    f"signoffs[{index}] must be a mapping with step, by, at;"
+                    f" found {type_name(entry)}",
+                )
+            )
+            readable = False
+            continue
+        before = len(findings)
+        fields = Reader(entry, display, findings, where=f"signoffs[{index}].")
+        fields.unknown_keys(SIGNOFF_KEYS)
+        step = fields.text("step")
+        by = fields.text("by")
+        at = fields.moment("at")
+        sig = fields.text("sig", required=False, default="") or None
+        content = fields.text("content", required=False, default="") or None
+        note = fields.text("note", required=False, default="") or ""
+        if len(findings) != before or step is None or by is None or at is None:
+            readable = False
+            continue
+        out.append(Signoff(step, by, at, line, sig, content, note))
+    return tuple(out), readable

@@ -1,0 +1,205 @@
+"""Typed extraction from parsed YAML with findings that name file, line, rule, expected, found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from warta.adapters.yamlnodes import YList, YMap
+from warta.model.findings import Finding, error, warning
+
+
+def type_name(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int):
+        return f"a number ({value})"
+    if isinstance(value, float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+class Reader:
+    """Pulls typed values out of one YAML mapping; every problem becomes a finding."""
+
+    def __init__(self, data: YMap, path: str, findings: list[Finding], where: str = "") -> None:
+        self.data = data
+        self.path = path
+        self.findings = findings
+        self.where = where
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}{key}"
+
+    def line(self, key: str) -> int:
+        return self.data.line_of(key)
+
+    def fail(self, key: str, rule: str, message: str) -> None:
+        self.findings.append(error(self.path, self.line(key), rule, message))
+
+    def missing(self, key: str, expected: str) -> None:
+        self.findings.append(
+            error(
+                self.path,
+                self.data.line,
+                "schema.missing",
+                f"'{self._name(key)}' is required; expected {expected}, found nothing",
+            )
+        )
+
+    def wrong(self, key: str, expected: str, value: object) -> None:
+        self.fail(
+            key,
+            "schema.type",
+            f"'{self._name(key)}' must be {expected}; found {type_name(value)}",
+        )
+
+    def text(self, key: str, *, required: bool = True, default: str = "") -> str | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.missing(key, "text")
+                return None
+            return default
+        value = self.data[key]
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.wrong(key, "text (quote it)", value)
+            return None
+        self.wrong(key, "text", value)
+        return None
+
+    def boolean(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key, default)
+        if isinstance(value, bool):
+            return value
+        self.wrong(key, "true or false", value)
+        return default
+
+    def integer(self, key: str) -> int | None:
+        if key not in self.data:
+            self.missing(key, "a whole number")
+            return None
+        value = self.data[key]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        self.wrong(key, "a whole number", value)
+        return None
+
+    def text_list(self, key: str, *, required: bool = False) -> tuple[str, ...] | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.missing(key, "a list of text")
+                return None
+            return ()
+        value = self.data[key]
+        if not isinstance(value, list):
+            self.wrong(key, "a list of text", value)
+            return None
+        out: list[str] = []
+        for index, entry in enumerate(value):
+            if not isinstance(entry, str):
+                line = value.line_at(index) if isinstance(value, YList) else self.line(key)
+                self.findings.append(
+                    error(
+                        self.path,
+                        line,
+                        "schema.type",
+                        f"'{self._name(key)}' entries must be text; found {type_name(entry)}",
+                    )
+                )
+                return None
+            out.append(entry)
+        return tuple(out)
+
+    def mapping(self, key: str, *, required: bool = True) -> YMap | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.missing(key, "a mapping")
+            return None
+        value = self.data[key]
+        if isinstance(value, YMap):
+            return value
+        self.wrong(key, "a mapping", value)
+        return None
+
+    def seq(self, key: str, *, required: bool = True) -> YList | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.missing(key, "a list")
+            return None
+        value = self.data[key]
+        if isinstance(value, YList):
+            return value
+        self.wrong(key, "a list", value)
+        return None
+
+    def day(self, key: str, *, required: bool = False) -> date | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.missing(key, "a date (YYYY-MM-DD)")
+            return None
+        value = self.data[key]
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.wrong(key, "a date (YYYY-MM-DD)", value)
+        return None
+
+    def moment(self, key: str) -> datetime | None:
+        """An ISO 8601 date-time that must carry a UTC offset."""
+        if key not in self.data or self.data[key] is None:
+            self.missing(key, "a date-time with offset, e.g. 2026-11-20T09:30:00+07:00")
+            return None
+        value = self.data[key]
+        if not isinstance(value, str):
+            self.wrong(key, "a date-time with offset", value)
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(
+                key,
+                "time.format",
+                f"'{self._name(key)}' must be an ISO 8601 date-time with offset; found {value!r}",
+            )
+            return None
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            self.fail(
+                key,
+                "time.no-offset",
+                f"'{self._name(key)}' must carry a UTC offset (e.g. +07:00 for WIB);"
+                f" found {value!r} with none",
+            )
+            return None
+        return parsed
+
+    def unknown_keys(self, allowed: Iterable[str], *, severity_error: bool = True) -> None:
+        allowed_set = set(allowed)
+        for key in self.data:
+            if key in allowed_set:
+                continue
+            hint = ", ".join(sorted(allowed_set))
+            message = f"unknown key '{self._name(key)}'; expected one of: {hint}"
+            make = error if severity_error else warning
+            self.findings.append(make(self.path, self.line(key), "schema.unknown-key", message))
+
+
+def as_map(value: Any, path: str, line: int, what: str, findings: list[Finding]) -> YMap | None:
+    if isinstance(value, YMap):
+        return value
+    findings.append(
+        error(path, line, "schema.type", f"{what} must be a mapping; found {type_name(value)}")
+    )
+    return None

@@ -1,0 +1,585 @@
+"""Read workflow/sop.yml and workflow/roster.yml into the domain model.
+
+Any problem is collected as a finding; if there is any error the files are broken
+configuration and a :class:`~warta.errors.ConfigError` (exit code 2) carries every finding.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from warta.adapters.schema import Reader, as_map, type_name
+from warta.adapters.textfile import read_text
+from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
+from warta.errors import ConfigError
+from warta.model.findings import Finding, error, warning
+from warta.model.roster import Education, Holding, Key, Person, Roster
+from warta.model.sop import (
+    Calendar,
+    DutyRule,
+    Identity,
+    Qualification,
+    Role,
+    Sop,
+    StandardTime,
+    Step,
+    TimeUnit,
+)
+
+SOP_PATH = Path("workflow") / "sop.yml"
+ROSTER_PATH = Path("workflow") / "roster.yml"
+
+NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+WEEKDAYS = {
+    "senin": 0,
+    "selasa": 1,
+    "rabu": 2,
+    "kamis": 3,
+    "jumat": 4,
+    "sabtu": 5,
+    "minggu": 6,
+}
+
+
+def _load_yaml(root: Path, rel: Path) -> tuple[YMap, str]:
+    display = rel.as_posix()
+    path = root / rel
+    if not path.is_file():
+        raise ConfigError(
+            f"{display}: workflow file is missing; expected it at {path}",
+            [error(display, None, "workflow.missing", "workflow file is missing")],
+        )
+    result = read_text(path, display)
+    if result.text is None:
+        raise ConfigError(f"{display}: workflow file is unreadable", result.findings)
+    try:
+        data = parse(result.text)
+    except YamlError as exc:
+        finding = error(display, exc.line, exc.rule, exc.message)
+        raise ConfigError(f"{display}: workflow file does not parse", [finding]) from None
+    if not isinstance(data, YMap):
+        finding = error(
+            display, 1, "schema.type", f"file must be a mapping; found {type_name(data)}"
+        )
+        raise ConfigError(f"{display}: workflow file is not a mapping", [finding])
+    return data, display
+
+
+def _fail_on_errors(display: str, findings: list[Finding]) -> None:
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        raise ConfigError(f"{display}: {len(errors)} error(s) in workflow file", findings)
+
+
+def _identifier(reader: Reader, key: str) -> str | None:
+    value = reader.text(key)
+    if value is not None and not NAME.match(value):
+        reader.fail(
+            key,
+            "workflow.name",
+            f"'{key}' must be lowercase letters, digits, '-' or '_'; found {value!r}",
+        )
+        return None
+    return value
+
+
+def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
+    """Load workflow/sop.yml. Raises ConfigError listing every problem if it is invalid."""
+    data, display = _load_yaml(root, SOP_PATH)
+    findings: list[Finding] = []
+    top = Reader(data, display, findings)
+    top.unknown_keys(
+        {
+            "sop",
+            "office",
+            "education_levels",
+            "roles",
+            "initial_status",
+            "steps",
+            "separation_of_duties",
+        }
+    )
+    identity = _identity(top, display, findings)
+    calendar, zone = _office(top, display, findings)
+    ranks = _ranks(top, display, findings)
+    roles = _roles(top, display, findings, ranks)
+    initial = _identifier(top, "initial_status")
+    steps = _steps(top, display, findings, roles)
+    duties = _duties(top, display, findings, steps)
+    statuses = [initial, *(s.status for s in steps)]
+    seen: dict[str, int] = {}
+    for index, status in enumerate(statuses):
+        if status is None:
+            continue
+        if status in seen:
+            findings.append(
+                error(
+                    display,
+                    top.line("steps"),
+                    "workflow.status-duplicate",
+                    f"status {status!r} is used twice; each step must set its own status",
+                )
+            )
+        seen[status] = index
+    gates = [s for s in steps if s.gate]
+    if steps and len(gates) != 1:
+        findings.append(
+            error(
+                display,
+                top.line("steps"),
+                "workflow.gate",
+                f"exactly one step must be the publishing gate (gate: true); found {len(gates)}",
+            )
+        )
+    _fail_on_errors(display, findings)
+    assert identity is not None and initial is not None
+    sop = Sop(
+        identity=identity,
+        roles=roles,
+        steps=tuple(steps),
+        initial_status=initial,
+        duties=tuple(duties),
+        calendar=calendar,
+        timezone=zone,
+        education_ranks=ranks,
+    )
+    return sop, findings
+
+
+def _identity(top: Reader, display: str, findings: list[Finding]) -> Identity | None:
+    node = top.mapping("sop")
+    if node is None:
+        return None
+    r = Reader(node, display, findings, where="sop.")
+    r.unknown_keys(
+        {
+            "number",
+            "name",
+            "organisation",
+            "unit",
+            "created",
+            "revised",
+            "effective",
+            "approved_by",
+            "legal_basis",
+            "executor_qualifications",
+            "related",
+            "equipment",
+            "warnings",
+            "recording",
+        }
+    )
+    approver = r.mapping("approved_by")
+    title = name = nip = ""
+    if approver is not None:
+        a = Reader(approver, display, findings, where="sop.approved_by.")
+        a.unknown_keys({"title", "name", "nip"})
+        title = a.text("title") or ""
+        name = a.text("name", required=False) or ""
+        nip = a.text("nip", required=False) or ""
+    unit = r.text("unit") or ""
+    org = r.text("organisation", required=False) or ""
+    return Identity(
+        number=r.text("number") or "",
+        name=r.text("name") or "",
+        unit=f"{org} — {unit}" if org else unit,
+        created=r.day("created", required=True),
+        revised=r.day("revised"),
+        effective=r.day("effective", required=True),
+        approved_by=title,
+        approver_name=name,
+        approver_nip=nip,
+        legal_basis=r.text_list("legal_basis") or (),
+        executor_qualifications=r.text_list("executor_qualifications") or (),
+        related=r.text_list("related") or (),
+        equipment=r.text_list("equipment") or (),
+        warnings=r.text_list("warnings") or (),
+        recording=r.text_list("recording") or (),
+    )
+
+
+def _office(top: Reader, display: str, findings: list[Finding]) -> tuple[Calendar, str]:
+    node = top.mapping("office", required=False)
+    if node is None:
+        return Calendar(), "Asia/Jakarta"
+    r = Reader(node, display, findings, where="office.")
+    r.unknown_keys({"timezone", "working_days", "holidays"})
+    zone = r.text("timezone", required=False, default="Asia/Jakarta") or "Asia/Jakarta"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.fail(
+            "timezone",
+            "workflow.timezone",
+            f"unknown time zone {zone!r}; expected e.g. "
+            "Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
+        )
+        zone = "Asia/Jakarta"
+    days = r.text_list("working_days")
+    weekdays: set[int] = set()
+    for day in days or ("senin", "selasa", "rabu", "kamis", "jumat"):
+        if day.lower() not in WEEKDAYS:
+            r.fail(
+                "working_days",
+                "workflow.weekday",
+                f"unknown weekday {day!r}; expected one of {', '.join(WEEKDAYS)}",
+            )
+        else:
+            weekdays.add(WEEKDAYS[day.lower()])
+    holidays: set[date] = set()
+    for text in r.text_list("holidays") or ():
+        try:
+            holidays.add(date.fromisoformat(text))
+        except ValueError:
+            r.fail("holidays", "schema.type", f"holiday must be a date YYYY-MM-DD; found {text!r}")
+    return Calendar(frozenset(weekdays), frozenset(holidays)), zone
+
+
+def _ranks(top: Reader, display: str, findings: list[Finding]) -> dict[str, int]:
+    levels = top.text_list("education_levels")
+    if not levels:
+        return {}
+    ranks: dict[str, int] = {}
+    for rank, entry in enumerate(levels):
+        for name in entry.split("="):
+            ranks[name.strip()] = rank
+    return ranks
+
+
+def _roles(
+    top: Reader, display: str, findings: list[Finding], ranks: dict[str, int]
+) -> dict[str, Role]:
+    node = top.mapping("roles")
+    roles: dict[str, Role] = {}
+    if node is None:
+        return roles
+    for role_id, value in node.items():
+        line = node.line_of(role_id)
+        if not NAME.match(role_id):
+            findings.append(
+                error(
+                    display,
+                    line,
+                    "workflow.name",
+                    f"role id must be lowercase letters, digits, '-' or '_'; found {role_id!r}",
+                )
+            )
+        body = as_map(value, display, line, f"role '{role_id}'", findings)
+        if body is None:
+            continue
+        r = Reader(body, display, findings, where=f"roles.{role_id}.")
+        r.unknown_keys({"title", "short", "qualification"})
+        qual = None
+        qnode = r.mapping("qualification", required=False)
+        if qnode is not None:
+            q = Reader(qnode, display, findings, where=f"roles.{role_id}.qualification.")
+            q.unknown_keys({"level", "field"})
+            level = q.text("level") or ""
+            if ranks and level and level not in ranks:
+                q.fail(
+                    "level",
+                    "workflow.education",
+                    f"unknown education level {level!r}; expected one of {', '.join(ranks)}",
+                )
+            qual = Qualification(level, q.text("field", required=False) or None)
+        roles[role_id] = Role(role_id, r.text("title") or "", r.text("short") or role_id, qual)
+    return roles
+
+
+def _steps(
+    top: Reader, display: str, findings: list[Finding], roles: dict[str, Role]
+) -> list[Step]:
+    node = top.seq("steps")
+    steps: list[Step] = []
+    if node is None:
+        return steps
+    if not node:
+        findings.append(error(display, node.line, "workflow.steps", "steps must not be empty"))
+    ids: set[str] = set()
+    for index, value in enumerate(node):
+        body = as_map(value, display, node.line_at(index), f"steps[{index}]", findings)
+        if body is None:
+            continue
+        r = Reader(body, display, findings, where=f"steps[{index}].")
+        r.unknown_keys(
+            {
+                "id",
+                "activity",
+                "role",
+                "input",
+                "time",
+                "output",
+                "status",
+                "gate",
+                "freezes_content",
+                "note",
+            }
+        )
+        step_id = _identifier(r, "id")
+        role = r.text("role")
+        if role is not None and role not in roles:
+            r.fail(
+                "role",
+                "workflow.role",
+                f"step role {role!r} is not defined under roles; expected one of"
+                f" {', '.join(roles) or '(none)'}",
+            )
+        if step_id is not None and step_id in ids:
+            r.fail("id", "workflow.step-duplicate", f"step id {step_id!r} is used twice")
+        time = _standard_time(r, display, findings, index)
+        status = _identifier(r, "status")
+        activity = r.text("activity")
+        step_input = r.text("input")
+        output = r.text("output")
+        gate = r.boolean("gate")
+        freezes = r.boolean("freezes_content")
+        note = r.text("note", required=False) or ""
+        if (
+            step_id is None
+            or role is None
+            or time is None
+            or status is None
+            or activity is None
+            or step_input is None
+            or output is None
+        ):
+            continue
+        ids.add(step_id)
+        steps.append(
+            Step(
+                index + 1,
+                step_id,
+                activity,
+                role,
+                step_input,
+                time,
+                output,
+                status,
+                gate,
+                freezes,
+                note,
+            )
+        )
+    return steps
+
+
+def _standard_time(
+    r: Reader, display: str, findings: list[Finding], index: int
+) -> StandardTime | None:
+    node = r.mapping("time")
+    if node is None:
+        return None
+    t = Reader(node, display, findings, where=f"steps[{index}].time.")
+    t.unknown_keys({"amount", "unit", "working_days"})
+    amount = t.integer("amount")
+    unit = t.text("unit")
+    working = t.boolean("working_days")
+    if unit is not None and unit not in {u.value for u in TimeUnit}:
+        t.fail(
+            "unit", "workflow.time-unit", f"unit must be one of menit, jam, hari; found {unit!r}"
+        )
+        return None
+    if amount is None or unit is None:
+        return None
+    if amount <= 0:
+        t.fail("amount", "workflow.time-amount", f"amount must be positive; found {amount}")
+        return None
+    return StandardTime(amount, TimeUnit(unit), working)
+
+
+def _duties(
+    top: Reader, display: str, findings: list[Finding], steps: list[Step]
+) -> list[DutyRule]:
+    node = top.seq("separation_of_duties", required=False)
+    rules: list[DutyRule] = []
+    if node is None:
+        return rules
+    known = {s.id for s in steps}
+    for index, value in enumerate(node):
+        body = as_map(
+            value, display, node.line_at(index), f"separation_of_duties[{index}]", findings
+        )
+        if body is None:
+            continue
+        r = Reader(body, display, findings, where=f"separation_of_duties[{index}].")
+        r.unknown_keys({"id", "steps", "reason"})
+        rule_id = _identifier(r, "id")
+        rule_steps = r.text_list("steps", required=True)
+        reason = r.text("reason") or ""
+        if rule_steps is None or rule_id is None:
+            continue
+        for step in rule_steps:
+            if step not in known:
+                r.fail(
+                    "steps",
+                    "workflow.duty-step",
+                    f"separation rule names step {step!r}, which is not a step; expected one"
+                    f" of {', '.join(s.id for s in steps)}",
+                )
+        if len(rule_steps) < 2:
+            r.fail("steps", "workflow.duty-step", "a separation rule needs at least two steps")
+        rules.append(DutyRule(rule_id, rule_steps, reason))
+    return rules
+
+
+def load_roster(root: Path, sop: Sop) -> tuple[Roster, list[Finding]]:
+    """Load workflow/roster.yml against the SOP's roles. Raises ConfigError if invalid."""
+    data, display = _load_yaml(root, ROSTER_PATH)
+    findings: list[Finding] = []
+    top = Reader(data, display, findings)
+    top.unknown_keys({"people"})
+    node = top.seq("people")
+    people: dict[str, Person] = {}
+    for index, value in enumerate(node or []):
+        assert isinstance(node, YList)
+        line = node.line_at(index)
+        body = as_map(value, display, line, f"people[{index}]", findings)
+        if body is None:
+            continue
+        person = _person(body, display, findings, index, sop)
+        if person is None:
+            continue
+        if person.id in people:
+            findings.append(
+                error(display, line, "roster.duplicate", f"person id {person.id!r} is listed twice")
+            )
+            continue
+        people[person.id] = person
+    _fail_on_errors(display, findings)
+    roster = Roster(people)
+    findings.extend(qualification_warnings(roster, sop, display))
+    return roster, findings
+
+
+def _person(
+    body: YMap, display: str, findings: list[Finding], index: int, sop: Sop
+) -> Person | None:
+    r = Reader(body, display, findings, where=f"people[{index}].")
+    r.unknown_keys({"id", "name", "nip", "roles", "keys", "education"})
+    person_id = _identifier(r, "id")
+    name = r.text("name")
+    nip = r.text("nip")
+    if nip is not None and not re.fullmatch(r"\d{18}", nip.replace(" ", "")):
+        findings.append(
+            warning(
+                display, r.line("nip"), "roster.nip", f"NIP is normally 18 digits; found {nip!r}"
+            )
+        )
+    holdings: list[Holding] = []
+    roles = r.seq("roles")
+    for j, entry in enumerate(roles or []):
+        assert isinstance(roles, YList)
+        line = roles.line_at(j)
+        if isinstance(entry, str):
+            entry_map: YMap | None = None
+            role = entry
+        else:
+            entry_map = as_map(entry, display, line, f"people[{index}].roles[{j}]", findings)
+            if entry_map is None:
+                continue
+            h = Reader(entry_map, display, findings, where=f"people[{index}].roles[{j}].")
+            h.unknown_keys({"role", "from", "until", "acting"})
+            role = h.text("role") or ""
+        if role not in sop.roles:
+            findings.append(
+                error(
+                    display,
+                    line,
+                    "roster.role",
+                    f"role {role!r} is not a role of the SOP; expected one of"
+                    f" {', '.join(sop.roles)}",
+                )
+            )
+            continue
+        if entry_map is None:
+            holdings.append(Holding(role))
+        else:
+            h = Reader(entry_map, display, findings, where=f"people[{index}].roles[{j}].")
+            holdings.append(Holding(role, h.day("from"), h.day("until"), h.boolean("acting")))
+    keys = _keys(r, display, findings, index)
+    education: list[Education] = []
+    edu = r.seq("education", required=False)
+    for j, entry in enumerate(edu or []):
+        assert isinstance(edu, YList)
+        emap = as_map(entry, display, edu.line_at(j), f"people[{index}].education[{j}]", findings)
+        if emap is None:
+            continue
+        e = Reader(emap, display, findings, where=f"people[{index}].education[{j}].")
+        e.unknown_keys({"level", "field"})
+        education.append(Education(e.text("level") or "", e.text("field", required=False) or ""))
+    if person_id is None or name is None or nip is None:
+        return None
+    return Person(person_id, name, nip, tuple(holdings), keys, tuple(education), body.line)
+
+
+def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple[Key, ...]:
+    node = r.seq("keys", required=False)
+    keys: list[Key] = []
+    for j, entry in enumerate(node or []):
+        assert isinstance(node, YList)
+        kmap = as_map(entry, display, node.line_at(j), f"people[{index}].keys[{j}]", findings)
+        if kmap is None:
+            continue
+        k = Reader(kmap, display, findings, where=f"people[{index}].keys[{j}].")
+        k.unknown_keys({"key", "from", "revoked", "reason", "demo"})
+        public = k.text("key")
+        if public is None:
+            continue
+        parts = public.split()
+        if len(parts) < 2 or not (
+            parts[0].startswith("ssh-")
+            or parts[0].startswith("ecdsa-")
+            or parts[0].startswith("sk-")
+        ):
+            k.fail(
+                "key",
+                "roster.key",
+                "key must be an OpenSSH public key line such as"
+                f" 'ssh-ed25519 AAAA... name'; found {public[:30]!r}",
+            )
+            continue
+        revoked = k.day("revoked")
+        reason = k.text("reason", required=False) or ""
+        if revoked is not None and not reason:
+            k.fail("revoked", "roster.revocation", "a revoked key needs a 'reason'")
+        keys.append(Key(" ".join(parts[:2]), k.day("from"), revoked, reason, k.boolean("demo")))
+    return tuple(keys)
+
+
+def qualification_warnings(roster: Roster, sop: Sop, display: str) -> list[Finding]:
+    """Warn where a person holds a role without the minimum education the SOP asks for it."""
+    out: list[Finding] = []
+    for person in roster.people.values():
+        for role_id in sorted({h.role for h in person.holdings}):
+            role = sop.roles[role_id]
+            qual = role.qualification
+            if qual is None:
+                continue
+            need = sop.education_ranks.get(qual.level)
+            ok = False
+            for edu in person.education:
+                have = sop.education_ranks.get(edu.level)
+                level_ok = (
+                    (have >= need)
+                    if (have is not None and need is not None)
+                    else (edu.level == qual.level)
+                )
+                field_ok = qual.field is None or edu.field.casefold() == qual.field.casefold()
+                if level_ok and field_ok:
+                    ok = True
+            if not ok:
+                found = ", ".join(f"{e.level} {e.field}".strip() for e in person.education)
+                out.append(
+                    warning(
+                        display,
+                        person.line,
+                        "roster.qualification",
+                        f"{person.name} ({person.id}) holds {role.title} ({role.short}),"
+                        f" which asks for at least {qual.label()}; found"
+                        f" {found or 'no education recorded'}",
+                    )
+                )
+    return out

@@ -1,0 +1,52 @@
+"""The one exception root of Warta, with the exit code each kind of failure maps to.
+
+Exit codes: 0 fine, 1 findings (or a refused editorial action), 2 usage or broken configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from warta.model.findings import Finding
+
+
+class WartaError(Exception):
+    """Root of every error Warta raises on purpose. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(WartaError):
+    """The workflow files (sop.yml, roster.yml, trust root) are missing, unreadable or invalid."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.findings = tuple(findings)
+
+
+class UsageError(WartaError):
+    """The command was called wrongly (bad path, unknown person, unknown step)."""
+
+    exit_code = 2
+
+
+class RefusedError(WartaError):
+    """An editorial action was refused; nothing was changed."""
+
+    exit_code = 1
+
+
+class ContentError(WartaError):
+    """A content file cannot be read as a news item (used where a single item is acted on)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.findings = tuple(findings)

@@ -1,0 +1,45 @@
+"""Findings: the validator's verdict, one per broken rule, each naming file, line and rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a finding is. Errors block publication; warnings block it only under --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One broken rule: where (path, line), which rule, and a message saying expected vs found."""
+
+    path: str
+    line: int | None
+    rule: str
+    severity: Severity
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def promoted(self) -> Finding:
+        """The same finding as an error (what ``--strict`` does to warnings)."""
+        if self.is_error:
+            return self
+        return Finding(self.path, self.line, self.rule, Severity.ERROR, self.message)
+
+
+def error(path: str, line: int | None, rule: str, message: str) -> Finding:
+    return Finding(path, line, rule, Severity.ERROR, message)
+
+
+def warning(path: str, line: int | None, rule: str, message: str) -> Finding:
+    return Finding(path, line, rule, Severity.WARNING, message)

@@ -1,0 +1,179 @@
+"""The SOP as data: identity, roles, the ordered activities (steps) and separation of duties.
+
+Everything specific to one Pemda's procedure lives in ``workflow/sop.yml``; this module only
+knows the *shape* of an SOP in the Permenpan RB No. 35/2012 format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+
+class TimeUnit(StrEnum):
+    MENIT = "menit"
+    JAM = "jam"
+    HARI = "hari"
+
+
+@dataclass(frozen=True)
+class StandardTime:
+    """A step's standard time (Mutu Baku waktu): an amount of minutes, hours or (working) days."""
+
+    amount: int
+    unit: TimeUnit
+    working_days: bool = False
+
+    def label(self) -> str:
+        suffix = " kerja" if self.unit is TimeUnit.HARI and self.working_days else ""
+        return f"{self.amount} {self.unit.value}{suffix}"
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Which weekdays are working days (0 = Monday) and which dates are holidays."""
+
+    working_weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    holidays: frozenset[date] = frozenset()
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.working_weekdays and day not in self.holidays
+
+    def deadline(self, start: datetime, std: StandardTime) -> datetime:
+        """The moment by which a step begun at ``start`` should be done."""
+        if std.unit is TimeUnit.MENIT:
+            return start + timedelta(minutes=std.amount)
+        if std.unit is TimeUnit.JAM:
+            return start + timedelta(hours=std.amount)
+        if not std.working_days:
+            return start + timedelta(days=std.amount)
+        if not self.working_weekdays:
+            return start + timedelta(days=std.amount)
+        moment, left = start, std.amount
+        while left > 0:
+            moment += timedelta(days=1)
+            if self.is_working_day(moment.date()):
+                left -= 1
+        return moment
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """Minimum education for a role, e.g. level S2 in Teknik Informatika."""
+
+    level: str
+    field: str | None = None
+
+    def label(self) -> str:
+        return f"{self.level} {self.field}" if self.field else self.level
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    title: str
+    short: str
+    qualification: Qualification | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One activity of the SOP. Signing it moves an item to ``status``."""
+
+    number: int
+    id: str
+    activity: str
+    role: str
+    input: str
+    time: StandardTime
+    output: str
+    status: str
+    gate: bool = False
+    freezes_content: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DutyRule:
+    """Separation of duties: the signers of these steps must all be different people."""
+
+    id: str
+    steps: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    number: str
+    name: str
+    unit: str
+    created: date | None
+    revised: date | None
+    effective: date | None
+    approved_by: str
+    approver_name: str = ""
+    approver_nip: str = ""
+    legal_basis: tuple[str, ...] = ()
+    executor_qualifications: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    recording: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sop:
+    """A whole SOP: identity, roles, ordered steps, duty rules, the office calendar and zone."""
+
+    identity: Identity
+    roles: Mapping[str, Role]
+    steps: tuple[Step, ...]
+    initial_status: str
+    duties: tuple[DutyRule, ...] = ()
+    calendar: Calendar = field(default_factory=Calendar)
+    timezone: str = "Asia/Jakarta"
+    education_ranks: Mapping[str, int] = field(default_factory=dict)
+
+    def step(self, step_id: str) -> Step | None:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        return None
+
+    def index(self, step_id: str) -> int | None:
+        for i, step in enumerate(self.steps):
+            if step.id == step_id:
+                return i
+        return None
+
+    @property
+    def gate(self) -> Step:
+        """The publishing gate (the approval step). Loading guarantees exactly one."""
+        return next(step for step in self.steps if step.gate)
+
+    @property
+    def gate_index(self) -> int:
+        return self.steps.index(self.gate)
+
+    def statuses(self) -> tuple[str, ...]:
+        return (self.initial_status, *(step.status for step in self.steps))
+
+    def status_after(self, signed: int) -> str:
+        """The status of an item whose first ``signed`` steps are signed."""
+        return self.initial_status if signed == 0 else self.steps[signed - 1].status
+
+    def signed_count_for(self, status: str) -> int | None:
+        statuses = self.statuses()
+        return statuses.index(status) if status in statuses else None
+
+    def next_step(self, signed: int) -> Step | None:
+        return self.steps[signed] if signed < len(self.steps) else None
+
+    def frozen_from(self) -> int | None:
+        """Index of the first step that freezes content, if any."""
+        for i, step in enumerate(self.steps):
+            if step.freezes_content:
+                return i
+        return None

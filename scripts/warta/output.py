@@ -1,0 +1,78 @@
+"""Render a validation report as text, JSON or GitHub workflow-command annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from warta.model.findings import Finding
+from warta.validate import Report
+
+
+def summary(report: Report) -> dict[str, int]:
+    return {
+        "items": len(report.verdicts),
+        "publishable": len(report.publishable()),
+        "errors": len(report.errors()),
+        "warnings": len(report.warnings()),
+    }
+
+
+def as_text(report: Report) -> str:
+    lines = [
+        f"{f.location()}: {f.severity.value} [{f.rule}] {f.message}"
+        for f in sorted(report.all_findings(), key=_order)
+    ]
+    s = summary(report)
+    lines.append(
+        f"{s['items']} item(s), {s['publishable']} publishable;"
+        f" {s['errors']} error(s), {s['warnings']} warning(s)"
+    )
+    return "\n".join(lines)
+
+
+def _order(f: Finding) -> tuple[str, int, str]:
+    return (f.path, f.line or 0, f.rule)
+
+
+def as_json(report: Report) -> str:
+    items = [
+        {
+            "path": v.path,
+            "id": v.id,
+            "status": v.status,
+            "publishable": v.publishable,
+            "findings": [_finding(f) for f in v.findings],
+        }
+        for v in report.verdicts
+    ]
+    data = {
+        "items": items,
+        "workflow": [{"path": f.path, **_finding(f)} for f in report.workflow],
+        "summary": summary(report),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _finding(f: Finding) -> dict[str, object]:
+    return {"rule": f.rule, "severity": f.severity.value, "line": f.line, "message": f.message}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(findings: Iterable[Finding]) -> str:
+    out = []
+    for f in sorted(findings, key=_order):
+        kind = "error" if f.is_error else "warning"
+        props = [f"file={_escape_property(f.path)}"]
+        if f.line:
+            props.append(f"line={f.line}")
+        props.append(f"title={_escape_property(f.rule)}")
+        out.append(f"::{kind} {','.join(props)}::{_escape_data(f.message)}")
+    return "\n".join(out)

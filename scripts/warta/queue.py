@@ -1,0 +1,43 @@
+"""The editorial queue: for each item, which step is next, who must act, how long it has waited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from warta.model.item import NewsItem
+from warta.model.sop import Step
+from warta.validate import Context, ordered_prefix
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    item: NewsItem
+    signed: int
+    next_step: Step | None
+    actors: tuple[str, ...]
+    waiting: timedelta | None
+    deadline: datetime | None
+    overdue: bool
+
+
+def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
+    """One row per readable item, in SOP order of the next step, then oldest first."""
+    rows: list[QueueRow] = []
+    for item in items:
+        signed = ordered_prefix(item, ctx.sop)
+        step = ctx.sop.next_step(signed)
+        actors: tuple[str, ...] = ()
+        waiting = deadline = None
+        overdue = False
+        if step is not None:
+            today = ctx.local(ctx.now).date()
+            actors = tuple(p.name for p in ctx.roster.holders(step.role, today))
+            if signed:
+                since = item.signoffs[signed - 1].at
+                waiting = ctx.now - since
+                deadline = ctx.sop.calendar.deadline(ctx.local(since), step.time)
+                overdue = ctx.now > deadline
+        rows.append(QueueRow(item, signed, step, actors, waiting, deadline, overdue))
+    rows.sort(key=lambda r: (r.signed, -(r.waiting or timedelta()).total_seconds()))
+    return rows

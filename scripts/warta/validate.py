@@ -1,0 +1,384 @@
+"""The validator: an ordered list of named checks that turn policy + evidence into findings.
+
+Each check is a small function taking its inputs explicitly and yielding findings. The verdict
+(:class:`Report`) says, per item, whether it is publishable: only if it has passed the SOP's
+publishing gate and no error holds against it or against the workflow. Unknown means no.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from warta.model.findings import Finding, Severity, error, warning
+from warta.model.item import NewsItem, Signoff
+from warta.model.roster import Roster
+from warta.model.sop import Sop
+
+#: Signoff times more than this far in the future are refused (clock skew allowance).
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may look at. Checks read nothing else (no globals, no disk)."""
+
+    sop: Sop
+    roster: Roster
+    zone: tzinfo
+    now: datetime
+    items: Sequence[NewsItem] = ()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+
+ItemCheck = Callable[[NewsItem, Context], Iterable[Finding]]
+
+
+def ordered_prefix(item: NewsItem, sop: Sop) -> int:
+    """How many leading signoffs are exactly the SOP's steps in order."""
+    count = 0
+    for signoff, step in zip(item.signoffs, sop.steps, strict=False):
+        if signoff.step != step.id:
+            break
+        count += 1
+    return count
+
+
+def _step_label(sop: Sop, step_id: str) -> str:
+    step = sop.step(step_id)
+    return f"'{step_id}' (step {step.number})" if step else f"'{step_id}'"
+
+
+def check_status(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    sop = ctx.sop
+    if item.status is None:
+        return
+    line = item.line_of("status")
+    if item.status not in sop.statuses():
+        yield error(
+            item.path,
+            line,
+            "status.unknown",
+            f"status {item.status!r} is not defined in sop.yml; expected one of:"
+            f" {', '.join(sop.statuses())}",
+        )
+        return
+    if not item.signoffs_readable:
+        return
+    if item.signoffs:
+        last = item.signoffs[-1]
+        step = sop.step(last.step)
+        if step is None:
+            return
+        expected, why = step.status, f"the last signoff is {_step_label(sop, last.step)}"
+    else:
+        expected, why = sop.initial_status, "there are no signoffs"
+    if item.status != expected:
+        yield error(
+            item.path,
+            line,
+            "status.mismatch",
+            f"status must be {expected!r} because {why}; found {item.status!r}",
+        )
+
+
+def check_order(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    sop = ctx.sop
+    for index, signoff in enumerate(item.signoffs):
+        step = sop.step(signoff.step)
+        if step is None:
+            yield error(
+                item.path,
+                signoff.line,
+                "order.unknown-step",
+                f"signoffs[{index}] names step {signoff.step!r}, which is not in sop.yml;"
+                f" expected one of: {', '.join(s.id for s in sop.steps)}",
+            )
+            return
+        if index >= len(sop.steps):
+            yield error(
+                item.path,
+                signoff.line,
+                "order.repeated",
+                f"signoffs[{index}] repeats step {_step_label(sop, signoff.step)};"
+                " all steps are already signed",
+            )
+            return
+        expected = sop.steps[index]
+        if step.id == expected.id:
+            continue
+        if step.number < expected.number:
+            yield error(
+                item.path,
+                signoff.line,
+                "order.repeated",
+                f"signoffs[{index}] repeats step {_step_label(sop, step.id)}; expected"
+                f" the next step {_step_label(sop, expected.id)}",
+            )
+        else:
+            yield error(
+                item.path,
+                signoff.line,
+                "order.skipped",
+                f"signoffs[{index}] is step {_step_label(sop, step.id)}, which skips"
+                f" {_step_label(sop, expected.id)}; steps must be signed in the SOP's"
+                " order",
+            )
+        return
+
+
+def check_signers(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    for index, signoff in enumerate(item.signoffs):
+        person = ctx.roster.get(signoff.by)
+        if person is None:
+            yield error(
+                item.path,
+                signoff.line,
+                "signoff.unknown-person",
+                f"signoffs[{index}] is by {signoff.by!r}, who is not in roster.yml;"
+                " expected a person id from the roster",
+            )
+            continue
+        step = ctx.sop.step(signoff.step)
+        if step is None:
+            continue
+        day = ctx.local(signoff.at).date()
+        if not person.holds(step.role, day):
+            role = ctx.sop.roles[step.role]
+            held = (
+                ", ".join(_holding_text(h.role, h.start, h.end, h.acting) for h in person.holdings)
+                or "no role"
+            )
+            yield error(
+                item.path,
+                signoff.line,
+                "signoff.role",
+                f"step {_step_label(ctx.sop, step.id)} must be signed by the"
+                f" {role.title} ({role.short}) on {day.isoformat()}; {person.name}"
+                f" ({person.id}) holds {held}",
+            )
+
+
+def _holding_text(role: str, start: object, end: object, acting: bool) -> str:
+    text = f"{'Plt. ' if acting else ''}{role}"
+    if start or end:
+        text += f" {start or '…'} to {end or '…'}"
+    return text
+
+
+def check_duties(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    by_step: dict[str, Signoff] = {}
+    for signoff in item.signoffs:
+        by_step.setdefault(signoff.step, signoff)
+    for rule in ctx.sop.duties:
+        signed = [by_step[s] for s in rule.steps if s in by_step]
+        seen: dict[str, Signoff] = {}
+        for signoff in signed:
+            first = seen.get(signoff.by)
+            if first is not None:
+                yield error(
+                    item.path,
+                    signoff.line,
+                    "duty.separation",
+                    f"{signoff.by!r} signed both {_step_label(ctx.sop, first.step)} and"
+                    f" {_step_label(ctx.sop, signoff.step)}; separation of duties"
+                    f" '{rule.id}' expects different people ({rule.reason})",
+                )
+            else:
+                seen[signoff.by] = signoff
+
+
+def check_approved_by(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    gate = ctx.sop.gate
+    approval = next((s for s in item.signoffs if s.step == gate.id), None)
+    line = item.line_of("approved_by") or item.line_of("status")
+    if approval is None:
+        if item.approved_by is not None:
+            yield error(
+                item.path,
+                line,
+                "approved_by.premature",
+                f"approved_by is {item.approved_by!r} but the approval step"
+                f" {_step_label(ctx.sop, gate.id)} is not signed; expected no"
+                " approved_by",
+            )
+        return
+    if item.approved_by is None:
+        yield error(
+            item.path,
+            line,
+            "approved_by.missing",
+            f"approved_by is required once {_step_label(ctx.sop, gate.id)} is signed;"
+            f" expected {approval.by!r}, found nothing",
+        )
+    elif item.approved_by != approval.by:
+        yield error(
+            item.path,
+            line,
+            "approved_by.mismatch",
+            f"approved_by must be the signer of {_step_label(ctx.sop, gate.id)};"
+            f" expected {approval.by!r}, found {item.approved_by!r}",
+        )
+
+
+def check_times(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    previous: Signoff | None = None
+    for index, signoff in enumerate(item.signoffs):
+        if signoff.at > ctx.now + FUTURE_SKEW:
+            yield error(
+                item.path,
+                signoff.line,
+                "time.future",
+                f"signoffs[{index}] is dated {signoff.at_text}, in the future; expected"
+                f" a time no later than now ({ctx.local(ctx.now).isoformat()})",
+            )
+        if previous is not None and signoff.at < previous.at:
+            yield error(
+                item.path,
+                signoff.line,
+                "time.backwards",
+                f"signoffs[{index}] at {signoff.at_text} is earlier than the step"
+                f" before it at {previous.at_text}; expected times never to go back",
+            )
+        previous = signoff
+
+
+def format_span(span: timedelta) -> str:
+    """A duration in Indonesian words: '2 hari 3 jam', '12 menit'."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} hari")
+    if hours:
+        parts.append(f"{hours} jam")
+    if mins or not parts:
+        parts.append(f"{mins} menit")
+    return " ".join(parts)
+
+
+def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    for index in range(1, len(item.signoffs)):
+        previous, signoff = item.signoffs[index - 1], item.signoffs[index]
+        step = ctx.sop.step(signoff.step)
+        if step is None or signoff.at < previous.at:
+            continue
+        deadline = ctx.sop.calendar.deadline(ctx.local(previous.at), step.time)
+        if signoff.at > deadline:
+            yield warning(
+                item.path,
+                signoff.line,
+                "mutu-baku.exceeded",
+                f"step {_step_label(ctx.sop, step.id)} took"
+                f" {format_span(signoff.at - previous.at)}; its standard time (Mutu"
+                f" Baku) is {step.time.label()}",
+            )
+
+
+ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
+    ("status", check_status),
+    ("order", check_order),
+    ("signers", check_signers),
+    ("duties", check_duties),
+    ("approved_by", check_approved_by),
+    ("times", check_times),
+    ("mutu_baku", check_mutu_baku),
+)
+
+
+def check_unique_ids(items: Sequence[NewsItem]) -> Iterator[Finding]:
+    first: dict[str, NewsItem] = {}
+    for item in items:
+        if item.id is None:
+            continue
+        other = first.get(item.id)
+        if other is None:
+            first[item.id] = item
+            continue
+        yield error(
+            item.path,
+            item.line_of("id"),
+            "id.duplicate",
+            f"id {item.id!r} is already used by {other.path}:{other.line_of('id')};"
+            " expected ids unique across the site",
+        )
+
+
+@dataclass
+class Verdict:
+    """The judgement on one file."""
+
+    path: str
+    item: NewsItem | None
+    findings: list[Finding] = field(default_factory=list)
+    publishable: bool = False
+
+    @property
+    def id(self) -> str | None:
+        return self.item.id if self.item else None
+
+    @property
+    def status(self) -> str | None:
+        return self.item.status if self.item else None
+
+
+@dataclass
+class Report:
+    verdicts: list[Verdict]
+    workflow: list[Finding] = field(default_factory=list)
+
+    def all_findings(self) -> list[Finding]:
+        out = list(self.workflow)
+        for verdict in self.verdicts:
+            out.extend(verdict.findings)
+        return out
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.all_findings() if f.is_error]
+
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.all_findings() if f.severity is Severity.WARNING]
+
+    def publishable(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.publishable]
+
+
+def validate(
+    loaded: Sequence[tuple[str, NewsItem | None, Sequence[Finding]]],
+    ctx: Context,
+    *,
+    workflow_findings: Sequence[Finding] = (),
+    checks: Sequence[tuple[str, ItemCheck]] = ITEM_CHECKS,
+    strict: bool = False,
+) -> Report:
+    """Run every check on every item and decide, per item, whether it is publishable.
+
+    ``loaded`` holds (path, item or None if unreadable, reader findings). With ``strict``,
+    warnings count as errors, for the item's verdict too.
+    """
+    items = [item for _, item, _ in loaded if item is not None]
+    workflow = [f.promoted() if strict else f for f in workflow_findings]
+    workflow_ok = not any(f.is_error for f in workflow)
+    by_path: dict[str, list[Finding]] = {path: list(found) for path, _, found in loaded}
+    for finding in check_unique_ids(items):
+        by_path.setdefault(finding.path, []).append(finding)
+    verdicts: list[Verdict] = []
+    for path, item, _ in loaded:
+        findings = by_path.get(path, [])
+        if item is not None:
+            for _, check in checks:
+                findings.extend(check(item, ctx))
+        if strict:
+            findings = [f.promoted() for f in findings]
+        passed = (
+            item is not None
+            and item.signoffs_readable
+            and (ordered_prefix(item, ctx.sop) > ctx.sop.gate_index)
+        )
+        ok = workflow_ok and not any(f.is_error for f in findings)
+        verdicts.append(Verdict(path, item, findings, publishable=passed and ok))
+    return Report(verdicts, workflow)
