@@ -1,7 +1,7 @@
 """The ``warta`` command: thin wiring from arguments to the core and back to an exit code.
 
 Exit codes: 0 fine; 1 findings (errors, or warnings with --strict) or a refused action;
-2 usage error or broken workflow configuration (sop.yml, roster.yml missing or invalid).
+2 usage error or broken workflow configuration (sop.yml, roster.yml, trust root).
 """
 
 from __future__ import annotations
@@ -15,14 +15,18 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from warta import __version__
+from warta import __version__, actions
 from warta.adapters import newitem
-from warta.adapters.atomic import write_text
 from warta.adapters.items import NEWS_DIR
+from warta.adapters.ssh import KeygenSigner
+from warta.adapters.trust import PIN_ENV, load_trust_root, sign_workflow
+from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.model.signing import fingerprint
 from warta.output import as_github, as_json, as_text
-from warta.project import check_project, find_root, load_project
+from warta.project import Project, check_project, find_root, load_project
 from warta.queue import queue
+from warta.timeline import timeline
 from warta.validate import format_span
 
 EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
@@ -49,6 +53,51 @@ def cli() -> None:
 ROOT = click.argument(
     "root", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
 )
+PIN = click.option(
+    "--trust-root",
+    "pin",
+    metavar="FINGERPRINT",
+    default=None,
+    help=f"Pin the trust root (sha256:…); default: ${PIN_ENV}.",
+)
+KEY = click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Private key file (default: git's user.signingkey, else ssh-agent).",
+)
+AS = click.option(
+    "--as",
+    "as_person",
+    metavar="PERSON",
+    default=None,
+    help="Roster id of the signer (checked against the key).",
+)
+NO_COMMIT = click.option("--no-commit", is_flag=True, help="Write the file but do not commit.")
+AT = click.option(
+    "--at",
+    "at",
+    default=None,
+    metavar="ISO-TIME",
+    help="When the action happened, if earlier than now (e.g. a paper disposisi"
+    " recorded afterwards); with an offset, e.g. 2026-11-20T09:30:00+07:00.",
+)
+
+
+def _at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--at {value!r}: expected an ISO 8601 time with offset") from None
+    if moment.tzinfo is None:
+        raise UsageError(f"--at {value!r}: expected a UTC offset such as +07:00")
+    return moment
+
+
+def _load(root: Path, pin: str | None = None) -> Project:
+    return load_project(find_root(root), pin=pin)
 
 
 @cli.command(epilog=EPILOG)
@@ -62,11 +111,11 @@ ROOT = click.argument(
     help="Output format.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (they block publication).")
-def validate(root: Path, fmt: str, strict: bool) -> None:
-    """Check every news item and both workflow files; report every finding."""
+@PIN
+def validate(root: Path, fmt: str, strict: bool, pin: str | None) -> None:
+    """Check every news item, the workflow files and their signatures."""
     try:
-        project = load_project(find_root(root))
-        report = check_project(project, strict=strict)
+        report = check_project(_load(root, pin), strict=strict)
     except WartaError as exc:
         if fmt == "github" and isinstance(exc, ConfigError):
             click.echo(as_github(exc.findings))
@@ -85,15 +134,16 @@ def validate(root: Path, fmt: str, strict: bool) -> None:
 
 @cli.command(epilog=EPILOG)
 @ROOT
-def status(root: Path) -> None:
-    """Show items grouped by SOP step: who must act next and how long each has waited."""
+@PIN
+def status(root: Path, pin: str | None) -> None:
+    """Items grouped by SOP step: who must act next, how long each has waited."""
     try:
-        project = load_project(find_root(root))
+        project = _load(root, pin)
     except WartaError as exc:
         _fail(exc)
     ctx = project.context
     items = [e.item for e in project.loaded if e.item is not None]
-    table = Table(title=f"{ctx.sop.identity.name} — antrean", show_lines=False)
+    table = Table(title=f"{ctx.sop.identity.name} — antrean")
     for column in ("Langkah berikut", "Berita", "Pelaksana", "Menunggu", "Mutu Baku", ""):
         table.add_column(column)
     for row in queue(items, ctx):
@@ -101,10 +151,8 @@ def status(root: Path) -> None:
         if step is None:
             label, std = "selesai", "-"
         else:
-            label, std = (
-                f"{step.number}. {step.id} ({ctx.sop.roles[step.role].short})",
-                step.time.label(),
-            )
+            label = f"{step.number}. {step.id} ({ctx.sop.roles[step.role].short})"
+            std = step.time.label()
         waited = format_span(row.waiting) if row.waiting is not None else "-"
         flag = "[bold red]TERLAMBAT[/]" if row.overdue else ""
         table.add_row(
@@ -115,11 +163,11 @@ def status(root: Path) -> None:
             std,
             flag,
         )
-    unreadable = [e for e in project.loaded if e.item is None]
-    console = Console(width=max(100, Console().width))
+    console = Console(width=max(110, Console().width))
     console.print(table)
-    for entry in unreadable:
-        console.print(f"[red]tidak terbaca[/]: {entry.path} (run 'warta validate')")
+    for entry in project.loaded:
+        if entry.item is None:
+            console.print(f"[red]tidak terbaca[/]: {entry.path} (run 'warta validate')")
 
 
 @cli.command(epilog=EPILOG)
@@ -127,12 +175,28 @@ def status(root: Path) -> None:
 @click.option("--category", "categories", multiple=True, help="Category (repeatable).")
 @click.option("--description", default="", help="One-line summary.")
 @click.option("--root", "root", default=".", type=click.Path(file_okay=False, path_type=Path))
-def new(title: str, categories: tuple[str, ...], description: str, root: Path) -> None:
-    """Create a news item skeleton under content/berita/ with a fresh id."""
+@KEY
+@AS
+@NO_COMMIT
+@AT
+@PIN
+def new(
+    title: str,
+    categories: tuple[str, ...],
+    description: str,
+    root: Path,
+    key: Path | None,
+    as_person: str | None,
+    no_commit: bool,
+    at: str | None,
+    pin: str | None,
+) -> None:
+    """Create a news item with step 1 (the assignment) signed, and commit it."""
     try:
-        top = find_root(root)
-        project = load_project(top)
-        today = datetime.now(UTC).astimezone(project.context.zone).date()
+        project = _load(root, pin)
+        top = project.root
+        moment = _at(at) or datetime.now(UTC)
+        today = moment.astimezone(project.context.zone).date()
         item_id = newitem.fresh_id(today)
         folder = top / NEWS_DIR / f"{today:%Y}" / newitem.slugify(title)
         if folder.exists():
@@ -146,13 +210,162 @@ def new(title: str, categories: tuple[str, ...], description: str, root: Path) -
             categories=list(categories),
             description=description,
         )
-        try:
-            write_text(path, text, exclusive=True)
-        except FileExistsError:
-            raise UsageError(f"{path}: already exists; nothing was written") from None
+        signer = actions.resolve_signer(project, key, as_person)
+        result = actions.create(
+            project, path, text, signer, as_person=as_person, commit=not no_commit, now=_at(at)
+        )
     except WartaError as exc:
         _fail(exc)
-    click.echo(f"created {path.relative_to(top).as_posix()} (id {item_id})")
+    rel = path.relative_to(top).as_posix()
+    click.echo(
+        f"created {rel} (id {item_id}); {result.step.number}. {result.step.id} signed by"
+        f" {result.person.name}" + (f" in commit {result.commit[:10]}" if result.commit else "")
+    )
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--step", "step_id", default=None, help="The step to sign (must be the next one).")
+@AS
+@KEY
+@click.option("--note", default="", help="A note recorded (and signed) with the signoff.")
+@NO_COMMIT
+@AT
+@PIN
+def sign(
+    path: Path,
+    step_id: str | None,
+    as_person: str | None,
+    key: Path | None,
+    note: str,
+    no_commit: bool,
+    at: str | None,
+    pin: str | None,
+) -> None:
+    """Sign the next SOP step of the item at PATH and commit it."""
+    try:
+        project = _load(path.parent, pin)
+        signer = actions.resolve_signer(project, key, as_person)
+        result = actions.sign(
+            project,
+            path,
+            signer,
+            step_id=step_id,
+            as_person=as_person,
+            note=note,
+            commit=not no_commit,
+            now=_at(at),
+        )
+    except WartaError as exc:
+        _fail(exc)
+    click.echo(
+        f"{result.step.number}. {result.step.id} signed by {result.person.name}"
+        f" ({result.person.id}); status {result.step.status}"
+        + (f"; commit {result.commit[:10]}" if result.commit else "; not committed")
+    )
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--step",
+    "step_id",
+    default=None,
+    help="Remove signoffs from this step on (default: the approval step).",
+)
+@NO_COMMIT
+@PIN
+def reopen(path: Path, step_id: str | None, no_commit: bool, pin: str | None) -> None:
+    """Withdraw signoffs from a step on (after an edit), so they can be signed again."""
+    try:
+        project = _load(path.parent, pin)
+        removed, sha = actions.reopen(project, path, step_id=step_id, commit=not no_commit)
+    except WartaError as exc:
+        _fail(exc)
+    click.echo(f"removed {removed} signoff(s)" + (f"; commit {sha[:10]}" if sha else ""))
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@PIN
+def log(path: Path, pin: str | None) -> None:
+    """The item's timeline: who did which step when, the commit, actual vs standard time."""
+    try:
+        project = _load(path.parent, pin)
+        rows, verdict = timeline(project, path)
+    except WartaError as exc:
+        _fail(exc)
+    item = verdict.item
+    table = Table(title=f"{item.title if item else path} [{item.id if item else '?'}]")
+    for column in ("No", "Langkah", "Oleh", "Waktu", "Lama", "Mutu Baku", "Commit", "Tanda tangan"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            str(row.number),
+            row.step,
+            row.signer,
+            row.when,
+            row.took,
+            row.standard,
+            row.commit,
+            row.signature,
+        )
+    console = Console(width=max(120, Console().width))
+    console.print(table)
+    state = (
+        "[green]dapat dipublikasikan[/]" if verdict.publishable else "[red]tidak dipublikasikan[/]"
+    )
+    console.print(f"status: {item.status if item else '?'}; {state}")
+    for finding in verdict.findings:
+        console.print(
+            f"  {finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}",
+            markup=False,
+        )
+
+
+@cli.group()
+def trust() -> None:
+    """The trust root: administrators who sign workflow/sop.yml and workflow/roster.yml."""
+
+
+@trust.command("show")
+@ROOT
+def trust_show(root: Path) -> None:
+    """Print the trust root's fingerprint (the value to pin in CI) and its administrators."""
+    try:
+        loaded = load_trust_root(find_root(root))
+    except WartaError as exc:
+        _fail(exc)
+    click.echo(loaded.fingerprint)
+    for admin in loaded.admins:
+        click.echo(f"  {admin.id} {fingerprint(admin.public_key)} {admin.comment}".rstrip())
+
+
+@trust.command("sign")
+@ROOT
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="An administrator's private key file.",
+)
+def trust_sign(root: Path, key: Path) -> None:
+    """Sign workflow/sop.yml and workflow/roster.yml as an administrator."""
+    try:
+        top = find_root(root)
+        loaded = load_trust_root(top)
+        signer = KeygenSigner(keyfile=key)
+        admin = loaded.admin_for(signer.public_key)
+        if admin is None:
+            raise ConfigError(
+                f"key {fingerprint(signer.public_key)} is not an administrator in"
+                " workflow/trust-root; nothing was signed"
+            )
+        for rel in (SOP_PATH, ROSTER_PATH):
+            out = sign_workflow(top, rel, signer)
+            click.echo(f"signed {rel.as_posix()} as {admin.id} -> {out.relative_to(top)}")
+    except WartaError as exc:
+        _fail(exc)
 
 
 def main() -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from warta.model.findings import Finding, Severity, error, warning
 from warta.model.item import NewsItem, Signoff
 from warta.model.roster import Roster
+from warta.model.signing import Verifier, check_content_frozen, check_signatures
 from warta.model.sop import Sop
 
 #: Signoff times more than this far in the future are refused (clock skew allowance).
@@ -28,10 +29,14 @@ class Context:
     roster: Roster
     zone: tzinfo
     now: datetime
+    verifier: Verifier
     items: Sequence[NewsItem] = ()
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
+
+    def local_day(self, signoff: Signoff) -> date:
+        return self.local(signoff.at).date()
 
 
 ItemCheck = Callable[[NewsItem, Context], Iterable[Finding]]
@@ -279,6 +284,22 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
             )
 
 
+def check_signed(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    yield from check_signatures(item, ctx.roster, ctx.local_day, ctx.verifier)
+
+
+def check_frozen(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    index = ctx.sop.frozen_from()
+    if index is None:
+        return
+    step = ctx.sop.steps[index]
+    role = ctx.sop.roles[step.role]
+    holders = ", ".join(p.name for p in ctx.roster.holders(step.role, ctx.local(ctx.now).date()))
+    title = f"{role.short} ({holders})" if holders else role.short
+    hint = f"warta reopen {item.path}, then sign '{step.id}' again"
+    yield from check_content_frozen(item, step.id, ctx.roster, title, hint)
+
+
 ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
     ("status", check_status),
     ("order", check_order),
@@ -286,6 +307,8 @@ ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
     ("duties", check_duties),
     ("approved_by", check_approved_by),
     ("times", check_times),
+    ("signatures", check_signed),
+    ("content_frozen", check_frozen),
     ("mutu_baku", check_mutu_baku),
 )
 

@@ -1,0 +1,63 @@
+"""Rewrite only the workflow keys (status, approved_by, signoffs) of an item's front-matter.
+
+Content keys and the body are kept byte for byte, so the content digest cannot change by
+signing. The workflow keys are removed wherever they were and written again at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import yaml
+from yaml.nodes import MappingNode
+
+from warta.adapters.frontmatter import split
+from warta.model.item import WORKFLOW_KEYS, Signoff
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render_signoffs(signoffs: Sequence[Signoff]) -> str:
+    if not signoffs:
+        return "signoffs: []\n"
+    out = ["signoffs:\n"]
+    for s in signoffs:
+        out.append(f"  - step: {_quote(s.step)}\n")
+        out.append(f"    by: {_quote(s.by)}\n")
+        out.append(f"    at: {s.at_text}\n")
+        if s.content:
+            out.append(f"    content: {_quote(s.content)}\n")
+        if s.note:
+            out.append(f"    note: {_quote(s.note)}\n")
+        if s.sig:
+            out.append("    sig: |\n")
+            out.extend(f"      {line}\n" for line in s.sig.strip().splitlines())
+    return "".join(out)
+
+
+def rewrite_workflow(
+    text: str, *, status: str, approved_by: str | None, signoffs: Sequence[Signoff]
+) -> str:
+    """``text`` (LF, already known to parse) with its workflow keys replaced."""
+    parts = split(text)
+    lines = parts.yaml_text.split("\n")
+    node = yaml.compose(parts.yaml_text, Loader=yaml.SafeLoader)
+    drop: set[int] = set()
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value not in WORKFLOW_KEYS:
+                continue
+            start = key_node.start_mark.line
+            end_mark = value_node.end_mark
+            end = end_mark.line if end_mark.column == 0 else end_mark.line + 1
+            drop.update(range(start, max(end, start + 1)))
+    kept = "\n".join(line for i, line in enumerate(lines) if i not in drop).rstrip("\n")
+    block = f"status: {_quote(status)}\n"
+    if approved_by is not None:
+        block += f"approved_by: {_quote(approved_by)}\n"
+    block += render_signoffs(signoffs)
+    head = f"{kept}\n" if kept else ""
+    return f"---\n{head}{block}---\n{parts.body}"

@@ -1,0 +1,183 @@
+"""The trust root: which administrators may sign workflow/sop.yml and workflow/roster.yml.
+
+``workflow/trust-root`` lists administrators, one key a line: ``<admin-id> <key-type>
+<base64> [comment]``. Each workflow file counts only with a detached signature beside it
+(``sop.yml.sig``, ``roster.yml.sig``: SSHSIG, namespace ``warta-workflow``) by one of those
+keys. Because a writer could replace the trust root too, its fingerprint can be pinned
+(``--trust-root`` / ``WARTA_TRUST_ROOT``); CI pins it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from warta.adapters.atomic import write_text
+from warta.adapters.ssh import KeygenSigner
+from warta.adapters.textfile import read_text
+from warta.errors import ConfigError
+from warta.model.findings import Finding, error, warning
+from warta.model.signing import Verifier, fingerprint, same_key
+
+TRUST_ROOT_PATH = Path("workflow") / "trust-root"
+WORKFLOW_NAMESPACE = "warta-workflow"
+PIN_ENV = "WARTA_TRUST_ROOT"
+
+
+@dataclass(frozen=True)
+class Admin:
+    id: str
+    public_key: str
+    comment: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TrustRoot:
+    fingerprint: str
+    admins: tuple[Admin, ...]
+
+    def admin_for(self, public_key: str) -> Admin | None:
+        return next((a for a in self.admins if same_key(a.public_key, public_key)), None)
+
+
+def trust_fingerprint(text: str) -> str:
+    """The pin of a trust root: SHA-256 of its text with LF line endings."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_trust_root(root: Path) -> TrustRoot:
+    display = TRUST_ROOT_PATH.as_posix()
+    path = root / TRUST_ROOT_PATH
+    if not path.is_file():
+        raise ConfigError(
+            f"{display}: trust root is missing; expected the administrators' public keys there",
+            [error(display, None, "trust.missing", "trust root file is missing")],
+        )
+    result = read_text(path, display)
+    if result.text is None:
+        raise ConfigError(f"{display}: trust root is unreadable", result.findings)
+    admins: list[Admin] = []
+    findings: list[Finding] = []
+    for number, raw in enumerate(result.text.split("\n"), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(maxsplit=3)
+        if len(parts) < 3 or not parts[1].startswith(("ssh-", "ecdsa-", "sk-")):
+            findings.append(
+                error(
+                    display,
+                    number,
+                    "trust.format",
+                    f"expected '<admin-id> <key-type> <base64-key> [comment]'; found {line[:40]!r}",
+                )
+            )
+            continue
+        admins.append(
+            Admin(parts[0], f"{parts[1]} {parts[2]}", parts[3] if len(parts) > 3 else "", number)
+        )
+    if not admins and not findings:
+        findings.append(error(display, None, "trust.empty", "trust root lists no administrator"))
+    if findings:
+        raise ConfigError(f"{display}: trust root is invalid", findings)
+    return TrustRoot(trust_fingerprint(result.text), tuple(admins))
+
+
+def workflow_message(name: str, data: bytes) -> bytes:
+    """What a workflow file's signature covers: a label, the file name and its exact bytes."""
+    return b"warta-workflow/1\n" + name.encode("utf-8") + b"\n" + data
+
+
+def check_trust(trust: TrustRoot, pin: str | None) -> list[Finding]:
+    display = TRUST_ROOT_PATH.as_posix()
+    admins = ", ".join(f"{a.id} {fingerprint(a.public_key)}" for a in trust.admins)
+    out: list[Finding] = []
+    if pin is None:
+        out.append(
+            warning(
+                display,
+                None,
+                "trust.unpinned",
+                f"trust root {trust.fingerprint} (administrators: {admins}) is used"
+                " unpinned; expected --trust-root FINGERPRINT or WARTA_TRUST_ROOT, as"
+                " CI must set",
+            )
+        )
+    elif pin.strip().lower() != trust.fingerprint:
+        out.append(
+            error(
+                display,
+                None,
+                "trust.pin-mismatch",
+                f"trust root fingerprint must be the pinned {pin.strip()}; found"
+                f" {trust.fingerprint} (administrators: {admins}): the trust root was"
+                " replaced, so no workflow file and no item is trusted",
+            )
+        )
+    for admin in trust.admins:
+        if "demo" in admin.comment.lower():
+            out.append(
+                warning(
+                    display,
+                    admin.line,
+                    "trust.demo-key",
+                    f"administrator {admin.id} uses a DEMO key (its private half is"
+                    " public under tests/); expected the office's own key",
+                )
+            )
+    return out
+
+
+def check_workflow_signature(
+    root: Path, rel: Path, trust: TrustRoot, verifier: Verifier
+) -> list[Finding]:
+    display = rel.as_posix()
+    sig_path = root / f"{rel}.sig"
+    if not sig_path.is_file():
+        return [
+            error(
+                display,
+                None,
+                "workflow.unsigned",
+                f"{display} has no signature ({display}.sig); expected one by an"
+                " administrator in workflow/trust-root (warta trust sign)",
+            )
+        ]
+    try:
+        data = (root / rel).read_bytes()
+        armored = sig_path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [error(display, None, "workflow.signature", f"cannot read signature: {exc}")]
+    key = verifier.signer_key(workflow_message(rel.name, data), armored, WORKFLOW_NAMESPACE)
+    if key is None:
+        return [
+            error(
+                display,
+                None,
+                "workflow.signature",
+                f"{display}.sig does not verify over the current {display}; expected a"
+                " signature of this exact file by an administrator (was the file changed"
+                " after it was signed?)",
+            )
+        ]
+    if trust.admin_for(key) is None:
+        return [
+            error(
+                display,
+                None,
+                "workflow.signer",
+                f"{display} is signed with key {fingerprint(key)}, which is not an"
+                " administrator in workflow/trust-root; expected an administrator's key",
+            )
+        ]
+    return []
+
+
+def sign_workflow(root: Path, rel: Path, signer: KeygenSigner) -> Path:
+    data = (root / rel).read_bytes()
+    armored = signer.sign(workflow_message(rel.name, data), WORKFLOW_NAMESPACE)
+    out = root / f"{rel}.sig"
+    write_text(out, armored)
+    return out

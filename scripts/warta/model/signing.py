@@ -1,0 +1,222 @@
+"""Signed signoffs: the canonical payload each SSH signature covers, the chain, and the checks.
+
+A signoff's signature (SSHSIG, namespace ``warta``) covers a canonical JSON payload binding
+the item id, the step, the signer's id, the time, the SHA-256 digest of the item's content at
+that moment and the digest of the previous signoff's signature, so signoffs form a chain.
+Verifying the cryptography is an adapter's job (:class:`Verifier`); deciding what a valid
+signature *means* (right person, key valid that day, content unchanged since approval) is here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Protocol
+
+from warta.model.findings import Finding, error
+from warta.model.item import NewsItem, Signoff, canonical_json, content_digest
+from warta.model.roster import Key, Person, Roster
+
+NAMESPACE = "warta"
+PAYLOAD_VERSION = "warta-signoff/1"
+
+
+class Verifier(Protocol):
+    """Checks SSH signatures. Returns the signer's public key ('ssh-ed25519 AAAA...') or None."""
+
+    def signer_key(self, message: bytes, armored: str, namespace: str) -> str | None: ...
+
+
+def payload(
+    item_id: str, *, step: str, by: str, at_text: str, content: str, prev: str | None
+) -> bytes:
+    """The exact bytes a signoff's signature covers."""
+    return canonical_json(
+        {
+            "v": PAYLOAD_VERSION,
+            "item": item_id,
+            "step": step,
+            "by": by,
+            "at": at_text,
+            "content": content,
+            "prev": prev,
+        }
+    ).encode("utf-8")
+
+
+def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
+    return payload(
+        item_id,
+        step=signoff.step,
+        by=signoff.by,
+        at_text=signoff.at_text,
+        content=signoff.content or "",
+        prev=prev,
+    )
+
+
+def chain_digest(armored: str) -> str:
+    """Digest of a signature, independent of how its armour lines are indented or wrapped."""
+    lines = [ln.strip() for ln in armored.strip().splitlines()]
+    body = "".join(ln for ln in lines if ln and not ln.startswith("-----"))
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raw = body.encode("utf-8")
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def fingerprint(public_key: str) -> str:
+    """OpenSSH-style SHA256 fingerprint of 'type base64' public key text."""
+    parts = public_key.split()
+    try:
+        blob = base64.b64decode(parts[1])
+    except (IndexError, binascii.Error, ValueError):
+        return "SHA256:?"
+    digest = base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")
+    return f"SHA256:{digest}"
+
+
+def same_key(a: str, b: str) -> bool:
+    return a.split()[:2] == b.split()[:2]
+
+
+def key_owner(roster: Roster, public_key: str) -> tuple[Person, Key] | None:
+    for person in roster.people.values():
+        for key in person.keys:
+            if same_key(key.public_key, public_key):
+                return person, key
+    return None
+
+
+def short(digest: str | None) -> str:
+    if not digest:
+        return "(none)"
+    return digest[:19] + "…"
+
+
+def key_problem(person: Person, key: Key, day: date) -> str | None:
+    """Why ``key`` of ``person`` may not sign on ``day``, or None if it may."""
+    if key.revoked is not None and day >= key.revoked:
+        return (
+            f"key {fingerprint(key.public_key)} of {person.name} ({person.id}) was revoked"
+            f" on {key.revoked.isoformat()} ({key.revoked_reason})"
+        )
+    if key.start is not None and day < key.start:
+        return (
+            f"key {fingerprint(key.public_key)} of {person.name} ({person.id}) is valid only"
+            f" from {key.start.isoformat()}"
+        )
+    return None
+
+
+def check_signatures(
+    item: NewsItem, roster: Roster, day_of: Callable[[Signoff], date], verifier: Verifier
+) -> Iterator[Finding]:
+    """Every signoff carries a valid signature, by its claimed signer's key valid that day,
+    over this item, step, time and content, chained to the previous signoff."""
+    if item.id is None:
+        return
+    prev: str | None = None
+    for index, signoff in enumerate(item.signoffs):
+        label = f"signoffs[{index}] (step '{signoff.step}' by {signoff.by!r})"
+        if signoff.sig is None:
+            yield error(
+                item.path,
+                signoff.line,
+                "signature.missing",
+                f"{label} has no signature; expected an SSH signature made with 'warta sign'",
+            )
+            prev = None
+            continue
+        if signoff.content is None:
+            yield error(
+                item.path,
+                signoff.line,
+                "signature.content-missing",
+                f"{label} records no content digest; expected 'content: sha256:…'",
+            )
+        key_text = verifier.signer_key(
+            signoff_payload(item.id, signoff, prev), signoff.sig, NAMESPACE
+        )
+        prev = chain_digest(signoff.sig)
+        if key_text is None:
+            yield error(
+                item.path,
+                signoff.line,
+                "signature.invalid",
+                f"the signature of {label} does not verify over this item id, step,"
+                " signer, time, content digest and previous signoff; expected a"
+                " signature made for exactly this signoff (found one copied from"
+                " elsewhere, reordered, truncated or altered)",
+            )
+            continue
+        claimed = roster.get(signoff.by)
+        owner = key_owner(roster, key_text)
+        if owner is None:
+            yield error(
+                item.path,
+                signoff.line,
+                "signature.unknown-key",
+                f"{label} is signed with key {fingerprint(key_text)}, which is not in"
+                " roster.yml; expected a key of the signer listed there",
+            )
+            continue
+        person, key = owner
+        if claimed is None:
+            continue  # reported by the signer check
+        if person.id != claimed.id:
+            yield error(
+                item.path,
+                signoff.line,
+                "signature.wrong-signer",
+                f"{label} claims to be by {claimed.name} ({claimed.id}) but is signed"
+                f" with the key of {person.name} ({person.id}); expected a key of"
+                f" {claimed.id}",
+            )
+            continue
+        problem = key_problem(person, key, day_of(signoff))
+        if problem is not None:
+            yield error(
+                item.path,
+                signoff.line,
+                "signature.key-not-valid",
+                f"{label} signed on {day_of(signoff).isoformat()}, but {problem}",
+            )
+
+
+def check_content_frozen(
+    item: NewsItem, frozen_step: str | None, roster: Roster, approver_title: str, reopen_hint: str
+) -> Iterator[Finding]:
+    """From the content-freezing step (approval) on, the content must stay exactly as signed."""
+    if frozen_step is None:
+        return
+    index = next((i for i, s in enumerate(item.signoffs) if s.step == frozen_step), None)
+    if index is None:
+        return
+    current = content_digest(item.fields, item.body)
+    approval = item.signoffs[index]
+    if approval.content is not None and approval.content != current:
+        person = roster.get(approval.by)
+        who = f"{person.name} ({approval.by})" if person else repr(approval.by)
+        yield error(
+            item.path,
+            approval.line,
+            "content.changed-after-approval",
+            f"content changed after {who} approved it at {approval.at_text}: approved"
+            f" {short(approval.content)}, now {short(current)}; not publishable until"
+            f" the {approver_title} re-approves ({reopen_hint})",
+        )
+    for later in item.signoffs[index + 1 :]:
+        if later.content is not None and later.content != approval.content:
+            yield error(
+                item.path,
+                later.line,
+                "content.changed-after-approval",
+                f"step '{later.step}' was signed over content {short(later.content)},"
+                f" not the approved {short(approval.content)}; expected no change after"
+                " approval",
+            )
