@@ -17,7 +17,7 @@ from rich.table import Table
 
 from warta import __version__, actions
 from warta.adapters import newitem
-from warta.adapters.items import NEWS_DIR
+from warta.adapters.items import NEWS_DIR, relative
 from warta.adapters.ssh import KeygenSigner
 from warta.adapters.trust import PIN_ENV, load_trust_root, sign_workflow
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
@@ -321,6 +321,36 @@ def log(path: Path, pin: str | None) -> None:
             f"  {finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}",
             markup=False,
         )
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@PIN
+def verify(path: Path, pin: str | None) -> None:
+    """Verify one item: exit 0 if it is publishable (every signature and rule holds), else 1."""
+    try:
+        project = _load(path.parent, pin)
+        report = check_project(project)
+    except WartaError as exc:
+        _fail(exc)
+    display = relative(project.root, path.resolve())
+    verdict = next((v for v in report.verdicts if v.path == display), None)
+    if verdict is None:
+        _fail(UsageError(f"{display}: not a news item under content/berita/"))
+    for finding in [*report.workflow, *verdict.findings]:
+        click.echo(
+            f"{finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}"
+        )
+    item = verdict.item
+    if verdict.publishable and item is not None:
+        approval = next(s for s in item.signoffs if s.step == project.sop.gate.id)
+        click.echo(
+            f"OK {display}: id {item.id}, approved by {approval.by} at {approval.at_text},"
+            f" content {approval.content}; trust root {project.trust.fingerprint}"
+        )
+        sys.exit(0)
+    click.echo(f"NOT PUBLISHABLE {display}")
+    sys.exit(1)
 
 
 @cli.group()

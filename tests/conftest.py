@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import Repo, make_keys, make_repo
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """ed25519 keys made by ssh-keygen, one per person, shared by the session."""
+    return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path, keys: dict[str, Path]) -> Repo:
+    """A fresh Warta repository with signed workflow files and a pinned trust root."""
+    return make_repo(tmp_path / "repo", keys)

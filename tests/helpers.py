@@ -1,0 +1,212 @@
+"""Test helpers that build real things: ssh-keygen keys, git repositories, signed items.
+
+``Repo`` is a temporary Warta repository with the real workflow/sop.yml, a roster whose
+people hold keys made by ssh-keygen for this test session, a trust root, workflow files
+signed by the administrator, and a git history. Items are created and signed through the
+same code paths as ``warta new`` / ``warta sign`` (the Python API, or the CLI via ``cli``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+MAIN = Path(__file__).resolve().parents[1]
+PEOPLE = ("admin", "hendra", "sri", "dimas", "ayu", "agus", "mallory")
+WIB = "+07:00"
+
+
+def warta_exe() -> str:
+    """The installed ``warta`` console script (the real entry point)."""
+    candidate = Path(sys.executable).with_name("warta")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("warta")
+    assert found, "the warta console script is not installed (pip install -e .)"
+    return found
+
+
+def make_keys(folder: Path) -> dict[str, Path]:
+    """An ed25519 key per person, made by ssh-keygen."""
+    folder.mkdir(parents=True, exist_ok=True)
+    keys = {}
+    for name in PEOPLE:
+        path = folder / f"{name}_ed25519"
+        if not path.exists():
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{name}@test",
+                            "-f", str(path)], check=True)
+        keys[name] = path
+    return keys
+
+
+def pub(key: Path) -> str:
+    return " ".join(Path(f"{key}.pub").read_text().split()[:2])
+
+
+ROSTER_TEMPLATE = """\
+people:
+  - id: hendra
+    name: Hendra Wijaya, S.Kom., M.T.
+    nip: "197805122003121002"
+    roles: [kabag]
+    education: [{{level: S2, field: Teknik Informatika}}]
+    keys:
+      - key: {hendra}
+  - id: sri
+    name: Sri Rahayu, S.Sos.
+    nip: "198203152006042011"
+    roles: [kasubag]
+    education: [{{level: S1, field: Sosiologi}}]
+    keys:
+      - key: {sri}
+  - id: dimas
+    name: Dimas Prasetyo, A.Md.
+    nip: "199107232015031004"
+    roles: [staf]
+    education: [{{level: D3, field: Ilmu Komunikasi}}]
+    keys:
+      - key: {dimas}
+  - id: ayu
+    name: Ayu Lestari, S.I.Kom.
+    nip: "199402082019032007"
+    roles: [staf]
+    education: [{{level: S1, field: Ilmu Komunikasi}}]
+    keys:
+      - key: {ayu}
+  - id: agus
+    name: Agus Setiawan, S.Sos.
+    nip: "198711302010011003"
+    roles:
+      - staf
+      - {{role: kasubag, from: 2026-10-01, until: 2026-10-31, acting: true}}
+    education: [{{level: S1, field: Sosiologi}}, {{level: D3, field: Ilmu Komunikasi}}]
+    keys:
+      - key: {agus}
+"""
+
+
+@dataclass
+class Repo:
+    root: Path
+    keys: dict[str, Path]
+    env: dict[str, str] = field(default_factory=dict)
+
+    # ---- files and git ------------------------------------------------------------
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+        return target
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True,
+                              text=True).stdout
+
+    def commit_all(self, message: str = "change") -> None:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+
+    # ---- workflow ----------------------------------------------------------------
+    def write_roster(self, text: str | None = None) -> None:
+        if text is None:
+            text = ROSTER_TEMPLATE.format(**{p: pub(k) for p, k in self.keys.items()})
+        self.write("workflow/roster.yml", text)
+
+    def sign_workflow(self, key: str = "admin") -> None:
+        result = self.cli("trust", "sign", "--key", str(self.keys[key]))
+        assert result.returncode == 0, result.stderr
+
+    @property
+    def pin(self) -> str:
+        return self.cli("trust", "show").stdout.split()[0]
+
+    # ---- the CLI, through its installed entry point ---------------------------------
+    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, **self.env}
+        env.pop("WARTA_TRUST_ROOT", None) if "WARTA_TRUST_ROOT" not in self.env else None
+        return subprocess.run([warta_exe(), *args], cwd=self.root, capture_output=True,
+                              text=True, env=env, input=input, timeout=300)
+
+    # ---- editorial actions (in process, same code as the CLI) ----------------------
+    def project(self):  # type: ignore[no-untyped-def]
+        from warta.project import load_project
+
+        return load_project(self.root, pin=self.env.get("WARTA_TRUST_ROOT"))
+
+    def new_item(self, title: str, *, at: str, by: str = "hendra", slug: str | None = None,
+                 body: str = "SUKAMAJU – Isi berita.\n", categories: tuple[str, ...] = (
+                     "Kecamatan Cibening", "Infrastruktur"), item_id: str | None = None,
+                 commit: bool = True) -> Path:
+        from warta import actions
+        from warta.adapters import newitem
+        from warta.adapters.ssh import KeygenSigner
+
+        moment = datetime.fromisoformat(at)
+        project = self.project()
+        item_id = item_id or f"{moment:%Y%m%d}-{newitem.slugify(title)[:40]}".strip("-")
+        path = self.root / "content" / "berita" / f"{moment:%Y}" / (slug or newitem.slugify(
+            title)) / "index.md"
+        text = newitem.skeleton(item_id, title=title, day=moment.date(),
+                                initial_status=project.sop.initial_status,
+                                categories=list(categories), description=f"Ringkasan {title}")
+        text = text.replace("KABUPATEN – Tulis berita di sini.\n", body)
+        actions.create(project, path, text, KeygenSigner(keyfile=self.keys[by]),
+                       commit=commit, now=moment)
+        return path
+
+    def sign(self, path: Path, by: str, at: str, *, step: str | None = None,
+             commit: bool = True, note: str = "") -> None:
+        from warta import actions
+        from warta.adapters.ssh import KeygenSigner
+
+        actions.sign(self.project(), path, KeygenSigner(keyfile=self.keys[by]), step_id=step,
+                     commit=commit, now=datetime.fromisoformat(at), note=note)
+
+    def approved_item(self, title: str, day: str = "2026-11-02", **kw: object) -> Path:
+        """An item taken through steps 1-5 by the right people, on ``day`` (WIB)."""
+        path = self.new_item(title, at=f"{day}T08:00:00{WIB}", **kw)  # type: ignore[arg-type]
+        self.sign(path, "sri", f"{day}T08:04:00{WIB}")
+        self.sign(path, "dimas", f"{day}T10:00:00{WIB}")
+        self.sign(path, "sri", f"{day}T10:04:00{WIB}")
+        self.sign(path, "hendra", f"{day}T10:08:00{WIB}")
+        return path
+
+    def validate_json(self, *args: str) -> dict:  # type: ignore[type-arg]
+        import json
+
+        result = self.cli("validate", "--format", "json", *args)
+        assert result.returncode in (0, 1), result.stderr
+        return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def make_repo(root: Path, keys: dict[str, Path]) -> Repo:
+    """A fresh, committed Warta repository at ``root`` with its own keys."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "workflow").mkdir()
+    shutil.copy(MAIN / "workflow" / "sop.yml", root / "workflow" / "sop.yml")
+    (root / "content" / "berita").mkdir(parents=True)
+    repo = Repo(root, keys)
+    repo.write("workflow/trust-root", f"admin {pub(keys['admin'])} test administrator\n")
+    repo.write_roster()
+    repo.sign_workflow()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    repo.git("config", "user.name", "Warta Test")
+    repo.git("config", "user.email", "test@warta.invalid")
+    repo.git("config", "commit.gpgsign", "false")
+    repo.commit_all("init")
+    repo.env["WARTA_TRUST_ROOT"] = repo.pin
+    return repo
