@@ -1,0 +1,115 @@
+"""Build the bundled sample newsroom under content/berita/ from tests/demo/news-source/.
+
+Every item goes through the real editorial actions (the same code as ``warta new`` and
+``warta sign``), signed with the DEMO keys under tests/demo/keys/ at realistic past times,
+so the sample shows every SOP state:
+
+- approved (disetujui) and one compiled for print (dicetak): published;
+- one edited after approval: left out, with an error naming who must re-approve;
+- items waiting at each earlier step (ditugaskan, diliput, ditulis, dilaporkan).
+
+Run from the repository root: ``python tests/demo/make_sample.py`` (it replaces
+content/berita/). Signatures are deterministic (ed25519), so a re-run gives the same files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from warta import actions
+from warta.adapters.ssh import KeygenSigner
+from warta.project import load_project
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "tests" / "demo" / "news-source"
+KEYS = ROOT / "tests" / "demo" / "keys"
+NEWS = ROOT / "content" / "berita"
+
+#: id -> (number of steps signed, writer, kasubag, edited after approval)
+PLAN: dict[str, tuple[int, str, str, bool]] = {
+    "20261005-jembatan-gantung-cibening": (6, "dimas", "agus", False),
+    "20261008-posyandu-stunting-karangsari": (5, "ayu", "agus", False),
+    "20261012-rehabilitasi-irigasi-tanjungwaru": (5, "dimas", "agus", False),
+    "20261015-rehab-ruang-kelas-pasirlaya": (5, "ayu", "agus", False),
+    "20261018-bazar-umkm-sukamaju-kota": (5, "dimas", "agus", False),
+    "20261022-curug-wisata-mekarjaya": (5, "ayu", "agus", False),
+    "20261027-bank-sampah-cibening": (5, "dimas", "agus", False),
+    "20261030-permakanan-lansia-karangsari": (5, "ayu", "agus", False),
+    "20261103-betonisasi-jalan-tanjungwaru": (5, "dimas", "sri", False),
+    "20261106-puskesmas-rawat-inap-mekarjaya": (5, "ayu", "sri", True),
+    "20261110-panen-cabai-pasirlaya": (4, "dimas", "sri", False),
+    "20261113-rumah-tidak-layak-huni-sukamaju-kota": (3, "ayu", "sri", False),
+    "20261115-festival-situ-cibening": (2, "dimas", "sri", False),
+    "20261124-penanaman-pohon-karangsari": (1, "ayu", "sri", False),
+}
+
+#: Minutes after the disposisi at which each later step is signed (step 3 is the writing).
+OFFSETS = (0, 4, 60 * 7, 60 * 7 + 4, 60 * 7 + 8, 60 * 24 + 60 * 7 + 8)
+
+#: Steps signed late (extra minutes from that step on), so the Mutu Baku report has findings.
+LATE = {
+    "20261012-rehabilitasi-irigasi-tanjungwaru": (3, 25),
+    "20261103-betonisasi-jalan-tanjungwaru": (4, 115),
+}
+
+EDIT = "\n\nPembaruan: jumlah tempat tidur rawat inap bertambah menjadi 16 unit.\n"
+
+
+def private_keys(tmp: Path) -> dict[str, Path]:
+    """Copies of the demo keys with the 0600 mode ssh-keygen insists on."""
+    out = {}
+    for key in KEYS.glob("*_ed25519"):
+        target = tmp / key.name
+        shutil.copy(key, target)
+        shutil.copy(f"{key}.pub", f"{target}.pub")
+        target.chmod(0o600)
+        out[key.name.removesuffix("_ed25519")] = target
+    return out
+
+
+def main() -> int:
+    if NEWS.exists():
+        shutil.rmtree(NEWS)
+    NEWS.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="warta-demo-") as tmp:
+        keys = private_keys(Path(tmp))
+        for item_id, (steps, writer, kasubag, edited) in PLAN.items():
+            build(item_id, steps, (writer, kasubag), edited, keys)
+    print(f"built {len(PLAN)} sample items under {NEWS.relative_to(ROOT)}/")
+    return 0
+
+
+def build(item_id: str, steps: int, people: tuple[str, str], edited: bool,
+          keys: dict[str, Path]) -> None:
+    writer, kasubag = people
+    source = (SOURCE / f"{item_id}.md").read_text(encoding="utf-8")
+    day = datetime.fromisoformat(f"{item_id[:4]}-{item_id[4:6]}-{item_id[6:8]}T07:30:00+07:00")
+    folder = NEWS / item_id[:4] / item_id[9:]
+    image = SOURCE / "images" / f"{item_id}.svg"
+    (folder / "images").mkdir(parents=True)
+    shutil.copy(image, folder / "images" / image.name)
+    head, sep, body = source.partition("\n---\n")
+    text = f"{head}\nstatus: usulan\nsignoffs: []{sep}{body}"
+    signers = ("hendra", kasubag, writer, kasubag, "hendra", kasubag)
+    path = folder / "index.md"
+    for index in range(steps):
+        project = load_project(ROOT, cache=False)
+        late_step, late_minutes = LATE.get(item_id, (99, 0))
+        extra = late_minutes if index >= late_step else 0
+        moment = day + timedelta(minutes=OFFSETS[index] + extra)
+        signer = KeygenSigner(keyfile=keys[signers[index]])
+        if index == 0:
+            actions.create(project, path, text, signer, commit=False, now=moment)
+        else:
+            actions.sign(project, path, signer, commit=False, now=moment)
+    if edited:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(EDIT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
