@@ -146,7 +146,11 @@ def status(root: Path, pin: str | None) -> None:
     table = Table(title=f"{ctx.sop.identity.name} — antrean")
     for column in ("Langkah berikut", "Berita", "Pelaksana", "Menunggu", "Mutu Baku", ""):
         table.add_column(column)
+    previous: int | None = None
     for row in queue(items, ctx):
+        if previous is not None and row.signed != previous:
+            table.add_section()
+        previous = row.signed
         step = row.next_step
         if step is None:
             label, std = "selesai", "-"

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from warta.model.findings import Finding, Severity, error, warning
 from warta.model.item import NewsItem, Signoff
+from warta.model.pii import check_personal_data
 from warta.model.roster import Roster
 from warta.model.signing import Verifier, check_content_frozen, check_signatures
 from warta.model.sop import Sop
@@ -300,6 +301,10 @@ def check_frozen(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     yield from check_content_frozen(item, step.id, ctx.roster, title, hint)
 
 
+def check_pii(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    yield from check_personal_data(item)
+
+
 ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
     ("status", check_status),
     ("order", check_order),
@@ -309,6 +314,7 @@ ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
     ("times", check_times),
     ("signatures", check_signed),
     ("content_frozen", check_frozen),
+    ("personal_data", check_pii),
     ("mutu_baku", check_mutu_baku),
 )
 
@@ -328,6 +334,25 @@ def check_unique_ids(items: Sequence[NewsItem]) -> Iterator[Finding]:
             "id.duplicate",
             f"id {item.id!r} is already used by {other.path}:{other.line_of('id')};"
             " expected ids unique across the site",
+        )
+
+
+def check_unique_slugs(items: Sequence[NewsItem]) -> Iterator[Finding]:
+    first: dict[str, NewsItem] = {}
+    for item in items:
+        slug = item.fields.get("slug")
+        if not isinstance(slug, str):
+            continue
+        other = first.get(slug)
+        if other is None:
+            first[slug] = item
+            continue
+        yield error(
+            item.path,
+            item.line_of("slug"),
+            "slug.duplicate",
+            f"slug {slug!r} is already used by {other.path}:{other.line_of('slug')};"
+            " expected slugs unique across the site",
         )
 
 
@@ -387,7 +412,7 @@ def validate(
     workflow = [f.promoted() if strict else f for f in workflow_findings]
     workflow_ok = not any(f.is_error for f in workflow)
     by_path: dict[str, list[Finding]] = {path: list(found) for path, _, found in loaded}
-    for finding in check_unique_ids(items):
+    for finding in (*check_unique_ids(items), *check_unique_slugs(items)):
         by_path.setdefault(finding.path, []).append(finding)
     verdicts: list[Verdict] = []
     for path, item, _ in loaded:

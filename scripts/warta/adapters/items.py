@@ -62,8 +62,48 @@ def relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+CONTENT_DIR = Path("content")
+_WORKFLOW_LINE = re.compile(r"^(status|approved_by|signoffs)\s*:", re.MULTILINE)
+
+
+def discover_strays(root: Path) -> Iterator[Path]:
+    """Markdown files outside content/berita/ whose front-matter carries workflow keys:
+    news items in the wrong place, which must never be published as plain pages."""
+    content = root / CONTENT_DIR
+    news = (root / NEWS_DIR).resolve()
+    if not content.is_dir():
+        return
+    for path in sorted(content.rglob("*.md")):
+        if path.resolve().is_relative_to(news) or not path.is_file():
+            continue
+        try:
+            head = path.read_bytes()[:65536].decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        if head.startswith(("---", "\ufeff---")):
+            end = head.find("\n---", 3)
+            front = head[: end if end != -1 else len(head)]
+            if _WORKFLOW_LINE.search(front):
+                yield path
+
+
 def load_all(root: Path) -> list[LoadedItem]:
-    return [load_item(root, path) for path in discover(root)]
+    """Every news item, plus any item found outside content/berita/ (never publishable)."""
+    loaded = [load_item(root, path) for path in discover(root)]
+    for path in discover_strays(root):
+        entry = load_item(root, path)
+        entry.findings.insert(
+            0,
+            error(
+                entry.path,
+                1,
+                "item.outside-news",
+                f"a news item must live under {NEWS_DIR.as_posix()}/; found one at"
+                f" {entry.path}, which is never published",
+            ),
+        )
+        loaded.append(entry)
+    return loaded
 
 
 def load_item(root: Path, path: Path) -> LoadedItem:
@@ -133,7 +173,13 @@ def parse_item(text: str, display: str) -> LoadedItem:
     fields.text("description")
     fields.text_list("categories", required=True)
     fields.text_list("tags")
-    fields.text("slug", required=False)
+    slug = fields.text("slug", required=False)
+    if slug and (len(slug) > ID_MAX or not ID_PATTERN.match(slug)):
+        fields.fail(
+            "slug",
+            "slug.format",
+            f"slug must be lowercase letters a-z, digits and single hyphens; found {slug!r}",
+        )
     status = fields.text("status")
     approved_by = fields.text("approved_by", required=False, default="") or None
     signoffs, readable = _signoffs(data, display, findings)
@@ -149,6 +195,7 @@ def parse_item(text: str, display: str) -> LoadedItem:
         body=parts.body,
         lines=dict(data.key_lines),
         signoffs_readable=readable,
+        body_line=parts.body_first_line,
     )
     return LoadedItem(display, item, findings)
 

@@ -61,10 +61,51 @@ class YList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+#: libyaml (C) when PyYAML was built with it: fast, and it bounds nesting itself.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def rough_depth(text: str) -> tuple[int, int]:
+    """An upper bound of the nesting depth (flow brackets and indentation) and its line,
+    found in one pass, so absurd nesting is refused before any parser recurses into it."""
+    depth = worst = 0
+    worst_line = line = 1
+    quote = ""
+    for char in text:
+        if char == "\n":
+            line += 1
+            quote = ""
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > worst:
+                worst, worst_line = depth, line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    for number, row in enumerate(text.split("\n"), start=1):
+        indent = (len(row) - len(row.lstrip(" -"))) // 2
+        if indent > worst:
+            worst, worst_line = indent, number
+    return worst, worst_line
+
+
 def parse(text: str, *, first_line: int = 1) -> Any:
     """Parse one YAML document. ``first_line`` is the file line the text starts on."""
+    depth, depth_line = rough_depth(text)
+    if depth > 2 * MAX_DEPTH:
+        raise YamlError(
+            f"YAML is nested deeper than {MAX_DEPTH} levels (found about {depth})",
+            depth_line + first_line - 1,
+            "yaml.too-deep",
+        )
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
@@ -72,6 +113,12 @@ def parse(text: str, *, first_line: int = 1) -> Any:
         raise YamlError(f"YAML does not parse: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML does not parse: {exc}", first_line) from None
+    except RecursionError:
+        raise YamlError(
+            f"YAML is nested too deeply to read (more than {MAX_DEPTH} levels expected at most)",
+            first_line,
+            "yaml.too-deep",
+        ) from None
     if node is None:
         return None
     return _Converter(first_line).convert(node, 0)

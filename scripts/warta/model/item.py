@@ -47,6 +47,7 @@ class NewsItem:
     body: str
     lines: Mapping[str, int] = field(default_factory=dict)
     signoffs_readable: bool = True
+    body_line: int = 1
 
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)
