@@ -13,6 +13,7 @@ from pathlib import Path
 
 from warta.adapters import git as gitops
 from warta.adapters.atomic import write_text
+from warta.adapters.faults import checkpoint
 from warta.adapters.items import NEWS_DIR, parse_item, relative
 from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.ssh import KeygenSigner, agent_keys, choose_public_key, git_signing_key
@@ -247,7 +248,9 @@ def sign(
             note=note,
             now=now,
         )
+        checkpoint("signed")
         write_text(path, new_text)
+        checkpoint("written")
         sha = None
         if commit:
             item = parse_item(new_text, display).item
@@ -261,6 +264,7 @@ def sign(
                 item_id=item.id,
                 title=item.title or "",
             )
+            checkpoint("committed")
     return SignResult(path, step, person, signoff, sha)
 
 
