@@ -1,0 +1,21 @@
+"""Options of the ``warta`` MkDocs plugin (``plugins: - warta: {...}`` in mkdocs.yml)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class WartaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
+    #: Pin of workflow/trust-root (sha256:…); default: the WARTA_TRUST_ROOT environment variable.
+    trust_root = c.Optional(c.Type(str))
+    #: The SOP step whose signer is the item's reporter (the writing step).
+    reporter_step = c.Type(str, default="penulisan")
+    #: News per page of the news list.
+    per_page = c.Type(int, default=10)
+    #: Latest news on the home page.
+    home_items = c.Type(int, default=6)
+    #: News in the RSS and JSON feeds.
+    feed_items = c.Type(int, default=20)
+    #: Remember verified signatures in .warta-cache/ (only ever stores successes).
+    cache = c.Type(bool, default=True)

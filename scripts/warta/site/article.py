@@ -1,0 +1,234 @@
+"""What the site shows of one news item: the verified item plus who wrote and approved it.
+
+An :class:`Article` is built only from a validator verdict; the site never reads an item on
+its own. ``draft`` marks an item shown solely in a reviewer's preview.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+
+from warta.model.item import NewsItem, Signoff
+from warta.model.roster import Roster
+from warta.model.sop import Sop
+from warta.site.dates import news_day
+from warta.site.text import page_url
+
+#: Category names starting with this (case-insensitive) are kecamatan; others are sectors/OPD.
+KECAMATAN_PREFIX = "kecamatan "
+
+
+@dataclass(frozen=True)
+class LeadImage:
+    """The lead photo: ``src`` relative to the item's folder."""
+
+    src: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A person as the site names them: roster name and the role title they signed in."""
+
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class TrailStep:
+    """One signed SOP step, for the provenance box."""
+
+    number: int
+    step: str
+    output: str
+    signer: Signer
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Approval:
+    signer: Signer
+    at: datetime
+    content: str
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    src_path: str
+    src_uri: str
+    title: str
+    description: str
+    day: date
+    published: datetime
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    body: str
+    image: LeadImage | None
+    reporter: Signer | None
+    approval: Approval | None
+    trail: tuple[TrailStep, ...]
+    status: str
+    draft: bool = False
+    problems: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return page_url(self.src_uri)
+
+    @property
+    def folder_url(self) -> str:
+        """Where files beside the item are served (its image, attachments)."""
+        return posixpath.dirname(self.src_uri) + "/"
+
+    @property
+    def month(self) -> tuple[int, int]:
+        return (self.day.year, self.day.month)
+
+
+def is_kecamatan(category: str) -> bool:
+    return category.lower().startswith(KECAMATAN_PREFIX)
+
+
+def sort_key(article: Article) -> tuple[date, datetime, str]:
+    return (article.day, article.published, article.id)
+
+
+def newest_first(articles: Sequence[Article]) -> list[Article]:
+    return sorted(articles, key=sort_key, reverse=True)
+
+
+def lead_image(value: object) -> tuple[LeadImage | None, str | None]:
+    """The ``image`` front-matter as a :class:`LeadImage`, or None and why it was refused.
+
+    ``src`` must be a plain relative path inside the item's folder: no scheme, no leading
+    slash, no '..' (a photo of another, unpublished item must never be pulled in).
+    """
+    if value is None:
+        return None, None
+    if not isinstance(value, Mapping):
+        return None, "'image' must be a mapping with src, alt, caption, credit"
+    src = value.get("src")
+    if not isinstance(src, str) or not src.strip():
+        return None, "'image.src' must be a path to the photo beside index.md"
+    parts = src.split("/")
+    if (
+        src.startswith("/")
+        or "\\" in src
+        or ":" in src
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        return None, (
+            f"'image.src' must be a relative path inside the item's folder; found {src!r}"
+        )
+    texts: dict[str, str] = {}
+    for key in ("alt", "caption", "credit"):
+        raw = value.get(key, "")
+        if raw is None:
+            raw = ""
+        if not isinstance(raw, str):
+            return None, f"'image.{key}' must be text"
+        texts[key] = raw.strip()
+    if not texts["alt"]:
+        return None, "'image.alt' is required (a description of the photo for screen readers)"
+    return LeadImage(src, texts["alt"], texts["caption"], texts["credit"]), None
+
+
+def _signer(signoff: Signoff, sop: Sop, roster: Roster, zone: tzinfo) -> Signer:
+    person = roster.get(signoff.by)
+    step = sop.step(signoff.step)
+    role_title = ""
+    if step is not None:
+        role_title = sop.roles[step.role].title
+        if person is not None:
+            holding = person.holding(step.role, signoff.at.astimezone(zone).date())
+            if holding is not None and holding.acting:
+                role_title = f"Plt. {role_title}"
+    name = person.name if person is not None else signoff.by
+    return Signer(signoff.by, name, role_title)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value if isinstance(v, str))
+    return ()
+
+
+def build_article(
+    item: NewsItem,
+    *,
+    src_uri: str,
+    sop: Sop,
+    roster: Roster,
+    zone: tzinfo,
+    reporter_step: str,
+    draft: bool = False,
+    problems: Sequence[str] = (),
+) -> tuple[Article | None, list[str]]:
+    """The article for ``item`` and any notes about parts that could not be shown.
+
+    Returns None for an item without id or title (it can never be shown). ``draft`` items
+    (preview only) may lack an approval; a non-draft must have one, else None.
+    """
+    notes: list[str] = []
+    if item.id is None or item.title is None:
+        return None, ["the item has no readable id or title"]
+    trail = tuple(
+        TrailStep(
+            step.number if (step := sop.step(s.step)) else index + 1,
+            s.step,
+            step.output if step else "",
+            _signer(s, sop, roster, zone),
+            s.at.astimezone(zone),
+        )
+        for index, s in enumerate(item.signoffs)
+    )
+    gate = sop.gate
+    approval = None
+    approved = next((s for s in item.signoffs if s.step == gate.id), None)
+    if approved is not None and approved.content:
+        approval = Approval(
+            _signer(approved, sop, roster, zone), approved.at.astimezone(zone), approved.content
+        )
+    if approval is None and not draft:
+        return None, ["the item has no signed approval"]
+    written = next((s for s in item.signoffs if s.step == reporter_step), None)
+    reporter = _signer(written, sop, roster, zone) if written else None
+    image, problem = lead_image(item.fields.get("image"))
+    if problem:
+        notes.append(problem)
+    field_day = news_day(item.fields.get("date"), zone)
+    if approval is not None:
+        published = approval.at
+    elif item.signoffs:
+        published = item.signoffs[-1].at.astimezone(zone)
+    else:
+        published = datetime.combine(field_day or date(1970, 1, 1), time(0), zone)
+    day = field_day or published.date()
+    description = item.fields.get("description")
+    article = Article(
+        id=item.id,
+        src_path=item.path,
+        src_uri=src_uri,
+        title=item.title,
+        description=description if isinstance(description, str) else "",
+        day=day,
+        published=published,
+        categories=item.categories(),
+        tags=_texts(item.fields.get("tags")),
+        body=item.body,
+        image=image,
+        reporter=reporter,
+        approval=approval,
+        trail=trail,
+        status=item.status or "?",
+        draft=draft,
+        problems=tuple(problems),
+    )
+    return article, notes

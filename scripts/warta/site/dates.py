@@ -1,0 +1,56 @@
+"""Dates and times in Indonesian, as Pemda news pages write them (Babel, locale ``id``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+from babel.dates import format_date, format_datetime
+
+LOCALE = "id"
+DAY_FORMAT = "EEEE, d MMMM y"
+
+
+def day_label(day: date) -> str:
+    """'Senin, 4 September 2017'."""
+    return format_date(day, DAY_FORMAT, locale=LOCALE)
+
+
+def moment_label(moment: datetime, zone: tzinfo) -> str:
+    """'Senin, 2 November 2026 pukul 10.08 WIB', in ``zone``."""
+    local = moment.astimezone(zone)
+    return format_datetime(local, f"{DAY_FORMAT} 'pukul' HH.mm zzz", locale=LOCALE)
+
+
+def month_label(year: int, month: int) -> str:
+    """'Oktober 2026'."""
+    return format_date(date(year, month, 1), "LLLL y", locale=LOCALE)
+
+
+def news_day(value: object, zone: tzinfo) -> date | None:
+    """The day of an item's ``date`` front-matter: a date, or a date-time read in ``zone``."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        return value
+    elif isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(zone).date()
+
+
+def date_label(day: date) -> str:
+    """'1 September 2017' (no weekday), for document dates such as an SOP's."""
+    return format_date(day, "d MMMM y", locale=LOCALE)
+
+
+def rfc3339(moment: datetime, zone: tzinfo) -> str:
+    """'2026-11-02T10:08:00+07:00': the moment with the office zone's offset."""
+    return moment.astimezone(zone).replace(microsecond=0).isoformat()

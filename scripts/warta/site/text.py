@@ -1,0 +1,66 @@
+"""Escaping, slugs and relative URLs for generated pages."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import unicodedata
+
+
+def esc(text: object) -> str:
+    """``text`` escaped for HTML element content and double-quoted attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def slugify(text: str, fallback: str = "x") -> str:
+    """ASCII, lowercase, hyphen-separated; ``fallback`` if nothing is left."""
+    chars = [
+        ch if ch.isascii() and ch.isalnum() else "-"
+        for ch in unicodedata.normalize("NFKD", text.lower())
+        if not unicodedata.combining(ch)
+    ]
+    slug = re.sub(r"-+", "-", "".join(chars)).strip("-")
+    return slug[:60].strip("-") or fallback
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """A distinct slug for each name, adding -2, -3 … where two names fold to the same slug."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted(set(names)):
+        base = slugify(name)
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        out[name] = slug
+    return out
+
+
+def page_url(src_uri: str) -> str:
+    """The directory URL MkDocs gives ``src_uri`` (use_directory_urls: true)."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(target: str, from_url: str) -> str:
+    """A link from the page at ``from_url`` to ``target`` (both site-relative, '' = root)."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if rel == ".":
+        return "./"
+    if (not target or target.endswith("/")) and not rel.endswith("/"):
+        rel += "/"
+    return rel
+
+
+def yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=True)

@@ -1,0 +1,45 @@
+"""Fixtures for the site tests: one real repository with items in every state, built once."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sitekit import SiteRepo, copy_site_config, populate
+
+from helpers import make_repo
+
+
+@dataclass(frozen=True)
+class Built:
+    site: Path
+    result: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="session")
+def site_repo(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> SiteRepo:
+    repo = make_repo(tmp_path_factory.mktemp("site") / "repo", keys)
+    copy_site_config(repo.root)
+    site = SiteRepo(repo)
+    populate(site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def built(site_repo: SiteRepo, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """A plain ``mkdocs build`` of the repository, pinned as CI pins it."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    result = site_repo.mkdocs("build", "-d", str(out))
+    assert result.returncode == 0, result.stderr
+    return Built(out, result)
+
+
+@pytest.fixture(scope="session")
+def preview(site_repo: SiteRepo, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """``warta preview --build-only``: the reviewers' build, with drafts."""
+    out = tmp_path_factory.mktemp("preview") / "site"
+    result = site_repo.warta("preview", "--build-only", str(out))
+    assert result.returncode == 0, result.stderr
+    return Built(out, result)

@@ -1,0 +1,340 @@
+"""The gate is part of the build: real ``mkdocs build`` runs on a real repository.
+
+Published: three approved items (one also compiled for print). Unpublished: one item in every
+state short of approval, one edited after approval, one with a forged approval, one
+unreadable, and stray files. Each unpublished thing carries the canary 'kanari'.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from sitekit import BODY_WORD, CANARY, SiteRepo
+
+from conftest import Built
+from helpers import Repo, warta_exe
+
+
+def output_files(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*") if p.is_file())
+
+
+def text_of(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
+def traces(site: Path, needle: str) -> list[str]:
+    """Every output file whose name or content holds ``needle``, case-insensitively."""
+    needle = needle.lower()
+    found = []
+    for path in output_files(site):
+        rel = path.relative_to(site).as_posix()
+        if needle in rel.lower():
+            found.append(f"name: {rel}")
+        elif needle in text_of(path).lower():
+            found.append(f"content: {rel}")
+    return found
+
+
+# ---- nothing of an unpublished item reaches site/ --------------------------------------
+
+
+def test_no_trace_of_any_unpublished_item_in_any_output_file(
+    built: Built, site_repo: SiteRepo
+) -> None:
+    unpublished = site_repo.unpublished()
+    assert {i.key for i in unpublished} >= {
+        "usulan",
+        "ditugaskan",
+        "diliput",
+        "ditulis",
+        "dilaporkan",
+        "diubah",
+        "palsu",
+        "rusak",
+    }
+    assert traces(built.site, CANARY) == []
+    for item in unpublished:
+        for needle in (item.title, item.slug, item.image or item.slug, item.path.parent.name):
+            assert traces(built.site, needle) == [], needle
+    # Ayu wrote only unpublished items: she is no reporter, her name is nowhere.
+    assert traces(built.site, "Ayu Lestari") == []
+    # The unpublished items are all from September: no archive month, no date for it.
+    assert traces(built.site, "September 2026") == []
+    assert traces(built.site, "2026-09-1") == []
+
+
+def test_the_canary_scan_sees_what_it_looks_for(built: Built, site_repo: SiteRepo) -> None:
+    """Positive control: the same scan finds published items in every kind of output."""
+    jembatan = site_repo.items["jembatan"]
+    found = traces(built.site, jembatan.slug)
+    for where in (
+        "name: berita/2026/jembatan-gantung-cijambe/index.html",
+        "content: search/search_index.json",
+        "content: sitemap.xml",
+        "content: sitemap.xml.gz",
+        "content: index.html",
+        "content: berita/index.html",
+        "content: arsip/2026/10/index.html",
+        "content: kategori/kecamatan-cibening/index.html",
+        "content: reporter/dimas/index.html",
+        "content: feed.xml",
+        "content: feed.json",
+    ):
+        assert where in found
+    assert "name: berita/2026/jembatan-gantung-cijambe/images/jembatan-cijambe.svg" in traces(
+        built.site, "jembatan-cijambe.svg"
+    )
+    assert traces(built.site, BODY_WORD)
+
+
+def test_exactly_the_verified_items_and_their_files_are_built(
+    built: Built, site_repo: SiteRepo
+) -> None:
+    pages = sorted(
+        p.relative_to(built.site).as_posix()
+        for p in (built.site / "berita").rglob("*")
+        if p.is_file() and "halaman" not in p.parts
+    )
+    expected = ["berita/index.html"]
+    for item in site_repo.published():
+        expected.append(f"{item.url}index.html")
+        if item.image:
+            expected.append(f"{item.url}images/{item.image}")
+    assert pages == sorted(expected)
+
+
+def test_search_index_holds_published_pages_only(built: Built, site_repo: SiteRepo) -> None:
+    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    news = {loc for loc in locations if loc.startswith("berita/")}
+    assert news == {i.url for i in site_repo.published()}
+    text = json.dumps(index).lower()
+    for item in site_repo.published():
+        assert item.body_word.lower() in text
+
+
+def test_sitemap_lists_published_items_and_no_other_news(built: Built, site_repo: SiteRepo) -> None:
+    sitemap = (built.site / "sitemap.xml").read_text()
+    listed = set(
+        re.findall(r"<loc>https://warta\.sukamajukab\.go\.id/(berita/\d{4}/[^<]+)</loc>", sitemap)
+    )
+    assert listed == {i.url for i in site_repo.published()}
+
+
+def test_plain_build_leaves_unpublished_items_out_and_logs_why(
+    built: Built, site_repo: SiteRepo
+) -> None:
+    log = built.result.stderr
+    for item in site_repo.unpublished():
+        assert f"tidak dipublikasikan: {item.rel}" in log, item.key
+    assert re.search(
+        r"WARNING -  warta: content/berita/2026/kanaripalsu-slug/index.md:\d+: "
+        r"\[signature.unknown-key\]",
+        log,
+    )
+    assert "[content.changed-after-approval]" in log
+    assert "status 'ditulis', belum disetujui" in log
+    assert "3 berita diterbitkan" in log
+
+
+# ---- --strict ---------------------------------------------------------------------------
+
+
+def test_strict_build_fails_on_validation_errors_with_the_findings(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    result = site_repo.mkdocs("build", "--strict", "-d", str(tmp_path / "site"))
+    assert result.returncode == 1
+    log = result.stderr
+    assert re.search(r"Aborted with \d+ warnings in strict mode", result.stdout + log)
+    assert "kanaripalsu-slug/index.md:60: [signature.unknown-key]" in log
+    assert "kanaridiubah-slug/index.md:60: [content.changed-after-approval]" in log
+    assert "kanarirusak-slug/index.md:4: [yaml.syntax]" in log
+
+
+def test_strict_build_passes_with_drafts_and_warnings_only(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    """Drafts are not errors; nor are the validator's warnings (here: the unpinned trust
+    root), so a strict build without any validation error passes."""
+    clean = tmp_path / "repo"
+    shutil.copytree(site_repo.root, clean, ignore=shutil.ignore_patterns(".git", ".warta-cache"))
+    for key in ("diubah", "palsu", "rusak"):
+        shutil.rmtree(clean / site_repo.items[key].path.parent.relative_to(site_repo.root))
+    copy = SiteRepo(Repo(clean, site_repo.repo.keys, dict(site_repo.repo.env)))
+    result = copy.mkdocs("build", "--strict", "-d", str(tmp_path / "site"), pinned=False)
+    assert result.returncode == 0, result.stderr
+    assert "INFO    -  warta: workflow/trust-root: [trust.unpinned]" in result.stderr
+    assert "WARNING" not in result.stderr
+    assert traces(tmp_path / "site", CANARY) == []
+
+
+def test_warta_build_pins_the_trust_root_and_maps_strict_failure_to_exit_1(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    result = site_repo.warta(
+        "build",
+        "--strict",
+        "-d",
+        str(tmp_path / "a"),
+        "--trust-root",
+        "sha256:" + "0" * 64,
+        pinned=False,
+    )
+    assert result.returncode == 1
+    assert "[trust.pin-mismatch]" in result.stderr
+    assert "no news item is published" in result.stderr
+    assert not (tmp_path / "a" / "berita" / "2026").exists()
+    ok = site_repo.warta("build", "-d", str(tmp_path / "b"))
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "b" / "berita" / "2026" / "posyandu-melati" / "index.html").is_file()
+
+
+# ---- fail closed without the plugin ------------------------------------------------------
+
+
+def _without_plugin(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == "- warta:")
+    end = start + 1
+    while end < len(lines) and lines[end].startswith("      "):
+        end += 1
+    return "".join(lines[:start] + lines[end:])
+
+
+def test_without_the_plugin_no_news_item_is_published(site_repo: SiteRepo, tmp_path: Path) -> None:
+    config = site_repo.root / "mkdocs-sans-warta.yml"
+    config.write_text(_without_plugin((site_repo.root / "mkdocs.yml").read_text()))
+    assert "warta" not in re.sub(
+        r"#.*", "", config.read_text().split("plugins:")[1].split("markdown_extensions")[0]
+    )
+    out = tmp_path / "site"
+    result = site_repo.mkdocs("build", "-d", str(out), config=config.name)
+    assert result.returncode == 0, result.stderr
+    assert (out / "index.html").is_file()
+    assert not (out / "berita").exists()
+    for item in site_repo.items.values():
+        assert traces(out, item.slug) == [], item.key
+        assert traces(out, item.title) == [], item.key
+    for word in (CANARY, BODY_WORD, "menimbang", "rawit", "Cijambe"):
+        assert traces(out, word) == [], word
+
+
+def test_the_plugin_refuses_a_config_that_would_publish_news_without_it(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    config = site_repo.root / "mkdocs-open.yml"
+    config.write_text(
+        (site_repo.root / "mkdocs.yml").read_text().replace("  /berita/\n", "  /nothing/\n")
+    )
+    result = site_repo.mkdocs("build", "-d", str(tmp_path / "site"), config=config.name)
+    assert result.returncode == 1
+    assert "must exclude the news folder (exclude_docs: /berita/)" in result.stderr
+
+
+# ---- preview ------------------------------------------------------------------------------
+
+BANNER = "DRAF - tidak untuk dipublikasikan"
+
+
+def test_preview_shows_every_unpublished_page_with_the_banner(
+    preview: Built, site_repo: SiteRepo
+) -> None:
+    for item in site_repo.unpublished():
+        page = preview.site / item.url / "index.html"
+        if item.key == "rusak":  # unreadable: nothing to show, not even in a preview
+            assert not page.exists()
+            continue
+        html = page.read_text()
+        assert html.count(BANNER) >= 2, item.key  # the bar above the header and in the page
+        assert 'name="robots" content="noindex' in html
+    for item in site_repo.published():
+        html = (preview.site / item.url / "index.html").read_text()
+        assert BANNER not in html
+        assert "Asal-usul berita ini" in html
+
+
+def test_the_deployable_build_has_no_draft_and_no_banner(built: Built) -> None:
+    assert traces(built.site, BANNER) == []
+    assert traces(built.site, "noindex") == []
+
+
+def test_preview_is_never_built_into_the_deployable_site_dir(site_repo: SiteRepo) -> None:
+    result = site_repo.warta("preview", "--build-only", "site")
+    assert result.returncode == 2
+    assert "may not be built into the deployable site directory" in result.stderr
+    assert not (site_repo.root / "site").exists()
+
+
+# ---- the post-build audit of `warta build` -----------------------------------------------
+
+
+def test_warta_build_audits_the_output_for_traces_of_unpublished_items(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    """A page that is not news but names a draft's URL: the gate lets it through (it is not
+    an item); the audit of the output catches it and the build fails."""
+    copy = tmp_path / "repo"
+    shutil.copytree(site_repo.root, copy, ignore=shutil.ignore_patterns(".git"))
+    about = copy / "content" / "tentang.md"
+    about.write_text(about.read_text() + "\nLihat juga berita/2026/kanariditulis-slug/ nanti.\n")
+    leaky = SiteRepo(Repo(copy, site_repo.repo.keys, dict(site_repo.repo.env)))
+    result = leaky.warta("build", "-d", str(tmp_path / "site"))
+    assert result.returncode == 1
+    assert (
+        "tentang/index.html: its content holds the URL 'berita/2026/kanariditulis-slug/' of"
+        " content/berita/2026/kanariditulis-slug/index.md, which may not be published"
+    ) in result.stderr
+    assert "do not deploy it" in result.stderr
+
+
+def test_warta_preview_serves_drafts_from_a_temporary_directory(site_repo: SiteRepo) -> None:
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    before = set(Path(tempfile.gettempdir()).glob("warta-preview-*"))
+    served: set[Path] = set()
+    server = subprocess.Popen(
+        [warta_exe(), "preview", "-a", f"127.0.0.1:{port}"],
+        cwd=site_repo.root,
+        env=site_repo.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/{site_repo.items['ditulis'].url}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    draft = response.read().decode()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert BANNER in draft
+        served = set(Path(tempfile.gettempdir()).glob("warta-preview-*")) - before
+        assert len(served) == 1
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    assert server.returncode == 0, output
+    assert "pratinjau dihentikan" in output
+    assert not any(path.exists() for path in served)
+    assert not (site_repo.root / "site").exists()

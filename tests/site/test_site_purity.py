@@ -1,0 +1,68 @@
+"""Warta's core and its site generation import no MkDocs: only the plugin does."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import warta
+
+PACKAGE = Path(warta.__file__).parent
+ENGINE = ("mkdocs", "material", "jinja2", "pymdownx", "markdown")
+PURE = sorted(
+    [
+        *(PACKAGE / "site").glob("*.py"),
+        *(PACKAGE / "model").glob("*.py"),
+        PACKAGE / "validate.py",
+        PACKAGE / "project.py",
+    ]
+)
+
+
+def engine_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        found.extend(f"line {node.lineno}: {n}" for n in names if n.split(".")[0] in ENGINE)
+    return found
+
+
+@pytest.mark.parametrize("path", PURE, ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_module_imports_no_site_engine(path: Path) -> None:
+    assert engine_imports(path) == []
+
+
+def test_the_check_sees_an_engine_import(tmp_path: Path) -> None:
+    probe = tmp_path / "m.py"
+    probe.write_text("def f():\n    from mkdocs.plugins import BasePlugin\n")
+    assert engine_imports(probe) == ["line 2: mkdocs.plugins"]
+
+
+def test_importing_the_core_and_the_site_loads_no_engine() -> None:
+    modules = ["warta.project", "warta.validate", "warta.model"] + [
+        f"warta.site.{p.stem}" for p in (PACKAGE / "site").glob("*.py") if p.stem != "__init__"
+    ]
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + f"print(sorted(m for m in sys.modules if m.split('.')[0] in {ENGINE!r}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_plugin_is_registered_under_the_mkdocs_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    (entry,) = [e for e in entry_points(group="mkdocs.plugins") if e.name == "warta"]
+    assert entry.value == "warta.mkdocs_plugin:WartaPlugin"

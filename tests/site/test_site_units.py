@@ -1,0 +1,379 @@
+"""warta.site as pure functions: dates, URLs, the gate's file selection, listings, item parts,
+feeds and the SOP page, on objects built in code."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from warta.model.item import NewsItem
+from warta.site import audit, feeds, gate, item_page, pages
+from warta.site.article import Approval, Article, LeadImage, Signer, lead_image
+from warta.site.catalogue import Catalogue
+from warta.site.dates import day_label, moment_label, month_label, news_day, rfc3339
+from warta.site.text import page_url, relative_url, slugify, unique_slugs
+from warta.validate import Verdict
+
+WIB = ZoneInfo("Asia/Jakarta")
+EVIL = "<script>alert(\"x\")</script> & 'kutip'"
+
+
+def art(
+    n: int,
+    *,
+    title: str | None = None,
+    categories: tuple[str, ...] = ("Kecamatan Cibening", "Infrastruktur"),
+    image: LeadImage | None = None,
+    draft: bool = False,
+) -> Article:
+    day = date(2026, 10, 1) + timedelta(days=n)
+    at = datetime(day.year, day.month, day.day, 10, 8, tzinfo=WIB)
+    kabag = Signer("hendra", "Hendra Wijaya", "Kepala Bagian Kominfo dan Humas")
+    return Article(
+        id=f"id-{n}",
+        src_path=f"content/berita/2026/b{n}/index.md",
+        src_uri=f"berita/2026/b{n}/index.md",
+        title=title or f"Berita {n}",
+        description=f"Ringkasan {n}",
+        day=day,
+        published=at,
+        categories=categories,
+        tags=(),
+        body="Isi.\n",
+        image=image,
+        reporter=Signer("dimas", "Dimas Prasetyo", "Staf Sub Bagian Humas"),
+        approval=None if draft else Approval(kabag, at, "sha256:" + "ab" * 32),
+        trail=(),
+        status="ditulis" if draft else "disetujui",
+        draft=draft,
+    )
+
+
+# ---- dates ------------------------------------------------------------------------------
+
+
+def test_dates_read_like_pemda_news() -> None:
+    assert day_label(date(2017, 9, 4)) == "Senin, 4 September 2017"
+    assert day_label(date(2026, 11, 27)) == "Jumat, 27 November 2026"
+    assert month_label(2026, 10) == "Oktober 2026"
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected", "offset"),
+    [
+        ("Asia/Jakarta", "Senin, 2 November 2026 pukul 10.08 WIB", "+07:00"),
+        ("Asia/Makassar", "Senin, 2 November 2026 pukul 11.08 WITA", "+08:00"),
+        ("Asia/Jayapura", "Senin, 2 November 2026 pukul 12.08 WIT", "+09:00"),
+    ],
+)
+def test_moments_in_the_office_zone(zone: str, expected: str, offset: str) -> None:
+    moment = datetime(2026, 11, 2, 3, 8, tzinfo=UTC)
+    assert moment_label(moment, ZoneInfo(zone)) == expected
+    assert rfc3339(moment, ZoneInfo(zone)).endswith(offset)
+
+
+def test_news_day_reads_dates_and_times_in_the_zone() -> None:
+    assert news_day("2026-10-05", WIB) == date(2026, 10, 5)
+    assert news_day("2026-10-04T20:00:00+00:00", WIB) == date(2026, 10, 5)
+    assert news_day("2026-10-04T20:00:00", WIB) == date(2026, 10, 4)
+    assert news_day("kemarin", WIB) is None
+    assert news_day(None, WIB) is None
+
+
+# ---- text and urls -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "origin", "expected"),
+    [
+        ("berita/2026/a/", "", "berita/2026/a/"),
+        ("berita/2026/a/", "berita/", "2026/a/"),
+        ("berita/", "berita/halaman/2/", "../../"),
+        ("kategori/x/", "berita/2026/a/", "../../../kategori/x/"),
+        ("", "sop/", "../"),
+        ("berita/2026/a/images/f.svg", "berita/2026/a/", "images/f.svg"),
+        ("feed.json", "arsip/2026/10/", "../../../feed.json"),
+    ],
+)
+def test_relative_url(target: str, origin: str, expected: str) -> None:
+    assert relative_url(target, origin) == expected
+
+
+def test_page_urls_and_slugs() -> None:
+    assert page_url("index.md") == ""
+    assert page_url("berita/halaman/2/index.md") == "berita/halaman/2/"
+    assert page_url("tentang.md") == "tentang/"
+    assert slugify("Pertanian & <Pangan>") == "pertanian-pangan"
+    assert slugify("Jalan Ciputat–Ciledug") == "jalan-ciputat-ciledug"
+    assert slugify("!!!") == "x"
+    assert unique_slugs(["A b", "a-b", "A_B"]) == {"A b": "a-b", "A_B": "a-b-2", "a-b": "a-b-3"}
+
+
+# ---- the gate's selection ---------------------------------------------------------------
+
+
+FILES = [
+    "index.md",
+    "assets/logo.svg",
+    "berita/kanari.pdf",
+    "berita/2026/ok/index.md",
+    "berita/2026/ok/images/foto.jpg",
+    "berita/2026/ok/lampiran/laporan.pdf",
+    "berita/2026/ok/draf/index.md",
+    "berita/2026/ok/draf/images/rahasia.jpg",
+    "berita/2026/draf/index.md",
+    "berita/2026/draf/images/foto.jpg",
+    "berita/2026/lepas.txt",
+    "berita/2026/lain.md",
+    "berita/2026/ok/index.markdown",
+]
+
+
+def test_gate_admits_cleared_items_with_their_folders_only() -> None:
+    chosen = gate.select(FILES, ["berita/2026/ok/index.md", "berita/2026/lain.md"])
+    assert chosen.pages == {"berita/2026/ok/index.md", "berita/2026/lain.md"}
+    assert chosen.assets == {
+        "berita/2026/ok/images/foto.jpg",
+        "berita/2026/ok/lampiran/laporan.pdf",
+    }
+    assert set(chosen.dropped) == {
+        "berita/kanari.pdf",
+        "berita/2026/ok/draf/index.md",
+        "berita/2026/ok/draf/images/rahasia.jpg",
+        "berita/2026/draf/index.md",
+        "berita/2026/draf/images/foto.jpg",
+        "berita/2026/lepas.txt",
+        "berita/2026/ok/index.markdown",
+    }
+    assert not chosen.admits("index.md")  # not the gate's business, not returned either
+
+
+def test_gate_drops_everything_when_nothing_is_cleared() -> None:
+    chosen = gate.select(FILES, [])
+    assert chosen.pages == set() and chosen.assets == set()
+    assert len(chosen.dropped) == len([f for f in FILES if f.startswith("berita/")])
+
+
+def test_an_item_directly_under_the_news_folder_owns_no_files() -> None:
+    chosen = gate.select(["berita/index.md", "berita/x.jpg"], ["berita/index.md"])
+    assert chosen.assets == set()
+
+
+# ---- lead image -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "../lain/images/foto.jpg",
+        "/berita/x.jpg",
+        "https://x.test/a.jpg",
+        "a/./b.jpg",
+        "a\\b.jpg",
+        "",
+    ],
+)
+def test_lead_image_must_stay_in_the_item_folder(src: str) -> None:
+    image, problem = lead_image({"src": src, "alt": "Foto"})
+    assert image is None
+    assert problem
+
+
+def test_lead_image_needs_alt_text() -> None:
+    assert lead_image({"src": "images/a.jpg"})[0] is None
+    image, problem = lead_image(
+        {"src": "images/a.jpg", "alt": " Foto ", "caption": "K", "credit": "Foto: Humas"}
+    )
+    assert problem is None
+    assert image == LeadImage("images/a.jpg", "Foto", "K", "Foto: Humas")
+
+
+# ---- listings --------------------------------------------------------------------------------
+
+
+def test_news_pages_paginate_newest_first() -> None:
+    catalogue = Catalogue.of(art(n) for n in range(25))
+    generated = pages.news_pages(catalogue, per_page=10)
+    assert [p.src_uri for p in generated] == [
+        "berita/index.md",
+        "berita/halaman/2/index.md",
+        "berita/halaman/3/index.md",
+    ]
+    assert generated[0].body.count('class="warta-card"') == 10
+    assert generated[2].body.count('class="warta-card"') == 5
+    assert 'href="2026/b24/"' in generated[0].body  # newest first
+    assert "Halaman 3 dari 3" in generated[2].body
+    assert 'rel="next"' not in generated[2].body
+
+
+def test_an_empty_catalogue_still_has_its_pages() -> None:
+    empty = Catalogue.of([])
+    assert [p.src_uri for p in pages.news_pages(empty, 10)] == ["berita/index.md"]
+    assert pages.EMPTY in pages.news_pages(empty, 10)[0].body
+    assert [p.src_uri for p in pages.archive_pages(empty)] == ["arsip/index.md"]
+    assert pages.EMPTY in pages.latest_block(empty, 5)
+
+
+def test_generated_pages_escape_every_text() -> None:
+    catalogue = Catalogue.of([art(1, title=EVIL, categories=(EVIL,))])
+    generated = [
+        *pages.news_pages(catalogue, 10),
+        *pages.archive_pages(catalogue),
+        *pages.category_pages(catalogue),
+        *pages.reporter_pages(catalogue),
+    ]
+    for page in generated:
+        assert "<script>" not in page.markdown(), page.src_uri
+    category = next(p for p in generated if p.src_uri.startswith("kategori/script"))
+    assert category.title == EVIL
+    assert category.markdown().startswith(
+        '---\ntitle: "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;kutip&#x27;"'
+    )
+    assert "search:\n  exclude: true\n" in category.markdown()
+
+
+def test_item_parts_escape_every_text() -> None:
+    image = LeadImage("images/a.jpg", EVIL, EVIL, EVIL)
+    article = art(1, title=EVIL, image=image)
+    reporter = Signer("x", EVIL, EVIL)
+    article = replace(article, reporter=reporter)
+    catalogue = Catalogue.of([article])
+    from helpers import MAIN
+    from warta.adapters.workflow import load_sop
+
+    sop, _ = load_sop(MAIN)
+    out = item_page.item_html(
+        article,
+        "<p>isi</p>",
+        sop=sop,
+        zone=WIB,
+        trust_fingerprint="sha256:00",
+        catalogue=catalogue,
+    )
+    assert "<script>" not in out
+    assert out.count("&lt;script&gt;") >= 5
+
+
+def test_draft_banner_only_on_drafts() -> None:
+    from helpers import MAIN
+    from warta.adapters.workflow import load_sop
+
+    sop, _ = load_sop(MAIN)
+    for draft in (False, True):
+        article = art(1, draft=draft)
+        out = item_page.item_html(
+            article,
+            "",
+            sop=sop,
+            zone=WIB,
+            trust_fingerprint="sha256:00",
+            catalogue=Catalogue.of([article]),
+        )
+        assert (item_page.DRAFT_TEXT in out) is draft
+
+
+def test_verify_command_quotes_paths() -> None:
+    article = replace(art(1), src_path="content/berita/2026/a b/index.md")
+    assert item_page.verify_command(article, "sha256:ff") == (
+        "warta verify 'content/berita/2026/a b/index.md' --trust-root sha256:ff"
+    )
+
+
+# ---- feeds ---------------------------------------------------------------------------------
+
+CHANNEL = feeds.Channel("Warta & <Co>", "Berita", "https://warta.test/sub")
+
+
+def test_rss_is_well_formed_with_zone_offsets_and_absolute_urls() -> None:
+    articles = Catalogue.of([art(1, title=EVIL), art(2)]).articles
+    bodies = {articles[0].src_uri: '<p><img src="images/a.jpg"> <a href="#x">x</a></p>'}
+    root = ET.fromstring(feeds.rss(articles, CHANNEL, WIB, bodies))
+    channel = root.find("channel")
+    assert channel is not None
+    assert channel.findtext("title") == "Warta & <Co>"
+    items = channel.findall("item")
+    assert [i.findtext("title") for i in items] == ["Berita 2", EVIL]
+    assert items[0].findtext("link") == "https://warta.test/sub/berita/2026/b2/"
+    assert items[0].findtext("pubDate") == "Sat, 03 Oct 2026 10:08:00 +0700"
+    encoded = items[0].findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert encoded == (
+        '<p><img src="https://warta.test/sub/berita/2026/b2/images/a.jpg">'
+        ' <a href="https://warta.test/sub/berita/2026/b2/#x">x</a></p>'
+    )
+
+
+def test_rss_drops_characters_xml_cannot_hold() -> None:
+    text = feeds.rss([art(1, title="A\x0bB")], CHANNEL, WIB, {})
+    assert ET.fromstring(text).findtext("channel/item/title") == "AB"
+
+
+def test_json_feed_1_1() -> None:
+    image = LeadImage("images/a.jpg", "Foto")
+    articles = Catalogue.of([art(1, title=EVIL, image=image)]).articles
+    feed = json.loads(feeds.json_feed(articles, CHANNEL, ZoneInfo("Asia/Makassar"), {}))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["home_page_url"] == "https://warta.test/sub/"
+    (item,) = feed["items"]
+    assert item["title"] == EVIL
+    assert item["date_published"] == "2026-10-02T11:08:00+08:00"
+    assert item["image"] == "https://warta.test/sub/berita/2026/b1/images/a.jpg"
+    assert item["content_text"] == "Ringkasan 1"
+    assert item["tags"] == ["Kecamatan Cibening", "Infrastruktur"]
+
+
+# ---- the post-build audit ----------------------------------------------------------------
+
+
+def _verdict(path: str, title: str | None, publishable: bool) -> Verdict:
+    item = NewsItem(
+        path=path,
+        id="20261001-rahasia" if title else None,
+        title=title,
+        status="ditulis",
+        approved_by=None,
+        signoffs=(),
+        fields={},
+        body="",
+    )
+    return Verdict(path, item if title else None, [], publishable)
+
+
+def test_audit_tokens_name_each_unpublished_item() -> None:
+    found = audit.tokens(
+        [
+            _verdict("content/berita/2026/rahasia/index.md", 'Judul "Rahasia" & Lain', False),
+            _verdict("content/berita/2026/terbit/index.md", "Judul yang Sudah Terbit", True),
+            _verdict("content/berita/2026/rusak/index.md", None, False),
+            _verdict("content/berita/2026/pendek/index.md", "Pendek", False),
+        ]
+    )
+    assert [(t.kind, t.text) for t in found] == [
+        ("URL", "berita/2026/rahasia/"),
+        ("id", "20261001-rahasia"),
+        ("title", 'Judul "Rahasia" & Lain'),
+        ("URL", "berita/2026/rusak/"),
+        ("URL", "berita/2026/pendek/"),
+        ("id", "20261001-rahasia"),
+    ]
+
+
+def test_audit_finds_tokens_as_html_json_or_plain_text() -> None:
+    token = audit.Token('Judul "Rahasia" & Lain', "title", "content/x.md")
+    outputs = [
+        ("a.html", "<h1>Judul &quot;Rahasia&quot; &amp; Lain</h1>"),
+        ("b.json", '{"title": "judul \\"rahasia\\" & lain"}'),
+        ("c.xml", '<title>Judul "Rahasia" &amp; Lain</title>'),
+        ("d.html", "<p>Judul lain</p>"),
+        ('judul "rahasia" & lain.txt', ""),
+    ]
+    assert [(leak.output, leak.where) for leak in audit.leaks(outputs, [token])] == [
+        ("a.html", "its content"),
+        ("b.json", "its content"),
+        ("c.xml", "its content"),
+        ('judul "rahasia" & lain.txt', "its name"),
+    ]
