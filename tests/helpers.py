@@ -139,7 +139,7 @@ class Repo:
         env = {**os.environ, **self.env}
         env.pop("WARTA_TRUST_ROOT", None) if "WARTA_TRUST_ROOT" not in self.env else None
         return subprocess.run([warta_exe(), *args], cwd=self.root, capture_output=True,
-                              text=True, env=env, input=input, timeout=300)
+                              text=True, env=env, input=input, timeout=300, check=False)
 
     # ---- editorial actions (in process, same code as the CLI) ----------------------
     def project(self):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warta.adapters import git as gitops
-from warta.adapters.atomic import write_text
+from warta.adapters.atomic import write_bytes, write_text
 from warta.adapters.faults import checkpoint
 from warta.adapters.items import NEWS_DIR, parse_item, relative
 from warta.adapters.rewrite import rewrite_workflow
@@ -32,7 +32,7 @@ from warta.model.signing import (
 )
 from warta.model.sop import Step
 from warta.project import Project
-from warta.validate import validate
+from warta.validate import FUTURE_SKEW, validate
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ def sign_text(
         )
     person = _signer_person(project, signer, as_person)
     moment = (now or datetime.now(UTC)).astimezone(project.context.zone).replace(microsecond=0)
+    _refuse_bad_time(display, item, moment, project.context.now)
     day = moment.date()
     if not person.holds(step.role, day):
         role = sop.roles[step.role]
@@ -144,7 +145,13 @@ def sign_text(
     digest = content_digest(item.fields, item.body)
     prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
     message = payload(
-        item.id, step=step.id, by=person.id, at_text=moment.isoformat(), content=digest, prev=prev
+        item.id,
+        step=step.id,
+        by=person.id,
+        at_text=moment.isoformat(),
+        content=digest,
+        prev=prev,
+        note=note,
     )
     armored = signer.sign(message, NAMESPACE)
     if project.verifier.signer_key(message, armored, NAMESPACE) is None:
@@ -155,6 +162,21 @@ def sign_text(
         text, status=step.status, approved_by=approved_by, signoffs=(*item.signoffs, signoff)
     )
     return new_text, step, person, signoff
+
+
+def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: datetime) -> None:
+    """Refuse a time the validator would reject (time.future, time.backwards)."""
+    if moment > now + FUTURE_SKEW:
+        raise RefusedError(
+            f"{display}: the time {moment.isoformat()} is in the future; expected no later"
+            f" than now ({now.astimezone(moment.tzinfo).isoformat()}); nothing was changed"
+        )
+    if item.signoffs and moment < item.signoffs[-1].at:
+        last = item.signoffs[-1]
+        raise RefusedError(
+            f"{display}: the time {moment.isoformat()} is earlier than the previous step"
+            f" '{last.step}' at {last.at_text}; nothing was changed"
+        )
 
 
 def _refuse_if_invalid(project: Project, item: NewsItem, reader_findings: list[Finding]) -> None:
@@ -185,14 +207,15 @@ def _subject(step: Step, item_title: str, item_id: str) -> str:
 def commit_action(
     project: Project,
     path: Path,
-    original: str | None,
+    original: bytes | None,
     *,
     step: Step,
     person: Person,
     item_id: str,
     title: str,
 ) -> str:
-    """Commit ``path``; if that fails, put the file back as it was and re-raise."""
+    """Commit ``path``; if that fails, put the file back as it was (byte for byte: line
+    endings and all) and re-raise."""
     try:
         return gitops.commit(
             project.root,
@@ -209,7 +232,7 @@ def commit_action(
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         else:
-            write_text(path, original)
+            write_bytes(path, original)
         gitops.unstage(project.root, path)
         raise
 
@@ -237,7 +260,7 @@ def sign(
             raise RefusedError(
                 f"{display}: unreadable: " + "; ".join(f.message for f in result.findings)
             )
-        raw = path.read_text(encoding="utf-8", errors="strict")
+        raw = path.read_bytes()
         new_text, step, person, signoff = sign_text(
             project,
             display,
@@ -334,7 +357,7 @@ def reopen(
         new_text = rewrite_workflow(
             result.text, status=sop.status_after(index), approved_by=approved, signoffs=kept
         )
-        original = (root / display).read_text(encoding="utf-8")
+        original = path.read_bytes()
         write_text(path, new_text)
         sha = None
         if commit:
@@ -346,7 +369,7 @@ def reopen(
                     {gitops.TRAILER_ITEM: item.id, gitops.TRAILER_STEP: f"reopen {target}"},
                 )
             except BaseException:
-                write_text(path, original)
+                write_bytes(path, original)
                 gitops.unstage(root, path)
                 raise
     return len(item.signoffs) - index, sha

@@ -13,11 +13,13 @@ from typing import NoReturn
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from warta import __version__, actions
 from warta.adapters import newitem
 from warta.adapters.items import NEWS_DIR, relative
+from warta.adapters.schema import MOMENT_YEARS
 from warta.adapters.ssh import KeygenSigner
 from warta.adapters.trust import PIN_ENV, load_trust_root, sign_workflow
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
@@ -27,7 +29,7 @@ from warta.output import as_github, as_json, as_text
 from warta.project import Project, check_project, find_root, load_project
 from warta.queue import queue
 from warta.timeline import timeline
-from warta.validate import format_span
+from warta.validate import Report, format_span
 
 EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
 
@@ -93,6 +95,11 @@ def _at(value: str | None) -> datetime | None:
         raise UsageError(f"--at {value!r}: expected an ISO 8601 time with offset") from None
     if moment.tzinfo is None:
         raise UsageError(f"--at {value!r}: expected a UTC offset such as +07:00")
+    if moment.year not in MOMENT_YEARS:
+        raise UsageError(
+            f"--at {value!r}: expected a time between the years {MOMENT_YEARS.start}"
+            f" and {MOMENT_YEARS.stop - 1}"
+        )
     return moment
 
 
@@ -119,6 +126,8 @@ def validate(root: Path, fmt: str, strict: bool, pin: str | None) -> None:
     except WartaError as exc:
         if fmt == "github" and isinstance(exc, ConfigError):
             click.echo(as_github(exc.findings))
+        elif fmt == "json" and isinstance(exc, ConfigError):  # CI parses stdout either way
+            click.echo(as_json(Report([], list(exc.findings))))
         _fail(exc)
     if fmt == "json":
         click.echo(as_json(report))
@@ -143,7 +152,7 @@ def status(root: Path, pin: str | None) -> None:
         _fail(exc)
     ctx = project.context
     items = [e.item for e in project.loaded if e.item is not None]
-    table = Table(title=f"{ctx.sop.identity.name} — antrean")
+    table = Table(title=f"{escape(ctx.sop.identity.name)} — antrean")
     for column in ("Langkah berikut", "Berita", "Pelaksana", "Menunggu", "Mutu Baku", ""):
         table.add_column(column)
     previous: int | None = None
@@ -161,8 +170,8 @@ def status(root: Path, pin: str | None) -> None:
         flag = "[bold red]TERLAMBAT[/]" if row.overdue else ""
         table.add_row(
             label,
-            f"{row.item.title or '?'}\n[dim]{row.item.path}[/]",
-            ", ".join(row.actors) or "-",
+            f"{escape(row.item.title or '?')}\n[dim]{escape(row.item.path)}[/]",
+            escape(", ".join(row.actors) or "-"),
             waited,
             std,
             flag,
@@ -171,7 +180,7 @@ def status(root: Path, pin: str | None) -> None:
     console.print(table)
     for entry in project.loaded:
         if entry.item is None:
-            console.print(f"[red]tidak terbaca[/]: {entry.path} (run 'warta validate')")
+            console.print(f"[red]tidak terbaca[/]: {escape(entry.path)} (run 'warta validate')")
 
 
 @cli.command(epilog=EPILOG)
@@ -300,14 +309,15 @@ def log(path: Path, pin: str | None) -> None:
     except WartaError as exc:
         _fail(exc)
     item = verdict.item
-    table = Table(title=f"{item.title if item else path} [{item.id if item else '?'}]")
+    title = f"{item.title if item else path} [{item.id if item else '?'}]"
+    table = Table(title=escape(title))
     for column in ("No", "Langkah", "Oleh", "Waktu", "Lama", "Mutu Baku", "Commit", "Tanda tangan"):
         table.add_column(column)
     for row in rows:
         table.add_row(
             str(row.number),
-            row.step,
-            row.signer,
+            escape(row.step),
+            escape(row.signer),
             row.when,
             row.took,
             row.standard,
@@ -319,7 +329,7 @@ def log(path: Path, pin: str | None) -> None:
     state = (
         "[green]dapat dipublikasikan[/]" if verdict.publishable else "[red]tidak dipublikasikan[/]"
     )
-    console.print(f"status: {item.status if item else '?'}; {state}")
+    console.print(f"status: {escape(item.status or '?') if item else '?'}; {state}")
     for finding in verdict.findings:
         console.print(
             f"  {finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}",
@@ -398,6 +408,77 @@ def trust_sign(root: Path, key: Path) -> None:
         for rel in (SOP_PATH, ROSTER_PATH):
             out = sign_workflow(top, rel, signer)
             click.echo(f"signed {rel.as_posix()} as {admin.id} -> {out.relative_to(top)}")
+    except WartaError as exc:
+        _fail(exc)
+
+
+CONFIG = click.option(
+    "-f",
+    "--config-file",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's MkDocs configuration.",
+)
+
+
+@cli.command("build", epilog=EPILOG)
+@CONFIG
+@click.option(
+    "--strict", is_flag=True, help="Fail on any validation error (and any MkDocs warning)."
+)
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output directory (default: site_dir of mkdocs.yml).",
+)
+@PIN
+def build_site(config_file: Path, strict: bool, site_dir: Path | None, pin: str | None) -> None:
+    """Build the public site with MkDocs: only publishable items are in it."""
+    from warta.mkdocs_plugin import commands  # noqa: PLC0415 - only site commands load MkDocs
+
+    try:
+        out = commands.build_site(config_file, strict=strict, site_dir=site_dir, pin=pin)
+    except WartaError as exc:
+        _fail(exc)
+    click.echo(f"built {out}")
+
+
+@cli.command(epilog=EPILOG)
+@CONFIG
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve the preview.",
+)
+@click.option(
+    "--build-only",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Build the preview into DIR and exit (never the deployable site_dir).",
+)
+@PIN
+def preview(config_file: Path, dev_addr: str, out_dir: Path | None, pin: str | None) -> None:
+    """Serve drafts for reviewers, each page marked "DRAF - tidak untuk dipublikasikan"."""
+    from warta.mkdocs_plugin import commands  # noqa: PLC0415 - only site commands load MkDocs
+
+    try:
+        if out_dir is not None:
+            commands.build_preview(config_file, out_dir, pin=pin)
+            click.echo(f"preview built in {out_dir} (not for publication)")
+            return
+        host, _, port = dev_addr.rpartition(":")
+        if not host or not port.isdigit():
+            raise UsageError(f"--dev-addr {dev_addr!r}: expected HOST:PORT")
+        commands.serve_preview(config_file, host=host, port=int(port), pin=pin)
     except WartaError as exc:
         _fail(exc)
 

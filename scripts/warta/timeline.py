@@ -36,7 +36,9 @@ def timeline(project: Project, path: Path) -> tuple[list[TimelineRow], Verdict]:
     if item is None:
         return [], verdict
     ctx = project.context
-    commits = {c.step: c for c in item_commits(project.root, item.id)} if item.id else {}
+    # newest last, so a step signed again after 'warta reopen' shows its latest commit
+    history = reversed(item_commits(project.root, item.id)) if item.id else ()
+    commits = {c.step: c for c in history}
     bad_lines = {f.line for f in verdict.findings if f.rule.startswith("signature.")}
     rows: list[TimelineRow] = []
     for index, signoff in enumerate(item.signoffs):

@@ -238,8 +238,8 @@ def check_times(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 signoff.line,
                 "time.future",
-                f"signoffs[{index}] is dated {signoff.at_text}, in the future; expected"
-                f" a time no later than now ({ctx.local(ctx.now).isoformat()})",
+                f"signoffs[{index}] is dated in the future: expected a time no later than"
+                f" now ({ctx.local(ctx.now).isoformat()}), found {signoff.at_text}",
             )
         if previous is not None and signoff.at < previous.at:
             yield error(
@@ -333,7 +333,7 @@ def check_unique_ids(items: Sequence[NewsItem]) -> Iterator[Finding]:
             item.line_of("id"),
             "id.duplicate",
             f"id {item.id!r} is already used by {other.path}:{other.line_of('id')};"
-            " expected ids unique across the site",
+            " expected ids unique across the site, found it again here",
         )
 
 
@@ -352,7 +352,7 @@ def check_unique_slugs(items: Sequence[NewsItem]) -> Iterator[Finding]:
             item.line_of("slug"),
             "slug.duplicate",
             f"slug {slug!r} is already used by {other.path}:{other.line_of('slug')};"
-            " expected slugs unique across the site",
+            " expected slugs unique across the site, found it again here",
         )
 
 
@@ -424,6 +424,8 @@ def validate(
             findings = [f.promoted() for f in findings]
         passed = (
             item is not None
+            and item.id is not None
+            and item.status is not None
             and item.signoffs_readable
             and (ordered_prefix(item, ctx.sop) > ctx.sop.gate_index)
         )

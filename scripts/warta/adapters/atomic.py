@@ -10,11 +10,16 @@ from pathlib import Path
 
 def write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
     """Replace (or, with ``exclusive``, create) ``path`` so readers see old or new, never half."""
+    write_bytes(path, text.encode("utf-8"), exclusive=exclusive)
+
+
+def write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Like :func:`write_text`, byte for byte (to put a file back exactly as it was)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if exclusive:

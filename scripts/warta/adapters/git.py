@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,37 +53,108 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _read_pid(fd: int) -> int:
+    try:
+        return int(os.pread(fd, 32, 0).decode("ascii").strip() or "0")
+    except (OSError, ValueError, UnicodeDecodeError):
+        return 0
+
+
+def _same_file(path: Path, fd: int) -> bool:
+    try:
+        here = path.stat()
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _refuse_held(path: Path, pid: int) -> RefusedError:
+    holder = f" (process {pid})" if pid else ""
+    return RefusedError(
+        f"another warta action{holder} is running in this repository"
+        f" (lock {path}); nothing was changed, try again when it has finished"
+    )
+
+
+def _acquire(path: Path) -> int:
+    """The fd of the lock file at ``path``, created by us with our pid and flock(2)ed."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a fresh file: nobody else can hold it
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        for _ in range(5):
+            try:
+                os.link(tmp, path)  # atomic: the lock never exists without its pid
+            except FileExistsError:
+                _break_if_stale(path)
+                continue
+            return fd
+    except BaseException:
+        os.close(fd)
+        raise
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    os.close(fd)
+    raise RefusedError(f"could not take the lock {path}; nothing was changed")
+
+
+def _break_if_stale(path: Path) -> None:
+    """Remove the lock at ``path`` if its holder is gone, else refuse.
+
+    A live holder keeps its lock file flock(2)ed; the kernel drops that when the process
+    dies. Whoever breaks a stale lock holds its flock while checking and unlinking, so two
+    processes can never both break it, nor break a lock that was just taken anew.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        if not _try_lock(fd):
+            raise _refuse_held(path, _read_pid(fd))
+        pid = _read_pid(fd)
+        if pid and pid != os.getpid() and _alive(pid):
+            # not flock()ed but naming a live process: an older warta, or a lock made by
+            # hand; the message names the file, to remove if that process is not warta
+            raise _refuse_held(path, pid)
+        if _same_file(path, fd):
+            os.unlink(path)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def action_lock(root: Path) -> Iterator[None]:
-    """One editorial action at a time per repository. A lock left by a dead process is taken."""
+    """One editorial action at a time per repository.
+
+    The lock file names its holder's pid and is flock(2)ed while held: two racing actions
+    can never both take it, and a lock left by a killed process (whose flock the kernel has
+    released) is taken over. The file is removed when the action ends.
+    """
     path = _lock_path(root)
-    for _ in range(2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                pid = int(path.read_text().strip() or "0")
-            except (OSError, ValueError):
-                pid = 0
-            if pid and _alive(pid):
-                raise RefusedError(
-                    f"another warta action (process {pid}) is running in this repository"
-                    f" (lock {path}); nothing was changed, try again when it has finished"
-                ) from None
+    try:
+        fd = _acquire(path)
+    except OSError as exc:
+        raise RefusedError(
+            f"cannot take the lock {path}: {exc.strerror}; nothing was changed"
+        ) from None
+    try:
+        yield
+    finally:
+        if _same_file(path, fd):
             with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            continue
-        try:
-            os.write(fd, f"{os.getpid()}\n".encode())
-        finally:
-            os.close(fd)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-        return
-    raise RefusedError(f"could not take the lock {path}; nothing was changed")
+                os.unlink(path)
+        os.close(fd)
 
 
 def commit(root: Path, path: Path, subject: str, trailers: dict[str, str]) -> str:

@@ -70,14 +70,17 @@ def discover_strays(root: Path) -> Iterator[Path]:
     """Markdown files outside content/berita/ whose front-matter carries workflow keys:
     news items in the wrong place, which must never be published as plain pages."""
     content = root / CONTENT_DIR
-    news = (root / NEWS_DIR).resolve()
+    news = root / NEWS_DIR
     if not content.is_dir():
         return
     for path in sorted(content.rglob("*.md")):
-        if path.resolve().is_relative_to(news) or not path.is_file():
+        # where the file is listed counts, not where a link leads: a link under berita/ is
+        # read as a news item already, and one elsewhere leading into berita/ is a stray
+        if path.is_relative_to(news) or not path.is_file():  # is_file: no loops
             continue
         try:
-            head = path.read_bytes()[:65536].decode("utf-8", errors="replace")
+            with path.open("rb") as handle:  # only the head: the file may be huge
+                head = handle.read(65536).decode("utf-8", errors="replace")
         except OSError:
             continue
         if head.startswith(("---", "\ufeff---")):
@@ -109,7 +112,21 @@ def load_all(root: Path) -> list[LoadedItem]:
 def load_item(root: Path, path: Path) -> LoadedItem:
     display = relative(root, path)
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except (RuntimeError, OSError):  # a symlink loop
+            return LoadedItem(
+                display,
+                None,
+                [
+                    error(
+                        display,
+                        None,
+                        "file.unreadable",
+                        "expected a file, found a symbolic link that loops back on itself",
+                    )
+                ],
+            )
         if not target.is_relative_to(root.resolve()):
             return LoadedItem(
                 display,
@@ -119,7 +136,8 @@ def load_item(root: Path, path: Path) -> LoadedItem:
                         display,
                         None,
                         "file.symlink-outside",
-                        "symbolic link points outside the repository; expected a file inside it",
+                        "expected a file inside the repository, found a symbolic link to"
+                        f" {target} outside it",
                     )
                 ],
             )
@@ -179,6 +197,15 @@ def parse_item(text: str, display: str) -> LoadedItem:
             "slug",
             "slug.format",
             f"slug must be lowercase letters a-z, digits and single hyphens; found {slug!r}",
+        )
+    if not parts.body.strip():
+        findings.append(
+            error(
+                display,
+                parts.body_first_line - 1,
+                "body.empty",
+                "expected the text of the news after the front-matter, found none",
+            )
         )
     status = fields.text("status")
     approved_by = fields.text("approved_by", required=False, default="") or None

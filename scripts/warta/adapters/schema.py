@@ -9,6 +9,10 @@ from typing import Any
 from warta.adapters.yamlnodes import YList, YMap
 from warta.model.findings import Finding, error, warning
 
+#: The years a date-time may fall in: anything else is a typo, and near the ends of the
+#: calendar converting it to another time zone would overflow.
+MOMENT_YEARS = range(1900, 3000)
+
 
 def type_name(value: object) -> str:
     if value is None:
@@ -50,7 +54,7 @@ class Reader:
         self.findings.append(
             error(
                 self.path,
-                self.data.line,
+                self.data.line_of(key),  # the key's line if it is there but empty
                 "schema.missing",
                 f"'{self._name(key)}' is required; expected {expected}, found nothing",
             )
@@ -181,6 +185,14 @@ class Reader:
                 "time.no-offset",
                 f"'{self._name(key)}' must carry a UTC offset (e.g. +07:00 for WIB);"
                 f" found {value!r} with none",
+            )
+            return None
+        if parsed.year not in MOMENT_YEARS:
+            self.fail(
+                key,
+                "time.range",
+                f"'{self._name(key)}' must be a date-time between the years"
+                f" {MOMENT_YEARS.start} and {MOMENT_YEARS.stop - 1}; found {value!r}",
             )
             return None
         return parsed

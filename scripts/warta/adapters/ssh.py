@@ -4,8 +4,12 @@ in-process. No home-made cryptography."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import hmac
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,32 +21,124 @@ import sshsig
 from warta.adapters.atomic import write_text
 from warta.errors import RefusedError, UsageError
 
+_ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----\n"
+_ARMOR_END = "\n-----END SSH SIGNATURE-----"
+_B64_SPACE = re.compile(r"[ \t\n\v\f\r]")
+#: What ``ssh-keygen -Y verify`` accepts: SSHSIG version 1, these message hashes, and per
+#: key type the number of fields of its public key blob and the allowed signature types.
+_SSHSIG_MAGIC = b"SSHSIG\x00\x00\x00\x01"
+_HASHES = (b"sha256", b"sha512")
+_KEY_FIELDS = {b"ssh-ed25519": 2, b"ssh-rsa": 3}
+_SIG_TYPES = {b"ssh-ed25519": (b"ssh-ed25519",), b"ssh-rsa": (b"rsa-sha2-256", b"rsa-sha2-512")}
+
+
+def _ssh_strings(data: bytes) -> list[bytes] | None:
+    """``data`` split into SSH wire-format strings, or None if any is cut short."""
+    out: list[bytes] = []
+    pos = 0
+    while pos < len(data):
+        if pos + 4 > len(data):
+            return None
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        pos += 4
+        if pos + size > len(data):
+            return None
+        out.append(data[pos : pos + size])
+        pos += size
+    return out
+
+
+def strict_sshsig(armored: str) -> str | None:
+    """``armored`` re-armoured in one canonical form, or None where ``ssh-keygen -Y verify``
+    would refuse to parse it.
+
+    The ``sshsig`` parser is lenient where OpenSSH is not (text before the header, stray
+    characters in the base64, bytes after a field, hash algorithms other than sha256 and
+    sha512); the verifier must accept no more than ssh-keygen does, so those fail here.
+    """
+    if not armored.startswith(_ARMOR_BEGIN):
+        return None
+    end = armored.find(_ARMOR_END, len(_ARMOR_BEGIN) - 1)
+    if end < 0:
+        return None
+    body = _B64_SPACE.sub("", armored[len(_ARMOR_BEGIN) : end])
+    try:
+        blob = base64.b64decode(body.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    fields = _ssh_strings(blob[len(_SSHSIG_MAGIC) :])
+    if not blob.startswith(_SSHSIG_MAGIC) or fields is None or len(fields) != 5:
+        return None
+    public_key, _namespace, _reserved, hash_alg, signature = fields
+    key_fields = _ssh_strings(public_key)
+    inner = _ssh_strings(signature)
+    if (
+        hash_alg not in _HASHES
+        or not key_fields
+        or len(key_fields) != _KEY_FIELDS.get(key_fields[0])
+        or inner is None
+        or len(inner) != 2
+        or inner[0] not in _SIG_TYPES[key_fields[0]]
+    ):
+        return None
+    return f"{_ARMOR_BEGIN}{base64.b64encode(blob).decode('ascii')}{_ARMOR_END}\n"
+
+
+def _cache_secret() -> bytes | None:
+    """A random key of this user's, kept outside every repository, that authenticates the
+    verification cache (None if it cannot be kept: then nothing is cached)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "warta" / "cache-key"
+    for _ in range(2):
+        try:
+            secret = path.read_bytes()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+        else:
+            return secret if len(secret) >= 32 else None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+        try:
+            os.write(fd, os.urandom(32))
+        finally:
+            os.close(fd)
+    return None
+
 
 class SshsigVerifier:
     """Verifies SSHSIG signatures; remembers *successful* verifications by digest.
 
-    The cache maps sha256(namespace, message, signature) to the signer's public key. Only a
-    signature that really verified is ever stored, and a lookup needs the exact same message
-    and signature bytes, so the cache cannot make an invalid signature valid; every policy
-    check (roster, dates, chain) still runs on each use.
+    The cache maps HMAC-SHA256(namespace, message, signature) to the signer's public key,
+    keyed with a secret of this user's kept outside the repository: the cache file lives in
+    the working tree, where a commit could plant one, so an entry nobody here computed is
+    never found. Only a signature that really verified is ever stored, and a lookup needs the
+    exact same message and signature bytes, so the cache cannot make an invalid signature
+    valid; every policy check (roster, dates, chain) still runs on each use.
     """
 
     def __init__(self, cache_file: Path | None = None) -> None:
-        self.cache_file = cache_file
+        self.secret = _cache_secret() if cache_file is not None else None
+        self.cache_file = cache_file if self.secret is not None else None
         self.cache: dict[str, str] = {}
         self.dirty = False
-        if cache_file is not None and cache_file.is_file():
+        if self.cache_file is not None and self.cache_file.is_file():
             try:
-                for line in cache_file.read_text(encoding="ascii").splitlines():
+                for line in self.cache_file.read_text(encoding="ascii").splitlines():
                     digest, _, key = line.partition(" ")
                     if len(digest) == 64 and key.startswith(("ssh-", "ecdsa-", "sk-")):
                         self.cache[digest] = key
             except (OSError, UnicodeDecodeError):
                 self.cache = {}
 
-    @staticmethod
-    def _digest(message: bytes, armored: str, namespace: str) -> str:
-        h = hashlib.sha256()
+    def _digest(self, message: bytes, armored: str, namespace: str) -> str:
+        h = hmac.new(self.secret or b"", digestmod=hashlib.sha256)
         for part in (namespace.encode(), message, armored.strip().encode("utf-8", "replace")):
             h.update(len(part).to_bytes(8, "big"))
             h.update(part)
@@ -53,8 +149,11 @@ class SshsigVerifier:
         hit = self.cache.get(digest)
         if hit is not None:
             return hit
+        canonical = strict_sshsig(armored)
+        if canonical is None:
+            return None
         try:
-            key = sshsig.check_signature(message, armored.strip(), namespace)
+            key = sshsig.check_signature(message, canonical, namespace)
         except (sshsig.InvalidSignature, NotImplementedError, ValueError):
             return None
         except Exception:  # malformed input from an attacker must fail closed, never crash

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +22,26 @@ class TextResult:
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> TextResult:
     """Read ``path`` as UTF-8 text with LF line endings, or explain (as findings) why not."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        # non-blocking open, then fstat: a named pipe or device (which would block or never
+        # end) is refused whatever the path pointed to when it was listed
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return TextResult(
+                    None,
+                    [
+                        error(
+                            display,
+                            None,
+                            "file.unreadable",
+                            f"expected a regular file, found {_kind(info.st_mode)}",
+                        )
+                    ],
+                )
+            raw = handle.read(max_bytes + 1)  # never more, even if the file grows meanwhile
+        if len(raw) > max_bytes:
+            size = max(info.st_size, len(raw))
             return TextResult(
                 None,
                 [
@@ -29,16 +49,33 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> TextRe
                         display,
                         None,
                         "file.too-large",
-                        f"file is {size} bytes; expected at most {max_bytes} bytes",
+                        f"expected a file of at most {max_bytes} bytes, found {size} bytes",
                     )
                 ],
             )
-        raw = path.read_bytes()
     except OSError as exc:
         return TextResult(
-            None, [error(display, None, "file.unreadable", f"cannot read file: {exc.strerror}")]
+            None,
+            [
+                error(
+                    display,
+                    None,
+                    "file.unreadable",
+                    f"cannot read file: expected a readable file, found the error {exc.strerror!r}",
+                )
+            ],
         )
     return decode(raw, display)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device or other special file"
 
 
 def decode(raw: bytes, display: str) -> TextResult:
@@ -56,7 +93,8 @@ def decode(raw: bytes, display: str) -> TextResult:
                 display,
                 1,
                 "file.bom",
-                "file starts with a UTF-8 byte-order mark; expected none (it was ignored)",
+                "found a UTF-8 byte-order mark at the start of the file; expected none (it"
+                " was ignored)",
             )
         )
     try:
@@ -82,7 +120,7 @@ def decode(raw: bytes, display: str) -> TextResult:
                     display,
                     None,
                     "file.line-endings",
-                    "mixed line endings (CRLF, CR and LF); expected one style, read as LF",
+                    "found mixed line endings (CRLF, CR and LF); expected one style (read as LF)",
                 )
             )
         text = text.replace("\r\n", "\n").replace("\r", "\n")

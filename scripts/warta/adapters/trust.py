@@ -85,8 +85,15 @@ def load_trust_root(root: Path) -> TrustRoot:
     return TrustRoot(trust_fingerprint(result.text), tuple(admins))
 
 
+def workflow_bytes(path: Path) -> bytes:
+    """A workflow file's bytes as its signature covers them: CRLF read as LF, so that a
+    Windows checkout (git's core.autocrlf) does not break the signature."""
+    return path.read_bytes().replace(b"\r\n", b"\n")
+
+
 def workflow_message(name: str, data: bytes) -> bytes:
-    """What a workflow file's signature covers: a label, the file name and its exact bytes."""
+    """What a workflow file's signature covers: a label, the file name and its bytes (as
+    :func:`workflow_bytes` reads them)."""
     return b"warta-workflow/1\n" + name.encode("utf-8") + b"\n" + data
 
 
@@ -146,7 +153,7 @@ def check_workflow_signature(
             )
         ]
     try:
-        data = (root / rel).read_bytes()
+        data = workflow_bytes(root / rel)
         armored = sig_path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         return [error(display, None, "workflow.signature", f"cannot read signature: {exc}")]
@@ -176,7 +183,7 @@ def check_workflow_signature(
 
 
 def sign_workflow(root: Path, rel: Path, signer: KeygenSigner) -> Path:
-    data = (root / rel).read_bytes()
+    data = workflow_bytes(root / rel)
     armored = signer.sign(workflow_message(rel.name, data), WORKFLOW_NAMESPACE)
     out = root / f"{rel}.sig"
     write_text(out, armored)

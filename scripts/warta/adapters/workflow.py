@@ -17,6 +17,7 @@ from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.errors import ConfigError
 from warta.model.findings import Finding, error, warning
 from warta.model.roster import Education, Holding, Key, Person, Roster
+from warta.model.signing import fingerprint
 from warta.model.sop import (
     Calendar,
     DutyRule,
@@ -50,7 +51,14 @@ def _load_yaml(root: Path, rel: Path) -> tuple[YMap, str]:
     if not path.is_file():
         raise ConfigError(
             f"{display}: workflow file is missing; expected it at {path}",
-            [error(display, None, "workflow.missing", "workflow file is missing")],
+            [
+                error(
+                    display,
+                    None,
+                    "workflow.missing",
+                    "workflow file is missing: expected it here, found nothing",
+                )
+            ],
         )
     result = read_text(path, display)
     if result.text is None:
@@ -120,7 +128,8 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
                     display,
                     top.line("steps"),
                     "workflow.status-duplicate",
-                    f"status {status!r} is used twice; each step must set its own status",
+                    f"status {status!r} is used twice; expected each step to set its own"
+                    " status, found it again",
                 )
             )
         seen[status] = index
@@ -297,7 +306,14 @@ def _steps(
     if node is None:
         return steps
     if not node:
-        findings.append(error(display, node.line, "workflow.steps", "steps must not be empty"))
+        findings.append(
+            error(
+                display,
+                node.line,
+                "workflow.steps",
+                "steps must not be empty; expected at least one step, found none",
+            )
+        )
     ids: set[str] = set()
     for index, value in enumerate(node):
         body = as_map(value, display, node.line_at(index), f"steps[{index}]", findings)
@@ -328,7 +344,11 @@ def _steps(
                 f" {', '.join(roles) or '(none)'}",
             )
         if step_id is not None and step_id in ids:
-            r.fail("id", "workflow.step-duplicate", f"step id {step_id!r} is used twice")
+            r.fail(
+                "id",
+                "workflow.step-duplicate",
+                f"step id {step_id!r} is used twice; expected each step id once, found it again",
+            )
         time = _standard_time(r, display, findings, index)
         status = _identifier(r, "status")
         activity = r.text("activity")
@@ -420,7 +440,12 @@ def _duties(
                     f" of {', '.join(s.id for s in steps)}",
                 )
         if len(rule_steps) < 2:
-            r.fail("steps", "workflow.duty-step", "a separation rule needs at least two steps")
+            r.fail(
+                "steps",
+                "workflow.duty-step",
+                "a separation rule needs at least two steps; expected two or more, found"
+                f" {len(rule_steps)}",
+            )
         rules.append(DutyRule(rule_id, rule_steps, reason))
     return rules
 
@@ -444,14 +469,42 @@ def load_roster(root: Path, sop: Sop) -> tuple[Roster, list[Finding]]:
             continue
         if person.id in people:
             findings.append(
-                error(display, line, "roster.duplicate", f"person id {person.id!r} is listed twice")
+                error(
+                    display,
+                    line,
+                    "roster.duplicate",
+                    f"person id {person.id!r} is listed twice; expected each person once,"
+                    " found them again",
+                )
             )
             continue
         people[person.id] = person
+    findings.extend(_shared_keys(people, display))
     _fail_on_errors(display, findings)
     roster = Roster(people)
     findings.extend(qualification_warnings(roster, sop, display))
     return roster, findings
+
+
+def _shared_keys(people: dict[str, Person], display: str) -> list[Finding]:
+    """A key listed for two people would let either sign as the other: an error."""
+    owners: dict[str, Person] = {}
+    out: list[Finding] = []
+    for person in people.values():
+        for key in person.keys:
+            first = owners.setdefault(key.public_key, person)
+            if first is not person:
+                out.append(
+                    error(
+                        display,
+                        person.line,
+                        "roster.key-shared",
+                        f"key {fingerprint(key.public_key)} of {person.name} ({person.id}) is"
+                        f" also listed for {first.name} ({first.id}); expected each key to"
+                        " belong to one person",
+                    )
+                )
+    return out
 
 
 def _person(
@@ -544,7 +597,11 @@ def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple
         revoked = k.day("revoked")
         reason = k.text("reason", required=False) or ""
         if revoked is not None and not reason:
-            k.fail("revoked", "roster.revocation", "a revoked key needs a 'reason'")
+            k.fail(
+                "revoked",
+                "roster.revocation",
+                "a revoked key needs a 'reason'; expected why it was revoked, found nothing",
+            )
         keys.append(Key(" ".join(parts[:2]), k.day("from"), revoked, reason, k.boolean("demo")))
     return tuple(keys)
 

@@ -9,13 +9,21 @@ Timestamps stay text, exactly as written, so that signed payloads see what the a
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.error import Mark
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from warta.errors import WartaError
+
+if TYPE_CHECKING:
+    from yaml import _yaml as _yaml_c  # the C parser's marks (only for typing)
 
 MAX_DEPTH = 32
 MAX_NODES = 20_000
@@ -63,81 +71,174 @@ class YList(list[Any]):
 
 #: libyaml (C) when PyYAML was built with it: fast, and it bounds nesting itself.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NODE_EVENTS = (ScalarEvent, SequenceStartEvent, MappingStartEvent, AliasEvent)
 
 
-def rough_depth(text: str) -> tuple[int, int]:
+_LF = re.compile("\n")
+_DEPTH_LINE = re.compile(r"^[^\n]*[\"'\[\]{}][^\n]*", re.MULTILINE)
+
+
+def rough_depth(text: str, limit: int | None = None) -> tuple[int, int]:
     """An upper bound of the nesting depth (flow brackets and indentation) and its line,
-    found in one pass, so absurd nesting is refused before any parser recurses into it."""
+    found in one pass, so absurd nesting is refused before any parser recurses into it.
+    With ``limit``, stops at the first place deeper than ``limit`` (bounded time). Only lines
+    holding brackets or quotes, and indented lines, are looked at character by character."""
     depth = worst = 0
     worst_line = line = 1
-    quote = ""
-    for char in text:
-        if char == "\n":
-            line += 1
-            quote = ""
-            continue
-        if quote:
-            if char == quote:
-                quote = ""
-            continue
-        if char in "\"'":
-            quote = char
-        elif char in "[{":
-            depth += 1
-            if depth > worst:
-                worst, worst_line = depth, line
-        elif char in "]}":
-            depth = max(0, depth - 1)
-    for number, row in enumerate(text.split("\n"), start=1):
-        indent = (len(row) - len(row.lstrip(" -"))) // 2
-        if indent > worst:
-            worst, worst_line = indent, number
+    counted = 0
+    for match in _DEPTH_LINE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        quote = ""
+        for char in match.group():
+            if quote:
+                if char == quote:
+                    quote = ""
+            elif char in "\"'":
+                quote = char
+            elif char in "[{":
+                depth += 1
+                if depth > worst:
+                    worst, worst_line = depth, line
+                    if limit is not None and worst > limit:
+                        return worst, worst_line
+            elif char in "]}":
+                depth = max(0, depth - 1)
+    # each search finds the next line indented deeper than any before (few searches)
+    position = 0
+    while deeper := _indented(2 * (worst + 1)).search(text, position):
+        worst = len(deeper.group()) // 2
+        worst_line = text.count("\n", 0, deeper.start()) + 1
+        position = deeper.end()
+        if limit is not None and worst > limit:
+            break
     return worst, worst_line
+
+
+@functools.lru_cache(maxsize=256)
+def _indented(width: int) -> re.Pattern[str]:
+    """Lines starting with at least ``width`` spaces or dashes."""
+    return re.compile(rf"^[ -]{{{width},}}", re.MULTILINE)
+
+
+class _Lines:
+    """File line numbers of YAML marks, counted by LF only: YAML also breaks lines at NEL,
+    LS and PS (and the marks count those), but the file and every finding do not."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text = text
+        self.first_line = first_line
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """Offsets where lines start (made on first use: most documents never need it)."""
+        return [0, *(m.end() for m in _LF.finditer(self.text))]
+
+    def index(self, mark: Mark | _yaml_c.Mark) -> int:
+        """0-based line (within the YAML text) of ``mark``."""
+        return self.at(int(mark.index)) - self.first_line
+
+    def at(self, offset: int) -> int:
+        """File line of the character at ``offset`` in the YAML text."""
+        return bisect.bisect_right(self.starts, offset) - 1 + self.first_line
+
+    def of(self, mark: Mark | _yaml_c.Mark) -> int:
+        return self.index(mark) + self.first_line
+
+
+def _count_nodes(text: str, lines: _Lines) -> None:
+    """Refuse a document with more than MAX_NODES values by streaming its events, before
+    any node tree is built: composing a huge one first would cost seconds and many MiB."""
+    loader = _LOADER(text)
+    count = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_NODES:
+                    raise YamlError(
+                        f"YAML has too many values: expected at most {MAX_NODES}, found more;"
+                        " refusing to read further",
+                        lines.of(event.start_mark) if event.start_mark else None,
+                        "yaml.too-large",
+                    )
+    finally:
+        loader.dispose()
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, lines: _Lines) -> YamlError:
+    """A YAML syntax error naming the line, the construct it happened in and what is there."""
+    mark = exc.problem_mark or exc.context_mark
+    line = lines.of(mark) if mark is not None else None
+    problem = exc.problem or "invalid YAML"
+    context = ""
+    if exc.context and exc.context_mark is not None:
+        context = f" ({exc.context} that starts at line {lines.of(exc.context_mark)})"
+    rows = text.split("\n")
+    row = lines.index(mark) if mark is not None else len(rows)
+    if row < len(rows) and rows[row].strip():
+        found = repr(rows[row].strip()[:60])
+    else:
+        found = "the end of the YAML"
+    return YamlError(
+        f"YAML does not parse: {problem}{context}; expected valid YAML, found {found}", line
+    )
 
 
 def parse(text: str, *, first_line: int = 1) -> Any:
     """Parse one YAML document. ``first_line`` is the file line the text starts on."""
-    depth, depth_line = rough_depth(text)
+    depth, depth_line = rough_depth(text, 2 * MAX_DEPTH)
     if depth > 2 * MAX_DEPTH:
         raise YamlError(
-            f"YAML is nested deeper than {MAX_DEPTH} levels (found about {depth})",
+            f"YAML is nested too deeply: expected at most {MAX_DEPTH} levels, found more than"
+            f" {2 * MAX_DEPTH}",
             depth_line + first_line - 1,
             "yaml.too-deep",
         )
+    lines = _Lines(text, first_line)
     try:
+        _count_nodes(text, lines)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark is not None else None
-        problem = exc.problem or "invalid YAML"
-        raise YamlError(f"YAML does not parse: {problem}", line) from None
+        raise _syntax_error(exc, text, lines) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlError(
+            f"YAML does not parse: {exc.reason}; expected printable text, found the character"
+            f" 0x{int(exc.character):02x}",
+            lines.at(int(exc.position)),
+        ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML does not parse: {exc}", first_line) from None
+        raise YamlError(f"YAML does not parse: {exc}; expected valid YAML", first_line) from None
+    except UnicodeError as exc:  # a lone surrogate: never from a file read as UTF-8
+        raise YamlError(
+            f"YAML does not parse: expected Unicode text, found {exc}", first_line
+        ) from None
     except RecursionError:
         raise YamlError(
-            f"YAML is nested too deeply to read (more than {MAX_DEPTH} levels expected at most)",
+            f"YAML is nested too deeply to read: expected at most {MAX_DEPTH} levels, found more",
             first_line,
             "yaml.too-deep",
         ) from None
     if node is None:
         return None
-    return _Converter(first_line).convert(node, 0)
+    return _Converter(lines).convert(node, 0)
 
 
 class _Converter:
-    def __init__(self, first_line: int) -> None:
-        self.first_line = first_line
+    def __init__(self, lines: _Lines) -> None:
+        self.lines = lines
         self.seen: set[int] = set()
         self.count = 0
         self.scalars = yaml.SafeLoader("")
 
     def line(self, node: Node) -> int:
-        return int(node.start_mark.line) + self.first_line
+        return self.lines.of(node.start_mark)
 
     def convert(self, node: Node, depth: int) -> Any:
         if id(node) in self.seen:
             raise YamlError(
-                "YAML anchors and aliases are not allowed (expected plain values, found an alias)",
+                "YAML anchors and aliases are not allowed: expected plain values, found an alias",
                 self.line(node),
                 "yaml.alias",
             )
@@ -145,13 +246,16 @@ class _Converter:
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlError(
-                f"YAML has more than {MAX_NODES} values; refusing to read further",
+                f"YAML has too many values: expected at most {MAX_NODES}, found more;"
+                " refusing to read further",
                 self.line(node),
                 "yaml.too-large",
             )
         if depth > MAX_DEPTH:
             raise YamlError(
-                f"YAML is nested deeper than {MAX_DEPTH} levels", self.line(node), "yaml.too-deep"
+                f"YAML is nested too deeply: expected at most {MAX_DEPTH} levels, found more",
+                self.line(node),
+                "yaml.too-deep",
             )
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -164,7 +268,7 @@ class _Converter:
     def scalar(self, node: ScalarNode) -> Any:
         if node.tag not in _STANDARD_SCALARS:
             raise YamlError(
-                f"YAML tag {node.tag!r} is not allowed (expected plain values)",
+                f"YAML tag {node.tag!r} is not allowed: expected plain values, found a tagged one",
                 self.line(node),
                 "yaml.tag",
             )
@@ -173,14 +277,23 @@ class _Converter:
         try:
             value = self.scalars.construct_object(node)
         except yaml.YAMLError as exc:
-            raise YamlError(f"YAML value does not parse: {exc}", self.line(node)) from None
+            raise YamlError(
+                f"YAML value does not parse: expected a plain value, found {node.value!r} ({exc})",
+                self.line(node),
+            ) from None
         if isinstance(value, float) and not math.isfinite(value):
-            raise YamlError(f"number {node.value!r} is not finite", self.line(node), "yaml.number")
+            raise YamlError(
+                f"expected a finite number, found {node.value!r}", self.line(node), "yaml.number"
+            )
         return value
 
     def sequence(self, node: SequenceNode, depth: int) -> YList:
         if node.tag != "tag:yaml.org,2002:seq":
-            raise YamlError(f"YAML tag {node.tag!r} is not allowed", self.line(node), "yaml.tag")
+            raise YamlError(
+                f"YAML tag {node.tag!r} is not allowed: expected a plain list, found a tagged one",
+                self.line(node),
+                "yaml.tag",
+            )
         out = YList()
         out.line = self.line(node)
         out.item_lines = []
@@ -191,29 +304,42 @@ class _Converter:
 
     def mapping(self, node: MappingNode, depth: int) -> YMap:
         if node.tag != "tag:yaml.org,2002:map":
-            raise YamlError(f"YAML tag {node.tag!r} is not allowed", self.line(node), "yaml.tag")
+            raise YamlError(
+                f"YAML tag {node.tag!r} is not allowed: expected a plain mapping, found a"
+                " tagged one",
+                self.line(node),
+                "yaml.tag",
+            )
         out = YMap()
         out.line = self.line(node)
         out.key_lines = {}
         for key_node, value_node in node.value:
             line = self.line(key_node)
             if key_node.tag == _MERGE:
-                raise YamlError("YAML merge keys (<<) are not allowed", line, "yaml.alias")
+                raise YamlError(
+                    "YAML merge keys are not allowed: expected plain keys, found '<<'",
+                    line,
+                    "yaml.alias",
+                )
             if not isinstance(key_node, ScalarNode):
                 raise YamlError(
-                    "a mapping key must be text, found a list or mapping", line, "yaml.key"
+                    "a mapping key must be text: expected text, found a list or mapping",
+                    line,
+                    "yaml.key",
                 )
             key = self.scalar(key_node)
             if not isinstance(key, str):
                 raise YamlError(
-                    f"a mapping key must be text, found {type(key).__name__} {key_node.value!r}"
+                    "a mapping key must be text: expected text, found"
+                    f" {type(key).__name__} {key_node.value!r}"
                     " (quote it)",
                     line,
                     "yaml.key",
                 )
             if key in out:
                 raise YamlError(
-                    f"duplicate key {key!r} (first at line {out.key_lines[key]})",
+                    f"duplicate key {key!r}: expected each key once, found it again (first"
+                    f" at line {out.key_lines[key]})",
                     line,
                     "yaml.duplicate-key",
                 )

@@ -2,7 +2,8 @@
 
 A signoff's signature (SSHSIG, namespace ``warta``) covers a canonical JSON payload binding
 the item id, the step, the signer's id, the time, the SHA-256 digest of the item's content at
-that moment and the digest of the previous signoff's signature, so signoffs form a chain.
+that moment, the note (if any) and the digest of the previous signoff's signature, so signoffs
+form a chain.
 Verifying the cryptography is an adapter's job (:class:`Verifier`); deciding what a valid
 signature *means* (right person, key valid that day, content unchanged since approval) is here.
 """
@@ -31,20 +32,29 @@ class Verifier(Protocol):
 
 
 def payload(
-    item_id: str, *, step: str, by: str, at_text: str, content: str, prev: str | None
+    item_id: str,
+    *,
+    step: str,
+    by: str,
+    at_text: str,
+    content: str,
+    prev: str | None,
+    note: str = "",
 ) -> bytes:
-    """The exact bytes a signoff's signature covers."""
-    return canonical_json(
-        {
-            "v": PAYLOAD_VERSION,
-            "item": item_id,
-            "step": step,
-            "by": by,
-            "at": at_text,
-            "content": content,
-            "prev": prev,
-        }
-    ).encode("utf-8")
+    """The exact bytes a signoff's signature covers. A note, when there is one, is signed
+    too (a signoff without a note has the same payload as before notes were signed)."""
+    fields: dict[str, str | None] = {
+        "v": PAYLOAD_VERSION,
+        "item": item_id,
+        "step": step,
+        "by": by,
+        "at": at_text,
+        "content": content,
+        "prev": prev,
+    }
+    if note:
+        fields["note"] = note
+    return canonical_json(fields).encode("utf-8")
 
 
 def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
@@ -55,6 +65,7 @@ def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
         at_text=signoff.at_text,
         content=signoff.content or "",
         prev=prev,
+        note=signoff.note,
     )
 
 

@@ -1,0 +1,597 @@
+"""Broken workflow files: every problem in sop.yml or roster.yml is a finding naming the line,
+and any error makes the configuration broken (ConfigError; ``warta validate`` exits 2 and
+prints every finding). The SOP texts here are the real workflow/sop.yml with one edit each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import MAIN, ROSTER_TEMPLATE, Repo, make_repo, pub
+from warta.adapters.workflow import load_roster, load_sop
+from warta.errors import ConfigError
+
+SOP = (MAIN / "workflow" / "sop.yml").read_text(encoding="utf-8")
+Row = tuple[str, str, int | None, str]
+
+
+def line_of(text: str, needle: str, nth: int = 0) -> int:
+    """The 1-based line of the ``nth`` line containing ``needle``."""
+    found = [n for n, row in enumerate(text.split("\n"), start=1) if needle in row]
+    return found[nth]
+
+
+def edited(old: str, new: str, text: str = SOP) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def sop_problems(root: Path, text: str) -> list[Row]:
+    (root / "workflow").mkdir(parents=True, exist_ok=True)
+    (root / "workflow" / "sop.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_sop(root)
+    assert caught.value.exit_code == 2
+    return [(f.rule, f.severity.value, f.line, f.message) for f in caught.value.findings]
+
+
+def test_the_real_sop_loads_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "workflow").mkdir()
+    (tmp_path / "workflow" / "sop.yml").write_text(SOP, encoding="utf-8")
+    sop, findings = load_sop(tmp_path)
+    assert findings == []
+    assert [s.id for s in sop.steps] == [
+        "disposisi",
+        "perintah",
+        "penulisan",
+        "laporan",
+        "pengesahan",
+        "kompilasi",
+    ]
+
+
+# ---- sop.yml: one test per rule -----------------------------------------------------------------
+
+
+def test_workflow_role(tmp_path: Path) -> None:
+    text = edited(
+        "    role: kasubag\n    input: Draft laporan",
+        "    role: redaktur\n    input: Draft laporan",
+    )
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.role",
+            "error",
+            line_of(text, "role: redaktur"),
+            "step role 'redaktur' is not defined under roles; expected one of kabag, kasubag, staf",
+        )
+    ]
+
+
+def test_workflow_step_duplicate(tmp_path: Path) -> None:
+    text = edited("  - id: kompilasi", "  - id: laporan")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.step-duplicate",
+            "error",
+            line_of(text, "- id: laporan", 1),
+            "step id 'laporan' is used twice; expected each step id once, found it again",
+        ),
+    ]
+
+
+def test_workflow_status_duplicate(tmp_path: Path) -> None:
+    text = edited("    status: dicetak", "    status: disetujui")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.status-duplicate",
+            "error",
+            line_of(text, "steps:"),
+            "status 'disetujui' is used twice; expected each step to set its own status,"
+            " found it again",
+        )
+    ]
+
+
+def test_workflow_gate_missing(tmp_path: Path) -> None:
+    text = "\n".join(row for row in SOP.split("\n") if not row.startswith("    gate: true"))
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.gate",
+            "error",
+            line_of(text, "steps:"),
+            "exactly one step must be the publishing gate (gate: true); found 0",
+        )
+    ]
+
+
+def test_workflow_two_gates(tmp_path: Path) -> None:
+    text = edited("    status: dilaporkan\n", "    status: dilaporkan\n    gate: true\n")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.gate",
+            "error",
+            line_of(text, "steps:"),
+            "exactly one step must be the publishing gate (gate: true); found 2",
+        )
+    ]
+
+
+def test_workflow_time_unit(tmp_path: Path) -> None:
+    text = edited("{amount: 2, unit: hari, working_days: true}", "{amount: 2, unit: minggu}")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.time-unit",
+            "error",
+            line_of(text, "unit: minggu"),
+            "unit must be one of menit, jam, hari; found 'minggu'",
+        )
+    ]
+
+
+def test_workflow_time_amount(tmp_path: Path) -> None:
+    text = edited("{amount: 2, unit: hari, working_days: true}", "{amount: 0, unit: hari}")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.time-amount",
+            "error",
+            line_of(text, "amount: 0"),
+            "amount must be positive; found 0",
+        )
+    ]
+
+
+def test_workflow_timezone(tmp_path: Path) -> None:
+    text = edited("timezone: Asia/Jakarta", "timezone: Asia/Bandung")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.timezone",
+            "error",
+            line_of(text, "timezone: Asia/Bandung"),
+            "unknown time zone 'Asia/Bandung'; expected e.g. Asia/Jakarta (WIB), Asia/Makassar"
+            " (WITA) or Asia/Jayapura (WIT)",
+        )
+    ]
+
+
+def test_workflow_weekday(tmp_path: Path) -> None:
+    text = edited("kamis, jumat]", "kamis, jum'at]")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.weekday",
+            "error",
+            line_of(text, "working_days: [senin"),
+            'unknown weekday "jum\'at"; expected one of senin, selasa, rabu, kamis, jumat,'
+            " sabtu, minggu",
+        )
+    ]
+
+
+def test_workflow_name(tmp_path: Path) -> None:
+    text = edited("  - id: disposisi", "  - id: Disposisi")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.name",
+            "error",
+            line_of(text, "- id: Disposisi"),
+            "'id' must be lowercase letters, digits, '-' or '_'; found 'Disposisi'",
+        )
+    ]
+
+
+def test_workflow_education(tmp_path: Path) -> None:
+    text = edited(
+        "{level: S2, field: Teknik Informatika}", "{level: S5, field: Teknik Informatika}"
+    )
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.education",
+            "error",
+            line_of(text, "level: S5"),
+            "unknown education level 'S5'; expected one of SMA, D1, D2, D3, D4, S1, S2, S3",
+        )
+    ]
+
+
+def test_workflow_duty_step(tmp_path: Path) -> None:
+    text = edited("steps: [penulisan, pengesahan]", "steps: [penulisan, persetujuan]")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.duty-step",
+            "error",
+            line_of(text, "steps: [penulisan, persetujuan]"),
+            "separation rule names step 'persetujuan', which is not a step; expected one of"
+            " disposisi, perintah, penulisan, laporan, pengesahan, kompilasi",
+        )
+    ]
+
+
+def test_workflow_duty_rule_of_one_step(tmp_path: Path) -> None:
+    text = edited("steps: [laporan, pengesahan]", "steps: [laporan]")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.duty-step",
+            "error",
+            line_of(text, "steps: [laporan]"),
+            "a separation rule needs at least two steps; expected two or more, found 1",
+        )
+    ]
+
+
+def test_workflow_steps_empty(tmp_path: Path) -> None:
+    start = SOP.index("\nsteps:\n") + 1
+    end = SOP.index("\n# Separation of duties")
+    text = SOP[:start] + "steps: []\n" + SOP[end:]
+    problems = sop_problems(tmp_path, text)
+    assert problems[0] == (
+        "workflow.steps",
+        "error",
+        line_of(text, "steps: []"),
+        "steps must not be empty; expected at least one step, found none",
+    )
+    assert {p[0] for p in problems[1:]} == {"workflow.duty-step"}
+
+
+def test_unknown_top_level_key_is_an_error_in_sop_yml(tmp_path: Path) -> None:
+    text = SOP + "langkah: []\n"
+    assert sop_problems(tmp_path, text) == [
+        (
+            "schema.unknown-key",
+            "error",
+            line_of(text, "langkah: []"),
+            "unknown key 'langkah'; expected one of: education_levels, initial_status, office,"
+            " roles, separation_of_duties, sop, steps",
+        )
+    ]
+
+
+def test_sop_yml_that_is_a_list(tmp_path: Path) -> None:
+    assert sop_problems(tmp_path, "- disposisi\n- perintah\n") == [
+        ("schema.type", "error", 1, "file must be a mapping; found a list")
+    ]
+
+
+def test_sop_yml_that_does_not_parse(tmp_path: Path) -> None:
+    text = edited("  - id: perintah", "  - id: perintah: x")
+    ((rule, severity, at, message),) = sop_problems(tmp_path, text)
+    assert (rule, severity, at) == ("yaml.syntax", "error", line_of(text, "id: perintah: x"))
+    assert message.startswith("YAML does not parse: mapping values are not allowed")
+
+
+def test_sop_yml_that_is_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "workflow").mkdir()
+    raw = SOP.encode().replace(b"Peliputan Pemberitaan", b"Peliputan Pemberit\xe4an")
+    (tmp_path / "workflow" / "sop.yml").write_bytes(raw)
+    with pytest.raises(ConfigError) as caught:
+        load_sop(tmp_path)
+    assert [(f.rule, f.line, f.message) for f in caught.value.findings] == [
+        (
+            "file.encoding",
+            line_of(SOP, "Peliputan Pemberitaan"),
+            "expected UTF-8 text, found byte 0xe4 that is not UTF-8",
+        )
+    ]
+
+
+def test_a_missing_sop_yml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_sop(tmp_path)
+    assert caught.value.message == (
+        f"workflow/sop.yml: workflow file is missing; expected it at {tmp_path}/workflow/sop.yml"
+    )
+    assert [(f.rule, f.line) for f in caught.value.findings] == [("workflow.missing", None)]
+
+
+def test_every_problem_is_collected_before_failing(tmp_path: Path) -> None:
+    text = edited("timezone: Asia/Jakarta", "timezone: Asia/Bandung")
+    text = edited("    status: dicetak", "    status: disetujui", text)
+    text = edited("{level: S2, field", "{level: S9, field", text)
+    assert [p[0] for p in sop_problems(tmp_path, text)] == [
+        "workflow.timezone",
+        "workflow.education",
+        "workflow.status-duplicate",
+    ]
+
+
+# ---- roster.yml ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def roster_text(keys: dict[str, Path]) -> str:
+    return ROSTER_TEMPLATE.format(**{p: pub(k) for p, k in keys.items()})
+
+
+def roster_problems(root: Path, text: str) -> list[Row]:
+    (root / "workflow").mkdir(parents=True, exist_ok=True)
+    (root / "workflow" / "sop.yml").write_text(SOP, encoding="utf-8")
+    (root / "workflow" / "roster.yml").write_text(text, encoding="utf-8")
+    sop, _ = load_sop(root)
+    try:
+        _, findings = load_roster(root, sop)
+    except ConfigError as exc:
+        findings = list(exc.findings)
+    return [(f.rule, f.severity.value, f.line, f.message) for f in findings]
+
+
+def test_the_test_roster_loads_cleanly(tmp_path: Path, roster_text: str) -> None:
+    assert roster_problems(tmp_path, roster_text) == []
+
+
+def test_roster_role(tmp_path: Path, roster_text: str) -> None:
+    text = edited("    roles: [kabag]", "    roles: [kabag, redaksi]", roster_text)
+    assert roster_problems(tmp_path, text) == [
+        (
+            "roster.role",
+            "error",
+            line_of(text, "roles: [kabag, redaksi]"),
+            "role 'redaksi' is not a role of the SOP; expected one of kabag, kasubag, staf",
+        )
+    ]
+
+
+def test_roster_duplicate(tmp_path: Path, roster_text: str) -> None:
+    text = edited("  - id: ayu", "  - id: dimas", roster_text)
+    assert roster_problems(tmp_path, text) == [
+        (
+            "roster.duplicate",
+            "error",
+            line_of(text, "- id: dimas", 1),
+            "person id 'dimas' is listed twice; expected each person once, found them again",
+        )
+    ]
+
+
+def test_roster_key(tmp_path: Path, roster_text: str, keys: dict[str, Path]) -> None:
+    text = edited(f"key: {pub(keys['sri'])}", "key: kunci-sri", roster_text)
+    assert roster_problems(tmp_path, text) == [
+        (
+            "roster.key",
+            "error",
+            line_of(text, "key: kunci-sri"),
+            "key must be an OpenSSH public key line such as 'ssh-ed25519 AAAA... name'; found"
+            " 'kunci-sri'",
+        )
+    ]
+
+
+def test_roster_revocation_needs_a_reason(
+    tmp_path: Path, roster_text: str, keys: dict[str, Path]
+) -> None:
+    old = f"      - key: {pub(keys['sri'])}\n"
+    text = edited(old, old + "        revoked: 2026-06-01\n", roster_text)
+    assert roster_problems(tmp_path, text) == [
+        (
+            "roster.revocation",
+            "error",
+            line_of(text, "revoked: 2026-06-01"),
+            "a revoked key needs a 'reason'; expected why it was revoked, found nothing",
+        )
+    ]
+
+
+def test_roster_nip_is_a_warning(tmp_path: Path, roster_text: str) -> None:
+    text = edited('nip: "199402082019032007"', 'nip: "1994-0208"', roster_text)
+    assert roster_problems(tmp_path, text) == [
+        (
+            "roster.nip",
+            "warning",
+            line_of(text, 'nip: "1994-0208"'),
+            "NIP is normally 18 digits; found '1994-0208'",
+        )
+    ]
+
+
+def test_roster_qualification_is_a_warning(tmp_path: Path, roster_text: str) -> None:
+    text = edited(
+        "education: [{level: D3, field: Ilmu Komunikasi}]",
+        "education: [{level: SMA, field: Ilmu Komunikasi}]",
+        roster_text,
+    )
+    assert roster_problems(tmp_path, text) == [
+        (
+            "roster.qualification",
+            "warning",
+            line_of(text, "- id: dimas"),
+            "Dimas Prasetyo, A.Md. (dimas) holds Staf Sub Bagian Humas (Staf), which asks for"
+            " at least D3 Ilmu Komunikasi; found SMA Ilmu Komunikasi",
+        )
+    ]
+
+
+def test_a_higher_degree_in_the_same_field_qualifies(tmp_path: Path, roster_text: str) -> None:
+    text = edited(
+        "education: [{level: D3, field: Ilmu Komunikasi}]",
+        "education: [{level: S2, field: ilmu komunikasi}]",
+        roster_text,
+    )
+    assert roster_problems(tmp_path, text) == []
+
+
+# ---- through the CLI: exit code 2 and every finding on stderr ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+    return make_repo(tmp_path_factory.mktemp("workflow") / "repo", keys)
+
+
+@pytest.fixture
+def site(template: Repo, tmp_path: Path) -> Repo:
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(template.root, root, symlinks=True)
+    return Repo(root, template.keys, dict(template.env))
+
+
+def test_cli_exits_2_with_every_sop_problem_on_stderr(site: Repo) -> None:
+    text = edited("timezone: Asia/Jakarta", "timezone: Asia/Bandung")
+    text = edited("    status: dicetak", "    status: disetujui", text)
+    site.write("workflow/sop.yml", text)
+    site.sign_workflow()  # signed or not, a broken SOP is broken configuration
+    result = site.cli("validate")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "warta: workflow/sop.yml: 2 error(s) in workflow file",
+        f"workflow/sop.yml:{line_of(text, 'timezone:')}: error [workflow.timezone] unknown time"
+        " zone 'Asia/Bandung'; expected e.g. Asia/Jakarta (WIB), Asia/Makassar (WITA) or"
+        " Asia/Jayapura (WIT)",
+        f"workflow/sop.yml:{line_of(text, 'steps:')}: error [workflow.status-duplicate] status"
+        " 'disetujui' is used twice; expected each step to set its own status, found it again",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_cli_exits_2_when_a_workflow_file_is_missing(site: Repo, fmt: str) -> None:
+    site.path("workflow/roster.yml").unlink()
+    result = site.cli("validate", "--format", fmt)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "workflow/roster.yml: error [workflow.missing] workflow file is missing: expected it here,"
+        " found nothing"
+    )
+    expected_stdout = {
+        "text": "",
+        "github": "::error file=workflow/roster.yml,title=workflow.missing::workflow file is"
+        " missing: expected it here, found nothing\n",
+    }
+    if fmt == "json":
+        assert json.loads(result.stdout) == {
+            "items": [],
+            "workflow": [
+                {
+                    "path": "workflow/roster.yml",
+                    "rule": "workflow.missing",
+                    "severity": "error",
+                    "line": None,
+                    "message": "workflow file is missing: expected it here, found nothing",
+                }
+            ],
+            "summary": {"items": 0, "publishable": 0, "errors": 1, "warnings": 0},
+        }
+    else:
+        assert result.stdout == expected_stdout[fmt]
+
+
+def test_cli_exits_2_when_the_trust_root_is_missing(site: Repo) -> None:
+    site.path("workflow/trust-root").unlink()
+    result = site.cli("validate")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "workflow/trust-root: error [trust.missing] trust root file is missing"
+    )
+
+
+def test_cli_exits_2_when_sop_yml_is_not_utf8(site: Repo) -> None:
+    site.write("workflow/sop.yml", SOP.encode().replace(b"Kabupaten", b"Kabup\xe4ten", 1))
+    result = site.cli("validate")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "warta: workflow/sop.yml: workflow file is unreadable",
+        f"workflow/sop.yml:{line_of(SOP, 'Kabupaten')}: error [file.encoding] expected UTF-8"
+        " text, found byte 0xe4 that is not UTF-8",
+    ]
+
+
+def test_cli_exits_2_when_roster_yml_is_broken(site: Repo) -> None:
+    text = site.read("workflow/roster.yml").replace("roles: [kabag]", "roles: [bupati]")
+    site.write("workflow/roster.yml", text)
+    site.sign_workflow()
+    result = site.cli("validate", "--format", "json")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "warta: workflow/roster.yml: 1 error(s) in workflow file",
+        f"workflow/roster.yml:{line_of(text, 'roles: [bupati]')}: error [roster.role] role"
+        " 'bupati' is not a role of the SOP; expected one of kabag, kasubag, staf",
+    ]
+    data = json.loads(result.stdout)
+    assert [(f["rule"], f["line"]) for f in data["workflow"]] == [
+        ("roster.role", line_of(text, "roles: [bupati]"))
+    ]
+    assert data["summary"]["errors"] == 1
+
+
+def ssh_keygen_fingerprint(key: Path) -> str:
+    """The fingerprint as OpenSSH itself prints it."""
+    import subprocess
+
+    out = subprocess.run(
+        ["ssh-keygen", "-l", "-E", "sha256", "-f", f"{key}.pub"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.split()[1]
+
+
+def test_roster_key_shared_is_an_error(site: Repo) -> None:
+    text = site.read("workflow/roster.yml")
+    ayu, dimas = pub(site.keys["ayu"]), pub(site.keys["dimas"])
+    text = text.replace(f"key: {ayu}", f"key: {dimas}")
+    site.write("workflow/roster.yml", text)
+    site.sign_workflow()
+    result = site.cli("validate")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[1:] == [
+        f"workflow/roster.yml:{line_of(text, '- id: ayu')}: error [roster.key-shared] key"
+        f" {ssh_keygen_fingerprint(site.keys['dimas'])} of Ayu Lestari, S.I.Kom. (ayu) is also"
+        " listed for Dimas Prasetyo, A.Md. (dimas); expected each key to belong to one person"
+    ]
+
+
+def test_roster_demo_keys_are_a_warning(site: Repo) -> None:
+    text = site.read("workflow/roster.yml")
+    hendra = pub(site.keys["hendra"])
+    text = text.replace(f"      - key: {hendra}\n", f"      - key: {hendra}\n        demo: true\n")
+    site.write("workflow/roster.yml", text)
+    site.sign_workflow()
+    data = site.validate_json()
+    assert data["workflow"] == [
+        {
+            "path": "workflow/roster.yml",
+            "rule": "roster.demo-key",
+            "severity": "warning",
+            "line": line_of(text, "- id: hendra"),
+            "message": "the roster holds 1 DEMO key(s), whose private halves are public under"
+            f" tests/demo/keys: hendra {ssh_keygen_fingerprint(site.keys['hendra'])}; expected"
+            " each person's own key",
+        }
+    ]
+    assert site.cli("validate").returncode == 0
+    assert site.cli("validate", "--strict").returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("trust_root", "finding"),
+    [
+        (
+            "# no administrators yet\n",
+            "workflow/trust-root: error [trust.empty] trust root lists no administrator",
+        ),
+        (
+            "admin AAAAC3Nza\n",
+            "workflow/trust-root:1: error [trust.format] expected '<admin-id> <key-type>"
+            " <base64-key> [comment]'; found 'admin AAAAC3Nza'",
+        ),
+    ],
+)
+def test_a_broken_trust_root_exits_2(site: Repo, trust_root: str, finding: str) -> None:
+    site.write("workflow/trust-root", trust_root)
+    site.env.pop("WARTA_TRUST_ROOT")
+    result = site.cli("validate")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == finding
+
+
+def test_an_unpinned_trust_root_is_a_warning_that_strict_refuses(site: Repo) -> None:
+    site.env.pop("WARTA_TRUST_ROOT")
+    loose = site.cli("validate")
+    assert loose.returncode == 0
+    assert loose.stdout.startswith(
+        "workflow/trust-root: warning [trust.unpinned] trust root sha256:"
+    )
+    assert site.cli("validate", "--strict").returncode == 1
