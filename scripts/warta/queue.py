@@ -21,6 +21,15 @@ class QueueRow:
     overdue: bool
 
 
+def barred_people(item: NewsItem, step: Step, ctx: Context) -> set[str]:
+    """People whom separation of duties forbids to sign ``step`` of this item."""
+    barred: set[str] = set()
+    for rule in ctx.sop.duties:
+        if step.id in rule.steps:
+            barred.update(s.by for s in item.signoffs if s.step in rule.steps)
+    return barred
+
+
 def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
     """One row per readable item, in SOP order of the next step, then oldest first."""
     rows: list[QueueRow] = []
@@ -32,10 +41,13 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
         overdue = False
         if step is not None:
             today = ctx.local(ctx.now).date()
-            actors = tuple(p.name for p in ctx.roster.holders(step.role, today))
+            barred = barred_people(item, step, ctx)
+            actors = tuple(
+                p.name for p in ctx.roster.holders(step.role, today) if p.id not in barred
+            )
             if signed:
                 since = item.signoffs[signed - 1].at
-                waiting = ctx.now - since
+                waiting = max(ctx.now - since, timedelta())
                 deadline = ctx.sop.calendar.deadline(ctx.local(since), step.time)
                 overdue = ctx.now > deadline
         rows.append(QueueRow(item, signed, step, actors, waiting, deadline, overdue))

@@ -98,3 +98,29 @@ def test_an_item_signed_out_of_order_queues_at_its_last_good_step() -> None:
     (row,) = queue([broken], context(now=NOW))
     assert row.signed == 1
     assert row.next_step is not None and row.next_step.id == "perintah"
+
+
+def test_separation_of_duties_bars_the_writer_from_the_approvers_listed() -> None:
+    # wati, staff and also (say, acting) Kabag, wrote the item: she may not approve it
+    from builders import person, roster
+
+    from warta.model.roster import Holding
+
+    acting_kabag = person("wati", "Wati, S.Kom., M.T.", (Holding("staf"), Holding("kabag")))
+    reported = item(
+        (
+            ("disposisi", "hendra", "2026-11-27 08:00"),
+            ("perintah", "sri", "2026-11-27 08:04"),
+            ("penulisan", "wati", "2026-11-27 09:00"),
+            ("laporan", "sri", "2026-11-27 09:04"),
+        )
+    )
+    (row,) = queue([reported], context(now=NOW, people=roster(acting_kabag)))
+    assert row.next_step is not None and row.next_step.id == "pengesahan"
+    assert row.actors == ("Hendra Wijaya, S.Kom., M.T.",)
+
+
+def test_a_signoff_in_the_future_never_shows_a_negative_wait() -> None:
+    assigned = item((("disposisi", "hendra", "2026-11-27 10:30"),))
+    (row,) = queue([assigned], context(now=NOW))
+    assert row.waiting == timedelta()
