@@ -1,0 +1,529 @@
+"""`warta new`, `warta sign`, `warta reopen` and `warta log` through the installed entry point,
+with real ssh-keygen keys, a real git repository and (where it matters) a real ssh-agent.
+
+A refusal must be a clear message, exit 1, and change nothing: the item's bytes, git HEAD and
+the working tree stay exactly as they were, and no lock is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers import Repo, make_repo, warta_exe
+from warta.adapters.items import parse_item
+from warta.model.item import content_digest
+from warta.model.signing import fingerprint
+
+BARU = "content/berita/2026/baru/index.md"  # step 1 signed on 2 Nov 2026, 08.00 WIB
+JEMBATAN = "content/berita/2026/jembatan/index.md"  # steps 1-5 signed on 2 Nov 2026
+BARU_TITLE = "Festival Durian Karangsari"
+AT_STEP2 = "2026-11-02T08:04:00+07:00"
+NO_AGENT = {"SSH_AUTH_SOCK": "", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+    repo = make_repo(tmp_path_factory.mktemp("sign") / "repo", keys)
+    repo.write(".gitignore", ".warta-cache/\n")  # as in the project's own .gitignore
+    repo.commit_all("ignore the verification cache")
+    repo.new_item(BARU_TITLE, at="2026-11-02T08:00:00+07:00", slug="baru")
+    repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
+    return repo
+
+
+@pytest.fixture
+def site(template: Repo, tmp_path: Path) -> Repo:
+    root = tmp_path / "repo"
+    shutil.copytree(template.root, root, symlinks=True)
+    return Repo(root, template.keys, {**template.env, **NO_AGENT})
+
+
+def key(repo: Repo, person: str) -> str:
+    return str(repo.keys[person])
+
+
+def snapshot(repo: Repo) -> tuple[bytes, bytes, str, str]:
+    """Both items' bytes, HEAD and the working tree status."""
+    return (repo.path(BARU).read_bytes(), repo.path(JEMBATAN).read_bytes(),
+            repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain", "--untracked=all"))
+
+
+def lock_file(repo: Repo) -> Path:
+    return repo.root / ".git" / "warta.lock"
+
+
+def refused(repo: Repo, *args: str) -> str:
+    """Run a CLI action that must be refused; assert it changed nothing; return stderr."""
+    before = snapshot(repo)
+    result = repo.cli(*args)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert snapshot(repo) == before
+    assert not lock_file(repo).exists()
+    return result.stderr.strip()
+
+
+def signoffs(repo: Repo, rel: str) -> list[tuple[str, str, str]]:
+    item = parse_item(repo.read(rel), rel).item
+    assert item is not None
+    return [(s.step, s.by, s.at_text) for s in item.signoffs]
+
+
+def publishable(repo: Repo, rel: str) -> bool:
+    data = repo.validate_json()
+    return bool(next(i for i in data["items"] if i["path"] == rel)["publishable"])
+
+
+def last_commit(repo: Repo) -> dict[str, str]:
+    fmt = ("%s%x00%(trailers:key=Warta-Item,valueonly)%x00%(trailers:key=Warta-Step,valueonly)"
+           "%x00%(trailers:key=Warta-Signer,valueonly)")
+    subject, item, step, signer = repo.git("log", "-1", f"--format={fmt}").split("\x00")
+    files = repo.git("show", "--name-only", "--format=", "HEAD").split()
+    return {"subject": subject, "item": item.strip(), "step": step.strip(),
+            "signer": signer.strip(), "files": " ".join(files)}
+
+
+def item_id(repo: Repo, rel: str) -> str:
+    item = parse_item(repo.read(rel), rel).item
+    assert item is not None and item.id is not None
+    return item.id
+
+
+# ---- signing the next step ---------------------------------------------------------------
+
+
+def test_sign_performs_the_next_step_and_commits_it(site: Repo) -> None:
+    result = site.cli("sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2)
+    assert result.returncode == 0, result.stderr
+    sha = site.git("rev-parse", "HEAD").strip()
+    assert result.stdout.strip() == (
+        f"2. perintah signed by Sri Rahayu, S.Sos. (sri); status diliput; commit {sha[:10]}")
+    ident = item_id(site, BARU)
+    assert last_commit(site) == {
+        "subject": f"2. perintah: {BARU_TITLE} [{ident}]", "item": ident, "step": "perintah",
+        "signer": "sri", "files": BARU}
+    assert signoffs(site, BARU)[1] == ("perintah", "sri", AT_STEP2)
+    assert 'status: "diliput"' in site.read(BARU)
+    assert site.git("status", "--porcelain") == ""
+    verify = site.cli("verify", BARU)
+    assert verify.returncode == 1  # valid, but not yet approved
+    assert verify.stdout.strip() == f"NOT PUBLISHABLE {BARU}"
+    assert site.validate_json()["summary"]["errors"] == 0
+
+
+def test_new_performs_step_one(site: Repo) -> None:
+    result = site.cli("new", "Panen Raya Padi Sukamaju", "--category", "Pertanian",
+                      "--description", "Panen raya", "--key", key(site, "hendra"),
+                      "--at", "2026-11-02T07:30:00+07:00")
+    assert result.returncode == 0, result.stderr
+    match = re.fullmatch(
+        r"created (content/berita/2026/panen-raya-padi-sukamaju/index\.md)"
+        r" \(id (20261102-[0-9a-f]{6})\); 1\. disposisi signed by Hendra Wijaya, S\.Kom\.,"
+        r" M\.T\. in commit ([0-9a-f]{10})",
+        result.stdout.strip())
+    assert match, result.stdout
+    rel, ident, sha = match.groups()
+    assert site.git("rev-parse", "HEAD").startswith(sha)
+    assert last_commit(site) == {
+        "subject": f"1. disposisi: Panen Raya Padi Sukamaju [{ident}]", "item": ident,
+        "step": "disposisi", "signer": "hendra", "files": rel}
+    assert signoffs(site, rel) == [("disposisi", "hendra", "2026-11-02T07:30:00+07:00")]
+    assert 'status: "ditugaskan"' in site.read(rel)
+
+
+def test_new_refused_for_someone_who_may_not_assign(site: Repo) -> None:
+    message = refused(site, "new", "Berita Liar", "--key", key(site, "dimas"),
+                      "--at", "2026-11-02T07:30:00+07:00")
+    assert message == (
+        "warta: Dimas Prasetyo, A.Md. (dimas) does not hold the role Kepala Bagian Kominfo dan"
+        " Humas (Kabag) on 2026-11-02, which step 'disposisi' needs; nothing was changed")
+    assert not (site.root / "content/berita/2026/berita-liar").exists()
+
+
+# ---- refusals ------------------------------------------------------------------------------
+
+
+def test_refused_wrong_role(site: Repo) -> None:
+    assert refused(site, "sign", BARU, "--key", key(site, "dimas"), "--at", AT_STEP2) == (
+        "warta: Dimas Prasetyo, A.Md. (dimas) does not hold the role Kepala Sub Bagian Humas"
+        " (Kasubag) on 2026-11-02, which step 'perintah' needs; nothing was changed")
+
+
+def test_refused_acting_official_outside_his_period(site: Repo) -> None:
+    """Agus is Plt. Kasubag only from 1 to 31 October 2026."""
+    assert refused(site, "sign", BARU, "--key", key(site, "agus"), "--at", AT_STEP2) == (
+        "warta: Agus Setiawan, S.Sos. (agus) does not hold the role Kepala Sub Bagian Humas"
+        " (Kasubag) on 2026-11-02, which step 'perintah' needs; nothing was changed")
+
+
+def test_refused_out_of_order(site: Repo) -> None:
+    assert refused(site, "sign", BARU, "--step", "laporan", "--key", key(site, "sri"),
+                   "--at", AT_STEP2) == (
+        f"warta: {BARU}: out of order: the next step is 'perintah' (step 2), not 'laporan'"
+        " (step 4)")
+
+
+def test_refused_key_not_in_roster(site: Repo) -> None:
+    fp = fingerprint(" ".join(Path(f"{key(site, 'mallory')}.pub").read_text().split()[:2]))
+    assert refused(site, "sign", BARU, "--key", key(site, "mallory"), "--at", AT_STEP2) == (
+        f"warta: key {fp} is not in roster.yml; nothing was changed")
+
+
+def test_refused_key_of_someone_else_than_as(site: Repo) -> None:
+    fp = fingerprint(" ".join(Path(f"{key(site, 'ayu')}.pub").read_text().split()[:2]))
+    assert refused(site, "sign", BARU, "--as", "sri", "--key", key(site, "ayu"),
+                   "--at", AT_STEP2) == (
+        f"warta: key {fp} belongs to Ayu Lestari, S.I.Kom. (ayu), not 'sri'; nothing was"
+        " changed")
+
+
+def test_refused_content_changed_after_approval(site: Repo) -> None:
+    site.write(JEMBATAN, site.read(JEMBATAN).replace("Isi berita.", "Isi berita, diralat."))
+    site.commit_all("edit after approval")
+    message = refused(site, "sign", JEMBATAN, "--key", key(site, "sri"),
+                      "--at", "2026-11-03T09:00:00+07:00")
+    first, second = message.splitlines()
+    assert first == (f"warta: {JEMBATAN} has errors; fix them before signing (nothing was"
+                     " changed):")
+    assert re.fullmatch(
+        rf"  {re.escape(JEMBATAN)}:\d+: \[content\.changed-after-approval\] content changed"
+        r" after Hendra Wijaya, S\.Kom\., M\.T\. \(hendra\) approved it at"
+        r" 2026-11-02T10:08:00\+07:00: approved sha256:[0-9a-f]{12}…, now sha256:[0-9a-f]{12}…;"
+        r" not publishable until the Kabag \(Hendra Wijaya, S\.Kom\., M\.T\.\) re-approves"
+        rf" \(warta reopen {re.escape(JEMBATAN)}, then sign 'pengesahan' again\)", second)
+
+
+def test_refused_when_every_step_is_signed(site: Repo) -> None:
+    done = site.cli("sign", JEMBATAN, "--key", key(site, "sri"), "--at",
+                    "2026-11-03T09:00:00+07:00")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("6. kompilasi signed by Sri Rahayu, S.Sos. (sri); status dicetak")
+    assert refused(site, "sign", JEMBATAN, "--key", key(site, "sri"), "--at",
+                   "2026-11-03T09:05:00+07:00") == (
+        f"warta: {JEMBATAN}: every step of the SOP is already signed")
+
+
+def test_unknown_step_is_a_usage_error(site: Repo) -> None:
+    before = snapshot(site)
+    result = site.cli("sign", BARU, "--step", "terbit", "--key", key(site, "sri"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "warta: unknown step 'terbit'; expected one of: disposisi, perintah, penulisan,"
+        " laporan, pengesahan, kompilasi")
+    assert snapshot(site) == before
+
+
+def test_refused_signing_before_the_previous_step(site: Repo) -> None:
+    """A time earlier than the step before would leave an invalid item (time.backwards)."""
+    message = refused(site, "sign", BARU, "--key", key(site, "sri"),
+                      "--at", "2026-11-02T07:00:00+07:00")
+    assert message == (
+        f"warta: {BARU}: the time 2026-11-02T07:00:00+07:00 is earlier than the previous"
+        " step 'disposisi' at 2026-11-02T08:00:00+07:00; nothing was changed")
+
+
+def test_refused_signing_in_the_future(site: Repo) -> None:
+    message = refused(site, "sign", BARU, "--key", key(site, "sri"),
+                      "--at", "2099-01-01T08:00:00+07:00")
+    assert re.fullmatch(
+        rf"warta: {re.escape(BARU)}: the time 2099-01-01T08:00:00\+07:00 is in the future;"
+        r" expected no later than now \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+07:00\);"
+        r" nothing was changed", message), message
+
+
+def test_commit_rejected_by_a_hook_changes_nothing(site: Repo) -> None:
+    """A failing pre-commit hook: the item (here with CRLF line endings) is put back byte for
+    byte, nothing is staged, and the refusal says why."""
+    crlf = site.path(JEMBATAN).read_bytes().replace(b"\n", b"\r\n")
+    site.path(JEMBATAN).write_bytes(crlf)
+    site.commit_all("CRLF")
+    hook = site.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'ditolak oleh hook' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    message = refused(site, "sign", JEMBATAN, "--key", key(site, "sri"),
+                      "--at", "2026-11-03T09:00:00+07:00")
+    assert message == "warta: git commit failed: ditolak oleh hook"
+    assert site.path(JEMBATAN).read_bytes() == crlf
+    assert site.git("diff", "--cached", "--name-only") == ""
+
+
+# ---- where the key comes from ------------------------------------------------------------
+
+
+def test_key_defaults_to_git_user_signingkey(site: Repo) -> None:
+    site.git("config", "user.signingkey", key(site, "sri"))
+    result = site.cli("sign", BARU, "--at", AT_STEP2)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2. perintah signed by Sri Rahayu, S.Sos. (sri);")
+    assert last_commit(site)["signer"] == "sri"
+
+
+def test_no_key_anywhere_is_a_usage_error(site: Repo) -> None:
+    before = snapshot(site)
+    result = site.cli("sign", BARU, "--at", AT_STEP2)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "warta: no signing key: pass --key KEYFILE, set git's user.signingkey, or load a key"
+        " listed in roster.yml into ssh-agent")
+    assert snapshot(site) == before
+
+
+@pytest.fixture
+def agent() -> Iterator[dict[str, str]]:
+    """A real ssh-agent on a private socket, stopped afterwards."""
+    folder = tempfile.mkdtemp(prefix="warta-agent-", dir="/tmp")
+    sock = os.path.join(folder, "agent.sock")
+    out = subprocess.run(["ssh-agent", "-s", "-a", sock], capture_output=True, text=True,
+                         check=True).stdout
+    found = re.search(r"SSH_AGENT_PID=(\d+)", out)
+    assert found, out
+    pid = int(found.group(1))
+    try:
+        yield {"SSH_AUTH_SOCK": sock}
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def ssh_add(agent: dict[str, str], path: str) -> None:
+    subprocess.run(["ssh-add", "-q", path], env={**os.environ, **agent}, check=True,
+                   capture_output=True)
+
+
+def test_key_from_ssh_agent(site: Repo, agent: dict[str, str]) -> None:
+    ssh_add(agent, key(site, "sri"))
+    site.env.update(agent)
+    result = site.cli("sign", BARU, "--at", AT_STEP2)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2. perintah signed by Sri Rahayu, S.Sos. (sri);")
+    assert publishable(site, BARU) is False
+    assert site.validate_json()["summary"]["errors"] == 0
+
+
+def test_agent_key_chosen_with_as(site: Repo, agent: dict[str, str]) -> None:
+    ssh_add(agent, key(site, "dimas"))
+    ssh_add(agent, key(site, "sri"))
+    site.env.update(agent)
+    # without --as the first roster key in the agent (Dimas's) is used: refused, wrong role
+    assert refused(site, "sign", BARU, "--at", AT_STEP2).startswith(
+        "warta: Dimas Prasetyo, A.Md. (dimas) does not hold the role Kepala Sub Bagian Humas")
+    result = site.cli("sign", BARU, "--as", "sri", "--at", AT_STEP2)
+    assert result.returncode == 0, result.stderr
+    assert last_commit(site)["signer"] == "sri"
+
+
+def test_literal_signingkey_uses_the_agent(site: Repo, agent: dict[str, str]) -> None:
+    ssh_add(agent, key(site, "sri"))
+    site.env.update(agent)
+    public = " ".join(Path(f"{key(site, 'sri')}.pub").read_text().split()[:2])
+    site.git("config", "user.signingkey", f"key::{public}")
+    result = site.cli("sign", BARU, "--at", AT_STEP2)
+    assert result.returncode == 0, result.stderr
+    assert last_commit(site)["signer"] == "sri"
+
+
+# ---- options -----------------------------------------------------------------------------
+
+
+def test_no_commit_writes_the_file_only(site: Repo) -> None:
+    head = site.git("rev-parse", "HEAD")
+    result = site.cli("sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2, "--no-commit")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "2. perintah signed by Sri Rahayu, S.Sos. (sri); status diliput; not committed")
+    assert site.git("rev-parse", "HEAD") == head
+    assert site.git("status", "--porcelain") == f" M {BARU}\n"
+    assert signoffs(site, BARU)[-1] == ("perintah", "sri", AT_STEP2)
+    assert site.validate_json()["summary"]["errors"] == 0  # the signature lives in the file
+    # the next action commits the item with both steps
+    nxt = site.cli("sign", BARU, "--key", key(site, "dimas"), "--at", "2026-11-02T10:00:00+07:00")
+    assert nxt.returncode == 0, nxt.stderr
+    assert site.git("status", "--porcelain") == ""
+    assert last_commit(site)["step"] == "penulisan"
+
+
+def test_note_is_kept_and_signed(site: Repo) -> None:
+    note = "Liput juga dialog dengan petani durian; foto dari Diskominfo"
+    result = site.cli("sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2, "--note", note)
+    assert result.returncode == 0, result.stderr
+    item = parse_item(site.read(BARU), BARU).item
+    assert item is not None
+    assert item.signoffs[1].note == note
+    assert f'    note: "{note}"\n' in site.read(BARU)
+    # the note survives the next signoff, and the chain stays valid
+    nxt = site.cli("sign", BARU, "--key", key(site, "dimas"), "--at", "2026-11-02T10:00:00+07:00")
+    assert nxt.returncode == 0, nxt.stderr
+    assert f'    note: "{note}"\n' in site.read(BARU)
+    assert site.validate_json()["summary"]["errors"] == 0
+    # the note is signed: changing it afterwards breaks that signature (only that one: the
+    # next signoff is chained to the signature, which is unchanged)
+    site.write(BARU, site.read(BARU).replace("foto dari Diskominfo", "tanpa foto"))
+    entry = next(i for i in site.validate_json()["items"] if i["path"] == BARU)
+    assert [f["rule"] for f in entry["findings"] if f["severity"] == "error"] == [
+        "signature.invalid"]
+    assert entry["findings"][0]["message"].startswith(
+        "the signature of signoffs[1] (step 'perintah' by 'sri') does not verify")
+
+
+# ---- reopen and re-approve -----------------------------------------------------------------
+
+
+def test_reopen_then_reapproval_makes_an_edited_item_publishable(site: Repo) -> None:
+    site.write(JEMBATAN, site.read(JEMBATAN).replace("Isi berita.", "Isi berita, diralat."))
+    site.commit_all("ralat")
+    assert publishable(site, JEMBATAN) is False
+    reopened = site.cli("reopen", JEMBATAN)
+    assert reopened.returncode == 0, reopened.stderr
+    sha = site.git("rev-parse", "HEAD").strip()
+    assert reopened.stdout.strip() == f"removed 1 signoff(s); commit {sha[:10]}"
+    assert last_commit(site)["step"] == "reopen pengesahan"
+    text = site.read(JEMBATAN)
+    assert 'status: "dilaporkan"' in text
+    assert "approved_by" not in text
+    assert [s[0] for s in signoffs(site, JEMBATAN)] == [
+        "disposisi", "perintah", "penulisan", "laporan"]
+    assert publishable(site, JEMBATAN) is False
+    again = site.cli("sign", JEMBATAN, "--key", key(site, "hendra"),
+                     "--at", "2026-11-03T09:00:00+07:00")
+    assert again.returncode == 0, again.stderr
+    item = parse_item(site.read(JEMBATAN), JEMBATAN).item
+    assert item is not None
+    assert item.signoffs[-1].content == content_digest(item.fields, item.body)
+    assert item.approved_by == "hendra"
+    assert publishable(site, JEMBATAN) is True
+    # the timeline shows the new approval's commit, not the withdrawn one
+    rows = log_rows(site, JEMBATAN)
+    assert rows[4][6] == site.git("rev-parse", "HEAD").strip()[:10]
+
+
+def test_reopen_of_an_unsigned_step_is_refused(site: Repo) -> None:
+    assert refused(site, "reopen", BARU) == (
+        f"warta: {BARU}: step 'pengesahan' is not signed; nothing to reopen")
+
+
+# ---- the lock ----------------------------------------------------------------------------
+
+
+def test_held_lock_makes_sign_refuse_cleanly(site: Repo) -> None:
+    holder = subprocess.Popen(["sleep", "60"])
+    try:
+        lock_file(site).write_text(f"{holder.pid}\n")
+        before = snapshot(site)
+        result = site.cli("sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            f"warta: another warta action (process {holder.pid}) is running in this repository"
+            f" (lock {lock_file(site).resolve()}); nothing was changed, try again when it has"
+            " finished")
+        assert snapshot(site) == before
+        assert lock_file(site).read_text() == f"{holder.pid}\n"  # the holder's lock is kept
+    finally:
+        holder.kill()
+        holder.wait()
+    # a lock left by a dead process is taken over
+    result = site.cli("sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2)
+    assert result.returncode == 0, result.stderr
+    assert not lock_file(site).exists()
+
+
+def test_two_signers_racing_for_one_step(site: Repo) -> None:
+    """Two `warta sign` runs for the same step, started together: exactly one step is added."""
+    env = {**os.environ, **site.env}
+    procs = [
+        subprocess.Popen([warta_exe(), "sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2],
+                         cwd=site.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 1], results
+    loser = next(err for code, _, err in results if code == 1)
+    # refused by the lock, or (if it started after the winner finished) for the next step
+    assert loser.startswith("warta: another warta action (process ") or loser.strip() == (
+        "warta: Sri Rahayu, S.Sos. (sri) does not hold the role Staf Sub Bagian Humas (Staf) on"
+        " 2026-11-02, which step 'penulisan' needs; nothing was changed"), loser
+    assert [s[0] for s in signoffs(site, BARU)] == ["disposisi", "perintah"]
+    assert site.git("status", "--porcelain") == ""
+    assert not lock_file(site).exists()
+
+
+# ---- line endings ------------------------------------------------------------------------
+
+
+def test_crlf_conversion_keeps_digest_and_validity(site: Repo) -> None:
+    before = parse_item(site.read(JEMBATAN), JEMBATAN).item
+    assert before is not None
+    raw = site.path(JEMBATAN).read_bytes()
+    site.path(JEMBATAN).write_bytes(raw.replace(b"\n", b"\r\n"))
+    assert b"\r\n" in site.path(JEMBATAN).read_bytes()
+    data = site.validate_json()
+    entry = next(i for i in data["items"] if i["path"] == JEMBATAN)
+    assert entry["publishable"] is True
+    assert entry["findings"] == []
+    after = parse_item(site.path(JEMBATAN).read_bytes().decode().replace("\r\n", "\n"),
+                       JEMBATAN).item
+    assert after is not None
+    assert content_digest(after.fields, after.body) == before.signoffs[4].content
+    assert site.cli("verify", JEMBATAN).returncode == 0
+    # and the next step can be signed on the CRLF file
+    result = site.cli("sign", JEMBATAN, "--key", key(site, "sri"),
+                      "--at", "2026-11-03T09:00:00+07:00")
+    assert result.returncode == 0, result.stderr
+    assert publishable(site, JEMBATAN) is True
+
+
+# ---- the timeline ------------------------------------------------------------------------
+
+
+def log_rows(repo: Repo, rel: str) -> list[list[str]]:
+    result = subprocess.run([warta_exe(), "log", rel], cwd=repo.root, capture_output=True,
+                            text=True, env={**os.environ, **repo.env, "COLUMNS": "250"},
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    rows = []
+    for line in result.stdout.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if cells and cells[0].isdigit():
+            rows.append(cells)
+    return rows
+
+
+def test_log_shows_who_which_step_when_commit_and_time_against_the_standard(
+    site: Repo,
+) -> None:
+    site.sign(site.path(BARU), "sri", "2026-11-02T08:04:00+07:00")
+    site.sign(site.path(BARU), "dimas", "2026-11-03T15:00:00+07:00")
+    site.sign(site.path(BARU), "sri", "2026-11-03T15:30:00+07:00")  # 30 min, standard 5 min
+    commits = site.git("log", "--format=%h %s", "--abbrev=10").splitlines()
+    sha = {line.split(" ", 2)[1].rstrip(":").split(".")[0]: line.split()[0]
+           for line in commits if f"[{item_id(site, BARU)}]" in line}
+    rows = log_rows(site, BARU)
+    assert rows == [
+        ["1", "disposisi", "Hendra Wijaya, S.Kom., M.T. (hendra)",
+         "Senin, 2 November 2026 08.00 WIB", "-", "5 menit", sha["1"], "sah"],
+        ["2", "perintah", "Sri Rahayu, S.Sos. (sri)", "Senin, 2 November 2026 08.04 WIB",
+         "4 menit", "5 menit", sha["2"], "sah"],
+        ["3", "penulisan", "Dimas Prasetyo, A.Md. (dimas)", "Selasa, 3 November 2026 15.00 WIB",
+         "1 hari 6 jam 56 menit", "5 hari kerja", sha["3"], "sah"],
+        ["4", "laporan", "Sri Rahayu, S.Sos. (sri)", "Selasa, 3 November 2026 15.30 WIB",
+         "30 menit (terlambat)", "5 menit", sha["4"], "sah"],
+    ]
+
+
+def test_log_marks_a_forged_signature(site: Repo) -> None:
+    text = site.read(JEMBATAN)
+    site.write(JEMBATAN, text.replace("at: 2026-11-02T10:04:00+07:00",
+                                      "at: 2026-11-02T10:05:00+07:00"))
+    rows = log_rows(site, JEMBATAN)
+    # the re-dated step fails; the approval is chained to its signature, which is unchanged
+    assert [r[7] for r in rows] == ["sah", "sah", "sah", "tidak sah", "sah"]
