@@ -148,6 +148,11 @@ def real_duties() -> tuple[DutyRule, ...]:
             "yang menulis berita tidak boleh menyetujuinya sendiri",
         ),
         DutyRule(
+            "penulis-bukan-pelapor",
+            ("penulisan", "laporan"),
+            "Kasubag memeriksa dan melaporkan naskah staf, bukan naskahnya sendiri",
+        ),
+        DutyRule(
             "pelapor-bukan-penyetuju",
             ("laporan", "pengesahan"),
             "laporan dan pengesahannya dilakukan oleh orang yang berbeda",

@@ -316,6 +316,25 @@ def test_duty_separation_holds_for_an_acting_official_with_two_roles() -> None:
     assert findings(item(other), context(people=team)) == []
 
 
+def test_duty_separation_an_acting_kasubag_may_not_report_what_he_wrote() -> None:
+    # Agus is staff and, in October, Plt. Kasubag: he may write or report, not both
+    steps = (
+        ("disposisi", "hendra", "2026-10-05 08:00"),
+        ("perintah", "sri", "2026-10-05 08:04"),
+        ("penulisan", "agus", "2026-10-05 10:00"),
+        ("laporan", "agus", "2026-10-05 10:04"),
+    )
+    assert findings(item(steps), context()) == [
+        err(
+            signoff_line(3),
+            "duty.separation",
+            "'agus' signed both 'penulisan' (step 3) and 'laporan' (step 4); separation of"
+            " duties 'penulis-bukan-pelapor' expects different people (Kasubag memeriksa dan"
+            " melaporkan naskah staf, bukan naskahnya sendiri)",
+        )
+    ]
+
+
 # ---- approved_by -----------------------------------------------------------------------------
 
 
