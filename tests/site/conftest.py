@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from sitekit import SiteRepo, copy_site_config, populate
 
 from helpers import make_repo
@@ -43,3 +45,26 @@ def preview(site_repo: SiteRepo, tmp_path_factory: pytest.TempPathFactory) -> Bu
     result = site_repo.warta("preview", "--build-only", str(out))
     assert result.returncode == 0, result.stderr
     return Built(out, result)
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

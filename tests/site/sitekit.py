@@ -9,13 +9,20 @@ name and category, and is written by Ayu, who writes no published item.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import yaml
 
 from helpers import MAIN, WIB, Repo
 
@@ -123,8 +130,8 @@ def _skeleton(
     day: str,
     body: str,
     categories: list[str],
-    image: str | None,
-    caption: str,
+    description: str,
+    image: dict[str, str] | None,
 ) -> str:
     from warta.adapters import newitem
 
@@ -134,17 +141,11 @@ def _skeleton(
         day=date.fromisoformat(day),
         initial_status="usulan",
         categories=categories,
-        description=f"Ringkasan: {title}",
+        description=description,
     )
     text = text.replace("KABUPATEN – Tulis berita di sini.\n", body)
     if image:
-        block = (
-            "image:\n"
-            f"  src: images/{image}\n"
-            f'  alt: "Foto {title}"\n'
-            f'  caption: "{caption}"\n'
-            '  credit: "Foto: Humas Kabupaten Sukamaju"\n'
-        )
+        block = yaml.safe_dump({"image": image}, allow_unicode=True, sort_keys=False, width=1000)
         text = text.replace("status: usulan\n", block + "status: usulan\n")
     return text
 
@@ -164,8 +165,14 @@ def add_item(
     caption: str = "Keterangan foto.",
     published: bool = False,
     body_word: str = "",
+    description: str | None = None,
+    image_text: dict[str, str] | None = None,
 ) -> Item:
-    """Create an item through the real actions and sign its first ``steps`` steps."""
+    """Create an item through the real actions and sign its first ``steps`` steps.
+
+    The photo's alt, caption and credit default to 'Foto <title>', ``caption`` and the
+    office's credit; ``image_text`` replaces any of them.
+    """
     from warta import actions
     from warta.adapters.ssh import KeygenSigner
 
@@ -176,7 +183,17 @@ def add_item(
         (folder / "images").mkdir(parents=True, exist_ok=True)
         (folder / "images" / image).write_text(SVG.format(color="#4a90c2"), encoding="utf-8")
     item_id = f"{day.replace('-', '')}-{slug}"[:80]
-    text = _skeleton(item_id, title, day, body, categories, image, caption)
+    photo = None
+    if image:
+        photo = {
+            "src": f"images/{image}",
+            "alt": f"Foto {title}",
+            "caption": caption,
+            "credit": "Foto: Humas Kabupaten Sukamaju",
+            **(image_text or {}),
+        }
+    summary = f"Ringkasan: {title}" if description is None else description
+    text = _skeleton(item_id, title, day, body, categories, summary, photo)
     when = datetime.fromisoformat(f"{day}T00:00:00{WIB}")
     for number, (signer, hhmm) in enumerate(CHAIN[:steps]):
         hour, minute = (int(x) for x in hhmm.split(":"))
@@ -336,3 +353,24 @@ def populate(site: SiteRepo) -> None:
     )
     (site.root / "content" / "berita" / "kanarilepas.pdf").write_bytes(b"%PDF kanarilepas")
     (site.root / "content" / "berita" / "2026" / "kanarilepas2.txt").write_text("kanarilepas2")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """``directory`` served on localhost (a free port) for the browser; yields the base URL."""
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()

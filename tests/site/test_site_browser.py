@@ -1,61 +1,29 @@
 """The built site in a real browser: headless Chromium (Debian's /usr/bin/chromium, driven by
-Playwright; no browser download) against the site served on localhost."""
+Playwright; no browser download; the ``browser`` fixture is in conftest.py) against the site
+served on localhost."""
 
 from __future__ import annotations
 
-import functools
-import threading
+import re
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sitekit import BODY_WORD, SiteRepo
+from playwright.sync_api import Browser, Page, expect
+from sitekit import BODY_WORD, SiteRepo, serve
 
 from conftest import Built
+from warta.adapters.workflow import load_sop
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: Where the item screenshot is kept for a human to look at (also printed by the test).
 SHOT = "berita-item.png"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(built: Built) -> Iterator[str]:
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built.site))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with serve(built.site) as url:
+        yield url
 
 
 @pytest.fixture
@@ -72,14 +40,17 @@ def search(page: Page, words: str) -> list[str]:
     """Type into Material's search box; the result links once the worker has answered."""
     box = page.locator("input.md-search__input")
     box.click()
-    box.press_sequentially(words)
+    # The whole query at once, then one key: typing letter by letter would show results for
+    # each prefix, and the list could change while it is read.
+    box.fill(words)
+    box.press("End")
     meta = page.locator(".md-search-result__meta")
     expect(meta).not_to_have_text("Mempersiapkan pencarian")
     expect(meta).not_to_have_text("Ketik untuk mulai pencarian")
-    return [
-        link.get_attribute("href") or ""
-        for link in page.locator(".md-search-result__list a.md-search-result__link").all()
-    ]
+    links: list[str] = page.locator(
+        ".md-search-result__list a.md-search-result__link"
+    ).evaluate_all("links => links.map(link => link.getAttribute('href') || '')")
+    return links
 
 
 def test_home_page_lists_exactly_the_approved_items(
@@ -129,3 +100,61 @@ def test_item_page_shows_provenance_and_indonesian_date(
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+#: Material draws Mermaid into a *closed* shadow root; opened here so the test can look in.
+OPEN_SHADOW_ROOTS = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  return attach.call(this, { ...init, mode: "open" });
+};
+"""
+DIAGRAM = "() => document.querySelector('div.mermaid')?.shadowRoot?.querySelector('svg')"
+
+
+def _record_requests(page: Page) -> list[str]:
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def _off_site(urls: list[str], base_url: str) -> list[str]:
+    """Requests that left the local server (data:, blob: and about: never reach a network)."""
+    host = urlsplit(base_url).hostname
+    return [
+        url
+        for url in urls
+        if urlsplit(url).scheme not in {"data", "blob", "about"}
+        and urlsplit(url).hostname not in {host, "localhost"}
+    ]
+
+
+def test_sop_flowchart_renders_from_the_local_mermaid(
+    page: Page, base_url: str, site_repo: SiteRepo
+) -> None:
+    sop, _ = load_sop(site_repo.root)
+    requests = _record_requests(page)
+    page.add_init_script(OPEN_SHADOW_ROOTS)
+    page.goto(base_url + "sop/")
+    page.wait_for_function(DIAGRAM)
+    nodes = page.evaluate(
+        """() => [...document.querySelector('div.mermaid').shadowRoot
+                   .querySelectorAll('svg g.node')].map(n => [n.id, n.textContent.trim()])"""
+    )
+    # Mermaid names each node <diagram>-flowchart-<node id>-<counter>; steps are s1, s2, …
+    named = {re.sub(r"^.*flowchart-(.+)-\d+$", r"\1", node_id): text for node_id, text in nodes}
+    steps = {name: text for name, text in named.items() if re.fullmatch(r"s\d+", name)}
+    assert len(steps) == len(nodes) - 2 == len(sop.steps), nodes
+    for step in sop.steps:
+        assert steps[f"s{step.number}"].startswith(f"{step.number}. {sop.roles[step.role].short}")
+    assert (named["mulai"], named["selesai"]) == ("Mulai", "Selesai")
+    assert any(url.endswith("/assets/warta/mermaid.min.js") for url in requests), requests
+    assert _off_site(requests, base_url) == []
+
+
+def test_pages_without_a_diagram_do_not_load_mermaid(page: Page, base_url: str) -> None:
+    requests = _record_requests(page)
+    page.goto(base_url)
+    expect(page.locator(".warta-latest")).to_be_visible()
+    assert not [url for url in requests if "mermaid" in url]
+    assert _off_site(requests, base_url) == []

@@ -362,6 +362,18 @@ def test_audit_tokens_name_each_unpublished_item() -> None:
     ]
 
 
+def test_audit_tokens_name_withheld_items_too() -> None:
+    """Cleared by the validator, left out by the site for an unsafe file beside them."""
+    path = "content/berita/2026/peta/index.md"
+    verdicts = [_verdict(path, "Peta Jalur Mudik Kabupaten", True)]
+    assert audit.tokens(verdicts) == []
+    assert [(t.kind, t.text) for t in audit.tokens(verdicts, {path})] == [
+        ("URL", "berita/2026/peta/"),
+        ("id", "20261001-rahasia"),
+        ("title", "Peta Jalur Mudik Kabupaten"),
+    ]
+
+
 def test_audit_finds_tokens_as_html_json_or_plain_text() -> None:
     token = audit.Token('Judul "Rahasia" & Lain', "title", "content/x.md")
     outputs = [

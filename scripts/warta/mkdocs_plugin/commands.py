@@ -96,7 +96,7 @@ def build_site(
     report = plugin.report
     if report is None:  # pragma: no cover - on_files always runs in a build
         raise BuildFailed("the gate did not run; the site must not be deployed")
-    found = audit_site(out, audit.tokens(report.verdicts))
+    found = audit_site(out, audit.tokens(report.verdicts, plugin.withheld))
     if found:
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
         raise BuildFailed(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from warta.site.sanitize import DEFAULT_EMBED_HOSTS
+
 
 class WartaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: Pin of workflow/trust-root (sha256:…); default: the WARTA_TRUST_ROOT environment variable.
@@ -19,3 +21,5 @@ class WartaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     feed_items = c.Type(int, default=20)
     #: Remember verified signatures in .warta-cache/ (only ever stores successes).
     cache = c.Type(bool, default=True)
+    #: Hosts (with an optional path prefix) whose players an item may embed in an <iframe>.
+    embed_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULT_EMBED_HOSTS))

@@ -4,7 +4,11 @@ mkdocs.yml excludes ``berita/`` (fail closed: without this plugin no news is bui
 ``on_files``, before any other plugin, the plugin runs the validator and re-admits exactly the
 publishable items with the files in their folders; every other file under ``berita/`` leaves
 the build. It then adds the generated pages (news list, archive, categories, reporters, SOP)
-built by :mod:`warta.site` from the verified items only, and in ``on_env`` the feeds.
+built by :mod:`warta.site` from the verified items only, and in ``on_env`` the feeds. An item
+with a file beside it that a browser would run (HTML, script, an SVG with script) stays out.
+
+Every item page's rendered body passes :class:`warta.site.sanitize.Policy` before anything
+(the page, the search index, the feeds) sees it: signed is not the same as harmless.
 
 Validation errors are logged as warnings, so ``mkdocs build --strict`` fails with the
 validator's findings while a plain build leaves those items out; validator warnings (demo
@@ -14,6 +18,8 @@ keys, an unpinned trust root, Mutu Baku exceeded) are logged as info and never f
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,13 +29,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 
 from warta.errors import ConfigError, WartaError
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.project import Project, check_project, load_project
-from warta.site import feeds, gate, item_page, pages
+from warta.site import assets, feeds, gate, item_page, pages
 from warta.site.article import Article, build_article
 from warta.site.catalogue import FEED_JSON, FEED_RSS, Catalogue
+from warta.site.sanitize import Policy, text_only
 from warta.site.sop_page import sop_page
 from warta.site.text import esc
 from warta.validate import Report, Verdict
@@ -41,6 +49,8 @@ CSS = "assets/warta/warta.css"
 DOCS = "content"
 NEWS = gate.NEWS_PREFIX
 HOME_MARKER = "<!-- warta:berita-terbaru -->"
+#: A Mermaid diagram on a (non-item) page: the theme loads the vendored Mermaid there.
+MERMAID = re.compile(r'class="(?:[^"]* )?mermaid[ "]')
 #: A path every item has; mkdocs.yml's exclude_docs must match it (fail closed).
 PROBE = f"{NEWS}2000/contoh/index.md"
 
@@ -54,6 +64,8 @@ class _Build:
     catalogue: Catalogue
     articles: dict[str, Article]
     selection: gate.Selection
+    #: Items the validator cleared that stay out for a file beside them (docs paths).
+    withheld: frozenset[str]
     generated: set[str] = field(default_factory=set)
     bodies: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, File] = field(default_factory=dict)
@@ -67,6 +79,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         #: Set only by ``warta preview`` (never by mkdocs.yml): show drafts with a banner.
         self.preview = False
         self._build: _Build | None = None
+        self._policy = Policy()
 
     # ---- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -93,6 +106,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         theme_dir = str(THEME_DIR)
         if theme_dir not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        try:
+            self._policy = Policy.of(self.config.embed_hosts)
+        except ValueError as exc:
+            raise PluginError(f"warta: embed_hosts: {exc}") from exc
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         config.extra["warta_preview"] = self.preview
@@ -112,7 +129,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         report = check_project(project)
         _log_report(report)
         articles = self._articles(project, report)
-        selection = gate.select([f.src_uri for f in files], articles)
+        selection, withheld = self._select(files, articles)
         for file in list(files):
             if not file.src_uri.startswith(NEWS):
                 continue
@@ -122,7 +139,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             else:
                 files.remove(file)
         catalogue = Catalogue.of(articles.values())
-        state = _Build(project, report, catalogue, articles, selection)
+        state = _Build(project, report, catalogue, articles, selection, withheld)
         generated = [
             *pages.news_pages(catalogue, self.config.per_page),
             *pages.archive_pages(catalogue),
@@ -171,6 +188,26 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"warta: {exc.message}{found}") from exc
         except WartaError as exc:
             raise PluginError(f"warta: {exc.message}") from exc
+
+    def _select(
+        self, files: Files, articles: dict[str, Article]
+    ) -> tuple[gate.Selection, frozenset[str]]:
+        """The gate's selection, after leaving out (from ``articles`` too) every item with a
+        file beside it that the site may not serve; and those items' paths."""
+        uris = [f.src_uri for f in files]
+        selection = gate.select(uris, articles)
+        by_uri = {f.src_uri: f for f in files}
+        refused = assets.refusals(selection.owners, lambda uri: by_uri[uri].content_bytes)
+        for page, reasons in refused.items():
+            del articles[page]
+            for reason in reasons:
+                log.warning(f"warta: {DOCS}/{page}: [asset] {reason}")
+            log.warning(
+                f"warta: tidak dipublikasikan: {DOCS}/{page} (berkas di foldernya tidak boleh"
+                " diterbitkan)"
+            )
+        withheld = frozenset(f"{DOCS}/{page}" for page in refused)
+        return (gate.select(uris, articles) if refused else selection), withheld
 
     def _articles(self, project: Project, report: Report) -> dict[str, Article]:
         """Articles by docs-relative path: the publishable items (and, in a preview, drafts)."""
@@ -227,12 +264,16 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         state = self._state()
         article = state.articles.get(page.file.src_uri)
         if article is None:
+            if MERMAID.search(html):
+                page.meta["warta_mermaid"] = True  # main.html then loads the local copy
             return None
-        state.bodies[article.src_uri] = html
+        body = self._policy.clean(html)
+        _clean_toc(page.toc)
+        state.bodies[article.src_uri] = body
         project = state.project
         return item_page.item_html(
             article,
-            html,
+            body,
             sop=project.sop,
             zone=project.context.zone,
             trust_fingerprint=project.trust.fingerprint,
@@ -266,6 +307,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         """The validator's report of the last build (None before on_files)."""
         return self._build.report if self._build is not None else None
 
+    @property
+    def withheld(self) -> frozenset[str]:
+        """Paths of cleared items the last build left out for an unsafe file beside them."""
+        return self._build.withheld if self._build is not None else frozenset()
+
     def _state(self) -> _Build:
         if self._build is None:
             raise PluginError("warta: the gate did not run (on_files); refusing to build")
@@ -276,6 +322,14 @@ def _root(config: MkDocsConfig) -> Path:
     if not config.config_file_path:
         raise PluginError("warta: mkdocs.yml's location is unknown")
     return Path(config.config_file_path).resolve().parent
+
+
+def _clean_toc(links: Iterable[AnchorLink]) -> None:
+    """Headings in the page's table of contents as text, their anchors escaped."""
+    for link in links:
+        link.title = text_only(link.title)
+        link.id = esc(link.id)
+        _clean_toc(link.children)
 
 
 def _problems(verdict: Verdict) -> list[str]:

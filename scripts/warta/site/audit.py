@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from warta.validate import Verdict
@@ -42,11 +42,12 @@ class Leak:
         )
 
 
-def tokens(verdicts: Iterable[Verdict]) -> list[Token]:
-    """What would betray each unpublished item."""
+def tokens(verdicts: Iterable[Verdict], withheld: Collection[str] = ()) -> list[Token]:
+    """What would betray each unpublished item: those the validator did not clear, and
+    those at the ``withheld`` paths (cleared, but left out by the site)."""
     out: list[Token] = []
     for verdict in verdicts:
-        if verdict.publishable:
+        if verdict.publishable and verdict.path not in withheld:
             continue
         rel = verdict.path.removeprefix(DOCS_PREFIX)
         if rel.startswith(NEWS_PREFIX) and posixpath.basename(rel) == "index.md":

@@ -1,4 +1,9 @@
-"""RSS 2.0 and JSON Feed 1.1 of the published news, with the office's time zone offset."""
+"""RSS 2.0 and JSON Feed 1.1 of the published news, with the office's time zone offset.
+
+Each field is written as its format defines it: RSS ``description`` and ``content:encoded``
+and JSON Feed ``content_html`` hold HTML (the item's text as the site shows it, already
+sanitized; a plain-text summary is escaped for HTML first), the other fields plain text.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from warta.site.article import Article
 from warta.site.catalogue import FEED_JSON, FEED_RSS
 from warta.site.dates import rfc3339
+from warta.site.text import esc
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -90,7 +96,7 @@ def rss(
         out.append(f'<guid isPermaLink="false">{_x(article.id)}</guid>\n')
         out.append(f"<pubDate>{format_datetime(article.published.astimezone(zone))}</pubDate>\n")
         if article.description:
-            out.append(f"<description>{_x(article.description)}</description>\n")
+            out.append(f"<description>{_x(esc(article.description))}</description>\n")
         if article.reporter is not None:
             out.append(f"<dc:creator>{_x(article.reporter.name)}</dc:creator>\n")
         for name in dict.fromkeys(article.categories):

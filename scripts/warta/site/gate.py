@@ -10,8 +10,8 @@ else under the news folder is dropped: drafts, rejected items, their photos, str
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 NEWS_PREFIX = "berita/"
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
@@ -24,6 +24,8 @@ class Selection:
     pages: frozenset[str]
     assets: frozenset[str]
     dropped: tuple[str, ...]
+    #: The item page that owns each admitted asset.
+    owners: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def admits(self, src_uri: str) -> bool:
         return src_uri in self.pages or src_uri in self.assets
@@ -59,7 +61,7 @@ def select(
         if posixpath.basename(u) == ITEM_FILE and u.count("/") >= depth
     }
     pages: set[str] = set()
-    assets: set[str] = set()
+    assets: dict[str, str] = {}
     dropped: list[str] = []
     for uri in sorted(news):
         if is_page(uri):
@@ -70,7 +72,7 @@ def select(
             continue
         folder = owner(uri, folders)
         if folder is not None and folders[folder] in cleared:
-            assets.add(uri)
+            assets[uri] = folders[folder]
         else:
             dropped.append(uri)
-    return Selection(frozenset(pages), frozenset(assets), tuple(dropped))
+    return Selection(frozenset(pages), frozenset(assets), tuple(dropped), assets)

@@ -1,0 +1,179 @@
+"""Files beside an item (warta.site.assets): only passive types, and SVGs only as plain
+drawings; one case per rule with its exact message."""
+
+from __future__ import annotations
+
+import pytest
+from sitekit import SVG
+
+from helpers import MAIN
+from warta.site import assets, gate
+
+HEAD = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+    ' viewBox="0 0 16 9">'
+)
+
+
+def svg(inner: str) -> bytes:
+    return f"{HEAD}{inner}</svg>".encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (svg("<script>alert(1)</script>"),
+         "<script> is not allowed (script, embedded document or animation)"),
+        (svg('<rect width="1" height="1" onload="alert(1)"/>'),
+         "<rect> has the event handler onload"),
+        (svg('<g ONCLICK="alert(1)"/>'), "<g> has the event handler ONCLICK"),
+        (svg("<foreignObject><p>x</p></foreignObject>"),
+         "<foreignObject> is not allowed (script, embedded document or animation)"),
+        (svg('<set attributeName="href" to="javascript:alert(1)"/>'),
+         "<set> is not allowed (script, embedded document or animation)"),
+        (svg('<a xlink:href="javascript:alert(1)"><text>x</text></a>'),
+         "<a> refers to 'javascript:alert(1)'; only #fragments are allowed"),
+        (svg('<a href="https://evil.test/"><text>x</text></a>'),
+         "<a> refers to 'https://evil.test/'; only #fragments are allowed"),
+        (svg('<image href="https://evil.test/pixel.png"/>'),
+         "<image> refers to 'https://evil.test/pixel.png'; only #fragments are allowed"),
+        (svg('<image href="data:image/svg+xml;base64,PHN2Zz4="/>'),
+         "<image> refers to 'data:image/svg+xml;base64,PHN2Zz4='; only #fragments are allowed"),
+        (svg('<use href="lain.svg#ikon"/>'),
+         "<use> refers to 'lain.svg#ikon'; only #fragments are allowed"),
+        (svg('<rect style="fill: url(https://evil.test/x)"/>'),
+         "<rect style> refers to a file or site with url(); only url(#…) is allowed"),
+        (svg('<rect fill="url(\'//evil.test/x\')"/>'),
+         "<rect fill> refers to a file or site with url(); only url(#…) is allowed"),
+        (svg("<style>@import 'https://evil.test/a.css';</style>"),
+         "<style> imports a style sheet (@import)"),
+        (svg('<h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script>'),
+         "<script> is not an SVG element (namespace 'http://www.w3.org/1999/xhtml')"),
+        (svg('<x:y xmlns:x="urn:x"/>'),
+         "<y> is not an SVG element (namespace 'urn:x')"),
+    ],
+)
+def test_unsafe_svg(data: bytes, problem: str) -> None:
+    assert assets.svg_problems(data) == [problem]
+    assert assets.problems("berita/2026/x/images/a.svg", lambda: data) == [
+        f"unsafe SVG: {problem}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"\xff\xfe<\x00s\x00", "it is not UTF-8 text"),
+        (b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+         "it has a DOCTYPE or entity declarations"),
+        (b'<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="x.xsl"?>' + svg(""),
+         "it has a processing instruction (such as xml-stylesheet)"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>",
+         "it is not well-formed XML (mismatched tag: line 1, column 48)"),
+        (b"<svg><script>alert(1)</script></svg>", "its root element is not an SVG <svg>"),
+        (b'<html xmlns="http://www.w3.org/1999/xhtml"/>', "its root element is not an SVG <svg>"),
+    ],
+)
+def test_unreadable_or_disguised_svg(data: bytes, problem: str) -> None:
+    assert assets.svg_problems(data) == [problem]
+
+
+def test_every_problem_is_listed_once() -> None:
+    data = svg('<rect onload="a()"/><rect onload="a()"/><script/>')
+    assert assets.svg_problems(data) == [
+        "<rect> has the event handler onload",
+        "<script> is not allowed (script, embedded document or animation)",
+    ]
+
+
+def test_plain_drawings_pass() -> None:
+    drawings = [
+        SVG.format(color="#4a90c2").encode(),
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + svg(
+            '<defs><linearGradient id="g"><stop offset="0"/></linearGradient>'
+            '<symbol id="i"><path d="M0 0h1"/></symbol></defs>'
+            '<rect fill="url(#g)" style="stroke: url( \'#g\' )"/><use xlink:href="#i"/>'
+            '<a href="#i"><text>tautan</text></a><style>rect { fill: url(#g) }</style>'
+            '<image href="data:image/png;base64,iVBORw0KGgo="/><title>Peta</title>'
+        ),
+        # What Inkscape writes around a drawing.
+        svg(
+            '<sodipodi:namedview xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/'
+            'sodipodi-0.dtd" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"'
+            ' inkscape:zoom="1"/><metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+            '22-rdf-syntax-ns#"><cc:Work xmlns:cc="http://creativecommons.org/ns#"/></rdf:RDF>'
+            "</metadata>"
+        ),
+    ]
+    for data in drawings:
+        assert assets.svg_problems(data) == [], data
+
+
+def test_the_sample_newsrooms_svgs_pass() -> None:
+    found = sorted((MAIN / "content").rglob("*.svg"))
+    assert len(found) > 10
+    for path in found:
+        assert assets.svg_problems(path.read_bytes()) == [], path
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("images/foto.JPG", True),
+        ("images/foto.webp", True),
+        ("lampiran/laporan.pdf", True),
+        ("lampiran/data.xlsx", True),
+        ("video/rapat.mp4", True),
+        ("lampiran/laporan.html", False),
+        ("lampiran/laporan.htm", False),
+        ("lampiran/laporan.xhtml", False),
+        ("lampiran/data.xml", False),
+        ("lampiran/skrip.js", False),
+        ("images/peta.svgz", False),
+        ("lampiran/README", False),
+    ],
+)
+def test_file_types(name: str, allowed: bool) -> None:
+    def read() -> bytes:
+        raise AssertionError("only SVGs are read")
+
+    found = assets.problems(f"berita/2026/x/{name}", read)
+    assert (found == []) is allowed
+    if not allowed:
+        suffix = name.rsplit("/", 1)[-1].partition(".")[2]
+        shown = f".{suffix}" if suffix else "no suffix"
+        assert found == [f"files of this type ({shown}) are not published beside news items"]
+
+
+def test_refusals_name_the_item_and_the_file() -> None:
+    files = [
+        "berita/2026/ok/index.md",
+        "berita/2026/ok/images/foto.svg",
+        "berita/2026/jahat/index.md",
+        "berita/2026/jahat/images/foto.svg",
+        "berita/2026/jahat/lampiran/halaman.html",
+        "berita/2026/jahat/sisip/index.md",
+        "berita/2026/jahat/sisip/images/foto.svg",
+    ]
+    items = [f"berita/2026/{name}/index.md" for name in ("ok", "jahat", "jahat/sisip")]
+    chosen = gate.select(files, items)
+    assert chosen.owners == {
+        "berita/2026/ok/images/foto.svg": "berita/2026/ok/index.md",
+        "berita/2026/jahat/images/foto.svg": "berita/2026/jahat/index.md",
+        "berita/2026/jahat/lampiran/halaman.html": "berita/2026/jahat/index.md",
+        "berita/2026/jahat/sisip/images/foto.svg": "berita/2026/jahat/sisip/index.md",
+    }
+    contents = {
+        "berita/2026/ok/images/foto.svg": SVG.format(color="#fff").encode(),
+        "berita/2026/jahat/images/foto.svg": svg("<script>alert(1)</script>"),
+        "berita/2026/jahat/lampiran/halaman.html": b"<script>alert(1)</script>",
+        "berita/2026/jahat/sisip/images/foto.svg": SVG.format(color="#000").encode(),
+    }
+    assert assets.refusals(chosen.owners, contents.__getitem__) == {
+        "berita/2026/jahat/index.md": [
+            "images/foto.svg: unsafe SVG: <script> is not allowed (script, embedded document"
+            " or animation)",
+            "lampiran/halaman.html: files of this type (.html) are not published beside news"
+            " items",
+        ]
+    }
