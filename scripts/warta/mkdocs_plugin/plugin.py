@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,8 +130,13 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         _log_report(report)
         articles = self._articles(project, report)
         selection, withheld = self._select(files, articles)
+        strays = _strays(report, Path(config.docs_dir))
         for file in list(files):
             if not file.src_uri.startswith(NEWS):
+                why = strays(file)
+                if why:
+                    files.remove(file)
+                    log.warning(f"warta: tidak dipublikasikan: {DOCS}/{file.src_uri} ({why})")
                 continue
             if selection.admits(file.src_uri):
                 is_page = file.is_documentation_page()
@@ -316,6 +321,28 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._build is None:
             raise PluginError("warta: the gate did not run (on_files); refusing to build")
         return self._build
+
+
+def _strays(report: Report, docs: Path) -> Callable[[File], str | None]:
+    """Why a file outside the news folder must stay out, or None: a news item found outside
+    it (the validator's ``item.outside-news``), or a path that leads into the news folder
+    through a symbolic link (MkDocs follows links; the gate judges only the real path)."""
+    flagged = {
+        v.path.removeprefix(f"{DOCS}/")
+        for v in report.verdicts
+        if not v.path.startswith(f"{DOCS}/{NEWS}") and not v.publishable
+    }
+    news = (docs / NEWS).resolve()
+
+    def why(file: File) -> str | None:
+        if file.src_uri in flagged:
+            return "berita di luar content/berita/"
+        source = file.abs_src_path
+        if source is not None and Path(source).resolve().is_relative_to(news):
+            return "tautan simbolis ke dalam content/berita/"
+        return None
+
+    return why
 
 
 def _root(config: MkDocsConfig) -> Path:
