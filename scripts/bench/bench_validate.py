@@ -4,6 +4,8 @@
     python scripts/bench/bench_validate.py              # 10,000 items x 6 signoffs
     python scripts/bench/bench_validate.py --items 2000 # a quick run
     python scripts/bench/bench_validate.py --profile    # also cProfile one cold run
+    python scripts/bench/bench_validate.py --workdir /tmp/b --keep   # keep the repository
+    python scripts/bench/bench_validate.py --workdir /tmp/b --reuse  # time it again
 
 What it does, in one run:
 
@@ -15,18 +17,24 @@ What it does, in one run:
    producing an SSHSIG armoured signature byte-identical to ``ssh-keygen -Y sign`` (Ed25519
    is deterministic; this is checked on a few payloads), and a random sample is verified
    with ``ssh-keygen -Y verify``;
-3. times `warta validate` (the installed entry point, a child process) cold (no
-   .warta-cache) and warm (with the verification cache), with the child's peak RSS
-   (``ru_maxrss`` from wait4);
-4. measures the floor: verifying the same 6*N Ed25519 signatures with ``cryptography``
-   directly, in this process;
-5. prints the figures: cold/floor (goal <= 1.5x), warm (goal < 1 s), peak memory.
+3. times `warta validate` (the installed entry point, a child process; or ``--warta CMD``,
+   e.g. another checkout) cold (no .warta-cache, the corpus synced to disk first) and warm
+   (with the verdict and signature caches), with the CPU time of the child and its worker
+   processes and two peak memory figures sampled from /proc every 10 ms: the largest
+   process (its VmHWM) and the sum over the process tree (VmRSS);
+4. times two partly warm runs: one item's file edited (an unsigned workflow key written
+   another way, so the item stays valid) and the roster edited and re-signed (every verdict
+   is then void; the verified signatures are still known);
+5. measures the floor: verifying the same 6*N Ed25519 signatures with ``cryptography``
+   directly, in this process, on one core;
+6. prints the figures: cold/floor (goal <= 1.5x), warm (goal < 1 s), peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import cProfile
 import hashlib
 import io
@@ -38,6 +46,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -57,9 +66,10 @@ from cryptography.hazmat.primitives.serialization import (
 from warta.adapters import newitem
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
+from warta.bulk import validate_repository
 from warta.model.item import Signoff, content_digest
-from warta.model.signing import NAMESPACE, chain_digest, payload
-from warta.project import check_project, load_project
+from warta.model.signing import NAMESPACE, chain_digest, payload, signoff_payload
+from warta.project import load_project
 
 MAIN = Path(__file__).resolve().parents[2]
 PEOPLE = ("admin", "hendra", "sri", "dimas", "ayu")
@@ -326,25 +336,123 @@ def check_format(
 @dataclass(frozen=True)
 class Run:
     seconds: float
-    maxrss_mib: float
+    cpu: float  # user + system seconds of the child and the workers it waited for
+    maxrss_mib: float  # the largest process
+    tree_mib: float  # the process tree together
     summary: str
 
 
-def time_validate(root: Path, env: dict[str, str]) -> Run:
+def _status(pid: int) -> dict[str, int]:
+    """The memory lines (kB) of /proc/PID/status."""
+    out: dict[str, int] = {}
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                out[line[:5]] = int(line.split()[1])
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc/PID/task/TID/children)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            tasks = list(Path(f"/proc/{current}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            with contextlib.suppress(OSError, ValueError):
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+    return out
+
+
+class TreeSampler(threading.Thread):
+    """Peak memory of a process and its descendants, sampled every 10 ms: the largest
+    high-water mark (VmHWM) of any one process, and the largest sum of their RSS.
+
+    (``ru_maxrss`` from wait4 is not used: a child started by this process carries this
+    process's high-water mark from before it exec'd warta, and this process holds the
+    generated corpus.)"""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.largest_kib = 0
+        self.tree_kib = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            total = 0
+            for pid in _tree(self.pid):
+                status = _status(pid)
+                total += status.get("VmRSS", 0)
+                self.largest_kib = max(self.largest_kib, status.get("VmHWM", 0))
+            self.tree_kib = max(self.tree_kib, total)
+            self.done.wait(0.01)
+
+
+def time_validate(root: Path, env: dict[str, str], warta: str) -> Run:
     out = root.parent / "validate.out"
     with out.open("wb") as sink:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            [warta_exe(), "validate"], cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT
+            [warta, "validate"], cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT
         )
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     lines = out.read_text(encoding="utf-8").strip().splitlines()
     summary = lines[-1] if lines else "(no output)"
     if proc.returncode != 0:
         sys.exit(f"warta validate exited {proc.returncode}:\n" + "\n".join(lines[-20:]))
-    return Run(seconds, usage.ru_maxrss / 1024, summary)
+    return Run(
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        sampler.largest_kib / 1024,
+        sampler.tree_kib / 1024,
+        summary,
+    )
+
+
+def edit_one_item(root: Path) -> None:
+    """Write one item's status with or without quotes: the same YAML, other bytes (the
+    status is not signed, so the item stays valid)."""
+    path = next((root / "content" / "berita").rglob("index.md"))
+    text = path.read_text(encoding="utf-8")
+    quoted, plain = 'status: "dicetak"\n', "status: dicetak\n"
+    edited = text.replace(quoted, plain) if quoted in text else text.replace(plain, quoted)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+
+
+def edit_roster(root: Path, keys: dict[str, Path], env: dict[str, str], warta: str) -> None:
+    """The roster edited (a comment) and re-signed by the administrator: every verdict is
+    void, every signature is still known to verify."""
+    with (root / "workflow" / "roster.yml").open("a", encoding="utf-8") as handle:
+        handle.write("# diperbarui\n")
+    run([warta, "trust", "sign", "--key", str(keys["admin"])], cwd=root, env=env)
+
+
+def signed_in(root: Path, pin: str) -> list[Signed]:
+    """The signatures of an existing repository, as :func:`build_items` listed them."""
+    project = load_project(root, pin=pin, cache=False)
+    keys = {p.id: p.keys[0].public_key for p in project.roster.people.values()}
+    out: list[Signed] = []
+    for item in project.context.items:
+        prev: str | None = None
+        for signoff in item.signoffs:
+            assert signoff.sig is not None
+            message = signoff_payload(item.id or "", signoff, prev)
+            out.append(Signed(keys[signoff.by], message, signoff.sig))
+            prev = chain_digest(signoff.sig)
+    return out
 
 
 def floor(signed: list[Signed]) -> tuple[float, float]:
@@ -382,14 +490,14 @@ def floor(signed: list[Signed]) -> tuple[float, float]:
 
 
 def profile(root: Path, env: dict[str, str], top: int) -> str:
-    """cProfile one cold validation in this process (same code as the CLI)."""
+    """cProfile one cold validation in this process (the CLI's code, without workers)."""
     shutil.rmtree(root / ".warta-cache", ignore_errors=True)
     saved = dict(os.environ)
     os.environ.update(env)
     try:
         profiler = cProfile.Profile()
         profiler.enable()
-        report = check_project(load_project(root, pin=env.get("WARTA_TRUST_ROOT")))
+        report = validate_repository(root, pin=env.get("WARTA_TRUST_ROOT"), jobs=1)
         profiler.disable()
     finally:
         os.environ.clear()
@@ -419,6 +527,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sample", type=int, default=25, help="signatures checked by ssh-keygen")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (temporary)")
     parser.add_argument("--keep", action="store_true", help="keep the generated repository")
+    parser.add_argument(
+        "--warta",
+        default=None,
+        help="the warta command to time (default: the installed console script)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the repository kept in --workdir again instead of building one",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile a cold validation")
     parser.add_argument("--top", type=int, default=25, help="functions shown when profiling")
     return parser.parse_args()
@@ -433,6 +551,8 @@ class Figures:
     sampled: int
     cold: Run
     warm: list[Run]
+    one_item: Run
+    roster: Run
     verify_only: float
     with_hash: float
     startup: float
@@ -441,7 +561,8 @@ class Figures:
 def report(f: Figures) -> bool:
     best = min(f.warm, key=lambda r: r.seconds)
     expected = f"{f.items} item(s), {f.items} publishable; 0 error(s)"
-    ok = f.cold.summary.startswith(expected) and best.summary.startswith(expected)
+    runs = (f.cold, best, f.one_item, f.roster)
+    ok = all(r.summary.startswith(expected) for r in runs)
     ratio = f.cold.seconds / f.verify_only
     ssh = run(["ssh", "-V"]).stderr.decode().strip()
     print(
@@ -454,7 +575,7 @@ def report(f: Figures) -> bool:
     )
     print(
         f"corpus      : {f.items} items x 6 signoffs = {f.signatures} signatures"
-        f" (+2 workflow), built in {f.built:.1f} s"
+        f" (+2 workflow), built (or read) in {f.built:.1f} s"
     )
     print(
         f"format      : {f.identical}/3 in-process signatures byte-identical to ssh-keygen;"
@@ -463,11 +584,24 @@ def report(f: Figures) -> bool:
     print(f"validate    : {f.cold.summary}" + ("" if ok else "   <-- UNEXPECTED"))
     print(
         f"cold        : {f.cold.seconds:8.2f} s   peak RSS {f.cold.maxrss_mib:7.1f} MiB"
-        "   (no .warta-cache)"
+        f" (largest process), {f.cold.tree_mib:.1f} MiB (all processes);"
+        f" CPU {f.cold.cpu:.2f} s   (no .warta-cache)"
     )
     print(
         f"warm        : {best.seconds:8.2f} s   peak RSS {best.maxrss_mib:7.1f} MiB"
-        f"   (best of {len(f.warm)}: " + ", ".join(f"{r.seconds:.2f}" for r in f.warm) + ")"
+        f" (largest process), {best.tree_mib:.1f} MiB (all processes);"
+        f" CPU {best.cpu:.2f} s   (best of {len(f.warm)}: "
+        + ", ".join(f"{r.seconds:.2f}" for r in f.warm)
+        + ")"
+    )
+    print(
+        f"one item    : {f.one_item.seconds:8.2f} s   peak RSS {f.one_item.maxrss_mib:7.1f} MiB"
+        "   (one item's file edited, the rest from the verdict cache)"
+    )
+    print(
+        f"roster      : {f.roster.seconds:8.2f} s   peak RSS {f.roster.maxrss_mib:7.1f} MiB"
+        f" (largest process), {f.roster.tree_mib:.1f} MiB (all processes)"
+        "   (roster edited and re-signed: no verdict holds; signatures known)"
     )
     print(
         f"floor       : {f.verify_only:8.2f} s   ({f.signatures} Ed25519 verifications with"
@@ -487,47 +621,68 @@ def main() -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="warta-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     root = work / "repo"
-    if root.exists():
+    reuse = args.reuse and root.is_dir()
+    if root.exists() and not reuse:
         shutil.rmtree(root)
-    # the verification cache's key lives under XDG_CACHE_HOME: keep the bench's apart
+    # the caches' key lives under XDG_CACHE_HOME: keep the bench's apart
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "xdg-cache")}
     env.pop("WARTA_TRUST_ROOT", None)
+    warta = args.warta or warta_exe()
     try:
         started = time.perf_counter()
-        keys = make_keys(work / "keys")
-        env["WARTA_TRUST_ROOT"] = build_repo(root, keys, env)
+        if reuse:
+            keys = {p: work / "keys" / f"{p}_ed25519" for p in PEOPLE}
+            env["WARTA_TRUST_ROOT"] = (
+                run([warta, "trust", "show"], cwd=root, env=env).stdout.decode().split()[0]
+            )
+            signed = signed_in(root, env["WARTA_TRUST_ROOT"])
+            items = len(signed) // len(PLAN)
+        else:
+            keys = make_keys(work / "keys")
+            env["WARTA_TRUST_ROOT"] = build_repo(root, keys, env)
+            signed = build_items(
+                root, {p: FastSigner.load(k) for p, k in keys.items() if p != "admin"}, args.items
+            )
+            items = args.items
         signers = {p: FastSigner.load(k) for p, k in keys.items() if p != "admin"}
-        signed = build_items(root, signers, args.items)
         built = time.perf_counter() - started
         identical, sampled = check_format(keys, signers, signed, args.sample, work)
         shutil.rmtree(root / ".warta-cache", ignore_errors=True)
-        cold = time_validate(root, env)
-        warm = [time_validate(root, env) for _ in range(max(1, args.warm_runs))]
+        os.sync()  # no writing back of the fresh corpus while validate runs
+        cold = time_validate(root, env, warta)
+        warm = [time_validate(root, env, warta) for _ in range(max(1, args.warm_runs))]
+        edit_one_item(root)
+        one_item = time_validate(root, env, warta)
+        edit_roster(root, keys, env, warta)
+        roster = time_validate(root, env, warta)
         verify_only, with_hash = floor(signed)
         started = time.perf_counter()
-        run([warta_exe(), "--version"], env=env)
+        run([warta, "--version"], env=env)
         startup = time.perf_counter() - started
         ok = report(
             Figures(
-                args.items,
+                items,
                 len(signed),
                 built,
                 identical,
                 sampled,
                 cold,
                 warm,
+                one_item,
+                roster,
                 verify_only,
                 with_hash,
                 startup,
             )
         )
         if args.profile:
-            print("\n---- cProfile of one cold validation (in-process) ----")
+            print("\n---- cProfile of one cold validation (in-process, one process) ----")
             print(profile(root, env, args.top))
-        print(f"repository  : {root}" + ("" if args.keep else " (removed)"))
+        kept = args.keep or args.reuse
+        print(f"repository  : {root}" + ("" if kept else " (removed)"))
         return 0 if ok else 1
     finally:
-        if not args.keep and args.workdir is None:
+        if not (args.keep or args.reuse) and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
 
 

@@ -21,6 +21,7 @@ from warta.adapters.textfile import read_text
 from warta.errors import RefusedError, UsageError
 from warta.model.findings import Finding
 from warta.model.item import NewsItem, Signoff, content_digest
+from warta.model.judgement import FUTURE_SKEW
 from warta.model.roster import Person
 from warta.model.signing import (
     NAMESPACE,
@@ -32,7 +33,7 @@ from warta.model.signing import (
 )
 from warta.model.sop import Step
 from warta.project import Project
-from warta.validate import FUTURE_SKEW, validate
+from warta.validate import validate
 
 
 @dataclass(frozen=True)

@@ -12,26 +12,24 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from warta import __version__, actions
-from warta.adapters import newitem
+from warta import __version__
 from warta.adapters.items import NEWS_DIR, relative
 from warta.adapters.schema import MOMENT_YEARS
 from warta.adapters.ssh import KeygenSigner
 from warta.adapters.trust import PIN_ENV, load_trust_root, sign_workflow
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
+from warta.bulk import validate_repository
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.model.signing import fingerprint
 from warta.output import as_github, as_json, as_text
 from warta.project import Project, check_project, find_root, load_project
-from warta.queue import queue
-from warta.timeline import timeline
 from warta.validate import Report, format_span
 
 EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
+
+# Each command imports what only it needs (the terminal tables, git, the editorial actions):
+# `warta validate` runs often and should start fast.
 
 
 def _fail(exc: WartaError) -> NoReturn:
@@ -118,11 +116,24 @@ def _load(root: Path, pin: str | None = None) -> Project:
     help="Output format.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (they block publication).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes that check items when there are many (default: one per CPU).",
+)
 @PIN
-def validate(root: Path, fmt: str, strict: bool, pin: str | None) -> None:
-    """Check every news item, the workflow files and their signatures."""
+def validate(root: Path, fmt: str, strict: bool, jobs: int | None, pin: str | None) -> None:
+    """Check every news item, the workflow files and their signatures.
+
+    Items unchanged since a previous run, under byte-identical workflow files, trust root
+    and pin, are not verified again: their results are kept in .warta-cache/, authenticated
+    with a key of this user's (~/.cache/warta/cache-key).
+    """
     try:
-        report = check_project(_load(root, pin), strict=strict)
+        report = validate_repository(find_root(root), pin=pin, strict=strict, jobs=jobs)
     except WartaError as exc:
         if fmt == "github" and isinstance(exc, ConfigError):
             click.echo(as_github(exc.findings))
@@ -146,6 +157,12 @@ def validate(root: Path, fmt: str, strict: bool, pin: str | None) -> None:
 @PIN
 def status(root: Path, pin: str | None) -> None:
     """Items grouped by SOP step: who must act next, how long each has waited."""
+    from rich.console import Console  # noqa: PLC0415 - see above
+    from rich.markup import escape  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    from warta.queue import queue  # noqa: PLC0415
+
     try:
         project = _load(root, pin)
     except WartaError as exc:
@@ -205,6 +222,9 @@ def new(
     pin: str | None,
 ) -> None:
     """Create a news item with step 1 (the assignment) signed, and commit it."""
+    from warta import actions  # noqa: PLC0415 - see above
+    from warta.adapters import newitem  # noqa: PLC0415
+
     try:
         project = _load(root, pin)
         top = project.root
@@ -256,6 +276,8 @@ def sign(
     pin: str | None,
 ) -> None:
     """Sign the next SOP step of the item at PATH and commit it."""
+    from warta import actions  # noqa: PLC0415 - see above
+
     try:
         project = _load(path.parent, pin)
         signer = actions.resolve_signer(project, key, as_person)
@@ -290,6 +312,8 @@ def sign(
 @PIN
 def reopen(path: Path, step_id: str | None, no_commit: bool, pin: str | None) -> None:
     """Withdraw signoffs from a step on (after an edit), so they can be signed again."""
+    from warta import actions  # noqa: PLC0415 - see above
+
     try:
         project = _load(path.parent, pin)
         removed, sha = actions.reopen(project, path, step_id=step_id, commit=not no_commit)
@@ -303,6 +327,12 @@ def reopen(path: Path, step_id: str | None, no_commit: bool, pin: str | None) ->
 @PIN
 def log(path: Path, pin: str | None) -> None:
     """The item's timeline: who did which step when, the commit, actual vs standard time."""
+    from rich.console import Console  # noqa: PLC0415 - see above
+    from rich.markup import escape  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    from warta.timeline import timeline  # noqa: PLC0415
+
     try:
         project = _load(path.parent, pin)
         rows, verdict = timeline(project, path)

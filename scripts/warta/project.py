@@ -61,6 +61,38 @@ def resolve_pin(pin: str | None) -> str | None:
     return env or None
 
 
+@dataclass
+class Policy:
+    """The workflow files and trust root of a repository, and what checking them found."""
+
+    root: Path
+    sop: Sop
+    roster: Roster
+    trust: TrustRoot
+    zone: ZoneInfo
+    now: datetime
+    verifier: SshsigVerifier
+    workflow_findings: list[Finding]
+
+
+def load_policy(
+    root: Path, *, now: datetime | None = None, pin: str | None = None, cache: bool = True
+) -> Policy:
+    """Load the trust root and workflow files (ConfigError if broken) and check them."""
+    sop, sop_findings = load_sop(root)
+    roster, roster_findings = load_roster(root, sop)
+    trust = load_trust_root(root)
+    verifier = SshsigVerifier(root / CACHE_FILE if cache else None)
+    workflow = [*check_trust(trust, resolve_pin(pin)), *sop_findings, *roster_findings]
+    # two signatures: verified every time, without reading the cache of the items' many
+    direct = SshsigVerifier()
+    workflow.extend(check_workflow_signature(root, SOP_PATH, trust, direct))
+    workflow.extend(check_workflow_signature(root, ROSTER_PATH, trust, direct))
+    workflow.extend(_demo_key_warnings(roster))
+    zone = ZoneInfo(sop.timezone)
+    return Policy(root, sop, roster, trust, zone, now or datetime.now(UTC), verifier, workflow)
+
+
 def load_project(
     root: Path,
     *,
@@ -69,19 +101,20 @@ def load_project(
     cache: bool = True,
 ) -> Project:
     """Load trust root and workflow files (ConfigError if broken) and every item."""
-    sop, sop_findings = load_sop(root)
-    roster, roster_findings = load_roster(root, sop)
-    trust = load_trust_root(root)
-    verifier = SshsigVerifier(root / CACHE_FILE if cache else None)
-    workflow = [*check_trust(trust, resolve_pin(pin)), *sop_findings, *roster_findings]
-    workflow.extend(check_workflow_signature(root, SOP_PATH, trust, verifier))
-    workflow.extend(check_workflow_signature(root, ROSTER_PATH, trust, verifier))
-    workflow.extend(_demo_key_warnings(roster))
-    zone = ZoneInfo(sop.timezone)
+    policy = load_policy(root, now=now, pin=pin, cache=cache)
     loaded = load_all(root)
     items = [entry.item for entry in loaded if entry.item is not None]
-    context = Context(sop, roster, zone, now or datetime.now(UTC), verifier, items)
-    return Project(root, sop, roster, trust, context, loaded, workflow, verifier)
+    context = Context(policy.sop, policy.roster, policy.zone, policy.now, policy.verifier, items)
+    return Project(
+        root,
+        policy.sop,
+        policy.roster,
+        policy.trust,
+        context,
+        loaded,
+        policy.workflow_findings,
+        policy.verifier,
+    )
 
 
 def _demo_key_warnings(roster: Roster) -> list[Finding]:

@@ -13,13 +13,11 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from warta.model.findings import Finding, Severity, error, warning
 from warta.model.item import NewsItem, Signoff
+from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
 from warta.model.pii import check_personal_data
 from warta.model.roster import Roster
 from warta.model.signing import Verifier, check_content_frozen, check_signatures
 from warta.model.sop import Sop
-
-#: Signoff times more than this far in the future are refused (clock skew allowance).
-FUTURE_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -319,8 +317,8 @@ ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
 )
 
 
-def check_unique_ids(items: Sequence[NewsItem]) -> Iterator[Finding]:
-    first: dict[str, NewsItem] = {}
+def check_unique_ids(items: Sequence[ItemFacts]) -> Iterator[Finding]:
+    first: dict[str, ItemFacts] = {}
     for item in items:
         if item.id is None:
             continue
@@ -330,18 +328,18 @@ def check_unique_ids(items: Sequence[NewsItem]) -> Iterator[Finding]:
             continue
         yield error(
             item.path,
-            item.line_of("id"),
+            item.id_line,
             "id.duplicate",
-            f"id {item.id!r} is already used by {other.path}:{other.line_of('id')};"
+            f"id {item.id!r} is already used by {other.path}:{other.id_line};"
             " expected ids unique across the site, found it again here",
         )
 
 
-def check_unique_slugs(items: Sequence[NewsItem]) -> Iterator[Finding]:
-    first: dict[str, NewsItem] = {}
+def check_unique_slugs(items: Sequence[ItemFacts]) -> Iterator[Finding]:
+    first: dict[str, ItemFacts] = {}
     for item in items:
-        slug = item.fields.get("slug")
-        if not isinstance(slug, str):
+        slug = item.slug
+        if slug is None:
             continue
         other = first.get(slug)
         if other is None:
@@ -349,11 +347,52 @@ def check_unique_slugs(items: Sequence[NewsItem]) -> Iterator[Finding]:
             continue
         yield error(
             item.path,
-            item.line_of("slug"),
+            item.slug_line,
             "slug.duplicate",
-            f"slug {slug!r} is already used by {other.path}:{other.line_of('slug')};"
+            f"slug {slug!r} is already used by {other.path}:{other.slug_line};"
             " expected slugs unique across the site, found it again here",
         )
+
+
+#: Checks whose findings name what holds on the day of ``ctx.now`` (who holds a role today).
+DAY_BOUND_CHECKS = frozenset({"content_frozen"})
+
+
+def judge(
+    path: str,
+    item: NewsItem | None,
+    reader: Sequence[Finding],
+    ctx: Context,
+    checks: Sequence[tuple[str, ItemCheck]] = ITEM_CHECKS,
+) -> Judgement:
+    """Run every per-item check on one file (``item`` None if it could not be read).
+
+    A per-item check may look at nothing but the item, the policy and the clock (and at the
+    clock only as :class:`~warta.model.judgement.Judgement` records): the verdict cache
+    reuses a judgement wherever those are the same."""
+    if item is None:
+        return Judgement(path, tuple(reader), (), None, False)
+    found: list[Finding] = []
+    day_bound = False
+    for name, check in checks:
+        before = len(found)
+        found.extend(check(item, ctx))
+        day_bound = day_bound or (name in DAY_BOUND_CHECKS and len(found) > before)
+    passed = (
+        item.id is not None
+        and item.status is not None
+        and item.signoffs_readable
+        and (ordered_prefix(item, ctx.sop) > ctx.sop.gate_index)
+    )
+    return Judgement(
+        path,
+        tuple(reader),
+        tuple(found),
+        ItemFacts.of(item),
+        passed,
+        max((s.at for s in item.signoffs), default=None),
+        ctx.local(ctx.now).date() if day_bound else None,
+    )
 
 
 @dataclass
@@ -364,14 +403,21 @@ class Verdict:
     item: NewsItem | None
     findings: list[Finding] = field(default_factory=list)
     publishable: bool = False
+    #: the item's id and status (from ``item`` when there is one; without it when a verdict
+    #: was concluded without the item at hand)
+    facts: ItemFacts | None = None
+
+    def __post_init__(self) -> None:
+        if self.facts is None and self.item is not None:
+            self.facts = ItemFacts.of(self.item)
 
     @property
     def id(self) -> str | None:
-        return self.item.id if self.item else None
+        return self.facts.id if self.facts else None
 
     @property
     def status(self) -> str | None:
-        return self.item.status if self.item else None
+        return self.facts.status if self.facts else None
 
 
 @dataclass
@@ -408,27 +454,45 @@ def validate(
     ``loaded`` holds (path, item or None if unreadable, reader findings). With ``strict``,
     warnings count as errors, for the item's verdict too.
     """
-    items = [item for _, item, _ in loaded if item is not None]
+    judgements = [judge(path, item, found, ctx, checks) for path, item, found in loaded]
+    return conclude(
+        judgements,
+        items=[item for _, item, _ in loaded],
+        workflow_findings=workflow_findings,
+        strict=strict,
+    )
+
+
+def conclude(
+    judgements: Sequence[Judgement],
+    *,
+    items: Sequence[NewsItem | None] | None = None,
+    workflow_findings: Sequence[Finding] = (),
+    strict: bool = False,
+) -> Report:
+    """The report: the site-wide checks (unique ids and slugs) across every judgement, then
+    each file's verdict. ``items``, when given, are the judged items in the same order."""
     workflow = [f.promoted() if strict else f for f in workflow_findings]
     workflow_ok = not any(f.is_error for f in workflow)
-    by_path: dict[str, list[Finding]] = {path: list(found) for path, _, found in loaded}
-    for finding in (*check_unique_ids(items), *check_unique_slugs(items)):
+    facts = [j.facts for j in judgements if j.facts is not None]
+    by_path: dict[str, list[Finding]] = {j.path: list(j.reader) for j in judgements}
+    for finding in (*check_unique_ids(facts), *check_unique_slugs(facts)):
         by_path.setdefault(finding.path, []).append(finding)
     verdicts: list[Verdict] = []
-    for path, item, _ in loaded:
-        findings = by_path.get(path, [])
-        if item is not None:
-            for _, check in checks:
-                findings.extend(check(item, ctx))
+    for index, judgement in enumerate(judgements):
+        findings = by_path.get(judgement.path, [])
+        findings.extend(judgement.found)
         if strict:
             findings = [f.promoted() for f in findings]
-        passed = (
-            item is not None
-            and item.id is not None
-            and item.status is not None
-            and item.signoffs_readable
-            and (ordered_prefix(item, ctx.sop) > ctx.sop.gate_index)
-        )
         ok = workflow_ok and not any(f.is_error for f in findings)
-        verdicts.append(Verdict(path, item, findings, publishable=passed and ok))
+        item = items[index] if items is not None else None
+        verdicts.append(
+            Verdict(
+                judgement.path,
+                item,
+                findings,
+                publishable=judgement.passed and ok,
+                facts=judgement.facts,
+            )
+        )
     return Report(verdicts, workflow)

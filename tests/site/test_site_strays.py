@@ -83,6 +83,17 @@ def test_the_validator_reports_the_misplaced_item(strays: SiteRepo) -> None:
     stray = verdicts["content/kanarinyasar.md"]
     assert stray["publishable"] is False
     assert [f["rule"] for f in stray["findings"]][:1] == ["item.outside-news"]
+    link = verdicts["content/pintas"]
+    assert link["publishable"] is False
+    assert [(f["rule"], f["message"]) for f in link["findings"]] == [
+        (
+            "item.outside-news",
+            "content/pintas is a symbolic link into content/berita/; expected news to be"
+            " reachable only there, found a second path to it that a site engine would"
+            " publish",
+        )
+    ]
+    assert data["summary"]["publishable"] == 1
 
 
 def test_without_the_plugin_gate_the_link_would_have_leaked(

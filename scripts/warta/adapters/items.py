@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,8 +12,9 @@ from pathlib import Path
 
 from warta.adapters.frontmatter import FrontMatterError, split
 from warta.adapters.schema import Reader, type_name
+from warta.adapters.signoffblock import parse_front_matter
 from warta.adapters.textfile import read_text
-from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
+from warta.adapters.yamlnodes import YamlError, YList, YMap
 from warta.model.findings import Finding, error
 from warta.model.item import WORKFLOW_KEYS, NewsItem, Signoff
 
@@ -49,10 +52,68 @@ class LoadedItem:
 
 def discover(root: Path) -> Iterator[Path]:
     """Every Markdown file under content/berita/, in a stable order."""
+    for path, _, _ in news_files(root):
+        yield Path(path)
+
+
+def news_files(root: Path) -> list[tuple[str, str, bool]]:
+    """(path, path relative to ``root``, is a symbolic link) of every Markdown file under
+    content/berita/ (a file, or a link to anything), sorted as paths sort."""
     news = root / NEWS_DIR
     if not news.is_dir():
-        return
-    yield from sorted(p for p in news.rglob("*.md") if p.is_file() or p.is_symlink())
+        return []
+    prefix = NEWS_DIR.as_posix()
+    return [
+        (entry.path, "/".join((prefix, *parts)), entry.is_symlink())
+        for parts, entry in _markdown_entries(str(news))
+        if entry.is_symlink() or _is_file(entry)
+    ]
+
+
+#: Errors that mean "not there" when asking what an entry is (as pathlib ignores them).
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """``Path.is_file`` of a listed entry: follows links; False where nothing is there."""
+    try:
+        return entry.is_file()
+    except OSError as exc:
+        if exc.errno not in _ABSENT:
+            raise
+        return False
+
+
+def _markdown_entries(
+    top: str, skip: tuple[str, ...] | None = None
+) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
+    """Every entry named '*.md' under the folder ``top`` (its path parts below ``top``), as
+    Python 3.11's ``Path.rglob('*.md')`` finds them: links to folders are not entered and
+    folders that may not be read are skipped; nor is the folder ``skip`` entered. Sorted as
+    paths sort (part by part)."""
+    found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(top, ())]
+    while pending:
+        folder, rel = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        for entry in entries:
+            parts = (*rel, entry.name)
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno not in _ABSENT:
+                    raise
+                is_folder = False
+            if is_folder and parts != skip:
+                pending.append((entry.path, parts))
+            if entry.name.endswith(".md"):
+                found.append((parts, entry))
+    found.sort(key=lambda pair: pair[0])
+    return found
 
 
 def relative(root: Path, path: Path) -> str:
@@ -70,14 +131,16 @@ def discover_strays(root: Path) -> Iterator[Path]:
     """Markdown files outside content/berita/ whose front-matter carries workflow keys:
     news items in the wrong place, which must never be published as plain pages."""
     content = root / CONTENT_DIR
-    news = root / NEWS_DIR
     if not content.is_dir():
         return
-    for path in sorted(content.rglob("*.md")):
-        # where the file is listed counts, not where a link leads: a link under berita/ is
-        # read as a news item already, and one elsewhere leading into berita/ is a stray
-        if path.is_relative_to(news) or not path.is_file():  # is_file: no loops
+    # where the file is listed counts, not where a link leads: a link under berita/ is read
+    # as a news item already (so berita/ is not entered), and one elsewhere leading into
+    # berita/ is a stray
+    skip = NEWS_DIR.relative_to(CONTENT_DIR).parts
+    for parts, entry in _markdown_entries(str(content), skip):
+        if not _is_file(entry):  # is_file: no loops
             continue
+        path = content.joinpath(*parts)
         try:
             with path.open("rb") as handle:  # only the head: the file may be huge
                 head = handle.read(65536).decode("utf-8", errors="replace")
@@ -90,23 +153,62 @@ def discover_strays(root: Path) -> Iterator[Path]:
                 yield path
 
 
+def links_into_news(root: Path) -> list[LoadedItem]:
+    """Folders outside content/berita/ that are symbolic links into it. MkDocs follows such a
+    link and would build the news behind it under another path (``exclude_docs`` sees only
+    the link's path), so each is an error of its own, whatever the plugin does."""
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        return []
+    news = (root / NEWS_DIR).resolve()
+    found: list[LoadedItem] = []
+    for folder, dirs, _files in os.walk(content, followlinks=False):
+        for name in sorted(dirs):
+            link = Path(folder, name)
+            if not link.is_symlink():
+                continue
+            target = link.resolve()
+            display = relative(root, link)
+            inside = link.parent.resolve().is_relative_to(news)
+            if not inside and (target == news or target.is_relative_to(news)):
+                message = (
+                    f"{display} is a symbolic link into {NEWS_DIR.as_posix()}/; expected news"
+                    " to be reachable only there, found a second path to it that a site"
+                    " engine would publish"
+                )
+                found.append(
+                    LoadedItem(display, None, [error(display, None, "item.outside-news", message)])
+                )
+        dirs[:] = [d for d in dirs if not Path(folder, d).is_symlink()]
+    return found
+
+
+def stray_entries(root: Path) -> list[LoadedItem]:
+    """Everything that is news outside content/berita/: never publishable."""
+    return [*(load_stray(root, path) for path in discover_strays(root)), *links_into_news(root)]
+
+
 def load_all(root: Path) -> list[LoadedItem]:
     """Every news item, plus any item found outside content/berita/ (never publishable)."""
     loaded = [load_item(root, path) for path in discover(root)]
-    for path in discover_strays(root):
-        entry = load_item(root, path)
-        entry.findings.insert(
-            0,
-            error(
-                entry.path,
-                1,
-                "item.outside-news",
-                f"a news item must live under {NEWS_DIR.as_posix()}/; found one at"
-                f" {entry.path}, which is never published",
-            ),
-        )
-        loaded.append(entry)
+    loaded.extend(stray_entries(root))
     return loaded
+
+
+def load_stray(root: Path, path: Path) -> LoadedItem:
+    """An item found outside content/berita/: read, and refused for where it is."""
+    entry = load_item(root, path)
+    entry.findings.insert(
+        0,
+        error(
+            entry.path,
+            1,
+            "item.outside-news",
+            f"a news item must live under {NEWS_DIR.as_posix()}/; found one at"
+            f" {entry.path}, which is never published",
+        ),
+    )
+    return entry
 
 
 def load_item(root: Path, path: Path) -> LoadedItem:
@@ -157,7 +259,7 @@ def parse_item(text: str, display: str) -> LoadedItem:
     except FrontMatterError as exc:
         return LoadedItem(display, None, [error(display, exc.line, exc.rule, exc.message)])
     try:
-        data = parse(parts.yaml_text, first_line=parts.yaml_first_line)
+        data = parse_front_matter(parts.yaml_text, first_line=parts.yaml_first_line)
     except YamlError as exc:
         return LoadedItem(display, None, [error(display, exc.line, exc.rule, exc.message)])
     if not isinstance(data, YMap):

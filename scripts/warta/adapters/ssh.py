@@ -15,10 +15,13 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
-import sshsig
+from sshsig import PublicKey
+from sshsig.sshsig import SshsigWrapper
 
 from warta.adapters.atomic import write_text
+from warta.adapters.cachekey import cache_secret
 from warta.errors import RefusedError, UsageError
 
 _ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----\n"
@@ -48,9 +51,20 @@ def _ssh_strings(data: bytes) -> list[bytes] | None:
     return out
 
 
-def strict_sshsig(armored: str) -> str | None:
-    """``armored`` re-armoured in one canonical form, or None where ``ssh-keygen -Y verify``
-    would refuse to parse it.
+class Sshsig(NamedTuple):
+    """The fields of an SSHSIG signature blob (PROTOCOL.sshsig), already checked to be what
+    ``ssh-keygen -Y verify`` would parse."""
+
+    blob: bytes
+    public_key: bytes
+    namespace: bytes
+    hash_alg: bytes
+    signature: bytes
+
+
+def parse_sshsig(armored: str) -> Sshsig | None:
+    """The fields of ``armored``, or None where ``ssh-keygen -Y verify`` would refuse to
+    parse it.
 
     The ``sshsig`` parser is lenient where OpenSSH is not (text before the header, stray
     characters in the base64, bytes after a field, hash algorithms other than sha256 and
@@ -69,7 +83,7 @@ def strict_sshsig(armored: str) -> str | None:
     fields = _ssh_strings(blob[len(_SSHSIG_MAGIC) :])
     if not blob.startswith(_SSHSIG_MAGIC) or fields is None or len(fields) != 5:
         return None
-    public_key, _namespace, _reserved, hash_alg, signature = fields
+    public_key, namespace, _reserved, hash_alg, signature = fields
     key_fields = _ssh_strings(public_key)
     inner = _ssh_strings(signature)
     if (
@@ -81,35 +95,16 @@ def strict_sshsig(armored: str) -> str | None:
         or inner[0] not in _SIG_TYPES[key_fields[0]]
     ):
         return None
-    return f"{_ARMOR_BEGIN}{base64.b64encode(blob).decode('ascii')}{_ARMOR_END}\n"
+    return Sshsig(blob, public_key, namespace, hash_alg, signature)
 
 
-def _cache_secret() -> bytes | None:
-    """A random key of this user's, kept outside every repository, that authenticates the
-    verification cache (None if it cannot be kept: then nothing is cached)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "warta" / "cache-key"
-    for _ in range(2):
-        try:
-            secret = path.read_bytes()
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return None
-        else:
-            return secret if len(secret) >= 32 else None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        except OSError:
-            return None
-        try:
-            os.write(fd, os.urandom(32))
-        finally:
-            os.close(fd)
-    return None
+def strict_sshsig(armored: str) -> str | None:
+    """``armored`` re-armoured in one canonical form, or None where ``ssh-keygen -Y verify``
+    would refuse to parse it (see :func:`parse_sshsig`)."""
+    parsed = parse_sshsig(armored)
+    if parsed is None:
+        return None
+    return f"{_ARMOR_BEGIN}{base64.b64encode(parsed.blob).decode('ascii')}{_ARMOR_END}\n"
 
 
 class SshsigVerifier:
@@ -121,56 +116,112 @@ class SshsigVerifier:
     never found. Only a signature that really verified is ever stored, and a lookup needs the
     exact same message and signature bytes, so the cache cannot make an invalid signature
     valid; every policy check (roster, dates, chain) still runs on each use.
+
+    Each signature is parsed once (:func:`parse_sshsig`); the ``sshsig`` package builds what
+    the signature covers and checks it with the embedded public key (``cryptography``), whose
+    key object is made once per key and reused.
     """
 
-    def __init__(self, cache_file: Path | None = None) -> None:
-        self.secret = _cache_secret() if cache_file is not None else None
+    def __init__(self, cache_file: Path | None = None, *, secret: bytes | None = None) -> None:
+        if secret is None and cache_file is not None:
+            secret = cache_secret()
+        self.secret = secret
         self.cache_file = cache_file if self.secret is not None else None
-        self.cache: dict[str, str] = {}
+        #: entries verified here and not yet handed on (see :meth:`take_added`)
+        self.added: dict[str, str] = {}
         self.dirty = False
-        if self.cache_file is not None and self.cache_file.is_file():
-            try:
-                for line in self.cache_file.read_text(encoding="ascii").splitlines():
+        self._keys: dict[bytes, tuple[PublicKey, str] | None] = {}
+        self._cache: dict[str, str] | None = None
+
+    @property
+    def cache(self) -> dict[str, str]:
+        """Digest -> signer's key of every signature known to verify (the file is read on
+        first use: a run that verifies nothing need not read it)."""
+        if self._cache is None:
+            self._cache = {}
+            if self.cache_file is not None and self.cache_file.is_file():
+                try:
+                    text = self.cache_file.read_text(encoding="ascii")
+                except (OSError, UnicodeDecodeError):
+                    text = ""
+                for line in text.splitlines():
                     digest, _, key = line.partition(" ")
                     if len(digest) == 64 and key.startswith(("ssh-", "ecdsa-", "sk-")):
-                        self.cache[digest] = key
-            except (OSError, UnicodeDecodeError):
-                self.cache = {}
+                        self._cache[digest] = key
+        return self._cache
 
     def _digest(self, message: bytes, armored: str, namespace: str) -> str:
-        h = hmac.new(self.secret or b"", digestmod=hashlib.sha256)
-        for part in (namespace.encode(), message, armored.strip().encode("utf-8", "replace")):
-            h.update(len(part).to_bytes(8, "big"))
-            h.update(part)
-        return h.hexdigest()
+        parts = (namespace.encode(), message, armored.strip().encode("utf-8", "replace"))
+        data = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
+        return hmac.digest(self.secret or b"", data, "sha256").hex()
 
     def signer_key(self, message: bytes, armored: str, namespace: str) -> str | None:
         digest = self._digest(message, armored, namespace)
         hit = self.cache.get(digest)
         if hit is not None:
             return hit
-        canonical = strict_sshsig(armored)
-        if canonical is None:
-            return None
         try:
-            key = sshsig.check_signature(message, canonical, namespace)
-        except (sshsig.InvalidSignature, NotImplementedError, ValueError):
-            return None
+            text = self._verify(message, armored, namespace)
         except Exception:  # malformed input from an attacker must fail closed, never crash
             return None
-        text = " ".join(key.openssh_str().split()[:2])
+        if text is None:
+            return None
         self.cache[digest] = text
+        self.added[digest] = text
         self.dirty = True
         return text
 
+    def _verify(self, message: bytes, armored: str, namespace: str) -> str | None:
+        """What ``sshsig.check_signature`` checks, on the fields parsed once."""
+        parsed = parse_sshsig(armored)
+        if parsed is None or parsed.namespace != namespace.encode("ascii"):
+            return None
+        known = self._key(parsed.public_key)
+        if known is None:
+            return None
+        key, text = known
+        to_verify = SshsigWrapper(
+            namespace=parsed.namespace,
+            hash_algo=parsed.hash_alg,
+            hash=hashlib.new(parsed.hash_alg.decode("ascii"), message).digest(),
+        ).to_bytes()
+        if key.do_verify(parsed.signature, to_verify) is not None:
+            return None
+        return text
+
+    def _key(self, blob: bytes) -> tuple[PublicKey, str] | None:
+        """The public key object of an SSH key blob and its 'type base64' text, made once."""
+        if blob not in self._keys:
+            key = PublicKey.do_from_ssh_encoding(blob)
+            self._keys[blob] = (
+                (key, " ".join(key.openssh_str().split()[:2]))
+                if isinstance(key, PublicKey)
+                else None
+            )
+        return self._keys[blob]
+
+    def take_added(self) -> dict[str, str]:
+        """The entries verified since the last call (a worker process hands them back)."""
+        added, self.added = self.added, {}
+        return added
+
+    def merge(self, entries: dict[str, str]) -> None:
+        """Remember entries that another verifier with the same secret verified."""
+        fresh = {d: k for d, k in entries.items() if self.cache.get(d) != k}
+        if fresh:
+            self.cache.update(fresh)
+            self.dirty = True
+
     def save(self) -> None:
-        if self.cache_file is None or not self.dirty:
+        if self.cache_file is None or not self.dirty or self._cache is None:
             return
         try:
             lines = "".join(f"{d} {k}\n" for d, k in sorted(self.cache.items()))
             write_text(self.cache_file, lines)
         except OSError:
             pass  # a cache that cannot be written only costs time
+        else:
+            self.dirty = False
 
 
 def _run(args: list[str], *, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -21,12 +22,23 @@ class TextResult:
 
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> TextResult:
     """Read ``path`` as UTF-8 text with LF line endings, or explain (as findings) why not."""
+    raw = read_bytes(path, display, max_bytes=max_bytes)
+    if isinstance(raw, TextResult):
+        return raw
+    return decode(raw, display)
+
+
+def read_bytes(path: Path | str, display: str, *, max_bytes: int = MAX_BYTES) -> bytes | TextResult:
+    """The bytes of the regular file ``path`` (at most ``max_bytes``), or a result without
+    text whose findings explain why not."""
     try:
         # non-blocking open, then fstat: a named pipe or device (which would block or never
         # end) is refused whatever the path pointed to when it was listed
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):  # as opening it as a file says
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
             if not stat.S_ISREG(info.st_mode):
                 return TextResult(
                     None,
@@ -39,7 +51,9 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> TextRe
                         )
                     ],
                 )
-            raw = handle.read(max_bytes + 1)  # never more, even if the file grows meanwhile
+            raw = _read_up_to(fd, max_bytes + 1)  # never more, even if the file grows meanwhile
+        finally:
+            os.close(fd)
         if len(raw) > max_bytes:
             size = max(info.st_size, len(raw))
             return TextResult(
@@ -65,7 +79,20 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> TextRe
                 )
             ],
         )
-    return decode(raw, display)
+    return raw
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    """The bytes from ``fd`` up to its end or ``limit`` bytes, whichever comes first."""
+    first = os.read(fd, limit)
+    if not first or len(first) == limit:
+        return first
+    chunks = [first]
+    size = len(first)
+    while size < limit and (chunk := os.read(fd, limit - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _kind(mode: int) -> str:

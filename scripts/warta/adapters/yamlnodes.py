@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -29,9 +30,10 @@ MAX_DEPTH = 32
 MAX_NODES = 20_000
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _STANDARD_SCALARS = {
-    "tag:yaml.org,2002:str",
+    _STR,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
@@ -188,6 +190,43 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, lines: _Lines) -> YamlEr
 
 def parse(text: str, *, first_line: int = 1) -> Any:
     """Parse one YAML document. ``first_line`` is the file line the text starts on."""
+    node, lines = _compose(text, first_line)
+    if node is None:
+        return None
+    return _Converter(lines).convert(node, 0)
+
+
+#: Below this many characters a document is composed without counting its values first
+#: (composing it is cheap whatever it holds); they are counted on the tree instead.
+SMALL_TEXT = 32_768
+
+
+def parse_block_mapping(text: str, *, first_line: int = 1) -> tuple[YMap, int] | None:
+    """``text`` read as :func:`parse` reads it, when it is one block mapping whose keys start
+    in column 0: the mapping and how many values (YAML nodes, keys included) it holds. None
+    when the text is anything else or does not parse (:func:`parse` then says why)."""
+    try:
+        node, lines = _compose(text, first_line, count=len(text) >= SMALL_TEXT)
+        if (
+            not isinstance(node, MappingNode)
+            or node.flow_style
+            or node.start_mark is None
+            or node.start_mark.column != 0
+        ):
+            return None
+        converter = _Converter(lines)
+        data = converter.convert(node, 0)
+    except YamlError:
+        return None
+    nodes = converter.count + converter.keys  # no aliases (refused): each node once
+    if nodes > MAX_NODES:
+        return None
+    return data, nodes
+
+
+def _compose(text: str, first_line: int, *, count: bool = True) -> tuple[Node | None, _Lines]:
+    """The node tree of one YAML document, refused (YamlError) when it is too deep, too
+    large (values counted before composing, unless ``count`` is false) or not YAML."""
     depth, depth_line = rough_depth(text, 2 * MAX_DEPTH)
     if depth > 2 * MAX_DEPTH:
         raise YamlError(
@@ -198,7 +237,8 @@ def parse(text: str, *, first_line: int = 1) -> Any:
         )
     lines = _Lines(text, first_line)
     try:
-        _count_nodes(text, lines)
+        if count:
+            _count_nodes(text, lines)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, lines) from None
@@ -220,9 +260,7 @@ def parse(text: str, *, first_line: int = 1) -> Any:
             first_line,
             "yaml.too-deep",
         ) from None
-    if node is None:
-        return None
-    return _Converter(lines).convert(node, 0)
+    return node, lines
 
 
 class _Converter:
@@ -230,7 +268,13 @@ class _Converter:
         self.lines = lines
         self.seen: set[int] = set()
         self.count = 0
-        self.scalars = yaml.SafeLoader("")
+        #: mapping keys read (not counted in ``count``)
+        self.keys = 0
+
+    @functools.cached_property
+    def scalars(self) -> SafeConstructor:
+        """Builds non-text scalars (made on first use: most values are text)."""
+        return SafeConstructor()
 
     def line(self, node: Node) -> int:
         return self.lines.of(node.start_mark)
@@ -272,11 +316,11 @@ class _Converter:
                 self.line(node),
                 "yaml.tag",
             )
-        if node.tag == _TIMESTAMP:
-            return node.value
+        if node.tag in (_TIMESTAMP, _STR):
+            return node.value  # text as written (what SafeConstructor gives for str)
         try:
             value = self.scalars.construct_object(node)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError, KeyError) as exc:  # e.g. !!int 'x', !!bool 'x'
             raise YamlError(
                 f"YAML value does not parse: expected a plain value, found {node.value!r} ({exc})",
                 self.line(node),
@@ -345,4 +389,5 @@ class _Converter:
                 )
             out[key] = self.convert(value_node, depth + 1)
             out.key_lines[key] = line
+            self.keys += 1
         return out

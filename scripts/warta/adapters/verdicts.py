@@ -1,0 +1,211 @@
+"""The verdict cache (.warta-cache/verdicts): per file, what the per-item checks concluded
+(a :class:`~warta.model.judgement.Judgement`), so that an unchanged item is not read, parsed
+and verified again.
+
+An entry is found only under a key that is an HMAC, with the per-user secret of
+:mod:`warta.adapters.cachekey`, over everything a judgement depends on: the code (Warta's
+version, the digest of its source, the versions of the libraries that parse and verify), the
+exact bytes of workflow/sop.yml, sop.yml.sig, roster.yml, roster.yml.sig and
+workflow/trust-root, the pin, and the file's path and exact bytes. So an entry is used only
+when every one of those is byte-identical, and it can never make an invalid item valid. The
+file as a whole is authenticated with the same secret: a cache planted by a commit, or
+altered, is ignored whole. The clock is the one input outside the key: an entry is used only
+while its judgement still holds (:meth:`~warta.model.judgement.Judgement.holds_at`), and a
+judgement that names the moment it was made (a signoff in the future) is never stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import hmac
+import json
+import sys
+from collections.abc import Iterable
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+import cryptography
+import sshsig
+import yaml
+
+import warta
+from warta.adapters.atomic import write_bytes
+from warta.adapters.cachekey import cache_secret
+from warta.adapters.trust import TRUST_ROOT_PATH
+from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
+from warta.model.findings import Finding, Severity
+from warta.model.judgement import ItemFacts, Judgement
+
+VERDICT_FILE = Path(".warta-cache") / "verdicts"
+FORMAT = b"warta-verdicts/1"
+#: The files a judgement depends on besides the item itself.
+POLICY_FILES = (
+    SOP_PATH,
+    SOP_PATH.with_name(f"{SOP_PATH.name}.sig"),
+    ROSTER_PATH,
+    ROSTER_PATH.with_name(f"{ROSTER_PATH.name}.sig"),
+    TRUST_ROOT_PATH,
+)
+
+
+def _framed(parts: Iterable[bytes]) -> bytes:
+    """``parts`` joined so that no two different sequences give the same bytes."""
+    return b"".join(len(part).to_bytes(8, "big") + part for part in parts)
+
+
+@functools.cache
+def code_digest() -> bytes:
+    """SHA-256 over Warta's and sshsig's source and the versions of Python, PyYAML and
+    cryptography: the code that reads, checks and verifies items."""
+    parts = [
+        FORMAT,
+        warta.__version__.encode(),
+        sys.version.encode(),
+        yaml.__version__.encode(),
+        str(getattr(yaml, "__with_libyaml__", False)).encode(),
+        cryptography.__version__.encode(),
+    ]
+    for top in (Path(warta.__file__).parent, Path(sshsig.__file__).parent):
+        for path in sorted(top.rglob("*.py")):
+            parts.append(path.relative_to(top.parent).as_posix().encode())
+            parts.append(path.read_bytes())
+    return hashlib.sha256(_framed(parts)).digest()
+
+
+def policy_digest(root: Path, pin: str | None) -> bytes:
+    """SHA-256 over the code, the exact bytes of the workflow files and trust root, and the
+    pin (a missing or unreadable file, and no pin, each count as such)."""
+    parts = [code_digest()]
+    for rel in POLICY_FILES:
+        try:
+            parts.append(b"file\n" + (root / rel).read_bytes())
+        except FileNotFoundError:
+            parts.append(b"missing")
+        except OSError as exc:
+            parts.append(f"unreadable {exc.errno}".encode())
+    parts.append(b"no pin" if pin is None else b"pin\n" + pin.encode("utf-8", "replace"))
+    return hashlib.sha256(_framed(parts)).digest()
+
+
+def _finding(f: Finding) -> list[Any]:
+    return [f.path, f.line, f.rule, f.severity.value, f.message]
+
+
+def _unfinding(data: list[Any]) -> Finding:
+    path, line, rule, severity, message = data
+    if not (
+        isinstance(path, str)
+        and (line is None or type(line) is int)
+        and isinstance(rule, str)
+        and isinstance(message, str)
+    ):
+        raise ValueError("not a finding")
+    return Finding(path, line, rule, Severity(severity), message)
+
+
+def encode(judgement: Judgement) -> list[Any]:
+    """A judgement as JSON values (its path is the entry's, kept in the key)."""
+    facts = judgement.facts
+    return [
+        [_finding(f) for f in judgement.reader],
+        [_finding(f) for f in judgement.found],
+        None
+        if facts is None
+        else [facts.path, facts.id, facts.status, facts.id_line, facts.slug, facts.slug_line],
+        judgement.passed,
+        judgement.latest.isoformat() if judgement.latest is not None else None,
+        judgement.day.isoformat() if judgement.day is not None else None,
+    ]
+
+
+def decode(path: str, data: list[Any]) -> Judgement:
+    """The judgement :func:`encode` wrote (ValueError, TypeError if it is not one)."""
+    reader, found, facts, passed, latest, day = data
+    if type(passed) is not bool:
+        raise ValueError("not a judgement")
+    return Judgement(
+        path,
+        tuple(_unfinding(f) for f in reader),
+        tuple(_unfinding(f) for f in found),
+        None if facts is None else ItemFacts(*facts),
+        passed,
+        None if latest is None else datetime.fromisoformat(latest),
+        None if day is None else date.fromisoformat(day),
+    )
+
+
+class VerdictCache:
+    """Judgements of files, looked up by an authenticated key (see the module's docstring).
+
+    Holds what was used or made in this run; :meth:`save` writes only those, so the cache
+    never grows beyond the current files.
+    """
+
+    def __init__(self, path: Path, secret: bytes, policy: bytes) -> None:
+        self.path = path
+        self.secret = secret
+        self.policy = policy
+        self.stored = self._read()
+        self.kept: dict[str, list[Any]] = {}
+        self.changed = False
+
+    @classmethod
+    def open(cls, root: Path, policy: bytes) -> VerdictCache | None:
+        """The cache of the repository at ``root`` (None if no secret can be kept)."""
+        secret = cache_secret()
+        if secret is None:
+            return None
+        return cls(root / VERDICT_FILE, secret, policy)
+
+    def _mac(self, body: bytes) -> str:
+        return hmac.digest(self.secret, FORMAT + b"\n" + body, "sha256").hex()
+
+    def _read(self) -> dict[str, list[Any]]:
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}
+        header, _, body = data.partition(b"\n")
+        kind, _, mac = header.partition(b" ")
+        if kind != FORMAT or not hmac.compare_digest(mac, self._mac(body).encode()):
+            return {}  # not ours: planted, altered, or another format
+        try:
+            entries = json.loads(body)
+        except ValueError:
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def key(self, path: str, data: bytes) -> str:
+        """The lookup key of the file ``path`` whose bytes are ``data``."""
+        message = self.policy + _framed((path.encode("utf-8", "surrogateescape"), data))
+        return hmac.digest(self.secret, message, "sha256").hex()
+
+    def get(self, key: str, path: str, now: datetime, zone: tzinfo) -> Judgement | None:
+        """The judgement stored under ``key`` if it still holds at ``now`` (one that does
+        not, against an earlier clock, is kept for later runs but not used)."""
+        entry = self.stored.get(key)
+        if entry is None:
+            return None
+        try:
+            judgement = decode(path, entry)
+        except (ValueError, TypeError):
+            return None
+        self.kept[key] = entry
+        return judgement if judgement.holds_at(now, zone) else None
+
+    def put(self, key: str, judgement: Judgement, now: datetime, zone: tzinfo) -> None:
+        """Remember ``judgement``, made at ``now``, unless it names that moment."""
+        if judgement.holds_at(now, zone):
+            self.kept[key] = encode(judgement)
+            self.changed = True
+
+    def save(self) -> None:
+        """Write what this run used and made, if that differs from what was read."""
+        if not self.changed and self.kept.keys() == self.stored.keys():
+            return
+        body = json.dumps(self.kept, separators=(",", ":"), ensure_ascii=True).encode()
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            write_bytes(self.path, FORMAT + b" " + self._mac(body).encode() + b"\n" + body)

@@ -1,0 +1,67 @@
+"""Judgements: what the per-item checks concluded about one file, before the site-wide
+checks, and for how long that conclusion holds (the verdict cache relies on it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from warta.model.findings import Finding
+from warta.model.item import NewsItem
+
+#: Signoff times more than this far in the future are refused (clock skew allowance).
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the site-wide checks and the report need to know of a readable item."""
+
+    path: str
+    id: str | None
+    status: str | None
+    id_line: int | None
+    slug: str | None
+    slug_line: int | None
+
+    @classmethod
+    def of(cls, item: NewsItem) -> ItemFacts:
+        slug = item.fields.get("slug")
+        return cls(
+            item.path,
+            item.id,
+            item.status,
+            item.line_of("id"),
+            slug if isinstance(slug, str) else None,
+            item.line_of("slug"),
+        )
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the per-item checks conclude about one file, before the site-wide checks and
+    ``--strict``; and for how long that conclusion holds.
+
+    ``facts`` is None when the file could not be read as an item. ``passed`` says the item is
+    past the publishing gate with its id, status and signoffs known. Only two checks look at
+    the clock: 'time.future' (any signoff later than now, allowing FUTURE_SKEW; ``latest`` is
+    the latest signoff time) and the frozen-content check, whose findings name who holds the
+    approving role today (``day`` is then that day).
+    """
+
+    path: str
+    reader: tuple[Finding, ...]
+    found: tuple[Finding, ...]
+    facts: ItemFacts | None
+    passed: bool
+    latest: datetime | None = None
+    day: date | None = None
+
+    def holds_at(self, now: datetime, zone: tzinfo) -> bool:
+        """Whether judging the same file against the same policy at ``now`` concludes the
+        same: no signoff is in the future then, and no finding names another day's facts.
+        (A judgement that did not hold when it was made, one with a signoff in the future,
+        must never be reused: its 'time.future' findings name the moment it was made.)"""
+        if self.latest is not None and self.latest > now + FUTURE_SKEW:
+            return False
+        return self.day is None or now.astimezone(zone).date() == self.day

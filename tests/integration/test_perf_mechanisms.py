@@ -1,0 +1,784 @@
+"""What makes ``warta validate`` fast must not change one verdict.
+
+- The verdict cache (.warta-cache/verdicts) is used only where every input is byte-identical
+  (the item, sop.yml and roster.yml and their signatures, the trust root, the pin), only when
+  authenticated with this user's secret (a planted, forged or altered cache is ignored whole),
+  and never against another clock: future signoffs and today's role holders are re-judged.
+- Worker processes give the report one process gives, in the same order; a dead worker only
+  costs time.
+- The reader of Warta-written signoff blocks gives the YAML parser's values, lines and errors.
+- The verifier that parses each signature once accepts exactly what sshsig.check_signature
+  (behind the strict parse) accepts, and its cache digests are the ones it always wrote.
+- Discovery with os.scandir lists the files, in the order, that Path.rglob listed.
+
+Every report is compared with :func:`warta.project.check_project` over
+:func:`warta.project.load_project` (no cache): text, JSON and GitHub output, byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sshsig
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_validate_rules import repo as rules_repo  # noqa: F401 - a fixture, used by name
+
+from helpers import WIB, Repo, make_repo, pub
+from warta import bulk
+from warta.adapters import signoffblock
+from warta.adapters.cachekey import cache_secret
+from warta.adapters.frontmatter import split
+from warta.adapters.items import discover, discover_strays
+from warta.adapters.rewrite import render_signoffs
+from warta.adapters.signoffblock import parse_front_matter
+from warta.adapters.ssh import SshsigVerifier, strict_sshsig
+from warta.adapters.verdicts import VERDICT_FILE, VerdictCache, policy_digest
+from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
+from warta.bulk import validate_repository
+from warta.model import pii
+from warta.model.item import Signoff
+from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
+from warta.model.signing import NAMESPACE, chain_digest, signoff_payload
+from warta.output import as_github, as_json, as_text
+from warta.project import check_project, load_project
+from warta.validate import Report
+
+NEWS = "content/berita/2026"
+ZONE = timezone(timedelta(hours=7))
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=ZONE)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(f"{text}{WIB}")
+
+
+# ---- comparing reports ----------------------------------------------------------------------
+
+
+def rendered(report: Report) -> tuple[str, str, str, str]:
+    """Everything ``warta validate`` prints for a report, in each format."""
+    return (
+        as_text(report),
+        as_json(report),
+        as_github(report.all_findings()),
+        f"{len(report.publishable())}/{len(report.verdicts)} item(s) publishable",
+    )
+
+
+def reference(repo: Repo, *, now: datetime = NOW, strict: bool = False,
+              pin: str | None = None) -> tuple[str, str, str, str]:
+    """The report as the full, uncached path gives it (what every consumer else uses)."""
+    pin = repo.env["WARTA_TRUST_ROOT"] if pin is None else pin
+    project = load_project(repo.root, now=now, pin=pin, cache=False)
+    return rendered(check_project(project, strict=strict))
+
+
+def fast(repo: Repo, *, now: datetime = NOW, strict: bool = False, jobs: int = 1,
+         cache: bool = True, pin: str | None = None) -> tuple[str, str, str, str]:
+    pin = repo.env["WARTA_TRUST_ROOT"] if pin is None else pin
+    return rendered(validate_repository(repo.root, now=now, pin=pin, strict=strict, jobs=jobs,
+                                        cache=cache))
+
+
+@pytest.fixture
+def judged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files judged afresh (not taken from the verdict cache) in this process."""
+    calls: list[str] = []
+    real = bulk.judge_bytes
+
+    def counting(display: str, raw: bytes, ctx: Any) -> Judgement:
+        calls.append(display)
+        return real(display, raw, ctx)
+
+    monkeypatch.setattr(bulk, "judge_bytes", counting)
+    return calls
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes for a handful of files, a few files at a time."""
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(bulk, "CHUNK", 3)
+
+
+# ---- a repository holding every kind of file -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def varied(rules_repo: Repo, tmp_path_factory: pytest.TempPathFactory) -> Repo:  # noqa: F811
+    """The repository of test_validate_rules (an item per broken rule), plus notes, personal
+    data, a stray, links, a named pipe, CRLF and BOM, duplicate slugs and an empty list."""
+    root = tmp_path_factory.mktemp("varied") / "repo"
+    shutil.copytree(rules_repo.root, root, symlinks=True)
+    repo = Repo(root, rules_repo.keys, dict(rules_repo.env))
+    noted = repo.new_item("Catatan", at=f"2026-11-02T08:00:00{WIB}", slug="catatan")
+    repo.sign(noted, "sri", f"2026-11-02T08:04:00{WIB}", note='Cek kutipan "Bupati" dulu')
+    repo.sign(noted, "dimas", f"2026-11-02T10:00:00{WIB}", note="Foto menyusul – lengkap")
+    repo.new_item("Data Warga", at=f"2026-11-02T08:00:00{WIB}", slug="data-warga",
+                  body="CIBENING – Hubungi 0812-3456-7890 atau warga.cibening@gmail.com.\n")
+    repo.write("content/halaman/nyasar.md", "---\ntitle: Nyasar\nstatus: usulan\n---\n\nIsi.\n")
+    repo.path(f"{NEWS}/tautan").mkdir()
+    repo.path(f"{NEWS}/tautan/index.md").symlink_to("../bersih/index.md")
+    outside = tmp_path_factory.mktemp("outside") / "index.md"
+    outside.write_text(repo.read(f"{NEWS}/bersih/index.md"))
+    repo.path(f"{NEWS}/luar").mkdir()
+    repo.path(f"{NEWS}/luar/index.md").symlink_to(outside)
+    repo.path(f"{NEWS}/pipa").mkdir()
+    os.mkfifo(repo.path(f"{NEWS}/pipa/index.md"))
+    clean = repo.read(f"{NEWS}/bersih/index.md")
+    repo.write(f"{NEWS}/crlf/index.md", b"\xef\xbb\xbf" + clean.replace("\n", "\r\n").encode())
+    for slug in ("slug-a", "slug-b"):
+        repo.write(f"{NEWS}/{slug}/index.md",
+                   clean.replace("title:", f"slug: sama\nid: 20261102-{slug}\ntitle:", 1)
+                   .replace("id: 20261102-bersih\n", ""))
+    repo.write(f"{NEWS}/kosong/index.md", "---\nid: 20261102-kosong\ntitle: Kosong\n"
+               "date: 2026-11-02\ncategories: [A]\nstatus: usulan\nsignoffs: []\n---\n\nIsi.\n")
+    return repo
+
+
+def test_the_varied_repository_holds_what_it_says(varied: Repo) -> None:
+    data = json.loads(fast(varied, cache=False)[1])
+    rules = {f["rule"] for item in data["items"] for f in item["findings"]}
+    assert {"item.outside-news", "file.symlink-outside", "file.unreadable", "file.bom",
+            "id.duplicate", "slug.duplicate", "pii.phone", "pii.email", "time.future",
+            "signature.invalid", "content.changed-after-approval", "yaml.syntax"} <= rules
+    assert any(item["publishable"] for item in data["items"])
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_validate_reports_what_check_project_reports(varied: Repo, strict: bool) -> None:
+    expected = reference(varied, strict=strict)
+    shutil.rmtree(varied.path(".warta-cache"), ignore_errors=True)
+    assert fast(varied, strict=strict, cache=False) == expected
+    assert fast(varied, strict=strict) == expected  # cold: the cache is written
+    assert fast(varied, strict=strict) == expected  # warm: read from the cache
+
+
+def test_workers_report_what_one_process_reports(varied: Repo, small_chunks: None,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pools: list[int] = []
+    real = bulk._pool
+
+    def counting(jobs: int, policy: Any) -> Any:
+        pools.append(jobs)
+        return real(jobs, policy)
+
+    monkeypatch.setattr(bulk, "_pool", counting)
+    expected = reference(varied)
+    assert fast(varied, jobs=2, cache=False) == expected
+    assert fast(varied, jobs=3, cache=False, strict=True) == reference(varied, strict=True)
+    assert pools == [2, 3]
+
+
+def test_workers_started_afresh_report_the_same(varied: Repo, small_chunks: None,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where forking is not safe the workers import Warta themselves (spawn)."""
+    monkeypatch.setattr(bulk, "_start_method", lambda: "spawn")
+    assert fast(varied, jobs=2, cache=False) == reference(varied)
+
+
+def _die(chunk: list[tuple[str, bytes]]) -> Any:
+    os._exit(3)
+
+
+def test_a_worker_that_dies_only_costs_time(varied: Repo, small_chunks: None,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "_start_method", lambda: "fork")
+    monkeypatch.setattr(bulk, "_judge_chunk", _die)  # the forked workers inherit it
+    assert fast(varied, jobs=2, cache=False) == reference(varied)
+
+
+def mask_now(text: str) -> str:
+    """The time.future message names the moment of the run."""
+    return re.sub(r"now \([^)]*\)", "now (…)", text)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_the_cli_prints_what_check_project_reports(varied: Repo, fmt: str) -> None:
+    text, data, github, publishable = reference(varied, now=datetime.now(ZONE))
+    result = varied.cli("validate", "--format", fmt)
+    assert result.returncode == 1, result.stderr
+    expected = {"text": text, "json": data, "github": f"{github}\n{publishable}"}[fmt]
+    assert mask_now(result.stdout) == mask_now(expected) + "\n"
+
+
+def test_jobs_must_be_a_positive_number(varied: Repo) -> None:
+    result = varied.cli("validate", "--jobs", "0")
+    assert result.returncode == 2
+    assert "--jobs" in result.stderr
+
+
+# ---- the verdict cache: keyed on every input -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+    repo = make_repo(tmp_path_factory.mktemp("pair") / "repo", keys)
+    repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    repo.approved_item("Posyandu Karangsari", slug="posyandu", day="2026-11-03",
+                       body="KARANGSARI – Posyandu menimbang balita.\n")
+    return repo
+
+
+@pytest.fixture
+def site(pair: Repo, tmp_path: Path) -> Repo:
+    root = tmp_path / "repo"
+    shutil.copytree(pair.root, root, symlinks=True)
+    return Repo(root, pair.keys, dict(pair.env))
+
+
+JEMBATAN = f"{NEWS}/jembatan/index.md"
+POSYANDU = f"{NEWS}/posyandu/index.md"
+BOTH = [JEMBATAN, POSYANDU]
+
+
+def test_a_warm_run_judges_nothing_again(site: Repo, judged: list[str]) -> None:
+    expected = reference(site)
+    assert fast(site) == expected
+    assert judged == BOTH
+    assert fast(site) == expected
+    assert judged == BOTH  # nothing more
+    head = site.path(VERDICT_FILE).read_bytes().split(b"\n", 1)[0]
+    assert head.startswith(b"warta-verdicts/1 ")
+    assert sorted(p.name for p in site.path(".warta-cache").iterdir()) == [
+        "verdicts", "verified-signatures"]  # written atomically: no temporary file is left
+
+
+def append(text: str) -> Callable[[Repo, str], None]:
+    def change(repo: Repo, rel: str) -> None:
+        with repo.path(rel).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    return change
+
+
+def resign_roster(repo: Repo, rel: str) -> None:
+    append("# diperbarui\n")(repo, rel)
+    repo.sign_workflow()
+
+
+CHANGES: dict[str, tuple[str, Callable[[Repo, str], None], list[str]]] = {
+    "the item": (JEMBATAN, append("Tambahan.\n"), [JEMBATAN]),
+    "the item, one byte": (POSYANDU, append(" "), [POSYANDU]),
+    "sop.yml": ("workflow/sop.yml", append("# komentar\n"), BOTH),
+    "sop.yml.sig": ("workflow/sop.yml.sig", append("\n"), BOTH),
+    "roster.yml (re-signed)": ("workflow/roster.yml", resign_roster, BOTH),
+    "roster.yml.sig": ("workflow/roster.yml.sig", append("\n"), BOTH),
+    "the trust root": ("workflow/trust-root", append("# admin kedua belum ada\n"), BOTH),
+}
+
+
+@pytest.mark.parametrize("what", sorted(CHANGES))
+def test_an_entry_is_ignored_once_an_input_changes(site: Repo, judged: list[str],
+                                                   what: str) -> None:
+    rel, change, again = CHANGES[what]
+    fast(site)
+    judged.clear()
+    change(site, rel)
+    assert fast(site) == reference(site)
+    assert judged == again
+    judged.clear()
+    fast(site)
+    assert judged == []  # and the new verdicts are kept
+
+
+@pytest.mark.parametrize("pin", ["none", "other"])
+def test_an_entry_is_ignored_under_another_pin(site: Repo, judged: list[str], pin: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    fast(site)
+    judged.clear()
+    monkeypatch.delenv("WARTA_TRUST_ROOT", raising=False)
+    value = "" if pin == "none" else "sha256:" + "0" * 64
+    assert fast(site, pin=value) == reference(site, pin=value)
+    assert judged == BOTH
+
+
+def test_the_key_covers_each_workflow_file_and_the_pin(site: Repo) -> None:
+    pin = site.env["WARTA_TRUST_ROOT"]
+    seen = {policy_digest(site.root, pin), policy_digest(site.root, None),
+            policy_digest(site.root, pin.upper())}
+    for rel in ("workflow/sop.yml", "workflow/sop.yml.sig", "workflow/roster.yml",
+                "workflow/roster.yml.sig", "workflow/trust-root"):
+        original = site.path(rel).read_bytes()
+        site.path(rel).write_bytes(original + b"\n")
+        seen.add(policy_digest(site.root, pin))
+        site.path(rel).unlink()
+        seen.add(policy_digest(site.root, pin))
+        site.path(rel).write_bytes(original)
+    assert len(seen) == 13
+    assert policy_digest(site.root, pin) in seen
+
+
+def revoke(repo: Repo, person: str, day: str) -> None:
+    roster = repo.read("workflow/roster.yml")
+    line = f"      - key: {pub(repo.keys[person])}\n"
+    repo.write("workflow/roster.yml", roster.replace(
+        line, line + f"        revoked: {day}\n        reason: laptop hilang\n"))
+    repo.sign_workflow("admin")
+
+
+def test_a_revoked_key_is_never_hidden_by_the_cache(site: Repo) -> None:
+    assert site.cli("validate").stdout == "2 item(s), 2 publishable; 0 error(s), 0 warning(s)\n"
+    revoke(site, "dimas", "2026-11-01")
+    result = site.cli("validate", "--format", "json")
+    data = json.loads(result.stdout)
+    assert [(i["path"], i["publishable"]) for i in data["items"]] == [
+        (JEMBATAN, False), (POSYANDU, False)]
+    assert {f["rule"] for i in data["items"] for f in i["findings"]} == {
+        "signature.key-not-valid"}
+
+
+# ---- the verdict cache: authenticated ----------------------------------------------------------
+
+
+def forge_content(repo: Repo) -> None:
+    """The body of an approved item changed by someone without the Kabag's key."""
+    text = repo.read(JEMBATAN)
+    repo.write(JEMBATAN, text.replace("Isi berita.", "Isi berita palsu."))
+
+
+def test_a_cache_planted_with_another_secret_is_ignored(site: Repo, tmp_path: Path) -> None:
+    """A commit carrying a cache whose entries call the forged item valid, keyed and
+    authenticated with the attacker's own secret."""
+    fast(site)
+    forge_content(site)
+    pin = site.env["WARTA_TRUST_ROOT"]
+    attacker = VerdictCache(site.path(VERDICT_FILE), os.urandom(32),
+                            policy_digest(site.root, pin))
+    raw = site.path(JEMBATAN).read_bytes()
+    facts = ItemFacts(JEMBATAN, "20261102-bupati-resmikan-jembatan", "disetujui", 2, None, None)
+    attacker.put(attacker.key(JEMBATAN, raw), Judgement(JEMBATAN, (), (), facts, True), NOW,
+                 ZONE)
+    attacker.save()
+    expected = reference(site)
+    assert fast(site) == expected
+    assert '"publishable": false' in expected[1]
+
+
+def test_an_altered_cache_is_ignored_whole(site: Repo, judged: list[str]) -> None:
+    """The genuine cache, its entry for the forged item edited to say it is valid."""
+    forge_content(site)
+    expected = reference(site)
+    fast(site)
+    data = site.path(VERDICT_FILE).read_bytes()
+    head, _, body = data.partition(b"\n")
+    entries = json.loads(body)
+    for entry in entries.values():
+        entry[1] = []  # no findings
+        entry[3] = True  # passed
+    site.path(VERDICT_FILE).write_bytes(head + b"\n" + json.dumps(entries).encode())
+    judged.clear()
+    assert fast(site) == expected
+    assert judged == BOTH
+
+
+@pytest.mark.parametrize("planted", [
+    b"",
+    b"warta-verdicts/1 \n{}",
+    b"warta-verdicts/1 " + b"0" * 64 + b"\n{}",
+    b"not a cache at all",
+    b"warta-verdicts/1 \xff\xfe\n\x00",
+])
+def test_a_planted_file_of_any_shape_is_ignored(site: Repo, planted: bytes,
+                                                 judged: list[str]) -> None:
+    forge_content(site)
+    site.write(str(VERDICT_FILE), planted)
+    assert fast(site) == reference(site)
+    assert judged == BOTH
+
+
+def test_an_entry_of_another_file_is_never_found(site: Repo, judged: list[str]) -> None:
+    """Same bytes at another path: a different key (so a copy never inherits a verdict)."""
+    fast(site)
+    judged.clear()
+    copy = f"{NEWS}/salinan/index.md"
+    site.write(copy, site.read(JEMBATAN))
+    assert fast(site) == reference(site)
+    assert judged == [copy]
+
+
+def test_without_a_secret_nothing_is_cached(site: Repo, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            judged: list[str]) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert cache_secret() is None
+    expected = reference(site)
+    assert fast(site) == expected
+    assert fast(site) == expected
+    assert judged == BOTH * 2
+    assert not site.path(VERDICT_FILE).exists()
+
+
+# ---- the verdict cache: the clock ------------------------------------------------------------
+
+
+def test_future_signoffs_are_judged_against_each_run_s_clock(site: Repo,
+                                                             judged: list[str]) -> None:
+    early = at("2026-11-02T09:00:00")  # before Jembatan's steps 3-5 and all of Posyandu's
+    runs = (early, NOW, NOW + timedelta(days=1), early, early + timedelta(minutes=1), NOW)
+    again = []
+    for moment in runs:
+        judged.clear()
+        report = fast(site, now=moment)
+        assert report == reference(site, now=moment)
+        assert ("time.future" in report[0]) is (moment < NOW)
+        again.append(list(judged))
+    # a judgement naming its moment is never kept; one made at NOW holds a day later, and
+    # is kept (unused) through runs with an earlier clock
+    assert again == [BOTH, BOTH, [], BOTH, BOTH, []]
+
+
+def test_a_judgement_holds_only_while_no_signoff_is_in_the_future() -> None:
+    latest = at("2026-11-02T10:08:00")
+    judgement = Judgement(JEMBATAN, (), (), None, True, latest)
+    assert judgement.holds_at(latest - FUTURE_SKEW, ZONE)
+    assert not judgement.holds_at(latest - FUTURE_SKEW - timedelta(microseconds=1), ZONE)
+    day = replace(judgement, day=date(2026, 11, 20))
+    assert day.holds_at(NOW, ZONE)
+    assert not day.holds_at(NOW + timedelta(hours=12), ZONE)  # 21 Nov in WIB
+    assert not day.holds_at(NOW - timedelta(hours=12, seconds=1), ZONE)  # 19 Nov
+
+
+PLT_KABAG = "      - {role: kabag, from: 2027-01-01, until: 2027-01-31, acting: true}\n"
+
+
+def test_findings_naming_today_s_role_holders_hold_for_that_day_only(
+    site: Repo, judged: list[str]
+) -> None:
+    """'content changed after approval' names who holds the approving role today: Agus is
+    Plt. Kabag in January 2027, so the message differs between December and January."""
+    kasubag = "      - {role: kasubag, from: 2026-10-01, until: 2026-10-31, acting: true}\n"
+    site.write("workflow/roster.yml", site.read("workflow/roster.yml").replace(
+        kasubag, kasubag + PLT_KABAG))
+    site.sign_workflow()
+    forge_content(site)
+    december, january = NOW + timedelta(days=25), datetime(2027, 1, 15, 9, tzinfo=ZONE)
+    changed, again = [], []
+    for moment in (december, january, december, december + timedelta(hours=1)):
+        judged.clear()
+        result = fast(site, now=moment)
+        assert result == reference(site, now=moment)
+        changed.append([row for row in result[0].splitlines() if "changed-after-approval" in row])
+        again.append(list(judged))
+    assert "Agus" not in changed[0][0] and "Agus Setiawan" in changed[1][0]
+    assert changed[2] == changed[3] == changed[0]
+    # the roster changed: both; then only the item whose findings name today's holders
+    assert again == [BOTH, [JEMBATAN], [JEMBATAN], []]
+
+
+# ---- the signature cache, filled by workers -----------------------------------------------------
+
+
+def test_signatures_verified_by_workers_are_remembered(site: Repo, small_chunks: None,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(3):
+        shutil.copytree(site.path(f"{NEWS}/jembatan"), site.path(f"{NEWS}/salinan-{n}"))
+    expected = reference(site)
+    assert fast(site, jobs=2) == expected
+    lines = site.read(".warta-cache/verified-signatures").splitlines()
+    assert len(lines) >= 10  # each distinct signature (the copies repeat Jembatan's)
+    site.path(VERDICT_FILE).unlink()
+    real = SshsigVerifier._verify
+
+    def no_crypto(self: SshsigVerifier, *args: Any) -> str | None:
+        assert self.cache_file is None, "an item's signature was verified again"
+        return real(self, *args)  # the two workflow signatures are verified every run
+
+    monkeypatch.setattr(SshsigVerifier, "_verify", no_crypto)
+    assert fast(site, jobs=1) == expected
+
+
+def test_the_signature_cache_digest_is_the_one_it_always_wrote() -> None:
+    verifier = SshsigVerifier(secret=b"k" * 32)
+    message, armored = b'{"v":"x"}', "  -----BEGIN SSH SIGNATURE-----\nAAAA\n  "
+    h = hmac.new(b"k" * 32, digestmod=hashlib.sha256)
+    for part in (NAMESPACE.encode(), message, armored.strip().encode("utf-8", "replace")):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    assert verifier._digest(message, armored, NAMESPACE) == h.hexdigest()
+
+
+# ---- the signature verifier -------------------------------------------------------------------
+
+
+def sshsig_verdict(message: bytes, armored: str, namespace: str) -> str | None:
+    """What the verifier gave before it parsed each signature only once."""
+    canonical = strict_sshsig(armored)
+    if canonical is None:
+        return None
+    try:
+        key = sshsig.check_signature(message, canonical, namespace)
+    except Exception:
+        return None
+    return " ".join(key.openssh_str().split()[:2])
+
+
+@pytest.fixture(scope="module")
+def genuine(pair: Repo) -> list[tuple[bytes, str]]:
+    """(payload, signature) of every signoff of the pair's items."""
+    out = []
+    project = load_project(pair.root, pin=pair.env["WARTA_TRUST_ROOT"], cache=False)
+    for item in project.context.items:
+        prev = None
+        for signoff in item.signoffs:
+            assert signoff.sig is not None
+            out.append((signoff_payload(item.id or "", signoff, prev), signoff.sig))
+            prev = chain_digest(signoff.sig)
+    return out
+
+
+def reblob(armored: str, change: Callable[[bytes], bytes]) -> str:
+    blob = base64.b64decode("".join(armored.strip().splitlines()[1:-1]))
+    text = base64.b64encode(change(blob)).decode()
+    lines = "\n".join(text[i : i + 70] for i in range(0, len(text), 70))
+    return f"-----BEGIN SSH SIGNATURE-----\n{lines}\n-----END SSH SIGNATURE-----\n"
+
+
+def test_genuine_signatures_verify_as_before(genuine: list[tuple[bytes, str]]) -> None:
+    verifier = SshsigVerifier()
+    for message, armored in genuine:
+        expected = sshsig_verdict(message, armored, NAMESPACE)
+        assert expected is not None
+        assert verifier.signer_key(message, armored, NAMESPACE) == expected
+        assert SshsigVerifier().signer_key(message + b" ", armored, NAMESPACE) is None
+        assert SshsigVerifier().signer_key(message, armored, "warta-workflow") is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_altered_signatures_are_judged_as_sshsig_judges_them(
+    genuine: list[tuple[bytes, str]], data: st.DataObject
+) -> None:
+    message, armored = data.draw(st.sampled_from(genuine))
+    kind = data.draw(st.sampled_from(["byte", "cut", "insert", "text"]))
+    if kind == "text":
+        position = data.draw(st.integers(0, len(armored)))
+        char = data.draw(st.sampled_from(list(" \t\n=A/+-x\r")))
+        altered = armored[:position] + char + armored[position:]
+    else:
+        blob_len = len(base64.b64decode("".join(armored.strip().splitlines()[1:-1])))
+        position = data.draw(st.integers(0, blob_len - 1))
+        value = data.draw(st.integers(0, 255))
+
+        def change(blob: bytes) -> bytes:
+            if kind == "byte":
+                return blob[:position] + bytes([value]) + blob[position + 1 :]
+            if kind == "cut":
+                return blob[:position]
+            return blob[:position] + bytes([value]) + blob[position:]
+
+        altered = reblob(armored, change)
+    assert SshsigVerifier().signer_key(message, altered, NAMESPACE) == sshsig_verdict(
+        message, altered, NAMESPACE)
+
+
+# ---- the reader of Warta-written signoff blocks --------------------------------------------------
+
+
+def shape(value: object) -> object:
+    """A parsed value with every line number it carries."""
+    if isinstance(value, YMap):
+        return ("map", value.line, dict(value.key_lines),
+                [(k, shape(v)) for k, v in value.items()])
+    if isinstance(value, YList):
+        return ("list", value.line, list(value.item_lines), [shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def outcome(read: Callable[[str], object], text: str) -> object:
+    try:
+        return shape(read(text))
+    except YamlError as exc:
+        return ("error", exc.message, exc.line, exc.rule)
+
+
+def same_reading(text: str) -> None:
+    assert outcome(lambda t: parse_front_matter(t, first_line=2), text) == outcome(
+        lambda t: parse(t, first_line=2), text)
+
+
+HEADS = [
+    "id: 20261102-a\ntitle: Judul\ndate: 2026-11-02\ncategories:\n- A\n- B\nstatus: \"usulan\"\n",
+    "id: x\ntitle: \"Judul: baru\"\ncategories: [\"A\", B]\ntags: [a, b]\n"
+    "image:\n  src: a.svg\n  alt: \"Alt\"\nstatus: usulan\napproved_by: \"hendra\"\n",
+    "# komentar\n\nid: x\ndescription: |\n  baris satu\n  baris dua\nstatus: usulan\n",
+    "  id: x\n  status: usulan\n",  # the head indented: not a column-0 mapping
+    "{id: x, status: usulan}\n",  # a flow mapping
+    "id: x\nsignoffs: []\n",  # a second signoffs key
+    "id: &a x\ntitle: *a\n",  # an alias
+    "id: !!python/name:os.system x\n",  # a tag
+    "id: x\ntitle: \"tidak ditutup\n",  # a quote left open across the block
+    "id: x\ntags: [a,\n",  # a bracket left open
+    "- id\n- x\n",  # a list
+    "id: x\ntitle: a\n  b\n",  # a plain scalar continued
+    "id: x\nid: y\n",  # a duplicate key
+    "id: 1\nok: true\nn: ~\nf: 1.5\ninf: .inf\n",  # values that are not text
+    "id: x\n? [a]\n: b\n",  # a complex key
+    "id: x\ntitle:\n",  # an empty value just before the block
+    "id: x\nanchor: &a\n",  # an anchor on nothing
+    "id: x\n%YAML 1.1\n",
+    "id: x\n\u0085title: y\n",  # NEL, a YAML line break
+    "id: x\n... # akhir\n",  # the document ends before the block
+    "id: \u0085...\n",  # ... after a NEL: the document ends too
+    "id: x\n? a\n",  # an explicit key without a value
+    "id: x\ttitle\n",
+]
+
+
+def signoff_block(signoffs: list[Signoff]) -> str:
+    return render_signoffs(signoffs)
+
+
+SIG = ("-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAg\n"
+       "-----END SSH SIGNATURE-----")
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@st.composite
+def signoffs(draw: st.DrawFn) -> list[Signoff]:
+    out = []
+    for _ in range(draw(st.integers(1, 4))):
+        moment = draw(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1),
+                                   timezones=st.sampled_from([ZONE, UTC,
+                                                              timezone(timedelta(hours=-3))])))
+        out.append(Signoff(
+            draw(st.one_of(st.sampled_from(["disposisi", "perintah", ""]), TEXT)),
+            draw(st.one_of(st.sampled_from(["hendra", "sri"]), TEXT)),
+            moment,
+            None,
+            draw(st.one_of(st.none(), st.just(SIG), TEXT.map(lambda t: f"{SIG}\n{t}"))),
+            draw(st.one_of(st.none(), st.just("sha256:" + "ab" * 32), TEXT)),
+            draw(st.one_of(st.just(""), TEXT)),
+        ))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(head=st.sampled_from(HEADS), written=signoffs(), data=st.data())
+def test_the_fast_reader_reads_what_the_parser_reads(head: str, written: list[Signoff],
+                                                     data: st.DataObject) -> None:
+    text = head + signoff_block(written)
+    same_reading(text)
+    position = data.draw(st.integers(0, len(text)))
+    char = data.draw(st.sampled_from([" ", "\n", "\t", '"', "\\", "#", ":", "-", "|", "x", "\r",
+                                      "\u0085", "\u2028", "\ufeff", "'", "[", "&", "*", "!"]))
+    same_reading(text[:position] + char + text[position:])
+    same_reading(text[:position] + text[position + 1 :])
+
+
+@pytest.mark.parametrize("value", ["!!int '#1'", "!!bool 'x'", "!!float 'x'"])
+def test_a_tagged_value_that_does_not_convert_is_an_error_not_a_crash(value: str) -> None:
+    """Found by comparing the two readers: the parser let ValueError and KeyError out."""
+    with pytest.raises(YamlError) as caught:
+        parse(f"id: x\ntitle: {value}\n", first_line=2)
+    assert (caught.value.rule, caught.value.line) == ("yaml.syntax", 3)
+    assert caught.value.message.startswith(
+        f"YAML value does not parse: expected a plain value, found {value.split()[1]}")
+    same_reading(f"id: x\ntitle: {value}\n" + signoff_block([Signoff("disposisi", "h", NOW)]))
+
+
+def test_a_leading_byte_order_mark_is_left_to_the_parser() -> None:
+    """libyaml does not count a BOM that starts the text, so its lines differ from ours."""
+    text = "\ufeff" + HEADS[0] + signoff_block([Signoff("disposisi", "hendra", NOW)])
+    assert signoffblock._written_by_warta(text, 2) is None
+    same_reading(text)
+
+
+def test_the_fast_reader_is_taken_where_the_block_is_as_written() -> None:
+    written = [
+        Signoff("disposisi", "hendra", at("2026-11-02T08:00:00"), None, SIG,
+                "sha256:" + "ab" * 32),
+        Signoff("perintah", "sri", datetime(2026, 11, 2, 1, 4, 0, 123456, tzinfo=UTC),
+                None, SIG, None, "Foto menyusul – lengkap"),
+        Signoff("penulisan", "dimas", at("2026-11-02T10:00:00")),
+    ]
+    for head in HEADS[:3]:
+        text = head + signoff_block(written)
+        fast_read = signoffblock._written_by_warta(text, 2)
+        assert fast_read is not None
+        assert shape(fast_read) == shape(parse(text, first_line=2))
+    quoted = replace(written[1], note='kutipan "Bupati"')  # written with escapes: the parser
+    assert signoffblock._written_by_warta(HEADS[0] + signoff_block([quoted]), 2) is None
+
+
+def test_the_fast_reader_takes_the_blocks_warta_writes(varied: Repo) -> None:
+    taken = 0
+    for path in discover(varied.root):
+        if path.is_file() and not path.is_symlink() and path.stat().st_size < 100_000:
+            raw = path.read_bytes()
+            if raw.startswith(b"---\n"):
+                parts = split(raw.decode("utf-8", "replace"))
+                same_reading(parts.yaml_text)
+                taken += "signoffs:\n  - step:" in parts.yaml_text
+    assert taken >= 20
+
+
+# ---- discovery -------------------------------------------------------------------------------
+
+
+def test_discovery_lists_what_rglob_listed(tmp_path: Path) -> None:
+    news = tmp_path / "content" / "berita"
+    for folder in ("a", "a-b", "a/b", "A", "z.md", ".tersembunyi", "x/y/z"):
+        (news / folder).mkdir(parents=True, exist_ok=True)
+    for rel in ("a/index.md", "a-b/index.md", "a/b/index.md", "A/index.md", "z.md/index.md",
+                ".tersembunyi/.md", "x/y/z/q.md", "x/y/z/q.MD", "top.md", "a/b/c.txt"):
+        (news / rel).write_text("---\nstatus: x\n---\n")
+    (news / "tautan-folder").symlink_to(news / "a")  # a link to a folder is not entered
+    (news / "tautan.md").symlink_to(news / "a" / "index.md")
+    (news / "putus.md").symlink_to(news / "hilang")
+    (news / "lingkaran.md").symlink_to(news / "lingkaran.md")
+    (news / "folder.md").symlink_to(news / "a")
+    pages = tmp_path / "content" / "halaman"
+    pages.mkdir()
+    (pages / "p.md").write_text("---\nstatus: usulan\n---\n")
+    (pages / "biasa.md").write_text("---\ntitle: Biasa\n---\n")
+    (pages / "tautan.md").symlink_to(news / "a" / "index.md")
+    (pages / "lingkaran.md").symlink_to(pages / "lingkaran.md")
+    assert [p.relative_to(news).as_posix() for p in discover(tmp_path)] == [
+        ".tersembunyi/.md", "A/index.md", "a/b/index.md", "a/index.md", "a-b/index.md",
+        "folder.md", "lingkaran.md", "putus.md", "tautan.md", "top.md", "x/y/z/q.md",
+        "z.md/index.md"]
+    assert [p.relative_to(tmp_path).as_posix() for p in discover_strays(tmp_path)] == [
+        "content/halaman/p.md", "content/halaman/tautan.md"]
+
+
+# ---- personal data: the quick pre-checks change nothing ---------------------------------------
+
+
+def plain_scan(text: str) -> Iterator[pii.Match]:
+    """scan() as it was, without the pre-checks."""
+    for m in pii._NIK.finditer(text):
+        if pii._plausible_nik(m.group(0)):
+            yield pii.Match("pii.nik", m.group(0), m.start())
+    for m in pii._PHONE.finditer(text):
+        if 10 <= len(re.sub(r"\D", "", m.group(0))) <= 14:
+            yield pii.Match("pii.phone", m.group(0), m.start())
+    for m in pii._EMAIL.finditer(text):
+        if not m.group(1).lower().endswith(pii.INSTITUTIONAL):
+            yield pii.Match("pii.email", m.group(0), m.start())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("0123456789 .-+@ax\n٣")) | st.characters(), max_size=80))
+def test_the_personal_data_scan_finds_what_it_found(text: str) -> None:
+    assert list(pii.scan(text)) == list(plain_scan(text))
+
+
+def test_the_personal_data_scan_still_finds_each_kind() -> None:
+    text = "NIK 3201234506780001, HP 0812-3456-7890, surel warga@gmail.com, 3201 2345 0678 0001"
+    assert [m.rule for m in pii.scan(text)] == [m.rule for m in plain_scan(text)] == [
+        "pii.nik", "pii.nik", "pii.phone", "pii.email"]
