@@ -210,13 +210,15 @@ def commit_action(
     path: Path,
     original: bytes | None,
     *,
+    text: str,
     step: Step,
     person: Person,
-    item_id: str,
-    title: str,
 ) -> str:
-    """Commit ``path``; if that fails, put the file back as it was (byte for byte: line
-    endings and all) and re-raise."""
+    """Commit ``path`` (now holding ``text``); if that fails, put the file back as it was
+    (byte for byte: line endings and all; removed if it was new) and re-raise."""
+    item = parse_item(text, relative(project.root, path)).item
+    assert item is not None and item.id is not None  # sign_text produced and parsed it
+    item_id, title = item.id, item.title or ""
     try:
         return gitops.commit(
             project.root,
@@ -277,17 +279,7 @@ def sign(
         checkpoint("written")
         sha = None
         if commit:
-            item = parse_item(new_text, display).item
-            assert item is not None and item.id is not None
-            sha = commit_action(
-                project,
-                path,
-                raw,
-                step=step,
-                person=person,
-                item_id=item.id,
-                title=item.title or "",
-            )
+            sha = commit_action(project, path, raw, text=new_text, step=step, person=person)
             checkpoint("committed")
     return SignResult(path, step, person, signoff, sha)
 
@@ -314,17 +306,7 @@ def create(
             raise UsageError(f"{display}: already exists; nothing was written") from None
         sha = None
         if commit:
-            item = parse_item(new_text, display).item
-            assert item is not None and item.id is not None
-            sha = commit_action(
-                project,
-                path,
-                None,
-                step=step,
-                person=person,
-                item_id=item.id,
-                title=item.title or "",
-            )
+            sha = commit_action(project, path, None, text=new_text, step=step, person=person)
     return SignResult(path, step, person, signoff, sha)
 
 
