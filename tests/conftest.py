@@ -7,6 +7,17 @@ import pytest
 from helpers import Repo, make_keys, make_repo
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Warta's caches (this user's cache folder) for this test session only: a test never
+    reads a cache another run left, and leaves none behind."""
+    import os
+
+    folder = tmp_path_factory.mktemp("cache-home")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """ed25519 keys made by ssh-keygen, one per person, shared by the session."""

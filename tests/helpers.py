@@ -127,6 +127,7 @@ class Repo:
         self.write("workflow/roster.yml", text)
 
     def sign_workflow(self, key: str = "admin") -> None:
+        """``warta trust sign``: the workflow files and the site's own files."""
         result = self.cli("trust", "sign", "--key", str(self.keys[key]))
         assert result.returncode == 0, result.stderr
 
@@ -143,9 +144,11 @@ class Repo:
 
     # ---- editorial actions (in process, same code as the CLI) ----------------------
     def project(self):  # type: ignore[no-untyped-def]
-        from warta.project import load_project
+        from warta.repository import open_repository
 
-        return load_project(self.root, pin=self.env.get("WARTA_TRUST_ROOT"))
+        return open_repository(
+            self.root, pin=self.env.get("WARTA_TRUST_ROOT"), keep_items=True
+        )
 
     def new_item(self, title: str, *, at: str, by: str = "hendra", slug: str | None = None,
                  body: str = "SUKAMAJU – Isi berita.\n", categories: tuple[str, ...] = (
@@ -160,7 +163,7 @@ class Repo:
         item_id = item_id or f"{moment:%Y%m%d}-{newitem.slugify(title)[:40]}".strip("-")
         path = self.root / "content" / "berita" / f"{moment:%Y}" / (slug or newitem.slugify(
             title)) / "index.md"
-        text = newitem.skeleton(item_id, title=title, day=moment.date(),
+        text = newitem.skeleton(item_id, title=title, day=moment.date(), slug=path.parent.name,
                                 initial_status=project.sop.initial_status,
                                 categories=list(categories), description=f"Ringkasan {title}")
         text = text.replace("KABUPATEN – Tulis berita di sini.\n", body)
@@ -193,12 +196,21 @@ class Repo:
         return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+def copy_site_files(root: Path) -> None:
+    """The real mkdocs.yml and the site's own pages and assets, as in this repository."""
+    shutil.copy(MAIN / "mkdocs.yml", root / "mkdocs.yml")
+    for page in (MAIN / "content").glob("*.md"):
+        shutil.copy(page, root / "content" / page.name)
+    shutil.copytree(MAIN / "content" / "assets", root / "content" / "assets", dirs_exist_ok=True)
+
+
 def make_repo(root: Path, keys: dict[str, Path]) -> Repo:
     """A fresh, committed Warta repository at ``root`` with its own keys."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "workflow").mkdir()
     shutil.copy(MAIN / "workflow" / "sop.yml", root / "workflow" / "sop.yml")
     (root / "content" / "berita").mkdir(parents=True)
+    copy_site_files(root)
     repo = Repo(root, keys)
     repo.write("workflow/trust-root", f"admin {pub(keys['admin'])} test administrator\n")
     repo.write_roster()

@@ -1,7 +1,9 @@
 """Editorial actions: sign the next SOP step, create an item (step 1), reopen after an edit.
 
 Each action checks that it may happen now, signs with the signer's SSH key, writes the item
-atomically and commits it; a refusal changes nothing.
+atomically and commits it; a refusal changes nothing. Before a step that may still change the
+content, ``files`` is brought up to date with what the item's folder holds (path and SHA-256
+of each file), so the signer signs exactly the files the item will publish.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from pathlib import Path
 from warta.adapters import git as gitops
 from warta.adapters.atomic import write_bytes, write_text
 from warta.adapters.faults import checkpoint
-from warta.adapters.items import NEWS_DIR, parse_item, relative
+from warta.adapters.items import parse_item, relative
 from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.ssh import KeygenSigner, agent_keys, choose_public_key, git_signing_key
-from warta.adapters.textfile import read_text
+from warta.adapters.textfile import read_repo_text
 from warta.errors import RefusedError, UsageError
+from warta.model.closure import Observed, to_list
 from warta.model.findings import Finding
-from warta.model.item import NewsItem, Signoff, content_digest
+from warta.model.item import Attachment, NewsItem, Signoff, content_digest
 from warta.model.judgement import FUTURE_SKEW
 from warta.model.roster import Person
 from warta.model.signing import (
@@ -32,8 +35,8 @@ from warta.model.signing import (
     payload,
 )
 from warta.model.sop import Step
-from warta.project import Project
-from warta.validate import validate
+from warta.repository import NEWS_DIR, Repository, observe_folder
+from warta.validate import conclude, judge
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class SignResult:
     commit: str | None
 
 
-def resolve_signer(root: Project, key: Path | None, as_person: str | None) -> KeygenSigner:
+def resolve_signer(root: Repository, key: Path | None, as_person: str | None) -> KeygenSigner:
     """The key to sign with: --key, else git's user.signingkey, else an ssh-agent key."""
     if key is not None:
         return KeygenSigner(keyfile=key.expanduser())
@@ -69,7 +72,7 @@ def resolve_signer(root: Project, key: Path | None, as_person: str | None) -> Ke
     return KeygenSigner(public_key=chosen)
 
 
-def _signer_person(project: Project, signer: KeygenSigner, as_person: str | None) -> Person:
+def _signer_person(project: Repository, signer: KeygenSigner, as_person: str | None) -> Person:
     owner = key_owner(project.roster, signer.public_key)
     if owner is None:
         raise RefusedError(
@@ -84,8 +87,51 @@ def _signer_person(project: Project, signer: KeygenSigner, as_person: str | None
     return person
 
 
+def listed_files(folder: tuple[Observed, ...]) -> tuple[Attachment, ...]:
+    """What ``files`` must say for a folder holding ``folder``: every regular file but the
+    item itself and hidden files, with its digest (links and special files are never
+    listed: the validator refuses them)."""
+    return tuple(Attachment(path, digest) for path, digest in sorted(to_list(folder).items()))
+
+
+def _update_files(
+    *,
+    display: str,
+    text: str,
+    item: NewsItem,
+    step: Step,
+    project: Repository,
+    folder: tuple[Observed, ...],
+) -> tuple[str, NewsItem, list[Finding]]:
+    """The text with ``files`` brought up to date with the folder, where the next step may
+    still change the content; refused after the content is frozen."""
+    wanted = listed_files(folder)
+    have = tuple(Attachment(a.path, a.digest) for a in item.attachments)
+    if wanted == have and ("files" in item.fields or not wanted):
+        loaded = parse_item(text, display)
+        return text, item, loaded.findings
+    frozen = project.sop.frozen_from()
+    if frozen is not None and step.number - 1 > frozen:
+        changed = sorted({a.path for a in set(wanted) ^ set(have)})
+        raise RefusedError(
+            f"{display}: the files in the item's folder changed after approval"
+            f" ({', '.join(changed)}); expected the approved files, so nothing was signed"
+        )
+    new_text = rewrite_workflow(
+        text,
+        status=item.status or project.sop.initial_status,
+        approved_by=item.approved_by,
+        signoffs=item.signoffs,
+        files=wanted,
+    )
+    loaded = parse_item(new_text, display)
+    if loaded.item is None:  # pragma: no cover - rewriting a readable item keeps it readable
+        raise RefusedError(f"{display}: the list of files could not be written")
+    return new_text, loaded.item, loaded.findings
+
+
 def sign_text(
-    project: Project,
+    project: Repository,
     display: str,
     text: str,
     signer: KeygenSigner,
@@ -101,12 +147,17 @@ def sign_text(
     if item is None or item.id is None:
         reasons = "; ".join(f"{f.location()}: {f.message}" for f in loaded.findings)
         raise RefusedError(f"{display}: cannot sign an unreadable item: {reasons}")
-    _refuse_if_invalid(project, item, loaded.findings)
     sop = project.sop
     index = len(item.signoffs)
     step = sop.next_step(index)
     if step is None:
         raise RefusedError(f"{display}: every step of the SOP is already signed")
+    folder = observe_folder(project.root, display.rsplit("/", 1)[0] + "/")
+    text, item, reader = _update_files(
+        display=display, text=text, item=item, step=step, project=project, folder=folder
+    )
+    _refuse_if_invalid(project, item, reader, folder)
+    assert item.id is not None  # the text read above had one; rewriting keeps it
     if step_id is not None and step_id != step.id:
         named = sop.step(step_id)
         if named is None:
@@ -155,7 +206,7 @@ def sign_text(
         note=note,
     )
     armored = signer.sign(message, NAMESPACE)
-    if project.verifier.signer_key(message, armored, NAMESPACE) is None:
+    if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
         raise RefusedError("the new signature does not verify; nothing was changed")
     signoff = Signoff(step.id, person.id, moment, None, armored.strip(), digest, note)
     approved_by = person.id if step.gate else item.approved_by
@@ -180,12 +231,20 @@ def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: dateti
         )
 
 
-def _refuse_if_invalid(project: Project, item: NewsItem, reader_findings: list[Finding]) -> None:
-    """Refuse unless the workflow is trusted and the item, as it stands, has no error."""
-    entries = [(e.path, e.item, e.findings) for e in project.loaded if e.path != item.path]
-    entries.append((item.path, item, reader_findings))
-    report = validate(entries, project.context, workflow_findings=project.workflow_findings)
-    project.verifier.save()
+def _refuse_if_invalid(
+    project: Repository,
+    item: NewsItem,
+    reader_findings: list[Finding],
+    folder: tuple[Observed, ...],
+) -> None:
+    """Refuse unless the workflow is trusted and the item, as it stands (with its folder,
+    among every other item), has no error."""
+    ctx = replace(project.context, render_drafts=True)  # the text about to be signed
+    candidate = judge(item.path, item, reader_findings, ctx, folder=folder)
+    judgements = [j for j in project.judgements if j.path != item.path]
+    judgements.append(candidate)
+    report = conclude(judgements, workflow_findings=project.policy.workflow_findings)
+    project.policy.verifier.save()
     errors = [f for f in report.workflow if f.is_error]
     if errors:
         raise RefusedError(
@@ -206,7 +265,7 @@ def _subject(step: Step, item_title: str, item_id: str) -> str:
 
 
 def commit_action(
-    project: Project,
+    project: Repository,
     path: Path,
     original: bytes | None,
     *,
@@ -219,10 +278,11 @@ def commit_action(
     item = parse_item(text, relative(project.root, path)).item
     assert item is not None and item.id is not None  # sign_text produced and parsed it
     item_id, title = item.id, item.title or ""
+    listed = [path.parent / a.path for a in item.attachments]
     try:
         return gitops.commit(
             project.root,
-            path,
+            [path, *listed],
             _subject(step, title, item_id),
             {
                 gitops.TRAILER_ITEM: item_id,
@@ -241,7 +301,7 @@ def commit_action(
 
 
 def sign(
-    project: Project,
+    project: Repository,
     path: Path,
     signer: KeygenSigner,
     *,
@@ -258,7 +318,7 @@ def sign(
     if not path.is_relative_to((root / NEWS_DIR).resolve()) or not path.is_file():
         raise UsageError(f"{display}: not a news item under {NEWS_DIR.as_posix()}/")
     with gitops.action_lock(root):
-        result = read_text(path, display)
+        result = read_repo_text(root, display)
         if result.text is None:
             raise RefusedError(
                 f"{display}: unreadable: " + "; ".join(f.message for f in result.findings)
@@ -285,7 +345,7 @@ def sign(
 
 
 def create(
-    project: Project,
+    project: Repository,
     path: Path,
     skeleton: str,
     signer: KeygenSigner,
@@ -311,7 +371,7 @@ def create(
 
 
 def reopen(
-    project: Project, path: Path, *, step_id: str | None = None, commit: bool = True
+    project: Repository, path: Path, *, step_id: str | None = None, commit: bool = True
 ) -> tuple[int, str | None]:
     """Remove the signoffs from ``step_id`` (default: the content-freezing step) on, so they
     can be signed again over the current content. Git history keeps what was removed."""
@@ -326,7 +386,7 @@ def reopen(
             f"unknown step {target!r}; expected one of: {', '.join(s.id for s in sop.steps)}"
         )
     with gitops.action_lock(root):
-        result = read_text(path, display)
+        result = read_repo_text(root, display)
         if result.text is None:
             raise RefusedError(f"{display}: unreadable")
         loaded = parse_item(result.text, display)
@@ -347,7 +407,7 @@ def reopen(
             try:
                 sha = gitops.commit(
                     root,
-                    path,
+                    [path],
                     f"Reopen from {target}: {item.title} [{item.id}]",
                     {gitops.TRAILER_ITEM: item.id, gitops.TRAILER_STEP: f"reopen {target}"},
                 )
@@ -358,5 +418,5 @@ def reopen(
     return len(item.signoffs) - index, sha
 
 
-def with_now(project: Project, now: datetime) -> Project:
-    return replace(project, context=replace(project.context, now=now))
+def with_now(project: Repository, now: datetime) -> Repository:
+    return replace(project, policy=replace(project.policy, now=now))

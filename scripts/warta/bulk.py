@@ -1,13 +1,10 @@
-"""Validate a whole repository quickly, with the report :func:`warta.project.check_project`
-gives: what ``warta validate`` runs.
+"""Judging many items at once: in this process, or in one worker process per CPU.
 
-Each news file is read once, as bytes. A file whose judgement the verdict cache holds for
-exactly these bytes and this policy (:mod:`warta.adapters.verdicts`) is not parsed or verified
-again; the others are judged here or, when there are many, in worker processes (one per
-CPU), given the very bytes that were read. The site-wide checks (unique ids and slugs) then
-run across every file, as :func:`warta.validate.conclude` always does. Consumers that need
-the items themselves (the MkDocs plugin, status, log, sign) use
-:func:`warta.project.load_project`.
+Each file is read once, as bytes, by the pipeline (:mod:`warta.repository`), which hands the
+bytes and what is in the item's folder to :class:`Judges`. Below :data:`PARALLEL_MIN` files
+they are judged here; above, in chunks, by worker processes that were given the policy once.
+Should a worker die, what it had not handed back is judged here: a dead worker only costs
+time.
 """
 
 from __future__ import annotations
@@ -18,24 +15,20 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from warta.adapters.items import (
-    load_item,
-    news_files,
-    parse_item,
-    stray_entries,
-)
+from warta.adapters.items import parse_bytes
+from warta.adapters.render import MarkdownRenderer, Rendered
+from warta.adapters.siteconfig import SiteConfig
 from warta.adapters.ssh import SshsigVerifier
-from warta.adapters.textfile import TextResult, decode, read_bytes
-from warta.adapters.verdicts import VerdictCache, policy_digest
+from warta.model.closure import Observed
+from warta.model.item import NewsItem
 from warta.model.judgement import Judgement
 from warta.model.roster import Roster
 from warta.model.sop import Sop
-from warta.project import Policy, load_policy, resolve_pin
-from warta.validate import Context, Report, conclude, judge
+from warta.site.sanitize import Policy as HtmlPolicy
+from warta.validate import Context, judge
 
 if TYPE_CHECKING:  # the process pool is imported only when there is much to judge
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,8 +37,7 @@ if TYPE_CHECKING:  # the process pool is imported only when there is much to jud
 PARALLEL_MIN = 200
 #: Files handed to a worker at a time.
 CHUNK = 64
-#: Chunks handed out and not yet judged, per worker, before reading waits for the workers
-#: (the files read ahead wait in memory).
+#: Chunks handed out and not yet judged, per worker, before reading waits for the workers.
 AHEAD = 4
 
 
@@ -57,119 +49,109 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def judge_bytes(display: str, raw: bytes, ctx: Context) -> Judgement:
-    """The judgement of the news file ``display`` whose bytes are ``raw``: what
-    :func:`~warta.adapters.items.load_item` and :func:`~warta.validate.validate` conclude."""
-    text = decode(raw, display)
-    if text.text is None:
-        return judge(display, None, text.findings, ctx)
-    loaded = parse_item(text.text, display)
-    return judge(display, loaded.item, [*text.findings, *loaded.findings], ctx)
+@dataclass(frozen=True)
+class Work:
+    """One item file to judge: where it is listed, its bytes, what its folder holds."""
 
-
-def validate_repository(
-    root: Path,
-    *,
-    now: datetime | None = None,
-    pin: str | None = None,
-    strict: bool = False,
-    jobs: int | None = None,
-    cache: bool = True,
-) -> Report:
-    """Load the policy (ConfigError if broken), judge every news file and conclude."""
-    before = policy_digest(root, resolve_pin(pin)) if cache else None
-    policy = load_policy(root, now=now, pin=pin, cache=cache)
-    verdicts: VerdictCache | None = None
-    if before is not None and policy_digest(root, resolve_pin(pin)) == before:
-        verdicts = VerdictCache.open(root, before)  # only if the policy read is the one keyed
-    ctx = Context(policy.sop, policy.roster, policy.zone, policy.now, policy.verifier)
-    files = news_files(root)
-    judged: list[Judgement | None] = [None] * len(files)
-    judges = _Judges(policy, ctx, default_jobs() if jobs is None else jobs)
-    try:
-        for index, (path, display, link) in enumerate(files):
-            if link:  # where a link leads is load_item's to judge; never cached
-                entry = load_item(root, Path(path))
-                judged[index] = judge(entry.path, entry.item, entry.findings, ctx)
-                continue
-            raw = read_bytes(path, display)
-            if isinstance(raw, TextResult):
-                judged[index] = judge(display, None, raw.findings, ctx)
-                continue
-            key = None
-            if verdicts is not None:
-                key = verdicts.key(display, raw)
-                judged[index] = verdicts.get(key, display, ctx.now, ctx.zone)
-            if judged[index] is None:
-                judges.add(index, path, display, raw, key)
-        for index, key, judgement in judges.results():
-            judged[index] = judgement
-            if verdicts is not None and key is not None:
-                verdicts.put(key, judgement, ctx.now, ctx.zone)
-    finally:
-        judges.close()
-    strays = stray_entries(root)
-    everything = [j for j in judged if j is not None]
-    everything.extend(judge(e.path, e.item, e.findings, ctx) for e in strays)
-    report = conclude(everything, workflow_findings=policy.workflow_findings, strict=strict)
-    policy.verifier.save()
-    if verdicts is not None:
-        verdicts.save()
-    return report
+    index: int
+    display: str
+    raw: bytes
+    folder: tuple[Observed, ...]
+    key: str | None = None
 
 
 @dataclass(frozen=True)
-class _Setup:
+class Outcome:
+    """What judging one file gave: the judgement and, when asked for, the item as read."""
+
+    judgement: Judgement
+    item: NewsItem | None
+
+
+def judge_bytes(work: Work, ctx: Context) -> Outcome:
+    """The judgement of one item file from its bytes (never raises for bad content)."""
+    loaded = parse_bytes(work.raw, work.display)
+    judgement = judge(work.display, loaded.item, loaded.findings, ctx, folder=work.folder)
+    return Outcome(judgement, loaded.item)
+
+
+@dataclass(frozen=True)
+class Setup:
     """What a worker process needs to judge files (sent to it once)."""
 
     sop: Sop
     roster: Roster
     now: datetime
-    cache_file: Path | None
+    cache_file: str | None
     secret: bytes | None
+    site: SiteConfig | None
+    html: HtmlPolicy
+    keep: bool
 
 
-#: The worker process's context and verifier, made once by :func:`_start_worker`.
-_WORKER: list[tuple[Context, SshsigVerifier]] = []
+#: The worker process's context, verifier and renderer, made once by :func:`_start_worker`.
+_WORKER: list[tuple[Context, SshsigVerifier, MarkdownRenderer | None, bool]] = []
 
 
-def _start_worker(setup: _Setup) -> None:
-    verifier = SshsigVerifier(setup.cache_file, secret=setup.secret)
+def renderer_for(site: SiteConfig | None, html: HtmlPolicy) -> MarkdownRenderer | None:
+    return MarkdownRenderer(site, html) if site is not None else None
+
+
+def _start_worker(setup: Setup) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    verifier = SshsigVerifier(
+        Path(setup.cache_file) if setup.cache_file else None, secret=setup.secret
+    )
+    renderer = renderer_for(setup.site, setup.html)
     zone = ZoneInfo(setup.sop.timezone)
-    _WORKER[:] = [(Context(setup.sop, setup.roster, zone, setup.now, verifier), verifier)]
+    ctx = Context(setup.sop, setup.roster, zone, setup.now, verifier, renderer)
+    _WORKER[:] = [(ctx, verifier, renderer, setup.keep)]
 
 
-def _judge_chunk(chunk: list[tuple[str, bytes]]) -> tuple[list[Judgement], dict[str, str]]:
-    """Judge files in a worker; hand back the judgements and the signatures it verified."""
-    ((ctx, verifier),) = _WORKER
-    judged = [judge_bytes(display, raw, ctx) for display, raw in chunk]
-    return judged, verifier.take_added()
+_Chunk = tuple[list[tuple[Judgement, NewsItem | None]], dict[str, str], dict[str, Rendered]]
 
 
-#: (index in the listing, path, display path, cache key) of a file handed to a worker
-_Sent = tuple[int, str, str, str | None]
-#: what a worker hands back for a chunk: its judgements and the signatures it verified
-_Outcome = tuple[list[Judgement], dict[str, str]]
+def _judge_chunk(chunk: list[Work]) -> _Chunk:
+    """Judge files in a worker; hand back the outcomes, the signatures it verified and (when
+    the site is being built) what it rendered."""
+    ((ctx, verifier, renderer, keep),) = _WORKER
+    out = []
+    for work in chunk:
+        outcome = judge_bytes(work, ctx)
+        out.append((outcome.judgement, outcome.item if keep else None))
+    rendered = renderer.take() if renderer is not None and keep else {}
+    if renderer is not None and not keep:
+        renderer.take()
+    return out, verifier.take_added(), rendered
 
 
-class _Judges:
+class Judges:
     """Judges the files the cache did not know: in this process, or in worker processes once
     there are PARALLEL_MIN of them (the first ones are sent while the rest are still read).
-    Each result comes back with the index its file was added with. Should a worker die, what
-    it had not handed back is judged here (read again, so not kept in the cache)."""
+    Each result comes back with the index its file was added with."""
 
-    def __init__(self, policy: Policy, ctx: Context, jobs: int) -> None:
-        self.policy = policy
+    def __init__(
+        self,
+        ctx: Context,
+        verifier: SshsigVerifier,
+        renderer: MarkdownRenderer | None,
+        setup: Setup,
+        jobs: int,
+    ) -> None:
         self.ctx = ctx
+        self.verifier = verifier
+        self.renderer = renderer
+        self.setup = setup
         self.jobs = jobs
-        self.pending: list[tuple[int, str, str, bytes, str | None]] = []
-        self.sent: list[tuple[list[_Sent], Future[_Outcome] | None]] = []
+        self.pending: list[Work] = []
+        self.sent: list[tuple[list[Work], Future[_Chunk] | None]] = []
         self.pool: ProcessPoolExecutor | None = None
         self.added = 0
-        self.settled = 0  # chunks in ``sent`` known to be judged (or lost)
+        self.settled = 0
 
-    def add(self, index: int, path: str, display: str, raw: bytes, key: str | None) -> None:
-        self.pending.append((index, path, display, raw, key))
+    def add(self, work: Work) -> None:
+        self.pending.append(work)
         self.added += 1
         if self.jobs > 1 and self.added >= PARALLEL_MIN:
             while len(self.pending) >= CHUNK:
@@ -181,32 +163,32 @@ class _Judges:
 
         chunk, self.pending = self.pending[:size], self.pending[size:]
         if self.pool is None:
-            self.pool = _pool(self.jobs, self.policy)
-        future: Future[_Outcome] | None
+            self.pool = _pool(self.jobs, self.setup)
+        future: Future[_Chunk] | None
         try:
-            future = self.pool.submit(_judge_chunk, [(d, raw) for _, _, d, raw, _ in chunk])
+            future = self.pool.submit(_judge_chunk, chunk)
         except BrokenProcessPool:
             future = None
-        self.sent.append(([(i, p, d, k) for i, p, d, _, k in chunk], future))
+        self.sent.append((chunk, future))
         while len(self.sent) - self.settled > AHEAD * self.jobs:
             waiting = self.sent[self.settled][1]
             if waiting is not None:
                 wait([waiting])
             self.settled += 1
 
-    def results(self) -> Iterator[tuple[int, str | None, Judgement]]:
-        """(index, cache key or None, judgement) of every file added."""
+    def results(self) -> Iterator[tuple[Work, Outcome, bool]]:
+        """(work, outcome, whether it may be cached) of every file added."""
         from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
         if self.sent:
             while self.pending:
                 self._send(CHUNK)
-        for index, _, display, raw, key in self.pending:
-            yield index, key, judge_bytes(display, raw, self.ctx)
+        for work in self.pending:
+            yield work, judge_bytes(work, self.ctx), True
         self.pending = []
         broken = False
-        for sent, future in self.sent:
-            outcome: _Outcome | None = None
+        for chunk, future in self.sent:
+            outcome: _Chunk | None = None
             if not broken and future is not None:
                 try:
                     outcome = future.result()
@@ -214,14 +196,15 @@ class _Judges:
                     outcome = None
             if outcome is None:
                 broken = True
-                for index, path, display, _ in sent:
-                    entry = load_item(self.policy.root, Path(path))
-                    yield index, None, judge(display, entry.item, entry.findings, self.ctx)
+                for work in chunk:
+                    yield work, judge_bytes(work, self.ctx), False
                 continue
-            judged, verified = outcome
-            self.policy.verifier.merge(verified)
-            for (index, _, _, key), judgement in zip(sent, judged, strict=True):
-                yield index, key, judgement
+            judged, verified, rendered = outcome
+            self.verifier.merge(verified)
+            if self.renderer is not None:
+                self.renderer.done.update(rendered)
+            for work, (judgement, item) in zip(chunk, judged, strict=True):
+                yield work, Outcome(judgement, item), True
         self.sent = []
         self.settled = 0
 
@@ -245,12 +228,10 @@ def _start_method() -> str | None:
     return None
 
 
-def _pool(jobs: int, policy: Policy) -> ProcessPoolExecutor:
+def _pool(jobs: int, setup: Setup) -> ProcessPoolExecutor:
     import multiprocessing  # noqa: PLC0415 - only when there is much to judge
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    verifier = policy.verifier
-    setup = _Setup(policy.sop, policy.roster, policy.now, verifier.cache_file, verifier.secret)
     return ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(_start_method()),

@@ -14,16 +14,13 @@ from typing import NoReturn
 import click
 
 from warta import __version__
-from warta.adapters.items import NEWS_DIR, relative
+from warta.adapters.items import relative
 from warta.adapters.schema import MOMENT_YEARS
-from warta.adapters.ssh import KeygenSigner
-from warta.adapters.trust import PIN_ENV, load_trust_root, sign_workflow
-from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
-from warta.bulk import validate_repository
+from warta.adapters.trust import PIN_ENV, load_trust_root
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.model.signing import fingerprint
 from warta.output import as_github, as_json, as_text
-from warta.project import Project, check_project, find_root, load_project
+from warta.repository import NEWS_DIR, Repository, find_root, open_repository
 from warta.validate import Report, format_span
 
 EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
@@ -101,8 +98,8 @@ def _at(value: str | None) -> datetime | None:
     return moment
 
 
-def _load(root: Path, pin: str | None = None) -> Project:
-    return load_project(find_root(root), pin=pin)
+def _load(root: Path, pin: str | None = None) -> Repository:
+    return open_repository(find_root(root), pin=pin, keep_items=True)
 
 
 @cli.command(epilog=EPILOG)
@@ -129,11 +126,11 @@ def validate(root: Path, fmt: str, strict: bool, jobs: int | None, pin: str | No
     """Check every news item, the workflow files and their signatures.
 
     Items unchanged since a previous run, under byte-identical workflow files, trust root
-    and pin, are not verified again: their results are kept in .warta-cache/, authenticated
-    with a key of this user's (~/.cache/warta/cache-key).
+    and pin, are not verified again: their results are kept in this user's cache folder
+    (~/.cache/warta), authenticated with a key of this user's.
     """
     try:
-        report = validate_repository(find_root(root), pin=pin, strict=strict, jobs=jobs)
+        report = open_repository(find_root(root), pin=pin, strict=strict, jobs=jobs).report
     except WartaError as exc:
         if fmt == "github" and isinstance(exc, ConfigError):
             click.echo(as_github(exc.findings))
@@ -168,7 +165,7 @@ def status(root: Path, pin: str | None) -> None:
     except WartaError as exc:
         _fail(exc)
     ctx = project.context
-    items = [e.item for e in project.loaded if e.item is not None]
+    items = list(project.items.values())
     table = Table(title=f"{escape(ctx.sop.identity.name)} — antrean")
     for column in ("Langkah berikut", "Berita", "Pelaksana", "Menunggu", "Mutu Baku", ""):
         table.add_column(column)
@@ -195,9 +192,9 @@ def status(root: Path, pin: str | None) -> None:
         )
     console = Console(width=max(110, Console().width))
     console.print(table)
-    for entry in project.loaded:
-        if entry.item is None:
-            console.print(f"[red]tidak terbaca[/]: {escape(entry.path)} (run 'warta validate')")
+    for verdict in project.report.verdicts:
+        if verdict.item is None and verdict.path not in project.items:
+            console.print(f"[red]tidak terbaca[/]: {escape(verdict.path)} (run 'warta validate')")
 
 
 @cli.command(epilog=EPILOG)
@@ -231,13 +228,14 @@ def new(
         moment = _at(at) or datetime.now(UTC)
         today = moment.astimezone(project.context.zone).date()
         item_id = newitem.fresh_id(today)
-        folder = top / NEWS_DIR / f"{today:%Y}" / newitem.slugify(title)
-        if folder.exists():
-            folder = folder.with_name(f"{folder.name}-{item_id[-6:]}")
-        path = folder / "index.md"
+        slug = newitem.slugify(title)
+        if (top / NEWS_DIR / f"{today:%Y}" / slug).exists():
+            slug = f"{slug}-{item_id[-6:]}"
+        path = top / NEWS_DIR / f"{today:%Y}" / slug / "index.md"
         text = newitem.skeleton(
             item_id,
             title=title,
+            slug=slug,
             day=today,
             initial_status=project.sop.initial_status,
             categories=list(categories),
@@ -374,7 +372,7 @@ def verify(path: Path, pin: str | None) -> None:
     """Verify one item: exit 0 if it is publishable (every signature and rule holds), else 1."""
     try:
         project = _load(path.parent, pin)
-        report = check_project(project)
+        report = project.report
     except WartaError as exc:
         _fail(exc)
     display = relative(project.root, path.resolve())
@@ -388,9 +386,12 @@ def verify(path: Path, pin: str | None) -> None:
     item = verdict.item
     if verdict.publishable and item is not None:
         approval = next(s for s in item.signoffs if s.step == project.sop.gate.id)
+        for listed in item.attachments:
+            click.echo(f"  {listed.path} {listed.digest}")
         click.echo(
             f"OK {display}: id {item.id}, approved by {approval.by} at {approval.at_text},"
-            f" content {approval.content}; trust root {project.trust.fingerprint}"
+            f" content {approval.content} ({len(item.attachments)} file(s));"
+            f" trust root {project.policy.trust.fingerprint}"
         )
         sys.exit(0)
     click.echo(f"NOT PUBLISHABLE {display}")
@@ -424,22 +425,21 @@ def trust_show(root: Path) -> None:
     help="An administrator's private key file.",
 )
 def trust_sign(root: Path, key: Path) -> None:
-    """Sign workflow/sop.yml and workflow/roster.yml as an administrator."""
+    """Sign workflow/sop.yml, workflow/roster.yml and the site's own source as an
+    administrator: every file MkDocs reads that is not news is listed with its SHA-256 in
+    workflow/site-manifest.yml, which is signed too."""
+    from warta.adapters.ssh import KeygenSigner  # noqa: PLC0415
+    from warta.administer import sign_all  # noqa: PLC0415
+
     try:
         top = find_root(root)
-        loaded = load_trust_root(top)
-        signer = KeygenSigner(keyfile=key)
-        admin = loaded.admin_for(signer.public_key)
-        if admin is None:
-            raise ConfigError(
-                f"key {fingerprint(signer.public_key)} is not an administrator in"
-                " workflow/trust-root; nothing was signed"
-            )
-        for rel in (SOP_PATH, ROSTER_PATH):
-            out = sign_workflow(top, rel, signer)
-            click.echo(f"signed {rel.as_posix()} as {admin.id} -> {out.relative_to(top)}")
+        signed = sign_all(top, KeygenSigner(keyfile=key))
     except WartaError as exc:
         _fail(exc)
+    for change in signed.changes:
+        click.echo(f"  {change}")
+    for out in signed.files:
+        click.echo(f"signed {out.relative_to(top).as_posix()} as {signed.admin}")
 
 
 CONFIG = click.option(

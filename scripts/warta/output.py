@@ -46,9 +46,21 @@ def as_json(report: Report) -> str:
         }
         for v in report.verdicts
     ]
+    site = [
+        {
+            "path": source.path,
+            "publishable": source.admitted,
+            "findings": [_finding(f) for f in source.findings],
+        }
+        for source in report.sources
+    ]
+    site.extend(
+        {"path": f.path, "publishable": False, "findings": [_finding(f)]} for f in report.site
+    )
     data = {
         "items": items,
         "workflow": [{"path": f.path, **_finding(f)} for f in report.workflow],
+        "site": site,
         "summary": summary(report),
     }
     return json.dumps(data, ensure_ascii=False, indent=2)

@@ -10,7 +10,7 @@ from babel.dates import format_datetime
 from warta.adapters.git import item_commits
 from warta.adapters.items import relative
 from warta.errors import UsageError
-from warta.project import Project, check_project
+from warta.repository import Repository
 from warta.validate import Verdict, format_span
 
 
@@ -26,9 +26,9 @@ class TimelineRow:
     signature: str
 
 
-def timeline(project: Project, path: Path) -> tuple[list[TimelineRow], Verdict]:
+def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdict]:
     display = relative(project.root, path.resolve())
-    report = check_project(project)
+    report = project.report
     verdict = next((v for v in report.verdicts if v.path == display), None)
     if verdict is None:
         raise UsageError(f"{display}: not a news item under content/berita/")

@@ -11,8 +11,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
+from warta.model.closure import (
+    DOCS,
+    ITEM_FILE,
+    BodyTooComplex,
+    Observed,
+    Renderer,
+    SourceVerdict,
+    check_attachments,
+    check_references,
+    to_list,
+)
 from warta.model.findings import Finding, Severity, error, warning
-from warta.model.item import NewsItem, Signoff
+from warta.model.item import NewsItem, Signoff, item_url
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
 from warta.model.pii import check_personal_data
 from warta.model.roster import Roster
@@ -29,7 +40,11 @@ class Context:
     zone: tzinfo
     now: datetime
     verifier: Verifier
-    items: Sequence[NewsItem] = ()
+    #: renders bodies as the site publishes them (for the check of their links)
+    renderer: Renderer | None = None
+    #: render drafts too (when one is signed); a run over the repository renders only what
+    #: was approved, so that no junk draft can make it slow
+    render_drafts: bool = False
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
@@ -303,7 +318,44 @@ def check_pii(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     yield from check_personal_data(item)
 
 
+def _plausible_date(value: object) -> bool:
+    """A date the reader accepted (so that the reader's own finding is not repeated)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parsed = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return 1900 <= parsed.year <= 2999
+
+
+def check_url(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    """The URL comes from the signed date and slug; the folder must agree with it."""
+    url = item_url(item, ctx.zone)
+    if url is None:
+        if item.slug is not None and _plausible_date(item.fields.get("date")):
+            yield error(
+                item.path,
+                item.line_of("date"),
+                "url.unknown",
+                f"the URL comes from the signed slug and date, but the date"
+                f" {item.fields['date']!r} falls on no day in the office's time zone; expected"
+                " a date between the years 1900 and 2999",
+            )
+        return
+    expected = f"{DOCS}/{url}{ITEM_FILE}"
+    if item.path != expected:
+        yield error(
+            item.path,
+            item.line_of("slug"),
+            "url.folder",
+            f"the URL comes from the signed slug and date ({url}); expected this item at"
+            f" {expected}, found it at {item.path} (move the folder, or sign a new slug)",
+        )
+
+
 ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
+    ("url", check_url),
     ("status", check_status),
     ("order", check_order),
     ("signers", check_signers),
@@ -317,41 +369,48 @@ ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
 )
 
 
-def check_unique_ids(items: Sequence[ItemFacts]) -> Iterator[Finding]:
-    first: dict[str, ItemFacts] = {}
-    for item in items:
-        if item.id is None:
-            continue
-        other = first.get(item.id)
-        if other is None:
-            first[item.id] = item
-            continue
-        yield error(
-            item.path,
-            item.id_line,
-            "id.duplicate",
-            f"id {item.id!r} is already used by {other.path}:{other.id_line};"
-            " expected ids unique across the site, found it again here",
-        )
+def _keeper(group: Sequence[Judgement]) -> Judgement:
+    """Of files claiming the same id or URL, the one that keeps it: an item past the gate
+    with no error of its own, approved first; else the first by path. A junk draft can
+    therefore never push an approved item off the site."""
+
+    def rank(j: Judgement) -> tuple[bool, float, str]:
+        clean = j.passed and not any(f.is_error for f in (*j.reader, *j.found))
+        approved = j.facts.approved_at if j.facts is not None else None
+        return (not clean, approved.timestamp() if approved else float("inf"), j.path)
+
+    return min(group, key=rank)
 
 
-def check_unique_slugs(items: Sequence[ItemFacts]) -> Iterator[Finding]:
-    first: dict[str, ItemFacts] = {}
-    for item in items:
-        slug = item.slug
-        if slug is None:
+def check_unique(
+    judgements: Sequence[Judgement], key: str, rule: str, what: str
+) -> Iterator[Finding]:
+    """Files sharing an id (``key`` 'id') or a URL ('url'): every one but the keeper gets
+    an error naming both files."""
+    groups: dict[str, list[Judgement]] = {}
+    for j in judgements:
+        value = getattr(j.facts, key) if j.facts is not None else None
+        if value is not None:
+            groups.setdefault(value, []).append(j)
+    for value, group in groups.items():
+        if len(group) < 2:
             continue
-        other = first.get(slug)
-        if other is None:
-            first[slug] = item
-            continue
-        yield error(
-            item.path,
-            item.slug_line,
-            "slug.duplicate",
-            f"slug {slug!r} is already used by {other.path}:{other.slug_line};"
-            " expected slugs unique across the site, found it again here",
-        )
+        keeper = _keeper(group)
+        assert keeper.facts is not None
+        kept_line = keeper.facts.id_line if key == "id" else keeper.facts.slug_line
+        for other in group:
+            if other is keeper:
+                continue
+            assert other.facts is not None
+            line = other.facts.id_line if key == "id" else other.facts.slug_line
+            yield error(
+                other.path,
+                line,
+                rule,
+                f"{what} {value!r} is also claimed by {keeper.path}:{kept_line}, which keeps"
+                f" it; expected each {what} once across the site, found it again here (this"
+                " file is left out)",
+            )
 
 
 #: Checks whose findings name what holds on the day of ``ctx.now`` (who holds a role today).
@@ -364,34 +423,102 @@ def judge(
     reader: Sequence[Finding],
     ctx: Context,
     checks: Sequence[tuple[str, ItemCheck]] = ITEM_CHECKS,
+    *,
+    folder: Sequence[Observed] | None = None,
 ) -> Judgement:
     """Run every per-item check on one file (``item`` None if it could not be read).
 
-    A per-item check may look at nothing but the item, the policy and the clock (and at the
-    clock only as :class:`~warta.model.judgement.Judgement` records): the verdict cache
-    reuses a judgement wherever those are the same."""
+    ``folder`` holds what is on disk in the item's folder (its files, with digests): the
+    files the item publishes are checked against it, and the body's references against what
+    the item lists. A check that raises does not stop the run and never clears the item: the
+    surprise becomes an ``internal.error`` finding on it.
+
+    A per-item check may look at nothing but the item, its folder, the policy and the clock
+    (and at the clock only as :class:`~warta.model.judgement.Judgement` records): the verdict
+    cache reuses a judgement wherever those are the same."""
     if item is None:
         return Judgement(path, tuple(reader), (), None, False)
     found: list[Finding] = []
     day_bound = False
-    for name, check in checks:
+    named: list[tuple[str, Callable[[], Iterable[Finding]]]] = [
+        (name, _bound(check, item, ctx)) for name, check in checks
+    ]
+    frozen = _frozen(item, ctx.sop)
+    if folder is not None:
+        named.append(("files", lambda: check_attachments(item, folder, frozen=frozen)))
+    if ctx.renderer is not None and (frozen or ctx.render_drafts):
+        renderer = ctx.renderer
+        url = item_url(item, ctx.zone)
+        files = [a.path for a in item.attachments] if frozen or folder is None else to_list(folder)
+        if url is not None:
+            named.append(
+                (
+                    "references",
+                    lambda: check_references(item, renderer.references(item.body), url, files),
+                )
+            )
+    for name, run in named:
         before = len(found)
-        found.extend(check(item, ctx))
+        try:
+            found.extend(run())
+        except BodyTooComplex as exc:
+            found.append(
+                error(
+                    path,
+                    item.body_line,
+                    "body.too-complex",
+                    f"the body could not be rendered: {exc}; expected a news text (thousands"
+                    " of unclosed '[' or '<' make Markdown's parser take quadratic time)",
+                )
+            )
+        except Exception as exc:  # a surprise must fail closed on this item, never crash
+            found.append(internal_error(path, name, exc))
         day_bound = day_bound or (name in DAY_BOUND_CHECKS and len(found) > before)
-    passed = (
-        item.id is not None
-        and item.status is not None
-        and item.signoffs_readable
-        and (ordered_prefix(item, ctx.sop) > ctx.sop.gate_index)
-    )
+    try:
+        passed = (
+            item.id is not None
+            and item.status is not None
+            and item.signoffs_readable
+            and (ordered_prefix(item, ctx.sop) > ctx.sop.gate_index)
+        )
+        facts = ItemFacts.of(item, ctx.zone, ctx.sop.gate.id)
+        latest = max((s.at for s in item.signoffs), default=None)
+    except Exception as exc:
+        return Judgement(
+            path, tuple(reader), (*found, internal_error(path, "facts", exc)), None, False
+        )
     return Judgement(
         path,
         tuple(reader),
         tuple(found),
-        ItemFacts.of(item),
+        facts,
         passed,
-        max((s.at for s in item.signoffs), default=None),
+        latest,
         ctx.local(ctx.now).date() if day_bound else None,
+    )
+
+
+def _frozen(item: NewsItem, sop: Sop) -> bool:
+    """Whether the content-freezing step (the approval) is signed: from then on the files
+    must be exactly those listed."""
+    index = sop.frozen_from()
+    step = sop.steps[index].id if index is not None else sop.gate.id
+    return any(s.step == step for s in item.signoffs)
+
+
+def _bound(check: ItemCheck, item: NewsItem, ctx: Context) -> Callable[[], Iterable[Finding]]:
+    return lambda: list(check(item, ctx))
+
+
+def internal_error(path: str, where: str, exc: BaseException) -> Finding:
+    """A check that raised: the item is not published, and the message says what happened."""
+    return error(
+        path,
+        None,
+        "internal.error",
+        f"the check '{where}' failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]});"
+        " expected every check to complete, so this file is not published (please report"
+        " this to the Warta developers)",
     )
 
 
@@ -407,10 +534,6 @@ class Verdict:
     #: was concluded without the item at hand)
     facts: ItemFacts | None = None
 
-    def __post_init__(self) -> None:
-        if self.facts is None and self.item is not None:
-            self.facts = ItemFacts.of(self.item)
-
     @property
     def id(self) -> str | None:
         return self.facts.id if self.facts else None
@@ -424,11 +547,18 @@ class Verdict:
 class Report:
     verdicts: list[Verdict]
     workflow: list[Finding] = field(default_factory=list)
+    #: the site's own files (pages, assets, mkdocs.yml): admitted or not, and why
+    sources: list[SourceVerdict] = field(default_factory=list)
+    #: findings about the site's source as a whole (signed files that are gone)
+    site: list[Finding] = field(default_factory=list)
 
     def all_findings(self) -> list[Finding]:
         out = list(self.workflow)
         for verdict in self.verdicts:
             out.extend(verdict.findings)
+        for source in self.sources:
+            out.extend(source.findings)
+        out.extend(self.site)
         return out
 
     def errors(self) -> list[Finding]:
@@ -469,14 +599,19 @@ def conclude(
     items: Sequence[NewsItem | None] | None = None,
     workflow_findings: Sequence[Finding] = (),
     strict: bool = False,
+    sources: Sequence[SourceVerdict] = (),
+    site_findings: Sequence[Finding] = (),
 ) -> Report:
-    """The report: the site-wide checks (unique ids and slugs) across every judgement, then
-    each file's verdict. ``items``, when given, are the judged items in the same order."""
+    """The report: the site-wide checks (unique ids and URLs) across every judgement, then
+    each file's verdict. ``items``, when given, are the judged items in the same order;
+    ``sources`` are the verdicts on the site's own files."""
     workflow = [f.promoted() if strict else f for f in workflow_findings]
     workflow_ok = not any(f.is_error for f in workflow)
-    facts = [j.facts for j in judgements if j.facts is not None]
     by_path: dict[str, list[Finding]] = {j.path: list(j.reader) for j in judgements}
-    for finding in (*check_unique_ids(facts), *check_unique_slugs(facts)):
+    for finding in (
+        *check_unique(judgements, "id", "id.duplicate", "id"),
+        *check_unique(judgements, "url", "url.duplicate", "URL"),
+    ):
         by_path.setdefault(finding.path, []).append(finding)
     verdicts: list[Verdict] = []
     for index, judgement in enumerate(judgements):
@@ -495,4 +630,5 @@ def conclude(
                 facts=judgement.facts,
             )
         )
-    return Report(verdicts, workflow)
+    site = [f.promoted() if strict else f for f in site_findings]
+    return Report(verdicts, workflow, list(sources), site)

@@ -9,7 +9,8 @@ so the sample shows every SOP state:
 - items waiting at each earlier step (ditugaskan, diliput, ditulis, dilaporkan).
 
 Run from the repository root: ``python tests/demo/make_sample.py`` (it replaces
-content/berita/). Signatures are deterministic (ed25519), so a re-run gives the same files.
+content/berita/, and signs the site's own files into workflow/site-manifest.yml with the DEMO
+administrator key). Signatures are deterministic (ed25519), so a re-run gives the same files.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from warta import actions
 from warta.adapters.ssh import KeygenSigner
-from warta.project import load_project
+from warta.administer import sign_all
+from warta.repository import open_repository
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "tests" / "demo" / "news-source"
@@ -77,6 +79,7 @@ def main() -> int:
     NEWS.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="warta-demo-") as tmp:
         keys = private_keys(Path(tmp))
+        sign_all(ROOT, KeygenSigner(keyfile=keys["admin"]))  # the site's own files
         for item_id, (steps, writer, kasubag, edited) in PLAN.items():
             build(item_id, steps, (writer, kasubag), edited, keys)
     print(f"built {len(PLAN)} sample items under {NEWS.relative_to(ROOT)}/")
@@ -97,7 +100,7 @@ def build(item_id: str, steps: int, people: tuple[str, str], edited: bool,
     signers = ("hendra", kasubag, writer, kasubag, "hendra", kasubag)
     path = folder / "index.md"
     for index in range(steps):
-        project = load_project(ROOT, cache=False)
+        project = open_repository(ROOT, cache=False, keep_items=True)
         late_step, late_minutes = LATE.get(item_id, (99, 0))
         extra = late_minutes if index >= late_step else 0
         moment = day + timedelta(minutes=OFFSETS[index] + extra)

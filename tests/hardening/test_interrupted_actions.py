@@ -23,8 +23,9 @@ import pytest
 
 from helpers import Repo, make_repo, warta_exe
 from warta.adapters import git as gitops
-from warta.adapters.items import discover, parse_item
+from warta.adapters.items import parse_item
 from warta.errors import RefusedError
+from warta.repository import discover
 
 STEP2 = "2026-11-02T08:04:00+07:00"  # perintah, by the Kasubag (sri)
 STEP3 = "2026-11-02T10:00:00+07:00"  # penulisan, by a staff member (dimas)

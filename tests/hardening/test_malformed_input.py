@@ -29,7 +29,7 @@ from warta.adapters.textfile import MAX_BYTES
 from warta.model.item import content_digest
 
 CORPUS = Path(__file__).parent / "corpus"
-NEWS = "content/berita/korpus"
+NEWS = "content/berita/2026"
 OUTSIDE = "content/halaman"
 JEMBATAN = "content/berita/2026/jembatan/index.md"
 POSYANDU = "content/berita/2026/posyandu/index.md"  # converted to CRLF after approval
@@ -70,7 +70,7 @@ CASES: dict[str, Case] = {
     "blank": Case("front-matter.missing", 1),
     "no-front-matter": Case("front-matter.missing", 1),
     "unclosed-front-matter": Case("front-matter.unclosed", 1),
-    "only-front-matter": Case("body.empty", 11),
+    "only-front-matter": Case("body.empty", 12),
     "front-matter-list": Case("front-matter.type", 2),
     "front-matter-string": Case("front-matter.type", 2),
     "front-matter-empty": Case("front-matter.type", 2),
@@ -95,7 +95,7 @@ CASES: dict[str, Case] = {
     "slug-dotdot": Case("slug.format", 9),
     "slug-cyrillic": Case("slug.format", 9),
     "dup-id-b": Case("id.duplicate", 2),
-    "dup-slug-b": Case("slug.duplicate", 9),
+    "dup-slug-b": Case("url.duplicate", 9),
     # workflow state nobody signed
     "status-unknown": Case("status.unknown", 9, found="'terbit'"),
     "status-claims-approved": Case("status.mismatch", 9),
@@ -116,42 +116,56 @@ RUNTIME: dict[str, Case] = {
     "nel-then-duplicate": Case("yaml.duplicate-key", 9),
     "many-values": Case("yaml.too-large", 10_001),
     "deep-huge": Case("yaml.too-deep", 2),
-    "symlink-outside": Case("file.symlink-outside", None),
-    "symlink-loop": Case("file.unreadable", None, found="loops back on itself"),
-    "symlink-dangling": Case("file.unreadable", None),
-    "symlink-to-pipe": Case("file.unreadable", None),
-    "symlink-to-folder": Case("file.unreadable", None),
+    "symlink-outside": Case("file.symlink", None),
+    "symlink-loop": Case("file.symlink", None),
+    "symlink-dangling": Case("file.symlink", None),
+    "symlink-to-pipe": Case("file.symlink", None),
+    "symlink-to-folder": Case("file.symlink", None),
+    "pipe": Case("file.unreadable", None),
     "copy-of-approved": Case("id.duplicate", 2),
     "copy-outside-news": Case("item.outside-news", 1, where=OUTSIDE),
-    "link-into-news": Case("item.outside-news", 1, where=OUTSIDE),
+    "link-into-news": Case("site.symlink", None, where=OUTSIDE),
 }
 #: positions (file lines) where a broken line is inserted into an otherwise valid item
 POSITIONS = range(2, 11)
 
 
+#: files whose front-matter is no mapping, or breaks before its end: nothing to add a slug to
+SLUGLESS = frozenset({"front-matter-list", "front-matter-string", "yaml-unclosed-quote"})
+
+
 def corpus_text(name: str) -> str:
-    return (CORPUS / f"{name}.md").read_text(encoding="utf-8")
+    """A corpus file; one that names no slug gets its own (its folder's name) as the last
+    front-matter line, so that only the defect it was made for is wrong with it."""
+    text = (CORPUS / f"{name}.md").read_text(encoding="utf-8")
+    if "\nslug:" in text or name in SLUGLESS or "\n---\n" not in text[3:]:
+        return text
+    head, sep, body = text[4:].partition("\n---\n")
+    return f"---\n{head}\nslug: {name}{sep}{body}"
 
 
-def valid_text(item_id: str) -> str:
-    """A valid, unsigned item (the corpus's own template)."""
-    return corpus_text("dup-id-a").replace("korpus-kembar", item_id)
+def valid_text(item_id: str, slug: str = "dup-id-a") -> str:
+    """A valid, unsigned item (the corpus's own template), with ``slug``."""
+    return corpus_text("dup-id-a").replace("korpus-kembar", item_id).replace(
+        "slug: dup-id-a", f"slug: {slug}"
+    )
 
 
 def position_variant(line: int) -> str:
     """A valid item with 'judul: a: b' (a mapping value YAML refuses) at file line ``line``."""
-    rows = valid_text(f"korpus-posisi-{line}").split("\n")
+    rows = valid_text(f"korpus-posisi-{line}", f"posisi-{line}").split("\n")
     rows.insert(line - 1, "judul: a: b")
     return "\n".join(rows)
 
 
 def rel(name: str, where: str = NEWS) -> str:
-    return f"{where}/{name}.md"
+    """Items each in their own folder under content/berita/2026/; pages outside as files."""
+    return f"{where}/{name}/index.md" if where == NEWS else f"{where}/{name}.md"
 
 
 def runtime_files(repo: Repo, outside: Path) -> None:
     """The files that are better made than stored."""
-    base = valid_text("korpus-runtime").encode("utf-8")
+    base = valid_text("korpus-runtime", "runtime").encode("utf-8")
     lines = base.split(b"\n")
 
     def with_line(number: int, new: bytes) -> bytes:
@@ -173,15 +187,21 @@ def runtime_files(repo: Repo, outside: Path) -> None:
     repo.write(rel("many-values"), f"---\n{many}---\n\nIsi.\n")
     repo.write(rel("deep-huge"), "---\nx: " + "[" * 300_000 + "]" * 300_000 + "\n---\n\nIsi.\n")
     (outside / "luar.md").write_text(valid_text("korpus-luar"), encoding="utf-8")
-    folder = repo.path(NEWS)
-    (folder / "symlink-outside.md").symlink_to(outside / "luar.md")
-    (folder / "symlink-loop.md").symlink_to(folder / "symlink-loop.md")
-    (folder / "symlink-dangling.md").symlink_to(folder / "does-not-exist.md")
+
+    def place(name: str) -> Path:
+        target = repo.path(rel(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    place("symlink-outside").symlink_to(outside / "luar.md")
+    place("symlink-loop").symlink_to(repo.path(rel("symlink-loop")))
+    place("symlink-dangling").symlink_to(repo.path(NEWS) / "does-not-exist.md")
     os.mkfifo(repo.path("pipa"))
-    (folder / "symlink-to-pipe.md").symlink_to(repo.path("pipa"))
+    place("symlink-to-pipe").symlink_to(repo.path("pipa"))
+    os.mkfifo(place("pipe"))
     repo.path("folder.md").mkdir()
-    (folder / "symlink-to-folder.md").symlink_to(repo.path("folder.md"))
-    shutil.copy(repo.path(JEMBATAN), repo.path(rel("copy-of-approved")))
+    place("symlink-to-folder").symlink_to(repo.path("folder.md"))
+    shutil.copy(repo.path(JEMBATAN), place("copy-of-approved"))
     repo.write(rel("copy-outside-news", OUTSIDE), repo.read(JEMBATAN))
     repo.path(rel("link-into-news", OUTSIDE)).symlink_to(repo.path(JEMBATAN))
 
@@ -194,7 +214,8 @@ class Corpus:
     placed: list[str]
 
     def verdict(self, path: str) -> dict[str, Any]:
-        found = [v for v in self.data["items"] if v["path"] == path]
+        """The verdict on a file: an item's, or (outside the news) a site file's."""
+        found = [v for v in self.data["items"] + self.data["site"] if v["path"] == path]
         assert len(found) == 1, (path, [v["path"] for v in self.data["items"]])
         return found[0]
 
@@ -236,9 +257,9 @@ def test_validate_reports_findings_and_does_not_crash(corpus: Corpus) -> None:
     assert corpus.result.returncode == 1, corpus.result.stderr
     assert "Traceback" not in corpus.result.stderr
     assert corpus.result.stderr == ""
-    paths = {v["path"] for v in corpus.data["items"]}
+    paths = {v["path"] for v in corpus.data["items"] + corpus.data["site"]}
     assert set(corpus.placed) <= paths
-    assert paths - set(corpus.placed) == {JEMBATAN, POSYANDU}
+    assert {p for p in paths - set(corpus.placed) if "berita" in p} == {JEMBATAN, POSYANDU}
 
 
 def test_valid_items_beside_the_corpus_stay_publishable(corpus: Corpus) -> None:
@@ -252,7 +273,7 @@ def test_valid_items_beside_the_corpus_stay_publishable(corpus: Corpus) -> None:
 def test_crlf_after_approval_keeps_the_content_digest(corpus: Corpus) -> None:
     path = corpus.repo.path(POSYANDU)
     assert b"\r\n" in path.read_bytes()
-    loaded = load_item(corpus.repo.root, path)
+    loaded = load_item(corpus.repo.root, POSYANDU)
     assert loaded.item is not None and loaded.findings == []
     approval = next(s for s in loaded.item.signoffs if s.step == "pengesahan")
     assert content_digest(loaded.item.fields, loaded.item.body) == approval.content
@@ -303,13 +324,15 @@ def test_messages_of_special_files_say_what_was_found(corpus: Corpus) -> None:
         return next(f["message"] for f in corpus.verdict(rel(name, case.where))["findings"]
                     if f["rule"] == case.rule)
 
-    assert message("symlink-to-pipe") == "expected a regular file, found a named pipe"
-    assert "'Is a directory'" in message("symlink-to-folder")
-    assert "'No such file or directory'" in message("symlink-dangling")
+    assert message("pipe") == "expected a regular file, found a named pipe"
+    for name in ("symlink-to-pipe", "symlink-to-folder", "symlink-dangling", "symlink-loop",
+                 "symlink-outside"):  # a link is refused as a link, whatever it leads to
+        assert message(name).startswith("expected a regular file, found a symbolic link (to ")
+        assert message(name).endswith("nothing is read through a link")
+    assert "luar.md" in message("symlink-outside")
     assert message("oversize") == (
         f"expected a file of at most {MAX_BYTES} bytes, found {MAX_BYTES + 1} bytes")
     assert "found byte 0xff" in message("non-utf8")
-    assert "outside" in message("symlink-outside")
 
 
 @pytest.mark.parametrize("name", ["bom", "mixed-endings"])
@@ -359,7 +382,7 @@ def test_defects_block_publication_even_when_every_signature_verifies(
                               raw_at={0: "2026-11-02T08:00:00"})
     repo.write(rel("time-no-offset"), naive)
     data = repo.validate_json()
-    verdicts = {v["path"]: v for v in data["items"]}
+    verdicts = {v["path"]: v for v in data["items"] + data["site"]}
     for name in FIRSTS:  # the control: the same forging makes a clean item publishable
         assert verdicts[rel(name)]["publishable"] is True, verdicts[rel(name)]
     for name in (*SIGNED, "time-future", "time-no-offset"):

@@ -136,12 +136,16 @@ def test_an_acknowledgement_must_name_rule_text_and_reason(ack: str, silenced: b
 # ---- through the real workflow: signed items, warta validate [--strict] -------------------
 
 
-def approved(repo: Repo, slug: str, *, extra: str = "", body: str) -> Path:
-    """An item with ``extra`` front-matter lines, taken through steps 1-5."""
+def approved(repo: Repo, slug: str, *, extra: str = "", body: str,
+             files: dict[str, bytes] | None = None) -> Path:
+    """An item with ``extra`` front-matter lines and ``files`` beside it, taken through
+    steps 1-5."""
     day = "2026-11-02"
     project = repo.project()
     path = repo.root / "content" / "berita" / "2026" / slug / "index.md"
-    text = newitem.skeleton(f"20261102-{slug}", title=f"Berita {slug}",
+    for name, data in (files or {}).items():
+        repo.write(f"content/berita/2026/{slug}/{name}", data)
+    text = newitem.skeleton(f"20261102-{slug}", title=f"Berita {slug}", slug=slug,
                             day=datetime.fromisoformat(day).date(),
                             initial_status=project.sop.initial_status,
                             categories=["Kesehatan"], description="Ringkasan.")
@@ -164,9 +168,9 @@ def rel(repo: Repo, path: Path) -> str:
 
 
 def test_personal_data_warns_and_strict_blocks(repo: Repo) -> None:
-    image = ("image:\n  src: foto.jpg\n  caption: Siswa SD menerima bantuan\n"
-             "  shows_minor: true\n")
-    path = approved(repo, "bantuan", extra=image,
+    image = ("image:\n  src: foto.jpg\n  alt: Siswa menerima bantuan\n"
+             "  caption: Siswa SD menerima bantuan\n  shows_minor: true\n")
+    path = approved(repo, "bantuan", extra=image, files={"foto.jpg": b"\xff\xd8\xff\xe0 foto"},
                     body=f"Isi.\n\nPenerima NIK {NIK}, HP 0812-3456-7890, budi@gmail.com.\n")
     clean = approved(repo, "bersih", body="Isi tanpa data pribadi; humas@sukamajukab.go.id.\n")
     lenient = verdicts(repo)

@@ -32,7 +32,7 @@ DESCRIPTION = "description: Ringkasan.\n"
 
 
 def item(front: str = DESCRIPTION, body: str = "Isi.\n") -> str:
-    return f"{HEAD}{front}status: usulan\nsignoffs: []\n---\n\n{body}"
+    return f"{HEAD}{front}slug: jembatan\nstatus: usulan\nsignoffs: []\n---\n\n{body}"
 
 
 def _laughs(levels: int) -> str:
@@ -85,7 +85,7 @@ INPUTS: dict[str, tuple[Callable[[], str], str | None]] = {
 
 
 def _work(path: Path) -> list[Finding]:
-    loaded = load_item(path.parent, path)
+    loaded = load_item(path.parent, path.name)
     findings = list(loaded.findings)
     if loaded.item is not None:
         findings.extend(check_personal_data(loaded.item))

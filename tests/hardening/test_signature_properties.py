@@ -32,7 +32,7 @@ from warta.adapters.textfile import decode
 from warta.errors import WartaError
 from warta.model.item import Signoff, content_digest
 from warta.model.signing import chain_digest
-from warta.project import Project
+from warta.repository import Repository as Project
 from warta.validate import Verdict, validate
 
 PEOPLE = ("hendra", "sri", "dimas", "ayu", "agus", "mallory", "admin", "nobody")
@@ -62,7 +62,7 @@ class Newsroom:
             loaded = parse_item(read.text, path)
             entry = (path, loaded.item, [*read.findings, *loaded.findings])
         report = validate([entry], self.project.context,
-                          workflow_findings=self.project.workflow_findings)
+                          workflow_findings=self.project.policy.workflow_findings)
         (verdict,) = report.verdicts
         return verdict, read.text
 
@@ -474,7 +474,7 @@ def fresh() -> str:
     """A new item's text with nothing signed (as `warta new` writes it before step 1)."""
     from warta.adapters import newitem
 
-    return newitem.skeleton("20261105-baru", title="Festival Situ Cibening",
+    return newitem.skeleton("20261105-baru", title="Festival Situ Cibening", slug="baru",
                             day=datetime(2026, 11, 5).date(), initial_status="usulan",
                             categories=["Pariwisata"], description="Festival tahunan.")
 

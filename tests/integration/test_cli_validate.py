@@ -163,7 +163,11 @@ def test_json_shape(site: Repo) -> None:
     result = site.cli("validate", "--format", "json")
     assert result.returncode == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"items", "workflow", "summary"}
+    assert set(data) == {"items", "workflow", "site", "summary"}
+    assert data["site"] == [
+        {"path": path, "publishable": True, "findings": []}
+        for path in ("content/assets/logo.svg", "content/index.md", "content/tentang.md")
+    ]
     assert data["summary"] == {"items": 2, "publishable": 1, "errors": 0, "warnings": 1}
     assert data["workflow"] == []
     approved, late = sorted(data["items"], key=lambda i: i["path"])
@@ -234,20 +238,28 @@ BAD_FILES: dict[str, bytes] = {
 }
 
 
+def bad_item(name: str) -> str:
+    """Each bad file as an item of its own: content/berita/rusak/<name>/index.md."""
+    return f"content/berita/rusak/{name.removesuffix('.md')}/index.md"
+
+
 def test_bad_files_give_findings_never_a_traceback(site: Repo) -> None:
     for name, raw in BAD_FILES.items():
-        site.write(f"content/berita/rusak/{name}", raw)
-    site.path("content/berita/rusak/lingkaran.md").symlink_to("lingkaran.md")
-    site.path("content/berita/rusak/keluar.md").symlink_to("/etc/hostname")
-    site.path("content/berita/rusak/patah.md").symlink_to("tidak-ada.md")
-    site.path("content/berita/rusak/folder.md").mkdir()
+        site.write(bad_item(name), raw)
+    for name, target in (("lingkaran", "index.md"), ("keluar", "/etc/hostname"),
+                         ("patah", "tidak-ada.md")):
+        site.path(bad_item(name)).parent.mkdir(parents=True)
+        site.path(bad_item(name)).symlink_to(target)
+    site.path(bad_item("folder")).mkdir(parents=True)
     for fmt in ("text", "json", "github"):
         result = site.cli("validate", "--format", fmt)
         assert result.returncode == 1, (fmt, result.stderr)
         assert result.stderr == "", (fmt, result.stderr)
     data = site.validate_json()
-    broken = {i["path"].rsplit("/", 1)[-1]: i for i in data["items"] if "/rusak/" in i["path"]}
-    assert set(broken) == {*BAD_FILES, "lingkaran.md", "keluar.md", "patah.md"}
+    broken = {
+        i["path"].split("/")[-2] + ".md": i for i in data["items"] if "/rusak/" in i["path"]
+    }
+    assert set(broken) == {*BAD_FILES, "lingkaran.md", "keluar.md", "patah.md", "folder.md"}
     for name, entry in broken.items():
         assert entry["publishable"] is False, name
         assert any(f["severity"] == "error" for f in entry["findings"]), name
@@ -277,19 +289,20 @@ EXPECTED_RULE = {
     "kunci-angka.md": "yaml.key",
     "nan.md": "yaml.number",
     "utf16.md": "file.binary",
-    "lingkaran.md": "file.unreadable",
-    "keluar.md": "file.symlink-outside",
-    "patah.md": "file.unreadable",
+    "lingkaran.md": "file.symlink",
+    "keluar.md": "file.symlink",
+    "patah.md": "file.symlink",
+    "folder.md": "file.unreadable",
 }
 
 
 def test_status_lists_unreadable_files_without_a_traceback(site: Repo) -> None:
     for name, raw in BAD_FILES.items():
-        site.write(f"content/berita/rusak/{name}", raw)
+        site.write(bad_item(name), raw)
     result = site.cli("status")
     assert result.returncode == 0
     assert result.stderr == ""
-    assert "tidak terbaca: content/berita/rusak/biner.md (run 'warta validate')" in result.stdout
+    assert f"tidak terbaca: {bad_item('biner')} (run 'warta validate')" in result.stdout
 
 
 def test_a_news_item_outside_the_news_folder_is_an_error(site: Repo) -> None:
@@ -297,7 +310,7 @@ def test_a_news_item_outside_the_news_folder_is_an_error(site: Repo) -> None:
     shutil.copy(site.path(ITEM), site.path("content/halaman/jembatan.md"))
     site.write("content/tentang.md", "---\ntitle: Tentang\n---\n\nHalaman biasa.\n")
     data = site.validate_json()
-    stray = next(i for i in data["items"] if i["path"] == "content/halaman/jembatan.md")
+    stray = next(i for i in data["site"] if i["path"] == "content/halaman/jembatan.md")
     assert stray["publishable"] is False
     assert stray["findings"][0] == {
         "rule": "item.outside-news",
@@ -306,5 +319,7 @@ def test_a_news_item_outside_the_news_folder_is_an_error(site: Repo) -> None:
         "message": "a news item must live under content/berita/; found one at"
         " content/halaman/jembatan.md, which is never published",
     }
-    # a plain page (no workflow keys) is not a news item
+    # a plain page (no workflow keys) is not a news item: it is a page, and unsigned
     assert "content/tentang.md" not in {i["path"] for i in data["items"]}
+    page = next(i for i in data["site"] if i["path"] == "content/tentang.md")
+    assert [f["rule"] for f in page["findings"]] == ["site.changed"]

@@ -470,9 +470,12 @@ def test_cache_keeps_giving_the_same_verdicts(site: Repo, tmp_path: Path) -> Non
     _, item = load(site, JEMBATAN)
     forged = resign(item, 4, item.signoffs[4], site.keys["dimas"], tmp_path)
     write_signoffs(site, JEMBATAN, (*item.signoffs[:4], forged))
-    shutil.rmtree(site.root / ".warta-cache", ignore_errors=True)
+    from warta.adapters.cachekey import repo_cache_dir
+
+    shutil.rmtree(repo_cache_dir(site.root), ignore_errors=True)
     cold = site.validate_json()
-    assert (site.root / ".warta-cache" / "verified-signatures").is_file()
+    assert (repo_cache_dir(site.root) / "verified-signatures").is_file()
+    assert not (site.root / ".warta-cache").exists()  # never in the working tree
     warm = site.validate_json()
     assert cold == warm
     assert [(i["path"], i["publishable"]) for i in warm["items"]] == [

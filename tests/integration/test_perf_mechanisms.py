@@ -1,18 +1,20 @@
 """What makes ``warta validate`` fast must not change one verdict.
 
-- The verdict cache (.warta-cache/verdicts) is used only where every input is byte-identical
-  (the item, sop.yml and roster.yml and their signatures, the trust root, the pin), only when
-  authenticated with this user's secret (a planted, forged or altered cache is ignored whole),
-  and never against another clock: future signoffs and today's role holders are re-judged.
+- The verdict cache (in this user's cache folder, per repository) is used only where every
+  input is byte-identical (the item and what its folder holds, sop.yml and roster.yml and their
+  signatures, mkdocs.yml, the site manifest, the trust root, the pin), only when authenticated
+  with this user's secret (a planted, forged or altered cache is ignored whole), and never
+  against another clock: future signoffs and today's role holders are re-judged.
 - Worker processes give the report one process gives, in the same order; a dead worker only
   costs time.
 - The reader of Warta-written signoff blocks gives the YAML parser's values, lines and errors.
 - The verifier that parses each signature once accepts exactly what sshsig.check_signature
   (behind the strict parse) accepts, and its cache digests are the ones it always wrote.
-- Discovery with os.scandir lists the files, in the order, that Path.rglob listed.
+- Discovery lists items only where they live, never through a link.
 
-Every report is compared with :func:`warta.project.check_project` over
-:func:`warta.project.load_project` (no cache): text, JSON and GitHub output, byte for byte.
+Every report is compared with the one pipeline run in one process without any cache
+(:func:`warta.repository.open_repository` with ``jobs=1, cache=False``): text, JSON and
+GitHub output, byte for byte.
 """
 
 from __future__ import annotations
@@ -39,21 +41,19 @@ from test_validate_rules import repo as rules_repo  # noqa: F401 - a fixture, us
 from helpers import WIB, Repo, make_repo, pub
 from warta import bulk
 from warta.adapters import signoffblock
-from warta.adapters.cachekey import cache_secret
+from warta.adapters.cachekey import cache_secret, repo_cache_dir
 from warta.adapters.frontmatter import split
-from warta.adapters.items import discover, discover_strays
 from warta.adapters.rewrite import render_signoffs
 from warta.adapters.signoffblock import parse_front_matter
 from warta.adapters.ssh import SshsigVerifier, strict_sshsig
 from warta.adapters.verdicts import VERDICT_FILE, VerdictCache, policy_digest
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
-from warta.bulk import validate_repository
 from warta.model import pii
 from warta.model.item import Signoff
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
 from warta.model.signing import NAMESPACE, chain_digest, signoff_payload
 from warta.output import as_github, as_json, as_text
-from warta.project import check_project, load_project
+from warta.repository import discover, open_repository, scan
 from warta.validate import Report
 
 NEWS = "content/berita/2026"
@@ -82,15 +82,28 @@ def reference(repo: Repo, *, now: datetime = NOW, strict: bool = False,
               pin: str | None = None) -> tuple[str, str, str, str]:
     """The report as the full, uncached path gives it (what every consumer else uses)."""
     pin = repo.env["WARTA_TRUST_ROOT"] if pin is None else pin
-    project = load_project(repo.root, now=now, pin=pin, cache=False)
-    return rendered(check_project(project, strict=strict))
+    counting, bulk.judge_bytes = bulk.judge_bytes, REAL_JUDGE  # the reference is not counted
+    try:
+        return rendered(
+            open_repository(repo.root, now=now, pin=pin, strict=strict, jobs=1, cache=False).report
+        )
+    finally:
+        bulk.judge_bytes = counting
 
 
 def fast(repo: Repo, *, now: datetime = NOW, strict: bool = False, jobs: int = 1,
          cache: bool = True, pin: str | None = None) -> tuple[str, str, str, str]:
     pin = repo.env["WARTA_TRUST_ROOT"] if pin is None else pin
-    return rendered(validate_repository(repo.root, now=now, pin=pin, strict=strict, jobs=jobs,
-                                        cache=cache))
+    return rendered(open_repository(repo.root, now=now, pin=pin, strict=strict, jobs=jobs,
+                                    cache=cache).report)
+
+
+def cached(repo: Repo, name: str = VERDICT_FILE) -> Path:
+    """A cache file of the repository (in this user's cache folder, never the repository)."""
+    return repo_cache_dir(repo.root) / name
+
+
+REAL_JUDGE = bulk.judge_bytes
 
 
 @pytest.fixture
@@ -99,9 +112,9 @@ def judged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = bulk.judge_bytes
 
-    def counting(display: str, raw: bytes, ctx: Any) -> Judgement:
-        calls.append(display)
-        return real(display, raw, ctx)
+    def counting(work: Any, ctx: Any) -> Any:
+        calls.append(work.display)
+        return real(work, ctx)
 
     monkeypatch.setattr(bulk, "judge_bytes", counting)
     return calls
@@ -142,8 +155,8 @@ def varied(rules_repo: Repo, tmp_path_factory: pytest.TempPathFactory) -> Repo: 
     repo.write(f"{NEWS}/crlf/index.md", b"\xef\xbb\xbf" + clean.replace("\n", "\r\n").encode())
     for slug in ("slug-a", "slug-b"):
         repo.write(f"{NEWS}/{slug}/index.md",
-                   clean.replace("title:", f"slug: sama\nid: 20261102-{slug}\ntitle:", 1)
-                   .replace("id: 20261102-bersih\n", ""))
+                   clean.replace("title:", f"id: 20261102-{slug}\ntitle:", 1)
+                   .replace("id: 20261102-bersih\n", "").replace("slug: bersih", "slug: sama"))
     repo.write(f"{NEWS}/kosong/index.md", "---\nid: 20261102-kosong\ntitle: Kosong\n"
                "date: 2026-11-02\ncategories: [A]\nstatus: usulan\nsignoffs: []\n---\n\nIsi.\n")
     return repo
@@ -152,8 +165,9 @@ def varied(rules_repo: Repo, tmp_path_factory: pytest.TempPathFactory) -> Repo: 
 def test_the_varied_repository_holds_what_it_says(varied: Repo) -> None:
     data = json.loads(fast(varied, cache=False)[1])
     rules = {f["rule"] for item in data["items"] for f in item["findings"]}
-    assert {"item.outside-news", "file.symlink-outside", "file.unreadable", "file.bom",
-            "id.duplicate", "slug.duplicate", "pii.phone", "pii.email", "time.future",
+    rules |= {f["rule"] for source in data["site"] for f in source["findings"]}
+    assert {"item.outside-news", "file.symlink", "file.unreadable", "file.bom",
+            "id.duplicate", "url.duplicate", "pii.phone", "pii.email", "time.future",
             "signature.invalid", "content.changed-after-approval", "yaml.syntax"} <= rules
     assert any(item["publishable"] for item in data["items"])
 
@@ -161,7 +175,7 @@ def test_the_varied_repository_holds_what_it_says(varied: Repo) -> None:
 @pytest.mark.parametrize("strict", [False, True])
 def test_validate_reports_what_check_project_reports(varied: Repo, strict: bool) -> None:
     expected = reference(varied, strict=strict)
-    shutil.rmtree(varied.path(".warta-cache"), ignore_errors=True)
+    shutil.rmtree(repo_cache_dir(varied.root), ignore_errors=True)
     assert fast(varied, strict=strict, cache=False) == expected
     assert fast(varied, strict=strict) == expected  # cold: the cache is written
     assert fast(varied, strict=strict) == expected  # warm: read from the cache
@@ -172,9 +186,9 @@ def test_workers_report_what_one_process_reports(varied: Repo, small_chunks: Non
     pools: list[int] = []
     real = bulk._pool
 
-    def counting(jobs: int, policy: Any) -> Any:
+    def counting(jobs: int, setup: Any) -> Any:
         pools.append(jobs)
-        return real(jobs, policy)
+        return real(jobs, setup)
 
     monkeypatch.setattr(bulk, "_pool", counting)
     expected = reference(varied)
@@ -190,7 +204,7 @@ def test_workers_started_afresh_report_the_same(varied: Repo, small_chunks: None
     assert fast(varied, jobs=2, cache=False) == reference(varied)
 
 
-def _die(chunk: list[tuple[str, bytes]]) -> Any:
+def _die(chunk: list[Any]) -> Any:
     os._exit(3)
 
 
@@ -251,10 +265,11 @@ def test_a_warm_run_judges_nothing_again(site: Repo, judged: list[str]) -> None:
     assert judged == BOTH
     assert fast(site) == expected
     assert judged == BOTH  # nothing more
-    head = site.path(VERDICT_FILE).read_bytes().split(b"\n", 1)[0]
-    assert head.startswith(b"warta-verdicts/1 ")
-    assert sorted(p.name for p in site.path(".warta-cache").iterdir()) == [
-        "verdicts", "verified-signatures"]  # written atomically: no temporary file is left
+    head = cached(site).read_bytes().split(b"\n", 1)[0]
+    assert head.startswith(b"warta-verdicts/2 ")
+    assert sorted(p.name for p in repo_cache_dir(site.root).iterdir()) == [
+        "file-digests", "verdicts", "verified-signatures"]  # atomically: no temporary file left
+    assert not site.path(".warta-cache").exists()
 
 
 def append(text: str) -> Callable[[Repo, str], None]:
@@ -277,6 +292,8 @@ CHANGES: dict[str, tuple[str, Callable[[Repo, str], None], list[str]]] = {
     "roster.yml (re-signed)": ("workflow/roster.yml", resign_roster, BOTH),
     "roster.yml.sig": ("workflow/roster.yml.sig", append("\n"), BOTH),
     "the trust root": ("workflow/trust-root", append("# admin kedua belum ada\n"), BOTH),
+    "mkdocs.yml": ("mkdocs.yml", append("# komentar\n"), BOTH),
+    "a photo beside the item": (f"{NEWS}/jembatan/foto.jpg", append("x"), [JEMBATAN]),
 }
 
 
@@ -309,15 +326,17 @@ def test_the_key_covers_each_workflow_file_and_the_pin(site: Repo) -> None:
     pin = site.env["WARTA_TRUST_ROOT"]
     seen = {policy_digest(site.root, pin), policy_digest(site.root, None),
             policy_digest(site.root, pin.upper())}
-    for rel in ("workflow/sop.yml", "workflow/sop.yml.sig", "workflow/roster.yml",
-                "workflow/roster.yml.sig", "workflow/trust-root"):
+    files = ("workflow/sop.yml", "workflow/sop.yml.sig", "workflow/roster.yml",
+             "workflow/roster.yml.sig", "workflow/trust-root", "mkdocs.yml",
+             "workflow/site-manifest.yml", "workflow/site-manifest.yml.sig")
+    for rel in files:
         original = site.path(rel).read_bytes()
         site.path(rel).write_bytes(original + b"\n")
         seen.add(policy_digest(site.root, pin))
         site.path(rel).unlink()
         seen.add(policy_digest(site.root, pin))
         site.path(rel).write_bytes(original)
-    assert len(seen) == 13
+    assert len(seen) == 3 + 2 * len(files)
     assert policy_digest(site.root, pin) in seen
 
 
@@ -355,10 +374,10 @@ def test_a_cache_planted_with_another_secret_is_ignored(site: Repo, tmp_path: Pa
     fast(site)
     forge_content(site)
     pin = site.env["WARTA_TRUST_ROOT"]
-    attacker = VerdictCache(site.path(VERDICT_FILE), os.urandom(32),
-                            policy_digest(site.root, pin))
+    attacker = VerdictCache(cached(site), os.urandom(32), policy_digest(site.root, pin))
     raw = site.path(JEMBATAN).read_bytes()
-    facts = ItemFacts(JEMBATAN, "20261102-bupati-resmikan-jembatan", "disetujui", 2, None, None)
+    facts = ItemFacts(JEMBATAN, "20261102-bupati-resmikan-jembatan", "disetujui", 2,
+                      "berita/2026/jembatan/", 4)
     attacker.put(attacker.key(JEMBATAN, raw), Judgement(JEMBATAN, (), (), facts, True), NOW,
                  ZONE)
     attacker.save()
@@ -372,13 +391,13 @@ def test_an_altered_cache_is_ignored_whole(site: Repo, judged: list[str]) -> Non
     forge_content(site)
     expected = reference(site)
     fast(site)
-    data = site.path(VERDICT_FILE).read_bytes()
+    data = cached(site).read_bytes()
     head, _, body = data.partition(b"\n")
     entries = json.loads(body)
     for entry in entries.values():
         entry[1] = []  # no findings
         entry[3] = True  # passed
-    site.path(VERDICT_FILE).write_bytes(head + b"\n" + json.dumps(entries).encode())
+    cached(site).write_bytes(head + b"\n" + json.dumps(entries).encode())
     judged.clear()
     assert fast(site) == expected
     assert judged == BOTH
@@ -386,15 +405,16 @@ def test_an_altered_cache_is_ignored_whole(site: Repo, judged: list[str]) -> Non
 
 @pytest.mark.parametrize("planted", [
     b"",
-    b"warta-verdicts/1 \n{}",
-    b"warta-verdicts/1 " + b"0" * 64 + b"\n{}",
+    b"warta-verdicts/2 \n{}",
+    b"warta-verdicts/2 " + b"0" * 64 + b"\n{}",
     b"not a cache at all",
-    b"warta-verdicts/1 \xff\xfe\n\x00",
+    b"warta-verdicts/2 \xff\xfe\n\x00",
 ])
 def test_a_planted_file_of_any_shape_is_ignored(site: Repo, planted: bytes,
                                                  judged: list[str]) -> None:
     forge_content(site)
-    site.write(str(VERDICT_FILE), planted)
+    cached(site).parent.mkdir(parents=True, exist_ok=True)
+    cached(site).write_bytes(planted)
     assert fast(site) == reference(site)
     assert judged == BOTH
 
@@ -420,7 +440,7 @@ def test_without_a_secret_nothing_is_cached(site: Repo, tmp_path: Path,
     assert fast(site) == expected
     assert fast(site) == expected
     assert judged == BOTH * 2
-    assert not site.path(VERDICT_FILE).exists()
+    assert not cached(site).exists()
 
 
 # ---- the verdict cache: the clock ------------------------------------------------------------
@@ -489,9 +509,9 @@ def test_signatures_verified_by_workers_are_remembered(site: Repo, small_chunks:
         shutil.copytree(site.path(f"{NEWS}/jembatan"), site.path(f"{NEWS}/salinan-{n}"))
     expected = reference(site)
     assert fast(site, jobs=2) == expected
-    lines = site.read(".warta-cache/verified-signatures").splitlines()
+    lines = cached(site, "verified-signatures").read_text().splitlines()
     assert len(lines) >= 10  # each distinct signature (the copies repeat Jembatan's)
-    site.path(VERDICT_FILE).unlink()
+    cached(site).unlink()
     real = SshsigVerifier._verify
 
     def no_crypto(self: SshsigVerifier, *args: Any) -> str | None:
@@ -531,8 +551,9 @@ def sshsig_verdict(message: bytes, armored: str, namespace: str) -> str | None:
 def genuine(pair: Repo) -> list[tuple[bytes, str]]:
     """(payload, signature) of every signoff of the pair's items."""
     out = []
-    project = load_project(pair.root, pin=pair.env["WARTA_TRUST_ROOT"], cache=False)
-    for item in project.context.items:
+    repo = open_repository(pair.root, pin=pair.env["WARTA_TRUST_ROOT"], cache=False,
+                           keep_items=True)
+    for item in repo.items.values():
         prev = None
         for signoff in item.signoffs:
             assert signoff.sig is not None
@@ -730,30 +751,40 @@ def test_the_fast_reader_takes_the_blocks_warta_writes(varied: Repo) -> None:
 # ---- discovery -------------------------------------------------------------------------------
 
 
-def test_discovery_lists_what_rglob_listed(tmp_path: Path) -> None:
+def test_discovery_finds_items_only_where_they_live(tmp_path: Path) -> None:
+    """Items are content/berita/<year>/<slug>/index.md, whatever they are (a link or a pipe
+    there is an item refused for it); every other entry under berita/ is a stray; nothing
+    behind a link is listed; files outside berita/ are the site's own, and a page with
+    workflow keys among them is marked."""
     news = tmp_path / "content" / "berita"
-    for folder in ("a", "a-b", "a/b", "A", "z.md", ".tersembunyi", "x/y/z"):
+    for folder in ("2026/a", "2026/a-b", "2026/a/b", "2026/A", "2026/z.md", "2026/.tersembunyi",
+                   "x/y/z", "2026/tautan-dalam"):
         (news / folder).mkdir(parents=True, exist_ok=True)
-    for rel in ("a/index.md", "a-b/index.md", "a/b/index.md", "A/index.md", "z.md/index.md",
-                ".tersembunyi/.md", "x/y/z/q.md", "x/y/z/q.MD", "top.md", "a/b/c.txt"):
+    for rel in ("2026/a/index.md", "2026/a-b/index.md", "2026/a/b/index.md", "2026/A/index.md",
+                "2026/z.md/index.md", "2026/.tersembunyi/index.md", "x/y/z/index.md",
+                "top.md", "2026/a/foto.jpg", "2026/lepas.pdf"):
         (news / rel).write_text("---\nstatus: x\n---\n")
-    (news / "tautan-folder").symlink_to(news / "a")  # a link to a folder is not entered
-    (news / "tautan.md").symlink_to(news / "a" / "index.md")
-    (news / "putus.md").symlink_to(news / "hilang")
-    (news / "lingkaran.md").symlink_to(news / "lingkaran.md")
-    (news / "folder.md").symlink_to(news / "a")
+    (news / "2026" / "tautan-folder").symlink_to(news / "2026" / "a")  # never entered
+    (news / "2026" / "tautan-dalam" / "index.md").symlink_to(news / "2026" / "a" / "index.md")
     pages = tmp_path / "content" / "halaman"
     pages.mkdir()
     (pages / "p.md").write_text("---\nstatus: usulan\n---\n")
     (pages / "biasa.md").write_text("---\ntitle: Biasa\n---\n")
-    (pages / "tautan.md").symlink_to(news / "a" / "index.md")
-    (pages / "lingkaran.md").symlink_to(pages / "lingkaran.md")
-    assert [p.relative_to(news).as_posix() for p in discover(tmp_path)] == [
-        ".tersembunyi/.md", "A/index.md", "a/b/index.md", "a/index.md", "a-b/index.md",
-        "folder.md", "lingkaran.md", "putus.md", "tautan.md", "top.md", "x/y/z/q.md",
-        "z.md/index.md"]
-    assert [p.relative_to(tmp_path).as_posix() for p in discover_strays(tmp_path)] == [
-        "content/halaman/p.md", "content/halaman/tautan.md"]
+    (pages / "tautan.md").symlink_to(news / "2026" / "a" / "index.md")
+    tree = scan(tmp_path, None)
+    assert [source.rel.removeprefix("content/berita/") for source in tree.items] == [
+        "2026/.tersembunyi/index.md", "2026/A/index.md", "2026/a/index.md",
+        "2026/a-b/index.md", "2026/tautan-dalam/index.md", "2026/z.md/index.md"]
+    folder = next(source for source in tree.items if source.rel.endswith("/2026/a/index.md"))
+    assert sorted(o.rel for o in folder.folder if o.kind != "folder") == [
+        "b/index.md", "foto.jpg"]  # a nested index.md is a file of the item
+    assert [e.rel.removeprefix("content/berita/") for e in tree.strays] == [
+        "2026/lepas.pdf", "2026/tautan-folder", "top.md", "x/y/z/index.md"]
+    assert [(o.rel, o.kind, "outside-news" in o.problems) for o in tree.sources] == [
+        ("content/halaman/biasa.md", "file", False),
+        ("content/halaman/p.md", "file", True),
+        ("content/halaman/tautan.md", "symbolic link", False),
+    ]
 
 
 # ---- personal data: the quick pre-checks change nothing ---------------------------------------
@@ -782,3 +813,37 @@ def test_the_personal_data_scan_still_finds_each_kind() -> None:
     text = "NIK 3201234506780001, HP 0812-3456-7890, surel warga@gmail.com, 3201 2345 0678 0001"
     assert [m.rule for m in pii.scan(text)] == [m.rule for m in plain_scan(text)] == [
         "pii.nik", "pii.nik", "pii.phone", "pii.email"]
+
+
+# ---- the digests of files beside items, remembered by what the file system says -------------
+
+
+def test_a_photo_rewritten_in_place_is_read_again(repo: Repo) -> None:
+    """Same size, same modification time set back: the change time still moves, so the
+    remembered digest is not used and the replaced photo is caught."""
+    photo = repo.write(f"{NEWS}/foto/images/foto.jpg", b"\xff\xd8\xff" + b"a" * 4000)
+    repo.approved_item("Foto Jembatan", slug="foto")
+    assert repo.validate_json()["summary"]["publishable"] == 1
+    assert repo.validate_json()["summary"]["publishable"] == 1  # warm: the digest is known
+    assert (repo_cache_dir(repo.root) / "file-digests").is_file()
+    stat = photo.stat()
+    photo.write_bytes(b"\xff\xd8\xff" + b"b" * 4000)
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    data = repo.validate_json()
+    assert data["summary"]["publishable"] == 0
+    assert [f["rule"] for f in data["items"][0]["findings"]] == ["files.changed"]
+
+
+def test_a_planted_digest_cache_is_ignored(repo: Repo) -> None:
+    photo = repo.write(f"{NEWS}/foto/images/foto.jpg", b"\xff\xd8\xff" + b"a" * 4000)
+    repo.approved_item("Foto Jembatan", slug="foto")
+    repo.validate_json()
+    photo.write_bytes(b"\xff\xd8\xff" + b"b" * 4000)  # the photo replaced after approval
+    cache = repo_cache_dir(repo.root) / "file-digests"
+    header, _, body = cache.read_bytes().partition(b"\n")
+    entries = json.loads(body)
+    signed = next(iter(entries.values()))
+    forged = dict.fromkeys(entries, signed)  # every entry claims the signed digest
+    cache.write_bytes(header + b"\n" + json.dumps(forged).encode())  # the MAC no longer fits
+    data = repo.validate_json()
+    assert [f["rule"] for f in data["items"][0]["findings"]] == ["files.changed"]

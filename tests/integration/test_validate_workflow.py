@@ -462,6 +462,7 @@ def test_cli_exits_2_when_a_workflow_file_is_missing(site: Repo, fmt: str) -> No
     if fmt == "json":
         assert json.loads(result.stdout) == {
             "items": [],
+            "site": [],
             "workflow": [
                 {
                     "path": "workflow/roster.yml",

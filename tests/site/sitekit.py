@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from helpers import MAIN, WIB, Repo
+from helpers import WIB, Repo, copy_site_files
 
 CANARY = "kanari"
 #: A word only in published bodies, for search.
@@ -117,15 +116,14 @@ class SiteRepo:
 
 
 def copy_site_config(root: Path) -> None:
-    """The real mkdocs.yml and the non-news pages, as they are in the repository."""
-    shutil.copy(MAIN / "mkdocs.yml", root / "mkdocs.yml")
-    for page in (MAIN / "content").glob("*.md"):
-        shutil.copy(page, root / "content" / page.name)
-    shutil.copytree(MAIN / "content" / "assets", root / "content" / "assets")
+    """The real mkdocs.yml and the non-news pages, as they are in the repository (make_repo
+    already copied and signed them; this keeps them as they are)."""
+    copy_site_files(root)
 
 
 def _skeleton(
     item_id: str,
+    slug: str,
     title: str,
     day: str,
     body: str,
@@ -138,6 +136,7 @@ def _skeleton(
     text = newitem.skeleton(
         item_id,
         title=title,
+        slug=slug,
         day=date.fromisoformat(day),
         initial_status="usulan",
         categories=categories,
@@ -193,7 +192,7 @@ def add_item(
             **(image_text or {}),
         }
     summary = f"Ringkasan: {title}" if description is None else description
-    text = _skeleton(item_id, title, day, body, categories, summary, photo)
+    text = _skeleton(item_id, slug, title, day, body, categories, summary, photo)
     when = datetime.fromisoformat(f"{day}T00:00:00{WIB}")
     for number, (signer, hhmm) in enumerate(CHAIN[:steps]):
         hour, minute = (int(x) for x in hhmm.split(":"))

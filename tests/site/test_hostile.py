@@ -68,6 +68,13 @@ def _vectors(start: int) -> str:
     return " ".join(VECTORS[start % 5 :: 5])
 
 
+def _body(text: str) -> str:
+    """The vectors' images point at the item's own (listed) photo: an image of anything the
+    item does not list keeps the whole item out (link.unlisted), so for their handlers to
+    reach the sanitizer at all they must name a file the item signs."""
+    return text.replace("src=x ", "src=images/foto.svg ")
+
+
 def _hostile_item(site: SiteRepo, k: int) -> Text:
     texts = {
         name: f"{label} {k} {_vectors(k + offset)}"
@@ -84,7 +91,7 @@ def _hostile_item(site: SiteRepo, k: int) -> Text:
         title=f"Waspada {k} {_vectors(k)}",
         slug=f"waspada-{k}",
         day=f"2026-11-0{k + 1}",
-        body=HARMLESS + MARKDOWN_VECTORS + "\n" + "\n\n".join(VECTORS) + "\n",
+        body=_body(HARMLESS + MARKDOWN_VECTORS + "\n" + "\n\n".join(VECTORS) + "\n"),
         categories=[f"Kecamatan Waspada{k}", category],
         steps=5,
         image="foto.svg",
@@ -147,10 +154,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> 
         title="Lampiran Laporan Musrenbang Desa",
         slug="lampiran-musrenbang",
         day="2026-10-03",
-        body="KABUPATEN – Lihat [lampiran](lampiran/laporan.html).\n",
+        body="KABUPATEN – Lihat lampiran laporan.\n",
         categories=["Pemerintahan"],
         steps=5,
     )
+    # after approval, files nobody signed: a drawing with script in place of the signed one,
+    # and a page beside the other item
     (page.path.parent / "lampiran").mkdir()
     (page.path.parent / "lampiran" / "laporan.html").write_text(
         "<script>alert(302)</script>", encoding="utf-8"
@@ -342,33 +351,49 @@ def test_items_with_unsafe_files_beside_them_stay_out(
     assert not any(name.endswith((".htm", ".html")) and "lampiran" in name for name in files)
     for item in hostile.refused:
         assert not [name for name, text in files.items() if item.title in text]
-    assert (
-        f"WARNING -  warta: content/{svg.url}index.md: [asset] images/peta.svg: unsafe SVG:"
-        " <script> is not allowed (script, embedded document or animation)"
-    ) in hostile.log
-    assert (
-        f"WARNING -  warta: content/{page.url}index.md: [asset] lampiran/laporan.html: files of"
-        " this type (.html) are not published beside news items"
-    ) in hostile.log
+    assert re.search(
+        rf"WARNING -  warta: content/{svg.url}index.md:\d+: \[files.unsafe\] images/peta.svg:"
+        r" unsafe SVG: <script> is not allowed \(script, embedded document or animation\)",
+        hostile.log,
+    )
+    assert re.search(
+        rf"WARNING -  warta: content/{svg.url}index.md:\d+: \[files.changed\] images/peta.svg"
+        r" is not the signed file",
+        hostile.log,
+    )
+    assert re.search(
+        rf"WARNING -  warta: content/{page.url}index.md:\d+: \[files.unlisted\]"
+        r" lampiran/laporan.html is in the item's folder but not listed",
+        hostile.log,
+    )
     assert f"tidak dipublikasikan: content/{svg.url}index.md" in hostile.log
+    assert f"tidak dipublikasikan: content/{page.url}index.md" in hostile.log
 
 
 def test_warta_build_audits_the_withheld_items(hostile: Hostile, tmp_path: Path) -> None:
-    """``warta build`` looks for traces of the items left out for their files, as it does
-    for unapproved ones: here a page that names one."""
+    """``warta build`` looks for links to the items left out for their files, as it does
+    for unapproved ones: here a page that links to one, signed by an administrator
+    (unsigned, the page would not be published at all)."""
     result = hostile.site.warta("build", "-d", str(tmp_path / "bersih"))
     assert result.returncode == 0, result.stdout + result.stderr
     svg = hostile.refused[0]
     page = hostile.site.root / "content" / "tentang.md"
     original = page.read_text(encoding="utf-8")
-    page.write_text(original + f"\nLihat juga: {svg.title}.\n", encoding="utf-8")
+    link = f"[{svg.title}](https://warta.sukamajukab.go.id/{svg.url})"
+    page.write_text(original + f"\nLihat juga: {link}.\n", encoding="utf-8")
     try:
+        unsigned = hostile.site.warta("build", "-d", str(tmp_path / "tanpa-tanda"))
+        hostile.site.repo.sign_workflow()
         result = hostile.site.warta("build", "-d", str(tmp_path / "bocor"))
     finally:
         page.write_text(original, encoding="utf-8")
+        hostile.site.repo.sign_workflow()
+    assert unsigned.returncode == 0, unsigned.stderr
+    assert "content/tentang.md: [site.changed]" in unsigned.stderr
+    assert not (tmp_path / "tanpa-tanda" / "tentang").exists()
     assert result.returncode == 1
     assert (
-        f"tentang/index.html: its content holds the title {svg.title!r} of"
+        f"tentang/index.html: a link leads to the URL {svg.url!r} of"
         f" content/{svg.url}index.md, which may not be published"
     ) in result.stderr
 
@@ -396,7 +421,10 @@ def test_harmless_content_comes_through(hostile: Hostile, files: dict[str, str])
         assert (
             '<a href="https://www.kemendagri.go.id/" rel="noopener noreferrer">situs Kemendagri</a>'
         ) in body
-        assert '<a href="../../../berita/">berita lain</a>' in body
+        assert (
+            '<a href="https://warta.sukamajukab.go.id/berita/" rel="noopener noreferrer">'
+            "berita lain</a>"
+        ) in body
         assert '<a href="mailto:humas@sukamajukab.go.id">humas</a>' in body
         assert "<blockquote>" in body and 'id="anggaran-per-desa"' in body
 
@@ -409,7 +437,7 @@ def test_hostile_bodies_keep_their_words_and_lose_their_code(files: dict[str, st
     assert "<h2>Judul m7<a" in body and "__search" not in body
     # A Mermaid diagram in an item is shown as its source, never drawn.
     assert 'class="mermaid"' not in body
-    assert '<pre><code>graph TD; A["&lt;img src=x onerror=alert(109)&gt;"]' in body
+    assert '<pre><code>graph TD; A["&lt;img src=images/foto.svg onerror=alert(109)&gt;"]' in body
     assert '<a href="https://evil.example/37" rel="noopener noreferrer">luar37</a>' in body
 
 

@@ -157,26 +157,31 @@ def test_strict_build_fails_on_validation_errors_with_the_findings(
     assert result.returncode == 1
     log = result.stderr
     assert re.search(r"Aborted with \d+ warnings in strict mode", result.stdout + log)
-    assert "kanaripalsu-slug/index.md:60: [signature.unknown-key]" in log
-    assert "kanaridiubah-slug/index.md:60: [content.changed-after-approval]" in log
+    assert re.search(r"kanaripalsu-slug/index.md:\d+: \[signature.unknown-key\]", log)
+    assert re.search(r"kanaridiubah-slug/index.md:\d+: \[content.changed-after-approval\]", log)
     assert "kanarirusak-slug/index.md:4: [yaml.syntax]" in log
 
 
 def test_strict_build_passes_with_drafts_and_warnings_only(
     site_repo: SiteRepo, tmp_path: Path
 ) -> None:
-    """Drafts are not errors; nor are the validator's warnings (here: the unpinned trust
-    root), so a strict build without any validation error passes."""
+    """Drafts are not errors, so a strict build without any finding passes; a warning (here:
+    the unpinned trust root) fails it, exactly as it fails ``warta validate --strict``."""
     clean = tmp_path / "repo"
     shutil.copytree(site_repo.root, clean, ignore=shutil.ignore_patterns(".git", ".warta-cache"))
     for key in ("diubah", "palsu", "rusak"):
         shutil.rmtree(clean / site_repo.items[key].path.parent.relative_to(site_repo.root))
+    for stray in ("content/berita/kanarilepas.pdf", "content/berita/2026/kanarilepas2.txt"):
+        (clean / stray).unlink()  # files outside any item's folder are errors too
     copy = SiteRepo(Repo(clean, site_repo.repo.keys, dict(site_repo.repo.env)))
-    result = copy.mkdocs("build", "--strict", "-d", str(tmp_path / "site"), pinned=False)
+    result = copy.mkdocs("build", "--strict", "-d", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
-    assert "INFO    -  warta: workflow/trust-root: [trust.unpinned]" in result.stderr
     assert "WARNING" not in result.stderr
     assert traces(tmp_path / "site", CANARY) == []
+    unpinned = copy.mkdocs("build", "--strict", "-d", str(tmp_path / "u"), pinned=False)
+    assert unpinned.returncode == 1
+    assert "WARNING -  warta: workflow/trust-root: [trust.unpinned]" in unpinned.stderr
+    assert copy.warta("validate", "--strict", pinned=False).returncode == 1
 
 
 def test_warta_build_pins_the_trust_root_and_maps_strict_failure_to_exit_1(
@@ -233,13 +238,30 @@ def test_without_the_plugin_no_news_item_is_published(site_repo: SiteRepo, tmp_p
 def test_the_plugin_refuses_a_config_that_would_publish_news_without_it(
     site_repo: SiteRepo, tmp_path: Path
 ) -> None:
-    config = site_repo.root / "mkdocs-open.yml"
-    config.write_text(
-        (site_repo.root / "mkdocs.yml").read_text().replace("  /berita/\n", "  /nothing/\n")
-    )
-    result = site_repo.mkdocs("build", "-d", str(tmp_path / "site"), config=config.name)
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  /berita/\n", "  /nothing/\n"))
+    copy = SiteRepo(Repo(root, site_repo.repo.keys, dict(site_repo.repo.env)))
+    result = copy.mkdocs("build", "-d", str(tmp_path / "site"))
     assert result.returncode == 1
     assert "must exclude the news folder (exclude_docs: /berita/)" in result.stderr
+
+
+def test_the_plugin_builds_from_the_signed_configuration_only(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    """Another configuration file beside the signed one (here: a copy that would build the
+    site elsewhere) is refused by the plugin, even under a plain ``mkdocs build``."""
+    other = site_repo.root / "mkdocs-lain.yml"
+    other.write_text((site_repo.root / "mkdocs.yml").read_text())
+    try:
+        result = site_repo.mkdocs("build", "-d", str(tmp_path / "site"), config=other.name)
+    finally:
+        other.unlink()
+    assert result.returncode == 1
+    assert "the site is built from the mkdocs.yml an administrator signed" in result.stderr
+    assert not (tmp_path / "site" / "berita").exists()
 
 
 # ---- preview ------------------------------------------------------------------------------
@@ -282,17 +304,23 @@ def test_preview_is_never_built_into_the_deployable_site_dir(site_repo: SiteRepo
 def test_warta_build_audits_the_output_for_traces_of_unpublished_items(
     site_repo: SiteRepo, tmp_path: Path
 ) -> None:
-    """A page that is not news but names a draft's URL: the gate lets it through (it is not
-    an item); the audit of the output catches it and the build fails."""
+    """A page that is not news but links to a draft, signed by an administrator (unsigned, it
+    would not be published at all): the gate lets it through (it is not an item); the audit
+    of the output catches the link and the build fails."""
     copy = tmp_path / "repo"
     shutil.copytree(site_repo.root, copy, ignore=shutil.ignore_patterns(".git"))
     about = copy / "content" / "tentang.md"
-    about.write_text(about.read_text() + "\nLihat juga berita/2026/kanariditulis-slug/ nanti.\n")
+    about.write_text(
+        about.read_text()
+        + "\nLihat juga [berita ini](https://warta.sukamajukab.go.id/berita/2026/"
+        "kanariditulis-slug/#judul) nanti.\n"
+    )
     leaky = SiteRepo(Repo(copy, site_repo.repo.keys, dict(site_repo.repo.env)))
+    leaky.repo.sign_workflow()
     result = leaky.warta("build", "-d", str(tmp_path / "site"))
     assert result.returncode == 1
     assert (
-        "tentang/index.html: its content holds the URL 'berita/2026/kanariditulis-slug/' of"
+        "tentang/index.html: a link leads to the URL 'berita/2026/kanariditulis-slug/' of"
         " content/berita/2026/kanariditulis-slug/index.md, which may not be published"
     ) in result.stderr
     assert "do not deploy it" in result.stderr

@@ -3,6 +3,8 @@ plugin option that names the embed hosts, through a real build."""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,8 @@ def test_what_the_policy_keeps_and_how(raw: str, clean: str) -> None:
         ("javascript:alert(1)", False),
         ("java\tscript:alert(1)", False),
         ("a\\b.jpg", False),
+        ("https:../lain/foto.jpg", False),  # no host: a relative path in disguise
+        ("HTTPS:foto.jpg", False),
     ],
 )
 def test_image_sources(url: str, allowed: bool) -> None:
@@ -82,9 +86,17 @@ def test_image_sources(url: str, allowed: bool) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", " JAVASCRIPT:x", "vbscript:x", "data:text/html,x", "jav\nascript:x"],
+    [
+        "javascript:alert(1)",
+        " JAVASCRIPT:x",
+        "vbscript:x",
+        "data:text/html,x",
+        "jav\nascript:x",
+        "https:../draf/",
+        "http:halaman",
+    ],
 )
-def test_script_links_are_refused(url: str) -> None:
+def test_script_and_hostless_links_are_refused(url: str) -> None:
     assert link_url(url) is None
 
 
@@ -114,6 +126,8 @@ def test_the_harmless_body_is_kept_whole() -> None:
         ("https://www.youtube.com/embedded/abc", False),
         ("https://www.youtube.com/embed/../watch", False),
         ("https://www.youtube.com/embed/%2e%2e/watch", False),
+        ("https://www.youtube.com/embed/..%2f..%2fwatch", False),
+        ("https://www.youtube.com/embed/x/..;/watch", False),
         ("http://www.youtube.com/embed/abc", False),
         ("https://www.youtube.com:8443/embed/abc", False),
         ("https://user@player.vimeo.com/video/1", False),
@@ -183,14 +197,22 @@ def test_text_only() -> None:
 
 
 def test_a_malformed_embed_host_stops_the_build(site_repo: SiteRepo, tmp_path: Path) -> None:
-    config = site_repo.root / "mkdocs-embed.yml"
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    config = root / "mkdocs.yml"
     config.write_text(
-        (site_repo.root / "mkdocs.yml")
-        .read_text()
-        .replace("feed_items: 20\n", "feed_items: 20\n      embed_hosts: [https://evil.test]\n")
+        config.read_text().replace(
+            "feed_items: 20\n", "feed_items: 20\n      embed_hosts: [https://evil.test]\n"
+        )
     )
-    result = site_repo.mkdocs("build", "-d", str(tmp_path / "site"), config=config.name)
+    copy = SiteRepo(replace(site_repo.repo, root=root))
+    result = copy.warta("build", "-d", str(tmp_path / "site"))
     assert result.returncode == 1
     assert (
-        "warta: embed_hosts: 'https://evil.test' is not a host name with an optional path"
+        "[site.embed-hosts] embed_hosts: 'https://evil.test' is not a host name with an"
+        " optional path"
     ) in result.stderr
+    signing = copy.warta("trust", "sign", "--key", str(site_repo.repo.keys["admin"]))
+    assert signing.returncode == 1  # an administrator cannot sign it either
+    assert "[site.embed-hosts]" in signing.stderr
+    assert not (tmp_path / "site").exists()

@@ -1,6 +1,6 @@
 """News that is not where news lives never reaches the site: an item outside content/berita/
-(rule item.outside-news), and a folder elsewhere under content/ that is a symbolic link into
-content/berita/ (MkDocs follows links; the gate judges the real path)."""
+(rule item.outside-news; unsigned too), and a folder elsewhere under content/ that is a
+symbolic link into content/berita/ (MkDocs follows links; Warta refuses every link)."""
 
 from __future__ import annotations
 
@@ -57,8 +57,11 @@ def test_items_outside_the_news_folder_and_links_into_it_never_reach_the_site(
     out = tmp_path / "site"
     result = strays.mkdocs("build", "-d", str(out))
     assert result.returncode == 0, result.stderr
-    assert "content/kanarinyasar.md (berita di luar content/berita/)" in result.stderr
-    assert "content/pintas/index.md (tautan simbolis ke dalam content/berita/)" in result.stderr
+    assert "content/kanarinyasar.md:1: [item.outside-news]" in result.stderr
+    assert "tidak dipublikasikan: content/kanarinyasar.md" in result.stderr
+    assert "content/pintas: [site.symlink] expected a regular file, found a symbolic link" in (
+        result.stderr
+    )
     leaks = []
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix().lower()
@@ -79,18 +82,18 @@ def test_items_outside_the_news_folder_and_links_into_it_never_reach_the_site(
 
 def test_the_validator_reports_the_misplaced_item(strays: SiteRepo) -> None:
     data = strays.repo.validate_json()
-    verdicts = {entry["path"]: entry for entry in data["items"]}
+    verdicts = {entry["path"]: entry for entry in data["site"]}
     stray = verdicts["content/kanarinyasar.md"]
     assert stray["publishable"] is False
-    assert [f["rule"] for f in stray["findings"]][:1] == ["item.outside-news"]
+    assert [f["rule"] for f in stray["findings"]] == ["item.outside-news", "site.unsigned"]
     link = verdicts["content/pintas"]
     assert link["publishable"] is False
+    draft = strays.items["draf"].path.parent
     assert [(f["rule"], f["message"]) for f in link["findings"]] == [
         (
-            "item.outside-news",
-            "content/pintas is a symbolic link into content/berita/; expected news to be"
-            " reachable only there, found a second path to it that a site engine would"
-            " publish",
+            "site.symlink",
+            f"expected a regular file, found a symbolic link (to '{draft}'); nothing is"
+            " published through a link",
         )
     ]
     assert data["summary"]["publishable"] == 1

@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warta.model.item import NewsItem
-from warta.site import audit, feeds, gate, item_page, pages
+from warta.model.item import news_day
+from warta.site import audit, feeds, item_page, pages
 from warta.site.article import Approval, Article, LeadImage, Signer, lead_image
 from warta.site.catalogue import Catalogue
-from warta.site.dates import day_label, moment_label, month_label, news_day, rfc3339
+from warta.site.dates import day_label, moment_label, month_label, rfc3339
 from warta.site.text import page_url, relative_url, slugify, unique_slugs
-from warta.validate import Verdict
 
 WIB = ZoneInfo("Asia/Jakarta")
 EVIL = "<script>alert(\"x\")</script> & 'kutip'"
@@ -112,56 +111,6 @@ def test_page_urls_and_slugs() -> None:
     assert slugify("Jalan Ciputat–Ciledug") == "jalan-ciputat-ciledug"
     assert slugify("!!!") == "x"
     assert unique_slugs(["A b", "a-b", "A_B"]) == {"A b": "a-b", "A_B": "a-b-2", "a-b": "a-b-3"}
-
-
-# ---- the gate's selection ---------------------------------------------------------------
-
-
-FILES = [
-    "index.md",
-    "assets/logo.svg",
-    "berita/kanari.pdf",
-    "berita/2026/ok/index.md",
-    "berita/2026/ok/images/foto.jpg",
-    "berita/2026/ok/lampiran/laporan.pdf",
-    "berita/2026/ok/draf/index.md",
-    "berita/2026/ok/draf/images/rahasia.jpg",
-    "berita/2026/draf/index.md",
-    "berita/2026/draf/images/foto.jpg",
-    "berita/2026/lepas.txt",
-    "berita/2026/lain.md",
-    "berita/2026/ok/index.markdown",
-]
-
-
-def test_gate_admits_cleared_items_with_their_folders_only() -> None:
-    chosen = gate.select(FILES, ["berita/2026/ok/index.md", "berita/2026/lain.md"])
-    assert chosen.pages == {"berita/2026/ok/index.md", "berita/2026/lain.md"}
-    assert chosen.assets == {
-        "berita/2026/ok/images/foto.jpg",
-        "berita/2026/ok/lampiran/laporan.pdf",
-    }
-    assert set(chosen.dropped) == {
-        "berita/kanari.pdf",
-        "berita/2026/ok/draf/index.md",
-        "berita/2026/ok/draf/images/rahasia.jpg",
-        "berita/2026/draf/index.md",
-        "berita/2026/draf/images/foto.jpg",
-        "berita/2026/lepas.txt",
-        "berita/2026/ok/index.markdown",
-    }
-    assert not chosen.admits("index.md")  # not the gate's business, not returned either
-
-
-def test_gate_drops_everything_when_nothing_is_cleared() -> None:
-    chosen = gate.select(FILES, [])
-    assert chosen.pages == set() and chosen.assets == set()
-    assert len(chosen.dropped) == len([f for f in FILES if f.startswith("berita/")])
-
-
-def test_an_item_directly_under_the_news_folder_owns_no_files() -> None:
-    chosen = gate.select(["berita/index.md", "berita/x.jpg"], ["berita/index.md"])
-    assert chosen.assets == set()
 
 
 # ---- lead image -----------------------------------------------------------------------------
@@ -328,64 +277,103 @@ def test_json_feed_1_1() -> None:
 
 # ---- the post-build audit ----------------------------------------------------------------
 
-
-def _verdict(path: str, title: str | None, publishable: bool) -> Verdict:
-    item = NewsItem(
-        path=path,
-        id="20261001-rahasia" if title else None,
-        title=title,
-        status="ditulis",
-        approved_by=None,
-        signoffs=(),
-        fields={},
-        body="",
-    )
-    return Verdict(path, item if title else None, [], publishable)
+SITE = "https://warta.sukamajukab.go.id/"
 
 
-def test_audit_tokens_name_each_unpublished_item() -> None:
-    found = audit.tokens(
-        [
-            _verdict("content/berita/2026/rahasia/index.md", 'Judul "Rahasia" & Lain', False),
-            _verdict("content/berita/2026/terbit/index.md", "Judul yang Sudah Terbit", True),
-            _verdict("content/berita/2026/rusak/index.md", None, False),
-            _verdict("content/berita/2026/pendek/index.md", "Pendek", False),
-        ]
-    )
-    assert [(t.kind, t.text) for t in found] == [
-        ("URL", "berita/2026/rahasia/"),
-        ("id", "20261001-rahasia"),
-        ("title", 'Judul "Rahasia" & Lain'),
+def test_audit_tokens_are_the_unpublished_urls_and_ids_no_published_item_holds() -> None:
+    unpublished = [
+        ("content/berita/2026/draf/index.md", "20261101-draf", "berita/2026/draf/"),
+        # moved away from its signed URL: both where it lies and where its slug says
+        ("content/berita/2026/pindah/index.md", "20261102-asli", "berita/2026/asli/"),
+        # a junk copy of a published item: its id and URL betray nothing
+        ("content/berita/2026/0-sampah/index.md", "20261103-terbit", "berita/2026/terbit/"),
+        ("content/berita/2026/rusak/index.md", None, None),
+    ]
+    published = [("20261103-terbit", "berita/2026/terbit/")]
+    assert [(t.kind, t.text) for t in audit.tokens(unpublished, published)] == [
+        ("URL", "berita/2026/draf/"),
+        ("id", "20261101-draf"),
+        ("URL", "berita/2026/asli/"),
+        ("URL", "berita/2026/pindah/"),
+        ("id", "20261102-asli"),
+        ("URL", "berita/2026/0-sampah/"),
         ("URL", "berita/2026/rusak/"),
-        ("URL", "berita/2026/pendek/"),
-        ("id", "20261001-rahasia"),
     ]
 
 
-def test_audit_tokens_name_withheld_items_too() -> None:
-    """Cleared by the validator, left out by the site for an unsafe file beside them."""
-    path = "content/berita/2026/peta/index.md"
-    verdicts = [_verdict(path, "Peta Jalur Mudik Kabupaten", True)]
-    assert audit.tokens(verdicts) == []
-    assert [(t.kind, t.text) for t in audit.tokens(verdicts, {path})] == [
-        ("URL", "berita/2026/peta/"),
-        ("id", "20261001-rahasia"),
-        ("title", "Peta Jalur Mudik Kabupaten"),
-    ]
-
-
-def test_audit_finds_tokens_as_html_json_or_plain_text() -> None:
-    token = audit.Token('Judul "Rahasia" & Lain', "title", "content/x.md")
+def test_audit_follows_links_wherever_they_are_written() -> None:
+    draft = audit.Token("berita/2026/desa-1/", "URL", "content/berita/2026/desa-1/index.md")
     outputs = [
-        ("a.html", "<h1>Judul &quot;Rahasia&quot; &amp; Lain</h1>"),
-        ("b.json", '{"title": "judul \\"rahasia\\" & lain"}'),
-        ("c.xml", '<title>Judul "Rahasia" &amp; Lain</title>'),
-        ("d.html", "<p>Judul lain</p>"),
-        ('judul "rahasia" & lain.txt', ""),
+        ("index.html", '<a href="berita/2026/desa-1/">x</a>'),
+        ("tentang/index.html", '<a href="../berita/2026/desa-1/#a">x</a>'),
+        ("berita/index.html", '<img src="2026/desa-1/images/foto.jpg">'),
+        ("arsip/index.html", f'<a href="{SITE}berita/2026/desa-1/">x</a>'),
+        ("sitemap.xml", f"<url><loc>{SITE}berita/2026/desa-1/</loc></url>"),
+        ("search/search_index.json", '{"docs": [{"location": "berita/2026/desa-1/#judul"}]}'),
+        (
+            "feed.json",
+            f'{{"items": [{{"content_html": "<a href=\\"{SITE}berita/2026/desa-1/\\">"}}]}}',
+        ),
+        ("berita/2026/desa-1/index.html", "<p>isi</p>"),
     ]
-    assert [(leak.output, leak.where) for leak in audit.leaks(outputs, [token])] == [
-        ("a.html", "its content"),
-        ("b.json", "its content"),
-        ("c.xml", "its content"),
-        ('judul "rahasia" & lain.txt', "its name"),
+    found = [(leak.output, leak.where) for leak in audit.leaks(outputs, [draft], SITE)]
+    assert found == [
+        ("index.html", "a link"),
+        ("tentang/index.html", "a link"),
+        ("berita/index.html", "a link"),
+        ("arsip/index.html", "a link"),
+        ("sitemap.xml", "an entry"),
+        ("search/search_index.json", "an entry"),
+        ("feed.json", "a link"),
+        ("berita/2026/desa-1/index.html", "its name"),
     ]
+
+
+def test_audit_never_mistakes_desa_1_for_desa_10_nor_text_for_a_link() -> None:
+    """Overlapping URLs, titles and a one-letter id in honest output are no leak."""
+    tokens = [
+        audit.Token("berita/2026/desa-1/", "URL", "content/berita/2026/desa-1/index.md"),
+        audit.Token("a", "id", "content/berita/2026/a/index.md"),
+    ]
+    outputs = [
+        ("index.html", '<a href="berita/2026/desa-10/">Pembangunan Desa 10</a> a a a'),
+        ("berita/2026/desa-10/index.html", "<p>berita/2026/desa-1/ disebut dalam teks</p>"),
+        ("feed.json", '{"items": [{"id": "b", "title": "a"}]}'),
+        ("feed.xml", "<item><guid>b</guid><title>a</title></item>"),
+    ]
+    assert audit.leaks(outputs, tokens, SITE) == []
+    leaked = audit.leaks([("feed.xml", "<guid>a</guid>")], tokens, SITE)
+    assert [(leak.output, leak.where) for leak in leaked] == [("feed.xml", "a feed entry")]
+    assert leaked[0].message() == (
+        "feed.xml: a feed entry leads to the id 'a' of content/berita/2026/a/index.md, which"
+        " may not be published"
+    )
+
+
+def test_audit_never_claims_a_page_warta_generates() -> None:
+    """A junk file at berita/halaman/2/index.md lies where a generated list page lives: its
+    folder is no item's URL (years are digits), so the honest page is no leak."""
+    found = audit.tokens([("content/berita/halaman/2/index.md", None, None)])
+    assert found == []
+    page = ("berita/index.html", '<a href="halaman/2/">2</a>')
+    assert audit.leaks([page], found, SITE) == []
+
+
+def test_rendering_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Markdown's parser takes quadratic time on thousands of unclosed '<a': rendering has a
+    time budget; past it the renderer says so (BodyTooComplex) and stays usable."""
+    from pathlib import Path
+
+    from warta.adapters import render
+    from warta.adapters.siteconfig import read_site_config
+    from warta.adapters.sitemanifest import Allow
+    from warta.model.closure import BodyTooComplex
+    from warta.site.sanitize import Policy
+
+    config, _ = read_site_config(Path(__file__).resolve().parents[2], Allow())
+    assert config is not None
+    monkeypatch.setattr(render, "BUDGET_SECONDS", 0.05)
+    renderer = render.MarkdownRenderer(config, Policy())
+    with pytest.raises(BodyTooComplex, match=r"rendering took more than 0\.05 s"):
+        renderer.render("<a " * 40_000)
+    assert renderer.render("Isi *berita*.").html == "<p>Isi <em>berita</em>.</p>"

@@ -283,7 +283,7 @@ desa Cijambe, Senin (5/10/2026).</figcaption></figure>
 <iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" \
 title="Video peresmian" allowfullscreen></iframe>
 
-Baca juga [berita lain](../../../berita/) dan [situs Kemendagri](https://www.kemendagri.go.id/),
+Baca juga [berita lain](https://warta.sukamajukab.go.id/berita/) dan [situs Kemendagri](https://www.kemendagri.go.id/),
 atau kirim surel ke <a href="mailto:humas@sukamajukab.go.id">humas</a>.
 
 > Kutipan Bupati: jalan ini untuk warga.

@@ -372,6 +372,7 @@ def item(
         body=body,
         lines=key_lines,
         body_line=LINES["signoffs"] + 1 + SIGNOFF_LINES * len(signoffs) + 1,
+        slug=slug if isinstance(slug := fields.get("slug"), str) else None,
     )
 
 
@@ -380,7 +381,6 @@ def context(
     sop: Sop | None = None,
     people: Roster | None = None,
     now: datetime = NOW,
-    items: Sequence[NewsItem] = (),
     verifier: FakeVerifier | None = None,
 ) -> Context:
     return Context(
@@ -389,5 +389,4 @@ def context(
         WIB,
         now,
         verifier or FakeVerifier(),
-        tuple(items),
     )

@@ -474,9 +474,9 @@ def test_id_duplicate_names_the_first_file_and_line() -> None:
             err(
                 LINES["id"],
                 "id.duplicate",
-                "id '20261102-jembatan' is already used by"
-                " content/berita/2026/jembatan/index.md:2; expected ids unique across the site,"
-                " found it again here",
+                "id '20261102-jembatan' is also claimed by"
+                " content/berita/2026/jembatan/index.md:2, which keeps it; expected each id once"
+                " across the site, found it again here (this file is left out)",
                 path="content/berita/2026/salinan/index.md",
             )
         ],
@@ -484,21 +484,46 @@ def test_id_duplicate_names_the_first_file_and_line() -> None:
     assert [v.publishable for v in result.verdicts] == [True, False]
 
 
-def test_slug_duplicate() -> None:
+def test_url_duplicate_and_folder() -> None:
+    """The URL comes from the signed slug and date: a second item claiming it elsewhere is
+    both in the wrong folder and a duplicate; the first keeps the URL."""
     fields_a = {**FIELDS, "slug": "jembatan"}
     fields_b = {**FIELDS, "id": "20261103-lain", "slug": "jembatan"}
     lines = {**LINES, "slug": 7}
     first = item(fields=fields_a, lines=lines)
     second = item(fields=fields_b, lines=lines, path="content/berita/2026/lain/index.md")
-    assert report(first, second).verdicts[1].findings == [
+    result = report(first, second)
+    assert result.verdicts[0].findings == []
+    assert result.verdicts[1].findings == [
         err(
             7,
-            "slug.duplicate",
-            "slug 'jembatan' is already used by content/berita/2026/jembatan/index.md:7;"
-            " expected slugs unique across the site, found it again here",
+            "url.duplicate",
+            "URL 'berita/2026/jembatan/' is also claimed by"
+            " content/berita/2026/jembatan/index.md:7, which keeps it; expected each URL once"
+            " across the site, found it again here (this file is left out)",
             path="content/berita/2026/lain/index.md",
-        )
+        ),
+        err(
+            7,
+            "url.folder",
+            "the URL comes from the signed slug and date (berita/2026/jembatan/); expected this"
+            " item at content/berita/2026/jembatan/index.md, found it at"
+            " content/berita/2026/lain/index.md (move the folder, or sign a new slug)",
+            path="content/berita/2026/lain/index.md",
+        ),
     ]
+    assert [v.publishable for v in result.verdicts] == [True, False]
+
+
+def test_a_junk_draft_never_takes_the_id_of_an_approved_item() -> None:
+    """A draft carrying an approved item's id, at a path that sorts first, is the one left
+    out: the approved item keeps its id."""
+    approved = item()
+    junk = item(steps=APPROVED[:1], path="content/berita/2026/aaa/index.md")
+    result = report(junk, approved)
+    assert [v.path for v in result.verdicts if v.publishable] == [PATH]
+    (finding,) = result.verdicts[0].findings
+    assert finding.rule == "id.duplicate" and PATH in finding.message
 
 
 # ---- signatures and frozen content, through the validator -------------------------------------

@@ -7,6 +7,7 @@ import json
 
 from builders import PATH, context, item
 
+from warta.model.closure import SourceVerdict
 from warta.model.findings import error, warning
 from warta.output import as_github, as_json, as_text, summary
 from warta.validate import Report, validate
@@ -14,10 +15,13 @@ from warta.validate import Report, validate
 OTHER = "content/berita/2026/lain/index.md"
 
 
+UNSIGNED = error("content/info.md", None, "site.unsigned", "not signed")
+
+
 def sample() -> Report:
     good = item()
     bad = item(path=OTHER, status="terbit", fields={**good.fields, "id": "20261103-lain"})
-    return validate(
+    report = validate(
         [
             (good.path, good, [warning(PATH, 7, "schema.unknown-key", "unknown key 'titel'")]),
             (bad.path, bad, []),
@@ -30,6 +34,9 @@ def sample() -> Report:
         context(),
         workflow_findings=[warning("workflow/trust-root", None, "trust.unpinned", "unpinned")],
     )
+    report.sources.append(SourceVerdict("content/tentang.md", True))
+    report.sources.append(SourceVerdict("content/info.md", False, (UNSIGNED,)))
+    return report
 
 
 STATUS_UNKNOWN = (
@@ -39,7 +46,7 @@ STATUS_UNKNOWN = (
 
 
 def test_summary_counts() -> None:
-    assert summary(sample()) == {"items": 3, "publishable": 1, "errors": 2, "warnings": 2}
+    assert summary(sample()) == {"items": 3, "publishable": 1, "errors": 3, "warnings": 2}
 
 
 def test_text_lists_findings_by_file_and_line_then_a_summary() -> None:
@@ -47,8 +54,9 @@ def test_text_lists_findings_by_file_and_line_then_a_summary() -> None:
         "content/berita/2026/jembatan/index.md:7: warning [schema.unknown-key] unknown key 'titel'",
         f"content/berita/2026/lain/index.md:9: error [status.unknown] {STATUS_UNKNOWN}",
         "content/berita/rusak.md:3: error [yaml.syntax] YAML does not parse",
+        "content/info.md: error [site.unsigned] not signed",
         "workflow/trust-root: warning [trust.unpinned] unpinned",
-        "3 item(s), 1 publishable; 2 error(s), 2 warning(s)",
+        "3 item(s), 1 publishable; 3 error(s), 2 warning(s)",
     ]
 
 
@@ -107,7 +115,22 @@ def test_json_has_the_documented_shape() -> None:
                 "message": "unpinned",
             }
         ],
-        "summary": {"items": 3, "publishable": 1, "errors": 2, "warnings": 2},
+        "site": [
+            {"path": "content/tentang.md", "publishable": True, "findings": []},
+            {
+                "path": "content/info.md",
+                "publishable": False,
+                "findings": [
+                    {
+                        "rule": "site.unsigned",
+                        "severity": "error",
+                        "line": None,
+                        "message": "not signed",
+                    }
+                ],
+            },
+        ],
+        "summary": {"items": 3, "publishable": 1, "errors": 3, "warnings": 2},
     }
 
 
@@ -125,6 +148,7 @@ def test_github_annotations() -> None:
         f"::error file=content/berita/2026/lain/index.md,line=9,title=status.unknown::"
         f"{STATUS_UNKNOWN}",
         "::error file=content/berita/rusak.md,line=3,title=yaml.syntax::YAML does not parse",
+        "::error file=content/info.md,title=site.unsigned::not signed",
         "::warning file=workflow/trust-root,title=trust.unpinned::unpinned",
     ]
 

@@ -22,6 +22,7 @@ BASE = [
     "- Kecamatan Cibening",
     "status: usulan",
     "signoffs: []",
+    "slug: x",
     "---",
     "",
     "Isi berita.",
@@ -61,6 +62,7 @@ def test_a_well_formed_item_reads_without_findings() -> None:
         "date": "2026-11-02",  # timestamps stay text, as written
         "description": "Ringkasan",
         "categories": ["Kecamatan Cibening"],
+        "slug": "x",
     }
     assert item.body == "\nIsi berita.\n"
     assert item.lines["status"] == 8 and item.lines["categories"] == 6
@@ -139,9 +141,9 @@ def test_front_matter_that_is_not_a_mapping(yaml_text: str, found: str) -> None:
 
 
 def test_body_empty() -> None:
-    source = "\n".join(BASE[:10]) + "\n\n  \n"
+    source = "\n".join(BASE[:11]) + "\n\n  \n"
     assert read(source) == [
-        err(10, "body.empty", "expected the text of the news after the front-matter, found none")
+        err(11, "body.empty", "expected the text of the news after the front-matter, found none")
     ]
 
 
@@ -340,6 +342,7 @@ def test_schema_missing_keys_name_the_front_matter() -> None:
             "schema.missing",
             "'categories' is required; expected a list of text, found nothing",
         ),
+        err(2, "schema.missing", "'slug' is required; expected text, found nothing"),
         err(2, "schema.missing", "'status' is required; expected text, found nothing"),
     ]
 
@@ -370,7 +373,8 @@ def test_schema_unknown_key_is_a_warning_at_the_top() -> None:
             "schema.unknown-key",
             Severity.WARNING,
             "unknown key 'deskripsi'; expected one of: approved_by, categories, date,"
-            " description, id, image, pii_ack, ralat, signoffs, slug, status, tags, title",
+            " description, files, id, image, pii_ack, ralat, signoffs, slug, status, tags,"
+            " title",
         ),
         err(2, "schema.missing", "'description' is required; expected text, found nothing"),
     ]
@@ -412,7 +416,7 @@ def test_an_id_of_80_characters_is_fine() -> None:
 
 
 def test_slug_format() -> None:
-    assert read(text(l9="signoffs: []\nslug: Jembatan Baru")) == [
+    assert read(text(l10="slug: Jembatan Baru")) == [
         err(
             10,
             "slug.format",
@@ -431,6 +435,25 @@ def test_date_format(value: str) -> None:
             f"date must be a date (YYYY-MM-DD) or an ISO 8601 date-time; found {found!r}",
         )
     ]
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:00:00-12:00", "0001-01-01", "1899-12-31"])
+def test_date_range(value: str) -> None:
+    assert read(text(l4=f"date: {value}")) == [
+        err(4, "date.range", f"date must fall between the years 1900 and 2999; found {value!r}")
+    ]
+
+
+@pytest.mark.parametrize("value", ["0x" + "F" * 4000, "1" * 40, "1" + ":00" * 20])
+def test_an_unquoted_number_is_bounded(value: str) -> None:
+    """A 4,000-digit integer would break the content digest, a sexagesimal one is slow:
+    an unquoted value longer than 32 characters that is not text is refused."""
+    (finding,) = read(text(l10=f"nomor: {value}"))
+    assert (finding.rule, finding.line) == ("yaml.number", 10)
+    assert finding.message == (
+        f"expected a value of at most 32 characters here, found one of {len(value)} (quote it"
+        " if it is text)"
+    )
 
 
 @pytest.mark.parametrize("value", ["2026-11-02", "2026-11-02T10:00:00+07:00", "2026-11-02 10:00"])

@@ -131,7 +131,8 @@ def test_report_of_nothing() -> None:
 
 def test_checks_are_named_and_ordered() -> None:
     names = [name for name, _ in ITEM_CHECKS]
-    assert names[:8] == [
+    assert names[:9] == [
+        "url",
         "status",
         "order",
         "signers",
@@ -148,6 +149,29 @@ def test_the_validator_runs_only_the_checks_it_is_given() -> None:
     news = item(status="terbit")
     result = validate([(PATH, news, [])], context(), checks=())
     assert result.verdicts[0].findings == []
+
+
+def test_a_check_that_raises_fails_closed_on_its_item_only() -> None:
+    """A surprise inside one item's checks is a finding on that item: the run goes on, the
+    other items are judged, and the item is never published."""
+
+    def explodes(news: NewsItem, ctx: object) -> list[Finding]:
+        if news.path == PATH:
+            raise ValueError("sexagesimal 1:00:00")
+        return []
+
+    other = item(path="content/berita/2026/lain/index.md", fields={**FIELDS, "id": "20261103-a"})
+    checks = (*ITEM_CHECKS, ("explodes", explodes))
+    result = validate([(PATH, item(), []), (other.path, other, [])], context(), checks=checks)
+    broken, fine = result.verdicts
+    assert [(f.rule, f.line) for f in broken.findings] == [("internal.error", None)]
+    assert broken.findings[0].message == (
+        "the check 'explodes' failed unexpectedly (ValueError: sexagesimal 1:00:00); expected"
+        " every check to complete, so this file is not published (please report this to the"
+        " Warta developers)"
+    )
+    assert broken.publishable is False
+    assert fine.findings == [] and fine.publishable is True
 
 
 def test_ordered_prefix_counts_leading_steps_in_sop_order() -> None:
@@ -174,3 +198,18 @@ def test_format_span_in_indonesian(minutes: int, text: str) -> None:
     from datetime import timedelta
 
     assert format_span(timedelta(minutes=minutes, seconds=59)) == text
+
+
+def test_a_body_too_complex_to_render_is_a_finding_of_its_own() -> None:
+    """Rendering that runs out of its time budget refuses the item with body.too-complex."""
+    from warta.model.closure import BodyTooComplex
+
+    class Slow:
+        def references(self, body: str) -> list[tuple[str, str]]:
+            raise BodyTooComplex(10.0)
+
+    news = replace(item(), slug="jembatan")
+    ctx = replace(context(), renderer=Slow(), render_drafts=True)
+    (verdict,) = validate([(PATH, news, [])], ctx).verdicts
+    assert [(f.rule, f.line) for f in verdict.findings] == [("body.too-complex", news.body_line)]
+    assert verdict.publishable is False

@@ -1,20 +1,38 @@
-"""The per-user secret that authenticates Warta's caches in .warta-cache/.
+"""Where Warta keeps its caches (outside every working tree), and the per-user secret that
+authenticates them.
 
-The caches live in the working tree, where a commit could plant one; an entry counts only
-if it is keyed (HMAC) with this secret, which is kept outside every repository.
+The caches live under the user's cache folder (``$XDG_CACHE_HOME/warta``, default
+``~/.cache/warta``), one folder per repository (keyed by its real path), never in the working
+tree, where a commit could plant one. An entry counts only if it is keyed (HMAC) with this
+user's secret, so a cache copied from elsewhere is ignored too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
+import json
 import os
 from pathlib import Path
+from typing import Any
+
+
+def cache_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "warta"
+
+
+def repo_cache_dir(root: Path) -> Path:
+    """This user's cache folder for the repository at ``root`` (not created here)."""
+    key = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:32]
+    return cache_home() / "repos" / key
 
 
 def cache_secret() -> bytes | None:
     """A random key of this user's, kept outside every repository (None if it cannot be
     kept: then nothing is cached)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "warta" / "cache-key"
+    path = cache_home() / "cache-key"
     for _ in range(2):
         try:
             secret = path.read_bytes()
@@ -36,3 +54,35 @@ def cache_secret() -> bytes | None:
         finally:
             os.close(fd)
     return None
+
+
+def _mac(secret: bytes, kind: bytes, body: bytes) -> str:
+    return hmac.digest(secret, kind + b"\n" + body, "sha256").hex()
+
+
+def read_entries(path: Path, secret: bytes, kind: bytes) -> dict[str, Any]:
+    """The entries of the cache file ``path`` (``<kind> <mac>`` then JSON), or none if it
+    is missing, of another kind, or not authenticated with ``secret`` (planted, altered)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    header, _, body = data.partition(b"\n")
+    found, _, mac = header.partition(b" ")
+    if found != kind or not hmac.compare_digest(mac, _mac(secret, kind, body).encode()):
+        return {}
+    try:
+        entries = json.loads(body)
+    except ValueError:
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def write_entries(path: Path, secret: bytes, kind: bytes, entries: dict[str, Any]) -> None:
+    """Write ``entries`` so that :func:`read_entries` with ``secret`` finds them (a cache
+    that cannot be written only costs time)."""
+    from warta.adapters.atomic import write_bytes  # noqa: PLC0415 - atomic needs nothing here
+
+    body = json.dumps(entries, separators=(",", ":"), sort_keys=True, ensure_ascii=True).encode()
+    with contextlib.suppress(OSError):
+        write_bytes(path, kind + b" " + _mac(secret, kind, body).encode() + b"\n" + body)

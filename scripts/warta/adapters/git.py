@@ -7,7 +7,7 @@ import fcntl
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,12 +157,12 @@ def action_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def commit(root: Path, path: Path, subject: str, trailers: dict[str, str]) -> str:
-    """Commit exactly ``path`` with ``subject`` and trailers; return the commit id."""
-    rel = path.relative_to(root).as_posix()
+def commit(root: Path, paths: Sequence[Path], subject: str, trailers: dict[str, str]) -> str:
+    """Commit exactly ``paths`` with ``subject`` and trailers; return the commit id."""
+    rels = [path.relative_to(root).as_posix() for path in paths]
     body = "\n".join(f"{k}: {v}" for k, v in trailers.items())
-    git(root, "add", "--", rel)
-    result = git(root, "commit", "-q", "-m", subject, "-m", body, "--", rel, check=False)
+    git(root, "add", "--", *rels)
+    result = git(root, "commit", "-q", "-m", subject, "-m", body, "--", *rels, check=False)
     if result.returncode != 0:
         raise RefusedError("git commit failed: " + (result.stderr.strip() or result.stdout.strip()))
     return git(root, "rev-parse", "HEAD").stdout.strip()

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from warta.adapters import safefs
 from warta.adapters.frontmatter import FrontMatterError, split
-from warta.adapters.schema import Reader, type_name
+from warta.adapters.schema import MOMENT_YEARS, Reader, type_name
 from warta.adapters.signoffblock import parse_front_matter
-from warta.adapters.textfile import read_text
+from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.yamlnodes import YamlError, YList, YMap
+from warta.model.closure import check_attachment_list
 from warta.model.findings import Finding, error
-from warta.model.item import WORKFLOW_KEYS, NewsItem, Signoff
+from warta.model.item import WORKFLOW_KEYS, Attachment, NewsItem, Signoff
 
 NEWS_DIR = Path("content") / "berita"
 
@@ -34,10 +33,14 @@ CONTENT_KEYS = frozenset(
         "tags",
         "slug",
         "image",
+        "files",
         "ralat",
         "pii_ack",
     }
 )
+IMAGE_KEYS = frozenset({"src", "alt", "caption", "credit", "shows_minor", "minor_basis"})
+FILE_KEYS = frozenset({"path", "sha256"})
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 SIGNOFF_KEYS = frozenset({"step", "by", "at", "sig", "content", "note"})
 
 
@@ -48,72 +51,6 @@ class LoadedItem:
     path: str
     item: NewsItem | None
     findings: list[Finding] = field(default_factory=list)
-
-
-def discover(root: Path) -> Iterator[Path]:
-    """Every Markdown file under content/berita/, in a stable order."""
-    for path, _, _ in news_files(root):
-        yield Path(path)
-
-
-def news_files(root: Path) -> list[tuple[str, str, bool]]:
-    """(path, path relative to ``root``, is a symbolic link) of every Markdown file under
-    content/berita/ (a file, or a link to anything), sorted as paths sort."""
-    news = root / NEWS_DIR
-    if not news.is_dir():
-        return []
-    prefix = NEWS_DIR.as_posix()
-    return [
-        (entry.path, "/".join((prefix, *parts)), entry.is_symlink())
-        for parts, entry in _markdown_entries(str(news))
-        if entry.is_symlink() or _is_file(entry)
-    ]
-
-
-#: Errors that mean "not there" when asking what an entry is (as pathlib ignores them).
-_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
-
-
-def _is_file(entry: os.DirEntry[str]) -> bool:
-    """``Path.is_file`` of a listed entry: follows links; False where nothing is there."""
-    try:
-        return entry.is_file()
-    except OSError as exc:
-        if exc.errno not in _ABSENT:
-            raise
-        return False
-
-
-def _markdown_entries(
-    top: str, skip: tuple[str, ...] | None = None
-) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
-    """Every entry named '*.md' under the folder ``top`` (its path parts below ``top``), as
-    Python 3.11's ``Path.rglob('*.md')`` finds them: links to folders are not entered and
-    folders that may not be read are skipped; nor is the folder ``skip`` entered. Sorted as
-    paths sort (part by part)."""
-    found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
-    pending: list[tuple[str, tuple[str, ...]]] = [(top, ())]
-    while pending:
-        folder, rel = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except PermissionError:
-            continue
-        for entry in entries:
-            parts = (*rel, entry.name)
-            try:
-                is_folder = entry.is_dir(follow_symlinks=False)
-            except OSError as exc:
-                if exc.errno not in _ABSENT:
-                    raise
-                is_folder = False
-            if is_folder and parts != skip:
-                pending.append((entry.path, parts))
-            if entry.name.endswith(".md"):
-                found.append((parts, entry))
-    found.sort(key=lambda pair: pair[0])
-    return found
 
 
 def relative(root: Path, path: Path) -> str:
@@ -127,123 +64,33 @@ CONTENT_DIR = Path("content")
 _WORKFLOW_LINE = re.compile(r"^(status|approved_by|signoffs)\s*:", re.MULTILINE)
 
 
-def discover_strays(root: Path) -> Iterator[Path]:
-    """Markdown files outside content/berita/ whose front-matter carries workflow keys:
-    news items in the wrong place, which must never be published as plain pages."""
-    content = root / CONTENT_DIR
-    if not content.is_dir():
-        return
-    # where the file is listed counts, not where a link leads: a link under berita/ is read
-    # as a news item already (so berita/ is not entered), and one elsewhere leading into
-    # berita/ is a stray
-    skip = NEWS_DIR.relative_to(CONTENT_DIR).parts
-    for parts, entry in _markdown_entries(str(content), skip):
-        if not _is_file(entry):  # is_file: no loops
-            continue
-        path = content.joinpath(*parts)
-        try:
-            with path.open("rb") as handle:  # only the head: the file may be huge
-                head = handle.read(65536).decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        if head.startswith(("---", "\ufeff---")):
-            end = head.find("\n---", 3)
-            front = head[: end if end != -1 else len(head)]
-            if _WORKFLOW_LINE.search(front):
-                yield path
+def has_workflow_keys(head: bytes) -> bool:
+    """Whether the start of a Markdown file has front-matter with workflow keys (a news
+    item in the wrong place, which must never be published as a plain page)."""
+    text = head.decode("utf-8", errors="replace")
+    if not text.startswith(("---", "\ufeff---")):
+        return False
+    end = text.find("\n---", 3)
+    return bool(_WORKFLOW_LINE.search(text[: end if end != -1 else len(text)]))
 
 
-def links_into_news(root: Path) -> list[LoadedItem]:
-    """Folders outside content/berita/ that are symbolic links into it. MkDocs follows such a
-    link and would build the news behind it under another path (``exclude_docs`` sees only
-    the link's path), so each is an error of its own, whatever the plugin does."""
-    content = root / CONTENT_DIR
-    if not content.is_dir():
-        return []
-    news = (root / NEWS_DIR).resolve()
-    found: list[LoadedItem] = []
-    for folder, dirs, _files in os.walk(content, followlinks=False):
-        for name in sorted(dirs):
-            link = Path(folder, name)
-            if not link.is_symlink():
-                continue
-            target = link.resolve()
-            display = relative(root, link)
-            inside = link.parent.resolve().is_relative_to(news)
-            if not inside and (target == news or target.is_relative_to(news)):
-                message = (
-                    f"{display} is a symbolic link into {NEWS_DIR.as_posix()}/; expected news"
-                    " to be reachable only there, found a second path to it that a site"
-                    " engine would publish"
-                )
-                found.append(
-                    LoadedItem(display, None, [error(display, None, "item.outside-news", message)])
-                )
-        dirs[:] = [d for d in dirs if not Path(folder, d).is_symlink()]
-    return found
+def refused(display: str, rule: str, message: str) -> LoadedItem:
+    return LoadedItem(display, None, [error(display, None, rule, message)])
 
 
-def stray_entries(root: Path) -> list[LoadedItem]:
-    """Everything that is news outside content/berita/: never publishable."""
-    return [*(load_stray(root, path) for path in discover_strays(root)), *links_into_news(root)]
+def load_item(root: Path, rel: str) -> LoadedItem:
+    """The item at ``root/rel``, read without following any link (a link, special file or
+    oversized file is a finding)."""
+    try:
+        raw = safefs.read_bytes(root, rel, max_bytes=MAX_BYTES)
+    except safefs.UnsafePath as exc:
+        return refused(rel, exc.rule, exc.reason)
+    return parse_bytes(raw, rel)
 
 
-def load_all(root: Path) -> list[LoadedItem]:
-    """Every news item, plus any item found outside content/berita/ (never publishable)."""
-    loaded = [load_item(root, path) for path in discover(root)]
-    loaded.extend(stray_entries(root))
-    return loaded
-
-
-def load_stray(root: Path, path: Path) -> LoadedItem:
-    """An item found outside content/berita/: read, and refused for where it is."""
-    entry = load_item(root, path)
-    entry.findings.insert(
-        0,
-        error(
-            entry.path,
-            1,
-            "item.outside-news",
-            f"a news item must live under {NEWS_DIR.as_posix()}/; found one at"
-            f" {entry.path}, which is never published",
-        ),
-    )
-    return entry
-
-
-def load_item(root: Path, path: Path) -> LoadedItem:
-    display = relative(root, path)
-    if path.is_symlink():
-        try:
-            target = path.resolve()
-        except (RuntimeError, OSError):  # a symlink loop
-            return LoadedItem(
-                display,
-                None,
-                [
-                    error(
-                        display,
-                        None,
-                        "file.unreadable",
-                        "expected a file, found a symbolic link that loops back on itself",
-                    )
-                ],
-            )
-        if not target.is_relative_to(root.resolve()):
-            return LoadedItem(
-                display,
-                None,
-                [
-                    error(
-                        display,
-                        None,
-                        "file.symlink-outside",
-                        "expected a file inside the repository, found a symbolic link to"
-                        f" {target} outside it",
-                    )
-                ],
-            )
-    result = read_text(path, display)
+def parse_bytes(raw: bytes, display: str) -> LoadedItem:
+    """Decode and parse the bytes of one item file. Never raises for bad content."""
+    result = decode(raw, display)
     if result.text is None:
         return LoadedItem(display, None, result.findings)
     loaded = parse_item(result.text, display)
@@ -293,13 +140,16 @@ def parse_item(text: str, display: str) -> LoadedItem:
     fields.text("description")
     fields.text_list("categories", required=True)
     fields.text_list("tags")
-    slug = fields.text("slug", required=False)
-    if slug and (len(slug) > ID_MAX or not ID_PATTERN.match(slug)):
+    slug = fields.text("slug")
+    if slug is not None and (len(slug) > ID_MAX or not ID_PATTERN.match(slug)):
         fields.fail(
             "slug",
             "slug.format",
             f"slug must be lowercase letters a-z, digits and single hyphens; found {slug!r}",
         )
+        slug = None
+    image_src = _image(data, fields, display, findings)
+    attachments = _files(data, display, findings)
     if not parts.body.strip():
         findings.append(
             error(
@@ -325,8 +175,111 @@ def parse_item(text: str, display: str) -> LoadedItem:
         lines=dict(data.key_lines),
         signoffs_readable=readable,
         body_line=parts.body_first_line,
+        slug=slug,
+        attachments=attachments,
+        files_line=data.key_lines.get("files"),
+        image_src=image_src,
     )
     return LoadedItem(display, item, findings)
+
+
+def _image(data: YMap, fields: Reader, display: str, findings: list[Finding]) -> str | None:
+    """The lead photo's ``src`` (a plain path in the item's folder) when ``image`` reads;
+    every problem with it (no alt text, a path out of the folder) is a finding."""
+    node = fields.mapping("image", required=False)
+    if node is None:
+        return None
+    image = Reader(node, display, findings, where="image.")
+    image.unknown_keys(IMAGE_KEYS)
+    src = image.text("src")
+    alt = image.text("alt")
+    for key in ("caption", "credit", "minor_basis"):
+        image.text(key, required=False)
+    image.boolean("shows_minor")
+    if alt is not None and not alt.strip():
+        image.fail(
+            "alt",
+            "image.alt",
+            "image.alt must describe the photo for readers who cannot see it; found empty text",
+        )
+    if src is None:
+        return None
+    parts = src.split("/")
+    if (
+        not src
+        or src.startswith("/")
+        or "\\" in src
+        or ":" in src
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        image.fail(
+            "src",
+            "image.src",
+            f"image.src must be a plain path inside the item's folder; found {src!r}",
+        )
+        return None
+    return src
+
+
+def _mappings(
+    data: YMap, key: str, what: tuple[str, str], display: str, findings: list[Finding]
+) -> tuple[list[tuple[int, int, YMap]], bool]:
+    """The entries of the list ``key`` that are mappings (index, line, entry), and whether
+    every entry was one (each one that is not is a finding; ``what`` says what the list and
+    each entry should hold, e.g. ('steps', 'step, by, at'))."""
+    raw = data.get(key)
+    if raw is None:
+        return [], True
+    if not isinstance(raw, YList):
+        findings.append(
+            error(
+                display,
+                data.line_of(key),
+                "schema.type",
+                f"'{key}' must be a list of {what[0]}; found {type_name(raw)}",
+            )
+        )
+        return [], False
+    out: list[tuple[int, int, YMap]] = []
+    whole = True
+    for index, entry in enumerate(raw):
+        line = raw.line_at(index)
+        if isinstance(entry, YMap):
+            out.append((index, line, entry))
+            continue
+        findings.append(
+            error(
+                display,
+                line,
+                "schema.type",
+                f"{key}[{index}] must be a mapping with {what[1]}; found {type_name(entry)}",
+            )
+        )
+        whole = False
+    return out, whole
+
+
+def _files(data: YMap, display: str, findings: list[Finding]) -> tuple[Attachment, ...]:
+    """The ``files`` list: each entry ``{path, sha256}``."""
+    out: list[Attachment] = []
+    entries, _ = _mappings(data, "files", ("{path, sha256}", "path and sha256"), display, findings)
+    for index, line, entry in entries:
+        fields = Reader(entry, display, findings, where=f"files[{index}].")
+        fields.unknown_keys(FILE_KEYS)
+        path = fields.text("path")
+        digest = fields.text("sha256")
+        if path is None or digest is None:
+            continue
+        if not _HEX64.match(digest):
+            fields.fail(
+                "sha256",
+                "files.format",
+                f"files[{index}].sha256 must be 64 lowercase hex digits; found {digest[:70]!r}",
+            )
+            continue
+        out.append(Attachment(path, f"sha256:{digest}", line))
+    findings.extend(check_attachment_list(out, display))
+    return tuple(out)
 
 
 def _check_date(fields: Reader) -> None:
@@ -334,50 +287,29 @@ def _check_date(fields: Reader) -> None:
     if value is None:
         return
     try:
-        if len(value) == 10:
-            date.fromisoformat(value)
-        else:
-            datetime.fromisoformat(value)
+        day = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
         fields.fail(
             "date",
             "date.format",
             f"date must be a date (YYYY-MM-DD) or an ISO 8601 date-time; found {value!r}",
         )
+        return
+    if day.year not in MOMENT_YEARS:
+        fields.fail(
+            "date",
+            "date.range",
+            f"date must fall between the years {MOMENT_YEARS.start} and"
+            f" {MOMENT_YEARS.stop - 1}; found {value!r}",
+        )
 
 
 def _signoffs(
     data: YMap, display: str, findings: list[Finding]
 ) -> tuple[tuple[Signoff, ...], bool]:
-    raw = data.get("signoffs")
-    if raw is None:
-        return (), True
-    if not isinstance(raw, YList):
-        findings.append(
-            error(
-                display,
-                data.line_of("signoffs"),
-                "schema.type",
-                f"'signoffs' must be a list of steps; found {type_name(raw)}",
-            )
-        )
-        return (), False
+    entries, readable = _mappings(data, "signoffs", ("steps", "step, by, at"), display, findings)
     out: list[Signoff] = []
-    readable = True
-    for index, entry in enumerate(raw):
-        line = raw.line_at(index)
-        if not isinstance(entry, YMap):
-            findings.append(
-                error(
-                    display,
-                    line,
-                    "schema.type",
-                    f"signoffs[{index}] must be a mapping with step, by, at;"
-                    f" found {type_name(entry)}",
-                )
-            )
-            readable = False
-            continue
+    for index, line, entry in entries:
         before = len(findings)
         fields = Reader(entry, display, findings, where=f"signoffs[{index}].")
         fields.unknown_keys(SIGNOFF_KEYS)

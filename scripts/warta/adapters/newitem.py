@@ -30,10 +30,12 @@ def skeleton(
     initial_status: str,
     categories: list[str],
     description: str = "",
+    slug: str | None = None,
 ) -> str:
     front = {
         "id": item_id,
         "title": title,
+        "slug": slug or slugify(title),
         "date": day.isoformat(),
         "description": description,
         "categories": categories,

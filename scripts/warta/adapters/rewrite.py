@@ -1,7 +1,9 @@
-"""Rewrite only the workflow keys (status, approved_by, signoffs) of an item's front-matter.
+"""Rewrite only the workflow keys (status, approved_by, signoffs) of an item's front-matter,
+and, when asked to, its ``files`` list.
 
-Content keys and the body are kept byte for byte, so the content digest cannot change by
-signing. The workflow keys are removed wherever they were and written again at the end.
+Other content keys and the body are kept byte for byte, so the content digest changes only
+when the list of files does. The rewritten keys are removed wherever they were and written
+again at the end (``files`` just before the workflow keys).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import yaml
 from yaml.nodes import MappingNode
 
 from warta.adapters.frontmatter import split
-from warta.model.item import WORKFLOW_KEYS, Signoff
+from warta.model.item import WORKFLOW_KEYS, Attachment, Signoff
 
 
 def _quote(text: str) -> str:
@@ -38,24 +40,42 @@ def render_signoffs(signoffs: Sequence[Signoff]) -> str:
     return "".join(out)
 
 
+def render_files(files: Sequence[Attachment]) -> str:
+    if not files:
+        return "files: []\n"
+    out = ["files:\n"]
+    for entry in files:
+        out.append(f"  - path: {_quote(entry.path)}\n")
+        out.append(f"    sha256: {_quote(entry.digest.removeprefix('sha256:'))}\n")
+    return "".join(out)
+
+
 def rewrite_workflow(
-    text: str, *, status: str, approved_by: str | None, signoffs: Sequence[Signoff]
+    text: str,
+    *,
+    status: str,
+    approved_by: str | None,
+    signoffs: Sequence[Signoff],
+    files: Sequence[Attachment] | None = None,
 ) -> str:
-    """``text`` (LF, already known to parse) with its workflow keys replaced."""
+    """``text`` (LF, already known to parse) with its workflow keys (and, if ``files`` is
+    given, its list of files) replaced."""
     parts = split(text)
     lines = parts.yaml_text.split("\n")
     node = yaml.compose(parts.yaml_text, Loader=yaml.SafeLoader)
     drop: set[int] = set()
+    replaced = WORKFLOW_KEYS | ({"files"} if files is not None else set())
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
-            if key_node.value not in WORKFLOW_KEYS:
+            if key_node.value not in replaced:
                 continue
             start = key_node.start_mark.line
             end_mark = value_node.end_mark
             end = end_mark.line if end_mark.column == 0 else end_mark.line + 1
             drop.update(range(start, max(end, start + 1)))
     kept = "\n".join(line for i, line in enumerate(lines) if i not in drop).rstrip("\n")
-    block = f"status: {_quote(status)}\n"
+    block = render_files(files) if files is not None else ""
+    block += f"status: {_quote(status)}\n"
     if approved_by is not None:
         block += f"approved_by: {_quote(approved_by)}\n"
     block += render_signoffs(signoffs)

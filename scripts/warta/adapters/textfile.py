@@ -20,6 +20,18 @@ class TextResult:
     findings: list[Finding] = field(default_factory=list)
 
 
+def read_repo_text(root: Path, rel: str, *, max_bytes: int = MAX_BYTES) -> TextResult:
+    """The repository file ``root/rel`` as text, read without following any link; a link,
+    special file or missing file is a finding (``file.missing`` when nothing is there)."""
+    from warta.adapters import safefs  # noqa: PLC0415 - safefs imports atomic only
+
+    try:
+        raw = safefs.read_bytes(root, rel, max_bytes=max_bytes)
+    except safefs.UnsafePath as exc:
+        return TextResult(None, [error(rel, None, exc.rule, exc.reason)])
+    return decode(raw, rel)
+
+
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> TextResult:
     """Read ``path`` as UTF-8 text with LF line endings, or explain (as findings) why not."""
     raw = read_bytes(path, display, max_bytes=max_bytes)

@@ -13,9 +13,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from warta.adapters import safefs
 from warta.adapters.atomic import write_text
 from warta.adapters.ssh import KeygenSigner
-from warta.adapters.textfile import read_text
+from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.errors import ConfigError
 from warta.model.findings import Finding, error, warning
 from warta.model.signing import Verifier, fingerprint, same_key
@@ -49,14 +50,13 @@ def trust_fingerprint(text: str) -> str:
 
 def load_trust_root(root: Path) -> TrustRoot:
     display = TRUST_ROOT_PATH.as_posix()
-    path = root / TRUST_ROOT_PATH
-    if not path.is_file():
-        raise ConfigError(
-            f"{display}: trust root is missing; expected the administrators' public keys there",
-            [error(display, None, "trust.missing", "trust root file is missing")],
-        )
-    result = read_text(path, display)
+    result = read_repo_text(root, display)
     if result.text is None:
+        if any(f.rule == "file.missing" for f in result.findings):
+            raise ConfigError(
+                f"{display}: trust root is missing; expected the administrators' public keys there",
+                [error(display, None, "trust.missing", "trust root file is missing")],
+            )
         raise ConfigError(f"{display}: trust root is unreadable", result.findings)
     admins: list[Admin] = []
     findings: list[Finding] = []
@@ -85,10 +85,11 @@ def load_trust_root(root: Path) -> TrustRoot:
     return TrustRoot(trust_fingerprint(result.text), tuple(admins))
 
 
-def workflow_bytes(path: Path) -> bytes:
-    """A workflow file's bytes as its signature covers them: CRLF read as LF, so that a
-    Windows checkout (git's core.autocrlf) does not break the signature."""
-    return path.read_bytes().replace(b"\r\n", b"\n")
+def workflow_bytes(root: Path, rel: Path) -> bytes:
+    """A workflow file's bytes as its signature covers them (read without following any
+    link): CRLF read as LF, so that a Windows checkout (git's core.autocrlf) does not break
+    the signature."""
+    return safefs.read_bytes(root, rel.as_posix(), max_bytes=MAX_BYTES).replace(b"\r\n", b"\n")
 
 
 def workflow_message(name: str, data: bytes) -> bytes:
@@ -141,8 +142,12 @@ def check_workflow_signature(
     root: Path, rel: Path, trust: TrustRoot, verifier: Verifier
 ) -> list[Finding]:
     display = rel.as_posix()
-    sig_path = root / f"{rel}.sig"
-    if not sig_path.is_file():
+    try:
+        armored = safefs.read_bytes(root, f"{display}.sig", max_bytes=65536).decode("ascii")
+        data = workflow_bytes(root, rel)
+    except safefs.UnsafePath as exc:
+        if not exc.missing:
+            return [error(display, None, "workflow.signature", f"cannot read signature: {exc}")]
         return [
             error(
                 display,
@@ -152,9 +157,6 @@ def check_workflow_signature(
                 " administrator in workflow/trust-root (warta trust sign)",
             )
         ]
-    try:
-        data = workflow_bytes(root / rel)
-        armored = sig_path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         return [error(display, None, "workflow.signature", f"cannot read signature: {exc}")]
     key = verifier.signer_key(workflow_message(rel.name, data), armored, WORKFLOW_NAMESPACE)
@@ -183,7 +185,7 @@ def check_workflow_signature(
 
 
 def sign_workflow(root: Path, rel: Path, signer: KeygenSigner) -> Path:
-    data = workflow_bytes(root / rel)
+    data = workflow_bytes(root, rel)
     armored = signer.sign(workflow_message(rel.name, data), WORKFLOW_NAMESPACE)
     out = root / f"{rel}.sig"
     write_text(out, armored)

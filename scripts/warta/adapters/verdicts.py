@@ -1,6 +1,6 @@
-"""The verdict cache (.warta-cache/verdicts): per file, what the per-item checks concluded
-(a :class:`~warta.model.judgement.Judgement`), so that an unchanged item is not read, parsed
-and verified again.
+"""The verdict cache (in the user's cache folder, per repository): per file, what the
+per-item checks concluded (a :class:`~warta.model.judgement.Judgement`), so that an unchanged
+item is not read, parsed and verified again.
 
 An entry is found only under a key that is an HMAC, with the per-user secret of
 :mod:`warta.adapters.cachekey`, over everything a judgement depends on: the code (Warta's
@@ -16,11 +16,9 @@ judgement that names the moment it was made (a signoff in the future) is never s
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import hmac
-import json
 import sys
 from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
@@ -28,26 +26,33 @@ from pathlib import Path
 from typing import Any
 
 import cryptography
+import markdown
+import nh3
+import pymdownx
 import sshsig
 import yaml
 
 import warta
-from warta.adapters.atomic import write_bytes
-from warta.adapters.cachekey import cache_secret
+from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
+from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
 from warta.adapters.trust import TRUST_ROOT_PATH
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.model.findings import Finding, Severity
 from warta.model.judgement import ItemFacts, Judgement
 
-VERDICT_FILE = Path(".warta-cache") / "verdicts"
-FORMAT = b"warta-verdicts/1"
-#: The files a judgement depends on besides the item itself.
+VERDICT_FILE = "verdicts"
+FORMAT = b"warta-verdicts/2"
+#: The files a judgement depends on besides the item itself (mkdocs.yml: the Markdown
+#: extensions and embed hosts bodies are rendered with).
 POLICY_FILES = (
     SOP_PATH,
     SOP_PATH.with_name(f"{SOP_PATH.name}.sig"),
     ROSTER_PATH,
     ROSTER_PATH.with_name(f"{ROSTER_PATH.name}.sig"),
     TRUST_ROOT_PATH,
+    Path(CONFIG_FILE),
+    SITE_MANIFEST_PATH,
+    SITE_MANIFEST_PATH.with_name(f"{SITE_MANIFEST_PATH.name}.sig"),
 )
 
 
@@ -67,8 +72,15 @@ def code_digest() -> bytes:
         yaml.__version__.encode(),
         str(getattr(yaml, "__with_libyaml__", False)).encode(),
         cryptography.__version__.encode(),
+        markdown.__version__.encode(),
+        str(getattr(pymdownx, "__version__", "")).encode(),
+        str(getattr(nh3, "__version__", "")).encode(),
     ]
-    for top in (Path(warta.__file__).parent, Path(sshsig.__file__).parent):
+    for top in (
+        Path(warta.__file__).parent,
+        Path(sshsig.__file__).parent,
+        Path(pymdownx.__file__).parent,
+    ):
         for path in sorted(top.rglob("*.py")):
             parts.append(path.relative_to(top.parent).as_posix().encode())
             parts.append(path.read_bytes())
@@ -114,7 +126,15 @@ def encode(judgement: Judgement) -> list[Any]:
         [_finding(f) for f in judgement.found],
         None
         if facts is None
-        else [facts.path, facts.id, facts.status, facts.id_line, facts.slug, facts.slug_line],
+        else [
+            facts.path,
+            facts.id,
+            facts.status,
+            facts.id_line,
+            facts.url,
+            facts.slug_line,
+            facts.approved_at.isoformat() if facts.approved_at is not None else None,
+        ],
         judgement.passed,
         judgement.latest.isoformat() if judgement.latest is not None else None,
         judgement.day.isoformat() if judgement.day is not None else None,
@@ -130,10 +150,23 @@ def decode(path: str, data: list[Any]) -> Judgement:
         path,
         tuple(_unfinding(f) for f in reader),
         tuple(_unfinding(f) for f in found),
-        None if facts is None else ItemFacts(*facts),
+        None if facts is None else _facts(facts),
         passed,
         None if latest is None else datetime.fromisoformat(latest),
         None if day is None else date.fromisoformat(day),
+    )
+
+
+def _facts(data: list[Any]) -> ItemFacts:
+    path, item_id, status, id_line, url, slug_line, approved = data
+    return ItemFacts(
+        path,
+        item_id,
+        status,
+        id_line,
+        url,
+        slug_line,
+        None if approved is None else datetime.fromisoformat(approved),
     )
 
 
@@ -158,25 +191,11 @@ class VerdictCache:
         secret = cache_secret()
         if secret is None:
             return None
-        return cls(root / VERDICT_FILE, secret, policy)
-
-    def _mac(self, body: bytes) -> str:
-        return hmac.digest(self.secret, FORMAT + b"\n" + body, "sha256").hex()
+        return cls(repo_cache_dir(root) / VERDICT_FILE, secret, policy)
 
     def _read(self) -> dict[str, list[Any]]:
-        try:
-            data = self.path.read_bytes()
-        except OSError:
-            return {}
-        header, _, body = data.partition(b"\n")
-        kind, _, mac = header.partition(b" ")
-        if kind != FORMAT or not hmac.compare_digest(mac, self._mac(body).encode()):
-            return {}  # not ours: planted, altered, or another format
-        try:
-            entries = json.loads(body)
-        except ValueError:
-            return {}
-        return entries if isinstance(entries, dict) else {}
+        """The stored entries (none if the file is not ours: planted, altered, other)."""
+        return read_entries(self.path, self.secret, FORMAT)
 
     def key(self, path: str, data: bytes) -> str:
         """The lookup key of the file ``path`` whose bytes are ``data``."""
@@ -206,6 +225,4 @@ class VerdictCache:
         """Write what this run used and made, if that differs from what was read."""
         if not self.changed and self.kept.keys() == self.stored.keys():
             return
-        body = json.dumps(self.kept, separators=(",", ":"), ensure_ascii=True).encode()
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-            write_bytes(self.path, FORMAT + b" " + self._mac(body).encode() + b"\n" + body)
+        write_entries(self.path, self.secret, FORMAT, self.kept)

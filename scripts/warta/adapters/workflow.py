@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from warta.adapters.schema import Reader, as_map, type_name
-from warta.adapters.textfile import read_text
+from warta.adapters.textfile import read_repo_text
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.errors import ConfigError
 from warta.model.findings import Finding, error, warning
@@ -47,21 +47,20 @@ WEEKDAYS = {
 
 def _load_yaml(root: Path, rel: Path) -> tuple[YMap, str]:
     display = rel.as_posix()
-    path = root / rel
-    if not path.is_file():
-        raise ConfigError(
-            f"{display}: workflow file is missing; expected it at {path}",
-            [
-                error(
-                    display,
-                    None,
-                    "workflow.missing",
-                    "workflow file is missing: expected it here, found nothing",
-                )
-            ],
-        )
-    result = read_text(path, display)
+    result = read_repo_text(root, display)
     if result.text is None:
+        if any(f.rule == "file.missing" for f in result.findings):
+            raise ConfigError(
+                f"{display}: workflow file is missing; expected it at {root / rel}",
+                [
+                    error(
+                        display,
+                        None,
+                        "workflow.missing",
+                        "workflow file is missing: expected it here, found nothing",
+                    )
+                ],
+            )
         raise ConfigError(f"{display}: workflow file is unreadable", result.findings)
     try:
         data = parse(result.text)

@@ -13,6 +13,7 @@ import bisect
 import functools
 import math
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 32
 MAX_NODES = 20_000
+#: The longest unquoted number, boolean or null read (a 4,000-digit integer would fail the
+#: content digest; a sexagesimal one takes seconds to convert).
+MAX_NUMBER = 32
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
@@ -49,6 +53,18 @@ class YamlError(WartaError):
         super().__init__(message)
         self.line = line
         self.rule = rule
+
+
+#: The tag MkDocs configurations use to name a Python object (``!!python/name:module.attr``).
+PYTHON_NAME = "tag:yaml.org,2002:python/name:"
+
+
+@dataclass(frozen=True)
+class PythonName:
+    """A ``!!python/name:`` value, kept as the name it is: never imported here."""
+
+    name: str
+    line: int
 
 
 class YMap(dict[str, Any]):
@@ -188,12 +204,15 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, lines: _Lines) -> YamlEr
     )
 
 
-def parse(text: str, *, first_line: int = 1) -> Any:
-    """Parse one YAML document. ``first_line`` is the file line the text starts on."""
+def parse(text: str, *, first_line: int = 1, python_names: bool = False) -> Any:
+    """Parse one YAML document. ``first_line`` is the file line the text starts on. With
+    ``python_names``, a ``!!python/name:`` scalar is read as a :class:`PythonName` (for the
+    site configuration, whose reader decides which names it accepts); every other tag is
+    refused."""
     node, lines = _compose(text, first_line)
     if node is None:
         return None
-    return _Converter(lines).convert(node, 0)
+    return _Converter(lines, python_names=python_names).convert(node, 0)
 
 
 #: Below this many characters a document is composed without counting its values first
@@ -264,8 +283,9 @@ def _compose(text: str, first_line: int, *, count: bool = True) -> tuple[Node | 
 
 
 class _Converter:
-    def __init__(self, lines: _Lines) -> None:
+    def __init__(self, lines: _Lines, *, python_names: bool = False) -> None:
         self.lines = lines
+        self.python_names = python_names
         self.seen: set[int] = set()
         self.count = 0
         #: mapping keys read (not counted in ``count``)
@@ -310,6 +330,8 @@ class _Converter:
         raise YamlError("unsupported YAML node", self.line(node), "yaml.syntax")  # pragma: no cover
 
     def scalar(self, node: ScalarNode) -> Any:
+        if self.python_names and node.tag.startswith(PYTHON_NAME) and not node.value:
+            return PythonName(node.tag[len(PYTHON_NAME) :], self.line(node))
         if node.tag not in _STANDARD_SCALARS:
             raise YamlError(
                 f"YAML tag {node.tag!r} is not allowed: expected plain values, found a tagged one",
@@ -318,6 +340,13 @@ class _Converter:
             )
         if node.tag in (_TIMESTAMP, _STR):
             return node.value  # text as written (what SafeConstructor gives for str)
+        if len(node.value) > MAX_NUMBER:  # a number no front-matter needs, and slow to read
+            raise YamlError(
+                f"expected a value of at most {MAX_NUMBER} characters here, found one of"
+                f" {len(node.value)} (quote it if it is text)",
+                self.line(node),
+                "yaml.number",
+            )
         try:
             value = self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError, KeyError) as exc:  # e.g. !!int 'x', !!bool 'x'

@@ -1,15 +1,20 @@
-"""``warta build`` and ``warta preview``: MkDocs builds driven in-process.
+"""``warta build`` and ``warta preview``: MkDocs builds driven in-process, as a gate.
 
-A build is exactly ``mkdocs build`` (the plugin in mkdocs.yml is the gate); ``warta build``
-adds the trust-root pin, exit codes and an audit of the output for any trace of an
-unpublished item. A preview turns on the plugin's preview mode,
-which no mkdocs.yml option can do, and always builds outside the deployable site_dir.
+Before any MkDocs code runs, Warta reads and judges the repository (:mod:`warta.repository`):
+mkdocs.yml must be the one an administrator signed and use nothing that runs or includes code
+or files. MkDocs is then handed the configuration Warta read (never the file: MkDocs' own
+reader would run ``!!python/object``, resolve ``!ENV`` and merge ``INHERIT``) and the judged
+repository, so the plugin does not read it again. After the build, ``warta build`` also
+audits the output for any trace of an unpublished item. A preview turns on the plugin's
+preview mode, which no mkdocs.yml option can do, and always builds outside the deployable
+site_dir.
 """
 
 from __future__ import annotations
 
 import gzip
 import logging
+import os
 import shutil
 import signal
 import tempfile
@@ -19,13 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 
+from warta.adapters import safefs
+from warta.adapters.siteconfig import plain
+from warta.adapters.sitemanifest import CONFIG_FILE
 from warta.errors import ConfigError, UsageError, WartaError
-from warta.mkdocs_plugin.plugin import WartaPlugin
+from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
+from warta.repository import Repository, find_root, open_repository
 from warta.site import audit
 
 log = logging.getLogger("mkdocs.warta")
@@ -56,20 +64,87 @@ def _mkdocs_logging() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _load(config_file: Path, **options: Any) -> MkDocsConfig:
-    if not config_file.is_file():
+def _root_of(config_file: Path) -> Path:
+    """The repository whose signed mkdocs.yml ``config_file`` must be."""
+    if not config_file.exists():
         raise UsageError(f"{config_file}: no such file (expected the site's mkdocs.yml)")
-    try:
-        return load_config(str(config_file), **options)
-    except (ConfigurationError, Abort) as exc:
-        raise ConfigError(f"{config_file}: {exc}") from exc
+    root = find_root(config_file.resolve().parent)
+    if config_file.resolve() != (root / CONFIG_FILE).resolve() or config_file.name != CONFIG_FILE:
+        raise UsageError(
+            f"{config_file}: the site is built from {CONFIG_FILE} at the repository root, the"
+            " file an administrator signed; found another file"
+        )
+    return root
 
 
-def _plugin(config: MkDocsConfig, config_file: Path) -> WartaPlugin:
+def judged(config_file: Path, *, pin: str | None, strict: bool = False) -> Repository:
+    """The repository of ``config_file``, judged (``strict``: as ``warta validate --strict``
+    judges it), or BuildFailed when its configuration is not the one an administrator signed
+    (then no MkDocs code runs at all)."""
+    root = _root_of(config_file)
+    repo = open_repository(root, pin=pin, keep_items=True, strict=strict)
+    problems = site_problems(repo)
+    if problems:
+        listed = "".join(f"\n  {finding_text(f)}" for f in problems)
+        raise BuildFailed(
+            "the site's configuration is not the one an administrator signed, so nothing is"
+            f" built and no news item is published:{listed}"
+        )
+    return repo
+
+
+def _config(repo: Repository, **options: Any) -> tuple[MkDocsConfig, WartaPlugin]:
+    """MkDocs' configuration from what Warta read and judged (never MkDocs' own reading)."""
+    site = repo.policy.site
+    assert site is not None  # site_problems is empty only with a readable, signed config
+    config = MkDocsConfig(config_file_path=str(repo.root / CONFIG_FILE))
+    config.load_dict(plain(site.data))
+    config.load_dict({k: v for k, v in options.items() if v is not None})
+    errors, warnings = config.validate()
+    for name, warning in warnings:
+        log.warning(f"Config value '{name}': {warning}")
+    if errors:
+        listed = "; ".join(f"{name}: {problem}" for name, problem in errors)
+        raise ConfigError(f"{CONFIG_FILE}: {listed}")
+    if config.strict and warnings:
+        raise BuildFailed(f"{CONFIG_FILE}: {len(warnings)} configuration warning(s) in strict mode")
     plugin = config.plugins.get("warta")
     if not isinstance(plugin, WartaPlugin):
-        raise ConfigError(f"{config_file}: the 'warta' plugin is not enabled under plugins:")
-    return plugin
+        raise ConfigError(f"{CONFIG_FILE}: the 'warta' plugin is not enabled under plugins:")
+    plugin.preloaded = repo
+    return config, plugin
+
+
+def _empty_site_dir(root: Path, site_dir: Path) -> None:
+    """Empty the site directory before MkDocs writes into it, without following any link in
+    it (MkDocs' own cleaning leaves a link to a folder in place and then writes through it):
+    never the repository or its sources, never through a link, never a file."""
+    site = site_dir if site_dir.is_absolute() else root / site_dir
+    kind = safefs.lstat_kind(site)
+    if kind is safefs.Kind.LINK:
+        raise UsageError(f"{site_dir}: the site directory is a symbolic link; refusing to empty it")
+    if kind is not None and kind is not safefs.Kind.DIR:
+        raise UsageError(f"{site_dir}: the site directory is a file, not a folder; remove it")
+    try:
+        inside = site.resolve().relative_to(root)
+    except ValueError:
+        inside = None
+    if inside is not None and (
+        safefs.link_on_path(root, inside.as_posix()) is not None
+        or not inside.parts
+        or inside.parts[0] in ("content", "workflow", ".git")
+    ):
+        raise UsageError(
+            f"{site_dir}: the site directory must not be the repository, its sources, or"
+            " reached through a symbolic link; choose another directory"
+        )
+    if kind is None:
+        return
+    for entry in os.scandir(site):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)  # never follows the links inside
+        else:
+            os.unlink(entry.path)  # a link itself, not what it leads to
 
 
 def _run(config: MkDocsConfig) -> None:
@@ -87,27 +162,32 @@ def build_site(
 ) -> Path:
     """Build the deployable site, then audit it for traces of unpublished items."""
     with _mkdocs_logging():
-        config = _load(config_file, strict=strict, site_dir=str(site_dir) if site_dir else None)
-        plugin = _plugin(config, config_file)
-        if pin:
-            plugin.config.trust_root = pin
+        repo = judged(config_file, pin=pin, strict=strict)
+        config, plugin = _config(repo, strict=strict, site_dir=str(site_dir) if site_dir else None)
+        _empty_site_dir(repo.root, Path(config.site_dir))
         _run(config)
     out = Path(config.site_dir)
     report = plugin.report
-    if report is None:  # pragma: no cover - on_files always runs in a build
+    if report is None:  # pragma: no cover - on_config always runs in a build
         raise BuildFailed("the gate did not run; the site must not be deployed")
-    found = audit_site(out, audit.tokens(report.verdicts, plugin.withheld))
+    unpublished = [
+        (v.path, v.id, v.facts.url if v.facts else None)
+        for v in report.verdicts
+        if not v.publishable
+    ]
+    published = [(v.id, v.facts.url if v.facts else None) for v in report.verdicts if v.publishable]
+    found = audit_site(out, audit.tokens(unpublished, published), config.site_url or "")
     if found:
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
         raise BuildFailed(
-            f"{out} holds traces of {len({f.token.path for f in found})} unpublished"
+            f"{out} leads to {len({f.token.path for f in found})} unpublished"
             f" item(s); do not deploy it:{listed}"
         )
     return out
 
 
-def audit_site(site: Path, tokens: list[audit.Token]) -> list[audit.Leak]:
-    """Every trace of ``tokens`` in the files under ``site`` (.gz files are unpacked)."""
+def audit_site(site: Path, tokens: list[audit.Token], site_url: str = "") -> list[audit.Leak]:
+    """Every way the files under ``site`` lead to ``tokens`` (.gz files are unpacked)."""
 
     def outputs() -> Iterator[tuple[str, str]]:
         for path in sorted(p for p in site.rglob("*") if p.is_file()):
@@ -116,37 +196,35 @@ def audit_site(site: Path, tokens: list[audit.Token]) -> list[audit.Leak]:
                 data = gzip.decompress(data)
             yield path.relative_to(site).as_posix(), data.decode("utf-8", errors="replace")
 
-    return audit.leaks(outputs(), tokens)
+    return audit.leaks(outputs(), tokens, site_url)
 
 
-def _check_outside_site(config_file: Path, out_dir: Path) -> None:
+def _check_outside_site(repo: Repository, out_dir: Path) -> None:
     """A preview never goes where the deployable site goes, nor into the sources."""
-    plain = _load(config_file)
-    site = Path(plain.site_dir).resolve()
-    docs = Path(plain.docs_dir).resolve()
-    root = config_file.resolve().parent
+    site_dir = repo.policy.site.site_dir if repo.policy.site else "site"
+    site = (repo.root / site_dir).resolve()
+    docs = (repo.root / "content").resolve()
     out = out_dir.resolve()
-    if out == root or out.is_relative_to(site) or site.is_relative_to(out):
+    if out == repo.root or out.is_relative_to(site) or site.is_relative_to(out):
         raise UsageError(
             f"{out_dir}: a preview may not be built into the deployable site directory"
             f" ({site}) or the repository root; choose another directory"
         )
-    if out.is_relative_to(docs):
-        raise UsageError(f"{out_dir}: a preview may not be built inside docs_dir ({docs})")
+    if out.is_relative_to(docs) or out.is_relative_to(repo.root / "workflow"):
+        raise UsageError(f"{out_dir}: a preview may not be built inside the sources")
 
 
 def _preview_config(config_file: Path, out_dir: Path, pin: str | None) -> MkDocsConfig:
-    config = _load(config_file, site_dir=str(out_dir))
-    plugin = _plugin(config, config_file)
+    repo = judged(config_file, pin=pin)
+    _check_outside_site(repo, out_dir)
+    _empty_site_dir(repo.root, out_dir)
+    config, plugin = _config(repo, site_dir=str(out_dir))
     plugin.preview = True
-    if pin:
-        plugin.config.trust_root = pin
     return config
 
 
 def build_preview(config_file: Path, out_dir: Path, *, pin: str | None = None) -> Path:
     """Build the reviewers' preview (drafts included, each with the DRAF banner)."""
-    _check_outside_site(config_file, out_dir)
     with _mkdocs_logging():
         _run(_preview_config(config_file, out_dir, pin))
     return out_dir
@@ -158,6 +236,7 @@ def serve_preview(
     """Serve the preview from a temporary directory, rebuilding when sources change."""
     out_dir = Path(tempfile.mkdtemp(prefix="warta-preview-"))
     url = f"http://{host}:{port}/"
+    root = _root_of(config_file)
 
     def builder(config: MkDocsConfig | None = None) -> None:
         config = config or _preview_config(config_file, out_dir, pin)
@@ -166,17 +245,14 @@ def serve_preview(
 
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        _check_outside_site(config_file, out_dir)
         with _mkdocs_logging():
             config = _preview_config(config_file, out_dir, pin)
             config.plugins.on_startup(command="serve", dirty=False)
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(out_dir))
             try:
                 builder(config)
-                server.watch(config.docs_dir)
-                if config.config_file_path:
-                    server.watch(config.config_file_path)
-                    server.watch(str(Path(config.config_file_path).parent / "workflow"))
+                for watched in ("content", "workflow", CONFIG_FILE):
+                    server.watch(str(root / watched))
                 log.info(f"warta: pratinjau (dengan draf) di {url} — Ctrl+C untuk berhenti")
                 server.serve()  # type: ignore[no-untyped-call]
             except KeyboardInterrupt:

@@ -9,8 +9,6 @@ from warta.site.sanitize import DEFAULT_EMBED_HOSTS
 
 
 class WartaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
-    #: Pin of workflow/trust-root (sha256:…); default: the WARTA_TRUST_ROOT environment variable.
-    trust_root = c.Optional(c.Type(str))
     #: The SOP step whose signer is the item's reporter (the writing step).
     reporter_step = c.Type(str, default="penulisan")
     #: News per page of the news list.
@@ -19,7 +17,7 @@ class WartaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     home_items = c.Type(int, default=6)
     #: News in the RSS and JSON feeds.
     feed_items = c.Type(int, default=20)
-    #: Remember verified signatures in .warta-cache/ (only ever stores successes).
+    #: Remember verified signatures and verdicts in this user's cache folder.
     cache = c.Type(bool, default=True)
     #: Hosts (with an optional path prefix) whose players an item may embed in an <iframe>.
     embed_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULT_EMBED_HOSTS))

@@ -1,14 +1,16 @@
-"""The ``warta`` MkDocs plugin: the publishing gate inside the build.
+"""The ``warta`` MkDocs plugin: the publishing gate inside the build, and nothing more.
 
 mkdocs.yml excludes ``berita/`` (fail closed: without this plugin no news is built). In
-``on_files``, before any other plugin, the plugin runs the validator and re-admits exactly the
-publishable items with the files in their folders; every other file under ``berita/`` leaves
-the build. It then adds the generated pages (news list, archive, categories, reporters, SOP)
-built by :mod:`warta.site` from the verified items only, and in ``on_env`` the feeds. An item
-with a file beside it that a browser would run (HTML, script, an SVG with script) stays out.
-
-Every item page's rendered body passes :class:`warta.site.sanitize.Policy` before anything
-(the page, the search index, the feeds) sees it: signed is not the same as harmless.
+``on_config`` the plugin reads and judges the repository through the one pipeline
+(:mod:`warta.repository`; ``warta build`` hands it over already judged) and stages the
+publication closure (:mod:`warta.publish`) into a fresh folder that becomes MkDocs'
+``docs_dir``: the site's own files an administrator signed and the files approved items list,
+each copied only if its bytes have the signed SHA-256. MkDocs never walks the repository. In
+``on_files`` the approved items join as pages whose body is the HTML the validator judged
+(rendered once with the signed Markdown configuration, through the HTML allowlist), with the
+generated pages (news list, archive, categories, reporters, SOP) and feeds. In
+``on_post_build`` every file of the output is accounted for; anything else is removed and
+logged as an error (``--strict`` fails on it).
 
 Validation errors are logged as warnings, so ``mkdocs build --strict`` fails with the
 validator's findings while a plain build leaves those items out; validator warnings (demo
@@ -17,9 +19,12 @@ keys, an unpinned trust root, Mutu Baku exceeded) are logged as info and never f
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,15 +34,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
+from mkdocs.structure.toc import AnchorLink, get_toc
 
+from warta.adapters import safefs
+from warta.adapters.render import Rendered
+from warta.adapters.siteconfig import PROBE
+from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
+from warta.adapters.trust import TRUST_ROOT_PATH
 from warta.errors import ConfigError, WartaError
 from warta.mkdocs_plugin.config import WartaPluginConfig
-from warta.project import Project, check_project, load_project
-from warta.site import assets, feeds, gate, item_page, pages
+from warta.model.closure import BodyTooComplex
+from warta.model.findings import Finding
+from warta.publish import RENDERED, Plan, account, plan, stage
+from warta.repository import Repository, open_repository
+from warta.site import feeds, item_page, pages
 from warta.site.article import Article, build_article
 from warta.site.catalogue import FEED_JSON, FEED_RSS, Catalogue
-from warta.site.sanitize import Policy, text_only
+from warta.site.sanitize import text_only
 from warta.site.sop_page import sop_page
 from warta.site.text import esc
 from warta.validate import Report, Verdict
@@ -47,28 +60,39 @@ log = logging.getLogger("mkdocs.plugins.warta")
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 CSS = "assets/warta/warta.css"
 DOCS = "content"
-NEWS = gate.NEWS_PREFIX
+NEWS = "berita/"
 HOME_MARKER = "<!-- warta:berita-terbaru -->"
 #: A Mermaid diagram on a (non-item) page: the theme loads the vendored Mermaid there.
 MERMAID = re.compile(r'class="(?:[^"]* )?mermaid[ "]')
-#: A path every item has; mkdocs.yml's exclude_docs must match it (fail closed).
-PROBE = f"{NEWS}2000/contoh/index.md"
+#: Outputs the theme and the search plugin write besides the files of the build.
+THEME_OUTPUTS = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json")
+#: Workflow paths whose errors mean the site's own configuration cannot be trusted.
+SITE_TRUST = frozenset({CONFIG_FILE, SITE_MANIFEST_PATH.as_posix(), TRUST_ROOT_PATH.as_posix()})
+
+
+def site_problems(repo: Repository) -> list[Finding]:
+    """Errors that mean the site's configuration is not the one an administrator signed:
+    then nothing is built at all."""
+    return [f for f in repo.policy.workflow_findings if f.is_error and f.path in SITE_TRUST]
+
+
+def finding_text(finding: Finding) -> str:
+    return f"{finding.location()}: [{finding.rule}] {finding.message}"
 
 
 @dataclass
 class _Build:
-    """What one build learned in on_files, for the later events."""
+    """What one build learned in on_config and on_files, for the later events."""
 
-    project: Project
-    report: Report
-    catalogue: Catalogue
-    articles: dict[str, Article]
-    selection: gate.Selection
-    #: Items the validator cleared that stay out for a file beside them (docs paths).
-    withheld: frozenset[str]
+    repo: Repository
+    plan: Plan
+    staged: Path
+    catalogue: Catalogue = field(default_factory=lambda: Catalogue(()))
+    articles: dict[str, Article] = field(default_factory=dict)
     generated: set[str] = field(default_factory=set)
     bodies: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, File] = field(default_factory=dict)
+    files: Files | None = None
 
 
 class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-call]
@@ -78,23 +102,22 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         super().__init__()
         #: Set only by ``warta preview`` (never by mkdocs.yml): show drafts with a banner.
         self.preview = False
+        #: Set by ``warta build``/``preview``: the repository, already judged.
+        self.preloaded: Repository | None = None
         self._build: _Build | None = None
-        self._policy = Policy()
+        #: Errors the last build logged about its output (unaccounted files).
+        self.unaccounted: list[str] = []
 
-    # ---- configuration -------------------------------------------------------------------
+    # ---- configuration: judge, then stage the closure -----------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self._build = None
+        self._cleanup()
+        self.unaccounted = []
         root = _root(config)
-        if Path(config.docs_dir).resolve() != (root / DOCS).resolve():
+        used = Path(config.config_file_path or "").name
+        if used != CONFIG_FILE:
             raise PluginError(
-                f"warta: docs_dir must be '{DOCS}' (news items are read from {DOCS}/{NEWS});"
-                f" found {config.docs_dir!r}"
-            )
-        if not config.use_directory_urls:
-            raise PluginError("warta: use_directory_urls must be true; found false")
-        if not config.site_url:
-            raise PluginError(
-                "warta: site_url must be set; the feeds and the sitemap need absolute URLs"
+                f"warta: the site is built from the {CONFIG_FILE} an administrator signed;"
+                f" found another configuration file ({used})"
             )
         exclude = config.exclude_docs
         if exclude is None or not exclude.match_file(PROBE):
@@ -103,61 +126,90 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 " that a build without this plugin publishes no news; this plugin re-admits"
                 " the verified items"
             )
-        theme_dir = str(THEME_DIR)
-        if theme_dir not in config.theme.dirs:
-            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        repo = self.preloaded or self._open(root, strict=bool(config.strict))
+        self.preloaded = None
+        problems = site_problems(repo)
+        if problems:
+            listed = "".join(f"\n  {finding_text(f)}" for f in problems)
+            raise PluginError(
+                f"warta: the site's configuration is not the one an administrator signed;"
+                f" nothing is built:{listed}"
+            )
+        if Path(config.docs_dir).resolve() != (root / DOCS).resolve():
+            raise PluginError(f"warta: docs_dir must be '{DOCS}'; found {config.docs_dir!r}")
+        step = self.config.reporter_step
+        if repo.sop.step(step) is None:
+            steps = ", ".join(s.id for s in repo.sop.steps)
+            raise PluginError(
+                f"warta: reporter_step {step!r} is not a step of workflow/sop.yml;"
+                f" expected one of: {steps}"
+            )
+        _log_report(repo.report)
+        closure = plan(repo, preview=self.preview)
+        staged = Path(tempfile.mkdtemp(prefix="warta-docs-"))
         try:
-            self._policy = Policy.of(self.config.embed_hosts)
-        except ValueError as exc:
-            raise PluginError(f"warta: embed_hosts: {exc}") from exc
+            stage(repo.root, closure.files, staged / "docs")
+            (staged / "docs").mkdir(exist_ok=True)
+            if closure.theme:
+                stage(repo.root, closure.theme, staged / "theme")
+        except (safefs.UnsafePath, OSError) as exc:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise PluginError(f"warta: the closure could not be staged: {exc}") from exc
+        self._build = _Build(repo, closure, staged)
+        config.docs_dir = str(staged / "docs")
+        dirs = config.theme.dirs
+        custom = repo.policy.site.custom_dir if repo.policy.site else None
+        if custom:
+            real = str((root / custom).resolve())
+            dirs[:] = [str(staged / "theme") if d == real else d for d in dirs]
+        if str(THEME_DIR) not in dirs:
+            dirs.insert(1 if custom else 0, str(THEME_DIR))
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         config.extra["warta_preview"] = self.preview
         return config
 
+    def _open(self, root: Path, *, strict: bool) -> Repository:
+        """The repository judged as ``warta validate`` (``--strict``) judges it."""
+        try:
+            return open_repository(root, keep_items=True, cache=self.config.cache, strict=strict)
+        except ConfigError as exc:
+            found = "".join(f"\n  {finding_text(f)}" for f in exc.findings)
+            raise PluginError(f"warta: {exc.message}{found}") from exc
+        except WartaError as exc:
+            raise PluginError(f"warta: {exc.message}") from exc
+
     # ---- the gate ----------------------------------------------------------------------
     @event_priority(100)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        project = self._load(config)
-        step = self.config.reporter_step
-        if project.sop.step(step) is None:
-            steps = ", ".join(s.id for s in project.sop.steps)
-            raise PluginError(
-                f"warta: reporter_step {step!r} is not a step of workflow/sop.yml;"
-                f" expected one of: {steps}"
-            )
-        report = check_project(project)
-        _log_report(report)
-        articles = self._articles(project, report)
-        selection, withheld = self._select(files, articles)
-        strays = _strays(report, Path(config.docs_dir))
+        state = self._state()
+        repo = state.repo
+        staged = str(state.staged / "docs")
         for file in list(files):
-            if not file.src_uri.startswith(NEWS):
-                why = strays(file)
-                if why:
-                    files.remove(file)
-                    log.warning(f"warta: tidak dipublikasikan: {DOCS}/{file.src_uri} ({why})")
+            if file.src_dir != staged:
                 continue
-            if selection.admits(file.src_uri):
-                is_page = file.is_documentation_page()
-                file.inclusion = InclusionLevel.NOT_IN_NAV if is_page else InclusionLevel.INCLUDED
-            else:
-                files.remove(file)
-        catalogue = Catalogue.of(articles.values())
-        state = _Build(project, report, catalogue, articles, selection, withheld)
+            if file.src_uri not in state.plan.files:
+                files.remove(file)  # never happens: the staged folder holds the plan only
+                log.warning(f"warta: removed {file.src_uri}, which is not in the closure")
+            elif file.src_uri.startswith(NEWS):
+                file.inclusion = InclusionLevel.INCLUDED  # exclude_docs left it out
+        state.articles = self._articles(repo, state.plan)
+        state.catalogue = Catalogue.of(state.articles.values())
+        for uri in state.articles:
+            files.append(
+                File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            )
         generated = [
-            *pages.news_pages(catalogue, self.config.per_page),
-            *pages.archive_pages(catalogue),
-            *pages.category_pages(catalogue),
-            *pages.reporter_pages(catalogue),
-            sop_page(project.sop),
+            *pages.news_pages(state.catalogue, self.config.per_page),
+            *pages.archive_pages(state.catalogue),
+            *pages.category_pages(state.catalogue),
+            *pages.reporter_pages(state.catalogue),
+            sop_page(repo.sop),
         ]
         for page in generated:
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                raise PluginError(
-                    f"warta: {DOCS}/{page.src_uri} conflicts with the generated page"
-                    f" '{page.title}'; remove or move it"
+            if files.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(  # the validator refuses such files before this
+                    f"warta: {DOCS}/{page.src_uri} conflicts with the generated page '{page.title}'"
                 )
             files.append(
                 File.generated(
@@ -170,73 +222,43 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             state.generated.add(page.src_uri)
         for name in (FEED_RSS, FEED_JSON):
             # Present now so that links to the feeds resolve; filled in on_env, when every
-            # item's body has been rendered.
+            # item's body is known.
             feed = File.generated(config, name, content="", inclusion=InclusionLevel.INCLUDED)
             files.append(feed)
             state.feeds[name] = feed
-        self._build = state
+        state.files = files
+        dropped = sum(1 for v in repo.report.verdicts if v.path.startswith(f"{DOCS}/{NEWS}")) - len(
+            state.articles
+        )
         log.info(
-            f"warta: {len(articles)} berita diterbitkan"
+            f"warta: {len(state.articles)} berita diterbitkan"
             f"{' (pratinjau, termasuk draf)' if self.preview else ''};"
-            f" {len(selection.dropped)} berkas di {NEWS} tidak ikut"
+            f" {max(dropped, 0)} berkas di {NEWS} tidak ikut"
         )
         return files
 
-    def _load(self, config: MkDocsConfig) -> Project:
-        try:
-            return load_project(_root(config), pin=self.config.trust_root, cache=self.config.cache)
-        except ConfigError as exc:
-            found = "".join(
-                f"\n  {f.location()}: {f.severity.value} [{f.rule}] {f.message}"
-                for f in exc.findings
-            )
-            raise PluginError(f"warta: {exc.message}{found}") from exc
-        except WartaError as exc:
-            raise PluginError(f"warta: {exc.message}") from exc
-
-    def _select(
-        self, files: Files, articles: dict[str, Article]
-    ) -> tuple[gate.Selection, frozenset[str]]:
-        """The gate's selection, after leaving out (from ``articles`` too) every item with a
-        file beside it that the site may not serve; and those items' paths."""
-        uris = [f.src_uri for f in files]
-        selection = gate.select(uris, articles)
-        by_uri = {f.src_uri: f for f in files}
-        refused = assets.refusals(selection.owners, lambda uri: by_uri[uri].content_bytes)
-        for page, reasons in refused.items():
-            del articles[page]
-            for reason in reasons:
-                log.warning(f"warta: {DOCS}/{page}: [asset] {reason}")
-            log.warning(
-                f"warta: tidak dipublikasikan: {DOCS}/{page} (berkas di foldernya tidak boleh"
-                " diterbitkan)"
-            )
-        withheld = frozenset(f"{DOCS}/{page}" for page in refused)
-        return (gate.select(uris, articles) if refused else selection), withheld
-
-    def _articles(self, project: Project, report: Report) -> dict[str, Article]:
-        """Articles by docs-relative path: the publishable items (and, in a preview, drafts)."""
+    def _articles(self, repo: Repository, closure: Plan) -> dict[str, Article]:
+        """Articles by docs path: the items the plan shows."""
         out: dict[str, Article] = {}
-        prefix = f"{DOCS}/"
-        for verdict in report.verdicts:
-            shown = verdict.publishable or self.preview
-            if not shown or verdict.item is None or not verdict.path.startswith(prefix):
+        for uri, shown in closure.items.items():
+            try:
+                article, notes = build_article(
+                    shown.item,
+                    src_uri=uri,
+                    sop=repo.sop,
+                    roster=repo.roster,
+                    zone=repo.policy.zone,
+                    reporter_step=self.config.reporter_step,
+                    draft=not shown.verdict.publishable,
+                    problems=_problems(shown.verdict),
+                )
+            except Exception as exc:
+                log.warning(f"warta: {shown.verdict.path}: [internal.error] {exc!r}; not published")
                 continue
-            src_uri = verdict.path[len(prefix) :]
-            article, notes = build_article(
-                verdict.item,
-                src_uri=src_uri,
-                sop=project.sop,
-                roster=project.roster,
-                zone=project.context.zone,
-                reporter_step=self.config.reporter_step,
-                draft=not verdict.publishable,
-                problems=_problems(verdict),
-            )
             for note in notes:
-                log.warning(f"warta: {verdict.path}: {note}")
+                log.warning(f"warta: {shown.verdict.path}: {note}")
             if article is not None:
-                out[src_uri] = article
+                out[uri] = article
         return out
 
     # ---- pages -------------------------------------------------------------------------
@@ -247,14 +269,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         uri = page.file.src_uri
         article = state.articles.get(uri)
         if article is not None:
-            # Render exactly what was verified; MkDocs' own reading of the front-matter is
-            # replaced (the theme prints meta values unescaped, so they are escaped here).
+            # The body is the HTML the validator judged (on_page_content); MkDocs renders
+            # nothing of the item. The theme prints meta values unescaped: escaped here.
             page.meta = {
                 "title": esc(article.title),
                 "description": esc(article.description),
                 "warta_draft": article.draft,
             }
-            return article.body
+            return ""
         if uri.startswith(NEWS) and uri not in state.generated:
             raise PluginError(f"warta: {DOCS}/{uri} reached the build without being verified")
         if page.is_homepage and HOME_MARKER in markdown:
@@ -272,77 +294,107 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             if MERMAID.search(html):
                 page.meta["warta_mermaid"] = True  # main.html then loads the local copy
             return None
-        body = self._policy.clean(html)
+        shown = state.plan.items[article.src_uri]
+        try:
+            rendered = state.repo.rendered(shown.item)
+        except BodyTooComplex as exc:  # only a draft can get here (in a preview)
+            log.warning(f"warta: {shown.verdict.path}: [body.too-complex] {exc}")
+            rendered = Rendered("<p>(naskah tidak dapat ditampilkan)</p>")
+        if rendered is None:
+            raise PluginError(f"warta: {shown.verdict.path} could not be rendered")
+        page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         _clean_toc(page.toc)
-        state.bodies[article.src_uri] = body
-        project = state.project
+        state.bodies[article.src_uri] = rendered.html
+        repo = state.repo
         return item_page.item_html(
             article,
-            body,
-            sop=project.sop,
-            zone=project.context.zone,
-            trust_fingerprint=project.trust.fingerprint,
+            rendered.html,
+            sop=repo.sop,
+            zone=repo.policy.zone,
+            trust_fingerprint=repo.policy.trust.fingerprint,
             catalogue=state.catalogue,
+            files=shown.files,
         )
 
-    # ---- last gate and feeds -------------------------------------------------------------
+    # ---- feeds and the account of the output --------------------------------------------
     @event_priority(-100)
     def on_env(
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
     ) -> Environment | None:
         state = self._state()
-        for file in list(files):
-            uri = file.src_uri
-            if uri.startswith(NEWS) and not (state.selection.admits(uri) or uri in state.generated):
-                log.warning(f"warta: removed {DOCS}/{uri}, added to the build after the gate")
-                files.remove(file)
         channel = feeds.Channel(
             title=config.site_name,
             description=config.site_description or config.site_name,
             site_url=config.site_url or "",
         )
         chosen = state.catalogue.latest(self.config.feed_items)
-        zone = state.project.context.zone
+        zone = state.repo.policy.zone
         state.feeds[FEED_RSS].content_string = feeds.rss(chosen, channel, zone, state.bodies)
         state.feeds[FEED_JSON].content_string = feeds.json_feed(chosen, channel, zone, state.bodies)
+        state.files = files
         return env
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        state = self._state()
+        expected = self._expected(state, config)
+        site = Path(config.site_dir)
+        for problem in account(site, expected):
+            rel = problem.split(":", 1)[0]
+            target = site / rel
+            if target.is_symlink() or target.is_file():
+                target.unlink()
+            elif target.is_dir():
+                shutil.rmtree(target)
+            self.unaccounted.append(problem)
+            log.warning(f"warta: [site.unaccounted] {problem}; removed from the output")
+
+    def _expected(self, state: _Build, config: MkDocsConfig) -> dict[str, str]:
+        """Every output path the build was to write: rendered, or a copy with its digest."""
+        expected = dict.fromkeys(THEME_OUTPUTS, RENDERED)
+        staged = str(state.staged / "docs")
+        assert state.files is not None
+        for file in state.files:
+            if file.inclusion.value <= InclusionLevel.DRAFT.value:
+                continue  # not written
+            dest = file.dest_uri
+            if file.is_documentation_page() or file.src_uri in config.extra_templates:
+                expected[dest] = RENDERED
+            elif file.generated_by is not None:
+                expected[dest] = _digest(file.content_bytes)
+            elif file.src_dir == staged:
+                expected[dest] = state.plan.files[file.src_uri][1]
+            elif file.abs_src_path is not None:  # a theme file: the installed theme's bytes
+                expected[dest] = _digest(Path(file.abs_src_path).read_bytes())
+        return expected
+
+    def on_shutdown(self) -> None:
+        self._cleanup()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._build is not None:
+            shutil.rmtree(self._build.staged, ignore_errors=True)
 
     @property
     def report(self) -> Report | None:
-        """The validator's report of the last build (None before on_files)."""
-        return self._build.report if self._build is not None else None
+        """The validator's report of the last build (None before on_config)."""
+        return self._build.repo.report if self._build is not None else None
 
     @property
-    def withheld(self) -> frozenset[str]:
-        """Paths of cleared items the last build left out for an unsafe file beside them."""
-        return self._build.withheld if self._build is not None else frozenset()
+    def repository(self) -> Repository | None:
+        return self._build.repo if self._build is not None else None
 
     def _state(self) -> _Build:
         if self._build is None:
-            raise PluginError("warta: the gate did not run (on_files); refusing to build")
+            raise PluginError("warta: the gate did not run (on_config); refusing to build")
         return self._build
 
 
-def _strays(report: Report, docs: Path) -> Callable[[File], str | None]:
-    """Why a file outside the news folder must stay out, or None: a news item found outside
-    it (the validator's ``item.outside-news``), or a path that leads into the news folder
-    through a symbolic link (MkDocs follows links; the gate judges only the real path)."""
-    flagged = {
-        v.path.removeprefix(f"{DOCS}/")
-        for v in report.verdicts
-        if not v.path.startswith(f"{DOCS}/{NEWS}") and not v.publishable
-    }
-    news = (docs / NEWS).resolve()
-
-    def why(file: File) -> str | None:
-        if file.src_uri in flagged:
-            return "berita di luar content/berita/"
-        source = file.abs_src_path
-        if source is not None and Path(source).resolve().is_relative_to(news):
-            return "tautan simbolis ke dalam content/berita/"
-        return None
-
-    return why
+def _digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -366,15 +418,13 @@ def _problems(verdict: Verdict) -> list[str]:
 def _log_report(report: Report) -> None:
     """Errors as warnings (``--strict`` fails on them), everything else as info."""
     for finding in report.workflow:
-        text = f"warta: {finding.location()}: [{finding.rule}] {finding.message}"
-        (log.warning if finding.is_error else log.info)(text)
+        (log.warning if finding.is_error else log.info)(f"warta: {finding_text(finding)}")
     if any(f.is_error for f in report.workflow):
         log.warning("warta: the workflow files are not trusted, so no news item is published")
     for verdict in report.verdicts:
         errors = [f for f in verdict.findings if f.is_error]
         for finding in verdict.findings:
-            text = f"warta: {finding.location()}: [{finding.rule}] {finding.message}"
-            (log.warning if finding.is_error else log.info)(text)
+            (log.warning if finding.is_error else log.info)(f"warta: {finding_text(finding)}")
         if verdict.publishable:
             continue
         if errors:
@@ -384,3 +434,10 @@ def _log_report(report: Report) -> None:
                 f"warta: tidak dipublikasikan: {verdict.path}: status {verdict.status!r},"
                 " belum disetujui"
             )
+    for source in report.sources:
+        for finding in source.findings:
+            log.warning(f"warta: {finding_text(finding)}")
+        if not source.admitted:
+            log.warning(f"warta: tidak dipublikasikan: {source.path}")
+    for finding in report.site:
+        (log.warning if finding.is_error else log.info)(f"warta: {finding_text(finding)}")

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
 #: Front-matter keys that record workflow state; they are not part of the signed content.
 WORKFLOW_KEYS = frozenset({"status", "approved_by", "signoffs"})
@@ -30,6 +30,16 @@ class Signoff:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file an item publishes from its folder: its path there and its SHA-256
+    (``sha256:<hex>``), as listed under ``files`` (part of the signed content)."""
+
+    path: str
+    digest: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class NewsItem:
     """A news item as read from disk. Fields the reader could not read are ``None``.
 
@@ -48,6 +58,13 @@ class NewsItem:
     lines: Mapping[str, int] = field(default_factory=dict)
     signoffs_readable: bool = True
     body_line: int = 1
+    #: the signed slug (the URL is ``berita/<year of date>/<slug>/``)
+    slug: str | None = None
+    #: the files the item publishes, as listed under ``files``
+    attachments: tuple[Attachment, ...] = ()
+    files_line: int | None = None
+    #: ``image.src``, if the item has a readable lead photo
+    image_src: str | None = None
 
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)
@@ -57,6 +74,37 @@ class NewsItem:
         if isinstance(value, list):
             return tuple(str(v) for v in value)
         return ()
+
+
+def news_day(value: object, zone: tzinfo) -> date | None:
+    """The day of an item's ``date``: a date (YYYY-MM-DD), or an ISO 8601 date-time read in
+    ``zone`` (a naive one is taken as local)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.date()
+    try:
+        return moment.astimezone(zone).date()
+    except (OverflowError, ValueError):
+        return None
+
+
+#: Where news items live, relative to the docs folder; an item's URL starts with it.
+NEWS_URL = "berita/"
+
+
+def item_url(item: NewsItem, zone: tzinfo) -> str | None:
+    """The site URL of an item, from its signed date and slug: ``berita/<year>/<slug>/``."""
+    day = news_day(item.fields.get("date"), zone)
+    if day is None or item.slug is None:
+        return None
+    return f"{NEWS_URL}{day.year:04d}/{item.slug}/"
 
 
 def canonical_json(value: object) -> str:

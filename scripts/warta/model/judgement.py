@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from warta.model.findings import Finding
-from warta.model.item import NewsItem
+from warta.model.item import NewsItem, item_url
 
 #: Signoff times more than this far in the future are refused (clock skew allowance).
 FUTURE_SKEW = timedelta(minutes=5)
@@ -21,19 +21,23 @@ class ItemFacts:
     id: str | None
     status: str | None
     id_line: int | None
-    slug: str | None
+    #: the site URL the signed date and slug give ('berita/2026/x/'), if they read
+    url: str | None
     slug_line: int | None
+    #: when the publishing gate was signed (None if it was not)
+    approved_at: datetime | None = None
 
     @classmethod
-    def of(cls, item: NewsItem) -> ItemFacts:
-        slug = item.fields.get("slug")
+    def of(cls, item: NewsItem, zone: tzinfo, gate: str | None = None) -> ItemFacts:
+        approval = next((s for s in item.signoffs if s.step == gate), None)
         return cls(
             item.path,
             item.id,
             item.status,
             item.line_of("id"),
-            slug if isinstance(slug, str) else None,
+            item_url(item, zone),
             item.line_of("slug"),
+            approval.at if approval is not None else None,
         )
 
 

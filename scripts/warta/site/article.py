@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
-from warta.model.item import NewsItem, Signoff
+from warta.model.item import NewsItem, Signoff, news_day
 from warta.model.roster import Roster
 from warta.model.sop import Sop
-from warta.site.dates import news_day
 from warta.site.text import page_url
 
 #: Category names starting with this (case-insensitive) are kecamatan; others are sectors/OPD.

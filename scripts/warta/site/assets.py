@@ -1,32 +1,21 @@
-"""Which files beside an item may be served from the site's origin.
+"""Whether an SVG beside an item may be served from the site's origin.
 
-A file in an item's folder is published as it is, at the site's own origin, so a file a
-browser would run (HTML, JavaScript, XML, an SVG with script) would run with the site's
-authority. Only known passive types pass, and an SVG only if it is a plain drawing: no
-script, event handlers, foreignObject, animation, foreign (e.g. XHTML) elements, DOCTYPE or
+A file in an item's folder is published as it is, at the site's own origin, so a drawing a
+browser would run would run with the site's authority. An SVG passes only as a plain drawing:
+no script, event handlers, foreignObject, animation, foreign (e.g. XHTML) elements, DOCTYPE or
 processing instructions, and no reference to anything outside itself (links and ``url()``
-may only point at ``#fragments``; embedded raster images are allowed). An item with any
-other file is left out of the build with the reason; the author removes or replaces it.
+may only point at ``#fragments``; embedded raster images are allowed). Which other types may
+be listed at all is :data:`warta.model.closure.PASSIVE`.
 
 SVGs are refused, not rewritten: a rewritten drawing would no longer be the signed file.
 """
 
 from __future__ import annotations
 
-import functools
-import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 
-#: Suffixes (lowercase) of files that may sit beside an item; everything else is refused.
-PASSIVE = frozenset(
-    {
-        *(".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"),
-        *(".pdf", ".txt", ".csv", ".odt", ".ods", ".odp", ".doc", ".docx", ".xls", ".xlsx"),
-        *(".ppt", ".pptx", ".mp3", ".m4a", ".ogg", ".oga", ".mp4", ".webm", ".ogv", ".zip"),
-    }
-)
 SVG_NS = "http://www.w3.org/2000/svg"
 #: Namespaces drawing programs write that browsers neither render nor run.
 EDITOR_NS = frozenset(
@@ -57,6 +46,9 @@ ACTIVE_ELEMENTS = frozenset(
 RASTER_DATA = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,", re.IGNORECASE)
 _URL_REF = re.compile(r"url\(\s*['\"]?\s*(?![\s'\"#])", re.IGNORECASE)
 _IMPORT = re.compile(r"@import", re.IGNORECASE)
+#: Presentation attributes that take CSS values (where escapes could spell a reference).
+CSS_ATTRIBUTES = frozenset({"fill", "stroke", "filter", "mask", "clip-path", "cursor"})
+_IMAGE_SET = re.compile(r"(?:image-set|image|cross-fade|element)\s*\(", re.IGNORECASE)
 _DECL = re.compile(r"^\ufeff?\s*<\?xml\s[^?]*\?>")
 
 
@@ -68,11 +60,15 @@ def _local(name: str) -> tuple[str, str]:
     return "", name
 
 
-def _css_problems(text: str, where: str) -> Iterator[str]:
+def _css_problems(text: str, where: str, *, css: bool = True) -> Iterator[str]:
+    """What in ``text`` (style sheet text if ``css``, else any attribute value) could make
+    a browser fetch something."""
+    if css and "\\" in text:
+        yield f"{where} uses CSS escapes (\\), which could spell any reference"
     if _IMPORT.search(text):
         yield f"{where} imports a style sheet (@import)"
-    if _URL_REF.search(text):
-        yield f"{where} refers to a file or site with url(); only url(#…) is allowed"
+    if _URL_REF.search(text) or _IMAGE_SET.search(text):
+        yield f"{where} refers to a file or site with url() or image-set(); only url(#…) is allowed"
 
 
 def svg_problems(data: bytes) -> list[str]:
@@ -110,34 +106,11 @@ def svg_problems(data: bytes) -> list[str]:
             elif attr == "href" and not _internal_ref(name, value):
                 found.append(f"<{name}> refers to {value[:60]!r}; only #fragments are allowed")
             else:
-                found.extend(_css_problems(value, f"<{name} {attr}>"))
+                css = attr == "style" or (ns == SVG_NS and attr in CSS_ATTRIBUTES)
+                found.extend(_css_problems(value, f"<{name} {attr}>", css=css))
     return list(dict.fromkeys(found))
 
 
 def _internal_ref(element: str, value: str) -> bool:
     value = value.strip()
     return value.startswith("#") or (element == "image" and bool(RASTER_DATA.match(value)))
-
-
-def problems(src_uri: str, read: Callable[[], bytes]) -> list[str]:
-    """Why the file at ``src_uri`` may not be published beside an item (``read`` gives its
-    bytes; it is called only for types whose content is checked)."""
-    suffix = posixpath.splitext(src_uri)[1].lower()
-    if suffix not in PASSIVE:
-        shown = suffix or "no suffix"
-        return [f"files of this type ({shown}) are not published beside news items"]
-    if suffix == ".svg":
-        return [f"unsafe SVG: {p}" for p in svg_problems(read())]
-    return []
-
-
-def refusals(owners: Mapping[str, str], read: Callable[[str], bytes]) -> dict[str, list[str]]:
-    """The item pages that may not be published because of a file beside them, each with
-    its reasons ('images/x.svg: unsafe SVG: …'). ``owners`` maps each file to its item page."""
-    out: dict[str, list[str]] = {}
-    for uri in sorted(owners):
-        page = owners[uri]
-        shown = posixpath.relpath(uri, posixpath.dirname(page))
-        for problem in problems(uri, functools.partial(read, uri)):
-            out.setdefault(page, []).append(f"{shown}: {problem}")
-    return out

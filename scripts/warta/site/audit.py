@@ -1,9 +1,12 @@
-"""After a build, look in the output for any trace of an item that may not be published.
+"""After a build, look in the output for any way it leads to an item that may not be published.
 
-The plugin keeps unpublished items out of the build; this audit checks the result instead of
-trusting the process, so a different engine, a theme change or a page that links to a draft
-cannot publish one unnoticed. It looks for each unpublished item's id, its URL (which holds
-its slug) and its title, as written in HTML, XML or JSON, in every output file's name and text.
+The plugin builds from the publication closure only; this audit checks the result instead of
+trusting the process, by construction, not by guessing at text: no output file lies under an
+unpublished item's URL, no link, image, sitemap entry, search document or feed entry in any
+output leads there, and every feed entry is a published item. URLs are compared path segment
+by path segment after resolving them against the page that holds them, so 'desa-1' is never
+found inside 'desa-10', and nothing an attacker can choose (an id of one letter, a title that
+is also a published item's, a word of the footer) makes an honest build fail.
 """
 
 from __future__ import annotations
@@ -11,19 +14,28 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-from collections.abc import Collection, Iterable
+import re
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-
-from warta.validate import Verdict
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 DOCS_PREFIX = "content/"
 NEWS_PREFIX = "berita/"
-#: Shorter titles are too likely to occur in other text to be evidence of a leak.
-MIN_TITLE = 12
+
+_ATTR = re.compile(r"""\b(?:href|src|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_XML_URL = re.compile(r"<(loc|link|guid|id)\b[^>]*>([^<]*)</\1>", re.IGNORECASE)
+_FEED_ID = re.compile(r"<guid\b[^>]*>([^<]*)</guid>", re.IGNORECASE)
+#: Where an item can be published (a year of digits): never a page Warta generates, such as
+#: berita/halaman/2/, which a junk file's folder could otherwise claim.
+_ITEM_FOLDER = re.compile(r"^berita/[0-9]{4}/[^/]+/$")
 
 
 @dataclass(frozen=True)
 class Token:
+    """What would betray an unpublished item: the site URL of its folder ('berita/Y/slug/'),
+    or its id (looked for in the feeds' entry ids only)."""
+
     text: str
     kind: str
     path: str
@@ -37,53 +49,131 @@ class Leak:
 
     def message(self) -> str:
         return (
-            f"{self.output}: {self.where} holds the {self.token.kind} {self.token.text!r} of"
+            f"{self.output}: {self.where} leads to the {self.token.kind} {self.token.text!r} of"
             f" {self.token.path}, which may not be published"
         )
 
 
-def tokens(verdicts: Iterable[Verdict], withheld: Collection[str] = ()) -> list[Token]:
-    """What would betray each unpublished item: those the validator did not clear, and
-    those at the ``withheld`` paths (cleared, but left out by the site)."""
+def tokens(
+    unpublished: Iterable[tuple[str, str | None, str | None]],
+    published: Iterable[tuple[str | None, str | None]] = (),
+) -> list[Token]:
+    """The tokens of the unpublished files (``(path, id, url)``), leaving out any URL or id a
+    published item holds (a junk copy of an approved item betrays nothing)."""
+    urls = {url for _, url in published if url}
+    ids = {item_id for item_id, _ in published if item_id}
     out: list[Token] = []
-    for verdict in verdicts:
-        if verdict.publishable and verdict.path not in withheld:
-            continue
-        rel = verdict.path.removeprefix(DOCS_PREFIX)
-        if rel.startswith(NEWS_PREFIX) and posixpath.basename(rel) == "index.md":
-            folder = posixpath.dirname(rel) + "/"
-            if folder.count("/") >= 3:  # berita/<YYYY>/<slug>/
-                out.append(Token(folder, "URL", verdict.path))
-        item = verdict.item
-        if item is None:
-            continue
-        if item.id:
-            out.append(Token(item.id, "id", verdict.path))
-        if item.title and len(item.title.strip()) >= MIN_TITLE:
-            out.append(Token(item.title.strip(), "title", verdict.path))
+    for path, item_id, signed_url in unpublished:
+        found = {signed_url} if signed_url else set()
+        rel = path.removeprefix(DOCS_PREFIX)
+        folder = posixpath.dirname(rel) + "/"
+        if posixpath.basename(rel) == "index.md" and _ITEM_FOLDER.match(folder):
+            found.add(folder)  # where it lies, as well as where its slug says
+        out.extend(Token(url, "URL", path) for url in sorted(found - urls))
+        if item_id and item_id not in ids:
+            out.append(Token(item_id, "id", path))
     return out
 
 
-def _forms(text: str) -> set[str]:
-    escaped = html.escape(text, quote=True)
-    return {
-        text.lower(),
-        escaped.lower(),
-        html.escape(text, quote=False).lower(),
-        json.dumps(text)[1:-1].lower(),
-        json.dumps(escaped)[1:-1].lower(),
-    }
+def _site_path(url: str, base: str, site_url: str) -> str | None:
+    """The site path ``url`` (found in the output file whose folder URL is ``base``) leads
+    to, or None if it leads off the site."""
+    url = html.unescape(url).strip()
+    if site_url and url.startswith(site_url):
+        url = "/" + url[len(site_url) :]
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    web = parts.scheme.lower() in ("http", "https")
+    if (parts.scheme and not (web and not parts.netloc)) or parts.netloc or url.startswith("//"):
+        return None  # off the site (a hostless 'https:../x' is resolved like '../x')
+    path = unquote(parts.path)
+    joined = path if path.startswith("/") else "/" + base + path
+    normal = posixpath.normpath(joined)
+    return normal.lstrip("/") + ("/" if joined.endswith("/") and normal != "/" else "")
 
 
-def leaks(outputs: Iterable[tuple[str, str]], found: Iterable[Token]) -> list[Leak]:
-    """Every (output name, text) that holds a token, case-insensitively."""
-    wanted = [(token, _forms(token.text)) for token in found]
+def _urls(name: str, text: str) -> Iterator[tuple[str, str]]:
+    """(where, url) of every URL an output holds: HTML and XML attributes and elements, and
+    the strings of a JSON document (HTML inside them included)."""
+    if name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        for value in _strings(data):
+            if "<" in value:
+                yield from (
+                    ("a link", m.group(1) or m.group(2) or "") for m in _ATTR.finditer(value)
+                )
+            else:
+                yield "an entry", value
+        return
+    for match in _ATTR.finditer(text):
+        yield "a link", match.group(1) or match.group(2) or ""
+    for match in _XML_URL.finditer(text):
+        yield "an entry", match.group(2)
+    if "&lt;" in text:  # HTML held escaped in XML (RSS content)
+        for match in _ATTR.finditer(html.unescape(text)):
+            yield "a link", match.group(1) or match.group(2) or ""
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from _strings(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _strings(child)
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder) or path + "/" == folder
+
+
+def leaks(
+    outputs: Iterable[tuple[str, str]], found: Collection[Token], site_url: str = ""
+) -> list[Leak]:
+    """Every way the outputs (``(path, text)``) lead to an unpublished item: a file under
+    its URL, a URL that resolves into it, a feed entry with its id."""
+    folders = [t for t in found if t.kind == "URL"]
+    ids = {t.text: t for t in found if t.kind == "id"}
     out: list[Leak] = []
     for name, text in outputs:
-        lowered_name, lowered = name.lower(), text.lower()
-        for token, forms in wanted:
-            if any(form in lowered_name for form in forms):
+        # a page's links are relative to its folder; a JSON document's (search index, feed)
+        # to the site's root, or absolute
+        base = posixpath.dirname(name) + "/" if "/" in name and ".json" not in name else ""
+        for token in folders:
+            if _under(name, token.text):
                 out.append(Leak(name, token, "its name"))
-            elif any(form in lowered for form in forms):
-                out.append(Leak(name, token, "its content"))
+        seen: set[tuple[str, str]] = set()
+        for where, url in _urls(name, text):
+            target = _site_path(url, base, site_url)
+            if target is None:
+                continue
+            for token in folders:
+                if _under(target, token.text) and (token.text, where) not in seen:
+                    seen.add((token.text, where))
+                    out.append(Leak(name, token, where))
+        if name in ("feed.xml", "feed.json"):
+            for entry_id in _feed_ids(name, text):
+                if entry_id in ids:
+                    out.append(Leak(name, ids[entry_id], "a feed entry"))
     return out
+
+
+def _feed_ids(name: str, text: str) -> Iterator[str]:
+    if name.endswith(".json"):
+        try:
+            items = json.loads(text).get("items", [])
+        except (ValueError, AttributeError):
+            return
+        for entry in items if isinstance(items, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                yield entry["id"]
+        return
+    for match in _FEED_ID.finditer(text):
+        yield html.unescape(match.group(1)).strip()

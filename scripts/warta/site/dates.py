@@ -26,26 +26,6 @@ def month_label(year: int, month: int) -> str:
     return format_date(date(year, month, 1), "LLLL y", locale=LOCALE)
 
 
-def news_day(value: object, zone: tzinfo) -> date | None:
-    """The day of an item's ``date`` front-matter: a date, or a date-time read in ``zone``."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        return value
-    elif isinstance(value, str):
-        try:
-            if len(value) == 10:
-                return date.fromisoformat(value)
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    else:
-        return None
-    if moment.tzinfo is None:
-        return moment.date()
-    return moment.astimezone(zone).date()
-
-
 def date_label(day: date) -> str:
     """'1 September 2017' (no weekday), for document dates such as an SOP's."""
     return format_date(day, "d MMMM y", locale=LOCALE)

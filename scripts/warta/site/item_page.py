@@ -4,7 +4,9 @@ reviewer's preview) the draft banner."""
 
 from __future__ import annotations
 
+import posixpath
 import shlex
+from collections.abc import Mapping
 from datetime import tzinfo
 
 from warta.model.sop import Sop
@@ -56,7 +58,13 @@ def verify_command(article: Article, trust_fingerprint: str) -> str:
 
 
 def provenance(
-    article: Article, *, sop: Sop, zone: tzinfo, trust_fingerprint: str, catalogue: Catalogue
+    article: Article,
+    *,
+    sop: Sop,
+    zone: tzinfo,
+    trust_fingerprint: str,
+    catalogue: Catalogue,
+    files: Mapping[str, str] | None = None,
 ) -> str:
     """Who approved the item and when, the signed content digest and how to verify it."""
     approval = article.approval
@@ -94,6 +102,18 @@ def provenance(
         "</li>"
         for step in article.trail
     )
+    listed = ""
+    if files:
+        folder = posixpath.dirname(article.src_uri) + "/"
+        rows_html = "".join(
+            f"<li><code>{esc(uri.removeprefix(folder))}</code>"
+            f' <code class="warta-digest">{esc(digest)}</code></li>'
+            for uri, digest in sorted(files.items())
+        )
+        listed = (
+            f"<details><summary>Berkas yang ditandatangani ({len(files)})</summary>"
+            f'<ul class="warta-files">{rows_html}</ul></details>'
+        )
     command = esc(verify_command(article, trust_fingerprint))
     title = "Asal-usul berita ini"
     if article.draft:
@@ -107,6 +127,7 @@ def provenance(
         f'<pre class="warta-verify"><code>{command}</code></pre>'
         f"<details><summary>Langkah SOP yang ditandatangani ({len(article.trail)})</summary>"
         f'<ol class="warta-trail">{trail}</ol></details>'
+        f"{listed}"
         "</aside>"
     )
 
@@ -160,6 +181,7 @@ def item_html(
     zone: tzinfo,
     trust_fingerprint: str,
     catalogue: Catalogue,
+    files: Mapping[str, str] | None = None,
 ) -> str:
     """The whole content of an item page around the rendered body."""
     banner = draft_banner(article, sop) if article.draft else ""
@@ -169,7 +191,12 @@ def item_html(
         + lead_figure(article)
         + f'<div class="warta-body">{body_html}</div>'
         + provenance(
-            article, sop=sop, zone=zone, trust_fingerprint=trust_fingerprint, catalogue=catalogue
+            article,
+            sop=sop,
+            zone=zone,
+            trust_fingerprint=trust_fingerprint,
+            catalogue=catalogue,
+            files=files,
         )
         + neighbours(article, catalogue)
     )

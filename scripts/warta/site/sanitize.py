@@ -116,8 +116,8 @@ class EmbedHost:
             return False
         if parts.scheme != "https" or port is not None or parts.netloc.lower() != self.host:
             return False
-        if _DOT_SEGMENT.search(parts.path):
-            return False
+        if _DOT_SEGMENT.search(parts.path) or not _EMBED_PATH.match(parts.path):
+            return False  # no '..', no %-escapes (%2f), no ';' parameters in a player's path
         return not self.path or parts.path == self.path or parts.path.startswith(self.path + "/")
 
     def __str__(self) -> str:
@@ -138,11 +138,18 @@ def _plain_url(value: str) -> str | None:
     return value
 
 
+def _hostless(url: str) -> bool:
+    """An http(s) URL without '//host' ('https:../x'): browsers resolve it against the page,
+    so it is a relative link in disguise; it is refused."""
+    scheme = _scheme(url)
+    return scheme in ("http", "https") and not url[len(scheme) + 1 :].startswith("//")
+
+
 def link_url(value: str) -> str | None:
     """An ``href``: http, https, mailto or relative (a fragment, a path), but no fragment
     naming one of the theme's own elements (``#__search`` opens Material's search)."""
     url = _plain_url(value)
-    if url is None or url.startswith("#__"):
+    if url is None or url.startswith("#__") or _hostless(url):
         return None
     scheme = _scheme(url)
     return url if scheme is None or scheme in URL_SCHEMES else None
@@ -151,7 +158,7 @@ def link_url(value: str) -> str | None:
 def image_url(value: str) -> str | None:
     """An image ``src``: https, or relative to the site (never another scheme or ``//``)."""
     url = _plain_url(value)
-    if url is None:
+    if url is None or _hostless(url):
         return None
     scheme = _scheme(url)
     if scheme == "https" or (scheme is None and not url.startswith("//")):

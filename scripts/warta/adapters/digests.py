@@ -1,0 +1,61 @@
+"""The digests of large files, remembered by what the file system says of them (in this
+user's cache folder, per repository), as git's index does: a photo whose size, inode,
+modification and change times are all unchanged since it was hashed is not read again.
+
+Only a validation run uses it; the build copies every file it publishes again and checks the
+copy against the signed digest (:func:`warta.adapters.safefs.copy_verified`), so a file changed
+behind the cache's back can never be published. The change time (ctime) cannot be set by a
+program, only by writing the file, so no ordinary edit escapes it. Entries are keyed with an
+HMAC of this user's secret: a cache planted or copied from elsewhere is never found.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from pathlib import Path
+
+from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
+
+DIGESTS_FILE = "file-digests"
+FORMAT = b"warta-digests/1"
+
+
+class DigestCache:
+    def __init__(self, path: Path, secret: bytes) -> None:
+        self.path = path
+        self.secret = secret
+        self.stored = self._read()
+        self.used: dict[str, str] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> DigestCache | None:
+        secret = cache_secret()
+        return cls(repo_cache_dir(root) / DIGESTS_FILE, secret) if secret else None
+
+    def _read(self) -> dict[str, str]:
+        return {
+            k: v
+            for k, v in read_entries(self.path, self.secret, FORMAT).items()
+            if isinstance(v, str) and v.startswith("sha256:")
+        }
+
+    def key(self, rel: str, info: os.stat_result) -> str:
+        stamp = f"{rel}\0{info.st_dev}\0{info.st_ino}\0{info.st_size}"
+        stamp += f"\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+        return hmac.digest(self.secret, stamp.encode("utf-8", "surrogateescape"), "sha256").hex()
+
+    def get(self, rel: str, info: os.stat_result) -> str | None:
+        key = self.key(rel, info)
+        found = self.stored.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, rel: str, info: os.stat_result, digest: str) -> None:
+        self.used[self.key(rel, info)] = digest
+
+    def save(self) -> None:
+        """Keep what this run used or learned (so the cache never outgrows the tree)."""
+        if self.used != self.stored:
+            write_entries(self.path, self.secret, FORMAT, dict(self.used))

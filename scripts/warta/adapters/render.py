@@ -1,0 +1,105 @@
+"""An item's body rendered exactly once, the way the site publishes it: Python-Markdown with
+the extensions of the signed mkdocs.yml (and MkDocs' own toc, tables, fenced_code), then the
+HTML allowlist of :mod:`warta.site.sanitize`. The validator checks the links and images of
+this very HTML, and the site publishes this very HTML: what was judged is what is served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+
+from warta.adapters.siteconfig import SiteConfig, plain
+from warta.model.closure import BodyTooComplex
+from warta.site.sanitize import Policy
+
+#: A news body renders in milliseconds; one that takes this long is hostile or broken.
+BUDGET_SECONDS = 10.0
+
+#: href and src attributes of the sanitized HTML (nh3 writes them double-quoted, escaped).
+_REF = re.compile(r'<(a|img|iframe)\b[^>]*?\s(href|src)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A body as published: sanitized HTML, the table of contents (Python-Markdown's
+    ``toc_tokens``) and every (element, URL) it refers to."""
+
+    html: str
+    toc: list[dict[str, Any]] = field(default_factory=list)
+    refs: tuple[tuple[str, str], ...] = ()
+
+
+def references(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((m.group(1), html.unescape(m.group(3))) for m in _REF.finditer(text))
+
+
+class MarkdownRenderer:
+    """Renders bodies with one Markdown instance (reset between bodies), remembering each
+    result by the body's digest for the rest of the run."""
+
+    def __init__(self, config: SiteConfig, policy: Policy) -> None:
+        self.extensions = [name for name, _ in config.extensions]
+        self.configs = {
+            name: plain(options) for name, options in config.extensions if isinstance(options, dict)
+        }
+        self.policy = policy
+        self._md: markdown.Markdown | None = None
+        self.done: dict[str, Rendered] = {}
+
+    def _markdown(self) -> markdown.Markdown:
+        if self._md is None:
+            self._md = markdown.Markdown(extensions=self.extensions, extension_configs=self.configs)
+        return self._md
+
+    def render(self, body: str) -> Rendered:
+        key = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+        found = self.done.get(key)
+        if found is not None:
+            return found
+        md = self._markdown()
+        md.reset()
+        try:
+            raw = _within(BUDGET_SECONDS, lambda: md.convert(body))
+        except BodyTooComplex:
+            self._md = None  # interrupted mid-parse: start afresh
+            raise
+        clean = self.policy.clean(raw)
+        toc = list(getattr(md, "toc_tokens", []) or [])
+        result = Rendered(clean, toc, references(clean))
+        self.done[key] = result
+        return result
+
+    def references(self, body: str) -> Sequence[tuple[str, str]]:
+        return self.render(body).refs
+
+    def take(self) -> dict[str, Rendered]:
+        """What was rendered since the last call (a worker process hands it back)."""
+        done, self.done = self.done, {}
+        return done
+
+
+def _within(seconds: float, work: Callable[[], str]) -> str:
+    """``work()``, or BodyTooComplex once it has run ``seconds`` (measured where a timer can
+    interrupt it: the main thread of a process, as the CLI's and the workers' are)."""
+    if threading.current_thread() is not threading.main_thread():
+        return work()
+
+    def expire(signum: int, frame: object) -> None:
+        raise BodyTooComplex(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return work()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,373 @@
+"""The repository as hostile input: reads and listings that never follow a link.
+
+Every path is opened one component at a time from the repository root (``openat`` with
+``O_NOFOLLOW``), so a symbolic link anywhere on the way, or at the end, is refused instead of
+followed, whatever its name or target; a folder swapped for a link between listing and
+reading is refused too. Listings never enter a linked folder and report the link itself.
+Regular files only: a named pipe, device or socket is reported, never opened for reading,
+and a file with more than one hard link (its bytes could change through another name, even
+outside the repository) is reported too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+from warta.adapters.atomic import write_bytes
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_FILE_FLAGS = (
+    os.O_RDONLY
+    | os.O_NOFOLLOW
+    | os.O_NONBLOCK
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+CHUNK = 1 << 20
+
+
+class Kind(StrEnum):
+    FILE = "file"
+    DIR = "folder"
+    LINK = "symbolic link"
+    SPECIAL = "special file"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a listing: its path relative to the root (``/``-separated), what it is,
+    its size and (for files) how many names it has; for a regular file the listing was asked
+    to read, its digest and, if asked, its bytes (``data``), or why it could not be read
+    (``refused``)."""
+
+    rel: str
+    kind: Kind
+    size: int = 0
+    nlink: int = 1
+    target: str = ""
+    digest: str | None = None
+    data: bytes | None = None
+    refused: UnsafePath | None = None
+
+    @property
+    def name(self) -> str:
+        return self.rel.rsplit("/", 1)[-1]
+
+
+#: How a listing reads a regular file: not at all, for its digest (and head), or whole.
+SKIP, DIGEST, KEEP = "skip", "digest", "keep"
+
+
+class UnsafePath(Exception):
+    """A path that may not be read. ``found`` says what is there instead of a regular file
+    ("found a symbolic link (to 'x')"), ``code`` what kind of refusal it is: missing, link,
+    special, folder, hardlink, too-large, changed or unreadable."""
+
+    def __init__(self, rel: str, found: str, code: str, expected: str = "a regular file") -> None:
+        super().__init__(f"{rel}: expected {expected}, {found}")
+        self.rel = rel
+        self.found = found
+        self.code = code
+        self.expected = expected
+
+    @property
+    def missing(self) -> bool:
+        return self.code == "missing"
+
+    @property
+    def reason(self) -> str:
+        """'expected a regular file, found …': the words for a finding."""
+        return f"expected {self.expected}, {self.found}"
+
+    @property
+    def rule(self) -> str:
+        """The rule a finding about this file names."""
+        return {
+            "missing": "file.missing",
+            "link": "file.symlink",
+            "too-large": "file.too-large",
+            "hardlink": "file.hardlink",
+        }.get(self.code, "file.unreadable")
+
+
+def _kind(mode: int) -> Kind:
+    if stat.S_ISLNK(mode):
+        return Kind.LINK
+    if stat.S_ISDIR(mode):
+        return Kind.DIR
+    if stat.S_ISREG(mode):
+        return Kind.FILE
+    return Kind.SPECIAL
+
+
+def _special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device or other special file"
+
+
+@functools.lru_cache(maxsize=64)
+def _real(root: Path) -> str:
+    """The root's real path (the root itself may be reached through links; nothing in it)."""
+    return os.path.realpath(root)
+
+
+@contextlib.contextmanager
+def _open_dir(root: Path, parts: tuple[str, ...], rel: str) -> Iterator[int]:
+    """A descriptor of the folder ``root/parts``, reached without following any link."""
+    fd = os.open(_real(root), _DIR_FLAGS)
+    try:
+        for part in parts:
+            try:
+                child = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            except OSError as exc:
+                raise _refusal(fd, part, rel, exc) from None
+            os.close(fd)
+            fd = child
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _refusal(parent: int, name: str, rel: str, exc: OSError) -> UnsafePath:
+    """Why opening ``name`` in ``parent`` failed, in words."""
+    if exc.errno == errno.ENOENT:
+        return UnsafePath(rel, "found nothing", "missing")
+    try:
+        info = os.lstat(name, dir_fd=parent)
+    except OSError:
+        return UnsafePath(rel, f"found the error {exc.strerror!r}", "unreadable")
+    if stat.S_ISLNK(info.st_mode):
+        target = _readlink(parent, name)
+        return UnsafePath(
+            rel, f"found a symbolic link (to {target!r}); nothing is read through a link", "link"
+        )
+    if exc.errno == errno.ENOTDIR:
+        return UnsafePath(rel, "found a path through something that is not a folder", "unreadable")
+    return UnsafePath(rel, f"found the error {exc.strerror!r}", "unreadable")
+
+
+def _readlink(parent: int, name: str) -> str:
+    try:
+        return os.readlink(name, dir_fd=parent)
+    except OSError:
+        return "?"
+
+
+def _split(rel: str) -> tuple[str, ...]:
+    parts = tuple(p for p in rel.split("/") if p)
+    if not parts or any(p in (".", "..") for p in parts):
+        raise UnsafePath(rel, f"found {rel!r}", "unreadable", "a path inside the repository")
+    return parts
+
+
+@contextlib.contextmanager
+def open_file(root: Path, rel: str, *, max_bytes: int | None = None) -> Iterator[int]:
+    """A descriptor of the regular file ``root/rel`` (UnsafePath if it is anything else, is
+    reached through a link, has other hard links, or is larger than ``max_bytes``)."""
+    parts = _split(rel)
+    with _open_dir(root, parts[:-1], rel) as folder:
+        try:
+            fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=folder)
+        except OSError as exc:
+            raise _refusal(folder, parts[-1], rel, exc) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnsafePath(rel, "found a folder", "folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafePath(rel, f"found {_special(info.st_mode)}", "special")
+        if info.st_nlink > 1:
+            raise UnsafePath(
+                rel,
+                f"found a file with {info.st_nlink} hard links (its bytes could change through"
+                " another name)",
+                "hardlink",
+                "a file with one name",
+            )
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise UnsafePath(
+                rel,
+                f"found {info.st_size} bytes",
+                "too-large",
+                f"a file of at most {max_bytes} bytes",
+            )
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def read_bytes(root: Path, rel: str, *, max_bytes: int | None = None) -> bytes:
+    """The bytes of the regular file ``root/rel``, read without following any link."""
+    with open_file(root, rel, max_bytes=max_bytes) as fd:
+        chunks = []
+        size = 0
+        while chunk := os.read(fd, CHUNK):
+            chunks.append(chunk)
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                raise UnsafePath(
+                    rel, "found more", "too-large", f"a file of at most {max_bytes} bytes"
+                )
+        return b"".join(chunks)
+
+
+def copy_verified(root: Path, rel: str, dest: Path, digest: str) -> None:
+    """Copy ``root/rel`` to ``dest`` if, read now, its bytes have ``digest`` (else
+    UnsafePath and nothing written): what is copied is exactly what was checked."""
+    data = read_bytes(root, rel)
+    found = "sha256:" + hashlib.sha256(data).hexdigest()
+    if found != digest:
+        raise UnsafePath(
+            rel, f"found {found}: it changed while the site was built", "changed", f"{digest}"
+        )
+    write_bytes(dest, data)
+
+
+class Digests(Protocol):
+    """Remembers digests by what the file system says of a file (see adapters.digests)."""
+
+    def get(self, rel: str, info: os.stat_result) -> str | None: ...
+
+    def put(self, rel: str, info: os.stat_result, digest: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Reading:
+    read: Callable[[str], tuple[str, int]] | None
+    digests: Digests | None
+
+
+def walk(
+    root: Path,
+    rel: str = "",
+    *,
+    read: Callable[[str], tuple[str, int]] | None = None,
+    digests: Digests | None = None,
+) -> list[Entry]:
+    """Every entry below ``root/rel`` (files, folders, links, special files), sorted by
+    path; linked folders are listed as links and never entered. Empty if ``rel`` is not a
+    folder reached without links. ``read(rel)`` says, for each regular file with one name,
+    how to read it (:data:`SKIP`, :data:`DIGEST` or :data:`KEEP`) and the most bytes it may
+    have: it is then read through the folder already open, never by its path again. A file
+    read for its digest only is not read at all if ``digests`` knows it unchanged."""
+    parts = tuple(p for p in rel.split("/") if p)
+    out: list[Entry] = []
+    try:
+        with _open_dir(root, parts, rel) as top:
+            _walk(top, "/".join(parts), out, _Reading(read, digests))
+    except (UnsafePath, OSError):
+        return []
+    out.sort(key=lambda e: e.rel.split("/"))
+    return out
+
+
+def _walk(fd: int, prefix: str, out: list[Entry], reading: _Reading) -> None:
+    try:
+        names = sorted(os.listdir(fd))
+    except OSError:
+        return
+    for name in names:
+        rel = f"{prefix}/{name}" if prefix else name
+        try:
+            info = os.lstat(name, dir_fd=fd)
+        except OSError:
+            continue
+        kind = _kind(info.st_mode)
+        target = _readlink(fd, name) if kind is Kind.LINK else ""
+        entry = Entry(rel, kind, info.st_size, info.st_nlink, target)
+        if kind is Kind.FILE and info.st_nlink == 1 and reading.read is not None:
+            mode, limit = reading.read(rel)
+            known = None
+            if mode == DIGEST and reading.digests is not None and info.st_size <= limit:
+                known = reading.digests.get(rel, info)
+            if known is not None:
+                entry = replace(entry, digest=known)
+            elif mode != SKIP:
+                entry = _read_entry(fd, name, entry, mode == KEEP, limit)
+                if mode == DIGEST and entry.digest and reading.digests is not None:
+                    reading.digests.put(rel, info, entry.digest)
+        out.append(entry)
+        if kind is Kind.DIR:
+            try:
+                child = os.open(name, _DIR_FLAGS, dir_fd=fd)
+            except OSError:
+                continue
+            try:
+                _walk(child, rel, out, reading)
+            finally:
+                os.close(child)
+
+
+def _read_entry(folder: int, name: str, entry: Entry, keep: bool, limit: int) -> Entry:
+    """``entry`` with its digest (and, with ``keep``, its bytes), or refused."""
+    try:
+        fd = os.open(name, _FILE_FLAGS, dir_fd=folder)
+    except OSError as exc:
+        return replace(entry, refused=_refusal(folder, name, entry.rel, exc))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+            return replace(entry, kind=_kind(info.st_mode), nlink=info.st_nlink)
+        if info.st_size > limit:
+            found = UnsafePath(
+                entry.rel,
+                f"found {info.st_size} bytes",
+                "too-large",
+                f"a file of at most {limit} bytes",
+            )
+            return replace(entry, refused=found)
+        hasher = hashlib.sha256()
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, CHUNK):
+            hasher.update(chunk)
+            size += len(chunk)
+            if keep:
+                chunks.append(chunk)
+            if size > limit:
+                found = UnsafePath(
+                    entry.rel, "found more", "too-large", f"a file of at most {limit} bytes"
+                )
+                return replace(entry, refused=found)
+    except OSError as exc:
+        return replace(
+            entry, refused=UnsafePath(entry.rel, f"found the error {exc.strerror!r}", "unreadable")
+        )
+    finally:
+        os.close(fd)
+    return replace(
+        entry, digest="sha256:" + hasher.hexdigest(), data=b"".join(chunks) if keep else None
+    )
+
+
+def lstat_kind(path: Path) -> Kind | None:
+    """What ``path`` itself is (a link is a link), or None if nothing is there."""
+    try:
+        return _kind(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def link_on_path(root: Path, rel: str) -> str | None:
+    """The first component of ``root/rel`` (inside the root) that is a symbolic link."""
+    current = root
+    done: list[str] = []
+    for part in (p for p in rel.split("/") if p):
+        current = current / part
+        done.append(part)
+        if lstat_kind(current) is Kind.LINK:
+            return "/".join(done)
+    return None

@@ -1,0 +1,385 @@
+"""mkdocs.yml read by Warta before any MkDocs code runs, and refused where it could run or
+include code or files.
+
+MkDocs reads its configuration with PyYAML's unsafe loader (``!!python/object/apply`` runs
+code), resolves ``!ENV`` from the environment, merges ``INHERIT`` files, imports ``hooks``,
+plugins, Markdown extensions and ``!!python/name:`` objects, and renders ``custom_dir`` and
+``extra_templates`` templates. So Warta reads the file itself (its own strict YAML: no tags
+but ``!!python/name:``, no aliases), refuses by default everything on that list that is not
+Warta's safe set, and ``warta build`` hands MkDocs the configuration it read, never the file.
+An administrator may allow more, only in the signed site manifest (``allow``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from warta.adapters import safefs
+from warta.adapters.sitemanifest import CONFIG_FILE, Allow
+from warta.adapters.textfile import decode
+from warta.adapters.yamlnodes import PythonName, YamlError, YList, YMap, parse
+from warta.model.closure import NEWS, plain_relative
+from warta.model.findings import Finding, error
+from warta.site.sanitize import Policy as HtmlPolicy
+
+SAFE_PLUGINS = frozenset({"search", "material/search", "warta"})
+#: Markdown extensions that neither read files nor run code given in the configuration.
+SAFE_EXTENSIONS = frozenset(
+    {
+        *("abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes"),
+        *("md_in_html", "tables", "toc", "sane_lists", "smarty", "codehilite", "nl2br"),
+        *(f"pymdownx.{name}" for name in ("superfences", "details", "tabbed", "highlight")),
+        *(f"pymdownx.{name}" for name in ("inlinehilite", "emoji", "tasklist", "tilde")),
+        *(f"pymdownx.{name}" for name in ("caret", "mark", "betterem", "smartsymbols")),
+        *(f"pymdownx.{name}" for name in ("keys", "critic", "magiclink", "saneheaders")),
+    }
+)
+#: MkDocs always adds these.
+BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
+SAFE_PYTHON_NAMES = frozenset(
+    {
+        "pymdownx.superfences.fence_code_format",
+        "pymdownx.superfences.fence_div_format",
+        "pymdownx.emoji.to_svg",
+        "pymdownx.emoji.to_png",
+        "pymdownx.emoji.to_alt",
+        "pymdownx.emoji.twemoji",
+        "pymdownx.emoji.emojione",
+        "pymdownx.emoji.gemoji",
+        "material.extensions.emoji.twemoji",
+        "material.extensions.emoji.to_svg",
+    }
+)
+#: Where the news live: mkdocs.yml must exclude it (fail closed without the plugin).
+PROBE = f"{NEWS}2000/contoh/index.md"
+DOCS_DIR = "content"
+RESERVED_DIRS = frozenset({"content", "workflow", ".git", "scripts", "tests", ".ci"})
+#: Options of the warta plugin a repository file may not set (trust comes from outside).
+UNTRUSTED_OPTIONS = frozenset({"trust_root"})
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The site configuration as Warta read it: the data handed to MkDocs, the Markdown
+    extensions item bodies are rendered with, and what else the closure must cover."""
+
+    data: YMap
+    digest: str
+    extensions: tuple[tuple[str, Any], ...] = ()
+    site_dir: str = "site"
+    custom_dir: str | None = None
+    hooks: tuple[str, ...] = ()
+    warta: Mapping[str, Any] = field(default_factory=dict)
+
+    def markdown_digest(self) -> str:
+        """What the Markdown rendering depends on, as a digest (for caches)."""
+        text = json.dumps(
+            [[name, _jsonable(options)] for name, options in self.extensions], sort_keys=True
+        )
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, PythonName):
+        return {"!!python/name": value.name}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _extension_name(name: str) -> str:
+    return name.removeprefix("markdown.extensions.")
+
+
+def _entries(value: Any) -> Iterator[tuple[str, Any, int | None]]:
+    """(name, options, line) of a plugins or markdown_extensions list."""
+    if not isinstance(value, list):
+        return
+    for index, entry in enumerate(value):
+        line = value.line_at(index) if isinstance(value, YList) else None
+        if isinstance(entry, str):
+            yield entry, {}, line
+        elif isinstance(entry, dict) and len(entry) == 1:
+            ((name, options),) = entry.items()
+            yield str(name), options if options is not None else {}, line
+        else:
+            yield "?", {}, line
+
+
+def _python_names(value: Any) -> Iterator[PythonName]:
+    if isinstance(value, PythonName):
+        yield value
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from _python_names(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _python_names(child)
+
+
+def read_site_config(root: Path, allow: Allow) -> tuple[SiteConfig | None, list[Finding]]:
+    """mkdocs.yml read and judged; None (with findings) if it cannot be used at all."""
+    try:
+        raw = safefs.read_bytes(root, CONFIG_FILE, max_bytes=1024 * 1024)
+    except safefs.UnsafePath as exc:
+        return None, [error(CONFIG_FILE, None, "site.config", exc.reason)]
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    text = decode(raw, CONFIG_FILE)
+    if text.text is None:
+        return None, text.findings
+    try:
+        data = parse(text.text, python_names=True)
+    except YamlError as exc:
+        return None, [error(CONFIG_FILE, exc.line, exc.rule, exc.message)]
+    if not isinstance(data, YMap):
+        return None, [error(CONFIG_FILE, 1, "site.config", "mkdocs.yml must be a mapping")]
+    findings = list(text.findings)
+    config = judge_site_config(data, digest, allow, findings)
+    return config, findings
+
+
+def _fail(findings: list[Finding], line: int | None, rule: str, message: str) -> None:
+    findings.append(error(CONFIG_FILE, line, rule, message))
+
+
+def judge_site_config(data: YMap, digest: str, allow: Allow, findings: list[Finding]) -> SiteConfig:
+    """Check ``data`` (mkdocs.yml) against Warta's safe defaults and ``allow``."""
+    _refused_keys(data, allow, findings)
+    warta = _plugins(data, allow, findings)
+    hosts = warta.get("embed_hosts")
+    if hosts is not None:
+        try:
+            if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+                raise ValueError(f"expected a list of host names, found {hosts!r}")
+            HtmlPolicy.of(hosts)
+        except ValueError as exc:
+            _fail(findings, data.line_of("plugins"), "site.embed-hosts", f"embed_hosts: {exc}")
+            warta.pop("embed_hosts")
+    extensions = _extensions(data, allow, findings)
+    for found in _python_names(data):
+        if found.name not in SAFE_PYTHON_NAMES and found.name not in allow.python_names:
+            _fail(
+                findings,
+                found.line,
+                "site.python-name",
+                f"!!python/name:{found.name} names Python code for the build to call;"
+                " expected one of Warta's safe names, or an administrator's allow",
+            )
+    site_dir = _folders(data, findings)
+    custom = _theme(data, allow, findings)
+    hooks = tuple(h for h in data.get("hooks", []) if isinstance(h, str)) if allow.hooks else ()
+    for hook in hooks:
+        if not plain_relative(hook):
+            _fail(
+                findings,
+                data.line_of("hooks"),
+                "site.config-key",
+                f"hook must be a file inside the repository; found {hook!r}",
+            )
+    return SiteConfig(
+        data,
+        digest,
+        tuple(extensions),
+        str(site_dir),
+        str(custom) if custom else None,
+        hooks,
+        warta,
+    )
+
+
+def _refused_keys(data: YMap, allow: Allow, findings: list[Finding]) -> None:
+    line = data.line_of
+    if "INHERIT" in data:
+        _fail(
+            findings,
+            line("INHERIT"),
+            "site.config-key",
+            "INHERIT merges another file into the configuration; expected one mkdocs.yml,"
+            " found INHERIT",
+        )
+    if "hooks" in data and not allow.hooks:
+        _fail(
+            findings,
+            line("hooks"),
+            "site.config-key",
+            "hooks run Python code inside the build; expected none (an administrator may"
+            " allow signed hooks in workflow/site-manifest.yml), found hooks",
+        )
+    if "extra_templates" in data and not allow.extra_templates:
+        _fail(
+            findings,
+            line("extra_templates"),
+            "site.config-key",
+            "extra_templates are rendered as Jinja templates with the build's powers;"
+            " expected none unless allowed in workflow/site-manifest.yml",
+        )
+    if data.get("use_directory_urls", True) is not True:
+        _fail(
+            findings,
+            line("use_directory_urls"),
+            "site.config-key",
+            "use_directory_urls must be true",
+        )
+    if not _excludes_news(data.get("exclude_docs")):
+        _fail(
+            findings,
+            line("exclude_docs"),
+            "site.exclude",
+            f"mkdocs.yml must exclude the news folder (exclude_docs: /{NEWS}) so that a build"
+            " without the warta plugin publishes no news; the plugin re-admits the verified"
+            " items",
+        )
+
+
+def _plugins(data: YMap, allow: Allow, findings: list[Finding]) -> dict[str, Any]:
+    """Check the plugins; the warta plugin's options."""
+    warta: dict[str, Any] = {}
+    for name, options, at in _entries(data.get("plugins", ["search"])):
+        if name not in SAFE_PLUGINS and name not in allow.plugins:
+            _fail(
+                findings,
+                at,
+                "site.plugin",
+                f"plugin {name!r} would run inside the build; expected one of"
+                f" {', '.join(sorted(SAFE_PLUGINS | allow.plugins))}",
+            )
+        if name == "warta" and isinstance(options, dict):
+            warta = dict(options)
+            for option in sorted(UNTRUSTED_OPTIONS & set(options)):
+                _fail(
+                    findings,
+                    options.line_of(option) if isinstance(options, YMap) else at,
+                    "trust.pin-in-repository",
+                    f"the warta plugin option {option!r} would let a repository file choose"
+                    " which trust root counts; expected the pin from outside the repository"
+                    " (--trust-root or WARTA_TRUST_ROOT), found it in mkdocs.yml",
+                )
+    return warta
+
+
+def _extensions(data: YMap, allow: Allow, findings: list[Finding]) -> list[tuple[str, Any]]:
+    """The Markdown extensions bodies are rendered with (MkDocs' own ones included)."""
+    extensions: list[tuple[str, Any]] = []
+    for raw_name, options, at in _entries(data.get("markdown_extensions", [])):
+        name = _extension_name(raw_name)
+        if name not in SAFE_EXTENSIONS and name not in allow.markdown_extensions:
+            _fail(
+                findings,
+                at,
+                "site.extension",
+                f"Markdown extension {raw_name!r} is not in Warta's safe set (it could read"
+                " files or run code); expected one of the safe extensions, or an"
+                " administrator's allow in workflow/site-manifest.yml",
+            )
+            continue
+        extensions.append((name, options))
+    # as MkDocs orders them: its own first, then the configuration's, each once (the order
+    # matters: superfences replaces fenced_code only when it comes after it)
+    ordered: list[tuple[str, Any]] = []
+    for name, options in [*((b, {}) for b in BUILTIN_EXTENSIONS), *extensions]:
+        if name in {n for n, _ in ordered}:
+            ordered = [(n, options if n == name and options else o) for n, o in ordered]
+            continue
+        ordered.append((name, options))
+    return ordered
+
+
+def _folders(data: YMap, findings: list[Finding]) -> str:
+    """docs_dir must be content/; site_dir (which the build empties) a plain folder."""
+    docs = data.get("docs_dir", "docs")
+    if docs != DOCS_DIR:
+        _fail(
+            findings,
+            data.line_of("docs_dir"),
+            "site.docs-dir",
+            f"docs_dir must be '{DOCS_DIR}' (news are read from {DOCS_DIR}/{NEWS}); found {docs!r}",
+        )
+    site_dir = data.get("site_dir", "site")
+    if not _plain_dir(site_dir):
+        _fail(
+            findings,
+            data.line_of("site_dir"),
+            "site.site-dir",
+            "site_dir must be a folder inside the repository, apart from content/,"
+            f" workflow/ and .git (the build empties it); found {site_dir!r}",
+        )
+        return "site"
+    return str(site_dir)
+
+
+def _theme(data: YMap, allow: Allow, findings: list[Finding]) -> str | None:
+    """The theme is Material; a custom_dir only if allowed. Returns the custom_dir."""
+    theme = data.get("theme", {})
+    name = (
+        theme if isinstance(theme, str) else theme.get("name") if isinstance(theme, dict) else None
+    )
+    if name != "material":
+        _fail(
+            findings, data.line_of("theme"), "site.theme", f"theme must be material; found {name!r}"
+        )
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if custom is None:
+        return None
+    where = theme.line_of("custom_dir") if isinstance(theme, YMap) else data.line_of("theme")
+    if not allow.custom_dir:
+        _fail(
+            findings,
+            where,
+            "site.custom-dir",
+            "theme.custom_dir replaces the theme's templates (and so every page);"
+            " expected none unless allowed in workflow/site-manifest.yml",
+        )
+        return None
+    if not _plain_dir(custom):
+        _fail(
+            findings,
+            where,
+            "site.custom-dir",
+            f"custom_dir must be a folder inside the repository; found {custom!r}",
+        )
+        return None
+    return str(custom)
+
+
+def _plain_dir(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    value = value.rstrip("/")
+    return plain_relative(value) and value.split("/")[0] not in RESERVED_DIRS
+
+
+def _excludes_news(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        spec = pathspec.GitIgnoreSpec.from_lines(value.splitlines())
+    except (ValueError, TypeError):
+        return False
+    return bool(spec.match_file(PROBE))
+
+
+def resolve(name: str) -> Any:
+    """The Python object ``module.attr`` (only ever called for an allowed name)."""
+    module, _, attr = name.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as MkDocs takes it: plain dicts and lists, ``!!python/name:`` resolved."""
+    if isinstance(value, PythonName):
+        return resolve(value.name)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

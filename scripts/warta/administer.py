@@ -1,0 +1,111 @@
+"""An administrator's act: sign the workflow files and the site's own source.
+
+``warta trust sign`` lists every file of the site's own source (``mkdocs.yml``, the pages and
+assets under ``content/`` outside ``berita/``, a theme folder or hooks the manifest allows)
+with its SHA-256 into ``workflow/site-manifest.yml``, then signs ``sop.yml``, ``roster.yml``
+and the manifest. It refuses, signing nothing, while any of those files could never be
+published anyway (a link, a file that would replace the theme's or Warta's own, a
+configuration that runs code): an administrator's signature never covers what Warta refuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from warta.adapters import safefs, sitemanifest
+from warta.adapters.atomic import write_text
+from warta.adapters.siteconfig import read_site_config
+from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH, Allow
+from warta.adapters.ssh import KeygenSigner
+from warta.adapters.theme import theme_files
+from warta.adapters.trust import load_trust_root, sign_workflow
+from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
+from warta.errors import ConfigError, RefusedError, WartaError
+from warta.model.closure import Reserved, check_site_sources
+from warta.model.findings import Finding, error
+from warta.model.signing import fingerprint
+from warta.repository import scan
+
+
+@dataclass(frozen=True)
+class Signed:
+    admin: str
+    files: tuple[Path, ...]
+    changes: tuple[str, ...]
+
+
+def _current_manifest(root: Path) -> tuple[str | None, Allow]:
+    """The manifest's text and allowances as they are (none yet: the default header)."""
+    try:
+        manifest, _ = sitemanifest.load_site_manifest(root)
+    except ConfigError as exc:
+        if any(f.rule == "workflow.missing" for f in exc.findings):
+            return None, Allow()
+        raise
+    return manifest.text, manifest.allow
+
+
+def site_sources(root: Path, allow: Allow) -> dict[str, str]:
+    """Every file of the site's own source with its digest, or RefusedError listing what an
+    administrator may not sign."""
+    site, found = read_site_config(root, allow)
+    problems: list[Finding] = [f for f in found if f.is_error]
+    if site is None:
+        raise RefusedError(_listing("mkdocs.yml cannot be read", problems))
+    tree = scan(root, site)
+    regular = {o.rel: o.digest for o in tree.sources if o.regular and o.digest}
+    verdicts, _ = check_site_sources(
+        tree.sources, {p: d for p, d in regular.items() if d}, Reserved(theme_files())
+    )
+    for verdict in verdicts:
+        problems.extend(verdict.findings)
+    for observed in tree.sources:
+        if "outside-news" in observed.problems:
+            problems.append(_outside(observed.rel))
+    if problems:
+        raise RefusedError(_listing("the site's source holds what Warta never publishes", problems))
+    files = {p: d for p, d in regular.items() if d is not None}
+    files[CONFIG_FILE] = site.digest
+    return files
+
+
+def _outside(path: str) -> Finding:
+    return error(
+        path,
+        1,
+        "item.outside-news",
+        "a news item must live under content/berita/; a page with workflow keys is never published",
+    )
+
+
+def _listing(what: str, findings: list[Finding]) -> str:
+    lines = "".join(f"\n  {f.location()}: [{f.rule}] {f.message}" for f in findings)
+    return f"{what}; nothing was signed:{lines}"
+
+
+def sign_all(root: Path, signer: KeygenSigner) -> Signed:
+    """List the site's source into the manifest and sign the three workflow files."""
+    trust = load_trust_root(root)
+    admin = trust.admin_for(signer.public_key)
+    if admin is None:
+        raise ConfigError(
+            f"key {fingerprint(signer.public_key)} is not an administrator in"
+            " workflow/trust-root; nothing was signed"
+        )
+    text, allow = _current_manifest(root)
+    old: dict[str, str] = {}
+    if text is not None:
+        try:
+            old = dict(sitemanifest.load_site_manifest(root)[0].files)
+        except WartaError:
+            old = {}
+    files = site_sources(root, allow)
+    new_text = sitemanifest.render(text, files)
+    if safefs.link_on_path(root, SITE_MANIFEST_PATH.as_posix()) is not None:
+        raise RefusedError(f"{SITE_MANIFEST_PATH} is reached through a symbolic link")
+    write_text(root / SITE_MANIFEST_PATH, new_text)
+    out = tuple(
+        sign_workflow(root, rel, signer) for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH)
+    )
+    return Signed(admin.id, out, tuple(sitemanifest.changes(old, files)))

@@ -1,0 +1,430 @@
+"""The publication closure: exactly which files may reach the site, and why every other may not.
+
+What reaches the site is (1) an approved item's text and the files it lists, each with its
+SHA-256 (the list is part of the signed content, so every signer signs it); (2) the site's own
+source, meaning every file MkDocs reads that is not news (pages outside ``berita/``, assets,
+``mkdocs.yml``), each listed with its SHA-256 in the manifest an administrator signs; and (3)
+what Warta and the theme generate from those. These rules judge facts an adapter observed on
+disk (:class:`Observed`) against what was signed; they read nothing themselves.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from warta.model.findings import Finding, error, warning
+from warta.model.item import Attachment, NewsItem
+
+DOCS = "content"
+NEWS = "berita/"
+ITEM_FILE = "index.md"
+#: Suffixes MkDocs renders as pages (compared in lowercase: stricter than MkDocs).
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+#: Suffixes (lowercase) of files that may be listed by an item; everything else is refused.
+PASSIVE = frozenset(
+    {
+        *(".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"),
+        *(".pdf", ".txt", ".csv", ".odt", ".ods", ".odp", ".doc", ".docx", ".xls", ".xlsx"),
+        *(".ppt", ".pptx", ".mp3", ".m4a", ".ogg", ".oga", ".mp4", ".webm", ".ogv", ".zip"),
+    }
+)
+#: Output paths Warta generates (folders end in '/'): no source file may take them.
+GENERATED = (
+    "berita/",
+    "arsip/",
+    "kategori/",
+    "reporter/",
+    "sop/",
+    "search/",
+    "feed.xml",
+    "feed.json",
+    "sitemap.xml",
+    "sitemap.xml.gz",
+    "404.html",
+)
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_SEGMENT = re.compile(r"^[^\x00-\x1f\x7f/\\]+$")
+
+
+class Renderer(Protocol):
+    """Renders a body as the site publishes it; gives the (element, URL) pairs it refers to
+    (:class:`BodyTooComplex` if rendering it would take unreasonably long)."""
+
+    def references(self, body: str) -> Sequence[tuple[str, str]]: ...
+
+
+class BodyTooComplex(Exception):
+    """Rendering a body did not finish within its time budget (Markdown's parser takes
+    quadratic time on some inputs, e.g. thousands of unclosed '[' or '<a')."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"rendering took more than {seconds:g} s")
+        self.seconds = seconds
+
+
+def is_page(path: str) -> bool:
+    return path.lower().endswith(PAGE_SUFFIXES)
+
+
+def dest_path(src_uri: str) -> str:
+    """Where MkDocs (``use_directory_urls: true``) writes the docs file ``src_uri``."""
+    if not is_page(src_uri):
+        return src_uri
+    parent, name = posixpath.split(src_uri)
+    stem = posixpath.splitext(name)[0]
+    if stem in ("index", "README"):
+        return posixpath.join(parent, "index.html")
+    return posixpath.join(parent, stem, "index.html")
+
+
+def hidden(path: str) -> bool:
+    """A path with a part starting with '.': never listed by an item, never published."""
+    return any(part.startswith(".") for part in path.split("/"))
+
+
+def plain_relative(path: str) -> bool:
+    """A path inside a folder: no leading '/', no '..' or '.', no empty part, no backslash
+    or control character."""
+    parts = path.split("/")
+    return bool(path) and all(p not in ("", ".", "..") and _SEGMENT.match(p) for p in parts)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """A file found on disk: its path (relative to the item's folder, or to the repository
+    for the site's own source), what it is, its digest when it is a regular file, and what an
+    adapter found wrong with its bytes (an SVG that runs script)."""
+
+    rel: str
+    kind: str
+    digest: str | None = None
+    nlink: int = 1
+    target: str = ""
+    problems: tuple[str, ...] = ()
+
+    @property
+    def regular(self) -> bool:
+        return self.kind == "file"
+
+
+def _kind_problem(entry: Observed) -> tuple[str, str] | None:
+    """(rule, why) if ``entry`` is not a regular file with one name."""
+    if entry.kind == "symbolic link":
+        return (
+            "symlink",
+            f"expected a regular file, found a symbolic link (to {entry.target!r}); nothing"
+            " is published through a link",
+        )
+    if not entry.regular and entry.problems:  # an adapter said why (too large, unreadable)
+        rule = "too-large" if entry.kind.startswith("too-large") else "unreadable"
+        return rule, entry.problems[0]
+    if not entry.regular:
+        return "special", f"expected a regular file, found a {entry.kind}"
+    if entry.nlink > 1:
+        return (
+            "hardlink",
+            f"expected a file with one name, found {entry.nlink} hard links (its bytes could"
+            " change through another)",
+        )
+    return None
+
+
+def type_problem(rel: str) -> str | None:
+    """Why a file of this name may not be published beside an item, or None."""
+    if is_page(rel):
+        return "would be rendered as a page of the site; expected photos and attachments only"
+    suffix = posixpath.splitext(rel)[1].lower()
+    if suffix not in PASSIVE:
+        return f"files of this type ({suffix or 'no suffix'}) are not published beside news items"
+    return None
+
+
+def to_list(observed: Sequence[Observed]) -> dict[str, str]:
+    """What ``files`` lists for a folder holding ``observed`` (what ``warta sign`` writes):
+    every regular, unhidden file but the item itself, with its digest."""
+    return {
+        o.rel: o.digest
+        for o in observed
+        if o.regular and o.digest and o.rel != ITEM_FILE and not hidden(o.rel)
+    }
+
+
+def check_attachments(
+    item: NewsItem, observed: Sequence[Observed], *, frozen: bool = True
+) -> Iterator[Finding]:
+    """Every file in the item's folder is a regular, harmless file; once the content is
+    frozen (approved), every one is listed under ``files`` with its exact SHA-256, every
+    listed file is there and the lead photo is listed. Before that the list is brought up to
+    date by each signature (``warta sign``), so a photo not listed yet is no error, but the
+    lead photo must be there."""
+    declared = {a.path: a for a in item.attachments}
+    line = item.files_line or item.line_of("id")
+    for entry in observed:
+        if entry.kind == "folder" or entry.rel == ITEM_FILE:
+            continue
+        yield from _file_findings(item, entry, declared.get(entry.rel), line, frozen)
+    if not frozen:
+        image = item.image_src
+        if image is not None and image not in to_list(observed):
+            yield error(
+                item.path,
+                item.line_of("image"),
+                "image.missing",
+                f"image.src {image!r} must name a file in the item's folder; found none",
+            )
+        return
+    seen = {entry.rel for entry in observed}
+    for path, listed in declared.items():
+        if path not in seen:
+            yield error(
+                item.path,
+                listed.line or line,
+                "files.missing",
+                f"{path} is listed under 'files' but not in the item's folder; expected the"
+                " signed file, found nothing",
+            )
+    image = item.image_src
+    if image is not None and image not in declared:
+        yield error(
+            item.path,
+            item.line_of("image"),
+            "image.unlisted",
+            f"image.src {image!r} must name a file listed under 'files'; found none",
+        )
+
+
+def _file_findings(
+    item: NewsItem, entry: Observed, listed: Attachment | None, line: int | None, frozen: bool
+) -> Iterator[Finding]:
+    problem = _kind_problem(entry)
+    if problem is not None:
+        rule, kind_why = problem
+        yield error(item.path, line, f"files.{rule}", f"{entry.rel}: {kind_why}")
+        return
+    if listed is None and hidden(entry.rel):
+        yield warning(
+            item.path,
+            line,
+            "files.hidden",
+            f"{entry.rel} is a hidden file in the item's folder (an editor's or an"
+            " interrupted write's leftover?); expected none: it is never listed nor"
+            " published, remove it",
+        )
+        return
+    if listed is None and frozen:
+        yield error(
+            item.path,
+            line,
+            "files.unlisted",
+            f"{entry.rel} is in the item's folder but not listed under 'files'; expected"
+            " every published file listed with its SHA-256 (warta sign lists them),"
+            " found an unlisted file",
+        )
+        return
+    where = listed.line if listed is not None and listed.line else line
+    why = type_problem(entry.rel)
+    if why is not None:
+        yield error(item.path, where, "files.type", f"{entry.rel}: {why}")
+        return
+    for found in entry.problems:
+        yield error(item.path, where, "files.unsafe", f"{entry.rel}: {found}")
+    if frozen and listed is not None and entry.digest != listed.digest:
+        yield error(
+            item.path,
+            where,
+            "files.changed",
+            f"{entry.rel} is not the signed file: expected {listed.digest}, found {entry.digest}",
+        )
+
+
+def reference_target(url: str, folder: str) -> str | None:
+    """The site path a relative ``url`` on the page of the item in ``folder`` (site path
+    ending in '/') points to, after percent-decoding and normalisation; None for a URL that
+    is not relative (a scheme, ``//host``) or only a fragment or query."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "?"
+    # 'https:../x' has no host: browsers resolve it against the page, as they do '../x'
+    web = parts.scheme.lower() in ("http", "https")
+    if (parts.scheme and not (web and not parts.netloc)) or parts.netloc or url.startswith("//"):
+        return None  # a full address, or another scheme: not inside the site
+    path = unquote(parts.path)
+    if not path:
+        return None
+    joined = path if path.startswith("/") else folder + path
+    normal = posixpath.normpath("/" + joined.lstrip("/"))
+    return normal.lstrip("/") + ("/" if path.endswith("/") and normal != "/" else "")
+
+
+def check_references(
+    item: NewsItem, refs: Iterable[tuple[str, str]], folder: str, files: Iterable[str]
+) -> Iterator[Finding]:
+    """Every image and link inside the site (``(element, url)`` pairs as published) names a
+    file of the item (``files``, paths in its folder: what it lists once approved): another
+    item's file, a page or an asset of the site is refused."""
+    listed = {folder + path for path in files}
+    reported: set[str] = set()
+    for element, url in refs:
+        target = reference_target(url, folder)
+        if target is None or target in listed or url in reported:
+            continue
+        reported.add(url)
+        yield error(
+            item.path,
+            item.body_line,
+            "link.unlisted",
+            f"the body's <{element}> refers to {url!r} ({target or '?'}) inside the site;"
+            " expected a file listed under 'files' of this item (or a full https:// URL),"
+            " found a target the item does not sign",
+        )
+
+
+# ---- the site's own source -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reserved:
+    """Output paths no docs file may take: the theme's files (casefolded, with the theme
+    that has each) and what Warta generates."""
+
+    theme: Mapping[str, str] = field(default_factory=dict)
+    generated: tuple[str, ...] = GENERATED
+
+    def holder(self, dest: str) -> str | None:
+        folded = dest.casefold()
+        theme = self.theme.get(folded)
+        if theme is not None:
+            return f"the theme file {dest} ({theme})"
+        for name in self.generated:
+            if folded == name or (name.endswith("/") and folded.startswith(name)):
+                return f"{name} (generated by Warta)"
+        return None
+
+
+@dataclass(frozen=True)
+class SourceVerdict:
+    path: str
+    admitted: bool
+    findings: tuple[Finding, ...] = ()
+
+
+def check_site_sources(
+    observed: Sequence[Observed],
+    signed: Mapping[str, str],
+    reserved: Reserved,
+    *,
+    docs_prefix: str = f"{DOCS}/",
+) -> tuple[list[SourceVerdict], list[Finding]]:
+    """Judge the site's own files (``observed``: repository-relative paths, news excluded)
+    against the administrator-signed manifest ``signed`` (path -> digest): a file is admitted
+    only if it is a regular file, listed with its exact digest, and takes no output path of
+    the theme, of what Warta generates or of another file (of two files for one output path,
+    a signed one keeps it: a junk file never pushes a signed page out). Also the findings
+    for signed files that are gone."""
+    found: dict[str, list[Finding]] = {}
+    outputs: dict[str, list[str]] = {}
+    for entry in observed:
+        if entry.kind == "folder":
+            continue
+        found[entry.rel] = list(_source_findings(entry, signed.get(entry.rel)))
+        if entry.rel.startswith(docs_prefix):
+            dest = dest_path(entry.rel[len(docs_prefix) :])
+            holder = reserved.holder(dest)
+            if holder is not None:
+                found[entry.rel].append(
+                    error(
+                        entry.rel,
+                        None,
+                        "site.shadows",
+                        f"would be published at {dest}, which is {holder}; expected no file"
+                        " of the site to replace the theme's or Warta's own",
+                    )
+                )
+            outputs.setdefault(dest.casefold(), []).append(entry.rel)
+    for dest, claimants in outputs.items():
+        keeper = next((c for c in claimants if not found[c]), claimants[0])
+        for other in claimants:
+            if other != keeper:
+                found[other].append(
+                    error(
+                        other,
+                        None,
+                        "site.duplicate-output",
+                        f"would be published at {dest}, as {keeper} is; expected one file per"
+                        " output path",
+                    )
+                )
+    verdicts = [
+        SourceVerdict(path, not problems, tuple(problems)) for path, problems in found.items()
+    ]
+    gone = [
+        error(
+            path,
+            None,
+            "site.missing",
+            "listed in workflow/site-manifest.yml but not found; expected the signed file"
+            " (an administrator re-signs after removing one)",
+        )
+        for path in sorted(signed)
+        if path not in found
+    ]
+    return verdicts, gone
+
+
+def _source_findings(entry: Observed, expected: str | None) -> Iterator[Finding]:
+    problem = _kind_problem(entry)
+    if problem is not None:
+        rule, kind_why = problem
+        yield error(entry.rel, None, f"site.{rule}", kind_why)
+    elif expected is None:
+        yield error(
+            entry.rel,
+            None,
+            "site.unsigned",
+            "the site's own files are published only as an administrator signed them; expected"
+            " this file in workflow/site-manifest.yml (warta trust sign), found it unlisted",
+        )
+    elif expected != entry.digest:
+        yield error(
+            entry.rel,
+            None,
+            "site.changed",
+            f"expected the signed {expected}, found {entry.digest}: changed after an"
+            " administrator signed it (warta trust sign)",
+        )
+
+
+def check_attachment_list(attachments: Sequence[Attachment], path: str) -> Iterator[Finding]:
+    """The ``files`` list itself: plain relative paths, each once, digests well formed."""
+    seen: set[str] = set()
+    for entry in attachments:
+        if not plain_relative(entry.path) or entry.path == ITEM_FILE or hidden(entry.path):
+            yield error(
+                path,
+                entry.line,
+                "files.format",
+                f"files: path must be a plain path inside the item's folder (no '..', no"
+                f" leading '/', no hidden part, not index.md); found {entry.path!r}",
+            )
+        elif entry.path in seen:
+            yield error(
+                path,
+                entry.line,
+                "files.duplicate",
+                f"files: {entry.path!r} is listed twice; expected each file once",
+            )
+        seen.add(entry.path)
+        if not DIGEST.match(entry.digest):
+            yield error(
+                path,
+                entry.line,
+                "files.format",
+                f"files: sha256 of {entry.path!r} must be 'sha256:' and 64 lowercase hex"
+                f" digits; found {entry.digest!r}",
+            )

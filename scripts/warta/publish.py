@@ -1,0 +1,119 @@
+"""The publication closure as a plan, a staged folder and an account of the output.
+
+From a judged :class:`~warta.repository.Repository`, :func:`plan` says exactly which files a
+build may read: the items it shows (approved ones; in a reviewer's preview, drafts too), the
+files each carries, and the site's own files an administrator signed. :func:`stage` copies
+exactly those into a fresh folder that MkDocs then builds from (its ``docs_dir``), each copy
+checked against its signed SHA-256 as it is made, so MkDocs never walks the repository, never
+follows a link and never reads a byte nobody signed. After the build, :func:`account` looks at
+every file in the output: each must be a page the build rendered or a copy whose bytes are
+the signed ones; anything else is unaccounted for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warta.adapters import safefs
+from warta.model.closure import DOCS, type_problem
+from warta.model.item import NewsItem
+from warta.repository import Repository
+from warta.validate import Verdict
+
+DOCS_PREFIX = f"{DOCS}/"
+#: What an output path is expected to hold: a digest of its exact bytes, or RENDERED.
+RENDERED = "rendered"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An item the site shows, where its page goes, and the files it carries (docs path ->
+    digest)."""
+
+    verdict: Verdict
+    item: NewsItem
+    src_uri: str
+    files: Mapping[str, str]
+
+
+@dataclass
+class Plan:
+    items: dict[str, Shown] = field(default_factory=dict)
+    #: docs path -> (repository path, digest) of every file to stage
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: custom_dir path -> (repository path, digest)
+    theme: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def plan(repo: Repository, *, preview: bool = False) -> Plan:
+    """What a build may read: the closure (drafts too, in a preview)."""
+    out = Plan()
+    for verdict in repo.report.verdicts:
+        item = repo.items.get(verdict.path)
+        if item is None or not verdict.path.startswith(DOCS_PREFIX):
+            continue
+        if not (verdict.publishable or preview):
+            continue
+        src_uri = verdict.path[len(DOCS_PREFIX) :]
+        folder = src_uri.rsplit("/", 1)[0] + "/"
+        files: dict[str, str] = {}
+        if verdict.publishable:
+            files = {folder + a.path: a.digest for a in item.attachments}
+        else:  # a draft in a preview: its regular, harmless files as they are now
+            for observed in repo.folder_of(verdict.path):
+                if (
+                    observed.regular
+                    and observed.digest
+                    and observed.rel != "index.md"
+                    and observed.nlink == 1
+                    and not observed.problems
+                    and type_problem(observed.rel) is None
+                ):
+                    files[folder + observed.rel] = observed.digest
+        out.items[src_uri] = Shown(verdict, item, src_uri, files)
+        for uri, digest in files.items():
+            out.files[uri] = (DOCS_PREFIX + uri, digest)
+    for path, digest in repo.admitted_sources.items():
+        if path.startswith(DOCS_PREFIX):
+            out.files[path[len(DOCS_PREFIX) :]] = (path, digest)
+        elif repo.policy.site is not None and repo.policy.site.custom_dir:
+            custom = repo.policy.site.custom_dir.rstrip("/") + "/"
+            if path.startswith(custom):
+                out.theme[path[len(custom) :]] = (path, digest)
+    return out
+
+
+def stage(root: Path, files: Mapping[str, tuple[str, str]], dest: Path) -> None:
+    """Copy each file into ``dest`` (at its docs path) if its bytes now have the signed
+    digest; UnsafePath (and a partial folder the caller removes) otherwise."""
+    for uri, (rel, digest) in sorted(files.items()):
+        safefs.copy_verified(root, rel, dest / uri, digest)
+
+
+def account(site: Path, expected: Mapping[str, str]) -> list[str]:
+    """Every file under ``site`` that is not accounted for: not expected at that path, or a
+    copy whose bytes are not the expected ones (relative paths, with why)."""
+    problems: list[str] = []
+    for current, dirs, names in os.walk(site):
+        for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(current, d))]):
+            path = Path(current, name)
+            rel = path.relative_to(site).as_posix()
+            want = expected.get(rel)
+            if path.is_symlink():
+                problems.append(f"{rel}: a symbolic link; expected no link in the output")
+                continue
+            if want is None:
+                problems.append(f"{rel}: nothing the build was to write; expected no such file")
+                continue
+            if want == RENDERED:
+                continue
+            with path.open("rb") as handle:
+                found = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+            if found != want:
+                problems.append(f"{rel}: expected the signed {want}, found {found}")
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(current, d))]
+    return problems

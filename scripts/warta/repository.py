@@ -1,0 +1,549 @@
+"""The one pipeline from a repository's files to verdicts, used by every command.
+
+1. The policy is read once: trust root, ``sop.yml``, ``roster.yml``, the site manifest and
+   ``mkdocs.yml``, with the checks of their signatures (:func:`load_policy`).
+2. The tree is listed once, never following a link (:func:`scan`): the items under
+   ``content/berita/<year>/<slug>/index.md`` with what their folders hold, stray files, and
+   the site's own files.
+3. Every item is judged (in worker processes when there are many; the verdict cache skips
+   unchanged ones), the site's own files are judged against the signed manifest, and the
+   report concludes who may be published (:func:`open_repository`).
+
+``warta validate``, ``verify``, ``status``, ``sign``, ``log``, ``build``, ``preview`` and the
+MkDocs plugin all read a repository through here, so the publication closure is decided in
+exactly one place: :attr:`Repository.closure`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from warta.adapters import safefs
+from warta.adapters.cachekey import repo_cache_dir
+from warta.adapters.digests import DigestCache
+from warta.adapters.items import has_workflow_keys, load_item, parse_bytes, refused
+from warta.adapters.render import MarkdownRenderer, Rendered
+from warta.adapters.siteconfig import SiteConfig, read_site_config
+from warta.adapters.sitemanifest import (
+    CONFIG_FILE,
+    SITE_MANIFEST_PATH,
+    SiteManifest,
+    load_site_manifest,
+)
+from warta.adapters.ssh import SshsigVerifier
+from warta.adapters.textfile import MAX_BYTES
+from warta.adapters.theme import theme_files
+from warta.adapters.trust import (
+    PIN_ENV,
+    TrustRoot,
+    check_trust,
+    check_workflow_signature,
+    load_trust_root,
+)
+from warta.adapters.verdicts import VerdictCache, policy_digest
+from warta.adapters.workflow import ROSTER_PATH, SOP_PATH, load_roster, load_sop
+from warta.bulk import Judges, Setup, Work, default_jobs, renderer_for
+from warta.errors import UsageError
+from warta.model.closure import (
+    DOCS,
+    ITEM_FILE,
+    Observed,
+    Reserved,
+    SourceVerdict,
+    check_site_sources,
+    is_page,
+)
+from warta.model.findings import Finding, error, warning
+from warta.model.item import NewsItem
+from warta.model.judgement import Judgement
+from warta.model.roster import Roster
+from warta.model.signing import fingerprint
+from warta.model.sop import Sop
+from warta.site.assets import svg_problems
+from warta.site.sanitize import Policy as HtmlPolicy
+from warta.validate import Context, Report, conclude, judge
+
+NEWS_DIR = Path("content") / "berita"
+SIGNATURES_FILE = "verified-signatures"
+#: Attachments larger than this are refused (a photo straight from a camera is ~12 MB).
+MAX_ATTACHMENT = 100 * 1024 * 1024
+_ITEM = re.compile(r"^content/berita/[^/]+/[^/]+/index\.md$")
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: ``start`` itself, or the nearest parent holding workflow/sop.yml."""
+    start = start.resolve()
+    if not start.exists():
+        raise UsageError(f"{start}: no such directory")
+    for candidate in (start, *start.parents):
+        if (candidate / SOP_PATH).is_file():
+            return candidate
+    return start
+
+
+def resolve_pin(pin: str | None) -> str | None:
+    if pin:
+        return pin
+    env = os.environ.get(PIN_ENV, "").strip()
+    return env or None
+
+
+@dataclass
+class Policy:
+    """The workflow files, trust root and site configuration of a repository, and what
+    checking them found (``workflow_findings``: any error there blocks every item)."""
+
+    root: Path
+    sop: Sop
+    roster: Roster
+    trust: TrustRoot
+    zone: ZoneInfo
+    now: datetime
+    verifier: SshsigVerifier
+    workflow_findings: list[Finding]
+    manifest: SiteManifest
+    site: SiteConfig | None
+    html: HtmlPolicy
+    cache: bool = True
+
+    @property
+    def trusted(self) -> bool:
+        return not any(f.is_error for f in self.workflow_findings)
+
+    def context(self, renderer: MarkdownRenderer | None = None) -> Context:
+        return Context(self.sop, self.roster, self.zone, self.now, self.verifier, renderer)
+
+
+def load_policy(
+    root: Path, *, now: datetime | None = None, pin: str | None = None, cache: bool = True
+) -> Policy:
+    """Load the trust root, workflow files and site configuration (ConfigError if one is
+    missing or broken) and check their signatures and rules."""
+    sop, sop_findings = load_sop(root)
+    roster, roster_findings = load_roster(root, sop)
+    trust = load_trust_root(root)
+    manifest, manifest_findings = load_site_manifest(root)
+    cache_file = repo_cache_dir(root) / SIGNATURES_FILE if cache else None
+    verifier = SshsigVerifier(cache_file)
+    workflow = [
+        *check_trust(trust, resolve_pin(pin)),
+        *sop_findings,
+        *roster_findings,
+        *manifest_findings,
+    ]
+    direct = SshsigVerifier()  # three signatures: verified every time, never cached
+    for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH):
+        workflow.extend(check_workflow_signature(root, rel, trust, direct))
+    workflow.extend(_demo_key_warnings(roster))
+    workflow.extend(_workflow_entries(root))
+    site, site_findings = read_site_config(root, manifest.allow)
+    workflow.extend(site_findings)
+    html = HtmlPolicy()
+    if site is not None:
+        workflow.extend(_config_signed(site, manifest))
+        hosts = site.warta.get("embed_hosts")
+        html = HtmlPolicy.of(hosts) if isinstance(hosts, list) else HtmlPolicy()
+    zone = ZoneInfo(sop.timezone)
+    return Policy(
+        root,
+        sop,
+        roster,
+        trust,
+        zone,
+        now or datetime.now(UTC),
+        verifier,
+        workflow,
+        manifest,
+        site,
+        html,
+        cache,
+    )
+
+
+def _workflow_entries(root: Path) -> list[Finding]:
+    """Nothing under workflow/ is a link, a special file or a hard link, read or not: the
+    trust Warta places in that folder must not reach outside it."""
+    out = []
+    for entry in safefs.walk(root, "workflow"):
+        if entry.kind is safefs.Kind.LINK:
+            found = f"found a symbolic link (to {entry.target!r})"
+        elif entry.kind is safefs.Kind.SPECIAL:
+            found = "found a special file"
+        elif entry.kind is safefs.Kind.FILE and entry.nlink > 1:
+            found = f"found a file with {entry.nlink} hard links"
+        else:
+            continue
+        out.append(
+            error(
+                entry.rel,
+                None,
+                "workflow.symlink",
+                f"expected only regular files and folders under workflow/, {found}; nothing"
+                " is trusted while it is there",
+            )
+        )
+    return out
+
+
+def _config_signed(site: SiteConfig, manifest: SiteManifest) -> list[Finding]:
+    expected = manifest.files.get(CONFIG_FILE)
+    if expected == site.digest:
+        return []
+    found = "unlisted" if expected is None else f"signed {expected}"
+    return [
+        error(
+            CONFIG_FILE,
+            None,
+            "site.config-unsigned",
+            f"mkdocs.yml is not as an administrator signed it ({found}, found {site.digest});"
+            " expected the signed configuration, so no item is published and the site is"
+            " not built (an administrator reviews it and runs warta trust sign)",
+        )
+    ]
+
+
+def _demo_key_warnings(roster: Roster) -> list[Finding]:
+    demo = [(p, k) for p in roster.people.values() for k in p.keys if k.demo]
+    if not demo:
+        return []
+    names = ", ".join(f"{p.id} {fingerprint(k.public_key)}" for p, k in demo)
+    return [
+        warning(
+            ROSTER_PATH.as_posix(),
+            demo[0][0].line,
+            "roster.demo-key",
+            f"the roster holds {len(demo)} DEMO key(s), whose private halves are public"
+            f" under tests/demo/keys: {names}; expected each person's own key",
+        )
+    ]
+
+
+# ---- the tree --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemSource:
+    """An item file (``content/berita/<year>/<slug>/index.md``), its bytes as listed (None
+    when it could not be read as a regular file), and what its folder holds (paths relative
+    to the folder)."""
+
+    rel: str
+    folder: tuple[Observed, ...]
+    raw: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Tree:
+    items: tuple[ItemSource, ...]
+    strays: tuple[safefs.Entry, ...]
+    sources: tuple[Observed, ...]
+
+
+def _how_to_read(rel: str) -> tuple[str, int]:
+    """How the listing reads each file: an item whole; the files in an item's folder for
+    their digest (an SVG whole, to be checked); strays under berita/ not at all; the site's
+    own files for their digest and head."""
+    if not rel.startswith(f"{NEWS_DIR.as_posix()}/"):
+        return (safefs.KEEP, MAX_BYTES) if is_page(rel) else (safefs.DIGEST, MAX_ATTACHMENT)
+    parts = rel.split("/")
+    if len(parts) < 5:
+        return safefs.SKIP, 0
+    if len(parts) == 5 and parts[4] == ITEM_FILE:
+        return safefs.KEEP, MAX_BYTES
+    if rel.lower().endswith(".svg"):
+        return safefs.KEEP, MAX_BYTES
+    return safefs.DIGEST, MAX_ATTACHMENT
+
+
+def observe(entry: safefs.Entry, rel: str, *, check_svg: bool) -> Observed:
+    """What ``entry`` (as listed and read) is, with its digest (and, for an SVG, what makes
+    it unsafe; for a page, whether it carries workflow keys)."""
+    if entry.kind is not safefs.Kind.FILE or entry.nlink > 1:  # (refused for what it is)
+        return Observed(rel, entry.kind.value, None, entry.nlink, entry.target)
+    if entry.refused is not None:
+        return Observed(
+            rel, f"{entry.refused.code} file", None, entry.nlink, problems=(entry.refused.reason,)
+        )
+    problems: tuple[str, ...] = ()
+    if check_svg and rel.lower().endswith(".svg") and entry.data is not None:
+        problems = tuple(f"unsafe SVG: {p}" for p in svg_problems(entry.data))
+    if is_page(rel) and has_workflow_keys((entry.data or b"")[:65536]):
+        problems = (*problems, "outside-news")
+    return Observed(rel, "file", entry.digest, entry.nlink, problems=problems)
+
+
+def observe_folder(root: Path, folder: str) -> tuple[Observed, ...]:
+    """What the item folder ``folder`` (repository path ending in '/') holds now, paths
+    relative to it."""
+    return tuple(
+        observe(e, e.rel[len(folder) :], check_svg=True)
+        for e in safefs.walk(root, folder, read=_how_to_read)
+        if e.rel[len(folder) :] != ITEM_FILE
+    )
+
+
+def scan(root: Path, site: SiteConfig | None, digests: safefs.Digests | None = None) -> Tree:
+    """List ``content/`` (and the configuration's own files) once, following no link and
+    reading each file at most once (a large one not at all if ``digests`` knows it
+    unchanged)."""
+    entries = safefs.walk(root, DOCS, read=_how_to_read, digests=digests)
+    items: dict[str, safefs.Entry] = {
+        e.rel[: -len(ITEM_FILE)]: e for e in entries if _ITEM.match(e.rel)
+    }
+    grouped: dict[str, list[Observed]] = {f: [] for f in items}
+    strays: list[safefs.Entry] = []
+    sources: list[Observed] = []
+    news = f"{NEWS_DIR.as_posix()}/"
+    for entry in entries:
+        if entry.rel.startswith(news):
+            parts = entry.rel.split("/")
+            folder = "/".join(parts[:4]) + "/" if len(parts) > 4 else None
+            if folder in grouped:
+                rel = entry.rel[len(folder) :]
+                if rel != ITEM_FILE:
+                    grouped[folder].append(observe(entry, rel, check_svg=True))
+            elif entry.kind is not safefs.Kind.DIR:
+                strays.append(entry)
+            continue
+        if entry.rel == NEWS_DIR.as_posix() and entry.kind is safefs.Kind.DIR:
+            continue
+        if entry.kind is not safefs.Kind.DIR:
+            sources.append(observe(entry, entry.rel, check_svg=False))
+    if safefs.lstat_kind(root / DOCS) is safefs.Kind.LINK:
+        sources.append(Observed(DOCS, "symbolic link", target="?"))
+    for extra in _config_files(root, site):
+        sources.extend(extra)
+    return Tree(
+        tuple(
+            ItemSource(f"{folder}{ITEM_FILE}", tuple(grouped[folder]), items[folder].data)
+            for folder in sorted(items, key=lambda f: f.split("/"))
+        ),
+        tuple(strays),
+        tuple(sources),
+    )
+
+
+def _config_files(root: Path, site: SiteConfig | None) -> Iterable[list[Observed]]:
+    """The theme folder and hooks an administrator allowed: part of the site's source."""
+    if site is None:
+        return
+    whole = lambda rel: (safefs.DIGEST, MAX_ATTACHMENT)  # noqa: E731
+    if site.custom_dir:
+        folder = site.custom_dir.rstrip("/")
+        found = safefs.walk(root, folder, read=whole)
+        if not found and safefs.lstat_kind(root / folder) is not safefs.Kind.DIR:
+            yield [Observed(folder, "missing folder")]
+        yield [observe(e, e.rel, check_svg=False) for e in found if e.kind is not safefs.Kind.DIR]
+    for hook in site.hooks:
+        parent = hook.rsplit("/", 1)[0] if "/" in hook else ""
+        entry = next((e for e in safefs.walk(root, parent, read=whole) if e.rel == hook), None)
+        yield [observe(entry, hook, check_svg=False)] if entry else [Observed(hook, "missing file")]
+
+
+def discover(root: Path) -> list[Path]:
+    """The item files of the repository at ``root``, in path order."""
+    return [root / source.rel for source in scan(root, None).items]
+
+
+# ---- the repository -------------------------------------------------------------------
+
+
+@dataclass
+class Repository:
+    """A judged repository: the policy, what is on disk, the report and (when asked for)
+    the items as read and their bodies as the site renders them."""
+
+    root: Path
+    policy: Policy
+    tree: Tree
+    report: Report
+    judgements: list[Judgement] = field(default_factory=list)
+    items: dict[str, NewsItem] = field(default_factory=dict)
+    renderer: MarkdownRenderer | None = None
+
+    @property
+    def sop(self) -> Sop:
+        return self.policy.sop
+
+    @property
+    def roster(self) -> Roster:
+        return self.policy.roster
+
+    @property
+    def context(self) -> Context:
+        return self.policy.context(self.renderer)
+
+    def rendered(self, item: NewsItem) -> Rendered | None:
+        return self.renderer.render(item.body) if self.renderer is not None else None
+
+    def folder_of(self, path: str) -> tuple[Observed, ...]:
+        for source in self.tree.items:
+            if source.rel == path:
+                return source.folder
+        return ()
+
+    @property
+    def admitted_sources(self) -> Mapping[str, str]:
+        """The site's own files that may be published: repository path -> signed digest."""
+        signed = self.policy.manifest.files
+        return {v.path: signed[v.path] for v in self.report.sources if v.admitted}
+
+
+def open_repository(
+    root: Path,
+    *,
+    now: datetime | None = None,
+    pin: str | None = None,
+    strict: bool = False,
+    jobs: int | None = None,
+    cache: bool = True,
+    keep_items: bool = False,
+) -> Repository:
+    """Read and judge the repository at ``root`` (ConfigError if its workflow is broken).
+
+    With ``keep_items``, every readable item is kept as read (for status, sign, the site)
+    and bodies stay rendered."""
+    root = root.resolve()
+    before = policy_digest(root, resolve_pin(pin)) if cache else None
+    policy = load_policy(root, now=now, pin=pin, cache=cache)
+    after = policy_digest(root, resolve_pin(pin)) if cache else None  # not changed meanwhile
+    verdicts = VerdictCache.open(root, before) if before is not None and after == before else None
+    digests = DigestCache.open(root) if cache else None
+    tree = scan(root, policy.site, digests)
+    renderer = renderer_for(policy.site, policy.html)
+    ctx = policy.context(renderer)
+    judged, items = _judge_items(
+        root=root,
+        policy=policy,
+        tree=tree,
+        ctx=ctx,
+        renderer=renderer,
+        verdicts=verdicts,
+        jobs=jobs,
+        keep=keep_items,
+    )
+    judged.extend(_judge_strays(tree, ctx))
+    sources, gone = _judge_sources(policy, tree)
+    report = conclude(
+        judged,
+        workflow_findings=policy.workflow_findings,
+        strict=strict,
+        items=[items.get(j.path) for j in judged],
+        sources=sources,
+        site_findings=gone,
+    )
+    policy.verifier.save()
+    if verdicts is not None:
+        verdicts.save()
+    if digests is not None:
+        digests.save()
+    return Repository(root, policy, tree, report, judged, items, renderer)
+
+
+def _judge_items(
+    *,
+    root: Path,
+    policy: Policy,
+    tree: Tree,
+    ctx: Context,
+    renderer: MarkdownRenderer | None,
+    verdicts: VerdictCache | None,
+    jobs: int | None,
+    keep: bool,
+) -> tuple[list[Judgement], dict[str, NewsItem]]:
+    judged: list[Judgement | None] = [None] * len(tree.items)
+    items: dict[str, NewsItem] = {}
+    setup = Setup(
+        policy.sop,
+        policy.roster,
+        policy.now,
+        str(policy.verifier.cache_file) if policy.verifier.cache_file else None,
+        policy.verifier.secret,
+        policy.site,
+        policy.html,
+        keep,
+    )
+    judges = Judges(ctx, policy.verifier, renderer, setup, default_jobs() if jobs is None else jobs)
+    raws: dict[int, bytes] = {}
+    try:
+        for index, source in enumerate(tree.items):
+            raw = source.raw
+            if raw is None:
+                entry = load_item(root, source.rel)  # says why, as a finding
+                judged[index] = judge(entry.path, None, entry.findings, ctx)
+                continue
+            key = None
+            if verdicts is not None:
+                key = verdicts.key(source.rel, raw + _folder_key(source.folder))
+                judged[index] = verdicts.get(key, source.rel, ctx.now, ctx.zone)
+            if judged[index] is None:
+                judges.add(Work(index, source.rel, raw, source.folder, key))
+            elif keep:
+                raws[index] = raw
+        for work, outcome, cacheable in judges.results():
+            judged[work.index] = outcome.judgement
+            if keep and outcome.item is not None:
+                items[work.display] = outcome.item
+            if verdicts is not None and work.key is not None and cacheable:
+                verdicts.put(work.key, outcome.judgement, ctx.now, ctx.zone)
+    finally:
+        judges.close()
+    for index, raw in raws.items():  # judged from the cache: read now, not judged again
+        loaded = parse_bytes(raw, tree.items[index].rel)
+        if loaded.item is not None:
+            items[loaded.path] = loaded.item
+    return [j for j in judged if j is not None], items
+
+
+def _folder_key(folder: Iterable[Observed]) -> bytes:
+    """What an item's folder holds, as bytes for the verdict cache's key."""
+    return "\n".join(
+        f"\0{o.rel}\0{o.kind}\0{o.digest}\0{o.nlink}\0{o.target}\0{'|'.join(o.problems)}"
+        for o in folder
+    ).encode("utf-8", "surrogateescape")
+
+
+def _judge_strays(tree: Tree, ctx: Context) -> list[Judgement]:
+    """Files under content/berita/ outside any item's folder: never published."""
+    out = []
+    for entry in tree.strays:
+        what = "a symbolic link" if entry.kind is safefs.Kind.LINK else f"a {entry.kind.value}"
+        entry_refused = refused(
+            entry.rel,
+            "file.stray",
+            f"{entry.rel} is {what} under {NEWS_DIR.as_posix()}/ outside any item's folder;"
+            f" expected only {NEWS_DIR.as_posix()}/<year>/<slug>/index.md and the files it"
+            " lists, so it is not published",
+        )
+        out.append(judge(entry_refused.path, None, entry_refused.findings, ctx))
+    return out
+
+
+def _judge_sources(policy: Policy, tree: Tree) -> tuple[list[SourceVerdict], list[Finding]]:
+    """The site's own files against the signed manifest (mkdocs.yml is judged as workflow:
+    without it nothing is built)."""
+    reserved = Reserved(theme_files())
+    observed = [o for o in tree.sources if o.rel != CONFIG_FILE]
+    signed = {p: d for p, d in policy.manifest.files.items() if p != CONFIG_FILE}
+    verdicts, gone = check_site_sources(observed, signed, reserved)
+    out: list[SourceVerdict] = []
+    strays = {o.rel for o in observed if "outside-news" in o.problems}
+    for verdict in verdicts:
+        if verdict.path not in strays:
+            out.append(verdict)
+            continue
+        stray = error(
+            verdict.path,
+            1,
+            "item.outside-news",
+            f"a news item must live under {NEWS_DIR.as_posix()}/; found one at"
+            f" {verdict.path}, which is never published",
+        )
+        out.append(SourceVerdict(verdict.path, False, (stray, *verdict.findings)))
+    return out, gone
