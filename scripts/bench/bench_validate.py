@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark `warta validate` on a large generated newsroom (run by hand; not a test).
 
-    python scripts/bench/bench_validate.py              # 10,000 items x 6 signoffs
+    python scripts/bench/bench_validate.py              # 10,000 items x 6 signoffs, 1 photo each
     python scripts/bench/bench_validate.py --items 2000 # a quick run
+    python scripts/bench/bench_validate.py --attachments 0   # items without files
     python scripts/bench/bench_validate.py --profile    # also cProfile one cold run
     python scripts/bench/bench_validate.py --workdir /tmp/b --keep   # keep the repository
     python scripts/bench/bench_validate.py --workdir /tmp/b --reuse  # time it again
@@ -12,13 +13,15 @@ What it does, in one run:
 1. makes ed25519 keys with ssh-keygen (admin, hendra, sri, dimas, ayu) and a repository
    with the real workflow/sop.yml, a roster, a trust root and workflow files signed by
    `warta trust sign`;
-2. writes N items, each taken through all six SOP steps. Each signoff is signed in-process
+2. writes N items, each taken through all six SOP steps, each with ``--attachments`` photos
+   beside it (``--photo-kb`` each, listed under ``files`` with their SHA-256, so every
+   signature covers them). Each signoff is signed in-process
    with the ``cryptography`` Ed25519 private key loaded from the ssh-keygen key file,
    producing an SSHSIG armoured signature byte-identical to ``ssh-keygen -Y sign`` (Ed25519
    is deterministic; this is checked on a few payloads), and a random sample is verified
    with ``ssh-keygen -Y verify``;
 3. times `warta validate` (the installed entry point, a child process; or ``--warta CMD``,
-   e.g. another checkout) cold (no .warta-cache, the corpus synced to disk first) and warm
+   e.g. another checkout) cold (no cache, the corpus synced to disk first) and warm
    (with the verdict and signature caches), with the CPU time of the child and its worker
    processes and two peak memory figures sampled from /proc every 10 ms: the largest
    process (its VmHWM) and the sum over the process tree (VmRSS);
@@ -66,10 +69,9 @@ from cryptography.hazmat.primitives.serialization import (
 from warta.adapters import newitem
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
-from warta.bulk import validate_repository
-from warta.model.item import Signoff, content_digest
+from warta.model.item import Attachment, Signoff, content_digest
 from warta.model.signing import NAMESPACE, chain_digest, payload, signoff_payload
-from warta.project import load_project
+from warta.repository import open_repository
 
 MAIN = Path(__file__).resolve().parents[2]
 PEOPLE = ("admin", "hendra", "sri", "dimas", "ayu")
@@ -215,6 +217,10 @@ def build_repo(root: Path, keys: dict[str, Path], env: dict[str, str]) -> str:
     (root / "workflow").mkdir(parents=True)
     (root / "content" / "berita").mkdir(parents=True)
     shutil.copy(MAIN / "workflow" / "sop.yml", root / "workflow" / "sop.yml")
+    shutil.copy(MAIN / "mkdocs.yml", root / "mkdocs.yml")  # the site's own files, signed too
+    for page in (MAIN / "content").glob("*.md"):
+        shutil.copy(page, root / "content" / page.name)
+    shutil.copytree(MAIN / "content" / "assets", root / "content" / "assets")
     pubs = {p: " ".join(Path(f"{k}.pub").read_text().split()[:2]) for p, k in keys.items()}
     (root / "workflow" / "trust-root").write_text(f"admin {pubs['admin']} bench administrator\n")
     (root / "workflow" / "roster.yml").write_text(ROSTER.format(**pubs))
@@ -231,7 +237,14 @@ class Signed:
     armored: str
 
 
-def build_items(root: Path, signers: dict[str, FastSigner], count: int) -> list[Signed]:
+def photo(rng: random.Random, size: int) -> bytes:
+    """A JPEG-shaped file of ``size`` bytes (its content is never decoded, only hashed)."""
+    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + rng.randbytes(max(0, size - 11))
+
+
+def build_items(
+    root: Path, signers: dict[str, FastSigner], count: int, attachments: int, photo_kb: int
+) -> list[Signed]:
     days = working_days(date(2026, 1, 5), 60)  # well before 'now'; the next day is kompilasi
     rng = random.Random(20261127)
     signed: list[Signed] = []
@@ -243,12 +256,23 @@ def build_items(root: Path, signers: dict[str, FastSigner], count: int) -> list[
         text = newitem.skeleton(
             item_id,
             title=title,
+            slug=slug,
             day=day,
             initial_status="usulan",
             categories=["Kesehatan", "Kecamatan Karangsari"],
             description=f"Posyandu serentak nomor {n}",
         )
         text = text.replace("KABUPATEN – Tulis berita di sini.\n", BODY.format(n=n))
+        folder = root / "content" / "berita" / f"{day:%Y}" / slug
+        (folder / "images").mkdir(parents=True)
+        files = []
+        for k in range(attachments):
+            data = photo(rng, photo_kb * 1024)
+            (folder / "images" / f"foto-{k}.jpg").write_bytes(data)
+            files.append(
+                Attachment(f"images/foto-{k}.jpg", "sha256:" + hashlib.sha256(data).hexdigest())
+            )
+        text = rewrite_workflow(text, status="usulan", approved_by=None, signoffs=(), files=files)
         item = parse_item(text, slug).item
         assert item is not None and item.id == item_id, slug
         digest = content_digest(item.fields, item.body)
@@ -269,8 +293,6 @@ def build_items(root: Path, signers: dict[str, FastSigner], count: int) -> list[
             signed.append(Signed(signers[person].public_text, message, armored))
             prev = chain_digest(armored)
         final = rewrite_workflow(text, status="dicetak", approved_by="hendra", signoffs=tuple(offs))
-        folder = root / "content" / "berita" / f"{day:%Y}" / slug
-        folder.mkdir(parents=True)
         (folder / "index.md").write_text(final, encoding="utf-8")
     return signed
 
@@ -424,7 +446,7 @@ def time_validate(root: Path, env: dict[str, str], warta: str) -> Run:
 def edit_one_item(root: Path) -> None:
     """Write one item's status with or without quotes: the same YAML, other bytes (the
     status is not signed, so the item stays valid)."""
-    path = next((root / "content" / "berita").rglob("index.md"))
+    path = next((root / "content" / "berita").glob("*/*/index.md"))
     text = path.read_text(encoding="utf-8")
     quoted, plain = 'status: "dicetak"\n', "status: dicetak\n"
     edited = text.replace(quoted, plain) if quoted in text else text.replace(plain, quoted)
@@ -442,10 +464,10 @@ def edit_roster(root: Path, keys: dict[str, Path], env: dict[str, str], warta: s
 
 def signed_in(root: Path, pin: str) -> list[Signed]:
     """The signatures of an existing repository, as :func:`build_items` listed them."""
-    project = load_project(root, pin=pin, cache=False)
+    project = open_repository(root, pin=pin, cache=False, keep_items=True)
     keys = {p.id: p.keys[0].public_key for p in project.roster.people.values()}
     out: list[Signed] = []
-    for item in project.context.items:
+    for item in project.items.values():
         prev: str | None = None
         for signoff in item.signoffs:
             assert signoff.sig is not None
@@ -491,13 +513,13 @@ def floor(signed: list[Signed]) -> tuple[float, float]:
 
 def profile(root: Path, env: dict[str, str], top: int) -> str:
     """cProfile one cold validation in this process (the CLI's code, without workers)."""
-    shutil.rmtree(root / ".warta-cache", ignore_errors=True)
+    shutil.rmtree(Path(env["XDG_CACHE_HOME"]) / "warta" / "repos", ignore_errors=True)
     saved = dict(os.environ)
     os.environ.update(env)
     try:
         profiler = cProfile.Profile()
         profiler.enable()
-        report = validate_repository(root, pin=env.get("WARTA_TRUST_ROOT"), jobs=1)
+        report = open_repository(root, pin=env.get("WARTA_TRUST_ROOT"), jobs=1).report
         profiler.disable()
     finally:
         os.environ.clear()
@@ -523,6 +545,10 @@ def cpu_model() -> str:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--items", type=int, default=10_000, help="number of items (10000)")
+    parser.add_argument(
+        "--attachments", type=int, default=1, help="photos beside each item, listed (1)"
+    )
+    parser.add_argument("--photo-kb", type=int, default=150, help="size of each photo (150 KiB)")
     parser.add_argument("--warm-runs", type=int, default=3, help="warm runs; the best counts")
     parser.add_argument("--sample", type=int, default=25, help="signatures checked by ssh-keygen")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (temporary)")
@@ -585,7 +611,7 @@ def report(f: Figures) -> bool:
     print(
         f"cold        : {f.cold.seconds:8.2f} s   peak RSS {f.cold.maxrss_mib:7.1f} MiB"
         f" (largest process), {f.cold.tree_mib:.1f} MiB (all processes);"
-        f" CPU {f.cold.cpu:.2f} s   (no .warta-cache)"
+        f" CPU {f.cold.cpu:.2f} s   (no cache)"
     )
     print(
         f"warm        : {best.seconds:8.2f} s   peak RSS {best.maxrss_mib:7.1f} MiB"
@@ -641,13 +667,18 @@ def main() -> int:
             keys = make_keys(work / "keys")
             env["WARTA_TRUST_ROOT"] = build_repo(root, keys, env)
             signed = build_items(
-                root, {p: FastSigner.load(k) for p, k in keys.items() if p != "admin"}, args.items
+                root,
+                {p: FastSigner.load(k) for p, k in keys.items() if p != "admin"},
+                args.items,
+                args.attachments,
+                args.photo_kb,
             )
             items = args.items
         signers = {p: FastSigner.load(k) for p, k in keys.items() if p != "admin"}
         built = time.perf_counter() - started
         identical, sampled = check_format(keys, signers, signed, args.sample, work)
-        shutil.rmtree(root / ".warta-cache", ignore_errors=True)
+        shutil.rmtree(root / ".warta-cache", ignore_errors=True)  # where older versions kept it
+        shutil.rmtree(work / "xdg-cache" / "warta" / "repos", ignore_errors=True)
         os.sync()  # no writing back of the fresh corpus while validate runs
         cold = time_validate(root, env, warta)
         warm = [time_validate(root, env, warta) for _ in range(max(1, args.warm_runs))]
