@@ -18,6 +18,19 @@ def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_homes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """This user's state folder (the trust-on-first-use records) and configuration folder
+    (the pin file) for this test session only: tests never touch the real home."""
+    import os
+
+    folders = {}
+    for variable in ("XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+        folders[variable] = tmp_path_factory.mktemp(variable.lower())
+        os.environ[variable] = str(folders[variable])
+    return folders
+
+
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """ed25519 keys made by ssh-keygen, one per person, shared by the session."""

@@ -49,6 +49,7 @@ def pub(key: Path) -> str:
 
 
 ROSTER_TEMPLATE = """\
+serial: 1
 people:
   - id: hendra
     name: Hendra Wijaya, S.Kom., M.T.
@@ -222,3 +223,49 @@ def make_repo(root: Path, keys: dict[str, Path]) -> Repo:
     repo.commit_all("init")
     repo.env["WARTA_TRUST_ROOT"] = repo.pin
     return repo
+
+
+# ---- shared scenes of the trust tests -----------------------------------------------------
+
+
+def newsroom(root: Path, keys: dict[str, Path]) -> Repo:
+    """An approved item (jembatan) and one reported, awaiting approval (baru, steps 1-4 on
+    2 November 2026), committed."""
+    repo = make_repo(root, keys)
+    repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
+    path = repo.new_item("Festival Durian Karangsari", at="2026-11-02T09:00:00+07:00",
+                         slug="baru")
+    repo.sign(path, "sri", "2026-11-02T09:04:00+07:00")
+    repo.sign(path, "ayu", "2026-11-02T11:00:00+07:00")
+    repo.sign(path, "sri", "2026-11-02T11:04:00+07:00")
+    repo.commit_all("berita")
+    return repo
+
+
+def machine_env(folder: Path) -> dict[str, str]:
+    """The XDG folders of a machine of its own, under ``folder`` (nothing of the session's)."""
+    return {var: str(folder / var.lower()) for var in
+            ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+
+
+def on_machine(repo: Repo, folder: Path, *, pinned: bool) -> Repo:
+    """``repo`` as seen from a machine whose XDG folders are under ``folder``."""
+    env = machine_env(folder)
+    if pinned:
+        env["WARTA_TRUST_ROOT"] = repo.cli("trust", "show").stdout.split()[0]
+    return Repo(repo.root, repo.keys, env)
+
+
+def root_of(repo: Repo) -> str:
+    return repo.cli("trust", "show").stdout.split()[0]
+
+
+def swap_trust_root(repo: Repo) -> str:
+    """Mallory names herself administrator, makes herself Kabag and re-signs the workflow."""
+    repo.write("workflow/trust-root", f"mallory {pub(repo.keys['mallory'])} the new admin\n")
+    repo.write("workflow/roster.yml", repo.read("workflow/roster.yml") + (
+        "  - id: mallory\n    name: Mallory\n    nip: \"199901012020011001\"\n"
+        "    roles: [kabag]\n    education: [{level: S2, field: Teknik Informatika}]\n"
+        f"    keys:\n      - key: {pub(repo.keys['mallory'])}\n"))
+    repo.sign_workflow("mallory")
+    return root_of(repo)

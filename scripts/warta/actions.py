@@ -1,16 +1,20 @@
-"""Editorial actions: sign the next SOP step, create an item (step 1), reopen after an edit.
+"""Editorial actions: create an item (step 1), sign the next step, return or withdraw an item.
 
 Each action checks that it may happen now, signs with the signer's SSH key, writes the item
-atomically and commits it; a refusal changes nothing. Before a step that may still change the
-content, ``files`` is brought up to date with what the item's folder holds (path and SHA-256
-of each file), so the signer signs exactly the files the item will publish.
+atomically and commits it; a refusal changes nothing. Before signing, the signer is shown every
+finding on the item (errors, warnings, notices); any step is refused while an error stands,
+and the publishing gate while any finding blocks publication (:mod:`warta.model.policy`).
+Before a step that may still change the content, ``files`` is brought up to date with what the
+item's folder holds (path and SHA-256 of each file), so the signer signs exactly the files the
+item will publish.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from warta.adapters import git as gitops
@@ -21,9 +25,11 @@ from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.ssh import KeygenSigner, agent_keys, choose_public_key, git_signing_key
 from warta.adapters.textfile import read_repo_text
 from warta.errors import RefusedError, UsageError
+from warta.model import policy
 from warta.model.closure import Observed, to_list
 from warta.model.findings import Finding
-from warta.model.item import Attachment, NewsItem, Signoff, content_digest
+from warta.model.history import History, read_history
+from warta.model.item import RETURN, Attachment, NewsItem, Signoff, content_digest
 from warta.model.judgement import FUTURE_SKEW
 from warta.model.roster import Person
 from warta.model.signing import (
@@ -33,10 +39,14 @@ from warta.model.signing import (
     key_owner,
     key_problem,
     payload,
+    take_back_payload,
 )
 from warta.model.sop import Step
 from warta.repository import NEWS_DIR, Repository, observe_folder
 from warta.validate import conclude, judge
+
+#: Shows the signer the findings on the item, just before the signature is made.
+Show = Callable[[Sequence[Finding]], None]
 
 
 @dataclass(frozen=True)
@@ -111,11 +121,12 @@ def _update_files(
         loaded = parse_item(text, display)
         return text, item, loaded.findings
     frozen = project.sop.frozen_from()
-    if frozen is not None and step.number - 1 > frozen:
+    if (frozen is not None and step.number - 1 > frozen) or (not step.edits and step.number > 1):
         changed = sorted({a.path for a in set(wanted) ^ set(have)})
         raise RefusedError(
-            f"{display}: the files in the item's folder changed after approval"
-            f" ({', '.join(changed)}); expected the approved files, so nothing was signed"
+            f"{display}: the files in the item's folder changed ({', '.join(changed)}), but"
+            f" step '{step.id}' may not change the content; expected the files as last"
+            " signed, so nothing was signed"
         )
     new_text = rewrite_workflow(
         text,
@@ -123,6 +134,7 @@ def _update_files(
         approved_by=item.approved_by,
         signoffs=item.signoffs,
         files=wanted,
+        revision=item.revision,
     )
     loaded = parse_item(new_text, display)
     if loaded.item is None:  # pragma: no cover - rewriting a readable item keeps it readable
@@ -140,23 +152,34 @@ def sign_text(
     as_person: str | None = None,
     note: str = "",
     now: datetime | None = None,
+    strict: bool = False,
+    show: Show | None = None,
 ) -> tuple[str, Step, Person, Signoff]:
-    """The item text with the next step signed, or RefusedError saying why not."""
+    """The item text with the next step signed, or RefusedError saying why not. ``show`` is
+    given every finding on the item just before the signature is made; ``strict``: at the
+    publishing gate, warnings block too."""
     loaded = parse_item(text, display)
     item = loaded.item
     if item is None or item.id is None:
         reasons = "; ".join(f"{f.location()}: {f.message}" for f in loaded.findings)
         raise RefusedError(f"{display}: cannot sign an unreadable item: {reasons}")
     sop = project.sop
-    index = len(item.signoffs)
-    step = sop.next_step(index)
+    history = read_history(item, sop)
+    if history.problems:
+        raise RefusedError(f"{display}: {history.problems[0].message}; nothing was changed")
+    if history.withdrawn is not None:
+        raise RefusedError(
+            f"{display}: the item was withdrawn at {history.withdrawn.at_text}; send it back"
+            " with 'warta return' before signing again"
+        )
+    step = sop.next_step(history.signed)
     if step is None:
         raise RefusedError(f"{display}: every step of the SOP is already signed")
     folder = observe_folder(project.root, display.rsplit("/", 1)[0] + "/")
     text, item, reader = _update_files(
         display=display, text=text, item=item, step=step, project=project, folder=folder
     )
-    _refuse_if_invalid(project, item, reader, folder)
+    findings = _refuse_if_invalid(project, item, reader, folder, step=step, strict=strict)
     assert item.id is not None  # the text read above had one; rewriting keeps it
     if step_id is not None and step_id != step.id:
         named = sop.step(step_id)
@@ -171,7 +194,49 @@ def sign_text(
     person = _signer_person(project, signer, as_person)
     moment = (now or datetime.now(UTC)).astimezone(project.context.zone).replace(microsecond=0)
     _refuse_bad_time(display, item, moment, project.context.now)
-    day = moment.date()
+    _refuse_signer(
+        project, signer, person=person, step=step, history=history, day=moment.date()
+    )
+    digest = content_digest(item.fields, item.body)
+    prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
+    message = payload(
+        item.id,
+        step=step.id,
+        by=person.id,
+        at_text=moment.isoformat(),
+        content=digest,
+        prev=prev,
+        note=note,
+    )
+    if show is not None:
+        show(findings)
+    armored = signer.sign(message, NAMESPACE)
+    if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
+        raise RefusedError("the new signature does not verify; nothing was changed")
+    signoff = Signoff(step.id, person.id, moment, None, armored.strip(), digest, note)
+    approved_by = person.id if step.gate else item.approved_by
+    new_text = rewrite_workflow(
+        text,
+        status=step.status,
+        approved_by=approved_by,
+        signoffs=(*item.signoffs, signoff),
+        revision=history.revision,
+    )
+    return new_text, step, person, signoff
+
+
+def _refuse_signer(
+    project: Repository,
+    signer: KeygenSigner,
+    *,
+    person: Person,
+    step: Step,
+    history: History,
+    day: date,
+) -> None:
+    """Refuse a signer who does not hold the step's role that day, whose key is not valid
+    that day, or whom separation of duties bars from this step."""
+    sop = project.sop
     if not person.holds(step.role, day):
         role = sop.roles[step.role]
         raise RefusedError(
@@ -187,33 +252,13 @@ def sign_text(
     for rule in sop.duties:
         if step.id not in rule.steps:
             continue
-        for earlier in item.signoffs:
+        for earlier in history.in_force:
             if earlier.step in rule.steps and earlier.by == person.id:
                 raise RefusedError(
                     f"{person.name} ({person.id}) signed '{earlier.step}', so may"
                     f" not sign '{step.id}' (separation of duties '{rule.id}':"
                     f" {rule.reason}); nothing was changed"
                 )
-    digest = content_digest(item.fields, item.body)
-    prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
-    message = payload(
-        item.id,
-        step=step.id,
-        by=person.id,
-        at_text=moment.isoformat(),
-        content=digest,
-        prev=prev,
-        note=note,
-    )
-    armored = signer.sign(message, NAMESPACE)
-    if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
-        raise RefusedError("the new signature does not verify; nothing was changed")
-    signoff = Signoff(step.id, person.id, moment, None, armored.strip(), digest, note)
-    approved_by = person.id if step.gate else item.approved_by
-    new_text = rewrite_workflow(
-        text, status=step.status, approved_by=approved_by, signoffs=(*item.signoffs, signoff)
-    )
-    return new_text, step, person, signoff
 
 
 def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: datetime) -> None:
@@ -226,8 +271,8 @@ def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: dateti
     if item.signoffs and moment < item.signoffs[-1].at:
         last = item.signoffs[-1]
         raise RefusedError(
-            f"{display}: the time {moment.isoformat()} is earlier than the previous step"
-            f" '{last.step}' at {last.at_text}; nothing was changed"
+            f"{display}: the time {moment.isoformat()} is earlier than the previous record"
+            f" ({last.label()}) at {last.at_text}; nothing was changed"
         )
 
 
@@ -236,28 +281,43 @@ def _refuse_if_invalid(
     item: NewsItem,
     reader_findings: list[Finding],
     folder: tuple[Observed, ...],
-) -> None:
-    """Refuse unless the workflow is trusted and the item, as it stands (with its folder,
-    among every other item), has no error."""
+    *,
+    step: Step,
+    strict: bool = False,
+) -> tuple[Finding, ...]:
+    """Every finding on the item as it stands (with its folder, among every other item),
+    or RefusedError: unless the workflow is trusted; for any step while an error stands; for
+    the publishing gate while any finding blocks publication (``strict``: warnings too)."""
+    strict = strict and step.gate
     ctx = replace(project.context, render_drafts=True)  # the text about to be signed
     candidate = judge(item.path, item, reader_findings, ctx, folder=folder)
     judgements = [j for j in project.judgements if j.path != item.path]
     judgements.append(candidate)
-    report = conclude(judgements, workflow_findings=project.policy.workflow_findings)
+    report = conclude(judgements, workflow_findings=project.policy.workflow_findings, strict=strict)
     project.policy.verifier.save()
-    errors = [f for f in report.workflow if f.is_error]
+    errors = policy.blocking(report.workflow, strict=strict)
     if errors:
         raise RefusedError(
-            "the workflow files are not trusted, so nothing may be signed: "
-            + "; ".join(f"{f.location()}: {f.message}" for f in errors)
+            f"the workflow files are not trusted{' under --strict' if strict else ''}, so"
+            " nothing may be signed: "
+            + "; ".join(f"{f.location()}: [{f.rule}] {f.message}" for f in errors)
         )
     verdict = next(v for v in report.verdicts if v.path == item.path)
-    problems = [f for f in verdict.findings if f.is_error]
-    if problems:
-        listed = "\n".join(f"  {f.location()}: [{f.rule}] {f.message}" for f in problems)
-        raise RefusedError(
-            f"{item.path} has errors; fix them before signing (nothing was changed):\n{listed}"
+    if policy.blocking(verdict.findings, strict=strict):
+        listed = "\n".join(f"  {_line(f)}" for f in verdict.findings)
+        what = (
+            f"findings that block publication, so its approval ('{step.id}') is refused"
+            if step.gate
+            else "errors"
         )
+        raise RefusedError(
+            f"{item.path} has {what}; fix them before signing (nothing was changed):\n{listed}"
+        )
+    return tuple(verdict.findings)
+
+
+def _line(finding: Finding) -> str:
+    return f"{finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}"
 
 
 def _subject(step: Step, item_title: str, item_id: str) -> str:
@@ -310,29 +370,27 @@ def sign(
     note: str = "",
     commit: bool = True,
     now: datetime | None = None,
+    strict: bool = False,
+    show: Show | None = None,
 ) -> SignResult:
-    """Sign the next step of the item at ``path``, write it atomically and commit it."""
+    """Sign the next step of the item at ``path``, write it atomically and commit it.
+    ``show`` is given every finding on the item just before the signature is made;
+    ``strict``: the publishing gate is refused while a warning stands too."""
     root = project.root
-    path = path.resolve()
-    display = relative(root, path)
-    if not path.is_relative_to((root / NEWS_DIR).resolve()) or not path.is_file():
-        raise UsageError(f"{display}: not a news item under {NEWS_DIR.as_posix()}/")
+    path, display = _news_path(project, path)
     with gitops.action_lock(root):
-        result = read_repo_text(root, display)
-        if result.text is None:
-            raise RefusedError(
-                f"{display}: unreadable: " + "; ".join(f.message for f in result.findings)
-            )
-        raw = path.read_bytes()
+        text, raw = _read_item(root, path, display)
         new_text, step, person, signoff = sign_text(
             project,
             display,
-            result.text,
+            text,
             signer,
             step_id=step_id,
             as_person=as_person,
             note=note,
             now=now,
+            strict=strict,
+            show=show,
         )
         checkpoint("signed")
         write_text(path, new_text)
@@ -342,6 +400,27 @@ def sign(
             sha = commit_action(project, path, raw, text=new_text, step=step, person=person)
             checkpoint("committed")
     return SignResult(path, step, person, signoff, sha)
+
+
+def _news_path(project: Repository, path: Path) -> tuple[Path, str]:
+    """``path`` resolved and as the repository shows it, or a usage error if it is not a
+    news item's file."""
+    path = path.resolve()
+    display = relative(project.root, path)
+    if not path.is_relative_to((project.root / NEWS_DIR).resolve()) or not path.is_file():
+        raise UsageError(f"{display}: not a news item under {NEWS_DIR.as_posix()}/")
+    return path, display
+
+
+def _read_item(root: Path, path: Path, display: str) -> tuple[str, bytes]:
+    """The item's text (read without following links) and its bytes, to put back exactly
+    if the commit fails."""
+    result = read_repo_text(root, display)
+    if result.text is None:
+        raise RefusedError(
+            f"{display}: unreadable: " + "; ".join(f.message for f in result.findings)
+        )
+    return result.text, path.read_bytes()
 
 
 def create(
@@ -370,52 +449,151 @@ def create(
     return SignResult(path, step, person, signoff, sha)
 
 
-def reopen(
-    project: Repository, path: Path, *, step_id: str | None = None, commit: bool = True
-) -> tuple[int, str | None]:
-    """Remove the signoffs from ``step_id`` (default: the content-freezing step) on, so they
-    can be signed again over the current content. Git history keeps what was removed."""
-    root = project.root
-    path = path.resolve()
-    display = relative(root, path)
+@dataclass(frozen=True)
+class TakeBackResult:
+    path: Path
+    record: Signoff
+    person: Person
+    status: str
+    revision: int
+    commit: str | None
+
+
+def take_back_text(
+    project: Repository,
+    display: str,
+    text: str,
+    signer: KeygenSigner,
+    *,
+    action: str,
+    reason: str,
+    to: str = "",
+    as_person: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str, Signoff, Person, History]:
+    """The item text with a signed return (to step ``to``) or withdrawal appended, or
+    RefusedError saying why not. The signer must hold a role sop.yml's ``take_back`` names."""
+    if not reason.strip():
+        raise UsageError("--reason must say why the item is taken back")
+    loaded = parse_item(text, display)
+    item = loaded.item
+    if item is None or item.id is None or not item.signoffs_readable:
+        reasons = "; ".join(f"{f.location()}: {f.message}" for f in loaded.findings)
+        raise RefusedError(f"{display}: cannot take back an unreadable item: {reasons}")
     sop = project.sop
-    target = step_id or (sop.steps[sop.frozen_from() or sop.gate_index].id)
-    index = sop.index(target)
-    if index is None:
+    _refuse_untrusted_workflow(project)
+    moment = (now or datetime.now(UTC)).astimezone(project.context.zone).replace(microsecond=0)
+    _refuse_bad_time(display, item, moment, project.context.now)
+    digest = content_digest(item.fields, item.body)
+    prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
+    person = _signer_person(project, signer, as_person)
+    draft = Signoff("", person.id, moment, None, "", digest, "", action, to, reason)
+    after = read_history(replace(item, signoffs=(*item.signoffs, draft)), sop)
+    if after.problems:
+        raise RefusedError(f"{display}: {after.problems[0].message}; nothing was changed")
+    roles = after.allowed.get(len(item.signoffs), ())
+    day = moment.date()
+    if not any(person.holds(role, day) for role in roles):
+        titles = " or ".join(sop.roles[r].title for r in roles if r in sop.roles)
+        raise RefusedError(
+            f"{person.name} ({person.id}) may not {action} this item on {day.isoformat()}:"
+            f" expected the {titles or 'role sop.yml names under take_back'}; nothing was"
+            " changed"
+        )
+    owner = key_owner(project.roster, signer.public_key)
+    assert owner is not None
+    problem = key_problem(person, owner[1], day)
+    if problem is not None:
+        raise RefusedError(f"{problem}; nothing was changed")
+    message = take_back_payload(
+        item.id,
+        action=action,
+        to=to,
+        reason=reason,
+        by=person.id,
+        at_text=moment.isoformat(),
+        content=digest,
+        prev=prev,
+    )
+    armored = signer.sign(message, NAMESPACE)
+    if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
+        raise RefusedError("the new signature does not verify; nothing was changed")
+    record = replace(draft, sig=armored.strip())
+    approval = after.signoff_for(sop.gate.id)
+    new_text = rewrite_workflow(
+        text,
+        status=after.status(sop),
+        approved_by=approval.by if approval is not None else None,
+        signoffs=(*item.signoffs, record),
+        revision=after.revision,
+    )
+    return new_text, record, person, after
+
+
+def _refuse_untrusted_workflow(project: Repository) -> None:
+    errors = [f for f in project.policy.workflow_findings if f.is_error]
+    if errors:
+        raise RefusedError(
+            "the workflow files are not trusted, so nothing may be signed: "
+            + "; ".join(f"{f.location()}: {f.message}" for f in errors)
+        )
+
+
+def take_back(
+    project: Repository,
+    path: Path,
+    signer: KeygenSigner,
+    *,
+    action: str,
+    reason: str,
+    to: str = "",
+    as_person: str | None = None,
+    commit: bool = True,
+    now: datetime | None = None,
+) -> TakeBackResult:
+    """Append a signed return or withdrawal to the item at ``path``, write it atomically and
+    commit it (with the Warta-Signer trailer)."""
+    root = project.root
+    path, display = _news_path(project, path)
+    if action == RETURN and project.sop.step(to) is None:
         raise UsageError(
-            f"unknown step {target!r}; expected one of: {', '.join(s.id for s in sop.steps)}"
+            f"unknown step {to!r}; expected one of: {', '.join(s.id for s in project.sop.steps)}"
         )
     with gitops.action_lock(root):
-        result = read_repo_text(root, display)
-        if result.text is None:
-            raise RefusedError(f"{display}: unreadable")
-        loaded = parse_item(result.text, display)
-        item = loaded.item
-        if item is None or item.id is None or not item.signoffs_readable:
-            raise RefusedError(f"{display}: cannot reopen an unreadable item")
-        if len(item.signoffs) <= index:
-            raise RefusedError(f"{display}: step '{target}' is not signed; nothing to reopen")
-        kept = item.signoffs[:index]
-        approved = item.approved_by if index > sop.gate_index else None
-        new_text = rewrite_workflow(
-            result.text, status=sop.status_after(index), approved_by=approved, signoffs=kept
+        text, raw = _read_item(root, path, display)
+        new_text, record, person, after = take_back_text(
+            project,
+            display,
+            text,
+            signer,
+            action=action,
+            reason=reason,
+            to=to,
+            as_person=as_person,
+            now=now,
         )
-        original = path.read_bytes()
         write_text(path, new_text)
         sha = None
         if commit:
+            item = parse_item(new_text, display).item
+            assert item is not None and item.id is not None
+            what = f"return to {to}" if action == RETURN else "withdraw"
             try:
                 sha = gitops.commit(
                     root,
                     [path],
-                    f"Reopen from {target}: {item.title} [{item.id}]",
-                    {gitops.TRAILER_ITEM: item.id, gitops.TRAILER_STEP: f"reopen {target}"},
+                    f"{what}: {item.title} [{item.id}]",
+                    {
+                        gitops.TRAILER_ITEM: item.id,
+                        gitops.TRAILER_STEP: what,
+                        gitops.TRAILER_SIGNER: person.id,
+                    },
                 )
             except BaseException:
-                write_bytes(path, original)
+                write_bytes(path, raw)
                 gitops.unstage(root, path)
                 raise
-    return len(item.signoffs) - index, sha
+    return TakeBackResult(path, record, person, after.status(project.sop), after.revision, sha)
 
 
 def with_now(project: Repository, now: datetime) -> Repository:

@@ -3,9 +3,12 @@
 ``warta trust sign`` lists every file of the site's own source (``mkdocs.yml``, the pages and
 assets under ``content/`` outside ``berita/``, a theme folder or hooks the manifest allows)
 with its SHA-256 into ``workflow/site-manifest.yml``, then signs ``sop.yml``, ``roster.yml``
-and the manifest. It refuses, signing nothing, while any of those files could never be
-published anyway (a link, a file that would replace the theme's or Warta's own, a
-configuration that runs code): an administrator's signature never covers what Warta refuses.
+and the manifest: each file whose content its signature no longer covers gets the next
+``serial`` (one more than its own, or than the highest this machine has seen) and a new
+signature; a file whose signature still holds is left as it is. It refuses, signing nothing,
+while any of those files could never be published anyway (a link, a file that would replace
+the theme's or Warta's own, a configuration that runs code): an administrator's signature
+never covers what Warta refuses.
 """
 
 from __future__ import annotations
@@ -13,13 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from warta.adapters import safefs, sitemanifest
+from warta.adapters import safefs, sitemanifest, tofu
 from warta.adapters.atomic import write_text
+from warta.adapters.serials import serial_in, with_serial
 from warta.adapters.siteconfig import read_site_config
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH, Allow
-from warta.adapters.ssh import KeygenSigner
+from warta.adapters.ssh import KeygenSigner, SshsigVerifier
+from warta.adapters.textfile import decode
 from warta.adapters.theme import theme_files
-from warta.adapters.trust import load_trust_root, sign_workflow
+from warta.adapters.trust import (
+    TrustRoot,
+    check_workflow_signature,
+    load_trust_root,
+    sign_workflow,
+    workflow_bytes,
+)
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.errors import ConfigError, RefusedError, WartaError
 from warta.model.closure import Reserved, check_site_sources
@@ -33,6 +44,8 @@ class Signed:
     admin: str
     files: tuple[Path, ...]
     changes: tuple[str, ...]
+    #: Each workflow file's serial after signing, and whether it was signed anew.
+    serials: tuple[tuple[str, int, bool], ...] = ()
 
 
 def _current_manifest(root: Path) -> tuple[str | None, Allow]:
@@ -105,7 +118,45 @@ def sign_all(root: Path, signer: KeygenSigner) -> Signed:
     if safefs.link_on_path(root, SITE_MANIFEST_PATH.as_posix()) is not None:
         raise RefusedError(f"{SITE_MANIFEST_PATH} is reached through a symbolic link")
     write_text(root / SITE_MANIFEST_PATH, new_text)
-    out = tuple(
-        sign_workflow(root, rel, signer) for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH)
-    )
-    return Signed(admin.id, out, tuple(sitemanifest.changes(old, files)))
+    seen = tofu.read_record(root).serials
+    verifier = SshsigVerifier()
+    serials: list[tuple[str, int, bool]] = []
+    texts: dict[Path, str] = {}
+    for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH):  # first: refuse before writing
+        kept = _still_signed(root, rel, trust, verifier)
+        if kept is not None:
+            serials.append((rel.as_posix(), kept, False))
+            continue
+        serial, texts[rel] = _next_serial(root, rel, seen.get(rel.as_posix(), 0))
+        serials.append((rel.as_posix(), serial, True))
+    out: list[Path] = []
+    for rel, text in texts.items():
+        write_text(root / rel, text)
+        out.append(sign_workflow(root, rel, signer))
+    return Signed(admin.id, tuple(out), tuple(sitemanifest.changes(old, files)), tuple(serials))
+
+
+def _text(root: Path, rel: Path) -> str:
+    decoded = decode(workflow_bytes(root, rel), rel.as_posix())
+    if decoded.text is None:
+        listed = "; ".join(f.message for f in decoded.findings)
+        raise RefusedError(f"{rel.as_posix()}: cannot be read ({listed}); nothing was signed")
+    return decoded.text
+
+
+def _still_signed(root: Path, rel: Path, trust: TrustRoot, verifier: SshsigVerifier) -> int | None:
+    """The serial of ``rel`` if its signature by an administrator still covers it exactly
+    (then it needs no new one), else None."""
+    serial, _ = serial_in(_text(root, rel), rel.as_posix())
+    if serial is None or check_workflow_signature(root, rel, trust, verifier):
+        return None
+    return serial.value
+
+
+def _next_serial(root: Path, rel: Path, seen: int) -> tuple[int, str]:
+    """The serial after ``rel``'s own and after the highest this machine has seen (so that
+    a restored older file, signed again, still moves forward), and the text carrying it."""
+    text = _text(root, rel)
+    current, _ = serial_in(text, rel.as_posix())
+    serial = max(current.value if current is not None else 0, seen) + 1
+    return serial, with_serial(text, serial, rel.as_posix())

@@ -1,12 +1,14 @@
 """The ``warta`` command: thin wiring from arguments to the core and back to an exit code.
 
-Exit codes: 0 fine; 1 findings (errors, or warnings with --strict) or a refused action;
-2 usage error or broken workflow configuration (sop.yml, roster.yml, trust root).
+Exit codes: 0 fine; 1 findings that block publication (errors; with --strict warnings too;
+notices never: warta.model.policy) or a refused action; 2 usage error or broken workflow
+configuration (sop.yml, roster.yml, trust root).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -15,9 +17,11 @@ import click
 
 from warta import __version__
 from warta.adapters.items import relative
-from warta.adapters.schema import MOMENT_YEARS
+from warta.adapters.schema import implausible
 from warta.adapters.trust import PIN_ENV, load_trust_root
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.model.findings import Finding
+from warta.model.history import read_history
 from warta.model.signing import fingerprint
 from warta.output import as_github, as_json, as_text
 from warta.repository import NEWS_DIR, Repository, find_root, open_repository
@@ -29,15 +33,15 @@ EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken co
 # `warta validate` runs often and should start fast.
 
 
+def _finding_line(finding: Finding) -> str:
+    return f"{finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}"
+
+
 def _fail(exc: WartaError) -> NoReturn:
     click.echo(f"warta: {exc.message}", err=True)
     if isinstance(exc, ConfigError):
         for finding in exc.findings:
-            click.echo(
-                f"{finding.location()}: {finding.severity.value} [{finding.rule}]"
-                f" {finding.message}",
-                err=True,
-            )
+            click.echo(_finding_line(finding), err=True)
     sys.exit(exc.exit_code)
 
 
@@ -55,7 +59,14 @@ PIN = click.option(
     "pin",
     metavar="FINGERPRINT",
     default=None,
-    help=f"Pin the trust root (sha256:…); default: ${PIN_ENV}.",
+    help=f"Pin the trust root (sha256:…); default: ${PIN_ENV}, else this user's pin file"
+    " (~/.config/warta/pins.yml), else the one this machine trusted on first use.",
+)
+NO_CACHE = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Use no cache: verify every signature and file again (for CI gates).",
 )
 KEY = click.option(
     "--key",
@@ -90,16 +101,25 @@ def _at(value: str | None) -> datetime | None:
         raise UsageError(f"--at {value!r}: expected an ISO 8601 time with offset") from None
     if moment.tzinfo is None:
         raise UsageError(f"--at {value!r}: expected a UTC offset such as +07:00")
-    if moment.year not in MOMENT_YEARS:
-        raise UsageError(
-            f"--at {value!r}: expected a time between the years {MOMENT_YEARS.start}"
-            f" and {MOMENT_YEARS.stop - 1}"
-        )
+    problem = implausible(moment)
+    if problem is not None:
+        raise UsageError(f"--at {value!r}: expected a time {problem}")
     return moment
 
 
-def _load(root: Path, pin: str | None = None) -> Repository:
-    return open_repository(find_root(root), pin=pin, keep_items=True)
+def _load(
+    root: Path, pin: str | None = None, *, strict: bool = False, no_cache: bool = False
+) -> Repository:
+    return open_repository(
+        find_root(root), pin=pin, keep_items=True, strict=strict, cache=not no_cache
+    )
+
+
+STRICT = click.option(
+    "--strict",
+    is_flag=True,
+    help="Warnings block publication too (errors always do, notices never).",
+)
 
 
 @cli.command(epilog=EPILOG)
@@ -112,7 +132,7 @@ def _load(root: Path, pin: str | None = None) -> Repository:
     show_default=True,
     help="Output format.",
 )
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (they block publication).")
+@STRICT
 @click.option(
     "-j",
     "--jobs",
@@ -121,16 +141,45 @@ def _load(root: Path, pin: str | None = None) -> Repository:
     metavar="N",
     help="Processes that check items when there are many (default: one per CPU).",
 )
+@click.option(
+    "--base",
+    "base",
+    default=None,
+    metavar="REF",
+    help="Compare with this git revision (in CI: the target branch): refuse serials or"
+    " revisions lower than there, and signed history removed or rewritten.",
+)
 @PIN
-def validate(root: Path, fmt: str, strict: bool, jobs: int | None, pin: str | None) -> None:
+@NO_CACHE
+def validate(
+    root: Path,
+    fmt: str,
+    strict: bool,
+    jobs: int | None,
+    base: str | None,
+    pin: str | None,
+    no_cache: bool,
+) -> None:
     """Check every news item, the workflow files and their signatures.
 
     Items unchanged since a previous run, under byte-identical workflow files, trust root
     and pin, are not verified again: their results are kept in this user's cache folder
-    (~/.cache/warta), authenticated with a key of this user's.
+    (~/.cache/warta), authenticated with a key of this user's (--no-cache: none).
     """
+    from warta.base import check_base, with_base  # noqa: PLC0415 - see above
+
     try:
-        report = open_repository(find_root(root), pin=pin, strict=strict, jobs=jobs).report
+        repo = open_repository(
+            find_root(root),
+            pin=pin,
+            strict=strict,
+            jobs=jobs,
+            keep_items=base is not None,
+            cache=not no_cache,
+        )
+        report = repo.report
+        if base is not None:
+            report = with_base(report, check_base(repo, base))
     except WartaError as exc:
         if fmt == "github" and isinstance(exc, ConfigError):
             click.echo(as_github(exc.findings))
@@ -146,13 +195,14 @@ def validate(root: Path, fmt: str, strict: bool, jobs: int | None, pin: str | No
         click.echo(f"{len(report.publishable())}/{len(report.verdicts)} item(s) publishable")
     else:
         click.echo(as_text(report))
-    sys.exit(1 if report.errors() else 0)
+    sys.exit(1 if report.blocking() else 0)
 
 
 @cli.command(epilog=EPILOG)
 @ROOT
 @PIN
-def status(root: Path, pin: str | None) -> None:
+@NO_CACHE
+def status(root: Path, pin: str | None, no_cache: bool) -> None:
     """Items grouped by SOP step: who must act next, how long each has waited."""
     from rich.console import Console  # noqa: PLC0415 - see above
     from rich.markup import escape  # noqa: PLC0415
@@ -161,7 +211,7 @@ def status(root: Path, pin: str | None) -> None:
     from warta.queue import queue  # noqa: PLC0415
 
     try:
-        project = _load(root, pin)
+        project = _load(root, pin, no_cache=no_cache)
     except WartaError as exc:
         _fail(exc)
     ctx = project.context
@@ -176,7 +226,7 @@ def status(root: Path, pin: str | None) -> None:
         previous = row.signed
         step = row.next_step
         if step is None:
-            label, std = "selesai", "-"
+            label, std = ("ditarik" if row.withdrawn else "selesai"), "-"
         else:
             label = f"{step.number}. {step.id} ({ctx.sop.roles[step.role].short})"
             std = step.time.label()
@@ -190,7 +240,7 @@ def status(root: Path, pin: str | None) -> None:
             std,
             flag,
         )
-    console = Console(width=max(110, Console().width))
+    console = Console(width=max(110, Console().width), emoji=False)
     console.print(table)
     for verdict in project.report.verdicts:
         if verdict.item is None and verdict.path not in project.items:
@@ -262,6 +312,12 @@ def new(
 @click.option("--note", default="", help="A note recorded (and signed) with the signoff.")
 @NO_COMMIT
 @AT
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="At the publishing gate, refuse while a warning stands too (as build --strict"
+    " would leave the item out).",
+)
 @PIN
 def sign(
     path: Path,
@@ -271,10 +327,19 @@ def sign(
     note: str,
     no_commit: bool,
     at: str | None,
+    strict: bool,
     pin: str | None,
 ) -> None:
-    """Sign the next SOP step of the item at PATH and commit it."""
+    """Sign the next SOP step of the item at PATH and commit it.
+
+    First it prints every finding on the item (errors, warnings, notices). Any step is
+    refused while an error stands; the publishing gate also while a finding blocks
+    publication (with --strict, warnings too)."""
     from warta import actions  # noqa: PLC0415 - see above
+
+    def show(findings: Sequence[Finding]) -> None:
+        for finding in findings:
+            click.echo(_finding_line(finding))
 
     try:
         project = _load(path.parent, pin)
@@ -288,6 +353,8 @@ def sign(
             note=note,
             commit=not no_commit,
             now=_at(at),
+            strict=strict,
+            show=show,
         )
     except WartaError as exc:
         _fail(exc)
@@ -298,62 +365,150 @@ def sign(
     )
 
 
+@cli.command("return", epilog=EPILOG)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "to", required=True, help="The step that must be signed again.")
+@click.option("--reason", required=True, help="Why the item goes back (signed, kept).")
+@AS
+@KEY
+@NO_COMMIT
+@AT
+@PIN
+def return_(
+    path: Path,
+    to: str,
+    reason: str,
+    as_person: str | None,
+    key: Path | None,
+    no_commit: bool,
+    at: str | None,
+    pin: str | None,
+) -> None:
+    """Send the item at PATH back to an earlier step, signed, with a reason.
+
+    The step named by --to and every later one must be signed again. The return is appended
+    to the item's history (nothing is deleted) and committed with the Warta-Signer trailer.
+    Who may return is set in sop.yml (take_back.return_by)."""
+    _take_back(path, "return", reason, to, as_person, key, no_commit, at, pin)
+
+
 @cli.command(epilog=EPILOG)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--step",
-    "step_id",
-    default=None,
-    help="Remove signoffs from this step on (default: the approval step).",
-)
+@click.option("--reason", required=True, help="Why the item is withdrawn (signed, kept).")
+@AS
+@KEY
 @NO_COMMIT
+@AT
 @PIN
-def reopen(path: Path, step_id: str | None, no_commit: bool, pin: str | None) -> None:
-    """Withdraw signoffs from a step on (after an edit), so they can be signed again."""
+def withdraw(
+    path: Path,
+    reason: str,
+    as_person: str | None,
+    key: Path | None,
+    no_commit: bool,
+    at: str | None,
+    pin: str | None,
+) -> None:
+    """Take the approved item at PATH off the site, signed, with a reason.
+
+    The withdrawal is appended to the item's history and committed; a later signed
+    'warta return' can bring the item back into the SOP. Who may withdraw is set in sop.yml
+    (take_back.withdraw_by)."""
+    _take_back(path, "withdraw", reason, "", as_person, key, no_commit, at, pin)
+
+
+def _take_back(
+    path: Path,
+    action: str,
+    reason: str,
+    to: str,
+    as_person: str | None,
+    key: Path | None,
+    no_commit: bool,
+    at: str | None,
+    pin: str | None,
+) -> None:
     from warta import actions  # noqa: PLC0415 - see above
 
     try:
         project = _load(path.parent, pin)
-        removed, sha = actions.reopen(project, path, step_id=step_id, commit=not no_commit)
+        signer = actions.resolve_signer(project, key, as_person)
+        result = actions.take_back(
+            project,
+            path,
+            signer,
+            action=action,
+            reason=reason,
+            to=to,
+            as_person=as_person,
+            commit=not no_commit,
+            now=_at(at),
+        )
     except WartaError as exc:
         _fail(exc)
-    click.echo(f"removed {removed} signoff(s)" + (f"; commit {sha[:10]}" if sha else ""))
+    what = f"returned to '{to}'" if action == "return" else "withdrawn"
+    click.echo(
+        f"{what} by {result.person.name} ({result.person.id}); status {result.status},"
+        f" revision {result.revision}"
+        + (f"; commit {result.commit[:10]}" if result.commit else "; not committed")
+    )
+
+
+@cli.command(hidden=True, context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def reopen(args: tuple[str, ...]) -> None:
+    """Replaced by the signed 'warta return'."""
+    del args
+    click.echo(
+        "warta: 'reopen' removed unsigned signoffs and is no more; use the signed"
+        " 'warta return PATH --to STEP --reason TEXT' (or 'warta withdraw')",
+        err=True,
+    )
+    sys.exit(2)
 
 
 @cli.command(epilog=EPILOG)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @PIN
-def log(path: Path, pin: str | None) -> None:
+@NO_CACHE
+def log(path: Path, pin: str | None, no_cache: bool) -> None:
     """The item's timeline: who did which step when, the commit, actual vs standard time."""
     from rich.console import Console  # noqa: PLC0415 - see above
     from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
-    from warta.timeline import timeline  # noqa: PLC0415
+    from warta.timeline import text_note, timeline  # noqa: PLC0415
 
     try:
-        project = _load(path.parent, pin)
+        project = _load(path.parent, pin, no_cache=no_cache)
         rows, verdict = timeline(project, path)
     except WartaError as exc:
         _fail(exc)
     item = verdict.item
     title = f"{item.title if item else path} [{item.id if item else '?'}]"
     table = Table(title=escape(title))
-    for column in ("No", "Langkah", "Oleh", "Waktu", "Lama", "Mutu Baku", "Commit", "Tanda tangan"):
+    columns = ("No", "Langkah", "Oleh", "Waktu", "Lama", "Mutu Baku", "Commit", "Tanda tangan")
+    for column in (*columns, "Teks", "Putaran"):
         table.add_column(column)
     for row in rows:
+        step = escape(row.step) + (f" (alasan: {escape(row.reason)})" if row.reason else "")
         table.add_row(
-            str(row.number),
-            escape(row.step),
+            row.number,
+            step,
             escape(row.signer),
             row.when,
             row.took,
             row.standard,
             row.commit,
             row.signature,
+            row.text,
+            str(row.round),
         )
-    console = Console(width=max(120, Console().width))
+    console = Console(width=max(140, Console().width), emoji=False)
     console.print(table)
+    note = text_note(project, verdict)
+    if note:
+        console.print(escape(note))
     state = (
         "[green]dapat dipublikasikan[/]" if verdict.publishable else "[red]tidak dipublikasikan[/]"
     )
@@ -367,11 +522,13 @@ def log(path: Path, pin: str | None) -> None:
 
 @cli.command(epilog=EPILOG)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@STRICT
 @PIN
-def verify(path: Path, pin: str | None) -> None:
+@NO_CACHE
+def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
     """Verify one item: exit 0 if it is publishable (every signature and rule holds), else 1."""
     try:
-        project = _load(path.parent, pin)
+        project = _load(path.parent, pin, strict=strict, no_cache=no_cache)
         report = project.report
     except WartaError as exc:
         _fail(exc)
@@ -385,17 +542,23 @@ def verify(path: Path, pin: str | None) -> None:
         )
     item = verdict.item
     if verdict.publishable and item is not None:
-        approval = next(s for s in item.signoffs if s.step == project.sop.gate.id)
+        approval = read_history(item, project.sop).signoff_for(project.sop.gate.id)
+        assert approval is not None  # publishable means past the gate
         for listed in item.attachments:
             click.echo(f"  {listed.path} {listed.digest}")
         click.echo(
             f"OK {display}: id {item.id}, approved by {approval.by} at {approval.at_text},"
             f" content {approval.content} ({len(item.attachments)} file(s));"
-            f" trust root {project.policy.trust.fingerprint}"
+            f" trust root {project.policy.trust.fingerprint}{_pin_note(project)}"
         )
         sys.exit(0)
     click.echo(f"NOT PUBLISHABLE {display}")
     sys.exit(1)
+
+
+def _pin_note(project: Repository) -> str:
+    pin = project.policy.pin
+    return f", {pin.describe()}" if pin is not None else ""
 
 
 @cli.group()
@@ -438,8 +601,50 @@ def trust_sign(root: Path, key: Path) -> None:
         _fail(exc)
     for change in signed.changes:
         click.echo(f"  {change}")
-    for out in signed.files:
-        click.echo(f"signed {out.relative_to(top).as_posix()} as {signed.admin}")
+    for rel, serial, fresh in signed.serials:
+        if fresh:
+            click.echo(f"signed {rel} as {signed.admin}, serial {serial}")
+        else:
+            click.echo(f"kept {rel}: its signature still covers it, serial {serial}")
+
+
+@trust.command("accept")
+@click.argument("expected", metavar="FINGERPRINT")
+@ROOT
+def trust_accept(expected: str, root: Path) -> None:
+    """Trust this repository's trust root from now on, on this machine: after its
+    administrators were changed on purpose, or an older workflow state is wanted.
+
+    FINGERPRINT must be the trust root's (warta trust show); confirm it with the office's
+    administrators. The record also takes the workflow files' serials as they are now.
+    """
+    from warta.acceptance import accept  # noqa: PLC0415
+
+    try:
+        top = find_root(root)
+        done = accept(top, expected, datetime.now(UTC))
+    except WartaError as exc:
+        _fail(exc)
+    click.echo(f"trust root of {top}: {done.trust.fingerprint}")
+    for admin in done.trust.admins:
+        click.echo(f"  {admin.id} {fingerprint(admin.public_key)} {admin.comment}".rstrip())
+    before = done.before
+    if before.trust_root is None:
+        click.echo("before: nothing recorded (this machine had not used the repository)")
+    elif before.trust_root == done.trust.fingerprint:
+        click.echo(f"before: the same trust root, trusted since {before.recorded or '?'}")
+    else:
+        click.echo(f"before: {before.trust_root}, trusted since {before.recorded or '?'}")
+    for path, value in sorted(done.after.serials.items()):
+        old = before.serials.get(path)
+        change = f" (was {old})" if old is not None and old != value else ""
+        click.echo(f"serial {path}: {value}{change}")
+    if done.serials_kept is not None:
+        click.echo(f"serials left as they were: {done.serials_kept}")
+    click.echo(
+        f"recorded in {done.after.path}: this machine now trusts {done.trust.fingerprint}"
+        " for this repository"
+    )
 
 
 CONFIG = click.option(
@@ -456,7 +661,10 @@ CONFIG = click.option(
 @cli.command("build", epilog=EPILOG)
 @CONFIG
 @click.option(
-    "--strict", is_flag=True, help="Fail on any validation error (and any MkDocs warning)."
+    "--strict",
+    is_flag=True,
+    help="Judge as validate --strict does (warnings block publication too, notices never);"
+    " fail on any finding that blocks, and on any MkDocs warning.",
 )
 @click.option(
     "-d",
@@ -466,12 +674,17 @@ CONFIG = click.option(
     help="Output directory (default: site_dir of mkdocs.yml).",
 )
 @PIN
-def build_site(config_file: Path, strict: bool, site_dir: Path | None, pin: str | None) -> None:
+@NO_CACHE
+def build_site(
+    config_file: Path, strict: bool, site_dir: Path | None, pin: str | None, no_cache: bool
+) -> None:
     """Build the public site with MkDocs: only publishable items are in it."""
     from warta.mkdocs_plugin import commands  # noqa: PLC0415 - only site commands load MkDocs
 
     try:
-        out = commands.build_site(config_file, strict=strict, site_dir=site_dir, pin=pin)
+        out = commands.build_site(
+            config_file, strict=strict, site_dir=site_dir, pin=pin, cache=not no_cache
+        )
     except WartaError as exc:
         _fail(exc)
     click.echo(f"built {out}")
@@ -496,19 +709,22 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None, pin: str 
     help="Build the preview into DIR and exit (never the deployable site_dir).",
 )
 @PIN
-def preview(config_file: Path, dev_addr: str, out_dir: Path | None, pin: str | None) -> None:
+@NO_CACHE
+def preview(
+    config_file: Path, dev_addr: str, out_dir: Path | None, pin: str | None, no_cache: bool
+) -> None:
     """Serve drafts for reviewers, each page marked "DRAF - tidak untuk dipublikasikan"."""
     from warta.mkdocs_plugin import commands  # noqa: PLC0415 - only site commands load MkDocs
 
     try:
         if out_dir is not None:
-            commands.build_preview(config_file, out_dir, pin=pin)
+            commands.build_preview(config_file, out_dir, pin=pin, cache=not no_cache)
             click.echo(f"preview built in {out_dir} (not for publication)")
             return
         host, _, port = dev_addr.rpartition(":")
         if not host or not port.isdigit():
             raise UsageError(f"--dev-addr {dev_addr!r}: expected HOST:PORT")
-        commands.serve_preview(config_file, host=host, port=int(port), pin=pin)
+        commands.serve_preview(config_file, host=host, port=int(port), pin=pin, cache=not no_cache)
     except WartaError as exc:
         _fail(exc)
 

@@ -1,4 +1,8 @@
-"""Render a validation report as text, JSON or GitHub workflow-command annotations."""
+"""Render a validation report as text, JSON or GitHub workflow-command annotations.
+
+Each finding shows its level (error, warning, notice) as the report judged it: under
+``--strict`` a warning blocks and is shown as an error; a notice never blocks.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ def summary(report: Report) -> dict[str, int]:
         "publishable": len(report.publishable()),
         "errors": len(report.errors()),
         "warnings": len(report.warnings()),
+        "notices": len(report.notices()),
     }
 
 
@@ -26,7 +31,7 @@ def as_text(report: Report) -> str:
     s = summary(report)
     lines.append(
         f"{s['items']} item(s), {s['publishable']} publishable;"
-        f" {s['errors']} error(s), {s['warnings']} warning(s)"
+        f" {s['errors']} error(s), {s['warnings']} warning(s), {s['notices']} notice(s)"
     )
     return "\n".join(lines)
 
@@ -81,7 +86,7 @@ def _escape_property(text: str) -> str:
 def as_github(findings: Iterable[Finding]) -> str:
     out = []
     for f in sorted(findings, key=_order):
-        kind = "error" if f.is_error else "warning"
+        kind = f.severity.value  # GitHub's levels: error, warning, notice
         props = [f"file={_escape_property(f.path)}"]
         if f.line:
             props.append(f"line={f.line}")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from warta.model.history import read_history
 from warta.model.item import NewsItem
 from warta.model.sop import Step
-from warta.validate import Context, ordered_prefix
+from warta.validate import Context
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class QueueRow:
     waiting: timedelta | None
     deadline: datetime | None
     overdue: bool
+    #: taken off the site by a signed withdrawal (nothing is due until a return)
+    withdrawn: bool = False
 
 
 def barred_people(item: NewsItem, step: Step, ctx: Context) -> set[str]:
@@ -26,7 +29,9 @@ def barred_people(item: NewsItem, step: Step, ctx: Context) -> set[str]:
     barred: set[str] = set()
     for rule in ctx.sop.duties:
         if step.id in rule.steps:
-            barred.update(s.by for s in item.signoffs if s.step in rule.steps)
+            barred.update(
+                s.by for s in read_history(item, ctx.sop).in_force if s.step in rule.steps
+            )
     return barred
 
 
@@ -34,8 +39,10 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
     """One row per readable item, in SOP order of the next step, then oldest first."""
     rows: list[QueueRow] = []
     for item in items:
-        signed = ordered_prefix(item, ctx.sop)
-        step = ctx.sop.next_step(signed)
+        history = read_history(item, ctx.sop)
+        signed = history.signed
+        # a withdrawn item waits for nobody (until someone returns it)
+        step = ctx.sop.next_step(signed) if history.withdrawn is None else None
         actors: tuple[str, ...] = ()
         waiting = deadline = None
         overdue = False
@@ -45,11 +52,12 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
             actors = tuple(
                 p.name for p in ctx.roster.holders(step.role, today) if p.id not in barred
             )
-            if signed:
-                since = item.signoffs[signed - 1].at
+            if item.signoffs:
+                since = item.signoffs[-1].at
                 waiting = max(ctx.now - since, timedelta())
                 deadline = ctx.sop.calendar.deadline(ctx.local(since), step.time)
                 overdue = ctx.now > deadline
-        rows.append(QueueRow(item, signed, step, actors, waiting, deadline, overdue))
+        withdrawn = history.withdrawn is not None
+        rows.append(QueueRow(item, signed, step, actors, waiting, deadline, overdue, withdrawn))
     rows.sort(key=lambda r: (r.signed, -(r.waiting or timedelta()).total_seconds()))
     return rows

@@ -16,7 +16,6 @@ exactly one place: :attr:`Repository.closure`.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,11 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from warta.adapters import safefs
-from warta.adapters.cachekey import repo_cache_dir
+from warta.adapters import safefs, tofu
+from warta.adapters.cachekey import cache_home, inside, repo_cache_dir, tracked_cache
 from warta.adapters.digests import DigestCache
 from warta.adapters.items import has_workflow_keys, load_item, parse_bytes, refused
+from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
+from warta.adapters.serials import Serial, check_rollback, read_serials
 from warta.adapters.siteconfig import SiteConfig, read_site_config
 from warta.adapters.sitemanifest import (
     CONFIG_FILE,
@@ -40,7 +41,6 @@ from warta.adapters.ssh import SshsigVerifier
 from warta.adapters.textfile import MAX_BYTES
 from warta.adapters.theme import theme_files
 from warta.adapters.trust import (
-    PIN_ENV,
     TrustRoot,
     check_trust,
     check_workflow_signature,
@@ -59,9 +59,11 @@ from warta.model.closure import (
     check_site_sources,
     is_page,
 )
-from warta.model.findings import Finding, error, warning
+from warta.model.demokeys import is_demo_key
+from warta.model.findings import Finding, error, notice, warning
 from warta.model.item import NewsItem
 from warta.model.judgement import Judgement
+from warta.model.pin import Pin
 from warta.model.roster import Roster
 from warta.model.signing import fingerprint
 from warta.model.sop import Sop
@@ -87,13 +89,6 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def resolve_pin(pin: str | None) -> str | None:
-    if pin:
-        return pin
-    env = os.environ.get(PIN_ENV, "").strip()
-    return env or None
-
-
 @dataclass
 class Policy:
     """The workflow files, trust root and site configuration of a repository, and what
@@ -111,6 +106,12 @@ class Policy:
     site: SiteConfig | None
     html: HtmlPolicy
     cache: bool = True
+    #: The trust root's pin in force and where it came from (never the repository).
+    pin: Pin | None = None
+    #: The signed serial of each workflow file, by repository path ("workflow/sop.yml").
+    serials: dict[str, int] = field(default_factory=dict)
+    #: The line of each file's ``serial:``.
+    serial_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def trusted(self) -> bool:
@@ -124,24 +125,41 @@ def load_policy(
     root: Path, *, now: datetime | None = None, pin: str | None = None, cache: bool = True
 ) -> Policy:
     """Load the trust root, workflow files and site configuration (ConfigError if one is
-    missing or broken) and check their signatures and rules."""
+    missing or broken) and check their signatures and rules, the pin in force (``pin``: the
+    ``--trust-root`` option) and this machine's trust-on-first-use record."""
     sop, sop_findings = load_sop(root)
     roster, roster_findings = load_roster(root, sop)
     trust = load_trust_root(root)
     manifest, manifest_findings = load_site_manifest(root)
+    serials = read_serials(root)
+    pinned = resolve_pin(root, pin)
+    record = tofu.read_record(root)
+    moment = now or datetime.now(UTC)
+    cache = cache and cache_allowed(root)
     cache_file = repo_cache_dir(root) / SIGNATURES_FILE if cache else None
     verifier = SshsigVerifier(cache_file)
+    direct = SshsigVerifier()  # three signatures: verified every time, never cached
+    signatures = [
+        finding
+        for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH)
+        for finding in check_workflow_signature(root, rel, trust, direct)
+    ]
+    demo = is_demo(roster, signatures)
+    in_force, tofu_findings = (
+        (pinned, []) if pinned is not None else tofu.first_use(trust, record, moment)
+    )
     workflow = [
-        *check_trust(trust, resolve_pin(pin)),
+        *check_trust(trust, pinned, demo=demo),
+        *tofu_findings,
         *sop_findings,
         *roster_findings,
         *manifest_findings,
+        *signatures,
     ]
-    direct = SshsigVerifier()  # three signatures: verified every time, never cached
-    for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH):
-        workflow.extend(check_workflow_signature(root, rel, trust, direct))
-    workflow.extend(_demo_key_warnings(roster))
+    workflow.extend(_demo_key_findings(roster, demo))
     workflow.extend(_workflow_entries(root))
+    workflow.extend(check_rollback(serials, record.serials, str(record.path), trust.fingerprint))
+    workflow.extend(_cache_findings(root))
     site, site_findings = read_site_config(root, manifest.allow)
     workflow.extend(site_findings)
     html = HtmlPolicy()
@@ -149,6 +167,7 @@ def load_policy(
         workflow.extend(_config_signed(site, manifest))
         hosts = site.warta.get("embed_hosts")
         html = HtmlPolicy.of(hosts) if isinstance(hosts, list) else HtmlPolicy()
+    workflow.extend(_remember(root, trust, serials, workflow, moment))
     zone = ZoneInfo(sop.timezone)
     return Policy(
         root,
@@ -156,14 +175,72 @@ def load_policy(
         roster,
         trust,
         zone,
-        now or datetime.now(UTC),
+        moment,
         verifier,
         workflow,
         manifest,
         site,
         html,
         cache,
+        in_force,
+        {path: s.value for path, s in serials.items()},
+        {path: s.line for path, s in serials.items()},
     )
+
+
+def _remember(
+    root: Path, trust: TrustRoot, serials: Mapping[str, Serial], found: list[Finding], now: datetime
+) -> list[Finding]:
+    """Record the trust root (unless it contradicts the pin or the record) and, when the
+    workflow verified, the serials: this machine's memory against a later swap or rollback."""
+    if any(f.rule in ("trust.pin-mismatch", "trust.changed") for f in found):
+        return []
+    verified = not any(f.is_error for f in found)
+    try:
+        tofu.remember(
+            root,
+            now=now,
+            trust_root=trust.fingerprint,
+            serials={p: s.value for p, s in serials.items()} if verified else None,
+        )
+    except OSError as exc:
+        return [tofu.unwritable(tofu.record_path(root), exc)]
+    return []
+
+
+def cache_allowed(root: Path) -> bool:
+    """Caches are used only where a commit cannot plant them: outside the repository."""
+    return not inside(cache_home(), root)
+
+
+def _cache_findings(root: Path) -> list[Finding]:
+    """A cache folder inside the repository is never read; say so where it could mislead."""
+    out = []
+    tracked = tracked_cache(root)
+    if tracked:
+        out.append(
+            warning(
+                tracked[0],
+                None,
+                "cache.in-repository",
+                f"expected no cache in the repository; found {len(tracked)} file(s) of"
+                " .warta-cache/ tracked by git. Warta never reads it (its caches live in this"
+                " user's cache folder, outside the working tree): remove it with"
+                " git rm -r --cached .warta-cache",
+            )
+        )
+    if not cache_allowed(root):
+        out.append(
+            warning(
+                str(cache_home()),
+                None,
+                "cache.in-repository",
+                f"expected this user's cache folder outside the repository; found {cache_home()}"
+                " inside it (XDG_CACHE_HOME), where a commit could plant entries and their key,"
+                " so nothing is cached",
+            )
+        )
+    return out
 
 
 def _workflow_entries(root: Path) -> list[Finding]:
@@ -208,17 +285,43 @@ def _config_signed(site: SiteConfig, manifest: SiteManifest) -> list[Finding]:
     ]
 
 
-def _demo_key_warnings(roster: Roster) -> list[Finding]:
-    demo = [(p, k) for p in roster.people.values() for k in p.keys if k.demo]
-    if not demo:
-        return []
-    names = ", ".join(f"{p.id} {fingerprint(k.public_key)}" for p, k in demo)
+def is_demo(roster: Roster, signatures: Iterable[Finding]) -> bool:
+    """Whether the repository is marked as a demo: ``demo: true`` in roster.yml, and
+    roster.yml's signature verifies (an unsigned marker must not silence a warning)."""
+    roster_path = ROSTER_PATH.as_posix()
+    return roster.demo and not any(f.is_error and f.path == roster_path for f in signatures)
+
+
+def _demo_key_findings(roster: Roster, demo: bool) -> list[Finding]:
+    """The roster's demo keys: a warning, or a notice (never blocking) in a demo repository."""
+    out = []
+    if demo:
+        out.append(
+            notice(
+                ROSTER_PATH.as_posix(),
+                roster.demo_line,
+                "roster.demo",
+                "roster.yml marks this repository as a demonstration (demo: true), so its"
+                " DEMO keys are notices that never block, even under --strict; a real office"
+                " removes this line and re-signs the roster (then they are warnings)",
+            )
+        )
+    keys = [
+        (p, k)
+        for p in roster.people.values()
+        for k in p.keys
+        if k.demo or is_demo_key(k.public_key)
+    ]
+    if not keys:
+        return out
+    names = ", ".join(f"{p.id} {fingerprint(k.public_key)}" for p, k in keys)
     return [
-        warning(
+        *out,
+        (notice if demo else warning)(
             ROSTER_PATH.as_posix(),
-            demo[0][0].line,
+            keys[0][0].line,
             "roster.demo-key",
-            f"the roster holds {len(demo)} DEMO key(s), whose private halves are public"
+            f"the roster holds {len(keys)} DEMO key(s), whose private halves are public"
             f" under tests/demo/keys: {names}; expected each person's own key",
         )
     ]
@@ -410,9 +513,12 @@ def open_repository(
     With ``keep_items``, every readable item is kept as read (for status, sign, the site)
     and bodies stay rendered."""
     root = root.resolve()
-    before = policy_digest(root, resolve_pin(pin)) if cache else None
+    cache = cache and cache_allowed(root)
+    pinned = resolve_pin(root, pin)
+    digest_pin = pinned.fingerprint if pinned is not None else None
+    before = policy_digest(root, digest_pin) if cache else None
     policy = load_policy(root, now=now, pin=pin, cache=cache)
-    after = policy_digest(root, resolve_pin(pin)) if cache else None  # not changed meanwhile
+    after = policy_digest(root, digest_pin) if cache else None  # not changed meanwhile
     verdicts = VerdictCache.open(root, before) if before is not None and after == before else None
     digests = DigestCache.open(root) if cache else None
     tree = scan(root, policy.site, digests)

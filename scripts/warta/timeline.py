@@ -10,13 +10,16 @@ from babel.dates import format_datetime
 from warta.adapters.git import item_commits
 from warta.adapters.items import relative
 from warta.errors import UsageError
+from warta.model.history import text_origin
+from warta.model.item import RETURN, Signoff, content_digest
 from warta.repository import Repository
 from warta.validate import Verdict, format_span
 
 
 @dataclass(frozen=True)
 class TimelineRow:
-    number: int
+    round: int
+    number: str
     step: str
     signer: str
     when: str
@@ -24,9 +27,21 @@ class TimelineRow:
     standard: str
     commit: str
     signature: str
+    #: 'diubah' where this record's signer signed a text different from the step before
+    text: str = ""
+    reason: str = ""
+
+
+def _trailer(record: Signoff) -> str:
+    """The Warta-Step trailer the action committing ``record`` wrote."""
+    if record.is_step:
+        return record.step
+    return f"return to {record.to}" if record.action == RETURN else "withdraw"
 
 
 def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdict]:
+    """Every record of the item's history in order (rounds numbered from 1), with the commit
+    that made it, the time it took against the standard, and whether its signature holds."""
     display = relative(project.root, path.resolve())
     report = project.report
     verdict = next((v for v in report.verdicts if v.path == display), None)
@@ -36,13 +51,17 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
     if item is None:
         return [], verdict
     ctx = project.context
-    # newest last, so a step signed again after 'warta reopen' shows its latest commit
-    history = reversed(item_commits(project.root, item.id)) if item.id else ()
-    commits = {c.step: c for c in history}
+    # oldest first; the n-th record with a trailer matches the n-th commit with it
+    commits: dict[str, list[str]] = {}
+    for c in reversed(item_commits(project.root, item.id) if item.id else ()):
+        commits.setdefault(c.step, []).append(c.sha)
+    used: dict[str, int] = {}
     bad_lines = {f.line for f in verdict.findings if f.rule.startswith("signature.")}
     rows: list[TimelineRow] = []
+    round_no = 1
+    last_text: str | None = None
     for index, signoff in enumerate(item.signoffs):
-        step = ctx.sop.step(signoff.step)
+        step = ctx.sop.step(signoff.step) if signoff.is_step else None
         person = ctx.roster.get(signoff.by)
         local = ctx.local(signoff.at)
         took = "-"
@@ -52,17 +71,51 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
             took = format_span(signoff.at - previous.at)
             if step is not None:
                 late = signoff.at > ctx.sop.calendar.deadline(ctx.local(previous.at), step.time)
-        commit = commits.get(signoff.step)
+        trailer = _trailer(signoff)
+        seen = used.get(trailer, 0)
+        used[trailer] = seen + 1
+        shas = commits.get(trailer, [])
+        commit = shas[seen] if seen < len(shas) else None
+        if signoff.is_step:
+            number = str(step.number) if step else "?"
+            label = signoff.step
+            changed = last_text is not None and signoff.content != last_text
+            last_text = signoff.content
+        else:
+            number = "↩" if signoff.action == RETURN else "✕"
+            label = f"kembali ke {signoff.to}" if signoff.action == RETURN else "ditarik"
+            changed = False
         rows.append(
             TimelineRow(
-                number=step.number if step else index + 1,
-                step=signoff.step,
+                round=round_no,
+                number=number,
+                step=label,
                 signer=f"{person.name} ({signoff.by})" if person else signoff.by,
                 when=format_datetime(local, "EEEE, d MMMM y HH.mm zzz", locale="id"),
                 took=took + (" (terlambat)" if late else ""),
-                standard=step.time.label() if step else "?",
-                commit=commit.sha[:10] if commit else "-",
+                standard=step.time.label() if step else "-",
+                commit=commit[:10] if commit else "-",
                 signature="tidak sah" if signoff.line in bad_lines or not signoff.sig else "sah",
+                text="diubah" if changed else "",
+                reason=signoff.reason,
             )
         )
+        if not signoff.is_step:
+            round_no += 1
     return rows, verdict
+
+
+def text_note(project: Repository, verdict: Verdict) -> str | None:
+    """'Teks terakhir diubah pada langkah …' for the item, if a step signed its text."""
+    item = verdict.item
+    if item is None:
+        return None
+    ctx = project.context
+    origin = text_origin(item, ctx.sop, content_digest(item.fields, item.body))
+    if origin is None:
+        return "Teks saat ini belum ditandatangani pada langkah mana pun."
+    person = ctx.roster.get(origin.signoff.by)
+    who = f"{person.name} ({origin.signoff.by})" if person else origin.signoff.by
+    number = f"{origin.step.number}. " if origin.step else ""
+    when = format_datetime(ctx.local(origin.signoff.at), "d MMMM y HH.mm zzz", locale="id")
+    return f"Teks terakhir diubah pada langkah {number}{origin.signoff.step} oleh {who}, {when}."

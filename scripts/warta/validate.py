@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
+from warta.model import policy
 from warta.model.closure import (
     DOCS,
     ITEM_FILE,
@@ -22,12 +23,15 @@ from warta.model.closure import (
     check_references,
     to_list,
 )
-from warta.model.findings import Finding, Severity, error, warning
-from warta.model.item import NewsItem, Signoff, item_url
+from warta.model.findings import Finding, Severity, error, notice
+from warta.model.history import History, read_history, step_label
+from warta.model.invisible import check_published
+from warta.model.item import NewsItem, Signoff, content_digest, item_url
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
 from warta.model.pii import check_personal_data
-from warta.model.roster import Roster
-from warta.model.signing import Verifier, check_content_frozen, check_signatures
+from warta.model.pii import check_published_text as published_personal_data
+from warta.model.roster import Person, Roster
+from warta.model.signing import Verifier, check_signatures, short
 from warta.model.sop import Sop
 
 
@@ -57,18 +61,11 @@ ItemCheck = Callable[[NewsItem, Context], Iterable[Finding]]
 
 
 def ordered_prefix(item: NewsItem, sop: Sop) -> int:
-    """How many leading signoffs are exactly the SOP's steps in order."""
-    count = 0
-    for signoff, step in zip(item.signoffs, sop.steps, strict=False):
-        if signoff.step != step.id:
-            break
-        count += 1
-    return count
+    """How many steps of the item's current round are signed, in order."""
+    return read_history(item, sop).signed
 
 
-def _step_label(sop: Sop, step_id: str) -> str:
-    step = sop.step(step_id)
-    return f"'{step_id}' (step {step.number})" if step else f"'{step_id}'"
+_step_label = step_label
 
 
 def check_status(item: NewsItem, ctx: Context) -> Iterator[Finding]:
@@ -87,14 +84,16 @@ def check_status(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         return
     if not item.signoffs_readable:
         return
-    if item.signoffs:
-        last = item.signoffs[-1]
-        step = sop.step(last.step)
-        if step is None:
-            return
-        expected, why = step.status, f"the last signoff is {_step_label(sop, last.step)}"
+    history = read_history(item, sop)
+    if history.problems:
+        return  # the order check names the record out of order
+    if history.withdrawn is not None:
+        why = f"the item was withdrawn at {history.withdrawn.at_text}"
+    elif history.in_force:
+        why = f"the last step in force is {_step_label(sop, history.in_force[-1].step)}"
     else:
-        expected, why = sop.initial_status, "there are no signoffs"
+        why = "no step is signed" + (" since the last return" if history.take_backs else "")
+    expected = history.status(sop)
     if item.status != expected:
         yield error(
             item.path,
@@ -105,51 +104,31 @@ def check_status(item: NewsItem, ctx: Context) -> Iterator[Finding]:
 
 
 def check_order(item: NewsItem, ctx: Context) -> Iterator[Finding]:
-    sop = ctx.sop
-    for index, signoff in enumerate(item.signoffs):
-        step = sop.step(signoff.step)
-        if step is None:
-            yield error(
-                item.path,
-                signoff.line,
-                "order.unknown-step",
-                f"signoffs[{index}] names step {signoff.step!r}, which is not in sop.yml;"
-                f" expected one of: {', '.join(s.id for s in sop.steps)}",
-            )
-            return
-        if index >= len(sop.steps):
-            yield error(
-                item.path,
-                signoff.line,
-                "order.repeated",
-                f"signoffs[{index}] repeats step {_step_label(sop, signoff.step)};"
-                " all steps are already signed",
-            )
-            return
-        expected = sop.steps[index]
-        if step.id == expected.id:
-            continue
-        if step.number < expected.number:
-            yield error(
-                item.path,
-                signoff.line,
-                "order.repeated",
-                f"signoffs[{index}] repeats step {_step_label(sop, step.id)}; expected"
-                f" the next step {_step_label(sop, expected.id)}",
-            )
-        else:
-            yield error(
-                item.path,
-                signoff.line,
-                "order.skipped",
-                f"signoffs[{index}] is step {_step_label(sop, step.id)}, which skips"
-                f" {_step_label(sop, expected.id)}; steps must be signed in the SOP's"
-                " order",
-            )
+    yield from read_history(item, ctx.sop).problems
+
+
+def check_revision(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    """The file states the revision its signed history gives: one more per take-back."""
+    history = read_history(item, ctx.sop)
+    if history.problems:
         return
+    stated = item.revision
+    if stated is None and history.revision == 1:
+        return
+    if stated != history.revision:
+        line = item.line_of("revision") or item.line_of("status")
+        found = "nothing" if stated is None else str(stated)
+        yield error(
+            item.path,
+            line,
+            "revision.mismatch",
+            f"revision must be {history.revision}, one more than the"
+            f" {len(history.take_backs)} signed take-back(s) in its history; found {found}",
+        )
 
 
 def check_signers(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    allowed = read_history(item, ctx.sop).allowed
     for index, signoff in enumerate(item.signoffs):
         person = ctx.roster.get(signoff.by)
         if person is None:
@@ -161,16 +140,31 @@ def check_signers(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 " expected a person id from the roster",
             )
             continue
+        day = ctx.local(signoff.at).date()
+        if not signoff.is_step:
+            roles = allowed.get(index)
+            if roles is not None and not any(person.holds(r, day) for r in roles):
+                titles = " or ".join(
+                    f"{ctx.sop.roles[r].title} ({ctx.sop.roles[r].short})"
+                    for r in roles
+                    if r in ctx.sop.roles
+                )
+                yield error(
+                    item.path,
+                    signoff.line,
+                    "take-back.role",
+                    f"signoffs[{index}] ({signoff.label()}) must be signed by the"
+                    f" {titles or 'role sop.yml names under take_back'} on"
+                    f" {day.isoformat()}; {person.name} ({person.id}) holds"
+                    f" {_held(person)}",
+                )
+            continue
         step = ctx.sop.step(signoff.step)
         if step is None:
             continue
-        day = ctx.local(signoff.at).date()
         if not person.holds(step.role, day):
             role = ctx.sop.roles[step.role]
-            held = (
-                ", ".join(_holding_text(h.role, h.start, h.end, h.acting) for h in person.holdings)
-                or "no role"
-            )
+            held = _held(person)
             yield error(
                 item.path,
                 signoff.line,
@@ -181,6 +175,13 @@ def check_signers(item: NewsItem, ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _held(person: Person) -> str:
+    return (
+        ", ".join(_holding_text(h.role, h.start, h.end, h.acting) for h in person.holdings)
+        or "no role"
+    )
+
+
 def _holding_text(role: str, start: object, end: object, acting: bool) -> str:
     text = f"{'Plt. ' if acting else ''}{role}"
     if start or end:
@@ -189,9 +190,7 @@ def _holding_text(role: str, start: object, end: object, acting: bool) -> str:
 
 
 def check_duties(item: NewsItem, ctx: Context) -> Iterator[Finding]:
-    by_step: dict[str, Signoff] = {}
-    for signoff in item.signoffs:
-        by_step.setdefault(signoff.step, signoff)
+    by_step = {signoff.step: signoff for signoff in read_history(item, ctx.sop).in_force}
     for rule in ctx.sop.duties:
         signed = [by_step[s] for s in rule.steps if s in by_step]
         seen: dict[str, Signoff] = {}
@@ -212,7 +211,10 @@ def check_duties(item: NewsItem, ctx: Context) -> Iterator[Finding]:
 
 def check_approved_by(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     gate = ctx.sop.gate
-    approval = next((s for s in item.signoffs if s.step == gate.id), None)
+    history = read_history(item, ctx.sop)
+    if history.problems:
+        return  # the order check names the record out of order
+    approval = history.signoff_for(gate.id)
     line = item.line_of("approved_by") or item.line_of("status")
     if approval is None:
         if item.approved_by is not None:
@@ -283,12 +285,12 @@ def format_span(span: timedelta) -> str:
 def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     for index in range(1, len(item.signoffs)):
         previous, signoff = item.signoffs[index - 1], item.signoffs[index]
-        step = ctx.sop.step(signoff.step)
+        step = ctx.sop.step(signoff.step) if signoff.is_step else None
         if step is None or signoff.at < previous.at:
             continue
         deadline = ctx.sop.calendar.deadline(ctx.local(previous.at), step.time)
-        if signoff.at > deadline:
-            yield warning(
+        if signoff.at > deadline:  # a notice: past, it can never be fixed (never blocks)
+            yield notice(
                 item.path,
                 signoff.line,
                 "mutu-baku.exceeded",
@@ -302,16 +304,110 @@ def check_signed(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     yield from check_signatures(item, ctx.roster, ctx.local_day, ctx.verifier)
 
 
+def _approver_title(ctx: Context, step_id: str) -> str:
+    step = ctx.sop.step(step_id)
+    if step is None:
+        return repr(step_id)
+    role = ctx.sop.roles[step.role]
+    holders = ", ".join(p.name for p in ctx.roster.holders(step.role, ctx.local(ctx.now).date()))
+    return f"{role.short} ({holders})" if holders else role.short
+
+
+def _who(ctx: Context, signoff: Signoff) -> str:
+    person = ctx.roster.get(signoff.by)
+    return f"{person.name} ({signoff.by})" if person else repr(signoff.by)
+
+
 def check_frozen(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    """From the content-freezing step (approval) on, the content stays exactly as signed:
+    the text as it stands, every later step and a withdrawal carry the approved digest."""
     index = ctx.sop.frozen_from()
     if index is None:
         return
-    step = ctx.sop.steps[index]
-    role = ctx.sop.roles[step.role]
-    holders = ", ".join(p.name for p in ctx.roster.holders(step.role, ctx.local(ctx.now).date()))
-    title = f"{role.short} ({holders})" if holders else role.short
-    hint = f"warta reopen {item.path}, then sign '{step.id}' again"
-    yield from check_content_frozen(item, step.id, ctx.roster, title, hint)
+    history = read_history(item, ctx.sop)
+    if history.problems or history.signed <= index:
+        return
+    approval = history.in_force[index]
+    current = content_digest(item.fields, item.body)
+    if approval.content is not None and approval.content != current:
+        step = ctx.sop.steps[index]
+        back = ctx.sop.last_editor_before(index) or step
+        yield error(
+            item.path,
+            approval.line,
+            "content.changed-after-approval",
+            f"content changed after {_who(ctx, approval)} approved it at {approval.at_text}:"
+            f" approved {short(approval.content)}, now {short(current)}; not publishable until"
+            f" the {_approver_title(ctx, step.id)} re-approves (warta return {item.path}"
+            f" --to {back.id} --reason '…', then sign again)",
+        )
+    later = [*history.in_force[index + 1 :]]
+    if history.withdrawn is not None:
+        later.append(history.withdrawn)
+    for record in later:
+        if record.content is not None and record.content != approval.content:
+            yield error(
+                item.path,
+                record.line,
+                "content.changed-after-approval",
+                f"{record.label()} was signed over content {short(record.content)}, not the"
+                f" approved {short(approval.content)}; expected no change after approval",
+            )
+
+
+def check_edits(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    """The text changes only before a step sop.yml lets change it (``edits: true``), whose
+    signer thereby signs the change; the first step creates the text. A change before any
+    other step is an error naming the signer whose signature no longer covers the text and
+    the return that fixes it."""
+    sop = ctx.sop
+    history = read_history(item, sop)
+    if history.problems:
+        return
+    last: Signoff | None = None
+    for record in item.signoffs:
+        if not record.is_step:
+            continue
+        step = sop.step(record.step)
+        if (
+            step is not None
+            and last is not None
+            and step.number > 1
+            and not step.edits
+            and record.content != last.content
+        ):
+            back = sop.last_editor_before(step.number - 1) or step
+            yield error(
+                item.path,
+                record.line,
+                "content.edited",
+                f"the text changed before step {_step_label(sop, step.id)}, which may not"
+                f" change it: {_who(ctx, record)} signed {short(record.content)}, but"
+                f" {_who(ctx, last)} signed {short(last.content)} at"
+                f" {_step_label(sop, last.step)}, and that signature no longer covers the"
+                f" text; expected the text as {last.by!r} signed it (fix: warta return"
+                f" {item.path} --to {back.id} --reason '…')",
+            )
+        last = record
+    frozen = sop.frozen_from()
+    if last is None or history.withdrawn is not None or history.signed == 0:
+        return
+    if frozen is not None and history.signed > frozen:
+        return  # the frozen-content check speaks for approved items
+    upcoming = sop.next_step(history.signed)
+    current = content_digest(item.fields, item.body)
+    if upcoming is None or upcoming.edits or current == last.content:
+        return
+    back = sop.last_editor_before(upcoming.number - 1) or upcoming
+    yield error(
+        item.path,
+        item.line_of("status"),
+        "content.edited",
+        f"the text changed after {_step_label(sop, last.step)} by {_who(ctx, last)}, and the"
+        f" next step {_step_label(sop, upcoming.id)} may not change it: expected the text"
+        f" {last.by!r} signed ({short(last.content)}), found {short(current)} (undo the"
+        f" change, or warta return {item.path} --to {back.id} --reason '…')",
+    )
 
 
 def check_pii(item: NewsItem, ctx: Context) -> Iterator[Finding]:
@@ -358,12 +454,14 @@ ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
     ("url", check_url),
     ("status", check_status),
     ("order", check_order),
+    ("revision", check_revision),
     ("signers", check_signers),
     ("duties", check_duties),
     ("approved_by", check_approved_by),
     ("times", check_times),
     ("signatures", check_signed),
     ("content_frozen", check_frozen),
+    ("content_edits", check_edits),
     ("personal_data", check_pii),
     ("mutu_baku", check_mutu_baku),
 )
@@ -457,11 +555,14 @@ def judge(
                     lambda: check_references(item, renderer.references(item.body), url, files),
                 )
             )
+        named.append(("published_text", lambda: list(check_published_text(item, renderer))))
     for name, run in named:
         before = len(found)
         try:
             found.extend(run())
         except BodyTooComplex as exc:
+            if any(f.rule == "body.too-complex" for f in found):
+                continue  # said once: the body is rendered once
             found.append(
                 error(
                     path,
@@ -475,13 +576,16 @@ def judge(
             found.append(internal_error(path, name, exc))
         day_bound = day_bound or (name in DAY_BOUND_CHECKS and len(found) > before)
     try:
+        history = read_history(item, ctx.sop)
         passed = (
             item.id is not None
             and item.status is not None
             and item.signoffs_readable
-            and (ordered_prefix(item, ctx.sop) > ctx.sop.gate_index)
+            and not history.problems
+            and history.past_gate(ctx.sop)
+            and history.withdrawn is None
         )
-        facts = ItemFacts.of(item, ctx.zone, ctx.sop.gate.id)
+        facts = ItemFacts.of(item, ctx.zone, _approved_at(history, ctx.sop))
         latest = max((s.at for s in item.signoffs), default=None)
     except Exception as exc:
         return Judgement(
@@ -498,12 +602,25 @@ def judge(
     )
 
 
+def check_published_text(item: NewsItem, renderer: Renderer) -> Iterator[Finding]:
+    """The body as readers will see it (rendered, tags removed, references decoded) holds no
+    personal data and no invisible character that its Markdown source hid."""
+    text = renderer.text(item.body)
+    yield from published_personal_data(item, text)
+    yield from check_published(item.path, item.body, text, item.body_line)
+
+
+def _approved_at(history: History, sop: Sop) -> datetime | None:
+    approval = history.signoff_for(sop.gate.id)
+    return approval.at if approval is not None else None
+
+
 def _frozen(item: NewsItem, sop: Sop) -> bool:
-    """Whether the content-freezing step (the approval) is signed: from then on the files
+    """Whether the content-freezing step (the approval) is in force: from then on the files
     must be exactly those listed."""
     index = sop.frozen_from()
-    step = sop.steps[index].id if index is not None else sop.gate.id
-    return any(s.step == step for s in item.signoffs)
+    index = index if index is not None else sop.gate_index
+    return read_history(item, sop).signed > index
 
 
 def _bound(check: ItemCheck, item: NewsItem, ctx: Context) -> Callable[[], Iterable[Finding]]:
@@ -551,6 +668,8 @@ class Report:
     sources: list[SourceVerdict] = field(default_factory=list)
     #: findings about the site's source as a whole (signed files that are gone)
     site: list[Finding] = field(default_factory=list)
+    #: whether the report was concluded under ``--strict`` (see :mod:`warta.model.policy`)
+    strict: bool = False
 
     def all_findings(self) -> list[Finding]:
         out = list(self.workflow)
@@ -567,6 +686,13 @@ class Report:
     def warnings(self) -> list[Finding]:
         return [f for f in self.all_findings() if f.severity is Severity.WARNING]
 
+    def notices(self) -> list[Finding]:
+        return [f for f in self.all_findings() if f.severity is Severity.NOTICE]
+
+    def blocking(self) -> list[Finding]:
+        """The findings that block publication under this report's strictness."""
+        return policy.blocking(self.all_findings(), strict=self.strict)
+
     def publishable(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.publishable]
 
@@ -582,7 +708,8 @@ def validate(
     """Run every check on every item and decide, per item, whether it is publishable.
 
     ``loaded`` holds (path, item or None if unreadable, reader findings). With ``strict``,
-    warnings count as errors, for the item's verdict too.
+    warnings count as errors, for the item's verdict too (notices never do: see
+    :mod:`warta.model.policy`).
     """
     judgements = [judge(path, item, found, ctx, checks) for path, item, found in loaded]
     return conclude(
@@ -605,8 +732,7 @@ def conclude(
     """The report: the site-wide checks (unique ids and URLs) across every judgement, then
     each file's verdict. ``items``, when given, are the judged items in the same order;
     ``sources`` are the verdicts on the site's own files."""
-    workflow = [f.promoted() if strict else f for f in workflow_findings]
-    workflow_ok = not any(f.is_error for f in workflow)
+    workflow = policy.judged(workflow_findings, strict=strict)
     by_path: dict[str, list[Finding]] = {j.path: list(j.reader) for j in judgements}
     for finding in (
         *check_unique(judgements, "id", "id.duplicate", "id"),
@@ -617,18 +743,18 @@ def conclude(
     for index, judgement in enumerate(judgements):
         findings = by_path.get(judgement.path, [])
         findings.extend(judgement.found)
-        if strict:
-            findings = [f.promoted() for f in findings]
-        ok = workflow_ok and not any(f.is_error for f in findings)
+        findings = policy.judged(findings, strict=strict)
         item = items[index] if items is not None else None
         verdicts.append(
             Verdict(
                 judgement.path,
                 item,
                 findings,
-                publishable=judgement.passed and ok,
+                publishable=policy.publishable(
+                    passed=judgement.passed, findings=findings, workflow=workflow, strict=strict
+                ),
                 facts=judgement.facts,
             )
         )
-    site = [f.promoted() if strict else f for f in site_findings]
-    return Report(verdicts, workflow, list(sources), site)
+    site = policy.judged(site_findings, strict=strict)
+    return Report(verdicts, workflow, list(sources), site, strict)

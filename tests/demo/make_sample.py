@@ -6,11 +6,16 @@ so the sample shows every SOP state:
 
 - approved (disetujui) and one compiled for print (dicetak): published;
 - one edited after approval: left out, with an error naming who must re-approve;
+- one sent back after approval (signed 'warta return' with a reason), corrected by the
+  Kasubag and approved again: published as revision 2, its history keeping both rounds;
+- one withdrawn after publication (signed 'warta withdraw'): left out;
 - items waiting at each earlier step (ditugaskan, diliput, ditulis, dilaporkan).
 
 Run from the repository root: ``python tests/demo/make_sample.py`` (it replaces
 content/berita/, and signs the site's own files into workflow/site-manifest.yml with the DEMO
-administrator key). Signatures are deterministic (ed25519), so a re-run gives the same files.
+administrator key, with sop.yml and roster.yml: the roster's ``demo: true``, which makes the
+demo-key findings notices, counts only signed). Signatures are deterministic (ed25519), so a
+re-run gives the same files.
 """
 
 from __future__ import annotations
@@ -59,6 +64,22 @@ LATE = {
 }
 
 EDIT = "\n\nPembaruan: jumlah tempat tidur rawat inap bertambah menjadi 16 unit.\n"
+
+#: Items the Kabag sends back after approval, with the signed reason. The Kasubag corrects the
+#: text and reports it again (laporan may edit), and the Kabag approves it again.
+RETURNED = {
+    "20261018-bazar-umkm-sukamaju-kota": (
+        "Jumlah pelaku UMKM perlu dicocokkan dengan data Dinas Koperasi",
+    ),
+}
+
+#: Items the Kabag withdraws after publication, with the signed reason.
+WITHDRAWN = {
+    "20261022-curug-wisata-mekarjaya": (
+        "Jalur wisata ditutup sementara oleh BPBD karena longsor; berita ditarik agar warga"
+        " tidak berkunjung"
+    ),
+}
 
 
 def private_keys(tmp: Path) -> dict[str, Path]:
@@ -112,6 +133,30 @@ def build(item_id: str, steps: int, people: tuple[str, str], edited: bool,
     if edited:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(EDIT)
+    later = day + timedelta(days=2)
+    hendra = KeygenSigner(keyfile=keys["hendra"])
+    if item_id in RETURNED:
+        reason = RETURNED[item_id][0]
+        project = open_repository(ROOT, cache=False, keep_items=True)
+        actions.take_back(project, path, hendra, action="return", to="laporan", reason=reason,
+                          commit=False, now=later)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.rstrip("\n") + "\n\n" + CORRECTION + "\n", encoding="utf-8")
+        for offset, who in ((4, kasubag), (8, "hendra")):
+            project = open_repository(ROOT, cache=False, keep_items=True)
+            actions.sign(project, path, KeygenSigner(keyfile=keys[who]), commit=False,
+                         now=later + timedelta(minutes=offset))
+    if item_id in WITHDRAWN:
+        project = open_repository(ROOT, cache=False, keep_items=True)
+        actions.take_back(project, path, hendra, action="withdraw", reason=WITHDRAWN[item_id],
+                          commit=False, now=later)
+
+
+#: What the Kasubag adds when the returned item comes back to the report step.
+CORRECTION = (
+    "Data pelaku usaha yang tercatat di atas telah dicocokkan kembali dengan data Dinas"
+    " Koperasi dan UKM pada hari Senin."
+)
 
 
 if __name__ == "__main__":

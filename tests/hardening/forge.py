@@ -34,7 +34,7 @@ from warta.model.item import Signoff, content_digest
 from warta.model.signing import NAMESPACE, chain_digest, payload
 
 WIB = ZoneInfo("Asia/Jakarta")
-WORKFLOW_KEYS = ("status", "approved_by", "signoffs")
+WORKFLOW_KEYS = ("status", "revision", "approved_by", "signoffs")
 
 #: steps 1-5 on 2 Nov 2026 by the right people (the publishing gate is step 5)
 APPROVAL = (
@@ -65,6 +65,8 @@ class Policy:
     gate: str
     initial: str
     duties: tuple[tuple[str, ...], ...]
+    #: the steps before which the text may change (``edits: true``)
+    edits: frozenset[str] = frozenset()
 
 
 def load_policy() -> Policy:
@@ -77,6 +79,7 @@ def load_policy() -> Policy:
         gate=next(s["id"] for s in steps if s.get("gate")),
         initial=data["initial_status"],
         duties=tuple(tuple(d["steps"]) for d in data["separation_of_duties"]),
+        edits=frozenset(s["id"] for s in steps if s.get("edits")),
     )
 
 
@@ -170,13 +173,29 @@ class Forger:
 
 
 class _PlainLoader(yaml.SafeLoader):
-    """PyYAML's safe loader that keeps timestamps as the text written (as signed payloads do)."""
+    """PyYAML's safe loader reading plain scalars as YAML 1.2's core schema does (restated
+    here from the specification, section 10.3.2): dates, times, ``yes``/``no`` and
+    ``1:00`` stay the text written (as signed payloads do), ``010`` is ten."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (PyYAML's class registry)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:  # type: ignore[override]
+        value = str(self.construct_scalar(node))
+        if value.startswith(("0o", "0x")):
+            return int(value[2:], 8 if value[1] == "o" else 16)
+        return int(value, 10)
 
 
-_PlainLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+for _tag, _rx, _first in (
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("bool", r"true|True|TRUE|false|False|FALSE", list("tTfF")),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", list("-+0123456789")),
+    ("float", r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+     r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)", list("-+.0123456789")),
+):
+    _PlainLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"(?:{_rx})\\Z"),
+                                       _first)
+_PlainLoader.add_constructor("tag:yaml.org,2002:int", _PlainLoader.construct_yaml_int)
 
 
 def _split(text: str) -> tuple[str, str] | None:
@@ -286,6 +305,11 @@ def oracle(
         people = [signer[s] for s in steps if s in signer]
         if len(set(people)) != len(people):
             return f"separation of duties {steps}"
+    for index in range(1, len(contents)):
+        if contents[index] != contents[index - 1] and policy.steps[index] not in policy.edits:
+            return f"the text changed before {policy.steps[index]}, which may not edit"
+    if front.get("revision", 1) != 1:
+        return "revision is not 1 without take-backs"
     approved = contents[gate_index]
     if approved != digest:
         return "content changed since approval"

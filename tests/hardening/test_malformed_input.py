@@ -83,6 +83,14 @@ CASES: dict[str, Case] = {
     "time-no-offset": Case("time.no-offset", 13),
     "time-not-a-time": Case("time.format", 13),
     "time-future": Case("time.future", 11),
+    "date-offset": Case("date.range", 4),
+    "date-far-future": Case("date.range", 4),
+    # invisible characters, personal data hidden by them, YAML 1.1 numbers
+    "text-bidi-title": Case("text.invisible", 3),
+    "text-zero-width-body": Case("text.invisible", 14),  # a slug line is added above
+    "pii-hidden-nik": Case("pii.nik", 14),
+    "yaml-octal-title": Case("schema.type", 3),
+    "yaml-number-huge": Case("yaml.number", 5),
     # ids and slugs that could escape a folder or pass for another
     "id-slash": Case("id.format", 2),
     "id-dotdot": Case("id.format", 2),
@@ -421,7 +429,10 @@ def test_other_commands_refuse_broken_files_cleanly(corpus: Corpus) -> None:
     for name in ACTION_TARGETS:  # one at a time: actions take the repository's lock
         target = rel(name, ALL[name].where)
         for args in (("sign", target, "--key", str(repo.keys["sri"]), "--no-commit"),
-                     ("reopen", target, "--no-commit")):
+                     ("return", target, "--to", "laporan", "--reason", "uji",
+                      "--key", str(repo.keys["hendra"]), "--no-commit"),
+                     ("withdraw", target, "--reason", "uji", "--key", str(repo.keys["hendra"]),
+                      "--no-commit")):
             result = run(repo, *args)
             assert result.returncode in (1, 2), (args, result.stdout, result.stderr)
             assert "Traceback" not in result.stderr, (args, result.stderr)

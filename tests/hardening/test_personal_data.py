@@ -1,21 +1,21 @@
 """Personal data (UU 27/2022): NIK, personal phone numbers and e-mail addresses in an item,
-and photos of minors without a recorded basis, are warnings; --strict makes them block
-publication; a false positive is acknowledged in the signed front-matter (pii_ack).
+and photos of minors without a recorded basis, are errors that block publication with or
+without --strict; a false positive is acknowledged in the signed front-matter (pii_ack). The
+scan reads the text as shown: full-width digits and invisible characters hide nothing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from hardening.forge import says_expected_and_found
+from hardening.forge import Forger, says_expected_and_found
 from helpers import WIB, Repo
-from warta import actions
 from warta.adapters import newitem
 from warta.adapters.items import parse_item
-from warta.adapters.ssh import KeygenSigner
 from warta.model.pii import check_personal_data, scan
 
 NIK = "3201011203900001"  # Jawa Barat, born 12 March 1990: a plausible NIK
@@ -92,10 +92,10 @@ def test_each_finding_names_its_line_and_says_expected_and_found() -> None:
     assert item is not None
     found = [(f.rule, f.line, f.severity.value) for f in check_personal_data(item)]
     assert sorted(found) == sorted([
-        ("pii.phone", 7, "warning"),  # the image mapping
-        ("pii.nik", 17, "warning"),
-        ("pii.email", 18, "warning"),
-        ("pii.minor", 7, "warning"),
+        ("pii.phone", 9, "error"),  # the caption
+        ("pii.nik", 17, "error"),
+        ("pii.email", 18, "error"),
+        ("pii.minor", 7, "error"),  # the image mapping
     ])
     for finding in check_personal_data(item):
         assert says_expected_and_found(finding.message), finding.message
@@ -133,30 +133,33 @@ def test_an_acknowledgement_must_name_rule_text_and_reason(ack: str, silenced: b
     assert "pii.email" in rules and "pii.phone" in rules  # nothing else is silenced
 
 
-# ---- through the real workflow: signed items, warta validate [--strict] -------------------
+# ---- through the real workflow: signed items, warta validate / build / sign --------------
 
 
-def approved(repo: Repo, slug: str, *, extra: str = "", body: str,
+def approved(repo: Repo, forger: Forger, slug: str, *, extra: str = "", body: str,
              files: dict[str, bytes] | None = None) -> Path:
-    """An item with ``extra`` front-matter lines and ``files`` beside it, taken through
-    steps 1-5."""
-    day = "2026-11-02"
-    project = repo.project()
+    """An item with ``extra`` front-matter lines and ``files`` beside it (listed), taken
+    through steps 1-5 with real signatures (``warta sign`` itself refuses personal data)."""
     path = repo.root / "content" / "berita" / "2026" / slug / "index.md"
+    listing = "".join(
+        f"- path: {name}\n  sha256: {hashlib.sha256(data).hexdigest()}\n"
+        for name, data in (files or {}).items()
+    )
     for name, data in (files or {}).items():
         repo.write(f"content/berita/2026/{slug}/{name}", data)
     text = newitem.skeleton(f"20261102-{slug}", title=f"Berita {slug}", slug=slug,
-                            day=datetime.fromisoformat(day).date(),
-                            initial_status=project.sop.initial_status,
+                            day=date(2026, 11, 2), initial_status="usulan",
                             categories=["Kesehatan"], description="Ringkasan.")
-    text = text.replace("status: usulan\n", f"{extra}status: usulan\n")
+    files_block = f"files:\n{listing}" if listing else ""
+    text = text.replace("status: usulan\n", f"{extra}{files_block}status: usulan\n")
     text = text.replace("KABUPATEN – Tulis berita di sini.\n", body)
-    actions.create(project, path, text, KeygenSigner(keyfile=repo.keys["hendra"]),
-                   now=datetime.fromisoformat(f"{day}T08:00:00{WIB}"))
-    for person, time in (("sri", "08:04"), ("dimas", "10:00"), ("sri", "10:04"),
-                         ("hendra", "10:08")):
-        repo.sign(path, person, f"{day}T{time}:00{WIB}")
+    repo.write(rel_path(slug), forger.sign_chain(text))
+    repo.commit_all(f"berita {slug}")
     return path
+
+
+def rel_path(slug: str) -> str:
+    return f"content/berita/2026/{slug}/index.md"
 
 
 def verdicts(repo: Repo, *args: str) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -167,47 +170,129 @@ def rel(repo: Repo, path: Path) -> str:
     return path.relative_to(repo.root).as_posix()
 
 
-def test_personal_data_warns_and_strict_blocks(repo: Repo) -> None:
+def line_of(path: Path, needle: str) -> int:
+    """The file line holding ``needle``."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_personal_data_is_an_error_with_and_without_strict(repo: Repo, forger: Forger,
+                                                           tmp_path: Path) -> None:
     image = ("image:\n  src: foto.jpg\n  alt: Siswa menerima bantuan\n"
              "  caption: Siswa SD menerima bantuan\n  shows_minor: true\n")
-    path = approved(repo, "bantuan", extra=image, files={"foto.jpg": b"\xff\xd8\xff\xe0 foto"},
-                    body=f"Isi.\n\nPenerima NIK {NIK}, HP 0812-3456-7890, budi@gmail.com.\n")
-    clean = approved(repo, "bersih", body="Isi tanpa data pribadi; humas@sukamajukab.go.id.\n")
-    lenient = verdicts(repo)
-    flagged = lenient[rel(repo, path)]
-    assert sorted(f["rule"] for f in flagged["findings"]) == [
-        "pii.email", "pii.minor", "pii.nik", "pii.phone"]
-    assert {f["severity"] for f in flagged["findings"]} == {"warning"}
-    assert flagged["publishable"] is True
-    assert lenient[rel(repo, clean)]["findings"] == []
-    strict = verdicts(repo, "--strict")
-    assert strict[rel(repo, path)]["publishable"] is False
-    assert {f["severity"] for f in strict[rel(repo, path)]["findings"]} == {"error"}
-    assert strict[rel(repo, clean)]["publishable"] is True
+    path = approved(repo, forger, "bantuan", extra=image,
+                    files={"foto.jpg": b"\xff\xd8\xff\xe0 foto"},
+                    body=f"Isi.\n\nPenerima NIK {NIK},\nHP 0812-3456-7890, budi@gmail.com.\n")
+    clean = approved(repo, forger, "bersih",
+                     body="Isi tanpa data pribadi; humas@sukamajukab.go.id.\n")
+    for args in ((), ("--strict",)):
+        judged = verdicts(repo, *args)
+        flagged = judged[rel(repo, path)]
+        found = sorted((f["rule"], f["line"], f["severity"]) for f in flagged["findings"])
+        assert found == [
+            ("pii.email", line_of(path, "budi@gmail.com"), "error"),
+            ("pii.minor", line_of(path, "image:"), "error"),
+            ("pii.nik", line_of(path, NIK), "error"),
+            ("pii.phone", line_of(path, "0812-3456-7890"), "error"),
+        ]
+        for finding in flagged["findings"]:
+            assert says_expected_and_found(finding["message"]), finding["message"]
+        assert flagged["publishable"] is False
+        assert judged[rel(repo, clean)]["findings"] == []
+        assert judged[rel(repo, clean)]["publishable"] is True
+    plain = repo.cli("validate")
+    assert plain.returncode == 1
+    assert f"{rel(repo, path)}:{line_of(path, NIK)}: error [pii.nik]" in plain.stdout
     assert repo.cli("validate", "--strict").returncode == 1
-    assert repo.cli("validate").returncode == 0
+    built = repo.cli("build", "-d", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    assert "[pii.nik]" in built.stderr and f"{rel(repo, path)}:{line_of(path, NIK)}" in built.stderr
+    assert (tmp_path / "site" / "berita" / "2026" / "bersih" / "index.html").exists()
+    for page in (tmp_path / "site").rglob("*"):
+        if page.is_file() and page.suffix in (".html", ".xml", ".json"):
+            assert NIK not in page.read_text(encoding="utf-8", errors="replace"), page
+    assert repo.cli("build", "--strict", "-d", str(tmp_path / "strict")).returncode == 1
 
 
-def test_acknowledgement_signed_with_the_item_silences_exactly_that_match(repo: Repo) -> None:
+#: ways to write a NIK or a phone number so that the eye reads it and a plain scan does not
+HIDDEN = {
+    "zero-width-nik": ("NIK 3201\u200b0112\u200b0390\u200b0001 tercatat.", "pii.nik", True),
+    "word-joiner-nik": ("NIK 320101\u2060120390\u20600001 tercatat.", "pii.nik", True),
+    "full-width-nik": ("NIK \uff13\uff12\uff10\uff11\uff10\uff11\uff11\uff12\uff10\uff13"
+                       "\uff19\uff10\uff10\uff10\uff10\uff11 tercatat.", "pii.nik", False),
+    "soft-hyphen-phone": ("HP 0812\u00ad3456\u00ad7890 aktif.", "pii.phone", True),
+    "no-break-phone": ("HP 0812\u00a03456\u00a07890 aktif.", "pii.phone", False),
+    "full-width-phone": ("HP \uff10\uff18\uff11\uff12-\uff13\uff14\uff15\uff16-"
+                         "\uff17\uff18\uff19\uff10 aktif.", "pii.phone", False),
+    "bidi-email": ("Surel budi\u202d.santoso@gmail.com.", "pii.email", True),
+    # invisible, but no format characters: the scan drops them too
+    "grapheme-joiner-nik": ("NIK 3201\u034f011203900001 tercatat.", "pii.nik", False),
+    "variation-selector-nik": ("NIK 320101\ufe00120390\U000e01000001 ada.", "pii.nik", False),
+    "hangul-filler-phone": ("HP 0812\u31643456\u31647890 aktif.", "pii.phone", False),
+    "struck-through-nik": ("NIK " + "".join(c + "\u0336" for c in NIK) + " dicoret.", "pii.nik",
+                           False),
+    "math-digits-phone": ("HP " + "".join(chr(0x1D7CE + int(c)) for c in "081234567890")
+                          + " aktif.", "pii.phone", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_personal_data_hidden_by_invisible_or_full_width_characters_is_found(
+    repo: Repo, forger: Forger, name: str
+) -> None:
+    text, rule, invisible = HIDDEN[name]
+    path = approved(repo, forger, name, body=f"SUKAMAJU – Isi berita.\n\n{text}\n")
+    line = line_of(path, text[:6])
+    verdict = verdicts(repo)[rel(repo, path)]
+    found = sorted((f["rule"], f["line"]) for f in verdict["findings"])
+    expected = [(rule, line)] + ([("text.invisible", line)] if invisible else [])
+    assert found == sorted(expected)
+    (pii,) = [f for f in verdict["findings"] if f["rule"] == rule]
+    assert "read as shown" in pii["message"] and pii["severity"] == "error"
+    assert verdict["publishable"] is False
+
+
+def test_acknowledgement_signed_with_the_item_silences_exactly_that_match(
+    repo: Repo, forger: Forger
+) -> None:
     ack = (f"pii_ack:\n  - rule: pii.nik\n    text: '{NIK}'\n"
            "    reason: nomor contoh dari formulir kosong, bukan milik warga\n")
-    one = approved(repo, "satu", extra=ack, body=f"Contoh isian NIK {NIK} pada formulir.\n")
-    two = approved(repo, "dua", extra=ack,
+    one = approved(repo, forger, "satu", extra=ack, body=f"Contoh isian NIK {NIK} pada formulir.\n")
+    two = approved(repo, forger, "dua", extra=ack,
                    body=f"Contoh NIK {NIK}; NIK warga {OTHER_NIK} ikut tercetak.\n")
-    strict = verdicts(repo, "--strict")
-    assert strict[rel(repo, one)]["findings"] == []
-    assert strict[rel(repo, one)]["publishable"] is True
-    (left,) = strict[rel(repo, two)]["findings"]
+    hidden = approved(repo, forger, "tiga", extra=ack,
+                      body=f"Contoh NIK {NIK[:8]}\u200b{NIK[8:]} pada formulir.\n")
+    judged = verdicts(repo)
+    assert judged[rel(repo, one)]["findings"] == []
+    assert judged[rel(repo, one)]["publishable"] is True
+    (left,) = judged[rel(repo, two)]["findings"]
     assert left["rule"] == "pii.nik" and OTHER_NIK in left["message"]
     assert NIK not in left["message"]
-    assert strict[rel(repo, two)]["publishable"] is False
+    assert judged[rel(repo, two)]["publishable"] is False
+    # the acknowledged number with a zero-width space in it: the ack holds, the character not
+    assert [f["rule"] for f in judged[rel(repo, hidden)]["findings"]] == ["text.invisible"]
 
 
-def test_acknowledgement_added_after_approval_is_a_change_after_approval(repo: Repo) -> None:
-    path = approved(repo, "tiga", body=f"NIK {NIK} tercetak.\n")
+def test_an_acknowledgement_that_is_not_text_is_an_error_naming_its_line(
+    repo: Repo, forger: Forger
+) -> None:
+    ack = f"pii_ack:\n  - rule: pii.nik\n    text: {NIK}\n    reason: angka, bukan teks\n"
+    path = approved(repo, forger, "ack-angka", extra=ack, body=f"NIK {NIK} tercetak.\n")
+    found = {(f["rule"], f["line"]): f["message"]
+             for f in verdicts(repo)[rel(repo, path)]["findings"]}
+    assert found[("schema.type", line_of(path, f"text: {NIK}"))] == (
+        f"'pii_ack[0].text' must be text (quote it); found a number ({int(NIK)})"
+    )
+    assert ("pii.nik", line_of(path, f"NIK {NIK} tercetak")) in found
+
+
+def test_acknowledgement_added_after_approval_is_a_change_after_approval(
+    repo: Repo, forger: Forger
+) -> None:
+    path = approved(repo, forger, "empat", body=f"NIK {NIK} tercetak.\n")
     before = verdicts(repo)[rel(repo, path)]
     assert [f["rule"] for f in before["findings"]] == ["pii.nik"]
-    assert before["publishable"] is True
+    assert before["publishable"] is False
     text = path.read_text(encoding="utf-8").replace(
         "status: ", f"pii_ack: [{{rule: pii.nik, text: '{NIK}', reason: bukan NIK}}]\nstatus: ", 1)
     path.write_text(text, encoding="utf-8")
@@ -216,3 +301,17 @@ def test_acknowledgement_added_after_approval_is_a_change_after_approval(repo: R
     assert "content.changed-after-approval" in rules
     assert "pii.nik" not in rules  # the ack is read, but it was not approved
     assert after["publishable"] is False
+
+
+def test_warta_sign_refuses_an_item_with_personal_data(repo: Repo) -> None:
+    path = repo.new_item("Bantuan Sosial", at=f"2026-11-02T08:00:00{WIB}")
+    text = path.read_text(encoding="utf-8").replace(
+        "SUKAMAJU – Isi berita.\n", "SUKAMAJU – Isi berita.\nHubungi 0812\u200b-3456-7890.\n")
+    path.write_text(text, encoding="utf-8")
+    repo.commit_all("edit")
+    result = repo.cli("sign", str(path), "--key", str(repo.keys["sri"]))
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = line_of(path, "Hubungi")
+    assert f"{rel(repo, path)}:{line}: error [pii.phone]" in result.stderr
+    assert f"{rel(repo, path)}:{line}: error [text.invisible]" in result.stderr
+    assert path.read_text(encoding="utf-8") == text  # nothing was signed

@@ -295,8 +295,8 @@ def test_edit_after_approval_names_the_approver_and_who_must_reapprove(site: Rep
     assert message == (
         f"content changed after {HENDRA} approved it at 2026-11-02T10:08:00+07:00: approved"
         f" {approved[:19]}…, now {now[:19]}…; not publishable until the"
-        f" Kabag (Hendra Wijaya, S.Kom., M.T.) re-approves (warta reopen {JEMBATAN}, then"
-        " sign 'pengesahan' again)")
+        f" Kabag (Hendra Wijaya, S.Kom., M.T.) re-approves (warta return {JEMBATAN} --to"
+        " laporan --reason '…', then sign again)")
     line = next(ln for r, ln, _ in errors(entry) if r == "content.changed-after-approval")
     assert site.read(JEMBATAN).splitlines()[line - 1].strip() == '- step: "pengesahan"'
 

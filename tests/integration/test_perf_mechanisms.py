@@ -140,8 +140,11 @@ def varied(rules_repo: Repo, tmp_path_factory: pytest.TempPathFactory) -> Repo: 
     noted = repo.new_item("Catatan", at=f"2026-11-02T08:00:00{WIB}", slug="catatan")
     repo.sign(noted, "sri", f"2026-11-02T08:04:00{WIB}", note='Cek kutipan "Bupati" dulu')
     repo.sign(noted, "dimas", f"2026-11-02T10:00:00{WIB}", note="Foto menyusul – lengkap")
-    repo.new_item("Data Warga", at=f"2026-11-02T08:00:00{WIB}", slug="data-warga",
-                  body="CIBENING – Hubungi 0812-3456-7890 atau warga.cibening@gmail.com.\n")
+    # personal data and invisible characters are errors: no one may sign this, so it is written
+    repo.write(f"{NEWS}/data-warga/index.md", "---\nid: 20261102-data-warga\ntitle: \"Data"
+               " \u202eWarga\"\nslug: data-warga\ndate: 2026-11-02\ndescription: Ringkasan\n"
+               "categories: [A]\nstatus: usulan\n---\n\nCIBENING – Hubungi 0812\u200b-3456-7890"
+               " atau warga.cibening@gmail.com.\n")
     repo.write("content/halaman/nyasar.md", "---\ntitle: Nyasar\nstatus: usulan\n---\n\nIsi.\n")
     repo.path(f"{NEWS}/tautan").mkdir()
     repo.path(f"{NEWS}/tautan/index.md").symlink_to("../bersih/index.md")
@@ -168,6 +171,7 @@ def test_the_varied_repository_holds_what_it_says(varied: Repo) -> None:
     rules |= {f["rule"] for source in data["site"] for f in source["findings"]}
     assert {"item.outside-news", "file.symlink", "file.unreadable", "file.bom",
             "id.duplicate", "url.duplicate", "pii.phone", "pii.email", "time.future",
+            "text.invisible",
             "signature.invalid", "content.changed-after-approval", "yaml.syntax"} <= rules
     assert any(item["publishable"] for item in data["items"])
 
@@ -349,7 +353,9 @@ def revoke(repo: Repo, person: str, day: str) -> None:
 
 
 def test_a_revoked_key_is_never_hidden_by_the_cache(site: Repo) -> None:
-    assert site.cli("validate").stdout == "2 item(s), 2 publishable; 0 error(s), 0 warning(s)\n"
+    assert site.cli("validate").stdout == (
+        "2 item(s), 2 publishable; 0 error(s), 0 warning(s), 0 notice(s)\n"
+    )
     revoke(site, "dimas", "2026-11-01")
     result = site.cli("validate", "--format", "json")
     data = json.loads(result.stdout)

@@ -1,5 +1,6 @@
-"""`warta new`, `warta sign`, `warta reopen` and `warta log` through the installed entry point,
-with real ssh-keygen keys, a real git repository and (where it matters) a real ssh-agent.
+"""`warta new`, `warta sign`, `warta return`, `warta withdraw` and `warta log` through the
+installed entry point, with real ssh-keygen keys, a real git repository and (where it
+matters) a real ssh-agent.
 
 A refusal must be a clear message, exit 1, and change nothing: the item's bytes, git HEAD and
 the working tree stay exactly as they were, and no lock is left behind.
@@ -195,11 +196,12 @@ def test_refused_content_changed_after_approval(site: Repo) -> None:
     assert first == (f"warta: {JEMBATAN} has errors; fix them before signing (nothing was"
                      " changed):")
     assert re.fullmatch(
-        rf"  {re.escape(JEMBATAN)}:\d+: \[content\.changed-after-approval\] content changed"
+        rf"  {re.escape(JEMBATAN)}:\d+: error \[content\.changed-after-approval\] content changed"
         r" after Hendra Wijaya, S\.Kom\., M\.T\. \(hendra\) approved it at"
         r" 2026-11-02T10:08:00\+07:00: approved sha256:[0-9a-f]{12}…, now sha256:[0-9a-f]{12}…;"
         r" not publishable until the Kabag \(Hendra Wijaya, S\.Kom\., M\.T\.\) re-approves"
-        rf" \(warta reopen {re.escape(JEMBATAN)}, then sign 'pengesahan' again\)", second)
+        rf" \(warta return {re.escape(JEMBATAN)} --to laporan --reason '…', then sign again\)",
+        second)
 
 
 def test_refused_when_every_step_is_signed(site: Repo) -> None:
@@ -228,7 +230,8 @@ def test_refused_signing_before_the_previous_step(site: Repo) -> None:
                       "--at", "2026-11-02T07:00:00+07:00")
     assert message == (
         f"warta: {BARU}: the time 2026-11-02T07:00:00+07:00 is earlier than the previous"
-        " step 'disposisi' at 2026-11-02T08:00:00+07:00; nothing was changed")
+        " record (step 'disposisi' by 'hendra') at 2026-11-02T08:00:00+07:00; nothing was"
+        " changed")
 
 
 def test_refused_signing_in_the_future(site: Repo) -> None:
@@ -374,40 +377,142 @@ def test_note_is_kept_and_signed(site: Repo) -> None:
         "the signature of signoffs[1] (step 'perintah' by 'sri') does not verify")
 
 
-# ---- reopen and re-approve -----------------------------------------------------------------
+# ---- take-backs: signed returns and withdrawals ----------------------------------------------
 
 
-def test_reopen_then_reapproval_makes_an_edited_item_publishable(site: Repo) -> None:
+def test_return_then_reapproval_makes_an_edited_item_publishable(site: Repo) -> None:
     site.write(JEMBATAN, site.read(JEMBATAN).replace("Isi berita.", "Isi berita, diralat."))
     site.commit_all("ralat")
     assert publishable(site, JEMBATAN) is False
-    reopened = site.cli("reopen", JEMBATAN)
-    assert reopened.returncode == 0, reopened.stderr
+    returned = site.cli("return", JEMBATAN, "--to", "laporan", "--reason", "angka anggaran salah",
+                        "--key", key(site, "hendra"), "--at", "2026-11-03T08:00:00+07:00")
+    assert returned.returncode == 0, returned.stderr
     sha = site.git("rev-parse", "HEAD").strip()
-    assert reopened.stdout.strip() == f"removed 1 signoff(s); commit {sha[:10]}"
-    assert last_commit(site)["step"] == "reopen pengesahan"
+    assert returned.stdout.strip() == (
+        "returned to 'laporan' by Hendra Wijaya, S.Kom., M.T. (hendra); status ditulis,"
+        f" revision 2; commit {sha[:10]}")
+    assert last_commit(site)["step"] == "return to laporan"
+    assert last_commit(site)["signer"] == "hendra"
     text = site.read(JEMBATAN)
-    assert 'status: "dilaporkan"' in text
+    assert 'status: "ditulis"' in text and "revision: 2" in text
     assert "approved_by" not in text
+    # nothing is removed: every earlier signoff stays, the return is appended
     assert [s[0] for s in signoffs(site, JEMBATAN)] == [
-        "disposisi", "perintah", "penulisan", "laporan"]
+        "disposisi", "perintah", "penulisan", "laporan", "pengesahan", ""]
+    item = parse_item(text, JEMBATAN).item
+    assert item is not None
+    assert item.signoffs[-1].reason == "angka anggaran salah"
+    assert item.signoffs[-1].to == "laporan"
     assert publishable(site, JEMBATAN) is False
-    again = site.cli("sign", JEMBATAN, "--key", key(site, "hendra"),
-                     "--at", "2026-11-03T09:00:00+07:00")
-    assert again.returncode == 0, again.stderr
+    # the Kasubag reports the edited text (laporan may edit), the Kabag approves it again
+    for who, at in (("sri", "2026-11-03T08:30:00+07:00"), ("hendra", "2026-11-03T09:00:00+07:00")):
+        again = site.cli("sign", JEMBATAN, "--key", key(site, who), "--at", at)
+        assert again.returncode == 0, again.stderr
     item = parse_item(site.read(JEMBATAN), JEMBATAN).item
     assert item is not None
     assert item.signoffs[-1].content == content_digest(item.fields, item.body)
-    assert item.approved_by == "hendra"
+    assert item.approved_by == "hendra" and item.revision == 2
     assert publishable(site, JEMBATAN) is True
-    # the timeline shows the new approval's commit, not the withdrawn one
+    verify = site.cli("verify", JEMBATAN)
+    assert verify.returncode == 0, verify.stdout
+    assert "at 2026-11-03T09:00:00+07:00" in verify.stdout  # the approval in force
+    # the timeline shows both rounds, the reason, and the new approval's commit
     rows = log_rows(site, JEMBATAN)
-    assert rows[4][6] == site.git("rev-parse", "HEAD").strip()[:10]
+    assert [(r[0], r[1], r[9]) for r in rows] == [
+        ("1", "disposisi", "1"), ("2", "perintah", "1"), ("3", "penulisan", "1"),
+        ("4", "laporan", "1"), ("5", "pengesahan", "1"),
+        ("↩", "kembali ke laporan (alasan: angka anggaran salah)", "1"),
+        ("4", "laporan", "2"), ("5", "pengesahan", "2")]
+    assert rows[6][8] == "diubah"  # the Kasubag signed a changed text
+    assert rows[7][6] == site.git("rev-parse", "HEAD").strip()[:10]
+    log = site.cli("log", JEMBATAN)
+    assert "Teks terakhir diubah pada langkah 4. laporan oleh Sri Rahayu, S.Sos. (sri)" in (
+        " ".join(log.stdout.split()))
 
 
-def test_reopen_of_an_unsigned_step_is_refused(site: Repo) -> None:
-    assert refused(site, "reopen", BARU) == (
-        f"warta: {BARU}: step 'pengesahan' is not signed; nothing to reopen")
+def test_reopen_is_gone(site: Repo) -> None:
+    before = snapshot(site)
+    result = site.cli("reopen", JEMBATAN)
+    assert result.returncode == 2
+    assert "warta return PATH --to STEP --reason TEXT" in result.stderr
+    assert snapshot(site) == before
+
+
+def test_a_return_needs_the_role_of_the_latest_step_or_of_the_gate(site: Repo) -> None:
+    # the writer may not send an approved item back
+    assert refused(site, "return", JEMBATAN, "--to", "penulisan", "--reason", "x",
+                   "--key", key(site, "dimas"), "--at", "2026-11-03T08:00:00+07:00") == (
+        "warta: Dimas Prasetyo, A.Md. (dimas) may not return this item on 2026-11-03:"
+        " expected the Kepala Bagian Kominfo dan Humas; nothing was changed")
+    # a key outside the roster signs nothing
+    stranger = site.root.parent / "stranger"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(stranger)],
+                   check=True)
+    message = refused(site, "return", JEMBATAN, "--to", "laporan", "--reason", "x",
+                      "--key", str(stranger), "--at", "2026-11-03T08:00:00+07:00")
+    assert "is not in roster.yml; nothing was changed" in message
+    # the staff who wrote step 3 may return their own latest step of a draft (step 3)
+    site.sign(site.path(BARU), "sri", AT_STEP2)
+    site.sign(site.path(BARU), "dimas", "2026-11-02T09:00:00+07:00")
+    ok = site.cli("return", BARU, "--to", "penulisan", "--reason", "foto kurang",
+                  "--key", key(site, "dimas"), "--at", "2026-11-02T09:30:00+07:00")
+    assert ok.returncode == 0, ok.stderr
+    assert publishable(site, BARU) is False
+
+
+def test_a_return_only_goes_back_and_needs_a_reason(site: Repo) -> None:
+    assert refused(site, "return", BARU, "--to", "laporan", "--reason", "x",
+                   "--key", key(site, "hendra"), "--at", "2026-11-03T08:00:00+07:00") == (
+        f"warta: {BARU}: signoffs[1] returns the item to 'laporan' (step 4), which is not"
+        " signed in this round; expected a step already signed (disposisi); nothing was"
+        " changed")
+    result = site.cli("return", JEMBATAN, "--to", "laporan", "--reason", " ",
+                      "--key", key(site, "hendra"))
+    assert result.returncode == 2
+    assert "--reason must say why" in result.stderr
+
+
+def test_withdraw_takes_an_approved_item_off_and_keeps_its_history(site: Repo) -> None:
+    assert refused(site, "withdraw", JEMBATAN, "--reason", "x", "--key", key(site, "sri"),
+                   "--at", "2026-11-03T08:00:00+07:00").startswith(
+        "warta: Sri Rahayu, S.Sos. (sri) may not withdraw this item on 2026-11-03: expected"
+        " the Kepala Bagian Kominfo dan Humas")
+    done = site.cli("withdraw", JEMBATAN, "--reason", "permintaan narasumber",
+                    "--key", key(site, "hendra"), "--at", "2026-11-03T08:00:00+07:00")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("withdrawn by Hendra Wijaya, S.Kom., M.T. (hendra); status"
+                                  " ditarik, revision 2; commit ")
+    assert last_commit(site)["signer"] == "hendra"
+    assert last_commit(site)["step"] == "withdraw"
+    assert publishable(site, JEMBATAN) is False
+    entry = next(i for i in site.validate_json()["items"] if i["path"] == JEMBATAN)
+    assert entry["findings"] == [] and entry["status"] == "ditarik"
+    site.env["COLUMNS"] = "200"
+    queue = site.cli("status")
+    row = next(line for line in queue.stdout.splitlines() if "Jembatan" in line)
+    assert row.split("│")[1].strip() == "ditarik"  # nobody is due to act on it
+    # nothing can be signed on a withdrawn item until it is returned
+    assert refused(site, "sign", JEMBATAN, "--key", key(site, "sri"),
+                   "--at", "2026-11-03T09:00:00+07:00").startswith(
+        f"warta: {JEMBATAN}: the item was withdrawn at 2026-11-03T08:00:00+07:00")
+    # a draft cannot be withdrawn
+    assert "expected an item past 'pengesahan' (step 5)" in refused(
+        site, "withdraw", BARU, "--reason", "x", "--key", key(site, "hendra"),
+        "--at", "2026-11-03T08:00:00+07:00")
+
+
+def test_a_changed_reason_breaks_the_take_back_signature(site: Repo) -> None:
+    """The reason is signed: rewording it afterwards is a forged record. (Deleting the whole
+    record is a rollback, which `warta validate --base` refuses: tests/integration/test_base.py.)"""
+    done = site.cli("withdraw", JEMBATAN, "--reason", "permintaan narasumber",
+                    "--key", key(site, "hendra"), "--at", "2026-11-03T08:00:00+07:00")
+    assert done.returncode == 0, done.stderr
+    site.write(JEMBATAN, site.read(JEMBATAN).replace("permintaan narasumber", "salah ketik"))
+    entry = next(i for i in site.validate_json()["items"] if i["path"] == JEMBATAN)
+    rules = [f["rule"] for f in entry["findings"]]
+    assert rules == ["signature.invalid"]
+    assert "signoffs[5] (the withdrawal by 'hendra') does not verify" in (
+        entry["findings"][0]["message"])
 
 
 # ---- the lock ----------------------------------------------------------------------------
@@ -493,7 +598,7 @@ def log_rows(repo: Repo, rel: str) -> list[list[str]]:
     rows = []
     for line in result.stdout.splitlines():
         cells = [c.strip() for c in line.split("│")[1:-1]]
-        if cells and cells[0].isdigit():
+        if cells and (cells[0].isdigit() or cells[0] in ("↩", "✕")):
             rows.append(cells)
     return rows
 
@@ -510,13 +615,13 @@ def test_log_shows_who_which_step_when_commit_and_time_against_the_standard(
     rows = log_rows(site, BARU)
     assert rows == [
         ["1", "disposisi", "Hendra Wijaya, S.Kom., M.T. (hendra)",
-         "Senin, 2 November 2026 08.00 WIB", "-", "5 menit", sha["1"], "sah"],
+         "Senin, 2 November 2026 08.00 WIB", "-", "5 menit", sha["1"], "sah", "", "1"],
         ["2", "perintah", "Sri Rahayu, S.Sos. (sri)", "Senin, 2 November 2026 08.04 WIB",
-         "4 menit", "5 menit", sha["2"], "sah"],
+         "4 menit", "5 menit", sha["2"], "sah", "", "1"],
         ["3", "penulisan", "Dimas Prasetyo, A.Md. (dimas)", "Selasa, 3 November 2026 15.00 WIB",
-         "1 hari 6 jam 56 menit", "5 hari kerja", sha["3"], "sah"],
+         "1 hari 6 jam 56 menit", "5 hari kerja", sha["3"], "sah", "", "1"],
         ["4", "laporan", "Sri Rahayu, S.Sos. (sri)", "Selasa, 3 November 2026 15.30 WIB",
-         "30 menit (terlambat)", "5 menit", sha["4"], "sah"],
+         "30 menit (terlambat)", "5 menit", sha["4"], "sah", "", "1"],
     ]
 
 
@@ -527,3 +632,126 @@ def test_log_marks_a_forged_signature(site: Repo) -> None:
     rows = log_rows(site, JEMBATAN)
     # the re-dated step fails; the approval is chained to its signature, which is unchanged
     assert [r[7] for r in rows] == ["sah", "sah", "sah", "tidak sah", "sah"]
+
+
+# ---- edits between steps --------------------------------------------------------------------
+
+
+def test_text_inserted_after_the_report_cannot_be_approved_until_it_is_reported_again(
+    site: Repo,
+) -> None:
+    for who, at in (("sri", AT_STEP2), ("dimas", "2026-11-02T09:00:00+07:00"),
+                    ("sri", "2026-11-02T09:04:00+07:00")):
+        site.sign(site.path(BARU), who, at)
+    site.write(BARU, site.read(BARU) + "\nKalimat sisipan yang tidak pernah dilaporkan.\n")
+    site.commit_all("sisipan")
+    message = refused(site, "sign", BARU, "--key", key(site, "hendra"),
+                      "--at", "2026-11-02T09:08:00+07:00")
+    assert ("[content.edited] the text changed after 'laporan' (step 4) by Sri Rahayu, S.Sos."
+            " (sri)") in message
+    assert "the next step 'pengesahan' (step 5) may not change it" in message
+    assert f"warta return {BARU} --to laporan" in message
+    entry = next(i for i in site.validate_json()["items"] if i["path"] == BARU)
+    assert [f["rule"] for f in entry["findings"]] == ["content.edited"]
+    # the Kasubag takes it back to the report step, reports the new text; the Kabag approves
+    take = site.cli("return", BARU, "--to", "laporan", "--reason", "ada kalimat sisipan",
+                    "--key", key(site, "sri"), "--at", "2026-11-02T09:10:00+07:00")
+    assert take.returncode == 0, take.stderr
+    for who, at in (("sri", "2026-11-02T09:12:00+07:00"), ("hendra", "2026-11-02T09:15:00+07:00")):
+        done = site.cli("sign", BARU, "--key", key(site, who), "--at", at)
+        assert done.returncode == 0, done.stderr
+    assert publishable(site, BARU) is True
+    log = " ".join(site.cli("log", BARU).stdout.split())
+    assert ("Teks terakhir diubah pada langkah 4. laporan oleh Sri Rahayu, S.Sos. (sri)"
+            in log)
+
+
+def test_a_forged_approval_over_an_inserted_text_is_refused(site: Repo) -> None:
+    """The Kabag's key signing the inserted text outside Warta (no refusal on the way): the
+    validator names the step that may not edit and whose signature no longer covers it."""
+    for who, at in (("sri", AT_STEP2), ("dimas", "2026-11-02T09:00:00+07:00"),
+                    ("sri", "2026-11-02T09:04:00+07:00")):
+        site.sign(site.path(BARU), who, at)
+    site.write(BARU, site.read(BARU) + "\nKalimat sisipan.\n")
+    from datetime import datetime
+
+    from warta import actions
+    from warta.adapters.ssh import KeygenSigner
+
+    text = site.read(BARU)
+    # the signing core with Warta's own refusal switched off, as a forger's tool would be
+    original = actions._refuse_if_invalid
+    actions._refuse_if_invalid = lambda *a, **k: None  # type: ignore[assignment]
+    try:
+        new_text, *_ = actions.sign_text(
+            site.project(), BARU, text, KeygenSigner(keyfile=site.keys["hendra"]),
+            now=datetime.fromisoformat("2026-11-02T09:08:00+07:00"))
+    finally:
+        actions._refuse_if_invalid = original  # type: ignore[assignment]
+    site.write(BARU, new_text)
+    entry = next(i for i in site.validate_json()["items"] if i["path"] == BARU)
+    assert entry["publishable"] is False
+    (finding,) = [f for f in entry["findings"] if f["rule"] == "content.edited"]
+    assert finding["message"].startswith(
+        "the text changed before step 'pengesahan' (step 5), which may not change it:"
+        " Hendra Wijaya, S.Kom., M.T. (hendra) signed sha256:")
+    assert "but Sri Rahayu, S.Sos. (sri) signed sha256:" in finding["message"]
+    assert f"(fix: warta return {BARU} --to laporan --reason '…')" in finding["message"]
+
+
+def test_only_the_gate_takes_an_approval_back_or_brings_a_withdrawn_item_back(
+    site: Repo,
+) -> None:
+    """The Kasubag signs the last step (kompilasi), so 'latest' is the Kasubag's role: that
+    lets them send kompilasi back, never take the approval away or undo a withdrawal."""
+    done = site.cli("sign", JEMBATAN, "--key", key(site, "sri"), "--at",
+                    "2026-11-03T09:00:00+07:00")
+    assert done.returncode == 0, done.stderr
+    assert refused(site, "return", JEMBATAN, "--to", "disposisi", "--reason", "x",
+                   "--key", key(site, "sri"), "--at", "2026-11-03T09:10:00+07:00") == (
+        "warta: Sri Rahayu, S.Sos. (sri) may not return this item on 2026-11-03: expected the"
+        " Kepala Bagian Kominfo dan Humas; nothing was changed")
+    again = site.cli("return", JEMBATAN, "--to", "kompilasi", "--reason", "salah edisi",
+                     "--key", key(site, "sri"), "--at", "2026-11-03T09:10:00+07:00")
+    assert again.returncode == 0, again.stderr
+    assert publishable(site, JEMBATAN) is True  # the approval stands
+    redone = site.cli("sign", JEMBATAN, "--key", key(site, "sri"), "--at",
+                      "2026-11-03T09:15:00+07:00")
+    assert redone.returncode == 0, redone.stderr
+    withdrawn = site.cli("withdraw", JEMBATAN, "--reason", "narasumber keberatan",
+                         "--key", key(site, "hendra"), "--at", "2026-11-03T09:20:00+07:00")
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    # back past the gate would republish without a new approval: refused for anybody
+    for who in ("sri", "hendra"):
+        message = refused(site, "return", JEMBATAN, "--to", "kompilasi", "--reason", "x",
+                          "--key", key(site, who), "--at", "2026-11-03T09:30:00+07:00")
+        assert ("returns the withdrawn item to 'kompilasi' (step 6), which would put it back on"
+                " the site without a new approval; expected a step up to 'pengesahan' (step 5)"
+                ) in message
+    # the Kasubag may not bring it back at all; the Kabag may, to be approved again
+    assert "expected the Kepala Bagian Kominfo dan Humas" in refused(
+        site, "return", JEMBATAN, "--to", "laporan", "--reason", "x",
+        "--key", key(site, "sri"), "--at", "2026-11-03T09:30:00+07:00")
+    back = site.cli("return", JEMBATAN, "--to", "pengesahan", "--reason", "keberatan dicabut",
+                    "--key", key(site, "hendra"), "--at", "2026-11-03T09:30:00+07:00")
+    assert back.returncode == 0, back.stderr
+    assert publishable(site, JEMBATAN) is False
+    assert "status dilaporkan, revision 4" in back.stdout
+
+
+def test_personal_data_hidden_by_markdown_is_found_in_the_published_text(site: Repo) -> None:
+    """Escapes, emphasis and character references change what readers see; the scan reads
+    the body as published too."""
+    site.sign(site.path(BARU), "sri", AT_STEP2)
+    hidden = ("Hubungi 0812\\-3456\\-7890 atau 0813*4567*8901, surel ani&#64;gmail.com,"
+              " arah &#x202E;kiri.\n")
+    site.write(BARU, site.read(BARU).replace("Isi berita.\n", "Isi berita.\n" + hidden))
+    site.commit_all("tulis")
+    message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
+                      "--at", "2026-11-02T09:00:00+07:00")
+    assert "error [pii.phone] body as published: found what looks like a personal phone" in (
+        message)
+    assert "'0812-3456-7890'" in message and "'081345678901'" in message
+    assert "error [pii.email] body as published" in message and "'ani@gmail.com'" in message
+    assert ("error [text.invisible] body as published: character references produce 1"
+            " invisible character(s): U+202E RIGHT-TO-LEFT OVERRIDE") in message

@@ -51,7 +51,9 @@ def log_rows(repo: Repo, rel: str) -> list[list[str]]:
 def all_publishable(repo: Repo) -> None:
     result = repo.cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "2 item(s), 2 publishable; 0 error(s), 0 warning(s)"
+    assert result.stdout.strip() == (
+        "2 item(s), 2 publishable; 0 error(s), 0 warning(s), 0 notice(s)"
+    )
     for rel in (JEMBATAN, POSYANDU):
         verify = repo.cli("verify", rel)
         assert verify.returncode == 0, verify.stdout
@@ -87,7 +89,9 @@ def test_squash_merged_branch_validates(site: Repo, tmp_path: Path) -> None:
         "Liputan festival durian (squash)"
     result = site.cli("validate")
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip() == "3 item(s), 3 publishable; 0 error(s), 0 warning(s)"
+    assert result.stdout.strip() == (
+        "3 item(s), 3 publishable; 0 error(s), 0 warning(s), 0 notice(s)"
+    )
     rows = log_rows(site, rel)
     assert [(r[1], r[6], r[7]) for r in rows] == [
         (step, "-", "sah")

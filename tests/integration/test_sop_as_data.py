@@ -186,4 +186,5 @@ def test_the_unit_tests_sop_is_the_real_sop() -> None:
     assert built.calendar == real.calendar
     assert built.timezone == real.timezone
     assert built.education_ranks == real.education_ranks
+    assert built.take_back == real.take_back
     assert built.identity.number == real.identity.number

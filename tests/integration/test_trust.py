@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from helpers import Repo, make_repo, pub
+from helpers import Repo, make_repo, newsroom, pub, swap_trust_root
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.trust import WORKFLOW_NAMESPACE, workflow_message
@@ -32,14 +32,7 @@ DIMAS_ROLES = '    nip: "199107232015031004"\n    roles: [staf]\n'
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("trust") / "repo", keys)
-    repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
-    path = repo.new_item("Festival Durian Karangsari", at="2026-11-02T09:00:00+07:00",
-                         slug="baru")
-    repo.sign(path, "sri", "2026-11-02T09:04:00+07:00")
-    repo.sign(path, "ayu", "2026-11-02T11:00:00+07:00")
-    repo.sign(path, "sri", "2026-11-02T11:04:00+07:00")
-    return repo
+    return newsroom(tmp_path_factory.mktemp("trust") / "repo", keys)
 
 
 @pytest.fixture
@@ -123,7 +116,8 @@ def test_roster_edited_without_resigning(site: Repo) -> None:
         " signed?)")]
     assert sign_refused_because_untrusted(site).strip() == (
         "warta: the workflow files are not trusted, so nothing may be signed:"
-        " workflow/roster.yml: workflow/roster.yml.sig does not verify over the current"
+        " workflow/roster.yml: [workflow.signature] workflow/roster.yml.sig does not verify"
+        " over the current"
         " workflow/roster.yml; expected a signature of this exact file by an administrator (was"
         " the file changed after it was signed?)")
 
@@ -214,9 +208,9 @@ def test_a_key_listed_for_two_people_breaks_the_roster(site: Repo) -> None:
     site.sign_workflow("admin")
     result = site.cli("validate")
     assert result.returncode == 2
-    assert site.read(ROSTER).splitlines()[29] == "  - id: agus"
+    assert site.read(ROSTER).splitlines()[30] == "  - id: agus"
     assert (
-        f"{ROSTER}:30: error [roster.key-shared] key {fp(site, 'hendra')} of Agus Setiawan,"
+        f"{ROSTER}:31: error [roster.key-shared] key {fp(site, 'hendra')} of Agus Setiawan,"
         " S.Sos. (agus) is also listed for Hendra Wijaya, S.Kom., M.T. (hendra); expected each"
         " key to belong to one person") in result.stderr
 
@@ -224,18 +218,6 @@ def test_a_key_listed_for_two_people_breaks_the_roster(site: Repo) -> None:
 # ---- the trust root replaced -------------------------------------------------------------
 
 
-def swap_trust_root(repo: Repo) -> str:
-    """Mallory names herself administrator, makes herself Kabag and re-signs the workflow."""
-    repo.write("workflow/trust-root", f"mallory {pub(repo.keys['mallory'])} the new admin\n")
-    roster = repo.read(ROSTER)
-    repo.write(ROSTER, roster + (
-        "  - id: mallory\n    name: Mallory\n    nip: \"199901012020011001\"\n"
-        "    roles: [kabag]\n    education: [{level: S2, field: Teknik Informatika}]\n"
-        f"    keys:\n      - key: {pub(repo.keys['mallory'])}\n"))
-    repo.sign_workflow("mallory")
-    shown = repo.cli("trust", "show")
-    assert shown.returncode == 0
-    return shown.stdout.split()[0]
 
 
 def test_swapped_trust_root_with_a_pin_trusts_nothing(site: Repo) -> None:
@@ -245,29 +227,38 @@ def test_swapped_trust_root_with_a_pin_trusts_nothing(site: Repo) -> None:
     data = nothing_publishable(site)
     assert workflow_errors(data) == [(
         "workflow/trust-root", "trust.pin-mismatch",
-        f"trust root fingerprint must be the pinned {pinned}; found {new} (administrators:"
+        f"trust root fingerprint must be the pinned {pinned} (pinned by WARTA_TRUST_ROOT);"
+        f" found {new} (administrators:"
         f" mallory {fp(site, 'mallory')}): the trust root was replaced, so no workflow file and"
         " no item is trusted")]
     sign_refused_because_untrusted(site)
     # the same with the pin given as an option instead of the environment
     flagged = unpinned(site).cli("validate", "--trust-root", pinned)
     assert flagged.returncode == 1
-    assert "error [trust.pin-mismatch] trust root fingerprint must be the pinned" in flagged.stdout
+    assert (
+        f"error [trust.pin-mismatch] trust root fingerprint must be the pinned {pinned} (pinned"
+        " by --trust-root); found"
+    ) in flagged.stdout
     assert flagged.stdout.strip().splitlines()[-1].startswith("2 item(s), 0 publishable;")
 
 
-def test_swapped_trust_root_without_a_pin_names_the_new_fingerprint(site: Repo) -> None:
-    new = swap_trust_root(site)
+def test_swapped_trust_root_without_a_pin_is_refused_once_this_machine_knows_the_old(
+    site: Repo,
+) -> None:
+    """Unpinned, the first use records the trust root; a takeover after it is an error
+    naming both roots (tests/integration/test_tofu.py has the variants)."""
     loose = unpinned(site)
-    data = loose.validate_json()
-    assert data["workflow"] == [{
-        "path": "workflow/trust-root", "rule": "trust.unpinned", "severity": "warning",
-        "line": None,
-        "message": f"trust root {new} (administrators: mallory {fp(site, 'mallory')}) is used"
-                   " unpinned; expected --trust-root FINGERPRINT or WARTA_TRUST_ROOT, as CI"
-                   " must set"}]
-    text = loose.cli("validate")
-    assert f"warning [trust.unpinned] trust root {new} (administrators: mallory" in text.stdout
+    first = loose.validate_json()
+    assert [f["rule"] for f in first["workflow"]] == ["trust.unpinned"]
+    old = site.env["WARTA_TRUST_ROOT"]
+    new = swap_trust_root(site)
+    data = nothing_publishable(loose)
+    assert [(p, r) for p, r, _ in workflow_errors(data)] == [
+        ("workflow/trust-root", "trust.changed")]
+    message = workflow_errors(data)[0][2]
+    assert message.startswith(f"trust root must be {old}, which this machine has trusted since")
+    assert f"; found {new} (administrators: mallory {fp(site, 'mallory')})" in message
+    assert message.endswith(f"accept it with: warta trust accept {new}")
     strict = loose.cli("validate", "--strict")
     assert strict.returncode == 1
     assert strict.stdout.strip().splitlines()[-1].startswith("2 item(s), 0 publishable;")
@@ -395,4 +386,32 @@ def test_fresh_repository_validates_clean(keys: dict[str, Path], tmp_path: Path)
     repo = make_repo(tmp_path / "fresh", keys)
     result = repo.cli("validate")
     assert result.returncode == 0
-    assert result.stdout.strip() == "0 item(s), 0 publishable; 0 error(s), 0 warning(s)"
+    assert result.stdout.strip() == (
+        "0 item(s), 0 publishable; 0 error(s), 0 warning(s), 0 notice(s)"
+    )
+
+
+def test_the_bundled_demo_keys_are_known_by_the_key_itself() -> None:
+    """A demo key is recognised whatever comment or flag it carries: its private half is
+    public, so an office that kept one must be told."""
+    from pathlib import Path
+
+    from warta.model.demokeys import DEMO_PUBLIC_KEYS, is_demo_key
+
+    folder = Path(__file__).resolve().parents[1] / "demo" / "keys"
+    bundled = {" ".join(p.read_text().split()[:2]) for p in folder.glob("*.pub")}
+    assert bundled == DEMO_PUBLIC_KEYS
+    for key in bundled:
+        assert is_demo_key(key + " renamed-comment")
+    assert not is_demo_key("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtherKeyEntirely")
+
+
+def test_a_demo_administrator_key_is_named_whatever_its_comment(site: Repo) -> None:
+    """An office that kept the bundled demo administrator key (comment edited away) is told:
+    its private half is public."""
+    demo = Path(__file__).resolve().parents[1] / "demo" / "keys" / "admin_ed25519.pub"
+    blob = " ".join(demo.read_text().split()[:2])
+    site.write("workflow/trust-root", f"admin {blob} kantor kominfo\n")
+    data = site.validate_json()
+    rules = {(f["rule"], f["severity"]) for f in data["workflow"]}
+    assert ("trust.demo-key", "warning") in rules

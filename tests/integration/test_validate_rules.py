@@ -283,8 +283,11 @@ def test_the_run_collects_every_finding_and_exits_1(run: Run) -> None:
         "items": len(run.data["items"]),
         "publishable": 1,
         "errors": sum(f["severity"] == "error" for i in run.data["items"] for f in i["findings"]),
-        "warnings": 1
-        + sum(f["severity"] == "warning" for i in run.data["items"] for f in i["findings"]),
+        "warnings": sum(
+            f["severity"] == "warning" for i in run.data["items"] for f in i["findings"]
+        ),
+        "notices": 1  # roster.qualification, on the workflow
+        + sum(f["severity"] == "notice" for i in run.data["items"] for f in i["findings"]),
     }
     assert len(run.data["items"]) == 28
 
@@ -312,7 +315,7 @@ def test_text_output_names_file_line_rule_and_message(repo: Repo, run: Run) -> N
     expected = (
         f"{rel('status-asing')}:{line(repo, 'status-asing', 'status:')}: error [status.unknown]"
         " status 'terbit' is not defined in sop.yml; expected one of: usulan, ditugaskan,"
-        " diliput, ditulis, dilaporkan, disetujui, dicetak"
+        " diliput, ditulis, dilaporkan, disetujui, dicetak, ditarik"
     )
     assert expected in run.text.splitlines()
 
@@ -327,7 +330,7 @@ def test_status_unknown(repo: Repo, run: Run) -> None:
             "error",
             line(repo, "status-asing", "status:"),
             "status 'terbit' is not defined in sop.yml; expected one of: usulan, ditugaskan,"
-            " diliput, ditulis, dilaporkan, disetujui, dicetak",
+            " diliput, ditulis, dilaporkan, disetujui, dicetak, ditarik",
         )
     ]
     assert run.item("status-asing")["publishable"] is False
@@ -339,8 +342,8 @@ def test_status_mismatch(repo: Repo, run: Run) -> None:
             "status.mismatch",
             "error",
             line(repo, "status-beda", "status:"),
-            "status must be 'disetujui' because the last signoff is 'pengesahan' (step 5);"
-            " found 'dilaporkan'",
+            "status must be 'disetujui' because the last step in force is 'pengesahan'"
+            " (step 5); found 'dilaporkan'",
         )
     ]
 
@@ -485,11 +488,11 @@ def test_time_future(repo: Repo, run: Run) -> None:
     ), message
 
 
-def test_mutu_baku_exceeded_is_a_warning(repo: Repo, run: Run) -> None:
+def test_mutu_baku_exceeded_is_a_notice(repo: Repo, run: Run) -> None:
     assert run.findings("mutu-baku") == [
         (
             "mutu-baku.exceeded",
-            "warning",
+            "notice",
             signoff_line(repo, "mutu-baku", 1),
             "step 'perintah' (step 2) took 10 menit; its standard time (Mutu Baku) is 5 menit",
         )
@@ -540,20 +543,20 @@ def test_content_changed_after_approval(repo: Repo, run: Run) -> None:
             signoff_line(repo, "isi-diubah", 4),
             f"content changed after {HENDRA} (hendra) approved it at 2026-11-02T10:08:00+07:00:"
             f" approved {approved[:19]}…, now {now[:19]}…; not publishable until the Kabag"
-            f" ({HENDRA}) re-approves (warta reopen {rel('isi-diubah')}, then sign"
-            " 'pengesahan' again)",
+            f" ({HENDRA}) re-approves (warta return {rel('isi-diubah')} --to laporan"
+            " --reason '…', then sign again)",
         )
     ]
 
 
-def test_roster_qualification_is_a_workflow_warning(repo: Repo, run: Run) -> None:
+def test_roster_qualification_is_a_workflow_notice(repo: Repo, run: Run) -> None:
     rows = repo.read("workflow/roster.yml").split("\n")
     agus = next(n for n, row in enumerate(rows, start=1) if row == "  - id: agus")
     assert run.data["workflow"] == [
         {
             "path": "workflow/roster.yml",
             "rule": "roster.qualification",
-            "severity": "warning",
+            "severity": "notice",
             "line": agus,
             "message": "Agus Setiawan, S.Sos. (agus) holds Kepala Bagian Kominfo dan Humas"
             " (Kabag), which asks for at least S2 Teknik Informatika; found S1 Sosiologi,"
@@ -620,7 +623,8 @@ def test_unknown_key_is_a_warning_and_the_missing_title_an_error(run: Run) -> No
             "warning",
             3,
             "unknown key 'titel'; expected one of: approved_by, categories, date, description,"
-            " files, id, image, pii_ack, ralat, signoffs, slug, status, tags, title",
+            " files, id, image, pii_ack, ralat, revision, signoffs, slug, status, tags,"
+            " title",
         ),
         ("schema.missing", "error", 2, "'title' is required; expected text, found nothing"),
     ]

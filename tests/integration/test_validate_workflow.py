@@ -242,7 +242,7 @@ def test_unknown_top_level_key_is_an_error_in_sop_yml(tmp_path: Path) -> None:
             "error",
             line_of(text, "langkah: []"),
             "unknown key 'langkah'; expected one of: education_levels, initial_status, office,"
-            " roles, separation_of_duties, sop, steps",
+            " roles, separation_of_duties, serial, sop, steps, take_back",
         )
     ]
 
@@ -383,7 +383,7 @@ def test_roster_nip_is_a_warning(tmp_path: Path, roster_text: str) -> None:
     ]
 
 
-def test_roster_qualification_is_a_warning(tmp_path: Path, roster_text: str) -> None:
+def test_roster_qualification_is_a_notice(tmp_path: Path, roster_text: str) -> None:
     text = edited(
         "education: [{level: D3, field: Ilmu Komunikasi}]",
         "education: [{level: SMA, field: Ilmu Komunikasi}]",
@@ -392,7 +392,7 @@ def test_roster_qualification_is_a_warning(tmp_path: Path, roster_text: str) -> 
     assert roster_problems(tmp_path, text) == [
         (
             "roster.qualification",
-            "warning",
+            "notice",
             line_of(text, "- id: dimas"),
             "Dimas Prasetyo, A.Md. (dimas) holds Staf Sub Bagian Humas (Staf), which asks for"
             " at least D3 Ilmu Komunikasi; found SMA Ilmu Komunikasi",
@@ -472,7 +472,7 @@ def test_cli_exits_2_when_a_workflow_file_is_missing(site: Repo, fmt: str) -> No
                     "message": "workflow file is missing: expected it here, found nothing",
                 }
             ],
-            "summary": {"items": 0, "publishable": 0, "errors": 1, "warnings": 0},
+            "summary": {"items": 0, "publishable": 0, "errors": 1, "warnings": 0, "notices": 0},
         }
     else:
         assert result.stdout == expected_stdout[fmt]

@@ -104,6 +104,7 @@ def real_steps() -> tuple[Step, ...]:
             "Informasi dan berita",
             "ditulis",
             note="Naskah berita yang ditulis staf adalah draft laporan hasil kegiatan.",
+            edits=True,
         ),
         Step(
             4,
@@ -114,6 +115,7 @@ def real_steps() -> tuple[Step, ...]:
             minutes(5),
             "Laporan hasil kegiatan",
             "dilaporkan",
+            edits=True,
         ),
         Step(
             5,

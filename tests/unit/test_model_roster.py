@@ -69,3 +69,4 @@ def test_keys_valid_on_a_day() -> None:
     person = replace(people()["sri"], keys=(old, new))
     assert person.keys_valid_on(date(2026, 5, 31)) == (old,)
     assert person.keys_valid_on(date(2026, 6, 1)) == (new,)
+

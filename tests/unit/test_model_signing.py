@@ -16,6 +16,7 @@ from builders import (
     PATH,
     FakeVerifier,
     at,
+    context,
     item,
     people,
     public_key,
@@ -29,13 +30,13 @@ from warta.model.item import Signoff, canonical_json, content_digest
 from warta.model.roster import Key
 from warta.model.signing import (
     chain_digest,
-    check_content_frozen,
     check_signatures,
     fingerprint,
     payload,
     short,
     signoff_payload,
 )
+from warta.validate import check_frozen
 
 
 def ssh_fingerprint(key: str) -> str:
@@ -294,16 +295,13 @@ def test_an_item_without_id_has_no_signature_findings() -> None:
 
 
 def frozen(news):  # type: ignore[no-untyped-def]
-    return list(
-        check_content_frozen(
-            news, "pengesahan", roster(), "Kabag (Hendra)", "warta reopen x, then sign again"
-        )
-    )
+    return list(check_frozen(news, context()))
 
 
 def test_unchanged_content_after_approval_is_fine() -> None:
     assert frozen(item()) == []
-    assert list(check_content_frozen(item(), None, roster(), "", "")) == []
+    unapproved = item(signoffs=signed(APPROVED[:4]), body=BODY + "Tambahan.\n")
+    assert frozen(unapproved) == []
 
 
 def test_content_changed_after_approval() -> None:
@@ -319,8 +317,8 @@ def test_content_changed_after_approval() -> None:
             Severity.ERROR,
             "content changed after Hendra Wijaya, S.Kom., M.T. (hendra) approved it at"
             f" 2026-11-02T10:08:00+07:00: approved {before[:19]}…, now {now[:19]}…; not"
-            " publishable until the Kabag (Hendra) re-approves (warta reopen x, then sign"
-            " again)",
+            " publishable until the Kabag (Hendra Wijaya, S.Kom., M.T.) re-approves (warta"
+            f" return {PATH} --to laporan --reason '…', then sign again)",
         )
     ]
 
@@ -336,7 +334,7 @@ def test_a_later_step_signed_over_other_content_than_approved() -> None:
             signoff_line(5),
             "content.changed-after-approval",
             Severity.ERROR,
-            f"step 'kompilasi' was signed over content sha256:000000000000…, not the"
+            f"step 'kompilasi' by 'sri' was signed over content sha256:000000000000…, not the"
             f" approved {approved[:19]}…; expected no change after approval",
         )
     ]

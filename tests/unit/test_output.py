@@ -1,5 +1,6 @@
 """The three renderings of a report: text lines, the JSON document CI reads, and GitHub
-workflow-command annotations (escaped so a message cannot inject another command)."""
+workflow-command annotations (escaped so a message cannot inject another command). Each shows
+the three levels (error, warning, notice) and counts them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from builders import PATH, context, item
 
 from warta.model.closure import SourceVerdict
-from warta.model.findings import error, warning
+from warta.model.findings import error, notice, warning
 from warta.output import as_github, as_json, as_text, summary
 from warta.validate import Report, validate
 
@@ -32,7 +33,10 @@ def sample() -> Report:
             ),
         ],
         context(),
-        workflow_findings=[warning("workflow/trust-root", None, "trust.unpinned", "unpinned")],
+        workflow_findings=[
+            warning("workflow/trust-root", None, "trust.unpinned", "unpinned"),
+            notice("workflow/roster.yml", 4, "roster.qualification", "no degree"),
+        ],
     )
     report.sources.append(SourceVerdict("content/tentang.md", True))
     report.sources.append(SourceVerdict("content/info.md", False, (UNSIGNED,)))
@@ -41,12 +45,18 @@ def sample() -> Report:
 
 STATUS_UNKNOWN = (
     "status 'terbit' is not defined in sop.yml; expected one of: usulan, ditugaskan, diliput,"
-    " ditulis, dilaporkan, disetujui, dicetak"
+    " ditulis, dilaporkan, disetujui, dicetak, ditarik"
 )
 
 
 def test_summary_counts() -> None:
-    assert summary(sample()) == {"items": 3, "publishable": 1, "errors": 3, "warnings": 2}
+    assert summary(sample()) == {
+        "items": 3,
+        "publishable": 1,
+        "errors": 3,
+        "warnings": 2,
+        "notices": 1,
+    }
 
 
 def test_text_lists_findings_by_file_and_line_then_a_summary() -> None:
@@ -55,8 +65,9 @@ def test_text_lists_findings_by_file_and_line_then_a_summary() -> None:
         f"content/berita/2026/lain/index.md:9: error [status.unknown] {STATUS_UNKNOWN}",
         "content/berita/rusak.md:3: error [yaml.syntax] YAML does not parse",
         "content/info.md: error [site.unsigned] not signed",
+        "workflow/roster.yml:4: notice [roster.qualification] no degree",
         "workflow/trust-root: warning [trust.unpinned] unpinned",
-        "3 item(s), 1 publishable; 3 error(s), 2 warning(s)",
+        "3 item(s), 1 publishable; 3 error(s), 2 warning(s), 1 notice(s)",
     ]
 
 
@@ -113,7 +124,14 @@ def test_json_has_the_documented_shape() -> None:
                 "severity": "warning",
                 "line": None,
                 "message": "unpinned",
-            }
+            },
+            {
+                "path": "workflow/roster.yml",
+                "rule": "roster.qualification",
+                "severity": "notice",
+                "line": 4,
+                "message": "no degree",
+            },
         ],
         "site": [
             {"path": "content/tentang.md", "publishable": True, "findings": []},
@@ -130,7 +148,7 @@ def test_json_has_the_documented_shape() -> None:
                 ],
             },
         ],
-        "summary": {"items": 3, "publishable": 1, "errors": 3, "warnings": 2},
+        "summary": {"items": 3, "publishable": 1, "errors": 3, "warnings": 2, "notices": 1},
     }
 
 
@@ -149,6 +167,7 @@ def test_github_annotations() -> None:
         f"{STATUS_UNKNOWN}",
         "::error file=content/berita/rusak.md,line=3,title=yaml.syntax::YAML does not parse",
         "::error file=content/info.md,title=site.unsigned::not signed",
+        "::notice file=workflow/roster.yml,line=4,title=roster.qualification::no degree",
         "::warning file=workflow/trust-root,title=trust.unpinned::unpinned",
     ]
 
@@ -165,3 +184,14 @@ def test_github_annotations_cannot_be_broken_out_of() -> None:
 
 def test_no_findings_no_annotations() -> None:
     assert as_github([]) == ""
+
+
+def test_strict_shows_blocking_warnings_as_errors_and_notices_as_notices() -> None:
+    typo = warning(PATH, 7, "schema.unknown-key", "unknown key 'titel'")
+    late = notice(PATH, 20, "mutu-baku.exceeded", "took 2 jam")
+    report = validate([(PATH, item(), [typo, late])], context(), strict=True)
+    assert as_text(report).splitlines() == [
+        f"{PATH}:7: error [schema.unknown-key] unknown key 'titel'",
+        f"{PATH}:20: notice [mutu-baku.exceeded] took 2 jam",
+        "1 item(s), 0 publishable; 1 error(s), 0 warning(s), 1 notice(s)",
+    ]

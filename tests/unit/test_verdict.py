@@ -131,16 +131,18 @@ def test_report_of_nothing() -> None:
 
 def test_checks_are_named_and_ordered() -> None:
     names = [name for name, _ in ITEM_CHECKS]
-    assert names[:9] == [
+    assert names[:11] == [
         "url",
         "status",
         "order",
+        "revision",
         "signers",
         "duties",
         "approved_by",
         "times",
         "signatures",
         "content_frozen",
+        "content_edits",
     ]
     assert len(set(names)) == len(names)
 
@@ -206,6 +208,9 @@ def test_a_body_too_complex_to_render_is_a_finding_of_its_own() -> None:
 
     class Slow:
         def references(self, body: str) -> list[tuple[str, str]]:
+            raise BodyTooComplex(10.0)
+
+        def text(self, body: str) -> str:
             raise BodyTooComplex(10.0)
 
     news = replace(item(), slug="jembatan")

@@ -14,19 +14,37 @@ import hashlib
 import hmac
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
 
+def xdg_home(variable: str, default: str) -> Path:
+    """An XDG base folder: ``$variable`` if it is an absolute path (the specification
+    ignores relative ones), else ``~/default``."""
+    value = os.environ.get(variable, "")
+    return Path(value) if os.path.isabs(value) else Path.home() / default
+
+
 def cache_home() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "warta"
+    return xdg_home("XDG_CACHE_HOME", ".cache") / "warta"
+
+
+def repo_key(root: Path) -> str:
+    """The name of a repository's folders under this user's cache and state folders: a
+    digest of its real path (a fresh clone elsewhere is another repository)."""
+    return hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:32]
 
 
 def repo_cache_dir(root: Path) -> Path:
     """This user's cache folder for the repository at ``root`` (not created here)."""
-    key = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:32]
-    return cache_home() / "repos" / key
+    return cache_home() / "repos" / repo_key(root)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` is ``root`` or lies under it (both resolved): a file there is
+    content a commit could plant."""
+    return path.resolve().is_relative_to(root.resolve())
 
 
 def cache_secret() -> bytes | None:
@@ -86,3 +104,21 @@ def write_entries(path: Path, secret: bytes, kind: bytes, entries: dict[str, Any
     body = json.dumps(entries, separators=(",", ":"), sort_keys=True, ensure_ascii=True).encode()
     with contextlib.suppress(OSError):
         write_bytes(path, kind + b" " + _mac(secret, kind, body).encode() + b"\n" + body)
+
+
+#: Where older versions of Warta kept their caches: inside the working tree.
+LEGACY_CACHE = ".warta-cache"
+
+
+def tracked_cache(root: Path) -> list[str]:
+    """The files of a ``.warta-cache/`` folder that git tracks in the repository at ``root``
+    (repository paths; none if it is not a git repository). Warta never reads them."""
+    from warta.adapters.git import git  # noqa: PLC0415 - only this check runs git
+
+    try:
+        result = git(root, "ls-files", "-z", "--", LEGACY_CACHE, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if result.returncode != 0:
+        return []
+    return [name for name in result.stdout.split("\0") if name]

@@ -19,7 +19,9 @@ def checkpoint(point: str) -> None:
     folder = os.environ.get("WARTA_PAUSE_DIR")
     if not folder:
         return
-    Path(folder, f"{point}.reached").write_text(str(os.getpid()), encoding="ascii")
+    reached = Path(folder, f"{point}.reached")  # whole when it appears: written, then renamed
+    Path(folder, f"{point}.tmp").write_text(str(os.getpid()), encoding="ascii")
+    os.replace(Path(folder, f"{point}.tmp"), reached)
     deadline = time.monotonic() + 60
     while not Path(folder, "go").exists() and time.monotonic() < deadline:
         time.sleep(0.02)

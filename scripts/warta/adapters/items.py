@@ -9,13 +9,23 @@ from pathlib import Path
 
 from warta.adapters import safefs
 from warta.adapters.frontmatter import FrontMatterError, split
-from warta.adapters.schema import MOMENT_YEARS, Reader, type_name
+from warta.adapters.schema import Reader, hidden_text, implausible, type_name
 from warta.adapters.signoffblock import parse_front_matter
 from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.yamlnodes import YamlError, YList, YMap
 from warta.model.closure import check_attachment_list
 from warta.model.findings import Finding, error
-from warta.model.item import WORKFLOW_KEYS, Attachment, NewsItem, Signoff
+from warta.model.invisible import check_hidden
+from warta.model.item import (
+    RETURN,
+    SIGN,
+    TAKE_BACKS,
+    WORKFLOW_KEYS,
+    Attachment,
+    NewsItem,
+    Signoff,
+)
+from warta.model.pii import WHAT
 
 NEWS_DIR = Path("content") / "berita"
 
@@ -41,7 +51,8 @@ CONTENT_KEYS = frozenset(
 IMAGE_KEYS = frozenset({"src", "alt", "caption", "credit", "shows_minor", "minor_basis"})
 FILE_KEYS = frozenset({"path", "sha256"})
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-SIGNOFF_KEYS = frozenset({"step", "by", "at", "sig", "content", "note"})
+SIGNOFF_KEYS = frozenset({"step", "by", "at", "sig", "content", "note", "action", "to", "reason"})
+ACK_KEYS = frozenset({"rule", "text", "reason"})
 
 
 @dataclass
@@ -150,6 +161,7 @@ def parse_item(text: str, display: str) -> LoadedItem:
         slug = None
     image_src = _image(data, fields, display, findings)
     attachments = _files(data, display, findings)
+    _pii_ack(data, display, findings)
     if not parts.body.strip():
         findings.append(
             error(
@@ -159,7 +171,18 @@ def parse_item(text: str, display: str) -> LoadedItem:
                 "expected the text of the news after the front-matter, found none",
             )
         )
+    findings.extend(hidden_text(data, display))
+    body_line = parts.body_first_line
+    findings.extend(check_hidden(display, "body", parts.body, body_line, multiline=True))
     status = fields.text("status")
+    revision = fields.integer("revision") if "revision" in data else None
+    if revision is not None and not 1 <= revision <= 1_000_000:
+        fields.fail(
+            "revision",
+            "revision.range",
+            f"revision must be a whole number from 1 up; found {revision}",
+        )
+        revision = None
     approved_by = fields.text("approved_by", required=False, default="") or None
     signoffs, readable = _signoffs(data, display, findings)
     content = {k: v for k, v in data.items() if k not in WORKFLOW_KEYS}
@@ -179,6 +202,7 @@ def parse_item(text: str, display: str) -> LoadedItem:
         attachments=attachments,
         files_line=data.key_lines.get("files"),
         image_src=image_src,
+        revision=revision,
     )
     return LoadedItem(display, item, findings)
 
@@ -282,6 +306,26 @@ def _files(data: YMap, display: str, findings: list[Finding]) -> tuple[Attachmen
     return tuple(out)
 
 
+def _pii_ack(data: YMap, display: str, findings: list[Finding]) -> None:
+    """``pii_ack``: each entry ``{rule, text, reason}``, all text, for a rule that can be
+    acknowledged (one that is not is a finding, and acknowledges nothing)."""
+    entries, _ = _mappings(
+        data, "pii_ack", ("{rule, text, reason}", "rule, text and reason"), display, findings
+    )
+    for index, _line, entry in entries:
+        fields = Reader(entry, display, findings, where=f"pii_ack[{index}].")
+        fields.unknown_keys(ACK_KEYS)
+        rule = fields.text("rule")
+        fields.text("text")
+        fields.text("reason")
+        if rule is not None and rule not in WHAT:
+            fields.fail(
+                "rule",
+                "schema.value",
+                f"pii_ack[{index}].rule must be one of {', '.join(sorted(WHAT))}; found {rule!r}",
+            )
+
+
 def _check_date(fields: Reader) -> None:
     value = fields.text("date")
     if value is None:
@@ -295,13 +339,16 @@ def _check_date(fields: Reader) -> None:
             f"date must be a date (YYYY-MM-DD) or an ISO 8601 date-time; found {value!r}",
         )
         return
-    if day.year not in MOMENT_YEARS:
-        fields.fail(
-            "date",
-            "date.range",
-            f"date must fall between the years {MOMENT_YEARS.start} and"
-            f" {MOMENT_YEARS.stop - 1}; found {value!r}",
-        )
+    problem = implausible(day)
+    if problem is not None:
+        fields.fail("date", "date.range", f"date must fall {problem}; found {value!r}")
+
+
+def _absent(fields: Reader, key: str, what: str) -> str:
+    """'' when ``key`` is absent, as it must be for ``what``; else a finding (and None)."""
+    if key in fields.data:
+        fields.fail(key, "signoff.key", f"{key} does not belong in {what} record; found it")
+    return ""
 
 
 def _signoffs(
@@ -313,14 +360,30 @@ def _signoffs(
         before = len(findings)
         fields = Reader(entry, display, findings, where=f"signoffs[{index}].")
         fields.unknown_keys(SIGNOFF_KEYS)
-        step = fields.text("step")
+        action = fields.text("action", required=False, default=SIGN) or SIGN
+        kind = f"a '{action}'"
+        step = fields.text("step") if action == SIGN else _absent(fields, "step", kind)
+        to = fields.text("to") if action == RETURN else _absent(fields, "to", kind)
         by = fields.text("by")
         at = fields.moment("at")
         sig = fields.text("sig", required=False, default="") or None
         content = fields.text("content", required=False, default="") or None
         note = fields.text("note", required=False, default="") or ""
-        if len(findings) != before or step is None or by is None or at is None:
+        reason = ""
+        if action in TAKE_BACKS:
+            reason = fields.text("reason") or ""
+            if not reason.strip() and "reason" in entry:
+                fields.fail("reason", "take-back.reason", "reason must say why; found empty text")
+        elif action != SIGN:
+            fields.fail(
+                "action",
+                "signoff.action",
+                f"action must be 'return' or 'withdraw' (or absent for a step); found {action!r}",
+            )
+        else:
+            _absent(fields, "reason", "a step")
+        if len(findings) != before or step is None or to is None or by is None or at is None:
             readable = False
             continue
-        out.append(Signoff(step, by, at, line, sig, content, note))
+        out.append(Signoff(step, by, at, line, sig, content, note, action, to, reason))
     return tuple(out), readable

@@ -38,6 +38,21 @@ class Rendered:
     refs: tuple[tuple[str, str], ...] = ()
 
 
+#: Elements that end a line of text for the reader; every other tag joins its neighbours.
+_BLOCK = re.compile(
+    r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|thead|tbody|blockquote|pre|figure"
+    r"|figcaption|dl|dt|dd|details|summary)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def reader_text(clean_html: str) -> str:
+    """What a reader of sanitized HTML sees as text: block elements break lines, inline ones
+    join (``0812<em>3456</em>7890`` reads as one number), references are decoded."""
+    return html.unescape(_TAG.sub("", _BLOCK.sub("\n", clean_html)))
+
+
 def references(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((m.group(1), html.unescape(m.group(3))) for m in _REF.finditer(text))
 
@@ -80,6 +95,9 @@ class MarkdownRenderer:
 
     def references(self, body: str) -> Sequence[tuple[str, str]]:
         return self.render(body).refs
+
+    def text(self, body: str) -> str:
+        return reader_text(self.render(body).html)
 
     def take(self) -> dict[str, Rendered]:
         """What was rendered since the last call (a worker process hands it back)."""

@@ -15,7 +15,7 @@ import yaml
 from yaml.nodes import MappingNode
 
 from warta.adapters.frontmatter import split
-from warta.model.item import WORKFLOW_KEYS, Attachment, Signoff
+from warta.model.item import RETURN, WORKFLOW_KEYS, Attachment, Signoff
 
 
 def _quote(text: str) -> str:
@@ -27,7 +27,13 @@ def render_signoffs(signoffs: Sequence[Signoff]) -> str:
         return "signoffs: []\n"
     out = ["signoffs:\n"]
     for s in signoffs:
-        out.append(f"  - step: {_quote(s.step)}\n")
+        if s.is_step:
+            out.append(f"  - step: {_quote(s.step)}\n")
+        else:
+            out.append(f"  - action: {_quote(s.action)}\n")
+            if s.action == RETURN:
+                out.append(f"    to: {_quote(s.to)}\n")
+            out.append(f"    reason: {_quote(s.reason)}\n")
         out.append(f"    by: {_quote(s.by)}\n")
         out.append(f"    at: {s.at_text}\n")
         if s.content:
@@ -57,6 +63,7 @@ def rewrite_workflow(
     approved_by: str | None,
     signoffs: Sequence[Signoff],
     files: Sequence[Attachment] | None = None,
+    revision: int | None = None,
 ) -> str:
     """``text`` (LF, already known to parse) with its workflow keys (and, if ``files`` is
     given, its list of files) replaced."""
@@ -76,6 +83,8 @@ def rewrite_workflow(
     kept = "\n".join(line for i, line in enumerate(lines) if i not in drop).rstrip("\n")
     block = render_files(files) if files is not None else ""
     block += f"status: {_quote(status)}\n"
+    if revision is not None:
+        block += f"revision: {revision}\n"
     if approved_by is not None:
         block += f"approved_by: {_quote(approved_by)}\n"
     block += render_signoffs(signoffs)

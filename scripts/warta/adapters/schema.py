@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from warta.adapters.yamlnodes import YList, YMap
 from warta.model.findings import Finding, error, warning
+from warta.model.invisible import check_hidden
 
-#: The years a date-time may fall in: anything else is a typo, and near the ends of the
-#: calendar converting it to another time zone would overflow.
+#: The years a date or date-time may fall in: anything else is a typo, and near the ends of
+#: the calendar converting it to another time zone, or adding a standard time, would overflow.
 MOMENT_YEARS = range(1900, 3000)
+_Moment = TypeVar("_Moment", bound=date)
+
+#: The UTC offsets of real time zones (UTC-12:00 to UTC+14:00).
+OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
+
+
+def implausible(moment: date) -> str | None:
+    """What a date or date-time must be and is not (years 1900-2999, a real time zone's
+    offset), or None when it is plausible."""
+    if moment.year not in MOMENT_YEARS:
+        return f"between the years {MOMENT_YEARS.start} and {MOMENT_YEARS.stop - 1}"
+    offset = moment.utcoffset() if isinstance(moment, datetime) else None
+    if offset is not None and not OFFSETS[0] <= offset <= OFFSETS[1]:
+        return "with a UTC offset between -12:00 and +14:00 (a real time zone's)"
+    return None
 
 
 def type_name(value: object) -> str:
@@ -155,10 +171,22 @@ class Reader:
         value = self.data[key]
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                return self.plausible(key, day, value, "date.range", "a date")
         self.wrong(key, "a date (YYYY-MM-DD)", value)
+        return None
+
+    def plausible(
+        self, key: str, moment: _Moment, text: str, rule: str, what: str
+    ) -> _Moment | None:
+        """``moment`` if it is plausible (:func:`implausible`), else None and a finding."""
+        problem = implausible(moment)
+        if problem is None:
+            return moment
+        self.fail(key, rule, f"'{self._name(key)}' must be {what} {problem}; found {text!r}")
         return None
 
     def moment(self, key: str) -> datetime | None:
@@ -187,15 +215,7 @@ class Reader:
                 f" found {value!r} with none",
             )
             return None
-        if parsed.year not in MOMENT_YEARS:
-            self.fail(
-                key,
-                "time.range",
-                f"'{self._name(key)}' must be a date-time between the years"
-                f" {MOMENT_YEARS.start} and {MOMENT_YEARS.stop - 1}; found {value!r}",
-            )
-            return None
-        return parsed
+        return self.plausible(key, parsed, value, "time.range", "a date-time")
 
     def unknown_keys(self, allowed: Iterable[str], *, severity_error: bool = True) -> None:
         allowed_set = set(allowed)
@@ -215,3 +235,21 @@ def as_map(value: Any, path: str, line: int, what: str, findings: list[Finding])
         error(path, line, "schema.type", f"{what} must be a mapping; found {type_name(value)}")
     )
     return None
+
+
+def hidden_text(data: YMap, display: str) -> Iterator[Finding]:
+    """Invisible characters (bidi controls, zero-width and other format characters) in any
+    key or text value of ``data``, each named with the line of its key or entry."""
+    stack: list[tuple[object, str, int]] = [(data, "", data.line)]
+    while stack:
+        value, where, line = stack.pop()
+        if isinstance(value, str):
+            yield from check_hidden(display, where, value, line)
+        elif isinstance(value, YMap):
+            for key, child in reversed(value.items()):
+                name = f"{where}.{key}" if where else key
+                yield from check_hidden(display, f"the key '{name}'", key, value.line_of(key))
+                stack.append((child, name, value.line_of(key)))
+        elif isinstance(value, YList):
+            for index in reversed(range(len(value))):
+                stack.append((value[index], f"{where}[{index}]", value.line_at(index)))

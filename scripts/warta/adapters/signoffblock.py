@@ -25,7 +25,7 @@ _QUOTED = (
     r'"([\x20\x21\x23-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd'
     r'\U00010000-\U0010ffff]*)"'
 )
-#: A time YAML resolves as a timestamp, which the parser keeps as written.
+#: A time, which the parser (YAML 1.2 core schema) reads as the text written.
 _TIME = (
     r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
     r"(?:[+-][0-9]{2}:[0-9]{2}|Z))"

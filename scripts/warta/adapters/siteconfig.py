@@ -262,7 +262,8 @@ def _plugins(data: YMap, allow: Allow, findings: list[Finding]) -> dict[str, Any
                     "trust.pin-in-repository",
                     f"the warta plugin option {option!r} would let a repository file choose"
                     " which trust root counts; expected the pin from outside the repository"
-                    " (--trust-root or WARTA_TRUST_ROOT), found it in mkdocs.yml",
+                    " (--trust-root, WARTA_TRUST_ROOT or this user's pin file), found it in"
+                    " mkdocs.yml",
                 )
     return warta
 

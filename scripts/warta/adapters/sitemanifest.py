@@ -119,7 +119,7 @@ def load_site_manifest(root: Path) -> tuple[SiteManifest, list[Finding]]:
         raise ConfigError(f"{display}: not a mapping", [finding])
     findings: list[Finding] = list(text.findings)
     top = Reader(data, display, findings)
-    top.unknown_keys({"allow", "files"})
+    top.unknown_keys({"serial", "allow", "files"})  # serial: warta.adapters.serials
     allow = _allow(top, display, findings)
     files: dict[str, str] = {}
     node = top.seq("files", required=False)

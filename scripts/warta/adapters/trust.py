@@ -3,8 +3,9 @@
 ``workflow/trust-root`` lists administrators, one key a line: ``<admin-id> <key-type>
 <base64> [comment]``. Each workflow file counts only with a detached signature beside it
 (``sop.yml.sig``, ``roster.yml.sig``: SSHSIG, namespace ``warta-workflow``) by one of those
-keys. Because a writer could replace the trust root too, its fingerprint can be pinned
-(``--trust-root`` / ``WARTA_TRUST_ROOT``); CI pins it.
+keys. Because a writer could replace the trust root too, its fingerprint is pinned from
+outside the repository (:mod:`warta.adapters.pins`; CI pins it) or, unpinned, held to the one
+this machine saw first (:mod:`warta.adapters.tofu`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from warta.adapters.atomic import write_text
 from warta.adapters.ssh import KeygenSigner
 from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.errors import ConfigError
-from warta.model.findings import Finding, error, warning
+from warta.model.demokeys import is_demo_key
+from warta.model.findings import Finding, error, notice, warning
+from warta.model.pin import Pin
 from warta.model.signing import Verifier, fingerprint, same_key
 
 TRUST_ROOT_PATH = Path("workflow") / "trust-root"
@@ -98,36 +101,32 @@ def workflow_message(name: str, data: bytes) -> bytes:
     return b"warta-workflow/1\n" + name.encode("utf-8") + b"\n" + data
 
 
-def check_trust(trust: TrustRoot, pin: str | None) -> list[Finding]:
+def administrators(trust: TrustRoot) -> str:
+    """The administrators of ``trust`` with their key fingerprints, for messages."""
+    return ", ".join(f"{a.id} {fingerprint(a.public_key)}" for a in trust.admins)
+
+
+def check_trust(trust: TrustRoot, pin: Pin | None, *, demo: bool = False) -> list[Finding]:
+    """The trust root against the pin in force (unpinned: see :mod:`warta.adapters.tofu`),
+    and its demo keys: warnings, or notices (which never block) when ``demo`` (the signed
+    roster marks the repository as a demo)."""
     display = TRUST_ROOT_PATH.as_posix()
-    admins = ", ".join(f"{a.id} {fingerprint(a.public_key)}" for a in trust.admins)
     out: list[Finding] = []
-    if pin is None:
-        out.append(
-            warning(
-                display,
-                None,
-                "trust.unpinned",
-                f"trust root {trust.fingerprint} (administrators: {admins}) is used"
-                " unpinned; expected --trust-root FINGERPRINT or WARTA_TRUST_ROOT, as"
-                " CI must set",
-            )
-        )
-    elif pin.strip().lower() != trust.fingerprint:
+    if pin is not None and pin.fingerprint.lower() != trust.fingerprint:
         out.append(
             error(
                 display,
                 None,
                 "trust.pin-mismatch",
-                f"trust root fingerprint must be the pinned {pin.strip()}; found"
-                f" {trust.fingerprint} (administrators: {admins}): the trust root was"
-                " replaced, so no workflow file and no item is trusted",
+                f"trust root fingerprint must be the pinned {pin.fingerprint} ({pin.describe()});"
+                f" found {trust.fingerprint} (administrators: {administrators(trust)}): the"
+                " trust root was replaced, so no workflow file and no item is trusted",
             )
         )
     for admin in trust.admins:
-        if "demo" in admin.comment.lower():
+        if "demo" in admin.comment.lower() or is_demo_key(admin.public_key):
             out.append(
-                warning(
+                (notice if demo else warning)(
                     display,
                     admin.line,
                     "trust.demo-key",

@@ -11,14 +11,16 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from warta.adapters.schema import Reader, as_map, type_name
+from warta.adapters.schema import Reader, as_map, hidden_text, type_name
 from warta.adapters.textfile import read_repo_text
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.errors import ConfigError
-from warta.model.findings import Finding, error, warning
+from warta.model.findings import Finding, error, notice, warning
 from warta.model.roster import Education, Holding, Key, Person, Roster
 from warta.model.signing import fingerprint
 from warta.model.sop import (
+    GATE,
+    LATEST,
     Calendar,
     DutyRule,
     Identity,
@@ -27,6 +29,7 @@ from warta.model.sop import (
     Sop,
     StandardTime,
     Step,
+    TakeBack,
     TimeUnit,
 )
 
@@ -100,6 +103,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
     top = Reader(data, display, findings)
     top.unknown_keys(
         {
+            "serial",  # signed, against rollback: warta.adapters.serials
             "sop",
             "office",
             "education_levels",
@@ -107,6 +111,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
             "initial_status",
             "steps",
             "separation_of_duties",
+            "take_back",
         }
     )
     identity = _identity(top, display, findings)
@@ -116,7 +121,9 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
     initial = _identifier(top, "initial_status")
     steps = _steps(top, display, findings, roles)
     duties = _duties(top, display, findings, steps)
-    statuses = [initial, *(s.status for s in steps)]
+    take_back = _take_back(top, display, findings, roles)
+    findings.extend(hidden_text(data, display))
+    statuses = [initial, *(s.status for s in steps), take_back.withdrawn_status]
     seen: dict[str, int] = {}
     for index, status in enumerate(statuses):
         if status is None:
@@ -153,8 +160,53 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
         calendar=calendar,
         timezone=zone,
         education_ranks=ranks,
+        take_back=take_back,
     )
+    frozen = sop.frozen_from()
+    for step in sop.steps[frozen if frozen is not None else len(steps) :]:
+        if step.edits:
+            findings.append(
+                error(
+                    display,
+                    top.line("steps"),
+                    "workflow.edits",
+                    f"step {step.id!r} may change the text (edits: true) but comes at or after"
+                    " the step that freezes it; expected edits only before approval",
+                )
+            )
+    _fail_on_errors(display, findings)
     return sop, findings
+
+
+def _take_back(
+    top: Reader, display: str, findings: list[Finding], roles: dict[str, Role]
+) -> TakeBack:
+    """Who may return or withdraw an item (``take_back``; the defaults when absent)."""
+    node = top.mapping("take_back", required=False)
+    if node is None:
+        return TakeBack()
+    r = Reader(node, display, findings, where="take_back.")
+    r.unknown_keys({"return_by", "withdraw_by", "withdrawn_status"})
+    default = TakeBack()
+    named: dict[str, tuple[str, ...]] = {}
+    for key in ("return_by", "withdraw_by"):
+        value = r.text_list(key)
+        if value is None:
+            named[key] = getattr(default, key)
+            continue
+        unknown = [v for v in value if v not in roles and v not in (LATEST, GATE)]
+        if unknown or not value:
+            r.fail(
+                key,
+                "workflow.take-back",
+                f"{key} must name roles, '{LATEST}' or '{GATE}'; found"
+                f" {', '.join(map(repr, unknown)) or 'none'}",
+            )
+        named[key] = value
+    status = _identifier(r, "withdrawn_status") if "withdrawn_status" in node else None
+    return TakeBack(
+        named["return_by"], named["withdraw_by"], status or default.withdrawn_status
+    )
 
 
 def _identity(top: Reader, display: str, findings: list[Finding]) -> Identity | None:
@@ -240,9 +292,12 @@ def _office(top: Reader, display: str, findings: list[Finding]) -> tuple[Calenda
     holidays: set[date] = set()
     for text in r.text_list("holidays") or ():
         try:
-            holidays.add(date.fromisoformat(text))
+            holiday = date.fromisoformat(text)
         except ValueError:
             r.fail("holidays", "schema.type", f"holiday must be a date YYYY-MM-DD; found {text!r}")
+            continue
+        if r.plausible("holidays", holiday, text, "date.range", "dates") is not None:
+            holidays.add(holiday)
     return Calendar(frozenset(weekdays), frozenset(holidays)), zone
 
 
@@ -331,6 +386,7 @@ def _steps(
                 "gate",
                 "freezes_content",
                 "note",
+                "edits",
             }
         )
         step_id = _identifier(r, "id")
@@ -355,6 +411,7 @@ def _steps(
         output = r.text("output")
         gate = r.boolean("gate")
         freezes = r.boolean("freezes_content")
+        edits = r.boolean("edits")
         note = r.text("note", required=False) or ""
         if (
             step_id is None
@@ -380,9 +437,14 @@ def _steps(
                 gate,
                 freezes,
                 note,
+                edits,
             )
         )
     return steps
+
+
+#: The longest standard time of a step, per unit: a year (deadlines stay on the calendar).
+MAX_STANDARD = {TimeUnit.MENIT: 366 * 24 * 60, TimeUnit.JAM: 366 * 24, TimeUnit.HARI: 366}
 
 
 def _standard_time(
@@ -405,6 +467,14 @@ def _standard_time(
         return None
     if amount <= 0:
         t.fail("amount", "workflow.time-amount", f"amount must be positive; found {amount}")
+        return None
+    most = MAX_STANDARD[TimeUnit(unit)]
+    if amount > most:
+        t.fail(
+            "amount",
+            "workflow.time-amount",
+            f"amount must be at most {most} {unit} (a year); found {amount}",
+        )
         return None
     return StandardTime(amount, TimeUnit(unit), working)
 
@@ -454,7 +524,8 @@ def load_roster(root: Path, sop: Sop) -> tuple[Roster, list[Finding]]:
     data, display = _load_yaml(root, ROSTER_PATH)
     findings: list[Finding] = []
     top = Reader(data, display, findings)
-    top.unknown_keys({"people"})
+    top.unknown_keys({"serial", "people", "demo"})  # serial: warta.adapters.serials
+    demo = top.boolean("demo")
     node = top.seq("people")
     people: dict[str, Person] = {}
     for index, value in enumerate(node or []):
@@ -479,9 +550,10 @@ def load_roster(root: Path, sop: Sop) -> tuple[Roster, list[Finding]]:
             continue
         people[person.id] = person
     findings.extend(_shared_keys(people, display))
+    findings.extend(hidden_text(data, display))
     _fail_on_errors(display, findings)
-    roster = Roster(people)
-    findings.extend(qualification_warnings(roster, sop, display))
+    roster = Roster(people, demo, top.line("demo") if demo else None)
+    findings.extend(qualification_notices(roster, sop, display))
     return roster, findings
 
 
@@ -605,8 +677,9 @@ def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple
     return tuple(keys)
 
 
-def qualification_warnings(roster: Roster, sop: Sop, display: str) -> list[Finding]:
-    """Warn where a person holds a role without the minimum education the SOP asks for it."""
+def qualification_notices(roster: Roster, sop: Sop, display: str) -> list[Finding]:
+    """A notice (it never blocks publication) where a person holds a role without the
+    minimum education the SOP asks for it."""
     out: list[Finding] = []
     for person in roster.people.values():
         for role_id in sorted({h.role for h in person.holdings}):
@@ -629,7 +702,7 @@ def qualification_warnings(roster: Roster, sop: Sop, display: str) -> list[Findi
             if not ok:
                 found = ", ".join(f"{e.level} {e.field}".strip() for e in person.education)
                 out.append(
-                    warning(
+                    notice(
                         display,
                         person.line,
                         "roster.qualification",

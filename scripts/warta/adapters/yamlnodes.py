@@ -4,24 +4,25 @@ Parses one YAML document into plain Python values where every mapping and list r
 the line of each key and element. Refuses what news front-matter and workflow files never
 need and attackers like: aliases and anchors (no "billion laughs"), merge keys, custom
 tags, duplicate keys, non-text keys, non-finite numbers and excessive nesting.
-Timestamps stay text, exactly as written, so that signed payloads see what the author wrote.
+Plain scalars are read by the YAML 1.2 core schema (:mod:`warta.adapters.yamlcore`): no
+``yes``/``no`` booleans, octal ``010`` or sexagesimal numbers; dates and times stay text,
+exactly as written, so that signed payloads see what the author wrote.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from warta.adapters.yamlcore import MERGE, SCALAR_TAGS, CoreLoader, ScalarError, construct
 from warta.errors import WartaError
 
 if TYPE_CHECKING:
@@ -29,21 +30,6 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 32
 MAX_NODES = 20_000
-#: The longest unquoted number, boolean or null read (a 4,000-digit integer would fail the
-#: content digest; a sexagesimal one takes seconds to convert).
-MAX_NUMBER = 32
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_STR = "tag:yaml.org,2002:str"
-_MERGE = "tag:yaml.org,2002:merge"
-_STANDARD_SCALARS = {
-    _STR,
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    _TIMESTAMP,
-}
 
 
 class YamlError(WartaError):
@@ -87,8 +73,8 @@ class YList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-#: libyaml (C) when PyYAML was built with it: fast, and it bounds nesting itself.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml (C) when PyYAML was built with it, with YAML 1.2 core-schema scalars.
+_LOADER: Any = CoreLoader
 _NODE_EVENTS = (ScalarEvent, SequenceStartEvent, MappingStartEvent, AliasEvent)
 
 
@@ -291,11 +277,6 @@ class _Converter:
         #: mapping keys read (not counted in ``count``)
         self.keys = 0
 
-    @functools.cached_property
-    def scalars(self) -> SafeConstructor:
-        """Builds non-text scalars (made on first use: most values are text)."""
-        return SafeConstructor()
-
     def line(self, node: Node) -> int:
         return self.lines.of(node.start_mark)
 
@@ -332,33 +313,16 @@ class _Converter:
     def scalar(self, node: ScalarNode) -> Any:
         if self.python_names and node.tag.startswith(PYTHON_NAME) and not node.value:
             return PythonName(node.tag[len(PYTHON_NAME) :], self.line(node))
-        if node.tag not in _STANDARD_SCALARS:
+        if node.tag not in SCALAR_TAGS:
             raise YamlError(
                 f"YAML tag {node.tag!r} is not allowed: expected plain values, found a tagged one",
                 self.line(node),
                 "yaml.tag",
             )
-        if node.tag in (_TIMESTAMP, _STR):
-            return node.value  # text as written (what SafeConstructor gives for str)
-        if len(node.value) > MAX_NUMBER:  # a number no front-matter needs, and slow to read
-            raise YamlError(
-                f"expected a value of at most {MAX_NUMBER} characters here, found one of"
-                f" {len(node.value)} (quote it if it is text)",
-                self.line(node),
-                "yaml.number",
-            )
         try:
-            value = self.scalars.construct_object(node)
-        except (yaml.YAMLError, ValueError, KeyError) as exc:  # e.g. !!int 'x', !!bool 'x'
-            raise YamlError(
-                f"YAML value does not parse: expected a plain value, found {node.value!r} ({exc})",
-                self.line(node),
-            ) from None
-        if isinstance(value, float) and not math.isfinite(value):
-            raise YamlError(
-                f"expected a finite number, found {node.value!r}", self.line(node), "yaml.number"
-            )
-        return value
+            return construct(node.tag, node.value)
+        except ScalarError as exc:
+            raise YamlError(exc.args[0], self.line(node), exc.rule) from None
 
     def sequence(self, node: SequenceNode, depth: int) -> YList:
         if node.tag != "tag:yaml.org,2002:seq":
@@ -388,7 +352,7 @@ class _Converter:
         out.key_lines = {}
         for key_node, value_node in node.value:
             line = self.line(key_node)
-            if key_node.tag == _MERGE:
+            if key_node.tag == MERGE:
                 raise YamlError(
                     "YAML merge keys are not allowed: expected plain keys, found '<<'",
                     line,

@@ -77,12 +77,14 @@ def _root_of(config_file: Path) -> Path:
     return root
 
 
-def judged(config_file: Path, *, pin: str | None, strict: bool = False) -> Repository:
+def judged(
+    config_file: Path, *, pin: str | None, strict: bool = False, cache: bool = True
+) -> Repository:
     """The repository of ``config_file``, judged (``strict``: as ``warta validate --strict``
     judges it), or BuildFailed when its configuration is not the one an administrator signed
     (then no MkDocs code runs at all)."""
     root = _root_of(config_file)
-    repo = open_repository(root, pin=pin, keep_items=True, strict=strict)
+    repo = open_repository(root, pin=pin, keep_items=True, strict=strict, cache=cache)
     problems = site_problems(repo)
     if problems:
         listed = "".join(f"\n  {finding_text(f)}" for f in problems)
@@ -158,11 +160,16 @@ def _run(config: MkDocsConfig) -> None:
 
 
 def build_site(
-    config_file: Path, *, strict: bool = False, site_dir: Path | None = None, pin: str | None = None
+    config_file: Path,
+    *,
+    strict: bool = False,
+    site_dir: Path | None = None,
+    pin: str | None = None,
+    cache: bool = True,
 ) -> Path:
     """Build the deployable site, then audit it for traces of unpublished items."""
     with _mkdocs_logging():
-        repo = judged(config_file, pin=pin, strict=strict)
+        repo = judged(config_file, pin=pin, strict=strict, cache=cache)
         config, plugin = _config(repo, strict=strict, site_dir=str(site_dir) if site_dir else None)
         _empty_site_dir(repo.root, Path(config.site_dir))
         _run(config)
@@ -214,8 +221,10 @@ def _check_outside_site(repo: Repository, out_dir: Path) -> None:
         raise UsageError(f"{out_dir}: a preview may not be built inside the sources")
 
 
-def _preview_config(config_file: Path, out_dir: Path, pin: str | None) -> MkDocsConfig:
-    repo = judged(config_file, pin=pin)
+def _preview_config(
+    config_file: Path, out_dir: Path, pin: str | None, cache: bool = True
+) -> MkDocsConfig:
+    repo = judged(config_file, pin=pin, cache=cache)
     _check_outside_site(repo, out_dir)
     _empty_site_dir(repo.root, out_dir)
     config, plugin = _config(repo, site_dir=str(out_dir))
@@ -223,15 +232,22 @@ def _preview_config(config_file: Path, out_dir: Path, pin: str | None) -> MkDocs
     return config
 
 
-def build_preview(config_file: Path, out_dir: Path, *, pin: str | None = None) -> Path:
+def build_preview(
+    config_file: Path, out_dir: Path, *, pin: str | None = None, cache: bool = True
+) -> Path:
     """Build the reviewers' preview (drafts included, each with the DRAF banner)."""
     with _mkdocs_logging():
-        _run(_preview_config(config_file, out_dir, pin))
+        _run(_preview_config(config_file, out_dir, pin, cache))
     return out_dir
 
 
 def serve_preview(
-    config_file: Path, *, host: str = "127.0.0.1", port: int = 8000, pin: str | None = None
+    config_file: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    pin: str | None = None,
+    cache: bool = True,
 ) -> None:
     """Serve the preview from a temporary directory, rebuilding when sources change."""
     out_dir = Path(tempfile.mkdtemp(prefix="warta-preview-"))
@@ -239,14 +255,14 @@ def serve_preview(
     root = _root_of(config_file)
 
     def builder(config: MkDocsConfig | None = None) -> None:
-        config = config or _preview_config(config_file, out_dir, pin)
+        config = config or _preview_config(config_file, out_dir, pin, cache)
         config.site_url = url
         build(config)
 
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with _mkdocs_logging():
-            config = _preview_config(config_file, out_dir, pin)
+            config = _preview_config(config_file, out_dir, pin, cache)
             config.plugins.on_startup(command="serve", dirty=False)
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(out_dir))
             try:

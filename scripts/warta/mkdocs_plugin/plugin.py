@@ -12,9 +12,10 @@ generated pages (news list, archive, categories, reporters, SOP) and feeds. In
 ``on_post_build`` every file of the output is accounted for; anything else is removed and
 logged as an error (``--strict`` fails on it).
 
-Validation errors are logged as warnings, so ``mkdocs build --strict`` fails with the
-validator's findings while a plain build leaves those items out; validator warnings (demo
-keys, an unpinned trust root, Mutu Baku exceeded) are logged as info and never fail a build.
+Findings that block publication (:mod:`warta.model.policy`: errors; under ``--strict``
+warnings too) are logged as MkDocs warnings, so ``mkdocs build --strict`` fails with them
+while a plain build leaves those items out; the others (warnings of a plain build, notices
+such as Mutu Baku exceeded) are logged as info and never fail a build.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
 from warta.adapters.trust import TRUST_ROOT_PATH
 from warta.errors import ConfigError, WartaError
 from warta.mkdocs_plugin.config import WartaPluginConfig
+from warta.model import policy
 from warta.model.closure import BodyTooComplex
 from warta.model.findings import Finding
 from warta.publish import RENDERED, Plan, account, plan, stage
@@ -144,7 +146,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 f"warta: reporter_step {step!r} is not a step of workflow/sop.yml;"
                 f" expected one of: {steps}"
             )
-        _log_report(repo.report)
+        _log_report(repo.report, repo.policy.sop.take_back.withdrawn_status)
         closure = plan(repo, preview=self.preview)
         staged = Path(tempfile.mkdtemp(prefix="warta-docs-"))
         try:
@@ -312,6 +314,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             sop=repo.sop,
             zone=repo.policy.zone,
             trust_fingerprint=repo.policy.trust.fingerprint,
+            pin=repo.policy.pin,
             catalogue=state.catalogue,
             files=shown.files,
         )
@@ -415,20 +418,26 @@ def _problems(verdict: Verdict) -> list[str]:
     return [f"{f.location()}: [{f.rule}] {f.message}" for f in verdict.findings if f.is_error]
 
 
-def _log_report(report: Report) -> None:
-    """Errors as warnings (``--strict`` fails on them), everything else as info."""
+def _log_report(report: Report, withdrawn: str) -> None:
+    """What blocks publication as warnings (``--strict`` fails on them), the rest as info."""
+
+    def blocks(finding: Finding) -> bool:
+        return policy.blocks(finding, strict=report.strict)
+
     for finding in report.workflow:
-        (log.warning if finding.is_error else log.info)(f"warta: {finding_text(finding)}")
-    if any(f.is_error for f in report.workflow):
+        (log.warning if blocks(finding) else log.info)(f"warta: {finding_text(finding)}")
+    if any(blocks(f) for f in report.workflow):
         log.warning("warta: the workflow files are not trusted, so no news item is published")
     for verdict in report.verdicts:
-        errors = [f for f in verdict.findings if f.is_error]
+        errors = [f for f in verdict.findings if blocks(f)]
         for finding in verdict.findings:
-            (log.warning if finding.is_error else log.info)(f"warta: {finding_text(finding)}")
+            (log.warning if blocks(finding) else log.info)(f"warta: {finding_text(finding)}")
         if verdict.publishable:
             continue
         if errors:
             log.warning(f"warta: tidak dipublikasikan: {verdict.path} ({len(errors)} kesalahan)")
+        elif verdict.status == withdrawn:
+            log.info(f"warta: tidak dipublikasikan: {verdict.path}: ditarik")
         else:
             log.info(
                 f"warta: tidak dipublikasikan: {verdict.path}: status {verdict.status!r},"
@@ -440,4 +449,4 @@ def _log_report(report: Report) -> None:
         if not source.admitted:
             log.warning(f"warta: tidak dipublikasikan: {source.path}")
     for finding in report.site:
-        (log.warning if finding.is_error else log.info)(f"warta: {finding_text(finding)}")
+        (log.warning if blocks(finding) else log.info)(f"warta: {finding_text(finding)}")

@@ -57,6 +57,11 @@ class Renderer(Protocol):
 
     def references(self, body: str) -> Sequence[tuple[str, str]]: ...
 
+    def text(self, body: str) -> str:
+        """The body's text as readers see it: the published HTML without tags, with its
+        character references decoded."""
+        ...
+
 
 class BodyTooComplex(Exception):
     """Rendering a body did not finish within its time budget (Markdown's parser takes

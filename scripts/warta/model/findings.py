@@ -7,10 +7,12 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
-    """How bad a finding is. Errors block publication; warnings block it only under --strict."""
+    """How bad a finding is. Errors block publication; warnings block it only under --strict;
+    notices never block (:mod:`warta.model.policy` decides, in one place)."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True, order=True)
@@ -31,8 +33,9 @@ class Finding:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def promoted(self) -> Finding:
-        """The same finding as an error (what ``--strict`` does to warnings)."""
-        if self.is_error:
+        """The same finding as an error (what ``--strict`` does to warnings; a notice is
+        never promoted: see :mod:`warta.model.policy`)."""
+        if self.severity is not Severity.WARNING:
             return self
         return Finding(self.path, self.line, self.rule, Severity.ERROR, self.message)
 
@@ -43,3 +46,7 @@ def error(path: str, line: int | None, rule: str, message: str) -> Finding:
 
 def warning(path: str, line: int | None, rule: str, message: str) -> Finding:
     return Finding(path, line, rule, Severity.WARNING, message)
+
+
+def notice(path: str, line: int | None, rule: str, message: str) -> Finding:
+    return Finding(path, line, rule, Severity.NOTICE, message)

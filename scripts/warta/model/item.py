@@ -9,12 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 #: Front-matter keys that record workflow state; they are not part of the signed content.
-WORKFLOW_KEYS = frozenset({"status", "approved_by", "signoffs"})
+WORKFLOW_KEYS = frozenset({"status", "revision", "approved_by", "signoffs"})
+
+#: What a record in the history (``signoffs``) does: sign an SOP step, send the item back
+#: to an earlier step, or withdraw a published item.
+SIGN = "sign"
+RETURN = "return"
+WITHDRAW = "withdraw"
+TAKE_BACKS = (RETURN, WITHDRAW)
 
 
 @dataclass(frozen=True)
 class Signoff:
-    """One completed SOP step: which step, by whom, when, and (once signed) the signature."""
+    """One signed record of an item's history: a completed SOP step (``action`` 'sign',
+    ``step`` set), or a take-back ('return' to the step ``to``, or 'withdraw'; ``step`` is
+    empty) with its ``reason``. Every record carries signer, time, content digest and
+    signature, chained to the record before it."""
 
     step: str
     by: str
@@ -23,10 +33,25 @@ class Signoff:
     sig: str | None = None
     content: str | None = None
     note: str = ""
+    action: str = SIGN
+    to: str = ""
+    reason: str = ""
 
     @property
     def at_text(self) -> str:
         return self.at.isoformat()
+
+    @property
+    def is_step(self) -> bool:
+        return self.action == SIGN
+
+    def label(self) -> str:
+        """How messages name this record: "step 'laporan'" or "the return to 'laporan'"."""
+        if self.action == RETURN:
+            return f"the return to '{self.to}' by {self.by!r}"
+        if self.action == WITHDRAW:
+            return f"the withdrawal by {self.by!r}"
+        return f"step '{self.step}' by {self.by!r}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +90,8 @@ class NewsItem:
     files_line: int | None = None
     #: ``image.src``, if the item has a readable lead photo
     image_src: str | None = None
+    #: the ``revision`` the file states (None if it states none); the history decides
+    revision: int | None = None
 
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)

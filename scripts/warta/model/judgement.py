@@ -28,8 +28,7 @@ class ItemFacts:
     approved_at: datetime | None = None
 
     @classmethod
-    def of(cls, item: NewsItem, zone: tzinfo, gate: str | None = None) -> ItemFacts:
-        approval = next((s for s in item.signoffs if s.step == gate), None)
+    def of(cls, item: NewsItem, zone: tzinfo, approved_at: datetime | None = None) -> ItemFacts:
         return cls(
             item.path,
             item.id,
@@ -37,7 +36,7 @@ class ItemFacts:
             item.line_of("id"),
             item_url(item, zone),
             item.line_of("slug"),
-            approval.at if approval is not None else None,
+            approved_at,
         )
 
 

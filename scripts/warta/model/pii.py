@@ -1,8 +1,9 @@
 """Personal data (UU 27/2022, Pelindungan Data Pribadi): what looks like a citizen's NIK,
 a personal phone number or a personal e-mail address in a news item, and photos of minors
-without a recorded basis. These are warnings (``--strict`` makes them block publication);
-a false positive is acknowledged in the item's ``pii_ack`` list, which is part of the signed
-content, so the approver's signature covers the acknowledgement.
+without a recorded basis. Each is an error, unless acknowledged as a false positive in the
+item's ``pii_ack`` list, which is part of the signed content, so the approver's signature
+covers the acknowledgement. Texts are scanned as the eye reads them (NFKC, without format
+characters), so that full-width digits or a zero-width space inside a number hide nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from warta.model.findings import Finding, warning
+from warta.model.findings import Finding, error
+from warta.model.invisible import normalised
 from warta.model.item import NewsItem
 
 # 16 digits, written together or grouped 6-6-4 or 4-4-4-4, not part of a longer number.
@@ -95,8 +97,14 @@ WHAT = {
 }
 
 
+#: Keys whose values are identifiers, dates, paths or digests, not prose (``pii_ack`` quotes
+#: what it acknowledges).
+NOT_PROSE = frozenset({"id", "slug", "date", "files", "pii_ack", "src"})
+
+
 def acknowledged(fields: Mapping[str, object]) -> set[tuple[str, str]]:
-    """(rule, text) pairs the item acknowledges as not personal data."""
+    """(rule, text) pairs the item acknowledges as not personal data (the text normalised
+    as the scan reads it)."""
     out: set[tuple[str, str]] = set()
     acks = fields.get("pii_ack")
     if isinstance(acks, list):
@@ -109,42 +117,68 @@ def acknowledged(fields: Mapping[str, object]) -> set[tuple[str, str]]:
                     and isinstance(reason, str)
                     and reason.strip()
                 ):
-                    out.add((rule, text))
+                    out.add((rule, normalised(text)))
     return out
 
 
+def _line_at(value: object, index: int, default: int | None) -> int | None:
+    """The line of a list's ``index``-th entry, where the reader recorded it."""
+    line_at = getattr(value, "line_at", None)
+    found = line_at(index) if callable(line_at) else None
+    return found if isinstance(found, int) else default
+
+
+def _line_of(value: object, key: str, default: int | None) -> int | None:
+    """The line of a mapping's ``key``, where the reader recorded it."""
+    line_of = getattr(value, "line_of", None)
+    found = line_of(key) if callable(line_of) else None
+    return found if isinstance(found, int) else default
+
+
+def _strings(value: object, where: str, line: int | None) -> Iterator[tuple[str, str, int | None]]:
+    if isinstance(value, str):
+        yield where, value, line
+    elif isinstance(value, Mapping):
+        for key, child in value.items():
+            if key not in NOT_PROSE:
+                yield from _strings(child, f"{where}.{key}", _line_of(value, key, line))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _strings(child, f"{where}[{index}]", _line_at(value, index, line))
+
+
 def _texts(item: NewsItem) -> Iterator[tuple[str, str, int | None]]:
-    """(where, text, first line) of every place personal data could hide."""
-    for key in ("title", "description"):
-        value = item.fields.get(key)
-        if isinstance(value, str):
-            yield key, value, item.line_of(key)
-    image = item.fields.get("image")
-    if isinstance(image, Mapping):
-        for key in ("caption", "alt", "credit"):
-            value = image.get(key)
-            if isinstance(value, str):
-                yield f"image.{key}", value, item.line_of("image")
+    """(where, text, first line) of every place personal data could hide: every text of the
+    content front-matter but identifiers, dates, paths and digests, and the body."""
+    for key, value in item.fields.items():
+        if key not in NOT_PROSE:
+            yield from _strings(value, key, item.line_of(key))
     yield "body", item.body, item.body_line
 
 
 def check_personal_data(item: NewsItem) -> Iterator[Finding]:
     acks = acknowledged(item.fields)
-    for where, text, first in _texts(item):
+    for where, original, first in _texts(item):
+        text = normalised(original)  # keeps every line break: rows still count
         breaks: list[int] | None = None  # offsets of the line breaks, found once if needed
+        rows: tuple[list[str], list[str]] | None = None
         for match in scan(text):
             if (match.rule, match.text) in acks:
                 continue
-            line = first
-            if where == "body" and first is not None:
-                if breaks is None:
-                    breaks = [m.start() for m in re.finditer("\n", text)]
-                line = first + bisect.bisect_left(breaks, match.offset)
-            yield warning(
+            if breaks is None:
+                breaks = [m.start() for m in re.finditer("\n", text)]
+            row = bisect.bisect_left(breaks, match.offset)
+            line = first + row if where == "body" and first is not None else first
+            hint = ""
+            if text != original:
+                rows = rows or (original.split("\n"), text.split("\n"))
+                if rows[0][row] != rows[1][row]:
+                    hint = " (read as shown: full-width forms and invisible characters normalised)"
+            yield error(
                 item.path,
                 line,
                 match.rule,
-                f"{where}: found what looks like {WHAT[match.rule]}: {match.text!r};"
+                f"{where}: found what looks like {WHAT[match.rule]}: {match.text!r}{hint};"
                 " expected no personal data (UU 27/2022) — remove it, or acknowledge a"
                 " false positive under pii_ack with rule, text and reason",
             )
@@ -152,7 +186,7 @@ def check_personal_data(item: NewsItem) -> Iterator[Finding]:
     if isinstance(image, Mapping) and image.get("shows_minor") is True:
         basis = image.get("minor_basis")
         if not (isinstance(basis, str) and basis.strip()):
-            yield warning(
+            yield error(
                 item.path,
                 item.line_of("image"),
                 "pii.minor",
@@ -160,3 +194,31 @@ def check_personal_data(item: NewsItem) -> Iterator[Finding]:
                 " was found; expected image.minor_basis, e.g. the parents' written"
                 " consent (children's data is specific personal data, UU 27/2022)",
             )
+
+
+def check_published_text(
+    item: NewsItem, published: str, raw_found: set[tuple[str, str]] | None = None
+) -> Iterator[Finding]:
+    """Personal data in the body *as readers see it* (``published``: the rendered page's
+    text, tags removed, character references decoded) that the Markdown hid from the scan
+    of the source: backslash escapes, emphasis between digits, ``&#64;`` for '@'. Reported
+    on the body's first line, since rendering keeps no line numbers."""
+    acks = acknowledged(item.fields)
+    seen = raw_found if raw_found is not None else {
+        (m.rule, m.text) for m in scan(normalised(item.body))
+    }
+    reported: set[tuple[str, str]] = set()
+    for match in scan(normalised(published)):
+        key = (match.rule, match.text)
+        if key in acks or key in seen or key in reported:
+            continue
+        reported.add(key)
+        yield error(
+            item.path,
+            item.body_line,
+            match.rule,
+            f"body as published: found what looks like {WHAT[match.rule]}: {match.text!r}"
+            " (written with Markdown escapes, emphasis or character references, so the source"
+            " does not show it plainly); expected no personal data (UU 27/2022) — remove it,"
+            " or acknowledge a false positive under pii_ack with rule, text and reason",
+        )

@@ -31,6 +31,7 @@ class Key:
     revoked: date | None = None
     revoked_reason: str = ""
     demo: bool = False
+    demo_line: int | None = None
 
     def valid_on(self, day: date) -> bool:
         if self.start is not None and day < self.start:
@@ -70,6 +71,10 @@ class Person:
 @dataclass(frozen=True)
 class Roster:
     people: Mapping[str, Person]
+    #: the roster says (signed, top-level ``demo: true``) that this repository is a
+    #: demonstration: its demo keys are then notices rather than warnings
+    demo: bool = False
+    demo_line: int | None = None
 
     def get(self, person_id: str) -> Person | None:
         return self.people.get(person_id)

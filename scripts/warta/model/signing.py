@@ -18,7 +18,7 @@ from datetime import date
 from typing import Protocol
 
 from warta.model.findings import Finding, error
-from warta.model.item import NewsItem, Signoff, canonical_json, content_digest
+from warta.model.item import RETURN, NewsItem, Signoff, canonical_json
 from warta.model.roster import Key, Person, Roster
 
 NAMESPACE = "warta"
@@ -57,7 +57,49 @@ def payload(
     return canonical_json(fields).encode("utf-8")
 
 
+TAKE_BACK_VERSION = "warta-takeback/1"
+
+
+def take_back_payload(
+    item_id: str,
+    *,
+    action: str,
+    to: str,
+    reason: str,
+    by: str,
+    at_text: str,
+    content: str,
+    prev: str | None,
+) -> bytes:
+    """The exact bytes a return's or a withdrawal's signature covers: the item, what is
+    done (and to which step), why, by whom, when, over which content, after which record."""
+    fields: dict[str, str | None] = {
+        "v": TAKE_BACK_VERSION,
+        "item": item_id,
+        "action": action,
+        "reason": reason,
+        "by": by,
+        "at": at_text,
+        "content": content,
+        "prev": prev,
+    }
+    if action == RETURN:
+        fields["to"] = to
+    return canonical_json(fields).encode("utf-8")
+
+
 def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
+    if not signoff.is_step:
+        return take_back_payload(
+            item_id,
+            action=signoff.action,
+            to=signoff.to,
+            reason=signoff.reason,
+            by=signoff.by,
+            at_text=signoff.at_text,
+            content=signoff.content or "",
+            prev=prev,
+        )
     return payload(
         item_id,
         step=signoff.step,
@@ -133,7 +175,7 @@ def check_signatures(
         return
     prev: str | None = None
     for index, signoff in enumerate(item.signoffs):
-        label = f"signoffs[{index}] (step '{signoff.step}' by {signoff.by!r})"
+        label = f"signoffs[{index}] ({signoff.label()})"
         if signoff.sig is None:
             yield error(
                 item.path,
@@ -196,38 +238,4 @@ def check_signatures(
                 signoff.line,
                 "signature.key-not-valid",
                 f"{label} signed on {day_of(signoff).isoformat()}, but {problem}",
-            )
-
-
-def check_content_frozen(
-    item: NewsItem, frozen_step: str | None, roster: Roster, approver_title: str, reopen_hint: str
-) -> Iterator[Finding]:
-    """From the content-freezing step (approval) on, the content must stay exactly as signed."""
-    if frozen_step is None:
-        return
-    index = next((i for i, s in enumerate(item.signoffs) if s.step == frozen_step), None)
-    if index is None:
-        return
-    current = content_digest(item.fields, item.body)
-    approval = item.signoffs[index]
-    if approval.content is not None and approval.content != current:
-        person = roster.get(approval.by)
-        who = f"{person.name} ({approval.by})" if person else repr(approval.by)
-        yield error(
-            item.path,
-            approval.line,
-            "content.changed-after-approval",
-            f"content changed after {who} approved it at {approval.at_text}: approved"
-            f" {short(approval.content)}, now {short(current)}; not publishable until"
-            f" the {approver_title} re-approves ({reopen_hint})",
-        )
-    for later in item.signoffs[index + 1 :]:
-        if later.content is not None and later.content != approval.content:
-            yield error(
-                item.path,
-                later.line,
-                "content.changed-after-approval",
-                f"step '{later.step}' was signed over content {short(later.content)},"
-                f" not the approved {short(approval.content)}; expected no change after"
-                " approval",
             )

@@ -93,6 +93,8 @@ class Step:
     gate: bool = False
     freezes_content: bool = False
     note: str = ""
+    #: whether the text may change before this step is signed (its signer signs the edit)
+    edits: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,22 @@ class DutyRule:
     id: str
     steps: tuple[str, ...]
     reason: str
+
+
+#: In ``take_back``: the role of the latest completed step, and the role of the gate.
+LATEST = "latest"
+GATE = "gate"
+
+
+@dataclass(frozen=True)
+class TakeBack:
+    """Who may take an item back, and the status of a withdrawn item. ``return_by`` and
+    ``withdraw_by`` hold role ids, or 'latest' (the role of the latest completed step) and
+    'gate' (the role of the publishing gate)."""
+
+    return_by: tuple[str, ...] = (LATEST, GATE)
+    withdraw_by: tuple[str, ...] = (GATE,)
+    withdrawn_status: str = "ditarik"
 
 
 @dataclass(frozen=True)
@@ -135,6 +153,7 @@ class Sop:
     calendar: Calendar = field(default_factory=Calendar)
     timezone: str = "Asia/Jakarta"
     education_ranks: Mapping[str, int] = field(default_factory=dict)
+    take_back: TakeBack = field(default_factory=TakeBack)
 
     def step(self, step_id: str) -> Step | None:
         for step in self.steps:
@@ -158,7 +177,33 @@ class Sop:
         return self.steps.index(self.gate)
 
     def statuses(self) -> tuple[str, ...]:
-        return (self.initial_status, *(step.status for step in self.steps))
+        return (
+            self.initial_status,
+            *(step.status for step in self.steps),
+            self.take_back.withdrawn_status,
+        )
+
+    def roles_for(self, who: tuple[str, ...], latest: Step | None) -> tuple[str, ...]:
+        """The role ids ``who`` (as in ``take_back``) names, given the latest completed step."""
+        out: list[str] = []
+        for name in who:
+            if name == LATEST:
+                if latest is None:
+                    continue
+                role = latest.role
+            else:
+                role = self.gate.role if name == GATE else name
+            if role not in out:
+                out.append(role)
+        return tuple(out)
+
+    def last_editor_before(self, index: int) -> Step | None:
+        """The last step before ``index`` whose signer may change the text (the step to
+        return to when the text changed where it may not), else the first step."""
+        for step in reversed(self.steps[:index]):
+            if step.edits:
+                return step
+        return self.steps[0] if self.steps else None
 
     def status_after(self, signed: int) -> str:
         """The status of an item whose first ``signed`` steps are signed."""

@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
-from warta.model.item import NewsItem, Signoff, news_day
+from warta.model.history import read_history, text_origin
+from warta.model.item import NewsItem, Signoff, content_digest, news_day
 from warta.model.roster import Roster
 from warta.model.sop import Sop
 from warta.site.text import page_url
@@ -76,6 +77,10 @@ class Article:
     status: str
     draft: bool = False
     problems: tuple[str, ...] = ()
+    #: the step at which the text last changed, and who signed that version
+    text_changed: TrailStep | None = None
+    #: 1, plus one per signed take-back (return or withdrawal)
+    revision: int = 1
 
     @property
     def url(self) -> str:
@@ -178,26 +183,31 @@ def build_article(
     notes: list[str] = []
     if item.id is None or item.title is None:
         return None, ["the item has no readable id or title"]
-    trail = tuple(
-        TrailStep(
-            step.number if (step := sop.step(s.step)) else index + 1,
+    history = read_history(item, sop)
+
+    def trail_step(index: int, s: Signoff) -> TrailStep:
+        step = sop.step(s.step)
+        return TrailStep(
+            step.number if step else index + 1,
             s.step,
             step.output if step else "",
             _signer(s, sop, roster, zone),
             s.at.astimezone(zone),
         )
-        for index, s in enumerate(item.signoffs)
-    )
+
+    trail = tuple(trail_step(index, s) for index, s in enumerate(history.in_force))
+    origin = text_origin(item, sop, content_digest(item.fields, item.body))
+    changed = trail_step(0, origin.signoff) if origin is not None else None
     gate = sop.gate
     approval = None
-    approved = next((s for s in item.signoffs if s.step == gate.id), None)
+    approved = history.signoff_for(gate.id)
     if approved is not None and approved.content:
         approval = Approval(
             _signer(approved, sop, roster, zone), approved.at.astimezone(zone), approved.content
         )
     if approval is None and not draft:
         return None, ["the item has no signed approval"]
-    written = next((s for s in item.signoffs if s.step == reporter_step), None)
+    written = history.signoff_for(reporter_step)
     reporter = _signer(written, sop, roster, zone) if written else None
     image, problem = lead_image(item.fields.get("image"))
     if problem:
@@ -229,5 +239,7 @@ def build_article(
         status=item.status or "?",
         draft=draft,
         problems=tuple(problems),
+        text_changed=changed,
+        revision=history.revision,
     )
     return article, notes

@@ -9,6 +9,7 @@ import shlex
 from collections.abc import Mapping
 from datetime import tzinfo
 
+from warta.model.pin import Pin, PinSource
 from warta.model.sop import Sop
 from warta.site.article import Article
 from warta.site.catalogue import SOP, Catalogue
@@ -17,6 +18,17 @@ from warta.site.pages import meta_line
 from warta.site.text import esc, relative_url
 
 DRAFT_TEXT = "DRAF - tidak untuk dipublikasikan"
+#: Where the pin in force came from, as the provenance box says it.
+PIN_SOURCES = {
+    PinSource.OPTION: "dipatok dengan opsi <code>--trust-root</code> saat situs dibangun",
+    PinSource.ENVIRONMENT: (
+        "dipatok dengan variabel lingkungan <code>WARTA_TRUST_ROOT</code> saat situs dibangun"
+    ),
+    PinSource.USER_FILE: "dipatok dalam berkas pin pengguna di luar repositori",
+    PinSource.TOFU: (
+        "tidak dipatok: dipercaya sejak pemakaian pertama (TOFU) di mesin yang membangun situs"
+    ),
+}
 
 
 def header(article: Article, catalogue: Catalogue) -> str:
@@ -57,6 +69,14 @@ def verify_command(article: Article, trust_fingerprint: str) -> str:
     )
 
 
+def pin_row(pin: Pin) -> str:
+    """The pin in force and where it came from (never the repository)."""
+    source = PIN_SOURCES[pin.source]
+    if pin.source is PinSource.TOFU and pin.since:
+        source += f", dicatat {esc(pin.since[:10])}"
+    return f'<code class="warta-digest">{esc(pin.fingerprint)}</code> ({source})'
+
+
 def provenance(
     article: Article,
     *,
@@ -65,6 +85,7 @@ def provenance(
     trust_fingerprint: str,
     catalogue: Catalogue,
     files: Mapping[str, str] | None = None,
+    pin: Pin | None = None,
 ) -> str:
     """Who approved the item and when, the signed content digest and how to verify it."""
     approval = article.approval
@@ -85,8 +106,23 @@ def provenance(
         )
     if article.reporter is not None:
         rows.append(("Ditulis oleh", f"{esc(article.reporter.name)}, {esc(article.reporter.role)}"))
+    changed = article.text_changed
+    if changed is not None:
+        rows.append(
+            (
+                "Teks terakhir diubah",
+                f"langkah {changed.number}. {esc(changed.step)} oleh {esc(changed.signer.name)}"
+                f" ({esc(changed.signer.role)}), "
+                f'<time datetime="{rfc3339(changed.at, zone)}">'
+                f"{esc(moment_label(changed.at, zone))}</time>",
+            )
+        )
+    if article.revision > 1:
+        rows.append(("Revisi", str(article.revision)))
     if approval is not None:
         rows.append(("Digest isi", f'<code class="warta-digest">{esc(approval.content)}</code>'))
+    if pin is not None:
+        rows.append(("Akar kepercayaan", pin_row(pin)))
     sop_href = relative_url(SOP, article.url)
     rows.append(
         (
@@ -182,6 +218,7 @@ def item_html(
     trust_fingerprint: str,
     catalogue: Catalogue,
     files: Mapping[str, str] | None = None,
+    pin: Pin | None = None,
 ) -> str:
     """The whole content of an item page around the rendered body."""
     banner = draft_banner(article, sop) if article.draft else ""
@@ -197,6 +234,7 @@ def item_html(
             trust_fingerprint=trust_fingerprint,
             catalogue=catalogue,
             files=files,
+            pin=pin,
         )
         + neighbours(article, catalogue)
     )

@@ -158,7 +158,8 @@ def sop_page(sop: Sop) -> GeneratedPage:
     ident = sop.identity
     gate = sop.gate
     gate_role = sop.roles[gate.role]
-    statuses = " &rarr; ".join(f"<code>{esc(s)}</code>" for s in sop.statuses())
+    flow = (sop.initial_status, *(step.status for step in sop.steps))
+    statuses = " &rarr; ".join(f"<code>{esc(s)}</code>" for s in flow)
     duties = "".join(
         f"<li>Langkah {', '.join(esc(s) for s in rule.steps)}: {esc(rule.reason)}</li>"
         for rule in sop.duties

@@ -1,0 +1,91 @@
+"""Read files as they are at a git revision (the base of a pull request), without a checkout.
+
+Only ``git rev-parse``, ``git ls-tree`` and ``git cat-file --batch`` run: they read objects
+and run no filters, hooks or textconv programs, whatever the repository holds.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from warta.errors import UsageError
+
+#: Git's mode of a regular file (and of an executable one); links and submodules are others.
+REGULAR = ("100644", "100755")
+_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
+
+
+@dataclass(frozen=True)
+class Blob:
+    path: str
+    mode: str
+    sha: str
+
+
+def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
+    result = subprocess.run(
+        ["git", *_SAFE, *args],
+        cwd=root,
+        input=data,
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        problem = result.stderr.decode("utf-8", "replace").strip()
+        raise UsageError(f"git {args[0]} failed: {problem}")
+    return result.stdout
+
+
+def resolve(root: Path, ref: str) -> str:
+    """The commit ``ref`` names, or a usage error saying it names none."""
+    if not ref or ref.startswith("-"):
+        raise UsageError(f"--base {ref!r} is not a git revision")
+    try:
+        out = _git(
+            root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"
+        )
+    except UsageError:
+        raise UsageError(
+            f"--base {ref!r} names no commit in this repository; expected the target branch"
+            " (fetch it first, e.g. git fetch origin main, then --base origin/main)"
+        ) from None
+    return out.decode("ascii").strip()
+
+
+def tree(root: Path, commit: str, folders: Iterable[str]) -> list[Blob]:
+    """Every file under ``folders`` at ``commit``: path, mode and object id."""
+    out = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *folders)
+    blobs: list[Blob] = []
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition(b"\t")
+        mode, kind, sha = meta.decode("ascii").split()
+        if kind == "blob":
+            blobs.append(Blob(name.decode("utf-8", "surrogateescape"), mode, sha))
+    return blobs
+
+
+def read_blobs(root: Path, shas: Iterable[str], limit: int) -> dict[str, bytes | None]:
+    """The bytes of each object (None for one larger than ``limit`` bytes)."""
+    wanted = list(dict.fromkeys(shas))
+    if not wanted:
+        return {}
+    out = _git(root, "cat-file", "--batch", data="".join(f"{s}\n" for s in wanted).encode())
+    found: dict[str, bytes | None] = {}
+    position = 0
+    for sha in wanted:
+        end = out.index(b"\n", position)
+        header = out[position:end].decode("ascii").split()
+        position = end + 1
+        if len(header) < 3:
+            found[sha] = None
+            continue
+        size = int(header[2])
+        found[sha] = out[position : position + size] if size <= limit else None
+        position += size + 1
+    return found

@@ -1,0 +1,220 @@
+"""Trust on first use: what this machine remembers of a repository, outside its working tree.
+
+The record lives in this user's state folder, one per repository, keyed as the caches are
+(:func:`~warta.adapters.cachekey.repo_key`): ``$XDG_STATE_HOME/warta/repos/<key>/trust.json``
+(default ``~/.local/state/warta/…``). It holds
+
+- the trust root's fingerprint this machine first used the repository with (unpinned), or the
+  pinned one it last verified; unpinned, a different trust root later is an error
+  (``trust.changed``) until someone accepts it deliberately (``warta trust accept``);
+- the highest serial seen of each workflow file (recorded only when the workflow verified);
+  a lower one later is an error (``serial.rollback``), pinned or not.
+
+A record inside the repository (an ``XDG_STATE_HOME`` pointing into the working tree) is
+refused: a commit could plant one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warta.adapters.atomic import write_text
+from warta.adapters.cachekey import inside, repo_key, xdg_home
+from warta.adapters.trust import TRUST_ROOT_PATH, TrustRoot, administrators
+from warta.errors import ConfigError
+from warta.model.findings import Finding, error, warning
+from warta.model.pin import Pin, PinSource
+
+FORMAT = "warta-tofu/1"
+RECORD_FILE = "trust.json"
+#: Serials are whole numbers from 1 (:mod:`warta.adapters.serials`).
+_MAX = 2**53 - 1
+
+
+def state_home() -> Path:
+    return xdg_home("XDG_STATE_HOME", ".local/state") / "warta"
+
+
+def record_path(root: Path) -> Path:
+    """Where this machine keeps what it knows of the repository at ``root``."""
+    return state_home() / "repos" / repo_key(root) / RECORD_FILE
+
+
+@dataclass(frozen=True)
+class Record:
+    """What this machine remembers of one repository (``trust_root`` None: never used)."""
+
+    path: Path
+    trust_root: str | None = None
+    recorded: str | None = None
+    serials: Mapping[str, int] = field(default_factory=dict)
+
+
+def read_record(root: Path) -> Record:
+    """The record of ``root`` (an empty one if this machine never used it); ConfigError if
+    it lies inside the repository or cannot be read."""
+    path = record_path(root)
+    display = str(path)
+    if inside(path, root):
+        raise ConfigError(
+            f"{display}: the trust-on-first-use record lies inside the repository",
+            [
+                error(
+                    display,
+                    None,
+                    "trust.state-in-repository",
+                    f"expected the trust-on-first-use record outside the repository; found"
+                    f" {display} inside {root}, where a commit could plant it (set"
+                    " XDG_STATE_HOME to a folder outside the working tree)",
+                )
+            ],
+        )
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return Record(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _broken(display, f"cannot be read ({exc})") from None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise _broken(display, "is not JSON") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise _broken(display, f"is not a {FORMAT} record")
+    trust_root, recorded = data.get("trust_root"), data.get("recorded")
+    serials = data.get("serials")
+    if (
+        not isinstance(trust_root, str | None)
+        or not isinstance(recorded, str | None)
+        or not isinstance(serials, dict)
+        or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= _MAX
+            for v in serials.values()
+        )
+    ):
+        raise _broken(display, "holds values of the wrong type")
+    return Record(path, trust_root, recorded, dict(serials))
+
+
+def _broken(display: str, problem: str) -> ConfigError:
+    message = (
+        f"expected this machine's trust-on-first-use record (a {FORMAT} JSON file that Warta"
+        f" writes); found that {display} {problem}. Nothing is trusted until it is repaired or"
+        " removed (removing it forgets the trust root and serials this machine saw)"
+    )
+    return ConfigError(f"{display}: {problem}", [error(display, None, "trust.state", message)])
+
+
+def first_use(trust: TrustRoot, record: Record, now: datetime) -> tuple[Pin, list[Finding]]:
+    """Unpinned: the pin in force (the recorded trust root, or on first use the current one)
+    and what to say about it (``trust.changed`` when the trust root is not the recorded one)."""
+    display = TRUST_ROOT_PATH.as_posix()
+    admins = administrators(trust)
+    where = str(record.path)
+    advice = (
+        "; expected a pin from outside the repository (--trust-root, WARTA_TRUST_ROOT or this"
+        " user's pin file), as CI must set"
+    )
+    if record.trust_root is None:
+        since = stamp(now)
+        return Pin(trust.fingerprint, PinSource.TOFU, where, since), [
+            warning(
+                display,
+                None,
+                "trust.unpinned",
+                f"trust root {trust.fingerprint} (administrators: {admins}) is not pinned; this"
+                f" machine uses the repository for the first time and trusts this root from now"
+                f" on (trust on first use, recorded in {where}): a different trust root will be"
+                f" refused{advice}",
+            )
+        ]
+    pin = Pin(record.trust_root, PinSource.TOFU, where, record.recorded)
+    if record.trust_root == trust.fingerprint:
+        return pin, [
+            warning(
+                display,
+                None,
+                "trust.unpinned",
+                f"trust root {trust.fingerprint} (administrators: {admins}) is not pinned; this"
+                f" machine has trusted it since its first use on {record.recorded or '?'}"
+                f" (recorded in {where}), and a different trust root is refused{advice}",
+            )
+        ]
+    return pin, [
+        error(
+            display,
+            None,
+            "trust.changed",
+            f"trust root must be {record.trust_root}, which this machine has trusted since"
+            f" {record.recorded or '?'} (trust on first use, recorded in {where}); found"
+            f" {trust.fingerprint} (administrators: {admins}): the trust root was replaced, so"
+            " no workflow file and no item is trusted. If the office changed its"
+            " administrators on purpose, confirm the new fingerprint with them and accept it"
+            f" with: warta trust accept {trust.fingerprint}",
+        )
+    ]
+
+
+def stamp(now: datetime) -> str:
+    return now.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with (path.parent / f"{RECORD_FILE}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def remember(
+    root: Path,
+    *,
+    now: datetime,
+    trust_root: str | None = None,
+    serials: Mapping[str, int] | None = None,
+    replace: bool = False,
+) -> Record:
+    """Record ``trust_root`` (replacing the recorded one) and the ``serials`` seen (each
+    kept at the highest seen; with ``replace``, set as given), if that changes anything.
+    OSError if the record cannot be written."""
+    path = record_path(root)
+    with _locked(path):
+        old = read_record(root)
+        kept = dict(old.serials)
+        for name, value in (serials or {}).items():
+            kept[name] = value if replace else max(value, kept.get(name, 0))
+        new_root = trust_root or old.trust_root
+        recorded = old.recorded if new_root == old.trust_root else stamp(now)
+        new = Record(path, new_root, recorded, kept)
+        if new != old:
+            body = {
+                "format": FORMAT,
+                "repository": str(root.resolve()),
+                "trust_root": new.trust_root,
+                "recorded": new.recorded,
+                "serials": dict(sorted(new.serials.items())),
+            }
+            write_text(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        return new
+
+
+def unwritable(path: Path, exc: OSError) -> Finding:
+    return warning(
+        TRUST_ROOT_PATH.as_posix(),
+        None,
+        "trust.state",
+        f"expected to keep this machine's trust-on-first-use record in {path}; it cannot be"
+        f" written ({exc.strerror or exc}), so this machine remembers neither the trust root nor"
+        " the workflow serials, and cannot notice a replaced trust root or an older workflow"
+        " file (set XDG_STATE_HOME to a writable folder, or pin the trust root)",
+    )

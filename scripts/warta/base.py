@@ -1,0 +1,133 @@
+"""``warta validate --base REF``: the change compared with the branch it is to be merged into.
+
+Reads the base with git (objects only: nothing from the change runs) and hands both sides to
+the pure comparison in :mod:`warta.model.freshness`: serials of the workflow files, and the
+signed history and revision of every item that was signed at the base.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from warta.adapters import gitread, safefs
+from warta.adapters.items import parse_item
+from warta.adapters.sitemanifest import SITE_MANIFEST_PATH
+from warta.adapters.textfile import MAX_BYTES, read_repo_text
+from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
+from warta.adapters.yamlnodes import YamlError, parse
+from warta.model.findings import Finding
+from warta.model.freshness import Signed, chain_of, check_items, check_serials
+from warta.model.item import NewsItem
+from warta.repository import Repository
+from warta.validate import Report, Verdict
+
+_ITEM = re.compile(r"^content/berita/[^/]+/[^/]+/index\.md$")
+#: The workflow files whose serial must never go back.
+SERIAL_FILES = tuple(p.as_posix() for p in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH))
+
+
+def serial_of(text: str | None) -> int | None:
+    """The top-level ``serial`` of a workflow file's text (None without a readable one)."""
+    if text is None:
+        return None
+    try:
+        data = parse(text)
+    except YamlError:
+        return None
+    value = data.get("serial") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def signed(item: NewsItem) -> Signed | None:
+    if item.id is None or not item.signoffs_readable:
+        return None
+    return Signed(
+        item.path,
+        item.id,
+        chain_of(tuple(s.sig for s in item.signoffs)),
+        1 + sum(1 for s in item.signoffs if not s.is_step),
+        item.line_of("signoffs"),
+    )
+
+
+def check_base(repo: Repository, ref: str) -> list[Finding]:
+    """Every finding of the change against ``ref`` (a usage error if ``ref`` is no commit)."""
+    root = repo.root
+    commit = gitread.resolve(root, ref)
+    blobs = [
+        b
+        for b in gitread.tree(root, commit, ["content/berita", "workflow"])
+        if b.mode in gitread.REGULAR and (_ITEM.match(b.path) or b.path in SERIAL_FILES)
+    ]
+    data = gitread.read_blobs(root, (b.sha for b in blobs), MAX_BYTES)
+    base_items: dict[str, Signed] = {}
+    base_serials: dict[str, int | None] = {}
+    base_bytes: dict[str, bytes | None] = {}
+    for blob in sorted(blobs, key=lambda b: b.path):
+        raw = data.get(blob.sha)
+        text = raw.decode("utf-8", "replace").replace("\r\n", "\n") if raw is not None else None
+        if blob.path in SERIAL_FILES:
+            base_serials[blob.path] = serial_of(text)
+            base_bytes[blob.path] = raw
+        elif text is not None:
+            item = parse_item(text, blob.path).item
+            entry = signed(item) if item is not None else None
+            if entry is not None:
+                base_items.setdefault(entry.id, entry)
+    now_items: dict[str, list[Signed]] = {}
+    for item in repo.items.values():
+        entry = signed(item)
+        if entry is not None:
+            now_items.setdefault(entry.id, []).append(entry)
+    now_serials: dict[str, int | None] = {}
+    changed: dict[str, bool] = {}
+    for path in SERIAL_FILES:
+        current = read_repo_text(root, path)
+        now_serials[path] = serial_of(current.text)
+        try:
+            mine: bytes | None = safefs.read_bytes(root, path, max_bytes=MAX_BYTES)
+        except (OSError, safefs.UnsafePath):
+            mine = None
+        changed[path] = mine != base_bytes.get(path)
+    short = f"{ref} ({commit[:10]})"
+    return [
+        *check_serials(base_serials, now_serials, changed, short),
+        *check_items(base_items, now_items, short),
+    ]
+
+
+def with_base(report: Report, findings: list[Finding]) -> Report:
+    """``report`` with the base findings added: a workflow file gone back in time means no
+    workflow file and no item is trusted; an item's own findings make it unpublishable; the
+    others (a signed item removed) are findings about the source as a whole."""
+    by_path: dict[str, list[Finding]] = {}
+    workflow: list[Finding] = []
+    rest: list[Finding] = []
+    paths = {v.path for v in report.verdicts}
+    for finding in findings:
+        if finding.path in SERIAL_FILES:
+            workflow.append(finding)
+        elif finding.path in paths:
+            by_path.setdefault(finding.path, []).append(finding)
+        else:
+            rest.append(finding)
+    untrusted = any(f.is_error for f in workflow)
+    verdicts: list[Verdict] = []
+    for verdict in report.verdicts:
+        extra = by_path.get(verdict.path, [])
+        blocked = untrusted or any(f.is_error for f in extra)
+        verdicts.append(
+            replace(
+                verdict,
+                findings=[*verdict.findings, *extra],
+                publishable=verdict.publishable and not blocked,
+            )
+        )
+    return replace(
+        report,
+        verdicts=verdicts,
+        workflow=[*report.workflow, *workflow],
+        site=[*report.site, *rest],
+    )
+

@@ -1,0 +1,132 @@
+"""Freshness against a base (the branch a change is to be merged into): nothing signed may go
+back in time. Workflow files keep or raise their serial; every item signed at the base is
+still there, with its signed history unchanged at the start of its records and a revision no
+lower than before. (Restoring an older roster would undo a key revocation; restoring an older
+item would bring back what was returned, withdrawn or corrected.)"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from warta.model.findings import Finding, error
+from warta.model.signing import chain_digest
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What freshness compares of one item: where it is, its history and revision."""
+
+    path: str
+    id: str
+    #: the digest of each record's signature, in order (None where a record has none)
+    chain: tuple[str | None, ...]
+    revision: int
+    line: int | None = None
+
+
+def chain_of(sigs: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    return tuple(chain_digest(s) if s else None for s in sigs)
+
+
+def check_serials(
+    base: Mapping[str, int | None],
+    now: Mapping[str, int | None],
+    changed: Mapping[str, bool],
+    ref: str,
+) -> list[Finding]:
+    """Each workflow file's serial is at least the base's, and higher if the file changed."""
+    out: list[Finding] = []
+    for path, old in base.items():
+        new = now.get(path)
+        if old is None:
+            continue
+        if new is None or new < old:
+            found = "none" if new is None else str(new)
+            out.append(
+                error(
+                    path,
+                    None,
+                    "serial.rollback",
+                    f"serial goes back: {ref} has serial {old}, this change has {found}; expected"
+                    f" {old} or higher (an older file restored would undo what was signed"
+                    " since, such as a key revocation)",
+                )
+            )
+        elif new == old and changed.get(path, False):
+            out.append(
+                error(
+                    path,
+                    None,
+                    "serial.unchanged",
+                    f"the file differs from {ref} but keeps serial {old}; expected a higher serial"
+                    " (warta trust sign raises it)",
+                )
+            )
+    return out
+
+
+def check_items(
+    base: Mapping[str, Signed], now: Mapping[str, Sequence[Signed]], ref: str
+) -> list[Finding]:
+    """Every item signed at the base is still here, its history extended, never rewritten.
+    Every file that claims a base item's id is held to it (a decoy copy of the newer file
+    beside a restored older one must not hide the rollback)."""
+    out: list[Finding] = []
+    for item_id, old in sorted(base.items()):
+        if not old.chain:
+            continue  # nothing signed yet: a draft may be dropped
+        claimants = now.get(item_id, ())
+        if not claimants:
+            out.append(
+                error(
+                    old.path,
+                    None,
+                    "history.removed",
+                    f"item {item_id!r} has {len(old.chain)} signed record(s) at {ref} but is gone"
+                    " from this change; expected it kept (take it off the site with a signed"
+                    " 'warta withdraw')",
+                )
+            )
+            continue
+        for new in claimants:
+            out.extend(_compare(item_id, old, new, ref))
+    return out
+
+
+def _compare(item_id: str, old: Signed, new: Signed, ref: str) -> list[Finding]:
+    """One file claiming ``item_id`` against the item at the base."""
+    out: list[Finding] = []
+    where = new.path if new.path == old.path else f"{new.path} (at {ref}: {old.path})"
+    prefix = new.chain[: len(old.chain)]
+    if prefix != old.chain:
+        index = next(
+            (i for i, (a, b) in enumerate(zip(old.chain, prefix, strict=False)) if a != b),
+            len(prefix),
+        )
+        found = (
+            f"only {len(new.chain)} record(s)"
+            if index >= len(prefix)
+            else f"signoffs[{index}] changed"
+        )
+        out.append(
+            error(
+                new.path,
+                new.line,
+                "history.rewritten",
+                f"the signed history of {item_id!r} at {where} is not the one at {ref}:"
+                f" expected its {len(old.chain)} record(s) unchanged at the start, found"
+                f" {found} (records are only ever appended)",
+            )
+        )
+    if new.revision < old.revision:
+        out.append(
+            error(
+                new.path,
+                new.line,
+                "revision.rollback",
+                f"revision of {item_id!r} goes back: {ref} has revision {old.revision}, this"
+                f" change has {new.revision}; expected {old.revision} or higher",
+            )
+        )
+    return out

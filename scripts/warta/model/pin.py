@@ -1,0 +1,34 @@
+"""The pin in force: which trust-root fingerprint a run holds the repository to, and where
+that came from. Never from the repository itself: the ``--trust-root`` option, the
+``WARTA_TRUST_ROOT`` environment variable, this user's pin file, or (unpinned) the record this
+machine made when it first used the repository (trust on first use)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class PinSource(StrEnum):
+    OPTION = "option"
+    ENVIRONMENT = "environment"
+    USER_FILE = "user-file"
+    TOFU = "tofu"
+
+
+@dataclass(frozen=True)
+class Pin:
+    """``fingerprint`` (``sha256:…``) from ``source``; ``where`` names the option, variable,
+    file (and line) or record; ``since`` is when a TOFU record was made (ISO 8601)."""
+
+    fingerprint: str
+    source: PinSource
+    where: str
+    since: str | None = None
+
+    def describe(self) -> str:
+        """Where the pin comes from, for people (English, as the CLI's messages)."""
+        if self.source is PinSource.TOFU:
+            when = f" on {self.since}" if self.since else ""
+            return f"trusted on first use{when} (recorded in {self.where})"
+        return f"pinned by {self.where}"

@@ -1,0 +1,133 @@
+"""`warta validate --base REF`: a change may only move signed things forward. Rollbacks are
+made as an attacker with push rights would (restoring older files from git history), with
+real keys, real commits and the CLI through its entry point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import Repo, make_repo
+
+ITEM = "content/berita/2026/jembatan/index.md"
+DRAFT = "content/berita/2026/draf/index.md"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+    repo = make_repo(tmp_path_factory.mktemp("base") / "repo", keys)
+    repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
+    repo.new_item("Draf Festival", at="2026-11-02T09:00:00+07:00", slug="draf")
+    repo.git("branch", "-f", "main-before")
+    return repo
+
+
+@pytest.fixture
+def repo(template: Repo, tmp_path: Path) -> Repo:
+    root = tmp_path / "repo"
+    shutil.copytree(template.root, root, symlinks=True)
+    return Repo(root, template.keys, dict(template.env))
+
+
+def take_back(repo: Repo, *args: str, at: str) -> None:
+    result = repo.cli(*args, "--key", str(repo.keys["hendra"]), "--at", at)
+    assert result.returncode == 0, result.stderr
+
+
+def base_findings(repo: Repo, ref: str) -> list[tuple[str, str, str]]:
+    result = repo.cli("validate", "--base", ref, "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    data = json.loads(result.stdout)
+    found = [(i["path"], f["rule"], f["message"])
+             for i in [*data["items"], *data["site"]] for f in i["findings"]]
+    rules = ("history.", "revision.", "serial.")
+    return [f for f in found if f[1].startswith(rules)]
+
+
+def test_appending_records_is_forward(repo: Repo) -> None:
+    take_back(repo, "withdraw", ITEM, "--reason", "narasumber keberatan",
+              at="2026-11-03T08:00:00+07:00")
+    assert base_findings(repo, "main-before") == []
+    result = repo.cli("validate", "--base", "main-before")
+    assert result.returncode == 0, result.stdout
+
+
+def test_restoring_an_item_from_before_its_withdrawal_is_refused(repo: Repo) -> None:
+    old = repo.read(ITEM)
+    take_back(repo, "withdraw", ITEM, "--reason", "narasumber keberatan",
+              at="2026-11-03T08:00:00+07:00")
+    repo.git("branch", "-f", "main-now")
+    repo.write(ITEM, old)  # the attacker restores the published version
+    repo.commit_all("restore")
+    result = repo.cli("validate", "--base", "main-now")
+    assert result.returncode == 1
+    head = repo.git("rev-parse", "main-now").strip()[:10]
+    assert base_findings(repo, "main-now") == [
+        (ITEM, "history.rewritten",
+         f"the signed history of '20261102-bupati-resmikan-jembatan-gantung-cibenin' at {ITEM}"
+         f" is not the one at main-now ({head}): expected its 6 record(s) unchanged at the"
+         " start, found only 5 record(s) (records are only ever appended)"),
+        (ITEM, "revision.rollback",
+         "revision of '20261102-bupati-resmikan-jembatan-gantung-cibenin' goes back: main-now"
+         f" ({head}) has revision 2, this change has 1; expected 2 or higher"),
+    ]
+    entry = next(i for i in json.loads(
+        repo.cli("validate", "--base", "main-now", "--format", "json").stdout)["items"]
+        if i["path"] == ITEM)
+    assert entry["publishable"] is False
+    # without --base the restored file is valid on its own: that is why CI passes --base
+    assert repo.cli("validate").returncode == 0
+
+
+def test_rewriting_a_signed_record_is_refused(repo: Repo) -> None:
+    take_back(repo, "return", ITEM, "--to", "laporan", "--reason", "angka salah",
+              at="2026-11-03T08:00:00+07:00")
+    repo.git("branch", "-f", "main-now")
+    text = repo.read(ITEM)
+    # drop the return and keep everything else: a history that forgets the take-back
+    head, _, rest = text.partition('  - action: "return"')
+    tail = rest[rest.index("---\n"):]
+    repo.write(ITEM, head.replace('status: "ditulis"', 'status: "disetujui"')
+               .replace("revision: 2\n", "revision: 1\napproved_by: \"hendra\"\n") + tail)
+    repo.commit_all("forget")
+    rules = [r for _, r, _ in base_findings(repo, "main-now")]
+    assert rules == ["history.rewritten", "revision.rollback"]
+
+
+def test_deleting_a_signed_item_is_refused_and_a_draft_may_go(repo: Repo) -> None:
+    repo.path(ITEM).unlink()
+    repo.commit_all("delete")
+    assert [(p, r) for p, r, _ in base_findings(repo, "main-before")] == [
+        (ITEM, "history.removed")]
+    result = repo.cli("validate", "--base", "main-before")
+    assert result.returncode == 1
+    assert f"{ITEM}: error [history.removed] item" in result.stdout
+    assert "'warta withdraw'" in result.stdout
+
+
+def test_a_base_that_is_no_commit_is_a_usage_error(repo: Repo) -> None:
+    for ref in ("no-such-branch", "--output=/tmp/x", "HEAD:content"):
+        result = repo.cli("validate", "--base", ref)
+        assert result.returncode == 2, (ref, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("warta: --base ")
+
+
+def test_a_decoy_copy_does_not_hide_a_restored_item(repo: Repo) -> None:
+    """The withdrawn file kept as a decoy at another path, the approved one restored at its
+    own: every file claiming the id is held to the base, so the restored one is named."""
+    old = repo.read(ITEM)
+    take_back(repo, "withdraw", ITEM, "--reason", "narasumber keberatan",
+              at="2026-11-03T08:00:00+07:00")
+    repo.git("branch", "-f", "main-now")
+    repo.write("content/berita/2026/aaa/index.md", repo.read(ITEM))
+    repo.write(ITEM, old)
+    repo.commit_all("decoy")
+    found = base_findings(repo, "main-now")
+    assert [(p, r) for p, r, _ in found] == [
+        (ITEM, "history.rewritten"), (ITEM, "revision.rollback")]
+    data = json.loads(repo.cli("validate", "--base", "main-now", "--format", "json").stdout)
+    assert not [i["path"] for i in data["items"] if i["publishable"]]
