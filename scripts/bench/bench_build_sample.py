@@ -35,6 +35,7 @@ def main() -> int:
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="warta-bench-build-") as tmp:
             env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
+            env["XDG_STATE_HOME"] = str(Path(tmp) / "state")  # a fresh machine: first use
             env["NO_MKDOCS_2_WARNING"] = "1"
             out = Path(tmp) / "site"
             started = time.perf_counter()

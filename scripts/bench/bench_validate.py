@@ -21,8 +21,9 @@ What it does, in one run:
    is deterministic; this is checked on a few payloads), and a random sample is verified
    with ``ssh-keygen -Y verify``;
 3. times `warta validate` (the installed entry point, a child process; or ``--warta CMD``,
-   e.g. another checkout) cold (no cache, the corpus synced to disk first) and warm
-   (with the verdict and signature caches), with the CPU time of the child and its worker
+   e.g. another checkout) cold (no cache yet, the corpus synced to disk first), warm
+   (with the verdict and signature caches) and with ``--no-cache`` (as a CI gate runs it:
+   the caches neither read nor written), with the CPU time of the child and its worker
    processes and two peak memory figures sampled from /proc every 10 ms: the largest
    process (its VmHWM) and the sum over the process tree (VmRSS);
 4. times two partly warm runs: one item's file edited (an unsigned workflow key written
@@ -416,12 +417,16 @@ class TreeSampler(threading.Thread):
             self.done.wait(0.01)
 
 
-def time_validate(root: Path, env: dict[str, str], warta: str) -> Run:
+def time_validate(root: Path, env: dict[str, str], warta: str, *options: str) -> Run:
     out = root.parent / "validate.out"
     with out.open("wb") as sink:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            [warta, "validate"], cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT
+            [warta, "validate", *options],
+            cwd=root,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
         sampler = TreeSampler(proc.pid)
         sampler.start()
@@ -577,6 +582,7 @@ class Figures:
     sampled: int
     cold: Run
     warm: list[Run]
+    no_cache: Run
     one_item: Run
     roster: Run
     verify_only: float
@@ -587,7 +593,7 @@ class Figures:
 def report(f: Figures) -> bool:
     best = min(f.warm, key=lambda r: r.seconds)
     expected = f"{f.items} item(s), {f.items} publishable; 0 error(s)"
-    runs = (f.cold, best, f.one_item, f.roster)
+    runs = (f.cold, best, f.no_cache, f.one_item, f.roster)
     ok = all(r.summary.startswith(expected) for r in runs)
     ratio = f.cold.seconds / f.verify_only
     ssh = run(["ssh", "-V"]).stderr.decode().strip()
@@ -621,6 +627,11 @@ def report(f: Figures) -> bool:
         + ")"
     )
     print(
+        f"no cache    : {f.no_cache.seconds:8.2f} s   peak RSS {f.no_cache.maxrss_mib:7.1f} MiB"
+        f" (largest process), {f.no_cache.tree_mib:.1f} MiB (all processes);"
+        f" CPU {f.no_cache.cpu:.2f} s   (warta validate --no-cache, as CI gates run it)"
+    )
+    print(
         f"one item    : {f.one_item.seconds:8.2f} s   peak RSS {f.one_item.maxrss_mib:7.1f} MiB"
         "   (one item's file edited, the rest from the verdict cache)"
     )
@@ -650,8 +661,13 @@ def main() -> int:
     reuse = args.reuse and root.is_dir()
     if root.exists() and not reuse:
         shutil.rmtree(root)
-    # the caches' key lives under XDG_CACHE_HOME: keep the bench's apart
-    env = {**os.environ, "XDG_CACHE_HOME": str(work / "xdg-cache")}
+    # the caches' key lives under XDG_CACHE_HOME, the trust-on-first-use record under
+    # XDG_STATE_HOME: keep the bench's apart
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(work / "xdg-cache"),
+        "XDG_STATE_HOME": str(work / "xdg-state"),
+    }
     env.pop("WARTA_TRUST_ROOT", None)
     warta = args.warta or warta_exe()
     try:
@@ -682,6 +698,7 @@ def main() -> int:
         os.sync()  # no writing back of the fresh corpus while validate runs
         cold = time_validate(root, env, warta)
         warm = [time_validate(root, env, warta) for _ in range(max(1, args.warm_runs))]
+        no_cache = time_validate(root, env, warta, "--no-cache")
         edit_one_item(root)
         one_item = time_validate(root, env, warta)
         edit_roster(root, keys, env, warta)
@@ -699,6 +716,7 @@ def main() -> int:
                 sampled,
                 cold,
                 warm,
+                no_cache,
                 one_item,
                 roster,
                 verify_only,
