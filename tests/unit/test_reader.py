@@ -558,3 +558,16 @@ def test_mixed_line_endings_are_a_warning() -> None:
             "found mixed line endings (CRLF, CR and LF); expected one style (read as LF)",
         )
     ]
+
+
+@pytest.mark.parametrize("escape", ["\\u202e", "\\u200B", "\\U0000202E", "\\xAD"])
+def test_an_invisible_character_written_as_a_yaml_escape_is_found(escape: str) -> None:
+    """The front-matter source then holds no invisible character itself; the value does."""
+    source = text(l3=f'title: "Bupati {escape} Resmikan Jembatan"')
+    found = [(f.rule, f.line) for f in read(source) if f.rule == "text.invisible"]
+    assert found == [("text.invisible", 3)]
+
+
+def test_plain_front_matter_skips_the_walk_but_not_the_body() -> None:
+    source = text(l13="Isi \u202eberita.")
+    assert [(f.rule, f.line) for f in read(source)] == [("text.invisible", 13)]

@@ -15,7 +15,7 @@ from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.yamlnodes import YamlError, YList, YMap
 from warta.model.closure import check_attachment_list
 from warta.model.findings import Finding, error
-from warta.model.invisible import check_hidden
+from warta.model.invisible import check_hidden, format_characters
 from warta.model.item import (
     RETURN,
     SIGN,
@@ -171,7 +171,9 @@ def parse_item(text: str, display: str) -> LoadedItem:
                 "expected the text of the news after the front-matter, found none",
             )
         )
-    findings.extend(hidden_text(data, display))
+    if "\\" in parts.yaml_text or format_characters(parts.yaml_text):
+        # only an escape ("\u202e") or the character itself puts one in a value
+        findings.extend(hidden_text(data, display))
     body_line = parts.body_first_line
     findings.extend(check_hidden(display, "body", parts.body, body_line, multiline=True))
     status = fields.text("status")
