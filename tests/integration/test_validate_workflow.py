@@ -596,3 +596,58 @@ def test_an_unpinned_trust_root_is_a_warning_that_strict_refuses(site: Repo) -> 
         "workflow/trust-root: warning [trust.unpinned] trust root sha256:"
     )
     assert site.cli("validate", "--strict").returncode == 1
+
+
+def test_roster_forge_accounts_are_read(tmp_path: Path, roster_text: str) -> None:
+    text = edited(
+        "  - id: ayu\n", "  - id: ayu\n    forge: {github: ayu-l, gitlab: ayu.l}\n", roster_text
+    )
+    assert roster_problems(tmp_path, text) == []
+    sop, _ = load_sop(tmp_path)
+    roster, _ = load_roster(tmp_path, sop)
+    ayu = roster.people["ayu"]
+    assert ayu.forge == (("github", "ayu-l"), ("gitlab", "ayu.l"))
+    assert ayu.account("gitlab") == "ayu.l"
+    assert ayu.account("forgejo") is None
+
+
+@pytest.mark.parametrize(
+    ("forge", "message"),
+    [
+        (
+            "{bitbucket: ayu}",
+            "people[3].forge: unknown forge 'bitbucket'; expected one of github, gitlab, forgejo",
+        ),
+        (
+            '{github: "ayu\\n* @mallory"}',
+            "people[3].forge.github: expected a user name (letters, digits, '-', '_', '.');"
+            " found text 'ayu\\n* @mallory'",
+        ),
+        (
+            "{github: '@org/team'}",
+            "people[3].forge.github: expected a user name (letters, digits, '-', '_', '.');"
+            " found text '@org/team'",
+        ),
+        (
+            "{github: 12}",
+            "people[3].forge.github: expected a user name (letters, digits, '-', '_', '.');"
+            " found a number (12)",
+        ),
+    ],
+)
+def test_roster_forge_accounts_are_checked(
+    tmp_path: Path, roster_text: str, forge: str, message: str
+) -> None:
+    """A forge account becomes a line of CODEOWNERS: a space, a newline or a team is refused."""
+    text = edited("  - id: ayu\n", f"  - id: ayu\n    forge: {forge}\n", roster_text)
+    assert roster_problems(tmp_path, text) == [
+        ("roster.forge", "error", line_of(text, "forge:"), message)
+    ]
+
+
+def test_a_person_without_a_role_needs_no_nip(tmp_path: Path, roster_text: str) -> None:
+    """An administrator who only keeps the workflow is listed without roles or NIP."""
+    text = roster_text + "\n  - id: it\n    name: Admin TI\n    roles: []\n"
+    assert roster_problems(tmp_path, text) == []
+    text = roster_text + "\n  - id: it\n    name: Admin TI\n    roles: [staf]\n"
+    assert [r[0] for r in roster_problems(tmp_path, text)] == ["schema.missing"]

@@ -16,7 +16,7 @@ from warta.adapters.textfile import read_repo_text
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.errors import ConfigError
 from warta.model.findings import Finding, error, notice, warning
-from warta.model.roster import Education, Holding, Key, Person, Roster
+from warta.model.roster import FORGES, Education, Holding, Key, Person, Roster
 from warta.model.signing import fingerprint
 from warta.model.sop import (
     GATE,
@@ -204,9 +204,7 @@ def _take_back(
             )
         named[key] = value
     status = _identifier(r, "withdrawn_status") if "withdrawn_status" in node else None
-    return TakeBack(
-        named["return_by"], named["withdraw_by"], status or default.withdrawn_status
-    )
+    return TakeBack(named["return_by"], named["withdraw_by"], status or default.withdrawn_status)
 
 
 def _identity(top: Reader, display: str, findings: list[Finding]) -> Identity | None:
@@ -582,11 +580,12 @@ def _person(
     body: YMap, display: str, findings: list[Finding], index: int, sop: Sop
 ) -> Person | None:
     r = Reader(body, display, findings, where=f"people[{index}].")
-    r.unknown_keys({"id", "name", "nip", "roles", "keys", "education"})
+    r.unknown_keys({"id", "name", "nip", "roles", "keys", "education", "forge"})
     person_id = _identifier(r, "id")
     name = r.text("name")
-    nip = r.text("nip")
-    if nip is not None and not re.fullmatch(r"\d{18}", nip.replace(" ", "")):
+    # a person without a role (an administrator who only keeps the workflow) needs no NIP
+    nip = r.text("nip", required=bool(body.get("roles")))
+    if nip and not re.fullmatch(r"\d{18}", nip.replace(" ", "")):
         findings.append(
             warning(
                 display, r.line("nip"), "roster.nip", f"NIP is normally 18 digits; found {nip!r}"
@@ -634,9 +633,46 @@ def _person(
         e = Reader(emap, display, findings, where=f"people[{index}].education[{j}].")
         e.unknown_keys({"level", "field"})
         education.append(Education(e.text("level") or "", e.text("field", required=False) or ""))
+    forge = _forge(r, display, findings)
     if person_id is None or name is None or nip is None:
         return None
-    return Person(person_id, name, nip, tuple(holdings), keys, tuple(education), body.line)
+    return Person(person_id, name, nip, tuple(holdings), keys, tuple(education), body.line, forge)
+
+
+#: A forge user name: letters, digits, '-', '_', '.'; never a space, '@', '/' or a newline
+#: (CODEOWNERS and pull-request summaries are written from it).
+_FORGE_USER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})")
+
+
+def _forge(r: Reader, display: str, findings: list[Finding]) -> tuple[tuple[str, str], ...]:
+    node = r.mapping("forge", required=False)
+    out: list[tuple[str, str]] = []
+    for name in node or {}:
+        value = node[name] if node is not None else None
+        line = node.line_of(name) if node is not None else None
+        if name not in FORGES:
+            findings.append(
+                error(
+                    display,
+                    line,
+                    "roster.forge",
+                    f"{r.where}forge: unknown forge {str(name)[:20]!r}; expected one of"
+                    f" {', '.join(FORGES)}",
+                )
+            )
+        elif not isinstance(value, str) or not _FORGE_USER.fullmatch(value):
+            findings.append(
+                error(
+                    display,
+                    line,
+                    "roster.forge",
+                    f"{r.where}forge.{name}: expected a user name (letters, digits, '-', '_',"
+                    f" '.'); found {type_name(value)}",
+                )
+            )
+        else:
+            out.append((str(name), value))
+    return tuple(out)
 
 
 def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple[Key, ...]:

@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+#: The code forges a roster may name accounts on.
+FORGES = ("github", "gitlab", "forgejo")
+
 
 @dataclass(frozen=True)
 class Holding:
@@ -54,6 +57,12 @@ class Person:
     keys: tuple[Key, ...] = ()
     education: tuple[Education, ...] = ()
     line: int | None = None
+    #: accounts on code forges, as (forge, user) pairs, e.g. ("github", "ayu-lestari"):
+    #: who to ask on a pull request, and the CODEOWNERS of the repository
+    forge: tuple[tuple[str, str], ...] = ()
+
+    def account(self, forge: str) -> str | None:
+        return next((user for name, user in self.forge if name == forge), None)
 
     def holds(self, role: str, day: date) -> bool:
         return any(h.role == role and h.covers(day) for h in self.holdings)
