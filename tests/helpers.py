@@ -127,9 +127,11 @@ class Repo:
             text = ROSTER_TEMPLATE.format(**{p: pub(k) for p, k in self.keys.items()})
         self.write("workflow/roster.yml", text)
 
-    def sign_workflow(self, key: str = "admin") -> None:
-        """``warta trust sign``: the workflow files and the site's own files."""
-        result = self.cli("trust", "sign", "--key", str(self.keys[key]))
+    def sign_workflow(self, key: str = "admin", *, commit: bool = False) -> None:
+        """``warta trust sign``: the workflow files and the site's own files (committed
+        only when asked: most tests commit, or restore older files, themselves)."""
+        committing = () if commit else ("--no-commit",)
+        result = self.cli("trust", "sign", "--key", str(self.keys[key]), *committing)
         assert result.returncode == 0, result.stderr
 
     @property

@@ -47,6 +47,16 @@ class Signed:
     #: Each workflow file's serial after signing, and whether it was signed anew.
     serials: tuple[tuple[str, int, bool], ...] = ()
 
+    def paths(self) -> tuple[str, ...]:
+        """Every file this signing wrote or covers anew: the workflow files signed again with
+        their signatures, the manifest, and the site's files added, changed or removed."""
+        out = [SITE_MANIFEST_PATH.as_posix()]
+        for rel, _, fresh in self.serials:
+            if fresh:
+                out += [rel, f"{rel}.sig"]
+        out += [change[2:] for change in self.changes]
+        return tuple(dict.fromkeys(out))
+
 
 def _current_manifest(root: Path) -> tuple[str | None, Allow]:
     """The manifest's text and allowances as they are (none yet: the default header)."""
@@ -160,3 +170,30 @@ def _next_serial(root: Path, rel: Path, seen: int) -> tuple[int, str]:
     current, _ = serial_in(text, rel.as_posix())
     serial = max(current.value if current is not None else 0, seen) + 1
     return serial, with_serial(text, serial, rel.as_posix())
+
+
+def unsigned_now(root: Path) -> list[str]:
+    """The administrator's files whose signature does not cover them as they are now (a
+    workflow file edited since it was signed, a page of the site changed, added or removed
+    without a new manifest): what an administrator would sign unseen along with a change of
+    their own. Empty when everything is signed."""
+    trust = load_trust_root(root)
+    verifier = SshsigVerifier()
+    out: list[str] = []
+    for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH):
+        try:
+            signed = _still_signed(root, rel, trust, verifier)
+        except WartaError:
+            signed = None
+        if signed is None:
+            out.append(rel.as_posix())
+    try:
+        manifest, _ = sitemanifest.load_site_manifest(root)
+        listed = dict(manifest.files)
+        out += [
+            change[2:]
+            for change in sitemanifest.changes(listed, site_sources(root, manifest.allow))
+        ]
+    except WartaError:
+        out.append(SITE_MANIFEST_PATH.as_posix())
+    return list(dict.fromkeys(out))

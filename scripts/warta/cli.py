@@ -584,19 +584,28 @@ def trust_show(root: Path) -> None:
 @click.option(
     "--key",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="An administrator's private key file.",
+    default=None,
+    help="An administrator's private key file (default: git's user.signingkey, else a"
+    " trust-root key in ssh-agent).",
 )
-def trust_sign(root: Path, key: Path) -> None:
+@NO_COMMIT
+def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
     """Sign workflow/sop.yml, workflow/roster.yml and the site's own source as an
-    administrator: every file MkDocs reads that is not news is listed with its SHA-256 in
-    workflow/site-manifest.yml, which is signed too."""
-    from warta.adapters.ssh import KeygenSigner  # noqa: PLC0415
+    administrator, and commit them: every file MkDocs reads that is not news is listed with
+    its SHA-256 in workflow/site-manifest.yml, which is signed too."""
+    from warta.adapters import git as gitops  # noqa: PLC0415
     from warta.administer import sign_all  # noqa: PLC0415
+    from warta.staffing import admin_signer, commit_trust_sign  # noqa: PLC0415
 
     try:
         top = find_root(root)
-        signed = sign_all(top, KeygenSigner(keyfile=key))
+        if not no_commit and not gitops.is_repo(top):
+            raise UsageError(
+                f"{top} is not a git repository: nothing to commit to; pass --no-commit"
+            )
+        with gitops.action_lock(top):
+            signed = sign_all(top, admin_signer(top, key))
+            sha = None if no_commit else commit_trust_sign(top, signed)
     except WartaError as exc:
         _fail(exc)
     for change in signed.changes:
@@ -606,6 +615,10 @@ def trust_sign(root: Path, key: Path) -> None:
             click.echo(f"signed {rel} as {signed.admin}, serial {serial}")
         else:
             click.echo(f"kept {rel}: its signature still covers it, serial {serial}")
+    if sha is not None:
+        click.echo(f"committed {sha[:10]}")
+    elif not no_commit:
+        click.echo("nothing new to commit")
 
 
 @trust.command("accept")
@@ -731,3 +744,13 @@ def preview(
 
 def main() -> None:
     cli(prog_name="warta")
+
+
+def _admin_commands() -> None:
+    from warta import cliadmin  # noqa: PLC0415
+
+    cli.add_command(cliadmin.init)
+    cli.add_command(cliadmin.roster)
+
+
+_admin_commands()

@@ -16,6 +16,7 @@ from warta.errors import RefusedError
 TRAILER_ITEM = "Warta-Item"
 TRAILER_STEP = "Warta-Step"
 TRAILER_SIGNER = "Warta-Signer"
+TRAILER_ADMIN = "Warta-Admin"
 
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -157,12 +158,20 @@ def action_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def commit(root: Path, paths: Sequence[Path], subject: str, trailers: dict[str, str]) -> str:
-    """Commit exactly ``paths`` with ``subject`` and trailers; return the commit id."""
+def commit(
+    root: Path,
+    paths: Sequence[Path],
+    subject: str,
+    trailers: dict[str, str],
+    *,
+    body: str = "",
+) -> str:
+    """Commit exactly ``paths`` with ``subject``, ``body`` and trailers; return the id."""
     rels = [path.relative_to(root).as_posix() for path in paths]
-    body = "\n".join(f"{k}: {v}" for k, v in trailers.items())
+    tail = "\n".join(f"{k}: {v}" for k, v in trailers.items())
+    message = ["-m", subject] + (["-m", body] if body else []) + ["-m", tail]
     git(root, "add", "--", *rels)
-    result = git(root, "commit", "-q", "-m", subject, "-m", body, "--", *rels, check=False)
+    result = git(root, "commit", "-q", *message, "--", *rels, check=False)
     if result.returncode != 0:
         raise RefusedError("git commit failed: " + (result.stderr.strip() or result.stdout.strip()))
     return git(root, "rev-parse", "HEAD").stdout.strip()

@@ -1,0 +1,267 @@
+"""``warta init``: a new office's repository, made from the files Warta carries.
+
+The repository holds what an office needs and nothing of Warta's own: the SOP bundled with
+Warta, a roster holding the administrator, the trust root, the signed site manifest, the
+site's pages and ``mkdocs.yml`` carrying the office's name, the CI files for three forges,
+``CODEOWNERS``, ``.gitignore`` and a short README in Indonesian. It is built in a temporary
+folder beside the target and moved into place only once it is complete and committed, so an
+interrupted or refused init leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from string import Template
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from warta import __version__
+from warta.adapters import git as gitops
+from warta.adapters import rosterfile
+from warta.adapters.ssh import KeygenSigner
+from warta.adapters.trust import TRUST_ROOT_PATH, trust_fingerprint
+from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
+from warta.administer import sign_all
+from warta.errors import RefusedError, UsageError
+from warta.model.demokeys import is_demo_key
+from warta.model.signing import fingerprint
+
+#: The office's time zone names and their IANA zones.
+TIMEZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+_OFFICE = re.compile(r"[A-Z][A-Za-z0-9.'()-]*(?: [A-Za-z0-9.'()-]+){1,8}")
+_ADMIN_ID = re.compile(r"[a-z][a-z0-9-]{0,31}")
+_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
+
+
+@dataclass(frozen=True)
+class Office:
+    """What ``warta init`` is told about the office."""
+
+    office: str
+    site_url: str
+    timezone: str = "WIB"
+    admin_id: str = "admin"
+    admin_name: str = "Administrator Warta"
+    admin_forge: tuple[tuple[str, str], ...] = ()
+    #: SHA-256 of the Warta wheel CI installs; None: CI checks the version only
+    warta_sha256: str | None = None
+
+    @property
+    def unit(self) -> str:
+        return f"Bagian Kominfo dan Humas, Sekretariat Daerah {self.office}"
+
+
+@dataclass(frozen=True)
+class Created:
+    root: Path
+    fingerprint: str
+    admin: str
+    admin_key: str
+    commit: str
+    files: tuple[str, ...]
+
+
+def check(office: Office) -> Office:
+    """``office`` with its URL normalised; UsageError naming the option that is wrong."""
+    if not _OFFICE.fullmatch(office.office):
+        raise UsageError(
+            f"--office {office.office!r}: expected the region's name, e.g. 'Kabupaten Sukamaju'"
+            " (letters, digits, spaces, . ' ( ) -)"
+        )
+    if office.timezone not in TIMEZONES:
+        raise UsageError(f"--timezone {office.timezone!r}: expected one of {', '.join(TIMEZONES)}")
+    url = urlsplit(office.site_url)
+    if (
+        url.scheme != "https"
+        or not url.hostname
+        or url.username
+        or url.password
+        or url.query
+        or url.fragment
+        or not re.fullmatch(r"[A-Za-z0-9.-]+(?::\d+)?", url.netloc)
+        or not re.fullmatch(r"[A-Za-z0-9/._~-]*", url.path)
+    ):
+        raise UsageError(
+            f"--site-url {office.site_url!r}: expected the site's https address, e.g."
+            " https://warta.sukamajukab.go.id/"
+        )
+    if not _ADMIN_ID.fullmatch(office.admin_id):
+        raise UsageError(
+            f"--admin-id {office.admin_id!r}: expected a-z, 0-9 and '-', starting with a letter"
+        )
+    if not _NAME.fullmatch(office.admin_name):
+        raise UsageError(f"--admin-name {office.admin_name!r}: expected a name on one line")
+    if office.warta_sha256 is not None and not re.fullmatch(r"[0-9a-f]{64}", office.warta_sha256):
+        raise UsageError(
+            f"--warta-sha256 {office.warta_sha256!r}: expected 64 lowercase hex digits"
+        )
+    path = url.path if url.path.endswith("/") else f"{url.path}/"
+    return replace(office, site_url=f"https://{url.netloc}{path}")
+
+
+def _template(name: str) -> Template:
+    return Template(resources.files("warta").joinpath("office", name).read_text("utf-8"))
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def office_files(office: Office, admin_key: str, today: str) -> dict[str, str]:
+    """Every file of the new repository but the signatures and the manifest."""
+    site_name = f"Warta {office.office}"
+    plain = {
+        "site_name": site_name,
+        "unit": office.unit,
+        "version": __version__,
+    }
+    yaml_values = {
+        "site_name": _quoted(site_name),
+        "site_description": _quoted(
+            f"Berita pembangunan daerah dari {office.unit}. Setiap berita disetujui menurut"
+            " SOP dan ditandatangani secara digital."
+        ),
+        "site_author": _quoted(office.unit),
+        "site_url": _quoted(office.site_url),
+        "copyright": _quoted(f"Pemerintah {office.office} — Bagian Kominfo dan Humas"),
+        "unit": office.unit,
+    }
+    admin: dict[str, object] = {"id": office.admin_id, "name": office.admin_name, "roles": []}
+    if office.admin_forge:
+        admin["forge"] = dict(office.admin_forge)
+    admin["keys"] = [{"key": admin_key, "from": today}]
+    roster_header = _template("roster.yml").template.split("\nserial:")[0]
+    roster = rosterfile.RosterDoc(roster_header, 0, False, [admin])
+    trust = _template("trust-root").template + (
+        f"{office.admin_id} {admin_key} {office.admin_name}\n"
+    )
+    return {
+        SOP_PATH.as_posix(): _template("sop.yml").substitute(
+            organisation=_quoted(f"Pemerintah {office.office}"),
+            timezone=TIMEZONES[office.timezone],
+        ),
+        ROSTER_PATH.as_posix(): rosterfile.render(roster),
+        TRUST_ROOT_PATH.as_posix(): trust,
+        "mkdocs.yml": _template("mkdocs.yml").substitute(yaml_values),
+        "content/index.md": _template("index.md").substitute(plain),
+        "content/tentang.md": _template("tentang.md").substitute(plain),
+        "README.md": _template("README.md").substitute(plain),
+        ".gitignore": _template("gitignore").template,
+    }
+
+
+def _empty_target(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise UsageError(f"{target}: exists and is not a folder; expected a new or empty folder")
+    if target.is_dir() and any(target.iterdir()):
+        raise UsageError(
+            f"{target}: the folder is not empty; expected a new or empty folder (warta init"
+            " never writes over files)"
+        )
+
+
+def _commit(root: Path, office: Office) -> str:
+    gitops.git(root, "add", "-A")
+    identity: list[str] = []
+    for key, fallback in (
+        ("user.name", office.admin_name),
+        ("user.email", f"{office.admin_id}@warta.invalid"),
+    ):
+        if not gitops.git(root, "config", "--get", key, check=False).stdout.strip():
+            identity += ["-c", f"{key}={fallback}"]
+    result = gitops.git(
+        root,
+        *identity,
+        "commit",
+        "-q",
+        "-m",
+        f"warta init: {office.office}",
+        "-m",
+        f"Made by warta {__version__}: SOP, roster, trust root, site and CI.\n\n"
+        f"{gitops.TRAILER_ADMIN}: {office.admin_id}",
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RefusedError("git commit failed: " + (result.stderr.strip() or result.stdout))
+    return gitops.git(root, "rev-parse", "HEAD").stdout.strip()
+
+
+def create(target: Path, office: Office, signer: KeygenSigner) -> Created:
+    """Make and commit the office's repository at ``target`` (new or an empty folder)."""
+    office = check(office)
+    target = target.expanduser().absolute()
+    _empty_target(target)
+    if is_demo_key(signer.public_key):
+        raise RefusedError(
+            f"key {fingerprint(signer.public_key)} is one of Warta's DEMO keys, whose private"
+            " half is public; an office's administrator needs a key of their own"
+        )
+    admin_key = " ".join(signer.public_key.split()[:2])
+    today = datetime.now(UTC).astimezone(ZoneInfo(TIMEZONES[office.timezone])).date()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=".warta-init-", dir=target.parent))
+    try:
+        files = office_files(office, admin_key, today.isoformat())
+        for rel, text in files.items():
+            path = build / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        gitops.git(build, "init", "-q", "-b", "main")
+        signed = sign_all(build, signer)
+        sha = _commit(build, office)
+        tree = gitops.git(build, "ls-files").stdout.split()
+        with contextlib.suppress(FileNotFoundError):
+            target.rmdir()  # empty, checked above
+        os.rename(build, target)
+        mask = os.umask(0)
+        os.umask(mask)
+        target.chmod(0o777 & ~mask)  # mkdtemp made it private to this user
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return Created(
+        target,
+        trust_fingerprint(files[TRUST_ROOT_PATH.as_posix()]),
+        signed.admin,
+        admin_key,
+        sha,
+        tuple(tree),
+    )
+
+
+def guidance(made: Created) -> str:
+    """What ``warta init`` prints: the pin and the steps that make it binding."""
+    return f"""\
+Repositori kantor dibuat di {made.root} (commit {made.commit[:10]}).
+Administrator: {made.admin} ({fingerprint(made.admin_key)}).
+
+Sidik jari akar kepercayaan (pin):
+  {made.fingerprint}
+
+Langkah berikutnya:
+1. Simpan pin itu sebagai variabel CI bernama WARTA_TRUST_ROOT, di pengaturan repositori
+   (di luar berkas repositori; hanya administrator yang boleh mengubahnya):
+   - GitHub: Settings > Secrets and variables > Actions > Variables > New repository variable
+   - Forgejo/Gitea: Settings > Actions > Variables > Add variable
+   - GitLab: Settings > CI/CD > Variables > Add variable (Visibility: Visible, tidak
+     Protected, agar pipeline merge request juga membacanya; lihat README Warta)
+2. Dorong ke server:
+   git -C {made.root} remote add origin URL-REPOSITORI
+   git -C {made.root} push -u origin main
+3. Lindungi cabang main: tidak boleh force push, perubahan hanya lewat pull request,
+   pemeriksaan CI "warta" wajib lulus, persetujuan pemilik kode (CODEOWNERS) wajib.
+   Server git tanpa forge: warta hook install /srv/git/REPO.git --trust-root {made.fingerprint}
+4. Tambahkan pegawai (setiap perubahan ditandatangani dan di-commit):
+   warta roster add ID --name "..." --nip "..." --role staf --key KUNCI.pub --root {made.root}
+5. Periksa situsnya: cd {made.root} && warta build --trust-root {made.fingerprint}
+"""

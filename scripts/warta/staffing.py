@@ -1,0 +1,346 @@
+"""An administrator's acts on the roster: add a person (or a role, key or account to one),
+revoke a key, and commit what ``warta trust sign`` signed.
+
+Each act refuses, changing nothing, unless every file an administrator signs is signed as it
+is now: otherwise the administrator's signature would also cover a change someone else made
+to the roster, the SOP or the site's pages (on their branch) without their seeing it. The
+roster is then changed, checked the way ``warta validate`` reads it, signed with the
+administrator's key (:func:`warta.administer.sign_all`) and committed; a check or commit that
+fails puts every file back as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from warta.adapters import git as gitops
+from warta.adapters import rosterfile
+from warta.adapters.atomic import write_bytes
+from warta.adapters.ssh import KeygenSigner, agent_keys, choose_public_key, git_signing_key
+from warta.adapters.trust import load_trust_root
+from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
+from warta.administer import Signed, sign_all, unsigned_now
+from warta.errors import ConfigError, RefusedError, UsageError, WartaError
+from warta.model.demokeys import is_demo_key
+from warta.model.roster import FORGES
+from warta.model.signing import fingerprint, same_key
+
+
+def admin_signer(root: Path, key: Path | None) -> KeygenSigner:
+    """The administrator's key: ``key``, else git's user.signingkey, else an ssh-agent key
+    listed in workflow/trust-root."""
+    if key is not None:
+        return KeygenSigner(keyfile=key.expanduser())
+    configured = git_signing_key(root)
+    if configured:
+        if configured.startswith("key::"):
+            return KeygenSigner(public_key=" ".join(configured[5:].split()[:2]))
+        return KeygenSigner(keyfile=Path(configured).expanduser())
+    admins = [a.public_key for a in load_trust_root(root).admins]
+    chosen = choose_public_key(agent_keys(), admins)
+    if chosen is None:
+        raise UsageError(
+            "no administrator key: pass --admin-key KEYFILE, set git's user.signingkey, or"
+            " load a key listed in workflow/trust-root into ssh-agent"
+        )
+    return KeygenSigner(public_key=chosen)
+
+
+def refuse_unsigned(root: Path, what: str) -> None:
+    """RefusedError naming every administrator's file that its signature does not cover."""
+    stale = unsigned_now(root)
+    if stale:
+        listed = "".join(f"\n  {path}" for path in stale)
+        raise RefusedError(
+            f"{what} refused: these files differ from what an administrator signed, and would"
+            f" be signed along unseen:{listed}\nReview them (git diff), then sign them on"
+            " purpose with 'warta trust sign', or restore them; nothing was changed"
+        )
+
+
+def _is_admin(root: Path, signer: KeygenSigner) -> None:
+    if load_trust_root(root).admin_for(signer.public_key) is None:
+        raise RefusedError(
+            f"key {fingerprint(signer.public_key)} is not an administrator in"
+            " workflow/trust-root; nothing was changed"
+        )
+
+
+@dataclass(frozen=True)
+class Addition:
+    """What ``warta roster add`` asks for; empty fields add nothing."""
+
+    id: str
+    name: str | None = None
+    nip: str | None = None
+    role: str | None = None
+    start: date | None = None
+    end: date | None = None
+    acting: bool = False
+    key: str | None = None
+    forge: tuple[tuple[str, str], ...] = ()
+    education: tuple[tuple[str, str], ...] = ()
+
+
+def public_key_argument(value: str) -> str:
+    """A public key given as its text or as a file (an OpenSSH ``.pub``): 'type base64'."""
+    text = value.strip()
+    if not text.startswith(("ssh-", "ecdsa-", "sk-")):
+        path = Path(value).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(
+                f"--key {value}: not a public key and not a readable file ({exc})"
+            ) from None
+        if "PRIVATE KEY" in text:
+            raise UsageError(
+                f"--key {value}: this is a PRIVATE key; give the public half"
+                f" ({value}.pub), and keep the private key with its owner"
+            )
+    parts = text.split()
+    if len(parts) < 2 or not parts[0].startswith(("ssh-", "ecdsa-", "sk-")):
+        raise UsageError(
+            f"--key {value}: expected an OpenSSH public key such as 'ssh-ed25519 AAAA…';"
+            f" found {text[:30]!r}"
+        )
+    return " ".join(parts[:2])
+
+
+def forge_argument(value: str) -> tuple[str, str]:
+    forge, _, user = value.partition(":")
+    if forge not in FORGES or not user:
+        raise UsageError(
+            f"--forge {value!r}: expected FORGE:USER with FORGE one of {', '.join(FORGES)}"
+        )
+    return forge, user
+
+
+def education_argument(value: str) -> tuple[str, str]:
+    level, _, study = value.partition(" ")
+    if not level:
+        raise UsageError(f"--education {value!r}: expected a level and field, e.g. 'S1 Hukum'")
+    return level, study.strip()
+
+
+def _holding(add: Addition) -> Any:
+    if add.start is None and add.end is None and not add.acting:
+        return add.role
+    entry: dict[str, Any] = {"role": add.role}
+    if add.start is not None:
+        entry["from"] = add.start.isoformat()
+    if add.end is not None:
+        entry["until"] = add.end.isoformat()
+    if add.acting:
+        entry["acting"] = True
+    return entry
+
+
+def _same_holding(a: Any, b: Any) -> bool:
+    def norm(h: Any) -> Any:
+        return {"role": h} if isinstance(h, str) else h
+
+    return bool(norm(a) == norm(b))
+
+
+def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> list[str]:
+    """Change ``doc`` as ``add`` asks; what changed, one line each. RefusedError when the
+    addition contradicts the roster (another name for the id, a key someone else holds, a
+    second account on one forge)."""
+    person = next((p for p in doc.people if p.get("id") == add.id), None)
+    changes: list[str] = []
+    if person is None:
+        if not add.name:
+            raise UsageError(f"{add.id} is not in the roster yet: --name is needed")
+        if add.key is None:
+            raise UsageError(f"{add.id} is not in the roster yet: --key is needed")
+        person = {"id": add.id, "name": add.name}
+        if add.nip:
+            person["nip"] = add.nip
+        person["roles"] = []
+        doc.people.append(person)
+        changes.append(f"+ {add.id}: {add.name}")
+    elif not (add.role or add.key or add.forge or add.education):
+        raise UsageError(f"{add.id}: nothing to add (give --role, --key, --forge or --education)")
+    else:
+        for label, given, have in (
+            ("name", add.name, person.get("name")),
+            ("nip", add.nip, person.get("nip")),
+        ):
+            if given is not None and given != have:
+                raise RefusedError(
+                    f"{add.id} is already in the roster with {label} {have!r}; expected the"
+                    f" same {label} or none, found {given!r}; nothing was changed"
+                )
+    if add.role is not None:
+        holding = _holding(add)
+        roles = person.setdefault("roles", [])
+        if any(_same_holding(h, holding) for h in roles):
+            raise RefusedError(f"{add.id} already holds {add.role} so; nothing was changed")
+        roles.append(holding)
+        period = ""
+        if add.start or add.end:
+            period = f" {add.start or '…'} – {add.end or '…'}"
+        changes.append(f"+ {add.id}: role {add.role}{period}{' (Plt.)' if add.acting else ''}")
+    if add.key is not None:
+        if is_demo_key(add.key):
+            raise RefusedError(
+                f"key {fingerprint(add.key)} is one of Warta's DEMO keys, whose private half is"
+                " public; nothing was changed"
+            )
+        for other in doc.people:
+            for entry in other.get("keys") or []:
+                if isinstance(entry, dict) and same_key(str(entry.get("key", "")), add.key):
+                    raise RefusedError(
+                        f"key {fingerprint(add.key)} is already listed for {other.get('id')};"
+                        " expected each key to belong to one person; nothing was changed"
+                    )
+        start = add.start if add.start is not None and add.role is None else today
+        person.setdefault("keys", []).append({"key": add.key, "from": start.isoformat()})
+        changes.append(f"+ {add.id}: key {fingerprint(add.key)} from {start.isoformat()}")
+    for forge, user in add.forge:
+        accounts = person.setdefault("forge", {})
+        if accounts.get(forge) not in (None, user):
+            raise RefusedError(
+                f"{add.id} already has the {forge} account {accounts[forge]!r}; nothing was changed"
+            )
+        accounts[forge] = user
+        changes.append(f"+ {add.id}: {forge} account {user}")
+    for level, study in add.education:
+        entry = {"level": level, "field": study} if study else {"level": level}
+        person.setdefault("education", []).append(entry)
+        changes.append(f"+ {add.id}: education {level} {study}".rstrip())
+    return changes
+
+
+_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
+
+
+def apply_revocation(
+    doc: rosterfile.RosterDoc, person_id: str, key_fp: str, on: date, reason: str
+) -> list[str]:
+    if not _FINGERPRINT.fullmatch(key_fp):
+        raise UsageError(
+            f"--key {key_fp!r}: expected a key fingerprint 'SHA256:…' (warta roster show,"
+            " ssh-keygen -lf KEY.pub)"
+        )
+    if not reason.strip():
+        raise UsageError("--reason is needed: why the key is revoked")
+    person = next((p for p in doc.people if p.get("id") == person_id), None)
+    if person is None:
+        raise RefusedError(f"{person_id} is not in the roster; nothing was changed")
+    for entry in person.get("keys") or []:
+        if not isinstance(entry, dict) or fingerprint(str(entry.get("key", ""))) != key_fp:
+            continue
+        if entry.get("revoked") is not None:
+            raise RefusedError(
+                f"key {key_fp} of {person_id} is already revoked on {entry['revoked']};"
+                " nothing was changed"
+            )
+        entry["revoked"] = on.isoformat()
+        entry["reason"] = reason.strip()
+        return [f"- {person_id}: key {key_fp} revoked on {on.isoformat()} ({reason.strip()})"]
+    raise RefusedError(f"{person_id} has no key {key_fp}; nothing was changed")
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    changes: tuple[str, ...]
+    signed: Signed
+    commit: str | None
+
+
+def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
+    for rel, data in originals.items():
+        if data is None:
+            with contextlib.suppress(FileNotFoundError):
+                (root / rel).unlink()
+        else:
+            write_bytes(root / rel, data)
+
+
+def _snapshot(root: Path, rels: Sequence[str]) -> dict[str, bytes | None]:
+    out: dict[str, bytes | None] = {}
+    for rel in rels:
+        path = root / rel
+        out[rel] = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    return out
+
+
+def change_roster(
+    root: Path,
+    signer: KeygenSigner,
+    edit: Any,
+    subject: str,
+    *,
+    commit: bool = True,
+) -> RosterChange:
+    """Apply ``edit`` (RosterDoc -> list of changes) to the roster, check, sign, commit."""
+    _is_admin(root, signer)
+    path = root / ROSTER_PATH
+    touched = [
+        ROSTER_PATH.as_posix(),
+        f"{ROSTER_PATH.as_posix()}.sig",
+        "workflow/site-manifest.yml",
+        "workflow/site-manifest.yml.sig",
+        "workflow/sop.yml",
+        "workflow/sop.yml.sig",
+    ]
+    with gitops.action_lock(root):
+        refuse_unsigned(root, "changing the roster")
+        doc = rosterfile.read_doc(path.read_text(encoding="utf-8"))
+        changes = edit(doc)
+        originals = _snapshot(root, touched)
+        try:
+            path.write_text(rosterfile.render(doc), encoding="utf-8")
+            try:
+                sop, _ = load_sop(root)
+                load_roster(root, sop)
+            except ConfigError as exc:
+                listed = "".join(
+                    f"\n  {f.location()}: [{f.rule}] {f.message}" for f in exc.findings
+                )
+                raise RefusedError(
+                    f"the roster would not be valid; nothing was changed:{listed}"
+                ) from None
+            signed = sign_all(root, signer)
+            sha = None
+            if commit:
+                summary = f"{subject}: {'; '.join(c[2:] for c in changes)}"
+                sha = gitops.commit(
+                    root,
+                    [root / p for p in signed.paths()],
+                    summary if len(summary) <= 72 else summary[:71] + "…",
+                    {gitops.TRAILER_ADMIN: signed.admin},
+                    body="\n".join(changes),
+                )
+        except BaseException:
+            _restore(root, originals)
+            with contextlib.suppress(WartaError, OSError):
+                gitops.git(root, "reset", "-q", "--", *touched, check=False)
+            raise
+    return RosterChange(tuple(changes), signed, sha)
+
+
+def commit_trust_sign(root: Path, signed: Signed) -> str | None:
+    """Commit what ``warta trust sign`` signed (None when nothing was signed anew)."""
+    if not any(fresh for _, _, fresh in signed.serials):
+        return None
+    paths = [p for p in signed.paths() if (root / p).exists() or _tracked(root, p)]
+    return gitops.commit(
+        root,
+        [root / p for p in paths],
+        f"workflow: signed by {signed.admin}",
+        {gitops.TRAILER_ADMIN: signed.admin},
+    )
+
+
+def _tracked(root: Path, rel: str) -> bool:
+    result = gitops.git(root, "ls-files", "--error-unmatch", "--", rel, check=False)
+    return result.returncode == 0

@@ -1,0 +1,298 @@
+"""``warta init`` and the roster commands, through the installed CLI: a new office's
+repository, people added, keys revoked, and what an administrator refuses to sign."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import Repo, pub, warta_exe
+
+OFFICE = ("--office", "Kabupaten Sukamaju", "--site-url", "https://warta.sukamajukab.go.id")
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [warta_exe(), *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def init_office(tmp_path: Path, keys: dict[str, Path], *extra: str) -> tuple[Repo, str]:
+    result = run(
+        tmp_path, "init", "kominfo", *OFFICE, "--admin-key", str(keys["admin"]), *extra
+    )
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "kominfo"
+    for name, value in (("user.name", "Admin TI"), ("user.email", "ti@warta.invalid")):
+        git(root, "config", name, value)
+    pin = result.stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split()[0]
+    return Repo(root, keys, {"WARTA_TRUST_ROOT": pin}), result.stdout
+
+
+def test_init_makes_a_committed_office_repository_without_warta_source(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    office, out = init_office(tmp_path, keys, "--admin-forge", "github:pemda-admin")
+    tracked = sorted(git(office.root, "ls-files").split())
+    assert "pyproject.toml" not in tracked
+    assert not [p for p in tracked if p.startswith(("scripts/", "tests/"))]
+    for needed in (
+        ".gitignore",
+        "README.md",
+        "content/index.md",
+        "content/tentang.md",
+        "mkdocs.yml",
+        "workflow/roster.yml",
+        "workflow/roster.yml.sig",
+        "workflow/site-manifest.yml",
+        "workflow/site-manifest.yml.sig",
+        "workflow/sop.yml",
+        "workflow/sop.yml.sig",
+        "workflow/trust-root",
+    ):
+        assert needed in tracked
+    assert git(office.root, "status", "--porcelain") == ""
+    assert git(office.root, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
+    # the pin printed is the trust root's, and the trust root holds only the admin's key
+    shown = office.cli("trust", "show").stdout.split()
+    assert shown[0] == office.env["WARTA_TRUST_ROOT"]
+    assert office.read("workflow/trust-root").count("ssh-ed25519") == 1
+    assert pub(keys["admin"]) in office.read("workflow/trust-root")
+    assert "DEMO" not in office.read("workflow/roster.yml")
+    assert "demo:" not in office.read("workflow/roster.yml")
+    assert "Kabupaten Sukamaju" in office.read("mkdocs.yml")
+    assert "site_url: \"https://warta.sukamajukab.go.id/\"" in office.read("mkdocs.yml")
+    assert "WARTA_TRUST_ROOT" in out and "warta hook install" in out
+    # everything validates, with no finding at all under the pin
+    result = office.cli("validate", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_init_then_build_makes_a_site_that_says_there_is_no_news_yet(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    office, _ = init_office(tmp_path, keys, "--timezone", "WITA")
+    assert "timezone: Asia/Makassar" in office.read("workflow/sop.yml")
+    result = office.cli("build", "--strict")
+    assert result.returncode == 0, result.stderr
+    home = office.read("site/index.html")
+    assert "Belum ada berita." in home
+    assert "Warta Kabupaten Sukamaju" in home
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--office", "kabupaten; rm -rf /", "--site-url", "https://a.go.id"), "--office"),
+        (("--office", "Kabupaten Sukamaju", "--site-url", "http://a.go.id"), "--site-url"),
+        (
+            ("--office", "Kabupaten Sukamaju", "--site-url", "https://a.go.id/?x=\"\n"),
+            "--site-url",
+        ),
+        (("--office", "Kabupaten Sukamaju", "--site-url", "https://a.go.id", "--timezone",
+          "UTC"), "--timezone"),
+    ],
+)
+def test_init_refuses_bad_options_and_leaves_nothing(
+    tmp_path: Path, keys: dict[str, Path], args: tuple[str, ...], message: str
+) -> None:
+    result = run(tmp_path, "init", "kominfo", *args, "--admin-key", str(keys["admin"]))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_init_never_writes_into_a_folder_that_holds_files(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    (tmp_path / "kominfo").mkdir()
+    (tmp_path / "kominfo" / "catatan.txt").write_text("penting\n")
+    result = run(tmp_path, "init", "kominfo", *OFFICE, "--admin-key", str(keys["admin"]))
+    assert result.returncode == 2
+    assert "not empty" in result.stderr
+    assert [p.name for p in (tmp_path / "kominfo").iterdir()] == ["catatan.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kominfo"]
+
+
+def test_init_refuses_a_demo_key(tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parents[1] / "demo" / "keys" / "admin_ed25519"
+    key = tmp_path / "demo_admin"
+    key.write_bytes(demo.read_bytes())
+    key.chmod(0o600)
+    Path(f"{key}.pub").write_bytes(Path(f"{demo}.pub").read_bytes())
+    result = run(tmp_path, "init", "kominfo", *OFFICE, "--admin-key", str(key))
+    assert result.returncode == 1
+    assert "DEMO" in result.stderr
+    assert not (tmp_path / "kominfo").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".warta-init-")]
+
+
+def _add(office: Repo, *args: str, key: str = "admin") -> subprocess.CompletedProcess[str]:
+    return office.cli("roster", "add", *args, "--admin-key", str(office.keys[key]))
+
+
+def test_roster_add_revoke_show_each_signed_and_committed(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    office, _ = init_office(tmp_path, keys)
+    head = git(office.root, "rev-parse", "HEAD")
+    added = _add(
+        office, "sri", "--name", "Sri Rahayu, S.Sos.", "--nip", "198203152006042011",
+        "--role", "kasubag", "--key", f"{keys['sri']}.pub", "--forge", "github:sri-r",
+        "--education", "S1 Sosiologi",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "+ sri: role kasubag" in added.stdout
+    assert git(office.root, "status", "--porcelain") == ""
+    assert git(office.root, "rev-list", "--count", f"{head.strip()}..HEAD").strip() == "1"
+    subject = git(office.root, "log", "-1", "--format=%s%n%b")
+    assert subject.startswith("roster: sri: Sri Rahayu")
+    assert "Warta-Admin: admin" in subject
+    # Plt. Kabag for a month: a role added to a person already listed
+    acting = _add(office, "sri", "--role", "kabag", "--from", "2026-12-10", "--until",
+                  "2027-01-09", "--acting")
+    assert acting.returncode == 0, acting.stderr
+    shown = office.cli("roster", "show")
+    assert shown.returncode == 0
+    assert "peran: kabag (Kepala Bagian Kominfo dan Humas) 2026-12-10 s.d. 2027-01-09 (Plt.)" \
+        in shown.stdout
+    assert "forge: github:sri-r" in shown.stdout
+    from warta.model.signing import fingerprint
+
+    sri_fp = fingerprint(pub(keys["sri"]))
+    assert f"kunci: {sri_fp}" in shown.stdout
+    revoked = office.cli("roster", "revoke", "sri", "--key", sri_fp, "--on", "2026-12-20",
+                         "--reason", "laptop hilang", "--admin-key", str(keys["admin"]))
+    assert revoked.returncode == 0, revoked.stderr
+    shown = office.cli("roster", "show").stdout
+    assert f"kunci: {sri_fp} sejak" in shown and "dicabut 2026-12-20 (laptop hilang)" in shown
+    again = office.cli("roster", "revoke", "sri", "--key", sri_fp, "--on", "2026-12-21",
+                       "--reason", "lagi", "--admin-key", str(keys["admin"]))
+    assert again.returncode == 1 and "already revoked" in again.stderr
+    result = office.cli("validate", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("dimas", "--name", "Dimas", "--nip", "199107232015031004", "--role", "staf",
+          "--key", "{keys[dimas]}"), 2, "this is a PRIVATE key"),
+        (("dimas", "--name", "Dimas", "--nip", "199107232015031004", "--role", "redaksi",
+          "--key", "{keys[dimas]}.pub"), 1, "role 'redaksi' is not a role of the SOP"),
+        (("dimas", "--name", "Dimas", "--nip", "199107232015031004", "--role", "staf",
+          "--key", "{keys[admin]}.pub"), 1, "is already listed for admin"),
+        (("dimas", "--name", "Dimas", "--role", "staf", "--key", "{keys[dimas]}.pub",
+          "--forge", "github:dimas\n* @mallory"), 1, "roster.forge"),
+        (("dimas", "--name", "Dimas", "--role", "staf", "--key", "{keys[dimas]}.pub",
+          "--forge", "bitbucket:dimas"), 2, "--forge"),
+        (("dimas", "--name", "Dimas", "--nip", "199107232015031004", "--role", "staf",
+          "--from", "2026-12-31", "--until", "2026-12-01", "--key", "{keys[dimas]}.pub"), 2,
+         "before --from"),
+    ],
+)
+def test_roster_add_refuses_and_changes_nothing(
+    tmp_path: Path, keys: dict[str, Path], args: tuple[str, ...], code: int, message: str
+) -> None:
+    office, _ = init_office(tmp_path, keys)
+    head = git(office.root, "rev-parse", "HEAD")
+    before = office.read("workflow/roster.yml")
+    result = _add(office, *(a.format(keys=keys) for a in args))
+    assert result.returncode == code, result.stdout + result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert office.read("workflow/roster.yml") == before
+    assert git(office.root, "rev-parse", "HEAD") == head
+    assert git(office.root, "status", "--porcelain") == ""
+
+
+def test_only_an_administrator_changes_the_roster(tmp_path: Path, keys: dict[str, Path]) -> None:
+    office, _ = init_office(tmp_path, keys)
+    before = office.read("workflow/roster.yml")
+    result = _add(office, "mallory", "--name", "Mallory", "--nip", "199107232015031004",
+                  "--role", "kabag", "--key", f"{keys['mallory']}.pub", key="mallory")
+    assert result.returncode == 1
+    assert "is not an administrator in workflow/trust-root" in result.stderr
+    assert office.read("workflow/roster.yml") == before
+
+
+def test_an_administrator_never_signs_a_roster_edit_made_by_someone_else(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """A staff member with push rights adds themselves as Kabag on a branch; the
+    administrator who then adds a colleague there must not sign that edit along."""
+    office, _ = init_office(tmp_path, keys)
+    git(office.root, "switch", "-q", "-c", "tambah-pegawai")
+    sneaked = office.read("workflow/roster.yml").replace(
+        "people:\n",
+        "people:\n  - id: mallory\n    name: Mallory\n    nip: \"199107232015031004\"\n"
+        f"    roles: [kabag]\n    keys:\n      - key: {pub(keys['mallory'])}\n",
+    )
+    office.write("workflow/roster.yml", sneaked)
+    git(office.root, "commit", "-qam", "rapikan roster")
+    result = _add(office, "sri", "--name", "Sri", "--nip", "198203152006042011", "--role",
+                  "kasubag", "--key", f"{keys['sri']}.pub")
+    assert result.returncode == 1
+    assert "workflow/roster.yml" in result.stderr and "warta trust sign" in result.stderr
+    assert office.read("workflow/roster.yml") == sneaked
+    assert "mallory" in office.read("workflow/roster.yml")
+    # and the validator refuses the unsigned roster
+    judged = office.cli("validate")
+    assert judged.returncode == 1
+    assert "workflow/roster.yml: error [workflow." in judged.stdout
+
+
+def test_trust_sign_commits_what_it_signed(tmp_path: Path, keys: dict[str, Path]) -> None:
+    office, _ = init_office(tmp_path, keys)
+    office.write("content/tentang.md", office.read("content/tentang.md") + "\nAlamat baru.\n")
+    office.write("content/kontak.md", "# Kontak\n\nJl. Merdeka 1.\n")
+    result = office.cli("trust", "sign", "--key", str(keys["admin"]))
+    assert result.returncode == 0, result.stderr
+    assert "  + content/kontak.md" in result.stdout
+    assert "  ~ content/tentang.md" in result.stdout
+    assert "committed " in result.stdout
+    assert git(office.root, "status", "--porcelain") == ""
+    changed = git(office.root, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(changed) == [
+        "content/kontak.md",
+        "content/tentang.md",
+        "workflow/site-manifest.yml",
+        "workflow/site-manifest.yml.sig",
+    ]
+    # nothing new: nothing committed
+    again = office.cli("trust", "sign", "--key", str(keys["admin"]))
+    assert again.returncode == 0 and "nothing new to commit" in again.stdout
+    # outside a git repository it asks for --no-commit instead of failing half-way
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for rel in ("workflow", "content"):
+        subprocess.run(["cp", "-r", str(office.root / rel), str(plain / rel)], check=True)
+    subprocess.run(["cp", str(office.root / "mkdocs.yml"), str(plain)], check=True)
+    outside = run(plain, "trust", "sign", "--key", str(keys["admin"]))
+    assert outside.returncode == 2 and "--no-commit" in outside.stderr
+
+
+def test_the_bundled_sop_is_the_sample_newsrooms_sop() -> None:
+    """``warta init`` gives an office the SOP this repository's sample runs on: the two
+    differ only in the serial and in what init fills in (organisation, time zone)."""
+    from importlib import resources
+
+    root = Path(__file__).resolve().parents[2]
+    sample = (root / "workflow" / "sop.yml").read_text(encoding="utf-8").split("\n")
+    bundled = resources.files("warta").joinpath("office", "sop.yml").read_text("utf-8")
+    differ = [
+        (a, b) for a, b in zip(sample, bundled.split("\n"), strict=True) if a != b
+    ]
+    assert [b.split(":")[0].strip() for _, b in differ] == [
+        "serial", "organisation", "timezone"
+    ]
