@@ -647,6 +647,52 @@ def trust_accept(expected: str, root: Path) -> None:
     )
 
 
+FORGE = click.option(
+    "--forge",
+    type=click.Choice(["github", "gitlab", "forgejo"]),
+    default=None,
+    help="The code forge whose accounts to use.",
+)
+
+
+@cli.command(epilog=EPILOG)
+@ROOT
+@FORGE
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing: exit 1 (with a diff) if CODEOWNERS is not what the roster gives.",
+)
+@PIN
+def codeowners(root: Path, forge: str | None, check: bool, pin: str | None) -> None:
+    """Write CODEOWNERS from the signed roster's forge accounts: administrators own
+    everything outside content/berita/, the Kasubag and Kabag own content/berita/.
+
+    Without --forge: the only forge the roster names accounts on."""
+    from warta import codeowners as owners  # noqa: PLC0415 - see above
+
+    try:
+        generated = owners.generate(find_root(root), forge=forge, pin=pin)
+    except WartaError as exc:
+        _fail(exc)
+    for problem in generated.warnings:
+        click.echo(f"warta: warning: {problem}", err=True)
+    name = generated.path.name
+    if check:
+        if generated.current:
+            click.echo(f"{name} is current ({generated.owners.forge})")
+            sys.exit(0)
+        click.echo(generated.diff(), nl=False)
+        what = "missing" if generated.before is None else "stale"
+        click.echo(f"warta: {name} is {what}; regenerate it with 'warta codeowners'", err=True)
+        sys.exit(1)
+    if generated.current:
+        click.echo(f"{name} unchanged ({generated.owners.forge})")
+        return
+    owners.write(generated)
+    click.echo(f"wrote {name} for {generated.owners.forge}")
+
+
 CONFIG = click.option(
     "-f",
     "--config-file",
