@@ -8,6 +8,7 @@ an owner: while a workflow file does not verify, nothing is written.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,11 +57,12 @@ class Generated:
         )
 
 
-def _untrusted(policy: Policy) -> list[Finding]:
-    """The workflow errors that make the roster untrustworthy (not those of mkdocs.yml)."""
+def roster_doubts(findings: Iterable[Finding]) -> list[Finding]:
+    """The workflow errors that make the roster's accounts untrustworthy: those of the
+    workflow files, the trust root, the pin and serials (not those of mkdocs.yml)."""
     return [
         f
-        for f in policy.workflow_findings
+        for f in findings
         if f.is_error
         and (f.path.startswith("workflow/") or f.rule.startswith(("trust.", "serial.")))
     ]
@@ -85,7 +87,7 @@ def generate(root: Path, *, forge: str | None, pin: str | None) -> Generated:
     """The CODEOWNERS text for ``root`` and the file as it is now (nothing written).
     ConfigError while a workflow file does not verify."""
     policy = load_policy(root, pin=pin, cache=False)
-    bad = _untrusted(policy)
+    bad = roster_doubts(policy.workflow_findings)
     if bad:
         raise ConfigError(
             "the workflow files do not verify, so the roster's forge accounts are not"
