@@ -660,6 +660,100 @@ def trust_accept(expected: str, root: Path) -> None:
     )
 
 
+FORGE = click.option(
+    "--forge",
+    type=click.Choice(["github", "gitlab", "forgejo"]),
+    default=None,
+    help="The code forge whose accounts to use.",
+)
+
+
+def forge_from_environment(environ: dict[str, str]) -> str | None:
+    """The forge whose CI runs this: GitHub Actions, GitLab CI, Forgejo or Gitea Actions."""
+    if environ.get("GITHUB_ACTIONS") == "true" and not environ.get("GITEA_ACTIONS"):
+        return "github"
+    if environ.get("GITLAB_CI") == "true":
+        return "gitlab"
+    if environ.get("FORGEJO_ACTIONS") or environ.get("GITEA_ACTIONS"):
+        return "forgejo"
+    return None
+
+
+@cli.command(epilog=EPILOG)
+@ROOT
+@click.option(
+    "--base",
+    "base",
+    required=True,
+    metavar="REF",
+    help="The revision the change is compared with (in CI: the target branch).",
+)
+@FORGE
+@STRICT
+@PIN
+@NO_CACHE
+def summary(
+    root: Path, base: str, forge: str | None, strict: bool, pin: str | None, no_cache: bool
+) -> None:
+    """Markdown for a pull request: each news item changed since REF with its status before
+    and after, the steps signed in the change against the Mutu Baku, the findings that block
+    it, and the next step with who may take it (mentioned by their forge account).
+
+    Exit 0 when the summary was written, whatever the items' findings (the gate is
+    'warta validate'). --forge defaults to the CI's forge (GITHUB_ACTIONS, GITLAB_CI,
+    FORGEJO_ACTIONS or GITEA_ACTIONS); without one, people are named without mention."""
+    import os  # noqa: PLC0415 - see above
+
+    from warta.summary import summarize  # noqa: PLC0415
+    from warta.summary_markdown import render_summary  # noqa: PLC0415
+
+    chosen = forge if forge is not None else forge_from_environment(dict(os.environ))
+    try:
+        project = _load(root, pin, strict=strict, no_cache=no_cache)
+        text = render_summary(summarize(project, base, chosen))
+    except WartaError as exc:
+        _fail(exc)
+    click.echo(text, nl=False)
+
+
+@cli.command(epilog=EPILOG)
+@ROOT
+@FORGE
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing: exit 1 (with a diff) if CODEOWNERS is not what the roster gives.",
+)
+@PIN
+def codeowners(root: Path, forge: str | None, check: bool, pin: str | None) -> None:
+    """Write CODEOWNERS from the signed roster's forge accounts: administrators own
+    everything outside content/berita/, the Kasubag and Kabag own content/berita/.
+
+    Without --forge: the only forge the roster names accounts on."""
+    from warta import codeowners as owners  # noqa: PLC0415 - see above
+
+    try:
+        generated = owners.generate(find_root(root), forge=forge, pin=pin)
+    except WartaError as exc:
+        _fail(exc)
+    for problem in generated.warnings:
+        click.echo(f"warta: warning: {problem}", err=True)
+    name = generated.path.name
+    if check:
+        if generated.current:
+            click.echo(f"{name} is current ({generated.owners.forge})")
+            sys.exit(0)
+        click.echo(generated.diff(), nl=False)
+        what = "missing" if generated.before is None else "stale"
+        click.echo(f"warta: {name} is {what}; regenerate it with 'warta codeowners'", err=True)
+        sys.exit(1)
+    if generated.current:
+        click.echo(f"{name} unchanged ({generated.owners.forge})")
+        return
+    owners.write(generated)
+    click.echo(f"wrote {name} for {generated.owners.forge}")
+
+
 CONFIG = click.option(
     "-f",
     "--config-file",

@@ -122,11 +122,17 @@ class Policy:
 
 
 def load_policy(
-    root: Path, *, now: datetime | None = None, pin: str | None = None, cache: bool = True
+    root: Path,
+    *,
+    now: datetime | None = None,
+    pin: str | None = None,
+    cache: bool = True,
+    remember: bool = True,
 ) -> Policy:
     """Load the trust root, workflow files and site configuration (ConfigError if one is
     missing or broken) and check their signatures and rules, the pin in force (``pin``: the
-    ``--trust-root`` option) and this machine's trust-on-first-use record."""
+    ``--trust-root`` option) and this machine's trust-on-first-use record (``remember``
+    False: record nothing there, for a copy of an older revision read in passing)."""
     sop, sop_findings = load_sop(root)
     roster, roster_findings = load_roster(root, sop)
     trust = load_trust_root(root)
@@ -167,7 +173,8 @@ def load_policy(
         workflow.extend(_config_signed(site, manifest))
         hosts = site.warta.get("embed_hosts")
         html = HtmlPolicy.of(hosts) if isinstance(hosts, list) else HtmlPolicy()
-    workflow.extend(_remember(root, trust, serials, workflow, moment))
+    if remember:
+        workflow.extend(_remember(root, trust, serials, workflow, moment))
     zone = ZoneInfo(sop.timezone)
     return Policy(
         root,
@@ -507,6 +514,7 @@ def open_repository(
     jobs: int | None = None,
     cache: bool = True,
     keep_items: bool = False,
+    remember: bool = True,
 ) -> Repository:
     """Read and judge the repository at ``root`` (ConfigError if its workflow is broken).
 
@@ -517,7 +525,7 @@ def open_repository(
     pinned = resolve_pin(root, pin)
     digest_pin = pinned.fingerprint if pinned is not None else None
     before = policy_digest(root, digest_pin) if cache else None
-    policy = load_policy(root, now=now, pin=pin, cache=cache)
+    policy = load_policy(root, now=now, pin=pin, cache=cache, remember=remember)
     after = policy_digest(root, digest_pin) if cache else None  # not changed meanwhile
     verdicts = VerdictCache.open(root, before) if before is not None and after == before else None
     digests = DigestCache.open(root) if cache else None

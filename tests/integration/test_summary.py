@@ -1,0 +1,146 @@
+"""`warta summary --base REF`: the pull request's Markdown, through the CLI, in real
+repositories: steps signed with `warta sign` on a branch, compared with main."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import Repo, make_repo
+
+DRAFT = "content/berita/2026/baru/index.md"
+APPROVED = "content/berita/2026/jembatan/index.md"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+    """main: Hendra (Kabag) has a GitHub account; one item approved, one written (step 3)."""
+    repo = make_repo(tmp_path_factory.mktemp("summary") / "repo", keys)
+    text = repo.read("workflow/roster.yml").replace(
+        "  - id: hendra\n", "  - id: hendra\n    forge: {github: hendra-w}\n"
+    )
+    repo.write("workflow/roster.yml", text.replace("serial: 1\n", "serial: 2\n"))
+    repo.sign_workflow()
+    repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    path = repo.new_item("Festival Durian", at="2026-11-02T09:00:00+07:00", slug="baru")
+    repo.sign(path, "sri", "2026-11-02T09:04:00+07:00")
+    repo.sign(path, "ayu", "2026-11-02T11:00:00+07:00")
+    repo.commit_all("berita")
+    repo.git("checkout", "-q", "-b", "change")
+    return repo
+
+
+@pytest.fixture
+def repo(template: Repo, tmp_path: Path) -> Repo:
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(template.root, root, symlinks=True)
+    return Repo(root, template.keys, dict(template.env))
+
+
+def summary(repo: Repo, *args: str) -> str:
+    result = repo.cli("summary", "--base", "main", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def commit_of(repo: Repo, ref: str) -> str:
+    return repo.git("rev-parse", ref).strip()[:10]
+
+
+def test_a_signed_step_with_its_mutu_baku_and_the_next_actor(repo: Repo) -> None:
+    signed = repo.cli("sign", DRAFT, "--key", str(repo.keys["sri"]),
+                      "--at", "2026-11-02T11:03:00+07:00")
+    assert signed.returncode == 0, signed.stderr
+    assert summary(repo, "--forge", "github") == (
+        "## Ringkasan perubahan berita\n"
+        "\n"
+        f"Dibandingkan dengan `main` (`{commit_of(repo, 'main')}`): 1 berita berubah.\n"
+        "\n"
+        "### 1. Festival Durian\n"
+        "\n"
+        f"- Berkas: `{DRAFT}` · id `20261102-festival-durian`\n"
+        "- Status: `ditulis` → `dilaporkan`, belum terbit\n"
+        "- Langkah berikut: **5\\. pengesahan** (Kepala Bagian Kominfo dan Humas), dapat"
+        " diambil oleh: Hendra Wijaya, S\\.Kom\\., M\\.T\\. (Kabag) @hendra-w\n"
+        "\n"
+        "Langkah yang ditandatangani dalam perubahan ini:\n"
+        "\n"
+        "| Langkah | Oleh | Waktu | Lama | Mutu Baku |\n"
+        "|---|---|---|---|---|\n"
+        "| 4\\. laporan | Sri Rahayu, S\\.Sos\\. (Kepala Sub Bagian Humas) |"
+        " 2 November 2026 11\\.03 WIB | 3 menit | 5 menit — sesuai |\n"
+    )
+    # without a forge (no CI variable), people are named, never mentioned
+    assert "@hendra-w" not in summary(repo)
+    ci = Repo(repo.root, repo.keys, {**repo.env, "GITHUB_ACTIONS": "true"})
+    assert "(Kabag) @hendra-w\n" in ci.cli("summary", "--base", "main").stdout
+
+
+def test_late_step_then_approval_is_over_its_mutu_baku(repo: Repo) -> None:
+    for who, at in (("sri", "2026-11-02T11:30:00+07:00"), ("hendra", "2026-11-02T11:33:00+07:00")):
+        assert repo.cli("sign", DRAFT, "--key", str(repo.keys[who]), "--at", at).returncode == 0
+    text = summary(repo)
+    assert "- Status: `ditulis` → `disetujui`, terbit\n" in text
+    assert "| 30 menit | 5 menit — **melewati** |\n" in text
+    assert ("| 5\\. pengesahan | Hendra Wijaya, S\\.Kom\\., M\\.T\\. (Kepala Bagian Kominfo dan"
+            " Humas) | 2 November 2026 11\\.33 WIB | 3 menit | 5 menit — sesuai |\n") in text
+    assert ("- Langkah berikut: **6\\. kompilasi** (Kepala Sub Bagian Humas), dapat diambil"
+            " oleh: Sri Rahayu, S\\.Sos\\. (Kasubag)\n") in text
+
+
+def test_an_unsigned_edit_with_a_hostile_title_is_escaped_and_blocked(repo: Repo) -> None:
+    text = repo.read(APPROVED).replace(
+        "title: Bupati Resmikan Jembatan",
+        'title: "<script>alert(1)</script> [x](javascript:alert(1)) @everyone\\n# baris"',
+    )
+    repo.write(APPROVED, text)
+    repo.commit_all("edit")
+    out = summary(repo, "--forge", "github")
+    assert not re.search(r"(?<!\\)[<\[]", out)  # no raw HTML, no link
+    assert "@everyone" not in out
+    assert (
+        "### 1. \\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(javascript\\:alert\\(1\\)\\)"
+        " ＠everyone \\# baris\n"
+    ) in out
+    assert "- Status: `disetujui`, terbit → `disetujui` (klaim, tidak terverifikasi)\n" in out
+    assert "Tidak ada langkah yang ditandatangani dalam perubahan ini.\n" in out
+    assert "Temuan yang menghalangi terbit (1):\n" in out
+    assert f"- `{APPROVED}:" in out and "`content.changed-after-approval` content changed after" \
+        " Hendra Wijaya, S\\.Kom\\., M\\.T\\. \\(hendra\\) approved it" in out
+
+
+def test_administrator_files_and_a_new_item(repo: Repo) -> None:
+    made = repo.cli("new", "Pasar Murah Ramadan", "--key", str(repo.keys["hendra"]),
+                    "--at", "2026-11-03T08:00:00+07:00")
+    assert made.returncode == 0, made.stderr
+    assert "(Kasubag)" in summary(repo)  # verified: the Kasubag orders next
+    assert "- Status: belum ada → `ditugaskan`, belum terbit\n" in summary(repo)
+    repo.write("mkdocs.yml", repo.read("mkdocs.yml") + "\n")
+    out = summary(repo)
+    assert ("**Berkas administrator berubah (1)**: perubahan di luar berita memerlukan tinjauan"
+            " administrator.\n\n- `mkdocs.yml` (diubah)\n") in out
+    assert "**Alur kerja tidak terverifikasi: tidak ada berita yang dapat terbit.**\n" in out
+    assert "### 1. Pasar Murah Ramadan\n" in out
+    assert "- Status: belum ada → `ditugaskan` (klaim, tidak terverifikasi)\n" in out
+    assert "| 1\\. disposisi | Hendra Wijaya" in out
+
+
+def test_removed_item_and_nothing_changed(repo: Repo) -> None:
+    assert summary(repo).endswith(": tidak ada berita yang berubah.\n")
+    repo.git("rm", "-q", "-r", "content/berita/2026/baru")
+    repo.commit_all("hapus")
+    out = summary(repo)
+    assert "- Status: `ditulis` → dihapus\n" in out
+    assert "`history.removed`" in out
+
+
+def test_a_bad_ref_exits_2(repo: Repo) -> None:
+    result = repo.cli("summary", "--base", "no-such-branch")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("warta: --base 'no-such-branch' names no commit")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,55 @@
+"""The pull-request summary's Markdown: hostile text renders as itself and nothing else."""
+
+from __future__ import annotations
+
+from warta.model.findings import error
+from warta.summary import Actor, ItemChange, NextStep, State, StepRow, Summary
+from warta.summary_markdown import MAX_FINDINGS, code, md, mention, one_line, render_summary
+
+
+def test_md_escapes_html_links_mentions_tables_and_autolinks() -> None:
+    assert md("<b>x</b> [a](javascript:alert(1)) @everyone | https://evil.example") == (
+        "\\<b\\>x\\</b\\> \\[a\\]\\(javascript\\:alert\\(1\\)\\) ＠everyone \\|"
+        " https\\://evil\\.example"
+    )
+
+
+def test_one_line_collapses_breaks_and_shows_format_characters() -> None:
+    assert one_line("a\n\n# b\r\n\u2028c\u202ed") == "a # b c\ufffdd"
+    assert one_line("x" * 10, 5) == "xxxx…"
+
+
+def test_code_spans_hold_backticks() -> None:
+    assert code("a`b") == "``a`b``"
+    assert code("`x") == "`` `x ``"
+
+
+def test_only_plain_accounts_become_mentions() -> None:
+    assert mention("ayu-l") == " @ayu-l"
+    assert mention("org/team") == ""
+    assert mention(None) == ""
+
+
+def test_render_caps_findings_and_names_no_change() -> None:
+    findings = tuple(error("p.md", n, "r.x", f"m{n}") for n in range(1, MAX_FINDINGS + 3))
+    change = ItemChange(
+        "id-1",
+        "Judul",
+        "p.md",
+        "p.md",
+        State("ditulis", True, False),
+        State("ditulis", False, False),
+        (StepRow("4. laporan", "Sri", "Kasubag", "2 November 2026 10.00 WIB", "5 menit",
+                 "5 menit", False, True),),
+        findings,
+        NextStep("5. pengesahan", "Kabag", "", (Actor("Hendra", "Plt. Kabag", "hw"),)),
+    )
+    text = render_summary(Summary("main", "a" * 40, (change,), ()))
+    assert "- … dan 2 temuan lain (lihat `warta validate`)\n" in text
+    assert "dapat diambil oleh: Hendra (Plt\\. Kabag) @hw\n" in text
+    assert "Temuan yang menghalangi terbit (7):" in text
+    empty = render_summary(Summary("main", "a" * 40, (), ()))
+    assert empty == (
+        "## Ringkasan perubahan berita\n\n"
+        "Dibandingkan dengan `main` (`aaaaaaaaaa`): tidak ada berita yang berubah.\n"
+    )
