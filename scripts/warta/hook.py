@@ -306,7 +306,7 @@ def _validate(update: Update, root: Path, base: str | None, settings: Settings) 
     from warta.base import check_base, with_base  # noqa: PLC0415 - loads the whole validator
     from warta.repository import open_repository  # noqa: PLC0415
 
-    against = f" against {base} ({update.old[:10]})" if base else ""
+    against = f" against {base} at {update.old[:10]}" if base else ", the branch's first commit"
     try:
         repo = open_repository(
             root,
@@ -328,9 +328,9 @@ def _validate(update: Update, root: Path, base: str | None, settings: Settings) 
     if blocking:
         return _refused(
             update,
-            f"{len(blocking)} finding(s) block publication (as 'warta validate --no-cache"
-            f"{' --strict' if settings.strict else ''} --base {base or '…'}' reports them"
-            f"{against})",
+            f"{len(blocking)} finding(s) block publication of {update.new[:10]}{against}, as"
+            f" 'warta validate --no-cache{' --strict' if settings.strict else ''}"
+            f"{' --base ' + base if base else ''}' reports them",
             blocking,
         )
     publishable = len(report.publishable())

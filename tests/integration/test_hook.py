@@ -26,12 +26,17 @@ class Server:
 
     work: Repo
     bare: Path
+    #: the server's temporary folder (TMPDIR of the hook): the gate leaves nothing there
+    tmp: Path
 
     def push(self, *args: str, env: dict[str, str] | None = None
              ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", "push", "server", *args], cwd=self.work.root,
-                              capture_output=True, text=True, check=False, timeout=300,
-                              env={**os.environ, **(env or {})})
+        self.tmp.mkdir(exist_ok=True)
+        result = subprocess.run(["git", "push", "server", *args], cwd=self.work.root,
+                                capture_output=True, text=True, check=False, timeout=300,
+                                env={**os.environ, "TMPDIR": str(self.tmp), **(env or {})})
+        assert list(self.tmp.iterdir()) == []
+        return result
 
     def head(self, branch: str = "main") -> str | None:
         result = subprocess.run(["git", "--git-dir", str(self.bare), "rev-parse", "--verify",
@@ -65,7 +70,7 @@ def server(template: Repo, tmp_path: Path) -> Server:
     work.git("push", "-q", "server", "main")
     installed = work.cli("hook", "install", str(bare))
     assert installed.returncode == 0, installed.stderr
-    return Server(work, bare)
+    return Server(work, bare, tmp_path / "tmp")
 
 
 def refused(result: subprocess.CompletedProcess[str]) -> str:
@@ -141,7 +146,7 @@ def test_an_empty_repository_needs_a_pin_and_its_first_push_is_judged(
     shutil.copytree(template.root, root, symlinks=True)
     work = Repo(root, template.keys, dict(template.env))
     work.git("remote", "add", "server", str(bare))
-    server = Server(work, bare)
+    server = Server(work, bare, tmp_path / "tmp")
     pushed = server.push("main")
     assert pushed.returncode == 0, pushed.stderr
     assert "warta: refs/heads/main accepted:" in pushed.stderr
@@ -331,6 +336,45 @@ def test_a_link_out_of_the_push_is_refused_and_not_followed(server: Server,
     assert "RAHASIA-DI-LUAR" not in output
     assert "root:" not in output
     assert server.head() == before
+
+
+def test_a_broken_workflow_is_refused(server: Server) -> None:
+    before = server.head()
+    server.work.write("workflow/sop.yml", "steps: [\n")
+    server.work.commit_all("broken sop")
+    lines = remote_lines(refused(server.push("main")))
+    assert any(line.startswith("warta: refs/heads/main refused: the workflow configuration"
+                               " is broken: workflow/sop.yml") for line in lines), lines
+    assert server.head() == before
+
+
+def test_warnings_block_only_when_installed_strict(server: Server) -> None:
+    work = server.work
+    strict = work.cli("hook", "install", str(server.bare), "--strict")
+    assert strict.returncode == 0, strict.stderr
+    assert "must validate (strict)" in strict.stdout
+    work.write("content/berita/2026/jembatan/.catatan", "catatan redaksi\n")
+    work.commit_all("hidden file")
+    lines = remote_lines(refused(server.push("main")))
+    assert any("[files.hidden]" in line for line in lines), lines
+    assert any("'warta validate --no-cache --strict --base main'" in line for line in lines)
+    plain = work.cli("hook", "install", str(server.bare))
+    assert plain.returncode == 0, plain.stderr
+    result = server.push("main")
+    assert result.returncode == 0, result.stderr
+    assert server.head() == server.local()
+
+
+def test_the_push_is_judged_on_the_bytes_git_holds(server: Server) -> None:
+    """A .gitattributes in the push that would convert files on checkout (encoding, $Id$
+    expansion) changes nothing the gate reads."""
+    work = server.work
+    work.write(".gitattributes", "*.md working-tree-encoding=UTF-16LE-BOM ident\n")
+    work.git("add", ".gitattributes")
+    work.git("commit", "-q", "-m", "attributes")
+    result = server.push("main")
+    assert result.returncode == 0, result.stderr
+    assert "1/1 item(s) publishable" in result.stderr
 
 
 def test_the_gate_fails_closed_without_its_settings(server: Server) -> None:

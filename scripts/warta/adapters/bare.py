@@ -24,6 +24,8 @@ from warta.errors import RefusedError, UsageError
 OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _SAFE = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
 _TIMEOUT = 600
+#: ``info/attributes`` of the scratch repository: it overrides every ``.gitattributes``.
+NO_CONVERSION = "* -text -filter -ident -working-tree-encoding\n"
 
 
 def clean_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -144,12 +146,17 @@ def scratch(objects: list[Path], object_format: str) -> Iterator[Path]:
         alternates = root / ".git" / "objects" / "info" / "alternates"
         alternates.parent.mkdir(parents=True, exist_ok=True)
         alternates.write_text("".join(f"{d}\n" for d in objects), encoding="utf-8")
+        # before any .gitattributes of the push: files are laid out byte for byte as git
+        # holds them (no end-of-line or encoding conversion, no filter, no $Id$)
+        (root / ".git" / "info").mkdir(exist_ok=True)
+        (root / ".git" / "info" / "attributes").write_text(NO_CONVERSION, encoding="utf-8")
         yield root
 
 
 def lay_out(root: Path, commit: str) -> None:
-    """Check ``commit`` out, detached, in the scratch repository at ``root`` (links as
-    links; git refuses paths such as ``.git`` or ``..`` itself; no filter is configured)."""
+    """Check ``commit`` out, detached, in the scratch repository at ``root``: links as
+    links, every file byte for byte as git holds it (see :data:`NO_CONVERSION`); git itself
+    refuses paths such as ``.git`` or ``..``."""
     settings = ("-c", "core.symlinks=true", "-c", "core.autocrlf=false")
     _git(*settings, "checkout", "-q", "--detach", commit, cwd=root)
 
