@@ -169,6 +169,14 @@ def test_a_foreign_pre_receive_hook_is_not_overwritten_without_force(server: Ser
     assert "-I -m warta hook run" in hook.read_text()
 
 
+def test_a_hooks_path_elsewhere_is_refused(server: Server) -> None:
+    subprocess.run(["git", "--git-dir", str(server.bare), "config", "core.hooksPath",
+                    "/srv/hooks"], check=True)
+    result = server.work.cli("hook", "install", str(server.bare))
+    assert result.returncode == 2
+    assert "core.hooksPath is set to '/srv/hooks'" in result.stderr
+
+
 # ---- what the gate accepts -------------------------------------------------------------------
 
 

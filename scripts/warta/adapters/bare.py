@@ -76,6 +76,11 @@ def bare_git_dir(path: Path) -> Path:
             f"{path}: not a bare git repository (it has a working tree); expected the"
             " repository the office pushes to, made with git init --bare"
         )
+    if b"dubious ownership" in result.stderr:
+        raise UsageError(
+            f"{path}: owned by another user; run this as the user that owns the repository"
+            " (the one pushes arrive as)"
+        )
     if result.returncode != 0:
         raise UsageError(f"{path}: not a git repository; expected a bare one (git init --bare)")
     return path.resolve()
