@@ -307,8 +307,8 @@ def test_code_in_a_push_never_runs(server: Server, tmp_path: Path) -> None:
     work.write("mkdocs.yml", work.read("mkdocs.yml") + "hooks:\n  - content/hooks.py\n")
     work.write(ITEM, work.read(ITEM).replace("Isi berita", "Isi berita palsu"))
     work.commit_all("evil")
-    env = {"PYTHONPATH": f"{work.root}:{work.root / 'scripts'}", "PYTHONSTARTUP": str(
-        work.root / "sitecustomize.py"), "PYTHONSAFEPATH": ""}
+    env = {"PYTHONPATH": f"{work.root}:{work.root / 'scripts'}",
+           "PYTHONSTARTUP": str(work.root / "sitecustomize.py")}
     lines = remote_lines(refused(server.push("main", env=env)))
     rules = {line.split(" [", 1)[1].split("]", 1)[0] for line in lines if " [" in line}
     assert "content.changed-after-approval" in rules
