@@ -13,14 +13,20 @@ def write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
     write_bytes(path, text.encode("utf-8"), exclusive=exclusive)
 
 
-def write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Like :func:`write_text`, byte for byte (to put a file back exactly as it was)."""
+def write_bytes(
+    path: Path, data: bytes, *, exclusive: bool = False, mode: int | None = None
+) -> None:
+    """Like :func:`write_text`, byte for byte (to put a file back exactly as it was); with
+    ``mode``, the file has those permissions from the moment it appears (an executable hook
+    is never seen half-written or not yet executable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         if exclusive:
             os.link(tmp, path)  # fails if path exists

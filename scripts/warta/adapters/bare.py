@@ -1,0 +1,181 @@
+"""Git on the server: a bare repository, and a pushed commit laid out in a folder of its own.
+
+Every git call here runs with a cleaned environment: no ``GIT_*`` variable of the caller
+(a pre-receive hook has ``GIT_DIR`` and the quarantine's object directories set), no system
+or user configuration, no hooks, no fsmonitor. The checkout of a pushed commit happens in a
+fresh temporary repository that borrows the server's objects (and the push's quarantined
+ones) through ``objects/info/alternates``; nothing is ever written into the bare repository.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from warta.adapters.gitread import REGULAR
+from warta.errors import RefusedError, UsageError
+
+#: Object ids: SHA-1 (40 hex digits) or SHA-256 (64).
+OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_SAFE = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
+_TIMEOUT = 600
+#: ``info/attributes`` of the scratch repository: it overrides every ``.gitattributes``.
+NO_CONVERSION = "* -text -filter -ident -working-tree-encoding\n"
+
+
+def clean_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``base`` (default: this process's environment) without any ``GIT_*`` variable, and
+    with no system or user git configuration read."""
+    source = os.environ if base is None else base
+    env = {k: v for k, v in source.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_ATTR_NOSYSTEM="1",
+        GIT_TERMINAL_PROMPT="0",
+    )
+    return env
+
+
+def _git(
+    *args: str, cwd: Path | None = None, git_dir: Path | None = None, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
+    where = ("--git-dir", str(git_dir)) if git_dir is not None else ()
+    result = subprocess.run(
+        ["git", *_SAFE, *where, *args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        check=False,
+        timeout=_TIMEOUT,
+    )
+    if check and result.returncode != 0:
+        problem = result.stderr.decode("utf-8", "replace").strip()
+        raise RefusedError(f"git {args[0]} failed: {problem}")
+    return result
+
+
+def _out(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stdout.decode("utf-8", "surrogateescape").strip()
+
+
+def bare_git_dir(path: Path) -> Path:
+    """The absolute git directory of the bare repository at ``path``; a usage error if
+    ``path`` is not one (a working tree, its ``.git``, or no repository at all)."""
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such directory; expected a bare git repository")
+    result = _git("rev-parse", "--is-bare-repository", git_dir=path, check=False)
+    worktree = result.returncode == 0 or (path / ".git").exists()
+    if worktree and _out(result) != "true":
+        raise UsageError(
+            f"{path}: not a bare git repository (it has a working tree); expected the"
+            " repository the office pushes to, made with git init --bare"
+        )
+    if b"dubious ownership" in result.stderr:
+        raise UsageError(
+            f"{path}: owned by another user; run this as the user that owns the repository"
+            " (the one pushes arrive as)"
+        )
+    if result.returncode != 0:
+        raise UsageError(f"{path}: not a git repository; expected a bare one (git init --bare)")
+    return path.resolve()
+
+
+def hooks_path_override(git_dir: Path) -> str | None:
+    """The ``core.hooksPath`` the bare repository's own configuration sets (then its
+    ``hooks/`` folder is not where git looks), or None."""
+    result = _git("config", "--local", "--get", "core.hooksPath", git_dir=git_dir, check=False)
+    value = _out(result)
+    return value if result.returncode == 0 and value else None
+
+
+def valid_branch(name: str) -> bool:
+    """Whether ``name`` is a valid branch name (as ``git check-ref-format --branch``)."""
+    if not name or name.startswith("-"):
+        return False
+    result = _git("check-ref-format", f"refs/heads/{name}", check=False)
+    return result.returncode == 0
+
+
+def branch_commit(git_dir: Path, ref: str) -> str | None:
+    """The commit ``ref`` (a full ref name) points at, or None if it does not exist."""
+    spec = f"{ref}^{{commit}}"
+    result = _git(
+        "rev-parse", "--verify", "--quiet", "--end-of-options", spec, git_dir=git_dir, check=False
+    )
+    return _out(result) if result.returncode == 0 else None
+
+
+def file_at(git_dir: Path, commit: str, path: str, limit: int) -> bytes | None:
+    """The bytes of the regular file ``path`` at ``commit`` (None if it is missing, is not a
+    regular file, or is larger than ``limit``)."""
+    listing = _out(_git("ls-tree", "--full-tree", commit, "--", path, git_dir=git_dir))
+    meta, _, name = listing.partition("\t")
+    parts = meta.split()
+    if name != path or len(parts) != 3 or parts[0] not in REGULAR or parts[1] != "blob":
+        return None
+    size = int(_out(_git("cat-file", "-s", parts[2], git_dir=git_dir)))
+    if size > limit:
+        return None
+    return _git("cat-file", "blob", parts[2], git_dir=git_dir).stdout
+
+
+def object_dirs(git_dir: Path, hook_env: Mapping[str, str]) -> list[Path]:
+    """Where the objects of a push are while a pre-receive hook runs: the repository's own
+    object directory, and the quarantine of the incoming objects (if git uses one)."""
+    dirs = [git_dir / "objects"]
+    for name in ("GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY"):
+        value = hook_env.get(name)
+        if value:
+            extra = Path(value) if os.path.isabs(value) else git_dir / value
+            if extra.resolve() not in [d.resolve() for d in dirs]:
+                dirs.append(extra.resolve())
+    return dirs
+
+
+@contextlib.contextmanager
+def scratch(objects: list[Path], object_format: str) -> Iterator[Path]:
+    """A fresh repository in a temporary folder (removed afterwards, whatever happens) that
+    reads the objects in ``objects`` and writes nothing there; yields its working tree."""
+    for folder in objects:
+        if "\n" in str(folder) or not folder.is_absolute():
+            raise RefusedError(f"{folder}: cannot be used as an object directory")
+    with tempfile.TemporaryDirectory(prefix="warta-hook-", ignore_cleanup_errors=True) as tmp:
+        root = Path(tmp) / "push"
+        _git("init", "-q", "--template=", f"--object-format={object_format}", str(root))
+        alternates = root / ".git" / "objects" / "info" / "alternates"
+        alternates.parent.mkdir(parents=True, exist_ok=True)
+        alternates.write_text("".join(f"{d}\n" for d in objects), encoding="utf-8")
+        # before any .gitattributes of the push: files are laid out byte for byte as git
+        # holds them (no end-of-line or encoding conversion, no filter, no $Id$)
+        (root / ".git" / "info").mkdir(exist_ok=True)
+        (root / ".git" / "info" / "attributes").write_text(NO_CONVERSION, encoding="utf-8")
+        yield root
+
+
+def lay_out(root: Path, commit: str) -> None:
+    """Check ``commit`` out, detached, in the scratch repository at ``root``: links as
+    links, every file byte for byte as git holds it (see :data:`NO_CONVERSION`); git itself
+    refuses paths such as ``.git`` or ``..``."""
+    settings = ("-c", "core.symlinks=true", "-c", "core.autocrlf=false")
+    _git(*settings, "checkout", "-q", "--detach", commit, cwd=root)
+
+
+def set_branch(root: Path, name: str, commit: str) -> None:
+    """Create the branch ``name`` at ``commit`` in the scratch repository at ``root``."""
+    _git("update-ref", f"refs/heads/{name}", commit, cwd=root)
+
+
+def is_ancestor(root: Path, old: str, new: str) -> bool:
+    """Whether ``old`` is an ancestor of ``new`` (a fast-forward), read in the scratch
+    repository at ``root``."""
+    result = _git("merge-base", "--is-ancestor", old, new, cwd=root, check=False)
+    if result.returncode not in (0, 1):
+        problem = result.stderr.decode("utf-8", "replace").strip()
+        raise RefusedError(f"git merge-base failed: {problem}")
+    return result.returncode == 0
