@@ -79,6 +79,13 @@ def _day(value: str | None, option: str) -> date | None:
     help="Their forge account, e.g. github:pemda-admin (repeatable), for CODEOWNERS.",
 )
 @click.option(
+    "--forge",
+    "forge",
+    type=click.Choice(["github", "gitlab", "forgejo"]),
+    default=None,
+    help="The forge CODEOWNERS is written for (default: that of --admin-forge, else github).",
+)
+@click.option(
     "--warta-sha256",
     default=None,
     metavar="HEX",
@@ -93,6 +100,7 @@ def init(
     admin_id: str,
     admin_name: str,
     admin_forge: tuple[str, ...],
+    forge: str | None,
     warta_sha256: str | None,
 ) -> None:
     """Make a new office repository in TARGET (a new or empty folder) and commit it: the
@@ -120,6 +128,7 @@ def init(
             admin_name,
             tuple(forge_argument(f) for f in admin_forge),
             warta_sha256,
+            forge,
         )
         made = newoffice.create(target, spec, signer)
     except WartaError as exc:

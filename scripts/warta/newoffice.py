@@ -24,7 +24,7 @@ from string import Template
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from warta import __version__
+from warta import __version__, codeowners
 from warta.adapters import git as gitops
 from warta.adapters import rosterfile
 from warta.adapters.ssh import KeygenSigner
@@ -55,6 +55,14 @@ class Office:
     admin_forge: tuple[tuple[str, str], ...] = ()
     #: SHA-256 of the Warta wheel CI installs; None: CI checks the version only
     warta_sha256: str | None = None
+    #: the forge CODEOWNERS is written for (default: the administrator's, else github)
+    forge_name: str | None = None
+
+    @property
+    def forge(self) -> str:
+        if self.forge_name is not None:
+            return self.forge_name
+        return self.admin_forge[0][0] if self.admin_forge else "github"
 
     @property
     def unit(self) -> str:
@@ -218,6 +226,13 @@ def create(target: Path, office: Office, signer: KeygenSigner) -> Created:
             path.write_text(text, encoding="utf-8")
         gitops.git(build, "init", "-q", "-b", "main")
         signed = sign_all(build, signer)
+        codeowners.write(
+            codeowners.generate(
+                build,
+                forge=office.forge,
+                pin=trust_fingerprint(files[TRUST_ROOT_PATH.as_posix()]),
+            )
+        )
         sha = _commit(build, office)
         tree = gitops.git(build, "ls-files").stdout.split()
         with contextlib.suppress(FileNotFoundError):

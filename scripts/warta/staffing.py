@@ -26,7 +26,9 @@ from warta.adapters.ssh import KeygenSigner, agent_keys, choose_public_key, git_
 from warta.adapters.trust import load_trust_root
 from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
 from warta.administer import Signed, sign_all, unsigned_now
+from warta.codeowners import refresh
 from warta.errors import ConfigError, RefusedError, UsageError, WartaError
+from warta.model.codeowners import CODEOWNERS_FILE
 from warta.model.demokeys import is_demo_key
 from warta.model.roster import FORGES
 from warta.model.signing import fingerprint, same_key
@@ -291,6 +293,7 @@ def change_roster(
         "workflow/site-manifest.yml.sig",
         "workflow/sop.yml",
         "workflow/sop.yml.sig",
+        CODEOWNERS_FILE,
     ]
     with gitops.action_lock(root):
         refuse_unsigned(root, "changing the roster")
@@ -310,12 +313,13 @@ def change_roster(
                     f"the roster would not be valid; nothing was changed:{listed}"
                 ) from None
             signed = sign_all(root, signer)
+            owners = refresh(root, load_trust_root(root).fingerprint)
             sha = None
             if commit:
                 summary = f"{subject}: {'; '.join(c[2:] for c in changes)}"
                 sha = gitops.commit(
                     root,
-                    [root / p for p in signed.paths()],
+                    [root / p for p in signed.paths()] + ([owners] if owners else []),
                     summary if len(summary) <= 72 else summary[:71] + "…",
                     {gitops.TRAILER_ADMIN: signed.admin},
                     body="\n".join(changes),

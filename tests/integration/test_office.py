@@ -71,6 +71,9 @@ def test_init_makes_a_committed_office_repository_without_warta_source(
     assert "Kabupaten Sukamaju" in office.read("mkdocs.yml")
     assert "site_url: \"https://warta.sukamajukab.go.id/\"" in office.read("mkdocs.yml")
     assert "WARTA_TRUST_ROOT" in out and "warta hook install" in out
+    owners = office.read("CODEOWNERS").split("\n")
+    assert "* @pemda-admin" in owners
+    assert "# /content/berita/ (nobody: no account in the roster)" in owners
     # everything validates, with no finding at all under the pin
     result = office.cli("validate", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -144,7 +147,7 @@ def _add(office: Repo, *args: str, key: str = "admin") -> subprocess.CompletedPr
 def test_roster_add_revoke_show_each_signed_and_committed(
     tmp_path: Path, keys: dict[str, Path]
 ) -> None:
-    office, _ = init_office(tmp_path, keys)
+    office, _ = init_office(tmp_path, keys, "--admin-forge", "github:pemda-admin")
     head = git(office.root, "rev-parse", "HEAD")
     added = _add(
         office, "sri", "--name", "Sri Rahayu, S.Sos.", "--nip", "198203152006042011",
@@ -155,6 +158,10 @@ def test_roster_add_revoke_show_each_signed_and_committed(
     assert "+ sri: role kasubag" in added.stdout
     assert git(office.root, "status", "--porcelain") == ""
     assert git(office.root, "rev-list", "--count", f"{head.strip()}..HEAD").strip() == "1"
+    # CODEOWNERS follows the roster in the same commit: the Kasubag now owns the news
+    assert "/content/berita/ @sri-r" in office.read("CODEOWNERS").split("\n")
+    assert "CODEOWNERS" in git(office.root, "show", "--name-only", "--format=", "HEAD").split()
+    assert office.cli("codeowners", "--check").returncode == 0
     subject = git(office.root, "log", "-1", "--format=%s%n%b")
     assert subject.startswith("roster: sri: Sri Rahayu")
     assert "Warta-Admin: admin" in subject
