@@ -23,7 +23,7 @@ from warta.errors import ConfigError, UsageError, WartaError
 from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.signing import fingerprint
-from warta.output import as_github, as_json, as_text
+from warta.output import as_codequality, as_github, as_json, as_text
 from warta.repository import NEWS_DIR, Repository, find_root, open_repository
 from warta.validate import Report, format_span
 
@@ -127,10 +127,10 @@ STRICT = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "codequality"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format (codequality: a GitLab Code Quality report).",
 )
 @STRICT
 @click.option(
@@ -185,6 +185,8 @@ def validate(
             click.echo(as_github(exc.findings))
         elif fmt == "json" and isinstance(exc, ConfigError):  # CI parses stdout either way
             click.echo(as_json(Report([], list(exc.findings))))
+        elif fmt == "codequality" and isinstance(exc, ConfigError):
+            click.echo(as_codequality(exc.findings))
         _fail(exc)
     if fmt == "json":
         click.echo(as_json(report))
@@ -193,6 +195,8 @@ def validate(
         if text:
             click.echo(text)
         click.echo(f"{len(report.publishable())}/{len(report.verdicts)} item(s) publishable")
+    elif fmt == "codequality":
+        click.echo(as_codequality(report.all_findings()))
     else:
         click.echo(as_text(report))
     sys.exit(1 if report.blocking() else 0)

@@ -1,4 +1,5 @@
-"""Render a validation report as text, JSON or GitHub workflow-command annotations.
+"""Render a validation report as text, JSON, GitHub workflow-command annotations or a GitLab
+Code Quality report.
 
 Each finding shows its level (error, warning, notice) as the report judged it: under
 ``--strict`` a warning blocks and is shown as an error; a notice never blocks.
@@ -6,6 +7,7 @@ Each finding shows its level (error, warning, notice) as the report judged it: u
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 
@@ -93,3 +95,27 @@ def as_github(findings: Iterable[Finding]) -> str:
         props.append(f"title={_escape_property(f.rule)}")
         out.append(f"::{kind} {','.join(props)}::{_escape_data(f.message)}")
     return "\n".join(out)
+
+
+# GitLab's Code Quality severities, from the report's level: an error blocks publication.
+_CODEQUALITY_SEVERITY = {"error": "blocker", "warning": "minor", "notice": "info"}
+
+
+def as_codequality(findings: Iterable[Finding]) -> str:
+    """A GitLab Code Quality report (a JSON list; ``artifacts: reports: codequality``): one
+    entry per finding with its rule, severity, path and line (1 when the finding has none) and
+    a fingerprint that stays the same for the same rule, place and message across pipelines."""
+    entries = []
+    for f in sorted(findings, key=_order):
+        line = f.line or 1
+        key = "\0".join((f.rule, f.path, str(line), f.message))
+        entries.append(
+            {
+                "description": f"[{f.rule}] {f.message}",
+                "check_name": f.rule,
+                "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
+                "severity": _CODEQUALITY_SEVERITY[f.severity.value],
+                "location": {"path": f.path, "lines": {"begin": line}},
+            }
+        )
+    return json.dumps(entries, ensure_ascii=False, indent=2)

@@ -1,0 +1,278 @@
+"""The CI files ``warta init`` writes, run job by job as the forges would (tests/cisim.py): a
+bare "server" repository holds a signed newsroom on main and two pull requests (one approves
+an item as the SOP says, one edits an approved item without a signature); Warta is installed
+by the files' own install steps from a wheel built from this checkout.
+
+Each forge is asked: does a good change pass and leave a summary; does a bad one fail naming
+the item; does a job without the pin fail; does main (pushed or scheduled) build the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cisim import Job, Machine, machine_env, run_pipeline, run_workflow
+from helpers import MAIN, newsroom
+from warta import __version__
+from warta.ci import ci_files
+
+JEMBATAN = "content/berita/2026/jembatan/index.md"
+BARU = "content/berita/2026/baru/index.md"
+GITHUB = ".github/workflows/warta.yml"
+FORGEJO = ".forgejo/workflows/warta.yml"
+GITLAB = ".gitlab-ci.yml"
+
+
+@dataclass
+class World:
+    machine: Machine
+    pin: str
+    main: str
+    good: str
+    bad: str
+    wheel_sha256: str
+
+
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _build_wheel(dist: Path, scratch: Path) -> Path:
+    """A wheel of this checkout, built from a copy (the build writes into its source)."""
+    source = scratch / "source"
+    top = {".git", ".venv", "build", "site"}  # only at the top: warta/site/ is the package's
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = {n for n in names if n.endswith((".egg-info", "_cache")) or n == "__pycache__"}
+        return skip | (top & set(names) if Path(folder) == MAIN else set())
+
+    shutil.copytree(MAIN, source, ignore=ignore)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source),
+                    "-w", str(dist)], check=True, capture_output=True)
+    (wheel,) = dist.glob("warta-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> World:
+    scratch = tmp_path_factory.mktemp("ci")
+    dist = scratch / "dist"
+    wheel = _build_wheel(dist, scratch)
+    venv = scratch / "runner-python"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # Warta's dependencies, once: each job's own install step then installs Warta itself
+    # from the wheel folder alone.
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+                   check=True, capture_output=True)
+
+    repo = newsroom(scratch / "office", keys)
+    main = _git("rev-parse", "HEAD", cwd=repo.root)
+    repo.git("checkout", "-q", "-b", "approve-baru")
+    repo.sign(repo.root / BARU, "hendra", "2026-11-02T11:08:00+07:00")
+    good = _git("rev-parse", "HEAD", cwd=repo.root)
+    repo.git("checkout", "-q", "-b", "edit-jembatan", main)
+    repo.write(JEMBATAN, repo.read(JEMBATAN) + "\nKalimat tambahan tanpa persetujuan.\n")
+    repo.commit_all("ubah berita yang sudah disetujui")
+    bad = _git("rev-parse", "HEAD", cwd=repo.root)
+    repo.git("checkout", "-q", "main")
+
+    server = scratch / "server" / "office.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.root), str(server)], check=True)
+    _git("update-ref", "refs/pull/1/head", good, cwd=server)
+    _git("update-ref", "refs/pull/2/head", bad, cwd=server)
+    machine = Machine(server, venv / "bin", machine_env(dist), scratch)
+    return World(machine, repo.pin, main, good, bad, hashlib.sha256(
+        wheel.read_bytes()).hexdigest())
+
+
+def _pr_context(head: str, number: str) -> dict[str, str]:
+    return {
+        "github.base_ref": "main",
+        "github.ref": "refs/heads/main",
+        "github.event.pull_request.head.sha": head,
+        "github.event.pull_request.number": number,
+    }
+
+
+def _actions(world: World, tmp_path: Path, file: str, *, head: str | None, pin: str = "",
+             sha256: str | None = None, forge: str = "github") -> dict[str, Job]:
+    text = ci_files(__version__, sha256)[file]
+    if head is None:
+        return run_workflow(text, world.machine, event="schedule", sha=world.main, context={},
+                            variables={"WARTA_TRUST_ROOT": pin}, where=tmp_path, forge=forge)
+    number = "1" if head == world.good else "2"
+    return run_workflow(text, world.machine, event="pull_request_target", sha=world.main,
+                        context=_pr_context(head, number),
+                        variables={"WARTA_TRUST_ROOT": pin} if pin else {},
+                        where=tmp_path, forge=forge)
+
+
+def _summary(job: Job) -> str:
+    assert job.workspace is not None
+    return (job.workspace.parent / "temp" / "step-summary.md").read_text()
+
+
+# ---- GitHub Actions -----------------------------------------------------------------------
+
+
+def test_github_good_pull_request_passes_with_a_summary(world: World, tmp_path: Path) -> None:
+    jobs = _actions(world, tmp_path, GITHUB, head=world.good, pin=world.pin,
+                    sha256=world.wheel_sha256)
+    validate = jobs["validate"]
+    assert validate.result == "success", validate.log
+    assert "OK" in validate.step("Install").log  # sha256sum --check, then the wheel
+    assert f"warta, version {__version__}" in validate.step("Install").log
+    assert validate.step("Validate").outcome == "success"
+    assert "2/2 item(s) publishable" in validate.step("Validate").log
+    assert "baru" in _summary(validate)
+    assert jobs["build"].result == "skipped"
+    assert jobs["deploy"].result == "skipped"
+
+
+def test_github_bad_pull_request_fails_naming_the_item(world: World, tmp_path: Path) -> None:
+    validate = _actions(world, tmp_path, GITHUB, head=world.bad, pin=world.pin)["validate"]
+    assert validate.result == "failure"
+    step = validate.step("Validate")
+    assert step.outcome == "failure"
+    assert f"::error file={JEMBATAN}" in step.log
+    assert "content.changed-after-approval" in step.log
+    assert validate.step("Job summary").outcome == "success"  # runs although the gate failed
+    assert "jembatan" in _summary(validate)
+
+
+def test_github_without_the_pin_fails_closed(world: World, tmp_path: Path) -> None:
+    jobs = _actions(world, tmp_path, GITHUB, head=world.good)
+    validate = jobs["validate"]
+    assert validate.result == "failure"
+    assert validate.steps[0].outcome == "failure"
+    assert "WARTA_TRUST_ROOT is not set" in validate.steps[0].log
+    assert {s.outcome for s in validate.steps[1:]} == {"skipped"}
+    build = _actions(world, tmp_path / "main", GITHUB, head=None)["build"]
+    assert build.result == "failure"
+    assert "WARTA_TRUST_ROOT is not set" in build.steps[0].log
+
+
+def test_github_wrong_wheel_hash_installs_nothing(world: World, tmp_path: Path) -> None:
+    validate = _actions(world, tmp_path, GITHUB, head=world.good, pin=world.pin,
+                        sha256="0" * 64)["validate"]
+    assert validate.result == "failure"
+    install = validate.step("Install")
+    assert install.outcome == "failure"
+    assert "FAILED" in install.log
+    assert validate.step("Validate").outcome == "skipped"
+
+
+def test_github_main_builds_and_deploys_the_site(world: World, tmp_path: Path) -> None:
+    jobs = _actions(world, tmp_path, GITHUB, head=None, pin=world.pin)
+    assert jobs["validate"].result == "skipped"
+    assert jobs["build"].result == "success", jobs["build"].log
+    site = jobs["build"].artifacts["github-pages"]
+    assert (site / "berita" / "2026" / "jembatan" / "index.html").is_file()
+    assert not (site / "berita" / "2026" / "baru").exists()  # not approved on main
+    assert jobs["deploy"].result == "success"
+
+
+# ---- Forgejo Actions ----------------------------------------------------------------------
+
+
+def test_forgejo_good_and_bad_pull_requests(world: World, tmp_path: Path) -> None:
+    good = _actions(world, tmp_path / "good", FORGEJO, head=world.good, pin=world.pin,
+                    forge="forgejo")["validate"]
+    assert good.result == "success", good.log
+    assert good.step("Validate").outcome == "success"
+    assert "baru" in good.step("Summary").log
+    bad = _actions(world, tmp_path / "bad", FORGEJO, head=world.bad, pin=world.pin,
+                   forge="forgejo")["validate"]
+    assert bad.result == "failure"
+    assert f"::error file={JEMBATAN}" in bad.step("Validate").log
+    assert bad.step("Summary").outcome == "success"
+    unpinned = _actions(world, tmp_path / "unpinned", FORGEJO, head=world.good,
+                        forge="forgejo")["validate"]
+    assert unpinned.result == "failure"
+    assert "WARTA_TRUST_ROOT is not set" in unpinned.steps[0].log
+
+
+def test_forgejo_schedule_pushes_the_site_to_the_pages_branch(
+    world: World, tmp_path: Path
+) -> None:
+    jobs = _actions(world, tmp_path, FORGEJO, head=None, pin=world.pin, forge="forgejo")
+    assert jobs["validate"].result == "skipped"
+    assert jobs["pages"].result == "success", jobs["pages"].log
+    server = world.machine.server
+    listing = _git("ls-tree", "-r", "--name-only", "pages", cwd=server).splitlines()
+    assert "index.html" in listing
+    assert "berita/2026/jembatan/index.html" in listing
+
+
+# ---- GitLab CI ----------------------------------------------------------------------------
+
+
+def _gitlab(world: World, tmp_path: Path, *, head: str | None, pin: str = "") -> dict[str, Job]:
+    text = ci_files(__version__)[GITLAB]
+    project = {"WARTA_TRUST_ROOT": pin} if pin else {}
+    if head is None:
+        return run_pipeline(text, world.machine, source="schedule", sha=world.main,
+                            predefined={"CI_COMMIT_BRANCH": "main"}, project_variables=project,
+                            where=tmp_path)
+    merge_base = _git("merge-base", world.main, head, cwd=world.machine.server)
+    return run_pipeline(text, world.machine, source="merge_request_event", sha=head,
+                        predefined={
+                            "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+                            "CI_MERGE_REQUEST_DIFF_BASE_SHA": merge_base,
+                            "CI_MERGE_REQUEST_IID": "1",
+                        }, project_variables=project, where=tmp_path)
+
+
+def test_gitlab_merge_requests_write_a_code_quality_report(
+    world: World, tmp_path: Path
+) -> None:
+    good = _gitlab(world, tmp_path / "good", head=world.good, pin=world.pin)
+    assert set(good) == {"validate"}
+    job = good["validate"]
+    assert job.result == "success", job.log
+    report = json.loads(job.artifacts["codequality"].read_text())
+    assert all(entry["severity"] in ("info", "minor") for entry in report)
+    assert "baru" in job.artifacts["warta-summary.md"].read_text()
+
+    bad = _gitlab(world, tmp_path / "bad", head=world.bad, pin=world.pin)["validate"]
+    assert bad.result == "failure"
+    assert f"{JEMBATAN}" in bad.step("script").log  # the text report in the log
+    report = json.loads(bad.artifacts["codequality"].read_text())
+    blockers = [e for e in report if e["severity"] == "blocker"]
+    assert [(e["check_name"], e["location"]["path"]) for e in blockers] == [
+        ("content.changed-after-approval", JEMBATAN)
+    ]
+    assert bad.artifacts["warta-summary.md"].read_text().strip()
+
+
+def test_gitlab_without_the_pin_fails_closed(world: World, tmp_path: Path) -> None:
+    job = _gitlab(world, tmp_path, head=world.good)["validate"]
+    assert job.result == "failure"
+    assert "WARTA_TRUST_ROOT is not set" in job.step("script").log
+    assert "Successfully installed" not in job.step("script").log
+
+
+def test_gitlab_schedule_builds_the_pages_artifact(world: World, tmp_path: Path) -> None:
+    jobs = _gitlab(world, tmp_path, head=None, pin=world.pin)
+    assert set(jobs) == {"pages"}
+    assert jobs["pages"].result == "success", jobs["pages"].log
+    public = jobs["pages"].artifacts["public"]
+    assert (public / "index.html").is_file()
+    assert (public / "berita" / "2026" / "jembatan" / "index.html").is_file()
+
+
+def test_the_runner_sees_no_variable_of_the_test_session(world: World) -> None:
+    env = world.machine.base_env
+    assert "WARTA_TRUST_ROOT" not in env
+    assert not any(key.startswith("XDG_") for key in env)
+    assert os.environ.get("WARTA_TRUST_ROOT") is None
