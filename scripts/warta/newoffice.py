@@ -31,6 +31,7 @@ from warta.adapters.ssh import KeygenSigner
 from warta.adapters.trust import TRUST_ROOT_PATH, trust_fingerprint
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.administer import sign_all
+from warta.ci import ci_files
 from warta.errors import RefusedError, UsageError
 from warta.model.demokeys import is_demo_key
 from warta.model.signing import fingerprint
@@ -154,6 +155,7 @@ def office_files(office: Office, admin_key: str, today: str) -> dict[str, str]:
         f"{office.admin_id} {admin_key} {office.admin_name}\n"
     )
     return {
+        **ci_files(__version__, office.warta_sha256),
         SOP_PATH.as_posix(): _template("sop.yml").substitute(
             organisation=_quoted(f"Pemerintah {office.office}"),
             timezone=TIMEZONES[office.timezone],

@@ -57,8 +57,18 @@ def test_init_makes_a_committed_office_repository_without_warta_source(
         "workflow/sop.yml",
         "workflow/sop.yml.sig",
         "workflow/trust-root",
+        "CODEOWNERS",
+        ".github/workflows/warta.yml",
+        ".forgejo/workflows/warta.yml",
+        ".gitlab-ci.yml",
     ):
         assert needed in tracked
+    from warta import __version__
+
+    for ci in (".github/workflows/warta.yml", ".forgejo/workflows/warta.yml", ".gitlab-ci.yml"):
+        text = office.read(ci)
+        assert f'WARTA_VERSION: "{__version__}"' in text
+        assert "pip install -e" not in text
     assert git(office.root, "status", "--porcelain") == ""
     assert git(office.root, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
     # the pin printed is the trust root's, and the trust root holds only the admin's key
