@@ -276,3 +276,35 @@ def test_the_runner_sees_no_variable_of_the_test_session(world: World) -> None:
     assert "WARTA_TRUST_ROOT" not in env
     assert not any(key.startswith("XDG_") for key in env)
     assert os.environ.get("WARTA_TRUST_ROOT") is None
+
+
+def test_warta_installed_from_the_wheel_carries_what_init_needs(
+    world: World, tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """``warta init`` and ``warta build`` from a wheel (not this checkout): the SOP, the
+    site's pages, the CI files and the theme are package data."""
+    machine = world.machine
+    env = {**machine.base_env, "HOME": str(tmp_path / "home"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    machine.fresh_python()
+    python = str(machine.python_bin / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", "warta"], check=True, env=env,
+                   capture_output=True)
+    where = subprocess.run([python, "-c", "import warta; print(warta.__file__)"], check=True,
+                           env=env, capture_output=True, text=True, cwd=tmp_path).stdout
+    assert str(MAIN) not in where and "site-packages" in where
+    warta = str(machine.python_bin / "warta")
+    made = subprocess.run([warta, "init", "kominfo", "--office", "Kabupaten Sukamaju",
+                           "--site-url", "https://warta.sukamajukab.go.id/", "--admin-key",
+                           str(keys["admin"])], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, check=False)
+    assert made.returncode == 0, made.stderr
+    office = tmp_path / "kominfo"
+    for rel in (GITHUB, FORGEJO, GITLAB, "workflow/sop.yml", "content/index.md", "CODEOWNERS"):
+        assert (office / rel).is_file(), rel
+    pin = made.stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split()[0]
+    built = subprocess.run([warta, "build", "--strict", "--trust-root", pin], cwd=office, env=env,
+                           capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stderr
+    assert "Belum ada berita." in (office / "site" / "index.html").read_text(encoding="utf-8")
