@@ -22,7 +22,7 @@ from warta.adapters.atomic import write_bytes, write_text
 from warta.adapters.faults import checkpoint
 from warta.adapters.items import parse_item, relative
 from warta.adapters.rewrite import rewrite_workflow
-from warta.adapters.ssh import KeygenSigner, agent_keys, choose_public_key, git_signing_key
+from warta.adapters.ssh import KeygenSigner, choose_signer
 from warta.adapters.textfile import read_repo_text
 from warta.errors import RefusedError, UsageError
 from warta.model import policy
@@ -60,26 +60,19 @@ class SignResult:
 
 def resolve_signer(root: Repository, key: Path | None, as_person: str | None) -> KeygenSigner:
     """The key to sign with: --key, else git's user.signingkey, else an ssh-agent key."""
-    if key is not None:
-        return KeygenSigner(keyfile=key.expanduser())
-    configured = git_signing_key(root.root)
-    if configured:
-        if configured.startswith("key::"):
-            return KeygenSigner(public_key=" ".join(configured[5:].split()[:2]))
-        return KeygenSigner(keyfile=Path(configured).expanduser())
     wanted = [
         k.public_key
         for p in root.roster.people.values()
         for k in p.keys
         if as_person is None or p.id == as_person
     ]
-    chosen = choose_public_key(agent_keys(), wanted)
-    if chosen is None:
-        raise UsageError(
-            "no signing key: pass --key KEYFILE, set git's user.signingkey, or"
-            " load a key listed in roster.yml into ssh-agent"
-        )
-    return KeygenSigner(public_key=chosen)
+    return choose_signer(
+        root.root,
+        key,
+        wanted,
+        "no signing key: pass --key KEYFILE, set git's user.signingkey, or"
+        " load a key listed in roster.yml into ssh-agent",
+    )
 
 
 def _signer_person(project: Repository, signer: KeygenSigner, as_person: str | None) -> Person:

@@ -22,7 +22,7 @@ from typing import Any
 from warta.adapters import git as gitops
 from warta.adapters import rosterfile
 from warta.adapters.atomic import write_bytes
-from warta.adapters.ssh import KeygenSigner, agent_keys, choose_public_key, git_signing_key
+from warta.adapters.ssh import KeygenSigner, choose_signer
 from warta.adapters.trust import load_trust_root
 from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
 from warta.administer import Signed, sign_all, unsigned_now
@@ -37,21 +37,13 @@ from warta.model.signing import fingerprint, same_key
 def admin_signer(root: Path, key: Path | None) -> KeygenSigner:
     """The administrator's key: ``key``, else git's user.signingkey, else an ssh-agent key
     listed in workflow/trust-root."""
-    if key is not None:
-        return KeygenSigner(keyfile=key.expanduser())
-    configured = git_signing_key(root)
-    if configured:
-        if configured.startswith("key::"):
-            return KeygenSigner(public_key=" ".join(configured[5:].split()[:2]))
-        return KeygenSigner(keyfile=Path(configured).expanduser())
-    admins = [a.public_key for a in load_trust_root(root).admins]
-    chosen = choose_public_key(agent_keys(), admins)
-    if chosen is None:
-        raise UsageError(
-            "no administrator key: pass --admin-key KEYFILE, set git's user.signingkey, or"
-            " load a key listed in workflow/trust-root into ssh-agent"
-        )
-    return KeygenSigner(public_key=chosen)
+    return choose_signer(
+        root,
+        key,
+        [a.public_key for a in load_trust_root(root).admins],
+        "no administrator key: pass --admin-key KEYFILE, set git's user.signingkey, or"
+        " load a key listed in workflow/trust-root into ssh-agent",
+    )
 
 
 def refuse_unsigned(root: Path, what: str) -> None:

@@ -322,3 +322,22 @@ def choose_public_key(candidates: Iterable[str], wanted: Iterable[str]) -> str |
         if candidate in wanted_set:
             return candidate
     return None
+
+
+def choose_signer(
+    cwd: Path, keyfile: Path | None, wanted: Iterable[str], missing: str
+) -> KeygenSigner:
+    """The key to sign with: ``keyfile``, else git's user.signingkey (a key file or
+    'key::ssh-…' whose private half is in ssh-agent), else the first ssh-agent key among
+    ``wanted``; UsageError(``missing``) when there is none."""
+    if keyfile is not None:
+        return KeygenSigner(keyfile=keyfile.expanduser())
+    configured = git_signing_key(cwd)
+    if configured:
+        if configured.startswith("key::"):
+            return KeygenSigner(public_key=" ".join(configured[5:].split()[:2]))
+        return KeygenSigner(keyfile=Path(configured).expanduser())
+    chosen = choose_public_key(agent_keys(), wanted)
+    if chosen is None:
+        raise UsageError(missing)
+    return KeygenSigner(public_key=chosen)
