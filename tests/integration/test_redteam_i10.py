@@ -1,0 +1,94 @@
+"""Red-team findings on warta init, the roster commands, CODEOWNERS, summary and the hook
+(iteration 10): each test is an attack that once worked, through the installed CLI."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from helpers import Repo, warta_exe
+
+OFFICE = ("--office", "Kabupaten Sukamaju", "--site-url", "https://warta.sukamajukab.go.id")
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [warta_exe(), *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def init_office(tmp_path: Path, keys: dict[str, Path], *extra: str) -> Repo:
+    result = run(
+        tmp_path, "init", "kominfo", *OFFICE, "--admin-key", str(keys["admin"]), *extra
+    )
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "kominfo"
+    for name, value in (("user.name", "Admin TI"), ("user.email", "ti@warta.invalid")):
+        git(root, "config", name, value)
+    pin = result.stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split()[0]
+    return Repo(root, keys, {"WARTA_TRUST_ROOT": pin})
+
+
+def add(office: Repo, *args: str, key: str = "admin") -> subprocess.CompletedProcess[str]:
+    return office.cli("roster", "add", *args, "--admin-key", str(office.keys[key]))
+
+
+def unchanged(office: Repo, head: str, roster: str) -> None:
+    assert office.read("workflow/roster.yml") == roster
+    assert git(office.root, "rev-parse", "HEAD") == head
+    assert git(office.root, "status", "--porcelain") == ""
+
+
+# ---- roster add: values written into YAML ----------------------------------------------
+
+
+def test_a_comma_in_a_role_adds_no_second_role(tmp_path: Path, keys: dict[str, Path]) -> None:
+    """``--role "staf, kabag"`` was written as ``roles: [staf, kabag]``: one value, read
+    back as two roles, one of them the Kabag who approves the news."""
+    office = init_office(tmp_path, keys)
+    head, before = git(office.root, "rev-parse", "HEAD"), office.read("workflow/roster.yml")
+    result = add(office, "dimas", "--name", "Dimas", "--nip", "199107232015031004",
+                 "--role", "staf, kabag", "--key", f"{keys['dimas']}.pub")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "staf, kabag" in result.stderr
+    unchanged(office, head, before)
+
+
+def test_a_comma_in_an_education_field_is_kept_as_text(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    office = init_office(tmp_path, keys)
+    result = add(office, "dimas", "--name", "Dimas", "--nip", "199107232015031004",
+                 "--role", "staf", "--key", f"{keys['dimas']}.pub",
+                 "--education", "S1 Hukum, Ekonomi")
+    assert result.returncode == 0, result.stdout + result.stderr
+    from warta.adapters.yamlnodes import parse
+
+    people = parse(office.read("workflow/roster.yml"))["people"]
+    dimas = next(p for p in people if p["id"] == "dimas")
+    assert dimas["education"] == [{"level": "S1", "field": "Hukum, Ekonomi"}]
+    assert office.cli("validate").returncode == 0
+
+
+def test_yaml_line_breaks_in_a_roster_value_read_back_as_written() -> None:
+    """U+0085, U+2028 and U+2029 are line breaks to YAML: written raw inside quotes they
+    were folded, so a re-written roster no longer said what it said before."""
+    from warta.adapters import rosterfile
+    from warta.adapters.yamlnodes import parse
+
+    odd = "Dimas\x85Prasetyo\u2028A.Md.\u2029, S1"
+    person = {"id": "dimas", "name": odd, "roles": [odd], "education": [{"level": odd}],
+              "forge": {"github": odd}, "keys": [{"key": odd, "reason": odd}]}
+    text = rosterfile.render(rosterfile.RosterDoc("", 1, False, [dict(person)]))
+    assert parse(text)["people"] == [person]
+
+
+
+# ---- roster add: what an administrator signs along ---------------------------------------
