@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from warta.adapters import git as gitops
-from warta.adapters import rosterfile
+from warta.adapters import rosterfile, tofu
 from warta.adapters.atomic import write_bytes
+from warta.adapters.pins import resolve_pin
 from warta.adapters.ssh import KeygenSigner, agent_keys, choose_public_key, git_signing_key
 from warta.adapters.trust import load_trust_root
 from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
@@ -54,8 +55,30 @@ def admin_signer(root: Path, key: Path | None) -> KeygenSigner:
     return KeygenSigner(public_key=chosen)
 
 
+def refuse_replaced_trust_root(root: Path, what: str) -> None:
+    """RefusedError unless workflow/trust-root is the one in force: the pin (``--trust-root``
+    is not an option here: WARTA_TRUST_ROOT or this user's pin file), else the one this
+    machine has trusted since its first use. A trust root replaced on a branch could list
+    the key that signed a sneaked edit, which would then look signed."""
+    try:
+        trust = load_trust_root(root)
+        pinned = resolve_pin(root, None)
+        expected = pinned.fingerprint.lower() if pinned else tofu.read_record(root).trust_root
+    except WartaError as exc:
+        raise RefusedError(f"{what} refused: {exc.message}; nothing was changed") from None
+    if expected is not None and expected != trust.fingerprint:
+        source = pinned.describe() if pinned else "trusted on this machine since its first use"
+        raise RefusedError(
+            f"{what} refused: workflow/trust-root is {trust.fingerprint}, not the trust root"
+            f" in force {expected} ({source}); the signatures it would admit are not an"
+            " administrator's (git diff workflow/trust-root); nothing was changed"
+        )
+
+
 def refuse_unsigned(root: Path, what: str) -> None:
-    """RefusedError naming every administrator's file that its signature does not cover."""
+    """RefusedError naming every administrator's file that its signature does not cover
+    (judged by the trust root in force, :func:`refuse_replaced_trust_root`)."""
+    refuse_replaced_trust_root(root, what)
     stale = unsigned_now(root)
     if stale:
         listed = "".join(f"\n  {path}" for path in stale)

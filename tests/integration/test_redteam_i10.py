@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from helpers import Repo, warta_exe
+from helpers import Repo, pub, warta_exe
 
 OFFICE = ("--office", "Kabupaten Sukamaju", "--site-url", "https://warta.sukamajukab.go.id")
 
@@ -92,3 +92,32 @@ def test_yaml_line_breaks_in_a_roster_value_read_back_as_written() -> None:
 
 
 # ---- roster add: what an administrator signs along ---------------------------------------
+
+
+def test_a_replaced_trust_root_does_not_make_a_sneaked_roster_edit_look_signed(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Mallory (push rights) lists her own key in workflow/trust-root on a branch, signs her
+    roster edit (herself as Kabag) with it, and asks the administrator to add a colleague
+    there. The administrator's check must judge signatures by the pinned trust root, or the
+    administrator's own signature ends up covering Mallory's edit."""
+    office = init_office(tmp_path, keys)
+    git(office.root, "switch", "-q", "-c", "tambah-pegawai")
+    trust = office.read("workflow/trust-root")
+    office.write("workflow/trust-root", trust + f"mallory {pub(keys['mallory'])}\n")
+    sneaked = office.read("workflow/roster.yml").replace(
+        "people:\n",
+        "people:\n  - id: mallory\n    name: Mallory\n    nip: \"199107232015031004\"\n"
+        f"    roles: [kabag]\n    keys:\n      - key: {pub(keys['mallory'])}\n",
+    )
+    office.write("workflow/roster.yml", sneaked)
+    signed = office.cli("trust", "sign", "--key", str(keys["mallory"]), "--no-commit")
+    assert signed.returncode == 0, signed.stderr
+    git(office.root, "commit", "-qam", "rapikan roster")
+    head = git(office.root, "rev-parse", "HEAD")
+    before = office.read("workflow/roster.yml")
+    result = add(office, "sri", "--name", "Sri", "--nip", "198203152006042011", "--role",
+                 "kasubag", "--key", f"{keys['sri']}.pub")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "workflow/trust-root" in result.stderr
+    unchanged(office, head, before)
