@@ -194,11 +194,12 @@ def roster_add(
             raise UsageError("--from, --until and --acting describe a --role; give --role")
         if first and last and last < first:
             raise UsageError(f"--until {last} is before --from {first}")
+        text = staffing.text_argument
         addition = staffing.Addition(
-            person_id,
-            name,
-            nip,
-            role,
+            text("ID", person_id),
+            None if name is None else text("--name", name),
+            None if nip is None else text("--nip", nip),
+            None if role is None else text("--role", role),
             first,
             last,
             acting,

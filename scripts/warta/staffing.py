@@ -138,8 +138,31 @@ def public_key_argument(value: str) -> str:
     return " ".join(parts[:2])
 
 
+#: What a roster value typed on the command line may not hold: control characters (a line
+#: break among them), and the lone surrogates Python makes of bytes that are not UTF-8.
+_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+MAX_TEXT = 200
+
+
+def text_argument(option: str, value: str) -> str:
+    """``value`` if it is text on one line of at most MAX_TEXT characters; else UsageError
+    (before anything is read or written)."""
+    bad = _NOT_TEXT.search(value)
+    if bad is not None:
+        shown = f"U+{ord(bad.group()):04X}"
+        raise UsageError(
+            f"{option} {value[:40]!r}: expected text on one line in UTF-8; found {shown}"
+            f" (character {bad.start() + 1})"
+        )
+    if len(value) > MAX_TEXT:
+        raise UsageError(
+            f"{option}: expected at most {MAX_TEXT} characters; found {len(value)}"
+        )
+    return value
+
+
 def forge_argument(value: str) -> tuple[str, str]:
-    forge, _, user = value.partition(":")
+    forge, _, user = text_argument("--forge", value).partition(":")
     if forge not in FORGES or not user:
         raise UsageError(
             f"--forge {value!r}: expected FORGE:USER with FORGE one of {', '.join(FORGES)}"
@@ -148,7 +171,7 @@ def forge_argument(value: str) -> tuple[str, str]:
 
 
 def education_argument(value: str) -> tuple[str, str]:
-    level, _, study = value.partition(" ")
+    level, _, study = text_argument("--education", value).partition(" ")
     if not level:
         raise UsageError(f"--education {value!r}: expected a level and field, e.g. 'S1 Hukum'")
     return level, study.strip()
@@ -255,7 +278,7 @@ def apply_revocation(
             f"--key {key_fp!r}: expected a key fingerprint 'SHA256:…' (warta roster show,"
             " ssh-keygen -lf KEY.pub)"
         )
-    if not reason.strip():
+    if not text_argument("--reason", reason).strip():
         raise UsageError("--reason is needed: why the key is revoked")
     person = next((p for p in doc.people if p.get("id") == person_id), None)
     if person is None:

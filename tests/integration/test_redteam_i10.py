@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from helpers import Repo, pub, warta_exe
 
 OFFICE = ("--office", "Kabupaten Sukamaju", "--site-url", "https://warta.sukamajukab.go.id")
@@ -89,6 +91,55 @@ def test_yaml_line_breaks_in_a_roster_value_read_back_as_written() -> None:
     text = rosterfile.render(rosterfile.RosterDoc("", 1, False, [dict(person)]))
     assert parse(text)["people"] == [person]
 
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--name", "Sri\nRahayu"),
+        ("--name", "Sri\x85Rahayu"),
+        ("--name", "S\udcffri"),  # the byte 0xff: not UTF-8
+        ("--name", "S" * 201),
+        ("--nip", "1982\r03152006042011"),
+        ("--education", "S1 Hukum\n# x"),
+        ("--forge", "github:sri\u2028x"),
+    ],
+)
+def test_roster_values_are_text_on_one_line_or_refused_with_exit_2(
+    tmp_path: Path, keys: dict[str, Path], option: str, value: str
+) -> None:
+    office = init_office(tmp_path, keys)
+    head, before = git(office.root, "rev-parse", "HEAD"), office.read("workflow/roster.yml")
+    args = {"--name": "Sri", "--nip": "198203152006042011", "--role": "staf",
+            "--key": f"{keys['sri']}.pub", option: value}
+    result = add(office, "sri", *[x for pair in args.items() for x in pair])
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{option} " in result.stderr or f"{option}:" in result.stderr
+    unchanged(office, head, before)
+
+
+def test_a_revocation_reason_is_one_line(tmp_path: Path, keys: dict[str, Path]) -> None:
+    from warta.model.signing import fingerprint
+
+    office = init_office(tmp_path, keys)
+    head, before = git(office.root, "rev-parse", "HEAD"), office.read("workflow/roster.yml")
+    result = office.cli("roster", "revoke", "admin", "--key", fingerprint(pub(keys["admin"])),
+                        "--on", "2026-12-20", "--reason", "hilang\n  - id: x\udcff",
+                        "--admin-key", str(keys["admin"]))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--reason" in result.stderr and "Traceback" not in result.stderr
+    unchanged(office, head, before)
+
+
+@pytest.mark.parametrize("name", ["A\x85B", "A\udcffB", "A\u2028B"])
+def test_init_refuses_an_admin_name_that_is_not_one_line_of_text(
+    tmp_path: Path, keys: dict[str, Path], name: str
+) -> None:
+    result = run(tmp_path, "init", "kominfo", *OFFICE, "--admin-key", str(keys["admin"]),
+                 "--admin-name", name)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--admin-name" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---- roster add: what an administrator signs along ---------------------------------------
