@@ -172,3 +172,31 @@ def test_a_replaced_trust_root_does_not_make_a_sneaked_roster_edit_look_signed(
     assert result.returncode == 1, result.stdout + result.stderr
     assert "workflow/trust-root" in result.stderr
     unchanged(office, head, before)
+
+
+# ---- --base: a tag or branch pushed with the target branch's name ------------------------
+
+
+@pytest.mark.parametrize("command", ["validate", "summary"])
+@pytest.mark.parametrize(
+    ("planted", "base"),
+    [("refs/tags/main", "main"), ("refs/tags/origin/main", "origin/main"),
+     ("refs/heads/origin/main", "origin/main")],
+)
+def test_a_base_name_that_also_names_a_pushed_tag_is_refused(
+    repo: Repo, command: str, planted: str, base: str
+) -> None:
+    """git resolves 'main' to refs/tags/main before refs/heads/main, and 'origin/main' to
+    refs/tags/origin/main (or refs/heads/origin/main) before refs/remotes/origin/main: a
+    tag anyone may push, pointing at an older main, made --base compare the change with
+    that older state (rollbacks unseen, the summary of another change)."""
+    repo.git("commit", "-q", "--allow-empty", "-m", "later")
+    older = repo.git("rev-parse", "HEAD~1").strip()
+    repo.git("update-ref", "refs/remotes/origin/main", "main")
+    repo.git("update-ref", planted, older)
+    result = repo.cli(command, "--base", base)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "ambiguous" in result.stderr and "Traceback" not in result.stderr
+    assert planted in result.stderr
+    full = "refs/heads/main" if base == "main" else "refs/remotes/origin/main"
+    assert repo.cli(command, "--base", full).returncode == 0
