@@ -135,9 +135,10 @@ def install(
     override = bare.hooks_path_override(git_dir)
     if override is not None:
         raise UsageError(
-            f"{git_dir}: core.hooksPath is set to {override!r} in its configuration, so git"
-            " would not run a hook in its hooks/ folder; unset it (git config --unset"
-            " core.hooksPath) and install again"
+            f"{git_dir}: core.hooksPath is set to {override!r} in its configuration (or the"
+            " system's or this user's git configuration), so git would not run a hook in its"
+            " hooks/ folder; unset it (git config --show-origin --get core.hooksPath says"
+            " where) and install again"
         )
     ref = f"refs/heads/{branch}"
     commit = bare.branch_commit(git_dir, ref)

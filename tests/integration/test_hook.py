@@ -395,3 +395,23 @@ def test_the_gate_fails_closed_without_its_settings(server: Server) -> None:
     assert "warta-hook.json: the hook's settings cannot be read" in output
     assert "re-run 'warta hook install' on the server" in output
     assert server.head() == before
+
+
+# ---- red team (#10) --------------------------------------------------------------------------
+
+
+def test_a_hooks_path_in_the_servers_git_configuration_is_refused(
+    server: Server, tmp_path: Path
+) -> None:
+    """git running a push reads the system and the user's configuration too: a
+    core.hooksPath there means the gate never runs, so installing must not say it does."""
+    home = tmp_path / "githome"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[core]\n\thooksPath = /srv/hooks\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "warta", "hook", "install", str(server.bare)],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "xdg")},
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "core.hooksPath" in result.stderr and "/srv/hooks" in result.stderr
