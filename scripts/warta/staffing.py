@@ -141,6 +141,7 @@ def public_key_argument(value: str) -> str:
 #: What a roster value typed on the command line may not hold: control characters (a line
 #: break among them), and the lone surrogates Python makes of bytes that are not UTF-8.
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
 MAX_TEXT = 200
 
 
@@ -162,7 +163,10 @@ def text_argument(option: str, value: str) -> str:
 
 
 def forge_argument(value: str) -> tuple[str, str]:
-    forge, _, user = text_argument("--forge", value).partition(":")
+    # a line break is left to the roster's own check of account names (roster.forge)
+    if _NOT_UTF8.search(value):
+        raise UsageError(f"--forge {value!r}: expected text in UTF-8")
+    forge, _, user = value.partition(":")
     if forge not in FORGES or not user:
         raise UsageError(
             f"--forge {value!r}: expected FORGE:USER with FORGE one of {', '.join(FORGES)}"

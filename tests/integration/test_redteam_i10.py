@@ -101,7 +101,7 @@ def test_yaml_line_breaks_in_a_roster_value_read_back_as_written() -> None:
         ("--name", "S" * 201),
         ("--nip", "1982\r03152006042011"),
         ("--education", "S1 Hukum\n# x"),
-        ("--forge", "github:sri\u2028x"),
+        ("--forge", "github:sri\udcffx"),
     ],
 )
 def test_roster_values_are_text_on_one_line_or_refused_with_exit_2(
