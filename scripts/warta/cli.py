@@ -599,7 +599,11 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
     its SHA-256 in workflow/site-manifest.yml, which is signed too."""
     from warta.adapters import git as gitops  # noqa: PLC0415
     from warta.administer import sign_all  # noqa: PLC0415
-    from warta.staffing import admin_signer, commit_trust_sign  # noqa: PLC0415
+    from warta.staffing import (  # noqa: PLC0415
+        admin_signer,
+        commit_trust_sign,
+        replaced_trust_root,
+    )
 
     try:
         top = find_root(root)
@@ -608,6 +612,12 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
                 f"{top} is not a git repository: nothing to commit to; pass --no-commit"
             )
         with gitops.action_lock(top):
+            # the administrator signs what is there whatever the root; but what is "kept"
+            # as still signed is judged by the root in the working tree: say so
+            problem = replaced_trust_root(top)
+            if problem is not None:
+                click.echo(f"warta: warning: {problem}; 'kept' below means signed by a key"
+                           " of that trust root", err=True)
             signed = sign_all(top, admin_signer(top, key))
             sha = None if no_commit else commit_trust_sign(top, signed)
     except WartaError as exc:

@@ -194,11 +194,12 @@ def roster_add(
             raise UsageError("--from, --until and --acting describe a --role; give --role")
         if first and last and last < first:
             raise UsageError(f"--until {last} is before --from {first}")
+        text = staffing.text_argument
         addition = staffing.Addition(
-            person_id,
-            name,
-            nip,
-            role,
+            text("ID", person_id),
+            None if name is None else text("--name", name),
+            None if nip is None else text("--nip", nip),
+            None if role is None else text("--role", role),
             first,
             last,
             acting,
@@ -268,6 +269,8 @@ def _report(done: object) -> None:
     for rel, serial, fresh in done.signed.serials:
         if fresh:
             click.echo(f"ditandatangani {rel} oleh {done.signed.admin}, serial {serial}")
+    if done.codeowners_note:
+        click.echo(f"warta: {done.codeowners_note}", err=True)
     if done.commit:
         click.echo(f"commit {done.commit[:10]}")
     else:

@@ -129,16 +129,31 @@ def forge_of(text: str) -> str | None:
     return found.group(1) if found and found.group(1) in FORGES else None
 
 
-def refresh(root: Path, pin: str) -> Path | None:
-    """Rewrite the repository's CODEOWNERS from the roster as it is signed now, if it is
-    Warta's (the path written), else None: after a change of the roster."""
+def refresh(root: Path, pin: str) -> tuple[Path | None, str | None]:
+    """After a change of the roster: rewrite the repository's CODEOWNERS from the roster as
+    it is signed now, if the file is Warta's. Returns the path written (None: not written)
+    and, when a file there was left alone, why. The forge comes from the file's header, but
+    only while the signed roster names accounts on it: a header edited on a branch cannot
+    make an administrator's commit write a file for a forge the office does not use."""
     path = root / CODEOWNERS_FILE
-    if path.is_symlink() or not path.is_file():
-        return None
+    if path.is_symlink():
+        return None, f"{CODEOWNERS_FILE} is a link: not refreshed (warta codeowners replaces it)"
+    if not path.is_file():
+        return None, None
     forge = forge_of(path.read_text(encoding="utf-8", errors="replace"))
     if forge is None:
-        return None
+        return None, (
+            f"{CODEOWNERS_FILE} was not written by Warta: not refreshed (warta codeowners"
+            " --forge F writes it from the roster)"
+        )
+    found = forges_in(load_policy(root, pin=pin, cache=False).roster)
+    if found and forge not in found:
+        return None, (
+            f"{CODEOWNERS_FILE} says it is for {forge}, but the roster names accounts on"
+            f" {', '.join(found)} only: not refreshed (warta codeowners --forge F, on purpose)"
+        )
     generated = generate(root, forge=forge, pin=pin)
-    if not generated.current:
-        write(generated)
-    return path
+    if generated.current:
+        return None, None
+    write(generated)
+    return path, None

@@ -135,9 +135,10 @@ def install(
     override = bare.hooks_path_override(git_dir)
     if override is not None:
         raise UsageError(
-            f"{git_dir}: core.hooksPath is set to {override!r} in its configuration, so git"
-            " would not run a hook in its hooks/ folder; unset it (git config --unset"
-            " core.hooksPath) and install again"
+            f"{git_dir}: core.hooksPath is set to {override!r} in its configuration (or the"
+            " system's or this user's git configuration), so git would not run a hook in its"
+            " hooks/ folder; unset it (git config --show-origin --get core.hooksPath says"
+            " where) and install again"
         )
     ref = f"refs/heads/{branch}"
     commit = bare.branch_commit(git_dir, ref)
@@ -270,12 +271,28 @@ def run(git_dir: Path, lines: Iterable[str], hook_env: Mapping[str, str]) -> lis
     settings = read_settings(git_dir)
     objects = bare.object_dirs(git_dir, hook_env)
     outcomes: list[Outcome] = []
+    shadows = shadowing_refs(settings.short)
     for update in parse_updates(lines):
-        if update.ref != settings.branch:
+        if update.ref in shadows and not update.deletes:
+            outcomes.append(
+                _refused(
+                    update,
+                    f"{update.ref} shadows {settings.branch}: git reads the name"
+                    f" '{settings.short}' as {update.ref} first (git archive, git rev-parse,"
+                    " --base), so nothing but the guarded branch may carry it",
+                )
+            )
+        elif update.ref != settings.branch:
             outcomes.append(Outcome(update, True, "not the guarded branch"))
         else:
             outcomes.append(_judge(update, settings, objects))
     return outcomes
+
+
+def shadowing_refs(short: str) -> frozenset[str]:
+    """The refs git's short name ``short`` means before ``refs/heads/<short>`` (``git
+    rev-parse`` tries refs/<short>, then refs/tags/<short>, then refs/heads/<short>)."""
+    return frozenset((f"refs/{short}", f"refs/tags/{short}"))
 
 
 def _judge(update: Update, settings: Settings, objects: list[Path]) -> Outcome:

@@ -41,7 +41,8 @@ TIMEZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapu
 
 _OFFICE = re.compile(r"[A-Z][A-Za-z0-9.'()-]*(?: [A-Za-z0-9.'()-]+){1,8}")
 _ADMIN_ID = re.compile(r"[a-z][a-z0-9-]{0,31}")
-_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
+#: one line of text (no C0 or C1 control, no lone surrogate: bytes that were not UTF-8)
+_NAME = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]{1,100}")
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from warta.adapters import git as gitops
-from warta.adapters import rosterfile
+from warta.adapters import rosterfile, tofu
 from warta.adapters.atomic import write_bytes
+from warta.adapters.pins import resolve_pin
 from warta.adapters.ssh import KeygenSigner, choose_signer
 from warta.adapters.trust import load_trust_root
 from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
@@ -46,8 +47,38 @@ def admin_signer(root: Path, key: Path | None) -> KeygenSigner:
     )
 
 
+def replaced_trust_root(root: Path) -> str | None:
+    """What is wrong if workflow/trust-root is not the one in force (the pin: WARTA_TRUST_ROOT
+    or this user's pin file; else the one this machine has trusted since its first use),
+    else None. A trust root replaced on a branch could list the key that signed a sneaked
+    edit, which would then look signed."""
+    try:
+        trust = load_trust_root(root)
+        pinned = resolve_pin(root, None)
+        expected = pinned.fingerprint.lower() if pinned else tofu.read_record(root).trust_root
+    except WartaError as exc:
+        return exc.message
+    if expected is None or expected == trust.fingerprint:
+        return None
+    source = pinned.describe() if pinned else "trusted on this machine since its first use"
+    return (
+        f"workflow/trust-root is {trust.fingerprint}, not the trust root in force {expected}"
+        f" ({source}); the signatures it would admit are not an administrator's"
+        " (git diff workflow/trust-root)"
+    )
+
+
+def refuse_replaced_trust_root(root: Path, what: str) -> None:
+    """RefusedError when :func:`replaced_trust_root` finds a problem."""
+    problem = replaced_trust_root(root)
+    if problem is not None:
+        raise RefusedError(f"{what} refused: {problem}; nothing was changed")
+
+
 def refuse_unsigned(root: Path, what: str) -> None:
-    """RefusedError naming every administrator's file that its signature does not cover."""
+    """RefusedError naming every administrator's file that its signature does not cover
+    (judged by the trust root in force, :func:`refuse_replaced_trust_root`)."""
+    refuse_replaced_trust_root(root, what)
     stale = unsigned_now(root)
     if stale:
         listed = "".join(f"\n  {path}" for path in stale)
@@ -107,7 +138,34 @@ def public_key_argument(value: str) -> str:
     return " ".join(parts[:2])
 
 
+#: What a roster value typed on the command line may not hold: control characters (a line
+#: break among them), and the lone surrogates Python makes of bytes that are not UTF-8.
+_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
+MAX_TEXT = 200
+
+
+def text_argument(option: str, value: str) -> str:
+    """``value`` if it is text on one line of at most MAX_TEXT characters; else UsageError
+    (before anything is read or written)."""
+    bad = _NOT_TEXT.search(value)
+    if bad is not None:
+        shown = f"U+{ord(bad.group()):04X}"
+        raise UsageError(
+            f"{option} {value[:40]!r}: expected text on one line in UTF-8; found {shown}"
+            f" (character {bad.start() + 1})"
+        )
+    if len(value) > MAX_TEXT:
+        raise UsageError(
+            f"{option}: expected at most {MAX_TEXT} characters; found {len(value)}"
+        )
+    return value
+
+
 def forge_argument(value: str) -> tuple[str, str]:
+    # a line break is left to the roster's own check of account names (roster.forge)
+    if _NOT_UTF8.search(value):
+        raise UsageError(f"--forge {value!r}: expected text in UTF-8")
     forge, _, user = value.partition(":")
     if forge not in FORGES or not user:
         raise UsageError(
@@ -117,7 +175,7 @@ def forge_argument(value: str) -> tuple[str, str]:
 
 
 def education_argument(value: str) -> tuple[str, str]:
-    level, _, study = value.partition(" ")
+    level, _, study = text_argument("--education", value).partition(" ")
     if not level:
         raise UsageError(f"--education {value!r}: expected a level and field, e.g. 'S1 Hukum'")
     return level, study.strip()
@@ -224,7 +282,7 @@ def apply_revocation(
             f"--key {key_fp!r}: expected a key fingerprint 'SHA256:…' (warta roster show,"
             " ssh-keygen -lf KEY.pub)"
         )
-    if not reason.strip():
+    if not text_argument("--reason", reason).strip():
         raise UsageError("--reason is needed: why the key is revoked")
     person = next((p for p in doc.people if p.get("id") == person_id), None)
     if person is None:
@@ -248,6 +306,8 @@ class RosterChange:
     changes: tuple[str, ...]
     signed: Signed
     commit: str | None
+    #: why CODEOWNERS was left as it was, if it was
+    codeowners_note: str | None = None
 
 
 def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
@@ -305,7 +365,7 @@ def change_roster(
                     f"the roster would not be valid; nothing was changed:{listed}"
                 ) from None
             signed = sign_all(root, signer)
-            owners = refresh(root, load_trust_root(root).fingerprint)
+            owners, note = refresh(root, load_trust_root(root).fingerprint)
             sha = None
             if commit:
                 summary = f"{subject}: {'; '.join(c[2:] for c in changes)}"
@@ -321,7 +381,7 @@ def change_roster(
             with contextlib.suppress(WartaError, OSError):
                 gitops.git(root, "reset", "-q", "--", *touched, check=False)
             raise
-    return RosterChange(tuple(changes), signed, sha)
+    return RosterChange(tuple(changes), signed, sha, note)
 
 
 def commit_trust_sign(root: Path, signed: Signed) -> str | None:

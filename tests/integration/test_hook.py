@@ -395,3 +395,37 @@ def test_the_gate_fails_closed_without_its_settings(server: Server) -> None:
     assert "warta-hook.json: the hook's settings cannot be read" in output
     assert "re-run 'warta hook install' on the server" in output
     assert server.head() == before
+
+
+# ---- red team (#10) --------------------------------------------------------------------------
+
+
+def test_a_tag_that_shadows_main_is_refused(server: Server) -> None:
+    """git reads the short name 'main' as refs/tags/main before refs/heads/main: a deploy
+    script's 'git archive main' (or --base main) on the server would take an unchecked
+    commit pushed as the tag 'main'."""
+    ref = "refs/tags/main"
+    server.work.write(ITEM, server.work.read(ITEM).replace("Isi berita", "Isi berita palsu"))
+    server.work.commit_all("unsigned edit")
+    output = refused(server.push(f"HEAD:{ref}"))
+    assert f"{ref} refused" in output and "shadows" in output
+    found = subprocess.run(["git", "--git-dir", str(server.bare), "rev-parse", "main"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert found == server.head()
+
+
+def test_a_hooks_path_in_the_servers_git_configuration_is_refused(
+    server: Server, tmp_path: Path
+) -> None:
+    """git running a push reads the system and the user's configuration too: a
+    core.hooksPath there means the gate never runs, so installing must not say it does."""
+    home = tmp_path / "githome"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[core]\n\thooksPath = /srv/hooks\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "warta", "hook", "install", str(server.bare)],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "xdg")},
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "core.hooksPath" in result.stderr and "/srv/hooks" in result.stderr

@@ -313,3 +313,23 @@ def test_the_bundled_sop_is_the_sample_newsrooms_sop() -> None:
     assert [b.split(":")[0].strip() for _, b in differ] == [
         "serial", "organisation", "timezone"
     ]
+
+
+def test_a_codeowners_header_edited_on_a_branch_does_not_steer_the_refresh(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """A colleague turns CODEOWNERS into a Forgejo file (which protects nothing on GitHub);
+    the administrator's next roster change must not rewrite it for Forgejo."""
+    office, _ = init_office(tmp_path, keys, "--admin-forge", "github:pemda-admin")
+    git(office.root, "switch", "-q", "-c", "rapikan")
+    tampered = office.read("CODEOWNERS").replace("for github;", "for forgejo;")
+    office.write("CODEOWNERS", tampered)
+    git(office.root, "commit", "-qam", "rapikan CODEOWNERS")
+    added = _add(office, "sri", "--name", "Sri Rahayu, S.Sos.", "--nip", "198203152006042011",
+                 "--role", "kasubag", "--key", f"{keys['sri']}.pub", "--forge", "github:sri-r")
+    assert added.returncode == 0, added.stderr
+    assert ("CODEOWNERS says it is for forgejo, but the roster names accounts on github only:"
+            " not refreshed") in added.stderr
+    assert office.read("CODEOWNERS") == tampered
+    assert "CODEOWNERS" not in git(office.root, "show", "--name-only", "--format=", "HEAD")
+    assert office.cli("codeowners", "--check", "--forge", "github").returncode == 1

@@ -87,11 +87,23 @@ def bare_git_dir(path: Path) -> Path:
 
 
 def hooks_path_override(git_dir: Path) -> str | None:
-    """The ``core.hooksPath`` the bare repository's own configuration sets (then its
-    ``hooks/`` folder is not where git looks), or None."""
+    """The ``core.hooksPath`` git would use for a push into the bare repository (then its
+    ``hooks/`` folder is not where git looks), or None: the repository's own configuration,
+    and the system's and this user's, which git reads when it receives a push."""
     result = _git("config", "--local", "--get", "core.hooksPath", git_dir=git_dir, check=False)
     value = _out(result)
-    return value if result.returncode == 0 and value else None
+    if result.returncode == 0 and value:
+        return value
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    effective = subprocess.run(
+        ["git", "--git-dir", str(git_dir), "config", "--get", "core.hooksPath"],
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=_TIMEOUT,
+    )
+    value = _out(effective)
+    return value if effective.returncode == 0 and value else None
 
 
 def valid_branch(name: str) -> bool:

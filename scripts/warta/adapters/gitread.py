@@ -6,6 +6,7 @@ and run no filters, hooks or textconv programs, whatever the repository holds.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,10 +41,43 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
     return result.stdout
 
 
+#: The leading ref name of a revision (``origin/main`` of ``origin/main~1``).
+_REF_NAME = re.compile(r"[^~^:@{}\s]+")
+_FULL_ID = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})")
+_SHORT_ID = re.compile(r"[0-9a-f]{4,63}")
+
+
+def _ambiguous(root: Path, ref: str) -> list[str]:
+    """Every ref git could take a short name such as ``main`` or ``origin/main`` for, when
+    there is more than one (or one beside an abbreviated object id): git picks
+    ``refs/tags/main`` before ``refs/heads/main`` and ``refs/tags/origin/main`` before
+    ``refs/remotes/origin/main``, and anyone who can push may make such a tag."""
+    found = _REF_NAME.match(ref)
+    name = found.group() if found else ""
+    if not name or name.startswith("refs/") or _FULL_ID.fullmatch(name):
+        return []
+    rules = ("refs/{}", "refs/tags/{}", "refs/heads/{}", "refs/remotes/{}", "refs/remotes/{}/HEAD")
+    candidates = [rule.format(name) for rule in rules]
+    listed = _git(root, "for-each-ref", "--format=%(refname)", "--", *candidates)
+    existing = set(listed.decode("utf-8", "surrogateescape").split("\n"))
+    named = [c for c in candidates if c in existing]
+    if len(named) > 1 or (named and _SHORT_ID.fullmatch(name)):
+        return named
+    return []
+
+
 def resolve(root: Path, ref: str) -> str:
-    """The commit ``ref`` names, or a usage error saying it names none."""
+    """The commit ``ref`` names, or a usage error saying it names none or could name more
+    than one (:func:`_ambiguous`)."""
     if not ref or ref.startswith("-"):
         raise UsageError(f"--base {ref!r} is not a git revision")
+    named = _ambiguous(root, ref)
+    if named:
+        raise UsageError(
+            f"--base {ref!r} is ambiguous: it names {' and '.join(named)} (a tag or branch"
+            " pushed with that name shadows the target branch); expected the full name of"
+            f" the target branch, e.g. --base {named[-1]}"
+        )
     try:
         out = _git(
             root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"

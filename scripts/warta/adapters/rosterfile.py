@@ -3,8 +3,10 @@
 The roster is read into plain data, changed, and written back in one canonical layout: the
 comment block at the top of the file is kept, every other comment is not (the layout is
 Warta's, so that two administrators' edits produce the same text). Text values are written
-plain only when they cannot be read back as anything else; otherwise they are quoted as JSON
-strings, which YAML reads unchanged, so no name, reason or key can add a key or a line.
+plain only when they cannot be read back as anything else (inside ``[...]`` and ``{...}``
+never with a comma, which would end the value there); otherwise they are quoted as JSON
+strings, which YAML reads unchanged (with YAML's own line breaks, U+0085, U+2028 and U+2029,
+escaped), so no name, reason or key can add a key, a role or a line.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ ROSTER_DISPLAY = "workflow/roster.yml"
 #: Text YAML 1.2 reads back as the same text when written without quotes.
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()'/+=_-]*")
 _WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+#: Characters YAML reads as line breaks that JSON leaves unescaped (``ensure_ascii=False``).
+_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 @dataclass
@@ -73,8 +77,8 @@ def read_doc(text: str) -> RosterDoc:
     )
 
 
-def scalar(value: Any) -> str:
-    """One YAML scalar that reads back as ``value``."""
+def scalar(value: Any, *, flow: bool = False) -> str:
+    """One YAML scalar that reads back as ``value`` (``flow``: inside ``[...]``/``{...}``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -87,13 +91,19 @@ def scalar(value: Any) -> str:
         and text.lower() not in _WORDS
         and not text.endswith(" ")
         and "  " not in text
+        and not (flow and "," in text)
     ):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _json(text)
+
+
+def _json(value: Any) -> str:
+    """``value`` as JSON, which YAML reads unchanged once its line breaks are escaped."""
+    return "".join(_BREAKS.get(c, c) for c in json.dumps(value, ensure_ascii=False))
 
 
 def _flow(entry: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in entry.items()) + "}"
+    return "{" + ", ".join(f"{k}: {scalar(v, flow=True)}" for k, v in entry.items()) + "}"
 
 
 _ORDER = ("id", "name", "nip", "roles", "education", "forge", "keys")
@@ -107,7 +117,7 @@ def _person(person: dict[str, Any]) -> list[str]:
         value = person[key]
         if key == "roles" and isinstance(value, list):
             if all(isinstance(r, str) for r in value):
-                out.append(f"{lead}roles: [{', '.join(scalar(r) for r in value)}]")
+                out.append(f"{lead}roles: [{', '.join(scalar(r, flow=True) for r in value)}]")
             else:
                 out.append(f"{lead}roles:")
                 for role in value:
@@ -127,7 +137,7 @@ def _person(person: dict[str, Any]) -> list[str]:
                 for j, (k, v) in enumerate(entry.items()):
                     out.append(f"{'      - ' if j == 0 else '        '}{k}: {scalar(v)}")
         elif isinstance(value, list | dict):
-            out.append(f"{lead}{key}: {json.dumps(value, ensure_ascii=False)}")
+            out.append(f"{lead}{key}: {_json(value)}")
         else:
             out.append(f"{lead}{key}: {scalar(value)}")
     return out
