@@ -8,6 +8,11 @@ checked against its signed SHA-256 as it is made, so MkDocs never walks the repo
 follows a link and never reads a byte nobody signed. After the build, :func:`account` looks at
 every file in the output: each must be a page the build rendered or a copy whose bytes are
 the signed ones; anything else is unaccounted for.
+
+A withdrawn item is not shown, but its URL keeps a public notice (:class:`Withdrawn`) if, and
+only if, the validator found nothing against it: its withdrawal is then validly signed by a
+role ``take_back.withdraw_by`` names, and came after a valid approval whose content the file
+still has. A notice carries none of the item's files.
 """
 
 from __future__ import annotations
@@ -19,8 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warta.adapters import safefs
+from warta.model import policy
 from warta.model.closure import DOCS, type_problem
-from warta.model.item import NewsItem
+from warta.model.findings import Finding
+from warta.model.history import read_history
+from warta.model.item import NewsItem, Signoff
+from warta.model.sop import Sop
 from warta.repository import Repository
 from warta.validate import Verdict
 
@@ -40,9 +49,21 @@ class Shown:
     files: Mapping[str, str]
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """A withdrawn item whose URL keeps a notice: the approved title, the signed record."""
+
+    path: str
+    src_uri: str
+    title: str
+    record: Signoff
+
+
 @dataclass
 class Plan:
     items: dict[str, Shown] = field(default_factory=dict)
+    #: docs path -> the notice of a validly withdrawn item (no files of it are staged)
+    withdrawn: dict[str, Withdrawn] = field(default_factory=dict)
     #: docs path -> (repository path, digest) of every file to stage
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: custom_dir path -> (repository path, digest)
@@ -57,6 +78,10 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
         if item is None or not verdict.path.startswith(DOCS_PREFIX):
             continue
         if not (verdict.publishable or preview):
+            notice = withdrawal(verdict, item, repo.sop, repo.report.workflow, repo.report.strict)
+            if notice is not None:
+                uri = verdict.path[len(DOCS_PREFIX) :]
+                out.withdrawn[uri] = Withdrawn(verdict.path, uri, notice[0], notice[1])
             continue
         src_uri = verdict.path[len(DOCS_PREFIX) :]
         folder = src_uri.rsplit("/", 1)[0] + "/"
@@ -85,6 +110,32 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
             if path.startswith(custom):
                 out.theme[path[len(custom) :]] = (path, digest)
     return out
+
+
+def withdrawal(
+    verdict: Verdict, item: NewsItem, sop: Sop, workflow: list[Finding], strict: bool
+) -> tuple[str, Signoff] | None:
+    """The approved title and the withdrawal record of an item that was validly published
+    and then validly withdrawn; None for anything else (a draft, an unsigned or forged
+    record, a signer without the role, a text changed since the approval, an untrusted
+    workflow: every finding that blocks an item blocks its notice too)."""
+    if verdict.publishable or item.id is None or item.title is None:
+        return None
+    if not policy.clears(workflow, strict=strict):
+        return None
+    if not policy.clears(verdict.findings, strict=strict) or not item.signoffs_readable:
+        return None
+    history = read_history(item, sop)
+    record = history.withdrawn
+    approval = history.signoff_for(sop.gate.id)
+    if history.problems or record is None or approval is None or not history.past_gate(sop):
+        return None
+    if item.status != sop.take_back.withdrawn_status or not record.sig or not record.reason:
+        return None
+    # the frozen-content check holds the text to the approved digest; say so here too
+    if approval.content is None or record.content != approval.content:
+        return None
+    return item.title, record
 
 
 def stage(root: Path, files: Mapping[str, tuple[str, str]], dest: Path) -> None:

@@ -18,7 +18,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -183,7 +183,9 @@ def build_site(
         if not v.publishable
     ]
     published = [(v.id, v.facts.url if v.facts else None) for v in report.verdicts if v.publishable]
-    found = audit_site(out, audit.tokens(unpublished, published), config.site_url or "")
+    found = audit_site(
+        out, audit.tokens(unpublished, published), config.site_url or "", plugin.notices
+    )
     if found:
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
         raise BuildFailed(
@@ -193,7 +195,9 @@ def build_site(
     return out
 
 
-def audit_site(site: Path, tokens: list[audit.Token], site_url: str = "") -> list[audit.Leak]:
+def audit_site(
+    site: Path, tokens: list[audit.Token], site_url: str = "", notices: Collection[str] = ()
+) -> list[audit.Leak]:
     """Every way the files under ``site`` lead to ``tokens`` (.gz files are unpacked)."""
 
     def outputs() -> Iterator[tuple[str, str]]:
@@ -203,7 +207,7 @@ def audit_site(site: Path, tokens: list[audit.Token], site_url: str = "") -> lis
                 data = gzip.decompress(data)
             yield path.relative_to(site).as_posix(), data.decode("utf-8", errors="replace")
 
-    return audit.leaks(outputs(), tokens, site_url)
+    return audit.leaks(outputs(), tokens, site_url, notices)
 
 
 def _check_outside_site(repo: Repository, out_dir: Path) -> None:

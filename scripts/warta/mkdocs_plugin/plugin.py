@@ -55,6 +55,7 @@ from warta.site.catalogue import FEED_JSON, FEED_RSS, Catalogue
 from warta.site.sanitize import text_only
 from warta.site.sop_page import sop_page
 from warta.site.text import esc
+from warta.site.withdrawn import WithdrawnNotice, notice_html
 from warta.validate import Report, Verdict
 
 log = logging.getLogger("mkdocs.plugins.warta")
@@ -91,6 +92,8 @@ class _Build:
     staged: Path
     catalogue: Catalogue = field(default_factory=lambda: Catalogue(()))
     articles: dict[str, Article] = field(default_factory=dict)
+    #: docs path -> the notice at a validly withdrawn item's URL
+    notices: dict[str, WithdrawnNotice] = field(default_factory=dict)
     generated: set[str] = field(default_factory=set)
     bodies: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, File] = field(default_factory=dict)
@@ -201,6 +204,16 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             files.append(
                 File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             )
+        state.notices = {
+            uri: WithdrawnNotice(uri, w.title, w.record.at, w.record.reason)
+            for uri, w in state.plan.withdrawn.items()
+            if uri not in state.articles and files.get_file_from_path(uri) is None
+        }
+        for uri in state.notices:
+            # a page of its own, in no list, feed, search index or sitemap (see sitemap.xml)
+            files.append(
+                File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            )
         generated = [
             *pages.news_pages(state.catalogue, self.config.per_page),
             *pages.archive_pages(state.catalogue),
@@ -279,6 +292,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 "warta_draft": article.draft,
             }
             return ""
+        notice = state.notices.get(uri)
+        if notice is not None:
+            page.meta = {
+                "title": esc(notice.title),
+                "search": {"exclude": True},
+                "warta_withdrawn": True,
+            }
+            return ""
         if uri.startswith(NEWS) and uri not in state.generated:
             raise PluginError(f"warta: {DOCS}/{uri} reached the build without being verified")
         if page.is_homepage and HOME_MARKER in markdown:
@@ -291,6 +312,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         state = self._state()
+        notice = state.notices.get(page.file.src_uri)
+        if notice is not None:
+            return notice_html(notice, state.repo.policy.zone)
         article = state.articles.get(page.file.src_uri)
         if article is None:
             if MERMAID.search(html):
@@ -385,6 +409,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
     def report(self) -> Report | None:
         """The validator's report of the last build (None before on_config)."""
         return self._build.repo.report if self._build is not None else None
+
+    @property
+    def notices(self) -> list[str]:
+        """The URLs of the withdrawal notices the last build made."""
+        return [n.url for n in self._build.notices.values()] if self._build is not None else []
 
     @property
     def repository(self) -> Repository | None:

@@ -24,6 +24,9 @@ DOCS_PREFIX = "content/"
 NEWS_PREFIX = "berita/"
 
 _ATTR = re.compile(r"""\b(?:href|src|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+#: Links proper, for the withdrawal notice: its meta ``content`` values (the site's
+#: description, 'noindex') are no URLs, but would resolve under the notice's own folder.
+_LINK_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _XML_URL = re.compile(r"<(loc|link|guid|id)\b[^>]*>([^<]*)</\1>", re.IGNORECASE)
 _FEED_ID = re.compile(r"<guid\b[^>]*>([^<]*)</guid>", re.IGNORECASE)
 #: Where an item can be published (a year of digits): never a page Warta generates, such as
@@ -135,14 +138,30 @@ def _under(path: str, folder: str) -> bool:
 
 
 def leaks(
-    outputs: Iterable[tuple[str, str]], found: Collection[Token], site_url: str = ""
+    outputs: Iterable[tuple[str, str]],
+    found: Collection[Token],
+    site_url: str = "",
+    notices: Collection[str] = (),
 ) -> list[Leak]:
     """Every way the outputs (``(path, text)``) lead to an unpublished item: a file under
-    its URL, a URL that resolves into it, a feed entry with its id."""
+    its URL, a URL that resolves into it, a feed entry with its id. ``notices`` are the URLs
+    ('berita/Y/slug/') whose withdrawal notice page the build made."""
     folders = [t for t in found if t.kind == "URL"]
     ids = {t.text: t for t in found if t.kind == "id"}
     out: list[Leak] = []
     for name, text in outputs:
+        own = posixpath.dirname(name) + "/"
+        if posixpath.basename(name) == "index.html" and own in notices:
+            # the notice itself: no link to anything under its URL but itself, nor to any
+            # other unpublished item
+            for match in _LINK_ATTR.finditer(text):
+                target = _site_path(match.group(1) or match.group(2) or "", own, site_url)
+                if target is None or target == own:
+                    continue
+                for token in folders:
+                    if _under(target, token.text):
+                        out.append(Leak(name, token, "a link"))
+            continue
         # a page's links are relative to its folder; a JSON document's (search index, feed)
         # to the site's root, or absolute
         base = posixpath.dirname(name) + "/" if "/" in name and ".json" not in name else ""
