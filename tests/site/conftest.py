@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from sitekit import SiteRepo, copy_site_config, populate
+from sitekit import SiteRepo, add_withdrawn, copy_site_config, populate
 
 from helpers import make_repo
 
@@ -43,6 +43,27 @@ def preview(site_repo: SiteRepo, tmp_path_factory: pytest.TempPathFactory) -> Bu
     """``warta preview --build-only``: the reviewers' build, with drafts."""
     out = tmp_path_factory.mktemp("preview") / "site"
     result = site_repo.warta("preview", "--build-only", str(out))
+    assert result.returncode == 0, result.stderr
+    return Built(out, result)
+
+
+@pytest.fixture(scope="session")
+def withdrawn_repo(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> SiteRepo:
+    """The site repository with three approved items taken back: validly withdrawn by the
+    Kabag, withdrawn by a record without signature, withdrawn by a Kasubag."""
+    repo = make_repo(tmp_path_factory.mktemp("withdrawn") / "repo", keys)
+    copy_site_config(repo.root)
+    site = SiteRepo(repo)
+    populate(site)
+    add_withdrawn(site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def withdrawn(withdrawn_repo: SiteRepo, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """``warta build`` of that repository: the build and its audit of the output."""
+    out = tmp_path_factory.mktemp("withdrawn-built") / "site"
+    result = withdrawn_repo.warta("build", "-d", str(out))
     assert result.returncode == 0, result.stderr
     return Built(out, result)
 

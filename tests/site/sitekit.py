@@ -354,6 +354,95 @@ def populate(site: SiteRepo) -> None:
     (site.root / "content" / "berita" / "2026" / "kanarilepas2.txt").write_text("kanarilepas2")
 
 
+#: The withdrawn items' texts: each must appear nowhere in the output but the title, which
+#: the notice shows (of the validly withdrawn item only).
+WITHDRAWN_REASON = 'Jalur ditutup <script>alert("tarik")</script> & <b>longsor</b>'
+
+
+def _withdrawal_text(site: SiteRepo, item: Item, by: str, reason: str, *, signed: bool) -> str:
+    """The item's text with a withdrawal by ``by`` appended, signed with ``by``'s own key
+    (whatever role ``by`` holds), or with no signature at all."""
+    from warta.adapters.items import parse_item
+    from warta.adapters.rewrite import rewrite_workflow
+    from warta.adapters.ssh import KeygenSigner
+    from warta.model.item import WITHDRAW, Signoff, content_digest
+    from warta.model.signing import NAMESPACE, chain_digest, take_back_payload
+
+    text = item.path.read_text(encoding="utf-8")
+    parsed = parse_item(text, item.rel).item
+    assert parsed is not None and parsed.id is not None and parsed.signoffs[-1].sig
+    at = datetime.fromisoformat(f"{item.day}T09:00:00{WIB}") + timedelta(days=2)
+    digest = content_digest(parsed.fields, parsed.body)
+    sig = ""
+    if signed:
+        message = take_back_payload(
+            parsed.id,
+            action=WITHDRAW,
+            to="",
+            reason=reason,
+            by=by,
+            at_text=at.isoformat(),
+            content=digest,
+            prev=chain_digest(parsed.signoffs[-1].sig),
+        )
+        sig = KeygenSigner(keyfile=site.repo.keys[by]).sign(message, NAMESPACE).strip()
+    record = Signoff("", by, at, None, sig, digest, "", WITHDRAW, "", reason)
+    return rewrite_workflow(
+        text,
+        status="ditarik",
+        approved_by=parsed.approved_by,
+        signoffs=(*parsed.signoffs, record),
+        revision=2,
+    )
+
+
+def add_withdrawn(site: SiteRepo) -> None:
+    """Three approved items taken off the site: one withdrawn by the Kabag through the real
+    action (with a reason full of HTML), one whose withdrawal record was edited in without a
+    signature, one withdrawn by a Kasubag (signed with her own key, but not her role's to do).
+    Each carries its own word ('tarik…') in body, description, photo and category."""
+    from warta import actions
+    from warta.adapters.ssh import KeygenSigner
+    from warta.model.item import WITHDRAW
+
+    for key, slug in (
+        ("ditarik", "curug-ditarik"),
+        ("tanpasig", "pasar-tanpasig"),
+        ("staf", "sekolah-staf"),
+    ):
+        add_item(
+            site,
+            key,
+            title=f"Berita Tarik{key.capitalize()} Sempat Terbit",
+            slug=slug,
+            day="2026-10-12",
+            body=f"MEKARJAYA – Isi tarik{key}isi yang sempat terbit.\n",
+            categories=["Kecamatan Mekarjaya", f"Tarik{key}kategori"],
+            steps=5,
+            image=f"tarik{key}-foto.svg",
+            description=f"Ringkasan tarik{key}ringkas.",
+        )
+    item = site.items["ditarik"]
+    actions.take_back(
+        site.repo.project(),
+        item.path,
+        KeygenSigner(keyfile=site.repo.keys["hendra"]),
+        action=WITHDRAW,
+        reason=WITHDRAWN_REASON,
+        commit=False,
+        now=datetime.fromisoformat(f"2026-10-14T09:30:00{WIB}"),
+    )
+    unsigned = site.items["tanpasig"]
+    unsigned.path.write_text(
+        _withdrawal_text(site, unsigned, "hendra", "tanpa tanda tangan", signed=False),
+        encoding="utf-8",
+    )
+    staff = site.items["staf"]
+    staff.path.write_text(
+        _withdrawal_text(site, staff, "sri", "ditarik oleh staf", signed=True), encoding="utf-8"
+    )
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sitekit import BODY_WORD, SiteRepo, serve
+from sitekit import BODY_WORD, WITHDRAWN_REASON, SiteRepo, serve
 
 from conftest import Built
 from warta.adapters.workflow import load_sop
@@ -100,6 +100,43 @@ def test_item_page_shows_provenance_and_indonesian_date(
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+@pytest.fixture(scope="module")
+def withdrawn_url(withdrawn: Built) -> Iterator[str]:
+    with serve(withdrawn.site) as url:
+        yield url
+
+
+def test_withdrawn_item_shows_the_notice_and_nothing_of_the_item(
+    page: Page, withdrawn_url: str, withdrawn_repo: SiteRepo
+) -> None:
+    item = withdrawn_repo.items["ditarik"]
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    response = page.goto(withdrawn_url + item.url)
+    assert response is not None and response.status == 200
+    expect(page).to_have_title(f"{item.title} - Warta Kabupaten Sukamaju")
+    content = page.locator(".md-content")
+    expect(content.locator("h1")).to_have_text(item.title)
+    box = content.locator(".warta-withdrawn__notice")
+    expect(box).to_be_visible()
+    expect(box.locator("p").first).to_have_text(
+        "Berita ini telah ditarik pada Rabu, 14 Oktober 2026."
+    )
+    expect(box.locator(".warta-withdrawn__reason")).to_have_text(f"Alasan: {WITHDRAWN_REASON}")
+    text = content.inner_text()
+    for absent in ("tarikditarikisi", "tarikditarikringkas", "Kecamatan Mekarjaya", "Penulis"):
+        assert absent not in text
+    expect(content.locator("img")).to_have_count(0)
+    expect(page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex")
+    assert dialogs == []  # the reason's <script> is text, not code
+
+
+def test_search_does_not_find_the_withdrawn_item(page: Page, withdrawn_url: str) -> None:
+    page.goto(withdrawn_url)
+    assert search(page, "TarikDitarik") == []
+    expect(page.locator(".md-search-result__meta")).to_have_text("Tidak ada dokumen yang sesuai")
 
 
 #: Material draws Mermaid into a *closed* shadow root; opened here so the test can look in.

@@ -350,6 +350,36 @@ def test_audit_never_mistakes_desa_1_for_desa_10_nor_text_for_a_link() -> None:
     )
 
 
+def test_audit_allows_the_withdrawal_notice_page_and_nothing_else_at_its_url() -> None:
+    """A withdrawn item's notice may be at its URL and link to itself; any other file there
+    (its photo), any link from the notice into the folder, and any other output leading to
+    the notice (a list, the sitemap, the search index, a feed) is a leak."""
+    ditarik = audit.Token("berita/2026/curug/", "URL", "content/berita/2026/curug/index.md")
+    notice = (
+        "berita/2026/curug/index.html",
+        f'<meta name="robots" content="noindex"><link rel="canonical" href="{SITE}berita/2026/'
+        'curug/"><a href="./">x</a><a href="#judul">y</a><meta content="Deskripsi situs">',
+    )
+    assert audit.leaks([notice], [ditarik], SITE, ["berita/2026/curug/"]) == []
+    outputs = [
+        (notice[0], notice[1] + '<img src="images/foto.jpg">'),
+        ("berita/2026/curug/images/foto.jpg", "JFIF"),
+        ("berita/index.html", '<a href="2026/curug/">x</a>'),
+        ("sitemap.xml", f"<url><loc>{SITE}berita/2026/curug/</loc></url>"),
+        ("search/search_index.json", '{"docs": [{"location": "berita/2026/curug/"}]}'),
+    ]
+    found = audit.leaks(outputs, [ditarik], SITE, ["berita/2026/curug/"])
+    assert [(leak.output, leak.where) for leak in found] == [
+        ("berita/2026/curug/index.html", "a link"),
+        ("berita/2026/curug/images/foto.jpg", "its name"),
+        ("berita/index.html", "a link"),
+        ("sitemap.xml", "an entry"),
+        ("search/search_index.json", "an entry"),
+    ]
+    # without a notice the page itself is a leak
+    assert audit.leaks([notice], [ditarik], SITE) != []
+
+
 def test_audit_never_claims_a_page_warta_generates() -> None:
     """A junk file at berita/halaman/2/index.md lies where a generated list page lives: its
     folder is no item's URL (years are digits), so the honest page is no leak."""
