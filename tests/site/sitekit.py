@@ -28,6 +28,9 @@ from helpers import WIB, Repo, copy_site_files
 CANARY = "kanari"
 #: A word only in published bodies, for search.
 BODY_WORD = "jembatanwangi"
+#: An inflected word (base + the suffix -nya) in one published body only; its base form is
+#: in no other text of the site. For the Indonesian search.
+INFLECTED = ("kerindangan", "kerindangannya")
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9" width="1600" height="900">'
@@ -256,7 +259,10 @@ def populate(site: SiteRepo) -> None:
         title="Bupati Resmikan Jembatan Gantung Cijambe",
         slug="jembatan-gantung-cijambe",
         day="2026-10-05",
-        body=f"SUKAMAJU – Jembatan {BODY_WORD} sepanjang 84 meter diresmikan.\n",
+        body=(
+            f"SUKAMAJU – Jembatan {BODY_WORD} sepanjang 84 meter diresmikan. Warga menjaga"
+            f" {INFLECTED[1]}.\n"
+        ),
         categories=["Kecamatan Cibening", "Infrastruktur"],
         steps=5,
         image="jembatan-cijambe.svg",
