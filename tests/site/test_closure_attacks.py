@@ -379,7 +379,7 @@ def _config(root: Path, old: str, new: str) -> None:
             "yaml.tag",
         ),
         ("site_name: Warta Kabupaten Sukamaju", "site_name: !ENV WARTA_SECRET_TOKEN", "yaml.tag"),
-        ("plugins:\n  - search\n", "plugins:\n  - search\n  - material/blog\n", "site.plugin"),
+        ("  - warta:\n", "  - material/blog\n  - warta:\n", "site.plugin"),
         (
             "format: !!python/name:pymdownx.superfences.fence_code_format",
             "format: !!python/name:os.system",
