@@ -486,21 +486,30 @@ def reopen(args: tuple[str, ...]) -> None:
 
 @cli.command(epilog=EPILOG)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@FORMAT
 @PIN
 @NO_CACHE
-def log(path: Path, pin: str | None, no_cache: bool) -> None:
-    """The item's timeline: who did which step when, the commit, actual vs standard time."""
-    from rich.console import Console  # noqa: PLC0415 - see above
+def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
+    """The item's timeline: who did which step when, the commit, actual vs standard time,
+    and the note signed with each step."""
+    import json  # noqa: PLC0415 - see above
+
+    from rich.console import Console  # noqa: PLC0415
     from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
 
-    from warta.timeline import text_note, timeline  # noqa: PLC0415
+    from warta.summary_markdown import one_line  # noqa: PLC0415
+    from warta.timeline import log_json, text_note, timeline  # noqa: PLC0415
 
     try:
         project = _load(path.parent, pin, no_cache=no_cache)
         rows, verdict = timeline(project, path)
     except WartaError as exc:
         _fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(log_json(project, rows, verdict), ensure_ascii=False, indent=2))
+        return
     item = verdict.item
     title = f"{item.title if item else path} [{item.id if item else '?'}]"
     table = Table(title=escape(title))
@@ -509,6 +518,8 @@ def log(path: Path, pin: str | None, no_cache: bool) -> None:
         table.add_column(column)
     for row in rows:
         step = escape(row.step) + (f" (alasan: {escape(row.reason)})" if row.reason else "")
+        if row.note:
+            step += " (catatan di bawah)"
         table.add_row(
             row.number,
             step,
@@ -523,6 +534,12 @@ def log(path: Path, pin: str | None, no_cache: bool) -> None:
         )
     console = Console(width=max(140, Console().width), emoji=False)
     console.print(table)
+    for row in rows:  # notes on lines of their own: never cut, copied as they are
+        if row.note:
+            console.print(
+                Text(f"catatan {row.number}. {row.step} ({row.by}): {one_line(row.note, 2000)}"),
+                soft_wrap=True,
+            )
     note = text_note(project, verdict)
     if note:
         console.print(escape(note))

@@ -35,7 +35,7 @@ def console_for(table: Table | None = None) -> Console:
     width = max(MIN_WIDTH, Console().width)
     if table is not None:
         probe = Console(width=width, emoji=False)
-        needed = Measurement.get(probe, probe.options, table).minimum
+        needed = Measurement.get(probe, probe.options.update_width(10**4), table).minimum
         width = max(width, needed)
     return Console(width=width, emoji=False)
 
