@@ -27,6 +27,7 @@ from warta.adapters.textfile import read_repo_text
 from warta.errors import RefusedError, UsageError
 from warta.model import policy
 from warta.model.closure import Observed, to_list
+from warta.model.eligibility import blocking_for_step, signer_refusal
 from warta.model.findings import Finding
 from warta.model.history import History, read_history
 from warta.model.item import RETURN, Attachment, NewsItem, Signoff, content_digest
@@ -227,31 +228,17 @@ def _refuse_signer(
     history: History,
     day: date,
 ) -> None:
-    """Refuse a signer who does not hold the step's role that day, whose key is not valid
-    that day, or whom separation of duties bars from this step."""
-    sop = project.sop
-    if not person.holds(step.role, day):
-        role = sop.roles[step.role]
-        raise RefusedError(
-            f"{person.name} ({person.id}) does not hold the role {role.title}"
-            f" ({role.short}) on {day.isoformat()}, which step '{step.id}' needs;"
-            " nothing was changed"
-        )
+    """Refuse a signer who does not hold the step's role that day, whom separation of duties
+    bars from this step (:func:`warta.model.eligibility.signer_refusal`, which
+    ``warta status`` asks too), or whose key is not valid that day."""
+    problem = signer_refusal(project.sop, person, step, history.in_force, day)
+    if problem is not None:
+        raise RefusedError(f"{problem}; nothing was changed")
     owner = key_owner(project.roster, signer.public_key)
     assert owner is not None
     problem = key_problem(person, owner[1], day)
     if problem is not None:
         raise RefusedError(f"{problem}; nothing was changed")
-    for rule in sop.duties:
-        if step.id not in rule.steps:
-            continue
-        for earlier in history.in_force:
-            if earlier.step in rule.steps and earlier.by == person.id:
-                raise RefusedError(
-                    f"{person.name} ({person.id}) signed '{earlier.step}', so may"
-                    f" not sign '{step.id}' (separation of duties '{rule.id}':"
-                    f" {rule.reason}); nothing was changed"
-                )
 
 
 def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: datetime) -> None:
@@ -281,13 +268,15 @@ def _refuse_if_invalid(
     """Every finding on the item as it stands (with its folder, among every other item),
     or RefusedError: unless the workflow is trusted; for any step while an error stands; for
     the publishing gate while any finding blocks publication (``strict``: warnings too)."""
-    strict = strict and step.gate
     ctx = replace(project.context, render_drafts=True)  # the text about to be signed
     candidate = judge(item.path, item, reader_findings, ctx, folder=folder)
     judgements = [j for j in project.judgements if j.path != item.path]
     judgements.append(candidate)
-    report = conclude(judgements, workflow_findings=project.policy.workflow_findings, strict=strict)
+    report = conclude(
+        judgements, workflow_findings=project.policy.workflow_findings, strict=strict and step.gate
+    )
     project.policy.verifier.save()
+    strict = strict and step.gate
     errors = policy.blocking(report.workflow, strict=strict)
     if errors:
         raise RefusedError(
@@ -296,7 +285,7 @@ def _refuse_if_invalid(
             + "; ".join(f"{f.location()}: [{f.rule}] {f.message}" for f in errors)
         )
     verdict = next(v for v in report.verdicts if v.path == item.path)
-    if policy.blocking(verdict.findings, strict=strict):
+    if blocking_for_step(verdict.findings, step, strict=strict):
         listed = "\n".join(f"  {_line(f)}" for f in verdict.findings)
         what = (
             f"findings that block publication, so its approval ('{step.id}') is refused"

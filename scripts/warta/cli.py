@@ -25,7 +25,7 @@ from warta.model.history import read_history
 from warta.model.signing import fingerprint
 from warta.output import as_codequality, as_github, as_json, as_text
 from warta.repository import NEWS_DIR, Repository, find_root, open_repository
-from warta.validate import Report, format_span
+from warta.validate import Report
 
 EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
 
@@ -202,53 +202,66 @@ def validate(
     sys.exit(1 if report.blocking() else 0)
 
 
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for programs (schema documented in the README).",
+)
+
+
 @cli.command(epilog=EPILOG)
 @ROOT
+@click.option(
+    "--as",
+    "as_person",
+    metavar="PERSON",
+    default=None,
+    help="Only what this roster id may sign now (with the command to run), and the items"
+    " nobody can sign that they must fix.",
+)
+@FORMAT
 @PIN
 @NO_CACHE
-def status(root: Path, pin: str | None, no_cache: bool) -> None:
-    """Items grouped by SOP step: who must act next, how long each has waited."""
-    from rich.console import Console  # noqa: PLC0415 - see above
-    from rich.markup import escape  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
+def status(root: Path, as_person: str | None, fmt: str, pin: str | None, no_cache: bool) -> None:
+    """Items grouped by SOP step: who must act next, how long each has waited; items nobody
+    can sign (errors) apart, with why and who must fix them."""
+    import json  # noqa: PLC0415 - see above
 
-    from warta.queue import queue  # noqa: PLC0415
+    from warta import statusview  # noqa: PLC0415
+    from warta.inbox import for_person, inbox, status_json  # noqa: PLC0415
+    from warta.model import policy  # noqa: PLC0415
 
     try:
         project = _load(root, pin, no_cache=no_cache)
+        person = None
+        if as_person is not None:
+            person = project.roster.get(as_person)
+            if person is None:
+                raise UsageError(
+                    f"--as {as_person!r}: not in roster.yml; expected one of:"
+                    f" {', '.join(sorted(project.roster.people))}"
+                )
     except WartaError as exc:
         _fail(exc)
     ctx = project.context
-    items = list(project.items.values())
-    table = Table(title=f"{escape(ctx.sop.identity.name)} — antrean")
-    for column in ("Langkah berikut", "Berita", "Pelaksana", "Menunggu", "Mutu Baku", ""):
-        table.add_column(column)
-    previous: int | None = None
-    for row in queue(items, ctx):
-        if previous is not None and row.signed != previous:
-            table.add_section()
-        previous = row.signed
-        step = row.next_step
-        if step is None:
-            label, std = ("ditarik" if row.withdrawn else "selesai"), "-"
-        else:
-            label = f"{step.number}. {step.id} ({ctx.sop.roles[step.role].short})"
-            std = step.time.label()
-        waited = format_span(row.waiting) if row.waiting is not None else "-"
-        flag = "[bold red]TERLAMBAT[/]" if row.overdue else ""
-        table.add_row(
-            label,
-            f"{escape(row.item.title or '?')}\n[dim]{escape(row.item.path)}[/]",
-            escape(", ".join(row.actors) or "-"),
-            waited,
-            std,
-            flag,
-        )
-    console = Console(width=max(110, Console().width), emoji=False)
-    console.print(table)
-    for verdict in project.report.verdicts:
-        if verdict.item is None and verdict.path not in project.items:
-            console.print(f"[red]tidak terbaca[/]: {escape(verdict.path)} (run 'warta validate')")
+    report = project.report
+    trusted = not policy.blocking(report.workflow, strict=False)
+    verdicts = {v.path: v for v in report.verdicts}
+    entries = inbox(project.items.values(), verdicts, ctx, trusted=trusted)
+    unreadable = [
+        v.path for v in report.verdicts if v.item is None and v.path not in project.items
+    ]
+    if fmt == "json":
+        shown = entries if person is None else for_person(entries, person)
+        data = status_json(shown, ctx, person=person, unreadable=unreadable)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif person is None:
+        statusview.print_status(entries, ctx, trusted=trusted, unreadable=unreadable)
+    else:
+        statusview.print_inbox(entries, ctx, person, trusted=trusted, unreadable=unreadable)
 
 
 @cli.command(epilog=EPILOG)
@@ -473,21 +486,30 @@ def reopen(args: tuple[str, ...]) -> None:
 
 @cli.command(epilog=EPILOG)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@FORMAT
 @PIN
 @NO_CACHE
-def log(path: Path, pin: str | None, no_cache: bool) -> None:
-    """The item's timeline: who did which step when, the commit, actual vs standard time."""
-    from rich.console import Console  # noqa: PLC0415 - see above
+def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
+    """The item's timeline: who did which step when, the commit, actual vs standard time,
+    and the note signed with each step."""
+    import json  # noqa: PLC0415 - see above
+
+    from rich.console import Console  # noqa: PLC0415
     from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
 
-    from warta.timeline import text_note, timeline  # noqa: PLC0415
+    from warta.summary_markdown import one_line  # noqa: PLC0415
+    from warta.timeline import log_json, text_note, timeline  # noqa: PLC0415
 
     try:
         project = _load(path.parent, pin, no_cache=no_cache)
         rows, verdict = timeline(project, path)
     except WartaError as exc:
         _fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(log_json(project, rows, verdict), ensure_ascii=False, indent=2))
+        return
     item = verdict.item
     title = f"{item.title if item else path} [{item.id if item else '?'}]"
     table = Table(title=escape(title))
@@ -496,6 +518,8 @@ def log(path: Path, pin: str | None, no_cache: bool) -> None:
         table.add_column(column)
     for row in rows:
         step = escape(row.step) + (f" (alasan: {escape(row.reason)})" if row.reason else "")
+        if row.note:
+            step += " (catatan di bawah)"
         table.add_row(
             row.number,
             step,
@@ -510,6 +534,12 @@ def log(path: Path, pin: str | None, no_cache: bool) -> None:
         )
     console = Console(width=max(140, Console().width), emoji=False)
     console.print(table)
+    for row in rows:  # notes on lines of their own: never cut, copied as they are
+        if row.note:
+            console.print(
+                Text(f"catatan {row.number}. {row.step} ({row.by}): {one_line(row.note, 2000)}"),
+                soft_wrap=True,
+            )
     note = text_note(project, verdict)
     if note:
         console.print(escape(note))

@@ -30,6 +30,16 @@ class TimelineRow:
     #: 'diubah' where this record's signer signed a text different from the step before
     text: str = ""
     reason: str = ""
+    #: the note signed with a step (``warta sign --note``), as written
+    note: str = ""
+    #: the same record as data, for ``warta log --format json``
+    action: str = "sign"
+    by: str = ""
+    at: str = ""
+    seconds: int | None = None
+    late: bool = False
+    sha: str | None = None
+    to: str = ""
 
 
 def _trailer(record: Signoff) -> str:
@@ -66,9 +76,11 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
         local = ctx.local(signoff.at)
         took = "-"
         late = False
+        seconds = None
         if index > 0:
             previous = item.signoffs[index - 1]
             took = format_span(signoff.at - previous.at)
+            seconds = int((signoff.at - previous.at).total_seconds())
             if step is not None:
                 late = signoff.at > ctx.sop.calendar.deadline(ctx.local(previous.at), step.time)
         trailer = _trailer(signoff)
@@ -98,6 +110,14 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
                 signature="tidak sah" if signoff.line in bad_lines or not signoff.sig else "sah",
                 text="diubah" if changed else "",
                 reason=signoff.reason,
+                note=signoff.note,
+                action=signoff.action,
+                by=signoff.by,
+                at=local.isoformat(),
+                seconds=seconds,
+                late=late,
+                sha=commit,
+                to=signoff.to,
             )
         )
         if not signoff.is_step:
@@ -119,3 +139,48 @@ def text_note(project: Repository, verdict: Verdict) -> str | None:
     number = f"{origin.step.number}. " if origin.step else ""
     when = format_datetime(ctx.local(origin.signoff.at), "d MMMM y HH.mm zzz", locale="id")
     return f"Teks terakhir diubah pada langkah {number}{origin.signoff.step} oleh {who}, {when}."
+
+
+#: The schema of ``warta log --format json`` (raise it on any incompatible change).
+LOG_SCHEMA = "warta.log/1"
+
+
+def log_json(project: Repository, rows: list[TimelineRow], verdict: Verdict) -> dict[str, object]:
+    """The whole of ``warta log --format json``."""
+    item = verdict.item
+    return {
+        "schema": LOG_SCHEMA,
+        "path": verdict.path,
+        "id": item.id if item else None,
+        "title": item.title if item else None,
+        "status": item.status if item else None,
+        "publishable": verdict.publishable,
+        "text": text_note(project, verdict),
+        "records": [
+            {
+                "no": row.number,
+                "round": row.round,
+                "action": row.action,
+                "step": row.step if row.action == "sign" else None,
+                "to": row.to or None,
+                "by": row.by,
+                "signer": row.signer,
+                "at": row.at,
+                "duration_seconds": row.seconds,
+                "duration": row.took.removesuffix(" (terlambat)") if row.seconds is not None
+                else None,
+                "late": row.late,
+                "standard": row.standard if row.standard != "-" else None,
+                "commit": row.sha,
+                "signature": "valid" if row.signature == "sah" else "invalid",
+                "text_changed": row.text == "diubah",
+                "note": row.note or None,
+                "reason": row.reason or None,
+            }
+            for row in rows
+        ],
+        "findings": [
+            {"rule": f.rule, "severity": f.severity.value, "line": f.line, "message": f.message}
+            for f in verdict.findings
+        ],
+    }

@@ -52,6 +52,7 @@ def rows(output: str) -> list[list[str]]:
 UNSIGNED = """---
 id: 20261127-usulan-pasar
 title: Usulan Liputan Pasar
+slug: usulan-pasar
 date: 2026-11-27
 description: Usulan
 categories: [Kecamatan Cibening]

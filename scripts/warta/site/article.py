@@ -56,6 +56,8 @@ class Approval:
     signer: Signer
     at: datetime
     content: str
+    #: the note signed with the approval (``warta sign --note``), as written: hostile text
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,10 @@ def build_article(
     approved = history.signoff_for(gate.id)
     if approved is not None and approved.content:
         approval = Approval(
-            _signer(approved, sop, roster, zone), approved.at.astimezone(zone), approved.content
+            _signer(approved, sop, roster, zone),
+            approved.at.astimezone(zone),
+            approved.content,
+            approved.note,
         )
     if approval is None and not draft:
         return None, ["the item has no signed approval"]

@@ -104,6 +104,8 @@ def provenance(
                 f"{esc(moment_label(approval.at, zone))}</time>",
             )
         )
+        if approval.note.strip():
+            rows.append(("Catatan persetujuan", esc(approval.note.strip())))
     if article.reporter is not None:
         rows.append(("Ditulis oleh", f"{esc(article.reporter.name)}, {esc(article.reporter.role)}"))
     changed = article.text_changed

@@ -1,0 +1,233 @@
+"""``warta status --as PERSON`` (what that person may sign now, with the command), the items
+nobody can sign, paths never cut, ``--format json`` for status and log, and the notes signed
+with a step (in ``warta log`` and, for the approval, in the published provenance box)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from helpers import ROSTER_TEMPLATE, Repo, make_repo, pub
+
+WIB = timezone(timedelta(hours=7))
+LONG_SLUG = "rapat-koordinasi-penanganan-banjir-bandang-di-kecamatan-cibening-utara"
+
+
+def ago(minutes: int) -> str:
+    moment = datetime.now(UTC).astimezone(WIB) - timedelta(minutes=minutes)
+    return moment.replace(microsecond=0).isoformat()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+    """Agus is staff and, today, acting Kasubag (Plt.); four items:
+
+    - ``assigned``: step 1 signed, waits for the Kasubag's order (step 2);
+    - ``written``: written by Agus (step 3), waits for the report (step 4), which
+      separation of duties forbids him;
+    - ``edited``: approved, then its text changed (nobody may sign step 6);
+    - ``LONG_SLUG``: step 1 signed, a path longer than 80 columns.
+    """
+    repo = make_repo(tmp_path_factory.mktemp("inbox") / "repo", keys)
+    roster = ROSTER_TEMPLATE.format(**{p: pub(k) for p, k in keys.items()})
+    roster = roster.replace("serial: 1", "serial: 2").replace(
+        "from: 2026-10-01, until: 2026-10-31", "from: 2026-01-01, until: 2999-12-31"
+    )
+    repo.write_roster(roster)
+    repo.sign_workflow(commit=True)
+    repo.new_item("Posyandu Karangsari", at=ago(30), slug="assigned")
+    written = repo.new_item("Irigasi Tanjungwaru", at=ago(25), slug="written")
+    repo.sign(written, "sri", ago(24))
+    repo.sign(written, "agus", ago(20))
+    edited = repo.approved_item("Jembatan Cibening", slug="edited")
+    edited.write_text(edited.read_text().replace("Isi berita.", "Isi berita diubah."))
+    repo.commit_all("edit after approval")
+    repo.new_item("Rapat Banjir", at=ago(10), slug=LONG_SLUG)
+    return repo
+
+
+@pytest.fixture
+def site(template: Repo, tmp_path: Path) -> Repo:
+    root = tmp_path / "repo"
+    shutil.copytree(template.root, root, symlinks=True)
+    return Repo(root, template.keys, dict(template.env))
+
+
+def path_of(slug: str) -> str:
+    return f"content/berita/2026/{slug}/index.md"
+
+
+def commands(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if line.strip().startswith("warta sign")]
+
+
+def test_status_as_lists_exactly_what_sign_accepts(site: Repo) -> None:
+    listed = {}
+    for person in ("hendra", "sri", "dimas", "agus"):
+        result = site.cli("status", "--as", person)
+        assert result.returncode == 0, result.stderr
+        listed[person] = commands(result.stdout)
+    assert listed == {
+        "hendra": [],
+        "sri": [
+            f"warta sign {path_of('assigned')} --step perintah --as sri",
+            f"warta sign {path_of(LONG_SLUG)} --step perintah --as sri",
+            f"warta sign {path_of('written')} --step laporan --as sri",
+        ],
+        "dimas": [],
+        "agus": [  # Plt. Kasubag today; not 'written', which he wrote himself
+            f"warta sign {path_of('assigned')} --step perintah --as agus",
+            f"warta sign {path_of(LONG_SLUG)} --step perintah --as agus",
+        ],
+    }
+    # each command, run as printed with the person's key, is accepted
+    for command in listed["sri"]:
+        result = site.cli(*shlex.split(command)[1:], "--key", str(site.keys["sri"]))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("slug", "person", "why"),
+    [
+        ("assigned", "dimas", "does not hold the role"),  # wrong role
+        ("written", "agus", "separation of duties"),
+        ("edited", "sri", "content.changed-after-approval"),  # an item with an error
+    ],
+)
+def test_what_status_as_leaves_out_sign_refuses(
+    site: Repo, slug: str, person: str, why: str
+) -> None:
+    assert path_of(slug) not in " ".join(commands(site.cli("status", "--as", person).stdout))
+    result = site.cli("sign", path_of(slug), "--key", str(site.keys[person]))
+    assert result.returncode == 1
+    assert why in result.stdout + result.stderr
+
+
+def test_an_item_nobody_can_sign_is_listed_apart_with_why_and_who_must_fix_it(
+    site: Repo,
+) -> None:
+    out = site.cli("status").stdout
+    table, blocked = out.split("Tidak dapat ditandatangani (1)")
+    assert path_of("edited") not in table  # not "6. kompilasi, TERLAMBAT" any more
+    lines = [line.strip() for line in blocked.splitlines() if line.strip()]
+    assert lines[0] == path_of("edited")
+    assert lines[1] == (
+        "Jembatan Cibening — status disetujui; langkah berikut 6. kompilasi (Kasubag)"
+    )
+    assert lines[2].startswith("baris ") and "[content.changed-after-approval]" in lines[2]
+    assert lines[3] == (
+        f"Perbaikan: warta return {path_of('edited')} --to laporan --reason '…'"
+    )
+    assert lines[4] == "Oleh: Hendra Wijaya, S.Kom., M.T. (hendra)"
+    # the Kabag sees it as his to fix; the fix named works
+    mine = site.cli("status", "--as", "hendra").stdout
+    assert f"Perbaikan: warta return {path_of('edited')} --to laporan" in mine
+    result = site.cli(
+        "return", path_of("edited"), "--to", "laporan", "--reason", "teks diubah",
+        "--key", str(site.keys["hendra"]),
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"warta sign {path_of('edited')} --step laporan --as sri" in commands(
+        site.cli("status", "--as", "sri").stdout
+    )
+
+
+@pytest.mark.parametrize("args", [(), ("--as", "sri")])
+def test_paths_are_never_cut_in_80_columns_or_a_pipe(site: Repo, args: tuple[str, ...]) -> None:
+    site.env["COLUMNS"] = "80"
+    result = site.cli("status", *args)  # stdout is a pipe here
+    assert result.returncode == 0, result.stderr
+    assert len(path_of(LONG_SLUG)) > 80
+    assert any(path_of(LONG_SLUG) in line for line in result.stdout.splitlines())
+    assert any(path_of("edited") in line for line in site.cli("status").stdout.splitlines())
+
+
+def test_status_as_an_unknown_person_is_a_usage_error(site: Repo) -> None:
+    result = site.cli("status", "--as", "nobody")
+    assert result.returncode == 2
+    assert "--as 'nobody': not in roster.yml" in result.stderr
+
+
+def test_status_json(site: Repo) -> None:
+    result = site.cli("status", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema"] == "warta.status/1"
+    assert data["as"] is None and data["scheduled"] == [] and data["unreadable"] == []
+    datetime.fromisoformat(data["now"])
+    items = {item["path"]: item for item in data["items"]}
+    written = items[path_of("written")]
+    assert written["next_step"] == {
+        "id": "laporan", "number": 4, "role": "kasubag", "standard": "5 menit",
+    }
+    assert written["may_sign"] == ["sri"]
+    assert written["commands"] == {
+        "sri": f"warta sign {path_of('written')} --step laporan --as sri"
+    }
+    assert written["group"] == "antrean" and written["blocked"] == [] and written["fix"] is None
+    assert written["late"] is True and written["waiting_seconds"] >= 20 * 60
+    edited = items[path_of("edited")]
+    assert edited["group"] == "tidak-dapat-ditandatangani" and edited["may_sign"] == []
+    assert [b["rule"] for b in edited["blocked"]] == ["content.changed-after-approval"]
+    assert edited["fix"] == {
+        "rule": "return",
+        "command": f"warta return {path_of('edited')} --to laporan --reason '…'",
+        "people": ["hendra"],
+    }
+    mine = json.loads(site.cli("status", "--as", "agus", "--format", "json").stdout)
+    assert mine["as"] == "agus"
+    assert [i["path"] for i in mine["items"]] == [path_of("assigned"), path_of(LONG_SLUG)]
+
+
+NOTE = 'Layak terbit <script>alert("x")</script> & cek \x1b[31mlagi'
+
+
+def test_notes_in_log_and_log_json(site: Repo) -> None:
+    path = site.path(path_of("written"))
+    site.sign(path, "sri", ago(5), note="Sudah dicek [bold]data[/bold]")
+    text = site.cli("log", path_of("written"))
+    assert text.returncode == 0, text.stderr
+    assert "catatan 4. laporan (sri): Sudah dicek [bold]data[/bold]" in text.stdout.splitlines()
+    result = site.cli("log", path_of("written"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema"] == "warta.log/1"
+    assert (data["path"], data["title"]) == (path_of("written"), "Irigasi Tanjungwaru")
+    records = data["records"]
+    assert [(r["no"], r["step"], r["by"], r["action"]) for r in records] == [
+        ("1", "disposisi", "hendra", "sign"),
+        ("2", "perintah", "sri", "sign"),
+        ("3", "penulisan", "agus", "sign"),
+        ("4", "laporan", "sri", "sign"),
+    ]
+    assert records[3]["note"] == "Sudah dicek [bold]data[/bold]"
+    assert records[0]["note"] is None and records[0]["duration_seconds"] is None
+    assert records[1]["duration_seconds"] in (60, 61) and records[1]["standard"] == "5 menit"
+    assert records[3]["signature"] == "valid" and len(records[3]["commit"]) == 40
+    datetime.fromisoformat(records[3]["at"])
+
+
+def test_the_approval_note_is_in_the_provenance_box_escaped(site: Repo, tmp_path: Path) -> None:
+    path = site.new_item("Pasar Murah", at="2026-11-02T08:00:00+07:00", slug="pasar")
+    site.sign(path, "sri", "2026-11-02T08:04:00+07:00")
+    site.sign(path, "dimas", "2026-11-02T10:00:00+07:00")
+    site.sign(path, "sri", "2026-11-02T10:04:00+07:00", note="laporan lengkap")
+    site.sign(path, "hendra", "2026-11-02T10:08:00+07:00", note=NOTE)
+    log = site.cli("log", path_of("pasar")).stdout
+    assert "\x1b" not in log
+    assert "catatan 5. pengesahan (hendra): Layak terbit <script>" in log
+    built = site.cli("build", "-d", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    page = (tmp_path / "out" / "berita" / "2026" / "pasar" / "index.html").read_text()
+    box = page.split('<aside class="warta-provenance"')[1].split("</aside>")[0]
+    assert (
+        "<dt>Catatan persetujuan</dt><dd>Layak terbit &lt;script&gt;alert(&quot;x&quot;)"
+        "&lt;/script&gt; &amp; cek"
+    ) in box
+    assert "<script>alert" not in page
+    assert "laporan lengkap" not in page  # only the approval's note is published
