@@ -274,12 +274,12 @@ def new(
 ) -> None:
     """Create a news item with step 1 (the assignment) signed, and commit it."""
     from warta import actions  # noqa: PLC0415 - see above
-    from warta.adapters import newitem  # noqa: PLC0415
+    from warta.adapters import clock, newitem  # noqa: PLC0415
 
     try:
         project = _load(root, pin)
         top = project.root
-        moment = _at(at) or datetime.now(UTC)
+        moment = _at(at) or clock.now()
         today = moment.astimezone(project.context.zone).date()
         item_id = newitem.fresh_id(today)
         slug = newitem.slugify(title)
