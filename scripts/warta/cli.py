@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -20,12 +20,16 @@ from warta.adapters.items import relative
 from warta.adapters.schema import implausible
 from warta.adapters.trust import PIN_ENV, load_trust_root
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.model import policy
 from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.signing import fingerprint
 from warta.output import as_codequality, as_github, as_json, as_text
 from warta.repository import NEWS_DIR, Repository, find_root, open_repository
 from warta.validate import Report, format_span
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
 
@@ -246,9 +250,33 @@ def status(root: Path, pin: str | None, no_cache: bool) -> None:
         )
     console = Console(width=max(110, Console().width), emoji=False)
     console.print(table)
+    _print_scheduled(console, project)
     for verdict in project.report.verdicts:
         if verdict.item is None and verdict.path not in project.items:
             console.print(f"[red]tidak terbaca[/]: {escape(verdict.path)} (run 'warta validate')")
+
+
+def _print_scheduled(console: Console, project: Repository) -> None:
+    """The "Terjadwal" section of ``warta status``: approved items under embargo, soonest
+    first, with the time a build first publishes them (nothing when there are none)."""
+    from rich.markup import escape  # noqa: PLC0415 - see above
+    from rich.table import Table  # noqa: PLC0415
+
+    from warta.scheduled import scheduled, when_text  # noqa: PLC0415
+
+    rows = scheduled(project.report)
+    if not rows:
+        return
+    table = Table(title="Terjadwal — disetujui, terbit setelah embargo")
+    for column in ("Terbit mulai", "Berita", ""):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            when_text(row.embargo, project.policy.zone),
+            f"{escape(row.title or '?')}\n[dim]{escape(row.path)}[/]",
+            "[bold red]TERHALANG[/] (warta verify)" if row.blocked else "",
+        )
+    console.print(table)
 
 
 @cli.command(epilog=EPILOG)
@@ -530,7 +558,8 @@ def log(path: Path, pin: str | None, no_cache: bool) -> None:
 @PIN
 @NO_CACHE
 def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
-    """Verify one item: exit 0 if it is publishable (every signature and rule holds), else 1."""
+    """Verify one item: exit 0 if it is publishable (every signature and rule holds), else 1
+    (an approved item under embargo too, until its time: "NOT YET PUBLISHABLE")."""
     try:
         project = _load(path.parent, pin, strict=strict, no_cache=no_cache)
         report = project.report
@@ -556,6 +585,14 @@ def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
             f" trust root {project.policy.trust.fingerprint}{_pin_note(project)}"
         )
         sys.exit(0)
+    if verdict.embargo is not None and not policy.blocking(
+        [*report.workflow, *verdict.findings], strict=report.strict
+    ):
+        click.echo(
+            f"NOT YET PUBLISHABLE {display}: under embargo until {verdict.embargo.isoformat()};"
+            " a build at or after that time publishes it"
+        )
+        sys.exit(1)
     click.echo(f"NOT PUBLISHABLE {display}")
     sys.exit(1)
 
