@@ -191,6 +191,25 @@ class Repo:
         self.sign(path, "hendra", f"{day}T10:08:00{WIB}")
         return path
 
+    def embargoed_item(self, title: str, embargo: str, day: str = "2026-11-02",
+                       **kw: object) -> Path:
+        """An item approved like :meth:`approved_item` whose writer (step 3, which may change
+        the text) set ``embargo: <embargo>``, so that steps 3-5 sign it."""
+        path = self.new_item(title, at=f"{day}T08:00:00{WIB}", **kw)  # type: ignore[arg-type]
+        self.sign(path, "sri", f"{day}T08:04:00{WIB}")
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nstatus:", f"\nembargo: {embargo}\nstatus:", 1),
+                        encoding="utf-8")
+        self.sign(path, "dimas", f"{day}T10:00:00{WIB}")
+        self.sign(path, "sri", f"{day}T10:04:00{WIB}")
+        self.sign(path, "hendra", f"{day}T10:08:00{WIB}")
+        return path
+
+    def at_clock(self, moment: str) -> Repo:
+        """This repository as the CLI sees it with its clock fixed at ``moment``
+        (``WARTA_NOW``)."""
+        return Repo(self.root, self.keys, {**self.env, "WARTA_NOW": moment})
+
     def validate_json(self, *args: str) -> dict:  # type: ignore[type-arg]
         import json
 

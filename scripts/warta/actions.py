@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from warta.adapters import clock
 from warta.adapters import git as gitops
 from warta.adapters.atomic import write_bytes, write_text
 from warta.adapters.faults import checkpoint
@@ -186,7 +187,7 @@ def sign_text(
             f" (step {step.number}), not '{step_id}' (step {named.number})"
         )
     person = _signer_person(project, signer, as_person)
-    moment = (now or datetime.now(UTC)).astimezone(project.context.zone).replace(microsecond=0)
+    moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
     _refuse_bad_time(display, item, moment, project.context.now)
     _refuse_signer(
         project, signer, person=person, step=step, history=history, day=moment.date()
@@ -464,7 +465,7 @@ def take_back_text(
         raise RefusedError(f"{display}: cannot take back an unreadable item: {reasons}")
     sop = project.sop
     _refuse_untrusted_workflow(project)
-    moment = (now or datetime.now(UTC)).astimezone(project.context.zone).replace(microsecond=0)
+    moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
     _refuse_bad_time(display, item, moment, project.context.now)
     digest = content_digest(item.fields, item.body)
     prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -20,12 +20,16 @@ from warta.adapters.items import relative
 from warta.adapters.schema import implausible
 from warta.adapters.trust import PIN_ENV, load_trust_root
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.model import policy
 from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.signing import fingerprint
 from warta.output import as_codequality, as_github, as_json, as_text
 from warta.repository import NEWS_DIR, Repository, find_root, open_repository
 from warta.validate import Report
+
+if TYPE_CHECKING:
+    pass
 
 EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
 
@@ -257,11 +261,44 @@ def status(root: Path, as_person: str | None, fmt: str, pin: str | None, no_cach
     if fmt == "json":
         shown = entries if person is None else for_person(entries, person)
         data = status_json(shown, ctx, person=person, unreadable=unreadable)
+        data["scheduled"] = _scheduled_json(project)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif person is None:
         statusview.print_status(entries, ctx, trusted=trusted, unreadable=unreadable)
+        _print_scheduled(project)
     else:
         statusview.print_inbox(entries, ctx, person, trusted=trusted, unreadable=unreadable)
+
+
+def _print_scheduled(project: Repository) -> None:
+    """The "Terjadwal" section of ``warta status``: approved items under embargo, soonest
+    first, with the time a build first publishes them (nothing when there are none). Paths
+    are printed whole, on their own line, never wrapped or cut."""
+    from warta.scheduled import scheduled, when_text  # noqa: PLC0415
+
+    rows = scheduled(project.report)
+    if not rows:
+        return
+    click.echo("")
+    click.echo("Terjadwal — disetujui, terbit setelah embargo:")
+    for row in rows:
+        flag = "  TERHALANG (warta verify)" if row.blocked else ""
+        click.echo(f"  {when_text(row.embargo, project.policy.zone)}: {row.title or '?'}{flag}")
+        click.echo(f"    {row.path}")
+
+
+def _scheduled_json(project: Repository) -> list[dict[str, object]]:
+    from warta.scheduled import scheduled  # noqa: PLC0415
+
+    return [
+        {
+            "path": row.path,
+            "title": row.title,
+            "embargo": row.embargo.isoformat(),
+            "blocked": row.blocked,
+        }
+        for row in scheduled(project.report)
+    ]
 
 
 @cli.command(epilog=EPILOG)
@@ -287,12 +324,12 @@ def new(
 ) -> None:
     """Create a news item with step 1 (the assignment) signed, and commit it."""
     from warta import actions  # noqa: PLC0415 - see above
-    from warta.adapters import newitem  # noqa: PLC0415
+    from warta.adapters import clock, newitem  # noqa: PLC0415
 
     try:
         project = _load(root, pin)
         top = project.root
-        moment = _at(at) or datetime.now(UTC)
+        moment = _at(at) or clock.now()
         today = moment.astimezone(project.context.zone).date()
         item_id = newitem.fresh_id(today)
         slug = newitem.slugify(title)
@@ -560,7 +597,8 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
 @PIN
 @NO_CACHE
 def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
-    """Verify one item: exit 0 if it is publishable (every signature and rule holds), else 1."""
+    """Verify one item: exit 0 if it is publishable (every signature and rule holds), else 1
+    (an approved item under embargo too, until its time: "NOT YET PUBLISHABLE")."""
     try:
         project = _load(path.parent, pin, strict=strict, no_cache=no_cache)
         report = project.report
@@ -586,6 +624,14 @@ def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
             f" trust root {project.policy.trust.fingerprint}{_pin_note(project)}"
         )
         sys.exit(0)
+    if verdict.embargo is not None and not policy.blocking(
+        [*report.workflow, *verdict.findings], strict=report.strict
+    ):
+        click.echo(
+            f"NOT YET PUBLISHABLE {display}: under embargo until {verdict.embargo.isoformat()};"
+            " a build at or after that time publishes it"
+        )
+        sys.exit(1)
     click.echo(f"NOT PUBLISHABLE {display}")
     sys.exit(1)
 

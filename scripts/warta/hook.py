@@ -368,11 +368,13 @@ def _refused(update: Update, reason: str, findings: Iterable[Finding] = ()) -> O
 def _isolated_environ(home: Path) -> Iterator[None]:
     """This process's environment, for the time of a validation, as a machine of its own:
     no ``GIT_*`` variable of the hook (the scratch repository is not the bare one), no git
-    configuration of the server, no pin from the environment, and the state, cache and
-    configuration folders in ``home`` (so no record or cache of this user is read)."""
+    configuration of the server, no pin and no fixed clock (``WARTA_NOW``) from the
+    environment, and the state, cache and configuration folders in ``home`` (so no record or
+    cache of this user is read)."""
     saved = dict(os.environ)
     fresh = bare.clean_env(saved)
     fresh.pop("WARTA_TRUST_ROOT", None)
+    fresh.pop("WARTA_NOW", None)
     for variable in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
         folder = home / variable.lower()
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from warta.adapters import safefs, tofu
+from warta.adapters import clock, safefs, tofu
 from warta.adapters.cachekey import cache_home, inside, repo_cache_dir, tracked_cache
 from warta.adapters.digests import DigestCache
 from warta.adapters.items import has_workflow_keys, load_item, parse_bytes, refused
@@ -140,7 +140,7 @@ def load_policy(
     serials = read_serials(root)
     pinned = resolve_pin(root, pin)
     record = tofu.read_record(root)
-    moment = now or datetime.now(UTC)
+    moment = now or clock.now()
     cache = cache and cache_allowed(root)
     cache_file = repo_cache_dir(root) / SIGNATURES_FILE if cache else None
     verifier = SshsigVerifier(cache_file)

@@ -450,6 +450,24 @@ def check_url(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         )
 
 
+def check_embargo(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    """An approved item whose signed embargo has not come yet waits for it: a notice naming
+    the time. It is a normal state of an approved item, so it blocks nothing (the verdict
+    keeps the item off the site until then: see :func:`judge`)."""
+    if item.embargo is None or not item.embargoed(ctx.now):
+        return
+    history = read_history(item, ctx.sop)
+    if history.problems or history.withdrawn is not None or not history.past_gate(ctx.sop):
+        return
+    yield notice(
+        item.path,
+        item.line_of("embargo"),
+        "embargo.pending",
+        f"approved, but under embargo until {ctx.local(item.embargo).isoformat()}: left out of"
+        " every output of the site until a build at or after that time publishes it",
+    )
+
+
 ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
     ("url", check_url),
     ("status", check_status),
@@ -464,6 +482,7 @@ ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
     ("content_edits", check_edits),
     ("personal_data", check_pii),
     ("mutu_baku", check_mutu_baku),
+    ("embargo", check_embargo),
 )
 
 
@@ -587,6 +606,7 @@ def judge(
         )
         facts = ItemFacts.of(item, ctx.zone, _approved_at(history, ctx.sop))
         latest = max((s.at for s in item.signoffs), default=None)
+        embargoed = item.embargoed(ctx.now)
     except Exception as exc:
         return Judgement(
             path, tuple(reader), (*found, internal_error(path, "facts", exc)), None, False
@@ -599,6 +619,7 @@ def judge(
         passed,
         latest,
         ctx.local(ctx.now).date() if day_bound else None,
+        embargoed,
     )
 
 
@@ -608,6 +629,13 @@ def check_published_text(item: NewsItem, renderer: Renderer) -> Iterator[Finding
     text = renderer.text(item.body)
     yield from published_personal_data(item, text)
     yield from check_published(item.path, item.body, text, item.body_line)
+
+
+def _pending(judgement: Judgement) -> datetime | None:
+    """The embargo an item past the gate still waits for, if any."""
+    if not (judgement.passed and judgement.embargoed) or judgement.facts is None:
+        return None
+    return judgement.facts.embargo
 
 
 def _approved_at(history: History, sop: Sop) -> datetime | None:
@@ -650,6 +678,9 @@ class Verdict:
     #: the item's id and status (from ``item`` when there is one; without it when a verdict
     #: was concluded without the item at hand)
     facts: ItemFacts | None = None
+    #: the embargo an item past the gate waits for (None: none pending); until then it is
+    #: not publishable
+    embargo: datetime | None = None
 
     @property
     def id(self) -> str | None:
@@ -751,9 +782,14 @@ def conclude(
                 item,
                 findings,
                 publishable=policy.publishable(
-                    passed=judgement.passed, findings=findings, workflow=workflow, strict=strict
+                    passed=judgement.passed,
+                    embargoed=judgement.embargoed,
+                    findings=findings,
+                    workflow=workflow,
+                    strict=strict,
                 ),
                 facts=judgement.facts,
+                embargo=_pending(judgement),
             )
         )
     site = policy.judged(site_findings, strict=strict)

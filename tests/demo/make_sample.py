@@ -9,6 +9,8 @@ so the sample shows every SOP state:
 - one sent back after approval (signed 'warta return' with a reason), corrected by the
   Kasubag and approved again: published as revision 2, its history keeping both rounds;
 - one withdrawn after publication (signed 'warta withdraw'): left out;
+- one approved under a signed embargo (a time capsule's news, not before its opening on
+  26 November 2045): left out until then, listed by ``warta status`` as scheduled;
 - items waiting at each earlier step (ditugaskan, diliput, ditulis, dilaporkan).
 
 Run from the repository root: ``python tests/demo/make_sample.py`` (it replaces
@@ -52,6 +54,7 @@ PLAN: dict[str, tuple[int, str, str, bool]] = {
     "20261113-rumah-tidak-layak-huni-sukamaju-kota": (3, "ayu", "sri", False),
     "20261115-festival-situ-cibening": (2, "dimas", "sri", False),
     "20261124-penanaman-pohon-karangsari": (1, "ayu", "sri", False),
+    "20261126-kapsul-waktu-hari-jadi": (5, "dimas", "sri", False),
 }
 
 #: Minutes after the disposisi at which each later step is signed (step 3 is the writing).

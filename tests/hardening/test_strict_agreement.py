@@ -145,10 +145,12 @@ def test_validate_and_build_agree_on_the_bundled_sample(
     built = agree(sample, tmp_path / "site", strict=strict)
     # the sample as documented: approved and printed items are published (with their Mutu
     # Baku and demo-key notices, even under --strict), and so is the one returned and approved
-    # again; the edited one, the withdrawn one and the drafts are not
+    # again; the edited one, the withdrawn one, the one under embargo (until 2045) and the
+    # drafts are not
     assert len(built) == 8
     assert "content/berita/2026/puskesmas-rawat-inap-mekarjaya/index.md" not in built
     assert "content/berita/2026/curug-wisata-mekarjaya/index.md" not in built
+    assert "content/berita/2026/kapsul-waktu-hari-jadi/index.md" not in built
     assert "content/berita/2026/bazar-umkm-sukamaju-kota/index.md" in built
     assert "content/berita/2026/betonisasi-jalan-tanjungwaru/index.md" in built  # a notice
 

@@ -234,10 +234,10 @@ def test_the_bundled_sample_reads_as_it_was_signed(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=300, check=False)
     no_traceback(result)
     items = json.loads(result.stdout)["items"]
-    assert len(items) == 14
+    assert len(items) == 15
     changed = [v["path"] for v in items
                if any(f["rule"] == "content.changed-after-approval" for f in v["findings"])]
     assert changed == ["content/berita/2026/puskesmas-rawat-inap-mekarjaya/index.md"]
     assert not [f for v in items for f in v["findings"]
                 if f["rule"].startswith(("signature.", "yaml.", "schema."))]
-    assert sum(v["publishable"] for v in items) == 8  # the withdrawn one is not
+    assert sum(v["publishable"] for v in items) == 8  # the withdrawn, the embargoed are not

@@ -289,6 +289,23 @@ def test_a_new_trust_root_is_refused_whatever_the_pushers_environment(server: Se
     assert server.head() == before
 
 
+def test_the_pushers_clock_is_not_the_gates(server: Server,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step signed under a clock set a year ahead (``WARTA_NOW``) is in the future for the
+    gate, whatever clock the pusher's environment names."""
+    before = server.head()
+    ahead = "2027-12-01T09:00:00+07:00"
+    monkeypatch.setenv("WARTA_NOW", ahead)
+    path = server.work.new_item("Festival Durian Karangsari", at="2027-11-30T09:00:00+07:00",
+                                slug="durian")
+    monkeypatch.delenv("WARTA_NOW")
+    output = refused(server.push("main", env={"WARTA_NOW": ahead}))
+    lines = remote_lines(output)
+    assert any(line.startswith(f"{path.relative_to(server.work.root).as_posix()}:")
+               and "error [time.future]" in line for line in lines), lines
+    assert server.head() == before
+
+
 EVIL = "import pathlib; pathlib.Path({marker!r}).write_text('ran')\n"
 
 

@@ -270,7 +270,7 @@ def test_a_warm_run_judges_nothing_again(site: Repo, judged: list[str]) -> None:
     assert fast(site) == expected
     assert judged == BOTH  # nothing more
     head = cached(site).read_bytes().split(b"\n", 1)[0]
-    assert head.startswith(b"warta-verdicts/2 ")
+    assert head.startswith(b"warta-verdicts/3 ")
     assert sorted(p.name for p in repo_cache_dir(site.root).iterdir()) == [
         "file-digests", "verdicts", "verified-signatures"]  # atomically: no temporary file left
     assert not site.path(".warta-cache").exists()
@@ -411,10 +411,10 @@ def test_an_altered_cache_is_ignored_whole(site: Repo, judged: list[str]) -> Non
 
 @pytest.mark.parametrize("planted", [
     b"",
-    b"warta-verdicts/2 \n{}",
-    b"warta-verdicts/2 " + b"0" * 64 + b"\n{}",
+    b"warta-verdicts/3 \n{}",
+    b"warta-verdicts/3 " + b"0" * 64 + b"\n{}",
     b"not a cache at all",
-    b"warta-verdicts/2 \xff\xfe\n\x00",
+    b"warta-verdicts/3 \xff\xfe\n\x00",
 ])
 def test_a_planted_file_of_any_shape_is_ignored(site: Repo, planted: bytes,
                                                  judged: list[str]) -> None:

@@ -623,7 +623,7 @@ def test_unknown_key_is_a_warning_and_the_missing_title_an_error(run: Run) -> No
             "warning",
             3,
             "unknown key 'titel'; expected one of: approved_by, categories, date, description,"
-            " files, id, image, pii_ack, ralat, revision, signoffs, slug, status, tags,"
+            " embargo, files, id, image, pii_ack, ralat, revision, signoffs, slug, status, tags,"
             " title",
         ),
         ("schema.missing", "error", 2, "'title' is required; expected text, found nothing"),

@@ -373,8 +373,8 @@ def test_schema_unknown_key_is_a_warning_at_the_top() -> None:
             "schema.unknown-key",
             Severity.WARNING,
             "unknown key 'deskripsi'; expected one of: approved_by, categories, date,"
-            " description, files, id, image, pii_ack, ralat, revision, signoffs, slug, status,"
-            " tags, title",
+            " description, embargo, files, id, image, pii_ack, ralat, revision, signoffs, slug,"
+            " status, tags, title",
         ),
         err(2, "schema.missing", "'description' is required; expected text, found nothing"),
     ]

@@ -46,6 +46,7 @@ CONTENT_KEYS = frozenset(
         "files",
         "ralat",
         "pii_ack",
+        "embargo",
     }
 )
 IMAGE_KEYS = frozenset({"src", "alt", "caption", "credit", "shows_minor", "minor_basis"})
@@ -148,6 +149,7 @@ def parse_item(text: str, display: str) -> LoadedItem:
     if title is not None and not title.strip():
         fields.fail("title", "schema.empty", "title must not be empty; found empty text")
     _check_date(fields)
+    embargo = fields.moment("embargo") if "embargo" in data else None
     fields.text("description")
     fields.text_list("categories", required=True)
     fields.text_list("tags")
@@ -205,6 +207,7 @@ def parse_item(text: str, display: str) -> LoadedItem:
         files_line=data.key_lines.get("files"),
         image_src=image_src,
         revision=revision,
+        embargo=embargo,
     )
     return LoadedItem(display, item, findings)
 

@@ -41,7 +41,7 @@ from warta.model.findings import Finding, Severity
 from warta.model.judgement import ItemFacts, Judgement
 
 VERDICT_FILE = "verdicts"
-FORMAT = b"warta-verdicts/2"
+FORMAT = b"warta-verdicts/3"
 #: The files a judgement depends on besides the item itself (mkdocs.yml: the Markdown
 #: extensions and embed hosts bodies are rendered with).
 POLICY_FILES = (
@@ -134,17 +134,19 @@ def encode(judgement: Judgement) -> list[Any]:
             facts.url,
             facts.slug_line,
             facts.approved_at.isoformat() if facts.approved_at is not None else None,
+            facts.embargo.isoformat() if facts.embargo is not None else None,
         ],
         judgement.passed,
         judgement.latest.isoformat() if judgement.latest is not None else None,
         judgement.day.isoformat() if judgement.day is not None else None,
+        judgement.embargoed,
     ]
 
 
 def decode(path: str, data: list[Any]) -> Judgement:
     """The judgement :func:`encode` wrote (ValueError, TypeError if it is not one)."""
-    reader, found, facts, passed, latest, day = data
-    if type(passed) is not bool:
+    reader, found, facts, passed, latest, day, embargoed = data
+    if type(passed) is not bool or type(embargoed) is not bool:
         raise ValueError("not a judgement")
     return Judgement(
         path,
@@ -154,11 +156,12 @@ def decode(path: str, data: list[Any]) -> Judgement:
         passed,
         None if latest is None else datetime.fromisoformat(latest),
         None if day is None else date.fromisoformat(day),
+        embargoed,
     )
 
 
 def _facts(data: list[Any]) -> ItemFacts:
-    path, item_id, status, id_line, url, slug_line, approved = data
+    path, item_id, status, id_line, url, slug_line, approved, embargo = data
     return ItemFacts(
         path,
         item_id,
@@ -167,6 +170,7 @@ def _facts(data: list[Any]) -> ItemFacts:
         url,
         slug_line,
         None if approved is None else datetime.fromisoformat(approved),
+        None if embargo is None else datetime.fromisoformat(embargo),
     )
 
 

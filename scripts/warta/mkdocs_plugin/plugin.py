@@ -467,6 +467,11 @@ def _log_report(report: Report, withdrawn: str) -> None:
             log.warning(f"warta: tidak dipublikasikan: {verdict.path} ({len(errors)} kesalahan)")
         elif verdict.status == withdrawn:
             log.info(f"warta: tidak dipublikasikan: {verdict.path}: ditarik")
+        elif verdict.embargo is not None:
+            log.info(
+                f"warta: belum dipublikasikan: {verdict.path}: embargo sampai"
+                f" {verdict.embargo.isoformat()}"
+            )
         else:
             log.info(
                 f"warta: tidak dipublikasikan: {verdict.path}: status {verdict.status!r},"

@@ -92,9 +92,15 @@ class NewsItem:
     image_src: str | None = None
     #: the ``revision`` the file states (None if it states none); the history decides
     revision: int | None = None
+    #: the signed ``embargo``: not published before this moment (None: no embargo)
+    embargo: datetime | None = None
 
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)
+
+    def embargoed(self, now: datetime) -> bool:
+        """Whether the item's embargo has not yet passed at ``now``."""
+        return self.embargo is not None and now < self.embargo
 
     def categories(self) -> tuple[str, ...]:
         value = self.fields.get("categories")

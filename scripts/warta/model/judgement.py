@@ -26,6 +26,8 @@ class ItemFacts:
     slug_line: int | None
     #: when the publishing gate was signed (None if it was not)
     approved_at: datetime | None = None
+    #: the signed embargo: not published before it (None: none)
+    embargo: datetime | None = None
 
     @classmethod
     def of(cls, item: NewsItem, zone: tzinfo, approved_at: datetime | None = None) -> ItemFacts:
@@ -37,6 +39,7 @@ class ItemFacts:
             item_url(item, zone),
             item.line_of("slug"),
             approved_at,
+            item.embargo,
         )
 
 
@@ -46,10 +49,11 @@ class Judgement:
     ``--strict``; and for how long that conclusion holds.
 
     ``facts`` is None when the file could not be read as an item. ``passed`` says the item is
-    past the publishing gate with its id, status and signoffs known. Only two checks look at
+    past the publishing gate with its id, status and signoffs known. Three things look at
     the clock: 'time.future' (any signoff later than now, allowing FUTURE_SKEW; ``latest`` is
-    the latest signoff time) and the frozen-content check, whose findings name who holds the
-    approving role today (``day`` is then that day).
+    the latest signoff time), the frozen-content check, whose findings name who holds the
+    approving role today (``day`` is then that day), and the embargo (``embargoed``: its time,
+    ``facts.embargo``, had not yet come).
     """
 
     path: str
@@ -59,12 +63,19 @@ class Judgement:
     passed: bool
     latest: datetime | None = None
     day: date | None = None
+    embargoed: bool = False
 
     def holds_at(self, now: datetime, zone: tzinfo) -> bool:
         """Whether judging the same file against the same policy at ``now`` concludes the
-        same: no signoff is in the future then, and no finding names another day's facts.
+        same: no signoff is in the future then, no finding names another day's facts, and the
+        embargo is still pending (or still past) as it was.
         (A judgement that did not hold when it was made, one with a signoff in the future,
         must never be reused: its 'time.future' findings name the moment it was made.)"""
         if self.latest is not None and self.latest > now + FUTURE_SKEW:
+            return False
+        embargo = self.facts.embargo if self.facts is not None else None
+        if embargo is not None and (now < embargo) != self.embargoed:
+            return False
+        if embargo is None and self.embargoed:
             return False
         return self.day is None or now.astimezone(zone).date() == self.day

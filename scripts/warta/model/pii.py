@@ -99,7 +99,7 @@ WHAT = {
 
 #: Keys whose values are identifiers, dates, paths or digests, not prose (``pii_ack`` quotes
 #: what it acknowledges).
-NOT_PROSE = frozenset({"id", "slug", "date", "files", "pii_ack", "src"})
+NOT_PROSE = frozenset({"id", "slug", "date", "embargo", "files", "pii_ack", "src"})
 
 
 def acknowledged(fields: Mapping[str, object]) -> set[tuple[str, str]]:

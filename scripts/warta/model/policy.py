@@ -46,8 +46,19 @@ def clears(findings: Iterable[Finding], *, strict: bool) -> bool:
 
 
 def publishable(
-    *, passed: bool, findings: Iterable[Finding], workflow: Iterable[Finding], strict: bool
+    *,
+    passed: bool,
+    findings: Iterable[Finding],
+    workflow: Iterable[Finding],
+    strict: bool,
+    embargoed: bool = False,
 ) -> bool:
-    """An item is published only if it passed the publishing gate (``passed``) and no
-    finding on it or on the workflow files blocks."""
-    return passed and clears(workflow, strict=strict) and clears(findings, strict=strict)
+    """An item is published only if it passed the publishing gate (``passed``), its signed
+    embargo is not pending (``embargoed``: not before that time) and no finding on it or on
+    the workflow files blocks."""
+    return (
+        passed
+        and not embargoed
+        and clears(workflow, strict=strict)
+        and clears(findings, strict=strict)
+    )

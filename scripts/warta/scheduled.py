@@ -1,0 +1,43 @@
+"""Scheduled items: approved items whose signed embargo has not come yet, soonest first
+(the "Terjadwal" section of ``warta status``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from babel.dates import format_datetime
+
+from warta.model import policy
+from warta.validate import Report
+
+
+@dataclass(frozen=True)
+class ScheduledRow:
+    """One approved item waiting for its embargo."""
+
+    path: str
+    title: str | None
+    embargo: datetime
+    #: findings block it (so it will not be published at that time unless they are fixed)
+    blocked: bool
+
+
+def scheduled(report: Report) -> list[ScheduledRow]:
+    """The items past the gate whose embargo is still pending at the report's clock."""
+    rows: list[ScheduledRow] = []
+    for verdict in report.verdicts:
+        if verdict.embargo is None:
+            continue
+        title = verdict.item.title if verdict.item is not None else None
+        blocked = bool(
+            policy.blocking([*report.workflow, *verdict.findings], strict=report.strict)
+        )
+        rows.append(ScheduledRow(verdict.path, title, verdict.embargo, blocked))
+    rows.sort(key=lambda row: (row.embargo, row.path))
+    return rows
+
+
+def when_text(moment: datetime, zone: tzinfo) -> str:
+    """An embargo as the office reads it: 'Kamis, 24 Desember 2026 09.00 WIB'."""
+    return format_datetime(moment.astimezone(zone), "EEEE, d MMMM y HH.mm zzz", locale="id")
