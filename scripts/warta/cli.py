@@ -25,7 +25,7 @@ from warta.model.history import read_history
 from warta.model.signing import fingerprint
 from warta.output import as_codequality, as_github, as_json, as_text
 from warta.repository import NEWS_DIR, Repository, find_root, open_repository
-from warta.validate import Report, format_span
+from warta.validate import Report
 
 EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
 
@@ -234,7 +234,7 @@ def status(root: Path, pin: str | None, no_cache: bool) -> None:
         else:
             label = f"{step.number}. {step.id} ({ctx.sop.roles[step.role].short})"
             std = step.time.label()
-        waited = format_span(row.waiting) if row.waiting is not None else "-"
+        waited = row.waited
         flag = "[bold red]TERLAMBAT[/]" if row.overdue else ""
         table.add_row(
             label,
