@@ -9,7 +9,7 @@ import re
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from warta.adapters.schema import Reader, type_name
+from warta.adapters.schema import Reader, implausible, type_name
 from warta.adapters.yamlnodes import YList
 from warta.model.findings import Finding, error
 from warta.model.office import Calendar, WeekHours, week_hours
@@ -57,14 +57,34 @@ def read_office(top: Reader, display: str, findings: list[Finding]) -> tuple[Cal
         else:
             weekdays.add(WEEKDAYS[day.lower()])
     holidays: set[date] = set()
-    for text in r.text_list("holidays") or ():
+    listed = node.get("holidays")
+    for index, text in enumerate(r.text_list("holidays") or ()):
+        # each date on its own line (a long list names the wrong one otherwise)
+        line = listed.line_at(index) if isinstance(listed, YList) else r.line("holidays")
         try:
             holiday = date.fromisoformat(text)
         except ValueError:
-            r.fail("holidays", "schema.type", f"holiday must be a date YYYY-MM-DD; found {text!r}")
+            findings.append(
+                error(
+                    display,
+                    line,
+                    "schema.type",
+                    f"holiday must be a date YYYY-MM-DD; found {text!r}",
+                )
+            )
             continue
-        if r.plausible("holidays", holiday, text, "date.range", "dates") is not None:
-            holidays.add(holiday)
+        problem = implausible(holiday)
+        if problem is not None:
+            findings.append(
+                error(
+                    display,
+                    line,
+                    "date.range",
+                    f"'office.holidays' must be dates {problem}; found {text!r}",
+                )
+            )
+            continue
+        holidays.add(holiday)
     hours = _hours(r, display, findings, weekdays)
     return Calendar(frozenset(weekdays), frozenset(holidays), hours), zone
 
