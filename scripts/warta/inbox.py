@@ -28,7 +28,7 @@ from warta.model.item import NewsItem
 from warta.model.roster import Person, Roster
 from warta.model.sop import Sop, Step
 from warta.queue import QueueRow, queue
-from warta.validate import Context, Verdict, format_span
+from warta.validate import Context, Verdict
 
 #: The schema of ``warta status --format json`` (raise it on any incompatible change).
 STATUS_SCHEMA = "warta.status/1"
@@ -215,7 +215,7 @@ def entry_json(entry: Entry, ctx: Context) -> dict[str, object]:
         "commands": {p.id: entry.sign_command(p) for p in entry.signers},
         "since": item.signoffs[-1].at.isoformat() if item.signoffs else None,
         "waiting_seconds": int(row.waiting.total_seconds()) if row.waiting is not None else None,
-        "waiting": format_span(row.waiting) if row.waiting is not None else None,
+        "waiting": row.waited if row.waiting is not None else None,
         "deadline": ctx.local(row.deadline).isoformat() if row.deadline is not None else None,
         "late": row.overdue,
         "blocked": [_finding(f) for f in entry.blocked],

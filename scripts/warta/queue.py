@@ -22,6 +22,8 @@ class QueueRow:
     overdue: bool
     #: taken off the site by a signed withdrawal (nothing is due until a return)
     withdrawn: bool = False
+    #: the wait in the unit of the step's standard time ('12 menit kerja', '3 hari kerja')
+    waited: str = "-"
 
 
 def barred_people(item: NewsItem, step: Step, ctx: Context) -> set[str]:
@@ -46,6 +48,7 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
         actors: tuple[str, ...] = ()
         waiting = deadline = None
         overdue = False
+        waited = "-"
         if step is not None:
             today = ctx.local(ctx.now).date()
             barred = barred_people(item, step, ctx)
@@ -56,8 +59,11 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
                 since = item.signoffs[-1].at
                 waiting = max(ctx.now - since, timedelta())
                 deadline = ctx.sop.calendar.deadline(ctx.local(since), step.time)
-                overdue = ctx.now > deadline
+                measured = ctx.measure(since, ctx.now, step.time)
+                overdue, waited = measured.exceeded, measured.text
         withdrawn = history.withdrawn is not None
-        rows.append(QueueRow(item, signed, step, actors, waiting, deadline, overdue, withdrawn))
+        rows.append(
+            QueueRow(item, signed, step, actors, waiting, deadline, overdue, withdrawn, waited)
+        )
     rows.sort(key=lambda r: (r.signed, -(r.waiting or timedelta()).total_seconds()))
     return rows

@@ -18,7 +18,7 @@ from rich.text import Text
 from warta.inbox import SHOWN_FINDINGS, Entry, Group, group_of
 from warta.model.roster import Person
 from warta.summary_markdown import one_line
-from warta.validate import Context, format_span
+from warta.validate import Context
 
 #: The width the tables take at least, whatever the terminal (a pipe counts as 80).
 MIN_WIDTH = 110
@@ -58,7 +58,7 @@ def _step_label(entry: Entry, ctx: Context) -> str:
 
 def _waiting(entry: Entry) -> str:
     row = entry.row
-    waited = format_span(row.waiting) if row.waiting is not None else "-"
+    waited = row.waited if row.waiting is not None else "-"
     standard = row.next_step.time.label() if row.next_step is not None else "-"
     late = " TERLAMBAT" if row.overdue else ""
     return f"menunggu {waited} (Mutu Baku {standard}){late}"
@@ -82,7 +82,7 @@ def queue_table(entries: Sequence[Entry], ctx: Context) -> Table:
             _step_label(entry, ctx),
             f"{escape(row.item.title or '?')}\n[dim]{escape(row.item.path)}[/]",
             escape(", ".join(row.actors) or "-"),
-            format_span(row.waiting) if row.waiting is not None else "-",
+            row.waited if row.waiting is not None else "-",
             step.time.label() if step is not None else "-",
             "[bold red]TERLAMBAT[/]" if row.overdue else "",
         )

@@ -31,9 +31,10 @@ from warta.model import policy as publication
 from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.item import RETURN, NewsItem, Signoff
+from warta.model.office import format_span
 from warta.queue import barred_people
 from warta.repository import NEWS_DIR, Repository, open_repository
-from warta.validate import Context, Report, Verdict, format_span
+from warta.validate import Context, Report, Verdict
 
 NEWS = NEWS_DIR.as_posix() + "/"
 #: Files larger than this are not copied for the base's judgement (they then count missing).
@@ -252,10 +253,11 @@ def _steps(
         took, late = "-", None
         if index > 0:
             previous = item.signoffs[index - 1]
-            took = format_span(max(record.at - previous.at, timedelta()))
             if step is not None:
-                deadline = ctx.sop.calendar.deadline(ctx.local(previous.at), step.time)
-                late = record.at > deadline
+                measured = ctx.measure(previous.at, record.at, step.time)
+                took, late = measured.text, measured.exceeded
+            else:
+                took = format_span(max(record.at - previous.at, timedelta()))
         if record.is_step:
             label = f"{step.number}. {record.step}" if step else record.step
         else:

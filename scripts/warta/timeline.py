@@ -12,8 +12,9 @@ from warta.adapters.items import relative
 from warta.errors import UsageError
 from warta.model.history import text_origin
 from warta.model.item import RETURN, Signoff, content_digest
+from warta.model.office import format_span
 from warta.repository import Repository
-from warta.validate import Verdict, format_span
+from warta.validate import Verdict
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,12 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
         seconds = None
         if index > 0:
             previous = item.signoffs[index - 1]
-            took = format_span(signoff.at - previous.at)
             seconds = int((signoff.at - previous.at).total_seconds())
             if step is not None:
-                late = signoff.at > ctx.sop.calendar.deadline(ctx.local(previous.at), step.time)
+                measured = ctx.measure(previous.at, signoff.at, step.time)
+                took, late = measured.text, measured.exceeded
+            else:
+                took = format_span(signoff.at - previous.at)
         trailer = _trailer(signoff)
         seen = used.get(trailer, 0)
         used[trailer] = seen + 1

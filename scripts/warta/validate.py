@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from warta.model import policy
 from warta.model.closure import (
@@ -28,6 +28,7 @@ from warta.model.history import History, read_history, step_label
 from warta.model.invisible import check_published
 from warta.model.item import NewsItem, Signoff, content_digest, item_url
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
+from warta.model.office import Measure, StandardTime
 from warta.model.pii import check_personal_data
 from warta.model.pii import check_published_text as published_personal_data
 from warta.model.roster import Person, Roster
@@ -55,6 +56,11 @@ class Context:
 
     def local_day(self, signoff: Signoff) -> date:
         return self.local(signoff.at).date()
+
+    def measure(self, start: datetime, end: datetime, std: StandardTime) -> Measure:
+        """How long from ``start`` to ``end`` took against ``std``, on the office's clock and
+        calendar, in the unit of ``std`` ('12 menit kerja', '3 hari kerja')."""
+        return self.sop.calendar.measure(self.local(start), self.local(end), std)
 
 
 ItemCheck = Callable[[NewsItem, Context], Iterable[Finding]]
@@ -267,36 +273,20 @@ def check_times(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         previous = signoff
 
 
-def format_span(span: timedelta) -> str:
-    """A duration in Indonesian words: '2 hari 3 jam', '12 menit'."""
-    minutes = int(span.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} hari")
-    if hours:
-        parts.append(f"{hours} jam")
-    if mins or not parts:
-        parts.append(f"{mins} menit")
-    return " ".join(parts)
-
-
 def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     for index in range(1, len(item.signoffs)):
         previous, signoff = item.signoffs[index - 1], item.signoffs[index]
         step = ctx.sop.step(signoff.step) if signoff.is_step else None
         if step is None or signoff.at < previous.at:
             continue
-        deadline = ctx.sop.calendar.deadline(ctx.local(previous.at), step.time)
-        if signoff.at > deadline:  # a notice: past, it can never be fixed (never blocks)
+        took = ctx.measure(previous.at, signoff.at, step.time)
+        if took.exceeded:  # a notice: past, it can never be fixed (never blocks)
             yield notice(
                 item.path,
                 signoff.line,
                 "mutu-baku.exceeded",
-                f"step {_step_label(ctx.sop, step.id)} took"
-                f" {format_span(signoff.at - previous.at)}; its standard time (Mutu"
-                f" Baku) is {step.time.label()}",
+                f"step {_step_label(ctx.sop, step.id)} took {took.text}; its standard time"
+                f" (Mutu Baku) is {step.time.label()}",
             )
 
 

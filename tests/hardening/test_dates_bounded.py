@@ -217,7 +217,7 @@ WORKFLOW = {
     "sop-created": ("workflow/sop.yml", "created: 2017-09-01", "created: 0001-01-01",
                     "date.range", "'sop.created' must be a date between the years 1900 and"
                     " 2999; found '0001-01-01'"),
-    "sop-holiday": ("workflow/sop.yml", "holidays: []", "holidays: [2026-12-25, 9999-12-31]",
+    "sop-holiday": ("workflow/sop.yml", "- 2026-12-25   #", "- 9999-12-31   #",
                     "date.range", "'office.holidays' must be dates between the years 1900 and"
                     " 2999; found '9999-12-31'"),
     "sop-amount": ("workflow/sop.yml", "time: {amount: 5, unit: menit}",

@@ -79,8 +79,8 @@ def test_a_mutu_baku_overrun_is_a_notice_that_never_blocks(repo: Repo, tmp_path:
     rows = repo.read(item).split("\n")
     line = [n for n, row in enumerate(rows, start=1) if row.startswith("  - step:")]
     expected = (
-        f"{item}:{line[4]}: notice [mutu-baku.exceeded] step 'pengesahan' (step 5) took 2 jam;"
-        " its standard time (Mutu Baku) is 5 menit"
+        f"{item}:{line[4]}: notice [mutu-baku.exceeded] step 'pengesahan' (step 5) took 2 jam"
+        " kerja; its standard time (Mutu Baku) is 5 menit"
     )
     for args in ((), ("--strict",)):
         result = repo.cli("validate", *args)
@@ -237,7 +237,7 @@ def test_sign_refuses_the_gate_while_an_error_stands_and_shows_every_finding(
         f"  {path}:{line_of(before, 'description:')}: error [schema.type] 'description' must"
         " be text; found a list",
         f"  {path}:{steps[3]}: notice [mutu-baku.exceeded] step 'laporan' (step 4) took 30"
-        " menit; its standard time (Mutu Baku) is 5 menit",
+        " menit kerja; its standard time (Mutu Baku) is 5 menit",
     ]
 
 
@@ -320,7 +320,7 @@ def test_sign_strict_refuses_the_gate_for_a_warning_but_never_for_a_notice(
     assert signed.returncode == 0, signed.stderr
     notice, done = signed.stdout.splitlines()
     assert notice.startswith(f"{noted}:")
-    assert " notice [mutu-baku.exceeded] step 'laporan' (step 4) took 30 menit" in notice
+    assert " notice [mutu-baku.exceeded] step 'laporan' (step 4) took 30 menit kerja;" in notice
     assert done.startswith("5. pengesahan signed by Hendra Wijaya")
     assert verdicts(repo, "--strict")[noted]["publishable"] is True
 

@@ -16,7 +16,17 @@ WIB = timezone(timedelta(hours=7))
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    return make_repo(tmp_path_factory.mktemp("status") / "repo", keys)
+    """The real SOP without its office hours: these tests wait in real time (``warta status``
+    reads the clock), and in office time a wait would depend on the hour the tests run.
+    Office time in the queue: tests/unit/test_queue.py; in ``warta log``: test_sign.py."""
+    repo = make_repo(tmp_path_factory.mktemp("status") / "repo", keys)
+    sop = repo.read("workflow/sop.yml")
+    start, end = sop.index("  hours:\n"), sop.index("  # Dates YYYY-MM-DD")
+    repo.write("workflow/sop.yml", sop[:start] + sop[end:])
+    repo.sign_workflow()
+    repo.commit_all("calendar time")
+    repo.env["WARTA_TRUST_ROOT"] = repo.pin
+    return repo
 
 
 @pytest.fixture

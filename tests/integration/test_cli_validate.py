@@ -37,7 +37,7 @@ def late_item(site: Repo) -> None:
     site.sign(path, "sri", f"2026-11-02T08:10:00{WIB}")
 
 
-MUTU = "step 'perintah' (step 2) took 10 menit; its standard time (Mutu Baku) is 5 menit"
+MUTU = "step 'perintah' (step 2) took 10 menit kerja; its standard time (Mutu Baku) is 5 menit"
 
 
 def signoff_line(site: Repo, rel: str, index: int) -> int:

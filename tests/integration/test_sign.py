@@ -617,11 +617,26 @@ def test_log_shows_who_which_step_when_commit_and_time_against_the_standard(
         ["1", "disposisi", "Hendra Wijaya, S.Kom., M.T. (hendra)",
          "Senin, 2 November 2026 08.00 WIB", "-", "5 menit", sha["1"], "sah", "", "1"],
         ["2", "perintah", "Sri Rahayu, S.Sos. (sri)", "Senin, 2 November 2026 08.04 WIB",
-         "4 menit", "5 menit", sha["2"], "sah", "", "1"],
+         "4 menit kerja", "5 menit", sha["2"], "sah", "", "1"],
+        # written on the second working day (Monday 08.04 to Tuesday 15.00)
         ["3", "penulisan", "Dimas Prasetyo, A.Md. (dimas)", "Selasa, 3 November 2026 15.00 WIB",
-         "1 hari 6 jam 56 menit", "5 hari kerja", sha["3"], "sah", "", "1"],
+         "2 hari kerja", "5 hari kerja", sha["3"], "sah", "", "1"],
         ["4", "laporan", "Sri Rahayu, S.Sos. (sri)", "Selasa, 3 November 2026 15.30 WIB",
-         "30 menit (terlambat)", "5 menit", sha["4"], "sah", "", "1"],
+         "30 menit kerja (terlambat)", "5 menit", sha["4"], "sah", "", "1"],
+    ]
+
+
+def test_log_counts_office_time_over_a_weekend(site: Repo) -> None:
+    """The issue's case: disposisi on Friday at 16.00, the order on Monday at 07.35 took 30
+    minutes before Friday's closing (16.30) and 5 after Monday's opening (07.30)."""
+    path = site.new_item("Pasar Murah Akhir Pekan", at="2026-11-06T16:00:00+07:00",
+                         slug="pasar-murah")
+    site.sign(path, "sri", "2026-11-09T07:35:00+07:00")
+    rel = "content/berita/2026/pasar-murah/index.md"
+    assert [row[1:2] + row[3:6] for row in log_rows(site, rel)] == [
+        ["disposisi", "Jumat, 6 November 2026 16.00 WIB", "-", "5 menit"],
+        ["perintah", "Senin, 9 November 2026 07.35 WIB", "35 menit kerja (terlambat)",
+         "5 menit"],
     ]
 
 

@@ -72,7 +72,7 @@ def test_a_signed_step_with_its_mutu_baku_and_the_next_actor(repo: Repo) -> None
         "| Langkah | Oleh | Waktu | Lama | Mutu Baku |\n"
         "|---|---|---|---|---|\n"
         "| 4\\. laporan | Sri Rahayu, S\\.Sos\\. (Kepala Sub Bagian Humas) |"
-        " 2 November 2026 11\\.03 WIB | 3 menit | 5 menit — sesuai |\n"
+        " 2 November 2026 11\\.03 WIB | 3 menit kerja | 5 menit — sesuai |\n"
     )
     # without a forge (no CI variable), people are named, never mentioned
     assert "@hendra-w" not in summary(repo)
@@ -85,9 +85,9 @@ def test_late_step_then_approval_is_over_its_mutu_baku(repo: Repo) -> None:
         assert repo.cli("sign", DRAFT, "--key", str(repo.keys[who]), "--at", at).returncode == 0
     text = summary(repo)
     assert "- Status: `ditulis` → `disetujui`, terbit\n" in text
-    assert "| 30 menit | 5 menit — **melewati** |\n" in text
+    assert "| 30 menit kerja | 5 menit — **melewati** |\n" in text
     assert ("| 5\\. pengesahan | Hendra Wijaya, S\\.Kom\\., M\\.T\\. (Kepala Bagian Kominfo dan"
-            " Humas) | 2 November 2026 11\\.33 WIB | 3 menit | 5 menit — sesuai |\n") in text
+            " Humas) | 2 November 2026 11\\.33 WIB | 3 menit kerja | 5 menit — sesuai |\n") in text
     assert ("- Langkah berikut: **6\\. kompilasi** (Kepala Sub Bagian Humas), dapat diambil"
             " oleh: Sri Rahayu, S\\.Sos\\. (Kasubag)\n") in text
 

@@ -494,7 +494,8 @@ def test_mutu_baku_exceeded_is_a_notice(repo: Repo, run: Run) -> None:
             "mutu-baku.exceeded",
             "notice",
             signoff_line(repo, "mutu-baku", 1),
-            "step 'perintah' (step 2) took 10 menit; its standard time (Mutu Baku) is 5 menit",
+            "step 'perintah' (step 2) took 10 menit kerja; its standard time (Mutu Baku) is"
+            " 5 menit",
         )
     ]
 

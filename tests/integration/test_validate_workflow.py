@@ -5,6 +5,7 @@ prints every finding). The SOP texts here are the real workflow/sop.yml with one
 from __future__ import annotations
 
 import json
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -165,8 +166,126 @@ def test_workflow_weekday(tmp_path: Path) -> None:
             line_of(text, "working_days: [senin"),
             'unknown weekday "jum\'at"; expected one of senin, selasa, rabu, kamis, jumat,'
             " sabtu, minggu",
+        ),
+        # the office hours of Friday then name a day that is no working day
+        (
+            "workflow.office-hours",
+            "error",
+            line_of(text, "jumat: 07:30-16:30"),
+            "office.hours.jumat: jumat is not a working day; expected hours only for the"
+            " working_days (senin, selasa, rabu, kamis)",
+        ),
+    ]
+
+
+# ---- office hours ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours", "found"),
+    [
+        ("7.30-16.00", "'7.30-16.00'"),
+        ("07:30", "'07:30'"),
+        ("25:00-26:00", "'25:00-26:00'"),
+        ("[]", "none"),
+        ("{buka: '07:30'}", "a mapping"),
+    ],
+)
+def test_office_hours_must_be_hh_mm_ranges(tmp_path: Path, hours: str, found: str) -> None:
+    text = edited("    rabu: 07:30-16:00", f"    rabu: {hours}")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.office-hours",
+            "error",
+            line_of(text, "    rabu: "),
+            f"office.hours.rabu: expected hours as HH:MM-HH:MM (e.g. 07:30-16:00); found {found}",
         )
     ]
+
+
+def test_office_hours_open_before_they_close(tmp_path: Path) -> None:
+    text = edited("    kamis: 07:30-16:00", "    kamis: 16:00-07:30")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.office-hours",
+            "error",
+            line_of(text, "kamis: 16:00-07:30"),
+            "office.hours.kamis: the office must open before it closes; found 16:00-07:30",
+        )
+    ]
+
+
+def test_office_hours_with_a_break_are_a_list_of_stretches_that_do_not_overlap(
+    tmp_path: Path,
+) -> None:
+    good = edited("    senin: 07:30-16:00", "    senin: [07:30-12:00, 13:00-16:00]")
+    (tmp_path / "good" / "workflow").mkdir(parents=True)
+    (tmp_path / "good" / "workflow" / "sop.yml").write_text(good, encoding="utf-8")
+    sop, _ = load_sop(tmp_path / "good")
+    assert sop.calendar.hours[0] == ((time(7, 30), time(12)), (time(13), time(16)))
+    text = edited("    senin: 07:30-16:00", "    senin:\n      - 07:30-12:00\n      - 11:00-16:00")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.office-hours",
+            "error",
+            line_of(text, "- 11:00-16:00"),
+            "office.hours.senin: hours 11:00-16:00 overlap 07:30-12:00; expected separate"
+            " stretches of the day",
+        )
+    ]
+
+
+def test_office_hours_only_for_working_days_and_for_every_one(tmp_path: Path) -> None:
+    text = edited("    selasa: 07:30-16:00\n", "    sabtu: 08:00-12:00\n")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.office-hours",
+            "error",
+            line_of(text, "sabtu: 08:00-12:00"),
+            "office.hours.sabtu: sabtu is not a working day; expected hours only for the"
+            " working_days (senin, selasa, rabu, kamis, jumat)",
+        ),
+        (
+            "workflow.office-hours",
+            "error",
+            line_of(text, "  hours:"),
+            "office.hours: working day selasa has no hours; expected hours for every working"
+            " day (senin, selasa, rabu, kamis, jumat)",
+        ),
+    ]
+
+
+def test_office_hours_name_known_weekdays(tmp_path: Path) -> None:
+    text = edited("    jumat: 07:30-16:30", "    jum'at: 07:30-16:30")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.weekday",
+            "error",
+            line_of(text, "jum'at: 07:30-16:30"),
+            "office.hours: unknown weekday \"jum'at\"; expected one of senin, selasa, rabu,"
+            " kamis, jumat, sabtu, minggu",
+        ),
+        (
+            "workflow.office-hours",
+            "error",
+            line_of(text, "  hours:"),
+            "office.hours: working day jumat has no hours; expected hours for every working"
+            " day (senin, selasa, rabu, kamis, jumat)",
+        ),
+    ]
+
+
+def test_an_sop_without_office_hours_still_loads_and_counts_calendar_time(
+    tmp_path: Path,
+) -> None:
+    start = SOP.index("  hours:\n")
+    end = SOP.index("  # Dates YYYY-MM-DD")
+    (tmp_path / "workflow").mkdir()
+    (tmp_path / "workflow" / "sop.yml").write_text(SOP[:start] + SOP[end:], encoding="utf-8")
+    sop, findings = load_sop(tmp_path)
+    assert findings == []
+    assert sop.calendar.hours == () and not sop.calendar.timed
+    assert date(2026, 12, 25) in sop.calendar.holidays
 
 
 def test_workflow_name(tmp_path: Path) -> None:

@@ -13,9 +13,10 @@ import base64
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from warta.model.item import NewsItem, Signoff, content_digest
+from warta.model.office import week_hours
 from warta.model.roster import Education, Holding, Key, Person, Roster
 from warta.model.signing import chain_digest, signoff_payload
 from warta.model.sop import (
@@ -162,6 +163,22 @@ def real_duties() -> tuple[DutyRule, ...]:
     )
 
 
+#: 2026's libur nasional and cuti bersama (SKB 3 Menteri), as in workflow/sop.yml.
+HOLIDAYS_2026 = frozenset(
+    date.fromisoformat(f"2026-{day}")
+    for day in (
+        *("01-01", "01-16", "02-16", "02-17", "03-18", "03-19", "03-20", "03-21", "03-22"),
+        *("03-23", "03-24", "04-03", "04-05", "05-01", "05-14", "05-15", "05-27", "05-28"),
+        *("05-31", "06-01", "06-16", "08-17", "08-25", "12-24", "12-25"),
+    )
+)
+#: Senin to Kamis 07:30-16:00, Jumat 07:30-16:30, as in workflow/sop.yml.
+OFFICE_HOURS = week_hours(
+    {day: [(time(7, 30), time(16, 30) if day == 4 else time(16))] for day in range(5)}
+)
+OFFICE = Calendar(frozenset({0, 1, 2, 3, 4}), HOLIDAYS_2026, OFFICE_HOURS)
+
+
 EDUCATION_RANKS = {"SMA": 0, "D1": 1, "D2": 2, "D3": 3, "D4": 4, "S1": 4, "S2": 5, "S3": 6}
 
 
@@ -181,7 +198,7 @@ def real_sop(**changes: object) -> Sop:
         steps=real_steps(),
         initial_status="usulan",
         duties=real_duties(),
-        calendar=Calendar(frozenset({0, 1, 2, 3, 4}), frozenset()),
+        calendar=OFFICE,
         timezone="Asia/Jakarta",
         education_ranks=dict(EDUCATION_RANKS),
     )

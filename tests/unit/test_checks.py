@@ -424,9 +424,28 @@ def test_mutu_baku_exceeded_in_minutes() -> None:
         note(
             signoff_line(1),
             "mutu-baku.exceeded",
-            "step 'perintah' (step 2) took 10 menit; its standard time (Mutu Baku) is 5 menit",
+            "step 'perintah' (step 2) took 10 menit kerja; its standard time (Mutu Baku) is"
+            " 5 menit",
         )
     ]
+
+
+def test_mutu_baku_counts_minutes_in_office_time() -> None:
+    """Disposisi on Friday at 16:00, the order on Monday at 07:35: 30 minutes before Friday's
+    closing at 16:30 and 5 after Monday's opening at 07:30, not 2 days and 15 hours."""
+    disposisi = ("disposisi", "hendra", "2026-11-06 16:00")
+    late = (disposisi, ("perintah", "sri", "2026-11-09 07:35"))
+    assert findings(item(late)) == [
+        note(
+            signoff_line(1),
+            "mutu-baku.exceeded",
+            "step 'perintah' (step 2) took 35 menit kerja; its standard time (Mutu Baku) is"
+            " 5 menit",
+        )
+    ]
+    # at 16:28 on Friday: 2 minutes before closing, 3 after Monday's opening
+    on_time = (("disposisi", "hendra", "2026-11-06 16:28"), ("perintah", "sri", "2026-11-09 07:33"))
+    assert findings(item(on_time)) == []
 
 
 def test_mutu_baku_met_exactly_is_fine() -> None:
@@ -446,8 +465,8 @@ def test_mutu_baku_counts_working_days_for_writing() -> None:
         note(
             signoff_line(2),
             "mutu-baku.exceeded",
-            "step 'penulisan' (step 3) took 7 hari 1 jam 26 menit; its standard time (Mutu"
-            " Baku) is 5 hari kerja",
+            "step 'penulisan' (step 3) took 6 hari kerja; its standard time (Mutu Baku) is"
+            " 5 hari kerja",
         )
     ]
 

@@ -44,6 +44,7 @@ def test_who_must_act_and_how_long_they_have_waited() -> None:
     (row,) = queue([written], context(now=NOW))
     assert row.actors == ("Sri Rahayu, S.Sos.",)
     assert row.waiting == timedelta(minutes=10)
+    assert row.waited == "10 menit kerja"
     assert row.deadline == at("2026-11-27 09:55")  # laporan: 5 menit
     assert row.overdue is True
 
@@ -69,8 +70,20 @@ def test_working_days_make_the_weekend_free() -> None:
     (row,) = queue([item(steps)], monday)
     assert row.deadline == at("2026-11-24 09:08")
     assert row.overdue is False
+    assert (row.waited, row.overdue) == ("2 hari kerja", False)
     (late,) = queue([item(steps)], context(now=at("2026-11-24 09:09")))
-    assert late.overdue is True
+    assert (late.waited, late.overdue) == ("3 hari kerja", True)
+
+
+def test_the_wait_is_counted_in_office_time_and_shown_in_the_standards_unit() -> None:
+    # disposisi on Friday at 16:28; the office closes at 16:30 and opens Monday at 07:30
+    assigned = item((("disposisi", "hendra", "2026-11-06 16:28"),))
+    (saturday,) = queue([assigned], context(now=at("2026-11-07 12:00")))
+    assert (saturday.waited, saturday.overdue) == ("2 menit kerja", False)
+    assert saturday.waiting == timedelta(hours=19, minutes=32)  # calendar time, as before
+    assert saturday.deadline == at("2026-11-09 07:33")
+    (monday,) = queue([assigned], context(now=at("2026-11-09 07:34")))
+    assert (monday.waited, monday.overdue) == ("6 menit kerja", True)
 
 
 def test_an_acting_official_is_among_those_who_must_act_in_the_plt_period() -> None:

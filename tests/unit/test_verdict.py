@@ -10,7 +10,8 @@ from builders import APPROVED, FIELDS, PATH, context, item, real_sop
 
 from warta.model.findings import Finding, Severity, error, warning
 from warta.model.item import NewsItem
-from warta.validate import ITEM_CHECKS, Report, Verdict, format_span, ordered_prefix, validate
+from warta.model.office import format_span
+from warta.validate import ITEM_CHECKS, Report, Verdict, ordered_prefix, validate
 
 WIN = ("kompilasi", "sri", "2026-11-03 10:00")
 

@@ -7,10 +7,9 @@ configuration and a :class:`~warta.errors.ConfigError` (exit code 2) carries eve
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from warta.adapters.calendar import read_office
 from warta.adapters.schema import Reader, as_map, hidden_text, type_name
 from warta.adapters.textfile import read_repo_text
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
@@ -21,7 +20,6 @@ from warta.model.signing import fingerprint
 from warta.model.sop import (
     GATE,
     LATEST,
-    Calendar,
     DutyRule,
     Identity,
     Qualification,
@@ -37,15 +35,6 @@ SOP_PATH = Path("workflow") / "sop.yml"
 ROSTER_PATH = Path("workflow") / "roster.yml"
 
 NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-WEEKDAYS = {
-    "senin": 0,
-    "selasa": 1,
-    "rabu": 2,
-    "kamis": 3,
-    "jumat": 4,
-    "sabtu": 5,
-    "minggu": 6,
-}
 
 
 def _load_yaml(root: Path, rel: Path) -> tuple[YMap, str]:
@@ -115,7 +104,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
         }
     )
     identity = _identity(top, display, findings)
-    calendar, zone = _office(top, display, findings)
+    calendar, zone = read_office(top, display, findings)
     ranks = _ranks(top, display, findings)
     roles = _roles(top, display, findings, ranks)
     initial = _identifier(top, "initial_status")
@@ -257,46 +246,6 @@ def _identity(top: Reader, display: str, findings: list[Finding]) -> Identity | 
         warnings=r.text_list("warnings") or (),
         recording=r.text_list("recording") or (),
     )
-
-
-def _office(top: Reader, display: str, findings: list[Finding]) -> tuple[Calendar, str]:
-    node = top.mapping("office", required=False)
-    if node is None:
-        return Calendar(), "Asia/Jakarta"
-    r = Reader(node, display, findings, where="office.")
-    r.unknown_keys({"timezone", "working_days", "holidays"})
-    zone = r.text("timezone", required=False, default="Asia/Jakarta") or "Asia/Jakarta"
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        r.fail(
-            "timezone",
-            "workflow.timezone",
-            f"unknown time zone {zone!r}; expected e.g. "
-            "Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
-        )
-        zone = "Asia/Jakarta"
-    days = r.text_list("working_days")
-    weekdays: set[int] = set()
-    for day in days or ("senin", "selasa", "rabu", "kamis", "jumat"):
-        if day.lower() not in WEEKDAYS:
-            r.fail(
-                "working_days",
-                "workflow.weekday",
-                f"unknown weekday {day!r}; expected one of {', '.join(WEEKDAYS)}",
-            )
-        else:
-            weekdays.add(WEEKDAYS[day.lower()])
-    holidays: set[date] = set()
-    for text in r.text_list("holidays") or ():
-        try:
-            holiday = date.fromisoformat(text)
-        except ValueError:
-            r.fail("holidays", "schema.type", f"holiday must be a date YYYY-MM-DD; found {text!r}")
-            continue
-        if r.plausible("holidays", holiday, text, "date.range", "dates") is not None:
-            holidays.add(holiday)
-    return Calendar(frozenset(weekdays), frozenset(holidays)), zone
 
 
 def _ranks(top: Reader, display: str, findings: list[Finding]) -> dict[str, int]:

@@ -8,55 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date
 
+# standard times and the calendar live in warta.model.office; the SOP names them too
+from warta.model.office import Calendar, StandardTime, TimeUnit
 
-class TimeUnit(StrEnum):
-    MENIT = "menit"
-    JAM = "jam"
-    HARI = "hari"
-
-
-@dataclass(frozen=True)
-class StandardTime:
-    """A step's standard time (Mutu Baku waktu): an amount of minutes, hours or (working) days."""
-
-    amount: int
-    unit: TimeUnit
-    working_days: bool = False
-
-    def label(self) -> str:
-        suffix = " kerja" if self.unit is TimeUnit.HARI and self.working_days else ""
-        return f"{self.amount} {self.unit.value}{suffix}"
-
-
-@dataclass(frozen=True)
-class Calendar:
-    """Which weekdays are working days (0 = Monday) and which dates are holidays."""
-
-    working_weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
-    holidays: frozenset[date] = frozenset()
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.working_weekdays and day not in self.holidays
-
-    def deadline(self, start: datetime, std: StandardTime) -> datetime:
-        """The moment by which a step begun at ``start`` should be done."""
-        if std.unit is TimeUnit.MENIT:
-            return start + timedelta(minutes=std.amount)
-        if std.unit is TimeUnit.JAM:
-            return start + timedelta(hours=std.amount)
-        if not std.working_days:
-            return start + timedelta(days=std.amount)
-        if not self.working_weekdays:
-            return start + timedelta(days=std.amount)
-        moment, left = start, std.amount
-        while left > 0:
-            moment += timedelta(days=1)
-            if self.is_working_day(moment.date()):
-                left -= 1
-        return moment
+__all__ = [
+    "GATE",
+    "LATEST",
+    "Calendar",
+    "DutyRule",
+    "Identity",
+    "Qualification",
+    "Role",
+    "Sop",
+    "StandardTime",
+    "Step",
+    "TakeBack",
+    "TimeUnit",
+]
 
 
 @dataclass(frozen=True)
