@@ -18,8 +18,10 @@ import click
 from warta import __version__
 from warta.adapters.items import relative
 from warta.adapters.schema import implausible
-from warta.adapters.trust import PIN_ENV, load_trust_root
+from warta.adapters.trust import load_trust_root
+from warta.clitext import LANG, RootGroup
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.i18n import N_
 from warta.model import policy
 from warta.model.findings import Finding
 from warta.model.history import read_history
@@ -31,7 +33,7 @@ from warta.validate import Report
 if TYPE_CHECKING:
     pass
 
-EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
+EPILOG = N_("Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration.")
 
 # Each command imports what only it needs (the terminal tables, git, the editorial actions):
 # `warta validate` runs often and should start fast.
@@ -49,7 +51,8 @@ def _fail(exc: WartaError) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
-@click.group(epilog=EPILOG)
+@click.group(cls=RootGroup, epilog=EPILOG)
+@LANG
 @click.version_option(__version__, prog_name="warta")
 def cli() -> None:
     """Warta: the SOP-driven, signed newsroom of the Bagian Kominfo dan Humas."""
@@ -63,8 +66,10 @@ PIN = click.option(
     "pin",
     metavar="FINGERPRINT",
     default=None,
-    help=f"Pin the trust root (sha256:…); default: ${PIN_ENV}, else this user's pin file"
-    " (~/.config/warta/pins.yml), else the one this machine trusted on first use.",
+    help=N_(
+        "Pin the trust root (sha256:…); default: $WARTA_TRUST_ROOT, else this user's pin file"
+        " (~/.config/warta/pins.yml), else the one this machine trusted on first use."
+    ),
 )
 NO_CACHE = click.option(
     "--no-cache",

@@ -13,9 +13,11 @@ from typing import NoReturn
 
 import click
 
+from warta.clitext import Command, Group
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.i18n import N_
 
-EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
+EPILOG = N_("Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration.")
 
 ADMIN_KEY = click.option(
     "--admin-key",
@@ -48,7 +50,7 @@ def _day(value: str | None, option: str) -> date | None:
         raise UsageError(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
 
 
-@click.command(epilog=EPILOG)
+@click.command(cls=Command, epilog=EPILOG)
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--office", required=True, help='The region, e.g. "Kabupaten Sukamaju".')
 @click.option("--site-url", required=True, help="The site's https address.")
@@ -136,7 +138,7 @@ def init(
     click.echo(newoffice.guidance(made))
 
 
-@click.group()
+@click.group(cls=Group)
 def roster() -> None:
     """The roster (workflow/roster.yml): add people, roles, keys; revoke keys; show it.
     Every change is checked, signed with an administrator's key and committed."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, STRICT, _fail, _finding_line, _load
+from warta.clitext import Command, Group
 from warta.errors import ConfigError, WartaError
 from warta.repository import find_root
 
@@ -33,7 +34,7 @@ def forge_from_environment(environ: dict[str, str]) -> str | None:
     return None
 
 
-@click.command(epilog=EPILOG)
+@click.command(cls=Command, epilog=EPILOG)
 @ROOT
 @click.option(
     "--base",
@@ -70,7 +71,7 @@ def summary(
     click.echo(text, nl=False)
 
 
-@click.command(epilog=EPILOG)
+@click.command(cls=Command, epilog=EPILOG)
 @ROOT
 @FORGE
 @click.option(
@@ -108,7 +109,7 @@ def codeowners(root: Path, forge: str | None, check: bool, pin: str | None) -> N
     click.echo(f"wrote {name} for {generated.owners.forge}")
 
 
-@click.group("hook")
+@click.group("hook", cls=Group)
 def hook_group() -> None:
     """The gate on a plain git server: a pre-receive hook that refuses pushes to the main
     branch that do not validate."""
