@@ -7,6 +7,20 @@ import pytest
 from helpers import Repo, make_keys, make_repo
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests read Warta in English (their expected messages are the English source texts):
+    LC_MESSAGES=en_US.UTF-8 for this process and every ``warta`` it starts, with LC_ALL
+    (which would outrank it) unset. Tests of the language choice set their own."""
+    import os
+
+    from warta import i18n
+
+    del config
+    os.environ.pop("LC_ALL", None)
+    os.environ["LC_MESSAGES"] = "en_US.UTF-8"
+    i18n.set_language(None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Warta's caches (this user's cache folder) for this test session only: a test never

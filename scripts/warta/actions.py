@@ -26,6 +26,7 @@ from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.ssh import KeygenSigner, choose_signer
 from warta.adapters.textfile import read_repo_text
 from warta.errors import RefusedError, UsageError
+from warta.i18n import _
 from warta.model import policy
 from warta.model.closure import Observed, to_list
 from warta.model.eligibility import blocking_for_step, signer_refusal
@@ -81,13 +82,21 @@ def _signer_person(project: Repository, signer: KeygenSigner, as_person: str | N
     owner = key_owner(project.roster, signer.public_key)
     if owner is None:
         raise RefusedError(
-            f"key {fingerprint(signer.public_key)} is not in roster.yml; nothing was changed"
+            _(
+                "key {fingerprint} is not in roster.yml; nothing was changed"
+            ).format(fingerprint=fingerprint(signer.public_key))
         )
-    person, _ = owner
+    person, _held = owner
     if as_person is not None and as_person != person.id:
         raise RefusedError(
-            f"key {fingerprint(signer.public_key)} belongs to {person.name}"
-            f" ({person.id}), not {as_person!r}; nothing was changed"
+            _(
+                "key {fingerprint} belongs to {name} ({id}), not {as_person!r}; nothing was changed"
+            ).format(
+                fingerprint=fingerprint(signer.public_key),
+                name=person.name,
+                id=person.id,
+                as_person=as_person,
+            )
         )
     return person
 
@@ -119,9 +128,10 @@ def _update_files(
     if (frozen is not None and step.number - 1 > frozen) or (not step.edits and step.number > 1):
         changed = sorted({a.path for a in set(wanted) ^ set(have)})
         raise RefusedError(
-            f"{display}: the files in the item's folder changed ({', '.join(changed)}), but"
-            f" step '{step.id}' may not change the content; expected the files as last"
-            " signed, so nothing was signed"
+            _(
+                "{display}: the files in the item's folder changed ({value}), but step '{id}' may "
+                "not change the content; expected the files as last signed, so nothing was signed"
+            ).format(display=display, value=', '.join(changed), id=step.id)
         )
     new_text = rewrite_workflow(
         text,
@@ -133,7 +143,9 @@ def _update_files(
     )
     loaded = parse_item(new_text, display)
     if loaded.item is None:  # pragma: no cover - rewriting a readable item keeps it readable
-        raise RefusedError(f"{display}: the list of files could not be written")
+        raise RefusedError(_(
+            "{display}: the list of files could not be written"
+        ).format(display=display))
     return new_text, loaded.item, loaded.findings
 
 
@@ -157,19 +169,27 @@ def sign_text(
     item = loaded.item
     if item is None or item.id is None:
         reasons = "; ".join(f"{f.location()}: {f.message}" for f in loaded.findings)
-        raise RefusedError(f"{display}: cannot sign an unreadable item: {reasons}")
+        raise RefusedError(_(
+            "{display}: cannot sign an unreadable item: {reasons}"
+        ).format(display=display, reasons=reasons))
     sop = project.sop
     history = read_history(item, sop)
     if history.problems:
-        raise RefusedError(f"{display}: {history.problems[0].message}; nothing was changed")
+        raise RefusedError(_(
+            "{display}: {message}; nothing was changed"
+        ).format(display=display, message=history.problems[0].message))
     if history.withdrawn is not None:
         raise RefusedError(
-            f"{display}: the item was withdrawn at {history.withdrawn.at_text}; send it back"
-            " with 'warta return' before signing again"
+            _(
+                "{display}: the item was withdrawn at {at_text}; send it back with 'warta return' "
+                "before signing again"
+            ).format(display=display, at_text=history.withdrawn.at_text)
         )
     step = sop.next_step(history.signed)
     if step is None:
-        raise RefusedError(f"{display}: every step of the SOP is already signed")
+        raise RefusedError(_(
+            "{display}: every step of the SOP is already signed"
+        ).format(display=display))
     folder = observe_folder(project.root, display.rsplit("/", 1)[0] + "/")
     text, item, reader = _update_files(
         display=display, text=text, item=item, step=step, project=project, folder=folder
@@ -180,11 +200,21 @@ def sign_text(
         named = sop.step(step_id)
         if named is None:
             raise UsageError(
-                f"unknown step {step_id!r}; expected one of: {', '.join(s.id for s in sop.steps)}"
+                _(
+                    "unknown step {step_id!r}; expected one of: {value}"
+                ).format(step_id=step_id, value=', '.join(s.id for s in sop.steps))
             )
         raise RefusedError(
-            f"{display}: out of order: the next step is '{step.id}'"
-            f" (step {step.number}), not '{step_id}' (step {named.number})"
+            _(
+                "{display}: out of order: the next step is '{id}' (step {number}), not '{step_id}' "
+                "(step {number2})"
+            ).format(
+                display=display,
+                id=step.id,
+                number=step.number,
+                step_id=step_id,
+                number2=named.number,
+            )
         )
     person = _signer_person(project, signer, as_person)
     moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
@@ -207,7 +237,7 @@ def sign_text(
         show(findings)
     armored = signer.sign(message, NAMESPACE)
     if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
-        raise RefusedError("the new signature does not verify; nothing was changed")
+        raise RefusedError(_("the new signature does not verify; nothing was changed"))
     signoff = Signoff(step.id, person.id, moment, None, armored.strip(), digest, note)
     approved_by = person.id if step.gate else item.approved_by
     new_text = rewrite_workflow(
@@ -234,26 +264,39 @@ def _refuse_signer(
     ``warta status`` asks too), or whose key is not valid that day."""
     problem = signer_refusal(project.sop, person, step, history.in_force, day)
     if problem is not None:
-        raise RefusedError(f"{problem}; nothing was changed")
+        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
     owner = key_owner(project.roster, signer.public_key)
     assert owner is not None
     problem = key_problem(person, owner[1], day)
     if problem is not None:
-        raise RefusedError(f"{problem}; nothing was changed")
+        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
 
 
 def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: datetime) -> None:
     """Refuse a time the validator would reject (time.future, time.backwards)."""
     if moment > now + FUTURE_SKEW:
         raise RefusedError(
-            f"{display}: the time {moment.isoformat()} is in the future; expected no later"
-            f" than now ({now.astimezone(moment.tzinfo).isoformat()}); nothing was changed"
+            _(
+                "{display}: the time {value} is in the future; expected no later than now "
+                "({value2}); nothing was changed"
+            ).format(
+                display=display,
+                value=moment.isoformat(),
+                value2=now.astimezone(moment.tzinfo).isoformat(),
+            )
         )
     if item.signoffs and moment < item.signoffs[-1].at:
         last = item.signoffs[-1]
         raise RefusedError(
-            f"{display}: the time {moment.isoformat()} is earlier than the previous record"
-            f" ({last.label()}) at {last.at_text}; nothing was changed"
+            _(
+                "{display}: the time {value} is earlier than the previous record ({label}) at "
+                "{at_text}; nothing was changed"
+            ).format(
+                display=display,
+                value=moment.isoformat(),
+                label=last.label(),
+                at_text=last.at_text,
+            )
         )
 
 
@@ -294,7 +337,9 @@ def _refuse_if_invalid(
             else "errors"
         )
         raise RefusedError(
-            f"{item.path} has {what}; fix them before signing (nothing was changed):\n{listed}"
+            _(
+                "{path} has {what}; fix them before signing (nothing was changed):\n{listed}"
+            ).format(path=item.path, what=what, listed=listed)
         )
     return tuple(verdict.findings)
 
@@ -391,7 +436,9 @@ def _news_path(project: Repository, path: Path) -> tuple[Path, str]:
     path = path.resolve()
     display = relative(project.root, path)
     if not path.is_relative_to((project.root / NEWS_DIR).resolve()) or not path.is_file():
-        raise UsageError(f"{display}: not a news item under {NEWS_DIR.as_posix()}/")
+        raise UsageError(_(
+            "{display}: not a news item under {as_posix}/"
+        ).format(display=display, as_posix=NEWS_DIR.as_posix()))
     return path, display
 
 
@@ -425,7 +472,9 @@ def create(
         try:
             write_text(path, new_text, exclusive=True)
         except FileExistsError:
-            raise UsageError(f"{display}: already exists; nothing was written") from None
+            raise UsageError(_(
+                "{display}: already exists; nothing was written"
+            ).format(display=display)) from None
         sha = None
         if commit:
             sha = commit_action(project, path, None, text=new_text, step=step, person=person)
@@ -457,12 +506,14 @@ def take_back_text(
     """The item text with a signed return (to step ``to``) or withdrawal appended, or
     RefusedError saying why not. The signer must hold a role sop.yml's ``take_back`` names."""
     if not reason.strip():
-        raise UsageError("--reason must say why the item is taken back")
+        raise UsageError(_("--reason must say why the item is taken back"))
     loaded = parse_item(text, display)
     item = loaded.item
     if item is None or item.id is None or not item.signoffs_readable:
         reasons = "; ".join(f"{f.location()}: {f.message}" for f in loaded.findings)
-        raise RefusedError(f"{display}: cannot take back an unreadable item: {reasons}")
+        raise RefusedError(_(
+            "{display}: cannot take back an unreadable item: {reasons}"
+        ).format(display=display, reasons=reasons))
     sop = project.sop
     _refuse_untrusted_workflow(project)
     moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
@@ -473,21 +524,30 @@ def take_back_text(
     draft = Signoff("", person.id, moment, None, "", digest, "", action, to, reason)
     after = read_history(replace(item, signoffs=(*item.signoffs, draft)), sop)
     if after.problems:
-        raise RefusedError(f"{display}: {after.problems[0].message}; nothing was changed")
+        raise RefusedError(_(
+            "{display}: {message}; nothing was changed"
+        ).format(display=display, message=after.problems[0].message))
     roles = after.allowed.get(len(item.signoffs), ())
     day = moment.date()
     if not any(person.holds(role, day) for role in roles):
         titles = " or ".join(sop.roles[r].title for r in roles if r in sop.roles)
         raise RefusedError(
-            f"{person.name} ({person.id}) may not {action} this item on {day.isoformat()}:"
-            f" expected the {titles or 'role sop.yml names under take_back'}; nothing was"
-            " changed"
+            _(
+                "{name} ({id}) may not {action} this item on {value}: expected the {value2}; "
+                "nothing was changed"
+            ).format(
+                name=person.name,
+                id=person.id,
+                action=action,
+                value=day.isoformat(),
+                value2=titles or 'role sop.yml names under take_back',
+            )
         )
     owner = key_owner(project.roster, signer.public_key)
     assert owner is not None
     problem = key_problem(person, owner[1], day)
     if problem is not None:
-        raise RefusedError(f"{problem}; nothing was changed")
+        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
     message = take_back_payload(
         item.id,
         action=action,
@@ -500,7 +560,7 @@ def take_back_text(
     )
     armored = signer.sign(message, NAMESPACE)
     if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
-        raise RefusedError("the new signature does not verify; nothing was changed")
+        raise RefusedError(_("the new signature does not verify; nothing was changed"))
     record = replace(draft, sig=armored.strip())
     approval = after.signoff_for(sop.gate.id)
     new_text = rewrite_workflow(
@@ -540,7 +600,9 @@ def take_back(
     path, display = _news_path(project, path)
     if action == RETURN and project.sop.step(to) is None:
         raise UsageError(
-            f"unknown step {to!r}; expected one of: {', '.join(s.id for s in project.sop.steps)}"
+            _(
+                "unknown step {to!r}; expected one of: {value}"
+            ).format(to=to, value=', '.join(s.id for s in project.sop.steps))
         )
     with gitops.action_lock(root):
         text, raw = _read_item(root, path, display)

@@ -13,11 +13,12 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from warta import i18n
 from warta.adapters.items import parse_bytes
 from warta.adapters.render import MarkdownRenderer, Rendered
 from warta.adapters.siteconfig import SiteConfig
@@ -87,6 +88,8 @@ class Setup:
     site: SiteConfig | None
     html: HtmlPolicy
     keep: bool
+    #: The language of messages (a worker started with "spawn" knows no --lang).
+    lang: str = field(default_factory=i18n.language)
 
 
 #: The worker process's context, verifier and renderer, made once by :func:`_start_worker`.
@@ -100,6 +103,7 @@ def renderer_for(site: SiteConfig | None, html: HtmlPolicy) -> MarkdownRenderer 
 def _start_worker(setup: Setup) -> None:
     from pathlib import Path  # noqa: PLC0415
 
+    i18n.set_language(setup.lang)
     verifier = SshsigVerifier(
         Path(setup.cache_file) if setup.cache_file else None, secret=setup.secret
     )

@@ -18,8 +18,10 @@ import click
 from warta import __version__
 from warta.adapters.items import relative
 from warta.adapters.schema import implausible
-from warta.adapters.trust import PIN_ENV, load_trust_root
+from warta.adapters.trust import load_trust_root
+from warta.clitext import LANG, RootGroup
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.i18n import N_, _
 from warta.model import policy
 from warta.model.findings import Finding
 from warta.model.history import read_history
@@ -28,7 +30,7 @@ from warta.output import as_codequality, as_github, as_json, as_text
 from warta.repository import NEWS_DIR, Repository, find_root, open_repository
 from warta.validate import Report
 
-EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
+EPILOG = N_("Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration.")
 
 # Each command imports what only it needs (the terminal tables, git, the editorial actions):
 # `warta validate` runs often and should start fast.
@@ -39,14 +41,15 @@ def _finding_line(finding: Finding) -> str:
 
 
 def _fail(exc: WartaError) -> NoReturn:
-    click.echo(f"warta: {exc.message}", err=True)
+    click.echo(_("warta: {message}").format(message=exc.message), err=True)
     if isinstance(exc, ConfigError):
         for finding in exc.findings:
             click.echo(_finding_line(finding), err=True)
     sys.exit(exc.exit_code)
 
 
-@click.group(epilog=EPILOG)
+@click.group(cls=RootGroup, epilog=EPILOG)
+@LANG
 @click.version_option(__version__, prog_name="warta")
 def cli() -> None:
     """Warta: the SOP-driven, signed newsroom of the Bagian Kominfo dan Humas."""
@@ -60,8 +63,10 @@ PIN = click.option(
     "pin",
     metavar="FINGERPRINT",
     default=None,
-    help=f"Pin the trust root (sha256:…); default: ${PIN_ENV}, else this user's pin file"
-    " (~/.config/warta/pins.yml), else the one this machine trusted on first use.",
+    help=N_(
+        "Pin the trust root (sha256:…); default: $WARTA_TRUST_ROOT, else this user's pin file"
+        " (~/.config/warta/pins.yml), else the one this machine trusted on first use."
+    ),
 )
 NO_CACHE = click.option(
     "--no-cache",
@@ -99,12 +104,18 @@ def _at(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--at {value!r}: expected an ISO 8601 time with offset") from None
+        raise UsageError(_(
+            "--at {value!r}: expected an ISO 8601 time with offset"
+        ).format(value=value)) from None
     if moment.tzinfo is None:
-        raise UsageError(f"--at {value!r}: expected a UTC offset such as +07:00")
+        raise UsageError(_(
+            "--at {value!r}: expected a UTC offset such as +07:00"
+        ).format(value=value))
     problem = implausible(moment)
     if problem is not None:
-        raise UsageError(f"--at {value!r}: expected a time {problem}")
+        raise UsageError(_(
+            "--at {value!r}: expected a time {problem}"
+        ).format(value=value, problem=problem))
     return moment
 
 
@@ -195,7 +206,9 @@ def validate(
         text = as_github(report.all_findings())
         if text:
             click.echo(text)
-        click.echo(f"{len(report.publishable())}/{len(report.verdicts)} item(s) publishable")
+        click.echo(_("{publishable}/{items} item(s) publishable").format(
+            publishable=len(report.publishable()), items=len(report.verdicts)
+        ))
     elif fmt == "codequality":
         click.echo(as_codequality(report.all_findings()))
     else:
@@ -242,8 +255,9 @@ def status(root: Path, as_person: str | None, fmt: str, pin: str | None, no_cach
             person = project.roster.get(as_person)
             if person is None:
                 raise UsageError(
-                    f"--as {as_person!r}: not in roster.yml; expected one of:"
-                    f" {', '.join(sorted(project.roster.people))}"
+                    _(
+                        "--as {as_person!r}: not in roster.yml; expected one of: {value}"
+                    ).format(as_person=as_person, value=', '.join(sorted(project.roster.people)))
                 )
     except WartaError as exc:
         _fail(exc)
@@ -350,8 +364,14 @@ def new(
         _fail(exc)
     rel = path.relative_to(top).as_posix()
     click.echo(
-        f"created {rel} (id {item_id}); {result.step.number}. {result.step.id} signed by"
-        f" {result.person.name}" + (f" in commit {result.commit[:10]}" if result.commit else "")
+        _("created {path} (id {id}); {number}. {step} signed by {name}").format(
+            path=rel,
+            id=item_id,
+            number=result.step.number,
+            step=result.step.id,
+            name=result.person.name,
+        )
+        + (_(" in commit {commit}").format(commit=result.commit[:10]) if result.commit else "")
     )
 
 
@@ -410,9 +430,18 @@ def sign(
     except WartaError as exc:
         _fail(exc)
     click.echo(
-        f"{result.step.number}. {result.step.id} signed by {result.person.name}"
-        f" ({result.person.id}); status {result.step.status}"
-        + (f"; commit {result.commit[:10]}" if result.commit else "; not committed")
+        _("{number}. {step} signed by {name} ({person}); status {status}").format(
+            number=result.step.number,
+            step=result.step.id,
+            name=result.person.name,
+            person=result.person.id,
+            status=result.step.status,
+        )
+        + (
+            _("; commit {commit}").format(commit=result.commit[:10])
+            if result.commit
+            else _("; not committed")
+        )
     )
 
 
@@ -497,11 +526,20 @@ def _take_back(
         )
     except WartaError as exc:
         _fail(exc)
-    what = f"returned to '{to}'" if action == "return" else "withdrawn"
+    what = _("returned to '{step}'").format(step=to) if action == "return" else _("withdrawn")
     click.echo(
-        f"{what} by {result.person.name} ({result.person.id}); status {result.status},"
-        f" revision {result.revision}"
-        + (f"; commit {result.commit[:10]}" if result.commit else "; not committed")
+        _("{what} by {name} ({person}); status {status}, revision {revision}").format(
+            what=what,
+            name=result.person.name,
+            person=result.person.id,
+            status=result.status,
+            revision=result.revision,
+        )
+        + (
+            _("; commit {commit}").format(commit=result.commit[:10])
+            if result.commit
+            else _("; not committed")
+        )
     )
 
 
@@ -511,8 +549,10 @@ def reopen(args: tuple[str, ...]) -> None:
     """Replaced by the signed 'warta return'."""
     del args
     click.echo(
-        "warta: 'reopen' removed unsigned signoffs and is no more; use the signed"
-        " 'warta return PATH --to STEP --reason TEXT' (or 'warta withdraw')",
+        _(
+            "warta: 'reopen' removed unsigned signoffs and is no more; use the signed 'warta "
+            "return PATH --to STEP --reason TEXT' (or 'warta withdraw')"
+        ),
         err=True,
     )
     sys.exit(2)
@@ -604,7 +644,9 @@ def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
     display = relative(project.root, path.resolve())
     verdict = next((v for v in report.verdicts if v.path == display), None)
     if verdict is None:
-        _fail(UsageError(f"{display}: not a news item under content/berita/"))
+        _fail(UsageError(_(
+            "{display}: not a news item under content/berita/"
+        ).format(display=display)))
     for finding in [*report.workflow, *verdict.findings]:
         click.echo(
             f"{finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}"
@@ -616,20 +658,32 @@ def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
         for listed in item.attachments:
             click.echo(f"  {listed.path} {listed.digest}")
         click.echo(
-            f"OK {display}: id {item.id}, approved by {approval.by} at {approval.at_text},"
-            f" content {approval.content} ({len(item.attachments)} file(s));"
-            f" trust root {project.policy.trust.fingerprint}{_pin_note(project)}"
+            _(
+                "OK {display}: id {id}, approved by {by} at {at_text}, content {content} ({count} "
+                "file(s)); trust root {fingerprint}{pin_note}"
+            ).format(
+                display=display,
+                id=item.id,
+                by=approval.by,
+                at_text=approval.at_text,
+                content=approval.content,
+                count=len(item.attachments),
+                fingerprint=project.policy.trust.fingerprint,
+                pin_note=_pin_note(project),
+            )
         )
         sys.exit(0)
     if verdict.embargo is not None and not policy.blocking(
         [*report.workflow, *verdict.findings], strict=report.strict
     ):
         click.echo(
-            f"NOT YET PUBLISHABLE {display}: under embargo until {verdict.embargo.isoformat()};"
-            " a build at or after that time publishes it"
+            _(
+                "NOT YET PUBLISHABLE {display}: under embargo until {value}; a build at or after "
+                "that time publishes it"
+            ).format(display=display, value=verdict.embargo.isoformat())
         )
         sys.exit(1)
-    click.echo(f"NOT PUBLISHABLE {display}")
+    click.echo(_("NOT PUBLISHABLE {display}").format(display=display))
     sys.exit(1)
 
 
@@ -682,15 +736,19 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
         top = find_root(root)
         if not no_commit and not gitops.is_repo(top):
             raise UsageError(
-                f"{top} is not a git repository: nothing to commit to; pass --no-commit"
+                _(
+                    "{top} is not a git repository: nothing to commit to; pass --no-commit"
+                ).format(top=top)
             )
         with gitops.action_lock(top):
             # the administrator signs what is there whatever the root; but what is "kept"
             # as still signed is judged by the root in the working tree: say so
             problem = replaced_trust_root(top)
             if problem is not None:
-                click.echo(f"warta: warning: {problem}; 'kept' below means signed by a key"
-                           " of that trust root", err=True)
+                click.echo(_(
+                    "warta: warning: {problem}; 'kept' below means signed by a key of that trust "
+                    "root"
+                ).format(problem=problem), err=True)
             signed = sign_all(top, admin_signer(top, key))
             sha = None if no_commit else commit_trust_sign(top, signed)
     except WartaError as exc:
@@ -699,13 +757,17 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
         click.echo(f"  {change}")
     for rel, serial, fresh in signed.serials:
         if fresh:
-            click.echo(f"signed {rel} as {signed.admin}, serial {serial}")
+            click.echo(_(
+                "signed {rel} as {admin}, serial {serial}"
+            ).format(rel=rel, admin=signed.admin, serial=serial))
         else:
-            click.echo(f"kept {rel}: its signature still covers it, serial {serial}")
+            click.echo(_(
+                "kept {rel}: its signature still covers it, serial {serial}"
+            ).format(rel=rel, serial=serial))
     if sha is not None:
-        click.echo(f"committed {sha[:10]}")
+        click.echo(_("committed {sha}").format(sha=sha[:10]))
     elif not no_commit:
-        click.echo("nothing new to commit")
+        click.echo(_("nothing new to commit"))
 
 
 @trust.command("accept")
@@ -725,25 +787,36 @@ def trust_accept(expected: str, root: Path) -> None:
         done = accept(top, expected, datetime.now(UTC))
     except WartaError as exc:
         _fail(exc)
-    click.echo(f"trust root of {top}: {done.trust.fingerprint}")
+    click.echo(_(
+        "trust root of {top}: {fingerprint}"
+    ).format(top=top, fingerprint=done.trust.fingerprint))
     for admin in done.trust.admins:
         click.echo(f"  {admin.id} {fingerprint(admin.public_key)} {admin.comment}".rstrip())
     before = done.before
     if before.trust_root is None:
-        click.echo("before: nothing recorded (this machine had not used the repository)")
+        click.echo(_("before: nothing recorded (this machine had not used the repository)"))
     elif before.trust_root == done.trust.fingerprint:
-        click.echo(f"before: the same trust root, trusted since {before.recorded or '?'}")
+        click.echo(_(
+            "before: the same trust root, trusted since {value}"
+        ).format(value=before.recorded or '?'))
     else:
-        click.echo(f"before: {before.trust_root}, trusted since {before.recorded or '?'}")
+        click.echo(_(
+            "before: {trust_root}, trusted since {value}"
+        ).format(trust_root=before.trust_root, value=before.recorded or '?'))
     for path, value in sorted(done.after.serials.items()):
         old = before.serials.get(path)
         change = f" (was {old})" if old is not None and old != value else ""
-        click.echo(f"serial {path}: {value}{change}")
+        click.echo(_(
+            "serial {path}: {value}{change}"
+        ).format(path=path, value=value, change=change))
     if done.serials_kept is not None:
-        click.echo(f"serials left as they were: {done.serials_kept}")
+        click.echo(_(
+            "serials left as they were: {serials_kept}"
+        ).format(serials_kept=done.serials_kept))
     click.echo(
-        f"recorded in {done.after.path}: this machine now trusts {done.trust.fingerprint}"
-        " for this repository"
+        _(
+            "recorded in {path}: this machine now trusts {fingerprint} for this repository"
+        ).format(path=done.after.path, fingerprint=done.trust.fingerprint)
     )
 
 
@@ -787,7 +860,7 @@ def build_site(
         )
     except WartaError as exc:
         _fail(exc)
-    click.echo(f"built {out}")
+    click.echo(_("built {out}").format(out=out))
 
 
 @cli.command(epilog=EPILOG)
@@ -819,11 +892,15 @@ def preview(
     try:
         if out_dir is not None:
             commands.build_preview(config_file, out_dir, pin=pin, cache=not no_cache)
-            click.echo(f"preview built in {out_dir} (not for publication)")
+            click.echo(_(
+                "preview built in {out_dir} (not for publication)"
+            ).format(out_dir=out_dir))
             return
-        host, _, port = dev_addr.rpartition(":")
+        host, _colon, port = dev_addr.rpartition(":")
         if not host or not port.isdigit():
-            raise UsageError(f"--dev-addr {dev_addr!r}: expected HOST:PORT")
+            raise UsageError(_(
+                "--dev-addr {dev_addr!r}: expected HOST:PORT"
+            ).format(dev_addr=dev_addr))
         commands.serve_preview(config_file, host=host, port=int(port), pin=pin, cache=not no_cache)
     except WartaError as exc:
         _fail(exc)

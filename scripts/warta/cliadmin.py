@@ -13,9 +13,11 @@ from typing import NoReturn
 
 import click
 
+from warta.clitext import Command, Group
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.i18n import N_, _
 
-EPILOG = "Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration."
+EPILOG = N_("Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration.")
 
 ADMIN_KEY = click.option(
     "--admin-key",
@@ -32,7 +34,7 @@ NO_COMMIT = click.option("--no-commit", is_flag=True, help="Write and sign, but 
 
 
 def fail(exc: WartaError) -> NoReturn:
-    click.echo(f"warta: {exc.message}", err=True)
+    click.echo(_("warta: {message}").format(message=exc.message), err=True)
     if isinstance(exc, ConfigError):
         for f in exc.findings:
             click.echo(f"{f.location()}: {f.severity.value} [{f.rule}] {f.message}", err=True)
@@ -45,10 +47,12 @@ def _day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
+        raise UsageError(_(
+            "{option} {value!r}: expected a date YYYY-MM-DD"
+        ).format(option=option, value=value)) from None
 
 
-@click.command(epilog=EPILOG)
+@click.command(cls=Command, epilog=EPILOG)
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--office", required=True, help='The region, e.g. "Kabupaten Sukamaju".')
 @click.option("--site-url", required=True, help="The site's https address.")
@@ -115,8 +119,10 @@ def init(
             configured = git_signing_key(Path.cwd())
             if not configured or configured.startswith("key::"):
                 raise UsageError(
-                    "no administrator key: pass --admin-key KEYFILE (a private key file) or"
-                    " set git's user.signingkey to one"
+                    _(
+                        "no administrator key: pass --admin-key KEYFILE (a private key file) or "
+                        "set git's user.signingkey to one"
+                    )
                 )
             admin_key = Path(configured)
         signer = KeygenSigner(keyfile=admin_key.expanduser())
@@ -136,7 +142,7 @@ def init(
     click.echo(newoffice.guidance(made))
 
 
-@click.group()
+@click.group(cls=Group)
 def roster() -> None:
     """The roster (workflow/roster.yml): add people, roles, keys; revoke keys; show it.
     Every change is checked, signed with an administrator's key and committed."""
@@ -191,9 +197,11 @@ def roster_add(
         top = find_root(root)
         first, last = _day(start, "--from"), _day(end, "--until")
         if (first or last or acting) and role is None:
-            raise UsageError("--from, --until and --acting describe a --role; give --role")
+            raise UsageError(_("--from, --until and --acting describe a --role; give --role"))
         if first and last and last < first:
-            raise UsageError(f"--until {last} is before --from {first}")
+            raise UsageError(_(
+                "--until {last} is before --from {first}"
+            ).format(last=last, first=first))
         text = staffing.text_argument
         addition = staffing.Addition(
             text("ID", person_id),
@@ -268,13 +276,17 @@ def _report(done: object) -> None:
         click.echo(f"  {change}")
     for rel, serial, fresh in done.signed.serials:
         if fresh:
-            click.echo(f"ditandatangani {rel} oleh {done.signed.admin}, serial {serial}")
+            click.echo(_(
+                "signed {rel} as {admin}, serial {serial}"
+            ).format(rel=rel, admin=done.signed.admin, serial=serial))
     if done.codeowners_note:
-        click.echo(f"warta: {done.codeowners_note}", err=True)
+        click.echo(_(
+            "warta: {codeowners_note}"
+        ).format(codeowners_note=done.codeowners_note), err=True)
     if done.commit:
-        click.echo(f"commit {done.commit[:10]}")
+        click.echo(_("commit {commit}").format(commit=done.commit[:10]))
     else:
-        click.echo("belum di-commit (--no-commit)")
+        click.echo(_("not committed (--no-commit)"))
 
 
 @roster.command("show", epilog=EPILOG)

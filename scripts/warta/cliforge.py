@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, STRICT, _fail, _finding_line, _load
+from warta.clitext import Command, Group
 from warta.errors import ConfigError, WartaError
+from warta.i18n import _
 from warta.repository import find_root
 
 FORGE = click.option(
@@ -33,7 +35,7 @@ def forge_from_environment(environ: dict[str, str]) -> str | None:
     return None
 
 
-@click.command(epilog=EPILOG)
+@click.command(cls=Command, epilog=EPILOG)
 @ROOT
 @click.option(
     "--base",
@@ -70,7 +72,7 @@ def summary(
     click.echo(text, nl=False)
 
 
-@click.command(epilog=EPILOG)
+@click.command(cls=Command, epilog=EPILOG)
 @ROOT
 @FORGE
 @click.option(
@@ -91,24 +93,28 @@ def codeowners(root: Path, forge: str | None, check: bool, pin: str | None) -> N
     except WartaError as exc:
         _fail(exc)
     for problem in generated.warnings:
-        click.echo(f"warta: warning: {problem}", err=True)
+        click.echo(_("warta: warning: {problem}").format(problem=problem), err=True)
     name = generated.path.name
     if check:
         if generated.current:
-            click.echo(f"{name} is current ({generated.owners.forge})")
+            click.echo(_(
+                "{name} is current ({forge})"
+            ).format(name=name, forge=generated.owners.forge))
             sys.exit(0)
         click.echo(generated.diff(), nl=False)
         what = "missing" if generated.before is None else "stale"
-        click.echo(f"warta: {name} is {what}; regenerate it with 'warta codeowners'", err=True)
+        click.echo(_(
+            "warta: {name} is {what}; regenerate it with 'warta codeowners'"
+        ).format(name=name, what=what), err=True)
         sys.exit(1)
     if generated.current:
-        click.echo(f"{name} unchanged ({generated.owners.forge})")
+        click.echo(_("{name} unchanged ({forge})").format(name=name, forge=generated.owners.forge))
         return
     owners.write(generated)
-    click.echo(f"wrote {name} for {generated.owners.forge}")
+    click.echo(_("wrote {name} for {forge}").format(name=name, forge=generated.owners.forge))
 
 
-@click.group("hook")
+@click.group("hook", cls=Group)
 def hook_group() -> None:
     """The gate on a plain git server: a pre-receive hook that refuses pushes to the main
     branch that do not validate."""
@@ -143,23 +149,35 @@ def hook_install(bare_repo: Path, branch: str, pin: str | None, strict: bool, fo
     settings = done.settings
     if done.first_use is not None:
         click.echo(
-            f"trust root pinned on first use: {settings.pin}, taken from {settings.branch}"
-            f" at {done.first_use[:10]}; confirm it with the office's administrators"
-            " (warta trust show), or pin it with --trust-root"
+            _(
+                "trust root pinned on first use: {pin}, taken from {branch} at {first_use}; "
+                "confirm it with the office's administrators (warta trust show), or pin it with "
+                "--trust-root"
+            ).format(pin=settings.pin, branch=settings.branch, first_use=done.first_use[:10])
         )
     else:
-        click.echo(f"trust root pinned by --trust-root: {settings.pin}")
+        click.echo(_("trust root pinned by --trust-root: {pin}").format(pin=settings.pin))
     if done.differs is not None:
         click.echo(
-            f"note: {settings.branch} now has trust root {done.differs}, not the pinned one:"
-            " every push to it is refused until its trust root is the pinned one"
+            _(
+                "note: {branch} now has trust root {differs}, not the pinned one: every push to it "
+                "is refused until its trust root is the pinned one"
+            ).format(branch=settings.branch, differs=done.differs)
         )
     what = "replaced" if done.replaced else "installed"
     click.echo(
-        f"{what} {done.hook}: pushes to {settings.branch} must validate"
-        f"{' (strict)' if settings.strict else ''}; other branches are accepted"
+        _(
+            "{what} {hook}: pushes to {branch} must validate{value}; other branches are accepted"
+        ).format(
+            what=what,
+            hook=done.hook,
+            branch=settings.branch,
+            value=' (strict)' if settings.strict else '',
+        )
     )
-    click.echo(f"settings in {done.settings_file}; runs {settings.python} -I -m warta")
+    click.echo(_(
+        "settings in {settings_file}; runs {python} -I -m warta"
+    ).format(settings_file=done.settings_file, python=settings.python))
 
 
 @hook_group.command("run", hidden=True)

@@ -34,6 +34,7 @@ from warta.adapters.atomic import write_bytes
 from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.trust import TRUST_ROOT_PATH, trust_fingerprint
 from warta.errors import ConfigError, RefusedError, UsageError, WartaError
+from warta.i18n import _
 from warta.model.findings import Finding
 
 FORMAT = "warta-hook/1"
@@ -80,7 +81,9 @@ def settings_path(git_dir: Path) -> Path:
 def _check_pin(value: str) -> str:
     pin = value.strip().lower()
     if not _PIN.match(pin):
-        raise UsageError(f"--trust-root {value!r}: expected sha256: and 64 hex digits")
+        raise UsageError(_(
+            "--trust-root {value!r}: expected sha256: and 64 hex digits"
+        ).format(value=value))
     return pin
 
 
@@ -131,14 +134,16 @@ def install(
     pin can be had; RefusedError over another pre-receive hook without ``force``."""
     git_dir = bare.bare_git_dir(path)
     if not bare.valid_branch(branch):
-        raise UsageError(f"--branch {branch!r} is not a valid branch name")
+        raise UsageError(_("--branch {branch!r} is not a valid branch name").format(branch=branch))
     override = bare.hooks_path_override(git_dir)
     if override is not None:
         raise UsageError(
-            f"{git_dir}: core.hooksPath is set to {override!r} in its configuration (or the"
-            " system's or this user's git configuration), so git would not run a hook in its"
-            " hooks/ folder; unset it (git config --show-origin --get core.hooksPath says"
-            " where) and install again"
+            _(
+                "{git_dir}: core.hooksPath is set to {override!r} in its configuration (or the "
+                "system's or this user's git configuration), so git would not run a hook in its "
+                "hooks/ folder; unset it (git config --show-origin --get core.hooksPath says "
+                "where) and install again"
+            ).format(git_dir=git_dir, override=override)
         )
     ref = f"refs/heads/{branch}"
     commit = bare.branch_commit(git_dir, ref)
@@ -150,20 +155,26 @@ def install(
         chosen, first_use = current, commit
     elif commit is None:
         raise UsageError(
-            f"{git_dir}: {ref} does not exist yet, so there is no trust root to take the pin"
-            " from; give it with --trust-root sha256:… (warta trust show in a checkout)"
+            _(
+                "{git_dir}: {ref} does not exist yet, so there is no trust root to take the pin "
+                "from; give it with --trust-root sha256:… (warta trust show in a checkout)"
+            ).format(git_dir=git_dir, ref=ref)
         )
     else:
         raise UsageError(
-            f"{git_dir}: {ref} has no readable {TRUST_ROOT_PATH.as_posix()}; give the pin"
-            " with --trust-root sha256:…"
+            _(
+                "{git_dir}: {ref} has no readable {as_posix}; give the pin with --trust-root "
+                "sha256:…"
+            ).format(git_dir=git_dir, ref=ref, as_posix=TRUST_ROOT_PATH.as_posix())
         )
     hook = git_dir / "hooks" / HOOK_FILE
     replaced = hook.exists() or hook.is_symlink()
     if not force and not _is_ours(hook):
         raise RefusedError(
-            f"{hook}: a pre-receive hook that Warta did not write is already there; it was"
-            " left as it is (merge it by hand, or replace it with --force)"
+            _(
+                "{hook}: a pre-receive hook that Warta did not write is already there; it was left "
+                "as it is (merge it by hand, or replace it with --force)"
+            ).format(hook=hook)
         )
     settings = Settings(
         branch=ref,
@@ -197,7 +208,9 @@ def read_settings(git_dir: Path) -> Settings:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"{path}: the hook's settings cannot be read ({exc}); {advice}") from None
+        raise ConfigError(_(
+            "{path}: the hook's settings cannot be read ({exc}); {advice}"
+        ).format(path=path, exc=exc, advice=advice)) from None
     fields = ("branch", "trust_root", "python")
     if (
         not isinstance(data, dict)
@@ -207,7 +220,9 @@ def read_settings(git_dir: Path) -> Settings:
         or not str(data["branch"]).startswith("refs/heads/")
         or not _PIN.match(str(data["trust_root"]))
     ):
-        raise ConfigError(f"{path}: not a {FORMAT} settings file; {advice}")
+        raise ConfigError(_(
+            "{path}: not a {FORMAT} settings file; {advice}"
+        ).format(path=path, FORMAT=FORMAT, advice=advice))
     return Settings(
         branch=data["branch"],
         pin=data["trust_root"],
@@ -260,7 +275,9 @@ def parse_updates(lines: Iterable[str]) -> list[Update]:
             or not bare.OBJECT_ID.match(parts[1])
             or len(parts[0]) != len(parts[1])
         ):
-            raise RefusedError(f"line {number} from git is not '<old> <new> <ref>': {line!r}")
+            raise RefusedError(_(
+                "line {number} from git is not '<old> <new> <ref>': {line!r}"
+            ).format(number=number, line=line))
         updates.append(Update(*parts))
     return updates
 

@@ -33,6 +33,7 @@ from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.administer import sign_all
 from warta.ci import ci_files
 from warta.errors import RefusedError, UsageError
+from warta.i18n import _
 from warta.model.demokeys import is_demo_key
 from warta.model.signing import fingerprint
 
@@ -85,11 +86,15 @@ def check(office: Office) -> Office:
     """``office`` with its URL normalised; UsageError naming the option that is wrong."""
     if not _OFFICE.fullmatch(office.office):
         raise UsageError(
-            f"--office {office.office!r}: expected the region's name, e.g. 'Kabupaten Sukamaju'"
-            " (letters, digits, spaces, . ' ( ) -)"
+            _(
+                "--office {office!r}: expected the region's name, e.g. 'Kabupaten Sukamaju' "
+                "(letters, digits, spaces, . ' ( ) -)"
+            ).format(office=office.office)
         )
     if office.timezone not in TIMEZONES:
-        raise UsageError(f"--timezone {office.timezone!r}: expected one of {', '.join(TIMEZONES)}")
+        raise UsageError(_(
+            "--timezone {timezone!r}: expected one of {value}"
+        ).format(timezone=office.timezone, value=', '.join(TIMEZONES)))
     url = urlsplit(office.site_url)
     if (
         url.scheme != "https"
@@ -102,18 +107,26 @@ def check(office: Office) -> Office:
         or not re.fullmatch(r"[A-Za-z0-9/._~-]*", url.path)
     ):
         raise UsageError(
-            f"--site-url {office.site_url!r}: expected the site's https address, e.g."
-            " https://warta.sukamajukab.go.id/"
+            _(
+                "--site-url {site_url!r}: expected the site's https address, e.g. "
+                "https://warta.sukamajukab.go.id/"
+            ).format(site_url=office.site_url)
         )
     if not _ADMIN_ID.fullmatch(office.admin_id):
         raise UsageError(
-            f"--admin-id {office.admin_id!r}: expected a-z, 0-9 and '-', starting with a letter"
+            _(
+                "--admin-id {admin_id!r}: expected a-z, 0-9 and '-', starting with a letter"
+            ).format(admin_id=office.admin_id)
         )
     if not _NAME.fullmatch(office.admin_name):
-        raise UsageError(f"--admin-name {office.admin_name!r}: expected a name on one line")
+        raise UsageError(_(
+            "--admin-name {admin_name!r}: expected a name on one line"
+        ).format(admin_name=office.admin_name))
     if office.warta_sha256 is not None and not re.fullmatch(r"[0-9a-f]{64}", office.warta_sha256):
         raise UsageError(
-            f"--warta-sha256 {office.warta_sha256!r}: expected 64 lowercase hex digits"
+            _(
+                "--warta-sha256 {warta_sha256!r}: expected 64 lowercase hex digits"
+            ).format(warta_sha256=office.warta_sha256)
         )
     path = url.path if url.path.endswith("/") else f"{url.path}/"
     return replace(office, site_url=f"https://{url.netloc}{path}")
@@ -173,11 +186,15 @@ def office_files(office: Office, admin_key: str, today: str) -> dict[str, str]:
 
 def _empty_target(target: Path) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise UsageError(f"{target}: exists and is not a folder; expected a new or empty folder")
+        raise UsageError(_(
+            "{target}: exists and is not a folder; expected a new or empty folder"
+        ).format(target=target))
     if target.is_dir() and any(target.iterdir()):
         raise UsageError(
-            f"{target}: the folder is not empty; expected a new or empty folder (warta init"
-            " never writes over files)"
+            _(
+                "{target}: the folder is not empty; expected a new or empty folder (warta init "
+                "never writes over files)"
+            ).format(target=target)
         )
 
 
@@ -214,8 +231,10 @@ def create(target: Path, office: Office, signer: KeygenSigner) -> Created:
     _empty_target(target)
     if is_demo_key(signer.public_key):
         raise RefusedError(
-            f"key {fingerprint(signer.public_key)} is one of Warta's DEMO keys, whose private"
-            " half is public; an office's administrator needs a key of their own"
+            _(
+                "key {fingerprint} is one of Warta's DEMO keys, whose private half is public; an "
+                "office's administrator needs a key of their own"
+            ).format(fingerprint=fingerprint(signer.public_key))
         )
     admin_key = " ".join(signer.public_key.split()[:2])
     today = datetime.now(UTC).astimezone(ZoneInfo(TIMEZONES[office.timezone])).date()

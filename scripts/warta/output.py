@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from warta.i18n import _
 from warta.model.findings import Finding
 from warta.validate import Report
 
@@ -32,8 +33,10 @@ def as_text(report: Report) -> str:
     ]
     s = summary(report)
     lines.append(
-        f"{s['items']} item(s), {s['publishable']} publishable;"
-        f" {s['errors']} error(s), {s['warnings']} warning(s), {s['notices']} notice(s)"
+        _(
+            "{items} item(s), {publishable} publishable;"
+            " {errors} error(s), {warnings} warning(s), {notices} notice(s)"
+        ).format(**s)
     )
     return "\n".join(lines)
 

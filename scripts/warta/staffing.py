@@ -29,6 +29,7 @@ from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
 from warta.administer import Signed, sign_all, unsigned_now
 from warta.codeowners import refresh
 from warta.errors import ConfigError, RefusedError, UsageError, WartaError
+from warta.i18n import _
 from warta.model.codeowners import CODEOWNERS_FILE
 from warta.model.demokeys import is_demo_key
 from warta.model.roster import FORGES
@@ -72,7 +73,9 @@ def refuse_replaced_trust_root(root: Path, what: str) -> None:
     """RefusedError when :func:`replaced_trust_root` finds a problem."""
     problem = replaced_trust_root(root)
     if problem is not None:
-        raise RefusedError(f"{what} refused: {problem}; nothing was changed")
+        raise RefusedError(_(
+            "{what} refused: {problem}; nothing was changed"
+        ).format(what=what, problem=problem))
 
 
 def refuse_unsigned(root: Path, what: str) -> None:
@@ -83,17 +86,21 @@ def refuse_unsigned(root: Path, what: str) -> None:
     if stale:
         listed = "".join(f"\n  {path}" for path in stale)
         raise RefusedError(
-            f"{what} refused: these files differ from what an administrator signed, and would"
-            f" be signed along unseen:{listed}\nReview them (git diff), then sign them on"
-            " purpose with 'warta trust sign', or restore them; nothing was changed"
+            _(
+                "{what} refused: these files differ from what an administrator signed, and would "
+                "be signed along unseen:{listed}\nReview them (git diff), then sign them on "
+                "purpose with 'warta trust sign', or restore them; nothing was changed"
+            ).format(what=what, listed=listed)
         )
 
 
 def _is_admin(root: Path, signer: KeygenSigner) -> None:
     if load_trust_root(root).admin_for(signer.public_key) is None:
         raise RefusedError(
-            f"key {fingerprint(signer.public_key)} is not an administrator in"
-            " workflow/trust-root; nothing was changed"
+            _(
+                "key {fingerprint} is not an administrator in workflow/trust-root; nothing was "
+                "changed"
+            ).format(fingerprint=fingerprint(signer.public_key))
         )
 
 
@@ -122,18 +129,24 @@ def public_key_argument(value: str) -> str:
             text = path.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(
-                f"--key {value}: not a public key and not a readable file ({exc})"
+                _(
+                    "--key {value}: not a public key and not a readable file ({exc})"
+                ).format(value=value, exc=exc)
             ) from None
         if "PRIVATE KEY" in text:
             raise UsageError(
-                f"--key {value}: this is a PRIVATE key; give the public half"
-                f" ({value}.pub), and keep the private key with its owner"
+                _(
+                    "--key {value}: this is a PRIVATE key; give the public half ({value}.pub), and "
+                    "keep the private key with its owner"
+                ).format(value=value)
             )
     parts = text.split()
     if len(parts) < 2 or not parts[0].startswith(("ssh-", "ecdsa-", "sk-")):
         raise UsageError(
-            f"--key {value}: expected an OpenSSH public key such as 'ssh-ed25519 AAAA…';"
-            f" found {text[:30]!r}"
+            _(
+                "--key {value}: expected an OpenSSH public key such as 'ssh-ed25519 AAAA…'; found "
+                "{text!r}"
+            ).format(value=value, text=text[:30])
         )
     return " ".join(parts[:2])
 
@@ -152,12 +165,16 @@ def text_argument(option: str, value: str) -> str:
     if bad is not None:
         shown = f"U+{ord(bad.group()):04X}"
         raise UsageError(
-            f"{option} {value[:40]!r}: expected text on one line in UTF-8; found {shown}"
-            f" (character {bad.start() + 1})"
+            _(
+                "{option} {value!r}: expected text on one line in UTF-8; found {shown} (character "
+                "{value2})"
+            ).format(option=option, value=value[:40], shown=shown, value2=bad.start() + 1)
         )
     if len(value) > MAX_TEXT:
         raise UsageError(
-            f"{option}: expected at most {MAX_TEXT} characters; found {len(value)}"
+            _(
+                "{option}: expected at most {MAX_TEXT} characters; found {count}"
+            ).format(option=option, MAX_TEXT=MAX_TEXT, count=len(value))
         )
     return value
 
@@ -165,19 +182,23 @@ def text_argument(option: str, value: str) -> str:
 def forge_argument(value: str) -> tuple[str, str]:
     # a line break is left to the roster's own check of account names (roster.forge)
     if _NOT_UTF8.search(value):
-        raise UsageError(f"--forge {value!r}: expected text in UTF-8")
-    forge, _, user = value.partition(":")
+        raise UsageError(_("--forge {value!r}: expected text in UTF-8").format(value=value))
+    forge, _colon, user = value.partition(":")
     if forge not in FORGES or not user:
         raise UsageError(
-            f"--forge {value!r}: expected FORGE:USER with FORGE one of {', '.join(FORGES)}"
+            _(
+                "--forge {value!r}: expected FORGE:USER with FORGE one of {value2}"
+            ).format(value=value, value2=', '.join(FORGES))
         )
     return forge, user
 
 
 def education_argument(value: str) -> tuple[str, str]:
-    level, _, study = text_argument("--education", value).partition(" ")
+    level, _space, study = text_argument("--education", value).partition(" ")
     if not level:
-        raise UsageError(f"--education {value!r}: expected a level and field, e.g. 'S1 Hukum'")
+        raise UsageError(_(
+            "--education {value!r}: expected a level and field, e.g. 'S1 Hukum'"
+        ).format(value=value))
     return level, study.strip()
 
 
@@ -209,9 +230,9 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
     changes: list[str] = []
     if person is None:
         if not add.name:
-            raise UsageError(f"{add.id} is not in the roster yet: --name is needed")
+            raise UsageError(_("{id} is not in the roster yet: --name is needed").format(id=add.id))
         if add.key is None:
-            raise UsageError(f"{add.id} is not in the roster yet: --key is needed")
+            raise UsageError(_("{id} is not in the roster yet: --key is needed").format(id=add.id))
         person = {"id": add.id, "name": add.name}
         if add.nip:
             person["nip"] = add.nip
@@ -219,7 +240,9 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
         doc.people.append(person)
         changes.append(f"+ {add.id}: {add.name}")
     elif not (add.role or add.key or add.forge or add.education):
-        raise UsageError(f"{add.id}: nothing to add (give --role, --key, --forge or --education)")
+        raise UsageError(_(
+            "{id}: nothing to add (give --role, --key, --forge or --education)"
+        ).format(id=add.id))
     else:
         for label, given, have in (
             ("name", add.name, person.get("name")),
@@ -227,14 +250,18 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
         ):
             if given is not None and given != have:
                 raise RefusedError(
-                    f"{add.id} is already in the roster with {label} {have!r}; expected the"
-                    f" same {label} or none, found {given!r}; nothing was changed"
+                    _(
+                        "{id} is already in the roster with {label} {have!r}; expected the same "
+                        "{label} or none, found {given!r}; nothing was changed"
+                    ).format(id=add.id, label=label, have=have, given=given)
                 )
     if add.role is not None:
         holding = _holding(add)
         roles = person.setdefault("roles", [])
         if any(_same_holding(h, holding) for h in roles):
-            raise RefusedError(f"{add.id} already holds {add.role} so; nothing was changed")
+            raise RefusedError(_(
+                "{id} already holds {role} so; nothing was changed"
+            ).format(id=add.id, role=add.role))
         roles.append(holding)
         period = ""
         if add.start or add.end:
@@ -243,15 +270,19 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
     if add.key is not None:
         if is_demo_key(add.key):
             raise RefusedError(
-                f"key {fingerprint(add.key)} is one of Warta's DEMO keys, whose private half is"
-                " public; nothing was changed"
+                _(
+                    "key {fingerprint} is one of Warta's DEMO keys, whose private half is public; "
+                    "nothing was changed"
+                ).format(fingerprint=fingerprint(add.key))
             )
         for other in doc.people:
             for entry in other.get("keys") or []:
                 if isinstance(entry, dict) and same_key(str(entry.get("key", "")), add.key):
                     raise RefusedError(
-                        f"key {fingerprint(add.key)} is already listed for {other.get('id')};"
-                        " expected each key to belong to one person; nothing was changed"
+                        _(
+                            "key {fingerprint} is already listed for {value}; expected each key to "
+                            "belong to one person; nothing was changed"
+                        ).format(fingerprint=fingerprint(add.key), value=other.get('id'))
                     )
         start = add.start if add.start is not None and add.role is None else today
         person.setdefault("keys", []).append({"key": add.key, "from": start.isoformat()})
@@ -260,7 +291,9 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
         accounts = person.setdefault("forge", {})
         if accounts.get(forge) not in (None, user):
             raise RefusedError(
-                f"{add.id} already has the {forge} account {accounts[forge]!r}; nothing was changed"
+                _(
+                    "{id} already has the {forge} account {accounts!r}; nothing was changed"
+                ).format(id=add.id, forge=forge, accounts=accounts[forge])
             )
         accounts[forge] = user
         changes.append(f"+ {add.id}: {forge} account {user}")
@@ -279,26 +312,33 @@ def apply_revocation(
 ) -> list[str]:
     if not _FINGERPRINT.fullmatch(key_fp):
         raise UsageError(
-            f"--key {key_fp!r}: expected a key fingerprint 'SHA256:…' (warta roster show,"
-            " ssh-keygen -lf KEY.pub)"
+            _(
+                "--key {key_fp!r}: expected a key fingerprint 'SHA256:…' (warta roster show, "
+                "ssh-keygen -lf KEY.pub)"
+            ).format(key_fp=key_fp)
         )
     if not text_argument("--reason", reason).strip():
-        raise UsageError("--reason is needed: why the key is revoked")
+        raise UsageError(_("--reason is needed: why the key is revoked"))
     person = next((p for p in doc.people if p.get("id") == person_id), None)
     if person is None:
-        raise RefusedError(f"{person_id} is not in the roster; nothing was changed")
+        raise RefusedError(_(
+            "{person_id} is not in the roster; nothing was changed"
+        ).format(person_id=person_id))
     for entry in person.get("keys") or []:
         if not isinstance(entry, dict) or fingerprint(str(entry.get("key", ""))) != key_fp:
             continue
         if entry.get("revoked") is not None:
             raise RefusedError(
-                f"key {key_fp} of {person_id} is already revoked on {entry['revoked']};"
-                " nothing was changed"
+                _(
+                    "key {key_fp} of {person_id} is already revoked on {entry}; nothing was changed"
+                ).format(key_fp=key_fp, person_id=person_id, entry=entry['revoked'])
             )
         entry["revoked"] = on.isoformat()
         entry["reason"] = reason.strip()
         return [f"- {person_id}: key {key_fp} revoked on {on.isoformat()} ({reason.strip()})"]
-    raise RefusedError(f"{person_id} has no key {key_fp}; nothing was changed")
+    raise RefusedError(_(
+        "{person_id} has no key {key_fp}; nothing was changed"
+    ).format(person_id=person_id, key_fp=key_fp))
 
 
 @dataclass(frozen=True)
@@ -355,14 +395,16 @@ def change_roster(
         try:
             path.write_text(rosterfile.render(doc), encoding="utf-8")
             try:
-                sop, _ = load_sop(root)
+                sop, _sop_findings = load_sop(root)
                 load_roster(root, sop)
             except ConfigError as exc:
                 listed = "".join(
                     f"\n  {f.location()}: [{f.rule}] {f.message}" for f in exc.findings
                 )
                 raise RefusedError(
-                    f"the roster would not be valid; nothing was changed:{listed}"
+                    _(
+                        "the roster would not be valid; nothing was changed:{listed}"
+                    ).format(listed=listed)
                 ) from None
             signed = sign_all(root, signer)
             owners, note = refresh(root, load_trust_root(root).fingerprint)
@@ -386,7 +428,7 @@ def change_roster(
 
 def commit_trust_sign(root: Path, signed: Signed) -> str | None:
     """Commit what ``warta trust sign`` signed (None when nothing was signed anew)."""
-    if not any(fresh for _, _, fresh in signed.serials):
+    if not any(fresh for _rel, _serial, fresh in signed.serials):
         return None
     paths = [p for p in signed.paths() if (root / p).exists() or _tracked(root, p)]
     return gitops.commit(

@@ -6,7 +6,8 @@ An entry is found only under a key that is an HMAC, with the per-user secret of
 :mod:`warta.adapters.cachekey`, over everything a judgement depends on: the code (Warta's
 version, the digest of its source, the versions of the libraries that parse and verify), the
 exact bytes of workflow/sop.yml, sop.yml.sig, roster.yml, roster.yml.sig and
-workflow/trust-root, the pin, and the file's path and exact bytes. So an entry is used only
+workflow/trust-root, the pin, the language of messages (and Warta's compiled catalogues),
+and the file's path and exact bytes. So an entry is used only
 when every one of those is byte-identical, and it can never make an invalid item valid. The
 file as a whole is authenticated with the same secret: a cache planted by a commit, or
 altered, is ignored whole. The clock is the one input outside the key: an entry is used only
@@ -33,6 +34,7 @@ import sshsig
 import yaml
 
 import warta
+from warta import i18n
 from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
 from warta.adapters.trust import TRUST_ROOT_PATH
@@ -84,6 +86,7 @@ def code_digest() -> bytes:
         for path in sorted(top.rglob("*.py")):
             parts.append(path.relative_to(top.parent).as_posix().encode())
             parts.append(path.read_bytes())
+    parts.extend(i18n.catalogue_path(lang).read_bytes() for lang in i18n.LANGUAGES)
     return hashlib.sha256(_framed(parts)).digest()
 
 
@@ -99,6 +102,7 @@ def policy_digest(root: Path, pin: str | None) -> bytes:
         except OSError as exc:
             parts.append(f"unreadable {exc.errno}".encode())
     parts.append(b"no pin" if pin is None else b"pin\n" + pin.encode("utf-8", "replace"))
+    parts.append(b"messages in " + i18n.language().encode())  # the findings' messages
     return hashlib.sha256(_framed(parts)).digest()
 
 

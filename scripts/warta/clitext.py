@@ -1,0 +1,148 @@
+"""The CLI's help in the running language: click command and group classes that translate
+their help, option help and epilog when they are shown (they are defined at import, before
+``--lang`` is read) and the ``--lang`` option. Their texts reach the catalogues through
+:func:`warta.msgextract.extract`.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+
+import click
+from click.utils import _make_default_short_help
+
+from warta import i18n
+from warta.i18n import N_, _
+
+#: click's own words in Warta's help, translated by Warta's catalogues.
+CLICK_TEXTS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Positional arguments"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("default: {default}"),
+    N_("required"),
+)
+
+
+class Formatter(click.HelpFormatter):
+    """click's help formatter, with its headings in the running language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, f"{_('Usage:')} " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_(heading))
+
+
+class Context(click.Context):
+    formatter_class = Formatter
+
+
+def _option_help(help_text: str) -> str:
+    """An option's help with click's additions (``[default: …; required]``) translated."""
+    text, mark, extra = help_text.partition("  [")
+    if not mark or not extra.endswith("]"):
+        return help_text
+    parts = []
+    for part in extra[:-1].split("; "):
+        name, colon, value = part.partition(": ")
+        if colon and name == "default":
+            parts.append(_("default: {default}").format(default=value))
+        else:
+            parts.append(_(part))
+    return f"{text}{mark}{'; '.join(parts)}]"
+
+
+class Command(click.Command):
+    """A click command whose help is shown in the running language."""
+
+    context_class = Context
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_(inspect.cleandoc(self.help).partition("\f")[0]))
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.epilog:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_(inspect.cleandoc(self.epilog)))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return _(inspect.cleandoc(self.short_help)).strip()
+        if self.help:
+            return _make_default_short_help(_(inspect.cleandoc(self.help)), limit).strip()
+        return ""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Argument):
+                continue
+            shown = copy.copy(param)
+            if isinstance(shown, click.Option) and shown.help:
+                shown.help = _(shown.help)
+            record = shown.get_help_record(ctx)
+            if record is not None:
+                rows.append((record[0], _option_help(record[1])))
+        if rows:
+            with formatter.section("Options"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+
+class Group(Command, click.Group):
+    """A click group whose help, and whose commands' help, is shown in the running language."""
+
+    command_class = Command
+    group_class = type
+
+
+def _lang_in(args: list[str]) -> str | None:
+    """The value of ``--lang`` among the group's own options (before the command's name)."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+        if not arg.startswith("-"):
+            return None
+    return None
+
+
+class RootGroup(Group):
+    """The ``warta`` group: it chooses the language (``--lang``, else the environment) before
+    it reads anything else, so that even ``warta --help --lang en`` is English."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        wanted = _lang_in(args)
+        i18n.set_language(wanted if wanted in i18n.LANGUAGES else None)
+        return super().parse_args(ctx, args)
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    del ctx, param
+    if value is not None:
+        i18n.set_language(value)
+
+
+LANG = click.option(
+    "--lang",
+    type=click.Choice(i18n.LANGUAGES),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_set_lang,
+    help=N_(
+        "Language of messages: id (Indonesian) or en (English); default: LC_ALL, LC_MESSAGES"
+        " or LANG (en… is English), else Indonesian."
+    ),
+)
