@@ -29,10 +29,12 @@ def step_label(sop: Sop, step_id: str) -> str:
 @dataclass(frozen=True)
 class Corrected:
     """A completed correction: the signed record that started it (note, signer, time, and
-    the digest of the text it corrected) and the approval that put the corrected text out."""
+    the digest of the text it corrected), the approval that put the corrected text out, and
+    the approval it replaced."""
 
     record: Signoff
     approval: Signoff
+    replaced: Signoff
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class _Reading:
     #: during a correction: the records in force before it, and the steps still to sign
     carried: list[Signoff] = field(default_factory=list)
     pending: list[int] = field(default_factory=list)
+    #: during a correction: the approval it corrects
+    replaced: Signoff | None = None
 
     def history(self, problems: tuple[Finding, ...] = ()) -> History:
         return History(
@@ -149,9 +153,9 @@ class _Reading:
             # the records of the steps a correction does not sign again stay in force
             upto = self.pending[0] if self.pending else 0
             self.in_force.extend(self.carried[len(self.in_force) : upto])
-        if self.correcting is not None and step.gate:
-            self.corrections.append(Corrected(self.correcting, record))
-            self.correcting, self.carried, self.pending = None, [], []
+        if self.correcting is not None and self.replaced is not None and step.gate:
+            self.corrections.append(Corrected(self.correcting, record, self.replaced))
+            self.correcting, self.replaced, self.carried, self.pending = None, None, [], []
         return None
 
     def take_back(self, index: int, record: Signoff, where: str) -> tuple[str, str] | None:
@@ -204,7 +208,7 @@ class _Reading:
         self.allowed[index] = sop.roles_for(sop.take_back.withdraw_by, self.latest)
         self.withdrawn = record
         # a withdrawal ends a correction in progress: its approved version leaves the site
-        self.correcting, self.carried, self.pending = None, [], []
+        self.correcting, self.replaced, self.carried, self.pending = None, None, [], []
         self.take_backs.append(record)
         return None
 
@@ -229,9 +233,9 @@ class _Reading:
                 f" approved {approved}; expected the digest of the text it corrects",
             )
         self.allowed[index] = sop.roles_for(sop.correction.start_by, self.latest)
+        self.correcting, self.replaced = record, self.in_force[sop.gate_index]
         self.carried, self.pending = list(self.in_force), list(sop.correction_steps())
         del self.in_force[self.pending[0] :]
-        self.correcting = record
         self.take_backs.append(record)
         return None
 
