@@ -212,9 +212,11 @@ def sign_text(
         raise RefusedError("the new signature does not verify; nothing was changed")
     signoff = Signoff(step.id, person.id, moment, None, armored.strip(), digest, note)
     approved_by = person.id if step.gate else item.approved_by
+    # in a correction the steps between those signed again stay in force: the history says
+    after = read_history(replace(item, signoffs=(*item.signoffs, signoff)), sop)
     new_text = rewrite_workflow(
         text,
-        status=step.status,
+        status=after.status(sop),
         approved_by=approved_by,
         signoffs=(*item.signoffs, signoff),
         revision=history.revision,

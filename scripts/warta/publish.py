@@ -84,7 +84,7 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
         if item is None or not verdict.path.startswith(DOCS_PREFIX):
             continue
         if not (verdict.publishable or preview):
-            standing = standing_version(repo, item)
+            standing = standing_version(repo, item, verdict)
             if standing is not None and standing.finding is not None:
                 out.findings.append(standing.finding)
             if standing is not None and standing.item is not None and standing.verdict:

@@ -6,9 +6,10 @@ in the git history of the item's file (read-only: ``rev-list`` and ``cat-file``)
 counts only if its signed records are exactly the records before the correction, in the
 same order and with the same signatures (so it is the approval the correction record
 chains to, never an older approved text), its content is the digest the correction record
-names, and it passes every check of the validator like any item, with the item's folder as
-it is now. Anything else, and a history without that version (a shallow clone), leaves the
-item out: a warning says why.
+names, the records of the file as it stands verify (so the correction record is one a
+trusted key signed, by a role that may), and it passes every check of the validator like
+any item, with the item's folder as it is now. Anything else, and a history without that
+version (a shallow clone), leaves the item out: a warning says why.
 """
 
 from __future__ import annotations
@@ -42,7 +43,12 @@ def _bare(records: tuple[Signoff, ...]) -> tuple[Signoff, ...]:
     return tuple(replace(r, line=None) for r in records)
 
 
-def standing_version(repo: Repository, item: NewsItem) -> Standing | None:
+#: Findings on the file as it stands that mean its records cannot be trusted: then the
+#: correction record itself does not count, and nothing of the item is published.
+CHAIN_RULES = ("signature.", "order.", "take-back.", "correct.", "signoff.", "time.")
+
+
+def standing_version(repo: Repository, item: NewsItem, current: Verdict) -> Standing | None:
     """The approved version to publish while ``item`` (the file as it stands) is being
     corrected; None if the item is not in a correction in progress."""
     history = read_history(item, repo.sop)
@@ -65,6 +71,9 @@ def standing_version(repo: Repository, item: NewsItem) -> Standing | None:
             ),
         )
 
+    broken = [f for f in current.findings if f.is_error and f.rule.startswith(CHAIN_RULES)]
+    if broken:
+        return left_out(f"its signed records do not verify ({broken[0].message})")
     try:
         versions = gitread.path_versions(repo.root, item.path, HISTORY_LIMIT, MAX_BYTES)
     except UsageError as exc:
