@@ -237,9 +237,12 @@ def _correction(
     if listed is None or "steps" not in node:
         return Correction(start_by, default.steps)
     order = [s.id for s in steps]
-    gate = next((s.id for s in steps if s.gate), None)
+    gates = [s.id for s in steps if s.gate]
+    gate = gates[0] if len(gates) == 1 else None
     unknown = [v for v in listed if v not in order]
-    if unknown:
+    if gate is None:
+        pass  # the gate check speaks (workflow.gate)
+    elif unknown:
         r.fail(
             "steps",
             "workflow.correction",
