@@ -1,4 +1,5 @@
-"""Editorial actions: create an item (step 1), sign the next step, return or withdraw an item.
+"""Editorial actions: create an item (step 1), sign the next step, return or withdraw an item,
+start a correction (Ralat) of a published one.
 
 Each action checks that it may happen now, signs with the signer's SSH key, writes the item
 atomically and commits it; a refusal changes nothing. Before signing, the signer is shown every
@@ -32,12 +33,13 @@ from warta.model.closure import Observed, to_list
 from warta.model.eligibility import blocking_for_step, signer_refusal
 from warta.model.findings import Finding
 from warta.model.history import History, read_history
-from warta.model.item import RETURN, Attachment, NewsItem, Signoff, content_digest
+from warta.model.item import CORRECT, RETURN, Attachment, NewsItem, Signoff, content_digest
 from warta.model.judgement import FUTURE_SKEW
 from warta.model.roster import Person
 from warta.model.signing import (
     NAMESPACE,
     chain_digest,
+    correction_payload,
     fingerprint,
     key_owner,
     key_problem,
@@ -240,9 +242,11 @@ def sign_text(
         raise RefusedError(_("the new signature does not verify; nothing was changed"))
     signoff = Signoff(step.id, person.id, moment, None, armored.strip(), digest, note)
     approved_by = person.id if step.gate else item.approved_by
+    # in a correction the steps between those signed again stay in force: the history says
+    after = read_history(replace(item, signoffs=(*item.signoffs, signoff)), sop)
     new_text = rewrite_workflow(
         text,
-        status=step.status,
+        status=after.status(sop),
         approved_by=approved_by,
         signoffs=(*item.signoffs, signoff),
         revision=history.revision,
@@ -502,10 +506,14 @@ def take_back_text(
     to: str = "",
     as_person: str | None = None,
     now: datetime | None = None,
+    note: str = "",
 ) -> tuple[str, Signoff, Person, History]:
-    """The item text with a signed return (to step ``to``) or withdrawal appended, or
-    RefusedError saying why not. The signer must hold a role sop.yml's ``take_back`` names."""
-    if not reason.strip():
+    """The item text with a signed return (to step ``to``), withdrawal or correction
+    (``action`` 'correct', with the Ralat ``note``) appended, or RefusedError saying why not.
+    The signer must hold a role sop.yml's ``take_back`` (``correction``) names."""
+    if action == CORRECT and not note.strip():
+        raise UsageError("--note must say what the correction corrects (readers see it)")
+    if action != CORRECT and not reason.strip():
         raise UsageError(_("--reason must say why the item is taken back"))
     loaded = parse_item(text, display)
     item = loaded.item
@@ -521,7 +529,10 @@ def take_back_text(
     digest = content_digest(item.fields, item.body)
     prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
     person = _signer_person(project, signer, as_person)
-    draft = Signoff("", person.id, moment, None, "", digest, "", action, to, reason)
+    if action == CORRECT:
+        draft = Signoff("", person.id, moment, None, "", digest, note, CORRECT)
+    else:
+        draft = Signoff("", person.id, moment, None, "", digest, "", action, to, reason)
     after = read_history(replace(item, signoffs=(*item.signoffs, draft)), sop)
     if after.problems:
         raise RefusedError(_(
@@ -531,6 +542,7 @@ def take_back_text(
     day = moment.date()
     if not any(person.holds(role, day) for role in roles):
         titles = " or ".join(sop.roles[r].title for r in roles if r in sop.roles)
+        key = "correction" if action == CORRECT else "take_back"
         raise RefusedError(
             _(
                 "{name} ({id}) may not {action} this item on {value}: expected the {value2}; "
@@ -540,7 +552,7 @@ def take_back_text(
                 id=person.id,
                 action=action,
                 value=day.isoformat(),
-                value2=titles or 'role sop.yml names under take_back',
+                value2=titles or f"role sop.yml names under {key}",
             )
         )
     owner = key_owner(project.roster, signer.public_key)
@@ -548,16 +560,21 @@ def take_back_text(
     problem = key_problem(person, owner[1], day)
     if problem is not None:
         raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
-    message = take_back_payload(
-        item.id,
-        action=action,
-        to=to,
-        reason=reason,
-        by=person.id,
-        at_text=moment.isoformat(),
-        content=digest,
-        prev=prev,
-    )
+    if action == CORRECT:
+        message = correction_payload(
+            item.id, note=note, by=person.id, at_text=moment.isoformat(), content=digest, prev=prev
+        )
+    else:
+        message = take_back_payload(
+            item.id,
+            action=action,
+            to=to,
+            reason=reason,
+            by=person.id,
+            at_text=moment.isoformat(),
+            content=digest,
+            prev=prev,
+        )
     armored = signer.sign(message, NAMESPACE)
     if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
         raise RefusedError(_("the new signature does not verify; nothing was changed"))
@@ -593,9 +610,10 @@ def take_back(
     as_person: str | None = None,
     commit: bool = True,
     now: datetime | None = None,
+    note: str = "",
 ) -> TakeBackResult:
-    """Append a signed return or withdrawal to the item at ``path``, write it atomically and
-    commit it (with the Warta-Signer trailer)."""
+    """Append a signed return, withdrawal or correction (``note``: the Ralat text) to the
+    item at ``path``, write it atomically and commit it (with the Warta-Signer trailer)."""
     root = project.root
     path, display = _news_path(project, path)
     if action == RETURN and project.sop.step(to) is None:
@@ -616,13 +634,14 @@ def take_back(
             to=to,
             as_person=as_person,
             now=now,
+            note=note,
         )
         write_text(path, new_text)
         sha = None
         if commit:
             item = parse_item(new_text, display).item
             assert item is not None and item.id is not None
-            what = f"return to {to}" if action == RETURN else "withdraw"
+            what = f"return to {to}" if action == RETURN else action
             try:
                 sha = gitops.commit(
                     root,

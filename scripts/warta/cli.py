@@ -497,6 +497,33 @@ def withdraw(
     _take_back(path, "withdraw", reason, "", as_person, key, no_commit, at, pin)
 
 
+@cli.command(epilog=EPILOG)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--note", required=True, help="The Ralat note readers see (signed, kept).")
+@AS
+@KEY
+@NO_COMMIT
+@AT
+@PIN
+def correct(
+    path: Path,
+    note: str,
+    as_person: str | None,
+    key: Path | None,
+    no_commit: bool,
+    at: str | None,
+    pin: str | None,
+) -> None:
+    """Start a correction (Ralat) of the published item at PATH, signed, with a note.
+
+    The correction is appended to the item's history and raises its revision; then the text
+    is edited and the steps sop.yml lists under correction.steps are signed again in order
+    (by default the writer's step and the approval). Until the new approval the site keeps
+    the approved version; after it, the page shows a dated Ralat box with the note. Who may
+    start a correction is set in sop.yml (correction.start_by)."""
+    _take_back(path, "correct", "", "", as_person, key, no_commit, at, pin, note=note)
+
+
 def _take_back(
     path: Path,
     action: str,
@@ -507,6 +534,8 @@ def _take_back(
     no_commit: bool,
     at: str | None,
     pin: str | None,
+    *,
+    note: str = "",
 ) -> None:
     from warta import actions  # noqa: PLC0415 - see above
 
@@ -523,10 +552,14 @@ def _take_back(
             as_person=as_person,
             commit=not no_commit,
             now=_at(at),
+            note=note,
         )
     except WartaError as exc:
         _fail(exc)
-    what = _("returned to '{step}'").format(step=to) if action == "return" else _("withdrawn")
+    what = {
+        "return": _("returned to '{step}'").format(step=to),
+        "correct": "correction started",
+    }.get(action, _("withdrawn"))
     click.echo(
         _("{what} by {name} ({person}); status {status}, revision {revision}").format(
             what=what,

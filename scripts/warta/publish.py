@@ -9,6 +9,9 @@ follows a link and never reads a byte nobody signed. After the build, :func:`acc
 every file in the output: each must be a page the build rendered or a copy whose bytes are
 the signed ones; anything else is unaccounted for.
 
+An item whose correction (Ralat) is in progress keeps its approved version on the site,
+found in git history and judged again (:mod:`warta.standing`); the draft is never shown.
+
 A withdrawn item is not shown, but its URL keeps a public notice (:class:`Withdrawn`) if, and
 only if, the validator found nothing against it: its withdrawal is then validly signed by a
 role ``take_back.withdraw_by`` names, and came after a valid approval whose content the file
@@ -31,6 +34,7 @@ from warta.model.history import read_history
 from warta.model.item import NewsItem, Signoff
 from warta.model.sop import Sop
 from warta.repository import Repository
+from warta.standing import standing_version
 from warta.validate import Verdict
 
 DOCS_PREFIX = f"{DOCS}/"
@@ -68,21 +72,31 @@ class Plan:
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: custom_dir path -> (repository path, digest)
     theme: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: why an item in correction is left out (its approved version could not be kept)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def plan(repo: Repository, *, preview: bool = False) -> Plan:
     """What a build may read: the closure (drafts too, in a preview)."""
     out = Plan()
-    for verdict in repo.report.verdicts:
-        item = repo.items.get(verdict.path)
+    for judged in repo.report.verdicts:
+        verdict, item = judged, repo.items.get(judged.path)
         if item is None or not verdict.path.startswith(DOCS_PREFIX):
             continue
         if not (verdict.publishable or preview):
-            notice = withdrawal(verdict, item, repo.sop, repo.report.workflow, repo.report.strict)
-            if notice is not None:
-                uri = verdict.path[len(DOCS_PREFIX) :]
-                out.withdrawn[uri] = Withdrawn(verdict.path, uri, notice[0], notice[1])
-            continue
+            standing = standing_version(repo, item, verdict)
+            if standing is not None and standing.finding is not None:
+                out.findings.append(standing.finding)
+            if standing is not None and standing.item is not None and standing.verdict:
+                verdict, item = standing.verdict, standing.item
+            else:
+                notice = withdrawal(
+                    verdict, item, repo.sop, repo.report.workflow, repo.report.strict
+                )
+                if notice is not None:
+                    uri = verdict.path[len(DOCS_PREFIX) :]
+                    out.withdrawn[uri] = Withdrawn(verdict.path, uri, notice[0], notice[1])
+                continue
         src_uri = verdict.path[len(DOCS_PREFIX) :]
         folder = src_uri.rsplit("/", 1)[0] + "/"
         files: dict[str, str] = {}

@@ -9,6 +9,8 @@ so the sample shows every SOP state:
 - one sent back after approval (signed 'warta return' with a reason), corrected by the
   Kasubag and approved again: published as revision 2, its history keeping both rounds;
 - one withdrawn after publication (signed 'warta withdraw'): left out;
+- one corrected after publication (signed 'warta correct' with the Ralat note, the figure
+  fixed by the writer and approved again): published as revision 2 under a Ralat box;
 - one approved under a signed embargo (a time capsule's news, not before its opening on
   26 November 2045): left out until then, listed by ``warta status`` as scheduled;
 - items waiting at each earlier step (ditugaskan, diliput, ditulis, dilaporkan).
@@ -85,6 +87,17 @@ WITHDRAWN = {
 }
 
 
+#: Items the Kabag corrects after publication: the signed Ralat note, and the text the writer
+#: replaces (old, new) before signing again; the Kabag then approves the correction.
+CORRECTED = {
+    "20261027-bank-sampah-cibening": (
+        "Sebelumnya tertulis nilai bantuan mesin pencacah plastik dan timbangan digital"
+        " Rp78 juta; yang benar Rp87 juta, sesuai berita acara serah terima DLH.",
+        ("senilai Rp78 juta", "senilai Rp87 juta"),
+    ),
+}
+
+
 def private_keys(tmp: Path) -> dict[str, Path]:
     """Copies of the demo keys with the 0600 mode ssh-keygen insists on."""
     out = {}
@@ -146,6 +159,18 @@ def build(item_id: str, steps: int, people: tuple[str, str], edited: bool,
         text = path.read_text(encoding="utf-8")
         path.write_text(text.rstrip("\n") + "\n\n" + CORRECTION + "\n", encoding="utf-8")
         for offset, who in ((4, kasubag), (8, "hendra")):
+            project = open_repository(ROOT, cache=False, keep_items=True)
+            actions.sign(project, path, KeygenSigner(keyfile=keys[who]), commit=False,
+                         now=later + timedelta(minutes=offset))
+    if item_id in CORRECTED:
+        note, (old, new) = CORRECTED[item_id]
+        project = open_repository(ROOT, cache=False, keep_items=True)
+        actions.take_back(project, path, hendra, action="correct", reason="", note=note,
+                          commit=False, now=later)
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        for offset, who in ((30, writer), (40, "hendra")):
             project = open_repository(ROOT, cache=False, keep_items=True)
             actions.sign(project, path, KeygenSigner(keyfile=keys[who]), commit=False,
                          now=later + timedelta(minutes=offset))

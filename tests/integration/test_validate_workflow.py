@@ -360,8 +360,8 @@ def test_unknown_top_level_key_is_an_error_in_sop_yml(tmp_path: Path) -> None:
             "schema.unknown-key",
             "error",
             line_of(text, "langkah: []"),
-            "unknown key 'langkah'; expected one of: education_levels, initial_status, office,"
-            " roles, separation_of_duties, serial, sop, steps, take_back",
+            "unknown key 'langkah'; expected one of: correction, education_levels,"
+            " initial_status, office, roles, separation_of_duties, serial, sop, steps, take_back",
         )
     ]
 
@@ -770,3 +770,45 @@ def test_a_person_without_a_role_needs_no_nip(tmp_path: Path, roster_text: str) 
     assert roster_problems(tmp_path, text) == []
     text = roster_text + "\n  - id: it\n    name: Admin TI\n    roles: [staf]\n"
     assert [r[0] for r in roster_problems(tmp_path, text)] == ["schema.missing"]
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            "correction:\n  steps: [penulisan, cetak, pengesahan]\n",
+            "steps must name steps of this SOP (disposisi, perintah, penulisan, laporan,"
+            " pengesahan, kompilasi); found 'cetak'",
+        ),
+        (
+            "correction:\n  steps: [pengesahan, penulisan]\n",
+            "steps must list steps once each, in the SOP's order, ending with the publishing"
+            " gate 'pengesahan' (a correction is published only by a new approval); found"
+            " pengesahan, penulisan",
+        ),
+        (
+            "correction:\n  steps: [penulisan]\n",
+            "steps must list steps once each, in the SOP's order, ending with the publishing"
+            " gate 'pengesahan' (a correction is published only by a new approval); found"
+            " penulisan",
+        ),
+        (
+            "correction:\n  start_by: [humas]\n",
+            "start_by must name roles, 'latest' or 'gate'; found 'humas'",
+        ),
+    ],
+)
+def test_correction_schema_names_file_and_line(
+    tmp_path: Path, block: str, message: str
+) -> None:
+    (tmp_path / "workflow").mkdir()
+    text = (MAIN / "workflow" / "sop.yml").read_text(encoding="utf-8")
+    start = text.index("\ncorrection:\n") + 1
+    end = text.index("\n\n", start) + 1
+    text = text[:start] + block + text[end:]
+    (tmp_path / "workflow" / "sop.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_sop(tmp_path)
+    found = [(f.path, f.line, f.rule, f.message) for f in raised.value.findings]
+    line = text[:start].count("\n") + 2
+    assert found == [("workflow/sop.yml", line, "workflow.correction", message)]

@@ -123,3 +123,18 @@ def read_blobs(root: Path, shas: Iterable[str], limit: int) -> dict[str, bytes |
         found[sha] = out[position : position + size] if size <= limit else None
         position += size + 1
     return found
+
+
+def path_versions(root: Path, rel: str, limit: int, max_bytes: int) -> list[bytes | None]:
+    """The bytes of the file ``rel`` in each commit reachable from HEAD that changed it,
+    newest first (at most ``limit``; None for a version larger than ``max_bytes``, or where
+    the file is not a blob). A shallow clone holds only the commits it fetched."""
+    if not rel or any(c.isspace() or ord(c) < 32 for c in rel) or rel.startswith("-"):
+        return []
+    try:
+        listed = _git(root, "rev-list", f"--max-count={limit}", "HEAD", "--", rel)
+    except UsageError:
+        return []  # no commit yet, or no HEAD: nothing in the history
+    commits = listed.decode("ascii").split()
+    found = read_blobs(root, [f"{commit}:{rel}" for commit in commits], max_bytes)
+    return [found.get(f"{commit}:{rel}") for commit in commits]

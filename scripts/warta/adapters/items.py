@@ -17,6 +17,7 @@ from warta.model.closure import check_attachment_list
 from warta.model.findings import Finding, error
 from warta.model.invisible import check_hidden, format_characters
 from warta.model.item import (
+    CORRECT,
     RETURN,
     SIGN,
     TAKE_BACKS,
@@ -379,11 +380,20 @@ def _signoffs(
             reason = fields.text("reason") or ""
             if not reason.strip() and "reason" in entry:
                 fields.fail("reason", "take-back.reason", "reason must say why; found empty text")
+        elif action == CORRECT:
+            _absent(fields, "reason", kind)
+            if not note.strip():
+                fields.fail(
+                    "note",
+                    "correct.note",
+                    "a correction needs a note (the Ralat text readers see); found none",
+                )
         elif action != SIGN:
             fields.fail(
                 "action",
                 "signoff.action",
-                f"action must be 'return' or 'withdraw' (or absent for a step); found {action!r}",
+                "action must be 'return', 'withdraw' or 'correct' (or absent for a step);"
+                f" found {action!r}",
             )
         else:
             _absent(fields, "reason", "a step")

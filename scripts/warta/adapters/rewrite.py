@@ -15,7 +15,7 @@ import yaml
 from yaml.nodes import MappingNode
 
 from warta.adapters.frontmatter import split
-from warta.model.item import RETURN, WORKFLOW_KEYS, Attachment, Signoff
+from warta.model.item import CORRECT, RETURN, WORKFLOW_KEYS, Attachment, Signoff
 
 
 def _quote(text: str) -> str:
@@ -33,7 +33,8 @@ def render_signoffs(signoffs: Sequence[Signoff]) -> str:
             out.append(f"  - action: {_quote(s.action)}\n")
             if s.action == RETURN:
                 out.append(f"    to: {_quote(s.to)}\n")
-            out.append(f"    reason: {_quote(s.reason)}\n")
+            if s.action != CORRECT:
+                out.append(f"    reason: {_quote(s.reason)}\n")
         out.append(f"    by: {_quote(s.by)}\n")
         out.append(f"    at: {s.at_text}\n")
         if s.content:

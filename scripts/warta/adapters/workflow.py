@@ -20,6 +20,7 @@ from warta.model.signing import fingerprint
 from warta.model.sop import (
     GATE,
     LATEST,
+    Correction,
     DutyRule,
     Identity,
     Qualification,
@@ -101,6 +102,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
             "steps",
             "separation_of_duties",
             "take_back",
+            "correction",
         }
     )
     identity = _identity(top, display, findings)
@@ -111,6 +113,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
     steps = _steps(top, display, findings, roles)
     duties = _duties(top, display, findings, steps)
     take_back = _take_back(top, display, findings, roles)
+    correction = _correction(top, display, findings, roles, steps)
     findings.extend(hidden_text(data, display))
     statuses = [initial, *(s.status for s in steps), take_back.withdrawn_status]
     seen: dict[str, int] = {}
@@ -150,6 +153,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
         timezone=zone,
         education_ranks=ranks,
         take_back=take_back,
+        correction=correction,
     )
     frozen = sop.frozen_from()
     for step in sop.steps[frozen if frozen is not None else len(steps) :]:
@@ -194,6 +198,55 @@ def _take_back(
         named[key] = value
     status = _identifier(r, "withdrawn_status") if "withdrawn_status" in node else None
     return TakeBack(named["return_by"], named["withdraw_by"], status or default.withdrawn_status)
+
+
+def _correction(
+    top: Reader, display: str, findings: list[Finding], roles: dict[str, Role], steps: list[Step]
+) -> Correction:
+    """Who may start a correction and which steps it signs again (``correction``; the
+    defaults when absent): steps of the SOP, in its order, the publishing gate last."""
+    node = top.mapping("correction", required=False)
+    if node is None:
+        return Correction()
+    r = Reader(node, display, findings, where="correction.")
+    r.unknown_keys({"start_by", "steps"})
+    default = Correction()
+    start_by = r.text_list("start_by") if "start_by" in node else default.start_by
+    if start_by is None:
+        start_by = default.start_by
+    elif not start_by or any(v not in roles and v not in (LATEST, GATE) for v in start_by):
+        unknown = [v for v in start_by if v not in roles and v not in (LATEST, GATE)]
+        r.fail(
+            "start_by",
+            "workflow.correction",
+            f"start_by must name roles, '{LATEST}' or '{GATE}'; found"
+            f" {', '.join(map(repr, unknown)) or 'none'}",
+        )
+    listed = r.text_list("steps") if "steps" in node else default.steps
+    if listed is None or "steps" not in node:
+        return Correction(start_by, default.steps)
+    order = [s.id for s in steps]
+    gates = [s.id for s in steps if s.gate]
+    gate = gates[0] if len(gates) == 1 else None
+    unknown = [v for v in listed if v not in order]
+    if gate is None:
+        pass  # the gate check speaks (workflow.gate)
+    elif unknown:
+        r.fail(
+            "steps",
+            "workflow.correction",
+            f"steps must name steps of this SOP ({', '.join(order)}); found"
+            f" {', '.join(map(repr, unknown))}",
+        )
+    elif list(listed) != sorted(set(listed), key=order.index) or not listed or listed[-1] != gate:
+        r.fail(
+            "steps",
+            "workflow.correction",
+            f"steps must list steps once each, in the SOP's order, ending with the publishing"
+            f" gate {gate!r} (a correction is published only by a new approval); found"
+            f" {', '.join(listed) or 'none'}",
+        )
+    return Correction(start_by, listed)
 
 
 def _identity(top: Reader, display: str, findings: list[Finding]) -> Identity | None:

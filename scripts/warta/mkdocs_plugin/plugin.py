@@ -151,6 +151,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             )
         _log_report(repo.report, repo.policy.sop.take_back.withdrawn_status)
         closure = plan(repo, preview=self.preview)
+        for finding in closure.findings:
+            log.warning(f"warta: {finding_text(finding)}")
         staged = Path(tempfile.mkdtemp(prefix="warta-docs-"))
         try:
             stage(repo.root, closure.files, staged / "docs")

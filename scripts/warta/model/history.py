@@ -1,9 +1,14 @@
-"""An item's history as the SOP reads it: rounds of signed steps, returns and withdrawals.
+"""An item's history as the SOP reads it: rounds of signed steps, returns, withdrawals and
+corrections.
 
 ``signoffs`` is append-only. A step record signs the next step of the current round; a
 return sends the item back so that the step it names must be signed again (the steps before
 it stay in force); a withdrawal takes an approved item off the site until it is returned.
-Nothing is ever removed, so every earlier round stays in the file and verifies.
+A correction (Ralat) of a published item sends it back to the first step sop.yml's
+``correction`` lists; the listed steps are signed again in order, the records of the steps
+between them stay in force, and the gate's new approval completes it (the steps after the
+gate are then signed again as usual). Nothing is ever removed, so every earlier round stays
+in the file and verifies.
 """
 
 from __future__ import annotations
@@ -12,13 +17,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from warta.model.findings import Finding, error
-from warta.model.item import RETURN, SIGN, WITHDRAW, NewsItem, Signoff
+from warta.model.item import CORRECT, RETURN, SIGN, WITHDRAW, NewsItem, Signoff
 from warta.model.sop import Sop, Step
 
 
 def step_label(sop: Sop, step_id: str) -> str:
     step = sop.step(step_id)
     return f"'{step_id}' (step {step.number})" if step else f"'{step_id}'"
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """A completed correction: the signed record that started it (note, signer, time, and
+    the digest of the text it corrected), the approval that put the corrected text out, and
+    the approval it replaced."""
+
+    record: Signoff
+    approval: Signoff
+    replaced: Signoff
 
 
 @dataclass(frozen=True)
@@ -29,12 +45,16 @@ class History:
     in_force: tuple[Signoff, ...] = ()
     #: the withdrawal in force, if the item is withdrawn
     withdrawn: Signoff | None = None
-    #: every return and withdrawal, in order
+    #: every return, withdrawal and correction record, in order
     take_backs: tuple[Signoff, ...] = ()
     #: order problems (reading stops at the first)
     problems: tuple[Finding, ...] = ()
     #: for each take-back (by its index among the records): the roles that may sign it
     allowed: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    #: the correction record in progress (not yet approved again), if any
+    correcting: Signoff | None = None
+    #: every completed correction, oldest first
+    corrections: tuple[Corrected, ...] = ()
 
     @property
     def signed(self) -> int:
@@ -58,122 +78,190 @@ class History:
         return self.signed > sop.gate_index
 
 
-def read_history(item: NewsItem, sop: Sop) -> History:
-    """Read ``item``'s records against ``sop``; the first record out of order stops it."""
-    in_force: list[Signoff] = []
-    withdrawn: Signoff | None = None
-    take_backs: list[Signoff] = []
-    allowed: dict[int, tuple[str, ...]] = {}
+@dataclass
+class _Reading:
+    """The state of :func:`read_history` as it reads records in order."""
 
-    def stop(record: Signoff, rule: str, message: str) -> History:
+    sop: Sop
+    in_force: list[Signoff] = field(default_factory=list)
+    withdrawn: Signoff | None = None
+    take_backs: list[Signoff] = field(default_factory=list)
+    allowed: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    correcting: Signoff | None = None
+    corrections: list[Corrected] = field(default_factory=list)
+    #: during a correction: the records in force before it, and the steps still to sign
+    carried: list[Signoff] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)
+    #: during a correction: the approval it corrects
+    replaced: Signoff | None = None
+
+    def history(self, problems: tuple[Finding, ...] = ()) -> History:
         return History(
-            tuple(in_force),
-            withdrawn,
-            tuple(take_backs),
-            (error(item.path, record.line, rule, message),),
-            allowed,
+            tuple(self.in_force),
+            self.withdrawn,
+            tuple(self.take_backs),
+            problems,
+            dict(self.allowed),
+            self.correcting,
+            tuple(self.corrections),
         )
 
+    @property
+    def latest(self) -> Step | None:
+        return self.sop.steps[len(self.in_force) - 1] if self.in_force else None
+
+    def sign(self, record: Signoff, where: str) -> tuple[str, str] | None:
+        sop = self.sop
+        step = sop.step(record.step)
+        if step is None:
+            return (
+                "order.unknown-step",
+                f"{where} names step {record.step!r}, which is not in sop.yml; expected"
+                f" one of: {', '.join(s.id for s in sop.steps)}",
+            )
+        if self.withdrawn is not None:
+            return (
+                "order.withdrawn",
+                f"{where} signs {step_label(sop, step.id)}, but the item was withdrawn"
+                f" at {self.withdrawn.at_text}; expected a signed return ('warta return')"
+                " before any step is signed again",
+            )
+        signed = len(self.in_force)
+        if signed >= len(sop.steps):
+            return (
+                "order.repeated",
+                f"{where} repeats step {step_label(sop, step.id)}; all steps are already"
+                " signed (send the item back with 'warta return' first)",
+            )
+        expected = sop.steps[signed]
+        if step.id != expected.id:
+            if step.number < expected.number:
+                return (
+                    "order.repeated",
+                    f"{where} repeats step {step_label(sop, step.id)}; expected the next"
+                    f" step {step_label(sop, expected.id)}",
+                )
+            return (
+                "order.skipped",
+                f"{where} is step {step_label(sop, step.id)}, which skips"
+                f" {step_label(sop, expected.id)}; steps must be signed in the SOP's"
+                " order",
+            )
+        self.in_force.append(record)
+        if self.pending and self.pending[0] == signed:
+            self.pending.pop(0)
+            # the records of the steps a correction does not sign again stay in force
+            upto = self.pending[0] if self.pending else 0
+            self.in_force.extend(self.carried[len(self.in_force) : upto])
+        if self.correcting is not None and self.replaced is not None and step.gate:
+            self.corrections.append(Corrected(self.correcting, record, self.replaced))
+            self.correcting, self.replaced, self.carried, self.pending = None, None, [], []
+        return None
+
+    def take_back(self, index: int, record: Signoff, where: str) -> tuple[str, str] | None:
+        sop, in_force, withdrawn = self.sop, self.in_force, self.withdrawn
+        target = sop.index(record.to)
+        if target is None:
+            return (
+                "return.unknown-step",
+                f"{where} returns the item to {record.to!r}, which is not a step in"
+                f" sop.yml; expected one of: {', '.join(s.id for s in sop.steps)}",
+            )
+        if target >= len(in_force):
+            done = ", ".join(s.step for s in in_force) or "none"
+            return (
+                "return.forward",
+                f"{where} returns the item to {step_label(sop, record.to)}, which is not"
+                f" signed in this round; expected a step already signed ({done})",
+            )
+        published = len(in_force) > sop.gate_index and withdrawn is None
+        if withdrawn is not None and target > sop.gate_index:
+            return (
+                "return.withdrawn",
+                f"{where} returns the withdrawn item to {step_label(sop, record.to)},"
+                " which would put it back on the site without a new approval; expected a"
+                f" step up to {step_label(sop, sop.gate.id)}",
+            )
+        if withdrawn is not None or (published and target <= sop.gate_index):
+            # taking the approval back (or bringing back a withdrawn item) is the
+            # decision of those who may withdraw, not of the latest step's role
+            self.allowed[index] = sop.roles_for(sop.take_back.withdraw_by, self.latest)
+        else:
+            self.allowed[index] = sop.roles_for(sop.take_back.return_by, self.latest)
+        del in_force[target:]
+        self.withdrawn = None
+        self.carried, self.pending = [], []  # the rest of the round follows the SOP's order
+        self.take_backs.append(record)
+        return None
+
+    def withdraw(self, index: int, record: Signoff, where: str) -> tuple[str, str] | None:
+        sop = self.sop
+        approved = len(self.in_force) > sop.gate_index or self.correcting is not None
+        if self.withdrawn is not None or not approved:
+            state = "already withdrawn" if self.withdrawn is not None else "not approved"
+            return (
+                "withdraw.not-published",
+                f"{where} withdraws the item, which is {state}; expected an item past"
+                f" {step_label(sop, sop.gate.id)} (a draft is sent back with"
+                " 'warta return')",
+            )
+        self.allowed[index] = sop.roles_for(sop.take_back.withdraw_by, self.latest)
+        self.withdrawn = record
+        # a withdrawal ends a correction in progress: its approved version leaves the site
+        self.correcting, self.replaced, self.carried, self.pending = None, None, [], []
+        self.take_backs.append(record)
+        return None
+
+    def correct(self, index: int, record: Signoff, where: str) -> tuple[str, str] | None:
+        sop = self.sop
+        published = len(self.in_force) > sop.gate_index and self.withdrawn is None
+        if not published or self.correcting is not None:
+            if self.correcting is not None:
+                state = "already being corrected"
+            else:
+                state = "withdrawn" if self.withdrawn is not None else "not approved"
+            return (
+                "correct.not-published",
+                f"{where} starts a correction of the item, which is {state}; expected a"
+                f" published item, past {step_label(sop, sop.gate.id)}",
+            )
+        approved = self.in_force[sop.gate_index].content
+        if record.content != approved:
+            return (
+                "correct.content",
+                f"{where} starts a correction over content {record.content}, not the"
+                f" approved {approved}; expected the digest of the text it corrects",
+            )
+        self.allowed[index] = sop.roles_for(sop.correction.start_by, self.latest)
+        self.correcting, self.replaced = record, self.in_force[sop.gate_index]
+        self.carried, self.pending = list(self.in_force), list(sop.correction_steps())
+        del self.in_force[self.pending[0] :]
+        self.take_backs.append(record)
+        return None
+
+
+def read_history(item: NewsItem, sop: Sop) -> History:
+    """Read ``item``'s records against ``sop``; the first record out of order stops it."""
+    reading = _Reading(sop)
     for index, record in enumerate(item.signoffs):
         where = f"signoffs[{index}]"
-        latest = sop.steps[len(in_force) - 1] if in_force else None
         if record.action == SIGN:
-            step = sop.step(record.step)
-            if step is None:
-                return stop(
-                    record,
-                    "order.unknown-step",
-                    f"{where} names step {record.step!r}, which is not in sop.yml; expected"
-                    f" one of: {', '.join(s.id for s in sop.steps)}",
-                )
-            if withdrawn is not None:
-                return stop(
-                    record,
-                    "order.withdrawn",
-                    f"{where} signs {step_label(sop, step.id)}, but the item was withdrawn"
-                    f" at {withdrawn.at_text}; expected a signed return ('warta return')"
-                    " before any step is signed again",
-                )
-            signed = len(in_force)
-            if signed >= len(sop.steps):
-                return stop(
-                    record,
-                    "order.repeated",
-                    f"{where} repeats step {step_label(sop, step.id)}; all steps are already"
-                    " signed (send the item back with 'warta return' first)",
-                )
-            expected = sop.steps[signed]
-            if step.id != expected.id:
-                if step.number < expected.number:
-                    return stop(
-                        record,
-                        "order.repeated",
-                        f"{where} repeats step {step_label(sop, step.id)}; expected the next"
-                        f" step {step_label(sop, expected.id)}",
-                    )
-                return stop(
-                    record,
-                    "order.skipped",
-                    f"{where} is step {step_label(sop, step.id)}, which skips"
-                    f" {step_label(sop, expected.id)}; steps must be signed in the SOP's"
-                    " order",
-                )
-            in_force.append(record)
+            problem = reading.sign(record, where)
         elif record.action == RETURN:
-            target = sop.index(record.to)
-            if target is None:
-                return stop(
-                    record,
-                    "return.unknown-step",
-                    f"{where} returns the item to {record.to!r}, which is not a step in"
-                    f" sop.yml; expected one of: {', '.join(s.id for s in sop.steps)}",
-                )
-            if target >= len(in_force):
-                done = ", ".join(s.step for s in in_force) or "none"
-                return stop(
-                    record,
-                    "return.forward",
-                    f"{where} returns the item to {step_label(sop, record.to)}, which is not"
-                    f" signed in this round; expected a step already signed ({done})",
-                )
-            published = len(in_force) > sop.gate_index and withdrawn is None
-            if withdrawn is not None and target > sop.gate_index:
-                return stop(
-                    record,
-                    "return.withdrawn",
-                    f"{where} returns the withdrawn item to {step_label(sop, record.to)},"
-                    " which would put it back on the site without a new approval; expected a"
-                    f" step up to {step_label(sop, sop.gate.id)}",
-                )
-            if withdrawn is not None or (published and target <= sop.gate_index):
-                # taking the approval back (or bringing back a withdrawn item) is the
-                # decision of those who may withdraw, not of the latest step's role
-                allowed[index] = sop.roles_for(sop.take_back.withdraw_by, latest)
-            else:
-                allowed[index] = sop.roles_for(sop.take_back.return_by, latest)
-            del in_force[target:]
-            withdrawn = None
-            take_backs.append(record)
+            problem = reading.take_back(index, record, where)
         elif record.action == WITHDRAW:
-            if withdrawn is not None or len(in_force) <= sop.gate_index:
-                state = "already withdrawn" if withdrawn is not None else "not approved"
-                return stop(
-                    record,
-                    "withdraw.not-published",
-                    f"{where} withdraws the item, which is {state}; expected an item past"
-                    f" {step_label(sop, sop.gate.id)} (a draft is sent back with"
-                    " 'warta return')",
-                )
-            allowed[index] = sop.roles_for(sop.take_back.withdraw_by, latest)
-            withdrawn = record
-            take_backs.append(record)
+            problem = reading.withdraw(index, record, where)
+        elif record.action == CORRECT:
+            problem = reading.correct(index, record, where)
         else:  # the reader refuses other actions; an unknown one never counts
-            return stop(
-                record,
+            problem = (
                 "order.unknown-action",
-                f"{where} has action {record.action!r}; expected 'return' or 'withdraw'",
+                f"{where} has action {record.action!r}; expected 'return', 'withdraw' or"
+                " 'correct'",
             )
-    return History(tuple(in_force), withdrawn, tuple(take_backs), (), allowed)
+        if problem is not None:
+            return reading.history((error(item.path, record.line, *problem),))
+    return reading.history()
 
 
 @dataclass(frozen=True)

@@ -12,19 +12,21 @@ from datetime import date, datetime, tzinfo
 WORKFLOW_KEYS = frozenset({"status", "revision", "approved_by", "signoffs"})
 
 #: What a record in the history (``signoffs``) does: sign an SOP step, send the item back
-#: to an earlier step, or withdraw a published item.
+#: to an earlier step, withdraw a published item, or start a correction (Ralat) of one.
 SIGN = "sign"
 RETURN = "return"
 WITHDRAW = "withdraw"
+CORRECT = "correct"
 TAKE_BACKS = (RETURN, WITHDRAW)
 
 
 @dataclass(frozen=True)
 class Signoff:
     """One signed record of an item's history: a completed SOP step (``action`` 'sign',
-    ``step`` set), or a take-back ('return' to the step ``to``, or 'withdraw'; ``step`` is
-    empty) with its ``reason``. Every record carries signer, time, content digest and
-    signature, chained to the record before it."""
+    ``step`` set), a take-back ('return' to the step ``to``, or 'withdraw'; ``step`` is
+    empty) with its ``reason``, or the start of a correction ('correct') with its ``note``
+    (the Ralat text). Every record carries signer, time, content digest and signature,
+    chained to the record before it."""
 
     step: str
     by: str
@@ -51,6 +53,8 @@ class Signoff:
             return f"the return to '{self.to}' by {self.by!r}"
         if self.action == WITHDRAW:
             return f"the withdrawal by {self.by!r}"
+        if self.action == CORRECT:
+            return f"the correction by {self.by!r}"
         return f"step '{self.step}' by {self.by!r}"
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Protocol
 
 from warta.model.findings import Finding, error
-from warta.model.item import RETURN, NewsItem, Signoff, canonical_json
+from warta.model.item import CORRECT, RETURN, NewsItem, Signoff, canonical_json
 from warta.model.roster import Key, Person, Roster
 
 NAMESPACE = "warta"
@@ -88,7 +88,38 @@ def take_back_payload(
     return canonical_json(fields).encode("utf-8")
 
 
+CORRECTION_VERSION = "warta-correction/1"
+
+
+def correction_payload(
+    item_id: str, *, note: str, by: str, at_text: str, content: str, prev: str | None
+) -> bytes:
+    """The exact bytes a correction record's signature covers: the item, the Ralat note, by
+    whom, when, over which (approved) content, after which record. A payload kind of its
+    own, so that no return or withdrawal signature can pass for a correction."""
+    fields: dict[str, str | None] = {
+        "v": CORRECTION_VERSION,
+        "item": item_id,
+        "action": CORRECT,
+        "note": note,
+        "by": by,
+        "at": at_text,
+        "content": content,
+        "prev": prev,
+    }
+    return canonical_json(fields).encode("utf-8")
+
+
 def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
+    if signoff.action == CORRECT:
+        return correction_payload(
+            item_id,
+            note=signoff.note,
+            by=signoff.by,
+            at_text=signoff.at_text,
+            content=signoff.content or "",
+            prev=prev,
+        )
     if not signoff.is_step:
         return take_back_payload(
             item_id,

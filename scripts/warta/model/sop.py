@@ -93,6 +93,17 @@ class TakeBack:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """How a published item is corrected (Ralat): who may start it (``start_by``: role ids,
+    'latest' or 'gate', as in ``take_back``) and which steps must be signed again after the
+    signed correction record, in SOP order, the publishing gate last. Empty ``steps``: the
+    SOP's default (:meth:`Sop.correction_steps`)."""
+
+    start_by: tuple[str, ...] = (GATE,)
+    steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Identity:
     number: str
     name: str
@@ -124,6 +135,7 @@ class Sop:
     timezone: str = "Asia/Jakarta"
     education_ranks: Mapping[str, int] = field(default_factory=dict)
     take_back: TakeBack = field(default_factory=TakeBack)
+    correction: Correction = field(default_factory=Correction)
 
     def step(self, step_id: str) -> Step | None:
         for step in self.steps:
@@ -174,6 +186,17 @@ class Sop:
             if step.edits:
                 return step
         return self.steps[0] if self.steps else None
+
+    def correction_steps(self) -> tuple[int, ...]:
+        """The indexes of the steps a correction signs again, in order, the gate last:
+        sop.yml's ``correction.steps``, else the first step that may change the text (the
+        reporter's) and the gate."""
+        if self.correction.steps:
+            found = (self.index(s) for s in self.correction.steps)
+            return tuple(i for i in found if i is not None)
+        writer = next((i for i, s in enumerate(self.steps) if s.edits), None)
+        gate = self.gate_index
+        return (writer, gate) if writer is not None and writer < gate else (gate,)
 
     def status_after(self, signed: int) -> str:
         """The status of an item whose first ``signed`` steps are signed."""

@@ -61,6 +61,18 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Ralat:
+    """A completed correction as readers see it: the signed note (hostile text), when the
+    corrected text was approved, who started the correction, and the content digest of the
+    version it replaced (never that version's text)."""
+
+    note: str
+    at: datetime
+    by: Signer
+    previous: str
+
+
+@dataclass(frozen=True)
 class Article:
     id: str
     src_path: str
@@ -81,8 +93,15 @@ class Article:
     problems: tuple[str, ...] = ()
     #: the step at which the text last changed, and who signed that version
     text_changed: TrailStep | None = None
-    #: 1, plus one per signed take-back (return or withdrawal)
+    #: 1, plus one per signed take-back (return or withdrawal) or correction
     revision: int = 1
+    #: the completed corrections (Ralat), oldest first
+    corrections: tuple[Ralat, ...] = ()
+
+    @property
+    def updated(self) -> datetime | None:
+        """When the latest correction was approved, if the item was corrected."""
+        return self.corrections[-1].at if self.corrections else None
 
     @property
     def url(self) -> str:
@@ -218,7 +237,9 @@ def build_article(
     if problem:
         notes.append(problem)
     field_day = news_day(item.fields.get("date"), zone)
-    if approval is not None:
+    if history.corrections:  # first published with the approval the first Ralat replaced
+        published = history.corrections[0].replaced.at.astimezone(zone)
+    elif approval is not None:
         published = approval.at
     elif item.signoffs:
         published = item.signoffs[-1].at.astimezone(zone)
@@ -246,5 +267,14 @@ def build_article(
         problems=tuple(problems),
         text_changed=changed,
         revision=history.revision,
+        corrections=tuple(
+            Ralat(
+                c.record.note,
+                c.approval.at.astimezone(zone),
+                _signer(c.record, sop, roster, zone),
+                c.record.content or "",
+            )
+            for c in history.corrections
+        ),
     )
     return article, notes

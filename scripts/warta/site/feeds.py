@@ -1,5 +1,9 @@
 """RSS 2.0 and JSON Feed 1.1 of the published news, with the office's time zone offset.
 
+A corrected item keeps its first publication date; JSON Feed's ``date_modified`` is the
+date its latest correction was approved (RSS has no such field), and both formats begin the
+item's content (and RSS the description) with the Ralat: its date and signed note.
+
 Each field is written as its format defines it: RSS ``description`` and ``content:encoded``
 and JSON Feed ``content_html`` hold HTML (the item's text as the site shows it, already
 sanitized; a plain-text summary is escaped for HTML first), the other fields plain text.
@@ -69,6 +73,14 @@ def _image_url(article: Article, channel: Channel) -> str | None:
     return channel.absolute(article.folder_url + article.image.src)
 
 
+def ralat_html(article: Article, zone: tzinfo) -> str:
+    """The item's corrections as HTML for feed readers (empty if it has none)."""
+    return "".join(
+        f"<p><strong>Ralat ({esc(rfc3339(r.at, zone)[:10])}):</strong> {esc(r.note)}</p>"
+        for r in reversed(article.corrections)
+    )
+
+
 def rss(
     articles: Sequence[Article], channel: Channel, zone: tzinfo, bodies: Mapping[str, str]
 ) -> str:
@@ -95,15 +107,17 @@ def rss(
         out.append(f"<link>{_x(link)}</link>\n")
         out.append(f'<guid isPermaLink="false">{_x(article.id)}</guid>\n')
         out.append(f"<pubDate>{format_datetime(article.published.astimezone(zone))}</pubDate>\n")
-        if article.description:
-            out.append(f"<description>{_x(esc(article.description))}</description>\n")
+        ralat = ralat_html(article, zone)
+        if article.description or ralat:
+            out.append(f"<description>{_x(ralat + esc(article.description))}</description>\n")
         if article.reporter is not None:
             out.append(f"<dc:creator>{_x(article.reporter.name)}</dc:creator>\n")
         for name in dict.fromkeys(article.categories):
             out.append(f"<category>{_x(name)}</category>\n")
         body = bodies.get(article.src_uri)
         if body is not None:
-            out.append(f"<content:encoded>{_x(absolutize(body, link))}</content:encoded>\n")
+            content = ralat + absolutize(body, link)
+            out.append(f"<content:encoded>{_x(content)}</content:encoded>\n")
         out.append("</item>\n")
     out.append("</channel>\n</rss>\n")
     return "".join(out)
@@ -122,11 +136,16 @@ def json_feed(
             "title": article.title,
             "date_published": rfc3339(article.published, zone),
         }
+        if article.updated is not None:
+            entry["date_modified"] = rfc3339(article.updated, zone)
+        ralat = ralat_html(article, zone)
         if article.description:
             entry["summary"] = article.description
         body = bodies.get(article.src_uri)
         if body is not None:
-            entry["content_html"] = absolutize(body, link)
+            entry["content_html"] = ralat + absolutize(body, link)
+        elif ralat:
+            entry["content_html"] = ralat + esc(article.description or article.title)
         else:
             entry["content_text"] = article.description or article.title
         image = _image_url(article, channel)

@@ -1,6 +1,6 @@
-"""The parts the site adds around an item's own text: header with Indonesian date, the lead
-photo with caption and credit, the provenance box, links to neighbouring news, and (only in a
-reviewer's preview) the draft banner."""
+"""The parts the site adds around an item's own text: header with Indonesian date, the Ralat
+box of a corrected item, the lead photo with caption and credit, the provenance box, links to
+neighbouring news, and (only in a reviewer's preview) the draft banner."""
 
 from __future__ import annotations
 
@@ -195,6 +195,25 @@ def neighbours(article: Article, catalogue: Catalogue) -> str:
     )
 
 
+def ralat_box(article: Article, zone: tzinfo) -> str:
+    """The corrections of the item, newest first, above its text: the date the corrected
+    text was approved, the signed note, and the digest of the version it replaced (as text:
+    the old version is never served)."""
+    if not article.corrections:
+        return ""
+    entries = "".join(
+        '<div class="warta-ralat__entry">'
+        f'<p class="warta-ralat__head"><strong>Ralat</strong>, <time'
+        f' datetime="{esc(rfc3339(ralat.at, zone))}">{esc(moment_label(ralat.at, zone))}'
+        "</time></p>"
+        f'<p class="warta-ralat__note">{esc(ralat.note)}</p>'
+        '<p class="warta-ralat__previous">Versi sebelumnya:'
+        f" <code>{esc(ralat.previous)}</code></p></div>"
+        for ralat in reversed(article.corrections)
+    )
+    return f'<aside class="warta-ralat" role="note" aria-label="Ralat">{entries}</aside>'
+
+
 def draft_banner(article: Article, sop: Sop) -> str:
     """The unmissable banner on every unpublished page of a preview."""
     signed = len(article.trail)
@@ -227,6 +246,7 @@ def item_html(
     return (
         banner
         + header(article, catalogue)
+        + ralat_box(article, zone)
         + lead_figure(article)
         + f'<div class="warta-body">{body_html}</div>'
         + provenance(

@@ -1,0 +1,108 @@
+"""The approved version an item in correction keeps on the site (a Ralat not yet approved).
+
+While a correction is in progress the file holds the draft, which is never published. The
+site keeps the version in force before the correction: :func:`standing_version` looks for it
+in the git history of the item's file (read-only: ``rev-list`` and ``cat-file``). A version
+counts only if its signed records are exactly the records before the correction, in the
+same order and with the same signatures (so it is the approval the correction record
+chains to, never an older approved text), its content is the digest the correction record
+names, the records of the file as it stands verify (so the correction record is one a
+trusted key signed, by a role that may), and it passes every check of the validator like
+any item, with the item's folder as it is now. Anything else, and a history without that
+version (a shallow clone), leaves the item out: a warning says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from warta.adapters import gitread
+from warta.adapters.items import parse_bytes
+from warta.adapters.textfile import MAX_BYTES
+from warta.errors import UsageError
+from warta.model.findings import Finding, warning
+from warta.model.history import read_history
+from warta.model.item import NewsItem, Signoff, content_digest
+from warta.repository import Repository
+from warta.validate import Verdict, conclude, judge
+
+#: How many commits of an item's file are searched for its approved version.
+HISTORY_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The approved version of an item in correction, as judged, or why there is none."""
+
+    item: NewsItem | None
+    verdict: Verdict | None
+    finding: Finding | None = None
+
+
+def _bare(records: tuple[Signoff, ...]) -> tuple[Signoff, ...]:
+    return tuple(replace(r, line=None) for r in records)
+
+
+#: Findings on the file as it stands that mean its records cannot be trusted: then the
+#: correction record itself does not count, and nothing of the item is published.
+CHAIN_RULES = ("signature.", "order.", "take-back.", "correct.", "signoff.", "time.")
+
+
+def standing_version(repo: Repository, item: NewsItem, current: Verdict) -> Standing | None:
+    """The approved version to publish while ``item`` (the file as it stands) is being
+    corrected; None if the item is not in a correction in progress."""
+    history = read_history(item, repo.sop)
+    record = history.correcting
+    if history.problems or record is None or history.withdrawn is not None:
+        return None
+    cut = item.signoffs.index(record)
+    before = _bare(item.signoffs[:cut])
+
+    def left_out(why: str) -> Standing:
+        return Standing(
+            None,
+            None,
+            warning(
+                item.path,
+                record.line,
+                "correct.standing",
+                f"a correction is in progress and {why}; the item is left out of the site"
+                " until the correction is approved",
+            ),
+        )
+
+    broken = [f for f in current.findings if f.is_error and f.rule.startswith(CHAIN_RULES)]
+    if broken:
+        return left_out(f"its signed records do not verify ({broken[0].message})")
+    try:
+        versions = gitread.path_versions(repo.root, item.path, HISTORY_LIMIT, MAX_BYTES)
+    except UsageError as exc:
+        return left_out(f"the git history could not be read ({exc})")
+    for raw in versions:
+        if raw is None:
+            continue
+        loaded = parse_bytes(raw, item.path)
+        old = loaded.item
+        if old is None or _bare(old.signoffs) != before:
+            continue
+        if content_digest(old.fields, old.body) != record.content:
+            continue
+        others = [j for j in repo.judgements if j.path != item.path]
+        judgement = judge(
+            item.path, old, loaded.findings, repo.context, folder=repo.folder_of(item.path)
+        )
+        report = conclude(
+            [*others, judgement],
+            workflow_findings=repo.policy.workflow_findings,
+            strict=repo.report.strict,
+        )
+        verdict = report.verdicts[-1]
+        if not verdict.publishable:
+            first = next((f for f in verdict.findings if f.is_error), None)
+            why = f": {first.message}" if first is not None else ""
+            return left_out(f"the approved version in the git history is not publishable{why}")
+        return Standing(old, verdict)
+    return left_out(
+        f"the approved version it corrects ({record.content}) is not in the git history of"
+        f" {item.path} (a shallow clone? fetch the full history: git fetch --unshallow)"
+    )

@@ -1,0 +1,174 @@
+"""Corrections (Ralat): ``warta correct`` on a published item, real signed repositories, the
+CLI through its entry point and real ``mkdocs build`` runs.
+
+During the correction the site keeps the approved text (found in git history) and never the
+draft; after the new approval the page shows the corrected text under a Ralat box, the feeds
+update the entry, and the old text is nowhere in the output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+from sitekit import SiteRepo, copy_site_config, serve
+from test_site_gate import traces
+
+from helpers import WIB, Repo, make_repo
+
+OLD = "jembatanlama"
+DRAFT = "jembatandraf"
+NOTE = 'Panjang jembatan 84 meter, bukan 48 meter <script>alert("ralat")</script>'
+REL = "content/berita/2026/jembatan/index.md"
+URL = "berita/2026/jembatan/"
+
+
+@dataclass
+class Scene:
+    site: SiteRepo
+    during: Path
+    after: Path
+
+
+def build(site: SiteRepo, out: Path) -> Path:
+    result = site.mkdocs("build", "-d", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def correct(repo: Repo, by: str, at: str, note: str = NOTE) -> subprocess.CompletedProcess[str]:
+    return repo.cli("correct", REL, "--note", note, "--key", str(repo.keys[by]), "--at", at)
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Scene:
+    base = tmp_path_factory.mktemp("ralat")
+    repo = make_repo(base / "repo", keys)
+    copy_site_config(repo.root)
+    repo.approved_item(
+        "Bupati Resmikan Jembatan", slug="jembatan",
+        body=f"SUKAMAJU – Jembatan {OLD} sepanjang 48 meter diresmikan.\n",
+    )
+    repo.commit_all("site")
+    site = SiteRepo(repo)
+    done = correct(repo, "hendra", f"2026-11-04T09:00:00{WIB}")
+    assert done.returncode == 0, done.stderr
+    assert "correction started by" in done.stdout and "revision 2" in done.stdout
+    path = repo.path(REL)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        f"Jembatan {OLD} sepanjang 48", f"Jembatan {DRAFT} sepanjang 84"), encoding="utf-8")
+    repo.sign(path, "dimas", f"2026-11-04T10:00:00{WIB}")  # the writer signs the new text
+    repo.git("branch", "during")
+    during = build(site, base / "during")
+    repo.sign(path, "hendra", f"2026-11-04T11:00:00{WIB}")  # the new approval
+    after = build(site, base / "after")
+    return Scene(site, during, after)
+
+
+def page(site: Path) -> str:
+    return (site / URL / "index.html").read_text(encoding="utf-8")
+
+
+def test_during_the_correction_the_approved_text_stays_and_the_draft_is_nowhere(
+    scene: Scene,
+) -> None:
+    assert OLD in page(scene.during)
+    assert traces(scene.during, DRAFT) == []
+    assert "warta-ralat" not in page(scene.during)
+
+
+def test_after_the_new_approval_the_ralat_box_stands_above_the_new_text(scene: Scene) -> None:
+    html = page(scene.after)
+    assert DRAFT in html and traces(scene.after, OLD) == []
+    box = html.index('class="warta-ralat"')
+    assert box < html.index('class="warta-body"')
+    assert "<strong>Ralat</strong>, <time datetime=\"2026-11-04T11:00:00+07:00\"" in html
+    assert "&lt;script&gt;alert(&quot;ralat&quot;)&lt;/script&gt;" in html
+    assert '<script>alert("ralat")' not in html
+    item = scene.site.repo.project().items[REL]
+    record = next(s for s in item.signoffs if s.action == "correct")
+    assert f"Versi sebelumnya: <code>{record.content}</code>" in html
+
+
+def test_the_feeds_update_the_entry(scene: Scene) -> None:
+    feed = json.loads((scene.after / "feed.json").read_text(encoding="utf-8"))
+    entry = next(e for e in feed["items"] if e["url"].endswith(URL))
+    assert entry["date_published"] == "2026-11-02T10:08:00+07:00"
+    assert entry["date_modified"] == "2026-11-04T11:00:00+07:00"
+    assert entry["content_html"].startswith("<p><strong>Ralat (2026-11-04):</strong> Panjang")
+    assert "&lt;script&gt;" in entry["content_html"]
+    rss = (scene.after / "feed.xml").read_text(encoding="utf-8")
+    assert "Ralat (2026-11-04):" in rss and "&amp;lt;script&amp;gt;alert" in rss
+    assert "<script>" not in rss and "&lt;script&gt;" not in rss
+    before = json.loads((scene.during / "feed.json").read_text(encoding="utf-8"))
+    old = next(e for e in before["items"] if e["url"].endswith(URL))
+    assert "date_modified" not in old and OLD in old["content_html"]
+
+
+def clone_of(scene: Scene, target: Path, *args: str) -> SiteRepo:
+    repo = scene.site.repo
+    subprocess.run(["git", "clone", "-q", *args, f"file://{repo.root}", str(target)],
+                   check=True, capture_output=True)
+    return SiteRepo(Repo(target, repo.keys, dict(repo.env)))
+
+
+def test_a_shallow_clone_leaves_the_item_out_during_a_correction(
+    scene: Scene, tmp_path: Path
+) -> None:
+    shallow = clone_of(scene, tmp_path / "clone", "--depth", "1", "--branch", "during")
+    result = shallow.mkdocs("build", "-d", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    assert "[correct.standing]" in result.stderr and "shallow clone" in result.stderr
+    assert not (tmp_path / "site" / URL).exists()
+    assert traces(tmp_path / "site", DRAFT) == [] and traces(tmp_path / "site", OLD) == []
+
+
+def test_an_unsigned_correction_record_counts_for_nothing(scene: Scene, tmp_path: Path) -> None:
+    """A correction record without a valid signature: the draft is not published, and the
+    approved version is not kept either (the item's records do not verify)."""
+    forged = clone_of(scene, tmp_path / "clone", "--branch", "during")
+    path = forged.root / REL
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition('  - action: "correct"')
+    sig_start = rest.index("    sig: |")
+    rest = rest[:sig_start] + rest[rest.index("  - step:", sig_start):]
+    path.write_text(head + sep + rest, encoding="utf-8")
+    forged.repo.commit_all("forged")
+    out = tmp_path / "site"
+    result = forged.mkdocs("build", "-d", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "[correct.standing]" in result.stderr and "do not verify" in result.stderr
+    assert not (out / URL).exists() and traces(out, DRAFT) == []
+
+
+def test_correct_is_refused_on_a_draft_and_by_a_writer(scene: Scene, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(scene.site.repo.root, root, symlinks=True)
+    repo = Repo(root, scene.site.repo.keys, dict(scene.site.repo.env))
+    wrong = correct(repo, "sri", f"2026-11-05T09:00:00{WIB}")
+    assert wrong.returncode == 1, wrong.stdout + wrong.stderr
+    assert "may not correct this item" in wrong.stderr
+    draft = repo.new_item("Festival Durian", at=f"2026-11-05T09:00:00{WIB}", slug="durian")
+    refused = repo.cli("correct", draft.relative_to(root).as_posix(), "--note", "x",
+                       "--key", str(repo.keys["hendra"]), "--at", f"2026-11-05T09:10:00{WIB}")
+    assert refused.returncode == 1
+    assert "not approved" in refused.stderr
+
+
+def test_the_ralat_box_is_visible_above_the_text_in_a_browser(
+    scene: Scene, browser: Browser
+) -> None:
+    with serve(scene.after) as base:
+        tab = browser.new_page()
+        tab.goto(base + URL)
+        box = tab.locator(".warta-ralat")
+        assert box.is_visible()
+        assert "Panjang jembatan 84 meter" in box.inner_text()
+        body = tab.locator(".warta-body")
+        assert box.bounding_box()["y"] < body.bounding_box()["y"]  # type: ignore[index]
+        tab.close()
