@@ -114,7 +114,12 @@ def clone_of(scene: Scene, target: Path, *args: str) -> SiteRepo:
     repo = scene.site.repo
     subprocess.run(["git", "clone", "-q", *args, f"file://{repo.root}", str(target)],
                    check=True, capture_output=True)
-    return SiteRepo(Repo(target, repo.keys, dict(repo.env)))
+    clone = Repo(target, repo.keys, dict(repo.env))
+    # a fresh machine has no git identity: the clone carries its own, as make_repo's does
+    clone.git("config", "user.name", "Warta Test")
+    clone.git("config", "user.email", "test@warta.invalid")
+    clone.git("config", "commit.gpgsign", "false")
+    return SiteRepo(clone)
 
 
 def test_a_shallow_clone_leaves_the_item_out_during_a_correction(
