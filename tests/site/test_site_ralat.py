@@ -177,3 +177,42 @@ def test_the_ralat_box_is_visible_above_the_text_in_a_browser(
         body = tab.locator(".warta-body")
         assert box.bounding_box()["y"] < body.bounding_box()["y"]  # type: ignore[index]
         tab.close()
+
+
+def test_a_second_correction_keeps_the_latest_approval_never_an_older_one(
+    scene: Scene, tmp_path: Path
+) -> None:
+    """During a second correction, history holds two approved versions; the site must serve
+    the one approved last (the corrected text), never the older one that was corrected."""
+    again = clone_of(scene, tmp_path / "clone")
+    repo = again.repo
+    started = correct(repo, "hendra", f"2026-11-05T09:00:00{WIB}", note="Ralat kedua")
+    assert started.returncode == 0, started.stderr
+    path = repo.path(REL)
+    third = "jembatanketiga"
+    path.write_text(path.read_text(encoding="utf-8").replace(DRAFT, third), encoding="utf-8")
+    repo.sign(path, "dimas", f"2026-11-05T10:00:00{WIB}")
+    out = build(again, tmp_path / "site")
+    assert DRAFT in page(out)
+    assert traces(out, OLD) == [] and traces(out, third) == []
+
+
+def test_base_refuses_a_correction_rolled_back_to_the_older_approved_text(
+    scene: Scene, tmp_path: Path
+) -> None:
+    """Removing the correction record (and what followed) restores a validly approved older
+    version byte for byte; only the comparison with the target branch catches it."""
+    forged = clone_of(scene, tmp_path / "clone", "--branch", "during")
+    repo = forged.repo
+    older = next(
+        text
+        for sha in repo.git("rev-list", "HEAD", "--", REL).split()
+        if 'action: "correct"' not in (text := repo.git("show", f"{sha}:{REL}"))
+    )
+    repo.write(REL, older)
+    repo.commit_all("kembalikan")
+    alone = repo.cli("validate", "--no-cache")
+    assert alone.returncode == 0, alone.stdout  # on its own the older version is fine
+    judged = repo.cli("validate", "--no-cache", "--base", "origin/during")
+    assert judged.returncode == 1, judged.stdout + judged.stderr
+    assert "[history.rewritten]" in judged.stdout or "[history.removed]" in judged.stdout
