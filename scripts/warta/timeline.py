@@ -11,7 +11,7 @@ from warta.adapters.git import item_commits
 from warta.adapters.items import relative
 from warta.errors import UsageError
 from warta.model.history import text_origin
-from warta.model.item import RETURN, Signoff, content_digest
+from warta.model.item import CORRECT, RETURN, Signoff, content_digest
 from warta.model.office import format_span
 from warta.repository import Repository
 from warta.validate import Verdict
@@ -47,7 +47,7 @@ def _trailer(record: Signoff) -> str:
     """The Warta-Step trailer the action committing ``record`` wrote."""
     if record.is_step:
         return record.step
-    return f"return to {record.to}" if record.action == RETURN else "withdraw"
+    return f"return to {record.to}" if record.action == RETURN else record.action
 
 
 def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdict]:
@@ -97,8 +97,10 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
             changed = last_text is not None and signoff.content != last_text
             last_text = signoff.content
         else:
-            number = "↩" if signoff.action == RETURN else "✕"
-            label = f"kembali ke {signoff.to}" if signoff.action == RETURN else "ditarik"
+            number, label = {
+                RETURN: ("↩", f"kembali ke {signoff.to}"),
+                CORRECT: ("✎", "ralat"),
+            }.get(signoff.action, ("✕", "ditarik"))
             changed = False
         rows.append(
             TimelineRow(

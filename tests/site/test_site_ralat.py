@@ -216,3 +216,15 @@ def test_base_refuses_a_correction_rolled_back_to_the_older_approved_text(
     judged = repo.cli("validate", "--no-cache", "--base", "origin/during")
     assert judged.returncode == 1, judged.stdout + judged.stderr
     assert "[history.rewritten]" in judged.stdout or "[history.removed]" in judged.stdout
+
+
+def test_the_log_shows_the_correction_as_a_ralat_with_its_commit(scene: Scene) -> None:
+    shown = scene.site.repo.cli("log", REL)
+    assert shown.returncode == 0, shown.stderr
+    rows = [line for line in shown.stdout.splitlines() if line.startswith("│ ✎")]
+    assert len(rows) == 1 and "ralat" in rows[0] and "ditarik" not in shown.stdout
+    assert "catatan ✎. ralat (hendra): Panjang jembatan 84 meter" in shown.stdout
+    data = json.loads(scene.site.repo.cli("log", REL, "--format", "json").stdout)
+    record = next(r for r in data["records"] if r["action"] == "correct")
+    commit = scene.site.repo.git("log", "-1", "--format=%H", "--grep", "Warta-Step: correct")
+    assert record["commit"] == commit.strip()
