@@ -91,3 +91,17 @@ def test_total_standard_time() -> None:
         StandardTime(1, TimeUnit.JAM),
     ]
     assert total_time(times) == "7 hari kerja 1 jam 20 menit"
+
+
+def test_the_sop_page_shows_the_office_hours_and_holidays(sop) -> None:  # type: ignore[no-untyped-def]
+    body = sop_page(sop).body
+    section = body.split('<h2 id="jam-kerja">Jam kerja</h2>')[1].split("<h2")[0]
+    for day, hours in (("Senin", "07.30–16.00"), ("Kamis", "07.30–16.00"),
+                       ("Jumat", "07.30–16.30")):
+        assert f'<tr><th scope="row">{day}</th><td>{hours}</td></tr>' in section
+    assert "Sabtu" not in section and "Minggu" not in section
+    assert f"Hari libur ({len(sop.calendar.holidays)}): " in section
+    assert "25 Desember 2026" in section
+    # without office hours, the standards run on calendar time: no section
+    plain = replace(sop, calendar=replace(sop.calendar, hours=()))
+    assert 'id="jam-kerja"' not in sop_page(plain).body

@@ -154,6 +154,33 @@ def flowchart(sop: Sop) -> str:
     return "\n".join(lines) + "\n"
 
 
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def office_hours(sop: Sop) -> str:
+    """The office hours and holidays Mutu Baku is measured in (empty: no hours set, so the
+    standards run on calendar time and there is nothing to show)."""
+    calendar = sop.calendar
+    if not calendar.timed:
+        return ""
+    rows = "".join(
+        f'<tr><th scope="row">{_DAYS[day]}</th><td>'
+        + ", ".join(f"{a:%H.%M}–{b:%H.%M}" for a, b in calendar.hours[day])
+        + "</td></tr>"
+        for day in sorted(calendar.working_weekdays)
+        if calendar.hours[day]
+    )
+    holidays = sorted(calendar.holidays)
+    listed = ", ".join(esc(date_label(day)) for day in holidays)
+    return (
+        '<h2 id="jam-kerja">Jam kerja</h2>'
+        "<p>Mutu Baku dalam menit dan jam dihitung dalam jam kerja; dalam hari, dalam hari"
+        " kerja. Hari libur nasional dan cuti bersama tidak dihitung.</p>"
+        f'<div class="warta-sop-hours"><table><tbody>{rows}</tbody></table></div>'
+        + (f"<p>Hari libur ({len(holidays)}): {listed}.</p>" if holidays else "")
+    )
+
+
 def sop_page(sop: Sop) -> GeneratedPage:
     ident = sop.identity
     gate = sop.gate
@@ -175,7 +202,8 @@ def sop_page(sop: Sop) -> GeneratedPage:
         f'<h2 id="kegiatan">Uraian kegiatan</h2>{activity_table(sop)}'
         f'<h2 id="diagram-alir">Diagram alir</h2>'
         f'<pre class="mermaid"><code>{esc(flowchart(sop))}</code></pre>'
-        f'<h2 id="status">Status berita</h2><p>{statuses}</p>'
+        + office_hours(sop)
+        + f'<h2 id="status">Status berita</h2><p>{statuses}</p>'
         + (f'<h2 id="pemisahan-tugas">Pemisahan tugas</h2><ul>{duties}</ul>' if duties else "")
         + "</div>"
     )
