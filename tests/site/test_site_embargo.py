@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from test_site_gate import traces
 
-from helpers import WIB, Repo, make_repo
+from helpers import WIB, Repo, make_repo, warta_exe
 
 EMBARGO = f"2026-12-24T09:00:00{WIB}"
 BEFORE = f"2026-12-24T08:59:59{WIB}"
@@ -143,3 +143,20 @@ def test_an_embargo_removed_after_approval_publishes_nothing_early(
     assert "[content.changed-after-approval]" in result.stderr
     for needle in NEEDLES:
         assert traces(site, needle) == [], needle
+
+
+def test_the_preview_marks_the_embargoed_item_with_its_time(
+    embargoed: Repo, tmp_path: Path
+) -> None:
+    """Reviewers see the embargoed item in the preview, in the DRAF banner, with why it is not
+    on the site yet."""
+    out = tmp_path / "preview"
+    env = {**_base_env(), **embargoed.env, "WARTA_NOW": BEFORE}
+    result = subprocess.run(
+        [warta_exe(), "preview", "--build-only", str(out)], cwd=embargoed.root,
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    page = next(out.rglob(f"{SLUG}/index.html")).read_text(encoding="utf-8")
+    banner = page.split('class="warta-draft"')[1].split("</div>")[0]
+    assert "[embargo.pending]" in banner and EMBARGO in banner

@@ -445,8 +445,16 @@ def _clean_toc(links: Iterable[AnchorLink]) -> None:
         _clean_toc(link.children)
 
 
+#: Notices a preview's draft banner shows too: why an approved item is not on the site yet.
+_BANNER_NOTICES = frozenset({"embargo.pending"})
+
+
 def _problems(verdict: Verdict) -> list[str]:
-    return [f"{f.location()}: [{f.rule}] {f.message}" for f in verdict.findings if f.is_error]
+    return [
+        f"{f.location()}: [{f.rule}] {f.message}"
+        for f in verdict.findings
+        if f.is_error or f.rule in _BANNER_NOTICES
+    ]
 
 
 def _log_report(report: Report, withdrawn: str) -> None:
