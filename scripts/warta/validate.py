@@ -34,6 +34,7 @@ from warta.model.pii import check_published_text as published_personal_data
 from warta.model.roster import Person, Roster
 from warta.model.signing import Verifier, check_signatures, short
 from warta.model.sop import Sop
+from warta.model.translate import _
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ def check_status(item: NewsItem, ctx: Context) -> Iterator[Finding]:
             item.path,
             line,
             "status.unknown",
-            f"status {item.status!r} is not defined in sop.yml; expected one of:"
-            f" {', '.join(sop.statuses())}",
+            _("status {status!r} is not defined in sop.yml; expected one of: {statuses}").format(
+                status=item.status, statuses=", ".join(sop.statuses())
+            ),
         )
         return
     if not item.signoffs_readable:
@@ -94,18 +96,24 @@ def check_status(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     if history.problems:
         return  # the order check names the record out of order
     if history.withdrawn is not None:
-        why = f"the item was withdrawn at {history.withdrawn.at_text}"
+        why = _("the item was withdrawn at {at_text}").format(at_text=history.withdrawn.at_text)
     elif history.in_force:
-        why = f"the last step in force is {_step_label(sop, history.in_force[-1].step)}"
+        why = _("the last step in force is {step}").format(
+            step=_step_label(sop, history.in_force[-1].step)
+        )
+    elif history.take_backs:
+        why = _("no step is signed since the last return")
     else:
-        why = "no step is signed" + (" since the last return" if history.take_backs else "")
+        why = _("no step is signed")
     expected = history.status(sop)
     if item.status != expected:
         yield error(
             item.path,
             line,
             "status.mismatch",
-            f"status must be {expected!r} because {why}; found {item.status!r}",
+            _("status must be {expected!r} because {why}; found {status!r}").format(
+                expected=expected, why=why, status=item.status
+            ),
         )
 
 
@@ -123,13 +131,15 @@ def check_revision(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         return
     if stated != history.revision:
         line = item.line_of("revision") or item.line_of("status")
-        found = "nothing" if stated is None else str(stated)
+        found = _("nothing") if stated is None else str(stated)
         yield error(
             item.path,
             line,
             "revision.mismatch",
-            f"revision must be {history.revision}, one more than the"
-            f" {len(history.take_backs)} signed take-back(s) in its history; found {found}",
+            _(
+                "revision must be {revision}, one more than the {count} signed take-back(s)"
+                " in its history; found {found}"
+            ).format(revision=history.revision, count=len(history.take_backs), found=found),
         )
 
 
@@ -142,15 +152,17 @@ def check_signers(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 signoff.line,
                 "signoff.unknown-person",
-                f"signoffs[{index}] is by {signoff.by!r}, who is not in roster.yml;"
-                " expected a person id from the roster",
+                _(
+                    "signoffs[{index}] is by {by!r}, who is not in roster.yml; expected a person"
+                    " id from the roster"
+                ).format(index=index, by=signoff.by),
             )
             continue
         day = ctx.local(signoff.at).date()
         if not signoff.is_step:
             roles = allowed.get(index)
             if roles is not None and not any(person.holds(r, day) for r in roles):
-                titles = " or ".join(
+                titles = _(" or ").join(
                     f"{ctx.sop.roles[r].title} ({ctx.sop.roles[r].short})"
                     for r in roles
                     if r in ctx.sop.roles
@@ -159,10 +171,18 @@ def check_signers(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                     item.path,
                     signoff.line,
                     "take-back.role",
-                    f"signoffs[{index}] ({signoff.label()}) must be signed by the"
-                    f" {titles or 'role sop.yml names under take_back'} on"
-                    f" {day.isoformat()}; {person.name} ({person.id}) holds"
-                    f" {_held(person)}",
+                    _(
+                        "signoffs[{index}] ({label}) must be signed by the {titles} on {day};"
+                        " {name} ({id}) holds {held}"
+                    ).format(
+                        index=index,
+                        label=signoff.label(),
+                        titles=titles or _("role sop.yml names under take_back"),
+                        day=day.isoformat(),
+                        name=person.name,
+                        id=person.id,
+                        held=_held(person),
+                    ),
                 )
             continue
         step = ctx.sop.step(signoff.step)
@@ -175,23 +195,32 @@ def check_signers(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 signoff.line,
                 "signoff.role",
-                f"step {_step_label(ctx.sop, step.id)} must be signed by the"
-                f" {role.title} ({role.short}) on {day.isoformat()}; {person.name}"
-                f" ({person.id}) holds {held}",
+                _(
+                    "step {step} must be signed by the {title} ({short}) on {day}; {name}"
+                    " ({id}) holds {held}"
+                ).format(
+                    step=_step_label(ctx.sop, step.id),
+                    title=role.title,
+                    short=role.short,
+                    day=day.isoformat(),
+                    name=person.name,
+                    id=person.id,
+                    held=held,
+                ),
             )
 
 
 def _held(person: Person) -> str:
     return (
         ", ".join(_holding_text(h.role, h.start, h.end, h.acting) for h in person.holdings)
-        or "no role"
+        or _("no role")
     )
 
 
 def _holding_text(role: str, start: object, end: object, acting: bool) -> str:
     text = f"{'Plt. ' if acting else ''}{role}"
     if start or end:
-        text += f" {start or '…'} to {end or '…'}"
+        text += " " + _("{start} to {end}").format(start=start or "…", end=end or "…")
     return text
 
 
@@ -207,9 +236,16 @@ def check_duties(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                     item.path,
                     signoff.line,
                     "duty.separation",
-                    f"{signoff.by!r} signed both {_step_label(ctx.sop, first.step)} and"
-                    f" {_step_label(ctx.sop, signoff.step)}; separation of duties"
-                    f" '{rule.id}' expects different people ({rule.reason})",
+                    _(
+                        "{by!r} signed both {first} and {second}; separation of duties '{rule}'"
+                        " expects different people ({reason})"
+                    ).format(
+                        by=signoff.by,
+                        first=_step_label(ctx.sop, first.step),
+                        second=_step_label(ctx.sop, signoff.step),
+                        rule=rule.id,
+                        reason=rule.reason,
+                    ),
                 )
             else:
                 seen[signoff.by] = signoff
@@ -228,9 +264,10 @@ def check_approved_by(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 line,
                 "approved_by.premature",
-                f"approved_by is {item.approved_by!r} but the approval step"
-                f" {_step_label(ctx.sop, gate.id)} is not signed; expected no"
-                " approved_by",
+                _(
+                    "approved_by is {approved_by!r} but the approval step {step} is not signed;"
+                    " expected no approved_by"
+                ).format(approved_by=item.approved_by, step=_step_label(ctx.sop, gate.id)),
             )
         return
     if item.approved_by is None:
@@ -238,16 +275,21 @@ def check_approved_by(item: NewsItem, ctx: Context) -> Iterator[Finding]:
             item.path,
             line,
             "approved_by.missing",
-            f"approved_by is required once {_step_label(ctx.sop, gate.id)} is signed;"
-            f" expected {approval.by!r}, found nothing",
+            _(
+                "approved_by is required once {step} is signed; expected {by!r}, found nothing"
+            ).format(step=_step_label(ctx.sop, gate.id), by=approval.by),
         )
     elif item.approved_by != approval.by:
         yield error(
             item.path,
             line,
             "approved_by.mismatch",
-            f"approved_by must be the signer of {_step_label(ctx.sop, gate.id)};"
-            f" expected {approval.by!r}, found {item.approved_by!r}",
+            _(
+                "approved_by must be the signer of {step}; expected {by!r}, found"
+                " {approved_by!r}"
+            ).format(
+                step=_step_label(ctx.sop, gate.id), by=approval.by, approved_by=item.approved_by
+            ),
         )
 
 
@@ -259,16 +301,20 @@ def check_times(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 signoff.line,
                 "time.future",
-                f"signoffs[{index}] is dated in the future: expected a time no later than"
-                f" now ({ctx.local(ctx.now).isoformat()}), found {signoff.at_text}",
+                _(
+                    "signoffs[{index}] is dated in the future: expected a time no later than"
+                    " now ({now}), found {at_text}"
+                ).format(index=index, now=ctx.local(ctx.now).isoformat(), at_text=signoff.at_text),
             )
         if previous is not None and signoff.at < previous.at:
             yield error(
                 item.path,
                 signoff.line,
                 "time.backwards",
-                f"signoffs[{index}] at {signoff.at_text} is earlier than the step"
-                f" before it at {previous.at_text}; expected times never to go back",
+                _(
+                    "signoffs[{index}] at {at_text} is earlier than the step before it at"
+                    " {previous}; expected times never to go back"
+                ).format(index=index, at_text=signoff.at_text, previous=previous.at_text),
             )
         previous = signoff
 
@@ -285,8 +331,9 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 signoff.line,
                 "mutu-baku.exceeded",
-                f"step {_step_label(ctx.sop, step.id)} took {took.text}; its standard time"
-                f" (Mutu Baku) is {step.time.label()}",
+                _("step {step} took {took}; its standard time (Mutu Baku) is {standard}").format(
+                    step=_step_label(ctx.sop, step.id), took=took.text, standard=step.time.label()
+                ),
             )
 
 
@@ -326,10 +373,19 @@ def check_frozen(item: NewsItem, ctx: Context) -> Iterator[Finding]:
             item.path,
             approval.line,
             "content.changed-after-approval",
-            f"content changed after {_who(ctx, approval)} approved it at {approval.at_text}:"
-            f" approved {short(approval.content)}, now {short(current)}; not publishable until"
-            f" the {_approver_title(ctx, step.id)} re-approves (warta return {item.path}"
-            f" --to {back.id} --reason '…', then sign again)",
+            _(
+                "content changed after {who} approved it at {at_text}: approved {approved},"
+                " now {current}; not publishable until the {approver} re-approves (warta"
+                " return {path} --to {back} --reason '…', then sign again)"
+            ).format(
+                who=_who(ctx, approval),
+                at_text=approval.at_text,
+                approved=short(approval.content),
+                current=short(current),
+                approver=_approver_title(ctx, step.id),
+                path=item.path,
+                back=back.id,
+            ),
         )
     later = [*history.in_force[index + 1 :]]
     if history.withdrawn is not None:
@@ -340,8 +396,14 @@ def check_frozen(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 record.line,
                 "content.changed-after-approval",
-                f"{record.label()} was signed over content {short(record.content)}, not the"
-                f" approved {short(approval.content)}; expected no change after approval",
+                _(
+                    "{label} was signed over content {content}, not the approved {approved};"
+                    " expected no change after approval"
+                ).format(
+                    label=record.label(),
+                    content=short(record.content),
+                    approved=short(approval.content),
+                ),
             )
 
 
@@ -371,12 +433,22 @@ def check_edits(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 record.line,
                 "content.edited",
-                f"the text changed before step {_step_label(sop, step.id)}, which may not"
-                f" change it: {_who(ctx, record)} signed {short(record.content)}, but"
-                f" {_who(ctx, last)} signed {short(last.content)} at"
-                f" {_step_label(sop, last.step)}, and that signature no longer covers the"
-                f" text; expected the text as {last.by!r} signed it (fix: warta return"
-                f" {item.path} --to {back.id} --reason '…')",
+                _(
+                    "the text changed before step {step}, which may not change it: {who}"
+                    " signed {content}, but {last_who} signed {last_content} at {last_step},"
+                    " and that signature no longer covers the text; expected the text as"
+                    " {last_by!r} signed it (fix: warta return {path} --to {back} --reason '…')"
+                ).format(
+                    step=_step_label(sop, step.id),
+                    who=_who(ctx, record),
+                    content=short(record.content),
+                    last_who=_who(ctx, last),
+                    last_content=short(last.content),
+                    last_step=_step_label(sop, last.step),
+                    last_by=last.by,
+                    path=item.path,
+                    back=back.id,
+                ),
             )
         last = record
     frozen = sop.frozen_from()
@@ -393,10 +465,20 @@ def check_edits(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         item.path,
         item.line_of("status"),
         "content.edited",
-        f"the text changed after {_step_label(sop, last.step)} by {_who(ctx, last)}, and the"
-        f" next step {_step_label(sop, upcoming.id)} may not change it: expected the text"
-        f" {last.by!r} signed ({short(last.content)}), found {short(current)} (undo the"
-        f" change, or warta return {item.path} --to {back.id} --reason '…')",
+        _(
+            "the text changed after {last_step} by {who}, and the next step {step} may not"
+            " change it: expected the text {last_by!r} signed ({last_content}), found"
+            " {current} (undo the change, or warta return {path} --to {back} --reason '…')"
+        ).format(
+            last_step=_step_label(sop, last.step),
+            who=_who(ctx, last),
+            step=_step_label(sop, upcoming.id),
+            last_by=last.by,
+            last_content=short(last.content),
+            current=short(current),
+            path=item.path,
+            back=back.id,
+        ),
     )
 
 
@@ -424,9 +506,11 @@ def check_url(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 item.path,
                 item.line_of("date"),
                 "url.unknown",
-                f"the URL comes from the signed slug and date, but the date"
-                f" {item.fields['date']!r} falls on no day in the office's time zone; expected"
-                " a date between the years 1900 and 2999",
+                _(
+                    "the URL comes from the signed slug and date, but the date {date!r} falls"
+                    " on no day in the office's time zone; expected a date between the years"
+                    " 1900 and 2999"
+                ).format(date=item.fields["date"]),
             )
         return
     expected = f"{DOCS}/{url}{ITEM_FILE}"
@@ -435,8 +519,10 @@ def check_url(item: NewsItem, ctx: Context) -> Iterator[Finding]:
             item.path,
             item.line_of("slug"),
             "url.folder",
-            f"the URL comes from the signed slug and date ({url}); expected this item at"
-            f" {expected}, found it at {item.path} (move the folder, or sign a new slug)",
+            _(
+                "the URL comes from the signed slug and date ({url}); expected this item at"
+                " {expected}, found it at {path} (move the folder, or sign a new slug)"
+            ).format(url=url, expected=expected, path=item.path),
         )
 
 
@@ -453,8 +539,10 @@ def check_embargo(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         item.path,
         item.line_of("embargo"),
         "embargo.pending",
-        f"approved, but under embargo until {ctx.local(item.embargo).isoformat()}: left out of"
-        " every output of the site until a build at or after that time publishes it",
+        _(
+            "approved, but under embargo until {until}: left out of every output of the site"
+            " until a build at or after that time publishes it"
+        ).format(until=ctx.local(item.embargo).isoformat()),
     )
 
 
@@ -514,9 +602,11 @@ def check_unique(
                 other.path,
                 line,
                 rule,
-                f"{what} {value!r} is also claimed by {keeper.path}:{kept_line}, which keeps"
-                f" it; expected each {what} once across the site, found it again here (this"
-                " file is left out)",
+                _(
+                    "{what} {value!r} is also claimed by {path}:{line}, which keeps it;"
+                    " expected each {what} once across the site, found it again here (this"
+                    " file is left out)"
+                ).format(what=what, value=value, path=keeper.path, line=kept_line),
             )
 
 
@@ -577,8 +667,11 @@ def judge(
                     path,
                     item.body_line,
                     "body.too-complex",
-                    f"the body could not be rendered: {exc}; expected a news text (thousands"
-                    " of unclosed '[' or '<' make Markdown's parser take quadratic time)",
+                    _(
+                        "the body could not be rendered: {reason}; expected a news text"
+                        " (thousands of unclosed '[' or '<' make Markdown's parser take"
+                        " quadratic time)"
+                    ).format(reason=exc),
                 )
             )
         except Exception as exc:  # a surprise must fail closed on this item, never crash
@@ -651,9 +744,11 @@ def internal_error(path: str, where: str, exc: BaseException) -> Finding:
         path,
         None,
         "internal.error",
-        f"the check '{where}' failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]});"
-        " expected every check to complete, so this file is not published (please report"
-        " this to the Warta developers)",
+        _(
+            "the check '{where}' failed unexpectedly ({kind}: {detail}); expected every check"
+            " to complete, so this file is not published (please report this to the Warta"
+            " developers)"
+        ).format(where=where, kind=type(exc).__name__, detail=str(exc)[:200]),
     )
 
 

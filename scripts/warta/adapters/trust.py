@@ -19,6 +19,7 @@ from warta.adapters.atomic import write_text
 from warta.adapters.ssh import KeygenSigner
 from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.errors import ConfigError
+from warta.i18n import _
 from warta.model.demokeys import is_demo_key
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.pin import Pin
@@ -57,10 +58,15 @@ def load_trust_root(root: Path) -> TrustRoot:
     if result.text is None:
         if any(f.rule == "file.missing" for f in result.findings):
             raise ConfigError(
-                f"{display}: trust root is missing; expected the administrators' public keys there",
-                [error(display, None, "trust.missing", "trust root file is missing")],
+                _(
+                    "{display}: trust root is missing; expected the administrators' public keys"
+                    " there"
+                ).format(display=display),
+                [error(display, None, "trust.missing", _("trust root file is missing"))],
             )
-        raise ConfigError(f"{display}: trust root is unreadable", result.findings)
+        raise ConfigError(
+            _("{display}: trust root is unreadable").format(display=display), result.findings
+        )
     admins: list[Admin] = []
     findings: list[Finding] = []
     for number, raw in enumerate(result.text.split("\n"), start=1):
@@ -74,7 +80,9 @@ def load_trust_root(root: Path) -> TrustRoot:
                     display,
                     number,
                     "trust.format",
-                    f"expected '<admin-id> <key-type> <base64-key> [comment]'; found {line[:40]!r}",
+                    _(
+                        "expected '<admin-id> <key-type> <base64-key> [comment]'; found {line!r}"
+                    ).format(line=line[:40]),
                 )
             )
             continue
@@ -82,9 +90,11 @@ def load_trust_root(root: Path) -> TrustRoot:
             Admin(parts[0], f"{parts[1]} {parts[2]}", parts[3] if len(parts) > 3 else "", number)
         )
     if not admins and not findings:
-        findings.append(error(display, None, "trust.empty", "trust root lists no administrator"))
+        findings.append(
+            error(display, None, "trust.empty", _("trust root lists no administrator"))
+        )
     if findings:
-        raise ConfigError(f"{display}: trust root is invalid", findings)
+        raise ConfigError(_("{display}: trust root is invalid").format(display=display), findings)
     return TrustRoot(trust_fingerprint(result.text), tuple(admins))
 
 
@@ -118,9 +128,16 @@ def check_trust(trust: TrustRoot, pin: Pin | None, *, demo: bool = False) -> lis
                 display,
                 None,
                 "trust.pin-mismatch",
-                f"trust root fingerprint must be the pinned {pin.fingerprint} ({pin.describe()});"
-                f" found {trust.fingerprint} (administrators: {administrators(trust)}): the"
-                " trust root was replaced, so no workflow file and no item is trusted",
+                _(
+                    "trust root fingerprint must be the pinned {pinned} ({pin}); found {found}"
+                    " (administrators: {admins}): the trust root was replaced, so no workflow"
+                    " file and no item is trusted"
+                ).format(
+                    pinned=pin.fingerprint,
+                    pin=pin.describe(),
+                    found=trust.fingerprint,
+                    admins=administrators(trust),
+                ),
             )
         )
     for admin in trust.admins:
@@ -130,8 +147,10 @@ def check_trust(trust: TrustRoot, pin: Pin | None, *, demo: bool = False) -> lis
                     display,
                     admin.line,
                     "trust.demo-key",
-                    f"administrator {admin.id} uses a DEMO key (its private half is"
-                    " public under tests/); expected the office's own key",
+                    _(
+                        "administrator {id} uses a DEMO key (its private half is public under"
+                        " tests/); expected the office's own key"
+                    ).format(id=admin.id),
                 )
             )
     return out
@@ -146,18 +165,34 @@ def check_workflow_signature(
         data = workflow_bytes(root, rel)
     except safefs.UnsafePath as exc:
         if not exc.missing:
-            return [error(display, None, "workflow.signature", f"cannot read signature: {exc}")]
+            return [
+                error(
+                    display,
+                    None,
+                    "workflow.signature",
+                    _("cannot read signature: {reason}").format(reason=exc),
+                )
+            ]
         return [
             error(
                 display,
                 None,
                 "workflow.unsigned",
-                f"{display} has no signature ({display}.sig); expected one by an"
-                " administrator in workflow/trust-root (warta trust sign)",
+                _(
+                    "{display} has no signature ({display}.sig); expected one by an"
+                    " administrator in workflow/trust-root (warta trust sign)"
+                ).format(display=display),
             )
         ]
     except (OSError, UnicodeDecodeError) as exc:
-        return [error(display, None, "workflow.signature", f"cannot read signature: {exc}")]
+        return [
+            error(
+                display,
+                None,
+                "workflow.signature",
+                _("cannot read signature: {reason}").format(reason=exc),
+            )
+        ]
     key = verifier.signer_key(workflow_message(rel.name, data), armored, WORKFLOW_NAMESPACE)
     if key is None:
         return [
@@ -165,9 +200,11 @@ def check_workflow_signature(
                 display,
                 None,
                 "workflow.signature",
-                f"{display}.sig does not verify over the current {display}; expected a"
-                " signature of this exact file by an administrator (was the file changed"
-                " after it was signed?)",
+                _(
+                    "{display}.sig does not verify over the current {display}; expected a"
+                    " signature of this exact file by an administrator (was the file changed"
+                    " after it was signed?)"
+                ).format(display=display),
             )
         ]
     if trust.admin_for(key) is None:
@@ -176,8 +213,10 @@ def check_workflow_signature(
                 display,
                 None,
                 "workflow.signer",
-                f"{display} is signed with key {fingerprint(key)}, which is not an"
-                " administrator in workflow/trust-root; expected an administrator's key",
+                _(
+                    "{display} is signed with key {fingerprint}, which is not an administrator"
+                    " in workflow/trust-root; expected an administrator's key"
+                ).format(display=display, fingerprint=fingerprint(key)),
             )
         ]
     return []

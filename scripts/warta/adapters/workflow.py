@@ -14,6 +14,7 @@ from warta.adapters.schema import Reader, as_map, hidden_text, type_name
 from warta.adapters.textfile import read_repo_text
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.errors import ConfigError
+from warta.i18n import _
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.roster import FORGES, Education, Holding, Key, Person, Roster
 from warta.model.signing import fingerprint
@@ -44,34 +45,50 @@ def _load_yaml(root: Path, rel: Path) -> tuple[YMap, str]:
     if result.text is None:
         if any(f.rule == "file.missing" for f in result.findings):
             raise ConfigError(
-                f"{display}: workflow file is missing; expected it at {root / rel}",
+                _("{display}: workflow file is missing; expected it at {path}").format(
+                    display=display, path=root / rel
+                ),
                 [
                     error(
                         display,
                         None,
                         "workflow.missing",
-                        "workflow file is missing: expected it here, found nothing",
+                        _("workflow file is missing: expected it here, found nothing"),
                     )
                 ],
             )
-        raise ConfigError(f"{display}: workflow file is unreadable", result.findings)
+        raise ConfigError(
+            _("{display}: workflow file is unreadable").format(display=display), result.findings
+        )
     try:
         data = parse(result.text)
     except YamlError as exc:
         finding = error(display, exc.line, exc.rule, exc.message)
-        raise ConfigError(f"{display}: workflow file does not parse", [finding]) from None
+        raise ConfigError(
+            _("{display}: workflow file does not parse").format(display=display), [finding]
+        ) from None
     if not isinstance(data, YMap):
         finding = error(
-            display, 1, "schema.type", f"file must be a mapping; found {type_name(data)}"
+            display,
+            1,
+            "schema.type",
+            _("file must be a mapping; found {found}").format(found=type_name(data)),
         )
-        raise ConfigError(f"{display}: workflow file is not a mapping", [finding])
+        raise ConfigError(
+            _("{display}: workflow file is not a mapping").format(display=display), [finding]
+        )
     return data, display
 
 
 def _fail_on_errors(display: str, findings: list[Finding]) -> None:
     errors = [f for f in findings if f.is_error]
     if errors:
-        raise ConfigError(f"{display}: {len(errors)} error(s) in workflow file", findings)
+        raise ConfigError(
+            _("{display}: {count} error(s) in workflow file").format(
+                display=display, count=len(errors)
+            ),
+            findings,
+        )
 
 
 def _identifier(reader: Reader, key: str) -> str | None:
@@ -80,7 +97,9 @@ def _identifier(reader: Reader, key: str) -> str | None:
         reader.fail(
             key,
             "workflow.name",
-            f"'{key}' must be lowercase letters, digits, '-' or '_'; found {value!r}",
+            _("'{key}' must be lowercase letters, digits, '-' or '_'; found {value!r}").format(
+                key=key, value=value
+            ),
         )
         return None
     return value
@@ -126,8 +145,10 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
                     display,
                     top.line("steps"),
                     "workflow.status-duplicate",
-                    f"status {status!r} is used twice; expected each step to set its own"
-                    " status, found it again",
+                    _(
+                        "status {status!r} is used twice; expected each step to set its own"
+                        " status, found it again"
+                    ).format(status=status),
                 )
             )
         seen[status] = index
@@ -138,7 +159,9 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
                 display,
                 top.line("steps"),
                 "workflow.gate",
-                f"exactly one step must be the publishing gate (gate: true); found {len(gates)}",
+                _(
+                    "exactly one step must be the publishing gate (gate: true); found {count}"
+                ).format(count=len(gates)),
             )
         )
     _fail_on_errors(display, findings)
@@ -163,8 +186,10 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
                     display,
                     top.line("steps"),
                     "workflow.edits",
-                    f"step {step.id!r} may change the text (edits: true) but comes at or after"
-                    " the step that freezes it; expected edits only before approval",
+                    _(
+                        "step {step!r} may change the text (edits: true) but comes at or after"
+                        " the step that freezes it; expected edits only before approval"
+                    ).format(step=step.id),
                 )
             )
     _fail_on_errors(display, findings)
@@ -192,8 +217,12 @@ def _take_back(
             r.fail(
                 key,
                 "workflow.take-back",
-                f"{key} must name roles, '{LATEST}' or '{GATE}'; found"
-                f" {', '.join(map(repr, unknown)) or 'none'}",
+                _("{key} must name roles, '{latest}' or '{gate}'; found {found}").format(
+                    key=key,
+                    latest=LATEST,
+                    gate=GATE,
+                    found=", ".join(map(repr, unknown)) or _("none"),
+                ),
             )
         named[key] = value
     status = _identifier(r, "withdrawn_status") if "withdrawn_status" in node else None
@@ -219,8 +248,9 @@ def _correction(
         r.fail(
             "start_by",
             "workflow.correction",
-            f"start_by must name roles, '{LATEST}' or '{GATE}'; found"
-            f" {', '.join(map(repr, unknown)) or 'none'}",
+            _("start_by must name roles, '{latest}' or '{gate}'; found {found}").format(
+                latest=LATEST, gate=GATE, found=", ".join(map(repr, unknown)) or _("none")
+            ),
         )
     listed = r.text_list("steps") if "steps" in node else default.steps
     if listed is None or "steps" not in node:
@@ -235,16 +265,19 @@ def _correction(
         r.fail(
             "steps",
             "workflow.correction",
-            f"steps must name steps of this SOP ({', '.join(order)}); found"
-            f" {', '.join(map(repr, unknown))}",
+            _("steps must name steps of this SOP ({steps}); found {found}").format(
+                steps=", ".join(order), found=", ".join(map(repr, unknown))
+            ),
         )
     elif list(listed) != sorted(set(listed), key=order.index) or not listed or listed[-1] != gate:
         r.fail(
             "steps",
             "workflow.correction",
-            f"steps must list steps once each, in the SOP's order, ending with the publishing"
-            f" gate {gate!r} (a correction is published only by a new approval); found"
-            f" {', '.join(listed) or 'none'}",
+            _(
+                "steps must list steps once each, in the SOP's order, ending with the publishing"
+                " gate {gate!r} (a correction is published only by a new approval); found"
+                " {found}"
+            ).format(gate=gate, found=", ".join(listed) or _("none")),
         )
     return Correction(start_by, listed)
 
@@ -327,7 +360,9 @@ def _roles(
                     display,
                     line,
                     "workflow.name",
-                    f"role id must be lowercase letters, digits, '-' or '_'; found {role_id!r}",
+                    _(
+                        "role id must be lowercase letters, digits, '-' or '_'; found {role!r}"
+                    ).format(role=role_id),
                 )
             )
         body = as_map(value, display, line, f"role '{role_id}'", findings)
@@ -345,7 +380,9 @@ def _roles(
                 q.fail(
                     "level",
                     "workflow.education",
-                    f"unknown education level {level!r}; expected one of {', '.join(ranks)}",
+                    _("unknown education level {level!r}; expected one of {levels}").format(
+                        level=level, levels=", ".join(ranks)
+                    ),
                 )
             qual = Qualification(level, q.text("field", required=False) or None)
         roles[role_id] = Role(role_id, r.text("title") or "", r.text("short") or role_id, qual)
@@ -365,7 +402,7 @@ def _steps(
                 display,
                 node.line,
                 "workflow.steps",
-                "steps must not be empty; expected at least one step, found none",
+                _("steps must not be empty; expected at least one step, found none"),
             )
         )
     ids: set[str] = set()
@@ -395,14 +432,17 @@ def _steps(
             r.fail(
                 "role",
                 "workflow.role",
-                f"step role {role!r} is not defined under roles; expected one of"
-                f" {', '.join(roles) or '(none)'}",
+                _("step role {role!r} is not defined under roles; expected one of {roles}").format(
+                    role=role, roles=", ".join(roles) or _("(none)")
+                ),
             )
         if step_id is not None and step_id in ids:
             r.fail(
                 "id",
                 "workflow.step-duplicate",
-                f"step id {step_id!r} is used twice; expected each step id once, found it again",
+                _(
+                    "step id {step!r} is used twice; expected each step id once, found it again"
+                ).format(step=step_id),
             )
         time = _standard_time(r, display, findings, index)
         status = _identifier(r, "status")
@@ -460,20 +500,28 @@ def _standard_time(
     working = t.boolean("working_days")
     if unit is not None and unit not in {u.value for u in TimeUnit}:
         t.fail(
-            "unit", "workflow.time-unit", f"unit must be one of menit, jam, hari; found {unit!r}"
+            "unit",
+            "workflow.time-unit",
+            _("unit must be one of menit, jam, hari; found {unit!r}").format(unit=unit),
         )
         return None
     if amount is None or unit is None:
         return None
     if amount <= 0:
-        t.fail("amount", "workflow.time-amount", f"amount must be positive; found {amount}")
+        t.fail(
+            "amount",
+            "workflow.time-amount",
+            _("amount must be positive; found {amount}").format(amount=amount),
+        )
         return None
     most = MAX_STANDARD[TimeUnit(unit)]
     if amount > most:
         t.fail(
             "amount",
             "workflow.time-amount",
-            f"amount must be at most {most} {unit} (a year); found {amount}",
+            _("amount must be at most {most} {unit} (a year); found {amount}").format(
+                most=most, unit=unit, amount=amount
+            ),
         )
         return None
     return StandardTime(amount, TimeUnit(unit), working)
@@ -505,15 +553,19 @@ def _duties(
                 r.fail(
                     "steps",
                     "workflow.duty-step",
-                    f"separation rule names step {step!r}, which is not a step; expected one"
-                    f" of {', '.join(s.id for s in steps)}",
+                    _(
+                        "separation rule names step {step!r}, which is not a step; expected one"
+                        " of {steps}"
+                    ).format(step=step, steps=", ".join(s.id for s in steps)),
                 )
         if len(rule_steps) < 2:
             r.fail(
                 "steps",
                 "workflow.duty-step",
-                "a separation rule needs at least two steps; expected two or more, found"
-                f" {len(rule_steps)}",
+                _(
+                    "a separation rule needs at least two steps; expected two or more, found"
+                    " {count}"
+                ).format(count=len(rule_steps)),
             )
         rules.append(DutyRule(rule_id, rule_steps, reason))
     return rules
@@ -543,8 +595,10 @@ def load_roster(root: Path, sop: Sop) -> tuple[Roster, list[Finding]]:
                     display,
                     line,
                     "roster.duplicate",
-                    f"person id {person.id!r} is listed twice; expected each person once,"
-                    " found them again",
+                    _(
+                        "person id {id!r} is listed twice; expected each person once, found"
+                        " them again"
+                    ).format(id=person.id),
                 )
             )
             continue
@@ -570,9 +624,16 @@ def _shared_keys(people: dict[str, Person], display: str) -> list[Finding]:
                         display,
                         person.line,
                         "roster.key-shared",
-                        f"key {fingerprint(key.public_key)} of {person.name} ({person.id}) is"
-                        f" also listed for {first.name} ({first.id}); expected each key to"
-                        " belong to one person",
+                        _(
+                            "key {fingerprint} of {name} ({id}) is also listed for {other_name}"
+                            " ({other_id}); expected each key to belong to one person"
+                        ).format(
+                            fingerprint=fingerprint(key.public_key),
+                            name=person.name,
+                            id=person.id,
+                            other_name=first.name,
+                            other_id=first.id,
+                        ),
                     )
                 )
     return out
@@ -590,7 +651,10 @@ def _person(
     if nip and not re.fullmatch(r"\d{18}", nip.replace(" ", "")):
         findings.append(
             warning(
-                display, r.line("nip"), "roster.nip", f"NIP is normally 18 digits; found {nip!r}"
+                display,
+                r.line("nip"),
+                "roster.nip",
+                _("NIP is normally 18 digits; found {nip!r}").format(nip=nip),
             )
         )
     holdings: list[Holding] = []
@@ -614,8 +678,9 @@ def _person(
                     display,
                     line,
                     "roster.role",
-                    f"role {role!r} is not a role of the SOP; expected one of"
-                    f" {', '.join(sop.roles)}",
+                    _("role {role!r} is not a role of the SOP; expected one of {roles}").format(
+                        role=role, roles=", ".join(sop.roles)
+                    ),
                 )
             )
             continue
@@ -658,8 +723,9 @@ def _forge(r: Reader, display: str, findings: list[Finding]) -> tuple[tuple[str,
                     display,
                     line,
                     "roster.forge",
-                    f"{r.where}forge: unknown forge {str(name)[:20]!r}; expected one of"
-                    f" {', '.join(FORGES)}",
+                    _("{where}forge: unknown forge {name!r}; expected one of {forges}").format(
+                        where=r.where, name=str(name)[:20], forges=", ".join(FORGES)
+                    ),
                 )
             )
         elif not isinstance(value, str) or not _FORGE_USER.fullmatch(value):
@@ -668,8 +734,10 @@ def _forge(r: Reader, display: str, findings: list[Finding]) -> tuple[tuple[str,
                     display,
                     line,
                     "roster.forge",
-                    f"{r.where}forge.{name}: expected a user name (letters, digits, '-', '_',"
-                    f" '.'); found {type_name(value)}",
+                    _(
+                        "{where}forge.{name}: expected a user name (letters, digits, '-', '_',"
+                        " '.'); found {found}"
+                    ).format(where=r.where, name=name, found=type_name(value)),
                 )
             )
         else:
@@ -699,8 +767,10 @@ def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple
             k.fail(
                 "key",
                 "roster.key",
-                "key must be an OpenSSH public key line such as"
-                f" 'ssh-ed25519 AAAA... name'; found {public[:30]!r}",
+                _(
+                    "key must be an OpenSSH public key line such as 'ssh-ed25519 AAAA... name';"
+                    " found {key!r}"
+                ).format(key=public[:30]),
             )
             continue
         revoked = k.day("revoked")
@@ -709,7 +779,7 @@ def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple
             k.fail(
                 "revoked",
                 "roster.revocation",
-                "a revoked key needs a 'reason'; expected why it was revoked, found nothing",
+                _("a revoked key needs a 'reason'; expected why it was revoked, found nothing"),
             )
         keys.append(Key(" ".join(parts[:2]), k.day("from"), revoked, reason, k.boolean("demo")))
     return tuple(keys)
@@ -744,9 +814,17 @@ def qualification_notices(roster: Roster, sop: Sop, display: str) -> list[Findin
                         display,
                         person.line,
                         "roster.qualification",
-                        f"{person.name} ({person.id}) holds {role.title} ({role.short}),"
-                        f" which asks for at least {qual.label()}; found"
-                        f" {found or 'no education recorded'}",
+                        _(
+                            "{name} ({id}) holds {title} ({short}), which asks for at least"
+                            " {qualification}; found {found}"
+                        ).format(
+                            name=person.name,
+                            id=person.id,
+                            title=role.title,
+                            short=role.short,
+                            qualification=qual.label(),
+                            found=found or _("no education recorded"),
+                        ),
                     )
                 )
     return out

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from warta.model.findings import Finding, error, warning
 from warta.model.item import Attachment, NewsItem
+from warta.model.translate import _
 
 DOCS = "content"
 NEWS = "berita/"
@@ -68,7 +69,7 @@ class BodyTooComplex(Exception):
     quadratic time on some inputs, e.g. thousands of unclosed '[' or '<a')."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"rendering took more than {seconds:g} s")
+        super().__init__(_("rendering took more than {seconds:g} s").format(seconds=seconds))
         self.seconds = seconds
 
 
@@ -122,19 +123,23 @@ def _kind_problem(entry: Observed) -> tuple[str, str] | None:
     if entry.kind == "symbolic link":
         return (
             "symlink",
-            f"expected a regular file, found a symbolic link (to {entry.target!r}); nothing"
-            " is published through a link",
+            _(
+                "expected a regular file, found a symbolic link (to {target!r}); nothing is"
+                " published through a link"
+            ).format(target=entry.target),
         )
     if not entry.regular and entry.problems:  # an adapter said why (too large, unreadable)
         rule = "too-large" if entry.kind.startswith("too-large") else "unreadable"
         return rule, entry.problems[0]
     if not entry.regular:
-        return "special", f"expected a regular file, found a {entry.kind}"
+        return "special", _("expected a regular file, found a {kind}").format(kind=entry.kind)
     if entry.nlink > 1:
         return (
             "hardlink",
-            f"expected a file with one name, found {entry.nlink} hard links (its bytes could"
-            " change through another)",
+            _(
+                "expected a file with one name, found {count} hard links (its bytes could"
+                " change through another)"
+            ).format(count=entry.nlink),
         )
     return None
 
@@ -142,10 +147,12 @@ def _kind_problem(entry: Observed) -> tuple[str, str] | None:
 def type_problem(rel: str) -> str | None:
     """Why a file of this name may not be published beside an item, or None."""
     if is_page(rel):
-        return "would be rendered as a page of the site; expected photos and attachments only"
+        return _("would be rendered as a page of the site; expected photos and attachments only")
     suffix = posixpath.splitext(rel)[1].lower()
     if suffix not in PASSIVE:
-        return f"files of this type ({suffix or 'no suffix'}) are not published beside news items"
+        return _("files of this type ({suffix}) are not published beside news items").format(
+            suffix=suffix or _("no suffix")
+        )
     return None
 
 
@@ -180,7 +187,9 @@ def check_attachments(
                 item.path,
                 item.line_of("image"),
                 "image.missing",
-                f"image.src {image!r} must name a file in the item's folder; found none",
+                _("image.src {image!r} must name a file in the item's folder; found none").format(
+                    image=image
+                ),
             )
         return
     seen = {entry.rel for entry in observed}
@@ -190,8 +199,10 @@ def check_attachments(
                 item.path,
                 listed.line or line,
                 "files.missing",
-                f"{path} is listed under 'files' but not in the item's folder; expected the"
-                " signed file, found nothing",
+                _(
+                    "{path} is listed under 'files' but not in the item's folder; expected the"
+                    " signed file, found nothing"
+                ).format(path=path),
             )
     image = item.image_src
     if image is not None and image not in declared:
@@ -199,7 +210,9 @@ def check_attachments(
             item.path,
             item.line_of("image"),
             "image.unlisted",
-            f"image.src {image!r} must name a file listed under 'files'; found none",
+            _("image.src {image!r} must name a file listed under 'files'; found none").format(
+                image=image
+            ),
         )
 
 
@@ -216,9 +229,10 @@ def _file_findings(
             item.path,
             line,
             "files.hidden",
-            f"{entry.rel} is a hidden file in the item's folder (an editor's or an"
-            " interrupted write's leftover?); expected none: it is never listed nor"
-            " published, remove it",
+            _(
+                "{path} is a hidden file in the item's folder (an editor's or an interrupted"
+                " write's leftover?); expected none: it is never listed nor published, remove it"
+            ).format(path=entry.rel),
         )
         return
     if listed is None and frozen:
@@ -226,9 +240,11 @@ def _file_findings(
             item.path,
             line,
             "files.unlisted",
-            f"{entry.rel} is in the item's folder but not listed under 'files'; expected"
-            " every published file listed with its SHA-256 (warta sign lists them),"
-            " found an unlisted file",
+            _(
+                "{path} is in the item's folder but not listed under 'files'; expected every"
+                " published file listed with its SHA-256 (warta sign lists them), found an"
+                " unlisted file"
+            ).format(path=entry.rel),
         )
         return
     where = listed.line if listed is not None and listed.line else line
@@ -243,7 +259,9 @@ def _file_findings(
             item.path,
             where,
             "files.changed",
-            f"{entry.rel} is not the signed file: expected {listed.digest}, found {entry.digest}",
+            _("{path} is not the signed file: expected {expected}, found {found}").format(
+                path=entry.rel, expected=listed.digest, found=entry.digest
+            ),
         )
 
 
@@ -284,9 +302,11 @@ def check_references(
             item.path,
             item.body_line,
             "link.unlisted",
-            f"the body's <{element}> refers to {url!r} ({target or '?'}) inside the site;"
-            " expected a file listed under 'files' of this item (or a full https:// URL),"
-            " found a target the item does not sign",
+            _(
+                "the body's <{element}> refers to {url!r} ({target}) inside the site; expected"
+                " a file listed under 'files' of this item (or a full https:// URL), found a"
+                " target the item does not sign"
+            ).format(element=element, url=url, target=target or "?"),
         )
 
 
@@ -305,10 +325,10 @@ class Reserved:
         folded = dest.casefold()
         theme = self.theme.get(folded)
         if theme is not None:
-            return f"the theme file {dest} ({theme})"
+            return _("the theme file {dest} ({theme})").format(dest=dest, theme=theme)
         for name in self.generated:
             if folded == name or (name.endswith("/") and folded.startswith(name)):
-                return f"{name} (generated by Warta)"
+                return _("{name} (generated by Warta)").format(name=name)
         return None
 
 
@@ -347,8 +367,10 @@ def check_site_sources(
                         entry.rel,
                         None,
                         "site.shadows",
-                        f"would be published at {dest}, which is {holder}; expected no file"
-                        " of the site to replace the theme's or Warta's own",
+                        _(
+                            "would be published at {dest}, which is {holder}; expected no file"
+                            " of the site to replace the theme's or Warta's own"
+                        ).format(dest=dest, holder=holder),
                     )
                 )
             outputs.setdefault(dest.casefold(), []).append(entry.rel)
@@ -361,8 +383,10 @@ def check_site_sources(
                         other,
                         None,
                         "site.duplicate-output",
-                        f"would be published at {dest}, as {keeper} is; expected one file per"
-                        " output path",
+                        _(
+                            "would be published at {dest}, as {keeper} is; expected one file"
+                            " per output path"
+                        ).format(dest=dest, keeper=keeper),
                     )
                 )
     verdicts = [
@@ -373,8 +397,10 @@ def check_site_sources(
             path,
             None,
             "site.missing",
-            "listed in workflow/site-manifest.yml but not found; expected the signed file"
-            " (an administrator re-signs after removing one)",
+            _(
+                "listed in workflow/site-manifest.yml but not found; expected the signed file"
+                " (an administrator re-signs after removing one)"
+            ),
         )
         for path in sorted(signed)
         if path not in found
@@ -392,16 +418,21 @@ def _source_findings(entry: Observed, expected: str | None) -> Iterator[Finding]
             entry.rel,
             None,
             "site.unsigned",
-            "the site's own files are published only as an administrator signed them; expected"
-            " this file in workflow/site-manifest.yml (warta trust sign), found it unlisted",
+            _(
+                "the site's own files are published only as an administrator signed them;"
+                " expected this file in workflow/site-manifest.yml (warta trust sign), found it"
+                " unlisted"
+            ),
         )
     elif expected != entry.digest:
         yield error(
             entry.rel,
             None,
             "site.changed",
-            f"expected the signed {expected}, found {entry.digest}: changed after an"
-            " administrator signed it (warta trust sign)",
+            _(
+                "expected the signed {expected}, found {found}: changed after an administrator"
+                " signed it (warta trust sign)"
+            ).format(expected=expected, found=entry.digest),
         )
 
 
@@ -414,15 +445,19 @@ def check_attachment_list(attachments: Sequence[Attachment], path: str) -> Itera
                 path,
                 entry.line,
                 "files.format",
-                f"files: path must be a plain path inside the item's folder (no '..', no"
-                f" leading '/', no hidden part, not index.md); found {entry.path!r}",
+                _(
+                    "files: path must be a plain path inside the item's folder (no '..', no"
+                    " leading '/', no hidden part, not index.md); found {path!r}"
+                ).format(path=entry.path),
             )
         elif entry.path in seen:
             yield error(
                 path,
                 entry.line,
                 "files.duplicate",
-                f"files: {entry.path!r} is listed twice; expected each file once",
+                _("files: {path!r} is listed twice; expected each file once").format(
+                    path=entry.path
+                ),
             )
         seen.add(entry.path)
         if not DIGEST.match(entry.digest):
@@ -430,6 +465,8 @@ def check_attachment_list(attachments: Sequence[Attachment], path: str) -> Itera
                 path,
                 entry.line,
                 "files.format",
-                f"files: sha256 of {entry.path!r} must be 'sha256:' and 64 lowercase hex"
-                f" digits; found {entry.digest!r}",
+                _(
+                    "files: sha256 of {path!r} must be 'sha256:' and 64 lowercase hex digits;"
+                    " found {digest!r}"
+                ).format(path=entry.path, digest=entry.digest),
             )
