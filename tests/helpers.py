@@ -290,3 +290,37 @@ def swap_trust_root(repo: Repo) -> str:
         f"    keys:\n      - key: {pub(repo.keys['mallory'])}\n"))
     repo.sign_workflow("mallory")
     return root_of(repo)
+
+
+# ---- a new office, made by `warta init` ---------------------------------------------------
+
+OFFICE = ("--office", "Kabupaten Sukamaju", "--site-url", "https://warta.sukamajukab.go.id")
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``warta`` in ``cwd``, with this session's environment."""
+    return subprocess.run(
+        [warta_exe(), *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def pin_of_init(stdout: str) -> str:
+    """The trust root's fingerprint as ``warta init`` prints it."""
+    return stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split(maxsplit=1)[0]
+
+
+def init_office(parent: Path, keys: dict[str, Path], *extra: str) -> tuple[Repo, str]:
+    """``warta init parent/kominfo`` by the administrator, with a git identity and the pin
+    it printed; and what it printed."""
+    result = run(parent, "init", "kominfo", *OFFICE, "--admin-key", str(keys["admin"]), *extra)
+    assert result.returncode == 0, result.stderr
+    root = parent / "kominfo"
+    for name, value in (("user.name", "Admin TI"), ("user.email", "ti@warta.invalid")):
+        git(root, "config", name, value)
+    return Repo(root, keys, {"WARTA_TRUST_ROOT": pin_of_init(result.stdout)}), result.stdout

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -101,8 +102,6 @@ def renderer_for(site: SiteConfig | None, html: HtmlPolicy) -> MarkdownRenderer 
 
 
 def _start_worker(setup: Setup) -> None:
-    from pathlib import Path  # noqa: PLC0415
-
     i18n.set_language(setup.lang)
     verifier = SshsigVerifier(
         Path(setup.cache_file) if setup.cache_file else None, secret=setup.secret

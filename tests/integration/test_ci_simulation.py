@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from cisim import Job, Machine, machine_env, run_pipeline, run_workflow
-from helpers import MAIN, newsroom
+from helpers import MAIN, newsroom, pin_of_init
 from warta import __version__
 from warta.ci import ci_files
 
@@ -304,7 +304,7 @@ def test_warta_installed_from_the_wheel_carries_what_init_needs(
     office = tmp_path / "kominfo"
     for rel in (GITHUB, FORGEJO, GITLAB, "workflow/sop.yml", "content/index.md", "CODEOWNERS"):
         assert (office / rel).is_file(), rel
-    pin = made.stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split()[0]
+    pin = pin_of_init(made.stdout)
     built = subprocess.run([warta, "build", "--strict", "--trust-root", pin], cwd=office, env=env,
                            capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr

@@ -8,33 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, pub, warta_exe
-
-OFFICE = ("--office", "Kabupaten Sukamaju", "--site-url", "https://warta.sukamajukab.go.id")
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [warta_exe(), *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
-    )
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=True
-    ).stdout
-
-
-def init_office(tmp_path: Path, keys: dict[str, Path], *extra: str) -> tuple[Repo, str]:
-    result = run(
-        tmp_path, "init", "kominfo", *OFFICE, "--admin-key", str(keys["admin"]), *extra
-    )
-    assert result.returncode == 0, result.stderr
-    root = tmp_path / "kominfo"
-    for name, value in (("user.name", "Admin TI"), ("user.email", "ti@warta.invalid")):
-        git(root, "config", name, value)
-    pin = result.stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split()[0]
-    return Repo(root, keys, {"WARTA_TRUST_ROOT": pin}), result.stdout
+from helpers import OFFICE, Repo, git, init_office, pub, run
 
 
 def test_init_makes_a_committed_office_repository_without_warta_source(

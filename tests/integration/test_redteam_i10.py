@@ -8,33 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, pub, warta_exe
-
-OFFICE = ("--office", "Kabupaten Sukamaju", "--site-url", "https://warta.sukamajukab.go.id")
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [warta_exe(), *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
-    )
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=True
-    ).stdout
-
-
-def init_office(tmp_path: Path, keys: dict[str, Path], *extra: str) -> Repo:
-    result = run(
-        tmp_path, "init", "kominfo", *OFFICE, "--admin-key", str(keys["admin"]), *extra
-    )
-    assert result.returncode == 0, result.stderr
-    root = tmp_path / "kominfo"
-    for name, value in (("user.name", "Admin TI"), ("user.email", "ti@warta.invalid")):
-        git(root, "config", name, value)
-    pin = result.stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split()[0]
-    return Repo(root, keys, {"WARTA_TRUST_ROOT": pin})
+from helpers import OFFICE, Repo, git, init_office, pub, run
 
 
 def add(office: Repo, *args: str, key: str = "admin") -> subprocess.CompletedProcess[str]:
@@ -53,7 +27,7 @@ def unchanged(office: Repo, head: str, roster: str) -> None:
 def test_a_comma_in_a_role_adds_no_second_role(tmp_path: Path, keys: dict[str, Path]) -> None:
     """``--role "staf, kabag"`` was written as ``roles: [staf, kabag]``: one value, read
     back as two roles, one of them the Kabag who approves the news."""
-    office = init_office(tmp_path, keys)
+    office, _ = init_office(tmp_path, keys)
     head, before = git(office.root, "rev-parse", "HEAD"), office.read("workflow/roster.yml")
     result = add(office, "dimas", "--name", "Dimas", "--nip", "199107232015031004",
                  "--role", "staf, kabag", "--key", f"{keys['dimas']}.pub")
@@ -66,7 +40,7 @@ def test_a_comma_in_a_role_adds_no_second_role(tmp_path: Path, keys: dict[str, P
 def test_a_comma_in_an_education_field_is_kept_as_text(
     tmp_path: Path, keys: dict[str, Path]
 ) -> None:
-    office = init_office(tmp_path, keys)
+    office, _ = init_office(tmp_path, keys)
     result = add(office, "dimas", "--name", "Dimas", "--nip", "199107232015031004",
                  "--role", "staf", "--key", f"{keys['dimas']}.pub",
                  "--education", "S1 Hukum, Ekonomi")
@@ -107,7 +81,7 @@ def test_yaml_line_breaks_in_a_roster_value_read_back_as_written() -> None:
 def test_roster_values_are_text_on_one_line_or_refused_with_exit_2(
     tmp_path: Path, keys: dict[str, Path], option: str, value: str
 ) -> None:
-    office = init_office(tmp_path, keys)
+    office, _ = init_office(tmp_path, keys)
     head, before = git(office.root, "rev-parse", "HEAD"), office.read("workflow/roster.yml")
     args = {"--name": "Sri", "--nip": "198203152006042011", "--role": "staf",
             "--key": f"{keys['sri']}.pub", option: value}
@@ -121,7 +95,7 @@ def test_roster_values_are_text_on_one_line_or_refused_with_exit_2(
 def test_a_revocation_reason_is_one_line(tmp_path: Path, keys: dict[str, Path]) -> None:
     from warta.model.signing import fingerprint
 
-    office = init_office(tmp_path, keys)
+    office, _ = init_office(tmp_path, keys)
     head, before = git(office.root, "rev-parse", "HEAD"), office.read("workflow/roster.yml")
     result = office.cli("roster", "revoke", "admin", "--key", fingerprint(pub(keys["admin"])),
                         "--on", "2026-12-20", "--reason", "hilang\n  - id: x\udcff",
@@ -152,7 +126,7 @@ def test_a_replaced_trust_root_does_not_make_a_sneaked_roster_edit_look_signed(
     roster edit (herself as Kabag) with it, and asks the administrator to add a colleague
     there. The administrator's check must judge signatures by the pinned trust root, or the
     administrator's own signature ends up covering Mallory's edit."""
-    office = init_office(tmp_path, keys)
+    office, _ = init_office(tmp_path, keys)
     git(office.root, "switch", "-q", "-c", "tambah-pegawai")
     trust = office.read("workflow/trust-root")
     office.write("workflow/trust-root", trust + f"mallory {pub(keys['mallory'])}\n")

@@ -12,7 +12,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from helpers import warta_exe
+from helpers import pin_of_init, warta_exe
 
 BODY = """\
 SUKAMAJU – Pemerintah Kabupaten Sukamaju meresmikan Jembatan Gantung Cibening yang
@@ -96,7 +96,7 @@ def test_an_office_from_init_to_its_first_published_item(  # noqa: PLR0915 - one
         capture_output=True, text=True, check=False, timeout=300,
     )
     assert made.returncode == 0, made.stderr
-    pin = made.stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split()[0]
+    pin = pin_of_init(made.stdout)
     server = tmp_path / "server.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(server)], check=True)
     office = Office(tmp_path / "kominfo", server, keys, pin)

@@ -18,6 +18,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from warta.adapters.atomic import write_bytes
+from warta.adapters.git import git
+
 
 def xdg_home(variable: str, default: str) -> Path:
     """An XDG base folder: ``$variable`` if it is an absolute path (the specification
@@ -99,8 +102,6 @@ def read_entries(path: Path, secret: bytes, kind: bytes) -> dict[str, Any]:
 def write_entries(path: Path, secret: bytes, kind: bytes, entries: dict[str, Any]) -> None:
     """Write ``entries`` so that :func:`read_entries` with ``secret`` finds them (a cache
     that cannot be written only costs time)."""
-    from warta.adapters.atomic import write_bytes  # noqa: PLC0415 - atomic needs nothing here
-
     body = json.dumps(entries, separators=(",", ":"), sort_keys=True, ensure_ascii=True).encode()
     with contextlib.suppress(OSError):
         write_bytes(path, kind + b" " + _mac(secret, kind, body).encode() + b"\n" + body)
@@ -113,8 +114,6 @@ LEGACY_CACHE = ".warta-cache"
 def tracked_cache(root: Path) -> list[str]:
     """The files of a ``.warta-cache/`` folder that git tracks in the repository at ``root``
     (repository paths; none if it is not a git repository). Warta never reads them."""
-    from warta.adapters.git import git  # noqa: PLC0415 - only this check runs git
-
     try:
         result = git(root, "ls-files", "-z", "--", LEGACY_CACHE, check=False)
     except (OSError, subprocess.SubprocessError):

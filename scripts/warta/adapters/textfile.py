@@ -8,6 +8,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warta.adapters import safefs
 from warta.model.findings import Finding, error, warning
 
 #: Files larger than this are refused unread (a news item is a few KiB; photos live beside it).
@@ -23,8 +24,6 @@ class TextResult:
 def read_repo_text(root: Path, rel: str, *, max_bytes: int = MAX_BYTES) -> TextResult:
     """The repository file ``root/rel`` as text, read without following any link; a link,
     special file or missing file is a finding (``file.missing`` when nothing is there)."""
-    from warta.adapters import safefs  # noqa: PLC0415 - safefs imports atomic only
-
     try:
         raw = safefs.read_bytes(root, rel, max_bytes=max_bytes)
     except safefs.UnsafePath as exc:
