@@ -352,8 +352,8 @@ def _line(finding: Finding) -> str:
     return f"{finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}"
 
 
-def _subject(step: Step, item_title: str, item_id: str) -> str:
-    return f"{step.number}. {step.id}: {item_title} [{item_id}]"
+def _heading(step: Step) -> str:
+    return f"{step.number}. {step.id}"
 
 
 def commit_action(
@@ -362,11 +362,14 @@ def commit_action(
     original: bytes | None,
     *,
     text: str,
-    step: Step,
+    label: str,
+    heading: str,
     person: Person,
 ) -> str:
-    """Commit ``path`` (now holding ``text``); if that fails, put the file back as it was
-    (byte for byte: line endings and all; removed if it was new) and re-raise."""
+    """Commit ``path`` (now holding ``text``) and the files it lists, with the subject
+    ``<heading>: <title> [<id>]`` and ``label`` as the Warta-Step trailer; if that fails, put
+    the file back as it was (byte for byte: line endings and all; removed if it was new) and
+    re-raise."""
     item = parse_item(text, relative(project.root, path)).item
     assert item is not None and item.id is not None  # sign_text produced and parsed it
     item_id, title = item.id, item.title or ""
@@ -375,10 +378,10 @@ def commit_action(
         return gitops.commit(
             project.root,
             [path, *listed],
-            _subject(step, title, item_id),
+            f"{heading}: {title} [{item_id}]",
             {
                 gitops.TRAILER_ITEM: item_id,
-                gitops.TRAILER_STEP: step.id,
+                gitops.TRAILER_STEP: label,
                 gitops.TRAILER_SIGNER: person.id,
             },
         )
@@ -429,7 +432,15 @@ def sign(
         checkpoint("written")
         sha = None
         if commit:
-            sha = commit_action(project, path, raw, text=new_text, step=step, person=person)
+            sha = commit_action(
+                project,
+                path,
+                raw,
+                text=new_text,
+                label=step.id,
+                heading=_heading(step),
+                person=person,
+            )
             checkpoint("committed")
     return SignResult(path, step, person, signoff, sha)
 
@@ -481,7 +492,15 @@ def create(
             ).format(display=display)) from None
         sha = None
         if commit:
-            sha = commit_action(project, path, None, text=new_text, step=step, person=person)
+            sha = commit_action(
+                project,
+                path,
+                None,
+                text=new_text,
+                label=step.id,
+                heading=_heading(step),
+                person=person,
+            )
     return SignResult(path, step, person, signoff, sha)
 
 
@@ -639,24 +658,10 @@ def take_back(
         write_text(path, new_text)
         sha = None
         if commit:
-            item = parse_item(new_text, display).item
-            assert item is not None and item.id is not None
             what = f"return to {to}" if action == RETURN else action
-            try:
-                sha = gitops.commit(
-                    root,
-                    [path],
-                    f"{what}: {item.title} [{item.id}]",
-                    {
-                        gitops.TRAILER_ITEM: item.id,
-                        gitops.TRAILER_STEP: what,
-                        gitops.TRAILER_SIGNER: person.id,
-                    },
-                )
-            except BaseException:
-                write_bytes(path, raw)
-                gitops.unstage(root, path)
-                raise
+            sha = commit_action(
+                project, path, raw, text=new_text, label=what, heading=what, person=person
+            )
     return TakeBackResult(path, record, person, after.status(project.sop), after.revision, sha)
 
 
