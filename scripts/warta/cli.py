@@ -247,6 +247,7 @@ def status(root: Path, as_person: str | None, fmt: str, pin: str | None, no_cach
     from warta import statusview  # noqa: PLC0415
     from warta.inbox import for_person, inbox, status_json  # noqa: PLC0415
     from warta.model import policy  # noqa: PLC0415
+    from warta.scheduled import scheduled  # noqa: PLC0415
 
     try:
         project = _load(root, pin, no_cache=no_cache)
@@ -272,44 +273,13 @@ def status(root: Path, as_person: str | None, fmt: str, pin: str | None, no_cach
     if fmt == "json":
         shown = entries if person is None else for_person(entries, person)
         data = status_json(shown, ctx, person=person, unreadable=unreadable)
-        data["scheduled"] = _scheduled_json(project)
+        data["scheduled"] = [row.as_json() for row in scheduled(project.report)]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif person is None:
         statusview.print_status(entries, ctx, trusted=trusted, unreadable=unreadable)
-        _print_scheduled(project)
+        statusview.print_scheduled(scheduled(project.report), project.policy.zone)
     else:
         statusview.print_inbox(entries, ctx, person, trusted=trusted, unreadable=unreadable)
-
-
-def _print_scheduled(project: Repository) -> None:
-    """The "Terjadwal" section of ``warta status``: approved items under embargo, soonest
-    first, with the time a build first publishes them (nothing when there are none). Paths
-    are printed whole, on their own line, never wrapped or cut."""
-    from warta.scheduled import scheduled, when_text  # noqa: PLC0415
-
-    rows = scheduled(project.report)
-    if not rows:
-        return
-    click.echo("")
-    click.echo("Terjadwal — disetujui, terbit setelah embargo:")
-    for row in rows:
-        flag = "  TERHALANG (warta verify)" if row.blocked else ""
-        click.echo(f"  {when_text(row.embargo, project.policy.zone)}: {row.title or '?'}{flag}")
-        click.echo(f"    {row.path}")
-
-
-def _scheduled_json(project: Repository) -> list[dict[str, object]]:
-    from warta.scheduled import scheduled  # noqa: PLC0415
-
-    return [
-        {
-            "path": row.path,
-            "title": row.title,
-            "embargo": row.embargo.isoformat(),
-            "blocked": row.blocked,
-        }
-        for row in scheduled(project.report)
-    ]
 
 
 @cli.command(epilog=EPILOG)

@@ -22,6 +22,15 @@ class ScheduledRow:
     #: findings block it (so it will not be published at that time unless they are fixed)
     blocked: bool
 
+    def as_json(self) -> dict[str, object]:
+        """The row in ``warta status --format json`` (``scheduled``)."""
+        return {
+            "path": self.path,
+            "title": self.title,
+            "embargo": self.embargo.isoformat(),
+            "blocked": self.blocked,
+        }
+
 
 def scheduled(report: Report) -> list[ScheduledRow]:
     """The items past the gate whose embargo is still pending at the report's clock."""

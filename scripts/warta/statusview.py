@@ -8,6 +8,7 @@ wide as its longest path needs, and every other path stands on a line of its own
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import tzinfo
 
 from rich.console import Console
 from rich.markup import escape
@@ -17,6 +18,7 @@ from rich.text import Text
 
 from warta.inbox import SHOWN_FINDINGS, Entry, Group, group_of
 from warta.model.roster import Person
+from warta.scheduled import ScheduledRow, when_text
 from warta.summary_markdown import one_line
 from warta.validate import Context
 
@@ -178,3 +180,18 @@ def _unreadable(console: Console, paths: Iterable[str]) -> None:
         console.print(
             f"[red]tidak terbaca[/]: {escape(path)} (run 'warta validate')", soft_wrap=True
         )
+
+
+def print_scheduled(rows: Sequence[ScheduledRow], zone: tzinfo) -> None:
+    """The "Terjadwal" section of ``warta status``: approved items under embargo, soonest
+    first, with the time a build first publishes them (nothing when there are none). Paths
+    are printed whole, on their own line, never wrapped or cut."""
+    if not rows:
+        return
+    console = console_for(None)
+    console.print()
+    plain(console, "Terjadwal — disetujui, terbit setelah embargo:")
+    for row in rows:
+        flag = "  TERHALANG (warta verify)" if row.blocked else ""
+        plain(console, f"  {when_text(row.embargo, zone)}: {row.title or '?'}{flag}")
+        plain(console, f"    {row.path}")
