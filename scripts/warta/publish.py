@@ -32,9 +32,8 @@ from warta.model.closure import DOCS, type_problem
 from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.item import NewsItem, Signoff
-from warta.model.sop import Sop
 from warta.repository import Repository
-from warta.standing import standing_version
+from warta.standing import approved_version, standing_version
 from warta.validate import Verdict
 
 DOCS_PREFIX = f"{DOCS}/"
@@ -90,9 +89,7 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
             if standing is not None and standing.item is not None and standing.verdict:
                 verdict, item = standing.verdict, standing.item
             else:
-                notice = withdrawal(
-                    verdict, item, repo.sop, repo.report.workflow, repo.report.strict
-                )
+                notice = withdrawal(repo, verdict, item)
                 if notice is not None:
                     uri = verdict.path[len(DOCS_PREFIX) :]
                     out.withdrawn[uri] = Withdrawn(verdict.path, uri, notice[0], notice[1])
@@ -126,25 +123,35 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
     return out
 
 
-def withdrawal(
-    verdict: Verdict, item: NewsItem, sop: Sop, workflow: list[Finding], strict: bool
-) -> tuple[str, Signoff] | None:
+def withdrawal(repo: Repository, verdict: Verdict, item: NewsItem) -> tuple[str, Signoff] | None:
     """The approved title and the withdrawal record of an item that was validly published
     and then validly withdrawn; None for anything else (a draft, an unsigned or forged
     record, a signer without the role, a text changed since the approval, an untrusted
-    workflow: every finding that blocks an item blocks its notice too)."""
+    workflow: every finding that blocks an item blocks its notice too).
+
+    Withdrawn during a correction, the file holds the unapproved draft: the title is then
+    the approved version's, from git history (:func:`warta.standing.approved_version`), or
+    there is no notice."""
+    sop, strict = repo.sop, repo.report.strict
     if verdict.publishable or item.id is None or item.title is None:
         return None
-    if not policy.clears(workflow, strict=strict):
+    if not policy.clears(repo.report.workflow, strict=strict):
         return None
     if not policy.clears(verdict.findings, strict=strict) or not item.signoffs_readable:
         return None
     history = read_history(item, sop)
     record = history.withdrawn
-    approval = history.signoff_for(sop.gate.id)
-    if history.problems or record is None or approval is None or not history.past_gate(sop):
+    if history.problems or record is None:
         return None
     if item.status != sop.take_back.withdrawn_status or not record.sig or not record.reason:
+        return None
+    if history.ended_correction is not None:
+        found = approved_version(repo, item, history.ended_correction)
+        if isinstance(found, str) or found[0].title is None:
+            return None
+        return found[0].title, record
+    approval = history.signoff_for(sop.gate.id)
+    if approval is None or not history.past_gate(sop):
         return None
     # the frozen-content check holds the text to the approved digest; say so here too
     if approval.content is None or record.content != approval.content:

@@ -55,8 +55,6 @@ def standing_version(repo: Repository, item: NewsItem, current: Verdict) -> Stan
     record = history.correcting
     if history.problems or record is None or history.withdrawn is not None:
         return None
-    cut = item.signoffs.index(record)
-    before = _bare(item.signoffs[:cut])
 
     def left_out(why: str) -> Standing:
         return Standing(
@@ -74,10 +72,37 @@ def standing_version(repo: Repository, item: NewsItem, current: Verdict) -> Stan
     broken = [f for f in current.findings if f.is_error and f.rule.startswith(CHAIN_RULES)]
     if broken:
         return left_out(f"its signed records do not verify ({broken[0].message})")
+    found = approved_version(repo, item, record)
+    if isinstance(found, str):
+        return left_out(found)
+    old, parsed = found
+    others = [j for j in repo.judgements if j.path != item.path]
+    judgement = judge(item.path, old, parsed, repo.context, folder=repo.folder_of(item.path))
+    report = conclude(
+        [*others, judgement],
+        workflow_findings=repo.policy.workflow_findings,
+        strict=repo.report.strict,
+    )
+    verdict = report.verdicts[-1]
+    if not verdict.publishable:
+        first = next((f for f in verdict.findings if f.is_error), None)
+        why = f": {first.message}" if first is not None else ""
+        return left_out(f"the approved version in the git history is not publishable{why}")
+    return Standing(old, verdict)
+
+
+def approved_version(
+    repo: Repository, item: NewsItem, record: Signoff
+) -> tuple[NewsItem, list[Finding]] | str:
+    """The version of ``item`` that the correction ``record`` corrects, from the git history
+    of its file (with the findings its parsing gave), or why it cannot be had. It counts only
+    if its signed records are exactly those before ``record`` and its content is the digest
+    ``record`` names."""
+    before = _bare(item.signoffs[: item.signoffs.index(record)])
     try:
         versions = gitread.path_versions(repo.root, item.path, HISTORY_LIMIT, MAX_BYTES)
     except UsageError as exc:
-        return left_out(f"the git history could not be read ({exc})")
+        return f"the git history could not be read ({exc})"
     for raw in versions:
         if raw is None:
             continue
@@ -85,24 +110,9 @@ def standing_version(repo: Repository, item: NewsItem, current: Verdict) -> Stan
         old = loaded.item
         if old is None or _bare(old.signoffs) != before:
             continue
-        if content_digest(old.fields, old.body) != record.content:
-            continue
-        others = [j for j in repo.judgements if j.path != item.path]
-        judgement = judge(
-            item.path, old, loaded.findings, repo.context, folder=repo.folder_of(item.path)
-        )
-        report = conclude(
-            [*others, judgement],
-            workflow_findings=repo.policy.workflow_findings,
-            strict=repo.report.strict,
-        )
-        verdict = report.verdicts[-1]
-        if not verdict.publishable:
-            first = next((f for f in verdict.findings if f.is_error), None)
-            why = f": {first.message}" if first is not None else ""
-            return left_out(f"the approved version in the git history is not publishable{why}")
-        return Standing(old, verdict)
-    return left_out(
+        if content_digest(old.fields, old.body) == record.content:
+            return old, list(loaded.findings)
+    return (
         f"the approved version it corrects ({record.content}) is not in the git history of"
         f" {item.path} (a shallow clone? fetch the full history: git fetch --unshallow)"
     )

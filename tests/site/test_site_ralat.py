@@ -228,3 +228,26 @@ def test_the_log_shows_the_correction_as_a_ralat_with_its_commit(scene: Scene) -
     record = next(r for r in data["records"] if r["action"] == "correct")
     commit = scene.site.repo.git("log", "-1", "--format=%H", "--grep", "Warta-Step: correct")
     assert record["commit"] == commit.strip()
+
+
+def test_a_withdrawal_during_a_correction_leaves_the_notice_with_the_approved_title(
+    scene: Scene, tmp_path: Path
+) -> None:
+    """Withdrawn while its correction is in progress: the URL keeps the public notice, titled
+    as approved (the draft's title is not signed for publication), and nothing of the
+    approved text or of the draft is served."""
+    clone = clone_of(scene, tmp_path / "clone", "--branch", "during")
+    repo = clone.repo
+    path = repo.path(REL)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'title: "Bupati Resmikan Jembatan"', 'title: "Judul Draf Jembatanbaru"'),
+        encoding="utf-8")
+    done = repo.cli("withdraw", REL, "--reason", "Data jembatan keliru",
+                    "--key", str(repo.keys["hendra"]), "--at", f"2026-11-04T12:00:00{WIB}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = build(clone, tmp_path / "site")
+    html = page(out)
+    assert "Berita ini telah ditarik" in html and "Data jembatan keliru" in html
+    assert "Bupati Resmikan Jembatan" in html
+    assert traces(out, "Jembatanbaru") == [] and traces(out, DRAFT) == []
+    assert traces(out, OLD) == []

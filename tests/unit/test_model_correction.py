@@ -79,8 +79,17 @@ def test_a_correction_must_name_the_approved_text() -> None:
 
 def test_a_withdrawal_ends_a_correction_in_progress() -> None:
     withdraw = replace(correction("2026-11-04 09:30"), action="withdraw", note="", reason="x")
-    found, _ = history(*APPROVAL, correction(), withdraw)
+    started = correction()
+    found, _ = history(*APPROVAL, started, withdraw)
     assert found.correcting is None and found.withdrawn is withdraw
+    # the notice takes the approved title from the version that correction corrects
+    assert found.ended_correction is started
+
+
+def test_a_plain_withdrawal_ended_no_correction() -> None:
+    withdraw = replace(correction("2026-11-04 09:30"), action="withdraw", note="", reason="x")
+    found, _ = history(*APPROVAL, withdraw)
+    assert found.withdrawn is withdraw and found.ended_correction is None
 
 
 def test_the_steps_come_from_sop_yml() -> None:

@@ -55,6 +55,9 @@ class History:
     correcting: Signoff | None = None
     #: every completed correction, oldest first
     corrections: tuple[Corrected, ...] = ()
+    #: the correction record the withdrawal in force ended (its approved version is the
+    #: last text the site showed), if the item was withdrawn during a correction
+    ended_correction: Signoff | None = None
 
     @property
     def signed(self) -> int:
@@ -89,6 +92,7 @@ class _Reading:
     allowed: dict[int, tuple[str, ...]] = field(default_factory=dict)
     correcting: Signoff | None = None
     corrections: list[Corrected] = field(default_factory=list)
+    ended_correction: Signoff | None = None
     #: during a correction: the records in force before it, and the steps still to sign
     carried: list[Signoff] = field(default_factory=list)
     pending: list[int] = field(default_factory=list)
@@ -104,6 +108,7 @@ class _Reading:
             dict(self.allowed),
             self.correcting,
             tuple(self.corrections),
+            self.ended_correction,
         )
 
     @property
@@ -189,7 +194,7 @@ class _Reading:
         else:
             self.allowed[index] = sop.roles_for(sop.take_back.return_by, self.latest)
         del in_force[target:]
-        self.withdrawn = None
+        self.withdrawn, self.ended_correction = None, None
         self.carried, self.pending = [], []  # the rest of the round follows the SOP's order
         self.take_backs.append(record)
         return None
@@ -206,7 +211,7 @@ class _Reading:
                 " 'warta return')",
             )
         self.allowed[index] = sop.roles_for(sop.take_back.withdraw_by, self.latest)
-        self.withdrawn = record
+        self.withdrawn, self.ended_correction = record, self.correcting
         # a withdrawal ends a correction in progress: its approved version leaves the site
         self.correcting, self.replaced, self.carried, self.pending = None, None, [], []
         self.take_backs.append(record)
