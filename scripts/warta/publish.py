@@ -15,7 +15,9 @@ found in git history and judged again (:mod:`warta.standing`); the draft is neve
 A withdrawn item is not shown, but its URL keeps a public notice (:class:`Withdrawn`) if, and
 only if, the validator found nothing against it: its withdrawal is then validly signed by a
 role ``take_back.withdraw_by`` names, and came after a valid approval whose content the file
-still has. A notice carries none of the item's files.
+still has (or, withdrawn during a correction, after the approval that correction corrects:
+the title then comes from that version in git history). A notice carries none of the item's
+files.
 """
 
 from __future__ import annotations
