@@ -632,13 +632,18 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
 
 
 @cli.command(epilog=EPILOG)
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @STRICT
 @PIN
 @NO_CACHE
 def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
     """Verify one item: exit 0 if it is publishable (every signature and rule holds), else 1
-    (an approved item under embargo too, until its time: "NOT YET PUBLISHABLE")."""
+    (an approved item under embargo too, until its time: "NOT YET PUBLISHABLE"). Given a
+    printed edition (its folder or edisi.yml): its signature, PDF and items."""
+    from warta import cliprint  # noqa: PLC0415
+
+    if cliprint.is_edition_path(path):
+        cliprint.verify_edition(path, strict, pin, no_cache)
     try:
         project = _load(path.parent, pin, strict=strict, no_cache=no_cache)
         report = project.report
@@ -914,13 +919,14 @@ def main() -> None:
 
 
 def _admin_commands() -> None:
-    from warta import cliadmin, cliforge  # noqa: PLC0415
+    from warta import cliadmin, cliforge, cliprint  # noqa: PLC0415
 
     cli.add_command(cliadmin.init)
     cli.add_command(cliadmin.roster)
     cli.add_command(cliforge.summary)
     cli.add_command(cliforge.codeowners)
     cli.add_command(cliforge.hook_group)
+    cli.add_command(cliprint.cetak)
 
 
 _admin_commands()

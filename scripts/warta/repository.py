@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from warta.adapters import clock, safefs, tofu
 from warta.adapters.cachekey import cache_home, inside, repo_cache_dir, tracked_cache
 from warta.adapters.digests import DigestCache
+from warta.adapters.editionfile import pdf_of
 from warta.adapters.items import has_workflow_keys, load_item, parse_bytes, refused
 from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
@@ -49,6 +50,7 @@ from warta.adapters.trust import (
 from warta.adapters.verdicts import VerdictCache, policy_digest
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH, load_roster, load_sop
 from warta.bulk import Judges, Setup, Work, default_jobs, renderer_for
+from warta.editions import is_print_file, judge_editions
 from warta.errors import UsageError
 from warta.model.closure import (
     DOCS,
@@ -60,6 +62,7 @@ from warta.model.closure import (
     is_page,
 )
 from warta.model.demokeys import is_demo_key
+from warta.model.edition import Edition
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.item import NewsItem
 from warta.model.judgement import Judgement
@@ -476,6 +479,8 @@ class Repository:
     judgements: list[Judgement] = field(default_factory=list)
     items: dict[str, NewsItem] = field(default_factory=dict)
     renderer: MarkdownRenderer | None = None
+    #: the printed editions whose manifest and PDF verify (every revision)
+    editions: tuple[Edition, ...] = ()
 
     @property
     def sop(self) -> Sop:
@@ -500,8 +505,10 @@ class Repository:
 
     @property
     def admitted_sources(self) -> Mapping[str, str]:
-        """The site's own files that may be published: repository path -> signed digest."""
-        signed = self.policy.manifest.files
+        """The site's own files that may be published: repository path -> signed digest
+        (a printed edition's PDF: the digest its verified manifest signed)."""
+        signed = dict(self.policy.manifest.files)
+        signed.update((pdf_of(e.path), e.pdf) for e in self.editions)
         return {v.path: signed[v.path] for v in self.report.sources if v.admitted}
 
 
@@ -544,6 +551,11 @@ def open_repository(
     )
     judged.extend(_judge_strays(tree, ctx))
     sources, gone = _judge_sources(policy, tree)
+    printed = judge_editions(
+        root, [o for o in tree.sources if is_print_file(o.rel)], policy.sop, policy.roster,
+        policy.verifier,
+    )
+    sources.extend(printed.verdicts)
     report = conclude(
         judged,
         workflow_findings=policy.workflow_findings,
@@ -557,7 +569,7 @@ def open_repository(
         verdicts.save()
     if digests is not None:
         digests.save()
-    return Repository(root, policy, tree, report, judged, items, renderer)
+    return Repository(root, policy, tree, report, judged, items, renderer, printed.editions)
 
 
 def _judge_items(
@@ -643,7 +655,7 @@ def _judge_sources(policy: Policy, tree: Tree) -> tuple[list[SourceVerdict], lis
     """The site's own files against the signed manifest (mkdocs.yml is judged as workflow:
     without it nothing is built)."""
     reserved = Reserved(theme_files())
-    observed = [o for o in tree.sources if o.rel != CONFIG_FILE]
+    observed = [o for o in tree.sources if o.rel != CONFIG_FILE and not is_print_file(o.rel)]
     signed = {p: d for p, d in policy.manifest.files.items() if p != CONFIG_FILE}
     verdicts, gone = check_site_sources(observed, signed, reserved)
     out: list[SourceVerdict] = []

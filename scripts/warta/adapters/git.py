@@ -7,7 +7,7 @@ import fcntl
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,13 +162,18 @@ def commit(
     root: Path,
     paths: Sequence[Path],
     subject: str,
-    trailers: dict[str, str],
+    trailers: Mapping[str, str | Sequence[str]],
     *,
     body: str = "",
 ) -> str:
-    """Commit exactly ``paths`` with ``subject``, ``body`` and trailers; return the id."""
+    """Commit exactly ``paths`` with ``subject``, ``body`` and trailers (a trailer with a
+    list of values is repeated, one line per value); return the id."""
     rels = [path.relative_to(root).as_posix() for path in paths]
-    tail = "\n".join(f"{k}: {v}" for k, v in trailers.items())
+    tail = "\n".join(
+        f"{k}: {v}"
+        for k, values in trailers.items()
+        for v in ([values] if isinstance(values, str) else values)
+    )
     message = ["-m", subject] + (["-m", body] if body else []) + ["-m", tail]
     git(root, "add", "--", *rels)
     result = git(root, "commit", "-q", *message, "--", *rels, check=False)
@@ -213,6 +218,6 @@ def item_commits(root: Path, item_id: str) -> list[ActionCommit]:
         if len(fields) != 5:
             continue
         sha, date, subject, step, item = (f.strip() for f in fields)
-        if item == item_id:
+        if item_id in item.split(","):  # an edition's commit names every item it printed
             out.append(ActionCommit(sha, date, subject, step, item))
     return out

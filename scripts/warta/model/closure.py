@@ -41,6 +41,7 @@ GENERATED = (
     "kategori/",
     "reporter/",
     "sop/",
+    "buletin/",
     "search/",
     "feed.xml",
     "feed.json",

@@ -1,0 +1,136 @@
+"""The printed bulletin on the command line: ``warta cetak`` compiles an edition, and
+``warta verify`` hands an edition's folder or manifest to :func:`verify_edition`. Thin, like
+:mod:`warta.cli`.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from warta.cli import AS, AT, EPILOG, KEY, NO_COMMIT, PIN, _at, _fail, _finding_line, _load
+from warta.clitext import Command
+from warta.errors import UsageError, WartaError
+from warta.i18n import _
+from warta.model.edition import MANIFEST
+from warta.repository import Repository
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(_("{option} {value!r}: expected a date YYYY-MM-DD").format(
+            option=option, value=value)) from None
+
+
+@click.command(cls=Command, epilog=EPILOG)
+@click.option("--edisi", "edition", required=True, metavar="YYYY-MM",
+              help="The edition: its month, e.g. 2026-11.")
+@click.option("--dari", "start", default=None, metavar="DATE",
+              help="First news day to include (default: the edition's first day).")
+@click.option("--sampai", "end", default=None, metavar="DATE",
+              help="Last news day to include (default: the edition's last day).")
+@click.option("--judul", "title", default=None, help="The bulletin's title (default: site_name).")
+@click.option("--root", "root", default=".", type=click.Path(file_okay=False, path_type=Path),
+              help="The repository (default: the current folder).")
+@AS
+@KEY
+@NO_COMMIT
+@AT
+@PIN
+def cetak(
+    edition: str,
+    start: str | None,
+    end: str | None,
+    title: str | None,
+    root: Path,
+    as_person: str | None,
+    key: Path | None,
+    no_commit: bool,
+    at: str | None,
+    pin: str | None,
+) -> None:
+    """Compile the printed bulletin of an edition (the SOP's printing step, as the Kasubag).
+
+    Prints the items that are publishable now and whose news day is in the range, signs the
+    printing step of each (with a note naming the edition), writes
+    content/cetak/EDITION/buletin.pdf and its signed manifest edisi.yml, and commits them in
+    one commit. A later run writes a new revision (r2/, r3/, ...), never over a signed one.
+    Items under correction, withdrawn, under embargo or not approved are left out (listed)."""
+    from warta import actions, cetak  # noqa: PLC0415 - only this command needs them
+
+    try:
+        project = _load(root, pin)
+        signer = actions.resolve_signer(project, key, as_person)
+        result = cetak.compile_edition(
+            project,
+            signer,
+            edition=edition,
+            start=_day(start, "--dari"),
+            end=_day(end, "--sampai"),
+            title=title,
+            as_person=as_person,
+            now=_at(at),
+            commit=not no_commit,
+            reporter_step=_reporter_step(project),
+        )
+    except WartaError as exc:
+        _fail(exc)
+    made = result.edition
+    for left in result.left_out:
+        click.echo(_("left out {path} ({title}): {why}").format(
+            path=left.path, title=left.title, why=left.why))
+    for path in result.signed:
+        click.echo(_("signed the printing step of {path}").format(path=path))
+    click.echo(
+        _(
+            "edition {edition} revision {revision}: {count} item(s), {pages} page(s),"
+            " {folder}{pdf} ({digest})"
+        ).format(
+            edition=made.edition, revision=made.revision, count=len(made.items),
+            pages=result.pages, folder=result.folder, pdf="buletin.pdf", digest=made.pdf,
+        )
+        + (_("; commit {commit}").format(commit=result.commit[:10]) if result.commit
+           else _("; not committed"))
+    )
+
+
+def _reporter_step(project: Repository) -> str:
+    site = project.policy.site
+    value = site.warta.get("reporter_step") if site is not None else None
+    return value if isinstance(value, str) else "penulisan"
+
+
+def is_edition_path(path: Path) -> bool:
+    """Whether ``warta verify`` was given an edition: a folder, or a manifest file."""
+    return path.is_dir() or path.name == MANIFEST
+
+
+def verify_edition(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
+    """``warta verify`` of an edition: exit 0 if it verifies, else 1 (2 on usage)."""
+    from warta.editioncheck import verify  # noqa: PLC0415
+
+    manifest = path / MANIFEST if path.is_dir() else path
+    try:
+        project = _load(manifest.parent, pin, strict=strict, no_cache=no_cache)
+        outcome = verify(project, manifest)
+    except WartaError as exc:
+        _fail(exc)
+    for finding in outcome.findings:
+        click.echo(_finding_line(finding))
+    if outcome.ok and outcome.edition is not None:
+        made = outcome.edition
+        click.echo(_(
+            "OK {path}: edition {edition} revision {revision}, {count} item(s), PDF {digest},"
+            " compiled by {by} at {at}"
+        ).format(path=outcome.path, edition=made.edition, revision=made.revision,
+                 count=len(made.items), digest=made.pdf, by=made.by, at=made.at_text))
+        sys.exit(0)
+    click.echo(_("NOT VERIFIED {path}").format(path=outcome.path))
+    sys.exit(1)

@@ -1,0 +1,200 @@
+"""The printed edition (Buletin): what its signed manifest says, and what makes it valid.
+
+An edition is compiled by the role of the SOP's printing step (the last step, after the
+publishing gate: in the seed ``kompilasi``, the Kasubag). Its manifest lists the edition
+(``YYYY-MM``), the revision, the title, the range of news days, every included item with the
+content digest it was printed with, the PDF's SHA-256, who compiled it and when, and the
+previous revision's manifest digest. The SSH signature (namespace ``warta``) covers a
+canonical JSON payload of all of that under the version ``warta-edition/1``, a payload kind
+of its own, so that no signoff signature can pass for an edition and none the other way.
+
+Verifying the cryptography is the adapter's job (:class:`~warta.model.signing.Verifier`); here
+is what a valid signature means: a key in the roster, valid that day, of a person who held
+the printing step's role that day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from warta.model.findings import Finding, error
+from warta.model.item import canonical_json
+from warta.model.roster import Roster
+from warta.model.signing import NAMESPACE, Verifier, fingerprint, key_owner, key_problem
+from warta.model.sop import Sop, Step
+from warta.model.translate import _
+
+EDITION_VERSION = "warta-edition/1"
+#: Where editions live, under the docs folder: ``content/cetak/<edition>/`` (revision 1)
+#: and ``content/cetak/<edition>/r<N>/`` (revision N >= 2).
+PRINT_DIR = "cetak"
+MANIFEST = "edisi.yml"
+PDF = "buletin.pdf"
+EDITION = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])$")
+REVISION_DIR = re.compile(r"^r(?P<n>[1-9][0-9]{0,3})$")
+
+
+@dataclass(frozen=True)
+class EditionItem:
+    """One item as it was printed: id, repository path, content digest, title."""
+
+    id: str
+    path: str
+    content: str
+    title: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A manifest as read (``sig`` None while it is being made)."""
+
+    edition: str
+    revision: int
+    title: str
+    start: date
+    end: date
+    items: tuple[EditionItem, ...]
+    pdf: str
+    by: str
+    at: datetime
+    at_text: str
+    previous: str | None
+    sig: str | None = None
+    #: where the manifest is (repository path) and the line of its signature
+    path: str = ""
+    sig_line: int | None = None
+
+    @property
+    def folder(self) -> str:
+        """The repository folder the manifest and the PDF are in (ends in '/')."""
+        return self.path.rsplit("/", 1)[0] + "/"
+
+
+def payload(edition: Edition) -> bytes:
+    """The exact bytes an edition's signature covers."""
+    fields: dict[str, object] = {
+        "v": EDITION_VERSION,
+        "edition": edition.edition,
+        "revision": edition.revision,
+        "title": edition.title,
+        "from": edition.start.isoformat(),
+        "until": edition.end.isoformat(),
+        "items": [
+            {"id": i.id, "path": i.path, "content": i.content, "title": i.title}
+            for i in edition.items
+        ],
+        "pdf": edition.pdf,
+        "by": edition.by,
+        "at": edition.at_text,
+        "previous": edition.previous,
+    }
+    return canonical_json(fields).encode("utf-8")
+
+
+def print_step(sop: Sop) -> Step | None:
+    """The step that records printing: the SOP's last step, if it comes after the gate."""
+    last = sop.steps[-1]
+    return last if sop.index(last.id) != sop.gate_index and not last.gate else None
+
+
+def month_range(edition: str) -> tuple[date, date] | None:
+    """The first and last day of the edition's month ('2026-11'), or None if malformed."""
+    found = EDITION.match(edition)
+    if found is None:
+        return None
+    year, month = int(found["year"]), int(found["month"])
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def revision_folder(edition: str, revision: int) -> str:
+    """The docs-relative folder of a revision: ``cetak/2026-11/`` or ``cetak/2026-11/r2/``."""
+    base = f"{PRINT_DIR}/{edition}/"
+    return base if revision == 1 else f"{base}r{revision}/"
+
+
+def place(rel: str) -> tuple[str, int, str] | None:
+    """(edition, revision, file name) of a docs-relative path under ``cetak/``, or None for a
+    path that is not where an edition's file goes."""
+    parts = rel.split("/")
+    if len(parts) == 3 and parts[0] == PRINT_DIR and EDITION.match(parts[1]):
+        return parts[1], 1, parts[2]
+    if len(parts) == 4 and parts[0] == PRINT_DIR and EDITION.match(parts[1]):
+        found = REVISION_DIR.match(parts[2])
+        if found is not None and int(found["n"]) >= 2:
+            return parts[1], int(found["n"]), parts[3]
+    return None
+
+
+def check_signature(
+    edition: Edition, sop: Sop, roster: Roster, verifier: Verifier
+) -> Iterator[Finding]:
+    """The manifest's signature verifies over its payload, by a key of the roster valid on the
+    day it was made, held by the person it names, who held the printing step's role then."""
+    where, line = edition.path, edition.sig_line
+    step = print_step(sop)
+    if edition.sig is None:
+        yield error(where, line, "cetak.unsigned", _(
+            "the edition has no signature; expected one made with 'warta cetak'"
+        ))
+        return
+    key_text = verifier.signer_key(payload(edition), edition.sig, NAMESPACE)
+    if key_text is None:
+        yield error(where, line, "cetak.signature-invalid", _(
+            "the signature does not verify over this edition's items, digests, PDF, signer and"
+            " time; expected the signature 'warta cetak' made (found one altered or copied)"
+        ))
+        return
+    owner = key_owner(roster, key_text)
+    if owner is None:
+        yield error(where, line, "cetak.unknown-key", _(
+            "signed with key {fingerprint}, which is not in roster.yml"
+        ).format(fingerprint=fingerprint(key_text)))
+        return
+    person, key = owner
+    day = edition.at.date()
+    if person.id != edition.by:
+        yield error(where, line, "cetak.wrong-signer", _(
+            "names {by} as its compiler but is signed with the key of {name} ({id})"
+        ).format(by=edition.by, name=person.name, id=person.id))
+        return
+    problem = key_problem(person, key, day)
+    if problem is not None:
+        yield error(where, line, "cetak.key-not-valid", _(
+            "signed on {day}, but {problem}"
+        ).format(day=day.isoformat(), problem=problem))
+        return
+    if step is None or not person.holds(step.role, day):
+        role = sop.roles[step.role].title if step is not None and step.role in sop.roles else "?"
+        yield error(where, line, "cetak.role", _(
+            "{name} ({id}) did not hold the role of {role} on {day}; expected the printing"
+            " step's role"
+        ).format(name=person.name, id=person.id, role=role, day=day.isoformat()))
+
+
+def check_pdf(edition: Edition, found: str | None, why: str = "") -> Iterator[Finding]:
+    """The PDF beside the manifest has the signed digest."""
+    pdf = edition.folder + PDF
+    if found is None:
+        yield error(pdf, None, "cetak.pdf-missing", _(
+            "the edition's PDF is not a readable regular file ({why}); expected the signed"
+            " {digest}"
+        ).format(why=why or _("missing"), digest=edition.pdf))
+    elif found != edition.pdf:
+        yield error(pdf, None, "cetak.pdf-changed", _(
+            "the PDF's bytes are not the ones signed: expected {expected}, found {found}"
+        ).format(expected=edition.pdf, found=found))
+
+
+def latest(editions: Sequence[Edition]) -> dict[str, Edition]:
+    """The newest revision of each edition, by edition id."""
+    out: dict[str, Edition] = {}
+    for edition in editions:
+        held = out.get(edition.edition)
+        if held is None or edition.revision > held.revision:
+            out[edition.edition] = edition
+    return out

@@ -1,0 +1,1 @@
+"""Typesetting the printed bulletin with Typst."""
