@@ -36,7 +36,6 @@ from warta.adapters.atomic import write_bytes, write_text
 from warta.adapters.editionfile import render
 from warta.adapters.ssh import KeygenSigner
 from warta.adapters.textfile import read_repo_text
-from warta.editions import is_print_file
 from warta.errors import RefusedError, UsageError
 from warta.i18n import _
 from warta.model.closure import DOCS
@@ -148,11 +147,10 @@ def _existing(project: Repository, edition: str) -> tuple[int, Edition | None]:
     """The highest revision any folder of the edition takes (valid or not), and the newest
     valid revision."""
     top = 0
-    for observed in project.tree.sources:
-        if is_print_file(observed.rel):
-            where = place(observed.rel[len(DOCS) + 1 :])
-            if where is not None and where[0] == edition:
-                top = max(top, where[1])
+    for observed in project.tree.prints:
+        where = place(observed.rel[len(DOCS) + 1 :])
+        if where is not None and where[0] == edition:
+            top = max(top, where[1])
     valid = latest([e for e in project.editions if e.edition == edition]).get(edition)
     return top, valid
 

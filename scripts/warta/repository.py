@@ -356,6 +356,8 @@ class Tree:
     items: tuple[ItemSource, ...]
     strays: tuple[safefs.Entry, ...]
     sources: tuple[Observed, ...]
+    #: the files under content/cetak/ (printed editions: :mod:`warta.editions` judges them)
+    prints: tuple[Observed, ...] = ()
 
 
 def _how_to_read(rel: str) -> tuple[str, int]:
@@ -412,6 +414,7 @@ def scan(root: Path, site: SiteConfig | None, digests: safefs.Digests | None = N
     grouped: dict[str, list[Observed]] = {f: [] for f in items}
     strays: list[safefs.Entry] = []
     sources: list[Observed] = []
+    prints: list[Observed] = []
     news = f"{NEWS_DIR.as_posix()}/"
     for entry in entries:
         if entry.rel.startswith(news):
@@ -427,7 +430,8 @@ def scan(root: Path, site: SiteConfig | None, digests: safefs.Digests | None = N
         if entry.rel == NEWS_DIR.as_posix() and entry.kind is safefs.Kind.DIR:
             continue
         if entry.kind is not safefs.Kind.DIR:
-            sources.append(observe(entry, entry.rel, check_svg=False))
+            into = prints if is_print_file(entry.rel) else sources
+            into.append(observe(entry, entry.rel, check_svg=False))
     if safefs.lstat_kind(root / DOCS) is safefs.Kind.LINK:
         sources.append(Observed(DOCS, "symbolic link", target="?"))
     for extra in _config_files(root, site):
@@ -439,6 +443,7 @@ def scan(root: Path, site: SiteConfig | None, digests: safefs.Digests | None = N
         ),
         tuple(strays),
         tuple(sources),
+        tuple(prints),
     )
 
 
@@ -551,10 +556,7 @@ def open_repository(
     )
     judged.extend(_judge_strays(tree, ctx))
     sources, gone = _judge_sources(policy, tree)
-    printed = judge_editions(
-        root, [o for o in tree.sources if is_print_file(o.rel)], policy.sop, policy.roster,
-        policy.verifier,
-    )
+    printed = judge_editions(root, tree.prints, policy.sop, policy.roster, policy.verifier)
     sources.extend(printed.verdicts)
     report = conclude(
         judged,
@@ -655,7 +657,7 @@ def _judge_sources(policy: Policy, tree: Tree) -> tuple[list[SourceVerdict], lis
     """The site's own files against the signed manifest (mkdocs.yml is judged as workflow:
     without it nothing is built)."""
     reserved = Reserved(theme_files())
-    observed = [o for o in tree.sources if o.rel != CONFIG_FILE and not is_print_file(o.rel)]
+    observed = [o for o in tree.sources if o.rel != CONFIG_FILE]
     signed = {p: d for p, d in policy.manifest.files.items() if p != CONFIG_FILE}
     verdicts, gone = check_site_sources(observed, signed, reserved)
     out: list[SourceVerdict] = []

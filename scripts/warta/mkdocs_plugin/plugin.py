@@ -51,6 +51,7 @@ from warta.publish import RENDERED, Plan, account, plan, stage
 from warta.repository import Repository, open_repository
 from warta.site import feeds, item_page, pages
 from warta.site.article import Article, build_article
+from warta.site.bulletin_page import bulletin_page
 from warta.site.catalogue import FEED_JSON, FEED_RSS, Catalogue
 from warta.site.sanitize import text_only
 from warta.site.sop_page import sop_page
@@ -222,6 +223,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             *pages.category_pages(state.catalogue),
             *pages.reporter_pages(state.catalogue),
             sop_page(repo.sop),
+            bulletin_page(repo.editions, state.plan.files, repo.policy.zone),
         ]
         for page in generated:
             if files.get_file_from_path(page.src_uri) is not None:
@@ -490,7 +492,9 @@ def _log_report(report: Report, withdrawn: str) -> None:
     for source in report.sources:
         for finding in source.findings:
             log.warning(f"warta: {finding_text(finding)}")
-        if not source.admitted:
-            log.warning(f"warta: tidak dipublikasikan: {source.path}")
+        if not source.admitted:  # (an older revision of a printed edition has no finding)
+            (log.warning if source.findings else log.info)(
+                f"warta: tidak dipublikasikan: {source.path}"
+            )
     for finding in report.site:
         (log.warning if blocks(finding) else log.info)(f"warta: {finding_text(finding)}")
