@@ -1,0 +1,320 @@
+"""warta cetak: the printed bulletin, its signed manifest, warta verify of an edition, the
+revision rule, and the attacks of a staff member with push rights (through the CLI, on real
+repositories, keys and PDFs read back with pypdf and rendered with pdftoppm)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from helpers import WIB, Repo
+
+EDITION = "content/cetak/2026-11"
+SITE = "https://warta.sukamajukab.go.id/"
+INJECT_TITLE = 'Jalan Desa #sys.exit() dan #read("/etc/passwd") Diresmikan'
+BODY = """SUKAMAJU – Jalan desa sepanjang 2 kilometer diresmikan, Senin (2/11/2026).
+
+## Anggaran
+
+Pembangunan memakai dana desa:
+
+- pengerasan badan jalan
+- saluran air di *kedua* sisi
+
+Teks yang mencoba menyisipkan markup: #read("/etc/passwd") dan #sys.exit() dan $x^2$ dan
+`#include "x"` serta [tautan](https://example.org/).
+"""
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9" width="1600" height="900">'
+    '<rect width="16" height="9" fill="#2e7d32"/><circle cx="8" cy="4" r="2" fill="#fdd835"/>'
+    "</svg>\n"
+)
+
+
+def _item_with_photo(repo: Repo, title: str, slug: str, day: str) -> Path:
+    path = repo.new_item(title, at=f"{day}T08:00:00{WIB}", slug=slug, body=BODY)
+    repo.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    (path.parent / "foto.svg").write_text(SVG, encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(
+        "\nstatus:",
+        '\nimage:\n  src: foto.svg\n  alt: "Jalan desa"\n  caption: "Jalan desa yang baru."\n'
+        '  credit: "Foto: Humas"\nstatus:', 1)
+    path.write_text(text, encoding="utf-8")
+    repo.sign(path, "dimas", f"{day}T10:00:00{WIB}")
+    repo.sign(path, "sri", f"{day}T10:04:00{WIB}")
+    repo.sign(path, "hendra", f"{day}T10:08:00{WIB}")
+    return path
+
+
+@pytest.fixture
+def office(repo: Repo) -> Repo:
+    """Approved: one with a photo and hostile text, two plain; one withdrawn after approval;
+    one not approved; one approved in October (outside the edition)."""
+    _item_with_photo(repo, INJECT_TITLE, "jalan-desa", "2026-11-02")
+    repo.approved_item("Posyandu Melati Jadi Percontohan", day="2026-11-03", slug="posyandu")
+    repo.approved_item("Pasar Tani Digelar di Alun-alun", day="2026-11-04", slug="pasar-tani")
+    gone = repo.approved_item("Berita Kanari Yang Ditarik", day="2026-11-04", slug="ditarik")
+    result = repo.cli("withdraw", str(gone), "--reason", "narasumber keberatan", "--key",
+                      str(repo.keys["hendra"]), "--at", f"2026-11-04T15:00:00{WIB}")
+    assert result.returncode == 0, result.stderr
+    draft = repo.new_item("Draf Kanari Belum Disetujui", at=f"2026-11-04T09:00:00{WIB}",
+                          slug="draf")
+    repo.sign(draft, "sri", f"2026-11-04T09:04:00{WIB}")
+    repo.approved_item("Berita Oktober", day="2026-10-20", slug="oktober")
+    repo.commit_all("berita")
+    return repo
+
+
+def cetak(repo: Repo, *args: str, by: str = "sri", at: str = "2026-11-30T10:00:00+07:00"
+          ) -> subprocess.CompletedProcess[str]:
+    return repo.cli("cetak", "--edisi", "2026-11", "--key", str(repo.keys[by]), "--at", at, *args)
+
+
+def pdf_text(path: Path) -> str:
+    reader = pypdf.PdfReader(path)
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def link_uris(path: Path) -> list[str]:
+    out = []
+    for page in pypdf.PdfReader(path).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                out.append(str(action["/URI"]))
+    return out
+
+
+def test_an_edition_prints_only_what_is_publishable(office: Repo) -> None:
+    result = cetak(office)
+    assert result.returncode == 0, result.stderr
+    pdf = office.path(f"{EDITION}/buletin.pdf")
+    reader = pypdf.PdfReader(pdf)
+    assert len(reader.pages) >= 2
+    text = pdf_text(pdf)
+    flat = " ".join(text.split())
+    for title in ("Posyandu Melati Jadi Percontohan", "Pasar Tani Digelar di Alun-alun"):
+        assert title in flat
+    assert "Kanari" not in flat and "Berita Oktober" not in flat
+    # the hostile text is printed as text; nothing was read from /etc/passwd
+    assert "#sys.exit()" in flat and '#read("/etc/passwd")' in flat
+    assert "root:" not in text
+    # masthead, colophon from the roster, SOP number, QR links to each item's page
+    assert "Edisi November 2026" in flat and "Daftar Isi" in flat
+    assert "Penanggung jawab" in flat and "SOP-21.04.1.3.1.3-1" in flat
+    uris = link_uris(pdf)
+    assert f"{SITE}berita/2026/posyandu/" in uris and f"{SITE}berita/2026/jalan-desa/" in uris
+    assert not any("ditarik" in u or "draf" in u for u in uris)
+    assert "left out content/berita/2026/ditarik/index.md" in result.stdout
+    assert "withdrawn" in result.stdout and "not approved" in result.stdout
+    # one commit: the PDF, the manifest and the three printing signoffs
+    names = office.git("show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(names) == sorted([
+        f"{EDITION}/buletin.pdf", f"{EDITION}/edisi.yml",
+        "content/berita/2026/jalan-desa/index.md", "content/berita/2026/posyandu/index.md",
+        "content/berita/2026/pasar-tani/index.md",
+    ])
+    assert office.git("status", "--porcelain") == ""
+    item = office.read("content/berita/2026/posyandu/index.md")
+    assert 'step: "kompilasi"' in item and "content/cetak/2026-11/edisi.yml" in item
+    assert 'status: "dicetak"' in item
+    verified = office.cli("verify", EDITION)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "OK content/cetak/2026-11/edisi.yml" in verified.stdout
+    assert office.cli("validate").returncode == 0
+
+
+def _png_pixels(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and the unfiltered rows of an 8-bit RGB/grey PNG (what pdftoppm writes)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width, height, channels = 8, b"", 0, 0, 3
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind, chunk = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8
+            channels = {0: 1, 2: 3}[colour]
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw, stride = zlib.decompress(idat), width * channels
+    rows, prev = bytearray(), bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b, c = prev[x], prev[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows += line
+        prev = line
+    return width, height, bytes(rows)
+
+
+def test_the_first_two_pages_render_and_are_not_blank(office: Repo, tmp_path: Path) -> None:
+    assert cetak(office).returncode == 0
+    subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "2", "-png",
+                    str(office.path(f"{EDITION}/buletin.pdf")), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) == 2
+    for page in pages:
+        width, height, pixels = _png_pixels(page)
+        assert width > 200 and height > 280  # A4 at 30 dpi: 248 x 351
+        dark = sum(1 for v in pixels if v < 128)
+        assert 0.005 < dark / len(pixels) < 0.6, (page.name, dark / len(pixels))
+
+
+def test_the_same_signed_input_gives_the_same_pdf(office: Repo) -> None:
+    assert cetak(office, "--no-commit").returncode == 0
+    first = office.path(f"{EDITION}/buletin.pdf").read_bytes()
+    office.git("checkout", "-q", "--", "content")
+    shutil.rmtree(office.path("content/cetak"))
+    assert cetak(office, "--no-commit").returncode == 0
+    assert office.path(f"{EDITION}/buletin.pdf").read_bytes() == first
+
+
+def test_a_changed_pdf_or_item_fails_verify(office: Repo) -> None:
+    assert cetak(office).returncode == 0
+    pdf = office.path(f"{EDITION}/buletin.pdf")
+    good = pdf.read_bytes()
+    pdf.write_bytes(good.replace(b"Posyandu", b"Pesanggrahan", 1) + b"\n%junk\n")
+    result = office.cli("verify", f"{EDITION}/edisi.yml")
+    assert result.returncode == 1
+    assert f"{EDITION}/buletin.pdf: error [cetak.pdf-changed]" in result.stdout
+    assert "NOT VERIFIED" in result.stdout
+    pdf.write_bytes(good)
+    item = office.path("content/berita/2026/posyandu/index.md")
+    item.write_text(item.read_text(encoding="utf-8").replace(
+        "Isi berita.", "Isi berita yang diubah diam-diam."), encoding="utf-8")
+    result = office.cli("verify", EDITION)
+    assert result.returncode == 1
+    line = next(ln for ln in result.stdout.splitlines() if "[cetak.item-invalid]" in ln)
+    assert line.startswith(f"{EDITION}/edisi.yml:") and "posyandu" in line
+
+
+def test_a_withdrawal_makes_a_new_revision_never_an_overwrite(office: Repo) -> None:
+    assert cetak(office).returncode == 0
+    first = {p: office.path(f"{EDITION}/{p}").read_bytes() for p in ("buletin.pdf", "edisi.yml")}
+    again = cetak(office, at="2026-11-30T11:00:00+07:00")
+    assert again.returncode == 1 and "already holds these items" in again.stderr
+    result = office.cli("withdraw", "content/berita/2026/pasar-tani/index.md", "--reason",
+                        "data keliru", "--key", str(office.keys["hendra"]), "--at",
+                        "2026-11-30T12:00:00+07:00")
+    assert result.returncode == 0, result.stderr
+    flagged = office.cli("verify", EDITION)
+    assert flagged.returncode == 0 and "[cetak.item-withdrawn]" in flagged.stdout
+    second = cetak(office, at="2026-11-30T13:00:00+07:00")
+    assert second.returncode == 0, second.stderr
+    assert "revision 2" in second.stdout
+    assert {p: office.path(f"{EDITION}/{p}").read_bytes() for p in first} == first
+    text = pdf_text(office.path(f"{EDITION}/r2/buletin.pdf"))
+    assert "Pasar Tani" not in text and "Posyandu" in text
+    manifest = office.read(f"{EDITION}/r2/edisi.yml")
+    assert "revision: 2" in manifest and 'previous: "sha256:' in manifest
+    assert office.cli("verify", f"{EDITION}/r2").returncode == 0
+    old = office.cli("verify", EDITION)
+    assert "[cetak.superseded]" in old.stdout
+
+
+def test_only_the_printing_role_may_compile_and_a_refusal_writes_nothing(office: Repo) -> None:
+    result = cetak(office, by="dimas")
+    assert result.returncode == 1 and "nothing was written" in result.stderr
+    assert not office.path("content/cetak").exists()
+    assert office.git("status", "--porcelain") == ""
+    bad = office.cli("cetak", "--edisi", "2026-13", "--key", str(office.keys["sri"]))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    empty = office.cli("cetak", "--edisi", "2026-09", "--key", str(office.keys["sri"]),
+                       "--at", "2026-11-30T10:00:00+07:00")
+    assert empty.returncode == 1 and not office.path("content/cetak").exists()
+
+
+def _built(repo: Repo, out: Path) -> Path:
+    result = repo.cli("build", "-d", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_the_buletin_page_serves_signed_editions_only(office: Repo, tmp_path: Path) -> None:
+    assert cetak(office).returncode == 0
+    site = _built(office, tmp_path / "site")
+    page = (site / "buletin" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../cetak/2026-11/buletin.pdf"' in page and "Edisi November 2026" in page
+    served = site / "cetak" / "2026-11" / "buletin.pdf"
+    assert served.read_bytes() == office.path(f"{EDITION}/buletin.pdf").read_bytes()
+    assert not (site / "cetak" / "2026-11" / "edisi.yml").exists()
+
+
+def test_a_forged_or_swapped_edition_is_not_served(office: Repo, tmp_path: Path) -> None:
+    assert cetak(office).returncode == 0
+    manifest = office.path(f"{EDITION}/edisi.yml")
+    signed = manifest.read_text(encoding="utf-8")
+    # 1. the manifest altered (another title) after signing
+    manifest.write_text(signed.replace('title: "', 'title: "Palsu ', 1), encoding="utf-8")
+    result = office.cli("verify", EDITION)
+    assert result.returncode == 1 and "[cetak.signature-invalid]" in result.stdout
+    site = _built(office, tmp_path / "forged")
+    assert not (site / "cetak").exists()
+    assert "buletin.pdf" not in (site / "buletin" / "index.html").read_text(encoding="utf-8")
+    # 2. the PDF swapped for another one, manifest intact
+    manifest.write_text(signed, encoding="utf-8")
+    pdf = office.path(f"{EDITION}/buletin.pdf")
+    good = pdf.read_bytes()
+    pdf.write_bytes(good[:-200] + b" " * 200)
+    assert not (_built(office, tmp_path / "swapped") / "cetak").exists()
+    # 3. a symbolic link in place of the PDF (to a file with the signed bytes)
+    elsewhere = tmp_path / "copy.pdf"
+    elsewhere.write_bytes(good)
+    pdf.unlink()
+    os.symlink(elsewhere, pdf)
+    result = office.cli("verify", EDITION)
+    assert result.returncode == 1 and "[cetak.pdf-missing]" in result.stdout
+    assert not (_built(office, tmp_path / "linked") / "cetak").exists()
+
+
+def test_a_manifest_signed_by_someone_without_the_role_is_not_served(
+    office: Repo, tmp_path: Path
+) -> None:
+    """A staff member signs an edition of their own with their own (roster) key."""
+    from datetime import datetime
+
+    from warta.adapters.editionfile import render
+    from warta.adapters.ssh import KeygenSigner
+    from warta.model.edition import Edition, payload
+    from warta.model.signing import NAMESPACE
+
+    pdf = b"%PDF-1.7\n% not a bulletin\n"
+    at = datetime.fromisoformat("2026-11-30T10:00:00+07:00")
+    made = Edition("2026-12", 1, "Buletin Palsu", at.date(), at.date(), (),
+                   "sha256:" + hashlib.sha256(pdf).hexdigest(), "dimas", at, at.isoformat(),
+                   None)
+    sig = KeygenSigner(keyfile=office.keys["dimas"]).sign(payload(made), NAMESPACE)
+    from dataclasses import replace
+
+    office.write("content/cetak/2026-12/buletin.pdf", pdf)
+    office.write("content/cetak/2026-12/edisi.yml", render(replace(made, sig=sig)))
+    office.write("content/cetak/2026-12/catatan.pdf", pdf)  # no manifest at all
+    result = office.cli("verify", "content/cetak/2026-12")
+    assert result.returncode == 1 and "[cetak.role]" in result.stdout
+    findings = office.validate_json()
+    rules = {f["rule"] for s in findings["site"] for f in s["findings"]}
+    assert {"cetak.role", "cetak.stray"} <= rules
+    site = _built(office, tmp_path / "site")
+    assert not (site / "cetak").exists()
