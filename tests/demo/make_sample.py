@@ -4,7 +4,9 @@ Every item goes through the real editorial actions (the same code as ``warta new
 ``warta sign``), signed with the DEMO keys under tests/demo/keys/ at realistic past times,
 so the sample shows every SOP state:
 
-- approved (disetujui) and one compiled for print (dicetak): published;
+- approved (disetujui): published; the October items that are publishable at the end of
+  the month compiled by the Kasubag into the printed edition 2026-10 (``warta cetak``:
+  content/cetak/2026-10/, its PDF, signed manifest and the printing signoffs, dicetak);
 - one edited after approval: left out, with an error naming who must re-approve;
 - one sent back after approval (signed 'warta return' with a reason), corrected by the
   Kasubag and approved again: published as revision 2, its history keeping both rounds;
@@ -33,16 +35,21 @@ from pathlib import Path
 from warta import actions
 from warta.adapters.ssh import KeygenSigner
 from warta.administer import sign_all
+from warta.cetak import compile_edition
 from warta.repository import open_repository
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "tests" / "demo" / "news-source"
 KEYS = ROOT / "tests" / "demo" / "keys"
 NEWS = ROOT / "content" / "berita"
+PRINTS = ROOT / "content" / "cetak"
+#: The printed edition: October's items, compiled by the Kasubag on the month's last
+#: working day.
+EDITION = ("2026-10", "sri", datetime.fromisoformat("2026-10-30T15:00:00+07:00"))
 
 #: id -> (number of steps signed, writer, kasubag, edited after approval)
 PLAN: dict[str, tuple[int, str, str, bool]] = {
-    "20261005-jembatan-gantung-cibening": (6, "dimas", "agus", False),
+    "20261005-jembatan-gantung-cibening": (5, "dimas", "agus", False),
     "20261008-posyandu-stunting-karangsari": (5, "ayu", "agus", False),
     "20261012-rehabilitasi-irigasi-tanjungwaru": (5, "dimas", "agus", False),
     "20261015-rehab-ruang-kelas-pasirlaya": (5, "ayu", "agus", False),
@@ -111,15 +118,26 @@ def private_keys(tmp: Path) -> dict[str, Path]:
 
 
 def main() -> int:
-    if NEWS.exists():
-        shutil.rmtree(NEWS)
+    for folder in (NEWS, PRINTS):
+        if folder.exists():
+            shutil.rmtree(folder)
     NEWS.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="warta-demo-") as tmp:
         keys = private_keys(Path(tmp))
         sign_all(ROOT, KeygenSigner(keyfile=keys["admin"]))  # the site's own files
         for item_id, (steps, writer, kasubag, edited) in PLAN.items():
             build(item_id, steps, (writer, kasubag), edited, keys)
-    print(f"built {len(PLAN)} sample items under {NEWS.relative_to(ROOT)}/")
+        edition, by, moment = EDITION
+        made = compile_edition(
+            open_repository(ROOT, cache=False, keep_items=True),
+            KeygenSigner(keyfile=keys[by]),
+            edition=edition,
+            title="Warta Sukamaju",
+            now=moment,
+            commit=False,
+        )
+    print(f"built {len(PLAN)} sample items under {NEWS.relative_to(ROOT)}/ and the printed"
+          f" edition {made.folder} ({len(made.edition.items)} items, {made.pages} pages)")
     return 0
 
 
