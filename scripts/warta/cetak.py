@@ -229,8 +229,8 @@ def compile_edition(
     manifest_rel = folder + MANIFEST
     if safefs.lstat_kind(project.root / folder.rstrip("/")) is not None and revision == 1:
         raise RefusedError(_("{folder} already exists; nothing was written").format(folder=folder))
-    note = _("Printed in edition {edition} revision {revision} ({manifest})").format(
-        edition=edition, revision=revision, manifest=manifest_rel)
+    # recorded data (signed, shown on the item's page), in the office's language: no message
+    note = f"Dicetak dalam edisi {edition} revisi {revision} ({manifest_rel})"
     new_texts: list[tuple[Path, bytes, str]] = []
     with gitops.action_lock(project.root):
         for entry in printed:
