@@ -30,12 +30,7 @@ sys.path.insert(0, str(MAIN / "tests"))
 
 from helpers import WIB, make_keys, make_repo  # noqa: E402
 
-WORDS = (
-    "pemerintah kabupaten desa kecamatan pembangunan jalan jembatan warga anggaran dinas"
-    " kegiatan program bantuan sekolah puskesmas pasar petani irigasi sampah lingkungan"
-    " masyarakat peresmian kepala bupati pelayanan kesehatan pendidikan ekonomi usaha"
-    " kelompok tahun rupiah juta miliar meter hektare panen bibit pelatihan koperasi"
-).split()
+WORDS = ["pemerintah", "kabupaten", "desa", "kecamatan", "pembangunan", "jalan", "jembatan", "warga", "anggaran", "dinas", "kegiatan", "program", "bantuan", "sekolah", "puskesmas", "pasar", "petani", "irigasi", "sampah", "lingkungan", "masyarakat", "peresmian", "kepala", "bupati", "pelayanan", "kesehatan", "pendidikan", "ekonomi", "usaha", "kelompok", "tahun", "rupiah", "juta", "miliar", "meter", "hektare", "panen", "bibit", "pelatihan", "koperasi"]
 
 
 def sentence(rng: random.Random) -> str:
