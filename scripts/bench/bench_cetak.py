@@ -30,7 +30,12 @@ sys.path.insert(0, str(MAIN / "tests"))
 
 from helpers import WIB, make_keys, make_repo  # noqa: E402
 
-WORDS = ["pemerintah", "kabupaten", "desa", "kecamatan", "pembangunan", "jalan", "jembatan", "warga", "anggaran", "dinas", "kegiatan", "program", "bantuan", "sekolah", "puskesmas", "pasar", "petani", "irigasi", "sampah", "lingkungan", "masyarakat", "peresmian", "kepala", "bupati", "pelayanan", "kesehatan", "pendidikan", "ekonomi", "usaha", "kelompok", "tahun", "rupiah", "juta", "miliar", "meter", "hektare", "panen", "bibit", "pelatihan", "koperasi"]
+WORDS = (  # noqa: SIM905
+    "pemerintah kabupaten desa kecamatan pembangunan jalan jembatan warga anggaran dinas"
+    " kegiatan program bantuan sekolah puskesmas pasar petani irigasi sampah lingkungan"
+    " masyarakat peresmian kepala bupati pelayanan kesehatan pendidikan ekonomi usaha"
+    " kelompok tahun rupiah juta miliar meter hektare panen bibit pelatihan koperasi"
+).split()
 
 
 def sentence(rng: random.Random) -> str:
@@ -75,10 +80,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100)
     args = parser.parse_args()
-    from warta import actions
-    from warta.adapters import newitem
-    from warta.adapters.ssh import KeygenSigner
-    from warta.repository import open_repository
+    from warta import actions  # noqa: PLC0415 - after the tests folder is on the path
+    from warta.adapters import newitem  # noqa: PLC0415
+    from warta.adapters.ssh import KeygenSigner  # noqa: PLC0415
+    from warta.repository import open_repository  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="warta-bench-cetak-") as tmp:
         base = Path(tmp)

@@ -150,7 +150,8 @@ def _png_pixels(path: Path) -> tuple[int, int, bytes]:
     raw, stride = zlib.decompress(idat), width * channels
     rows, prev = bytearray(), bytearray(stride)
     for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        at = y * (stride + 1)
+        kind, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
         for x in range(stride):
             a = line[x - channels] if x >= channels else 0
             b, c = prev[x], prev[x - channels] if x >= channels else 0
