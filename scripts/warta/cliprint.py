@@ -6,27 +6,17 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
 from warta.cli import AS, AT, EPILOG, KEY, NO_COMMIT, PIN, _at, _fail, _finding_line, _load
+from warta.cliadmin import _day
 from warta.clitext import Command
-from warta.errors import UsageError, WartaError
+from warta.errors import WartaError
 from warta.i18n import _
 from warta.model.edition import MANIFEST
 from warta.repository import Repository
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(_("{option} {value!r}: expected a date YYYY-MM-DD").format(
-            option=option, value=value)) from None
 
 
 @click.command(cls=Command, epilog=EPILOG)
