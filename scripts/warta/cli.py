@@ -914,13 +914,14 @@ def main() -> None:
 
 
 def _admin_commands() -> None:
-    from warta import cliadmin, cliforge  # noqa: PLC0415
+    from warta import cliadmin, cliforge, clireport  # noqa: PLC0415
 
     cli.add_command(cliadmin.init)
     cli.add_command(cliadmin.roster)
     cli.add_command(cliforge.summary)
     cli.add_command(cliforge.codeowners)
     cli.add_command(cliforge.hook_group)
+    cli.add_command(clireport.laporan)
 
 
 _admin_commands()
