@@ -242,3 +242,44 @@ def test_bad_period_and_output_under_content_are_refused(newsroom: Repo) -> None
     inside = newsroom.cli("laporan", "--periode", "2026-11", "--output", "content/laporan.html")
     assert inside.returncode == 2 and "internal" in inside.stderr
     assert not (newsroom.root / "content" / "laporan.html").exists()
+
+
+def test_public_page_has_aggregates_and_no_names_and_the_report_is_never_built(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    repo = _newsroom(tmp_path / "repo", keys)
+    # a title naming a person, which must not reach the public page
+    repo.approved_item("Wawancara dengan Camat Budi Santosa", day="2026-11-04", slug="nama")
+    config = repo.read("mkdocs.yml").replace(
+        "      feed_items: 20\n", "      feed_items: 20\n      kinerja: true\n")
+    repo.write("mkdocs.yml", config)
+    repo.sign_workflow()
+    # someone commits an internal report under content/: it is never published
+    report = tmp_path / "laporan.html"
+    made = repo.cli("laporan", "--periode", "2026-11", "--at", AT, "--output", str(report))
+    assert made.returncode == 0, made.stderr
+    repo.write("content/laporan-2026-11.html", report.read_text(encoding="utf-8"))
+    repo.commit_all("kinerja, and a report smuggled into content/")
+    clock = repo.at_clock("2026-11-30T09:00:00+07:00")
+    built = clock.cli("build", "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    page = (site / "kinerja" / "index.html").read_text(encoding="utf-8")
+    assert "Kinerja layanan" in page and "Dalam Mutu Baku" in page
+    assert "Menugaskan kasubag pemberitaan" in page
+    assert "November 2026" in page
+    people = ("Hendra", "Sri Rahayu", "Dimas", "Ayu Lestari", "Agus Setiawan", "hendra", "dimas")
+    for text in (*people, "Budi Santosa", "Posyandu Karangsari", "Pasar Murah"):
+        assert text not in page, text
+    everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert b"Laporan Akuntabilitas Kinerja" not in everything
+    assert not list(site.rglob("laporan-2026-11*"))
+
+
+def test_without_the_signed_setting_there_is_no_public_page(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    built = newsroom.at_clock("2026-11-30T09:00:00+07:00").cli(
+        "build", "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    assert not (tmp_path / "site" / "kinerja").exists()

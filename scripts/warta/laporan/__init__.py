@@ -19,7 +19,7 @@ from warta.i18n import _
 from warta.laporan.editions import Edition, read_editions
 from warta.model.history import read_history
 from warta.model.item import NewsItem
-from warta.model.performance import Figures, Period, as_at, compute
+from warta.model.performance import Figures, Period, as_at, compute, parse_period
 from warta.model.sop import Step
 from warta.queue import queue
 from warta.repository import Repository
@@ -198,3 +198,13 @@ def build(project: Repository, period: Period, at: datetime, command: str) -> La
         sop.identity.unit,
         sop.timezone,
     )
+
+
+def public_figures(project: Repository) -> Figures:
+    """The figures of the public performance page: the year to date, from the items whose
+    records verify (aggregates only; the page shows no names)."""
+    now = project.policy.now
+    period = parse_period(str(now.astimezone(project.policy.zone).year))
+    assert period is not None  # a plausible clock's year always names a period
+    items, _excluded, disorder = split(project)
+    return compute(items, project.sop, project.roster, project.policy.zone, period, now, disorder)
