@@ -283,3 +283,11 @@ def test_without_the_signed_setting_there_is_no_public_page(
         "build", "--site-dir", str(tmp_path / "site"))
     assert built.returncode == 0, built.stderr
     assert not (tmp_path / "site" / "kinerja").exists()
+
+
+def test_messages_are_indonesian_with_lang_id(newsroom: Repo) -> None:
+    bad = newsroom.cli("--lang", "id", "laporan", "--periode", "2026-S3")
+    assert bad.returncode == 2
+    assert "diharapkan sebuah bulan (2026-11), semester (2026-S2) atau tahun (2026)" in bad.stderr
+    english = newsroom.cli("--lang", "en", "laporan", "--periode", "2026-S3")
+    assert "expected a month (2026-11), a half-year (2026-S2) or a year (2026)" in english.stderr
