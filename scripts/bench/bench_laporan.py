@@ -22,6 +22,7 @@ import hashlib
 import platform
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -139,25 +140,25 @@ def build_items(root: Path, signers: dict[str, FastSigner], count: int) -> int:
 
 
 def timed(root: Path, env: dict[str, str], *args: str) -> float:
+    """Seconds one `warta laporan --periode 2026 ARGS` takes (a child process)."""
+    return timed_command(root, env, "laporan", "--periode", "2026", "--at",
+                         "2026-11-30T16:00:00+07:00", *args)
+
+
+def timed_command(root: Path, env: dict[str, str], *args: str) -> float:
     start = time.perf_counter()
-    run([warta_exe(), "laporan", "--periode", "2026", "--at", "2026-11-30T16:00:00+07:00",
-         *args], cwd=root, env=env)
-    return time.perf_counter() - start
+    done = subprocess.run([warta_exe(), *args], cwd=root, env=env, capture_output=True,
+                          check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(done.stderr.decode())
+    return seconds
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--items", type=int, default=3000)
-    parser.add_argument("--workdir", type=Path, default=None)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-laporan-"))
-    root = work / "repo"
+def build(work: Path, root: Path, env: dict[str, str], count: int) -> None:
+    """A fresh repository of ``count`` items at ``root``, committed; sets the pin in ``env``."""
     for old in (root, work / "keys", work / "cache", work / "state"):
         shutil.rmtree(old, ignore_errors=True)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(work), "XDG_CACHE_HOME": str(work / "cache"),
-           "XDG_STATE_HOME": str(work / "state"), "XDG_CONFIG_HOME": str(work / "config"),
-           "LC_MESSAGES": "en_US.UTF-8", "WARTA_NOW": "2026-11-30T16:00:00+07:00"}
     keys = make_keys(work / "keys")
     root.mkdir(parents=True)
     run(["git", "init", "-q", "-b", "main"], cwd=root)
@@ -168,19 +169,46 @@ def main() -> int:
     env["WARTA_TRUST_ROOT"] = pin
     signers = {p: FastSigner.load(k) for p, k in keys.items()}
     start = time.perf_counter()
-    open_items = build_items(root, signers, args.items)
-    print(f"built {args.items} items ({open_items} open) in {time.perf_counter() - start:.1f} s")
+    open_items = build_items(root, signers, count)
+    print(f"built {count} items ({open_items} open) in {time.perf_counter() - start:.1f} s")
     run(["git", "add", "-A"], cwd=root)
     run(["git", "commit", "-qm", "bench"], cwd=root)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--items", type=int, default=3000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the repository a run with --keep left in --workdir")
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-laporan-"))
+    root = work / "repo"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(work), "XDG_CACHE_HOME": str(work / "cache"),
+           "XDG_STATE_HOME": str(work / "state"), "XDG_CONFIG_HOME": str(work / "config"),
+           "LC_MESSAGES": "en_US.UTF-8", "WARTA_NOW": "2026-11-30T16:00:00+07:00"}
+    if args.reuse and root.is_dir():
+        env["WARTA_TRUST_ROOT"] = (
+            run([warta_exe(), "trust", "show"], cwd=root, env=env).stdout.decode().split()[0]
+        )
+        shutil.rmtree(work / "cache", ignore_errors=True)
+    else:
+        build(work, root, env, args.items)
     out = work / "out"
     out.mkdir(exist_ok=True)
     cold = timed(root, env, "--no-cache", "--format", "json", "--output", str(out / "l.json"))
+    first = timed(root, env, "--format", "json", "--output", str(out / "l.json"))
+    status = timed_command(root, env, "status", "--format", "json")
+    validate = timed_command(root, env, "validate", "--format", "json")
     figures = {}
     for fmt in ("json", "csv", "html", "pdf"):
         figures[fmt] = timed(root, env, "--format", fmt, "--output", str(out / f"l.{fmt}"))
     print(f"machine: {cpu_model()}, {platform.python_version()}")
     print(f"warta laporan --periode 2026, {args.items} items:")
     print(f"  cold (--no-cache, json): {cold:.2f} s")
+    print(f"  first run with caches (fills them, json): {first:.2f} s")
+    print(f"  for comparison, warm: warta status {status:.2f} s, warta validate {validate:.2f} s")
     for fmt, seconds in figures.items():
         size = (out / f"l.{fmt}").stat().st_size
         print(f"  warm --format {fmt}: {seconds:.2f} s ({size / 1024:.0f} KB)")

@@ -291,3 +291,64 @@ def test_messages_are_indonesian_with_lang_id(newsroom: Repo) -> None:
     assert "diharapkan sebuah bulan (2026-11), semester (2026-S2) atau tahun (2026)" in bad.stderr
     english = newsroom.cli("--lang", "en", "laporan", "--periode", "2026-S3")
     assert "expected a month (2026-11), a half-year (2026-S2) or a year (2026)" in english.stderr
+
+
+def test_printed_editions_count_only_items_signed_for_print(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    repo = _newsroom(tmp_path / "repo", keys)
+    # B (approved in August) is compiled for print on the next working day
+    b_path = repo.root / "content" / "berita" / "2026" / "b" / "index.md"
+    repo.sign(b_path, "sri", "2026-11-09T09:00:00+07:00")
+    ids = {p.parent.name: re.search(r"^id: (\S+)$", p.read_text(encoding="utf-8"), re.M)[1]
+           for p in (repo.root / "content" / "berita" / "2026").glob("*/index.md")}
+    # the manifest also lists C, which was never approved: it is not counted as printed
+    repo.write("content/cetak/2026-11/edisi.yml",
+               f"edition: 2026-11\nitems:\n  - id: {ids['b']}\n  - id: {ids['c']}\n")
+    # a manifest that is a symbolic link out of the repository is never read
+    (repo.root / "content" / "cetak" / "2026-10").mkdir()
+    (repo.root / "content" / "cetak" / "2026-10" / "edisi.yml").symlink_to("/etc/passwd")
+    repo.commit_all("edisi")
+    data = _json(repo, "2026-S2", "2026-11-10T09:00:00+07:00")
+    assert data["editions"] == [{
+        "edition": "2026-11",
+        "path": "content/cetak/2026-11/edisi.yml",
+        "items": [ids["b"], ids["c"]],
+        "printed": [ids["b"]],
+        "complete": False,
+    }]
+    assert _steps(data)["kompilasi"]["performed"] == 1
+    # kompilasi took from B's approval (Tue 18 Aug 14:10) to Mon 9 Nov 09:00
+    assert _steps(data)["kompilasi"]["longest"][0]["exceeded"] is True
+    none = _json(repo, "2026-S1", "2026-11-10T09:00:00+07:00")
+    assert none["editions"] == []
+
+
+def test_the_html_is_the_same_for_the_same_input_and_well_formed(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    from html.parser import HTMLParser
+
+    pages = []
+    for name in ("a.html", "b.html"):
+        out = tmp_path / name
+        result = newsroom.cli("laporan", "--periode", "2026-S2", "--at", AT, "--output", str(out))
+        assert result.returncode == 0, result.stderr
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.svg: list[dict[str, str | None]] = []
+            self.tables = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "svg":
+                self.svg.append(dict(attrs))
+            self.tables += tag == "table"
+
+    tags = Tags()
+    tags.feed(pages[0].decode("utf-8"))
+    assert len(tags.svg) == 2 and all(s.get("viewbox") for s in tags.svg)
+    assert tags.tables >= 8
