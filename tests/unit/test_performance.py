@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from builders import OFFICE, WIB, at, item, real_sop, roster, signed
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import OFFICE, WIB, at, item, real_sop, roster, signed
 from warta.model.office import Calendar, StandardTime, TimeUnit
 from warta.model.performance import as_at, compute, nearest_rank, parse_period
 
