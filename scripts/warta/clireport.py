@@ -96,7 +96,15 @@ def laporan(
                     " a year (2026)"
                 ).format(value=period_text)
             )
-        moment = _at(at) or clock.now()
+        now = clock.now()
+        moment = _at(at) or now
+        if moment > now:
+            raise UsageError(
+                _(
+                    "--at {value}: expected a moment no later than now ({now}); the records"
+                    " after now are not written yet"
+                ).format(value=at, now=now.isoformat())
+            )
         project = _load(root, pin, no_cache=no_cache)
         target = _output(project.root, output, period.label, fmt)
         command = f"warta laporan --periode {period.label} --at {moment.isoformat()}"

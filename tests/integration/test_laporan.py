@@ -242,6 +242,8 @@ def test_bad_period_and_output_under_content_are_refused(newsroom: Repo) -> None
     inside = newsroom.cli("laporan", "--periode", "2026-11", "--output", "content/laporan.html")
     assert inside.returncode == 2 and "internal" in inside.stderr
     assert not (newsroom.root / "content" / "laporan.html").exists()
+    future = newsroom.cli("laporan", "--periode", "2026", "--at", "2999-01-01T00:00:00+07:00")
+    assert future.returncode == 2 and "no later than now" in future.stderr
 
 
 def test_public_page_has_aggregates_and_no_names_and_the_report_is_never_built(
