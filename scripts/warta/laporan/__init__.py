@@ -17,6 +17,7 @@ from warta.adapters.git import git, is_repo
 from warta.errors import RefusedError
 from warta.i18n import _
 from warta.laporan.editions import Edition, read_editions
+from warta.model.closure import ITEM_FILE
 from warta.model.history import read_history
 from warta.model.item import NewsItem
 from warta.model.performance import Figures, Period, as_at, compute, parse_period
@@ -112,6 +113,8 @@ def split(project: Repository) -> tuple[list[NewsItem], list[Excluded], dict[str
     excluded: list[Excluded] = []
     disorder: dict[str, int] = {}
     for verdict in project.report.verdicts:
+        if not verdict.path.endswith(f"/{ITEM_FILE}"):
+            continue  # a stray file under berita/ is no item (validate reports it)
         reasons = _unsound(verdict)
         if not reasons and verdict.item is not None:
             counted.append(verdict.item)
