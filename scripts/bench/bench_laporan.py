@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import platform
 import random
 import shutil
@@ -197,6 +198,7 @@ def main() -> int:
         build(work, root, env, args.items)
     out = work / "out"
     out.mkdir(exist_ok=True)
+    cold_validate = timed_command(root, env, "validate", "--no-cache", "--format", "json")
     cold = timed(root, env, "--no-cache", "--format", "json", "--output", str(out / "l.json"))
     first = timed(root, env, "--format", "json", "--output", str(out / "l.json"))
     status = timed_command(root, env, "status", "--format", "json")
@@ -204,9 +206,11 @@ def main() -> int:
     figures = {}
     for fmt in ("json", "csv", "html", "pdf"):
         figures[fmt] = timed(root, env, "--format", fmt, "--output", str(out / f"l.{fmt}"))
-    print(f"machine: {cpu_model()}, {platform.python_version()}")
+    print(f"machine: {cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()},"
+          f" load average {os.getloadavg()[0]:.1f}")
     print(f"warta laporan --periode 2026, {args.items} items:")
-    print(f"  cold (--no-cache, json): {cold:.2f} s")
+    print(f"  cold (--no-cache, json): {cold:.2f} s"
+          f" (warta validate --no-cache: {cold_validate:.2f} s)")
     print(f"  first run with caches (fills them, json): {first:.2f} s")
     print(f"  for comparison, warm: warta status {status:.2f} s, warta validate {validate:.2f} s")
     for fmt, seconds in figures.items():
