@@ -919,7 +919,7 @@ def main() -> None:
 
 
 def _admin_commands() -> None:
-    from warta import cliadmin, cliforge, cliprint  # noqa: PLC0415
+    from warta import cliadmin, cliforge, cliprint, clireport  # noqa: PLC0415
 
     cli.add_command(cliadmin.init)
     cli.add_command(cliadmin.roster)
@@ -927,6 +927,7 @@ def _admin_commands() -> None:
     cli.add_command(cliforge.codeowners)
     cli.add_command(cliforge.hook_group)
     cli.add_command(cliprint.cetak)
+    cli.add_command(clireport.laporan)
 
 
 _admin_commands()

@@ -21,3 +21,5 @@ class WartaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     cache = c.Type(bool, default=True)
     #: Hosts (with an optional path prefix) whose players an item may embed in an <iframe>.
     embed_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULT_EMBED_HOSTS))
+    #: Publish the page "Kinerja layanan" (aggregates of the verified records, no names).
+    kinerja = c.Type(bool, default=False)

@@ -53,6 +53,7 @@ from warta.site import feeds, item_page, pages
 from warta.site.article import Article, build_article
 from warta.site.bulletin_page import bulletin_page
 from warta.site.catalogue import FEED_JSON, FEED_RSS, Catalogue
+from warta.site.kinerja_page import kinerja_page
 from warta.site.sanitize import text_only
 from warta.site.sop_page import sop_page
 from warta.site.text import esc
@@ -224,6 +225,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             *pages.reporter_pages(state.catalogue),
             sop_page(repo.sop),
             bulletin_page(repo.editions, state.plan.files, repo.policy.zone),
+            *self._kinerja(repo),
         ]
         for page in generated:
             if files.get_file_from_path(page.src_uri) is not None:
@@ -255,6 +257,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             f" {max(dropped, 0)} berkas di {NEWS} tidak ikut"
         )
         return files
+
+    def _kinerja(self, repo: Repository) -> list[pages.GeneratedPage]:
+        """The public performance page, when the signed mkdocs.yml asks for it."""
+        if not self.config.kinerja:
+            return []
+        from warta.laporan import public_figures  # noqa: PLC0415
+
+        return [kinerja_page(public_figures(repo), repo.sop.identity.name)]
 
     def _articles(self, repo: Repository, closure: Plan) -> dict[str, Article]:
         """Articles by docs path: the items the plan shows."""

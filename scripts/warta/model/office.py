@@ -96,6 +96,8 @@ class Measure:
 
 _ZERO = timedelta()
 _DAY = timedelta(days=1)
+#: Seconds in one unit of a standard time (office time for minutes and hours).
+_SECONDS = {TimeUnit.MENIT: 60.0, TimeUnit.JAM: 3600.0, TimeUnit.HARI: 86400.0}
 
 
 def _length(intervals: Sequence[Interval]) -> timedelta:
@@ -283,20 +285,36 @@ class Calendar:
                 left -= 1
         return self._same_time(day, begun)
 
+    def quantity(self, start: datetime, end: datetime, std: StandardTime) -> float:
+        """How long from ``start`` to ``end`` took, as a number in the unit of ``std`` (see
+        :meth:`unit_label`): working days for a working-day standard, else office time (or
+        calendar time, without office hours; always for calendar days) in minutes, hours or
+        days. More than ``std.amount`` is more than the standard."""
+        if std.in_working_days and self.working_weekdays:
+            return float(self.working_days(start, end))
+        if std.unit is TimeUnit.HARI or not self.timed:
+            span = max(end - start, _ZERO)
+        else:
+            span = self.office_time(start, end)
+        return span.total_seconds() / _SECONDS[std.unit]
+
+    def unit_label(self, std: StandardTime) -> str:
+        """The unit :meth:`quantity` counts ``std`` in: 'menit kerja', 'jam kerja',
+        'hari kerja', or 'menit', 'jam', 'hari' on the calendar."""
+        if std.in_working_days and self.working_weekdays:
+            return "hari kerja"
+        if std.unit is TimeUnit.HARI or not self.timed:
+            return std.unit.value
+        return f"{std.unit.value} kerja"
+
     def measure(self, start: datetime, end: datetime, std: StandardTime) -> Measure:
         """How long from ``start`` to ``end`` took in the unit of ``std`` ('12 menit kerja',
         '3 hari kerja'; calendar time '2 hari 3 jam' for calendar days, and for minutes and
-        hours without office hours), and whether that exceeds ``std``."""
+        hours without office hours), and whether that exceeds ``std`` (:meth:`quantity`)."""
+        exceeded = self.quantity(start, end, std) > std.amount
         if std.in_working_days and self.working_weekdays:
-            days = self.working_days(start, end)
-            return Measure(f"{days} hari kerja", days > std.amount)
+            return Measure(f"{self.working_days(start, end)} hari kerja", exceeded)
         if std.unit is TimeUnit.HARI or not self.timed:
-            span = max(end - start, _ZERO)
-            days = std.unit is TimeUnit.HARI
-            limit = timedelta(days=std.amount) if days else timedelta(minutes=std.minutes)
-            return Measure(format_span(span), span > limit)
+            return Measure(format_span(max(end - start, _ZERO)), exceeded)
         spent = self.office_time(start, end)
-        return Measure(
-            format_office(int(spent.total_seconds() // 60)),
-            spent > timedelta(minutes=std.minutes),
-        )
+        return Measure(format_office(int(spent.total_seconds() // 60)), exceeded)

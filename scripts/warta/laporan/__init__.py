@@ -1,0 +1,213 @@
+"""``warta laporan``: the AKIP report of a period, from the items whose signed records verify.
+
+The repository is read through the one pipeline (:func:`warta.repository.open_repository`),
+so an item counts exactly when ``warta validate`` finds its records sound; the figures are
+:mod:`warta.model.performance`; the open items are ``warta status``'s queue
+(:func:`warta.queue.queue`) at the report's moment. The report is internal: it is written
+where the user asks, never under the site's sources, and the site never builds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from warta.adapters.git import git, is_repo
+from warta.errors import RefusedError
+from warta.i18n import _
+from warta.laporan.editions import Edition, read_editions
+from warta.model.closure import ITEM_FILE
+from warta.model.history import read_history
+from warta.model.item import NewsItem
+from warta.model.performance import Figures, Period, as_at, compute, parse_period
+from warta.model.sop import Step
+from warta.queue import queue
+from warta.repository import Repository
+from warta.validate import Verdict
+
+#: The schema of ``warta laporan --format json`` (raise it on any incompatible change).
+SCHEMA = "warta.laporan/1"
+#: Errors that mean an item's records do not verify or cannot be read in the SOP's order:
+#: such an item is left out of every figure (and listed, with why).
+UNSOUND = (
+    "signature.",
+    "signoff.",
+    "time.",
+    "order.",
+    "return.",
+    "withdraw.",
+    "correct.",
+    "take-back.",
+    "duty.",
+)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    path: str
+    id: str
+    title: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    id: str
+    path: str
+    title: str
+    step: Step
+    since: datetime
+    waited: float
+    unit: str
+    text: str
+    exceeded: bool
+
+
+@dataclass(frozen=True)
+class Laporan:
+    figures: Figures
+    open: tuple[OpenItem, ...]
+    excluded: tuple[Excluded, ...]
+    editions: tuple[Edition, ...]
+    commit: str | None
+    dirty: bool
+    command: str
+    sop_number: str
+    sop_name: str
+    unit: str
+    zone: str
+
+
+def _unsound(verdict: Verdict) -> tuple[str, ...]:
+    """Why ``verdict``'s item cannot be counted (empty: it can)."""
+    item = verdict.item
+    if item is None or not item.signoffs_readable:
+        rules = [f"[{f.rule}] {f.message}" for f in verdict.findings if f.is_error]
+        return tuple(rules[:3]) or (_("the item cannot be read"),)
+    return tuple(
+        f"[{f.rule}] {f.message}"
+        for f in verdict.findings
+        if f.is_error and f.rule.startswith(UNSOUND)
+    )[:3]
+
+
+def _out_of_order(item: NewsItem | None, project: Repository) -> str | None:
+    """The step of the record at which ``item``'s history leaves the SOP's order, if any."""
+    if item is None or not item.signoffs_readable:
+        return None
+    history = read_history(item, project.sop)
+    if not history.problems:
+        return None
+    line = history.problems[0].line
+    record = next((s for s in item.signoffs if s.line == line), None)
+    if record is None:
+        return None
+    return record.step or record.to or None
+
+
+def split(project: Repository) -> tuple[list[NewsItem], list[Excluded], dict[str, int]]:
+    """The items whose records verify, the others with why, and per step the items left
+    out for a record of it out of order."""
+    counted: list[NewsItem] = []
+    excluded: list[Excluded] = []
+    disorder: dict[str, int] = {}
+    for verdict in project.report.verdicts:
+        if not verdict.path.endswith(f"/{ITEM_FILE}"):
+            continue  # a stray file under berita/ is no item (validate reports it)
+        reasons = _unsound(verdict)
+        if not reasons and verdict.item is not None:
+            counted.append(verdict.item)
+            continue
+        item = verdict.item
+        step = _out_of_order(item, project)
+        if step is not None:
+            disorder[step] = disorder.get(step, 0) + 1
+        excluded.append(
+            Excluded(
+                verdict.path,
+                (item.id if item else None) or "",
+                (item.title if item else None) or "",
+                reasons,
+            )
+        )
+    return counted, excluded, disorder
+
+
+def open_items(project: Repository, items: Iterable[NewsItem], at: datetime) -> list[OpenItem]:
+    """The items waiting for a step at ``at`` (as ``warta status`` would list them then),
+    longest wait first."""
+    ctx = replace(project.context, now=at)
+    standing = [i for i in (as_at(item, at) for item in items) if i.signoffs]
+    out = []
+    for row in queue(standing, ctx):
+        step = row.next_step
+        if step is None or row.withdrawn or not row.item.signoffs:
+            continue
+        since = row.item.signoffs[-1].at
+        calendar = ctx.sop.calendar
+        waited = calendar.quantity(ctx.local(since), ctx.local(at), step.time)
+        out.append(
+            OpenItem(
+                row.item.id or "",
+                row.item.path,
+                row.item.title or "",
+                step,
+                since,
+                waited,
+                calendar.unit_label(step.time),
+                row.waited,
+                row.overdue,
+            )
+        )
+    out.sort(key=lambda o: (o.since, o.path))
+    return out
+
+
+def commit_of(project: Repository) -> tuple[str | None, bool]:
+    """The commit the repository is at and whether its content or workflow differ from it."""
+    root = project.root
+    if not is_repo(root):
+        return None, True
+    head = git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).stdout.strip()
+    status = git(root, "status", "--porcelain", "--", "content", "workflow", check=False)
+    return head or None, bool(status.stdout.strip())
+
+
+def build(project: Repository, period: Period, at: datetime, command: str) -> Laporan:
+    """The report of ``period`` as the repository stood at ``at``."""
+    if not project.policy.trusted:
+        raise RefusedError(
+            _(
+                "the workflow files are not trusted, so no figure can be computed; run"
+                " 'warta validate' to see why"
+            )
+        )
+    items, excluded, disorder = split(project)
+    sop = project.sop
+    figures = compute(items, sop, project.roster, project.policy.zone, period, at, disorder)
+    commit, dirty = commit_of(project)
+    editions = read_editions(project.root, period, items, sop)
+    return Laporan(
+        figures,
+        tuple(open_items(project, items, at)),
+        tuple(excluded),
+        tuple(editions),
+        commit,
+        dirty,
+        command,
+        sop.identity.number,
+        sop.identity.name,
+        sop.identity.unit,
+        sop.timezone,
+    )
+
+
+def public_figures(project: Repository) -> Figures:
+    """The figures of the public performance page: the year to date, from the items whose
+    records verify (aggregates only; the page shows no names)."""
+    now = project.policy.now
+    period = parse_period(str(now.astimezone(project.policy.zone).year))
+    assert period is not None  # a plausible clock's year always names a period
+    items, _excluded, disorder = split(project)
+    return compute(items, project.sop, project.roster, project.policy.zone, period, now, disorder)

@@ -1,0 +1,356 @@
+"""``warta laporan``: the AKIP report's figures on a newsroom with known timings, equal to
+values computed by hand, its formats (JSON, CSV, HTML with inline SVG charts, PDF read back
+with pypdf), and the attacks a staff member with push rights would try.
+
+The newsroom (all times WIB; office hours Mon-Thu 07:30-16:00, Fri 07:30-16:30; 17 August
+2026, a Monday, is a holiday), reported for 2026-S2 as it stood at Tue 10 Nov 2026 09:00:
+
+- A: disposisi Fri 6 Nov 15:50, perintah Fri 16:28 (38 menit kerja: the office closes at
+  16:30), penulisan Mon 9 Nov 10:00 (Friday afternoon to Monday: 1 hari kerja), laporan
+  10:04 (4), pengesahan 10:07 (3);
+- B: disposisi Fri 14 Aug 09:00, perintah 09:05 (5: exactly the standard, within),
+  penulisan Tue 18 Aug 14:00 (over the holiday: 2 hari kerja), laporan 14:06 (6),
+  pengesahan 14:10 (4);
+- C: disposisi Thu 5 Nov 06:00 (before opening), perintah 07:40 (10 menit kerja: only
+  07:30-07:40 counts), penulisan 17:00 (after closing, same day: 1 hari kerja); laporan on
+  20 Nov, after the report's moment, so not counted: C waits for laporan since Thu 17:00,
+  540 + 510 + 90 = 1140 menit kerja at Tue 09:00;
+- D: disposisi Mon 2 Nov 08:00, perintah 08:04 (4), penulisan 10:00 (1 hari kerja), returned
+  by the Kabag to penulisan at 10:30, penulisan again 11:00 (1), laporan 11:03 (3),
+  pengesahan 11:05 (2); it waits for kompilasi 6 hari kerja at Tue 10 Nov 09:00.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from helpers import Repo, make_repo
+
+AT = "2026-11-10T09:00:00+07:00"
+INJECTED = 'Rapat #import "x.typ": ] <script>alert(1)</script> $x$'
+
+
+def _item(repo: Repo, title: str, slug: str, times: list[tuple[str, str]]) -> Path:
+    """An item whose records are signed by each (person, time) in order (the first creates
+    it: step 1)."""
+    (by, first), *rest = times
+    path = repo.new_item(title, at=first, by=by, slug=slug)
+    for person, moment in rest:
+        repo.sign(path, person, moment)
+    return path
+
+
+def _newsroom(root: Path, keys: dict[str, Path]) -> Repo:
+    repo = make_repo(root, keys)
+    a = _item(repo, INJECTED, "a", [
+        ("hendra", "2026-11-06T15:50:00+07:00"), ("sri", "2026-11-06T16:28:00+07:00"),
+        ("dimas", "2026-11-09T10:00:00+07:00"), ("sri", "2026-11-09T10:04:00+07:00"),
+        ("hendra", "2026-11-09T10:07:00+07:00"),
+    ])
+    _item(repo, "Peringatan Proklamasi di Cibening", "b", [
+        ("hendra", "2026-08-14T09:00:00+07:00"), ("sri", "2026-08-14T09:05:00+07:00"),
+        ("dimas", "2026-08-18T14:00:00+07:00"), ("sri", "2026-08-18T14:06:00+07:00"),
+        ("hendra", "2026-08-18T14:10:00+07:00"),
+    ])
+    c = _item(repo, "Posyandu Karangsari", "c", [
+        ("hendra", "2026-11-05T06:00:00+07:00"), ("sri", "2026-11-05T07:40:00+07:00"),
+        ("dimas", "2026-11-05T17:00:00+07:00"), ("sri", "2026-11-20T09:00:00+07:00"),
+    ])
+    d = _item(repo, "Pasar Murah Sukamaju", "d", [
+        ("hendra", "2026-11-02T08:00:00+07:00"), ("sri", "2026-11-02T08:04:00+07:00"),
+        ("ayu", "2026-11-02T10:00:00+07:00"),
+    ])
+    result = repo.cli("return", str(d), "--to", "penulisan", "--reason", "lengkapi data",
+                      "--key", str(keys["hendra"]), "--at", "2026-11-02T10:30:00+07:00")
+    assert result.returncode == 0, result.stderr
+    for person, moment in (("ayu", "2026-11-02T11:00:00+07:00"),
+                           ("sri", "2026-11-02T11:03:00+07:00"),
+                           ("hendra", "2026-11-02T11:05:00+07:00")):
+        repo.sign(d, person, moment)
+    assert a.exists() and c.exists()
+    repo.commit_all("berita")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def newsroom(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+    return _newsroom(tmp_path_factory.mktemp("laporan") / "repo", keys)
+
+
+def _json(repo: Repo, period: str = "2026-S2", at: str = AT) -> dict:  # type: ignore[type-arg]
+    result = repo.cli("laporan", "--periode", period, "--format", "json", "--at", at)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def _steps(data: dict) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {s["id"]: s for s in data["steps"]}
+
+
+def test_step_figures_equal_hand_computed_values(newsroom: Repo) -> None:
+    data = _json(newsroom)
+    assert data["schema"] == "warta.laporan/1"
+    steps = _steps(data)
+    figures = {
+        k: (s["performed"], s["measured"], s["median"], s["p90"], s["within"], s["unit"])
+        for k, s in steps.items()
+    }
+    assert figures == {
+        # step 1 has no start: counted, not measured
+        "disposisi": (4, 0, None, None, 0, "menit kerja"),
+        # A 38 (Friday closes 16:30), B 5, C 10 (before opening), D 4 -> [4, 5, 10, 38]
+        "perintah": (4, 4, 5.0, 38.0, 2, "menit kerja"),
+        # A 1 (Fri -> Mon), B 2 (17 Aug holiday), C 1 (after closing), D 1, D again 1
+        "penulisan": (5, 5, 1.0, 2.0, 5, "hari kerja"),
+        # C's laporan is after the report's moment: not counted
+        "laporan": (3, 3, 4.0, 6.0, 2, "menit kerja"),
+        "pengesahan": (3, 3, 3.0, 4.0, 3, "menit kerja"),
+        "kompilasi": (0, 0, None, None, 0, "hari kerja"),
+    }
+    assert steps["perintah"]["share_within"] == 0.5
+    assert steps["laporan"]["share_within"] == pytest.approx(0.6667, abs=1e-4)
+    longest = steps["perintah"]["longest"]
+    assert [(c["path"].split("/")[3], c["value"], c["exceeded"]) for c in longest] == [
+        ("a", 38.0, True), ("c", 10.0, True), ("b", 5.0, False)]
+    # the monitoring form: ya at >= 80 % within the Mutu Baku, '-' when not performed
+    assert [m["well_done"] for m in data["monitoring"]] == [
+        "ya", "tidak", "ya", "tidak", "ya", None]
+    assert all(m["notes"] == "" and m["action"] == "" for m in data["monitoring"])
+    assert len(data["evaluation"]) == 7
+    assert all(q["answer"] is None for q in data["evaluation"])
+
+
+def test_people_items_months_and_open_items(newsroom: Repo) -> None:
+    data = _json(newsroom)
+    people = {p["id"]: (p["written"], p["reported"], p["approved"], p["returned"])
+              for p in data["people"]}
+    assert people == {
+        "hendra": (0, 0, 3, 1),
+        "sri": (0, 3, 0, 0),
+        "dimas": (3, 0, 0, 0),
+        "ayu": (1, 0, 0, 0),
+    }
+    assert data["items"] == {"started": 4, "published": 3, "returned": 1, "withdrawn": 0,
+                             "corrected": 0}
+    months = {m["month"]: (m["started"], m["published"]) for m in data["months"]}
+    assert months == {"2026-07": (0, 0), "2026-08": (1, 1), "2026-09": (0, 0),
+                      "2026-10": (0, 0), "2026-11": (3, 2), "2026-12": (0, 0)}
+    waiting = {o["path"].split("/")[3]: (o["next_step"], o["waited"], o["unit"], o["exceeded"])
+               for o in data["open"]}
+    assert waiting["c"] == ("laporan", 1140.0, "menit kerja", True)
+    assert waiting["a"] == ("kompilasi", 1.0, "hari kerja", False)
+    assert waiting["d"] == ("kompilasi", 6.0, "hari kerja", True)
+    assert data["editions"] == []
+    assert data["excluded"] == []
+    assert data["at"] == AT
+    assert data["commit"] == newsroom.git("rev-parse", "HEAD").strip()
+    assert data["command"] == f"warta laporan --periode 2026-S2 --at {AT}"
+
+
+def test_a_month_counts_only_its_own_records(newsroom: Repo) -> None:
+    steps = _steps(_json(newsroom, "2026-08"))
+    assert (steps["penulisan"]["performed"], steps["penulisan"]["median"]) == (1, 2.0)
+    assert steps["perintah"]["within"] == 1
+    later = _json(newsroom, "2026-11", "2026-11-30T09:00:00+07:00")
+    # C's laporan (20 Nov) counts now; C is no longer waiting for it
+    assert _steps(later)["laporan"]["performed"] == 3
+    assert "c" not in {o["path"].split("/")[3] for o in later["open"] if
+                       o["next_step"] == "laporan"}
+
+
+def test_csv_schema(newsroom: Repo) -> None:
+    result = newsroom.cli("laporan", "--periode", "2026-S2", "--format", "csv", "--at", AT)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["section", "key", "measure", "value", "unit"]
+    assert all(len(r) == 5 for r in rows)
+    assert ["step", "2. perintah", "median", "5.0", "menit kerja"] in rows
+    assert ["step", "3. penulisan", "p90", "2.0", "hari kerja"] in rows
+    assert ["person", "hendra", "returned", "1", "berita"] in rows
+    assert ["items", "2026-S2", "published", "3", "berita"] in rows
+
+
+def test_html_has_inline_svg_charts_and_escapes_titles(newsroom: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "laporan.html"
+    result = newsroom.cli("laporan", "--periode", "2026-S2", "--at", AT, "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.count("<svg") == 2
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Formulir monitoring pelaksanaan SOP" in html
+    assert newsroom.git("rev-parse", "HEAD").strip() in html
+
+
+def _pdf(repo: Repo, out: Path, at: str = AT) -> bytes:
+    result = repo.cli("laporan", "--periode", "2026-S2", "--format", "pdf", "--at", at,
+                      "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    return out.read_bytes()
+
+
+def test_pdf_holds_the_forms_and_is_deterministic(newsroom: Repo, tmp_path: Path) -> None:
+    first = _pdf(newsroom, tmp_path / "a.pdf")
+    again = _pdf(newsroom, tmp_path / "b.pdf")
+    assert first == again
+    reader = PdfReader(tmp_path / "a.pdf")
+    assert len(reader.pages) >= 2
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    assert "Formulir monitoring pelaksanaan SOP" in text
+    assert "Apakah SOP mampu mendorong peningkatan kinerja?" in text
+    assert "Apakah SOP bersinergi satu dengan lainnya?" in text
+    # the title that tries to inject Typst markup is printed as text
+    assert '#import "x.typ"' in text
+    assert "Laporan Akuntabilitas Kinerja" in text
+    png = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(tmp_path / "a.pdf"),
+                    str(png)], check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 5000
+
+
+def test_a_forged_signature_does_not_change_the_figures(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    repo = _newsroom(tmp_path / "repo", keys)
+    before = _json(repo)
+    forged = repo.approved_item("Kunjungan Kerja yang Dipalsukan", day="2026-11-03", slug="e")
+    text = forged.read_text(encoding="utf-8")
+    # a staff member moves the Kabag's approval earlier to look faster: its signature no
+    # longer verifies
+    assert "at: 2026-11-03T10:08:00+07:00" in text
+    text = text.replace("at: 2026-11-03T10:08:00+07:00", "at: 2026-11-03T10:05:00+07:00")
+    forged.write_text(text, encoding="utf-8")
+    repo.commit_all("forged")
+    after = _json(repo)
+    for key in ("steps", "people", "items", "months", "open", "monitoring"):
+        assert after[key] == before[key], key
+    assert [e["path"] for e in after["excluded"]] == ["content/berita/2026/e/index.md"]
+    assert any("signature." in r for r in after["excluded"][0]["reasons"])
+
+
+def test_bad_period_and_output_under_content_are_refused(newsroom: Repo) -> None:
+    bad = newsroom.cli("laporan", "--periode", "2026-13")
+    assert bad.returncode == 2 and "--periode" in bad.stderr
+    inside = newsroom.cli("laporan", "--periode", "2026-11", "--output", "content/laporan.html")
+    assert inside.returncode == 2 and "internal" in inside.stderr
+    assert not (newsroom.root / "content" / "laporan.html").exists()
+    future = newsroom.cli("laporan", "--periode", "2026", "--at", "2999-01-01T00:00:00+07:00")
+    assert future.returncode == 2 and "no later than now" in future.stderr
+
+
+def test_public_page_has_aggregates_and_no_names_and_the_report_is_never_built(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    repo = _newsroom(tmp_path / "repo", keys)
+    # a title naming a person, which must not reach the public page
+    repo.approved_item("Wawancara dengan Camat Budi Santosa", day="2026-11-04", slug="nama")
+    config = repo.read("mkdocs.yml").replace(
+        "      feed_items: 20\n", "      feed_items: 20\n      kinerja: true\n")
+    repo.write("mkdocs.yml", config)
+    repo.sign_workflow()
+    # someone commits an internal report under content/: it is never published
+    report = tmp_path / "laporan.html"
+    made = repo.cli("laporan", "--periode", "2026-11", "--at", AT, "--output", str(report))
+    assert made.returncode == 0, made.stderr
+    repo.write("content/laporan-2026-11.html", report.read_text(encoding="utf-8"))
+    repo.commit_all("kinerja, and a report smuggled into content/")
+    clock = repo.at_clock("2026-11-30T09:00:00+07:00")
+    built = clock.cli("build", "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    page = (site / "kinerja" / "index.html").read_text(encoding="utf-8")
+    assert "Kinerja layanan" in page and "Dalam Mutu Baku" in page
+    assert "Menugaskan kasubag pemberitaan" in page
+    assert "November 2026" in page
+    people = ("Hendra", "Sri Rahayu", "Dimas", "Ayu Lestari", "Agus Setiawan", "hendra", "dimas")
+    for text in (*people, "Budi Santosa", "Posyandu Karangsari", "Pasar Murah"):
+        assert text not in page, text
+    everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert b"Laporan Akuntabilitas Kinerja" not in everything
+    assert not list(site.rglob("laporan-2026-11*"))
+
+
+def test_without_the_signed_setting_there_is_no_public_page(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    built = newsroom.at_clock("2026-11-30T09:00:00+07:00").cli(
+        "build", "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    assert not (tmp_path / "site" / "kinerja").exists()
+
+
+def test_messages_are_indonesian_with_lang_id(newsroom: Repo) -> None:
+    bad = newsroom.cli("--lang", "id", "laporan", "--periode", "2026-S3")
+    assert bad.returncode == 2
+    assert "diharapkan sebuah bulan (2026-11), semester (2026-S2) atau tahun (2026)" in bad.stderr
+    english = newsroom.cli("--lang", "en", "laporan", "--periode", "2026-S3")
+    assert "expected a month (2026-11), a half-year (2026-S2) or a year (2026)" in english.stderr
+
+
+def test_printed_editions_count_only_items_signed_for_print(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    repo = _newsroom(tmp_path / "repo", keys)
+    # B (approved in August) is compiled for print on the next working day
+    b_path = repo.root / "content" / "berita" / "2026" / "b" / "index.md"
+    repo.sign(b_path, "sri", "2026-11-09T09:00:00+07:00")
+    ids = {p.parent.name: re.search(r"^id: (\S+)$", p.read_text(encoding="utf-8"), re.M)[1]
+           for p in (repo.root / "content" / "berita" / "2026").glob("*/index.md")}
+    # the manifest also lists C, which was never approved: it is not counted as printed
+    repo.write("content/cetak/2026-11/edisi.yml",
+               f"edition: 2026-11\nitems:\n  - id: {ids['b']}\n  - id: {ids['c']}\n")
+    # a manifest that is a symbolic link out of the repository is never read
+    (repo.root / "content" / "cetak" / "2026-10").mkdir()
+    (repo.root / "content" / "cetak" / "2026-10" / "edisi.yml").symlink_to("/etc/passwd")
+    repo.commit_all("edisi")
+    data = _json(repo, "2026-S2", "2026-11-10T09:00:00+07:00")
+    assert data["editions"] == [{
+        "edition": "2026-11",
+        "path": "content/cetak/2026-11/edisi.yml",
+        "items": [ids["b"], ids["c"]],
+        "printed": [ids["b"]],
+        "complete": False,
+    }]
+    assert _steps(data)["kompilasi"]["performed"] == 1
+    # kompilasi took from B's approval (Tue 18 Aug 14:10) to Mon 9 Nov 09:00
+    assert _steps(data)["kompilasi"]["longest"][0]["exceeded"] is True
+    none = _json(repo, "2026-S1", "2026-11-10T09:00:00+07:00")
+    assert none["editions"] == []
+
+
+def test_the_html_is_the_same_for_the_same_input_and_well_formed(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    from html.parser import HTMLParser
+
+    pages = []
+    for name in ("a.html", "b.html"):
+        out = tmp_path / name
+        result = newsroom.cli("laporan", "--periode", "2026-S2", "--at", AT, "--output", str(out))
+        assert result.returncode == 0, result.stderr
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.svg: list[dict[str, str | None]] = []
+            self.tables = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "svg":
+                self.svg.append(dict(attrs))
+            self.tables += tag == "table"
+
+    tags = Tags()
+    tags.feed(pages[0].decode("utf-8"))
+    assert len(tags.svg) == 2 and all(s.get("viewbox") for s in tags.svg)
+    assert tags.tables >= 8
