@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from warta.adapters.atomic import write_bytes
-from warta.i18n import N_, _
+from warta.i18n import _
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _FILE_FLAGS = (
@@ -74,10 +74,8 @@ class UnsafePath(Exception):
     ("found a symbolic link (to 'x')"), ``code`` what kind of refusal it is: missing, link,
     special, folder, hardlink, too-large, changed or unreadable."""
 
-    def __init__(
-        self, rel: str, found: str, code: str, expected: str = N_("a regular file")
-    ) -> None:
-        expected = _(expected)
+    def __init__(self, rel: str, found: str, code: str, expected: str | None = None) -> None:
+        expected = _("a regular file") if expected is None else expected
         super().__init__(
             _("{path}: expected {expected}, {found}").format(
                 path=rel, expected=expected, found=found
