@@ -23,6 +23,7 @@ from warta.adapters.trust import (
     load_trust_root,
 )
 from warta.errors import ConfigError, RefusedError
+from warta.i18n import _
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,16 @@ def accept(root: Path, fingerprint: str, now: datetime) -> Accepted:
     given = fingerprint.strip().lower()
     if given != trust.fingerprint:
         raise RefusedError(
-            f"the trust root of {root} must be the fingerprint given, {fingerprint.strip()};"
-            f" found {trust.fingerprint} (administrators: {administrators(trust)}). Nothing was"
-            " recorded: check the fingerprint with the office's administrators"
+            _(
+                "the trust root of {root} must be the fingerprint given, {given};"
+                " found {found} (administrators: {admins}). Nothing was"
+                " recorded: check the fingerprint with the office's administrators"
+            ).format(
+                root=root,
+                given=fingerprint.strip(),
+                found=trust.fingerprint,
+                admins=administrators(trust),
+            )
         )
     before = tofu.read_record(root)
     serials: dict[str, int] | None = None
@@ -65,7 +73,9 @@ def accept(root: Path, fingerprint: str, now: datetime) -> Accepted:
         )
     except OSError as exc:
         raise RefusedError(
-            f"cannot write this machine's trust-on-first-use record {tofu.record_path(root)}:"
-            f" {exc.strerror or exc}; nothing was recorded"
+            _(
+                "cannot write this machine's trust-on-first-use record {path}: {error};"
+                " nothing was recorded"
+            ).format(path=tofu.record_path(root), error=exc.strerror or exc)
         ) from None
     return Accepted(trust, before, after, kept)

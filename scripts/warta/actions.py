@@ -75,8 +75,10 @@ def resolve_signer(root: Repository, key: Path | None, as_person: str | None) ->
         root.root,
         key,
         wanted,
-        "no signing key: pass --key KEYFILE, set git's user.signingkey, or"
-        " load a key listed in roster.yml into ssh-agent",
+        _(
+            "no signing key: pass --key KEYFILE, set git's user.signingkey, or"
+            " load a key listed in roster.yml into ssh-agent"
+        ),
     )
 
 
@@ -84,9 +86,9 @@ def _signer_person(project: Repository, signer: KeygenSigner, as_person: str | N
     owner = key_owner(project.roster, signer.public_key)
     if owner is None:
         raise RefusedError(
-            _(
-                "key {fingerprint} is not in roster.yml; nothing was changed"
-            ).format(fingerprint=fingerprint(signer.public_key))
+            _("key {fingerprint} is not in roster.yml; nothing was changed").format(
+                fingerprint=fingerprint(signer.public_key)
+            )
         )
     person, _held = owner
     if as_person is not None and as_person != person.id:
@@ -133,7 +135,7 @@ def _update_files(
             _(
                 "{display}: the files in the item's folder changed ({value}), but step '{id}' may "
                 "not change the content; expected the files as last signed, so nothing was signed"
-            ).format(display=display, value=', '.join(changed), id=step.id)
+            ).format(display=display, value=", ".join(changed), id=step.id)
         )
     new_text = rewrite_workflow(
         text,
@@ -145,9 +147,9 @@ def _update_files(
     )
     loaded = parse_item(new_text, display)
     if loaded.item is None:  # pragma: no cover - rewriting a readable item keeps it readable
-        raise RefusedError(_(
-            "{display}: the list of files could not be written"
-        ).format(display=display))
+        raise RefusedError(
+            _("{display}: the list of files could not be written").format(display=display)
+        )
     return new_text, loaded.item, loaded.findings
 
 
@@ -171,15 +173,19 @@ def sign_text(
     item = loaded.item
     if item is None or item.id is None:
         reasons = "; ".join(f"{f.location()}: {f.message}" for f in loaded.findings)
-        raise RefusedError(_(
-            "{display}: cannot sign an unreadable item: {reasons}"
-        ).format(display=display, reasons=reasons))
+        raise RefusedError(
+            _("{display}: cannot sign an unreadable item: {reasons}").format(
+                display=display, reasons=reasons
+            )
+        )
     sop = project.sop
     history = read_history(item, sop)
     if history.problems:
-        raise RefusedError(_(
-            "{display}: {message}; nothing was changed"
-        ).format(display=display, message=history.problems[0].message))
+        raise RefusedError(
+            _("{display}: {message}; nothing was changed").format(
+                display=display, message=history.problems[0].message
+            )
+        )
     if history.withdrawn is not None:
         raise RefusedError(
             _(
@@ -189,9 +195,9 @@ def sign_text(
         )
     step = sop.next_step(history.signed)
     if step is None:
-        raise RefusedError(_(
-            "{display}: every step of the SOP is already signed"
-        ).format(display=display))
+        raise RefusedError(
+            _("{display}: every step of the SOP is already signed").format(display=display)
+        )
     folder = observe_folder(project.root, display.rsplit("/", 1)[0] + "/")
     text, item, reader = _update_files(
         display=display, text=text, item=item, step=step, project=project, folder=folder
@@ -202,9 +208,9 @@ def sign_text(
         named = sop.step(step_id)
         if named is None:
             raise UsageError(
-                _(
-                    "unknown step {step_id!r}; expected one of: {value}"
-                ).format(step_id=step_id, value=', '.join(s.id for s in sop.steps))
+                _("unknown step {step_id!r}; expected one of: {value}").format(
+                    step_id=step_id, value=", ".join(s.id for s in sop.steps)
+                )
             )
         raise RefusedError(
             _(
@@ -221,9 +227,7 @@ def sign_text(
     person = _signer_person(project, signer, as_person)
     moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
     _refuse_bad_time(display, item, moment, project.context.now)
-    _refuse_signer(
-        project, signer, person=person, step=step, history=history, day=moment.date()
-    )
+    _refuse_signer(project, signer, person=person, step=step, history=history, day=moment.date())
     digest = content_digest(item.fields, item.body)
     prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
     message = payload(
@@ -328,22 +332,27 @@ def _refuse_if_invalid(
     errors = policy.blocking(report.workflow, strict=strict)
     if errors:
         raise RefusedError(
-            f"the workflow files are not trusted{' under --strict' if strict else ''}, so"
-            " nothing may be signed: "
-            + "; ".join(f"{f.location()}: [{f.rule}] {f.message}" for f in errors)
+            _(
+                "the workflow files are not trusted{strict}, so nothing may be signed: {listed}"
+            ).format(
+                strict=_(" under --strict") if strict else "",
+                listed="; ".join(f"{f.location()}: [{f.rule}] {f.message}" for f in errors),
+            )
         )
     verdict = next(v for v in report.verdicts if v.path == item.path)
     if blocking_for_step(verdict.findings, step, strict=strict):
         listed = "\n".join(f"  {_line(f)}" for f in verdict.findings)
         what = (
-            f"findings that block publication, so its approval ('{step.id}') is refused"
+            _("findings that block publication, so its approval ('{step}') is refused").format(
+                step=step.id
+            )
             if step.gate
-            else "errors"
+            else _("errors")
         )
         raise RefusedError(
-            _(
-                "{path} has {what}; fix them before signing (nothing was changed):\n{listed}"
-            ).format(path=item.path, what=what, listed=listed)
+            _("{path} has {what}; fix them before signing (nothing was changed):\n{listed}").format(
+                path=item.path, what=what, listed=listed
+            )
         )
     return tuple(verdict.findings)
 
@@ -451,9 +460,11 @@ def _news_path(project: Repository, path: Path) -> tuple[Path, str]:
     path = path.resolve()
     display = relative(project.root, path)
     if not path.is_relative_to((project.root / NEWS_DIR).resolve()) or not path.is_file():
-        raise UsageError(_(
-            "{display}: not a news item under {as_posix}/"
-        ).format(display=display, as_posix=NEWS_DIR.as_posix()))
+        raise UsageError(
+            _("{display}: not a news item under {as_posix}/").format(
+                display=display, as_posix=NEWS_DIR.as_posix()
+            )
+        )
     return path, display
 
 
@@ -463,7 +474,9 @@ def _read_item(root: Path, path: Path, display: str) -> tuple[str, bytes]:
     result = read_repo_text(root, display)
     if result.text is None:
         raise RefusedError(
-            f"{display}: unreadable: " + "; ".join(f.message for f in result.findings)
+            _("{display}: unreadable: {error}").format(
+                display=display, error="; ".join(f.message for f in result.findings)
+            )
         )
     return result.text, path.read_bytes()
 
@@ -487,9 +500,9 @@ def create(
         try:
             write_text(path, new_text, exclusive=True)
         except FileExistsError:
-            raise UsageError(_(
-                "{display}: already exists; nothing was written"
-            ).format(display=display)) from None
+            raise UsageError(
+                _("{display}: already exists; nothing was written").format(display=display)
+            ) from None
         sha = None
         if commit:
             sha = commit_action(
@@ -531,16 +544,18 @@ def take_back_text(
     (``action`` 'correct', with the Ralat ``note``) appended, or RefusedError saying why not.
     The signer must hold a role sop.yml's ``take_back`` (``correction``) names."""
     if action == CORRECT and not note.strip():
-        raise UsageError("--note must say what the correction corrects (readers see it)")
+        raise UsageError(_("--note must say what the correction corrects (readers see it)"))
     if action != CORRECT and not reason.strip():
         raise UsageError(_("--reason must say why the item is taken back"))
     loaded = parse_item(text, display)
     item = loaded.item
     if item is None or item.id is None or not item.signoffs_readable:
         reasons = "; ".join(f"{f.location()}: {f.message}" for f in loaded.findings)
-        raise RefusedError(_(
-            "{display}: cannot take back an unreadable item: {reasons}"
-        ).format(display=display, reasons=reasons))
+        raise RefusedError(
+            _("{display}: cannot take back an unreadable item: {reasons}").format(
+                display=display, reasons=reasons
+            )
+        )
     sop = project.sop
     _refuse_untrusted_workflow(project)
     moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
@@ -554,13 +569,15 @@ def take_back_text(
         draft = Signoff("", person.id, moment, None, "", digest, "", action, to, reason)
     after = read_history(replace(item, signoffs=(*item.signoffs, draft)), sop)
     if after.problems:
-        raise RefusedError(_(
-            "{display}: {message}; nothing was changed"
-        ).format(display=display, message=after.problems[0].message))
+        raise RefusedError(
+            _("{display}: {message}; nothing was changed").format(
+                display=display, message=after.problems[0].message
+            )
+        )
     roles = after.allowed.get(len(item.signoffs), ())
     day = moment.date()
     if not any(person.holds(role, day) for role in roles):
-        titles = " or ".join(sop.roles[r].title for r in roles if r in sop.roles)
+        titles = _(" or ").join(sop.roles[r].title for r in roles if r in sop.roles)
         key = "correction" if action == CORRECT else "take_back"
         raise RefusedError(
             _(
@@ -571,7 +588,7 @@ def take_back_text(
                 id=person.id,
                 action=action,
                 value=day.isoformat(),
-                value2=titles or f"role sop.yml names under {key}",
+                value2=titles or _("role sop.yml names under {key}").format(key=key),
             )
         )
     owner = key_owner(project.roster, signer.public_key)
@@ -613,8 +630,9 @@ def _refuse_untrusted_workflow(project: Repository) -> None:
     errors = [f for f in project.policy.workflow_findings if f.is_error]
     if errors:
         raise RefusedError(
-            "the workflow files are not trusted, so nothing may be signed: "
-            + "; ".join(f"{f.location()}: {f.message}" for f in errors)
+            _(
+                "the workflow files are not trusted{strict}, so nothing may be signed: {listed}"
+            ).format(strict="", listed="; ".join(f"{f.location()}: {f.message}" for f in errors))
         )
 
 
@@ -637,9 +655,9 @@ def take_back(
     path, display = _news_path(project, path)
     if action == RETURN and project.sop.step(to) is None:
         raise UsageError(
-            _(
-                "unknown step {to!r}; expected one of: {value}"
-            ).format(to=to, value=', '.join(s.id for s in project.sop.steps))
+            _("unknown step {to!r}; expected one of: {value}").format(
+                to=to, value=", ".join(s.id for s in project.sop.steps)
+            )
         )
     with gitops.action_lock(root):
         text, raw = _read_item(root, path, display)

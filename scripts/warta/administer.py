@@ -33,6 +33,7 @@ from warta.adapters.trust import (
 )
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.errors import ConfigError, RefusedError, WartaError
+from warta.i18n import _
 from warta.model.closure import Reserved, check_site_sources
 from warta.model.findings import Finding, error
 from warta.model.signing import fingerprint
@@ -51,7 +52,7 @@ class Signed:
         """Every file this signing wrote or covers anew: the workflow files signed again with
         their signatures, the manifest, and the site's files added, changed or removed."""
         out = [SITE_MANIFEST_PATH.as_posix()]
-        for rel, _, fresh in self.serials:
+        for rel, _serial, fresh in self.serials:
             if fresh:
                 out += [rel, f"{rel}.sig"]
         out += [change[2:] for change in self.changes]
@@ -61,7 +62,7 @@ class Signed:
 def _current_manifest(root: Path) -> tuple[str | None, Allow]:
     """The manifest's text and allowances as they are (none yet: the default header)."""
     try:
-        manifest, _ = sitemanifest.load_site_manifest(root)
+        manifest, _findings = sitemanifest.load_site_manifest(root)
     except ConfigError as exc:
         if any(f.rule == "workflow.missing" for f in exc.findings):
             return None, Allow()
@@ -75,10 +76,10 @@ def site_sources(root: Path, allow: Allow) -> dict[str, str]:
     site, found = read_site_config(root, allow)
     problems: list[Finding] = [f for f in found if f.is_error]
     if site is None:
-        raise RefusedError(_listing("mkdocs.yml cannot be read", problems))
+        raise RefusedError(_listing(_("mkdocs.yml cannot be read"), problems))
     tree = scan(root, site)
     regular = {o.rel: o.digest for o in tree.sources if o.regular and o.digest}
-    verdicts, _ = check_site_sources(
+    verdicts, _kept = check_site_sources(
         tree.sources, {p: d for p, d in regular.items() if d}, Reserved(theme_files())
     )
     for verdict in verdicts:
@@ -87,7 +88,9 @@ def site_sources(root: Path, allow: Allow) -> dict[str, str]:
         if "outside-news" in observed.problems:
             problems.append(_outside(observed.rel))
     if problems:
-        raise RefusedError(_listing("the site's source holds what Warta never publishes", problems))
+        raise RefusedError(
+            _listing(_("the site's source holds what Warta never publishes"), problems)
+        )
     files = {p: d for p, d in regular.items() if d is not None}
     files[CONFIG_FILE] = site.digest
     return files
@@ -98,13 +101,16 @@ def _outside(path: str) -> Finding:
         path,
         1,
         "item.outside-news",
-        "a news item must live under content/berita/; a page with workflow keys is never published",
+        _(
+            "a news item must live under content/berita/; a page with workflow keys is never"
+            " published"
+        ),
     )
 
 
 def _listing(what: str, findings: list[Finding]) -> str:
     lines = "".join(f"\n  {f.location()}: [{f.rule}] {f.message}" for f in findings)
-    return f"{what}; nothing was signed:{lines}"
+    return _("{what}; nothing was signed:{lines}").format(what=what, lines=lines)
 
 
 def sign_all(root: Path, signer: KeygenSigner) -> Signed:
@@ -113,8 +119,10 @@ def sign_all(root: Path, signer: KeygenSigner) -> Signed:
     admin = trust.admin_for(signer.public_key)
     if admin is None:
         raise ConfigError(
-            f"key {fingerprint(signer.public_key)} is not an administrator in"
-            " workflow/trust-root; nothing was signed"
+            _(
+                "key {fingerprint} is not an administrator in workflow/trust-root; nothing was"
+                " signed"
+            ).format(fingerprint=fingerprint(signer.public_key))
         )
     text, allow = _current_manifest(root)
     old: dict[str, str] = {}
@@ -126,7 +134,9 @@ def sign_all(root: Path, signer: KeygenSigner) -> Signed:
     files = site_sources(root, allow)
     new_text = sitemanifest.render(text, files)
     if safefs.link_on_path(root, SITE_MANIFEST_PATH.as_posix()) is not None:
-        raise RefusedError(f"{SITE_MANIFEST_PATH} is reached through a symbolic link")
+        raise RefusedError(
+            _("{path} is reached through a symbolic link").format(path=SITE_MANIFEST_PATH)
+        )
     write_text(root / SITE_MANIFEST_PATH, new_text)
     seen = tofu.read_record(root).serials
     verifier = SshsigVerifier()
@@ -150,14 +160,18 @@ def _text(root: Path, rel: Path) -> str:
     decoded = decode(workflow_bytes(root, rel), rel.as_posix())
     if decoded.text is None:
         listed = "; ".join(f.message for f in decoded.findings)
-        raise RefusedError(f"{rel.as_posix()}: cannot be read ({listed}); nothing was signed")
+        raise RefusedError(
+            _("{path}: cannot be read ({listed}); nothing was signed").format(
+                path=rel.as_posix(), listed=listed
+            )
+        )
     return decoded.text
 
 
 def _still_signed(root: Path, rel: Path, trust: TrustRoot, verifier: SshsigVerifier) -> int | None:
     """The serial of ``rel`` if its signature by an administrator still covers it exactly
     (then it needs no new one), else None."""
-    serial, _ = serial_in(_text(root, rel), rel.as_posix())
+    serial, _problems = serial_in(_text(root, rel), rel.as_posix())
     if serial is None or check_workflow_signature(root, rel, trust, verifier):
         return None
     return serial.value
@@ -167,7 +181,7 @@ def _next_serial(root: Path, rel: Path, seen: int) -> tuple[int, str]:
     """The serial after ``rel``'s own and after the highest this machine has seen (so that
     a restored older file, signed again, still moves forward), and the text carrying it."""
     text = _text(root, rel)
-    current, _ = serial_in(text, rel.as_posix())
+    current, _problems = serial_in(text, rel.as_posix())
     serial = max(current.value if current is not None else 0, seen) + 1
     return serial, with_serial(text, serial, rel.as_posix())
 
@@ -188,7 +202,7 @@ def unsigned_now(root: Path) -> list[str]:
         if signed is None:
             out.append(rel.as_posix())
     try:
-        manifest, _ = sitemanifest.load_site_manifest(root)
+        manifest, _findings = sitemanifest.load_site_manifest(root)
         listed = dict(manifest.files)
         out += [
             change[2:]

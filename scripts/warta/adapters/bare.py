@@ -19,6 +19,7 @@ from pathlib import Path
 
 from warta.adapters.gitread import REGULAR
 from warta.errors import RefusedError, UsageError
+from warta.i18n import _
 
 #: Object ids: SHA-1 (40 hex digits) or SHA-256 (64).
 OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
@@ -56,7 +57,9 @@ def _git(
     )
     if check and result.returncode != 0:
         problem = result.stderr.decode("utf-8", "replace").strip()
-        raise RefusedError(f"git {args[0]} failed: {problem}")
+        raise RefusedError(
+            _("git {command} failed: {problem}").format(command=args[0], problem=problem)
+        )
     return result
 
 
@@ -68,21 +71,31 @@ def bare_git_dir(path: Path) -> Path:
     """The absolute git directory of the bare repository at ``path``; a usage error if
     ``path`` is not one (a working tree, its ``.git``, or no repository at all)."""
     if not path.is_dir():
-        raise UsageError(f"{path}: no such directory; expected a bare git repository")
+        raise UsageError(
+            _("{path}: no such directory; expected a bare git repository").format(path=path)
+        )
     result = _git("rev-parse", "--is-bare-repository", git_dir=path, check=False)
     worktree = result.returncode == 0 or (path / ".git").exists()
     if worktree and _out(result) != "true":
         raise UsageError(
-            f"{path}: not a bare git repository (it has a working tree); expected the"
-            " repository the office pushes to, made with git init --bare"
+            _(
+                "{path}: not a bare git repository (it has a working tree); expected the"
+                " repository the office pushes to, made with git init --bare"
+            ).format(path=path)
         )
     if b"dubious ownership" in result.stderr:
         raise UsageError(
-            f"{path}: owned by another user; run this as the user that owns the repository"
-            " (the one pushes arrive as)"
+            _(
+                "{path}: owned by another user; run this as the user that owns the repository"
+                " (the one pushes arrive as)"
+            ).format(path=path)
         )
     if result.returncode != 0:
-        raise UsageError(f"{path}: not a git repository; expected a bare one (git init --bare)")
+        raise UsageError(
+            _("{path}: not a git repository; expected a bare one (git init --bare)").format(
+                path=path
+            )
+        )
     return path.resolve()
 
 
@@ -127,7 +140,7 @@ def file_at(git_dir: Path, commit: str, path: str, limit: int) -> bytes | None:
     """The bytes of the regular file ``path`` at ``commit`` (None if it is missing, is not a
     regular file, or is larger than ``limit``)."""
     listing = _out(_git("ls-tree", "--full-tree", commit, "--", path, git_dir=git_dir))
-    meta, _, name = listing.partition("\t")
+    meta, _tab, name = listing.partition("\t")
     parts = meta.split()
     if name != path or len(parts) != 3 or parts[0] not in REGULAR or parts[1] != "blob":
         return None
@@ -156,7 +169,9 @@ def scratch(objects: list[Path], object_format: str) -> Iterator[Path]:
     reads the objects in ``objects`` and writes nothing there; yields its working tree."""
     for folder in objects:
         if "\n" in str(folder) or not folder.is_absolute():
-            raise RefusedError(f"{folder}: cannot be used as an object directory")
+            raise RefusedError(
+                _("{folder}: cannot be used as an object directory").format(folder=folder)
+            )
     with tempfile.TemporaryDirectory(prefix="warta-hook-", ignore_cleanup_errors=True) as tmp:
         root = Path(tmp) / "push"
         _git("init", "-q", "--template=", f"--object-format={object_format}", str(root))
@@ -189,5 +204,7 @@ def is_ancestor(root: Path, old: str, new: str) -> bool:
     result = _git("merge-base", "--is-ancestor", old, new, cwd=root, check=False)
     if result.returncode not in (0, 1):
         problem = result.stderr.decode("utf-8", "replace").strip()
-        raise RefusedError(f"git merge-base failed: {problem}")
+        raise RefusedError(
+            _("git {command} failed: {problem}").format(command="merge-base", problem=problem)
+        )
     return result.returncode == 0

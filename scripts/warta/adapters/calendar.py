@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from warta.adapters.schema import Reader, implausible, type_name
 from warta.adapters.yamlnodes import YList
+from warta.i18n import _
 from warta.model.findings import Finding, error
 from warta.model.office import Calendar, WeekHours, week_hours
 
@@ -41,8 +42,10 @@ def read_office(top: Reader, display: str, findings: list[Finding]) -> tuple[Cal
         r.fail(
             "timezone",
             "workflow.timezone",
-            f"unknown time zone {zone!r}; expected e.g. "
-            "Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
+            _(
+                "unknown time zone {zone!r}; expected e.g. "
+                "Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+            ).format(zone=zone),
         )
         zone = "Asia/Jakarta"
     days = r.text_list("working_days")
@@ -52,7 +55,9 @@ def read_office(top: Reader, display: str, findings: list[Finding]) -> tuple[Cal
             r.fail(
                 "working_days",
                 "workflow.weekday",
-                f"unknown weekday {day!r}; expected one of {', '.join(WEEKDAYS)}",
+                _("unknown weekday {day!r}; expected one of {days}").format(
+                    day=day, days=", ".join(WEEKDAYS)
+                ),
             )
         else:
             weekdays.add(WEEKDAYS[day.lower()])
@@ -69,7 +74,7 @@ def read_office(top: Reader, display: str, findings: list[Finding]) -> tuple[Cal
                     display,
                     line,
                     "schema.type",
-                    f"holiday must be a date YYYY-MM-DD; found {text!r}",
+                    _("holiday must be a date YYYY-MM-DD; found {value!r}").format(value=text),
                 )
             )
             continue
@@ -80,7 +85,9 @@ def read_office(top: Reader, display: str, findings: list[Finding]) -> tuple[Cal
                     display,
                     line,
                     "date.range",
-                    f"'office.holidays' must be dates {problem}; found {text!r}",
+                    _("'office.holidays' must be dates {problem}; found {value!r}").format(
+                        problem=problem, value=text
+                    ),
                 )
             )
             continue
@@ -110,8 +117,9 @@ def _hours(r: Reader, display: str, findings: list[Finding], weekdays: set[int])
                     display,
                     line,
                     "workflow.weekday",
-                    f"office.hours: unknown weekday {str(name)[:20]!r}; expected one of"
-                    f" {', '.join(WEEKDAYS)}",
+                    _("office.hours: unknown weekday {day!r}; expected one of {days}").format(
+                        day=str(name)[:20], days=", ".join(WEEKDAYS)
+                    ),
                 )
             )
             continue
@@ -121,8 +129,10 @@ def _hours(r: Reader, display: str, findings: list[Finding], weekdays: set[int])
                     display,
                     line,
                     "workflow.office-hours",
-                    f"{where}: {name} is not a working day; expected hours only for the"
-                    f" working_days ({working})",
+                    _(
+                        "{where}: {day} is not a working day; expected hours only for the"
+                        " working_days ({working})"
+                    ).format(where=where, day=name, working=working),
                 )
             )
             continue
@@ -140,8 +150,10 @@ def _hours(r: Reader, display: str, findings: list[Finding], weekdays: set[int])
                         display,
                         at,
                         "workflow.office-hours",
-                        f"{where}: hours {_text(span)} overlap {_text(clash)}; expected"
-                        " separate stretches of the day",
+                        _(
+                            "{where}: hours {span} overlap {clash}; expected"
+                            " separate stretches of the day"
+                        ).format(where=where, span=_text(span), clash=_text(clash)),
                     )
                 )
                 continue
@@ -152,7 +164,9 @@ def _hours(r: Reader, display: str, findings: list[Finding], weekdays: set[int])
                     display,
                     line,
                     "workflow.office-hours",
-                    f"{where}: expected hours as HH:MM-HH:MM (e.g. 07:30-16:00); found none",
+                    _(
+                        "{where}: expected hours as HH:MM-HH:MM (e.g. 07:30-16:00); found none"
+                    ).format(where=where),
                 )
             )
         days[number] = spans
@@ -163,8 +177,10 @@ def _hours(r: Reader, display: str, findings: list[Finding], weekdays: set[int])
                     display,
                     r.line("hours"),
                     "workflow.office-hours",
-                    f"office.hours: working day {name} has no hours; expected hours for every"
-                    f" working day ({working})",
+                    _(
+                        "office.hours: working day {day} has no hours; expected hours for every"
+                        " working day ({working})"
+                    ).format(day=name, working=working),
                 )
             )
     return week_hours(days)
@@ -190,7 +206,9 @@ def _span(
                 display,
                 line,
                 "workflow.office-hours",
-                f"{where}: expected hours as HH:MM-HH:MM (e.g. 07:30-16:00); found {found}",
+                _(
+                    "{where}: expected hours as HH:MM-HH:MM (e.g. 07:30-16:00); found {found}"
+                ).format(where=where, found=found),
             )
         )
         return None
@@ -200,7 +218,9 @@ def _span(
                 display,
                 line,
                 "workflow.office-hours",
-                f"{where}: the office must open before it closes; found {_text(span)}",
+                _("{where}: the office must open before it closes; found {span}").format(
+                    where=where, span=_text(span)
+                ),
             )
         )
         return None

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from warta.adapters.schema import implausible
 from warta.errors import UsageError
+from warta.i18n import _
 
 CLOCK_ENV = "WARTA_NOW"
 
@@ -34,12 +35,22 @@ def parse(value: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise UsageError(
-            f"{CLOCK_ENV}={value[:60]!r}: expected an ISO 8601 date-time with offset,"
-            " e.g. 2026-12-24T09:00:00+07:00"
+            _(
+                "{variable}={value!r}: expected an ISO 8601 date-time with offset,"
+                " e.g. 2026-12-24T09:00:00+07:00"
+            ).format(variable=CLOCK_ENV, value=value[:60])
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise UsageError(f"{CLOCK_ENV}={value[:60]!r}: expected a UTC offset such as +07:00")
+        raise UsageError(
+            _("{variable}={value!r}: expected a UTC offset such as +07:00").format(
+                variable=CLOCK_ENV, value=value[:60]
+            )
+        )
     problem = implausible(moment)
     if problem is not None:
-        raise UsageError(f"{CLOCK_ENV}={value[:60]!r}: expected a date-time {problem}")
+        raise UsageError(
+            _("{variable}={value!r}: expected a date-time {problem}").format(
+                variable=CLOCK_ENV, value=value[:60], problem=problem
+            )
+        )
     return moment

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from warta.errors import WartaError
+from warta.i18n import _
 
 
 class FrontMatterError(WartaError):
@@ -27,14 +28,15 @@ def split(text: str) -> Split:
     lines = text.split("\n")
     if not text.strip():
         raise FrontMatterError(
-            "file is empty; expected YAML front-matter between '---' lines and a body",
+            _("file is empty; expected YAML front-matter between '---' lines and a body"),
             1,
             "front-matter.missing",
         )
     if lines[0].rstrip() != "---":
         raise FrontMatterError(
-            "expected the first line to be '---' opening the front-matter;"
-            f" found {lines[0][:40]!r}",
+            _(
+                "expected the first line to be '---' opening the front-matter; found {line!r}"
+            ).format(line=lines[0][:40]),
             1,
             "front-matter.missing",
         )
@@ -44,7 +46,7 @@ def split(text: str) -> Split:
             body = "\n".join(lines[index + 1 :])
             return Split(yaml_text, 2, body, index + 2)
     raise FrontMatterError(
-        "front-matter is not closed; expected a '---' line after it, found end of file",
+        _("front-matter is not closed; expected a '---' line after it, found end of file"),
         1,
         "front-matter.unclosed",
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warta.errors import RefusedError
+from warta.i18n import _
 
 TRAILER_ITEM = "Warta-Item"
 TRAILER_STEP = "Warta-Step"
@@ -25,7 +26,9 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     )
     if check and result.returncode != 0:
         problem = result.stderr.strip() or result.stdout.strip()
-        raise RefusedError(f"git {args[0]} failed: {problem}")
+        raise RefusedError(
+            _("git {command} failed: {problem}").format(command=args[0], problem=problem)
+        )
     return result
 
 
@@ -79,10 +82,12 @@ def _try_lock(fd: int) -> bool:
 
 
 def _refuse_held(path: Path, pid: int) -> RefusedError:
-    holder = f" (process {pid})" if pid else ""
+    holder = _(" (process {pid})").format(pid=pid) if pid else ""
     return RefusedError(
-        f"another warta action{holder} is running in this repository"
-        f" (lock {path}); nothing was changed, try again when it has finished"
+        _(
+            "another warta action{holder} is running in this repository"
+            " (lock {path}); nothing was changed, try again when it has finished"
+        ).format(holder=holder, path=path)
     )
 
 
@@ -92,7 +97,7 @@ def _acquire(path: Path) -> int:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # a fresh file: nobody else can hold it
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        for _ in range(5):
+        for _attempt in range(5):
             try:
                 os.link(tmp, path)  # atomic: the lock never exists without its pid
             except FileExistsError:
@@ -106,7 +111,7 @@ def _acquire(path: Path) -> int:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     os.close(fd)
-    raise RefusedError(f"could not take the lock {path}; nothing was changed")
+    raise RefusedError(_("could not take the lock {path}; nothing was changed").format(path=path))
 
 
 def _break_if_stale(path: Path) -> None:
@@ -147,7 +152,9 @@ def action_lock(root: Path) -> Iterator[None]:
         fd = _acquire(path)
     except OSError as exc:
         raise RefusedError(
-            f"cannot take the lock {path}: {exc.strerror}; nothing was changed"
+            _("cannot take the lock {path}: {error}; nothing was changed").format(
+                path=path, error=exc.strerror
+            )
         ) from None
     try:
         yield
@@ -178,7 +185,11 @@ def commit(
     git(root, "add", "--", *rels)
     result = git(root, "commit", "-q", *message, "--", *rels, check=False)
     if result.returncode != 0:
-        raise RefusedError("git commit failed: " + (result.stderr.strip() or result.stdout.strip()))
+        raise RefusedError(
+            _("git {command} failed: {problem}").format(
+                command="commit", problem=result.stderr.strip() or result.stdout.strip()
+            )
+        )
     return git(root, "rev-parse", "HEAD").stdout.strip()
 
 

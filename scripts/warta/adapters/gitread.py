@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warta.errors import UsageError
+from warta.i18n import _
 
 #: Git's mode of a regular file (and of an executable one); links and submodules are others.
 REGULAR = ("100644", "100755")
@@ -37,7 +38,9 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
     )
     if result.returncode != 0:
         problem = result.stderr.decode("utf-8", "replace").strip()
-        raise UsageError(f"git {args[0]} failed: {problem}")
+        raise UsageError(
+            _("git {command} failed: {problem}").format(command=args[0], problem=problem)
+        )
     return result.stdout
 
 
@@ -70,13 +73,15 @@ def resolve(root: Path, ref: str) -> str:
     """The commit ``ref`` names, or a usage error saying it names none or could name more
     than one (:func:`_ambiguous`)."""
     if not ref or ref.startswith("-"):
-        raise UsageError(f"--base {ref!r} is not a git revision")
+        raise UsageError(_("--base {ref!r} is not a git revision").format(ref=ref))
     named = _ambiguous(root, ref)
     if named:
         raise UsageError(
-            f"--base {ref!r} is ambiguous: it names {' and '.join(named)} (a tag or branch"
-            " pushed with that name shadows the target branch); expected the full name of"
-            f" the target branch, e.g. --base {named[-1]}"
+            _(
+                "--base {ref!r} is ambiguous: it names {names} (a tag or branch"
+                " pushed with that name shadows the target branch); expected the full name of"
+                " the target branch, e.g. --base {full}"
+            ).format(ref=ref, names=_(" and ").join(named), full=named[-1])
         )
     try:
         out = _git(
@@ -84,8 +89,10 @@ def resolve(root: Path, ref: str) -> str:
         )
     except UsageError:
         raise UsageError(
-            f"--base {ref!r} names no commit in this repository; expected the target branch"
-            " (fetch it first, e.g. git fetch origin main, then --base origin/main)"
+            _(
+                "--base {ref!r} names no commit in this repository; expected the target branch"
+                " (fetch it first, e.g. git fetch origin main, then --base origin/main)"
+            ).format(ref=ref)
         ) from None
     return out.decode("ascii").strip()
 
@@ -97,7 +104,7 @@ def tree(root: Path, commit: str, folders: Iterable[str]) -> list[Blob]:
     for entry in out.split(b"\0"):
         if not entry:
             continue
-        meta, _, name = entry.partition(b"\t")
+        meta, _tab, name = entry.partition(b"\t")
         mode, kind, sha = meta.decode("ascii").split()
         if kind == "blob":
             blobs.append(Blob(name.decode("utf-8", "surrogateescape"), mode, sha))

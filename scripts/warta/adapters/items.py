@@ -13,6 +13,7 @@ from warta.adapters.schema import Reader, hidden_text, implausible, type_name
 from warta.adapters.signoffblock import parse_front_matter
 from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.yamlnodes import YamlError, YList, YMap
+from warta.i18n import _
 from warta.model.closure import check_attachment_list
 from warta.model.findings import Finding, error
 from warta.model.invisible import check_hidden, format_characters
@@ -131,7 +132,9 @@ def parse_item(text: str, display: str) -> LoadedItem:
                     display,
                     parts.yaml_first_line,
                     "front-matter.type",
-                    f"front-matter must be a mapping of keys to values; found {type_name(data)}",
+                    _("front-matter must be a mapping of keys to values; found {found}").format(
+                        found=type_name(data)
+                    ),
                 )
             ],
         )
@@ -142,13 +145,15 @@ def parse_item(text: str, display: str) -> LoadedItem:
         fields.fail(
             "id",
             "id.format",
-            "id must be lowercase letters a-z, digits and single hyphens (at most"
-            f" {ID_MAX} characters); found {item_id!r}",
+            _(
+                "id must be lowercase letters a-z, digits and single hyphens (at most"
+                " {most} characters); found {value!r}"
+            ).format(most=ID_MAX, value=item_id),
         )
         item_id = None
     title = fields.text("title")
     if title is not None and not title.strip():
-        fields.fail("title", "schema.empty", "title must not be empty; found empty text")
+        fields.fail("title", "schema.empty", _("title must not be empty; found empty text"))
     _check_date(fields)
     embargo = fields.moment("embargo") if "embargo" in data else None
     fields.text("description")
@@ -159,7 +164,9 @@ def parse_item(text: str, display: str) -> LoadedItem:
         fields.fail(
             "slug",
             "slug.format",
-            f"slug must be lowercase letters a-z, digits and single hyphens; found {slug!r}",
+            _(
+                "slug must be lowercase letters a-z, digits and single hyphens; found {value!r}"
+            ).format(value=slug),
         )
         slug = None
     image_src = _image(data, fields, display, findings)
@@ -171,21 +178,21 @@ def parse_item(text: str, display: str) -> LoadedItem:
                 display,
                 parts.body_first_line - 1,
                 "body.empty",
-                "expected the text of the news after the front-matter, found none",
+                _("expected the text of the news after the front-matter, found none"),
             )
         )
     if "\\" in parts.yaml_text or format_characters(parts.yaml_text):
         # only an escape ("\u202e") or the character itself puts one in a value
         findings.extend(hidden_text(data, display))
     body_line = parts.body_first_line
-    findings.extend(check_hidden(display, "body", parts.body, body_line, multiline=True))
+    findings.extend(check_hidden(display, _("body"), parts.body, body_line, multiline=True))
     status = fields.text("status")
     revision = fields.integer("revision") if "revision" in data else None
     if revision is not None and not 1 <= revision <= 1_000_000:
         fields.fail(
             "revision",
             "revision.range",
-            f"revision must be a whole number from 1 up; found {revision}",
+            _("revision must be a whole number from 1 up; found {value}").format(value=revision),
         )
         revision = None
     approved_by = fields.text("approved_by", required=False, default="") or None
@@ -230,7 +237,7 @@ def _image(data: YMap, fields: Reader, display: str, findings: list[Finding]) ->
         image.fail(
             "alt",
             "image.alt",
-            "image.alt must describe the photo for readers who cannot see it; found empty text",
+            _("image.alt must describe the photo for readers who cannot see it; found empty text"),
         )
     if src is None:
         return None
@@ -245,7 +252,9 @@ def _image(data: YMap, fields: Reader, display: str, findings: list[Finding]) ->
         image.fail(
             "src",
             "image.src",
-            f"image.src must be a plain path inside the item's folder; found {src!r}",
+            _("image.src must be a plain path inside the item's folder; found {value!r}").format(
+                value=src
+            ),
         )
         return None
     return src
@@ -266,7 +275,9 @@ def _mappings(
                 display,
                 data.line_of(key),
                 "schema.type",
-                f"'{key}' must be a list of {what[0]}; found {type_name(raw)}",
+                _("'{key}' must be a list of {what}; found {found}").format(
+                    key=key, what=what[0], found=type_name(raw)
+                ),
             )
         )
         return [], False
@@ -282,7 +293,9 @@ def _mappings(
                 display,
                 line,
                 "schema.type",
-                f"{key}[{index}] must be a mapping with {what[1]}; found {type_name(entry)}",
+                _("{key}[{index}] must be a mapping with {what}; found {found}").format(
+                    key=key, index=index, what=what[1], found=type_name(entry)
+                ),
             )
         )
         whole = False
@@ -292,7 +305,9 @@ def _mappings(
 def _files(data: YMap, display: str, findings: list[Finding]) -> tuple[Attachment, ...]:
     """The ``files`` list: each entry ``{path, sha256}``."""
     out: list[Attachment] = []
-    entries, _ = _mappings(data, "files", ("{path, sha256}", "path and sha256"), display, findings)
+    entries, _whole = _mappings(
+        data, "files", ("{path, sha256}", _("path and sha256")), display, findings
+    )
     for index, line, entry in entries:
         fields = Reader(entry, display, findings, where=f"files[{index}].")
         fields.unknown_keys(FILE_KEYS)
@@ -304,7 +319,9 @@ def _files(data: YMap, display: str, findings: list[Finding]) -> tuple[Attachmen
             fields.fail(
                 "sha256",
                 "files.format",
-                f"files[{index}].sha256 must be 64 lowercase hex digits; found {digest[:70]!r}",
+                _("files[{index}].sha256 must be 64 lowercase hex digits; found {value!r}").format(
+                    index=index, value=digest[:70]
+                ),
             )
             continue
         out.append(Attachment(path, f"sha256:{digest}", line))
@@ -315,8 +332,8 @@ def _files(data: YMap, display: str, findings: list[Finding]) -> tuple[Attachmen
 def _pii_ack(data: YMap, display: str, findings: list[Finding]) -> None:
     """``pii_ack``: each entry ``{rule, text, reason}``, all text, for a rule that can be
     acknowledged (one that is not is a finding, and acknowledges nothing)."""
-    entries, _ = _mappings(
-        data, "pii_ack", ("{rule, text, reason}", "rule, text and reason"), display, findings
+    entries, _whole = _mappings(
+        data, "pii_ack", ("{rule, text, reason}", _("rule, text and reason")), display, findings
     )
     for index, _line, entry in entries:
         fields = Reader(entry, display, findings, where=f"pii_ack[{index}].")
@@ -328,7 +345,9 @@ def _pii_ack(data: YMap, display: str, findings: list[Finding]) -> None:
             fields.fail(
                 "rule",
                 "schema.value",
-                f"pii_ack[{index}].rule must be one of {', '.join(sorted(WHAT))}; found {rule!r}",
+                _("pii_ack[{index}].rule must be one of {rules}; found {value!r}").format(
+                    index=index, rules=", ".join(sorted(WHAT)), value=rule
+                ),
             )
 
 
@@ -342,32 +361,42 @@ def _check_date(fields: Reader) -> None:
         fields.fail(
             "date",
             "date.format",
-            f"date must be a date (YYYY-MM-DD) or an ISO 8601 date-time; found {value!r}",
+            _("date must be a date (YYYY-MM-DD) or an ISO 8601 date-time; found {value!r}").format(
+                value=value
+            ),
         )
         return
     problem = implausible(day)
     if problem is not None:
-        fields.fail("date", "date.range", f"date must fall {problem}; found {value!r}")
+        fields.fail(
+            "date",
+            "date.range",
+            _("date must fall {problem}; found {value!r}").format(problem=problem, value=value),
+        )
 
 
 def _absent(fields: Reader, key: str, what: str) -> str:
     """'' when ``key`` is absent, as it must be for ``what``; else a finding (and None)."""
     if key in fields.data:
-        fields.fail(key, "signoff.key", f"{key} does not belong in {what} record; found it")
+        fields.fail(
+            key,
+            "signoff.key",
+            _("{key} does not belong in {what} record; found it").format(key=key, what=what),
+        )
     return ""
 
 
 def _signoffs(
     data: YMap, display: str, findings: list[Finding]
 ) -> tuple[tuple[Signoff, ...], bool]:
-    entries, readable = _mappings(data, "signoffs", ("steps", "step, by, at"), display, findings)
+    entries, readable = _mappings(data, "signoffs", (_("steps"), "step, by, at"), display, findings)
     out: list[Signoff] = []
     for index, line, entry in entries:
         before = len(findings)
         fields = Reader(entry, display, findings, where=f"signoffs[{index}].")
         fields.unknown_keys(SIGNOFF_KEYS)
         action = fields.text("action", required=False, default=SIGN) or SIGN
-        kind = f"a '{action}'"
+        kind = _("a '{action}'").format(action=action)
         step = fields.text("step") if action == SIGN else _absent(fields, "step", kind)
         to = fields.text("to") if action == RETURN else _absent(fields, "to", kind)
         by = fields.text("by")
@@ -379,24 +408,28 @@ def _signoffs(
         if action in TAKE_BACKS:
             reason = fields.text("reason") or ""
             if not reason.strip() and "reason" in entry:
-                fields.fail("reason", "take-back.reason", "reason must say why; found empty text")
+                fields.fail(
+                    "reason", "take-back.reason", _("reason must say why; found empty text")
+                )
         elif action == CORRECT:
             _absent(fields, "reason", kind)
             if not note.strip():
                 fields.fail(
                     "note",
                     "correct.note",
-                    "a correction needs a note (the Ralat text readers see); found none",
+                    _("a correction needs a note (the Ralat text readers see); found none"),
                 )
         elif action != SIGN:
             fields.fail(
                 "action",
                 "signoff.action",
-                "action must be 'return', 'withdraw' or 'correct' (or absent for a step);"
-                f" found {action!r}",
+                _(
+                    "action must be 'return', 'withdraw' or 'correct' (or absent for a step);"
+                    " found {value!r}"
+                ).format(value=action),
             )
         else:
-            _absent(fields, "reason", "a step")
+            _absent(fields, "reason", _("a step"))
         if len(findings) != before or step is None or to is None or by is None or at is None:
             readable = False
             continue

@@ -24,6 +24,7 @@ from warta.adapters.textfile import read_text
 from warta.adapters.trust import PIN_ENV
 from warta.adapters.yamlnodes import YamlError, YMap, parse
 from warta.errors import ConfigError
+from warta.i18n import _
 from warta.model.findings import Finding, error
 from warta.model.pin import Pin, PinSource
 
@@ -52,32 +53,43 @@ def _from_file(root: Path, path: Path) -> Pin | None:
         return None
     if inside(path, root):
         raise ConfigError(
-            f"{display}: the pin file lies inside the repository",
+            _("{display}: the pin file lies inside the repository").format(display=display),
             [
                 error(
                     display,
                     None,
                     "trust.pin-in-repository",
-                    f"a pin must come from outside the repository; found this user's pin file"
-                    f" {display} inside {root}, where a commit could write it (set"
-                    " XDG_CONFIG_HOME to a folder outside the working tree)",
+                    _(
+                        "a pin must come from outside the repository; found this user's pin"
+                        " file {display} inside {root}, where a commit could write it (set"
+                        " XDG_CONFIG_HOME to a folder outside the working tree)"
+                    ).format(display=display, root=root),
                 )
             ],
         )
     result = read_text(path, display, max_bytes=1024 * 1024)
     if result.text is None:
-        raise ConfigError(f"{display}: the pin file is unreadable", result.findings)
+        raise ConfigError(
+            _("{display}: the pin file is unreadable").format(display=display), result.findings
+        )
     try:
         data = parse(result.text) if result.text.strip() else YMap()
     except YamlError as exc:
         raise ConfigError(
-            f"{display}: the pin file does not parse",
+            _("{display}: the pin file does not parse").format(display=display),
             [error(display, exc.line, PIN_FILE_RULE, exc.message)],
         ) from None
     if not isinstance(data, YMap):
         raise ConfigError(
-            f"{display}: the pin file is not a mapping",
-            [_bad(display, 1, "a mapping of repository paths to fingerprints", type_name(data))],
+            _("{display}: the pin file is not a mapping").format(display=display),
+            [
+                _bad(
+                    display,
+                    1,
+                    _("a mapping of repository paths to fingerprints"),
+                    type_name(data),
+                )
+            ],
         )
     found: list[Pin] = []
     problems: list[Finding] = []
@@ -86,22 +98,39 @@ def _from_file(root: Path, path: Path) -> Pin | None:
         line = data.line_of(key)
         if not isinstance(value, str) or not value.strip():
             problems.append(
-                _bad(display, line, f"{key!r} to map to a fingerprint (sha256:…)", repr(value))
+                _bad(
+                    display,
+                    line,
+                    _("{key!r} to map to a fingerprint (sha256:…)").format(key=key),
+                    repr(value),
+                )
             )
             continue
         where = Path(os.path.expanduser(str(key)))
         if not where.is_absolute():
-            problems.append(_bad(display, line, "an absolute repository path as key", repr(key)))
+            problems.append(_bad(display, line, _("an absolute repository path as key"), repr(key)))
             continue
         if where.resolve() == real:
             found.append(Pin(value.strip(), PinSource.USER_FILE, f"{display}:{line}"))
     if len({p.fingerprint.lower() for p in found}) > 1:
         listed = ", ".join(f"{p.fingerprint} ({p.where})" for p in found)
-        problems.append(_bad(display, None, f"one fingerprint for {real}", f"several: {listed}"))
+        problems.append(
+            _bad(
+                display,
+                None,
+                _("one fingerprint for {path}").format(path=real),
+                _("several: {listed}").format(listed=listed),
+            )
+        )
     if problems:
-        raise ConfigError(f"{display}: the pin file is invalid", problems)
+        raise ConfigError(_("{display}: the pin file is invalid").format(display=display), problems)
     return found[0] if found else None
 
 
 def _bad(display: str, line: int | None, expected: str, found: str) -> Finding:
-    return error(display, line, PIN_FILE_RULE, f"expected {expected}; found {found}")
+    return error(
+        display,
+        line,
+        PIN_FILE_RULE,
+        _("expected {expected}; found {found}").format(expected=expected, found=found),
+    )

@@ -18,6 +18,7 @@ from typing import Any
 
 from warta.adapters.yamlnodes import YamlError, parse
 from warta.errors import ConfigError
+from warta.i18n import _
 from warta.model.findings import error
 
 ROSTER_DISPLAY = "workflow/roster.yml"
@@ -53,12 +54,16 @@ def read_doc(text: str) -> RosterDoc:
         data = parse(text)
     except YamlError as exc:
         raise ConfigError(
-            f"{ROSTER_DISPLAY}: cannot be read ({exc}); nothing was changed",
+            _("{display}: cannot be read ({error}); nothing was changed").format(
+                display=ROSTER_DISPLAY, error=exc
+            ),
             [error(ROSTER_DISPLAY, None, "yaml.syntax", str(exc))],
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("people", []), list):
         raise ConfigError(
-            f"{ROSTER_DISPLAY}: expected a mapping with a 'people' list; nothing was changed"
+            _("{display}: expected a mapping with a 'people' list; nothing was changed").format(
+                display=ROSTER_DISPLAY
+            )
         )
     header_lines: list[str] = []
     for line in text.split("\n"):

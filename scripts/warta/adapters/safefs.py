@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from warta.adapters.atomic import write_bytes
+from warta.i18n import _
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _FILE_FLAGS = (
@@ -73,8 +74,13 @@ class UnsafePath(Exception):
     ("found a symbolic link (to 'x')"), ``code`` what kind of refusal it is: missing, link,
     special, folder, hardlink, too-large, changed or unreadable."""
 
-    def __init__(self, rel: str, found: str, code: str, expected: str = "a regular file") -> None:
-        super().__init__(f"{rel}: expected {expected}, {found}")
+    def __init__(self, rel: str, found: str, code: str, expected: str | None = None) -> None:
+        expected = _("a regular file") if expected is None else expected
+        super().__init__(
+            _("{path}: expected {expected}, {found}").format(
+                path=rel, expected=expected, found=found
+            )
+        )
         self.rel = rel
         self.found = found
         self.code = code
@@ -87,7 +93,7 @@ class UnsafePath(Exception):
     @property
     def reason(self) -> str:
         """'expected a regular file, found …': the words for a finding."""
-        return f"expected {self.expected}, {self.found}"
+        return _("expected {expected}, {found}").format(expected=self.expected, found=self.found)
 
     @property
     def rule(self) -> str:
@@ -110,12 +116,13 @@ def _kind(mode: int) -> Kind:
     return Kind.SPECIAL
 
 
-def _special(mode: int) -> str:
+def special_kind(mode: int) -> str:
+    """What a file that is neither regular nor a folder is, in words."""
     if stat.S_ISFIFO(mode):
-        return "a named pipe"
+        return _("a named pipe")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device or other special file"
+        return _("a socket")
+    return _("a device or other special file")
 
 
 @functools.lru_cache(maxsize=64)
@@ -144,19 +151,35 @@ def _open_dir(root: Path, parts: tuple[str, ...], rel: str) -> Iterator[int]:
 def _refusal(parent: int, name: str, rel: str, exc: OSError) -> UnsafePath:
     """Why opening ``name`` in ``parent`` failed, in words."""
     if exc.errno == errno.ENOENT:
-        return UnsafePath(rel, "found nothing", "missing")
+        return UnsafePath(rel, _("found nothing"), "missing")
     try:
         info = os.lstat(name, dir_fd=parent)
     except OSError:
-        return UnsafePath(rel, f"found the error {exc.strerror!r}", "unreadable")
+        return UnsafePath(rel, _found_error(exc), "unreadable")
     if stat.S_ISLNK(info.st_mode):
         target = _readlink(parent, name)
         return UnsafePath(
-            rel, f"found a symbolic link (to {target!r}); nothing is read through a link", "link"
+            rel,
+            _("found a symbolic link (to {target!r}); nothing is read through a link").format(
+                target=target
+            ),
+            "link",
         )
     if exc.errno == errno.ENOTDIR:
-        return UnsafePath(rel, "found a path through something that is not a folder", "unreadable")
-    return UnsafePath(rel, f"found the error {exc.strerror!r}", "unreadable")
+        return UnsafePath(
+            rel, _("found a path through something that is not a folder"), "unreadable"
+        )
+    return UnsafePath(rel, _found_error(exc), "unreadable")
+
+
+def _found_error(exc: OSError) -> str:
+    """'found the error …': what an unreadable path gave instead of its bytes."""
+    return _("found the error {error!r}").format(error=exc.strerror)
+
+
+def _at_most(limit: int) -> str:
+    """What a file with a size limit is expected to be."""
+    return _("a file of at most {limit} bytes").format(limit=limit)
 
 
 def _readlink(parent: int, name: str) -> str:
@@ -169,7 +192,12 @@ def _readlink(parent: int, name: str) -> str:
 def _split(rel: str) -> tuple[str, ...]:
     parts = tuple(p for p in rel.split("/") if p)
     if not parts or any(p in (".", "..") for p in parts):
-        raise UnsafePath(rel, f"found {rel!r}", "unreadable", "a path inside the repository")
+        raise UnsafePath(
+            rel,
+            _("found {value!r}").format(value=rel),
+            "unreadable",
+            _("a path inside the repository"),
+        )
     return parts
 
 
@@ -186,23 +214,27 @@ def open_file(root: Path, rel: str, *, max_bytes: int | None = None) -> Iterator
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise UnsafePath(rel, "found a folder", "folder")
+            raise UnsafePath(rel, _("found a folder"), "folder")
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafePath(rel, f"found {_special(info.st_mode)}", "special")
+            raise UnsafePath(
+                rel, _("found {what}").format(what=special_kind(info.st_mode)), "special"
+            )
         if info.st_nlink > 1:
             raise UnsafePath(
                 rel,
-                f"found a file with {info.st_nlink} hard links (its bytes could change through"
-                " another name)",
+                _(
+                    "found a file with {count} hard links (its bytes could change through"
+                    " another name)"
+                ).format(count=info.st_nlink),
                 "hardlink",
-                "a file with one name",
+                _("a file with one name"),
             )
         if max_bytes is not None and info.st_size > max_bytes:
             raise UnsafePath(
                 rel,
-                f"found {info.st_size} bytes",
+                _("found {size} bytes").format(size=info.st_size),
                 "too-large",
-                f"a file of at most {max_bytes} bytes",
+                _at_most(max_bytes),
             )
         yield fd
     finally:
@@ -218,9 +250,7 @@ def read_bytes(root: Path, rel: str, *, max_bytes: int | None = None) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if max_bytes is not None and size > max_bytes:
-                raise UnsafePath(
-                    rel, "found more", "too-large", f"a file of at most {max_bytes} bytes"
-                )
+                raise UnsafePath(rel, _("found more"), "too-large", _at_most(max_bytes))
         return b"".join(chunks)
 
 
@@ -231,7 +261,10 @@ def copy_verified(root: Path, rel: str, dest: Path, digest: str) -> None:
     found = "sha256:" + hashlib.sha256(data).hexdigest()
     if found != digest:
         raise UnsafePath(
-            rel, f"found {found}: it changed while the site was built", "changed", f"{digest}"
+            rel,
+            _("found {digest}: it changed while the site was built").format(digest=found),
+            "changed",
+            digest,
         )
     write_bytes(dest, data)
 
@@ -324,9 +357,9 @@ def _read_entry(folder: int, name: str, entry: Entry, keep: bool, limit: int) ->
         if info.st_size > limit:
             found = UnsafePath(
                 entry.rel,
-                f"found {info.st_size} bytes",
+                _("found {size} bytes").format(size=info.st_size),
                 "too-large",
-                f"a file of at most {limit} bytes",
+                _at_most(limit),
             )
             return replace(entry, refused=found)
         hasher = hashlib.sha256()
@@ -338,14 +371,10 @@ def _read_entry(folder: int, name: str, entry: Entry, keep: bool, limit: int) ->
             if keep:
                 chunks.append(chunk)
             if size > limit:
-                found = UnsafePath(
-                    entry.rel, "found more", "too-large", f"a file of at most {limit} bytes"
-                )
+                found = UnsafePath(entry.rel, _("found more"), "too-large", _at_most(limit))
                 return replace(entry, refused=found)
     except OSError as exc:
-        return replace(
-            entry, refused=UnsafePath(entry.rel, f"found the error {exc.strerror!r}", "unreadable")
-        )
+        return replace(entry, refused=UnsafePath(entry.rel, _found_error(exc), "unreadable"))
     finally:
         os.close(fd)
     return replace(

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from warta.adapters.yamlnodes import YList, YMap
+from warta.i18n import _
 from warta.model.findings import Finding, error, warning
 from warta.model.invisible import check_hidden
 
@@ -23,28 +24,28 @@ def implausible(moment: date) -> str | None:
     """What a date or date-time must be and is not (years 1900-2999, a real time zone's
     offset), or None when it is plausible."""
     if moment.year not in MOMENT_YEARS:
-        return f"between the years {MOMENT_YEARS.start} and {MOMENT_YEARS.stop - 1}"
+        return _("between the years {first} and {last}").format(
+            first=MOMENT_YEARS.start, last=MOMENT_YEARS.stop - 1
+        )
     offset = moment.utcoffset() if isinstance(moment, datetime) else None
     if offset is not None and not OFFSETS[0] <= offset <= OFFSETS[1]:
-        return "with a UTC offset between -12:00 and +14:00 (a real time zone's)"
+        return _("with a UTC offset between -12:00 and +14:00 (a real time zone's)")
     return None
 
 
 def type_name(value: object) -> str:
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int):
-        return f"a number ({value})"
-    if isinstance(value, float):
-        return f"a number ({value})"
+        return _("a boolean ({value})").format(value=str(value).lower())
+    if isinstance(value, int | float):
+        return _("a number ({value})").format(value=value)
     if isinstance(value, str):
-        return f"text {value[:40]!r}"
+        return _("text {value!r}").format(value=value[:40])
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
@@ -72,7 +73,9 @@ class Reader:
                 self.path,
                 self.data.line_of(key),  # the key's line if it is there but empty
                 "schema.missing",
-                f"'{self._name(key)}' is required; expected {expected}, found nothing",
+                _("'{name}' is required; expected {expected}, found nothing").format(
+                    name=self._name(key), expected=expected
+                ),
             )
         )
 
@@ -80,50 +83,52 @@ class Reader:
         self.fail(
             key,
             "schema.type",
-            f"'{self._name(key)}' must be {expected}; found {type_name(value)}",
+            _("'{name}' must be {expected}; found {found}").format(
+                name=self._name(key), expected=expected, found=type_name(value)
+            ),
         )
 
     def text(self, key: str, *, required: bool = True, default: str = "") -> str | None:
         if key not in self.data or self.data[key] is None:
             if required:
-                self.missing(key, "text")
+                self.missing(key, _("text"))
                 return None
             return default
         value = self.data[key]
         if isinstance(value, str):
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
-            self.wrong(key, "text (quote it)", value)
+            self.wrong(key, _("text (quote it)"), value)
             return None
-        self.wrong(key, "text", value)
+        self.wrong(key, _("text"), value)
         return None
 
     def boolean(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key, default)
         if isinstance(value, bool):
             return value
-        self.wrong(key, "true or false", value)
+        self.wrong(key, _("true or false"), value)
         return default
 
     def integer(self, key: str) -> int | None:
         if key not in self.data:
-            self.missing(key, "a whole number")
+            self.missing(key, _("a whole number"))
             return None
         value = self.data[key]
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        self.wrong(key, "a whole number", value)
+        self.wrong(key, _("a whole number"), value)
         return None
 
     def text_list(self, key: str, *, required: bool = False) -> tuple[str, ...] | None:
         if key not in self.data or self.data[key] is None:
             if required:
-                self.missing(key, "a list of text")
+                self.missing(key, _("a list of text"))
                 return None
             return ()
         value = self.data[key]
         if not isinstance(value, list):
-            self.wrong(key, "a list of text", value)
+            self.wrong(key, _("a list of text"), value)
             return None
         out: list[str] = []
         for index, entry in enumerate(value):
@@ -134,7 +139,9 @@ class Reader:
                         self.path,
                         line,
                         "schema.type",
-                        f"'{self._name(key)}' entries must be text; found {type_name(entry)}",
+                        _("'{name}' entries must be text; found {found}").format(
+                            name=self._name(key), found=type_name(entry)
+                        ),
                     )
                 )
                 return None
@@ -144,29 +151,29 @@ class Reader:
     def mapping(self, key: str, *, required: bool = True) -> YMap | None:
         if key not in self.data or self.data[key] is None:
             if required:
-                self.missing(key, "a mapping")
+                self.missing(key, _("a mapping"))
             return None
         value = self.data[key]
         if isinstance(value, YMap):
             return value
-        self.wrong(key, "a mapping", value)
+        self.wrong(key, _("a mapping"), value)
         return None
 
     def seq(self, key: str, *, required: bool = True) -> YList | None:
         if key not in self.data or self.data[key] is None:
             if required:
-                self.missing(key, "a list")
+                self.missing(key, _("a list"))
             return None
         value = self.data[key]
         if isinstance(value, YList):
             return value
-        self.wrong(key, "a list", value)
+        self.wrong(key, _("a list"), value)
         return None
 
     def day(self, key: str, *, required: bool = False) -> date | None:
         if key not in self.data or self.data[key] is None:
             if required:
-                self.missing(key, "a date (YYYY-MM-DD)")
+                self.missing(key, _("a date (YYYY-MM-DD)"))
             return None
         value = self.data[key]
         if isinstance(value, str):
@@ -175,8 +182,8 @@ class Reader:
             except ValueError:
                 pass
             else:
-                return self.plausible(key, day, value, "date.range", "a date")
-        self.wrong(key, "a date (YYYY-MM-DD)", value)
+                return self.plausible(key, day, value, "date.range", _("a date"))
+        self.wrong(key, _("a date (YYYY-MM-DD)"), value)
         return None
 
     def plausible(
@@ -186,17 +193,23 @@ class Reader:
         problem = implausible(moment)
         if problem is None:
             return moment
-        self.fail(key, rule, f"'{self._name(key)}' must be {what} {problem}; found {text!r}")
+        self.fail(
+            key,
+            rule,
+            _("'{name}' must be {what} {problem}; found {text!r}").format(
+                name=self._name(key), what=what, problem=problem, text=text
+            ),
+        )
         return None
 
     def moment(self, key: str) -> datetime | None:
         """An ISO 8601 date-time that must carry a UTC offset."""
         if key not in self.data or self.data[key] is None:
-            self.missing(key, "a date-time with offset, e.g. 2026-11-20T09:30:00+07:00")
+            self.missing(key, _("a date-time with offset, e.g. 2026-11-20T09:30:00+07:00"))
             return None
         value = self.data[key]
         if not isinstance(value, str):
-            self.wrong(key, "a date-time with offset", value)
+            self.wrong(key, _("a date-time with offset"), value)
             return None
         try:
             parsed = datetime.fromisoformat(value)
@@ -204,18 +217,22 @@ class Reader:
             self.fail(
                 key,
                 "time.format",
-                f"'{self._name(key)}' must be an ISO 8601 date-time with offset; found {value!r}",
+                _("'{name}' must be an ISO 8601 date-time with offset; found {value!r}").format(
+                    name=self._name(key), value=value
+                ),
             )
             return None
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             self.fail(
                 key,
                 "time.no-offset",
-                f"'{self._name(key)}' must carry a UTC offset (e.g. +07:00 for WIB);"
-                f" found {value!r} with none",
+                _(
+                    "'{name}' must carry a UTC offset (e.g. +07:00 for WIB);"
+                    " found {value!r} with none"
+                ).format(name=self._name(key), value=value),
             )
             return None
-        return self.plausible(key, parsed, value, "time.range", "a date-time")
+        return self.plausible(key, parsed, value, "time.range", _("a date-time"))
 
     def unknown_keys(self, allowed: Iterable[str], *, severity_error: bool = True) -> None:
         allowed_set = set(allowed)
@@ -223,7 +240,9 @@ class Reader:
             if key in allowed_set:
                 continue
             hint = ", ".join(sorted(allowed_set))
-            message = f"unknown key '{self._name(key)}'; expected one of: {hint}"
+            message = _("unknown key '{name}'; expected one of: {hint}").format(
+                name=self._name(key), hint=hint
+            )
             make = error if severity_error else warning
             self.findings.append(make(self.path, self.line(key), "schema.unknown-key", message))
 
@@ -232,7 +251,12 @@ def as_map(value: Any, path: str, line: int, what: str, findings: list[Finding])
     if isinstance(value, YMap):
         return value
     findings.append(
-        error(path, line, "schema.type", f"{what} must be a mapping; found {type_name(value)}")
+        error(
+            path,
+            line,
+            "schema.type",
+            _("{what} must be a mapping; found {found}").format(what=what, found=type_name(value)),
+        )
     )
     return None
 
@@ -248,7 +272,9 @@ def hidden_text(data: YMap, display: str) -> Iterator[Finding]:
         elif isinstance(value, YMap):
             for key, child in reversed(value.items()):
                 name = f"{where}.{key}" if where else key
-                yield from check_hidden(display, f"the key '{name}'", key, value.line_of(key))
+                yield from check_hidden(
+                    display, _("the key '{name}'").format(name=name), key, value.line_of(key)
+                )
                 stack.append((child, name, value.line_of(key)))
         elif isinstance(value, YList):
             for index in reversed(range(len(value))):

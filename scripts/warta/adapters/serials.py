@@ -27,6 +27,7 @@ from warta.adapters.trust import workflow_bytes
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.adapters.yamlnodes import YamlError, YMap, parse
 from warta.errors import ConfigError, RefusedError
+from warta.i18n import _
 from warta.model.findings import Finding, error
 
 SERIAL_FILES = (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH)
@@ -52,7 +53,12 @@ def serial_in(text: str, display: str) -> tuple[Serial | None, list[Finding]]:
         return None, [error(display, exc.line, exc.rule, exc.message)]
     if not isinstance(data, YMap):
         return None, [
-            error(display, 1, "schema.type", f"must be a mapping; found {type_name(data)}")
+            error(
+                display,
+                1,
+                "schema.type",
+                _("must be a mapping; found {found}").format(found=type_name(data)),
+            )
         ]
     if "serial" not in data:
         return None, [
@@ -60,8 +66,10 @@ def serial_in(text: str, display: str) -> tuple[Serial | None, list[Finding]]:
                 display,
                 1,
                 SERIAL_RULE,
-                f"expected a top-level 'serial: N' in {display} (a whole number from 1, raised"
-                " by warta trust sign at each signed change); found none",
+                _(
+                    "expected a top-level 'serial: N' in {display} (a whole number from 1, raised"
+                    " by warta trust sign at each signed change); found none"
+                ).format(display=display),
             )
         ]
     value, line = data["serial"], data.line_of("serial")
@@ -71,8 +79,9 @@ def serial_in(text: str, display: str) -> tuple[Serial | None, list[Finding]]:
                 display,
                 line,
                 SERIAL_RULE,
-                f"'serial' must be a whole number from 1 to {MAX_SERIAL}; found"
-                f" {value if type(value) is int else type_name(value)}",
+                _("'serial' must be a whole number from 1 to {most}; found {found}").format(
+                    most=MAX_SERIAL, found=value if type(value) is int else type_name(value)
+                ),
             )
         ]
     return Serial(display, value, line), []
@@ -88,7 +97,9 @@ def read_serials(root: Path) -> dict[str, Serial]:
         try:
             raw = workflow_bytes(root, rel)
         except (safefs.UnsafePath, OSError) as exc:
-            raise ConfigError(f"{display}: unreadable: {exc}") from None
+            raise ConfigError(
+                _("{display}: unreadable: {error}").format(display=display, error=exc)
+            ) from None
         decoded = decode(raw, display)
         if decoded.text is None:
             findings.extend(decoded.findings)
@@ -98,7 +109,10 @@ def read_serials(root: Path) -> dict[str, Serial]:
         if serial is not None:
             out[display] = serial
     if findings:
-        raise ConfigError(f"{len(findings)} workflow file(s) without a valid serial", findings)
+        raise ConfigError(
+            _("{count} workflow file(s) without a valid serial").format(count=len(findings)),
+            findings,
+        )
     return out
 
 
@@ -119,12 +133,14 @@ def with_serial(text: str, serial: int, display: str) -> str:
         out = "".join([*lines[:at], f"serial: {serial}{NOTE}\n", *lines[at:]])
     found, problems = serial_in(out, display)
     if found is None or found.value != serial:
-        why = "; ".join(f"{f.location()}: {f.message}" for f in problems) or (
+        why = "; ".join(f"{f.location()}: {f.message}" for f in problems) or _(
             "expected a block mapping with at most one top-level 'serial:' line"
         )
         raise RefusedError(
-            f"{display}: cannot set 'serial: {serial}' ({why}); correct the file, then sign"
-            " again; nothing was signed"
+            _(
+                "{display}: cannot set 'serial: {serial}' ({why}); correct the file, then sign"
+                " again; nothing was signed"
+            ).format(display=display, serial=serial, why=why)
         )
     return out
 
@@ -144,12 +160,16 @@ def check_rollback(
                 path,
                 serial.line,
                 "serial.rollback",
-                f"serial must be at least {high}, the highest this machine has seen for {path}"
-                f" (TOFU record {record}); found {serial.value}: an older signed version was"
-                " restored, which undoes what an administrator signed since (a revoked key,"
-                " a changed step), so no workflow file and no item is trusted. Restore the"
-                f" newest signed {path} and its .sig; only if you checked out an older state on"
-                f" purpose, reset the record with: warta trust accept {trust_root}",
+                _(
+                    "serial must be at least {high}, the highest this machine has seen for"
+                    " {path} (TOFU record {record}); found {found}: an older signed version was"
+                    " restored, which undoes what an administrator signed since (a revoked key,"
+                    " a changed step), so no workflow file and no item is trusted. Restore the"
+                    " newest signed {path} and its .sig; only if you checked out an older state"
+                    " on purpose, reset the record with: warta trust accept {trust_root}"
+                ).format(
+                    high=high, path=path, record=record, found=serial.value, trust_root=trust_root
+                ),
             )
         )
     return out

@@ -26,6 +26,7 @@ from warta.adapters import safefs
 from warta.adapters.sitemanifest import CONFIG_FILE, Allow
 from warta.adapters.textfile import decode
 from warta.adapters.yamlnodes import PythonName, YamlError, YList, YMap, parse
+from warta.i18n import _
 from warta.model.closure import NEWS, plain_relative
 from warta.model.findings import Finding, error
 from warta.site.sanitize import Policy as HtmlPolicy
@@ -142,7 +143,7 @@ def read_site_config(root: Path, allow: Allow) -> tuple[SiteConfig | None, list[
     except YamlError as exc:
         return None, [error(CONFIG_FILE, exc.line, exc.rule, exc.message)]
     if not isinstance(data, YMap):
-        return None, [error(CONFIG_FILE, 1, "site.config", "mkdocs.yml must be a mapping")]
+        return None, [error(CONFIG_FILE, 1, "site.config", _("mkdocs.yml must be a mapping"))]
     findings = list(text.findings)
     config = judge_site_config(data, digest, allow, findings)
     return config, findings
@@ -160,7 +161,9 @@ def judge_site_config(data: YMap, digest: str, allow: Allow, findings: list[Find
     if hosts is not None:
         try:
             if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
-                raise ValueError(f"expected a list of host names, found {hosts!r}")
+                raise ValueError(
+                    _("expected a list of host names, found {found!r}").format(found=hosts)
+                )
             HtmlPolicy.of(hosts)
         except ValueError as exc:
             _fail(findings, data.line_of("plugins"), "site.embed-hosts", f"embed_hosts: {exc}")
@@ -172,8 +175,10 @@ def judge_site_config(data: YMap, digest: str, allow: Allow, findings: list[Find
                 findings,
                 found.line,
                 "site.python-name",
-                f"!!python/name:{found.name} names Python code for the build to call;"
-                " expected one of Warta's safe names, or an administrator's allow",
+                _(
+                    "!!python/name:{name} names Python code for the build to call;"
+                    " expected one of Warta's safe names, or an administrator's allow"
+                ).format(name=found.name),
             )
     site_dir = _folders(data, findings)
     custom = _theme(data, allow, findings)
@@ -184,7 +189,7 @@ def judge_site_config(data: YMap, digest: str, allow: Allow, findings: list[Find
                 findings,
                 data.line_of("hooks"),
                 "site.config-key",
-                f"hook must be a file inside the repository; found {hook!r}",
+                _("hook must be a file inside the repository; found {found!r}").format(found=hook),
             )
     return SiteConfig(
         data,
@@ -204,40 +209,48 @@ def _refused_keys(data: YMap, allow: Allow, findings: list[Finding]) -> None:
             findings,
             line("INHERIT"),
             "site.config-key",
-            "INHERIT merges another file into the configuration; expected one mkdocs.yml,"
-            " found INHERIT",
+            _(
+                "INHERIT merges another file into the configuration; expected one mkdocs.yml,"
+                " found INHERIT"
+            ),
         )
     if "hooks" in data and not allow.hooks:
         _fail(
             findings,
             line("hooks"),
             "site.config-key",
-            "hooks run Python code inside the build; expected none (an administrator may"
-            " allow signed hooks in workflow/site-manifest.yml), found hooks",
+            _(
+                "hooks run Python code inside the build; expected none (an administrator may"
+                " allow signed hooks in workflow/site-manifest.yml), found hooks"
+            ),
         )
     if "extra_templates" in data and not allow.extra_templates:
         _fail(
             findings,
             line("extra_templates"),
             "site.config-key",
-            "extra_templates are rendered as Jinja templates with the build's powers;"
-            " expected none unless allowed in workflow/site-manifest.yml",
+            _(
+                "extra_templates are rendered as Jinja templates with the build's powers;"
+                " expected none unless allowed in workflow/site-manifest.yml"
+            ),
         )
     if data.get("use_directory_urls", True) is not True:
         _fail(
             findings,
             line("use_directory_urls"),
             "site.config-key",
-            "use_directory_urls must be true",
+            _("use_directory_urls must be true"),
         )
     if not _excludes_news(data.get("exclude_docs")):
         _fail(
             findings,
             line("exclude_docs"),
             "site.exclude",
-            f"mkdocs.yml must exclude the news folder (exclude_docs: /{NEWS}) so that a build"
-            " without the warta plugin publishes no news; the plugin re-admits the verified"
-            " items",
+            _(
+                "mkdocs.yml must exclude the news folder (exclude_docs: /{news}) so that a build"
+                " without the warta plugin publishes no news; the plugin re-admits the verified"
+                " items"
+            ).format(news=NEWS),
         )
 
 
@@ -250,8 +263,9 @@ def _plugins(data: YMap, allow: Allow, findings: list[Finding]) -> dict[str, Any
                 findings,
                 at,
                 "site.plugin",
-                f"plugin {name!r} would run inside the build; expected one of"
-                f" {', '.join(sorted(SAFE_PLUGINS | allow.plugins))}",
+                _("plugin {name!r} would run inside the build; expected one of {safe}").format(
+                    name=name, safe=", ".join(sorted(SAFE_PLUGINS | allow.plugins))
+                ),
             )
         if name == "warta" and isinstance(options, dict):
             warta = dict(options)
@@ -260,10 +274,12 @@ def _plugins(data: YMap, allow: Allow, findings: list[Finding]) -> dict[str, Any
                     findings,
                     options.line_of(option) if isinstance(options, YMap) else at,
                     "trust.pin-in-repository",
-                    f"the warta plugin option {option!r} would let a repository file choose"
-                    " which trust root counts; expected the pin from outside the repository"
-                    " (--trust-root, WARTA_TRUST_ROOT or this user's pin file), found it in"
-                    " mkdocs.yml",
+                    _(
+                        "the warta plugin option {option!r} would let a repository file choose"
+                        " which trust root counts; expected the pin from outside the repository"
+                        " (--trust-root, WARTA_TRUST_ROOT or this user's pin file), found it in"
+                        " mkdocs.yml"
+                    ).format(option=option),
                 )
     return warta
 
@@ -278,9 +294,11 @@ def _extensions(data: YMap, allow: Allow, findings: list[Finding]) -> list[tuple
                 findings,
                 at,
                 "site.extension",
-                f"Markdown extension {raw_name!r} is not in Warta's safe set (it could read"
-                " files or run code); expected one of the safe extensions, or an"
-                " administrator's allow in workflow/site-manifest.yml",
+                _(
+                    "Markdown extension {name!r} is not in Warta's safe set (it could read"
+                    " files or run code); expected one of the safe extensions, or an"
+                    " administrator's allow in workflow/site-manifest.yml"
+                ).format(name=raw_name),
             )
             continue
         extensions.append((name, options))
@@ -288,7 +306,7 @@ def _extensions(data: YMap, allow: Allow, findings: list[Finding]) -> list[tuple
     # matters: superfences replaces fenced_code only when it comes after it)
     ordered: list[tuple[str, Any]] = []
     for name, options in [*((b, {}) for b in BUILTIN_EXTENSIONS), *extensions]:
-        if name in {n for n, _ in ordered}:
+        if name in {n for n, _options in ordered}:
             ordered = [(n, options if n == name and options else o) for n, o in ordered]
             continue
         ordered.append((name, options))
@@ -303,7 +321,10 @@ def _folders(data: YMap, findings: list[Finding]) -> str:
             findings,
             data.line_of("docs_dir"),
             "site.docs-dir",
-            f"docs_dir must be '{DOCS_DIR}' (news are read from {DOCS_DIR}/{NEWS}); found {docs!r}",
+            _(
+                "docs_dir must be '{docs_dir}' (news are read from {docs_dir}/{news});"
+                " found {found!r}"
+            ).format(docs_dir=DOCS_DIR, news=NEWS, found=docs),
         )
     site_dir = data.get("site_dir", "site")
     if not _plain_dir(site_dir):
@@ -311,8 +332,10 @@ def _folders(data: YMap, findings: list[Finding]) -> str:
             findings,
             data.line_of("site_dir"),
             "site.site-dir",
-            "site_dir must be a folder inside the repository, apart from content/,"
-            f" workflow/ and .git (the build empties it); found {site_dir!r}",
+            _(
+                "site_dir must be a folder inside the repository, apart from content/,"
+                " workflow/ and .git (the build empties it); found {found!r}"
+            ).format(found=site_dir),
         )
         return "site"
     return str(site_dir)
@@ -326,7 +349,10 @@ def _theme(data: YMap, allow: Allow, findings: list[Finding]) -> str | None:
     )
     if name != "material":
         _fail(
-            findings, data.line_of("theme"), "site.theme", f"theme must be material; found {name!r}"
+            findings,
+            data.line_of("theme"),
+            "site.theme",
+            _("theme must be material; found {found!r}").format(found=name),
         )
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     if custom is None:
@@ -337,8 +363,10 @@ def _theme(data: YMap, allow: Allow, findings: list[Finding]) -> str | None:
             findings,
             where,
             "site.custom-dir",
-            "theme.custom_dir replaces the theme's templates (and so every page);"
-            " expected none unless allowed in workflow/site-manifest.yml",
+            _(
+                "theme.custom_dir replaces the theme's templates (and so every page);"
+                " expected none unless allowed in workflow/site-manifest.yml"
+            ),
         )
         return None
     if not _plain_dir(custom):
@@ -346,7 +374,9 @@ def _theme(data: YMap, allow: Allow, findings: list[Finding]) -> str | None:
             findings,
             where,
             "site.custom-dir",
-            f"custom_dir must be a folder inside the repository; found {custom!r}",
+            _("custom_dir must be a folder inside the repository; found {found!r}").format(
+                found=custom
+            ),
         )
         return None
     return str(custom)
@@ -371,7 +401,7 @@ def _excludes_news(value: object) -> bool:
 
 def resolve(name: str) -> Any:
     """The Python object ``module.attr`` (only ever called for an allowed name)."""
-    module, _, attr = name.rpartition(".")
+    module, _dot, attr = name.rpartition(".")
     return getattr(importlib.import_module(module), attr)
 
 

@@ -23,6 +23,7 @@ from warta.adapters.schema import Reader, type_name
 from warta.adapters.textfile import decode
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.errors import ConfigError
+from warta.i18n import _
 from warta.model.closure import DIGEST, plain_relative
 from warta.model.findings import Finding, error
 
@@ -101,22 +102,28 @@ def load_site_manifest(root: Path) -> tuple[SiteManifest, list[Finding]]:
         raw = safefs.read_bytes(root, display, max_bytes=4 * 1024 * 1024)
     except safefs.UnsafePath as exc:
         rule = "workflow.missing" if exc.missing else "workflow.unreadable"
-        hint = " (an administrator creates it with warta trust sign)" if exc.missing else ""
+        hint = _(" (an administrator creates it with warta trust sign)") if exc.missing else ""
         raise ConfigError(
             f"{display}: {exc.reason}{hint}", [error(display, None, rule, f"{exc.reason}{hint}")]
         ) from None
     text = decode(raw, display)
     if text.text is None:
-        raise ConfigError(f"{display}: unreadable", text.findings)
+        raise ConfigError(_("{display}: unreadable").format(display=display), text.findings)
     try:
         data = parse(text.text)
     except YamlError as exc:
         raise ConfigError(
-            f"{display}: does not parse", [error(display, exc.line, exc.rule, exc.message)]
+            _("{display}: does not parse").format(display=display),
+            [error(display, exc.line, exc.rule, exc.message)],
         ) from None
     if not isinstance(data, YMap):
-        finding = error(display, 1, "schema.type", f"must be a mapping; found {type_name(data)}")
-        raise ConfigError(f"{display}: not a mapping", [finding])
+        finding = error(
+            display,
+            1,
+            "schema.type",
+            _("must be a mapping; found {found}").format(found=type_name(data)),
+        )
+        raise ConfigError(_("{display}: not a mapping").format(display=display), [finding])
     findings: list[Finding] = list(text.findings)
     top = Reader(data, display, findings)
     top.unknown_keys({"serial", "allow", "files"})  # serial: warta.adapters.serials
@@ -128,7 +135,10 @@ def load_site_manifest(root: Path) -> tuple[SiteManifest, list[Finding]]:
         if not isinstance(entry, YMap):
             findings.append(
                 error(
-                    display, node.line_at(index), "schema.type", f"files[{index}] must be a mapping"
+                    display,
+                    node.line_at(index),
+                    "schema.type",
+                    _("files[{index}] must be a mapping").format(index=index),
                 )
             )
             continue
@@ -141,14 +151,18 @@ def load_site_manifest(root: Path) -> tuple[SiteManifest, list[Finding]]:
             r.fail(
                 "path",
                 "workflow.manifest",
-                f"files[{index}]: expected a plain repository path listed once and 64 hex"
-                f" digits; found {path!r}",
+                _(
+                    "files[{index}]: expected a plain repository path listed once and 64 hex"
+                    " digits; found {found!r}"
+                ).format(index=index, found=path),
             )
             continue
         files[path] = f"sha256:{digest}"
     errors = [f for f in findings if f.is_error]
     if errors:
-        raise ConfigError(f"{display}: {len(errors)} error(s)", findings)
+        raise ConfigError(
+            _("{display}: {count} error(s)").format(display=display, count=len(errors)), findings
+        )
     return SiteManifest(files, allow, text.text), findings
 
 

@@ -23,6 +23,7 @@ from sshsig.sshsig import SshsigWrapper
 from warta.adapters.atomic import write_text
 from warta.adapters.cachekey import cache_secret
 from warta.errors import RefusedError, UsageError
+from warta.i18n import _
 
 _ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----\n"
 _ARMOR_END = "\n-----END SSH SIGNATURE-----"
@@ -145,7 +146,7 @@ class SshsigVerifier:
                 except (OSError, UnicodeDecodeError):
                     text = ""
                 for line in text.splitlines():
-                    digest, _, key = line.partition(" ")
+                    digest, _space, key = line.partition(" ")
                     if len(digest) == 64 and key.startswith(("ssh-", "ecdsa-", "sk-")):
                         self._cache[digest] = key
         return self._cache
@@ -237,12 +238,13 @@ def public_key_of(keyfile: Path) -> str:
             if len(parts) >= 2:
                 return " ".join(parts[:2])
     if not keyfile.is_file():
-        raise UsageError(f"{keyfile}: key file not found")
+        raise UsageError(_("{keyfile}: key file not found").format(keyfile=keyfile))
     result = _run(["ssh-keygen", "-y", "-P", "", "-f", str(keyfile)])
     if result.returncode != 0:
         raise UsageError(
-            f"{keyfile}: cannot read its public key (put {keyfile}.pub beside it):"
-            f" {result.stderr.decode(errors='replace').strip()}"
+            _(
+                "{keyfile}: cannot read its public key (put {keyfile}.pub beside it): {error}"
+            ).format(keyfile=keyfile, error=result.stderr.decode(errors="replace").strip())
         )
     return " ".join(result.stdout.decode().split()[:2])
 
@@ -281,8 +283,10 @@ class KeygenSigner:
     def __init__(self, keyfile: Path | None = None, public_key: str | None = None) -> None:
         if keyfile is None and public_key is None:
             raise UsageError(
-                "no signing key: pass --key, set git's user.signingkey, or load"
-                " your key into ssh-agent"
+                _(
+                    "no signing key: pass --key, set git's user.signingkey, or load"
+                    " your key into ssh-agent"
+                )
             )
         self.keyfile = keyfile
         if public_key is None:
@@ -292,7 +296,7 @@ class KeygenSigner:
 
     def sign(self, message: bytes, namespace: str) -> str:
         if shutil.which("ssh-keygen") is None:
-            raise UsageError("ssh-keygen (OpenSSH) is needed to sign and was not found")
+            raise UsageError(_("ssh-keygen (OpenSSH) is needed to sign and was not found"))
         with tempfile.TemporaryDirectory(prefix="warta-sign-") as tmp:
             if self.keyfile is not None:
                 key_arg = str(self.keyfile)
@@ -309,9 +313,9 @@ class KeygenSigner:
             sig = Path(f"{msg}.sig")
             if result.returncode != 0 or not sig.is_file():
                 raise RefusedError(
-                    "ssh-keygen could not sign: "
-                    + (result.stderr.decode(errors="replace").strip() or "unknown error")
-                    + "; nothing was changed"
+                    _("ssh-keygen could not sign: {problem}; nothing was changed").format(
+                        problem=result.stderr.decode(errors="replace").strip() or _("unknown error")
+                    )
                 )
             return sig.read_text(encoding="ascii")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warta.adapters import safefs
+from warta.i18n import _
 from warta.model.findings import Finding, error, warning
 
 #: Files larger than this are refused unread (a news item is a few KiB; photos live beside it).
@@ -58,7 +59,9 @@ def read_bytes(path: Path | str, display: str, *, max_bytes: int = MAX_BYTES) ->
                             display,
                             None,
                             "file.unreadable",
-                            f"expected a regular file, found {_kind(info.st_mode)}",
+                            _("expected a regular file, found {what}").format(
+                                what=_kind(info.st_mode)
+                            ),
                         )
                     ],
                 )
@@ -74,7 +77,9 @@ def read_bytes(path: Path | str, display: str, *, max_bytes: int = MAX_BYTES) ->
                         display,
                         None,
                         "file.too-large",
-                        f"expected a file of at most {max_bytes} bytes, found {size} bytes",
+                        _("expected a file of at most {limit} bytes, found {size} bytes").format(
+                            limit=max_bytes, size=size
+                        ),
                     )
                 ],
             )
@@ -86,7 +91,9 @@ def read_bytes(path: Path | str, display: str, *, max_bytes: int = MAX_BYTES) ->
                     display,
                     None,
                     "file.unreadable",
-                    f"cannot read file: expected a readable file, found the error {exc.strerror!r}",
+                    _(
+                        "cannot read file: expected a readable file, found the error {error!r}"
+                    ).format(error=exc.strerror),
                 )
             ],
         )
@@ -108,12 +115,8 @@ def _read_up_to(fd: int, limit: int) -> bytes:
 
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device or other special file"
+        return _("a folder")
+    return safefs.special_kind(mode)
 
 
 def decode(raw: bytes, display: str) -> TextResult:
@@ -122,7 +125,14 @@ def decode(raw: bytes, display: str) -> TextResult:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return TextResult(
             None,
-            [error(display, line, "file.binary", "expected a UTF-8 text file, found a NUL byte")],
+            [
+                error(
+                    display,
+                    line,
+                    "file.binary",
+                    _("expected a UTF-8 text file, found a NUL byte"),
+                )
+            ],
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -131,8 +141,10 @@ def decode(raw: bytes, display: str) -> TextResult:
                 display,
                 1,
                 "file.bom",
-                "found a UTF-8 byte-order mark at the start of the file; expected none (it"
-                " was ignored)",
+                _(
+                    "found a UTF-8 byte-order mark at the start of the file; expected none (it"
+                    " was ignored)"
+                ),
             )
         )
     try:
@@ -144,7 +156,9 @@ def decode(raw: bytes, display: str) -> TextResult:
                 display,
                 line,
                 "file.encoding",
-                f"expected UTF-8 text, found byte 0x{raw[exc.start]:02x} that is not UTF-8",
+                _("expected UTF-8 text, found byte 0x{byte} that is not UTF-8").format(
+                    byte=f"{raw[exc.start]:02x}"
+                ),
             )
         )
         return TextResult(None, findings)
@@ -158,7 +172,10 @@ def decode(raw: bytes, display: str) -> TextResult:
                     display,
                     None,
                     "file.line-endings",
-                    "found mixed line endings (CRLF, CR and LF); expected one style (read as LF)",
+                    _(
+                        "found mixed line endings (CRLF, CR and LF); expected one style (read as"
+                        " LF)"
+                    ),
                 )
             )
         text = text.replace("\r\n", "\n").replace("\r", "\n")

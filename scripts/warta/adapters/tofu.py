@@ -28,6 +28,7 @@ from warta.adapters.atomic import write_text
 from warta.adapters.cachekey import inside, repo_key, xdg_home
 from warta.adapters.trust import TRUST_ROOT_PATH, TrustRoot, administrators
 from warta.errors import ConfigError
+from warta.i18n import _
 from warta.model.findings import Finding, error, warning
 from warta.model.pin import Pin, PinSource
 
@@ -63,15 +64,19 @@ def read_record(root: Path) -> Record:
     display = str(path)
     if inside(path, root):
         raise ConfigError(
-            f"{display}: the trust-on-first-use record lies inside the repository",
+            _("{display}: the trust-on-first-use record lies inside the repository").format(
+                display=display
+            ),
             [
                 error(
                     display,
                     None,
                     "trust.state-in-repository",
-                    f"expected the trust-on-first-use record outside the repository; found"
-                    f" {display} inside {root}, where a commit could plant it (set"
-                    " XDG_STATE_HOME to a folder outside the working tree)",
+                    _(
+                        "expected the trust-on-first-use record outside the repository; found"
+                        " {display} inside {root}, where a commit could plant it (set"
+                        " XDG_STATE_HOME to a folder outside the working tree)"
+                    ).format(display=display, root=root),
                 )
             ],
         )
@@ -80,13 +85,13 @@ def read_record(root: Path) -> Record:
     except (FileNotFoundError, NotADirectoryError):
         return Record(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise _broken(display, f"cannot be read ({exc})") from None
+        raise _broken(display, _("cannot be read ({error})").format(error=exc)) from None
     try:
         data = json.loads(raw)
     except ValueError:
-        raise _broken(display, "is not JSON") from None
+        raise _broken(display, _("is not JSON")) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _broken(display, f"is not a {FORMAT} record")
+        raise _broken(display, _("is not a {format} record").format(format=FORMAT))
     trust_root, recorded = data.get("trust_root"), data.get("recorded")
     serials = data.get("serials")
     if (
@@ -98,16 +103,16 @@ def read_record(root: Path) -> Record:
             for v in serials.values()
         )
     ):
-        raise _broken(display, "holds values of the wrong type")
+        raise _broken(display, _("holds values of the wrong type"))
     return Record(path, trust_root, recorded, dict(serials))
 
 
 def _broken(display: str, problem: str) -> ConfigError:
-    message = (
-        f"expected this machine's trust-on-first-use record (a {FORMAT} JSON file that Warta"
-        f" writes); found that {display} {problem}. Nothing is trusted until it is repaired or"
+    message = _(
+        "expected this machine's trust-on-first-use record (a {format} JSON file that Warta"
+        " writes); found that {display} {problem}. Nothing is trusted until it is repaired or"
         " removed (removing it forgets the trust root and serials this machine saw)"
-    )
+    ).format(format=FORMAT, display=display, problem=problem)
     return ConfigError(f"{display}: {problem}", [error(display, None, "trust.state", message)])
 
 
@@ -117,7 +122,7 @@ def first_use(trust: TrustRoot, record: Record, now: datetime) -> tuple[Pin, lis
     display = TRUST_ROOT_PATH.as_posix()
     admins = administrators(trust)
     where = str(record.path)
-    advice = (
+    advice = _(
         "; expected a pin from outside the repository (--trust-root, WARTA_TRUST_ROOT or this"
         " user's pin file), as CI must set"
     )
@@ -128,10 +133,12 @@ def first_use(trust: TrustRoot, record: Record, now: datetime) -> tuple[Pin, lis
                 display,
                 None,
                 "trust.unpinned",
-                f"trust root {trust.fingerprint} (administrators: {admins}) is not pinned; this"
-                f" machine uses the repository for the first time and trusts this root from now"
-                f" on (trust on first use, recorded in {where}): a different trust root will be"
-                f" refused{advice}",
+                _(
+                    "trust root {fingerprint} (administrators: {admins}) is not pinned; this"
+                    " machine uses the repository for the first time and trusts this root from"
+                    " now on (trust on first use, recorded in {where}): a different trust root"
+                    " will be refused{advice}"
+                ).format(fingerprint=trust.fingerprint, admins=admins, where=where, advice=advice),
             )
         ]
     pin = Pin(record.trust_root, PinSource.TOFU, where, record.recorded)
@@ -141,9 +148,17 @@ def first_use(trust: TrustRoot, record: Record, now: datetime) -> tuple[Pin, lis
                 display,
                 None,
                 "trust.unpinned",
-                f"trust root {trust.fingerprint} (administrators: {admins}) is not pinned; this"
-                f" machine has trusted it since its first use on {record.recorded or '?'}"
-                f" (recorded in {where}), and a different trust root is refused{advice}",
+                _(
+                    "trust root {fingerprint} (administrators: {admins}) is not pinned; this"
+                    " machine has trusted it since its first use on {recorded}"
+                    " (recorded in {where}), and a different trust root is refused{advice}"
+                ).format(
+                    fingerprint=trust.fingerprint,
+                    admins=admins,
+                    recorded=record.recorded or "?",
+                    where=where,
+                    advice=advice,
+                ),
             )
         ]
     return pin, [
@@ -151,12 +166,20 @@ def first_use(trust: TrustRoot, record: Record, now: datetime) -> tuple[Pin, lis
             display,
             None,
             "trust.changed",
-            f"trust root must be {record.trust_root}, which this machine has trusted since"
-            f" {record.recorded or '?'} (trust on first use, recorded in {where}); found"
-            f" {trust.fingerprint} (administrators: {admins}): the trust root was replaced, so"
-            " no workflow file and no item is trusted. If the office changed its"
-            " administrators on purpose, confirm the new fingerprint with them and accept it"
-            f" with: warta trust accept {trust.fingerprint}",
+            _(
+                "trust root must be {recorded_root}, which this machine has trusted since"
+                " {recorded} (trust on first use, recorded in {where}); found"
+                " {fingerprint} (administrators: {admins}): the trust root was replaced, so"
+                " no workflow file and no item is trusted. If the office changed its"
+                " administrators on purpose, confirm the new fingerprint with them and accept it"
+                " with: warta trust accept {fingerprint}"
+            ).format(
+                recorded_root=record.trust_root,
+                recorded=record.recorded or "?",
+                where=where,
+                fingerprint=trust.fingerprint,
+                admins=admins,
+            ),
         )
     ]
 
@@ -213,8 +236,10 @@ def unwritable(path: Path, exc: OSError) -> Finding:
         TRUST_ROOT_PATH.as_posix(),
         None,
         "trust.state",
-        f"expected to keep this machine's trust-on-first-use record in {path}; it cannot be"
-        f" written ({exc.strerror or exc}), so this machine remembers neither the trust root nor"
-        " the workflow serials, and cannot notice a replaced trust root or an older workflow"
-        " file (set XDG_STATE_HOME to a writable folder, or pin the trust root)",
+        _(
+            "expected to keep this machine's trust-on-first-use record in {path}; it cannot be"
+            " written ({error}), so this machine remembers neither the trust root nor"
+            " the workflow serials, and cannot notice a replaced trust root or an older workflow"
+            " file (set XDG_STATE_HOME to a writable folder, or pin the trust root)"
+        ).format(path=path, error=exc.strerror or exc),
     )

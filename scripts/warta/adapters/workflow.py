@@ -365,7 +365,7 @@ def _roles(
                     ).format(role=role_id),
                 )
             )
-        body = as_map(value, display, line, f"role '{role_id}'", findings)
+        body = as_map(value, display, line, _("role '{role}'").format(role=role_id), findings)
         if body is None:
             continue
         r = Reader(body, display, findings, where=f"roles.{role_id}.")

@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 
 import yaml
 
+from warta.i18n import _
+
 NULL = "tag:yaml.org,2002:null"
 BOOL = "tag:yaml.org,2002:bool"
 INT = "tag:yaml.org,2002:int"
@@ -76,8 +78,10 @@ def construct(tag: str, value: str) -> object:
         return value
     if tag in (INT, FLOAT) and len(value) > MAX_NUMBER:
         raise ScalarError(
-            f"expected a number of at most {MAX_NUMBER} characters here, found one of"
-            f" {len(value)} (quote it if it is text)",
+            _(
+                "expected a number of at most {most} characters here, found one of"
+                " {length} (quote it if it is text)"
+            ).format(most=MAX_NUMBER, length=len(value)),
             "yaml.number",
         )
     if tag == NULL and _NULL.match(value):
@@ -93,16 +97,21 @@ def construct(tag: str, value: str) -> object:
             return int(value[2:], 16)
     if tag == FLOAT:
         if _NOT_FINITE.match(value):
-            raise ScalarError(f"expected a finite number, found {value!r}", "yaml.number")
+            raise ScalarError(
+                _("expected a finite number, found {value!r}").format(value=value), "yaml.number"
+            )
         if _FLOAT.match(value):
             number = float(value)
             if not math.isfinite(number):
                 raise ScalarError(
-                    f"expected a finite number, found {value!r} (too large)", "yaml.number"
+                    _("expected a finite number, found {value!r} (too large)").format(value=value),
+                    "yaml.number",
                 )
             return number
     raise ScalarError(
-        f"YAML value does not parse: expected a plain value, found {value[:40]!r} (tagged"
-        f" !!{tag.rsplit(':', 1)[-1]}, which it is not)",
+        _(
+            "YAML value does not parse: expected a plain value, found {value!r} (tagged"
+            " !!{tag}, which it is not)"
+        ).format(value=value[:40], tag=tag.rsplit(":", 1)[-1]),
         "yaml.syntax",
     )

@@ -24,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from warta.adapters.yamlcore import MERGE, SCALAR_TAGS, CoreLoader, ScalarError, construct
 from warta.errors import WartaError
+from warta.i18n import _
 
 if TYPE_CHECKING:
     from yaml import _yaml as _yaml_c  # the C parser's marks (only for typing)
@@ -162,8 +163,10 @@ def _count_nodes(text: str, lines: _Lines) -> None:
                 count += 1
                 if count > MAX_NODES:
                     raise YamlError(
-                        f"YAML has too many values: expected at most {MAX_NODES}, found more;"
-                        " refusing to read further",
+                        _(
+                            "YAML has too many values: expected at most {most}, found more;"
+                            " refusing to read further"
+                        ).format(most=MAX_NODES),
                         lines.of(event.start_mark) if event.start_mark else None,
                         "yaml.too-large",
                     )
@@ -175,18 +178,23 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, lines: _Lines) -> YamlEr
     """A YAML syntax error naming the line, the construct it happened in and what is there."""
     mark = exc.problem_mark or exc.context_mark
     line = lines.of(mark) if mark is not None else None
-    problem = exc.problem or "invalid YAML"
+    problem = exc.problem or _("invalid YAML")
     context = ""
     if exc.context and exc.context_mark is not None:
-        context = f" ({exc.context} that starts at line {lines.of(exc.context_mark)})"
+        context = _(" ({context} that starts at line {line})").format(
+            context=exc.context, line=lines.of(exc.context_mark)
+        )
     rows = text.split("\n")
     row = lines.index(mark) if mark is not None else len(rows)
     if row < len(rows) and rows[row].strip():
         found = repr(rows[row].strip()[:60])
     else:
-        found = "the end of the YAML"
+        found = _("the end of the YAML")
     return YamlError(
-        f"YAML does not parse: {problem}{context}; expected valid YAML, found {found}", line
+        _("YAML does not parse: {problem}{context}; expected valid YAML, found {found}").format(
+            problem=problem, context=context, found=found
+        ),
+        line,
     )
 
 
@@ -235,8 +243,9 @@ def _compose(text: str, first_line: int, *, count: bool = True) -> tuple[Node | 
     depth, depth_line = rough_depth(text, 2 * MAX_DEPTH)
     if depth > 2 * MAX_DEPTH:
         raise YamlError(
-            f"YAML is nested too deeply: expected at most {MAX_DEPTH} levels, found more than"
-            f" {2 * MAX_DEPTH}",
+            _(
+                "YAML is nested too deeply: expected at most {most} levels, found more than {found}"
+            ).format(most=MAX_DEPTH, found=2 * MAX_DEPTH),
             depth_line + first_line - 1,
             "yaml.too-deep",
         )
@@ -249,19 +258,26 @@ def _compose(text: str, first_line: int, *, count: bool = True) -> tuple[Node | 
         raise _syntax_error(exc, text, lines) from None
     except yaml.reader.ReaderError as exc:
         raise YamlError(
-            f"YAML does not parse: {exc.reason}; expected printable text, found the character"
-            f" 0x{int(exc.character):02x}",
+            _(
+                "YAML does not parse: {reason}; expected printable text, found the character"
+                " 0x{code}"
+            ).format(reason=exc.reason, code=f"{int(exc.character):02x}"),
             lines.at(int(exc.position)),
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML does not parse: {exc}; expected valid YAML", first_line) from None
+        raise YamlError(
+            _("YAML does not parse: {error}; expected valid YAML").format(error=exc), first_line
+        ) from None
     except UnicodeError as exc:  # a lone surrogate: never from a file read as UTF-8
         raise YamlError(
-            f"YAML does not parse: expected Unicode text, found {exc}", first_line
+            _("YAML does not parse: expected Unicode text, found {error}").format(error=exc),
+            first_line,
         ) from None
     except RecursionError:
         raise YamlError(
-            f"YAML is nested too deeply to read: expected at most {MAX_DEPTH} levels, found more",
+            _(
+                "YAML is nested too deeply to read: expected at most {most} levels, found more"
+            ).format(most=MAX_DEPTH),
             first_line,
             "yaml.too-deep",
         ) from None
@@ -283,7 +299,10 @@ class _Converter:
     def convert(self, node: Node, depth: int) -> Any:
         if id(node) in self.seen:
             raise YamlError(
-                "YAML anchors and aliases are not allowed: expected plain values, found an alias",
+                _(
+                    "YAML anchors and aliases are not allowed: expected plain values, found an"
+                    " alias"
+                ),
                 self.line(node),
                 "yaml.alias",
             )
@@ -291,14 +310,18 @@ class _Converter:
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlError(
-                f"YAML has too many values: expected at most {MAX_NODES}, found more;"
-                " refusing to read further",
+                _(
+                    "YAML has too many values: expected at most {most}, found more;"
+                    " refusing to read further"
+                ).format(most=MAX_NODES),
                 self.line(node),
                 "yaml.too-large",
             )
         if depth > MAX_DEPTH:
             raise YamlError(
-                f"YAML is nested too deeply: expected at most {MAX_DEPTH} levels, found more",
+                _("YAML is nested too deeply: expected at most {most} levels, found more").format(
+                    most=MAX_DEPTH
+                ),
                 self.line(node),
                 "yaml.too-deep",
             )
@@ -308,14 +331,18 @@ class _Converter:
             return self.sequence(node, depth)
         if isinstance(node, MappingNode):
             return self.mapping(node, depth)
-        raise YamlError("unsupported YAML node", self.line(node), "yaml.syntax")  # pragma: no cover
+        raise YamlError(  # pragma: no cover
+            _("unsupported YAML node"), self.line(node), "yaml.syntax"
+        )
 
     def scalar(self, node: ScalarNode) -> Any:
         if self.python_names and node.tag.startswith(PYTHON_NAME) and not node.value:
             return PythonName(node.tag[len(PYTHON_NAME) :], self.line(node))
         if node.tag not in SCALAR_TAGS:
             raise YamlError(
-                f"YAML tag {node.tag!r} is not allowed: expected plain values, found a tagged one",
+                _(
+                    "YAML tag {tag!r} is not allowed: expected plain values, found a tagged one"
+                ).format(tag=node.tag),
                 self.line(node),
                 "yaml.tag",
             )
@@ -327,7 +354,9 @@ class _Converter:
     def sequence(self, node: SequenceNode, depth: int) -> YList:
         if node.tag != "tag:yaml.org,2002:seq":
             raise YamlError(
-                f"YAML tag {node.tag!r} is not allowed: expected a plain list, found a tagged one",
+                _(
+                    "YAML tag {tag!r} is not allowed: expected a plain list, found a tagged one"
+                ).format(tag=node.tag),
                 self.line(node),
                 "yaml.tag",
             )
@@ -342,8 +371,9 @@ class _Converter:
     def mapping(self, node: MappingNode, depth: int) -> YMap:
         if node.tag != "tag:yaml.org,2002:map":
             raise YamlError(
-                f"YAML tag {node.tag!r} is not allowed: expected a plain mapping, found a"
-                " tagged one",
+                _(
+                    "YAML tag {tag!r} is not allowed: expected a plain mapping, found a tagged one"
+                ).format(tag=node.tag),
                 self.line(node),
                 "yaml.tag",
             )
@@ -354,29 +384,32 @@ class _Converter:
             line = self.line(key_node)
             if key_node.tag == MERGE:
                 raise YamlError(
-                    "YAML merge keys are not allowed: expected plain keys, found '<<'",
+                    _("YAML merge keys are not allowed: expected plain keys, found '<<'"),
                     line,
                     "yaml.alias",
                 )
             if not isinstance(key_node, ScalarNode):
                 raise YamlError(
-                    "a mapping key must be text: expected text, found a list or mapping",
+                    _("a mapping key must be text: expected text, found a list or mapping"),
                     line,
                     "yaml.key",
                 )
             key = self.scalar(key_node)
             if not isinstance(key, str):
                 raise YamlError(
-                    "a mapping key must be text: expected text, found"
-                    f" {type(key).__name__} {key_node.value!r}"
-                    " (quote it)",
+                    _(
+                        "a mapping key must be text: expected text, found {kind} {value!r}"
+                        " (quote it)"
+                    ).format(kind=type(key).__name__, value=key_node.value),
                     line,
                     "yaml.key",
                 )
             if key in out:
                 raise YamlError(
-                    f"duplicate key {key!r}: expected each key once, found it again (first"
-                    f" at line {out.key_lines[key]})",
+                    _(
+                        "duplicate key {key!r}: expected each key once, found it again (first"
+                        " at line {line})"
+                    ).format(key=key, line=out.key_lines[key]),
                     line,
                     "yaml.duplicate-key",
                 )

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from warta.model.findings import Finding, error, warning
 from warta.model.item import Attachment, NewsItem
-from warta.model.translate import _
+from warta.model.translate import N_, _
 
 DOCS = "content"
 NEWS = "berita/"
@@ -119,6 +119,10 @@ class Observed:
         return self.kind == "file"
 
 
+#: What an observed entry that is not a regular file is, in words (its ``kind``).
+_KIND_WORDS = {"special file": N_("special file"), "folder": N_("folder")}
+
+
 def _kind_problem(entry: Observed) -> tuple[str, str] | None:
     """(rule, why) if ``entry`` is not a regular file with one name."""
     if entry.kind == "symbolic link":
@@ -133,7 +137,8 @@ def _kind_problem(entry: Observed) -> tuple[str, str] | None:
         rule = "too-large" if entry.kind.startswith("too-large") else "unreadable"
         return rule, entry.problems[0]
     if not entry.regular:
-        return "special", _("expected a regular file, found a {kind}").format(kind=entry.kind)
+        kind = _(_KIND_WORDS[entry.kind]) if entry.kind in _KIND_WORDS else entry.kind
+        return "special", _("expected a regular file, found a {kind}").format(kind=kind)
     if entry.nlink > 1:
         return (
             "hardlink",

@@ -23,6 +23,7 @@ from datetime import date
 
 from warta.model.roster import FORGES, Person, Roster
 from warta.model.sop import Sop
+from warta.model.translate import _
 
 NEWS_PATH = "content/berita/"
 CODEOWNERS_FILE = "CODEOWNERS"
@@ -55,23 +56,29 @@ class Owners:
         out = []
         if self.admins_without:
             out.append(
-                f"administrator(s) without a {self.forge} account in the roster, not owners:"
-                f" {', '.join(self.admins_without)}"
+                _(
+                    "administrator(s) without a {forge} account in the roster, not owners: {people}"
+                ).format(forge=self.forge, people=", ".join(self.admins_without))
             )
         if self.news_without:
             out.append(
-                f"news owner(s) without a {self.forge} account in the roster, not owners:"
-                f" {', '.join(self.news_without)}"
+                _(
+                    "news owner(s) without a {forge} account in the roster, not owners: {people}"
+                ).format(forge=self.forge, people=", ".join(self.news_without))
             )
         if not self.admins:
             out.append(
-                f"nobody owns the files outside {NEWS_PATH} on {self.forge}: the file protects"
-                " nothing there (give an administrator a forge account in roster.yml)"
+                _(
+                    "nobody owns the files outside {news} on {forge}: the file protects"
+                    " nothing there (give an administrator a forge account in roster.yml)"
+                ).format(news=NEWS_PATH, forge=self.forge)
             )
         if not self.news:
             out.append(
-                f"nobody owns {NEWS_PATH} on {self.forge}: the file protects nothing there"
-                " (give the Kasubag or Kabag a forge account in roster.yml)"
+                _(
+                    "nobody owns {news} on {forge}: the file protects nothing there"
+                    " (give the Kasubag or Kabag a forge account in roster.yml)"
+                ).format(news=NEWS_PATH, forge=self.forge)
             )
         return out
 
@@ -84,7 +91,7 @@ def news_roles(sop: Sop) -> tuple[str, ...]:
 
 def forges_in(roster: Roster) -> tuple[str, ...]:
     """The forges any person of the roster has an account on, in the order of FORGES."""
-    named = {forge for person in roster.people.values() for forge, _ in person.forge}
+    named = {forge for person in roster.people.values() for forge, _account in person.forge}
     return tuple(f for f in FORGES if f in named)
 
 

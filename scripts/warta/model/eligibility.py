@@ -16,6 +16,7 @@ from warta.model.history import History, read_history
 from warta.model.item import RETURN, NewsItem, Signoff
 from warta.model.roster import Person
 from warta.model.sop import Sop, Step
+from warta.model.translate import _
 
 
 def signer_refusal(
@@ -26,19 +27,32 @@ def signer_refusal(
     key that signs must be valid that day too (:func:`warta.model.signing.key_problem`)."""
     if not person.holds(step.role, day):
         role = sop.roles[step.role]
-        return (
-            f"{person.name} ({person.id}) does not hold the role {role.title}"
-            f" ({role.short}) on {day.isoformat()}, which step '{step.id}' needs"
+        return _(
+            "{name} ({person}) does not hold the role {title} ({short}) on {day}, which step"
+            " '{step}' needs"
+        ).format(
+            name=person.name,
+            person=person.id,
+            title=role.title,
+            short=role.short,
+            day=day.isoformat(),
+            step=step.id,
         )
     for rule in sop.duties:
         if step.id not in rule.steps:
             continue
         for earlier in in_force:
             if earlier.step in rule.steps and earlier.by == person.id:
-                return (
-                    f"{person.name} ({person.id}) signed '{earlier.step}', so may"
-                    f" not sign '{step.id}' (separation of duties '{rule.id}':"
-                    f" {rule.reason})"
+                return _(
+                    "{name} ({person}) signed '{earlier}', so may not sign '{step}'"
+                    " (separation of duties '{rule}': {reason})"
+                ).format(
+                    name=person.name,
+                    person=person.id,
+                    earlier=earlier.step,
+                    step=step.id,
+                    rule=rule.id,
+                    reason=rule.reason,
                 )
     return None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from warta.model.findings import Finding, error
 from warta.model.signing import chain_digest
+from warta.model.translate import _
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,17 @@ def check_serials(
         if old is None:
             continue
         if new is None or new < old:
-            found = "none" if new is None else str(new)
+            found = _("none") if new is None else str(new)
             out.append(
                 error(
                     path,
                     None,
                     "serial.rollback",
-                    f"serial goes back: {ref} has serial {old}, this change has {found}; expected"
-                    f" {old} or higher (an older file restored would undo what was signed"
-                    " since, such as a key revocation)",
+                    _(
+                        "serial goes back: {ref} has serial {old}, this change has {found};"
+                        " expected {old} or higher (an older file restored would undo what was"
+                        " signed since, such as a key revocation)"
+                    ).format(ref=ref, old=old, found=found),
                 )
             )
         elif new == old and changed.get(path, False):
@@ -59,8 +62,10 @@ def check_serials(
                     path,
                     None,
                     "serial.unchanged",
-                    f"the file differs from {ref} but keeps serial {old}; expected a higher serial"
-                    " (warta trust sign raises it)",
+                    _(
+                        "the file differs from {ref} but keeps serial {old}; expected a higher"
+                        " serial (warta trust sign raises it)"
+                    ).format(ref=ref, old=old),
                 )
             )
     return out
@@ -83,9 +88,11 @@ def check_items(
                     old.path,
                     None,
                     "history.removed",
-                    f"item {item_id!r} has {len(old.chain)} signed record(s) at {ref} but is gone"
-                    " from this change; expected it kept (take it off the site with a signed"
-                    " 'warta withdraw')",
+                    _(
+                        "item {item!r} has {count} signed record(s) at {ref} but is gone"
+                        " from this change; expected it kept (take it off the site with a signed"
+                        " 'warta withdraw')"
+                    ).format(item=item_id, count=len(old.chain), ref=ref),
                 )
             )
             continue
@@ -97,7 +104,11 @@ def check_items(
 def _compare(item_id: str, old: Signed, new: Signed, ref: str) -> list[Finding]:
     """One file claiming ``item_id`` against the item at the base."""
     out: list[Finding] = []
-    where = new.path if new.path == old.path else f"{new.path} (at {ref}: {old.path})"
+    where = (
+        new.path
+        if new.path == old.path
+        else _("{path} (at {ref}: {base_path})").format(path=new.path, ref=ref, base_path=old.path)
+    )
     prefix = new.chain[: len(old.chain)]
     if prefix != old.chain:
         index = next(
@@ -105,18 +116,20 @@ def _compare(item_id: str, old: Signed, new: Signed, ref: str) -> list[Finding]:
             len(prefix),
         )
         found = (
-            f"only {len(new.chain)} record(s)"
+            _("only {count} record(s)").format(count=len(new.chain))
             if index >= len(prefix)
-            else f"signoffs[{index}] changed"
+            else _("signoffs[{index}] changed").format(index=index)
         )
         out.append(
             error(
                 new.path,
                 new.line,
                 "history.rewritten",
-                f"the signed history of {item_id!r} at {where} is not the one at {ref}:"
-                f" expected its {len(old.chain)} record(s) unchanged at the start, found"
-                f" {found} (records are only ever appended)",
+                _(
+                    "the signed history of {item!r} at {where} is not the one at {ref}:"
+                    " expected its {count} record(s) unchanged at the start, found"
+                    " {found} (records are only ever appended)"
+                ).format(item=item_id, where=where, ref=ref, count=len(old.chain), found=found),
             )
         )
     if new.revision < old.revision:
@@ -125,8 +138,10 @@ def _compare(item_id: str, old: Signed, new: Signed, ref: str) -> list[Finding]:
                 new.path,
                 new.line,
                 "revision.rollback",
-                f"revision of {item_id!r} goes back: {ref} has revision {old.revision}, this"
-                f" change has {new.revision}; expected {old.revision} or higher",
+                _(
+                    "revision of {item!r} goes back: {ref} has revision {old}, this"
+                    " change has {new}; expected {old} or higher"
+                ).format(item=item_id, ref=ref, old=old.revision, new=new.revision),
             )
         )
     return out

@@ -19,11 +19,14 @@ from dataclasses import dataclass, field
 from warta.model.findings import Finding, error
 from warta.model.item import CORRECT, RETURN, SIGN, WITHDRAW, NewsItem, Signoff
 from warta.model.sop import Sop, Step
+from warta.model.translate import _
 
 
 def step_label(sop: Sop, step_id: str) -> str:
     step = sop.step(step_id)
-    return f"'{step_id}' (step {step.number})" if step else f"'{step_id}'"
+    if step is None:
+        return f"'{step_id}'"
+    return _("'{step}' (step {number})").format(step=step_id, number=step.number)
 
 
 @dataclass(frozen=True)
@@ -121,36 +124,49 @@ class _Reading:
         if step is None:
             return (
                 "order.unknown-step",
-                f"{where} names step {record.step!r}, which is not in sop.yml; expected"
-                f" one of: {', '.join(s.id for s in sop.steps)}",
+                _(
+                    "{where} names step {step!r}, which is not in sop.yml; expected one of: {steps}"
+                ).format(where=where, step=record.step, steps=", ".join(s.id for s in sop.steps)),
             )
         if self.withdrawn is not None:
             return (
                 "order.withdrawn",
-                f"{where} signs {step_label(sop, step.id)}, but the item was withdrawn"
-                f" at {self.withdrawn.at_text}; expected a signed return ('warta return')"
-                " before any step is signed again",
+                _(
+                    "{where} signs {step}, but the item was withdrawn"
+                    " at {at}; expected a signed return ('warta return')"
+                    " before any step is signed again"
+                ).format(where=where, step=step_label(sop, step.id), at=self.withdrawn.at_text),
             )
         signed = len(self.in_force)
         if signed >= len(sop.steps):
             return (
                 "order.repeated",
-                f"{where} repeats step {step_label(sop, step.id)}; all steps are already"
-                " signed (send the item back with 'warta return' first)",
+                _(
+                    "{where} repeats step {step}; all steps are already"
+                    " signed (send the item back with 'warta return' first)"
+                ).format(where=where, step=step_label(sop, step.id)),
             )
         expected = sop.steps[signed]
         if step.id != expected.id:
             if step.number < expected.number:
                 return (
                     "order.repeated",
-                    f"{where} repeats step {step_label(sop, step.id)}; expected the next"
-                    f" step {step_label(sop, expected.id)}",
+                    _("{where} repeats step {step}; expected the next step {expected}").format(
+                        where=where,
+                        step=step_label(sop, step.id),
+                        expected=step_label(sop, expected.id),
+                    ),
                 )
             return (
                 "order.skipped",
-                f"{where} is step {step_label(sop, step.id)}, which skips"
-                f" {step_label(sop, expected.id)}; steps must be signed in the SOP's"
-                " order",
+                _(
+                    "{where} is step {step}, which skips {expected}; steps must be signed in"
+                    " the SOP's order"
+                ).format(
+                    where=where,
+                    step=step_label(sop, step.id),
+                    expected=step_label(sop, expected.id),
+                ),
             )
         self.in_force.append(record)
         if self.pending and self.pending[0] == signed:
@@ -169,23 +185,31 @@ class _Reading:
         if target is None:
             return (
                 "return.unknown-step",
-                f"{where} returns the item to {record.to!r}, which is not a step in"
-                f" sop.yml; expected one of: {', '.join(s.id for s in sop.steps)}",
+                _(
+                    "{where} returns the item to {to!r}, which is not a step in"
+                    " sop.yml; expected one of: {steps}"
+                ).format(where=where, to=record.to, steps=", ".join(s.id for s in sop.steps)),
             )
         if target >= len(in_force):
-            done = ", ".join(s.step for s in in_force) or "none"
+            done = ", ".join(s.step for s in in_force) or _("none")
             return (
                 "return.forward",
-                f"{where} returns the item to {step_label(sop, record.to)}, which is not"
-                f" signed in this round; expected a step already signed ({done})",
+                _(
+                    "{where} returns the item to {step}, which is not"
+                    " signed in this round; expected a step already signed ({done})"
+                ).format(where=where, step=step_label(sop, record.to), done=done),
             )
         published = len(in_force) > sop.gate_index and withdrawn is None
         if withdrawn is not None and target > sop.gate_index:
             return (
                 "return.withdrawn",
-                f"{where} returns the withdrawn item to {step_label(sop, record.to)},"
-                " which would put it back on the site without a new approval; expected a"
-                f" step up to {step_label(sop, sop.gate.id)}",
+                _(
+                    "{where} returns the withdrawn item to {step},"
+                    " which would put it back on the site without a new approval; expected a"
+                    " step up to {gate}"
+                ).format(
+                    where=where, step=step_label(sop, record.to), gate=step_label(sop, sop.gate.id)
+                ),
             )
         if withdrawn is not None or (published and target <= sop.gate_index):
             # taking the approval back (or bringing back a withdrawn item) is the
@@ -203,12 +227,13 @@ class _Reading:
         sop = self.sop
         approved = len(self.in_force) > sop.gate_index or self.correcting is not None
         if self.withdrawn is not None or not approved:
-            state = "already withdrawn" if self.withdrawn is not None else "not approved"
+            state = _("already withdrawn") if self.withdrawn is not None else _("not approved")
             return (
                 "withdraw.not-published",
-                f"{where} withdraws the item, which is {state}; expected an item past"
-                f" {step_label(sop, sop.gate.id)} (a draft is sent back with"
-                " 'warta return')",
+                _(
+                    "{where} withdraws the item, which is {state}; expected an item past"
+                    " {gate} (a draft is sent back with 'warta return')"
+                ).format(where=where, state=state, gate=step_label(sop, sop.gate.id)),
             )
         self.allowed[index] = sop.roles_for(sop.take_back.withdraw_by, self.latest)
         self.withdrawn, self.ended_correction = record, self.correcting
@@ -222,20 +247,24 @@ class _Reading:
         published = len(self.in_force) > sop.gate_index and self.withdrawn is None
         if not published or self.correcting is not None:
             if self.correcting is not None:
-                state = "already being corrected"
+                state = _("already being corrected")
             else:
-                state = "withdrawn" if self.withdrawn is not None else "not approved"
+                state = _("withdrawn") if self.withdrawn is not None else _("not approved")
             return (
                 "correct.not-published",
-                f"{where} starts a correction of the item, which is {state}; expected a"
-                f" published item, past {step_label(sop, sop.gate.id)}",
+                _(
+                    "{where} starts a correction of the item, which is {state}; expected a"
+                    " published item, past {gate}"
+                ).format(where=where, state=state, gate=step_label(sop, sop.gate.id)),
             )
         approved = self.in_force[sop.gate_index].content
         if record.content != approved:
             return (
                 "correct.content",
-                f"{where} starts a correction over content {record.content}, not the"
-                f" approved {approved}; expected the digest of the text it corrects",
+                _(
+                    "{where} starts a correction over content {content}, not the"
+                    " approved {approved}; expected the digest of the text it corrects"
+                ).format(where=where, content=record.content, approved=approved),
             )
         self.allowed[index] = sop.roles_for(sop.correction.start_by, self.latest)
         self.correcting, self.replaced = record, self.in_force[sop.gate_index]
@@ -261,8 +290,9 @@ def read_history(item: NewsItem, sop: Sop) -> History:
         else:  # the reader refuses other actions; an unknown one never counts
             problem = (
                 "order.unknown-action",
-                f"{where} has action {record.action!r}; expected 'return', 'withdraw' or"
-                " 'correct'",
+                _(
+                    "{where} has action {action!r}; expected 'return', 'withdraw' or 'correct'"
+                ).format(where=where, action=record.action),
             )
         if problem is not None:
             return reading.history((error(item.path, record.line, *problem),))

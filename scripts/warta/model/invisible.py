@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from warta.model.findings import Finding, error
+from warta.model.translate import _, ngettext
 
 RULE = "text.invisible"
 ZERO_WIDTH_JOINER = "\u200d"
@@ -140,23 +141,35 @@ def check_hidden(
         start = text.rfind("\n", 0, each.offset) + 1 if multiline else 0
         row = line + text.count("\n", 0, each.offset) if multiline and line is not None else line
         groups.setdefault(row, []).append((each.offset - start + 1, each))
-    unit = "column" if multiline else "character"
+    place = _("{char} (column {column})") if multiline else _("{char} (character {column})")
     for row, entries in groups.items():
         first: dict[str, int] = {}
         for column, each in entries:
             first.setdefault(each.char, column)
-        named = [f"{describe(c)} ({unit} {col})" for c, col in list(first.items())[:NAMED]]
+        named = [
+            place.format(char=describe(c), column=col) for c, col in list(first.items())[:NAMED]
+        ]
         more = len(first) - len(named)
-        listed = ", ".join(named) + (f" and {more} more" if more > 0 else "")
+        listed = ", ".join(named) + (_(" and {more} more").format(more=more) if more > 0 else "")
         count = len(entries)
-        what = "an invisible character" if count == 1 else f"{count} invisible characters"
+        what = (
+            _("an invisible character")
+            if count == 1
+            else ngettext("{count} invisible character", "{count} invisible characters", count)
+        ).format(count=count)
         yield error(
             path,
             row,
             RULE,
-            f"{where}: found {what}: {listed}; expected only characters readers see (no"
-            " bidi control, zero-width or other Unicode format character: the page would"
-            f" read otherwise than the reviewed text): remove {'it' if count == 1 else 'them'}",
+            ngettext(
+                "{where}: found {what}: {listed}; expected only characters readers see (no"
+                " bidi control, zero-width or other Unicode format character: the page would"
+                " read otherwise than the reviewed text): remove it",
+                "{where}: found {what}: {listed}; expected only characters readers see (no"
+                " bidi control, zero-width or other Unicode format character: the page would"
+                " read otherwise than the reviewed text): remove them",
+                count,
+            ).format(where=where, what=what, listed=listed),
         )
 
 
@@ -172,7 +185,9 @@ def check_published(path: str, source: str, published: str, line: int | None) ->
         path,
         line,
         RULE,
-        f"body as published: character references produce {len(new)} invisible"
-        f" character(s): {named}; expected only characters readers see (the page would read"
-        " otherwise than the reviewed text): remove them",
+        _(
+            "body as published: character references produce {count} invisible"
+            " character(s): {named}; expected only characters readers see (the page would read"
+            " otherwise than the reviewed text): remove them"
+        ).format(count=len(new), named=named),
     )

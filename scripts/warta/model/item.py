@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
+from warta.model.translate import _
+
 #: Front-matter keys that record workflow state; they are not part of the signed content.
 WORKFLOW_KEYS = frozenset({"status", "revision", "approved_by", "signoffs"})
 
@@ -50,12 +52,12 @@ class Signoff:
     def label(self) -> str:
         """How messages name this record: "step 'laporan'" or "the return to 'laporan'"."""
         if self.action == RETURN:
-            return f"the return to '{self.to}' by {self.by!r}"
+            return _("the return to '{to}' by {by!r}").format(to=self.to, by=self.by)
         if self.action == WITHDRAW:
-            return f"the withdrawal by {self.by!r}"
+            return _("the withdrawal by {by!r}").format(by=self.by)
         if self.action == CORRECT:
-            return f"the correction by {self.by!r}"
-        return f"step '{self.step}' by {self.by!r}"
+            return _("the correction by {by!r}").format(by=self.by)
+        return _("step '{step}' by {by!r}").format(step=self.step, by=self.by)
 
 
 @dataclass(frozen=True)

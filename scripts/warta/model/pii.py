@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from warta.model.findings import Finding, error
 from warta.model.invisible import normalised
 from warta.model.item import NewsItem
+from warta.model.translate import N_, _
 
 # 16 digits, written together or grouped 6-6-4 or 4-4-4-4, not part of a longer number.
 _NIK = re.compile(
@@ -91,9 +92,9 @@ def scan(text: str) -> Iterator[Match]:
 
 
 WHAT = {
-    "pii.nik": "a NIK (16-digit national ID number)",
-    "pii.phone": "a personal phone number",
-    "pii.email": "a personal e-mail address",
+    "pii.nik": N_("a NIK (16-digit national ID number)"),
+    "pii.phone": N_("a personal phone number"),
+    "pii.email": N_("a personal e-mail address"),
 }
 
 
@@ -173,14 +174,23 @@ def check_personal_data(item: NewsItem) -> Iterator[Finding]:
             if text != original:
                 rows = rows or (original.split("\n"), text.split("\n"))
                 if rows[0][row] != rows[1][row]:
-                    hint = " (read as shown: full-width forms and invisible characters normalised)"
+                    hint = _(
+                        " (read as shown: full-width forms and invisible characters normalised)"
+                    )
             yield error(
                 item.path,
                 line,
                 match.rule,
-                f"{where}: found what looks like {WHAT[match.rule]}: {match.text!r}{hint};"
-                " expected no personal data (UU 27/2022) — remove it, or acknowledge a"
-                " false positive under pii_ack with rule, text and reason",
+                _(
+                    "{where}: found what looks like {what}: {text!r}{hint};"
+                    " expected no personal data (UU 27/2022) — remove it, or acknowledge a"
+                    " false positive under pii_ack with rule, text and reason"
+                ).format(
+                    where=_("body") if where == "body" else where,
+                    what=_(WHAT[match.rule]),
+                    text=match.text,
+                    hint=hint,
+                ),
             )
     image = item.fields.get("image")
     if isinstance(image, Mapping) and image.get("shows_minor") is True:
@@ -190,9 +200,11 @@ def check_personal_data(item: NewsItem) -> Iterator[Finding]:
                 item.path,
                 item.line_of("image"),
                 "pii.minor",
-                "the photo is marked as showing a minor (shows_minor: true) but no basis"
-                " was found; expected image.minor_basis, e.g. the parents' written"
-                " consent (children's data is specific personal data, UU 27/2022)",
+                _(
+                    "the photo is marked as showing a minor (shows_minor: true) but no basis"
+                    " was found; expected image.minor_basis, e.g. the parents' written"
+                    " consent (children's data is specific personal data, UU 27/2022)"
+                ),
             )
 
 
@@ -204,9 +216,11 @@ def check_published_text(
     of the source: backslash escapes, emphasis between digits, ``&#64;`` for '@'. Reported
     on the body's first line, since rendering keeps no line numbers."""
     acks = acknowledged(item.fields)
-    seen = raw_found if raw_found is not None else {
-        (m.rule, m.text) for m in scan(normalised(item.body))
-    }
+    seen = (
+        raw_found
+        if raw_found is not None
+        else {(m.rule, m.text) for m in scan(normalised(item.body))}
+    )
     reported: set[tuple[str, str]] = set()
     for match in scan(normalised(published)):
         key = (match.rule, match.text)
@@ -217,8 +231,11 @@ def check_published_text(
             item.path,
             item.body_line,
             match.rule,
-            f"body as published: found what looks like {WHAT[match.rule]}: {match.text!r}"
-            " (written with Markdown escapes, emphasis or character references, so the source"
-            " does not show it plainly); expected no personal data (UU 27/2022) — remove it,"
-            " or acknowledge a false positive under pii_ack with rule, text and reason",
+            _(
+                "body as published: found what looks like {what}: {text!r}"
+                " (written with Markdown escapes, emphasis or character references, so the"
+                " source does not show it plainly); expected no personal data (UU 27/2022) —"
+                " remove it, or acknowledge a false positive under pii_ack with rule, text and"
+                " reason"
+            ).format(what=_(WHAT[match.rule]), text=match.text),
         )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from warta.model.translate import _
+
 
 class PinSource(StrEnum):
     OPTION = "option"
@@ -27,8 +29,11 @@ class Pin:
     since: str | None = None
 
     def describe(self) -> str:
-        """Where the pin comes from, for people (English, as the CLI's messages)."""
+        """Where the pin comes from, for people (in the language of the CLI's messages)."""
         if self.source is PinSource.TOFU:
-            when = f" on {self.since}" if self.since else ""
-            return f"trusted on first use{when} (recorded in {self.where})"
-        return f"pinned by {self.where}"
+            if self.since:
+                return _("trusted on first use on {since} (recorded in {where})").format(
+                    since=self.since, where=self.where
+                )
+            return _("trusted on first use (recorded in {where})").format(where=self.where)
+        return _("pinned by {where}").format(where=self.where)

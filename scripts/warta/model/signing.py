@@ -20,6 +20,7 @@ from typing import Protocol
 from warta.model.findings import Finding, error
 from warta.model.item import CORRECT, RETURN, NewsItem, Signoff, canonical_json
 from warta.model.roster import Key, Person, Roster
+from warta.model.translate import _
 
 NAMESPACE = "warta"
 PAYLOAD_VERSION = "warta-signoff/1"
@@ -178,21 +179,28 @@ def key_owner(roster: Roster, public_key: str) -> tuple[Person, Key] | None:
 
 def short(digest: str | None) -> str:
     if not digest:
-        return "(none)"
+        return _("(none)")
     return digest[:19] + "…"
 
 
 def key_problem(person: Person, key: Key, day: date) -> str | None:
     """Why ``key`` of ``person`` may not sign on ``day``, or None if it may."""
     if key.revoked is not None and day >= key.revoked:
-        return (
-            f"key {fingerprint(key.public_key)} of {person.name} ({person.id}) was revoked"
-            f" on {key.revoked.isoformat()} ({key.revoked_reason})"
+        return _(
+            "key {fingerprint} of {name} ({person}) was revoked on {revoked} ({reason})"
+        ).format(
+            fingerprint=fingerprint(key.public_key),
+            name=person.name,
+            person=person.id,
+            revoked=key.revoked.isoformat(),
+            reason=key.revoked_reason,
         )
     if key.start is not None and day < key.start:
-        return (
-            f"key {fingerprint(key.public_key)} of {person.name} ({person.id}) is valid only"
-            f" from {key.start.isoformat()}"
+        return _("key {fingerprint} of {name} ({person}) is valid only from {start}").format(
+            fingerprint=fingerprint(key.public_key),
+            name=person.name,
+            person=person.id,
+            start=key.start.isoformat(),
         )
     return None
 
@@ -212,7 +220,9 @@ def check_signatures(
                 item.path,
                 signoff.line,
                 "signature.missing",
-                f"{label} has no signature; expected an SSH signature made with 'warta sign'",
+                _(
+                    "{label} has no signature; expected an SSH signature made with 'warta sign'"
+                ).format(label=label),
             )
             prev = None
             continue
@@ -221,7 +231,9 @@ def check_signatures(
                 item.path,
                 signoff.line,
                 "signature.content-missing",
-                f"{label} records no content digest; expected 'content: sha256:…'",
+                _("{label} records no content digest; expected 'content: sha256:…'").format(
+                    label=label
+                ),
             )
         key_text = verifier.signer_key(
             signoff_payload(item.id, signoff, prev), signoff.sig, NAMESPACE
@@ -232,10 +244,12 @@ def check_signatures(
                 item.path,
                 signoff.line,
                 "signature.invalid",
-                f"the signature of {label} does not verify over this item id, step,"
-                " signer, time, content digest and previous signoff; expected a"
-                " signature made for exactly this signoff (found one copied from"
-                " elsewhere, reordered, truncated or altered)",
+                _(
+                    "the signature of {label} does not verify over this item id, step,"
+                    " signer, time, content digest and previous signoff; expected a"
+                    " signature made for exactly this signoff (found one copied from"
+                    " elsewhere, reordered, truncated or altered)"
+                ).format(label=label),
             )
             continue
         claimed = roster.get(signoff.by)
@@ -245,8 +259,10 @@ def check_signatures(
                 item.path,
                 signoff.line,
                 "signature.unknown-key",
-                f"{label} is signed with key {fingerprint(key_text)}, which is not in"
-                " roster.yml; expected a key of the signer listed there",
+                _(
+                    "{label} is signed with key {fingerprint}, which is not in"
+                    " roster.yml; expected a key of the signer listed there"
+                ).format(label=label, fingerprint=fingerprint(key_text)),
             )
             continue
         person, key = owner
@@ -257,9 +273,16 @@ def check_signatures(
                 item.path,
                 signoff.line,
                 "signature.wrong-signer",
-                f"{label} claims to be by {claimed.name} ({claimed.id}) but is signed"
-                f" with the key of {person.name} ({person.id}); expected a key of"
-                f" {claimed.id}",
+                _(
+                    "{label} claims to be by {claimed_name} ({claimed}) but is signed"
+                    " with the key of {name} ({person}); expected a key of {claimed}"
+                ).format(
+                    label=label,
+                    claimed_name=claimed.name,
+                    claimed=claimed.id,
+                    name=person.name,
+                    person=person.id,
+                ),
             )
             continue
         problem = key_problem(person, key, day_of(signoff))
@@ -268,5 +291,7 @@ def check_signatures(
                 item.path,
                 signoff.line,
                 "signature.key-not-valid",
-                f"{label} signed on {day_of(signoff).isoformat()}, but {problem}",
+                _("{label} signed on {day}, but {problem}").format(
+                    label=label, day=day_of(signoff).isoformat(), problem=problem
+                ),
             )
