@@ -312,7 +312,7 @@ def git(root: Path, *args: str) -> str:
 
 def pin_of_init(stdout: str) -> str:
     """The trust root's fingerprint as ``warta init`` prints it."""
-    return stdout.split("Sidik jari akar kepercayaan (pin):\n")[1].split(maxsplit=1)[0]
+    return stdout.split("(pin):\n")[1].split(maxsplit=1)[0]
 
 
 def init_office(parent: Path, keys: dict[str, Path], *extra: str) -> tuple[Repo, str]:

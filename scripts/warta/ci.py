@@ -12,6 +12,7 @@ import re
 from importlib import resources
 
 from warta.errors import UsageError
+from warta.i18n import _
 
 VERSION = re.compile(r"\d+(\.\d+)*[a-z0-9.+-]*", re.ASCII)
 SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
@@ -34,11 +35,15 @@ def ci_files(version: str, sha256: str | None = None) -> dict[str, str]:
     Raises :class:`~warta.errors.UsageError` for a version or hash of any other shape."""
     if not VERSION.fullmatch(version):
         raise UsageError(
-            f"Warta version {version!r}: expected a release number such as 0.1.0"
+            _("Warta version {version!r}: expected a release number such as 0.1.0").format(
+                version=version
+            )
         )
     if sha256 is not None and not SHA256.fullmatch(sha256):
         raise UsageError(
-            f"wheel SHA-256 {sha256!r}: expected 64 lowercase hexadecimal digits"
+            _("wheel SHA-256 {sha256!r}: expected 64 lowercase hexadecimal digits").format(
+                sha256=sha256
+            )
         )
     folder = resources.files("warta") / "office" / "ci"
     out = {}

@@ -528,7 +528,7 @@ def _take_back(
         _fail(exc)
     what = {
         "return": _("returned to '{step}'").format(step=to),
-        "correct": "correction started",
+        "correct": _("correction started"),
     }.get(action, _("withdrawn"))
     click.echo(
         _("{what} by {name} ({person}); status {status}, revision {revision}").format(
@@ -590,19 +590,24 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
     item = verdict.item
     title = f"{item.title if item else path} [{item.id if item else '?'}]"
     table = Table(title=escape(title))
-    columns = ("No", "Langkah", "Oleh", "Waktu", "Lama", "Mutu Baku", "Commit", "Tanda tangan")
-    for column in (*columns, "Teks", "Putaran"):
-        table.add_column(column)
+    columns = (
+        _("No."), _("Step"), _("By"), _("Time"), _("Took"), _("Mutu Baku"), _("Commit"),
+        _("Signature"), _("Text"), _("Round"),
+    )
+    for column in columns:
+        table.add_column(escape(column))
     for row in rows:
-        step = escape(row.step) + (f" (alasan: {escape(row.reason)})" if row.reason else "")
+        step = escape(row.step)
+        if row.reason:
+            step += escape(_(" (reason: {reason})").format(reason=row.reason))
         if row.note:
-            step += " (catatan di bawah)"
+            step += escape(_(" (note below)"))
         table.add_row(
             row.number,
             step,
             escape(row.signer),
             row.when,
-            row.took,
+            escape(row.duration),
             row.standard,
             row.commit,
             row.signature,
@@ -614,21 +619,24 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
     for row in rows:  # notes on lines of their own: never cut, copied as they are
         if row.note:
             console.print(
-                Text(f"catatan {row.number}. {row.step} ({row.by}): {one_line(row.note, 2000)}"),
+                Text(
+                    _("note {number}. {step} ({by}): {note}").format(
+                        number=row.number, step=row.step, by=row.by, note=one_line(row.note, 2000)
+                    )
+                ),
                 soft_wrap=True,
             )
     note = text_note(project, verdict)
     if note:
         console.print(escape(note))
-    state = (
-        "[green]dapat dipublikasikan[/]" if verdict.publishable else "[red]tidak dipublikasikan[/]"
-    )
-    console.print(f"status: {escape(item.status or '?') if item else '?'}; {state}")
+    if verdict.publishable:
+        state = "[green]" + escape(_("publishable")) + "[/]"
+    else:
+        state = "[red]" + escape(_("not publishable")) + "[/]"
+    status_text = escape(item.status or "?") if item else "?"
+    console.print(_("status: {status}; {state}").format(status=status_text, state=state))
     for finding in verdict.findings:
-        console.print(
-            f"  {finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}",
-            markup=False,
-        )
+        console.print(f"  {_finding_line(finding)}", markup=False)
 
 
 @cli.command(epilog=EPILOG)
@@ -656,9 +664,7 @@ def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
             "{display}: not a news item under content/berita/"
         ).format(display=display)))
     for finding in [*report.workflow, *verdict.findings]:
-        click.echo(
-            f"{finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}"
-        )
+        click.echo(_finding_line(finding))
     item = verdict.item
     if verdict.publishable and item is not None:
         approval = read_history(item, project.sop).signoff_for(project.sop.gate.id)
@@ -813,7 +819,7 @@ def trust_accept(expected: str, root: Path) -> None:
         ).format(trust_root=before.trust_root, value=before.recorded or '?'))
     for path, value in sorted(done.after.serials.items()):
         old = before.serials.get(path)
-        change = f" (was {old})" if old is not None and old != value else ""
+        change = _(" (was {old})").format(old=old) if old is not None and old != value else ""
         click.echo(_(
             "serial {path}: {value}{change}"
         ).format(path=path, value=value, change=change))

@@ -273,7 +273,7 @@ def _report(done: object) -> None:
 
     assert isinstance(done, RosterChange)
     for change in done.changes:
-        click.echo(f"  {change}")
+        click.echo(f"  {change.shown}")
     for rel, serial, fresh in done.signed.serials:
         if fresh:
             click.echo(_(

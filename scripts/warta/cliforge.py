@@ -102,10 +102,12 @@ def codeowners(root: Path, forge: str | None, check: bool, pin: str | None) -> N
             ).format(name=name, forge=generated.owners.forge))
             sys.exit(0)
         click.echo(generated.diff(), nl=False)
-        what = "missing" if generated.before is None else "stale"
-        click.echo(_(
-            "warta: {name} is {what}; regenerate it with 'warta codeowners'"
-        ).format(name=name, what=what), err=True)
+        problem = (
+            _("{name} is missing; regenerate it with 'warta codeowners'")
+            if generated.before is None
+            else _("{name} is stale; regenerate it with 'warta codeowners'")
+        )
+        click.echo(_("warta: {message}").format(message=problem.format(name=name)), err=True)
         sys.exit(1)
     if generated.current:
         click.echo(_("{name} unchanged ({forge})").format(name=name, forge=generated.owners.forge))
@@ -164,15 +166,19 @@ def hook_install(bare_repo: Path, branch: str, pin: str | None, strict: bool, fo
                 "is refused until its trust root is the pinned one"
             ).format(branch=settings.branch, differs=done.differs)
         )
-    what = "replaced" if done.replaced else "installed"
+    done_text = (
+        _("replaced {hook}: pushes to {branch} must validate{strict}; other branches are accepted")
+        if done.replaced
+        else _(
+            "installed {hook}: pushes to {branch} must validate{strict}; other branches are"
+            " accepted"
+        )
+    )
     click.echo(
-        _(
-            "{what} {hook}: pushes to {branch} must validate{value}; other branches are accepted"
-        ).format(
-            what=what,
+        done_text.format(
             hook=done.hook,
             branch=settings.branch,
-            value=' (strict)' if settings.strict else '',
+            strict=_(" (strict)") if settings.strict else "",
         )
     )
     click.echo(_(
@@ -201,13 +207,18 @@ def hook_run(git_dir: Path) -> None:
         lines = sys.stdin.buffer.read().decode("utf-8", "surrogateescape").splitlines()
         outcomes = run(git_dir.absolute(), lines, dict(os.environ))
     except WartaError as exc:
-        say(f"warta: push refused: {exc.message}")
+        say("warta: " + _("push refused: {message}").format(message=exc.message))
         if isinstance(exc, ConfigError):
             for finding in exc.findings:
                 say(_finding_line(finding))
         sys.exit(1)
     except Exception as exc:  # the gate fails closed, without a traceback
-        say(f"warta: push refused: the gate failed unexpectedly ({type(exc).__name__}: {exc})")
+        say(
+            "warta: "
+            + _("push refused: the gate failed unexpectedly ({error})").format(
+                error=f"{type(exc).__name__}: {exc}"
+            )
+        )
         sys.exit(1)
     refused = [o for o in outcomes if not o.accepted]
     for outcome in outcomes:
@@ -215,9 +226,12 @@ def hook_run(git_dir: Path) -> None:
             continue
         for finding in outcome.findings:
             say(_finding_line(finding))
-        verdict = "accepted" if outcome.accepted else "refused"
-        say(f"warta: {outcome.update.ref} {verdict}: {outcome.reason}")
+        judged = _("{ref} accepted: {reason}") if outcome.accepted else _("{ref} refused: {reason}")
+        say("warta: " + judged.format(ref=outcome.update.ref, reason=outcome.reason))
     if refused:
         names = ", ".join(o.update.ref for o in refused)
-        say(f"warta: push refused ({names}): nothing in this push was accepted")
+        say(
+            "warta: "
+            + _("push refused ({refs}): nothing in this push was accepted").format(refs=names)
+        )
         sys.exit(1)

@@ -17,6 +17,7 @@ from warta.adapters import safefs
 from warta.adapters.atomic import write_text
 from warta.adapters.textfile import MAX_BYTES
 from warta.errors import ConfigError, UsageError
+from warta.i18n import _
 from warta.model.codeowners import (
     CODEOWNERS_FILE,
     Owners,
@@ -52,8 +53,10 @@ class Generated:
             difflib.unified_diff(
                 (self.before or "").splitlines(keepends=True),
                 self.text.splitlines(keepends=True),
-                f"{CODEOWNERS_FILE} (on disk)" if self.before is not None else "/dev/null",
-                f"{CODEOWNERS_FILE} (from the roster)",
+                _("{file} (on disk)").format(file=CODEOWNERS_FILE)
+                if self.before is not None
+                else "/dev/null",
+                _("{file} (from the roster)").format(file=CODEOWNERS_FILE),
             )
         )
 
@@ -72,16 +75,27 @@ def roster_doubts(findings: Iterable[Finding]) -> list[Finding]:
 def choose_forge(policy: Policy, forge: str | None) -> str:
     if forge is not None:
         if forge not in FORGES:
-            raise UsageError(f"--forge {forge!r}: expected one of {', '.join(FORGES)}")
+            raise UsageError(
+                _("--forge {forge!r}: expected one of {forges}").format(
+                    forge=forge, forges=", ".join(FORGES)
+                )
+            )
         return forge
     found = forges_in(policy.roster)
     if len(found) == 1:
         return found[0]
-    named = f"accounts on {', '.join(found)}" if found else "no forge account"
-    raise UsageError(
-        f"the roster names {named}; say which forge CODEOWNERS is for with --forge"
-        f" ({'|'.join(FORGES)})"
+    message = (
+        _(
+            "the roster names accounts on {found}; say which forge CODEOWNERS is for with"
+            " --forge ({forges})"
+        )
+        if found
+        else _(
+            "the roster names no forge account; say which forge CODEOWNERS is for with"
+            " --forge ({forges})"
+        )
     )
+    raise UsageError(message.format(found=", ".join(found), forges="|".join(FORGES)))
 
 
 def generate(root: Path, *, forge: str | None, pin: str | None) -> Generated:
@@ -91,9 +105,11 @@ def generate(root: Path, *, forge: str | None, pin: str | None) -> Generated:
     bad = roster_doubts(policy.workflow_findings)
     if bad:
         raise ConfigError(
-            "the workflow files do not verify, so the roster's forge accounts are not"
-            " trusted and CODEOWNERS is not generated (an administrator signs them with"
-            " warta trust sign)",
+            _(
+                "the workflow files do not verify, so the roster's forge accounts are not"
+                " trusted and CODEOWNERS is not generated (an administrator signs them with"
+                " warta trust sign)"
+            ),
             bad,
         )
     chosen = choose_forge(policy, forge)
@@ -104,8 +120,10 @@ def generate(root: Path, *, forge: str | None, pin: str | None) -> Generated:
     for shadow in _SHADOWS[chosen]:
         if (root / shadow).exists() or (root / shadow).is_symlink():
             warnings.append(
-                f"{shadow} exists: {chosen} reads it before {CODEOWNERS_FILE} at the root,"
-                " so the generated file has no effect until it is removed"
+                _(
+                    "{shadow} exists: {forge} reads it before {file} at the root, so the"
+                    " generated file has no effect until it is removed"
+                ).format(shadow=shadow, forge=chosen, file=CODEOWNERS_FILE)
             )
     try:
         raw: bytes | None = safefs.read_bytes(root, CODEOWNERS_FILE, max_bytes=MAX_BYTES)
@@ -137,21 +155,23 @@ def refresh(root: Path, pin: str) -> tuple[Path | None, str | None]:
     make an administrator's commit write a file for a forge the office does not use."""
     path = root / CODEOWNERS_FILE
     if path.is_symlink():
-        return None, f"{CODEOWNERS_FILE} is a link: not refreshed (warta codeowners replaces it)"
+        return None, _(
+            "{file} is a link: not refreshed (warta codeowners replaces it)"
+        ).format(file=CODEOWNERS_FILE)
     if not path.is_file():
         return None, None
     forge = forge_of(path.read_text(encoding="utf-8", errors="replace"))
     if forge is None:
-        return None, (
-            f"{CODEOWNERS_FILE} was not written by Warta: not refreshed (warta codeowners"
-            " --forge F writes it from the roster)"
-        )
+        return None, _(
+            "{file} was not written by Warta: not refreshed (warta codeowners --forge F writes it"
+            " from the roster)"
+        ).format(file=CODEOWNERS_FILE)
     found = forges_in(load_policy(root, pin=pin, cache=False).roster)
     if found and forge not in found:
-        return None, (
-            f"{CODEOWNERS_FILE} says it is for {forge}, but the roster names accounts on"
-            f" {', '.join(found)} only: not refreshed (warta codeowners --forge F, on purpose)"
-        )
+        return None, _(
+            "{file} says it is for {forge}, but the roster names accounts on {found} only: not"
+            " refreshed (warta codeowners --forge F, on purpose)"
+        ).format(file=CODEOWNERS_FILE, forge=forge, found=", ".join(found))
     generated = generate(root, forge=forge, pin=pin)
     if generated.current:
         return None, None

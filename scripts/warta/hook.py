@@ -34,7 +34,7 @@ from warta.adapters.atomic import write_bytes
 from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.trust import TRUST_ROOT_PATH, trust_fingerprint
 from warta.errors import ConfigError, RefusedError, UsageError, WartaError
-from warta.i18n import _
+from warta.i18n import _, ngettext
 from warta.model.findings import Finding
 
 FORMAT = "warta-hook/1"
@@ -204,7 +204,7 @@ def install(
 def read_settings(git_dir: Path) -> Settings:
     """The hook's settings; ConfigError (the push is refused) if they are missing or broken."""
     path = settings_path(git_dir)
-    advice = "re-run 'warta hook install' on the server"
+    advice = _("re-run 'warta hook install' on the server")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -294,13 +294,15 @@ def run(git_dir: Path, lines: Iterable[str], hook_env: Mapping[str, str]) -> lis
             outcomes.append(
                 _refused(
                     update,
-                    f"{update.ref} shadows {settings.branch}: git reads the name"
-                    f" '{settings.short}' as {update.ref} first (git archive, git rev-parse,"
-                    " --base), so nothing but the guarded branch may carry it",
+                    _(
+                        "{ref} shadows {branch}: git reads the name '{short}' as {ref} first (git"
+                        " archive, git rev-parse, --base), so nothing but the guarded branch may"
+                        " carry it"
+                    ).format(ref=update.ref, branch=settings.branch, short=settings.short),
                 )
             )
         elif update.ref != settings.branch:
-            outcomes.append(Outcome(update, True, "not the guarded branch"))
+            outcomes.append(Outcome(update, True, _("not the guarded branch")))
         else:
             outcomes.append(_judge(update, settings, objects))
     return outcomes
@@ -316,7 +318,10 @@ def _judge(update: Update, settings: Settings, objects: list[Path]) -> Outcome:
     ref = update.ref
     if update.deletes:
         return _refused(
-            update, f"deleting {ref} is refused: it holds the signed history the site is built from"
+            update,
+            _(
+                "deleting {ref} is refused: it holds the signed history the site is built from"
+            ).format(ref=ref),
         )
     form = "sha256" if len(update.new) == 64 else "sha1"
     with bare.scratch(objects, form) as root:
@@ -325,9 +330,11 @@ def _judge(update: Update, settings: Settings, objects: list[Path]) -> Outcome:
             if not bare.is_ancestor(root, update.old, update.new):
                 return _refused(
                     update,
-                    f"not a fast-forward: {update.new[:10]} does not contain {ref} as it is"
-                    f" ({update.old[:10]}); the history of {ref} is never rewritten (no force"
-                    " push): merge or rebase onto it and push again",
+                    _(
+                        "not a fast-forward: {new} does not contain {ref} as it is ({old}); the"
+                        " history of {ref} is never rewritten (no force push): merge or rebase"
+                        " onto it and push again"
+                    ).format(new=update.new[:10], ref=ref, old=update.old[:10]),
                 )
             base = settings.short
             bare.set_branch(root, base, update.old)
@@ -340,7 +347,11 @@ def _validate(update: Update, root: Path, base: str | None, settings: Settings) 
     from warta.base import check_base, with_base  # noqa: PLC0415 - loads the whole validator
     from warta.repository import open_repository  # noqa: PLC0415
 
-    against = f" against {base} at {update.old[:10]}" if base else ", the branch's first commit"
+    against = (
+        _(" against {base} at {old}").format(base=base, old=update.old[:10])
+        if base
+        else _(", the branch's first commit")
+    )
     try:
         repo = open_repository(
             root,
@@ -354,25 +365,37 @@ def _validate(update: Update, root: Path, base: str | None, settings: Settings) 
             report = with_base(report, check_base(repo, base))
     except ConfigError as exc:
         return _refused(
-            update, f"the workflow configuration is broken: {exc.message}", exc.findings
+            update,
+            _("the workflow configuration is broken: {message}").format(message=exc.message),
+            exc.findings,
         )
     except WartaError as exc:
         return _refused(update, exc.message)
     blocking = report.blocking()
     if blocking:
+        command = (
+            f"warta validate --no-cache{' --strict' if settings.strict else ''}"
+            f"{' --base ' + base if base else ''}"
+        )
         return _refused(
             update,
-            f"{len(blocking)} finding(s) block publication of {update.new[:10]}{against}, as"
-            f" 'warta validate --no-cache{' --strict' if settings.strict else ''}"
-            f"{' --base ' + base if base else ''}' reports them",
+            ngettext(
+                "{count} finding blocks publication of {new}{against}, as '{command}' reports it",
+                "{count} findings block publication of {new}{against}, as '{command}' reports them",
+                len(blocking),
+            ).format(count=len(blocking), new=update.new[:10], against=against, command=command),
             blocking,
         )
     publishable = len(report.publishable())
     return Outcome(
         update,
         True,
-        f"{update.new[:10]} validates{against}; {publishable}/{len(report.verdicts)} item(s)"
-        " publishable",
+        _("{new} validates{against}; {publishable}/{items} item(s) publishable").format(
+            new=update.new[:10],
+            against=against,
+            publishable=publishable,
+            items=len(report.verdicts),
+        ),
         guarded=True,
     )
 

@@ -13,14 +13,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
+from babel.dates import format_datetime
 from babel.support import Translations
 
 from warta.model import translate
 from warta.model.translate import N_, _, ngettext
 
-__all__ = ["DEFAULT", "LANGUAGES", "N_", "_", "from_environment", "language", "ngettext"]
+__all__ = [
+    "DEFAULT",
+    "LANGUAGES",
+    "N_",
+    "_",
+    "format_moment",
+    "from_environment",
+    "language",
+    "ngettext",
+]
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
@@ -62,7 +73,11 @@ def set_language(lang: str | None) -> str:
     the language chosen."""
     chosen = from_environment() if lang is None else lang
     if chosen not in CATALOGUES:
-        raise ValueError(f"unknown language {chosen!r}; expected one of {', '.join(LANGUAGES)}")
+        raise ValueError(
+            _("unknown language {lang!r}; expected one of {languages}").format(
+                lang=chosen, languages=", ".join(LANGUAGES)
+            )
+        )
     _Chosen.lang = chosen
     translate.use(CATALOGUES[chosen])
     return chosen
@@ -71,6 +86,22 @@ def set_language(lang: str | None) -> str:
 def language() -> str:
     """The language messages are shown in now (``id`` or ``en``)."""
     return _Chosen.lang
+
+
+#: Babel's locale for dates and times in each language: English as written in Indonesia
+#: (``en_ID``), whose zone names are WIB, WITA and WIT as in Indonesian.
+DATE_LOCALES = {"id": "id", "en": "en_ID"}
+#: A moment as the office reads it (day, month, year, time and zone), in each language.
+MOMENT_PATTERNS = {"id": "d MMMM y HH.mm zzz", "en": "d MMMM y HH:mm zzz"}
+
+
+def format_moment(moment: datetime, *, weekday: bool = False) -> str:
+    """``moment`` (aware, already in the office's zone) as the office reads it, in the
+    running language: '24 Desember 2026 09.00 WIB' or '24 December 2026 09:00 WIB' (with
+    ``weekday``: 'Kamis, 24 Desember 2026 09.00 WIB', 'Thursday, 24 December 2026 09:00 WIB')."""
+    lang = language()
+    pattern = ("EEEE, " if weekday else "") + MOMENT_PATTERNS[lang]
+    return format_datetime(moment, pattern, locale=DATE_LOCALES[lang])
 
 
 set_language(None)

@@ -220,7 +220,11 @@ def _commit(root: Path, office: Office) -> str:
         check=False,
     )
     if result.returncode != 0:
-        raise RefusedError("git commit failed: " + (result.stderr.strip() or result.stdout))
+        raise RefusedError(
+            _("git commit failed: {output}").format(
+                output=result.stderr.strip() or result.stdout
+            )
+        )
     return gitops.git(root, "rev-parse", "HEAD").stdout.strip()
 
 
@@ -278,27 +282,36 @@ def create(target: Path, office: Office, signer: KeygenSigner) -> Created:
 
 def guidance(made: Created) -> str:
     """What ``warta init`` prints: the pin and the steps that make it binding."""
-    return f"""\
-Repositori kantor dibuat di {made.root} (commit {made.commit[:10]}).
-Administrator: {made.admin} ({fingerprint(made.admin_key)}).
+    return _(
+        "Office repository made in {root} (commit {commit}).\n"
+        "Administrator: {admin} ({admin_key}).\n"
+        "\n"
+        "Trust root fingerprint (pin):\n"
+        "  {pin}\n"
+        "\n"
+        "Next steps:\n"
+        "1. Save that pin as a CI variable named WARTA_TRUST_ROOT, in the repository's settings\n"
+        "   (outside the repository's files; only administrators may change it):\n"
+        "   - GitHub: Settings > Secrets and variables > Actions > Variables > New repository"
+        " variable\n"
+        "   - Forgejo/Gitea: Settings > Actions > Variables > Add variable\n"
+        "   - GitLab: Settings > CI/CD > Variables > Add variable (Visibility: Visible, not\n"
+        "     Protected, so that merge request pipelines read it too; see Warta's README)\n"
+        "2. Push to the server:\n"
+        "   git -C {root} remote add origin REPOSITORY-URL\n"
+        "   git -C {root} push -u origin main\n"
+        "3. Protect the main branch: no force push, changes only through pull requests,\n"
+        "   the \"warta\" CI check must pass, the code owners' (CODEOWNERS) approval required.\n"
+        "   A git server without a forge: warta hook install /srv/git/REPO.git --trust-root {pin}\n"
+        "4. Add the staff (every change is signed and committed):\n"
+        "   warta roster add ID --name \"...\" --nip \"...\" --role staf --key KEY.pub"
+        " --root {root}\n"
 
-Sidik jari akar kepercayaan (pin):
-  {made.fingerprint}
-
-Langkah berikutnya:
-1. Simpan pin itu sebagai variabel CI bernama WARTA_TRUST_ROOT, di pengaturan repositori
-   (di luar berkas repositori; hanya administrator yang boleh mengubahnya):
-   - GitHub: Settings > Secrets and variables > Actions > Variables > New repository variable
-   - Forgejo/Gitea: Settings > Actions > Variables > Add variable
-   - GitLab: Settings > CI/CD > Variables > Add variable (Visibility: Visible, tidak
-     Protected, agar pipeline merge request juga membacanya; lihat README Warta)
-2. Dorong ke server:
-   git -C {made.root} remote add origin URL-REPOSITORI
-   git -C {made.root} push -u origin main
-3. Lindungi cabang main: tidak boleh force push, perubahan hanya lewat pull request,
-   pemeriksaan CI "warta" wajib lulus, persetujuan pemilik kode (CODEOWNERS) wajib.
-   Server git tanpa forge: warta hook install /srv/git/REPO.git --trust-root {made.fingerprint}
-4. Tambahkan pegawai (setiap perubahan ditandatangani dan di-commit):
-   warta roster add ID --name "..." --nip "..." --role staf --key KUNCI.pub --root {made.root}
-5. Periksa situsnya: cd {made.root} && warta build --trust-root {made.fingerprint}
-"""
+        "5. Check the site: cd {root} && warta build --trust-root {pin}\n"
+    ).format(
+        root=made.root,
+        commit=made.commit[:10],
+        admin=made.admin,
+        admin_key=fingerprint(made.admin_key),
+        pin=made.fingerprint,
+    )

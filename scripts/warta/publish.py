@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warta.adapters import safefs
+from warta.i18n import _
 from warta.model import policy
 from warta.model.closure import DOCS, type_problem
 from warta.model.findings import Finding
@@ -178,16 +179,23 @@ def account(site: Path, expected: Mapping[str, str]) -> list[str]:
             rel = path.relative_to(site).as_posix()
             want = expected.get(rel)
             if path.is_symlink():
-                problems.append(f"{rel}: a symbolic link; expected no link in the output")
+                problems.append(f"{rel}: " + _("a symbolic link; expected no link in the output"))
                 continue
             if want is None:
-                problems.append(f"{rel}: nothing the build was to write; expected no such file")
+                problems.append(
+                    f"{rel}: " + _("nothing the build was to write; expected no such file")
+                )
                 continue
             if want == RENDERED:
                 continue
             with path.open("rb") as handle:
                 found = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
             if found != want:
-                problems.append(f"{rel}: expected the signed {want}, found {found}")
+                problems.append(
+                    f"{rel}: "
+                    + _("expected the signed {expected}, found {found}").format(
+                        expected=want, found=found
+                    )
+                )
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(current, d))]
     return problems

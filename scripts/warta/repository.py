@@ -52,6 +52,7 @@ from warta.adapters.workflow import ROSTER_PATH, SOP_PATH, load_roster, load_sop
 from warta.bulk import Judges, Setup, Work, default_jobs, renderer_for
 from warta.editions import is_print_file, judge_editions
 from warta.errors import UsageError
+from warta.i18n import _, ngettext
 from warta.model.closure import (
     DOCS,
     ITEM_FILE,
@@ -85,7 +86,7 @@ def find_root(start: Path) -> Path:
     """The repository root: ``start`` itself, or the nearest parent holding workflow/sop.yml."""
     start = start.resolve()
     if not start.exists():
-        raise UsageError(f"{start}: no such directory")
+        raise UsageError(_("{path}: no such directory").format(path=start))
     for candidate in (start, *start.parents):
         if (candidate / SOP_PATH).is_file():
             return candidate
@@ -233,10 +234,17 @@ def _cache_findings(root: Path) -> list[Finding]:
                 tracked[0],
                 None,
                 "cache.in-repository",
-                f"expected no cache in the repository; found {len(tracked)} file(s) of"
-                " .warta-cache/ tracked by git. Warta never reads it (its caches live in this"
-                " user's cache folder, outside the working tree): remove it with"
-                " git rm -r --cached .warta-cache",
+                ngettext(
+                    "expected no cache in the repository; found {count} file of .warta-cache/"
+                    " tracked by git. Warta never reads it (its caches live in this user's cache"
+                    " folder, outside the working tree): remove it with"
+                    " git rm -r --cached .warta-cache",
+                    "expected no cache in the repository; found {count} files of .warta-cache/"
+                    " tracked by git. Warta never reads it (its caches live in this user's cache"
+                    " folder, outside the working tree): remove it with"
+                    " git rm -r --cached .warta-cache",
+                    len(tracked),
+                ).format(count=len(tracked)),
             )
         )
     if not cache_allowed(root):
@@ -245,9 +253,11 @@ def _cache_findings(root: Path) -> list[Finding]:
                 str(cache_home()),
                 None,
                 "cache.in-repository",
-                f"expected this user's cache folder outside the repository; found {cache_home()}"
-                " inside it (XDG_CACHE_HOME), where a commit could plant entries and their key,"
-                " so nothing is cached",
+                _(
+                    "expected this user's cache folder outside the repository; found {folder}"
+                    " inside it (XDG_CACHE_HOME), where a commit could plant entries and their"
+                    " key, so nothing is cached"
+                ).format(folder=cache_home()),
             )
         )
     return out
@@ -259,11 +269,11 @@ def _workflow_entries(root: Path) -> list[Finding]:
     out = []
     for entry in safefs.walk(root, "workflow"):
         if entry.kind is safefs.Kind.LINK:
-            found = f"found a symbolic link (to {entry.target!r})"
+            found = _("found a symbolic link (to {target!r})").format(target=entry.target)
         elif entry.kind is safefs.Kind.SPECIAL:
-            found = "found a special file"
+            found = _("found a special file")
         elif entry.kind is safefs.Kind.FILE and entry.nlink > 1:
-            found = f"found a file with {entry.nlink} hard links"
+            found = _("found a file with {count} hard links").format(count=entry.nlink)
         else:
             continue
         out.append(
@@ -271,8 +281,10 @@ def _workflow_entries(root: Path) -> list[Finding]:
                 entry.rel,
                 None,
                 "workflow.symlink",
-                f"expected only regular files and folders under workflow/, {found}; nothing"
-                " is trusted while it is there",
+                _(
+                    "expected only regular files and folders under workflow/, {found}; nothing"
+                    " is trusted while it is there"
+                ).format(found=found),
             )
         )
     return out
@@ -282,15 +294,17 @@ def _config_signed(site: SiteConfig, manifest: SiteManifest) -> list[Finding]:
     expected = manifest.files.get(CONFIG_FILE)
     if expected == site.digest:
         return []
-    found = "unlisted" if expected is None else f"signed {expected}"
+    signed = _("unlisted") if expected is None else _("signed {digest}").format(digest=expected)
     return [
         error(
             CONFIG_FILE,
             None,
             "site.config-unsigned",
-            f"mkdocs.yml is not as an administrator signed it ({found}, found {site.digest});"
-            " expected the signed configuration, so no item is published and the site is"
-            " not built (an administrator reviews it and runs warta trust sign)",
+            _(
+                "mkdocs.yml is not as an administrator signed it ({signed}, found {found});"
+                " expected the signed configuration, so no item is published and the site is"
+                " not built (an administrator reviews it and runs warta trust sign)"
+            ).format(signed=signed, found=site.digest),
         )
     ]
 
@@ -311,9 +325,11 @@ def _demo_key_findings(roster: Roster, demo: bool) -> list[Finding]:
                 ROSTER_PATH.as_posix(),
                 roster.demo_line,
                 "roster.demo",
-                "roster.yml marks this repository as a demonstration (demo: true), so its"
-                " DEMO keys are notices that never block, even under --strict; a real office"
-                " removes this line and re-signs the roster (then they are warnings)",
+                _(
+                    "roster.yml marks this repository as a demonstration (demo: true), so its"
+                    " DEMO keys are notices that never block, even under --strict; a real office"
+                    " removes this line and re-signs the roster (then they are warnings)"
+                ),
             )
         )
     keys = [
@@ -331,8 +347,13 @@ def _demo_key_findings(roster: Roster, demo: bool) -> list[Finding]:
             ROSTER_PATH.as_posix(),
             keys[0][0].line,
             "roster.demo-key",
-            f"the roster holds {len(keys)} DEMO key(s), whose private halves are public"
-            f" under tests/demo/keys: {names}; expected each person's own key",
+            ngettext(
+                "the roster holds {count} DEMO key, whose private half is public under"
+                " tests/demo/keys: {names}; expected each person's own key",
+                "the roster holds {count} DEMO keys, whose private halves are public under"
+                " tests/demo/keys: {names}; expected each person's own key",
+                len(keys),
+            ).format(count=len(keys), names=names),
         )
     ]
 
@@ -387,7 +408,9 @@ def observe(entry: safefs.Entry, rel: str, *, check_svg: bool) -> Observed:
         )
     problems: tuple[str, ...] = ()
     if check_svg and rel.lower().endswith(".svg") and entry.data is not None:
-        problems = tuple(f"unsafe SVG: {p}" for p in svg_problems(entry.data))
+        problems = tuple(
+            _("unsafe SVG: {problem}").format(problem=p) for p in svg_problems(entry.data)
+        )
     if is_page(rel) and has_workflow_keys((entry.data or b"")[:65536]):
         problems = (*problems, "outside-news")
     return Observed(rel, "file", entry.digest, entry.nlink, problems=problems)
@@ -641,13 +664,17 @@ def _judge_strays(tree: Tree, ctx: Context) -> list[Judgement]:
     """Files under content/berita/ outside any item's folder: never published."""
     out = []
     for entry in tree.strays:
-        what = "a symbolic link" if entry.kind is safefs.Kind.LINK else f"a {entry.kind.value}"
+        what = {
+            safefs.Kind.LINK: _("a symbolic link"),
+            safefs.Kind.SPECIAL: _("a special file"),
+        }.get(entry.kind, _("a file"))
         entry_refused = refused(
             entry.rel,
             "file.stray",
-            f"{entry.rel} is {what} under {NEWS_DIR.as_posix()}/ outside any item's folder;"
-            f" expected only {NEWS_DIR.as_posix()}/<year>/<slug>/index.md and the files it"
-            " lists, so it is not published",
+            _(
+                "{path} is {what} under {news}/ outside any item's folder; expected only"
+                " {news}/<year>/<slug>/index.md and the files it lists, so it is not published"
+            ).format(path=entry.rel, what=what, news=NEWS_DIR.as_posix()),
         )
         out.append(judge(entry_refused.path, None, entry_refused.findings, ctx))
     return out
@@ -670,8 +697,10 @@ def _judge_sources(policy: Policy, tree: Tree) -> tuple[list[SourceVerdict], lis
             verdict.path,
             1,
             "item.outside-news",
-            f"a news item must live under {NEWS_DIR.as_posix()}/; found one at"
-            f" {verdict.path}, which is never published",
+            _(
+                "a news item must live under {news}/; found one at {path}, which is never"
+                " published"
+            ).format(news=NEWS_DIR.as_posix(), path=verdict.path),
         )
         out.append(SourceVerdict(verdict.path, False, (stray, *verdict.findings)))
     return out, gone

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from babel.dates import format_datetime
-
+from warta.i18n import format_moment
 from warta.model import policy
 from warta.validate import Report
 
@@ -48,5 +47,6 @@ def scheduled(report: Report) -> list[ScheduledRow]:
 
 
 def when_text(moment: datetime, zone: tzinfo) -> str:
-    """An embargo as the office reads it: 'Kamis, 24 Desember 2026 09.00 WIB'."""
-    return format_datetime(moment.astimezone(zone), "EEEE, d MMMM y HH.mm zzz", locale="id")
+    """An embargo as the office reads it, in the running language: 'Kamis, 24 Desember 2026
+    09.00 WIB' (English: 'Thursday, 24 December 2026 09:00 WIB')."""
+    return format_moment(moment.astimezone(zone), weekday=True)

@@ -29,7 +29,7 @@ from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
 from warta.administer import Signed, sign_all, unsigned_now
 from warta.codeowners import refresh
 from warta.errors import ConfigError, RefusedError, UsageError, WartaError
-from warta.i18n import _
+from warta.i18n import N_, _
 from warta.model.codeowners import CODEOWNERS_FILE
 from warta.model.demokeys import is_demo_key
 from warta.model.roster import FORGES
@@ -43,8 +43,10 @@ def admin_signer(root: Path, key: Path | None) -> KeygenSigner:
         root,
         key,
         [a.public_key for a in load_trust_root(root).admins],
-        "no administrator key: pass --admin-key KEYFILE, set git's user.signingkey, or"
-        " load a key listed in workflow/trust-root into ssh-agent",
+        _(
+            "no administrator key: pass --admin-key KEYFILE, set git's user.signingkey, or"
+            " load a key listed in workflow/trust-root into ssh-agent"
+        ),
     )
 
 
@@ -61,12 +63,11 @@ def replaced_trust_root(root: Path) -> str | None:
         return exc.message
     if expected is None or expected == trust.fingerprint:
         return None
-    source = pinned.describe() if pinned else "trusted on this machine since its first use"
-    return (
-        f"workflow/trust-root is {trust.fingerprint}, not the trust root in force {expected}"
-        f" ({source}); the signatures it would admit are not an administrator's"
-        " (git diff workflow/trust-root)"
-    )
+    source = pinned.describe() if pinned else _("trusted on this machine since its first use")
+    return _(
+        "workflow/trust-root is {found}, not the trust root in force {expected} ({source}); the"
+        " signatures it would admit are not an administrator's (git diff workflow/trust-root)"
+    ).format(found=trust.fingerprint, expected=expected, source=source)
 
 
 def refuse_replaced_trust_root(root: Path, what: str) -> None:
@@ -102,6 +103,27 @@ def _is_admin(root: Path, signer: KeygenSigner) -> None:
                 "changed"
             ).format(fingerprint=fingerprint(signer.public_key))
         )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One change of the roster: as the commit records it (``str()``: English, the same for
+    every reader of the history) and as it is shown (:attr:`shown`: the running language)."""
+
+    mark: str  # '+' or '-'
+    template: str  # marked with N_
+    values: tuple[tuple[str, str], ...]
+
+    def __str__(self) -> str:
+        return f"{self.mark} {self.template.format(**dict(self.values))}"
+
+    @property
+    def shown(self) -> str:
+        return f"{self.mark} {_(self.template).format(**dict(self.values))}"
+
+
+def _line(mark: str, template: str, **values: object) -> Line:
+    return Line(mark, template, tuple((k, str(v)) for k, v in values.items()))
 
 
 @dataclass(frozen=True)
@@ -222,12 +244,12 @@ def _same_holding(a: Any, b: Any) -> bool:
     return bool(norm(a) == norm(b))
 
 
-def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> list[str]:
+def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> list[Line]:
     """Change ``doc`` as ``add`` asks; what changed, one line each. RefusedError when the
     addition contradicts the roster (another name for the id, a key someone else holds, a
     second account on one forge)."""
     person = next((p for p in doc.people if p.get("id") == add.id), None)
-    changes: list[str] = []
+    changes: list[Line] = []
     if person is None:
         if not add.name:
             raise UsageError(_("{id} is not in the roster yet: --name is needed").format(id=add.id))
@@ -238,7 +260,7 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
             person["nip"] = add.nip
         person["roles"] = []
         doc.people.append(person)
-        changes.append(f"+ {add.id}: {add.name}")
+        changes.append(_line("+", "{id}: {name}", id=add.id, name=add.name))
     elif not (add.role or add.key or add.forge or add.education):
         raise UsageError(_(
             "{id}: nothing to add (give --role, --key, --forge or --education)"
@@ -266,7 +288,10 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
         period = ""
         if add.start or add.end:
             period = f" {add.start or '…'} – {add.end or '…'}"
-        changes.append(f"+ {add.id}: role {add.role}{period}{' (Plt.)' if add.acting else ''}")
+        acting = " (Plt.)" if add.acting else ""
+        changes.append(
+            _line("+", N_("{id}: role {role}"), id=add.id, role=f"{add.role}{period}{acting}")
+        )
     if add.key is not None:
         if is_demo_key(add.key):
             raise RefusedError(
@@ -286,7 +311,15 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
                     )
         start = add.start if add.start is not None and add.role is None else today
         person.setdefault("keys", []).append({"key": add.key, "from": start.isoformat()})
-        changes.append(f"+ {add.id}: key {fingerprint(add.key)} from {start.isoformat()}")
+        changes.append(
+            _line(
+                "+",
+                N_("{id}: key {fingerprint} from {day}"),
+                id=add.id,
+                fingerprint=fingerprint(add.key),
+                day=start.isoformat(),
+            )
+        )
     for forge, user in add.forge:
         accounts = person.setdefault("forge", {})
         if accounts.get(forge) not in (None, user):
@@ -296,11 +329,18 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
                 ).format(id=add.id, forge=forge, accounts=accounts[forge])
             )
         accounts[forge] = user
-        changes.append(f"+ {add.id}: {forge} account {user}")
+        changes.append(
+            _line("+", N_("{id}: {forge} account {user}"), id=add.id, forge=forge, user=user)
+        )
     for level, study in add.education:
         entry = {"level": level, "field": study} if study else {"level": level}
         person.setdefault("education", []).append(entry)
-        changes.append(f"+ {add.id}: education {level} {study}".rstrip())
+        changes.append(
+            _line(
+                "+", N_("{id}: education {education}"), id=add.id,
+                education=f"{level} {study}".rstrip(),
+            )
+        )
     return changes
 
 
@@ -309,7 +349,7 @@ _FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
 
 def apply_revocation(
     doc: rosterfile.RosterDoc, person_id: str, key_fp: str, on: date, reason: str
-) -> list[str]:
+) -> list[Line]:
     if not _FINGERPRINT.fullmatch(key_fp):
         raise UsageError(
             _(
@@ -335,7 +375,16 @@ def apply_revocation(
             )
         entry["revoked"] = on.isoformat()
         entry["reason"] = reason.strip()
-        return [f"- {person_id}: key {key_fp} revoked on {on.isoformat()} ({reason.strip()})"]
+        return [
+            _line(
+                "-",
+                N_("{id}: key {fingerprint} revoked on {day} ({reason})"),
+                id=person_id,
+                fingerprint=key_fp,
+                day=on.isoformat(),
+                reason=reason.strip(),
+            )
+        ]
     raise RefusedError(_(
         "{person_id} has no key {key_fp}; nothing was changed"
     ).format(person_id=person_id, key_fp=key_fp))
@@ -343,7 +392,7 @@ def apply_revocation(
 
 @dataclass(frozen=True)
 class RosterChange:
-    changes: tuple[str, ...]
+    changes: tuple[Line, ...]
     signed: Signed
     commit: str | None
     #: why CODEOWNERS was left as it was, if it was
@@ -375,7 +424,8 @@ def change_roster(
     *,
     commit: bool = True,
 ) -> RosterChange:
-    """Apply ``edit`` (RosterDoc -> list of changes) to the roster, check, sign, commit."""
+    """Apply ``edit`` (RosterDoc -> list of :class:`Line`) to the roster, check, sign,
+    commit (the commit records the changes in English)."""
     _is_admin(root, signer)
     path = root / ROSTER_PATH
     touched = [
@@ -388,9 +438,9 @@ def change_roster(
         CODEOWNERS_FILE,
     ]
     with gitops.action_lock(root):
-        refuse_unsigned(root, "changing the roster")
+        refuse_unsigned(root, _("changing the roster"))
         doc = rosterfile.read_doc(path.read_text(encoding="utf-8"))
-        changes = edit(doc)
+        changes: list[Line] = edit(doc)
         originals = _snapshot(root, touched)
         try:
             path.write_text(rosterfile.render(doc), encoding="utf-8")
@@ -410,13 +460,13 @@ def change_roster(
             owners, note = refresh(root, load_trust_root(root).fingerprint)
             sha = None
             if commit:
-                summary = f"{subject}: {'; '.join(c[2:] for c in changes)}"
+                summary = f"{subject}: {'; '.join(str(c)[2:] for c in changes)}"
                 sha = gitops.commit(
                     root,
                     [root / p for p in signed.paths()] + ([owners] if owners else []),
                     summary if len(summary) <= 72 else summary[:71] + "…",
                     {gitops.TRAILER_ADMIN: signed.admin},
-                    body="\n".join(changes),
+                    body="\n".join(map(str, changes)),
                 )
         except BaseException:
             _restore(root, originals)

@@ -20,6 +20,7 @@ from warta.adapters import gitread
 from warta.adapters.items import parse_bytes
 from warta.adapters.textfile import MAX_BYTES
 from warta.errors import UsageError
+from warta.i18n import _
 from warta.model.findings import Finding, warning
 from warta.model.history import read_history
 from warta.model.item import NewsItem, Signoff, content_digest
@@ -64,14 +65,18 @@ def standing_version(repo: Repository, item: NewsItem, current: Verdict) -> Stan
                 item.path,
                 record.line,
                 "correct.standing",
-                f"a correction is in progress and {why}; the item is left out of the site"
-                " until the correction is approved",
+                _(
+                    "a correction is in progress and {why}; the item is left out of the site"
+                    " until the correction is approved"
+                ).format(why=why),
             ),
         )
 
     broken = [f for f in current.findings if f.is_error and f.rule.startswith(CHAIN_RULES)]
     if broken:
-        return left_out(f"its signed records do not verify ({broken[0].message})")
+        return left_out(
+            _("its signed records do not verify ({message})").format(message=broken[0].message)
+        )
     found = approved_version(repo, item, record)
     if isinstance(found, str):
         return left_out(found)
@@ -87,7 +92,9 @@ def standing_version(repo: Repository, item: NewsItem, current: Verdict) -> Stan
     if not verdict.publishable:
         first = next((f for f in verdict.findings if f.is_error), None)
         why = f": {first.message}" if first is not None else ""
-        return left_out(f"the approved version in the git history is not publishable{why}")
+        return left_out(
+            _("the approved version in the git history is not publishable{why}").format(why=why)
+        )
     return Standing(old, verdict)
 
 
@@ -102,7 +109,7 @@ def approved_version(
     try:
         versions = gitread.path_versions(repo.root, item.path, HISTORY_LIMIT, MAX_BYTES)
     except UsageError as exc:
-        return f"the git history could not be read ({exc})"
+        return _("the git history could not be read ({error})").format(error=exc)
     for raw in versions:
         if raw is None:
             continue
@@ -112,7 +119,7 @@ def approved_version(
             continue
         if content_digest(old.fields, old.body) == record.content:
             return old, list(loaded.findings)
-    return (
-        f"the approved version it corrects ({record.content}) is not in the git history of"
-        f" {item.path} (a shallow clone? fetch the full history: git fetch --unshallow)"
-    )
+    return _(
+        "the approved version it corrects ({content}) is not in the git history of {path} (a"
+        " shallow clone? fetch the full history: git fetch --unshallow)"
+    ).format(content=record.content, path=item.path)

@@ -1,4 +1,5 @@
-"""How ``warta status`` and ``warta log`` print (in Indonesian, for the office's staff).
+"""How ``warta status`` prints (in the running language: Indonesian for the office's staff
+unless English is asked for).
 
 Text from the repository (titles, paths, names, notes, messages) is printed as written,
 never as Rich markup, on one line, and a path is never wrapped or cut: the queue table is as
@@ -16,6 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from warta.i18n import _, ngettext
 from warta.inbox import SHOWN_FINDINGS, Entry, Group, group_of
 from warta.model.roster import Person
 from warta.scheduled import ScheduledRow, when_text
@@ -54,7 +56,7 @@ def _people(people: Iterable[Person]) -> str:
 def _step_label(entry: Entry, ctx: Context) -> str:
     step = entry.row.next_step
     if step is None:
-        return "ditarik" if entry.row.withdrawn else "selesai"
+        return _("withdrawn") if entry.row.withdrawn else _("done")
     return f"{step.number}. {step.id} ({ctx.sop.roles[step.role].short})"
 
 
@@ -62,17 +64,20 @@ def _waiting(entry: Entry) -> str:
     row = entry.row
     waited = row.waited if row.waiting is not None else "-"
     standard = row.next_step.time.label() if row.next_step is not None else "-"
-    late = " TERLAMBAT" if row.overdue else ""
-    return f"menunggu {waited} (Mutu Baku {standard}){late}"
+    text = _("waiting {waited} (Mutu Baku {standard})").format(waited=waited, standard=standard)
+    return text + " " + _("LATE") if row.overdue else text
 
 
 def queue_table(entries: Sequence[Entry], ctx: Context) -> Table:
     """The queue: one row per item that can move on, in groups by the next step."""
-    table = Table(title=f"{escape(ctx.sop.identity.name)} — antrean")
+    table = Table(
+        title=escape(_("{office} — queue").format(office=ctx.sop.identity.name))
+    )
     # the path is never wrapped: the column is at least as wide as the longest one
     longest = max((len(e.item.path) for e in entries), default=0)
-    for column in ("Langkah berikut", "Berita", "Pelaksana", "Menunggu", "Mutu Baku", ""):
-        table.add_column(column, min_width=longest if column == "Berita" else None)
+    columns = (_("Next step"), _("Item"), _("Who acts"), _("Waiting"), _("Mutu Baku"), "")
+    for index, column in enumerate(columns):
+        table.add_column(escape(column), min_width=longest if index == 1 else None)
     previous: int | None = None
     for entry in entries:
         row = entry.row
@@ -86,7 +91,7 @@ def queue_table(entries: Sequence[Entry], ctx: Context) -> Table:
             escape(", ".join(row.actors) or "-"),
             row.waited if row.waiting is not None else "-",
             step.time.label() if step is not None else "-",
-            "[bold red]TERLAMBAT[/]" if row.overdue else "",
+            "[bold red]" + escape(_("LATE")) + "[/]" if row.overdue else "",
         )
     return table
 
@@ -96,28 +101,43 @@ def print_blocked(console: Console, entries: Sequence[Entry], ctx: Context) -> N
     if not entries:
         return
     console.print()
-    console.print(f"[bold red]Tidak dapat ditandatangani[/] ({len(entries)})")
+    console.print("[bold red]" + escape(_("Nobody can sign")) + f"[/] ({len(entries)})")
     for entry in entries:
         item = entry.item
         plain(console, f"  {item.path}")
         plain(
             console,
-            f"    {one_line(item.title or '?')} — status {one_line(item.status or '?')};"
-            f" langkah berikut {_step_label(entry, ctx)}",
+            "    "
+            + _("{title} — status {status}; next step {step}").format(
+                title=one_line(item.title or "?"),
+                status=one_line(item.status or "?"),
+                step=_step_label(entry, ctx),
+            ),
         )
         for finding in entry.blocked[:SHOWN_FINDINGS]:
-            where = f"baris {finding.line}: " if finding.line else ""
+            where = _("line {line}: ").format(line=finding.line) if finding.line else ""
             plain(console, f"    {where}[{finding.rule}] {one_line(finding.message, 600)}")
         rest = len(entry.blocked) - SHOWN_FINDINGS
         if rest > 0:
-            plain(console, f"    … dan {rest} temuan lain (warta log {item.path})")
+            plain(
+                console,
+                "    "
+                + ngettext(
+                    "… and {count} more finding (warta log {path})",
+                    "… and {count} more findings (warta log {path})",
+                    rest,
+                ).format(count=rest, path=item.path),
+            )
         fix = entry.fix
         if fix is not None:
             if fix.command is not None:
-                plain(console, f"    Perbaikan: {fix.command}")
-                plain(console, f"    Oleh: {_people(fix.people)}")
+                plain(console, "    " + _("Fix: {command}").format(command=fix.command))
+                plain(console, "    " + _("By: {people}").format(people=_people(fix.people)))
             else:
-                plain(console, f"    Harus diperbaiki oleh: {_people(fix.people)}")
+                plain(
+                    console,
+                    "    " + _("Must be fixed by: {people}").format(people=_people(fix.people)),
+                )
 
 
 def print_status(
@@ -149,9 +169,9 @@ def print_inbox(
     mine = [e for e in entries if person in e.signers]
     who = f"{one_line(person.name)} ({person.id})"
     if not mine:
-        plain(console, f"Tidak ada berita yang dapat ditandatangani {who} sekarang.")
+        plain(console, _("Nothing {who} can sign now.").format(who=who))
     else:
-        plain(console, f"Dapat ditandatangani {who} sekarang ({len(mine)}):")
+        plain(console, _("{who} can sign now ({count}):").format(who=who, count=len(mine)))
     for entry in mine:
         plain(console, "")
         plain(
@@ -169,17 +189,16 @@ def print_inbox(
 
 def _untrusted(console: Console, trusted: bool) -> None:
     if not trusted:
-        console.print(
-            "[bold red]Berkas alur kerja tidak tepercaya[/]: tidak ada yang dapat"
-            " ditandatangani (jalankan 'warta validate')."
-        )
+        heading = escape(_("The workflow files are not trusted"))
+        rest = escape(_("nobody can sign anything (run 'warta validate')."))
+        console.print(f"[bold red]{heading}[/]: {rest}")
 
 
 def _unreadable(console: Console, paths: Iterable[str]) -> None:
     for path in paths:
-        console.print(
-            f"[red]tidak terbaca[/]: {escape(path)} (run 'warta validate')", soft_wrap=True
-        )
+        label = escape(_("unreadable"))
+        rest = escape(_("{path} (run 'warta validate')").format(path=path))
+        console.print(f"[red]{label}[/]: {rest}", soft_wrap=True)
 
 
 def print_scheduled(rows: Sequence[ScheduledRow], zone: tzinfo) -> None:
@@ -190,8 +209,8 @@ def print_scheduled(rows: Sequence[ScheduledRow], zone: tzinfo) -> None:
         return
     console = console_for(None)
     console.print()
-    plain(console, "Terjadwal — disetujui, terbit setelah embargo:")
+    plain(console, _("Scheduled — approved, published after the embargo:"))
     for row in rows:
-        flag = "  TERHALANG (warta verify)" if row.blocked else ""
+        flag = "  " + _("BLOCKED (warta verify)") if row.blocked else ""
         plain(console, f"  {when_text(row.embargo, zone)}: {row.title or '?'}{flag}")
         plain(console, f"    {row.path}")

@@ -19,18 +19,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from babel.dates import format_datetime
-
 from warta.adapters import gitread, safefs
 from warta.adapters.git import git
 from warta.adapters.items import parse_bytes
 from warta.base import check_base, with_base
 from warta.codeowners import roster_doubts
 from warta.errors import WartaError
+from warta.i18n import _, format_moment
 from warta.model import policy as publication
 from warta.model.findings import Finding
 from warta.model.history import read_history
-from warta.model.item import RETURN, NewsItem, Signoff
+from warta.model.item import CORRECT, RETURN, NewsItem, Signoff
 from warta.model.office import format_span
 from warta.queue import barred_people
 from warta.repository import NEWS_DIR, Repository, open_repository
@@ -152,8 +151,8 @@ def _tracked(root: Path) -> list[str]:
 
 def changed_paths(root: Path, base: Mapping[str, str], sha256: bool) -> dict[str, str]:
     """Every path whose file differs between the base (path -> blob id) and the working tree
-    (tracked files, and every file under content/berita/): 'ditambahkan', 'diubah' or
-    'dihapus'."""
+    (tracked files, and every file under content/berita/): 'added', 'changed' or 'removed'
+    in the running language."""
     news = [e.rel for e in safefs.walk(root, NEWS_DIR.as_posix()) if e.kind is not safefs.Kind.DIR]
     here = _working_ids(root, sorted({*base, *_tracked(root), *news}), sha256)
     out: dict[str, str] = {}
@@ -161,7 +160,10 @@ def changed_paths(root: Path, base: Mapping[str, str], sha256: bool) -> dict[str
         before, after = base.get(path), here.get(path)
         if before == after:
             continue
-        out[path] = "ditambahkan" if before is None else "dihapus" if after is None else "diubah"
+        if before is None:
+            out[path] = _("added")
+        else:
+            out[path] = _("removed") if after is None else _("changed")
     return out
 
 
@@ -230,7 +232,7 @@ def _claimed(item: NewsItem | None) -> State | None:
 
 
 def _when(ctx: Context, record: Signoff) -> str:
-    return format_datetime(ctx.local(record.at), "d MMMM y HH.mm zzz", locale="id")
+    return format_moment(ctx.local(record.at))
 
 
 def _steps(
@@ -261,7 +263,10 @@ def _steps(
         if record.is_step:
             label = f"{step.number}. {record.step}" if step else record.step
         else:
-            label = f"kembali ke {record.to}" if record.action == RETURN else "ditarik"
+            label = {
+                RETURN: _("back to {step}").format(step=record.to),
+                CORRECT: _("correction"),
+            }.get(record.action, _("withdrawn"))
         rows.append(
             StepRow(
                 label=label,
@@ -283,10 +288,10 @@ def _next(item: NewsItem, ctx: Context, trusted: bool, forge: str | None) -> Nex
     duties applied), with their account on ``forge`` when the workflow verifies."""
     history = read_history(item, ctx.sop)
     if history.withdrawn is not None:
-        return NextStep(None, note="ditarik: tidak ada langkah sampai berita dikembalikan")
+        return NextStep(None, note=_("withdrawn: no step until the item is returned"))
     step = ctx.sop.next_step(history.signed)
     if step is None:
-        return NextStep(None, note="selesai: semua langkah SOP sudah ditandatangani")
+        return NextStep(None, note=_("done: every step of the SOP is signed"))
     today = ctx.local(ctx.now).date()
     barred = barred_people(item, step, ctx)
     role = ctx.sop.roles.get(step.role)

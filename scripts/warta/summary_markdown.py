@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from warta.i18n import _, ngettext
 from warta.model.findings import Finding
 from warta.summary import Actor, ItemChange, State, StepRow, Summary
 
@@ -74,13 +75,14 @@ def mention(account: str | None) -> str:
 
 def _state(state: State | None, *, side: str) -> str:
     if state is None:
-        return "belum ada" if side == "before" else "dihapus"
+        return _("none yet") if side == "before" else _("removed")
     text = f"`{one_line(state.status, 40).replace('`', '')}`"
     if not state.verified:
-        return f"{text} (klaim, tidak terverifikasi)"
+        return _("{status} (claimed, not verified)").format(status=text)
     if side == "after":
-        return f"{text}, " + ("terbit" if state.publishable else "belum terbit")
-    return text + (", terbit" if state.publishable else "")
+        shown = _("published") if state.publishable else _("not published yet")
+        return f"{text}, {shown}"
+    return text + ", " + _("published") if state.publishable else text
 
 
 def _finding(finding: Finding) -> str:
@@ -91,16 +93,23 @@ def _finding(finding: Finding) -> str:
 
 
 def _steps_table(rows: tuple[StepRow, ...]) -> list[str]:
+    heading = (_("Step"), _("By"), _("Time"), _("Took"), _("Mutu Baku"))
     lines = [
-        "| Langkah | Oleh | Waktu | Lama | Mutu Baku |",
+        "| " + " | ".join(md(cell, 40) for cell in heading) + " |",
         "|---|---|---|---|---|",
     ]
     for row in rows:
         who = md(row.who, 80) + (f" ({md(row.role, 80)})" if row.role else "")
         if not row.valid:
-            who += " — **tanda tangan tidak sah**"
-        label = md(row.label, 60) + (f" (alasan: {md(row.reason, 120)})" if row.reason else "")
-        verdict = {True: " — **melewati**", False: " — sesuai", None: ""}[row.late]
+            who += " — " + _("**invalid signature**")
+        label = md(row.label, 60)
+        if row.reason:
+            label += _(" (reason: {reason})").format(reason=md(row.reason, 120))
+        verdict = {
+            True: " — " + _("**exceeded**"),
+            False: " — " + _("within time"),
+            None: "",
+        }[row.late]
         lines.append(
             f"| {label} | {who} | {md(row.when, 60)} | {md(row.took, 40)}"
             f" | {md(row.standard, 40)}{verdict} |"
@@ -116,87 +125,118 @@ def _item(number: int, change: ItemChange) -> list[str]:
     lines = [f"### {number}. {md(change.title, TITLE_MAX)}", ""]
     where = code(change.after_path or change.before_path or "?", 200)
     if change.before_path and change.after_path and change.before_path != change.after_path:
-        where = f"{code(change.after_path, 200)} (dipindah dari {code(change.before_path, 200)})"
+        where = _("{path} (moved from {before})").format(
+            path=code(change.after_path, 200), before=code(change.before_path, 200)
+        )
     ident = f" · id {code(change.id, 90)}" if change.id else ""
-    lines.append(f"- Berkas: {where}{ident}")
+    lines.append("- " + _("File: {where}").format(where=where) + ident)
     lines.append(
-        f"- Status: {_state(change.before, side='before')} →"
-        f" {_state(change.after, side='after')}"
+        "- "
+        + _("Status: {before} → {after}").format(
+            before=_state(change.before, side="before"), after=_state(change.after, side="after")
+        )
     )
     following = change.next
     if following is not None:
         if following.step is None:
-            lines.append(f"- Langkah berikut: tidak ada ({md(following.note, 120)})")
+            lines.append("- " + _("Next step: none ({why})").format(why=md(following.note, 120)))
         else:
-            who = ", ".join(_actor(a) for a in following.actors) or "tidak ada yang berwenang"
+            who = ", ".join(_actor(a) for a in following.actors) or _("nobody may take it")
             lines.append(
-                f"- Langkah berikut: **{md(following.step, 60)}** ({md(following.role, 80)}),"
-                f" dapat diambil oleh: {who}"
+                "- "
+                + _("Next step: **{step}** ({role}), may be taken by: {who}").format(
+                    step=md(following.step, 60), role=md(following.role, 80), who=who
+                )
             )
     lines.append("")
     if change.steps:
-        lines.extend(["Langkah yang ditandatangani dalam perubahan ini:", ""])
+        lines.extend([_("Steps signed in this change:"), ""])
         lines.extend(_steps_table(change.steps))
     elif change.after is not None:
-        lines.append("Tidak ada langkah yang ditandatangani dalam perubahan ini.")
+        lines.append(_("No step was signed in this change."))
     lines.append("")
     if change.blocking:
-        lines.extend([f"Temuan yang menghalangi terbit ({len(change.blocking)}):", ""])
+        lines.extend(
+            [_("Findings that block publication ({count}):").format(count=len(change.blocking)), ""]
+        )
         lines.extend(_finding(f) for f in change.blocking[:MAX_FINDINGS])
         rest = len(change.blocking) - MAX_FINDINGS
         if rest > 0:
-            lines.append(f"- … dan {rest} temuan lain (lihat `warta validate`)")
+            lines.append(_more_findings(rest))
         lines.append("")
     return lines
 
 
+def _more_findings(rest: int) -> str:
+    return "- " + ngettext(
+        "… and {count} more finding (see `warta validate`)",
+        "… and {count} more findings (see `warta validate`)",
+        rest,
+    ).format(count=rest)
+
+
 def render_summary(summary: Summary) -> str:
-    """The summary as Markdown, in Indonesian, for a pull request and its CI job page."""
-    lines = ["## Ringkasan perubahan berita", ""]
+    """The summary as Markdown, in the running language (Indonesian unless English is asked
+    for), for a pull request and its CI job page."""
+    lines = ["## " + _("Summary of the news changes"), ""]
     count = len(summary.items)
     base = f"{code(summary.ref, 100)} ({code(summary.commit[:10])})"
     lines.append(
-        f"Dibandingkan dengan {base}: {count} berita berubah."
+        ngettext(
+            "Compared with {base}: {count} item changed.",
+            "Compared with {base}: {count} items changed.",
+            count,
+        ).format(base=base, count=count)
         if count
-        else f"Dibandingkan dengan {base}: tidak ada berita yang berubah."
+        else _("Compared with {base}: no item changed.").format(base=base)
     )
     lines.append("")
     if summary.workflow:
-        lines.extend(
-            [
-                "**Alur kerja tidak terverifikasi: tidak ada berita yang dapat terbit.**",
-                "",
-            ]
-        )
+        lines.extend([_("**The workflow does not verify: no item can be published.**"), ""])
         lines.extend(_finding(f) for f in summary.workflow[:MAX_FINDINGS])
         rest = len(summary.workflow) - MAX_FINDINGS
         if rest > 0:
-            lines.append(f"- … dan {rest} temuan lain (lihat `warta validate`)")
+            lines.append(_more_findings(rest))
         lines.append("")
     if not summary.base_verified and count:
         lines.extend(
             [
-                "Status sebelum perubahan tidak dapat diverifikasi (alur kerja pada revisi"
-                " dasar tidak terverifikasi): yang tertulis adalah status yang diklaim berkas.",
+                _(
+                    "The status before the change cannot be verified (the workflow at the base"
+                    " revision does not verify): what is shown is the status the files claim."
+                ),
                 "",
             ]
         )
     if summary.others:
         lines.extend(
             [
-                f"**Berkas administrator berubah ({len(summary.others)})**: perubahan di luar"
-                " berita memerlukan tinjauan administrator.",
+                _(
+                    "**Administrator's files changed ({count})**: changes outside the news need"
+                    " an administrator's review."
+                ).format(count=len(summary.others)),
                 "",
             ]
         )
         lines.extend(f"- {code(o.path, 200)} ({o.how})" for o in summary.others[:MAX_OTHERS])
         if len(summary.others) > MAX_OTHERS:
-            lines.append(f"- … dan {len(summary.others) - MAX_OTHERS} berkas lain")
+            rest = len(summary.others) - MAX_OTHERS
+            lines.append(
+                "- "
+                + ngettext("… and {count} more file", "… and {count} more files", rest).format(
+                    count=rest
+                )
+            )
         lines.append("")
     for number, change in enumerate(summary.items[:MAX_ITEMS], start=1):
         lines.extend(_item(number, change))
     if count > MAX_ITEMS:
-        lines.extend([f"… dan {count - MAX_ITEMS} berita lain.", ""])
+        rest = count - MAX_ITEMS
+        lines.extend(
+            [ngettext("… and {count} more item.", "… and {count} more items.", rest).format(
+                count=rest
+            ), ""]
+        )
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.dates import format_datetime
-
 from warta.adapters.git import item_commits
 from warta.adapters.items import relative
 from warta.errors import UsageError
+from warta.i18n import _, format_moment
 from warta.model.history import text_origin
 from warta.model.item import CORRECT, RETURN, Signoff, content_digest
 from warta.model.office import format_span
@@ -27,9 +26,10 @@ class TimelineRow:
     took: str
     standard: str
     commit: str
-    signature: str
-    #: 'diubah' where this record's signer signed a text different from the step before
-    text: str = ""
+    #: whether the record's signature holds
+    valid: bool
+    #: whether this record's signer signed a text different from the step before
+    changed: bool = False
     reason: str = ""
     #: the note signed with a step (``warta sign --note``), as written
     note: str = ""
@@ -41,6 +41,21 @@ class TimelineRow:
     late: bool = False
     sha: str | None = None
     to: str = ""
+
+    @property
+    def signature(self) -> str:
+        """The signature column of ``warta log``."""
+        return _("valid") if self.valid else _("invalid")
+
+    @property
+    def text(self) -> str:
+        """The text column of ``warta log``: whether the signer changed the text."""
+        return _("changed") if self.changed else ""
+
+    @property
+    def duration(self) -> str:
+        """The time the record took, marked when it exceeded the Mutu Baku."""
+        return _("{took} (late)").format(took=self.took) if self.late else self.took
 
 
 def _trailer(record: Signoff) -> str:
@@ -57,7 +72,9 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
     report = project.report
     verdict = next((v for v in report.verdicts if v.path == display), None)
     if verdict is None:
-        raise UsageError(f"{display}: not a news item under content/berita/")
+        raise UsageError(
+            _("{display}: not a news item under content/berita/").format(display=display)
+        )
     item = verdict.item
     if item is None:
         return [], verdict
@@ -98,9 +115,9 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
             last_text = signoff.content
         else:
             number, label = {
-                RETURN: ("↩", f"kembali ke {signoff.to}"),
-                CORRECT: ("✎", "ralat"),
-            }.get(signoff.action, ("✕", "ditarik"))
+                RETURN: ("↩", _("back to {step}").format(step=signoff.to)),
+                CORRECT: ("✎", _("correction")),
+            }.get(signoff.action, ("✕", _("withdrawn")))
             changed = False
         rows.append(
             TimelineRow(
@@ -108,12 +125,12 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
                 number=number,
                 step=label,
                 signer=f"{person.name} ({signoff.by})" if person else signoff.by,
-                when=format_datetime(local, "EEEE, d MMMM y HH.mm zzz", locale="id"),
-                took=took + (" (terlambat)" if late else ""),
+                when=format_moment(local, weekday=True),
+                took=took,
                 standard=step.time.label() if step else "-",
                 commit=commit[:10] if commit else "-",
-                signature="tidak sah" if signoff.line in bad_lines or not signoff.sig else "sah",
-                text="diubah" if changed else "",
+                valid=bool(signoff.sig) and signoff.line not in bad_lines,
+                changed=changed,
                 reason=signoff.reason,
                 note=signoff.note,
                 action=signoff.action,
@@ -131,19 +148,21 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
 
 
 def text_note(project: Repository, verdict: Verdict) -> str | None:
-    """'Teks terakhir diubah pada langkah …' for the item, if a step signed its text."""
+    """'The text was last changed at step …' for the item, if a step signed its text."""
     item = verdict.item
     if item is None:
         return None
     ctx = project.context
     origin = text_origin(item, ctx.sop, content_digest(item.fields, item.body))
     if origin is None:
-        return "Teks saat ini belum ditandatangani pada langkah mana pun."
+        return _("The current text has not been signed at any step.")
     person = ctx.roster.get(origin.signoff.by)
     who = f"{person.name} ({origin.signoff.by})" if person else origin.signoff.by
     number = f"{origin.step.number}. " if origin.step else ""
-    when = format_datetime(ctx.local(origin.signoff.at), "d MMMM y HH.mm zzz", locale="id")
-    return f"Teks terakhir diubah pada langkah {number}{origin.signoff.step} oleh {who}, {when}."
+    when = format_moment(ctx.local(origin.signoff.at))
+    return _("The text was last changed at step {number}{step} by {who}, {when}.").format(
+        number=number, step=origin.signoff.step, who=who, when=when
+    )
 
 
 #: The schema of ``warta log --format json`` (raise it on any incompatible change).
@@ -172,13 +191,12 @@ def log_json(project: Repository, rows: list[TimelineRow], verdict: Verdict) -> 
                 "signer": row.signer,
                 "at": row.at,
                 "duration_seconds": row.seconds,
-                "duration": row.took.removesuffix(" (terlambat)") if row.seconds is not None
-                else None,
+                "duration": row.took if row.seconds is not None else None,
                 "late": row.late,
                 "standard": row.standard if row.standard != "-" else None,
                 "commit": row.sha,
-                "signature": "valid" if row.signature == "sah" else "invalid",
-                "text_changed": row.text == "diubah",
+                "signature": "valid" if row.valid else "invalid",
+                "text_changed": row.changed,
                 "note": row.note or None,
                 "reason": row.reason or None,
             }

@@ -86,7 +86,7 @@ def test_a_committed_cache_is_never_read_even_with_the_real_key(site: Repo) -> N
     assert data["workflow"] == [{
         "path": ".warta-cache/cache-key", "line": None, "severity": "warning",
         "rule": "cache.in-repository",
-        "message": "expected no cache in the repository; found 2 file(s) of .warta-cache/"
+        "message": "expected no cache in the repository; found 2 files of .warta-cache/"
                    " tracked by git. Warta never reads it (its caches live in this user's cache"
                    " folder, outside the working tree): remove it with git rm -r --cached"
                    " .warta-cache"}]
@@ -108,7 +108,7 @@ def test_a_tracked_cache_is_a_warning_and_an_untracked_one_is_not(site: Repo) ->
     assert result.returncode == 0
     assert (
         ".warta-cache/verdicts: warning [cache.in-repository] expected no cache in the"
-        " repository; found 1 file(s) of .warta-cache/ tracked by git."
+        " repository; found 1 file of .warta-cache/ tracked by git."
     ) in result.stdout
     strict = site.cli("validate", "--strict")
     assert strict.returncode == 1

@@ -35,6 +35,7 @@ def site(template: Repo, tmp_path: Path) -> Repo:
     shutil.copytree(template.root, root, symlinks=True)
     repo = Repo(root, template.keys, dict(template.env))
     repo.env["COLUMNS"] = "200"  # one line per cell, so rows can be read back
+    repo.env["LC_MESSAGES"] = "id_ID.UTF-8"  # the queue as the office reads it: Indonesian
     return repo
 
 
@@ -145,7 +146,7 @@ def test_status_of_an_empty_newsroom(site: Repo) -> None:
 
 def test_status_with_a_broken_workflow_exits_2(site: Repo) -> None:
     site.path("workflow/sop.yml").unlink()
-    result = site.cli("status")
+    result = site.cli("--lang", "en", "status")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
         "workflow/sop.yml: error [workflow.missing] workflow file is missing: expected it here,"
@@ -161,6 +162,6 @@ def test_titles_and_paths_are_shown_as_written_not_as_markup(site: Repo) -> None
     assert rows(result.stdout)[0][1] == (
         "Rapat [/] Desa [bold]Cibening[/bold] content/berita/2026/rapat/index.md"
     )
-    assert "tidak terbaca: content/berita/[red]rusak[/].md (run 'warta validate')" in (
+    assert "tidak terbaca: content/berita/[red]rusak[/].md (jalankan 'warta validate')" in (
         result.stdout
     )

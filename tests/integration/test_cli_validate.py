@@ -341,7 +341,7 @@ def test_status_lists_unreadable_files_without_a_traceback(site: Repo) -> None:
     result = site.cli("status")
     assert result.returncode == 0
     assert result.stderr == ""
-    assert f"tidak terbaca: {bad_item('biner')} (run 'warta validate')" in result.stdout
+    assert f"unreadable: {bad_item('biner')} (run 'warta validate')" in result.stdout
 
 
 def test_a_news_item_outside_the_news_folder_is_an_error(site: Repo) -> None:

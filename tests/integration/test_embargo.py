@@ -127,25 +127,28 @@ def test_after_the_report_the_embargo_can_change_only_by_sending_the_item_back(
 
 
 def test_status_lists_the_scheduled_items_in_their_own_section(site: Repo) -> None:
-    result = site.at_clock(BEFORE).cli("status")
+    result = site.at_clock(BEFORE).cli("--lang", "id", "status")  # as the office reads it
     assert result.returncode == 0, result.stderr
     lines = " ".join(result.stdout.split())
     assert "Terjadwal — disetujui, terbit setelah embargo" in lines
     assert "Kamis, 24 Desember 2026 09.00 WIB: Pasar Murah Jelang Natal" in lines
     # the path whole, on a line of its own (to copy)
     assert f"    {ITEM}" in result.stdout.split("Terjadwal")[1].split("\n")
+    english = " ".join(site.at_clock(BEFORE).cli("status").stdout.split())
+    assert "Scheduled — approved, published after the embargo" in english
+    assert "Thursday, 24 December 2026 09:00 WIB: Pasar Murah Jelang Natal" in english
     data = json.loads(site.at_clock(BEFORE).cli("status", "--format", "json").stdout)
     assert data["scheduled"] == [{"path": ITEM, "title": "Pasar Murah Jelang Natal",
                                   "embargo": "2026-12-24T09:00:00+07:00", "blocked": False}]
     after = site.at_clock(AT).cli("status")
     assert after.returncode == 0, after.stderr
-    assert "Terjadwal" not in after.stdout
+    assert "Scheduled" not in after.stdout
 
 
 def test_a_scheduled_item_that_something_blocks_is_flagged(site: Repo) -> None:
     site.write(ITEM, site.read(ITEM).replace("status: \"disetujui\"", "status: \"dicetak\""))
     result = site.at_clock(BEFORE).cli("status")
-    assert "TERHALANG (warta verify)" in " ".join(result.stdout.split())
+    assert "BLOCKED (warta verify)" in " ".join(result.stdout.split())
 
 
 @pytest.mark.parametrize("value", ["besok", "2026-12-24T09:00:00"])

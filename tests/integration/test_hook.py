@@ -213,7 +213,7 @@ def test_an_unsigned_edit_of_an_approved_item_is_refused(server: Server) -> None
     lines = remote_lines(output)
     finding = next(line for line in lines if line.startswith(f"{ITEM}:"))
     assert "error [content.changed-after-approval]" in finding
-    assert any(line.startswith("warta: refs/heads/main refused: 1 finding(s) block publication")
+    assert any(line.startswith("warta: refs/heads/main refused: 1 finding blocks publication")
                for line in lines), lines
     assert lines[-1] == "warta: push refused (refs/heads/main): nothing in this push was accepted"
     assert server.head() == before

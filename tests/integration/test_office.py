@@ -155,18 +155,23 @@ def test_roster_add_revoke_show_each_signed_and_committed(
     assert acting.returncode == 0, acting.stderr
     shown = office.cli("roster", "show")
     assert shown.returncode == 0
-    assert "peran: kabag (Kepala Bagian Kominfo dan Humas) 2026-12-10 s.d. 2027-01-09 (Plt.)" \
+    assert "role: kabag (Kepala Bagian Kominfo dan Humas) 2026-12-10 to 2027-01-09 (Plt.)" \
         in shown.stdout
     assert "forge: github:sri-r" in shown.stdout
     from warta.model.signing import fingerprint
 
     sri_fp = fingerprint(pub(keys["sri"]))
-    assert f"kunci: {sri_fp}" in shown.stdout
+    assert f"key: {sri_fp}" in shown.stdout
     revoked = office.cli("roster", "revoke", "sri", "--key", sri_fp, "--on", "2026-12-20",
                          "--reason", "laptop hilang", "--admin-key", str(keys["admin"]))
     assert revoked.returncode == 0, revoked.stderr
     shown = office.cli("roster", "show").stdout
-    assert f"kunci: {sri_fp} sejak" in shown and "dicabut 2026-12-20 (laptop hilang)" in shown
+    assert f"key: {sri_fp} since" in shown and "revoked 2026-12-20 (laptop hilang)" in shown
+    indonesian = office.cli("--lang", "id", "roster", "show").stdout
+    assert f"kunci: {sri_fp} sejak" in indonesian
+    assert "dicabut 2026-12-20 (laptop hilang)" in indonesian
+    assert "peran: kabag (Kepala Bagian Kominfo dan Humas) 2026-12-10 s.d. 2027-01-09 (Plt.)" \
+        in indonesian
     again = office.cli("roster", "revoke", "sri", "--key", sri_fp, "--on", "2026-12-21",
                        "--reason", "lagi", "--admin-key", str(keys["admin"]))
     assert again.returncode == 1 and "already revoked" in again.stderr

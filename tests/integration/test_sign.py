@@ -426,7 +426,7 @@ def test_return_then_reapproval_makes_an_edited_item_publishable(site: Repo) -> 
     assert rows[6][8] == "diubah"  # the Kasubag signed a changed text
     assert rows[7][6] == site.git("rev-parse", "HEAD").strip()[:10]
     log = site.cli("log", JEMBATAN)
-    assert "Teks terakhir diubah pada langkah 4. laporan oleh Sri Rahayu, S.Sos. (sri)" in (
+    assert "The text was last changed at step 4. laporan by Sri Rahayu, S.Sos. (sri)" in (
         " ".join(log.stdout.split()))
 
 
@@ -490,7 +490,7 @@ def test_withdraw_takes_an_approved_item_off_and_keeps_its_history(site: Repo) -
     site.env["COLUMNS"] = "200"
     queue = site.cli("status")
     row = next(line for line in queue.stdout.splitlines() if "Jembatan" in line)
-    assert row.split("│")[1].strip() == "ditarik"  # nobody is due to act on it
+    assert row.split("│")[1].strip() == "withdrawn"  # nobody is due to act on it
     # nothing can be signed on a withdrawn item until it is returned
     assert refused(site, "sign", JEMBATAN, "--key", key(site, "sri"),
                    "--at", "2026-11-03T09:00:00+07:00").startswith(
@@ -591,7 +591,9 @@ def test_crlf_conversion_keeps_digest_and_validity(site: Repo) -> None:
 
 
 def log_rows(repo: Repo, rel: str) -> list[list[str]]:
-    result = subprocess.run([warta_exe(), "log", rel], cwd=repo.root, capture_output=True,
+    """The rows of ``warta log`` as the office reads it (in Indonesian)."""
+    result = subprocess.run([warta_exe(), "--lang", "id", "log", rel], cwd=repo.root,
+                            capture_output=True,
                             text=True, env={**os.environ, **repo.env, "COLUMNS": "250"},
                             check=False)
     assert result.returncode == 0, result.stderr
@@ -677,7 +679,7 @@ def test_text_inserted_after_the_report_cannot_be_approved_until_it_is_reported_
         assert done.returncode == 0, done.stderr
     assert publishable(site, BARU) is True
     log = " ".join(site.cli("log", BARU).stdout.split())
-    assert ("Teks terakhir diubah pada langkah 4. laporan oleh Sri Rahayu, S.Sos. (sri)"
+    assert ("The text was last changed at step 4. laporan by Sri Rahayu, S.Sos. (sri)"
             in log)
 
 

@@ -39,7 +39,8 @@ def clone(source: Repo, target: Path, *args: str) -> Repo:
 
 
 def log_rows(repo: Repo, rel: str) -> list[list[str]]:
-    result = subprocess.run([warta_exe(), "log", rel], cwd=repo.root, capture_output=True,
+    result = subprocess.run([warta_exe(), "--lang", "id", "log", rel], cwd=repo.root,
+                            capture_output=True,
                             text=True, env={**os.environ, **repo.env, "COLUMNS": "250"},
                             check=False)
     assert result.returncode == 0, result.stderr

@@ -41,8 +41,9 @@ def repo(template: Repo, tmp_path: Path) -> Repo:
     return Repo(root, template.keys, dict(template.env))
 
 
-def summary(repo: Repo, *args: str) -> str:
-    result = repo.cli("summary", "--base", "main", *args)
+def summary(repo: Repo, *args: str, lang: str = "id") -> str:
+    """The pull request's Markdown, by default in Indonesian as the office reads it."""
+    result = repo.cli("--lang", lang, "summary", "--base", "main", *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -74,6 +75,16 @@ def test_a_signed_step_with_its_mutu_baku_and_the_next_actor(repo: Repo) -> None
         "| 4\\. laporan | Sri Rahayu, S\\.Sos\\. (Kepala Sub Bagian Humas) |"
         " 2 November 2026 11\\.03 WIB | 3 menit kerja | 5 menit — sesuai |\n"
     )
+    english = summary(repo, "--forge", "github", lang="en")
+    assert english.startswith(
+        "## Summary of the news changes\n\n"
+        f"Compared with `main` (`{commit_of(repo, 'main')}`): 1 item changed.\n"
+    )
+    assert "- Status: `ditulis` → `dilaporkan`, not published yet\n" in english
+    assert ("- Next step: **5\\. pengesahan** (Kepala Bagian Kominfo dan Humas), may be taken"
+            " by: Hendra Wijaya, S\\.Kom\\., M\\.T\\. (Kabag) @hendra-w\n") in english
+    assert "| Step | By | Time | Took | Mutu Baku |\n" in english
+    assert " 2 November 2026 11\\:03 WIB |" in english
     # without a forge (no CI variable), people are named, never mentioned
     assert "@hendra-w" not in summary(repo)
     ci = Repo(repo.root, repo.keys, {**repo.env, "GITHUB_ACTIONS": "true"})
@@ -109,8 +120,8 @@ def test_an_unsigned_edit_with_a_hostile_title_is_escaped_and_blocked(repo: Repo
     assert "- Status: `disetujui`, terbit → `disetujui` (klaim, tidak terverifikasi)\n" in out
     assert "Tidak ada langkah yang ditandatangani dalam perubahan ini.\n" in out
     assert "Temuan yang menghalangi terbit (1):\n" in out
-    assert f"- `{APPROVED}:" in out and "`content.changed-after-approval` content changed after" \
-        " Hendra Wijaya, S\\.Kom\\., M\\.T\\. \\(hendra\\) approved it" in out
+    assert f"- `{APPROVED}:" in out and "`content.changed-after-approval` isi berubah setelah" \
+        " disetujui oleh Hendra Wijaya, S\\.Kom\\., M\\.T\\. \\(hendra\\)" in out
 
 
 def test_administrator_files_and_a_new_item(repo: Repo) -> None:

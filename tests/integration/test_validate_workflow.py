@@ -676,7 +676,7 @@ def test_roster_demo_keys_are_a_warning(site: Repo) -> None:
             "rule": "roster.demo-key",
             "severity": "warning",
             "line": line_of(text, "- id: hendra"),
-            "message": "the roster holds 1 DEMO key(s), whose private halves are public under"
+            "message": "the roster holds 1 DEMO key, whose private half is public under"
             f" tests/demo/keys: hendra {ssh_keygen_fingerprint(site.keys['hendra'])}; expected"
             " each person's own key",
         }

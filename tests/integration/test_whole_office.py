@@ -190,7 +190,7 @@ def test_an_office_from_init_to_its_first_published_item(  # noqa: PLR0915 - one
         cwd=site, capture_output=True, text=True, check=False, timeout=300,
     )
     assert built.returncode == 0, built.stderr
-    assert "1 berita diterbitkan" in built.stderr
+    assert "1 item published" in built.stderr
     slug = Path(path).parent.name
     page = next((site / "site" / "berita").rglob(f"{slug}/index.html"))
     html = page.read_text(encoding="utf-8")

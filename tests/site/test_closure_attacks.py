@@ -252,7 +252,7 @@ def test_a_file_nobody_signed_keeps_the_approved_item_off_the_site(
     content_left_out(result, rule, f"{PASAR}/index.md")
     name = rel.removeprefix(f"{PASAR}/")
     assert name in result.strict.stderr
-    assert "tidak dipublikasikan: content/berita/2026/pasar-tani-cigintung/index.md" in (
+    assert "not published: content/berita/2026/pasar-tani-cigintung/index.md" in (
         result.plain.stderr
     )
     assert not (result.out / "berita/2026/pasar-tani-cigintung").exists()

@@ -366,8 +366,8 @@ def test_items_with_unsafe_files_beside_them_stay_out(
         r" lampiran/laporan.html is in the item's folder but not listed",
         hostile.log,
     )
-    assert f"tidak dipublikasikan: content/{svg.url}index.md" in hostile.log
-    assert f"tidak dipublikasikan: content/{page.url}index.md" in hostile.log
+    assert f"not published: content/{svg.url}index.md" in hostile.log
+    assert f"not published: content/{page.url}index.md" in hostile.log
 
 
 def test_warta_build_audits_the_withheld_items(hostile: Hostile, tmp_path: Path) -> None:

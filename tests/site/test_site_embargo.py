@@ -78,9 +78,9 @@ def test_before_the_embargo_no_output_file_holds_a_trace_of_it(
 ) -> None:
     site = tmp_path / "site"
     result = build(embargoed, site, BEFORE)
-    assert "warta: 1 berita diterbitkan" in result.stderr
+    assert "warta: 1 item published" in result.stderr
     assert (
-        f"belum dipublikasikan: content/berita/2026/{SLUG}/index.md: embargo sampai {EMBARGO}"
+        f"not published yet: content/berita/2026/{SLUG}/index.md: under embargo until {EMBARGO}"
         in result.stderr
     )
     for needle in NEEDLES:
@@ -106,7 +106,7 @@ def test_from_the_embargo_on_the_same_repository_publishes_it(
     build(embargoed, tmp_path / "before", BEFORE)  # the cache now holds the earlier verdict
     site = tmp_path / "site"
     result = build(embargoed, site, EMBARGO)
-    assert "warta: 2 berita diterbitkan" in result.stderr
+    assert "warta: 2 items published" in result.stderr
     assert (site / "berita" / "2026" / SLUG / "index.html").is_file()
     found = traces(site, SLUG)
     for where in (

@@ -136,15 +136,15 @@ def test_plain_build_leaves_unpublished_items_out_and_logs_why(
 ) -> None:
     log = built.result.stderr
     for item in site_repo.unpublished():
-        assert f"tidak dipublikasikan: {item.rel}" in log, item.key
+        assert f"not published: {item.rel}" in log, item.key
     assert re.search(
         r"WARNING -  warta: content/berita/2026/kanaripalsu-slug/index.md:\d+: "
         r"\[signature.unknown-key\]",
         log,
     )
     assert "[content.changed-after-approval]" in log
-    assert "status 'ditulis', belum disetujui" in log
-    assert "3 berita diterbitkan" in log
+    assert "status 'ditulis', not approved yet" in log
+    assert "3 items published" in log
 
 
 # ---- --strict ---------------------------------------------------------------------------
@@ -363,6 +363,6 @@ def test_warta_preview_serves_drafts_from_a_temporary_directory(site_repo: SiteR
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
-    assert "pratinjau dihentikan" in output
+    assert "preview stopped" in output
     assert not any(path.exists() for path in served)
     assert not (site_repo.root / "site").exists()

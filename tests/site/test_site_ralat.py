@@ -219,7 +219,7 @@ def test_base_refuses_a_correction_rolled_back_to_the_older_approved_text(
 
 
 def test_the_log_shows_the_correction_as_a_ralat_with_its_commit(scene: Scene) -> None:
-    shown = scene.site.repo.cli("log", REL)
+    shown = scene.site.repo.cli("--lang", "id", "log", REL)  # as the office reads it
     assert shown.returncode == 0, shown.stderr
     rows = [line for line in shown.stdout.splitlines() if line.startswith("│ ✎")]
     assert len(rows) == 1 and "ralat" in rows[0] and "ditarik" not in shown.stdout

@@ -58,7 +58,7 @@ def test_items_outside_the_news_folder_and_links_into_it_never_reach_the_site(
     result = strays.mkdocs("build", "-d", str(out))
     assert result.returncode == 0, result.stderr
     assert "content/kanarinyasar.md:1: [item.outside-news]" in result.stderr
-    assert "tidak dipublikasikan: content/kanarinyasar.md" in result.stderr
+    assert "not published: content/kanarinyasar.md" in result.stderr
     assert "content/pintas: [site.symlink] expected a regular file, found a symbolic link" in (
         result.stderr
     )

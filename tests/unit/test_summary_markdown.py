@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+
+from warta import i18n
 from warta.model.findings import error
 from warta.summary import Actor, ItemChange, NextStep, State, StepRow, Summary
 from warta.summary_markdown import MAX_FINDINGS, code, md, mention, one_line, render_summary
@@ -30,9 +35,19 @@ def test_only_plain_accounts_become_mentions() -> None:
     assert mention(None) == ""
 
 
-def test_render_caps_findings_and_names_no_change() -> None:
+@pytest.fixture
+def indonesian() -> Iterator[None]:
+    """The summary in Indonesian, as a pull request reads it by default."""
+    i18n.set_language("id")
+    try:
+        yield
+    finally:
+        i18n.set_language(None)
+
+
+def _change() -> ItemChange:
     findings = tuple(error("p.md", n, "r.x", f"m{n}") for n in range(1, MAX_FINDINGS + 3))
-    change = ItemChange(
+    return ItemChange(
         "id-1",
         "Judul",
         "p.md",
@@ -44,7 +59,10 @@ def test_render_caps_findings_and_names_no_change() -> None:
         findings,
         NextStep("5. pengesahan", "Kabag", "", (Actor("Hendra", "Plt. Kabag", "hw"),)),
     )
-    text = render_summary(Summary("main", "a" * 40, (change,), ()))
+
+
+def test_render_caps_findings_and_names_no_change(indonesian: None) -> None:
+    text = render_summary(Summary("main", "a" * 40, (_change(),), ()))
     assert "- … dan 2 temuan lain (lihat `warta validate`)\n" in text
     assert "dapat diambil oleh: Hendra (Plt\\. Kabag) @hw\n" in text
     assert "Temuan yang menghalangi terbit (7):" in text
@@ -53,3 +71,15 @@ def test_render_caps_findings_and_names_no_change() -> None:
         "## Ringkasan perubahan berita\n\n"
         "Dibandingkan dengan `main` (`aaaaaaaaaa`): tidak ada berita yang berubah.\n"
     )
+
+
+def test_render_in_english() -> None:
+    text = render_summary(Summary("main", "a" * 40, (_change(),), ()))
+    assert text.startswith(
+        "## Summary of the news changes\n\nCompared with `main` (`aaaaaaaaaa`): 1 item changed.\n"
+    )
+    assert "| Step | By | Time | Took | Mutu Baku |\n" in text
+    assert "- Status: `ditulis` → `ditulis` (claimed, not verified)\n" in text
+    assert "- … and 2 more findings (see `warta validate`)\n" in text
+    assert "may be taken by: Hendra (Plt\\. Kabag) @hw\n" in text
+    assert "Findings that block publication (7):" in text

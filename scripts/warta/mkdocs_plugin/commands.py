@@ -32,6 +32,7 @@ from warta.adapters import safefs
 from warta.adapters.siteconfig import plain
 from warta.adapters.sitemanifest import CONFIG_FILE
 from warta.errors import ConfigError, UsageError, WartaError
+from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.repository import Repository, find_root, open_repository
 from warta.site import audit
@@ -67,12 +68,16 @@ def _mkdocs_logging() -> Iterator[None]:
 def _root_of(config_file: Path) -> Path:
     """The repository whose signed mkdocs.yml ``config_file`` must be."""
     if not config_file.exists():
-        raise UsageError(f"{config_file}: no such file (expected the site's mkdocs.yml)")
+        raise UsageError(
+            _("{path}: no such file (expected the site's mkdocs.yml)").format(path=config_file)
+        )
     root = find_root(config_file.resolve().parent)
     if config_file.resolve() != (root / CONFIG_FILE).resolve() or config_file.name != CONFIG_FILE:
         raise UsageError(
-            f"{config_file}: the site is built from {CONFIG_FILE} at the repository root, the"
-            " file an administrator signed; found another file"
+            _(
+                "{path}: the site is built from {config} at the repository root, the file an"
+                " administrator signed; found another file"
+            ).format(path=config_file, config=CONFIG_FILE)
         )
     return root
 
@@ -89,8 +94,10 @@ def judged(
     if problems:
         listed = "".join(f"\n  {finding_text(f)}" for f in problems)
         raise BuildFailed(
-            "the site's configuration is not the one an administrator signed, so nothing is"
-            f" built and no news item is published:{listed}"
+            _(
+                "the site's configuration is not the one an administrator signed, so nothing is"
+                " built and no news item is published:{listed}"
+            ).format(listed=listed)
         )
     return repo
 
@@ -104,15 +111,27 @@ def _config(repo: Repository, **options: Any) -> tuple[MkDocsConfig, WartaPlugin
     config.load_dict({k: v for k, v in options.items() if v is not None})
     errors, warnings = config.validate()
     for name, warning in warnings:
-        log.warning(f"Config value '{name}': {warning}")
+        log.warning(
+            _("Config value '{name}': {warning}").format(name=name, warning=warning)
+        )
     if errors:
         listed = "; ".join(f"{name}: {problem}" for name, problem in errors)
         raise ConfigError(f"{CONFIG_FILE}: {listed}")
     if config.strict and warnings:
-        raise BuildFailed(f"{CONFIG_FILE}: {len(warnings)} configuration warning(s) in strict mode")
+        raise BuildFailed(
+            ngettext(
+                "{config}: {count} configuration warning in strict mode",
+                "{config}: {count} configuration warnings in strict mode",
+                len(warnings),
+            ).format(config=CONFIG_FILE, count=len(warnings))
+        )
     plugin = config.plugins.get("warta")
     if not isinstance(plugin, WartaPlugin):
-        raise ConfigError(f"{CONFIG_FILE}: the 'warta' plugin is not enabled under plugins:")
+        raise ConfigError(
+            _("{config}: the 'warta' plugin is not enabled under plugins:").format(
+                config=CONFIG_FILE
+            )
+        )
     plugin.preloaded = repo
     return config, plugin
 
@@ -124,9 +143,17 @@ def _empty_site_dir(root: Path, site_dir: Path) -> None:
     site = site_dir if site_dir.is_absolute() else root / site_dir
     kind = safefs.lstat_kind(site)
     if kind is safefs.Kind.LINK:
-        raise UsageError(f"{site_dir}: the site directory is a symbolic link; refusing to empty it")
+        raise UsageError(
+            _("{path}: the site directory is a symbolic link; refusing to empty it").format(
+                path=site_dir
+            )
+        )
     if kind is not None and kind is not safefs.Kind.DIR:
-        raise UsageError(f"{site_dir}: the site directory is a file, not a folder; remove it")
+        raise UsageError(
+            _("{path}: the site directory is a file, not a folder; remove it").format(
+                path=site_dir
+            )
+        )
     try:
         inside = site.resolve().relative_to(root)
     except ValueError:
@@ -137,8 +164,10 @@ def _empty_site_dir(root: Path, site_dir: Path) -> None:
         or inside.parts[0] in ("content", "workflow", ".git")
     ):
         raise UsageError(
-            f"{site_dir}: the site directory must not be the repository, its sources, or"
-            " reached through a symbolic link; choose another directory"
+            _(
+                "{path}: the site directory must not be the repository, its sources, or reached"
+                " through a symbolic link; choose another directory"
+            ).format(path=site_dir)
         )
     if kind is None:
         return
@@ -154,7 +183,7 @@ def _run(config: MkDocsConfig) -> None:
     try:
         build(config)
     except Abort as exc:
-        raise BuildFailed(f"the site was not built: {exc}") from exc
+        raise BuildFailed(_("the site was not built: {error}").format(error=exc)) from exc
     finally:
         config.plugins.on_shutdown()
 
@@ -176,7 +205,7 @@ def build_site(
     out = Path(config.site_dir)
     report = plugin.report
     if report is None:  # pragma: no cover - on_config always runs in a build
-        raise BuildFailed("the gate did not run; the site must not be deployed")
+        raise BuildFailed(_("the gate did not run; the site must not be deployed"))
     unpublished = [
         (v.path, v.id, v.facts.url if v.facts else None)
         for v in report.verdicts
@@ -188,9 +217,13 @@ def build_site(
     )
     if found:
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
+        count = len({f.token.path for f in found})
         raise BuildFailed(
-            f"{out} leads to {len({f.token.path for f in found})} unpublished"
-            f" item(s); do not deploy it:{listed}"
+            ngettext(
+                "{site} leads to {count} unpublished item; do not deploy it:{listed}",
+                "{site} leads to {count} unpublished items; do not deploy it:{listed}",
+                count,
+            ).format(site=out, count=count, listed=listed)
         )
     return out
 
@@ -218,11 +251,15 @@ def _check_outside_site(repo: Repository, out_dir: Path) -> None:
     out = out_dir.resolve()
     if out == repo.root or out.is_relative_to(site) or site.is_relative_to(out):
         raise UsageError(
-            f"{out_dir}: a preview may not be built into the deployable site directory"
-            f" ({site}) or the repository root; choose another directory"
+            _(
+                "{path}: a preview may not be built into the deployable site directory ({site})"
+                " or the repository root; choose another directory"
+            ).format(path=out_dir, site=site)
         )
     if out.is_relative_to(docs) or out.is_relative_to(repo.root / "workflow"):
-        raise UsageError(f"{out_dir}: a preview may not be built inside the sources")
+        raise UsageError(
+            _("{path}: a preview may not be built inside the sources").format(path=out_dir)
+        )
 
 
 def _preview_config(
@@ -273,12 +310,17 @@ def serve_preview(
                 builder(config)
                 for watched in ("content", "workflow", CONFIG_FILE):
                     server.watch(str(root / watched))
-                log.info(f"warta: pratinjau (dengan draf) di {url} — Ctrl+C untuk berhenti")
+                log.info(
+                    "warta: "
+                    + _("preview (with drafts) at {url} — Ctrl+C to stop").format(url=url)
+                )
                 server.serve()  # type: ignore[no-untyped-call]
             except KeyboardInterrupt:
-                log.info("warta: pratinjau dihentikan")
+                log.info("warta: " + _("preview stopped"))
             except Abort as exc:
-                raise BuildFailed(f"the preview was not built: {exc}") from exc
+                raise BuildFailed(
+                    _("the preview was not built: {error}").format(error=exc)
+                ) from exc
             finally:
                 server.shutdown()
                 config.plugins.on_shutdown()

@@ -43,6 +43,7 @@ from warta.adapters.siteconfig import PROBE
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
 from warta.adapters.trust import TRUST_ROOT_PATH
 from warta.errors import ConfigError, WartaError
+from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
@@ -123,15 +124,21 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         used = Path(config.config_file_path or "").name
         if used != CONFIG_FILE:
             raise PluginError(
-                f"warta: the site is built from the {CONFIG_FILE} an administrator signed;"
-                f" found another configuration file ({used})"
+                "warta: "
+                + _(
+                    "the site is built from the {config} an administrator signed; found another"
+                    " configuration file ({used})"
+                ).format(config=CONFIG_FILE, used=used)
             )
         exclude = config.exclude_docs
         if exclude is None or not exclude.match_file(PROBE):
             raise PluginError(
-                f"warta: mkdocs.yml must exclude the news folder (exclude_docs: /{NEWS}) so"
-                " that a build without this plugin publishes no news; this plugin re-admits"
-                " the verified items"
+                "warta: "
+                + _(
+                    "mkdocs.yml must exclude the news folder (exclude_docs: /{news}) so that a"
+                    " build without this plugin publishes no news; this plugin re-admits the"
+                    " verified items"
+                ).format(news=NEWS)
             )
         repo = self.preloaded or self._open(root, strict=bool(config.strict))
         self.preloaded = None
@@ -139,17 +146,28 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if problems:
             listed = "".join(f"\n  {finding_text(f)}" for f in problems)
             raise PluginError(
-                f"warta: the site's configuration is not the one an administrator signed;"
-                f" nothing is built:{listed}"
+                "warta: "
+                + _(
+                    "the site's configuration is not the one an administrator signed; nothing is"
+                    " built:{listed}"
+                ).format(listed=listed)
             )
         if Path(config.docs_dir).resolve() != (root / DOCS).resolve():
-            raise PluginError(f"warta: docs_dir must be '{DOCS}'; found {config.docs_dir!r}")
+            raise PluginError(
+                "warta: "
+                + _("docs_dir must be '{docs}'; found {found!r}").format(
+                    docs=DOCS, found=config.docs_dir
+                )
+            )
         step = self.config.reporter_step
         if repo.sop.step(step) is None:
             steps = ", ".join(s.id for s in repo.sop.steps)
             raise PluginError(
-                f"warta: reporter_step {step!r} is not a step of workflow/sop.yml;"
-                f" expected one of: {steps}"
+                "warta: "
+                + _(
+                    "reporter_step {step!r} is not a step of workflow/sop.yml; expected one of:"
+                    " {steps}"
+                ).format(step=step, steps=steps)
             )
         _log_report(repo.report, repo.policy.sop.take_back.withdrawn_status)
         closure = plan(repo, preview=self.preview)
@@ -163,7 +181,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 stage(repo.root, closure.theme, staged / "theme")
         except (safefs.UnsafePath, OSError) as exc:
             shutil.rmtree(staged, ignore_errors=True)
-            raise PluginError(f"warta: the closure could not be staged: {exc}") from exc
+            raise PluginError(
+                "warta: " + _("the closure could not be staged: {error}").format(error=exc)
+            ) from exc
         self._build = _Build(repo, closure, staged)
         config.docs_dir = str(staged / "docs")
         dirs = config.theme.dirs
@@ -199,7 +219,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 continue
             if file.src_uri not in state.plan.files:
                 files.remove(file)  # never happens: the staged folder holds the plan only
-                log.warning(f"warta: removed {file.src_uri}, which is not in the closure")
+                log.warning(
+                    "warta: "
+                    + _("removed {path}, which is not in the closure").format(path=file.src_uri)
+                )
             elif file.src_uri.startswith(NEWS):
                 file.inclusion = InclusionLevel.INCLUDED  # exclude_docs left it out
         state.articles = self._articles(repo, state.plan)
@@ -230,7 +253,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         for page in generated:
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(  # the validator refuses such files before this
-                    f"warta: {DOCS}/{page.src_uri} conflicts with the generated page '{page.title}'"
+                    "warta: "
+                    + _("{path} conflicts with the generated page '{title}'").format(
+                        path=f"{DOCS}/{page.src_uri}", title=page.title
+                    )
                 )
             files.append(
                 File.generated(
@@ -251,11 +277,20 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         dropped = sum(1 for v in repo.report.verdicts if v.path.startswith(f"{DOCS}/{NEWS}")) - len(
             state.articles
         )
-        log.info(
-            f"warta: {len(state.articles)} berita diterbitkan"
-            f"{' (pratinjau, termasuk draf)' if self.preview else ''};"
-            f" {max(dropped, 0)} berkas di {NEWS} tidak ikut"
-        )
+        published = (
+            ngettext(
+                "{count} item published (preview, drafts included)",
+                "{count} items published (preview, drafts included)",
+                len(state.articles),
+            )
+            if self.preview
+            else ngettext("{count} item published", "{count} items published", len(state.articles))
+        ).format(count=len(state.articles))
+        left = max(dropped, 0)
+        left_out = ngettext(
+            "{count} file in {folder} left out", "{count} files in {folder} left out", left
+        ).format(count=left, folder=NEWS)
+        log.info(f"warta: {published}; {left_out}")
         return files
 
     def _kinerja(self, repo: Repository) -> list[pages.GeneratedPage]:
@@ -282,7 +317,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                     problems=_problems(shown.verdict),
                 )
             except Exception as exc:
-                log.warning(f"warta: {shown.verdict.path}: [internal.error] {exc!r}; not published")
+                log.warning(
+                    f"warta: {shown.verdict.path}: [internal.error] "
+                    + _("{error}; not published").format(error=repr(exc))
+                )
                 continue
             for note in notes:
                 log.warning(f"warta: {shown.verdict.path}: {note}")
@@ -315,7 +353,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             }
             return ""
         if uri.startswith(NEWS) and uri not in state.generated:
-            raise PluginError(f"warta: {DOCS}/{uri} reached the build without being verified")
+            raise PluginError(
+                "warta: "
+                + _("{path} reached the build without being verified").format(
+                    path=f"{DOCS}/{uri}"
+                )
+            )
         if page.is_homepage and HOME_MARKER in markdown:
             return markdown.replace(
                 HOME_MARKER, pages.latest_block(state.catalogue, self.config.home_items)
@@ -341,7 +384,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             log.warning(f"warta: {shown.verdict.path}: [body.too-complex] {exc}")
             rendered = Rendered("<p>(naskah tidak dapat ditampilkan)</p>")
         if rendered is None:
-            raise PluginError(f"warta: {shown.verdict.path} could not be rendered")
+            raise PluginError(
+                "warta: " + _("{path} could not be rendered").format(path=shown.verdict.path)
+            )
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         _clean_toc(page.toc)
         state.bodies[article.src_uri] = rendered.html
@@ -388,7 +433,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             elif target.is_dir():
                 shutil.rmtree(target)
             self.unaccounted.append(problem)
-            log.warning(f"warta: [site.unaccounted] {problem}; removed from the output")
+            log.warning(
+                "warta: [site.unaccounted] "
+                + _("{problem}; removed from the output").format(problem=problem)
+            )
 
     def _expected(self, state: _Build, config: MkDocsConfig) -> dict[str, str]:
         """Every output path the build was to write: rendered, or a copy with its digest."""
@@ -435,7 +483,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def _state(self) -> _Build:
         if self._build is None:
-            raise PluginError("warta: the gate did not run (on_config); refusing to build")
+            raise PluginError(
+                "warta: " + _("the gate did not run (on_config); refusing to build")
+            )
         return self._build
 
 
@@ -445,7 +495,7 @@ def _digest(data: bytes) -> str:
 
 def _root(config: MkDocsConfig) -> Path:
     if not config.config_file_path:
-        raise PluginError("warta: mkdocs.yml's location is unknown")
+        raise PluginError("warta: " + _("mkdocs.yml's location is unknown"))
     return Path(config.config_file_path).resolve().parent
 
 
@@ -478,7 +528,9 @@ def _log_report(report: Report, withdrawn: str) -> None:
     for finding in report.workflow:
         (log.warning if blocks(finding) else log.info)(f"warta: {finding_text(finding)}")
     if any(blocks(f) for f in report.workflow):
-        log.warning("warta: the workflow files are not trusted, so no news item is published")
+        log.warning(
+            "warta: " + _("the workflow files are not trusted, so no news item is published")
+        )
     for verdict in report.verdicts:
         errors = [f for f in verdict.findings if blocks(f)]
         for finding in verdict.findings:
@@ -486,25 +538,36 @@ def _log_report(report: Report, withdrawn: str) -> None:
         if verdict.publishable:
             continue
         if errors:
-            log.warning(f"warta: tidak dipublikasikan: {verdict.path} ({len(errors)} kesalahan)")
+            log.warning(
+                "warta: "
+                + ngettext(
+                    "not published: {path} ({count} error)",
+                    "not published: {path} ({count} errors)",
+                    len(errors),
+                ).format(path=verdict.path, count=len(errors))
+            )
         elif verdict.status == withdrawn:
-            log.info(f"warta: tidak dipublikasikan: {verdict.path}: ditarik")
+            log.info("warta: " + _("not published: {path}: withdrawn").format(path=verdict.path))
         elif verdict.embargo is not None:
             log.info(
-                f"warta: belum dipublikasikan: {verdict.path}: embargo sampai"
-                f" {verdict.embargo.isoformat()}"
+                "warta: "
+                + _("not published yet: {path}: under embargo until {moment}").format(
+                    path=verdict.path, moment=verdict.embargo.isoformat()
+                )
             )
         else:
             log.info(
-                f"warta: tidak dipublikasikan: {verdict.path}: status {verdict.status!r},"
-                " belum disetujui"
+                "warta: "
+                + _("not published: {path}: status {status!r}, not approved yet").format(
+                    path=verdict.path, status=verdict.status
+                )
             )
     for source in report.sources:
         for finding in source.findings:
             log.warning(f"warta: {finding_text(finding)}")
         if not source.admitted:  # (an older revision of a printed edition has no finding)
             (log.warning if source.findings else log.info)(
-                f"warta: tidak dipublikasikan: {source.path}"
+                "warta: " + _("not published: {path}").format(path=source.path)
             )
     for finding in report.site:
         (log.warning if blocks(finding) else log.info)(f"warta: {finding_text(finding)}")
