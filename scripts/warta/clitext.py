@@ -103,7 +103,7 @@ class Group(Command, click.Group):
     """A click group whose help, and whose commands' help, is shown in the running language."""
 
     command_class = Command
-    group_class = type
+    group_class: type[click.Group] | type[type] | None = type
 
 
 def _lang_in(args: list[str]) -> str | None:
@@ -120,7 +120,11 @@ def _lang_in(args: list[str]) -> str | None:
 
 class RootGroup(Group):
     """The ``warta`` group: it chooses the language (``--lang``, else the environment) before
-    it reads anything else, so that even ``warta --help --lang en`` is English."""
+    it reads anything else, so that even ``warta --help --lang en`` is English. Its
+    subgroups (``warta trust``) are plain :class:`Group`: choosing again there would undo
+    ``warta --lang en trust …``."""
+
+    group_class = Group
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         wanted = _lang_in(args)

@@ -102,10 +102,12 @@ def test_a_key_file_that_is_not_there(repo: Repo) -> None:
 
 def test_accepting_a_trust_root_that_is_not_the_one_given(repo: Repo) -> None:
     wrong = "sha256:" + "0" * 64
-    indonesian, english = by_environment(repo, "trust", "accept", wrong)
+    indonesian, english = both(repo, "trust", "accept", wrong)  # --lang en before the subgroup
     assert f"harus sama dengan sidik jari yang diberikan, {wrong}" in indonesian
     assert "Tidak ada yang dicatat: periksa sidik jari itu dengan administrator kantor" in (
         indonesian
     )
     assert f"must be the fingerprint given, {wrong}" in english
     assert "Nothing was recorded" in english
+    _, by_variable = by_environment(repo, "trust", "accept", wrong)
+    assert f"must be the fingerprint given, {wrong}" in by_variable

@@ -13,7 +13,9 @@ no-disk guard of tests/unit is armed; the tests themselves work in memory.
 
 from __future__ import annotations
 
+import ast
 import io
+import re
 import string
 from collections import Counter
 from pathlib import Path
@@ -136,3 +138,50 @@ def test_translations_keep_the_placeholders(lang: str) -> None:
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_the_compiled_catalogue_is_its_po_compiled(lang: str) -> None:
     assert COMPILED[lang] == MO[lang], "run: pybabel compile -d scripts/warta/locale -D warta"
+
+
+#: The calls whose text a person reads: Warta's errors, findings, refusals, console and log
+#: output. Python's own exceptions (ValueError, RuntimeError…) are internal and not here.
+SHOWN = frozenset({
+    "WartaError", "RefusedError", "UsageError", "ConfigError", "UnsafePath", "BuildFailed",
+    "PluginError", "FrontMatterError", "YamlError", "ScalarError", "ClickException",
+    "BadParameter", "Finding", "fail", "_fail", "error", "warning", "notice", "info", "echo",
+    "secho", "say", "print", "left_out", "_refused", "_broken", "_bad", "wrong", "missing",
+})
+
+
+def _call_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _words(node: ast.expr) -> list[str]:
+    """The words of a literal text (a string, an f-string's fixed parts, either side of
+    ``+``), leaving out what is no sentence: rule ids and markup in brackets, ``warta:``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = " ".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    elif isinstance(node, ast.BinOp):
+        return _words(node.left) + _words(node.right)
+    else:
+        return []
+    return [
+        w for w in re.sub(r"\[[^\]]*\]", " ", text).split()
+        if w != "warta:" and sum(c.isalpha() for c in w) >= 2
+    ]
+
+
+def test_no_message_a_person_reads_is_left_out_of_the_catalogues() -> None:
+    """A sentence written straight into an error, a finding, a refusal or the console is
+    never translated: every such text goes through ``_`` (or ``ngettext``)."""
+    unmarked = [
+        f"{rel}:{arg.lineno}: {' '.join(_words(arg))}"
+        for rel, source in SOURCES.items()
+        for call in ast.walk(ast.parse(source))
+        if isinstance(call, ast.Call) and _call_name(call.func) in SHOWN
+        for arg in [*call.args, *(k.value for k in call.keywords if k.arg in {None, "message"})]
+        if len(_words(arg)) >= 2
+    ]
+    assert unmarked == []

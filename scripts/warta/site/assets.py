@@ -16,6 +16,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+from warta.model.translate import _
+
 SVG_NS = "http://www.w3.org/2000/svg"
 #: Namespaces drawing programs write that browsers neither render nor run.
 EDITOR_NS = frozenset(
@@ -55,7 +57,7 @@ _DECL = re.compile(r"^\ufeff?\s*<\?xml\s[^?]*\?>")
 def _local(name: str) -> tuple[str, str]:
     """(namespace, local name) of an ElementTree ``{ns}name``."""
     if name.startswith("{"):
-        ns, _, local = name[1:].partition("}")
+        ns, _brace, local = name[1:].partition("}")
         return ns, local
     return "", name
 
@@ -64,11 +66,15 @@ def _css_problems(text: str, where: str, *, css: bool = True) -> Iterator[str]:
     """What in ``text`` (style sheet text if ``css``, else any attribute value) could make
     a browser fetch something."""
     if css and "\\" in text:
-        yield f"{where} uses CSS escapes (\\), which could spell any reference"
+        yield _("{where} uses CSS escapes (\\), which could spell any reference").format(
+            where=where
+        )
     if _IMPORT.search(text):
-        yield f"{where} imports a style sheet (@import)"
+        yield _("{where} imports a style sheet (@import)").format(where=where)
     if _URL_REF.search(text) or _IMAGE_SET.search(text):
-        yield f"{where} refers to a file or site with url() or image-set(); only url(#…) is allowed"
+        yield _(
+            "{where} refers to a file or site with url() or image-set(); only url(#…) is allowed"
+        ).format(where=where)
 
 
 def svg_problems(data: bytes) -> list[str]:
@@ -76,35 +82,49 @@ def svg_problems(data: bytes) -> list[str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return ["it is not UTF-8 text"]
+        return [_("it is not UTF-8 text")]
     if re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
-        return ["it has a DOCTYPE or entity declarations"]
+        return [_("it has a DOCTYPE or entity declarations")]
     if "<?" in _DECL.sub("", text, count=1):
-        return ["it has a processing instruction (such as xml-stylesheet)"]
+        return [_("it has a processing instruction (such as xml-stylesheet)")]
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
-        return [f"it is not well-formed XML ({exc})"]
+        return [_("it is not well-formed XML ({error})").format(error=exc)]
     if _local(root.tag) != (SVG_NS, "svg"):
-        return ["its root element is not an SVG <svg>"]
+        return [_("its root element is not an SVG <svg>")]
     found: list[str] = []
     for element in root.iter():
         ns, name = _local(str(element.tag))
         if ns in EDITOR_NS:
             continue
         if ns != SVG_NS:
-            found.append(f"<{name}> is not an SVG element (namespace {ns or 'none'!r})")
+            found.append(
+                _("<{name}> is not an SVG element (namespace {ns!r})").format(
+                    name=name, ns=ns or "none"
+                )
+            )
             continue
         if name in ACTIVE_ELEMENTS:
-            found.append(f"<{name}> is not allowed (script, embedded document or animation)")
+            found.append(
+                _("<{name}> is not allowed (script, embedded document or animation)").format(
+                    name=name
+                )
+            )
         if name == "style":
             found.extend(_css_problems(element.text or "", "<style>"))
         for key, value in element.attrib.items():
-            _, attr = _local(key)
+            _ns, attr = _local(key)
             if attr.lower().startswith("on"):
-                found.append(f"<{name}> has the event handler {attr}")
+                found.append(
+                    _("<{name}> has the event handler {attr}").format(name=name, attr=attr)
+                )
             elif attr == "href" and not _internal_ref(name, value):
-                found.append(f"<{name}> refers to {value[:60]!r}; only #fragments are allowed")
+                found.append(
+                    _("<{name}> refers to {value!r}; only #fragments are allowed").format(
+                        name=name, value=value[:60]
+                    )
+                )
             else:
                 css = attr == "style" or (ns == SVG_NS and attr in CSS_ATTRIBUTES)
                 found.extend(_css_problems(value, f"<{name} {attr}>", css=css))
