@@ -210,6 +210,7 @@ def entry_json(entry: Entry, ctx: Context) -> dict[str, object]:
         "status": item.status,
         "group": group_of(entry).value,
         "withdrawn": row.withdrawn,
+        "correcting": row.correcting,
         "next_step": next_step,
         "may_sign": [p.id for p in entry.signers],
         "commands": {p.id: entry.sign_command(p) for p in entry.signers},

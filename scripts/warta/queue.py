@@ -24,6 +24,8 @@ class QueueRow:
     withdrawn: bool = False
     #: the wait in the unit of the step's standard time ('12 menit kerja', '3 hari kerja')
     waited: str = "-"
+    #: a correction (Ralat) is in progress: the approved version stays on the site meanwhile
+    correcting: bool = False
 
 
 def barred_people(item: NewsItem, step: Step, ctx: Context) -> set[str]:
@@ -62,8 +64,12 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
                 measured = ctx.measure(since, ctx.now, step.time)
                 overdue, waited = measured.exceeded, measured.text
         withdrawn = history.withdrawn is not None
+        correcting = history.correcting is not None
         rows.append(
-            QueueRow(item, signed, step, actors, waiting, deadline, overdue, withdrawn, waited)
+            QueueRow(
+                item, signed, step, actors, waiting, deadline, overdue, withdrawn, waited,
+                correcting,
+            )
         )
     rows.sort(key=lambda r: (r.signed, -(r.waiting or timedelta()).total_seconds()))
     return rows

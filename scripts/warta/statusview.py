@@ -57,7 +57,10 @@ def _step_label(entry: Entry, ctx: Context) -> str:
     step = entry.row.next_step
     if step is None:
         return _("withdrawn") if entry.row.withdrawn else _("done")
-    return f"{step.number}. {step.id} ({ctx.sop.roles[step.role].short})"
+    label = f"{step.number}. {step.id} ({ctx.sop.roles[step.role].short})"
+    if entry.row.correcting:  # the approved version stays on the site meanwhile
+        return label + " " + _("(correction)")
+    return label
 
 
 def _waiting(entry: Entry) -> str:

@@ -251,3 +251,16 @@ def test_a_withdrawal_during_a_correction_leaves_the_notice_with_the_approved_ti
     assert "Bupati Resmikan Jembatan" in html
     assert traces(out, "Jembatanbaru") == [] and traces(out, DRAFT) == []
     assert traces(out, OLD) == []
+
+
+def test_status_marks_the_item_under_correction(scene: Scene, tmp_path: Path) -> None:
+    clone = clone_of(scene, tmp_path / "clone", "--branch", "during")
+    data = json.loads(clone.repo.cli("status", "--format", "json").stdout)
+    item = next(i for i in data["items"] if i["path"] == REL)
+    assert item["correcting"] is True and item["next_step"]["id"] == "pengesahan"
+    assert item["may_sign"] == ["hendra"]
+    text = clone.repo.cli("--lang", "id", "status", "--as", "hendra")
+    assert text.returncode == 0, text.stderr
+    assert "5. pengesahan (Kabag) (ralat)" in text.stdout
+    after = json.loads(scene.site.repo.cli("status", "--format", "json").stdout)
+    assert next(i for i in after["items"] if i["path"] == REL)["correcting"] is False
