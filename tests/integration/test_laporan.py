@@ -295,34 +295,36 @@ def test_messages_are_indonesian_with_lang_id(newsroom: Repo) -> None:
     assert "expected a month (2026-11), a half-year (2026-S2) or a year (2026)" in english.stderr
 
 
-def test_printed_editions_count_only_items_signed_for_print(
+def test_printed_editions_are_the_signed_ones_with_the_items_signed_for_print(
     tmp_path: Path, keys: dict[str, Path]
 ) -> None:
     repo = _newsroom(tmp_path / "repo", keys)
-    # B (approved in August) is compiled for print on the next working day
-    b_path = repo.root / "content" / "berita" / "2026" / "b" / "index.md"
-    repo.sign(b_path, "sri", "2026-11-09T09:00:00+07:00")
+    made = repo.cli("cetak", "--edisi", "2026-11", "--key", str(keys["sri"]),
+                    "--at", "2026-11-10T09:00:00+07:00")
+    assert made.returncode == 0, made.stdout + made.stderr
     ids = {p.parent.name: re.search(r"^id: (\S+)$", p.read_text(encoding="utf-8"), re.M)[1]
            for p in (repo.root / "content" / "berita" / "2026").glob("*/index.md")}
-    # the manifest also lists C, which was never approved: it is not counted as printed
-    repo.write("content/cetak/2026-11/edisi.yml",
-               f"edition: 2026-11\nitems:\n  - id: {ids['b']}\n  - id: {ids['c']}\n")
+    # a manifest written by hand, unsigned, is no edition, whatever it lists
+    repo.write("content/cetak/2026-08/edisi.yml",
+               f"edition: 2026-08\nitems:\n  - id: {ids['b']}\n  - id: {ids['c']}\n")
     # a manifest that is a symbolic link out of the repository is never read
     (repo.root / "content" / "cetak" / "2026-10").mkdir()
     (repo.root / "content" / "cetak" / "2026-10" / "edisi.yml").symlink_to("/etc/passwd")
-    repo.commit_all("edisi")
-    data = _json(repo, "2026-S2", "2026-11-10T09:00:00+07:00")
-    assert data["editions"] == [{
+    repo.commit_all("edisi palsu")
+    data = _json(repo, "2026-S2", "2026-11-10T10:00:00+07:00")
+    # November's approved items (A, and D after its return); B is August's, C unapproved
+    [edition] = data["editions"]
+    assert set(edition["items"]) == {ids["a"], ids["d"]}
+    assert edition == {
         "edition": "2026-11",
+        "revision": 1,
         "path": "content/cetak/2026-11/edisi.yml",
-        "items": [ids["b"], ids["c"]],
-        "printed": [ids["b"]],
-        "complete": False,
-    }]
-    assert _steps(data)["kompilasi"]["performed"] == 1
-    # kompilasi took from B's approval (Tue 18 Aug 14:10) to Mon 9 Nov 09:00
-    assert _steps(data)["kompilasi"]["longest"][0]["exceeded"] is True
-    none = _json(repo, "2026-S1", "2026-11-10T09:00:00+07:00")
+        "items": edition["items"],
+        "printed": edition["items"],  # each signed step 6 with the edition
+        "complete": True,
+    }
+    assert _steps(data)["kompilasi"]["performed"] == 2
+    none = _json(repo, "2026-S1", "2026-11-10T10:00:00+07:00")
     assert none["editions"] == []
 
 

@@ -187,7 +187,7 @@ def build(project: Repository, period: Period, at: datetime, command: str) -> La
     sop = project.sop
     figures = compute(items, sop, project.roster, project.policy.zone, period, at, disorder)
     commit, dirty = commit_of(project)
-    editions = read_editions(project.root, period, items, sop)
+    editions = read_editions(project.editions, period, items, sop)
     return Laporan(
         figures,
         tuple(open_items(project, items, at)),

@@ -175,6 +175,7 @@ def as_data(report: Laporan, zone: Any) -> dict[str, Any]:
         "editions": [
             {
                 "edition": e.edition,
+                "revision": e.revision,
                 "path": e.path,
                 "items": list(e.items),
                 "printed": list(e.printed),
