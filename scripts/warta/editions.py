@@ -11,7 +11,7 @@ why; a manifest itself is never served.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +38,17 @@ def is_print_file(rel: str) -> bool:
 
 
 def judge_editions(
-    root: Path, observed: Iterable[Observed], sop: Sop, roster: Roster, verifier: Verifier
+    root: Path,
+    observed: Iterable[Observed],
+    sop: Sop,
+    roster: Roster,
+    verifier: Verifier,
+    *,
+    listing: Callable[[Edition], Iterable[Finding]] = lambda _edition: (),
 ) -> Judged:
-    """Judge the files under ``content/cetak/`` (``observed``: repository paths)."""
+    """Judge the files under ``content/cetak/`` (``observed``: repository paths);
+    ``listing`` says why an edition's items keep it off the site
+    (:func:`warta.model.edition.listing_problems`)."""
     files = {o.rel: o for o in observed if o.kind != "folder"}
     findings: dict[str, list[Finding]] = {rel: [] for rel in files}
     valid: list[Edition] = []
@@ -72,7 +80,14 @@ def judge_editions(
         findings[rel].extend(problems)
         if edition is not None and not problems:
             valid.append(edition)
-    served = {pdf_of(e.path) for e in latest(valid).values()}
+    # the newest signed revision of each edition, if what it prints is what the site
+    # publishes (never an older revision in its place: that would be out of date too)
+    served: set[str] = set()
+    for edition in latest(valid).values():
+        kept_off = list(listing(edition))
+        findings[edition.path].extend(kept_off)
+        if not kept_off:
+            served.add(pdf_of(edition.path))
     valid_pdfs = {pdf_of(e.path) for e in valid}
     verdicts = []
     for rel in sorted(files):

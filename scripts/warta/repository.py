@@ -17,7 +17,7 @@ exactly one place: :attr:`Repository.closure`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -63,7 +63,7 @@ from warta.model.closure import (
     is_page,
 )
 from warta.model.demokeys import is_demo_key
-from warta.model.edition import Edition
+from warta.model.edition import Edition, listing_problems
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.item import NewsItem
 from warta.model.judgement import Judgement
@@ -579,7 +579,14 @@ def open_repository(
     )
     judged.extend(_judge_strays(tree, ctx))
     sources, gone = _judge_sources(policy, tree)
-    printed = judge_editions(root, tree.prints, policy.sop, policy.roster, policy.verifier)
+    printed = judge_editions(
+        root,
+        tree.prints,
+        policy.sop,
+        policy.roster,
+        policy.verifier,
+        listing=_listing_check(tree, items, judged, policy.sop),
+    )
     sources.extend(printed.verdicts)
     report = conclude(
         judged,
@@ -595,6 +602,27 @@ def open_repository(
     if digests is not None:
         digests.save()
     return Repository(root, policy, tree, report, judged, items, renderer, printed.editions)
+
+
+def _listing_check(
+    tree: Tree, items: Mapping[str, NewsItem], judged: Sequence[Judgement], sop: Sop
+) -> Callable[[Edition], Iterator[Finding]]:
+    """What keeps an edition off the site because of the items it lists (each as the
+    repository judged it; read again from its bytes where the verdict cache spared that)."""
+    judgements = {j.path: j for j in judged}
+    sources = {s.rel: s for s in tree.items}
+
+    def item_of(path: str) -> NewsItem | None:
+        if path in items:
+            return items[path]
+        source = sources.get(path)
+        return parse_bytes(source.raw, path).item if source and source.raw is not None else None
+
+    def findings_of(path: str) -> Sequence[Finding]:
+        judgement = judgements.get(path)
+        return (*judgement.reader, *judgement.found) if judgement is not None else ()
+
+    return lambda edition: listing_problems(edition, item_of, findings_of, sop)
 
 
 def _judge_items(

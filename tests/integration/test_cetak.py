@@ -211,7 +211,9 @@ def test_a_changed_pdf_or_item_fails_verify(office: Repo) -> None:
     assert line.startswith(f"{EDITION}/edisi.yml:") and "posyandu" in line
 
 
-def test_a_withdrawal_makes_a_new_revision_never_an_overwrite(office: Repo) -> None:
+def test_a_withdrawal_makes_a_new_revision_never_an_overwrite(
+    office: Repo, tmp_path: Path
+) -> None:
     assert cetak(office).returncode == 0
     first = {p: office.path(f"{EDITION}/{p}").read_bytes() for p in ("buletin.pdf", "edisi.yml")}
     again = cetak(office, at="2026-11-30T11:00:00+07:00")
@@ -222,6 +224,11 @@ def test_a_withdrawal_makes_a_new_revision_never_an_overwrite(office: Repo) -> N
     assert result.returncode == 0, result.stderr
     flagged = office.cli("verify", EDITION)
     assert flagged.returncode == 0 and "[cetak.item-withdrawn]" in flagged.stdout
+    # the PDF prints the withdrawn text: off the site until the next revision leaves it out
+    assert not (_built(office, tmp_path / "withdrawn") / "cetak").exists()
+    sources = office.validate_json()["site"]
+    assert any(f["rule"] == "cetak.item-withdrawn" and f["severity"] == "warning"
+               for s in sources for f in s["findings"])
     second = cetak(office, at="2026-11-30T13:00:00+07:00")
     assert second.returncode == 0, second.stderr
     assert "revision 2" in second.stdout
@@ -233,6 +240,9 @@ def test_a_withdrawal_makes_a_new_revision_never_an_overwrite(office: Repo) -> N
     assert office.cli("verify", f"{EDITION}/r2").returncode == 0
     old = office.cli("verify", EDITION)
     assert "[cetak.superseded]" in old.stdout
+    site = _built(office, tmp_path / "site")
+    assert (site / "cetak" / "2026-11" / "r2" / "buletin.pdf").exists()
+    assert not (site / "cetak" / "2026-11" / "buletin.pdf").exists()
 
 
 def test_only_the_printing_role_may_compile_and_a_refusal_writes_nothing(office: Repo) -> None:
@@ -319,3 +329,38 @@ def test_a_manifest_signed_by_someone_without_the_role_is_not_served(
     assert {"cetak.role", "cetak.stray"} <= rules
     site = _built(office, tmp_path / "site")
     assert not (site / "cetak").exists()
+
+
+def test_the_compiler_cannot_print_what_the_gate_did_not_approve(
+    office: Repo, tmp_path: Path
+) -> None:
+    """The Kasubag (who may compile) signs, with their own valid key and role, a manifest
+    listing a draft the Kabag never approved: the signature is theirs, the approval is
+    not, so the site serves nothing of it."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from warta.adapters.editionfile import render
+    from warta.adapters.ssh import KeygenSigner
+    from warta.model.edition import Edition, EditionItem, payload
+    from warta.model.item import content_digest
+    from warta.model.signing import NAMESPACE
+
+    draft = office.project().items["content/berita/2026/draf/index.md"]
+    listed = EditionItem(str(draft.id), draft.path, content_digest(draft.fields, draft.body),
+                         str(draft.title))
+    pdf = b"%PDF-1.7\n% Draf Kanari Belum Disetujui\n"
+    at = datetime.fromisoformat("2026-11-30T10:00:00+07:00")
+    made = Edition("2026-11", 1, "Buletin", at.date(), at.date(), (listed,),
+                   "sha256:" + hashlib.sha256(pdf).hexdigest(), "sri", at, at.isoformat(), None)
+    sig = KeygenSigner(keyfile=office.keys["sri"]).sign(payload(made), NAMESPACE)
+    office.write(f"{EDITION}/buletin.pdf", pdf)
+    office.write(f"{EDITION}/edisi.yml", render(replace(made, sig=sig)))
+    office.commit_all("edisi sendiri")
+    rules = {f["rule"]: f["severity"] for s in office.validate_json()["site"]
+             for f in s["findings"]}
+    assert rules.get("cetak.item-not-signed") == "error"
+    assert office.cli("verify", EDITION).returncode == 1
+    site = _built(office, tmp_path / "site")
+    assert not (site / "cetak").exists()
+    assert "Draf Kanari" not in (site / "buletin" / "index.html").read_text(encoding="utf-8")

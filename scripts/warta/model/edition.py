@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from warta.model.findings import Finding, error
-from warta.model.item import canonical_json
+from warta.model.findings import Finding, error, warning
+from warta.model.history import History, read_history
+from warta.model.item import NewsItem, canonical_json
 from warta.model.roster import Roster
 from warta.model.signing import NAMESPACE, Verifier, fingerprint, key_owner, key_problem
 from warta.model.sop import Sop, Step
@@ -198,3 +199,78 @@ def latest(editions: Sequence[Edition]) -> dict[str, Edition]:
         if held is None or edition.revision > held.revision:
             out[edition.edition] = edition
     return out
+
+
+#: Findings on an item that mean its signed records cannot be trusted: then nothing it lists
+#: as approved or printed counts (the same families :mod:`warta.standing` distrusts).
+RECORD_RULES = (
+    "signature.", "order.", "take-back.", "correct.", "signoff.", "time.", "withdraw.",
+    "return.", "yaml.", "frontmatter.",
+)
+
+
+def listing_problems(
+    edition: Edition,
+    item_of: Callable[[str], NewsItem | None],
+    findings_of: Callable[[str], Sequence[Finding]],
+    sop: Sop,
+) -> Iterator[Finding]:
+    """Why the site may not serve ``edition`` as it stands (nothing: it may). Its signature
+    is the compiler's; the items it prints are the gate's: each listed item must have
+    verifiable records with a signed approval and a signed printing step over the listed
+    content, and that content must be what the item publishes now. A withdrawn item, or
+    one corrected since (its old text), keeps the edition off the site until a new
+    revision is compiled without it: the PDF would serve what the site no longer does (a
+    warning: the edition was valid, the office has to compile the next revision)."""
+    step = sop.steps[-1] if sop.steps else None
+    for listed in edition.items:
+        where, line = edition.path, listed.line
+        item = item_of(listed.path)
+        if item is None or item.id != listed.id:
+            yield error(where, line, "cetak.item-missing", _(
+                "lists {path} ({id}), which is not that news item now; not published"
+            ).format(path=listed.path, id=listed.id))
+            continue
+        broken = [
+            f for f in findings_of(listed.path) if f.is_error and f.rule.startswith(RECORD_RULES)
+        ]
+        if broken:
+            yield error(where, line, "cetak.item-invalid", _(
+                "{path} ({id}): its signed records do not verify ([{rule}] {message});"
+                " not published"
+            ).format(path=listed.path, id=listed.id, rule=broken[0].rule,
+                     message=broken[0].message))
+            continue
+        history = read_history(item, sop)
+        approved = {s.content for s in item.signoffs if s.step == sop.gate.id and s.sig}
+        printed = {s.content for s in item.signoffs if step and s.step == step.id and s.sig}
+        if listed.content not in approved or listed.content not in printed:
+            yield error(where, line, "cetak.item-not-signed", _(
+                "{path} ({id}) has no signed approval and printing step over content {digest};"
+                " not published"
+            ).format(path=listed.path, id=listed.id, digest=listed.content))
+            continue
+        if history.problems or history.withdrawn is not None:
+            yield warning(where, line, "cetak.item-withdrawn", _(
+                "{path} ({id}) is withdrawn; the edition is not published until a new revision"
+                " leaves it out ('warta cetak --edisi {edition}')"
+            ).format(path=listed.path, id=listed.id, edition=edition.edition))
+            continue
+        if published_content(history, sop) != listed.content:
+            yield warning(where, line, "cetak.item-superseded", _(
+                "{path} ({id}) no longer publishes the text printed ({digest}); the edition is"
+                " not published until a new revision prints the corrected text"
+                " ('warta cetak --edisi {edition}')"
+            ).format(path=listed.path, id=listed.id, digest=listed.content,
+                     edition=edition.edition))
+
+
+def published_content(history: History, sop: Sop) -> str | None:
+    """The content digest the item's page publishes: the approval in force, or while a
+    correction is in progress the approved text it corrects; None if nothing is published."""
+    if history.withdrawn is not None:
+        return None
+    if history.correcting is not None:
+        return history.correcting.content
+    approval = history.signoff_for(sop.gate.id)
+    return approval.content if approval is not None and history.past_gate(sop) else None
