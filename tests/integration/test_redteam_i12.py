@@ -537,3 +537,82 @@ def test_the_withdrawal_notice_shows_no_unsigned_title(repo: Repo, tmp_path: Pat
     site = _mkdocs(repo, tmp_path / "site")
     everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
     assert b"FITNAH-KANARI" not in everything
+
+
+def test_the_buletin_page_shows_only_approved_titles(repo: Repo, tmp_path: Path) -> None:
+    # FINDING: the titles of the Buletin page's table of contents come from the manifest,
+    # which only the Kasubag signs; listing_problems checks id, path and digest but never
+    # that the listed title is the approved one, so the Kasubag can put any headline on
+    # the site under an approved item (the approval covers the item's real title).
+    path = repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
+    repo.commit_all("berita")
+    assert _cetak(repo, "2026-11-10T10:00:00+07:00").returncode == 0
+    rel = path.relative_to(repo.root).as_posix()
+    first = repo.project().editions[0]
+    pdf = repo.path(f"{EDITION}/buletin.pdf").read_bytes()
+    from warta.adapters.editionfile import render
+    from warta.adapters.ssh import KeygenSigner
+    from warta.model.edition import payload
+    from warta.model.signing import NAMESPACE, chain_digest
+
+    listed = tuple(replace(i, title="JUDUL-PALSU-KANARI", line=None) for i in first.items)
+    assert [i.path for i in listed] == [rel]
+    moment = datetime.fromisoformat("2026-11-11T10:00:00+07:00")
+    made = replace(first, revision=2, items=listed, at=moment, at_text=moment.isoformat(),
+                   previous=chain_digest(first.sig or ""), sig=None, path="", sig_line=None)
+    sig = KeygenSigner(keyfile=repo.keys["sri"]).sign(payload(made), NAMESPACE)
+    repo.write(f"{EDITION}/r2/buletin.pdf", pdf)
+    repo.write(f"{EDITION}/r2/edisi.yml", render(replace(made, sig=sig)))
+    repo.commit_all("r2")
+    site = _build(repo, tmp_path / "site")
+    page = (site / "buletin" / "index.html").read_text(encoding="utf-8")
+    assert "JUDUL-PALSU-KANARI" not in page
+
+
+def test_verify_does_not_accept_an_edition_through_a_link_out_of_the_repository(
+    repo: Repo, tmp_path: Path
+) -> None:
+    repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
+    assert _cetak(repo, "2026-11-10T10:00:00+07:00").returncode == 0
+    outside = tmp_path / "luar"
+    shutil.copytree(repo.path(EDITION), outside)
+    shutil.rmtree(repo.path(EDITION))
+    os.symlink(outside, repo.path(EDITION))
+    for target in (EDITION, f"{EDITION}/edisi.yml", str(outside), str(outside / "edisi.yml"),
+                   f"content/cetak/../../{outside.relative_to(tmp_path)}"):
+        result = repo.cli("verify", target)
+        assert result.returncode != 0, (target, result.stdout)
+    site = repo.cli("build", "-d", str(tmp_path / "site"))
+    assert not (tmp_path / "site" / "cetak").exists(), site.stderr
+
+
+def test_a_withdrawal_during_the_embargo_does_not_reveal_the_title(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # FINDING: an approved item still under embargo is withdrawn (it was never published);
+    # the build publishes a withdrawal notice at its URL naming its title (and when and
+    # why), weeks before the embargo would have ended: the embargoed headline leaks.
+    path = repo.embargoed_item("Rahasia Kanari Tiga", "2026-12-20T09:00:00+07:00",
+                               day="2026-11-02", slug="rahasia")
+    result = repo.cli("withdraw", str(path), "--reason", "batal", "--key",
+                      str(repo.keys["hendra"]), "--at", "2026-11-04T10:00:00+07:00")
+    assert result.returncode == 0, result.stderr
+    repo.commit_all("tarik")
+    site = _build(repo.at_clock("2026-11-05T10:00:00+07:00"), tmp_path / "site")
+    leaked = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                    if p.is_file() and b"Rahasia Kanari Tiga" in p.read_bytes())
+    assert leaked == []
+
+
+def test_a_correction_during_the_embargo_does_not_publish_early(
+    repo: Repo, tmp_path: Path
+) -> None:
+    path = repo.embargoed_item("Rahasia Kanari Empat", "2026-12-20T09:00:00+07:00",
+                               day="2026-11-02", slug="rahasia")
+    started = repo.at_clock("2026-11-04T10:00:00+07:00").cli(
+        "correct", str(path), "--note", "ralat", "--key", str(repo.keys["hendra"]), "--at",
+        "2026-11-04T10:00:00+07:00")
+    repo.commit_all("ralat")
+    site = _mkdocs(repo.at_clock("2026-11-05T10:00:00+07:00"), tmp_path / "site")
+    everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert b"Rahasia Kanari Empat" not in everything, started.stdout
