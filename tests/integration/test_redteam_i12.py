@@ -616,3 +616,24 @@ def test_a_correction_during_the_embargo_does_not_publish_early(
     site = _mkdocs(repo.at_clock("2026-11-05T10:00:00+07:00"), tmp_path / "site")
     everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
     assert b"Rahasia Kanari Empat" not in everything, started.stdout
+
+
+def test_no_signed_page_takes_the_place_of_the_buletin_or_kinerja_page(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """'Nothing shadows the theme or Warta', for the two new generated pages too."""
+    repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
+    assert _cetak(repo, "2026-11-10T10:00:00+07:00").returncode == 0
+    config = repo.read("mkdocs.yml").replace(
+        "      feed_items: 20\n", "      feed_items: 20\n      kinerja: true\n")
+    repo.write("mkdocs.yml", config)
+    repo.write("content/kinerja/index.md", "# Kinerja\n\nANGKA-PALSU-KANARI\n")
+    repo.write("content/Buletin.md", "# Buletin\n\nEDISI-PALSU-KANARI\n")
+    signed = repo.cli("trust", "sign", "--key", str(repo.keys["admin"]), "--no-commit")
+    repo.commit_all("halaman")
+    result = repo.cli("build", "-d", str(tmp_path / "site"))
+    site = tmp_path / "site"
+    served = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file()) \
+        if site.exists() else b""
+    assert b"ANGKA-PALSU-KANARI" not in served and b"EDISI-PALSU-KANARI" not in served, (
+        signed.stdout, result.stderr[-1500:])
