@@ -206,12 +206,18 @@ def build_site(
     report = plugin.report
     if report is None:  # pragma: no cover - on_config always runs in a build
         raise BuildFailed(_("the gate did not run; the site must not be deployed"))
+    # an item under correction is published as its approved version
+    shown = plugin.published_paths
     unpublished = [
         (v.path, v.id, v.facts.url if v.facts else None)
         for v in report.verdicts
-        if not v.publishable
+        if not v.publishable and v.path not in shown
     ]
-    published = [(v.id, v.facts.url if v.facts else None) for v in report.verdicts if v.publishable]
+    published = [
+        (v.id, v.facts.url if v.facts else None)
+        for v in report.verdicts
+        if v.publishable or v.path in shown
+    ]
     found = audit_site(
         out, audit.tokens(unpublished, published), config.site_url or "", plugin.notices
     )

@@ -478,6 +478,15 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         return [n.url for n in self._build.notices.values()] if self._build is not None else []
 
     @property
+    def published_paths(self) -> set[str]:
+        """The items whose page the last build published (repository paths): the approved
+        ones, and those under correction whose approved version it published although the
+        file holds the draft."""
+        if self._build is None:
+            return set()
+        return {s.verdict.path for s in self._build.plan.items.values() if s.verdict.publishable}
+
+    @property
     def repository(self) -> Repository | None:
         return self._build.repo if self._build is not None else None
 
