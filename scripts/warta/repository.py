@@ -618,11 +618,13 @@ def _listing_check(
         source = sources.get(path)
         return parse_bytes(source.raw, path).item if source and source.raw is not None else None
 
-    def findings_of(path: str) -> Sequence[Finding]:
+    def state_of(path: str) -> tuple[Sequence[Finding], bool]:
         judgement = judgements.get(path)
-        return (*judgement.reader, *judgement.found) if judgement is not None else ()
+        if judgement is None:
+            return (), False
+        return (*judgement.reader, *judgement.found), judgement.embargoed
 
-    return lambda edition: listing_problems(edition, item_of, findings_of, sop)
+    return lambda edition: listing_problems(edition, item_of, state_of, sop)
 
 
 def _judge_items(

@@ -23,7 +23,7 @@ from datetime import date, datetime
 
 from warta.model.findings import Finding, error, warning
 from warta.model.history import History, read_history
-from warta.model.item import NewsItem, canonical_json
+from warta.model.item import NewsItem, canonical_json, content_digest
 from warta.model.roster import Roster
 from warta.model.signing import NAMESPACE, Verifier, fingerprint, key_owner, key_problem
 from warta.model.sop import Sop, Step
@@ -201,27 +201,21 @@ def latest(editions: Sequence[Edition]) -> dict[str, Edition]:
     return out
 
 
-#: Findings on an item that mean its signed records cannot be trusted: then nothing it lists
-#: as approved or printed counts (the same families :mod:`warta.standing` distrusts).
-RECORD_RULES = (
-    "signature.", "order.", "take-back.", "correct.", "signoff.", "time.", "withdraw.",
-    "return.", "yaml.", "frontmatter.",
-)
-
-
 def listing_problems(
     edition: Edition,
     item_of: Callable[[str], NewsItem | None],
-    findings_of: Callable[[str], Sequence[Finding]],
+    state_of: Callable[[str], tuple[Sequence[Finding], bool]],
     sop: Sop,
 ) -> Iterator[Finding]:
     """Why the site may not serve ``edition`` as it stands (nothing: it may). Its signature
-    is the compiler's; the items it prints are the gate's: each listed item must have
-    verifiable records with a signed approval and a signed printing step over the listed
-    content, and that content must be what the item publishes now. A withdrawn item, or
-    one corrected since (its old text), keeps the edition off the site until a new
-    revision is compiled without it: the PDF would serve what the site no longer does (a
-    warning: the edition was valid, the office has to compile the next revision)."""
+    is the compiler's; the items it prints are the gate's: each listed item must be the
+    item at that path with that id, with no error against it (a copy of another item's
+    folder has one), a signed approval and a signed printing step over the listed content,
+    the listed title if its file holds that content; and that content must be what the item
+    publishes now. ``state_of(path)`` gives an item's findings and whether its embargo is
+    still running. A withdrawn item, one corrected since (its old text) or one under an
+    embargo keeps the edition off the site until that changes or a new revision is compiled
+    (a warning: the office has something to do, nothing was forged)."""
     step = sop.steps[-1] if sop.steps else None
     for listed in edition.items:
         where, line = edition.path, listed.line
@@ -231,9 +225,8 @@ def listing_problems(
                 "lists {path} ({id}), which is not that news item now; not published"
             ).format(path=listed.path, id=listed.id))
             continue
-        broken = [
-            f for f in findings_of(listed.path) if f.is_error and f.rule.startswith(RECORD_RULES)
-        ]
+        findings, embargoed = state_of(listed.path)
+        broken = [f for f in findings if f.is_error]
         if broken:
             yield error(where, line, "cetak.item-invalid", _(
                 "{path} ({id}): its signed records do not verify ([{rule}] {message});"
@@ -250,11 +243,25 @@ def listing_problems(
                 " not published"
             ).format(path=listed.path, id=listed.id, digest=listed.content))
             continue
+        if content_digest(item.fields, item.body) == listed.content and (
+            item.title != listed.title
+        ):
+            yield error(where, line, "cetak.item-title", _(
+                "lists {path} ({id}) as {listed!r}, but the approved title is {title!r};"
+                " not published"
+            ).format(path=listed.path, id=listed.id, listed=listed.title, title=item.title))
+            continue
         if history.problems or history.withdrawn is not None:
             yield warning(where, line, "cetak.item-withdrawn", _(
                 "{path} ({id}) is withdrawn; the edition is not published until a new revision"
                 " leaves it out ('warta cetak --edisi {edition}')"
             ).format(path=listed.path, id=listed.id, edition=edition.edition))
+            continue
+        if embargoed:
+            yield warning(where, line, "cetak.item-embargo", _(
+                "{path} ({id}) is under embargo; the edition is not published before the"
+                " embargo of every item it prints has passed"
+            ).format(path=listed.path, id=listed.id))
             continue
         if published_content(history, sop) != listed.content:
             yield warning(where, line, "cetak.item-superseded", _(
