@@ -134,7 +134,8 @@ def withdrawal(repo: Repository, verdict: Verdict, item: NewsItem) -> tuple[str,
 
     Withdrawn during a correction, the file holds the unapproved draft: the title is then
     the approved version's, from git history (:func:`warta.standing.approved_version`), or
-    there is no notice."""
+    there is no notice. Withdrawn before its embargo passed, it was never published: no
+    notice either."""
     sop, strict = repo.sop, repo.report.strict
     if verdict.publishable or item.id is None or item.title is None:
         return None
@@ -150,7 +151,7 @@ def withdrawal(repo: Repository, verdict: Verdict, item: NewsItem) -> tuple[str,
         return None
     if history.ended_correction is not None:
         found = approved_version(repo, item, history.ended_correction)
-        if isinstance(found, str) or found[0].title is None:
+        if isinstance(found, str) or found[0].title is None or _unseen(found[0], record):
             return None
         return found[0].title, record
     approval = history.signoff_for(sop.gate.id)
@@ -159,7 +160,15 @@ def withdrawal(repo: Repository, verdict: Verdict, item: NewsItem) -> tuple[str,
     # the frozen-content check holds the text to the approved digest; say so here too
     if approval.content is None or record.content != approval.content:
         return None
+    if _unseen(item, record):
+        return None
     return item.title, record
+
+
+def _unseen(item: NewsItem, record: Signoff) -> bool:
+    """Whether ``item`` was withdrawn before its signed embargo let it out: it was never
+    published, so no notice may name it (its headline would leak)."""
+    return item.embargo is not None and record.at < item.embargo
 
 
 def stage(root: Path, files: Mapping[str, tuple[str, str]], dest: Path) -> None:
