@@ -40,6 +40,10 @@ UNSOUND = (
     "correct.",
     "take-back.",
     "duty.",
+    # a copy of another item's folder (same id, or a folder its URL does not name) would
+    # count the same work twice
+    "id.",
+    "url.",
 )
 
 
@@ -106,15 +110,20 @@ def _out_of_order(item: NewsItem | None, project: Repository) -> str | None:
     return record.step or record.to or None
 
 
-def split(project: Repository) -> tuple[list[NewsItem], list[Excluded], dict[str, int]]:
+def split(
+    project: Repository, *, public: bool = False
+) -> tuple[list[NewsItem], list[Excluded], dict[str, int]]:
     """The items whose records verify, the others with why, and per step the items left
-    out for a record of it out of order."""
+    out for a record of it out of order. ``public``: leave out, too, the items whose
+    embargo is still running (the public page counts nothing the site does not show)."""
     counted: list[NewsItem] = []
     excluded: list[Excluded] = []
     disorder: dict[str, int] = {}
     for verdict in project.report.verdicts:
         if not verdict.path.endswith(f"/{ITEM_FILE}"):
             continue  # a stray file under berita/ is no item (validate reports it)
+        if public and verdict.embargo is not None:
+            continue
         reasons = _unsound(verdict)
         if not reasons and verdict.item is not None:
             counted.append(verdict.item)
@@ -209,5 +218,5 @@ def public_figures(project: Repository) -> Figures:
     now = project.policy.now
     period = parse_period(str(now.astimezone(project.policy.zone).year))
     assert period is not None  # a plausible clock's year always names a period
-    items, _excluded, disorder = split(project)
+    items, _excluded, disorder = split(project, public=True)
     return compute(items, project.sop, project.roster, project.policy.zone, period, now, disorder)
