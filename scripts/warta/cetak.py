@@ -47,7 +47,6 @@ from warta.model.edition import (
     latest,
     month_range,
     payload,
-    place,
     print_step,
     revision_folder,
 )
@@ -143,16 +142,9 @@ def _why_not(project: Repository, path: str) -> str:
     return _("findings block its publication")
 
 
-def _existing(project: Repository, edition: str) -> tuple[int, Edition | None]:
-    """The highest revision any folder of the edition takes (valid or not), and the newest
-    valid revision."""
-    top = 0
-    for observed in project.tree.prints:
-        where = place(observed.rel[len(DOCS) + 1 :])
-        if where is not None and where[0] == edition:
-            top = max(top, where[1])
-    valid = latest([e for e in project.editions if e.edition == edition]).get(edition)
-    return top, valid
+def _newest(project: Repository, edition: str) -> Edition | None:
+    """The newest valid (signed) revision of the edition."""
+    return latest([e for e in project.editions if e.edition == edition]).get(edition)
 
 
 def _same(a: Edition, items: Sequence[EditionItem], title: str, start: date, end: date) -> bool:
@@ -218,17 +210,25 @@ def compile_edition(
     listed = tuple(
         EditionItem(p.item.id or "", p.item.path, p.digest, p.article.title) for p in printed
     )
-    top, newest = _existing(project, edition)
+    newest = _newest(project, edition)
     if newest is not None and _same(newest, listed, title, start, end):
         raise RefusedError(_(
             "edition {edition} revision {revision} ({path}) already holds these items with these"
             " digests; nothing was written"
         ).format(edition=edition, revision=newest.revision, path=newest.path))
-    revision = top + 1
+    # the next revision after the newest signed one: a folder nobody signed (however high
+    # its number) never decides it; one standing in the way is refused, never overwritten
+    revision = (newest.revision if newest is not None else 0) + 1
     folder = f"{DOCS}/{revision_folder(edition, revision)}"
     manifest_rel = folder + MANIFEST
-    if safefs.lstat_kind(project.root / folder.rstrip("/")) is not None and revision == 1:
-        raise RefusedError(_("{folder} already exists; nothing was written").format(folder=folder))
+    taken = [folder + name for name in (MANIFEST, PDF)]
+    if revision > 1:
+        taken.append(folder.rstrip("/"))
+    if any(safefs.lstat_kind(project.root / rel) is not None for rel in taken):
+        raise RefusedError(_(
+            "{folder} already exists and holds no valid signed edition (see 'warta validate');"
+            " remove it first; nothing was written"
+        ).format(folder=folder))
     # recorded data (signed, shown on the item's page), in the office's language: no message
     note = f"Dicetak dalam edisi {edition} revisi {revision} ({manifest_rel})"
     new_texts: list[tuple[Path, bytes, str]] = []
@@ -320,10 +320,16 @@ def _write(
 ) -> str | None:
     """Write everything; commit it in one commit; on any failure put every file back."""
     root = project.root
+    link = safefs.link_on_path(root, folder)
+    if link is not None:  # a committed link would carry the edition out of the repository
+        raise RefusedError(_(
+            "{path} is a symbolic link; an edition is written only inside the repository;"
+            " nothing was written"
+        ).format(path=link))
     target = root / folder
     created = [d for d in (target, *target.parents) if not d.exists() and d.is_relative_to(root)]
     try:
-        target.mkdir(parents=True, exist_ok=False)
+        target.mkdir(parents=True, exist_ok=True)  # the files themselves: exclusive
         write_bytes(target / PDF, pdf, exclusive=True)
         write_text(target / MANIFEST, manifest, exclusive=True)
         for path, _raw, text in items:

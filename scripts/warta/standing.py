@@ -27,8 +27,10 @@ from warta.model.item import NewsItem, Signoff, content_digest
 from warta.repository import Repository
 from warta.validate import Verdict, conclude, judge
 
-#: How many commits of an item's file are searched for its approved version.
-HISTORY_LIMIT = 500
+#: How many commits of an item's file are searched for its approved version (read a batch
+#: at a time, newest first: a correction's draft committed over and over must not push the
+#: approved version out of reach).
+HISTORY_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -106,19 +108,18 @@ def approved_version(
     if its signed records are exactly those before ``record`` and its content is the digest
     ``record`` names."""
     before = _bare(item.signoffs[: item.signoffs.index(record)])
-    try:
-        versions = gitread.path_versions(repo.root, item.path, HISTORY_LIMIT, MAX_BYTES)
+    try:  # (read lazily, a batch of commits at a time: errors come while iterating)
+        for raw in gitread.path_versions(repo.root, item.path, HISTORY_LIMIT, MAX_BYTES):
+            if raw is None:
+                continue
+            loaded = parse_bytes(raw, item.path)
+            old = loaded.item
+            if old is None or _bare(old.signoffs) != before:
+                continue
+            if content_digest(old.fields, old.body) == record.content:
+                return old, list(loaded.findings)
     except UsageError as exc:
         return _("the git history could not be read ({error})").format(error=exc)
-    for raw in versions:
-        if raw is None:
-            continue
-        loaded = parse_bytes(raw, item.path)
-        old = loaded.item
-        if old is None or _bare(old.signoffs) != before:
-            continue
-        if content_digest(old.fields, old.body) == record.content:
-            return old, list(loaded.findings)
     return _(
         "the approved version it corrects ({content}) is not in the git history of {path} (a"
         " shallow clone? fetch the full history: git fetch --unshallow)"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,16 +132,21 @@ def read_blobs(root: Path, shas: Iterable[str], limit: int) -> dict[str, bytes |
     return found
 
 
-def path_versions(root: Path, rel: str, limit: int, max_bytes: int) -> list[bytes | None]:
+def path_versions(
+    root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 200
+) -> Iterator[bytes | None]:
     """The bytes of the file ``rel`` in each commit reachable from HEAD that changed it,
     newest first (at most ``limit``; None for a version larger than ``max_bytes``, or where
-    the file is not a blob). A shallow clone holds only the commits it fetched."""
+    the file is not a blob), read ``batch`` commits at a time, so that a caller who stops
+    early reads no more. A shallow clone holds only the commits it fetched."""
     if not rel or any(c.isspace() or ord(c) < 32 for c in rel) or rel.startswith("-"):
-        return []
+        return
     try:
         listed = _git(root, "rev-list", f"--max-count={limit}", "HEAD", "--", rel)
     except UsageError:
-        return []  # no commit yet, or no HEAD: nothing in the history
+        return  # no commit yet, or no HEAD: nothing in the history
     commits = listed.decode("ascii").split()
-    found = read_blobs(root, [f"{commit}:{rel}" for commit in commits], max_bytes)
-    return [found.get(f"{commit}:{rel}") for commit in commits]
+    for start in range(0, len(commits), batch):
+        chunk = commits[start : start + batch]
+        found = read_blobs(root, [f"{commit}:{rel}" for commit in chunk], max_bytes)
+        yield from (found.get(f"{commit}:{rel}") for commit in chunk)
