@@ -8,15 +8,19 @@ signed history and revision of every item that was signed at the base.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from warta.adapters import gitread, safefs
+from warta.adapters.editionfile import PRINT_PREFIX, parse_edition
 from warta.adapters.items import parse_item
 from warta.adapters.sitemanifest import SITE_MANIFEST_PATH
 from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.adapters.yamlnodes import YamlError, parse
-from warta.model.findings import Finding
+from warta.i18n import _
+from warta.model.edition import MANIFEST
+from warta.model.findings import Finding, error
 from warta.model.freshness import Signed, chain_of, check_items, check_serials
 from warta.model.item import NewsItem
 from warta.repository import Repository
@@ -94,7 +98,34 @@ def check_base(repo: Repository, ref: str) -> list[Finding]:
     return [
         *check_serials(base_serials, now_serials, changed, short),
         *check_items(base_items, now_items, short),
+        *_check_editions(repo, commit, short),
     ]
+
+
+def _check_editions(repo: Repository, commit: str, short: str) -> Iterator[Finding]:
+    """A signed edition is never taken away or changed: every manifest the base holds with
+    a signature must be here, signed alike (deleting the newest revision would put an older
+    one back on the site; an edition is superseded by a new revision, never removed)."""
+    root = repo.root
+    blobs = [
+        b for b in gitread.tree(root, commit, [PRINT_PREFIX.rstrip("/")])
+        if b.mode in gitread.REGULAR and b.path.endswith("/" + MANIFEST)
+    ]
+    data = gitread.read_blobs(root, (b.sha for b in blobs), MAX_BYTES)
+    now = {e.path: e for e in repo.editions}
+    for blob in sorted(blobs, key=lambda b: b.path):
+        raw = data.get(blob.sha)
+        text = raw.decode("utf-8", "replace") if raw is not None else ""
+        before, _problems = parse_edition(text, blob.path)
+        if before is None or not before.sig:
+            continue
+        after = now.get(blob.path)
+        if after is None or after.sig != before.sig:
+            yield error(blob.path, None, "cetak.removed", _(
+                "edition {edition} revision {revision}, signed in {base}, is gone or changed"
+                " (or no longer verifies); expected it as it was: an edition is superseded by"
+                " a new revision ('warta cetak'), never deleted or edited"
+            ).format(edition=before.edition, revision=before.revision, base=short))
 
 
 def with_base(report: Report, findings: list[Finding]) -> Report:

@@ -1,8 +1,9 @@
 """Red team, iteration 12: the printed bulletin (warta cetak, edisi.yml, the Buletin page),
 the AKIP report (warta laporan) and the public Kinerja page, Ralat, withdrawal and embargo,
 attacked by a staff member with push rights (a writer, or the Kasubag with their own valid
-key). Every test asserts the SAFE outcome: a passing test documents a defence, a failing one
-(marked ``# FINDING:``) is a break."""
+key). Every test asserts the SAFE outcome. The tests marked ``# Found by the red team, then
+fixed`` failed when they were written (a real break) and pass since the fix; the others
+passed from the start (a defence that held)."""
 
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ def _sign_manifest(repo: Repo, folder: str, *, edition: str, revision: int,
 def test_an_embargoed_item_is_not_printed_on_the_site_before_its_embargo(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING: the Kasubag runs `warta cetak` on their own machine with WARTA_NOW after the
+    # Found by the red team, then fixed:
+    # the Kasubag runs `warta cetak` on their own machine with WARTA_NOW after the
     # embargo (a machine setting, theirs) and `--at` before it: the item is chosen as
     # "publishable", its printing step is signed at a real, valid time, and the site's
     # listing check (listing_problems) never looks at the embargo, so CI at the real time
@@ -104,7 +106,8 @@ def test_an_embargoed_item_is_not_printed_on_the_site_before_its_embargo(
 def test_the_kasubag_cannot_print_an_embargoed_item_by_signing_the_step_early(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING: without any clock trick: `warta sign` lets the Kasubag sign the printing
+    # Found by the red team, then fixed:
+    # without any clock trick: `warta sign` lets the Kasubag sign the printing
     # step of an item still under embargo; a manifest they sign by hand listing it (valid
     # signature, role, approval and printing step over the digest) is served at once: the
     # PDF and the title on the Buletin page, before the embargo ends.
@@ -134,7 +137,8 @@ def test_the_kasubag_cannot_print_an_embargoed_item_by_signing_the_step_early(
 def test_a_withdrawn_item_cannot_come_back_in_a_pdf_through_a_copy(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING: a writer copies an approved, printed item to another folder before it is
+    # Found by the red team, then fixed:
+    # a writer copies an approved, printed item to another folder before it is
     # withdrawn; the copy has the same id and verifying records, its errors (id.duplicate,
     # folder/url) are not among listing_problems' RECORD_RULES. The Kasubag signs a new
     # revision listing the copy's path with the old PDF: the withdrawn text is served.
@@ -168,7 +172,8 @@ def test_a_withdrawn_item_cannot_come_back_in_a_pdf_through_a_copy(
 
 
 def test_deleting_the_newest_revision_is_refused_against_the_base(repo: Repo) -> None:
-    # FINDING: deleting r2 (which added an item) makes r1 the newest valid revision again;
+    # Found by the red team, then fixed:
+    # deleting r2 (which added an item) makes r1 the newest valid revision again;
     # `warta validate --base` (the required check) does not notice, so the site serves the
     # superseded PDF.
     repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
@@ -182,7 +187,7 @@ def test_deleting_the_newest_revision_is_refused_against_the_base(repo: Repo) ->
     shutil.rmtree(repo.path(f"{EDITION}/r2"))
     repo.commit_all("hapus r2")
     result = repo.cli("validate", "--base", base)
-    assert result.returncode != 0, result.stdout
+    assert result.returncode == 1 and "[cetak.removed]" in result.stdout, result.stdout
 
 
 def test_a_revision_copied_into_another_folder_is_not_served(repo: Repo, tmp_path: Path) -> None:
@@ -208,7 +213,8 @@ def test_a_revision_copied_into_another_folder_is_not_served(repo: Repo, tmp_pat
 def test_a_copied_item_is_not_counted_twice_in_the_report(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING: a verbatim copy of an approved item in another folder keeps verifying
+    # Found by the red team, then fixed:
+    # a verbatim copy of an approved item in another folder keeps verifying
     # signatures; its errors (id.duplicate, url/folder) are not among laporan's UNSOUND
     # rules, so the report counts every record once per copy.
     path = repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
@@ -224,7 +230,8 @@ def test_a_copied_item_is_not_counted_twice_in_the_report(
 
 
 def test_a_copy_in_another_year_or_with_a_case_change_is_not_counted(repo: Repo) -> None:
-    # FINDING: as above, through a folder of another year and an upper-case slug.
+    # Found by the red team, then fixed:
+    # as above, through a folder of another year and an upper-case slug.
     path = repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
     repo.commit_all("berita")
     honest = _laporan(repo)
@@ -310,7 +317,8 @@ def _in_correction(repo: Repo) -> Path:
 def test_warta_build_succeeds_while_a_correction_is_in_progress(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING (denial of service): right after a legitimate `warta correct` by the Kabag,
+    # Found by the red team, then fixed (denial of service):
+    # right after a legitimate `warta correct` by the Kabag,
     # `warta build` (the CI gate) exits 1: the plugin publishes the approved version from
     # git history, then the post-build audit judges the URL by the file's own verdict (the
     # draft, not approved) and says "leads to 1 unpublished item; do not deploy it". No
@@ -333,7 +341,8 @@ def test_warta_build_succeeds_while_a_correction_is_in_progress(
 def test_many_draft_commits_do_not_push_the_approved_version_off_the_site(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING (availability): the lookup reads at most HISTORY_LIMIT (500) commits of the
+    # Found by the red team, then fixed (availability):
+    # the lookup reads at most HISTORY_LIMIT (500) commits of the
     # file; a writer who commits the draft 501 times takes the published item off the site
     # (fail closed, but a denial of service on a published item by any pusher).
     path = _in_correction(repo)
@@ -418,7 +427,8 @@ def test_the_withdrawal_notice_does_not_carry_the_draft_title(
 def test_an_embargoed_item_does_not_show_on_kinerja_before_its_time(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING (low, counts only): the public Kinerja page counts an approval still under
+    # Found by the red team, then fixed (low, counts only):
+    # the public Kinerja page counts an approval still under
     # embargo as "published" in November, while the site shows no item that month.
     repo.embargoed_item("Rahasia Kanari", "2026-12-20T09:00:00+07:00", day="2026-11-02",
                         slug="rahasia")
@@ -433,7 +443,8 @@ def test_an_embargoed_item_does_not_show_on_kinerja_before_its_time(
 
 
 def test_copied_items_do_not_inflate_the_public_kinerja_page(repo: Repo, tmp_path: Path) -> None:
-    # FINDING: the public page uses the same split as the report: three verbatim copies of
+    # Found by the red team, then fixed:
+    # the public page uses the same split as the report: three verbatim copies of
     # one approved item show as four news published in November.
     path = repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
     config = repo.read("mkdocs.yml").replace(
@@ -455,7 +466,8 @@ def test_copied_items_do_not_inflate_the_public_kinerja_page(repo: Repo, tmp_pat
 def test_cetak_never_writes_through_a_committed_link_out_of_the_repository(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING: a pusher commits `content/cetak` as a symbolic link; the Kasubag's
+    # Found by the red team, then fixed:
+    # a pusher commits `content/cetak` as a symbolic link; the Kasubag's
     # `warta cetak` creates the edition folder and writes buletin.pdf and edisi.yml
     # through it (atomic.write_bytes and Path.mkdir follow links), outside the repository.
     repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
@@ -471,7 +483,8 @@ def test_cetak_never_writes_through_a_committed_link_out_of_the_repository(
 def test_a_junk_revision_folder_does_not_block_the_next_edition(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING (availability): a pusher commits an unsigned `r9999/buletin.pdf`; cetak then
+    # Found by the red team, then fixed (availability):
+    # a pusher commits an unsigned `r9999/buletin.pdf`; cetak then
     # numbers the next revision 10000, a folder the site never recognises (r + at most 4
     # digits), so the edition the Kasubag signs is never served.
     repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
@@ -540,7 +553,8 @@ def test_the_withdrawal_notice_shows_no_unsigned_title(repo: Repo, tmp_path: Pat
 
 
 def test_the_buletin_page_shows_only_approved_titles(repo: Repo, tmp_path: Path) -> None:
-    # FINDING: the titles of the Buletin page's table of contents come from the manifest,
+    # Found by the red team, then fixed:
+    # the titles of the Buletin page's table of contents come from the manifest,
     # which only the Kasubag signs; listing_problems checks id, path and digest but never
     # that the listed title is the approved one, so the Kasubag can put any headline on
     # the site under an approved item (the approval covers the item's real title).
@@ -589,7 +603,8 @@ def test_verify_does_not_accept_an_edition_through_a_link_out_of_the_repository(
 def test_a_withdrawal_during_the_embargo_does_not_reveal_the_title(
     repo: Repo, tmp_path: Path
 ) -> None:
-    # FINDING: an approved item still under embargo is withdrawn (it was never published);
+    # Found by the red team, then fixed:
+    # an approved item still under embargo is withdrawn (it was never published);
     # the build publishes a withdrawal notice at its URL naming its title (and when and
     # why), weeks before the embargo would have ended: the embargoed headline leaks.
     path = repo.embargoed_item("Rahasia Kanari Tiga", "2026-12-20T09:00:00+07:00",
