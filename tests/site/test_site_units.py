@@ -160,6 +160,17 @@ def test_news_pages_paginate_newest_first() -> None:
     assert 'rel="next"' not in generated[2].body
 
 
+def test_neighbours_and_find_follow_the_listing_order() -> None:
+    catalogue = Catalogue.of(art(n) for n in range(5))  # newest first: b4 … b0
+    middle = catalogue.find("berita/2026/b2/index.md")
+    assert middle is not None and middle.title == "Berita 2"
+    older, newer = catalogue.neighbours(middle)
+    assert (older and older.title, newer and newer.title) == ("Berita 1", "Berita 3")
+    assert catalogue.neighbours(catalogue.articles[0])[1] is None  # the newest has no newer
+    assert catalogue.neighbours(catalogue.articles[-1])[0] is None
+    assert catalogue.find("berita/2026/b9/index.md") is None
+
+
 def test_an_empty_catalogue_still_has_its_pages() -> None:
     empty = Catalogue.of([])
     assert [p.src_uri for p in pages.news_pages(empty, 10)] == ["berita/index.md"]

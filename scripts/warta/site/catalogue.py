@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from warta.site.article import Article, Signer, newest_first
 from warta.site.text import unique_slugs
@@ -63,15 +64,22 @@ class Catalogue:
             out.setdefault(article.month, []).append(article)
         return out
 
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        """Each article's place in the listing order, by docs path (one pass, so that
+        looking up every article's neighbours stays linear in their number)."""
+        return {a.src_uri: i for i, a in enumerate(self.articles)}
+
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
         """(older, newer) than ``article`` in the listing order."""
-        index = next(i for i, a in enumerate(self.articles) if a.src_uri == article.src_uri)
+        index = self._index[article.src_uri]
         newer = self.articles[index - 1] if index > 0 else None
         older = self.articles[index + 1] if index + 1 < len(self.articles) else None
         return older, newer
 
     def find(self, src_uri: str) -> Article | None:
-        return next((a for a in self.articles if a.src_uri == src_uri), None)
+        index = self._index.get(src_uri)
+        return self.articles[index] if index is not None else None
 
     def latest(self, count: int) -> Sequence[Article]:
         return self.articles[:count]
