@@ -341,7 +341,7 @@ def _refuse_if_invalid(
         )
     verdict = next(v for v in report.verdicts if v.path == item.path)
     if blocking_for_step(verdict.findings, step, strict=strict):
-        listed = "\n".join(f"  {_line(f)}" for f in verdict.findings)
+        listed = "\n".join(f"  {f.text()}" for f in verdict.findings)
         what = (
             _("findings that block publication, so its approval ('{step}') is refused").format(
                 step=step.id
@@ -355,10 +355,6 @@ def _refuse_if_invalid(
             )
         )
     return tuple(verdict.findings)
-
-
-def _line(finding: Finding) -> str:
-    return f"{finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}"
 
 
 def _heading(step: Step) -> str:

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
@@ -34,18 +33,6 @@ EPILOG = N_("Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken
 
 # Each command imports what only it needs (the terminal tables, git, the editorial actions):
 # `warta validate` runs often and should start fast.
-
-
-def _finding_line(finding: Finding) -> str:
-    return f"{finding.location()}: {finding.severity.value} [{finding.rule}] {finding.message}"
-
-
-def _fail(exc: WartaError) -> NoReturn:
-    click.echo(_("warta: {message}").format(message=exc.message), err=True)
-    if isinstance(exc, ConfigError):
-        for finding in exc.findings:
-            click.echo(_finding_line(finding), err=True)
-    sys.exit(exc.exit_code)
 
 
 @click.group(cls=RootGroup, epilog=EPILOG)
@@ -199,7 +186,7 @@ def validate(
             click.echo(as_json(Report([], list(exc.findings))))
         elif fmt == "codequality" and isinstance(exc, ConfigError):
             click.echo(as_codequality(exc.findings))
-        _fail(exc)
+        raise
     if fmt == "json":
         click.echo(as_json(report))
     elif fmt == "github":
@@ -249,19 +236,16 @@ def status(root: Path, as_person: str | None, fmt: str, pin: str | None, no_cach
     from warta.model import policy  # noqa: PLC0415
     from warta.scheduled import scheduled  # noqa: PLC0415
 
-    try:
-        project = _load(root, pin, no_cache=no_cache)
-        person = None
-        if as_person is not None:
-            person = project.roster.get(as_person)
-            if person is None:
-                raise UsageError(
-                    _(
-                        "--as {as_person!r}: not in roster.yml; expected one of: {value}"
-                    ).format(as_person=as_person, value=', '.join(sorted(project.roster.people)))
-                )
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(root, pin, no_cache=no_cache)
+    person = None
+    if as_person is not None:
+        person = project.roster.get(as_person)
+        if person is None:
+            raise UsageError(
+                _(
+                    "--as {as_person!r}: not in roster.yml; expected one of: {value}"
+                ).format(as_person=as_person, value=', '.join(sorted(project.roster.people)))
+            )
     ctx = project.context
     report = project.report
     trusted = not policy.blocking(report.workflow, strict=False)
@@ -307,31 +291,28 @@ def new(
     from warta import actions  # noqa: PLC0415 - see above
     from warta.adapters import clock, newitem  # noqa: PLC0415
 
-    try:
-        project = _load(root, pin)
-        top = project.root
-        moment = _at(at) or clock.now()
-        today = moment.astimezone(project.context.zone).date()
-        item_id = newitem.fresh_id(today)
-        slug = newitem.slugify(title)
-        if (top / NEWS_DIR / f"{today:%Y}" / slug).exists():
-            slug = f"{slug}-{item_id[-6:]}"
-        path = top / NEWS_DIR / f"{today:%Y}" / slug / "index.md"
-        text = newitem.skeleton(
-            item_id,
-            title=title,
-            slug=slug,
-            day=today,
-            initial_status=project.sop.initial_status,
-            categories=list(categories),
-            description=description,
-        )
-        signer = actions.resolve_signer(project, key, as_person)
-        result = actions.create(
-            project, path, text, signer, as_person=as_person, commit=not no_commit, now=_at(at)
-        )
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(root, pin)
+    top = project.root
+    moment = _at(at) or clock.now()
+    today = moment.astimezone(project.context.zone).date()
+    item_id = newitem.fresh_id(today)
+    slug = newitem.slugify(title)
+    if (top / NEWS_DIR / f"{today:%Y}" / slug).exists():
+        slug = f"{slug}-{item_id[-6:]}"
+    path = top / NEWS_DIR / f"{today:%Y}" / slug / "index.md"
+    text = newitem.skeleton(
+        item_id,
+        title=title,
+        slug=slug,
+        day=today,
+        initial_status=project.sop.initial_status,
+        categories=list(categories),
+        description=description,
+    )
+    signer = actions.resolve_signer(project, key, as_person)
+    result = actions.create(
+        project, path, text, signer, as_person=as_person, commit=not no_commit, now=_at(at)
+    )
     rel = path.relative_to(top).as_posix()
     click.echo(
         _("created {path} (id {id}); {number}. {step} signed by {name}").format(
@@ -380,25 +361,22 @@ def sign(
 
     def show(findings: Sequence[Finding]) -> None:
         for finding in findings:
-            click.echo(_finding_line(finding))
+            click.echo(finding.text())
 
-    try:
-        project = _load(path.parent, pin)
-        signer = actions.resolve_signer(project, key, as_person)
-        result = actions.sign(
-            project,
-            path,
-            signer,
-            step_id=step_id,
-            as_person=as_person,
-            note=note,
-            commit=not no_commit,
-            now=_at(at),
-            strict=strict,
-            show=show,
-        )
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(path.parent, pin)
+    signer = actions.resolve_signer(project, key, as_person)
+    result = actions.sign(
+        project,
+        path,
+        signer,
+        step_id=step_id,
+        as_person=as_person,
+        note=note,
+        commit=not no_commit,
+        now=_at(at),
+        strict=strict,
+        show=show,
+    )
     click.echo(
         _("{number}. {step} signed by {name} ({person}); status {status}").format(
             number=result.step.number,
@@ -509,23 +487,20 @@ def _take_back(
 ) -> None:
     from warta import actions  # noqa: PLC0415 - see above
 
-    try:
-        project = _load(path.parent, pin)
-        signer = actions.resolve_signer(project, key, as_person)
-        result = actions.take_back(
-            project,
-            path,
-            signer,
-            action=action,
-            reason=reason,
-            to=to,
-            as_person=as_person,
-            commit=not no_commit,
-            now=_at(at),
-            note=note,
-        )
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(path.parent, pin)
+    signer = actions.resolve_signer(project, key, as_person)
+    result = actions.take_back(
+        project,
+        path,
+        signer,
+        action=action,
+        reason=reason,
+        to=to,
+        as_person=as_person,
+        commit=not no_commit,
+        now=_at(at),
+        note=note,
+    )
     what = {
         "return": _("returned to '{step}'").format(step=to),
         "correct": _("correction started"),
@@ -579,11 +554,8 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
     from warta.summary_markdown import one_line  # noqa: PLC0415
     from warta.timeline import log_json, text_note, timeline  # noqa: PLC0415
 
-    try:
-        project = _load(path.parent, pin, no_cache=no_cache)
-        rows, verdict = timeline(project, path)
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(path.parent, pin, no_cache=no_cache)
+    rows, verdict = timeline(project, path)
     if fmt == "json":
         click.echo(json.dumps(log_json(project, rows, verdict), ensure_ascii=False, indent=2))
         return
@@ -636,7 +608,7 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
     status_text = escape(item.status or "?") if item else "?"
     console.print(_("status: {status}; {state}").format(status=status_text, state=state))
     for finding in verdict.findings:
-        console.print(f"  {_finding_line(finding)}", markup=False)
+        console.print(f"  {finding.text()}", markup=False)
 
 
 @cli.command(epilog=EPILOG)
@@ -652,19 +624,16 @@ def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
 
     if cliprint.is_edition_path(path):
         cliprint.verify_edition(path, strict, pin, no_cache)
-    try:
-        project = _load(path.parent, pin, strict=strict, no_cache=no_cache)
-        report = project.report
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(path.parent, pin, strict=strict, no_cache=no_cache)
+    report = project.report
     display = relative(project.root, path.resolve())
     verdict = next((v for v in report.verdicts if v.path == display), None)
     if verdict is None:
-        _fail(UsageError(_(
+        raise UsageError(_(
             "{display}: not a news item under content/berita/"
-        ).format(display=display)))
+        ).format(display=display))
     for finding in [*report.workflow, *verdict.findings]:
-        click.echo(_finding_line(finding))
+        click.echo(finding.text())
     item = verdict.item
     if verdict.publishable and item is not None:
         approval = read_history(item, project.sop).signoff_for(project.sop.gate.id)
@@ -715,10 +684,7 @@ def trust() -> None:
 @ROOT
 def trust_show(root: Path) -> None:
     """Print the trust root's fingerprint (the value to pin in CI) and its administrators."""
-    try:
-        loaded = load_trust_root(find_root(root))
-    except WartaError as exc:
-        _fail(exc)
+    loaded = load_trust_root(find_root(root))
     click.echo(loaded.fingerprint)
     for admin in loaded.admins:
         click.echo(f"  {admin.id} {fingerprint(admin.public_key)} {admin.comment}".rstrip())
@@ -746,27 +712,24 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
         replaced_trust_root,
     )
 
-    try:
-        top = find_root(root)
-        if not no_commit and not gitops.is_repo(top):
-            raise UsageError(
-                _(
-                    "{top} is not a git repository: nothing to commit to; pass --no-commit"
-                ).format(top=top)
-            )
-        with gitops.action_lock(top):
-            # the administrator signs what is there whatever the root; but what is "kept"
-            # as still signed is judged by the root in the working tree: say so
-            problem = replaced_trust_root(top)
-            if problem is not None:
-                click.echo(_(
-                    "warta: warning: {problem}; 'kept' below means signed by a key of that trust "
-                    "root"
-                ).format(problem=problem), err=True)
-            signed = sign_all(top, admin_signer(top, key))
-            sha = None if no_commit else commit_trust_sign(top, signed)
-    except WartaError as exc:
-        _fail(exc)
+    top = find_root(root)
+    if not no_commit and not gitops.is_repo(top):
+        raise UsageError(
+            _(
+                "{top} is not a git repository: nothing to commit to; pass --no-commit"
+            ).format(top=top)
+        )
+    with gitops.action_lock(top):
+        # the administrator signs what is there whatever the root; but what is "kept"
+        # as still signed is judged by the root in the working tree: say so
+        problem = replaced_trust_root(top)
+        if problem is not None:
+            click.echo(_(
+                "warta: warning: {problem}; 'kept' below means signed by a key of that trust "
+                "root"
+            ).format(problem=problem), err=True)
+        signed = sign_all(top, admin_signer(top, key))
+        sha = None if no_commit else commit_trust_sign(top, signed)
     for change in signed.changes:
         click.echo(f"  {change}")
     for rel, serial, fresh in signed.serials:
@@ -796,11 +759,8 @@ def trust_accept(expected: str, root: Path) -> None:
     """
     from warta.acceptance import accept  # noqa: PLC0415
 
-    try:
-        top = find_root(root)
-        done = accept(top, expected, datetime.now(UTC))
-    except WartaError as exc:
-        _fail(exc)
+    top = find_root(root)
+    done = accept(top, expected, datetime.now(UTC))
     click.echo(_(
         "trust root of {top}: {fingerprint}"
     ).format(top=top, fingerprint=done.trust.fingerprint))
@@ -868,12 +828,9 @@ def build_site(
     """Build the public site with MkDocs: only publishable items are in it."""
     from warta.mkdocs_plugin import commands  # noqa: PLC0415 - only site commands load MkDocs
 
-    try:
-        out = commands.build_site(
-            config_file, strict=strict, site_dir=site_dir, pin=pin, cache=not no_cache
-        )
-    except WartaError as exc:
-        _fail(exc)
+    out = commands.build_site(
+        config_file, strict=strict, site_dir=site_dir, pin=pin, cache=not no_cache
+    )
     click.echo(_("built {out}").format(out=out))
 
 
@@ -903,21 +860,18 @@ def preview(
     """Serve drafts for reviewers, each page marked "DRAF - tidak untuk dipublikasikan"."""
     from warta.mkdocs_plugin import commands  # noqa: PLC0415 - only site commands load MkDocs
 
-    try:
-        if out_dir is not None:
-            commands.build_preview(config_file, out_dir, pin=pin, cache=not no_cache)
-            click.echo(_(
-                "preview built in {out_dir} (not for publication)"
-            ).format(out_dir=out_dir))
-            return
-        host, _colon, port = dev_addr.rpartition(":")
-        if not host or not port.isdigit():
-            raise UsageError(_(
-                "--dev-addr {dev_addr!r}: expected HOST:PORT"
-            ).format(dev_addr=dev_addr))
-        commands.serve_preview(config_file, host=host, port=int(port), pin=pin, cache=not no_cache)
-    except WartaError as exc:
-        _fail(exc)
+    if out_dir is not None:
+        commands.build_preview(config_file, out_dir, pin=pin, cache=not no_cache)
+        click.echo(_(
+            "preview built in {out_dir} (not for publication)"
+        ).format(out_dir=out_dir))
+        return
+    host, _colon, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(_(
+            "--dev-addr {dev_addr!r}: expected HOST:PORT"
+        ).format(dev_addr=dev_addr))
+    commands.serve_preview(config_file, host=host, port=int(port), pin=pin, cache=not no_cache)
 
 
 def main() -> None:

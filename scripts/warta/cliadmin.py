@@ -6,15 +6,13 @@ Thin like :mod:`warta.cli`: arguments in, the core (:mod:`warta.newoffice`,
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from warta.clitext import Command, Group
-from warta.errors import ConfigError, UsageError, WartaError
+from warta.errors import UsageError
 from warta.i18n import N_, _
 
 EPILOG = N_("Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration.")
@@ -31,14 +29,6 @@ ROOT_OPTION = click.option(
     "--root", "root", default=".", type=click.Path(file_okay=False, path_type=Path)
 )
 NO_COMMIT = click.option("--no-commit", is_flag=True, help="Write and sign, but do not commit.")
-
-
-def fail(exc: WartaError) -> NoReturn:
-    click.echo(_("warta: {message}").format(message=exc.message), err=True)
-    if isinstance(exc, ConfigError):
-        for f in exc.findings:
-            click.echo(f"{f.location()}: {f.severity.value} [{f.rule}] {f.message}", err=True)
-    sys.exit(exc.exit_code)
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -114,31 +104,28 @@ def init(
     from warta.adapters.ssh import KeygenSigner, git_signing_key  # noqa: PLC0415
     from warta.staffing import forge_argument  # noqa: PLC0415
 
-    try:
-        if admin_key is None:
-            configured = git_signing_key(Path.cwd())
-            if not configured or configured.startswith("key::"):
-                raise UsageError(
-                    _(
-                        "no administrator key: pass --admin-key KEYFILE (a private key file) or "
-                        "set git's user.signingkey to one"
-                    )
+    if admin_key is None:
+        configured = git_signing_key(Path.cwd())
+        if not configured or configured.startswith("key::"):
+            raise UsageError(
+                _(
+                    "no administrator key: pass --admin-key KEYFILE (a private key file) or "
+                    "set git's user.signingkey to one"
                 )
-            admin_key = Path(configured)
-        signer = KeygenSigner(keyfile=admin_key.expanduser())
-        spec = newoffice.Office(
-            office,
-            site_url,
-            timezone,
-            admin_id,
-            admin_name,
-            tuple(forge_argument(f) for f in admin_forge),
-            warta_sha256,
-            forge,
-        )
-        made = newoffice.create(target, spec, signer)
-    except WartaError as exc:
-        fail(exc)
+            )
+        admin_key = Path(configured)
+    signer = KeygenSigner(keyfile=admin_key.expanduser())
+    spec = newoffice.Office(
+        office,
+        site_url,
+        timezone,
+        admin_id,
+        admin_name,
+        tuple(forge_argument(f) for f in admin_forge),
+        warta_sha256,
+        forge,
+    )
+    made = newoffice.create(target, spec, signer)
     click.echo(newoffice.guidance(made))
 
 
@@ -193,39 +180,36 @@ def roster_add(
     from warta import staffing  # noqa: PLC0415
     from warta.repository import find_root  # noqa: PLC0415
 
-    try:
-        top = find_root(root)
-        first, last = _day(start, "--from"), _day(end, "--until")
-        if (first or last or acting) and role is None:
-            raise UsageError(_("--from, --until and --acting describe a --role; give --role"))
-        if first and last and last < first:
-            raise UsageError(_(
-                "--until {last} is before --from {first}"
-            ).format(last=last, first=first))
-        text = staffing.text_argument
-        addition = staffing.Addition(
-            text("ID", person_id),
-            None if name is None else text("--name", name),
-            None if nip is None else text("--nip", nip),
-            None if role is None else text("--role", role),
-            first,
-            last,
-            acting,
-            staffing.public_key_argument(key) if key is not None else None,
-            tuple(staffing.forge_argument(f) for f in forge),
-            tuple(staffing.education_argument(e) for e in education),
-        )
-        signer = staffing.admin_signer(top, admin_key)
-        today = datetime.now(UTC).date()
-        done = staffing.change_roster(
-            top,
-            signer,
-            lambda doc: staffing.apply_addition(doc, addition, today),
-            "roster",
-            commit=not no_commit,
-        )
-    except WartaError as exc:
-        fail(exc)
+    top = find_root(root)
+    first, last = _day(start, "--from"), _day(end, "--until")
+    if (first or last or acting) and role is None:
+        raise UsageError(_("--from, --until and --acting describe a --role; give --role"))
+    if first and last and last < first:
+        raise UsageError(_(
+            "--until {last} is before --from {first}"
+        ).format(last=last, first=first))
+    text = staffing.text_argument
+    addition = staffing.Addition(
+        text("ID", person_id),
+        None if name is None else text("--name", name),
+        None if nip is None else text("--nip", nip),
+        None if role is None else text("--role", role),
+        first,
+        last,
+        acting,
+        staffing.public_key_argument(key) if key is not None else None,
+        tuple(staffing.forge_argument(f) for f in forge),
+        tuple(staffing.education_argument(e) for e in education),
+    )
+    signer = staffing.admin_signer(top, admin_key)
+    today = datetime.now(UTC).date()
+    done = staffing.change_roster(
+        top,
+        signer,
+        lambda doc: staffing.apply_addition(doc, addition, today),
+        "roster",
+        commit=not no_commit,
+    )
     _report(done)
 
 
@@ -251,20 +235,17 @@ def roster_revoke(
     from warta import staffing  # noqa: PLC0415
     from warta.repository import find_root  # noqa: PLC0415
 
-    try:
-        top = find_root(root)
-        day = _day(on, "--on")
-        assert day is not None
-        signer = staffing.admin_signer(top, admin_key)
-        done = staffing.change_roster(
-            top,
-            signer,
-            lambda doc: staffing.apply_revocation(doc, person_id, key_fp, day, reason),
-            "roster",
-            commit=not no_commit,
-        )
-    except WartaError as exc:
-        fail(exc)
+    top = find_root(root)
+    day = _day(on, "--on")
+    assert day is not None
+    signer = staffing.admin_signer(top, admin_key)
+    done = staffing.change_roster(
+        top,
+        signer,
+        lambda doc: staffing.apply_revocation(doc, person_id, key_fp, day, reason),
+        "roster",
+        commit=not no_commit,
+    )
     _report(done)
 
 
@@ -297,7 +278,4 @@ def roster_show(root: Path, pin: str | None) -> None:
     forge accounts, and whether its signature holds."""
     from warta import rosterview  # noqa: PLC0415
 
-    try:
-        rosterview.show(root, pin)
-    except WartaError as exc:
-        fail(exc)
+    rosterview.show(root, pin)

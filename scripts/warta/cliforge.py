@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, STRICT, _fail, _finding_line, _load
+from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, STRICT, _load
 from warta.clitext import Command, Group
 from warta.errors import ConfigError, WartaError
 from warta.i18n import _
@@ -64,11 +64,8 @@ def summary(
     from warta.summary_markdown import render_summary  # noqa: PLC0415
 
     chosen = forge if forge is not None else forge_from_environment(dict(os.environ))
-    try:
-        project = _load(root, pin, strict=strict, no_cache=no_cache)
-        text = render_summary(summarize(project, base, chosen))
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(root, pin, strict=strict, no_cache=no_cache)
+    text = render_summary(summarize(project, base, chosen))
     click.echo(text, nl=False)
 
 
@@ -88,10 +85,7 @@ def codeowners(root: Path, forge: str | None, check: bool, pin: str | None) -> N
     Without --forge: the only forge the roster names accounts on."""
     from warta import codeowners as owners  # noqa: PLC0415 - see above
 
-    try:
-        generated = owners.generate(find_root(root), forge=forge, pin=pin)
-    except WartaError as exc:
-        _fail(exc)
+    generated = owners.generate(find_root(root), forge=forge, pin=pin)
     for problem in generated.warnings:
         click.echo(_("warta: warning: {problem}").format(problem=problem), err=True)
     name = generated.path.name
@@ -144,10 +138,7 @@ def hook_install(bare_repo: Path, branch: str, pin: str | None, strict: bool, fo
     this command again to change them or after updating Warta."""
     from warta.hook import install  # noqa: PLC0415 - see above
 
-    try:
-        done = install(bare_repo, branch=branch, pin=pin, strict=strict, force=force)
-    except WartaError as exc:
-        _fail(exc)
+    done = install(bare_repo, branch=branch, pin=pin, strict=strict, force=force)
     settings = done.settings
     if done.first_use is not None:
         click.echo(
@@ -210,7 +201,7 @@ def hook_run(git_dir: Path) -> None:
         say("warta: " + _("push refused: {message}").format(message=exc.message))
         if isinstance(exc, ConfigError):
             for finding in exc.findings:
-                say(_finding_line(finding))
+                say(finding.text())
         sys.exit(1)
     except Exception as exc:  # the gate fails closed, without a traceback
         say(
@@ -225,7 +216,7 @@ def hook_run(git_dir: Path) -> None:
         if not outcome.guarded:
             continue
         for finding in outcome.findings:
-            say(_finding_line(finding))
+            say(finding.text())
         judged = _("{ref} accepted: {reason}") if outcome.accepted else _("{ref} refused: {reason}")
         say("warta: " + judged.format(ref=outcome.update.ref, reason=outcome.reason))
     if refused:

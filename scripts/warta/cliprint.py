@@ -10,10 +10,9 @@ from pathlib import Path
 
 import click
 
-from warta.cli import AS, AT, EPILOG, KEY, NO_COMMIT, PIN, _at, _fail, _finding_line, _load
+from warta.cli import AS, AT, EPILOG, KEY, NO_COMMIT, PIN, _at, _load
 from warta.cliadmin import _day
 from warta.clitext import Command
-from warta.errors import WartaError
 from warta.i18n import _
 from warta.model.edition import MANIFEST
 from warta.repository import Repository
@@ -55,23 +54,20 @@ def cetak(
     Items under correction, withdrawn, under embargo or not approved are left out (listed)."""
     from warta import actions, cetak  # noqa: PLC0415 - only this command needs them
 
-    try:
-        project = _load(root, pin)
-        signer = actions.resolve_signer(project, key, as_person)
-        result = cetak.compile_edition(
-            project,
-            signer,
-            edition=edition,
-            start=_day(start, "--dari"),
-            end=_day(end, "--sampai"),
-            title=title,
-            as_person=as_person,
-            now=_at(at),
-            commit=not no_commit,
-            reporter_step=_reporter_step(project),
-        )
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(root, pin)
+    signer = actions.resolve_signer(project, key, as_person)
+    result = cetak.compile_edition(
+        project,
+        signer,
+        edition=edition,
+        start=_day(start, "--dari"),
+        end=_day(end, "--sampai"),
+        title=title,
+        as_person=as_person,
+        now=_at(at),
+        commit=not no_commit,
+        reporter_step=_reporter_step(project),
+    )
     made = result.edition
     for left in result.left_out:
         click.echo(_("left out {path} ({title}): {why}").format(
@@ -107,13 +103,10 @@ def verify_edition(path: Path, strict: bool, pin: str | None, no_cache: bool) ->
     from warta.editioncheck import verify  # noqa: PLC0415
 
     manifest = path / MANIFEST if path.is_dir() else path
-    try:
-        project = _load(manifest.parent, pin, strict=strict, no_cache=no_cache)
-        outcome = verify(project, manifest)
-    except WartaError as exc:
-        _fail(exc)
+    project = _load(manifest.parent, pin, strict=strict, no_cache=no_cache)
+    outcome = verify(project, manifest)
     for finding in outcome.findings:
-        click.echo(_finding_line(finding))
+        click.echo(finding.text())
     if outcome.ok and outcome.edition is not None:
         made = outcome.edition
         click.echo(_(

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from warta.adapters import atomic, clock
-from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, _at, _fail, _load
+from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, _at, _load
 from warta.clitext import Command
-from warta.errors import UsageError, WartaError
+from warta.errors import UsageError
 from warta.i18n import _
 from warta.model.performance import parse_period
 
@@ -123,10 +123,10 @@ def laporan(
             sys.stdout.flush()
             return
         atomic.write_bytes(target, data)
-    except WartaError as exc:
-        _fail(exc)
     except OSError as exc:
-        _fail(UsageError(_("cannot write {path}: {error}").format(path=target, error=exc)))
+        raise UsageError(
+            _("cannot write {path}: {error}").format(path=target, error=exc)
+        ) from None
     click.echo(
         _("report for {period} written to {path} ({items} items counted, {excluded} left out)")
         .format(

@@ -6,18 +6,28 @@ Exit codes: 0 fine, 1 findings (or a refused editorial action), 2 usage or broke
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import IO, Any
+
+import click
 
 from warta.model.findings import Finding
+from warta.model.translate import _
 
 
-class WartaError(Exception):
-    """Root of every error Warta raises on purpose. ``exit_code`` is what the CLI returns."""
+class WartaError(click.ClickException):
+    """Root of every error Warta raises on purpose. ``exit_code`` is what the CLI returns.
+
+    It is a :class:`click.ClickException`: a command lets it go, and click shows it (as
+    :meth:`show` says: ``warta: MESSAGE``, then the findings of a broken configuration) and
+    exits with ``exit_code``; no command catches it only to print it."""
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(_("warta: {message}").format(message=self.message), err=True)
+        if isinstance(self, ConfigError):
+            for finding in self.findings:
+                click.echo(finding.text(), err=True)
 
 
 class ConfigError(WartaError):

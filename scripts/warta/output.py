@@ -28,7 +28,7 @@ def summary(report: Report) -> dict[str, int]:
 
 def as_text(report: Report) -> str:
     lines = [
-        f"{f.location()}: {f.severity.value} [{f.rule}] {f.message}"
+        f.text()
         for f in sorted(report.all_findings(), key=_order)
     ]
     s = summary(report)

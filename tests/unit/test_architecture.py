@@ -183,3 +183,26 @@ def test_validator_depends_only_on_the_model() -> None:
 )
 def test_the_import_check_catches_forbidden_imports(source: str, expected: list[str]) -> None:
     assert violations({"m.py": ast.parse(source)}) == expected
+
+
+CLI_MODULES = dict(_parse(p) for p in sorted(PACKAGE_DIR.glob("cli*.py")))
+
+
+def _print_only_handler(handler: ast.ExceptHandler) -> bool:
+    """``except WartaError as exc: some_fail(exc)``: a handler that only prints and exits."""
+    caught = handler.type
+    if not (isinstance(caught, ast.Name) and caught.id == "WartaError"):
+        return False
+    return len(handler.body) == 1 and isinstance(handler.body[0], ast.Expr)
+
+
+def test_no_command_catches_a_warta_error_only_to_print_it() -> None:
+    """WartaError is a click.ClickException: click shows it and exits with its code, so a
+    command lets it go (a handler must do more, such as printing findings for CI)."""
+    found = [
+        f"{rel}:{node.lineno}"
+        for rel, tree in CLI_MODULES.items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ExceptHandler) and _print_only_handler(node)
+    ]
+    assert CLI_MODULES and found == []

@@ -32,6 +32,11 @@ class Finding:
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
 
+    def text(self) -> str:
+        """The finding as one line for people: ``file:line: severity [rule] message``
+        (the severity word and the rule id stay English, as in every output format)."""
+        return f"{self.location()}: {self.severity.value} [{self.rule}] {self.message}"
+
     def promoted(self) -> Finding:
         """The same finding as an error (what ``--strict`` does to warnings; a notice is
         never promoted: see :mod:`warta.model.policy`)."""
