@@ -23,7 +23,7 @@ from warta.adapters.items import relative
 from warta.errors import UsageError
 from warta.i18n import _
 from warta.model import policy
-from warta.model.edition import Edition, EditionItem, check_pdf, check_signature, print_step
+from warta.model.edition import Edition, EditionItem, check_pdf, check_signature, signed_contents
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.history import read_history
 from warta.model.item import content_digest
@@ -98,9 +98,7 @@ def _check_item(project: Repository, edition: Edition, listed: EditionItem) -> I
         ).format(path=listed.path, id=listed.id, location=first.location(), rule=first.rule,
                  message=first.message))
     sop = project.sop
-    step = print_step(sop)
-    approved = {s.content for s in item.signoffs if s.step == sop.gate.id and s.sig}
-    printed = {s.content for s in item.signoffs if step and s.step == step.id and s.sig}
+    approved, printed = signed_contents(item, sop)
     if listed.content not in approved:
         yield error(where, line, "cetak.item-changed", _(
             "{path} ({id}) was printed with content {digest}, which no approval of the item"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -21,8 +21,11 @@ from matplotlib.ticker import MaxNLocator
 
 from warta.model.performance import Month, StepFigures
 
+if TYPE_CHECKING:  # matplotlib's own name for the keys rcParams accept
+    from matplotlib.typing import RcKeyType
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-_STYLE: dict[str, Any] = {
+_STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "warta-laporan",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
@@ -46,7 +49,7 @@ def _svg(figure: Figure) -> str:
 def steps_chart(steps: Sequence[StepFigures]) -> str:
     """Median and 90th percentile of each measured step as a percentage of its standard
     time (100 % is the Mutu Baku)."""
-    with plt.rc_context(_STYLE):  # type: ignore[arg-type]
+    with plt.rc_context(_STYLE):
         figure, axes = plt.subplots(figsize=(6.4, 2.8))
         labels, medians, p90s = [], [], []
         for s in steps:
@@ -80,7 +83,7 @@ def month_label(month: str) -> str:
 
 def months_chart(months: Sequence[Month]) -> str:
     """Items started and published in each month of the period."""
-    with plt.rc_context(_STYLE):  # type: ignore[arg-type]
+    with plt.rc_context(_STYLE):
         figure, axes = plt.subplots(figsize=(6.4, 2.6))
         positions = list(range(len(months)))
         axes.bar([p - 0.2 for p in positions], [m.started for m in months], width=0.38,

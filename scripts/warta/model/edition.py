@@ -216,7 +216,6 @@ def listing_problems(
     still running. A withdrawn item, one corrected since (its old text) or one under an
     embargo keeps the edition off the site until that changes or a new revision is compiled
     (a warning: the office has something to do, nothing was forged)."""
-    step = sop.steps[-1] if sop.steps else None
     for listed in edition.items:
         where, line = edition.path, listed.line
         item = item_of(listed.path)
@@ -235,8 +234,7 @@ def listing_problems(
                      message=broken[0].message))
             continue
         history = read_history(item, sop)
-        approved = {s.content for s in item.signoffs if s.step == sop.gate.id and s.sig}
-        printed = {s.content for s in item.signoffs if step and s.step == step.id and s.sig}
+        approved, printed = signed_contents(item, sop)
         if listed.content not in approved or listed.content not in printed:
             yield error(where, line, "cetak.item-not-signed", _(
                 "{path} ({id}) has no signed approval and printing step over content {digest};"
@@ -270,6 +268,15 @@ def listing_problems(
                 " ('warta cetak --edisi {edition}')"
             ).format(path=listed.path, id=listed.id, digest=listed.content,
                      edition=edition.edition))
+
+
+def signed_contents(item: NewsItem, sop: Sop) -> tuple[set[str | None], set[str | None]]:
+    """The content digests ``item`` has signed approvals over, and signed printing steps
+    over (whether the signatures verify is the validator's word, in its findings)."""
+    step = print_step(sop)
+    approved = {s.content for s in item.signoffs if s.step == sop.gate.id and s.sig}
+    printed = {s.content for s in item.signoffs if step and s.step == step.id and s.sig}
+    return approved, printed
 
 
 def published_content(history: History, sop: Sop) -> str | None:
