@@ -87,41 +87,41 @@ def laporan(
     The report is internal: it is never part of the site. Exit 0 when it was written."""
     from warta.laporan import build, render  # noqa: PLC0415 (matplotlib loads slowly)
 
+    period = parse_period(period_text)
+    if period is None:
+        raise UsageError(
+            _(
+                "--periode {value!r}: expected a month (2026-11), a half-year (2026-S2) or"
+                " a year (2026)"
+            ).format(value=period_text)
+        )
+    now = clock.now()
+    moment = _at(at) or now
+    if moment > now:
+        raise UsageError(
+            _(
+                "--at {value}: expected a moment no later than now ({now}); the records"
+                " after now are not written yet"
+            ).format(value=at, now=now.isoformat())
+        )
+    project = _load(root, pin, no_cache=no_cache)
+    target = _output(project.root, output, period.label, fmt)
+    command = f"warta laporan --periode {period.label} --at {moment.isoformat()}"
+    report = build(project, period, moment, command)
+    zone = project.policy.zone
+    if fmt == "json":
+        data: bytes = render.as_json(report, zone).encode("utf-8")
+    elif fmt == "csv":
+        data = render.as_csv(report, zone).encode("utf-8")
+    elif fmt == "html":
+        data = render.as_html(report, zone).encode("utf-8")
+    else:
+        data = render.as_pdf(report, zone)
+    if target is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
     try:
-        period = parse_period(period_text)
-        if period is None:
-            raise UsageError(
-                _(
-                    "--periode {value!r}: expected a month (2026-11), a half-year (2026-S2) or"
-                    " a year (2026)"
-                ).format(value=period_text)
-            )
-        now = clock.now()
-        moment = _at(at) or now
-        if moment > now:
-            raise UsageError(
-                _(
-                    "--at {value}: expected a moment no later than now ({now}); the records"
-                    " after now are not written yet"
-                ).format(value=at, now=now.isoformat())
-            )
-        project = _load(root, pin, no_cache=no_cache)
-        target = _output(project.root, output, period.label, fmt)
-        command = f"warta laporan --periode {period.label} --at {moment.isoformat()}"
-        report = build(project, period, moment, command)
-        zone = project.policy.zone
-        if fmt == "json":
-            data: bytes = render.as_json(report, zone).encode("utf-8")
-        elif fmt == "csv":
-            data = render.as_csv(report, zone).encode("utf-8")
-        elif fmt == "html":
-            data = render.as_html(report, zone).encode("utf-8")
-        else:
-            data = render.as_pdf(report, zone)
-        if target is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-            return
         atomic.write_bytes(target, data)
     except OSError as exc:
         raise UsageError(

@@ -244,6 +244,12 @@ def test_bad_period_and_output_under_content_are_refused(newsroom: Repo) -> None
     assert not (newsroom.root / "content" / "laporan.html").exists()
     future = newsroom.cli("laporan", "--periode", "2026", "--at", "2999-01-01T00:00:00+07:00")
     assert future.returncode == 2 and "no later than now" in future.stderr
+    a_file = newsroom.root.parent / "bukan-folder"
+    a_file.write_text("x", encoding="utf-8")  # a file where the output's folder should be
+    nowhere = newsroom.cli("laporan", "--periode", "2026-11", "--at", AT,
+                           "--output", str(a_file / "laporan.html"))
+    assert nowhere.returncode == 2 and "cannot write" in nowhere.stderr
+    assert "Traceback" not in nowhere.stderr
 
 
 def test_public_page_has_aggregates_and_no_names_and_the_report_is_never_built(
