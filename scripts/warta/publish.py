@@ -40,6 +40,8 @@ from warta.standing import approved_version, standing_version
 from warta.validate import Verdict
 
 DOCS_PREFIX = f"{DOCS}/"
+#: The docs path of the news folder: the files of items.
+NEWS_PREFIX = "berita/"
 #: What an output path is expected to hold: a digest of its exact bytes, or RENDERED.
 RENDERED = "rendered"
 
@@ -171,11 +173,25 @@ def _unseen(item: NewsItem, record: Signoff) -> bool:
     return item.embargo is not None and record.at < item.embargo
 
 
-def stage(root: Path, files: Mapping[str, tuple[str, str]], dest: Path) -> None:
+def stage(
+    root: Path, files: Mapping[str, tuple[str, str]], dest: Path, blobs: Path | None = None
+) -> dict[str, Path]:
     """Copy each file into ``dest`` (at its docs path) if its bytes now have the signed
-    digest; UnsafePath (and a partial folder the caller removes) otherwise."""
+    digest; UnsafePath (and a partial folder the caller removes) otherwise.
+
+    With ``blobs``, the files of news items go there instead, flat, one copy per digest
+    (named by it), and the result maps their docs paths to those copies: the build adds them
+    as files of their own, so no folder per item is made and removed again."""
+    placed: dict[str, Path] = {}
     for uri, (rel, digest) in sorted(files.items()):
-        safefs.copy_verified(root, rel, dest / uri, digest)
+        if blobs is None or not uri.startswith(NEWS_PREFIX):
+            safefs.copy_verified(root, rel, dest / uri, digest)
+            continue
+        blob = blobs / digest.removeprefix("sha256:")
+        if not blob.exists():
+            safefs.copy_verified(root, rel, blob, digest)
+        placed[uri] = blob
+    return placed
 
 
 def account(site: Path, expected: Mapping[str, str]) -> list[str]:

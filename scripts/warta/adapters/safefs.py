@@ -23,7 +23,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from warta.adapters.atomic import write_bytes
 from warta.i18n import _
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -255,8 +254,10 @@ def read_bytes(root: Path, rel: str, *, max_bytes: int | None = None) -> bytes:
 
 
 def copy_verified(root: Path, rel: str, dest: Path, digest: str) -> None:
-    """Copy ``root/rel`` to ``dest`` if, read now, its bytes have ``digest`` (else
-    UnsafePath and nothing written): what is copied is exactly what was checked."""
+    """Copy ``root/rel`` to ``dest``, a new file in a scratch folder, if, read now, its bytes
+    have ``digest`` (else UnsafePath and nothing written): what is copied is exactly what was
+    checked. ``dest`` must not exist yet (nor be a link): it is created, never replaced, and
+    not synced to disk, since a scratch folder is thrown away after the build."""
     data = read_bytes(root, rel)
     found = "sha256:" + hashlib.sha256(data).hexdigest()
     if found != digest:
@@ -266,7 +267,10 @@ def copy_verified(root: Path, rel: str, dest: Path, digest: str) -> None:
             "changed",
             digest,
         )
-    write_bytes(dest, data)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 class Digests(Protocol):

@@ -93,6 +93,8 @@ class _Build:
     repo: Repository
     plan: Plan
     staged: Path
+    #: docs path -> the verified copy of a news item's file (flat, named by its digest)
+    blobs: dict[str, Path] = field(default_factory=dict)
     catalogue: Catalogue = field(default_factory=lambda: Catalogue(()))
     articles: dict[str, Article] = field(default_factory=dict)
     #: docs path -> the notice at a validly withdrawn item's URL
@@ -175,7 +177,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             log.warning(f"warta: {finding_text(finding)}")
         staged = Path(tempfile.mkdtemp(prefix="warta-docs-"))
         try:
-            stage(repo.root, closure.files, staged / "docs")
+            blobs = stage(repo.root, closure.files, staged / "docs", staged / "blobs")
             (staged / "docs").mkdir(exist_ok=True)
             if closure.theme:
                 stage(repo.root, closure.theme, staged / "theme")
@@ -184,7 +186,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(
                 "warta: " + _("the closure could not be staged: {error}").format(error=exc)
             ) from exc
-        self._build = _Build(repo, closure, staged)
+        self._build = _Build(repo, closure, staged, blobs)
         config.docs_dir = str(staged / "docs")
         dirs = config.theme.dirs
         custom = repo.policy.site.custom_dir if repo.policy.site else None
@@ -225,6 +227,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 )
             elif file.src_uri.startswith(NEWS):
                 file.inclusion = InclusionLevel.INCLUDED  # exclude_docs left it out
+        for uri, blob in state.blobs.items():
+            files.append(
+                File.generated(
+                    config, uri, abs_src_path=str(blob), inclusion=InclusionLevel.INCLUDED
+                )
+            )
         state.articles = self._articles(repo, state.plan)
         state.catalogue = Catalogue.of(state.articles.values())
         for uri in state.articles:
@@ -449,6 +457,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             dest = file.dest_uri
             if file.is_documentation_page() or file.src_uri in config.extra_templates:
                 expected[dest] = RENDERED
+            elif file.src_uri in state.blobs:
+                expected[dest] = state.plan.files[file.src_uri][1]
             elif file.generated_by is not None:
                 expected[dest] = _digest(file.content_bytes)
             elif file.src_dir == staged:
