@@ -174,24 +174,20 @@ def _unseen(item: NewsItem, record: Signoff) -> bool:
 
 
 def stage(
-    root: Path, files: Mapping[str, tuple[str, str]], dest: Path, blobs: Path | None = None
-) -> dict[str, Path]:
-    """Copy each file into ``dest`` (at its docs path) if its bytes now have the signed
-    digest; UnsafePath (and a partial folder the caller removes) otherwise.
-
-    With ``blobs``, the files of news items go there instead, flat, one copy per digest
-    (named by it), and the result maps their docs paths to those copies: the build adds them
-    as files of their own, so no folder per item is made and removed again."""
-    placed: dict[str, Path] = {}
+    root: Path, files: Mapping[str, tuple[str, str]], dest: Path
+) -> dict[str, tuple[str, str]]:
+    """Copy each of the site's own files into ``dest`` (at its docs path) if its bytes now
+    have the signed digest; UnsafePath (and a partial folder the caller removes) otherwise.
+    The files of news items are not copied but handed back (docs path -> (repository path,
+    digest)): the build reads and checks each as it writes it to the output
+    (:class:`warta.mkdocs_plugin.files.VerifiedFile`), with no scratch copy."""
+    left: dict[str, tuple[str, str]] = {}
     for uri, (rel, digest) in sorted(files.items()):
-        if blobs is None or not uri.startswith(NEWS_PREFIX):
+        if uri.startswith(NEWS_PREFIX):
+            left[uri] = (rel, digest)
+        else:
             safefs.copy_verified(root, rel, dest / uri, digest)
-            continue
-        blob = blobs / digest.removeprefix("sha256:")
-        if not blob.exists():
-            safefs.copy_verified(root, rel, blob, digest)
-        placed[uri] = blob
-    return placed
+    return left
 
 
 def account(site: Path, expected: Mapping[str, str]) -> list[str]:

@@ -30,6 +30,7 @@ from warta.adapters.editionfile import pdf_of
 from warta.adapters.items import has_workflow_keys, load_item, parse_bytes, refused
 from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
+from warta.adapters.rendercache import RenderStore
 from warta.adapters.serials import Serial, check_rollback, read_serials
 from warta.adapters.siteconfig import SiteConfig, read_site_config
 from warta.adapters.sitemanifest import (
@@ -354,7 +355,7 @@ def _demo_key_findings(roster: Roster, demo: bool) -> list[Finding]:
                 " tests/demo/keys: {names}; expected each person's own key",
                 len(keys),
             ).format(count=len(keys), names=names),
-        )
+        ),
     ]
 
 
@@ -525,6 +526,12 @@ class Repository:
     def rendered(self, item: NewsItem) -> Rendered | None:
         return self.renderer.render(item.body) if self.renderer is not None else None
 
+    def keep_rendered(self) -> None:
+        """Keep what this run rendered for the next (when there is a render cache)."""
+        renderer = self.renderer
+        if renderer is not None and isinstance(renderer.store, RenderStore):
+            renderer.store.save(renderer.done)
+
     def folder_of(self, path: str) -> tuple[Observed, ...]:
         for source in self.tree.items:
             if source.rel == path:
@@ -566,6 +573,8 @@ def open_repository(
     digests = DigestCache.open(root) if cache else None
     tree = scan(root, policy.site, digests)
     renderer = renderer_for(policy.site, policy.html)
+    if renderer is not None and cache and keep_items:
+        renderer.store = RenderStore.open(root, renderer.setup())
     ctx = policy.context(renderer)
     judged, items = _judge_items(
         root=root,
@@ -728,8 +737,7 @@ def _judge_sources(policy: Policy, tree: Tree) -> tuple[list[SourceVerdict], lis
             1,
             "item.outside-news",
             _(
-                "a news item must live under {news}/; found one at {path}, which is never"
-                " published"
+                "a news item must live under {news}/; found one at {path}, which is never published"
             ).format(news=NEWS_DIR.as_posix(), path=verdict.path),
         )
         out.append(SourceVerdict(verdict.path, False, (stray, *verdict.findings)))

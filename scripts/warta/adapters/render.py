@@ -13,7 +13,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import markdown
 
@@ -57,9 +57,16 @@ def references(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((m.group(1), html.unescape(m.group(3))) for m in _REF.finditer(text))
 
 
+class Store(Protocol):
+    """Rendered bodies from earlier runs (:mod:`warta.adapters.rendercache`)."""
+
+    def get(self, digest: str) -> Rendered | None: ...
+
+
 class MarkdownRenderer:
     """Renders bodies with one Markdown instance (reset between bodies), remembering each
-    result by the body's digest for the rest of the run."""
+    result by the body's digest for the rest of the run (and, with a ``store``, finding
+    what an earlier run of the same renderer made of the same text there)."""
 
     def __init__(self, config: SiteConfig, policy: Policy) -> None:
         self.extensions = [name for name, _ in config.extensions]
@@ -69,6 +76,11 @@ class MarkdownRenderer:
         self.policy = policy
         self._md: markdown.Markdown | None = None
         self.done: dict[str, Rendered] = {}
+        self.store: Store | None = None
+
+    def setup(self) -> dict[str, Any]:
+        """Everything besides the text and the code that what a body renders to depends on."""
+        return {"extensions": self.extensions, "configs": self.configs, "html": repr(self.policy)}
 
     def _markdown(self) -> markdown.Markdown:
         if self._md is None:
@@ -78,6 +90,10 @@ class MarkdownRenderer:
     def render(self, body: str) -> Rendered:
         key = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
         found = self.done.get(key)
+        if found is None and self.store is not None:
+            found = self.store.get(key)
+            if found is not None:
+                self.done[key] = found
         if found is not None:
             return found
         md = self._markdown()

@@ -45,6 +45,7 @@ from warta.adapters.trust import TRUST_ROOT_PATH
 from warta.errors import ConfigError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
+from warta.mkdocs_plugin.files import VerifiedFile
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
 from warta.model.findings import Finding
@@ -93,8 +94,8 @@ class _Build:
     repo: Repository
     plan: Plan
     staged: Path
-    #: docs path -> the verified copy of a news item's file (flat, named by its digest)
-    blobs: dict[str, Path] = field(default_factory=dict)
+    #: docs path -> (repository path, digest) of each file of a news item
+    attached: dict[str, tuple[str, str]] = field(default_factory=dict)
     catalogue: Catalogue = field(default_factory=lambda: Catalogue(()))
     articles: dict[str, Article] = field(default_factory=dict)
     #: docs path -> the notice at a validly withdrawn item's URL
@@ -177,7 +178,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             log.warning(f"warta: {finding_text(finding)}")
         staged = Path(tempfile.mkdtemp(prefix="warta-docs-"))
         try:
-            blobs = stage(repo.root, closure.files, staged / "docs", staged / "blobs")
+            attached = stage(repo.root, closure.files, staged / "docs")
             (staged / "docs").mkdir(exist_ok=True)
             if closure.theme:
                 stage(repo.root, closure.theme, staged / "theme")
@@ -186,7 +187,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(
                 "warta: " + _("the closure could not be staged: {error}").format(error=exc)
             ) from exc
-        self._build = _Build(repo, closure, staged, blobs)
+        self._build = _Build(repo, closure, staged, attached)
         config.docs_dir = str(staged / "docs")
         dirs = config.theme.dirs
         custom = repo.policy.site.custom_dir if repo.policy.site else None
@@ -227,12 +228,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 )
             elif file.src_uri.startswith(NEWS):
                 file.inclusion = InclusionLevel.INCLUDED  # exclude_docs left it out
-        for uri, blob in state.blobs.items():
-            files.append(
-                File.generated(
-                    config, uri, abs_src_path=str(blob), inclusion=InclusionLevel.INCLUDED
-                )
-            )
+        for uri, (rel, digest) in state.attached.items():
+            files.append(VerifiedFile(config, uri, repo.root, rel, digest))
         state.articles = self._articles(repo, state.plan)
         state.catalogue = Catalogue.of(state.articles.values())
         for uri in state.articles:
@@ -363,9 +360,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if uri.startswith(NEWS) and uri not in state.generated:
             raise PluginError(
                 "warta: "
-                + _("{path} reached the build without being verified").format(
-                    path=f"{DOCS}/{uri}"
-                )
+                + _("{path} reached the build without being verified").format(path=f"{DOCS}/{uri}")
             )
         if page.is_homepage and HOME_MARKER in markdown:
             return markdown.replace(
@@ -431,6 +426,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._state()
+        state.repo.keep_rendered()
         expected = self._expected(state, config)
         site = Path(config.site_dir)
         for problem in account(site, expected):
@@ -457,8 +453,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             dest = file.dest_uri
             if file.is_documentation_page() or file.src_uri in config.extra_templates:
                 expected[dest] = RENDERED
-            elif file.src_uri in state.blobs:
-                expected[dest] = state.plan.files[file.src_uri][1]
+            elif isinstance(file, VerifiedFile):
+                expected[dest] = file.digest
             elif file.generated_by is not None:
                 expected[dest] = _digest(file.content_bytes)
             elif file.src_dir == staged:
@@ -502,9 +498,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def _state(self) -> _Build:
         if self._build is None:
-            raise PluginError(
-                "warta: " + _("the gate did not run (on_config); refusing to build")
-            )
+            raise PluginError("warta: " + _("the gate did not run (on_config); refusing to build"))
         return self._build
 
 

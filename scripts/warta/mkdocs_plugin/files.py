@@ -1,0 +1,68 @@
+"""A news item's file (a photo, a document) as MkDocs sees it: read by Warta when the build
+copies it, through :func:`warta.adapters.safefs.read_bytes` (no link followed), and written to
+the output only if its bytes have the digest the item's signatures cover. No scratch copy is
+made (and removed again) for it, and MkDocs never opens the repository's path."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, InclusionLevel
+
+from warta.adapters import safefs
+from warta.i18n import _
+
+
+class VerifiedFile(File):
+    """The file at ``rel`` in the repository at ``root``, published at ``uri`` if its bytes
+    have ``digest``."""
+
+    def __init__(self, config: MkDocsConfig, uri: str, root: Path, rel: str, digest: str) -> None:
+        super().__init__(
+            uri,
+            src_dir=None,
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+            inclusion=InclusionLevel.INCLUDED,
+        )
+        self.generated_by = "warta"
+        self.root = root
+        self.rel = rel
+        self.digest = digest
+
+    @property
+    def content_bytes(self) -> bytes:
+        try:
+            data = safefs.read_bytes(self.root, self.rel)
+        except (safefs.UnsafePath, OSError) as exc:
+            raise PluginError(
+                "warta: "
+                + _("{path} could not be published: {error}").format(path=self.rel, error=exc)
+            ) from exc
+        found = "sha256:" + hashlib.sha256(data).hexdigest()
+        if found != self.digest:
+            raise PluginError(
+                "warta: "
+                + _(
+                    "{path} changed while the site was built: expected the signed {expected},"
+                    " found {found}; nothing of it is published"
+                ).format(path=self.rel, expected=self.digest, found=found)
+            )
+        return data
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        raise PluginError("warta: " + _("a news item's file is published as it was signed"))
+
+    def copy_file(self, dirty: bool = False) -> None:
+        data = self.content_bytes
+        os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
+        with open(self.abs_dest_path, "wb") as handle:
+            handle.write(data)
+
+    def is_modified(self) -> bool:
+        return True

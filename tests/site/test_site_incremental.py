@@ -1,0 +1,143 @@
+"""Builds reuse what earlier builds rendered, and nothing else.
+
+Each item body's rendered HTML is kept in this user's cache folder (outside the working tree)
+under a key over Warta's code, the signed Markdown configuration and the body's exact text,
+in a file authenticated with this user's secret. A second build gives byte-identical output;
+a cache file planted or altered without the secret is ignored whole; and (proving the cache
+is really read) an entry written with the secret is what the next build publishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sitekit import BODY_WORD, SiteRepo
+
+from helpers import warta_exe
+from warta.adapters.cachekey import repo_key
+from warta.adapters.render import Rendered
+from warta.adapters.rendercache import FORMAT, RENDERED_FILE, RenderStore, decode, encode
+
+
+def _build(root: Path, env: dict[str, str], out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [warta_exe(), "build", "-d", str(out)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def copy(site_repo: SiteRepo, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the site repository with a cache folder of its own."""
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    env = {**site_repo.env(), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    return root, env
+
+
+def _cache_file(root: Path, env: dict[str, str]) -> Path:
+    return Path(env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(root) / RENDERED_FILE
+
+
+def _write(path: Path, secret: bytes, entries: dict[str, object]) -> None:
+    body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
+    mac = hmac.digest(secret, FORMAT + b"\n" + body, "sha256").hex().encode()
+    path.write_bytes(FORMAT + b" " + mac + b"\n" + body)
+
+
+def test_a_second_build_publishes_the_same_bytes_from_the_cache(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path, site_repo: SiteRepo
+) -> None:
+    root, env = copy
+    first = _build(root, env, tmp_path / "one")
+    assert first.returncode == 0, first.stderr
+    cache = _cache_file(root, env)
+    header, _, body = cache.read_bytes().partition(b"\n")
+    assert header.startswith(FORMAT + b" ")
+    assert len(json.loads(body)) >= len(site_repo.published())
+    second = _build(root, env, tmp_path / "two")
+    assert second.returncode == 0, second.stderr
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+
+def test_a_cache_altered_without_the_secret_is_ignored_and_one_with_it_is_read(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    cache = _cache_file(root, env)
+    entries = json.loads(cache.read_bytes().partition(b"\n")[2])
+    forged = {
+        key: [value[0].replace(BODY_WORD, "DIPALSUKAN"), value[1], value[2]]
+        for key, value in entries.items()
+    }
+    assert forged != entries, "the published bodies hold the body word"
+    # planted by someone without this user's secret: ignored whole
+    _write(cache, b"not the secret", forged)
+    assert _build(root, env, tmp_path / "two").returncode == 0
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    # written with the secret (this user's own cache): the build takes the entry as it is,
+    # which is what makes it a cache (and why the secret never lives in a repository)
+    secret = (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
+    _write(cache, secret, forged)
+    assert _build(root, env, tmp_path / "three").returncode == 0
+    pages = "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "three" / "berita").rglob("*.html")
+    )
+    assert "DIPALSUKAN" in pages
+
+
+def test_a_build_from_another_clone_never_reads_this_one_s_cache(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    other = tmp_path / "other"
+    shutil.copytree(root, other, symlinks=True)
+    assert _cache_file(other, env) != _cache_file(root, env)
+    assert not _cache_file(other, env).exists()
+    assert _build(other, env, tmp_path / "two").returncode == 0
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+
+def test_the_key_covers_the_renderer_s_setup_and_the_exact_text() -> None:
+    a = RenderStore(Path(os.devnull), b"s", hashlib.sha256(b"extensions: toc").digest())
+    b = RenderStore(Path(os.devnull), b"s", hashlib.sha256(b"extensions: toc, tables").digest())
+    digest = hashlib.sha256(b"# Judul\n").hexdigest()
+    other = hashlib.sha256(b"# Judul \n").hexdigest()
+    assert a.key(digest) != b.key(digest)
+    assert a.key(digest) != a.key(other)
+    assert a.key(digest) == a.key(digest)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, "html", ["<p>x</p>", [], [["a", 1]]], ["<p>x</p>", {}, []], [1, [], []], ["x", []]],
+)
+def test_an_entry_of_another_shape_is_a_miss(data: object) -> None:
+    assert decode(data) is None
+
+
+def test_an_entry_reads_back_as_it_was_written() -> None:
+    rendered = Rendered(
+        '<h2 id="a">A</h2><p><a href="x/">x</a></p>',
+        [{"level": 2, "id": "a", "name": "A", "children": []}],
+        (("a", "x/"),),
+    )
+    assert decode(json.loads(json.dumps(encode(rendered)))) == rendered
