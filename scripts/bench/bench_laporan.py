@@ -5,14 +5,14 @@
     python scripts/bench/bench_laporan.py --items 500      # a quick run
     python scripts/bench/bench_laporan.py --workdir /tmp/b --keep
 
-It builds a repository like scripts/bench/bench_validate.py (real ssh-keygen keys, the real
-sop.yml with its office hours and holidays, workflow signed by `warta trust sign`, every
-record signed in-process with the same bytes as ssh-keygen, a body of several KB and a photo
-per item), but with realistic, varied timings: items spread over the working days of
-January to November 2026, each step taking a random time (some over the Mutu Baku), one item
-in fifteen returned once to the writer, and the last ones of the year still open. Then it
-times `warta laporan --periode 2026` (the installed entry point, a child process) in each
-format, cold (no cache) and warm, and prints the figures.
+It builds a repository with scripts/bench/newsroom.py, as bench_validate.py does (real
+ssh-keygen keys, the real sop.yml with its office hours and holidays, workflow signed by
+`warta trust sign`, every record signed in-process with the same bytes as ssh-keygen, a body
+of several KB and a photo per item), but with realistic, varied timings: items spread over
+the working days of January to November 2026, each step taking a random time (some over the
+Mutu Baku), one item in fifteen returned once to the writer, and the last ones of the year
+still open. Then it times `warta laporan --periode 2026` (the installed entry point, a child
+process) in each format, cold (no cache) and warm, and prints the figures.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_validate import (
+from newsroom import (
     BODY,
+    HOLIDAYS,
     WIB,
     FastSigner,
     build_repo,
@@ -51,11 +52,6 @@ from warta.adapters.rewrite import rewrite_workflow
 from warta.model.item import RETURN, Attachment, Signoff, content_digest
 from warta.model.signing import chain_digest, payload, take_back_payload
 
-HOLIDAYS = {date(2026, 1, 1), date(2026, 1, 16), date(2026, 2, 16), date(2026, 2, 17),
-            date(2026, 3, 18), date(2026, 3, 19), date(2026, 3, 20), date(2026, 3, 23),
-            date(2026, 3, 24), date(2026, 4, 3), date(2026, 5, 1), date(2026, 5, 14),
-            date(2026, 5, 15), date(2026, 5, 27), date(2026, 5, 28), date(2026, 6, 1),
-            date(2026, 6, 16), date(2026, 8, 17), date(2026, 8, 25)}
 #: A long body: several paragraphs, a heading and a list, like a real item.
 LONG = BODY + "\n## Rincian kegiatan\n\n" + "".join(
     f"- Desa {k}: penimbangan, makanan tambahan dan penyuluhan gizi.\n" for k in range(12)
@@ -161,11 +157,6 @@ def build(work: Path, root: Path, env: dict[str, str], count: int) -> None:
     for old in (root, work / "keys", work / "cache", work / "state"):
         shutil.rmtree(old, ignore_errors=True)
     keys = make_keys(work / "keys")
-    root.mkdir(parents=True)
-    run(["git", "init", "-q", "-b", "main"], cwd=root)
-    for key, value in (("user.name", "bench"), ("user.email", "bench@warta.invalid"),
-                       ("commit.gpgsign", "false")):
-        run(["git", "config", key, value], cwd=root)
     pin = build_repo(root, keys, env)
     env["WARTA_TRUST_ROOT"] = pin
     signers = {p: FastSigner.load(k) for p, k in keys.items()}
