@@ -1,4 +1,4 @@
-"""Builds reuse what earlier builds rendered, and nothing else.
+"""Builds reuse what earlier builds rendered and indexed for search, and nothing else.
 
 Each item body's rendered HTML is kept in this user's cache folder (outside the working tree)
 under a key over Warta's code, the signed Markdown configuration and the body's exact text,
@@ -24,6 +24,8 @@ from helpers import warta_exe
 from warta.adapters.cachekey import repo_key
 from warta.adapters.render import Rendered
 from warta.adapters.rendercache import FORMAT, RENDERED_FILE, RenderStore, decode, encode
+from warta.mkdocs_plugin.searchcache import FORMAT as SEARCH_FORMAT
+from warta.mkdocs_plugin.searchcache import SEARCH_FILE
 
 
 def _build(root: Path, env: dict[str, str], out: Path) -> subprocess.CompletedProcess[str]:
@@ -55,10 +57,10 @@ def _cache_file(root: Path, env: dict[str, str]) -> Path:
     return Path(env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(root) / RENDERED_FILE
 
 
-def _write(path: Path, secret: bytes, entries: dict[str, object]) -> None:
+def _write(path: Path, secret: bytes, entries: dict[str, object], kind: bytes = FORMAT) -> None:
     body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
-    mac = hmac.digest(secret, FORMAT + b"\n" + body, "sha256").hex().encode()
-    path.write_bytes(FORMAT + b" " + mac + b"\n" + body)
+    mac = hmac.digest(secret, kind + b"\n" + body, "sha256").hex().encode()
+    path.write_bytes(kind + b" " + mac + b"\n" + body)
 
 
 def test_a_second_build_publishes_the_same_bytes_from_the_cache(
@@ -141,3 +143,28 @@ def test_an_entry_reads_back_as_it_was_written() -> None:
         (("a", "x/"),),
     )
     assert decode(json.loads(json.dumps(encode(rendered)))) == rendered
+
+
+def test_search_entries_come_from_the_cache_only_with_the_secret(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    cache = _cache_file(root, env).with_name(SEARCH_FILE)
+    header, _, body = cache.read_bytes().partition(b"\n")
+    assert header.startswith(SEARCH_FORMAT + b" ")
+    entries = json.loads(body)
+    forged = json.loads(json.dumps(entries).replace(BODY_WORD, "DIPALSUKAN"))
+    assert forged != entries
+
+    def index(site: Path) -> str:
+        return (site / "search" / "search_index.json").read_text(encoding="utf-8")
+
+    _write(cache, b"not the secret", forged, SEARCH_FORMAT)
+    assert _build(root, env, tmp_path / "two").returncode == 0
+    assert index(tmp_path / "two") == index(tmp_path / "one")
+    secret = (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
+    _write(cache, secret, forged, SEARCH_FORMAT)
+    assert _build(root, env, tmp_path / "three").returncode == 0
+    assert "DIPALSUKAN" in index(tmp_path / "three")
+    assert BODY_WORD in index(tmp_path / "one")

@@ -34,8 +34,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils.templates import TemplateContext
 
 from warta.adapters import safefs
 from warta.adapters.render import Rendered
@@ -46,6 +48,7 @@ from warta.errors import ConfigError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import VerifiedFile
+from warta.mkdocs_plugin.searchcache import SearchEntries, search_index
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
 from warta.model.findings import Finding
@@ -104,6 +107,8 @@ class _Build:
     bodies: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, File] = field(default_factory=dict)
     files: Files | None = None
+    #: the search entries of item pages, kept between builds (None: no cache)
+    search: SearchEntries | None = None
 
 
 class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-call]
@@ -188,6 +193,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 "warta: " + _("the closure could not be staged: {error}").format(error=exc)
             ) from exc
         self._build = _Build(repo, closure, staged, attached)
+        if repo.policy.cache:
+            self._build.search = SearchEntries.open(repo.root)
         config.docs_dir = str(staged / "docs")
         dirs = config.theme.dirs
         custom = repo.policy.site.custom_dir if repo.policy.site else None
@@ -405,6 +412,17 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             files=shown.files,
         )
 
+    @event_priority(50)  # before Material's search plugin indexes the page
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        state = self._state()
+        if state.search is not None and page.file.src_uri in state.articles:
+            index = search_index(config)
+            if index is not None:
+                state.search.index(index, page)
+        return context
+
     # ---- feeds and the account of the output --------------------------------------------
     @event_priority(-100)
     def on_env(
@@ -427,6 +445,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._state()
         state.repo.keep_rendered()
+        if state.search is not None:
+            state.search.save()
         expected = self._expected(state, config)
         site = Path(config.site_dir)
         for problem in account(site, expected):

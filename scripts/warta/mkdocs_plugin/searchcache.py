@@ -1,0 +1,112 @@
+"""The search entries of item pages kept between builds, so that Material's search plugin
+parses only the pages that changed.
+
+Material's search plugin parses each page's HTML into entries (one per section) when the
+page's context is made. For an item page Warta does that first, with the search plugin's own
+code (:meth:`SearchIndex.add_entry_from_context`), and keeps the entries in this user's cache
+folder under SHA-256 over Warta's code, Material's version and everything the entries are
+made of: the page's URL, title, meta, content and table of contents. The next build finds
+them there, adds them to the index and marks the page as done for the search plugin. The file
+is authenticated with this user's secret like every cache of Warta's
+(:mod:`warta.adapters.cachekey`); each save keeps only the entries the build used.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import material  # type: ignore[import-untyped]
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+
+from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
+from warta.adapters.verdicts import code_digest
+
+SEARCH_FILE = "search-entries"
+FORMAT = b"warta-search/2"
+
+
+def search_index(config: MkDocsConfig) -> Any | None:
+    """Material's search index of this build (None without Material's search plugin, or
+    with one that does not index the way this module knows)."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        index = getattr(plugin, "search_index", None)
+        if (
+            plugin is not None
+            and type(plugin).__module__.startswith("material.plugins.search")
+            and isinstance(getattr(index, "entries", None), list)
+            and callable(getattr(index, "add_entry_from_context", None))
+        ):
+            return index
+    return None
+
+
+class SearchEntries:
+    """Entries of earlier builds by page (see the module)."""
+
+    def __init__(self, path: Path, secret: bytes) -> None:
+        self.path = path
+        self.secret = secret
+        self.salt = hashlib.sha256(code_digest() + material.__version__.encode()).digest()
+        self._old: dict[str, Any] | None = None
+        self.used: dict[str, Any] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> SearchEntries | None:
+        secret = cache_secret()
+        return cls(repo_cache_dir(root) / SEARCH_FILE, secret) if secret is not None else None
+
+    def key(self, page: Page) -> str:
+        made_of = [page.url, page.title, page.meta, page.content, list(_anchors(page.toc))]
+        text = json.dumps(made_of, sort_keys=True, separators=(",", ":"), default=repr)
+        return hashlib.sha256(self.salt + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def index(self, index: Any, page: Page) -> None:
+        """Add the page's entries to Material's ``index`` (from the cache, or made by the
+        index itself), and mark the page as indexed, so the search plugin passes it by."""
+        if (page.meta.get("search") or {}).get("exclude"):
+            return
+        key = self.key(page)
+        if self._old is None:
+            self._old = read_entries(self.path, self.secret, FORMAT)
+        entries = _entries(self._old.get(key))
+        if entries is None:
+            before = len(index.entries)
+            index.add_entry_from_context(page)
+            entries = copy.deepcopy(index.entries[before:])
+        else:
+            index.entries.extend(entries)
+        # (as pairs: the cache file's JSON sorts keys, the index keeps Material's order)
+        self.used[key] = [list(entry.items()) for entry in entries]
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+
+    def save(self) -> None:
+        write_entries(self.path, self.secret, FORMAT, self.used)
+
+
+def _entries(data: Any) -> list[dict[str, Any]] | None:
+    """Stored entries (each a list of [key, value] pairs) as the index holds them."""
+    if not isinstance(data, list):
+        return None
+    out = []
+    for entry in data:
+        if not (
+            isinstance(entry, list)
+            and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in entry)
+        ):
+            return None
+        out.append(dict(entry))
+    return out
+
+
+def _anchors(links: Iterable[AnchorLink]) -> Iterable[tuple[str, str]]:
+    for link in links:
+        yield link.url, link.title
+        yield from _anchors(link.children)
