@@ -59,14 +59,17 @@ class Run:
     terminal: str
 
 
+def environment(repo: Repo, extra: dict[str, str]) -> dict[str, str]:
+    """The session's environment and the repository's, without a locale variable, ``CI`` or
+    a colour setting, for a terminal 120 columns wide; then ``extra``."""
+    unset = (*LOCALE, "CI", "NO_COLOR", "FORCE_COLOR")
+    kept = {k: v for k, v in {**os.environ, **repo.env}.items() if k not in unset}
+    return {**kept, "TERM": "xterm-256color", "COLUMNS": "120", **extra}
+
+
 def on_terminal(repo: Repo, *args: str, **env: str) -> Run:
     """``warta ARGS`` with standard error on a pseudo-terminal and standard output piped, no
     locale variable and no ``CI`` (unless given in ``env``)."""
-    base = {
-        k: v
-        for k, v in {**os.environ, **repo.env}.items()
-        if k not in (*LOCALE, "CI", "NO_COLOR", "FORCE_COLOR")
-    }
     master, slave = pty.openpty()
     process = subprocess.Popen(
         [warta_exe(), *args],
@@ -74,7 +77,7 @@ def on_terminal(repo: Repo, *args: str, **env: str) -> Run:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=slave,
-        env={**base, "TERM": "xterm-256color", "COLUMNS": "120", **env},
+        env=environment(repo, env),
     )
     os.close(slave)
     chunks: list[bytes] = []
@@ -102,11 +105,6 @@ def on_terminal(repo: Repo, *args: str, **env: str) -> Run:
 
 def through_pipes(repo: Repo, *args: str, **env: str) -> Run:
     """``warta ARGS`` with both outputs piped, in the same environment as :func:`on_terminal`."""
-    base = {
-        k: v
-        for k, v in {**os.environ, **repo.env}.items()
-        if k not in (*LOCALE, "CI", "NO_COLOR", "FORCE_COLOR")
-    }
     done = subprocess.run(
         [warta_exe(), *args],
         cwd=repo.root,
@@ -115,7 +113,7 @@ def through_pipes(repo: Repo, *args: str, **env: str) -> Run:
         text=True,
         timeout=300,
         check=False,
-        env={**base, "COLUMNS": "120", **env},
+        env=environment(repo, env),
     )
     return Run(done.returncode, done.stdout, done.stderr)
 
