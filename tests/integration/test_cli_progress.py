@@ -40,7 +40,8 @@ ENGLISH = (
     "building pages",
     "checking the output",
 )
-VALIDATED = "1 item(s), 1 publishable; 0 error(s), 0 warning(s), 0 notice(s)\n"
+VALIDATED = "2 item(s), 1 publishable; 0 error(s), 0 warning(s), 0 notice(s)\n"
+DRAFT = "content/berita/2026/durian/index.md"
 TIMING = re.compile(r"Documentation built in [0-9.]+ seconds")
 
 
@@ -48,6 +49,8 @@ TIMING = re.compile(r"Documentation built in [0-9.]+ seconds")
 def newsroom(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
     repo = make_repo(tmp_path_factory.mktemp("progress") / "repo", keys)
     repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    # not approved yet: the build audits its output for it
+    repo.new_item("Festival Durian", at="2026-11-03T08:00:00+07:00", slug="durian")
     return repo
 
 
@@ -132,7 +135,10 @@ def test_validate_through_pipes_prints_exactly_what_it_did(newsroom: Repo) -> No
     result = newsroom.cli("validate", "--format", "json")
     assert result.returncode == 0 and result.stderr == ""
     items = json.loads(result.stdout)["items"]
-    assert [i["path"] for i in items] == ["content/berita/2026/jembatan/index.md"]
+    assert [i["path"] for i in items] == [
+        "content/berita/2026/durian/index.md",
+        "content/berita/2026/jembatan/index.md",
+    ]
 
 
 def test_build_through_pipes_logs_exactly_what_it_did(newsroom: Repo, tmp_path: Path) -> None:
@@ -141,9 +147,10 @@ def test_build_through_pipes_logs_exactly_what_it_did(newsroom: Repo, tmp_path: 
     assert (result.returncode, result.stdout) == (0, f"built {out}\n")
     assert TIMING.sub("Documentation built in T seconds", result.stderr).splitlines() == [
         "INFO    -  Option search.lang 'id' is not supported, falling back to 'en'",
+        f"INFO    -  warta: not published: {DRAFT}: status 'ditugaskan', not approved yet",
         "INFO    -  Cleaning site directory",
         f"INFO    -  Building documentation to directory: {out}",
-        "INFO    -  warta: 1 item published; 0 files in berita/ left out",
+        "INFO    -  warta: 1 item published; 1 file in berita/ left out",
         "INFO    -  Documentation built in T seconds",
     ]
 
@@ -159,10 +166,10 @@ def test_validate_shows_progress_in_indonesian_and_leaves_standard_output_alone(
     assert (
         (shown.code, shown.stdout)
         == (piped.code, piped.stdout)
-        == (0, "1 berita, 1 layak terbit; 0 galat, 0 peringatan, 0 pemberitahuan\n")
+        == (0, "2 berita, 1 layak terbit; 0 galat, 0 peringatan, 0 pemberitahuan\n")
     )
     assert piped.terminal == ""
-    assert "menilai berkas" in shown.terminal and "1/1" in shown.terminal
+    assert "menilai berkas" in shown.terminal and "2/2" in shown.terminal
     assert BAR in shown.terminal and HIDE_CURSOR in shown.terminal
     assert shown.terminal.endswith("\x1b[2K")  # transient: the bar's line is erased
     assert "judging files" not in shown.terminal
@@ -184,7 +191,7 @@ def test_build_shows_each_phase(newsroom: Repo, tmp_path: Path) -> None:
         places = [run.terminal.find(label) for label in labels]
         assert -1 not in places and places == sorted(places), run.terminal
     # what MkDocs logs meanwhile still reaches the terminal, on lines of its own
-    assert "\nINFO    -  warta: 1 item published; 0 files in berita/ left out\n" in (
+    assert "\nINFO    -  warta: 1 item published; 1 file in berita/ left out\n" in (
         english.terminal
     )
 
@@ -270,6 +277,6 @@ def test_every_item_counts_once_judged_cached_or_by_workers(
     for jobs, cache in ((2, False), (1, True), (1, True)):  # workers, here, the cache
         fake = Recorder()
         repo = open_repository(root, pin=pin, jobs=jobs, cache=cache, progress=fake)
-        assert len(repo.report.verdicts) == 8
-        assert fake.phases == [(None, "reading files"), (8, "judging files")]
-        assert fake.steps == {"reading files": 0, "judging files": 8}, (jobs, cache)
+        assert len(repo.report.verdicts) == 9
+        assert fake.phases == [(None, "reading files"), (9, "judging files")]
+        assert fake.steps == {"reading files": 0, "judging files": 9}, (jobs, cache)
