@@ -29,6 +29,7 @@ from warta.model.item import NewsItem
 from warta.model.judgement import Judgement
 from warta.model.roster import Roster
 from warta.model.sop import Sop
+from warta.progress import NO_PROGRESS, Progress
 from warta.site.sanitize import Policy as HtmlPolicy
 from warta.validate import Context, judge
 
@@ -132,7 +133,8 @@ def _judge_chunk(chunk: list[Work]) -> _Chunk:
 class Judges:
     """Judges the files the cache did not know: in this process, or in worker processes once
     there are PARALLEL_MIN of them (the first ones are sent while the rest are still read).
-    Each result comes back with the index its file was added with."""
+    Each result comes back with the index its file was added with; ``progress`` advances by
+    each file as it is judged (a worker's chunk: when it is handed back)."""
 
     def __init__(
         self,
@@ -141,12 +143,15 @@ class Judges:
         renderer: MarkdownRenderer | None,
         setup: Setup,
         jobs: int,
+        *,
+        progress: Progress = NO_PROGRESS,
     ) -> None:
         self.ctx = ctx
         self.verifier = verifier
         self.renderer = renderer
         self.setup = setup
         self.jobs = jobs
+        self.progress = progress
         self.pending: list[Work] = []
         self.sent: list[tuple[list[Work], Future[_Chunk] | None]] = []
         self.pool: ProcessPoolExecutor | None = None
@@ -174,10 +179,11 @@ class Judges:
             future = None
         self.sent.append((chunk, future))
         while len(self.sent) - self.settled > AHEAD * self.jobs:
-            waiting = self.sent[self.settled][1]
+            waited, waiting = self.sent[self.settled]
             if waiting is not None:
                 wait([waiting])
             self.settled += 1
+            self.progress.advance(len(waited))
 
     def results(self) -> Iterator[tuple[Work, Outcome, bool]]:
         """(work, outcome, whether it may be cached) of every file added."""
@@ -188,9 +194,11 @@ class Judges:
                 self._send(CHUNK)
         for work in self.pending:
             yield work, judge_bytes(work, self.ctx), True
+            self.progress.advance()
         self.pending = []
         broken = False
-        for chunk, future in self.sent:
+        for index, (chunk, future) in enumerate(self.sent):
+            left = 0 if index < self.settled else len(chunk)  # (counted when reading waited)
             outcome: _Chunk | None = None
             if not broken and future is not None:
                 try:
@@ -201,11 +209,13 @@ class Judges:
                 broken = True
                 for work in chunk:
                     yield work, judge_bytes(work, self.ctx), False
+                    self.progress.advance(min(left, 1))
                 continue
             judged, verified, rendered = outcome
             self.verifier.merge(verified)
             if self.renderer is not None:
                 self.renderer.done.update(rendered)
+            self.progress.advance(left)
             for work, (judgement, item) in zip(chunk, judged, strict=True):
                 yield work, Outcome(judgement, item), True
         self.sent = []

@@ -18,6 +18,7 @@ from warta import __version__
 from warta.adapters.items import relative
 from warta.adapters.schema import implausible
 from warta.adapters.trust import load_trust_root
+from warta.cliprogress import QUIET, terminal_progress
 from warta.clitext import LANG, RootGroup
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import N_, _
@@ -26,6 +27,7 @@ from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.signing import fingerprint
 from warta.output import as_codequality, as_github, as_json, as_text
+from warta.progress import NO_PROGRESS, Progress
 from warta.repository import NEWS_DIR, Repository, find_root, open_repository
 from warta.validate import Report
 
@@ -107,10 +109,20 @@ def _at(value: str | None) -> datetime | None:
 
 
 def _load(
-    root: Path, pin: str | None = None, *, strict: bool = False, no_cache: bool = False
+    root: Path,
+    pin: str | None = None,
+    *,
+    strict: bool = False,
+    no_cache: bool = False,
+    progress: Progress = NO_PROGRESS,
 ) -> Repository:
     return open_repository(
-        find_root(root), pin=pin, keep_items=True, strict=strict, cache=not no_cache
+        find_root(root),
+        pin=pin,
+        keep_items=True,
+        strict=strict,
+        cache=not no_cache,
+        progress=progress,
     )
 
 
@@ -150,6 +162,7 @@ STRICT = click.option(
 )
 @PIN
 @NO_CACHE
+@QUIET
 def validate(
     root: Path,
     fmt: str,
@@ -158,24 +171,29 @@ def validate(
     base: str | None,
     pin: str | None,
     no_cache: bool,
+    quiet: bool,
 ) -> None:
     """Check every news item, the workflow files and their signatures.
 
     Items unchanged since a previous run, under byte-identical workflow files, trust root
     and pin, are not verified again: their results are kept in this user's cache folder
-    (~/.cache/warta), authenticated with a key of this user's (--no-cache: none).
+    (~/.cache/warta), authenticated with a key of this user's (--no-cache: none). On a
+    terminal, progress is shown on standard error (not with --quiet, in CI or for a
+    --format other than text).
     """
     from warta.base import check_base, with_base  # noqa: PLC0415 - see above
 
     try:
-        repo = open_repository(
-            find_root(root),
-            pin=pin,
-            strict=strict,
-            jobs=jobs,
-            keep_items=base is not None,
-            cache=not no_cache,
-        )
+        with terminal_progress(quiet=quiet or fmt != "text") as progress:
+            repo = open_repository(
+                find_root(root),
+                pin=pin,
+                strict=strict,
+                jobs=jobs,
+                keep_items=base is not None,
+                cache=not no_cache,
+                progress=progress,
+            )
         report = repo.report
         if base is not None:
             report = with_base(report, check_base(repo, base))
@@ -822,15 +840,27 @@ CONFIG = click.option(
 )
 @PIN
 @NO_CACHE
+@QUIET
 def build_site(
-    config_file: Path, strict: bool, site_dir: Path | None, pin: str | None, no_cache: bool
+    config_file: Path,
+    strict: bool,
+    site_dir: Path | None,
+    pin: str | None,
+    no_cache: bool,
+    quiet: bool,
 ) -> None:
     """Build the public site with MkDocs: only publishable items are in it."""
     from warta.mkdocs_plugin import commands  # noqa: PLC0415 - only site commands load MkDocs
 
-    out = commands.build_site(
-        config_file, strict=strict, site_dir=site_dir, pin=pin, cache=not no_cache
-    )
+    with terminal_progress(quiet=quiet) as progress:
+        out = commands.build_site(
+            config_file,
+            strict=strict,
+            site_dir=site_dir,
+            pin=pin,
+            cache=not no_cache,
+            progress=progress,
+        )
     click.echo(_("built {out}").format(out=out))
 
 
@@ -854,14 +884,23 @@ def build_site(
 )
 @PIN
 @NO_CACHE
+@QUIET
 def preview(
-    config_file: Path, dev_addr: str, out_dir: Path | None, pin: str | None, no_cache: bool
+    config_file: Path,
+    dev_addr: str,
+    out_dir: Path | None,
+    pin: str | None,
+    no_cache: bool,
+    quiet: bool,
 ) -> None:
     """Serve drafts for reviewers, each page marked "DRAF - tidak untuk dipublikasikan"."""
     from warta.mkdocs_plugin import commands  # noqa: PLC0415 - only site commands load MkDocs
 
     if out_dir is not None:
-        commands.build_preview(config_file, out_dir, pin=pin, cache=not no_cache)
+        with terminal_progress(quiet=quiet) as progress:
+            commands.build_preview(
+                config_file, out_dir, pin=pin, cache=not no_cache, progress=progress
+            )
         click.echo(_(
             "preview built in {out_dir} (not for publication)"
         ).format(out_dir=out_dir))
@@ -871,7 +910,15 @@ def preview(
         raise UsageError(_(
             "--dev-addr {dev_addr!r}: expected HOST:PORT"
         ).format(dev_addr=dev_addr))
-    commands.serve_preview(config_file, host=host, port=int(port), pin=pin, cache=not no_cache)
+    with terminal_progress(quiet=quiet) as progress:
+        commands.serve_preview(
+            config_file,
+            host=host,
+            port=int(port),
+            pin=pin,
+            cache=not no_cache,
+            progress=progress,
+        )
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import click
 
 from warta.cli import AS, AT, EPILOG, KEY, NO_COMMIT, PIN, _at, _load
 from warta.cliadmin import _day
+from warta.cliprogress import QUIET, terminal_progress
 from warta.clitext import Command
 from warta.i18n import _
 from warta.model.edition import MANIFEST
@@ -33,6 +34,7 @@ from warta.repository import Repository
 @NO_COMMIT
 @AT
 @PIN
+@QUIET
 def cetak(
     edition: str,
     start: str | None,
@@ -44,6 +46,7 @@ def cetak(
     no_commit: bool,
     at: str | None,
     pin: str | None,
+    quiet: bool,
 ) -> None:
     """Compile the printed bulletin of an edition (the SOP's printing step, as the Kasubag).
 
@@ -54,7 +57,8 @@ def cetak(
     Items under correction, withdrawn, under embargo or not approved are left out (listed)."""
     from warta import actions, cetak  # noqa: PLC0415 - only this command needs them
 
-    project = _load(root, pin)
+    with terminal_progress(quiet=quiet) as progress:
+        project = _load(root, pin, progress=progress)
     signer = actions.resolve_signer(project, key, as_person)
     result = cetak.compile_edition(
         project,

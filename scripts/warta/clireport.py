@@ -11,6 +11,7 @@ import click
 
 from warta.adapters import atomic, clock
 from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, _at, _load
+from warta.cliprogress import QUIET, terminal_progress
 from warta.clitext import Command
 from warta.errors import UsageError
 from warta.i18n import _
@@ -69,6 +70,7 @@ def _output(root: Path, output: Path | None, period: str, fmt: str) -> Path | No
 )
 @PIN
 @NO_CACHE
+@QUIET
 def laporan(
     root: Path,
     period_text: str,
@@ -77,6 +79,7 @@ def laporan(
     at: str | None,
     pin: str | None,
     no_cache: bool,
+    quiet: bool,
 ) -> None:
     """The performance report (AKIP) of a period: per SOP step how often it was done, the
     median and 90th percentile of its time against the Mutu Baku, per person, items started,
@@ -104,19 +107,21 @@ def laporan(
                 " after now are not written yet"
             ).format(value=at, now=now.isoformat())
         )
-    project = _load(root, pin, no_cache=no_cache)
-    target = _output(project.root, output, period.label, fmt)
-    command = f"warta laporan --periode {period.label} --at {moment.isoformat()}"
-    report = build(project, period, moment, command)
-    zone = project.policy.zone
-    if fmt == "json":
-        data: bytes = render.as_json(report, zone).encode("utf-8")
-    elif fmt == "csv":
-        data = render.as_csv(report, zone).encode("utf-8")
-    elif fmt == "html":
-        data = render.as_html(report, zone).encode("utf-8")
-    else:
-        data = render.as_pdf(report, zone)
+    with terminal_progress(quiet=quiet or fmt in ("csv", "json")) as progress:
+        project = _load(root, pin, no_cache=no_cache, progress=progress)
+        target = _output(project.root, output, period.label, fmt)
+        command = f"warta laporan --periode {period.label} --at {moment.isoformat()}"
+        progress.start(None, _("writing the report"))
+        report = build(project, period, moment, command)
+        zone = project.policy.zone
+        if fmt == "json":
+            data: bytes = render.as_json(report, zone).encode("utf-8")
+        elif fmt == "csv":
+            data = render.as_csv(report, zone).encode("utf-8")
+        elif fmt == "html":
+            data = render.as_html(report, zone).encode("utf-8")
+        else:
+            data = render.as_pdf(report, zone)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -72,6 +72,7 @@ from warta.model.pin import Pin
 from warta.model.roster import Roster
 from warta.model.signing import fingerprint
 from warta.model.sop import Sop
+from warta.progress import NO_PROGRESS, Progress
 from warta.site.assets import svg_problems
 from warta.site.sanitize import Policy as HtmlPolicy
 from warta.validate import Context, Report, conclude, judge
@@ -557,11 +558,12 @@ def open_repository(
     cache: bool = True,
     keep_items: bool = False,
     remember: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> Repository:
     """Read and judge the repository at ``root`` (ConfigError if its workflow is broken).
 
     With ``keep_items``, every readable item is kept as read (for status, sign, the site)
-    and bodies stay rendered."""
+    and bodies stay rendered. ``progress`` is told of the reading and of each item judged."""
     root = root.resolve()
     cache = cache and cache_allowed(root)
     pinned = resolve_pin(root, pin)
@@ -571,21 +573,26 @@ def open_repository(
     after = policy_digest(root, digest_pin) if cache else None  # not changed meanwhile
     verdicts = VerdictCache.open(root, before) if before is not None and after == before else None
     digests = DigestCache.open(root) if cache else None
-    tree = scan(root, policy.site, digests)
-    renderer = renderer_for(policy.site, policy.html)
-    if renderer is not None and cache and keep_items:
-        renderer.store = RenderStore.open(root, renderer.setup())
-    ctx = policy.context(renderer)
-    judged, items = _judge_items(
-        root=root,
-        policy=policy,
-        tree=tree,
-        ctx=ctx,
-        renderer=renderer,
-        verdicts=verdicts,
-        jobs=jobs,
-        keep=keep_items,
-    )
+    progress.start(None, _("reading files"))
+    try:
+        tree = scan(root, policy.site, digests)
+        renderer = renderer_for(policy.site, policy.html)
+        if renderer is not None and cache and keep_items:
+            renderer.store = RenderStore.open(root, renderer.setup())
+        ctx = policy.context(renderer)
+        judged, items = _judge_items(
+            root=root,
+            policy=policy,
+            tree=tree,
+            ctx=ctx,
+            renderer=renderer,
+            verdicts=verdicts,
+            jobs=jobs,
+            keep=keep_items,
+            progress=progress,
+        )
+    finally:
+        progress.done()
     judged.extend(_judge_strays(tree, ctx))
     sources, gone = _judge_sources(policy, tree)
     printed = judge_editions(
@@ -646,6 +653,7 @@ def _judge_items(
     verdicts: VerdictCache | None,
     jobs: int | None,
     keep: bool,
+    progress: Progress,
 ) -> tuple[list[Judgement], dict[str, NewsItem]]:
     judged: list[Judgement | None] = [None] * len(tree.items)
     items: dict[str, NewsItem] = {}
@@ -659,14 +667,17 @@ def _judge_items(
         policy.html,
         keep,
     )
-    judges = Judges(ctx, policy.verifier, renderer, setup, default_jobs() if jobs is None else jobs)
+    jobs = default_jobs() if jobs is None else jobs
+    judges = Judges(ctx, policy.verifier, renderer, setup, jobs, progress=progress)
     raws: dict[int, bytes] = {}
+    progress.start(len(tree.items), _("judging files"))
     try:
         for index, source in enumerate(tree.items):
             raw = source.raw
             if raw is None:
                 entry = load_item(root, source.rel)  # says why, as a finding
                 judged[index] = judge(entry.path, None, entry.findings, ctx)
+                progress.advance()
                 continue
             key = None
             if verdicts is not None:
@@ -674,7 +685,9 @@ def _judge_items(
                 judged[index] = verdicts.get(key, source.rel, ctx.now, ctx.zone)
             if judged[index] is None:
                 judges.add(Work(index, source.rel, raw, source.folder, key))
-            elif keep:
+                continue
+            progress.advance()  # the verdict cache knew it
+            if keep:
                 raws[index] = raw
         for work, outcome, cacheable in judges.results():
             judged[work.index] = outcome.judgement

@@ -134,6 +134,28 @@ def test_model_depends_on_nothing_of_warta_outside_the_model(rel: str) -> None:
     assert outside == []
 
 
+PROGRESS_PORT = dict([_parse(PACKAGE_DIR / "progress.py")])
+EVERY_MODULE = dict(_parse(p) for p in sorted(PACKAGE_DIR.rglob("*.py")))
+#: The terminal edge: the commands and the tables and bars they print.
+TERMINAL = {"warta/cli.py", "warta/cliprogress.py", "warta/statusview.py"}
+
+
+def test_the_progress_port_imports_no_terminal_and_nothing_of_warta() -> None:
+    ((_, tree),) = PROGRESS_PORT.items()
+    assert violations(PROGRESS_PORT) == []
+    assert [m for m, _ in imported_modules(tree) if m.split(".")[0] == "warta"] == []
+
+
+def test_only_the_terminal_edge_imports_rich() -> None:
+    importers = {
+        rel
+        for rel, tree in EVERY_MODULE.items()
+        if any(m.split(".")[0] == "rich" for m, _ in imported_modules(tree))
+    }
+    assert importers <= TERMINAL
+    assert "warta/cliprogress.py" in importers
+
+
 def test_validator_depends_only_on_the_model() -> None:
     ((rel, tree),) = VALIDATOR.items()
     outside = [

@@ -7,7 +7,8 @@ reader would run ``!!python/object``, resolve ``!ENV`` and merge ``INHERIT``) an
 repository, so the plugin does not read it again. After the build, ``warta build`` also
 audits the output for any trace of an unpublished item. A preview turns on the plugin's
 preview mode, which no mkdocs.yml option can do, and always builds outside the deployable
-site_dir.
+site_dir. Each phase (judging, the pages, the audit) is told to the caller's
+:class:`~warta.progress.Progress`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +36,8 @@ from warta.adapters.sitemanifest import CONFIG_FILE
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
+from warta.mkdocs_plugin.progress import KEY, PageProgress
+from warta.progress import NO_PROGRESS, Progress, counted
 from warta.repository import Repository, find_root, open_repository
 from warta.site import audit
 
@@ -46,6 +50,19 @@ class BuildFailed(WartaError):
     exit_code = 1
 
 
+class _Stderr(logging.StreamHandler[TextIO]):
+    """Writes to ``sys.stderr`` as it is when a record comes (as logging's last resort
+    does), so that lines logged while a progress bar shows are printed above it."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        del value
+
+
 @contextmanager
 def _mkdocs_logging() -> Iterator[None]:
     """Print MkDocs' log (and so the gate's findings) as ``mkdocs build`` does."""
@@ -53,7 +70,7 @@ def _mkdocs_logging() -> Iterator[None]:
     if logger.handlers:
         yield
         return
-    handler = logging.StreamHandler()
+    handler = _Stderr()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logger.addHandler(handler)
     level = logger.level
@@ -83,13 +100,20 @@ def _root_of(config_file: Path) -> Path:
 
 
 def judged(
-    config_file: Path, *, pin: str | None, strict: bool = False, cache: bool = True
+    config_file: Path,
+    *,
+    pin: str | None,
+    strict: bool = False,
+    cache: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> Repository:
     """The repository of ``config_file``, judged (``strict``: as ``warta validate --strict``
     judges it), or BuildFailed when its configuration is not the one an administrator signed
     (then no MkDocs code runs at all)."""
     root = _root_of(config_file)
-    repo = open_repository(root, pin=pin, keep_items=True, strict=strict, cache=cache)
+    repo = open_repository(
+        root, pin=pin, keep_items=True, strict=strict, cache=cache, progress=progress
+    )
     problems = site_problems(repo)
     if problems:
         listed = "".join(f"\n  {finding_text(f)}" for f in problems)
@@ -102,8 +126,11 @@ def judged(
     return repo
 
 
-def _config(repo: Repository, **options: Any) -> tuple[MkDocsConfig, WartaPlugin]:
-    """MkDocs' configuration from what Warta read and judged (never MkDocs' own reading)."""
+def _config(
+    repo: Repository, progress: Progress, **options: Any
+) -> tuple[MkDocsConfig, WartaPlugin]:
+    """MkDocs' configuration from what Warta read and judged (never MkDocs' own reading),
+    with the pages counted to ``progress``."""
     site = repo.policy.site
     assert site is not None  # site_problems is empty only with a readable, signed config
     config = MkDocsConfig(config_file_path=str(repo.root / CONFIG_FILE))
@@ -133,6 +160,7 @@ def _config(repo: Repository, **options: Any) -> tuple[MkDocsConfig, WartaPlugin
             )
         )
     plugin.preloaded = repo
+    config.plugins[KEY] = PageProgress(progress)
     return config, plugin
 
 
@@ -195,11 +223,14 @@ def build_site(
     site_dir: Path | None = None,
     pin: str | None = None,
     cache: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> Path:
     """Build the deployable site, then audit it for traces of unpublished items."""
     with _mkdocs_logging():
-        repo = judged(config_file, pin=pin, strict=strict, cache=cache)
-        config, plugin = _config(repo, strict=strict, site_dir=str(site_dir) if site_dir else None)
+        repo = judged(config_file, pin=pin, strict=strict, cache=cache, progress=progress)
+        config, plugin = _config(
+            repo, progress, strict=strict, site_dir=str(site_dir) if site_dir else None
+        )
         _empty_site_dir(repo.root, Path(config.site_dir))
         _run(config)
     out = Path(config.site_dir)
@@ -219,7 +250,7 @@ def build_site(
         if v.publishable or v.path in shown
     ]
     found = audit_site(
-        out, audit.tokens(unpublished, published), config.site_url or "", plugin.notices
+        out, audit.tokens(unpublished, published), config.site_url or "", plugin.notices, progress
     )
     if found:
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
@@ -235,12 +266,18 @@ def build_site(
 
 
 def audit_site(
-    site: Path, tokens: list[audit.Token], site_url: str = "", notices: Collection[str] = ()
+    site: Path,
+    tokens: list[audit.Token],
+    site_url: str = "",
+    notices: Collection[str] = (),
+    progress: Progress = NO_PROGRESS,
 ) -> list[audit.Leak]:
-    """Every way the files under ``site`` lead to ``tokens`` (.gz files are unpacked)."""
+    """Every way the files under ``site`` lead to ``tokens`` (.gz files are unpacked), each
+    file read counted to ``progress``."""
 
     def outputs() -> Iterator[tuple[str, str]]:
-        for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        paths = sorted(p for p in site.rglob("*") if p.is_file())
+        for path in counted(progress, paths, len(paths), _("checking the output")):
             data = path.read_bytes()
             if path.suffix == ".gz":
                 data = gzip.decompress(data)
@@ -269,22 +306,31 @@ def _check_outside_site(repo: Repository, out_dir: Path) -> None:
 
 
 def _preview_config(
-    config_file: Path, out_dir: Path, pin: str | None, cache: bool = True
+    config_file: Path,
+    out_dir: Path,
+    pin: str | None,
+    cache: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> MkDocsConfig:
-    repo = judged(config_file, pin=pin, cache=cache)
+    repo = judged(config_file, pin=pin, cache=cache, progress=progress)
     _check_outside_site(repo, out_dir)
     _empty_site_dir(repo.root, out_dir)
-    config, plugin = _config(repo, site_dir=str(out_dir))
+    config, plugin = _config(repo, progress, site_dir=str(out_dir))
     plugin.preview = True
     return config
 
 
 def build_preview(
-    config_file: Path, out_dir: Path, *, pin: str | None = None, cache: bool = True
+    config_file: Path,
+    out_dir: Path,
+    *,
+    pin: str | None = None,
+    cache: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> Path:
     """Build the reviewers' preview (drafts included, each with the DRAF banner)."""
     with _mkdocs_logging():
-        _run(_preview_config(config_file, out_dir, pin, cache))
+        _run(_preview_config(config_file, out_dir, pin, cache, progress))
     return out_dir
 
 
@@ -295,8 +341,10 @@ def serve_preview(
     port: int = 8000,
     pin: str | None = None,
     cache: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> None:
-    """Serve the preview from a temporary directory, rebuilding when sources change."""
+    """Serve the preview from a temporary directory, rebuilding when sources change (the
+    first build told to ``progress``, the later ones not)."""
     out_dir = Path(tempfile.mkdtemp(prefix="warta-preview-"))
     url = f"http://{host}:{port}/"
     root = _root_of(config_file)
@@ -309,7 +357,7 @@ def serve_preview(
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with _mkdocs_logging():
-            config = _preview_config(config_file, out_dir, pin, cache)
+            config = _preview_config(config_file, out_dir, pin, cache, progress)
             config.plugins.on_startup(command="serve", dirty=False)
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(out_dir))
             try:
