@@ -97,6 +97,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Run:
     result = repo.cli("validate", "--format", "json")
     assert result.stderr == ""
     text = repo.cli("validate")
+    assert text.returncode == result.returncode
     return Run(repo, result.returncode, json.loads(result.stdout), text.stdout)
 
 
@@ -113,114 +114,46 @@ def test_text_output_names_file_line_rule_and_message(run: Run) -> None:
     ) in run.text.splitlines()
 
 
-def test_an_image_path_out_of_the_folder(run: Run) -> None:
-    assert run.findings("foto-keluar") == [
-        (
-            "image.src",
-            "error",
-            run.line("foto-keluar", "  src:"),
-            "image.src must be a plain path inside the item's folder;"
-            " found '../../workflow/roster.yml'",
-        )
-    ]
+#: slug -> the one finding of its item: rule, the line it names (by what the line starts
+#: with), message; every one an error
+EXPECTED = {
+    "foto-keluar": (
+        "image.src",
+        "  src:",
+        "image.src must be a plain path inside the item's folder;"
+        " found '../../workflow/roster.yml'",
+    ),
+    "foto-daftar": ("schema.type", "image:", "'image' must be a mapping; found a list"),
+    "alt-peta": ("schema.type", "  alt:", "'image.alt' must be text; found a mapping"),
+    "tanpa-alt": ("image.alt", "  src:", ALT + "found nothing"),
+    "alt-kosong": ("image.alt", "  alt:", ALT + "found empty text"),
+    "foto-pdf": (
+        "image.type",
+        "  src:",
+        "image.src must name a photo (.avif, .gif, .jpeg, .jpg, .png, .svg, .webp);"
+        " found 'laporan.pdf'",
+    ),
+    "foto-hilang": (
+        "image.missing",
+        "image:",
+        "image.src 'foto.svg' must name a file in the item's folder; found none",
+    ),
+    "foto-tak-terdaftar": (
+        "image.unlisted",
+        "image:",
+        "image.src 'foto.svg' must name a file listed under 'files'; found none",
+    ),
+    "ringkasan-daftar": ("schema.type", "description:", "'description' must be text; found a list"),
+    "tag-peta": ("schema.type", "tags:", "'tags' must be a list of text; found a mapping"),
+    "kategori-angka": (
+        "schema.type",
+        "- 2026",
+        "'categories' entries must be text; found a number (2026)",
+    ),
+}
 
 
-def test_an_image_that_is_a_list(run: Run) -> None:
-    assert run.findings("foto-daftar") == [
-        (
-            "schema.type",
-            "error",
-            run.line("foto-daftar", "image:"),
-            "'image' must be a mapping; found a list",
-        )
-    ]
-
-
-def test_alt_text_that_is_a_mapping(run: Run) -> None:
-    assert run.findings("alt-peta") == [
-        (
-            "schema.type",
-            "error",
-            run.line("alt-peta", "  alt:"),
-            "'image.alt' must be text; found a mapping",
-        )
-    ]
-
-
-def test_a_photo_without_alt_text(run: Run) -> None:
-    assert run.findings("tanpa-alt") == [
-        ("image.alt", "error", run.line("tanpa-alt", "  src:"), ALT + "found nothing")
-    ]
-
-
-def test_a_photo_with_blank_alt_text(run: Run) -> None:
-    assert run.findings("alt-kosong") == [
-        ("image.alt", "error", run.line("alt-kosong", "  alt:"), ALT + "found empty text")
-    ]
-
-
-def test_an_image_that_is_no_photo(run: Run) -> None:
-    assert run.findings("foto-pdf") == [
-        (
-            "image.type",
-            "error",
-            run.line("foto-pdf", "  src:"),
-            "image.src must name a photo (.avif, .gif, .jpeg, .jpg, .png, .svg, .webp);"
-            " found 'laporan.pdf'",
-        )
-    ]
-
-
-def test_an_image_not_in_the_folder(run: Run) -> None:
-    assert run.findings("foto-hilang") == [
-        (
-            "image.missing",
-            "error",
-            run.line("foto-hilang", "image:"),
-            "image.src 'foto.svg' must name a file in the item's folder; found none",
-        )
-    ]
-
-
-def test_an_approved_image_not_listed_under_files(run: Run) -> None:
-    assert run.findings("foto-tak-terdaftar") == [
-        (
-            "image.unlisted",
-            "error",
-            run.line("foto-tak-terdaftar", "image:"),
-            "image.src 'foto.svg' must name a file listed under 'files'; found none",
-        )
-    ]
-
-
-def test_a_description_that_is_a_list(run: Run) -> None:
-    assert run.findings("ringkasan-daftar") == [
-        (
-            "schema.type",
-            "error",
-            run.line("ringkasan-daftar", "description:"),
-            "'description' must be text; found a list",
-        )
-    ]
-
-
-def test_tags_that_are_a_mapping(run: Run) -> None:
-    assert run.findings("tag-peta") == [
-        (
-            "schema.type",
-            "error",
-            run.line("tag-peta", "tags:"),
-            "'tags' must be a list of text; found a mapping",
-        )
-    ]
-
-
-def test_a_category_that_is_a_number(run: Run) -> None:
-    assert run.findings("kategori-angka") == [
-        (
-            "schema.type",
-            "error",
-            run.line("kategori-angka", "- 2026"),
-            "'categories' entries must be text; found a number (2026)",
-        )
-    ]
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_each_broken_field_gets_its_finding(run: Run, slug: str) -> None:
+    rule, prefix, message = EXPECTED[slug]
+    assert run.findings(slug) == [(rule, "error", run.line(slug, prefix), message)]
