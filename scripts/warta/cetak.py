@@ -51,7 +51,7 @@ from warta.model.edition import (
     revision_folder,
 )
 from warta.model.history import read_history
-from warta.model.item import content_digest, news_day
+from warta.model.item import content_digest
 from warta.model.signing import NAMESPACE, chain_digest, key_owner, key_problem
 from warta.model.sop import Step
 from warta.publish import DOCS_PREFIX
@@ -106,14 +106,14 @@ def choose(
         item = project.items.get(verdict.path)
         if item is None or item.id is None or not verdict.path.startswith(DOCS_PREFIX + "berita/"):
             continue
-        day = news_day(item.fields.get("date"), zone)
+        day = item.day(zone)
         if day is None or not start <= day <= end:
             continue
         title = item.title or item.id
         if not verdict.publishable:
             left.append(LeftOut(verdict.path, title, _why_not(project, verdict.path)))
             continue
-        article, _notes = build_article(
+        article = build_article(
             item, src_uri=verdict.path[len(DOCS_PREFIX):], sop=sop, roster=project.roster,
             zone=zone, reporter_step=reporter_step,
         )

@@ -486,22 +486,11 @@ def check_pii(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     yield from check_personal_data(item)
 
 
-def _plausible_date(value: object) -> bool:
-    """A date the reader accepted (so that the reader's own finding is not repeated)."""
-    if not isinstance(value, str):
-        return False
-    try:
-        parsed = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return 1900 <= parsed.year <= 2999
-
-
 def check_url(item: NewsItem, ctx: Context) -> Iterator[Finding]:
     """The URL comes from the signed date and slug; the folder must agree with it."""
     url = item_url(item, ctx.zone)
     if url is None:
-        if item.slug is not None and _plausible_date(item.fields.get("date")):
+        if item.slug is not None and item.news_date is not None:
             yield error(
                 item.path,
                 item.line_of("date"),
@@ -510,7 +499,7 @@ def check_url(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                     "the URL comes from the signed slug and date, but the date {date!r} falls"
                     " on no day in the office's time zone; expected a date between the years"
                     " 1900 and 2999"
-                ).format(date=item.fields["date"]),
+                ).format(date=item.news_date.isoformat()),
             )
         return
     expected = f"{DOCS}/{url}{ITEM_FILE}"

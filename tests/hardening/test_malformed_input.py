@@ -104,6 +104,11 @@ CASES: dict[str, Case] = {
     "slug-cyrillic": Case("slug.format", 9),
     "dup-id-b": Case("id.duplicate", 2),
     "dup-slug-b": Case("url.duplicate", 9),
+    # a lead photo that would pull in another file, or that screen readers could not describe
+    "image-escape": Case("image.src", 10),
+    "image-list": Case("schema.type", 9),
+    "image-alt-mapping": Case("schema.type", 11),
+    "image-no-alt": Case("image.alt", 10),
     # workflow state nobody signed
     "status-unknown": Case("status.unknown", 9, found="'terbit'"),
     "status-claims-approved": Case("status.mismatch", 9),
@@ -373,7 +378,7 @@ def test_encoding_quirks_are_warnings_and_strict_blocks(tmp_path: Path, keys: di
 SIGNED = ("id-slash", "id-dotdot", "id-dots", "id-backslash", "id-space", "id-upper",
           "id-cyrillic", "id-number", "slug-dotdot", "slug-cyrillic", "date-impossible",
           "date-words", "date-number", "only-front-matter", "stray-outside-news", "dup-id-b",
-          "dup-slug-b")
+          "dup-slug-b", "image-escape", "image-list", "image-alt-mapping", "image-no-alt")
 
 
 def test_defects_block_publication_even_when_every_signature_verifies(

@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warta.model.item import news_day
 from warta.site import audit, feeds, item_page, pages
-from warta.site.article import Approval, Article, LeadImage, Signer, lead_image
+from warta.site.article import Approval, Article, LeadImage, Signer
 from warta.site.catalogue import Catalogue
 from warta.site.dates import day_label, moment_label, month_label, rfc3339
 from warta.site.text import page_url, relative_url, slugify, unique_slugs
@@ -76,14 +75,6 @@ def test_moments_in_the_office_zone(zone: str, expected: str, offset: str) -> No
     assert rfc3339(moment, ZoneInfo(zone)).endswith(offset)
 
 
-def test_news_day_reads_dates_and_times_in_the_zone() -> None:
-    assert news_day("2026-10-05", WIB) == date(2026, 10, 5)
-    assert news_day("2026-10-04T20:00:00+00:00", WIB) == date(2026, 10, 5)
-    assert news_day("2026-10-04T20:00:00", WIB) == date(2026, 10, 4)
-    assert news_day("kemarin", WIB) is None
-    assert news_day(None, WIB) is None
-
-
 # ---- text and urls -------------------------------------------------------------------------
 
 
@@ -111,35 +102,6 @@ def test_page_urls_and_slugs() -> None:
     assert slugify("Jalan Ciputat–Ciledug") == "jalan-ciputat-ciledug"
     assert slugify("!!!") == "x"
     assert unique_slugs(["A b", "a-b", "A_B"]) == {"A b": "a-b", "A_B": "a-b-2", "a-b": "a-b-3"}
-
-
-# ---- lead image -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "src",
-    [
-        "../lain/images/foto.jpg",
-        "/berita/x.jpg",
-        "https://x.test/a.jpg",
-        "a/./b.jpg",
-        "a\\b.jpg",
-        "",
-    ],
-)
-def test_lead_image_must_stay_in_the_item_folder(src: str) -> None:
-    image, problem = lead_image({"src": src, "alt": "Foto"})
-    assert image is None
-    assert problem
-
-
-def test_lead_image_needs_alt_text() -> None:
-    assert lead_image({"src": "images/a.jpg"})[0] is None
-    image, problem = lead_image(
-        {"src": "images/a.jpg", "alt": " Foto ", "caption": "K", "credit": "Foto: Humas"}
-    )
-    assert problem is None
-    assert image == LeadImage("images/a.jpg", "Foto", "K", "Foto: Humas")
 
 
 # ---- listings --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
-from warta.model.item import NewsItem, Signoff, content_digest
+from warta.model.item import NewsItem, Signoff, content_digest, read_news_date
 from warta.model.office import week_hours
 from warta.model.roster import Education, Holding, Key, Person, Roster
 from warta.model.signing import chain_digest, signoff_payload
@@ -380,6 +380,7 @@ def item(
         key_lines.pop("status", None)
     item_id = fields.get("id")
     title = fields.get("title")
+    day, description = fields.get("date"), fields.get("description")
     return NewsItem(
         path=path,
         id=item_id if isinstance(item_id, str) else None,
@@ -392,7 +393,18 @@ def item(
         lines=key_lines,
         body_line=LINES["signoffs"] + 1 + SIGNOFF_LINES * len(signoffs) + 1,
         slug=slug if isinstance(slug := fields.get("slug"), str) else None,
+        news_date=read_news_date(day) if isinstance(day, str) else None,
+        description=description if isinstance(description, str) else "",
+        categories=_texts(fields.get("categories")),
+        tags=_texts(fields.get("tags")),
     )
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """A list of text as the reader reads it (anything else: none)."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()
 
 
 def context(

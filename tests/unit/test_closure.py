@@ -19,7 +19,7 @@ from warta.model.closure import (
     reference_target,
 )
 from warta.model.findings import Finding, Severity
-from warta.model.item import Attachment
+from warta.model.item import Attachment, LeadImage
 
 FOTO = "sha256:" + "a" * 64
 LAIN = "sha256:" + "b" * 64
@@ -27,7 +27,8 @@ FOLDER = "berita/2026/jembatan/"
 
 
 def news(*files: Attachment, image: str | None = None):  # type: ignore[no-untyped-def]
-    return replace(item(), attachments=tuple(files), files_line=8, image_src=image)
+    photo = LeadImage(image, "Foto jembatan") if image is not None else None
+    return replace(item(), attachments=tuple(files), files_line=8, image=photo)
 
 
 def rules(found: list[Finding]) -> list[tuple[str, str]]:

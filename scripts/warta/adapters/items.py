@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 from warta.adapters import safefs
@@ -14,7 +14,7 @@ from warta.adapters.signoffblock import parse_front_matter
 from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.yamlnodes import YamlError, YList, YMap
 from warta.i18n import _
-from warta.model.closure import check_attachment_list
+from warta.model.closure import PHOTOS, check_attachment_list, plain_relative
 from warta.model.findings import Finding, error
 from warta.model.invisible import check_hidden, format_characters
 from warta.model.item import (
@@ -24,8 +24,11 @@ from warta.model.item import (
     TAKE_BACKS,
     WORKFLOW_KEYS,
     Attachment,
+    LeadImage,
+    NewsDate,
     NewsItem,
     Signoff,
+    read_news_date,
 )
 from warta.model.pii import WHAT
 
@@ -154,11 +157,11 @@ def parse_item(text: str, display: str) -> LoadedItem:
     title = fields.text("title")
     if title is not None and not title.strip():
         fields.fail("title", "schema.empty", _("title must not be empty; found empty text"))
-    _check_date(fields)
+    news_date = _news_date(fields)
     embargo = fields.moment("embargo") if "embargo" in data else None
-    fields.text("description")
-    fields.text_list("categories", required=True)
-    fields.text_list("tags")
+    description = fields.text("description") or ""
+    categories = fields.text_list("categories", required=True) or ()
+    tags = fields.text_list("tags") or ()
     slug = fields.text("slug")
     if slug is not None and (len(slug) > ID_MAX or not ID_PATTERN.match(slug)):
         fields.fail(
@@ -169,7 +172,7 @@ def parse_item(text: str, display: str) -> LoadedItem:
             ).format(value=slug),
         )
         slug = None
-    image_src = _image(data, fields, display, findings)
+    image = _image(fields, display, findings)
     attachments = _files(data, display, findings)
     _pii_ack(data, display, findings)
     if not parts.body.strip():
@@ -213,42 +216,46 @@ def parse_item(text: str, display: str) -> LoadedItem:
         slug=slug,
         attachments=attachments,
         files_line=data.key_lines.get("files"),
-        image_src=image_src,
+        image=image,
+        news_date=news_date,
+        description=description,
+        categories=categories,
+        tags=tags,
         revision=revision,
         embargo=embargo,
     )
     return LoadedItem(display, item, findings)
 
 
-def _image(data: YMap, fields: Reader, display: str, findings: list[Finding]) -> str | None:
-    """The lead photo's ``src`` (a plain path in the item's folder) when ``image`` reads;
-    every problem with it (no alt text, a path out of the folder) is a finding."""
+def _image(fields: Reader, display: str, findings: list[Finding]) -> LeadImage | None:
+    """The lead photo when ``image`` has a plain path inside the item's folder as ``src``;
+    every problem with it (no alt text, a path out of the folder, no photo) is a finding."""
     node = fields.mapping("image", required=False)
     if node is None:
         return None
     image = Reader(node, display, findings, where="image.")
     image.unknown_keys(IMAGE_KEYS)
     src = image.text("src")
-    alt = image.text("alt")
-    for key in ("caption", "credit", "minor_basis"):
-        image.text(key, required=False)
-    image.boolean("shows_minor")
-    if alt is not None and not alt.strip():
+    if node.get("alt") is None:
+        alt = None
+        image.fail(
+            "alt",
+            "image.alt",
+            _("image.alt must describe the photo for readers who cannot see it; found nothing"),
+        )
+    elif (alt := image.text("alt")) is not None and not alt.strip():
         image.fail(
             "alt",
             "image.alt",
             _("image.alt must describe the photo for readers who cannot see it; found empty text"),
         )
+    caption = image.text("caption", required=False)
+    credit = image.text("credit", required=False)
+    image.text("minor_basis", required=False)
+    image.boolean("shows_minor")
     if src is None:
         return None
-    parts = src.split("/")
-    if (
-        not src
-        or src.startswith("/")
-        or "\\" in src
-        or ":" in src
-        or any(part in ("", ".", "..") for part in parts)
-    ):
+    if not src.strip() or ":" in src or not plain_relative(src):
         image.fail(
             "src",
             "image.src",
@@ -257,7 +264,15 @@ def _image(data: YMap, fields: Reader, display: str, findings: list[Finding]) ->
             ),
         )
         return None
-    return src
+    if posixpath.splitext(src)[1].lower() not in PHOTOS:
+        image.fail(
+            "src",
+            "image.type",
+            _("image.src must name a photo ({suffixes}); found {value!r}").format(
+                suffixes=", ".join(sorted(PHOTOS)), value=src
+            ),
+        )
+    return LeadImage(src, (alt or "").strip(), (caption or "").strip(), (credit or "").strip())
 
 
 def _mappings(
@@ -351,13 +366,13 @@ def _pii_ack(data: YMap, display: str, findings: list[Finding]) -> None:
             )
 
 
-def _check_date(fields: Reader) -> None:
+def _news_date(fields: Reader) -> NewsDate | None:
+    """The signed ``date`` (:func:`read_news_date`), if it reads and is plausible."""
     value = fields.text("date")
     if value is None:
-        return
-    try:
-        day = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-    except ValueError:
+        return None
+    moment = read_news_date(value)
+    if moment is None:
         fields.fail(
             "date",
             "date.format",
@@ -365,14 +380,16 @@ def _check_date(fields: Reader) -> None:
                 value=value
             ),
         )
-        return
-    problem = implausible(day)
+        return None
+    problem = implausible(moment)
     if problem is not None:
         fields.fail(
             "date",
             "date.range",
             _("date must fall {problem}; found {value!r}").format(problem=problem, value=value),
         )
+        return None
+    return moment
 
 
 def _absent(fields: Reader, key: str, what: str) -> str:

@@ -318,7 +318,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         out: dict[str, Article] = {}
         for uri, shown in closure.items.items():
             try:
-                article, notes = build_article(
+                article = build_article(
                     shown.item,
                     src_uri=uri,
                     sop=repo.sop,
@@ -334,8 +334,6 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                     + _("{error}; not published").format(error=repr(exc))
                 )
                 continue
-            for note in notes:
-                log.warning(f"warta: {shown.verdict.path}: {note}")
             if article is not None:
                 out[uri] = article
         return out

@@ -26,10 +26,12 @@ NEWS = "berita/"
 ITEM_FILE = "index.md"
 #: Suffixes MkDocs renders as pages (compared in lowercase: stricter than MkDocs).
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+#: Suffixes (lowercase) of the photos a browser shows: an item's lead photo is one of them.
+PHOTOS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
 #: Suffixes (lowercase) of files that may be listed by an item; everything else is refused.
 PASSIVE = frozenset(
     {
-        *(".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"),
+        *PHOTOS,
         *(".pdf", ".txt", ".csv", ".odt", ".ods", ".odp", ".doc", ".docx", ".xls", ".xlsx"),
         *(".ppt", ".pptx", ".mp3", ".m4a", ".ogg", ".oga", ".mp4", ".webm", ".ogv", ".zip"),
     }

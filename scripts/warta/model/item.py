@@ -71,11 +71,32 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class LeadImage:
+    """The lead photo as signed under ``image``: ``src`` is a plain path inside the item's
+    folder; ``alt`` describes the photo for readers who cannot see it, ``caption`` and
+    ``credit`` go under it (each trimmed). ``alt`` is empty only on an item whose
+    ``image.alt`` finding keeps it off the site."""
+
+    src: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+
+
+#: An item's ``date``: a day, or a date-time (naive: local time; else with its offset).
+NewsDate = date | datetime
+
+
+@dataclass(frozen=True)
 class NewsItem:
-    """A news item as read from disk. Fields the reader could not read are ``None``.
+    """A news item as read from disk. Fields the reader could not read are ``None`` (or
+    empty): each such field has a finding of the reader.
 
     ``fields`` holds the content front-matter (everything but the workflow keys) as plain
-    JSON-compatible values; ``body`` has LF line endings.
+    JSON-compatible values, exactly as written: the signed content digest is computed over
+    them. Everything else reads the typed fields (``news_date``, ``description``,
+    ``categories``, ``tags``, ``slug``, ``image``, ``attachments``); ``body`` has LF line
+    endings.
     """
 
     path: str
@@ -94,8 +115,14 @@ class NewsItem:
     #: the files the item publishes, as listed under ``files``
     attachments: tuple[Attachment, ...] = ()
     files_line: int | None = None
-    #: ``image.src``, if the item has a readable lead photo
-    image_src: str | None = None
+    #: the lead photo, if ``image`` has a readable ``src``
+    image: LeadImage | None = None
+    #: the signed ``date`` (None if it does not read: see :func:`read_news_date`)
+    news_date: NewsDate | None = None
+    #: the signed ``description`` ('' if it does not read)
+    description: str = ""
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
     #: the ``revision`` the file states (None if it states none); the history decides
     revision: int | None = None
     #: the signed ``embargo``: not published before this moment (None: no embargo)
@@ -108,24 +135,30 @@ class NewsItem:
         """Whether the item's embargo has not yet passed at ``now``."""
         return self.embargo is not None and now < self.embargo
 
-    def categories(self) -> tuple[str, ...]:
-        value = self.fields.get("categories")
-        if isinstance(value, list):
-            return tuple(str(v) for v in value)
-        return ()
+    @property
+    def image_src(self) -> str | None:
+        """``image.src``, if the item has a readable lead photo."""
+        return self.image.src if self.image is not None else None
+
+    def day(self, zone: tzinfo) -> date | None:
+        """The news day of the item in ``zone`` (:func:`news_day`)."""
+        return news_day(self.news_date, zone)
 
 
-def news_day(value: object, zone: tzinfo) -> date | None:
-    """The day of an item's ``date``: a date (YYYY-MM-DD), or an ISO 8601 date-time read in
-    ``zone`` (a naive one is taken as local)."""
-    if not isinstance(value, str):
-        return None
+def read_news_date(text: str) -> NewsDate | None:
+    """An item's ``date`` as written: a date (YYYY-MM-DD) or an ISO 8601 date-time, else
+    None."""
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        moment = datetime.fromisoformat(value)
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def news_day(moment: NewsDate | None, zone: tzinfo) -> date | None:
+    """The day of an item's ``date``: the date itself, or the date-time's day in ``zone`` (a
+    naive one is taken as local)."""
+    if not isinstance(moment, datetime):
+        return moment
     if moment.tzinfo is None:
         return moment.date()
     try:
@@ -140,7 +173,7 @@ NEWS_URL = "berita/"
 
 def item_url(item: NewsItem, zone: tzinfo) -> str | None:
     """The site URL of an item, from its signed date and slug: ``berita/<year>/<slug>/``."""
-    day = news_day(item.fields.get("date"), zone)
+    day = item.day(zone)
     if day is None or item.slug is None:
         return None
     return f"{NEWS_URL}{day.year:04d}/{item.slug}/"

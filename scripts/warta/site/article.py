@@ -7,28 +7,18 @@ its own. ``draft`` marks an item shown solely in a reviewer's preview.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
 from warta.model.history import read_history, text_origin
-from warta.model.item import NewsItem, Signoff, content_digest, news_day
+from warta.model.item import LeadImage, NewsItem, Signoff, content_digest
 from warta.model.roster import Roster
 from warta.model.sop import Sop
 from warta.site.text import page_url
 
 #: Category names starting with this (case-insensitive) are kecamatan; others are sectors/OPD.
 KECAMATAN_PREFIX = "kecamatan "
-
-
-@dataclass(frozen=True)
-class LeadImage:
-    """The lead photo: ``src`` relative to the item's folder."""
-
-    src: str
-    alt: str
-    caption: str = ""
-    credit: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,42 +119,6 @@ def newest_first(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=sort_key, reverse=True)
 
 
-def lead_image(value: object) -> tuple[LeadImage | None, str | None]:
-    """The ``image`` front-matter as a :class:`LeadImage`, or None and why it was refused.
-
-    ``src`` must be a plain relative path inside the item's folder: no scheme, no leading
-    slash, no '..' (a photo of another, unpublished item must never be pulled in).
-    """
-    if value is None:
-        return None, None
-    if not isinstance(value, Mapping):
-        return None, "'image' must be a mapping with src, alt, caption, credit"
-    src = value.get("src")
-    if not isinstance(src, str) or not src.strip():
-        return None, "'image.src' must be a path to the photo beside index.md"
-    parts = src.split("/")
-    if (
-        src.startswith("/")
-        or "\\" in src
-        or ":" in src
-        or any(part in ("", ".", "..") for part in parts)
-    ):
-        return None, (
-            f"'image.src' must be a relative path inside the item's folder; found {src!r}"
-        )
-    texts: dict[str, str] = {}
-    for key in ("alt", "caption", "credit"):
-        raw = value.get(key, "")
-        if raw is None:
-            raw = ""
-        if not isinstance(raw, str):
-            return None, f"'image.{key}' must be text"
-        texts[key] = raw.strip()
-    if not texts["alt"]:
-        return None, "'image.alt' is required (a description of the photo for screen readers)"
-    return LeadImage(src, texts["alt"], texts["caption"], texts["credit"]), None
-
-
 def _signer(signoff: Signoff, sop: Sop, roster: Roster, zone: tzinfo) -> Signer:
     person = roster.get(signoff.by)
     step = sop.step(signoff.step)
@@ -179,12 +133,6 @@ def _signer(signoff: Signoff, sop: Sop, roster: Roster, zone: tzinfo) -> Signer:
     return Signer(signoff.by, name, role_title)
 
 
-def _texts(value: object) -> tuple[str, ...]:
-    if isinstance(value, list | tuple):
-        return tuple(str(v) for v in value if isinstance(v, str))
-    return ()
-
-
 def build_article(
     item: NewsItem,
     *,
@@ -195,15 +143,16 @@ def build_article(
     reporter_step: str,
     draft: bool = False,
     problems: Sequence[str] = (),
-) -> tuple[Article | None, list[str]]:
-    """The article for ``item`` and any notes about parts that could not be shown.
+) -> Article | None:
+    """The article for ``item``, from its typed fields as the reader read them: the
+    reader's and the validator's findings say what is wrong with any of them, so that
+    nothing is found only here.
 
     Returns None for an item without id or title (it can never be shown). ``draft`` items
     (preview only) may lack an approval; a non-draft must have one, else None.
     """
-    notes: list[str] = []
     if item.id is None or item.title is None:
-        return None, ["the item has no readable id or title"]
+        return None
     history = read_history(item, sop)
 
     def trail_step(index: int, s: Signoff) -> TrailStep:
@@ -230,13 +179,10 @@ def build_article(
             approved.note,
         )
     if approval is None and not draft:
-        return None, ["the item has no signed approval"]
+        return None
     written = history.signoff_for(reporter_step)
     reporter = _signer(written, sop, roster, zone) if written else None
-    image, problem = lead_image(item.fields.get("image"))
-    if problem:
-        notes.append(problem)
-    field_day = news_day(item.fields.get("date"), zone)
+    field_day = item.day(zone)
     if history.corrections:  # first published with the approval the first Ralat replaced
         published = history.corrections[0].replaced.at.astimezone(zone)
     elif approval is not None:
@@ -246,19 +192,18 @@ def build_article(
     else:
         published = datetime.combine(field_day or date(1970, 1, 1), time(0), zone)
     day = field_day or published.date()
-    description = item.fields.get("description")
-    article = Article(
+    return Article(
         id=item.id,
         src_path=item.path,
         src_uri=src_uri,
         title=item.title,
-        description=description if isinstance(description, str) else "",
+        description=item.description,
         day=day,
         published=published,
-        categories=item.categories(),
-        tags=_texts(item.fields.get("tags")),
+        categories=item.categories,
+        tags=item.tags,
         body=item.body,
-        image=image,
+        image=item.image,
         reporter=reporter,
         approval=approval,
         trail=trail,
@@ -277,4 +222,3 @@ def build_article(
             for c in history.corrections
         ),
     )
-    return article, notes
