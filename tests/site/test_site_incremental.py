@@ -1,4 +1,5 @@
-"""Builds reuse what earlier builds rendered and indexed for search, and nothing else.
+"""Builds reuse what earlier builds rendered, indexed for search and made of item pages, and
+nothing else.
 
 Each item body's rendered HTML is kept in this user's cache folder (outside the working tree)
 under a key over Warta's code, the signed Markdown configuration and the body's exact text,
@@ -9,12 +10,14 @@ is really read) an entry written with the secret is what the next build publishe
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import os
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,8 @@ from helpers import warta_exe
 from warta.adapters.cachekey import repo_key
 from warta.adapters.render import Rendered
 from warta.adapters.rendercache import FORMAT, RENDERED_FILE, RenderStore, decode, encode
+from warta.mkdocs_plugin.pagecache import FORMAT as PAGES_FORMAT
+from warta.mkdocs_plugin.pagecache import PAGES_FILE
 from warta.mkdocs_plugin.searchcache import FORMAT as SEARCH_FORMAT
 from warta.mkdocs_plugin.searchcache import SEARCH_FILE
 
@@ -168,3 +173,58 @@ def test_search_entries_come_from_the_cache_only_with_the_secret(
     assert _build(root, env, tmp_path / "three").returncode == 0
     assert "DIPALSUKAN" in index(tmp_path / "three")
     assert BODY_WORD in index(tmp_path / "one")
+
+
+def test_item_pages_come_from_the_cache_only_with_the_secret(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    cache = _cache_file(root, env).with_name(PAGES_FILE)
+    header, _, body = cache.read_bytes().partition(b"\n")
+    assert header.startswith(PAGES_FORMAT + b" ")
+    entries = json.loads(body)
+
+    def alter(packed: str) -> str:
+        page = zlib.decompress(base64.b64decode(packed)).decode()
+        page = page.replace(BODY_WORD, "DIPALSUKAN")
+        return base64.b64encode(zlib.compress(page.encode())).decode()
+
+    forged = {key: alter(value) for key, value in entries.items()}
+    assert forged != entries
+
+    def pages(site: Path) -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in (site / "berita").rglob("*.html"))
+
+    _write(cache, b"not the secret", forged, PAGES_FORMAT)
+    assert _build(root, env, tmp_path / "two").returncode == 0
+    assert _files(tmp_path / "two") == _files(tmp_path / "one")
+    secret = (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
+    _write(cache, secret, forged, PAGES_FORMAT)
+    assert _build(root, env, tmp_path / "three").returncode == 0
+    assert "DIPALSUKAN" in pages(tmp_path / "three")
+    assert "DIPALSUKAN" not in pages(tmp_path / "one")
+
+
+def test_a_preview_never_gets_the_deployable_site_s_pages(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The preview's pages carry its banner and noindex: another key than the build's."""
+    root, env = copy
+    assert _build(root, env, tmp_path / "site").returncode == 0
+    preview = subprocess.run(
+        [warta_exe(), "preview", "--build-only", str(tmp_path / "preview")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert preview.returncode == 0, preview.stderr
+    for page in (tmp_path / "preview" / "berita").rglob("*/index.html"):
+        if page.parent.parent.name.isdigit():  # an item's page
+            assert 'content="noindex, nofollow"' in page.read_text(encoding="utf-8"), page
+    again = tmp_path / "again"
+    assert _build(root, env, again).returncode == 0
+    assert _files(again) == _files(tmp_path / "site")

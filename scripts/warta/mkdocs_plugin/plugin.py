@@ -48,6 +48,7 @@ from warta.errors import ConfigError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import VerifiedFile
+from warta.mkdocs_plugin.pagecache import CACHED, PageCache
 from warta.mkdocs_plugin.searchcache import SearchEntries, search_index
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
@@ -109,6 +110,8 @@ class _Build:
     files: Files | None = None
     #: the search entries of item pages, kept between builds (None: no cache)
     search: SearchEntries | None = None
+    #: the theme's output for item pages, kept between builds (None: no cache)
+    pages: PageCache | None = None
 
 
 class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-call]
@@ -415,11 +418,39 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         state = self._state()
-        if state.search is not None and page.file.src_uri in state.articles:
+        if page.file.src_uri not in state.articles:
+            return context
+        if state.pages is None and state.repo.policy.cache:
+            state.pages = PageCache.open(
+                state.repo.root, config, nav, self._own_theme(state), self._site_digest(state)
+            )
+        kept = state.pages.find(page) if state.pages is not None else None
+        if state.search is not None:
             index = search_index(config)
             if index is not None:
                 state.search.index(index, page)
+        if kept is not None:
+            context[CACHED] = kept  # type: ignore[literal-required]
         return context
+
+    @staticmethod
+    def _own_theme(state: _Build) -> list[str]:
+        theme = [str(THEME_DIR)]
+        if state.plan.theme:
+            theme.append(str(state.staged / "theme"))
+        return theme
+
+    @staticmethod
+    def _site_digest(state: _Build) -> str:
+        site = state.repo.policy.site
+        return site.digest if site is not None else ""
+
+    @event_priority(100)  # the theme's output, before any other plugin changes it
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        state = self._state()
+        if state.pages is not None and page.file.src_uri in state.articles:
+            state.pages.keep(page, output)
+        return output
 
     # ---- feeds and the account of the output --------------------------------------------
     @event_priority(-100)
@@ -445,6 +476,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         state.repo.keep_rendered()
         if state.search is not None:
             state.search.save()
+        if state.pages is not None:
+            state.pages.save()
         expected = self._expected(state, config)
         site = Path(config.site_dir)
         for problem in account(site, expected):

@@ -1,0 +1,161 @@
+"""Item pages as the theme rendered them, kept between builds, so that a build renders the
+theme's templates only for the items that changed.
+
+The theme's output for an item page is a function of the templates (Warta's theme, the
+staged custom_dir an administrator signed, Material's version), the site's configuration (the
+signed mkdocs.yml and what the build sets in it), the navigation, and the page itself: its
+URL, title, meta, content, table of contents and links. The key is SHA-256 over all of these
+and Warta's code; the file is authenticated with this user's secret like every cache of
+Warta's (:mod:`warta.adapters.cachekey`), and each save keeps only the pages the build used.
+
+On a hit, Warta's ``main.html`` extends ``warta-cached.html``, which prints the kept output,
+instead of Material's ``base.html``: everything after (other plugins' ``on_post_page``, the
+writing, the audit) runs as for a page rendered afresh. Only with the plugins this module
+knows (search and Warta's own) is anything cached: another plugin might put into a page
+what none of these inputs holds.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import material  # type: ignore[import-untyped]
+import mkdocs
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+
+from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
+from warta.adapters.verdicts import code_digest
+
+PAGES_FILE = "pages"
+FORMAT = b"warta-pages/2"
+#: The context variable that makes main.html print a kept page.
+CACHED = "warta_cached"
+#: Plugins whose effect on an item page the key covers.
+KNOWN_PLUGINS = frozenset({"search", "material/search", "warta", "warta/progress"})
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def _tree_digest(folders: Iterable[str]) -> bytes:
+    """SHA-256 over the paths and bytes of every file under ``folders``."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        top = Path(folder)
+        digest.update(b"folder\0" + folder.encode("utf-8", "surrogateescape") + b"\0")
+        for path in sorted(p for p in top.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            digest.update(path.relative_to(top).as_posix().encode("utf-8", "surrogateescape"))
+            digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.digest()
+
+
+def _nav(items: Iterable[Any]) -> list[Any]:
+    return [
+        [
+            type(item).__name__,
+            getattr(item, "title", None),
+            getattr(item, "url", None),
+            _nav(getattr(item, "children", None) or ()),
+        ]
+        for item in items
+    ]
+
+
+def _anchors(links: Iterable[AnchorLink]) -> list[Any]:
+    return [[link.url, link.title, link.level, _anchors(link.children)] for link in links]
+
+
+class PageCache:
+    """Rendered item pages of earlier builds (see the module)."""
+
+    def __init__(self, path: Path, secret: bytes, salt: bytes) -> None:
+        self.path = path
+        self.secret = secret
+        self.salt = salt
+        self._old: dict[str, Any] | None = None
+        self.used: dict[str, str] = {}
+        #: page URL -> its key, for the pages rendered afresh in this build
+        self.pending: dict[str, str] = {}
+
+    @classmethod
+    def open(
+        cls, root: Path, config: MkDocsConfig, nav: Navigation, own_theme: Iterable[str], site: str
+    ) -> PageCache | None:
+        """The cache for this build (``own_theme``: Warta's and the staged custom theme's
+        folders; ``site``: the signed mkdocs.yml's digest), or None when there is none: no
+        secret, or a plugin whose effect it cannot know."""
+        if any(name not in KNOWN_PLUGINS for name in config.plugins):
+            return None
+        secret = cache_secret()
+        if secret is None:
+            return None
+        setup = [
+            site,
+            material.__version__,
+            mkdocs.__version__,
+            [str(d) for d in config.theme.dirs],
+            config.extra,
+            list(config.extra_css),
+            [str(s) for s in config.extra_javascript],
+            config.site_url,
+            config.use_directory_urls,
+            _nav(nav.items),
+            nav.homepage.url if nav.homepage is not None else None,
+        ]
+        salt = hashlib.sha256(code_digest() + _tree_digest(own_theme) + _json(setup)).digest()
+        return cls(repo_cache_dir(root) / PAGES_FILE, secret, salt)
+
+    def key(self, page: Page) -> str:
+        made_of = [
+            page.url,
+            page.title,
+            page.meta,
+            page.content,
+            _anchors(page.toc),
+            page.canonical_url,
+            page.edit_url,
+            page.is_homepage,
+            [p.url if p is not None else None for p in (page.previous_page, page.next_page)],
+            [a.title for a in page.ancestors],
+        ]
+        return hashlib.sha256(self.salt + _json(made_of)).hexdigest()
+
+    def find(self, page: Page) -> str | None:
+        """The kept output for ``page`` (None: render it, and :meth:`keep` the output)."""
+        key = self.key(page)
+        if self._old is None:
+            self._old = read_entries(self.path, self.secret, FORMAT)
+        found = self._old.get(key)
+        if isinstance(found, str):
+            try:
+                output = zlib.decompress(base64.b64decode(found)).decode("utf-8")
+            except (ValueError, zlib.error):
+                output = None
+            if output is not None:
+                self.used[key] = found
+                return output
+        self.pending[page.url] = key
+        return None
+
+    def keep(self, page: Page, output: str) -> None:
+        key = self.pending.pop(page.url, None)
+        if key is not None:
+            # compressed: a page of Material's is ~20 KB, mostly the same navigation and icons
+            packed = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
+            self.used[key] = base64.b64encode(packed).decode("ascii")
+
+    def save(self) -> None:
+        write_entries(self.path, self.secret, FORMAT, self.used)
