@@ -356,6 +356,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 "description": esc(article.description),
                 "warta_draft": article.draft,
             }
+            _made_by_warta(page)
             return ""
         notice = state.notices.get(uri)
         if notice is not None:
@@ -364,6 +365,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 "search": {"exclude": True},
                 "warta_withdrawn": True,
             }
+            _made_by_warta(page)
             return ""
         if uri.startswith(NEWS) and uri not in state.generated:
             raise PluginError(
@@ -561,6 +563,19 @@ def _root(config: MkDocsConfig) -> Path:
     if not config.config_file_path:
         raise PluginError("warta: " + _("mkdocs.yml's location is unknown"))
     return Path(config.config_file_path).resolve().parent
+
+
+def _made_by_warta(page: Page) -> None:
+    """A page whose HTML Warta makes (on_page_content) is not converted by MkDocs: its
+    Markdown is empty, and MkDocs would set up a Markdown instance with every extension for
+    it (2 ms a page)."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        page.content = ""
+        page.toc = get_toc([])
+        page.present_anchor_ids = set()
+
+    page.render = render  # type: ignore[method-assign]
 
 
 def _clean_toc(links: Iterable[AnchorLink]) -> None:
