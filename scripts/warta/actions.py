@@ -32,7 +32,7 @@ from warta.errors import RefusedError, UsageError
 from warta.i18n import _
 from warta.model import policy
 from warta.model.closure import Observed, to_list
-from warta.model.eligibility import blocking_for_step, signer_refusal
+from warta.model.eligibility import blocking_for_step
 from warta.model.findings import Finding
 from warta.model.history import History, read_history, step_label
 from warta.model.item import CORRECT, RETURN, Attachment, NewsItem, Signoff, content_digest
@@ -105,6 +105,18 @@ def _signer_person(project: Repository, signer: KeygenSigner, as_person: str | N
             )
         )
     return person
+
+
+def _refuse_invalid_key(
+    project: Repository, signer: KeygenSigner, person: Person, day: date
+) -> None:
+    """Refuse to sign with a key of ``person`` (:func:`_signer_person`) that is not valid on
+    ``day``: revoked, or valid only from a later day."""
+    owner = key_owner(project.roster, signer.public_key)
+    assert owner is not None
+    problem = key_problem(person, owner[1], day)
+    if problem is not None:
+        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
 
 
 def listed_files(folder: tuple[Observed, ...]) -> tuple[Attachment, ...]:
@@ -229,8 +241,9 @@ def sign_text(
         )
     person = _signer_person(project, signer, as_person)
     moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
-    _refuse_bad_time(display, item, moment, project.context.now)
-    _refuse_signer(project, signer, person=person, step=step, history=history, day=moment.date())
+    _refuse_invalid_key(project, signer, person, moment.date())
+    # the role that day, separation of duties and the time: judged on the signed item, by
+    # the validator's own checks (below)
     digest = content_digest(item.fields, item.body)
     prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
     message = payload(
@@ -272,30 +285,10 @@ def sign_text(
     return new_text, step, person, signoff
 
 
-def _refuse_signer(
-    project: Repository,
-    signer: KeygenSigner,
-    *,
-    person: Person,
-    step: Step,
-    history: History,
-    day: date,
-) -> None:
-    """Refuse a signer who does not hold the step's role that day, whom separation of duties
-    bars from this step (:func:`warta.model.eligibility.signer_refusal`, which
-    ``warta status`` asks too), or whose key is not valid that day."""
-    problem = signer_refusal(project.sop, person, step, history.in_force, day)
-    if problem is not None:
-        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
-    owner = key_owner(project.roster, signer.public_key)
-    assert owner is not None
-    problem = key_problem(person, owner[1], day)
-    if problem is not None:
-        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
-
-
 def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: datetime) -> None:
-    """Refuse a time the validator would reject (time.future, time.backwards)."""
+    """Refuse a time the validator would reject (time.future, time.backwards), where the
+    record is not judged with the whole item as a signed step is: a take-back, and each
+    item of a printed edition before anything is typeset."""
     if moment > now + FUTURE_SKEW:
         raise RefusedError(
             _(
@@ -619,11 +612,7 @@ def take_back_text(
                 value2=titles or _("role sop.yml names under {key}").format(key=key),
             )
         )
-    owner = key_owner(project.roster, signer.public_key)
-    assert owner is not None
-    problem = key_problem(person, owner[1], day)
-    if problem is not None:
-        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
+    _refuse_invalid_key(project, signer, person, day)
     if action == CORRECT:
         message = correction_payload(
             item.id, note=note, by=person.id, at_text=moment.isoformat(), content=digest, prev=prev

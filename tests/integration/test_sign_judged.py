@@ -52,21 +52,21 @@ def refusal(repo: Repo, person: str, at: str) -> list[str]:
     return result.stderr.splitlines()
 
 
-def forge_next(repo: Repo, forger: Forger, step: str, person: str, at: str) -> None:
-    """Write the item as ``warta sign`` would with ``person`` signing ``step`` at ``at`` (the
-    same signoff, the same signature), but with none of its refusals."""
+def forge_next(repo: Repo, forger: Forger, person: str, at: str) -> None:
+    """Write the item as ``warta sign`` would with ``person`` signing the next step at ``at``
+    (the same signoff, the same signature), but with none of its refusals."""
     text = repo.read(ITEM)
     item = parse_item(text, ITEM).item
     assert item is not None and item.id is not None and item.signoffs
+    sop, _found = load_sop(repo.root)
     signoff = forger.signoff(
         item.id,
-        step=step,
+        step=sop.steps[read_history(item, sop).signed].id,
         by=person,
         at=datetime.fromisoformat(at),
         content=content_digest(item.fields, item.body),
         prev=chain_digest(item.signoffs[-1].sig or ""),
     )
-    sop, _found = load_sop(repo.root)
     signoffs = (*item.signoffs, signoff)
     after = read_history(replace(item, signoffs=signoffs), sop)
     repo.write(
@@ -137,7 +137,7 @@ def test_a_correction_signed_by_the_reporter_of_the_approved_text_is_refused(
         in listed[0]
     )
 
-    forge_next(repo, Forger(keys), "penulisan", "agus", at)  # what `warta sign` wrote before
+    forge_next(repo, Forger(keys), "agus", at)  # what `warta sign` wrote before
     assert validate_errors(repo) == listed
 
     repo.git("checkout", "--", ITEM)
@@ -145,3 +145,44 @@ def test_a_correction_signed_by_the_reporter_of_the_approved_text_is_refused(
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("3. penulisan signed by Dimas Prasetyo, A.Md. (dimas)")
     assert validate_errors(repo) == []
+
+
+# ---- the same rules, by the same checks ------------------------------------------------------
+
+#: rule, the day, who signed the steps after the first (HH:MM), who signs next and when
+BROKEN = [
+    ("signoff.role", "2026-11-02", (), "dimas", "08:04"),  # staff may not order (Kasubag's)
+    ("time.backwards", "2026-11-02", (), "sri", "07:00"),  # before the disposisi at 08:00
+    ("time.future", "2026-12-01", (), "sri", "13:00"),  # the clock says 12:00
+    ("duty.separation", "2026-10-05", (("sri", "08:04"), ("agus", "10:00")), "agus", "10:04"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "day", "earlier", "person", "hhmm"), BROKEN, ids=[b[0] for b in BROKEN]
+)
+def test_sign_refuses_what_validate_rejects_naming_the_same_rule(
+    repo: Repo,
+    keys: dict[str, Path],
+    rule: str,
+    day: str,
+    earlier: tuple[tuple[str, str], ...],
+    person: str,
+    hhmm: str,
+) -> None:
+    """A signer without the step's role that day, a time before the previous record or in the
+    future, and a Plt. Kasubag reporting the text he wrote (separation of duties 'penulis-
+    bukan-pelapor'): `warta sign` lists exactly the error `warta validate` finds on the item
+    it would have written, the same signoff with the same signature."""
+    path = repo.new_item("Jembatan Cibening", at=f"{day}T08:00:00{WIB}", slug="jembatan")
+    for who, at in earlier:
+        repo.sign(path, who, f"{day}T{at}:00{WIB}")
+    office = repo.at_clock(f"2026-12-01T12:00:00{WIB}")
+    at = f"{day}T{hhmm}:00{WIB}"
+    head, *listed = refusal(office, person, at)
+    assert head.startswith(f"warta: {ITEM}: signing '")
+    assert head.endswith(" would leave an item that warta validate rejects; nothing was changed:")
+    assert [line.split("] ")[0].rsplit(" [", 1)[1] for line in listed] == [rule]
+
+    forge_next(office, Forger(keys), person, at)
+    assert validate_errors(office) == listed
