@@ -2,9 +2,11 @@
 start a correction (Ralat) of a published one.
 
 Each action checks that it may happen now, signs with the signer's SSH key, writes the item
-atomically and commits it; a refusal changes nothing. Before signing, the signer is shown every
-finding on the item (errors, warnings, notices); any step is refused while an error stands,
-and the publishing gate while any finding blocks publication (:mod:`warta.model.policy`).
+atomically and commits it; a refusal changes nothing. Signing a step is refused while an
+error stands on the item, the publishing gate while any finding blocks publication
+(:mod:`warta.model.policy`); then the item with the new signoff is judged by the validator's
+own checks, and refused if ``warta validate`` would reject it. Before it is written, the
+signer is shown every finding on the item (errors, warnings, notices).
 Before a step that may still change the content, ``files`` is brought up to date with what the
 item's folder holds (path and SHA-256 of each file), so the signer signs exactly the files the
 item will publish.
@@ -30,9 +32,9 @@ from warta.errors import RefusedError, UsageError
 from warta.i18n import _
 from warta.model import policy
 from warta.model.closure import Observed, to_list
-from warta.model.eligibility import blocking_for_step, signer_refusal
+from warta.model.eligibility import blocking_for_step
 from warta.model.findings import Finding
-from warta.model.history import History, read_history
+from warta.model.history import History, read_history, step_label
 from warta.model.item import CORRECT, RETURN, Attachment, NewsItem, Signoff, content_digest
 from warta.model.judgement import FUTURE_SKEW
 from warta.model.roster import Person
@@ -50,7 +52,7 @@ from warta.model.sop import Step
 from warta.repository import NEWS_DIR, Repository, observe_folder
 from warta.validate import conclude, judge
 
-#: Shows the signer the findings on the item, just before the signature is made.
+#: Shows the signer the findings on the item, just before the signed item is written.
 Show = Callable[[Sequence[Finding]], None]
 
 
@@ -103,6 +105,18 @@ def _signer_person(project: Repository, signer: KeygenSigner, as_person: str | N
             )
         )
     return person
+
+
+def _refuse_invalid_key(
+    project: Repository, signer: KeygenSigner, person: Person, day: date
+) -> None:
+    """Refuse to sign with a key of ``person`` (:func:`_signer_person`) that is not valid on
+    ``day``: revoked, or valid only from a later day."""
+    owner = key_owner(project.roster, signer.public_key)
+    assert owner is not None
+    problem = key_problem(person, owner[1], day)
+    if problem is not None:
+        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
 
 
 def listed_files(folder: tuple[Observed, ...]) -> tuple[Attachment, ...]:
@@ -166,9 +180,10 @@ def sign_text(
     strict: bool = False,
     show: Show | None = None,
 ) -> tuple[str, Step, Person, Signoff]:
-    """The item text with the next step signed, or RefusedError saying why not. ``show`` is
-    given every finding on the item just before the signature is made; ``strict``: at the
-    publishing gate, warnings block too."""
+    """The item text with the next step signed, or RefusedError saying why not: the signed
+    item is judged as ``warta validate`` judges it, and refused if a finding on it blocks.
+    ``show`` is given every finding on the item as it stood, once nothing refuses the
+    signature; ``strict``: at the publishing gate, warnings block too."""
     loaded = parse_item(text, display)
     item = loaded.item
     if item is None or item.id is None:
@@ -202,7 +217,7 @@ def sign_text(
     text, item, reader = _update_files(
         display=display, text=text, item=item, step=step, project=project, folder=folder
     )
-    findings = _refuse_if_invalid(project, item, reader, folder, step=step, strict=strict)
+    findings = _refuse_if_invalid(project, display, item, reader, folder, step=step, strict=strict)
     assert item.id is not None  # the text read above had one; rewriting keeps it
     if step_id is not None and step_id != step.id:
         named = sop.step(step_id)
@@ -226,8 +241,9 @@ def sign_text(
         )
     person = _signer_person(project, signer, as_person)
     moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
-    _refuse_bad_time(display, item, moment, project.context.now)
-    _refuse_signer(project, signer, person=person, step=step, history=history, day=moment.date())
+    _refuse_invalid_key(project, signer, person, moment.date())
+    # the role that day, separation of duties and the time: judged on the signed item, by
+    # the validator's own checks (below)
     digest = content_digest(item.fields, item.body)
     prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
     message = payload(
@@ -239,8 +255,6 @@ def sign_text(
         prev=prev,
         note=note,
     )
-    if show is not None:
-        show(findings)
     armored = signer.sign(message, NAMESPACE)
     if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
         raise RefusedError(_("the new signature does not verify; nothing was changed"))
@@ -255,33 +269,26 @@ def sign_text(
         signoffs=(*item.signoffs, signoff),
         revision=history.revision,
     )
+    signed = parse_item(new_text, display)  # judged as it will be written
+    _refuse_if_invalid(
+        project,
+        display,
+        signed.item,
+        signed.findings,
+        folder,
+        step=step,
+        strict=strict,
+        signing=person,
+    )
+    if show is not None:
+        show(findings)
     return new_text, step, person, signoff
 
 
-def _refuse_signer(
-    project: Repository,
-    signer: KeygenSigner,
-    *,
-    person: Person,
-    step: Step,
-    history: History,
-    day: date,
-) -> None:
-    """Refuse a signer who does not hold the step's role that day, whom separation of duties
-    bars from this step (:func:`warta.model.eligibility.signer_refusal`, which
-    ``warta status`` asks too), or whose key is not valid that day."""
-    problem = signer_refusal(project.sop, person, step, history.in_force, day)
-    if problem is not None:
-        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
-    owner = key_owner(project.roster, signer.public_key)
-    assert owner is not None
-    problem = key_problem(person, owner[1], day)
-    if problem is not None:
-        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
-
-
 def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: datetime) -> None:
-    """Refuse a time the validator would reject (time.future, time.backwards)."""
+    """Refuse a time the validator would reject (time.future, time.backwards), where the
+    record is not judged with the whole item as a signed step is: a take-back, and each
+    item of a printed edition before anything is typeset."""
     if moment > now + FUTURE_SKEW:
         raise RefusedError(
             _(
@@ -310,25 +317,29 @@ def _refuse_bad_time(display: str, item: NewsItem, moment: datetime, now: dateti
 
 def _refuse_if_invalid(
     project: Repository,
-    item: NewsItem,
-    reader_findings: list[Finding],
+    path: str,
+    item: NewsItem | None,
+    reader_findings: Sequence[Finding],
     folder: tuple[Observed, ...],
     *,
     step: Step,
     strict: bool = False,
+    signing: Person | None = None,
 ) -> tuple[Finding, ...]:
-    """Every finding on the item as it stands (with its folder, among every other item),
-    or RefusedError: unless the workflow is trusted; for any step while an error stands; for
-    the publishing gate while any finding blocks publication (``strict``: warnings too)."""
-    ctx = replace(project.context, render_drafts=True)  # the text about to be signed
-    candidate = judge(item.path, item, reader_findings, ctx, folder=folder)
-    judgements = [j for j in project.judgements if j.path != item.path]
-    judgements.append(candidate)
-    report = conclude(
-        judgements, workflow_findings=project.policy.workflow_findings, strict=strict and step.gate
-    )
-    project.policy.verifier.save()
+    """Every finding on the item at ``path`` as ``warta validate`` judges it (the validator's
+    per-item checks, :func:`warta.validate.judge`, with the repository's context: SOP,
+    roster, office hours, clock; then the site-wide checks among every other item), or
+    RefusedError: unless the workflow is trusted; for any step while an error stands; for
+    the publishing gate while any finding blocks publication (``strict``: warnings too).
+    ``signing``: ``item`` is the item with that person's new signoff of ``step``, refused
+    with the findings that block. The body is rendered even before the approval: it is the
+    text about to be signed."""
     strict = strict and step.gate
+    ctx = replace(project.context, render_drafts=True)
+    judgements = [j for j in project.judgements if j.path != path]
+    judgements.append(judge(path, item, reader_findings, ctx, folder=folder))
+    report = conclude(judgements, workflow_findings=project.policy.workflow_findings, strict=strict)
+    project.policy.verifier.save()
     errors = policy.blocking(report.workflow, strict=strict)
     if errors:
         raise RefusedError(
@@ -339,8 +350,22 @@ def _refuse_if_invalid(
                 listed="; ".join(f"{f.location()}: [{f.rule}] {f.message}" for f in errors),
             )
         )
-    verdict = next(v for v in report.verdicts if v.path == item.path)
-    if blocking_for_step(verdict.findings, step, strict=strict):
+    verdict = next(v for v in report.verdicts if v.path == path)
+    blocking = blocking_for_step(verdict.findings, step, strict=strict)
+    if blocking and signing is not None:
+        raise RefusedError(
+            _(
+                "{path}: signing {step} as {name} ({id}) would leave an item that warta"
+                " validate rejects; nothing was changed:\n{listed}"
+            ).format(
+                path=path,
+                step=step_label(project.sop, step.id),
+                name=signing.name,
+                id=signing.id,
+                listed="\n".join(f"  {f.text()}" for f in blocking),
+            )
+        )
+    if blocking:
         listed = "\n".join(f"  {f.text()}" for f in verdict.findings)
         what = (
             _("findings that block publication, so its approval ('{step}') is refused").format(
@@ -351,7 +376,7 @@ def _refuse_if_invalid(
         )
         raise RefusedError(
             _("{path} has {what}; fix them before signing (nothing was changed):\n{listed}").format(
-                path=item.path, what=what, listed=listed
+                path=path, what=what, listed=listed
             )
         )
     return tuple(verdict.findings)
@@ -414,8 +439,8 @@ def sign(
     show: Show | None = None,
 ) -> SignResult:
     """Sign the next step of the item at ``path``, write it atomically and commit it.
-    ``show`` is given every finding on the item just before the signature is made;
-    ``strict``: the publishing gate is refused while a warning stands too."""
+    ``show`` is given every finding on the item before it is written; ``strict``: the
+    publishing gate is refused while a warning stands too."""
     root = project.root
     path, display = _news_path(project, path)
     with gitops.action_lock(root):
@@ -587,11 +612,7 @@ def take_back_text(
                 value2=titles or _("role sop.yml names under {key}").format(key=key),
             )
         )
-    owner = key_owner(project.roster, signer.public_key)
-    assert owner is not None
-    problem = key_problem(person, owner[1], day)
-    if problem is not None:
-        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
+    _refuse_invalid_key(project, signer, person, day)
     if action == CORRECT:
         message = correction_payload(
             item.id, note=note, by=person.id, at_text=moment.isoformat(), content=digest, prev=prev

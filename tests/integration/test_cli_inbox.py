@@ -98,7 +98,7 @@ def test_status_as_lists_exactly_what_sign_accepts(site: Repo) -> None:
 @pytest.mark.parametrize(
     ("slug", "person", "why"),
     [
-        ("assigned", "dimas", "does not hold the role"),  # wrong role
+        ("assigned", "dimas", "[signoff.role]"),  # wrong role
         ("written", "agus", "separation of duties"),
         ("edited", "sri", "content.changed-after-approval"),  # an item with an error
     ],

@@ -136,17 +136,21 @@ def test_new_without_commit_writes_but_does_not_commit(site: Repo) -> None:
 @pytest.mark.parametrize("person", ["sri", "dimas", "agus"])
 def test_new_refuses_anyone_but_the_kabag_and_writes_nothing(site: Repo, person: str) -> None:
     names = {
-        "sri": "Sri Rahayu, S.Sos.",
-        "dimas": "Dimas Prasetyo, A.Md.",
-        "agus": "Agus Setiawan, S.Sos.",
+        "sri": ("Sri Rahayu, S.Sos.", "kasubag"),
+        "dimas": ("Dimas Prasetyo, A.Md.", "staf"),
+        "agus": ("Agus Setiawan, S.Sos.", "staf, Plt. kasubag 2026-10-01 to 2026-10-31"),
     }
+    name, held = names[person]
     before = snapshot(site)
     result = site.cli("new", "Judul", "--key", str(site.keys[person]))
     assert result.returncode == 1
     assert result.stdout == ""
+    rel = f"content/berita/{today():%Y}/judul/index.md"
     assert result.stderr == (
-        f"warta: {names[person]} ({person}) does not hold the role {KABAG} on"
-        f" {today().isoformat()}, which step 'disposisi' needs; nothing was changed\n"
+        f"warta: {rel}: signing 'disposisi' (step 1) as {name} ({person}) would leave an item"
+        " that warta validate rejects; nothing was changed:\n"
+        f"  {rel}:11: error [signoff.role] step 'disposisi' (step 1) must be signed by the"
+        f" {KABAG} on {today().isoformat()}; {name} ({person}) holds {held}\n"
     )
     assert snapshot(site) == before
 

@@ -144,9 +144,13 @@ def test_new_performs_step_one(site: Repo) -> None:
 def test_new_refused_for_someone_who_may_not_assign(site: Repo) -> None:
     message = refused(site, "new", "Berita Liar", "--key", key(site, "dimas"),
                       "--at", "2026-11-02T07:30:00+07:00")
-    assert message == (
-        "warta: Dimas Prasetyo, A.Md. (dimas) does not hold the role Kepala Bagian Kominfo dan"
-        " Humas (Kabag) on 2026-11-02, which step 'disposisi' needs; nothing was changed")
+    rel = "content/berita/2026/berita-liar/index.md"
+    assert message.splitlines() == [
+        f"warta: {rel}: signing 'disposisi' (step 1) as Dimas Prasetyo, A.Md. (dimas) would"
+        " leave an item that warta validate rejects; nothing was changed:",
+        f"  {rel}:11: error [signoff.role] step 'disposisi' (step 1) must be signed by the"
+        " Kepala Bagian Kominfo dan Humas (Kabag) on 2026-11-02; Dimas Prasetyo, A.Md. (dimas)"
+        " holds staf"]
     assert not (site.root / "content/berita/2026/berita-liar").exists()
 
 
@@ -154,16 +158,24 @@ def test_new_refused_for_someone_who_may_not_assign(site: Repo) -> None:
 
 
 def test_refused_wrong_role(site: Repo) -> None:
-    assert refused(site, "sign", BARU, "--key", key(site, "dimas"), "--at", AT_STEP2) == (
-        "warta: Dimas Prasetyo, A.Md. (dimas) does not hold the role Kepala Sub Bagian Humas"
-        " (Kasubag) on 2026-11-02, which step 'perintah' needs; nothing was changed")
+    message = refused(site, "sign", BARU, "--key", key(site, "dimas"), "--at", AT_STEP2)
+    assert message.splitlines() == [
+        f"warta: {BARU}: signing 'perintah' (step 2) as Dimas Prasetyo, A.Md. (dimas) would"
+        " leave an item that warta validate rejects; nothing was changed:",
+        f"  {BARU}:24: error [signoff.role] step 'perintah' (step 2) must be signed by the"
+        " Kepala Sub Bagian Humas (Kasubag) on 2026-11-02; Dimas Prasetyo, A.Md. (dimas) holds"
+        " staf"]
 
 
 def test_refused_acting_official_outside_his_period(site: Repo) -> None:
     """Agus is Plt. Kasubag only from 1 to 31 October 2026."""
-    assert refused(site, "sign", BARU, "--key", key(site, "agus"), "--at", AT_STEP2) == (
-        "warta: Agus Setiawan, S.Sos. (agus) does not hold the role Kepala Sub Bagian Humas"
-        " (Kasubag) on 2026-11-02, which step 'perintah' needs; nothing was changed")
+    message = refused(site, "sign", BARU, "--key", key(site, "agus"), "--at", AT_STEP2)
+    assert message.splitlines() == [
+        f"warta: {BARU}: signing 'perintah' (step 2) as Agus Setiawan, S.Sos. (agus) would"
+        " leave an item that warta validate rejects; nothing was changed:",
+        f"  {BARU}:24: error [signoff.role] step 'perintah' (step 2) must be signed by the"
+        " Kepala Sub Bagian Humas (Kasubag) on 2026-11-02; Agus Setiawan, S.Sos. (agus) holds"
+        " staf, Plt. kasubag 2026-10-01 to 2026-10-31"]
 
 
 def test_refused_out_of_order(site: Repo) -> None:
@@ -228,19 +240,24 @@ def test_refused_signing_before_the_previous_step(site: Repo) -> None:
     """A time earlier than the step before would leave an invalid item (time.backwards)."""
     message = refused(site, "sign", BARU, "--key", key(site, "sri"),
                       "--at", "2026-11-02T07:00:00+07:00")
-    assert message == (
-        f"warta: {BARU}: the time 2026-11-02T07:00:00+07:00 is earlier than the previous"
-        " record (step 'disposisi' by 'hendra') at 2026-11-02T08:00:00+07:00; nothing was"
-        " changed")
+    assert message.splitlines() == [
+        f"warta: {BARU}: signing 'perintah' (step 2) as Sri Rahayu, S.Sos. (sri) would leave"
+        " an item that warta validate rejects; nothing was changed:",
+        f"  {BARU}:24: error [time.backwards] signoffs[1] at 2026-11-02T07:00:00+07:00 is"
+        " earlier than the step before it at 2026-11-02T08:00:00+07:00; expected times never"
+        " to go back"]
 
 
 def test_refused_signing_in_the_future(site: Repo) -> None:
     message = refused(site, "sign", BARU, "--key", key(site, "sri"),
                       "--at", "2099-01-01T08:00:00+07:00")
     assert re.fullmatch(
-        rf"warta: {re.escape(BARU)}: the time 2099-01-01T08:00:00\+07:00 is in the future;"
-        r" expected no later than now \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+07:00\);"
-        r" nothing was changed", message), message
+        rf"warta: {re.escape(BARU)}: signing 'perintah' \(step 2\) as Sri Rahayu, S\.Sos\."
+        r" \(sri\) would leave an item that warta validate rejects; nothing was changed:\n"
+        rf"  {re.escape(BARU)}:24: error \[time\.future\] signoffs\[1\] is dated in the future:"
+        r" expected a time no later than now"
+        r" \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+07:00\), found 2099-01-01T08:00:00\+07:00",
+        message), message
 
 
 def test_commit_rejected_by_a_hook_changes_nothing(site: Repo) -> None:
@@ -317,8 +334,9 @@ def test_agent_key_chosen_with_as(site: Repo, agent: dict[str, str]) -> None:
     ssh_add(agent, key(site, "sri"))
     site.env.update(agent)
     # without --as the first roster key in the agent (Dimas's) is used: refused, wrong role
-    assert refused(site, "sign", BARU, "--at", AT_STEP2).startswith(
-        "warta: Dimas Prasetyo, A.Md. (dimas) does not hold the role Kepala Sub Bagian Humas")
+    assert "error [signoff.role] step 'perintah' (step 2) must be signed by the Kepala Sub" \
+        " Bagian Humas (Kasubag) on 2026-11-02; Dimas Prasetyo, A.Md. (dimas) holds staf" \
+        in refused(site, "sign", BARU, "--at", AT_STEP2)
     result = site.cli("sign", BARU, "--as", "sri", "--at", AT_STEP2)
     assert result.returncode == 0, result.stderr
     assert last_commit(site)["signer"] == "sri"
@@ -554,9 +572,12 @@ def test_two_signers_racing_for_one_step(site: Repo) -> None:
     assert codes == [0, 1], results
     loser = next(err for code, _, err in results if code == 1)
     # refused by the lock, or (if it started after the winner finished) for the next step
-    assert loser.startswith("warta: another warta action (process ") or loser.strip() == (
-        "warta: Sri Rahayu, S.Sos. (sri) does not hold the role Staf Sub Bagian Humas (Staf) on"
-        " 2026-11-02, which step 'penulisan' needs; nothing was changed"), loser
+    assert loser.startswith("warta: another warta action (process ") or loser.splitlines() == [
+        f"warta: {BARU}: signing 'penulisan' (step 3) as Sri Rahayu, S.Sos. (sri) would leave"
+        " an item that warta validate rejects; nothing was changed:",
+        f"  {BARU}:35: error [signoff.role] step 'penulisan' (step 3) must be signed by the"
+        " Staf Sub Bagian Humas (Staf) on 2026-11-02; Sri Rahayu, S.Sos. (sri) holds kasubag"],\
+        loser
     assert [s[0] for s in signoffs(site, BARU)] == ["disposisi", "perintah"]
     assert site.git("status", "--porcelain") == ""
     assert not lock_file(site).exists()

@@ -140,8 +140,10 @@ def test_sign_and_validate_follow_the_new_sop(repo: Repo) -> None:
     kasubag = cli_sign(repo, "sri", "2026-11-11T09:00:00")
     assert (kasubag.returncode, kasubag.stderr) == (
         1,
-        f"warta: {SRI} (sri) does not hold the role Staf Sub Bagian Humas (Staf) on"
-        " 2026-11-11, which step 'kompilasi' needs; nothing was changed\n",
+        f"warta: {NEW}: signing 'kompilasi' (step 7) as {SRI} (sri) would leave an item that"
+        " warta validate rejects; nothing was changed:\n"
+        f"  {NEW}:80: error [signoff.role] step 'kompilasi' (step 7) must be signed by the Staf"
+        f" Sub Bagian Humas (Staf) on 2026-11-11; {SRI} (sri) holds kasubag\n",
     )
     staf = cli_sign(repo, "ayu", "2026-11-11T09:00:00")
     assert (staf.returncode, staf.stdout.split("; commit")[0]) == (
