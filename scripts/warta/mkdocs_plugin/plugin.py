@@ -244,11 +244,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             files.append(
                 File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             )
+        per_page = self.config.per_page
         generated = [
-            *pages.news_pages(state.catalogue, self.config.per_page),
-            *pages.archive_pages(state.catalogue),
-            *pages.category_pages(state.catalogue),
-            *pages.reporter_pages(state.catalogue),
+            *pages.news_pages(state.catalogue, per_page),
+            *pages.archive_pages(state.catalogue, per_page),
+            *pages.category_pages(state.catalogue, per_page),
+            *pages.reporter_pages(state.catalogue, per_page),
             sop_page(repo.sop),
             bulletin_page(repo.editions, state.plan.files, repo.policy.zone),
             *self._kinerja(repo),

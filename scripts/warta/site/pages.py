@@ -1,8 +1,10 @@
-"""Generated listing pages: the news list with pagination, the archive by month, categories
-(kecamatan, sector/OPD) and reporters; and the latest-news block of the home page.
+"""Generated listing pages: the news list, the archive by month, categories (kecamatan,
+sector/OPD) and reporters, each list paginated; and the latest-news block of the home page.
 
 A page is a template of :mod:`warta.site.markup` and its view model; its HTML never passes
-through Markdown.
+through Markdown. A list of more than ``per_page`` news continues at ``<list>/halaman/2/``,
+``…/halaman/3/``, each page linking only a window of the others (see
+:func:`warta.site.views.window`), so the lists' output grows linearly with the news.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from warta.site.text import esc, page_url, relative_url
 from warta.site.views import Card, Pagination, card, pagination
 
 EMPTY = '<p class="warta-empty">Belum ada berita.</p>'
-#: News per page of the news list (the plugin's ``per_page``).
+#: News per page of every list (the plugin's ``per_page``).
 PER_PAGE = 10
-#: The folder of the news list's further pages: ``berita/halaman/2/``. No item lives there
-#: (an item's folder is ``berita/<year: digits>/<slug>/``).
+#: The folder of a list's further pages: ``berita/halaman/2/``. No item lives there (an
+#: item's folder is ``berita/<year: digits>/<slug>/``), nor a category or reporter (slugs
+#: have no '/').
 PAGES = "halaman/"
 
 
@@ -166,17 +169,8 @@ def _month_folder(year: int, month: int) -> str:
     return f"{ARCHIVE}{year:04d}/{month:02d}/"
 
 
-def _single(
-    folder: str, title: str, articles: Sequence[Article], catalogue: Catalogue, *, role: str = ""
-) -> GeneratedPage:
-    """The whole list of ``articles`` on one page at ``folder``."""
-    url = page_url(f"{folder}index.md")
-    view = ListView(tuple(card(a, catalogue, url) for a in articles), None, role)
-    return GeneratedPage(f"{folder}index.md", title, "listing.html", view)
-
-
-def archive_pages(catalogue: Catalogue) -> list[GeneratedPage]:
-    """Arsip: the months with news (newest first), and one page per month."""
+def archive_pages(catalogue: Catalogue, per_page: int = PER_PAGE) -> list[GeneratedPage]:
+    """Arsip: the months with news (newest first), and each month's list."""
     months = catalogue.by_month()
     index_url = page_url(f"{ARCHIVE}index.md")
     ordered = sorted(months, reverse=True)
@@ -198,12 +192,14 @@ def archive_pages(catalogue: Catalogue) -> list[GeneratedPage]:
     pages = [GeneratedPage(f"{ARCHIVE}index.md", "Arsip", "archive.html", ArchiveView(years))]
     for year, month in ordered:
         title = f"Arsip {month_label(year, month)}"
-        pages.append(_single(_month_folder(year, month), title, months[(year, month)], catalogue))
+        pages += paginated(
+            _month_folder(year, month), title, months[(year, month)], catalogue, per_page
+        )
     return pages
 
 
-def category_pages(catalogue: Catalogue) -> list[GeneratedPage]:
-    """Kategori: kecamatan and sectors/OPD with their counts, and one page per category."""
+def category_pages(catalogue: Catalogue, per_page: int = PER_PAGE) -> list[GeneratedPage]:
+    """Kategori: kecamatan and sectors/OPD with their counts, and each category's list."""
     groups = catalogue.by_category()
     index_url = page_url(f"{CATEGORIES}index.md")
 
@@ -217,7 +213,7 @@ def category_pages(catalogue: Catalogue) -> list[GeneratedPage]:
     view = CategoriesView(listing(is_kecamatan), listing(lambda n: not is_kecamatan(n)))
     pages = [GeneratedPage(f"{CATEGORIES}index.md", "Kategori", "categories.html", view)]
     for name in sorted(groups):
-        pages.append(_single(catalogue.category_url(name), name, groups[name], catalogue))
+        pages += paginated(catalogue.category_url(name), name, groups[name], catalogue, per_page)
     return pages
 
 
@@ -226,8 +222,8 @@ def _reporter_name(articles: list[Article]) -> str:
     return reporter.name if reporter is not None else ""
 
 
-def reporter_pages(catalogue: Catalogue) -> list[GeneratedPage]:
-    """Reporter: who wrote the published news (names from the roster), one page each."""
+def reporter_pages(catalogue: Catalogue, per_page: int = PER_PAGE) -> list[GeneratedPage]:
+    """Reporter: who wrote the published news (names from the roster), and each one's list."""
     groups = catalogue.by_reporter()
     index_url = page_url(f"{REPORTERS}index.md")
     ordered = sorted(groups.values(), key=_reporter_name)
@@ -242,8 +238,13 @@ def reporter_pages(catalogue: Catalogue) -> list[GeneratedPage]:
                 relative_url(folder, index_url), reporter.name, reporter.role, len(articles)
             )
         )
-        pages.append(
-            _single(folder, f"Reporter: {reporter.name}", articles, catalogue, role=reporter.role)
+        pages += paginated(
+            folder,
+            f"Reporter: {reporter.name}",
+            articles,
+            catalogue,
+            per_page,
+            role=reporter.role,
         )
     index = ReportersView(tuple(rows))
     return [GeneratedPage(f"{REPORTERS}index.md", "Reporter", "reporters.html", index), *pages]

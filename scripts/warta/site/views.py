@@ -12,6 +12,9 @@ from warta.site.catalogue import Catalogue
 from warta.site.dates import day_label
 from warta.site.text import relative_url
 
+#: Pages on each side of the current one that the page links show (besides first and last).
+WINDOW = 2
+
 
 @dataclass(frozen=True)
 class Link:
@@ -42,9 +45,9 @@ class Card:
 
 @dataclass(frozen=True)
 class PageLink:
-    """A numbered link of a list's pagination."""
+    """A numbered link of a list's pagination; ``number`` None is a gap (an ellipsis)."""
 
-    number: int
+    number: int | None
     href: str = ""
     current: bool = False
 
@@ -80,6 +83,22 @@ def card(article: Article, catalogue: Catalogue, from_url: str) -> Card:
     )
 
 
+def window(number: int, total: int) -> list[int | None]:
+    """The page numbers to link from page ``number`` of ``total``: the first, the last and
+    ``WINDOW`` on each side of the current one, None for each gap between them (a gap of one
+    page shows that page instead). At most ``2 * WINDOW + 5`` numbers, however long the list."""
+    shown = sorted({1, total, *range(max(1, number - WINDOW), min(total, number + WINDOW) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        previous = out[-1] if out else None
+        if previous is not None and n - previous == 2:
+            out.append(previous + 1)
+        elif previous is not None and n - previous > 2:
+            out.append(None)
+        out.append(n)
+    return out
+
+
 def pagination(
     number: int, total: int, url_of: Callable[[int], str], from_url: str
 ) -> Pagination | None:
@@ -91,7 +110,10 @@ def pagination(
     def href(n: int) -> str:
         return relative_url(url_of(n), from_url)
 
-    links = tuple(PageLink(n, href(n), n == number) for n in range(1, total + 1))
+    links = tuple(
+        PageLink(None) if n is None else PageLink(n, href(n), n == number)
+        for n in window(number, total)
+    )
     return Pagination(
         number,
         total,
