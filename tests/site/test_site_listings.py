@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +32,8 @@ from warta.site.views import WINDOW, window
 
 SITE_NAME = "Warta Kabupaten Sukamaju"
 COUNT = 12
+#: The feeds carry the five newest.
+FED = "feed_items: 5"
 #: At most this many numbered page links on any page of a list: first, last, the current
 #: page and WINDOW on each side, and a page in place of a gap of one.
 MOST_LINKS = 2 * WINDOW + 5
@@ -61,7 +64,8 @@ def listed(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> L
     repo = make_repo(root / "repo", keys)
     copy_site_config(repo.root)
     config = repo.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("per_page: 10", "per_page: 1"))
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("per_page: 10", "per_page: 1").replace("feed_items: 20", FED))
     roster = repo.read("workflow/roster.yml")
     repo.write_roster(roster.replace("name: Dimas Prasetyo, A.Md.", f"name: {json.dumps(AUTHOR)}"))
     repo.sign_workflow()
@@ -204,6 +208,28 @@ def test_texts_stay_literal_on_every_listing_kind(listed: Listed) -> None:
     assert text_of(categories.split("<h2>Sektor / OPD</h2>")[1].split("</ul>")[0]).strip() == (
         f"{CATEGORY} ({COUNT} berita)"
     )
+
+
+def test_the_build_keeps_only_the_bodies_the_feeds_carry(
+    listed: Listed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warta.mkdocs_plugin import commands
+    from warta.site import feeds
+
+    kept: list[tuple[list[str], set[str]]] = []
+    real = feeds.json_feed
+
+    def recording(articles: Any, channel: Any, zone: Any, bodies: Any) -> str:
+        kept.append(([a.src_uri for a in articles], set(bodies)))
+        return real(articles, channel, zone, bodies)
+
+    monkeypatch.setattr(feeds, "json_feed", recording)
+    monkeypatch.setenv("WARTA_TRUST_ROOT", listed.site.repo.env["WARTA_TRUST_ROOT"])
+    out = commands.build_site(listed.site.root / "mkdocs.yml", site_dir=tmp_path / "site")
+    newest = [f"berita/2026/daftar-{k}/index.md" for k in range(COUNT, COUNT - 5, -1)]
+    assert kept == [(newest, set(newest))]
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    assert [bool(i["content_html"]) for i in feed["items"]] == [True] * 5
 
 
 # ---- without a build ------------------------------------------------------------------------

@@ -101,6 +101,8 @@ class _Build:
     notices: dict[str, WithdrawnNotice] = field(default_factory=dict)
     #: docs path -> the page Warta generates there (lists, SOP, Buletin, Kinerja)
     generated: dict[str, pages.GeneratedPage] = field(default_factory=dict)
+    #: the articles the feeds carry, and the bodies of those of them rendered so far
+    fed: dict[str, Article] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, File] = field(default_factory=dict)
     files: Files | None = None
@@ -268,6 +270,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 )
             )
             state.generated[page.src_uri] = page
+        state.fed = {a.src_uri: a for a in state.catalogue.latest(self.config.feed_items)}
         for name in (FEED_RSS, FEED_JSON):
             # Present now so that links to the feeds resolve; filled in on_env, when every
             # item's body is known.
@@ -397,7 +400,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             )
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         _clean_toc(page.toc)
-        state.bodies[article.src_uri] = rendered.html
+        if article.src_uri in state.fed:
+            state.bodies[article.src_uri] = rendered.html  # only the bodies the feeds carry
         repo = state.repo
         return item_page.item_html(
             article,
@@ -421,8 +425,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             description=config.site_description or config.site_name,
             site_url=config.site_url or "",
         )
-        chosen = state.catalogue.latest(self.config.feed_items)
         zone = state.repo.policy.zone
+        chosen = list(state.fed.values())
         state.feeds[FEED_RSS].content_string = feeds.rss(chosen, channel, zone, state.bodies)
         state.feeds[FEED_JSON].content_string = feeds.json_feed(chosen, channel, zone, state.bodies)
         state.files = files
