@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from helpers import MAIN, warta_exe
+from helpers import MAIN, Repo
 
 FIXTURE = Path(__file__).parent / "snapshots" / "sample_pages.json"
 CONTENT_CLASS = "md-content__inner"
@@ -118,29 +117,16 @@ def site_snapshot(site: Path) -> dict[str, dict[str, object]]:
     }
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("WARTA_TRUST_ROOT", None)
-    return subprocess.run(
-        [warta_exe(), *args],
-        cwd=MAIN,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``warta build`` of this checkout's sample, pinned to its own trust root (so that the
     provenance box names the pin, not a date of first use)."""
-    shown = _run("trust", "show")
+    checkout = Repo(MAIN, {})  # its CLI, with this session's XDG folders and no pin
+    shown = checkout.cli("trust", "show")
     assert shown.returncode == 0, shown.stderr
     pin = shown.stdout.split()[0]
     out = tmp_path_factory.mktemp("sample") / "site"
-    built = _run("build", "-d", str(out), "--trust-root", pin)
+    built = checkout.cli("build", "-d", str(out), "--trust-root", pin)
     assert built.returncode == 0, built.stderr
     return out
 
