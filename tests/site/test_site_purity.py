@@ -2,7 +2,9 @@
 
 Rendering a body with Python-Markdown is Warta's own work (the validator checks the links of
 the very HTML the site publishes), so the Markdown library is not the engine here: MkDocs,
-Material and their Jinja2 templates are."""
+Material and their theme's templates are. So is printing Warta's own pages from its own
+templates: Jinja2 is a library here, used by one module (site/markup.py) through an
+environment of Warta's own over its package folder, never MkDocs' theme environment."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ import pytest
 import warta
 
 PACKAGE = Path(warta.__file__).parent
-ENGINE = ("mkdocs", "material", "jinja2")
+ENGINE = ("mkdocs", "material")
+#: The one module of the core that may use Jinja2 (see the module docstring).
+TEMPLATES = PACKAGE / "site" / "markup.py"
 PURE = sorted(
     [
         *(PACKAGE / "site").glob("*.py"),
@@ -28,7 +32,7 @@ PURE = sorted(
 )
 
 
-def engine_imports(path: Path) -> list[str]:
+def imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         names: list[str] = []
@@ -36,13 +40,38 @@ def engine_imports(path: Path) -> list[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             names = [node.module or ""]
-        found.extend(f"line {node.lineno}: {n}" for n in names if n.split(".")[0] in ENGINE)
+        found.extend(f"line {node.lineno}: {n}" for n in names)
     return found
+
+
+def engine_imports(path: Path) -> list[str]:
+    return [i for i in imports(path) if i.split(": ")[1].split(".")[0] in ENGINE]
 
 
 @pytest.mark.parametrize("path", PURE, ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_module_imports_no_site_engine(path: Path) -> None:
     assert engine_imports(path) == []
+
+
+@pytest.mark.parametrize("path", PURE, ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_only_the_site_s_own_template_module_imports_jinja2(path: Path) -> None:
+    found = [i for i in imports(path) if i.split(": ")[1].split(".")[0] == "jinja2"]
+    assert found == [] or path == TEMPLATES, found
+
+
+def test_the_site_s_templates_come_from_warta_s_package_only() -> None:
+    from jinja2 import PackageLoader
+
+    from warta.site.markup import environment
+
+    env = environment()
+    assert isinstance(env.loader, PackageLoader)
+    assert env.loader.package_name == "warta.site"
+    assert env.autoescape is True
+    for name in env.list_templates():
+        _, filename, _ = env.loader.get_source(env, name)
+        assert Path(filename or "").parent == PACKAGE / "site" / "templates", name
+    assert "item.html" in env.list_templates()
 
 
 def test_the_check_sees_an_engine_import(tmp_path: Path) -> None:

@@ -150,13 +150,14 @@ def test_generated_pages_escape_every_text() -> None:
         *pages.reporter_pages(catalogue),
     ]
     for page in generated:
-        assert "<script>" not in page.markdown(), page.src_uri
+        assert "<script>" not in page.body, page.src_uri
+        assert "<script>" not in str(page.meta()), page.src_uri
     category = next(p for p in generated if p.src_uri.startswith("kategori/script"))
     assert category.title == EVIL
-    assert category.markdown().startswith(
-        '---\ntitle: "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;kutip&#x27;"'
+    assert category.meta()["title"] == (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;kutip&#x27;"
     )
-    assert "search:\n  exclude: true\n" in category.markdown()
+    assert category.meta()["search"] == {"exclude": True}
 
 
 def test_item_parts_escape_every_text() -> None:

@@ -11,7 +11,7 @@ from warta.site.sanitize import DEFAULT_EMBED_HOSTS
 class WartaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: The SOP step whose signer is the item's reporter (the writing step).
     reporter_step = c.Type(str, default="penulisan")
-    #: News per page of the news list.
+    #: News per page of every list: the news list, an archive month, a category, a reporter.
     per_page = c.Type(int, default=10)
     #: Latest news on the home page.
     home_items = c.Type(int, default=6)

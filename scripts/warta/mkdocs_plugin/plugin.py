@@ -8,7 +8,9 @@ publication closure (:mod:`warta.publish`) into a fresh folder that becomes MkDo
 each copied only if its bytes have the signed SHA-256. MkDocs never walks the repository. In
 ``on_files`` the approved items join as pages whose body is the HTML the validator judged
 (rendered once with the signed Markdown configuration, through the HTML allowlist), with the
-generated pages (news list, archive, categories, reporters, SOP) and feeds. In
+generated pages (news list, archive, categories, reporters, SOP) and feeds. Item pages and
+generated pages reach MkDocs with empty Markdown: ``on_page_content`` gives their HTML,
+rendered from Warta's own templates (:mod:`warta.site.markup`). In
 ``on_post_build`` every file of the output is accounted for; anything else is removed and
 logged as an error (``--strict`` fails on it).
 
@@ -104,7 +106,10 @@ class _Build:
     articles: dict[str, Article] = field(default_factory=dict)
     #: docs path -> the notice at a validly withdrawn item's URL
     notices: dict[str, WithdrawnNotice] = field(default_factory=dict)
-    generated: set[str] = field(default_factory=set)
+    #: docs path -> the page Warta generates there (lists, SOP, Buletin, Kinerja)
+    generated: dict[str, pages.GeneratedPage] = field(default_factory=dict)
+    #: the articles the feeds carry, and the bodies of those of them rendered so far
+    fed: dict[str, Article] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, File] = field(default_factory=dict)
     files: Files | None = None
@@ -256,11 +261,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             files.append(
                 File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             )
+        per_page = self.config.per_page
         generated = [
-            *pages.news_pages(state.catalogue, self.config.per_page),
-            *pages.archive_pages(state.catalogue),
-            *pages.category_pages(state.catalogue),
-            *pages.reporter_pages(state.catalogue),
+            *pages.news_pages(state.catalogue, per_page),
+            *pages.archive_pages(state.catalogue, per_page),
+            *pages.category_pages(state.catalogue, per_page),
+            *pages.reporter_pages(state.catalogue, per_page),
             sop_page(repo.sop),
             bulletin_page(repo.editions, state.plan.files, repo.policy.zone),
             *self._kinerja(repo),
@@ -275,13 +281,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 )
             files.append(
                 File.generated(
-                    config,
-                    page.src_uri,
-                    content=page.markdown(),
-                    inclusion=InclusionLevel.NOT_IN_NAV,
+                    config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
                 )
             )
-            state.generated.add(page.src_uri)
+            state.generated[page.src_uri] = page
+        state.fed = {a.src_uri: a for a in state.catalogue.latest(self.config.feed_items)}
         for name in (FEED_RSS, FEED_JSON):
             # Present now so that links to the feeds resolve; filled in on_env, when every
             # item's body is known.
@@ -367,14 +371,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             }
             _made_by_warta(page)
             return ""
-        if uri.startswith(NEWS) and uri not in state.generated:
+        generated = state.generated.get(uri)
+        if generated is not None:
+            page.meta = generated.meta()  # its HTML comes in on_page_content
+            return ""
+        if uri.startswith(NEWS):
             raise PluginError(
                 "warta: "
                 + _("{path} reached the build without being verified").format(path=f"{DOCS}/{uri}")
-            )
-        if page.is_homepage and HOME_MARKER in markdown:
-            return markdown.replace(
-                HOME_MARKER, pages.latest_block(state.catalogue, self.config.home_items)
             )
         return None
 
@@ -387,9 +391,16 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             return notice_html(notice, state.repo.policy.zone)
         article = state.articles.get(page.file.src_uri)
         if article is None:
+            generated = state.generated.get(page.file.src_uri)
+            if generated is not None:
+                html = generated.body
+            elif page.is_homepage and HOME_MARKER in html:
+                # the marker is an HTML comment, which Markdown leaves as it is
+                block = pages.latest_block(state.catalogue, self.config.home_items)
+                html = html.replace(HOME_MARKER, block)
             if MERMAID.search(html):
                 page.meta["warta_mermaid"] = True  # main.html then loads the local copy
-            return None
+            return html
         shown = state.plan.items[article.src_uri]
         try:
             rendered = state.repo.rendered(shown.item)
@@ -402,7 +413,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             )
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         _clean_toc(page.toc)
-        state.bodies[article.src_uri] = rendered.html
+        if article.src_uri in state.fed:
+            state.bodies[article.src_uri] = rendered.html  # only the bodies the feeds carry
         repo = state.repo
         return item_page.item_html(
             article,
@@ -465,8 +477,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             description=config.site_description or config.site_name,
             site_url=config.site_url or "",
         )
-        chosen = state.catalogue.latest(self.config.feed_items)
         zone = state.repo.policy.zone
+        chosen = list(state.fed.values())
         state.feeds[FEED_RSS].content_string = feeds.rss(chosen, channel, zone, state.bodies)
         state.feeds[FEED_JSON].content_string = feeds.json_feed(chosen, channel, zone, state.bodies)
         state.files = files

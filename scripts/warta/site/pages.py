@@ -1,29 +1,42 @@
-"""Generated listing pages: the news list with pagination, the archive by month, categories
-(kecamatan, sector/OPD) and reporters; and the latest-news block of the home page.
+"""Generated listing pages: the news list, the archive by month, categories (kecamatan,
+sector/OPD) and reporters, each list paginated; and the latest-news block of the home page.
 
-Each page is Markdown holding one raw HTML block; every text is escaped here.
+A page is a template of :mod:`warta.site.markup` and its view model; its HTML never passes
+through Markdown. A list of more than ``per_page`` news continues at ``<list>/halaman/2/``,
+``…/halaman/3/``, each page linking only a window of the others (see
+:func:`warta.site.views.window`), so the lists' output grows linearly with the news.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from warta.site.article import Article, is_kecamatan
 from warta.site.catalogue import ARCHIVE, CATEGORIES, NEWS, REPORTERS, Catalogue
-from warta.site.dates import day_label, month_label
-from warta.site.text import esc, page_url, relative_url, yaml_string
+from warta.site.dates import month_label
+from warta.site.markup import render
+from warta.site.text import esc, page_url, relative_url
+from warta.site.views import Card, Pagination, card, pagination
 
 EMPTY = '<p class="warta-empty">Belum ada berita.</p>'
+#: News per page of every list (the plugin's ``per_page``).
+PER_PAGE = 10
+#: The folder of a list's further pages: ``berita/halaman/2/``. No item lives there (an
+#: item's folder is ``berita/<year: digits>/<slug>/``), nor a category or reporter (slugs
+#: have no '/').
+PAGES = "halaman/"
 
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page the site generates: where it goes, its title (plain text) and HTML body."""
+    """A page the site generates: where it goes, its title (plain text), and the template
+    and view model of its HTML."""
 
     src_uri: str
     title: str
-    body: str
+    template: str
+    view: object
     searchable: bool = False
     hide: tuple[str, ...] = ()
 
@@ -31,182 +44,176 @@ class GeneratedPage:
     def url(self) -> str:
         return page_url(self.src_uri)
 
-    def markdown(self) -> str:
-        """Front-matter (title escaped for HTML, as the theme prints it raw) and the body."""
-        head = f"---\ntitle: {yaml_string(esc(self.title))}\n"
+    @property
+    def body(self) -> str:
+        """The page's HTML (rendered on each call: a build asks once per page)."""
+        return render(self.template, v=self.view)
+
+    def meta(self) -> dict[str, object]:
+        """The page's ``page.meta``: the title escaped for HTML (the theme prints it raw),
+        left out of search unless ``searchable``, the theme's parts it hides."""
+        meta: dict[str, object] = {"title": esc(self.title)}
         if not self.searchable:
-            head += "search:\n  exclude: true\n"
+            meta["search"] = {"exclude": True}
         if self.hide:
-            head += "hide:\n" + "".join(f"  - {yaml_string(h)}\n" for h in self.hide)
-        return f"{head}---\n\n{self.body}\n"
+            meta["hide"] = list(self.hide)
+        return meta
 
 
-def card(article: Article, catalogue: Catalogue, from_url: str, heading: str = "h2") -> str:
-    """One entry of a list: photo, title link, Indonesian date, categories, summary."""
-    href = esc(relative_url(article.url, from_url))
-    parts = ['<article class="warta-card">']
-    if article.image is not None:
-        src = relative_url(article.folder_url + article.image.src, from_url)
-        parts.append(
-            f'<a class="warta-card__image" href="{href}" tabindex="-1" aria-hidden="true">'
-            f'<img src="{esc(src)}" alt="" loading="lazy"></a>'
-        )
-    parts.append('<div class="warta-card__body">')
-    badge = '<span class="warta-badge">DRAF</span> ' if article.draft else ""
-    parts.append(
-        f'<{heading} class="warta-card__title">{badge}<a href="{href}">{esc(article.title)}</a>'
-        f"</{heading}>"
-    )
-    parts.append(meta_line(article, catalogue, from_url))
-    if article.description:
-        parts.append(f'<p class="warta-card__summary">{esc(article.description)}</p>')
-    parts.append("</div></article>")
-    return "".join(parts)
+@dataclass(frozen=True)
+class ListView:
+    cards: tuple[Card, ...]
+    pagination: Pagination | None = None
+    #: a reporter's role, above their list
+    role: str = ""
 
 
-def meta_line(article: Article, catalogue: Catalogue, from_url: str) -> str:
-    """'Senin, 5 Oktober 2026 · Kecamatan Cibening · Infrastruktur' with category links."""
-    bits = [f'<time datetime="{article.day.isoformat()}">{esc(day_label(article.day))}</time>']
-    for name in dict.fromkeys(article.categories):
-        href = relative_url(catalogue.category_url(name), from_url)
-        bits.append(f'<a class="warta-category" href="{esc(href)}">{esc(name)}</a>')
-    return f'<p class="warta-meta">{" · ".join(bits)}</p>'
+@dataclass(frozen=True)
+class LatestView:
+    cards: tuple[Card, ...]
+    more: str
 
 
-def card_list(articles: Sequence[Article], catalogue: Catalogue, from_url: str) -> str:
-    if not articles:
-        return EMPTY
-    cards = "".join(card(a, catalogue, from_url) for a in articles)
-    return f'<div class="warta-cards">{cards}</div>'
+@dataclass(frozen=True)
+class Counted:
+    """A link to a list, with how many news it holds."""
+
+    href: str
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: int
+    months: tuple[Counted, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveView:
+    years: tuple[ArchiveYear, ...]
+
+
+@dataclass(frozen=True)
+class CategoriesView:
+    kecamatan: tuple[Counted, ...]
+    sectors: tuple[Counted, ...]
+
+
+@dataclass(frozen=True)
+class ReporterRow:
+    href: str
+    text: str
+    role: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReportersView:
+    reporters: tuple[ReporterRow, ...]
 
 
 def latest_block(catalogue: Catalogue, count: int, from_url: str = "") -> str:
     """The home page's latest news, excluded from search (each item has its own page)."""
-    articles = catalogue.latest(count)
-    more = relative_url(NEWS, from_url)
-    cards = (
-        "".join(card(a, catalogue, from_url, heading="h3") for a in articles) if articles else EMPTY
-    )
-    return (
-        '<div class="warta-latest" data-search-exclude>'
-        f'<div class="warta-cards">{cards}</div>'
-        f'<p class="warta-more"><a href="{esc(more)}">Semua berita &rarr;</a></p></div>'
-    )
+    cards = tuple(card(a, catalogue, from_url) for a in catalogue.latest(count))
+    return render("latest.html", v=LatestView(cards, relative_url(NEWS, from_url)))
+
+
+def list_page_uri(folder: str, number: int) -> str:
+    """Page ``number`` of the list at ``folder`` ('berita/'): 1 is the folder's own index."""
+    return f"{folder}index.md" if number == 1 else f"{folder}{PAGES}{number}/index.md"
 
 
 def news_page_uri(number: int) -> str:
-    return f"{NEWS}index.md" if number == 1 else f"{NEWS}halaman/{number}/index.md"
+    return list_page_uri(NEWS, number)
 
 
-def _pagination(number: int, total: int, from_url: str) -> str:
-    if total <= 1:
-        return ""
-
-    def link(n: int) -> str:
-        return esc(relative_url(page_url(news_page_uri(n)), from_url))
-
-    parts = ['<nav class="warta-pagination" aria-label="Halaman berita">']
-    if number > 1:
-        parts.append(f'<a rel="prev" href="{link(number - 1)}">&laquo; Lebih baru</a>')
-    parts.append("<ol>")
-    for n in range(1, total + 1):
-        if n == number:
-            parts.append(f'<li><span aria-current="page">{n}</span></li>')
-        else:
-            parts.append(f'<li><a href="{link(n)}">{n}</a></li>')
-    parts.append("</ol>")
-    if number < total:
-        parts.append(f'<a rel="next" href="{link(number + 1)}">Lebih lama &raquo;</a>')
-    parts.append(f'<span class="warta-pagination__label">Halaman {number} dari {total}</span>')
-    parts.append("</nav>")
-    return "".join(parts)
-
-
-def news_pages(catalogue: Catalogue, per_page: int) -> list[GeneratedPage]:
-    """Berita, page 1 at berita/, then berita/halaman/2/ …; always at least one page."""
+def paginated(
+    folder: str,
+    title: str,
+    articles: Sequence[Article],
+    catalogue: Catalogue,
+    per_page: int,
+    *,
+    role: str = "",
+) -> list[GeneratedPage]:
+    """The list of ``articles`` at ``folder``, ``per_page`` a page (at least one page); the
+    further pages' titles say their number."""
     per_page = max(1, per_page)
-    articles = catalogue.articles
     total = max(1, -(-len(articles) // per_page))
+
+    def url_of(n: int) -> str:
+        return page_url(list_page_uri(folder, n))
+
     pages = []
     for number in range(1, total + 1):
-        uri = news_page_uri(number)
-        url = page_url(uri)
+        uri = list_page_uri(folder, number)
+        url = url_of(number)
         chunk = articles[(number - 1) * per_page : number * per_page]
-        body = (
-            '<div class="warta-list">'
-            + card_list(chunk, catalogue, url)
-            + _pagination(number, total, url)
-            + "</div>"
+        view = ListView(
+            tuple(card(a, catalogue, url) for a in chunk),
+            pagination(number, total, url_of, url),
+            role,
         )
-        title = "Berita" if number == 1 else f"Berita — halaman {number}"
-        pages.append(GeneratedPage(uri, title, body))
+        named = title if number == 1 else f"{title} — halaman {number}"
+        pages.append(GeneratedPage(uri, named, "listing.html", view))
     return pages
 
 
-def _month_uri(year: int, month: int) -> str:
-    return f"{ARCHIVE}{year:04d}/{month:02d}/index.md"
+def news_pages(catalogue: Catalogue, per_page: int = PER_PAGE) -> list[GeneratedPage]:
+    """Berita, page 1 at berita/, then berita/halaman/2/ …; always at least one page."""
+    return paginated(NEWS, "Berita", catalogue.articles, catalogue, per_page)
 
 
-def archive_pages(catalogue: Catalogue) -> list[GeneratedPage]:
-    """Arsip: the months with news (newest first), and one page per month."""
+def _month_folder(year: int, month: int) -> str:
+    return f"{ARCHIVE}{year:04d}/{month:02d}/"
+
+
+def archive_pages(catalogue: Catalogue, per_page: int = PER_PAGE) -> list[GeneratedPage]:
+    """Arsip: the months with news (newest first), and each month's list."""
     months = catalogue.by_month()
     index_url = page_url(f"{ARCHIVE}index.md")
-    rows: list[str] = []
-    year_open: int | None = None
-    for year, month in sorted(months, reverse=True):
-        if year != year_open:
-            if year_open is not None:
-                rows.append("</ul>")
-            rows.append(f'<h2 class="warta-archive__year">{year}</h2><ul class="warta-archive">')
-            year_open = year
-        href = relative_url(page_url(_month_uri(year, month)), index_url)
-        count = len(months[(year, month)])
-        rows.append(
-            f'<li><a href="{esc(href)}">{esc(month_label(year, month))}</a>'
-            f' <span class="warta-count">({count} berita)</span></li>'
+    ordered = sorted(months, reverse=True)
+    years = tuple(
+        ArchiveYear(
+            year,
+            tuple(
+                Counted(
+                    relative_url(_month_folder(y, m), index_url),
+                    month_label(y, m),
+                    len(months[(y, m)]),
+                )
+                for y, m in ordered
+                if y == year
+            ),
         )
-    if year_open is not None:
-        rows.append("</ul>")
-    body = '<div class="warta-list">' + ("".join(rows) or EMPTY) + "</div>"
-    pages = [GeneratedPage(f"{ARCHIVE}index.md", "Arsip", body)]
-    for (year, month), articles in sorted(months.items(), reverse=True):
-        uri = _month_uri(year, month)
-        body = '<div class="warta-list">' + card_list(articles, catalogue, page_url(uri)) + "</div>"
-        pages.append(GeneratedPage(uri, f"Arsip {month_label(year, month)}", body))
+        for year in dict.fromkeys(y for y, _ in ordered)
+    )
+    pages = [GeneratedPage(f"{ARCHIVE}index.md", "Arsip", "archive.html", ArchiveView(years))]
+    for year, month in ordered:
+        title = f"Arsip {month_label(year, month)}"
+        pages += paginated(
+            _month_folder(year, month), title, months[(year, month)], catalogue, per_page
+        )
     return pages
 
 
-def category_pages(catalogue: Catalogue) -> list[GeneratedPage]:
-    """Kategori: kecamatan and sectors/OPD with their counts, and one page per category."""
+def category_pages(catalogue: Catalogue, per_page: int = PER_PAGE) -> list[GeneratedPage]:
+    """Kategori: kecamatan and sectors/OPD with their counts, and each category's list."""
     groups = catalogue.by_category()
     index_url = page_url(f"{CATEGORIES}index.md")
 
-    def listing(names: list[str]) -> str:
-        if not names:
-            return EMPTY
-        items = "".join(
-            f'<li><a href="{esc(relative_url(catalogue.category_url(n), index_url))}">'
-            f'{esc(n)}</a> <span class="warta-count">({len(groups[n])} berita)</span></li>'
-            for n in names
+    def listing(include: Callable[[str], bool]) -> tuple[Counted, ...]:
+        return tuple(
+            Counted(relative_url(catalogue.category_url(n), index_url), n, len(groups[n]))
+            for n in sorted(groups)
+            if include(n)
         )
-        return f'<ul class="warta-categories">{items}</ul>'
 
-    kecamatan = sorted(n for n in groups if is_kecamatan(n))
-    sectors = sorted(n for n in groups if not is_kecamatan(n))
-    body = (
-        '<div class="warta-list">'
-        f"<h2>Kecamatan</h2>{listing(kecamatan)}"
-        f"<h2>Sektor / OPD</h2>{listing(sectors)}</div>"
-    )
-    pages = [GeneratedPage(f"{CATEGORIES}index.md", "Kategori", body)]
+    view = CategoriesView(listing(is_kecamatan), listing(lambda n: not is_kecamatan(n)))
+    pages = [GeneratedPage(f"{CATEGORIES}index.md", "Kategori", "categories.html", view)]
     for name in sorted(groups):
-        uri = catalogue.category_url(name) + "index.md"
-        body = (
-            '<div class="warta-list">'
-            + card_list(groups[name], catalogue, page_url(uri))
-            + "</div>"
-        )
-        pages.append(GeneratedPage(uri, name, body))
+        pages += paginated(catalogue.category_url(name), name, groups[name], catalogue, per_page)
     return pages
 
 
@@ -215,36 +222,29 @@ def _reporter_name(articles: list[Article]) -> str:
     return reporter.name if reporter is not None else ""
 
 
-def reporter_pages(catalogue: Catalogue) -> list[GeneratedPage]:
-    """Reporter: who wrote the published news (names from the roster), one page each."""
+def reporter_pages(catalogue: Catalogue, per_page: int = PER_PAGE) -> list[GeneratedPage]:
+    """Reporter: who wrote the published news (names from the roster), and each one's list."""
     groups = catalogue.by_reporter()
     index_url = page_url(f"{REPORTERS}index.md")
-    rows = []
     ordered = sorted(groups.values(), key=_reporter_name)
+    rows = []
+    pages = []
     for articles in ordered:
         reporter = articles[0].reporter
         assert reporter is not None
-        href = relative_url(catalogue.reporter_url(reporter), index_url)
+        folder = catalogue.reporter_url(reporter)
         rows.append(
-            f'<li><a href="{esc(href)}">{esc(reporter.name)}</a>'
-            f' <span class="warta-role">{esc(reporter.role)}</span>'
-            f' <span class="warta-count">({len(articles)} berita)</span></li>'
+            ReporterRow(
+                relative_url(folder, index_url), reporter.name, reporter.role, len(articles)
+            )
         )
-    listing = f'<ul class="warta-reporters">{"".join(rows)}</ul>' if rows else EMPTY
-    pages = [
-        GeneratedPage(
-            f"{REPORTERS}index.md", "Reporter", f'<div class="warta-list">{listing}</div>'
+        pages += paginated(
+            folder,
+            f"Reporter: {reporter.name}",
+            articles,
+            catalogue,
+            per_page,
+            role=reporter.role,
         )
-    ]
-    for articles in ordered:
-        reporter = articles[0].reporter
-        assert reporter is not None
-        uri = catalogue.reporter_url(reporter) + "index.md"
-        body = (
-            '<div class="warta-list">'
-            f'<p class="warta-role">{esc(reporter.role)}</p>'
-            + card_list(articles, catalogue, page_url(uri))
-            + "</div>"
-        )
-        pages.append(GeneratedPage(uri, f"Reporter: {reporter.name}", body))
-    return pages
+    index = ReportersView(tuple(rows))
+    return [GeneratedPage(f"{REPORTERS}index.md", "Reporter", "reporters.html", index), *pages]

@@ -5,23 +5,75 @@ steps, so the page changes whenever the signed YAML does."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
-from warta.model.sop import Sop, StandardTime, TimeUnit
+from warta.model.sop import Role, Sop, StandardTime, TimeUnit
 from warta.site.catalogue import SOP
 from warta.site.dates import date_label
 from warta.site.pages import GeneratedPage
-from warta.site.text import esc
 
 TITLE = "SOP Peliputan"
-MARK = "&#9679;"  # ● in the performer's column
 
 
-def _listing(values: Sequence[str]) -> str:
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return esc(values[0])
-    return "<ol>" + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ol>"
+@dataclass(frozen=True)
+class IdentityRow:
+    """A row of the identity table: no value shows '-'; ``listed`` values are numbered
+    when there are several, others are lines."""
+
+    label: str
+    values: tuple[str, ...]
+    listed: bool = False
+
+
+@dataclass(frozen=True)
+class Gate:
+    number: int
+    activity: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Activity:
+    number: int
+    activity: str
+    role: str
+    input: str
+    time: str
+    output: str
+    gate: bool
+    freezes: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class OfficeDay:
+    day: str
+    hours: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Duty:
+    steps: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class SopView:
+    name: str
+    number: str
+    gate: Gate
+    identity: tuple[IdentityRow, ...]
+    roles: tuple[Role, ...]
+    activities: tuple[Activity, ...]
+    total_time: str
+    flowchart: str
+    #: office hours are set (so the section shows), the days with hours, the holidays
+    timed: bool
+    hours: tuple[OfficeDay, ...]
+    holidays: tuple[str, ...]
+    statuses: tuple[str, ...]
+    duties: tuple[Duty, ...]
 
 
 def _qualifications(sop: Sop) -> list[str]:
@@ -32,35 +84,32 @@ def _qualifications(sop: Sop) -> list[str]:
     return out
 
 
-def identity_table(sop: Sop) -> str:
-    ident = sop.identity
-    rows: list[tuple[str, str]] = [
-        ("Nomor SOP", esc(ident.number)),
-        ("Nama SOP", esc(ident.name)),
-        ("Unit", esc(ident.unit)),
-        ("Tanggal Pembuatan", esc(date_label(ident.created)) if ident.created else "-"),
-        ("Tanggal Revisi", esc(date_label(ident.revised)) if ident.revised else "-"),
-        ("Tanggal Efektif", esc(date_label(ident.effective)) if ident.effective else "-"),
-        ("Disahkan oleh", _approver(sop)),
-        ("Dasar Hukum", _listing(ident.legal_basis)),
-        ("Kualifikasi Pelaksana", _listing(_qualifications(sop))),
-        ("Keterkaitan", _listing(ident.related)),
-        ("Peralatan / Perlengkapan", _listing(ident.equipment)),
-        ("Peringatan", _listing(ident.warnings)),
-        ("Pencatatan dan Pendataan", _listing(ident.recording)),
-    ]
-    body = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in rows)
-    return f'<div class="warta-sop-identity"><table><tbody>{body}</tbody></table></div>'
+def _day(value: date | None) -> tuple[str, ...]:
+    return (date_label(value),) if value is not None else ()
 
 
-def _approver(sop: Sop) -> str:
+def identity_rows(sop: Sop) -> tuple[IdentityRow, ...]:
     ident = sop.identity
-    parts = [esc(ident.approved_by)]
+    approver = [ident.approved_by]
     if ident.approver_name:
-        parts.append(esc(ident.approver_name))
+        approver.append(ident.approver_name)
     if ident.approver_nip:
-        parts.append(f"NIP {esc(ident.approver_nip)}")
-    return "<br>".join(parts)
+        approver.append(f"NIP {ident.approver_nip}")
+    return (
+        IdentityRow("Nomor SOP", (ident.number,)),
+        IdentityRow("Nama SOP", (ident.name,)),
+        IdentityRow("Unit", (ident.unit,)),
+        IdentityRow("Tanggal Pembuatan", _day(ident.created)),
+        IdentityRow("Tanggal Revisi", _day(ident.revised)),
+        IdentityRow("Tanggal Efektif", _day(ident.effective)),
+        IdentityRow("Disahkan oleh", tuple(approver)),
+        IdentityRow("Dasar Hukum", ident.legal_basis, listed=True),
+        IdentityRow("Kualifikasi Pelaksana", tuple(_qualifications(sop)), listed=True),
+        IdentityRow("Keterkaitan", ident.related, listed=True),
+        IdentityRow("Peralatan / Perlengkapan", ident.equipment, listed=True),
+        IdentityRow("Peringatan", ident.warnings, listed=True),
+        IdentityRow("Pencatatan dan Pendataan", ident.recording, listed=True),
+    )
 
 
 def total_time(times: Sequence[StandardTime]) -> str:
@@ -81,43 +130,20 @@ def total_time(times: Sequence[StandardTime]) -> str:
     return " ".join(parts) or "-"
 
 
-def activity_table(sop: Sop) -> str:
-    roles = list(sop.roles.values())
-    head = (
-        '<thead><tr><th rowspan="2">No</th><th rowspan="2">Kegiatan</th>'
-        f'<th colspan="{len(roles)}">Pelaksana</th><th colspan="3">Mutu Baku</th>'
-        '<th rowspan="2">Keterangan</th></tr><tr>'
-        + "".join(f'<th scope="col" title="{esc(r.title)}">{esc(r.short)}</th>' for r in roles)
-        + "<th>Kelengkapan</th><th>Waktu</th><th>Output</th></tr></thead>"
-    )
-    rows = []
-    for step in sop.steps:
-        cells = "".join(
-            f'<td class="warta-sop-actor" aria-label="{esc(r.title)}">{MARK}</td>'
-            if r.id == step.role
-            else "<td></td>"
-            for r in roles
+def activities(sop: Sop) -> tuple[Activity, ...]:
+    return tuple(
+        Activity(
+            step.number,
+            step.activity,
+            step.role,
+            step.input,
+            step.time.label(),
+            step.output,
+            step.gate,
+            step.freezes_content,
+            step.note,
         )
-        notes = []
-        if step.gate:
-            notes.append("<strong>Gerbang publikasi</strong>: hanya yang disetujui terbit.")
-        if step.freezes_content:
-            notes.append("Sejak langkah ini isi berita tidak boleh berubah.")
-        if step.note:
-            notes.append(esc(step.note))
-        rows.append(
-            f"<tr><td>{step.number}</td><td>{esc(step.activity)}</td>{cells}"
-            f"<td>{esc(step.input)}</td><td>{esc(step.time.label())}</td>"
-            f"<td>{esc(step.output)}</td><td>{' '.join(notes)}</td></tr>"
-        )
-    foot = (
-        f'<tfoot><tr><td colspan="{2 + len(roles)}">Jumlah waktu baku</td>'
-        f"<td></td><td>{esc(total_time([s.time for s in sop.steps]))}</td>"
-        "<td></td><td></td></tr></tfoot>"
-    )
-    return (
-        '<div class="warta-sop-activities"><table>'
-        f"{head}<tbody>{''.join(rows)}</tbody>{foot}</table></div>"
+        for step in sop.steps
     )
 
 
@@ -157,54 +183,37 @@ def flowchart(sop: Sop) -> str:
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
-def office_hours(sop: Sop) -> str:
-    """The office hours and holidays Mutu Baku is measured in (empty: no hours set, so the
-    standards run on calendar time and there is nothing to show)."""
+def office_days(sop: Sop) -> tuple[OfficeDay, ...]:
+    """The office hours per working day that has any (Mutu Baku is measured in them); none
+    when no hours are set (the standards then run on calendar time)."""
     calendar = sop.calendar
     if not calendar.timed:
-        return ""
-    rows = "".join(
-        f'<tr><th scope="row">{_DAYS[day]}</th><td>'
-        + ", ".join(f"{a:%H.%M}–{b:%H.%M}" for a, b in calendar.hours[day])
-        + "</td></tr>"
+        return ()
+    return tuple(
+        OfficeDay(_DAYS[day], tuple(f"{a:%H.%M}–{b:%H.%M}" for a, b in calendar.hours[day]))
         for day in sorted(calendar.working_weekdays)
         if calendar.hours[day]
-    )
-    holidays = sorted(calendar.holidays)
-    listed = ", ".join(esc(date_label(day)) for day in holidays)
-    return (
-        '<h2 id="jam-kerja">Jam kerja</h2>'
-        "<p>Mutu Baku dalam menit dan jam dihitung dalam jam kerja; dalam hari, dalam hari"
-        " kerja. Hari libur nasional dan cuti bersama tidak dihitung.</p>"
-        f'<div class="warta-sop-hours"><table><tbody>{rows}</tbody></table></div>'
-        + (f"<p>Hari libur ({len(holidays)}): {listed}.</p>" if holidays else "")
     )
 
 
 def sop_page(sop: Sop) -> GeneratedPage:
     ident = sop.identity
     gate = sop.gate
-    gate_role = sop.roles[gate.role]
-    flow = (sop.initial_status, *(step.status for step in sop.steps))
-    statuses = " &rarr; ".join(f"<code>{esc(s)}</code>" for s in flow)
-    duties = "".join(
-        f"<li>Langkah {', '.join(esc(s) for s in rule.steps)}: {esc(rule.reason)}</li>"
-        for rule in sop.duties
+    view = SopView(
+        name=ident.name,
+        number=ident.number,
+        gate=Gate(gate.number, gate.activity, sop.roles[gate.role].title),
+        identity=identity_rows(sop),
+        roles=tuple(sop.roles.values()),
+        activities=activities(sop),
+        total_time=total_time([s.time for s in sop.steps]),
+        flowchart=flowchart(sop),
+        timed=sop.calendar.timed,
+        hours=office_days(sop),
+        holidays=tuple(date_label(day) for day in sorted(sop.calendar.holidays)),
+        statuses=(sop.initial_status, *(step.status for step in sop.steps)),
+        duties=tuple(Duty(rule.steps, rule.reason) for rule in sop.duties),
     )
-    body = (
-        '<div class="warta-sop">'
-        f"<p>Setiap berita di situs ini melalui prosedur <strong>{esc(ident.name)}</strong>"
-        f" ({esc(ident.number)}). Setiap langkah ditandatangani secara digital oleh"
-        " pelaksananya. Langkah"
-        f" <strong>{gate.number}. {esc(gate.activity)}</strong> oleh {esc(gate_role.title)}"
-        " adalah gerbang publikasi: hanya berita yang telah disetujui yang terbit.</p>"
-        f'<h2 id="identitas">Identitas SOP</h2>{identity_table(sop)}'
-        f'<h2 id="kegiatan">Uraian kegiatan</h2>{activity_table(sop)}'
-        f'<h2 id="diagram-alir">Diagram alir</h2>'
-        f'<pre class="mermaid"><code>{esc(flowchart(sop))}</code></pre>'
-        + office_hours(sop)
-        + f'<h2 id="status">Status berita</h2><p>{statuses}</p>'
-        + (f'<h2 id="pemisahan-tugas">Pemisahan tugas</h2><ul>{duties}</ul>' if duties else "")
-        + "</div>"
+    return GeneratedPage(
+        f"{SOP}index.md", TITLE, "sop.html", view, searchable=True, hide=("navigation", "toc")
     )
-    return GeneratedPage(f"{SOP}index.md", TITLE, body, searchable=True, hide=("navigation", "toc"))

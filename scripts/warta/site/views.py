@@ -1,0 +1,123 @@
+"""View models of the lists: what a template prints of an article in a list (a card), its
+date-and-categories line, and a list's page links. Plain text and relative URLs only: the
+templates escape every value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from warta.site.article import Article
+from warta.site.catalogue import Catalogue
+from warta.site.dates import day_label
+from warta.site.text import relative_url
+
+#: Pages on each side of the current one that the page links show (besides first and last).
+WINDOW = 2
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MetaLine:
+    """'Senin, 5 Oktober 2026 · Kecamatan Cibening · Infrastruktur', categories linked."""
+
+    day: str
+    label: str
+    categories: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Card:
+    """One entry of a list: photo, title link, date line, summary."""
+
+    href: str
+    title: str
+    draft: bool
+    meta: MetaLine
+    summary: str
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A numbered link of a list's pagination; ``number`` None is a gap (an ellipsis)."""
+
+    number: int | None
+    href: str = ""
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    links: tuple[PageLink, ...]
+    prev: str | None = None
+    next: str | None = None
+
+
+def meta_line(article: Article, catalogue: Catalogue, from_url: str) -> MetaLine:
+    categories = tuple(
+        Link(relative_url(catalogue.category_url(name), from_url), name)
+        for name in dict.fromkeys(article.categories)
+    )
+    return MetaLine(article.day.isoformat(), day_label(article.day), categories)
+
+
+def card(article: Article, catalogue: Catalogue, from_url: str) -> Card:
+    image = None
+    if article.image is not None:
+        image = relative_url(article.folder_url + article.image.src, from_url)
+    return Card(
+        href=relative_url(article.url, from_url),
+        title=article.title,
+        draft=article.draft,
+        meta=meta_line(article, catalogue, from_url),
+        summary=article.description,
+        image=image,
+    )
+
+
+def window(number: int, total: int) -> list[int | None]:
+    """The page numbers to link from page ``number`` of ``total``: the first, the last and
+    ``WINDOW`` on each side of the current one, None for each gap between them (a gap of one
+    page shows that page instead). At most ``2 * WINDOW + 5`` numbers, however long the list."""
+    shown = sorted({1, total, *range(max(1, number - WINDOW), min(total, number + WINDOW) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        previous = out[-1] if out else None
+        if previous is not None and n - previous == 2:
+            out.append(previous + 1)
+        elif previous is not None and n - previous > 2:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def pagination(
+    number: int, total: int, url_of: Callable[[int], str], from_url: str
+) -> Pagination | None:
+    """Page ``number`` of ``total``'s links (None for a list of one page); ``url_of`` gives
+    a page's site URL."""
+    if total <= 1:
+        return None
+
+    def href(n: int) -> str:
+        return relative_url(url_of(n), from_url)
+
+    links = tuple(
+        PageLink(None) if n is None else PageLink(n, href(n), n == number)
+        for n in window(number, total)
+    )
+    return Pagination(
+        number,
+        total,
+        links,
+        prev=href(number - 1) if number > 1 else None,
+        next=href(number + 1) if number < total else None,
+    )
