@@ -374,6 +374,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         generated = state.generated.get(uri)
         if generated is not None:
             page.meta = generated.meta()  # its HTML comes in on_page_content
+            _made_by_warta(page)
             return ""
         if uri.startswith(NEWS):
             raise PluginError(
