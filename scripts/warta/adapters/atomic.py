@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -14,16 +15,22 @@ def write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
 
 
 def write_bytes(
-    path: Path, data: bytes, *, exclusive: bool = False, mode: int | None = None
+    path: Path,
+    data: bytes | Sequence[bytes],
+    *,
+    exclusive: bool = False,
+    mode: int | None = None,
 ) -> None:
-    """Like :func:`write_text`, byte for byte (to put a file back exactly as it was); with
+    """Like :func:`write_text`, byte for byte (to put a file back exactly as it was; given
+    parts, they are written one after the other, never joined in memory first); with
     ``mode``, the file has those permissions from the moment it appears (an executable hook
     is never seen half-written or not yet executable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                handle.write(part)
             handle.flush()
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)

@@ -78,7 +78,9 @@ def cache_secret() -> bytes | None:
 
 
 def _mac(secret: bytes, kind: bytes, body: bytes) -> str:
-    return hmac.digest(secret, kind + b"\n" + body, "sha256").hex()
+    mac = hmac.new(secret, kind + b"\n", "sha256")
+    mac.update(body)  # (not joined first: a cache of pages is tens of MB)
+    return mac.hexdigest()
 
 
 def read_entries(path: Path, secret: bytes, kind: bytes) -> dict[str, Any]:
@@ -104,7 +106,7 @@ def write_entries(path: Path, secret: bytes, kind: bytes, entries: dict[str, Any
     that cannot be written only costs time)."""
     body = json.dumps(entries, separators=(",", ":"), sort_keys=True, ensure_ascii=True).encode()
     with contextlib.suppress(OSError):
-        write_bytes(path, kind + b" " + _mac(secret, kind, body).encode() + b"\n" + body)
+        write_bytes(path, [kind + b" " + _mac(secret, kind, body).encode() + b"\n", body])
 
 
 #: Where older versions of Warta kept their caches: inside the working tree.

@@ -1,7 +1,8 @@
-"""Item pages as the theme rendered them, kept between builds, so that a build renders the
-theme's templates only for the items that changed.
+"""Item pages and Warta's generated pages (lists, SOP, Buletin) as the theme rendered them,
+kept between builds, so that a build renders the theme's templates only for pages that
+changed.
 
-The theme's output for an item page is a function of the templates (Warta's theme, the
+The theme's output for such a page is a function of the templates (Warta's theme, the
 staged custom_dir an administrator signed, Material's version), the site's configuration (the
 signed mkdocs.yml and what the build sets in it), the navigation, and the page itself: its
 URL, title, meta, content, table of contents and links. The key is SHA-256 over all of these
@@ -39,7 +40,7 @@ PAGES_FILE = "pages"
 FORMAT = b"warta-pages/2"
 #: The context variable that makes main.html print a kept page.
 CACHED = "warta_cached"
-#: Plugins whose effect on an item page the key covers.
+#: Plugins whose effect on a page the key covers.
 KNOWN_PLUGINS = frozenset({"search", "material/search", "warta", "warta/progress"})
 
 
@@ -79,7 +80,7 @@ def _anchors(links: Iterable[AnchorLink]) -> list[Any]:
 
 
 class PageCache:
-    """Rendered item pages of earlier builds (see the module)."""
+    """Pages rendered by earlier builds (see the module)."""
 
     def __init__(self, path: Path, secret: bytes, salt: bytes) -> None:
         self.path = path
@@ -158,4 +159,5 @@ class PageCache:
             self.used[key] = base64.b64encode(packed).decode("ascii")
 
     def save(self) -> None:
+        self._old = None  # what the build did not use goes first
         write_entries(self.path, self.secret, FORMAT, self.used)

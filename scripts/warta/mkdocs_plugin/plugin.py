@@ -34,7 +34,7 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -50,7 +50,7 @@ from warta.errors import ConfigError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import VerifiedFile
-from warta.mkdocs_plugin.pagecache import CACHED, PageCache
+from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
 from warta.mkdocs_plugin.searchcache import SearchEntries, search_index
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
@@ -117,6 +117,9 @@ class _Build:
     search: SearchEntries | None = None
     #: the theme's output for item pages, kept between builds (None: no cache)
     pages: PageCache | None = None
+    pages_opened: bool = False
+    #: whether every plugin of the build is one whose use of a page Warta knows
+    known_plugins: bool = False
 
 
 class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-call]
@@ -203,6 +206,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self._build = _Build(repo, closure, staged, attached)
         if repo.policy.cache:
             self._build.search = SearchEntries.open(repo.root)
+        self._build.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
         config.docs_dir = str(staged / "docs")
         dirs = config.theme.dirs
         custom = repo.policy.site.custom_dir if repo.policy.site else None
@@ -433,14 +437,16 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         state = self._state()
-        if page.file.src_uri not in state.articles:
+        uri = page.file.src_uri
+        if uri not in state.articles and uri not in state.generated:
             return context
-        if state.pages is None and state.repo.policy.cache:
+        if not state.pages_opened and state.repo.policy.cache:
+            state.pages_opened = True
             state.pages = PageCache.open(
                 state.repo.root, config, nav, self._own_theme(state), self._site_digest(state)
             )
         kept = state.pages.find(page) if state.pages is not None else None
-        if state.search is not None:
+        if state.search is not None and uri in state.articles:
             index = search_index(config)
             if index is not None:
                 state.search.index(index, page)
@@ -461,11 +467,24 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         return site.digest if site is not None else ""
 
     @event_priority(100)  # the theme's output, before any other plugin changes it
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+    def _keep_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         state = self._state()
-        if state.pages is not None and page.file.src_uri in state.articles:
-            state.pages.keep(page, output)
+        if state.pages is not None:
+            state.pages.keep(page, output)  # (only a page it did not find is kept)
         return output
+
+    @event_priority(-100)  # after every other plugin had the page
+    def _release_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A page Warta made is written now: its HTML need not stay in memory until the end
+        of the build (3,000 items: 120 MB), unless a plugin Warta does not know might want it
+        (in on_post_build)."""
+        state = self._state()
+        uri = page.file.src_uri
+        if state.known_plugins and (uri in state.articles or uri in state.generated):
+            page.content = ""
+        return output
+
+    on_post_page = CombinedEvent(_keep_page, _release_page)
 
     # ---- feeds and the account of the output --------------------------------------------
     @event_priority(-100)

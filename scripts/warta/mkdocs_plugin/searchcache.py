@@ -88,6 +88,7 @@ class SearchEntries:
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
     def save(self) -> None:
+        self._old = None  # what the build did not use goes first
         write_entries(self.path, self.secret, FORMAT, self.used)
 
 
