@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_keys, make_repo
+from helpers import Repo, SignedRepos, copy_repo, make_keys, make_repo
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,6 +49,22 @@ def user_homes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """ed25519 keys made by ssh-keygen, one per person, shared by the session."""
     return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="session")
+def signed_repo(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> SignedRepos:
+    """Signed sample repositories, each built once per session (per xdist worker):
+    ``signed_repo(*steps)`` is :func:`helpers.make_repo` followed by ``steps``. Only to be
+    read: tests write into copies (``site``, ``repo``)."""
+    return SignedRepos(tmp_path_factory.mktemp, keys)
+
+
+@pytest.fixture
+def site(template: Repo, tmp_path: Path) -> Repo:
+    """A copy of the test module's ``template`` for one test, with the template's
+    environment. Modules define ``template``, and their own ``site`` for another
+    environment."""
+    return copy_repo(template, tmp_path / "repo")
 
 
 @pytest.fixture
