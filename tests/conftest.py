@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, SignedRepos, copy_repo, make_keys, make_repo
+from helpers import Repo, SignedRepos, copy_repo, make_keys
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,6 +68,7 @@ def site(template: Repo, tmp_path: Path) -> Repo:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, keys: dict[str, Path]) -> Repo:
-    """A fresh Warta repository with signed workflow files and a pinned trust root."""
-    return make_repo(tmp_path / "repo", keys)
+def repo(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
+    """A fresh Warta repository with signed workflow files and a pinned trust root: a copy
+    of the session's bare sample (:func:`helpers.make_repo`, no items)."""
+    return copy_repo(signed_repo(), tmp_path / "repo")
