@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,16 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def signed_repo(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> SignedRepos:
+def signed_repo(
+    tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]
+) -> Iterator[SignedRepos]:
     """Signed sample repositories, each built once per session (per xdist worker):
     ``signed_repo(*steps)`` is :func:`helpers.make_repo` followed by ``steps``. Only to be
-    read: tests write into copies (``site``, ``repo``)."""
-    return SignedRepos(tmp_path_factory.mktemp, keys)
+    read: tests write into copies (``site``, ``repo``), and the session checks at its end
+    that every sample is still as it was built."""
+    samples = SignedRepos(tmp_path_factory.mktemp, keys)
+    yield samples
+    assert not samples.changed(), "a test wrote into a shared sample instead of a copy"
 
 
 @pytest.fixture

@@ -264,7 +264,7 @@ class SignedRepos:
     def __init__(self, mktemp: Callable[[str], Path], keys: dict[str, Path]) -> None:
         self._mktemp = mktemp
         self._keys = keys
-        self._built: dict[tuple[Step, ...], Repo] = {}
+        self._built: dict[tuple[Step, ...], tuple[Repo, str]] = {}
 
     def __call__(self, *steps: Step) -> Repo:
         if steps not in self._built:
@@ -272,9 +272,21 @@ class SignedRepos:
             repo = make_repo(self._mktemp(name) / "repo", self._keys)
             for step in steps:
                 step(repo)
-            self._built[steps] = repo
-        built = self._built[steps]
+            self._built[steps] = (repo, state_of(repo))
+        built, _ = self._built[steps]
         return Repo(built.root, built.keys, dict(built.env))
+
+    def changed(self) -> list[Path]:
+        """The samples whose files or git state are no longer as built (a test wrote into a
+        sample instead of a copy of it)."""
+        return [repo.root for repo, state in self._built.values() if state_of(repo) != state]
+
+
+def state_of(repo: Repo) -> str:
+    """HEAD, the branches and every change to the working tree, untracked files included."""
+    return repo.git("show-ref", "--head") + repo.git(
+        "status", "--porcelain", "--untracked-files=all", "--ignored"
+    )
 
 
 def copy_repo(template: Repo, root: Path, env: Mapping[str, str] | None = None) -> Repo:
