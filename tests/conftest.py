@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_keys, make_repo
+from helpers import Repo, SignedRepos, copy_repo, make_keys
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,7 +52,29 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return make_keys(tmp_path_factory.mktemp("keys"))
 
 
+@pytest.fixture(scope="session")
+def signed_repo(
+    tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]
+) -> Iterator[SignedRepos]:
+    """Signed sample repositories, each built once per session (per xdist worker):
+    ``signed_repo(*steps)`` is :func:`helpers.make_repo` followed by ``steps``. Only to be
+    read: tests write into copies (``site``, ``repo``), and the session checks at its end
+    that every sample is still as it was built."""
+    samples = SignedRepos(tmp_path_factory.mktemp, keys)
+    yield samples
+    assert not samples.changed(), "a test wrote into a shared sample instead of a copy"
+
+
 @pytest.fixture
-def repo(tmp_path: Path, keys: dict[str, Path]) -> Repo:
-    """A fresh Warta repository with signed workflow files and a pinned trust root."""
-    return make_repo(tmp_path / "repo", keys)
+def site(template: Repo, tmp_path: Path) -> Repo:
+    """A copy of the test module's ``template`` for one test, with the template's
+    environment. Modules define ``template``, and their own ``site`` for another
+    environment."""
+    return copy_repo(template, tmp_path / "repo")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
+    """A fresh Warta repository with signed workflow files and a pinned trust root: a copy
+    of the session's bare sample (:func:`helpers.make_repo`, no items)."""
+    return copy_repo(signed_repo(), tmp_path / "repo")

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -246,6 +247,54 @@ def make_repo(root: Path, keys: dict[str, Path]) -> Repo:
     return repo
 
 
+
+# ---- signed sample repositories, built once, copied for each test ------------------------
+
+#: one step of building a sample repository (a plain function, so that the same steps are the
+#: same sample wherever they are named)
+Step = Callable[[Repo], object]
+
+
+class SignedRepos:
+    """Signed sample repositories, each built once per test session (so once per xdist
+    worker): :func:`make_repo`, then ``steps`` in order. Naming the same steps gives the same
+    repository, so test files with the same sample share it. A test never writes into one:
+    it works in :func:`copy_repo` of it (the ``site`` and ``repo`` fixtures)."""
+
+    def __init__(self, mktemp: Callable[[str], Path], keys: dict[str, Path]) -> None:
+        self._mktemp = mktemp
+        self._keys = keys
+        self._built: dict[tuple[Step, ...], tuple[Repo, str]] = {}
+
+    def __call__(self, *steps: Step) -> Repo:
+        if steps not in self._built:
+            name = "-".join(getattr(step, "__name__", "step") for step in steps) or "bare"
+            repo = make_repo(self._mktemp(name) / "repo", self._keys)
+            for step in steps:
+                step(repo)
+            self._built[steps] = (repo, state_of(repo))
+        built, _ = self._built[steps]
+        return Repo(built.root, built.keys, dict(built.env))
+
+    def changed(self) -> list[Path]:
+        """The samples whose files or git state are no longer as built (a test wrote into a
+        sample instead of a copy of it)."""
+        return [repo.root for repo, state in self._built.values() if state_of(repo) != state]
+
+
+def state_of(repo: Repo) -> str:
+    """HEAD, the branches and every change to the working tree, untracked files included."""
+    return repo.git("show-ref", "--head") + repo.git(
+        "status", "--porcelain", "--untracked-files=all", "--ignored"
+    )
+
+
+def copy_repo(template: Repo, root: Path, env: Mapping[str, str] | None = None) -> Repo:
+    """A copy of ``template`` at ``root`` that one test may change: its files and git
+    history (``shutil.copytree``, symlinks kept), with ``env`` (default: the template's)."""
+    shutil.copytree(template.root, root, symlinks=True)
+    return Repo(root, template.keys, dict(template.env if env is None else env))
+
 # ---- shared scenes of the trust tests -----------------------------------------------------
 
 
@@ -253,6 +302,12 @@ def newsroom(root: Path, keys: dict[str, Path]) -> Repo:
     """An approved item (jembatan) and one reported, awaiting approval (baru, steps 1-4 on
     2 November 2026), committed."""
     repo = make_repo(root, keys)
+    newsroom_items(repo)
+    return repo
+
+
+def newsroom_items(repo: Repo) -> None:
+    """:func:`newsroom`'s items, added to ``repo``."""
     repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
     path = repo.new_item("Festival Durian Karangsari", at="2026-11-02T09:00:00+07:00",
                          slug="baru")
@@ -260,7 +315,12 @@ def newsroom(root: Path, keys: dict[str, Path]) -> Repo:
     repo.sign(path, "ayu", "2026-11-02T11:00:00+07:00")
     repo.sign(path, "sri", "2026-11-02T11:04:00+07:00")
     repo.commit_all("berita")
-    return repo
+
+
+def approved_jembatan(repo: Repo) -> None:
+    """An approved item (jembatan, steps 1-5 on 2 November 2026), committed."""
+    repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
+    repo.commit_all("berita")
 
 
 def machine_env(folder: Path) -> dict[str, str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
-import shutil
 import signal
 import subprocess
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_repo, warta_exe
+from helpers import Repo, SignedRepos, warta_exe
 from warta.adapters import git as gitops
 from warta.adapters.items import parse_item
 from warta.errors import RefusedError
@@ -37,22 +36,17 @@ def rel(slug: str) -> str:
     return f"content/berita/2026/{slug}/index.md"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+def waiting_for_step_2(repo: Repo) -> None:
     """Items with step 1 signed and committed, waiting for the Kasubag's step 2."""
-    repo = make_repo(tmp_path_factory.mktemp("interrupt") / "repo", keys)
     repo.write(".gitignore", ".warta-cache/\n")
     repo.commit_all("ignore the verification cache")
     for slug in ITEMS:
         repo.new_item(f"Berita {slug}", at="2026-11-02T08:00:00+07:00", slug=slug)
-    return repo
 
 
 @pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(waiting_for_step_2)
 
 
 def lock_file(repo: Repo) -> Path:

@@ -349,11 +349,9 @@ def test_messages_of_special_files_say_what_was_found(corpus: Corpus) -> None:
 
 
 @pytest.mark.parametrize("name", ["bom", "mixed-endings"])
-def test_encoding_quirks_are_warnings_and_strict_blocks(tmp_path: Path, keys: dict[str, Path],
-                                                       name: str) -> None:
+def test_encoding_quirks_are_warnings_and_strict_blocks(repo: Repo, name: str) -> None:
     """A BOM or mixed line endings added to an approved item do not change what was signed
     (the reader ignores the BOM and reads LF), so they warn; --strict refuses them."""
-    repo = make_repo(tmp_path / "repo", keys)
     path = repo.approved_item("Bazar UMKM Sukamaju Kota", slug="bazar")
     raw = path.read_bytes()
     if name == "bom":
@@ -382,9 +380,8 @@ SIGNED = ("id-slash", "id-dotdot", "id-dots", "id-backslash", "id-space", "id-up
 
 
 def test_defects_block_publication_even_when_every_signature_verifies(
-    tmp_path: Path, keys: dict[str, Path], forger: Forger, policy: Policy
+    repo: Repo, forger: Forger, policy: Policy
 ) -> None:
-    repo = make_repo(tmp_path / "repo", keys)
     for name in (*SIGNED, *FIRSTS):
         where = CASES[name].where if name in CASES else NEWS
         repo.write(rel(name, where), forger.sign_chain(corpus_text(name), policy=policy))

@@ -22,7 +22,7 @@ import pytest
 
 from hardening.forge import APPROVAL, Forger, Policy, says_expected_and_found
 from hardening.test_malformed_input import rel, valid_text
-from helpers import WIB, Repo, make_repo, pub
+from helpers import WIB, Repo, SignedRepos, copy_repo, pub
 
 NO_AGENT = {"SSH_AUTH_SOCK": "", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 ROSTER = "workflow/roster.yml"
@@ -34,11 +34,10 @@ LATE_REPORT = (*APPROVAL[:3], ("laporan", "sri", "10:30"))
 
 
 @pytest.fixture
-def repo(tmp_path: Path, keys: dict[str, Path]) -> Repo:
-    made = make_repo(tmp_path / "repo", keys)
-    made.env.update(NO_AGENT)
-    made.env["NO_MKDOCS_2_WARNING"] = "1"
-    return made
+def repo(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
+    bare = signed_repo()
+    env = {**bare.env, **NO_AGENT, "NO_MKDOCS_2_WARNING": "1"}
+    return copy_repo(bare, tmp_path / "repo", env)
 
 
 def line_of(text: str, start: str) -> int:

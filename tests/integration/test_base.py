@@ -5,31 +5,25 @@ real keys, real commits and the CLI through its entry point."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_repo
+from helpers import Repo, SignedRepos, copy_repo
 
 ITEM = "content/berita/2026/jembatan/index.md"
 DRAFT = "content/berita/2026/draf/index.md"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("base") / "repo", keys)
+def approved_and_draft(repo: Repo) -> None:
     repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
     repo.new_item("Draf Festival", at="2026-11-02T09:00:00+07:00", slug="draf")
     repo.git("branch", "-f", "main-before")
-    return repo
 
 
 @pytest.fixture
-def repo(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def repo(signed_repo: SignedRepos, tmp_path: Path) -> Repo:
+    return copy_repo(signed_repo(approved_and_draft), tmp_path / "repo")
 
 
 def take_back(repo: Repo, *args: str, at: str) -> None:

@@ -9,33 +9,28 @@ off for every command that reads the repository.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, machine_env, make_repo, pub
+from helpers import Repo, SignedRepos, approved_jembatan, copy_repo, machine_env, pub
 from warta.adapters.cachekey import repo_key
 
 JEMBATAN = "content/berita/2026/jembatan/index.md"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("cache") / "repo", keys)
-    repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
-    repo.commit_all("berita")
-    return repo
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(approved_jembatan)
 
 
 @pytest.fixture
 def site(template: Repo, tmp_path: Path) -> Repo:
     """A pinned copy of the template on a machine of its own."""
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
     pin = template.env["WARTA_TRUST_ROOT"]
-    return Repo(root, template.keys, {**machine_env(tmp_path), "WARTA_TRUST_ROOT": pin})
+    return copy_repo(template, tmp_path / "repo",
+                     {**machine_env(tmp_path), "WARTA_TRUST_ROOT": pin})
 
 
 def cache_dir(repo: Repo) -> Path:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from helpers import ROSTER_TEMPLATE, Repo, make_repo, pub
+from helpers import ROSTER_TEMPLATE, Repo, SignedRepos, pub
 
 WIB = timezone(timedelta(hours=7))
 LONG_SLUG = "rapat-koordinasi-penanganan-banjir-bandang-di-kecamatan-cibening-utara"
@@ -27,8 +26,7 @@ def ago(minutes: int) -> str:
     return (NOW - timedelta(minutes=minutes)).isoformat()
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+def inbox(repo: Repo) -> None:
     """Agus is staff and, today, acting Kasubag (Plt.); four items:
 
     - ``assigned``: step 1 signed, waits for the Kasubag's order (step 2);
@@ -37,8 +35,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) ->
     - ``edited``: approved, then its text changed (nobody may sign step 6);
     - ``LONG_SLUG``: step 1 signed, a path longer than 80 columns.
     """
-    repo = make_repo(tmp_path_factory.mktemp("inbox") / "repo", keys)
-    roster = ROSTER_TEMPLATE.format(**{p: pub(k) for p, k in keys.items()})
+    roster = ROSTER_TEMPLATE.format(**{p: pub(k) for p, k in repo.keys.items()})
     roster = roster.replace("serial: 1", "serial: 2").replace(
         "from: 2026-10-01, until: 2026-10-31", "from: 2026-01-01, until: 2999-12-31"
     )
@@ -52,14 +49,11 @@ def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) ->
     edited.write_text(edited.read_text().replace("Isi berita.", "Isi berita diubah."))
     repo.commit_all("edit after approval")
     repo.new_item("Rapat Banjir", at=ago(10), slug=LONG_SLUG)
-    return repo.at_clock(NOW.isoformat())
 
 
 @pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(inbox).at_clock(NOW.isoformat())
 
 
 def path_of(slug: str) -> str:

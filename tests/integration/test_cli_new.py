@@ -4,13 +4,12 @@ Kabag, committed; refuses, writing nothing, for anyone else's key."""
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_repo
+from helpers import Repo, SignedRepos
 from warta.adapters.items import parse_item
 
 WIB = timezone(timedelta(hours=7))
@@ -18,16 +17,9 @@ HENDRA = "Hendra Wijaya, S.Kom., M.T."
 KABAG = "Kepala Bagian Kominfo dan Humas (Kabag)"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    return make_repo(tmp_path_factory.mktemp("new") / "repo", keys)
-
-
 @pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo()
 
 
 def today() -> date:

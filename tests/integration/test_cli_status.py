@@ -3,40 +3,41 @@ long each has waited against the step's standard time (Mutu Baku), late ones fla
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_repo
+from helpers import Repo, SignedRepos, copy_repo
 
 WIB = timezone(timedelta(hours=7))
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
+def calendar_time(repo: Repo) -> None:
     """The real SOP without its office hours: these tests wait in real time (``warta status``
     reads the clock), and in office time a wait would depend on the hour the tests run.
     Office time in the queue: tests/unit/test_queue.py; in ``warta log``: test_sign.py."""
-    repo = make_repo(tmp_path_factory.mktemp("status") / "repo", keys)
     sop = repo.read("workflow/sop.yml")
     start, end = sop.index("  hours:\n"), sop.index("  # Dates YYYY-MM-DD")
     repo.write("workflow/sop.yml", sop[:start] + sop[end:])
     repo.sign_workflow()
     repo.commit_all("calendar time")
     repo.env["WARTA_TRUST_ROOT"] = repo.pin
-    return repo
+
+
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(calendar_time)
 
 
 @pytest.fixture
 def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    repo = Repo(root, template.keys, dict(template.env))
-    repo.env["COLUMNS"] = "200"  # one line per cell, so rows can be read back
-    repo.env["LC_MESSAGES"] = "id_ID.UTF-8"  # the queue as the office reads it: Indonesian
-    return repo
+    env = {
+        **template.env,
+        "COLUMNS": "200",  # one line per cell, so rows can be read back
+        "LC_MESSAGES": "id_ID.UTF-8",  # the queue as the office reads it: Indonesian
+    }
+    return copy_repo(template, tmp_path / "repo", env)
 
 
 def ago(minutes: int) -> str:

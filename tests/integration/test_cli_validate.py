@@ -11,24 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from helpers import WIB, Repo, make_repo
+from helpers import WIB, Repo, SignedRepos
 
 ITEM = "content/berita/2026/jembatan/index.md"
 LATE = "content/berita/2026/lambat/index.md"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("cli") / "repo", keys)
+def approved(repo: Repo) -> None:
     repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
-    return repo
 
 
 @pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(approved)
 
 
 def late_item(site: Repo) -> None:

@@ -5,12 +5,11 @@ removed or changed after approval; an embargo changed after the last step that m
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import WIB, Repo, make_repo
+from helpers import WIB, Repo, SignedRepos, copy_repo
 
 EMBARGO = f"2026-12-24T09:00:00{WIB}"
 BEFORE = f"2026-12-24T08:59:59{WIB}"
@@ -22,22 +21,20 @@ NOTICE = (
 )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("embargo") / "repo", keys)
+def embargoed_and_approved(repo: Repo) -> None:
     repo.embargoed_item("Pasar Murah Jelang Natal", EMBARGO, slug="pasar-murah")
     repo.approved_item("Jembatan Cibening Diresmikan", slug="jembatan")
     repo.commit_all("berita")
-    return repo
+
+
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(embargoed_and_approved)
 
 
 @pytest.fixture
 def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    repo = Repo(root, template.keys, dict(template.env))
-    repo.env["COLUMNS"] = "200"
-    return repo
+    return copy_repo(template, tmp_path / "repo", {**template.env, "COLUMNS": "200"})
 
 
 def verdicts(repo: Repo, *args: str) -> dict[str, dict]:  # type: ignore[type-arg]

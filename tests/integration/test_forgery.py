@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from helpers import Repo, make_repo, pub
+from helpers import Repo, SignedRepos, pub
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
 from warta.model.item import NewsItem, Signoff, content_digest
@@ -31,20 +31,16 @@ POSYANDU = "content/berita/2026/posyandu/index.md"
 HENDRA = "Hendra Wijaya, S.Kom., M.T. (hendra)"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("forgery") / "repo", keys)
+def two_approved(repo: Repo) -> None:
     repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
     repo.approved_item("Posyandu Karangsari Tekan Stunting", slug="posyandu", day="2026-11-03",
                        body="KARANGSARI – Posyandu menimbang balita.\n")
-    return repo
 
 
 @pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def template(signed_repo: SignedRepos) -> Repo:
+    """Each test works in ``site``, a copy of this (tests/conftest.py)."""
+    return signed_repo(two_approved)
 
 
 # ---- forging tools ---------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_repo, root_of, swap_trust_root
+from helpers import Repo, SignedRepos, copy_repo, root_of, swap_trust_root
 
 ITEM = "content/berita/2026/jembatan/index.md"
 
@@ -53,18 +52,19 @@ def bare_repo(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("hook") / "work", keys)
+def approved(repo: Repo) -> None:
     repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
-    return repo
+
+
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    """Only read by the tests: they push from ``copy_repo`` of it."""
+    return signed_repo(approved)
 
 
 @pytest.fixture
 def server(template: Repo, tmp_path: Path) -> Server:
-    root = tmp_path / "work"
-    shutil.copytree(template.root, root, symlinks=True)
-    work = Repo(root, template.keys, dict(template.env))
+    work = copy_repo(template, tmp_path / "work")
     bare = bare_repo(tmp_path / "kominfo.git")
     work.git("remote", "add", "server", str(bare))
     work.git("push", "-q", "server", "main")
@@ -142,9 +142,7 @@ def test_an_empty_repository_needs_a_pin_and_its_first_push_is_judged(
     result = template.cli("hook", "install", str(bare), "--trust-root", pin)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"trust root pinned by --trust-root: {pin}")
-    root = tmp_path / "work"
-    shutil.copytree(template.root, root, symlinks=True)
-    work = Repo(root, template.keys, dict(template.env))
+    work = copy_repo(template, tmp_path / "work")
     work.git("remote", "add", "server", str(bare))
     server = Server(work, bare, tmp_path / "tmp")
     pushed = server.push("main")

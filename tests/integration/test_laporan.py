@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from helpers import Repo, make_repo
+from helpers import Repo, copy_repo, make_repo
 
 AT = "2026-11-10T09:00:00+07:00"
 INJECTED = 'Rapat #import "x.typ": ] <script>alert(1)</script> $x$'
@@ -216,10 +216,8 @@ def test_pdf_holds_the_forms_and_is_deterministic(newsroom: Repo, tmp_path: Path
     assert (tmp_path / "page-1.png").stat().st_size > 5000
 
 
-def test_a_forged_signature_does_not_change_the_figures(
-    tmp_path: Path, keys: dict[str, Path]
-) -> None:
-    repo = _newsroom(tmp_path / "repo", keys)
+def test_a_forged_signature_does_not_change_the_figures(newsroom: Repo, tmp_path: Path) -> None:
+    repo = copy_repo(newsroom, tmp_path / "repo")
     before = _json(repo)
     forged = repo.approved_item("Kunjungan Kerja yang Dipalsukan", day="2026-11-03", slug="e")
     text = forged.read_text(encoding="utf-8")
@@ -253,9 +251,9 @@ def test_bad_period_and_output_under_content_are_refused(newsroom: Repo) -> None
 
 
 def test_public_page_has_aggregates_and_no_names_and_the_report_is_never_built(
-    tmp_path: Path, keys: dict[str, Path]
+    newsroom: Repo, tmp_path: Path
 ) -> None:
-    repo = _newsroom(tmp_path / "repo", keys)
+    repo = copy_repo(newsroom, tmp_path / "repo")
     # a title naming a person, which must not reach the public page
     repo.approved_item("Wawancara dengan Camat Budi Santosa", day="2026-11-04", slug="nama")
     config = repo.read("mkdocs.yml").replace(
@@ -302,9 +300,9 @@ def test_messages_are_indonesian_with_lang_id(newsroom: Repo) -> None:
 
 
 def test_printed_editions_are_the_signed_ones_with_the_items_signed_for_print(
-    tmp_path: Path, keys: dict[str, Path]
+    newsroom: Repo, tmp_path: Path, keys: dict[str, Path]
 ) -> None:
-    repo = _newsroom(tmp_path / "repo", keys)
+    repo = copy_repo(newsroom, tmp_path / "repo")
     made = repo.cli("cetak", "--edisi", "2026-11", "--key", str(keys["sri"]),
                     "--at", "2026-11-10T09:00:00+07:00")
     assert made.returncode == 0, made.stdout + made.stderr

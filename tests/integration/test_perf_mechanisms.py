@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_validate_rules import repo as rules_repo  # noqa: F401 - a fixture, used by name
 
-from helpers import WIB, Repo, make_repo, pub
+from helpers import WIB, Repo, SignedRepos, copy_repo, pub
 from warta import bulk
 from warta.adapters import signoffblock
 from warta.adapters.cachekey import cache_secret, repo_cache_dir
@@ -242,20 +242,20 @@ def test_jobs_must_be_a_positive_number(varied: Repo) -> None:
 # ---- the verdict cache: keyed on every input -------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("pair") / "repo", keys)
+def jembatan_and_posyandu(repo: Repo) -> None:
     repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
     repo.approved_item("Posyandu Karangsari", slug="posyandu", day="2026-11-03",
                        body="KARANGSARI – Posyandu menimbang balita.\n")
-    return repo
+
+
+@pytest.fixture(scope="module")
+def pair(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(jembatan_and_posyandu)
 
 
 @pytest.fixture
 def site(pair: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(pair.root, root, symlinks=True)
-    return Repo(root, pair.keys, dict(pair.env))
+    return copy_repo(pair, tmp_path / "repo")
 
 
 JEMBATAN = f"{NEWS}/jembatan/index.md"

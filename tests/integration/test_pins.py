@@ -7,12 +7,20 @@ pin in force and where it came from.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, machine_env, make_repo, pub, root_of, swap_trust_root
+from helpers import (
+    Repo,
+    SignedRepos,
+    approved_jembatan,
+    copy_repo,
+    machine_env,
+    pub,
+    root_of,
+    swap_trust_root,
+)
 from warta.model.signing import fingerprint
 
 JEMBATAN = "content/berita/2026/jembatan/index.md"
@@ -21,20 +29,15 @@ ROSTER = "workflow/roster.yml"
 WRONG = "sha256:" + "ab" * 32
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("pins") / "repo", keys)
-    repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
-    repo.commit_all("berita")
-    return repo
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(approved_jembatan)
 
 
 @pytest.fixture
 def site(template: Repo, tmp_path: Path) -> Repo:
     """An unpinned copy of the template on a machine of its own."""
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, machine_env(tmp_path))
+    return copy_repo(template, tmp_path / "repo", machine_env(tmp_path))
 
 
 def with_env(repo: Repo, **env: str) -> Repo:

@@ -11,12 +11,11 @@ revocation, then approving with the revoked key.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, newsroom, on_machine, pub
+from helpers import Repo, SignedRepos, copy_repo, machine_env, newsroom_items, on_machine, pub
 from warta.adapters.cachekey import repo_key
 from warta.model.signing import fingerprint
 
@@ -28,18 +27,17 @@ MANIFEST = "workflow/site-manifest.yml"
 FILES = (SOP, ROSTER, MANIFEST)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    return newsroom(tmp_path_factory.mktemp("serials") / "repo", keys)
-
-
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(newsroom_items)
 
 
 @pytest.fixture
 def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return on_machine(Repo(root, template.keys), tmp_path / "ci", pinned=True)
+    """A copy of the template on a CI machine of its own, pinned to its trust root."""
+    pin = template.env["WARTA_TRUST_ROOT"]
+    return copy_repo(template, tmp_path / "repo",
+                     {**machine_env(tmp_path / "ci"), "WARTA_TRUST_ROOT": pin})
 
 
 def serial_of(repo: Repo, rel: str) -> int:

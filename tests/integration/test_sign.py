@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_repo, warta_exe
+from helpers import Repo, SignedRepos, copy_repo, warta_exe
 from warta.adapters.items import parse_item
 from warta.model.item import content_digest
 from warta.model.signing import fingerprint
@@ -31,21 +31,21 @@ AT_STEP2 = "2026-11-02T08:04:00+07:00"
 NO_AGENT = {"SSH_AUTH_SOCK": "", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("sign") / "repo", keys)
+def baru_and_jembatan(repo: Repo) -> None:
     repo.write(".gitignore", ".warta-cache/\n")  # as in the project's own .gitignore
     repo.commit_all("ignore the verification cache")
     repo.new_item(BARU_TITLE, at="2026-11-02T08:00:00+07:00", slug="baru")
     repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
-    return repo
+
+
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(baru_and_jembatan)
 
 
 @pytest.fixture
 def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, {**template.env, **NO_AGENT})
+    return copy_repo(template, tmp_path / "repo", {**template.env, **NO_AGENT})
 
 
 def key(repo: Repo, person: str) -> str:

@@ -4,32 +4,26 @@ branch still validate offline, and `warta log` copes with the missing commits.""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_repo, warta_exe
+from helpers import Repo, SignedRepos, warta_exe
 
 JEMBATAN = "content/berita/2026/jembatan/index.md"
 POSYANDU = "content/berita/2026/posyandu/index.md"
 OFFLINE = {"GIT_ALLOW_PROTOCOL": "file", "GIT_CONFIG_NOSYSTEM": "1"}
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    repo = make_repo(tmp_path_factory.mktemp("history") / "repo", keys)
+def posyandu_and_jembatan(repo: Repo) -> None:
     repo.approved_item("Posyandu Karangsari Tekan Stunting", slug="posyandu", day="2026-11-03")
     repo.approved_item("Bupati Resmikan Jembatan Gantung Cibening", slug="jembatan")
-    return repo
 
 
 @pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(posyandu_and_jembatan)
 
 
 def clone(source: Repo, target: Path, *args: str) -> Repo:

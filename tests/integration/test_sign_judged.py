@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from hardening.forge import Forger
-from helpers import WIB, Repo, make_repo
+from helpers import WIB, Repo, SignedRepos, copy_repo
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.workflow import load_sop
@@ -30,10 +30,9 @@ NO_AGENT = {"SSH_AUTH_SOCK": "", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NO
 
 
 @pytest.fixture
-def repo(tmp_path: Path, keys: dict[str, Path]) -> Repo:
-    made = make_repo(tmp_path / "repo", keys)
-    made.env.update(NO_AGENT)
-    return made
+def repo(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
+    bare = signed_repo()
+    return copy_repo(bare, tmp_path / "repo", {**bare.env, **NO_AGENT})
 
 
 def sign(repo: Repo, person: str, at: str, *args: str):  # type: ignore[no-untyped-def]

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, make_repo
+from helpers import Repo, SignedRepos, copy_repo
 
 DRAFT = "content/berita/2026/baru/index.md"
 APPROVED = "content/berita/2026/jembatan/index.md"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    """main: Hendra (Kabag) has a GitHub account; one item approved, one written (step 3)."""
-    repo = make_repo(tmp_path_factory.mktemp("summary") / "repo", keys)
+def change_branch(repo: Repo) -> None:
+    """main: Hendra (Kabag) has a GitHub account; one item approved, one written (step 3);
+    checked out: the branch ``change``."""
     text = repo.read("workflow/roster.yml").replace(
         "  - id: hendra\n", "  - id: hendra\n    forge: {github: hendra-w}\n"
     )
@@ -29,16 +28,11 @@ def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) ->
     repo.sign(path, "ayu", "2026-11-02T11:00:00+07:00")
     repo.commit_all("berita")
     repo.git("checkout", "-q", "-b", "change")
-    return repo
 
 
 @pytest.fixture
-def repo(template: Repo, tmp_path: Path) -> Repo:
-    import shutil
-
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def repo(signed_repo: SignedRepos, tmp_path: Path) -> Repo:
+    return copy_repo(signed_repo(change_branch), tmp_path / "repo")
 
 
 def summary(repo: Repo, *args: str, lang: str = "id") -> str:

@@ -10,13 +10,21 @@ and cache folders (a machine of its own), unpinned unless it says otherwise.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import Repo, machine_env, newsroom, pub, root_of, swap_trust_root
+from helpers import (
+    Repo,
+    SignedRepos,
+    copy_repo,
+    machine_env,
+    newsroom_items,
+    pub,
+    root_of,
+    swap_trust_root,
+)
 from warta.adapters.cachekey import repo_key
 from warta.model.signing import fingerprint
 
@@ -26,9 +34,9 @@ ROSTER = "workflow/roster.yml"
 SERIAL_FILES = ("workflow/roster.yml", "workflow/site-manifest.yml", "workflow/sop.yml")
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    return newsroom(tmp_path_factory.mktemp("tofu") / "repo", keys)
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(newsroom_items)
 
 
 def machine(tmp_path: Path, name: str = "machine") -> dict[str, str]:
@@ -39,9 +47,7 @@ def machine(tmp_path: Path, name: str = "machine") -> dict[str, str]:
 @pytest.fixture
 def site(template: Repo, tmp_path: Path) -> Repo:
     """An unpinned copy of the template on a fresh machine."""
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, machine(tmp_path))
+    return copy_repo(template, tmp_path / "repo", machine(tmp_path))
 
 
 def record_file(repo: Repo) -> Path:

@@ -8,7 +8,6 @@ key rotation (a new key valid from a date) and acting officials (Plt.) within th
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from helpers import Repo, make_repo, newsroom, pub, swap_trust_root
+from helpers import Repo, SignedRepos, make_repo, newsroom_items, pub, swap_trust_root
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.trust import WORKFLOW_NAMESPACE, workflow_message
@@ -30,16 +29,9 @@ ROSTER = "workflow/roster.yml"
 DIMAS_ROLES = '    nip: "199107232015031004"\n    roles: [staf]\n'
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    return newsroom(tmp_path_factory.mktemp("trust") / "repo", keys)
-
-
 @pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(newsroom_items)
 
 
 def unpinned(repo: Repo) -> Repo:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MAIN, ROSTER_TEMPLATE, Repo, make_repo, pub
+from helpers import MAIN, ROSTER_TEMPLATE, Repo, SignedRepos, pub
 from warta.adapters.workflow import load_roster, load_sop
 from warta.errors import ConfigError
 
@@ -531,18 +531,9 @@ def test_a_higher_degree_in_the_same_field_qualifies(tmp_path: Path, roster_text
 # ---- through the CLI: exit code 2 and every finding on stderr ---------------------------------
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Repo:
-    return make_repo(tmp_path_factory.mktemp("workflow") / "repo", keys)
-
-
 @pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    import shutil
-
-    root = tmp_path / "repo"
-    shutil.copytree(template.root, root, symlinks=True)
-    return Repo(root, template.keys, dict(template.env))
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo()
 
 
 def test_cli_exits_2_with_every_sop_problem_on_stderr(site: Repo) -> None:
