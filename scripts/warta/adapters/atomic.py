@@ -16,7 +16,7 @@ def write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
 
 def write_bytes(
     path: Path,
-    data: bytes | Sequence[bytes],
+    data: bytes | Sequence[bytes | memoryview],
     *,
     exclusive: bool = False,
     mode: int | None = None,

@@ -15,6 +15,7 @@ import hmac
 import json
 import os
 import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +78,57 @@ def cache_secret() -> bytes | None:
     return None
 
 
-def _mac(secret: bytes, kind: bytes, body: bytes) -> str:
+def _mac(secret: bytes, kind: bytes, body: bytes | memoryview) -> str:
+    return mac_of(secret, kind, (body,))
+
+
+def mac_of(secret: bytes, kind: bytes, parts: Iterable[bytes | memoryview]) -> str:
+    """The MAC of a cache file of ``kind`` whose body is ``parts`` one after the other (never
+    joined first: a cache of pages is tens of MB)."""
     mac = hmac.new(secret, kind + b"\n", "sha256")
-    mac.update(body)  # (not joined first: a cache of pages is tens of MB)
+    for part in parts:
+        mac.update(part)
     return mac.hexdigest()
+
+
+def read_records(path: Path, secret: bytes, kind: bytes) -> dict[str, memoryview]:
+    """The records of the binary cache file ``path`` (``<kind> <mac>`` then, per record, a
+    32-byte key, a 4-byte length and the data), as views into the file's bytes; none if the
+    file is missing, of another kind, not authenticated with ``secret`` or cut short."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    end = data.find(b"\n")
+    if end < 0:
+        return {}
+    found, _, mac = data[:end].partition(b" ")
+    body = memoryview(data)[end + 1 :]
+    if found != kind or not hmac.compare_digest(mac, mac_of(secret, kind, (body,)).encode()):
+        return {}
+    out: dict[str, memoryview] = {}
+    at = 0
+    while at < len(body):
+        if at + 36 > len(body):
+            return {}
+        size = int.from_bytes(body[at + 32 : at + 36], "big")
+        if at + 36 + size > len(body):
+            return {}
+        out[body[at : at + 32].hex()] = body[at + 36 : at + 36 + size]
+        at += 36 + size
+    return out
+
+
+def write_records(
+    path: Path, secret: bytes, kind: bytes, records: Mapping[str, bytes | memoryview]
+) -> None:
+    """Write ``records`` (hex key of 32 bytes -> data) so :func:`read_records` finds them."""
+    parts: list[bytes | memoryview] = []
+    for key, data in sorted(records.items()):
+        parts.extend((bytes.fromhex(key), len(data).to_bytes(4, "big"), data))
+    header = kind + b" " + mac_of(secret, kind, parts).encode() + b"\n"
+    with contextlib.suppress(OSError):
+        write_bytes(path, [header, *parts])
 
 
 def read_entries(path: Path, secret: bytes, kind: bytes) -> dict[str, Any]:

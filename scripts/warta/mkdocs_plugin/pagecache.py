@@ -18,7 +18,6 @@ what none of these inputs holds.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import zlib
@@ -33,11 +32,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
+from warta.adapters.cachekey import cache_secret, read_records, repo_cache_dir, write_records
 from warta.adapters.verdicts import code_digest
 
 PAGES_FILE = "pages"
-FORMAT = b"warta-pages/2"
+FORMAT = b"warta-pages/3"
 #: The context variable that makes main.html print a kept page.
 CACHED = "warta_cached"
 #: Plugins whose effect on a page the key covers.
@@ -86,8 +85,9 @@ class PageCache:
         self.path = path
         self.secret = secret
         self.salt = salt
-        self._old: dict[str, Any] | None = None
-        self.used: dict[str, str] = {}
+        self._old: dict[str, memoryview] | None = None
+        #: key -> the page as kept (compressed)
+        self.used: dict[str, bytes | memoryview] = {}
         #: page URL -> its key, for the pages rendered afresh in this build
         self.pending: dict[str, str] = {}
 
@@ -138,11 +138,11 @@ class PageCache:
         """The kept output for ``page`` (None: render it, and :meth:`keep` the output)."""
         key = self.key(page)
         if self._old is None:
-            self._old = read_entries(self.path, self.secret, FORMAT)
+            self._old = read_records(self.path, self.secret, FORMAT)
         found = self._old.get(key)
-        if isinstance(found, str):
+        if found is not None:
             try:
-                output = zlib.decompress(base64.b64decode(found)).decode("utf-8")
+                output = zlib.decompress(found).decode("utf-8")
             except (ValueError, zlib.error):
                 output = None
             if output is not None:
@@ -154,10 +154,9 @@ class PageCache:
     def keep(self, page: Page, output: str) -> None:
         key = self.pending.pop(page.url, None)
         if key is not None:
-            # compressed: a page of Material's is ~20 KB, mostly the same navigation and icons
-            packed = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
-            self.used[key] = base64.b64encode(packed).decode("ascii")
+            # compressed: a page of Material's is ~30 KB, mostly the same navigation and icons
+            self.used[key] = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
 
     def save(self) -> None:
-        self._old = None  # what the build did not use goes first
-        write_entries(self.path, self.secret, FORMAT, self.used)
+        write_records(self.path, self.secret, FORMAT, self.used)
+        self._old = None
