@@ -29,7 +29,7 @@ from warta.adapters.rendercache import FORMAT, RENDERED_FILE, RenderStore, decod
 from warta.mkdocs_plugin.pagecache import FORMAT as PAGES_FORMAT
 from warta.mkdocs_plugin.pagecache import PAGES_FILE
 from warta.mkdocs_plugin.searchcache import FORMAT as SEARCH_FORMAT
-from warta.mkdocs_plugin.searchcache import SEARCH_FILE
+from warta.mkdocs_plugin.searchcache import SEARCH_FILE, SearchEntries
 
 
 def _build(root: Path, env: dict[str, str], out: Path) -> subprocess.CompletedProcess[str]:
@@ -233,3 +233,11 @@ def test_a_preview_never_gets_the_deployable_site_s_pages(
     again = tmp_path / "again"
     assert _build(root, env, again).returncode == 0
     assert _files(again) == _files(tmp_path / "site")
+
+
+def test_search_entries_are_keyed_by_the_signed_configuration_too() -> None:
+    """The search plugin's options live in mkdocs.yml: another signed configuration is
+    another key."""
+    one = SearchEntries(Path(os.devnull), b"s", "sha256:" + "a" * 64)
+    two = SearchEntries(Path(os.devnull), b"s", "sha256:" + "b" * 64)
+    assert one.salt != two.salt

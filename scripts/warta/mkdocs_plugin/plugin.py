@@ -205,7 +205,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             ) from exc
         self._build = _Build(repo, closure, staged, attached)
         if repo.policy.cache:
-            self._build.search = SearchEntries.open(repo.root)
+            self._build.search = SearchEntries.open(repo.root, self._site_digest(self._build))
         self._build.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
         config.docs_dir = str(staged / "docs")
         dirs = config.theme.dirs

@@ -5,9 +5,10 @@ Material's search plugin parses each page's HTML into entries (one per section) 
 page's context is made. For an item page Warta does that first, with the search plugin's own
 code (:meth:`SearchIndex.add_entry_from_context`), and keeps the entries in this user's cache
 folder under SHA-256 over Warta's code, Material's version and everything the entries are
-made of: the page's URL, title, meta, content and table of contents. The next build finds
-them there, adds them to the index and marks the page as done for the search plugin. The file
-is authenticated with this user's secret like every cache of Warta's
+made of: the page's URL, title, meta, content and table of contents, and the signed
+mkdocs.yml (the search plugin's options). The next build finds them there, adds them to the
+index and marks the page as done for the search plugin. The file is authenticated with this
+user's secret like every cache of Warta's
 (:mod:`warta.adapters.cachekey`); each save keeps only the entries the build used.
 """
 
@@ -51,17 +52,23 @@ def search_index(config: MkDocsConfig) -> Any | None:
 class SearchEntries:
     """Entries of earlier builds by page (see the module)."""
 
-    def __init__(self, path: Path, secret: bytes) -> None:
+    def __init__(self, path: Path, secret: bytes, site: str = "") -> None:
         self.path = path
         self.secret = secret
-        self.salt = hashlib.sha256(code_digest() + material.__version__.encode()).digest()
+        self.salt = hashlib.sha256(
+            code_digest() + material.__version__.encode() + b"\0" + site.encode()
+        ).digest()
         self._old: dict[str, Any] | None = None
         self.used: dict[str, Any] = {}
 
     @classmethod
-    def open(cls, root: Path) -> SearchEntries | None:
+    def open(cls, root: Path, site: str) -> SearchEntries | None:
+        """The entries for this build (``site``: the signed mkdocs.yml's digest, which holds
+        the search plugin's options), or None if no secret can be kept."""
         secret = cache_secret()
-        return cls(repo_cache_dir(root) / SEARCH_FILE, secret) if secret is not None else None
+        if secret is None:
+            return None
+        return cls(repo_cache_dir(root) / SEARCH_FILE, secret, site)
 
     def key(self, page: Page) -> str:
         made_of = [page.url, page.title, page.meta, page.content, list(_anchors(page.toc))]
