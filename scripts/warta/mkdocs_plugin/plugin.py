@@ -4,15 +4,19 @@ mkdocs.yml excludes ``berita/`` (fail closed: without this plugin no news is bui
 ``on_config`` the plugin reads and judges the repository through the one pipeline
 (:mod:`warta.repository`; ``warta build`` hands it over already judged) and stages the
 publication closure (:mod:`warta.publish`) into a fresh folder that becomes MkDocs'
-``docs_dir``: the site's own files an administrator signed and the files approved items list,
-each copied only if its bytes have the signed SHA-256. MkDocs never walks the repository. In
+``docs_dir``: the site's own files an administrator signed, each copied only if its bytes have
+the signed SHA-256. The files approved items list are read, checked against their signed
+digest and written into the output as the build copies them
+(:class:`~warta.mkdocs_plugin.files.VerifiedFile`). MkDocs never walks the repository. In
 ``on_files`` the approved items join as pages whose body is the HTML the validator judged
 (rendered once with the signed Markdown configuration, through the HTML allowlist), with the
 generated pages (news list, archive, categories, reporters, SOP) and feeds. Item pages and
 generated pages reach MkDocs with empty Markdown: ``on_page_content`` gives their HTML,
-rendered from Warta's own templates (:mod:`warta.site.markup`). In
-``on_post_build`` every file of the output is accounted for; anything else is removed and
-logged as an error (``--strict`` fails on it).
+rendered from Warta's own templates (:mod:`warta.site.markup`). What an earlier build made
+of an unchanged body, item page or list is taken from this user's cache folder
+(:mod:`warta.adapters.rendercache`, :mod:`~warta.mkdocs_plugin.searchcache`,
+:mod:`~warta.mkdocs_plugin.pagecache`). In ``on_post_build`` every file of the output is
+accounted for; anything else is removed and logged as an error (``--strict`` fails on it).
 
 Findings that block publication (:mod:`warta.model.policy`: errors; under ``--strict``
 warnings too) are logged as MkDocs warnings, so ``mkdocs build --strict`` fails with them
@@ -476,8 +480,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)  # after every other plugin had the page
     def _release_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """A page Warta made is written now: its HTML need not stay in memory until the end
-        of the build (3,000 items: 120 MB), unless a plugin Warta does not know might want it
-        (in on_post_build)."""
+        of the build (the memory is reused for the pages still to come), unless a plugin
+        Warta does not know might want it (in on_post_build)."""
         state = self._state()
         uri = page.file.src_uri
         if state.known_plugins and (uri in state.articles or uri in state.generated):
