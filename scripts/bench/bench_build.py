@@ -468,6 +468,11 @@ def main() -> int:
             + (f", mkdocs-rss-plugin {version('mkdocs-rss-plugin')}" if args.rss else ""),
         }
         report(builds, floor_parts, facts)
+        sizes = [
+            (out / "search" / "search_index.json").stat().st_size
+            for out in (bench.work / "out-warta", bench.work / "out-stock")
+        ]
+        print(f"search index       : warta {sizes[0]:,} bytes, stock {sizes[1]:,} bytes")
         return 0
     finally:
         if not (args.keep or args.reuse or args.generate_only):
