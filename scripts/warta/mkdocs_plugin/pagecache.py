@@ -74,8 +74,10 @@ def _nav(items: Iterable[Any]) -> list[Any]:
     ]
 
 
-def _anchors(links: Iterable[AnchorLink]) -> list[Any]:
-    return [[link.url, link.title, link.level, _anchors(link.children)] for link in links]
+def toc_signature(links: Iterable[AnchorLink]) -> list[Any]:
+    """A page's table of contents as JSON values (URL, title, level, children): part of
+    what a page, or its search entries, are made of."""
+    return [[link.url, link.title, link.level, toc_signature(link.children)] for link in links]
 
 
 class PageCache:
@@ -125,7 +127,7 @@ class PageCache:
             page.title,
             page.meta,
             page.content,
-            _anchors(page.toc),
+            toc_signature(page.toc),
             page.canonical_url,
             page.edit_url,
             page.is_homepage,

@@ -17,17 +17,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import material  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
 
 from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
 from warta.adapters.verdicts import code_digest
+from warta.mkdocs_plugin.pagecache import toc_signature
 
 SEARCH_FILE = "search-entries"
 FORMAT = b"warta-search/2"
@@ -71,7 +70,7 @@ class SearchEntries:
         return cls(repo_cache_dir(root) / SEARCH_FILE, secret, site)
 
     def key(self, page: Page) -> str:
-        made_of = [page.url, page.title, page.meta, page.content, list(_anchors(page.toc))]
+        made_of = [page.url, page.title, page.meta, page.content, toc_signature(page.toc)]
         text = json.dumps(made_of, sort_keys=True, separators=(",", ":"), default=repr)
         return hashlib.sha256(self.salt + text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -112,9 +111,3 @@ def _entries(data: Any) -> list[dict[str, Any]] | None:
             return None
         out.append(dict(entry))
     return out
-
-
-def _anchors(links: Iterable[AnchorLink]) -> Iterable[tuple[str, str]]:
-    for link in links:
-        yield link.url, link.title
-        yield from _anchors(link.children)
