@@ -241,3 +241,41 @@ def test_search_entries_are_keyed_by_the_signed_configuration_too() -> None:
     one = SearchEntries(Path(os.devnull), b"s", "sha256:" + "a" * 64)
     two = SearchEntries(Path(os.devnull), b"s", "sha256:" + "b" * 64)
     assert one.salt != two.salt
+
+
+def _theme_salt(tmp_path: Path, custom: Path) -> bytes:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
+
+    from warta.mkdocs_plugin.pagecache import PageCache
+    from warta.mkdocs_plugin.plugin import THEME_DIR
+
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    config = MkDocsConfig()
+    config.load_dict(
+        {
+            "site_name": "x",
+            "docs_dir": str(tmp_path / "docs"),
+            "site_dir": str(tmp_path / "site"),
+            "theme": {"name": "material", "custom_dir": str(custom)},
+        }
+    )
+    errors, _ = config.validate()
+    assert not errors
+    found = PageCache.open(
+        tmp_path, config, Navigation([], []), [str(THEME_DIR), str(custom)], "sha256:x"
+    )
+    assert found is not None
+    return found.salt
+
+
+def test_a_staged_custom_theme_keys_by_its_files_not_its_scratch_folder(tmp_path: Path) -> None:
+    """The signed custom theme is staged into a new scratch folder every build: its pages
+    are found again when its files are the same, and not when one changed."""
+    one, two = tmp_path / "one" / "theme", tmp_path / "two" / "theme"
+    for folder in (one, two):
+        (folder / "partials").mkdir(parents=True)
+        (folder / "partials" / "footer.html").write_text("<footer>Pemda</footer>\n")
+    assert _theme_salt(tmp_path, one) == _theme_salt(tmp_path, two)
+    (two / "partials" / "footer.html").write_text("<footer>Pemda!</footer>\n")
+    assert _theme_salt(tmp_path, one) != _theme_salt(tmp_path, two)

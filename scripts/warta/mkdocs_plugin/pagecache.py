@@ -50,11 +50,13 @@ def _json(value: object) -> bytes:
 
 
 def _tree_digest(folders: Iterable[str]) -> bytes:
-    """SHA-256 over the paths and bytes of every file under ``folders``."""
+    """SHA-256 over the paths (within each folder, in order) and bytes of every file under
+    ``folders``: not over where the folders are, since the staged custom theme is in a new
+    scratch folder every build."""
     digest = hashlib.sha256()
     for folder in folders:
         top = Path(folder)
-        digest.update(b"folder\0" + folder.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(b"folder\0")
         for path in sorted(p for p in top.rglob("*") if p.is_file()):
             data = path.read_bytes()
             digest.update(path.relative_to(top).as_posix().encode("utf-8", "surrogateescape"))
@@ -105,11 +107,13 @@ class PageCache:
         secret = cache_secret()
         if secret is None:
             return None
+        own = [str(d) for d in own_theme]
         setup = [
             site,
             material.__version__,
             mkdocs.__version__,
-            [str(d) for d in config.theme.dirs],
+            # the theme's folders in order; the ones whose files are hashed by their position
+            [f"own:{own.index(str(d))}" if str(d) in own else str(d) for d in config.theme.dirs],
             config.extra,
             list(config.extra_css),
             [str(s) for s in config.extra_javascript],
@@ -118,7 +122,7 @@ class PageCache:
             _nav(nav.items),
             nav.homepage.url if nav.homepage is not None else None,
         ]
-        salt = hashlib.sha256(code_digest() + _tree_digest(own_theme) + _json(setup)).digest()
+        salt = hashlib.sha256(code_digest() + _tree_digest(own) + _json(setup)).digest()
         return cls(repo_cache_dir(root) / PAGES_FILE, secret, salt)
 
     def key(self, page: Page) -> str:
