@@ -227,7 +227,7 @@ class Judges:
             self.pool = None
 
 
-def _start_method() -> str | None:
+def start_method() -> str | None:
     """Fork where that is safe (Linux, no other thread yet): workers start at once with
     everything loaded. Elsewhere the platform's default: workers import Warta themselves."""
     import multiprocessing  # noqa: PLC0415 - only when there is much to judge
@@ -247,7 +247,7 @@ def _pool(jobs: int, setup: Setup) -> ProcessPoolExecutor:
 
     return ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=multiprocessing.get_context(_start_method()),
+        mp_context=multiprocessing.get_context(start_method()),
         initializer=_start_worker,
         initargs=(setup,),
     )

@@ -126,6 +126,17 @@ def _load(
     )
 
 
+JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes that check items and render pages when there are many (default: one per"
+    " CPU).",
+)
+
+
 STRICT = click.option(
     "--strict",
     is_flag=True,
@@ -144,14 +155,7 @@ STRICT = click.option(
     help="Output format (codequality: a GitLab Code Quality report).",
 )
 @STRICT
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Processes that check items when there are many (default: one per CPU).",
-)
+@JOBS
 @click.option(
     "--base",
     "base",
@@ -838,6 +842,7 @@ CONFIG = click.option(
     default=None,
     help="Output directory (default: site_dir of mkdocs.yml).",
 )
+@JOBS
 @PIN
 @NO_CACHE
 @QUIET
@@ -845,6 +850,7 @@ def build_site(
     config_file: Path,
     strict: bool,
     site_dir: Path | None,
+    jobs: int | None,
     pin: str | None,
     no_cache: bool,
     quiet: bool,
@@ -860,6 +866,7 @@ def build_site(
             pin=pin,
             cache=not no_cache,
             progress=progress,
+            jobs=jobs,
         )
     click.echo(_("built {out}").format(out=out))
 

@@ -204,7 +204,7 @@ def test_workers_report_what_one_process_reports(varied: Repo, small_chunks: Non
 def test_workers_started_afresh_report_the_same(varied: Repo, small_chunks: None,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Where forking is not safe the workers import Warta themselves (spawn)."""
-    monkeypatch.setattr(bulk, "_start_method", lambda: "spawn")
+    monkeypatch.setattr(bulk, "start_method", lambda: "spawn")
     assert fast(varied, jobs=2, cache=False) == reference(varied)
 
 
@@ -214,7 +214,7 @@ def _die(chunk: list[Any]) -> Any:
 
 def test_a_worker_that_dies_only_costs_time(varied: Repo, small_chunks: None,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bulk, "_start_method", lambda: "fork")
+    monkeypatch.setattr(bulk, "start_method", lambda: "fork")
     monkeypatch.setattr(bulk, "_judge_chunk", _die)  # the forked workers inherit it
     assert fast(varied, jobs=2, cache=False) == reference(varied)
 

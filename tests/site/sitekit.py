@@ -118,6 +118,11 @@ class SiteRepo:
         )
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path in it, with its bytes."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
 def copy_site_config(root: Path) -> None:
     """The real mkdocs.yml and the non-news pages, as they are in the repository (make_repo
     already copied and signed them; this keeps them as they are)."""

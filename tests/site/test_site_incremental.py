@@ -20,7 +20,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from sitekit import BODY_WORD, SiteRepo
+from sitekit import BODY_WORD, SiteRepo, site_files
 
 from helpers import warta_exe
 from warta.adapters.cachekey import read_records, repo_key, write_records
@@ -42,10 +42,6 @@ def _build(root: Path, env: dict[str, str], out: Path) -> subprocess.CompletedPr
         timeout=300,
         check=False,
     )
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
@@ -79,7 +75,7 @@ def test_a_second_build_publishes_the_same_bytes_from_the_cache(
     assert len(json.loads(body)) >= len(site_repo.published())
     second = _build(root, env, tmp_path / "two")
     assert second.returncode == 0, second.stderr
-    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
 
 
 def test_a_cache_altered_without_the_secret_is_ignored_and_one_with_it_is_read(
@@ -97,7 +93,7 @@ def test_a_cache_altered_without_the_secret_is_ignored_and_one_with_it_is_read(
     # planted by someone without this user's secret: ignored whole
     _write(cache, b"not the secret", forged)
     assert _build(root, env, tmp_path / "two").returncode == 0
-    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
     # written with the secret (this user's own cache): the build takes the entry as it is,
     # which is what makes it a cache (and why the secret never lives in a repository)
     secret = (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
@@ -119,7 +115,7 @@ def test_a_build_from_another_clone_never_reads_this_one_s_cache(
     assert _cache_file(other, env) != _cache_file(root, env)
     assert not _cache_file(other, env).exists()
     assert _build(other, env, tmp_path / "two").returncode == 0
-    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
 
 
 def test_the_key_covers_the_renderer_s_setup_and_the_exact_text() -> None:
@@ -155,20 +151,20 @@ def test_search_entries_come_from_the_cache_only_with_the_secret(
     root, env = copy
     assert _build(root, env, tmp_path / "one").returncode == 0
     cache = _cache_file(root, env).with_name(SEARCH_FILE)
-    header, _, body = cache.read_bytes().partition(b"\n")
-    assert header.startswith(SEARCH_FORMAT + b" ")
-    entries = json.loads(body)
-    forged = json.loads(json.dumps(entries).replace(BODY_WORD, "DIPALSUKAN"))
-    assert forged != entries
+    assert cache.read_bytes().startswith(SEARCH_FORMAT + b" ")
+    secret = (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
+    entries = read_records(cache, secret, SEARCH_FORMAT)
+    assert entries, "the build kept its search entries"
+    forged = {k: bytes(v).replace(BODY_WORD.encode(), b"DIPALSUKAN") for k, v in entries.items()}
+    assert forged != {k: bytes(v) for k, v in entries.items()}
 
     def index(site: Path) -> str:
         return (site / "search" / "search_index.json").read_text(encoding="utf-8")
 
-    _write(cache, b"not the secret", forged, SEARCH_FORMAT)
+    write_records(cache, b"not the secret", SEARCH_FORMAT, forged)
     assert _build(root, env, tmp_path / "two").returncode == 0
     assert index(tmp_path / "two") == index(tmp_path / "one")
-    secret = (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
-    _write(cache, secret, forged, SEARCH_FORMAT)
+    write_records(cache, secret, SEARCH_FORMAT, forged)
     assert _build(root, env, tmp_path / "three").returncode == 0
     assert "DIPALSUKAN" in index(tmp_path / "three")
     assert BODY_WORD in index(tmp_path / "one")
@@ -198,7 +194,7 @@ def test_item_pages_come_from_the_cache_only_with_the_secret(
 
     write_records(cache, b"not the secret", PAGES_FORMAT, forged)
     assert _build(root, env, tmp_path / "two").returncode == 0
-    assert _files(tmp_path / "two") == _files(tmp_path / "one")
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "one")
     write_records(cache, secret, PAGES_FORMAT, forged)
     assert _build(root, env, tmp_path / "three").returncode == 0
     assert "DIPALSUKAN" in pages(tmp_path / "three")
@@ -208,7 +204,7 @@ def test_item_pages_come_from_the_cache_only_with_the_secret(
     cache.write_bytes(data[:-7])
     assert read_records(cache, secret, PAGES_FORMAT) == {}
     assert _build(root, env, tmp_path / "four").returncode == 0
-    assert _files(tmp_path / "four") == _files(tmp_path / "one")
+    assert site_files(tmp_path / "four") == site_files(tmp_path / "one")
 
 
 def test_a_preview_never_gets_the_deployable_site_s_pages(
@@ -232,7 +228,7 @@ def test_a_preview_never_gets_the_deployable_site_s_pages(
             assert 'content="noindex, nofollow"' in page.read_text(encoding="utf-8"), page
     again = tmp_path / "again"
     assert _build(root, env, again).returncode == 0
-    assert _files(again) == _files(tmp_path / "site")
+    assert site_files(again) == site_files(tmp_path / "site")
 
 
 def test_search_entries_are_keyed_by_the_signed_configuration_too() -> None:

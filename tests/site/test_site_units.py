@@ -3,10 +3,12 @@ feeds and the SOP page, on objects built in code."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -381,3 +383,31 @@ def test_rendering_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(BodyTooComplex, match=r"rendering took more than 0\.05 s"):
         renderer.render("<a " * 40_000)
     assert renderer.render("Isi *berita*.").html == "<p>Isi <em>berita</em>.</p>"
+
+
+def test_the_audit_shared_among_processes_finds_the_same_leaks_in_the_same_order(
+    tmp_path: Path,
+) -> None:
+    """Above AUDIT_PARALLEL_MIN files, processes share the output: every leak is still found
+    (in links, in a feed entry, under its name, in a .gz), listed as one process lists them."""
+    from warta.mkdocs_plugin import commands
+
+    site = tmp_path / "site"
+    secret = "berita/2026/rahasia/"
+    for n in range(commands.AUDIT_PARALLEL_MIN + 50):
+        page = site / "berita" / "2026" / f"terbit-{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        link = '<a href="../rahasia/">x</a>' if n % 97 == 5 else '<a href="../terbit-1/">x</a>'
+        page.write_text(f"<html><body>{link}</body></html>", encoding="utf-8")
+    (site / "berita" / "2026" / "rahasia").mkdir()
+    (site / "berita" / "2026" / "rahasia" / "foto.jpg").write_bytes(b"\xff\xd8\xff")
+    (site / "feed.json").write_text('{"items": [{"id": "id-rahasia"}]}', encoding="utf-8")
+    (site / "sitemap.xml.gz").write_bytes(
+        gzip.compress(f"<urlset><url><loc>https://x.id/{secret}</loc></url></urlset>".encode())
+    )
+    tokens = audit.tokens([(f"content/{secret}index.md", "id-rahasia", secret)])
+    alone = commands.audit_site(site, tokens, site_url="https://x.id/", jobs=1)
+    shared = commands.audit_site(site, tokens, site_url="https://x.id/", jobs=2)
+    assert shared == alone
+    assert len(alone) == len(range(5, commands.AUDIT_PARALLEL_MIN + 50, 97)) + 3
+    assert {leak.where for leak in alone} == {"a link", "a feed entry", "its name", "an entry"}

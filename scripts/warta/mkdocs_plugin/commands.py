@@ -20,7 +20,7 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,6 +33,7 @@ from mkdocs.livereload import LiveReloadServer
 from warta.adapters import safefs
 from warta.adapters.siteconfig import plain
 from warta.adapters.sitemanifest import CONFIG_FILE
+from warta.bulk import default_jobs, start_method
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
@@ -106,13 +107,14 @@ def judged(
     strict: bool = False,
     cache: bool = True,
     progress: Progress = NO_PROGRESS,
+    jobs: int | None = None,
 ) -> Repository:
     """The repository of ``config_file``, judged (``strict``: as ``warta validate --strict``
     judges it), or BuildFailed when its configuration is not the one an administrator signed
     (then no MkDocs code runs at all)."""
     root = _root_of(config_file)
     repo = open_repository(
-        root, pin=pin, keep_items=True, strict=strict, cache=cache, progress=progress
+        root, pin=pin, keep_items=True, strict=strict, cache=cache, progress=progress, jobs=jobs
     )
     problems = site_problems(repo)
     if problems:
@@ -224,13 +226,18 @@ def build_site(
     pin: str | None = None,
     cache: bool = True,
     progress: Progress = NO_PROGRESS,
+    jobs: int | None = None,
 ) -> Path:
-    """Build the deployable site, then audit it for traces of unpublished items."""
+    """Build the deployable site, then audit it for traces of unpublished items (``jobs``:
+    processes that judge items and render pages; None: one per CPU)."""
     with _mkdocs_logging():
-        repo = judged(config_file, pin=pin, strict=strict, cache=cache, progress=progress)
+        repo = judged(
+            config_file, pin=pin, strict=strict, cache=cache, progress=progress, jobs=jobs
+        )
         config, plugin = _config(
             repo, progress, strict=strict, site_dir=str(site_dir) if site_dir else None
         )
+        plugin.jobs = jobs
         _empty_site_dir(repo.root, Path(config.site_dir))
         _run(config)
     out = Path(config.site_dir)
@@ -250,7 +257,12 @@ def build_site(
         if v.publishable or v.path in shown
     ]
     found = audit_site(
-        out, audit.tokens(unpublished, published), config.site_url or "", plugin.notices, progress
+        out,
+        audit.tokens(unpublished, published),
+        site_url=config.site_url or "",
+        notices=plugin.notices,
+        progress=progress,
+        jobs=jobs,
     )
     if found:
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
@@ -265,23 +277,65 @@ def build_site(
     return out
 
 
+#: Output files at least, for the audit to share them among processes.
+AUDIT_PARALLEL_MIN = 400
+#: Output files a process audits at a time.
+AUDIT_CHUNK = 128
+
+
 def audit_site(
     site: Path,
     tokens: list[audit.Token],
+    *,
     site_url: str = "",
     notices: Collection[str] = (),
     progress: Progress = NO_PROGRESS,
+    jobs: int | None = None,
 ) -> list[audit.Leak]:
     """Every way the files under ``site`` lead to ``tokens`` (.gz files are unpacked), each
-    file read counted to ``progress``."""
+    file read counted to ``progress``. With many files and ``jobs`` (None: one per CPU) above
+    one, processes share the files; each file's leaks do not depend on the others', and they
+    are listed in the same order either way."""
+    if not tokens:
+        return []  # nothing unpublished: nothing to lead to
+    rels = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    jobs = default_jobs() if jobs is None else jobs
+    label = _("checking the output")
+    if jobs < 2 or len(rels) < AUDIT_PARALLEL_MIN:
+        steps = counted(progress, rels, len(rels), label)
+        return _audit_files(site, steps, tokens, site_url, notices)
+    import multiprocessing  # noqa: PLC0415 - only for a large site
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
+    chunks = [rels[at : at + AUDIT_CHUNK] for at in range(0, len(rels), AUDIT_CHUNK)]
+    progress.start(len(rels), label)
+    found: list[audit.Leak] = []
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context(start_method())
+    ) as pool:
+        futures = [
+            pool.submit(_audit_files, site, chunk, tokens, site_url, notices) for chunk in chunks
+        ]
+        for chunk, future in zip(chunks, futures, strict=True):
+            found.extend(future.result())
+            progress.advance(len(chunk))
+    return found
+
+
+def _audit_files(
+    site: Path,
+    rels: Iterable[str],
+    tokens: list[audit.Token],
+    site_url: str,
+    notices: Collection[str],
+) -> list[audit.Leak]:
     def outputs() -> Iterator[tuple[str, str]]:
-        paths = sorted(p for p in site.rglob("*") if p.is_file())
-        for path in counted(progress, paths, len(paths), _("checking the output")):
+        for rel in rels:
+            path = site / rel
             data = path.read_bytes()
             if path.suffix == ".gz":
                 data = gzip.decompress(data)
-            yield path.relative_to(site).as_posix(), data.decode("utf-8", errors="replace")
+            yield rel, data.decode("utf-8", errors="replace")
 
     return audit.leaks(outputs(), tokens, site_url, notices)
 

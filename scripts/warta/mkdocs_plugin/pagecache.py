@@ -94,6 +94,10 @@ class PageCache:
         self.used: dict[str, bytes | memoryview] = {}
         #: page URL -> its key, for the pages rendered afresh in this build
         self.pending: dict[str, str] = {}
+        #: key -> a page as kept, rendered in this build by a helper process (prerender.py)
+        self.fresh: dict[str, bytes] = {}
+        #: page URL -> its key, worked out by :meth:`holds` before the page is built
+        self._keys: dict[str, str] = {}
 
     @classmethod
     def open(
@@ -140,12 +144,24 @@ class PageCache:
         ]
         return hashlib.sha256(self.salt + _json(made_of)).hexdigest()
 
-    def find(self, page: Page) -> str | None:
-        """The kept output for ``page`` (None: render it, and :meth:`keep` the output)."""
-        key = self.key(page)
+    def holds(self, page: Page) -> bool:
+        """Whether an earlier build kept ``page`` (asked once every page's content is known:
+        its key is remembered for :meth:`find`, since nothing it is made of changes until the
+        page is built)."""
+        key = self._keys[page.url] = self.key(page)
+        return key in self._kept()
+
+    def _kept(self) -> dict[str, memoryview]:
         if self._old is None:
             self._old = read_records(self.path, self.secret, FORMAT)
-        found = self._old.get(key)
+        return self._old
+
+    def find(self, page: Page) -> str | None:
+        """The kept output for ``page`` (None: render it, and :meth:`keep` the output)."""
+        key = self._keys.pop(page.url, None) or self.key(page)
+        found: bytes | memoryview | None = self.fresh.get(key)
+        if found is None:
+            found = self._kept().get(key)
         if found is not None:
             try:
                 output = zlib.decompress(found).decode("utf-8")
@@ -166,3 +182,4 @@ class PageCache:
     def save(self) -> None:
         write_records(self.path, self.secret, FORMAT, self.used)
         self._old = None
+        self.fresh.clear()

@@ -50,11 +50,13 @@ from warta.adapters.render import Rendered
 from warta.adapters.siteconfig import PROBE
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
 from warta.adapters.trust import TRUST_ROOT_PATH
+from warta.bulk import default_jobs
 from warta.errors import ConfigError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import VerifiedFile
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
+from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork
 from warta.mkdocs_plugin.searchcache import SearchEntries, search_index
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
@@ -122,6 +124,9 @@ class _Build:
     #: the theme's output for item pages, kept between builds (None: no cache)
     pages: PageCache | None = None
     pages_opened: bool = False
+    nav: Navigation | None = None
+    #: helper processes rendering pages of this build (None: there are none)
+    prerender: Prerender | None = None
     #: whether every plugin of the build is one whose use of a page Warta knows
     known_plugins: bool = False
 
@@ -138,6 +143,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self._build: _Build | None = None
         #: Errors the last build logged about its output (unaccounted files).
         self.unaccounted: list[str] = []
+        #: Set by ``warta build -j N``: processes that may render pages (None: one per CPU).
+        self.jobs: int | None = None
 
     # ---- configuration: judge, then stage the closure -----------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -444,11 +451,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         uri = page.file.src_uri
         if uri not in state.articles and uri not in state.generated:
             return context
-        if not state.pages_opened and state.repo.policy.cache:
-            state.pages_opened = True
-            state.pages = PageCache.open(
-                state.repo.root, config, nav, self._own_theme(state), self._site_digest(state)
-            )
+        self._open_pages(state, config, nav)
+        if state.prerender is not None:
+            state.prerender.claim(page.url)
         kept = state.pages.find(page) if state.pages is not None else None
         if state.search is not None and uri in state.articles:
             index = search_index(config)
@@ -457,6 +462,44 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if kept is not None:
             context[CACHED] = kept  # type: ignore[literal-required]
         return context
+
+    def _open_pages(self, state: _Build, config: MkDocsConfig, nav: Navigation) -> None:
+        if not state.pages_opened and state.repo.policy.cache:
+            state.pages_opened = True
+            state.pages = PageCache.open(
+                state.repo.root, config, nav, self._own_theme(state), self._site_digest(state)
+            )
+
+    def _prerender(self, state: _Build, config: MkDocsConfig, env: Environment) -> None:
+        """Fork helpers for the pages Warta makes that no earlier build kept (prerender.py)."""
+        nav = state.nav
+        jobs = default_jobs() if self.jobs is None else self.jobs
+        if self.preview or nav is None or jobs < 2 or not can_fork():
+            return
+        self._open_pages(state, config, nav)
+        if state.pages is None or state.files is None:
+            return
+        doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        made = [
+            f.page
+            for f in doc_files
+            if f.page is not None
+            and (f.src_uri in state.articles or f.src_uri in state.generated)
+            and not state.pages.holds(f.page)
+        ]
+        scene = Scene(
+            config=config,
+            nav=nav,
+            env=env,
+            doc_files=doc_files,
+            page_context=lambda context, page: self.on_page_context(
+                context, page=page, config=config, nav=nav
+            )
+            or context,
+            page_cache=state.pages,
+            search=state.search,
+        )
+        state.prerender = Prerender.start(made, jobs - 1, scene)
 
     @staticmethod
     def _own_theme(state: _Build) -> list[str]:
@@ -506,11 +549,29 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         state.feeds[FEED_RSS].content_string = feeds.rss(chosen, channel, zone, state.bodies)
         state.feeds[FEED_JSON].content_string = feeds.json_feed(chosen, channel, zone, state.bodies)
         state.files = files
+        self._prerender(state, config, env)
         return env
+
+    def on_nav(
+        self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+    ) -> Navigation | None:
+        self._state().nav = nav
+        return nav
 
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._state()
+        if state.prerender is not None:
+            state.prerender.finish()
+            log.info(
+                "warta: "
+                + ngettext(
+                    "{count} page rendered by {helpers} helper process",
+                    "{count} pages rendered by {helpers} helper processes",
+                    state.prerender.received,
+                ).format(count=state.prerender.received, helpers=state.prerender.helpers)
+            )
+            state.prerender = None
         state.repo.keep_rendered()
         if state.search is not None:
             state.search.save()
@@ -559,6 +620,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self._cleanup()
 
     def _cleanup(self) -> None:
+        if self._build is not None and self._build.prerender is not None:
+            self._build.prerender.stop()
+            self._build.prerender = None
         if self._build is not None:
             shutil.rmtree(self._build.staged, ignore_errors=True)
 

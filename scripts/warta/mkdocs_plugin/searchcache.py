@@ -14,7 +14,6 @@ user's secret like every cache of Warta's
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from pathlib import Path
@@ -24,12 +23,12 @@ import material  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
+from warta.adapters.cachekey import cache_secret, read_records, repo_cache_dir, write_records
 from warta.adapters.verdicts import code_digest
 from warta.mkdocs_plugin.pagecache import toc_signature
 
 SEARCH_FILE = "search-entries"
-FORMAT = b"warta-search/2"
+FORMAT = b"warta-search/3"
 
 
 def search_index(config: MkDocsConfig) -> Any | None:
@@ -57,8 +56,13 @@ class SearchEntries:
         self.salt = hashlib.sha256(
             code_digest() + material.__version__.encode() + b"\0" + site.encode()
         ).digest()
-        self._old: dict[str, Any] | None = None
-        self.used: dict[str, Any] = {}
+        #: key -> a page's entries as JSON (views into the file: parsed only when used)
+        self._old: dict[str, memoryview] | None = None
+        self.used: dict[str, bytes | memoryview] = {}
+        #: key -> entries made in this build by a helper process (prerender.py), as JSON
+        self.fresh: dict[str, bytes] = {}
+        #: the key of the page :meth:`index` last indexed (None: it indexed none)
+        self.last_key: str | None = None
 
     @classmethod
     def open(cls, root: Path, site: str) -> SearchEntries | None:
@@ -79,27 +83,40 @@ class SearchEntries:
         index itself), and mark the page as indexed, so the search plugin passes it by."""
         if (page.meta.get("search") or {}).get("exclude"):
             return
-        key = self.key(page)
+        key = self.last_key = self.key(page)
         if self._old is None:
-            self._old = read_entries(self.path, self.secret, FORMAT)
-        entries = _entries(self._old.get(key))
-        if entries is None:
+            self._old = read_records(self.path, self.secret, FORMAT)
+        kept: bytes | memoryview | None = self.fresh.get(key)
+        if kept is None:
+            kept = self._old.get(key)
+        entries = _entries(kept)
+        if kept is None or entries is None:
             before = len(index.entries)
             index.add_entry_from_context(page)
-            entries = copy.deepcopy(index.entries[before:])
+            made = index.entries[before:]
+            # (as pairs: JSON would sort the keys, the index keeps Material's order)
+            kept = json.dumps([list(entry.items()) for entry in made]).encode(
+                "utf-8", "surrogatepass"
+            )
         else:
             index.entries.extend(entries)
-        # (as pairs: the cache file's JSON sorts keys, the index keeps Material's order)
-        self.used[key] = [list(entry.items()) for entry in entries]
+        self.used[key] = kept
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
     def save(self) -> None:
         self._old = None  # what the build did not use goes first
-        write_entries(self.path, self.secret, FORMAT, self.used)
+        self.fresh.clear()
+        write_records(self.path, self.secret, FORMAT, self.used)
 
 
-def _entries(data: Any) -> list[dict[str, Any]] | None:
-    """Stored entries (each a list of [key, value] pairs) as the index holds them."""
+def _entries(kept: bytes | memoryview | None) -> list[dict[str, Any]] | None:
+    """Stored entries (JSON: each a list of [key, value] pairs) as the index holds them."""
+    if kept is None:
+        return None
+    try:
+        data = json.loads(bytes(kept))
+    except ValueError:
+        return None
     if not isinstance(data, list):
         return None
     out = []

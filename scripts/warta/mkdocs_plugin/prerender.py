@@ -1,0 +1,250 @@
+"""Pages Warta makes, rendered by helper processes while MkDocs copies files and renders the
+rest: a cold build of a large site uses every CPU it may, not one.
+
+MkDocs renders the pages one after another in one process, and for item pages and lists that
+is most of a cold build (Material's templates and its search plugin's reading of each page).
+When the build keeps pages (:mod:`~warta.mkdocs_plugin.pagecache`) and many of the pages Warta
+makes are not kept yet, ``on_env`` forks one helper per further CPU (``jobs - 1``, at most
+:data:`MAX_HELPERS`). A helper is a copy of the build as it stands once every page's content is
+known; it renders pages from the end of MkDocs' order backwards, exactly as the build would
+(the same context, the same ``on_page_context`` of Warta's, the same template), and sends back
+what the caches keep: the theme's output under its page-cache key, and an item page's search
+entries under their key. Its results reach the build as the records of an earlier build do,
+so each page's output is the same whichever process rendered it (a test builds with ``-j 1``
+and with helpers and compares every byte).
+
+The build claims each page as MkDocs reaches it; a helper stops at the first page the build
+has claimed, so the two meet in the middle. A page both rendered is taken once. A helper
+sends nothing for a page whose rendering logged a warning (the build renders that one itself,
+so ``--strict`` sees the warning), and a helper that fails only leaves its pages to the build.
+Helpers write nothing to the output, the caches or the terminal; each ends with
+:func:`os._exit`. Where there is no ``fork`` (or one CPU), nothing changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import mmap
+import os
+import signal
+import struct
+import sys
+import threading
+import warnings
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from jinja2 import Environment
+from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from warta.mkdocs_plugin.pagecache import PageCache
+from warta.mkdocs_plugin.searchcache import SearchEntries
+
+#: Fewer pages to render than this and the build renders them alone.
+MIN_PAGES = 16
+#: Helpers at most, whatever the CPUs (each is a copy-on-write copy of the build).
+MAX_HELPERS = 3
+#: Seconds a helper has to stop once every page is claimed, before it is killed.
+FINISH_SECONDS = 30.0
+
+_HEAD = struct.Struct(">BII")
+_PAGE, _SEARCH = 1, 2
+
+#: Warta's on_page_context: (context, page) -> the context MkDocs renders the template with.
+PageContext = Callable[[TemplateContext, Page], TemplateContext]
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and hasattr(os, "register_at_fork")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What a page is rendered with, as MkDocs' ``_build_page`` has it, and the caches its
+    records go to."""
+
+    config: MkDocsConfig
+    nav: Navigation
+    env: Environment
+    doc_files: Sequence[File]
+    page_context: PageContext
+    page_cache: PageCache
+    search: SearchEntries | None
+
+    def render(self, page: Page) -> str:
+        """The theme's output for ``page`` (up to the plugins' ``on_post_page``, which the
+        build runs on the page itself)."""
+        config = self.config
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(self.nav, self.doc_files, config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            return template.render(self.page_context(context, page))
+        finally:
+            page.active = False
+            config._current_page = None
+
+
+class Prerender:
+    """The helpers of one build and what they sent (see the module)."""
+
+    def __init__(self, urls: Sequence[str]) -> None:
+        self._index = {url: i for i, url in enumerate(urls)}
+        self._claims = mmap.mmap(-1, len(urls))  # shared with the helpers (MAP_SHARED)
+        self._helpers: list[tuple[int, threading.Thread]] = []
+        #: pages a helper rendered and sent
+        self.received = 0
+        self.counting = threading.Lock()
+        self.helpers = 0
+
+    @classmethod
+    def start(cls, pages: Sequence[Page], helpers: int, scene: Scene) -> Prerender | None:
+        """Fork ``helpers`` processes that render ``pages`` (in MkDocs' order: those the page
+        cache does not hold) from the end; None when there are too few, or no fork."""
+        helpers = min(helpers, MAX_HELPERS)
+        if helpers < 1 or len(pages) < MIN_PAGES or not can_fork():
+            return None
+        self = cls([p.url for p in pages])
+        ends: list[tuple[int, int]] = []
+        gc.freeze()  # the helpers' collector then leaves the build's objects (and pages) alone
+        try:
+            for number in range(helpers):
+                read_end, write_end = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the helper: never returns
+                    for other, _pid in ends:
+                        os.close(other)
+                    os.close(read_end)
+                    order = range(len(pages) - 1 - number, -1, -helpers)
+                    _helper(write_end, [pages[i] for i in order], list(order), self._claims, scene)
+                os.close(write_end)
+                ends.append((read_end, pid))
+        finally:
+            gc.unfreeze()
+        for number, (read_end, pid) in enumerate(ends):
+            reader = threading.Thread(
+                target=_receive,
+                args=(os.fdopen(read_end, "rb"), scene, self),
+                name=f"warta-prerender-{number}",
+                daemon=True,
+            )
+            reader.start()
+            self._helpers.append((pid, reader))
+        self.helpers = len(ends)
+        return self
+
+    def claim(self, url: str) -> None:
+        """The build reaches the page at ``url``: a helper that has not rendered it leaves it."""
+        index = self._index.get(url)
+        if index is not None:
+            self._claims[index] = 1
+
+    def finish(self) -> None:
+        """Wait for the helpers (each stops at the first page claimed: every page is, once
+        the build has rendered them) and for what they sent."""
+        self._claims[:] = b"\1" * len(self._index)
+        for pid, reader in self._helpers:
+            reader.join(timeout=FINISH_SECONDS)  # at most the page it is rendering is left
+            if reader.is_alive():  # stuck (it never should be): what it sent still counts
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                reader.join()
+            _reap(pid)
+        self._helpers.clear()
+        self._claims.close()
+
+    def stop(self) -> None:
+        """The build failed: end the helpers now."""
+        for pid, _reader in self._helpers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            _reap(pid)
+        self._helpers.clear()
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, scene: Scene) -> None:
+    """The helper process: render ``pages`` (at ``order`` in the claims) until one is claimed,
+    send each page's records, and exit without running anything of the build's (no cleanup,
+    no flushing of the build's buffers, no atexit)."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # nothing to the terminal, through no stream or lock the build's threads may hold
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        warnings.simplefilter("ignore")
+        warned: list[int] = []
+
+        def handle(_logger: logging.Logger, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                warned.append(record.levelno)
+
+        logging.Logger.handle = handle  # type: ignore[method-assign,assignment]
+        search = scene.search
+        with os.fdopen(fd, "wb") as out:
+            for index, page in zip(order, pages, strict=True):
+                if claims[index]:
+                    break
+                warned.clear()
+                if search is not None:
+                    search.last_key = None
+                output = scene.render(page)
+                page_key = scene.page_cache.pending.pop(page.url, None)
+                if warned or page_key is None:
+                    continue  # the build renders it, and logs what it logs
+                if search is not None and search.last_key is not None:
+                    entries = search.used.get(search.last_key)
+                    if entries is not None:
+                        _send(out, _SEARCH, search.last_key, bytes(entries))
+                data = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
+                _send(out, _PAGE, page_key, data)
+                out.flush()
+        status = 0
+    except BaseException:  # whatever it is, the build renders the rest itself
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _send(out: BinaryIO, kind: int, key: str, payload: bytes) -> None:
+    raw = key.encode("ascii")
+    out.write(_HEAD.pack(kind, len(raw), len(payload)) + raw + payload)
+
+
+def _receive(stream: BinaryIO, scene: Scene, into: Prerender) -> None:
+    """Read a helper's records (in the build, in a thread) into the caches' fresh records,
+    until the helper ends."""
+    with stream:
+        while True:
+            head = stream.read(_HEAD.size)
+            if len(head) < _HEAD.size:
+                return
+            kind, key_size, size = _HEAD.unpack(head)
+            key = stream.read(key_size).decode("ascii")
+            payload = stream.read(size)
+            if len(payload) < size:
+                return  # a helper that died while sending: the build renders that page
+            if kind == _SEARCH and scene.search is not None:
+                scene.search.fresh[key] = payload
+            elif kind == _PAGE:
+                scene.page_cache.fresh[key] = payload
+                with into.counting:
+                    into.received += 1
+

@@ -1,0 +1,168 @@
+"""A cold build renders the pages Warta makes in helper processes as well as in the build
+(``-j``), and publishes exactly the bytes one process publishes.
+
+The helpers are forked copies of the build; what they send reaches the build as page-cache
+and search-entry records. A site built with ``-j 1`` and with helpers must be the same file
+for file, the helpers must really have rendered pages (the build says how many), what they
+rendered is kept for the next build, and a helper that fails leaves its pages to the build
+without changing a byte.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sitekit import SiteRepo, site_files
+
+from helpers import warta_exe
+from warta.mkdocs_plugin import commands, prerender
+
+HELPED = re.compile(r"warta: (\d+) pages? rendered by (\d+) helper process")
+
+
+@pytest.fixture
+def copy(site_repo: SiteRepo, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    return root, {**site_repo.env(), "LC_ALL": "en_US.UTF-8"}
+
+
+def _build(
+    root: Path, env: dict[str, str], out: Path, cache: Path, *options: str
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [warta_exe(), "build", "-d", str(out), *options],
+        cwd=root,
+        env={**env, "XDG_CACHE_HOME": str(cache)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_helpers_publish_the_same_bytes_as_one_process(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    alone = _build(root, env, tmp_path / "alone", tmp_path / "cache-1", "-j", "1")
+    helped = _build(root, env, tmp_path / "helped", tmp_path / "cache-2", "-j", "2")
+    assert HELPED.search(alone.stderr) is None
+    found = HELPED.search(helped.stderr)
+    assert found is not None, helped.stderr
+    assert found.group(2) == "1"  # (how many pages it rendered first depends on the load)
+    assert site_files(tmp_path / "helped") == site_files(tmp_path / "alone")
+    # what the helper rendered was kept: the next build renders nothing again
+    again = _build(root, env, tmp_path / "again", tmp_path / "cache-2", "-j", "2")
+    assert HELPED.search(again.stderr) is None
+    assert site_files(tmp_path / "again") == site_files(tmp_path / "alone")
+
+
+def test_more_jobs_than_helpers_allowed_still_publish_the_same_bytes(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    alone = tmp_path / "alone"
+    _build(root, env, alone, tmp_path / "cache-1", "-j", "1")
+    many = _build(root, env, tmp_path / "many", tmp_path / "cache-2", "-j", "8")
+    found = HELPED.search(many.stderr)
+    assert found is not None, many.stderr
+    assert found.group(2) == str(prerender.MAX_HELPERS)
+    assert site_files(tmp_path / "many") == site_files(alone)
+
+
+@pytest.fixture
+def in_process(
+    site_repo: SiteRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """A copy of the site repository, built once with ``-j 1`` (the expected bytes), and
+    this process set up to build it again with a cache folder of its own."""
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    monkeypatch.setenv("WARTA_TRUST_ROOT", site_repo.repo.env["WARTA_TRUST_ROOT"])
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    _build(root, site_repo.env(), tmp_path / "alone", tmp_path / "cache-1", "-j", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-2"))
+    return root, tmp_path / "alone"
+
+
+def _helped(caplog: pytest.LogCaptureFixture) -> list[int]:
+    said = [HELPED.search(r.getMessage()) for r in caplog.records]
+    return [int(m.group(1)) for m in said if m is not None]
+
+
+def test_every_page_a_helper_rendered_is_published_as_one_process_renders_it(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The build waits for its helper before it claims any page, so the helper renders every
+    page Warta makes, and the build publishes what it sent: the same bytes."""
+    root, alone = in_process
+    started: list[int] = []
+    real_start, real_claim = prerender.Prerender.start, prerender.Prerender.claim
+
+    def start(*args: object, **kwargs: object) -> prerender.Prerender | None:
+        begun = real_start(*args, **kwargs)  # type: ignore[arg-type]
+        started.append(len(begun._index) if begun is not None else 0)
+        return begun
+
+    def claim(self: prerender.Prerender, url: str) -> None:
+        for _pid, reader in self._helpers:
+            reader.join()  # the helper ends once it has rendered every page
+        real_claim(self, url)
+
+    monkeypatch.setattr(prerender.Prerender, "start", start)
+    monkeypatch.setattr(prerender.Prerender, "claim", claim)
+    with caplog.at_level("INFO", logger="mkdocs"):
+        out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
+    assert started and started[0] >= prerender.MIN_PAGES
+    assert _helped(caplog) == started  # every page it was given
+    assert site_files(out) == site_files(alone)
+
+
+def test_a_helper_that_fails_leaves_its_pages_to_the_build(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The helper's rendering raises (in the helper only: it is a fork of this process):
+    nothing is received, and the build renders every page itself, to the same bytes."""
+    root, alone = in_process
+    parent = os.getpid()
+    real = prerender.Scene.render
+
+    def failing(self: prerender.Scene, page: object) -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("a helper that breaks")
+        return real(self, page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prerender.Scene, "render", failing)
+    with caplog.at_level("INFO", logger="mkdocs"):
+        out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
+    assert _helped(caplog) == [0]
+    assert site_files(out) == site_files(alone)
+
+
+def test_build_accepts_jobs_and_refuses_zero(copy: tuple[Path, dict[str, str]]) -> None:
+    root, env = copy
+    done = subprocess.run(
+        [warta_exe(), "build", "-j", "0"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--jobs" in done.stderr
