@@ -296,7 +296,7 @@ def report(builds: list[Build], floor_parts: tuple[float, float], facts: dict[st
     for key, value in facts.items():
         print(f"{key:<12}: {value}")
     print()
-    print("| build | wall | CPU (tree) | peak RSS, largest / tree | published |")
+    print("| build | wall | CPU (tree) | peak memory: largest RSS / tree PSS | published |")
     print("|---|---|---|---|---|")
     for b in builds:
         r = b.run

@@ -257,19 +257,19 @@ def report(f: Figures) -> bool:
     print(f"validate    : {f.cold.summary}" + ("" if ok else "   <-- UNEXPECTED"))
     print(
         f"cold        : {f.cold.seconds:8.2f} s   peak RSS {f.cold.maxrss_mib:7.1f} MiB"
-        f" (largest process), {f.cold.tree_mib:.1f} MiB (all processes);"
+        f" (largest process), {f.cold.tree_mib:.1f} MiB (all processes, PSS);"
         f" CPU {f.cold.cpu:.2f} s   (no cache)"
     )
     print(
         f"warm        : {best.seconds:8.2f} s   peak RSS {best.maxrss_mib:7.1f} MiB"
-        f" (largest process), {best.tree_mib:.1f} MiB (all processes);"
+        f" (largest process), {best.tree_mib:.1f} MiB (all processes, PSS);"
         f" CPU {best.cpu:.2f} s   (best of {len(f.warm)}: "
         + ", ".join(f"{r.seconds:.2f}" for r in f.warm)
         + ")"
     )
     print(
         f"no cache    : {f.no_cache.seconds:8.2f} s   peak RSS {f.no_cache.maxrss_mib:7.1f} MiB"
-        f" (largest process), {f.no_cache.tree_mib:.1f} MiB (all processes);"
+        f" (largest process), {f.no_cache.tree_mib:.1f} MiB (all processes, PSS);"
         f" CPU {f.no_cache.cpu:.2f} s   (warta validate --no-cache, as CI gates run it)"
     )
     print(
@@ -278,7 +278,7 @@ def report(f: Figures) -> bool:
     )
     print(
         f"roster      : {f.roster.seconds:8.2f} s   peak RSS {f.roster.maxrss_mib:7.1f} MiB"
-        f" (largest process), {f.roster.tree_mib:.1f} MiB (all processes)"
+        f" (largest process), {f.roster.tree_mib:.1f} MiB (all processes, PSS)"
         "   (roster edited and re-signed: no verdict holds; signatures known)"
     )
     print(

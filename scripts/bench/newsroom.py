@@ -453,7 +453,7 @@ class Run:
     seconds: float
     cpu: float  # user + system seconds of the child and the workers it waited for
     maxrss_mib: float  # the largest process
-    tree_mib: float  # the process tree together
+    tree_mib: float  # the process tree together (sum of PSS: a page shared by a fork once)
     output: str  # what it printed (stdout and stderr)
 
     @property
@@ -470,6 +470,15 @@ def _status(pid: int) -> dict[str, int]:
             if line.startswith(("VmRSS:", "VmHWM:")):
                 out[line[:5]] = int(line.split()[1])
     return out
+
+
+def _pss(pid: int) -> int:
+    """The proportional set size (kB) of a process, from /proc/PID/smaps_rollup (0 if gone)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
 
 
 def _tree(pid: int) -> list[int]:
@@ -489,8 +498,10 @@ def _tree(pid: int) -> list[int]:
 
 
 class TreeSampler(threading.Thread):
-    """Peak memory of a process and its descendants, sampled every 10 ms: the largest
-    high-water mark (VmHWM) of any one process, and the largest sum of their RSS.
+    """Peak memory of a process and its descendants: the largest high-water mark (VmHWM) of
+    any one process (sampled every 10 ms), and the largest sum of their proportional set
+    sizes (PSS, every 100 ms: a page that forked processes share counts once, where a sum of
+    RSS would count it in each).
 
     (``ru_maxrss`` from wait4 is not used: a child started by this process carries this
     process's high-water mark from before it exec'd warta, and this process holds the
@@ -504,13 +515,14 @@ class TreeSampler(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
+        tick = 0
         while not self.done.is_set():
-            total = 0
-            for pid in _tree(self.pid):
-                status = _status(pid)
-                total += status.get("VmRSS", 0)
-                self.largest_kib = max(self.largest_kib, status.get("VmHWM", 0))
-            self.tree_kib = max(self.tree_kib, total)
+            pids = _tree(self.pid)
+            for pid in pids:
+                self.largest_kib = max(self.largest_kib, _status(pid).get("VmHWM", 0))
+            if tick % 10 == 0:
+                self.tree_kib = max(self.tree_kib, sum(_pss(pid) for pid in pids))
+            tick += 1
             self.done.wait(0.01)
 
 
