@@ -5,8 +5,9 @@ served on localhost."""
 from __future__ import annotations
 
 import json
-import re
+import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +16,6 @@ from playwright.sync_api import Browser, Page, expect
 from sitekit import BODY_WORD, INFLECTED, WITHDRAWN_REASON, SiteRepo, serve
 
 from conftest import Built
-from warta.adapters.workflow import load_sop
 
 #: Where the item screenshot is kept for a human to look at (also printed by the test).
 SHOT = "berita-item.png"
@@ -194,27 +194,48 @@ def _off_site(urls: list[str], base_url: str) -> list[str]:
     ]
 
 
-def test_sop_flowchart_renders_from_the_local_mermaid(
-    page: Page, base_url: str, site_repo: SiteRepo
+MERMAID_PAGE = """
+
+## Alur
+
+```mermaid
+flowchart TB
+  mulai(["Mulai"]) --> tulis["Staf menulis"] --> setuju{"Kabag setuju?"}
+```
+"""
+
+
+def test_a_page_with_a_diagram_draws_it_with_the_local_mermaid(
+    browser: Browser, site_repo: SiteRepo, tmp_path: Path
 ) -> None:
-    sop, _ = load_sop(site_repo.root)
-    requests = _record_requests(page)
-    page.add_init_script(OPEN_SHADOW_ROOTS)
-    page.goto(base_url + "sop/")
-    page.wait_for_function(DIAGRAM)
-    nodes = page.evaluate(
-        """() => [...document.querySelector('div.mermaid').shadowRoot
-                   .querySelectorAll('svg g.node')].map(n => [n.id, n.textContent.trim()])"""
-    )
-    # Mermaid names each node <diagram>-flowchart-<node id>-<counter>; steps are s1, s2, …
-    named = {re.sub(r"^.*flowchart-(.+)-\d+$", r"\1", node_id): text for node_id, text in nodes}
-    steps = {name: text for name, text in named.items() if re.fullmatch(r"s\d+", name)}
-    assert len(steps) == len(nodes) - 2 == len(sop.steps), nodes
-    for step in sop.steps:
-        assert steps[f"s{step.number}"].startswith(f"{step.number}. {sop.roles[step.role].short}")
-    assert (named["mulai"], named["selesai"]) == ("Mulai", "Selesai")
-    assert any(url.endswith("/assets/warta/mermaid.min.js") for url in requests), requests
-    assert _off_site(requests, base_url) == []
+    """A page of the site with a ```mermaid block (the SOP page draws its own chart at build
+    time): main.html loads the vendored copy, and nothing leaves the server."""
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    about = root / "content" / "tentang.md"
+    about.write_text(about.read_text(encoding="utf-8") + MERMAID_PAGE, encoding="utf-8")
+    site = SiteRepo(replace(site_repo.repo, root=root))
+    site.repo.sign_workflow()  # a changed page of the site is an administrator's signed act
+    out = tmp_path / "site"
+    result = site.mkdocs("build", "-d", str(out))
+    assert result.returncode == 0, result.stderr
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    try:
+        page = context.new_page()
+        requests = _record_requests(page)
+        page.add_init_script(OPEN_SHADOW_ROOTS)
+        with serve(out) as url:
+            page.goto(url + "tentang/")
+            page.wait_for_function(DIAGRAM)
+            nodes = page.evaluate(
+                """() => [...document.querySelector('div.mermaid').shadowRoot
+                           .querySelectorAll('svg g.node')].map(n => n.textContent.trim())"""
+            )
+            assert nodes == ["Mulai", "Staf menulis", "Kabag setuju?"]
+            assert any(u.endswith("/assets/warta/mermaid.min.js") for u in requests), requests
+            assert _off_site(requests, url) == []
+    finally:
+        context.close()
 
 
 def test_pages_without_a_diagram_do_not_load_mermaid(page: Page, base_url: str) -> None:

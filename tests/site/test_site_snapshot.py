@@ -61,7 +61,7 @@ class _Reader(HTMLParser):
         self._skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
+        if tag == "title" and not self._depth:  # the page's, not an SVG's in the content
             self._in_title = True
         if tag in SKIPPED:
             self._skipping += 1

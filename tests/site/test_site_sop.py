@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import html
+import itertools
 from dataclasses import replace
+from xml.etree import ElementTree
 
 import pytest
 
 from helpers import MAIN
 from warta.adapters.workflow import load_sop
 from warta.model.sop import Role, StandardTime, Step, TimeUnit
-from warta.site.sop_page import flowchart, sop_page, total_time
+from warta.site.sop_page import sop_page, total_time
+from warta.site.sopchart import Chart, Kind, decision, layout
 
 
 @pytest.fixture(scope="module")
@@ -19,48 +22,132 @@ def sop():  # type: ignore[no-untyped-def]
     return loaded
 
 
-def test_flowchart_runs_top_to_bottom_in_sop_symbols(sop) -> None:  # type: ignore[no-untyped-def]
-    lines = flowchart(sop).splitlines()
-    assert lines[0] == "flowchart TB"
-    assert lines[1] == '  mulai(["Mulai"])'  # terminator (capsule)
-    assert lines[2] == (
-        '  s1["1. Kabag<br/>Menugaskan kasubag pemberitaan untuk meliput berita pembangunan'
-        ' yang ada di Kabupaten"]'
-    )  # process box: performer, activity
-    assert '  selesai(["Selesai"])' in lines
-    arrows = [line for line in lines if "-->" in line]
-    assert arrows == [
-        "  mulai --> s1",
-        '  s1 -->|"Disposisi"| s2',
-        '  s2 -->|"Bahan informasi kegiatan"| s3',
-        '  s3 -->|"Informasi dan berita"| s4',
-        '  s4 -->|"Laporan hasil kegiatan"| s5',
-        '  s5 -->|"Pengesahan laporan hasil kegiatan"| s6',
-        '  s6 -->|"Pencetakan berita informasi pembangunan daerah"| selesai',
+def lane_of(chart: Chart, x: int) -> str:
+    (lane,) = [lane.role for lane in chart.lanes if lane.x <= x < lane.x + lane.width]
+    return lane
+
+
+def test_one_lane_per_executor_each_step_in_its_lane_in_order(sop) -> None:  # type: ignore[no-untyped-def]
+    chart = layout(sop)
+    assert [lane.role for lane in chart.lanes] == ["kabag", "kasubag", "staf"]
+    assert [" ".join(lane.header.lines) for lane in chart.lanes] == [
+        sop.roles[role].title for role in ("kabag", "kasubag", "staf")
     ]
-    assert lines[-1] == "  class s5 gate"
+    start, *steps, end = chart.symbols
+    assert (start.kind, end.kind) == (Kind.TERMINATOR, Kind.TERMINATOR)
+    # the procedure starts and ends with the Kabag, as the seed's flowchart does
+    assert lane_of(chart, start.cx) == lane_of(chart, end.cx) == "kabag"
+    assert [(s.number, s.lane, lane_of(chart, s.x), lane_of(chart, s.x + s.width - 1))
+            for s in steps] == [(t.number, t.role, t.role, t.role) for t in sop.steps]
+    assert [s.kind for s in steps] == [
+        Kind.DECISION if t.gate else Kind.PROCESS for t in sop.steps
+    ]
+    # top to bottom, one row each, the step's symbol inside its row beside its Mutu Baku
+    tops = [s.y for s in chart.symbols]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops)
+    rows = [row for row in chart.rows if row.number is not None]
+    for step, symbol, row in zip(sop.steps, steps, rows, strict=True):
+        assert row.number == step.number
+        assert row.y < symbol.y and symbol.bottom < row.y + row.height
+        no, activity, needs, time, output = row.cells
+        assert no.lines == (f"{step.number}.",)
+        assert " ".join(activity.lines) == step.activity
+        assert (" ".join(needs.lines), " ".join(time.lines), " ".join(output.lines)) == (
+            step.input, step.time.label(), step.output)
 
 
-def test_the_flowchart_changes_when_the_yaml_does(sop) -> None:  # type: ignore[no-untyped-def]
+def test_connectors_run_from_step_to_step_and_back_from_the_approval(sop) -> None:  # type: ignore[no-untyped-def]
+    chart = layout(sop)
+    *forward, back = chart.arrows
+    assert len(forward) == len(chart.symbols) - 1
+    for arrow, source, target in zip(forward, chart.symbols[:-1], chart.symbols[1:], strict=True):
+        assert arrow.points[0] == (source.cx, source.bottom)
+        assert arrow.points[-1] == (target.cx, target.y)
+        # square bends only
+        for (x1, y1), (x2, y2) in itertools.pairwise(arrow.points):
+            assert x1 == x2 or y1 == y2
+    gate = next(s for s in chart.symbols if s.kind is Kind.DECISION)
+    assert [a.label for a in chart.arrows] == ["", "", "", "", "", "yes", "", "no"]
+    # 'no': the Kabag sends the report back to the Kasubag's step 4, where warta return goes
+    assert chart.decision is sop.gate and chart.returns_to is sop.step("laporan")
+    report = next(s for s in chart.symbols if s.number == 4)
+    assert back.points[0] == (gate.x + gate.width, gate.cy)
+    assert back.points[-1] == (report.x + report.width, report.cy)
+    # without returns by the gate's role, the approval is no decision
+    plain = replace(sop, take_back=replace(sop.take_back, return_by=("latest",)))
+    assert decision(plain) is None
+    assert all(s.kind is not Kind.DECISION for s in layout(plain).symbols)
+    assert [a.label for a in layout(plain).arrows if a.label] == []
+
+
+def svg_of(body: str) -> ElementTree.Element:
+    """The chart's SVG, parsed as XML (it must be well-formed)."""
+    start = body.index("<svg ")
+    return ElementTree.fromstring(body[start:body.index("</svg>") + 6])
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def test_the_chart_is_accessible_svg_in_the_page(sop) -> None:  # type: ignore[no-untyped-def]
+    body = sop_page(sop).body
+    assert 'class="mermaid"' not in body
+    svg = svg_of(body)
+    assert svg.get("role") == "img"
+    assert svg.get("aria-labelledby") == "warta-sop-chart-title warta-sop-chart-desc"
+    title = svg.find(f"{SVG_NS}title")
+    desc = svg.find(f"{SVG_NS}desc")
+    assert title is not None and desc is not None
+    assert title.text == "Diagram alir SOP Peliputan Pemberitaan Di Wilayah Kabupaten" \
+        " (SOP-21.04.1.3.1.3-1)"
+    assert desc.text is not None
+    assert "Langkah 2 (Kasubag): Memerintahkan staf" in desc.text
+    assert "Langkah 5 adalah keputusan: ya, lanjut; tidak, kembali ke langkah 4." in desc.text
+    lanes = svg.findall(f".//{SVG_NS}g[@class='warta-sop-lane']")
+    assert [g.get("data-role") for g in lanes] == ["kabag", "kasubag", "staf"]
+    symbols = svg.findall(f".//{SVG_NS}g[@data-step]")
+    placed = [(g.get("data-step"), g.get("data-lane")) for g in symbols
+              if "warta-sop-symbol" in (g.get("class") or "")]
+    assert placed == [(str(s.number), s.role) for s in sop.steps]
+    shapes = [child.tag.removeprefix(SVG_NS) for g in symbols
+              if "warta-sop-symbol" in (g.get("class") or "") for child in g][::2]
+    assert shapes == ["polygon" if s.gate else "rect" for s in sop.steps]
+
+
+HOSTILE = "</text> <script>alert(\"sop\")</script> & 'x' <b>\"y\""
+
+
+def test_the_changed_sop_is_drawn_and_its_texts_stay_texts(sop) -> None:  # type: ignore[no-untyped-def]
     extra = Step(
         number=7,
         id="arsip",
-        activity='Mengarsipkan "berita" <cetak> #1',
+        activity=HOSTILE,
         role="sekretaris",
         input="Berita tercetak",
         time=StandardTime(1, TimeUnit.JAM),
         output="Arsip",
         status="diarsipkan",
     )
-    roles = {**sop.roles, "sekretaris": Role("sekretaris", "Sekretaris Daerah", "Sekda")}
+    roles = {"sekretaris": Role("sekretaris", HOSTILE, "<i>Sekda</i>"), **sop.roles}
     changed = replace(sop, steps=(*sop.steps, extra), roles=roles)
-    chart = flowchart(changed)
-    assert chart != flowchart(sop)
-    assert '  s7["7. Sekda<br/>Mengarsipkan #quot;berita#quot; #lt;cetak#gt; #35;1"]' in chart
-    assert '  s7 -->|"Arsip"| selesai' in chart
+    chart = layout(changed)
+    assert [lane.role for lane in chart.lanes] == ["sekretaris", "kabag", "kasubag", "staf"]
+    assert chart.symbols[-2].lane == "sekretaris" and chart.symbols[-2].number == 7
     page = sop_page(changed)
-    assert '<th scope="col" title="Sekretaris Daerah">Sekda</th>' in page.body
-    assert "Mengarsipkan &quot;berita&quot; &lt;cetak&gt; #1" in page.body
+    body = page.body
+    assert f'<th scope="col" title="{html.escape(HOSTILE)}">&lt;i&gt;Sekda&lt;/i&gt;</th>' in body
+    assert "<script>" not in body and "<b>" not in body and "<i>" not in body
+    svg = svg_of(body)
+    assert not list(svg.iter(f"{SVG_NS}script"))
+    row = svg.find(f".//{SVG_NS}g[@class='warta-sop-row'][@data-step='7']")
+    assert row is not None
+    _no, activity, *_ = row.iter(f"{SVG_NS}text")
+    assert " ".join(t.text or "" for t in activity.iter(f"{SVG_NS}tspan")) == HOSTILE
+    lane = svg.find(f".//{SVG_NS}g[@data-role='sekretaris']")
+    assert lane is not None  # (the narrow lane wraps the title where it must)
+    assert "".join("".join(lane.itertext()).split()) == "".join(HOSTILE.split())
+    desc = svg.find(f"{SVG_NS}desc")
+    assert desc is not None and desc.text is not None and "(<i>Sekda</i>)" in desc.text
 
 
 def test_sop_page_tables(sop) -> None:  # type: ignore[no-untyped-def]
@@ -78,8 +165,6 @@ def test_sop_page_tables(sop) -> None:  # type: ignore[no-untyped-def]
     assert body.count('<td class="warta-sop-actor"') == len(sop.steps)
     assert "<td>Agenda kerja</td><td>5 menit</td><td>Disposisi</td>" in body
     assert "<strong>Gerbang publikasi</strong>" in body
-    chart = body.split('<pre class="mermaid"><code>')[1].split("</code></pre>")[0]
-    assert html.unescape(chart) == flowchart(sop)
 
 
 def test_total_standard_time() -> None:

@@ -1,6 +1,7 @@
 """The page "SOP Peliputan", generated from workflow/sop.yml (Permenpan RB No. 35/2012 form):
-identity table, activity table with Mutu Baku, and a top-to-bottom flowchart drawn from the
-steps, so the page changes whenever the signed YAML does."""
+identity table, activity table with Mutu Baku, and the flowchart in the SOP's own form (one
+lane per executor, :mod:`warta.site.sopchart`, drawn as inline SVG), so the page changes
+whenever the signed YAML does."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from warta.model.sop import Role, Sop, StandardTime, TimeUnit
 from warta.site.catalogue import SOP
 from warta.site.dates import date_label
 from warta.site.pages import GeneratedPage
+from warta.site.sopchart import Chart, layout
 
 TITLE = "SOP Peliputan"
 
@@ -67,7 +69,7 @@ class SopView:
     roles: tuple[Role, ...]
     activities: tuple[Activity, ...]
     total_time: str
-    flowchart: str
+    chart: Chart
     #: office hours are set (so the section shows), the days with hours, the holidays
     timed: bool
     hours: tuple[OfficeDay, ...]
@@ -147,39 +149,6 @@ def activities(sop: Sop) -> tuple[Activity, ...]:
     )
 
 
-def _label(text: str) -> str:
-    """Text safe inside a quoted Mermaid label (Mermaid's own #entity; escapes)."""
-    return (
-        text.replace("#", "#35;")
-        .replace('"', "#quot;")
-        .replace("<", "#lt;")
-        .replace(">", "#gt;")
-        .replace("\n", " ")
-    )
-
-
-def flowchart(sop: Sop) -> str:
-    """Mermaid source, top to bottom, in the SOP AP symbols: a terminator capsule for start
-    and end, a process box per activity (performer first), arrows labelled with outputs."""
-    lines = ["flowchart TB", '  mulai(["Mulai"])']
-    for step in sop.steps:
-        role = sop.roles[step.role]
-        label = f"{step.number}. {_label(role.short)}<br/>{_label(step.activity)}"
-        lines.append(f'  s{step.number}["{label}"]')
-    lines.append('  selesai(["Selesai"])')
-    nodes = ["mulai", *(f"s{s.number}" for s in sop.steps), "selesai"]
-    outputs = ["", *(s.output for s in sop.steps)]
-    for index in range(len(nodes) - 1):
-        output = outputs[index]
-        arrow = f' -->|"{_label(output)}"| ' if output else " --> "
-        lines.append(f"  {nodes[index]}{arrow}{nodes[index + 1]}")
-    gates = [f"s{s.number}" for s in sop.steps if s.gate]
-    if gates:
-        lines.append("  classDef gate stroke-width:4px")
-        lines.append(f"  class {','.join(gates)} gate")
-    return "\n".join(lines) + "\n"
-
-
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
@@ -207,7 +176,7 @@ def sop_page(sop: Sop) -> GeneratedPage:
         roles=tuple(sop.roles.values()),
         activities=activities(sop),
         total_time=total_time([s.time for s in sop.steps]),
-        flowchart=flowchart(sop),
+        chart=layout(sop),
         timed=sop.calendar.timed,
         hours=office_days(sop),
         holidays=tuple(date_label(day) for day in sorted(sop.calendar.holidays)),
