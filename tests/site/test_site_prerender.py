@@ -14,10 +14,11 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sitekit import SiteRepo, site_files
+from sitekit import SiteRepo, add_item, site_files
 
 from helpers import warta_exe
 from warta.mkdocs_plugin import commands, prerender
@@ -98,15 +99,9 @@ def _helped(caplog: pytest.LogCaptureFixture) -> list[int]:
     return [int(m.group(1)) for m in said if m is not None]
 
 
-def test_every_page_a_helper_rendered_is_published_as_one_process_renders_it(
-    in_process: tuple[Path, Path],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """The build waits for its helper before it claims any page, so the helper renders every
-    page Warta makes, and the build publishes what it sent: the same bytes."""
-    root, alone = in_process
+def _helpers_render_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make the build wait for its helpers before it claims any page, so that they render
+    every page Warta makes; the list gets the number of pages of each build's helpers."""
     started: list[int] = []
     real_start, real_claim = prerender.Prerender.start, prerender.Prerender.claim
 
@@ -122,6 +117,19 @@ def test_every_page_a_helper_rendered_is_published_as_one_process_renders_it(
 
     monkeypatch.setattr(prerender.Prerender, "start", start)
     monkeypatch.setattr(prerender.Prerender, "claim", claim)
+    return started
+
+
+def test_every_page_a_helper_rendered_is_published_as_one_process_renders_it(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The build waits for its helper before it claims any page, so the helper renders every
+    page Warta makes, and the build publishes what it sent: the same bytes."""
+    root, alone = in_process
+    started = _helpers_render_everything(monkeypatch)
     with caplog.at_level("INFO", logger="mkdocs"):
         out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
     assert started and started[0] >= prerender.MIN_PAGES
@@ -166,3 +174,40 @@ def test_build_accepts_jobs_and_refuses_zero(copy: tuple[Path, dict[str, str]]) 
     )
     assert done.returncode == 2
     assert "--jobs" in done.stderr
+
+
+def test_a_body_with_text_the_search_plugin_strips_is_published_as_one_process_does(
+    site_repo: SiteRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Material's search plugin removes ``data-search-x="..."`` from every page's content in
+    its on_page_context, after Warta's: an approved body that shows such text (a code span
+    in a how-to) loses it on the page one process publishes. A helper renders the page
+    through the same plugins, not through Warta's on_page_context alone."""
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    copy = SiteRepo(replace(site_repo.repo, root=root))
+    add_item(
+        copy,
+        "kode",
+        title="Panduan Atribut Pencarian",
+        slug="panduan-atribut-pencarian",
+        day="2026-11-03",
+        body='KARANGSARI – Tulis `data-search-boost="2"` pada elemen.\n',
+        categories=["Kesehatan"],
+        steps=5,
+        published=True,
+    )
+    env = {**copy.env(), "LC_ALL": "en_US.UTF-8"}
+    alone = tmp_path / "alone"
+    _build(root, env, alone, tmp_path / "cache-1", "-j", "1")
+    page = "berita/2026/panduan-atribut-pencarian/index.html"
+    assert 'data-search-boost="2"' not in site_files(alone)[page].decode()
+    for name in ("WARTA_TRUST_ROOT", "LC_ALL"):
+        monkeypatch.setenv(name, env[name])
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-2"))
+    started = _helpers_render_everything(monkeypatch)
+    out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
+    assert started and started[0] >= prerender.MIN_PAGES
+    helped, expected = site_files(out), site_files(alone)
+    assert helped[page] == expected[page]
+    assert helped == expected

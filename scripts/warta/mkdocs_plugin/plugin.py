@@ -492,10 +492,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             nav=nav,
             env=env,
             doc_files=doc_files,
-            page_context=lambda context, page: self.on_page_context(
+            # every plugin's, as MkDocs runs them: the search plugin's changes the content
+            page_context=lambda context, page: config.plugins.on_page_context(
                 context, page=page, config=config, nav=nav
-            )
-            or context,
+            ),
             page_cache=state.pages,
             search=state.search,
         )

@@ -7,7 +7,7 @@ When the build keeps pages (:mod:`~warta.mkdocs_plugin.pagecache`) and many of t
 makes are not kept yet, ``on_env`` forks one helper per further CPU (``jobs - 1``, at most
 :data:`MAX_HELPERS`). A helper is a copy of the build as it stands once every page's content is
 known; it renders pages from the end of MkDocs' order backwards, exactly as the build would
-(the same context, the same ``on_page_context`` of Warta's, the same template), and sends back
+(the same context, the same plugins' ``on_page_context``, the same template), and sends back
 what the caches keep: the theme's output under its page-cache key, and an item page's search
 entries under their key. Its results reach the build as the records of an earlier build do,
 so each page's output is the same whichever process rendered it (a test builds with ``-j 1``
@@ -59,7 +59,7 @@ FINISH_SECONDS = 30.0
 _HEAD = struct.Struct(">BII")
 _PAGE, _SEARCH = 1, 2
 
-#: Warta's on_page_context: (context, page) -> the context MkDocs renders the template with.
+#: The plugins' on_page_context: (context, page) -> the context MkDocs renders the template with.
 PageContext = Callable[[TemplateContext, Page], TemplateContext]
 
 
