@@ -211,3 +211,38 @@ def test_a_body_with_text_the_search_plugin_strips_is_published_as_one_process_d
     helped, expected = site_files(out), site_files(alone)
     assert helped[page] == expected[page]
     assert helped == expected
+
+
+def test_an_interrupt_in_a_helper_as_it_starts_never_runs_the_build_s_cleanup_there(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl+C reaches every process of the build; in a helper just forked (before it turned
+    SIGINT to its default), the KeyboardInterrupt must end the helper, not go up the build's
+    stack in it, where the build's cleanup (on_shutdown: the staged folder's removal) and the
+    CLI's would run a second time, in the helper, beside the build still reading that
+    folder. The interrupt is raised where the helper first closes a descriptor."""
+    from warta.mkdocs_plugin.plugin import WartaPlugin
+
+    root, alone = in_process
+    parent = os.getpid()
+    cleaned = tmp_path / "cleaned-by"
+    real_close, real_cleanup = os.close, WartaPlugin._cleanup
+
+    def close(fd: int) -> None:
+        if os.getpid() != parent:
+            raise KeyboardInterrupt
+        real_close(fd)
+
+    def cleanup(self: WartaPlugin) -> None:
+        if os.getpid() != parent:
+            cleaned.write_text(str(os.getpid()), encoding="utf-8")
+            os._exit(3)  # (contained: never back into this test's stack in the helper)
+        real_cleanup(self)
+
+    monkeypatch.setattr(prerender.os, "close", close)
+    monkeypatch.setattr(WartaPlugin, "_cleanup", cleanup)
+    out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
+    assert not cleaned.exists(), "a helper ran the build's cleanup"
+    assert site_files(out) == site_files(alone)

@@ -57,6 +57,8 @@ MAX_HELPERS = 3
 FINISH_SECONDS = 30.0
 
 _HEAD = struct.Struct(">BII")
+#: Signals that end a helper at once (the build's handlers are not the helper's).
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 _PAGE, _SEARCH = 1, 2
 
 #: The plugins' on_page_context: (context, page) -> the context MkDocs renders the template with.
@@ -120,13 +122,23 @@ class Prerender:
         try:
             for number in range(helpers):
                 read_end, write_end = os.pipe()
-                pid = os.fork()
-                if pid == 0:  # the helper: never returns
-                    for other, _pid in ends:
-                        os.close(other)
-                    os.close(read_end)
-                    order = range(len(pages) - 1 - number, -1, -helpers)
-                    _helper(write_end, [pages[i] for i in order], list(order), self._claims, scene)
+                # Ctrl+C or SIGTERM waits until the helper has its own handlers: never does
+                # it raise in the helper on the build's stack (its cleanup, the CLI's)
+                mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+                try:
+                    pid = os.fork()
+                    if pid == 0:  # the helper: never returns
+                        try:
+                            for other, _pid in ends:
+                                os.close(other)
+                            os.close(read_end)
+                            order = range(len(pages) - 1 - number, -1, -helpers)
+                            chosen = [pages[i] for i in order]
+                            _helper(write_end, chosen, list(order), self._claims, scene, mask=mask)
+                        finally:
+                            os._exit(1)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 os.close(write_end)
                 ends.append((read_end, pid))
         finally:
@@ -177,13 +189,24 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, scene: Scene) -> None:
+def _helper(
+    fd: int,
+    pages: list[Page],
+    order: list[int],
+    claims: mmap.mmap,
+    scene: Scene,
+    *,
+    mask: set[int | signal.Signals],
+) -> None:
     """The helper process: render ``pages`` (at ``order`` in the claims) until one is claimed,
     send each page's records, and exit without running anything of the build's (no cleanup,
-    no flushing of the build's buffers, no atexit)."""
+    no flushing of the build's buffers, no atexit). ``mask``: the signals the build blocked
+    before the fork."""
     status = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        for stopping in _STOPPING:  # the default: the helper ends at once
+            signal.signal(stopping, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         # nothing to the terminal, through no stream or lock the build's threads may hold
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
