@@ -246,3 +246,38 @@ def test_an_interrupt_in_a_helper_as_it_starts_never_runs_the_build_s_cleanup_th
     out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
     assert not cleaned.exists(), "a helper ran the build's cleanup"
     assert site_files(out) == site_files(alone)
+
+
+def _children() -> list[str]:
+    """The processes this one started that have not been reaped yet."""
+    tasks = Path("/proc/self/task")
+    return [pid for t in tasks.iterdir() for pid in (t / "children").read_text().split()]
+
+
+def test_a_helper_that_cannot_be_started_leaves_its_pages_to_the_build(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The second fork fails (EAGAIN: the user's process limit, on a shared runner): the
+    build goes on with the helper it has, to the same bytes, and keeps no descriptor or
+    process of the helper it could not start."""
+    root, alone = in_process
+    real_fork, forks = os.fork, []
+    fds = sorted(os.listdir("/proc/self/fd"))
+
+    def fork() -> int:
+        forks.append(1)
+        if len(forks) == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(prerender.os, "fork", fork)
+    with caplog.at_level("INFO", logger="mkdocs"):
+        out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=3)
+    assert site_files(out) == site_files(alone)
+    said = [HELPED.search(r.getMessage()) for r in caplog.records]
+    assert [m.group(2) for m in said if m is not None] == ["1"]
+    assert _children() == []
+    assert sorted(os.listdir("/proc/self/fd")) == fds

@@ -121,7 +121,10 @@ class Prerender:
         gc.freeze()  # the helpers' collector then leaves the build's objects (and pages) alone
         try:
             for number in range(helpers):
-                read_end, write_end = os.pipe()
+                try:
+                    read_end, write_end = os.pipe()
+                except OSError:  # no more descriptors: the build renders what is left
+                    break
                 # Ctrl+C or SIGTERM waits until the helper has its own handlers: never does
                 # it raise in the helper on the build's stack (its cleanup, the CLI's)
                 mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
@@ -137,12 +140,19 @@ class Prerender:
                             _helper(write_end, chosen, list(order), self._claims, scene, mask=mask)
                         finally:
                             os._exit(1)
+                except OSError:  # no more processes: the build renders what is left
+                    os.close(read_end)
+                    os.close(write_end)
+                    break
                 finally:
                     signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 os.close(write_end)
                 ends.append((read_end, pid))
         finally:
             gc.unfreeze()
+        if not ends:
+            self._claims.close()
+            return None
         for number, (read_end, pid) in enumerate(ends):
             reader = threading.Thread(
                 target=_receive,
