@@ -10,6 +10,7 @@ without changing a byte.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -281,3 +282,78 @@ def test_a_helper_that_cannot_be_started_leaves_its_pages_to_the_build(
     assert [m.group(2) for m in said if m is not None] == ["1"]
     assert _children() == []
     assert sorted(os.listdir("/proc/self/fd")) == fds
+
+
+#: ``warta build`` whose helpers take SLOW seconds a page and write their pid to PIDS first
+#: (the build itself is untouched): time for a signal to reach a build that has helpers.
+SLOW_HELPERS = """
+import os, sys, time
+from warta.cli import main
+from warta.mkdocs_plugin import prerender
+parent, real = os.getpid(), prerender.Scene.render
+def render(self, page):
+    if os.getpid() != parent:
+        with open(os.environ["PIDS"], "a") as out:
+            out.write(f"{os.getpid()}\\n")
+        time.sleep(float(os.environ["SLOW"]))
+    return real(self, page)
+prerender.Scene.render = render
+sys.argv[0] = "warta"
+main()
+"""
+
+
+def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """SIGTERM (a CI job cancelled, a service stopped) to the build alone: the build ends as
+    on Ctrl+C, its cleanup ending the helpers and removing the staged copy of the docs,
+    rather than dying at once, leaving the helpers running on their own and the staged
+    folder in the temporary directory."""
+    import signal
+    import sys
+    import time
+
+    root, env = copy
+    scratch, pids = tmp_path / "tmp", tmp_path / "pids"
+    scratch.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-c", SLOW_HELPERS, "build", "-d", str(tmp_path / "out"), "-j", "3"],
+        cwd=root,
+        env={
+            **env,
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "TMPDIR": str(scratch),
+            "PIDS": str(pids),
+            "SLOW": "20",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    helpers: list[int] = []
+    try:
+        for _ in range(600):
+            helpers = [int(p) for p in pids.read_text().split()] if pids.exists() else []
+            if len(helpers) == 2 or build.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert len(helpers) == 2, build.communicate(timeout=60)[1]
+        build.send_signal(signal.SIGTERM)
+        said = build.communicate(timeout=60)[1]
+        alive = []
+        for pid in helpers:
+            try:
+                os.kill(pid, 0)
+                alive.append(pid)
+            except ProcessLookupError:
+                pass
+        assert alive == [], "helpers outlived the build"
+        assert list(scratch.iterdir()) == []
+        assert "Aborted!" in said  # (as on Ctrl+C)
+    finally:
+        for pid in helpers:  # (what this test started, if it failed)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if build.poll() is None:
+            build.kill()

@@ -34,7 +34,7 @@ import sys
 import threading
 import warnings
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -125,11 +125,9 @@ class Prerender:
                     read_end, write_end = os.pipe()
                 except OSError:  # no more descriptors: the build renders what is left
                     break
-                # Ctrl+C or SIGTERM waits until the helper has its own handlers: never does
-                # it raise in the helper on the build's stack (its cleanup, the CLI's)
-                mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
                 try:
-                    pid = os.fork()
+                    with held():
+                        pid = os.fork()
                     if pid == 0:  # the helper: never returns
                         try:
                             for other, _pid in ends:
@@ -137,15 +135,13 @@ class Prerender:
                             os.close(read_end)
                             order = range(len(pages) - 1 - number, -1, -helpers)
                             chosen = [pages[i] for i in order]
-                            _helper(write_end, chosen, list(order), self._claims, scene, mask=mask)
+                            _helper(write_end, chosen, list(order), self._claims, scene)
                         finally:
                             os._exit(1)
                 except OSError:  # no more processes: the build renders what is left
                     os.close(read_end)
                     os.close(write_end)
                     break
-                finally:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 os.close(write_end)
                 ends.append((read_end, pid))
         finally:
@@ -199,24 +195,27 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _helper(
-    fd: int,
-    pages: list[Page],
-    order: list[int],
-    claims: mmap.mmap,
-    scene: Scene,
-    *,
-    mask: set[int | signal.Signals],
-) -> None:
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends: around a fork, so that they never raise
+    in a helper on the build's stack (its cleanup, the CLI's); around the start of the
+    helpers, so that the build knows them, to end them, when they raise in the build."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, scene: Scene) -> None:
     """The helper process: render ``pages`` (at ``order`` in the claims) until one is claimed,
     send each page's records, and exit without running anything of the build's (no cleanup,
-    no flushing of the build's buffers, no atexit). ``mask``: the signals the build blocked
-    before the fork."""
+    no flushing of the build's buffers, no atexit)."""
     status = 1
     try:
         for stopping in _STOPPING:  # the default: the helper ends at once
             signal.signal(stopping, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
         # nothing to the terminal, through no stream or lock the build's threads may hold
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
