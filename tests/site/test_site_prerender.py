@@ -357,3 +357,35 @@ def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder
                 os.kill(pid, signal.SIGKILL)
         if build.poll() is None:
             build.kill()
+
+
+def test_a_helper_already_reaped_is_never_signalled_again(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl+C while the build waits for its helpers, after it has reaped one: the cleanup
+    ends the others, never the one reaped, whose pid may belong to another process by then."""
+    root, _alone = in_process
+    real_reap, real_kill = prerender._reap, os.kill
+    reaped: list[int] = []
+    late: list[int] = []
+
+    def reap(pid: int) -> None:
+        real_reap(pid)
+        reaped.append(pid)
+        if len(reaped) == 1:
+            raise KeyboardInterrupt  # (Ctrl+C, just then)
+
+    def kill(pid: int, signum: int) -> None:
+        if pid in reaped:
+            late.append(pid)
+            return
+        real_kill(pid, signum)
+
+    monkeypatch.setattr(prerender, "_reap", reap)
+    monkeypatch.setattr(prerender.os, "kill", kill)
+    with pytest.raises(KeyboardInterrupt):
+        commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=3)
+    assert late == []
+    assert _children() == []

@@ -182,11 +182,13 @@ class Prerender:
         self._claims.close()
 
     def stop(self) -> None:
-        """The build failed: end the helpers now."""
+        """The build failed: end the helpers now (not one :meth:`finish` reaped already: its
+        pid may be another process's by now)."""
         for pid, _reader in self._helpers:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            _reap(pid)
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG) == (0, 0):  # still this build's, running
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
         self._helpers.clear()
 
 
