@@ -10,14 +10,16 @@ without changing a byte.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sitekit import SiteRepo, site_files
+from sitekit import SiteRepo, add_item, site_files
 
 from helpers import warta_exe
 from warta.mkdocs_plugin import commands, prerender
@@ -98,15 +100,9 @@ def _helped(caplog: pytest.LogCaptureFixture) -> list[int]:
     return [int(m.group(1)) for m in said if m is not None]
 
 
-def test_every_page_a_helper_rendered_is_published_as_one_process_renders_it(
-    in_process: tuple[Path, Path],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """The build waits for its helper before it claims any page, so the helper renders every
-    page Warta makes, and the build publishes what it sent: the same bytes."""
-    root, alone = in_process
+def _helpers_render_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make the build wait for its helpers before it claims any page, so that they render
+    every page Warta makes; the list gets the number of pages of each build's helpers."""
     started: list[int] = []
     real_start, real_claim = prerender.Prerender.start, prerender.Prerender.claim
 
@@ -122,6 +118,19 @@ def test_every_page_a_helper_rendered_is_published_as_one_process_renders_it(
 
     monkeypatch.setattr(prerender.Prerender, "start", start)
     monkeypatch.setattr(prerender.Prerender, "claim", claim)
+    return started
+
+
+def test_every_page_a_helper_rendered_is_published_as_one_process_renders_it(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The build waits for its helper before it claims any page, so the helper renders every
+    page Warta makes, and the build publishes what it sent: the same bytes."""
+    root, alone = in_process
+    started = _helpers_render_everything(monkeypatch)
     with caplog.at_level("INFO", logger="mkdocs"):
         out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
     assert started and started[0] >= prerender.MIN_PAGES
@@ -166,3 +175,217 @@ def test_build_accepts_jobs_and_refuses_zero(copy: tuple[Path, dict[str, str]]) 
     )
     assert done.returncode == 2
     assert "--jobs" in done.stderr
+
+
+def test_a_body_with_text_the_search_plugin_strips_is_published_as_one_process_does(
+    site_repo: SiteRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Material's search plugin removes ``data-search-x="..."`` from every page's content in
+    its on_page_context, after Warta's: an approved body that shows such text (a code span
+    in a how-to) loses it on the page one process publishes. A helper renders the page
+    through the same plugins, not through Warta's on_page_context alone."""
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    copy = SiteRepo(replace(site_repo.repo, root=root))
+    add_item(
+        copy,
+        "kode",
+        title="Panduan Atribut Pencarian",
+        slug="panduan-atribut-pencarian",
+        day="2026-11-03",
+        body='KARANGSARI – Tulis `data-search-boost="2"` pada elemen.\n',
+        categories=["Kesehatan"],
+        steps=5,
+        published=True,
+    )
+    env = {**copy.env(), "LC_ALL": "en_US.UTF-8"}
+    alone = tmp_path / "alone"
+    _build(root, env, alone, tmp_path / "cache-1", "-j", "1")
+    page = "berita/2026/panduan-atribut-pencarian/index.html"
+    assert 'data-search-boost="2"' not in site_files(alone)[page].decode()
+    for name in ("WARTA_TRUST_ROOT", "LC_ALL"):
+        monkeypatch.setenv(name, env[name])
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-2"))
+    started = _helpers_render_everything(monkeypatch)
+    out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
+    assert started and started[0] >= prerender.MIN_PAGES
+    helped, expected = site_files(out), site_files(alone)
+    assert helped[page] == expected[page]
+    assert helped == expected
+
+
+def test_an_interrupt_in_a_helper_as_it_starts_never_runs_the_build_s_cleanup_there(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl+C reaches every process of the build; in a helper just forked (before it turned
+    SIGINT to its default), the KeyboardInterrupt must end the helper, not go up the build's
+    stack in it, where the build's cleanup (on_shutdown: the staged folder's removal) and the
+    CLI's would run a second time, in the helper, beside the build still reading that
+    folder. The interrupt is raised where the helper first closes a descriptor."""
+    from warta.mkdocs_plugin.plugin import WartaPlugin
+
+    root, alone = in_process
+    parent = os.getpid()
+    cleaned = tmp_path / "cleaned-by"
+    real_close, real_cleanup = os.close, WartaPlugin._cleanup
+
+    def close(fd: int) -> None:
+        if os.getpid() != parent:
+            raise KeyboardInterrupt
+        real_close(fd)
+
+    def cleanup(self: WartaPlugin) -> None:
+        if os.getpid() != parent:
+            cleaned.write_text(str(os.getpid()), encoding="utf-8")
+            os._exit(3)  # (contained: never back into this test's stack in the helper)
+        real_cleanup(self)
+
+    monkeypatch.setattr(prerender.os, "close", close)
+    monkeypatch.setattr(WartaPlugin, "_cleanup", cleanup)
+    out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=2)
+    assert not cleaned.exists(), "a helper ran the build's cleanup"
+    assert site_files(out) == site_files(alone)
+
+
+def _children() -> list[str]:
+    """The processes this one started that have not been reaped yet."""
+    tasks = Path("/proc/self/task")
+    return [pid for t in tasks.iterdir() for pid in (t / "children").read_text().split()]
+
+
+def test_a_helper_that_cannot_be_started_leaves_its_pages_to_the_build(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The second fork fails (EAGAIN: the user's process limit, on a shared runner): the
+    build goes on with the helper it has, to the same bytes, and keeps no descriptor or
+    process of the helper it could not start."""
+    root, alone = in_process
+    real_fork, forks = os.fork, []
+    fds = sorted(os.listdir("/proc/self/fd"))
+
+    def fork() -> int:
+        forks.append(1)
+        if len(forks) == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(prerender.os, "fork", fork)
+    with caplog.at_level("INFO", logger="mkdocs"):
+        out = commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=3)
+    assert site_files(out) == site_files(alone)
+    said = [HELPED.search(r.getMessage()) for r in caplog.records]
+    assert [m.group(2) for m in said if m is not None] == ["1"]
+    assert _children() == []
+    assert sorted(os.listdir("/proc/self/fd")) == fds
+
+
+#: ``warta build`` whose helpers take SLOW seconds a page and write their pid to PIDS first
+#: (the build itself is untouched): time for a signal to reach a build that has helpers.
+SLOW_HELPERS = """
+import os, sys, time
+from warta.cli import main
+from warta.mkdocs_plugin import prerender
+parent, real = os.getpid(), prerender.Scene.render
+def render(self, page):
+    if os.getpid() != parent:
+        with open(os.environ["PIDS"], "a") as out:
+            out.write(f"{os.getpid()}\\n")
+        time.sleep(float(os.environ["SLOW"]))
+    return real(self, page)
+prerender.Scene.render = render
+sys.argv[0] = "warta"
+main()
+"""
+
+
+def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """SIGTERM (a CI job cancelled, a service stopped) to the build alone: the build ends as
+    on Ctrl+C, its cleanup ending the helpers and removing the staged copy of the docs,
+    rather than dying at once, leaving the helpers running on their own and the staged
+    folder in the temporary directory."""
+    import signal
+    import sys
+    import time
+
+    root, env = copy
+    scratch, pids = tmp_path / "tmp", tmp_path / "pids"
+    scratch.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-c", SLOW_HELPERS, "build", "-d", str(tmp_path / "out"), "-j", "3"],
+        cwd=root,
+        env={
+            **env,
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "TMPDIR": str(scratch),
+            "PIDS": str(pids),
+            "SLOW": "20",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    helpers: list[int] = []
+    try:
+        for _ in range(600):
+            helpers = [int(p) for p in pids.read_text().split()] if pids.exists() else []
+            if len(helpers) == 2 or build.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert len(helpers) == 2, build.communicate(timeout=60)[1]
+        build.send_signal(signal.SIGTERM)
+        said = build.communicate(timeout=60)[1]
+        alive = []
+        for pid in helpers:
+            try:
+                os.kill(pid, 0)
+                alive.append(pid)
+            except ProcessLookupError:
+                pass
+        assert alive == [], "helpers outlived the build"
+        assert list(scratch.iterdir()) == []
+        assert "Aborted!" in said  # (as on Ctrl+C)
+    finally:
+        for pid in helpers:  # (what this test started, if it failed)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if build.poll() is None:
+            build.kill()
+
+
+def test_a_helper_already_reaped_is_never_signalled_again(
+    in_process: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl+C while the build waits for its helpers, after it has reaped one: the cleanup
+    ends the others, never the one reaped, whose pid may belong to another process by then."""
+    root, _alone = in_process
+    real_reap, real_kill = prerender._reap, os.kill
+    reaped: list[int] = []
+    late: list[int] = []
+
+    def reap(pid: int) -> None:
+        real_reap(pid)
+        reaped.append(pid)
+        if len(reaped) == 1:
+            raise KeyboardInterrupt  # (Ctrl+C, just then)
+
+    def kill(pid: int, signum: int) -> None:
+        if pid in reaped:
+            late.append(pid)
+            return
+        real_kill(pid, signum)
+
+    monkeypatch.setattr(prerender, "_reap", reap)
+    monkeypatch.setattr(prerender.os, "kill", kill)
+    with pytest.raises(KeyboardInterrupt):
+        commands.build_site(root / "mkdocs.yml", site_dir=tmp_path / "helped", jobs=3)
+    assert late == []
+    assert _children() == []

@@ -385,13 +385,17 @@ def test_rendering_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     assert renderer.render("Isi *berita*.").html == "<p>Isi <em>berita</em>.</p>"
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_the_audit_shared_among_processes_finds_the_same_leaks_in_the_same_order(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
 ) -> None:
     """Above AUDIT_PARALLEL_MIN files, processes share the output: every leak is still found
-    (in links, in a feed entry, under its name, in a .gz), listed as one process lists them."""
+    (in links, in a feed entry, under its name, in a .gz), listed as one process lists them;
+    also where the processes are not forks of the build (spawn, forkserver: Python 3.14's
+    default, or fork refused by start_method() once there is another thread)."""
     from warta.mkdocs_plugin import commands
 
+    monkeypatch.setattr(commands, "start_method", lambda: method)
     site = tmp_path / "site"
     secret = "berita/2026/rahasia/"
     for n in range(commands.AUDIT_PARALLEL_MIN + 50):

@@ -239,7 +239,13 @@ def build_site(
         )
         plugin.jobs = jobs
         _empty_site_dir(repo.root, Path(config.site_dir))
-        _run(config)
+        # SIGTERM ends the build as Ctrl+C does: its cleanup ends the helpers that render
+        # pages and removes the staged copy of the docs
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            _run(config)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     out = Path(config.site_dir)
     report = plugin.report
     if report is None:  # pragma: no cover - on_config always runs in a build
@@ -438,5 +444,6 @@ def serve_preview(
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM stops a preview like Ctrl+C does, so its temporary directory is removed."""
+    """SIGTERM stops a preview or a build like Ctrl+C does, so their temporary directories
+    are removed (and a build's helper processes ended)."""
     raise KeyboardInterrupt

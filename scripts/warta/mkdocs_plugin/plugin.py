@@ -56,7 +56,7 @@ from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import VerifiedFile
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
-from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork
+from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
 from warta.mkdocs_plugin.searchcache import SearchEntries, search_index
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
@@ -492,14 +492,15 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             nav=nav,
             env=env,
             doc_files=doc_files,
-            page_context=lambda context, page: self.on_page_context(
+            # every plugin's, as MkDocs runs them: the search plugin's changes the content
+            page_context=lambda context, page: config.plugins.on_page_context(
                 context, page=page, config=config, nav=nav
-            )
-            or context,
+            ),
             page_cache=state.pages,
             search=state.search,
         )
-        state.prerender = Prerender.start(made, jobs - 1, scene)
+        with held():  # (a signal waits until the build knows its helpers, to end them)
+            state.prerender = Prerender.start(made, jobs - 1, scene)
 
     @staticmethod
     def _own_theme(state: _Build) -> list[str]:

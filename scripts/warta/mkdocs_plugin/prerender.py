@@ -7,7 +7,7 @@ When the build keeps pages (:mod:`~warta.mkdocs_plugin.pagecache`) and many of t
 makes are not kept yet, ``on_env`` forks one helper per further CPU (``jobs - 1``, at most
 :data:`MAX_HELPERS`). A helper is a copy of the build as it stands once every page's content is
 known; it renders pages from the end of MkDocs' order backwards, exactly as the build would
-(the same context, the same ``on_page_context`` of Warta's, the same template), and sends back
+(the same context, the same plugins' ``on_page_context``, the same template), and sends back
 what the caches keep: the theme's output under its page-cache key, and an item page's search
 entries under their key. Its results reach the build as the records of an earlier build do,
 so each page's output is the same whichever process rendered it (a test builds with ``-j 1``
@@ -34,7 +34,7 @@ import sys
 import threading
 import warnings
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -57,9 +57,11 @@ MAX_HELPERS = 3
 FINISH_SECONDS = 30.0
 
 _HEAD = struct.Struct(">BII")
+#: Signals that end a helper at once (the build's handlers are not the helper's).
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 _PAGE, _SEARCH = 1, 2
 
-#: Warta's on_page_context: (context, page) -> the context MkDocs renders the template with.
+#: The plugins' on_page_context: (context, page) -> the context MkDocs renders the template with.
 PageContext = Callable[[TemplateContext, Page], TemplateContext]
 
 
@@ -119,18 +121,34 @@ class Prerender:
         gc.freeze()  # the helpers' collector then leaves the build's objects (and pages) alone
         try:
             for number in range(helpers):
-                read_end, write_end = os.pipe()
-                pid = os.fork()
-                if pid == 0:  # the helper: never returns
-                    for other, _pid in ends:
-                        os.close(other)
+                try:
+                    read_end, write_end = os.pipe()
+                except OSError:  # no more descriptors: the build renders what is left
+                    break
+                try:
+                    with held():
+                        pid = os.fork()
+                    if pid == 0:  # the helper: never returns
+                        try:
+                            for other, _pid in ends:
+                                os.close(other)
+                            os.close(read_end)
+                            order = range(len(pages) - 1 - number, -1, -helpers)
+                            chosen = [pages[i] for i in order]
+                            _helper(write_end, chosen, list(order), self._claims, scene)
+                        finally:
+                            os._exit(1)
+                except OSError:  # no more processes: the build renders what is left
                     os.close(read_end)
-                    order = range(len(pages) - 1 - number, -1, -helpers)
-                    _helper(write_end, [pages[i] for i in order], list(order), self._claims, scene)
+                    os.close(write_end)
+                    break
                 os.close(write_end)
                 ends.append((read_end, pid))
         finally:
             gc.unfreeze()
+        if not ends:
+            self._claims.close()
+            return None
         for number, (read_end, pid) in enumerate(ends):
             reader = threading.Thread(
                 target=_receive,
@@ -164,11 +182,13 @@ class Prerender:
         self._claims.close()
 
     def stop(self) -> None:
-        """The build failed: end the helpers now."""
+        """The build failed: end the helpers now (not one :meth:`finish` reaped already: its
+        pid may be another process's by now)."""
         for pid, _reader in self._helpers:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            _reap(pid)
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG) == (0, 0):  # still this build's, running
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
         self._helpers.clear()
 
 
@@ -177,13 +197,27 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends: around a fork, so that they never raise
+    in a helper on the build's stack (its cleanup, the CLI's); around the start of the
+    helpers, so that the build knows them, to end them, when they raise in the build."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, scene: Scene) -> None:
     """The helper process: render ``pages`` (at ``order`` in the claims) until one is claimed,
     send each page's records, and exit without running anything of the build's (no cleanup,
     no flushing of the build's buffers, no atexit)."""
     status = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        for stopping in _STOPPING:  # the default: the helper ends at once
+            signal.signal(stopping, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
         # nothing to the terminal, through no stream or lock the build's threads may hold
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
