@@ -127,6 +127,7 @@ class _Head(HTMLParser):
         self.shares: list[dict[str, str]] = []
         self.related: list[str] = []
         self.copy_field = ""
+        self.canonical = ""
         self.scripts: list[str] = []
         self._in_ld = False
         self._section = ""
@@ -151,6 +152,8 @@ class _Head(HTMLParser):
             self._heading = True
         elif tag == "a" and self._heading:
             self.related.append(a["href"])
+        elif tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a["href"]
         elif tag == "input" and a.get("id") == "warta-share-url":
             self.copy_field = a.get("value", "")
 
@@ -228,6 +231,7 @@ def test_open_graph_and_twitter_tags_are_the_signed_fields(scene: Scene) -> None
         "twitter:image:alt": image["alt"],
     }
     assert {k: head.meta.get(k) for k in expected} == expected
+    assert head.canonical == url  # the theme's own canonical link says the same
     # the photo named is the one published, whose size the tags state
     published = Image.open(scene.out / item.url / str(image["src"]))
     assert published.size == (1200, 630)
