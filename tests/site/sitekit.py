@@ -174,11 +174,13 @@ def add_item(
     body_word: str = "",
     description: str | None = None,
     image_text: dict[str, str] | None = None,
+    image_bytes: bytes | None = None,
 ) -> Item:
     """Create an item through the real actions and sign its first ``steps`` steps.
 
     The photo's alt, caption and credit default to 'Foto <title>', ``caption`` and the
-    office's credit; ``image_text`` replaces any of them.
+    office's credit; ``image_text`` replaces any of them. The photo is a small SVG unless
+    ``image_bytes`` are given.
     """
     from warta import actions
     from warta.adapters.ssh import KeygenSigner
@@ -188,7 +190,10 @@ def add_item(
     path = folder / "index.md"
     if image:
         (folder / "images").mkdir(parents=True, exist_ok=True)
-        (folder / "images" / image).write_text(SVG.format(color="#4a90c2"), encoding="utf-8")
+        if image_bytes is not None:
+            (folder / "images" / image).write_bytes(image_bytes)
+        else:
+            (folder / "images" / image).write_text(SVG.format(color="#4a90c2"), encoding="utf-8")
     item_id = f"{day.replace('-', '')}-{slug}"[:80]
     photo = None
     if image:

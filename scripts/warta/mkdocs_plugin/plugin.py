@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import posixpath
 import re
 import shutil
 import tempfile
@@ -63,10 +64,12 @@ from warta.model.closure import BodyTooComplex
 from warta.model.findings import Finding
 from warta.publish import RENDERED, Plan, account, plan, stage
 from warta.repository import Repository, open_repository
-from warta.site import feeds, item_page, pages
+from warta.site import feeds, item_page, pages, share
 from warta.site.article import Article, build_article
 from warta.site.bulletin_page import bulletin_page
 from warta.site.catalogue import FEED_JSON, FEED_RSS, Catalogue
+from warta.site.dates import rfc3339
+from warta.site.imagesize import Size, image_size
 from warta.site.kinerja_page import kinerja_page
 from warta.site.sanitize import text_only
 from warta.site.sop_page import sop_page
@@ -129,6 +132,8 @@ class _Build:
     prerender: Prerender | None = None
     #: whether every plugin of the build is one whose use of a page Warta knows
     known_plugins: bool = False
+    #: the site's name, address and logo, as the signed mkdocs.yml says them
+    site: share.Site = field(default_factory=lambda: share.Site(""))
 
 
 class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-call]
@@ -215,6 +220,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 "warta: " + _("the closure could not be staged: {error}").format(error=exc)
             ) from exc
         self._build = _Build(repo, closure, staged, attached)
+        self._build.site = share.Site(
+            config.site_name, config.site_url or "", str(config.theme.get("logo") or "")
+        )
         if repo.policy.cache:
             self._build.search = SearchEntries.open(repo.root, self._site_digest(self._build))
         self._build.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
@@ -370,10 +378,17 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if article is not None:
             # The body is the HTML the validator judged (on_page_content); MkDocs renders
             # nothing of the item. The theme prints meta values unescaped: escaped here.
+            zone = state.repo.policy.zone
             page.meta = {
                 "title": esc(article.title),
                 "description": esc(article.description),
                 "warta_draft": article.draft,
+                # main.html prints the head tags, sitemap.xml the time of the last change
+                "warta_head": share.head_html(
+                    article, state.site, zone, self._photo_size(state, article)
+                ),
+                "warta_lastmod": rfc3339(share.modified(article), zone),
+                "warta_share": state.site.base != "",
             }
             _made_by_warta(page)
             return ""
@@ -441,7 +456,27 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             pin=repo.policy.pin,
             catalogue=state.catalogue,
             files=shown.files,
+            site=state.site,
         )
+
+    @staticmethod
+    def _photo_size(state: _Build, article: Article) -> Size | None:
+        """The pixel size of the item's lead photo, read from its bytes if they are the
+        signed ones (None otherwise, or if its header does not say)."""
+        if article.image is None:
+            return None
+        uri = posixpath.normpath(article.folder_url + article.image.src)
+        attached = state.attached.get(uri)
+        if attached is None:
+            return None
+        rel, digest = attached
+        try:
+            data = safefs.read_bytes(state.repo.root, rel)
+        except (safefs.UnsafePath, OSError):
+            return None  # the build's copy of the file reports it
+        if _digest(data) != digest:
+            return None
+        return image_size(data)
 
     @event_priority(50)  # before Material's search plugin indexes the page
     def on_page_context(

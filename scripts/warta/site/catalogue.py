@@ -45,11 +45,27 @@ class Catalogue:
         return f"{REPORTERS}{self.reporter_slugs[reporter.id]}/"
 
     def by_category(self) -> dict[str, list[Article]]:
+        return {name: list(group) for name, group in self._categories.items()}
+
+    @cached_property
+    def _categories(self) -> dict[str, list[Article]]:
         out: dict[str, list[Article]] = {}
         for article in self.articles:
             for name in dict.fromkeys(article.categories):
                 out.setdefault(name, []).append(article)
         return out
+
+    def related(self, article: Article, count: int) -> list[Article]:
+        """Up to ``count`` of the newest articles sharing a category with ``article``, newest
+        first, without ``article`` itself: only what the catalogue holds."""
+        found: dict[str, Article] = {}
+        for name in dict.fromkeys(article.categories):
+            # the ``count`` newest others of each category hold the ``count`` newest of all
+            group = self._categories.get(name, [])
+            for other in [a for a in group[: count + 1] if a.src_uri != article.src_uri][:count]:
+                found.setdefault(other.src_uri, other)
+        index = self._index
+        return sorted(found.values(), key=lambda a: index[a.src_uri])[:count]
 
     def by_reporter(self) -> dict[str, list[Article]]:
         out: dict[str, list[Article]] = {}

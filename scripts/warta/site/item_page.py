@@ -1,6 +1,7 @@
 """The parts the site adds around an item's own text: header with Indonesian date, the Ralat
-box of a corrected item, the lead photo with caption and credit, the provenance box, links to
-neighbouring news, and (only in a reviewer's preview) the draft banner.
+box of a corrected item, the lead photo with caption and credit, the "Bagikan" share row, the
+provenance box, related news, links to neighbouring news, and (only in a reviewer's preview)
+the draft banner.
 
 :func:`item_view` gathers them as a view model; the template ``item.html`` (of Warta's own
 package, see :mod:`warta.site.markup`) prints it around the body.
@@ -22,8 +23,9 @@ from warta.site.article import Article, Signer, TrailStep
 from warta.site.catalogue import SOP, Catalogue
 from warta.site.dates import moment_label, rfc3339
 from warta.site.markup import render
+from warta.site.share import RELATED, ShareRow, Site, share_row
 from warta.site.text import relative_url
-from warta.site.views import Link, MetaLine, meta_line
+from warta.site.views import Card, Link, MetaLine, card, meta_line
 
 DRAFT_TEXT = "DRAF - tidak untuk dipublikasikan"
 
@@ -121,6 +123,8 @@ class ItemView:
     provenance: Provenance
     newer: Link | None
     older: Link | None
+    share: ShareRow | None = None
+    related: tuple[Card, ...] = ()
 
 
 def _moment(at: datetime, zone: tzinfo) -> Moment:
@@ -212,9 +216,12 @@ def item_view(
     catalogue: Catalogue,
     files: Mapping[str, str] | None = None,
     pin: Pin | None = None,
+    site: Site | None = None,
+    related: int = RELATED,
 ) -> ItemView:
-    """Everything an item page shows around its body (neighbours among what the catalogue
-    holds; the corrections newest first)."""
+    """Everything an item page shows around its body (neighbours and up to ``related``
+    related news among what the catalogue holds; the corrections newest first; the share
+    row only for a ``site`` with an address)."""
     byline = None
     if article.reporter is not None:
         href = relative_url(catalogue.reporter_url(article.reporter), article.url)
@@ -240,6 +247,11 @@ def item_view(
         ),
         newer=_neighbour(newer, article.url),
         older=_neighbour(older, article.url),
+        share=share_row(article, site) if site is not None else None,
+        related=tuple(
+            card(other, catalogue, article.url)
+            for other in catalogue.related(article, related)
+        ),
     )
 
 
@@ -253,6 +265,7 @@ def item_html(
     catalogue: Catalogue,
     files: Mapping[str, str] | None = None,
     pin: Pin | None = None,
+    site: Site | None = None,
 ) -> str:
     """The whole content of an item page around ``body_html``, the item's HTML as the
     allowlist of :mod:`warta.site.sanitize` left it."""
@@ -264,6 +277,7 @@ def item_html(
         catalogue=catalogue,
         files=files,
         pin=pin,
+        site=site,
     )
     # The one value printed unescaped: the body, sanitized before it came here.
     return render("item.html", v=view, body=Markup(body_html))

@@ -10,7 +10,9 @@ titles in ``page.meta`` are escaped that way too, so a text reads the same in a 
 ``<title>`` and its heading); a value that is already :class:`~markupsafe.Markup` is printed
 as it is. The only such value a caller hands in is an item's body, sanitized by the HTML
 allowlist, in one place (:func:`warta.site.item_page.item_html`). Whatever escapes by other
-means (a ``|join`` of texts, ``~``) is still escaped, by Jinja's autoescape.
+means (a ``|join`` of texts, ``~``) is still escaped, by Jinja's autoescape. The one filter
+that makes Markup, ``json_script``, prints JSON for a ``<script>`` element with every '<',
+'>' and '&' as a ``\\u`` escape (:func:`warta.site.text.json_script`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from warta.site.text import esc
+from warta.site.text import esc, json_script
 
 
 def _escaped(value: object) -> object:
@@ -33,7 +35,7 @@ def _escaped(value: object) -> object:
 @cache
 def environment() -> Environment:
     """The one environment of the site's templates: autoescape, undefined names fail."""
-    return Environment(
+    env = Environment(
         loader=PackageLoader("warta.site", "templates"),
         autoescape=True,
         finalize=_escaped,
@@ -42,6 +44,12 @@ def environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.filters["json_script"] = _json_script
+    return env
+
+
+def _json_script(value: object) -> Markup:
+    return Markup(json_script(value))
 
 
 def render(template: str, **context: object) -> str:

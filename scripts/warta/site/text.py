@@ -73,3 +73,17 @@ def relative_url(target: str, from_url: str) -> str:
 def yaml_string(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=True)
+
+
+#: Characters that could end a ``<script>`` element or open a comment or markup in it,
+#: and the line separators JavaScript once refused in strings, as JSON escapes.
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def json_script(value: object) -> str:
+    """``value`` as JSON that is safe as the content of a ``<script>`` element: no '<',
+    '>' or '&' appears in it (each is a ``\\u`` escape inside a JSON string), so no text in
+    it can close the element, whatever it holds."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_ESCAPES)
