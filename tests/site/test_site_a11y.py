@@ -17,6 +17,7 @@ import material
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sitekit import BODY_WORD, SiteRepo, serve
+from test_site_listings import Listed, listed  # noqa: F401  (lists of twelve pages)
 from test_site_ralat import URL as RALAT_URL
 from test_site_ralat import Scene, scene  # noqa: F401  (the Ralat site, built once here)
 
@@ -68,6 +69,18 @@ def ralat_url(scene: Scene) -> Iterator[str]:  # noqa: F811
         yield url
 
 
+@pytest.fixture(scope="module")
+def preview_url(preview: Built) -> Iterator[str]:
+    with serve(preview.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def listed_url(listed: Listed) -> Iterator[str]:  # noqa: F811
+    with serve(listed.out) as url:
+        yield url
+
+
 @pytest.fixture(params=sorted(SCREENS))
 def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     width, height = SCREENS[request.param]
@@ -111,6 +124,21 @@ PAGES = [
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.strip("/") or "home")
 def test_page_has_no_axe_violation(page: Page, base_url: str, path: str) -> None:
     _check(page, base_url + path)
+
+
+def test_paginated_list_has_no_axe_violation(page: Page, listed_url: str) -> None:
+    """A middle page of a twelve-page news list: first, last and neighbouring page links,
+    ellipses, its own number marked as current."""
+    _check(page, listed_url + "berita/halaman/6/")
+    expect(page.locator(".warta-pagination [aria-current='page']")).to_have_text("6")
+
+
+def test_draft_in_the_reviewers_preview_has_no_axe_violation(
+    page: Page, preview_url: str, site_repo: SiteRepo
+) -> None:
+    """A draft as reviewers see it in ``warta preview``: the DRAF banner and box."""
+    _check(page, preview_url + site_repo.items["ditulis"].url)
+    expect(page.locator(".warta-draft-announce")).to_be_visible()
 
 
 def test_withdrawal_notice_has_no_axe_violation(
