@@ -8,7 +8,8 @@ Beside axe: the page's language, named landmarks, and a visible keyboard focus."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -52,33 +53,22 @@ def report(where: str, violations: list[dict[str, Any]]) -> str:
 
 
 @pytest.fixture(scope="module")
-def base_url(built: Built) -> Iterator[str]:
-    with serve(built.site) as url:
+def served() -> Iterator[Callable[[Path], str]]:
+    """A built site's base URL on localhost, each site served once for the module."""
+    with ExitStack() as stack:
+        urls: dict[Path, str] = {}
+
+        def url(site: Path) -> str:
+            if site not in urls:
+                urls[site] = stack.enter_context(serve(site))
+            return urls[site]
+
         yield url
 
 
 @pytest.fixture(scope="module")
-def withdrawn_url(withdrawn: Built) -> Iterator[str]:
-    with serve(withdrawn.site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def ralat_url(scene: Scene) -> Iterator[str]:  # noqa: F811
-    with serve(scene.after) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def preview_url(preview: Built) -> Iterator[str]:
-    with serve(preview.site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def listed_url(listed: Listed) -> Iterator[str]:  # noqa: F811
-    with serve(listed.out) as url:
-        yield url
+def base_url(built: Built, served: Callable[[Path], str]) -> str:
+    return served(built.site)
 
 
 @pytest.fixture(params=sorted(SCREENS))
@@ -126,31 +116,35 @@ def test_page_has_no_axe_violation(page: Page, base_url: str, path: str) -> None
     _check(page, base_url + path)
 
 
-def test_paginated_list_has_no_axe_violation(page: Page, listed_url: str) -> None:
+def test_paginated_list_has_no_axe_violation(
+    page: Page, served: Callable[[Path], str], listed: Listed  # noqa: F811
+) -> None:
     """A middle page of a twelve-page news list: first, last and neighbouring page links,
     ellipses, its own number marked as current."""
-    _check(page, listed_url + "berita/halaman/6/")
+    _check(page, served(listed.out) + "berita/halaman/6/")
     expect(page.locator(".warta-pagination [aria-current='page']")).to_have_text("6")
 
 
 def test_draft_in_the_reviewers_preview_has_no_axe_violation(
-    page: Page, preview_url: str, site_repo: SiteRepo
+    page: Page, served: Callable[[Path], str], preview: Built, site_repo: SiteRepo
 ) -> None:
     """A draft as reviewers see it in ``warta preview``: the DRAF banner and box."""
-    _check(page, preview_url + site_repo.items["ditulis"].url)
+    _check(page, served(preview.site) + site_repo.items["ditulis"].url)
     expect(page.locator(".warta-draft-announce")).to_be_visible()
 
 
 def test_withdrawal_notice_has_no_axe_violation(
-    page: Page, withdrawn_url: str, withdrawn_repo: SiteRepo
+    page: Page, served: Callable[[Path], str], withdrawn: Built, withdrawn_repo: SiteRepo
 ) -> None:
-    url = withdrawn_url + withdrawn_repo.items["ditarik"].url
+    url = served(withdrawn.site) + withdrawn_repo.items["ditarik"].url
     _check(page, url)
     expect(page.locator(".warta-withdrawn__notice")).to_be_visible()
 
 
-def test_corrected_item_has_no_axe_violation(page: Page, ralat_url: str) -> None:
-    _check(page, ralat_url + RALAT_URL)
+def test_corrected_item_has_no_axe_violation(
+    page: Page, served: Callable[[Path], str], scene: Scene  # noqa: F811
+) -> None:
+    _check(page, served(scene.after) + RALAT_URL)
     expect(page.locator(".warta-ralat")).to_be_visible()
 
 
