@@ -108,7 +108,7 @@ def test_item_page_has_date_photo_and_provenance(built: Built, site_repo: SiteRe
         "<figcaption>Warga melintasi jembatan, Senin (5/10/2026)."
         ' <span class="warta-credit">Foto: Humas Kabupaten Sukamaju</span></figcaption>'
     ) in source
-    box = source.split('<aside class="warta-provenance" data-search-exclude>')[1].split("</aside>")[
+    box = source.split('<aside class="warta-provenance" data-search-exclude')[1].split("</aside>")[
         0
     ]
     assert (
