@@ -15,6 +15,7 @@ decoder becomes a refusal (:class:`PhotoRefused`), never a traceback.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,6 +91,13 @@ class Derived:
         return self.variants[-1]
 
 
+def _why(exc: BaseException) -> str:
+    """What went wrong, the same every run (an object's address left out): the text of a
+    finding, which the verdict cache keeps."""
+    text = re.sub(r"<[^<>]* at 0x[0-9a-fA-F]+>", "", str(exc)).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 @contextmanager
 def _opened(data: bytes, suffix: str) -> Iterator[Image.Image]:
     """The photo in ``data`` opened as the format its name promises, within the limits;
@@ -102,9 +110,9 @@ def _opened(data: bytes, suffix: str) -> Iterator[Image.Image]:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS
             image = Image.open(io.BytesIO(data), formats=DETECT)
     except Image.DecompressionBombError as exc:
-        raise PhotoRefused(_("a decompression bomb ({error})").format(error=exc)) from exc
+        raise PhotoRefused(_("a decompression bomb ({error})").format(error=_why(exc))) from exc
     except Exception as exc:  # Pillow's decoders raise many kinds; all mean "not a photo"
-        raise PhotoRefused(_("no image Pillow can read ({error})").format(error=exc)) from exc
+        raise PhotoRefused(_("no image Pillow can read ({error})").format(error=_why(exc))) from exc
     with image:
         if image.format not in formats:
             raise PhotoRefused(
@@ -136,7 +144,7 @@ def _decoded(image: Image.Image, at_least: int | None = None) -> Image.Image:
             image.load()
     except Exception as exc:
         raise PhotoRefused(
-            _("a truncated or corrupt image ({error})").format(error=repr(exc))
+            _("a truncated or corrupt image ({error})").format(error=_why(exc))
         ) from exc
     return image
 
@@ -176,7 +184,7 @@ def inspect(data: bytes, suffix: str) -> PhotoFacts:
     except PhotoRefused as exc:
         return PhotoFacts("", 0, 0, len(data), problem=str(exc))
     except Exception as exc:  # fail closed: a surprise is a refusal too
-        return PhotoFacts("", 0, 0, len(data), problem=repr(exc))
+        return PhotoFacts("", 0, 0, len(data), problem=_why(exc))
     return PhotoFacts(fmt, width, height, len(data), gps=gps)
 
 
@@ -237,7 +245,7 @@ def derive(data: bytes, suffix: str) -> Derived:
     except PhotoRefused:
         raise
     except Exception as exc:  # fail closed: the photo is refused, the build goes on
-        raise PhotoRefused(_("no copy could be made ({error})").format(error=repr(exc))) from exc
+        raise PhotoRefused(_("no copy could be made ({error})").format(error=_why(exc))) from exc
     variants.sort(key=lambda v: (v.width, v.format))
     same = None
     kind = SAME_FORMAT.get(suffix.lower())

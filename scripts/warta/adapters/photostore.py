@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from warta import i18n
 from warta.adapters import photos
 from warta.adapters.cachekey import (
     cache_secret,
@@ -60,7 +61,10 @@ class FactsCache:
 
     @staticmethod
     def key(digest: str, suffix: str) -> str:
-        return hashlib.sha256(f"{photos.SETTINGS}\0{suffix}\0{digest}".encode()).hexdigest()
+        """The entry of an original: its digest and suffix, the settings, and the language
+        of the messages (a refusal is kept as the text it was found in)."""
+        text = f"{photos.SETTINGS}\0{i18n.language()}\0{suffix}\0{digest}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def facts(self, digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFacts:
         """The facts of the original with ``digest``; ``read`` gives its bytes when they are
