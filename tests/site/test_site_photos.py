@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import Browser
+from sitekit import serve
 
 from helpers import WIB, Repo, SignedRepos, copy_repo
 from warta.adapters import photos
@@ -346,3 +348,39 @@ def test_the_office_setting_is_checked(site: Repo) -> None:
     result = site.cli("validate")
     assert result.returncode == 2
     assert "[workflow.photos]" in result.stderr + result.stdout
+
+
+def test_a_browser_shows_the_copies(site: Repo, tmp_path: Path, browser: Browser) -> None:
+    """Headless Chromium on a phone-sized screen: the lead photo loads, from a WebP copy
+    (the ``<source>``) of a width the screen needs, with the upright proportions; the list's
+    card photo loads too, lazily."""
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="id-ID"
+    )
+    page = context.new_page()
+    try:
+        with serve(out) as url:
+            page.goto(url + URL)
+            lead = page.locator(".warta-lead img")
+            lead.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "() => document.querySelector('.warta-lead img').complete"
+                " && document.querySelector('.warta-lead img').naturalWidth > 0"
+            )
+            chosen = lead.evaluate("img => img.currentSrc")
+            natural = lead.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+            assert chosen.endswith("images/sawah.jpg-960w.webp"), chosen  # 390 px at 2x
+            # (density-corrected for srcset: the proportions are what count) upright
+            assert abs(natural[1] / natural[0] - 4 / 3) < 0.01, natural
+            page.goto(url + "berita/")
+            card = page.locator(".warta-card__image img").first
+            assert card.get_attribute("loading") == "lazy"
+            card.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "() => document.querySelector('.warta-card__image img').naturalWidth > 0"
+            )
+            assert card.evaluate("img => img.currentSrc").endswith(".webp")
+    finally:
+        context.close()
