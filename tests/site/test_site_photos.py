@@ -384,3 +384,18 @@ def test_a_browser_shows_the_copies(site: Repo, tmp_path: Path, browser: Browser
             assert card.evaluate("img => img.currentSrc").endswith(".webp")
     finally:
         context.close()
+
+
+def test_the_printed_bulletin_carries_a_clean_copy_too(site: Repo) -> None:
+    """``warta cetak`` prints the lead photo, and its PDF (published on the site) carries the
+    clean copy, never the original with its EXIF and GPS."""
+    result = site.cli(
+        "cetak", "--edisi", "2026-11", "--key", str(site.keys["sri"]),
+        "--at", "2026-11-30T10:00:00+07:00",
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = site.path("content/cetak/2026-11/buletin.pdf").read_bytes()
+    assert b"/DCTDecode" in pdf  # the photo is in it, as a JPEG
+    # (the PDF's own XMP document metadata, which Typst writes, is not the photo's)
+    for marker in (b"Exif\x00\x00", b"GPSLatitude", MAKER.encode()):
+        assert marker not in pdf, marker
