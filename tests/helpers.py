@@ -22,6 +22,18 @@ PEOPLE = ("admin", "hendra", "sri", "dimas", "ayu", "agus", "mallory")
 WIB = "+07:00"
 
 
+def tiny_jpeg(comment: bytes = b"") -> bytes:
+    """A real, small JPEG (a photo Warta can decode and copy), carrying ``comment`` (so two
+    photos of the same size can differ)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (70, 130, 180)).save(out, "JPEG", comment=comment)
+    return out.getvalue()
+
+
 def warta_exe() -> str:
     """The installed ``warta`` console script (the real entry point)."""
     candidate = Path(sys.executable).with_name("warta")

@@ -278,8 +278,11 @@ class Signed:
 
 
 def photo(rng: random.Random, size: int) -> bytes:
-    """A JPEG-shaped file of ``size`` bytes (its content is never decoded, only hashed)."""
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + rng.randbytes(max(0, size - 11))
+    """A real JPEG of ``size`` bytes: a small picture (Warta decodes every photo and makes
+    clean copies of it) followed by random bytes after its end, which decoders ignore but
+    hashing reads."""
+    head = stories.jpeg(rng, (64, 36))
+    return head + rng.randbytes(max(0, size - len(head)))
 
 
 #: (step, signer, time) of one signoff

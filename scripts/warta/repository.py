@@ -16,9 +16,10 @@ exactly one place: :attr:`Repository.closure`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from warta.adapters.cachekey import cache_home, inside, repo_cache_dir, tracked_
 from warta.adapters.digests import DigestCache
 from warta.adapters.editionfile import pdf_of
 from warta.adapters.items import has_workflow_keys, load_item, parse_bytes, refused
+from warta.adapters.photostore import FactsCache, learn
 from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
 from warta.adapters.rendercache import RenderStore
@@ -68,6 +70,7 @@ from warta.model.edition import Edition, listing_problems
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.item import NewsItem
 from warta.model.judgement import Judgement
+from warta.model.photo import PhotoFacts, is_raster
 from warta.model.pin import Pin
 from warta.model.roster import Roster
 from warta.model.signing import fingerprint
@@ -421,17 +424,54 @@ def observe(entry: safefs.Entry, rel: str, *, check_svg: bool) -> Observed:
 def observe_folder(root: Path, folder: str) -> tuple[Observed, ...]:
     """What the item folder ``folder`` (repository path ending in '/') holds now, paths
     relative to it."""
+    facts = photo_facts(root, None)
     return tuple(
-        observe(e, e.rel[len(folder) :], check_svg=True)
+        _with_photo(observe(e, e.rel[len(folder) :], check_svg=True), e.rel, facts)
         for e in safefs.walk(root, folder, read=_how_to_read)
         if e.rel[len(folder) :] != ITEM_FILE
     )
 
 
-def scan(root: Path, site: SiteConfig | None, digests: safefs.Digests | None = None) -> Tree:
+#: What a raster photo of an item holds: (repository path, digest, suffix) -> its facts.
+FactsOf = Callable[[str, str, str], PhotoFacts]
+
+
+def photo_facts(root: Path, cache: FactsCache | None) -> FactsOf:
+    """What the photos of items hold, read through ``cache`` (None: read each again)."""
+
+    def facts(rel: str, digest: str, suffix: str) -> PhotoFacts:
+        def read() -> bytes | None:
+            try:
+                return safefs.read_bytes(root, rel, max_bytes=MAX_ATTACHMENT)
+            except (safefs.UnsafePath, OSError):
+                return None
+
+        if cache is None:
+            return learn(digest, suffix, read)
+        return cache.facts(digest, suffix, read)
+
+    return facts
+
+
+def _with_photo(observed: Observed, rel: str, facts: FactsOf | None) -> Observed:
+    """``observed`` with what it holds if it is a raster photo (a regular file, one name)."""
+    if facts is None or not is_raster(observed.rel) or not observed.regular:
+        return observed
+    if observed.digest is None or observed.nlink != 1 or observed.problems:
+        return observed
+    suffix = posixpath.splitext(observed.rel)[1].lower()
+    return replace(observed, photo=facts(rel, observed.digest, suffix))
+
+
+def scan(
+    root: Path,
+    site: SiteConfig | None,
+    digests: safefs.Digests | None = None,
+    facts: FactsOf | None = None,
+) -> Tree:
     """List ``content/`` (and the configuration's own files) once, following no link and
     reading each file at most once (a large one not at all if ``digests`` knows it
-    unchanged)."""
+    unchanged); with ``facts``, what each raster photo of an item holds too."""
     entries = safefs.walk(root, DOCS, read=_how_to_read, digests=digests)
     items: dict[str, safefs.Entry] = {
         e.rel[: -len(ITEM_FILE)]: e for e in entries if _ITEM.match(e.rel)
@@ -448,7 +488,8 @@ def scan(root: Path, site: SiteConfig | None, digests: safefs.Digests | None = N
             if folder in grouped:
                 rel = entry.rel[len(folder) :]
                 if rel != ITEM_FILE:
-                    grouped[folder].append(observe(entry, rel, check_svg=True))
+                    seen = observe(entry, rel, check_svg=True)
+                    grouped[folder].append(_with_photo(seen, entry.rel, facts))
             elif entry.kind is not safefs.Kind.DIR:
                 strays.append(entry)
             continue
@@ -573,9 +614,10 @@ def open_repository(
     after = policy_digest(root, digest_pin) if cache else None  # not changed meanwhile
     verdicts = VerdictCache.open(root, before) if before is not None and after == before else None
     digests = DigestCache.open(root) if cache else None
+    facts = FactsCache.open(root) if cache else None
     progress.start(None, _("reading files"))
     try:
-        tree = scan(root, policy.site, digests)
+        tree = scan(root, policy.site, digests, photo_facts(root, facts))
         renderer = renderer_for(policy.site, policy.html)
         if renderer is not None and cache and keep_items:
             renderer.store = RenderStore.open(root, renderer.setup())
@@ -617,6 +659,8 @@ def open_repository(
         verdicts.save()
     if digests is not None:
         digests.save()
+    if facts is not None:
+        facts.save()
     return Repository(root, policy, tree, report, judged, items, renderer, printed.editions)
 
 
@@ -708,6 +752,7 @@ def _folder_key(folder: Iterable[Observed]) -> bytes:
     """What an item's folder holds, as bytes for the verdict cache's key."""
     return "\n".join(
         f"\0{o.rel}\0{o.kind}\0{o.digest}\0{o.nlink}\0{o.target}\0{'|'.join(o.problems)}"
+        f"\0{o.photo.key() if o.photo is not None else ''}"
         for o in folder
     ).encode("utf-8", "surrogateescape")
 

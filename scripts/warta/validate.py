@@ -29,6 +29,7 @@ from warta.model.invisible import check_published
 from warta.model.item import NewsItem, Signoff, content_digest, item_url
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
 from warta.model.office import Measure, StandardTime
+from warta.model.photo import check_photos
 from warta.model.pii import check_personal_data
 from warta.model.pii import check_published_text as published_personal_data
 from warta.model.roster import Person, Roster
@@ -632,6 +633,7 @@ def judge(
     frozen = _frozen(item, ctx.sop)
     if folder is not None:
         named.append(("files", lambda: check_attachments(item, folder, frozen=frozen)))
+        named.append(("photos", lambda: check_photos(item, folder, ctx.sop.photos)))
     if ctx.renderer is not None and (frozen or ctx.render_drafts):
         renderer = ctx.renderer
         url = item_url(item, ctx.zone)

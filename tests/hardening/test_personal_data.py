@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hardening.forge import Forger, says_expected_and_found
-from helpers import WIB, Repo
+from helpers import WIB, Repo, tiny_jpeg
 from warta.adapters import newitem
 from warta.adapters.items import parse_item
 from warta.model.pii import check_personal_data, scan
@@ -181,7 +181,7 @@ def test_personal_data_is_an_error_with_and_without_strict(repo: Repo, forger: F
     image = ("image:\n  src: foto.jpg\n  alt: Siswa menerima bantuan\n"
              "  caption: Siswa SD menerima bantuan\n  shows_minor: true\n")
     path = approved(repo, forger, "bantuan", extra=image,
-                    files={"foto.jpg": b"\xff\xd8\xff\xe0 foto"},
+                    files={"foto.jpg": tiny_jpeg()},
                     body=f"Isi.\n\nPenerima NIK {NIK},\nHP 0812-3456-7890, budi@gmail.com.\n")
     clean = approved(repo, forger, "bersih",
                      body="Isi tanpa data pribadi; humas@sukamajukab.go.id.\n")

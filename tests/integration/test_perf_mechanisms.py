@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_validate_rules import repo as rules_repo  # noqa: F401 - a fixture, used by name
 
-from helpers import WIB, Repo, SignedRepos, copy_repo, pub
+from helpers import WIB, Repo, SignedRepos, copy_repo, pub, tiny_jpeg
 from warta import bulk
 from warta.adapters import signoffblock
 from warta.adapters.cachekey import cache_secret, repo_cache_dir
@@ -827,13 +827,13 @@ def test_the_personal_data_scan_still_finds_each_kind() -> None:
 def test_a_photo_rewritten_in_place_is_read_again(repo: Repo) -> None:
     """Same size, same modification time set back: the change time still moves, so the
     remembered digest is not used and the replaced photo is caught."""
-    photo = repo.write(f"{NEWS}/foto/images/foto.jpg", b"\xff\xd8\xff" + b"a" * 4000)
+    photo = repo.write(f"{NEWS}/foto/images/foto.jpg", tiny_jpeg(b"a" * 4000))
     repo.approved_item("Foto Jembatan", slug="foto")
     assert repo.validate_json()["summary"]["publishable"] == 1
     assert repo.validate_json()["summary"]["publishable"] == 1  # warm: the digest is known
     assert (repo_cache_dir(repo.root) / "file-digests").is_file()
     stat = photo.stat()
-    photo.write_bytes(b"\xff\xd8\xff" + b"b" * 4000)
+    photo.write_bytes(tiny_jpeg(b"b" * 4000))
     os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     data = repo.validate_json()
     assert data["summary"]["publishable"] == 0
@@ -841,10 +841,10 @@ def test_a_photo_rewritten_in_place_is_read_again(repo: Repo) -> None:
 
 
 def test_a_planted_digest_cache_is_ignored(repo: Repo) -> None:
-    photo = repo.write(f"{NEWS}/foto/images/foto.jpg", b"\xff\xd8\xff" + b"a" * 4000)
+    photo = repo.write(f"{NEWS}/foto/images/foto.jpg", tiny_jpeg(b"a" * 4000))
     repo.approved_item("Foto Jembatan", slug="foto")
     repo.validate_json()
-    photo.write_bytes(b"\xff\xd8\xff" + b"b" * 4000)  # the photo replaced after approval
+    photo.write_bytes(tiny_jpeg(b"b" * 4000))  # the photo replaced after approval
     cache = repo_cache_dir(repo.root) / "file-digests"
     header, _, body = cache.read_bytes().partition(b"\n")
     entries = json.loads(body)

@@ -361,7 +361,8 @@ def test_unknown_top_level_key_is_an_error_in_sop_yml(tmp_path: Path) -> None:
             "error",
             line_of(text, "langkah: []"),
             "unknown key 'langkah'; expected one of: correction, education_levels,"
-            " initial_status, office, roles, separation_of_duties, serial, sop, steps, take_back",
+            " initial_status, office, photos, roles, separation_of_duties, serial, sop, steps,"
+            " take_back",
         )
     ]
 

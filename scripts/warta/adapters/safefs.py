@@ -253,11 +253,8 @@ def read_bytes(root: Path, rel: str, *, max_bytes: int | None = None) -> bytes:
         return b"".join(chunks)
 
 
-def copy_verified(root: Path, rel: str, dest: Path, digest: str) -> None:
-    """Copy ``root/rel`` to ``dest``, a new file in a scratch folder, if, read now, its bytes
-    have ``digest`` (else UnsafePath and nothing written): what is copied is exactly what was
-    checked. ``dest`` must not exist yet (nor be a link): it is created, never replaced, and
-    not synced to disk, since a scratch folder is thrown away after the build."""
+def read_verified(root: Path, rel: str, digest: str) -> bytes:
+    """The bytes of ``root/rel`` if, read now, they have ``digest`` (else UnsafePath)."""
     data = read_bytes(root, rel)
     found = "sha256:" + hashlib.sha256(data).hexdigest()
     if found != digest:
@@ -267,6 +264,15 @@ def copy_verified(root: Path, rel: str, dest: Path, digest: str) -> None:
             "changed",
             digest,
         )
+    return data
+
+
+def copy_verified(root: Path, rel: str, dest: Path, digest: str) -> None:
+    """Copy ``root/rel`` to ``dest``, a new file in a scratch folder, if, read now, its bytes
+    have ``digest`` (else UnsafePath and nothing written): what is copied is exactly what was
+    checked. ``dest`` must not exist yet (nor be a link): it is created, never replaced, and
+    not synced to disk, since a scratch folder is thrown away after the build."""
+    data = read_verified(root, rel, digest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     with os.fdopen(fd, "wb") as handle:

@@ -24,6 +24,7 @@ from warta.model.sop import (
     Correction,
     DutyRule,
     Identity,
+    Photos,
     Qualification,
     Role,
     Sop,
@@ -122,6 +123,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
             "separation_of_duties",
             "take_back",
             "correction",
+            "photos",
         }
     )
     identity = _identity(top, display, findings)
@@ -133,6 +135,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
     duties = _duties(top, display, findings, steps)
     take_back = _take_back(top, display, findings, roles)
     correction = _correction(top, display, findings, roles, steps)
+    photos = _photos(top, display, findings)
     findings.extend(hidden_text(data, display))
     statuses = [initial, *(s.status for s in steps), take_back.withdrawn_status]
     seen: dict[str, int] = {}
@@ -177,6 +180,7 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
         education_ranks=ranks,
         take_back=take_back,
         correction=correction,
+        photos=photos,
     )
     frozen = sop.frozen_from()
     for step in sop.steps[frozen if frozen is not None else len(steps) :]:
@@ -194,6 +198,34 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
             )
     _fail_on_errors(display, findings)
     return sop, findings
+
+
+#: The largest ``photos.max_mb`` sop.yml may set (an original is at most 100 MiB anyway).
+MAX_PHOTO_MB = 100
+
+
+def _photos(top: Reader, display: str, findings: list[Finding]) -> Photos:
+    """What the office asks of original photos (``photos``; the default when absent)."""
+    node = top.mapping("photos", required=False)
+    if node is None:
+        return Photos()
+    r = Reader(node, display, findings, where="photos.")
+    r.unknown_keys({"max_mb"})
+    if "max_mb" not in node:
+        return Photos()
+    value = r.integer("max_mb")
+    if value is None:
+        return Photos()
+    if not 1 <= value <= MAX_PHOTO_MB:
+        r.fail(
+            "max_mb",
+            "workflow.photos",
+            _("photos.max_mb must be a whole number from 1 to {most}; found {found}").format(
+                most=MAX_PHOTO_MB, found=value
+            ),
+        )
+        return Photos()
+    return Photos(value)
 
 
 def _take_back(

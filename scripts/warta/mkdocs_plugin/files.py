@@ -17,11 +17,32 @@ from warta.adapters import safefs
 from warta.i18n import _
 
 
-class VerifiedFile(File):
-    """The file at ``rel`` in the repository at ``root``, published at ``uri`` if its bytes
-    have ``digest``."""
+def read_signed(root: Path, rel: str, digest: str) -> bytes:
+    """The bytes of the file at ``rel`` in the repository at ``root`` (no link followed), if
+    they have ``digest``; PluginError otherwise (the build stops)."""
+    try:
+        data = safefs.read_bytes(root, rel)
+    except (safefs.UnsafePath, OSError) as exc:
+        raise PluginError(
+            "warta: " + _("{path} could not be published: {error}").format(path=rel, error=exc)
+        ) from exc
+    found = "sha256:" + hashlib.sha256(data).hexdigest()
+    if found != digest:
+        raise PluginError(
+            "warta: "
+            + _(
+                "{path} changed while the site was built: expected the signed {expected},"
+                " found {found}; nothing of it is published"
+            ).format(path=rel, expected=digest, found=found)
+        )
+    return data
 
-    def __init__(self, config: MkDocsConfig, uri: str, root: Path, rel: str, digest: str) -> None:
+
+class ItemFile(File):
+    """A file of a news item that Warta writes itself at ``uri``: its bytes (``made()``) are
+    never replaced, and never read from a path MkDocs knows."""
+
+    def __init__(self, config: MkDocsConfig, uri: str, digest: str) -> None:
         super().__init__(
             uri,
             src_dir=None,
@@ -30,29 +51,15 @@ class VerifiedFile(File):
             inclusion=InclusionLevel.INCLUDED,
         )
         self.generated_by = "warta"
-        self.root = root
-        self.rel = rel
+        #: the SHA-256 of what is written (what the account of the output expects)
         self.digest = digest
+
+    def made(self) -> bytes:
+        raise NotImplementedError
 
     @property
     def content_bytes(self) -> bytes:
-        try:
-            data = safefs.read_bytes(self.root, self.rel)
-        except (safefs.UnsafePath, OSError) as exc:
-            raise PluginError(
-                "warta: "
-                + _("{path} could not be published: {error}").format(path=self.rel, error=exc)
-            ) from exc
-        found = "sha256:" + hashlib.sha256(data).hexdigest()
-        if found != self.digest:
-            raise PluginError(
-                "warta: "
-                + _(
-                    "{path} changed while the site was built: expected the signed {expected},"
-                    " found {found}; nothing of it is published"
-                ).format(path=self.rel, expected=self.digest, found=found)
-            )
-        return data
+        return self.made()
 
     @content_bytes.setter
     def content_bytes(self, value: bytes) -> None:
@@ -66,3 +73,16 @@ class VerifiedFile(File):
 
     def is_modified(self) -> bool:
         return True
+
+
+class VerifiedFile(ItemFile):
+    """The file at ``rel`` in the repository at ``root``, published at ``uri`` if its bytes
+    have ``digest``."""
+
+    def __init__(self, config: MkDocsConfig, uri: str, root: Path, rel: str, digest: str) -> None:
+        super().__init__(config, uri, digest)
+        self.root = root
+        self.rel = rel
+
+    def made(self) -> bytes:
+        return read_signed(self.root, self.rel, self.digest)

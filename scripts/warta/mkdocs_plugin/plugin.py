@@ -33,7 +33,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment
@@ -47,6 +47,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from warta.adapters import safefs
+from warta.adapters.photostore import CopyStore
 from warta.adapters.render import Rendered
 from warta.adapters.siteconfig import PROBE
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
@@ -55,13 +56,15 @@ from warta.bulk import default_jobs
 from warta.errors import ConfigError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
-from warta.mkdocs_plugin.files import VerifiedFile
+from warta.mkdocs_plugin.files import ItemFile, VerifiedFile
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
+from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
 from warta.mkdocs_plugin.searchcache import SearchEntries, search_index
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
 from warta.model.findings import Finding
+from warta.model.photo import is_raster
 from warta.publish import RENDERED, Plan, account, plan, stage
 from warta.repository import Repository, open_repository
 from warta.site import feeds, item_page, pages, share
@@ -266,9 +269,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 )
             elif file.src_uri.startswith(NEWS):
                 file.inclusion = InclusionLevel.INCLUDED  # exclude_docs left it out
+        made = self._photos(config, state)
         for uri, (rel, digest) in state.attached.items():
-            files.append(VerifiedFile(config, uri, repo.root, rel, digest))
-        state.articles = self._articles(repo, state.plan)
+            if not is_raster(uri):  # an original raster photo is never published
+                files.append(VerifiedFile(config, uri, repo.root, rel, digest))
+        for derived in made.files:
+            files.append(derived)
+        articles = self._articles(repo, state.plan)
+        state.articles = {uri: _with_photo(article, made) for uri, article in articles.items()}
         state.catalogue = Catalogue.of(state.articles.values())
         for uri in state.articles:
             files.append(
@@ -334,6 +342,22 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         ).format(count=left, folder=NEWS)
         log.info(f"warta: {published}; {left_out}")
         return files
+
+    @staticmethod
+    def _photos(config: MkDocsConfig, state: _Build) -> Photos:
+        """The clean copies of the raster photos of the items shown (photofiles.py), kept in
+        this user's cache folder, else in the build's scratch folder."""
+        repo = state.repo
+        kept = CopyStore.open(repo.root) if repo.policy.cache else None
+        scratch = CopyStore.scratch(state.staged / "photos")
+        stores = (kept, scratch) if kept is not None else (scratch,)
+        made = make_photos(config, repo.root, state.attached, stores, set(state.plan.files))
+        for uri, problem in sorted(made.refused.items()):
+            log.warning(
+                f"warta: {DOCS}/{uri}: [image.unreadable] "
+                + _("{problem}; the photo is left out of the site").format(problem=problem)
+            )
+        return made
 
     def _kinerja(self, repo: Repository) -> list[pages.GeneratedPage]:
         """The public performance page, when the signed mkdocs.yml asks for it."""
@@ -639,7 +663,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             dest = file.dest_uri
             if file.is_documentation_page() or file.src_uri in config.extra_templates:
                 expected[dest] = RENDERED
-            elif isinstance(file, VerifiedFile):
+            elif isinstance(file, ItemFile):
                 expected[dest] = file.digest
             elif file.generated_by is not None:
                 expected[dest] = _digest(file.content_bytes)
@@ -689,6 +713,19 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._build is None:
             raise PluginError("warta: " + _("the gate did not run (on_config); refusing to build"))
         return self._build
+
+
+def _with_photo(article: Article, made: Photos) -> Article:
+    """``article`` with the clean copies of its raster lead photo, or without the photo if
+    none could be made."""
+    if article.image is None:
+        return article
+    original = article.folder_url + article.image.src
+    if original in made.shown:
+        return replace(article, photo=made.shown[original])
+    if is_raster(original):
+        return replace(article, image=None)
+    return article
 
 
 def _digest(data: bytes) -> str:

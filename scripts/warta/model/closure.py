@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from warta.model.findings import Finding, error, warning
 from warta.model.item import Attachment, NewsItem
+from warta.model.photo import PhotoFacts
 from warta.model.translate import N_, _
 
 DOCS = "content"
@@ -115,6 +116,8 @@ class Observed:
     nlink: int = 1
     target: str = ""
     problems: tuple[str, ...] = ()
+    #: what an adapter found in a raster photo of an item's folder (None: not one, or unread)
+    photo: PhotoFacts | None = None
 
     @property
     def regular(self) -> bool:

@@ -92,6 +92,22 @@ class TakeBack:
     withdrawn_status: str = "ditarik"
 
 
+#: The size of an original photo above which ``warta validate`` warns, when sop.yml is silent.
+DEFAULT_PHOTO_MAX_MB = 5
+
+
+@dataclass(frozen=True)
+class Photos:
+    """What the office asks of original photos (``photos`` in sop.yml): ``max_mb``, the size
+    (in MB of 1,000,000 bytes) above which an original is flagged (``image.size``)."""
+
+    max_mb: int = DEFAULT_PHOTO_MAX_MB
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_mb * 1_000_000
+
+
 @dataclass(frozen=True)
 class Correction:
     """How a published item is corrected (Ralat): who may start it (``start_by``: role ids,
@@ -136,6 +152,7 @@ class Sop:
     education_ranks: Mapping[str, int] = field(default_factory=dict)
     take_back: TakeBack = field(default_factory=TakeBack)
     correction: Correction = field(default_factory=Correction)
+    photos: Photos = field(default_factory=Photos)
 
     def step(self, step_id: str) -> Step | None:
         for step in self.steps:

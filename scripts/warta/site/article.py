@@ -15,6 +15,7 @@ from warta.model.history import read_history, text_origin
 from warta.model.item import LeadImage, NewsItem, Signoff, content_digest
 from warta.model.roster import Roster
 from warta.model.sop import Sop
+from warta.site.photo import Photo
 from warta.site.text import page_url
 
 #: Category names starting with this (case-insensitive) are kecamatan; others are sectors/OPD.
@@ -87,6 +88,8 @@ class Article:
     revision: int = 1
     #: the completed corrections (Ralat), oldest first
     corrections: tuple[Ralat, ...] = ()
+    #: the clean copies of the lead photo, when it is a raster photo (set by the build)
+    photo: Photo | None = None
 
     @property
     def updated(self) -> datetime | None:

@@ -23,6 +23,7 @@ from warta.site.article import Article, Signer, TrailStep
 from warta.site.catalogue import SOP, Catalogue
 from warta.site.dates import moment_label, rfc3339
 from warta.site.markup import render
+from warta.site.photo import LEAD_SIZES, Picture, picture
 from warta.site.share import RELATED, ShareRow, Site, share_row
 from warta.site.text import relative_url
 from warta.site.views import Card, Link, MetaLine, card, meta_line
@@ -70,6 +71,8 @@ class Figure:
     alt: str
     caption: str
     credit: str
+    #: the clean copies of a raster lead photo (None: an SVG or GIF, shown as signed)
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,11 @@ def _figure(article: Article) -> Figure | None:
     if image is None:
         return None
     src = relative_url(article.folder_url + image.src, article.url)
-    return Figure(src, image.alt, image.caption, image.credit)
+    shown = None
+    if article.photo is not None:
+        shown = picture(article.photo, article.url, LEAD_SIZES)
+        src = shown.src
+    return Figure(src, image.alt, image.caption, image.credit, shown)
 
 
 def _neighbour(article: Article | None, from_url: str) -> Link | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from warta.site.article import Article
 from warta.site.catalogue import Catalogue
 from warta.site.dates import day_label
+from warta.site.photo import CARD_SIZES, Picture, picture
 from warta.site.text import relative_url
 
 #: Pages on each side of the current one that the page links show (besides first and last).
@@ -41,6 +42,8 @@ class Card:
     meta: MetaLine
     summary: str
     image: str | None = None
+    #: the clean copies of a raster photo (None: an SVG or GIF, shown as signed)
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,12 @@ def meta_line(article: Article, catalogue: Catalogue, from_url: str) -> MetaLine
 
 def card(article: Article, catalogue: Catalogue, from_url: str) -> Card:
     image = None
+    shown = None
     if article.image is not None:
         image = relative_url(article.folder_url + article.image.src, from_url)
+    if article.image is not None and article.photo is not None:
+        shown = picture(article.photo, from_url, CARD_SIZES)
+        image = shown.src
     return Card(
         href=relative_url(article.url, from_url),
         title=article.title,
@@ -80,6 +87,7 @@ def card(article: Article, catalogue: Catalogue, from_url: str) -> Card:
         meta=meta_line(article, catalogue, from_url),
         summary=article.description,
         image=image,
+        picture=shown,
     )
 
 

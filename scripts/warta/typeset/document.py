@@ -17,8 +17,9 @@ from typing import Any
 
 import segno
 
-from warta.adapters import safefs
+from warta.adapters import photos, safefs
 from warta.model.item import NewsItem
+from warta.model.photo import is_raster
 from warta.model.roster import Roster
 from warta.model.sop import Sop
 from warta.site.article import Article, is_kecamatan
@@ -68,6 +69,23 @@ def item_url(site_url: str, article: Article) -> str:
 def _verified(root: Path, rel: str, digest: str) -> Placer:
     def place(dest: Path) -> None:
         safefs.copy_verified(root, rel, dest, digest)
+
+    return place
+
+
+def _clean_copy(root: Path, rel: str, digest: str, suffix: str) -> Placer:
+    """The widest clean JPEG copy of a raster photo (as the site publishes it: upright, no
+    metadata), made from its bytes if they have ``digest`` (else UnsafePath)."""
+
+    def place(dest: Path) -> None:
+        data = safefs.read_verified(root, rel, digest)
+        try:
+            derived = photos.derive(data, suffix)
+        except photos.PhotoRefused as exc:
+            raise safefs.UnsafePath(rel, str(exc), "unreadable") from exc
+        widest = [v for v in derived.variants if v.format == "JPEG"][-1]
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(widest.data)
 
     return place
 
@@ -168,7 +186,11 @@ def _image(
     suffix = posixpath.splitext(src)[1].lower()
     if digest is None or suffix not in PRINTABLE:
         return None
-    name = f"img/{index}{suffix}"
     folder = item.path.rsplit("/", 1)[0]
+    if is_raster(src):  # never the original: a clean copy, without EXIF or GPS
+        name = f"img/{index}.jpg"
+        files[name] = _clean_copy(root, f"{folder}/{src}", digest, suffix)
+        return name
+    name = f"img/{index}{suffix}"
     files[name] = _verified(root, f"{folder}/{src}", digest)
     return name

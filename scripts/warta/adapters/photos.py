@@ -1,0 +1,259 @@
+"""Photos with Pillow: what an original holds (:func:`inspect`) and the clean copies the site
+publishes instead of it (:func:`derive`).
+
+A copy is made from pixels only: the photo is decoded, turned upright by its EXIF
+orientation, scaled down (never up) to each of :data:`WIDTHS` and encoded anew into an image
+that carries no metadata at all (no EXIF, GPS, XMP, ICC profile, comment or text chunk). The
+same bytes with the same settings and the same Pillow give the same copies, byte for byte.
+
+Hostile input fails here, never later: a file is decoded only if its format is the one its
+name says, it has at most :data:`MAX_PIXELS` pixels (a decompression bomb claims billions)
+and it decodes completely (a truncated or corrupt file does not). Every surprise of the
+decoder becomes a refusal (:class:`PhotoRefused`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+from PIL import __version__ as PILLOW_VERSION
+
+from warta.i18n import _
+from warta.model.photo import PhotoFacts
+
+#: The widths (pixels) of the copies; a photo narrower than one gets one copy at its width.
+WIDTHS = (480, 960, 1600)
+JPEG_QUALITY = 82
+WEBP_QUALITY = 80
+WEBP_METHOD = 4
+#: The most pixels a photo may have (a 100-megapixel camera's); more is refused unread.
+#: Pillow's own warning (at 89 million) is left to this limit; its error (at twice that)
+#: stands.
+MAX_PIXELS = 100_000_000
+#: The formats Pillow may recognise in a file at all (to say what a misnamed file is); no
+#: other decoder runs on the repository's bytes.
+DETECT = ("JPEG", "PNG", "WEBP", "AVIF", "GIF", "BMP", "TIFF")
+#: What a file's name promises (its lowercase suffix) -> the formats Pillow may find in it.
+FORMATS: dict[str, tuple[str, ...]] = {
+    ".jpg": ("JPEG", "MPO"),
+    ".jpeg": ("JPEG", "MPO"),
+    ".png": ("PNG",),
+    ".webp": ("WEBP",),
+    ".avif": ("AVIF",),
+}
+#: The format of the clean copy served at an original's own URL (AVIF: none is served there).
+SAME_FORMAT = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+#: The EXIF tag of the GPS block, and the XMP names of a position.
+GPS_IFD = 0x8825
+XMP_GPS = (b"GPSLatitude", b"GPSLongitude")
+#: The version of what :func:`inspect` and :func:`derive` do: raised with every change to
+#: them, so that what earlier versions found or made is not used again.
+VERSION = 1
+#: What the settings are, for a cache key (a change makes every copy anew).
+SETTINGS = (
+    f"v{VERSION};widths={WIDTHS};jpeg={JPEG_QUALITY};webp={WEBP_QUALITY}/{WEBP_METHOD};"
+    f"max={MAX_PIXELS};pillow={PILLOW_VERSION}"
+)
+MIME = {"JPEG": "image/jpeg", "WEBP": "image/webp", "PNG": "image/png"}
+EXTENSION = {"JPEG": "jpg", "WEBP": "webp", "PNG": "png"}
+
+
+class PhotoRefused(Exception):
+    """A photo no copy can be made of; the message says why (for people)."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One copy: its format (``JPEG``, ``WEBP``, ``PNG``), size in pixels and bytes."""
+
+    format: str
+    width: int
+    height: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The copies of one photo: the responsive ones (JPEG and WebP at each width, narrowest
+    first), and the one served at the original's URL (None for an AVIF original)."""
+
+    variants: tuple[Variant, ...]
+    same: Variant | None
+
+    @property
+    def widest(self) -> Variant:
+        return self.variants[-1]
+
+
+def _why(exc: BaseException) -> str:
+    """What went wrong, the same every run (an object's address left out): the text of a
+    finding, which the verdict cache keeps."""
+    text = re.sub(r"<[^<>]* at 0x[0-9a-fA-F]+>", "", str(exc)).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+@contextmanager
+def _opened(data: bytes, suffix: str) -> Iterator[Image.Image]:
+    """The photo in ``data`` opened as the format its name promises, within the limits;
+    PhotoRefused for anything else (the pixels are not decoded here)."""
+    formats = FORMATS.get(suffix.lower())
+    if formats is None:
+        raise PhotoRefused(_("a file of this type ({suffix})").format(suffix=suffix))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS
+            image = Image.open(io.BytesIO(data), formats=DETECT)
+    except Image.DecompressionBombError as exc:
+        raise PhotoRefused(_("a decompression bomb ({error})").format(error=_why(exc))) from exc
+    except Exception as exc:  # Pillow's decoders raise many kinds; all mean "not a photo"
+        raise PhotoRefused(_("no image Pillow can read ({error})").format(error=_why(exc))) from exc
+    with image:
+        if image.format not in formats:
+            raise PhotoRefused(
+                _("a {found} image named like a {expected} one").format(
+                    found=image.format or "?", expected=formats[0]
+                )
+            )
+        pixels = image.width * image.height
+        if pixels > MAX_PIXELS or image.width < 1 or image.height < 1:
+            raise PhotoRefused(
+                _("{width}x{height} pixels, expected at most {most}").format(
+                    width=image.width, height=image.height, most=MAX_PIXELS
+                )
+            )
+        yield image
+
+
+def _decoded(image: Image.Image, at_least: int | None = None) -> Image.Image:
+    """The photo's pixels, decoded completely (PhotoRefused if they cannot be); a JPEG at a
+    smaller scale whose upright width is still ``at_least`` pixels (libjpeg decodes every
+    scan of it all the same, so a truncated file is found)."""
+    try:
+        if at_least is not None and image.format in ("JPEG", "MPO"):
+            upright = _upright_size(image)
+            turned = upright != (image.width, image.height)
+            image.draft("RGB", (1, at_least) if turned else (at_least, 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS
+            image.load()
+    except Exception as exc:
+        raise PhotoRefused(
+            _("a truncated or corrupt image ({error})").format(error=_why(exc))
+        ) from exc
+    return image
+
+
+def _has_gps(image: Image.Image) -> bool:
+    try:
+        exif = image.getexif()
+        if GPS_IFD in exif and (exif.get_ifd(GPS_IFD) or exif[GPS_IFD]):
+            return True
+    except Exception:
+        return True  # an EXIF block that cannot be read may hold anything: say so
+    xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
+    if isinstance(xmp, str):
+        xmp = xmp.encode("utf-8", "replace")
+    return isinstance(xmp, bytes) and any(name in xmp for name in XMP_GPS)
+
+
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    try:
+        orientation = image.getexif().get(0x0112)
+    except Exception:
+        orientation = None
+    if orientation in (5, 6, 7, 8):
+        return image.height, image.width
+    return image.width, image.height
+
+
+def inspect(data: bytes, suffix: str) -> PhotoFacts:
+    """What the original ``data`` (named with ``suffix``) holds; ``problem`` says why no copy
+    can be made of it. Never raises."""
+    try:
+        with _opened(data, suffix) as image:
+            fmt = image.format or ""
+            gps = _has_gps(image)
+            width, height = _upright_size(image)
+            _decoded(image, at_least=1)
+    except PhotoRefused as exc:
+        return PhotoFacts("", 0, 0, len(data), problem=str(exc))
+    except Exception as exc:  # fail closed: a surprise is a refusal too
+        return PhotoFacts("", 0, 0, len(data), problem=_why(exc))
+    return PhotoFacts(fmt, width, height, len(data), gps=gps)
+
+
+def _clean(image: Image.Image) -> Image.Image:
+    """The upright pixels of ``image`` in a fresh image (RGB, or RGBA if it has
+    transparency) that carries nothing else: no info, EXIF, ICC profile or text."""
+    upright = ImageOps.exif_transpose(image) or image
+    alpha = upright.mode in ("RGBA", "LA", "PA") or (
+        upright.mode == "P" and "transparency" in upright.info
+    )
+    mode = "RGBA" if alpha else "RGB"
+    converted = upright.convert(mode)
+    return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        flat = image
+        if image.mode == "RGBA":
+            flat = Image.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+        flat.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+    else:
+        image.save(out, "PNG", compress_level=6)
+    return out.getvalue()
+
+
+def widths_for(width: int) -> list[int]:
+    """The copies' widths for a photo ``width`` pixels wide: never wider than it."""
+    chosen = [w for w in WIDTHS if w < width]
+    chosen.append(min(width, WIDTHS[-1]))
+    return sorted(set(chosen))
+
+
+def derive(data: bytes, suffix: str) -> Derived:
+    """The clean copies of the photo ``data`` (named with ``suffix``); PhotoRefused if no
+    copy can be made. The same ``data`` gives the same bytes."""
+    try:
+        with _opened(data, suffix) as image:
+            clean = _clean(_decoded(image, at_least=WIDTHS[-1]))
+        width, height = clean.size
+        variants: list[Variant] = []
+        largest: Image.Image | None = None
+        for target in sorted(widths_for(width), reverse=True):
+            source = largest or clean
+            scaled_height = max(1, round(height * target / width))
+            scaled = (
+                source
+                if source.size == (target, scaled_height)
+                else source.resize((target, scaled_height), Image.Resampling.LANCZOS)
+            )
+            largest = largest or scaled
+            for fmt in ("JPEG", "WEBP"):
+                variants.append(Variant(fmt, target, scaled_height, _encode(scaled, fmt)))
+    except PhotoRefused:
+        raise
+    except Exception as exc:  # fail closed: the photo is refused, the build goes on
+        raise PhotoRefused(_("no copy could be made ({error})").format(error=_why(exc))) from exc
+    variants.sort(key=lambda v: (v.width, v.format))
+    same = None
+    kind = SAME_FORMAT.get(suffix.lower())
+    if kind is not None and largest is not None:
+        widest = [v for v in variants if v.format == kind and v.width == largest.width]
+        same = (
+            widest[0]
+            if widest
+            else Variant(kind, largest.width, largest.height, _encode(largest, kind))
+        )
+    return Derived(tuple(variants), same)

@@ -1,0 +1,223 @@
+"""What Warta learned of photos, kept between runs in this user's cache folder (per
+repository, outside the working tree, authenticated with this user's secret:
+:mod:`warta.adapters.cachekey`).
+
+- :class:`FactsCache` (``photo-facts``): what each original holds (:func:`photos.inspect`),
+  by its SHA-256, its name's suffix and the settings, so a warm ``warta validate`` reads no
+  photo again.
+- :class:`CopyStore` (the folder ``photos/``): the clean copies of each original
+  (:func:`photos.derive`), one file per original, named by a digest of the original's signed
+  SHA-256, its suffix and the settings. The file's MAC covers its name too, so an entry
+  renamed to stand for another photo, altered, planted or copied from elsewhere is ignored
+  and the copies are made again from the signed bytes.
+
+Without a secret (no cache may be kept), a store in a scratch folder of the build with a
+secret of its own does the same for one build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warta import i18n
+from warta.adapters import photos
+from warta.adapters.cachekey import (
+    cache_secret,
+    read_entries,
+    read_records,
+    repo_cache_dir,
+    write_entries,
+    write_records,
+)
+from warta.i18n import _
+from warta.model.photo import PhotoFacts
+
+FACTS_FILE = "photo-facts"
+FACTS_FORMAT = b"warta-photo-facts/1"
+COPIES_DIR = "photos"
+COPIES_FORMAT = b"warta-photo-copies/1"
+_META = hashlib.sha256(b"meta").hexdigest()
+
+
+class FactsCache:
+    """What originals hold, by digest and suffix (see the module)."""
+
+    def __init__(self, path: Path, secret: bytes) -> None:
+        self.path = path
+        self.secret = secret
+        self.stored = read_entries(path, secret, FACTS_FORMAT)
+        self.used: dict[str, Any] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> FactsCache | None:
+        secret = cache_secret()
+        return cls(repo_cache_dir(root) / FACTS_FILE, secret) if secret else None
+
+    @staticmethod
+    def key(digest: str, suffix: str) -> str:
+        """The entry of an original: its digest and suffix, the settings, and the language
+        of the messages (a refusal is kept as the text it was found in)."""
+        text = f"{photos.SETTINGS}\0{i18n.language()}\0{suffix}\0{digest}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def facts(self, digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFacts:
+        """The facts of the original with ``digest``; ``read`` gives its bytes when they are
+        not known (None: it could not be read, or no longer has ``digest``)."""
+        key = self.key(digest, suffix)
+        found = _facts(self.stored.get(key))
+        if found is None:
+            found = learn(digest, suffix, read)
+            if found.size == 0 and found.problem:  # not read: learn it again next time
+                return found
+        self.used[key] = [
+            found.format,
+            found.width,
+            found.height,
+            found.size,
+            found.gps,
+            found.problem,
+        ]
+        return found
+
+    def save(self) -> None:
+        if self.used != self.stored:
+            write_entries(self.path, self.secret, FACTS_FORMAT, self.used)
+
+
+def learn(digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFacts:
+    """The facts of the original ``read`` gives, if its bytes have ``digest``."""
+    data = read()
+    if data is None or "sha256:" + hashlib.sha256(data).hexdigest() != digest:
+        return PhotoFacts(
+            "", 0, 0, 0, problem=_("a file that could not be read, or changed while it was read")
+        )
+    return photos.inspect(data, suffix)
+
+
+def _facts(value: Any) -> PhotoFacts | None:
+    if not (isinstance(value, list) and len(value) == 6):
+        return None
+    fmt, width, height, size, gps, problem = value
+    if not (
+        isinstance(fmt, str)
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in (width, height, size))
+        and isinstance(gps, bool)
+        and isinstance(problem, str)
+    ):
+        return None
+    return PhotoFacts(fmt, width, height, size, gps, problem)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One clean copy in the store: its format, size in pixels, and SHA-256 (of its bytes)."""
+
+    format: str
+    width: int
+    height: int
+    digest: str
+
+    @property
+    def record(self) -> str:
+        return hashlib.sha256(f"{self.format}:{self.width}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Copies:
+    """The copies of one original in the store (``entry`` names its file there)."""
+
+    entry: str
+    variants: tuple[Copy, ...]
+    same: Copy | None
+
+
+class CopyStore:
+    """The clean copies of originals, by the original's signed digest (see the module)."""
+
+    def __init__(self, folder: Path, secret: bytes) -> None:
+        self.folder = folder
+        self.secret = secret
+
+    @classmethod
+    def open(cls, root: Path) -> CopyStore | None:
+        secret = cache_secret()
+        return cls(repo_cache_dir(root) / COPIES_DIR, secret) if secret else None
+
+    @classmethod
+    def scratch(cls, folder: Path) -> CopyStore:
+        """A store for one build, in ``folder`` (a fresh, private folder of the build)."""
+        return cls(folder, os.urandom(32))
+
+    @staticmethod
+    def entry(digest: str, suffix: str) -> str:
+        text = f"{photos.SETTINGS}\0{suffix.lower()}\0{digest}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _kind(self, entry: str) -> bytes:
+        return COPIES_FORMAT + b":" + entry.encode("ascii")
+
+    def _records(self, entry: str) -> dict[str, memoryview]:
+        return read_records(self.folder / entry, self.secret, self._kind(entry))
+
+    def find(self, digest: str, suffix: str) -> Copies | None:
+        """The copies made earlier of the original with ``digest`` (None: none, or an entry
+        that is not authentic or not whole)."""
+        entry = self.entry(digest, suffix)
+        records = self._records(entry)
+        meta = records.get(_META)
+        if meta is None:
+            return None
+        try:
+            listed = json.loads(bytes(meta))
+            variants = tuple(Copy(*v) for v in listed["variants"])
+            same = Copy(*listed["same"]) if listed["same"] is not None else None
+        except (ValueError, TypeError, KeyError):
+            return None
+        for copy in (*variants, *([same] if same else [])):
+            data = records.get(copy.record)
+            if data is None or _digest(bytes(data)) != copy.digest:
+                return None
+        return Copies(entry, variants, same) if variants else None
+
+    def put(self, digest: str, suffix: str, derived: photos.Derived) -> Copies | None:
+        """Keep ``derived``, the copies of the original with ``digest`` (None: they could
+        not be kept)."""
+        entry = self.entry(digest, suffix)
+        records: dict[str, bytes] = {}
+
+        def kept(variant: photos.Variant) -> Copy:
+            copy = Copy(variant.format, variant.width, variant.height, _digest(variant.data))
+            records[copy.record] = variant.data
+            return copy
+
+        variants = tuple(kept(v) for v in derived.variants)
+        same = kept(derived.same) if derived.same is not None else None
+        meta = {
+            "variants": [[c.format, c.width, c.height, c.digest] for c in variants],
+            "same": [same.format, same.width, same.height, same.digest] if same else None,
+        }
+        records[_META] = json.dumps(meta, sort_keys=True).encode()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None
+        write_records(self.folder / entry, self.secret, self._kind(entry), records)
+        return self.find(digest, suffix)
+
+    def read(self, copies: Copies, copy: Copy) -> bytes | None:
+        """The bytes of ``copy`` as kept (None: the entry is gone or no longer authentic, or
+        holds other bytes)."""
+        data = self._records(copies.entry).get(copy.record)
+        if data is None or _digest(bytes(data)) != copy.digest:
+            return None
+        return bytes(data)
+
+
+def _digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()

@@ -1,0 +1,134 @@
+"""The raster photos of published items as the build writes them: never the original, only
+clean copies made from bytes that have the signed digest (:mod:`warta.adapters.photos`),
+kept in this user's cache folder (:mod:`warta.adapters.photostore`).
+
+For an original ``images/foto.jpg`` the output holds ``images/foto.jpg-480w.jpg``,
+``…-480w.webp``, ``…-960w.jpg``, … (never wider than the original), and at the original's
+own URL the widest copy in the original's format (for ``.avif`` nothing), so a link in the
+body still shows the photo, without its metadata. A photo no copy can be made of is left out
+whole (logged as ``image.unreadable``); the page is shown without it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from warta.adapters import photos
+from warta.adapters.photostore import Copies, Copy, CopyStore
+from warta.i18n import _
+from warta.mkdocs_plugin.files import ItemFile, read_signed
+from warta.model.photo import is_raster
+from warta.site.photo import Photo, Rendition
+
+
+class DerivedFile(ItemFile):
+    """A clean copy of a photo, published at ``uri``: its bytes come from ``store``, and
+    only if they are the ones made (``copy.digest``)."""
+
+    def __init__(
+        self, config: MkDocsConfig, uri: str, store: CopyStore, copies: Copies, copy: Copy
+    ) -> None:
+        super().__init__(config, uri, copy.digest)
+        self.store = store
+        self.copies = copies
+        self.copy = copy
+
+    def made(self) -> bytes:
+        data = self.store.read(self.copies, self.copy)
+        if data is None:
+            raise PluginError(
+                "warta: "
+                + _("the copy {path} of a photo was lost while the site was built").format(
+                    path=self.src_uri
+                )
+            )
+        return data
+
+
+@dataclass
+class Photos:
+    """What the build made of the items' raster photos."""
+
+    #: docs path of an original -> its copies as the pages show them
+    shown: dict[str, Photo] = field(default_factory=dict)
+    #: the files to write (copies)
+    files: list[DerivedFile] = field(default_factory=list)
+    #: docs path of an original -> why it is left out
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def copy_name(original: str, copy: Copy) -> str:
+    """Where a copy of ``original`` (a path) lies: beside it, named after it."""
+    return f"{original}-{copy.width}w.{photos.EXTENSION[copy.format]}"
+
+
+def _made(root: Path, rel: str, digest: str, suffix: str, store: CopyStore) -> Copies | None:
+    """The copies of the original at ``rel`` whose signed digest is ``digest``: kept ones,
+    else made now from its bytes (PluginError if they are no longer the signed ones;
+    PhotoRefused if no copy can be made; None if they cannot be kept in ``store``)."""
+    found = store.find(digest, suffix)
+    if found is not None:
+        return found
+    data = read_signed(root, rel, digest)
+    return store.put(digest, suffix, photos.derive(data, suffix))
+
+
+def make_photos(
+    config: MkDocsConfig,
+    root: Path,
+    attached: dict[str, tuple[str, str]],
+    stores: tuple[CopyStore, ...],
+    taken: set[str],
+) -> Photos:
+    """The copies of every raster photo among ``attached`` (docs path -> (repository path,
+    signed digest)), each at a path no other file takes (``taken``: docs paths), kept in the
+    first of ``stores`` that can keep them."""
+    out = Photos()
+    for uri, (rel, digest) in sorted(attached.items()):
+        if not is_raster(uri):
+            continue
+        suffix = posixpath.splitext(uri)[1].lower()
+        try:
+            copies = None
+            store = stores[0]
+            for store in stores:
+                copies = _made(root, rel, digest, suffix, store)
+                if copies is not None:
+                    break
+        except photos.PhotoRefused as exc:
+            out.refused[uri] = str(exc)
+            continue
+        if copies is None:
+            out.refused[uri] = _("its copies could not be kept")
+            continue
+        placed = [(copy_name(uri, c), c) for c in copies.variants]
+        if copies.same is not None:
+            placed.append((uri, copies.same))
+        clash = [path for path, _copy in placed if path != uri and path in taken]
+        if clash:
+            out.refused[uri] = _("a copy would take the place of {path}").format(path=clash[0])
+            continue
+        widest = copies.variants[-1]
+        out.shown[uri] = Photo(
+            widest.width,
+            widest.height,
+            tuple(
+                Rendition(copy_name(uri, c), c.width)
+                for c in copies.variants
+                if c.format == "JPEG"
+            ),
+            tuple(
+                Rendition(copy_name(uri, c), c.width)
+                for c in copies.variants
+                if c.format == "WEBP"
+            ),
+        )
+        for path, copy in placed:
+            taken.add(path)
+            out.files.append(DerivedFile(config, path, store, copies, copy))
+    return out

@@ -1,0 +1,101 @@
+"""Original photos as the office uploads them: what an adapter found in one (its format, size
+in pixels and bytes, whether it carries a GPS position, why it cannot be shown), and what
+``warta validate`` says about it (``image.size``, ``image.gps``, ``image.unreadable``).
+
+The site never publishes an original raster photo: only copies made from its signed bytes,
+without metadata (:mod:`warta.adapters.photos`). These checks tell the office early what it
+keeps in the repository (a large file, a location) and refuse a photo no copy can be made of.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from warta.model.findings import Finding, error, warning
+from warta.model.item import NewsItem
+from warta.model.sop import Photos
+from warta.model.translate import _
+
+if TYPE_CHECKING:
+    from warta.model.closure import Observed
+
+#: Suffixes (lowercase) of the raster photos the site publishes only as clean copies.
+RASTER = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif"})
+
+
+def is_raster(path: str) -> bool:
+    """Whether the file at ``path`` is a raster photo (by its suffix, compared in lowercase)."""
+    return posixpath.splitext(path)[1].lower() in RASTER
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    """What an original photo holds: its format as decoded (``""`` if none), its size in
+    pixels once its EXIF orientation is applied, its size in bytes, whether it carries a GPS
+    position (EXIF GPSInfo or an XMP GPS tag), and why no copy can be made of it (``""``:
+    it decodes within the limits)."""
+
+    format: str
+    width: int
+    height: int
+    size: int
+    gps: bool = False
+    problem: str = ""
+
+    def key(self) -> str:
+        """As text, for the verdict cache's key of a folder."""
+        return f"{self.format}:{self.width}x{self.height}:{self.size}:{self.gps}:{self.problem}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f}"
+
+
+def check_photos(item: NewsItem, folder: Sequence[Observed], rules: Photos) -> Iterator[Finding]:
+    """For each raster photo in the item's folder: an error if no copy can be made of it
+    (decompression bomb, too many pixels, truncated or corrupt, another format than its name
+    says), a warning if the original is larger than ``rules.max_mb`` or carries a GPS
+    position. Each names the line of its ``files`` entry (else of ``files``)."""
+    listed = {a.path: a.line for a in item.attachments}
+    fallback = item.files_line or item.line_of("id")
+    for entry in folder:
+        facts = entry.photo
+        if facts is None:
+            continue
+        line = listed.get(entry.rel) or fallback
+        if facts.problem:
+            yield error(
+                item.path,
+                line,
+                "image.unreadable",
+                _(
+                    "{path}: expected a photo the site can publish (JPEG, PNG, WebP or AVIF that"
+                    " decodes completely, its format the one its name says); found {problem};"
+                    " the item is not published"
+                ).format(path=entry.rel, problem=facts.problem),
+            )
+        if facts.size > rules.max_bytes:
+            yield warning(
+                item.path,
+                line,
+                "image.size",
+                _(
+                    "{path}: expected an original of at most {most} MB (photos.max_mb in"
+                    " sop.yml); found {found} MB. The site publishes smaller copies, but the"
+                    " repository keeps the original"
+                ).format(path=entry.rel, most=rules.max_mb, found=_mb(facts.size)),
+            )
+        if facts.gps:
+            yield warning(
+                item.path,
+                line,
+                "image.gps",
+                _(
+                    "{path}: expected no location in the photo; found a GPS position in its"
+                    " metadata. The site publishes only copies without metadata, but the"
+                    " original in the repository still tells where it was taken"
+                ).format(path=entry.rel),
+            )

@@ -1,0 +1,401 @@
+"""Photos as a newsroom uploads them: a phone's JPEG with EXIF (a GPS position, an
+orientation) goes through the SOP, and the site publishes only clean copies made from its
+signed bytes (no EXIF, no GPS, no metadata at all, turned upright), in JPEG and WebP at a few
+widths, with srcset/sizes, width and height on the page. The copies are the same bytes every
+time, kept in the user's cache folder under a MAC (a forged or altered entry is ignored);
+``warta validate`` warns about the location and the size of the original (``image.gps``,
+``image.size``, with the line of its ``files`` entry); hostile images (a decompression bomb,
+too many pixels, a truncated file, a PNG named .jpg) are refused, never a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import re
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser
+from sitekit import serve
+
+from helpers import WIB, Repo, SignedRepos, copy_repo
+from warta.adapters import photos
+from warta.adapters.cachekey import repo_key
+from warta.adapters.photostore import COPIES_DIR, CopyStore
+
+ITEM = "content/berita/2026/panen-raya/index.md"
+URL = "berita/2026/panen-raya/"
+ALT = "Petani memanen padi di sawah Desa Cibening"
+#: Text only the original carries (in its EXIF): it may appear in no output file.
+MAKER = "KameraPonselRahasia"
+#: What an image's metadata looks like in its bytes (EXIF in JPEG/WebP, PNG's eXIf, XMP).
+MARKERS = (b"Exif\x00\x00", b"eXIf", b"GPSLatitude", b"http://ns.adobe.com/xap", MAKER.encode())
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif")
+
+
+def phone_jpeg(seed: int = 14) -> bytes:
+    """A 4000x3000 JPEG as a phone writes it: noisy enough to weigh megabytes, EXIF with the
+    maker, a GPS position and orientation 6 (turn 90° clockwise to see it upright)."""
+    rng = random.Random(seed)
+    small = Image.frombytes("RGB", (500, 375), rng.randbytes(500 * 375 * 3))
+    photo = small.resize((4000, 3000), Image.Resampling.BICUBIC)
+    exif = Image.Exif()
+    exif[0x010F] = MAKER
+    exif[0x0112] = 6
+    exif[0x8825] = {1: "S", 2: (6.0, 54.0, 30.0), 3: "E", 4: (107.0, 36.0, 12.0)}
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=92, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` x ``height`` pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * 4096, 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(
+        b"IEND", b""
+    )
+
+
+def small_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def photo_newsroom(repo: Repo) -> None:
+    """An office whose SOP sets ``photos: {max_mb: 2}``; an approved item whose lead photo
+    (also shown in its body) is the phone's JPEG; a draft holding hostile images."""
+    _edit(repo.path("workflow/sop.yml"), "\nsteps:", "\nphotos:\n  max_mb: 2\n\nsteps:")
+    repo.sign_workflow()
+    repo.commit_all("sop: photos")
+    day = "2026-11-02"
+    path = repo.new_item(
+        "Panen Raya Padi di Cibening",
+        at=f"{day}T08:00:00{WIB}",
+        slug="panen-raya",
+        body="SUKAMAJU – Panen raya.\n",
+    )
+    repo.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    repo.write("content/berita/2026/panen-raya/images/sawah.jpg", phone_jpeg())
+    image = (
+        f'image: {{src: images/sawah.jpg, alt: "{ALT}", caption: "Panen raya.",'
+        ' credit: "Foto: Humas"}\n'
+    )
+    _edit(path, "\nstatus:", f"\n{image}status:")
+    lead = "SUKAMAJU – Panen raya.\n"
+    _edit(path, lead, lead + "\n![Sawah](images/sawah.jpg)\n")
+    repo.sign(path, "dimas", f"{day}T10:00:00{WIB}")
+    repo.sign(path, "sri", f"{day}T10:04:00{WIB}")
+    repo.sign(path, "hendra", f"{day}T10:08:00{WIB}")
+    draft = repo.new_item("Foto Rusak", at=f"{day}T09:00:00{WIB}", slug="foto-rusak")
+    folder = "content/berita/2026/foto-rusak/images/"
+    repo.write(folder + "bom.png", png_claiming(100_000, 100_000))
+    repo.write(folder + "raksasa.png", png_claiming(11_000, 10_500))
+    repo.write(folder + "terpotong.jpg", phone_jpeg(7)[:200_000])
+    repo.write(folder + "palsu.jpg", small_png())
+    _edit(draft, "\nstatus:", "\nimage: {src: images/terpotong.jpg, alt: Foto rusak}\nstatus:")
+    repo.commit_all("berita")
+
+
+@pytest.fixture
+def site(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
+    """A copy of the photo newsroom, with a cache folder of its own."""
+    repo = copy_repo(signed_repo(photo_newsroom), tmp_path / "repo")
+    repo.env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    return repo
+
+
+def build(repo: Repo, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = repo.cli("build", "-d", str(out), *args)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def _copies_folder(repo: Repo) -> Path:
+    return Path(repo.env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(repo.root) / COPIES_DIR
+
+
+def _files_line(repo: Repo, name: str) -> int:
+    lines = repo.read(ITEM).splitlines()
+    return next(n for n, line in enumerate(lines, 1) if "path:" in line and name in line)
+
+
+def test_the_site_publishes_clean_upright_copies_and_never_the_original(
+    site: Repo, tmp_path: Path
+) -> None:
+    original = site.path("content/berita/2026/panen-raya/images/sawah.jpg").read_bytes()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the test's premise
+    out = tmp_path / "site"
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    folder = out / URL / "images"
+    made = sorted(p.name for p in folder.iterdir())
+    assert made == [
+        "sawah.jpg",
+        *(f"sawah.jpg-{w}w.{ext}" for w in (1600, 480, 960) for ext in ("jpg", "webp")),
+    ]
+    for name in made:
+        with Image.open(folder / name) as copy:
+            assert copy.height > copy.width  # turned upright by its EXIF orientation
+            assert copy.width in (480, 960, 1600)
+    # the original's URL serves the widest clean JPEG, never the signed bytes
+    assert (folder / "sawah.jpg").read_bytes() == (folder / "sawah.jpg-1600w.jpg").read_bytes()
+    outputs = [p for p in out.rglob("*") if p.is_file()]
+    for path in outputs:
+        data = path.read_bytes()
+        assert original not in data and original[:4096] not in data, path
+        for marker in MARKERS:
+            assert marker not in data, (path, marker)
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            with Image.open(path) as image:
+                assert not image.getexif(), path
+                assert not {"exif", "xmp", "icc_profile"} & set(image.info), path
+
+
+def test_pages_show_the_copies_with_srcset_size_and_alt(site: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    page = (out / URL / "index.html").read_text(encoding="utf-8")
+    lead = re.search(r'<figure class="warta-lead"><picture>(.*?)</picture>', page, re.S)
+    assert lead is not None, page
+    html = lead.group(1)
+    assert (
+        'srcset="images/sawah.jpg-480w.webp 480w, images/sawah.jpg-960w.webp 960w,'
+        ' images/sawah.jpg-1600w.webp 1600w"' in html
+    )
+    assert (
+        'srcset="images/sawah.jpg-480w.jpg 480w, images/sawah.jpg-960w.jpg 960w,'
+        ' images/sawah.jpg-1600w.jpg 1600w"' in html
+    )
+    assert 'src="images/sawah.jpg-1600w.jpg"' in html
+    assert 'width="1600" height="2133"' in html
+    assert f'alt="{ALT}"' in html
+    assert 'fetchpriority="high"' in html and 'loading="lazy"' not in html  # above the fold
+    assert 'sizes="' in html
+    # the body's own reference still shows the photo: the clean copy at the original's URL
+    assert 'src="images/sawah.jpg"' in page
+    listing = (out / "berita" / "index.html").read_text(encoding="utf-8")
+    card = re.search(r'<a class="warta-card__image" href="2026/panen-raya/"[^>]*>(.*?)</a>',
+                     listing, re.S)
+    assert card is not None, listing
+    assert 'loading="lazy"' in card.group(1)
+    assert "2026/panen-raya/images/sawah.jpg-480w.webp 480w" in card.group(1)
+    assert 'width="1600" height="2133"' in card.group(1)
+
+
+def test_copies_are_the_same_bytes_every_time(site: Repo, tmp_path: Path) -> None:
+    original = site.path("content/berita/2026/panen-raya/images/sawah.jpg").read_bytes()
+    first, second = photos.derive(original, ".jpg"), photos.derive(original, ".jpg")
+    assert first == second
+    assert [v.data for v in first.variants] == [v.data for v in second.variants]
+    cold = tmp_path / "cold"
+    assert build(site, cold).returncode == 0
+    again = Repo(site.root, site.keys, {**site.env, "XDG_CACHE_HOME": str(tmp_path / "other")})
+    fresh = tmp_path / "fresh"
+    assert build(again, fresh).returncode == 0  # another cache: every copy made anew
+    warm = tmp_path / "warm"
+    assert build(site, warm).returncode == 0  # from the cache
+    images = sorted(p.relative_to(cold) for p in (cold / URL / "images").iterdir())
+    for rel in images:
+        assert (cold / rel).read_bytes() == (fresh / rel).read_bytes() == (warm / rel).read_bytes()
+
+
+def _forge(folder: Path, digest: str, secret: bytes, marker: bytes) -> None:
+    """A cache entry, written with ``secret``, saying that the copies of the original with
+    ``digest`` are ``marker`` at every width."""
+    fake = tuple(
+        photos.Variant(fmt, width, round(width * 4 / 3), marker)
+        for width in (480, 960, 1600)
+        for fmt in ("JPEG", "WEBP")
+    )
+    assert CopyStore(folder, secret).put(digest, ".jpg", photos.Derived(fake, fake[-2]))
+
+
+def test_the_cache_of_copies_is_authenticated(site: Repo, tmp_path: Path) -> None:
+    honest = tmp_path / "honest"
+    assert build(site, honest).returncode == 0
+    folder = _copies_folder(site)
+    entries = list(folder.iterdir())
+    assert len(entries) == 1
+    entry = entries[0]
+    original = site.path("content/berita/2026/panen-raya/images/sawah.jpg").read_bytes()
+    digest = "sha256:" + hashlib.sha256(original).hexdigest()
+    assert entry.name == CopyStore.entry(digest, ".jpg")
+    marker = small_png()  # what a forger would publish instead: a green square
+    secret = (Path(site.env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
+
+    def published(name: str) -> bytes:
+        out = tmp_path / name
+        assert build(site, out).returncode == 0
+        return (out / URL / "images" / "sawah.jpg-480w.jpg").read_bytes()
+
+    want = (honest / URL / "images" / "sawah.jpg-480w.jpg").read_bytes()
+    # planted with another secret: ignored, the copies are made again from the signed bytes
+    _forge(folder, digest, b"x" * 32, marker)
+    assert published("forged") == want
+    # an honest entry altered by one byte: ignored
+    assert published("rebuilt") == want
+    data = bytearray(entry.read_bytes())
+    data[-10] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    assert published("altered") == want
+    # an honest entry renamed to stand for another photo's copies: ignored
+    elsewhere = "sha256:" + "0" * 64
+    _forge(folder, elsewhere, secret, marker)
+    (folder / CopyStore.entry(elsewhere, ".jpg")).rename(entry)
+    assert published("renamed") == want
+    # the control: written with this user's secret under its own name, the entry IS used
+    _forge(folder, digest, secret, marker)
+    forged = published("trusted")
+    assert forged != want
+    with Image.open(io.BytesIO(forged)) as image:
+        assert image.getpixel((5, 5))[1] > 100  # the green square
+
+
+def test_validate_warns_of_the_location_and_size_with_the_files_line(site: Repo) -> None:
+    report = site.validate_json()
+    item = next(i for i in report["items"] if i["path"] == ITEM)
+    assert item["publishable"]
+    found = {f["rule"]: f for f in item["findings"]}
+    line = _files_line(site, "images/sawah.jpg")
+    assert found["image.gps"]["severity"] == "warning"
+    assert found["image.gps"]["line"] == line
+    assert "GPS position" in found["image.gps"]["message"]
+    assert found["image.size"]["severity"] == "warning"
+    assert found["image.size"]["line"] == line
+    assert re.search(r"at most 2 MB .*found \d+\.\d MB", found["image.size"]["message"])
+    text = site.cli("validate").stdout
+    assert f"{ITEM}:{line}: warning [image.gps]" in text
+    assert f"{ITEM}:{line}: warning [image.size]" in text
+    strict = site.cli("validate", "--strict")
+    assert strict.returncode == 1  # a deploy gate under --strict stops on them
+
+
+def test_without_the_setting_the_size_limit_is_five_mb(site: Repo) -> None:
+    _edit(site.path("workflow/sop.yml"), "\nphotos:\n  max_mb: 2\n", "\n")
+    site.sign_workflow()
+    site.commit_all("sop: default photo size")
+    size = site.path("content/berita/2026/panen-raya/images/sawah.jpg").stat().st_size
+    assert 2_000_000 < size <= 5_000_000  # over the old limit, under the default
+    item = next(i for i in site.validate_json()["items"] if i["path"] == ITEM)
+    rules = {f["rule"] for f in item["findings"]}
+    assert "image.gps" in rules and "image.size" not in rules
+
+
+def test_hostile_images_are_refused_never_a_traceback(site: Repo, tmp_path: Path) -> None:
+    report = site.validate_json()
+    draft = next(i for i in report["items"] if "foto-rusak" in i["path"])
+    refused = {
+        f["message"].split(":", 1)[0]: f["message"]
+        for f in draft["findings"]
+        if f["rule"] == "image.unreadable"
+    }
+    assert set(refused) == {
+        "images/bom.png",
+        "images/raksasa.png",
+        "images/terpotong.jpg",
+        "images/palsu.jpg",
+    }
+    assert "decompression bomb" in refused["images/bom.png"]
+    assert "11000x10500 pixels, expected at most" in refused["images/raksasa.png"]
+    assert "truncated" in refused["images/terpotong.jpg"]
+    assert "a PNG image named like a JPEG one" in refused["images/palsu.jpg"]
+    # the reviewers' preview shows the draft without those photos, and says why
+    out = tmp_path / "preview"
+    result = site.cli("preview", "--build-only", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "[image.unreadable]" in result.stderr
+    page = (out / "berita/2026/foto-rusak/index.html").read_text(encoding="utf-8")
+    assert "warta-lead" not in page
+    assert not (out / "berita/2026/foto-rusak/images").exists()
+    # the public build publishes the approved item and nothing of the draft
+    built = tmp_path / "site"
+    assert build(site, built).returncode == 0
+    assert (built / URL / "index.html").exists()
+    assert not (built / "berita/2026/foto-rusak").exists()
+
+
+def test_a_photo_changed_after_approval_is_not_published(site: Repo, tmp_path: Path) -> None:
+    site.write("content/berita/2026/panen-raya/images/sawah.jpg", phone_jpeg(99))
+    out = tmp_path / "site"
+    result = build(site, out)
+    assert result.returncode == 0
+    assert "files.changed" in result.stderr
+    assert not (out / URL).exists()
+
+
+def test_the_office_setting_is_checked(site: Repo) -> None:
+    _edit(site.path("workflow/sop.yml"), "max_mb: 2", "max_mb: 0")
+    site.sign_workflow()
+    result = site.cli("validate")
+    assert result.returncode == 2
+    assert "[workflow.photos]" in result.stderr + result.stdout
+
+
+def test_a_browser_shows_the_copies(site: Repo, tmp_path: Path, browser: Browser) -> None:
+    """Headless Chromium on a phone-sized screen: the lead photo loads, from a WebP copy
+    (the ``<source>``) of a width the screen needs, with the upright proportions; the list's
+    card photo loads too, lazily."""
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="id-ID"
+    )
+    page = context.new_page()
+    try:
+        with serve(out) as url:
+            page.goto(url + URL)
+            lead = page.locator(".warta-lead img")
+            lead.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "() => document.querySelector('.warta-lead img').complete"
+                " && document.querySelector('.warta-lead img').naturalWidth > 0"
+            )
+            chosen = lead.evaluate("img => img.currentSrc")
+            natural = lead.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+            assert chosen.endswith("images/sawah.jpg-960w.webp"), chosen  # 390 px at 2x
+            # (density-corrected for srcset: the proportions are what count) upright
+            assert abs(natural[1] / natural[0] - 4 / 3) < 0.01, natural
+            page.goto(url + "berita/")
+            card = page.locator(".warta-card__image img").first
+            assert card.get_attribute("loading") == "lazy"
+            card.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "() => document.querySelector('.warta-card__image img').naturalWidth > 0"
+            )
+            assert card.evaluate("img => img.currentSrc").endswith(".webp")
+    finally:
+        context.close()
+
+
+def test_the_printed_bulletin_carries_a_clean_copy_too(site: Repo) -> None:
+    """``warta cetak`` prints the lead photo, and its PDF (published on the site) carries the
+    clean copy, never the original with its EXIF and GPS."""
+    result = site.cli(
+        "cetak", "--edisi", "2026-11", "--key", str(site.keys["sri"]),
+        "--at", "2026-11-30T10:00:00+07:00",
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = site.path("content/cetak/2026-11/buletin.pdf").read_bytes()
+    assert b"/DCTDecode" in pdf  # the photo is in it, as a JPEG
+    # (the PDF's own XMP document metadata, which Typst writes, is not the photo's)
+    for marker in (b"Exif\x00\x00", b"GPSLatitude", MAKER.encode()):
+        assert marker not in pdf, marker
