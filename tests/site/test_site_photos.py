@@ -198,6 +198,10 @@ def test_pages_show_the_copies_with_srcset_size_and_alt(site: Repo, tmp_path: Pa
     assert 'loading="lazy"' in card.group(1)
     assert "2026/panen-raya/images/sawah.jpg-480w.webp 480w" in card.group(1)
     assert 'width="1600" height="2133"' in card.group(1)
+    # a link preview gets the size of what the photo's URL serves: the widest clean copy
+    head = page.split("</head>", 1)[0]
+    assert '<meta property="og:image:width" content="1600">' in head, head
+    assert '<meta property="og:image:height" content="2133">' in head, head
 
 
 def test_copies_are_the_same_bytes_every_time(site: Repo, tmp_path: Path) -> None:

@@ -485,10 +485,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
 
     @staticmethod
     def _photo_size(state: _Build, article: Article) -> Size | None:
-        """The pixel size of the item's lead photo, read from its bytes if they are the
-        signed ones (None otherwise, or if its header does not say)."""
+        """The pixel size of the item's lead photo as its URL serves it: a raster photo's
+        widest clean copy (the original is never published), else the signed file's own
+        size, read from its bytes if they are the signed ones (None otherwise, or if its
+        header does not say)."""
         if article.image is None:
             return None
+        if article.photo is not None:
+            return Size(article.photo.width, article.photo.height)
         uri = posixpath.normpath(article.folder_url + article.image.src)
         attached = state.attached.get(uri)
         if attached is None:
