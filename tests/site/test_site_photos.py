@@ -27,6 +27,7 @@ from helpers import WIB, Repo, SignedRepos, copy_repo
 from warta.adapters import photos
 from warta.adapters.cachekey import repo_key
 from warta.adapters.photostore import COPIES_DIR, CopyStore
+from warta.mkdocs_plugin import photofiles
 
 ITEM = "content/berita/2026/panen-raya/index.md"
 URL = "berita/2026/panen-raya/"
@@ -403,3 +404,29 @@ def test_the_printed_bulletin_carries_a_clean_copy_too(site: Repo) -> None:
     # (the PDF's own XMP document metadata, which Typst writes, is not the photo's)
     for marker in (b"Exif\x00\x00", b"GPSLatitude", MAKER.encode()):
         assert marker not in pdf, marker
+
+
+def test_copies_made_in_several_processes_are_the_ones_one_process_makes(tmp_path: Path) -> None:
+    """With many photos not kept yet, the build makes their copies in several processes
+    first: the store then holds, for each, exactly the bytes :func:`photos.derive` makes here,
+    and a photo no copy can be made of is left to the build's own pass (which says why)."""
+    root = tmp_path / "repo"
+    (root / "images").mkdir(parents=True)
+    raster: list[tuple[str, str, str]] = []
+    for n in range(photofiles.PARALLEL_MIN + 2):
+        out = io.BytesIO()
+        Image.effect_noise((300 + 40 * n, 200), 30 + n).convert("RGB").save(out, "JPEG")
+        data = out.getvalue() if n else small_png()  # the first: a PNG named .jpg
+        (root / "images" / f"f{n}.jpg").write_bytes(data)
+        raster.append((f"images/f{n}.jpg", "sha256:" + hashlib.sha256(data).hexdigest(), ".jpg"))
+    store = CopyStore.scratch(tmp_path / "store")
+    photofiles._make_missing(root, raster, store, jobs=2)
+    for rel, digest, suffix in raster[1:]:
+        copies = store.find(digest, suffix)
+        assert copies is not None, rel
+        made = photos.derive((root / rel).read_bytes(), suffix)
+        assert [store.read(copies, c) for c in copies.variants] == [v.data for v in made.variants]
+    assert store.find(raster[0][1], ".jpg") is None  # refused: the build's pass says why
+    alone = CopyStore.scratch(tmp_path / "alone")
+    photofiles._make_missing(root, raster, alone, jobs=1)  # one process: nothing made ahead
+    assert all(alone.find(digest, suffix) is None for _rel, digest, suffix in raster)

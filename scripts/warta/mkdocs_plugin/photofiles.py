@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 
 from warta.adapters import photos
 from warta.adapters.photostore import Copies, Copy, CopyStore
+from warta.bulk import start_method
 from warta.i18n import _
 from warta.mkdocs_plugin.files import ItemFile, read_signed
 from warta.model.photo import is_raster
@@ -78,17 +79,62 @@ def _made(root: Path, rel: str, digest: str, suffix: str, store: CopyStore) -> C
     return store.put(digest, suffix, photos.derive(data, suffix))
 
 
+#: Photos to copy at least, for the copies to be made in several processes.
+PARALLEL_MIN = 4
+
+
+def _derive(root: Path, rel: str, digest: str, suffix: str) -> photos.Derived | None:
+    """The copies of the original at ``rel`` if its bytes are the signed ones (PluginError
+    otherwise), None if no copy can be made (the build's own pass then says why)."""
+    data = read_signed(root, rel, digest)
+    try:
+        return photos.derive(data, suffix)
+    except photos.PhotoRefused:
+        return None
+
+
+def _make_missing(
+    root: Path, raster: list[tuple[str, str, str]], store: CopyStore, jobs: int
+) -> None:
+    """Make, in ``jobs`` processes, the copies ``store`` does not hold yet of the originals
+    ``raster`` ((repository path, digest, suffix)), and keep them there: copies are a pure
+    function of the signed bytes, so which process made them changes no byte. Each is kept
+    as it arrives, so no more than the processes' work in hand is in memory at once."""
+    missing = [r for r in raster if store.find(r[1], r[2]) is None]
+    if jobs < 2 or len(missing) < PARALLEL_MIN:
+        return
+    import multiprocessing  # noqa: PLC0415 - only with many photos to copy
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context(start_method())
+    ) as pool:
+        made = pool.map(_derive, *zip(*((root, *r) for r in missing), strict=True))
+        for (_rel, digest, suffix), derived in zip(missing, made, strict=True):
+            if derived is not None:
+                store.put(digest, suffix, derived)
+
+
 def make_photos(
     config: MkDocsConfig,
     root: Path,
     attached: dict[str, tuple[str, str]],
     stores: tuple[CopyStore, ...],
     taken: set[str],
+    *,
+    jobs: int = 1,
 ) -> Photos:
     """The copies of every raster photo among ``attached`` (docs path -> (repository path,
     signed digest)), each at a path no other file takes (``taken``: docs paths), kept in the
-    first of ``stores`` that can keep them."""
+    first of ``stores`` that can keep them (with ``jobs`` above one and many photos not kept
+    yet, made in that many processes first)."""
     out = Photos()
+    raster = [
+        (rel, digest, posixpath.splitext(uri)[1].lower())
+        for uri, (rel, digest) in sorted(attached.items())
+        if is_raster(uri)
+    ]
+    _make_missing(root, raster, stores[0], jobs)
     for uri, (rel, digest) in sorted(attached.items()):
         if not is_raster(uri):
             continue

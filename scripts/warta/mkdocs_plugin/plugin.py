@@ -343,15 +343,17 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         log.info(f"warta: {published}; {left_out}")
         return files
 
-    @staticmethod
-    def _photos(config: MkDocsConfig, state: _Build) -> Photos:
+    def _photos(self, config: MkDocsConfig, state: _Build) -> Photos:
         """The clean copies of the raster photos of the items shown (photofiles.py), kept in
         this user's cache folder, else in the build's scratch folder."""
         repo = state.repo
         kept = CopyStore.open(repo.root) if repo.policy.cache else None
         scratch = CopyStore.scratch(state.staged / "photos")
         stores = (kept, scratch) if kept is not None else (scratch,)
-        made = make_photos(config, repo.root, state.attached, stores, set(state.plan.files))
+        jobs = default_jobs() if self.jobs is None else self.jobs
+        made = make_photos(
+            config, repo.root, state.attached, stores, set(state.plan.files), jobs=jobs
+        )
         for uri, problem in sorted(made.refused.items()):
             log.warning(
                 f"warta: {DOCS}/{uri}: [image.unreadable] "
