@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
-from sitekit import SiteRepo, add_withdrawn, copy_site_config, populate
+from playwright.sync_api import Browser, Page, sync_playwright
+from sitekit import SiteRepo, add_withdrawn, copy_site_config, populate, serve
 
 from helpers import make_repo
 
@@ -78,6 +78,24 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(scope="module")
+def base_url(built: Built) -> Iterator[str]:
+    """The sample site built once, served on localhost."""
+    with serve(built.site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A tab as wide as a desktop's, where the navigation shows beside the article."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

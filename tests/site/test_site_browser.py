@@ -21,22 +21,6 @@ from conftest import Built
 SHOT = "berita-item.png"
 
 
-@pytest.fixture(scope="module")
-def base_url(built: Built) -> Iterator[str]:
-    with serve(built.site) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        context.close()
-
-
 def search(page: Page, words: str) -> list[str]:
     """Type into Material's search box; the result links once the worker has answered."""
     box = page.locator("input.md-search__input")

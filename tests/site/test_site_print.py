@@ -5,14 +5,10 @@ box whole and the page's address, and the PDF holds them."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pypdf
-import pytest
-from playwright.sync_api import Browser, Page, expect
-from sitekit import SiteRepo, serve
-
-from conftest import Built
+from playwright.sync_api import Page, expect
+from sitekit import SiteRepo
 
 SITE_URL = "https://warta.sukamajukab.go.id/"
 #: Navigation of the page (Material's and Warta's): none of it on paper.
@@ -24,23 +20,6 @@ NAVIGATION = (
     ".md-search",
     "nav.warta-neighbours",
 )
-
-
-@pytest.fixture(scope="module")
-def base_url(built: Built) -> Iterator[str]:
-    with serve(built.site) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A tab as wide as a desktop's, where the navigation shows beside the article."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        context.close()
 
 
 def pdf_text(page: Page) -> str:
