@@ -143,6 +143,9 @@ class CopyStore:
     def __init__(self, folder: Path, secret: bytes) -> None:
         self.folder = folder
         self.secret = secret
+        #: the entry read last and its records (a build reads an original's copies one
+        #: after the other: each file is read and authenticated once, not once per copy)
+        self._last: tuple[str, dict[str, memoryview]] | None = None
 
     @classmethod
     def open(cls, root: Path) -> CopyStore | None:
@@ -163,7 +166,11 @@ class CopyStore:
         return COPIES_FORMAT + b":" + entry.encode("ascii")
 
     def _records(self, entry: str) -> dict[str, memoryview]:
-        return read_records(self.folder / entry, self.secret, self._kind(entry))
+        if self._last is not None and self._last[0] == entry:
+            return self._last[1]
+        records = read_records(self.folder / entry, self.secret, self._kind(entry))
+        self._last = (entry, records)
+        return records
 
     def find(self, digest: str, suffix: str) -> Copies | None:
         """The copies made earlier of the original with ``digest`` (None: none, or an entry
@@ -207,6 +214,7 @@ class CopyStore:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
             return None
+        self._last = None  # (it may hold this entry as missing)
         write_records(self.folder / entry, self.secret, self._kind(entry), records)
         return self.find(digest, suffix)
 
