@@ -430,3 +430,39 @@ def test_copies_made_in_several_processes_are_the_ones_one_process_makes(tmp_pat
     alone = CopyStore.scratch(tmp_path / "alone")
     photofiles._make_missing(root, raster, alone, jobs=1)  # one process: nothing made ahead
     assert all(alone.find(digest, suffix) is None for _rel, digest, suffix in raster)
+
+
+def test_a_listed_file_named_like_another_photo_s_copy_never_replaces_it(
+    site: Repo, tmp_path: Path
+) -> None:
+    """A writer lists, beside a photo, a file named as its copy will be
+    (``foto.jpg-480w.jpg``), hoping it is published in the copy's place with its EXIF. The
+    photo whose copy it would displace is left out (and said so); the planted JPEG is itself
+    a photo, so only a clean copy of it is published; every published image has no EXIF."""
+    day = "2026-11-03"
+    path = site.new_item(
+        "Foto Berlapis", at=f"{day}T08:00:00{WIB}", slug="foto-berlapis", body="Isi.\n"
+    )
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    folder = "content/berita/2026/foto-berlapis/images/"
+    site.write(folder + "foto.jpg", phone_jpeg(21))  # the writer's files, signed by the writer
+    site.write(folder + "foto.jpg-480w.jpg", phone_jpeg(22))
+    site.sign(path, "dimas", f"{day}T10:00:00{WIB}")
+    site.sign(path, "sri", f"{day}T10:04:00{WIB}")
+    site.sign(path, "hendra", f"{day}T10:08:00{WIB}")
+    site.commit_all("berita")
+    out = tmp_path / "site"
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert "foto.jpg" in result.stderr and "image.unreadable" in result.stderr, result.stderr
+    images = out / "berita" / "2026" / "foto-berlapis" / "images"
+    published = sorted(p.name for p in images.iterdir())
+    assert "foto.jpg" not in published, published  # its copy's place is taken: left out
+    planted = images / "foto.jpg-480w.jpg"
+    with Image.open(planted) as image:  # a clean copy of the planted photo, upright
+        assert image.width <= 1600 and image.height > image.width
+        assert not image.getexif() and not {"exif", "xmp", "icc_profile"} & set(image.info)
+    for name in published:
+        data = (images / name).read_bytes()
+        for marker in MARKERS:
+            assert marker not in data, (name, marker)
