@@ -29,7 +29,7 @@ from warta.model.invisible import check_published
 from warta.model.item import NewsItem, Signoff, content_digest, item_url
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
 from warta.model.office import Measure, StandardTime
-from warta.model.photo import check_photos
+from warta.model.photo import check_body_images, check_photos
 from warta.model.pii import check_personal_data
 from warta.model.pii import check_published_text as published_personal_data
 from warta.model.roster import Person, Roster
@@ -646,6 +646,9 @@ def judge(
                 )
             )
         named.append(("published_text", lambda: list(check_published_text(item, renderer))))
+        named.append(
+            ("body_images", lambda: list(check_body_images(item, renderer.images(item.body))))
+        )
     for name, run in named:
         before = len(found)
         try:

@@ -58,6 +58,11 @@ def test_all_vectors_in_one_body() -> None:
             '<ol start="3" type="a" reversed=""><li value="5">x</li></ol>',
         ),
         ('<img src="a.jpg" width="100%" height="9px">', '<img src="a.jpg" width="100%">'),
+        # an image whose address is refused is no image: it goes, alt text and all
+        ('<p>a<img src="javascript:alert(1)" alt="foto">b</p>', "<p>ab</p>"),
+        ('<p>a<img alt="foto" src="data:image/png;base64,AAAA">b</p>', "<p>ab</p>"),
+        ('<p>a<img alt="foto">b<img src="">c</p>', "<p>abc</p>"),
+        ('<img alt="a &gt; b" src="c.jpg">', '<img alt="a &gt; b" src="c.jpg">'),
     ],
 )
 def test_what_the_policy_keeps_and_how(raw: str, clean: str) -> None:

@@ -214,6 +214,9 @@ def test_a_body_too_complex_to_render_is_a_finding_of_its_own() -> None:
         def text(self, body: str) -> str:
             raise BodyTooComplex(10.0)
 
+        def images(self, body: str) -> list[tuple[str, str | None]]:
+            raise BodyTooComplex(10.0)
+
     news = replace(item(), slug="jembatan")
     ctx = replace(context(), renderer=Slow(), render_drafts=True)
     (verdict,) = validate([(PATH, news, [])], ctx).verdicts

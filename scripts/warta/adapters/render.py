@@ -19,7 +19,7 @@ import markdown
 
 from warta.adapters.siteconfig import SiteConfig, plain
 from warta.model.closure import BodyTooComplex
-from warta.site.sanitize import Policy
+from warta.site.sanitize import IMG, Policy, attributes
 
 #: A news body renders in milliseconds; one that takes this long is hostile or broken.
 BUDGET_SECONDS = 10.0
@@ -55,6 +55,12 @@ def reader_text(clean_html: str) -> str:
 
 def references(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((m.group(1), html.unescape(m.group(3))) for m in _REF.finditer(text))
+
+
+def images(text: str) -> tuple[tuple[str, str | None], ...]:
+    """The ``(src, alt)`` of every ``<img>`` of sanitized HTML (alt None: there is none)."""
+    found = (attributes(m.group(1)) for m in IMG.finditer(text))
+    return tuple((a.get("src", ""), a.get("alt")) for a in found)
 
 
 class Store(Protocol):
@@ -111,6 +117,9 @@ class MarkdownRenderer:
 
     def references(self, body: str) -> Sequence[tuple[str, str]]:
         return self.render(body).refs
+
+    def images(self, body: str) -> Sequence[tuple[str, str | None]]:
+        return images(self.render(body).html)
 
     def text(self, body: str) -> str:
         return reader_text(self.render(body).html)

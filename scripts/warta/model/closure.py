@@ -62,6 +62,10 @@ class Renderer(Protocol):
 
     def references(self, body: str) -> Sequence[tuple[str, str]]: ...
 
+    def images(self, body: str) -> Sequence[tuple[str, str | None]]:
+        """The ``(src, alt)`` of every image of the body as published (alt None: none)."""
+        ...
+
     def text(self, body: str) -> str:
         """The body's text as readers see it: the published HTML without tags, with its
         character references decoded."""

@@ -99,3 +99,38 @@ def check_photos(item: NewsItem, folder: Sequence[Observed], rules: Photos) -> I
                     " original in the repository still tells where it was taken"
                 ).format(path=entry.rel),
             )
+
+
+def _source_line(item: NewsItem, src: str) -> int | None:
+    """The line of the body that names ``src`` (the body's first line if none does)."""
+    base = item.body_line
+    if base is None:
+        return None
+    for offset, text in enumerate(item.body.splitlines()):
+        if src in text:
+            return base + offset
+    return base
+
+
+def check_body_images(
+    item: NewsItem, images: Sequence[tuple[str, str | None]]
+) -> Iterator[Finding]:
+    """Every image of the body as published (``(src, alt)``) has alt text, as the lead photo
+    must (``image.alt``): a reader who cannot see it hears what it shows. Markdown's
+    ``![](foto.jpg)`` has an empty alt, so it is an error, once per image."""
+    seen: set[str] = set()
+    for src, alt in images:
+        if (alt is not None and alt.strip()) or src in seen:
+            continue
+        seen.add(src)
+        if alt is None:
+            message = _(
+                "the body's image {src!r} must describe the photo for readers who cannot see"
+                " it (alt text: ![what the photo shows]({src})); found no alt text"
+            )
+        else:
+            message = _(
+                "the body's image {src!r} must describe the photo for readers who cannot see"
+                " it (alt text: ![what the photo shows]({src})); found empty alt text"
+            )
+        yield error(item.path, _source_line(item, src), "body.img-alt", message.format(src=src))

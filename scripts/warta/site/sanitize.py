@@ -86,6 +86,8 @@ _ATTR = re.compile(r' ([a-z][a-z-]*)="([^"]*)"')
 _IFRAME = re.compile(r'<iframe((?: [a-z][a-z-]*="[^"]*")*)>.*?</iframe>', re.DOTALL)
 _IFRAME_EMPTY = re.compile(r'<iframe(?: [a-z][a-z-]*="[^"]*")*></iframe>')
 _ANCHOR = re.compile(r'<a((?: [a-z][a-z-]*="[^"]*")*)>')
+#: An <img> of the cleaned HTML, its attributes as :func:`attributes` reads them.
+IMG = re.compile(r'<img((?: [a-z][a-z-]*="[^"]*")*)>')
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,12 @@ def image_url(value: str) -> str | None:
     if scheme == "https" or (scheme is None and not url.startswith("//")):
         return url
     return None
+
+
+def attributes(text: str) -> dict[str, str]:
+    """The attributes of a tag of the cleaned HTML (``text`` as :data:`IMG` matched them:
+    each ``name="value"``, with '"', '<' and '>' escaped in the value), decoded."""
+    return {m.group(1): html.unescape(m.group(2)) for m in _ATTR.finditer(text)}
 
 
 def is_external(href: str) -> bool:
@@ -292,11 +300,7 @@ class Policy:
         if out.count("<iframe") != len(_IFRAME_EMPTY.findall(out)):
             # An <iframe the rewriting above did not recognise: fail closed, no embeds.
             out = self._nh3(text, TAGS - {"iframe"}, DROP_WITH_CONTENT | {"iframe"})
-        return _mark_external(out)
-
-
-def _attributes(text: str) -> dict[str, str]:
-    return {name: html.unescape(value) for name, value in _ATTR.findall(text)}
+        return _mark_external(_seen_images(out))
 
 
 def _empty_frames(text: str) -> str:
@@ -305,14 +309,25 @@ def _empty_frames(text: str) -> str:
 
     def rewrite(match: re.Match[str]) -> str:
         attrs = match.group(1)
-        return f"<iframe{attrs}></iframe>" if "src" in _attributes(attrs) else ""
+        return f"<iframe{attrs}></iframe>" if "src" in attributes(attrs) else ""
 
     return _IFRAME.sub(rewrite, text)
 
 
+def _seen_images(text: str) -> str:
+    """The images that show something: an ``<img>`` whose ``src`` was refused (a script or
+    ``data:`` URL) goes altogether, as a frame does, rather than stand as an image of nothing
+    without a text for readers who cannot see it."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        return match.group(0) if attributes(match.group(1)).get("src") else ""
+
+    return IMG.sub(rewrite, text)
+
+
 def _mark_external(text: str) -> str:
     def rewrite(match: re.Match[str]) -> str:
-        href = _attributes(match.group(1)).get("href")
+        href = attributes(match.group(1)).get("href")
         if href is None or not is_external(href):
             return match.group(0)
         return f'<a{match.group(1)} rel="{EXTERNAL_REL}">'
