@@ -242,3 +242,16 @@ def test_404_page_is_indonesian_and_lists_no_news(built: Built) -> None:
     source = (built.site / "404.html").read_text()
     assert "Halaman tidak ditemukan" in source
     assert "berita/2026/" not in source
+
+
+def test_only_the_first_card_of_a_list_loads_its_photo_at_once(built: Built) -> None:
+    """A phone sees the first card's photo without scrolling, so it is not loaded lazily (a
+    lazy photo that is the page's largest paint costs the page's Lighthouse score); every
+    later card's photo is lazy (and every "Berita terkait" card's: test_site_share.py)."""
+    images = []
+    for page in ("index.html", "berita/index.html"):
+        source = (built.site / page).read_text()
+        images = re.findall(r'<a class="warta-card__image"[^>]*>(.*?)</a>', source, re.S)
+        assert len(images) >= 2, (page, images)
+        assert "<img" in images[0] and 'loading="lazy"' not in images[0], images[0]
+        assert all('loading="lazy"' in image for image in images[1:]), images

@@ -129,6 +129,20 @@ def build(repo: Repo, out: Path, *args: str) -> subprocess.CompletedProcess[str]
     return result
 
 
+def _approve_and_build(
+    site: Repo, path: Path, day: str, tmp_path: Path
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The writer, the Kasubag and the Kabag sign ``path`` on ``day``; the site is built."""
+    site.sign(path, "dimas", f"{day}T10:00:00{WIB}")
+    site.sign(path, "sri", f"{day}T10:04:00{WIB}")
+    site.sign(path, "hendra", f"{day}T10:08:00{WIB}")
+    site.commit_all("berita")
+    out = tmp_path / "site"
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
 def _copies_folder(repo: Repo) -> Path:
     return Path(repo.env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(repo.root) / COPIES_DIR
 
@@ -190,13 +204,22 @@ def test_pages_show_the_copies_with_srcset_size_and_alt(site: Repo, tmp_path: Pa
     assert f'alt="{ALT}"' in html
     assert 'fetchpriority="high"' in html and 'loading="lazy"' not in html  # above the fold
     assert 'sizes="' in html
-    # the body's own reference still shows the photo: the clean copy at the original's URL
-    assert 'src="images/sawah.jpg"' in page
+    # the photo in the body is a picture of the same copies too: lazy, with its own alt text
+    body = page.split('<figure class="warta-lead">', 1)[1].split("</figure>", 1)[1]
+    shown = re.search(r"<picture>(.*?)</picture>", body, re.S)
+    assert shown is not None, body
+    assert 'srcset="images/sawah.jpg-480w.webp 480w' in shown.group(1)
+    assert 'src="images/sawah.jpg-1600w.jpg"' in shown.group(1)
+    assert 'width="1600" height="2133" alt="Sawah"' in shown.group(1)
+    assert 'loading="lazy"' in shown.group(1) and "fetchpriority" not in shown.group(1)
+    assert 'src="images/sawah.jpg"' not in page
     listing = (out / "berita" / "index.html").read_text(encoding="utf-8")
     card = re.search(r'<a class="warta-card__image" href="2026/panen-raya/"[^>]*>(.*?)</a>',
                      listing, re.S)
     assert card is not None, listing
-    assert 'loading="lazy"' in card.group(1)
+    # the first card of the list: its photo is seen at once, so it is not loaded lazily
+    assert card.start() == listing.index('<a class="warta-card__image"')
+    assert 'loading="lazy"' not in card.group(1) and 'fetchpriority="high"' in card.group(1)
     assert "2026/panen-raya/images/sawah.jpg-480w.webp 480w" in card.group(1)
     assert 'width="1600" height="2133"' in card.group(1)
     # a link preview gets the size of what the photo's URL serves: the widest clean copy
@@ -379,9 +402,15 @@ def test_a_browser_shows_the_copies(site: Repo, tmp_path: Path, browser: Browser
             assert chosen.endswith("images/sawah.jpg-960w.webp"), chosen  # 390 px at 2x
             # (density-corrected for srcset: the proportions are what count) upright
             assert abs(natural[1] / natural[0] - 4 / 3) < 0.01, natural
+            body = page.locator("p > picture img")
+            body.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "() => document.querySelector('p > picture img').naturalWidth > 0"
+            )
+            assert body.evaluate("img => img.currentSrc").endswith("images/sawah.jpg-960w.webp")
             page.goto(url + "berita/")
             card = page.locator(".warta-card__image img").first
-            assert card.get_attribute("loading") == "lazy"
+            assert card.get_attribute("loading") is None  # the first card: seen at once
             card.scroll_into_view_if_needed()
             page.wait_for_function(
                 "() => document.querySelector('.warta-card__image img').naturalWidth > 0"
@@ -447,13 +476,7 @@ def test_a_listed_file_named_like_another_photo_s_copy_never_replaces_it(
     folder = "content/berita/2026/foto-berlapis/images/"
     site.write(folder + "foto.jpg", phone_jpeg(21))  # the writer's files, signed by the writer
     site.write(folder + "foto.jpg-480w.jpg", phone_jpeg(22))
-    site.sign(path, "dimas", f"{day}T10:00:00{WIB}")
-    site.sign(path, "sri", f"{day}T10:04:00{WIB}")
-    site.sign(path, "hendra", f"{day}T10:08:00{WIB}")
-    site.commit_all("berita")
-    out = tmp_path / "site"
-    result = build(site, out)
-    assert result.returncode == 0, result.stderr
+    out, result = _approve_and_build(site, path, day, tmp_path)
     assert "foto.jpg" in result.stderr and "image.unreadable" in result.stderr, result.stderr
     images = out / "berita" / "2026" / "foto-berlapis" / "images"
     published = sorted(p.name for p in images.iterdir())
@@ -466,3 +489,63 @@ def test_a_listed_file_named_like_another_photo_s_copy_never_replaces_it(
         data = (images / name).read_bytes()
         for marker in MARKERS:
             assert marker not in data, (name, marker)
+
+
+def test_a_photo_in_the_body_needs_alt_text_to_be_signed(site: Repo) -> None:
+    """``![](images/foto.jpg)`` shows a photo no screen reader can describe: signing the
+    text with it is refused (``body.img-alt`` at its line, nothing changed); with alt text
+    the same photo is signed."""
+    day = "2026-11-03"
+    path = site.new_item("Tanpa Keterangan", at=f"{day}T08:00:00{WIB}", slug="tanpa-alt")
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    rel = "content/berita/2026/tanpa-alt/index.md"
+    site.write("content/berita/2026/tanpa-alt/images/foto.jpg", phone_jpeg(5))
+    _edit(path, "Isi berita.\n", "Isi berita.\n\n![](images/foto.jpg)\n")
+    site.commit_all("foto")
+    before = site.read(rel)
+    at = ("--at", f"{day}T10:00:00{WIB}")
+    refused = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    assert refused.returncode == 1, refused.stderr
+    # (the line of the text as signing would write it, with the files it lists)
+    assert re.search(rf"{rel}:\d+: error \[body\.img-alt\]", refused.stderr), refused.stderr
+    assert "images/foto.jpg" in refused.stderr and "Traceback" not in refused.stderr
+    assert site.read(rel) == before
+    _edit(path, "![](images/foto.jpg)", "![Warga di balai desa](images/foto.jpg)")
+    site.commit_all("alt")
+    signed = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    assert signed.returncode == 0, signed.stderr
+
+
+def test_a_body_photo_keeps_the_writer_s_size_and_hostile_alt_stays_text(
+    site: Repo, tmp_path: Path
+) -> None:
+    """A body photo the writer sized (``{: width="320" }``) keeps that size instead of the
+    copies' own; its alt text, however hostile, is printed as text; an image that is not one
+    of the item's raster photos (an SVG) stays as it was; no published file is the original."""
+    day = "2026-11-03"
+    alt = 'Sawah "><script>alert(7)</script>'
+    body = (
+        "Isi.\n\n"
+        f'![{alt}](images/foto.jpg){{: width="320" title="Sawah di Cibening" }}\n\n'
+        "![Peta lokasi](images/peta.svg)\n"
+    )
+    folder = "content/berita/2026/foto-sedang/images/"
+    site.write(folder + "foto.jpg", phone_jpeg(9))
+    site.write(folder + "peta.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="8"/>')
+    path = site.new_item("Foto Sedang", at=f"{day}T08:00:00{WIB}", slug="foto-sedang", body=body)
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    out, _built = _approve_and_build(site, path, day, tmp_path)
+    page = (out / "berita/2026/foto-sedang/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(7)" not in page
+    shown = re.search(r"<picture>(.*?)</picture>", page, re.S)
+    assert shown is not None, page
+    img = re.search(r"<img [^>]*>", shown.group(1))
+    assert img is not None
+    assert 'alt="Sawah &quot;&gt;&lt;script&gt;alert(7)&lt;/script&gt;"' in img.group(0), img
+    assert 'width="320"' in img.group(0) and "height=" not in img.group(0)
+    assert 'title="Sawah di Cibening"' in img.group(0)
+    assert 'srcset="images/foto.jpg-480w.jpg 480w, images/foto.jpg-960w.jpg 960w' in img.group(0)
+    assert '<img alt="Peta lokasi" src="images/peta.svg">' in page
+    original = site.path(folder + "foto.jpg").read_bytes()
+    for made in out.rglob("*"):
+        assert not made.is_file() or original[:4096] not in made.read_bytes(), made

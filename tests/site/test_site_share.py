@@ -387,8 +387,12 @@ def test_related_news_are_published_and_of_the_same_category(scene: Scene) -> No
     _, head = _page(scene, "jembatan")
     # newest first among published news sharing a category; the draft is newer than all
     assert head.related == ["../jalan/", "../irigasi/", "../pasar/"]
-    _, head = _page(scene, "irigasi")
+    html, head = _page(scene, "irigasi")
     assert head.related == ["../jembatan/", "../pasar/"]
+    # below the article: no related card's photo is loaded before the reader scrolls to it
+    section = html.split('class="warta-related"', 1)[1].split("</section>", 1)[0]
+    photos = re.findall(r'<a class="warta-card__image"[^>]*>(.*?)</a>', section, re.S)
+    assert photos and all('loading="lazy"' in photo for photo in photos), section
     _, head = _page(scene, "sekolah")
     assert head.related == ["../jalan/", "../jembatan/"]
     for alone in ("beras", "lain"):

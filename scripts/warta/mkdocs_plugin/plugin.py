@@ -74,6 +74,7 @@ from warta.site.catalogue import FEED_JSON, FEED_RSS, Catalogue
 from warta.site.dates import rfc3339
 from warta.site.imagesize import Size, image_size
 from warta.site.kinerja_page import kinerja_page
+from warta.site.photo import Photo, body_pictures
 from warta.site.sanitize import text_only
 from warta.site.sop_page import sop_page
 from warta.site.text import esc
@@ -135,6 +136,9 @@ class _Build:
     prerender: Prerender | None = None
     #: whether every plugin of the build is one whose use of a page Warta knows
     known_plugins: bool = False
+    #: docs path of a raster photo of an item -> its clean copies (the original is never
+    #: published)
+    photos: dict[str, Photo] = field(default_factory=dict)
     #: the site's name, address and logo, as the signed mkdocs.yml says them
     site: share.Site = field(default_factory=lambda: share.Site(""))
 
@@ -277,6 +281,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             files.append(derived)
         articles = self._articles(repo, state.plan)
         state.articles = {uri: _with_photo(article, made) for uri, article in articles.items()}
+        state.photos = made.shown
         state.catalogue = Catalogue.of(state.articles.values())
         for uri in state.articles:
             files.append(
@@ -473,9 +478,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if article.src_uri in state.fed:
             state.bodies[article.src_uri] = rendered.html  # only the bodies the feeds carry
         repo = state.repo
+        photos = {uri: state.photos[uri] for uri in shown.files if uri in state.photos}
+        body = body_pictures(rendered.html, article.folder_url, article.url, photos)
         return item_page.item_html(
             article,
-            rendered.html,
+            body,
             sop=repo.sop,
             zone=repo.policy.zone,
             trust_fingerprint=repo.policy.trust.fingerprint,

@@ -1,17 +1,25 @@
 """A raster photo as the site shows it: the clean copies made of the signed original (their
 names beside the item, their widths) and the ``<picture>`` a template prints of them, with
 ``srcset``/``sizes`` for the browser to choose from and the size in pixels that reserves the
-photo's place before it loads."""
+photo's place before it loads. In an item's body, an ``<img>`` of one of the item's raster
+photos becomes that ``<picture>`` too (:func:`body_pictures`)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from warta.model.closure import reference_target
+from warta.site.markup import environment
+from warta.site.sanitize import IMG, attributes
 from warta.site.text import relative_url
 
 #: How wide the lead photo and a card's photo are drawn (CSS), for the browser's choice.
 LEAD_SIZES = "(min-width: 76.25em) 40rem, 100vw"
 CARD_SIZES = "10rem"
+#: The attributes of a body's <img> a picture keeps (the allowlist's others are its own).
+KEPT = ("width", "height", "title", "class", "id", "lang")
 
 
 @dataclass(frozen=True)
@@ -64,3 +72,27 @@ def picture(photo: Photo, from_url: str, sizes: str) -> Picture:
         width=photo.width,
         height=photo.height,
     )
+
+
+def body_pictures(body_html: str, folder: str, page_url: str, photos: Mapping[str, Photo]) -> str:
+    """``body_html`` (an item's body as the allowlist left it) with each ``<img>`` that
+    shows one of ``photos`` (docs path -> copies; ``folder`` is the item's, ``page_url``
+    where the body is shown) as the ``<picture>`` of its clean copies: lazy, with the alt
+    text, and the width, height, title, class, id and lang the writer gave the image. Any
+    other image is left as it is."""
+    if not photos or "<img" not in body_html:
+        return body_html
+    macro = environment().get_template("macros.html").module.picture  # type: ignore[attr-defined]
+
+    def swap(match: re.Match[str]) -> str:
+        given = attributes(match.group(1))
+        target = reference_target(given.get("src", ""), folder)
+        photo = photos.get(target) if target is not None else None
+        if photo is None:
+            return match.group(0)
+        extra = tuple((name, given[name]) for name in KEPT if name in given)
+        eager = given.get("loading") == "eager"
+        shown = picture(photo, page_url, LEAD_SIZES)
+        return str(macro(shown, given.get("alt", ""), eager, extra))
+
+    return IMG.sub(swap, body_html)
