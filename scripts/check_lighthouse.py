@@ -12,6 +12,11 @@ home page, the news list and an article, with Debian's Chromium (CHROME_PATH, de
 runs) and exits 1 when a score is under its target: performance 0.95, accessibility, best
 practices and SEO 1.0.
 
+With ``--newsroom N`` it measures a newsroom of N generated items instead
+(``scripts/bench/bench_build.py --generate-only``: realistic Indonesian bodies, each with a real
+800x450 JPEG lead photo, so the site's clean copies, ``srcset`` and the list's pages are what
+is measured), at the home page, the news list, its second page and the newest article.
+
 Not part of the test suite: it needs npm, which the Quick start does not install. The
 accessibility test that is (tests/site/test_site_a11y.py) runs axe-core itself.
 """
@@ -106,24 +111,52 @@ def scores(binary: Path, url: str, chrome: str) -> dict[str, float]:
     return {name: float(categories[name]["score"]) for name in CATEGORIES}
 
 
+def newsroom(count: int, work: Path) -> tuple[Path, tuple[str, ...]]:
+    """A generated newsroom of ``count`` items built into ``work``/site (as the build
+    benchmark makes it), and the pages to measure there."""
+    bench = ROOT / "scripts" / "bench"
+    subprocess.run(
+        [sys.executable, str(bench / "bench_build.py"), "--items", str(count), "--workdir",
+         str(work), "--keep", "--generate-only"],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    sys.path.insert(0, str(bench))
+    from newsroom import bench_env, pin_of  # noqa: PLC0415 - the benchmark's own helpers
+
+    env = bench_env(work)
+    env["WARTA_TRUST_ROOT"] = pin_of(work / "repo", env)
+    site = work / "site"
+    warta = Path(sys.executable).parent / "warta"
+    subprocess.run([str(warta), "build", "-q", "-d", str(site)], check=True, cwd=work / "repo",
+                   env=env, stderr=subprocess.DEVNULL)
+    home = (site / "berita" / "index.html").read_text(encoding="utf-8")
+    newest = home.split('class="warta-card__title"><a href="', 1)[1].split('"', 1)[0]
+    return site, ("", "berita/", "berita/halaman/2/", "berita/" + newest)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per page (median)")
     parser.add_argument("--page", action="append", help="a path in the site (repeatable)")
     parser.add_argument("--site", type=Path, help="a built site, instead of building one")
+    parser.add_argument("--newsroom", type=int, metavar="N",
+                        help="a generated newsroom of N items with photos, not the sample")
     args = parser.parse_args()
     chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
     binary = lighthouse()
+    pages: tuple[str, ...] = PAGES
     with tempfile.TemporaryDirectory(prefix="warta-lighthouse-") as tmp:
         site = args.site
-        if site is None:
+        if args.newsroom:
+            site, pages = newsroom(args.newsroom, Path(tmp))
+        elif site is None:
             site = Path(tmp) / "site"
             warta = Path(sys.executable).parent / "warta"
             subprocess.run([str(warta), "build", "-d", str(site)], check=True, cwd=ROOT)
         failed = False
         print(f"lighthouse {LIGHTHOUSE}, mobile, median of {args.runs}; {', '.join(CATEGORIES)}")
         with serve(site) as base:
-            for page in args.page or PAGES:
+            for page in args.page or pages:
                 runs = [scores(binary, base + page, chrome) for _ in range(args.runs)]
                 median = {c: statistics.median(r[c] for r in runs) for c in CATEGORIES}
                 low = [c for c in CATEGORIES if median[c] < TARGETS[c]]
