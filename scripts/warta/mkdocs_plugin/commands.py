@@ -338,6 +338,9 @@ def _audit_files(
     def outputs() -> Iterator[tuple[str, str]]:
         for rel in rels:
             path = site / rel
+            if path.suffix.lower() in audit.PIXELS:
+                yield rel, ""  # its name still counts; its bytes are no document
+                continue
             data = path.read_bytes()
             if path.suffix == ".gz":
                 data = gzip.decompress(data)
