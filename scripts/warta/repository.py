@@ -70,7 +70,7 @@ from warta.model.edition import Edition, listing_problems
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.item import NewsItem
 from warta.model.judgement import Judgement
-from warta.model.photo import PhotoFacts, is_raster
+from warta.model.photo import PhotoFacts, is_inspected
 from warta.model.pin import Pin
 from warta.model.roster import Roster
 from warta.model.signing import fingerprint
@@ -454,8 +454,9 @@ def photo_facts(root: Path, cache: FactsCache | None) -> FactsOf:
 
 
 def _with_photo(observed: Observed, rel: str, facts: FactsOf | None) -> Observed:
-    """``observed`` with what it holds if it is a raster photo (a regular file, one name)."""
-    if facts is None or not is_raster(observed.rel) or not observed.regular:
+    """``observed`` with what it holds if it is a photo whose bytes are checked (a raster
+    photo or a GIF: a regular file, one name)."""
+    if facts is None or not is_inspected(observed.rel) or not observed.regular:
         return observed
     if observed.digest is None or observed.nlink != 1 or observed.problems:
         return observed

@@ -420,7 +420,8 @@ def test_the_audit_shared_among_processes_finds_the_same_leaks_in_the_same_order
 def test_the_audit_reads_photos_by_name_only(tmp_path: Path) -> None:
     """A photo is pixels to a browser: its name under an unpublished item's URL is a leak,
     text inside its bytes leads nowhere (at 3,000 items, reading 15,000 photo copies as text
-    was most of the audit); an SVG, a document with links, is still read."""
+    was most of the audit); an SVG, a document with links, is still read, and so is a GIF,
+    which is published as its writer signed it, not as a copy Pillow made."""
     from warta.mkdocs_plugin import commands
 
     site = tmp_path / "site"
@@ -428,7 +429,8 @@ def test_the_audit_reads_photos_by_name_only(tmp_path: Path) -> None:
     link = b'<a href="../rahasia/">x</a>'
     folder = site / "berita" / "2026" / "terbit"
     folder.mkdir(parents=True)
-    for name in ("foto.jpg", "foto.JPEG", "foto.webp", "foto.png", "foto.gif", "foto.avif"):
+    (folder / "foto.gif").write_bytes(b"GIF89a" + link)
+    for name in ("foto.jpg", "foto.JPEG", "foto.webp", "foto.png", "foto.avif"):
         (folder / name).write_bytes(b"\xff\xd8\xff" + link)
     (folder / "peta.svg").write_bytes(b"<svg>" + link + b"</svg>")
     (site / "berita" / "2026" / "rahasia").mkdir()
@@ -437,5 +439,6 @@ def test_the_audit_reads_photos_by_name_only(tmp_path: Path) -> None:
     found = commands.audit_site(site, tokens, jobs=1)
     assert [(leak.output, leak.where) for leak in found] == [
         ("berita/2026/rahasia/foto.webp", "its name"),
+        ("berita/2026/terbit/foto.gif", "a link"),
         ("berita/2026/terbit/peta.svg", "a link"),
     ]

@@ -48,6 +48,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     ".png": ("PNG",),
     ".webp": ("WEBP",),
     ".avif": ("AVIF",),
+    ".gif": ("GIF",),  # inspected only: a GIF is published as signed, never copied
 }
 #: The format of the clean copy served at an original's own URL (AVIF: none is served there).
 SAME_FORMAT = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -180,7 +181,9 @@ def inspect(data: bytes, suffix: str) -> PhotoFacts:
     try:
         with _opened(data, suffix) as image:
             fmt = image.format or ""
-            gps = _has_gps(image)
+            # a GIF is published as signed: a position anywhere in its bytes (an XMP or
+            # comment block Pillow does not parse) counts
+            gps = _has_gps(image) or (fmt == "GIF" and any(n in data for n in XMP_GPS))
             width, height = _upright_size(image)
             _decoded(image, at_least=1)
     except PhotoRefused as exc:

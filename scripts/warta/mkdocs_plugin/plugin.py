@@ -74,7 +74,7 @@ from warta.site.catalogue import FEED_JSON, FEED_RSS, Catalogue
 from warta.site.dates import rfc3339
 from warta.site.imagesize import Size, image_size
 from warta.site.kinerja_page import kinerja_page
-from warta.site.photo import Photo, body_pictures
+from warta.site.photo import Photo, body_copies, body_pictures
 from warta.site.sanitize import text_only
 from warta.site.sop_page import sop_page
 from warta.site.text import esc
@@ -475,10 +475,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             )
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         _clean_toc(page.toc)
-        if article.src_uri in state.fed:
-            state.bodies[article.src_uri] = rendered.html  # only the bodies the feeds carry
-        repo = state.repo
         photos = {uri: state.photos[uri] for uri in shown.files if uri in state.photos}
+        if article.src_uri in state.fed:  # only the bodies the feeds carry
+            state.bodies[article.src_uri] = body_copies(
+                rendered.html, article.folder_url, article.url, photos
+            )
+        repo = state.repo
         body = body_pictures(rendered.html, article.folder_url, article.url, photos)
         return item_page.item_html(
             article,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from warta.model.findings import Finding, error, warning
+from warta.model.invisible import normalised
 from warta.model.item import NewsItem
 from warta.model.sop import Photos
 from warta.model.translate import _
@@ -29,6 +30,18 @@ RASTER = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif"})
 def is_raster(path: str) -> bool:
     """Whether the file at ``path`` is a raster photo (by its suffix, compared in lowercase)."""
     return posixpath.splitext(path)[1].lower() in RASTER
+
+
+#: Suffixes (lowercase) of photos published as signed (no copy is made of a GIF, which may
+#: move): inspected as strictly, since what is in them reaches the site.
+AS_SIGNED = frozenset({".gif"})
+
+
+def is_inspected(path: str) -> bool:
+    """Whether the file at ``path`` is a photo whose bytes are decoded and checked: a raster
+    photo, or a GIF (by its suffix, compared in lowercase). A JPEG named ``.gif`` is then a
+    JPEG named like a GIF, refused, never published as signed with its EXIF."""
+    return posixpath.splitext(path)[1].lower() in RASTER | AS_SIGNED
 
 
 @dataclass(frozen=True)
@@ -55,10 +68,11 @@ def _mb(size: int) -> str:
 
 
 def check_photos(item: NewsItem, folder: Sequence[Observed], rules: Photos) -> Iterator[Finding]:
-    """For each raster photo in the item's folder: an error if no copy can be made of it
-    (decompression bomb, too many pixels, truncated or corrupt, another format than its name
-    says), a warning if the original is larger than ``rules.max_mb`` or carries a GPS
-    position. Each names the line of its ``files`` entry (else of ``files``)."""
+    """For each raster photo (and GIF) in the item's folder: an error if no copy can be made
+    of it (decompression bomb, too many pixels, truncated or corrupt, another format than its
+    name says), a warning if the original is larger than ``rules.max_mb`` or carries a GPS
+    position (an error for a GIF, which is published as signed). Each names the line of its
+    ``files`` entry (else of ``files``)."""
     listed = {a.path: a.line for a in item.attachments}
     fallback = item.files_line or item.line_of("id")
     for entry in folder:
@@ -88,7 +102,18 @@ def check_photos(item: NewsItem, folder: Sequence[Observed], rules: Photos) -> I
                     " repository keeps the original"
                 ).format(path=entry.rel, most=rules.max_mb, found=_mb(facts.size)),
             )
-        if facts.gps:
+        if facts.gps and not is_raster(entry.rel):
+            yield error(
+                item.path,
+                line,
+                "image.gps",
+                _(
+                    "{path}: expected no location in the photo; found a GPS position in its"
+                    " metadata, and a GIF is published as signed, so the site would publish"
+                    " it; the item is not published"
+                ).format(path=entry.rel),
+            )
+        elif facts.gps:
             yield warning(
                 item.path,
                 line,
@@ -101,15 +126,15 @@ def check_photos(item: NewsItem, folder: Sequence[Observed], rules: Photos) -> I
             )
 
 
-def _source_line(item: NewsItem, src: str) -> int | None:
-    """The line of the body that names ``src`` (the body's first line if none does)."""
-    base = item.body_line
-    if base is None:
-        return None
-    for offset, text in enumerate(item.body.splitlines()):
-        if src in text:
-            return base + offset
-    return base
+#: Images without alt text whose line is looked for (each search reads the body): the
+#: rest are reported at the body's first line, so a body of 30,000 costs no more.
+LOCATED = 50
+
+
+def _says_something(alt: str) -> bool:
+    """Whether ``alt`` holds a character a reader (or a screen reader) meets: not only
+    spaces, format characters (U+200B), fillers (U+3164) or the blank braille cell."""
+    return bool(normalised(alt).replace("\u2800", "").strip())
 
 
 def check_body_images(
@@ -117,12 +142,19 @@ def check_body_images(
 ) -> Iterator[Finding]:
     """Every image of the body as published (``(src, alt)``) has alt text, as the lead photo
     must (``image.alt``): a reader who cannot see it hears what it shows. Markdown's
-    ``![](foto.jpg)`` has an empty alt, so it is an error, once per image."""
+    ``![](foto.jpg)`` has an empty alt, so it is an error, once per image; alt text of only
+    invisible characters is none."""
     seen: set[str] = set()
+    lines: list[str] | None = None
     for src, alt in images:
-        if (alt is not None and alt.strip()) or src in seen:
+        if (alt is not None and _says_something(alt)) or src in seen:
             continue
         seen.add(src)
+        if lines is None:
+            lines = item.body.splitlines()
+        line = item.body_line
+        if line is not None and len(seen) <= LOCATED:  # the line naming it
+            line += next((n for n, text in enumerate(lines) if src in text), 0)
         if alt is None:
             message = _(
                 "the body's image {src!r} must describe the photo for readers who cannot see"
@@ -133,4 +165,4 @@ def check_body_images(
                 "the body's image {src!r} must describe the photo for readers who cannot see"
                 " it (alt text: ![what the photo shows]({src})); found empty alt text"
             )
-        yield error(item.path, _source_line(item, src), "body.img-alt", message.format(src=src))
+        yield error(item.path, line, "body.img-alt", message.format(src=src))

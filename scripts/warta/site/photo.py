@@ -7,13 +7,13 @@ photos becomes that ``<picture>`` too (:func:`body_pictures`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from warta.model.closure import reference_target
 from warta.site.markup import environment
 from warta.site.sanitize import IMG, attributes
-from warta.site.text import relative_url
+from warta.site.text import esc, relative_url
 
 #: How wide the lead photo and a card's photo are drawn (CSS), for the browser's choice.
 LEAD_SIZES = "(min-width: 76.25em) 40rem, 100vw"
@@ -74,25 +74,47 @@ def picture(photo: Photo, from_url: str, sizes: str) -> Picture:
     )
 
 
-def body_pictures(body_html: str, folder: str, page_url: str, photos: Mapping[str, Photo]) -> str:
-    """``body_html`` (an item's body as the allowlist left it) with each ``<img>`` that
-    shows one of ``photos`` (docs path -> copies; ``folder`` is the item's, ``page_url``
-    where the body is shown) as the ``<picture>`` of its clean copies: lazy, with the alt
-    text, and the width, height, title, class, id and lang the writer gave the image. Any
-    other image is left as it is."""
+def _each_photo(
+    body_html: str,
+    folder: str,
+    photos: Mapping[str, Photo],
+    shown: Callable[[Photo, dict[str, str]], str],
+) -> str:
+    """``body_html`` with each ``<img>`` that shows one of ``photos`` (docs path -> copies;
+    ``folder`` is the item's) replaced by ``shown(photo, its attributes)``."""
     if not photos or "<img" not in body_html:
         return body_html
-    macro = environment().get_template("macros.html").module.picture  # type: ignore[attr-defined]
 
     def swap(match: re.Match[str]) -> str:
         given = attributes(match.group(1))
         target = reference_target(given.get("src", ""), folder)
         photo = photos.get(target) if target is not None else None
-        if photo is None:
-            return match.group(0)
-        extra = tuple((name, given[name]) for name in KEPT if name in given)
-        eager = given.get("loading") == "eager"
-        shown = picture(photo, page_url, LEAD_SIZES)
-        return str(macro(shown, given.get("alt", ""), eager, extra))
+        return match.group(0) if photo is None else shown(photo, given)
 
     return IMG.sub(swap, body_html)
+
+
+def body_pictures(body_html: str, folder: str, page_url: str, photos: Mapping[str, Photo]) -> str:
+    """``body_html`` (an item's body as the allowlist left it) with each ``<img>`` that
+    shows one of ``photos`` (``page_url``: where the body is shown) as the ``<picture>`` of
+    its clean copies: lazy, with the alt text, and the width, height, title, class, id and
+    lang the writer gave the image. Any other image is left as it is."""
+    macro = environment().get_template("macros.html").module.picture  # type: ignore[attr-defined]
+
+    def shown(photo: Photo, given: dict[str, str]) -> str:
+        extra = tuple((name, given[name]) for name in KEPT if name in given)
+        eager = given.get("loading") == "eager"
+        return str(macro(picture(photo, page_url, LEAD_SIZES), given.get("alt", ""), eager, extra))
+
+    return _each_photo(body_html, folder, photos, shown)
+
+
+def body_copies(body_html: str, folder: str, page_url: str, photos: Mapping[str, Photo]) -> str:
+    """``body_html`` with each ``<img>`` of one of ``photos`` showing its widest JPEG copy
+    (what a feed carries: one image every reader shows; an AVIF's own URL serves nothing)."""
+
+    def shown(photo: Photo, given: dict[str, str]) -> str:
+        given = {**given, "src": relative_url(photo.jpeg[-1].path, page_url)}
+        return "<img" + "".join(f' {name}="{esc(value)}"' for name, value in given.items()) + ">"
+
+    return _each_photo(body_html, folder, photos, shown)

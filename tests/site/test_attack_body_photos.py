@@ -1,0 +1,165 @@
+"""Attacks on body photos (<picture> of clean copies, body.img-alt, the audit by name), by
+an independent review: a staff member with push rights, whose texts and files are signed in
+good faith by the SOP's signers, tries to publish a photo's EXIF/GPS, a link the audit does
+not read, or an image no reader can hear. Each failed before its fix."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from test_site_photos import MARKERS, _approve_and_build, _edit, phone_jpeg, photo_newsroom
+
+from helpers import WIB, Repo, SignedRepos, copy_repo
+
+
+@pytest.fixture
+def site(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
+    """The photo newsroom of test_site_photos.py, copied, with a cache folder of its own."""
+    repo = copy_repo(signed_repo(photo_newsroom), tmp_path / "repo")
+    repo.env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    return repo
+
+
+def test_a_phone_jpeg_named_gif_is_refused_never_published_with_its_exif(
+    site: Repo, tmp_path: Path
+) -> None:
+    """A GIF is published as signed (no copy is made of it), so a phone's JPEG (EXIF maker,
+    GPS position) renamed ``foto.gif`` would reach the site byte for byte, and every browser
+    shows it whatever its name. A GIF's bytes are decoded and checked like a raster photo's:
+    this one is a JPEG named like a GIF (``image.unreadable``), so ``warta validate`` says
+    so, nobody can sign the item, and no output carries its EXIF."""
+    day = "2026-11-03"
+    rel = "content/berita/2026/foto-gif/index.md"
+    path = site.new_item("Foto Gif", at=f"{day}T08:00:00{WIB}", slug="foto-gif")
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    site.write("content/berita/2026/foto-gif/images/foto.gif", phone_jpeg(31))
+    _edit(path, "Isi berita.\n", "Isi berita.\n\n![Warga di balai desa](images/foto.gif)\n")
+    site.commit_all("foto")
+    validated = site.cli("validate")
+    assert validated.returncode == 1, validated.stdout + validated.stderr
+    assert f"{rel}" in validated.stdout and "[image.unreadable]" in validated.stdout
+    assert "a JPEG image named like a GIF one" in validated.stdout, validated.stdout
+    at = ("--at", f"{day}T10:00:00{WIB}")
+    refused = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    assert refused.returncode == 1 and "[image.unreadable]" in refused.stderr, refused.stderr
+    out = tmp_path / "site"
+    assert site.cli("build", "-d", str(out)).returncode == 0
+    leaked = [
+        (p.relative_to(out).as_posix(), marker)
+        for p in out.rglob("*")
+        if p.is_file()
+        for marker in MARKERS
+        if marker in p.read_bytes()
+    ]
+    assert not leaked and not (out / "berita/2026/foto-gif").exists(), leaked
+
+
+def _gif(extension: bytes = b"", comment: bytes = b"") -> bytes:
+    """A real 8x8 GIF, with ``extension`` (a raw extension block) before its image."""
+    made = io.BytesIO()
+    Image.new("P", (8, 8)).save(made, "GIF", **({"comment": comment} if comment else {}))
+    data = made.getvalue()
+    at = data.index(b"\x2c")  # the image descriptor
+    return data[:at] + extension + data[at:]
+
+
+def test_a_gif_with_a_position_is_refused(site: Repo) -> None:
+    """A GIF carrying a GPS position (an XMP block, which Pillow does not parse in a GIF) would
+    be published with it: that is an error (``image.gps``), not the warning a raster photo's
+    position is (only its clean copies are published)."""
+    day = "2026-11-03"
+    rel = "content/berita/2026/peta-lokasi/index.md"
+    xmp = b'<x:xmpmeta><rdf:Description exif:GPSLatitude="6,54.5S"/></x:xmpmeta>'
+    block = b"\x21\xff\x0bXMP DataXMP" + bytes([len(xmp)]) + xmp + b"\x00"
+    path = site.new_item("Peta Lokasi", at=f"{day}T08:00:00{WIB}", slug="peta-lokasi")
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    site.write("content/berita/2026/peta-lokasi/images/peta.gif", _gif(block))
+    _edit(path, "Isi berita.\n", "Isi berita.\n\n![Peta lokasi](images/peta.gif)\n")
+    site.commit_all("peta")
+    at = ("--at", f"{day}T10:00:00{WIB}")
+    refused = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    assert refused.returncode == 1, refused.stderr
+    assert re.search(rf"{rel}:\d+: error \[image\.gps\] images/peta\.gif", refused.stderr), (
+        refused.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [
+        "",  # the control: Markdown's empty alt is refused (passes today)
+        "\u200b",  # zero-width space
+        "&#8203;",  # the same, as a character reference
+        "\u2060",  # word joiner
+        "\u3164",  # Hangul filler
+        "\u2800",  # braille pattern blank
+    ],
+)
+def test_an_invisible_alt_text_does_not_pass_body_img_alt(site: Repo, blank: str) -> None:
+    """``body.img-alt`` accepts any alt text Python's ``str.strip`` leaves non-empty: a
+    zero-width space, a word joiner, a Hangul filler or a braille blank is "alt text" to the
+    validator and nothing at all to a screen reader (and invisible to the signer, who sees
+    the same blank as ``![](foto.jpg)``, which the rule refuses). Expected: signing refused
+    with ``body.img-alt``, as for the empty alt."""
+    day = "2026-11-03"
+    rel = "content/berita/2026/alt-kosong/index.md"
+    path = site.new_item("Alt Kosong", at=f"{day}T08:00:00{WIB}", slug="alt-kosong")
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    site.write("content/berita/2026/alt-kosong/images/foto.jpg", phone_jpeg(5))
+    _edit(path, "Isi berita.\n", f"Isi berita.\n\n![{blank}](images/foto.jpg)\n")
+    site.commit_all("foto")
+    at = ("--at", f"{day}T10:00:00{WIB}")
+    result = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, (blank, result.stdout, result.stderr)
+    assert re.search(rf"{rel}:\d+: error \[body\.img-alt\]", result.stderr), result.stderr
+
+
+def test_the_audit_still_reads_a_gif_that_is_no_gif(site: Repo, tmp_path: Path) -> None:
+    """A GIF is published as its writer signed it, so the audit reads it as it reads any file
+    (only the photos published as Pillow's copies are checked by name alone): a real GIF
+    whose comment names the unpublished draft ``foto-rusak``'s URL fails the build."""
+    day = "2026-11-03"
+    folder = "content/berita/2026/peta-gif/images/"
+    site.write(folder + "peta.gif", _gif(comment=b'<a href="../../foto-rusak/">Foto rusak</a>'))
+    body = "Isi.\n\n![Peta lokasi](images/peta.gif)\n"
+    path = site.new_item("Peta Gif", at=f"{day}T08:00:00{WIB}", slug="peta-gif", body=body)
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    site.sign(path, "dimas", f"{day}T10:00:00{WIB}")
+    site.sign(path, "sri", f"{day}T10:04:00{WIB}")
+    site.sign(path, "hendra", f"{day}T10:08:00{WIB}")
+    site.commit_all("berita")
+    out = tmp_path / "site"
+    result = site.cli("build", "-d", str(out))
+    assert "Traceback" not in result.stderr, result.stderr
+    published = out / "berita/2026/peta-gif/images/peta.gif"
+    assert published.is_file() and b"foto-rusak" in published.read_bytes()  # the premise
+    assert result.returncode != 0 and "foto-rusak" in result.stderr, result.stderr
+
+
+def test_the_feeds_show_a_body_photo_that_the_site_serves(site: Repo, tmp_path: Path) -> None:
+    """The page shows a body photo as the <picture> of its copies, but the feeds carry the
+    body as rendered, with the original's URL made absolute. For a JPEG the original's URL
+    serves a clean copy; for an AVIF nothing is served there, so every feed reader shows a
+    broken image. Expected: each image a feed shows is a file of the site."""
+    day = "2026-11-03"
+    folder = "content/berita/2026/foto-avif/images/"
+    out_avif = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 120, 40)).save(out_avif, "AVIF")
+    site.write(folder + "foto.avif", out_avif.getvalue())
+    body = "Isi.\n\n![Warga di balai desa](images/foto.avif)\n"
+    path = site.new_item("Foto Avif", at=f"{day}T08:00:00{WIB}", slug="foto-avif", body=body)
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    out, _result = _approve_and_build(site, path, day, tmp_path)
+    page = (out / "berita/2026/foto-avif/index.html").read_text(encoding="utf-8")
+    assert "<picture>" in page  # the page shows the copies
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    url = r"https?://[^\"'&<> ]+?/(berita/2026/foto-avif/images/[^\"'&<> ]+)"
+    shown = set(re.findall(url, feed))
+    assert shown, feed
+    missing = [rel for rel in sorted(shown) if not (out / rel).is_file()]
+    assert not missing, missing
