@@ -163,3 +163,27 @@ def test_the_feeds_show_a_body_photo_that_the_site_serves(site: Repo, tmp_path: 
     assert shown, feed
     missing = [rel for rel in sorted(shown) if not (out / rel).is_file()]
     assert not missing, missing
+
+
+def test_a_body_image_must_be_a_photo_file(site: Repo) -> None:
+    """A browser shows whatever image bytes an ``<img>`` gets, whatever the file's name: a
+    phone's JPEG listed as ``foto.txt`` and shown with ``![…](images/foto.txt)`` would be
+    published as signed (a .txt is an attachment, never made a clean copy of), EXIF and GPS
+    included. An image of the body must name a photo file: signing is refused with
+    ``link.image-type``; a link to the same file (a download) is not an image."""
+    day = "2026-11-03"
+    rel = "content/berita/2026/foto-teks/index.md"
+    path = site.new_item("Foto Teks", at=f"{day}T08:00:00{WIB}", slug="foto-teks")
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    site.write("content/berita/2026/foto-teks/images/foto.txt", phone_jpeg(41))
+    _edit(path, "Isi berita.\n", "Isi berita.\n\n![Warga di balai desa](images/foto.txt)\n")
+    site.commit_all("foto")
+    at = ("--at", f"{day}T10:00:00{WIB}")
+    refused = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    assert refused.returncode == 1, refused.stderr
+    assert re.search(rf"{rel}:\d+: error \[link\.image-type\] .*'images/foto\.txt'", refused.stderr)
+    assert "Traceback" not in refused.stderr
+    _edit(path, "![Warga di balai desa](images/foto.txt)", "[Data mentah](images/foto.txt)")
+    site.commit_all("tautan")
+    signed = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    assert signed.returncode == 0, signed.stderr

@@ -305,12 +305,28 @@ def check_references(
 ) -> Iterator[Finding]:
     """Every image and link inside the site (``(element, url)`` pairs as published) names a
     file of the item (``files``, paths in its folder: what it lists once approved): another
-    item's file, a page or an asset of the site is refused."""
+    item's file, a page or an asset of the site is refused. An image names a photo
+    (:data:`PHOTOS`): a browser shows whatever image bytes an ``<img>`` gets, so a phone's
+    JPEG listed as ``foto.txt`` would be shown, EXIF and all, never made a clean copy of."""
     listed = {folder + path for path in files}
     reported: set[str] = set()
     for element, url in refs:
         target = reference_target(url, folder)
-        if target is None or target in listed or url in reported:
+        if target is None or url in reported:
+            continue
+        if target in listed:
+            if element == "img" and posixpath.splitext(target)[1].lower() not in PHOTOS:
+                reported.add(url)
+                yield error(
+                    item.path,
+                    item.body_line,
+                    "link.image-type",
+                    _(
+                        "the body's <img> shows {url!r}, which is not a photo; expected a"
+                        " .jpg, .jpeg, .png, .gif, .webp, .avif or .svg file (only photos are"
+                        " checked and published as clean copies), found {suffix!r}"
+                    ).format(url=url, suffix=posixpath.splitext(target)[1] or "no suffix"),
+                )
             continue
         reported.add(url)
         yield error(
