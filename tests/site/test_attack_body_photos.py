@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,25 @@ def site(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
     return repo
 
 
+DAY = "2026-11-03"
+
+
+def _writer_adds(site: Repo, slug: str, name: str, data: bytes, markdown: str) -> str:
+    """A new item ``slug`` (assigned, ordered), to whose folder the writer adds ``name``
+    (``data``) and whose body gains ``markdown``, committed unsigned; its path."""
+    path = site.new_item(slug.replace("-", " ").title(), at=f"{DAY}T08:00:00{WIB}", slug=slug)
+    site.sign(path, "sri", f"{DAY}T08:04:00{WIB}")
+    site.write(f"content/berita/2026/{slug}/images/{name}", data)
+    _edit(path, "Isi berita.\n", f"Isi berita.\n\n{markdown}\n")
+    site.commit_all("foto")
+    return f"content/berita/2026/{slug}/index.md"
+
+
+def _writer_signs(site: Repo, rel: str) -> subprocess.CompletedProcess[str]:
+    """The writer (step 3) signs ``rel`` through the CLI."""
+    return site.cli("sign", rel, "--key", str(site.keys["dimas"]), "--at", f"{DAY}T10:00:00{WIB}")
+
+
 def test_a_phone_jpeg_named_gif_is_refused_never_published_with_its_exif(
     site: Repo, tmp_path: Path
 ) -> None:
@@ -32,19 +52,14 @@ def test_a_phone_jpeg_named_gif_is_refused_never_published_with_its_exif(
     shows it whatever its name. A GIF's bytes are decoded and checked like a raster photo's:
     this one is a JPEG named like a GIF (``image.unreadable``), so ``warta validate`` says
     so, nobody can sign the item, and no output carries its EXIF."""
-    day = "2026-11-03"
-    rel = "content/berita/2026/foto-gif/index.md"
-    path = site.new_item("Foto Gif", at=f"{day}T08:00:00{WIB}", slug="foto-gif")
-    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
-    site.write("content/berita/2026/foto-gif/images/foto.gif", phone_jpeg(31))
-    _edit(path, "Isi berita.\n", "Isi berita.\n\n![Warga di balai desa](images/foto.gif)\n")
-    site.commit_all("foto")
+    rel = _writer_adds(
+        site, "foto-gif", "foto.gif", phone_jpeg(31), "![Warga di balai desa](images/foto.gif)"
+    )
     validated = site.cli("validate")
     assert validated.returncode == 1, validated.stdout + validated.stderr
     assert f"{rel}" in validated.stdout and "[image.unreadable]" in validated.stdout
     assert "a JPEG image named like a GIF one" in validated.stdout, validated.stdout
-    at = ("--at", f"{day}T10:00:00{WIB}")
-    refused = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    refused = _writer_signs(site, rel)
     assert refused.returncode == 1 and "[image.unreadable]" in refused.stderr, refused.stderr
     out = tmp_path / "site"
     assert site.cli("build", "-d", str(out)).returncode == 0
@@ -71,17 +86,10 @@ def test_a_gif_with_a_position_is_refused(site: Repo) -> None:
     """A GIF carrying a GPS position (an XMP block, which Pillow does not parse in a GIF) would
     be published with it: that is an error (``image.gps``), not the warning a raster photo's
     position is (only its clean copies are published)."""
-    day = "2026-11-03"
-    rel = "content/berita/2026/peta-lokasi/index.md"
     xmp = b'<x:xmpmeta><rdf:Description exif:GPSLatitude="6,54.5S"/></x:xmpmeta>'
     block = b"\x21\xff\x0bXMP DataXMP" + bytes([len(xmp)]) + xmp + b"\x00"
-    path = site.new_item("Peta Lokasi", at=f"{day}T08:00:00{WIB}", slug="peta-lokasi")
-    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
-    site.write("content/berita/2026/peta-lokasi/images/peta.gif", _gif(block))
-    _edit(path, "Isi berita.\n", "Isi berita.\n\n![Peta lokasi](images/peta.gif)\n")
-    site.commit_all("peta")
-    at = ("--at", f"{day}T10:00:00{WIB}")
-    refused = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    rel = _writer_adds(site, "peta-lokasi", "peta.gif", _gif(block), "![Peta](images/peta.gif)")
+    refused = _writer_signs(site, rel)
     assert refused.returncode == 1, refused.stderr
     assert re.search(rf"{rel}:\d+: error \[image\.gps\] images/peta\.gif", refused.stderr), (
         refused.stderr
@@ -105,21 +113,15 @@ def test_an_invisible_alt_text_does_not_pass_body_img_alt(site: Repo, blank: str
     validator and nothing at all to a screen reader (and invisible to the signer, who sees
     the same blank as ``![](foto.jpg)``, which the rule refuses). Expected: signing refused
     with ``body.img-alt``, as for the empty alt."""
-    day = "2026-11-03"
-    rel = "content/berita/2026/alt-kosong/index.md"
-    path = site.new_item("Alt Kosong", at=f"{day}T08:00:00{WIB}", slug="alt-kosong")
-    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
-    site.write("content/berita/2026/alt-kosong/images/foto.jpg", phone_jpeg(5))
-    _edit(path, "Isi berita.\n", f"Isi berita.\n\n![{blank}](images/foto.jpg)\n")
-    site.commit_all("foto")
-    at = ("--at", f"{day}T10:00:00{WIB}")
-    result = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    shown = f"![{blank}](images/foto.jpg)"
+    rel = _writer_adds(site, "alt-kosong", "foto.jpg", phone_jpeg(5), shown)
+    result = _writer_signs(site, rel)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1, (blank, result.stdout, result.stderr)
     assert re.search(rf"{rel}:\d+: error \[body\.img-alt\]", result.stderr), result.stderr
 
 
-def test_the_audit_still_reads_a_gif_that_is_no_gif(site: Repo, tmp_path: Path) -> None:
+def test_the_audit_reads_a_gif(site: Repo, tmp_path: Path) -> None:
     """A GIF is published as its writer signed it, so the audit reads it as it reads any file
     (only the photos published as Pillow's copies are checked by name alone): a real GIF
     whose comment names the unpublished draft ``foto-rusak``'s URL fails the build."""
@@ -171,19 +173,15 @@ def test_a_body_image_must_be_a_photo_file(site: Repo) -> None:
     published as signed (a .txt is an attachment, never made a clean copy of), EXIF and GPS
     included. An image of the body must name a photo file: signing is refused with
     ``link.image-type``; a link to the same file (a download) is not an image."""
-    day = "2026-11-03"
-    rel = "content/berita/2026/foto-teks/index.md"
-    path = site.new_item("Foto Teks", at=f"{day}T08:00:00{WIB}", slug="foto-teks")
-    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
-    site.write("content/berita/2026/foto-teks/images/foto.txt", phone_jpeg(41))
-    _edit(path, "Isi berita.\n", "Isi berita.\n\n![Warga di balai desa](images/foto.txt)\n")
-    site.commit_all("foto")
-    at = ("--at", f"{day}T10:00:00{WIB}")
-    refused = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    rel = _writer_adds(
+        site, "foto-teks", "foto.txt", phone_jpeg(41), "![Warga di balai desa](images/foto.txt)"
+    )
+    path = site.path(rel)
+    refused = _writer_signs(site, rel)
     assert refused.returncode == 1, refused.stderr
     assert re.search(rf"{rel}:\d+: error \[link\.image-type\] .*'images/foto\.txt'", refused.stderr)
     assert "Traceback" not in refused.stderr
     _edit(path, "![Warga di balai desa](images/foto.txt)", "[Data mentah](images/foto.txt)")
     site.commit_all("tautan")
-    signed = site.cli("sign", rel, "--key", str(site.keys["dimas"]), *at)
+    signed = _writer_signs(site, rel)
     assert signed.returncode == 0, signed.stderr
