@@ -11,13 +11,13 @@ import pytest
 
 from helpers import MAIN
 from warta.adapters.workflow import load_sop
-from warta.model.sop import Role, StandardTime, Step, TimeUnit
+from warta.model.sop import Role, Sop, StandardTime, Step, TimeUnit
 from warta.site.sop_page import sop_page, total_time
 from warta.site.sopchart import Chart, Kind, decision, layout
 
 
 @pytest.fixture(scope="module")
-def sop():  # type: ignore[no-untyped-def]
+def sop() -> Sop:
     loaded, _ = load_sop(MAIN)
     return loaded
 
@@ -27,7 +27,7 @@ def lane_of(chart: Chart, x: int) -> str:
     return lane
 
 
-def test_one_lane_per_executor_each_step_in_its_lane_in_order(sop) -> None:  # type: ignore[no-untyped-def]
+def test_one_lane_per_executor_each_step_in_its_lane_in_order(sop: Sop) -> None:
     chart = layout(sop)
     assert [lane.role for lane in chart.lanes] == ["kabag", "kasubag", "staf"]
     assert [" ".join(lane.header.lines) for lane in chart.lanes] == [
@@ -56,7 +56,7 @@ def test_one_lane_per_executor_each_step_in_its_lane_in_order(sop) -> None:  # t
             step.input, step.time.label(), step.output)
 
 
-def test_connectors_run_from_step_to_step_and_back_from_the_approval(sop) -> None:  # type: ignore[no-untyped-def]
+def test_connectors_run_from_step_to_step_and_back_from_the_approval(sop: Sop) -> None:
     chart = layout(sop)
     *forward, back = chart.arrows
     assert len(forward) == len(chart.symbols) - 1
@@ -89,7 +89,7 @@ def svg_of(body: str) -> ElementTree.Element:
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-def test_the_chart_is_accessible_svg_in_the_page(sop) -> None:  # type: ignore[no-untyped-def]
+def test_the_chart_is_accessible_svg_in_the_page(sop: Sop) -> None:
     body = sop_page(sop).body
     assert 'class="mermaid"' not in body
     svg = svg_of(body)
@@ -117,7 +117,7 @@ def test_the_chart_is_accessible_svg_in_the_page(sop) -> None:  # type: ignore[n
 HOSTILE = "</text> <script>alert(\"sop\")</script> & 'x' <b>\"y\""
 
 
-def test_the_changed_sop_is_drawn_and_its_texts_stay_texts(sop) -> None:  # type: ignore[no-untyped-def]
+def test_the_changed_sop_is_drawn_and_its_texts_stay_texts(sop: Sop) -> None:
     extra = Step(
         number=7,
         id="arsip",
@@ -150,7 +150,7 @@ def test_the_changed_sop_is_drawn_and_its_texts_stay_texts(sop) -> None:  # type
     assert desc is not None and desc.text is not None and "(<i>Sekda</i>)" in desc.text
 
 
-def test_sop_page_tables(sop) -> None:  # type: ignore[no-untyped-def]
+def test_sop_page_tables(sop: Sop) -> None:
     page = sop_page(sop)
     assert page.src_uri == "sop/index.md" and page.title == "SOP Peliputan"
     body = page.body
@@ -178,7 +178,7 @@ def test_total_standard_time() -> None:
     assert total_time(times) == "7 hari kerja 1 jam 20 menit"
 
 
-def test_the_sop_page_shows_the_office_hours_and_holidays(sop) -> None:  # type: ignore[no-untyped-def]
+def test_the_sop_page_shows_the_office_hours_and_holidays(sop: Sop) -> None:
     body = sop_page(sop).body
     section = body.split('<h2 id="jam-kerja">Jam kerja</h2>')[1].split("<h2")[0]
     for day, hours in (("Senin", "07.30–16.00"), ("Kamis", "07.30–16.00"),

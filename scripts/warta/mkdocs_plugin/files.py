@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from abc import ABCMeta, abstractmethod
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -38,9 +39,9 @@ def read_signed(root: Path, rel: str, digest: str) -> bytes:
     return data
 
 
-class ItemFile(File):
-    """A file of a news item that Warta writes itself at ``uri``: its bytes (``made()``) are
-    never replaced, and never read from a path MkDocs knows."""
+class ItemFile(File, metaclass=ABCMeta):
+    """A file of a news item that Warta writes itself at ``uri``: its bytes (``made()``, which
+    each kind of file says) are never replaced, and never read from a path MkDocs knows."""
 
     def __init__(self, config: MkDocsConfig, uri: str, digest: str) -> None:
         super().__init__(
@@ -54,8 +55,9 @@ class ItemFile(File):
         #: the SHA-256 of what is written (what the account of the output expects)
         self.digest = digest
 
+    @abstractmethod
     def made(self) -> bytes:
-        raise NotImplementedError
+        """The bytes to write, which have ``digest`` (PluginError otherwise)."""
 
     @property
     def content_bytes(self) -> bytes:
