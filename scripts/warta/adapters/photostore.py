@@ -17,9 +17,12 @@ secret of its own does the same for one build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import secrets
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +44,8 @@ from warta.model.photo import PhotoFacts
 FACTS_FILE = "photo-facts"
 FACTS_FORMAT = b"warta-photo-facts/1"
 COPIES_DIR = "photos"
+#: the copies as files of their own, named by their SHA-256, linked into the output
+FILES_DIR = "photo-files"
 COPIES_FORMAT = b"warta-photo-copies/1"
 _META = hashlib.sha256(b"meta").hexdigest()
 
@@ -140,17 +145,25 @@ class Copies:
 class CopyStore:
     """The clean copies of originals, by the original's signed digest (see the module)."""
 
-    def __init__(self, folder: Path, secret: bytes) -> None:
+    def __init__(self, folder: Path, secret: bytes, files: Path | None = None) -> None:
         self.folder = folder
         self.secret = secret
+        #: where copies are kept as files of their own, to be linked into the output (None:
+        #: never; see :meth:`link`)
+        self.files = files
         #: the entry read last and its records (a build reads an original's copies one
         #: after the other: each file is read and authenticated once, not once per copy)
         self._last: tuple[str, dict[str, memoryview]] | None = None
+        #: entry -> its copies, as found whole in this build (an entry is checked once)
+        self._found: dict[str, Copies] = {}
+        #: digest -> how many output files this build linked to a file of that copy
+        self._linked: dict[str, int] = {}
 
     @classmethod
     def open(cls, root: Path) -> CopyStore | None:
         secret = cache_secret()
-        return cls(repo_cache_dir(root) / COPIES_DIR, secret) if secret else None
+        folder = repo_cache_dir(root)
+        return cls(folder / COPIES_DIR, secret, folder / FILES_DIR) if secret else None
 
     @classmethod
     def scratch(cls, folder: Path) -> CopyStore:
@@ -176,6 +189,9 @@ class CopyStore:
         """The copies made earlier of the original with ``digest`` (None: none, or an entry
         that is not authentic or not whole)."""
         entry = self.entry(digest, suffix)
+        known = self._found.get(entry)
+        if known is not None:
+            return known
         records = self._records(entry)
         meta = records.get(_META)
         if meta is None:
@@ -190,7 +206,10 @@ class CopyStore:
             data = records.get(copy.record)
             if data is None or _digest(bytes(data)) != copy.digest:
                 return None
-        return Copies(entry, variants, same) if variants else None
+        if not variants:
+            return None
+        found = self._found[entry] = Copies(entry, variants, same)
+        return found
 
     def put(self, digest: str, suffix: str, derived: photos.Derived) -> Copies | None:
         """Keep ``derived``, the copies of the original with ``digest`` (None: they could
@@ -215,6 +234,7 @@ class CopyStore:
         except OSError:
             return None
         self._last = None  # (it may hold this entry as missing)
+        self._found.pop(entry, None)
         write_records(self.folder / entry, self.secret, self._kind(entry), records)
         return self.find(digest, suffix)
 
@@ -225,6 +245,87 @@ class CopyStore:
         if data is None or _digest(bytes(data)) != copy.digest:
             return None
         return bytes(data)
+
+
+    def link(self, copies: Copies, copy: Copy, dest: Path) -> bool:
+        """Put ``copy`` at ``dest`` (a path where nothing is) as a hard link to a file of the
+        store that holds exactly its bytes, made from the authenticated entry when there is
+        none yet or it holds other bytes: writing thousands of photos into the output costs
+        a build more than all else it does with them. False when no link was made (a store
+        without files, another file system, an entry no longer whole): the caller writes
+        the bytes itself.
+
+        A file of the store is linked at most once per build, so no two paths of one output
+        share their bytes (a Pages archive may hold no hard links); a copy shown at two
+        paths gets a second file. What is linked is the file just checked: the link is
+        kept only if it leads to that very file."""
+        if self.files is None:
+            return False
+        uses = self._linked.get(copy.digest, 0)
+        self._linked[copy.digest] = uses + 1
+        name = copy.digest.removeprefix("sha256:") + (f".{uses}" if uses else "")
+        path = self.files / name
+        checked = _checked(path, copy.digest)
+        if checked is None:
+            data = self.read(copies, copy)
+            if data is None or not _keep_file(self.files, name, data):
+                return False
+            checked = _checked(path, copy.digest)
+            if checked is None:
+                return False
+        try:
+            os.link(path, dest, follow_symlinks=False)
+        except OSError:
+            return False
+        try:
+            linked = os.lstat(dest)
+        except OSError:
+            return False
+        if (linked.st_dev, linked.st_ino) != (checked.st_dev, checked.st_ino):
+            os.unlink(dest)  # replaced between the check and the link: write it instead
+            return False
+        return True
+
+
+def _checked(path: Path, digest: str) -> os.stat_result | None:
+    """What the file system says of the regular file at ``path`` (no link followed), if
+    its bytes have ``digest``; None otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            found = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return info if found == digest else None
+
+
+def _keep_file(folder: Path, name: str, data: bytes) -> bool:
+    """Write ``data`` as the file ``name`` of ``folder``, whole or not at all (readable by
+    all as the output's own files are, the umask permitting: a web server serves the link)."""
+    temporary = folder / f".new-{os.getpid()}-{secrets.token_hex(8)}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(temporary, flags, 0o644)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, folder / name)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        return False
+    return True
 
 
 def _digest(data: bytes) -> str:

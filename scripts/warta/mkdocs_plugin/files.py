@@ -5,6 +5,7 @@ made (and removed again) for it, and MkDocs never opens the repository's path.""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from abc import ABCMeta, abstractmethod
@@ -39,6 +40,12 @@ def read_signed(root: Path, rel: str, digest: str) -> bytes:
     return data
 
 
+def remove_existing(dest: Path) -> None:
+    """Remove what an earlier build left at ``dest`` (a file or a link, never followed)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(dest)
+
+
 class ItemFile(File, metaclass=ABCMeta):
     """A file of a news item that Warta writes itself at ``uri``: its bytes (``made()``, which
     each kind of file says) are never replaced, and never read from a path MkDocs knows."""
@@ -69,8 +76,11 @@ class ItemFile(File, metaclass=ABCMeta):
 
     def copy_file(self, dirty: bool = False) -> None:
         data = self.content_bytes
-        os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
-        with open(self.abs_dest_path, "wb") as handle:
+        dest = Path(self.abs_dest_path)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        remove_existing(dest)  # never written through: it may be a link to a kept file
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with os.fdopen(os.open(dest, flags, 0o644), "wb") as handle:
             handle.write(data)
 
     def is_modified(self) -> bool:

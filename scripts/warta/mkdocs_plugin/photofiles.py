@@ -22,7 +22,7 @@ from warta.adapters import photos
 from warta.adapters.photostore import Copies, Copy, CopyStore
 from warta.bulk import start_method
 from warta.i18n import _
-from warta.mkdocs_plugin.files import ItemFile, read_signed
+from warta.mkdocs_plugin.files import ItemFile, read_signed, remove_existing
 from warta.model.photo import is_raster
 from warta.site.photo import Photo, Rendition
 
@@ -49,6 +49,15 @@ class DerivedFile(ItemFile):
                 )
             )
         return data
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """A link to the store's file of the copy when one can be made (the bytes are not
+        written again), else the bytes, written as every file of an item is."""
+        dest = Path(self.abs_dest_path)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        remove_existing(dest)
+        if not self.store.link(self.copies, self.copy, dest):
+            super().copy_file(dirty)
 
 
 @dataclass

@@ -1,0 +1,158 @@
+"""The clean copies of photos reach the output as hard links to files of this user's cache
+(``photo-files``), checked byte for byte before each link: writing thousands of photos costs
+a build more than anything else it does with them. Attacks: a kept file altered, swapped for
+a link, or planted; an output file left by an earlier build that is itself such a link."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.config.defaults import MkDocsConfig
+from test_site_photos import URL, build, photo_newsroom, small_png
+
+from helpers import Repo, SignedRepos, copy_repo
+from warta.adapters.cachekey import repo_key
+from warta.adapters.photostore import FILES_DIR
+from warta.mkdocs_plugin.files import ItemFile
+
+
+@pytest.fixture
+def site(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
+    """A copy of the photo newsroom, with a cache folder of its own."""
+    repo = copy_repo(signed_repo(photo_newsroom), tmp_path / "repo")
+    repo.env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    return repo
+
+
+def _kept_folder(repo: Repo) -> Path:
+    return Path(repo.env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(repo.root) / FILES_DIR
+
+
+def _photo_outputs(out: Path) -> list[Path]:
+    return sorted((out / URL / "images").iterdir())
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_copies_are_links_to_checked_files_and_no_two_outputs_share_one(
+    site: Repo, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert build(site, first).returncode == 0
+    assert build(site, second).returncode == 0
+    kept = {(p.stat().st_dev, p.stat().st_ino): p for p in _kept_folder(site).iterdir()}
+    outputs = _photo_outputs(second)
+    assert len(outputs) == 7  # six copies, and the original's URL
+    inodes = [(p.stat().st_dev, p.stat().st_ino) for p in outputs]
+    assert len(set(inodes)) == len(outputs)  # no hard link inside one output (Pages refuses)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for path, inode in zip(outputs, inodes, strict=True):
+        assert inode in kept, path  # linked, not written again
+        data = path.read_bytes()
+        assert kept[inode].name.split(".")[0] == _sha(data)  # the file named by its bytes
+        assert data == (first / path.relative_to(second)).read_bytes()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644 & ~umask  # a web server reads it
+    # the widest JPEG is shown at two paths: two files of the same bytes, never one
+    images = second / URL / "images"
+    same, widest = images / "sawah.jpg", images / "sawah.jpg-1600w.jpg"
+    assert same.read_bytes() == widest.read_bytes()
+    assert not os.path.samefile(same, widest)
+
+
+def test_an_altered_or_swapped_kept_file_is_never_published(site: Repo, tmp_path: Path) -> None:
+    honest = tmp_path / "honest"
+    assert build(site, honest).returncode == 0
+    want = {p.name: p.read_bytes() for p in _photo_outputs(honest)}
+    folder = _kept_folder(site)
+    files = sorted(folder.iterdir())
+    marker = small_png()
+    # one kept file altered in place (its output links see the change: the user's own
+    # files), another swapped for a link to a forger's file
+    altered, swapped = files[0], files[1]
+    altered.write_bytes(marker)
+    forged = tmp_path / "forged.png"
+    forged.write_bytes(marker)
+    swapped.unlink()
+    swapped.symlink_to(forged)
+    # a file planted under a copy's name that does not hold the copy's bytes
+    planted = folder / f"{files[2].name}.1"
+    planted.write_bytes(marker)
+    out = tmp_path / "after"
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    for path in _photo_outputs(out):
+        assert not path.is_symlink()
+        assert path.read_bytes() == want[path.name], path
+    assert forged.read_bytes() == marker  # never written through the link
+    # the kept files hold the copies again
+    assert _sha(altered.read_bytes()) == altered.name.split(".")[0]
+    assert not swapped.is_symlink()
+
+
+def test_a_dirty_build_over_an_old_output_links_again_and_leaves_the_kept_files(
+    site: Repo, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    before = {p: p.read_bytes() for p in _kept_folder(site).iterdir()}
+    # a dirty build keeps the old output, whose photo files are links into the cache
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--dirty", "-d", str(out)],
+        cwd=site.root,
+        env={**site.env, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert {p: p.read_bytes() for p in _kept_folder(site).iterdir()} == before
+    kept = {(p.stat().st_dev, p.stat().st_ino) for p in before}
+    for path in _photo_outputs(out):  # each old link replaced by a new one, not written into
+        assert (path.stat().st_dev, path.stat().st_ino) in kept, path
+
+
+class _Bytes(ItemFile):
+    def __init__(self, config: MkDocsConfig, uri: str, data: bytes) -> None:
+        super().__init__(config, uri, "sha256:" + _sha(data))
+        self.data = data
+
+    def made(self) -> bytes:
+        return self.data
+
+
+def test_an_item_file_replaces_what_is_at_its_place_and_never_writes_into_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "docs").mkdir()
+    config = MkDocsConfig()
+    config.load_dict(
+        {"site_name": "t", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "out")}
+    )
+    errors, _warnings = config.validate()
+    assert not errors
+    kept = tmp_path / "kept.jpg"
+    kept.write_bytes(b"kept bytes")
+    dest = tmp_path / "out" / "foto.jpg"
+    dest.parent.mkdir()
+    os.link(kept, dest)
+    _Bytes(config, "foto.jpg", b"new bytes").copy_file()
+    assert dest.read_bytes() == b"new bytes"
+    assert kept.read_bytes() == b"kept bytes"
+    assert not os.path.samefile(kept, dest)
+    # a link at its place is replaced, not followed
+    dest.unlink()
+    dest.symlink_to(kept)
+    _Bytes(config, "foto.jpg", b"newer bytes").copy_file()
+    assert not dest.is_symlink()
+    assert dest.read_bytes() == b"newer bytes"
+    assert kept.read_bytes() == b"kept bytes"
