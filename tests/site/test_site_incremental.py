@@ -26,10 +26,14 @@ from helpers import warta_exe
 from warta.adapters.cachekey import read_records, repo_key, write_records
 from warta.adapters.render import Rendered
 from warta.adapters.rendercache import FORMAT, RENDERED_FILE, RenderStore, decode, encode
+from warta.mkdocs_plugin.htmlcache import FORMAT as HTML_FORMAT
+from warta.mkdocs_plugin.htmlcache import HTML_FILE, PageHtml
 from warta.mkdocs_plugin.pagecache import FORMAT as PAGES_FORMAT
 from warta.mkdocs_plugin.pagecache import PAGES_FILE
 from warta.mkdocs_plugin.searchcache import FORMAT as SEARCH_FORMAT
 from warta.mkdocs_plugin.searchcache import SEARCH_FILE, SearchEntries
+from warta.site.pages import ListView
+from warta.site.views import Card, MetaLine
 
 
 def _build(root: Path, env: dict[str, str], out: Path) -> subprocess.CompletedProcess[str]:
@@ -205,6 +209,53 @@ def test_item_pages_come_from_the_cache_only_with_the_secret(
     assert read_records(cache, secret, PAGES_FORMAT) == {}
     assert _build(root, env, tmp_path / "four").returncode == 0
     assert site_files(tmp_path / "four") == site_files(tmp_path / "one")
+
+
+def test_the_content_of_warta_s_pages_comes_from_the_cache_only_with_the_secret(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """What Warta's templates made (item pages around their body, the lists) is kept; a
+    forged entry counts only with this user's secret, and the theme then prints it."""
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    cache = _cache_file(root, env).with_name(HTML_FILE)
+    secret = (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
+    entries = read_records(cache, secret, HTML_FORMAT)
+    assert len(entries) > 10, "the build kept its items' and lists' content"
+    # the theme's own cache would print its kept page whatever this one holds: gone
+    _cache_file(root, env).with_name(PAGES_FILE).unlink()
+
+    def alter(packed: memoryview) -> bytes:
+        page = zlib.decompress(packed).decode()
+        return zlib.compress(page.replace("<", "<i>DIPALSUKAN</i><", 1).encode())
+
+    forged = {key: alter(value) for key, value in entries.items()}
+
+    def pages(site: Path) -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in (site / "berita").rglob("*.html"))
+
+    write_records(cache, b"not the secret", HTML_FORMAT, forged)
+    assert _build(root, env, tmp_path / "two").returncode == 0
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "one")
+    _cache_file(root, env).with_name(PAGES_FILE).unlink()
+    write_records(cache, secret, HTML_FORMAT, forged)
+    assert _build(root, env, tmp_path / "three").returncode == 0
+    assert "DIPALSUKAN" in pages(tmp_path / "three")
+    assert "DIPALSUKAN" not in pages(tmp_path / "one")
+
+
+def test_the_content_key_covers_the_template_the_whole_view_and_the_body() -> None:
+    cache = PageHtml(Path("unused"), b"k" * 32)
+    meta = MetaLine("2026-11-01", "Minggu, 1 November 2026", ())
+    card = Card("../a/", "Judul", False, meta, "Ringkas")
+    view = ListView((card,))
+    key = cache.key("listing.html", view, "")
+    assert cache.key("listing.html", ListView((card,)), "") == key  # equal views: one key
+    assert cache.key("archive.html", view, "") != key
+    assert cache.key("listing.html", view, "<p>x</p>") != key
+    retitled = ListView((Card("../a/", "Judul.", False, meta, "Ringkas"),))
+    assert cache.key("listing.html", retitled, "") != key  # one byte deep in the view
+    assert cache.key("listing.html", ListView((card,), role="Kasubag"), "") != key
 
 
 def test_a_preview_never_gets_the_deployable_site_s_pages(

@@ -17,6 +17,7 @@ from warta.site import audit, feeds, item_page, pages
 from warta.site.article import Approval, Article, LeadImage, Signer
 from warta.site.catalogue import Catalogue
 from warta.site.dates import day_label, moment_label, month_label, rfc3339
+from warta.site.photo import LEAD_SIZES, Photo, Rendition, picture
 from warta.site.text import page_url, relative_url, slugify, unique_slugs
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -94,6 +95,29 @@ def test_moments_in_the_office_zone(zone: str, expected: str, offset: str) -> No
 )
 def test_relative_url(target: str, origin: str, expected: str) -> None:
     assert relative_url(target, origin) == expected
+
+
+def test_a_picture_links_each_copy_as_relative_url_does_from_every_kind_of_page() -> None:
+    folders = ["berita/2026/a/images", "berita/2026/a", "berita/2026/ab/img", "foto", ""]
+    pages_at = [
+        "", "berita/", "berita/2026/a/", "berita/2026/a/images/", "berita/2026/a/images/x/",
+        "berita/2026/ab/", "berita/halaman/2/", "kategori/x/", "index.html", "berita/2026/a.html",
+    ]
+    for folder in folders:
+        at = f"{folder}/" if folder else ""
+        shown = Photo(
+            960,
+            540,
+            tuple(Rendition(f"{at}f.jpg-{w}w.jpg", w) for w in (480, 960)),
+            tuple(Rendition(f"{at}f.jpg-{w}w.webp", w) for w in (480, 960)),
+        )
+        for origin in pages_at:
+            made = picture(shown, origin, LEAD_SIZES)
+            want = [relative_url(r.path, origin) for r in shown.jpeg]
+            assert made.src == want[-1], (folder, origin)
+            assert made.srcset == f"{want[0]} 480w, {want[1]} 960w", (folder, origin)
+            webp = [relative_url(r.path, origin) for r in shown.webp]
+            assert made.webp == f"{webp[0]} 480w, {webp[1]} 960w", (folder, origin)
 
 
 def test_page_urls_and_slugs() -> None:

@@ -57,6 +57,7 @@ from warta.errors import ConfigError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import ItemFile, VerifiedFile
+from warta.mkdocs_plugin.htmlcache import PageHtml
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
 from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
@@ -130,6 +131,8 @@ class _Build:
     search: SearchEntries | None = None
     #: the theme's output for item pages, kept between builds (None: no cache)
     pages: PageCache | None = None
+    #: the content of the pages Warta's templates make, kept between builds (None: no cache)
+    html: PageHtml | None = None
     pages_opened: bool = False
     nav: Navigation | None = None
     #: helper processes rendering pages of this build (None: there are none)
@@ -232,6 +235,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         )
         if repo.policy.cache:
             self._build.search = SearchEntries.open(repo.root, self._site_digest(self._build))
+            self._build.html = PageHtml.open(repo.root)
         self._build.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
         config.docs_dir = str(staged / "docs")
         dirs = config.theme.dirs
@@ -455,7 +459,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if article is None:
             generated = state.generated.get(page.file.src_uri)
             if generated is not None:
-                html = generated.body
+                made = generated
+                html = (
+                    made.body
+                    if state.html is None
+                    else state.html.page(made.template, made.view, "", lambda: made.body)
+                )
             elif page.is_homepage and HOME_MARKER in html:
                 # the marker is an HTML comment, which Markdown leaves as it is
                 block = pages.latest_block(state.catalogue, self.config.home_items)
@@ -482,9 +491,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             )
         repo = state.repo
         body = body_pictures(rendered.html, article.folder_url, article.url, photos)
-        return item_page.item_html(
+        view = item_page.item_view(
             article,
-            body,
             sop=repo.sop,
             zone=repo.policy.zone,
             trust_fingerprint=repo.policy.trust.fingerprint,
@@ -493,6 +501,13 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             files=shown.files,
             site=state.site,
         )
+        if state.html is None:
+            return item_page.item_content(view, body)
+
+        def content() -> str:
+            return item_page.item_content(view, body)
+
+        return state.html.page(item_page.TEMPLATE, view, body, content)
 
     @staticmethod
     def _photo_size(state: _Build, article: Article) -> Size | None:
@@ -652,6 +667,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             state.search.save()
         if state.pages is not None:
             state.pages.save()
+        if state.html is not None:
+            state.html.save()
         expected = self._expected(state, config)
         site = Path(config.site_dir)
         for problem in account(site, expected):

@@ -29,6 +29,8 @@ from warta.site.text import relative_url
 from warta.site.views import Card, Link, MetaLine, card, meta_line
 
 DRAFT_TEXT = "DRAF - tidak untuk dipublikasikan"
+#: The template of an item page's content.
+TEMPLATE = "item.html"
 
 
 @dataclass(frozen=True)
@@ -286,5 +288,10 @@ def item_html(
         pin=pin,
         site=site,
     )
+    return item_content(view, body_html)
+
+
+def item_content(view: ItemView, body_html: str) -> str:
+    """The item page of ``view`` around ``body_html`` (sanitized by the allowlist)."""
     # The one value printed unescaped: the body, sanitized before it came here.
-    return render("item.html", v=view, body=Markup(body_html))
+    return render(TEMPLATE, v=view, body=Markup(body_html))

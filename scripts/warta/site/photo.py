@@ -6,6 +6,7 @@ photos becomes that ``<picture>`` too (:func:`body_pictures`)."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -55,11 +56,24 @@ class Picture:
     height: int
 
 
+def _linker(photo: Photo, from_url: str) -> Callable[[Rendition], str]:
+    """How the page at ``from_url`` links to each copy of ``photo``: the link to their
+    folder worked out once, the name added (a list of 3,000 items printed 190,000 such
+    links), unless the page lies in that folder (then each is worked out whole)."""
+    folders = {posixpath.dirname(r.path) for r in (*photo.jpeg, *photo.webp)}
+    if len(folders) == 1:
+        (folder,) = folders
+        page = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+        if folder and not f"/{page.strip('/')}/".startswith(f"/{folder.strip('/')}/"):
+            prefix = relative_url(folder + "/", from_url)
+            return lambda r: prefix + posixpath.basename(r.path)
+    return lambda r: relative_url(r.path, from_url)
+
+
 def picture(photo: Photo, from_url: str, sizes: str) -> Picture:
     """``photo`` as printed on the page at ``from_url``."""
 
-    def href(rendition: Rendition) -> str:
-        return relative_url(rendition.path, from_url)
+    href = _linker(photo, from_url)
 
     def srcset(renditions: tuple[Rendition, ...]) -> str:
         return ", ".join(f"{href(r)} {r.width}w" for r in renditions)
