@@ -16,7 +16,7 @@ import pytest
 from mkdocs.config.defaults import MkDocsConfig
 from test_site_photos import URL, build, photo_newsroom, small_png
 
-from helpers import Repo, SignedRepos, copy_repo
+from helpers import Repo, SignedRepos, copy_repo, warta_exe
 from warta.adapters.cachekey import repo_key
 from warta.adapters.photostore import FILES_DIR
 from warta.mkdocs_plugin.files import ItemFile
@@ -60,7 +60,8 @@ def test_copies_are_links_to_checked_files_and_no_two_outputs_share_one(
         data = path.read_bytes()
         assert kept[inode].name.split(".")[0] == _sha(data)  # the file named by its bytes
         assert data == (first / path.relative_to(second)).read_bytes()
-        assert stat.S_IMODE(path.stat().st_mode) == 0o644 & ~umask  # a web server reads it
+        # read by all (a web server), written by none: no cp or editor writes through
+        assert stat.S_IMODE(path.stat().st_mode) == 0o444 & ~umask
     # the widest JPEG is shown at two paths: two files of the same bytes, never one
     images = second / URL / "images"
     same, widest = images / "sawah.jpg", images / "sawah.jpg-1600w.jpg"
@@ -78,6 +79,7 @@ def test_an_altered_or_swapped_kept_file_is_never_published(site: Repo, tmp_path
     # one kept file altered in place (its output links see the change: the user's own
     # files), another swapped for a link to a forger's file
     altered, swapped = files[0], files[1]
+    altered.chmod(0o644)
     altered.write_bytes(marker)
     forged = tmp_path / "forged.png"
     forged.write_bytes(marker)
@@ -147,6 +149,9 @@ def test_an_item_file_replaces_what_is_at_its_place_and_never_writes_into_it(
     os.link(kept, dest)
     _Bytes(config, "foto.jpg", b"new bytes").copy_file()
     assert dest.read_bytes() == b"new bytes"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o666 & ~umask  # as MkDocs writes a file
     assert kept.read_bytes() == b"kept bytes"
     assert not os.path.samefile(kept, dest)
     # a link at its place is replaced, not followed
@@ -156,3 +161,42 @@ def test_an_item_file_replaces_what_is_at_its_place_and_never_writes_into_it(
     assert not dest.is_symlink()
     assert dest.read_bytes() == b"newer bytes"
     assert kept.read_bytes() == b"kept bytes"
+
+
+def _build_under(repo: Repo, out: Path, umask: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [warta_exe(), "build", "-d", str(out)],
+        cwd=repo.root,
+        env=repo.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        umask=umask,
+    )
+
+
+def test_a_kept_file_of_another_mode_or_a_pipe_is_made_again(site: Repo, tmp_path: Path) -> None:
+    # made under a strict umask, the kept files are readable by their owner only
+    private = tmp_path / "private"
+    assert _build_under(site, private, 0o077).returncode == 0
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o400 for p in _photo_outputs(private))
+    want = {p.name: p.read_bytes() for p in _photo_outputs(private)}
+    # a later build under the usual umask does not publish them unreadable to a web server
+    public = tmp_path / "public"
+    assert _build_under(site, public, 0o022).returncode == 0
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o444 for p in _photo_outputs(public))
+    # kept files made writable by all, and one swapped for a named pipe: never linked, and
+    # the build does not wait on the pipe
+    folder = _kept_folder(site)
+    files = sorted(folder.iterdir())
+    for path in files[1:]:
+        path.chmod(0o666)
+    files[0].unlink()
+    os.mkfifo(files[0])
+    out = tmp_path / "after"
+    assert _build_under(site, out, 0o022).returncode == 0
+    for path in _photo_outputs(out):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o444, path
+        assert path.read_bytes() == want[path.name], path
+    assert stat.S_ISREG(files[0].lstat().st_mode)

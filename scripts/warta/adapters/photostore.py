@@ -158,6 +158,8 @@ class CopyStore:
         self._found: dict[str, Copies] = {}
         #: digest -> how many output files this build linked to a file of that copy
         self._linked: dict[str, int] = {}
+        #: the mode of a kept file (see :meth:`link`)
+        self.mode = read_only_mode()
 
     @classmethod
     def open(cls, root: Path) -> CopyStore | None:
@@ -250,27 +252,32 @@ class CopyStore:
     def link(self, copies: Copies, copy: Copy, dest: Path) -> bool:
         """Put ``copy`` at ``dest`` (a path where nothing is) as a hard link to a file of the
         store that holds exactly its bytes, made from the authenticated entry when there is
-        none yet or it holds other bytes: writing thousands of photos into the output costs
-        a build more than all else it does with them. False when no link was made (a store
-        without files, another file system, an entry no longer whole): the caller writes
-        the bytes itself.
+        none yet or it is not as it must be: writing thousands of photos into the output
+        costs a build more than all else it does with them (the way pnpm links packages
+        from its store, and the Nix store's files are linked). False when no link was made
+        (a store without files, another file system, an entry no longer whole): the caller
+        writes the bytes itself.
 
-        A file of the store is linked at most once per build, so no two paths of one output
-        share their bytes (a Pages archive may hold no hard links); a copy shown at two
-        paths gets a second file. What is linked is the file just checked: the link is
-        kept only if it leads to that very file."""
+        A kept file is read-only for everyone (``0444`` under the umask), owned by this
+        user, with exactly the bytes of the copy: anything else there (altered, swapped
+        for a link or a pipe, made writable, made under another umask) is made again. Being
+        read-only, an output file refuses ``cp`` or an editor instead of writing through
+        to the cache and to other outputs (only root could). A file of the store is linked
+        at most once per build, so no two paths of one output share their bytes (a Pages
+        archive may hold no hard links); a copy shown at two paths gets a second file. What
+        is linked is the file just checked: the link is kept only if it leads to it."""
         if self.files is None:
             return False
         uses = self._linked.get(copy.digest, 0)
         self._linked[copy.digest] = uses + 1
         name = copy.digest.removeprefix("sha256:") + (f".{uses}" if uses else "")
         path = self.files / name
-        checked = _checked(path, copy.digest)
+        checked = _checked(path, copy.digest, self.mode)
         if checked is None:
             data = self.read(copies, copy)
-            if data is None or not _keep_file(self.files, name, data):
+            if data is None or not _keep_file(self.files, name, data, self.mode):
                 return False
-            checked = _checked(path, copy.digest)
+            checked = _checked(path, copy.digest, self.mode)
             if checked is None:
                 return False
         try:
@@ -287,16 +294,19 @@ class CopyStore:
         return True
 
 
-def _checked(path: Path, digest: str) -> os.stat_result | None:
-    """What the file system says of the regular file at ``path`` (no link followed), if
-    its bytes have ``digest``; None otherwise."""
+def _checked(path: Path, digest: str, mode: int) -> os.stat_result | None:
+    """What the file system says of the file at ``path`` (no link followed, never waiting
+    on a pipe), if it is a regular file of this user's with exactly ``mode`` and bytes of
+    ``digest``; None otherwise."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            return None
+        if stat.S_IMODE(info.st_mode) != mode:
             return None
         with os.fdopen(os.dup(fd), "rb") as handle:
             found = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
@@ -307,25 +317,39 @@ def _checked(path: Path, digest: str) -> os.stat_result | None:
     return info if found == digest else None
 
 
-def _keep_file(folder: Path, name: str, data: bytes) -> bool:
-    """Write ``data`` as the file ``name`` of ``folder``, whole or not at all (readable by
-    all as the output's own files are, the umask permitting: a web server serves the link)."""
+def _keep_file(folder: Path, name: str, data: bytes, mode: int) -> bool:
+    """Write ``data`` as the file ``name`` of ``folder`` with ``mode``, whole or not at
+    all."""
     temporary = folder / f".new-{os.getpid()}-{secrets.token_hex(8)}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        fd = os.open(temporary, flags, 0o644)
+        fd = os.open(temporary, flags, 0o600)
     except OSError:
         return False
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            os.fchmod(handle.fileno(), mode)
         os.replace(temporary, folder / name)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         return False
     return True
+
+
+def read_only_mode() -> int:
+    """``0444`` under this process's umask: what a kept file's mode must be (read by all
+    that the umask lets read, as the output's other files are; written by none)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        line = next(line for line in status.splitlines() if line.startswith("Umask:"))
+        mask = int(line.split()[1], 8)
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o444 & ~mask
 
 
 def _digest(data: bytes) -> str:

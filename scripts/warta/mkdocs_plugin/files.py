@@ -80,7 +80,7 @@ class ItemFile(File, metaclass=ABCMeta):
         dest.parent.mkdir(parents=True, exist_ok=True)
         remove_existing(dest)  # never written through: it may be a link to a kept file
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        with os.fdopen(os.open(dest, flags, 0o644), "wb") as handle:
+        with os.fdopen(os.open(dest, flags, 0o666), "wb") as handle:  # (as open() makes it)
             handle.write(data)
 
     def is_modified(self) -> bool:
