@@ -146,7 +146,7 @@ def test_no_cache_turns_caching_off(site: Repo, tmp_path: Path, command: tuple[s
     cached = site.cli(*args)
     assert cached.returncode == 0, cached.stdout + cached.stderr
     builds = command[0] in ("build", "preview")
-    site_caches = ["pages", "rendered", "search-entries"] if builds else []
+    site_caches = ["page-html", "pages", "rendered", "search-entries"] if builds else []
     assert sorted(p.name for p in cache_dir(site).iterdir()) == sorted([
         "file-digests", "verdicts", "verified-signatures", *site_caches])
     if command[0] in ("validate", "verify"):
