@@ -258,6 +258,13 @@ def test_the_content_key_covers_the_template_the_whole_view_and_the_body() -> No
     assert cache.key("listing.html", ListView((card,), role="Kasubag"), "") != key
 
 
+def test_a_view_that_cannot_be_pickled_is_rendered_and_not_kept(tmp_path: Path) -> None:
+    cache = PageHtml(tmp_path / "page-html", b"k" * 32)
+    view = {"tak-bisa": lambda: None}  # a view of another kind than Warta's dataclasses
+    assert cache.page("listing.html", view, "", lambda: "<p>dibuat</p>") == "<p>dibuat</p>"
+    assert cache.used == {}
+
+
 def test_a_preview_never_gets_the_deployable_site_s_pages(
     copy: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:

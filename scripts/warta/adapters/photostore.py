@@ -248,7 +248,6 @@ class CopyStore:
             return None
         return bytes(data)
 
-
     def link(self, copies: Copies, copy: Copy, dest: Path) -> bool:
         """Put ``copy`` at ``dest`` (a path where nothing is) as a hard link to a file of the
         store that holds exactly its bytes, made from the authenticated entry when there is

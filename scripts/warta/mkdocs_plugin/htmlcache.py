@@ -69,7 +69,10 @@ class PageHtml:
     def page(self, template: str, view: object, body: str, render: Callable[[], str]) -> str:
         """The content ``template`` makes of ``view`` (around ``body``, an item's): as kept,
         else ``render()``."""
-        key = self.key(template, view, body)
+        try:
+            key = self.key(template, view, body)
+        except (pickle.PicklingError, TypeError, AttributeError):  # a view pickle cannot take
+            return render()
         if self._old is None:
             self._old = read_records(self.path, self.secret, FORMAT)
         kept = self._old.get(key)
