@@ -152,11 +152,14 @@ class Repo:
         return self.cli("trust", "show").stdout.split()[0]
 
     # ---- the CLI, through its installed entry point ---------------------------------
-    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, input: str | None = None,
+            umask: int = -1) -> subprocess.CompletedProcess[str]:
+        """``warta *args`` in the repository (``umask``: the child's; -1 leaves it)."""
         env = {**os.environ, **self.env}
         env.pop("WARTA_TRUST_ROOT", None) if "WARTA_TRUST_ROOT" not in self.env else None
         return subprocess.run([warta_exe(), *args], cwd=self.root, capture_output=True,
-                              text=True, env=env, input=input, timeout=300, check=False)
+                              text=True, env=env, input=input, timeout=300, check=False,
+                              umask=umask)
 
     # ---- editorial actions (in process, same code as the CLI) ----------------------
     def project(self):  # type: ignore[no-untyped-def]

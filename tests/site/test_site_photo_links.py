@@ -16,7 +16,7 @@ import pytest
 from mkdocs.config.defaults import MkDocsConfig
 from test_site_photos import URL, build, photo_newsroom, small_png
 
-from helpers import Repo, SignedRepos, copy_repo, warta_exe
+from helpers import Repo, SignedRepos, copy_repo
 from warta.adapters.cachekey import repo_key
 from warta.adapters.photostore import FILES_DIR
 from warta.mkdocs_plugin.files import ItemFile
@@ -164,16 +164,7 @@ def test_an_item_file_replaces_what_is_at_its_place_and_never_writes_into_it(
 
 
 def _build_under(repo: Repo, out: Path, umask: int) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [warta_exe(), "build", "-d", str(out)],
-        cwd=repo.root,
-        env=repo.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        umask=umask,
-    )
+    return repo.cli("build", "-d", str(out), umask=umask)
 
 
 def test_a_kept_file_of_another_mode_or_a_pipe_is_made_again(site: Repo, tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -459,12 +459,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if article is None:
             generated = state.generated.get(page.file.src_uri)
             if generated is not None:
-                made = generated
-                html = (
-                    made.body
-                    if state.html is None
-                    else state.html.page(made.template, made.view, "", lambda: made.body)
-                )
+                html = _content(state, generated.template, generated.view, "", generated.render)
             elif page.is_homepage and HOME_MARKER in html:
                 # the marker is an HTML comment, which Markdown leaves as it is
                 block = pages.latest_block(state.catalogue, self.config.home_items)
@@ -501,13 +496,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             files=shown.files,
             site=state.site,
         )
-        if state.html is None:
-            return item_page.item_content(view, body)
-
-        def content() -> str:
-            return item_page.item_content(view, body)
-
-        return state.html.page(item_page.TEMPLATE, view, body, content)
+        return _content(
+            state, item_page.TEMPLATE, view, body, lambda: item_page.item_content(view, body)
+        )
 
     @staticmethod
     def _photo_size(state: _Build, article: Article) -> Size | None:
@@ -745,6 +736,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._build is None:
             raise PluginError("warta: " + _("the gate did not run (on_config); refusing to build"))
         return self._build
+
+
+def _content(
+    state: _Build, template: str, view: object, body: str, render: Callable[[], str]
+) -> str:
+    """What ``render()`` makes of ``view`` with Warta's ``template``: kept from an earlier
+    build when the cache holds it (htmlcache.py)."""
+    return render() if state.html is None else state.html.page(template, view, body, render)
 
 
 def _with_photo(article: Article, made: Photos) -> Article:

@@ -17,6 +17,7 @@ that makes Markup, ``json_script``, prints JSON for a ``<script>`` element with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -55,3 +56,10 @@ def _json_script(value: object) -> Markup:
 def render(template: str, **context: object) -> str:
     """``template`` (a file name under ``warta/site/templates/``) rendered with ``context``."""
     return environment().get_template(template).render(**context)
+
+
+def macro(template: str, name: str) -> Callable[..., Markup]:
+    """The macro ``name`` of ``template``, to be called from Python (what it prints is
+    escaped as every template's output is)."""
+    found: Callable[..., Markup] = getattr(environment().get_template(template).module, name)
+    return found

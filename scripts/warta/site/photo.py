@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from warta.model.closure import reference_target
-from warta.site.markup import environment
+from warta.site.markup import macro
 from warta.site.sanitize import IMG, attributes
 from warta.site.text import esc, relative_url
 
@@ -113,12 +113,12 @@ def body_pictures(body_html: str, folder: str, page_url: str, photos: Mapping[st
     shows one of ``photos`` (``page_url``: where the body is shown) as the ``<picture>`` of
     its clean copies: lazy, with the alt text, and the width, height, title, class, id and
     lang the writer gave the image. Any other image is left as it is."""
-    macro = environment().get_template("macros.html").module.picture  # type: ignore[attr-defined]
+    tag = macro("macros.html", "picture")
 
     def shown(photo: Photo, given: dict[str, str]) -> str:
         extra = tuple((name, given[name]) for name in KEPT if name in given)
         eager = given.get("loading") == "eager"
-        return str(macro(picture(photo, page_url, LEAD_SIZES), given.get("alt", ""), eager, extra))
+        return str(tag(picture(photo, page_url, LEAD_SIZES), given.get("alt", ""), eager, extra))
 
     return _each_photo(body_html, folder, photos, shown)
 
