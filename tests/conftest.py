@@ -20,6 +20,20 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("LC_ALL", None)
     os.environ["LC_MESSAGES"] = "en_US.UTF-8"
     i18n.set_language(None)
+    _compile_warta()
+
+
+def _compile_warta() -> None:
+    """Warta's bytecode, written once, as an installed package has it: each of the thousands
+    of ``warta`` and ``mkdocs`` processes the tests start then loads it instead of compiling
+    every module again (which each does when PYTHONDONTWRITEBYTECODE is set, as on CI
+    runners that set it). Up-to-date files are left as they are; xdist workers that race
+    each write whole files."""
+    import compileall
+
+    import warta
+
+    assert compileall.compile_dir(Path(warta.__file__).parent, quiet=2)
 
 
 @pytest.fixture(scope="session", autouse=True)
