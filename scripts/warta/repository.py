@@ -19,7 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,7 +28,7 @@ from warta.adapters import clock, safefs, tofu
 from warta.adapters.cachekey import cache_home, inside, repo_cache_dir, tracked_cache
 from warta.adapters.digests import DigestCache
 from warta.adapters.editionfile import pdf_of
-from warta.adapters.items import has_workflow_keys, load_item, parse_bytes, refused
+from warta.adapters.items import LoadedItem, has_workflow_keys, load_item, parse_bytes, refused
 from warta.adapters.photostore import FactsCache, learn
 from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
@@ -81,6 +81,7 @@ from warta.site.sanitize import Policy as HtmlPolicy
 from warta.validate import Context, Report, conclude, judge
 
 NEWS_DIR = Path("content") / "berita"
+_NEWS = f"{NEWS_DIR.as_posix()}/"
 SIGNATURES_FILE = "verified-signatures"
 #: Attachments larger than this are refused (a photo straight from a camera is ~12 MB).
 MAX_ATTACHMENT = 100 * 1024 * 1024
@@ -368,13 +369,27 @@ def _demo_key_findings(roster: Roster, demo: bool) -> list[Finding]:
 
 @dataclass(frozen=True)
 class ItemSource:
-    """An item file (``content/berita/<year>/<slug>/index.md``), its bytes as listed (None
-    when it could not be read as a regular file), and what its folder holds (paths relative
-    to the folder)."""
+    """An item file (``content/berita/<year>/<slug>/index.md``), its bytes as listed and
+    their digest (both None when it could not be read as a regular file; the bytes alone
+    None when the listing knew the file unchanged since an earlier run and did not read it:
+    :meth:`bytes` reads them then), and what its folder holds (paths relative to the
+    folder)."""
 
     rel: str
     folder: tuple[Observed, ...]
     raw: bytes | None = None
+    digest: str | None = None
+
+    def bytes(self, root: Path) -> bytes | None:
+        """The item's bytes as listed (None if they could not be read): read now if the
+        listing did not, and then only if they still have the listed digest (else
+        UnsafePath)."""
+        if self.raw is not None or self.digest is None:
+            return self.raw
+        try:
+            return safefs.read_verified(root, self.rel, self.digest)
+        except OSError as exc:
+            raise safefs.UnsafePath(self.rel, str(exc), "unreadable") from None
 
 
 @dataclass(frozen=True)
@@ -390,21 +405,39 @@ def _how_to_read(rel: str) -> tuple[str, int]:
     """How the listing reads each file: an item whole; the files in an item's folder for
     their digest (an SVG whole, to be checked); strays under berita/ not at all; the site's
     own files for their digest and head."""
-    if not rel.startswith(f"{NEWS_DIR.as_posix()}/"):
+    return _reading(rel, safefs.KEEP)
+
+
+def _how_to_read_new(rel: str) -> tuple[str, int]:
+    """As :func:`_how_to_read`, but an item known unchanged since an earlier run is not
+    read (its bytes are read when they are needed: :meth:`ItemSource.bytes`)."""
+    return _reading(rel, safefs.KEEP_NEW)
+
+
+def _reading(rel: str, item: str) -> tuple[str, int]:
+    if not rel.startswith(_NEWS):
         return (safefs.KEEP, MAX_BYTES) if is_page(rel) else (safefs.DIGEST, MAX_ATTACHMENT)
     parts = rel.split("/")
     if len(parts) < 5:
         return safefs.SKIP, 0
     if len(parts) == 5 and parts[4] == ITEM_FILE:
-        return safefs.KEEP, MAX_BYTES
+        return item, MAX_BYTES
     if rel.lower().endswith(".svg"):
         return safefs.KEEP, MAX_BYTES
     return safefs.DIGEST, MAX_ATTACHMENT
 
 
-def observe(entry: safefs.Entry, rel: str, *, check_svg: bool) -> Observed:
+#: What a raster photo of an item holds: (repository path, digest, suffix) -> its facts.
+FactsOf = Callable[[str, str, str], PhotoFacts]
+
+
+def observe(
+    entry: safefs.Entry, rel: str, *, check_svg: bool, facts: FactsOf | None = None
+) -> Observed:
     """What ``entry`` (as listed and read) is, with its digest (and, for an SVG, what makes
-    it unsafe; for a page, whether it carries workflow keys)."""
+    it unsafe; for a page, whether it carries workflow keys); with ``facts``, what it holds
+    if it is a photo whose bytes are checked (a raster photo or a GIF: a regular file, one
+    name)."""
     if entry.kind is not safefs.Kind.FILE or entry.nlink > 1:  # (refused for what it is)
         return Observed(rel, entry.kind.value, None, entry.nlink, entry.target)
     if entry.refused is not None:
@@ -418,7 +451,10 @@ def observe(entry: safefs.Entry, rel: str, *, check_svg: bool) -> Observed:
         )
     if is_page(rel) and has_workflow_keys((entry.data or b"")[:65536]):
         problems = (*problems, "outside-news")
-    return Observed(rel, "file", entry.digest, entry.nlink, problems=problems)
+    photo = None
+    if facts is not None and entry.digest is not None and not problems and is_inspected(rel):
+        photo = facts(entry.rel, entry.digest, posixpath.splitext(rel)[1].lower())
+    return Observed(rel, "file", entry.digest, entry.nlink, problems=problems, photo=photo)
 
 
 def observe_folder(root: Path, folder: str) -> tuple[Observed, ...]:
@@ -426,14 +462,10 @@ def observe_folder(root: Path, folder: str) -> tuple[Observed, ...]:
     relative to it."""
     facts = photo_facts(root, None)
     return tuple(
-        _with_photo(observe(e, e.rel[len(folder) :], check_svg=True), e.rel, facts)
+        observe(e, e.rel[len(folder) :], check_svg=True, facts=facts)
         for e in safefs.walk(root, folder, read=_how_to_read)
         if e.rel[len(folder) :] != ITEM_FILE
     )
-
-
-#: What a raster photo of an item holds: (repository path, digest, suffix) -> its facts.
-FactsOf = Callable[[str, str, str], PhotoFacts]
 
 
 def photo_facts(root: Path, cache: FactsCache | None) -> FactsOf:
@@ -453,27 +485,20 @@ def photo_facts(root: Path, cache: FactsCache | None) -> FactsOf:
     return facts
 
 
-def _with_photo(observed: Observed, rel: str, facts: FactsOf | None) -> Observed:
-    """``observed`` with what it holds if it is a photo whose bytes are checked (a raster
-    photo or a GIF: a regular file, one name)."""
-    if facts is None or not is_inspected(observed.rel) or not observed.regular:
-        return observed
-    if observed.digest is None or observed.nlink != 1 or observed.problems:
-        return observed
-    suffix = posixpath.splitext(observed.rel)[1].lower()
-    return replace(observed, photo=facts(rel, observed.digest, suffix))
-
-
 def scan(
     root: Path,
     site: SiteConfig | None,
     digests: safefs.Digests | None = None,
     facts: FactsOf | None = None,
+    *,
+    lazy_items: bool = False,
 ) -> Tree:
     """List ``content/`` (and the configuration's own files) once, following no link and
     reading each file at most once (a large one not at all if ``digests`` knows it
-    unchanged); with ``facts``, what each raster photo of an item holds too."""
-    entries = safefs.walk(root, DOCS, read=_how_to_read, digests=digests)
+    unchanged; with ``lazy_items``, an item neither); with ``facts``, what each raster photo
+    of an item holds too."""
+    read = _how_to_read_new if lazy_items else _how_to_read
+    entries = safefs.walk(root, DOCS, read=read, digests=digests)
     items: dict[str, safefs.Entry] = {
         e.rel[: -len(ITEM_FILE)]: e for e in entries if _ITEM.match(e.rel)
     }
@@ -489,8 +514,7 @@ def scan(
             if folder in grouped:
                 rel = entry.rel[len(folder) :]
                 if rel != ITEM_FILE:
-                    seen = observe(entry, rel, check_svg=True)
-                    grouped[folder].append(_with_photo(seen, entry.rel, facts))
+                    grouped[folder].append(observe(entry, rel, check_svg=True, facts=facts))
             elif entry.kind is not safefs.Kind.DIR:
                 strays.append(entry)
             continue
@@ -505,7 +529,12 @@ def scan(
         sources.extend(extra)
     return Tree(
         tuple(
-            ItemSource(f"{folder}{ITEM_FILE}", tuple(grouped[folder]), items[folder].data)
+            ItemSource(
+                f"{folder}{ITEM_FILE}",
+                tuple(grouped[folder]),
+                items[folder].data,
+                items[folder].digest if items[folder].refused is None else None,
+            )
             for folder in sorted(items, key=lambda f: f.split("/"))
         ),
         tuple(strays),
@@ -618,7 +647,9 @@ def open_repository(
     facts = FactsCache.open(root) if cache else None
     progress.start(None, _("reading files"))
     try:
-        tree = scan(root, policy.site, digests, photo_facts(root, facts))
+        tree = scan(
+            root, policy.site, digests, photo_facts(root, facts), lazy_items=not keep_items
+        )
         renderer = renderer_for(policy.site, policy.html)
         if renderer is not None and cache and keep_items:
             renderer.store = RenderStore.open(root, renderer.setup())
@@ -644,7 +675,7 @@ def open_repository(
         policy.sop,
         policy.roster,
         policy.verifier,
-        listing=_listing_check(tree, items, judged, policy.sop),
+        listing=_listing_check(root, tree, items, judged, policy.sop),
     )
     sources.extend(printed.verdicts)
     report = conclude(
@@ -666,7 +697,7 @@ def open_repository(
 
 
 def _listing_check(
-    tree: Tree, items: Mapping[str, NewsItem], judged: Sequence[Judgement], sop: Sop
+    root: Path, tree: Tree, items: Mapping[str, NewsItem], judged: Sequence[Judgement], sop: Sop
 ) -> Callable[[Edition], Iterator[Finding]]:
     """What keeps an edition off the site because of the items it lists (each as the
     repository judged it; read again from its bytes where the verdict cache spared that)."""
@@ -677,7 +708,11 @@ def _listing_check(
         if path in items:
             return items[path]
         source = sources.get(path)
-        return parse_bytes(source.raw, path).item if source and source.raw is not None else None
+        try:
+            raw = source.bytes(root) if source is not None else None
+        except safefs.UnsafePath:
+            return None
+        return parse_bytes(raw, path).item if raw is not None else None
 
     def state_of(path: str) -> tuple[Sequence[Finding], bool]:
         judgement = judgements.get(path)
@@ -718,22 +753,21 @@ def _judge_items(
     progress.start(len(tree.items), _("judging files"))
     try:
         for index, source in enumerate(tree.items):
-            raw = source.raw
-            if raw is None:
-                entry = load_item(root, source.rel)  # says why, as a finding
-                judged[index] = judge(entry.path, None, entry.findings, ctx)
-                progress.advance()
-                continue
             key = None
-            if verdicts is not None:
-                key = verdicts.key(source.rel, raw + _folder_key(source.folder))
+            if verdicts is not None and source.digest is not None:
+                key = verdicts.key(source.rel, source.digest, _folder_key(source.folder))
                 judged[index] = verdicts.get(key, source.rel, ctx.now, ctx.zone)
-            if judged[index] is None:
-                judges.add(Work(index, source.rel, raw, source.folder, key))
+            if judged[index] is not None:
+                progress.advance()  # the verdict cache knew it
+                if keep and source.raw is not None:
+                    raws[index] = source.raw
                 continue
-            progress.advance()  # the verdict cache knew it
-            if keep:
-                raws[index] = raw
+            raw = _bytes_of(root, source)
+            if isinstance(raw, LoadedItem):  # unreadable: the finding says why
+                judged[index] = judge(raw.path, None, raw.findings, ctx)
+                progress.advance()
+            else:
+                judges.add(Work(index, source.rel, raw, source.folder, key))
         for work, outcome, cacheable in judges.results():
             judged[work.index] = outcome.judgement
             if keep and outcome.item is not None:
@@ -747,6 +781,15 @@ def _judge_items(
         if loaded.item is not None:
             items[loaded.path] = loaded.item
     return [j for j in judged if j is not None], items
+
+
+def _bytes_of(root: Path, source: ItemSource) -> bytes | LoadedItem:
+    """The bytes of the item ``source`` lists, or why they cannot be read (as findings)."""
+    try:
+        raw = source.bytes(root)
+    except safefs.UnsafePath as exc:
+        return refused(source.rel, exc.rule, exc.reason)
+    return load_item(root, source.rel) if raw is None else raw
 
 
 def _folder_key(folder: Iterable[Observed]) -> bytes:

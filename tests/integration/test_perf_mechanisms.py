@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -42,6 +43,7 @@ from helpers import WIB, Repo, SignedRepos, copy_repo, pub, tiny_jpeg
 from warta import bulk
 from warta.adapters import signoffblock
 from warta.adapters.cachekey import cache_secret, repo_cache_dir
+from warta.adapters.digests import RACY_NS, DigestCache
 from warta.adapters.frontmatter import split
 from warta.adapters.rewrite import render_signoffs
 from warta.adapters.signoffblock import parse_front_matter
@@ -270,7 +272,7 @@ def test_a_warm_run_judges_nothing_again(site: Repo, judged: list[str]) -> None:
     assert fast(site) == expected
     assert judged == BOTH  # nothing more
     head = cached(site).read_bytes().split(b"\n", 1)[0]
-    assert head.startswith(b"warta-verdicts/3 ")
+    assert head.startswith(b"warta-verdicts/4 ")
     assert sorted(p.name for p in repo_cache_dir(site.root).iterdir()) == [
         "file-digests", "verdicts", "verified-signatures"]  # atomically: no temporary file left
     assert not site.path(".warta-cache").exists()
@@ -384,8 +386,9 @@ def test_a_cache_planted_with_another_secret_is_ignored(site: Repo, tmp_path: Pa
     raw = site.path(JEMBATAN).read_bytes()
     facts = ItemFacts(JEMBATAN, "20261102-bupati-resmikan-jembatan", "disetujui", 2,
                       "berita/2026/jembatan/", 4)
-    attacker.put(attacker.key(JEMBATAN, raw), Judgement(JEMBATAN, (), (), facts, True), NOW,
-                 ZONE)
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    attacker.put(attacker.key(JEMBATAN, digest, b""), Judgement(JEMBATAN, (), (), facts, True),
+                 NOW, ZONE)
     attacker.save()
     expected = reference(site)
     assert fast(site) == expected
@@ -824,12 +827,26 @@ def test_the_personal_data_scan_still_finds_each_kind() -> None:
 # ---- the digests of files beside items, remembered by what the file system says -------------
 
 
+def settle() -> None:
+    """Wait until what a test just wrote is old enough to be remembered by what the file
+    system says of it (a file changed within RACY_NS of a run is read again each time)."""
+    time.sleep(RACY_NS / 1e9 + 0.1)
+
+
+def digest_entries(repo: Repo) -> dict[str, str]:
+    _, _, body = (repo_cache_dir(repo.root) / "file-digests").read_bytes().partition(b"\n")
+    entries: dict[str, str] = json.loads(body)
+    return entries
+
+
 def test_a_photo_rewritten_in_place_is_read_again(repo: Repo) -> None:
     """Same size, same modification time set back: the change time still moves, so the
     remembered digest is not used and the replaced photo is caught."""
     photo = repo.write(f"{NEWS}/foto/images/foto.jpg", tiny_jpeg(b"a" * 4000))
     repo.approved_item("Foto Jembatan", slug="foto")
+    settle()
     assert repo.validate_json()["summary"]["publishable"] == 1
+    assert len(digest_entries(repo)) >= 2  # the item, its photo (and the site's own files)
     assert repo.validate_json()["summary"]["publishable"] == 1  # warm: the digest is known
     assert (repo_cache_dir(repo.root) / "file-digests").is_file()
     stat = photo.stat()
@@ -843,6 +860,7 @@ def test_a_photo_rewritten_in_place_is_read_again(repo: Repo) -> None:
 def test_a_planted_digest_cache_is_ignored(repo: Repo) -> None:
     photo = repo.write(f"{NEWS}/foto/images/foto.jpg", tiny_jpeg(b"a" * 4000))
     repo.approved_item("Foto Jembatan", slug="foto")
+    settle()
     repo.validate_json()
     photo.write_bytes(tiny_jpeg(b"b" * 4000))  # the photo replaced after approval
     cache = repo_cache_dir(repo.root) / "file-digests"
@@ -853,3 +871,55 @@ def test_a_planted_digest_cache_is_ignored(repo: Repo) -> None:
     cache.write_bytes(header + b"\n" + json.dumps(forged).encode())  # the MAC no longer fits
     data = repo.validate_json()
     assert [f["rule"] for f in data["items"][0]["findings"]] == ["files.changed"]
+
+
+def test_an_item_known_unchanged_is_not_read_and_an_edited_one_is(
+    site: Repo, judged: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``warta validate`` opens no item whose size, inode and times are as they were when it
+    was last read and judged; an item rewritten in place (same size, modification time set
+    back) has a new change time, so it is read again and its forgery caught."""
+    settle()
+    expected = reference(site)
+    assert fast(site) == expected
+    opened: list[str] = []
+    real_open = os.open
+
+    def counting_open(path: Any, *args: Any, dir_fd: int | None = None, **kwargs: Any) -> int:
+        folder = os.readlink(f"/proc/self/fd/{dir_fd}") if dir_fd is not None else ""
+        opened.append(os.path.join(folder, os.fsdecode(path)))
+        return real_open(path, *args, dir_fd=dir_fd, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_open)
+    assert fast(site) == expected
+    assert judged == BOTH  # the first run only
+    assert str(site.path(JEMBATAN).parent) in opened  # (the folders are listed)
+    assert str(site.path("content/index.md")) in opened  # (a page is read whole)
+    assert not {str(site.path(JEMBATAN)), str(site.path(POSYANDU))} & set(opened)
+    info = site.path(JEMBATAN).stat()
+    forged = site.read(JEMBATAN).replace("Isi berita.", "Isi palsu..")
+    assert len(forged) == len(site.read(JEMBATAN))
+    site.write(JEMBATAN, forged)
+    os.utime(site.path(JEMBATAN), ns=(info.st_atime_ns, info.st_mtime_ns))
+    monkeypatch.setattr(os, "open", real_open)
+    forged_report = reference(site)
+    assert fast(site) == forged_report != expected
+    assert judged == [*BOTH, JEMBATAN]
+    assert '"publishable": false' in forged_report[1]
+
+
+def test_a_file_changed_just_before_a_run_is_not_remembered(tmp_path: Path) -> None:
+    """A file changed within RACY_NS of the run's start might change again within the same
+    clock tick, its times unchanged: its digest is not remembered (git's "racily clean")."""
+    path = tmp_path / "foto.jpg"
+    path.write_bytes(b"a")
+    cache = DigestCache(tmp_path / "file-digests", b"k" * 32)
+    cache.put("foto.jpg", path.stat(), "sha256:" + "0" * 64)
+    cache.save()
+    assert DigestCache(tmp_path / "file-digests", b"k" * 32).stored == {}
+    later = DigestCache(tmp_path / "file-digests", b"k" * 32)
+    later.started += 2 * RACY_NS  # the same file, seen by a run two seconds later
+    later.put("foto.jpg", path.stat(), "sha256:" + "0" * 64)
+    later.save()
+    again = DigestCache(tmp_path / "file-digests", b"k" * 32)
+    assert again.get("foto.jpg", path.stat()) == "sha256:" + "0" * 64

@@ -7,18 +7,25 @@ copy against the signed digest (:func:`warta.adapters.safefs.copy_verified`), so
 behind the cache's back can never be published. The change time (ctime) cannot be set by a
 program, only by writing the file, so no ordinary edit escapes it. Entries are keyed with an
 HMAC of this user's secret: a cache planted or copied from elsewhere is never found.
+
+A file changed shortly before or during a run is not remembered ("racily clean", as git calls
+it): a second write within the file system's clock tick would leave its times as they were.
 """
 
 from __future__ import annotations
 
 import hmac
 import os
+import time
 from pathlib import Path
 
 from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
 
 DIGESTS_FILE = "file-digests"
 FORMAT = b"warta-digests/1"
+#: A file whose change time is this close to the start of the run, or later, is not
+#: remembered (file system clocks tick in milliseconds; one second leaves a margin).
+RACY_NS = 1_000_000_000
 
 
 class DigestCache:
@@ -27,6 +34,7 @@ class DigestCache:
         self.secret = secret
         self.stored = self._read()
         self.used: dict[str, str] = {}
+        self.started = time.time_ns()
 
     @classmethod
     def open(cls, root: Path) -> DigestCache | None:
@@ -53,9 +61,13 @@ class DigestCache:
         return found
 
     def put(self, rel: str, info: os.stat_result, digest: str) -> None:
+        """Remember ``digest`` for the file that ``info`` describes (read whole after
+        ``info`` was taken), unless it changed too recently to be sure of (see the module)."""
+        if info.st_ctime_ns >= self.started - RACY_NS:
+            return
         self.used[self.key(rel, info)] = digest
 
     def save(self) -> None:
         """Keep what this run used or learned (so the cache never outgrows the tree)."""
-        if self.used != self.stored:
+        if self.used != self.stored or not self.path.is_file():
             write_entries(self.path, self.secret, FORMAT, dict(self.used))

@@ -18,6 +18,7 @@ secret of its own does the same for one build.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -68,8 +69,9 @@ class FactsCache:
     def key(digest: str, suffix: str) -> str:
         """The entry of an original: its digest and suffix, the settings, and the language
         of the messages (a refusal is kept as the text it was found in)."""
-        text = f"{photos.SETTINGS}\0{i18n.language()}\0{suffix}\0{digest}"
-        return hashlib.sha256(text.encode()).hexdigest()
+        hasher = _settings_hash(i18n.language()).copy()
+        hasher.update(f"{suffix}\0{digest}".encode())
+        return hasher.hexdigest()
 
     def facts(self, digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFacts:
         """The facts of the original with ``digest``; ``read`` gives its bytes when they are
@@ -93,6 +95,12 @@ class FactsCache:
     def save(self) -> None:
         if self.used != self.stored:
             write_entries(self.path, self.secret, FACTS_FORMAT, self.used)
+
+
+@functools.cache
+def _settings_hash(language: str) -> hashlib._Hash:
+    """SHA-256 begun over the settings and ``language`` (see :meth:`FactsCache.key`)."""
+    return hashlib.sha256(f"{photos.SETTINGS}\0{language}\0".encode())
 
 
 def learn(digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFacts:

@@ -15,6 +15,7 @@ import contextlib
 import errno
 import functools
 import hashlib
+import operator
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ _FILE_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
 )
 CHUNK = 1 << 20
+_BY_NAME = operator.attrgetter("name")
 
 
 class Kind(StrEnum):
@@ -64,8 +66,9 @@ class Entry:
         return self.rel.rsplit("/", 1)[-1]
 
 
-#: How a listing reads a regular file: not at all, for its digest (and head), or whole.
-SKIP, DIGEST, KEEP = "skip", "digest", "keep"
+#: How a listing reads a regular file: not at all, for its digest (and head), or whole; or
+#: whole unless ``digests`` knows it unchanged (then for its digest only, with no bytes).
+SKIP, DIGEST, KEEP, KEEP_NEW = "skip", "digest", "keep", "keep-new"
 
 
 class UnsafePath(Exception):
@@ -303,9 +306,10 @@ def walk(
     """Every entry below ``root/rel`` (files, folders, links, special files), sorted by
     path; linked folders are listed as links and never entered. Empty if ``rel`` is not a
     folder reached without links. ``read(rel)`` says, for each regular file with one name,
-    how to read it (:data:`SKIP`, :data:`DIGEST` or :data:`KEEP`) and the most bytes it may
-    have: it is then read through the folder already open, never by its path again. A file
-    read for its digest only is not read at all if ``digests`` knows it unchanged."""
+    how to read it (:data:`SKIP`, :data:`DIGEST`, :data:`KEEP` or :data:`KEEP_NEW`) and the
+    most bytes it may have: it is then read through the folder already open, never by its
+    path again. A file read for its digest only (or :data:`KEEP_NEW`) is not read at all if
+    ``digests`` knows it unchanged."""
     parts = tuple(p for p in rel.split("/") if p)
     out: list[Entry] = []
     try:
@@ -313,65 +317,90 @@ def walk(
             _walk(top, "/".join(parts), out, _Reading(read, digests))
     except (UnsafePath, OSError):
         return []
-    out.sort(key=lambda e: e.rel.split("/"))
-    return out
+    return out  # in path order: each folder is listed sorted, its entries right after it
 
 
 def _walk(fd: int, prefix: str, out: list[Entry], reading: _Reading) -> None:
     try:
-        names = sorted(os.listdir(fd))
+        with os.scandir(fd) as listing:
+            found = sorted(listing, key=_BY_NAME)
     except OSError:
         return
-    for name in names:
-        rel = f"{prefix}/{name}" if prefix else name
+    lead = f"{prefix}/" if prefix else ""
+    for item in found:
+        name = item.name
+        rel = lead + name
         try:
-            info = os.lstat(name, dir_fd=fd)
+            if item.is_dir(follow_symlinks=False):  # the kind the listing gave: no stat
+                out.append(Entry(rel, Kind.DIR))
+                _enter(fd, name, rel, out, reading)
+                continue
+            info = item.stat(follow_symlinks=False)
         except OSError:
             continue
         kind = _kind(info.st_mode)
-        target = _readlink(fd, name) if kind is Kind.LINK else ""
-        entry = Entry(rel, kind, info.st_size, info.st_nlink, target)
-        if kind is Kind.FILE and info.st_nlink == 1 and reading.read is not None:
-            mode, limit = reading.read(rel)
-            known = None
-            if mode == DIGEST and reading.digests is not None and info.st_size <= limit:
-                known = reading.digests.get(rel, info)
-            if known is not None:
-                entry = replace(entry, digest=known)
-            elif mode != SKIP:
-                entry = _read_entry(fd, name, entry, mode == KEEP, limit)
-                if mode == DIGEST and entry.digest and reading.digests is not None:
-                    reading.digests.put(rel, info, entry.digest)
-        out.append(entry)
-        if kind is Kind.DIR:
-            try:
-                child = os.open(name, _DIR_FLAGS, dir_fd=fd)
-            except OSError:
-                continue
-            try:
-                _walk(child, rel, out, reading)
-            finally:
-                os.close(child)
+        if kind is Kind.DIR:  # (the listing did not say)
+            out.append(Entry(rel, Kind.DIR))
+            _enter(fd, name, rel, out, reading)
+        elif kind is Kind.FILE and info.st_nlink == 1 and reading.read is not None:
+            out.append(_read_listed(fd, name, rel, info, reading))
+        else:
+            target = _readlink(fd, name) if kind is Kind.LINK else ""
+            out.append(Entry(rel, kind, info.st_size, info.st_nlink, target))
 
 
-def _read_entry(folder: int, name: str, entry: Entry, keep: bool, limit: int) -> Entry:
-    """``entry`` with its digest (and, with ``keep``, its bytes), or refused."""
+def _enter(fd: int, name: str, rel: str, out: list[Entry], reading: _Reading) -> None:
+    """List the folder ``name`` of ``fd`` (not if it is no longer a folder reached without
+    a link)."""
+    try:
+        child = os.open(name, _DIR_FLAGS, dir_fd=fd)
+    except OSError:
+        return
+    try:
+        _walk(child, rel, out, reading)
+    finally:
+        os.close(child)
+
+
+def _read_listed(fd: int, name: str, rel: str, info: os.stat_result, reading: _Reading) -> Entry:
+    """The regular file ``name`` of ``fd`` with one name, read as ``reading`` says."""
+    assert reading.read is not None
+    mode, limit = reading.read(rel)
+    digests = reading.digests
+    if mode == SKIP:
+        return Entry(rel, Kind.FILE, info.st_size, info.st_nlink)
+    if mode in (DIGEST, KEEP_NEW) and digests is not None and info.st_size <= limit:
+        known = digests.get(rel, info)
+        if known is not None:
+            return Entry(rel, Kind.FILE, info.st_size, info.st_nlink, digest=known)
+    entry, opened = _read_entry(fd, name, rel, info, keep=mode != DIGEST, limit=limit)
+    if mode != KEEP and entry.digest and opened is not None and digests is not None:
+        digests.put(rel, opened, entry.digest)
+    return entry
+
+
+def _read_entry(
+    folder: int, name: str, rel: str, listed: os.stat_result, *, keep: bool, limit: int
+) -> tuple[Entry, os.stat_result | None]:
+    """The file ``name`` (listed as ``listed``) with its digest (and, with ``keep``, its
+    bytes), or refused; and what the file system said of the file read."""
+    entry = Entry(rel, Kind.FILE, listed.st_size, listed.st_nlink)
     try:
         fd = os.open(name, _FILE_FLAGS, dir_fd=folder)
     except OSError as exc:
-        return replace(entry, refused=_refusal(folder, name, entry.rel, exc))
+        return replace(entry, refused=_refusal(folder, name, rel, exc)), None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
-            return replace(entry, kind=_kind(info.st_mode), nlink=info.st_nlink)
+            return replace(entry, kind=_kind(info.st_mode), nlink=info.st_nlink), None
         if info.st_size > limit:
             found = UnsafePath(
-                entry.rel,
+                rel,
                 _("found {size} bytes").format(size=info.st_size),
                 "too-large",
                 _at_most(limit),
             )
-            return replace(entry, refused=found)
+            return replace(entry, refused=found), None
         hasher = hashlib.sha256()
         chunks: list[bytes] = []
         size = 0
@@ -381,15 +410,14 @@ def _read_entry(folder: int, name: str, entry: Entry, keep: bool, limit: int) ->
             if keep:
                 chunks.append(chunk)
             if size > limit:
-                found = UnsafePath(entry.rel, _("found more"), "too-large", _at_most(limit))
-                return replace(entry, refused=found)
+                found = UnsafePath(rel, _("found more"), "too-large", _at_most(limit))
+                return replace(entry, refused=found), None
     except OSError as exc:
-        return replace(entry, refused=UnsafePath(entry.rel, _found_error(exc), "unreadable"))
+        return replace(entry, refused=UnsafePath(rel, _found_error(exc), "unreadable")), None
     finally:
         os.close(fd)
-    return replace(
-        entry, digest="sha256:" + hasher.hexdigest(), data=b"".join(chunks) if keep else None
-    )
+    digest = "sha256:" + hasher.hexdigest()
+    return replace(entry, digest=digest, data=b"".join(chunks) if keep else None), info
 
 
 def lstat_kind(path: Path) -> Kind | None:

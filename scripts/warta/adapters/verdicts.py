@@ -7,9 +7,9 @@ An entry is found only under a key that is an HMAC, with the per-user secret of
 version, the digest of its source, the versions of the libraries that parse and verify), the
 exact bytes of workflow/sop.yml, sop.yml.sig, roster.yml, roster.yml.sig and
 workflow/trust-root, the pin, the language of messages (and Warta's compiled catalogues),
-and the file's path and exact bytes. So an entry is used only
-when every one of those is byte-identical, and it can never make an invalid item valid. The
-file as a whole is authenticated with the same secret: a cache planted by a commit, or
+and the file's path, the SHA-256 of its exact bytes and what its folder holds. So an entry is
+used only when every one of those is identical, and it can never make an invalid item valid.
+The file as a whole is authenticated with the same secret: a cache planted by a commit, or
 altered, is ignored whole. The clock is the one input outside the key: an entry is used only
 while its judgement still holds (:meth:`~warta.model.judgement.Judgement.holds_at`), and a
 judgement that names the moment it was made (a signoff in the future) is never stored.
@@ -43,7 +43,7 @@ from warta.model.findings import Finding, Severity
 from warta.model.judgement import ItemFacts, Judgement
 
 VERDICT_FILE = "verdicts"
-FORMAT = b"warta-verdicts/3"
+FORMAT = b"warta-verdicts/4"
 #: The files a judgement depends on besides the item itself (mkdocs.yml: the Markdown
 #: extensions and embed hosts bodies are rendered with).
 POLICY_FILES = (
@@ -205,10 +205,11 @@ class VerdictCache:
         """The stored entries (none if the file is not ours: planted, altered, other)."""
         return read_entries(self.path, self.secret, FORMAT)
 
-    def key(self, path: str, data: bytes) -> str:
-        """The lookup key of the file ``path`` whose bytes are ``data``."""
-        message = self.policy + _framed((path.encode("utf-8", "surrogateescape"), data))
-        return hmac.digest(self.secret, message, "sha256").hex()
+    def key(self, path: str, digest: str, folder: bytes) -> str:
+        """The lookup key of the file ``path`` whose bytes have ``digest`` (their SHA-256),
+        beside the files ``folder`` describes."""
+        fields = (path.encode("utf-8", "surrogateescape"), digest.encode("ascii"), folder)
+        return hmac.digest(self.secret, self.policy + _framed(fields), "sha256").hex()
 
     def get(self, key: str, path: str, now: datetime, zone: tzinfo) -> Judgement | None:
         """The judgement stored under ``key`` if it still holds at ``now`` (one that does

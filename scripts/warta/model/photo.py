@@ -41,7 +41,10 @@ def is_inspected(path: str) -> bool:
     """Whether the file at ``path`` is a photo whose bytes are decoded and checked: a raster
     photo, or a GIF (by its suffix, compared in lowercase). A JPEG named ``.gif`` is then a
     JPEG named like a GIF, refused, never published as signed with its EXIF."""
-    return posixpath.splitext(path)[1].lower() in RASTER | AS_SIGNED
+    return posixpath.splitext(path)[1].lower() in _INSPECTED
+
+
+_INSPECTED = RASTER | AS_SIGNED
 
 
 @dataclass(frozen=True)
