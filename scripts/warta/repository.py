@@ -387,7 +387,7 @@ class ItemSource:
         if self.raw is not None or self.digest is None:
             return self.raw
         try:
-            return safefs.read_verified(root, self.rel, self.digest)
+            return safefs.read_verified(root, self.rel, self.digest, max_bytes=MAX_BYTES)
         except OSError as exc:
             raise safefs.UnsafePath(self.rel, str(exc), "unreadable") from None
 

@@ -46,8 +46,10 @@ from warta.adapters.cachekey import cache_secret, repo_cache_dir
 from warta.adapters.digests import RACY_NS, DigestCache
 from warta.adapters.frontmatter import split
 from warta.adapters.rewrite import render_signoffs
+from warta.adapters.safefs import UnsafePath
 from warta.adapters.signoffblock import parse_front_matter
 from warta.adapters.ssh import SshsigVerifier, strict_sshsig
+from warta.adapters.textfile import MAX_BYTES
 from warta.adapters.verdicts import VERDICT_FILE, VerdictCache, policy_digest
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.model import pii
@@ -55,7 +57,7 @@ from warta.model.item import Signoff
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
 from warta.model.signing import NAMESPACE, chain_digest, signoff_payload
 from warta.output import as_github, as_json, as_text
-from warta.repository import discover, open_repository, scan
+from warta.repository import ItemSource, discover, open_repository, scan
 from warta.validate import Report
 
 NEWS = "content/berita/2026"
@@ -923,3 +925,22 @@ def test_a_file_changed_just_before_a_run_is_not_remembered(tmp_path: Path) -> N
     later.save()
     again = DigestCache(tmp_path / "file-digests", b"k" * 32)
     assert again.get("foto.jpg", path.stat()) == "sha256:" + "0" * 64
+
+
+def test_an_item_read_late_is_read_within_the_size_limit(tmp_path: Path) -> None:
+    """An item the listing knew unchanged is read only when judged; if it was replaced by a
+    huge file meanwhile, the read stops at the item size limit (never reads it all)."""
+    item = tmp_path / "content/berita/2026/a/index.md"
+    item.parent.mkdir(parents=True)
+    item.write_bytes(b"---\ntitle: A\n---\n")
+    source = ItemSource("content/berita/2026/a/index.md", (), None,
+                        "sha256:" + hashlib.sha256(item.read_bytes()).hexdigest())
+    assert source.bytes(tmp_path) == item.read_bytes()
+    item.write_bytes(b"x" * (MAX_BYTES + 1))
+    with pytest.raises(UnsafePath) as refused:
+        source.bytes(tmp_path)
+    assert refused.value.code == "too-large"
+    item.write_bytes(b"---\ntitle: B\n---\n")
+    with pytest.raises(UnsafePath) as changed:
+        source.bytes(tmp_path)
+    assert changed.value.code == "changed"

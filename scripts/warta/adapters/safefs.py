@@ -256,9 +256,9 @@ def read_bytes(root: Path, rel: str, *, max_bytes: int | None = None) -> bytes:
         return b"".join(chunks)
 
 
-def read_verified(root: Path, rel: str, digest: str) -> bytes:
+def read_verified(root: Path, rel: str, digest: str, *, max_bytes: int | None = None) -> bytes:
     """The bytes of ``root/rel`` if, read now, they have ``digest`` (else UnsafePath)."""
-    data = read_bytes(root, rel)
+    data = read_bytes(root, rel, max_bytes=max_bytes)
     found = "sha256:" + hashlib.sha256(data).hexdigest()
     if found != digest:
         raise UnsafePath(
