@@ -1,15 +1,20 @@
-"""The digests of large files, remembered by what the file system says of them (in this
-user's cache folder, per repository), as git's index does: a photo whose size, inode,
+"""The digests of files, remembered by what the file system says of them (in this user's
+cache folder, per repository), as git's index does: a photo or item whose size, inode,
 modification and change times are all unchanged since it was hashed is not read again.
 
-Only a validation run uses it; the build copies every file it publishes again and checks the
-copy against the signed digest (:func:`warta.adapters.safefs.copy_verified`), so a file changed
-behind the cache's back can never be published. The change time (ctime) cannot be set by a
-program, only by writing the file, so no ordinary edit escapes it. Entries are keyed with an
-HMAC of this user's secret: a cache planted or copied from elsewhere is never found.
+Only a validation run uses it (``warta validate``, and ``warta hook`` without a base): the
+build reads every item whole and copies every file it publishes again, checked against the
+signed digest (:func:`warta.adapters.safefs.copy_verified`), so a file changed behind the
+cache's back can never be published. A commit, a checkout, ``cp``, ``mv`` or an editor's save
+moves the change time (ctime), which no program can set. Entries are keyed with an HMAC of
+this user's secret: a cache planted or copied from elsewhere is never found.
 
-A file changed shortly before or during a run is not remembered ("racily clean", as git calls
-it): a second write within the file system's clock tick would leave its times as they were.
+What it cannot see, as git cannot: a file changed again within the file system's clock tick
+(so a file changed shortly before or during a run is not remembered: "racily clean", as git
+calls it; the margin covers FAT's two-second tick), a write through a shared memory mapping
+to a page still dirty (Linux moves the times on the first write only), and a file system
+that reports times of its own (a network or FUSE one with another clock). Those are changes
+made on this machine, not by a commit; ``--no-cache`` reads every file.
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, 
 DIGESTS_FILE = "file-digests"
 FORMAT = b"warta-digests/1"
 #: A file whose change time is this close to the start of the run, or later, is not
-#: remembered (file system clocks tick in milliseconds; one second leaves a margin).
-RACY_NS = 1_000_000_000
+#: remembered (file system clocks tick in milliseconds, FAT's in two seconds).
+RACY_NS = 2_500_000_000
 
 
 class DigestCache:

@@ -1,0 +1,156 @@
+"""Attacks on a warm ``warta validate``, which reads no item known unchanged (its digest
+remembered by what the file system says of it) and keys verdicts by that digest: an item
+swapped, linked, renamed, replaced with its times set back, or changed by a checkout. In each,
+the cached run says what ``--no-cache`` says (an independent attack session wrote them).
+
+What a remembered digest cannot see (a write through a shared memory mapping to a page still
+dirty; a file system with a clock of its own) is a change made on the machine itself, not by a
+commit: see :mod:`warta.adapters.digests`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import Repo
+from warta.adapters.digests import RACY_NS
+
+NEWS = "content/berita/2026"
+ITEM = f"{NEWS}/jembatan/index.md"
+
+
+def settle() -> None:
+    time.sleep(RACY_NS / 1e9 + 0.15)
+
+
+def summary(repo: Repo, *args: str) -> tuple[int, list[tuple[str, bool, list[str]]]]:
+    data = repo.validate_json(*args)
+    return data["summary"]["publishable"], sorted(
+        (i["path"], i.get("publishable"), sorted(f["rule"] for f in i["findings"]))
+        for i in data["items"]
+    )
+
+
+def both(repo: Repo) -> tuple[Any, Any]:
+    return summary(repo), summary(repo, "--no-cache")
+
+
+def run_validate(repo: Repo, *extra: str) -> subprocess.CompletedProcess[str]:
+    return repo.cli("validate", "--format", "json", *extra)
+
+
+def forged_same_size(text: str) -> str:
+    forged = text.replace("Isi berita.", "Isi palsu..")
+    assert forged != text and len(forged) == len(text)
+    return forged
+
+
+@pytest.fixture
+def item(repo: Repo) -> Path:
+    path = repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    settle()
+    cached, plain = both(repo)
+    assert cached == plain and cached[0] == 1
+    assert summary(repo)[0] == 1  # warm: remembered
+    return path
+
+
+def test_item_swapped_for_fifo(repo: Repo, item: Path) -> None:
+    item.unlink()
+    os.mkfifo(item)
+    cached, plain = both(repo)
+    assert cached == plain and cached[0] == 0
+
+
+def test_item_swapped_for_symlink_to_valid_copy(repo: Repo, item: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    shutil.copy2(item, outside)
+    item.unlink()
+    item.symlink_to(outside)
+    cached, plain = both(repo)
+    assert cached == plain and cached[0] == 0
+
+
+def test_item_swapped_for_hardlink(repo: Repo, item: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.md"
+    os.link(item, other)
+    cached, plain = both(repo)
+    assert cached == plain and cached[0] == 0
+    other.unlink()  # back to one name: ctime moved again
+    settle()
+    cached, plain = both(repo)
+    assert cached == plain and cached[0] == 1
+
+
+def test_item_is_a_directory(repo: Repo, item: Path) -> None:
+    data = item.read_bytes()
+    item.unlink()
+    item.mkdir()
+    (item / "index.md").write_bytes(data)
+    settle()
+    for _ in range(2):
+        assert run_validate(repo).returncode in (0, 1)
+        cached, plain = both(repo)
+        assert cached == plain and cached[0] == 0
+
+
+def test_folder_replaced_with_forged_copy_preserving_times(repo: Repo, item: Path) -> None:
+    folder = item.parent
+    info = item.stat()
+    moved = folder.with_name("jembatan-old")
+    folder.rename(moved)
+    folder.mkdir()
+    (folder / "index.md").write_text(forged_same_size((moved / "index.md").read_text()))
+    os.utime(folder / "index.md", ns=(info.st_atime_ns, info.st_mtime_ns))
+    shutil.rmtree(moved)
+    settle()
+    cached, plain = both(repo)
+    assert cached == plain and cached[0] == 0
+
+
+def test_rename_swap_of_two_items(repo: Repo, item: Path) -> None:
+    """Two item files swapped by rename (each keeps its inode and mtime)."""
+    other = repo.approved_item("Posyandu Balita", slug="posyandu")
+    settle()
+    assert summary(repo)[0] == 2
+    tmp = item.with_name("tmp.md")
+    os.rename(item, tmp)
+    os.rename(other, item)
+    os.rename(tmp, other)
+    cached, plain = both(repo)
+    assert cached == plain
+    settle()
+    cached, plain = both(repo)
+    assert cached == plain
+
+
+def test_attachment_added_to_folder_changes_verdict_key(repo: Repo, item: Path) -> None:
+    (item.parent / "evil.html").write_text("<script>alert(1)</script>")
+    cached, plain = both(repo)
+    assert cached == plain
+    settle()
+    cached, plain = both(repo)
+    assert cached == plain
+
+
+# ---- git checkouts between branches ------------------------------------------------------
+
+
+def test_checkout_between_branches(repo: Repo, item: Path) -> None:
+    repo.commit_all("valid")
+    repo.git("checkout", "-q", "-b", "forged")
+    item.write_text(forged_same_size(item.read_text()))
+    repo.commit_all("forged")
+    for branch in ("master", "forged", "master", "forged"):
+        repo.git("checkout", "-q", branch) if branch != "master" else repo.git(
+            "checkout", "-q", "-")
+        for _ in range(2):
+            cached, plain = both(repo)
+            assert cached == plain, branch
+            settle()
