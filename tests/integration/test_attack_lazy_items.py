@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from helpers import Repo
+from helpers import Repo, SignedRepos, copy_repo
 from warta.adapters.digests import RACY_NS
 
 NEWS = "content/berita/2026"
@@ -51,41 +51,55 @@ def forged_same_size(text: str) -> str:
     return forged
 
 
+def two_items(repo: Repo) -> None:
+    repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    repo.approved_item("Posyandu Balita", slug="posyandu")
+
+
+@pytest.fixture(scope="module")
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(two_items)
+
+
+@pytest.fixture
+def repo(template: Repo, tmp_path: Path) -> Repo:
+    return copy_repo(template, tmp_path / "repo")
+
+
 @pytest.fixture
 def item(repo: Repo) -> Path:
-    path = repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    """The item attacked, once a warm run remembers it (the other stays publishable)."""
     settle()
     cached, plain = both(repo)
-    assert cached == plain and cached[0] == 1
-    assert summary(repo)[0] == 1  # warm: remembered
-    return path
+    assert cached == plain and cached[0] == 2
+    assert summary(repo)[0] == 2  # warm: remembered
+    return repo.path(ITEM)
 
 
-def test_item_swapped_for_fifo(repo: Repo, item: Path) -> None:
-    item.unlink()
-    os.mkfifo(item)
-    cached, plain = both(repo)
-    assert cached == plain and cached[0] == 0
-
-
-def test_item_swapped_for_symlink_to_valid_copy(repo: Repo, item: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("swap", ["fifo", "symlink to a valid copy outside"])
+def test_item_swapped_for_what_is_never_read(repo: Repo, item: Path, tmp_path: Path,
+                                             swap: str) -> None:
+    """A named pipe (never waited on) or a link to the valid bytes (never followed)."""
     outside = tmp_path / "outside.md"
     shutil.copy2(item, outside)
     item.unlink()
-    item.symlink_to(outside)
+    if swap == "fifo":
+        os.mkfifo(item)
+    else:
+        item.symlink_to(outside)
     cached, plain = both(repo)
-    assert cached == plain and cached[0] == 0
+    assert cached == plain and cached[0] == 1
 
 
 def test_item_swapped_for_hardlink(repo: Repo, item: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.md"
     os.link(item, other)
     cached, plain = both(repo)
-    assert cached == plain and cached[0] == 0
+    assert cached == plain and cached[0] == 1
     other.unlink()  # back to one name: ctime moved again
     settle()
     cached, plain = both(repo)
-    assert cached == plain and cached[0] == 1
+    assert cached == plain and cached[0] == 2
 
 
 def test_item_is_a_directory(repo: Repo, item: Path) -> None:
@@ -97,7 +111,7 @@ def test_item_is_a_directory(repo: Repo, item: Path) -> None:
     for _ in range(2):
         assert run_validate(repo).returncode in (0, 1)
         cached, plain = both(repo)
-        assert cached == plain and cached[0] == 0
+        assert cached == plain and cached[0] == 1
 
 
 def test_folder_replaced_with_forged_copy_preserving_times(repo: Repo, item: Path) -> None:
@@ -111,14 +125,12 @@ def test_folder_replaced_with_forged_copy_preserving_times(repo: Repo, item: Pat
     shutil.rmtree(moved)
     settle()
     cached, plain = both(repo)
-    assert cached == plain and cached[0] == 0
+    assert cached == plain and cached[0] == 1
 
 
 def test_rename_swap_of_two_items(repo: Repo, item: Path) -> None:
     """Two item files swapped by rename (each keeps its inode and mtime)."""
-    other = repo.approved_item("Posyandu Balita", slug="posyandu")
-    settle()
-    assert summary(repo)[0] == 2
+    other = repo.path(f"{NEWS}/posyandu/index.md")
     tmp = item.with_name("tmp.md")
     os.rename(item, tmp)
     os.rename(other, item)
@@ -143,14 +155,24 @@ def test_attachment_added_to_folder_changes_verdict_key(repo: Repo, item: Path) 
 
 
 def test_checkout_between_branches(repo: Repo, item: Path) -> None:
+    """A branch whose item is a same-size forgery, checked out over the remembered valid
+    item, and back, each side remembered in turn: every run says what ``--no-cache`` says."""
     repo.commit_all("valid")
+    valid = repo.git("branch", "--show-current").strip()
     repo.git("checkout", "-q", "-b", "forged")
     item.write_text(forged_same_size(item.read_text()))
     repo.commit_all("forged")
-    for branch in ("master", "forged", "master", "forged"):
-        repo.git("checkout", "-q", branch) if branch != "master" else repo.git(
-            "checkout", "-q", "-")
-        for _ in range(2):
+
+    def runs(publishable: int) -> None:
+        for remembered in (False, True):
+            if remembered:
+                settle()
             cached, plain = both(repo)
-            assert cached == plain, branch
-            settle()
+            assert cached == plain and cached[0] == publishable
+
+    runs(1)
+    repo.git("checkout", "-q", valid)
+    runs(2)
+    repo.git("checkout", "-q", "forged")
+    cached, plain = both(repo)
+    assert cached == plain and cached[0] == 1
