@@ -343,7 +343,9 @@ def _walk(fd: int, prefix: str, out: list[Entry], reading: _Reading) -> None:
             out.append(Entry(rel, Kind.DIR))
             _enter(fd, name, rel, out, reading)
         elif kind is Kind.FILE and info.st_nlink == 1 and reading.read is not None:
-            out.append(_read_listed(fd, name, rel, info, reading))
+            out.append(
+                _read_listed(fd, name, rel, info, how=reading.read(rel), digests=reading.digests)
+            )
         else:
             target = _readlink(fd, name) if kind is Kind.LINK else ""
             out.append(Entry(rel, kind, info.st_size, info.st_nlink, target))
@@ -362,11 +364,18 @@ def _enter(fd: int, name: str, rel: str, out: list[Entry], reading: _Reading) ->
         os.close(child)
 
 
-def _read_listed(fd: int, name: str, rel: str, info: os.stat_result, reading: _Reading) -> Entry:
-    """The regular file ``name`` of ``fd`` with one name, read as ``reading`` says."""
-    assert reading.read is not None
-    mode, limit = reading.read(rel)
-    digests = reading.digests
+def _read_listed(
+    fd: int,
+    name: str,
+    rel: str,
+    info: os.stat_result,
+    *,
+    how: tuple[str, int],
+    digests: Digests | None,
+) -> Entry:
+    """The regular file ``name`` of ``fd`` with one name, read as ``how`` (mode, most bytes)
+    says; its digest taken from, or given to, ``digests``."""
+    mode, limit = how
     if mode == SKIP:
         return Entry(rel, Kind.FILE, info.st_size, info.st_nlink)
     if mode in (DIGEST, KEEP_NEW) and digests is not None and info.st_size <= limit:

@@ -459,7 +459,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if article is None:
             generated = state.generated.get(page.file.src_uri)
             if generated is not None:
-                html = _content(state, generated.template, generated.view, "", generated.render)
+                made = generated
+                html = _content(state, made.template, made.view, "", lambda: made.body)
             elif page.is_homepage and HOME_MARKER in html:
                 # the marker is an HTML comment, which Markdown leaves as it is
                 block = pages.latest_block(state.catalogue, self.config.home_items)

@@ -47,10 +47,6 @@ class GeneratedPage:
     @property
     def body(self) -> str:
         """The page's HTML (rendered on each call: a build asks once per page)."""
-        return self.render()
-
-    def render(self) -> str:
-        """The page's HTML, rendered now."""
         return render(self.template, v=self.view)
 
     def meta(self) -> dict[str, object]:
