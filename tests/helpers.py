@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +21,15 @@ from pathlib import Path
 MAIN = Path(__file__).resolve().parents[1]
 PEOPLE = ("admin", "hendra", "sri", "dimas", "ayu", "agus", "mallory")
 WIB = "+07:00"
+
+
+def settle() -> None:
+    """Wait until what a test just wrote is old enough for ``warta validate`` to remember by
+    what the file system says of it (a file changed within RACY_NS of a run is read again
+    each time: :mod:`warta.adapters.digests`)."""
+    from warta.adapters.digests import RACY_NS
+
+    time.sleep(RACY_NS / 1e9 + 0.1)
 
 
 def tiny_jpeg(comment: bytes = b"") -> bytes:

@@ -12,21 +12,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import Repo, SignedRepos, copy_repo
-from warta.adapters.digests import RACY_NS
+from helpers import Repo, SignedRepos, settle
 
 NEWS = "content/berita/2026"
 ITEM = f"{NEWS}/jembatan/index.md"
-
-
-def settle() -> None:
-    time.sleep(RACY_NS / 1e9 + 0.15)
 
 
 def summary(repo: Repo, *args: str) -> tuple[int, list[tuple[str, bool, list[str]]]]:
@@ -51,6 +45,18 @@ def forged_same_size(text: str) -> str:
     return forged
 
 
+def agree_now_and_remembered(repo: Repo, publishable: int | None = None) -> None:
+    """A run right after a change (nothing of it remembered yet), then one after the change
+    is remembered: each says what ``--no-cache`` says (and, if given, that ``publishable``
+    items are publishable)."""
+    for remembered in (False, True):
+        if remembered:
+            settle()
+        cached, plain = both(repo)
+        assert cached == plain
+        assert publishable is None or cached[0] == publishable
+
+
 def two_items(repo: Repo) -> None:
     repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
     repo.approved_item("Posyandu Balita", slug="posyandu")
@@ -62,22 +68,17 @@ def template(signed_repo: SignedRepos) -> Repo:
 
 
 @pytest.fixture
-def repo(template: Repo, tmp_path: Path) -> Repo:
-    return copy_repo(template, tmp_path / "repo")
-
-
-@pytest.fixture
-def item(repo: Repo) -> Path:
+def item(site: Repo) -> Path:
     """The item attacked, once a warm run remembers it (the other stays publishable)."""
     settle()
-    cached, plain = both(repo)
+    cached, plain = both(site)
     assert cached == plain and cached[0] == 2
-    assert summary(repo)[0] == 2  # warm: remembered
-    return repo.path(ITEM)
+    assert summary(site)[0] == 2  # warm: remembered
+    return site.path(ITEM)
 
 
 @pytest.mark.parametrize("swap", ["fifo", "symlink to a valid copy outside"])
-def test_item_swapped_for_what_is_never_read(repo: Repo, item: Path, tmp_path: Path,
+def test_item_swapped_for_what_is_never_read(site: Repo, item: Path, tmp_path: Path,
                                              swap: str) -> None:
     """A named pipe (never waited on) or a link to the valid bytes (never followed)."""
     outside = tmp_path / "outside.md"
@@ -87,34 +88,34 @@ def test_item_swapped_for_what_is_never_read(repo: Repo, item: Path, tmp_path: P
         os.mkfifo(item)
     else:
         item.symlink_to(outside)
-    cached, plain = both(repo)
+    cached, plain = both(site)
     assert cached == plain and cached[0] == 1
 
 
-def test_item_swapped_for_hardlink(repo: Repo, item: Path, tmp_path: Path) -> None:
+def test_item_swapped_for_hardlink(site: Repo, item: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.md"
     os.link(item, other)
-    cached, plain = both(repo)
+    cached, plain = both(site)
     assert cached == plain and cached[0] == 1
     other.unlink()  # back to one name: ctime moved again
     settle()
-    cached, plain = both(repo)
+    cached, plain = both(site)
     assert cached == plain and cached[0] == 2
 
 
-def test_item_is_a_directory(repo: Repo, item: Path) -> None:
+def test_item_is_a_directory(site: Repo, item: Path) -> None:
     data = item.read_bytes()
     item.unlink()
     item.mkdir()
     (item / "index.md").write_bytes(data)
     settle()
     for _ in range(2):
-        assert run_validate(repo).returncode in (0, 1)
-        cached, plain = both(repo)
+        assert run_validate(site).returncode in (0, 1)
+        cached, plain = both(site)
         assert cached == plain and cached[0] == 1
 
 
-def test_folder_replaced_with_forged_copy_preserving_times(repo: Repo, item: Path) -> None:
+def test_folder_replaced_with_forged_copy_preserving_times(site: Repo, item: Path) -> None:
     folder = item.parent
     info = item.stat()
     moved = folder.with_name("jembatan-old")
@@ -124,55 +125,39 @@ def test_folder_replaced_with_forged_copy_preserving_times(repo: Repo, item: Pat
     os.utime(folder / "index.md", ns=(info.st_atime_ns, info.st_mtime_ns))
     shutil.rmtree(moved)
     settle()
-    cached, plain = both(repo)
+    cached, plain = both(site)
     assert cached == plain and cached[0] == 1
 
 
-def test_rename_swap_of_two_items(repo: Repo, item: Path) -> None:
+def test_rename_swap_of_two_items(site: Repo, item: Path) -> None:
     """Two item files swapped by rename (each keeps its inode and mtime)."""
-    other = repo.path(f"{NEWS}/posyandu/index.md")
+    other = site.path(f"{NEWS}/posyandu/index.md")
     tmp = item.with_name("tmp.md")
     os.rename(item, tmp)
     os.rename(other, item)
     os.rename(tmp, other)
-    cached, plain = both(repo)
-    assert cached == plain
-    settle()
-    cached, plain = both(repo)
-    assert cached == plain
+    agree_now_and_remembered(site)
 
 
-def test_attachment_added_to_folder_changes_verdict_key(repo: Repo, item: Path) -> None:
+def test_attachment_added_to_folder_changes_verdict_key(site: Repo, item: Path) -> None:
     (item.parent / "evil.html").write_text("<script>alert(1)</script>")
-    cached, plain = both(repo)
-    assert cached == plain
-    settle()
-    cached, plain = both(repo)
-    assert cached == plain
+    agree_now_and_remembered(site)
 
 
 # ---- git checkouts between branches ------------------------------------------------------
 
 
-def test_checkout_between_branches(repo: Repo, item: Path) -> None:
+def test_checkout_between_branches(site: Repo, item: Path) -> None:
     """A branch whose item is a same-size forgery, checked out over the remembered valid
     item, and back, each side remembered in turn: every run says what ``--no-cache`` says."""
-    repo.commit_all("valid")
-    valid = repo.git("branch", "--show-current").strip()
-    repo.git("checkout", "-q", "-b", "forged")
+    site.commit_all("valid")
+    valid = site.git("branch", "--show-current").strip()
+    site.git("checkout", "-q", "-b", "forged")
     item.write_text(forged_same_size(item.read_text()))
-    repo.commit_all("forged")
-
-    def runs(publishable: int) -> None:
-        for remembered in (False, True):
-            if remembered:
-                settle()
-            cached, plain = both(repo)
-            assert cached == plain and cached[0] == publishable
-
-    runs(1)
-    repo.git("checkout", "-q", valid)
-    runs(2)
-    repo.git("checkout", "-q", "forged")
-    cached, plain = both(repo)
+    site.commit_all("forged")
+    agree_now_and_remembered(site, 1)
+    site.git("checkout", "-q", valid)
+    agree_now_and_remembered(site, 2)
+    site.git("checkout", "-q", "forged")
+    cached, plain = both(site)
     assert cached == plain and cached[0] == 1

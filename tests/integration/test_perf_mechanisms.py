@@ -26,7 +26,6 @@ import json
 import os
 import re
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -39,7 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_validate_rules import repo as rules_repo  # noqa: F401 - a fixture, used by name
 
-from helpers import WIB, Repo, SignedRepos, copy_repo, pub, tiny_jpeg
+from helpers import WIB, Repo, SignedRepos, copy_repo, pub, settle, tiny_jpeg
 from warta import bulk
 from warta.adapters import signoffblock
 from warta.adapters.cachekey import cache_secret, repo_cache_dir
@@ -827,12 +826,6 @@ def test_the_personal_data_scan_still_finds_each_kind() -> None:
 
 
 # ---- the digests of files beside items, remembered by what the file system says -------------
-
-
-def settle() -> None:
-    """Wait until what a test just wrote is old enough to be remembered by what the file
-    system says of it (a file changed within RACY_NS of a run is read again each time)."""
-    time.sleep(RACY_NS / 1e9 + 0.1)
 
 
 def digest_entries(repo: Repo) -> dict[str, str]:
