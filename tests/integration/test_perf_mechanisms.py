@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 import sshsig
@@ -918,6 +919,30 @@ def test_a_file_changed_just_before_a_run_is_not_remembered(tmp_path: Path) -> N
     later.save()
     again = DigestCache(tmp_path / "file-digests", b"k" * 32)
     assert again.get("foto.jpg", path.stat()) == "sha256:" + "0" * 64
+
+
+def test_a_remembered_digest_is_found_only_under_its_path_and_stamps(tmp_path: Path) -> None:
+    """The key is the path and what the file system says of the file, as they are: a path
+    that is not UTF-8 comes back from the cache file; another path, or the same file once its
+    change time moved, is not found."""
+    path = tmp_path / "foto.jpg"
+    path.write_bytes(b"a")
+    odd = os.fsdecode(b"content/berita/2026/caf\xe9/foto.jpg")  # a Latin-1 name
+    digest = "sha256:" + "0" * 64
+    cache = DigestCache(tmp_path / "file-digests", b"k" * 32)
+    cache.started += 2 * RACY_NS
+    cache.put(odd, path.stat(), digest)
+    cache.save()
+    again = DigestCache(tmp_path / "file-digests", b"k" * 32)
+    assert again.get(odd, path.stat()) == digest
+    assert again.get("content/berita/2026/cafe/foto.jpg", path.stat()) is None
+    info = path.stat()
+    stamps = {k: getattr(info, k) for k in ("st_dev", "st_ino", "st_size", "st_mtime_ns")}
+    same = SimpleNamespace(**stamps, st_ctime_ns=info.st_ctime_ns)
+    moved = SimpleNamespace(**stamps, st_ctime_ns=info.st_ctime_ns + 1)  # one tick later
+    assert again.get(odd, cast(os.stat_result, same)) == digest
+    assert again.get(odd, cast(os.stat_result, moved)) is None
+    assert DigestCache(tmp_path / "file-digests", b"j" * 32).get(odd, path.stat()) is None
 
 
 def test_an_item_read_late_is_read_within_the_size_limit(tmp_path: Path) -> None:

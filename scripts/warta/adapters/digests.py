@@ -6,8 +6,11 @@ Only a validation run uses it (``warta validate``, and ``warta hook`` without a 
 build reads every item whole and copies every file it publishes again, checked against the
 signed digest (:func:`warta.adapters.safefs.copy_verified`), so a file changed behind the
 cache's back can never be published. A commit, a checkout, ``cp``, ``mv`` or an editor's save
-moves the change time (ctime), which no program can set. Entries are keyed with an HMAC of
-this user's secret: a cache planted or copied from elsewhere is never found.
+moves the change time (ctime), which no program can set. An entry's key is the file's path
+and those stamps as they are (no hash per file: a warm run at 10,000 items looks up 20,000);
+the file as a whole is authenticated with this user's secret
+(:func:`~warta.adapters.cachekey.read_entries`), so a cache planted, altered or copied from
+elsewhere is ignored whole.
 
 What it cannot see, as git cannot: a file changed again within the file system's clock tick
 (so a file changed shortly before or during a run is not remembered: "racily clean", as git
@@ -19,7 +22,6 @@ made on this machine, not by a commit; ``--no-cache`` reads every file.
 
 from __future__ import annotations
 
-import hmac
 import os
 import time
 from pathlib import Path
@@ -27,7 +29,7 @@ from pathlib import Path
 from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
 
 DIGESTS_FILE = "file-digests"
-FORMAT = b"warta-digests/1"
+FORMAT = b"warta-digests/2"
 #: A file whose change time is this close to the start of the run, or later, is not
 #: remembered (file system clocks tick in milliseconds, FAT's in two seconds).
 RACY_NS = 2_500_000_000
@@ -53,10 +55,14 @@ class DigestCache:
             if isinstance(v, str) and v.startswith("sha256:")
         }
 
-    def key(self, rel: str, info: os.stat_result) -> str:
-        stamp = f"{rel}\0{info.st_dev}\0{info.st_ino}\0{info.st_size}"
-        stamp += f"\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
-        return hmac.digest(self.secret, stamp.encode("utf-8", "surrogateescape"), "sha256").hex()
+    @staticmethod
+    def key(rel: str, info: os.stat_result) -> str:
+        """The entry of the file at ``rel`` as ``info`` describes it (a path holds no NUL, so
+        no two files and stamps give the same key)."""
+        return (
+            f"{rel}\0{info.st_dev}\0{info.st_ino}\0{info.st_size}"
+            f"\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+        )
 
     def get(self, rel: str, info: os.stat_result) -> str | None:
         key = self.key(rel, info)
