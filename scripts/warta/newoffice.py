@@ -11,7 +11,6 @@ interrupted or refused init leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ from warta.adapters import rosterfile
 from warta.adapters.ssh import KeygenSigner
 from warta.adapters.trust import TRUST_ROOT_PATH, trust_fingerprint
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
+from warta.adapters.yamlnodes import quoted
 from warta.administer import sign_all
 from warta.ci import ci_files
 from warta.errors import RefusedError, UsageError
@@ -136,10 +136,6 @@ def _template(name: str) -> Template:
     return Template(resources.files("warta").joinpath("office", name).read_text("utf-8"))
 
 
-def _quoted(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
 def office_files(office: Office, admin_key: str, today: str) -> dict[str, str]:
     """Every file of the new repository but the signatures and the manifest."""
     site_name = f"Warta {office.office}"
@@ -149,14 +145,14 @@ def office_files(office: Office, admin_key: str, today: str) -> dict[str, str]:
         "version": __version__,
     }
     yaml_values = {
-        "site_name": _quoted(site_name),
-        "site_description": _quoted(
+        "site_name": quoted(site_name),
+        "site_description": quoted(
             f"Berita pembangunan daerah dari {office.unit}. Setiap berita disetujui menurut"
             " SOP dan ditandatangani secara digital."
         ),
-        "site_author": _quoted(office.unit),
-        "site_url": _quoted(office.site_url),
-        "copyright": _quoted(f"Pemerintah {office.office} — Bagian Kominfo dan Humas"),
+        "site_author": quoted(office.unit),
+        "site_url": quoted(office.site_url),
+        "copyright": quoted(f"Pemerintah {office.office} — Bagian Kominfo dan Humas"),
         "unit": office.unit,
     }
     admin: dict[str, object] = {"id": office.admin_id, "name": office.admin_name, "roles": []}
@@ -171,7 +167,7 @@ def office_files(office: Office, admin_key: str, today: str) -> dict[str, str]:
     return {
         **ci_files(__version__, office.warta_sha256),
         SOP_PATH.as_posix(): _template("sop.yml").substitute(
-            organisation=_quoted(f"Pemerintah {office.office}"),
+            organisation=quoted(f"Pemerintah {office.office}"),
             timezone=TIMEZONES[office.timezone],
         ),
         ROSTER_PATH.as_posix(): rosterfile.render(roster),

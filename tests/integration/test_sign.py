@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, SignedRepos, copy_repo, warta_exe
+from helpers import Repo, SignedRepos, copy_repo, tiny_jpeg, warta_exe
 from warta.adapters.items import parse_item
 from warta.model.item import content_digest
 from warta.model.signing import fingerprint
@@ -28,6 +28,7 @@ BARU = "content/berita/2026/baru/index.md"  # step 1 signed on 2 Nov 2026, 08.00
 JEMBATAN = "content/berita/2026/jembatan/index.md"  # steps 1-5 signed on 2 Nov 2026
 BARU_TITLE = "Festival Durian Karangsari"
 AT_STEP2 = "2026-11-02T08:04:00+07:00"
+AT_STEP3 = "2026-11-02T10:00:00+07:00"
 NO_AGENT = {"SSH_AUTH_SOCK": "", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
 
@@ -393,6 +394,29 @@ def test_note_is_kept_and_signed(site: Repo) -> None:
         "signature.invalid"]
     assert entry["findings"][0]["message"].startswith(
         "the signature of signoffs[1] (step 'perintah' by 'sri') does not verify")
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\x85", "\x9b"])
+def test_a_note_and_a_file_name_with_a_line_break_yaml_knows_read_back_as_written(
+    site: Repo, odd: str
+) -> None:
+    """YAML (not JSON) reads U+2028, U+2029 and NEL as line breaks and refuses DEL and the C1
+    controls: Warta writes them escaped, so the note and the file name that were signed are
+    the ones read back, and the item stays valid."""
+    note = f"baris satu{odd}baris dua\x7f"
+    result = site.cli("sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2, "--note", note)
+    assert result.returncode == 0, result.stderr
+    photo = site.write(f"content/berita/2026/baru/foto{odd}lapangan.jpg", tiny_jpeg())
+    written = site.cli("sign", BARU, "--key", key(site, "dimas"), "--at", AT_STEP3)
+    assert written.returncode == 0, written.stderr  # the writer's step lists the folder's files
+    text = site.read(BARU)
+    assert odd not in text  # (escaped)
+    item = parse_item(text, BARU).item
+    assert item is not None
+    assert item.signoffs[1].note == note
+    assert [a.path for a in item.attachments] == [photo.name]
+    entry = next(i for i in site.validate_json()["items"] if i["path"] == BARU)
+    assert [f["rule"] for f in entry["findings"] if f["severity"] == "error"] == []
 
 
 # ---- take-backs: signed returns and withdrawals ----------------------------------------------

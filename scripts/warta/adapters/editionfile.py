@@ -8,7 +8,6 @@ The file is input like any other: it counts only through its signature
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from warta.adapters import safefs
 from warta.adapters.schema import Reader
 from warta.adapters.textfile import decode
-from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
+from warta.adapters.yamlnodes import YamlError, YList, YMap, parse, quoted
 from warta.i18n import _
 from warta.model.closure import DIGEST, DOCS
 from warta.model.edition import (
@@ -39,31 +38,26 @@ HEADER = """\
 """
 
 
-def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def render(edition: Edition) -> str:
     """The manifest's text, signature included."""
     lines = [
         HEADER,
-        f"edition: {_q(edition.edition)}\n",
+        f"edition: {quoted(edition.edition)}\n",
         f"revision: {edition.revision}\n",
-        f"title: {_q(edition.title)}\n",
-        f"from: {_q(edition.start.isoformat())}\n",
-        f"until: {_q(edition.end.isoformat())}\n",
-        f"pdf: {_q(edition.pdf)}\n",
-        f"by: {_q(edition.by)}\n",
-        f"at: {_q(edition.at_text)}\n",
-        f"previous: {_q(edition.previous) if edition.previous else 'null'}\n",
+        f"title: {quoted(edition.title)}\n",
+        f"from: {quoted(edition.start.isoformat())}\n",
+        f"until: {quoted(edition.end.isoformat())}\n",
+        f"pdf: {quoted(edition.pdf)}\n",
+        f"by: {quoted(edition.by)}\n",
+        f"at: {quoted(edition.at_text)}\n",
+        f"previous: {quoted(edition.previous) if edition.previous else 'null'}\n",
         "items:\n" if edition.items else "items: []\n",
     ]
     for item in edition.items:
-        lines.append(f"  - id: {_q(item.id)}\n")
-        lines.append(f"    path: {_q(item.path)}\n")
-        lines.append(f"    content: {_q(item.content)}\n")
-        lines.append(f"    title: {_q(item.title)}\n")
+        lines.append(f"  - id: {quoted(item.id)}\n")
+        lines.append(f"    path: {quoted(item.path)}\n")
+        lines.append(f"    content: {quoted(item.content)}\n")
+        lines.append(f"    title: {quoted(item.title)}\n")
     if edition.sig is not None:
         lines.append("sig: |\n")
         lines.extend(f"  {line}\n" for line in edition.sig.strip().splitlines())

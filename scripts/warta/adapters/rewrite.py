@@ -8,18 +8,14 @@ again at the end (``files`` just before the workflow keys).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import yaml
 from yaml.nodes import MappingNode
 
 from warta.adapters.frontmatter import split
+from warta.adapters.yamlnodes import quoted
 from warta.model.item import CORRECT, RETURN, WORKFLOW_KEYS, Attachment, Signoff
-
-
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 def render_signoffs(signoffs: Sequence[Signoff]) -> str:
@@ -28,19 +24,19 @@ def render_signoffs(signoffs: Sequence[Signoff]) -> str:
     out = ["signoffs:\n"]
     for s in signoffs:
         if s.is_step:
-            out.append(f"  - step: {_quote(s.step)}\n")
+            out.append(f"  - step: {quoted(s.step)}\n")
         else:
-            out.append(f"  - action: {_quote(s.action)}\n")
+            out.append(f"  - action: {quoted(s.action)}\n")
             if s.action == RETURN:
-                out.append(f"    to: {_quote(s.to)}\n")
+                out.append(f"    to: {quoted(s.to)}\n")
             if s.action != CORRECT:
-                out.append(f"    reason: {_quote(s.reason)}\n")
-        out.append(f"    by: {_quote(s.by)}\n")
+                out.append(f"    reason: {quoted(s.reason)}\n")
+        out.append(f"    by: {quoted(s.by)}\n")
         out.append(f"    at: {s.at_text}\n")
         if s.content:
-            out.append(f"    content: {_quote(s.content)}\n")
+            out.append(f"    content: {quoted(s.content)}\n")
         if s.note:
-            out.append(f"    note: {_quote(s.note)}\n")
+            out.append(f"    note: {quoted(s.note)}\n")
         if s.sig:
             out.append("    sig: |\n")
             out.extend(f"      {line}\n" for line in s.sig.strip().splitlines())
@@ -52,8 +48,8 @@ def render_files(files: Sequence[Attachment]) -> str:
         return "files: []\n"
     out = ["files:\n"]
     for entry in files:
-        out.append(f"  - path: {_quote(entry.path)}\n")
-        out.append(f"    sha256: {_quote(entry.digest.removeprefix('sha256:'))}\n")
+        out.append(f"  - path: {quoted(entry.path)}\n")
+        out.append(f"    sha256: {quoted(entry.digest.removeprefix('sha256:'))}\n")
     return "".join(out)
 
 
@@ -83,11 +79,11 @@ def rewrite_workflow(
             drop.update(range(start, max(end, start + 1)))
     kept = "\n".join(line for i, line in enumerate(lines) if i not in drop).rstrip("\n")
     block = render_files(files) if files is not None else ""
-    block += f"status: {_quote(status)}\n"
+    block += f"status: {quoted(status)}\n"
     if revision is not None:
         block += f"revision: {revision}\n"
     if approved_by is not None:
-        block += f"approved_by: {_quote(approved_by)}\n"
+        block += f"approved_by: {quoted(approved_by)}\n"
     block += render_signoffs(signoffs)
     head = f"{kept}\n" if kept else ""
     return f"---\n{head}{block}---\n{parts.body}"

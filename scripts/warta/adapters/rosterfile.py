@@ -11,12 +11,11 @@ escaped), so no name, reason or key can add a key, a role or a line.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from warta.adapters.yamlnodes import YamlError, parse
+from warta.adapters.yamlnodes import YamlError, parse, quoted
 from warta.errors import ConfigError
 from warta.i18n import _
 from warta.model.findings import error
@@ -26,8 +25,6 @@ ROSTER_DISPLAY = "workflow/roster.yml"
 #: Text YAML 1.2 reads back as the same text when written without quotes.
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()'/+=_-]*")
 _WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
-#: Characters YAML reads as line breaks that JSON leaves unescaped (``ensure_ascii=False``).
-_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 @dataclass
@@ -99,12 +96,7 @@ def scalar(value: Any, *, flow: bool = False) -> str:
         and not (flow and "," in text)
     ):
         return text
-    return _json(text)
-
-
-def _json(value: Any) -> str:
-    """``value`` as JSON, which YAML reads unchanged once its line breaks are escaped."""
-    return "".join(_BREAKS.get(c, c) for c in json.dumps(value, ensure_ascii=False))
+    return quoted(text)
 
 
 def _flow(entry: dict[str, Any]) -> str:
@@ -142,7 +134,7 @@ def _person(person: dict[str, Any]) -> list[str]:
                 for j, (k, v) in enumerate(entry.items()):
                     out.append(f"{'      - ' if j == 0 else '        '}{k}: {scalar(v)}")
         elif isinstance(value, list | dict):
-            out.append(f"{lead}{key}: {_json(value)}")
+            out.append(f"{lead}{key}: {quoted(value)}")
         else:
             out.append(f"{lead}{key}: {scalar(value)}")
     return out

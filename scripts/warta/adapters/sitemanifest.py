@@ -10,7 +10,6 @@ the trust root, like ``sop.yml`` and ``roster.yml``; ``warta trust sign`` rewrit
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from yaml.nodes import MappingNode
 from warta.adapters import safefs
 from warta.adapters.schema import Reader, type_name
 from warta.adapters.textfile import decode
-from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
+from warta.adapters.yamlnodes import YamlError, YList, YMap, parse, quoted
 from warta.errors import ConfigError
 from warta.i18n import _
 from warta.model.closure import DIGEST, plain_relative
@@ -174,7 +173,7 @@ def render(existing: str | None, files: Mapping[str, str]) -> str:
     if not files:
         lines[-1] = "files: []\n"
     for path in sorted(files):
-        lines.append(f"  - path: {json.dumps(path, ensure_ascii=False)}\n")
+        lines.append(f"  - path: {quoted(path)}\n")
         lines.append(f"    sha256: {files[path].removeprefix('sha256:')}\n")
     return "".join(lines)
 

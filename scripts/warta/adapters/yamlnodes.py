@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -417,3 +418,17 @@ class _Converter:
             out.key_lines[key] = line
             self.keys += 1
         return out
+
+
+#: What JSON leaves as it is (``ensure_ascii=False``) but YAML reads otherwise: the line
+#: breaks NEL, LS and PS, and what YAML refuses raw but reads escaped (DEL, the C1 controls,
+#: U+FFFE, U+FFFF). (A lone surrogate, from a file name that is not UTF-8, YAML refuses
+#: either way.)
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def quoted(value: Any) -> str:
+    """``value`` written as JSON that YAML reads back as the same value (a string as a
+    double-quoted scalar): readable text as it is, what YAML would read otherwise escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
