@@ -160,9 +160,12 @@ def _update_files(
         revision=item.revision,
     )
     loaded = parse_item(new_text, display)
-    if loaded.item is None:  # pragma: no cover - rewriting a readable item keeps it readable
+    if loaded.item is None:  # a file name YAML cannot hold: one that is not UTF-8
         raise RefusedError(
-            _("{display}: the list of files could not be written").format(display=display)
+            _(
+                "{display}: the list of files could not be written ({problem}); expected file"
+                " names that are UTF-8 text, so nothing was signed"
+            ).format(display=display, problem="; ".join(f.message for f in loaded.findings))
         )
     return new_text, loaded.item, loaded.findings
 

@@ -419,6 +419,25 @@ def test_a_note_and_a_file_name_with_a_line_break_yaml_knows_read_back_as_writte
     assert [f["rule"] for f in entry["findings"] if f["severity"] == "error"] == []
 
 
+def test_a_file_name_that_is_not_utf8_is_refused_with_the_reason(site: Repo) -> None:
+    """YAML cannot hold such a name: the writer's step is refused, naming why, and the item
+    is left as it was."""
+    assert site.cli("sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2).returncode == 0
+    before = site.read(BARU)
+    folder = os.fsencode(site.root / "content/berita/2026/baru")
+    with open(os.path.join(folder, b"foto\xe9.jpg"), "wb") as photo:  # a Latin-1 name
+        photo.write(tiny_jpeg())
+    result = subprocess.run(
+        [warta_exe(), "sign", BARU, "--key", key(site, "dimas"), "--at", AT_STEP3],
+        cwd=site.root, env={**os.environ, **site.env}, capture_output=True, text=True,
+        errors="surrogateescape", check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"warta: {BARU}: the list of files could not be written (")
+    assert "expected file names that are UTF-8 text, so nothing was signed" in result.stderr
+    assert site.read(BARU) == before
+
+
 # ---- take-backs: signed returns and withdrawals ----------------------------------------------
 
 

@@ -70,11 +70,6 @@ def relative_url(target: str, from_url: str) -> str:
     return rel
 
 
-def yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=True)
-
-
 #: Characters that could end a ``<script>`` element or open a comment or markup in it,
 #: and the line separators JavaScript once refused in strings, as JSON escapes.
 _SCRIPT_ESCAPES = str.maketrans(
