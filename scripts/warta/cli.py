@@ -7,6 +7,7 @@ configuration (sop.yml, roster.yml, trust root).
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -929,7 +930,17 @@ def preview(
 
 
 def main() -> None:
+    _escaping_streams()
     cli(prog_name="warta")
+
+
+def _escaping_streams() -> None:
+    """Print what the terminal's encoding cannot hold escaped (``\\udce9``: a file name that
+    is not UTF-8, as Python reads it), never a traceback; the output stays valid UTF-8 (a
+    JSON report too) whatever the locale."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _admin_commands() -> None:

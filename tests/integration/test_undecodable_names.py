@@ -1,0 +1,59 @@
+"""A file whose name is not UTF-8 (pushed from a machine with a Latin-1 locale, or planted)
+is reported, never a traceback, whatever the locale of the terminal: the name is printed
+escaped and every report stays valid UTF-8."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from helpers import Repo, SignedRepos, tiny_jpeg, warta_exe
+
+JEMBATAN = "content/berita/2026/jembatan/index.md"
+
+
+def odd_name(repo: Repo) -> None:
+    repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    repo.commit_all("jembatan")
+    folder = os.fsencode(repo.root / "content/berita/2026/jembatan")
+    with open(os.path.join(folder, b"foto\xe9.jpg"), "wb") as photo:  # a Latin-1 name
+        photo.write(tiny_jpeg())
+
+
+@pytest.fixture(scope="module")
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(odd_name)
+
+
+def run(repo: Repo, *args: str, io_encoding: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, **repo.env, "PYTHONIOENCODING": io_encoding}
+    return subprocess.run([warta_exe(), *args], cwd=repo.root, env=env, capture_output=True,
+                          check=False)
+
+
+@pytest.mark.parametrize("io_encoding", ["utf-8:strict", "utf-8:surrogateescape"])
+def test_a_name_that_is_not_utf8_is_reported_escaped(site: Repo, io_encoding: str) -> None:
+    escaped = "foto\\udce9.jpg"
+    text = run(site, "validate", io_encoding=io_encoding)
+    assert text.returncode == 1
+    assert b"Traceback" not in text.stderr
+    out = text.stdout.decode("utf-8")  # (strict: valid UTF-8)
+    assert f"{JEMBATAN}:2: error [files.unlisted] {escaped} is in the item's folder" in out
+    report = run(site, "validate", "--format", "json", io_encoding=io_encoding)
+    assert report.returncode == 1
+    (item,) = json.loads(report.stdout.decode("utf-8"))["items"]
+    assert [f["rule"] for f in item["findings"]] == ["files.unlisted"]
+    assert item["findings"][0]["message"].startswith("foto\udce9.jpg is in the item's folder")
+    github = run(site, "validate", "--format", "github", io_encoding=io_encoding)
+    assert github.returncode == 1
+    assert f"title=files.unlisted::{escaped}" in github.stdout.decode("utf-8")
+    log = run(site, "log", JEMBATAN, io_encoding=io_encoding)
+    assert b"Traceback" not in log.stderr
+    assert escaped in log.stdout.decode("utf-8")
+    build = run(site, "build", io_encoding=io_encoding)  # (MkDocs' log goes to stderr)
+    assert build.returncode == 0
+    assert b"Traceback" not in build.stderr
+    assert escaped in build.stderr.decode("utf-8")
