@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from warta.adapters import atomic, clock
+from warta.adapters.textfile import utf8
 from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, _at, _load
 from warta.cliprogress import QUIET, terminal_progress
 from warta.clitext import Command
@@ -115,11 +116,11 @@ def laporan(
         report = build(project, period, moment, command)
         zone = project.policy.zone
         if fmt == "json":
-            data: bytes = render.as_json(report, zone).encode("utf-8")
+            data: bytes = utf8(render.as_json(report, zone))
         elif fmt == "csv":
-            data = render.as_csv(report, zone).encode("utf-8")
+            data = utf8(render.as_csv(report, zone))
         elif fmt == "html":
-            data = render.as_html(report, zone).encode("utf-8")
+            data = utf8(render.as_html(report, zone))
         else:
             data = render.as_pdf(report, zone)
     if target is None:

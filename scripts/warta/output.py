@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from warta.adapters.textfile import utf8
 from warta.i18n import _
 from warta.model.findings import Finding
 from warta.validate import Report
@@ -116,7 +117,7 @@ def as_codequality(findings: Iterable[Finding]) -> str:
             {
                 "description": f"[{f.rule}] {f.message}",
                 "check_name": f.rule,
-                "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
+                "fingerprint": hashlib.sha256(utf8(key)).hexdigest(),
                 "severity": _CODEQUALITY_SEVERITY[f.severity.value],
                 "location": {"path": f.path, "lines": {"begin": line}},
             }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -17,10 +18,12 @@ JEMBATAN = "content/berita/2026/jembatan/index.md"
 
 def odd_name(repo: Repo) -> None:
     repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
-    repo.commit_all("jembatan")
-    folder = os.fsencode(repo.root / "content/berita/2026/jembatan")
-    with open(os.path.join(folder, b"foto\xe9.jpg"), "wb") as photo:  # a Latin-1 name
+    repo.approved_item("Posyandu Karangsari", slug="posyandu")
+    repo.commit_all("jembatan, posyandu")
+    news = os.fsencode(repo.root / "content/berita/2026")
+    with open(os.path.join(news, b"jembatan", b"foto\xe9.jpg"), "wb") as photo:  # Latin-1
         photo.write(tiny_jpeg())
+    os.rename(os.path.join(news, b"posyandu"), os.path.join(news, b"caf\xe9"))  # a folder too
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,8 @@ def test_a_name_that_is_not_utf8_is_reported_escaped(site: Repo, io_encoding: st
     assert f"{JEMBATAN}:2: error [files.unlisted] {escaped} is in the item's folder" in out
     report = run(site, "validate", "--format", "json", io_encoding=io_encoding)
     assert report.returncode == 1
-    (item,) = json.loads(report.stdout.decode("utf-8"))["items"]
+    items = json.loads(report.stdout.decode("utf-8"))["items"]
+    item = next(i for i in items if i["path"] == JEMBATAN)
     assert [f["rule"] for f in item["findings"]] == ["files.unlisted"]
     assert item["findings"][0]["message"].startswith("foto\udce9.jpg is in the item's folder")
     github = run(site, "validate", "--format", "github", io_encoding=io_encoding)
@@ -57,3 +61,25 @@ def test_a_name_that_is_not_utf8_is_reported_escaped(site: Repo, io_encoding: st
     assert build.returncode == 0
     assert b"Traceback" not in build.stderr
     assert escaped in build.stderr.decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["html", "json", "csv", "pdf"])
+def test_the_reports_of_a_repository_with_such_names_are_written(
+    site: Repo, fmt: str, tmp_path: Path
+) -> None:
+    """The AKIP report in every format and GitLab's code quality report: written whole, valid
+    UTF-8 (the name as the text of its escape where a parser would refuse an unpaired one)."""
+    out = tmp_path / f"laporan.{fmt}"
+    made = run(site, "laporan", "--periode", "2026-S2", "--format", fmt, "--at",
+               "2026-12-01T10:00:00+07:00", "--output", str(out), io_encoding="utf-8:strict")
+    assert made.returncode == 0, made.stderr
+    data = out.read_bytes()
+    if fmt == "pdf":
+        assert data.startswith(b"%PDF-")
+    else:
+        text = data.decode("utf-8")
+        assert "caf\\udce9" in (json.dumps(json.loads(text)) if fmt == "json" else text)
+    quality = run(site, "validate", "--format", "codequality", io_encoding="utf-8:strict")
+    assert quality.returncode == 1
+    assert b"Traceback" not in quality.stderr
+    assert "files.unlisted" in {e["check_name"] for e in json.loads(quality.stdout)}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from warta.adapters import safefs
 from warta.i18n import _
@@ -180,3 +183,20 @@ def decode(raw: bytes, display: str) -> TextResult:
             )
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return TextResult(text, findings)
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8 for a file or a stream: what UTF-8 cannot hold (a file name that is
+    not UTF-8, as Python reads it) written escaped (``\\udce9``), never an error."""
+    return text.encode("utf-8", "backslashreplace")
+
+
+_LONE = re.compile("[\ud800-\udfff]")
+
+
+def json_utf8(value: Any) -> bytes:
+    """``value`` as JSON in UTF-8 that every parser takes (Typst's too): a lone surrogate (a
+    file name that is not UTF-8, as Python reads it) becomes the text of its escape
+    (``\\udce9``), not an unpaired escape."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _LONE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", text).encode("utf-8")

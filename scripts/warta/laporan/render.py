@@ -20,6 +20,7 @@ from typing import Any
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
+from warta.adapters.textfile import json_utf8
 from warta.errors import WartaError
 from warta.i18n import _
 from warta.laporan import SCHEMA, Laporan
@@ -332,9 +333,7 @@ def as_pdf(report: Laporan, zone: Any) -> bytes:
     with tempfile.TemporaryDirectory(prefix="warta-laporan-") as folder:
         root = Path(folder)
         (root / "laporan.typ").write_text(_template("laporan.typ"), encoding="utf-8")
-        (root / "data.json").write_text(
-            json.dumps(view(report, zone), ensure_ascii=False), encoding="utf-8"
-        )
+        (root / "data.json").write_bytes(json_utf8(view(report, zone)))
         (root / "steps.svg").write_text(steps_chart(report.figures.steps), encoding="utf-8")
         (root / "months.svg").write_text(months_chart(report.figures.months), encoding="utf-8")
         try:

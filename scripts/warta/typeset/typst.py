@@ -9,7 +9,6 @@ import no package and nothing is downloaded.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -18,6 +17,7 @@ from typing import Any
 
 import typst
 
+from warta.adapters.textfile import json_utf8
 from warta.errors import RefusedError
 from warta.i18n import _
 
@@ -40,7 +40,7 @@ def compile_pdf(data: Mapping[str, Any], files: Mapping[str, Placer | bytes]) ->
         empty = Path(tmp) / "packages"
         empty.mkdir()
         (root / "main.typ").write_text(template_text(), encoding="utf-8")
-        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        (root / "data.json").write_bytes(json_utf8(data))
         for name, source in files.items():
             dest = root / name
             dest.parent.mkdir(parents=True, exist_ok=True)
