@@ -936,8 +936,9 @@ def main() -> None:
 
 def _escaping_streams() -> None:
     """Print what the terminal's encoding cannot hold escaped (``\\udce9``: a file name that
-    is not UTF-8, as Python reads it), never a traceback; the output stays valid UTF-8 (a
-    JSON report too) whatever the locale."""
+    is not UTF-8, as Python reads it), never a traceback: the output stays valid text in that
+    encoding (under a UTF-8 locale, a JSON report is valid UTF-8) whatever the locale's
+    error handling."""
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
