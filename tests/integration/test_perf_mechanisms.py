@@ -26,6 +26,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -52,6 +54,7 @@ from warta.adapters.ssh import SshsigVerifier, strict_sshsig
 from warta.adapters.textfile import MAX_BYTES
 from warta.adapters.verdicts import VERDICT_FILE, VerdictCache, policy_digest
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
+from warta.cli import GC_THRESHOLD
 from warta.model import pii
 from warta.model.item import Signoff
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
@@ -962,3 +965,35 @@ def test_an_item_read_late_is_read_within_the_size_limit(tmp_path: Path) -> None
     with pytest.raises(UnsafePath) as changed:
         source.bytes(tmp_path)
     assert changed.value.code == "changed"
+
+
+COLLECTOR = """
+import gc, sys, weakref
+from importlib.metadata import entry_points
+main = next(e for e in entry_points(group="console_scripts") if e.name == "warta").load()
+sys.argv = ["warta", "--version"]
+try:
+    main()
+except SystemExit:
+    pass
+print(gc.get_threshold())
+print(gc.get_freeze_count() > 0)
+class Node:
+    pass
+freed = []
+for n in range(400_000):  # cycles nobody holds, never collected by hand
+    node = Node()
+    node.me = node
+    if n % 1000 == 0:
+        weakref.finalize(node, freed.append, n)
+print(len(freed) > 300)
+"""
+
+
+def test_the_command_collects_cycles_less_often_but_still_collects_them() -> None:
+    """The ``warta`` command (its console script) raises the cycle collector's threshold and
+    freezes what it imported; cycles made after that are still freed without anyone asking."""
+    run = subprocess.run([sys.executable, "-c", COLLECTOR], capture_output=True, text=True,
+                         check=True)
+    threshold, frozen, collected = run.stdout.splitlines()[-3:]
+    assert (threshold, frozen, collected) == (str(GC_THRESHOLD), "True", "True")
