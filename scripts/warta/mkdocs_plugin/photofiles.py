@@ -29,15 +29,24 @@ from warta.site.photo import Photo, Rendition
 
 class DerivedFile(ItemFile):
     """A clean copy of a photo, published at ``uri``: its bytes come from ``store``, and
-    only if they are the ones made (``copy.digest``)."""
+    only if they are the ones made (``copy.digest``). ``folders``: the output folders this
+    build's copies already made (each photo has four or five copies in one folder)."""
 
     def __init__(
-        self, config: MkDocsConfig, uri: str, store: CopyStore, copies: Copies, copy: Copy
+        self,
+        config: MkDocsConfig,
+        uri: str,
+        store: CopyStore,
+        copies: Copies,
+        copy: Copy,
+        *,
+        folders: set[Path],
     ) -> None:
         super().__init__(config, uri, copy.digest)
         self.store = store
         self.copies = copies
         self.copy = copy
+        self.folders = folders
 
     def made(self) -> bytes:
         data = self.store.read(self.copies, self.copy)
@@ -54,7 +63,9 @@ class DerivedFile(ItemFile):
         """A link to the store's file of the copy when one can be made (the bytes are not
         written again), else the bytes, written as every file of an item is."""
         dest = Path(self.abs_dest_path)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.parent not in self.folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(dest.parent)
         remove_existing(dest)
         if not self.store.link(self.copies, self.copy, dest):
             super().copy_file(dirty)
@@ -138,6 +149,7 @@ def make_photos(
     first of ``stores`` that can keep them (with ``jobs`` above one and many photos not kept
     yet, made in that many processes first)."""
     out = Photos()
+    folders: set[Path] = set()
     raster = [
         (rel, digest, posixpath.splitext(uri)[1].lower())
         for uri, (rel, digest) in sorted(attached.items())
@@ -185,5 +197,5 @@ def make_photos(
         )
         for path, copy in placed:
             taken.add(path)
-            out.files.append(DerivedFile(config, path, store, copies, copy))
+            out.files.append(DerivedFile(config, path, store, copies, copy, folders=folders))
     return out
