@@ -945,9 +945,11 @@ def main() -> None:
 
 
 def _tune_collector() -> None:
-    """Collect cycles less often, and never look again at what importing made (modules,
-    classes, functions: alive to the end). A forked worker inherits both. Cycles are still
-    collected: what a run discards is freed as before, later (peak memory measured the same)."""
+    """Collect cycles less often, and leave what importing made (modules, classes,
+    functions: alive to the end) out of every collection (until a build's page helpers are
+    forked: :mod:`warta.mkdocs_plugin.prerender` freezes and unfreezes the whole heap). A
+    forked worker inherits both. Cycles are still collected: what a run discards is freed as
+    before, later (peak memory measured the same)."""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
 
