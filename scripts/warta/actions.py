@@ -170,6 +170,17 @@ def _update_files(
     return new_text, loaded.item, loaded.findings
 
 
+def utf8_argument(option: str, value: str) -> None:
+    """UsageError if ``value`` (a note or reason, signed as UTF-8) holds a byte that is not
+    UTF-8 (a lone surrogate, as Python reads such a byte of the command line)."""
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise UsageError(
+            _("{option}: expected text in UTF-8; found {value}, with a byte that is not").format(
+                option=option, value=value.encode("utf-8", "backslashreplace").decode("utf-8")
+            )
+        )
+
+
 def sign_text(
     project: Repository,
     display: str,
@@ -187,6 +198,7 @@ def sign_text(
     item is judged as ``warta validate`` judges it, and refused if a finding on it blocks.
     ``show`` is given every finding on the item as it stood, once nothing refuses the
     signature; ``strict``: at the publishing gate, warnings block too."""
+    utf8_argument("--note", note)
     loaded = parse_item(text, display)
     item = loaded.item
     if item is None or item.id is None:
@@ -567,6 +579,8 @@ def take_back_text(
     """The item text with a signed return (to step ``to``), withdrawal or correction
     (``action`` 'correct', with the Ralat ``note``) appended, or RefusedError saying why not.
     The signer must hold a role sop.yml's ``take_back`` (``correction``) names."""
+    utf8_argument("--note", note)
+    utf8_argument("--reason", reason)
     if action == CORRECT and not note.strip():
         raise UsageError(_("--note must say what the correction corrects (readers see it)"))
     if action != CORRECT and not reason.strip():

@@ -31,10 +31,11 @@ from pathlib import Path
 from warta.adapters import safefs
 from warta.i18n import _
 from warta.model import policy
-from warta.model.closure import DOCS, type_problem
+from warta.model.closure import DOCS, output_clash, type_problem
 from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.item import NewsItem, Signoff
+from warta.model.photo import is_raster
 from warta.repository import Repository
 from warta.standing import approved_version, standing_version
 from warta.validate import Verdict
@@ -105,7 +106,9 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
         if verdict.publishable:
             files = {folder + a.path: a.digest for a in item.attachments}
         else:  # a draft in a preview: its regular, harmless files as they are now
-            for observed in repo.folder_of(verdict.path):
+            found = repo.folder_of(verdict.path)
+            raster = {o.rel for o in found if o.regular and is_raster(o.rel)}
+            for observed in found:
                 if (
                     observed.regular
                     and observed.digest
@@ -113,6 +116,7 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
                     and observed.nlink == 1
                     and not observed.problems
                     and type_problem(observed.rel) is None
+                    and output_clash(observed.rel, raster) is None
                 ):
                     files[folder + observed.rel] = observed.digest
         out.items[src_uri] = Shown(verdict, item, src_uri, files)

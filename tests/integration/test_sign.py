@@ -438,6 +438,35 @@ def test_a_file_name_that_is_not_utf8_is_refused_with_the_reason(site: Repo) -> 
     assert site.read(BARU) == before
 
 
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (("sign", BARU, "--at", AT_STEP2), "--note"),
+        (("return", JEMBATAN, "--to", "laporan", "--at", "2026-11-03T08:00:00+07:00"), "--reason"),
+        (("withdraw", JEMBATAN, "--at", "2026-11-03T08:00:00+07:00"), "--reason"),
+        (("correct", JEMBATAN, "--at", "2026-11-03T08:00:00+07:00"), "--note"),
+    ],
+)
+def test_a_note_or_reason_that_is_not_utf8_is_a_usage_error(
+    site: Repo, command: tuple[str, ...], option: str
+) -> None:
+    """A byte of the command line that is not UTF-8 cannot be signed: exit 2, naming the
+    option and the byte, never a traceback; nothing is written or committed."""
+    who = {"sign": "sri", "return": "hendra", "withdraw": "hendra", "correct": "hendra"}
+    args = [*command, "--key", key(site, who[command[0]])]
+    head = site.git("rev-parse", "HEAD")
+    before = (site.read(BARU), site.read(JEMBATAN))
+    result = subprocess.run(
+        [os.fsencode(warta_exe()), *(a.encode() for a in args), option.encode(), b"catatan \xe9"],
+        cwd=site.root, env={**os.environ, **site.env}, capture_output=True, check=False)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert f"{option}: expected text in UTF-8; found catatan \\udce9, with a byte" in stderr
+    assert (site.read(BARU), site.read(JEMBATAN)) == before
+    assert site.git("rev-parse", "HEAD") == head
+
+
 # ---- take-backs: signed returns and withdrawals ----------------------------------------------
 
 

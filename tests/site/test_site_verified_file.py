@@ -10,7 +10,7 @@ import pytest
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from warta.mkdocs_plugin.files import VerifiedFile
+from warta.mkdocs_plugin.files import VerifiedFile, remove_existing
 
 PHOTO = b"\xff\xd8\xff\xe0 a photo"
 REL = "content/berita/2026/a/images/foto.jpg"
@@ -66,3 +66,21 @@ def test_its_content_cannot_be_replaced(tmp_path: Path, repo: Path) -> None:
     file, _ = _file(tmp_path, _digest(PHOTO))
     with pytest.raises(PluginError):
         file.content_bytes = b"other"
+
+
+def test_what_an_earlier_build_left_is_removed_and_a_folder_stops_the_build(
+    tmp_path: Path,
+) -> None:
+    """A file or a link is removed (never followed), nothing there is fine, and a folder
+    where a file is to be written stops the build with a message, never a traceback."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("tetap\n")
+    (tmp_path / "link").symlink_to(outside)
+    (tmp_path / "old").write_text("lama\n")
+    for name in ("link", "old", "nothing"):
+        remove_existing(tmp_path / name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outside.txt"]
+    assert outside.read_text() == "tetap\n"
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(PluginError, match=r"folder could not be written: \[Errno 21\]"):
+        remove_existing(tmp_path / "folder")

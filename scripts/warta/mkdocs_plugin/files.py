@@ -5,7 +5,6 @@ made (and removed again) for it, and MkDocs never opens the repository's path.""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from abc import ABCMeta, abstractmethod
@@ -41,9 +40,17 @@ def read_signed(root: Path, rel: str, digest: str) -> bytes:
 
 
 def remove_existing(dest: Path) -> None:
-    """Remove what an earlier build left at ``dest`` (a file or a link, never followed)."""
-    with contextlib.suppress(FileNotFoundError):
+    """Remove what an earlier build left at ``dest`` (a file or a link, never followed);
+    PluginError (the build stops) if something else stands there, such as a folder."""
+    try:
         os.unlink(dest)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise PluginError(
+            "warta: "
+            + _("{path} could not be written: {error}").format(path=dest.as_posix(), error=exc)
+        ) from exc
 
 
 class ItemFile(File, metaclass=ABCMeta):

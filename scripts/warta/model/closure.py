@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from warta.model.findings import Finding, error, warning
 from warta.model.item import Attachment, NewsItem
-from warta.model.photo import PhotoFacts
+from warta.model.photo import PhotoFacts, is_raster
 from warta.model.translate import N_, _
 
 DOCS = "content"
@@ -54,6 +54,9 @@ GENERATED = (
 )
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _SEGMENT = re.compile(r"^[^\x00-\x1f\x7f/\\]+$")
+#: The name of a raster photo's copy, which the site writes beside the original
+#: (``foto.jpg-480w.webp``: :func:`warta.mkdocs_plugin.photofiles.copy_name`).
+_COPY = re.compile(r"(?P<original>.+)-[0-9]+w\.[^./]+")
 
 
 class Renderer(Protocol):
@@ -181,6 +184,19 @@ def to_list(observed: Sequence[Observed]) -> dict[str, str]:
     }
 
 
+def output_clash(rel: str, raster: Iterable[str]) -> str | None:
+    """The folder of ``rel`` (a path in an item's folder) at whose path the site writes a
+    file of that item: its page (``index.html``) or a copy of one of its ``raster`` photos
+    (paths in the folder). None if there is none: otherwise neither file could be written."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        copy = _COPY.fullmatch(folder)
+        if folder == dest_path(ITEM_FILE) or (copy and copy.group("original") in raster):
+            return folder
+    return None
+
+
 def check_attachments(
     item: NewsItem, observed: Sequence[Observed], *, frozen: bool = True
 ) -> Iterator[Finding]:
@@ -191,10 +207,14 @@ def check_attachments(
     lead photo must be there."""
     declared = {a.path: a for a in item.attachments}
     line = item.files_line or item.line_of("id")
+    raster = {o.rel for o in observed if o.regular and is_raster(o.rel)}
     for entry in observed:
         if entry.kind == "folder" or entry.rel == ITEM_FILE:
             continue
-        yield from _file_findings(item, entry, declared.get(entry.rel), line, frozen)
+        clash = output_clash(entry.rel, raster)
+        yield from _file_findings(
+            item, entry, declared.get(entry.rel), line, frozen=frozen, clash=clash
+        )
     if not frozen:
         image = item.image_src
         if image is not None and image not in to_list(observed):
@@ -232,7 +252,13 @@ def check_attachments(
 
 
 def _file_findings(
-    item: NewsItem, entry: Observed, listed: Attachment | None, line: int | None, frozen: bool
+    item: NewsItem,
+    entry: Observed,
+    listed: Attachment | None,
+    line: int | None,
+    *,
+    frozen: bool,
+    clash: str | None,
 ) -> Iterator[Finding]:
     problem = _kind_problem(entry)
     if problem is not None:
@@ -263,6 +289,18 @@ def _file_findings(
         )
         return
     where = listed.line if listed is not None and listed.line else line
+    if clash is not None:
+        yield error(
+            item.path,
+            where,
+            "files.clash",
+            _(
+                "{path}: the folder {folder} has the name of a file the site writes for this"
+                " item (its page, or a copy of one of its photos); expected no folder of that"
+                " name, found one: rename it"
+            ).format(path=entry.rel, folder=clash),
+        )
+        return
     why = type_problem(entry.rel)
     if why is not None:
         yield error(item.path, where, "files.type", f"{entry.rel}: {why}")
