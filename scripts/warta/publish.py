@@ -34,7 +34,7 @@ from warta.model import policy
 from warta.model.closure import DOCS, output_clash, type_problem
 from warta.model.findings import Finding
 from warta.model.history import read_history
-from warta.model.item import NewsItem, Signoff
+from warta.model.item import NewsItem, Signoff, item_url
 from warta.model.photo import is_raster
 from warta.repository import Repository
 from warta.standing import approved_version, standing_version
@@ -100,6 +100,8 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
                     uri = verdict.path[len(DOCS_PREFIX) :]
                     out.withdrawn[uri] = Withdrawn(verdict.path, uri, notice[0], notice[1])
                 continue
+        if not verdict.publishable and not _where_it_would_be(repo, item):
+            continue  # a draft shown elsewhere could take a generated page's place
         src_uri = verdict.path[len(DOCS_PREFIX) :]
         folder = src_uri.rsplit("/", 1)[0] + "/"
         files: dict[str, str] = {}
@@ -169,6 +171,13 @@ def withdrawal(repo: Repository, verdict: Verdict, item: NewsItem) -> tuple[str,
     if _unseen(item, record):
         return None
     return item.title, record
+
+
+def _where_it_would_be(repo: Repository, item: NewsItem) -> bool:
+    """Whether the draft ``item`` lies at the URL its date and slug give (a preview shows a
+    draft only there: ``content/berita/halaman/2/index.md`` would take a list page's place)."""
+    url = item_url(item, repo.policy.zone)
+    return url is not None and item.path == f"{DOCS_PREFIX}{url}index.md"
 
 
 def _unseen(item: NewsItem, record: Signoff) -> bool:

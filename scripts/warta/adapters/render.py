@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import markdown
 
 from warta.adapters.siteconfig import SiteConfig, plain
-from warta.model.closure import BodyTooComplex
+from warta.model.closure import BodyTooComplex, too_deep
 from warta.site.sanitize import IMG, Policy, attributes
 
 #: A news body renders in milliseconds; one that takes this long is hostile or broken.
@@ -112,6 +112,9 @@ class MarkdownRenderer:
         except BodyTooComplex:
             self._md = None  # interrupted mid-parse: start afresh
             raise
+        except RecursionError as exc:
+            self._md = None
+            raise too_deep() from exc
         clean = self.policy.clean(raw)
         toc = list(getattr(md, "toc_tokens", []) or [])
         result = Rendered(clean, toc, references(clean))

@@ -79,9 +79,17 @@ class BodyTooComplex(Exception):
     """Rendering a body did not finish within its time budget (Markdown's parser takes
     quadratic time on some inputs, e.g. thousands of unclosed '[' or '<a')."""
 
-    def __init__(self, seconds: float) -> None:
-        super().__init__(_("rendering took more than {seconds:g} s").format(seconds=seconds))
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(
+            reason or _("rendering took more than {seconds:g} s").format(seconds=seconds)
+        )
         self.seconds = seconds
+
+
+def too_deep() -> BodyTooComplex:
+    """A body Markdown's parser recursed too deeply into (lists or blocks nested hundreds of
+    levels deep): refused as a body over the time budget is."""
+    return BodyTooComplex(0, _("it is nested too deeply to be rendered"))
 
 
 def is_page(path: str) -> bool:

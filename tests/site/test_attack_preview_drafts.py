@@ -1,0 +1,92 @@
+"""A reviewer's preview shows unsigned drafts, so anyone who can push writes them: a draft
+must never stop the preview (an independent attack stopped it twice), and never reaches
+``warta build``.
+
+- A body nested hundreds of levels deep made Markdown's parser exceed Python's recursion
+  limit: the preview ended in a traceback (an approved item's was an ``internal.error``). It is
+  ``body.too-complex`` now, like a body over the time budget.
+- A draft at ``content/berita/halaman/2/index.md`` took the place of the news list's second
+  page and the preview was not built. A preview shows a draft only at the URL its own date and
+  slug give, where it would be published."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_site_photos import site  # noqa: F401 - a fixture, used by name
+
+from hardening.forge import Forger
+from helpers import WIB, Repo
+
+DEEP = "".join("  " * depth + "- x\n" for depth in range(800))  # a list 800 levels deep
+
+
+def _draft(repo: Repo, folder: str, title: str, *, slug: str, body: str = "Isi draf.\n") -> str:
+    rel = f"content/berita/{folder}/index.md"
+    repo.write(
+        rel,
+        "---\n"
+        f"id: 20261105-{slug}\ntitle: {title}\nslug: {slug}\ndate: 2026-11-05\n"
+        "description: Ringkasan draf\ncategories: [Kecamatan Cibening]\n"
+        'status: "ditugaskan"\nrevision: 1\n---\n\n' + body,
+    )
+    return rel
+
+
+def test_a_draft_nested_too_deeply_is_shown_without_its_body(
+    site: Repo, tmp_path: Path  # noqa: F811
+) -> None:
+    rel = _draft(site, "2026/dalam", "Draf Dalam", slug="dalam", body=DEEP)
+    site.commit_all("draf")
+    result = site.cli("preview", "--build-only", str(tmp_path / "preview"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert f"{rel}: [body.too-complex] it is nested too deeply to be rendered" in result.stderr
+    page = (tmp_path / "preview/berita/2026/dalam/index.html").read_text(encoding="utf-8")
+    assert "Draf Dalam" in page
+    assert "<li>x" not in page
+
+
+def test_an_approved_body_nested_too_deeply_is_refused_as_too_complex(
+    site: Repo, keys: dict[str, Path]  # noqa: F811
+) -> None:
+    """``warta sign`` refuses it; signed anyway (outside Warta's refusals), it is left out."""
+    path = site.new_item("Berita Dalam", at=f"2026-11-02T07:30:00{WIB}", slug="dalam",
+                         body="Isi.\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("Isi.\n", DEEP), encoding="utf-8")
+    refused = site.cli("sign", str(path), "--key", str(site.keys["sri"]),
+                       "--at", "2026-11-02T08:04:00+07:00")
+    assert refused.returncode == 1
+    assert "[body.too-complex] the body could not be rendered: it is nested too deeply" in (
+        refused.stderr
+    )
+    path.write_text(Forger(keys).sign_chain(path.read_text(encoding="utf-8")), encoding="utf-8")
+    site.commit_all("berita yang ditandatangani di luar warta sign")
+    report = site.cli("validate", "--format", "json")
+    assert report.returncode == 1
+    items = json.loads(report.stdout)["items"]
+    (verdict,) = [v for v in items if v["path"].endswith("/dalam/index.md")]
+    assert [f["rule"] for f in verdict["findings"]] == ["body.too-complex"]
+    assert not verdict["publishable"]
+
+
+def test_a_draft_where_a_list_page_is_written_is_left_out_of_the_preview(
+    site: Repo, tmp_path: Path  # noqa: F811
+) -> None:
+    for n in range(10):  # more than a list page holds: the list has a second page
+        _draft(site, f"2026/isi-{n}", f"Isi {n}", slug=f"isi-{n}")
+    _draft(site, "halaman/2", "Halaman Palsu", slug="halaman")
+    site.commit_all("draf")
+    out = tmp_path / "preview"
+    result = site.cli("preview", "--build-only", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    second = (out / "berita/halaman/2/index.html").read_text(encoding="utf-8")
+    assert "halaman 2" in second  # the news list's second page
+    assert not [p for p in out.rglob("*.html") if "Halaman Palsu" in p.read_text(encoding="utf-8")]
+    assert (out / "berita/2026/isi-0/index.html").is_file()  # drafts where they belong are shown
+    built = site.cli("build", "-d", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert not (tmp_path / "site/berita/2026/isi-0").exists()
+
