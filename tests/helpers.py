@@ -243,6 +243,16 @@ class Repo:
         assert result.returncode in (0, 1), result.stderr
         return json.loads(result.stdout)  # type: ignore[no-any-return]
 
+    def verdict_of(self, suffix: str) -> dict:  # type: ignore[type-arg]
+        """``warta validate``'s verdict on the one item whose path ends with ``suffix``,
+        asserting that it reports findings (exit 1)."""
+        result = self.cli("validate", "--format", "json")
+        assert result.returncode == 1, result.stderr
+        import json
+
+        (verdict,) = [v for v in json.loads(result.stdout)["items"] if v["path"].endswith(suffix)]
+        return verdict  # type: ignore[no-any-return]
+
 
 def copy_site_files(root: Path) -> None:
     """The real mkdocs.yml and the site's own pages and assets, as in this repository."""

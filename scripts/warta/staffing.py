@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from warta.actions import utf8_argument
 from warta.adapters import git as gitops
 from warta.adapters import rosterfile, tofu
 from warta.adapters.atomic import write_bytes
@@ -176,7 +177,6 @@ def public_key_argument(value: str) -> str:
 #: What a roster value typed on the command line may not hold: control characters (a line
 #: break among them), and the lone surrogates Python makes of bytes that are not UTF-8.
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
 MAX_TEXT = 200
 
 
@@ -203,8 +203,7 @@ def text_argument(option: str, value: str) -> str:
 
 def forge_argument(value: str) -> tuple[str, str]:
     # a line break is left to the roster's own check of account names (roster.forge)
-    if _NOT_UTF8.search(value):
-        raise UsageError(_("--forge {value!r}: expected text in UTF-8").format(value=value))
+    utf8_argument("--forge", value)
     forge, _colon, user = value.partition(":")
     if forge not in FORGES or not user:
         raise UsageError(

@@ -11,7 +11,6 @@ must never stop the preview (an independent attack stopped it twice), and never 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from test_site_photos import site  # noqa: F401 - a fixture, used by name
@@ -65,10 +64,7 @@ def test_an_approved_body_nested_too_deeply_is_refused_as_too_complex(
     )
     path.write_text(Forger(keys).sign_chain(path.read_text(encoding="utf-8")), encoding="utf-8")
     site.commit_all("berita yang ditandatangani di luar warta sign")
-    report = site.cli("validate", "--format", "json")
-    assert report.returncode == 1
-    items = json.loads(report.stdout)["items"]
-    (verdict,) = [v for v in items if v["path"].endswith("/dalam/index.md")]
+    verdict = site.verdict_of("/dalam/index.md")
     assert [f["rule"] for f in verdict["findings"]] == ["body.too-complex"]
     assert not verdict["publishable"]
 

@@ -128,6 +128,10 @@ def test_page_urls_and_slugs() -> None:
     assert slugify("Jalan Ciputat–Ciledug") == "jalan-ciputat-ciledug"
     assert slugify("!!!") == "x"
     assert unique_slugs(["A b", "a-b", "A_B"]) == {"A b": "a-b", "A_B": "a-b-2", "a-b": "a-b-3"}
+    # names already taken keep their slugs; the others fold around them
+    taken = {"a-b": "a-b"}
+    assert unique_slugs(["A b", "a-b"], taken) == {"a-b": "a-b", "A b": "a-b-2"}
+    assert taken == {"a-b": "a-b"}
 
 
 # ---- listings --------------------------------------------------------------------------------

@@ -36,6 +36,11 @@ NEWS_DIR = Path("content") / "berita"
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 80
+#: Each category makes or joins a listed page, each tag goes into the feeds: an item with
+#: thousands of them (a draft, in every reviewer's preview) would make thousands of pages.
+CATEGORIES_MAX = 10
+TAGS_MAX = 20
+LABEL_MAX = 100
 
 #: Front-matter keys Warta knows. Unknown keys are a warning (a typo such as 'titel').
 CONTENT_KEYS = frozenset(
@@ -160,8 +165,11 @@ def parse_item(text: str, display: str) -> LoadedItem:
     news_date = _news_date(fields)
     embargo = fields.moment("embargo") if "embargo" in data else None
     description = fields.text("description") or ""
-    categories = fields.text_list("categories", required=True) or ()
-    tags = fields.text_list("tags") or ()
+    categories = (
+        fields.text_list("categories", required=True, most=CATEGORIES_MAX, longest=LABEL_MAX)
+        or ()
+    )
+    tags = fields.text_list("tags", most=TAGS_MAX, longest=LABEL_MAX) or ()
     slug = fields.text("slug")
     if slug is not None and (len(slug) > ID_MAX or not ID_PATTERN.match(slug)):
         fields.fail(

@@ -120,7 +120,11 @@ class Reader:
         self.wrong(key, _("a whole number"), value)
         return None
 
-    def text_list(self, key: str, *, required: bool = False) -> tuple[str, ...] | None:
+    def text_list(
+        self, key: str, *, required: bool = False, most: int | None = None, longest: int = 0
+    ) -> tuple[str, ...] | None:
+        """The list of text at ``key``; None (after a finding) for anything else, or for more
+        than ``most`` entries or an entry over ``longest`` characters (when given)."""
         if key not in self.data or self.data[key] is None:
             if required:
                 self.missing(key, _("a list of text"))
@@ -145,7 +149,30 @@ class Reader:
                     )
                 )
                 return None
+            if longest and len(entry) > longest:
+                line = value.line_at(index) if isinstance(value, YList) else self.line(key)
+                self.findings.append(
+                    error(
+                        self.path,
+                        line,
+                        "schema.too-long",
+                        _(
+                            "'{name}' entries must be at most {most} characters; found one"
+                            " of {found}"
+                        ).format(name=self._name(key), most=longest, found=len(entry)),
+                    )
+                )
+                return None
             out.append(entry)
+        if most is not None and len(out) > most:
+            self.fail(
+                key,
+                "schema.too-many",
+                _("'{name}' must have at most {most} entries; found {found}").format(
+                    name=self._name(key), most=most, found=len(out)
+                ),
+            )
+            return None
         return tuple(out)
 
     def mapping(self, key: str, *, required: bool = True) -> YMap | None:

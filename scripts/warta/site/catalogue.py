@@ -34,9 +34,15 @@ class Catalogue:
     @classmethod
     def of(cls, articles: Iterable[Article]) -> Catalogue:
         ordered = tuple(newest_first(list(articles)))
-        categories = [c for a in ordered for c in a.categories]
-        reporters = [a.reporter.id for a in ordered if a.reporter is not None]
-        return cls(ordered, unique_slugs(categories), unique_slugs(reporters))
+        # a preview's drafts never move a published page: published names are slugged first
+        published = [a for a in ordered if not a.draft]
+        categories = unique_slugs([c for a in published for c in a.categories])
+        reporters = unique_slugs([a.reporter.id for a in published if a.reporter is not None])
+        return cls(
+            ordered,
+            unique_slugs([c for a in ordered for c in a.categories], categories),
+            unique_slugs([a.reporter.id for a in ordered if a.reporter is not None], reporters),
+        )
 
     def category_url(self, name: str) -> str:
         return f"{CATEGORIES}{self.category_slugs[name]}/"

@@ -25,11 +25,12 @@ def slugify(text: str, fallback: str = "x") -> str:
     return slug[:60].strip("-") or fallback
 
 
-def unique_slugs(names: list[str]) -> dict[str, str]:
-    """A distinct slug for each name, adding -2, -3 … where two names fold to the same slug."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for name in sorted(set(names)):
+def unique_slugs(names: list[str], taken: dict[str, str] | None = None) -> dict[str, str]:
+    """A distinct slug for each name, adding -2, -3 … where two names fold to the same slug;
+    the names in ``taken`` keep theirs, and the other names get others."""
+    out: dict[str, str] = dict(taken or {})
+    used: set[str] = set(out.values())
+    for name in sorted(set(names) - out.keys()):
         base = slugify(name)
         slug, n = base, 1
         while slug in used:
