@@ -1008,8 +1008,6 @@ def test_quoted_text_holds_exactly_the_allowed_characters() -> None:
     """``_QUOTED`` names the characters it refuses (it compiles ten times faster): every code
     point is taken exactly when it lies in ``ALLOWED``, and around each edge the fast reader
     reads what the parser reads."""
-    import re
-
     quoted = re.compile(signoffblock._QUOTED)
     allowed = {c for low, high in ALLOWED for c in range(low, high + 1)}
     taken = {c for c in range(0x110000) if quoted.fullmatch(f'"{chr(c)}"')}
@@ -1017,3 +1015,31 @@ def test_quoted_text_holds_exactly_the_allowed_characters() -> None:
     edges = {e + d for pair in ALLOWED for e in pair for d in (-1, 0, 1)} - {-1, 0x110000}
     for code in sorted(edges - set(range(0xD800, 0xE000))):  # a lone surrogate is no text
         same_reading(HEADS[0] + signoff_block([Signoff("disposisi", "h", NOW, note=chr(code))]))
+
+
+LOADED = """
+import sys
+from importlib.metadata import entry_points
+main = next(e for e in entry_points(group="console_scripts") if e.name == "warta").load()
+sys.argv = ["warta", "validate", "--no-cache", sys.argv[1]]
+try:
+    main()
+except SystemExit as exc:
+    print(exc.code)
+print("PIL.Image" in sys.modules)
+"""
+
+
+def test_pillow_s_codecs_load_only_when_a_photo_is_opened(site: Repo) -> None:
+    """A run that opens no raster photo never imports Pillow's image module (35-45 ms of every
+    command's start); one that opens a photo does, and judges it."""
+    def loaded() -> tuple[str, str]:
+        run = subprocess.run([sys.executable, "-c", LOADED, str(site.root)], capture_output=True,
+                             text=True, check=True, env={**os.environ, **site.env})
+        code, pil = run.stdout.splitlines()[-2:]
+        return code, pil
+
+    assert loaded() == ("0", "False")
+    site.write(f"{NEWS}/jembatan/foto.jpg", tiny_jpeg())
+    site.commit_all("foto")
+    assert loaded() == ("1", "True")  # files.unlisted: the photo was opened (and judged)

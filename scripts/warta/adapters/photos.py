@@ -20,12 +20,17 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps
+# Pillow's package alone: its image module and codecs (35-45 ms to import) are imported by
+# the functions that open a photo, so a run that opens none never loads them
 from PIL import __version__ as PILLOW_VERSION
 
 from warta.i18n import _
 from warta.model.photo import PhotoFacts
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 #: The widths (pixels) of the copies; a photo narrower than one gets one copy at its width.
 WIDTHS = (480, 960, 1600)
@@ -105,6 +110,8 @@ def _why(exc: BaseException) -> str:
 def _opened(data: bytes, suffix: str) -> Iterator[Image.Image]:
     """The photo in ``data`` opened as the format its name promises, within the limits;
     PhotoRefused for anything else (the pixels are not decoded here)."""
+    from PIL import Image  # noqa: PLC0415 - see the imports above
+
     formats = FORMATS.get(suffix.lower())
     if formats is None:
         raise PhotoRefused(_("a file of this type ({suffix})").format(suffix=suffix))
@@ -137,6 +144,8 @@ def _decoded(image: Image.Image, at_least: int | None = None) -> Image.Image:
     """The photo's pixels, decoded completely (PhotoRefused if they cannot be); a JPEG at a
     smaller scale whose upright width is still ``at_least`` pixels (libjpeg decodes every
     scan of it all the same, so a truncated file is found)."""
+    from PIL import Image  # noqa: PLC0415 - see the imports above
+
     try:
         if at_least is not None and image.format in ("JPEG", "MPO"):
             upright = _upright_size(image)
@@ -196,6 +205,8 @@ def inspect(data: bytes, suffix: str) -> PhotoFacts:
 def _clean(image: Image.Image) -> Image.Image:
     """The upright pixels of ``image`` in a fresh image (RGB, or RGBA if it has
     transparency) that carries nothing else: no info, EXIF, ICC profile or text."""
+    from PIL import Image, ImageOps  # noqa: PLC0415
+
     upright = ImageOps.exif_transpose(image) or image
     alpha = upright.mode in ("RGBA", "LA", "PA") or (
         upright.mode == "P" and "transparency" in upright.info
@@ -206,6 +217,8 @@ def _clean(image: Image.Image) -> Image.Image:
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
+    from PIL import Image  # noqa: PLC0415 - see the imports above
+
     out = io.BytesIO()
     if fmt == "JPEG":
         flat = image
@@ -230,6 +243,8 @@ def widths_for(width: int) -> list[int]:
 def derive(data: bytes, suffix: str) -> Derived:
     """The clean copies of the photo ``data`` (named with ``suffix``); PhotoRefused if no
     copy can be made. The same ``data`` gives the same bytes."""
+    from PIL import Image  # noqa: PLC0415 - see the imports above
+
     try:
         with _opened(data, suffix) as image:
             clean = _clean(_decoded(image, at_least=WIDTHS[-1]))
