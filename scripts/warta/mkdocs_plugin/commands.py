@@ -136,9 +136,13 @@ def _config(
     site = repo.policy.site
     assert site is not None  # site_problems is empty only with a readable, signed config
     config = MkDocsConfig(config_file_path=str(repo.root / CONFIG_FILE))
-    config.load_dict(plain(site.data))
-    config.load_dict({k: v for k, v in options.items() if v is not None})
-    errors, warnings = config.validate()
+    data = plain(site.data)
+    with tempfile.TemporaryDirectory(prefix="warta-hooks-") as scratch:
+        if site.hooks:  # MkDocs runs a hook as it reads the configuration
+            data["hooks"] = _staged_hooks(repo, site.hooks, Path(scratch))
+        config.load_dict(data)
+        config.load_dict({k: v for k, v in options.items() if v is not None})
+        errors, warnings = config.validate()
     for name, warning in warnings:
         log.warning(
             _("Config value '{name}': {warning}").format(name=name, warning=warning)
@@ -164,6 +168,31 @@ def _config(
     plugin.preloaded = repo
     config.plugins[KEY] = PageProgress(progress)
     return config, plugin
+
+
+def _staged_hooks(repo: Repository, hooks: Iterable[str], scratch: Path) -> list[str]:
+    """Each hook (allowed by an administrator) copied into ``scratch`` from bytes that have
+    the digest the administrator signed, each alone in its folder (MkDocs puts a hook's
+    folder first on ``sys.path`` as it runs it); BuildFailed for a hook that is changed,
+    unsigned or not a regular file: MkDocs never runs a file of the repository itself."""
+    signed = repo.admitted_sources
+    out: list[str] = []
+    for number, rel in enumerate(hooks):
+        digest = signed.get(rel)
+        dest = scratch / str(number) / Path(rel).name
+        try:
+            if digest is None:
+                raise BuildFailed(_("a file that is not the signed one (changed or not listed)"))
+            safefs.copy_verified(repo.root, rel, dest, digest)
+        except (BuildFailed, safefs.UnsafePath, OSError) as exc:
+            raise BuildFailed(
+                _(
+                    "{path}: a hook runs code in the build; expected the file an administrator"
+                    " signed, found {error}, so nothing is built"
+                ).format(path=rel, error=exc)
+            ) from exc
+        out.append(str(dest))
+    return out
 
 
 def _empty_site_dir(root: Path, site_dir: Path) -> None:

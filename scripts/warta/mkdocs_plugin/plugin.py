@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import mkdocs
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -51,6 +52,7 @@ from warta.adapters.photostore import CopyStore
 from warta.adapters.render import Rendered
 from warta.adapters.siteconfig import PROBE
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
+from warta.adapters.theme import material_dir
 from warta.adapters.trust import TRUST_ROOT_PATH
 from warta.bulk import default_jobs
 from warta.errors import ConfigError, WartaError
@@ -85,6 +87,14 @@ from warta.validate import Report, Verdict
 log = logging.getLogger("mkdocs.plugins.warta")
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+
+
+def _installed_theme(folder: str) -> bool:
+    """Whether ``folder`` is Material's templates or MkDocs' own, as installed (never a
+    folder of the repository)."""
+    real = Path(folder).resolve()
+    installed = [Path(mkdocs.__file__).resolve().parent / "templates", material_dir()]
+    return any(top is not None and real.is_relative_to(top.resolve()) for top in installed)
 CSS = "assets/warta/warta.css"
 DOCS = "content"
 NEWS = "berita/"
@@ -238,13 +248,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             self._build.html = PageHtml.open(repo.root)
         self._build.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
         config.docs_dir = str(staged / "docs")
-        dirs = config.theme.dirs
         custom = repo.policy.site.custom_dir if repo.policy.site else None
+        # only the installed themes' folders are read as they are; a custom_dir (whatever
+        # path or link it was given as) is replaced by the staged copy of its signed files
+        dirs = config.theme.dirs
+        dirs[:] = [d for d in dirs if _installed_theme(d)]
+        dirs.insert(0, str(THEME_DIR))
         if custom:
-            real = str((root / custom).resolve())
-            dirs[:] = [str(staged / "theme") if d == real else d for d in dirs]
-        if str(THEME_DIR) not in dirs:
-            dirs.insert(1 if custom else 0, str(THEME_DIR))
+            dirs.insert(0, str(staged / "theme"))
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         config.extra["warta_preview"] = self.preview

@@ -1,0 +1,121 @@
+"""What an administrator allowed to run or be read in the build (hooks, a theme folder) is
+run or read only as the administrator signed it (found by an independent attack):
+
+- with hooks allowed and a harmless hook signed, anyone could change the hook's code: Warta
+  left the file out of the site (``site.changed``) but MkDocs still ran it, from the
+  repository, in ``warta build`` (even ``--strict``) and in every reviewer's preview. A hook
+  now runs only from a copy checked against its signed digest; otherwise nothing is built;
+- with a ``custom_dir`` allowed, anyone could replace the signed folder with a symbolic link
+  to their own templates: the staged copy was put in place of the configured folder only when
+  the two paths matched, so MkDocs read the linked folder, ran its Jinja and published its
+  files. The theme now reads the staged copy and the installed themes, and nothing else."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sitekit import SiteRepo
+from test_closure_attacks import (  # noqa: F401 - honest is a fixture, used by name
+    CANARY,
+    _config,
+    _write,
+    clone,
+    honest,
+    run,
+    traces,
+)
+
+
+def _allow(root: Path, what: str) -> None:
+    manifest = root / "workflow/site-manifest.yml"
+    text = manifest.read_text(encoding="utf-8")
+    assert f"  {what}: false" in text
+    manifest.write_text(text.replace(f"  {what}: false", f"  {what}: true", 1), encoding="utf-8")
+
+
+def _sign(root: Path, site: SiteRepo) -> None:
+    """An administrator reviews the change and signs the site's sources."""
+    signed = run(root, site, "trust", "sign", "--key", str(site.repo.keys["admin"]))
+    assert signed.returncode == 0, signed.stdout + signed.stderr
+
+
+SIGNED_HOOK = "import pathlib\npathlib.Path('hook-yang-ditandatangani').write_text('x')\n"
+ATTACK_HOOK = f"import pathlib\npathlib.Path('marker-ran-{CANARY}').write_text('x')\n"
+
+
+def _with_signed_hook(honest: SiteRepo, tmp_path: Path) -> Path:  # noqa: F811
+    root = clone(honest, tmp_path)
+    _allow(root, "hooks")
+    _write(root, "hooks/resmi.py", SIGNED_HOOK)
+    _config(root, "extra:\n", "hooks:\n  - hooks/resmi.py\nextra:\n")
+    _sign(root, honest)
+    return root
+
+
+def test_a_signed_hook_runs_from_its_checked_copy(honest: SiteRepo, tmp_path: Path) -> None:  # noqa: F811
+    root = _with_signed_hook(honest, tmp_path)
+    built = run(root, honest, "build", "--strict", "-d", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    assert (root / "hook-yang-ditandatangani").exists()
+
+
+def test_a_changed_hook_never_runs(honest: SiteRepo, tmp_path: Path) -> None:  # noqa: F811
+    root = _with_signed_hook(honest, tmp_path)
+    _write(root, "hooks/resmi.py", ATTACK_HOOK)
+    for args in (["build", "--strict"], ["build"], ["preview", "--build-only"]):
+        out = tmp_path / "-".join(args)
+        result = run(root, honest, *args, *(["-d"] if args[0] == "build" else []), str(out))
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "hooks/resmi.py: a hook runs code in the build" in result.stderr, result.stderr
+        assert "nothing is built" in result.stderr
+        assert not (out / "index.html").exists()
+    assert not (root / f"marker-ran-{CANARY}").exists()
+    assert not (root / "hook-yang-ditandatangani").exists()
+
+
+def test_a_hook_swapped_for_a_link_never_runs(honest: SiteRepo, tmp_path: Path) -> None:  # noqa: F811
+    root = _with_signed_hook(honest, tmp_path)
+    _write(root, "lain/resmi.py", ATTACK_HOOK)
+    (root / "hooks/resmi.py").unlink()
+    os.symlink("../lain/resmi.py", root / "hooks/resmi.py")
+    result = run(root, honest, "build", "-d", str(tmp_path / "site"))
+    assert result.returncode == 1, result.stderr
+    assert "hooks/resmi.py: a hook runs code in the build" in result.stderr, result.stderr
+    assert not (root / f"marker-ran-{CANARY}").exists()
+
+
+def test_a_custom_theme_swapped_for_a_link_is_never_read(
+    honest: SiteRepo, tmp_path: Path  # noqa: F811
+) -> None:
+    root = clone(honest, tmp_path)
+    _allow(root, "custom_dir")
+    _write(root, "overrides/main.html",
+           "{% extends 'base.html' %}{% block announce %}Pengumuman resmi{% endblock %}")
+    _config(root, "  font: false", "  font: false\n  custom_dir: overrides")
+    _sign(root, honest)
+    signed = run(root, honest, "build", "--strict", "-d", str(tmp_path / "signed"))
+    assert signed.returncode == 0, signed.stderr
+    assert "Pengumuman resmi" in (tmp_path / "signed/index.html").read_text(encoding="utf-8")
+
+    _write(root, "lain/main.html",
+           "{% extends 'base.html' %}{% block announce %}" + CANARY
+           + "{{ cycler.__init__.__globals__.os.system('touch marker-ran') }}{% endblock %}")
+    _write(root, f"lain/{CANARY}.js", "alert(1)")
+    for path in (root / "overrides").iterdir():
+        path.unlink()
+    (root / "overrides").rmdir()
+    os.symlink("lain", root / "overrides")
+    for args in (["build"], ["preview", "--build-only"]):
+        out = tmp_path / "-".join(args)
+        result = run(root, honest, *args, *(["-d"] if args[0] == "build" else []), str(out))
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert (out / "index.html").is_file()
+        assert traces(out, CANARY) == []
+        assert "Pengumuman resmi" not in (out / "index.html").read_text(encoding="utf-8")
+    assert not (root / "marker-ran").exists()
+    strict = run(root, honest, "build", "--strict", "-d", str(tmp_path / "strict"))
+    assert strict.returncode == 1
+    assert "overrides" in strict.stderr
