@@ -119,3 +119,22 @@ def test_a_custom_theme_swapped_for_a_link_is_never_read(
     strict = run(root, honest, "build", "--strict", "-d", str(tmp_path / "strict"))
     assert strict.returncode == 1
     assert "overrides" in strict.stderr
+
+
+def test_hooks_that_are_not_a_list_of_files_are_a_finding(
+    honest: SiteRepo, tmp_path: Path  # noqa: F811
+) -> None:
+    """``hooks: 5`` (with hooks allowed) ended validate and build in a TypeError traceback."""
+    root = _with_signed_hook(honest, tmp_path)
+    last = "\n  - hooks/resmi.py"
+    for value in ("5", "true", "{a: b}", "[5]"):
+        _config(root, f"hooks: {last}\n".replace(": \n", ":\n"), f"hooks: {value}\n")
+        last = value
+        for args in (["validate"], ["build", "-d", str(tmp_path / "site")]):
+            result = run(root, honest, *args)
+            output = result.stdout + result.stderr
+            assert result.returncode == 1, output
+            assert "Traceback" not in output
+            assert "[site.config-key] hooks must be a list of files inside the repository" in (
+                output
+            )

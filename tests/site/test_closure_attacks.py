@@ -390,6 +390,12 @@ def _config(root: Path, old: str, new: str) -> None:
             "markdown_extensions:\n  - pymdownx.snippets:\n      auto_append: [hook.py]\n",
             "site.extension",
         ),
+        (
+            "markdown_extensions:\n",
+            "markdown_extensions:\n  - pymdownx.emoji:\n      options:\n"
+            "        custom_icons: [overrides/.icons]\n",
+            "site.extension",
+        ),
         ("  font: false", "  font: false\n  custom_dir: overrides", "site.custom-dir"),
         ("docs_dir: content", "docs_dir: workflow", "site.docs-dir"),
         ("site_dir: site", "site_dir: ../../tmp/di-luar", "site.site-dir"),
@@ -408,6 +414,7 @@ def _config(root: Path, old: str, new: str) -> None:
         "plugin",
         "python-name",
         "snippets",
+        "emoji-icons",
         "custom-dir",
         "docs-dir",
         "site-dir",

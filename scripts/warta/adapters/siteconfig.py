@@ -182,7 +182,20 @@ def judge_site_config(data: YMap, digest: str, allow: Allow, findings: list[Find
             )
     site_dir = _folders(data, findings)
     custom = _theme(data, allow, findings)
-    hooks = tuple(h for h in data.get("hooks", []) if isinstance(h, str)) if allow.hooks else ()
+    listed = data.get("hooks", [])
+    if allow.hooks and not (
+        isinstance(listed, list) and all(isinstance(h, str) for h in listed)
+    ):
+        _fail(
+            findings,
+            data.line_of("hooks"),
+            "site.config-key",
+            _("hooks must be a list of files inside the repository; found {found!r}").format(
+                found=listed
+            ),
+        )
+        listed = []
+    hooks = tuple(listed) if allow.hooks else ()
     for hook in hooks:
         if not plain_relative(hook):
             _fail(
@@ -301,6 +314,17 @@ def _extensions(data: YMap, allow: Allow, findings: list[Finding]) -> list[tuple
                 ).format(name=raw_name),
             )
             continue
+        if _reads_files(options):
+            _fail(
+                findings,
+                at,
+                "site.extension",
+                _(
+                    "Markdown extension {name!r}: custom_icons makes the build read icons from"
+                    " folders, which no signature covers; expected no custom_icons"
+                ).format(name=raw_name),
+            )
+            continue
         extensions.append((name, options))
     # as MkDocs orders them: its own first, then the configuration's, each once (the order
     # matters: superfences replaces fenced_code only when it comes after it)
@@ -311,6 +335,17 @@ def _extensions(data: YMap, allow: Allow, findings: list[Finding]) -> list[tuple
             continue
         ordered.append((name, options))
     return ordered
+
+
+def _reads_files(options: Any) -> bool:
+    """Whether an extension's options name folders to read files from (Material's emoji
+    index reads the SVGs of ``custom_icons`` with a plain ``open``, following links, even
+    outside the repository), at any depth."""
+    if isinstance(options, dict):
+        return "custom_icons" in options or any(_reads_files(v) for v in options.values())
+    if isinstance(options, list):
+        return any(_reads_files(v) for v in options)
+    return False
 
 
 def _folders(data: YMap, findings: list[Finding]) -> str:

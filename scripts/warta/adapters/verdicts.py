@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import secrets
 import sys
 from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
@@ -35,8 +36,10 @@ import yaml
 
 import warta
 from warta import i18n
+from warta.adapters import safefs
 from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
+from warta.adapters.textfile import MAX_BYTES
 from warta.adapters.trust import TRUST_ROOT_PATH
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.model.findings import Finding, Severity
@@ -95,12 +98,13 @@ def policy_digest(root: Path, pin: str | None) -> bytes:
     pin (a missing or unreadable file, and no pin, each count as such)."""
     parts = [code_digest()]
     for rel in POLICY_FILES:
-        try:
-            parts.append(b"file\n" + (root / rel).read_bytes())
-        except FileNotFoundError:
-            parts.append(b"missing")
-        except OSError as exc:
-            parts.append(f"unreadable {exc.errno}".encode())
+        try:  # as the workflow is read: a regular file, never through a link, bounded
+            parts.append(b"file\n" + safefs.read_bytes(root, rel.as_posix(), max_bytes=MAX_BYTES))
+        except safefs.UnsafePath as exc:
+            # a link (to /dev/zero), a pipe, a huge file: the run refuses the workflow; a key
+            # that matches nothing keeps any entry from being found under it meanwhile
+            missing = exc.code == "missing"
+            parts.append(b"missing" if missing else b"refused " + secrets.token_bytes(16))
     parts.append(b"no pin" if pin is None else b"pin\n" + pin.encode("utf-8", "replace"))
     parts.append(b"messages in " + i18n.language().encode())  # the findings' messages
     return hashlib.sha256(_framed(parts)).digest()
