@@ -11,12 +11,14 @@ must never stop the preview (an independent attack stopped it twice), and never 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from test_site_photos import site  # noqa: F401 - a fixture, used by name
 
 from hardening.forge import Forger
 from helpers import WIB, Repo
+from warta.adapters.safefs import MAX_DEPTH
 
 #: blocks nested a thousand deep: the parser recurses past Python's limit at once (a list 800
 #: levels deep does too, after seconds, so the time budget could answer first on a busy machine)
@@ -88,3 +90,36 @@ def test_a_draft_where_a_list_page_is_written_is_left_out_of_the_preview(
     assert built.returncode == 0, built.stderr[-3000:]
     assert not (tmp_path / "site/berita/2026/isi-0").exists()
 
+
+
+def test_folders_nested_hundreds_deep_stop_nothing(
+    site: Repo, tmp_path: Path  # noqa: F811
+) -> None:
+    """The listing of the repository recursed twice per folder: a draft's folder (or one
+    under content/assets) nested 500 deep ended validate, build and preview in a
+    RecursionError. A listing goes 32 folders deep: what lies deeper is refused, and not
+    published. (500, not more: pytest removes its folders by recursing once per level.)"""
+    for folder in ("content/berita/2026/dalam", "content/assets"):
+        path = site.path(folder)
+        for _level in range(500):  # (pathlib's mkdir(parents=True) recurses too)
+            path = path / "d"
+            path.mkdir(parents=path.parent == site.path(folder))
+        (path / "catatan.txt").write_text("catatan\n", encoding="utf-8")
+    rel = _draft(site, "2026/dalam", "Draf Dalam", slug="dalam")
+    site.commit_all("folder dalam")
+    report = site.cli("validate")
+    assert report.returncode == 1, report.stderr
+    assert "Traceback" not in report.stdout + report.stderr
+    refused = f" expected a folder at most {MAX_DEPTH} deep, found one nested deeper"
+    assert re.search(r"^content/assets/(d/)+d: error \[site\.unreadable\]" + refused,
+                     report.stdout, re.MULTILINE), report.stdout
+    assert re.search(r"^content/berita/2026/dalam/index\.md:2: error \[files\.unreadable\]"
+                     r" (d/)+d:" + refused, report.stdout, re.MULTILINE), report.stdout
+    preview = site.cli("preview", "--build-only", str(tmp_path / "preview"))
+    assert preview.returncode == 0, preview.stderr[-3000:]
+    assert f"{rel}:" in preview.stderr  # the draft's folder, refused as too deep
+    assert (tmp_path / "preview/berita/2026/dalam/index.html").is_file()
+    assert not list((tmp_path / "preview").rglob("catatan.txt"))
+    built = site.cli("build", "-d", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert not list((tmp_path / "site").rglob("catatan.txt"))

@@ -36,6 +36,9 @@ _FILE_FLAGS = (
 )
 CHUNK = 1 << 20
 _BY_NAME = operator.attrgetter("name")
+#: How many folders deep a listing goes (the Markdown, the build and the tools that remove
+#: folders all recurse once per level; nothing a newsroom keeps is nested this deep).
+MAX_DEPTH = 32
 
 
 class Kind(StrEnum):
@@ -270,13 +273,28 @@ def read_verified(root: Path, rel: str, digest: str, *, max_bytes: int | None = 
     return data
 
 
+def make_folders(path: Path) -> None:
+    """``path.mkdir(parents=True, exist_ok=True)`` without recursion: pathlib's recurses once
+    per missing folder, and a repository's folders may be nested a thousand deep."""
+    missing: list[Path] = []
+    while not path.is_dir() and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+
+
 def copy_verified(root: Path, rel: str, dest: Path, digest: str) -> None:
     """Copy ``root/rel`` to ``dest``, a new file in a scratch folder, if, read now, its bytes
     have ``digest`` (else UnsafePath and nothing written): what is copied is exactly what was
     checked. ``dest`` must not exist yet (nor be a link): it is created, never replaced, and
     not synced to disk, since a scratch folder is thrown away after the build."""
     data = read_verified(root, rel, digest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(dest.parent)
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -321,47 +339,85 @@ def walk(
 
 
 def _walk(fd: int, prefix: str, out: list[Entry], reading: _Reading) -> None:
+    """List the folder ``fd`` and every folder below it, depth first, without recursion (a
+    folder nested thousands deep, which anyone can push, ended the walk in a RecursionError);
+    each folder being listed holds one descriptor. A folder that cannot be opened is listed
+    and not entered; one more than :data:`MAX_DEPTH` deep is listed as refused."""
+    found = _listing(fd)
+    if found is None:
+        return
+    stack: list[tuple[int, str, Iterator[os.DirEntry[str]]]] = [(fd, prefix, iter(found))]
+    try:
+        while stack:
+            folder, at, entries = stack[-1]
+            item = next(entries, None)
+            if item is None:
+                stack.pop()
+                if folder != fd:
+                    os.close(folder)
+                continue
+            name = item.name
+            rel = f"{at}/{name}" if at else name
+            try:
+                # the kind the listing gave needs no stat
+                info = None if item.is_dir(follow_symlinks=False) else item.stat(
+                    follow_symlinks=False
+                )
+            except OSError:
+                continue
+            kind = Kind.DIR if info is None else _kind(info.st_mode)
+            if kind is Kind.DIR and len(stack) >= MAX_DEPTH:
+                # listed as refused, never entered: nothing below it is published
+                too_deep = UnsafePath(
+                    rel,
+                    _("found one nested deeper"),
+                    "too-deep",
+                    _("a folder at most {most} deep").format(most=MAX_DEPTH),
+                )
+                out.append(Entry(rel, Kind.FILE, refused=too_deep))
+                continue
+            if kind is Kind.DIR:
+                out.append(Entry(rel, Kind.DIR))
+                child = _enter(folder, name)
+                if child is not None:
+                    stack.append((child[0], rel, iter(child[1])))
+                continue
+            assert info is not None  # only a folder's kind comes without a stat
+            if kind is Kind.FILE and info.st_nlink == 1 and reading.read is not None:
+                out.append(
+                    _read_listed(
+                        folder, name, rel, info, how=reading.read(rel), digests=reading.digests
+                    )
+                )
+            else:
+                target = _readlink(folder, name) if kind is Kind.LINK else ""
+                out.append(Entry(rel, kind, info.st_size, info.st_nlink, target))
+    finally:
+        for folder, _at, _entries in stack:
+            if folder != fd:
+                os.close(folder)
+
+
+def _listing(fd: int) -> list[os.DirEntry[str]] | None:
     try:
         with os.scandir(fd) as listing:
-            found = sorted(listing, key=_BY_NAME)
+            return sorted(listing, key=_BY_NAME)
     except OSError:
-        return
-    lead = f"{prefix}/" if prefix else ""
-    for item in found:
-        name = item.name
-        rel = lead + name
-        try:
-            if item.is_dir(follow_symlinks=False):  # the kind the listing gave: no stat
-                out.append(Entry(rel, Kind.DIR))
-                _enter(fd, name, rel, out, reading)
-                continue
-            info = item.stat(follow_symlinks=False)
-        except OSError:
-            continue
-        kind = _kind(info.st_mode)
-        if kind is Kind.DIR:  # (the listing did not say)
-            out.append(Entry(rel, Kind.DIR))
-            _enter(fd, name, rel, out, reading)
-        elif kind is Kind.FILE and info.st_nlink == 1 and reading.read is not None:
-            out.append(
-                _read_listed(fd, name, rel, info, how=reading.read(rel), digests=reading.digests)
-            )
-        else:
-            target = _readlink(fd, name) if kind is Kind.LINK else ""
-            out.append(Entry(rel, kind, info.st_size, info.st_nlink, target))
+        return None
 
 
-def _enter(fd: int, name: str, rel: str, out: list[Entry], reading: _Reading) -> None:
-    """List the folder ``name`` of ``fd`` (not if it is no longer a folder reached without
-    a link)."""
+def _enter(fd: int, name: str) -> tuple[int, list[os.DirEntry[str]]] | None:
+    """The folder ``name`` of ``fd`` opened and listed (None if it is no longer a folder
+    reached without a link, or cannot be opened or listed)."""
     try:
         child = os.open(name, _DIR_FLAGS, dir_fd=fd)
     except OSError:
-        return
-    try:
-        _walk(child, rel, out, reading)
-    finally:
+        return None
+    found = _listing(child)
+    if found is None:
         os.close(child)
+        return None
+    return child, found
 
 
 def _read_listed(

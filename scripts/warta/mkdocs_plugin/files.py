@@ -84,7 +84,7 @@ class ItemFile(File, metaclass=ABCMeta):
     def copy_file(self, dirty: bool = False) -> None:
         data = self.content_bytes
         dest = Path(self.abs_dest_path)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        safefs.make_folders(dest.parent)
         remove_existing(dest)  # never written through: it may be a link to a kept file
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
         with os.fdopen(os.open(dest, flags, 0o666), "wb") as handle:  # (as open() makes it)

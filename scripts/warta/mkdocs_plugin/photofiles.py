@@ -18,7 +18,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from warta.adapters import photos
+from warta.adapters import photos, safefs
 from warta.adapters.photostore import Copies, Copy, CopyStore
 from warta.bulk import start_method
 from warta.i18n import _
@@ -64,7 +64,7 @@ class DerivedFile(ItemFile):
         written again), else the bytes, written as every file of an item is."""
         dest = Path(self.abs_dest_path)
         if dest.parent not in self.folders:
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            safefs.make_folders(dest.parent)
             self.folders.add(dest.parent)
         remove_existing(dest)
         if not self.store.link(self.copies, self.copy, dest):

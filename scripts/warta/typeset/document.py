@@ -84,7 +84,7 @@ def _clean_copy(root: Path, rel: str, digest: str, suffix: str) -> Placer:
         except photos.PhotoRefused as exc:
             raise safefs.UnsafePath(rel, str(exc), "unreadable") from exc
         widest = [v for v in derived.variants if v.format == "JPEG"][-1]
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        safefs.make_folders(dest.parent)
         dest.write_bytes(widest.data)
 
     return place

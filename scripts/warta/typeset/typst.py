@@ -17,6 +17,7 @@ from typing import Any
 
 import typst
 
+from warta.adapters import safefs
 from warta.adapters.textfile import json_utf8
 from warta.errors import RefusedError
 from warta.i18n import _
@@ -43,7 +44,7 @@ def compile_pdf(data: Mapping[str, Any], files: Mapping[str, Placer | bytes]) ->
         (root / "data.json").write_bytes(json_utf8(data))
         for name, source in files.items():
             dest = root / name
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            safefs.make_folders(dest.parent)
             if isinstance(source, bytes):
                 dest.write_bytes(source)
             else:
