@@ -224,7 +224,9 @@ def compile_edition(
     taken = [folder + name for name in (MANIFEST, PDF)]
     if revision > 1:
         taken.append(folder.rstrip("/"))
-    if any(safefs.lstat_kind(project.root / rel) is not None for rel in taken):
+    if _in_the_way(project.root, folder.rstrip("/")) or any(
+        safefs.lstat_kind(project.root / rel) is not None for rel in taken
+    ):
         raise RefusedError(_(
             "{folder} already exists and holds no valid signed edition (see 'warta validate');"
             " remove it first; nothing was written"
@@ -360,3 +362,16 @@ def _write(
             shutil.rmtree(folder_made, ignore_errors=True)
             break
         raise
+
+
+def _in_the_way(root: Path, folder: str) -> bool:
+    """Whether a file (not a folder, nor a link, refused on its own) stands where a folder of
+    ``folder`` goes (``content/cetak`` a file: nothing below it can be written)."""
+    parts = folder.split("/")
+    for count in range(1, len(parts) + 1):
+        kind = safefs.lstat_kind(root.joinpath(*parts[:count]))
+        if kind is None:
+            return False
+        if kind in (safefs.Kind.FILE, safefs.Kind.SPECIAL):
+            return True
+    return False

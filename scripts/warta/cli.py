@@ -7,12 +7,16 @@ configuration (sop.yml, roster.yml, trust root).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
 import io
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -941,7 +945,30 @@ GC_THRESHOLD = (100_000, 20, 20)
 def main() -> None:
     _tune_collector()
     _escaping_streams()
-    cli(prog_name="warta")
+    try:
+        cli(prog_name="warta")
+    except OSError as exc:
+        if exc.errno not in _FULL:
+            raise
+        _cannot_write(exc)
+
+
+#: What writing the output may meet: a full disk (/dev/full), a quota, a file too large.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _cannot_write(exc: OSError) -> NoReturn:
+    """Say so on standard error (if it can be written), exit 1, never a traceback: what is
+    left unwritten is not flushed again as Python exits (that would report it once more)."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write("warta: " + _("the output could not be written: {error}").format(
+            error=exc) + "\n")
+        sys.stderr.flush()
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            os.dup2(devnull, stream.fileno())
+    sys.exit(1)
 
 
 def _tune_collector() -> None:

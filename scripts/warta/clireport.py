@@ -23,7 +23,9 @@ def _output(root: Path, output: Path | None, period: str, fmt: str) -> Path | No
     """Where the report goes (None: standard output). Never into the site's sources: the
     report is internal."""
     if output is None:
-        return Path(f"laporan-{period}.{fmt}") if fmt in ("html", "pdf") else None
+        if fmt not in ("html", "pdf"):
+            return None
+        output = Path(f"laporan-{period}.{fmt}")  # here: run inside content/, not here either
     target = output.resolve()
     content = (root / "content").resolve()
     if target == content or content in target.parents:

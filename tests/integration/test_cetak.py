@@ -364,3 +364,25 @@ def test_the_compiler_cannot_print_what_the_gate_did_not_approve(
     site = _built(office, tmp_path / "site")
     assert not (site / "cetak").exists()
     assert "Draf Kanari" not in (site / "buletin" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("blocking", ["content/cetak", EDITION])
+def test_a_file_where_the_edition_s_folder_goes_is_refused(office: Repo, blocking: str) -> None:
+    """Found by an independent attack: a file at content/cetak (or at the edition's folder)
+    ended cetak in a NotADirectoryError traceback."""
+    office.write(blocking, "bukan folder\n")
+    office.commit_all("berkas menghalangi")
+    result = cetak(office)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "already exists and holds no valid signed edition" in result.stderr
+    assert office.read(blocking) == "bukan folder\n"
+    assert office.git("status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("edition", ["0000-01", "0000-12"])
+def test_an_edition_in_year_zero_is_a_usage_error(office: Repo, edition: str) -> None:
+    result = office.cli("cetak", "--edisi", edition, "--key", str(office.keys["sri"]))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--edisi" in result.stderr

@@ -25,14 +25,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
 import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from helpers import Repo, copy_repo, make_repo
+from helpers import Repo, copy_repo, make_repo, warta_exe
 
 AT = "2026-11-10T09:00:00+07:00"
 INJECTED = 'Rapat #import "x.typ": ] <script>alert(1)</script> $x$'
@@ -360,3 +362,42 @@ def test_the_html_is_the_same_for_the_same_input_and_well_formed(
     tags.feed(pages[0].decode("utf-8"))
     assert len(tags.svg) == 2 and all(s.get("viewbox") for s in tags.svg)
     assert tags.tables >= 8
+
+
+def test_the_default_report_is_never_written_under_content(newsroom: Repo) -> None:
+    """Run from inside content/, the report went to content/laporan-PERIOD.html, where the
+    next signed manifest would have published it (found by an independent attack)."""
+    result = subprocess.run([warta_exe(), "laporan", "--periode", "2026-11", "--at", AT],
+                            cwd=newsroom.root / "content", env=newsroom.env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "internal" in result.stderr and "Traceback" not in result.stderr
+    assert not (newsroom.root / "content" / "laporan-2026-11.html").exists()
+
+
+def test_a_device_given_as_output_is_never_replaced(newsroom: Repo, tmp_path: Path) -> None:
+    """Replacing the output atomically put a file in the place of a device, pipe or socket
+    (as root, --output /dev/null would have); such an output is refused."""
+    pipe = tmp_path / "pipa"
+    os.mkfifo(pipe)
+    result = newsroom.cli("laporan", "--periode", "2026-11", "--at", AT, "--format", "csv",
+                          "--output", str(pipe))
+    assert result.returncode == 2, result.stderr
+    assert "cannot write" in result.stderr and "not a regular file" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipa"]  # no temporary file left
+
+
+@pytest.mark.parametrize("args", [["validate"], ["validate", "--format", "json"],
+                                  ["status", "--format", "json"],
+                                  ["laporan", "--periode", "2026-11", "--at", AT,
+                                   "--format", "csv"]])
+def test_a_full_disk_for_the_output_is_a_message(newsroom: Repo, args: list[str]) -> None:
+    """Standard output on a full disk (/dev/full) ended in an OSError traceback."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([warta_exe(), "--lang", "en", *args], cwd=newsroom.root,
+                                env=newsroom.env,
+                                stdout=full, stderr=subprocess.PIPE, text=True, check=False)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert "the output could not be written: [Errno 28]" in result.stderr

@@ -356,6 +356,24 @@ def test_a_linked_site_folder_is_never_emptied(honest: SiteRepo, tmp_path: Path)
     assert (victim / "penting.txt").read_text() == "jangan dihapus"
 
 
+def test_a_site_folder_below_a_linked_folder_is_never_emptied(
+    honest: SiteRepo, tmp_path: Path
+) -> None:
+    """Only the last part of the site folder's path was checked: with ``build -> /elsewhere``
+    committed, ``-d build/site`` (or a signed ``site_dir: build/site``) emptied and wrote a
+    folder outside the repository (found by an independent attack)."""
+    victim = tmp_path / "milik-orang-lain"
+    (victim / "site").mkdir(parents=True)
+    (victim / "site/penting.txt").write_text("jangan dihapus")
+    root = clone(honest, tmp_path)
+    (root / "build").symlink_to(victim)
+    result = run(root, honest, "build", "-d", "build/site")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "reached through a symbolic link" in result.stderr
+    assert sorted(p.name for p in (victim / "site").iterdir()) == ["penting.txt"]
+
+
 # ---- 4. a configuration that runs code or reads files ------------------------------------
 
 HOOK = f"import pathlib\npathlib.Path('marker-ran-{CANARY}').write_text('x')\n"
@@ -731,3 +749,26 @@ def test_a_junk_draft_that_makes_markdown_slow_is_never_rendered(
     assert result.plain.returncode == 0, result.plain.stderr
     assert "body.too-complex" not in result.log
     assert (result.out / "berita/2026/posyandu-melati/index.html").is_file()
+
+
+def test_names_with_control_characters_are_printed_escaped(
+    honest: SiteRepo, tmp_path: Path
+) -> None:
+    """A file name with a line break forged a line of the build's log ("all the site's files
+    are signed"), and one with ESC moved the cursor up and erased the lines above (found by
+    an independent attack): a finding and the log print such characters as escapes."""
+    forged = "INFO    -  warta: semua berkas situs ditandatangani"
+    root = clone(honest, tmp_path)
+    _write(root, f"content/assets/x\n{forged}.txt", CANARY)
+    _write(root, "content/assets/y\x1b[1A\x1b[2K.txt", CANARY)
+    _write(root, "content/assets/z\u202etxt.exe", CANARY)
+    built = run(root, honest, "build", "-d", str(tmp_path / "site"))
+    report = run(root, honest, "validate")
+    for output in (built.stderr, report.stdout):
+        assert "\x1b" not in output and "\u202e" not in output
+        assert forged not in output.splitlines()
+        assert all(not line.startswith(forged) for line in output.splitlines())
+    assert f"content/assets/x\\x0a{forged}.txt: [site.unsigned]" in built.stderr
+    assert "content/assets/y\\x1b[1A\\x1b[2K.txt: error [site.unsigned]" in report.stdout
+    assert "content/assets/z\\u202etxt.exe: error [site.unsigned]" in report.stdout
+    assert traces(tmp_path / "site", CANARY) == []

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from warta.i18n import _
 
 
 def write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
@@ -26,6 +30,13 @@ def write_bytes(
     ``mode``, the file has those permissions from the moment it appears (an executable hook
     is never seen half-written or not yet executable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        found = os.lstat(path).st_mode
+        # a device, pipe or socket is never replaced (as root, --output /dev/null would have
+        # put a file in the device's place); a link is replaced, never written through
+        if not (stat.S_ISREG(found) or stat.S_ISLNK(found)):
+            raise OSError(errno.EEXIST, _("not a regular file; expected a file or a new name"),
+                          str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -213,15 +213,21 @@ def _empty_site_dir(root: Path, site_dir: Path) -> None:
                 path=site_dir
             )
         )
+    # the path as written (a link on it, e.g. a committed build -> /elsewhere under a signed
+    # site_dir: build/site, leads out of the repository once resolved) and as resolved
+    written = Path(os.path.normpath(site.absolute()))
+    through_link = written.is_relative_to(root) and (
+        safefs.link_on_path(root, written.relative_to(root).as_posix()) is not None
+    )
     try:
         inside = site.resolve().relative_to(root)
     except ValueError:
         inside = None
-    if inside is not None and (
+    if through_link or (inside is not None and (
         safefs.link_on_path(root, inside.as_posix()) is not None
         or not inside.parts
         or inside.parts[0] in ("content", "workflow", ".git")
-    ):
+    )):
         raise UsageError(
             _(
                 "{path}: the site directory must not be the repository, its sources, or reached"

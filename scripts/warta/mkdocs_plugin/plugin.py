@@ -66,7 +66,7 @@ from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
 from warta.mkdocs_plugin.searchcache import SearchEntries, search_index
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
-from warta.model.findings import Finding
+from warta.model.findings import Finding, visible
 from warta.model.photo import is_raster
 from warta.publish import RENDERED, Plan, account, plan, stage
 from warta.repository import Repository, open_repository
@@ -114,7 +114,7 @@ def site_problems(repo: Repository) -> list[Finding]:
 
 
 def finding_text(finding: Finding) -> str:
-    return f"{finding.location()}: [{finding.rule}] {finding.message}"
+    return visible(f"{finding.location()}: [{finding.rule}] {finding.message}")
 
 
 @dataclass
@@ -284,7 +284,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 files.remove(file)  # never happens: the staged folder holds the plan only
                 log.warning(
                     "warta: "
-                    + _("removed {path}, which is not in the closure").format(path=file.src_uri)
+                    + _("removed {path}, which is not in the closure").format(
+                        path=visible(file.src_uri)
+                    )
                 )
             elif file.src_uri.startswith(NEWS):
                 file.inclusion = InclusionLevel.INCLUDED  # exclude_docs left it out
@@ -487,7 +489,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             rendered = Rendered("<p>(naskah tidak dapat ditampilkan)</p>")
         if rendered is None:
             raise PluginError(
-                "warta: " + _("{path} could not be rendered").format(path=shown.verdict.path)
+                "warta: "
+                + _("{path} could not be rendered").format(path=visible(shown.verdict.path))
             )
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         _clean_toc(page.toc)
@@ -839,22 +842,25 @@ def _log_report(report: Report, withdrawn: str) -> None:
                     "not published: {path} ({count} error)",
                     "not published: {path} ({count} errors)",
                     len(errors),
-                ).format(path=verdict.path, count=len(errors))
+                ).format(path=visible(verdict.path), count=len(errors))
             )
         elif verdict.status == withdrawn:
-            log.info("warta: " + _("not published: {path}: withdrawn").format(path=verdict.path))
+            log.info(
+                "warta: "
+                + _("not published: {path}: withdrawn").format(path=visible(verdict.path))
+            )
         elif verdict.embargo is not None:
             log.info(
                 "warta: "
                 + _("not published yet: {path}: under embargo until {moment}").format(
-                    path=verdict.path, moment=verdict.embargo.isoformat()
+                    path=visible(verdict.path), moment=verdict.embargo.isoformat()
                 )
             )
         else:
             log.info(
                 "warta: "
                 + _("not published: {path}: status {status!r}, not approved yet").format(
-                    path=verdict.path, status=verdict.status
+                    path=visible(verdict.path), status=verdict.status
                 )
             )
     for source in report.sources:
@@ -862,7 +868,7 @@ def _log_report(report: Report, withdrawn: str) -> None:
             log.warning(f"warta: {finding_text(finding)}")
         if not source.admitted:  # (an older revision of a printed edition has no finding)
             (log.warning if source.findings else log.info)(
-                "warta: " + _("not published: {path}").format(path=source.path)
+                "warta: " + _("not published: {path}").format(path=visible(source.path))
             )
     for finding in report.site:
         (log.warning if blocks(finding) else log.info)(f"warta: {finding_text(finding)}")

@@ -109,6 +109,8 @@ def month_range(edition: str) -> tuple[date, date] | None:
     if found is None:
         return None
     year, month = int(found["year"]), int(found["month"])
+    if year < 1:  # (there is no year 0)
+        return None
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+#: What a terminal acts on or a reader cannot see: control characters (a line break in a
+#: file name would forge a line of the log, ESC would move the cursor and erase it), the
+#: line and paragraph separators, and the direction controls that reorder text.
+_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every such character written as an escape (``\\x1b``, ``\\u202e``):
+    one line, shown as it is."""
+    return _UNSEEN.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class Severity(StrEnum):
@@ -34,8 +51,9 @@ class Finding:
 
     def text(self) -> str:
         """The finding as one line for people: ``file:line: severity [rule] message``
-        (the severity word and the rule id stay English, as in every output format)."""
-        return f"{self.location()}: {self.severity.value} [{self.rule}] {self.message}"
+        (the severity word and the rule id stay English, as in every output format), with
+        what a terminal would act on escaped (:func:`visible`)."""
+        return visible(f"{self.location()}: {self.severity.value} [{self.rule}] {self.message}")
 
     def promoted(self) -> Finding:
         """The same finding as an error (what ``--strict`` does to warnings; a notice is
