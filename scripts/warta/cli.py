@@ -580,7 +580,13 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
     from rich.text import Text  # noqa: PLC0415
 
     from warta.summary_markdown import one_line  # noqa: PLC0415
-    from warta.timeline import log_json, text_note, timeline  # noqa: PLC0415
+    from warta.timeline import (  # noqa: PLC0415
+        log_json,
+        text_note,
+        timeline,
+        trusted,
+        workflow_findings,
+    )
 
     project = _load(path.parent, pin, no_cache=no_cache)
     rows, verdict = timeline(project, path)
@@ -629,6 +635,19 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
     note = text_note(project, verdict)
     if note:
         console.print(escape(note))
+    if not trusted(project):
+        console.print(
+            "[red]"
+            + escape(
+                _(
+                    "The workflow files are not trusted: no signature above is checked against"
+                    " a trusted roster, and the names are not shown:"
+                )
+            )
+            + "[/]"
+        )
+        for finding in workflow_findings(project):
+            console.print(f"  {finding.text()}", markup=False)
     if verdict.publishable:
         state = "[green]" + escape(_("publishable")) + "[/]"
     else:

@@ -9,6 +9,8 @@ from warta.adapters.git import item_commits
 from warta.adapters.items import relative
 from warta.errors import UsageError
 from warta.i18n import _, format_moment
+from warta.model import policy
+from warta.model.findings import Finding
 from warta.model.history import text_origin
 from warta.model.item import CORRECT, RETURN, Signoff, content_digest
 from warta.model.office import format_span
@@ -41,11 +43,20 @@ class TimelineRow:
     late: bool = False
     sha: str | None = None
     to: str = ""
+    #: whether the workflow files (the roster whose keys checked the signature) are trusted
+    trusted: bool = True
 
     @property
     def signature(self) -> str:
         """The signature column of ``warta log``."""
+        if not self.trusted:
+            return _("unverified")
         return _("valid") if self.valid else _("invalid")
+
+    @property
+    def verdict(self) -> str:
+        """The signature as data: valid, invalid, or unverified (the workflow not trusted)."""
+        return "unverified" if not self.trusted else "valid" if self.valid else "invalid"
 
     @property
     def text(self) -> str:
@@ -63,6 +74,17 @@ def _trailer(record: Signoff) -> str:
     if record.is_step:
         return record.step
     return f"return to {record.to}" if record.action == RETURN else record.action
+
+
+def trusted(project: Repository) -> bool:
+    """Whether the workflow files are trusted (signed by the trust root): only then do the
+    roster's keys and names say who signed."""
+    return not policy.blocking(project.report.workflow, strict=False)
+
+
+def workflow_findings(project: Repository) -> list[Finding]:
+    """Why the workflow files are not trusted (none when they are)."""
+    return policy.blocking(project.report.workflow, strict=False)
 
 
 def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdict]:
@@ -85,12 +107,14 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
         commits.setdefault(c.step, []).append(c.sha)
     used: dict[str, int] = {}
     bad_lines = {f.line for f in verdict.findings if f.rule.startswith("signature.")}
+    # an untrusted roster's keys and names say nothing about who signed: neither is shown
+    sure = trusted(project)
     rows: list[TimelineRow] = []
     round_no = 1
     last_text: str | None = None
     for index, signoff in enumerate(item.signoffs):
         step = ctx.sop.step(signoff.step) if signoff.is_step else None
-        person = ctx.roster.get(signoff.by)
+        person = ctx.roster.get(signoff.by) if sure else None
         local = ctx.local(signoff.at)
         took = "-"
         late = False
@@ -140,6 +164,7 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
                 late=late,
                 sha=commit,
                 to=signoff.to,
+                trusted=sure,
             )
         )
         if not signoff.is_step:
@@ -156,7 +181,7 @@ def text_note(project: Repository, verdict: Verdict) -> str | None:
     origin = text_origin(item, ctx.sop, content_digest(item.fields, item.body))
     if origin is None:
         return _("The current text has not been signed at any step.")
-    person = ctx.roster.get(origin.signoff.by)
+    person = ctx.roster.get(origin.signoff.by) if trusted(project) else None
     who = f"{person.name} ({origin.signoff.by})" if person else origin.signoff.by
     number = f"{origin.step.number}. " if origin.step else ""
     when = format_moment(ctx.local(origin.signoff.at))
@@ -195,15 +220,17 @@ def log_json(project: Repository, rows: list[TimelineRow], verdict: Verdict) -> 
                 "late": row.late,
                 "standard": row.standard if row.standard != "-" else None,
                 "commit": row.sha,
-                "signature": "valid" if row.valid else "invalid",
+                "signature": row.verdict,
                 "text_changed": row.changed,
                 "note": row.note or None,
                 "reason": row.reason or None,
             }
             for row in rows
         ],
+        "trusted": trusted(project),
         "findings": [
-            {"rule": f.rule, "severity": f.severity.value, "line": f.line, "message": f.message}
-            for f in verdict.findings
+            {"path": f.path, "rule": f.rule, "severity": f.severity.value, "line": f.line,
+             "message": f.message}
+            for f in (*workflow_findings(project), *verdict.findings)
         ],
     }

@@ -229,3 +229,36 @@ def test_the_approval_note_is_in_the_provenance_box_escaped(site: Repo, tmp_path
     ) in box
     assert "<script>alert" not in page
     assert "laporan lengkap" not in page  # only the approval's note is published
+
+
+def test_log_never_vouches_for_signatures_against_an_unsigned_roster(
+    site: Repo, tmp_path: Path
+) -> None:
+    """A branch that swaps the roster's keys for the attacker's (unsigned) made ``warta log``
+    mark every record of a forged item "valid", name the office's people as its signers and
+    report no finding (found by an independent attack). The records are "unverified", the
+    names are not shown, and the workflow's findings are reported."""
+    from hardening.forge import Forger
+    from helpers import make_keys, pub
+
+    fake = make_keys(tmp_path / "palsu")
+    roster = site.read("workflow/roster.yml")
+    for person in ("hendra", "sri", "dimas"):
+        roster = roster.replace(pub(site.keys[person]), pub(fake[person]))
+    site.write("workflow/roster.yml", roster)
+    text = ("---\nid: 20261105-palsu\ntitle: Berita Palsu\nslug: palsu\ndate: 2026-11-05\n"
+            "description: R\ncategories: [Infrastruktur]\nstatus: usulan\n---\n\nIsi.\n")
+    site.write("content/berita/2026/palsu/index.md", Forger(fake).sign_chain(text,
+                                                                           day="2026-11-05"))
+    site.commit_all("kunci diganti")
+    result = site.cli("log", "content/berita/2026/palsu/index.md", "--format", "json")
+    data = json.loads(result.stdout)
+    assert not data["publishable"] and data["trusted"] is False
+    assert {r["signature"] for r in data["records"]} == {"unverified"}
+    assert [f["rule"] for f in data["findings"]][:1] == ["workflow.signature"]
+    assert data["findings"][0]["path"] == "workflow/roster.yml"
+    shown = site.cli("log", "content/berita/2026/palsu/index.md").stdout
+    assert "The workflow files are not trusted" in shown
+    assert "workflow/roster.yml" in shown and "[workflow.signature]" in shown
+    assert "valid" not in shown.replace("unverified", "")
+    assert "Hendra Wijaya" not in shown  # the roster's names say nothing about who signed
