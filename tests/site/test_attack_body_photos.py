@@ -5,6 +5,7 @@ not read, or an image no reader can hear. Each failed before its fix."""
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import subprocess
@@ -185,3 +186,34 @@ def test_a_body_image_must_be_a_photo_file(site: Repo) -> None:
     site.commit_all("tautan")
     signed = _writer_signs(site, rel)
     assert signed.returncode == 0, signed.stderr
+
+
+def test_an_svg_embedding_a_photo_with_its_position_is_never_signed(
+    site: Repo,
+) -> None:
+    """The SVG is published as signed (on the site and in the bulletin), so the GPS position
+    of a JPEG inside it would be: ``warta sign`` refuses it (found by an independent attack)."""
+
+    path = site.new_item("Peta Lokasi", at=f"2026-11-02T08:00:00{WIB}", slug="peta-lokasi")
+    site.sign(path, "sri", f"2026-11-02T08:04:00{WIB}")
+    data = base64.b64encode(_gps_jpeg()).decode()
+    (path.parent / "peta.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+        f'<image href="data:image/jpeg;base64,{data}" width="16" height="16"/></svg>',
+        encoding="utf-8",
+    )
+    refused = site.cli("sign", str(path), "--key", str(site.keys["dimas"]),
+                       "--at", f"2026-11-02T10:00:00{WIB}")
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "[files.unsafe] peta.svg: unsafe SVG: <image> embeds a photo with EXIF" in (
+        refused.stderr
+    )
+
+
+def _gps_jpeg() -> bytes:
+    exif = Image.Exif()
+    exif[0x8825] = {1: "S", 2: (6.0, 54.0, 30.0), 3: "E", 4: (107.0, 36.0, 12.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (70, 130, 180)).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()

@@ -152,3 +152,32 @@ def test_a_page_is_never_a_file_of_an_item(name: str) -> None:
     assert type_problem(name) == (
         "would be rendered as a page of the site; expected photos and attachments only"
     )
+
+
+def _embedded(kind: str, *, metadata: bool) -> bytes:
+    """An SVG embedding a small photo as a data: URL, with or without a GPS position."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    if metadata:
+        exif[0x8825] = {1: "S", 2: (6.0, 54.0, 30.0), 3: "E", 4: (107.0, 36.0, 12.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (70, 130, 180)).save(
+        out, kind.upper(), **({"exif": exif.tobytes()} if metadata else {})
+    )
+    data = base64.b64encode(out.getvalue()).decode()
+    return svg(f'<image href="data:image/{kind};base64,{data}" width="16" height="16"/>')
+
+
+@pytest.mark.parametrize("kind", ["jpeg", "png", "webp"])
+def test_an_embedded_photo_with_its_position_is_refused(kind: str) -> None:
+    """An independent attack published a phone's GPS position through a JPEG inside a signed
+    SVG (on the site and in the printed bulletin, which serve an SVG as signed)."""
+    assert assets.svg_problems(_embedded(kind, metadata=False)) == []
+    assert assets.svg_problems(_embedded(kind, metadata=True)) == [
+        "<image> embeds a photo with EXIF or XMP metadata (it may hold where and when it was"
+        " taken, which the site never publishes); embed it without metadata"
+    ]

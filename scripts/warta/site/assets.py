@@ -12,6 +12,8 @@ SVGs are refused, not rewritten: a rewritten drawing would no longer be the sign
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -119,6 +121,14 @@ def svg_problems(data: bytes) -> list[str]:
                 found.append(
                     _("<{name}> has the event handler {attr}").format(name=name, attr=attr)
                 )
+            elif attr == "href" and _carries_metadata(name, value):
+                found.append(
+                    _(
+                        "<{name}> embeds a photo with EXIF or XMP metadata (it may hold where"
+                        " and when it was taken, which the site never publishes); embed it"
+                        " without metadata"
+                    ).format(name=name)
+                )
             elif attr == "href" and not _internal_ref(name, value):
                 found.append(
                     _("<{name}> refers to {value!r}; only #fragments are allowed").format(
@@ -129,6 +139,26 @@ def svg_problems(data: bytes) -> list[str]:
                 css = attr == "style" or (ns == SVG_NS and attr in CSS_ATTRIBUTES)
                 found.extend(_css_problems(value, f"<{name} {attr}>", css=css))
     return list(dict.fromkeys(found))
+
+
+#: What an embedded photo's metadata starts with: EXIF in JPEG (APP1) and WebP, PNG's eXIf
+#: chunk, XMP (a position: GPSLatitude).
+_METADATA = (b"Exif\x00\x00", b"eXIf", b"EXIF", b"<x:xmpmeta", b"ns.adobe.com/xap", b"GPSLatitude")
+
+
+def _carries_metadata(element: str, value: str) -> bool:
+    """Whether ``value`` embeds a photo (a base64 data: URL of an <image>) that carries
+    metadata: the site and the printed bulletin serve an SVG as signed, so the metadata of a
+    photo inside it would be published (a phone's JPEG with its GPS position)."""
+    value = value.strip()
+    found = RASTER_DATA.match(value)
+    if element != "image" or found is None:
+        return False
+    try:
+        data = base64.b64decode(value[found.end() :])
+    except (binascii.Error, ValueError):
+        return False  # no photo a browser shows
+    return any(marker in data for marker in _METADATA)
 
 
 def _internal_ref(element: str, value: str) -> bool:
