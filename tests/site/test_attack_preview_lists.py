@@ -18,7 +18,7 @@ from test_site_photos import site  # noqa: F401 - a fixture, used by name
 
 from hardening.forge import Forger
 from helpers import WIB, Repo
-from warta.adapters.items import CATEGORIES_MAX, LABEL_MAX, TAGS_MAX
+from warta.adapters.items import CATEGORIES_MAX, LABEL_MAX, TAGS_MAX, TITLE_MAX
 
 
 def _draft(repo: Repo, folder: str, title: str, *, slug: str, categories: str,
@@ -141,3 +141,30 @@ def test_a_draft_never_moves_a_published_category_or_reporter(
     assert sorted(p.name for p in (out / "reporter").iterdir() if p.is_dir()) == sorted(
         p.name for p in (tmp_path / "site/reporter").iterdir() if p.is_dir()
     )
+
+
+def test_a_draft_with_a_huge_title_shows_it_nowhere(
+    site: Repo, tmp_path: Path  # noqa: F811
+) -> None:
+    """Ten drafts with 900 KB titles made the internal report's PDF take 41 s for 1,005 pages
+    (found by an independent attack): a title has at most ``TITLE_MAX`` characters, and a
+    longer one is shown nowhere."""
+    huge = "Judul " * 150_000
+    _draft(site, "2026/judul", huge.strip(), slug="judul", categories="[Infrastruktur]")
+    site.commit_all("draf")
+    report = site.cli("validate")
+    assert report.returncode == 1
+    assert (
+        "content/berita/2026/judul/index.md:3: error [schema.too-long] title must be at most"
+        f" {TITLE_MAX} characters; found {len(huge.strip())}"
+    ) in report.stdout
+    out = tmp_path / "preview"
+    preview = site.cli("preview", "--build-only", str(out))
+    assert preview.returncode == 0, preview.stderr[-3000:]
+    assert huge[:60] not in preview.stderr
+    assert not [p for p in out.rglob("*.html") if "Judul Judul Judul" in p.read_text("utf-8")]
+    laporan = tmp_path / "laporan.html"
+    made = site.cli("laporan", "--periode", "2026-11", "--at", f"2026-11-30T10:00:00{WIB}",
+                    "--output", str(laporan))
+    assert made.returncode == 0, made.stderr
+    assert "Judul Judul Judul" not in laporan.read_text(encoding="utf-8")
