@@ -43,7 +43,7 @@ TAGS_MAX = 20
 LABEL_MAX = 100
 #: A headline, however long, fits in a few lines (an unsigned draft's title is listed in
 #: every preview and internal report: 900 KB titles made a report take 41 s for 1,005 pages).
-TITLE_MAX = 250
+TITLE_MAX = 500
 
 #: Front-matter keys Warta knows. Unknown keys are a warning (a typo such as 'titel').
 CONTENT_KEYS = frozenset(
