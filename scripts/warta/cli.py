@@ -938,7 +938,7 @@ def preview(
         ).format(out_dir=out_dir))
         return
     host, _colon, port = dev_addr.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not (port.isascii() and port.isdigit()):
         raise UsageError(_(
             "--dev-addr {dev_addr!r}: expected HOST:PORT"
         ).format(dev_addr=dev_addr))

@@ -103,7 +103,7 @@ def check(office: Office) -> Office:
         or url.password
         or url.query
         or url.fragment
-        or not re.fullmatch(r"[A-Za-z0-9.-]+(?::\d+)?", url.netloc)
+        or not re.fullmatch(r"[A-Za-z0-9.-]+(?::[0-9]+)?", url.netloc)
         or not re.fullmatch(r"[A-Za-z0-9/._~-]*", url.path)
     ):
         raise UsageError(

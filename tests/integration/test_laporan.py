@@ -239,6 +239,9 @@ def test_a_forged_signature_does_not_change_the_figures(newsroom: Repo, tmp_path
 def test_bad_period_and_output_under_content_are_refused(newsroom: Repo) -> None:
     bad = newsroom.cli("laporan", "--periode", "2026-13")
     assert bad.returncode == 2 and "--periode" in bad.stderr
+    # digits of another script are not a year (Python's int() would read them as 2026)
+    arabic = newsroom.cli("laporan", "--periode", "\u0662\u0660\u0662\u0666")
+    assert arabic.returncode == 2 and "--periode" in arabic.stderr
     inside = newsroom.cli("laporan", "--periode", "2026-11", "--output", "content/laporan.html")
     assert inside.returncode == 2 and "internal" in inside.stderr
     assert not (newsroom.root / "content" / "laporan.html").exists()

@@ -24,7 +24,8 @@ def test_periods() -> None:
     assert first is not None and (first.first, first.end) == (date(2026, 1, 1), date(2026, 7, 1))
     year = parse_period("2026")
     assert year is not None and len(year.months()) == 12
-    for bad in ("2026-13", "2026-00", "2026-S3", "26-11", "2026-11-01", "", "abcd", "0001"):
+    for bad in ("2026-13", "2026-00", "2026-S3", "26-11", "2026-11-01", "", "abcd", "0001",
+                "\u0662\u0660\u0662\u0666", "2026-\uff11\uff11", "\U0001d7d0026"):
         assert parse_period(bad) is None, bad
 
 

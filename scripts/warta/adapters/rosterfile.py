@@ -86,7 +86,7 @@ def scalar(value: Any, *, flow: bool = False) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         return text
     if (
         _PLAIN.fullmatch(text)

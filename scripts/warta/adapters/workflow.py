@@ -680,7 +680,7 @@ def _person(
     name = r.text("name")
     # a person without a role (an administrator who only keeps the workflow) needs no NIP
     nip = r.text("nip", required=bool(body.get("roles")))
-    if nip and not re.fullmatch(r"\d{18}", nip.replace(" ", "")):
+    if nip and not re.fullmatch(r"[0-9]{18}", nip.replace(" ", "")):
         findings.append(
             warning(
                 display,
