@@ -17,7 +17,7 @@ from pathlib import Path
 
 from warta.adapters.editionfile import PRINT_PREFIX, pdf_of, read_edition
 from warta.i18n import _
-from warta.model.closure import DOCS, Observed, SourceVerdict
+from warta.model.closure import DOCS, Observed, SourceVerdict, kind_problem
 from warta.model.edition import MANIFEST, PDF, Edition, check_pdf, check_signature, latest, place
 from warta.model.findings import Finding, error
 from warta.model.roster import Roster
@@ -62,9 +62,9 @@ def judge_editions(
             continue
         if where[2] != MANIFEST:
             continue
-        if entry.kind != "file" or entry.nlink != 1:
-            findings[rel].append(error(rel, None, "cetak.not-regular", _(
-                "the manifest is {kind}; expected a regular file").format(kind=entry.kind)))
+        problem = kind_problem(entry)
+        if problem is not None:
+            findings[rel].append(error(rel, None, "cetak.not-regular", problem[1]))
             continue
         edition, problems = read_edition(root, rel)
         problems = [p for p in problems if p.is_error]

@@ -386,3 +386,30 @@ def test_an_edition_in_year_zero_is_a_usage_error(office: Repo, edition: str) ->
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "--edisi" in result.stderr
+
+
+def test_a_manifest_that_is_no_regular_file_is_named_in_words(repo: Repo) -> None:
+    """A link or a pipe where an edition's manifest goes is refused, and the message says
+    what was found in the reader's language (it printed the internal kind before)."""
+    import json
+
+    (repo.root / "content/cetak/2026-12").mkdir(parents=True)
+    os.symlink("../../../workflow/sop.yml", repo.root / "content/cetak/2026-12/edisi.yml")
+    repo.commit_all("not a manifest")
+    (repo.root / "content/cetak/2027-01").mkdir(parents=True)
+    os.mkfifo(repo.root / "content/cetak/2027-01/edisi.yml")  # (a reader would block on it)
+    found = {}
+    for lang in ("en", "id"):
+        result = repo.cli("--lang", lang, "validate", "--format", "json")
+        assert result.returncode == 1, result.stderr
+        found[lang] = {
+            s["path"]: f["message"]
+            for s in json.loads(result.stdout)["site"]
+            for f in s["findings"]
+            if f["rule"] == "cetak.not-regular"
+        }
+    link, fifo = "content/cetak/2026-12/edisi.yml", "content/cetak/2027-01/edisi.yml"
+    assert "found a symbolic link" in found["en"][link], found
+    assert "ditemukan tautan simbolik" in found["id"][link], found
+    assert "found a special file" in found["en"][fifo], found
+    assert "ditemukan berkas khusus" in found["id"][fifo], found

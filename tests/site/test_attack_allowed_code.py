@@ -138,3 +138,34 @@ def test_hooks_that_are_not_a_list_of_files_are_a_finding(
             assert "[site.config-key] hooks must be a list of files inside the repository" in (
                 output
             )
+
+
+def test_a_signed_hook_or_theme_folder_that_is_gone_is_named_in_words(
+    honest: SiteRepo, tmp_path: Path  # noqa: F811
+) -> None:
+    """A hook or a theme folder the signed configuration names but the branch removed stops
+    the build, and the finding says so in the reader's language (it printed the internal
+    kind, 'missing folder', untranslated)."""
+    root = _with_signed_hook(honest, tmp_path)
+    _allow(root, "custom_dir")
+    _write(root, "overrides/main.html", "{% extends 'base.html' %}")
+    _config(root, "  font: false", "  font: false\n  custom_dir: overrides")
+    _sign(root, honest)
+    (root / "hooks/resmi.py").unlink()
+    (root / "overrides/main.html").unlink()
+    (root / "overrides").rmdir()
+    words = {
+        "en": ("expected a file here, found nothing", "expected a folder here, found nothing"),
+        "id": ("diharapkan berkas di sini, tidak ada apa pun",
+               "diharapkan folder di sini, tidak ada apa pun"),
+    }
+    for lang, (file_words, folder_words) in words.items():
+        result = run(root, honest, "--lang", lang, "validate")
+        assert result.returncode == 1, result.stdout + result.stderr
+        lines = {line.split(":", 1)[0]: line for line in result.stdout.splitlines()}
+        assert f"[site.special] {file_words}" in lines["hooks/resmi.py"], result.stdout
+        assert f"[site.special] {folder_words}" in lines["overrides"], result.stdout
+        assert "missing folder" not in result.stdout and "missing file" not in result.stdout
+        built = run(root, honest, "--lang", lang, "build", "-d", str(tmp_path / lang))
+        assert built.returncode == 1, built.stderr
+        assert "Traceback" not in built.stderr

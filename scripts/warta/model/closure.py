@@ -140,10 +140,19 @@ class Observed:
 
 
 #: What an observed entry that is not a regular file is, in words (its ``kind``).
-_KIND_WORDS = {"special file": N_("special file"), "folder": N_("folder")}
+_KIND_WORDS = {
+    "special file": N_("special file"),
+    "folder": N_("folder"),
+}
+
+#: Why a configured theme folder or hook that is not there is refused (its ``kind``).
+_MISSING = {
+    "missing folder": N_("expected a folder here, found nothing"),
+    "missing file": N_("expected a file here, found nothing"),
+}
 
 
-def _kind_problem(entry: Observed) -> tuple[str, str] | None:
+def kind_problem(entry: Observed) -> tuple[str, str] | None:
     """(rule, why) if ``entry`` is not a regular file with one name."""
     if entry.kind == "symbolic link":
         return (
@@ -153,6 +162,8 @@ def _kind_problem(entry: Observed) -> tuple[str, str] | None:
                 " published through a link"
             ).format(target=entry.target),
         )
+    if entry.kind in _MISSING:
+        return "special", _(_MISSING[entry.kind])
     if not entry.regular and entry.problems:  # an adapter said why (too large, unreadable)
         rule = "too-large" if entry.kind.startswith("too-large") else "unreadable"
         return rule, entry.problems[0]
@@ -268,7 +279,7 @@ def _file_findings(
     frozen: bool,
     clash: str | None,
 ) -> Iterator[Finding]:
-    problem = _kind_problem(entry)
+    problem = kind_problem(entry)
     if problem is not None:
         rule, kind_why = problem
         yield error(item.path, line, f"files.{rule}", f"{entry.rel}: {kind_why}")
@@ -486,7 +497,7 @@ def check_site_sources(
 
 
 def _source_findings(entry: Observed, expected: str | None) -> Iterator[Finding]:
-    problem = _kind_problem(entry)
+    problem = kind_problem(entry)
     if problem is not None:
         rule, kind_why = problem
         yield error(entry.rel, None, f"site.{rule}", kind_why)
