@@ -29,7 +29,7 @@ from warta.clitext import LANG, RootGroup
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import N_, _
 from warta.model import policy
-from warta.model.findings import Finding
+from warta.model.findings import Finding, visible
 from warta.model.history import read_history
 from warta.model.signing import fingerprint
 from warta.output import as_codequality, as_github, as_json, as_text
@@ -595,7 +595,11 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
         return
     item = verdict.item
     title = f"{item.title if item else path} [{item.id if item else '?'}]"
-    table = Table(title=escape(title))
+    table = Table(title=escape(visible(title)))
+
+    def cell(text: str) -> str:  # text from the repository, on one line, never markup
+        return escape(visible(text))
+
     columns = (
         _("No."), _("Step"), _("By"), _("Time"), _("Took"), _("Mutu Baku"), _("Commit"),
         _("Signature"), _("Text"), _("Round"),
@@ -603,21 +607,21 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
     for column in columns:
         table.add_column(escape(column))
     for row in rows:
-        step = escape(row.step)
+        step = cell(row.step)
         if row.reason:
-            step += escape(_(" (reason: {reason})").format(reason=row.reason))
+            step += cell(_(" (reason: {reason})").format(reason=row.reason))
         if row.note:
             step += escape(_(" (note below)"))
         table.add_row(
             row.number,
             step,
-            escape(row.signer),
-            row.when,
-            escape(row.duration),
-            row.standard,
-            row.commit,
-            row.signature,
-            row.text,
+            cell(row.signer),
+            cell(row.when),
+            cell(row.duration),
+            cell(row.standard),
+            cell(row.commit),
+            cell(row.signature),
+            cell(row.text),
             str(row.round),
         )
     console = Console(width=max(140, Console().width), emoji=False)
@@ -626,15 +630,15 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
         if row.note:
             console.print(
                 Text(
-                    _("note {number}. {step} ({by}): {note}").format(
+                    visible(_("note {number}. {step} ({by}): {note}").format(
                         number=row.number, step=row.step, by=row.by, note=one_line(row.note, 2000)
-                    )
+                    ))
                 ),
                 soft_wrap=True,
             )
     note = text_note(project, verdict)
     if note:
-        console.print(escape(note))
+        console.print(escape(visible(note)))
     if not trusted(project):
         console.print(
             "[red]"
@@ -652,7 +656,7 @@ def log(path: Path, fmt: str, pin: str | None, no_cache: bool) -> None:
         state = "[green]" + escape(_("publishable")) + "[/]"
     else:
         state = "[red]" + escape(_("not publishable")) + "[/]"
-    status_text = escape(item.status or "?") if item else "?"
+    status_text = escape(visible(item.status or "?")) if item else "?"
     console.print(_("status: {status}; {state}").format(status=status_text, state=state))
     for finding in verdict.findings:
         console.print(f"  {finding.text()}", markup=False)

@@ -14,6 +14,7 @@ import click
 from warta.clitext import Command, Group
 from warta.errors import UsageError
 from warta.i18n import N_, _
+from warta.model.findings import visible
 
 EPILOG = N_("Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration.")
 
@@ -254,7 +255,7 @@ def _report(done: object) -> None:
 
     assert isinstance(done, RosterChange)
     for change in done.changes:
-        click.echo(f"  {change.shown}")
+        click.echo(f"  {visible(change.shown)}")
     for rel, serial, fresh in done.signed.serials:
         if fresh:
             click.echo(_(

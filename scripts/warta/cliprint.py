@@ -16,6 +16,7 @@ from warta.cliprogress import QUIET, terminal_progress
 from warta.clitext import Command
 from warta.i18n import _
 from warta.model.edition import MANIFEST
+from warta.model.findings import visible
 from warta.repository import Repository
 
 
@@ -74,10 +75,10 @@ def cetak(
     )
     made = result.edition
     for left in result.left_out:
-        click.echo(_("left out {path} ({title}): {why}").format(
-            path=left.path, title=left.title, why=left.why))
+        click.echo(visible(_("left out {path} ({title}): {why}").format(
+            path=left.path, title=left.title, why=left.why)))
     for path in result.signed:
-        click.echo(_("signed the printing step of {path}").format(path=path))
+        click.echo(visible(_("signed the printing step of {path}").format(path=path)))
     click.echo(
         _(
             "edition {edition} revision {revision}: {count} item(s), {pages} page(s),"
@@ -113,11 +114,11 @@ def verify_edition(path: Path, strict: bool, pin: str | None, no_cache: bool) ->
         click.echo(finding.text())
     if outcome.ok and outcome.edition is not None:
         made = outcome.edition
-        click.echo(_(
+        click.echo(visible(_(
             "OK {path}: edition {edition} revision {revision}, {count} item(s), PDF {digest},"
             " compiled by {by} at {at}"
         ).format(path=outcome.path, edition=made.edition, revision=made.revision,
-                 count=len(made.items), digest=made.pdf, by=made.by, at=made.at_text))
+                 count=len(made.items), digest=made.pdf, by=made.by, at=made.at_text)))
         sys.exit(0)
-    click.echo(_("NOT VERIFIED {path}").format(path=outcome.path))
+    click.echo(visible(_("NOT VERIFIED {path}").format(path=outcome.path)))
     sys.exit(1)

@@ -14,6 +14,7 @@ from warta.adapters.ssh import SshsigVerifier
 from warta.adapters.trust import check_workflow_signature, load_trust_root
 from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
 from warta.i18n import _
+from warta.model.findings import visible
 from warta.model.roster import Person
 from warta.model.signing import fingerprint
 from warta.repository import find_root
@@ -64,7 +65,7 @@ def show(root: Path, pin: str | None = None) -> None:
     if problems:
         click.echo(_("WARNING: the signature of roster.yml does not hold:"))
         for f in problems:
-            click.echo(f"  [{f.rule}] {f.message}")
+            click.echo(visible(f"  [{f.rule}] {f.message}"))
     else:
         click.echo(
             _("{path}: signed by an administrator ({fingerprint})").format(
@@ -75,4 +76,4 @@ def show(root: Path, pin: str | None = None) -> None:
     for person in roster.people.values():
         click.echo("")
         for line in lines(person, titles):
-            click.echo(line)
+            click.echo(visible(line))

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from warta.i18n import _, ngettext
 from warta.inbox import SHOWN_FINDINGS, Entry, Group, group_of
+from warta.model.findings import visible
 from warta.model.roster import Person
 from warta.scheduled import ScheduledRow, when_text
 from warta.summary_markdown import one_line
@@ -45,8 +46,9 @@ def console_for(table: Table | None = None) -> Console:
 
 
 def plain(console: Console, line: str) -> None:
-    """One line of text as written (no markup), never wrapped."""
-    console.print(Text(line), soft_wrap=True)
+    """One line of text as written (no markup; control, separator and direction characters
+    as escapes: :func:`warta.model.findings.visible`), never wrapped."""
+    console.print(Text(visible(line)), soft_wrap=True)
 
 
 def _people(people: Iterable[Person]) -> str:
@@ -77,7 +79,7 @@ def queue_table(entries: Sequence[Entry], ctx: Context) -> Table:
         title=escape(_("{office} — queue").format(office=ctx.sop.identity.name))
     )
     # the path is never wrapped: the column is at least as wide as the longest one
-    longest = max((len(e.item.path) for e in entries), default=0)
+    longest = max((len(visible(e.item.path)) for e in entries), default=0)
     columns = (_("Next step"), _("Item"), _("Who acts"), _("Waiting"), _("Mutu Baku"), "")
     for index, column in enumerate(columns):
         table.add_column(escape(column), min_width=longest if index == 1 else None)
@@ -90,8 +92,9 @@ def queue_table(entries: Sequence[Entry], ctx: Context) -> Table:
         step = row.next_step
         table.add_row(
             _step_label(entry, ctx),
-            f"{escape(row.item.title or '?')}\n[dim]{escape(row.item.path)}[/]",
-            escape(", ".join(row.actors) or "-"),
+            escape(one_line(row.item.title or "?"))
+            + f"\n[dim]{escape(visible(row.item.path))}[/]",
+            escape(visible(", ".join(row.actors)) or "-"),
             row.waited if row.waiting is not None else "-",
             step.time.label() if step is not None else "-",
             "[bold red]" + escape(_("LATE")) + "[/]" if row.overdue else "",
@@ -200,7 +203,7 @@ def _untrusted(console: Console, trusted: bool) -> None:
 def _unreadable(console: Console, paths: Iterable[str]) -> None:
     for path in paths:
         label = escape(_("unreadable"))
-        rest = escape(_("{path} (run 'warta validate')").format(path=path))
+        rest = escape(_("{path} (run 'warta validate')").format(path=visible(path)))
         console.print(f"[red]{label}[/]: {rest}", soft_wrap=True)
 
 

@@ -262,3 +262,38 @@ def test_log_never_vouches_for_signatures_against_an_unsigned_roster(
     assert "workflow/roster.yml" in shown and "[workflow.signature]" in shown
     assert "valid" not in shown.replace("unverified", "")
     assert "Hendra Wijaya" not in shown  # the roster's names say nothing about who signed
+
+
+def test_terminal_controls_in_names_and_titles_are_printed_as_escapes(site: Repo) -> None:
+    """A draft's title with YAML escapes ("\\e[8m" conceals the rest of the line, "\\e[2J"
+    clears the screen) and a folder whose name carries ESC reached the terminal raw through
+    ``warta status``, ``status --as`` and ``warta log`` (found by an independent attack):
+    Rich prints them as they are. Every such character is now shown as an escape."""
+    import os
+
+    written = site.root / path_of("written")
+    text = written.read_text(encoding="utf-8")
+    written.write_text(
+        text.replace("title: Irigasi Tanjungwaru", 'title: "Irigasi\\e[8m Tanjungwaru\\e[2J"', 1),
+        encoding="utf-8",
+    )
+    os.rename(site.root / "content/berita/2026/assigned",
+              site.root / "content/berita/2026/assigned\x1b[1A\x1b[2K")
+    site.commit_all("kendali terminal")
+    moved = "content/berita/2026/assigned\x1b[1A\x1b[2K/index.md"
+    outputs = {
+        "status": site.cli("status"),
+        "status --as sri": site.cli("status", "--as", "sri"),
+        "log": site.cli("log", path_of("written")),
+        "log (moved)": site.cli("log", moved),
+    }
+    for what, result in outputs.items():
+        shown = result.stdout + result.stderr
+        assert "Traceback" not in shown, what
+        assert "\x1b" not in shown, (what, shown)
+    # a title is shown on one line (a control character as a space), a path as an escape
+    assert "Irigasi [8m Tanjungwaru [2J" in outputs["status"].stdout
+    assert "Irigasi [8m Tanjungwaru [2J" in outputs["status --as sri"].stdout
+    assert "content/berita/2026/assigned\\x1b[1A\\x1b[2K/index.md" in outputs["status"].stdout
+    assert "Irigasi\\x1b[8m Tanjungwaru\\x1b[2J" in outputs["log"].stdout
+    assert "assigned\\x1b[1A\\x1b[2K" in outputs["log (moved)"].stdout
