@@ -217,3 +217,25 @@ def _gps_jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (16, 16), (70, 130, 180)).save(out, "JPEG", exif=exif.tobytes())
     return out.getvalue()
+
+
+def test_an_svg_embedding_a_picture_too_large_to_draw_is_never_signed(site: Repo) -> None:
+    """A 20,000 x 20,000 PNG inside a signed SVG made the bulletin's typesetter take 1.2 GB:
+    the 100-megapixel limit held for photo files only (found by an independent attack)."""
+    from test_site_assets import _png_header
+
+    path = site.new_item("Peta Besar", at=f"2026-11-02T08:00:00{WIB}", slug="peta-besar")
+    site.sign(path, "sri", f"2026-11-02T08:04:00{WIB}")
+    data = base64.b64encode(_png_header(20_000, 20_000)).decode()
+    (path.parent / "peta.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+        f'<image href="data:image/png;base64,{data}" width="16" height="16"/></svg>',
+        encoding="utf-8",
+    )
+    refused = site.cli("--lang", "en", "sign", str(path), "--key", str(site.keys["dimas"]),
+                       "--at", f"2026-11-02T10:00:00{WIB}")
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "[files.unsafe] peta.svg: unsafe SVG: <image> embeds a picture of more than" in (
+        refused.stderr
+    )

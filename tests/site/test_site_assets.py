@@ -181,3 +181,44 @@ def test_an_embedded_photo_with_its_position_is_refused(kind: str) -> None:
         "<image> embeds a photo with EXIF or XMP metadata (it may hold where and when it was"
         " taken, which the site never publishes); embed it without metadata"
     ]
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that says it is ``width`` x ``height`` (header and one empty data chunk: what
+    the check reads; a browser or the typesetter would allocate every pixel)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"") + chunk(
+        b"IEND", b""
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "shown"),
+    [(10_000, 10_000, None), (10_001, 10_000, "10001x10000"),
+     (20_000, 20_000, "more than 178956970")],
+)
+def test_an_embedded_picture_has_at_most_the_pixels_of_a_photo(
+    width: int, height: int, shown: str | None
+) -> None:
+    """A picture inside an SVG was not held to the 100-megapixel limit of a photo file: a
+    signed SVG with a 20,000 x 20,000 PNG made the typesetter of the printed bulletin take
+    1.2 GB (found by an independent attack)."""
+    import base64
+
+    data = base64.b64encode(_png_header(width, height)).decode()
+    problems = assets.svg_problems(
+        svg(f'<image href="data:image/png;base64,{data}" width="16" height="16"/>')
+    )
+    expected = [] if shown is None else [
+        f"<image> embeds a picture of {shown} pixels; expected at most 100000000 (a picture"
+        " that large stalls the typesetter and the browser)"
+    ]
+    assert problems == expected

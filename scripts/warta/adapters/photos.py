@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from PIL import __version__ as PILLOW_VERSION
 
 from warta.i18n import _
-from warta.model.photo import PhotoFacts
+from warta.model.photo import MAX_PIXELS, PhotoFacts
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -39,10 +39,6 @@ WEBP_QUALITY = 80
 #: libwebp's effort (0-6): 2 encodes twice as fast as 4 (measured: 67 against 159 ms for an
 #: 800x450 photo, 1.0 against 2.0 s for 12 MP) for files of about the same size
 WEBP_METHOD = 2
-#: The most pixels a photo may have (a 100-megapixel camera's); more is refused unread.
-#: Pillow's own warning (at 89 million) is left to this limit; its error (at twice that)
-#: stands.
-MAX_PIXELS = 100_000_000
 #: The formats Pillow may recognise in a file at all (to say what a misnamed file is); no
 #: other decoder runs on the repository's bytes.
 DETECT = ("JPEG", "PNG", "WEBP", "AVIF", "GIF", "BMP", "TIFF")

@@ -23,6 +23,11 @@ from warta.model.translate import _
 if TYPE_CHECKING:
     from warta.model.closure import Observed
 
+#: The most pixels a photo may have (a 100-megapixel camera's), as a file or inside an SVG;
+#: more is refused unread. Pillow's own warning (at 89 million) is left to this limit; its
+#: error (at twice that) stands.
+MAX_PIXELS = 100_000_000
+
 #: Suffixes (lowercase) of the raster photos the site publishes only as clean copies.
 RASTER = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif"})
 

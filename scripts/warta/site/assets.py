@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+from warta.model.photo import MAX_PIXELS
 from warta.model.translate import _
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -121,6 +124,13 @@ def svg_problems(data: bytes) -> list[str]:
                 found.append(
                     _("<{name}> has the event handler {attr}").format(name=name, attr=attr)
                 )
+            elif attr == "href" and (size := _oversized(name, value)) is not None:
+                found.append(
+                    _(
+                        "<{name}> embeds a picture of {size} pixels; expected at most {most}"
+                        " (a picture that large stalls the typesetter and the browser)"
+                    ).format(name=name, size=size, most=MAX_PIXELS)
+                )
             elif attr == "href" and _carries_metadata(name, value):
                 found.append(
                     _(
@@ -146,19 +156,44 @@ def svg_problems(data: bytes) -> list[str]:
 _METADATA = (b"Exif\x00\x00", b"eXIf", b"EXIF", b"<x:xmpmeta", b"ns.adobe.com/xap", b"GPSLatitude")
 
 
-def _carries_metadata(element: str, value: str) -> bool:
-    """Whether ``value`` embeds a photo (a base64 data: URL of an <image>) that carries
-    metadata: the site and the printed bulletin serve an SVG as signed, so the metadata of a
-    photo inside it would be published (a phone's JPEG with its GPS position)."""
+def _embedded(element: str, value: str) -> bytes | None:
+    """The bytes of the photo ``value`` embeds (a base64 data: URL of an <image>), if any."""
     value = value.strip()
     found = RASTER_DATA.match(value)
     if element != "image" or found is None:
-        return False
+        return None
     try:
-        data = base64.b64decode(value[found.end() :])
+        return base64.b64decode(value[found.end() :])
     except (binascii.Error, ValueError):
-        return False  # no photo a browser shows
-    return any(marker in data for marker in _METADATA)
+        return None  # no photo a browser shows
+
+
+def _carries_metadata(element: str, value: str) -> bool:
+    """Whether ``value`` embeds a photo that carries metadata: the site and the printed
+    bulletin serve an SVG as signed, so the metadata of a photo inside it would be published
+    (a phone's JPEG with its GPS position)."""
+    data = _embedded(element, value)
+    return data is not None and any(marker in data for marker in _METADATA)
+
+
+def _oversized(element: str, value: str) -> str | None:
+    """The size ('20000x20000') of an embedded photo of more than MAX_PIXELS pixels, read
+    from its header (its pixels are never decoded here); None for any other."""
+    data = _embedded(element, value)
+    if data is None:
+        return None
+    from PIL import Image  # noqa: PLC0415 - loaded only for an SVG that embeds a photo
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:  # more than twice Pillow's own limit
+        return _("more than {count}").format(count=2 * (Image.MAX_IMAGE_PIXELS or 0))
+    except Exception:  # Pillow's decoders raise many kinds: no picture a browser shows
+        return None
+    return f"{width}x{height}" if width * height > MAX_PIXELS else None
 
 
 def _internal_ref(element: str, value: str) -> bool:
