@@ -58,7 +58,7 @@ from warta.publish import DOCS_PREFIX
 from warta.repository import Repository
 from warta.site.article import build_article
 from warta.typeset import document
-from warta.typeset.typst import compile_pdf
+from warta.typeset.typst import compile_pdf, typeset_seconds
 
 DEFAULT_TITLE = "Warta"
 PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -197,6 +197,7 @@ def compile_edition(
         ).format(found="; ".join(f"{f.location()}: {f.message}" for f in errors)))
     moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
     by = _refuse_compiler(project, signer, step, moment.date(), as_person)
+    seconds = typeset_seconds()  # (a bad budget is a usage error before anything is signed)
     title = (title if title is not None else _site_name(project)).strip()
     if not title or len(title) > 120 or any(ord(c) < 32 for c in title):
         raise UsageError(_("--judul: expected a title of 1 to 120 characters on one line"))
@@ -251,7 +252,7 @@ def compile_edition(
             new_texts.append((path, path.read_bytes(), new_text))
         pdf = _typeset(
             project, printed, edition=edition, revision=revision, title=title, start=start,
-            end=end, moment=moment,
+            end=end, moment=moment, seconds=seconds,
         )
         made = Edition(
             edition, revision, title, start, end, listed,
@@ -279,7 +280,7 @@ def _site_name(project: Repository) -> str:
 
 def _typeset(
     project: Repository, printed: Sequence[document.Printed], *, edition: str, revision: int,
-    title: str, start: date, end: date, moment: datetime,
+    title: str, start: date, end: date, moment: datetime, seconds: float,
 ) -> bytes:
     site = project.policy.site
     data = site.data if site is not None else {}
@@ -305,7 +306,7 @@ def _typeset(
             project.root, meta, printed, sop=project.sop, roster=project.roster,
             reporter_role=reporter, compile_role=compiled.role,
         )
-        return compile_pdf(data_json, files)
+        return compile_pdf(data_json, files, seconds)
     except safefs.UnsafePath as exc:
         raise RefusedError(_("{path}: {reason}; nothing was written").format(
             path=exc.rel, reason=exc.reason)) from None

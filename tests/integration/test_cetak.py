@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import zlib
@@ -39,10 +40,10 @@ SVG = (
 )
 
 
-def _item_with_photo(repo: Repo, title: str, slug: str, day: str) -> Path:
+def _item_with_photo(repo: Repo, title: str, slug: str, day: str, svg: str = SVG) -> Path:
     path = repo.new_item(title, at=f"{day}T08:00:00{WIB}", slug=slug, body=BODY)
     repo.sign(path, "sri", f"{day}T08:04:00{WIB}")
-    (path.parent / "foto.svg").write_text(SVG, encoding="utf-8")
+    (path.parent / "foto.svg").write_text(svg, encoding="utf-8")
     text = path.read_text(encoding="utf-8").replace(
         "\nstatus:",
         '\nimage:\n  src: foto.svg\n  alt: "Jalan desa"\n  caption: "Jalan desa yang baru."\n'
@@ -413,3 +414,91 @@ def test_a_manifest_that_is_no_regular_file_is_named_in_words(repo: Repo) -> Non
     assert "ditemukan tautan simbolik" in found["id"][link], found
     assert "found a special file" in found["en"][fifo], found
     assert "ditemukan berkas khusus" in found["id"][fifo], found
+
+
+def _slow_svg(uses: int) -> str:
+    """An SVG a browser draws at once and Typst slowly: one 4000x4000 picture drawn ``uses``
+    times (found by an independent attack: 2,000 uses kept Typst busy for 100-130 s)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 4000), (40, 120, 60)).save(out, "PNG")
+    data = base64.b64encode(out.getvalue()).decode()
+    drawn = "".join(f'<use href="#p" x="{i % 50}" y="{i // 50}"/>' for i in range(uses))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 90" width="1600" height="900">'
+        f'<defs><image id="p" width="160" height="90" href="data:image/png;base64,{data}"/>'
+        f"</defs>{drawn}</svg>\n"
+    )
+
+
+@pytest.fixture
+def slow_office(repo: Repo, tmp_path: Path) -> Repo:
+    """One approved item whose signed photo is such an SVG; the CLI's temporary folder is
+    ``tmp_path / "tmp"`` (to see what a run leaves behind)."""
+    _item_with_photo(repo, "Peta Jalan Desa", "peta", "2026-11-02", svg=_slow_svg(600))
+    repo.commit_all("berita")
+    (tmp_path / "tmp").mkdir()
+    repo.env["TMPDIR"] = str(tmp_path / "tmp")
+    return repo
+
+
+def _untouched(repo: Repo, tmp: Path) -> None:
+    assert repo.git("status", "--porcelain").strip() == ""
+    assert not repo.path("content/cetak").exists()
+    assert list(tmp.iterdir()) == []
+
+
+def test_the_typesetter_has_a_time_budget(slow_office: Repo, tmp_path: Path) -> None:
+    """Typst had no time limit: an approved SVG drawn thousands of times kept ``warta cetak``
+    busy for minutes. It runs in a child process killed once the budget is spent."""
+    slow_office.env["WARTA_TYPESET_SECONDS"] = "2"
+    result = slow_office.cli("--lang", "en", "cetak", "--edisi", "2026-11", "--key",
+                             str(slow_office.keys["sri"]), "--at", "2026-11-30T10:00:00+07:00")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "the bulletin could not be typeset within 2 s" in result.stderr, result.stderr
+    assert "WARTA_TYPESET_SECONDS" in result.stderr
+    _untouched(slow_office, tmp_path / "tmp")
+    for bad in ("0", "-5", "sepuluh", "nan", "\u0661\u0660", "1e9"):
+        slow_office.env["WARTA_TYPESET_SECONDS"] = bad
+        refused = cetak(slow_office)
+        assert refused.returncode == 2, (bad, refused.stderr)
+        assert "WARTA_TYPESET_SECONDS" in refused.stderr
+        _untouched(slow_office, tmp_path / "tmp")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_stop_the_typesetter_and_leave_nothing(
+    slow_office: Repo, tmp_path: Path, stop: signal.Signals
+) -> None:
+    """While Typst ran, Ctrl+C was ignored (the Python thread runs no handler inside the
+    compiler) and SIGTERM left the compile folder in the temporary directory."""
+    import time
+
+    from helpers import warta_exe
+
+    tmp = tmp_path / "tmp"
+    env = {**os.environ, **slow_office.env}
+    env.pop("WARTA_TRUST_ROOT", None)
+    process = subprocess.Popen(
+        [warta_exe(), "cetak", "--edisi", "2026-11", "--key", str(slow_office.keys["sri"]),
+         "--at", "2026-11-30T10:00:00+07:00"],
+        cwd=slow_office.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(tmp.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # the compile folder is written: Typst is running now
+    assert process.poll() is None, process.communicate()
+    process.send_signal(stop)
+    sent = time.monotonic()
+    out, err = process.communicate(timeout=60)
+    assert time.monotonic() - sent < 5, "the typesetter kept running after the signal"
+    assert process.returncode != 0, out + err
+    assert "Traceback" not in err, err
+    _untouched(slow_office, tmp)

@@ -1,0 +1,53 @@
+"""warta.adapters.bounded: work in a forked child with a time budget (the typesetter's)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from warta.adapters.bounded import ChildFailed, OverBudget, run_bounded
+
+
+def test_the_child_s_answer_comes_back_whole() -> None:
+    big = os.urandom(3 << 20)  # more than a pipe holds: read while the child writes
+    assert run_bounded(lambda: big, 30) == big
+    assert run_bounded(lambda: b"", 30) == b""
+
+
+def test_an_error_in_the_child_is_raised_with_its_message() -> None:
+    def broken() -> bytes:
+        raise ValueError("error: file not found (searched at foto.svg)")
+
+    with pytest.raises(ChildFailed, match=r"searched at foto\.svg"):
+        run_bounded(broken, 30)
+
+
+def test_a_child_past_its_budget_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def slow() -> bytes:
+        time.sleep(30)
+        return b"late"
+
+    monkeypatch.setattr(os, "fork", fork)
+    started = time.monotonic()
+    with pytest.raises(OverBudget):
+        run_bounded(slow, 0.5)
+    assert time.monotonic() - started < 5
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)  # killed and reaped: not even a zombie is left
+
+
+def test_a_child_that_dies_gives_no_answer() -> None:
+    with pytest.raises(ChildFailed, match="without an answer"):
+        run_bounded(lambda: os._exit(3), 30)  # type: ignore[func-returns-value]
