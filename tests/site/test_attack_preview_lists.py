@@ -18,17 +18,23 @@ from test_site_photos import site  # noqa: F401 - a fixture, used by name
 
 from hardening.forge import Forger
 from helpers import WIB, Repo
-from warta.adapters.items import CATEGORIES_MAX, LABEL_MAX, TAGS_MAX, TITLE_MAX
+from warta.adapters.items import (
+    CATEGORIES_MAX,
+    DESCRIPTION_MAX,
+    LABEL_MAX,
+    TAGS_MAX,
+    TITLE_MAX,
+)
 
 
 def _draft(repo: Repo, folder: str, title: str, *, slug: str, categories: str,
-           tags: str = "[]") -> str:
+           tags: str = "[]", description: str = "Ringkasan draf") -> str:
     rel = f"content/berita/{folder}/index.md"
     repo.write(
         rel,
         "---\n"
         f"id: 20261105-{slug}\ntitle: {title}\nslug: {slug}\ndate: 2026-11-05\n"
-        f"description: Ringkasan draf\ncategories: {categories}\ntags: {tags}\n"
+        f"description: {description}\ncategories: {categories}\ntags: {tags}\n"
         'status: "ditugaskan"\nrevision: 1\n---\n\nIsi draf.\n',
     )
     return rel
@@ -143,26 +149,35 @@ def test_a_draft_never_moves_a_published_category_or_reporter(
     )
 
 
-def test_a_draft_with_a_huge_title_shows_it_nowhere(
+def test_a_draft_with_a_huge_title_or_description_shows_it_nowhere(
     site: Repo, tmp_path: Path  # noqa: F811
 ) -> None:
     """Ten drafts with 900 KB titles made the internal report's PDF take 41 s for 1,005 pages
     (found by an independent attack): a title has at most ``TITLE_MAX`` characters, and a
-    longer one is shown nowhere."""
+    longer one is shown nowhere; so for a description (on the draft's card in every list
+    of a preview) and ``DESCRIPTION_MAX``."""
     huge = "Judul " * 150_000
+    long = "Ringkasan " * 20_000
     _draft(site, "2026/judul", huge.strip(), slug="judul", categories="[Infrastruktur]")
+    _draft(site, "2026/ringkas", "Draf Ringkas", slug="ringkas", categories="[Infrastruktur]",
+           description=long.strip())
     site.commit_all("draf")
-    report = site.cli("validate")
+    report = site.cli("--lang", "en", "validate")
     assert report.returncode == 1
     assert (
-        "content/berita/2026/judul/index.md:3: error [schema.too-long] title must be at most"
+        "content/berita/2026/judul/index.md:3: error [schema.too-long] 'title' must be at most"
         f" {TITLE_MAX} characters; found {len(huge.strip())}"
+    ) in report.stdout
+    assert (
+        "content/berita/2026/ringkas/index.md:6: error [schema.too-long] 'description' must be"
+        f" at most {DESCRIPTION_MAX} characters; found {len(long.strip())}"
     ) in report.stdout
     out = tmp_path / "preview"
     preview = site.cli("preview", "--build-only", str(out))
     assert preview.returncode == 0, preview.stderr[-3000:]
     assert huge[:60] not in preview.stderr
     assert not [p for p in out.rglob("*.html") if "Judul Judul Judul" in p.read_text("utf-8")]
+    assert not [p for p in out.rglob("*.html") if "Ringkasan Ringkasan" in p.read_text("utf-8")]
     laporan = tmp_path / "laporan.html"
     made = site.cli("laporan", "--periode", "2026-11", "--at", f"2026-11-30T10:00:00{WIB}",
                     "--output", str(laporan))

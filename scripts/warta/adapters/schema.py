@@ -88,13 +88,27 @@ class Reader:
             ),
         )
 
-    def text(self, key: str, *, required: bool = True, default: str = "") -> str | None:
+    def text(
+        self, key: str, *, required: bool = True, default: str = "", longest: int | None = None
+    ) -> str | None:
+        """The text under ``key``; None (with a finding) if it is not text or, with
+        ``longest``, has more characters (an unsigned draft's text is listed in every
+        preview and report, so it is shown nowhere then)."""
         if key not in self.data or self.data[key] is None:
             if required:
                 self.missing(key, _("text"))
                 return None
             return default
         value = self.data[key]
+        if isinstance(value, str) and longest is not None and len(value) > longest:
+            self.fail(
+                key,
+                "schema.too-long",
+                _("'{name}' must be at most {most} characters; found {found}").format(
+                    name=self._name(key), most=longest, found=len(value)
+                ),
+            )
+            return None
         if isinstance(value, str):
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
