@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from warta.adapters.yamlnodes import YList, YMap
-from warta.i18n import _
+from warta.i18n import N_, _
 from warta.model.findings import Finding, error, warning
 from warta.model.invisible import check_hidden
 
@@ -67,6 +67,11 @@ class Reader:
     def fail(self, key: str, rule: str, message: str) -> None:
         self.findings.append(error(self.path, self.line(key), rule, message))
 
+    def _over(self, key: str, rule: str, message: str, most: int, found: int) -> None:
+        """A limit passed: ``message`` (marked with N_) names the key, the limit and what
+        was found."""
+        self.fail(key, rule, _(message).format(name=self._name(key), most=most, found=found))
+
     def missing(self, key: str, expected: str) -> None:
         self.findings.append(
             error(
@@ -101,12 +106,12 @@ class Reader:
             return default
         value = self.data[key]
         if isinstance(value, str) and longest is not None and len(value) > longest:
-            self.fail(
+            self._over(
                 key,
                 "schema.too-long",
-                _("'{name}' must be at most {most} characters; found {found}").format(
-                    name=self._name(key), most=longest, found=len(value)
-                ),
+                N_("'{name}' must be at most {most} characters; found {found}"),
+                longest,
+                len(value),
             )
             return None
         if isinstance(value, str):
@@ -179,12 +184,12 @@ class Reader:
                 return None
             out.append(entry)
         if most is not None and len(out) > most:
-            self.fail(
+            self._over(
                 key,
                 "schema.too-many",
-                _("'{name}' must have at most {most} entries; found {found}").format(
-                    name=self._name(key), most=most, found=len(out)
-                ),
+                N_("'{name}' must have at most {most} entries; found {found}"),
+                most,
+                len(out),
             )
             return None
         return tuple(out)
