@@ -471,30 +471,17 @@ def test_the_typesetter_has_a_time_budget(slow_office: Repo, tmp_path: Path) -> 
         _untouched(slow_office, tmp_path / "tmp")
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_ctrl_c_and_sigterm_stop_the_typesetter_and_leave_nothing(
     slow_office: Repo, tmp_path: Path, stop: signal.Signals
 ) -> None:
     """While Typst ran, Ctrl+C was ignored (the Python thread runs no handler inside the
-    compiler) and SIGTERM left the compile folder in the temporary directory."""
+    compiler), SIGTERM left the compile folder in the temporary directory, and SIGHUP (a
+    closed terminal) left Typst running on its own."""
     import time
 
-    from helpers import warta_exe
-
     tmp = tmp_path / "tmp"
-    env = {**os.environ, **slow_office.env}
-    env.pop("WARTA_TRUST_ROOT", None)
-    process = subprocess.Popen(
-        [warta_exe(), "cetak", "--edisi", "2026-11", "--key", str(slow_office.keys["sri"]),
-         "--at", "2026-11-30T10:00:00+07:00"],
-        cwd=slow_office.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not any(tmp.iterdir()) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # the compile folder is written: Typst is running now
-    assert process.poll() is None, process.communicate()
+    process = _typesetting(slow_office, tmp)
     process.send_signal(stop)
     sent = time.monotonic()
     out, err = process.communicate(timeout=60)
@@ -502,3 +489,61 @@ def test_ctrl_c_and_sigterm_stop_the_typesetter_and_leave_nothing(
     assert process.returncode != 0, out + err
     assert "Traceback" not in err, err
     _untouched(slow_office, tmp)
+
+
+def _typesetting(repo: Repo, tmp: Path) -> subprocess.Popen[str]:
+    """``warta cetak`` of the slow office, started, once Typst is running."""
+    import time
+
+    from helpers import warta_exe
+
+    env = {**os.environ, **repo.env}
+    env.pop("WARTA_TRUST_ROOT", None)
+    process = subprocess.Popen(
+        [warta_exe(), "cetak", "--edisi", "2026-11", "--key", str(repo.keys["sri"]),
+         "--at", "2026-11-30T10:00:00+07:00"],
+        cwd=repo.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(tmp.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # the compile folder is written: Typst is running now
+    assert process.poll() is None, process.communicate()
+    return process
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            out.append(int(status.parent.name))
+    return out
+
+
+def test_a_killed_cetak_leaves_no_typesetter_running(slow_office: Repo, tmp_path: Path) -> None:
+    """SIGKILL cannot be caught: before, the typesetting child kept running without a parent
+    and past any budget. Now the kernel ends it with its parent (Linux), and its own timer
+    ends it anyway once the budget and a grace period are spent. (The parent's temporary
+    folder stays: nothing runs in a killed process.)"""
+    import time
+
+    tmp = tmp_path / "tmp"
+    process = _typesetting(slow_office, tmp)
+    children = _children(process.pid)
+    assert len(children) == 1, children
+    process.kill()
+    process.wait(timeout=10)  # (not communicate: the child holds the output's pipes too)
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{children[0]}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    state = Path(f"/proc/{children[0]}/status")
+    alive = state.exists() and "\nState:\tZ" not in state.read_text(encoding="utf-8")
+    if alive:
+        os.kill(children[0], signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert not alive, "the typesetter kept running after its parent was killed"
+    assert slow_office.git("status", "--porcelain").strip() == ""

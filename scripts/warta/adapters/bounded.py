@@ -5,8 +5,9 @@ While Typst typesets, the Python thread that called it runs no signal handler: C
 nothing, SIGTERM left the compile folder behind, and an approved SVG drawn two thousand times
 kept ``warta cetak`` busy for minutes with no end in sight (found by an independent attack).
 Here the work runs in a forked child. The parent waits for its answer on a pipe, where
-Ctrl+C and SIGTERM reach it; when the budget is spent, or the parent is interrupted, the
-child is killed and the parent's cleanup (the temporary folder) runs as usual.
+Ctrl+C, SIGTERM and SIGHUP reach it; when the budget is spent, or the parent is
+interrupted, the child is killed and the parent's cleanup (the temporary folder) runs as
+usual. A parent killed outright (SIGKILL) cannot clean up: its child then ends by itself.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from contextlib import contextmanager, suppress
 from typing import NoReturn
 
 from warta.errors import WartaError
+
+#: Seconds the child may run past the budget before its own timer ends it (the parent ends it
+#: at the budget; this is for a parent that can no longer).
+GRACE = 5.0
+#: prctl(2): the signal a process gets when its parent ends.
+PR_SET_PDEATHSIG = 1
 
 
 class OverBudget(WartaError):
@@ -40,11 +47,12 @@ def run_bounded(work: Callable[[], bytes], seconds: float) -> bytes:
     (OverBudget), or when Ctrl+C or SIGTERM reaches this process (KeyboardInterrupt, after
     the child is gone). An exception in ``work`` becomes ChildFailed with its message."""
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     with _sigterm_interrupts():
         pid = os.fork()
         if pid == 0:  # the child: answer on the pipe, then leave without any cleanup
             os.close(read_end)
-            _answer(work, write_end)
+            _answer(work, write_end, parent, seconds)
         os.close(write_end)
         try:
             answer = _read(read_end, time.monotonic() + seconds, seconds)
@@ -61,9 +69,15 @@ def run_bounded(work: Callable[[], bytes], seconds: float) -> bytes:
     raise ChildFailed("the child process ended without an answer")
 
 
-def _answer(work: Callable[[], bytes], fd: int) -> NoReturn:
+def _answer(work: Callable[[], bytes], fd: int, parent: int, seconds: float) -> NoReturn:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills this child
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for stop in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
+        signal.signal(stop, signal.SIG_DFL)
+    # the child ends on its own too: when the parent ends however it ends (SIGKILL, a
+    # closed terminal), and once the budget and a grace period are spent (SIGALRM's default
+    # action ends the process even inside native code)
+    _die_with(parent)
+    signal.setitimer(signal.ITIMER_REAL, seconds + GRACE)
     try:
         try:
             answer = b"+" + work()
@@ -74,6 +88,17 @@ def _answer(work: Callable[[], bytes], fd: int) -> NoReturn:
             view = view[os.write(fd, view) :]
     finally:
         os._exit(0)
+
+
+def _die_with(parent: int) -> None:
+    """Linux: have the kernel send SIGKILL to this process when its parent ends; then end
+    at once if the parent is gone already. (Elsewhere the budget's timer still ends it.)"""
+    with suppress(OSError, AttributeError):
+        import ctypes  # noqa: PLC0415 - only in the child
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _read(fd: int, deadline: float, seconds: float) -> bytes:
@@ -104,8 +129,9 @@ def _reap(pid: int) -> None:
 
 @contextmanager
 def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM raises KeyboardInterrupt meanwhile (as Ctrl+C does), so that the caller's
-    cleanup runs; only the main thread can take a signal handler."""
+    """SIGTERM and SIGHUP (a closed terminal) raise KeyboardInterrupt meanwhile (as Ctrl+C
+    does), so that the caller's cleanup runs; only the main thread can take a signal
+    handler."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -113,8 +139,9 @@ def _sigterm_interrupts() -> Iterator[None]:
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {stop: signal.signal(stop, interrupt) for stop in (signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
