@@ -34,8 +34,8 @@ from warta.adapters.trust import (
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.errors import ConfigError, RefusedError, WartaError
 from warta.i18n import _
-from warta.model.closure import Reserved, check_site_sources
-from warta.model.findings import Finding, error
+from warta.model.closure import Reserved, check_site_sources, plain_relative
+from warta.model.findings import Finding, error, visible
 from warta.model.signing import fingerprint
 from warta.repository import scan
 
@@ -87,6 +87,7 @@ def site_sources(root: Path, allow: Allow) -> dict[str, str]:
     for observed in tree.sources:
         if "outside-news" in observed.problems:
             problems.append(_outside(observed.rel))
+    problems.extend(_unlistable(rel) for rel in regular if not plain_relative(rel))
     if problems:
         raise RefusedError(
             _listing(_("the site's source holds what Warta never publishes"), problems)
@@ -94,6 +95,20 @@ def site_sources(root: Path, allow: Allow) -> dict[str, str]:
     files = {p: d for p, d in regular.items() if d is not None}
     files[CONFIG_FILE] = site.digest
     return files
+
+
+def _unlistable(path: str) -> Finding:
+    """A file whose name the manifest may not list (its loader would refuse the manifest):
+    an administrator would otherwise sign a manifest that stops every build."""
+    return error(
+        path,
+        None,
+        "site.name",
+        _(
+            "a file name with a control, line-separator or direction character cannot be"
+            " listed in the site manifest; rename or remove the file"
+        ),
+    )
 
 
 def _outside(path: str) -> Finding:
@@ -109,7 +124,7 @@ def _outside(path: str) -> Finding:
 
 
 def _listing(what: str, findings: list[Finding]) -> str:
-    lines = "".join(f"\n  {f.location()}: [{f.rule}] {f.message}" for f in findings)
+    lines = "".join(f"\n  {visible(f'{f.location()}: [{f.rule}] {f.message}')}" for f in findings)
     return _("{what}; nothing was signed:{lines}").format(what=what, lines=lines)
 
 

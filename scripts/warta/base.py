@@ -26,7 +26,7 @@ from warta.model.item import NewsItem
 from warta.repository import Repository
 from warta.validate import Report, Verdict
 
-_ITEM = re.compile(r"^content/berita/[^/]+/[^/]+/index\.md$")
+_ITEM = re.compile(r"^content/berita/[^/]+/[^/]+/index\.md\Z")
 #: The workflow files whose serial must never go back.
 SERIAL_FILES = tuple(p.as_posix() for p in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH))
 

@@ -781,8 +781,8 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
             ).format(problem=problem), err=True)
         signed = sign_all(top, admin_signer(top, key))
         sha = None if no_commit else commit_trust_sign(top, signed)
-    for change in signed.changes:
-        click.echo(f"  {change}")
+    for change in signed.changes:  # (file names from the branch: escaped, one line each)
+        click.echo(f"  {visible(str(change))}")
     for rel, serial, fresh in signed.serials:
         if fresh:
             click.echo(_(

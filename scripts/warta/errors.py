@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import click
 
-from warta.model.findings import Finding
+from warta.model.findings import Finding, visible
 from warta.model.translate import _
 
 
@@ -24,7 +24,11 @@ class WartaError(click.ClickException):
     exit_code = 1
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(_("warta: {message}").format(message=self.message), err=True)
+        # a path or title in the message may come from the repository: each line is shown
+        # with its control and direction characters as escapes (a line break inside a value
+        # still starts a line: messages list things on lines of their own)
+        shown = "\n".join(map(visible, self.message.split("\n")))
+        click.echo(_("warta: {message}").format(message=shown), err=True)
         if isinstance(self, ConfigError):
             for finding in self.findings:
                 click.echo(finding.text(), err=True)

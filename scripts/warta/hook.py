@@ -42,7 +42,7 @@ SETTINGS_FILE = "warta-hook.json"
 HOOK_FILE = "pre-receive"
 #: The line that marks a pre-receive hook as Warta's (re-installing over it is fine).
 MARKER = f"# {FORMAT}: written by 'warta hook install'"
-_PIN = re.compile(r"^sha256:[0-9a-f]{64}$")
+_PIN = re.compile(r"^sha256:[0-9a-f]{64}\Z")
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ _NEWS = f"{NEWS_DIR.as_posix()}/"
 SIGNATURES_FILE = "verified-signatures"
 #: Attachments larger than this are refused (a photo straight from a camera is ~12 MB).
 MAX_ATTACHMENT = 100 * 1024 * 1024
-_ITEM = re.compile(r"^content/berita/[^/]+/[^/]+/index\.md$")
+_ITEM = re.compile(r"^content/berita/[^/]+/[^/]+/index\.md\Z")
 
 
 def find_root(start: Path) -> Path:

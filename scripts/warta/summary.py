@@ -38,7 +38,7 @@ from warta.validate import Context, Report, Verdict
 NEWS = NEWS_DIR.as_posix() + "/"
 #: Files larger than this are not copied for the base's judgement (they then count missing).
 MAX_COPY = 100 * 1024 * 1024
-_PART = re.compile(r"^[^\x00/]+$")
+_PART = re.compile(r"^[^\x00/]+\Z")
 #: A blob id that no git object has: a file that is here but is not a regular file.
 _NOT_A_FILE = "-"
 

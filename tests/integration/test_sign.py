@@ -401,20 +401,28 @@ def test_a_note_and_a_file_name_with_a_line_break_yaml_knows_read_back_as_writte
     site: Repo, odd: str
 ) -> None:
     """YAML (not JSON) reads U+2028, U+2029 and NEL as line breaks and refuses DEL and the C1
-    controls: Warta writes them escaped, so the note and the file name that were signed are
-    the ones read back, and the item stays valid."""
+    controls: Warta writes them escaped, so the note that was signed is the one read back,
+    and the item stays valid. A file name with such a character is refused (a terminal acts
+    on a C1 control, and a line separator would break the line that names the file), with
+    the name escaped in the refusal; without that file the writer's step is signed."""
     note = f"baris satu{odd}baris dua\x7f"
     result = site.cli("sign", BARU, "--key", key(site, "sri"), "--at", AT_STEP2, "--note", note)
     assert result.returncode == 0, result.stderr
     photo = site.write(f"content/berita/2026/baru/foto{odd}lapangan.jpg", tiny_jpeg())
+    refused = site.cli("--lang", "en", "sign", BARU, "--key", key(site, "dimas"), "--at",
+                       AT_STEP3)
+    assert refused.returncode == 1, refused.stderr  # the writer's step lists the folder's files
+    assert "[files.format]" in refused.stderr and odd not in refused.stderr, refused.stderr
+    assert f"foto{repr(odd)[1:-1]}lapangan.jpg" in refused.stderr, refused.stderr  # escaped
+    photo.unlink()
     written = site.cli("sign", BARU, "--key", key(site, "dimas"), "--at", AT_STEP3)
-    assert written.returncode == 0, written.stderr  # the writer's step lists the folder's files
+    assert written.returncode == 0, written.stderr
     text = site.read(BARU)
     assert odd not in text  # (escaped)
     item = parse_item(text, BARU).item
     assert item is not None
     assert item.signoffs[1].note == note
-    assert [a.path for a in item.attachments] == [photo.name]
+    assert item.attachments == ()
     entry = next(i for i in site.validate_json()["items"] if i["path"] == BARU)
     assert [f["rule"] for f in entry["findings"] if f["severity"] == "error"] == []
 

@@ -3,6 +3,8 @@ drawings; one case per rule with its exact message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sitekit import SVG
 
@@ -91,6 +93,23 @@ def test_every_problem_is_listed_once() -> None:
     ]
 
 
+def _png_base64(size: tuple[int, int] = (16, 16)) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (70, 130, 180)).save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def _wrapped(data: str) -> str:
+    """Base64 on lines of 76 characters, as some editors write it (a browser skips the
+    whitespace)."""
+    return "\n".join(data[i : i + 76] for i in range(0, len(data), 76))
+
+
 def test_plain_drawings_pass() -> None:
     drawings = [
         SVG.format(color="#4a90c2").encode(),
@@ -99,7 +118,7 @@ def test_plain_drawings_pass() -> None:
             '<symbol id="i"><path d="M0 0h1"/></symbol></defs>'
             '<rect fill="url(#g)" style="stroke: url( \'#g\' )"/><use xlink:href="#i"/>'
             '<a href="#i"><text>tautan</text></a><style>rect { fill: url(#g) }</style>'
-            '<image href="data:image/png;base64,iVBORw0KGgo="/><title>Peta</title>'
+            f'<image href="data:image/png;base64,{_wrapped(_png_base64())}"/><title>Peta</title>'
         ),
         # What Inkscape writes around a drawing.
         svg(
@@ -222,3 +241,63 @@ def test_an_embedded_picture_has_at_most_the_pixels_of_a_photo(
         " that large stalls the typesetter and the browser)"
     ]
     assert problems == expected
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        pytest.param(lambda b: b.rstrip("="), id="padding-left-out"),
+        pytest.param(lambda b: b[:8] + "%41" + b[9:], id="percent-escape"),
+        pytest.param(lambda b: b[:8] + "*" + b[9:], id="not-base64"),
+        pytest.param(lambda b: "", id="empty"),
+        pytest.param(lambda b: "iVBORw0KGgo=", id="no-picture"),
+        pytest.param(lambda b: b + "====", id="padding-after-the-end"),
+    ],
+)
+def test_an_embedded_picture_is_plain_padded_base64_of_a_picture(
+    spelled: Callable[[str], str],
+) -> None:
+    """Python's decoder fails without padding and skips a '%', so the size and metadata
+    checks were passed by (found by an independent attack): a 30,000 x 30,000 picture
+    without its '=' was signed and made the typesetter take 954 MB, and a GPS JPEG passed
+    the same way. Typst and browsers decode both. Anything but plain, padded base64 of a
+    picture Pillow reads is refused."""
+    import base64
+
+    def padded(data: bytes) -> str:  # (bytes after the picture's end: base64 with '=')
+        spelled = base64.b64encode(data + b"\0" * ((1 - len(data)) % 3)).decode()
+        assert spelled.endswith("=")
+        return spelled
+
+    small = base64.b64decode(_png_base64())
+    plain = svg(f'<image href="data:image/png;base64,{padded(small)}" width="1" height="1"/>')
+    assert assets.svg_problems(plain) == []
+    for data in (padded(small), padded(_png_header(30_000, 30_000))):
+        problems = assets.svg_problems(
+            svg(f'<image href="data:image/png;base64,{spelled(data)}" width="1" height="1"/>')
+        )
+        assert problems == [
+            "<image> embeds data that is not a PNG, JPEG, GIF or WebP picture in plain,"
+            " padded base64"
+        ], problems
+
+
+def test_a_gps_photo_spelled_otherwise_is_refused_all_the_same() -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "S", 2: (6.0, 54.0, 30.0), 3: "E", 4: (107.0, 36.0, 12.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (70, 130, 180)).save(out, "JPEG", exif=exif.tobytes())
+    data = out.getvalue()
+    data += b"\0" * ((1 - len(data)) % 3)  # (a length its base64 pads: one '=' or two)
+    payload = base64.b64encode(data).decode()
+    assert payload.endswith("=")
+    for spelled in (payload, payload.rstrip("="), payload[:8] + "%41" + payload[9:]):
+        problems = assets.svg_problems(
+            svg(f'<image href="data:image/jpeg;base64,{spelled}" width="1" height="1"/>')
+        )
+        assert len(problems) == 1 and ("EXIF" in problems[0] or "plain" in problems[0])

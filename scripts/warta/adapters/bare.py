@@ -22,7 +22,7 @@ from warta.errors import RefusedError, UsageError
 from warta.i18n import _
 
 #: Object ids: SHA-1 (40 hex digits) or SHA-256 (64).
-OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
 _SAFE = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
 _TIMEOUT = 600
 #: ``info/attributes`` of the scratch repository: it overrides every ``.gitattributes``.

@@ -96,7 +96,7 @@ def read_office(top: Reader, display: str, findings: list[Finding]) -> tuple[Cal
     return Calendar(frozenset(weekdays), frozenset(holidays), hours), zone
 
 
-_HOURS = re.compile(r"^\s*([0-9]{2}:[0-9]{2})\s*-\s*([0-9]{2}:[0-9]{2})\s*$")
+_HOURS = re.compile(r"^\s*([0-9]{2}:[0-9]{2})\s*-\s*([0-9]{2}:[0-9]{2})\s*\Z")
 
 
 def _hours(r: Reader, display: str, findings: list[Finding], weekdays: set[int]) -> WeekHours:

@@ -34,7 +34,7 @@ from warta.model.pii import WHAT
 
 NEWS_DIR = Path("content") / "berita"
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ID_MAX = 80
 #: Each category makes or joins a listed page, each tag goes into the feeds: an item with
 #: thousands of them (a draft, in every reviewer's preview) would make thousands of pages.
@@ -44,7 +44,8 @@ LABEL_MAX = 100
 #: A headline, however long, fits in a few lines (an unsigned draft's title is listed in
 #: every preview and internal report: 900 KB titles made a report take 41 s for 1,005 pages).
 TITLE_MAX = 500
-#: A summary of a few sentences (a draft's is on its card in every list of a preview).
+#: A summary of a few sentences (a draft's is on its card in every list of a preview), and
+#: at most as long the lead photo's alt text and caption (its credit: TITLE_MAX).
 DESCRIPTION_MAX = 1000
 
 #: Front-matter keys Warta knows. Unknown keys are a warning (a typo such as 'titel').
@@ -66,7 +67,7 @@ CONTENT_KEYS = frozenset(
 )
 IMAGE_KEYS = frozenset({"src", "alt", "caption", "credit", "shows_minor", "minor_basis"})
 FILE_KEYS = frozenset({"path", "sha256"})
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 SIGNOFF_KEYS = frozenset({"step", "by", "at", "sig", "content", "note", "action", "to", "reason"})
 ACK_KEYS = frozenset({"rule", "text", "reason"})
 
@@ -256,14 +257,14 @@ def _image(fields: Reader, display: str, findings: list[Finding]) -> LeadImage |
             "image.alt",
             _("image.alt must describe the photo for readers who cannot see it; found nothing"),
         )
-    elif (alt := image.text("alt")) is not None and not alt.strip():
+    elif (alt := image.text("alt", longest=DESCRIPTION_MAX)) is not None and not alt.strip():
         image.fail(
             "alt",
             "image.alt",
             _("image.alt must describe the photo for readers who cannot see it; found empty text"),
         )
-    caption = image.text("caption", required=False)
-    credit = image.text("credit", required=False)
+    caption = image.text("caption", required=False, longest=DESCRIPTION_MAX)
+    credit = image.text("credit", required=False, longest=TITLE_MAX)
     image.text("minor_basis", required=False)
     image.boolean("shows_minor")
     if src is None:

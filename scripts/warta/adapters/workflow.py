@@ -37,7 +37,7 @@ from warta.model.sop import (
 SOP_PATH = Path("workflow") / "sop.yml"
 ROSTER_PATH = Path("workflow") / "roster.yml"
 
-NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
 
 
 def _load_yaml(root: Path, rel: Path) -> tuple[YMap, str]:

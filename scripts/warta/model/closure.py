@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from warta.model.findings import Finding, error, warning
+from warta.model.findings import UNSEEN, Finding, error, warning
 from warta.model.item import Attachment, NewsItem
 from warta.model.photo import PhotoFacts, is_raster
 from warta.model.translate import N_, _
@@ -52,8 +52,10 @@ GENERATED = (
     "sitemap.xml.gz",
     "404.html",
 )
-DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-_SEGMENT = re.compile(r"^[^\x00-\x1f\x7f/\\]+$")
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
+#: A part of a path: no separator, no control character (C0 or C1: a terminal acts on either),
+#: no line or paragraph separator and no direction control (:data:`findings.UNSEEN`).
+_SEGMENT = re.compile(rf"^[^{UNSEEN}/\\]+\Z")
 #: The name of a raster photo's copy, which the site writes beside the original
 #: (``foto.jpg-480w.webp``: :func:`warta.mkdocs_plugin.photofiles.copy_name`).
 _COPY = re.compile(r"(?P<original>.+)-[0-9]+w\.[^./]+")
@@ -535,7 +537,8 @@ def check_attachment_list(attachments: Sequence[Attachment], path: str) -> Itera
                 "files.format",
                 _(
                     "files: path must be a plain path inside the item's folder (no '..', no"
-                    " leading '/', no hidden part, not index.md); found {path!r}"
+                    " leading '/', no hidden part, no control, line-separator or direction"
+                    " character, not index.md); found {path!r}"
                 ).format(path=entry.path),
             )
         elif entry.path in seen:

@@ -35,8 +35,8 @@ EDITION_VERSION = "warta-edition/1"
 PRINT_DIR = "cetak"
 MANIFEST = "edisi.yml"
 PDF = "buletin.pdf"
-EDITION = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])$")
-REVISION_DIR = re.compile(r"^r(?P<n>[1-9][0-9]{0,3})$")
+EDITION = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])\Z")
+REVISION_DIR = re.compile(r"^r(?P<n>[1-9][0-9]{0,3})\Z")
 
 
 @dataclass(frozen=True)

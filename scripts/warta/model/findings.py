@@ -9,7 +9,8 @@ from enum import StrEnum
 #: What a terminal acts on or a reader cannot see: control characters (a line break in a
 #: file name would forge a line of the log, ESC would move the cursor and erase it), the
 #: line and paragraph separators, and the direction controls that reorder text.
-_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+UNSEEN = r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+_UNSEEN = re.compile(f"[{UNSEEN}]")
 
 
 def visible(text: str) -> str:

@@ -39,7 +39,7 @@ LONGEST = 3
 #: The percentiles the report gives (nearest rank).
 MEDIAN, P90 = 0.5, 0.9
 
-_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})|-S([12]))?$")
+_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})|-S([12]))?\Z")
 
 
 @dataclass(frozen=True)

@@ -124,21 +124,8 @@ def svg_problems(data: bytes) -> list[str]:
                 found.append(
                     _("<{name}> has the event handler {attr}").format(name=name, attr=attr)
                 )
-            elif attr == "href" and (size := _oversized(name, value)) is not None:
-                found.append(
-                    _(
-                        "<{name}> embeds a picture of {size} pixels; expected at most {most}"
-                        " (a picture that large stalls the typesetter and the browser)"
-                    ).format(name=name, size=size, most=MAX_PIXELS)
-                )
-            elif attr == "href" and _carries_metadata(name, value):
-                found.append(
-                    _(
-                        "<{name}> embeds a photo with EXIF or XMP metadata (it may hold where"
-                        " and when it was taken, which the site never publishes); embed it"
-                        " without metadata"
-                    ).format(name=name)
-                )
+            elif attr == "href" and (problem := _embedded_problem(name, value)) is not None:
+                found.append(problem)
             elif attr == "href" and not _internal_ref(name, value):
                 found.append(
                     _("<{name}> refers to {value!r}; only #fragments are allowed").format(
@@ -156,44 +143,70 @@ def svg_problems(data: bytes) -> list[str]:
 _METADATA = (b"Exif\x00\x00", b"eXIf", b"EXIF", b"<x:xmpmeta", b"ns.adobe.com/xap", b"GPSLatitude")
 
 
-def _embedded(element: str, value: str) -> bytes | None:
-    """The bytes of the photo ``value`` embeds (a base64 data: URL of an <image>), if any."""
+#: What a browser drops from base64 before decoding it (ASCII whitespace).
+_BASE64_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def _embedded_problem(element: str, value: str) -> str | None:
+    """Why the photo ``value`` embeds (a base64 data: URL of an <image>) may not be
+    published, or None (for a photo that may, and for any other value). The base64 must be
+    plain, padded and whole (after ASCII whitespace): decoders disagree on anything else
+    (Python skips a '%' and fails without padding; Typst and browsers decode both), so a
+    picture the checks below cannot read is never one a reader's program draws. It must be
+    a PNG, JPEG, GIF or WebP picture of at most MAX_PIXELS pixels (read from its header,
+    never decoded here) without EXIF or XMP metadata: the site and the bulletin serve an SVG
+    as signed, so a phone's JPEG inside one would publish where it was taken."""
     value = value.strip()
     found = RASTER_DATA.match(value)
     if element != "image" or found is None:
         return None
     try:
-        return base64.b64decode(value[found.end() :])
+        data = base64.b64decode(_BASE64_SPACE.sub("", value[found.end() :]), validate=True)
     except (binascii.Error, ValueError):
-        return None  # no photo a browser shows
+        data = b""
+    size = _picture_size(data) if data else None
+    if size is None:
+        return _(
+            "<{name}> embeds data that is not a PNG, JPEG, GIF or WebP picture in plain,"
+            " padded base64"
+        ).format(name=element)
+    pixels, shown = size
+    if pixels > MAX_PIXELS:
+        return _(
+            "<{name}> embeds a picture of {size} pixels; expected at most {most}"
+            " (a picture that large stalls the typesetter and the browser)"
+        ).format(name=element, size=shown, most=MAX_PIXELS)
+    if any(marker in data for marker in _METADATA):
+        return _(
+            "<{name}> embeds a photo with EXIF or XMP metadata (it may hold where"
+            " and when it was taken, which the site never publishes); embed it"
+            " without metadata"
+        ).format(name=element)
+    return None
 
 
-def _carries_metadata(element: str, value: str) -> bool:
-    """Whether ``value`` embeds a photo that carries metadata: the site and the printed
-    bulletin serve an SVG as signed, so the metadata of a photo inside it would be published
-    (a phone's JPEG with its GPS position)."""
-    data = _embedded(element, value)
-    return data is not None and any(marker in data for marker in _METADATA)
+#: The formats an embedded picture may have (Pillow's names).
+_PICTURES = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
 
 
-def _oversized(element: str, value: str) -> str | None:
-    """The size ('20000x20000') of an embedded photo of more than MAX_PIXELS pixels, read
-    from its header (its pixels are never decoded here); None for any other."""
-    data = _embedded(element, value)
-    if data is None:
-        return None
+def _picture_size(data: bytes) -> tuple[int, str] | None:
+    """How many pixels the picture in ``data`` has as its header says, and its size in
+    words ('800x450'), or None if Pillow finds no PNG, JPEG, GIF or WebP picture there."""
     from PIL import Image  # noqa: PLC0415 - loaded only for an SVG that embeds a photo
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data), formats=sorted(_PICTURES)) as image:
+                if image.format not in _PICTURES:
+                    return None
                 width, height = image.size
+                return width * height, f"{width}x{height}"
     except Image.DecompressionBombError:  # more than twice Pillow's own limit
-        return _("more than {count}").format(count=2 * (Image.MAX_IMAGE_PIXELS or 0))
-    except Exception:  # Pillow's decoders raise many kinds: no picture a browser shows
+        most = 2 * (Image.MAX_IMAGE_PIXELS or 0)
+        return most + 1, _("more than {count}").format(count=most)
+    except Exception:  # Pillow's decoders raise many kinds: no picture it reads
         return None
-    return f"{width}x{height}" if width * height > MAX_PIXELS else None
 
 
 def _internal_ref(element: str, value: str) -> bool:

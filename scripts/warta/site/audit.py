@@ -40,7 +40,7 @@ _XML_URL = re.compile(r"<(loc|link|guid|id)\b[^>]*>([^<]*)</\1>", re.IGNORECASE)
 _FEED_ID = re.compile(r"<guid\b[^>]*>([^<]*)</guid>", re.IGNORECASE)
 #: Where an item can be published (a year of digits): never a page Warta generates, such as
 #: berita/halaman/2/, which a junk file's folder could otherwise claim.
-_ITEM_FOLDER = re.compile(r"^berita/[0-9]{4}/[^/]+/$")
+_ITEM_FOLDER = re.compile(r"^berita/[0-9]{4}/[^/]+/\Z")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,90 @@
+"""What an independent attack found in how text from a branch is read and shown:
+
+- a pattern anchored with ``$`` also matched before a final line break, so ``slug:
+  "slug-baris\\n"`` passed the slug's format check and the item's URL ended in a line break;
+- the lead photo's alt text, caption and credit had no length limit (a draft's are on every
+  preview);
+- the first line of a refusal (``warta: <path>: …``) printed the path as given, so a folder
+  named with a terminal's control sequence ran it in the signer's terminal;
+- ``warta trust sign`` listed the site's files as named, so a file named with control
+  characters erased the lines above it from the administrator's review, and a name with C1
+  controls passed the manifest's path check.
+"""
+
+from __future__ import annotations
+
+import json
+
+from helpers import Repo
+
+
+def _draft(repo: Repo, slug: str, extra: str = "", *, item_id: str = "20261105-draf") -> str:
+    rel = f"content/berita/2026/{slug.strip()}/index.md"
+    repo.write(
+        rel,
+        "---\n"
+        f"id: {json.dumps(item_id)}\ntitle: Draf\nslug: {json.dumps(slug)}\ndate: 2026-11-05\n"
+        f"description: Ringkasan\ncategories: [Infrastruktur]\n{extra}"
+        'status: "ditugaskan"\nrevision: 1\n---\n\nIsi draf.\n',
+    )
+    return rel
+
+
+def _rules(repo: Repo, rel: str) -> set[str]:
+    report = repo.validate_json()
+    return {f["rule"] for v in report["items"] if v["path"] == rel for f in v["findings"]}
+
+
+def test_a_line_break_after_an_id_or_slug_is_refused(repo: Repo) -> None:
+    rel = _draft(repo, "slug-baris\n", item_id="20261105-baris\n")
+    repo.commit_all("draf")
+    assert {"slug.format", "id.format"} <= _rules(repo, rel)
+
+
+def test_the_lead_photo_s_texts_are_bounded(repo: Repo) -> None:
+    long = "Warga " * 400  # 2,400 characters
+    rel = _draft(repo, "foto-panjang", "image:\n  src: foto.jpg\n"
+                 f"  alt: {json.dumps(long)}\n  caption: {json.dumps(long)}\n"
+                 f"  credit: {json.dumps(long)}\n")
+    repo.commit_all("draf")
+    report = repo.validate_json()
+    found = [f for v in report["items"] if v["path"] == rel for f in v["findings"]
+             if f["rule"] == "schema.too-long"]
+    assert sorted(f["line"] for f in found) == [10, 11, 12], found
+
+
+def test_a_refusal_shows_the_path_it_was_given_with_escapes(repo: Repo) -> None:
+    # ESC c resets a terminal (click strips only ESC [ … sequences when writing to a pipe)
+    folder = repo.root / "content/berita/2026/x\x1bcMERAH\x9b2J"
+    folder.mkdir(parents=True)
+    for command in ("sign", "withdraw", "correct"):
+        extra = [] if command == "sign" else ["--reason" if command == "withdraw" else "--note",
+                                                "alasan"]
+        result = repo.cli(command, str(folder / "index.md"), *extra, "--key",
+                          str(repo.keys["hendra"]))
+        assert result.returncode in (1, 2), result.stderr
+        assert "\x1b" not in result.stderr and "\x9b" not in result.stderr, result.stderr
+        assert "x\\x1bcMERAH\\x9b2J" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_trust_sign_lists_the_site_s_files_with_escapes(repo: Repo) -> None:
+    """The administrator reviews what ``trust sign`` lists: a file name must not be able to
+    erase the lines above it."""
+    repo.write("content/-x.html", "<script>alert(document.domain)</script>\n")
+    hider = "content/.q\x9b1G\x9b2K\x9b1A\x9b2K"
+    (repo.root / hider).write_text("x", encoding="utf-8")
+    with open(repo.root / "content/tentang.md", "a", encoding="utf-8") as page:
+        page.write("Tentang kami (revisi).\n")
+    result = repo.cli("--lang", "en", "trust", "sign", "--key", str(repo.keys["admin"]),
+                      "--no-commit")
+    shown = result.stdout + result.stderr
+    assert "\x9b" not in shown and "\x1b" not in shown, shown
+    assert "Traceback" not in shown
+    # the manifest could not list the name (its loader refuses it, and every build would
+    # stop): nothing is signed, and the refusal names the file, escaped
+    assert result.returncode == 1, shown
+    assert ".q\\x9b1G\\x9b2K\\x9b1A\\x9b2K: [site.name]" in shown, shown
+    assert "nothing was signed" in shown
+    assert repo.git("status", "--porcelain", "workflow").strip() == ""
+
