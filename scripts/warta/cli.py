@@ -31,6 +31,7 @@ from warta.i18n import N_, _
 from warta.model import policy
 from warta.model.findings import Finding, visible
 from warta.model.history import read_history
+from warta.model.item import iso_moment
 from warta.model.signing import fingerprint
 from warta.output import as_codequality, as_github, as_json, as_text
 from warta.progress import NO_PROGRESS, Progress
@@ -96,12 +97,11 @@ AT = click.option(
 def _at(value: str | None) -> datetime | None:
     if value is None:
         return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+    moment = iso_moment(value)
+    if moment is None:
         raise UsageError(_(
             "--at {value!r}: expected an ISO 8601 time with offset"
-        ).format(value=value)) from None
+        ).format(value=value))
     if moment.tzinfo is None:
         raise UsageError(_(
             "--at {value!r}: expected a UTC offset such as +07:00"

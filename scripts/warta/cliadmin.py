@@ -15,6 +15,7 @@ from warta.clitext import Command, Group
 from warta.errors import UsageError
 from warta.i18n import N_, _
 from warta.model.findings import visible
+from warta.model.item import iso_day
 
 EPILOG = N_("Exit codes: 0 fine, 1 findings or refused action, 2 usage or broken configuration.")
 
@@ -35,12 +36,12 @@ NO_COMMIT = click.option("--no-commit", is_flag=True, help="Write and sign, but 
 def _day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    day = iso_day(value)
+    if day is None:
         raise UsageError(_(
             "{option} {value!r}: expected a date YYYY-MM-DD"
-        ).format(option=option, value=value)) from None
+        ).format(option=option, value=value))
+    return day
 
 
 @click.command(cls=Command, epilog=EPILOG)

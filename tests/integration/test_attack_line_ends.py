@@ -88,3 +88,19 @@ def test_trust_sign_lists_the_site_s_files_with_escapes(repo: Repo) -> None:
     assert "nothing was signed" in shown
     assert repo.git("status", "--porcelain", "workflow").strip() == ""
 
+
+
+def test_a_date_or_time_is_written_one_way(repo: Repo) -> None:
+    """``--at`` took any character between date and time (a digit of another script, ESC)
+    and dropped nanoseconds; a quoted ``date: "20261130"`` read as 30 November."""
+    for at in ("2026-11-30\u066008:00:00+07:00", "2026-11-30T08:00:00.999999999+07:00",
+               "2026-11-30\x1b08:00:00+07:00"):
+        result = repo.cli("new", "Judul Berita", "--category", "Infrastruktur", "--at", at,
+                          "--key", str(repo.keys["hendra"]))
+        assert result.returncode == 2, (at, result.stdout, result.stderr)
+        assert "--at" in result.stderr and "\x1b" not in result.stderr
+    rel = _draft(repo, "tanggal-lain")
+    text = repo.read(rel).replace("date: 2026-11-05", 'date: "20261105"')
+    repo.write(rel, text)
+    repo.commit_all("draf")
+    assert "date.format" in _rules(repo, rel)

@@ -404,3 +404,24 @@ def test_a_full_disk_for_the_output_is_a_message(newsroom: Repo, args: list[str]
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
     assert "the output could not be written: [Errno 28]" in result.stderr
+
+
+def test_the_report_s_typesetter_has_the_cetak_budget(
+    newsroom: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's PDF is typeset in a child process with the budget of ``warta cetak``
+    (before, Typst ran inside the command, where Ctrl+C does nothing)."""
+    out = tmp_path / "laporan.pdf"
+    monkeypatch.setitem(newsroom.env, "WARTA_TYPESET_SECONDS", "0.001")
+    result = newsroom.cli("--lang", "en", "laporan", "--periode", "2026-S2", "--format", "pdf",
+                          "--at", AT, "--output", str(out))
+    assert result.returncode == 1, result.stderr
+    assert "the report could not be typeset within 0.001 s" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    monkeypatch.setitem(newsroom.env, "WARTA_TYPESET_SECONDS", "tidak")
+    refused = newsroom.cli("laporan", "--periode", "2026-S2", "--format", "pdf", "--at", AT,
+                           "--output", str(out))
+    assert refused.returncode == 2 and "WARTA_TYPESET_SECONDS" in refused.stderr
+    monkeypatch.delitem(newsroom.env, "WARTA_TYPESET_SECONDS")
+    assert _pdf(newsroom, out).startswith(b"%PDF")

@@ -13,6 +13,7 @@ from warta.adapters.schema import Reader, implausible, type_name
 from warta.adapters.yamlnodes import YList
 from warta.i18n import _
 from warta.model.findings import Finding, error
+from warta.model.item import iso_day
 from warta.model.office import Calendar, WeekHours, week_hours
 
 WEEKDAYS = {
@@ -66,9 +67,8 @@ def read_office(top: Reader, display: str, findings: list[Finding]) -> tuple[Cal
     for index, text in enumerate(r.text_list("holidays") or ()):
         # each date on its own line (a long list names the wrong one otherwise)
         line = listed.line_at(index) if isinstance(listed, YList) else r.line("holidays")
-        try:
-            holiday = date.fromisoformat(text)
-        except ValueError:
+        holiday = iso_day(text)
+        if holiday is None:
             findings.append(
                 error(
                     display,

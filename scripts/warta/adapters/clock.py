@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from warta.adapters.schema import implausible
 from warta.errors import UsageError
 from warta.i18n import _
+from warta.model.item import iso_moment
 
 CLOCK_ENV = "WARTA_NOW"
 
@@ -31,15 +32,14 @@ def now() -> datetime:
 
 def parse(value: str) -> datetime:
     """``value`` as a fixed clock (UsageError naming the variable when it is not one)."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+    moment = iso_moment(value)
+    if moment is None:
         raise UsageError(
             _(
                 "{variable}={value!r}: expected an ISO 8601 date-time with offset,"
                 " e.g. 2026-12-24T09:00:00+07:00"
             ).format(variable=CLOCK_ENV, value=value[:60])
-        ) from None
+        )
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise UsageError(
             _("{variable}={value!r}: expected a UTC offset such as +07:00").format(

@@ -10,6 +10,7 @@ from warta.adapters.yamlnodes import YList, YMap
 from warta.i18n import N_, _
 from warta.model.findings import Finding, error, warning
 from warta.model.invisible import check_hidden
+from warta.model.item import iso_day, iso_moment
 
 #: The years a date or date-time may fall in: anything else is a typo, and near the ends of
 #: the calendar converting it to another time zone, or adding a standard time, would overflow.
@@ -222,13 +223,8 @@ class Reader:
                 self.missing(key, _("a date (YYYY-MM-DD)"))
             return None
         value = self.data[key]
-        if isinstance(value, str):
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                pass
-            else:
-                return self.plausible(key, day, value, "date.range", _("a date"))
+        if isinstance(value, str) and (day := iso_day(value)) is not None:
+            return self.plausible(key, day, value, "date.range", _("a date"))
         self.wrong(key, _("a date (YYYY-MM-DD)"), value)
         return None
 
@@ -257,9 +253,8 @@ class Reader:
         if not isinstance(value, str):
             self.wrong(key, _("a date-time with offset"), value)
             return None
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
+        parsed = iso_moment(value)
+        if parsed is None:
             self.fail(
                 key,
                 "time.format",

@@ -330,23 +330,41 @@ def as_pdf(report: Laporan, zone: Any) -> bytes:
     the data (JSON) and the charts (SVG); the same report gives the same bytes."""
     import typst  # noqa: PLC0415
 
+    from warta.adapters.bounded import ChildFailed, OverBudget, run_bounded  # noqa: PLC0415
+    from warta.typeset.typst import typeset_seconds  # noqa: PLC0415
+
     with tempfile.TemporaryDirectory(prefix="warta-laporan-") as folder:
         root = Path(folder)
         (root / "laporan.typ").write_text(_template("laporan.typ"), encoding="utf-8")
         (root / "data.json").write_bytes(json_utf8(view(report, zone)))
         (root / "steps.svg").write_text(steps_chart(report.figures.steps), encoding="utf-8")
         (root / "months.svg").write_text(months_chart(report.figures.months), encoding="utf-8")
-        try:
+
+        def work() -> bytes:
             compiler = typst.Compiler(root=str(root), ignore_system_fonts=True)
-            pdf = compiler.compile(
-                input=str(root / "laporan.typ"),
-                format="pdf",
-                timestamp=int(report.figures.at.timestamp()),
-            )
-        except typst.TypstError as exc:
+            try:
+                pdf = compiler.compile(
+                    input=str(root / "laporan.typ"),
+                    format="pdf",
+                    timestamp=int(report.figures.at.timestamp()),
+                )
+            except typst.TypstError as exc:
+                raise RuntimeError(exc.message) from None
+            if not isinstance(pdf, bytes):
+                raise RuntimeError(_("no PDF came out"))
+            return pdf
+
+        # in a child process with the typesetter's budget, so Ctrl+C and SIGTERM stop it
+        seconds = typeset_seconds()
+        try:
+            return run_bounded(work, seconds)
+        except OverBudget:
             raise TypesetError(
-                _("the report could not be typeset: {error}").format(error=exc.message)
+                _("the report could not be typeset within {seconds} s").format(
+                    seconds=f"{seconds:g}"
+                )
             ) from None
-    if not isinstance(pdf, bytes):
-        raise TypesetError(_("the report could not be typeset: no PDF came out"))
-    return pdf
+        except ChildFailed as exc:
+            raise TypesetError(
+                _("the report could not be typeset: {error}").format(error=str(exc))
+            ) from None

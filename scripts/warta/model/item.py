@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -145,13 +146,40 @@ class NewsItem:
         return news_day(self.news_date, zone)
 
 
+#: A date as Warta reads one from people: YYYY-MM-DD in ASCII digits. (Python's
+#: ``fromisoformat`` also takes '20261130' and '2026-W48-1'.)
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A date-time as Warta reads one: a date, then 'T' or a space, HH:MM[:SS[.ffffff]], and
+#: an offset (Z or +HH:MM) or none; a date alone is midnight without an offset (so that
+#: the finding says the offset is missing). (Python's ``fromisoformat`` takes any character
+#: between date and time, a line break or a digit of another script too, and drops
+#: nanoseconds.)
+ISO_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
+
+
+def iso_day(text: str) -> date | None:
+    """The date ``text`` writes as YYYY-MM-DD, else None."""
+    try:
+        return date.fromisoformat(text) if ISO_DAY.fullmatch(text) else None
+    except ValueError:
+        return None
+
+
+def iso_moment(text: str) -> datetime | None:
+    """The date-time ``text`` writes as :data:`ISO_MOMENT` says, else None."""
+    try:
+        return datetime.fromisoformat(text) if ISO_MOMENT.fullmatch(text) else None
+    except ValueError:
+        return None
+
+
 def read_news_date(text: str) -> NewsDate | None:
     """An item's ``date`` as written: a date (YYYY-MM-DD) or an ISO 8601 date-time, else
     None."""
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-    except ValueError:
-        return None
+    return iso_day(text) if len(text) == 10 else iso_moment(text)
 
 
 def news_day(moment: NewsDate | None, zone: tzinfo) -> date | None:
