@@ -393,6 +393,7 @@ def test_warta_build_audits_the_withheld_items(hostile: Hostile, tmp_path: Path)
     assert "content/tentang.md: [site.changed]" in unsigned.stderr
     assert not (tmp_path / "tanpa-tanda" / "tentang").exists()
     assert result.returncode == 1
+    assert not any((tmp_path / "bocor").iterdir())  # nothing the audit refused stays there
     assert (
         f"tentang/index.html: a link leads to the URL {svg.url!r} of"
         f" content/{svg.url}index.md, which may not be published"

@@ -13,6 +13,7 @@ site_dir. Each phase (judging, the pages, the audit) is told to the caller's
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
 import os
@@ -236,11 +237,25 @@ def _empty_site_dir(root: Path, site_dir: Path) -> None:
         )
     if kind is None:
         return
+    _clear(site)
+
+
+def _clear(site: Path) -> None:
+    """Remove what the folder ``site`` holds (checked by :func:`_empty_site_dir`), never
+    following a link in it."""
     for entry in os.scandir(site):
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path)  # never follows the links inside
         else:
             os.unlink(entry.path)  # a link itself, not what it leads to
+
+
+def _clear_failed(site: Path) -> None:
+    """A build that failed leaves its site folder empty: half a site, or one the audit or
+    ``--strict`` refused, is never there to be deployed by mistake."""
+    with contextlib.suppress(OSError):
+        if site.is_dir() and not site.is_symlink():
+            _clear(site)
 
 
 def _run(config: MkDocsConfig) -> None:
@@ -279,6 +294,9 @@ def build_site(
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             _run(config)
+        except BaseException:
+            _clear_failed(Path(config.site_dir))
+            raise
         finally:
             signal.signal(signal.SIGTERM, previous)
     out = Path(config.site_dir)
@@ -306,6 +324,7 @@ def build_site(
         jobs=jobs,
     )
     if found:
+        _clear_failed(out)
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
         count = len({f.token.path for f in found})
         raise BuildFailed(
