@@ -23,7 +23,7 @@ import click
 from warta import __version__
 from warta.adapters.items import relative
 from warta.adapters.schema import implausible
-from warta.adapters.trust import load_trust_root
+from warta.adapters.trust import Admin, load_trust_root
 from warta.cliprogress import QUIET, terminal_progress
 from warta.clitext import LANG, RootGroup
 from warta.errors import ConfigError, UsageError, WartaError
@@ -731,6 +731,12 @@ def trust() -> None:
     """The trust root: administrators who sign workflow/sop.yml and workflow/roster.yml."""
 
 
+def _admin_line(admin: Admin) -> str:
+    """An administrator of the trust root as ``trust show`` and ``trust accept`` list it (the
+    id and comment are the file's text: escaped, on one line)."""
+    return visible(f"  {admin.id} {fingerprint(admin.public_key)} {admin.comment}".rstrip())
+
+
 @trust.command("show")
 @ROOT
 def trust_show(root: Path) -> None:
@@ -738,7 +744,7 @@ def trust_show(root: Path) -> None:
     loaded = load_trust_root(find_root(root))
     click.echo(loaded.fingerprint)
     for admin in loaded.admins:
-        click.echo(f"  {admin.id} {fingerprint(admin.public_key)} {admin.comment}".rstrip())
+        click.echo(_admin_line(admin))
 
 
 @trust.command("sign")
@@ -816,7 +822,7 @@ def trust_accept(expected: str, root: Path) -> None:
         "trust root of {top}: {fingerprint}"
     ).format(top=top, fingerprint=done.trust.fingerprint))
     for admin in done.trust.admins:
-        click.echo(f"  {admin.id} {fingerprint(admin.public_key)} {admin.comment}".rstrip())
+        click.echo(_admin_line(admin))
     before = done.before
     if before.trust_root is None:
         click.echo(_("before: nothing recorded (this machine had not used the repository)"))

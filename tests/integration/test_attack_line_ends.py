@@ -104,3 +104,45 @@ def test_a_date_or_time_is_written_one_way(repo: Repo) -> None:
     repo.write(rel, text)
     repo.commit_all("draf")
     assert "date.format" in _rules(repo, rel)
+
+
+def test_trust_show_prints_the_trust_root_s_text_escaped(repo: Repo) -> None:
+    """``trust show`` and ``trust accept`` printed the administrators' ids and comments as
+    the file had them: cursor-up and erase-line replaced the list an administrator reads
+    before pinning (found by an independent attack)."""
+    root_file = repo.root / "workflow/trust-root"
+    lines = root_file.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("admin "))
+    lines[at] += " ok\x1bcPALSU\x9b2K\x1b]0;judul\x07"
+    root_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shown = repo.cli("trust", "show")
+    assert shown.returncode == 0, shown.stderr
+    assert "\x1b" not in shown.stdout and "\x9b" not in shown.stdout and "\x07" not in shown.stdout
+    assert "ok\\x1bcPALSU\\x9b2K\\x1b]0;judul\\x07" in shown.stdout, shown.stdout
+
+
+def test_a_title_with_control_characters_is_refused(repo: Repo) -> None:
+    """YAML escapes wrote ESC, BEL and C1 into a title: no finding, and the title went raw
+    into every commit message Warta wrote for the item (found by an independent attack)."""
+    rel = _draft(repo, "judul-kendali")
+    text = repo.read(rel).replace("title: Draf", 'title: "Judul\\e]0;JENDELA\\a\\e[2K\\Nakhir"')
+    repo.write(rel, text)
+    repo.commit_all("draf")
+    report = repo.cli("--lang", "en", "validate")
+    assert report.returncode == 1
+    assert (f"{rel}:3: error [text.control] 'title' must be one line of text without control"
+            " characters; found \\x1b") in report.stdout, report.stdout
+
+
+def test_commit_messages_warta_writes_hold_no_control_characters(repo: Repo) -> None:
+    """A commit subject carries an item's title: git log prints it raw."""
+    from warta.adapters import git as gitops
+
+    repo.write("content/catatan.md", "x\n")
+    sha = gitops.commit(repo.root, [repo.root / "content/catatan.md"],
+                        "3. penulisan: Judul\x1b]0;JENDELA\x07\x85akhir", {"Warta-Item": "x"},
+                        body="baris\x1b[2K satu\nbaris dua")
+    message = repo.git("log", "-1", "--format=%B", sha)
+    assert "\x1b" not in message and "\x07" not in message and "\x85" not in message
+    assert "Judul\\x1b]0;JENDELA\\x07\\x85akhir" in message
+    assert "baris\\x1b[2K satu\nbaris dua" in message

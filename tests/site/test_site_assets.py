@@ -231,8 +231,17 @@ def test_an_embedded_picture_has_at_most_the_pixels_of_a_photo(
     signed SVG with a 20,000 x 20,000 PNG made the typesetter of the printed bulletin take
     1.2 GB (found by an independent attack)."""
     import base64
+    import io
 
-    data = base64.b64encode(_png_header(width, height)).decode()
+    if shown is None:  # a picture within the limit is read whole: a real one
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.new("1", (width, height)).save(out, "PNG")
+        picture = out.getvalue()
+    else:  # (its header is enough to refuse it)
+        picture = _png_header(width, height)
+    data = base64.b64encode(picture).decode()
     problems = assets.svg_problems(
         svg(f'<image href="data:image/png;base64,{data}" width="16" height="16"/>')
     )
@@ -301,3 +310,67 @@ def test_a_gps_photo_spelled_otherwise_is_refused_all_the_same() -> None:
             svg(f'<image href="data:image/jpeg;base64,{spelled}" width="1" height="1"/>')
         )
         assert len(problems) == 1 and ("EXIF" in problems[0] or "plain" in problems[0])
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        pytest.param(
+            '<style>rect{fill:red}<g/>rect{fill:url(https://pelacak.example/p.svg#x)}</style>'
+            '<rect width="10" height="10"/>', id="css-after-an-element"),
+        pytest.param(
+            "<style><![CDATA[a{}]]><g/><![CDATA[rect{fill:url(https://pelacak.example/p.svg)}]]>"
+            '</style><rect width="10" height="10"/>', id="second-cdata-block"),
+        pytest.param(
+            '<path d="M10 10 L90 90" stroke="black"'
+            ' marker-end="\\75 rl(http://pelacak.example/m.svg#m)"/>', id="escape-in-marker-end"),
+        pytest.param(
+            '<path d="M10 10 L90 90" marker-start="u\\72 l(http://pelacak.example/m.svg#m)"/>',
+            id="escape-in-marker-start"),
+    ],
+)
+def test_a_drawing_loads_nothing_from_elsewhere_however_its_css_is_written(drawing: str) -> None:
+    """A browser reads all the text inside <style> (ElementTree's .text is only what comes
+    before the first child element) and reads marker-* attributes as CSS, where an escape
+    spells url( (found by an independent attack: headless Chromium fetched from another
+    server for each)."""
+    assert assets.svg_problems(svg(drawing)) != []
+
+
+def _png_with(chunk: str) -> bytes:
+    """An 8x8 PNG carrying a GPS position in a text chunk of the kind named."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "S", 2: (6.0, 54.0, 12.5), 3: "E", 4: (107.0, 36.0, 3.2)}
+    info = PngImagePlugin.PngInfo()
+    if chunk == "ztxt-exif":  # ImageMagick's "Raw profile type exif", compressed
+        info.add_text("Raw profile type exif", exif.tobytes().hex(), zip=True)
+    elif chunk == "text-exif":
+        info.add_text("Raw profile type exif", exif.tobytes().hex())
+    else:  # compressed XMP
+        xmp = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>6,54.2S</exif:GPSLatitude>'
+        info.add_itxt("XML:com.adobe.xmp", xmp + "</x:xmpmeta>", zip=True)
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("chunk", ["ztxt-exif", "text-exif", "itxt-xmp"])
+def test_a_picture_s_text_chunks_are_metadata_too(chunk: str) -> None:
+    """The check looked for fixed bytes ('Exif', 'GPSLatitude') in the picture: a position
+    in a compressed or hex-written text chunk passed, and was published in the signed SVG
+    (found by an independent attack). Anything Pillow reads beyond how to draw the pixels
+    is refused."""
+    import base64
+
+    data = base64.b64encode(_png_with(chunk)).decode()
+    problems = assets.svg_problems(
+        svg(f'<image href="data:image/png;base64,{data}" width="8" height="8"/>')
+    )
+    assert problems == [
+        "<image> embeds a photo with EXIF or XMP metadata (it may hold where and when it was"
+        " taken, which the site never publishes); embed it without metadata"
+    ]

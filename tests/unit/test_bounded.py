@@ -51,3 +51,31 @@ def test_a_child_past_its_budget_is_killed(monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_child_that_dies_gives_no_answer() -> None:
     with pytest.raises(ChildFailed, match="without an answer"):
         run_bounded(lambda: os._exit(3), 30)  # type: ignore[func-returns-value]
+
+
+def test_an_answer_cut_short_is_never_taken_for_a_whole_one() -> None:
+    """The parent read until the pipe closed and took anything starting with '+': a child
+    killed while it wrote (the OOM killer, someone ending Typst) gave cetak a truncated PDF
+    to sign (found by an independent attack). The answer now says its length, and the
+    child's exit status must be 0."""
+    import signal
+
+    real_write = os.write
+
+    def cut(fd: int, data: bytes | memoryview) -> int:  # writes a part, then the child ends
+        real_write(fd, bytes(data)[:1000])
+        os._exit(0)
+
+    def killed(fd: int, data: bytes | memoryview) -> int:
+        real_write(fd, bytes(data)[:1000])
+        os.kill(os.getpid(), signal.SIGKILL)
+        return 0
+
+    for writer in (cut, killed):
+
+        def work(writer=writer) -> bytes:  # (runs in the child: only the child's os.write)
+            os.write = writer  # type: ignore[assignment]
+            return b"%PDF-" + b"x" * 100_000 + b"%%EOF"
+
+        with pytest.raises(ChildFailed, match="without an answer"):
+            run_bounded(work, 30)

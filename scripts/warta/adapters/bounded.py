@@ -61,11 +61,14 @@ def run_bounded(work: Callable[[], bytes], seconds: float) -> bytes:
             raise
         finally:
             os.close(read_end)
-    _reap(pid)
-    if answer[:1] == b"+":
-        return answer[1:]
-    if answer[:1] == b"-":
-        raise ChildFailed(answer[1:].decode("utf-8", "replace"))
+    status = _reap(pid)
+    kind, size, data = answer[:1], int.from_bytes(answer[1:9], "big"), answer[9:]
+    if status != 0 or len(answer) < 9 or size != len(data):  # killed while it answered
+        raise ChildFailed("the child process ended without an answer")
+    if kind == b"+":
+        return data
+    if kind == b"-":
+        raise ChildFailed(data.decode("utf-8", "replace"))
     raise ChildFailed("the child process ended without an answer")
 
 
@@ -80,10 +83,12 @@ def _answer(work: Callable[[], bytes], fd: int, parent: int, seconds: float) -> 
     signal.setitimer(signal.ITIMER_REAL, seconds + GRACE)
     try:
         try:
-            answer = b"+" + work()
+            kind, data = b"+", work()
         except Exception as exc:  # (its message crosses the pipe; the parent raises)
-            answer = b"-" + str(exc).encode("utf-8", "replace")
-        view = memoryview(answer)
+            kind, data = b"-", str(exc).encode("utf-8", "replace")
+        # the answer says how long it is: one cut short (the child killed while it wrote)
+        # is never taken for a whole one
+        view = memoryview(kind + len(data).to_bytes(8, "big") + data)
         while view:
             view = view[os.write(fd, view) :]
     finally:
@@ -122,9 +127,11 @@ def _kill(pid: int) -> None:
     _reap(pid)
 
 
-def _reap(pid: int) -> None:
+def _reap(pid: int) -> int | None:
+    """The exit status of the child ``pid`` once it has ended (None: not known)."""
     with suppress(ChildProcessError):
-        os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return None
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from warta.errors import RefusedError
 from warta.i18n import _
+from warta.model.findings import visible
 
 TRAILER_ITEM = "Warta-Item"
 TRAILER_STEP = "Warta-Step"
@@ -176,6 +177,10 @@ def commit(
     """Commit exactly ``paths`` with ``subject``, ``body`` and trailers (a trailer with a
     list of values is repeated, one line per value); return the id."""
     rels = [path.relative_to(root).as_posix() for path in paths]
+    # a title or name from the repository never puts a control character into the history
+    # (git log prints it raw); the trailers stay as they are: programs read them
+    subject = visible(subject)
+    body = "\n".join(map(visible, body.split("\n")))
     tail = "\n".join(
         f"{k}: {v}"
         for k, values in trailers.items()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.yamlnodes import YamlError, YList, YMap
 from warta.i18n import _
 from warta.model.closure import PHOTOS, check_attachment_list, plain_relative
-from warta.model.findings import Finding, error
+from warta.model.findings import Finding, error, visible
 from warta.model.invisible import check_hidden, format_characters
 from warta.model.item import (
     CORRECT,
@@ -165,12 +166,15 @@ def parse_item(text: str, display: str) -> LoadedItem:
             ).format(most=ID_MAX, value=item_id),
         )
         item_id = None
-    title = fields.text("title", longest=TITLE_MAX)
+    title = _one_line(fields, "title", fields.text("title", longest=TITLE_MAX))
     if title is not None and not title.strip():
         fields.fail("title", "schema.empty", _("title must not be empty; found empty text"))
     news_date = _news_date(fields)
     embargo = fields.moment("embargo") if "embargo" in data else None
-    description = fields.text("description", longest=DESCRIPTION_MAX) or ""
+    description = (
+        _one_line(fields, "description", fields.text("description", longest=DESCRIPTION_MAX))
+        or ""
+    )
     categories = (
         fields.text_list("categories", required=True, most=CATEGORIES_MAX, longest=LABEL_MAX)
         or ()
@@ -239,6 +243,25 @@ def parse_item(text: str, display: str) -> LoadedItem:
         embargo=embargo,
     )
     return LoadedItem(display, item, findings)
+
+
+def _one_line(fields: Reader, key: str, text: str | None) -> str | None:
+    """``text`` if it holds no control character (C0, DEL, C1: a title goes into commit
+    messages, reports and terminals; YAML's escapes can write any of them), else None and a
+    finding naming the first one."""
+    if text is None:
+        return None
+    found = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+    if found is None:
+        return text
+    fields.fail(
+        key,
+        "text.control",
+        _("'{name}' must be one line of text without control characters; found {char}").format(
+            name=key, char=visible(found)
+        ),
+    )
+    return None
 
 
 def _image(fields: Reader, display: str, findings: list[Finding]) -> LeadImage | None:

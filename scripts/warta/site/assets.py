@@ -117,7 +117,11 @@ def svg_problems(data: bytes) -> list[str]:
                 )
             )
         if name == "style":
-            found.extend(_css_problems(element.text or "", "<style>"))
+            # a browser reads all the text inside (after a child element too, and every
+            # CDATA block), not only ElementTree's .text
+            if len(element):
+                found.append(_("<style> holds elements; expected only a style sheet"))
+            found.extend(_css_problems("".join(element.itertext()), "<style>"))
         for key, value in element.attrib.items():
             _ns, attr = _local(key)
             if attr.lower().startswith("on"):
@@ -133,7 +137,9 @@ def svg_problems(data: bytes) -> list[str]:
                     )
                 )
             else:
-                css = attr == "style" or (ns == SVG_NS and attr in CSS_ATTRIBUTES)
+                # any attribute of the drawing may be a presentation attribute a browser
+                # reads as CSS (marker-end, …): a CSS escape is refused in all of them
+                css = _ns in ("", SVG_NS) and ns == SVG_NS
                 found.extend(_css_problems(value, f"<{name} {attr}>", css=css))
     return list(dict.fromkeys(found))
 
@@ -153,9 +159,10 @@ def _embedded_problem(element: str, value: str) -> str | None:
     plain, padded and whole (after ASCII whitespace): decoders disagree on anything else
     (Python skips a '%' and fails without padding; Typst and browsers decode both), so a
     picture the checks below cannot read is never one a reader's program draws. It must be
-    a PNG, JPEG, GIF or WebP picture of at most MAX_PIXELS pixels (read from its header,
-    never decoded here) without EXIF or XMP metadata: the site and the bulletin serve an SVG
-    as signed, so a phone's JPEG inside one would publish where it was taken."""
+    a PNG, JPEG, GIF or WebP picture of at most MAX_PIXELS pixels (its header is read first;
+    only a picture within the limit is decoded) that Pillow reads whole, without EXIF, XMP,
+    text or comments: the site and the bulletin serve an SVG as signed, so a phone's JPEG
+    inside one would publish where it was taken."""
     value = value.strip()
     found = RASTER_DATA.match(value)
     if element != "image" or found is None:
@@ -165,7 +172,8 @@ def _embedded_problem(element: str, value: str) -> str | None:
     except (binascii.Error, ValueError):
         data = b""
     size = _picture_size(data) if data else None
-    if size is None:
+    whole = size is not None and size[0] <= MAX_PIXELS and _extra_info(data)
+    if size is None or whole is None:
         return _(
             "<{name}> embeds data that is not a PNG, JPEG, GIF or WebP picture in plain,"
             " padded base64"
@@ -176,13 +184,47 @@ def _embedded_problem(element: str, value: str) -> str | None:
             "<{name}> embeds a picture of {size} pixels; expected at most {most}"
             " (a picture that large stalls the typesetter and the browser)"
         ).format(name=element, size=shown, most=MAX_PIXELS)
-    if any(marker in data for marker in _METADATA):
+    if any(marker in data for marker in _METADATA) or whole:
         return _(
             "<{name}> embeds a photo with EXIF or XMP metadata (it may hold where"
             " and when it was taken, which the site never publishes); embed it"
             " without metadata"
         ).format(name=element)
     return None
+
+
+#: What Pillow may find in an embedded picture besides its pixels: how to draw them. Anything
+#: else (EXIF, XMP, text chunks compressed or not, comments) may hold where and when a
+#: photo was taken, so it is refused.
+_DRAWING_INFO = frozenset(
+    {
+        *("dpi", "gamma", "transparency", "srgb", "chromaticity", "aspect", "interlace"),
+        *("jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive", "progression"),
+        *("adobe", "adobe_transform", "duration", "loop", "background", "version"),
+        *("icc_profile", "compression", "default_image", "disposal", "blend", "bbox"),
+        "timestamp",
+    }
+)
+
+
+def _extra_info(data: bytes) -> bool | None:
+    """Whether the picture in ``data`` (read whole: at most MAX_PIXELS pixels) holds more
+    than its pixels and how to draw them: EXIF, XMP, a text chunk (a zTXt chunk hides its
+    text from a search of the bytes), a comment; None if Pillow cannot read it whole."""
+    from PIL import Image  # noqa: PLC0415 - loaded only for an SVG that embeds a photo
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=sorted(_PICTURES)) as image:
+                image.load()  # (text chunks after the pixels are read only now)
+                return (
+                    bool(set(image.info) - _DRAWING_INFO)
+                    or bool(image.getexif())
+                    or bool(getattr(image, "text", None))
+                )
+    except Exception:  # a picture Pillow cannot read whole: nothing a reader is shown
+        return None
 
 
 #: The formats an embedded picture may have (Pillow's names).
