@@ -327,6 +327,11 @@ def test_a_gps_photo_spelled_otherwise_is_refused_all_the_same() -> None:
         pytest.param(
             '<path d="M10 10 L90 90" marker-start="u\\72 l(http://pelacak.example/m.svg#m)"/>',
             id="escape-in-marker-start"),
+        pytest.param('<a href="#x" ping="http://pelacak.example/ping"><rect id="x"/></a>',
+                     id="a-ping"),
+        pytest.param('<a href="#x" ping="/ping"><rect id="x"/></a>', id="a-ping-here"),
+        pytest.param('<rect width="1" height="1" requiredExtensions="https://pelacak.example/"/>',
+                     id="address-in-another-attribute"),
     ],
 )
 def test_a_drawing_loads_nothing_from_elsewhere_however_its_css_is_written(drawing: str) -> None:
@@ -374,3 +379,30 @@ def test_a_picture_s_text_chunks_are_metadata_too(chunk: str) -> None:
         "<image> embeds a photo with EXIF or XMP metadata (it may hold where and when it was"
         " taken, which the site never publishes); embed it without metadata"
     ]
+
+
+def test_a_later_frame_s_metadata_is_metadata_too() -> None:
+    """An APNG's second frame carried a compressed text chunk with a GPS position, which a
+    look at the first frame never read (found by an independent attack)."""
+    import base64
+    import io
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "PNG", save_all=True,
+                                  append_images=[Image.new("RGB", (4, 4), "blue")])
+    apng = out.getvalue()
+    payload = b"Raw profile type exif\0\0" + zlib.compress(b"GPS 6,10,31S 106,49,37E")
+    chunk = (struct.pack(">I", len(payload)) + b"zTXt" + payload
+             + struct.pack(">I", zlib.crc32(b"zTXt" + payload)))
+    end = apng.rindex(b"IEND") - 4
+    hidden = apng[:end] + chunk + apng[end:]
+    for picture, refused in ((apng, False), (hidden, True)):
+        data = base64.b64encode(picture).decode()
+        problems = assets.svg_problems(
+            svg(f'<image href="data:image/png;base64,{data}" width="4" height="4"/>')
+        )
+        assert bool(problems) is refused, problems

@@ -79,3 +79,42 @@ def test_an_answer_cut_short_is_never_taken_for_a_whole_one() -> None:
 
         with pytest.raises(ChildFailed, match="without an answer"):
             run_bounded(work, 30)
+
+
+def test_a_signal_right_after_the_fork_never_makes_a_second_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGTERM between the fork and the child's own handlers raised KeyboardInterrupt in the
+    child, which then went on as a second copy of the calling program (found by an
+    independent attack). The signals are blocked until each process is ready: the child
+    ends by SIGTERM's default action, and the parent gets no answer."""
+    import signal
+
+    me = os.getpid()
+    told, tell = os.pipe()  # an escaped child says so here
+    os.set_blocking(told, False)
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid == 0:
+            os.kill(os.getpid(), signal.SIGTERM)  # (the moment a storm of signals hits)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    try:
+        with pytest.raises(ChildFailed, match="without an answer"):
+            run_bounded(lambda: b"ok", 30)
+    finally:
+        if os.getpid() != me:  # a child that escaped: say so, and end it before it goes on
+            os.write(tell, b"escaped")
+            os._exit(99)
+    os.close(tell)
+    try:
+        escaped = os.read(told, 16)
+    except BlockingIOError:
+        escaped = b""
+    os.close(told)
+    assert escaped == b"", "the child ran the caller's code"
+    assert signal.getsignal(signal.SIGTERM) is not None
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()  # nothing left blocked

@@ -17,9 +17,9 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from typing import NoReturn
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any, NoReturn
 
 from warta.errors import WartaError
 
@@ -44,23 +44,39 @@ class ChildFailed(WartaError):
 
 def run_bounded(work: Callable[[], bytes], seconds: float) -> bytes:
     """``work()``'s bytes, computed in a forked child that is killed after ``seconds``
-    (OverBudget), or when Ctrl+C or SIGTERM reaches this process (KeyboardInterrupt, after
-    the child is gone). An exception in ``work`` becomes ChildFailed with its message."""
+    (OverBudget), or when Ctrl+C, SIGTERM or SIGHUP reaches this process (KeyboardInterrupt,
+    after the child is gone). An exception in ``work`` becomes ChildFailed with its message.
+
+    Those signals are blocked from before the fork until each process is ready for them:
+    the child has its own handlers (a signal between the fork and them made the child raise
+    KeyboardInterrupt and go on as a second copy of the program, found by an independent
+    attack), and the parent is inside the block that kills the child."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
-    with _sigterm_interrupts():
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    previous = _interrupting()
+    pid = 0
+    try:
         pid = os.fork()
         if pid == 0:  # the child: answer on the pipe, then leave without any cleanup
             os.close(read_end)
-            _answer(work, write_end, parent, seconds)
+            _answer(work, write_end, parent, seconds, mask)
         os.close(write_end)
-        try:
-            answer = _read(read_end, time.monotonic() + seconds, seconds)
-        except BaseException:
+        write_end = -1
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # (one sent meanwhile arrives now)
+        answer = _read(read_end, time.monotonic() + seconds, seconds)
+    except BaseException:
+        if pid:
             _kill(pid)
-            raise
-        finally:
-            os.close(read_end)
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if write_end >= 0:
+            os.close(write_end)
+        os.close(read_end)
     status = _reap(pid)
     kind, size, data = answer[:1], int.from_bytes(answer[1:9], "big"), answer[9:]
     if status != 0 or len(answer) < 9 or size != len(data):  # killed while it answered
@@ -72,16 +88,19 @@ def run_bounded(work: Callable[[], bytes], seconds: float) -> bytes:
     raise ChildFailed("the child process ended without an answer")
 
 
-def _answer(work: Callable[[], bytes], fd: int, parent: int, seconds: float) -> NoReturn:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills this child
-    for stop in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
-        signal.signal(stop, signal.SIG_DFL)
-    # the child ends on its own too: when the parent ends however it ends (SIGKILL, a
-    # closed terminal), and once the budget and a grace period are spent (SIGALRM's default
-    # action ends the process even inside native code)
-    _die_with(parent)
-    signal.setitimer(signal.ITIMER_REAL, seconds + GRACE)
+def _answer(
+    work: Callable[[], bytes], fd: int, parent: int, seconds: float, mask: set[int | signal.Signals]
+) -> NoReturn:
     try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills the child
+        for stop in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
+            signal.signal(stop, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        # the child ends on its own too: when the parent ends however it ends (SIGKILL, a
+        # closed terminal), and once the budget and a grace period are spent (SIGALRM's
+        # default action ends the process even inside native code)
+        _die_with(parent)
+        signal.setitimer(signal.ITIMER_REAL, seconds + GRACE)
         try:
             kind, data = b"+", work()
         except Exception as exc:  # (its message crosses the pipe; the parent raises)
@@ -134,21 +153,18 @@ def _reap(pid: int) -> int | None:
     return None
 
 
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM and SIGHUP (a closed terminal) raise KeyboardInterrupt meanwhile (as Ctrl+C
-    does), so that the caller's cleanup runs; only the main thread can take a signal
-    handler."""
+#: What stops the work: Ctrl+C, SIGTERM (a cancelled job), SIGHUP (a closed terminal).
+_STOPS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+def _interrupting() -> dict[int, Any]:
+    """Have SIGTERM and SIGHUP raise KeyboardInterrupt (as Ctrl+C does), so that the
+    caller's cleanup runs; the handlers they had (to be put back). Only the main thread can
+    take a signal handler: elsewhere nothing changes."""
     if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+        return {}
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = {stop: signal.signal(stop, interrupt) for stop in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for stop, handler in previous.items():
-            signal.signal(stop, handler)
+    return {stop: signal.signal(stop, interrupt) for stop in (signal.SIGTERM, signal.SIGHUP)}

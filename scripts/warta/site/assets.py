@@ -50,6 +50,10 @@ ACTIVE_ELEMENTS = frozenset(
         *("set", "animate", "animateMotion", "animateTransform", "animateColor", "discard"),
     }
 )
+#: Attributes whose value a browser fetches or opens, whatever it is.
+_FETCHING = frozenset({"ping", "src", "srcset", "action", "formaction", "poster", "background"})
+#: A value that names another site, a script or data (in an attribute that is not href).
+_ELSEWHERE = re.compile(r"[a-z][a-z0-9+.-]*:\s*/|javascript:|data:|//", re.IGNORECASE)
 RASTER_DATA = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,", re.IGNORECASE)
 _URL_REF = re.compile(r"url\(\s*['\"]?\s*(?![\s'\"#])", re.IGNORECASE)
 _IMPORT = re.compile(r"@import", re.IGNORECASE)
@@ -128,6 +132,8 @@ def svg_problems(data: bytes) -> list[str]:
                 found.append(
                     _("<{name}> has the event handler {attr}").format(name=name, attr=attr)
                 )
+            elif attr.lower() in _FETCHING:  # fetched or opened (<a ping> on a click)
+                found.append(_elsewhere(name, attr, value))
             elif attr == "href" and (problem := _embedded_problem(name, value)) is not None:
                 found.append(problem)
             elif attr == "href" and not _internal_ref(name, value):
@@ -140,8 +146,24 @@ def svg_problems(data: bytes) -> list[str]:
                 # any attribute of the drawing may be a presentation attribute a browser
                 # reads as CSS (marker-end, …): a CSS escape is refused in all of them
                 css = _ns in ("", SVG_NS) and ns == SVG_NS
-                found.extend(_css_problems(value, f"<{name} {attr}>", css=css))
+                problems = list(_css_problems(value, f"<{name} {attr}>", css=css))
+                if (
+                    not problems
+                    and attr != "href"
+                    and name not in ACTIVE_ELEMENTS  # (refused whole above)
+                    and _ns in ("", SVG_NS)
+                    and _ELSEWHERE.search(value)
+                ):
+                    # only href (checked above) may name anything, and only a #fragment
+                    problems.append(_elsewhere(name, attr, value))
+                found.extend(problems)
     return list(dict.fromkeys(found))
+
+
+def _elsewhere(name: str, attr: str, value: str) -> str:
+    return _("<{name}> {attr}={value!r} names another address; expected none").format(
+        name=name, attr=attr, value=value[:60]
+    )
 
 
 #: What an embedded photo's metadata starts with: EXIF in JPEG (APP1) and WebP, PNG's eXIf
@@ -217,15 +239,25 @@ def _extra_info(data: bytes) -> bool | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=sorted(_PICTURES)) as image:
-                image.load()  # (text chunks after the pixels are read only now)
-                return (
-                    bool(set(image.info) - _DRAWING_INFO)
-                    or bool(image.getexif())
-                    or bool(getattr(image, "text", None))
-                )
+                frames = getattr(image, "n_frames", 1)
+                if frames > MAX_FRAMES or frames * image.width * image.height > MAX_PIXELS:
+                    return None  # (every frame is decoded here: all within the limit)
+                extra = False
+                for frame in range(frames):  # (an APNG's later frames carry chunks too)
+                    image.seek(frame)
+                    image.load()  # (text chunks after the pixels are read only now)
+                    extra = extra or (
+                        bool(set(image.info) - _DRAWING_INFO)
+                        or bool(image.getexif())
+                        or bool(getattr(image, "text", None))
+                    )
+                return extra
     except Exception:  # a picture Pillow cannot read whole: nothing a reader is shown
         return None
 
+
+#: The most frames an embedded picture may have (an animation is read frame by frame).
+MAX_FRAMES = 100
 
 #: The formats an embedded picture may have (Pillow's names).
 _PICTURES = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
