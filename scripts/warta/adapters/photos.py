@@ -136,6 +136,73 @@ def _opened(data: bytes, suffix: str) -> Iterator[Image.Image]:
         yield image
 
 
+#: The formats a picture embedded in an SVG (a data: URL) may have.
+EMBEDDED_FORMATS = ("GIF", "JPEG", "PNG", "WEBP")
+#: The most frames an embedded picture may have (an animation is read frame by frame).
+MAX_FRAMES = 100
+#: What Pillow may find in an embedded picture besides its pixels: how to draw them. Anything
+#: else (EXIF, XMP, text chunks compressed or not, comments) may hold where and when a photo
+#: was taken.
+DRAWING_INFO = frozenset(
+    {
+        *("dpi", "gamma", "transparency", "srgb", "chromaticity", "aspect", "interlace"),
+        *("jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive", "progression"),
+        *("adobe", "adobe_transform", "duration", "loop", "background", "version"),
+        *("icc_profile", "compression", "default_image", "disposal", "blend", "bbox"),
+        "timestamp",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A picture embedded in an SVG as its header says: its size (``past``: more pixels
+    than Pillow will even say, 0 otherwise), and whether it holds more than its pixels and
+    how to draw them (None: it was not read whole: past the limits, or it does not
+    decode)."""
+
+    width: int
+    height: int
+    extra: bool | None
+    past: int = 0
+
+
+def embedded(data: bytes) -> Embedded | None:
+    """What the picture in ``data`` is (None: Pillow finds no GIF, JPEG, PNG or WebP
+    picture there). A picture of at most :data:`MAX_PIXELS` pixels, every frame counted, is
+    decoded whole, so that a text chunk after the pixels or in a later frame is read too."""
+    from PIL import Image  # noqa: PLC0415 - see the imports above
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS
+            with Image.open(io.BytesIO(data), formats=EMBEDDED_FORMATS) as image:
+                if image.format not in EMBEDDED_FORMATS:
+                    return None
+                return Embedded(image.width, image.height, _extra(image))
+    except Image.DecompressionBombError:  # more than twice Pillow's own limit
+        return Embedded(0, 0, None, past=2 * (Image.MAX_IMAGE_PIXELS or 0))
+    except Exception:  # Pillow's decoders raise many kinds: no picture it reads
+        return None
+
+
+def _extra(image: Image.Image) -> bool | None:
+    frames = getattr(image, "n_frames", 1)
+    if frames > MAX_FRAMES or frames * image.width * image.height > MAX_PIXELS:
+        return None
+    extra = False
+    try:
+        for frame in range(frames):  # (an APNG's later frames carry chunks too)
+            image.seek(frame)
+            image.load()  # (text chunks after the pixels are read only now)
+            extra = extra or bool(
+                set(image.info) - DRAWING_INFO or image.getexif() or getattr(image, "text", None)
+            )
+    except Exception:  # a picture Pillow cannot read whole: nothing a reader is shown
+        return None
+    return extra
+
+
 def _decoded(image: Image.Image, at_least: int | None = None) -> Image.Image:
     """The photo's pixels, decoded completely (PhotoRefused if they cannot be); a JPEG at a
     smaller scale whose upright width is still ``at_least`` pixels (libjpeg decodes every

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import re
-import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+from warta.adapters.photos import embedded
 from warta.model.photo import MAX_PIXELS
 from warta.model.translate import _
 
@@ -57,8 +56,6 @@ _ELSEWHERE = re.compile(r"[a-z][a-z0-9+.-]*:\s*/|javascript:|data:|//", re.IGNOR
 RASTER_DATA = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,", re.IGNORECASE)
 _URL_REF = re.compile(r"url\(\s*['\"]?\s*(?![\s'\"#])", re.IGNORECASE)
 _IMPORT = re.compile(r"@import", re.IGNORECASE)
-#: Presentation attributes that take CSS values (where escapes could spell a reference).
-CSS_ATTRIBUTES = frozenset({"fill", "stroke", "filter", "mask", "clip-path", "cursor"})
 _IMAGE_SET = re.compile(r"(?:image-set|image|cross-fade|element)\s*\(", re.IGNORECASE)
 _DECL = re.compile(r"^\ufeff?\s*<\?xml\s[^?]*\?>")
 
@@ -145,7 +142,7 @@ def svg_problems(data: bytes) -> list[str]:
             else:
                 # any attribute of the drawing may be a presentation attribute a browser
                 # reads as CSS (marker-end, …): a CSS escape is refused in all of them
-                css = _ns in ("", SVG_NS) and ns == SVG_NS
+                css = _ns in ("", SVG_NS)
                 problems = list(_css_problems(value, f"<{name} {attr}>", css=css))
                 if (
                     not problems
@@ -181,10 +178,10 @@ def _embedded_problem(element: str, value: str) -> str | None:
     plain, padded and whole (after ASCII whitespace): decoders disagree on anything else
     (Python skips a '%' and fails without padding; Typst and browsers decode both), so a
     picture the checks below cannot read is never one a reader's program draws. It must be
-    a PNG, JPEG, GIF or WebP picture of at most MAX_PIXELS pixels (its header is read first;
-    only a picture within the limit is decoded) that Pillow reads whole, without EXIF, XMP,
-    text or comments: the site and the bulletin serve an SVG as signed, so a phone's JPEG
-    inside one would publish where it was taken."""
+    a PNG, JPEG, GIF or WebP picture of at most MAX_PIXELS pixels that Pillow reads whole
+    (:func:`warta.adapters.photos.embedded`), without EXIF, XMP, text or comments: the site
+    and the bulletin serve an SVG as signed, so a phone's JPEG inside one would publish where
+    it was taken."""
     value = value.strip()
     found = RASTER_DATA.match(value)
     if element != "image" or found is None:
@@ -193,94 +190,29 @@ def _embedded_problem(element: str, value: str) -> str | None:
         data = base64.b64decode(_BASE64_SPACE.sub("", value[found.end() :]), validate=True)
     except (binascii.Error, ValueError):
         data = b""
-    size = _picture_size(data) if data else None
-    whole = size is not None and size[0] <= MAX_PIXELS and _extra_info(data)
-    if size is None or whole is None:
-        return _(
-            "<{name}> embeds data that is not a PNG, JPEG, GIF or WebP picture in plain,"
-            " padded base64"
-        ).format(name=element)
-    pixels, shown = size
-    if pixels > MAX_PIXELS:
+    picture = embedded(data) if data else None
+    if picture is not None and (picture.past or picture.width * picture.height > MAX_PIXELS):
+        shown = (
+            _("more than {count}").format(count=picture.past)
+            if picture.past
+            else f"{picture.width}x{picture.height}"
+        )
         return _(
             "<{name}> embeds a picture of {size} pixels; expected at most {most}"
             " (a picture that large stalls the typesetter and the browser)"
         ).format(name=element, size=shown, most=MAX_PIXELS)
-    if any(marker in data for marker in _METADATA) or whole:
+    if picture is None or picture.extra is None:  # (not read whole)
+        return _(
+            "<{name}> embeds data that is not a PNG, JPEG, GIF or WebP picture in plain,"
+            " padded base64"
+        ).format(name=element)
+    if picture.extra or any(marker in data for marker in _METADATA):
         return _(
             "<{name}> embeds a photo with EXIF or XMP metadata (it may hold where"
             " and when it was taken, which the site never publishes); embed it"
             " without metadata"
         ).format(name=element)
     return None
-
-
-#: What Pillow may find in an embedded picture besides its pixels: how to draw them. Anything
-#: else (EXIF, XMP, text chunks compressed or not, comments) may hold where and when a
-#: photo was taken, so it is refused.
-_DRAWING_INFO = frozenset(
-    {
-        *("dpi", "gamma", "transparency", "srgb", "chromaticity", "aspect", "interlace"),
-        *("jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive", "progression"),
-        *("adobe", "adobe_transform", "duration", "loop", "background", "version"),
-        *("icc_profile", "compression", "default_image", "disposal", "blend", "bbox"),
-        "timestamp",
-    }
-)
-
-
-def _extra_info(data: bytes) -> bool | None:
-    """Whether the picture in ``data`` (read whole: at most MAX_PIXELS pixels) holds more
-    than its pixels and how to draw them: EXIF, XMP, a text chunk (a zTXt chunk hides its
-    text from a search of the bytes), a comment; None if Pillow cannot read it whole."""
-    from PIL import Image  # noqa: PLC0415 - loaded only for an SVG that embeds a photo
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=sorted(_PICTURES)) as image:
-                frames = getattr(image, "n_frames", 1)
-                if frames > MAX_FRAMES or frames * image.width * image.height > MAX_PIXELS:
-                    return None  # (every frame is decoded here: all within the limit)
-                extra = False
-                for frame in range(frames):  # (an APNG's later frames carry chunks too)
-                    image.seek(frame)
-                    image.load()  # (text chunks after the pixels are read only now)
-                    extra = extra or (
-                        bool(set(image.info) - _DRAWING_INFO)
-                        or bool(image.getexif())
-                        or bool(getattr(image, "text", None))
-                    )
-                return extra
-    except Exception:  # a picture Pillow cannot read whole: nothing a reader is shown
-        return None
-
-
-#: The most frames an embedded picture may have (an animation is read frame by frame).
-MAX_FRAMES = 100
-
-#: The formats an embedded picture may have (Pillow's names).
-_PICTURES = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
-
-
-def _picture_size(data: bytes) -> tuple[int, str] | None:
-    """How many pixels the picture in ``data`` has as its header says, and its size in
-    words ('800x450'), or None if Pillow finds no PNG, JPEG, GIF or WebP picture there."""
-    from PIL import Image  # noqa: PLC0415 - loaded only for an SVG that embeds a photo
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=sorted(_PICTURES)) as image:
-                if image.format not in _PICTURES:
-                    return None
-                width, height = image.size
-                return width * height, f"{width}x{height}"
-    except Image.DecompressionBombError:  # more than twice Pillow's own limit
-        most = 2 * (Image.MAX_IMAGE_PIXELS or 0)
-        return most + 1, _("more than {count}").format(count=most)
-    except Exception:  # Pillow's decoders raise many kinds: no picture it reads
-        return None
 
 
 def _internal_ref(element: str, value: str) -> bool:
