@@ -146,3 +146,15 @@ def test_commit_messages_warta_writes_hold_no_control_characters(repo: Repo) -> 
     assert "\x1b" not in message and "\x07" not in message and "\x85" not in message
     assert "Judul\\x1b]0;JENDELA\\x07\\x85akhir" in message
     assert "baris\\x1b[2K satu\nbaris dua" in message
+
+
+def test_the_lead_photo_s_texts_are_one_line_too(repo: Repo) -> None:
+    """The photo's alt text, caption and credit are shown under the photo and in the printed
+    bulletin: a control character in them is refused as in the title."""
+    rel = _draft(repo, "foto-kendali", "image:\n  src: foto.jpg\n"
+                 '  alt: "Warga\\e[8m"\n  caption: "Keterangan\\x85"\n  credit: "Humas\\a"\n')
+    repo.commit_all("draf")
+    report = repo.validate_json()
+    found = sorted(f["line"] for v in report["items"] if v["path"] == rel
+                   for f in v["findings"] if f["rule"] == "text.control")
+    assert found == [10, 11, 12], report

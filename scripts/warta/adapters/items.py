@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.yamlnodes import YamlError, YList, YMap
 from warta.i18n import _
 from warta.model.closure import PHOTOS, check_attachment_list, plain_relative
-from warta.model.findings import Finding, error, visible
+from warta.model.findings import Finding, error
 from warta.model.invisible import check_hidden, format_characters
 from warta.model.item import (
     CORRECT,
@@ -166,15 +165,12 @@ def parse_item(text: str, display: str) -> LoadedItem:
             ).format(most=ID_MAX, value=item_id),
         )
         item_id = None
-    title = _one_line(fields, "title", fields.text("title", longest=TITLE_MAX))
+    title = fields.text("title", longest=TITLE_MAX, line=True)
     if title is not None and not title.strip():
         fields.fail("title", "schema.empty", _("title must not be empty; found empty text"))
     news_date = _news_date(fields)
     embargo = fields.moment("embargo") if "embargo" in data else None
-    description = (
-        _one_line(fields, "description", fields.text("description", longest=DESCRIPTION_MAX))
-        or ""
-    )
+    description = fields.text("description", longest=DESCRIPTION_MAX, line=True) or ""
     categories = (
         fields.text_list("categories", required=True, most=CATEGORIES_MAX, longest=LABEL_MAX)
         or ()
@@ -245,25 +241,6 @@ def parse_item(text: str, display: str) -> LoadedItem:
     return LoadedItem(display, item, findings)
 
 
-def _one_line(fields: Reader, key: str, text: str | None) -> str | None:
-    """``text`` if it holds no control character (C0, DEL, C1: a title goes into commit
-    messages, reports and terminals; YAML's escapes can write any of them), else None and a
-    finding naming the first one."""
-    if text is None:
-        return None
-    found = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
-    if found is None:
-        return text
-    fields.fail(
-        key,
-        "text.control",
-        _("'{name}' must be one line of text without control characters; found {char}").format(
-            name=key, char=visible(found)
-        ),
-    )
-    return None
-
-
 def _image(fields: Reader, display: str, findings: list[Finding]) -> LeadImage | None:
     """The lead photo when ``image`` has a plain path inside the item's folder as ``src``;
     every problem with it (no alt text, a path out of the folder, no photo) is a finding."""
@@ -280,14 +257,16 @@ def _image(fields: Reader, display: str, findings: list[Finding]) -> LeadImage |
             "image.alt",
             _("image.alt must describe the photo for readers who cannot see it; found nothing"),
         )
-    elif (alt := image.text("alt", longest=DESCRIPTION_MAX)) is not None and not alt.strip():
+    elif (
+        alt := image.text("alt", longest=DESCRIPTION_MAX, line=True)
+    ) is not None and not alt.strip():
         image.fail(
             "alt",
             "image.alt",
             _("image.alt must describe the photo for readers who cannot see it; found empty text"),
         )
-    caption = image.text("caption", required=False, longest=DESCRIPTION_MAX)
-    credit = image.text("credit", required=False, longest=TITLE_MAX)
+    caption = image.text("caption", required=False, longest=DESCRIPTION_MAX, line=True)
+    credit = image.text("credit", required=False, longest=TITLE_MAX, line=True)
     image.text("minor_basis", required=False)
     image.boolean("shows_minor")
     if src is None:

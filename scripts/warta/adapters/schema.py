@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from warta.adapters.yamlnodes import YList, YMap
 from warta.i18n import N_, _
-from warta.model.findings import Finding, error, warning
+from warta.model.findings import Finding, error, visible, warning
 from warta.model.invisible import check_hidden
 from warta.model.item import iso_day, iso_moment
 
@@ -95,11 +96,19 @@ class Reader:
         )
 
     def text(
-        self, key: str, *, required: bool = True, default: str = "", longest: int | None = None
+        self,
+        key: str,
+        *,
+        required: bool = True,
+        default: str = "",
+        longest: int | None = None,
+        line: bool = False,
     ) -> str | None:
         """The text under ``key``; None (with a finding) if it is not text or, with
         ``longest``, has more characters (an unsigned draft's text is listed in every
-        preview and report, so it is shown nowhere then)."""
+        preview and report, so it is shown nowhere then), or, with ``line``, holds a control
+        character (C0, DEL, C1: YAML's escapes write any of them, and a title goes into
+        commit messages, reports and terminals)."""
         if key not in self.data or self.data[key] is None:
             if required:
                 self.missing(key, _("text"))
@@ -113,6 +122,15 @@ class Reader:
                 N_("'{name}' must be at most {most} characters; found {found}"),
                 longest,
                 len(value),
+            )
+            return None
+        if isinstance(value, str) and line and (found := _control(value)) is not None:
+            self.fail(
+                key,
+                "text.control",
+                _(
+                    "'{name}' must be one line of text without control characters; found {char}"
+                ).format(name=self._name(key), char=visible(found)),
             )
             return None
         if isinstance(value, str):
@@ -300,6 +318,11 @@ def as_map(value: Any, path: str, line: int, what: str, findings: list[Finding])
         )
     )
     return None
+
+
+def _control(text: str) -> str | None:
+    """The first control character (C0, DEL, C1) in ``text``, if any."""
+    return next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
 
 
 def hidden_text(data: YMap, display: str) -> Iterator[Finding]:
