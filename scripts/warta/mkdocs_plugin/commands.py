@@ -289,17 +289,27 @@ def build_site(
         )
         plugin.jobs = jobs
         _empty_site_dir(repo.root, Path(config.site_dir))
-        # SIGTERM ends the build as Ctrl+C does: its cleanup ends the helpers that render
-        # pages and removes the staged copy of the docs
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            _run(config)
-        except BaseException:
-            _clear_failed(Path(config.site_dir))
-            raise
-        finally:
-            signal.signal(signal.SIGTERM, previous)
     out = Path(config.site_dir)
+    # SIGTERM ends the build as Ctrl+C does: its cleanup ends the helpers that render pages
+    # and removes the staged copy of the docs; a build that fails, or is stopped, while
+    # MkDocs writes or while the output is audited leaves its site folder empty
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with _mkdocs_logging():
+            _run(config)
+        _audit_output(out, config, plugin, progress=progress, jobs=jobs)
+    except BaseException:
+        _clear_failed(out)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return out
+
+
+def _audit_output(
+    out: Path, config: MkDocsConfig, plugin: WartaPlugin, *, progress: Progress, jobs: int | None
+) -> None:
+    """BuildFailed if what the build wrote to ``out`` leads to an unpublished item."""
     report = plugin.report
     if report is None:  # pragma: no cover - on_config always runs in a build
         raise BuildFailed(_("the gate did not run; the site must not be deployed"))
@@ -324,7 +334,6 @@ def build_site(
         jobs=jobs,
     )
     if found:
-        _clear_failed(out)
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
         count = len({f.token.path for f in found})
         raise BuildFailed(
@@ -334,7 +343,6 @@ def build_site(
                 count,
             ).format(site=out, count=count, listed=listed)
         )
-    return out
 
 
 #: Output files at least, for the audit to share them among processes.
