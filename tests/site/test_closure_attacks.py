@@ -674,7 +674,7 @@ def test_strict_build_and_strict_validate_agree(honest: SiteRepo, tmp_path: Path
     assert validate.returncode == build.returncode == 1
     assert f"{PASAR}/index.md:" in build.stderr and "[files.hidden]" in build.stderr
     # the refused build leaves nothing to deploy by mistake (it left the whole site there)
-    assert not (tmp_path / "strict").exists() or not any((tmp_path / "strict").iterdir())
+    assert (tmp_path / "strict").is_dir() and not any((tmp_path / "strict").iterdir())
     verdicts = {v["path"]: v["publishable"] for v in json.loads(validate.stdout)["items"]}
     assert verdicts[f"{PASAR}/index.md"] is False
     assert plain.returncode == 0

@@ -20,6 +20,7 @@ from typing import Any
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
+from warta.adapters.bounded import ChildFailed, OverBudget, run_bounded
 from warta.adapters.textfile import json_utf8
 from warta.errors import WartaError
 from warta.i18n import _
@@ -330,8 +331,7 @@ def as_pdf(report: Laporan, zone: Any) -> bytes:
     the data (JSON) and the charts (SVG); the same report gives the same bytes."""
     import typst  # noqa: PLC0415
 
-    from warta.adapters.bounded import ChildFailed, OverBudget, run_bounded  # noqa: PLC0415
-    from warta.typeset.typst import typeset_seconds  # noqa: PLC0415
+    from warta.typeset.typst import typeset_seconds  # noqa: PLC0415 (it imports typst)
 
     with tempfile.TemporaryDirectory(prefix="warta-laporan-") as folder:
         root = Path(folder)
