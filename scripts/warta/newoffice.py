@@ -35,6 +35,7 @@ from warta.ci import ci_files
 from warta.errors import RefusedError, UsageError
 from warta.i18n import _
 from warta.model.demokeys import is_demo_key
+from warta.model.findings import NOT_ARGUMENT_TEXT
 from warta.model.signing import fingerprint
 
 #: The office's time zone names and their IANA zones.
@@ -42,8 +43,9 @@ TIMEZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapu
 
 _OFFICE = re.compile(r"[A-Z][A-Za-z0-9.'()-]*(?: [A-Za-z0-9.'()-]+){1,8}")
 _ADMIN_ID = re.compile(r"[a-z][a-z0-9-]{0,31}")
-#: one line of text (no C0 or C1 control, no lone surrogate: bytes that were not UTF-8)
-_NAME = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]{1,100}")
+#: one line of text (no control, line-separator or direction character, no lone surrogate:
+#: bytes that were not UTF-8)
+_NAME = re.compile(f"[^{NOT_ARGUMENT_TEXT}]{{1,100}}")
 
 
 @dataclass(frozen=True)

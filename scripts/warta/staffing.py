@@ -33,6 +33,7 @@ from warta.errors import ConfigError, RefusedError, UsageError, WartaError
 from warta.i18n import N_, _
 from warta.model.codeowners import CODEOWNERS_FILE
 from warta.model.demokeys import is_demo_key
+from warta.model.findings import NOT_ARGUMENT_TEXT
 from warta.model.roster import FORGES
 from warta.model.signing import fingerprint, same_key
 
@@ -174,9 +175,10 @@ def public_key_argument(value: str) -> str:
     return " ".join(parts[:2])
 
 
-#: What a roster value typed on the command line may not hold: control characters (a line
-#: break among them), and the lone surrogates Python makes of bytes that are not UTF-8.
-_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: What a roster value typed on the command line may not hold: what findings show only as
+#: escapes (control characters, a line break among them, line separators and direction
+#: controls), and the lone surrogates Python makes of bytes that are not UTF-8.
+_NOT_TEXT = re.compile(f"[{NOT_ARGUMENT_TEXT}]")
 MAX_TEXT = 200
 
 

@@ -105,7 +105,7 @@ def test_a_revocation_reason_is_one_line(tmp_path: Path, keys: dict[str, Path]) 
     unchanged(office, head, before)
 
 
-@pytest.mark.parametrize("name", ["A\x85B", "A\udcffB", "A\u2028B"])
+@pytest.mark.parametrize("name", ["A\x85B", "A\udcffB", "A\u2028B", "A\u202eB"])
 def test_init_refuses_an_admin_name_that_is_not_one_line_of_text(
     tmp_path: Path, keys: dict[str, Path], name: str
 ) -> None:

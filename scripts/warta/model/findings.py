@@ -10,6 +10,9 @@ from enum import StrEnum
 #: file name would forge a line of the log, ESC would move the cursor and erase it), the
 #: line and paragraph separators, and the direction controls that reorder text.
 UNSEEN = r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+#: What text typed on the command line may not hold (a regex class's contents): the above,
+#: and the lone surrogates Python makes of bytes that are not UTF-8.
+NOT_ARGUMENT_TEXT = UNSEEN + r"\ud800-\udfff"
 _UNSEEN = re.compile(f"[{UNSEEN}]")
 
 
