@@ -50,6 +50,7 @@ from warta.model.edition import (
     print_step,
     revision_folder,
 )
+from warta.model.findings import NOT_ARGUMENT_TEXT
 from warta.model.history import read_history
 from warta.model.item import content_digest
 from warta.model.signing import NAMESPACE, chain_digest, key_owner, key_problem
@@ -199,7 +200,7 @@ def compile_edition(
     by = _refuse_compiler(project, signer, step, moment.date(), as_person)
     seconds = typeset_seconds()  # (a bad budget is a usage error before anything is signed)
     title = (title if title is not None else _site_name(project)).strip()
-    if not title or len(title) > 120 or any(ord(c) < 32 for c in title):
+    if not title or len(title) > 120 or re.search(f"[{NOT_ARGUMENT_TEXT}]", title):
         raise UsageError(_("--judul: expected a title of 1 to 120 characters on one line"))
     printed, left_out = choose(project, start, end, reporter_step)
     if not printed:

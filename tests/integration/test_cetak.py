@@ -547,3 +547,15 @@ def test_a_killed_cetak_leaves_no_typesetter_running(slow_office: Repo, tmp_path
     process.communicate(timeout=60)
     assert not alive, "the typesetter kept running after its parent was killed"
     assert slow_office.git("status", "--porcelain").strip() == ""
+
+
+@pytest.mark.parametrize("title", ["Warta\x85Sukamaju", "Warta\u202eSukamaju", "Warta\x7f"])
+def test_a_title_with_control_or_direction_characters_is_a_usage_error(
+    office: Repo, title: str
+) -> None:
+    """--judul goes into the PDF, the signed manifest and the commit subject: it was refused
+    only for C0 controls."""
+    result = cetak(office, "--judul", title)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--judul" in result.stderr and "Traceback" not in result.stderr
+    assert not office.path("content/cetak").exists()
