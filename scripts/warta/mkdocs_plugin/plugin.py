@@ -63,7 +63,7 @@ from warta.mkdocs_plugin.htmlcache import PageHtml
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
 from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
-from warta.mkdocs_plugin.searchcache import SearchEntries, search_index
+from warta.mkdocs_plugin.searchcache import SearchEntries, quicken, search_index
 from warta.model import policy
 from warta.model.closure import BodyTooComplex
 from warta.model.findings import Finding, visible
@@ -249,6 +249,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self._build.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
         config.docs_dir = str(staged / "docs")
         custom = repo.policy.site.custom_dir if repo.policy.site else None
+        quicken(config)
         # only the installed themes' folders are read as they are; a custom_dir (whatever
         # path or link it was given as) is replaced by the staged copy of its signed files
         dirs = config.theme.dirs
