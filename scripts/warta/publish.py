@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from warta.adapters import safefs
 from warta.i18n import _
@@ -203,9 +204,19 @@ def stage(
     return left
 
 
-def account(site: Path, expected: Mapping[str, str]) -> list[str]:
+class Vouched(Protocol):
+    """Knows output files whose bytes this build checked and that have not changed since
+    (:meth:`warta.adapters.photostore.CopyStore.unchanged`)."""
+
+    def unchanged(self, path: Path, digest: str, info: os.stat_result) -> bool: ...
+
+
+def account(
+    site: Path, expected: Mapping[str, str], vouched: Sequence[Vouched] = ()
+) -> list[str]:
     """Every file under ``site`` that is not accounted for: not expected at that path, or a
-    copy whose bytes are not the expected ones (relative paths, with why)."""
+    copy whose bytes are not the expected ones (relative paths, with why). A copy one of
+    ``vouched`` linked to a file it checked, unchanged since, is not read again."""
     problems: list[str] = []
     for current, dirs, names in os.walk(site):
         for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(current, d))]):
@@ -221,6 +232,8 @@ def account(site: Path, expected: Mapping[str, str]) -> list[str]:
                 )
                 continue
             if want == RENDERED:
+                continue
+            if vouched and any(v.unchanged(path, want, path.lstat()) for v in vouched):
                 continue
             with path.open("rb") as handle:
                 found = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()

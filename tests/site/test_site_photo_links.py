@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from test_site_photos import URL, build, photo_newsroom, small_png
 
 from helpers import Repo, SignedRepos, copy_repo
+from warta.adapters import photos
 from warta.adapters.cachekey import repo_key
-from warta.adapters.photostore import FILES_DIR
+from warta.adapters.photostore import COPIES_DIR, FILES_DIR, META_SUFFIX, Copy, CopyStore
 from warta.mkdocs_plugin.files import ItemFile
+from warta.publish import account
 
 
 @pytest.fixture
@@ -98,6 +101,30 @@ def test_an_altered_or_swapped_kept_file_is_never_published(site: Repo, tmp_path
     # the kept files hold the copies again
     assert _sha(altered.read_bytes()) == altered.name.split(".")[0]
     assert not swapped.is_symlink()
+
+
+def test_copies_lost_from_the_kept_files_and_the_entry_are_made_again(
+    site: Repo, tmp_path: Path
+) -> None:
+    """A warm build reads an entry's list of copies and links the kept files; with those
+    gone and the entry's copies damaged, the list alone is not enough: the copies are made
+    again from the signed original, and the build neither fails nor publishes the damage."""
+    honest = tmp_path / "honest"
+    assert build(site, honest).returncode == 0
+    want = {p.name: p.read_bytes() for p in _photo_outputs(honest)}
+    for kept in _kept_folder(site).iterdir():
+        kept.unlink()
+    entries = Path(site.env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(site.root)
+    (entry,) = [p for p in (entries / COPIES_DIR).iterdir() if p.suffix != META_SUFFIX]
+    data = bytearray(entry.read_bytes())
+    data[-10] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    out = tmp_path / "after"
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert {p.name: p.read_bytes() for p in _photo_outputs(out)} == want
+    assert entry.read_bytes() != bytes(data)  # kept again, whole
+    assert len(list(_kept_folder(site).iterdir())) == len(want)
 
 
 def test_a_dirty_build_over_an_old_output_links_again_and_leaves_the_kept_files(
@@ -191,3 +218,64 @@ def test_a_kept_file_of_another_mode_or_a_pipe_is_made_again(site: Repo, tmp_pat
         assert stat.S_IMODE(path.stat().st_mode) == 0o444, path
         assert path.read_bytes() == want[path.name], path
     assert stat.S_ISREG(files[0].lstat().st_mode)
+
+
+def _linked_again(tmp_path: Path, *, age: int) -> tuple[CopyStore, Path, Copy]:
+    """A copy kept by one build (its kept file last written ``age`` seconds ago) and linked
+    into the output of the next one: that build's store, the output file and the copy."""
+    folder, files = tmp_path / "entries", tmp_path / "files"
+    variant = photos.Variant("JPEG", 480, 640, b"\xff\xd8 bytes of a copy")
+    first = CopyStore(folder, b"k" * 32, files)
+    copies = first.put("sha256:" + "1" * 64, ".jpg", photos.Derived((variant,), None))
+    assert copies is not None
+    assert first.link(copies, copies.variants[0], tmp_path / "earlier.jpg")
+    (kept,) = files.iterdir()
+    then = time.time_ns() - age * 1_000_000_000
+    os.utime(kept, ns=(then, then))
+    store = CopyStore(folder, b"k" * 32, files)
+    found = store.find("sha256:" + "1" * 64, ".jpg")
+    assert found is not None
+    out = tmp_path / "site"
+    out.mkdir()
+    assert store.link(found, found.variants[0], out / "foto.jpg-480w.jpg")
+    return store, out, found.variants[0]
+
+
+def test_the_audit_reads_no_link_it_vouches_for_and_every_changed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit after a build does not read a photo again that the build linked to a kept
+    file it had checked, while nothing changed it; it reads (and refuses) one that was."""
+    store, out, copy = _linked_again(tmp_path, age=60)
+    expected = {"foto.jpg-480w.jpg": copy.digest}
+    read: list[object] = []
+    real = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest", lambda f, d: read.append(f) or real(f, d))
+    assert account(out, expected, [store]) == []
+    assert read == []  # vouched for: not read again
+    assert account(out, {"foto.jpg-480w.jpg": "sha256:" + "2" * 64}, [store]) != []
+    assert len(read) == 1  # another digest expected there: read, and refused
+    # written into after the link, its times set back as they were: read, and refused
+    target = out / "foto.jpg-480w.jpg"
+    before = target.stat()
+    target.chmod(0o644)
+    target.write_bytes(b"\xff\xd8 bytes of a fake")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    target.chmod(stat.S_IMODE(before.st_mode))
+    assert len(target.read_bytes()) == before.st_size
+    problems = account(out, expected, [store])
+    assert len(problems) == 1 and "foto.jpg-480w.jpg" in problems[0], problems
+    assert len(read) == 2
+
+
+def test_the_audit_reads_a_link_to_a_file_kept_in_the_same_clock_tick(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept file written moments before the build could have been changed within one tick
+    of the file system's clock without its times moving: the audit reads it."""
+    store, out, copy = _linked_again(tmp_path, age=0)
+    read: list[object] = []
+    real = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest", lambda f, d: read.append(f) or real(f, d))
+    assert account(out, {"foto.jpg-480w.jpg": copy.digest}, [store]) == []
+    assert len(read) == 1

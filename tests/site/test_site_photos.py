@@ -26,7 +26,7 @@ from sitekit import serve
 from helpers import WIB, Repo, SignedRepos, copy_repo
 from warta.adapters import photos
 from warta.adapters.cachekey import repo_key
-from warta.adapters.photostore import COPIES_DIR, CopyStore
+from warta.adapters.photostore import COPIES_DIR, META_SUFFIX, CopyStore
 from warta.mkdocs_plugin import photofiles
 
 ITEM = "content/berita/2026/panen-raya/index.md"
@@ -260,9 +260,9 @@ def test_the_cache_of_copies_is_authenticated(site: Repo, tmp_path: Path) -> Non
     honest = tmp_path / "honest"
     assert build(site, honest).returncode == 0
     folder = _copies_folder(site)
-    entries = list(folder.iterdir())
-    assert len(entries) == 1
-    entry = entries[0]
+    entries = sorted(folder.iterdir())
+    assert [e.name for e in entries] == [entries[0].name, entries[0].name + META_SUFFIX]
+    entry, listing = entries
     original = site.path("content/berita/2026/panen-raya/images/sawah.jpg").read_bytes()
     digest = "sha256:" + hashlib.sha256(original).hexdigest()
     assert entry.name == CopyStore.entry(digest, ".jpg")
@@ -280,14 +280,16 @@ def test_the_cache_of_copies_is_authenticated(site: Repo, tmp_path: Path) -> Non
     assert published("forged") == want
     # an honest entry altered by one byte: ignored
     assert published("rebuilt") == want
-    data = bytearray(entry.read_bytes())
-    data[-10] ^= 0xFF
-    entry.write_bytes(bytes(data))
-    assert published("altered") == want
+    for part in (entry, listing):
+        data = bytearray(part.read_bytes())
+        data[-10] ^= 0xFF
+        part.write_bytes(bytes(data))
+        assert published("altered") == want
     # an honest entry renamed to stand for another photo's copies: ignored
     elsewhere = "sha256:" + "0" * 64
     _forge(folder, elsewhere, secret, marker)
     (folder / CopyStore.entry(elsewhere, ".jpg")).rename(entry)
+    (folder / (CopyStore.entry(elsewhere, ".jpg") + META_SUFFIX)).rename(listing)
     assert published("renamed") == want
     # the control: written with this user's secret under its own name, the entry IS used
     _forge(folder, digest, secret, marker)

@@ -7,9 +7,11 @@ repository, outside the working tree, authenticated with this user's secret:
   photo again.
 - :class:`CopyStore` (the folder ``photos/``): the clean copies of each original
   (:func:`photos.derive`), one file per original, named by a digest of the original's signed
-  SHA-256, its suffix and the settings. The file's MAC covers its name too, so an entry
+  SHA-256, its suffix and the settings, with the list of its copies (format, size, SHA-256)
+  in a small file beside it (``.meta``). Each file's MAC covers its name too, so an entry
   renamed to stand for another photo, altered, planted or copied from elsewhere is ignored
-  and the copies are made again from the signed bytes.
+  and the copies are made again from the signed bytes. Each copy is also kept as a file of
+  its own (``photo-files/``, named by its SHA-256) to be linked into the output.
 
 Without a secret (no cache may be kept), a store in a scratch folder of the build with a
 secret of its own does the same for one build.
@@ -24,6 +26,7 @@ import json
 import os
 import secrets
 import stat
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +42,7 @@ from warta.adapters.cachekey import (
     write_entries,
     write_records,
 )
+from warta.adapters.digests import RACY_NS
 from warta.i18n import _
 from warta.model.photo import PhotoFacts
 
@@ -47,7 +51,10 @@ FACTS_FORMAT = b"warta-photo-facts/1"
 COPIES_DIR = "photos"
 #: the copies as files of their own, named by their SHA-256, linked into the output
 FILES_DIR = "photo-files"
-COPIES_FORMAT = b"warta-photo-copies/1"
+COPIES_FORMAT = b"warta-photo-copies/2"
+#: an entry's list of its copies, in a file of its own beside it
+COPIES_META_FORMAT = b"warta-photo-copy-list/1"
+META_SUFFIX = ".meta"
 _META = hashlib.sha256(b"meta").hexdigest()
 
 
@@ -166,6 +173,12 @@ class CopyStore:
         self._found: dict[str, Copies] = {}
         #: digest -> how many output files this build linked to a file of that copy
         self._linked: dict[str, int] = {}
+        #: kept file -> what the file system said of it when this build checked its bytes
+        self._ready_files: dict[str, os.stat_result] = {}
+        #: output path -> the digest of the copy linked there and what the file system said
+        #: of the link just made (see :meth:`unchanged`)
+        self._links: dict[str, tuple[str, os.stat_result]] = {}
+        self._started = time.time_ns()
         #: the mode of a kept file (see :meth:`link`)
         self.mode = read_only_mode()
 
@@ -197,13 +210,19 @@ class CopyStore:
 
     def find(self, digest: str, suffix: str) -> Copies | None:
         """The copies made earlier of the original with ``digest`` (None: none, or an entry
-        that is not authentic or not whole)."""
+        that is not authentic, or copies that can no longer be had whole).
+
+        What the copies are is read from the entry's small list (``<entry>.meta``); each
+        copy is then had from its kept file, checked byte for byte (:meth:`_ready`), and
+        only a copy without a good kept file is read from the entry itself: a warm build
+        reads each copy once, not three times."""
         entry = self.entry(digest, suffix)
         known = self._found.get(entry)
         if known is not None:
             return known
-        records = self._records(entry)
-        meta = records.get(_META)
+        meta = read_records(
+            self.folder / (entry + META_SUFFIX), self.secret, self._meta_kind(entry)
+        ).get(_META)
         if meta is None:
             return None
         try:
@@ -212,14 +231,30 @@ class CopyStore:
             same = Copy(*listed["same"]) if listed["same"] is not None else None
         except (ValueError, TypeError, KeyError):
             return None
-        for copy in (*variants, *([same] if same else [])):
-            data = records.get(copy.record)
-            if data is None or _digest(bytes(data)) != copy.digest:
-                return None
         if not variants:
             return None
-        found = self._found[entry] = Copies(entry, variants, same)
+        copies = Copies(entry, variants, same)
+        for copy in (*variants, *([same] if same else [])):
+            if not self._ready(copy) and self.read(copies, copy) is None:
+                return None
+        found = self._found[entry] = copies
         return found
+
+    def _meta_kind(self, entry: str) -> bytes:
+        return COPIES_META_FORMAT + b":" + entry.encode("ascii")
+
+    def _ready(self, copy: Copy) -> bool:
+        """Whether the kept file of ``copy`` holds exactly its bytes (checked now, once per
+        build; :meth:`link` links the file checked)."""
+        if self.files is None:
+            return False
+        name = copy.digest.removeprefix("sha256:")
+        if name not in self._ready_files:
+            checked = _checked(self.files / name, copy.digest, self.mode)
+            if checked is None:
+                return False
+            self._ready_files[name] = checked
+        return True
 
     def put(self, digest: str, suffix: str, derived: photos.Derived) -> Copies | None:
         """Keep ``derived``, the copies of the original with ``digest`` (None: they could
@@ -238,7 +273,6 @@ class CopyStore:
             "variants": [[c.format, c.width, c.height, c.digest] for c in variants],
             "same": [same.format, same.width, same.height, same.digest] if same else None,
         }
-        records[_META] = json.dumps(meta, sort_keys=True).encode()
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
@@ -246,6 +280,10 @@ class CopyStore:
         self._last = None  # (it may hold this entry as missing)
         self._found.pop(entry, None)
         write_records(self.folder / entry, self.secret, self._kind(entry), records)
+        listed = {_META: json.dumps(meta, sort_keys=True).encode()}
+        write_records(
+            self.folder / (entry + META_SUFFIX), self.secret, self._meta_kind(entry), listed
+        )
         return self.find(digest, suffix)
 
     def read(self, copies: Copies, copy: Copy) -> bytes | None:
@@ -272,14 +310,16 @@ class CopyStore:
         to the cache and to other outputs (only root could). A file of the store is linked
         at most once per build, so no two paths of one output share their bytes (a Pages
         archive may hold no hard links); a copy shown at two paths gets a second file. What
-        is linked is the file just checked: the link is kept only if it leads to it."""
+        is linked is the file checked in this build (by :meth:`find`, or here): the link is
+        kept only if it leads to that file, its size, mode and modification time as they
+        were (and the build's audit reads every output file again)."""
         if self.files is None:
             return False
         uses = self._linked.get(copy.digest, 0)
         self._linked[copy.digest] = uses + 1
         name = copy.digest.removeprefix("sha256:") + (f".{uses}" if uses else "")
         path = self.files / name
-        checked = _checked(path, copy.digest, self.mode)
+        checked = self._ready_files.pop(name, None) or _checked(path, copy.digest, self.mode)
         if checked is None:
             data = self.read(copies, copy)
             if data is None or not _keep_file(self.files, name, data, self.mode):
@@ -295,10 +335,32 @@ class CopyStore:
             linked = os.lstat(dest)
         except OSError:
             return False
-        if (linked.st_dev, linked.st_ino) != (checked.st_dev, checked.st_ino):
-            os.unlink(dest)  # replaced between the check and the link: write it instead
+        if _stamp(linked) != _stamp(checked):
+            os.unlink(dest)  # replaced or changed since it was checked: write it instead
             return False
+        if checked.st_mtime_ns < self._started - RACY_NS:
+            self._links[str(dest)] = (copy.digest, linked)
         return True
+
+    def unchanged(self, path: Path, digest: str, info: os.stat_result) -> bool:
+        """Whether the output file at ``path`` (``info``: its ``lstat``) is a link this build
+        made to a kept file whose bytes it checked were ``digest``, with nothing changed
+        since: not its bytes, mode, links or times (any write, ``chmod``, ``touch`` or link
+        moves the change time, which no program can set back). Only a kept file last written
+        well before the build began is vouched for (a write in the same tick of the file
+        system's clock as the link would leave the times as they were: ``digests.RACY_NS``);
+        the build's audit reads every other file again."""
+        known = self._links.get(str(path))
+        if known is None or known[0] != digest:
+            return False
+        linked = known[1]
+        return _stamp(info) == _stamp(linked) and info.st_ctime_ns == linked.st_ctime_ns
+
+
+def _stamp(info: os.stat_result) -> tuple[int, ...]:
+    """What no change to a file's bytes or mode leaves as it was (a link moves only its
+    change time)."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_mode, info.st_uid)
 
 
 def _checked(path: Path, digest: str, mode: int) -> os.stat_result | None:

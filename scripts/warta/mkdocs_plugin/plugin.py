@@ -152,6 +152,8 @@ class _Build:
     #: docs path of a raster photo of an item -> its clean copies (the original is never
     #: published)
     photos: dict[str, Photo] = field(default_factory=dict)
+    #: where the copies of photos came from (they vouch for the links they made)
+    copy_stores: tuple[CopyStore, ...] = ()
     #: the site's name, address and logo, as the signed mkdocs.yml says them
     site: share.Site = field(default_factory=lambda: share.Site(""))
 
@@ -247,9 +249,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             self._build.search = SearchEntries.open(repo.root, self._site_digest(self._build))
             self._build.html = PageHtml.open(repo.root)
         self._build.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
+        quicken(config)
         config.docs_dir = str(staged / "docs")
         custom = repo.policy.site.custom_dir if repo.policy.site else None
-        quicken(config)
         # only the installed themes' folders are read as they are; a custom_dir (whatever
         # path or link it was given as) is replaced by the staged copy of its signed files
         dirs = config.theme.dirs
@@ -373,6 +375,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         kept = CopyStore.open(repo.root) if repo.policy.cache else None
         scratch = CopyStore.scratch(state.staged / "photos")
         stores = (kept, scratch) if kept is not None else (scratch,)
+        state.copy_stores = stores
         jobs = default_jobs() if self.jobs is None else self.jobs
         made = make_photos(
             config, repo.root, state.attached, stores, set(state.plan.files), jobs=jobs
@@ -678,7 +681,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             state.html.save()
         expected = self._expected(state, config)
         site = Path(config.site_dir)
-        for problem in account(site, expected):
+        for problem in account(site, expected, state.copy_stores):
             rel = problem.split(":", 1)[0]
             target = site / rel
             if target.is_symlink() or target.is_file():
