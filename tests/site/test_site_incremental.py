@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sitekit import BODY_WORD, SiteRepo, site_files
@@ -333,3 +334,38 @@ def test_a_staged_custom_theme_keys_by_its_files_not_its_scratch_folder(tmp_path
     assert _theme_salt(tmp_path, one) == _theme_salt(tmp_path, two)
     (two / "partials" / "footer.html").write_text("<footer>Pemda!</footer>\n")
     assert _theme_salt(tmp_path, one) != _theme_salt(tmp_path, two)
+
+
+def _page(content: str | None) -> Any:
+    from types import SimpleNamespace
+
+    from mkdocs.structure.toc import get_toc
+
+    return SimpleNamespace(
+        url="berita/2026/jalan/",
+        title="Jalan",
+        meta={},
+        content=content,
+        toc=get_toc([]),
+        canonical_url=None,
+        edit_url=None,
+        is_homepage=False,
+        previous_page=None,
+        next_page=None,
+        ancestors=[],
+    )
+
+
+@pytest.mark.parametrize("other", ["<p>Jalan desa</p> ", "<p>Jalan Desa</p>", "", None])
+def test_page_and_search_keys_cover_the_whole_content(other: str | None) -> None:
+    """The keys hold a digest of the page's content: one character more, or another case,
+    or no content, is another key."""
+    from warta.mkdocs_plugin.pagecache import PageCache
+
+    pages = PageCache(Path(os.devnull), b"s", b"salt")
+    search = SearchEntries(Path(os.devnull), b"s", "sha256:" + "a" * 64)
+    same = _page("<p>Jalan desa</p>")
+    assert pages.key(same) == pages.key(_page("<p>Jalan desa</p>"))
+    assert search.key(same) == search.key(_page("<p>Jalan desa</p>"))
+    assert pages.key(same) != pages.key(_page(other))
+    assert search.key(same) != search.key(_page(other))

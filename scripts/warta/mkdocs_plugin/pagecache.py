@@ -49,6 +49,20 @@ def _json(value: object) -> bytes:
     )
 
 
+def text_digest(text: str | None) -> str | None:
+    """SHA-256 of ``text`` (a page's content, in a key): JSON would escape every one of its
+    characters first."""
+    if text is None:
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def content_of(page: Page) -> list[Any]:
+    """What a page holds, as JSON values for a key: URL, title, meta, a digest of its
+    content and its table of contents."""
+    return [page.url, page.title, page.meta, text_digest(page.content), toc_signature(page.toc)]
+
+
 def _tree_digest(folders: Iterable[str]) -> bytes:
     """SHA-256 over the paths (within each folder, in order) and bytes of every file under
     ``folders``: not over where the folders are, since the staged custom theme is in a new
@@ -131,11 +145,7 @@ class PageCache:
 
     def key(self, page: Page) -> str:
         made_of = [
-            page.url,
-            page.title,
-            page.meta,
-            page.content,
-            toc_signature(page.toc),
+            *content_of(page),
             page.canonical_url,
             page.edit_url,
             page.is_homepage,

@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 
 from warta.adapters.cachekey import cache_secret, read_records, repo_cache_dir, write_records
 from warta.adapters.verdicts import code_digest
-from warta.mkdocs_plugin.pagecache import toc_signature
+from warta.mkdocs_plugin.pagecache import content_of
 
 SEARCH_FILE = "search-entries"
 FORMAT = b"warta-search/3"
@@ -136,8 +136,7 @@ class SearchEntries:
         return cls(repo_cache_dir(root) / SEARCH_FILE, secret, site)
 
     def key(self, page: Page) -> str:
-        made_of = [page.url, page.title, page.meta, page.content, toc_signature(page.toc)]
-        text = json.dumps(made_of, sort_keys=True, separators=(",", ":"), default=repr)
+        text = json.dumps(content_of(page), sort_keys=True, separators=(",", ":"), default=repr)
         return hashlib.sha256(self.salt + text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def index(self, index: Any, page: Page) -> None:
