@@ -127,6 +127,66 @@ def test_copies_lost_from_the_kept_files_and_the_entry_are_made_again(
     assert len(list(_kept_folder(site).iterdir())) == len(want)
 
 
+def _damage_entry(repo: Repo) -> bytes:
+    entries = Path(repo.env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(repo.root)
+    (entry,) = [p for p in (entries / COPIES_DIR).iterdir() if p.suffix != META_SUFFIX]
+    data = bytearray(entry.read_bytes())
+    data[-10] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_a_copy_shown_twice_is_made_again_when_its_second_file_and_the_entry_are_lost(
+    site: Repo, tmp_path: Path
+) -> None:
+    """The widest JPEG is shown at two paths, each linked to a kept file of its own (the
+    second named ``<sha>.1``). With the second file gone and the entry damaged, the build
+    finds the copies by their list and the first files, then cannot read the entry for the
+    second path: it makes the copies again from the signed original instead of stopping,
+    now and in the next build. (Found by an independent attack: the build failed.)"""
+    honest = tmp_path / "honest"
+    assert build(site, honest).returncode == 0
+    want = {p.name: p.read_bytes() for p in _photo_outputs(honest)}
+    seconds = [p for p in _kept_folder(site).iterdir() if p.name.endswith(".1")]
+    assert seconds
+    for second in seconds:
+        second.unlink()
+    _damage_entry(site)
+    for name in ("after", "again"):
+        result = build(site, tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        assert {p.name: p.read_bytes() for p in _photo_outputs(tmp_path / name)} == want
+
+
+def test_copies_that_cannot_be_linked_are_made_again_when_the_entry_is_damaged(
+    site: Repo, tmp_path: Path
+) -> None:
+    """An output on another file system than the cache: no kept file can be linked, so each
+    copy is read from its entry; with the entry damaged, every copy is made again from the
+    signed original, not a failed build. (The build runs with hard links refused as across
+    file systems: ``os.link`` raises EXDEV. Found by an independent attack.)"""
+    honest = tmp_path / "honest"
+    assert build(site, honest).returncode == 0
+    want = {p.name: p.read_bytes() for p in _photo_outputs(honest)}
+    _damage_entry(site)
+    elsewhere = tmp_path / "other-file-system"
+    elsewhere.mkdir()
+    (elsewhere / "sitecustomize.py").write_text(
+        "import errno, os\n"
+        "def _link(*args, **kwargs):\n"
+        "    raise OSError(errno.EXDEV, 'Invalid cross-device link')\n"
+        "os.link = _link\n",
+        encoding="utf-8",
+    )
+    paths = [str(elsewhere), *filter(None, [site.env.get("PYTHONPATH")])]
+    across = Repo(site.root, site.keys, {**site.env, "PYTHONPATH": os.pathsep.join(paths)})
+    out = tmp_path / "after"
+    result = build(across, out)
+    assert result.returncode == 0, result.stderr
+    assert {p.name: p.read_bytes() for p in _photo_outputs(out)} == want
+    assert all(p.stat().st_nlink == 1 for p in _photo_outputs(out))  # written, not linked
+
+
 def test_a_dirty_build_over_an_old_output_links_again_and_leaves_the_kept_files(
     site: Repo, tmp_path: Path
 ) -> None:
@@ -279,3 +339,37 @@ def test_the_audit_reads_a_link_to_a_file_kept_in_the_same_clock_tick(
     monkeypatch.setattr(hashlib, "file_digest", lambda f, d: read.append(f) or real(f, d))
     assert account(out, {"foto.jpg-480w.jpg": copy.digest}, [store]) == []
     assert len(read) == 1
+
+
+def test_a_kept_file_written_into_between_the_check_and_the_link_is_checked_again(
+    tmp_path: Path,
+) -> None:
+    """The build checks the kept files when it finds the copies and links them later. One
+    written into meanwhile, same size, its times set back, is checked again before the link
+    (its change time moved) and made again; the audit never vouches for the forged bytes.
+    (Found by an independent attack: the audit passed them.)"""
+    folder, files = tmp_path / "entries", tmp_path / "files"
+    good = b"\xff\xd8 bytes of a copy"
+    variant = photos.Variant("JPEG", 480, 640, good)
+    first = CopyStore(folder, b"k" * 32, files)
+    copies = first.put("sha256:" + "1" * 64, ".jpg", photos.Derived((variant,), None))
+    assert copies is not None
+    assert first.link(copies, copies.variants[0], tmp_path / "earlier.jpg")
+    (kept,) = files.iterdir()
+    then = time.time_ns() - 60 * 1_000_000_000
+    os.utime(kept, ns=(then, then))
+    store = CopyStore(folder, b"k" * 32, files)
+    found = store.find("sha256:" + "1" * 64, ".jpg")  # checked byte for byte here
+    assert found is not None
+    before = kept.stat()
+    time.sleep(0.02)  # (a later tick of the file system's clock)
+    kept.chmod(0o644)
+    kept.write_bytes(b"\xff\xd8 bytes of a fake")
+    os.utime(kept, ns=(before.st_atime_ns, before.st_mtime_ns))
+    kept.chmod(stat.S_IMODE(before.st_mode))
+    assert kept.stat().st_size == before.st_size and kept.read_bytes() != good
+    out = tmp_path / "site"
+    out.mkdir()
+    assert store.link(found, found.variants[0], out / "foto.jpg-480w.jpg")
+    assert (out / "foto.jpg-480w.jpg").read_bytes() == good
+    assert account(out, {"foto.jpg-480w.jpg": found.variants[0].digest}, [store]) == []

@@ -310,16 +310,17 @@ class CopyStore:
         to the cache and to other outputs (only root could). A file of the store is linked
         at most once per build, so no two paths of one output share their bytes (a Pages
         archive may hold no hard links); a copy shown at two paths gets a second file. What
-        is linked is the file checked in this build (by :meth:`find`, or here): the link is
+        is linked is the file checked in this build (by :meth:`find`, unchanged since by
+        what the file system says of it, change time included, or else here): the link is
         kept only if it leads to that file, its size, mode and modification time as they
-        were (and the build's audit reads every output file again)."""
+        were."""
         if self.files is None:
             return False
         uses = self._linked.get(copy.digest, 0)
         self._linked[copy.digest] = uses + 1
         name = copy.digest.removeprefix("sha256:") + (f".{uses}" if uses else "")
         path = self.files / name
-        checked = self._ready_files.pop(name, None) or _checked(path, copy.digest, self.mode)
+        checked = self._still(name, path) or _checked(path, copy.digest, self.mode)
         if checked is None:
             data = self.read(copies, copy)
             if data is None or not _keep_file(self.files, name, data, self.mode):
@@ -341,6 +342,22 @@ class CopyStore:
         if checked.st_mtime_ns < self._started - RACY_NS:
             self._links[str(dest)] = (copy.digest, linked)
         return True
+
+    def _still(self, name: str, path: Path) -> os.stat_result | None:
+        """What :meth:`find` found of the kept file ``name`` when it checked its bytes, if
+        the file at ``path`` is still that file with nothing changed since: its change time
+        too, which any write, ``chmod`` or ``touch`` moves (and which the build itself does
+        not move between the check and the link). None: check it again."""
+        checked = self._ready_files.pop(name, None)
+        if checked is None:
+            return None
+        try:
+            now = os.lstat(path)
+        except OSError:
+            return None
+        if _stamp(now) != _stamp(checked) or now.st_ctime_ns != checked.st_ctime_ns:
+            return None
+        return checked
 
     def unchanged(self, path: Path, digest: str, info: os.stat_result) -> bool:
         """Whether the output file at ``path`` (``info``: its ``lstat``) is a link this build

@@ -11,6 +11,7 @@ whole (logged as ``image.unreadable``); the page is shown without it.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +28,41 @@ from warta.model.photo import is_raster
 from warta.site.photo import Photo, Rendition
 
 
+class Original:
+    """The signed original of a photo, to make its copies from again when the store can no
+    longer give one (an entry damaged since the build found it, with no good kept file to
+    link): a damaged cache only costs time. Made at most once per build."""
+
+    def __init__(self, root: Path, rel: str, digest: str, suffix: str, store: CopyStore) -> None:
+        self.root = root
+        self.rel = rel
+        self.digest = digest
+        self.suffix = suffix
+        self.store = store
+        self._derived: photos.Derived | None = None
+
+    def copy(self, copy: Copy) -> bytes | None:
+        """The bytes of ``copy`` made again from the original (PluginError if its bytes are
+        no longer the signed ones; None if no copy of it has those bytes)."""
+        if self._derived is None:
+            data = read_signed(self.root, self.rel, self.digest)
+            try:
+                self._derived = photos.derive(data, self.suffix)
+            except photos.PhotoRefused:
+                return None
+            self.store.put(self.digest, self.suffix, self._derived)  # kept again, if it can be
+        made = self._derived
+        for variant in (*made.variants, *([made.same] if made.same is not None else [])):
+            if "sha256:" + hashlib.sha256(variant.data).hexdigest() == copy.digest:
+                return variant.data
+        return None
+
+
 class DerivedFile(ItemFile):
-    """A clean copy of a photo, published at ``uri``: its bytes come from ``store``, and
-    only if they are the ones made (``copy.digest``). ``folders``: the output folders this
-    build's copies already made (each photo has four or five copies in one folder)."""
+    """A clean copy of a photo, published at ``uri``: its bytes come from ``store`` (else
+    from ``original`` made again), and only if they are the ones made (``copy.digest``).
+    ``folders``: the output folders this build's copies already made (each photo has four
+    or five copies in one folder)."""
 
     def __init__(
         self,
@@ -41,15 +73,19 @@ class DerivedFile(ItemFile):
         copy: Copy,
         *,
         folders: set[Path],
+        original: Original,
     ) -> None:
         super().__init__(config, uri, copy.digest)
         self.store = store
         self.copies = copies
         self.copy = copy
         self.folders = folders
+        self.original = original
 
     def made(self) -> bytes:
         data = self.store.read(self.copies, self.copy)
+        if data is None:
+            data = self.original.copy(self.copy)
         if data is None:
             raise PluginError(
                 "warta: "
@@ -195,7 +231,10 @@ def make_photos(
                 if c.format == "WEBP"
             ),
         )
+        original = Original(root, rel, digest, suffix, store)
         for path, copy in placed:
             taken.add(path)
-            out.files.append(DerivedFile(config, path, store, copies, copy, folders=folders))
+            out.files.append(
+                DerivedFile(config, path, store, copies, copy, folders=folders, original=original)
+            )
     return out

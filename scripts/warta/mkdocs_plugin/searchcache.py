@@ -80,7 +80,10 @@ def quicken(config: MkDocsConfig) -> bool:
         events = config.plugins.events["page_context"]
         for place, registered in enumerate(events):
             if registered == handler:
-                events[place] = _quick(plugin, handler)
+                events[place] = quick = _quick(plugin, handler)
+                origins = getattr(config.plugins, "_event_origins", None)
+                if isinstance(origins, dict) and handler in origins:
+                    origins[quick] = origins[handler]  # (MkDocs' log names the plugin)
                 return True
     return False
 
