@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import random
 import re
 import struct
@@ -551,3 +552,68 @@ def test_a_body_photo_keeps_the_writer_s_size_and_hostile_alt_stays_text(
     original = site.path(folder + "foto.jpg").read_bytes()
     for made in out.rglob("*"):
         assert not made.is_file() or original[:4096] not in made.read_bytes(), made
+
+
+def _facts_entries(repo: Repo) -> dict[str, object]:
+    facts = Path(repo.env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(repo.root)
+    header, _, body = (facts / "photo-facts").read_bytes().partition(b"\n")
+    assert header.startswith(b"warta-photo-facts/")
+    entries = json.loads(body)
+    assert isinstance(entries, dict)
+    return entries
+
+
+def test_what_a_run_learned_of_the_photos_serves_a_run_in_the_other_language(
+    site: Repo,
+) -> None:
+    """A warm `warta validate` in English after one in Indonesian reads no photo again: the
+    facts of a photo without a refusal serve both languages (before, each language evicted
+    the other's, and every photo was decoded again)."""
+    # (exit 1: the newsroom's second item is a draft with findings of its own)
+    assert site.cli("--lang", "id", "validate").returncode == 1
+    learned = _facts_entries(site)
+    clean = {key: facts for key, facts in learned.items() if not facts[5]}  # type: ignore[index]
+    assert clean and len(clean) < len(learned)  # (the draft's photos include refused ones)
+    english = site.cli("--lang", "en", "validate")
+    assert english.returncode == 1, english.stderr
+    assert "GPS position" in english.stdout  # (the run's findings are in English)
+    after = _facts_entries(site)
+    assert {key: facts for key, facts in after.items() if not facts[5]} == clean  # type: ignore[index]
+    # a refusal was found again, in the run's language
+    assert {facts[6] for facts in after.values() if facts[5]} == {"en"}  # type: ignore[index]
+
+
+def test_a_refusal_is_found_again_in_the_language_of_the_run(tmp_path: Path) -> None:
+    """The facts of a photo no copy can be made of hold the refusal as text: a run in the
+    other language reads the photo again, so the finding is in its language; a clean
+    photo's facts are not learned again."""
+    from warta import i18n
+    from warta.adapters.photostore import FactsCache
+
+    broken = b"\xff\xd8\xff not a photo"
+    clean = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(clean, "JPEG")
+    files = {"sha256:" + hashlib.sha256(d).hexdigest(): d for d in (broken, clean.getvalue())}
+    reads: list[str] = []
+
+    def facts_in(lang: str) -> dict[str, str]:
+        i18n.set_language(lang)
+        cache = FactsCache(tmp_path / "photo-facts", b"k" * 32)
+        found = {
+            digest: cache.facts(digest, ".jpg", lambda d=digest: reads.append(d) or files[d])
+            for digest in files
+        }
+        cache.save()
+        return {digest: f.problem for digest, f in found.items()}
+
+    try:
+        indonesian = facts_in("id")
+        assert len(reads) == 2
+        english = facts_in("en")
+    finally:
+        i18n.set_language(None)
+    broken_digest = next(d for d, data in files.items() if data == broken)
+    assert reads[2:] == [broken_digest]  # only the refused photo was read again
+    assert indonesian[broken_digest] and english[broken_digest]
+    assert indonesian[broken_digest] != english[broken_digest]
+    assert set(english.values()) - {english[broken_digest]} == {""}

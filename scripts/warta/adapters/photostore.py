@@ -47,7 +47,7 @@ from warta.i18n import _
 from warta.model.photo import PhotoFacts
 
 FACTS_FILE = "photo-facts"
-FACTS_FORMAT = b"warta-photo-facts/1"
+FACTS_FORMAT = b"warta-photo-facts/2"
 COPIES_DIR = "photos"
 #: the copies as files of their own, named by their SHA-256, linked into the output
 FILES_DIR = "photo-files"
@@ -74,17 +74,19 @@ class FactsCache:
 
     @staticmethod
     def key(digest: str, suffix: str) -> str:
-        """The entry of an original: its digest and suffix, the settings, and the language
-        of the messages (a refusal is kept as the text it was found in)."""
-        hasher = _settings_hash(i18n.language()).copy()
+        """The entry of an original: its digest and suffix, and the settings."""
+        hasher = _settings_hash().copy()
         hasher.update(f"{suffix}\0{digest}".encode())
         return hasher.hexdigest()
 
     def facts(self, digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFacts:
         """The facts of the original with ``digest``; ``read`` gives its bytes when they are
-        not known (None: it could not be read, or no longer has ``digest``)."""
+        not known (None: it could not be read, or no longer has ``digest``). A refusal is
+        kept as the text it was found in, with its language: facts without one serve every
+        language, so a run in English after one in Indonesian reads no photo again."""
         key = self.key(digest, suffix)
-        found = _facts(self.stored.get(key))
+        language = i18n.language()
+        found = _facts(self.stored.get(key), language)
         if found is None:
             found = learn(digest, suffix, read)
             if found.size == 0 and found.problem:  # not read: learn it again next time
@@ -96,6 +98,7 @@ class FactsCache:
             found.size,
             found.gps,
             found.problem,
+            language if found.problem else "",
         ]
         return found
 
@@ -105,9 +108,9 @@ class FactsCache:
 
 
 @functools.cache
-def _settings_hash(language: str) -> hashlib._Hash:
-    """SHA-256 begun over the settings and ``language`` (see :meth:`FactsCache.key`)."""
-    return hashlib.sha256(f"{photos.SETTINGS}\0{language}\0".encode())
+def _settings_hash() -> hashlib._Hash:
+    """SHA-256 begun over the settings (see :meth:`FactsCache.key`)."""
+    return hashlib.sha256(f"{photos.SETTINGS}\0".encode())
 
 
 def learn(digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFacts:
@@ -120,15 +123,18 @@ def learn(digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFa
     return photos.inspect(data, suffix)
 
 
-def _facts(value: Any) -> PhotoFacts | None:
-    if not (isinstance(value, list) and len(value) == 6):
+def _facts(value: Any, language: str) -> PhotoFacts | None:
+    """Stored facts as facts, if they are of the right shape and any refusal among them is
+    in ``language``."""
+    if not (isinstance(value, list) and len(value) == 7):
         return None
-    fmt, width, height, size, gps, problem = value
+    fmt, width, height, size, gps, problem, written_in = value
     if not (
         isinstance(fmt, str)
         and all(isinstance(n, int) and not isinstance(n, bool) for n in (width, height, size))
         and isinstance(gps, bool)
         and isinstance(problem, str)
+        and written_in == (language if problem else "")
     ):
         return None
     return PhotoFacts(fmt, width, height, size, gps, problem)
