@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs.config.defaults import MkDocsConfig
+from PIL import Image
 from test_site_photos import URL, build, photo_newsroom, small_png
 
 from helpers import Repo, SignedRepos, copy_repo
@@ -373,3 +374,81 @@ def test_a_kept_file_written_into_between_the_check_and_the_link_is_checked_agai
     assert store.link(found, found.variants[0], out / "foto.jpg-480w.jpg")
     assert (out / "foto.jpg-480w.jpg").read_bytes() == good
     assert account(out, {"foto.jpg-480w.jpg": found.variants[0].digest}, [store]) == []
+
+
+def test_copies_made_again_by_an_encoder_that_makes_other_bytes_are_published(
+    site: Repo, tmp_path: Path
+) -> None:
+    """Copies are made again from the original when the cache lost them; an encoder that no
+    longer makes the same bytes under the same settings (a Pillow whose system libjpeg was
+    updated; here a JPEG quality changed after the settings were read) makes copies of the
+    same format and size with other bytes. They are published, and the account of the
+    output expects those bytes: a damaged cache only costs time. (Found by an independent
+    attack: the build failed.)"""
+    honest = tmp_path / "honest"
+    assert build(site, honest).returncode == 0
+    for second in [p for p in _kept_folder(site).iterdir() if p.name.endswith(".1")]:
+        second.unlink()
+    _damage_entry(site)
+    custom = tmp_path / "other-encoder"
+    custom.mkdir()
+    (custom / "sitecustomize.py").write_text(
+        "import warta.adapters.photos as p\np.JPEG_QUALITY = 83\n", encoding="utf-8"
+    )
+    paths = [str(custom), *filter(None, [site.env.get("PYTHONPATH")])]
+    other = Repo(site.root, site.keys, {**site.env, "PYTHONPATH": os.pathsep.join(paths)})
+    out = tmp_path / "after"
+    result = build(other, out)
+    assert result.returncode == 0, result.stderr
+    assert "site.unaccounted" not in result.stderr
+    want = {p.name: p for p in _photo_outputs(honest)}
+    made = {p.name: p for p in _photo_outputs(out)}
+    assert made.keys() == want.keys()
+    assert any(made[n].read_bytes() != want[n].read_bytes() for n in made)  # (the premise)
+    for name, path in made.items():
+        with Image.open(path) as copy, Image.open(want[name]) as before:
+            assert (copy.format, copy.size) == (before.format, before.size), name
+
+
+def test_copies_made_again_are_not_held_in_memory(tmp_path: Path) -> None:
+    """A build may make the copies of every photo again (a damaged cache, an output that
+    cannot be linked): what it made is kept in the store, not held until the build ends.
+    (The store holds the entry it read last: one photo's copies, however many there are.)"""
+    import io
+    import random
+    import tracemalloc
+
+    from warta.mkdocs_plugin.photofiles import Original
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    store = CopyStore(tmp_path / "entries", b"k" * 32, None)  # (no kept files to link)
+    rng = random.Random(7)
+    listed = []
+    for number in range(5):
+        noise = Image.frombytes("RGB", (300, 200), rng.randbytes(300 * 200 * 3))
+        out = io.BytesIO()
+        noise.resize((1800, 1200)).save(out, "JPEG", quality=90)
+        data = out.getvalue()
+        (root / f"p{number}.jpg").write_bytes(data)
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        copies = store.put(digest, ".jpg", photos.derive(data, ".jpg"))
+        assert copies is not None
+        (store.folder / copies.entry).write_bytes(b"damaged")  # after the build found them
+        listed.append((f"p{number}.jpg", digest, copies))
+    tracemalloc.start()
+    try:
+        originals, written = [], 0
+        for rel, digest, copies in listed:
+            original = Original(root, rel, digest, ".jpg", store)
+            for copy in copies.variants:
+                again = original.copy(copy)
+                assert again is not None and again[0] == copy.digest
+                written += len(again[1])
+                del again
+            originals.append(original)  # (as the build's files hold them)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert written > 5_000_000
+    assert held < 2 * written / len(listed), (held, written)  # at most two photos' worth

@@ -352,8 +352,10 @@ class CopyStore:
     def _still(self, name: str, path: Path) -> os.stat_result | None:
         """What :meth:`find` found of the kept file ``name`` when it checked its bytes, if
         the file at ``path`` is still that file with nothing changed since: its change time
-        too, which any write, ``chmod`` or ``touch`` moves (and which the build itself does
-        not move between the check and the link). None: check it again."""
+        too, which any write, ``chmod`` or ``touch`` moves. A build into an emptied folder
+        does not move it between the check and the link; ``mkdocs build --dirty`` does (it
+        removes the old output's link to the file just before), so it checks every kept
+        file again. None: check it again."""
         checked = self._ready_files.pop(name, None)
         if checked is None:
             return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,8 @@ from warta.site.photo import Photo, Rendition
 class Original:
     """The signed original of a photo, to make its copies from again when the store can no
     longer give one (an entry damaged since the build found it, with no good kept file to
-    link): a damaged cache only costs time. Made at most once per build."""
+    link): a damaged cache only costs time. The copies made again are kept in the store,
+    once per build; only their list is held here."""
 
     def __init__(self, root: Path, rel: str, digest: str, suffix: str, store: CopyStore) -> None:
         self.root = root
@@ -39,23 +41,59 @@ class Original:
         self.digest = digest
         self.suffix = suffix
         self.store = store
-        self._derived: photos.Derived | None = None
+        self._tried = False
+        self._kept: Copies | None = None
 
-    def copy(self, copy: Copy) -> bytes | None:
-        """The bytes of ``copy`` made again from the original (PluginError if its bytes are
-        no longer the signed ones; None if no copy of it has those bytes)."""
-        if self._derived is None:
-            data = read_signed(self.root, self.rel, self.digest)
-            try:
-                self._derived = photos.derive(data, self.suffix)
-            except photos.PhotoRefused:
+    def copy(self, copy: Copy) -> tuple[str, bytes] | None:
+        """The copy of the original that ``copy`` stands for, made again: its digest and
+        bytes. It is ``copy`` itself, or, from an encoder that no longer makes the same bytes,
+        the copy of the same format and size (PluginError if the original's bytes are no
+        longer the signed ones; None if no such copy can be made)."""
+        if not self._tried:
+            self._tried = True
+            derived = self._derive()
+            if derived is None:
                 return None
-            self.store.put(self.digest, self.suffix, self._derived)  # kept again, if it can be
-        made = self._derived
-        for variant in (*made.variants, *([made.same] if made.same is not None else [])):
-            if "sha256:" + hashlib.sha256(variant.data).hexdigest() == copy.digest:
-                return variant.data
-        return None
+            self._kept = self.store.put(self.digest, self.suffix, derived)
+            if self._kept is None:
+                return _pick(derived, copy)
+        if self._kept is not None:
+            listed = (*self._kept.variants, *([self._kept.same] if self._kept.same else []))
+            chosen = _like(listed, copy)
+            data = self.store.read(self._kept, chosen) if chosen is not None else None
+            if chosen is not None and data is not None:
+                return chosen.digest, data
+        derived = self._derive()  # (the store cannot keep them: made for this copy alone)
+        return _pick(derived, copy) if derived is not None else None
+
+    def _derive(self) -> photos.Derived | None:
+        data = read_signed(self.root, self.rel, self.digest)
+        try:
+            return photos.derive(data, self.suffix)
+        except photos.PhotoRefused:
+            return None
+
+
+def _like(made: Iterable[Copy], copy: Copy) -> Copy | None:
+    """Of ``made``, the copy with ``copy``'s bytes, else the first of its format and size."""
+    made = list(made)
+    exact = next((m for m in made if m.digest == copy.digest), None)
+    if exact is not None:
+        return exact
+    size = (copy.format, copy.width, copy.height)
+    return next((m for m in made if (m.format, m.width, m.height) == size), None)
+
+
+def _pick(derived: photos.Derived, copy: Copy) -> tuple[str, bytes] | None:
+    """The digest and bytes of the copy among ``derived`` that ``copy`` stands for."""
+    data: dict[str, bytes] = {}
+    made = []
+    for v in (*derived.variants, *([derived.same] if derived.same is not None else [])):
+        digest = "sha256:" + hashlib.sha256(v.data).hexdigest()
+        data[digest] = v.data
+        made.append(Copy(v.format, v.width, v.height, digest))
+    chosen = _like(made, copy)
+    return (chosen.digest, data[chosen.digest]) if chosen is not None else None
 
 
 class DerivedFile(ItemFile):
@@ -85,7 +123,9 @@ class DerivedFile(ItemFile):
     def made(self) -> bytes:
         data = self.store.read(self.copies, self.copy)
         if data is None:
-            data = self.original.copy(self.copy)
+            again = self.original.copy(self.copy)
+            if again is not None:
+                self.digest, data = again  # (what the account of the output expects)
         if data is None:
             raise PluginError(
                 "warta: "
