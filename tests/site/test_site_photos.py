@@ -18,6 +18,7 @@ import struct
 import subprocess
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -554,7 +555,7 @@ def test_a_body_photo_keeps_the_writer_s_size_and_hostile_alt_stays_text(
         assert not made.is_file() or original[:4096] not in made.read_bytes(), made
 
 
-def _facts_entries(repo: Repo) -> dict[str, object]:
+def _facts_entries(repo: Repo) -> dict[str, list[Any]]:
     facts = Path(repo.env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(repo.root)
     header, _, body = (facts / "photo-facts").read_bytes().partition(b"\n")
     assert header.startswith(b"warta-photo-facts/")
@@ -572,15 +573,15 @@ def test_what_a_run_learned_of_the_photos_serves_a_run_in_the_other_language(
     # (exit 1: the newsroom's second item is a draft with findings of its own)
     assert site.cli("--lang", "id", "validate").returncode == 1
     learned = _facts_entries(site)
-    clean = {key: facts for key, facts in learned.items() if not facts[5]}  # type: ignore[index]
+    clean = {key: facts for key, facts in learned.items() if not facts[5]}
     assert clean and len(clean) < len(learned)  # (the draft's photos include refused ones)
     english = site.cli("--lang", "en", "validate")
     assert english.returncode == 1, english.stderr
     assert "GPS position" in english.stdout  # (the run's findings are in English)
     after = _facts_entries(site)
-    assert {key: facts for key, facts in after.items() if not facts[5]} == clean  # type: ignore[index]
+    assert {key: facts for key, facts in after.items() if not facts[5]} == clean
     # a refusal was found again, in the run's language
-    assert {facts[6] for facts in after.values() if facts[5]} == {"en"}  # type: ignore[index]
+    assert {facts[6] for facts in after.values() if facts[5]} == {"en"}
 
 
 def test_a_refusal_is_found_again_in_the_language_of_the_run(tmp_path: Path) -> None:

@@ -269,7 +269,7 @@ class CopyStore:
         records: dict[str, bytes] = {}
 
         def kept(variant: photos.Variant) -> Copy:
-            copy = Copy(variant.format, variant.width, variant.height, _digest(variant.data))
+            copy = Copy(variant.format, variant.width, variant.height, digest_of(variant.data))
             records[copy.record] = variant.data
             return copy
 
@@ -296,7 +296,7 @@ class CopyStore:
         """The bytes of ``copy`` as kept (None: the entry is gone or no longer authentic, or
         holds other bytes)."""
         data = self._records(copies.entry).get(copy.record)
-        if data is None or _digest(bytes(data)) != copy.digest:
+        if data is None or digest_of(bytes(data)) != copy.digest:
             return None
         return bytes(data)
 
@@ -446,5 +446,6 @@ def read_only_mode() -> int:
     return 0o444 & ~mask
 
 
-def _digest(data: bytes) -> str:
+def digest_of(data: bytes) -> str:
+    """``sha256:<hex>`` of ``data``, as signed digests and the copies' digests are written."""
     return "sha256:" + hashlib.sha256(data).hexdigest()

@@ -11,7 +11,6 @@ whole (logged as ``image.unreadable``); the page is shown without it.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from warta.adapters import photos, safefs
-from warta.adapters.photostore import Copies, Copy, CopyStore
+from warta.adapters.photostore import Copies, Copy, CopyStore, digest_of
 from warta.bulk import start_method
 from warta.i18n import _
 from warta.mkdocs_plugin.files import ItemFile, read_signed, remove_existing
@@ -89,7 +88,7 @@ def _pick(derived: photos.Derived, copy: Copy) -> tuple[str, bytes] | None:
     data: dict[str, bytes] = {}
     made = []
     for v in (*derived.variants, *([derived.same] if derived.same is not None else [])):
-        digest = "sha256:" + hashlib.sha256(v.data).hexdigest()
+        digest = digest_of(v.data)
         data[digest] = v.data
         made.append(Copy(v.format, v.width, v.height, digest))
     chosen = _like(made, copy)

@@ -26,7 +26,6 @@ such as Mutu Baku exceeded) are logged as info and never fail a build.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import posixpath
 import re
@@ -48,7 +47,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from warta.adapters import safefs
-from warta.adapters.photostore import CopyStore
+from warta.adapters.photostore import CopyStore, digest_of
 from warta.adapters.render import Rendered
 from warta.adapters.siteconfig import PROBE
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
@@ -538,7 +537,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             data = safefs.read_bytes(state.repo.root, rel)
         except (safefs.UnsafePath, OSError):
             return None  # the build's copy of the file reports it
-        if _digest(data) != digest:
+        if digest_of(data) != digest:
             return None
         return image_size(data)
 
@@ -708,11 +707,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             elif isinstance(file, ItemFile):
                 expected[dest] = file.digest
             elif file.generated_by is not None:
-                expected[dest] = _digest(file.content_bytes)
+                expected[dest] = digest_of(file.content_bytes)
             elif file.src_dir == staged:
                 expected[dest] = state.plan.files[file.src_uri][1]
             elif file.abs_src_path is not None:  # a theme file: the installed theme's bytes
-                expected[dest] = _digest(Path(file.abs_src_path).read_bytes())
+                expected[dest] = digest_of(Path(file.abs_src_path).read_bytes())
         return expected
 
     def on_shutdown(self) -> None:
@@ -776,10 +775,6 @@ def _with_photo(article: Article, made: Photos) -> Article:
     if is_raster(original):
         return replace(article, image=None)
     return article
-
-
-def _digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def _root(config: MkDocsConfig) -> Path:
