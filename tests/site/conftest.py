@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,14 @@ def site_repo(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -
     site = SiteRepo(repo)
     populate(site)
     return site
+
+
+@pytest.fixture
+def copy(site_repo: SiteRepo, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the site repository, with a cache folder of its own (and its environment)."""
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    return root, {**site_repo.env(), "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from helpers import WIB, Repo, copy_site_files
+from helpers import WIB, Repo, copy_site_files, warta_exe
 
 CANARY = "kanari"
 #: A word only in published bodies, for search.
@@ -478,3 +478,16 @@ def serve(directory: Path) -> Iterator[str]:
         server.shutdown()
         thread.join()
         server.server_close()
+
+
+def build_at(root: Path, env: dict[str, str], out: Path) -> subprocess.CompletedProcess[str]:
+    """``warta build -d out`` in the repository at ``root``, as a user runs it."""
+    return subprocess.run(
+        [warta_exe(), "build", "-d", str(out)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

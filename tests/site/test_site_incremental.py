@@ -11,9 +11,9 @@ is really read) an entry written with the secret is what the next build publishe
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
+import re
 import shutil
 import subprocess
 import zlib
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitekit import BODY_WORD, SiteRepo, site_files
+from sitekit import BODY_WORD, SiteRepo, build_at, site_files
 
 from helpers import warta_exe
 from warta.adapters.cachekey import read_records, repo_key, write_records
@@ -36,36 +36,15 @@ from warta.mkdocs_plugin.searchcache import SEARCH_FILE, SearchEntries
 from warta.site.pages import ListView
 from warta.site.views import Card, MetaLine
 
-
-def _build(root: Path, env: dict[str, str], out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [warta_exe(), "build", "-d", str(out)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-@pytest.fixture
-def copy(site_repo: SiteRepo, tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A copy of the site repository with a cache folder of its own."""
-    root = tmp_path / "repo"
-    shutil.copytree(site_repo.root, root, symlinks=True)
-    env = {**site_repo.env(), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    return root, env
+_build = build_at
 
 
 def _cache_file(root: Path, env: dict[str, str]) -> Path:
     return Path(env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(root) / RENDERED_FILE
 
 
-def _write(path: Path, secret: bytes, entries: dict[str, object], kind: bytes = FORMAT) -> None:
-    body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
-    mac = hmac.digest(secret, kind + b"\n" + body, "sha256").hex().encode()
-    path.write_bytes(kind + b" " + mac + b"\n" + body)
+def _secret(env: dict[str, str]) -> bytes:
+    return (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
 
 
 def test_a_second_build_publishes_the_same_bytes_from_the_cache(
@@ -75,9 +54,8 @@ def test_a_second_build_publishes_the_same_bytes_from_the_cache(
     first = _build(root, env, tmp_path / "one")
     assert first.returncode == 0, first.stderr
     cache = _cache_file(root, env)
-    header, _, body = cache.read_bytes().partition(b"\n")
-    assert header.startswith(FORMAT + b" ")
-    assert len(json.loads(body)) >= len(site_repo.published())
+    assert cache.read_bytes().startswith(FORMAT + b" ")
+    assert len(read_records(cache, _secret(env), FORMAT)) >= len(site_repo.published())
     second = _build(root, env, tmp_path / "two")
     assert second.returncode == 0, second.stderr
     assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
@@ -89,20 +67,26 @@ def test_a_cache_altered_without_the_secret_is_ignored_and_one_with_it_is_read(
     root, env = copy
     assert _build(root, env, tmp_path / "one").returncode == 0
     cache = _cache_file(root, env)
-    entries = json.loads(cache.read_bytes().partition(b"\n")[2])
+    secret = _secret(env)
+    entries = {key: json.loads(bytes(v)) for key, v in read_records(cache, secret, FORMAT).items()}
+    assert read_records(cache, b"not the secret", FORMAT) == {}
     forged = {
-        key: [value[0].replace(BODY_WORD, "DIPALSUKAN"), value[1], value[2]]
+        key: json.dumps([value[0].replace(BODY_WORD, "DIPALSUKAN"), value[1], value[2]]).encode()
         for key, value in entries.items()
     }
-    assert forged != entries, "the published bodies hold the body word"
+    assert any(b"DIPALSUKAN" in v for v in forged.values()), "the bodies hold the body word"
+    # the theme's and the content's caches would give the kept pages whatever this one holds
+    for name in (PAGES_FILE, HTML_FILE):
+        cache.with_name(name).unlink()
     # planted by someone without this user's secret: ignored whole
-    _write(cache, b"not the secret", forged)
+    write_records(cache, b"not the secret", FORMAT, forged)
     assert _build(root, env, tmp_path / "two").returncode == 0
     assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
     # written with the secret (this user's own cache): the build takes the entry as it is,
     # which is what makes it a cache (and why the secret never lives in a repository)
-    secret = (Path(env["XDG_CACHE_HOME"]) / "warta" / "cache-key").read_bytes()
-    _write(cache, secret, forged)
+    for name in (PAGES_FILE, HTML_FILE):
+        cache.with_name(name).unlink()
+    write_records(cache, secret, FORMAT, forged)
     assert _build(root, env, tmp_path / "three").returncode == 0
     pages = "".join(
         p.read_text(encoding="utf-8") for p in (tmp_path / "three" / "berita").rglob("*.html")
@@ -226,9 +210,11 @@ def test_the_content_of_warta_s_pages_comes_from_the_cache_only_with_the_secret(
     # the theme's own cache would print its kept page whatever this one holds: gone
     _cache_file(root, env).with_name(PAGES_FILE).unlink()
 
-    def alter(packed: memoryview) -> bytes:
-        page = zlib.decompress(packed).decode()
-        return zlib.compress(page.replace("<", "<i>DIPALSUKAN</i><", 1).encode())
+    def alter(record: memoryview) -> bytes:
+        # a record: the content's SHA-256, whether it holds a Mermaid diagram, the content
+        page = zlib.decompress(record[33:]).decode().replace("<", "<i>DIPALSUKAN</i><", 1)
+        data = page.encode()
+        return hashlib.sha256(data).digest() + bytes(record[32:33]) + zlib.compress(data)
 
     forged = {key: alter(value) for key, value in entries.items()}
 
@@ -246,7 +232,7 @@ def test_the_content_of_warta_s_pages_comes_from_the_cache_only_with_the_secret(
 
 
 def test_the_content_key_covers_the_template_the_whole_view_and_the_body() -> None:
-    cache = PageHtml(Path("unused"), b"k" * 32)
+    cache = PageHtml(Path("unused"), b"k" * 32, re.compile("mermaid"))
     meta = MetaLine("2026-11-01", "Minggu, 1 November 2026", ())
     card = Card("../a/", "Judul", False, meta, "Ringkas")
     view = ListView((card,))
@@ -259,11 +245,12 @@ def test_the_content_key_covers_the_template_the_whole_view_and_the_body() -> No
     assert cache.key("listing.html", ListView((card,), role="Kasubag"), "") != key
 
 
-def test_a_view_that_cannot_be_pickled_is_rendered_and_not_kept(tmp_path: Path) -> None:
-    cache = PageHtml(tmp_path / "page-html", b"k" * 32)
+def test_a_view_that_cannot_be_pickled_has_no_key(tmp_path: Path) -> None:
+    """(The plugin renders such a page and keeps nothing of it.)"""
+    cache = PageHtml(tmp_path / "page-html", b"k" * 32, re.compile("mermaid"))
     view = {"tak-bisa": lambda: None}  # a view of another kind than Warta's dataclasses
-    assert cache.page("listing.html", view, "", lambda: "<p>dibuat</p>") == "<p>dibuat</p>"
-    assert cache.used == {}
+    assert cache.key("listing.html", view, "") is None
+    assert cache.key("listing.html", {"bisa": 1}, "") is not None
 
 
 def test_a_preview_never_gets_the_deployable_site_s_pages(

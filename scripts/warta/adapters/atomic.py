@@ -7,7 +7,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from warta.i18n import _
@@ -20,7 +20,7 @@ def write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
 
 def write_bytes(
     path: Path,
-    data: bytes | Sequence[bytes | memoryview],
+    data: bytes | Iterable[bytes | memoryview],
     *,
     exclusive: bool = False,
     mode: int | None = None,

@@ -183,7 +183,7 @@ class CopyStore:
         self._ready_files: dict[str, os.stat_result] = {}
         #: output path -> the digest of the copy linked there and what the file system said
         #: of the link just made (see :meth:`unchanged`)
-        self._links: dict[str, tuple[str, os.stat_result]] = {}
+        self._links: dict[str, tuple[str, tuple[int, ...]]] = {}
         self._started = time.time_ns()
         #: the mode of a kept file (see :meth:`link`)
         self.mode = read_only_mode()
@@ -346,7 +346,7 @@ class CopyStore:
             os.unlink(dest)  # replaced or changed since it was checked: write it instead
             return False
         if checked.st_mtime_ns < self._started - RACY_NS:
-            self._links[str(dest)] = (copy.digest, linked)
+            self._links[str(dest)] = (copy.digest, _changed(linked))
         return True
 
     def _still(self, name: str, path: Path) -> os.stat_result | None:
@@ -378,14 +378,18 @@ class CopyStore:
         known = self._links.get(str(path))
         if known is None or known[0] != digest:
             return False
-        linked = known[1]
-        return _stamp(info) == _stamp(linked) and info.st_ctime_ns == linked.st_ctime_ns
+        return _changed(info) == known[1]
 
 
 def _stamp(info: os.stat_result) -> tuple[int, ...]:
     """What no change to a file's bytes or mode leaves as it was (a link moves only its
     change time)."""
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_mode, info.st_uid)
+
+
+def _changed(info: os.stat_result) -> tuple[int, ...]:
+    """:func:`_stamp` and the change time (a link's count moves it)."""
+    return (*_stamp(info), info.st_ctime_ns)
 
 
 def _checked(path: Path, digest: str, mode: int) -> os.stat_result | None:

@@ -75,7 +75,8 @@ class Store(Protocol):
 class MarkdownRenderer:
     """Renders bodies with one Markdown instance (reset between bodies), remembering each
     result by the body's digest for the rest of the run (and, with a ``store``, finding
-    what an earlier run of the same renderer made of the same text there)."""
+    what an earlier run of the same renderer made of the same text there: that is not
+    held in :attr:`done` as well)."""
 
     def __init__(self, config: SiteConfig, policy: Policy) -> None:
         self.extensions = [name for name, _ in config.extensions]
@@ -100,9 +101,7 @@ class MarkdownRenderer:
         key = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
         found = self.done.get(key)
         if found is None and self.store is not None:
-            found = self.store.get(key)
-            if found is not None:
-                self.done[key] = found
+            found = self.store.get(key)  # (the store remembers what it gave)
         if found is not None:
             return found
         md = self._markdown()

@@ -9,23 +9,29 @@ of them is another key, so an entry is only ever the output of the same renderer
 same text. The file is authenticated as a whole with this user's secret
 (:mod:`warta.adapters.cachekey`): one planted by a commit, copied from elsewhere or altered
 is ignored whole. Each save keeps only the entries the run used, so the file does not grow
-with bodies the repository no longer holds.
+with bodies the repository no longer holds; a run that used exactly the entries the file
+holds writes nothing. An entry is read from the file when it is asked for
+(:mod:`warta.adapters.recordfile`), not all of them for the whole run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
+from warta.adapters.cachekey import cache_secret, repo_cache_dir
+from warta.adapters.recordfile import RecordFile
 from warta.adapters.render import Rendered
 from warta.adapters.verdicts import code_digest
 
 RENDERED_FILE = "rendered"
-FORMAT = b"warta-rendered/1"
+FORMAT = b"warta-rendered/2"
+#: Entries read from the file that stay at hand (a body is asked for a few times in a row).
+RECENT = 64
 
 
 class RenderStore:
@@ -35,7 +41,10 @@ class RenderStore:
         self.path = path
         self.secret = secret
         self.salt = salt
-        self._entries: dict[str, Any] | None = None
+        self._records = RecordFile(path, secret, FORMAT)
+        #: keys of the entries this run found in the file
+        self.served: set[str] = set()
+        self._recent: OrderedDict[str, Rendered] = OrderedDict()
 
     @classmethod
     def open(cls, root: Path, setup: Mapping[str, Any]) -> RenderStore | None:
@@ -53,14 +62,33 @@ class RenderStore:
 
     def get(self, digest: str) -> Rendered | None:
         """What the same renderer made of the body whose SHA-256 is ``digest`` (hex)."""
-        if self._entries is None:
-            self._entries = read_entries(self.path, self.secret, FORMAT)
-        return decode(self._entries.get(self.key(digest)))
+        key = self.key(digest)
+        found = self._recent.get(key)
+        if found is not None:
+            self._recent.move_to_end(key)
+            return found
+        data = self._records.get(key)
+        try:
+            found = decode(json.loads(data)) if data is not None else None
+        except ValueError:
+            found = None
+        if found is not None:
+            self.served.add(key)
+            self._recent[key] = found
+            if len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        return found
 
     def save(self, done: Mapping[str, Rendered]) -> None:
-        """Keep ``done`` (body digest -> rendered), and nothing else."""
-        entries = {self.key(digest): encode(rendered) for digest, rendered in done.items()}
-        write_entries(self.path, self.secret, FORMAT, entries)
+        """Keep ``done`` (body digest -> rendered in this run) and what this run found here,
+        and nothing else."""
+        records: dict[str, bytes | None] = dict.fromkeys(self.served)
+        for digest, rendered in done.items():
+            key = self.key(digest)
+            if key not in records:
+                records[key] = json.dumps(encode(rendered), separators=(",", ":")).encode()
+        self._records.save(records)
+        self.served.clear()
 
 
 def _named(value: object) -> str:

@@ -9,24 +9,41 @@ of these: the view is taken whole, as pickled, so a changed byte anywhere in it 
 item's new title, a neighbour, a correction, a card on a list) makes another key. The file
 is authenticated with this user's secret like every cache of Warta's
 (:mod:`warta.adapters.cachekey`), and each save keeps only the pages the build used.
+
+A kept page's content is not read when MkDocs asks for it: each record begins with the
+SHA-256 of the content (what the caches of the later steps are keyed by) and whether the
+``probe`` the cache was opened with matches it, and :class:`Deferred` reads the content only
+for a page whose output is not kept (:mod:`~warta.mkdocs_plugin.pagecache`) or that the
+search plugin will read. Otherwise MkDocs would hold the content of every page at once, from
+the moment it has read them all until it has written them all (130 MB at 3,000 items).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
+import re
+import secrets
 import zlib
-from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
+
 from warta import i18n
-from warta.adapters.cachekey import cache_secret, read_records, repo_cache_dir, write_records
+from warta.adapters.cachekey import cache_secret, repo_cache_dir
+from warta.adapters.recordfile import RecordFile
 from warta.adapters.verdicts import code_digest
+from warta.i18n import _
 
 HTML_FILE = "page-html"
-FORMAT = b"warta-page-html/1"
+FORMAT = b"warta-page-html/2"
 TEMPLATES = Path(__file__).resolve().parent.parent / "site" / "templates"
+#: a record: the content's SHA-256, whether the probe matches it, the content compressed
+_DIGEST, _MARKED = 32, 1
 
 
 def _templates_digest() -> bytes:
@@ -39,55 +56,133 @@ def _templates_digest() -> bytes:
     return digest.digest()
 
 
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A page's content as an earlier build made it, not read yet."""
+
+    key: str
+    #: SHA-256 (hex) of the content, as :func:`~warta.mkdocs_plugin.pagecache.text_digest`
+    digest: str
+    #: whether the cache's probe matches the content
+    marked: bool
+
+
 class PageHtml:
     """Pages' content made by earlier builds (see the module)."""
 
-    def __init__(self, path: Path, secret: bytes) -> None:
+    def __init__(self, path: Path, secret: bytes, probe: re.Pattern[str]) -> None:
         self.path = path
         self.secret = secret
+        self.probe = probe
         versions = f"{version('jinja2')}\0{version('markupsafe')}\0{i18n.language()}"
         self.salt = hashlib.sha256(
-            code_digest() + _templates_digest() + versions.encode()
+            code_digest() + _templates_digest() + versions.encode() + _encoded(probe.pattern)
         ).digest()
-        self._old: dict[str, memoryview] | None = None
-        #: key -> a page's content as kept (compressed)
-        self.used: dict[str, bytes | memoryview] = {}
+        self._old = RecordFile(path, secret, FORMAT)
+        #: key -> a page's record (None: as the file holds it)
+        self.used: dict[str, bytes | None] = {}
 
     @classmethod
-    def open(cls, root: Path) -> PageHtml | None:
+    def open(cls, root: Path, probe: re.Pattern[str]) -> PageHtml | None:
         """The pages for this build, or None if no secret can be kept."""
         secret = cache_secret()
-        return cls(repo_cache_dir(root) / HTML_FILE, secret) if secret is not None else None
+        if secret is None:
+            return None
+        return cls(repo_cache_dir(root) / HTML_FILE, secret, probe)
 
-    def key(self, template: str, view: object, body: str) -> str:
-        made_of = pickle.dumps((template, view), protocol=5)
+    def key(self, template: str, view: object, body: str) -> str | None:
+        """The key of the content ``template`` makes of ``view`` around ``body`` (None: a
+        view pickle cannot take, which is never kept)."""
+        try:
+            made_of = pickle.dumps((template, view), protocol=5)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None
         digest = hashlib.sha256(self.salt)
         digest.update(len(made_of).to_bytes(8, "big") + made_of)
-        digest.update(body.encode("utf-8", "surrogatepass"))
+        digest.update(_encoded(body))
         return digest.hexdigest()
 
-    def page(self, template: str, view: object, body: str, render: Callable[[], str]) -> str:
-        """The content ``template`` makes of ``view`` (around ``body``, an item's): as kept,
-        else ``render()``."""
+    def kept(self, key: str) -> Kept | None:
+        """What an earlier build kept under ``key`` (None: nothing, or a record cut short)."""
+        record = self._old.get(key)
+        if record is None or len(record) <= _DIGEST + _MARKED:
+            return None
+        self.used[key] = None
+        return Kept(key, record[:_DIGEST].hex(), record[_DIGEST] == 1)
+
+    def text(self, kept: Kept) -> str | None:
+        """The content ``kept`` stands for (None: it can no longer be read as it was)."""
+        record = self._old.get(kept.key)
+        if record is None or record[:_DIGEST].hex() != kept.digest:
+            return None
         try:
-            key = self.key(template, view, body)
-        except (pickle.PicklingError, TypeError, AttributeError):  # a view pickle cannot take
-            return render()
-        if self._old is None:
-            self._old = read_records(self.path, self.secret, FORMAT)
-        kept = self._old.get(key)
-        if kept is not None:
-            try:
-                html = zlib.decompress(kept).decode("utf-8", "surrogatepass")
-            except (ValueError, zlib.error):
-                html = None
-            if html is not None:
-                self.used[key] = kept
-                return html
-        html = render()
-        self.used[key] = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
-        return html
+            data = zlib.decompress(record[_DIGEST + _MARKED :])
+        except zlib.error:
+            return None
+        if hashlib.sha256(data).hexdigest() != kept.digest:
+            return None
+        try:
+            return data.decode("utf-8", "surrogatepass")
+        except ValueError:
+            return None
+
+    def made(self, key: str, html: str) -> None:
+        """Keep ``html``, made in this build under ``key``."""
+        data = _encoded(html)
+        marked = b"\1" if self.probe.search(html) else b"\0"
+        self.used[key] = hashlib.sha256(data).digest() + marked + zlib.compress(data, 1)
 
     def save(self) -> None:
-        self._old = None  # what the build did not use goes first
-        write_records(self.path, self.secret, FORMAT, self.used)
+        self._old.save(self.used)  # what the build did not use goes
+
+    def discard(self) -> None:
+        """Remove the file: it holds a record that cannot be read as it was kept."""
+        self._old.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+class Deferred:
+    """The pages of a build whose content is kept and not read yet: MkDocs holds a
+    placeholder as their content (with a random part of this build's, so no text of an
+    item's can be it) until :meth:`read` puts the content in its place."""
+
+    def __init__(self, html: PageHtml) -> None:
+        self.html = html
+        self.placeholder = f"<!-- warta:content-not-read:{secrets.token_hex(16)} -->"
+        self._kept: dict[str, Kept] = {}
+
+    def defer(self, page: Page, kept: Kept) -> str:
+        """The placeholder to hold as ``page``'s content, for now."""
+        self._kept[page.url] = kept
+        return self.placeholder
+
+    def digest(self, page: Page) -> str | None:
+        """The SHA-256 of ``page``'s content, if it is not read yet (else None)."""
+        kept = self._kept.get(page.url)
+        return kept.digest if kept is not None else None
+
+    def marked(self, page: Page) -> bool:
+        kept = self._kept.get(page.url)
+        return kept is not None and kept.marked
+
+    def read(self, page: Page) -> None:
+        """Put ``page``'s content in the placeholder's place (if it holds one)."""
+        kept = self._kept.pop(page.url, None)
+        if kept is None:
+            return
+        text = self.html.text(kept)
+        if text is None:  # changed since it was checked, or written so by this user
+            self.html.discard()
+            raise PluginError(
+                "warta: "
+                + _(
+                    "the content of {url} kept by an earlier build could not be read as it"
+                    " was kept; the cache of pages' content was removed, build again"
+                ).format(url=page.url or "/")
+            )
+        page.content = text

@@ -32,8 +32,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from warta.adapters.cachekey import cache_secret, read_records, repo_cache_dir, write_records
+from warta.adapters.cachekey import cache_secret, repo_cache_dir
+from warta.adapters.recordfile import RecordFile
 from warta.adapters.verdicts import code_digest
+from warta.mkdocs_plugin.htmlcache import Deferred
 
 PAGES_FILE = "pages"
 FORMAT = b"warta-pages/3"
@@ -57,10 +59,14 @@ def text_digest(text: str | None) -> str | None:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def content_of(page: Page) -> list[Any]:
+def content_of(page: Page, deferred: Deferred | None = None) -> list[Any]:
     """What a page holds, as JSON values for a key: URL, title, meta, a digest of its
-    content and its table of contents."""
-    return [page.url, page.title, page.meta, text_digest(page.content), toc_signature(page.toc)]
+    content (of the content not read yet, if ``deferred`` holds it) and its table of
+    contents."""
+    digest = deferred.digest(page) if deferred is not None else None
+    if digest is None:
+        digest = text_digest(page.content)
+    return [page.url, page.title, page.meta, digest, toc_signature(page.toc)]
 
 
 def _tree_digest(folders: Iterable[str]) -> bytes:
@@ -103,15 +109,17 @@ class PageCache:
         self.path = path
         self.secret = secret
         self.salt = salt
-        self._old: dict[str, memoryview] | None = None
-        #: key -> the page as kept (compressed)
-        self.used: dict[str, bytes | memoryview] = {}
+        self._old = RecordFile(path, secret, FORMAT)
+        #: key -> the page as kept (compressed; None: as the file holds it)
+        self.used: dict[str, bytes | None] = {}
         #: page URL -> its key, for the pages rendered afresh in this build
         self.pending: dict[str, str] = {}
         #: key -> a page as kept, rendered in this build by a helper process (prerender.py)
         self.fresh: dict[str, bytes] = {}
         #: page URL -> its key, worked out by :meth:`holds` before the page is built
         self._keys: dict[str, str] = {}
+        #: the pages of the build whose content is not read yet
+        self.deferred: Deferred | None = None
 
     @classmethod
     def open(
@@ -145,7 +153,7 @@ class PageCache:
 
     def key(self, page: Page) -> str:
         made_of = [
-            *content_of(page),
+            *content_of(page, self.deferred),
             page.canonical_url,
             page.edit_url,
             page.is_homepage,
@@ -159,26 +167,20 @@ class PageCache:
         its key is remembered for :meth:`find`, since nothing it is made of changes until the
         page is built)."""
         key = self._keys[page.url] = self.key(page)
-        return key in self._kept()
-
-    def _kept(self) -> dict[str, memoryview]:
-        if self._old is None:
-            self._old = read_records(self.path, self.secret, FORMAT)
-        return self._old
+        return key in self._old
 
     def find(self, page: Page) -> str | None:
         """The kept output for ``page`` (None: render it, and :meth:`keep` the output)."""
         key = self._keys.pop(page.url, None) or self.key(page)
-        found: bytes | memoryview | None = self.fresh.get(key)
-        if found is None:
-            found = self._kept().get(key)
+        fresh = self.fresh.get(key)
+        found = fresh if fresh is not None else self._old.get(key)
         if found is not None:
             try:
                 output = zlib.decompress(found).decode("utf-8")
             except (ValueError, zlib.error):
                 output = None
             if output is not None:
-                self.used[key] = found
+                self.used[key] = fresh  # (None: the file's own record)
                 return output
         self.pending[page.url] = key
         return None
@@ -190,6 +192,5 @@ class PageCache:
             self.used[key] = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
 
     def save(self) -> None:
-        write_records(self.path, self.secret, FORMAT, self.used)
-        self._old = None
+        self._old.save(self.used)
         self.fresh.clear()

@@ -58,7 +58,7 @@ from warta.errors import ConfigError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import ItemFile, VerifiedFile
-from warta.mkdocs_plugin.htmlcache import PageHtml
+from warta.mkdocs_plugin.htmlcache import Deferred, PageHtml
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
 from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
@@ -142,6 +142,8 @@ class _Build:
     pages: PageCache | None = None
     #: the content of the pages Warta's templates make, kept between builds (None: no cache)
     html: PageHtml | None = None
+    #: the pages whose content is kept and not read yet (None: every page's is read)
+    deferred: Deferred | None = None
     pages_opened: bool = False
     nav: Navigation | None = None
     #: helper processes rendering pages of this build (None: there are none)
@@ -244,10 +246,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self._build.site = share.Site(
             config.site_name, config.site_url or "", str(config.theme.get("logo") or "")
         )
-        if repo.policy.cache:
-            self._build.search = SearchEntries.open(repo.root, self._site_digest(self._build))
-            self._build.html = PageHtml.open(repo.root)
-        self._build.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
+        self._open_caches(self._build, config)
         quicken(config)
         config.docs_dir = str(staged / "docs")
         custom = repo.policy.site.custom_dir if repo.policy.site else None
@@ -262,6 +261,18 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             config.extra_css.append(CSS)
         config.extra["warta_preview"] = self.preview
         return config
+
+    def _open_caches(self, state: _Build, config: MkDocsConfig) -> None:
+        state.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
+        if not state.repo.policy.cache:
+            return
+        state.search = SearchEntries.open(state.repo.root, self._site_digest(state))
+        state.html = PageHtml.open(state.repo.root, MERMAID)
+        if state.html is not None and state.known_plugins:
+            # (a plugin Warta does not know might read a page's content anywhere)
+            state.deferred = Deferred(state.html)
+            if state.search is not None:
+                state.search.deferred = state.deferred
 
     def _open(self, root: Path, *, strict: bool) -> Repository:
         """The repository judged as ``warta validate`` (``--strict``) judges it."""
@@ -476,7 +487,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             generated = state.generated.get(page.file.src_uri)
             if generated is not None:
                 made = generated
-                html = _content(state, made.template, made.view, "", lambda: made.body)
+                html = _content(
+                    state, page, made.template, made.view, body="", render=lambda: made.body
+                )
+                if state.deferred is not None and state.deferred.marked(page):
+                    page.meta["warta_mermaid"] = True
             elif page.is_homepage and HOME_MARKER in html:
                 # the marker is an HTML comment, which Markdown leaves as it is
                 block = pages.latest_block(state.catalogue, self.config.home_items)
@@ -515,7 +530,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             site=state.site,
         )
         return _content(
-            state, item_page.TEMPLATE, view, body, lambda: item_page.item_content(view, body)
+            state,
+            page,
+            item_page.TEMPLATE,
+            view,
+            body=body,
+            render=lambda: item_page.item_content(view, body),
         )
 
     @staticmethod
@@ -559,6 +579,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 state.search.index(index, page)
         if kept is not None:
             context[CACHED] = kept  # type: ignore[literal-required]
+        if state.deferred is not None and (
+            kept is None or not (page.meta.get("search") or {}).get("exclude")
+        ):
+            state.deferred.read(page)  # the theme renders it, or the search plugin reads it
         return context
 
     def _open_pages(self, state: _Build, config: MkDocsConfig, nav: Navigation) -> None:
@@ -567,6 +591,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             state.pages = PageCache.open(
                 state.repo.root, config, nav, self._own_theme(state), self._site_digest(state)
             )
+            if state.pages is not None:
+                state.pages.deferred = state.deferred
 
     def _prerender(self, state: _Build, config: MkDocsConfig, env: Environment) -> None:
         """Fork helpers for the pages Warta makes that no earlier build kept (prerender.py)."""
@@ -615,6 +641,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
     @event_priority(100)  # the theme's output, before any other plugin changes it
     def _keep_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         state = self._state()
+        if state.deferred is not None and state.deferred.placeholder in output:
+            raise PluginError(
+                "warta: "
+                + _("{url} was rendered without its content").format(url=page.url or "/")
+            )
         if state.pages is not None:
             state.pages.keep(page, output)  # (only a page it did not find is kept)
         return output
@@ -757,11 +788,25 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
 
 
 def _content(
-    state: _Build, template: str, view: object, body: str, render: Callable[[], str]
+    state: _Build, page: Page, template: str, view: object, *, body: str, render: Callable[[], str]
 ) -> str:
-    """What ``render()`` makes of ``view`` with Warta's ``template``: kept from an earlier
-    build when the cache holds it (htmlcache.py)."""
-    return render() if state.html is None else state.html.page(template, view, body, render)
+    """What ``render()`` makes of ``view`` with Warta's ``template``, as ``page``'s content:
+    kept from an earlier build when the cache holds it (htmlcache.py), and then read only
+    when it is needed."""
+    cache = state.html
+    key = cache.key(template, view, body) if cache is not None else None
+    if cache is None or key is None:
+        return render()
+    kept = cache.kept(key)
+    if kept is not None:
+        if state.deferred is not None:
+            return state.deferred.defer(page, kept)
+        text = cache.text(kept)
+        if text is not None:
+            return text
+    html = render()
+    cache.made(key, html)
+    return html
 
 
 def _with_photo(article: Article, made: Photos) -> Article:

@@ -245,8 +245,8 @@ def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, sce
                     continue  # the build renders it, and logs what it logs
                 if search is not None and search.last_key is not None:
                     entries = search.used.get(search.last_key)
-                    if entries is not None:
-                        _send(out, _SEARCH, search.last_key, bytes(entries))
+                    if entries is not None:  # (None: the build finds them in the file too)
+                        _send(out, _SEARCH, search.last_key, entries)
                 data = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
                 _send(out, _PAGE, page_key, data)
                 out.flush()

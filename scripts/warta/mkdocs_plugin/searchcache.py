@@ -27,8 +27,10 @@ import material  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from warta.adapters.cachekey import cache_secret, read_records, repo_cache_dir, write_records
+from warta.adapters.cachekey import cache_secret, repo_cache_dir
+from warta.adapters.recordfile import RecordFile
 from warta.adapters.verdicts import code_digest
+from warta.mkdocs_plugin.htmlcache import Deferred
 from warta.mkdocs_plugin.pagecache import content_of
 
 SEARCH_FILE = "search-entries"
@@ -121,13 +123,16 @@ class SearchEntries:
         self.salt = hashlib.sha256(
             code_digest() + material.__version__.encode() + b"\0" + site.encode()
         ).digest()
-        #: key -> a page's entries as JSON (views into the file: parsed only when used)
-        self._old: dict[str, memoryview] | None = None
-        self.used: dict[str, bytes | memoryview] = {}
+        #: key -> a page's entries as JSON (read, and parsed, only when used)
+        self._old = RecordFile(path, secret, FORMAT)
+        #: key -> the entries of a page this build indexed (None: as the file holds them)
+        self.used: dict[str, bytes | None] = {}
         #: key -> entries made in this build by a helper process (prerender.py), as JSON
         self.fresh: dict[str, bytes] = {}
         #: the key of the page :meth:`index` last indexed (None: it indexed none)
         self.last_key: str | None = None
+        #: the pages of the build whose content is not read yet
+        self.deferred: Deferred | None = None
 
     @classmethod
     def open(cls, root: Path, site: str) -> SearchEntries | None:
@@ -139,7 +144,8 @@ class SearchEntries:
         return cls(repo_cache_dir(root) / SEARCH_FILE, secret, site)
 
     def key(self, page: Page) -> str:
-        text = json.dumps(content_of(page), sort_keys=True, separators=(",", ":"), default=repr)
+        made_of = content_of(page, self.deferred)
+        text = json.dumps(made_of, sort_keys=True, separators=(",", ":"), default=repr)
         return hashlib.sha256(self.salt + text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def index(self, index: Any, page: Page) -> None:
@@ -148,37 +154,35 @@ class SearchEntries:
         if (page.meta.get("search") or {}).get("exclude"):
             return
         key = self.last_key = self.key(page)
-        if self._old is None:
-            self._old = read_records(self.path, self.secret, FORMAT)
-        kept: bytes | memoryview | None = self.fresh.get(key)
-        if kept is None:
-            kept = self._old.get(key)
+        fresh = self.fresh.get(key)
+        kept = fresh if fresh is not None else self._old.get(key)
         entries = _entries(kept)
         if kept is None or entries is None:
+            if self.deferred is not None:
+                self.deferred.read(page)  # the index reads the content
             before = len(index.entries)
             index.add_entry_from_context(page)
             made = index.entries[before:]
             # (as pairs: JSON would sort the keys, the index keeps Material's order)
-            kept = json.dumps([list(entry.items()) for entry in made]).encode(
+            fresh = json.dumps([list(entry.items()) for entry in made]).encode(
                 "utf-8", "surrogatepass"
             )
         else:
             index.entries.extend(entries)
-        self.used[key] = kept
+        self.used[key] = fresh
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
     def save(self) -> None:
-        self._old = None  # what the build did not use goes first
         self.fresh.clear()
-        write_records(self.path, self.secret, FORMAT, self.used)
+        self._old.save(self.used)
 
 
-def _entries(kept: bytes | memoryview | None) -> list[dict[str, Any]] | None:
+def _entries(kept: bytes | None) -> list[dict[str, Any]] | None:
     """Stored entries (JSON: each a list of [key, value] pairs) as the index holds them."""
     if kept is None:
         return None
     try:
-        data = json.loads(bytes(kept))
+        data = json.loads(kept)
     except ValueError:
         return None
     if not isinstance(data, list):

@@ -1,0 +1,183 @@
+"""A build reads what earlier builds kept only when it needs it.
+
+MkDocs reads every page before it writes any, and holds each page's content from then until
+it has written them all. The content of a page Warta's templates made is kept between builds
+(``page-html``): a warm build holds a placeholder in its place and reads the kept content
+only for a page the theme renders again, or that the search plugin reads. A page rendered
+with its placeholder (a fault of Warta's) fails the build; a kept record that changed after
+its file was checked fails the build once and is removed. A build that used exactly what the
+caches hold writes none of them.
+
+Each test drives ``warta build`` through its entry point; a ``sitecustomize`` on the
+``PYTHONPATH`` watches (or breaks) the build from inside.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from sitekit import build_at, site_files
+
+from warta.adapters.cachekey import repo_key
+from warta.adapters.rendercache import RENDERED_FILE
+from warta.mkdocs_plugin.htmlcache import HTML_FILE
+from warta.mkdocs_plugin.pagecache import PAGES_FILE
+from warta.mkdocs_plugin.searchcache import SEARCH_FILE
+
+CACHES = (PAGES_FILE, HTML_FILE, SEARCH_FILE, RENDERED_FILE)
+
+#: Counts, when MkDocs builds its first page, the news pages whose content it holds, and
+#: logs each kept content the build reads.
+WATCH = """
+import json, os
+LOG = os.environ["WARTA_TEST_LOG"]
+def _log(entry):
+    with open(LOG, "a", encoding="utf-8") as out:
+        out.write(json.dumps(entry) + "\\n")
+import mkdocs.commands.build as b
+_build_page = b._build_page
+_first = []
+def _watched(page, config, doc_files, *args, **kwargs):
+    if not _first:
+        _first.append(1)
+        held = [f.page.url for f in doc_files
+                if f.page is not None and f.src_uri.startswith("berita/")
+                and isinstance(f.page.content, str) and len(f.page.content) > 200]
+        _log({"held": held})
+    return _build_page(page, config, doc_files, *args, **kwargs)
+b._build_page = _watched
+import warta.mkdocs_plugin.htmlcache as h
+_read = h.Deferred.read
+def _reading(self, page):
+    if self.digest(page) is not None:
+        _log({"read": page.url, "searched": not (page.meta.get("search") or {}).get("exclude")})
+    return _read(self, page)
+h.Deferred.read = _reading
+"""
+
+#: Writes into the kept content's file (in place) before the build reads the first record.
+TAMPER = """
+import warta.mkdocs_plugin.htmlcache as h
+_text = h.PageHtml.text
+def _read(self, kept):
+    with open(self.path, "ab") as f:
+        f.write(b"x")
+    return _text(self, kept)
+h.PageHtml.text = _read
+"""
+
+#: A fault: the kept content is never put in the placeholder's place.
+NEVER_READ = """
+import warta.mkdocs_plugin.htmlcache as h
+h.Deferred.read = lambda self, page: None
+"""
+
+
+def _build(
+    root: Path, env: dict[str, str], out: Path, custom: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    if custom is None:
+        return build_at(root, env, out)
+    folder = out.with_name(out.name + "-custom")
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(custom, encoding="utf-8")
+    paths = [str(folder), *filter(None, [env.get("PYTHONPATH")])]
+    watched = {
+        **env,
+        "PYTHONPATH": os.pathsep.join(paths),
+        "WARTA_TEST_LOG": str(folder / "log.jsonl"),
+    }
+    return build_at(root, watched, out)
+
+
+def _log(out: Path) -> list[dict[str, object]]:
+    path = out.with_name(out.name + "-custom") / "log.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _caches(root: Path, env: dict[str, str]) -> Path:
+    return Path(env["XDG_CACHE_HOME"]) / "warta" / "repos" / repo_key(root)
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
+    return {
+        name: (info.st_ino, info.st_mtime_ns, info.st_size)
+        for name in CACHES
+        for info in [(folder / name).stat()]
+    }
+
+
+def test_a_warm_build_holds_no_news_page_s_content_and_reads_none(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    cold = _build(root, env, tmp_path / "cold", WATCH)
+    assert cold.returncode == 0, cold.stderr
+    (held,) = [e["held"] for e in _log(tmp_path / "cold") if "held" in e]
+    assert len(held) >= 3, "a cold build holds every news page's content (the probe sees it)"
+    warm = _build(root, env, tmp_path / "warm", WATCH)
+    assert warm.returncode == 0, warm.stderr
+    log = _log(tmp_path / "warm")
+    assert [e["held"] for e in log if "held" in e] == [[]]
+    # only a page the search plugin indexes (it reads the page's content) is read
+    read = [e for e in log if "read" in e]
+    assert all(e["searched"] for e in read), read
+    assert len(read) < len(held)
+    assert site_files(tmp_path / "warm") == site_files(tmp_path / "cold")
+
+
+def test_a_warm_build_writes_none_of_the_caches_it_used_whole(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    assert _build(root, env, tmp_path / "two").returncode == 0  # (fills what one did not)
+    before = _stamps(_caches(root, env))
+    assert _build(root, env, tmp_path / "three").returncode == 0
+    assert _stamps(_caches(root, env)) == before
+    assert site_files(tmp_path / "three") == site_files(tmp_path / "one")
+
+
+def test_pages_the_theme_renders_again_read_their_kept_content(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    (_caches(root, env) / PAGES_FILE).unlink()  # the theme's output is no longer kept
+    again = _build(root, env, tmp_path / "two", WATCH)
+    assert again.returncode == 0, again.stderr
+    assert len([e for e in _log(tmp_path / "two") if "read" in e]) > 10
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "one")
+
+
+def test_kept_content_changed_during_a_build_fails_it_once_and_is_removed(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    caches = _caches(root, env)
+    (caches / PAGES_FILE).unlink()
+    broken = _build(root, env, tmp_path / "two", TAMPER)
+    assert broken.returncode != 0
+    assert "could not be read as it was kept" in broken.stderr
+    assert "Traceback" not in broken.stderr
+    assert not (caches / HTML_FILE).exists()
+    assert not any((tmp_path / "two").iterdir())  # a failed build leaves no site
+    again = _build(root, env, tmp_path / "three")
+    assert again.returncode == 0, again.stderr
+    assert site_files(tmp_path / "three") == site_files(tmp_path / "one")
+
+
+def test_a_page_rendered_with_its_placeholder_fails_the_build(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    (_caches(root, env) / PAGES_FILE).unlink()
+    faulty = _build(root, env, tmp_path / "two", NEVER_READ)
+    assert faulty.returncode != 0
+    assert "was rendered without its content" in faulty.stderr
+    assert not any((tmp_path / "two").iterdir())
