@@ -64,16 +64,38 @@ def test_a_file_of_another_secret_or_a_link_holds_no_record(path: Path, tmp_path
     assert RecordFile(tmp_path / "missing", SECRET, KIND).keys() == set()
 
 
-def test_a_file_written_in_place_after_its_check_gives_nothing_more(path: Path) -> None:
+def _overwrite(path: Path, key: str) -> None:
+    """Change the record ``key``'s bytes in place (same length, same file)."""
+    data = path.read_bytes()
+    at = data.index(bytes.fromhex(key)) + 36
+    with path.open("r+b") as handle:
+        handle.seek(at)
+        handle.write(b"\xff" * 8)
+
+
+def test_a_record_changed_in_place_after_the_check_gives_nothing_more(path: Path) -> None:
     records = RecordFile(path, SECRET, KIND)
     first, second = sorted(RECORDS)[:2]
     assert records.get(first) == RECORDS[first]
-    with path.open("r+b") as handle:  # same length, same place: only the change time tells
-        data = handle.read()
-        handle.seek(0)
-        handle.write(data)
+    _overwrite(path, second)
+    assert records.get(first) == RECORDS[first]  # (unchanged: still what was checked)
     assert records.get(second) is None
     assert records.keys() == set()
+    assert records.get(first) is None
+
+
+def test_a_file_renamed_over_touched_or_linked_still_gives_what_was_checked(
+    path: Path, tmp_path: Path
+) -> None:
+    """Another build saves its caches by renaming a new file over the old one: the old one
+    (still open) changed only in its links and change time."""
+    records = RecordFile(path, SECRET, KIND)
+    assert records.keys() == set(RECORDS)
+    os.link(path, tmp_path / "link")
+    os.utime(path)
+    write_records(path, SECRET, KIND, {"ab" * 32: b"baru"})
+    assert all(records.get(key) == data for key, data in RECORDS.items())
+    assert RecordFile(path, SECRET, KIND).keys() == {"ab" * 32}
 
 
 def test_saving_what_the_file_holds_writes_nothing(path: Path) -> None:
@@ -98,7 +120,7 @@ def test_saving_keeps_exactly_the_records_given(path: Path) -> None:
 def test_a_record_that_cannot_be_read_again_leaves_the_file_as_it_is(path: Path) -> None:
     records = RecordFile(path, SECRET, KIND)
     assert records.keys() == set(RECORDS)
-    os.utime(path)  # (a change after the check: the records can no longer be trusted)
+    _overwrite(path, sorted(RECORDS)[1])
     changed = path.read_bytes()
     records.save({**dict.fromkeys(sorted(RECORDS)[:2]), "ab" * 32: b"baru"})
     assert path.read_bytes() == changed

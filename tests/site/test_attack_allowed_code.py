@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sitekit import SiteRepo
+import pytest
+from sitekit import SiteRepo, site_files
 from test_closure_attacks import (  # noqa: F401 - honest is a fixture, used by name
     CANARY,
     _config,
@@ -169,3 +170,49 @@ def test_a_signed_hook_or_theme_folder_that_is_gone_is_named_in_words(
         built = run(root, honest, "--lang", lang, "build", "-d", str(tmp_path / lang))
         assert built.returncode == 1, built.stderr
         assert "Traceback" not in built.stderr
+
+
+def _with_signed_theme(honest: SiteRepo, tmp_path: Path, files: dict[str, str]) -> Path:  # noqa: F811
+    root = clone(honest, tmp_path)
+    _allow(root, "custom_dir")
+    for rel, text in files.items():
+        _write(root, f"overrides/{rel}", text)
+    _config(root, "  font: false", "  font: false\n  custom_dir: overrides")
+    _sign(root, honest)
+    return root
+
+
+#: A signed partial in the footer of every page that shows the start of the SOP page's text.
+TEASER = (
+    '<div class="md-copyright">'
+    "{% for p in pages %}{% if p.page and p.page.url == 'sop/' %}"
+    "SOP: {{ p.page.content | striptags | truncate(60) }}"
+    "{% endif %}{% endfor %}</div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "shown"),
+    [
+        # Material's documented way to add an announcement bar: it takes the place of
+        # Warta's main.html, which prints a page kept by an earlier build
+        ({"main.html": "{% extends 'base.html' %}{% block announce %}Resmi{% endblock %}"},
+         "Resmi"),
+        # a template may show any page's content, not only its own
+        ({"partials/copyright.html": TEASER}, "SOP: Setiap"),
+    ],
+)
+def test_warm_builds_with_signed_templates_give_the_cold_build_s_site(
+    honest: SiteRepo, tmp_path: Path, files: dict[str, str], shown: str  # noqa: F811
+) -> None:
+    """(Found by an independent attack: a build that read a kept page's content only when
+    Warta's main.html would render the page failed every warm build with the first theme,
+    and left the SOP's text out of every page with the second.)"""
+    root = _with_signed_theme(honest, tmp_path, files)
+    cold = run(root, honest, "build", "--no-cache", "-d", str(tmp_path / "cold"))
+    assert cold.returncode == 0, cold.stderr
+    assert shown in (tmp_path / "cold/index.html").read_text(encoding="utf-8")
+    for name in ("one", "two"):  # (one fills the caches)
+        warm = run(root, honest, "build", "-d", str(tmp_path / name))
+        assert warm.returncode == 0, warm.stderr
+        assert site_files(tmp_path / name) == site_files(tmp_path / "cold"), name

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sitekit import build_at, site_files
 
+from helpers import warta_exe
 from warta.adapters.cachekey import repo_key
 from warta.adapters.rendercache import RENDERED_FILE
 from warta.mkdocs_plugin.htmlcache import HTML_FILE
@@ -58,15 +59,42 @@ def _reading(self, page):
 h.Deferred.read = _reading
 """
 
-#: Writes into the kept content's file (in place) before the build reads the first record.
+#: Writes over every record of the kept content's file (in place, the same length) before
+#: the build reads the first.
 TAMPER = """
+import os
 import warta.mkdocs_plugin.htmlcache as h
 _text = h.PageHtml.text
 def _read(self, kept):
-    with open(self.path, "ab") as f:
-        f.write(b"x")
+    done = os.environ["WARTA_TEST_LOG"] + ".tampered"  # (once, in whichever process)
+    if not os.path.exists(done):
+        open(done, "w").close()
+        with open(self.path, "r+b") as f:
+            header = len(f.readline())
+            f.write(b"x" * (os.path.getsize(self.path) - header))
     return _text(self, kept)
 h.PageHtml.text = _read
+"""
+
+#: Runs another whole build of the same repository (``WARTA_TEST_OTHER``, with the same
+#: cache folder) when this one first looks a page up in the page cache: after MkDocs read
+#: every page, before it builds them. The other build saves the caches it changed as every
+#: build does (a new file renamed over the old).
+MEANWHILE = """
+import json, os, subprocess
+import warta.mkdocs_plugin.pagecache as p
+_find = p.PageCache.find
+_done = []
+def _finding(self, page):
+    if not _done:
+        _done.append(1)
+        env = {**os.environ, "PYTHONPATH": os.environ["WARTA_TEST_PATH"]}
+        other = subprocess.run(json.loads(os.environ["WARTA_TEST_OTHER"]), env=env,
+                               capture_output=True, text=True)
+        with open(os.environ["WARTA_TEST_LOG"], "a", encoding="utf-8") as out:
+            out.write(json.dumps({"other": other.returncode, "stderr": other.stderr}) + "\\n")
+    return _find(self, page)
+p.PageCache.find = _finding
 """
 
 #: A fault: the kept content is never put in the placeholder's place.
@@ -77,7 +105,11 @@ h.Deferred.read = lambda self, page: None
 
 
 def _build(
-    root: Path, env: dict[str, str], out: Path, custom: str | None = None
+    root: Path,
+    env: dict[str, str],
+    out: Path,
+    custom: str | None = None,
+    other: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     if custom is None:
         return build_at(root, env, out)
@@ -89,6 +121,8 @@ def _build(
         **env,
         "PYTHONPATH": os.pathsep.join(paths),
         "WARTA_TEST_LOG": str(folder / "log.jsonl"),
+        "WARTA_TEST_PATH": env.get("PYTHONPATH", ""),
+        **(other or {}),
     }
     return build_at(root, watched, out)
 
@@ -181,3 +215,26 @@ def test_a_page_rendered_with_its_placeholder_fails_the_build(
     assert faulty.returncode != 0
     assert "was rendered without its content" in faulty.stderr
     assert not any((tmp_path / "two").iterdir())
+
+
+def test_a_build_that_saves_the_caches_meanwhile_leaves_a_warm_build_whole(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """(Found by an independent attack: the other build's rename moved the change time of
+    the file this build had open, which then counted as changed: the build failed and
+    removed the other build's new file.)"""
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    assert _build(root, env, tmp_path / "two").returncode == 0
+    caches = _caches(root, env)
+    before = (caches / HTML_FILE).stat().st_ino
+    # in the other language every page's content is another: it saves every cache anew
+    other = [warta_exe(), "--lang", "id", "build", "-d", str(tmp_path / "other")]
+    warm = _build(
+        root, env, tmp_path / "three", MEANWHILE, {"WARTA_TEST_OTHER": json.dumps(other)}
+    )
+    assert warm.returncode == 0, warm.stderr
+    ((ran,),) = [e["other"] for e in _log(tmp_path / "three") if "other" in e],
+    assert ran == 0
+    assert site_files(tmp_path / "three") == site_files(tmp_path / "one")
+    assert (caches / HTML_FILE).stat().st_ino != before  # (the premise: it was replaced)

@@ -285,7 +285,7 @@ def test_search_entries_are_keyed_by_the_signed_configuration_too() -> None:
     assert one.salt != two.salt
 
 
-def _theme_salt(tmp_path: Path, custom: Path) -> bytes:
+def _theme_salt(tmp_path: Path, custom: Path, every_page: list[Any] | None = None) -> bytes:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.nav import Navigation
 
@@ -305,7 +305,12 @@ def _theme_salt(tmp_path: Path, custom: Path) -> bytes:
     errors, _ = config.validate()
     assert not errors
     found = PageCache.open(
-        tmp_path, config, Navigation([], []), [str(THEME_DIR), str(custom)], "sha256:x"
+        tmp_path,
+        config,
+        Navigation([], []),
+        [str(THEME_DIR), str(custom)],
+        "sha256:x",
+        every_page=every_page,
     )
     assert found is not None
     return found.salt
@@ -341,6 +346,18 @@ def _page(content: str | None) -> Any:
         next_page=None,
         ancestors=[],
     )
+
+
+def test_with_signed_templates_every_page_s_content_is_in_every_key(tmp_path: Path) -> None:
+    """A signed template can show any page's content on every page (the plugin then gives
+    the cache every page): one page's content changed is another key for all pages."""
+    custom = tmp_path / "theme"
+    (custom / "partials").mkdir(parents=True)
+    (custom / "partials" / "copyright.html").write_text("{{ pages }}\n")
+    one = _theme_salt(tmp_path, custom, [_page("<p>Jalan desa</p>")])
+    assert _theme_salt(tmp_path, custom, [_page("<p>Jalan desa</p>")]) == one
+    assert _theme_salt(tmp_path, custom, [_page("<p>Jalan kota</p>")]) != one
+    assert _theme_salt(tmp_path, custom) != one
 
 
 @pytest.mark.parametrize("other", ["<p>Jalan desa</p> ", "<p>Jalan Desa</p>", "", None])

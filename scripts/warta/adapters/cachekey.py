@@ -85,10 +85,15 @@ def _mac(secret: bytes, kind: bytes, body: bytes | memoryview) -> str:
 def mac_of(secret: bytes, kind: bytes, parts: Iterable[bytes | memoryview]) -> str:
     """The MAC of a cache file of ``kind`` whose body is ``parts`` one after the other (never
     joined first: a cache of pages is tens of MB)."""
-    mac = hmac.new(secret, kind + b"\n", "sha256")
+    mac = new_mac(secret, kind)
     for part in parts:
         mac.update(part)
     return mac.hexdigest()
+
+
+def new_mac(secret: bytes, kind: bytes) -> hmac.HMAC:
+    """The MAC of a cache file of ``kind``, its body still to be given (``update``)."""
+    return hmac.new(secret, kind + b"\n", "sha256")
 
 
 def read_records(path: Path, secret: bytes, kind: bytes) -> dict[str, memoryview]:

@@ -1,25 +1,25 @@
 """A cache file of records, read one record at a time.
 
-The build's larger caches (pages as the theme rendered them, pages' content, search entries:
-tens of MB at 3,000 items) are files of records in the layout of
+The build's larger caches (pages as the theme rendered them, pages' content, search entries,
+rendered bodies: tens of MB at 3,000 items) are files of records in the layout of
 :func:`~warta.adapters.cachekey.read_records` (``<kind> <mac>``, then per record a 32-byte key,
 a 4-byte length and the data). Read whole, such a file stays in memory for the whole build,
 as does every record the build uses until it writes the file again. A :class:`RecordFile`
-instead reads the file once, in chunks, to check its MAC and note where each record lies,
-and then reads a record only when it is asked for.
+instead reads the file once, record by record, to check its MAC, and notes where each record
+lies and its SHA-256; it then reads a record again only when it is asked for, and gives it
+only if it still has that SHA-256. A file changed after its check (written into in place)
+gives nothing more; one renamed away, linked or replaced (another build saving its caches
+renames a new file over it) still gives what was checked.
 
-A record read later is one of the bytes the MAC covered only if the file did not change in
-between: every read compares what the file system says of the open file (inode, size,
-modification and change times; any write moves the change time, and no call sets it back)
-with what it said when the MAC was checked, and a file that changed counts as empty from
-then on. The file itself is never written in place: :meth:`RecordFile.save` writes a new
-one and renames it over the old, and writes nothing when the build used exactly the records
-the file holds.
+The file itself is never written in place: :meth:`RecordFile.save` writes a new one and
+renames it over the old, and writes nothing when the build used exactly the records the
+file holds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import hmac
 import os
 import stat
@@ -27,9 +27,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from warta.adapters.atomic import write_bytes
-from warta.adapters.cachekey import mac_of
+from warta.adapters.cachekey import mac_of, new_mac
 
-#: Bytes read at a time to check the MAC.
+#: Bytes read at a time.
 CHUNK = 1 << 20
 #: The longest first line (``<kind> <mac>``) a records file has.
 MAX_HEADER = 256
@@ -40,10 +40,6 @@ class _Gone(Exception):
     """A record could not be read again while a new file was written."""
 
 
-def _stamp(info: os.stat_result) -> tuple[int, int, int, int, int]:
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
 class RecordFile:
     """The records of one cache file (see the module), opened on first use."""
 
@@ -52,11 +48,12 @@ class RecordFile:
         self.secret = secret
         self.kind = kind
         self._fd: int | None = None
-        self._stamp: tuple[int, int, int, int, int] | None = None
-        #: key (hex) -> (offset in the file, size)
-        self._index: dict[str, tuple[int, int]] | None = None
+        #: the file checked (device, inode)
+        self._identity: tuple[int, int] | None = None
+        #: key (hex) -> (offset in the file, size, SHA-256 of the data)
+        self._index: dict[str, tuple[int, int, bytes]] | None = None
 
-    def _records(self) -> dict[str, tuple[int, int]]:
+    def _records(self) -> dict[str, tuple[int, int, bytes]]:
         if self._index is None:
             self._index = {}
             with contextlib.suppress(OSError):
@@ -66,46 +63,40 @@ class RecordFile:
                 self._index = {}
         return self._index
 
-    def _read_index(self) -> dict[str, tuple[int, int]]:
+    def _read_index(self) -> dict[str, tuple[int, int, bytes]]:
         fd = self._fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
         info = os.fstat(fd)
+        self._identity = (info.st_dev, info.st_ino)
         if not stat.S_ISREG(info.st_mode):
             return {}
         head = os.pread(fd, MAX_HEADER, 0)
         end = head.find(b"\n")
         if end < 0:
             return {}
-        found, _, mac = head[:end].partition(b" ")
-        start = end + 1
-        if found != self.kind or not hmac.compare_digest(
-            mac, mac_of(self.secret, self.kind, self._chunks(fd, start, info.st_size)).encode()
-        ):
+        found, _, expected = head[:end].partition(b" ")
+        if found != self.kind:
             return {}
-        index: dict[str, tuple[int, int]] = {}
-        at = start
+        mac = new_mac(self.secret, self.kind)
+        index: dict[str, tuple[int, int, bytes]] = {}
+        at = end + 1
         while at < info.st_size:
             header = os.pread(fd, _KEY + _SIZE, at)
             if len(header) < _KEY + _SIZE:
                 return {}
             size = int.from_bytes(header[_KEY:], "big")
-            if at + _KEY + _SIZE + size > info.st_size:
+            start = at + _KEY + _SIZE
+            if start + size > info.st_size:
                 return {}
-            index[header[:_KEY].hex()] = (at + _KEY + _SIZE, size)
-            at += _KEY + _SIZE + size
-        if _stamp(os.fstat(fd)) != _stamp(info):
-            return {}  # written while it was read
-        self._stamp = _stamp(info)
+            mac.update(header)
+            digest = hashlib.sha256()
+            for chunk in _chunks(fd, start, start + size):
+                mac.update(chunk)
+                digest.update(chunk)
+            index[header[:_KEY].hex()] = (start, size, digest.digest())
+            at = start + size
+        if not hmac.compare_digest(expected, mac.hexdigest().encode()):
+            return {}
         return index
-
-    @staticmethod
-    def _chunks(fd: int, start: int, end: int) -> Iterator[bytes]:
-        at = start
-        while at < end:
-            chunk = os.pread(fd, min(CHUNK, end - at), at)
-            if not chunk:
-                raise OSError("cut short while read")
-            yield chunk
-            at += len(chunk)
 
     def __contains__(self, key: str) -> bool:
         return key in self._records()
@@ -114,17 +105,17 @@ class RecordFile:
         return set(self._records())
 
     def get(self, key: str) -> bytes | None:
-        """The data of the record ``key`` (None: there is none, or the file changed since
-        its MAC was checked: then it holds none from now on)."""
+        """The data of the record ``key`` (None: there is none, or it is no longer what was
+        checked: then the file holds none from now on)."""
         place = self._records().get(key)
         if place is None or self._fd is None:
             return None
+        offset, size, digest = place
         try:
-            data = os.pread(self._fd, place[1], place[0])
-            unchanged = _stamp(os.fstat(self._fd)) == self._stamp
+            data = b"".join(_chunks(self._fd, offset, offset + size))
         except OSError:
-            unchanged = False
-        if not unchanged or len(data) != place[1]:
+            data = b""
+        if len(data) != size or hashlib.sha256(data).digest() != digest:
             self.close()
             self._index = {}
             return None
@@ -158,6 +149,16 @@ class RecordFile:
             self.close()
             self._index = None
 
+    def discard(self) -> None:
+        """Remove the file, if its path still names the file this one checked (another build
+        may have put a new one there since)."""
+        with contextlib.suppress(OSError):
+            there = os.lstat(self.path)
+            if (there.st_dev, there.st_ino) == self._identity:
+                os.unlink(self.path)
+        self.close()
+        self._index = None
+
     def close(self) -> None:
         if self._fd is not None:
             with contextlib.suppress(OSError):
@@ -166,6 +167,16 @@ class RecordFile:
 
     def __del__(self) -> None:
         self.close()
+
+
+def _chunks(fd: int, start: int, end: int) -> Iterator[bytes]:
+    at = start
+    while at < end:
+        chunk = os.pread(fd, min(CHUNK, end - at), at)
+        if not chunk:
+            raise OSError("cut short while read")
+        yield chunk
+        at += len(chunk)
 
 
 def _after(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:

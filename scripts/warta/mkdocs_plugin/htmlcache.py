@@ -20,8 +20,8 @@ the moment it has read them all until it has written them all (130 MB at 3,000 i
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import os
 import pickle
 import re
 import secrets
@@ -141,9 +141,7 @@ class PageHtml:
 
     def discard(self) -> None:
         """Remove the file: it holds a record that cannot be read as it was kept."""
-        self._old.close()
-        with contextlib.suppress(OSError):
-            self.path.unlink()
+        self._old.discard()
 
 
 class Deferred:
@@ -153,6 +151,8 @@ class Deferred:
 
     def __init__(self, html: PageHtml) -> None:
         self.html = html
+        #: the build's process (a helper that renders pages, forked from it, removes nothing)
+        self._build = os.getpid()
         self.placeholder = f"<!-- warta:content-not-read:{secrets.token_hex(16)} -->"
         self._kept: dict[str, Kept] = {}
 
@@ -177,7 +177,8 @@ class Deferred:
             return
         text = self.html.text(kept)
         if text is None:  # changed since it was checked, or written so by this user
-            self.html.discard()
+            if os.getpid() == self._build:
+                self.html.discard()
             raise PluginError(
                 "warta: "
                 + _(

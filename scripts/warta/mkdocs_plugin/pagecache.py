@@ -123,11 +123,20 @@ class PageCache:
 
     @classmethod
     def open(
-        cls, root: Path, config: MkDocsConfig, nav: Navigation, own_theme: Iterable[str], site: str
+        cls,
+        root: Path,
+        config: MkDocsConfig,
+        nav: Navigation,
+        own_theme: Iterable[str],
+        site: str,
+        *,
+        every_page: Iterable[Page] | None = None,
     ) -> PageCache | None:
         """The cache for this build (``own_theme``: Warta's and the staged custom theme's
-        folders; ``site``: the signed mkdocs.yml's digest), or None when there is none: no
-        secret, or a plugin whose effect it cannot know."""
+        folders; ``site``: the signed mkdocs.yml's digest; ``every_page``: the pages of the
+        build, when its templates may show any page's content, not only their own: a custom
+        theme's templates can), or None when there is none: no secret, or a plugin whose
+        effect it cannot know."""
         if any(name not in KNOWN_PLUGINS for name in config.plugins):
             return None
         secret = cache_secret()
@@ -147,6 +156,8 @@ class PageCache:
             config.use_directory_urls,
             _nav(nav.items),
             nav.homepage.url if nav.homepage is not None else None,
+            # (a page's URL, title, meta, content and table of contents, for every page)
+            [content_of(page) for page in every_page] if every_page is not None else None,
         ]
         salt = hashlib.sha256(code_digest() + _tree_digest(own) + _json(setup)).digest()
         return cls(repo_cache_dir(root) / PAGES_FILE, secret, salt)

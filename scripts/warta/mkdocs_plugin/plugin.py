@@ -268,8 +268,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             return
         state.search = SearchEntries.open(state.repo.root, self._site_digest(state))
         state.html = PageHtml.open(state.repo.root, MERMAID)
-        if state.html is not None and state.known_plugins:
-            # (a plugin Warta does not know might read a page's content anywhere)
+        if state.html is not None and state.known_plugins and not _custom_templates(state):
+            # (a plugin Warta does not know, or a signed template, might read any page's
+            # content anywhere: then every page's is read)
             state.deferred = Deferred(state.html)
             if state.search is not None:
                 state.search.deferred = state.deferred
@@ -588,8 +589,18 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
     def _open_pages(self, state: _Build, config: MkDocsConfig, nav: Navigation) -> None:
         if not state.pages_opened and state.repo.policy.cache:
             state.pages_opened = True
+            every_page = None
+            if _custom_templates(state):
+                if state.files is None:
+                    return  # (never: on_env knows the files) no page is kept
+                every_page = [f.page for f in state.files.documentation_pages() if f.page]
             state.pages = PageCache.open(
-                state.repo.root, config, nav, self._own_theme(state), self._site_digest(state)
+                state.repo.root,
+                config,
+                nav,
+                self._own_theme(state),
+                self._site_digest(state),
+                every_page=every_page,
             )
             if state.pages is not None:
                 state.pages.deferred = state.deferred
@@ -807,6 +818,12 @@ def _content(
     html = render()
     cache.made(key, html)
     return html
+
+
+def _custom_templates(state: _Build) -> bool:
+    """Whether the signed custom theme holds templates (which the theme's pages and partials
+    can be replaced by or include; a template can show any page's content)."""
+    return any(path.endswith((".html", ".xml")) for path in state.plan.theme)
 
 
 def _with_photo(article: Article, made: Photos) -> Article:
