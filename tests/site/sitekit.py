@@ -480,10 +480,12 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-def build_at(root: Path, env: dict[str, str], out: Path) -> subprocess.CompletedProcess[str]:
-    """``warta build -d out`` in the repository at ``root``, as a user runs it."""
+def build_at(
+    root: Path, env: dict[str, str], out: Path, *options: str
+) -> subprocess.CompletedProcess[str]:
+    """``warta build -d out [options]`` in the repository at ``root``, as a user runs it."""
     return subprocess.run(
-        [warta_exe(), "build", "-d", str(out)],
+        [warta_exe(), "build", "-d", str(out), *options],
         cwd=root,
         env=env,
         capture_output=True,

@@ -182,12 +182,19 @@ def _with_signed_theme(honest: SiteRepo, tmp_path: Path, files: dict[str, str]) 
     return root
 
 
-#: A signed partial in the footer of every page that shows the start of the SOP page's text.
-TEASER = (
-    '<div class="md-copyright">'
+#: The start of the SOP page's text, shown by a template on another page.
+SOP_TEXT = (
     "{% for p in pages %}{% if p.page and p.page.url == 'sop/' %}"
     "SOP: {{ p.page.content | striptags | truncate(60) }}"
-    "{% endif %}{% endfor %}</div>"
+    "{% endif %}{% endfor %}"
+)
+#: A signed partial: in the footer of every page.
+TEASER = f'<div class="md-copyright">{SOP_TEXT}</div>'
+#: A signed icon in place of Material's (its documented way): Material includes icons as
+#: templates, so this one shows the SOP's text in the search bar of every page.
+ICON = (
+    f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><title>{SOP_TEXT}</title>'
+    '<path d="M9.5 3A6.5 6.5 0 0 1 16 9.5"/></svg>'
 )
 
 
@@ -200,19 +207,64 @@ TEASER = (
          "Resmi"),
         # a template may show any page's content, not only its own
         ({"partials/copyright.html": TEASER}, "SOP: Setiap"),
+        ({".icons/material/magnify.svg": ICON}, "SOP: Setiap"),
     ],
 )
 def test_warm_builds_with_signed_templates_give_the_cold_build_s_site(
     honest: SiteRepo, tmp_path: Path, files: dict[str, str], shown: str  # noqa: F811
 ) -> None:
-    """(Found by an independent attack: a build that read a kept page's content only when
+    """(Found by independent attacks: a build that read a kept page's content only when
     Warta's main.html would render the page failed every warm build with the first theme,
-    and left the SOP's text out of every page with the second.)"""
+    and left the SOP's text out of every page with the second and third. A page built
+    after the SOP's had no SOP text even in a cold build: its content was let go once
+    written.)"""
     root = _with_signed_theme(honest, tmp_path, files)
     cold = run(root, honest, "build", "--no-cache", "-d", str(tmp_path / "cold"))
     assert cold.returncode == 0, cold.stderr
-    assert shown in (tmp_path / "cold/index.html").read_text(encoding="utf-8")
+    for page in ("index.html", "buletin/index.html", "berita/index.html"):
+        assert shown in (tmp_path / "cold" / page).read_text(encoding="utf-8"), page
     for name in ("one", "two"):  # (one fills the caches)
         warm = run(root, honest, "build", "-d", str(tmp_path / name))
         assert warm.returncode == 0, warm.stderr
         assert site_files(tmp_path / name) == site_files(tmp_path / "cold"), name
+
+
+def test_warm_builds_with_a_signed_extra_template_give_the_cold_build_s_site(
+    honest: SiteRepo, tmp_path: Path  # noqa: F811
+) -> None:
+    """An extra template is rendered before any page is built, and may show any page's
+    content (found by an independent attack: it showed the placeholder of a kept page's
+    content)."""
+    root = clone(honest, tmp_path)
+    _allow(root, "extra_templates")
+    _write(root, "content/ringkas.html", f"<html><body>{SOP_TEXT}</body></html>\n")
+    _config(root, "extra:\n", "extra_templates:\n  - ringkas.html\nextra:\n")
+    _sign(root, honest)
+    cold = run(root, honest, "build", "--no-cache", "-d", str(tmp_path / "cold"))
+    assert cold.returncode == 0, cold.stderr
+    assert "SOP: Setiap" in (tmp_path / "cold/ringkas.html").read_text(encoding="utf-8")
+    for name in ("one", "two"):
+        warm = run(root, honest, "build", "-d", str(tmp_path / name))
+        assert warm.returncode == 0, warm.stderr
+        assert site_files(tmp_path / name) == site_files(tmp_path / "cold"), name
+
+
+def test_a_signed_page_s_subtitle_changed_is_shown_on_every_kept_page(
+    honest: SiteRepo, tmp_path: Path  # noqa: F811
+) -> None:
+    """Material's navigation shows each page's subtitle on every page (found by an
+    independent attack: pages kept by an earlier build showed the old one)."""
+    root = clone(honest, tmp_path)
+    page = root / "content/tentang.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("title: Tentang\n", "title: Tentang\nsubtitle: Profil lama\n"))
+    _sign(root, honest)
+    assert run(root, honest, "build", "-d", str(tmp_path / "one")).returncode == 0
+    page.write_text(page.read_text(encoding="utf-8").replace("Profil lama", "Profil baru"))
+    _sign(root, honest)
+    warm = run(root, honest, "build", "-d", str(tmp_path / "two"))
+    assert warm.returncode == 0, warm.stderr
+    cold = run(root, honest, "build", "--no-cache", "-d", str(tmp_path / "cold"))
+    assert cold.returncode == 0, cold.stderr
+    assert "Profil baru" in (tmp_path / "cold/sop/index.html").read_text(encoding="utf-8")
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "cold")

@@ -64,7 +64,9 @@ class RecordFile:
         return self._index
 
     def _read_index(self) -> dict[str, tuple[int, int, bytes]]:
-        fd = self._fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+        # (never waiting on a pipe put in its place)
+        flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+        fd = self._fd = os.open(self.path, flags)
         info = os.fstat(fd)
         self._identity = (info.st_dev, info.st_ino)
         if not stat.S_ISREG(info.st_mode):

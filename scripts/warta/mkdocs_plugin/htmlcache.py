@@ -10,12 +10,14 @@ item's new title, a neighbour, a correction, a card on a list) makes another key
 is authenticated with this user's secret like every cache of Warta's
 (:mod:`warta.adapters.cachekey`), and each save keeps only the pages the build used.
 
-A kept page's content is not read when MkDocs asks for it: each record begins with the
+A page's content is not given to MkDocs when MkDocs asks for it: each record begins with the
 SHA-256 of the content (what the caches of the later steps are keyed by) and whether the
-``probe`` the cache was opened with matches it, and :class:`Deferred` reads the content only
-for a page whose output is not kept (:mod:`~warta.mkdocs_plugin.pagecache`) or that the
-search plugin will read. Otherwise MkDocs would hold the content of every page at once, from
-the moment it has read them all until it has written them all (130 MB at 3,000 items).
+``probe`` the cache was opened with matches it, and :class:`Deferred` reads the content (from
+the file, or compressed from memory if this build made it) only for a page whose output is
+not kept (:mod:`~warta.mkdocs_plugin.pagecache`) or that the search plugin will read, just
+before MkDocs builds that page. Otherwise MkDocs would hold the content of every page at
+once, from the moment it has read them all until it has written them all (130 MB at 3,000
+items).
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ def _encoded(text: str) -> bytes:
 
 @dataclass(frozen=True)
 class Kept:
-    """A page's content as an earlier build made it, not read yet."""
+    """A page's content as the cache holds it (kept by an earlier build, or made in this one
+    and held compressed), not read yet."""
 
     key: str
     #: SHA-256 (hex) of the content, as :func:`~warta.mkdocs_plugin.pagecache.text_digest`
@@ -116,7 +119,8 @@ class PageHtml:
 
     def text(self, kept: Kept) -> str | None:
         """The content ``kept`` stands for (None: it can no longer be read as it was)."""
-        record = self._old.get(kept.key)
+        made = self.used.get(kept.key)
+        record = made if made is not None else self._old.get(kept.key)
         if record is None or record[:_DIGEST].hex() != kept.digest:
             return None
         try:
@@ -130,11 +134,14 @@ class PageHtml:
         except ValueError:
             return None
 
-    def made(self, key: str, html: str) -> None:
-        """Keep ``html``, made in this build under ``key``."""
+    def made(self, key: str, html: str) -> Kept:
+        """Keep ``html``, made in this build under ``key`` (compressed: :meth:`text` gives
+        it back)."""
         data = _encoded(html)
-        marked = b"\1" if self.probe.search(html) else b"\0"
-        self.used[key] = hashlib.sha256(data).digest() + marked + zlib.compress(data, 1)
+        digest = hashlib.sha256(data)
+        marked = self.probe.search(html) is not None
+        self.used[key] = digest.digest() + bytes([marked]) + zlib.compress(data, 1)
+        return Kept(key, digest.hexdigest(), marked)
 
     def save(self) -> None:
         self._old.save(self.used)  # what the build did not use goes

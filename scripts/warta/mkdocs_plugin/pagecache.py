@@ -85,11 +85,14 @@ def _tree_digest(folders: Iterable[str]) -> bytes:
 
 
 def _nav(items: Iterable[Any]) -> list[Any]:
+    """The navigation as every page shows it: Material's prints each page's title, and its
+    meta's subtitle, icon and status."""
     return [
         [
             type(item).__name__,
             getattr(item, "title", None),
             getattr(item, "url", None),
+            getattr(item, "meta", None),
             _nav(getattr(item, "children", None) or ()),
         ]
         for item in items

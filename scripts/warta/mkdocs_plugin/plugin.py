@@ -268,7 +268,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             return
         state.search = SearchEntries.open(state.repo.root, self._site_digest(state))
         state.html = PageHtml.open(state.repo.root, MERMAID)
-        if state.html is not None and state.known_plugins and not _custom_templates(state):
+        if state.html is not None and state.known_plugins and not _other_templates(state, config):
             # (a plugin Warta does not know, or a signed template, might read any page's
             # content anywhere: then every page's is read)
             state.deferred = Deferred(state.html)
@@ -590,7 +590,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if not state.pages_opened and state.repo.policy.cache:
             state.pages_opened = True
             every_page = None
-            if _custom_templates(state):
+            if _other_templates(state, config):
                 if state.files is None:
                     return  # (never: on_env knows the files) no page is kept
                 every_page = [f.page for f in state.files.documentation_pages() if f.page]
@@ -665,12 +665,28 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
     def _release_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """A page Warta made is written now: its HTML need not stay in memory until the end
         of the build (the memory is reused for the pages still to come), unless a plugin
-        Warta does not know might want it (in on_post_build)."""
+        Warta does not know might want it (in on_post_build), or a signed template might show
+        it on a page built later."""
         state = self._state()
         uri = page.file.src_uri
-        if state.known_plugins and (uri in state.articles or uri in state.generated):
+        if (
+            state.known_plugins
+            and (uri in state.articles or uri in state.generated)
+            and not _other_templates(state, config)
+        ):
             page.content = ""
         return output
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        state = self._state()
+        if state.deferred is not None and state.deferred.placeholder in output_content:
+            raise PluginError(
+                "warta: "
+                + _("{url} was rendered without its content").format(url=template_name)
+            )
+        return output_content
 
     on_post_page = CombinedEvent(_keep_page, _release_page)
 
@@ -816,14 +832,24 @@ def _content(
         if text is not None:
             return text
     html = render()
-    cache.made(key, html)
+    made = cache.made(key, html)
+    if state.deferred is not None:  # (held compressed until the page is built)
+        return state.deferred.defer(page, made)
     return html
 
 
-def _custom_templates(state: _Build) -> bool:
-    """Whether the signed custom theme holds templates (which the theme's pages and partials
-    can be replaced by or include; a template can show any page's content)."""
-    return any(path.endswith((".html", ".xml")) for path in state.plan.theme)
+#: The templates the installed themes render as pages of their own (none shows a page's
+#: content).
+KNOWN_STATIC_TEMPLATES = frozenset({"404.html", "sitemap.xml"})
+
+
+def _other_templates(state: _Build, config: MkDocsConfig) -> bool:
+    """Whether templates other than Warta's and the installed themes' take part in the
+    build: a signed custom theme (any file of it: Material includes icons, ``.svg`` files,
+    as templates, and a template can include any file by its name), extra templates, or
+    static templates of another name. A template can show any page's content."""
+    static = set(getattr(config.theme, "static_templates", ()))
+    return bool(state.plan.theme or config.extra_templates or static - KNOWN_STATIC_TEMPLATES)
 
 
 def _with_photo(article: Article, made: Photos) -> Article:
