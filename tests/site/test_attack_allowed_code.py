@@ -182,6 +182,19 @@ def _with_signed_theme(honest: SiteRepo, tmp_path: Path, files: dict[str, str]) 
     return root
 
 
+def _builds_match_a_cold_one(root: Path, site: SiteRepo, tmp_path: Path) -> Path:
+    """The site of a ``--no-cache`` build, after two builds with caches (the first fills
+    them) gave the same bytes."""
+    cold = tmp_path / "cold"
+    built = run(root, site, "build", "--no-cache", "-d", str(cold))
+    assert built.returncode == 0, built.stderr
+    for name in ("one", "two"):
+        warm = run(root, site, "build", "-d", str(tmp_path / name))
+        assert warm.returncode == 0, warm.stderr
+        assert site_files(tmp_path / name) == site_files(cold), name
+    return cold
+
+
 #: The start of the SOP page's text, shown by a template on another page.
 SOP_TEXT = (
     "{% for p in pages %}{% if p.page and p.page.url == 'sop/' %}"
@@ -219,14 +232,9 @@ def test_warm_builds_with_signed_templates_give_the_cold_build_s_site(
     after the SOP's had no SOP text even in a cold build: its content was let go once
     written.)"""
     root = _with_signed_theme(honest, tmp_path, files)
-    cold = run(root, honest, "build", "--no-cache", "-d", str(tmp_path / "cold"))
-    assert cold.returncode == 0, cold.stderr
+    cold = _builds_match_a_cold_one(root, honest, tmp_path)
     for page in ("index.html", "buletin/index.html", "berita/index.html"):
-        assert shown in (tmp_path / "cold" / page).read_text(encoding="utf-8"), page
-    for name in ("one", "two"):  # (one fills the caches)
-        warm = run(root, honest, "build", "-d", str(tmp_path / name))
-        assert warm.returncode == 0, warm.stderr
-        assert site_files(tmp_path / name) == site_files(tmp_path / "cold"), name
+        assert shown in (cold / page).read_text(encoding="utf-8"), page
 
 
 def test_warm_builds_with_a_signed_extra_template_give_the_cold_build_s_site(
@@ -240,13 +248,8 @@ def test_warm_builds_with_a_signed_extra_template_give_the_cold_build_s_site(
     _write(root, "content/ringkas.html", f"<html><body>{SOP_TEXT}</body></html>\n")
     _config(root, "extra:\n", "extra_templates:\n  - ringkas.html\nextra:\n")
     _sign(root, honest)
-    cold = run(root, honest, "build", "--no-cache", "-d", str(tmp_path / "cold"))
-    assert cold.returncode == 0, cold.stderr
-    assert "SOP: Setiap" in (tmp_path / "cold/ringkas.html").read_text(encoding="utf-8")
-    for name in ("one", "two"):
-        warm = run(root, honest, "build", "-d", str(tmp_path / name))
-        assert warm.returncode == 0, warm.stderr
-        assert site_files(tmp_path / name) == site_files(tmp_path / "cold"), name
+    cold = _builds_match_a_cold_one(root, honest, tmp_path)
+    assert "SOP: Setiap" in (cold / "ringkas.html").read_text(encoding="utf-8")
 
 
 def test_a_signed_page_s_subtitle_changed_is_shown_on_every_kept_page(
