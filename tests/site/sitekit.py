@@ -484,8 +484,13 @@ def build_at(
     root: Path, env: dict[str, str], out: Path, *options: str
 ) -> subprocess.CompletedProcess[str]:
     """``warta build -d out [options]`` in the repository at ``root``, as a user runs it."""
+    return warta_at(root, env, "build", "-d", str(out), *options)
+
+
+def warta_at(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``warta args`` in the repository at ``root``, as a user runs it."""
     return subprocess.run(
-        [warta_exe(), "build", "-d", str(out), *options],
+        [warta_exe(), *args],
         cwd=root,
         env=env,
         capture_output=True,

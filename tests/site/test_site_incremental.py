@@ -15,15 +15,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sitekit import BODY_WORD, SiteRepo, build_at, site_files
+from sitekit import BODY_WORD, SiteRepo, build_at, site_files, warta_at
 
-from helpers import warta_exe
 from warta.adapters.cachekey import read_records, repo_key, write_records
 from warta.adapters.render import Rendered
 from warta.adapters.rendercache import FORMAT, RENDERED_FILE, RenderStore, decode, encode
@@ -259,15 +257,7 @@ def test_a_preview_never_gets_the_deployable_site_s_pages(
     """The preview's pages carry its banner and noindex: another key than the build's."""
     root, env = copy
     assert _build(root, env, tmp_path / "site").returncode == 0
-    preview = subprocess.run(
-        [warta_exe(), "preview", "--build-only", str(tmp_path / "preview")],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    preview = warta_at(root, env, "preview", "--build-only", str(tmp_path / "preview"))
     assert preview.returncode == 0, preview.stderr
     for page in (tmp_path / "preview" / "berita").rglob("*/index.html"):
         if page.parent.parent.name.isdigit():  # an item's page
