@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from warta.adapters.cachekey import read_records, write_records
-from warta.adapters.recordfile import RecordFile
+from warta.adapters.recordfile import RecordFile, Spool, Spooled, data_of, hold
 from warta.adapters.render import Rendered
 from warta.adapters.rendercache import RenderStore
 
@@ -142,3 +143,83 @@ def test_rendered_bodies_found_and_made_are_what_a_save_keeps(tmp_path: Path) ->
     before = _stamp(path)
     store.save({})
     assert _stamp(path) == before  # it used exactly what the file holds
+
+
+# ---- the spool: records a build made, waiting to be saved --------------------------------
+
+
+def _spool_file(spooled: Spooled) -> int:
+    """The descriptor of ``spooled``'s unnamed file (only a test reaches into it)."""
+    handle = spooled.spool._file
+    assert handle is not None
+    return handle.fileno()
+
+
+def test_spooled_records_read_back_from_an_unnamed_file_in_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "cache" / "repo"  # (made on the first record)
+    spool = Spool(folder)
+    made = [spool.put(data) for data in RECORDS.values()]
+    assert all(isinstance(record, Spooled) for record in made)
+    assert [data_of(record) for record in made] == list(RECORDS.values())
+    assert list(folder.iterdir()) == []  # nothing there by name, never left behind
+    assert os.fstat(_spool_file(made[0])).st_nlink == 0
+    spool.close()
+    assert [data_of(record) for record in made] == [None] * len(made)
+    assert spool.put(b"later") == b"later"  # (closed: kept in memory)
+
+
+def test_a_spooled_record_changed_reads_as_nothing_and_is_never_saved(path: Path) -> None:
+    spool = Spool(path.parent / "spool")
+    kept, changed = spool.put(b"utuh" * 100), spool.put(b"asli" * 100)
+    assert isinstance(kept, Spooled) and isinstance(changed, Spooled)
+    os.pwrite(_spool_file(changed), b"ubah", changed.offset + 8)
+    assert data_of(kept) == b"utuh" * 100
+    assert data_of(changed) is None
+    before = path.read_bytes()
+    RecordFile(path, SECRET, KIND).save({"ab" * 32: kept, "cd" * 32: changed})
+    assert path.read_bytes() == before  # the next build makes it again
+    RecordFile(path, SECRET, KIND).save({"ab" * 32: kept, **dict.fromkeys(sorted(RECORDS)[:2])})
+    assert {k: bytes(v) for k, v in read_records(path, SECRET, KIND).items()} == {
+        "ab" * 32: b"utuh" * 100,
+        **{k: RECORDS[k] for k in sorted(RECORDS)[:2]},
+    }
+
+
+def test_a_record_spooled_in_another_spool_or_in_a_helper_process_is_not_this_one_s(
+    tmp_path: Path,
+) -> None:
+    one, two = Spool(tmp_path / "one"), Spool(tmp_path / "two")
+    record = one.put(b"satu")
+    assert isinstance(record, Spooled)
+    assert two.read(record) is None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a helper forked from the build: keeps its records in memory
+        try:
+            os.close(read_end)
+            made = one.put(b"dari helper")
+            os.write(write_end, b"bytes" if made == b"dari helper" else b"spooled")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        assert answer.read() == b"bytes"
+    os.waitpid(pid, 0)
+    assert data_of(record) == b"satu"
+    assert os.fstat(_spool_file(record)).st_size == len(b"satu")  # the helper wrote nothing
+
+
+def test_a_spool_that_cannot_be_written_keeps_records_in_memory(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_bytes(b"")
+    spool = Spool(blocked / "repo")
+    assert spool.put(b"data") == b"data"
+    assert hold(None, b"data") == b"data"
+
+
+def test_records_spooled_from_several_threads_each_read_back(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    datas = [bytes([n % 256]) * (1000 + n) for n in range(400)]
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(spool.put, datas))
+    assert [data_of(record) for record in made] == datas

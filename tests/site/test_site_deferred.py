@@ -98,6 +98,50 @@ def _finding(self, page):
 p.PageCache.find = _finding
 """
 
+#: Logs, for each cache file a build saves, how it holds each record: found in the file
+#: ("kept"), in memory ("bytes") or in the build's spool ("Spooled").
+SPOOLED = """
+import json, os
+import warta.adapters.recordfile as r
+_save = r.RecordFile.save
+def _saving(self, records):
+    kinds = {}
+    for record in records.values():
+        kind = "kept" if record is None else type(record).__name__
+        kinds[kind] = kinds.get(kind, 0) + 1
+    with open(os.environ["WARTA_TEST_LOG"], "a", encoding="utf-8") as out:
+        out.write(json.dumps({"file": self.path.name, "kinds": kinds}) + "\\n")
+    return _save(self, records)
+r.RecordFile.save = _saving
+"""
+
+#: Writes over every record in the build's spool just before the caches are saved.
+SPOOL_DAMAGE = """
+import os
+import warta.adapters.recordfile as r
+_save = r.RecordFile.save
+def _saving(self, records):
+    for record in records.values():
+        if isinstance(record, r.Spooled) and record.spool._file is not None:
+            os.pwrite(record.spool._file.fileno(), b"x" * record.size, record.offset)
+    return _save(self, records)
+r.RecordFile.save = _saving
+"""
+
+#: Writes over the build's spool when the first kept content is read back.
+SPOOL_DAMAGE_EARLY = """
+import os
+import warta.mkdocs_plugin.htmlcache as h
+import warta.adapters.recordfile as r
+_text = h.PageHtml.text
+def _read(self, kept):
+    made = self.used.get(kept.key)
+    if isinstance(made, r.Spooled) and made.spool._file is not None:
+        os.pwrite(made.spool._file.fileno(), b"x" * made.size, made.offset)
+    return _text(self, kept)
+h.PageHtml.text = _read
+"""
+
 #: A fault: the kept content is never put in the placeholder's place.
 NEVER_READ = """
 import warta.mkdocs_plugin.htmlcache as h
@@ -245,6 +289,59 @@ def test_a_build_that_saves_the_caches_meanwhile_leaves_a_warm_build_whole(
     assert ran == 0
     assert site_files(tmp_path / "three") == site_files(tmp_path / "one")
     assert (caches / HTML_FILE).stat().st_ino != before  # (the premise: it was replaced)
+
+
+def test_a_first_build_holds_what_it_makes_in_its_spool_not_in_memory(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    cold = _build(root, env, tmp_path / "cold", SPOOLED)
+    assert cold.returncode == 0, cold.stderr
+    saved = {e["file"]: e["kinds"] for e in _log(tmp_path / "cold")}
+    for name in (PAGES_FILE, HTML_FILE, SEARCH_FILE):
+        assert saved[name].get("Spooled", 0) >= 3, (name, saved[name])
+        assert set(saved[name]) == {"Spooled"}, (name, saved[name])
+    caches = _caches(root, env)
+    assert sorted(p.name for p in caches.iterdir() if p.name.startswith(".")) == []
+    warm = _build(root, env, tmp_path / "warm", SPOOLED)
+    assert warm.returncode == 0, warm.stderr
+    saved = {e["file"]: e["kinds"] for e in _log(tmp_path / "warm")}
+    assert saved[PAGES_FILE] == {"kept": sum(saved[PAGES_FILE].values())}
+    assert site_files(tmp_path / "warm") == site_files(tmp_path / "cold")
+
+
+def test_a_damaged_spool_is_never_saved_and_the_next_build_is_whole(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    damaged = _build(root, env, tmp_path / "one", SPOOL_DAMAGE)
+    assert damaged.returncode == 0, damaged.stderr  # (every page was built already)
+    caches = _caches(root, env)
+    for name in (PAGES_FILE, HTML_FILE, SEARCH_FILE):
+        assert not (caches / name).exists(), name
+    bare = _build(root, env, tmp_path / "bare", None, None, "--no-cache")
+    assert bare.returncode == 0, bare.stderr
+    assert site_files(tmp_path / "one") == site_files(tmp_path / "bare")
+    for out in ("two", "three"):
+        again = _build(root, env, tmp_path / out)
+        assert again.returncode == 0, again.stderr
+        assert site_files(tmp_path / out) == site_files(tmp_path / "bare")
+
+
+def test_content_changed_in_the_spool_before_its_page_is_built_fails_the_build(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = copy
+    broken = _build(root, env, tmp_path / "one", SPOOL_DAMAGE_EARLY)
+    assert broken.returncode != 0
+    assert "could not be read as it was kept" in broken.stderr
+    assert "Traceback" not in broken.stderr
+    assert not any((tmp_path / "one").iterdir())
+    again = _build(root, env, tmp_path / "two")
+    assert again.returncode == 0, again.stderr
+    bare = _build(root, env, tmp_path / "bare", None, None, "--no-cache")
+    assert bare.returncode == 0, bare.stderr
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "bare")
 
 
 @pytest.mark.parametrize("name", [PAGES_FILE, HTML_FILE])

@@ -14,6 +14,12 @@ renames a new file over it) still gives what was checked.
 The file itself is never written in place: :meth:`RecordFile.save` writes a new one and
 renames it over the old, and writes nothing when the build used exactly the records the
 file holds.
+
+The records a build makes (every page of a first build: about 70 MB at 3,000 items) wait in
+a :class:`Spool` until they are saved: an unnamed file in the cache folder, written as they
+are made, each record read back (and checked against its SHA-256) when it is needed again or
+saved. A helper process forked from the build, or a build whose spool cannot be written,
+keeps its records in memory instead.
 """
 
 from __future__ import annotations
@@ -23,8 +29,12 @@ import hashlib
 import hmac
 import os
 import stat
+import tempfile
+import threading
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from warta.adapters.atomic import write_bytes
 from warta.adapters.cachekey import mac_of, new_mac
@@ -38,6 +48,90 @@ _KEY, _SIZE = 32, 4
 
 class _Gone(Exception):
     """A record could not be read again while a new file was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Spooled:
+    """A record in a :class:`Spool`: where it lies and its SHA-256."""
+
+    spool: Spool
+    offset: int
+    size: int
+    digest: bytes
+
+    def read(self) -> bytes | None:
+        """The record (None: it no longer reads as written)."""
+        return self.spool.read(self)
+
+
+#: A record a build made: in memory, or in its spool.
+Made = bytes | Spooled
+
+
+def data_of(record: Made) -> bytes | None:
+    """The bytes of a record a build made (None: spooled, and no longer readable)."""
+    return record.read() if isinstance(record, Spooled) else record
+
+
+def hold(spool: Spool | None, data: bytes) -> Made:
+    """``data``, in ``spool`` if there is one."""
+    return spool.put(data) if spool is not None else data
+
+
+class Spool:
+    """Where a build's new records wait until its caches are saved (see the module): an
+    unnamed file in ``folder``, made on the first record, gone when closed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._failed = False
+        #: the build's process: a helper forked from it writes nothing here
+        self._owner = os.getpid()
+        self._lock = threading.Lock()  # (a helper's records arrive in a thread)
+
+    def put(self, data: bytes) -> Made:
+        """``data``, spooled (or as it is, when it cannot be)."""
+        if self._failed or os.getpid() != self._owner:
+            return data
+        with self._lock:
+            try:
+                if self._file is None:
+                    self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+                    # (closed by close(), not at the end of a block)
+                    self._file = tempfile.TemporaryFile(  # noqa: SIM115
+                        dir=self.folder, prefix=".spool-", buffering=0
+                    )
+                fd, offset = self._file.fileno(), self._end
+                view = memoryview(data)
+                while view:
+                    view = view[os.pwrite(fd, view, offset + len(data) - len(view)) :]
+            except OSError:
+                self._failed = True
+                return data
+            self._end += len(data)
+        return Spooled(self, offset, len(data), hashlib.sha256(data).digest())
+
+    def read(self, record: Spooled) -> bytes | None:
+        spooled = self._file
+        if spooled is None or record.spool is not self:
+            return None
+        try:
+            data = b"".join(_chunks(spooled.fileno(), record.offset, record.offset + record.size))
+        except (OSError, ValueError):  # (ValueError: closed)
+            return None
+        if len(data) != record.size or hashlib.sha256(data).digest() != record.digest:
+            return None
+        return data
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                with contextlib.suppress(OSError):
+                    self._file.close()
+                self._file = None
+            self._failed = True  # (nothing more is spooled)
 
 
 class RecordFile:
@@ -123,20 +217,20 @@ class RecordFile:
             return None
         return data
 
-    def save(self, records: Mapping[str, bytes | None]) -> None:
-        """Make the file hold exactly ``records`` (key -> data; None: this file's record of
-        that key). Nothing is written if it already does; nothing either if a record of this
-        file can no longer be read (the next build makes it again)."""
+    def save(self, records: Mapping[str, Made | None]) -> None:
+        """Make the file hold exactly ``records`` (key -> data, in memory or spooled; None:
+        this file's record of that key). Nothing is written if it already does; nothing
+        either if a record of this file, or a spooled one, can no longer be read (the next
+        build makes it again)."""
         if all(data is None for data in records.values()) and records.keys() == self.keys():
             return
 
         def parts() -> Iterator[bytes]:
             for key in sorted(records):
-                data = records[key]
+                record = records[key]
+                data = self.get(key) if record is None else data_of(record)
                 if data is None:
-                    data = self.get(key)
-                    if data is None:
-                        raise _Gone
+                    raise _Gone
                 yield bytes.fromhex(key)
                 yield len(data).to_bytes(_SIZE, "big")
                 yield data

@@ -37,7 +37,7 @@ from mkdocs.structure.pages import Page
 
 from warta import i18n
 from warta.adapters.cachekey import cache_secret, repo_cache_dir
-from warta.adapters.recordfile import RecordFile
+from warta.adapters.recordfile import Made, RecordFile, Spool, data_of, hold
 from warta.adapters.verdicts import code_digest
 from warta.i18n import _
 
@@ -77,7 +77,9 @@ class Kept:
 class PageHtml:
     """Pages' content made by earlier builds (see the module)."""
 
-    def __init__(self, path: Path, secret: bytes, probe: re.Pattern[str]) -> None:
+    def __init__(
+        self, path: Path, secret: bytes, probe: re.Pattern[str], spool: Spool | None = None
+    ) -> None:
         self.path = path
         self.secret = secret
         self.probe = probe
@@ -86,16 +88,20 @@ class PageHtml:
             code_digest() + _templates_digest() + versions.encode() + _encoded(probe.pattern)
         ).digest()
         self._old = RecordFile(path, secret, FORMAT)
+        #: where the content this build makes waits until saved (None: in memory)
+        self.spool = spool
         #: key -> a page's record (None: as the file holds it)
-        self.used: dict[str, bytes | None] = {}
+        self.used: dict[str, Made | None] = {}
 
     @classmethod
-    def open(cls, root: Path, probe: re.Pattern[str]) -> PageHtml | None:
+    def open(
+        cls, root: Path, probe: re.Pattern[str], spool: Spool | None = None
+    ) -> PageHtml | None:
         """The pages for this build, or None if no secret can be kept."""
         secret = cache_secret()
         if secret is None:
             return None
-        return cls(repo_cache_dir(root) / HTML_FILE, secret, probe)
+        return cls(repo_cache_dir(root) / HTML_FILE, secret, probe, spool)
 
     def key(self, template: str, view: object, body: str) -> str | None:
         """The key of the content ``template`` makes of ``view`` around ``body`` (None: a
@@ -120,7 +126,7 @@ class PageHtml:
     def text(self, kept: Kept) -> str | None:
         """The content ``kept`` stands for (None: it can no longer be read as it was)."""
         made = self.used.get(kept.key)
-        record = made if made is not None else self._old.get(kept.key)
+        record = data_of(made) if made is not None else self._old.get(kept.key)
         if record is None or record[:_DIGEST].hex() != kept.digest:
             return None
         try:
@@ -140,7 +146,8 @@ class PageHtml:
         data = _encoded(html)
         digest = hashlib.sha256(data)
         marked = self.probe.search(html) is not None
-        self.used[key] = digest.digest() + bytes([marked]) + zlib.compress(data, 1)
+        record = digest.digest() + bytes([marked]) + zlib.compress(data, 1)
+        self.used[key] = hold(self.spool, record)
         return Kept(key, digest.hexdigest(), marked)
 
     def save(self) -> None:

@@ -33,7 +33,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 from warta.adapters.cachekey import cache_secret, repo_cache_dir
-from warta.adapters.recordfile import RecordFile
+from warta.adapters.recordfile import Made, RecordFile, Spool, data_of, hold
 from warta.adapters.verdicts import code_digest
 from warta.mkdocs_plugin.htmlcache import Deferred
 
@@ -108,17 +108,19 @@ def toc_signature(links: Iterable[AnchorLink]) -> list[Any]:
 class PageCache:
     """Pages rendered by earlier builds (see the module)."""
 
-    def __init__(self, path: Path, secret: bytes, salt: bytes) -> None:
+    def __init__(self, path: Path, secret: bytes, salt: bytes, spool: Spool | None = None) -> None:
         self.path = path
         self.secret = secret
         self.salt = salt
         self._old = RecordFile(path, secret, FORMAT)
+        #: where the pages this build renders wait until saved (None: in memory)
+        self.spool = spool
         #: key -> the page as kept (compressed; None: as the file holds it)
-        self.used: dict[str, bytes | None] = {}
+        self.used: dict[str, Made | None] = {}
         #: page URL -> its key, for the pages rendered afresh in this build
         self.pending: dict[str, str] = {}
         #: key -> a page as kept, rendered in this build by a helper process (prerender.py)
-        self.fresh: dict[str, bytes] = {}
+        self.fresh: dict[str, Made] = {}
         #: page URL -> its key, worked out by :meth:`holds` before the page is built
         self._keys: dict[str, str] = {}
         #: the pages of the build whose content is not read yet
@@ -134,6 +136,7 @@ class PageCache:
         site: str,
         *,
         every_page: Iterable[Page] | None = None,
+        spool: Spool | None = None,
     ) -> PageCache | None:
         """The cache for this build (``own_theme``: Warta's and the staged custom theme's
         folders; ``site``: the signed mkdocs.yml's digest; ``every_page``: the pages of the
@@ -163,7 +166,7 @@ class PageCache:
             [content_of(page) for page in every_page] if every_page is not None else None,
         ]
         salt = hashlib.sha256(code_digest() + _tree_digest(own) + _json(setup)).digest()
-        return cls(repo_cache_dir(root) / PAGES_FILE, secret, salt)
+        return cls(repo_cache_dir(root) / PAGES_FILE, secret, salt, spool)
 
     def key(self, page: Page) -> str:
         made_of = [
@@ -187,7 +190,7 @@ class PageCache:
         """The kept output for ``page`` (None: render it, and :meth:`keep` the output)."""
         key = self._keys.pop(page.url, None) or self.key(page)
         fresh = self.fresh.get(key)
-        found = fresh if fresh is not None else self._old.get(key)
+        found = data_of(fresh) if fresh is not None else self._old.get(key)
         if found is not None:
             try:
                 output = zlib.decompress(found).decode("utf-8")
@@ -203,7 +206,8 @@ class PageCache:
         key = self.pending.pop(page.url, None)
         if key is not None:
             # compressed: a page of Material's is ~30 KB, mostly the same navigation and icons
-            self.used[key] = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
+            kept = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
+            self.used[key] = hold(self.spool, kept)
 
     def save(self) -> None:
         self._old.save(self.used)

@@ -47,7 +47,9 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from warta.adapters import safefs
+from warta.adapters.cachekey import repo_cache_dir
 from warta.adapters.photostore import CopyStore, digest_of
+from warta.adapters.recordfile import Spool
 from warta.adapters.render import Rendered
 from warta.adapters.siteconfig import PROBE
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
@@ -144,6 +146,8 @@ class _Build:
     html: PageHtml | None = None
     #: the pages whose content is kept and not read yet (None: every page's is read)
     deferred: Deferred | None = None
+    #: where what the caches' records this build makes wait until saved (None: no cache)
+    spool: Spool | None = None
     pages_opened: bool = False
     nav: Navigation | None = None
     #: helper processes rendering pages of this build (None: there are none)
@@ -266,8 +270,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         state.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
         if not state.repo.policy.cache:
             return
-        state.search = SearchEntries.open(state.repo.root, self._site_digest(state))
-        state.html = PageHtml.open(state.repo.root, MERMAID)
+        spool = state.spool = Spool(repo_cache_dir(state.repo.root))
+        state.search = SearchEntries.open(state.repo.root, self._site_digest(state), spool)
+        state.html = PageHtml.open(state.repo.root, MERMAID, spool)
         if state.html is not None and state.known_plugins and not _other_templates(state, config):
             # (a plugin Warta does not know, or a signed template, might read any page's
             # content anywhere: then every page's is read)
@@ -601,6 +606,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 self._own_theme(state),
                 self._site_digest(state),
                 every_page=every_page,
+                spool=state.spool,
             )
             if state.pages is not None:
                 state.pages.deferred = state.deferred
@@ -736,6 +742,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             state.pages.save()
         if state.html is not None:
             state.html.save()
+        if state.spool is not None:
+            state.spool.close()
         expected = self._expected(state, config)
         site = Path(config.site_dir)
         for problem in account(site, expected, state.copy_stores):
@@ -783,6 +791,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             self._build.prerender.stop()
             self._build.prerender = None
         if self._build is not None:
+            if self._build.spool is not None:
+                self._build.spool.close()
             shutil.rmtree(self._build.staged, ignore_errors=True)
 
     @property

@@ -46,6 +46,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from warta.adapters.recordfile import data_of, hold
 from warta.mkdocs_plugin.pagecache import PageCache
 from warta.mkdocs_plugin.searchcache import SearchEntries
 
@@ -244,8 +245,10 @@ def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, sce
                 if warned or page_key is None:
                     continue  # the build renders it, and logs what it logs
                 if search is not None and search.last_key is not None:
-                    entries = search.used.get(search.last_key)
-                    if entries is not None:  # (None: the build finds them in the file too)
+                    made = search.used.get(search.last_key)
+                    # (None: the build finds them in the file too; a helper spools nothing)
+                    entries = data_of(made) if made is not None else None
+                    if entries is not None:
                         _send(out, _SEARCH, search.last_key, entries)
                 data = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
                 _send(out, _PAGE, page_key, data)
@@ -276,9 +279,9 @@ def _receive(stream: BinaryIO, scene: Scene, into: Prerender) -> None:
             if len(payload) < size:
                 return  # a helper that died while sending: the build renders that page
             if kind == _SEARCH and scene.search is not None:
-                scene.search.fresh[key] = payload
+                scene.search.fresh[key] = hold(scene.search.spool, payload)
             elif kind == _PAGE:
-                scene.page_cache.fresh[key] = payload
+                scene.page_cache.fresh[key] = hold(scene.page_cache.spool, payload)
                 with into.counting:
                     into.received += 1
 

@@ -28,7 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from warta.adapters.cachekey import cache_secret, repo_cache_dir
-from warta.adapters.recordfile import RecordFile
+from warta.adapters.recordfile import Made, RecordFile, Spool, data_of, hold
 from warta.adapters.verdicts import code_digest
 from warta.mkdocs_plugin.htmlcache import Deferred
 from warta.mkdocs_plugin.pagecache import content_of
@@ -117,7 +117,9 @@ def _quick(plugin: Any, handler: Callable[..., Any]) -> Callable[..., Any]:
 class SearchEntries:
     """Entries of earlier builds by page (see the module)."""
 
-    def __init__(self, path: Path, secret: bytes, site: str = "") -> None:
+    def __init__(
+        self, path: Path, secret: bytes, site: str = "", spool: Spool | None = None
+    ) -> None:
         self.path = path
         self.secret = secret
         self.salt = hashlib.sha256(
@@ -125,23 +127,25 @@ class SearchEntries:
         ).digest()
         #: key -> a page's entries as JSON (read, and parsed, only when used)
         self._old = RecordFile(path, secret, FORMAT)
+        #: where the entries this build makes wait until saved (None: in memory)
+        self.spool = spool
         #: key -> the entries of a page this build indexed (None: as the file holds them)
-        self.used: dict[str, bytes | None] = {}
+        self.used: dict[str, Made | None] = {}
         #: key -> entries made in this build by a helper process (prerender.py), as JSON
-        self.fresh: dict[str, bytes] = {}
+        self.fresh: dict[str, Made] = {}
         #: the key of the page :meth:`index` last indexed (None: it indexed none)
         self.last_key: str | None = None
         #: the pages of the build whose content is not read yet
         self.deferred: Deferred | None = None
 
     @classmethod
-    def open(cls, root: Path, site: str) -> SearchEntries | None:
+    def open(cls, root: Path, site: str, spool: Spool | None = None) -> SearchEntries | None:
         """The entries for this build (``site``: the signed mkdocs.yml's digest, which holds
         the search plugin's options), or None if no secret can be kept."""
         secret = cache_secret()
         if secret is None:
             return None
-        return cls(repo_cache_dir(root) / SEARCH_FILE, secret, site)
+        return cls(repo_cache_dir(root) / SEARCH_FILE, secret, site, spool)
 
     def key(self, page: Page) -> str:
         made_of = content_of(page, self.deferred)
@@ -154,8 +158,8 @@ class SearchEntries:
         if (page.meta.get("search") or {}).get("exclude"):
             return
         key = self.last_key = self.key(page)
-        fresh = self.fresh.get(key)
-        kept = fresh if fresh is not None else self._old.get(key)
+        fresh: Made | None = self.fresh.get(key)
+        kept = data_of(fresh) if fresh is not None else self._old.get(key)
         entries = _entries(kept)
         if kept is None or entries is None:
             if self.deferred is not None:
@@ -164,9 +168,10 @@ class SearchEntries:
             index.add_entry_from_context(page)
             made = index.entries[before:]
             # (as pairs: JSON would sort the keys, the index keeps Material's order)
-            fresh = json.dumps([list(entry.items()) for entry in made]).encode(
+            made_json = json.dumps([list(entry.items()) for entry in made]).encode(
                 "utf-8", "surrogatepass"
             )
+            fresh = hold(self.spool, made_json)
         else:
             index.entries.extend(entries)
         self.used[key] = fresh
