@@ -113,6 +113,16 @@ def _saving(self, records):
         out.write(json.dumps({"file": self.path.name, "kinds": kinds}) + "\\n")
     return _save(self, records)
 r.RecordFile.save = _saving
+_put = r.Spool.put
+_spooled = []
+def _putting(self, data):
+    made = _put(self, data)
+    if isinstance(made, r.Spooled) and not _spooled:
+        _spooled.append(1)
+        with open(os.environ["WARTA_TEST_LOG"], "a", encoding="utf-8") as out:
+            out.write(json.dumps({"spooled": str(self.folder)}) + "\\n")
+    return made
+r.Spool.put = _putting
 """
 
 #: Writes over every record in the build's spool just before the caches are saved.
@@ -190,18 +200,23 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
     }
 
 
-def test_no_build_with_caches_holds_every_news_page_s_content_and_a_warm_one_reads_none(
+def test_no_build_holds_every_news_page_s_content_and_a_warm_one_reads_none(
     copy: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     root, env = copy
+    # a build without a cache, and the first with one, hold what they made compressed (in
+    # the spool), and read each page's content back just before the page is built
     bare = _build(root, env, tmp_path / "bare", WATCH, None, "--no-cache")
     assert bare.returncode == 0, bare.stderr
-    (held,) = [e["held"] for e in _log(tmp_path / "bare") if "held" in e]
-    assert len(held) >= 3, "without caches every news page's content is held (as MkDocs does)"
-    # the first build with caches holds what it made compressed, until each page is built
+    log = _log(tmp_path / "bare")
+    assert [e["held"] for e in log if "held" in e] == [[]]
+    made = {e["read"] for e in log if "read" in e}
+    assert len(made) >= 3
     cold = _build(root, env, tmp_path / "cold", WATCH)
     assert cold.returncode == 0, cold.stderr
-    assert [e["held"] for e in _log(tmp_path / "cold") if "held" in e] == [[]]
+    log = _log(tmp_path / "cold")
+    assert [e["held"] for e in log if "held" in e] == [[]]
+    assert {e["read"] for e in log if "read" in e} == made
     warm = _build(root, env, tmp_path / "warm", WATCH)
     assert warm.returncode == 0, warm.stderr
     log = _log(tmp_path / "warm")
@@ -209,7 +224,7 @@ def test_no_build_with_caches_holds_every_news_page_s_content_and_a_warm_one_rea
     # only a page the search plugin indexes (it reads the page's content) is read
     read = [e for e in log if "read" in e]
     assert all(e["searched"] for e in read), read
-    assert len(read) < len(held)
+    assert len(read) < len(made)
     assert site_files(tmp_path / "warm") == site_files(tmp_path / "bare")
     assert site_files(tmp_path / "cold") == site_files(tmp_path / "bare")
 
@@ -297,7 +312,7 @@ def test_a_first_build_holds_what_it_makes_in_its_spool_not_in_memory(
     root, env = copy
     cold = _build(root, env, tmp_path / "cold", SPOOLED)
     assert cold.returncode == 0, cold.stderr
-    saved = {e["file"]: e["kinds"] for e in _log(tmp_path / "cold")}
+    saved = {e["file"]: e["kinds"] for e in _log(tmp_path / "cold") if "file" in e}
     for name in (PAGES_FILE, HTML_FILE, SEARCH_FILE):
         assert saved[name].get("Spooled", 0) >= 3, (name, saved[name])
         assert set(saved[name]) == {"Spooled"}, (name, saved[name])
@@ -305,9 +320,16 @@ def test_a_first_build_holds_what_it_makes_in_its_spool_not_in_memory(
     assert sorted(p.name for p in caches.iterdir() if p.name.startswith(".")) == []
     warm = _build(root, env, tmp_path / "warm", SPOOLED)
     assert warm.returncode == 0, warm.stderr
-    saved = {e["file"]: e["kinds"] for e in _log(tmp_path / "warm")}
+    saved = {e["file"]: e["kinds"] for e in _log(tmp_path / "warm") if "file" in e}
     assert saved[PAGES_FILE] == {"kept": sum(saved[PAGES_FILE].values())}
     assert site_files(tmp_path / "warm") == site_files(tmp_path / "cold")
+    # a build without a cache spools what it makes too, and saves none of it
+    bare = _build(root, env, tmp_path / "bare", SPOOLED, None, "--no-cache")
+    assert bare.returncode == 0, bare.stderr
+    ((folder,),) = [e.values() for e in _log(tmp_path / "bare")]  # (no file saved)
+    assert not Path(folder).is_relative_to(env["XDG_CACHE_HOME"])
+    assert not Path(folder).exists()  # (the build's scratch folder, removed)
+    assert site_files(tmp_path / "bare") == site_files(tmp_path / "cold")
 
 
 def test_a_damaged_spool_is_never_saved_and_the_next_build_is_whole(

@@ -23,6 +23,7 @@ import pytest
 from sitekit import BODY_WORD, SiteRepo, build_at, site_files, warta_at
 
 from warta.adapters.cachekey import read_records, repo_key, write_records
+from warta.adapters.recordfile import CachePlace, Spool
 from warta.adapters.render import Rendered
 from warta.adapters.rendercache import FORMAT, RENDERED_FILE, RenderStore, decode, encode
 from warta.mkdocs_plugin.htmlcache import FORMAT as HTML_FORMAT
@@ -294,8 +295,9 @@ def _theme_salt(tmp_path: Path, custom: Path, every_page: list[Any] | None = Non
     )
     errors, _ = config.validate()
     assert not errors
+    place = CachePlace(tmp_path / "cache", b"k" * 32, keep=True, spool=Spool(tmp_path / "cache"))
     found = PageCache.open(
-        tmp_path,
+        place,
         config,
         Navigation([], []),
         [str(THEME_DIR), str(custom)],

@@ -73,6 +73,20 @@ def data_of(record: Made) -> bytes | None:
     return record.read() if isinstance(record, Spooled) else record
 
 
+@dataclass(frozen=True)
+class CachePlace:
+    """Where a build's caches of pages are read and saved: this user's cache folder for the
+    repository (``keep``), or, for a build that may use no cache (``--no-cache``, or no
+    secret can be kept), a scratch folder of the build's own and a random secret: nothing
+    is found there that the build did not make, and nothing is saved. Either way the build
+    makes each page once, and holds what it made in :attr:`spool`."""
+
+    folder: Path
+    secret: bytes
+    keep: bool
+    spool: Spool
+
+
 def hold(spool: Spool | None, data: bytes) -> Made:
     """``data``, in ``spool`` if there is one."""
     return spool.put(data) if spool is not None else data

@@ -36,8 +36,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
 from warta import i18n
-from warta.adapters.cachekey import cache_secret, repo_cache_dir
-from warta.adapters.recordfile import Made, RecordFile, Spool, data_of, hold
+from warta.adapters.recordfile import CachePlace, Made, RecordFile, Spool, data_of, hold
 from warta.adapters.verdicts import code_digest
 from warta.i18n import _
 
@@ -94,14 +93,9 @@ class PageHtml:
         self.used: dict[str, Made | None] = {}
 
     @classmethod
-    def open(
-        cls, root: Path, probe: re.Pattern[str], spool: Spool | None = None
-    ) -> PageHtml | None:
-        """The pages for this build, or None if no secret can be kept."""
-        secret = cache_secret()
-        if secret is None:
-            return None
-        return cls(repo_cache_dir(root) / HTML_FILE, secret, probe, spool)
+    def open(cls, place: CachePlace, probe: re.Pattern[str]) -> PageHtml:
+        """The pages for this build."""
+        return cls(place.folder / HTML_FILE, place.secret, probe, place.spool)
 
     def key(self, template: str, view: object, body: str) -> str | None:
         """The key of the content ``template`` makes of ``view`` around ``body`` (None: a

@@ -32,8 +32,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from warta.adapters.cachekey import cache_secret, repo_cache_dir
-from warta.adapters.recordfile import Made, RecordFile, Spool, data_of, hold
+from warta.adapters.recordfile import CachePlace, Made, RecordFile, Spool, data_of, hold
 from warta.adapters.verdicts import code_digest
 from warta.mkdocs_plugin.htmlcache import Deferred
 
@@ -129,24 +128,20 @@ class PageCache:
     @classmethod
     def open(
         cls,
-        root: Path,
+        place: CachePlace,
         config: MkDocsConfig,
         nav: Navigation,
         own_theme: Iterable[str],
         site: str,
         *,
         every_page: Iterable[Page] | None = None,
-        spool: Spool | None = None,
     ) -> PageCache | None:
         """The cache for this build (``own_theme``: Warta's and the staged custom theme's
         folders; ``site``: the signed mkdocs.yml's digest; ``every_page``: the pages of the
         build, when its templates may show any page's content, not only their own: a custom
-        theme's templates can), or None when there is none: no secret, or a plugin whose
-        effect it cannot know."""
+        theme's templates can), or None when there is none: a plugin whose effect it cannot
+        know."""
         if any(name not in KNOWN_PLUGINS for name in config.plugins):
-            return None
-        secret = cache_secret()
-        if secret is None:
             return None
         own = [str(d) for d in own_theme]
         setup = [
@@ -166,7 +161,7 @@ class PageCache:
             [content_of(page) for page in every_page] if every_page is not None else None,
         ]
         salt = hashlib.sha256(code_digest() + _tree_digest(own) + _json(setup)).digest()
-        return cls(repo_cache_dir(root) / PAGES_FILE, secret, salt, spool)
+        return cls(place.folder / PAGES_FILE, place.secret, salt, place.spool)
 
     def key(self, page: Page) -> str:
         made_of = [

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -47,9 +48,9 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from warta.adapters import safefs
-from warta.adapters.cachekey import repo_cache_dir
+from warta.adapters.cachekey import cache_secret, repo_cache_dir
 from warta.adapters.photostore import CopyStore, digest_of
-from warta.adapters.recordfile import Spool
+from warta.adapters.recordfile import CachePlace, Spool
 from warta.adapters.render import Rendered
 from warta.adapters.siteconfig import PROBE
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH
@@ -146,8 +147,8 @@ class _Build:
     html: PageHtml | None = None
     #: the pages whose content is kept and not read yet (None: every page's is read)
     deferred: Deferred | None = None
-    #: where what the caches' records this build makes wait until saved (None: no cache)
-    spool: Spool | None = None
+    #: where the caches of pages are, and whether they are saved (None: not opened yet)
+    place: CachePlace | None = None
     pages_opened: bool = False
     nav: Navigation | None = None
     #: helper processes rendering pages of this build (None: there are none)
@@ -268,12 +269,18 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def _open_caches(self, state: _Build, config: MkDocsConfig) -> None:
         state.known_plugins = all(name in KNOWN_PLUGINS for name in config.plugins)
-        if not state.repo.policy.cache:
-            return
-        spool = state.spool = Spool(repo_cache_dir(state.repo.root))
-        state.search = SearchEntries.open(state.repo.root, self._site_digest(state), spool)
-        state.html = PageHtml.open(state.repo.root, MERMAID, spool)
-        if state.html is not None and state.known_plugins and not _other_templates(state, config):
+        secret = cache_secret() if state.repo.policy.cache else None
+        if secret is not None:
+            folder = repo_cache_dir(state.repo.root)
+            state.place = CachePlace(folder, secret, keep=True, spool=Spool(folder))
+        else:  # (the build's own: what it makes, it makes once; nothing is kept)
+            folder = state.staged / "caches"
+            state.place = CachePlace(
+                folder, secrets.token_bytes(32), keep=False, spool=Spool(folder)
+            )
+        state.search = SearchEntries.open(state.place, self._site_digest(state))
+        state.html = PageHtml.open(state.place, MERMAID)
+        if state.known_plugins and not _other_templates(state, config):
             # (a plugin Warta does not know, or a signed template, might read any page's
             # content anywhere: then every page's is read)
             state.deferred = Deferred(state.html)
@@ -592,7 +599,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         return context
 
     def _open_pages(self, state: _Build, config: MkDocsConfig, nav: Navigation) -> None:
-        if not state.pages_opened and state.repo.policy.cache:
+        if not state.pages_opened and state.place is not None:
             state.pages_opened = True
             every_page = None
             if _other_templates(state, config):
@@ -600,13 +607,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                     return  # (never: on_env knows the files) no page is kept
                 every_page = [f.page for f in state.files.documentation_pages() if f.page]
             state.pages = PageCache.open(
-                state.repo.root,
+                state.place,
                 config,
                 nav,
                 self._own_theme(state),
                 self._site_digest(state),
                 every_page=every_page,
-                spool=state.spool,
             )
             if state.pages is not None:
                 state.pages.deferred = state.deferred
@@ -736,14 +742,15 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             )
             state.prerender = None
         state.repo.keep_rendered()
-        if state.search is not None:
-            state.search.save()
-        if state.pages is not None:
-            state.pages.save()
-        if state.html is not None:
-            state.html.save()
-        if state.spool is not None:
-            state.spool.close()
+        if state.place is not None and state.place.keep:
+            if state.search is not None:
+                state.search.save()
+            if state.pages is not None:
+                state.pages.save()
+            if state.html is not None:
+                state.html.save()
+        if state.place is not None:
+            state.place.spool.close()
         expected = self._expected(state, config)
         site = Path(config.site_dir)
         for problem in account(site, expected, state.copy_stores):
@@ -791,8 +798,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             self._build.prerender.stop()
             self._build.prerender = None
         if self._build is not None:
-            if self._build.spool is not None:
-                self._build.spool.close()
+            if self._build.place is not None:
+                self._build.place.spool.close()
             shutil.rmtree(self._build.staged, ignore_errors=True)
 
     @property

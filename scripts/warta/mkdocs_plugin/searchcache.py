@@ -27,8 +27,7 @@ import material  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from warta.adapters.cachekey import cache_secret, repo_cache_dir
-from warta.adapters.recordfile import Made, RecordFile, Spool, data_of, hold
+from warta.adapters.recordfile import CachePlace, Made, RecordFile, Spool, data_of, hold
 from warta.adapters.verdicts import code_digest
 from warta.mkdocs_plugin.htmlcache import Deferred
 from warta.mkdocs_plugin.pagecache import content_of
@@ -139,13 +138,10 @@ class SearchEntries:
         self.deferred: Deferred | None = None
 
     @classmethod
-    def open(cls, root: Path, site: str, spool: Spool | None = None) -> SearchEntries | None:
+    def open(cls, place: CachePlace, site: str) -> SearchEntries:
         """The entries for this build (``site``: the signed mkdocs.yml's digest, which holds
-        the search plugin's options), or None if no secret can be kept."""
-        secret = cache_secret()
-        if secret is None:
-            return None
-        return cls(repo_cache_dir(root) / SEARCH_FILE, secret, site, spool)
+        the search plugin's options)."""
+        return cls(place.folder / SEARCH_FILE, place.secret, site, place.spool)
 
     def key(self, page: Page) -> str:
         made_of = content_of(page, self.deferred)
