@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from warta.adapters import recordfile
 from warta.adapters.cachekey import read_records, write_records
 from warta.adapters.recordfile import RecordFile, Spool, Spooled, data_of, hold
 from warta.adapters.render import Rendered
@@ -223,3 +225,42 @@ def test_records_spooled_from_several_threads_each_read_back(tmp_path: Path) -> 
     with ThreadPoolExecutor(4) as pool:
         made = list(pool.map(spool.put, datas))
     assert [data_of(record) for record in made] == datas
+
+
+def test_a_record_put_as_the_spool_closes_is_held_in_memory(tmp_path: Path) -> None:
+    """(Found by an independent attack: a helper's last record, received as a build ended,
+    opened a new spool file that nothing closed.)"""
+    spool = Spool(tmp_path)
+    assert isinstance(spool.put(b"satu"), Spooled)
+    real = spool._lock
+
+    class CloseFirst:
+        """The put has passed its first check; the build closes the spool now."""
+
+        def __enter__(self) -> None:
+            spool._lock = real
+            spool.close()
+            real.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            real.release()
+
+    spool._lock = CloseFirst()  # type: ignore[assignment]
+    assert spool.put(b"dua") == b"dua"
+    assert spool._file is None
+
+
+def test_a_spool_leaves_its_disk_room_for_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Found by an independent attack: on a disk nearly full, the spool took the room the
+    output needed, and a build that had passed failed.)"""
+    spool = Spool(tmp_path)
+    assert isinstance(spool.put(b"x" * 1000), Spooled)
+    free = shutil.disk_usage(tmp_path).free
+    monkeypatch.setattr(recordfile, "RESERVE_BYTES", free)  # as if the disk had no more room
+    assert spool.put(b"y" * 1000) == b"y" * 1000
+    monkeypatch.setattr(recordfile, "RESERVE_BYTES", 0)
+    monkeypatch.setattr(recordfile, "RESERVE_SHARE", 0.0)
+    assert spool.put(b"z" * 1000) == b"z" * 1000  # (the rest of the build: in memory)
+    assert isinstance(Spool(tmp_path).put(b"z" * 1000), Spooled)

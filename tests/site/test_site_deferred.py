@@ -354,11 +354,17 @@ def test_content_changed_in_the_spool_before_its_page_is_built_fails_the_build(
     copy: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     root, env = copy
-    broken = _build(root, env, tmp_path / "one", SPOOL_DAMAGE_EARLY)
+    assert _build(root, env, tmp_path / "zero").returncode == 0
+    kept = (_caches(root, env) / HTML_FILE).stat().st_ino
+    # in the other language every page's content is another: this build makes it all
+    other = {**env, "LC_MESSAGES": "id_ID.UTF-8"}
+    broken = _build(root, other, tmp_path / "one", SPOOL_DAMAGE_EARLY)
     assert broken.returncode != 0
-    assert "could not be read as it was kept" in broken.stderr
+    assert "yang dibuat build ini tidak dapat dibaca kembali seperti saat" in broken.stderr
     assert "Traceback" not in broken.stderr
     assert not any((tmp_path / "one").iterdir())
+    # (found by an independent attack: the earlier build's kept content was removed too)
+    assert (_caches(root, env) / HTML_FILE).stat().st_ino == kept
     again = _build(root, env, tmp_path / "two")
     assert again.returncode == 0, again.stderr
     bare = _build(root, env, tmp_path / "bare", None, None, "--no-cache")

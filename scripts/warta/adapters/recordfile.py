@@ -18,13 +18,15 @@ file holds.
 The records a build makes (every page of a first build: about 70 MB at 3,000 items) wait in
 a :class:`Spool` until they are saved: an unnamed file in the cache folder, written as they
 are made, each record read back (and checked against its SHA-256) when it is needed again or
-saved. A helper process forked from the build, or a build whose spool cannot be written,
-keeps its records in memory instead.
+saved. A helper process forked from the build, or a build whose spool cannot be written
+or would leave its disk nearly full (the output is often written to the same disk), keeps
+its records in memory instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import hmac
 import os
@@ -43,6 +45,10 @@ from warta.adapters.cachekey import mac_of, new_mac
 CHUNK = 1 << 20
 #: The longest first line (``<kind> <mac>``) a records file has.
 MAX_HEADER = 256
+#: What a spool leaves free on its file system (bytes, and share of its size), whichever
+#: is more: past that, records are held in memory.
+RESERVE_BYTES = 512 << 20
+RESERVE_SHARE = 0.05
 _KEY, _SIZE = 32, 4
 
 
@@ -110,6 +116,8 @@ class Spool:
         if self._failed or os.getpid() != self._owner:
             return data
         with self._lock:
+            if self._failed:  # (closed meanwhile: a helper's last record, as a build ends)
+                return data
             try:
                 if self._file is None:
                     self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -118,6 +126,8 @@ class Spool:
                         dir=self.folder, prefix=".spool-", buffering=0
                     )
                 fd, offset = self._file.fileno(), self._end
+                if not _room(fd, len(data)):
+                    raise OSError(errno.ENOSPC, "kept for the output")
                 view = memoryview(data)
                 while view:
                     view = view[os.pwrite(fd, view, offset + len(data) - len(view)) :]
@@ -277,6 +287,16 @@ class RecordFile:
 
     def __del__(self) -> None:
         self.close()
+
+
+def _room(fd: int, size: int) -> bool:
+    """Whether ``size`` more bytes leave the file system of ``fd`` at least
+    :data:`RESERVE_BYTES` and :data:`RESERVE_SHARE` of its size free: the output is often
+    written to the same disk, and a build the spool made fail for want of room would be
+    worse than one that holds its records in memory."""
+    info = os.fstatvfs(fd)
+    free = info.f_bavail * info.f_frsize
+    return free - size >= max(RESERVE_BYTES, RESERVE_SHARE * info.f_blocks * info.f_frsize)
 
 
 def _chunks(fd: int, start: int, end: int) -> Iterator[bytes]:

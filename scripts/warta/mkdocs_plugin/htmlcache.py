@@ -184,6 +184,15 @@ class Deferred:
         if kept is None:
             return
         text = self.html.text(kept)
+        if text is None and self.html.used.get(kept.key) is not None:
+            # made by this build, and no longer in its spool as written: the file is whole
+            raise PluginError(
+                "warta: "
+                + _(
+                    "the content of {url} made by this build could not be read back as it was"
+                    " made (its spool changed); build again"
+                ).format(url=page.url or "/")
+            )
         if text is None:  # changed since it was checked, or written so by this user
             if os.getpid() == self._build:
                 self.html.discard()
