@@ -604,6 +604,15 @@ class Repository:
         if renderer is not None and isinstance(renderer.store, RenderStore):
             renderer.store.save(renderer.done)
 
+    def store_rendered(self) -> None:
+        """Write what this run rendered so far into the render cache, and stop holding it:
+        the run finds those bodies there, read one at a time, as it needs them (a body the
+        file does not hold after all is rendered again)."""
+        renderer = self.renderer
+        if renderer is not None and isinstance(renderer.store, RenderStore):
+            renderer.store.add(renderer.done)
+            renderer.done.clear()
+
     def folder_of(self, path: str) -> tuple[Observed, ...]:
         for source in self.tree.items:
             if source.rel == path:

@@ -227,6 +227,31 @@ def test_records_spooled_from_several_threads_each_read_back(tmp_path: Path) -> 
     assert [data_of(record) for record in made] == datas
 
 
+def test_rendered_bodies_added_early_are_found_there_and_kept_without_a_second_write(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "rendered"
+    salt = b"\0" * 32
+    one, two, three = (Rendered(f"<p>{n}</p>", [{"id": n}], (("a", n),)) for n in "123")
+    digests = [hashlib.sha256(n.encode()).hexdigest() for n in "123"]
+    store = RenderStore(path, SECRET, salt)
+    store.save({digests[0]: one})
+    store = RenderStore(path, SECRET, salt)
+    store.add({})  # (nothing made: nothing written)
+    before = _stamp(path)
+    assert _stamp(path) == before
+    store.add({digests[1]: two, digests[2]: three})  # (the judges rendered two and three)
+    assert [store.get(d) for d in digests] == [one, two, three]  # found in the file now
+    added = _stamp(path)
+    assert added != before
+    store.save({})  # the run used exactly what the file holds: no second write
+    assert _stamp(path) == added
+    store = RenderStore(path, SECRET, salt)
+    assert store.get(digests[1]) == two
+    store.save({})  # used only two: one and three go
+    assert [RenderStore(path, SECRET, salt).get(d) for d in digests] == [None, two, None]
+
+
 def test_a_record_put_as_the_spool_closes_is_held_in_memory(tmp_path: Path) -> None:
     """(Found by an independent attack: a helper's last record, received as a build ended,
     opened a new spool file that nothing closed.)"""

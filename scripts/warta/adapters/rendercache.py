@@ -44,6 +44,8 @@ class RenderStore:
         self._records = RecordFile(path, secret, FORMAT)
         #: keys of the entries this run found in the file
         self.served: set[str] = set()
+        #: keys of the entries this run made and already wrote there (:meth:`add`)
+        self.added: set[str] = set()
         self._recent: OrderedDict[str, Rendered] = OrderedDict()
 
     @classmethod
@@ -79,16 +81,35 @@ class RenderStore:
                 self._recent.popitem(last=False)
         return found
 
+    def add(self, done: Mapping[str, Rendered]) -> None:
+        """Write ``done`` (body digest -> rendered in this run) into the file now, beside
+        what it holds, so that the run can find those bodies there instead of holding them
+        (a cold build: every body the judges rendered). :meth:`save` keeps them as made in
+        this run."""
+        if not done:
+            return
+        records: dict[str, bytes | None] = dict.fromkeys(self._records.keys())
+        for digest, rendered in done.items():
+            key = self.key(digest)
+            records[key] = _encoded(rendered)
+            self.added.add(key)
+        self._records.save(records)  # (if it cannot be written, those bodies miss: made again)
+
     def save(self, done: Mapping[str, Rendered]) -> None:
-        """Keep ``done`` (body digest -> rendered in this run) and what this run found here,
-        and nothing else."""
-        records: dict[str, bytes | None] = dict.fromkeys(self.served)
+        """Keep ``done`` (body digest -> rendered in this run), what this run :meth:`add`-ed
+        and what it found here, and nothing else."""
+        records: dict[str, bytes | None] = dict.fromkeys(self.served | self.added)
         for digest, rendered in done.items():
             key = self.key(digest)
             if key not in records:
-                records[key] = json.dumps(encode(rendered), separators=(",", ":")).encode()
+                records[key] = _encoded(rendered)
         self._records.save(records)
         self.served.clear()
+        self.added.clear()
+
+
+def _encoded(rendered: Rendered) -> bytes:
+    return json.dumps(encode(rendered), separators=(",", ":")).encode()
 
 
 def _named(value: object) -> str:

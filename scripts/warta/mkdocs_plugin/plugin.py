@@ -147,7 +147,8 @@ class _Build:
     html: PageHtml | None = None
     #: the pages whose content is kept and not read yet (None: every page's is read)
     deferred: Deferred | None = None
-    #: where the caches of pages are, and whether they are saved (None: not opened yet)
+    #: where the caches of pages are, whether they are saved, and the spool of what this
+    #: build makes (None: not opened yet)
     place: CachePlace | None = None
     pages_opened: bool = False
     nav: Navigation | None = None
@@ -252,6 +253,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             config.site_name, config.site_url or "", str(config.theme.get("logo") or "")
         )
         self._open_caches(self._build, config)
+        repo.store_rendered()  # (the bodies the judges rendered, read back as pages need them)
         quicken(config)
         config.docs_dir = str(staged / "docs")
         custom = repo.policy.site.custom_dir if repo.policy.site else None
