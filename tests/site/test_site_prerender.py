@@ -306,6 +306,31 @@ main()
 """
 
 
+def _slow_build(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path, script: str, slow: float
+) -> subprocess.Popen[str]:
+    """``script`` (:data:`SLOW_HELPERS`, perhaps with more before it) building the copy into
+    ``tmp_path/out`` with two helpers, its temporary folder ``tmp_path/tmp``."""
+    import sys
+
+    root, env = copy
+    (tmp_path / "tmp").mkdir()
+    return subprocess.Popen(
+        [sys.executable, "-c", script, "build", "-d", str(tmp_path / "out"), "-j", "3"],
+        cwd=root,
+        env={
+            **env,
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "TMPDIR": str(tmp_path / "tmp"),
+            "PIDS": str(tmp_path / "pids"),
+            "SLOW": str(slow),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder(
     copy: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
@@ -314,26 +339,10 @@ def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder
     rather than dying at once, leaving the helpers running on their own and the staged
     folder in the temporary directory."""
     import signal
-    import sys
     import time
 
-    root, env = copy
     scratch, pids = tmp_path / "tmp", tmp_path / "pids"
-    scratch.mkdir()
-    build = subprocess.Popen(
-        [sys.executable, "-c", SLOW_HELPERS, "build", "-d", str(tmp_path / "out"), "-j", "3"],
-        cwd=root,
-        env={
-            **env,
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
-            "TMPDIR": str(scratch),
-            "PIDS": str(pids),
-            "SLOW": "20",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    build = _slow_build(copy, tmp_path, SLOW_HELPERS, 20)
     helpers: list[int] = []
     try:
         for _ in range(600):
@@ -360,6 +369,35 @@ def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder
                 os.kill(pid, signal.SIGKILL)
         if build.poll() is None:
             build.kill()
+
+
+def test_a_build_started_with_sigterm_ignored_is_not_stopped_by_it(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """A build started with SIGTERM ignored (``trap '' TERM``, a supervisor that shields
+    its job) is meant to run on. The build took SIGTERM over regardless and stopped: the
+    handler is installed only for a signal that is not ignored (as for the typesetter,
+    see test_bounded.py)."""
+    import signal
+    import time
+
+    scratch, pids = tmp_path / "tmp", tmp_path / "pids"
+    shielded = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + SLOW_HELPERS
+    build = _slow_build(copy, tmp_path, shielded, 2)
+    try:
+        for _ in range(600):
+            if pids.exists() or build.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert build.poll() is None, build.communicate(timeout=60)[1]
+        build.send_signal(signal.SIGTERM)
+        said = build.communicate(timeout=120)[1]
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode == 0, said
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert list(scratch.iterdir()) == []
 
 
 def test_a_helper_already_reaped_is_never_signalled_again(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 
 import pytest
@@ -24,7 +26,8 @@ def test_an_error_in_the_child_is_raised_with_its_message() -> None:
         run_bounded(broken, 30)
 
 
-def test_a_child_past_its_budget_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children ``os.fork`` makes from now on (in this test)."""
     forked: list[int] = []
     real_fork = os.fork
 
@@ -34,11 +37,17 @@ def test_a_child_past_its_budget_is_killed(monkeypatch: pytest.MonkeyPatch) -> N
             forked.append(pid)
         return pid
 
+    monkeypatch.setattr(os, "fork", fork)
+    return forked
+
+
+def test_a_child_past_its_budget_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    forked = _forks(monkeypatch)
+
     def slow() -> bytes:
         time.sleep(30)
         return b"late"
 
-    monkeypatch.setattr(os, "fork", fork)
     started = time.monotonic()
     with pytest.raises(OverBudget):
         run_bounded(slow, 0.5)
@@ -121,3 +130,61 @@ def test_a_signal_right_after_the_fork_never_makes_a_second_program(
     assert escaped == b"", "the child ran the caller's code"
     assert signal.getsignal(signal.SIGTERM) is not None
     assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()  # nothing left blocked
+
+
+def _sent_during_work(stop: signal.Signals, after: float) -> threading.Timer:
+    """``stop`` sent to this process ``after`` seconds from now (while the work runs)."""
+    timer = threading.Timer(after, os.kill, (os.getpid(), stop))
+    timer.start()
+    return timer
+
+
+@pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGINT, signal.SIGTERM])
+def test_a_signal_started_ignored_stays_ignored(stop: signal.Signals) -> None:
+    """``nohup warta cetak`` ignores SIGHUP so that the run survives a closed terminal, and a
+    shell starts a background command with Ctrl+C ignored. The typesetter took SIGHUP and
+    SIGTERM over anyway, in the process and in its child (reset to the default action): a
+    closed terminal ended the nohup run it was meant to keep. An ignored signal now changes
+    nothing, in either process."""
+
+    def work() -> bytes:  # (in the child: how it treats the signal a terminal sends it too)
+        time.sleep(1.5)
+        return str(signal.getsignal(stop)).encode()
+
+    before = signal.signal(stop, signal.SIG_IGN)
+    try:
+        timer = _sent_during_work(stop, 0.5)
+        assert run_bounded(work, 30) == str(signal.SIG_IGN).encode()
+        timer.join()
+        assert signal.getsignal(stop) == signal.SIG_IGN
+    finally:
+        signal.signal(stop, before)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGINT, signal.SIGTERM])
+def test_a_signal_not_ignored_stops_the_work_and_its_child(
+    stop: signal.Signals, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counterpart: the same signal, not ignored, ends the work at once, the child is
+    gone, and the handlers are as they were."""
+    forked = _forks(monkeypatch)
+
+    def work() -> bytes:
+        time.sleep(30)
+        return b"late"
+
+    default = signal.default_int_handler if stop == signal.SIGINT else signal.SIG_DFL
+    before = signal.signal(stop, default)
+    try:
+        timer = _sent_during_work(stop, 0.5)
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            run_bounded(work, 60)
+        assert time.monotonic() - started < 10
+        timer.join()
+        assert len(forked) == 1
+        with pytest.raises(ChildProcessError):
+            os.waitpid(forked[0], os.WNOHANG)
+        assert signal.getsignal(stop) == default  # (the handler is put back)
+    finally:
+        signal.signal(stop, before)

@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import select
 import signal
-import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from typing import Any, NoReturn
+from typing import NoReturn
 
+from warta.adapters import stops
 from warta.errors import WartaError
 
 #: Seconds the child may run past the budget before its own timer ends it (the parent ends it
@@ -45,7 +45,8 @@ class ChildFailed(WartaError):
 def run_bounded(work: Callable[[], bytes], seconds: float) -> bytes:
     """``work()``'s bytes, computed in a forked child that is killed after ``seconds``
     (OverBudget), or when Ctrl+C, SIGTERM or SIGHUP reaches this process (KeyboardInterrupt,
-    after the child is gone). An exception in ``work`` becomes ChildFailed with its message.
+    after the child is gone; one this process was started with ignored stays ignored, see
+    :mod:`warta.adapters.stops`). An exception in ``work`` becomes ChildFailed with its message.
 
     Those signals are blocked from before the fork until each process is ready for them:
     the child has its own handlers (a signal between the fork and them made the child raise
@@ -54,7 +55,7 @@ def run_bounded(work: Callable[[], bytes], seconds: float) -> bytes:
     read_end, write_end = os.pipe()
     parent = os.getpid()
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-    previous = _interrupting()
+    previous = stops.interrupting((signal.SIGTERM, signal.SIGHUP))
     pid = 0
     try:
         pid = os.fork()
@@ -71,8 +72,7 @@ def run_bounded(work: Callable[[], bytes], seconds: float) -> bytes:
         raise
     finally:
         signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-        for stop, handler in previous.items():
-            signal.signal(stop, handler)
+        stops.restore(previous)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         if write_end >= 0:
             os.close(write_end)
@@ -93,8 +93,10 @@ def _answer(
 ) -> NoReturn:
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills the child
-        for stop in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
-            signal.signal(stop, signal.SIG_DFL)
+        for stop in (signal.SIGTERM, signal.SIGHUP):  # (one the parent ignores, nohup's
+            if signal.getsignal(stop) != signal.SIG_IGN:  # SIGHUP, the child ignores too)
+                signal.signal(stop, signal.SIG_DFL)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         # the child ends on its own too: when the parent ends however it ends (SIGKILL, a
         # closed terminal), and once the budget and a grace period are spent (SIGALRM's
@@ -155,16 +157,3 @@ def _reap(pid: int) -> int | None:
 
 #: What stops the work: Ctrl+C, SIGTERM (a cancelled job), SIGHUP (a closed terminal).
 _STOPS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-
-
-def _interrupting() -> dict[int, Any]:
-    """Have SIGTERM and SIGHUP raise KeyboardInterrupt (as Ctrl+C does), so that the
-    caller's cleanup runs; the handlers they had (to be put back). Only the main thread can
-    take a signal handler: elsewhere nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    return {stop: signal.signal(stop, interrupt) for stop in (signal.SIGTERM, signal.SIGHUP)}

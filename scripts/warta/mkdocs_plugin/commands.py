@@ -31,7 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 
-from warta.adapters import safefs
+from warta.adapters import safefs, stops
 from warta.adapters.siteconfig import plain
 from warta.adapters.sitemanifest import CONFIG_FILE
 from warta.bulk import default_jobs, start_method
@@ -293,7 +293,7 @@ def build_site(
     # SIGTERM ends the build as Ctrl+C does: its cleanup ends the helpers that render pages
     # and removes the staged copy of the docs; a build that fails, or is stopped, while
     # MkDocs writes or while the output is audited leaves its site folder empty
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = stops.interrupting((signal.SIGTERM,))
     try:
         with _mkdocs_logging():
             _run(config)
@@ -302,7 +302,7 @@ def build_site(
         _clear_failed(out)
         raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        stops.restore(previous)
     return out
 
 
@@ -479,7 +479,7 @@ def serve_preview(
         config.site_url = url
         build(config)
 
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = stops.interrupting((signal.SIGTERM,))
     try:
         with _mkdocs_logging():
             config = _preview_config(config_file, out_dir, pin, cache, progress)
@@ -504,11 +504,7 @@ def serve_preview(
                 server.shutdown()
                 config.plugins.on_shutdown()
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        stops.restore(previous)
         shutil.rmtree(out_dir, ignore_errors=True)
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM stops a preview or a build like Ctrl+C does, so their temporary directories
-    are removed (and a build's helper processes ended)."""
-    raise KeyboardInterrupt
