@@ -506,5 +506,3 @@ def serve_preview(
     finally:
         stops.restore(previous)
         shutil.rmtree(out_dir, ignore_errors=True)
-
-

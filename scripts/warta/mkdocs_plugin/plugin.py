@@ -647,6 +647,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             ),
             page_cache=state.pages,
             search=state.search,
+            index_entries=_index_entries(config),
         )
         with held():  # (a signal waits until the build knows its helpers, to end them)
             state.prerender = Prerender.start(made, jobs - 1, scene)
@@ -860,6 +861,12 @@ def _content(
 #: The templates the installed themes render as pages of their own (none shows a page's
 #: content).
 KNOWN_STATIC_TEMPLATES = frozenset({"404.html", "sitemap.xml"})
+
+
+def _index_entries(config: MkDocsConfig) -> list[object] | None:
+    """The entries of Material's search index of this build (None: no such index)."""
+    index = search_index(config)
+    return index.entries if index is not None else None
 
 
 def _other_templates(state: _Build, config: MkDocsConfig) -> bool:

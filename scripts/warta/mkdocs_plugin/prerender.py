@@ -82,6 +82,9 @@ class Scene:
     page_context: PageContext
     page_cache: PageCache
     search: SearchEntries | None
+    #: Material's search index's entries (None: no such index): a helper's copy is never
+    #: written, so a helper drops what each page adds to it
+    index_entries: list[object] | None = None
 
     def render(self, page: Page) -> str:
         """The theme's output for ``page`` (up to the plugins' ``on_post_page``, which the
@@ -232,7 +235,7 @@ def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, sce
                 warned.append(record.levelno)
 
         logging.Logger.handle = handle  # type: ignore[method-assign,assignment]
-        search = scene.search
+        search, indexed_by_material = scene.search, scene.index_entries
         with os.fdopen(fd, "wb") as out:
             for index, page in zip(order, pages, strict=True):
                 if claims[index]:
@@ -240,12 +243,18 @@ def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, sce
                 warned.clear()
                 if search is not None:
                     search.last_key = None
+                indexed = len(indexed_by_material) if indexed_by_material is not None else 0
                 output = scene.render(page)
+                # what the helper's copy of the build keeps of a page is never used: it
+                # held every page it rendered (the largest process of a cold build)
+                page.content = None
+                if indexed_by_material is not None:
+                    del indexed_by_material[indexed:]
                 page_key = scene.page_cache.pending.pop(page.url, None)
                 if warned or page_key is None:
                     continue  # the build renders it, and logs what it logs
                 if search is not None and search.last_key is not None:
-                    made = search.used.get(search.last_key)
+                    made = search.used.pop(search.last_key, None)
                     # (None: the build finds them in the file too; a helper spools nothing)
                     entries = data_of(made) if made is not None else None
                     if entries is not None:
