@@ -108,6 +108,31 @@ def test_saving_what_the_file_holds_writes_nothing(path: Path) -> None:
     assert _stamp(path) == before
 
 
+def _open_on(path: Path) -> int:
+    """How many of this process's descriptors are open on ``path``."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}") == str(path)
+        except OSError:  # (the listing's own descriptor, closed by now)
+            continue
+    return count
+
+
+def test_a_save_closes_the_file_whether_or_not_it_writes(path: Path) -> None:
+    """A save that had nothing to write returned with the file still open: a warm build (or
+    a preview, once per rebuild) kept one descriptor of the render cache open for good
+    (found by a test that counts a build's descriptors, run on its own)."""
+    records = RecordFile(path, SECRET, KIND)
+    assert records.get(next(iter(RECORDS))) is not None
+    assert _open_on(path) == 1
+    records.save(dict.fromkeys(RECORDS))  # what it holds: nothing written
+    assert _open_on(path) == 0
+    assert records.get(next(iter(RECORDS))) == RECORDS[next(iter(RECORDS))]  # (opens again)
+    records.save({**dict.fromkeys(RECORDS), "ab" * 32: b"new"})  # written
+    assert _open_on(path) == 0
+
+
 def test_saving_keeps_exactly_the_records_given(path: Path) -> None:
     records = RecordFile(path, SECRET, KIND)
     kept = sorted(RECORDS)[:3]

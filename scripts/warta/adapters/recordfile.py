@@ -245,8 +245,12 @@ class RecordFile:
         """Make the file hold exactly ``records`` (key -> data, in memory or spooled; None:
         this file's record of that key). Nothing is written if it already does; nothing
         either if a record of this file, or a spooled one, can no longer be read (the next
-        build makes it again)."""
+        build makes it again). The file is closed afterwards, whether or not it was written
+        (a file that already held ``records`` stayed open: one descriptor more for each
+        rebuild of a preview)."""
         if all(data is None for data in records.values()) and records.keys() == self.keys():
+            self.close()
+            self._index = None
             return
 
         def parts() -> Iterator[bytes]:
