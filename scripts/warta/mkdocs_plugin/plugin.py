@@ -648,6 +648,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             page_cache=state.pages,
             search=state.search,
             index_entries=_index_entries(config),
+            drop_content=not _other_templates(state, config),
         )
         with held():  # (a signal waits until the build knows its helpers, to end them)
             state.prerender = Prerender.start(made, jobs - 1, scene)

@@ -85,6 +85,9 @@ class Scene:
     #: Material's search index's entries (None: no such index): a helper's copy is never
     #: written, so a helper drops what each page adds to it
     index_entries: list[object] | None = None
+    #: whether a page's content may be let go once rendered: not when a template other than
+    #: Warta's and the installed themes' may show it on another page (the build keeps it too)
+    drop_content: bool = True
 
     def render(self, page: Page) -> str:
         """The theme's output for ``page`` (up to the plugins' ``on_post_page``, which the
@@ -219,8 +222,9 @@ def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, sce
     no flushing of the build's buffers, no atexit)."""
     status = 1
     try:
-        for stopping in _STOPPING:  # the default: the helper ends at once
-            signal.signal(stopping, signal.SIG_DFL)
+        for stopping in _STOPPING:  # the default: the helper ends at once (one the build
+            if signal.getsignal(stopping) != signal.SIG_IGN:  # was started ignoring stays so)
+                signal.signal(stopping, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
         # nothing to the terminal, through no stream or lock the build's threads may hold
         quiet = os.open(os.devnull, os.O_WRONLY)
@@ -247,18 +251,19 @@ def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, sce
                 output = scene.render(page)
                 # what the helper's copy of the build keeps of a page is never used: it
                 # held every page it rendered (the largest process of a cold build)
-                page.content = None
+                if scene.drop_content:
+                    page.content = None
                 if indexed_by_material is not None:
                     del indexed_by_material[indexed:]
                 page_key = scene.page_cache.pending.pop(page.url, None)
+                searched = search.last_key if search is not None else None
+                made = search.used.pop(searched, None) if search and searched else None
                 if warned or page_key is None:
                     continue  # the build renders it, and logs what it logs
-                if search is not None and search.last_key is not None:
-                    made = search.used.pop(search.last_key, None)
-                    # (None: the build finds them in the file too; a helper spools nothing)
-                    entries = data_of(made) if made is not None else None
-                    if entries is not None:
-                        _send(out, _SEARCH, search.last_key, entries)
+                # (None: the build finds them in the file too; a helper spools nothing)
+                entries = data_of(made) if made is not None else None
+                if searched is not None and entries is not None:
+                    _send(out, _SEARCH, searched, entries)
                 data = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
                 _send(out, _PAGE, page_key, data)
                 out.flush()
