@@ -648,7 +648,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             page_cache=state.pages,
             search=state.search,
             index_entries=_index_entries(config),
-            drop_content=not _other_templates(state, config),
+            # (as the build lets a page's content go: _release_page)
+            drop_content=state.known_plugins and not _other_templates(state, config),
         )
         with held():  # (a signal waits until the build knows its helpers, to end them)
             state.prerender = Prerender.start(made, jobs - 1, scene)
