@@ -44,6 +44,19 @@ def tiny_jpeg(comment: bytes = b"") -> bytes:
     return out.getvalue()
 
 
+#: Runs the command after it with Ctrl+C, SIGTERM and SIGHUP at their default actions, as
+#: a terminal starts it. A suite started in the background (``pytest &``, a CI runner's
+#: shell) passes Ctrl+C on ignored, and an ignored signal stays ignored (see
+#: test_bounded.py): the SIGINT case of test_cetak.py then waited for the whole bulletin.
+AS_FROM_A_TERMINAL = [
+    sys.executable, "-c",
+    "import os, signal, sys\n"
+    "for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):\n"
+    "    signal.signal(s, signal.SIG_DFL)\n"
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
 def warta_exe() -> str:
     """The installed ``warta`` console script (the real entry point)."""
     candidate = Path(sys.executable).with_name("warta")

@@ -10,7 +10,6 @@ import shutil
 import signal
 import struct
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -492,24 +491,11 @@ def test_ctrl_c_and_sigterm_stop_the_typesetter_and_leave_nothing(
     _untouched(slow_office, tmp)
 
 
-#: Runs the command after it with Ctrl+C, SIGTERM and SIGHUP at their default actions, as
-#: a terminal starts it. A suite started in the background (``pytest &``, a CI runner's
-#: shell) passes Ctrl+C on ignored, and an ignored signal stays ignored (see
-#: test_bounded.py): the SIGINT case then waited for the whole bulletin.
-AS_FROM_A_TERMINAL = [
-    sys.executable, "-c",
-    "import os, signal, sys\n"
-    "for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):\n"
-    "    signal.signal(s, signal.SIG_DFL)\n"
-    "os.execv(sys.argv[1], sys.argv[1:])",
-]
-
-
 def _typesetting(repo: Repo, tmp: Path) -> subprocess.Popen[str]:
     """``warta cetak`` of the slow office, started, once Typst is running."""
     import time
 
-    from helpers import warta_exe
+    from helpers import AS_FROM_A_TERMINAL, warta_exe
 
     env = {**os.environ, **repo.env}
     env.pop("WARTA_TRUST_ROOT", None)

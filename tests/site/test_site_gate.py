@@ -11,14 +11,15 @@ import gzip
 import json
 import re
 import shutil
+import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
+import pytest
 from sitekit import BODY_WORD, CANARY, SiteRepo
 
 from conftest import Built
-from helpers import Repo, warta_exe
+from helpers import AS_FROM_A_TERMINAL, Repo, warta_exe
 
 
 def output_files(site: Path) -> list[Path]:
@@ -326,8 +327,13 @@ def test_warta_build_audits_the_output_for_traces_of_unpublished_items(
     assert "do not deploy it" in result.stderr
 
 
-def test_warta_preview_serves_drafts_from_a_temporary_directory(site_repo: SiteRepo) -> None:
-    import signal
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_warta_preview_serves_drafts_from_a_temporary_directory(
+    site_repo: SiteRepo, tmp_path: Path, stop: signal.Signals
+) -> None:
+    """The preview serves drafts from a folder of its own, never the site folder, and
+    removes it when stopped: by SIGTERM, or by SIGHUP (its terminal closed), which ended it
+    at once and left the folder behind."""
     import socket
     import time
     import urllib.request
@@ -335,12 +341,13 @@ def test_warta_preview_serves_drafts_from_a_temporary_directory(site_repo: SiteR
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    before = set(Path(tempfile.gettempdir()).glob("warta-preview-*"))
-    served: set[Path] = set()
+    scratch = tmp_path / "tmp"  # (its own: another preview may run beside it)
+    scratch.mkdir()
+    served: list[Path] = []
     server = subprocess.Popen(
-        [warta_exe(), "preview", "-a", f"127.0.0.1:{port}"],
+        [*AS_FROM_A_TERMINAL, warta_exe(), "preview", "-a", f"127.0.0.1:{port}"],
         cwd=site_repo.root,
-        env=site_repo.env(),
+        env={**site_repo.env(), "TMPDIR": str(scratch)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -357,12 +364,13 @@ def test_warta_preview_serves_drafts_from_a_temporary_directory(site_repo: SiteR
                 assert server.poll() is None and time.monotonic() < deadline
                 time.sleep(0.2)
         assert BANNER in draft
-        served = set(Path(tempfile.gettempdir()).glob("warta-preview-*")) - before
+        served = list(scratch.glob("warta-preview-*"))
         assert len(served) == 1
     finally:
-        server.send_signal(signal.SIGTERM)
+        server.send_signal(stop)
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert "preview stopped" in output
-    assert not any(path.exists() for path in served)
+    assert not served[0].exists()
+    assert list(scratch.iterdir()) == []
     assert not (site_repo.root / "site").exists()

@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from sitekit import SiteRepo, add_item, site_files
 
-from helpers import warta_exe
+from helpers import AS_FROM_A_TERMINAL, warta_exe
 from warta.mkdocs_plugin import commands, prerender
 
 HELPED = re.compile(r"warta: (\d+) pages? rendered by (\d+) helper process")
@@ -374,13 +375,15 @@ def _slow_build(
     copy: tuple[Path, dict[str, str]], tmp_path: Path, script: str, slow: float
 ) -> subprocess.Popen[str]:
     """``script`` (:data:`SLOW_HELPERS`, perhaps with more before it) building the copy into
-    ``tmp_path/out`` with two helpers, its temporary folder ``tmp_path/tmp``."""
+    ``tmp_path/out`` with two helpers, its temporary folder ``tmp_path/tmp``, started as a
+    terminal starts it (the signals that stop it at their default actions)."""
     import sys
 
     root, env = copy
     (tmp_path / "tmp").mkdir()
+    build = [sys.executable, "-c", script, "build", "-d", str(tmp_path / "out"), "-j", "3"]
     return subprocess.Popen(
-        [sys.executable, "-c", script, "build", "-d", str(tmp_path / "out"), "-j", "3"],
+        [*AS_FROM_A_TERMINAL, *build],
         cwd=root,
         env={
             **env,
@@ -395,14 +398,14 @@ def _slow_build(
     )
 
 
-def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder(
-    copy: tuple[Path, dict[str, str]], tmp_path: Path
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_a_stop_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path, stop: signal.Signals
 ) -> None:
-    """SIGTERM (a CI job cancelled, a service stopped) to the build alone: the build ends as
-    on Ctrl+C, its cleanup ending the helpers and removing the staged copy of the docs,
-    rather than dying at once, leaving the helpers running on their own and the staged
-    folder in the temporary directory."""
-    import signal
+    """SIGTERM (a CI job cancelled, a service stopped) or SIGHUP (the terminal closed) to
+    the build alone: the build ends as on Ctrl+C, its cleanup ending the helpers and
+    removing the staged copy of the docs, rather than dying at once, leaving the helpers
+    running on their own and the staged folder in the temporary directory (as SIGHUP did)."""
     import time
 
     scratch, pids = tmp_path / "tmp", tmp_path / "pids"
@@ -415,7 +418,7 @@ def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder
                 break
             time.sleep(0.05)
         assert len(helpers) == 2, build.communicate(timeout=60)[1]
-        build.send_signal(signal.SIGTERM)
+        build.send_signal(stop)
         said = build.communicate(timeout=60)[1]
         alive = []
         for pid in helpers:
@@ -435,18 +438,18 @@ def test_sigterm_to_a_build_with_helpers_ends_them_and_removes_the_staged_folder
             build.kill()
 
 
-def test_a_build_started_with_sigterm_ignored_is_not_stopped_by_it(
-    copy: tuple[Path, dict[str, str]], tmp_path: Path
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_a_build_started_with_a_stop_ignored_is_not_stopped_by_it(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path, stop: signal.Signals
 ) -> None:
     """A build started with SIGTERM ignored (``trap '' TERM``, a supervisor that shields
-    its job) is meant to run on. The build took SIGTERM over regardless and stopped: the
-    handler is installed only for a signal that is not ignored (as for the typesetter,
-    see test_bounded.py)."""
-    import signal
+    its job) or SIGHUP ignored (``nohup warta build``) is meant to run on. The build took
+    SIGTERM over regardless and stopped: the handler is installed only for a signal that is
+    not ignored (as for the typesetter, see test_bounded.py)."""
     import time
 
     scratch, pids = tmp_path / "tmp", tmp_path / "pids"
-    shielded = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + SLOW_HELPERS
+    shielded = f"import signal\nsignal.signal({int(stop)}, signal.SIG_IGN)\n" + SLOW_HELPERS
     build = _slow_build(copy, tmp_path, shielded, 2)
     try:
         for _ in range(600):
@@ -454,7 +457,7 @@ def test_a_build_started_with_sigterm_ignored_is_not_stopped_by_it(
                 break
             time.sleep(0.05)
         assert build.poll() is None, build.communicate(timeout=60)[1]
-        build.send_signal(signal.SIGTERM)
+        build.send_signal(stop)
         said = build.communicate(timeout=120)[1]
     finally:
         if build.poll() is None:

@@ -1,5 +1,5 @@
-"""Signals that stop a long run the way Ctrl+C does: SIGTERM and SIGHUP for the
-typesetter, SIGTERM for a build and a preview.
+"""Signals that stop a long run the way Ctrl+C does: SIGTERM and SIGHUP, for the
+typesetter, a build and a preview.
 
 SIGTERM (a cancelled CI job) and SIGHUP (a closed terminal) end a process at once by
 default, so its ``finally`` blocks never run: temporary folders stay behind and child

@@ -45,6 +45,10 @@ from warta.site import audit
 
 log = logging.getLogger("mkdocs.warta")
 
+#: Signals that stop a build or a preview as Ctrl+C does (unless ignored: see
+#: :mod:`warta.adapters.stops`).
+STOPS = (signal.SIGTERM, signal.SIGHUP)
+
 
 class BuildFailed(WartaError):
     """The site was not built (strict-mode findings, a plugin or theme error)."""
@@ -290,10 +294,11 @@ def build_site(
         plugin.jobs = jobs
         _empty_site_dir(repo.root, Path(config.site_dir))
     out = Path(config.site_dir)
-    # SIGTERM ends the build as Ctrl+C does: its cleanup ends the helpers that render pages
-    # and removes the staged copy of the docs; a build that fails, or is stopped, while
-    # MkDocs writes or while the output is audited leaves its site folder empty
-    previous = stops.interrupting((signal.SIGTERM,))
+    # SIGTERM (a cancelled job) and SIGHUP (a closed terminal) end the build as Ctrl+C does:
+    # its cleanup ends the helpers that render pages and removes the staged copy of the docs;
+    # a build that fails, or is stopped, while MkDocs writes or while the output is audited
+    # leaves its site folder empty
+    previous = stops.interrupting(STOPS)
     try:
         with _mkdocs_logging():
             _run(config)
@@ -479,7 +484,7 @@ def serve_preview(
         config.site_url = url
         build(config)
 
-    previous = stops.interrupting((signal.SIGTERM,))
+    previous = stops.interrupting(STOPS)  # (its temporary folder is removed, as on Ctrl+C)
     try:
         with _mkdocs_logging():
             config = _preview_config(config_file, out_dir, pin, cache, progress)

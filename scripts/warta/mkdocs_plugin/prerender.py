@@ -58,8 +58,9 @@ MAX_HELPERS = 3
 FINISH_SECONDS = 30.0
 
 _HEAD = struct.Struct(">BII")
-#: Signals that end a helper at once (the build's handlers are not the helper's).
-_STOPPING = {signal.SIGINT, signal.SIGTERM}
+#: Signals that end a helper at once (the build's handlers are not the helper's): Ctrl+C,
+#: SIGTERM (a cancelled job), SIGHUP (a closed terminal).
+_STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 _PAGE, _SEARCH = 1, 2
 
 #: The plugins' on_page_context: (context, page) -> the context MkDocs renders the template with.
@@ -206,9 +207,9 @@ def _reap(pid: int) -> None:
 
 @contextlib.contextmanager
 def held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block ends: around a fork, so that they never raise
-    in a helper on the build's stack (its cleanup, the CLI's); around the start of the
-    helpers, so that the build knows them, to end them, when they raise in the build."""
+    """SIGINT, SIGTERM and SIGHUP wait until the block ends: around a fork, so that they
+    never raise in a helper on the build's stack (its cleanup, the CLI's); around the start
+    of the helpers, so that the build knows them, to end them, when they raise in the build."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
     try:
         yield
