@@ -39,6 +39,7 @@ from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
+from warta.mkdocs_plugin.watching import Watcher
 from warta.progress import NO_PROGRESS, Progress, counted
 from warta.repository import Repository, find_root, open_repository
 from warta.site import audit
@@ -490,6 +491,9 @@ def serve_preview(
             config = _preview_config(config_file, out_dir, pin, cache, progress)
             config.plugins.on_startup(command="serve", dirty=False)
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(out_dir))
+            # the kernel tells of changes, and nothing walks the sources beside a build (MkDocs
+            # types its observer as its polling one; it schedules, starts, stops and joins it)
+            server.observer = Watcher()  # type: ignore[assignment]
             try:
                 builder(config)
                 for watched in ("content", "workflow", CONFIG_FILE):
