@@ -16,6 +16,7 @@ exactly one place: :attr:`Repository.closure`.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -628,6 +629,29 @@ class Repository:
         return {v.path: signed[v.path] for v in self.report.sources if v.admitted}
 
 
+class ReadItems:
+    """The items one reading of a repository kept, by path and the SHA-256 of the exact
+    bytes they were read from, for the next reading in the same process (a preview reads
+    the repository again after each change): an item whose file holds the same bytes at the
+    same path is not parsed again. Reading an item is a function of those two alone, and
+    items are frozen; the verdict of every file is judged (or found in the verdict cache) as
+    before. Only the last reading's items are held (not their bytes)."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, bytes], NewsItem] = {}
+        self._next: dict[tuple[str, bytes], NewsItem] = {}
+
+    def get(self, path: str, raw: bytes) -> NewsItem | None:
+        return self._items.get((path, hashlib.sha256(raw).digest()))
+
+    def put(self, path: str, raw: bytes, item: NewsItem) -> None:
+        self._next[(path, hashlib.sha256(raw).digest())] = item
+
+    def done(self) -> None:
+        """The reading is over: its items are the ones the next reading may take."""
+        self._items, self._next = self._next, {}
+
+
 def open_repository(
     root: Path,
     *,
@@ -639,11 +663,14 @@ def open_repository(
     keep_items: bool = False,
     remember: bool = True,
     progress: Progress = NO_PROGRESS,
+    read: ReadItems | None = None,
 ) -> Repository:
     """Read and judge the repository at ``root`` (ConfigError if its workflow is broken).
 
     With ``keep_items``, every readable item is kept as read (for status, sign, the site)
-    and bodies stay rendered. ``progress`` is told of the reading and of each item judged."""
+    and bodies stay rendered; with ``read`` too, an item the last reading kept is taken
+    from it when its file has the same bytes (:class:`ReadItems`). ``progress`` is told of
+    the reading and of each item judged."""
     root = root.resolve()
     cache = cache and cache_allowed(root)
     pinned = resolve_pin(root, pin)
@@ -673,6 +700,7 @@ def open_repository(
             jobs=jobs,
             keep=keep_items,
             progress=progress,
+            read=read if keep_items else None,
         )
     finally:
         progress.done()
@@ -743,6 +771,7 @@ def _judge_items(
     jobs: int | None,
     keep: bool,
     progress: Progress,
+    read: ReadItems | None = None,
 ) -> tuple[list[Judgement], dict[str, NewsItem]]:
     judged: list[Judgement | None] = [None] * len(tree.items)
     items: dict[str, NewsItem] = {}
@@ -781,14 +810,23 @@ def _judge_items(
             judged[work.index] = outcome.judgement
             if keep and outcome.item is not None:
                 items[work.display] = outcome.item
+                if read is not None:
+                    read.put(work.display, work.raw, outcome.item)
             if verdicts is not None and work.key is not None and cacheable:
                 verdicts.put(work.key, outcome.judgement, ctx.now, ctx.zone)
     finally:
         judges.close()
     for index, raw in raws.items():  # judged from the cache: read now, not judged again
-        loaded = parse_bytes(raw, tree.items[index].rel)
-        if loaded.item is not None:
-            items[loaded.path] = loaded.item
+        path = tree.items[index].rel
+        item = read.get(path, raw) if read is not None else None
+        if item is None:
+            item = parse_bytes(raw, path).item
+        if item is not None:
+            items[path] = item
+            if read is not None:
+                read.put(path, raw, item)
+    if read is not None:
+        read.done()
     return [j for j in judged if j is not None], items
 
 

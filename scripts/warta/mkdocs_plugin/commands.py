@@ -41,7 +41,7 @@ from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
 from warta.mkdocs_plugin.watching import Watcher
 from warta.progress import NO_PROGRESS, Progress, counted
-from warta.repository import Repository, find_root, open_repository
+from warta.repository import ReadItems, Repository, find_root, open_repository
 from warta.site import audit
 
 log = logging.getLogger("mkdocs.warta")
@@ -114,13 +114,21 @@ def judged(
     cache: bool = True,
     progress: Progress = NO_PROGRESS,
     jobs: int | None = None,
+    read: ReadItems | None = None,
 ) -> Repository:
     """The repository of ``config_file``, judged (``strict``: as ``warta validate --strict``
     judges it), or BuildFailed when its configuration is not the one an administrator signed
-    (then no MkDocs code runs at all)."""
+    (then no MkDocs code runs at all). ``read``: the items an earlier reading kept."""
     root = _root_of(config_file)
     repo = open_repository(
-        root, pin=pin, keep_items=True, strict=strict, cache=cache, progress=progress, jobs=jobs
+        root,
+        pin=pin,
+        keep_items=True,
+        strict=strict,
+        cache=cache,
+        progress=progress,
+        jobs=jobs,
+        read=read,
     )
     problems = site_problems(repo)
     if problems:
@@ -442,8 +450,10 @@ def _preview_config(
     pin: str | None,
     cache: bool = True,
     progress: Progress = NO_PROGRESS,
+    *,
+    read: ReadItems | None = None,
 ) -> MkDocsConfig:
-    repo = judged(config_file, pin=pin, cache=cache, progress=progress)
+    repo = judged(config_file, pin=pin, cache=cache, progress=progress, read=read)
     _check_outside_site(repo, out_dir)
     _empty_site_dir(repo.root, out_dir)
     config, plugin = _config(repo, progress, site_dir=str(out_dir))
@@ -479,16 +489,17 @@ def serve_preview(
     out_dir = Path(tempfile.mkdtemp(prefix="warta-preview-"))
     url = f"http://{host}:{port}/"
     root = _root_of(config_file)
+    read = ReadItems()  # (a rebuild parses only the items whose files changed)
 
     def builder(config: MkDocsConfig | None = None) -> None:
-        config = config or _preview_config(config_file, out_dir, pin, cache)
+        config = config or _preview_config(config_file, out_dir, pin, cache, read=read)
         config.site_url = url
         build(config)
 
     previous = stops.interrupting(STOPS)  # (its temporary folder is removed, as on Ctrl+C)
     try:
         with _mkdocs_logging():
-            config = _preview_config(config_file, out_dir, pin, cache, progress)
+            config = _preview_config(config_file, out_dir, pin, cache, progress, read=read)
             config.plugins.on_startup(command="serve", dirty=False)
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(out_dir))
             # the kernel tells of changes, and nothing walks the sources beside a build (MkDocs
