@@ -1,9 +1,10 @@
 """A preview reads the repository again after each change, and takes each item whose file
 holds the same bytes at the same path from its last reading instead of parsing it again
 (:class:`warta.repository.ReadItems`); a changed file is read and judged again, and what the
-preview shows is always the file as it is now. It is told of changes by the kernel
+preview shows is always the file as it is now. Its poll for changes
 (:mod:`warta.mkdocs_plugin.watching`, tested on its own in
-``tests/integration/test_watching.py``): each edit shows, and nothing else starts a build.
+``tests/integration/test_watching.py``) waits while it builds: each edit shows, and nothing
+else starts a build.
 """
 
 from __future__ import annotations

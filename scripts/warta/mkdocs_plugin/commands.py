@@ -21,6 +21,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,7 +40,7 @@ from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
-from warta.mkdocs_plugin.watching import Watcher
+from warta.mkdocs_plugin.watching import PreviewObserver
 from warta.progress import NO_PROGRESS, Progress, counted
 from warta.repository import ReadItems, Repository, find_root, open_repository
 from warta.site import audit
@@ -490,11 +491,16 @@ def serve_preview(
     url = f"http://{host}:{port}/"
     root = _root_of(config_file)
     read = ReadItems()  # (a rebuild parses only the items whose files changed)
+    building = threading.Event()  # (the poll for changes waits while it is set)
 
     def builder(config: MkDocsConfig | None = None) -> None:
-        config = config or _preview_config(config_file, out_dir, pin, cache, read=read)
-        config.site_url = url
-        build(config)
+        building.set()
+        try:
+            config = config or _preview_config(config_file, out_dir, pin, cache, read=read)
+            config.site_url = url
+            build(config)
+        finally:
+            building.clear()
 
     previous = stops.interrupting(STOPS)  # (its temporary folder is removed, as on Ctrl+C)
     try:
@@ -502,9 +508,7 @@ def serve_preview(
             config = _preview_config(config_file, out_dir, pin, cache, progress, read=read)
             config.plugins.on_startup(command="serve", dirty=False)
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(out_dir))
-            # the kernel tells of changes, and nothing walks the sources beside a build (MkDocs
-            # types its observer as its polling one; it schedules, starts, stops and joins it)
-            server.observer = Watcher()  # type: ignore[assignment]
+            server.observer = PreviewObserver(building)  # (no walk of the sources beside a build)
             try:
                 builder(config)
                 for watched in ("content", "workflow", CONFIG_FILE):
