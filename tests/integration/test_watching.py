@@ -73,14 +73,19 @@ def _stopped(observer: watching.PreviewObserver) -> None:
     observer.join()
 
 
+def _edit_is_seen(tree: Path, seen: _Seen, what: str) -> None:
+    """A sentence added to ``satu``'s item is seen, by its path (``what``: the case)."""
+    item = tree / "berita" / "satu" / "index.md"
+    item.write_text(item.read_text() + "Kalimat baru.\n")
+    assert seen.wait(), f"{what} was not seen"
+    assert str(item) in seen.changes
+
+
 def test_a_write_is_seen(tree: Path) -> None:
     seen = _Seen()
     observer = _watching(tree, seen, threading.Event())
     try:
-        item = tree / "berita" / "satu" / "index.md"
-        item.write_text(item.read_text() + "Kalimat baru.\n")
-        assert seen.wait(), "a write was not seen"
-        assert str(item) in seen.changes
+        _edit_is_seen(tree, seen, "a write")
     finally:
         _stopped(observer)
 
@@ -135,9 +140,6 @@ def test_content_swapped_for_another_folder_is_seen(tree: Path, tmp_path: Path) 
         while seen.wait(0.5):  # (until the swap has been told whole)
             pass
         seen.changes.clear()
-        item = tree / "berita" / "satu" / "index.md"
-        item.write_text(item.read_text() + "Kalimat baru.\n")
-        assert seen.wait(), "an edit in the new content/ was not seen"
-        assert str(item) in seen.changes
+        _edit_is_seen(tree, seen, "an edit in the new content/")
     finally:
         _stopped(observer)
