@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -50,6 +51,17 @@ def wait_for(url: str, needle: str | None, limit: float) -> float:
     sys.exit(f"FAILED: {url} did not answer{' with ' + needle if needle else ''} in {limit} s")
 
 
+def port_free(port: int) -> bool:
+    """Whether nothing listens on ``127.0.0.1:port`` (else another server would answer the
+    polls, and the bench would time it instead of the preview)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workdir", type=Path, required=True, help="bench_build.py's --workdir")
@@ -60,6 +72,8 @@ def main() -> int:
     root = args.workdir / "repo"
     if not root.is_dir():
         sys.exit(f"{root}: no kept newsroom (bench_build.py --workdir {args.workdir} --keep)")
+    if not port_free(args.port):
+        sys.exit(f"FAILED: 127.0.0.1:{args.port} is in use; pick another --port")
     env = bench_env(args.workdir)
     if args.cold:
         env["XDG_CACHE_HOME"] = str(args.workdir / "xdg-cache-preview")
@@ -82,6 +96,8 @@ def main() -> int:
     try:
         wait_for(url, None, 600)
         first = time.perf_counter() - started  # from the start of the process
+        if proc.poll() is not None:
+            sys.exit(f"FAILED: warta preview ended ({proc.returncode}); see {log.name}")
         print(f"machine     : {cpu_model()}")
         print(f"newsroom    : {items} items and one draft ({DRAFT}), {root}")
         print(f"first page  : {first:8.2f} s   (warta preview started -> home page answers)")
