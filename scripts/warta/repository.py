@@ -852,6 +852,10 @@ def _judge_strays(tree: Tree, ctx: Context) -> list[Judgement]:
     """Files under content/berita/ outside any item's folder: never published."""
     out = []
     for entry in tree.strays:
+        if entry.refused is not None:  # a folder (or file) that could not be listed or read
+            unreadable = refused(entry.rel, entry.refused.rule, entry.refused.reason)
+            out.append(judge(unreadable.path, None, unreadable.findings, ctx))
+            continue
         what = {
             safefs.Kind.LINK: _("a symbolic link"),
             safefs.Kind.SPECIAL: _("a special file"),

@@ -323,17 +323,23 @@ def walk(
 ) -> list[Entry]:
     """Every entry below ``root/rel`` (files, folders, links, special files), sorted by
     path; linked folders are listed as links and never entered. Empty if ``rel`` is not a
-    folder reached without links. ``read(rel)`` says, for each regular file with one name,
-    how to read it (:data:`SKIP`, :data:`DIGEST`, :data:`KEEP` or :data:`KEEP_NEW`) and the
-    most bytes it may have: it is then read through the folder already open, never by its
-    path again. A file read for its digest only (or :data:`KEEP_NEW`) is not read at all if
-    ``digests`` knows it unchanged."""
+    folder reached without links; a folder that cannot be opened or listed (its permissions)
+    is listed as one refused entry, at any depth, ``rel`` itself included. ``read(rel)``
+    says, for each regular file with one name, how to read it (:data:`SKIP`,
+    :data:`DIGEST`, :data:`KEEP` or :data:`KEEP_NEW`) and the most bytes it may have: it
+    is then read through the folder already open, never by its path again. A file read for
+    its digest only (or :data:`KEEP_NEW`) is not read at all if ``digests`` knows it
+    unchanged."""
     parts = tuple(p for p in rel.split("/") if p)
     out: list[Entry] = []
     try:
         with _open_dir(root, parts, rel) as top:
             _walk(top, "/".join(parts), out, _Reading(read, digests))
-    except (UnsafePath, OSError):
+    except UnsafePath as exc:
+        # a folder that cannot be opened (its permissions): refused, so a check says so
+        unlisted = _unlisted(exc)
+        return [Entry(exc.rel, Kind.FILE, refused=unlisted)] if exc.code == "unreadable" else []
+    except OSError:
         return []
     return out  # in path order: each folder is listed sorted, its entries right after it
 
@@ -341,10 +347,12 @@ def walk(
 def _walk(fd: int, prefix: str, out: list[Entry], reading: _Reading) -> None:
     """List the folder ``fd`` and every folder below it, depth first, without recursion (a
     folder nested thousands deep, which anyone can push, ended the walk in a RecursionError);
-    each folder being listed holds one descriptor. A folder that cannot be opened is listed
-    and not entered; one more than :data:`MAX_DEPTH` deep is listed as refused."""
+    each folder being listed holds one descriptor. A folder that cannot be opened or listed,
+    and one more than :data:`MAX_DEPTH` deep, is listed as refused and not entered."""
     found = _listing(fd)
-    if found is None:
+    if isinstance(found, OSError):
+        unlisted = _unlisted(UnsafePath(prefix, _found_error(found), "unreadable"))
+        out.append(Entry(prefix, Kind.FILE, refused=unlisted))
         return
     stack: list[tuple[int, str, Iterator[os.DirEntry[str]]]] = [(fd, prefix, iter(found))]
     try:
@@ -363,7 +371,10 @@ def _walk(fd: int, prefix: str, out: list[Entry], reading: _Reading) -> None:
                 info = None if item.is_dir(follow_symlinks=False) else item.stat(
                     follow_symlinks=False
                 )
-            except OSError:
+            except FileNotFoundError:
+                continue  # removed since the folder was listed
+            except OSError as exc:  # listed, and what it is cannot be known: refused
+                out.append(Entry(rel, Kind.FILE, refused=_refusal(folder, name, rel, exc)))
                 continue
             kind = Kind.DIR if info is None else _kind(info.st_mode)
             if kind is Kind.DIR and len(stack) >= MAX_DEPTH:
@@ -377,10 +388,14 @@ def _walk(fd: int, prefix: str, out: list[Entry], reading: _Reading) -> None:
                 out.append(Entry(rel, Kind.FILE, refused=too_deep))
                 continue
             if kind is Kind.DIR:
+                child = _enter(folder, name, rel)
+                if isinstance(child, UnsafePath):
+                    # listed as refused (as a folder too deep is): what it holds could not
+                    # be listed, so the listing is not whole, and a check says so
+                    out.append(Entry(rel, Kind.FILE, refused=child))
+                    continue
                 out.append(Entry(rel, Kind.DIR))
-                child = _enter(folder, name)
-                if child is not None:
-                    stack.append((child[0], rel, iter(child[1])))
+                stack.append((child[0], rel, iter(child[1])))
                 continue
             assert info is not None  # only a folder's kind comes without a stat
             if kind is Kind.FILE and info.st_nlink == 1 and reading.read is not None:
@@ -398,26 +413,32 @@ def _walk(fd: int, prefix: str, out: list[Entry], reading: _Reading) -> None:
                 os.close(folder)
 
 
-def _listing(fd: int) -> list[os.DirEntry[str]] | None:
+def _listing(fd: int) -> list[os.DirEntry[str]] | OSError:
     try:
         with os.scandir(fd) as listing:
             return sorted(listing, key=_BY_NAME)
-    except OSError:
-        return None
+    except OSError as exc:
+        return exc
 
 
-def _enter(fd: int, name: str) -> tuple[int, list[os.DirEntry[str]]] | None:
-    """The folder ``name`` of ``fd`` opened and listed (None if it is no longer a folder
-    reached without a link, or cannot be opened or listed)."""
+def _enter(fd: int, name: str, rel: str) -> tuple[int, list[os.DirEntry[str]]] | UnsafePath:
+    """The folder ``name`` of ``fd`` (at ``rel``) opened and listed, or why it cannot be:
+    no longer a folder reached without a link, or one that cannot be opened or listed (its
+    permissions, say)."""
     try:
         child = os.open(name, _DIR_FLAGS, dir_fd=fd)
-    except OSError:
-        return None
+    except OSError as exc:
+        return _unlisted(_refusal(fd, name, rel, exc))
     found = _listing(child)
-    if found is None:
+    if isinstance(found, OSError):
         os.close(child)
-        return None
+        return _unlisted(UnsafePath(rel, _found_error(found), "unreadable"))
     return child, found
+
+
+def _unlisted(refused: UnsafePath) -> UnsafePath:
+    """``refused``, about a folder that could not be listed."""
+    return UnsafePath(refused.rel, refused.found, refused.code, _("a folder Warta can list"))
 
 
 def _read_listed(
