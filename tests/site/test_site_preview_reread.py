@@ -138,20 +138,8 @@ def test_a_preview_shows_each_edit_of_an_item(site_repo: SiteRepo, tmp_path: Pat
     folder is moved out of the repository; and it builds only after changes, never because
     its own builds read the sources."""
     root = tmp_path / "repo"
-    shutil.copytree(site_repo.root, root, symlinks=True)
     draft = site_repo.items["ditulis"]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tmp_path / "preview.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [*AS_FROM_A_TERMINAL, warta_exe(), "preview", "-a", f"127.0.0.1:{port}"],
-            cwd=root,
-            env={**site_repo.env(), "XDG_CACHE_HOME": str(tmp_path / "cache")},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    server, port, log = _preview(site_repo, root)
     url = f"http://127.0.0.1:{port}/{draft.url}"
     try:
         _wait_for(url, draft.title, server, log)
@@ -175,6 +163,60 @@ def test_a_preview_shows_each_edit_of_an_item(site_repo: SiteRepo, tmp_path: Pat
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     assert server.returncode == 0, log.read_text()
+
+
+def test_a_rebuild_the_gate_refuses_says_so_and_a_good_one_serves_again(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    """An edit the gate refuses (one unsigned line in mkdocs.yml) while a preview runs: it
+    printed a traceback, and then every request waited, with no end, for a build to succeed
+    (found by an independent attack). Now it says why, every page says the preview was not
+    rebuilt (the last build's pages no longer show the branch), and the next good change
+    serves the site again."""
+    root = tmp_path / "repo"
+    draft = site_repo.items["ditulis"]
+    server, port, log = _preview(site_repo, root)
+    base = f"http://127.0.0.1:{port}/"
+    config = root / "mkdocs.yml"
+    signed = config.read_bytes()
+    try:
+        _wait_for(base + draft.url, draft.title, server, log)
+        config.write_bytes(signed + b"\n# diubah tanpa tanda tangan\n")
+        home = _wait_for(base, "The preview was not rebuilt", server, log)
+        assert "configuration is not the one an administrator signed" in home
+        assert "mkdocs.yml: [site.config-unsigned]" in home and draft.title not in home
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            urllib.request.urlopen(base + draft.url, timeout=10)
+        assert gone.value.code == 404
+        assert "The preview was not rebuilt" in gone.value.read().decode()
+        config.write_bytes(signed)
+        _wait_for(base + draft.url, draft.title, server, log)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    text = log.read_text()
+    assert server.returncode == 0, text
+    assert "Traceback" not in text
+    assert "warta: the preview was not rebuilt: the site's configuration is not" in text, text
+
+
+def _preview(site_repo: SiteRepo, root: Path) -> tuple[subprocess.Popen[bytes], int, Path]:
+    """``warta preview`` of a copy of the site repository at ``root``, started as from a
+    terminal, on a free port: the process, the port and its log."""
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = root.parent / "preview.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [*AS_FROM_A_TERMINAL, warta_exe(), "preview", "-a", f"127.0.0.1:{port}"],
+            cwd=root,
+            env={**site_repo.env(), "XDG_CACHE_HOME": str(root.parent / "cache")},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return server, port, log
 
 
 def _builds(log: Path) -> int:

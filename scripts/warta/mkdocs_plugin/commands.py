@@ -32,6 +32,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 
+from warta import i18n
 from warta.adapters import safefs, stops
 from warta.adapters.siteconfig import plain
 from warta.adapters.sitemanifest import CONFIG_FILE
@@ -44,6 +45,7 @@ from warta.mkdocs_plugin.watching import PreviewObserver
 from warta.progress import NO_PROGRESS, Progress, counted
 from warta.repository import ReadItems, Repository, find_root, open_repository
 from warta.site import audit
+from warta.site.markup import render
 
 log = logging.getLogger("mkdocs.warta")
 
@@ -476,6 +478,38 @@ def build_preview(
     return out_dir
 
 
+def _show_failure(out_dir: Path, exc: WartaError | Abort) -> None:
+    """A rebuild of the preview failed (a change the gate refuses, say an unsigned edit of
+    mkdocs.yml): say why, without a traceback, and serve a page that says so in place of
+    every page, since the last build's pages no longer show the branch. The server goes on:
+    the next change builds again (MkDocs' server would wait, every request with it, until
+    a build succeeds)."""
+    error = exc.format_message()
+    log.error("warta: " + _("the preview was not rebuilt: {error}").format(error=error))
+    with contextlib.suppress(OSError):
+        _clear(out_dir)
+        page = render(
+            "preview_failed.html",
+            lang=i18n.language(),
+            title=_("The preview was not rebuilt"),
+            error=error,
+            hint=_("Its pages are gone until a change builds it again (see the terminal)."),
+        )
+        for name in ("index.html", "404.html"):
+            (out_dir / name).write_text(page, encoding="utf-8")
+
+
+def _error_page(out_dir: Path, code: int) -> bytes | None:
+    """The page a preview serves with ``code`` (404: the site's own ``404.html``, as
+    ``mkdocs serve`` does; after a failed rebuild, the page that says so)."""
+    if code != 404:
+        return None
+    try:
+        return safefs.read_bytes(out_dir, "404.html")
+    except (safefs.UnsafePath, OSError):
+        return None
+
+
 def serve_preview(
     config_file: Path,
     *,
@@ -496,9 +530,16 @@ def serve_preview(
     def builder(config: MkDocsConfig | None = None) -> None:
         building.set()
         try:
-            config = config or _preview_config(config_file, out_dir, pin, cache, read=read)
-            config.site_url = url
-            build(config)
+            if config is not None:  # the first build: its failure ends the preview
+                config.site_url = url
+                build(config)
+                return
+            try:
+                config = _preview_config(config_file, out_dir, pin, cache, read=read)
+                config.site_url = url
+                build(config)
+            except (WartaError, Abort) as exc:
+                _show_failure(out_dir, exc)
         finally:
             building.clear()
 
@@ -508,6 +549,7 @@ def serve_preview(
             config = _preview_config(config_file, out_dir, pin, cache, progress, read=read)
             config.plugins.on_startup(command="serve", dirty=False)
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(out_dir))
+            server.error_handler = lambda code: _error_page(out_dir, code)
             server.observer = PreviewObserver(building)  # (no walk of the sources beside a build)
             try:
                 builder(config)
