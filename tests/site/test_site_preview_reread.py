@@ -181,6 +181,9 @@ def test_a_rebuild_the_gate_refuses_says_so_and_a_good_one_serves_again(
     signed = config.read_bytes()
     try:
         _wait_for(base + draft.url, draft.title, server, log)
+        with pytest.raises(urllib.error.HTTPError) as nul:  # (a traceback, before)
+            urllib.request.urlopen(base + "%00", timeout=10)
+        assert nul.value.code == 404
         config.write_bytes(signed + b"\n# diubah tanpa tanda tangan\n")
         home = _wait_for(base, "The preview was not rebuilt", server, log)
         assert "configuration is not the one an administrator signed" in home

@@ -478,6 +478,16 @@ def build_preview(
     return out_dir
 
 
+class _PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, answering a path with a NUL byte (``/%00``) with a 404:
+    the server opened it and printed a traceback for each such request."""
+
+    def _serve_request(self, environ: Any, start_response: Any) -> Any:
+        if "\0" in str(environ.get("PATH_INFO", "")):
+            return None  # no file has such a name
+        return super()._serve_request(environ, start_response)
+
+
 def _show_failure(out_dir: Path, exc: WartaError | Abort) -> None:
     """A rebuild of the preview failed (a change the gate refuses, say an unsigned edit of
     mkdocs.yml): say why, without a traceback, and serve a page that says so in place of
@@ -548,7 +558,7 @@ def serve_preview(
         with _mkdocs_logging():
             config = _preview_config(config_file, out_dir, pin, cache, progress, read=read)
             config.plugins.on_startup(command="serve", dirty=False)
-            server = LiveReloadServer(builder=builder, host=host, port=port, root=str(out_dir))
+            server = _PreviewServer(builder=builder, host=host, port=port, root=str(out_dir))
             server.error_handler = lambda code: _error_page(out_dir, code)
             server.observer = PreviewObserver(building)  # (no walk of the sources beside a build)
             try:
