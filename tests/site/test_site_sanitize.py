@@ -11,6 +11,7 @@ import pytest
 from sitekit import SiteRepo
 from xsscheck import BODY_ATTRS, HARMLESS, VECTORS, problems, scan, text_of
 
+from helpers import Repo
 from warta.site import sanitize
 from warta.site.sanitize import EmbedHost, Policy, image_url, link_url, text_only
 
@@ -48,6 +49,11 @@ def test_all_vectors_in_one_body() -> None:
             '<p class="catatan">x</p>',
         ),
         ('<h2 id="anggaran-2026">A</h2>', '<h2 id="anggaran-2026">A</h2>'),
+        # the theme's own ids are its own: a body's is renamed, and so are links to it
+        (
+            '<h2 id="warta-share-url">A</h2><a href="#MD-x">B</a><a href="#judul">C</a>',
+            '<h2 id="isi-warta-share-url">A</h2><a href="#isi-MD-x">B</a><a href="#judul">C</a>',
+        ),
         (
             '<table><tr><td style="text-align: CENTER">1</td></tr></table>',
             '<table><tbody><tr><td style="text-align: center">1</td></tr></tbody></table>',
@@ -221,3 +227,30 @@ def test_a_malformed_embed_host_stops_the_build(site_repo: SiteRepo, tmp_path: P
     assert signing.returncode == 1  # an administrator cannot sign it either
     assert "[site.embed-hosts]" in signing.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_body_never_takes_the_ids_of_the_theme(repo: Repo, tmp_path: Path) -> None:
+    """A heading ``## Warta Share Url`` got ``id="warta-share-url"`` and came before the
+    share row's field of that id: "Salin tautan" would have copied the body's element, and
+    the share row's and related news' labels named the body's text (found by an independent
+    attack). A body's ids that start as the theme's do are renamed, in the table of contents
+    and the body's own links too, so every id of the theme's is on the page once."""
+    body = (
+        "SUKAMAJU – Isi berita.\n\n## Warta Share Url\n\n"
+        '<p id="warta-related-title">Palsu</p>\n\n<ol><li id="Md-Content" value="7">x</li></ol>\n\n'
+        "[Lompat ke judul](#warta-share-url)\n"
+    )
+    repo.approved_item("Bupati Resmikan Jembatan Uji", slug="uji", body=body)
+    repo.approved_item("Bupati Resmikan Jalan Uji", day="2026-11-03", slug="jalan")
+    repo.commit_all("berita")
+    out = tmp_path / "site"
+    built = repo.cli("build", "-d", str(out))
+    assert built.returncode == 0, built.stderr[-3000:]
+    html = (out / "berita/2026/uji/index.html").read_text(encoding="utf-8")
+    for theirs in ("warta-share-url", "warta-related-title"):
+        assert html.count(f'id="{theirs}"') == 1, theirs  # the theme's own
+    assert 'id="isi-warta-share-url"' in html and 'id="isi-warta-related-title"' in html
+    assert 'id="isi-Md-Content"' in html and 'id="Md-Content"' not in html
+    # the body's link and the table of contents lead to the body's heading
+    assert html.count('href="#isi-warta-share-url"') >= 2, html
+    assert 'href="#warta-share-url"' not in html

@@ -19,7 +19,7 @@ import markdown
 
 from warta.adapters.siteconfig import SiteConfig, plain
 from warta.model.closure import BodyTooComplex, too_deep
-from warta.site.sanitize import IMG, Policy, attributes
+from warta.site.sanitize import IMG, Policy, attributes, body_id
 
 #: A news body renders in milliseconds; one that takes this long is hostile or broken.
 BUDGET_SECONDS = 10.0
@@ -115,7 +115,7 @@ class MarkdownRenderer:
             self._md = None
             raise too_deep() from exc
         clean = self.policy.clean(raw)
-        toc = list(getattr(md, "toc_tokens", []) or [])
+        toc = _renamed(list(getattr(md, "toc_tokens", []) or []))
         result = Rendered(clean, toc, references(clean))
         self.done[key] = result
         return result
@@ -133,6 +133,19 @@ class MarkdownRenderer:
         """What was rendered since the last call (a worker process hands it back)."""
         done, self.done = self.done, {}
         return done
+
+
+def _renamed(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table of contents with each heading's id as the allowlist left it in the body
+    (:func:`~warta.site.sanitize.body_id`)."""
+    return [
+        {
+            **token,
+            "id": body_id(str(token.get("id", ""))),
+            "children": _renamed(list(token.get("children", []))),
+        }
+        for token in tokens
+    ]
 
 
 def _within(seconds: float, work: Callable[[], str]) -> str:

@@ -68,6 +68,8 @@ EXTERNAL_REL = "noopener noreferrer"
 #: boxes (a fake provenance box); an item's HTML may not use them.
 RESERVED_CLASSES = frozenset({"mermaid", "arithmatex"})
 RESERVED_CLASS_PREFIXES = ("md-", "warta-", "__")
+#: The prefixes of the theme's own ids that a body's may not have (see :func:`body_id`).
+RESERVED_ID_PREFIXES = ("md-", "warta-")
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -153,6 +155,8 @@ def link_url(value: str) -> str | None:
     url = _plain_url(value)
     if url is None or url.startswith("#__") or _hostless(url):
         return None
+    if url.startswith("#"):  # to the body's own element, as :func:`body_id` names it
+        return "#" + body_id(url[1:])
     scheme = _scheme(url)
     return url if scheme is None or scheme in URL_SCHEMES else None
 
@@ -211,8 +215,18 @@ def _text(value: str) -> str | None:
 
 
 def _id(value: str) -> str | None:
-    """Ids the theme does not use itself (Material's own start with '__')."""
-    return value if _ID.match(value) and not value.startswith("__") else None
+    """Ids the theme does not use itself: Material's own (they start with '__') go, and one
+    named as Warta's or Material's are (``warta-``, ``md-``) is renamed (:func:`body_id`)."""
+    return body_id(value) if _ID.match(value) and not value.startswith("__") else None
+
+
+def body_id(value: str) -> str:
+    """The id an element of a body has on the page: ``isi-`` before one that starts as the
+    theme's own do, so that no heading (``## Warta Share Url``) or element takes the id of
+    the theme's share field or related news, whose script and labels find them by it (found
+    by an independent attack). The table of contents and a body's links to its own
+    fragments are renamed the same way."""
+    return "isi-" + value if value.lower().startswith(RESERVED_ID_PREFIXES) else value
 
 
 _GLOBAL_CHECKS: dict[str, Callable[[str], str | None]] = {
