@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shlex
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -36,13 +35,14 @@ from warta.adapters.trust import TRUST_ROOT_PATH, trust_fingerprint
 from warta.errors import ConfigError, RefusedError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.model.findings import Finding
+from warta.model.pin import FINGERPRINT
 
 FORMAT = "warta-hook/1"
 SETTINGS_FILE = "warta-hook.json"
 HOOK_FILE = "pre-receive"
 #: The line that marks a pre-receive hook as Warta's (re-installing over it is fine).
 MARKER = f"# {FORMAT}: written by 'warta hook install'"
-_PIN = re.compile(r"^sha256:[0-9a-f]{64}\Z")
+_PIN = FINGERPRINT
 
 
 @dataclass(frozen=True)

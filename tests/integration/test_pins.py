@@ -27,6 +27,7 @@ JEMBATAN = "content/berita/2026/jembatan/index.md"
 PAGE = "berita/2026/jembatan/index.html"
 ROSTER = "workflow/roster.yml"
 WRONG = "sha256:" + "ab" * 32
+A, B = "sha256:" + "aa" * 32, "sha256:" + "bb" * 32
 
 
 @pytest.fixture
@@ -115,13 +116,15 @@ def test_a_pin_file_for_other_repositories_leaves_this_one_to_tofu(site: Repo) -
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("relative/repo: sha256:00\n", 1,
+        (f"relative/repo: {A}\n", 1,
          "expected an absolute repository path as key; found 'relative/repo'"),
         ("{root}: 42\n", 1, "expected '{root}' to map to a fingerprint (sha256:…); found 42"),
         ("- {root}\n", 1,
          "expected a mapping of repository paths to fingerprints; found a list"),
-        ("{root}: sha256:aa\n{root}/.: sha256:bb\n", None,
-         "expected one fingerprint for {root}; found several: sha256:aa ({pins}:1), sha256:bb"
+        ("{root}: sha256:aa\n", 1,
+         "expected '{root}' to map to a fingerprint (sha256:…); found 'sha256:aa'"),
+        (f"{{root}}: {A}\n{{root}}/.: {B}\n", None,
+         f"expected one fingerprint for {{root}}; found several: {A} ({{pins}}:1), {B}"
          " ({pins}:2)"),
     ],
 )
@@ -134,6 +137,26 @@ def test_a_broken_pin_file_exits_2(site: Repo, text: str, line: int | None,
     assert (
         f"{where}: error [trust.pin-file] {message.format(root=site.root, pins=pins)}"
     ) in result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("pin", ["garbage", "sha256:" + "ab" * 31, WRONG + "0", "ab" * 32])
+def test_a_pin_that_is_no_fingerprint_is_a_usage_error(site: Repo, pin: str) -> None:
+    """A mistyped pin, or an empty or garbled CI variable, said that "the site's
+    configuration is not the one an administrator signed" and exited 1, as if the repository
+    were at fault (found by an independent attack)."""
+    expected = "expected sha256: and 64 hex digits"
+    for repo, args, where in (
+        (site, ("build", "--trust-root", pin), "--trust-root"),
+        (with_env(site, WARTA_TRUST_ROOT=pin), ("validate",), "WARTA_TRUST_ROOT"),
+        (with_env(site, WARTA_TRUST_ROOT=pin), ("verify", JEMBATAN), "WARTA_TRUST_ROOT"),
+    ):
+        result = repo.cli(*args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert f"{where} {pin!r}: {expected}" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    # a fingerprint in capitals is one: it is compared without regard to case
+    shouted = "sha256:" + root_of(site).removeprefix("sha256:").upper()
+    assert with_env(site, WARTA_TRUST_ROOT=shouted).cli("validate").returncode == 0
 
 
 def test_a_pin_file_inside_the_repository_is_refused(site: Repo) -> None:

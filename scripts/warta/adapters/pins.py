@@ -23,10 +23,10 @@ from warta.adapters.schema import type_name
 from warta.adapters.textfile import read_text
 from warta.adapters.trust import PIN_ENV
 from warta.adapters.yamlnodes import YamlError, YMap, parse
-from warta.errors import ConfigError
+from warta.errors import ConfigError, UsageError
 from warta.i18n import _
 from warta.model.findings import Finding, error
-from warta.model.pin import Pin, PinSource
+from warta.model.pin import FINGERPRINT, Pin, PinSource
 
 PIN_OPTION = "--trust-root"
 PIN_FILE_RULE = "trust.pin-file"
@@ -40,11 +40,24 @@ def resolve_pin(root: Path, option: str | None) -> Pin | None:
     """The pin in force for the repository at ``root``, or None (then: trust on first use).
     ConfigError if the pin file is broken or lies inside the repository."""
     if option and option.strip():
-        return Pin(option.strip(), PinSource.OPTION, PIN_OPTION)
+        return Pin(_checked(option.strip(), PIN_OPTION), PinSource.OPTION, PIN_OPTION)
     env = os.environ.get(PIN_ENV, "").strip()
     if env:
-        return Pin(env, PinSource.ENVIRONMENT, PIN_ENV)
+        return Pin(_checked(env, PIN_ENV), PinSource.ENVIRONMENT, PIN_ENV)
     return _from_file(root, user_pin_file())
+
+
+def _checked(value: str, where: str) -> str:
+    """``value`` if it is a fingerprint; UsageError (exit 2) otherwise: a pin mistyped, or an
+    empty or garbled CI variable, is the operator's mistake, not a finding in the
+    repository."""
+    if not FINGERPRINT.match(value):
+        raise UsageError(
+            _("{where} {value!r}: expected sha256: and 64 hex digits").format(
+                where=where, value=value
+            )
+        )
+    return value
 
 
 def _from_file(root: Path, path: Path) -> Pin | None:
@@ -96,7 +109,7 @@ def _from_file(root: Path, path: Path) -> Pin | None:
     real = root.resolve()
     for key, value in data.items():
         line = data.line_of(key)
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not FINGERPRINT.match(value.strip()):
             problems.append(
                 _bad(
                     display,

@@ -5,10 +5,14 @@ machine made when it first used the repository (trust on first use)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from warta.model.translate import _
+
+#: What a trust-root fingerprint looks like (``warta trust show`` prints it in lower case).
+FINGERPRINT = re.compile(r"^sha256:[0-9a-fA-F]{64}\Z")
 
 
 class PinSource(StrEnum):
