@@ -976,10 +976,26 @@ def main() -> None:
     _escaping_streams()
     try:
         cli(prog_name="warta")
+    except PermissionError as exc:
+        _not_permitted(exc)
     except OSError as exc:
         if exc.errno not in _FULL:
             raise
         _cannot_write(exc)
+
+
+def _not_permitted(exc: PermissionError) -> NoReturn:
+    """A file or folder this user may not use, met before the checks that report one as a
+    finding (``chmod 000 workflow`` met looking for the repository's root): say which, exit
+    2, never a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write("warta: " + _(
+            "{path}: expected a file or folder this user may use, found the error {error!r}"
+            " (check its permissions)"
+        ).format(path=exc.filename if exc.filename is not None else "?", error=exc.strerror)
+            + "\n")
+        sys.stderr.flush()
+    sys.exit(2)
 
 
 #: What writing the output may meet: a full disk (/dev/full), a quota, a file too large.

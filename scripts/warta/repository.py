@@ -281,6 +281,8 @@ def _workflow_entries(root: Path) -> list[Finding]:
             found = _("found a special file")
         elif entry.kind is safefs.Kind.FILE and entry.nlink > 1:
             found = _("found a file with {count} hard links").format(count=entry.nlink)
+        elif entry.refused is not None:  # a folder that could not be listed
+            found = entry.refused.found
         else:
             continue
         out.append(

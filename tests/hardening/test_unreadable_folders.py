@@ -68,3 +68,51 @@ def test_an_entry_that_cannot_be_looked_at_fails_validate(repo: Repo) -> None:
     assert report.returncode == 1, report.stdout + report.stderr
     assert "content/berita/2026/uji" in report.stdout, report.stdout
     assert "Traceback" not in report.stdout + report.stderr
+
+
+@pytest.mark.parametrize(
+    ("folder", "args"),
+    [
+        ("workflow", ("validate",)),
+        ("workflow", ("build", "-d", "{tmp}/site")),
+        ("workflow", ("status",)),
+        ("content/berita/2026", ("log", "content/berita/2026/uji/index.md")),
+        ("content/berita/2026", ("verify", "content/berita/2026/uji/index.md")),
+    ],
+)
+def test_a_folder_met_before_any_check_is_a_message_not_a_traceback(
+    repo: Repo, folder: str, args: tuple[str, ...], tmp_path: Path
+) -> None:
+    """Some commands meet a folder through the file system before any check lists it
+    (looking for the repository's root, or at the path they were given): a PermissionError
+    ended them in a traceback (found by an independent attack)."""
+    repo.approved_item("Bupati Resmikan Jembatan Uji", slug="uji")
+    repo.commit_all("berita uji")
+    locked = repo.path(folder)
+    locked.chmod(0)
+    try:
+        result = _as_a_user(repo, *(a.format(tmp=tmp_path) for a in args))
+    finally:
+        locked.chmod(0o755)
+    out = result.stdout + result.stderr
+    assert "Traceback" not in out, out
+    assert result.returncode in (1, 2), out
+    assert "Permission denied" in out and folder in out, out
+
+
+def test_a_folder_under_workflow_that_cannot_be_listed_trusts_nothing(repo: Repo) -> None:
+    """Nothing under workflow/ may be other than regular files and folders, read or not: a
+    folder there that cannot be listed was passed over, and ``validate --strict`` passed."""
+    extra = repo.path("workflow/lain")
+    extra.mkdir()
+    (extra / "catatan.txt").write_text("catatan\n", encoding="utf-8")
+    extra.chmod(0)
+    try:
+        result = _as_a_user(repo, "validate", "--strict")
+    finally:
+        extra.chmod(0o755)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "workflow/lain: error [workflow.symlink] expected only regular files and folders under"
+        " workflow/, found the error 'Permission denied'"
+    ) in result.stdout, result.stdout

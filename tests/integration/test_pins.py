@@ -139,11 +139,14 @@ def test_a_broken_pin_file_exits_2(site: Repo, text: str, line: int | None,
     ) in result.stderr.splitlines()
 
 
-@pytest.mark.parametrize("pin", ["garbage", "sha256:" + "ab" * 31, WRONG + "0", "ab" * 32])
+@pytest.mark.parametrize(
+    "pin", ["garbage", "sha256:" + "ab" * 31, WRONG + "0", "ab" * 32, " ", "\t "]
+)
 def test_a_pin_that_is_no_fingerprint_is_a_usage_error(site: Repo, pin: str) -> None:
     """A mistyped pin, or an empty or garbled CI variable, said that "the site's
     configuration is not the one an administrator signed" and exited 1, as if the repository
-    were at fault (found by an independent attack)."""
+    were at fault; one of blanks alone was taken for no pin, and a fresh CI runner then
+    trusted the branch's own trust root on first use (both found by independent attacks)."""
     expected = "expected sha256: and 64 hex digits"
     for repo, args, where in (
         (site, ("build", "--trust-root", pin), "--trust-root"),
@@ -152,7 +155,7 @@ def test_a_pin_that_is_no_fingerprint_is_a_usage_error(site: Repo, pin: str) -> 
     ):
         result = repo.cli(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
-        assert f"{where} {pin!r}: {expected}" in result.stderr, result.stderr
+        assert f"{where} {pin.strip()!r}: {expected}" in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
     # a fingerprint in capitals is one: it is compared without regard to case
     shouted = "sha256:" + root_of(site).removeprefix("sha256:").upper()

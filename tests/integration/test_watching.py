@@ -81,6 +81,14 @@ def _edit_is_seen(tree: Path, seen: _Seen, what: str) -> None:
     assert str(item) in seen.changes
 
 
+def _quiet_then_edit_is_seen(tree: Path, seen: _Seen, what: str) -> None:
+    """Once what came before has been told whole, an edit is seen by itself."""
+    while seen.wait(0.5):
+        pass
+    seen.changes.clear()
+    _edit_is_seen(tree, seen, what)
+
+
 def test_a_write_is_seen(tree: Path) -> None:
     seen = _Seen()
     observer = _watching(tree, seen, threading.Event())
@@ -137,9 +145,26 @@ def test_content_swapped_for_another_folder_is_seen(tree: Path, tmp_path: Path) 
         tree.rename(tmp_path / "content.old")
         shutil.copytree(tmp_path / "content.old", tree)
         assert seen.wait(), "content/ swapped was not seen"
-        while seen.wait(0.5):  # (until the swap has been told whole)
-            pass
-        seen.changes.clear()
-        _edit_is_seen(tree, seen, "an edit in the new content/")
+        _quiet_then_edit_is_seen(tree, seen, "an edit in the new content/")
     finally:
         _stopped(observer)
+
+
+def test_content_moved_away_and_back_is_watched_again(tree: Path, tmp_path: Path) -> None:
+    """``mv content elsewhere`` and back (a checkout can do the same): watchdog's poll
+    stopped for good once the folder it watched was gone, and MkDocs passes over the
+    folder's own event, so neither the removal nor any later edit was seen (found by an
+    independent attack). The poll now finds the folder empty, then whole again."""
+    seen = _Seen()
+    observer = _watching(tree, seen, threading.Event())
+    try:
+        tree.rename(tmp_path / "away")
+        assert seen.wait(), "content/ moved away was not seen"
+        assert str(tree / "berita" / "satu" / "index.md") in seen.changes
+        time.sleep(0.5)  # (a walk or two of nothing)
+        (tmp_path / "away").rename(tree)
+        assert seen.wait(), "content/ put back was not seen"
+        _quiet_then_edit_is_seen(tree, seen, "an edit after content/ came back")
+    finally:
+        _stopped(observer)
+

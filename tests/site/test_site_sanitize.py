@@ -54,6 +54,14 @@ def test_all_vectors_in_one_body() -> None:
             '<h2 id="warta-share-url">A</h2><a href="#MD-x">B</a><a href="#judul">C</a>',
             '<h2 id="isi-warta-share-url">A</h2><a href="#isi-MD-x">B</a><a href="#judul">C</a>',
         ),
+        # percent-encoded (a browser decodes it), after a query, and the skip link's target
+        ('<a href="#%77arta-x">A</a>', '<a href="#isi-%77arta-x">A</a>'),
+        ('<a href="?a=1#warta-x">A</a>', '<a href="?a=1#isi-warta-x">A</a>'),
+        ('<a href="#%5F%5Fsearch">A</a>', "<a>A</a>"),
+        (
+            '<h2 id="Isi">A</h2><a href="#isi">B</a>',
+            '<h2 id="isi-Isi">A</h2><a href="#isi-isi">B</a>',
+        ),
         (
             '<table><tr><td style="text-align: CENTER">1</td></tr></table>',
             '<table><tbody><tr><td style="text-align: center">1</td></tr></tbody></table>',
@@ -238,7 +246,7 @@ def test_a_body_never_takes_the_ids_of_the_theme(repo: Repo, tmp_path: Path) -> 
     body = (
         "SUKAMAJU – Isi berita.\n\n## Warta Share Url\n\n"
         '<p id="warta-related-title">Palsu</p>\n\n<ol><li id="Md-Content" value="7">x</li></ol>\n\n'
-        "[Lompat ke judul](#warta-share-url)\n"
+        "[Lompat ke judul](#warta-share-url)\n\n## Isi\n\n[Terkait](#%77arta-related-title)\n"
     )
     repo.approved_item("Bupati Resmikan Jembatan Uji", slug="uji", body=body)
     repo.approved_item("Bupati Resmikan Jalan Uji", day="2026-11-03", slug="jalan")
@@ -254,3 +262,6 @@ def test_a_body_never_takes_the_ids_of_the_theme(repo: Repo, tmp_path: Path) -> 
     # the body's link and the table of contents lead to the body's heading
     assert html.count('href="#isi-warta-share-url"') >= 2, html
     assert 'href="#warta-share-url"' not in html
+    # the theme's "skip to content" target, and a link percent-encoded as a browser reads it
+    assert html.count('id="isi"') == 1 and 'id="isi-isi"' in html
+    assert 'href="#isi-%77arta-related-title"' in html

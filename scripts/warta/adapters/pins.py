@@ -39,11 +39,11 @@ def user_pin_file() -> Path:
 def resolve_pin(root: Path, option: str | None) -> Pin | None:
     """The pin in force for the repository at ``root``, or None (then: trust on first use).
     ConfigError if the pin file is broken or lies inside the repository."""
-    if option and option.strip():
+    if option is not None:
         return Pin(_checked(option.strip(), PIN_OPTION), PinSource.OPTION, PIN_OPTION)
-    env = os.environ.get(PIN_ENV, "").strip()
-    if env:
-        return Pin(_checked(env, PIN_ENV), PinSource.ENVIRONMENT, PIN_ENV)
+    env = os.environ.get(PIN_ENV, "")
+    if env:  # (set to blanks is a pin mistyped, never "no pin": that would trust on first use)
+        return Pin(_checked(env.strip(), PIN_ENV), PinSource.ENVIRONMENT, PIN_ENV)
     return _from_file(root, user_pin_file())
 
 

@@ -11,7 +11,9 @@ during a build is found then, and starts the next build.
 The kernel's own change notices (inotify) were tried first and left: they miss a ``content/``
 folder removed and put back or swapped for another, and watchdog passes over a watch the
 kernel refuses (its limit reached) below the top folder without a word, so changes there were
-never seen. A poll sees each of these, as it did before.
+never seen. A poll sees each of these. A watched folder that is gone is polled as an empty
+one until it comes back (watchdog's own poll stopped for good: ``content/`` moved
+away and back was never watched again, found by an independent attack).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingEmitter, PollingObserver
+from watchdog.utils.dirsnapshot import DirectorySnapshot, EmptyDirectorySnapshot
 
 #: Seconds between walks (MkDocs' own interval).
 INTERVAL = 0.5
@@ -32,6 +35,19 @@ class _PausedWhileBuilding(PollingEmitter):
     def __init__(self, *args: Any, building: threading.Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.building = building
+        walk = self._take_snapshot
+
+        def snapshot() -> DirectorySnapshot:
+            # A watched folder gone (``mv content elsewhere``, a checkout) is an empty one:
+            # every file in it was deleted, and each file is created when it comes back.
+            # watchdog's own emitter stopped for good instead, and MkDocs passes over the
+            # folder's own event, so nothing under it was ever seen again.
+            try:
+                return walk()
+            except (FileNotFoundError, NotADirectoryError):
+                return EmptyDirectorySnapshot()
+
+        self._take_snapshot = snapshot
 
     def queue_events(self, timeout: float) -> None:
         if self.stopped_event.wait(timeout):

@@ -15,7 +15,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 
@@ -70,6 +70,8 @@ RESERVED_CLASSES = frozenset({"mermaid", "arithmatex"})
 RESERVED_CLASS_PREFIXES = ("md-", "warta-", "__")
 #: The prefixes of the theme's own ids that a body's may not have (see :func:`body_id`).
 RESERVED_ID_PREFIXES = ("md-", "warta-")
+#: The theme's ids of no such prefix: where the "skip to content" link leads (main.html).
+RESERVED_IDS = frozenset({"isi"})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -155,10 +157,18 @@ def link_url(value: str) -> str | None:
     url = _plain_url(value)
     if url is None or url.startswith("#__") or _hostless(url):
         return None
-    if url.startswith("#"):  # to the body's own element, as :func:`body_id` names it
-        return "#" + body_id(url[1:])
     scheme = _scheme(url)
-    return url if scheme is None or scheme in URL_SCHEMES else None
+    if scheme is not None and scheme not in URL_SCHEMES:
+        return None
+    if scheme is None and "#" in url:  # to an element of a page of the site's, as
+        # :func:`body_id` names a body's (percent-encoded or not: a browser decodes it)
+        before, _, fragment = url.partition("#")
+        decoded = unquote(fragment)
+        if decoded.startswith("__"):
+            return None
+        if body_id(decoded) != decoded:
+            return f"{before}#isi-{fragment}"
+    return url
 
 
 def image_url(value: str) -> str | None:
@@ -226,7 +236,9 @@ def body_id(value: str) -> str:
     the theme's share field or related news, whose script and labels find them by it (found
     by an independent attack). The table of contents and a body's links to its own
     fragments are renamed the same way."""
-    return "isi-" + value if value.lower().startswith(RESERVED_ID_PREFIXES) else value
+    lowered = value.lower()
+    reserved = lowered in RESERVED_IDS or lowered.startswith(RESERVED_ID_PREFIXES)
+    return "isi-" + value if reserved else value
 
 
 _GLOBAL_CHECKS: dict[str, Callable[[str], str | None]] = {
