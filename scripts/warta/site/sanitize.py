@@ -226,16 +226,16 @@ def _text(value: str) -> str | None:
 
 def _id(value: str) -> str | None:
     """Ids the theme does not use itself: Material's own (they start with '__') go, and one
-    named as Warta's or Material's are (``warta-``, ``md-``) is renamed (:func:`body_id`)."""
+    named as the theme's are (``warta-``, ``md-``, ``isi``) is renamed (:func:`body_id`)."""
     return body_id(value) if _ID.match(value) and not value.startswith("__") else None
 
 
 def body_id(value: str) -> str:
     """The id an element of a body has on the page: ``isi-`` before one that starts as the
-    theme's own do, so that no heading (``## Warta Share Url``) or element takes the id of
-    the theme's share field or related news, whose script and labels find them by it (found
-    by an independent attack). The table of contents and a body's links to its own
-    fragments are renamed the same way."""
+    theme's own do, or is one of its own (:data:`RESERVED_IDS`), so that no heading (``##
+    Warta Share Url``) or element takes the id of the theme's share field or related news,
+    whose script and labels find them by it (found by independent attacks). The table of
+    contents and a body's links to its own fragments are renamed the same way."""
     lowered = value.lower()
     reserved = lowered in RESERVED_IDS or lowered.startswith(RESERVED_ID_PREFIXES)
     return "isi-" + value if reserved else value
