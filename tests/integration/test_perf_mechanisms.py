@@ -87,8 +87,9 @@ def rendered(report: Report) -> tuple[str, str, str, str]:
 
 def reference(repo: Repo, *, now: datetime = NOW, strict: bool = False,
               pin: str | None = None) -> tuple[str, str, str, str]:
-    """The report as the full, uncached path gives it (what every consumer else uses)."""
-    pin = repo.env["WARTA_TRUST_ROOT"] if pin is None else pin
+    """The report as the full, uncached path gives it (what every consumer else uses;
+    ``pin``: the repository's when None, none at all when empty)."""
+    pin = repo.env["WARTA_TRUST_ROOT"] if pin is None else (pin or None)
     counting, bulk.judge_bytes = bulk.judge_bytes, REAL_JUDGE  # the reference is not counted
     try:
         return rendered(
@@ -100,7 +101,7 @@ def reference(repo: Repo, *, now: datetime = NOW, strict: bool = False,
 
 def fast(repo: Repo, *, now: datetime = NOW, strict: bool = False, jobs: int = 1,
          cache: bool = True, pin: str | None = None) -> tuple[str, str, str, str]:
-    pin = repo.env["WARTA_TRUST_ROOT"] if pin is None else pin
+    pin = repo.env["WARTA_TRUST_ROOT"] if pin is None else (pin or None)  # (as reference)
     return rendered(open_repository(repo.root, now=now, pin=pin, strict=strict, jobs=jobs,
                                     cache=cache).report)
 
