@@ -327,6 +327,56 @@ def test_warta_build_audits_the_output_for_traces_of_unpublished_items(
     assert "do not deploy it" in result.stderr
 
 
+def test_the_audit_cache_never_hides_a_leak_a_build_found_before(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    """The audit keeps where each output file leads (in this user's cache), not what it
+    found there. A second build over the same output reads no file's links again (the cache
+    file is left as it was) and still finds the link to the draft. A cache file altered to
+    say the page leads elsewhere is ignored whole: the leak is found, and the file is made
+    again. ``--no-cache`` keeps none."""
+    copy = tmp_path / "repo"
+    shutil.copytree(site_repo.root, copy, ignore=shutil.ignore_patterns(".git"))
+    about = copy / "content" / "tentang.md"
+    about.write_text(about.read_text() + "\n[Nanti](../berita/2026/kanariditulis-slug/).\n")
+    leaky = SiteRepo(Repo(copy, site_repo.repo.keys, dict(site_repo.repo.env)))
+    leaky.repo.sign_workflow()
+    cache = tmp_path / "cache"
+    env = {**leaky.env(), "XDG_CACHE_HOME": str(cache)}
+
+    def build(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [warta_exe(), "build", *args, "-d", str(tmp_path / "site")],
+            cwd=copy, capture_output=True, text=True, env=env, timeout=300, check=False,
+        )
+
+    leak = (
+        "tentang/index.html: a link leads to the URL 'berita/2026/kanariditulis-slug/' of"
+        " content/berita/2026/kanariditulis-slug/index.md, which may not be published"
+    )
+    nocache = build("--no-cache")
+    assert nocache.returncode == 1
+    assert leak in nocache.stderr
+    assert not list(cache.glob("warta/repos/*/audit-links"))
+    first = build()
+    assert first.returncode == 1
+    assert leak in first.stderr
+    [kept] = cache.glob("warta/repos/*/audit-links")
+    before = kept.stat()
+    again = build()
+    assert again.returncode == 1
+    assert leak in again.stderr
+    after = kept.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    data = kept.read_bytes()
+    assert data.count(b"berita/2026/kanariditulis-slug/") == 1  # (each path is kept once)
+    kept.write_bytes(data.replace(b"kanariditulis-slug/", b"kanariditulis-slux/"))
+    forged = build()
+    assert forged.returncode == 1
+    assert leak in forged.stderr
+    assert b"kanariditulis-slug/" in kept.read_bytes()
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_warta_preview_serves_drafts_from_a_temporary_directory(
     site_repo: SiteRepo, tmp_path: Path, stop: signal.Signals

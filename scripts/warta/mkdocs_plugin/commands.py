@@ -24,7 +24,7 @@ import tempfile
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
 from mkdocs.commands.build import build
@@ -39,10 +39,11 @@ from warta.adapters.sitemanifest import CONFIG_FILE
 from warta.bulk import default_jobs, start_method
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
+from warta.mkdocs_plugin.auditcache import AuditStore, file_key
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
 from warta.mkdocs_plugin.watching import PreviewObserver
-from warta.progress import NO_PROGRESS, Progress, counted
+from warta.progress import NO_PROGRESS, Progress
 from warta.repository import ReadItems, Repository, find_root, open_repository
 from warta.site import audit
 from warta.site.markup import render
@@ -314,7 +315,8 @@ def build_site(
     try:
         with _mkdocs_logging():
             _run(config)
-        _audit_output(out, config, plugin, progress=progress, jobs=jobs)
+        store = AuditStore.open(repo.root, config.site_url or "") if repo.policy.cache else None
+        _audit_output(out, config, plugin, progress=progress, jobs=jobs, store=store)
     except BaseException:
         _clear_failed(out)
         raise
@@ -324,9 +326,16 @@ def build_site(
 
 
 def _audit_output(
-    out: Path, config: MkDocsConfig, plugin: WartaPlugin, *, progress: Progress, jobs: int | None
+    out: Path,
+    config: MkDocsConfig,
+    plugin: WartaPlugin,
+    *,
+    progress: Progress,
+    jobs: int | None,
+    store: AuditStore | None,
 ) -> None:
-    """BuildFailed if what the build wrote to ``out`` leads to an unpublished item."""
+    """BuildFailed if what the build wrote to ``out`` leads to an unpublished item (where
+    each file leads kept in ``store``, if any)."""
     report = plugin.report
     if report is None:  # pragma: no cover - on_config always runs in a build
         raise BuildFailed(_("the gate did not run; the site must not be deployed"))
@@ -349,6 +358,7 @@ def _audit_output(
         notices=plugin.notices,
         progress=progress,
         jobs=jobs,
+        store=store,
     )
     if found:
         listed = "".join(f"\n  {leak.message()}" for leak in found[:20])
@@ -376,56 +386,106 @@ def audit_site(
     notices: Collection[str] = (),
     progress: Progress = NO_PROGRESS,
     jobs: int | None = None,
+    store: AuditStore | None = None,
 ) -> list[audit.Leak]:
     """Every way the files under ``site`` lead to ``tokens`` (.gz files are unpacked), each
-    file read counted to ``progress``. With many files and ``jobs`` (None: one per CPU) above
-    one, processes share the files; each file's leaks do not depend on the others', and they
-    are listed in the same order either way."""
+    file counted to ``progress``. Where a file leads is taken from ``store`` when it holds
+    that file's exact bytes, and kept there for the next build. The files it does not hold
+    are read in processes that share them, if there are many and ``jobs`` (None: one per
+    CPU) is above one; each file's leaks do not depend on the others', and they are listed
+    in the same order either way."""
     if not tokens:
         return []  # nothing unpublished: nothing to lead to
     rels = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    salt = store.salt if store is not None else None
+    kept = store.load() if store is not None else {}
+    progress.start(len(rels), _("checking the output"))
+    try:
+        found: dict[str, tuple[str, audit.Links]] = {}
+        missing: list[str] = []
+        for rel in rels:
+            if PurePosixPath(rel).suffix.lower() in audit.PIXELS:
+                # its name still counts; its bytes are no document
+                found[rel] = ("", audit.Links(()))
+            elif salt is not None and kept and (hit := _kept(site, rel, salt, notices, kept)):
+                found[rel] = hit
+            else:
+                missing.append(rel)
+                continue
+            progress.advance()
+        done = _links_of(site, missing, site_url, notices, salt=salt, progress=progress, jobs=jobs)
+        for rel, key, links in done:
+            found[rel] = (key, links)
+    finally:
+        progress.done()
+    if store is not None:
+        store.save({key: links for key, links in found.values() if key})
+    index = audit.Tokens(tokens)
+    out: list[audit.Leak] = []
+    for rel in rels:
+        out.extend(audit.leaks_in(rel, found[rel][1], index, audit.is_notice(rel, notices)))
+    return out
+
+
+def _kept(
+    site: Path, rel: str, salt: bytes, notices: Collection[str], kept: dict[str, audit.Links]
+) -> tuple[str, audit.Links] | None:
+    """``(key, links)`` of the output file ``rel`` if ``kept`` holds its exact bytes."""
+    key = file_key(salt, rel, audit.is_notice(rel, notices), (site / rel).read_bytes())
+    links = kept.get(key)
+    return (key, links) if links is not None else None
+
+
+def _links_of(
+    site: Path,
+    rels: list[str],
+    site_url: str,
+    notices: Collection[str],
+    *,
+    salt: bytes | None,
+    progress: Progress,
+    jobs: int | None,
+) -> Iterator[tuple[str, str, audit.Links]]:
+    """``(rel, key, links)`` of each file of ``rels``, read here or, with many files and
+    ``jobs`` above one, in processes that share them."""
     jobs = default_jobs() if jobs is None else jobs
-    label = _("checking the output")
     if jobs < 2 or len(rels) < AUDIT_PARALLEL_MIN:
-        steps = counted(progress, rels, len(rels), label)
-        return _audit_files(site, steps, tokens, site_url, notices)
+        for rel in rels:
+            yield _read_links(site, rel, site_url, notices, salt)
+            progress.advance()
+        return
     import multiprocessing  # noqa: PLC0415 - only for a large site
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     chunks = [rels[at : at + AUDIT_CHUNK] for at in range(0, len(rels), AUDIT_CHUNK)]
-    progress.start(len(rels), label)
-    found: list[audit.Leak] = []
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=multiprocessing.get_context(start_method())
     ) as pool:
         futures = [
-            pool.submit(_audit_files, site, chunk, tokens, site_url, notices) for chunk in chunks
+            pool.submit(_read_all_links, site, chunk, site_url, notices, salt) for chunk in chunks
         ]
         for chunk, future in zip(chunks, futures, strict=True):
-            found.extend(future.result())
+            yield from future.result()
             progress.advance(len(chunk))
-    return found
 
 
-def _audit_files(
-    site: Path,
-    rels: Iterable[str],
-    tokens: list[audit.Token],
-    site_url: str,
-    notices: Collection[str],
-) -> list[audit.Leak]:
-    def outputs() -> Iterator[tuple[str, str]]:
-        for rel in rels:
-            path = site / rel
-            if path.suffix.lower() in audit.PIXELS:
-                yield rel, ""  # its name still counts; its bytes are no document
-                continue
-            data = path.read_bytes()
-            if path.suffix == ".gz":
-                data = gzip.decompress(data)
-            yield rel, data.decode("utf-8", errors="replace")
+def _read_all_links(
+    site: Path, rels: list[str], site_url: str, notices: Collection[str], salt: bytes | None
+) -> list[tuple[str, str, audit.Links]]:
+    return [_read_links(site, rel, site_url, notices, salt) for rel in rels]
 
-    return audit.leaks(outputs(), tokens, site_url, notices)
+
+def _read_links(
+    site: Path, rel: str, site_url: str, notices: Collection[str], salt: bytes | None
+) -> tuple[str, str, audit.Links]:
+    """``(rel, key, links)`` of one output file (its key: "" without a ``salt``), the key
+    made of the very bytes the links are read from."""
+    data = (site / rel).read_bytes()
+    notice = audit.is_notice(rel, notices)
+    key = file_key(salt, rel, notice, data) if salt is not None else ""
+    if rel.endswith(".gz"):
+        data = gzip.decompress(data)
+    return rel, key, audit.links(rel, data.decode("utf-8", errors="replace"), site_url, notice)
 
 
 def _check_outside_site(repo: Repository, out_dir: Path) -> None:

@@ -146,6 +146,99 @@ def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder) or path + "/" == folder
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where one output file leads, whatever is unpublished: each ``(where, site path)`` once,
+    in the order first met, and the ids of its feed entries. A pure function of the file's
+    name, its bytes, the site URL and whether it is a withdrawal notice (:func:`links`), so it
+    can be kept between builds under those."""
+
+    pairs: tuple[tuple[str, str], ...]
+    feed_ids: tuple[str, ...] = ()
+
+
+def is_notice(name: str, notices: Collection[str]) -> bool:
+    """Whether the output ``name`` is the withdrawal notice page of one of ``notices``."""
+    return posixpath.basename(name) == "index.html" and posixpath.dirname(name) + "/" in notices
+
+
+def links(name: str, text: str, site_url: str = "", notice: bool = False) -> Links:
+    """Where the output file ``name`` (its ``text``) leads. A withdrawal notice (``notice``)
+    is read for links proper only, less those to itself."""
+    own = posixpath.dirname(name) + "/"
+    pairs: dict[tuple[str, str], None] = {}
+    if notice:
+        for match in _LINK_ATTR.finditer(text):
+            target = _site_path(match.group(1) or match.group(2) or "", own, site_url)
+            if target is not None and target != own:
+                pairs["a link", target] = None
+        return Links(tuple(pairs))
+    # a page's links are relative to its folder; a JSON document's (search index, feed)
+    # to the site's root, or absolute
+    base = own if "/" in name and ".json" not in name else ""
+    for where, url in _urls(name, text):
+        target = _site_path(url, base, site_url)
+        if target is not None:
+            pairs[where, target] = None
+    ids = tuple(_feed_ids(name, text)) if name in ("feed.xml", "feed.json") else ()
+    return Links(tuple(pairs), ids)
+
+
+class Tokens:
+    """The tokens of one audit, looked up by path: a site path meets the URL tokens that
+    are its folder or one of its parent folders (at a few lookups a path, however many
+    items are unpublished), in the order the tokens were given."""
+
+    def __init__(self, found: Collection[Token]) -> None:
+        folders = [t for t in found if t.kind == "URL"]
+        self.empty = not found
+        self.ids = {t.text: t for t in found if t.kind == "id"}
+        self._order = {token: at for at, token in enumerate(folders)}
+        self._folders: dict[str, list[Token]] = {}
+        #: URL tokens that are no folder (none Warta makes): compared one by one
+        self._others = [t for t in folders if not t.text.endswith("/")]
+        for token in folders:
+            if token.text.endswith("/"):
+                self._folders.setdefault(token.text, []).append(token)
+        self._seen: dict[str, list[Token]] = {}
+
+    def under(self, path: str) -> list[Token]:
+        """The URL tokens ``path`` lies under (in their order)."""
+        hits = self._seen.get(path)
+        if hits is not None:
+            return hits
+        hits = [t for t in self._others if _under(path, t.text)]
+        for end, char in enumerate(path):
+            if char == "/":
+                hits.extend(self._folders.get(path[: end + 1], ()))
+        if not path.endswith("/"):
+            hits.extend(self._folders.get(path + "/", ()))
+        hits.sort(key=self._order.__getitem__)
+        self._seen[path] = hits
+        return hits
+
+
+def leaks_in(name: str, found: Links, tokens: Tokens, notice: bool = False) -> list[Leak]:
+    """Every way the output ``name``, which leads where ``found`` says, leads to ``tokens``:
+    its name (a withdrawal ``notice`` lies under its item's URL by design), a site path one
+    of its links or entries resolves to, a feed entry's id."""
+    out: list[Leak] = []
+    if tokens.empty:
+        return out
+    if not notice:
+        out.extend(Leak(name, token, "its name") for token in tokens.under(name))
+    seen: set[tuple[str, str]] = set()
+    for where, target in found.pairs:
+        for token in tokens.under(target):
+            if notice or (token.text, where) not in seen:
+                seen.add((token.text, where))
+                out.append(Leak(name, token, where))
+    for entry_id in found.feed_ids:
+        if entry_id in tokens.ids:
+            out.append(Leak(name, tokens.ids[entry_id], "a feed entry"))
+    return out
+
+
 def leaks(
     outputs: Iterable[tuple[str, str]],
     found: Collection[Token],
@@ -155,43 +248,13 @@ def leaks(
     """Every way the outputs (``(path, text)``) lead to an unpublished item: a file under
     its URL, a URL that resolves into it, a feed entry with its id. ``notices`` are the URLs
     ('berita/Y/slug/') whose withdrawal notice page the build made."""
-    folders = [t for t in found if t.kind == "URL"]
-    ids = {t.text: t for t in found if t.kind == "id"}
+    tokens = Tokens(found)
     out: list[Leak] = []
-    if not found:
+    if tokens.empty:
         return out  # nothing unpublished: nothing to lead to
     for name, text in outputs:
-        own = posixpath.dirname(name) + "/"
-        if posixpath.basename(name) == "index.html" and own in notices:
-            # the notice itself: no link to anything under its URL but itself, nor to any
-            # other unpublished item
-            for match in _LINK_ATTR.finditer(text):
-                target = _site_path(match.group(1) or match.group(2) or "", own, site_url)
-                if target is None or target == own:
-                    continue
-                for token in folders:
-                    if _under(target, token.text):
-                        out.append(Leak(name, token, "a link"))
-            continue
-        # a page's links are relative to its folder; a JSON document's (search index, feed)
-        # to the site's root, or absolute
-        base = posixpath.dirname(name) + "/" if "/" in name and ".json" not in name else ""
-        for token in folders:
-            if _under(name, token.text):
-                out.append(Leak(name, token, "its name"))
-        seen: set[tuple[str, str]] = set()
-        for where, url in _urls(name, text):
-            target = _site_path(url, base, site_url)
-            if target is None:
-                continue
-            for token in folders:
-                if _under(target, token.text) and (token.text, where) not in seen:
-                    seen.add((token.text, where))
-                    out.append(Leak(name, token, where))
-        if name in ("feed.xml", "feed.json"):
-            for entry_id in _feed_ids(name, text):
-                if entry_id in ids:
-                    out.append(Leak(name, ids[entry_id], "a feed entry"))
+        notice = is_notice(name, notices)
+        out.extend(leaks_in(name, links(name, text, site_url, notice), tokens, notice))
     return out
 
 
