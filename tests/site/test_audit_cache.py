@@ -201,3 +201,22 @@ def test_the_lookup_by_folder_finds_what_comparing_every_token_finds() -> None:
     ]
     for path in paths:
         assert index.under(path) == [t for t in found if audit._under(path, t.text)], path
+
+
+def test_what_helper_processes_read_is_kept_under_the_keys_the_build_looks_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above AUDIT_PARALLEL_MIN new files, processes read them and make their keys (from
+    the bytes each read): the next audit finds every one of them, and the same leaks."""
+    monkeypatch.setattr(commands, "start_method", lambda: "spawn")
+    site = _site(tmp_path / "site", pages=commands.AUDIT_PARALLEL_MIN + 10)
+    notices = ["berita/2026/terbit-3/"]
+    tokens = _tokens(OTHER, "id-lain")
+    shared = commands.audit_site(
+        site, tokens, notices=notices, store=_store(tmp_path), jobs=2
+    )
+    reads = _Reads(monkeypatch)
+    again = commands.audit_site(site, tokens, notices=notices, store=_store(tmp_path), jobs=1)
+    assert reads.names == []
+    assert again == shared
+    assert len(shared) == commands.AUDIT_PARALLEL_MIN + 10 + 1
