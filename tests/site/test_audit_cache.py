@@ -183,7 +183,14 @@ def test_the_lookup_by_folder_finds_what_comparing_every_token_finds() -> None:
     each token (200 drafts made the audit 200 times slower): the same tokens, in the same
     order, as the comparison it replaces, for paths above, at and below a token, and near
     misses."""
-    texts = ["berita/2026/desa-1/", "berita/2026/desa-10/", "berita/", "berita/2026/desa-1/x/"]
+    texts = [
+        "berita/2026/desa-1/",
+        "berita/2026/desa-10/",
+        "berita/",
+        "berita/2026/desa-1/x/",
+        "berita/2026/miring//",  # (a refused item's slug that ends in '/')
+        "berita/2026/desa-1/",
+    ]
     found = [audit.Token(text, "URL", f"content/{n}") for n, text in enumerate(texts)]
     found.append(audit.Token("tanpa-garis", "URL", "content/z"))  # (no folder: compared)
     index = audit.Tokens(found)
@@ -193,6 +200,9 @@ def test_the_lookup_by_folder_finds_what_comparing_every_token_finds() -> None:
         "berita/2026/desa-1/x/y.html",
         "berita/2026/desa-10/index.html",
         "berita/2026/desa-100/",
+        "berita/2026/miring/",
+        "berita/2026/miring",
+        "berita/2026/miring//x",
         "berita",
         "berita/2026",
         "tanpa-garis-lagi/",

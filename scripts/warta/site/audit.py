@@ -211,8 +211,7 @@ class Tokens:
         for end, char in enumerate(path):
             if char == "/":
                 hits.extend(self._folders.get(path[: end + 1], ()))
-        if not path.endswith("/"):
-            hits.extend(self._folders.get(path + "/", ()))
+        hits.extend(self._folders.get(path + "/", ()))  # (a folder token 'x//' holds 'x/')
         hits.sort(key=self._order.__getitem__)
         self._seen[path] = hits
         return hits
