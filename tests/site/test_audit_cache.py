@@ -4,6 +4,8 @@ spares reading a file again, never the comparison with what this build may not p
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -230,3 +232,48 @@ def test_what_helper_processes_read_is_kept_under_the_keys_the_build_looks_up(
     assert reads.names == []
     assert again == shared
     assert len(shared) == commands.AUDIT_PARALLEL_MIN + 10 + 1
+
+
+def test_odd_names_are_audited_with_the_cache_as_without(tmp_path: Path) -> None:
+    """A name that is not UTF-8, and a file named only '.gz' (no gzip: its suffix is
+    none), are read and kept like any other file (an attack found both ended the cached
+    audit in a traceback)."""
+    site = _site(tmp_path / "site")
+    link = b'<a href="/berita/2026/rahasia/">x</a>'
+    odd = site / os.fsdecode(b"caf\xe9")
+    odd.mkdir()
+    (odd / "index.html").write_bytes(link)
+    (site / "berita" / ".gz").write_bytes(link)
+    tokens = _tokens(SECRET, "id-x")
+    alone = commands.audit_site(site, tokens, jobs=1)
+    assert len(alone) == 2
+    assert commands.audit_site(site, tokens, store=_store(tmp_path), jobs=1) == alone
+    assert commands.audit_site(site, tokens, store=_store(tmp_path), jobs=1) == alone
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero", "folder"])
+def test_a_cache_file_that_is_no_file_is_no_cache(tmp_path: Path, kind: str) -> None:
+    """A pipe or a link to an endless device where the cache file goes is neither waited
+    on nor read (an attack's audit waited for ever on a pipe): the audit reads every file,
+    finds what it finds without it, and keeps nothing there."""
+    site = _site(tmp_path / "site")
+    store = _store(tmp_path)
+    store.path.parent.mkdir(parents=True)
+    if kind == "fifo":
+        os.mkfifo(store.path)
+    elif kind == "zero":
+        store.path.symlink_to("/dev/zero")
+    else:
+        store.path.mkdir()
+    done: list[list[audit.Leak]] = []
+    worker = threading.Thread(
+        target=lambda: done.append(
+            commands.audit_site(site, _tokens(OTHER, "id-lain"), store=store, jobs=1)
+        ),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(60)
+    assert done, "the audit waited on the cache file"
+    assert done[0] == commands.audit_site(site, _tokens(OTHER, "id-lain"), jobs=1)
+    assert len(done[0]) == 7

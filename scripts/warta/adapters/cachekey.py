@@ -10,10 +10,12 @@ user's secret, so a cache copied from elsewhere is ignored too.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import hmac
 import json
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -57,7 +59,7 @@ def cache_secret() -> bytes | None:
     path = cache_home() / "cache-key"
     for _ in range(2):
         try:
-            secret = path.read_bytes()
+            secret = read_cache_file(path)
         except FileNotFoundError:
             pass
         except OSError:
@@ -76,6 +78,19 @@ def cache_secret() -> bytes | None:
         finally:
             os.close(fd)
     return None
+
+
+def read_cache_file(path: Path) -> bytes:
+    """The bytes of the cache file ``path``: OSError if it is not a regular file (a link,
+    a pipe: never followed, never waited on), as if it were missing or unreadable."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(os.dup(fd), "rb") as file:
+            return file.read()
+    finally:
+        os.close(fd)
 
 
 def _mac(secret: bytes, kind: bytes, body: bytes | memoryview) -> str:
@@ -101,7 +116,7 @@ def read_records(path: Path, secret: bytes, kind: bytes) -> dict[str, memoryview
     32-byte key, a 4-byte length and the data), as views into the file's bytes; none if the
     file is missing, of another kind, not authenticated with ``secret`` or cut short."""
     try:
-        data = path.read_bytes()
+        data = read_cache_file(path)
     except OSError:
         return {}
     end = data.find(b"\n")
@@ -140,7 +155,7 @@ def read_entries(path: Path, secret: bytes, kind: bytes) -> dict[str, Any]:
     """The entries of the cache file ``path`` (``<kind> <mac>`` then JSON), or none if it
     is missing, of another kind, or not authenticated with ``secret`` (planted, altered)."""
     try:
-        data = path.read_bytes()
+        data = read_cache_file(path)
     except OSError:
         return {}
     header, _, body = data.partition(b"\n")

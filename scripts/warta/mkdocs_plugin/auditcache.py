@@ -35,7 +35,8 @@ FORMAT = b"warta-audit/1"
 def file_key(salt: bytes, name: str, notice: bool, data: bytes) -> str:
     """The key of the output file ``name`` whose bytes are ``data``."""
     digest = hashlib.sha256(salt)
-    for part in (name.encode("utf-8"), b"1" if notice else b"0"):
+    # (a name that is not UTF-8 keeps its bytes, as os.fsencode gives them)
+    for part in (name.encode("utf-8", "surrogateescape"), b"1" if notice else b"0"):
         digest.update(len(part).to_bytes(8, "big") + part)
     digest.update(data)
     return digest.hexdigest()

@@ -483,7 +483,7 @@ def _read_links(
     data = (site / rel).read_bytes()
     notice = audit.is_notice(rel, notices)
     key = file_key(salt, rel, notice, data) if salt is not None else ""
-    if rel.endswith(".gz"):
+    if PurePosixPath(rel).suffix == ".gz":
         data = gzip.decompress(data)
     return rel, key, audit.links(rel, data.decode("utf-8", errors="replace"), site_url, notice)
 
