@@ -105,8 +105,8 @@ def _unlistable(path: str) -> Finding:
         None,
         "site.name",
         _(
-            "a file name with a control, line-separator or direction character cannot be"
-            " listed in the site manifest; rename or remove the file"
+            "a file name that is not UTF-8, or has a control, line-separator or direction"
+            " character, cannot be listed in the site manifest; rename or remove the file"
         ),
     )
 

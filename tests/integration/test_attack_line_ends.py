@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from helpers import Repo
 
@@ -85,6 +86,21 @@ def test_trust_sign_lists_the_site_s_files_with_escapes(repo: Repo) -> None:
     # stop): nothing is signed, and the refusal names the file, escaped
     assert result.returncode == 1, shown
     assert ".q\\x9b1G\\x9b2K\\x9b1A\\x9b2K: [site.name]" in shown, shown
+    assert "nothing was signed" in shown
+    assert repo.git("status", "--porcelain", "workflow").strip() == ""
+
+
+def test_trust_sign_refuses_a_file_name_that_is_not_utf8(repo: Repo) -> None:
+    """A pushed file whose name is not UTF-8 ended ``trust sign`` in a traceback (found by an
+    attack): the manifest cannot list it, so nothing is signed and the refusal names it."""
+    with open(os.fsencode(repo.root / "content") + b"/caf\xe9.txt", "wb") as odd:
+        odd.write(b"x\n")
+    result = repo.cli("--lang", "en", "trust", "sign", "--key", str(repo.keys["admin"]),
+                      "--no-commit")
+    shown = result.stdout + result.stderr
+    assert "Traceback" not in shown
+    assert result.returncode == 1, shown
+    assert "content/caf\\udce9.txt: [site.name] a file name that is not UTF-8" in shown, shown
     assert "nothing was signed" in shown
     assert repo.git("status", "--porcelain", "workflow").strip() == ""
 

@@ -54,8 +54,9 @@ GENERATED = (
 )
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
 #: A part of a path: no separator, no control character (C0 or C1: a terminal acts on either),
-#: no line or paragraph separator and no direction control (:data:`findings.UNSEEN`).
-_SEGMENT = re.compile(rf"^[^{UNSEEN}/\\]+\Z")
+#: no line or paragraph separator and no direction control (:data:`findings.UNSEEN`), and
+#: nothing but UTF-8 (a name that is not comes as lone surrogates, which no file can list).
+_SEGMENT = re.compile(rf"^[^{UNSEEN}\ud800-\udfff/\\]+\Z")
 #: The name of a raster photo's copy, which the site writes beside the original
 #: (``foto.jpg-480w.webp``: :func:`warta.mkdocs_plugin.photofiles.copy_name`).
 _COPY = re.compile(r"(?P<original>.+)-[0-9]+w\.[^./]+")
