@@ -86,3 +86,61 @@ def test_the_reports_of_a_repository_with_such_names_are_written(
     else:
         text = data.decode("utf-8")
     assert "caf\\udce9" in (json.dumps(json.loads(text)) if fmt == "json" else text)
+
+
+# ---- git's output: names that are not UTF-8 (an attack found three tracebacks) -----------
+
+
+def _plant(repo: Repo, rel: bytes, data: bytes = b"hi\n") -> None:
+    path = os.fsencode(repo.root) + b"/" + rel
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as planted:
+        planted.write(data)
+
+
+def test_a_tracked_cache_file_named_so_is_a_warning_not_a_traceback(repo: Repo) -> None:
+    """``git ls-files`` names it as its bytes; every command looks for a tracked cache."""
+    _plant(repo, b".warta-cache/x\xff")
+    repo.git("add", "-f", ".warta-cache")
+    repo.commit_all("plant")
+    result = repo.cli("--lang", "en", "validate")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert ".warta-cache/x\\udcff: warning [cache.in-repository]" in result.stdout
+
+
+def test_summary_of_a_branch_with_a_file_named_so(repo: Repo) -> None:
+    item = repo.approved_item("Jalan Desa Diperbaiki")
+    _plant(repo, os.fsencode(item.parent.relative_to(repo.root)) + b"/x\xff.txt")
+    repo.commit_all("plant")
+    result = repo.cli("--lang", "en", "summary", "--base", "HEAD~1")
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "`files.unlisted`" in result.stdout, result.stdout
+
+
+def test_git_refusing_a_path_named_so_is_a_message(repo: Repo) -> None:
+    """A copy of an item with a photo, in a folder named so, without its photo: ``git add``
+    refuses the photo's path, and says so in the name's bytes."""
+    day = "2026-11-02"
+    path = repo.new_item("Jalan Desa", at=f"{day}T08:00:00+07:00", slug="jalan")
+    repo.sign(path, "sri", f"{day}T08:04:00+07:00")
+    (path.parent / "foto.jpg").write_bytes(tiny_jpeg())
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\nstatus:", '\nimage:\n  src: foto.jpg\n  alt: "Jalan desa"\nstatus:', 1),
+        encoding="utf-8")
+    for by, at in (("dimas", "10:00"), ("sri", "10:04"), ("hendra", "10:08")):
+        repo.sign(path, by, f"{day}T{at}:00+07:00")
+    odd = os.fsencode(path.parent.parent) + b"/x\xff"
+    os.mkdir(odd)
+    with open(odd + b"/index.md", "wb") as copy:
+        copy.write(path.read_bytes())
+    repo.commit_all("plant")
+    result = repo.cli("--lang", "en", "withdraw", os.fsdecode(odd + b"/index.md"), "--reason",
+                      "alasan", "--key", str(repo.keys["hendra"]))
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "git add failed: fatal: pathspec 'content/berita/2026/x\\udcff/foto.jpg'" in (
+        result.stderr
+    ), result.stderr
+    assert repo.git("status", "--porcelain").strip() == ""

@@ -22,11 +22,22 @@ TRAILER_ADMIN = "Warta-Admin"
 
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """``git *args`` in ``root``; its output is text, and a name that is not UTF-8 in it
+    keeps its bytes as the file system gives them (``os.fsdecode``): a pushed file name was
+    never to end a command in a traceback."""
     result = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=120
+        ["git", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="surrogateescape",
+        check=False,
+        timeout=120,
     )
     if check and result.returncode != 0:
-        problem = result.stderr.strip() or result.stdout.strip()
+        said = result.stderr.strip() or result.stdout.strip()
+        problem = "\n".join(visible(line) for line in said.split("\n"))
         raise RefusedError(
             _("git {command} failed: {problem}").format(command=args[0], problem=problem)
         )
