@@ -547,6 +547,24 @@ def test_the_signature_cache_digest_is_the_one_it_always_wrote() -> None:
     assert verifier._digest(message, armored, NAMESPACE) == h.hexdigest()
 
 
+@pytest.mark.parametrize("kind", ["file", "link", "fifo"])
+def test_the_signature_cache_is_read_from_a_file_only(tmp_path: Path, kind: str) -> None:
+    """Like every cache of Warta's, never through a link, never from a pipe (it was read
+    through either before; a pipe was passed by only because it was looked at first)."""
+    entry = "a" * 64 + " ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey\n"
+    held = tmp_path / "held"
+    held.write_text(entry, encoding="ascii")
+    there = tmp_path / "verified-signatures"
+    if kind == "file":
+        there.write_text(entry, encoding="ascii")
+    elif kind == "link":
+        there.symlink_to(held)
+    else:
+        os.mkfifo(there)
+    verifier = SshsigVerifier(there, secret=b"k" * 32)
+    assert verifier.cache == ({"a" * 64: entry.split(" ", 1)[1].strip()} if kind == "file" else {})
+
+
 # ---- the signature verifier -------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from sshsig import PublicKey
 from sshsig.sshsig import SshsigWrapper
 
 from warta.adapters.atomic import write_text
-from warta.adapters.cachekey import cache_secret
+from warta.adapters.cachekey import cache_secret, read_cache_file
 from warta.errors import RefusedError, UsageError
 from warta.i18n import _
 
@@ -140,10 +140,10 @@ class SshsigVerifier:
         first use: a run that verifies nothing need not read it)."""
         if self._cache is None:
             self._cache = {}
-            if self.cache_file is not None and self.cache_file.is_file():
+            if self.cache_file is not None:
                 try:
-                    text = self.cache_file.read_text(encoding="ascii")
-                except (OSError, UnicodeDecodeError):
+                    text = read_cache_file(self.cache_file).decode("ascii")
+                except (OSError, UnicodeDecodeError):  # (missing, a link, a pipe: none)
                     text = ""
                 for line in text.splitlines():
                     digest, _space, key = line.partition(" ")
