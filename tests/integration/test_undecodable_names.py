@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -144,3 +145,20 @@ def test_git_refusing_a_path_named_so_is_a_message(repo: Repo) -> None:
         result.stderr
     ), result.stderr
     assert repo.git("status", "--porcelain").strip() == ""
+
+
+def test_a_public_key_file_that_is_not_text(repo: Repo, tmp_path: Path) -> None:
+    """``--key FILE`` whose ``FILE.pub`` holds no text: the public key is asked of the key
+    file itself; ``--key X.pub`` that holds no text is a usage error (both were tracebacks)."""
+    key = tmp_path / "kunci"
+    shutil.copyfile(repo.keys["hendra"], key)
+    key.chmod(0o600)
+    Path(f"{key}.pub").write_bytes(b"\xff\xfe ssh-ed25519\n")
+    made = repo.cli("--lang", "en", "new", "Panen Cabai", "--category", "Infrastruktur",
+                    "--key", str(key))
+    assert made.returncode == 0, made.stderr
+    result = repo.cli("--lang", "en", "new", "Panen Jagung", "--category", "Infrastruktur",
+                      "--key", f"{key}.pub")
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, result.stderr
+    assert "cannot read its public key" in result.stderr

@@ -233,10 +233,12 @@ def public_key_of(keyfile: Path) -> str:
     """The public key ('type base64') belonging to a key file (private or .pub)."""
     candidates = [keyfile] if keyfile.suffix == ".pub" else [Path(f"{keyfile}.pub")]
     for candidate in candidates:
-        if candidate.is_file():
-            parts = candidate.read_text(encoding="utf-8").split()
-            if len(parts) >= 2:
-                return " ".join(parts[:2])
+        try:
+            parts = candidate.read_text(encoding="utf-8").split() if candidate.is_file() else []
+        except (OSError, UnicodeDecodeError):  # (no key in it: asked of the key file itself)
+            parts = []
+        if len(parts) >= 2:
+            return " ".join(parts[:2])
     if not keyfile.is_file():
         raise UsageError(_("{keyfile}: key file not found").format(keyfile=keyfile))
     result = _run(["ssh-keygen", "-y", "-P", "", "-f", str(keyfile)])
