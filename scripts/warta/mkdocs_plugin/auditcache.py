@@ -20,9 +20,8 @@ here writes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TypeGuard
 
 from warta.adapters.cachekey import cache_secret, read_entries, repo_cache_dir, write_entries
 from warta.adapters.verdicts import code_digest
@@ -43,13 +42,24 @@ def file_key(salt: bytes, name: str, notice: bool, data: bytes) -> str:
 
 
 class AuditStore:
-    """The places found in the output files of earlier builds, by :func:`file_key`."""
+    """The places found in the output files of earlier builds, by :func:`file_key`.
+
+    An entry is held as the file has it (a line of numbers into one table of site paths) and
+    made into :class:`Links` only when asked for, so a build at 3,000 items holds a few MB for
+    its 4,700 files, not the 230,000 pairs they lead to."""
 
     def __init__(self, path: Path, secret: bytes, salt: bytes) -> None:
         self.path = path
         self.secret = secret
         self.salt = salt
-        self._loaded: frozenset[str] = frozenset()
+        self._old = _Tables()
+        self._loaded: dict[str, str] = {}
+        self._feeds: dict[str, list[str]] = {}
+        #: keys of the loaded entries this build found again
+        self._used: set[str] = set()
+        #: what this build read itself
+        self._new = _Tables()
+        self._made: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     @classmethod
     def open(cls, root: Path, site_url: str) -> AuditStore | None:
@@ -61,67 +71,101 @@ class AuditStore:
         salt = hashlib.sha256(code_digest() + b"\0" + site_url.encode("utf-8")).digest()
         return cls(repo_cache_dir(root) / AUDIT_FILE, secret, salt)
 
-    def load(self) -> dict[str, Links]:
-        """Every entry of the file (none if it is missing, not this user's, or not of the
-        shape :meth:`save` writes)."""
-        found = _decoded(read_entries(self.path, self.secret, FORMAT))
-        self._loaded = frozenset(found)
-        return found
+    def load(self) -> bool:
+        """Read the file: whether it holds any entry (none if it is missing, not this user's,
+        or not of the shape :meth:`save` writes)."""
+        entries = read_entries(self.path, self.secret, FORMAT)
+        paths, wheres = entries.get("paths"), entries.get("wheres")
+        files, feeds = entries.get("files"), entries.get("feeds")
+        if (
+            _strings(paths)
+            and _strings(wheres)
+            and isinstance(files, dict)
+            and all(isinstance(line, str) for line in files.values())
+            and isinstance(feeds, dict)
+            and all(_strings(ids) for ids in feeds.values())
+            and feeds.keys() <= files.keys()
+        ):
+            self._old = _Tables(paths, wheres)
+            self._loaded, self._feeds = files, feeds
+        return bool(self._loaded)
 
-    def save(self, found: Mapping[str, Links]) -> None:
-        """Make the file hold exactly ``found`` (nothing is written if it already does)."""
-        if found.keys() == self._loaded:
+    def get(self, key: str) -> Links | None:
+        """The entry ``key`` (None: there is none, or it does not read as :meth:`save` writes
+        it), kept for the next build."""
+        line = self._loaded.get(key)
+        pairs = self._old.decoded(line) if line is not None else None
+        if pairs is None:
+            return None
+        self._used.add(key)
+        return Links(pairs, tuple(self._feeds.get(key, ())))
+
+    def put(self, key: str, links: Links) -> None:
+        """Keep what this build found in a file, for the next build."""
+        self._made[key] = (self._new.encoded(links.pairs), links.feed_ids)
+
+    def save(self) -> None:
+        """Make the file hold exactly the entries this build found here or put (nothing is
+        written if it already does)."""
+        if not self._made and self._used == self._loaded.keys():
             return
-        write_entries(self.path, self.secret, FORMAT, _encoded(found))
-        self._loaded = frozenset(found)
+        files: dict[str, str] = {}
+        feeds: dict[str, list[str]] = {}
+        for key in self._used - self._made.keys():
+            pairs = self._old.decoded(self._loaded[key])
+            if pairs is not None:  # (read as it was by get)
+                files[key] = self._new.encoded(pairs)
+                if self._feeds.get(key):
+                    feeds[key] = self._feeds[key]
+        for key, (line, ids) in self._made.items():
+            files[key] = line
+            if ids:
+                feeds[key] = list(ids)
+        entries = {"paths": self._new.paths, "wheres": self._new.wheres, "files": files}
+        write_entries(self.path, self.secret, FORMAT, {**entries, "feeds": feeds})
+        self._loaded, self._feeds, self._old = files, feeds, self._new
+        self._used, self._made, self._new = set(files), {}, _Tables()
 
 
-def _encoded(found: Mapping[str, Links]) -> dict[str, Any]:
-    """``found`` as JSON values, each site path and ``where`` written once."""
-    paths: dict[str, int] = {}
-    wheres: dict[str, int] = {}
-    files: dict[str, list[int]] = {}
-    feeds: dict[str, list[str]] = {}
-    for key, links in found.items():
-        flat: list[int] = []
-        for where, path in links.pairs:
-            flat.append(wheres.setdefault(where, len(wheres)))
-            flat.append(paths.setdefault(path, len(paths)))
-        files[key] = flat
-        if links.feed_ids:
-            feeds[key] = list(links.feed_ids)
-    return {"paths": list(paths), "wheres": list(wheres), "files": files, "feeds": feeds}
+class _Tables:
+    """The site paths and ``where`` texts an entry's numbers stand for."""
 
+    def __init__(self, paths: list[str] | None = None, wheres: list[str] | None = None) -> None:
+        self.paths = paths if paths is not None else []
+        self.wheres = wheres if wheres is not None else []
+        self._path_at: dict[str, int] | None = None
+        self._where_at: dict[str, int] = {}
 
-def _decoded(entries: dict[str, Any]) -> dict[str, Links]:
-    paths, wheres = entries.get("paths"), entries.get("wheres")
-    files, feeds = entries.get("files"), entries.get("feeds")
-    if not (
-        _strings(paths)
-        and _strings(wheres)
-        and isinstance(files, dict)
-        and isinstance(feeds, dict)
-        and all(isinstance(ids, list) and _strings(ids) for ids in feeds.values())
-        and feeds.keys() <= files.keys()
-    ):
-        return {}
-    out: dict[str, Links] = {}
-    for key, flat in files.items():
-        if not isinstance(flat, list) or len(flat) % 2:
-            return {}
+    def encoded(self, pairs: tuple[tuple[str, str], ...]) -> str:
+        """``pairs`` as a line of numbers (new paths and texts added to the tables)."""
+        if self._path_at is None:
+            self._path_at = {path: at for at, path in enumerate(self.paths)}
+            self._where_at = {where: at for at, where in enumerate(self.wheres)}
+        numbers: list[str] = []
+        for where, path in pairs:
+            w = self._where_at.get(where)
+            if w is None:
+                w = self._where_at[where] = len(self.wheres)
+                self.wheres.append(where)
+            p = self._path_at.get(path)
+            if p is None:
+                p = self._path_at[path] = len(self.paths)
+                self.paths.append(path)
+            numbers += (str(w), str(p))
+        return " ".join(numbers)
+
+    def decoded(self, line: str) -> tuple[tuple[str, str], ...] | None:
+        """The pairs a line of numbers stands for (None: it does not read as one)."""
+        numbers = line.split()
+        if len(numbers) % 2 or not all(n.isascii() and n.isdigit() for n in numbers):
+            return None
         pairs: list[tuple[str, str]] = []
-        for at in range(0, len(flat), 2):
-            where, path = flat[at], flat[at + 1]
-            if not (
-                type(where) is int
-                and type(path) is int
-                and 0 <= where < len(wheres)
-                and 0 <= path < len(paths)
-            ):
-                return {}
-            pairs.append((wheres[where], paths[path]))
-        out[key] = Links(tuple(pairs), tuple(feeds.get(key, ())))
-    return out
+        for at in range(0, len(numbers), 2):
+            w, p = int(numbers[at]), int(numbers[at + 1])
+            if w >= len(self.wheres) or p >= len(self.paths):
+                return None
+            pairs.append((self.wheres[w], self.paths[p]))
+        return tuple(pairs)
 
 
 def _strings(value: object) -> TypeGuard[list[str]]:

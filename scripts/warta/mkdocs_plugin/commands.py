@@ -397,43 +397,46 @@ def audit_site(
     if not tokens:
         return []  # nothing unpublished: nothing to lead to
     rels = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    salt = store.salt if store is not None else None
-    kept = store.load() if store is not None else {}
+    index = audit.Tokens(tokens)
+    kept = store is not None and store.load()
+    found: dict[str, list[audit.Leak]] = {}  # (files that lead to none are not held)
+
+    def judge(rel: str, links: audit.Links) -> None:
+        leaks = audit.leaks_in(rel, links, index, audit.is_notice(rel, notices))
+        if leaks:
+            found[rel] = leaks
+
     progress.start(len(rels), _("checking the output"))
     try:
-        found: dict[str, tuple[str, audit.Links]] = {}
         missing: list[str] = []
         for rel in rels:
             if PurePosixPath(rel).suffix.lower() in audit.PIXELS:
-                # its name still counts; its bytes are no document
-                found[rel] = ("", audit.Links(()))
-            elif salt is not None and kept and (hit := _kept(site, rel, salt, notices, kept)):
-                found[rel] = hit
+                judge(rel, audit.Links(()))  # its name still counts; its bytes are no document
+            elif kept and store and (hit := _kept(site, rel, store, notices)) is not None:
+                judge(rel, hit)
             else:
                 missing.append(rel)
                 continue
             progress.advance()
+        salt = store.salt if store is not None else None
         done = _links_of(site, missing, site_url, notices, salt=salt, progress=progress, jobs=jobs)
         for rel, key, links in done:
-            found[rel] = (key, links)
+            if store is not None:
+                store.put(key, links)
+            judge(rel, links)
     finally:
         progress.done()
     if store is not None:
-        store.save({key: links for key, links in found.values() if key})
-    index = audit.Tokens(tokens)
-    out: list[audit.Leak] = []
-    for rel in rels:
-        out.extend(audit.leaks_in(rel, found[rel][1], index, audit.is_notice(rel, notices)))
-    return out
+        store.save()
+    return [leak for rel in rels for leak in found.get(rel, ())]
 
 
 def _kept(
-    site: Path, rel: str, salt: bytes, notices: Collection[str], kept: dict[str, audit.Links]
-) -> tuple[str, audit.Links] | None:
-    """``(key, links)`` of the output file ``rel`` if ``kept`` holds its exact bytes."""
-    key = file_key(salt, rel, audit.is_notice(rel, notices), (site / rel).read_bytes())
-    links = kept.get(key)
-    return (key, links) if links is not None else None
+    site: Path, rel: str, store: AuditStore, notices: Collection[str]
+) -> audit.Links | None:
+    """Where the output file ``rel`` leads, if ``store`` holds its exact bytes."""
+    data = (site / rel).read_bytes()
+    return store.get(file_key(store.salt, rel, audit.is_notice(rel, notices), data))
 
 
 def _links_of(
