@@ -15,11 +15,13 @@ run and read by a second. Run it once with each version of Warta on the same sit
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from types import ModuleType
 
 from warta.mkdocs_plugin import commands
 from warta.site import audit
@@ -31,6 +33,14 @@ def _tokens(count: int) -> list[audit.Token]:
         for n in range(count)
     ]
     return audit.tokens(unpublished)
+
+
+def _auditcache() -> ModuleType | None:
+    """The audit's cache (None: a version of Warta from before it)."""
+    try:
+        return importlib.import_module("warta.mkdocs_plugin.auditcache")
+    except ImportError:
+        return None
 
 
 def main() -> int:
@@ -49,18 +59,18 @@ def main() -> int:
     print()
     print("| unpublished items | no cache | cache filled | cache read | leaks |")
     print("|---|---|---|---|---|")
-    with_store = hasattr(commands, "AuditStore")
+    cached = _auditcache()
     for count in args.drafts:
         tokens = _tokens(count)
         row = [str(count)]
         start = time.perf_counter()
         found = commands.audit_site(site, tokens, jobs=1)
         row.append(f"{time.perf_counter() - start:.2f} s")
-        if with_store:
+        if cached is not None:
             with tempfile.TemporaryDirectory() as cache:
                 os.environ["XDG_CACHE_HOME"] = cache
                 for _ in range(2):
-                    store = commands.AuditStore.open(Path(cache) / "repo", "")
+                    store = cached.AuditStore.open(Path(cache) / "repo", "")
                     start = time.perf_counter()
                     again = commands.audit_site(site, tokens, jobs=1, store=store)
                     row.append(f"{time.perf_counter() - start:.2f} s")
