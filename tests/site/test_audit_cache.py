@@ -291,3 +291,22 @@ def test_a_cache_file_that_is_no_file_is_no_cache(tmp_path: Path, kind: str) -> 
     assert done, "the audit waited on the cache file"
     assert done[0] == commands.audit_site(site, _tokens(OTHER, "id-lain"), jobs=1)
     assert len(done[0]) == 7
+
+
+def test_one_store_audits_again_as_a_new_one_would(tmp_path: Path) -> None:
+    """A store given to a second audit starts from its file, not from what it found last
+    time (an attack's store kept entries of files long gone, and then failed on one that
+    another build had removed from the file)."""
+    site = _site(tmp_path / "site", pages=2)
+    tokens = _tokens(OTHER, "id-lain")
+    reused = _store(tmp_path)
+    commands.audit_site(site, tokens, store=reused, jobs=1)
+    (site / "berita/2026/terbit-1/index.html").unlink()
+    commands.audit_site(site, tokens, store=_store(tmp_path), jobs=1)
+    added = site / "berita/2026/baru/index.html"
+    added.parent.mkdir()
+    added.write_text('<a href="/berita/2026/lain/">x</a>', encoding="utf-8")
+    found = commands.audit_site(site, tokens, store=reused, jobs=1)
+    assert found == commands.audit_site(site, tokens, jobs=1)
+    kept = json.loads(reused.path.read_bytes().partition(b"\n")[2])
+    assert len(kept["files"]) == 3  # two pages and the feed

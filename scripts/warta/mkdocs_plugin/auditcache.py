@@ -72,8 +72,11 @@ class AuditStore:
         return cls(repo_cache_dir(root) / AUDIT_FILE, secret, salt)
 
     def load(self) -> bool:
-        """Read the file: whether it holds any entry (none if it is missing, not this user's,
-        or not of the shape :meth:`save` writes)."""
+        """Read the file for an audit: whether it holds any entry (none if it is missing, not
+        this user's, or not of the shape :meth:`save` writes). What an earlier audit with this
+        store found or put counts no more."""
+        self._old, self._loaded, self._feeds = _Tables(), {}, {}
+        self._used, self._made, self._new = set(), {}, _Tables()
         entries = read_entries(self.path, self.secret, FORMAT)
         paths, wheres = entries.get("paths"), entries.get("wheres")
         files, feeds = entries.get("files"), entries.get("feeds")
