@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -342,7 +343,9 @@ def test_the_audit_cache_never_hides_a_leak_a_build_found_before(
     leaky = SiteRepo(Repo(copy, site_repo.repo.keys, dict(site_repo.repo.env)))
     leaky.repo.sign_workflow()
     cache = tmp_path / "cache"
-    env = {**leaky.env(), "XDG_CACHE_HOME": str(cache)}
+    # (one build date for every build: a sitemap dated anew past midnight is a new file)
+    epoch = str(int(time.time()))
+    env = {**leaky.env(), "XDG_CACHE_HOME": str(cache), "SOURCE_DATE_EPOCH": epoch}
 
     def build(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
