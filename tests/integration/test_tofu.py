@@ -10,6 +10,8 @@ and cache folders (a machine of its own), unpinned unless it says otherwise.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from helpers import (
     pub,
     root_of,
     swap_trust_root,
+    warta_exe,
 )
 from warta.adapters.cachekey import repo_key
 from warta.model.signing import fingerprint
@@ -235,6 +238,53 @@ def test_a_broken_record_fails_closed(site: Repo) -> None:
     result = site.cli("validate")
     assert result.returncode == 2
     assert f"{record_file(site)}: error [trust.state] expected this machine's" in result.stderr
+
+
+def validate_within(repo: Repo, seconds: float) -> subprocess.CompletedProcess[str]:
+    """``warta validate`` that must end within ``seconds`` (a pipe it waited on would not)."""
+    return subprocess.run([warta_exe(), "validate"], cwd=repo.root, capture_output=True,
+                          text=True, env={**os.environ, **repo.env}, timeout=seconds,
+                          check=False)
+
+
+@pytest.mark.parametrize("kind", ["pipe", "link"])
+def test_a_record_that_is_a_pipe_or_a_link_fails_closed_without_waiting(
+    site: Repo, tmp_path: Path, kind: str
+) -> None:
+    """A pipe at the record made ``validate`` wait for ever; a link was followed. Either is
+    refused now (exit 2), as a broken record is: read as missing, it would be a first use,
+    trusting whatever root the repository holds."""
+    assert site.cli("validate").returncode == 0  # the first use: the record is written
+    where = record_file(site)
+    kept = where.read_text(encoding="utf-8")
+    where.unlink()
+    if kind == "pipe":
+        os.mkfifo(where)
+    else:
+        elsewhere = tmp_path / "elsewhere.json"
+        elsewhere.write_text(kept, encoding="utf-8")
+        where.symlink_to(elsewhere)
+    result = validate_within(site, 60)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"{where}: error [trust.state] expected this machine's" in result.stderr
+    assert "cannot be read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_pipe_at_the_records_lock_is_said_and_never_waited_on(site: Repo) -> None:
+    """The lock beside the record was opened for writing, which waits for a reader of a pipe
+    for ever. Now the record cannot be written, which ``validate`` says (as for an
+    unwritable state folder) and goes on."""
+    where = record_file(site)
+    where.parent.mkdir(parents=True)
+    os.mkfifo(where.parent / "trust.json.lock")
+    result = validate_within(site, 60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        f"workflow/trust-root: warning [trust.state] expected to keep this machine's"
+        f" trust-on-first-use record in {where}; it cannot be written"
+    ) in result.stdout
+    assert not where.exists()
 
 
 def test_an_unwritable_state_folder_is_said_and_nothing_is_remembered(

@@ -17,15 +17,18 @@ refused: a commit could plant one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
+import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from warta.adapters.atomic import write_text
-from warta.adapters.cachekey import inside, repo_key, xdg_home
+from warta.adapters.cachekey import inside, read_cache_file, repo_key, xdg_home
 from warta.adapters.trust import TRUST_ROOT_PATH, TrustRoot, administrators
 from warta.errors import ConfigError
 from warta.i18n import _
@@ -80,8 +83,8 @@ def read_record(root: Path) -> Record:
                 )
             ],
         )
-    try:
-        raw = path.read_text(encoding="utf-8")
+    try:  # (a link or a pipe there is refused, never followed or waited on)
+        raw = read_cache_file(path).decode("utf-8")
     except (FileNotFoundError, NotADirectoryError):
         return Record(path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -191,12 +194,21 @@ def stamp(now: datetime) -> str:
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with (path.parent / f"{RECORD_FILE}.lock").open("a") as lock:
+    lock = os.open(
+        path.parent / f"{RECORD_FILE}.lock",
+        os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK,
+        0o600,
+    )  # (a pipe there fails at once or is refused below: the lock never waits on it)
+    try:
+        if not stat.S_ISREG(os.fstat(lock).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", f"{path}.lock")
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        os.close(lock)
 
 
 def remember(
