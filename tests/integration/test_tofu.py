@@ -240,6 +240,26 @@ def test_a_broken_record_fails_closed(site: Repo) -> None:
     assert f"{record_file(site)}: error [trust.state] expected this machine's" in result.stderr
 
 
+def test_a_clone_in_a_folder_whose_name_is_not_utf8_is_remembered(
+    template: Repo, tmp_path: Path
+) -> None:
+    """Writing the record ended in a traceback when the clone's own path was not UTF-8 (a
+    folder made on a Latin-1 machine): the path it names is escaped now, and the record is
+    read back as any other."""
+    where = Path(os.fsdecode(os.fsencode(tmp_path) + b"/kl\xf6n"))
+    clone = copy_repo(template, where, machine(tmp_path))
+    first = clone.cli("--lang", "en", "validate")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Traceback" not in first.stderr
+    kept = record(clone)
+    assert kept["repository"] == os.fsdecode(os.fsencode(tmp_path.resolve())) + "/kl\\xf6n"
+    assert kept["trust_root"] == root_of(clone)
+    again = clone.cli("--lang", "en", "validate")
+    assert again.returncode == 0, again.stderr
+    assert "this machine has trusted it since its first use" in again.stdout
+    assert record(clone) == kept
+
+
 def validate_within(repo: Repo, seconds: float) -> subprocess.CompletedProcess[str]:
     """``warta validate`` that must end within ``seconds`` (a pipe it waited on would not)."""
     return subprocess.run([warta_exe(), "validate"], cwd=repo.root, capture_output=True,

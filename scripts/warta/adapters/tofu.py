@@ -234,7 +234,8 @@ def remember(
         if new != old:
             body = {
                 "format": FORMAT,
-                "repository": str(root.resolve()),
+                # (what it says of a path that is not UTF-8 is escaped, as in a message)
+                "repository": os.fsencode(root.resolve()).decode("utf-8", "backslashreplace"),
                 "trust_root": new.trust_root,
                 "recorded": new.recorded,
                 "serials": dict(sorted(new.serials.items())),
