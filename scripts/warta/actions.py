@@ -24,7 +24,7 @@ from warta.adapters import clock
 from warta.adapters import git as gitops
 from warta.adapters.atomic import write_bytes, write_text
 from warta.adapters.faults import checkpoint
-from warta.adapters.items import parse_item, relative
+from warta.adapters.items import LoadedItem, parse_item, relative
 from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.ssh import KeygenSigner, choose_signer
 from warta.adapters.textfile import read_repo_text
@@ -167,7 +167,55 @@ def _update_files(
                 " names that are UTF-8 text, so nothing was signed"
             ).format(display=display, problem="; ".join(f.message for f in loaded.findings))
         )
-    return new_text, loaded.item, loaded.findings
+    return new_text, _reads_back(display, loaded, item.signoffs, before=item), loaded.findings
+
+
+def _reads_back(
+    display: str,
+    written: LoadedItem,
+    signoffs: Sequence[Signoff],
+    *,
+    content: str | None = None,
+    before: NewsItem | None = None,
+) -> NewsItem:
+    """The item the text about to be written reads back as, if it is the one meant: its
+    records exactly ``signoffs``, and its content the ``content`` digest signed (or, while
+    the list of files is brought up to date, ``before``'s in all but that list). Otherwise
+    RefusedError, and nothing is written: a rewrite that dropped or added a line must never
+    reach the file."""
+    item = written.item
+    problem = None
+    if item is None:
+        problem = "; ".join(f"{f.location()}: {f.message}" for f in written.findings)
+    elif [_as_written(s) for s in item.signoffs] != [_as_written(s) for s in signoffs]:
+        problem = _("its records are not the ones meant to be written")
+    elif content is not None and content_digest(item.fields, item.body) != content:
+        problem = _("its content digest is {found}, not the {expected} signed").format(
+            found=content_digest(item.fields, item.body), expected=content
+        )
+    elif before is not None and (
+        item.body != before.body
+        or {k: v for k, v in item.fields.items() if k != "files"}
+        != {k: v for k, v in before.fields.items() if k != "files"}
+    ):
+        problem = _("its content changed besides its list of files")
+    if item is None or problem is not None:
+        raise RefusedError(
+            _(
+                "{display}: the text to be written does not read back as the item meant"
+                " ({problem}); expected the item as read with only its workflow records"
+                " changed, so nothing was changed"
+            ).format(display=display, problem=problem or "?")
+        )
+    return item
+
+
+def _as_written(record: Signoff) -> tuple[str, ...]:
+    """What of a record its written lines hold, as they hold it."""
+    return (
+        record.action, record.step, record.by, record.at.isoformat(), (record.sig or "").strip(),
+        record.content or "", record.note, record.to, record.reason,
+    )  # fmt: skip
 
 
 def utf8_argument(option: str, value: str) -> None:
@@ -285,6 +333,7 @@ def sign_text(
         revision=history.revision,
     )
     signed = parse_item(new_text, display)  # judged as it will be written
+    _reads_back(display, signed, (*item.signoffs, signoff), content=digest)
     _refuse_if_invalid(
         project,
         display,
@@ -415,11 +464,16 @@ def commit_action(
     ``<heading>: <title> [<id>]`` and ``label`` as the Warta-Step trailer; if that fails, put
     the file back as it was (byte for byte: line endings and all; removed if it was new) and
     re-raise."""
-    item = parse_item(text, relative(project.root, path)).item
-    assert item is not None and item.id is not None  # sign_text produced and parsed it
-    item_id, title = item.id, item.title or ""
-    listed = [path.parent / a.path for a in item.attachments]
     try:
+        item = parse_item(text, relative(project.root, path)).item
+        if item is None or item.id is None:  # never: the text was read back before it was written
+            raise RefusedError(
+                _("{display}: the written item does not read; nothing was committed").format(
+                    display=relative(project.root, path)
+                )
+            )
+        item_id, title = item.id, item.title or ""
+        listed = [path.parent / a.path for a in item.attachments]
         return gitops.commit(
             project.root,
             [path, *listed],
@@ -657,6 +711,7 @@ def take_back_text(
         signoffs=(*item.signoffs, record),
         revision=after.revision,
     )
+    _reads_back(display, parse_item(new_text, display), (*item.signoffs, record), content=digest)
     return new_text, record, person, after
 
 

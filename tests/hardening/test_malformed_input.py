@@ -126,7 +126,7 @@ RUNTIME: dict[str, Case] = {
     "png-named-md": Case("file.binary", 3),
     "oversize": Case("file.too-large", None),
     "control-char": Case("yaml.syntax", 3),
-    "nel-then-duplicate": Case("yaml.duplicate-key", 9),
+    "nel-then-duplicate": Case("yaml.line-break", 5),
     "many-values": Case("yaml.too-large", 10_001),
     "deep-huge": Case("yaml.too-deep", 2),
     "symlink-outside": Case("file.symlink", None),
@@ -192,7 +192,7 @@ def runtime_files(repo: Repo, outside: Path) -> None:
     repo.write(rel("png-named-md"), b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(256))
     repo.write(rel("oversize"), base + b"A" * (MAX_BYTES + 1 - len(base)))
     repo.write(rel("control-char"), with_line(3, b"title: Bupati \x07 Resmikan"))
-    # NEL (U+0085) is a line break to YAML but not to the file: lines must still be right
+    # NEL (U+0085) is a line break to YAML but not to the file: refused on the file's line
     nel = with_line(5, 'description: "Jembatan\u0085gantung baru."'.encode())
     twice = nel.replace(b"status: usulan\n", b"title: lagi\nstatus: usulan\n")
     repo.write(rel("nel-then-duplicate"), twice)

@@ -280,10 +280,11 @@ def test_yaml_too_large() -> None:
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
-def test_unicode_line_separators_do_not_shift_line_numbers(separator: str) -> None:
-    # YAML breaks lines at NEL, LS and PS; the file (and every finding) does not
+def test_unicode_line_separators_are_refused_on_their_own_line(separator: str) -> None:
+    # YAML breaks lines at NEL, LS and PS, even in a quoted value or after a '#'; the file
+    # (git, diffs, editors) does not: refused, named by the file's own line
     found = read(text(l3=f"title: 'Jembatan{separator}Baru'", l4="date: 2026-13-45"))
-    assert [(f.line, f.rule) for f in found] == [(4, "date.format")]
+    assert [(f.line, f.rule) for f in found] == [(3, "yaml.line-break")]
 
 
 # ---- schema: types, required keys, unknown keys -----------------------------------------------

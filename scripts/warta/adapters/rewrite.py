@@ -14,7 +14,7 @@ import yaml
 from yaml.nodes import MappingNode
 
 from warta.adapters.frontmatter import split
-from warta.adapters.yamlnodes import quoted
+from warta.adapters.yamlnodes import quoted, refuse_unseen_breaks
 from warta.model.item import CORRECT, RETURN, WORKFLOW_KEYS, Attachment, Signoff
 
 
@@ -65,6 +65,7 @@ def rewrite_workflow(
     """``text`` (LF, already known to parse) with its workflow keys (and, if ``files`` is
     given, its list of files) replaced."""
     parts = split(text)
+    refuse_unseen_breaks(parts.yaml_text)  # (the parser's lines must be these lines)
     lines = parts.yaml_text.split("\n")
     node = yaml.compose(parts.yaml_text, Loader=yaml.SafeLoader)
     drop: set[int] = set()

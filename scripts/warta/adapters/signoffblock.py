@@ -16,7 +16,14 @@ import functools
 import re
 from typing import Any
 
-from warta.adapters.yamlnodes import MAX_NODES, YList, YMap, parse, parse_block_mapping
+from warta.adapters.yamlnodes import (
+    MAX_NODES,
+    YList,
+    YMap,
+    parse,
+    parse_block_mapping,
+    refuse_unseen_breaks,
+)
 
 _KEY = "signoffs:\n"
 #: Text in double quotes that YAML reads as exactly these characters: printable, single
@@ -54,6 +61,7 @@ def _signoff() -> re.Pattern[str]:
 
 def parse_front_matter(text: str, *, first_line: int = 1) -> Any:
     """Parse front-matter YAML exactly as :func:`~warta.adapters.yamlnodes.parse` does."""
+    refuse_unseen_breaks(text, first_line)  # (before the fast path's own reading of lines)
     fast = _written_by_warta(text, first_line)
     return fast if fast is not None else parse(text, first_line=first_line)
 

@@ -20,7 +20,14 @@ from yaml.nodes import MappingNode
 from warta.adapters import safefs
 from warta.adapters.schema import Reader, type_name
 from warta.adapters.textfile import decode
-from warta.adapters.yamlnodes import YamlError, YList, YMap, parse, quoted
+from warta.adapters.yamlnodes import (
+    YamlError,
+    YList,
+    YMap,
+    parse,
+    quoted,
+    refuse_unseen_breaks,
+)
 from warta.errors import ConfigError
 from warta.i18n import _
 from warta.model.closure import DIGEST, plain_relative
@@ -180,6 +187,7 @@ def render(existing: str | None, files: Mapping[str, str]) -> str:
 
 def _without_key(text: str, key: str) -> str:
     """``text`` (a YAML mapping) without the lines of the top-level ``key``."""
+    refuse_unseen_breaks(text)  # (the parser's lines must be these lines)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(node, MappingNode):
         return text

@@ -238,9 +238,41 @@ def parse_block_mapping(text: str, *, first_line: int = 1) -> tuple[YMap, int] |
     return data, nodes
 
 
+#: What YAML reads as a line break besides LF (and CR, which every reader of Warta's turns
+#: into LF first), though git, diffs, ``cat`` and most editors show the line unbroken.
+UNSEEN_BREAKS = {
+    "\x85": "U+0085 (NEXT LINE)",
+    "\u2028": "U+2028 (LINE SEPARATOR)",
+    "\u2029": "U+2029 (PARAGRAPH SEPARATOR)",
+}
+
+
+def refuse_unseen_breaks(text: str, first_line: int = 1) -> None:
+    """YamlError (``yaml.line-break``) if ``text`` holds a character YAML reads as a line
+    break but people do not see as one: what follows it on the line would be read as YAML
+    of its own, even after a ``#`` (a comment that hides a key), and lines counted by LF
+    would not be the parser's lines."""
+    found = [(text.find(char), char) for char in UNSEEN_BREAKS if char in text]
+    if not found:
+        return
+    position, char = min(found)
+    raise YamlError(
+        _(
+            "YAML reads {character} as a line break, but git, diffs and most editors show none:"
+            " what follows it would be read as YAML of its own, even after a '#'; expected only"
+            " LF line ends in YAML, found {character} (remove it, or write it as an escape in a"
+            " double-quoted value)"
+        ).format(character=UNSEEN_BREAKS[char]),
+        first_line + text.count("\n", 0, position),
+        "yaml.line-break",
+    )
+
+
 def _compose(text: str, first_line: int, *, count: bool = True) -> tuple[Node | None, _Lines]:
-    """The node tree of one YAML document, refused (YamlError) when it is too deep, too
-    large (values counted before composing, unless ``count`` is false) or not YAML."""
+    """The node tree of one YAML document, refused (YamlError) when it holds a line break
+    people do not see, is too deep, too large (values counted before composing, unless
+    ``count`` is false) or not YAML."""
+    refuse_unseen_breaks(text, first_line)
     depth, depth_line = rough_depth(text, 2 * MAX_DEPTH)
     if depth > 2 * MAX_DEPTH:
         raise YamlError(
