@@ -331,6 +331,51 @@ def test_without_the_setting_the_size_limit_is_five_mb(site: Repo) -> None:
     assert "image.gps" in rules and "image.size" not in rules
 
 
+def solid_png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_photo_too_tall_for_its_copies_is_refused_before_anyone_signs_it(
+    site: Repo, tmp_path: Path
+) -> None:
+    """A long infographic passed validate and every signature, then the build could not
+    make its WebP copy (at most 16,383 pixels a side): the approved page showed a broken
+    image and every ``--strict`` deploy failed. Now validate refuses it, so nobody signs it;
+    a photo whose copy is as tall as a copy may be is published."""
+    day = "2026-11-03"
+    rel = "content/berita/2026/infografis/index.md"
+    path = site.new_item("Infografis APBD", at=f"{day}T08:00:00{WIB}", slug="infografis")
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    site.write("content/berita/2026/infografis/images/tinggi.png", solid_png(100, 16_001))
+    site.write("content/berita/2026/infografis/images/pas.png", solid_png(100, 16_000))
+    _edit(path, "\nstatus:", "\nimage: {src: images/tinggi.png, alt: Infografis APBD}\nstatus:")
+    site.commit_all("infografis")
+    item = next(i for i in site.validate_json()["items"] if i["path"] == rel)
+    assert [(f["rule"], f["message"]) for f in item["findings"] if f["severity"] == "error"] == [
+        ("image.unreadable",
+         "images/tinggi.png: expected a photo the site can publish (JPEG, PNG, WebP or AVIF that"
+         " decodes completely, its format the one its name says); found a photo whose copy for"
+         " the site would be 100x16001 pixels; expected a copy at most 16000 pixels tall (a WebP"
+         " image holds at most 16,383): a less tall photo (crop or split it); the item is not"
+         " published")]
+    before = path.read_bytes()
+    signing = site.cli("--lang", "en", "sign", rel, "--key", str(site.keys["dimas"]))
+    assert signing.returncode == 1, signing.stdout + signing.stderr
+    assert "Traceback" not in signing.stderr
+    assert path.read_bytes() == before
+    # the office crops it: the photo at the limit is signed, approved and copied whole
+    site.path("content/berita/2026/infografis/images/tinggi.png").unlink()
+    _edit(path, "src: images/tinggi.png", "src: images/pas.png")
+    out, result = _approve_and_build(site, path, day, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not [line for line in result.stderr.splitlines() if "infografis" in line]
+    for ext in ("jpg", "webp"):
+        with Image.open(out / f"berita/2026/infografis/images/pas.png-100w.{ext}") as copy:
+            assert copy.size == (100, 16_000)
+
+
 def test_hostile_images_are_refused_never_a_traceback(site: Repo, tmp_path: Path) -> None:
     report = site.validate_json()
     draft = next(i for i in report["items"] if "foto-rusak" in i["path"])

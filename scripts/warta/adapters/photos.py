@@ -59,6 +59,11 @@ FORMATS: dict[str, tuple[str, ...]] = {
 #: The format of the clean copy served at an original's own URL (AVIF: none is served there).
 SAME_FORMAT = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 #: The EXIF tag of the GPS block, and the XMP names of a position.
+#: The tallest a copy may be: below WebP's limit of 16,383 pixels a side (libwebp's
+#: WEBP_MAX_DIMENSION; a JPEG's is 65,535), with room for the rounding of a JPEG decoded at a
+#: smaller scale. Copies are at most ``WIDTHS[-1]`` wide, so only a very tall photo (a long
+#: screenshot or infographic) has a copy past it.
+MAX_COPY_HEIGHT = 16_000
 GPS_IFD = 0x8825
 XMP_GPS = (b"GPSLatitude", b"GPSLongitude")
 #: The version of what :func:`inspect` and :func:`derive` do: raised with every change to
@@ -263,12 +268,30 @@ def inspect(data: bytes, suffix: str) -> PhotoFacts:
             # comment block Pillow does not parse) counts
             gps = _has_gps(image) or (fmt == "GIF" and any(n in data for n in XMP_GPS))
             width, height = _upright_size(image)
+            if fmt != "GIF":  # (a GIF is published as signed, never copied)
+                _refuse_too_tall(width, height)
             _decoded(image, at_least=1)
     except PhotoRefused as exc:
         return PhotoFacts("", 0, 0, len(data), problem=str(exc))
     except Exception as exc:  # fail closed: a surprise is a refusal too
         return PhotoFacts("", 0, 0, len(data), problem=_why(exc))
     return PhotoFacts(fmt, width, height, len(data), gps=gps)
+
+
+def _refuse_too_tall(width: int, height: int) -> None:
+    """PhotoRefused if the widest copy of an upright ``width`` x ``height`` photo would be
+    taller than a copy may be (:data:`MAX_COPY_HEIGHT`): what ``warta validate`` says before
+    anyone signs the photo, not a build that cannot copy it."""
+    widest = widths_for(width)[-1]
+    tall = max(1, round(height * widest / width))
+    if tall > MAX_COPY_HEIGHT:
+        raise PhotoRefused(
+            _(
+                "a photo whose copy for the site would be {width}x{height} pixels; expected a"
+                " copy at most {most} pixels tall (a WebP image holds at most 16,383): a less"
+                " tall photo (crop or split it)"
+            ).format(width=widest, height=tall, most=MAX_COPY_HEIGHT)
+        )
 
 
 def _clean(image: Image.Image) -> Image.Image:
@@ -318,6 +341,7 @@ def derive(data: bytes, suffix: str) -> Derived:
 
     try:
         with _opened(data, suffix) as image:
+            _refuse_too_tall(*_upright_size(image))
             clean = _clean(_decoded(image, at_least=WIDTHS[-1]))
         width, height = clean.size
         variants: list[Variant] = []

@@ -107,10 +107,14 @@ class FactsCache:
             write_entries(self.path, self.secret, FACTS_FORMAT, self.used)
 
 
+#: What an original's facts are: 2 since a photo too tall for its copies is refused.
+FACTS_VERSION = 2
+
+
 @functools.cache
 def _settings_hash() -> hashlib._Hash:
     """SHA-256 begun over the settings (see :meth:`FactsCache.key`)."""
-    return hashlib.sha256(f"{photos.SETTINGS}\0".encode())
+    return hashlib.sha256(f"{photos.SETTINGS};facts={FACTS_VERSION}\0".encode())
 
 
 def learn(digest: str, suffix: str, read: Callable[[], bytes | None]) -> PhotoFacts:
