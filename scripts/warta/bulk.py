@@ -35,6 +35,7 @@ from warta.validate import Context, judge
 
 if TYPE_CHECKING:  # the process pool is imported only when there is much to judge
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 #: Below this many files to judge, starting worker processes costs more than it saves.
 PARALLEL_MIN = 200
@@ -241,13 +242,26 @@ def start_method() -> str | None:
     return None
 
 
+def pool_context() -> BaseContext:
+    """How worker processes start (:func:`start_method`). A worker that is not forked starts
+    a fresh interpreter with ``python -c``, which puts the working directory first on
+    ``sys.path``: in a checkout, where anyone who can push writes, a ``multiprocessing/``
+    folder at the top would run before anything of Warta's. Such workers are started with
+    ``PYTHONSAFEPATH`` set, which leaves the working directory out."""
+    import multiprocessing  # noqa: PLC0415 - only when there is much to do
+
+    method = start_method()
+    if method != "fork":
+        os.environ["PYTHONSAFEPATH"] = "1"  # (inherited by every worker started afresh)
+    return multiprocessing.get_context(method)
+
+
 def _pool(jobs: int, setup: Setup) -> ProcessPoolExecutor:
-    import multiprocessing  # noqa: PLC0415 - only when there is much to judge
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     return ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=multiprocessing.get_context(start_method()),
+        mp_context=pool_context(),
         initializer=_start_worker,
         initargs=(setup,),
     )

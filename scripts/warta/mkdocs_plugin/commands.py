@@ -37,7 +37,7 @@ from warta import i18n
 from warta.adapters import safefs, stops
 from warta.adapters.siteconfig import plain
 from warta.adapters.sitemanifest import CONFIG_FILE
-from warta.bulk import default_jobs, start_method
+from warta.bulk import default_jobs, pool_context
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.auditcache import AuditStore, file_key
@@ -458,12 +458,11 @@ def _links_of(
             yield _read_links(site, rel, site_url, notices, salt)
             progress.advance()
         return
-    import multiprocessing  # noqa: PLC0415 - only for a large site
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     chunks = [rels[at : at + AUDIT_CHUNK] for at in range(0, len(rels), AUDIT_CHUNK)]
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context(start_method())
+        max_workers=jobs, mp_context=pool_context()
     ) as pool:
         # (each chunk's links are let go once taken: a cold build's 4,700 files at 3,000
         # items lead to 230,000 places, which the futures would otherwise hold to the end)

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 
 from warta.adapters import photos, safefs
 from warta.adapters.photostore import Copies, Copy, CopyStore, digest_of
-from warta.bulk import start_method
+from warta.bulk import pool_context
 from warta.i18n import _
 from warta.mkdocs_plugin.files import ItemFile, read_signed, remove_existing
 from warta.model.photo import is_raster
@@ -198,11 +198,10 @@ def _make_missing(
     missing = [r for r in raster if store.find(r[1], r[2]) is None]
     if jobs < 2 or len(missing) < PARALLEL_MIN:
         return
-    import multiprocessing  # noqa: PLC0415 - only with many photos to copy
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context(start_method())
+        max_workers=jobs, mp_context=pool_context()
     ) as pool:
         made = pool.map(_derive, *zip(*((root, *r) for r in missing), strict=True))
         for (_rel, digest, suffix), derived in zip(missing, made, strict=True):
