@@ -452,6 +452,21 @@ def _untouched(repo: Repo, tmp: Path) -> None:
     assert list(tmp.iterdir()) == []
 
 
+def test_a_body_nested_without_bound_is_printed_flat_not_a_traceback(repo: Repo) -> None:
+    """An approved body with 1,500 nested ``<em>`` ended ``warta cetak`` in a RecursionError:
+    what lies deeper than the template goes was flattened by a function that recursed
+    itself. Now it is printed as plain text."""
+    nested = "<em>" * 1500 + "bagian terdalam" + "</em>" * 1500
+    body = f"SUKAMAJU – Paragraf {nested} selesai.\n"
+    repo.approved_item("Berita Bersarang Dalam", day="2026-11-02", slug="bersarang", body=body)
+    repo.commit_all("berita")
+    result = cetak(repo)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    text = pdf_text(repo.path(f"{EDITION}/buletin.pdf"))
+    assert "bagian terdalam" in text and "selesai" in text
+
+
 def test_the_typesetter_has_a_time_budget(slow_office: Repo, tmp_path: Path) -> None:
     """Typst had no time limit: an approved SVG drawn thousands of times kept ``warta cetak``
     busy for minutes. It runs in a child process killed once the budget is spent."""

@@ -59,13 +59,19 @@ class _Builder(HTMLParser):
 
 
 def _text_of(element: _El | str) -> str:
-    if isinstance(element, str):
-        return element
-    if element.tag in SKIP:
-        return ""
-    if element.tag == "br":
-        return "\n"
-    return "".join(_text_of(c) for c in element.children)
+    """The text of ``element`` and everything in it, walked without recursion: it flattens
+    what lies deeper than :data:`MAX_DEPTH`, which a hostile body nests without bound."""
+    parts: list[str] = []
+    pending: list[_El | str] = [element]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            parts.append(node)
+        elif node.tag == "br":
+            parts.append("\n")
+        elif node.tag not in SKIP:
+            pending.extend(reversed(node.children))
+    return "".join(parts)
 
 
 def _url(href: str) -> str | None:
