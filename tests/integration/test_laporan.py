@@ -236,6 +236,41 @@ def test_a_forged_signature_does_not_change_the_figures(newsroom: Repo, tmp_path
     assert any("signature." in r for r in after["excluded"][0]["reasons"])
 
 
+def test_a_title_edited_after_approval_is_never_shown_as_the_record(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """Anyone who can push may change an approved item's title without a signature: the site
+    leaves the item out, but the report printed the new title beside the signed records,
+    in the office's accountability document. The records still count; the title is not
+    shown."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    before = _json(repo)
+    path = repo.path("content/berita/2026/a/index.md")
+    planted = "Kepala Dinas PUPR Ditahan atas Proyek Betonisasi"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\ntitle: ") + 1
+    path.write_text(text[:start] + f'title: "{planted}"' + text[text.index("\n", start):],
+                    encoding="utf-8")
+    repo.commit_all("judul")
+    after = _json(repo)
+
+    def untitled(value: object) -> object:  # the figures, without any title
+        if isinstance(value, dict):
+            return {k: untitled(v) for k, v in value.items() if k != "title"}
+        return [untitled(v) for v in value] if isinstance(value, list) else value
+
+    for key in ("steps", "people", "items", "months", "open", "monitoring"):
+        assert untitled(after[key]) == untitled(before[key]), key
+    assert after["excluded"] == before["excluded"]
+    assert planted not in json.dumps(after, ensure_ascii=False)
+    assert "(title not shown: the text changed after its last signature; 20261106-" in (
+        json.dumps(after, ensure_ascii=False))
+    out = tmp_path / "laporan.html"
+    html = repo.cli("laporan", "--periode", "2026-S2", "--at", AT, "--output", str(out))
+    assert html.returncode == 0, html.stderr
+    assert planted not in out.read_text(encoding="utf-8")
+
+
 def test_bad_period_and_output_under_content_are_refused(newsroom: Repo) -> None:
     bad = newsroom.cli("laporan", "--periode", "2026-13")
     assert bad.returncode == 2 and "--periode" in bad.stderr

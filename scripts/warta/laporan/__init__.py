@@ -96,6 +96,23 @@ def _unsound(verdict: Verdict) -> tuple[str, ...]:
     )[:3]
 
 
+#: Errors that mean the item's text is not the one its records signed (a title edited
+#: after approval): its records still count, its title is not shown as the record's.
+UNSIGNED_TEXT = ("content.",)
+
+
+def _signed_title(verdict: Verdict, item: NewsItem) -> NewsItem:
+    """``item`` as the report shows it: its title only if a signature covers it."""
+    if any(f.is_error and f.rule.startswith(UNSIGNED_TEXT) for f in verdict.findings):
+        return replace(
+            item,
+            title=_("(title not shown: the text changed after its last signature; {id})").format(
+                id=item.id or item.path
+            ),
+        )
+    return item
+
+
 def _out_of_order(item: NewsItem | None, project: Repository) -> str | None:
     """The step of the record at which ``item``'s history leaves the SOP's order, if any."""
     if item is None or not item.signoffs_readable:
@@ -126,7 +143,7 @@ def split(
             continue
         reasons = _unsound(verdict)
         if not reasons and verdict.item is not None:
-            counted.append(verdict.item)
+            counted.append(_signed_title(verdict, verdict.item))
             continue
         item = verdict.item
         step = _out_of_order(item, project)
