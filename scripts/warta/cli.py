@@ -948,7 +948,9 @@ def preview(
         ).format(out_dir=out_dir))
         return
     host, _colon, port = dev_addr.rpartition(":")
-    if not host or not (port.isascii() and port.isdigit()):
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]  # an IPv6 address as a URL writes it
+    if not host or not (port.isascii() and port.isdigit() and 0 < int(port) <= 65535):
         raise UsageError(_(
             "--dev-addr {dev_addr!r}: expected HOST:PORT"
         ).format(dev_addr=dev_addr))

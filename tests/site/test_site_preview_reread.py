@@ -203,6 +203,68 @@ def test_a_rebuild_the_gate_refuses_says_so_and_a_good_one_serves_again(
     assert "warta: the preview was not rebuilt: the site's configuration is not" in text, text
 
 
+def _ask(port: int, path: str, host: str, method: str = "GET") -> tuple[int, bytes]:
+    """The status and every byte after the headers that the preview sends for one request
+    (read to the end of the connection: a HEAD answer must carry none)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+                     .encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _sep, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def test_the_preview_answers_its_own_address_only_and_odd_requests_without_a_traceback(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    """A page whose name is pointed at 127.0.0.1 (DNS rebinding) read every draft; a
+    live-reload poll with a 5,000-digit number printed a traceback; HEAD carried a body."""
+    root = tmp_path / "repo"
+    draft = site_repo.items["ditulis"]
+    server, port, log = _preview(site_repo, root)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/{draft.url}", draft.title, server, log)
+        for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.nip.io:{port}", ""):
+            status, body = _ask(port, "/" + draft.url, host)
+            assert status == 403, host
+            assert draft.title.encode() not in body
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+            status, body = _ask(port, "/" + draft.url, host)
+            assert status == 200 and draft.title.encode() in body, host
+        status, _body = _ask(port, "/livereload/" + "9" * 5000 + "/1", f"127.0.0.1:{port}")
+        assert status == 404
+        status, body = _ask(port, "/sitemap.xml", f"127.0.0.1:{port}", method="HEAD")
+        assert (status, body) == (200, b"")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert server.returncode == 0
+    assert "Traceback" not in log.read_text()
+
+
+def test_a_port_it_cannot_listen_on_is_said_before_anything_is_built(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for addr, message in (
+            (f"127.0.0.1:{port}", f"--dev-addr 127.0.0.1:{port}: cannot listen there ("),
+            ("127.0.0.1:99999", "--dev-addr '127.0.0.1:99999': expected HOST:PORT"),
+        ):
+            result = subprocess.run(
+                [warta_exe(), "--lang", "en", "preview", "-a", addr], cwd=site_repo.root,
+                env={**site_repo.env(), "XDG_CACHE_HOME": str(tmp_path / "cache")},
+                capture_output=True, text=True, timeout=120, check=False)
+            assert result.returncode == 2, result.stdout + result.stderr
+            assert "Traceback" not in result.stderr
+            assert message in result.stderr
+            assert "Documentation built" not in result.stderr
+
+
 def _preview(site_repo: SiteRepo, root: Path) -> tuple[subprocess.Popen[bytes], int, Path]:
     """``warta preview`` of a copy of the site repository at ``root``, started as from a
     terminal, on a free port: the process, the port and its log."""

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import ipaddress
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
@@ -546,14 +548,68 @@ def build_preview(
     return out_dir
 
 
+#: What MkDocs' live-reload script asks for: its epoch and request number (a longer number
+#: made the server print a traceback: Python converts at most 4,300 digits).
+_LIVERELOAD = re.compile(r"/livereload/[0-9]{1,30}/[0-9]{1,30}")
+
+
 class _PreviewServer(LiveReloadServer):
-    """MkDocs' live-reload server, answering a path with a NUL byte (``/%00``) with a 404:
-    the server opened it and printed a traceback for each such request."""
+    """MkDocs' live-reload server, which serves the drafts to this machine only:
+
+    - a request whose ``Host`` is a name other than ``localhost`` or the address it listens
+      on is refused (403): a web page whose name an attacker points at 127.0.0.1 (DNS
+      rebinding) would otherwise read every draft from its own origin;
+    - a path with a NUL byte (``/%00``) or a live-reload poll that is not two short numbers
+      gets a 404 (each printed a traceback);
+    - a HEAD request gets the headers only;
+    - :meth:`listen` binds the address before the first build, so a taken port is said at
+      once."""
+
+    _bound = False
+
+    def listen(self) -> None:
+        self.server_bind()
+        self.server_activate()
+        self._bound = True
+
+    def server_bind(self) -> None:
+        if not self._bound:
+            super().server_bind()
+
+    def server_activate(self) -> None:
+        if not self._bound:
+            super().server_activate()
+
+    def _local_host(self, header: str) -> bool:
+        name = header.rpartition(":")[0] if header.rpartition(":")[2].isdigit() else header
+        name = name.strip().lower()
+        if name.startswith("[") and name.endswith("]"):
+            name = name[1:-1]
+        if name in ("localhost", str(self.server_address[0]).lower()):
+            return True
+        try:
+            ipaddress.ip_address(name)  # an address is no name anyone can point elsewhere
+        except ValueError:
+            return False
+        return True
 
     def _serve_request(self, environ: Any, start_response: Any) -> Any:
-        if "\0" in str(environ.get("PATH_INFO", "")):
+        if not self._local_host(str(environ.get("HTTP_HOST", ""))):
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+            refusal = _("403: this preview answers requests to its own address only")
+            return [refusal.encode("utf-8") + b"\n"]
+        path = str(environ.get("PATH_INFO", ""))
+        if "\0" in path:
             return None  # no file has such a name
-        return super()._serve_request(environ, start_response)
+        if path.startswith("/livereload/") and not _LIVERELOAD.fullmatch(path):
+            return None
+        answer = super()._serve_request(environ, start_response)
+        if environ.get("REQUEST_METHOD") == "HEAD" and answer is not None:
+            close = getattr(answer, "close", None)  # (the file MkDocs opened)
+            if close is not None:
+                close()
+            return []
+        return answer
 
 
 def _show_failure(out_dir: Path, exc: WartaError | Abort) -> None:
@@ -586,6 +642,25 @@ def _error_page(out_dir: Path, code: int) -> bytes | None:
         return safefs.read_bytes(out_dir, "404.html")
     except (safefs.UnsafePath, OSError):
         return None
+
+
+def _listening(
+    builder: Callable[..., None], host: str, port: int, out_dir: Path
+) -> _PreviewServer:
+    """The preview's server, listening on ``host``:``port`` (UsageError if it cannot)."""
+    server = _PreviewServer(builder=builder, host=host, port=port, root=str(out_dir))
+    try:
+        server.listen()
+    except OSError as exc:
+        server.server_close()
+        raise UsageError(
+            _(
+                "--dev-addr {host}:{port}: cannot listen there ({error}); expected a free port"
+                " on an address of this machine"
+            ).format(host=host, port=port, error=exc.strerror or exc)
+        ) from None
+    server.error_handler = lambda code: _error_page(out_dir, code)
+    return server
 
 
 def serve_preview(
@@ -626,8 +701,7 @@ def serve_preview(
         with _mkdocs_logging():
             config = _preview_config(config_file, out_dir, pin, cache, progress, read=read)
             config.plugins.on_startup(command="serve", dirty=False)
-            server = _PreviewServer(builder=builder, host=host, port=port, root=str(out_dir))
-            server.error_handler = lambda code: _error_page(out_dir, code)
+            server = _listening(builder, host, port, out_dir)
             server.observer = PreviewObserver(building)  # (no walk of the sources beside a build)
             try:
                 builder(config)
