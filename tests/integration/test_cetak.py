@@ -467,6 +467,34 @@ def test_a_body_nested_without_bound_is_printed_flat_not_a_traceback(repo: Repo)
     assert "bagian terdalam" in text and "selesai" in text
 
 
+def test_a_gif_lead_photo_is_printed_as_a_small_clean_copy(repo: Repo) -> None:
+    """A GIF is published on the site as signed, but the typesetter decoded a GIF given as it
+    is at full size (about 800 MB for a one-colour 10,000 x 10,000 one of 75 KB, per item).
+    The bulletin prints a clean JPEG of its first frame, at most 1,600 pixels wide."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("P", (4000, 3000), 3).save(out, "GIF", comment=b"Dibuat oleh Humas Sukamaju")
+    path = repo.new_item("Peta Jalan Desa", at=f"2026-11-02T08:00:00{WIB}", slug="peta",
+                         body=BODY)
+    repo.sign(path, "sri", f"2026-11-02T08:04:00{WIB}")
+    (path.parent / "peta.gif").write_bytes(out.getvalue())
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\nstatus:", '\nimage:\n  src: peta.gif\n  alt: "Peta jalan desa"\nstatus:', 1),
+        encoding="utf-8")
+    for by, at in (("dimas", "10:00"), ("sri", "10:04"), ("hendra", "10:08")):
+        repo.sign(path, by, f"2026-11-02T{at}:00{WIB}")
+    repo.commit_all("berita")
+    result = cetak(repo)
+    assert result.returncode == 0, result.stderr
+    pdf = repo.path(f"{EDITION}/buletin.pdf")
+    shown = [image for page in pypdf.PdfReader(pdf).pages for image in page.images]
+    assert [(i.image.format, i.image.size) for i in shown] == [("JPEG", (1600, 1200))]
+    assert b"Dibuat oleh Humas" not in pdf.read_bytes()  # (only pixels are printed)
+
+
 def test_the_typesetter_has_a_time_budget(slow_office: Repo, tmp_path: Path) -> None:
     """Typst had no time limit: an approved SVG drawn thousands of times kept ``warta cetak``
     busy for minutes. It runs in a child process killed once the budget is spent."""

@@ -19,7 +19,7 @@ import segno
 
 from warta.adapters import photos, safefs
 from warta.model.item import NewsItem
-from warta.model.photo import is_raster
+from warta.model.photo import AS_SIGNED, is_raster
 from warta.model.roster import Roster
 from warta.model.sop import Sop
 from warta.site.article import Article, is_kecamatan
@@ -80,12 +80,15 @@ def _clean_copy(root: Path, rel: str, digest: str, suffix: str) -> Placer:
     def place(dest: Path) -> None:
         data = safefs.read_verified(root, rel, digest)
         try:
-            derived = photos.derive(data, suffix)
+            if suffix in AS_SIGNED:  # (a GIF: its first frame, never the GIF itself)
+                copy = photos.print_copy(data, suffix)
+            else:
+                derived = photos.derive(data, suffix).variants
+                copy = [v for v in derived if v.format == "JPEG"][-1].data
         except photos.PhotoRefused as exc:
             raise safefs.UnsafePath(rel, str(exc), "unreadable") from exc
-        widest = [v for v in derived.variants if v.format == "JPEG"][-1]
         safefs.make_folders(dest.parent)
-        dest.write_bytes(widest.data)
+        dest.write_bytes(copy)
 
     return place
 
@@ -187,7 +190,7 @@ def _image(
     if digest is None or suffix not in PRINTABLE:
         return None
     folder = item.path.rsplit("/", 1)[0]
-    if is_raster(src):  # never the original: a clean copy, without EXIF or GPS
+    if is_raster(src) or suffix in AS_SIGNED:  # never the original: a clean copy
         name = f"img/{index}.jpg"
         files[name] = _clean_copy(root, f"{folder}/{src}", digest, suffix)
         return name
