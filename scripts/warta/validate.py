@@ -556,13 +556,16 @@ ITEM_CHECKS: tuple[tuple[str, ItemCheck], ...] = (
 
 def _keeper(group: Sequence[Judgement]) -> Judgement:
     """Of files claiming the same id or URL, the one that keeps it: an item past the gate
-    with no error of its own, approved first; else the first by path. A junk draft can
-    therefore never push an approved item off the site."""
+    with no error of its own, approved first; else one with no error of its own (a copy in
+    another folder has one: ``url.folder``); else the first by path. A junk draft can
+    therefore never push an approved item off the site, nor a copy of a colleague's draft
+    in a folder that sorts first take that draft out of the queue and the figures."""
 
-    def rank(j: Judgement) -> tuple[bool, float, str]:
-        clean = j.passed and not any(f.is_error for f in (*j.reader, *j.found))
+    def rank(j: Judgement) -> tuple[bool, bool, float, str]:
+        errors = any(f.is_error for f in (*j.reader, *j.found))
+        clean = j.passed and not errors
         approved = j.facts.approved_at if j.facts is not None else None
-        return (not clean, approved.timestamp() if approved else float("inf"), j.path)
+        return (not clean, errors, approved.timestamp() if approved else float("inf"), j.path)
 
     return min(group, key=rank)
 
