@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from warta.adapters import gitread, safefs
 from warta.adapters.editionfile import PRINT_PREFIX, parse_edition
-from warta.adapters.items import parse_item
+from warta.adapters.items import parse_bytes
 from warta.adapters.sitemanifest import SITE_MANIFEST_PATH
 from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
@@ -70,15 +70,18 @@ def check_base(repo: Repository, ref: str) -> list[Finding]:
     base_bytes: dict[str, bytes | None] = {}
     for blob in sorted(blobs, key=lambda b: b.path):
         raw = data.get(blob.sha)
-        text = raw.decode("utf-8", "replace").replace("\r\n", "\n") if raw is not None else None
         if blob.path in SERIAL_FILES:
+            text = raw.decode("utf-8", "replace").replace("\r\n", "\n") if raw is not None else None
             base_serials[blob.path] = serial_of(text)
             base_bytes[blob.path] = raw
-        elif text is not None:
-            item = parse_item(text, blob.path).item
+        elif raw is not None:
+            # read as the working tree is read (a byte-order mark, CR line ends): an item
+            # the base's own reader could not read would drop out of the comparison
+            item = parse_bytes(raw, blob.path).item
             entry = signed(item) if item is not None else None
-            if entry is not None:
-                base_items.setdefault(entry.id, entry)
+            known = base_items.get(entry.id) if entry is not None else None
+            if entry is not None and (known is None or len(entry.chain) > len(known.chain)):
+                base_items[entry.id] = entry  # (the longest history an id had is the bar)
     now_items: dict[str, list[Signed]] = {}
     for item in repo.items.values():
         entry = signed(item)

@@ -282,6 +282,10 @@ def parse_updates(lines: Iterable[str]) -> list[Update]:
     return updates
 
 
+#: The refs a push may make or move besides the guarded branch.
+PLAIN_REFS = ("refs/heads/", "refs/tags/")
+
+
 def run(git_dir: Path, lines: Iterable[str], hook_env: Mapping[str, str]) -> list[Outcome]:
     """Judge every ref update of a push (``hook_env``: the hook's environment, which says
     where git keeps the pushed objects meanwhile)."""
@@ -299,6 +303,17 @@ def run(git_dir: Path, lines: Iterable[str], hook_env: Mapping[str, str]) -> lis
                         " archive, git rev-parse, --base), so nothing but the guarded branch may"
                         " carry it"
                     ).format(ref=update.ref, branch=settings.branch, short=settings.short),
+                )
+            )
+        elif not update.ref.startswith(PLAIN_REFS) and not update.deletes:
+            outcomes.append(
+                _refused(
+                    update,
+                    _(
+                        "{ref} is neither a branch nor a tag; expected refs/heads/… or"
+                        " refs/tags/… (a refs/replace/ ref would make git show another tree for"
+                        " {branch}'s commit to everything that reads this repository)"
+                    ).format(ref=update.ref, branch=settings.branch),
                 )
             )
         elif update.ref != settings.branch:

@@ -125,3 +125,47 @@ def test_a_decoy_copy_does_not_hide_a_restored_item(repo: Repo) -> None:
         (ITEM, "history.rewritten"), (ITEM, "revision.rollback")]
     data = json.loads(repo.cli("validate", "--base", "main-now", "--format", "json").stdout)
     assert not [i["path"] for i in data["items"] if i["publishable"]]
+
+
+@pytest.mark.parametrize("disguise", ["bom", "cr"])
+def test_a_base_item_written_oddly_is_still_held_to_its_history(
+    repo: Repo, disguise: str
+) -> None:
+    """The base was read by a decoder of its own that took neither a byte-order mark nor CR
+    line ends, where the working tree's reader takes both (a warning). One change gave a
+    withdrawn item a BOM (its signatures still verify); the next restored it from before
+    the withdrawal, compared with a base where the item no longer read."""
+    old = repo.read(ITEM)
+    take_back(repo, "withdraw", ITEM, "--reason", "narasumber keberatan",
+              at="2026-11-03T08:00:00+07:00")
+    withdrawn = repo.path(ITEM).read_bytes()
+    repo.path(ITEM).write_bytes(b"\xef\xbb\xbf" + withdrawn if disguise == "bom"
+                                else withdrawn.replace(b"\n", b"\r"))
+    repo.commit_all(disguise)
+    repo.git("branch", "-f", "main-now")
+    assert [r for _, r, _ in base_findings(repo, "main-before")] == []  # (merged as forward)
+    repo.write(ITEM, old)
+    repo.commit_all("restore")
+    assert [r for _, r, _ in base_findings(repo, "main-now")] == [
+        "history.rewritten", "revision.rollback"]
+    repo.path(ITEM).unlink()
+    repo.commit_all("delete")
+    assert [r for _, r, _ in base_findings(repo, "main-now")] == ["history.removed"]
+
+
+def test_a_junk_file_with_the_same_id_at_the_base_does_not_hide_the_item(repo: Repo) -> None:
+    """The base kept the first file by path for each id: an unsigned copy sorting first (no
+    records) made the comparison skip the signed item."""
+    old = repo.read(ITEM)
+    take_back(repo, "withdraw", ITEM, "--reason", "narasumber keberatan",
+              at="2026-11-03T08:00:00+07:00")
+    text = repo.read(ITEM)
+    start = text.index("signoffs:")
+    repo.write("content/berita/2026/0-junk/index.md", text[:start] + "signoffs: []\n---\n\nx\n")
+    repo.commit_all("junk")
+    repo.git("branch", "-f", "main-now")
+    repo.path("content/berita/2026/0-junk/index.md").unlink()
+    repo.write(ITEM, old)
+    repo.commit_all("restore")
+    rules = [r for _, r, _ in base_findings(repo, "main-now")]
+    assert "history.rewritten" in rules and "revision.rollback" in rules

@@ -429,6 +429,33 @@ def test_a_tag_that_shadows_main_is_refused(server: Server) -> None:
     assert found == server.head()
 
 
+def test_a_replace_ref_for_main_is_refused_and_never_read(server: Server) -> None:
+    """git shows the commit a pushed refs/replace/<main's commit> names in place of main's,
+    to every reader of the repository that does not turn replace refs off: a deploy's
+    'git archive main', and 'warta hook install', which took the pin from that tree. Only
+    branches and tags may be pushed; and Warta reads no replace ref even if one is there."""
+    main = server.head()
+    assert main is not None
+    pin = server.work.pin
+    assert swap_trust_root(server.work) != pin  # mallory's trust root, roster and signatures
+    server.work.commit_all("mallory")
+    ref = f"refs/replace/{main}"
+    output = refused(server.push(f"HEAD:{ref}"))
+    assert f"{ref} refused: {ref} is neither a branch nor a tag" in output
+    assert subprocess.run(["git", "--git-dir", str(server.bare), "show-ref", "--verify", ref],
+                          capture_output=True, check=False).returncode != 0
+    # an administrator's own replace ref (or one left from before the hook): still not read
+    subprocess.run(["git", "--git-dir", str(server.bare), "update-ref", ref,
+                    server.local()], check=True)
+    (server.bare / "hooks" / "warta-hook.json").unlink()  # (installed again, pinned afresh)
+    again = server.work.cli("hook", "install", str(server.bare))
+    assert again.returncode == 0, again.stderr
+    assert f"trust root pinned on first use: {pin}, taken from refs/heads/main at {main[:10]}" in (
+        again.stdout)
+    settings = json.loads((server.bare / "hooks" / "warta-hook.json").read_text())
+    assert settings["pin"] == pin
+
+
 def test_a_hooks_path_in_the_servers_git_configuration_is_refused(
     server: Server, tmp_path: Path
 ) -> None:

@@ -23,7 +23,9 @@ from warta.i18n import _
 
 #: Object ids: SHA-1 (40 hex digits) or SHA-256 (64).
 OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
-_SAFE = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
+#: every git command: no replace refs (a pushed refs/replace/<commit> would show another
+#: tree for that commit), no hooks, no file-system monitor
+_SAFE = ("--no-replace-objects", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
 _TIMEOUT = 600
 #: ``info/attributes`` of the scratch repository: it overrides every ``.gitattributes``.
 NO_CONVERSION = "* -text -filter -ident -working-tree-encoding\n"
@@ -39,6 +41,7 @@ def clean_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
         GIT_CONFIG_GLOBAL=os.devnull,
         GIT_ATTR_NOSYSTEM="1",
         GIT_TERMINAL_PROMPT="0",
+        GIT_NO_REPLACE_OBJECTS="1",
     )
     return env
 

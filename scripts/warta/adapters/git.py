@@ -26,7 +26,7 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     keeps its bytes as the file system gives them (``os.fsdecode``): a pushed file name was
     never to end a command in a traceback."""
     result = subprocess.run(
-        ["git", *args],
+        ["git", "--no-replace-objects", *args],  # (a pushed refs/replace/ changes nothing)
         cwd=root,
         capture_output=True,
         text=True,

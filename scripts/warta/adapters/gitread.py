@@ -17,7 +17,9 @@ from warta.i18n import _
 
 #: Git's mode of a regular file (and of an executable one); links and submodules are others.
 REGULAR = ("100644", "100755")
-_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
+#: every git command: no replace refs (a pushed refs/replace/<commit> would show another
+#: tree for that commit), no hooks, no file-system monitor
+_SAFE = ("--no-replace-objects", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
 
 
 @dataclass(frozen=True)
