@@ -445,6 +445,7 @@ def test_a_replace_ref_for_main_is_refused_and_never_read(server: Server) -> Non
     assert subprocess.run(["git", "--git-dir", str(server.bare), "show-ref", "--verify", ref],
                           capture_output=True, check=False).returncode != 0
     # an administrator's own replace ref (or one left from before the hook): still not read
+    assert server.push("HEAD:refs/heads/mallory").returncode == 0  # (another branch: taken)
     subprocess.run(["git", "--git-dir", str(server.bare), "update-ref", ref,
                     server.local()], check=True)
     (server.bare / "hooks" / "warta-hook.json").unlink()  # (installed again, pinned afresh)
@@ -453,7 +454,7 @@ def test_a_replace_ref_for_main_is_refused_and_never_read(server: Server) -> Non
     assert f"trust root pinned on first use: {pin}, taken from refs/heads/main at {main[:10]}" in (
         again.stdout)
     settings = json.loads((server.bare / "hooks" / "warta-hook.json").read_text())
-    assert settings["pin"] == pin
+    assert settings["trust_root"] == pin
 
 
 def test_a_hooks_path_in_the_servers_git_configuration_is_refused(
