@@ -87,6 +87,7 @@ def site_sources(root: Path, allow: Allow) -> dict[str, str]:
     for observed in tree.sources:
         if "outside-news" in observed.problems:
             problems.append(_outside(observed.rel))
+        problems.extend(observed.findings)  # (a page that reads otherwise than it shows)
     problems.extend(_unlistable(rel) for rel in regular if not plain_relative(rel))
     if problems:
         raise RefusedError(

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from warta.adapters import gitread, safefs
 from warta.adapters.editionfile import PRINT_PREFIX, parse_edition
-from warta.adapters.items import parse_bytes
+from warta.adapters.items import parse_item
 from warta.adapters.sitemanifest import SITE_MANIFEST_PATH
 from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
@@ -41,6 +41,13 @@ def serial_of(text: str | None) -> int | None:
         return None
     value = data.get("serial") if isinstance(data, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _lenient(raw: bytes) -> str:
+    """An item's bytes at the base as text, every way of ending a line read as LF and a
+    byte-order mark left out: the history it holds is the bar, however it is written."""
+    text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def signed(item: NewsItem) -> Signed | None:
@@ -75,9 +82,10 @@ def check_base(repo: Repository, ref: str) -> list[Finding]:
             base_serials[blob.path] = serial_of(text)
             base_bytes[blob.path] = raw
         elif raw is not None:
-            # read as the working tree is read (a byte-order mark, CR line ends): an item
-            # the base's own reader could not read would drop out of the comparison
-            item = parse_bytes(raw, blob.path).item
+            # read whatever the file holds, however it is written (a byte-order mark, CR
+            # line ends): an item the base's reader could not read dropped out of the
+            # comparison, and the next change could restore or delete it unchecked
+            item = parse_item(_lenient(raw), blob.path).item
             entry = signed(item) if item is not None else None
             known = base_items.get(entry.id) if entry is not None else None
             if entry is not None and (known is None or len(entry.chain) > len(known.chain)):

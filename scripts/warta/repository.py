@@ -29,6 +29,7 @@ from warta.adapters import clock, safefs, tofu
 from warta.adapters.cachekey import cache_home, inside, repo_cache_dir, tracked_cache
 from warta.adapters.digests import DigestCache
 from warta.adapters.editionfile import pdf_of
+from warta.adapters.frontmatter import FrontMatterError, split
 from warta.adapters.items import LoadedItem, has_workflow_keys, load_item, parse_bytes, refused
 from warta.adapters.photostore import FactsCache, learn
 from warta.adapters.pins import resolve_pin
@@ -43,7 +44,7 @@ from warta.adapters.sitemanifest import (
     load_site_manifest,
 )
 from warta.adapters.ssh import SshsigVerifier
-from warta.adapters.textfile import MAX_BYTES
+from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.theme import theme_files
 from warta.adapters.trust import (
     TrustRoot,
@@ -53,6 +54,7 @@ from warta.adapters.trust import (
 )
 from warta.adapters.verdicts import VerdictCache, policy_digest
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH, load_roster, load_sop
+from warta.adapters.yamlnodes import YamlError, parse
 from warta.bulk import Judges, Setup, Work, default_jobs, renderer_for
 from warta.editions import is_print_file, judge_editions
 from warta.errors import UsageError
@@ -435,7 +437,12 @@ FactsOf = Callable[[str, str, str], PhotoFacts]
 
 
 def observe(
-    entry: safefs.Entry, rel: str, *, check_svg: bool, facts: FactsOf | None = None
+    entry: safefs.Entry,
+    rel: str,
+    *,
+    check_svg: bool,
+    facts: FactsOf | None = None,
+    check_page: bool = False,
 ) -> Observed:
     """What ``entry`` (as listed and read) is, with its digest (and, for an SVG, what makes
     it unsafe; for a page, whether it carries workflow keys); with ``facts``, what it holds
@@ -454,10 +461,35 @@ def observe(
         )
     if is_page(rel) and has_workflow_keys((entry.data or b"")[:65536]):
         problems = (*problems, "outside-news")
+    found = page_findings(rel, entry.data) if check_page and is_page(rel) and entry.data else ()
     photo = None
     if facts is not None and entry.digest is not None and not problems and is_inspected(rel):
         photo = facts(entry.rel, entry.digest, posixpath.splitext(rel)[1].lower())
-    return Observed(rel, "file", entry.digest, entry.nlink, problems=problems, photo=photo)
+    return Observed(
+        rel, "file", entry.digest, entry.nlink, problems=problems, findings=found, photo=photo
+    )
+
+
+def page_findings(rel: str, data: bytes) -> tuple[Finding, ...]:
+    """What makes the site page ``rel`` (its bytes ``data``) read otherwise than people see
+    it: a CR that ends no line for git, or in a Markdown page's front-matter, which MkDocs
+    reads itself, what Warta's YAML reader refuses (a line break YAML sees and people do
+    not, a duplicate key, a tag)."""
+    result = decode(data, rel)
+    errors = tuple(f for f in result.findings if f.is_error)
+    if result.text is None or errors:
+        return errors
+    if not result.text.startswith("---"):
+        return ()
+    try:
+        parts = split(result.text)
+    except FrontMatterError:
+        return ()  # (no front-matter MkDocs would read as such)
+    try:
+        parse(parts.yaml_text, first_line=parts.yaml_first_line)
+    except YamlError as exc:
+        return (error(rel, exc.line, exc.rule, exc.message),)
+    return ()
 
 
 def observe_folder(root: Path, folder: str) -> tuple[Observed, ...]:
@@ -525,7 +557,7 @@ def scan(
             continue
         if entry.kind is not safefs.Kind.DIR:
             into = prints if is_print_file(entry.rel) else sources
-            into.append(observe(entry, entry.rel, check_svg=False))
+            into.append(observe(entry, entry.rel, check_svg=False, check_page=True))
     if safefs.lstat_kind(root / DOCS) is safefs.Kind.LINK:
         sources.append(Observed(DOCS, "symbolic link", target="?"))
     for extra in _config_files(root, site):
@@ -556,7 +588,11 @@ def _config_files(root: Path, site: SiteConfig | None) -> Iterable[list[Observed
         found = safefs.walk(root, folder, read=whole)
         if not found and safefs.lstat_kind(root / folder) is not safefs.Kind.DIR:
             yield [Observed(folder, "missing folder")]
-        yield [observe(e, e.rel, check_svg=False) for e in found if e.kind is not safefs.Kind.DIR]
+        yield [
+            observe(e, e.rel, check_svg=False, check_page=True)
+            for e in found
+            if e.kind is not safefs.Kind.DIR
+        ]
     for hook in site.hooks:
         parent = hook.rsplit("/", 1)[0] if "/" in hook else ""
         entry = next((e for e in safefs.walk(root, parent, read=whole) if e.rel == hook), None)
@@ -883,7 +919,12 @@ def _judge_sources(policy: Policy, tree: Tree) -> tuple[list[SourceVerdict], lis
     verdicts, gone = check_site_sources(observed, signed, reserved)
     out: list[SourceVerdict] = []
     strays = {o.rel for o in observed if "outside-news" in o.problems}
+    unseen = {o.rel: o.findings for o in observed if o.findings}
     for verdict in verdicts:
+        if verdict.path in unseen:
+            verdict = SourceVerdict(  # noqa: PLW2901 - the same file, judged with its text
+                verdict.path, False, (*unseen[verdict.path], *verdict.findings)
+            )
         if verdict.path not in strays:
             out.append(verdict)
             continue

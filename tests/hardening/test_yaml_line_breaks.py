@@ -7,6 +7,7 @@ the line), and every editorial action reads back the text it is about to write."
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -153,3 +154,61 @@ def test_an_action_reads_back_what_it_writes_and_refuses_a_changed_item(
         " digest is sha256:")
     assert site.path(rel).read_bytes() == written
     assert head(site) == commit and site.git("status", "--porcelain") == ""
+
+
+def test_a_lone_cr_hides_a_roster_entry_no_more(site: Repo) -> None:
+    """A CR that is not half of CRLF ends a line for YAML, not for git or a browser's diff:
+    the same hidden Kabag as above. Every text file Warta reads refuses it
+    (``file.lone-cr``); the roster cannot be read, nor signed."""
+    roster = site.path("workflow/roster.yml")
+    before = roster.read_bytes()
+    line = before.count(b"\n") + 1
+    key = " ".join(pub(site.keys["mallory"]).split()[:2])
+    roster.write_bytes(before + (
+        "  # catatan\r  - id: mallory\r    name: Mallory\r    roles: [kabag]\r    keys:\r"
+        f"      - key: {key}\r        from: 2026-01-01\n").encode())
+    site.commit_all("roster: catatan")
+    result = site.cli("--lang", "en", "validate")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"workflow/roster.yml:{line}: error [file.lone-cr] found a carriage return (CR)" in (
+        result.stderr)
+    signing = site.cli("--lang", "en", "trust", "sign", "--key", str(site.keys["admin"]))
+    assert signing.returncode == 1, signing.stdout + signing.stderr
+    assert "found a carriage return (CR) that ends no line for git" in signing.stderr
+    assert site.git("status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("hidden", ["\u2028", "\r"], ids=["LS", "CR"])
+def test_a_site_page_whose_front_matter_hides_a_key_is_never_signed_nor_published(
+    site: Repo, tmp_path: Path, hidden: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs reads a site page's front-matter itself, where a hidden ``title:`` after a
+    '#' went into the page's header unescaped: an administrator signed what no diff
+    showed. Refused at ``trust sign``; a page signed so before is left out of the site."""
+    rel = "content/tentang.md"
+    text = site.read(rel)
+    assert text.startswith("---\ntitle: ")
+    line_end = text.index("\n", 4)
+    planted = (text[:line_end] + f"  # judul lama{hidden}title: \"<b>X</b>\"" + text[line_end:])
+    site.path(rel).write_bytes(planted.encode("utf-8"))
+    rule = "yaml.line-break" if hidden == "\u2028" else "file.lone-cr"
+    signing = site.cli("--lang", "en", "trust", "sign", "--key", str(site.keys["admin"]))
+    assert signing.returncode == 1, signing.stdout + signing.stderr
+    assert f"{rel}:2: [{rule}]" in signing.stderr
+    assert "nothing was signed" in signing.stderr
+    # signed anyway, as a Warta before this check did (in process, the check switched off):
+    # the build, the real command, leaves the page out
+    from warta import repository
+    from warta.administer import sign_all
+    from warta.staffing import admin_signer
+
+    monkeypatch.setattr(repository, "page_findings", lambda rel, data: ())
+    sign_all(site.root, admin_signer(site.root, site.keys["admin"]))
+    digest = hashlib.sha256(planted.encode("utf-8")).hexdigest()
+    assert digest in site.read("workflow/site-manifest.yml")
+    out = tmp_path / "out"
+    built = site.cli("--lang", "en", "build", "-d", str(out))
+    assert f"{rel}:2: [{rule}]" in built.stderr
+    assert not (out / "tentang").exists()
+    assert "<b>X</b>" not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*.html"))

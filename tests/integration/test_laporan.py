@@ -271,6 +271,33 @@ def test_a_title_edited_after_approval_is_never_shown_as_the_record(
     assert planted not in out.read_text(encoding="utf-8")
 
 
+def test_a_title_edited_while_the_next_step_may_edit_is_not_shown_either(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """An item waiting for the writer (step 3, which may change the text) has no finding
+    when its title is changed: still nobody signed that title, and the report listed it
+    among the open items beside the signed steps."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    path = _item(repo, "Rapat Koordinasi Camat", "e", [
+        ("hendra", "2026-11-09T08:00:00+07:00"), ("sri", "2026-11-09T08:04:00+07:00")])
+    repo.commit_all("e")
+    shown = [o["title"] for o in _json(repo)["open"]]
+    assert "Rapat Koordinasi Camat" in shown
+    planted = "Camat Cibening Terima Suap"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: \"Rapat Koordinasi Camat\"", f'title: "{planted}"', 1)
+                    if "title: \"Rapat" in text else text.replace(
+                        "title: Rapat Koordinasi Camat", f"title: {planted}", 1),
+                    encoding="utf-8")
+    repo.commit_all("judul")
+    assert planted in path.read_text(encoding="utf-8")
+    data = _json(repo)
+    assert planted not in json.dumps(data, ensure_ascii=False)
+    assert any(o["title"].startswith("(title not shown: the text changed after its last"
+                                      " signature; 20261109-rapat-koordinasi-camat")
+               for o in data["open"])
+
+
 def test_bad_period_and_output_under_content_are_refused(newsroom: Repo) -> None:
     bad = newsroom.cli("laporan", "--periode", "2026-13")
     assert bad.returncode == 2 and "--periode" in bad.stderr

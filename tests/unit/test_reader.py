@@ -548,7 +548,7 @@ def test_crlf_is_read_as_lf_silently() -> None:
 
 
 def test_mixed_line_endings_are_a_warning() -> None:
-    result = decode(b"---\r\nid: x\n---\r", PATH)
+    result = decode(b"---\r\nid: x\n---\r\n", PATH)
     assert result.text == "---\nid: x\n---\n"
     assert result.findings == [
         Finding(
@@ -559,6 +559,17 @@ def test_mixed_line_endings_are_a_warning() -> None:
             "found mixed line endings (CRLF, CR and LF); expected one style (read as LF)",
         )
     ]
+
+
+@pytest.mark.parametrize("raw", [b"---\r\nid: x\n---\r", b"id: x # a\rkabag: y\n", b"a\r\rb"])
+def test_a_cr_that_ends_no_line_for_git_is_an_error(raw: bytes) -> None:
+    """git, diffs and browsers show what follows a lone CR on the same line; YAML and
+    Markdown start a new one there (a '# comment' could hide a key)."""
+    result = decode(raw, PATH)
+    assert result.text is None
+    line = raw[: raw.index(b"\r")].count(b"\n") + 1 if b"\r\n" not in raw else 3
+    assert [(f.rule, f.severity, f.line) for f in result.findings] == [
+        ("file.lone-cr", Severity.ERROR, line)]
 
 
 @pytest.mark.parametrize("escape", ["\\u202e", "\\u200B", "\\U0000202E", "\\xAD"])

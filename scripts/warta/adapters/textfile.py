@@ -122,6 +122,10 @@ def _kind(mode: int) -> str:
     return safefs.special_kind(mode)
 
 
+#: A CR that is not the first half of CRLF.
+_LONE_CR = re.compile("\r(?!\n)")
+
+
 def decode(raw: bytes, display: str) -> TextResult:
     findings: list[Finding] = []
     if b"\x00" in raw:
@@ -166,10 +170,25 @@ def decode(raw: bytes, display: str) -> TextResult:
         )
         return TextResult(None, findings)
     if "\r" in text:
+        lone = _LONE_CR.search(text)
+        if lone is not None:
+            findings.append(
+                error(
+                    display,
+                    text.count("\n", 0, lone.start()) + 1,
+                    "file.lone-cr",
+                    _(
+                        "found a carriage return (CR) that ends no line for git: git, diffs and"
+                        " browsers show what follows it on the same line, while YAML and"
+                        " Markdown start a new line there (it could hide a key after a '#');"
+                        " expected LF or CRLF line ends"
+                    ),
+                )
+            )
+            return TextResult(None, findings)
         crlf = text.count("\r\n")
-        lone_cr = text.count("\r") - crlf
         lf_only = text.count("\n") - crlf
-        if lone_cr or (crlf and lf_only):
+        if crlf and lf_only:
             findings.append(
                 warning(
                     display,

@@ -19,7 +19,7 @@ from warta.i18n import _
 from warta.laporan.editions import Edition, read_editions
 from warta.model.closure import ITEM_FILE
 from warta.model.history import read_history
-from warta.model.item import NewsItem
+from warta.model.item import NewsItem, content_digest
 from warta.model.performance import Figures, Period, as_at, compute, parse_period
 from warta.model.sop import Step
 from warta.queue import queue
@@ -96,14 +96,12 @@ def _unsound(verdict: Verdict) -> tuple[str, ...]:
     )[:3]
 
 
-#: Errors that mean the item's text is not the one its records signed (a title edited
-#: after approval): its records still count, its title is not shown as the record's.
-UNSIGNED_TEXT = ("content.",)
-
-
-def _signed_title(verdict: Verdict, item: NewsItem) -> NewsItem:
-    """``item`` as the report shows it: its title only if a signature covers it."""
-    if any(f.is_error and f.rule.startswith(UNSIGNED_TEXT) for f in verdict.findings):
+def _signed_title(item: NewsItem) -> NewsItem:
+    """``item`` as the report shows it: its title only if its last signature covers the
+    text as it is (a title edited after approval, or after the last step while the next may
+    still change the text, is nobody's word yet)."""
+    last = next((s.content for s in reversed(item.signoffs) if s.content), None)
+    if last != content_digest(item.fields, item.body):
         return replace(
             item,
             title=_("(title not shown: the text changed after its last signature; {id})").format(
@@ -143,7 +141,7 @@ def split(
             continue
         reasons = _unsound(verdict)
         if not reasons and verdict.item is not None:
-            counted.append(_signed_title(verdict, verdict.item))
+            counted.append(_signed_title(verdict.item))
             continue
         item = verdict.item
         step = _out_of_order(item, project)
@@ -153,7 +151,7 @@ def split(
             Excluded(
                 verdict.path,
                 (item.id if item else None) or "",
-                (item.title if item else None) or "",
+                (_signed_title(item).title if item else None) or "",
                 reasons,
             )
         )

@@ -134,6 +134,10 @@ class Observed:
     nlink: int = 1
     target: str = ""
     problems: tuple[str, ...] = ()
+    #: what makes a page of the site's own read otherwise than people see it (a CR that ends
+    #: no line for git; in its front-matter, which MkDocs reads itself, a line break YAML
+    #: sees and people do not): never published, never signed
+    findings: tuple[Finding, ...] = ()
     #: what an adapter found in a raster photo of an item's folder (None: not one, or unread)
     photo: PhotoFacts | None = None
 
