@@ -5,6 +5,7 @@ with a step (in ``warta log`` and, for the approval, in the published provenance
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -183,6 +184,26 @@ def test_status_json(site: Repo) -> None:
 
 
 NOTE = 'Layak terbit <script>alert("x")</script> & cek \x1b[31mlagi'
+
+
+def test_a_commit_subject_holding_the_separators_forges_no_commit(site: Repo) -> None:
+    """``warta log`` split git's output on \\x1e and \\x1f, which a commit's subject may hold:
+    one with both, and the item's trailers, gave a record a "commit" of any text (an escape
+    sequence here) in ``--format json``, where a commit id belongs."""
+    path = site.path(path_of("written"))
+    site.sign(path, "sri", ago(5), commit=False)  # (committed by hand: no trailer of its own)
+    site.commit_all("laporan")
+    item_id = next(line.split(": ", 1)[1] for line in path.read_text().splitlines()
+                   if line.startswith("id: "))
+    message = ("x\x1e\x1b[31mFAKE\x1b[0m\x1f2020-01-01T00:00:00+07:00\x1fsubj\n\n"
+               f"Warta-Item: {item_id}\nWarta-Step: laporan\n")
+    forged = site.git("-c", "user.name=a", "-c", "user.email=a@b", "commit-tree",
+                      "HEAD^{tree}", "-p", "HEAD", "-m", message).strip()
+    site.git("reset", "-q", "--hard", forged)
+    result = site.cli("log", path_of("written"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    commits = [r["commit"] for r in json.loads(result.stdout)["records"]]
+    assert all(c is None or re.fullmatch(r"[0-9a-f]{40}", c) for c in commits), commits
 
 
 def test_notes_in_log_and_log_json(site: Repo) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -223,6 +224,13 @@ class ActionCommit:
     item: str
 
 
+#: A commit id as ``%H`` prints it (SHA-1 or SHA-256), and a time as ``%cI`` prints it.
+_COMMIT_ID = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
+_COMMIT_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})\Z"
+)
+
+
 def item_commits(root: Path, item_id: str) -> list[ActionCommit]:
     """Commits whose trailers name this item (empty in a shallow clone that lacks them)."""
     if not is_repo(root):
@@ -245,6 +253,8 @@ def item_commits(root: Path, item_id: str) -> list[ActionCommit]:
         if len(fields) != 5:
             continue
         sha, date, subject, step, item = (f.strip() for f in fields)
+        if not (_COMMIT_ID.match(sha) and _COMMIT_TIME.match(date)):
+            continue  # (a subject holding the separators forged a record: never a commit)
         if item_id in item.split(","):  # an edition's commit names every item it printed
             out.append(ActionCommit(sha, date, subject, step, item))
     return out
