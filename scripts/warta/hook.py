@@ -353,7 +353,10 @@ def _judge(update: Update, settings: Settings, objects: list[Path]) -> Outcome:
                 )
             base = settings.short
             bare.set_branch(root, base, update.old)
-        bare.lay_out(root, update.new)
+        try:
+            bare.lay_out(root, update.new)
+        except RefusedError as exc:  # (too much to write out: nothing was)
+            return _refused(update, exc.message)
         with _isolated_environ(root.parent / "home"):
             return _validate(update, root, base, settings)
 

@@ -457,6 +457,28 @@ def test_a_replace_ref_for_main_is_refused_and_never_read(server: Server) -> Non
     assert settings["trust_root"] == pin
 
 
+def test_a_push_whose_files_would_fill_the_disk_is_refused_unwritten(server: Server) -> None:
+    """One blob of zeros (a few KB packed) listed under many paths: the gate checked every
+    path out, about 1 GB for 20 paths of 50 MB, and would write a terabyte for a thousand
+    of 1 GB. The tree's size is read first (git ls-tree), and nothing is written."""
+    work = server.work
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=work.root,
+                          input=b"\0" * (60 * 1024 * 1024), capture_output=True,
+                          check=True).stdout.decode().strip()
+    entries = "".join(f"100644 blob {blob}\tnol-{n}.bin\n" for n in range(40))
+    bulk = subprocess.run(["git", "mktree"], cwd=work.root, input=entries.encode(),
+                          capture_output=True, check=True).stdout.decode().strip()
+    listing = work.git("ls-tree", "HEAD").replace("\0", "")
+    top = listing + f"040000 tree {bulk}\tlampiran\n"
+    tree = subprocess.run(["git", "mktree"], cwd=work.root, input=top.encode(),
+                          capture_output=True, check=True).stdout.decode().strip()
+    commit = work.git("commit-tree", tree, "-p", "HEAD", "-m", "lampiran").strip()
+    output = refused(server.push(f"{commit}:refs/heads/main"))  # (never checked out here)
+    assert "the pushed tree's files hold 2516582400 bytes; expected at most 2147483648" in (
+        output)
+    assert server.head() != commit
+
+
 def test_a_hooks_path_in_the_servers_git_configuration_is_refused(
     server: Server, tmp_path: Path
 ) -> None:

@@ -188,10 +188,37 @@ def scratch(objects: list[Path], object_format: str) -> Iterator[Path]:
         yield root
 
 
+#: The most bytes a pushed tree's files may hold, every path counted: the gate writes each
+#: one out, so one blob of zeros listed under a thousand paths (a push of a few KB) would
+#: fill the server's disk.
+MAX_TREE_BYTES = 2 * 1024**3
+
+
+def tree_bytes(root: Path, commit: str) -> int:
+    """How many bytes checking ``commit`` out writes (its blobs' sizes, once per path),
+    read from the scratch repository at ``root`` without writing any."""
+    listing = _git("ls-tree", "-r", "-l", "-z", "--full-tree", commit, cwd=root).stdout
+    total = 0
+    for entry in listing.split(b"\0"):
+        fields = entry.split(b"\t", 1)[0].split()
+        if len(fields) == 4 and fields[1] == b"blob" and fields[3].isdigit():
+            total += int(fields[3])
+    return total
+
+
 def lay_out(root: Path, commit: str) -> None:
     """Check ``commit`` out, detached, in the scratch repository at ``root``: links as
     links, every file byte for byte as git holds it (see :data:`NO_CONVERSION`); git itself
-    refuses paths such as ``.git`` or ``..``."""
+    refuses paths such as ``.git`` or ``..``. RefusedError, and nothing written, if its
+    files hold more than :data:`MAX_TREE_BYTES`."""
+    size = tree_bytes(root, commit)
+    if size > MAX_TREE_BYTES:
+        raise RefusedError(
+            _(
+                "the pushed tree's files hold {size} bytes; expected at most {most} (the gate"
+                " writes every file out to judge it)"
+            ).format(size=size, most=MAX_TREE_BYTES)
+        )
     settings = ("-c", "core.symlinks=true", "-c", "core.autocrlf=false")
     _git(*settings, "checkout", "-q", "--detach", commit, cwd=root)
 
