@@ -30,6 +30,7 @@ from warta.adapters.cachekey import cache_home, inside, repo_cache_dir, tracked_
 from warta.adapters.digests import DigestCache
 from warta.adapters.editionfile import pdf_of
 from warta.adapters.frontmatter import FrontMatterError, split
+from warta.adapters.git import tracked_attributes
 from warta.adapters.items import LoadedItem, has_workflow_keys, load_item, parse_bytes, refused
 from warta.adapters.photostore import FactsCache, learn
 from warta.adapters.pins import resolve_pin
@@ -70,7 +71,7 @@ from warta.model.closure import (
 )
 from warta.model.demokeys import is_demo_key
 from warta.model.edition import Edition, listing_problems
-from warta.model.findings import Finding, error, notice, warning
+from warta.model.findings import Finding, error, notice, visible, warning
 from warta.model.item import NewsItem
 from warta.model.judgement import Judgement
 from warta.model.photo import PhotoFacts, is_inspected
@@ -179,6 +180,7 @@ def load_policy(
     workflow.extend(_workflow_entries(root))
     workflow.extend(check_rollback(serials, record.serials, str(record.path), trust.fingerprint))
     workflow.extend(_cache_findings(root))
+    workflow.extend(_attribute_findings(root))
     site, site_findings = read_site_config(root, manifest.allow)
     workflow.extend(site_findings)
     html = HtmlPolicy()
@@ -269,6 +271,44 @@ def _cache_findings(root: Path) -> list[Finding]:
                 ).format(folder=cache_home()),
             )
         )
+    return out
+
+
+#: The git attributes that make a checkout write a file otherwise than git holds it.
+CONVERTING = frozenset({"text", "eol", "crlf", "working-tree-encoding", "ident", "filter"})
+
+
+def _attribute_findings(root: Path) -> list[Finding]:
+    """A ``.gitattributes`` git tracks that converts files on checkout: the gate judges the
+    bytes git holds, but every clone (CI's deploy, an editor's) writes others, so a push
+    the gate accepted broke the deploy (``workflow/roster.yml working-tree-encoding=
+    UTF-16LE``) or changed published files (``*.svg eol=crlf``)."""
+    out = []
+    for rel in tracked_attributes(root):
+        try:
+            text = safefs.read_bytes(root, rel, max_bytes=MAX_BYTES).decode("utf-8", "replace")
+        except (OSError, safefs.UnsafePath):
+            continue  # (not in the working tree: nothing of it is checked out here)
+        for number, line in enumerate(text.splitlines(), start=1):
+            fields = line.split()
+            if not fields or fields[0].startswith("#"):
+                continue
+            for attribute in fields[1:]:
+                name = attribute.split("=", 1)[0]
+                if name in CONVERTING:
+                    out.append(
+                        error(
+                            rel,
+                            number,
+                            "git.attributes",
+                            _(
+                                "expected no git attribute that converts files on checkout;"
+                                " found {attribute}, so every clone (CI's deploy, an"
+                                " editor's) would hold other bytes than git does, and than the"
+                                " gate judged (remove it; -text and binary are fine)"
+                            ).format(attribute=visible(attribute)),
+                        )
+                    )
     return out
 
 

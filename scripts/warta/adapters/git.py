@@ -258,3 +258,17 @@ def item_commits(root: Path, item_id: str) -> list[ActionCommit]:
         if item_id in item.split(","):  # an edition's commit names every item it printed
             out.append(ActionCommit(sha, date, subject, step, item))
     return out
+
+
+def tracked_attributes(root: Path) -> list[str]:
+    """The ``.gitattributes`` files git tracks in the repository at ``root``, at any depth
+    (none if it is not a git repository)."""
+    try:
+        result = git(
+            root, "ls-files", "-z", "--", ".gitattributes", ":(glob)**/.gitattributes", check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if result.returncode != 0:
+        return []
+    return sorted({name for name in result.stdout.split("\0") if name})
