@@ -250,10 +250,10 @@ def pool_context() -> BaseContext:
     ``PYTHONSAFEPATH`` set, which leaves the working directory out."""
     import multiprocessing  # noqa: PLC0415 - only when there is much to do
 
-    method = start_method()
-    if method != "fork":
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() != "fork":
         os.environ["PYTHONSAFEPATH"] = "1"  # (inherited by every worker started afresh)
-    return multiprocessing.get_context(method)
+    return context
 
 
 def _pool(jobs: int, setup: Setup) -> ProcessPoolExecutor:

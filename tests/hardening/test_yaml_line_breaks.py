@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, SignedRepos, copy_repo, newsroom_items, pub
+from helpers import Repo, SignedRepos, newsroom_items, pub
 
 JEMBATAN = "content/berita/2026/jembatan/index.md"  # approved on 2 Nov 2026
 BARU = "content/berita/2026/baru/index.md"  # steps 1-4 on 2 Nov 2026, awaiting approval
@@ -24,11 +24,6 @@ BREAKS = {"\x85": "U+0085 (NEXT LINE)", "\u2028": "U+2028 (LINE SEPARATOR)",
 @pytest.fixture(scope="module")
 def template(signed_repo: SignedRepos) -> Repo:
     return signed_repo(newsroom_items)
-
-
-@pytest.fixture
-def site(template: Repo, tmp_path: Path) -> Repo:
-    return copy_repo(template, tmp_path / "repo")
 
 
 def head(repo: Repo) -> str:

@@ -213,6 +213,7 @@ def test_workers_started_afresh_report_the_same(varied: Repo, small_chunks: None
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Where forking is not safe the workers import Warta themselves (spawn)."""
     monkeypatch.setattr(bulk, "start_method", lambda: "spawn")
+    monkeypatch.setenv("PYTHONSAFEPATH", "1")  # (as the pool sets it: undone after the test)
     assert fast(varied, jobs=2, cache=False) == reference(varied)
 
 

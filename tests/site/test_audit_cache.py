@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from warta import bulk
 from warta.adapters.cachekey import write_entries
 from warta.mkdocs_plugin import auditcache, commands
 from warta.mkdocs_plugin.auditcache import AuditStore
@@ -234,7 +235,8 @@ def test_what_helper_processes_read_is_kept_under_the_keys_the_build_looks_up(
 ) -> None:
     """Above AUDIT_PARALLEL_MIN new files, processes read them and make their keys (from
     the bytes each read): the next audit finds every one of them, and the same leaks."""
-    monkeypatch.setattr(commands, "start_method", lambda: "spawn")
+    monkeypatch.setattr(bulk, "start_method", lambda: "spawn")
+    monkeypatch.setenv("PYTHONSAFEPATH", "1")  # (as the pool sets it: undone after the test)
     site = _site(tmp_path / "site", pages=commands.AUDIT_PARALLEL_MIN + 10)
     notices = ["berita/2026/terbit-3/"]
     tokens = _tokens(OTHER, "id-lain")

@@ -421,9 +421,11 @@ def test_the_audit_shared_among_processes_finds_the_same_leaks_in_the_same_order
     (in links, in a feed entry, under its name, in a .gz), listed as one process lists them;
     also where the processes are not forks of the build (spawn, forkserver: Python 3.14's
     default, or fork refused by start_method() once there is another thread)."""
+    from warta import bulk
     from warta.mkdocs_plugin import commands
 
-    monkeypatch.setattr(commands, "start_method", lambda: method)
+    monkeypatch.setattr(bulk, "start_method", lambda: method)
+    monkeypatch.setenv("PYTHONSAFEPATH", "1")  # (as the pool sets it: undone after the test)
     site = tmp_path / "site"
     secret = "berita/2026/rahasia/"
     for n in range(commands.AUDIT_PARALLEL_MIN + 50):
