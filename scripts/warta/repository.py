@@ -960,11 +960,12 @@ def _judge_sources(policy: Policy, tree: Tree) -> tuple[list[SourceVerdict], lis
     out: list[SourceVerdict] = []
     strays = {o.rel for o in observed if "outside-news" in o.problems}
     unseen = {o.rel: o.findings for o in observed if o.findings}
-    for verdict in verdicts:
-        if verdict.path in unseen:
-            verdict = SourceVerdict(  # noqa: PLW2901 - the same file, judged with its text
-                verdict.path, False, (*unseen[verdict.path], *verdict.findings)
-            )
+    for judged in verdicts:
+        verdict = (
+            SourceVerdict(judged.path, False, (*unseen[judged.path], *judged.findings))
+            if judged.path in unseen  # (a page that reads otherwise than it shows)
+            else judged
+        )
         if verdict.path not in strays:
             out.append(verdict)
             continue

@@ -8,6 +8,7 @@ the line), and every editorial action reads back the text it is about to write."
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def test_a_kabag_hidden_in_a_roster_comment_is_refused_and_never_signed(
     site: Repo, char: str
 ) -> None:
     L = char
-    hidden = ("  # TODO: perbarui NIP" + L + "  - id: mallory" + L + "    name: Mallory" + L
+    hidden = ("  # catatan: perbarui NIP" + L + "  - id: mallory" + L + "    name: Mallory" + L
               + '    nip: "199001012020011001"' + L + "    roles: [kabag]" + L + "    keys:" + L
               + "      - key: " + " ".join(pub(site.keys["mallory"]).split()[:2]) + L
               + "        from: 2026-01-01")
@@ -116,10 +117,10 @@ def test_a_withdrawal_of_an_item_with_such_a_comment_changes_nothing(site: Repo)
     assert head(site) == commit and site.git("status", "--porcelain") == ""
 
 
-def _dropping(real):  # type: ignore[no-untyped-def]
-    """``rewrite_workflow`` as it went wrong: the line after the records dropped."""
+def _dropping(real: Callable[..., str]) -> Callable[..., str]:
+    """``rewrite_workflow`` as it went wrong: a signed line of the content dropped."""
     def rewrite(text: str, **kwargs: object) -> str:
-        return real(text, **kwargs).replace("description:", "#description:", 1)  # type: ignore[no-any-return]
+        return real(text, **kwargs).replace("description:", "#description:", 1)
     return rewrite
 
 
