@@ -16,13 +16,12 @@ import hmac
 import json
 import os
 import stat
-import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from warta.adapters.atomic import write_bytes
-from warta.adapters.git import git
+from warta.adapters.git import tracked
 
 
 def xdg_home(variable: str, default: str) -> Path:
@@ -184,10 +183,4 @@ LEGACY_CACHE = ".warta-cache"
 def tracked_cache(root: Path) -> list[str]:
     """The files of a ``.warta-cache/`` folder that git tracks in the repository at ``root``
     (repository paths; none if it is not a git repository). Warta never reads them."""
-    try:
-        result = git(root, "ls-files", "-z", "--", LEGACY_CACHE, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return []
-    if result.returncode != 0:
-        return []
-    return [name for name in result.stdout.split("\0") if name]
+    return tracked(root, LEGACY_CACHE)

@@ -260,15 +260,18 @@ def item_commits(root: Path, item_id: str) -> list[ActionCommit]:
     return out
 
 
-def tracked_attributes(root: Path) -> list[str]:
-    """The ``.gitattributes`` files git tracks in the repository at ``root``, at any depth
-    (none if it is not a git repository)."""
+def tracked(root: Path, *pathspecs: str) -> list[str]:
+    """The files git tracks in the repository at ``root`` that ``pathspecs`` name
+    (repository paths, in git's order; none if it is not a git repository)."""
     try:
-        result = git(
-            root, "ls-files", "-z", "--", ".gitattributes", ":(glob)**/.gitattributes", check=False
-        )
+        result = git(root, "ls-files", "-z", "--", *pathspecs, check=False)
     except (OSError, subprocess.SubprocessError):
         return []
     if result.returncode != 0:
         return []
-    return sorted({name for name in result.stdout.split("\0") if name})
+    return [name for name in result.stdout.split("\0") if name]
+
+
+def tracked_attributes(root: Path) -> list[str]:
+    """The ``.gitattributes`` files git tracks in the repository at ``root``, at any depth."""
+    return tracked(root, ".gitattributes", ":(glob)**/.gitattributes")
