@@ -98,9 +98,17 @@ def _finding(self, page):
 p.PageCache.find = _finding
 """
 
+#: Lets the build spool whatever room its disk has left: a spool keeps a share of its disk
+#: free (tested in test_recordfile), and CI's disk may have less than that.
+ROOMY = """
+import warta.adapters.recordfile as _r
+_r.RESERVE_BYTES = 0
+_r.RESERVE_SHARE = 0.0
+"""
+
 #: Logs, for each cache file a build saves, how it holds each record: found in the file
 #: ("kept"), in memory ("bytes") or in the build's spool ("Spooled").
-SPOOLED = """
+SPOOLED = ROOMY + """
 import json, os
 import warta.adapters.recordfile as r
 _save = r.RecordFile.save
@@ -126,7 +134,7 @@ r.Spool.put = _putting
 """
 
 #: Writes over every record in the build's spool just before the caches are saved.
-SPOOL_DAMAGE = """
+SPOOL_DAMAGE = ROOMY + """
 import os
 import warta.adapters.recordfile as r
 _save = r.RecordFile.save
@@ -139,7 +147,7 @@ r.RecordFile.save = _saving
 """
 
 #: Writes over the build's spool when the first kept content is read back.
-SPOOL_DAMAGE_EARLY = """
+SPOOL_DAMAGE_EARLY = ROOMY + """
 import os
 import warta.mkdocs_plugin.htmlcache as h
 import warta.adapters.recordfile as r
