@@ -7,8 +7,9 @@ and the manifest: each file whose content its signature no longer covers gets th
 ``serial`` (one more than its own, or than the highest this machine has seen) and a new
 signature; a file whose signature still holds is left as it is. It refuses, signing nothing,
 while any of those files could never be published anyway (a link, a file that would replace
-the theme's or Warta's own, a configuration that runs code): an administrator's signature
-never covers what Warta refuses.
+the theme's or Warta's own, a configuration that runs code), or while ``sop.yml`` or
+``roster.yml`` has an error (a key listed for two people, a step naming no role): an
+administrator's signature never covers what Warta refuses.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from warta.adapters.trust import (
     sign_workflow,
     workflow_bytes,
 )
-from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
+from warta.adapters.workflow import ROSTER_PATH, SOP_PATH, load_roster, load_sop
 from warta.errors import ConfigError, RefusedError, WartaError
 from warta.i18n import _
 from warta.model.closure import Reserved, check_site_sources, plain_relative
@@ -140,6 +141,7 @@ def sign_all(root: Path, signer: KeygenSigner) -> Signed:
                 " signed"
             ).format(fingerprint=fingerprint(signer.public_key))
         )
+    _refuse_invalid_workflow(root)
     text, allow = _current_manifest(root)
     old: dict[str, str] = {}
     if text is not None:
@@ -170,6 +172,20 @@ def sign_all(root: Path, signer: KeygenSigner) -> Signed:
         write_text(root / rel, text)
         out.append(sign_workflow(root, rel, signer))
     return Signed(admin.id, tuple(out), tuple(sitemanifest.changes(old, files)), tuple(serials))
+
+
+def _refuse_invalid_workflow(root: Path) -> None:
+    """What the validator would refuse in ``sop.yml`` or ``roster.yml`` is never signed:
+    every error listed, nothing written."""
+    for rel in (SOP_PATH, ROSTER_PATH):
+        _text(root, rel)  # (an unreadable file is refused as such)
+    try:
+        load_roster(root, load_sop(root)[0])
+    except ConfigError as exc:
+        listed = [f.text() for f in exc.findings if f.is_error]
+        raise RefusedError(
+            "\n".join([f"{exc.message}:", *listed, _("nothing was signed")])
+        ) from None
 
 
 def _text(root: Path, rel: Path) -> str:

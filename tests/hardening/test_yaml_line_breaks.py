@@ -59,8 +59,8 @@ def test_a_kabag_hidden_in_a_roster_comment_is_refused_and_never_signed(
     signing = site.cli("--lang", "en", "trust", "sign", "--key", str(site.keys["admin"]))
     assert signing.returncode == 1, signing.stdout + signing.stderr
     assert "Traceback" not in signing.stderr
-    assert f"(workflow/roster.yml:{line}: YAML reads {BREAKS[char]} as a line break" in (
-        signing.stderr)
+    assert (f"\nworkflow/roster.yml:{line}: error [yaml.line-break] YAML reads {BREAKS[char]} as"
+            " a line break") in signing.stderr
     assert signing.stderr.rstrip().endswith("nothing was signed")
     assert roster.read_bytes() == mine  # nothing signed, nothing written, nothing committed
     assert site.path("workflow/roster.yml.sig").read_bytes() == signature

@@ -139,6 +139,41 @@ def test_trust_sign_refuses_a_non_administrator_key(site: Repo) -> None:
     assert site.path(f"{ROSTER}.sig").read_bytes() == before
 
 
+def test_trust_sign_refuses_a_roster_or_sop_the_validator_refuses(site: Repo) -> None:
+    """An administrator's signature never covers a workflow file with an error: a key
+    listed for two people (either could then sign as the other) is refused before anything
+    is written, with the roster's line; so is a step of sop.yml naming no role."""
+    roster = site.read(ROSTER)
+    shared = roster.replace(pub(site.keys["dimas"]), pub(site.keys["hendra"]))
+    assert shared != roster
+    site.write(ROSTER, shared)
+    files = ("workflow/roster.yml.sig", "workflow/sop.yml.sig", "workflow/site-manifest.yml",
+             "workflow/site-manifest.yml.sig")
+    before = {rel: site.path(rel).read_bytes() for rel in files}
+    result = site.cli("trust", "sign", "--key", str(site.keys["admin"]))
+    assert result.returncode == 1, result.stdout
+    line = 1 + shared[: shared.index("  - id: dimas")].count("\n")
+    assert result.stderr.startswith(f"warta: {ROSTER}: 1 error(s) in workflow file:\n")
+    assert f"\n{ROSTER}:{line}: error [roster.key-shared]" in result.stderr, result.stderr
+    assert result.stderr.endswith("\nnothing was signed\n")
+    assert result.stdout == ""
+    assert {rel: site.path(rel).read_bytes() for rel in files} == before
+    assert site.git("status", "--porcelain") == f" M {ROSTER}\n"
+    # the sop's error is refused the same way
+    site.write(ROSTER, roster)
+    sop = site.read("workflow/sop.yml")
+    broken = sop.replace("    role: kabag\n", "    role: bupati\n", 1)
+    assert broken != sop
+    site.write("workflow/sop.yml", broken)
+    result = site.cli("trust", "sign", "--key", str(site.keys["admin"]))
+    assert result.returncode == 1 and "\nworkflow/sop.yml:" in result.stderr, result.stderr
+    assert {rel: site.path(rel).read_bytes() for rel in files} == before
+    # mended, it signs
+    site.write("workflow/sop.yml", sop)
+    site.write(ROSTER, roster + "# diperbarui\n")
+    assert site.cli("trust", "sign", "--key", str(site.keys["admin"])).returncode == 0
+
+
 def test_sop_edited_without_resigning(site: Repo) -> None:
     sop = site.read("workflow/sop.yml")
     edited = sop.replace("    role: kabag\n    input: Laporan hasil", "    role: staf\n    input:"
@@ -191,13 +226,13 @@ def test_planted_cache_does_not_vouch_for_an_edited_roster(site: Repo) -> None:
     assert [(p, r) for p, r, _ in workflow_errors(data)] == [(ROSTER, "workflow.signature")]
 
 
-def test_a_key_listed_for_two_people_breaks_the_roster(site: Repo) -> None:
+def test_a_key_listed_for_two_people_breaks_the_roster(site: Repo, tmp_path: Path) -> None:
     """An administrator pasting Hendra's key under Agus as well would let Agus sign as the
     Kabag; the roster is refused instead (exit 2)."""
     roster = site.read(ROSTER)
     agus = f"      - key: {pub(site.keys['agus'])}\n"
     site.write(ROSTER, roster.replace(agus, agus + f"      - key: {pub(site.keys['hendra'])}\n"))
-    site.sign_workflow("admin")
+    sign_roster_with(site, "admin", tmp_path)  # (by hand: warta trust sign refuses it)
     result = site.cli("validate")
     assert result.returncode == 2
     assert site.read(ROSTER).splitlines()[30] == "  - id: agus"
