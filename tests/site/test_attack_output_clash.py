@@ -4,6 +4,11 @@ that item: its page (``index.html/catatan.txt``) or a copy of one of its photos
 both, and the build ended in a traceback: for a signed item, every deploy failed; for an
 unsigned draft pushed by anyone, every reviewer's preview did.
 
+A photo named like another's copy (``images/foto.jpg-32w.jpg`` itself, beside
+``images/foto.jpg``; found by an independent attack) passed ``validate --strict`` and every
+signature, while the build could not write both: the approved page showed a broken image,
+the other picture stood at the copy's address, and every ``build --strict`` failed.
+
 Now the validator refuses such a file (``files.clash``), so ``warta sign`` refuses to list it,
 an item signed with it anyway is left out while the rest of the site is built, and a preview
 shows the draft without it."""
@@ -23,13 +28,19 @@ from helpers import WIB, Repo, tiny_jpeg
 
 FOLDER = "content/berita/2026/lipatan"
 ITEM = f"{FOLDER}/index.md"
-#: layout -> (the files beside the item, the folder that takes a written file's name)
+#: Another picture, at the name of the copy the site writes of images/foto.jpg.
+PLANTED = tiny_jpeg(b"bukan salinan")
+#: layout -> (the files beside the item, what the finding says takes a written file's name)
 LAYOUTS = {
     "copy": (
         {"images/foto.jpg": tiny_jpeg(b"31"), "images/foto.jpg-32w.jpg/catatan.txt": b"catatan\n"},
-        "images/foto.jpg-32w.jpg",
+        "the folder images/foto.jpg-32w.jpg ",
     ),
-    "page": ({"index.html/catatan.txt": b"catatan\n"}, "index.html"),
+    "page": ({"index.html/catatan.txt": b"catatan\n"}, "the folder index.html "),
+    "file": (
+        {"images/foto.jpg": tiny_jpeg(b"31"), "images/foto.jpg-32w.jpg": PLANTED},
+        "images/foto.jpg-32w.jpg has the name of a file the site writes for this item ",
+    ),
 }
 
 
@@ -40,7 +51,8 @@ def _place(repo: Repo, layout: str) -> None:
 
 def _no_note_published(out: Path) -> None:
     assert not list(out.rglob("catatan.txt"))
-    assert all(p.read_bytes() != b"catatan\n" for p in out.rglob("*") if p.is_file())
+    assert all(p.read_bytes() not in (b"catatan\n", PLANTED) for p in out.rglob("*")
+               if p.is_file())
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -58,7 +70,7 @@ def test_sign_refuses_a_folder_named_like_a_file_the_site_writes(site: Repo,  # 
     (line,) = [row for row in result.stderr.splitlines() if "[files.clash]" in row]
     # (the line of the list the signature would have written)
     assert re.match(rf"{re.escape(ITEM)}:[0-9]+: error \[files\.clash\] ", line.strip()), line
-    assert f"the folder {LAYOUTS[layout][1]} " in line, line
+    assert LAYOUTS[layout][1] in line, line
     assert path.read_bytes() == before  # nothing listed, nothing signed
 
 
@@ -106,5 +118,5 @@ def test_a_draft_with_such_a_folder_is_previewed_without_it(
     assert "Traceback" not in result.stderr
     assert (out / "berita/2026/lipatan/index.html").is_file()  # the draft's page
     _no_note_published(out)
-    if layout == "copy":  # the photo's copy is written where the folder was not
+    if layout != "page":  # the photo's copy is written where the folder or file was not
         assert (out / "berita/2026/lipatan/images/foto.jpg-32w.jpg").is_file()

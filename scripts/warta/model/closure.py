@@ -211,11 +211,12 @@ def to_list(observed: Sequence[Observed]) -> dict[str, str]:
 
 
 def output_clash(rel: str, raster: Iterable[str]) -> str | None:
-    """The folder of ``rel`` (a path in an item's folder) at whose path the site writes a
-    file of that item: its page (``index.html``) or a copy of one of its ``raster`` photos
-    (paths in the folder). None if there is none: otherwise neither file could be written."""
+    """``rel`` (a path in an item's folder), or the folder of it, at whose path the site
+    writes a file of that item: its page (``index.html``) or a copy of one of its ``raster``
+    photos (paths in the folder). None if there is none: otherwise the two could not both be
+    written, or the one written last would stand at the other's address."""
     parts = rel.split("/")
-    for depth in range(1, len(parts)):
+    for depth in range(1, len(parts) + 1):
         folder = "/".join(parts[:depth])
         copy = _COPY.fullmatch(folder)
         if folder == dest_path(ITEM_FILE) or (copy and copy.group("original") in raster):
@@ -315,6 +316,18 @@ def _file_findings(
         )
         return
     where = listed.line if listed is not None and listed.line else line
+    if clash == entry.rel:
+        yield error(
+            item.path,
+            where,
+            "files.clash",
+            _(
+                "{path} has the name of a file the site writes for this item (its page, or a"
+                " copy of one of its photos); expected no file of that name, found one: rename"
+                " it"
+            ).format(path=entry.rel),
+        )
+        return
     if clash is not None:
         yield error(
             item.path,
