@@ -172,3 +172,21 @@ def test_a_junk_file_with_the_same_id_at_the_base_does_not_hide_the_item(repo: R
     repo.commit_all("restore")
     rules = [r for _, r, _ in base_findings(repo, "main-now")]
     assert "history.rewritten" in rules and "revision.rollback" in rules
+
+
+def test_a_base_item_whose_object_is_missing_is_a_usage_error_not_a_pass(repo: Repo) -> None:
+    """A shallow or partial clone that lacks the object of a signed item at ``--base`` read
+    it as nothing: the item dropped out of the comparison, and its deletion (or a rollback)
+    passed. Now the gate stops with exit 2 and says what to fetch."""
+    blob = repo.git("rev-parse", f"main-before:{ITEM}").strip()
+    repo.path(ITEM).unlink()
+    repo.commit_all("delete")
+    loose = repo.root / ".git" / "objects" / blob[:2] / blob[2:]
+    assert loose.is_file()  # (the test repository's objects are loose)
+    loose.chmod(0o600)
+    loose.unlink()
+    result = repo.cli("validate", "--base", "main-before")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"warta: git object {blob} is not in this repository")
+    assert "git fetch --unshallow" in result.stderr

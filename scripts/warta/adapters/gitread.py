@@ -113,8 +113,13 @@ def tree(root: Path, commit: str, folders: Iterable[str]) -> list[Blob]:
     return blobs
 
 
-def read_blobs(root: Path, shas: Iterable[str], limit: int) -> dict[str, bytes | None]:
-    """The bytes of each object (None for one larger than ``limit`` bytes)."""
+def read_blobs(
+    root: Path, shas: Iterable[str], limit: int, *, missing_ok: bool = False
+) -> dict[str, bytes | None]:
+    """The bytes of each object (None for one larger than ``limit`` bytes, or, with
+    ``missing_ok``, for a name that names no object, as ``COMMIT:PATH`` does where the commit
+    deleted the file). An object the repository lacks is a usage error otherwise: what it held
+    (a signed item at ``--base``) would drop out of the comparison unseen."""
     wanted = list(dict.fromkeys(shas))
     if not wanted:
         return {}
@@ -123,9 +128,17 @@ def read_blobs(root: Path, shas: Iterable[str], limit: int) -> dict[str, bytes |
     position = 0
     for sha in wanted:
         end = out.index(b"\n", position)
-        header = out[position:end].decode("ascii").split()
+        header = out[position:end].decode("ascii", "replace").split()
         position = end + 1
         if len(header) < 3:
+            if not missing_ok:
+                raise UsageError(
+                    _(
+                        "git object {sha} is not in this repository ({answer}); expected the"
+                        " whole history of the commits compared (a shallow or partial clone"
+                        " lacks it: fetch it, e.g. git fetch --unshallow)"
+                    ).format(sha=sha, answer=" ".join(header[1:]) or "?")
+                )
             found[sha] = None
             continue
         size = int(header[2])
@@ -150,5 +163,7 @@ def path_versions(
     commits = listed.decode("ascii").split()
     for start in range(0, len(commits), batch):
         chunk = commits[start : start + batch]
-        found = read_blobs(root, [f"{commit}:{rel}" for commit in chunk], max_bytes)
+        found = read_blobs(
+            root, [f"{commit}:{rel}" for commit in chunk], max_bytes, missing_ok=True
+        )
         yield from (found.get(f"{commit}:{rel}") for commit in chunk)
