@@ -40,6 +40,9 @@ class World:
     good: str
     bad: str
     wheel_sha256: str
+    #: a harmless change from before main's last commit, and the same with main merged in
+    behind: str
+    updated: str
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -85,15 +88,23 @@ def world(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Wo
     repo.write(JEMBATAN, repo.read(JEMBATAN) + "\nKalimat tambahan tanpa persetujuan.\n")
     repo.commit_all("ubah berita yang sudah disetujui")
     bad = _git("rev-parse", "HEAD", cwd=repo.root)
+    repo.git("checkout", "-q", "-b", "catatan", f"{main}~1")
+    repo.write("catatan.txt", "catatan rapat redaksi\n")
+    repo.commit_all("catatan")
+    behind = _git("rev-parse", "HEAD", cwd=repo.root)
+    repo.git("merge", "-q", "--no-ff", "-m", "perbarui dari main", main)
+    updated = _git("rev-parse", "HEAD", cwd=repo.root)
     repo.git("checkout", "-q", "main")
 
     server = scratch / "server" / "office.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo.root), str(server)], check=True)
     _git("update-ref", "refs/pull/1/head", good, cwd=server)
     _git("update-ref", "refs/pull/2/head", bad, cwd=server)
+    _git("update-ref", "refs/pull/3/head", behind, cwd=server)
+    _git("update-ref", "refs/pull/4/head", updated, cwd=server)
     machine = Machine(server, venv / "bin", machine_env(dist), scratch)
     return World(machine, repo.pin, main, good, bad, hashlib.sha256(
-        wheel.read_bytes()).hexdigest())
+        wheel.read_bytes()).hexdigest(), behind, updated)
 
 
 def _pr_context(head: str, number: str) -> dict[str, str]:
@@ -111,7 +122,7 @@ def _actions(world: World, tmp_path: Path, file: str, *, head: str | None, pin: 
     if head is None:
         return run_workflow(text, world.machine, event="schedule", sha=world.main, context={},
                             variables={"WARTA_TRUST_ROOT": pin}, where=tmp_path, forge=forge)
-    number = "1" if head == world.good else "2"
+    number = str(1 + [world.good, world.bad, world.behind, world.updated].index(head))
     return run_workflow(text, world.machine, event="pull_request_target", sha=world.main,
                         context=_pr_context(head, number),
                         variables={"WARTA_TRUST_ROOT": pin} if pin else {},
@@ -182,6 +193,42 @@ def test_github_main_builds_and_deploys_the_site(world: World, tmp_path: Path) -
     assert (site / "berita" / "2026" / "jembatan" / "index.html").is_file()
     assert not (site / "berita" / "2026" / "baru").exists()  # not approved on main
     assert jobs["deploy"].result == "success"
+
+
+@pytest.mark.parametrize("forge", ["github", "forgejo"])
+def test_a_change_that_does_not_hold_main_s_tip_is_not_judged(
+    world: World, tmp_path: Path, forge: str
+) -> None:
+    """Judged against where it left main, a change with two merge bases let the merge undo a
+    signed change (found by an independent attack): the check must judge what the merge
+    makes, so the change must hold main's tip, and is judged against it."""
+    file = GITHUB if forge == "github" else FORGEJO
+    behind = _actions(world, tmp_path / "behind", file, head=world.behind, pin=world.pin,
+                      forge=forge)["validate"]
+    assert behind.result == "failure"
+    step = behind.step("Require the change to hold")
+    assert step.outcome == "failure"
+    assert f"the change does not hold the latest main ({world.main[:10]})" in step.log
+    assert behind.step("Validate").outcome == "skipped"
+    updated = _actions(world, tmp_path / "updated", file, head=world.updated, pin=world.pin,
+                       forge=forge)["validate"]
+    assert updated.result == "success", updated.log
+    assert updated.step("Validate").outcome == "success"
+
+
+@pytest.mark.parametrize("forge", ["github", "forgejo"])
+def test_a_run_started_by_hand_on_another_branch_publishes_nothing(
+    world: World, tmp_path: Path, forge: str
+) -> None:
+    """Anyone who can push may start the workflow by hand on a branch of their own: it
+    built and published that branch (an item withdrawn on main, back with its old text)."""
+    text = ci_files(__version__)[GITHUB if forge == "github" else FORGEJO]
+    jobs = run_workflow(text, world.machine, event="workflow_dispatch", sha=world.bad,
+                        context={"github.ref": "refs/heads/edit-jembatan"},
+                        variables={"WARTA_TRUST_ROOT": world.pin}, where=tmp_path, forge=forge)
+    assert {name: job.result for name, job in jobs.items()} == (
+        {"validate": "skipped", "build": "skipped", "deploy": "skipped"} if forge == "github"
+        else {"validate": "skipped", "pages": "skipped"})
 
 
 # ---- Forgejo Actions ----------------------------------------------------------------------
@@ -255,6 +302,18 @@ def test_gitlab_merge_requests_write_a_code_quality_report(
         ("content.changed-after-approval", JEMBATAN)
     ]
     assert bad.artifacts["warta-summary.md"].read_text().strip()
+
+
+def test_gitlab_a_merge_request_that_does_not_hold_the_target_s_tip_is_not_judged(
+    world: World, tmp_path: Path
+) -> None:
+    behind = _gitlab(world, tmp_path / "behind", head=world.behind, pin=world.pin)["validate"]
+    assert behind.result == "failure"
+    log = behind.step("script").log
+    assert f"warta: the change does not hold the latest main\n({world.main[:10]})" in log
+    assert "layak terbit" not in log  # (nothing was judged)
+    updated = _gitlab(world, tmp_path / "updated", head=world.updated, pin=world.pin)
+    assert updated["validate"].result == "success", updated["validate"].log
 
 
 def test_gitlab_without_the_pin_fails_closed(world: World, tmp_path: Path) -> None:
