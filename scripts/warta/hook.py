@@ -305,6 +305,30 @@ def run(git_dir: Path, lines: Iterable[str], hook_env: Mapping[str, str]) -> lis
                     ).format(ref=update.ref, branch=settings.branch, short=settings.short),
                 )
             )
+        elif (
+            update.ref.startswith(PLAIN_REFS)
+            and update.ref.endswith(f"/{settings.short}")
+            and update.ref != settings.branch
+            and not update.deletes
+        ):
+            name = update.ref.removeprefix("refs/tags/").removeprefix("refs/heads/")
+            outcomes.append(
+                _refused(
+                    update,
+                    _(
+                        "{ref} shadows {branch} in every clone: there git reads the name"
+                        " '{name}' (a clone's name for the server's {short}, when its remote is"
+                        " called '{remote}') as {ref} first (git archive, git reset, --base), so"
+                        " no tag or branch may end in '/{short}'"
+                    ).format(
+                        ref=update.ref,
+                        branch=settings.branch,
+                        name=name,
+                        short=settings.short,
+                        remote=name.removesuffix(f"/{settings.short}"),
+                    ),
+                )
+            )
         elif not update.ref.startswith(PLAIN_REFS) and not update.deletes:
             outcomes.append(
                 _refused(

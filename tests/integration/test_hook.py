@@ -438,6 +438,23 @@ def test_a_tag_that_shadows_main_is_refused(server: Server) -> None:
     assert found == server.head()
 
 
+@pytest.mark.parametrize("ref", ["refs/tags/origin/main", "refs/heads/upstream/main"])
+def test_a_ref_that_shadows_main_in_every_clone_is_refused(server: Server, ref: str) -> None:
+    """A clone reads 'origin/main' as the tag refs/tags/origin/main (fetched with the tags)
+    before its remote-tracking branch: 'git reset --hard origin/main' and 'git archive
+    origin/main' took an unchecked commit pushed as that tag (found by an independent
+    attack). No tag or branch may end in '/main'; other names stay free."""
+    server.work.write(ITEM, server.work.read(ITEM).replace("Isi berita", "Isi berita palsu"))
+    server.work.commit_all("unsigned edit")
+    output = refused(server.push(f"HEAD:{ref}"))
+    name = ref.removeprefix("refs/tags/").removeprefix("refs/heads/")
+    assert f"{ref} refused: {ref} shadows refs/heads/main in every clone" in output, output
+    assert f"'{name}'" in output
+    assert subprocess.run(["git", "--git-dir", str(server.bare), "show-ref", "--verify", ref],
+                          capture_output=True, check=False).returncode != 0
+    assert server.push("HEAD:refs/tags/origin/mainan").returncode == 0  # (not '/main')
+
+
 def test_a_replace_ref_for_main_is_refused_and_never_read(server: Server) -> None:
     """git shows the commit a pushed refs/replace/<main's commit> names in place of main's,
     to every reader of the repository that does not turn replace refs off: a deploy's
