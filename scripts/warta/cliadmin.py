@@ -6,7 +6,7 @@ Thin like :mod:`warta.cli`: arguments in, the core (:mod:`warta.newoffice`,
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -204,7 +204,7 @@ def roster_add(
         tuple(staffing.education_argument(e) for e in education),
     )
     signer = staffing.admin_signer(top, admin_key)
-    today = datetime.now(UTC).date()
+    today = _office_today(top)
     done = staffing.change_roster(
         top,
         signer,
@@ -281,3 +281,15 @@ def roster_show(root: Path, pin: str | None) -> None:
     from warta import rosterview  # noqa: PLC0415
 
     rosterview.show(root, pin)
+
+
+def _office_today(top: Path) -> date:
+    """Today in the office's time zone (sop.yml), by Warta's clock (``WARTA_NOW``, else this
+    machine's): a key added between 00:00 and 07:00 WIB was valid from the UTC day before."""
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    from warta.adapters import clock  # noqa: PLC0415
+    from warta.adapters.workflow import load_sop  # noqa: PLC0415
+
+    sop, _found = load_sop(top)
+    return clock.now().astimezone(ZoneInfo(sop.timezone)).date()

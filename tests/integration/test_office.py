@@ -179,6 +179,22 @@ def test_roster_add_revoke_show_each_signed_and_committed(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_roster_add_dates_a_new_key_by_the_office_s_day_and_warta_s_clock(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """At 02:00 WIB on 4 December it is still 3 December in UTC: the key was valid from the
+    day before it was added, and WARTA_NOW did not count (found by an independent attack)."""
+    office, _ = init_office(tmp_path, keys)
+    early = Repo(office.root, office.keys, {**office.env, "WARTA_NOW": "2026-12-04T02:00:00+07:00"})
+    added = _add(early, "dimas", "--name", "Dimas", "--nip", "199107232015031004", "--role",
+                 "staf", "--key", f"{keys['dimas']}.pub")
+    assert added.returncode == 0, added.stderr
+    roster = office.read("workflow/roster.yml")
+    entry = roster[roster.index("- id: dimas"):]
+    assert f"key: {pub(keys['dimas'])}" in entry
+    assert "from: 2026-12-04" in entry, entry
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
