@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from warta.adapters.git import item_commits
-from warta.adapters.items import relative
+from warta.adapters import gitread
+from warta.adapters.items import parse_bytes, relative
+from warta.adapters.textfile import MAX_BYTES
 from warta.errors import UsageError
 from warta.i18n import _, format_moment
 from warta.model import policy
@@ -69,11 +70,40 @@ class TimelineRow:
         return _("{took} (late)").format(took=self.took) if self.late else self.took
 
 
+#: How many commits of an item's file ``warta log`` reads back at most.
+HISTORY_LIMIT = 20_000
+
+
 def _trailer(record: Signoff) -> str:
     """The Warta-Step trailer the action committing ``record`` wrote."""
     if record.is_step:
         return record.step
     return f"return to {record.to}" if record.action == RETURN else record.action
+
+
+def _made_in(project: Repository, path: str, signoffs: tuple[Signoff, ...]) -> dict[str, str]:
+    """The commit that made each record, by signature: the oldest commit in HEAD's history
+    of the item's file whose version holds the record, when that commit's Warta-Step trailer
+    names the record's action (as the action's own commit does). None otherwise: a record
+    first seen in a squash, in a commit made by hand or at a shallow clone's edge. A trailer
+    alone says nothing: anyone can write one, and a forged one shifted which commit every
+    later record was said to be made in."""
+    wanted = {s.sig: _trailer(s) for s in signoffs if s.sig}
+    first: dict[str, str] = {}
+    try:  # (newest first: the last version seen holding a signature is the oldest)
+        for commit, raw in gitread.path_history(project.root, path, HISTORY_LIMIT, MAX_BYTES):
+            old = parse_bytes(raw, path).item if raw is not None else None
+            for record in old.signoffs if old is not None else ():
+                if record.sig in wanted:
+                    first[record.sig] = commit
+        trailers = gitread.step_trailers(project.root, first.values())
+    except UsageError:
+        return {}  # (the history cannot be read: no commit is named)
+    return {
+        sig: commit
+        for sig, commit in first.items()
+        if wanted[sig] in trailers.get(commit, frozenset())
+    }
 
 
 def trusted(project: Repository) -> bool:
@@ -101,11 +131,7 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
     if item is None:
         return [], verdict
     ctx = project.context
-    # oldest first; the n-th record with a trailer matches the n-th commit with it
-    commits: dict[str, list[str]] = {}
-    for c in reversed(item_commits(project.root, item.id) if item.id else ()):
-        commits.setdefault(c.step, []).append(c.sha)
-    used: dict[str, int] = {}
+    made = _made_in(project, display, item.signoffs)
     bad_lines = {f.line for f in verdict.findings if f.rule.startswith("signature.")}
     # an untrusted roster's keys and names say nothing about who signed: neither is shown
     sure = trusted(project)
@@ -127,11 +153,7 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
                 took, late = measured.text, measured.exceeded
             else:
                 took = format_span(signoff.at - previous.at)
-        trailer = _trailer(signoff)
-        seen = used.get(trailer, 0)
-        used[trailer] = seen + 1
-        shas = commits.get(trailer, [])
-        commit = shas[seen] if seen < len(shas) else None
+        commit = made.get(signoff.sig) if signoff.sig else None
         if signoff.is_step:
             number = str(step.number) if step else "?"
             label = signoff.step

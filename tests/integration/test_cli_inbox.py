@@ -206,6 +206,28 @@ def test_a_commit_subject_holding_the_separators_forges_no_commit(site: Repo) ->
     assert all(c is None or re.fullmatch(r"[0-9a-f]{40}", c) for c in commits), commits
 
 
+def test_a_forged_trailer_does_not_take_a_record_s_commit(site: Repo) -> None:
+    """``warta log`` gave the n-th record of a step the n-th commit carrying that step's
+    trailer: an empty commit with the item's trailers, pushed before the real one, took the
+    Kasubag's report. A record's commit is now the one that added it to the file (and says
+    so in its trailer); the forged commit names nothing."""
+    path = site.path(path_of("written"))
+    item_id = next(line.split(": ", 1)[1].strip('"') for line in path.read_text().splitlines()
+                   if line.startswith("id: "))
+    site.git("-c", "user.name=mallory", "-c", "user.email=m@x", "commit", "-q", "--allow-empty",
+             "-m", f"laporan\n\nWarta-Item: {item_id}\nWarta-Step: laporan\n")
+    forged = site.git("rev-parse", "HEAD").strip()
+    site.sign(path, "sri", ago(5))  # the real report, committed by the action
+    real = site.git("rev-parse", "HEAD").strip()
+    assert "Warta-Step: laporan" in site.git("log", "-1", "--format=%B")
+    result = site.cli("log", path_of("written"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)["records"]
+    assert [(r["step"], r["commit"]) for r in records][-1] == ("laporan", real)
+    assert forged not in [r["commit"] for r in records]
+    assert all(r["commit"] is not None for r in records)  # (each action's own commit)
+
+
 def test_notes_in_log_and_log_json(site: Repo) -> None:
     path = site.path(path_of("written"))
     site.sign(path, "sri", ago(5), note="Sudah dicek [bold]data[/bold]")

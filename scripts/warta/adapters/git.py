@@ -5,11 +5,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from warta.errors import RefusedError
@@ -213,51 +211,6 @@ def commit(
 def unstage(root: Path, path: Path) -> None:
     rel = path.relative_to(root).as_posix()
     git(root, "reset", "-q", "--", rel, check=False)
-
-
-@dataclass(frozen=True)
-class ActionCommit:
-    sha: str
-    date: str
-    subject: str
-    step: str
-    item: str
-
-
-#: A commit id as ``%H`` prints it (SHA-1 or SHA-256), and a time as ``%cI`` prints it.
-_COMMIT_ID = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
-_COMMIT_TIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})\Z"
-)
-
-
-def item_commits(root: Path, item_id: str) -> list[ActionCommit]:
-    """Commits whose trailers name this item (empty in a shallow clone that lacks them)."""
-    if not is_repo(root):
-        return []
-    fmt = (
-        "%H%x1f%cI%x1f%s%x1f%(trailers:key=Warta-Step,valueonly,separator=%x2C)"
-        "%x1f%(trailers:key=Warta-Item,valueonly,separator=%x2C)%x1e"
-    )
-    result = git(
-        root,
-        "log",
-        f"--format={fmt}",
-        f"--grep={TRAILER_ITEM}: {item_id}",
-        "--fixed-strings",
-        check=False,
-    )
-    out: list[ActionCommit] = []
-    for record in result.stdout.split("\x1e"):
-        fields = record.strip("\n").split("\x1f")
-        if len(fields) != 5:
-            continue
-        sha, date, subject, step, item = (f.strip() for f in fields)
-        if not (_COMMIT_ID.match(sha) and _COMMIT_TIME.match(date)):
-            continue  # (a subject holding the separators forged a record: never a commit)
-        if item_id in item.split(","):  # an edition's commit names every item it printed
-            out.append(ActionCommit(sha, date, subject, step, item))
-    return out
 
 
 def tracked(root: Path, *pathspecs: str) -> list[str]:

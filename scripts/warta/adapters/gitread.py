@@ -151,9 +151,19 @@ def path_versions(
     root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 200
 ) -> Iterator[bytes | None]:
     """The bytes of the file ``rel`` in each commit reachable from HEAD that changed it,
-    newest first (at most ``limit``; None for a version larger than ``max_bytes``, or where
-    the file is not a blob), read ``batch`` commits at a time, so that a caller who stops
-    early reads no more. A shallow clone holds only the commits it fetched."""
+    newest first (see :func:`path_history`)."""
+    for _commit, data in path_history(root, rel, limit, max_bytes, batch=batch):
+        yield data
+
+
+def path_history(
+    root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 200
+) -> Iterator[tuple[str, bytes | None]]:
+    """Each commit reachable from HEAD that changed the file ``rel``, newest first, with the
+    file's bytes there (at most ``limit`` commits; None for a version larger than
+    ``max_bytes``, or where the file is not a blob, as where the commit deleted it), read
+    ``batch`` commits at a time, so that a caller who stops early reads no more. A shallow
+    clone holds only the commits it fetched."""
     if not rel or any(c.isspace() or ord(c) < 32 for c in rel) or rel.startswith("-"):
         return
     try:
@@ -166,4 +176,19 @@ def path_versions(
         found = read_blobs(
             root, [f"{commit}:{rel}" for commit in chunk], max_bytes, missing_ok=True
         )
-        yield from (found.get(f"{commit}:{rel}") for commit in chunk)
+        yield from ((commit, found.get(f"{commit}:{rel}")) for commit in chunk)
+
+
+def step_trailers(root: Path, commits: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The ``Warta-Step`` trailer values of each commit (by full id)."""
+    wanted = [c for c in dict.fromkeys(commits) if _FULL_ID.fullmatch(c)]
+    if not wanted:
+        return {}
+    fmt = "%H%x1f%(trailers:key=Warta-Step,valueonly,separator=%x1f)%x1e"
+    out = _git(root, "log", "--no-walk=unsorted", f"--format={fmt}", *wanted)
+    found: dict[str, frozenset[str]] = {}
+    for record in out.decode("utf-8", "replace").split("\x1e"):
+        commit, _sep, values = record.strip("\n").partition("\x1f")
+        if commit in wanted:  # (a message holding the separators names no other commit)
+            found.setdefault(commit, frozenset(v.strip() for v in values.split("\x1f")))
+    return found
