@@ -677,12 +677,13 @@ def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
         cliprint.verify_edition(path, strict, pin, no_cache)
     project = _load(path.parent, pin, strict=strict, no_cache=no_cache)
     report = project.report
-    display = relative(project.root, path.resolve())
-    verdict = next((v for v in report.verdicts if v.path == display), None)
+    found = relative(project.root, path.resolve())
+    verdict = next((v for v in report.verdicts if v.path == found), None)
     if verdict is None:
         raise UsageError(_(
             "{display}: not a news item under content/berita/"
-        ).format(display=display))
+        ).format(display=found))
+    display = visible(found)  # (a folder's name may hold escapes for the terminal)
     for finding in [*report.workflow, *verdict.findings]:
         click.echo(finding.text())
     item = verdict.item
@@ -690,7 +691,7 @@ def verify(path: Path, strict: bool, pin: str | None, no_cache: bool) -> None:
         approval = read_history(item, project.sop).signoff_for(project.sop.gate.id)
         assert approval is not None  # publishable means past the gate
         for listed in item.attachments:
-            click.echo(f"  {listed.path} {listed.digest}")
+            click.echo(f"  {visible(listed.path)} {listed.digest}")
         click.echo(
             _(
                 "OK {display}: id {id}, approved by {by} at {at_text}, content {content} ({count} "

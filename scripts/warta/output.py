@@ -82,7 +82,9 @@ def _finding(f: Finding) -> dict[str, object]:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # (and ``##[``, which the runner reads as a command anywhere in a line: as visible() does)
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped.replace("##[", "##\\x5b")
 
 
 def _escape_property(text: str) -> str:

@@ -61,12 +61,29 @@ def md(text: str, limit: int = TEXT_MAX) -> str:
 
 
 def code(text: str, limit: int = TEXT_MAX) -> str:
-    """``text`` as an inline code span (for paths and ids; never inside a table)."""
-    flat = one_line(text, limit)
+    """``text`` as an inline code span (for paths and ids; never inside a table). No escape
+    works in a code span: the ``[`` of ``##[``, which GitHub's runner reads as a workflow
+    command anywhere in a line of a job's log, is shown as the full-width ``［``."""
+    flat = one_line(text, limit).replace("##[", "##\uff3b")
     longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+#: Files that judge, build or publish the news (CI files, the workflow, the site's
+#: configuration, code owners, git attributes): listed first, so that no number of other
+#: files pushes one of them into "… and N more files".
+_GOVERNING_PREFIXES = (".github/", ".forgejo/", ".gitea/", ".gitlab/", "workflow/")
+_GOVERNING_FILES = frozenset({".gitlab-ci.yml", "mkdocs.yml", "CODEOWNERS", "docs/CODEOWNERS"})
+
+
+def _governs(path: str) -> bool:
+    return (
+        path.startswith(_GOVERNING_PREFIXES)
+        or path in _GOVERNING_FILES
+        or path.rsplit("/", 1)[-1] == ".gitattributes"
+    )
 
 
 def mention(account: str | None) -> str:
@@ -218,7 +235,8 @@ def render_summary(summary: Summary) -> str:
                 "",
             ]
         )
-        lines.extend(f"- {code(o.path, 200)} ({o.how})" for o in summary.others[:MAX_OTHERS])
+        others = sorted(summary.others, key=lambda o: not _governs(o.path))  # (stable)
+        lines.extend(f"- {code(o.path, 200)} ({o.how})" for o in others[:MAX_OTHERS])
         if len(summary.others) > MAX_OTHERS:
             rest = len(summary.others) - MAX_OTHERS
             lines.append(

@@ -7,6 +7,7 @@ publishing gate and no error holds against it or against the workflow. Unknown m
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -384,7 +385,7 @@ def check_frozen(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 approved=short(approval.content),
                 current=short(current),
                 approver=_approver_title(ctx, step.id),
-                path=item.path,
+                path=shlex.quote(item.path),
                 back=back.id,
             ),
         )
@@ -447,7 +448,7 @@ def check_edits(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                     last_content=short(last.content),
                     last_step=_step_label(sop, last.step),
                     last_by=last.by,
-                    path=item.path,
+                    path=shlex.quote(item.path),
                     back=back.id,
                 ),
             )
@@ -477,7 +478,7 @@ def check_edits(item: NewsItem, ctx: Context) -> Iterator[Finding]:
             last_by=last.by,
             last_content=short(last.content),
             current=short(current),
-            path=item.path,
+            path=shlex.quote(item.path),
             back=back.id,
         ),
     )

@@ -18,8 +18,9 @@ _UNSEEN = re.compile(f"[{UNSEEN}]")
 
 def visible(text: str) -> str:
     """``text`` with every such character written as an escape (``\\x1b``, ``\\u202e``):
-    one line, shown as it is."""
-    return _UNSEEN.sub(_escape, text)
+    one line, shown as it is. So is the ``[`` of ``##[``, which GitHub's runner reads as a
+    workflow command anywhere in a line of a job's log (``##[error file=…]``)."""
+    return _UNSEEN.sub(_escape, text).replace("##[", "##\\x5b")
 
 
 def _escape(found: re.Match[str]) -> str:

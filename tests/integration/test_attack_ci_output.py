@@ -1,0 +1,97 @@
+"""What a pushed change controls (file and folder names, keys in a workflow file) must not act
+on the CI log or the reviewer's terminal through Warta's output. Found by an independent
+attack on the outputs:
+
+- GitHub's runner reads ``##[command props]data`` anywhere in a line of a job's log, on
+  standard output and standard error alike: a folder named ``x##[error file=…;line=3]…``
+  put an annotation of the attacker's words on a colleague's item through ``warta summary``
+  (which the GitHub job also writes to the log), and a key in ``roster.yml`` did the same
+  through the refusal ``validate`` prints on standard error;
+- ``warta verify`` printed its verdict line with the item's folder name as it is, escapes
+  for the terminal included;
+- the fix a finding suggests (``warta return PATH …``) named the path unquoted, so pasting it
+  ran a ``$(…)`` in a folder's name;
+- thirty junk files pushed a change to ``.gitlab-ci.yml`` into "… and 1 more file".
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import Repo, SignedRepos, copy_repo
+from test_summary import APPROVED, change_branch
+
+COMMAND = "##[error file=content/berita/2026/jembatan/index.md;line=3;title=x]palsu"
+
+
+@pytest.fixture
+def repo(signed_repo: SignedRepos, tmp_path: Path) -> Repo:
+    return copy_repo(signed_repo(change_branch), tmp_path / "repo")
+
+
+def _copy_item(repo: Repo, folder: str) -> str:
+    """A copy of the approved item's folder under another name (its own findings: an id
+    claimed twice), committed."""
+    target = repo.root / "content/berita/2026" / folder
+    shutil.copytree(repo.path(APPROVED).parent, target)
+    repo.commit_all("salinan")
+    return f"content/berita/2026/{folder}/index.md"
+
+
+def test_no_name_from_the_change_forms_a_github_command_in_the_summary(repo: Repo) -> None:
+    repo.write(f"x{COMMAND}/catatan.txt", "catatan\n")
+    _copy_item(repo, f"y{COMMAND}")
+    result = repo.cli("summary", "--base", "main", "--forge", "github")
+    assert result.returncode == 0, result.stderr
+    assert f"x##\uff3berror file=" in result.stdout  # (shown, with a look-alike bracket)
+    assert "##[" not in result.stdout + result.stderr
+
+
+def test_no_key_of_a_broken_workflow_file_forms_a_github_command(repo: Repo) -> None:
+    roster = repo.read("workflow/roster.yml")
+    repo.write("workflow/roster.yml", roster + f'"x {COMMAND}": 1\n')
+    repo.commit_all("roster")
+    result = repo.cli("validate", "--format", "github", "--base", "main")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "x ##\\x5berror file=" in result.stderr  # (the refusal still names the key)
+    assert "##[" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verify_shows_a_folder_s_escapes_as_text(repo: Repo) -> None:
+    path = _copy_item(repo, "zz\x1b[2K\r\x1b[32mOK\x1b]8;;https:contoh.example\x1b\\")
+    result = repo.cli("verify", path)
+    assert result.returncode == 1, result.stdout
+    assert "\x1b" not in result.stdout + result.stderr
+    (verdict,) = [line for line in result.stdout.splitlines() if "NOT PUBLISHABLE" in line]
+    assert verdict == ("NOT PUBLISHABLE content/berita/2026/zz\\x1b[2K\\x0d\\x1b[32mOK\\x1b]8;;"
+                       "https:contoh.example\\x1b\\/index.md")
+
+
+def test_a_suggested_fix_quotes_the_path(repo: Repo, tmp_path: Path) -> None:
+    folder = "x$(touch PWNED)"
+    path = _copy_item(repo, folder)
+    repo.write(path, repo.read(path).replace("Isi berita", "Isi berita diubah"))
+    repo.commit_all("ubah")
+    result = repo.cli("validate")
+    assert result.returncode == 1
+    (line,) = [row for row in result.stdout.splitlines()
+               if row.startswith(path) and "[content.changed-after-approval]" in row]
+    suggested = re.search(r"\(warta return (.*) --to ", line)
+    assert suggested is not None, line
+    assert suggested.group(1) == f"'{path}'"
+
+
+def test_files_that_govern_the_news_are_listed_before_any_other(repo: Repo) -> None:
+    for number in range(35):
+        repo.write(f".aa-{number:02}.txt", "x\n")
+    repo.write(".gitlab-ci.yml", "pages:\n  script: [echo]\n")
+    repo.commit_all("sampah")
+    text = repo.cli("--lang", "id", "summary", "--base", "main").stdout
+    listed = [line for line in text.splitlines() if line.startswith("- `")]
+    assert listed[0] == "- `.gitlab-ci.yml` (ditambahkan)"
+    assert "- … dan 6 berkas lain" in text.splitlines()
