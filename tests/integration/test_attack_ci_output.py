@@ -21,9 +21,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_summary import APPROVED, change_branch
 
 from helpers import Repo, SignedRepos, copy_repo
-from test_summary import APPROVED, change_branch
 
 COMMAND = "##[error file=content/berita/2026/jembatan/index.md;line=3;title=x]palsu"
 
@@ -47,7 +47,7 @@ def test_no_name_from_the_change_forms_a_github_command_in_the_summary(repo: Rep
     _copy_item(repo, f"y{COMMAND}")
     result = repo.cli("summary", "--base", "main", "--forge", "github")
     assert result.returncode == 0, result.stderr
-    assert f"x##\uff3berror file=" in result.stdout  # (shown, with a look-alike bracket)
+    assert "x##\uff3berror file=" in result.stdout  # (shown, with a look-alike bracket)
     assert "##[" not in result.stdout + result.stderr
 
 
