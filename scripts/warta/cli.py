@@ -982,9 +982,33 @@ def main() -> None:
     except PermissionError as exc:
         _not_permitted(exc)
     except OSError as exc:
+        if exc.errno in _UNUSABLE_PATH:
+            _unusable_path(exc.filename, exc.strerror or str(exc))
         if exc.errno not in _FULL:
             raise
         _cannot_write(exc)
+    except RuntimeError as exc:  # (Path.resolve() of a symbolic link loop, Python < 3.13)
+        if not str(exc).startswith("Symlink loop"):
+            raise
+        _unusable_path(str(exc).removeprefix("Symlink loop from ").strip("'"), os.strerror(
+            errno.ELOOP))
+
+
+#: A path no file can be reached by: a name too long, a loop of symbolic links, a file where
+#: a folder is expected.
+_UNUSABLE_PATH = frozenset({errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR})
+
+
+def _unusable_path(path: object, error: str) -> NoReturn:
+    """A path given (or met) that names no usable file or folder: say which, exit 2, never a
+    traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        shown = visible(str(path)) if path is not None else "?"
+        sys.stderr.write("warta: " + _(
+            "{path}: expected a path to a file or folder, found the error {error!r}"
+        ).format(path=shown, error=error) + "\n")
+        sys.stderr.flush()
+    sys.exit(2)
 
 
 def _not_permitted(exc: PermissionError) -> NoReturn:
