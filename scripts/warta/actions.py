@@ -463,7 +463,9 @@ def commit_action(
     """Commit ``path`` (now holding ``text``) and the files it lists, with the subject
     ``<heading>: <title> [<id>]`` and ``label`` as the Warta-Step trailer; if that fails, put
     the file back as it was (byte for byte: line endings and all; removed if it was new) and
-    re-raise."""
+    re-raise. Once the commit is made (HEAD moved: a Ctrl+C while a post-commit hook ran),
+    the file is left as committed."""
+    before = gitops.head(project.root)
     try:
         item = parse_item(text, relative(project.root, path)).item
         if item is None or item.id is None:  # never: the text was read back before it was written
@@ -485,6 +487,8 @@ def commit_action(
             },
         )
     except BaseException:
+        if gitops.head(project.root) != before:
+            raise  # (committed: the file holds what HEAD holds)
         if original is None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()

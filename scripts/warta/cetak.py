@@ -332,10 +332,14 @@ def _write(
         ).format(path=link))
     target = root / folder
     created = [d for d in (target, *target.parents) if not d.exists() and d.is_relative_to(root)]
+    written: list[Path] = []  # (made by this run, exclusively: removed again on failure)
+    before = gitops.head(root)
     try:
         target.mkdir(parents=True, exist_ok=True)  # the files themselves: exclusive
         write_bytes(target / PDF, pdf, exclusive=True)
+        written.append(target / PDF)
         write_text(target / MANIFEST, manifest, exclusive=True)
+        written.append(target / MANIFEST)
         for path, _raw, text in items:
             write_text(path, text)
         if not commit:
@@ -354,12 +358,17 @@ def _write(
             },
         )
     except BaseException:
+        if commit and gitops.head(root) != before:
+            raise  # (committed: the files hold what HEAD holds)
         for path, raw, _text in items:
             write_bytes(path, raw)
             gitops.unstage(root, path)
         for name in (PDF, MANIFEST):
             with contextlib.suppress(FileNotFoundError):
                 gitops.unstage(root, target / name)
+        for path in written:  # (in a folder that was there before, too)
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
         for folder_made in sorted(created, key=lambda d: len(d.parts)):
             shutil.rmtree(folder_made, ignore_errors=True)
             break

@@ -258,6 +258,29 @@ def test_only_the_printing_role_may_compile_and_a_refusal_writes_nothing(office:
     assert empty.returncode == 1 and not office.path("content/cetak").exists()
 
 
+def test_a_failed_commit_leaves_no_edition_file_even_in_a_folder_that_was_there(
+    office: Repo,
+) -> None:
+    """Only the folders it had made were removed: the PDF and the manifest stayed in an
+    edition folder that existed before (empty, made by hand), and every later ``cetak`` of
+    the month was refused as a repeat of them (found by an independent attack)."""
+    office.path("content/cetak/2026-11").mkdir(parents=True)
+    hook = office.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'ditolak oleh hook' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = {p: p.read_bytes() for p in office.root.joinpath("content/berita").rglob("index.md")}
+    failed = cetak(office)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "ditolak oleh hook" in failed.stderr and "Traceback" not in failed.stderr
+    assert list(office.path("content/cetak/2026-11").iterdir()) == []
+    assert {p: p.read_bytes() for p in before} == before
+    assert office.git("status", "--porcelain") == ""
+    hook.unlink()
+    again = cetak(office)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert office.path("content/cetak/2026-11/buletin.pdf").is_file()
+
+
 def _built(repo: Repo, out: Path) -> Path:
     result = repo.cli("build", "-d", str(out))
     assert result.returncode == 0, result.stderr

@@ -20,20 +20,34 @@ TRAILER_SIGNER = "Warta-Signer"
 TRAILER_ADMIN = "Warta-Admin"
 
 
+#: How long a git command may take (a commit runs the repository's hooks, which may be slow).
+GIT_TIMEOUT = 600
+
+
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """``git *args`` in ``root``; its output is text, and a name that is not UTF-8 in it
     keeps its bytes as the file system gives them (``os.fsdecode``): a pushed file name was
-    never to end a command in a traceback."""
-    result = subprocess.run(
-        ["git", "--no-replace-objects", *args],  # (a pushed refs/replace/ changes nothing)
-        cwd=root,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="surrogateescape",
-        check=False,
-        timeout=120,
-    )
+    never to end a command in a traceback. One that runs longer than :data:`GIT_TIMEOUT` is
+    stopped and refused, saying so."""
+    try:
+        result = subprocess.run(
+            ["git", "--no-replace-objects", *args],  # (a pushed refs/replace/ changes nothing)
+            cwd=root,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            check=False,
+            timeout=GIT_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        raise RefusedError(
+            _(
+                "git {command} did not finish within {seconds} s (a hook of the repository that"
+                " waits?) and was stopped; if .git/index.lock is left, remove it once no git"
+                " command runs"
+            ).format(command=args[0], seconds=GIT_TIMEOUT)
+        ) from None
     if check and result.returncode != 0:
         said = result.stderr.strip() or result.stdout.strip()
         problem = "\n".join(visible(line) for line in said.split("\n"))
@@ -211,6 +225,15 @@ def commit(
 def unstage(root: Path, path: Path) -> None:
     rel = path.relative_to(root).as_posix()
     git(root, "reset", "-q", "--", rel, check=False)
+
+
+def head(root: Path) -> str | None:
+    """The commit HEAD names (None: none yet, or it cannot be read)."""
+    try:
+        result = git(root, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    except (OSError, RefusedError):
+        return None
+    return result.stdout.strip() or None if result.returncode == 0 else None
 
 
 def tracked(root: Path, *pathspecs: str) -> list[str]:
