@@ -25,7 +25,7 @@ from warta.adapters.items import relative
 from warta.adapters.schema import implausible
 from warta.adapters.trust import Admin, load_trust_root
 from warta.cliprogress import QUIET, terminal_progress
-from warta.clitext import LANG, RootGroup
+from warta.clitext import LANG, RootGroup, speak_click
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import N_, _
 from warta.model import policy
@@ -977,6 +977,7 @@ GC_THRESHOLD = (100_000, 20, 20)
 def main() -> None:
     _tune_collector()
     _escaping_streams()
+    speak_click()
     try:
         cli(prog_name="warta")
     except PermissionError as exc:

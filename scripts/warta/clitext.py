@@ -28,6 +28,62 @@ CLICK_TEXTS = (
 )
 
 
+#: What click itself says when a command is called wrongly, translated by Warta's catalogues
+#: (click asks the standard library's gettext, which knows no Indonesian). A pair is what
+#: click gives ``ngettext``: each form is a message of its own (Indonesian has no plural).
+CLICK_MESSAGES = (
+    N_("Aborted!"),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+    N_("No such option {name!r}."),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("Option {name!r} does not take a value."),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is not readable."),
+    N_("{name} {filename!r} is not writable."),
+    N_("file"),
+    N_("directory"),
+    N_("path"),
+)
+CLICK_PLURALS = (
+    (N_("Did you mean {possibility}?"), N_("(Did you mean one of: {possibilities}?)")),
+    (N_("Got unexpected extra argument ({args})"), N_("Got unexpected extra arguments ({args})")),
+    (
+        N_("Option {name!r} requires an argument."),
+        N_("Option {name!r} requires {nargs} arguments."),
+    ),
+    (N_("{value!r} is not {choice}."), N_("{value!r} is not one of {choices}.")),
+)
+#: click's modules that say something to the user.
+_CLICK_MODULES = ("core", "exceptions", "parser", "types", "decorators", "termui", "formatting")
+
+
+def _click_plural(singular: str, plural: str, n: int) -> str:
+    return _(singular) if n == 1 else _(plural)
+
+
+def speak_click() -> None:
+    """Have click's own messages translated in the running language (at start, once)."""
+    import importlib  # noqa: PLC0415
+
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_plural  # type: ignore[attr-defined]
+
+
 class Formatter(click.HelpFormatter):
     """click's help formatter, with its headings in the running language."""
 
