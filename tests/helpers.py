@@ -170,6 +170,18 @@ class Repo:
         result = self.cli("trust", "sign", "--key", str(self.keys[key]), *committing)
         assert result.returncode == 0, result.stderr
 
+    def sign_workflow_unchecked(self, key: str = "admin") -> None:
+        """``warta trust sign`` as a Warta before its check of ``sop.yml`` and ``roster.yml``
+        signed (in process, that check switched off): a broken file an administrator signed,
+        for tests of what the validator does with one."""
+        from unittest import mock
+
+        from warta import administer
+        from warta.staffing import admin_signer
+
+        with mock.patch.object(administer, "_refuse_invalid_workflow", lambda root: None):
+            administer.sign_all(self.root, admin_signer(self.root, self.keys[key]))
+
     @property
     def pin(self) -> str:
         return self.cli("trust", "show").stdout.split()[0]

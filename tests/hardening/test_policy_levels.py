@@ -199,7 +199,7 @@ def test_an_unsigned_demo_marker_silences_nothing(repo: Repo) -> None:
 
 def test_a_demo_marker_that_is_not_true_or_false_is_refused(repo: Repo) -> None:
     repo.write(ROSTER, 'demo: "ya"\n' + repo.read(ROSTER))
-    repo.sign_workflow()
+    repo.sign_workflow_unchecked()
     result = repo.cli("validate")
     assert result.returncode == 2
     (finding,) = [row for row in result.stderr.splitlines() if row.startswith(ROSTER)]

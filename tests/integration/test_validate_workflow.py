@@ -541,7 +541,7 @@ def test_cli_exits_2_with_every_sop_problem_on_stderr(site: Repo) -> None:
     text = edited("timezone: Asia/Jakarta", "timezone: Asia/Bandung")
     text = edited("    status: dicetak", "    status: disetujui", text)
     site.write("workflow/sop.yml", text)
-    site.sign_workflow()  # signed or not, a broken SOP is broken configuration
+    site.sign_workflow_unchecked()  # signed or not, a broken SOP is broken configuration
     result = site.cli("validate")
     assert result.returncode == 2
     assert result.stdout == ""
@@ -612,7 +612,7 @@ def test_cli_exits_2_when_sop_yml_is_not_utf8(site: Repo) -> None:
 def test_cli_exits_2_when_roster_yml_is_broken(site: Repo) -> None:
     text = site.read("workflow/roster.yml").replace("roles: [kabag]", "roles: [bupati]")
     site.write("workflow/roster.yml", text)
-    site.sign_workflow()
+    site.sign_workflow_unchecked()
     result = site.cli("validate", "--format", "json")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
@@ -645,7 +645,7 @@ def test_roster_key_shared_is_an_error(site: Repo) -> None:
     ayu, dimas = pub(site.keys["ayu"]), pub(site.keys["dimas"])
     text = text.replace(f"key: {ayu}", f"key: {dimas}")
     site.write("workflow/roster.yml", text)
-    site.sign_workflow()
+    site.sign_workflow_unchecked()
     result = site.cli("validate")
     assert result.returncode == 2
     assert result.stderr.splitlines()[1:] == [

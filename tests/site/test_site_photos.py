@@ -421,7 +421,7 @@ def test_a_photo_changed_after_approval_is_not_published(site: Repo, tmp_path: P
 
 def test_the_office_setting_is_checked(site: Repo) -> None:
     _edit(site.path("workflow/sop.yml"), "max_mb: 2", "max_mb: 0")
-    site.sign_workflow()
+    site.sign_workflow_unchecked()
     result = site.cli("validate")
     assert result.returncode == 2
     assert "[workflow.photos]" in result.stderr + result.stdout
@@ -510,34 +510,39 @@ def test_copies_made_in_several_processes_are_the_ones_one_process_makes(tmp_pat
     assert all(alone.find(digest, suffix) is None for _rel, digest, suffix in raster)
 
 
-def test_a_listed_file_named_like_another_photo_s_copy_never_replaces_it(
+def test_a_listed_file_named_like_another_photo_s_copy_is_refused(
     site: Repo, tmp_path: Path
 ) -> None:
     """A writer lists, beside a photo, a file named as its copy will be
-    (``foto.jpg-480w.jpg``), hoping it is published in the copy's place with its EXIF. The
-    photo whose copy it would displace is left out (and said so); the planted JPEG is itself
-    a photo, so only a clean copy of it is published; every published image has no EXIF."""
+    (``foto.jpg-480w.jpg``), hoping it is published in the copy's place with its EXIF.
+    Before, the photo whose copy it displaced was left out of an approved page while
+    ``validate`` passed; now the name is refused (``files.clash``) when the writer signs,
+    and an item signed with it anyway is left out whole (test_attack_output_clash.py).
+    Nothing of either photo, and no EXIF, is published."""
     day = "2026-11-03"
     path = site.new_item(
         "Foto Berlapis", at=f"{day}T08:00:00{WIB}", slug="foto-berlapis", body="Isi.\n"
     )
     site.sign(path, "sri", f"{day}T08:04:00{WIB}")
     folder = "content/berita/2026/foto-berlapis/images/"
-    site.write(folder + "foto.jpg", phone_jpeg(21))  # the writer's files, signed by the writer
+    site.write(folder + "foto.jpg", phone_jpeg(21))
     site.write(folder + "foto.jpg-480w.jpg", phone_jpeg(22))
-    out, result = _approve_and_build(site, path, day, tmp_path)
-    assert "foto.jpg" in result.stderr and "image.unreadable" in result.stderr, result.stderr
-    images = out / "berita" / "2026" / "foto-berlapis" / "images"
-    published = sorted(p.name for p in images.iterdir())
-    assert "foto.jpg" not in published, published  # its copy's place is taken: left out
-    planted = images / "foto.jpg-480w.jpg"
-    with Image.open(planted) as image:  # a clean copy of the planted photo, upright
-        assert image.width <= 1600 and image.height > image.width
-        assert not image.getexif() and not {"exif", "xmp", "icc_profile"} & set(image.info)
-    for name in published:
-        data = (images / name).read_bytes()
-        for marker in MARKERS:
-            assert marker not in data, (name, marker)
+    before = path.read_bytes()
+    result = site.cli("--lang", "en", "sign", str(path), "--key", str(site.keys["dimas"]),
+                      "--at", f"{day}T10:00:00{WIB}")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "[files.clash] images/foto.jpg-480w.jpg has the name of a file the site writes" in (
+        result.stderr)
+    assert path.read_bytes() == before
+    site.commit_all("berita")
+    out = tmp_path / "site"
+    built = build(site, out)
+    assert built.returncode == 0, built.stderr
+    assert not (out / "berita" / "2026" / "foto-berlapis").exists()
+    for published in out.rglob("*"):
+        if published.is_file():
+            data = published.read_bytes()
+            assert not any(marker in data for marker in MARKERS), published
 
 
 def test_a_photo_in_the_body_needs_alt_text_to_be_signed(site: Repo) -> None:
