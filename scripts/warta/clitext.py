@@ -77,11 +77,11 @@ def speak_click() -> None:
     import importlib  # noqa: PLC0415
 
     for name in _CLICK_MODULES:
-        module = importlib.import_module(f"click.{name}")
-        if hasattr(module, "_"):
-            module._ = _  # type: ignore[attr-defined]
-        if hasattr(module, "ngettext"):
-            module.ngettext = _click_plural  # type: ignore[attr-defined]
+        names = vars(importlib.import_module(f"click.{name}"))  # (the module's globals)
+        if "_" in names:
+            names["_"] = _
+        if "ngettext" in names:
+            names["ngettext"] = _click_plural
 
 
 class Formatter(click.HelpFormatter):
