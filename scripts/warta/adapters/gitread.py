@@ -7,6 +7,7 @@ and run no filters, hooks or textconv programs, whatever the repository holds.
 from __future__ import annotations
 
 import re
+import secrets
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -184,11 +185,14 @@ def step_trailers(root: Path, commits: Iterable[str]) -> dict[str, frozenset[str
     wanted = [c for c in dict.fromkeys(commits) if _FULL_ID.fullmatch(c)]
     if not wanted:
         return {}
-    fmt = "%H%x1f%(trailers:key=Warta-Step,valueonly,separator=%x1f)%x1e"
+    # records start with a token no commit message can know in advance: a trailer holding
+    # separators of its own cannot forge another commit's record
+    token = secrets.token_hex(16)
+    fmt = f"{token}%H%x1f%(trailers:key=Warta-Step,valueonly,separator=%x1f)"
     out = _git(root, "log", "--no-walk=unsorted", f"--format={fmt}", *wanted)
     found: dict[str, frozenset[str]] = {}
-    for record in out.decode("utf-8", "replace").split("\x1e"):
+    for record in out.decode("utf-8", "replace").split(token)[1:]:
         commit, _sep, values = record.strip("\n").partition("\x1f")
-        if commit in wanted:  # (a message holding the separators names no other commit)
-            found.setdefault(commit, frozenset(v.strip() for v in values.split("\x1f")))
+        if commit in wanted and commit not in found:
+            found[commit] = frozenset(v.strip() for v in values.split("\x1f"))
     return found
