@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -286,8 +287,6 @@ def roster_show(root: Path, pin: str | None) -> None:
 def _office_today(top: Path) -> date:
     """Today in the office's time zone (sop.yml), by Warta's clock (``WARTA_NOW``, else this
     machine's): a key added between 00:00 and 07:00 WIB was valid from the UTC day before."""
-    from zoneinfo import ZoneInfo  # noqa: PLC0415
-
     from warta.adapters import clock  # noqa: PLC0415
     from warta.adapters.workflow import load_sop  # noqa: PLC0415
 

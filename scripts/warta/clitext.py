@@ -7,6 +7,7 @@ their help, option help and epilog when they are shown (they are defined at impo
 from __future__ import annotations
 
 import copy
+import importlib
 import inspect
 
 import click
@@ -74,8 +75,6 @@ def _click_plural(singular: str, plural: str, n: int) -> str:
 
 def speak_click() -> None:
     """Have click's own messages translated in the running language (at start, once)."""
-    import importlib  # noqa: PLC0415
-
     for name in _CLICK_MODULES:
         names = vars(importlib.import_module(f"click.{name}"))  # (the module's globals)
         if "_" in names:
