@@ -12,6 +12,7 @@ import errno
 import gc
 import io
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -993,6 +994,21 @@ def main() -> None:
             raise
         _unusable_path(str(exc).removeprefix("Symlink loop from ").strip("'"), os.strerror(
             errno.ELOOP))
+    except subprocess.TimeoutExpired as exc:
+        _too_slow(exc)
+
+
+def _too_slow(exc: subprocess.TimeoutExpired) -> NoReturn:
+    """A program Warta runs (git reading the repository, ssh-keygen) that did not finish in
+    its time and was stopped: nothing was judged, so exit 2 (never a pass, never a
+    traceback)."""
+    program = exc.cmd if isinstance(exc.cmd, str) else str(exc.cmd[0])
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write("warta: " + _(
+            "{program} did not finish within {seconds} s and was stopped; nothing was judged"
+        ).format(program=visible(Path(program).name), seconds=f"{exc.timeout:g}") + "\n")
+        sys.stderr.flush()
+    sys.exit(2)
 
 
 #: A path no file can be reached by: a name too long, a loop of symbolic links, a file where

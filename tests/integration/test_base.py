@@ -5,6 +5,11 @@ real keys, real commits and the CLI through its entry point."""
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,3 +195,33 @@ def test_a_base_item_whose_object_is_missing_is_a_usage_error_not_a_pass(repo: R
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"warta: git object {blob} is not in this repository")
     assert "git fetch --unshallow" in result.stderr
+
+
+def test_a_git_read_that_does_not_finish_stops_the_gate_with_exit_2(
+        repo: Repo, tmp_path: Path) -> None:
+    """git reading the base (``cat-file --batch`` of a huge or slow repository) that outlives
+    its time limit ended in a traceback. Now it is stopped and said, exit 2: nothing was
+    judged, so nothing passes. (The limit is lowered to 1 s here; git is a wrapper that
+    hangs on ``cat-file``.)"""
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    real = shutil.which("git")
+    assert real
+    (shim / "git").write_text(
+        "#!/bin/sh\n"
+        'case " $* " in *" cat-file "*) exec sleep 60;; esac\n'
+        f'exec {shlex.quote(real)} "$@"\n')
+    (shim / "git").chmod(0o755)
+    script = ("import sys, warta.adapters.gitread as g\n"
+              "g.TIMEOUT = 1\n"
+              "from warta.cli import main\n"
+              "sys.argv = ['warta', 'validate', '--base', 'main-before']\n"
+              "main()\n")
+    env = {**os.environ, **repo.env, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=repo.root, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        "warta: git did not finish within 1 s and was stopped; nothing was judged"
+    ), result.stderr

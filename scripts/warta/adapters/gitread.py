@@ -21,6 +21,9 @@ REGULAR = ("100644", "100755")
 #: every git command: no replace refs (a pushed refs/replace/<commit> would show another
 #: tree for that commit), no hooks, no file-system monitor
 _SAFE = ("--no-replace-objects", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
+#: How long one git read may take, in seconds; one that takes longer is stopped, and the
+#: command says so and exits 2 (``cli.main``)
+TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
         input=data,
         capture_output=True,
         check=False,
-        timeout=300,
+        timeout=TIMEOUT,
     )
     if result.returncode != 0:
         problem = result.stderr.decode("utf-8", "replace").strip()
