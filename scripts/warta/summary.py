@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -359,7 +359,7 @@ def summarize(repo: Repository, ref: str, forge: str | None = None) -> Summary:
     sides = _Sides(base_items, base_verdicts, base_report, verdicts, report)
     items = [
         _item_change(key, was, now, sides, ctx, trusted=trusted, forge=forge)
-        for key, (was, now) in groups.items()
+        for key, was, now in _pairs(groups)
     ]
     items.sort(key=lambda c: c.after_path or c.before_path or "")
     return Summary(
@@ -371,6 +371,21 @@ def summarize(repo: Repository, ref: str, forge: str | None = None) -> Summary:
         base_report is not None and not publication.blocking(base_report.workflow, strict=False),
         forge,
     )
+
+
+def _pairs(
+    groups: Mapping[str, tuple[list[str], list[str]]],
+) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each group of files claiming one id, as the files before and after the change: one
+    file on each side is that item (moved, if the paths differ); when two files claim the id
+    on one side, each file is its own entry (a copy would otherwise hide the item's own file,
+    or pass for its move)."""
+    for key, (was, now) in groups.items():
+        if len(was) <= 1 and len(now) <= 1:
+            yield key, was, now
+            continue
+        for path in sorted({*was, *now}):
+            yield key, [path] if path in was else [], [path] if path in now else []
 
 
 def _copied(path: str, folders: set[str]) -> bool:

@@ -150,3 +150,20 @@ def test_a_bad_ref_exits_2(repo: Repo) -> None:
     assert result.stdout == ""
     assert result.stderr.startswith("warta: --base 'no-such-branch' names no commit")
     assert "Traceback" not in result.stderr
+
+
+def test_two_changed_files_claiming_one_id_are_both_listed(repo: Repo) -> None:
+    """A second file claiming an approved item's id (its copy with another body) was hidden:
+    the summary grouped changes by id and showed the first file only. Each file is now its
+    own entry, with the duplicate-id finding that blocks it."""
+    copy = "content/berita/2026/a-salinan/index.md"
+    repo.write(copy, repo.read(APPROVED).replace("Bupati Resmikan Jembatan",
+                                                 "Bupati Resmikan Jembatan Palsu"))
+    repo.write(APPROVED, repo.read(APPROVED) + "\nditambah\n")
+    repo.commit_all("salinan")
+    result = repo.cli("--lang", "en", "summary", "--base", "main")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"`{copy}`" in out and f"`{APPROVED}`" in out, out
+    assert "`id.duplicate`" in out, out
+    assert "2 items changed" in out, out
