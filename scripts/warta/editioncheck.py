@@ -23,7 +23,14 @@ from warta.adapters.items import relative
 from warta.errors import UsageError
 from warta.i18n import _
 from warta.model import policy
-from warta.model.edition import Edition, EditionItem, check_pdf, check_signature, signed_contents
+from warta.model.edition import (
+    Edition,
+    EditionItem,
+    check_pdf,
+    check_signature,
+    link_problem,
+    signed_contents,
+)
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.history import read_history
 from warta.model.item import content_digest
@@ -52,7 +59,13 @@ def verify(project: Repository, manifest: Path) -> Outcome:
     if edition is None:
         return out
     out.findings.extend(check_signature(edition, project.sop, project.roster,
-                                        project.policy.verifier))
+                                        project.policy.verifier, zone=project.policy.zone,
+                                        now=project.policy.now))
+    before = next((e for e in project.editions if e.edition == edition.edition
+                   and e.revision == edition.revision - 1), None)
+    linked = link_problem(edition, before)
+    if linked is not None:
+        out.findings.append(linked)
     out.findings.extend(_check_pdf(project, edition))
     for listed in edition.items:
         out.findings.extend(_check_item(project, edition, listed))

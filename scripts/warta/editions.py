@@ -13,12 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from warta.adapters.editionfile import PRINT_PREFIX, pdf_of, read_edition
 from warta.i18n import _
 from warta.model.closure import DOCS, Observed, SourceVerdict, kind_problem
-from warta.model.edition import MANIFEST, PDF, Edition, check_pdf, check_signature, latest, place
+from warta.model.edition import (
+    MANIFEST,
+    PDF,
+    Edition,
+    chained,
+    check_pdf,
+    check_signature,
+    latest,
+    place,
+)
 from warta.model.findings import Finding, error
 from warta.model.roster import Roster
 from warta.model.signing import Verifier
@@ -44,11 +54,13 @@ def judge_editions(
     roster: Roster,
     verifier: Verifier,
     *,
+    zone: tzinfo,
+    now: datetime,
     listing: Callable[[Edition], Iterable[Finding]] = lambda _edition: (),
 ) -> Judged:
-    """Judge the files under ``content/cetak/`` (``observed``: repository paths);
-    ``listing`` says why an edition's items keep it off the site
-    (:func:`warta.model.edition.listing_problems`)."""
+    """Judge the files under ``content/cetak/`` (``observed``: repository paths) on the
+    office's clock (``zone``, ``now``); ``listing`` says why an edition's items keep it off
+    the site (:func:`warta.model.edition.listing_problems`)."""
     files = {o.rel: o for o in observed if o.kind != "folder"}
     findings: dict[str, list[Finding]] = {rel: [] for rel in files}
     valid: list[Edition] = []
@@ -69,7 +81,7 @@ def judge_editions(
         edition, problems = read_edition(root, rel)
         problems = [p for p in problems if p.is_error]
         if edition is not None:
-            problems.extend(check_signature(edition, sop, roster, verifier))
+            problems.extend(check_signature(edition, sop, roster, verifier, zone=zone, now=now))
             pdf = files.get(pdf_of(rel))
             if pdf is None:
                 problems.extend(check_pdf(edition, None))
@@ -80,6 +92,10 @@ def judge_editions(
         findings[rel].extend(problems)
         if edition is not None and not problems:
             valid.append(edition)
+    # each revision follows the valid one before it, never dated before it
+    valid, broken = chained(valid)
+    for rel, link in broken.items():
+        findings[rel].append(link)
     # the newest signed revision of each edition, if what it prints is what the site
     # publishes (never an older revision in its place: that would be out of date too)
     served: set[str] = set()

@@ -790,6 +790,8 @@ def open_repository(
         policy.sop,
         policy.roster,
         policy.verifier,
+        zone=policy.zone,
+        now=policy.now,
         listing=_listing_check(root, tree, items, judged, policy.sop),
     )
     sources.extend(printed.verdicts)

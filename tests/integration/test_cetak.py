@@ -332,12 +332,14 @@ def test_a_manifest_signed_by_someone_without_the_role_is_not_served(
 
     from warta.adapters.editionfile import render
     from warta.adapters.ssh import KeygenSigner
-    from warta.model.edition import Edition, payload
+    from warta.model.edition import Edition, EditionItem, payload
     from warta.model.signing import NAMESPACE
 
     pdf = b"%PDF-1.7\n% not a bulletin\n"
     at = datetime.fromisoformat("2026-11-30T10:00:00+07:00")
-    made = Edition("2026-12", 1, "Buletin Palsu", at.date(), at.date(), (),
+    listed = (EditionItem("20261130-palsu", "content/berita/2026/palsu/index.md",
+                          "sha256:" + "0" * 64, "Palsu"),)
+    made = Edition("2026-12", 1, "Buletin Palsu", at.date(), at.date(), listed,
                    "sha256:" + hashlib.sha256(pdf).hexdigest(), "dimas", at, at.isoformat(),
                    None)
     sig = KeygenSigner(keyfile=office.keys["dimas"]).sign(payload(made), NAMESPACE)

@@ -17,6 +17,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from helpers import Repo
 
 EDITION = "content/cetak/2026-11"
@@ -652,3 +654,153 @@ def test_no_signed_page_takes_the_place_of_the_buletin_or_kinerja_page(
         if site.exists() else b""
     assert b"ANGKA-PALSU-KANARI" not in served and b"EDISI-PALSU-KANARI" not in served, (
         signed.stdout, result.stderr[-1500:])
+
+
+# ---- attack K: an edition's own time, its chain of revisions, a Ralat ---------------------
+
+
+def _printed(repo: Repo) -> tuple[str, str]:
+    """An approved item printed by ``warta cetak`` on 10 November (revision 1): its path
+    and the content digest printed."""
+    path = repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
+    repo.commit_all("berita")
+    assert _cetak(repo, "2026-11-10T10:00:00+07:00").returncode == 0
+    first = repo.project().editions[0]
+    return path.relative_to(repo.root).as_posix(), first.items[0].content
+
+
+def _r1_digest(repo: Repo) -> str:
+    from warta.model.signing import chain_digest
+
+    return chain_digest(repo.project().editions[0].sig or "")
+
+
+def _site_rules(repo: Repo) -> set[str]:
+    data = repo.validate_json()
+    return {f["rule"] for s in data["site"] for f in s["findings"]}
+
+
+def _served_pdf(repo: Repo, tmp_path: Path) -> bytes:
+    site = _build(repo, tmp_path / "site")
+    pdfs = list((site / "cetak").rglob("buletin.pdf")) if (site / "cetak").exists() else []
+    assert len(pdfs) <= 1, pdfs
+    return pdfs[0].read_bytes() if pdfs else b""
+
+
+@pytest.mark.parametrize(("at", "previous", "rule"), [
+    # dated before revision 1, which it replaces (a revoked key's way back)
+    ("2026-11-09T10:00:00+07:00", "r1", "cetak.time-backwards"),
+    # naming no previous revision, or another one
+    ("2026-11-12T10:00:00+07:00", None, "cetak.chain"),
+    ("2026-11-12T10:00:00+07:00", "sha256:" + "0" * 64, "cetak.chain"),
+    # dated in the future
+    ("2027-01-05T10:00:00+07:00", "r1", "cetak.future"),
+])
+def test_a_revision_must_follow_the_one_it_replaces(
+    repo: Repo, tmp_path: Path, at: str, previous: str | None, rule: str
+) -> None:
+    # Found by the red team (attack K), then fixed: an edition's time is the signer's word,
+    # and nothing bounded it or checked 'previous'; a revision 2 signed by a key revoked
+    # since, dated before the revocation, replaced the office's edition on the site.
+    rel, digest = _printed(repo)
+    legitimate = _served_pdf(repo, tmp_path / "before")
+    assert legitimate.startswith(b"%PDF")
+    _sign_manifest(repo, f"{EDITION}/r2", edition="2026-11", revision=2,
+                   listed=[(rel, digest)], pdf=b"%PDF-1.7\n% EDISI-PALSU-KANARI\n", at=at,
+                   previous=_r1_digest(repo) if previous == "r1" else previous)
+    repo.commit_all("r2")
+    assert rule in _site_rules(repo)
+    assert _served_pdf(repo, tmp_path / "after") == legitimate  # revision 1 stays
+
+
+def test_an_edition_revoked_keys_day_is_the_office_s_day(repo: Repo, tmp_path: Path) -> None:
+    # Found by the red team (attack K), then fixed: the key's validity was judged on the day
+    # the manifest's offset writes (2026-11-10 at -12:00), not the office's (11 November).
+    from test_forgery import revoke
+
+    rel, digest = _printed(repo)
+    previous = _r1_digest(repo)
+    revoke(repo, "sri", "2026-11-11", "laptop hilang")
+    repo.commit_all("revoke")
+    _sign_manifest(repo, f"{EDITION}/r2", edition="2026-11", revision=2,
+                   listed=[(rel, digest)], pdf=b"%PDF-1.7\n% EDISI-PALSU-KANARI\n",
+                   at="2026-11-10T20:00:00-12:00", previous=previous)
+    repo.commit_all("r2")
+    assert "cetak.key-not-valid" in _site_rules(repo)
+    assert b"EDISI-PALSU-KANARI" not in _served_pdf(repo, tmp_path)
+
+
+def test_an_edition_before_its_items_printing_step_or_with_no_item_is_refused(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # Found by the red team (attack K), then fixed.
+    rel, digest = _printed(repo)
+    _sign_manifest(repo, "content/cetak/2026-12", edition="2026-12", revision=1,
+                   listed=[(rel, digest)], pdf=b"%PDF-1.7\n% EDISI-PALSU-KANARI\n",
+                   at="2026-11-05T10:00:00+07:00")
+    _sign_manifest(repo, "content/cetak/2026-10", edition="2026-10", revision=1,
+                   listed=[], pdf=b"%PDF-1.7\n% KOSONG-PALSU-KANARI\n",
+                   at="2026-11-20T10:00:00+07:00")
+    repo.commit_all("edisi")
+    assert {"cetak.before-printing", "cetak.no-items"} <= _site_rules(repo)
+    site = _build(repo, tmp_path / "site")
+    served = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert b"EDISI-PALSU-KANARI" not in served and b"KOSONG-PALSU-KANARI" not in served
+
+
+def test_no_headline_of_the_kasubag_s_choosing_while_a_ralat_is_in_progress(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # Found by the red team (attack K), then fixed: the listed title was compared with the
+    # file's only when the file held the printed text; during a Ralat it holds the draft,
+    # so a revision listing the approved digest under any headline was served.
+    rel, digest = _printed(repo)
+    previous = _r1_digest(repo)
+    started = repo.cli("correct", rel, "--note", "Ralat jam buka", "--key",
+                       str(repo.keys["hendra"]), "--at", "2026-11-11T09:00:00+07:00")
+    assert started.returncode == 0, started.stderr
+    path = repo.path(rel)
+    path.write_text(path.read_text(encoding="utf-8") + "\nDraf ralat.\n", encoding="utf-8")
+    repo.commit_all("draf ralat")
+    _sign_manifest(repo, f"{EDITION}/r2", edition="2026-11", revision=2,
+                   listed=[(rel, digest)], pdf=b"%PDF-1.7\n% EDISI-PALSU-KANARI\n",
+                   at="2026-11-12T10:00:00+07:00", previous=previous)
+    manifest = repo.path(f"{EDITION}/r2/edisi.yml")
+    from warta.adapters.editionfile import read_edition, render
+    from warta.adapters.ssh import KeygenSigner
+    from warta.model.edition import payload
+    from warta.model.signing import NAMESPACE
+
+    made, _problems = read_edition(repo.root, f"{EDITION}/r2/edisi.yml")
+    assert made is not None
+    forged = replace(made, items=tuple(replace(i, title="JUDUL-PALSU-KANARI", line=None)
+                                       for i in made.items), sig=None)
+    sig = KeygenSigner(keyfile=repo.keys["sri"]).sign(payload(forged), NAMESPACE)
+    manifest.write_text(render(replace(forged, sig=sig)), encoding="utf-8")
+    repo.commit_all("r2")
+    assert "cetak.item-correcting" in _site_rules(repo)
+    site = _mkdocs(repo, tmp_path / "site")
+    everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert b"JUDUL-PALSU-KANARI" not in everything
+    assert b"EDISI-PALSU-KANARI" not in everything
+
+
+def test_a_note_added_to_a_signed_withdrawal_is_refused(repo: Repo) -> None:
+    # Found by the red team (attack K), then fixed: a take-back's signature covers no note,
+    # yet a note was read and shown by 'warta log' as the signer's.
+    path = repo.approved_item("Posyandu Melati", day="2026-11-02", slug="posyandu")
+    repo.commit_all("berita")
+    result = repo.cli("withdraw", str(path), "--reason", "keliru", "--key",
+                      str(repo.keys["hendra"]), "--at", "2026-11-04T10:00:00+07:00")
+    assert result.returncode == 0, result.stderr
+    text = path.read_text(encoding="utf-8")
+    assert "    reason: keliru\n" in text or '    reason: "keliru"\n' in text
+    text = re.sub(r"(\n    reason: [^\n]*\n)", r'\1    note: "CATATAN-PALSU-KANARI"\n', text,
+                  count=1)
+    path.write_text(text, encoding="utf-8")
+    repo.commit_all("catatan")
+    data = repo.validate_json()
+    item = next(i for i in data["items"] if i["path"].endswith("posyandu/index.md"))
+    assert "signoff.key" in {f["rule"] for f in item["findings"]}
+    log = repo.cli("log", str(path), "--format", "json")
+    assert "CATATAN-PALSU-KANARI" not in log.stdout

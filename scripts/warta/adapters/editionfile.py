@@ -92,6 +92,11 @@ def parse_edition(text: str, display: str) -> tuple[Edition | None, list[Finding
         top.fail("pdf", "cetak.digest", _("expected sha256: and 64 hex digits; found {value!r}")
                  .format(value=pdf))
     items = list(_items(top, display, findings))
+    if not items and "items" in data and not findings:
+        top.fail("items", "cetak.no-items", _(
+            "the edition lists no item; expected the items it prints ('warta cetak' never"
+            " makes an empty edition)"
+        ))
     if any(f.is_error for f in findings):
         return None, findings
     assert edition and title is not None and revision and pdf and by and start and end and at

@@ -438,7 +438,8 @@ def _signoffs(
         content = fields.text("content", required=False, default="") or None
         note = fields.text("note", required=False, default="") or ""
         reason = ""
-        if action in TAKE_BACKS:
+        if action in TAKE_BACKS:  # (its signature covers no note: one would be unsigned)
+            note = _absent(fields, "note", kind)
             reason = fields.text("reason") or ""
             if not reason.strip() and "reason" in entry:
                 fields.fail(

@@ -19,13 +19,21 @@ import calendar
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from warta.model.findings import Finding, error, warning
 from warta.model.history import History, read_history
 from warta.model.item import NewsItem, canonical_json, content_digest
+from warta.model.judgement import FUTURE_SKEW
 from warta.model.roster import Roster
-from warta.model.signing import NAMESPACE, Verifier, fingerprint, key_owner, key_problem
+from warta.model.signing import (
+    NAMESPACE,
+    Verifier,
+    chain_digest,
+    fingerprint,
+    key_owner,
+    key_problem,
+)
 from warta.model.sop import Sop, Step
 from warta.model.translate import _
 
@@ -134,12 +142,23 @@ def place(rel: str) -> tuple[str, int, str] | None:
 
 
 def check_signature(
-    edition: Edition, sop: Sop, roster: Roster, verifier: Verifier
+    edition: Edition, sop: Sop, roster: Roster, verifier: Verifier, *, zone: tzinfo,
+    now: datetime,
 ) -> Iterator[Finding]:
     """The manifest's signature verifies over its payload, by a key of the roster valid on the
-    day it was made, held by the person it names, who held the printing step's role then."""
+    day it was made (the office's day, ``zone``), held by the person it names, who held the
+    printing step's role then; and that time is not in the future (``now``). A time the
+    signer writes is bounded below too, by the previous revision (:func:`link_problem`) and
+    by the printing steps of the items it lists (:func:`listing_problems`), so a key revoked
+    since cannot sign a revision dated before its revocation to replace the edition."""
     where, line = edition.path, edition.sig_line
     step = print_step(sop)
+    if edition.at > now + FUTURE_SKEW:
+        yield error(where, line, "cetak.future", _(
+            "the edition is dated in the future: expected a time no later than now ({now}),"
+            " found {at}"
+        ).format(now=now.astimezone(zone).isoformat(), at=edition.at_text))
+        return
     if edition.sig is None:
         yield error(where, line, "cetak.unsigned", _(
             "the edition has no signature; expected one made with 'warta cetak'"
@@ -159,7 +178,7 @@ def check_signature(
         ).format(fingerprint=fingerprint(key_text)))
         return
     person, key = owner
-    day = edition.at.date()
+    day = edition.at.astimezone(zone).date()
     if person.id != edition.by:
         yield error(where, line, "cetak.wrong-signer", _(
             "names {by} as its compiler but is signed with the key of {name} ({id})"
@@ -191,6 +210,63 @@ def check_pdf(edition: Edition, found: str | None, why: str = "") -> Iterator[Fi
         yield error(pdf, None, "cetak.pdf-changed", _(
             "the PDF's bytes are not the ones signed: expected {expected}, found {found}"
         ).format(expected=edition.pdf, found=found))
+
+
+def link_problem(edition: Edition, before: Edition | None) -> Finding | None:
+    """Why ``edition`` does not follow the valid revision before it (``before``: revision
+    N-1 of the same edition, None if there is none), or None if it does. Revision 1 names no
+    previous revision; revision N names the signature of revision N-1 (as 'warta cetak'
+    writes it) and is made no earlier than it. So no revision stands without the one it
+    replaces, and none is dated back before it."""
+    where, line = edition.path, edition.sig_line
+    if edition.revision == 1:
+        if edition.previous is None:
+            return None
+        return error(where, line, "cetak.chain", _(
+            "revision 1 names a previous revision ({previous}); expected none"
+        ).format(previous=edition.previous))
+    if before is None or before.sig is None:
+        return error(where, line, "cetak.chain", _(
+            "revision {revision} has no valid revision {prior} before it; expected each"
+            " revision to follow the one it replaces, so it is not published"
+        ).format(revision=edition.revision, prior=edition.revision - 1))
+    if edition.previous != chain_digest(before.sig):
+        return error(where, line, "cetak.chain", _(
+            "revision {revision} names the previous revision {previous}, but revision {prior}"
+            " ({path}) is {expected}; not published"
+        ).format(revision=edition.revision, previous=edition.previous,
+                 prior=before.revision, path=before.path, expected=chain_digest(before.sig)))
+    if edition.at < before.at:
+        return error(where, line, "cetak.time-backwards", _(
+            "revision {revision} is dated {at}, before revision {prior} ({before}) that it"
+            " replaces; expected times never to go back, so it is not published"
+        ).format(revision=edition.revision, at=edition.at_text, prior=before.revision,
+                 before=before.at_text))
+    return None
+
+
+def chained(editions: Sequence[Edition]) -> tuple[list[Edition], dict[str, Finding]]:
+    """The editions each of whose revisions follows the one before (:func:`link_problem`),
+    and the finding on each that does not (by its path): a revision that does not, and every
+    one after it, is left out."""
+    by_edition: dict[str, dict[int, Edition]] = {}
+    for edition in editions:
+        by_edition.setdefault(edition.edition, {})[edition.revision] = edition
+    kept: list[Edition] = []
+    refused: dict[str, Finding] = {}
+    for revisions in by_edition.values():
+        before: Edition | None = None
+        for number in sorted(revisions):
+            edition = revisions[number]
+            prior = before if before is not None and before.revision == number - 1 else None
+            problem = link_problem(edition, prior)
+            if problem is not None:
+                refused[edition.path] = problem
+                before = None
+                continue
+            kept.append(edition)
+            before = edition
+    return kept, refused
 
 
 def latest(editions: Sequence[Edition]) -> dict[str, Edition]:
@@ -243,9 +319,19 @@ def listing_problems(
                 " not published"
             ).format(path=listed.path, id=listed.id, digest=listed.content))
             continue
-        if content_digest(item.fields, item.body) == listed.content and (
-            item.title != listed.title
-        ):
+        step = print_step(sop)
+        times = [s.at for s in item.signoffs
+                 if step and s.step == step.id and s.sig and s.content == listed.content]
+        if times and edition.at < min(times):
+            yield error(where, line, "cetak.before-printing", _(
+                "{path} ({id}) is listed in an edition dated {at}, before its printing step"
+                " was signed ({printed}); expected the edition no earlier than the items it"
+                " prints; not published"
+            ).format(path=listed.path, id=listed.id, at=edition.at_text,
+                     printed=min(times).isoformat()))
+            continue
+        as_listed = content_digest(item.fields, item.body) == listed.content
+        if as_listed and item.title != listed.title:
             yield error(where, line, "cetak.item-title", _(
                 "lists {path} ({id}) as {listed!r}, but the approved title is {title!r};"
                 " not published"
@@ -255,6 +341,14 @@ def listing_problems(
             yield warning(where, line, "cetak.item-withdrawn", _(
                 "{path} ({id}) is withdrawn; the edition is not published until a new revision"
                 " leaves it out ('warta cetak --edisi {edition}')"
+            ).format(path=listed.path, id=listed.id, edition=edition.edition))
+            continue
+        if history.correcting is not None and not as_listed:
+            yield warning(where, line, "cetak.item-correcting", _(
+                "{path} ({id}) is being corrected (a Ralat in progress): its file holds the"
+                " draft, so neither the printed title nor the embargo can be read from signed"
+                " text; the edition is not published until the correction is approved and a"
+                " new revision prints it ('warta cetak --edisi {edition}')"
             ).format(path=listed.path, id=listed.id, edition=edition.edition))
             continue
         if embargoed:
