@@ -668,3 +668,37 @@ def test_a_refusal_is_found_again_in_the_language_of_the_run(tmp_path: Path) -> 
     assert indonesian[broken_digest] and english[broken_digest]
     assert indonesian[broken_digest] != english[broken_digest]
     assert set(english.values()) - {english[broken_digest]} == {""}
+
+
+def test_a_photo_s_name_is_a_path_of_this_site_in_src_and_srcset(
+    site: Repo, tmp_path: Path
+) -> None:
+    """Found by an attack, then fixed: the copies' URLs were printed as the names are, so a
+    photo at ``https:evil.example/a.jpg`` (the body's ``./`` dropped) and one whose name
+    holds ``1w, https:evil.example/b 700w,`` made the page load pictures from another
+    server, bytes nobody signed. Each name is now percent-encoded: a path of this site."""
+    day = "2026-11-03"
+    one = "https:evil.example/a.jpg"
+    two = "foto/pasar 1w, https:evil.example/b 700w, r.jpg"
+    folder = "content/berita/2026/pasar-desa/"
+    site.write(folder + one, phone_jpeg(3))
+    site.write(folder + two, phone_jpeg(4))
+    body = (f'Isi.\n\n<img src="./{one}" alt="Los pasar">\n\n'
+            f'<img src="{two}" alt="Pedagang di pasar">\n')
+    path = site.new_item("Pasar Desa", at=f"{day}T08:00:00{WIB}", slug="pasar-desa", body=body)
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    out, _built = _approve_and_build(site, path, day, tmp_path)
+    page = (out / "berita/2026/pasar-desa/index.html").read_text(encoding="utf-8")
+    urls = [u.strip().split(" ")[0]
+            for attr in re.findall(r'(?:src|srcset)="([^"]*)"', page) for u in attr.split(",")]
+    pictures = [u for u in urls if "pasar" in u or "evil" in u]
+    assert pictures, page
+    for url in pictures:
+        assert not re.match(r"[a-z]+:", url), url  # no scheme: this site's path
+    assert "https%3Aevil.example/a.jpg-960w.jpg" in page
+    assert "foto/pasar%201w%2C%20https%3Aevil.example/b%20700w%2C%20r.jpg-480w.jpg 480w" in page
+    for url in pictures:
+        from urllib.parse import unquote
+
+        target = (out / "berita/2026/pasar-desa" / unquote(url)).resolve()
+        assert target.is_file(), url  # the copy is there, under its own name

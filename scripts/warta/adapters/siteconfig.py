@@ -389,6 +389,8 @@ def _theme(data: YMap, allow: Allow, findings: list[Finding]) -> str | None:
             "site.theme",
             _("theme must be material; found {found!r}").format(found=name),
         )
+    if isinstance(theme, YMap):
+        _features(theme, findings)
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     if custom is None:
         return None
@@ -415,6 +417,45 @@ def _theme(data: YMap, allow: Allow, findings: list[Finding]) -> str | None:
         )
         return None
     return str(custom)
+
+
+#: Material's features whose script was read for what it does with a page's texts: none
+#: turns a signed text into markup. Others are refused (``content.tooltips`` puts every
+#: ``title`` and every shortened label into the page as HTML, so an escaped
+#: ``<img onerror>`` in a signed title ran as script; found by an attack).
+VETTED_FEATURES = frozenset({
+    "content.code.copy",
+    "header.autohide",
+    "navigation.expand",
+    "navigation.footer",
+    "navigation.indexes",
+    "navigation.sections",
+    "navigation.tabs",
+    "navigation.tabs.sticky",
+    "navigation.top",
+    "navigation.tracking",
+    "search.highlight",
+    "search.share",
+    "search.suggest",
+    "toc.follow",
+})
+
+
+def _features(theme: YMap, findings: list[Finding]) -> None:
+    features = theme.get("features", [])
+    where = theme.line_of("features")
+    if not isinstance(features, list):
+        _fail(findings, where, "site.feature", _(
+            "theme.features must be a list of names; found {found!r}"
+        ).format(found=features))
+        return
+    for index, name in enumerate(features):
+        if not isinstance(name, str) or name not in VETTED_FEATURES:
+            line = features.line_at(index) if isinstance(features, YList) else where
+            _fail(findings, line, "site.feature", _(
+                "theme.features: {name!r} is not one Warta has checked (its script could turn"
+                " a signed text into markup on the page); expected only: {vetted}"
+            ).format(name=name, vetted=", ".join(sorted(VETTED_FEATURES))))
 
 
 def _plain_dir(value: object) -> bool:

@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from warta.model.closure import reference_target
 from warta.site.markup import macro
@@ -56,6 +57,14 @@ class Picture:
     height: int
 
 
+def _url(path: str) -> str:
+    """A relative link as a URL: each character of a file's name that means something in a
+    URL or a ``srcset`` (``:`` of a scheme, ``,`` and space between candidates, ``%``,
+    ``?``, ``#``) percent-encoded, so that a photo named ``https:evil.example/a.jpg`` or
+    ``a 1w, https:evil.example/b 700w.jpg`` is a path of this site, not another server's."""
+    return quote(path, safe="/")
+
+
 def _linker(photo: Photo, from_url: str) -> Callable[[Rendition], str]:
     """How the page at ``from_url`` links to each copy of ``photo``: the link to their
     folder worked out once, the name added (a list of 3,000 items printed 190,000 such
@@ -65,9 +74,9 @@ def _linker(photo: Photo, from_url: str) -> Callable[[Rendition], str]:
         (folder,) = folders
         page = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
         if folder and not f"/{page.strip('/')}/".startswith(f"/{folder.strip('/')}/"):
-            prefix = relative_url(folder + "/", from_url)
-            return lambda r: prefix + posixpath.basename(r.path)
-    return lambda r: relative_url(r.path, from_url)
+            prefix = _url(relative_url(folder + "/", from_url))
+            return lambda r: prefix + _url(posixpath.basename(r.path))
+    return lambda r: _url(relative_url(r.path, from_url))
 
 
 def picture(photo: Photo, from_url: str, sizes: str) -> Picture:
@@ -128,7 +137,7 @@ def body_copies(body_html: str, folder: str, page_url: str, photos: Mapping[str,
     (what a feed carries: one image every reader shows; an AVIF's own URL serves nothing)."""
 
     def shown(photo: Photo, given: dict[str, str]) -> str:
-        given = {**given, "src": relative_url(photo.jpeg[-1].path, page_url)}
+        given = {**given, "src": _url(relative_url(photo.jpeg[-1].path, page_url))}
         return "<img" + "".join(f' {name}="{esc(value)}"' for name, value in given.items()) + ">"
 
     return _each_photo(body_html, folder, photos, shown)

@@ -224,6 +224,12 @@ def _text(value: str) -> str | None:
     return value
 
 
+def _title(value: str) -> str | None:
+    """A ``title`` (the writer's, or an abbreviation's) without markup in it: Material's
+    tooltips put a title into the page as HTML, so ``<img onerror>`` in one would run."""
+    return None if "<" in value or ">" in value else value
+
+
 def _id(value: str) -> str | None:
     """Ids the theme does not use itself: Material's own (they start with '__') go, and one
     named as the theme's are (``warta-``, ``md-``, ``isi``) is renamed (:func:`body_id`)."""
@@ -244,7 +250,7 @@ def body_id(value: str) -> str:
 _GLOBAL_CHECKS: dict[str, Callable[[str], str | None]] = {
     "class": _classes,
     "id": _id,
-    "title": _text,
+    "title": _title,
     "lang": _match(_LANG),
 }
 _CHECKS: dict[tuple[str, str], Callable[[str], str | None]] = {
@@ -326,7 +332,10 @@ class Policy:
         if out.count("<iframe") != len(_IFRAME_EMPTY.findall(out)):
             # An <iframe the rewriting above did not recognise: fail closed, no embeds.
             out = self._nh3(text, TAGS - {"iframe"}, DROP_WITH_CONTENT | {"iframe"})
-        return _mark_external(_seen_images(out))
+        # Material's search plugin deletes ``data-search-*="…"`` from every page it indexes,
+        # a text's quote through the template's next one included: written so, no text can
+        # read as such an attribute (the browser shows the same characters)
+        return _mark_external(_seen_images(out)).replace("data-search-", "data&#45;search-")
 
 
 def _empty_frames(text: str) -> str:
