@@ -996,6 +996,20 @@ def main() -> None:
             errno.ELOOP))
     except subprocess.TimeoutExpired as exc:
         _too_slow(exc)
+    except MemoryError:
+        _out_of_memory()
+
+
+def _out_of_memory() -> NoReturn:
+    """The machine's memory (or the process's limit) ran out: nothing was judged, so exit 2
+    (never a pass, never a traceback)."""
+    with contextlib.suppress(OSError, ValueError, MemoryError):
+        sys.stderr.write("warta: " + _(
+            "out of memory; nothing was judged (a file of the repository may be built to"
+            " exhaust it: see the files this change adds)"
+        ) + "\n")
+        sys.stderr.flush()
+    sys.exit(2)
 
 
 def _too_slow(exc: subprocess.TimeoutExpired) -> NoReturn:

@@ -604,6 +604,11 @@ def check_unique(
             )
 
 
+#: Checks that render the body. They are skipped for an item whose records do not verify
+#: ('signatures' found an error): a pushed file only claiming approval (records with junk
+#: signatures) had its body rendered, so anyone could spend the gate's time and memory.
+RENDERING_CHECKS = frozenset({"references", "published_text", "body_images"})
+
 #: Checks whose findings name what holds on the day of ``ctx.now`` (who holds a role today).
 DAY_BOUND_CHECKS = frozenset({"content_frozen"})
 
@@ -653,8 +658,11 @@ def judge(
         named.append(
             ("body_images", lambda: list(check_body_images(item, renderer.images(item.body))))
         )
+    unsigned = False
     for name, run in named:
         before = len(found)
+        if unsigned and name in RENDERING_CHECKS:
+            continue  # records no trusted key made: no body of theirs is worth rendering
         try:
             found.extend(run())
         except BodyTooComplex as exc:
@@ -675,6 +683,9 @@ def judge(
         except Exception as exc:  # a surprise must fail closed on this item, never crash
             found.append(internal_error(path, name, exc))
         day_bound = day_bound or (name in DAY_BOUND_CHECKS and len(found) > before)
+        unsigned = unsigned or (
+            name == "signatures" and any(f.is_error for f in found[before:])
+        )
     try:
         history = read_history(item, ctx.sop)
         passed = (

@@ -18,11 +18,26 @@ from typing import Any, Protocol
 import markdown
 
 from warta.adapters.siteconfig import SiteConfig, plain
+from warta.i18n import _
 from warta.model.closure import BodyTooComplex, too_deep
 from warta.site.sanitize import IMG, Policy, attributes, body_id
 
 #: A news body renders in milliseconds; one that takes this long is hostile or broken.
 BUDGET_SECONDS = 10.0
+
+#: What a body may render to before the allowlist reads it: a news text renders to a few
+#: times its size; these bound what a body's few kilobytes can make Markdown build (an
+#: abbreviation copied into every occurrence of its word, a table padded to its widest row)
+#: and how deeply its raw HTML nests (the allowlist's parser takes quadratic time in it).
+MAX_EXPANSION = 16 * 1024 * 1024
+MAX_TABLE_CELLS = 200_000
+MAX_ABBREVIATIONS = 1_000
+MAX_NESTING = 1_000
+_ABBREVIATION = re.compile(r"^\*\[([^\]\n]+)\]:[ \t]*(.*)$", re.MULTILINE)
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+#: elements that never hold others (no closing tag)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
 
 #: href and src attributes of the sanitized HTML (nh3 writes them double-quoted, escaped).
 _REF = re.compile(r'<(a|img|iframe)\b[^>]*?\s(href|src)="([^"]*)"')
@@ -86,7 +101,33 @@ class MarkdownRenderer:
         self.policy = policy
         self._md: markdown.Markdown | None = None
         self.done: dict[str, Rendered] = {}
+        #: bodies refused this run, by digest
+        self.refused: dict[str, BodyTooComplex] = {}
         self.store: Store | None = None
+
+    def _refuse_expansion(self, body: str) -> None:
+        """Refuse, before Markdown builds it, a body that would render to far more than
+        :data:`MAX_EXPANSION`: 20,000 words of an abbreviation whose title is 900 KB made
+        18 GB, and a table of 3,000 columns and rows (21 KB) took 3.6 GB."""
+        if "abbr" in self.extensions or "markdown.extensions.abbr" in self.extensions:
+            defined = _ABBREVIATION.findall(body)
+            if len(defined) > MAX_ABBREVIATIONS:
+                raise BodyTooComplex(0, _(
+                    "it defines {count} abbreviations, more than {most}"
+                ).format(count=len(defined), most=MAX_ABBREVIATIONS))
+            grows = sum(body.count(word) * (len(title) + len(word) + 32)
+                        for word, title in defined if word)
+            if grows > MAX_EXPANSION:
+                raise BodyTooComplex(0, _(
+                    "its abbreviations would make about {size} MB of HTML"
+                ).format(size=grows // (1024 * 1024)))
+        if "tables" in self.extensions or "markdown.extensions.tables" in self.extensions:
+            rows = [line.count("|") for line in body.splitlines() if "|" in line]
+            cells = max(rows, default=0) * len(rows)
+            if cells > MAX_TABLE_CELLS:
+                raise BodyTooComplex(0, _(
+                    "its tables would make {cells} cells, more than {most}"
+                ).format(cells=cells, most=MAX_TABLE_CELLS))
 
     def setup(self) -> dict[str, Any]:
         """Everything besides the text and the code that what a body renders to depends on."""
@@ -104,6 +145,17 @@ class MarkdownRenderer:
             found = self.store.get(key)  # (the store remembers what it gave)
         if found is not None:
             return found
+        refused = self.refused.get(key)
+        if refused is not None:  # (each check asks again: the budget is spent once)
+            raise refused
+        try:
+            return self._render(key, body)
+        except BodyTooComplex as exc:
+            self.refused[key] = exc
+            raise
+
+    def _render(self, key: str, body: str) -> Rendered:
+        self._refuse_expansion(body)
         md = self._markdown()
         md.reset()
         try:
@@ -114,6 +166,7 @@ class MarkdownRenderer:
         except RecursionError as exc:
             self._md = None
             raise too_deep() from exc
+        _refuse_raw(raw)
         clean = self.policy.clean(raw)
         toc = _renamed(list(getattr(md, "toc_tokens", []) or []))
         result = Rendered(clean, toc, references(clean))
@@ -133,6 +186,26 @@ class MarkdownRenderer:
         """What was rendered since the last call (a worker process hands it back)."""
         done, self.done = self.done, {}
         return done
+
+
+def _refuse_raw(raw: str) -> None:
+    """Refuse HTML that Markdown made too large, or whose elements nest deeper than
+    :data:`MAX_NESTING` (the allowlist took 112 s on 250,000 ``<ul>`` in a 1 MB body, and
+    no time budget can stop it once it runs)."""
+    if len(raw) > MAX_EXPANSION:
+        raise BodyTooComplex(0, _("it renders to {size} MB of HTML").format(
+            size=len(raw) // (1024 * 1024)))
+    depth = deepest = 0
+    for found in _OPEN_OR_CLOSE.finditer(raw):
+        if found.group(2).lower() in _VOID or found.group(3):
+            continue
+        depth = max(depth - 1, 0) if found.group(1) else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_NESTING:
+                raise BodyTooComplex(0, _(
+                    "its HTML nests more than {most} elements deep"
+                ).format(most=MAX_NESTING))
 
 
 def _renamed(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,0 +1,71 @@
+"""What a body may make the gate do (found by an independent attack on its time and
+memory). A pushed file whose records only claim approval (junk signatures) is never rendered;
+a body a trusted key did sign is refused before Markdown builds what it would blow up into:
+an abbreviation copied into 20,000 words (18 GB of HTML), a table padded to 3,000 columns
+(3.6 GB), raw HTML nested 250,000 deep (the allowlist took 112 s). Real keys, real commits,
+the CLI through its entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import Repo, SignedRepos, copy_repo
+
+ITEM = "content/berita/2026/jembatan/index.md"
+FORGED = "content/berita/2026/palsu/index.md"
+
+
+def _findings(repo: Repo, path: str) -> list[dict[str, str]]:
+    result = repo.cli("--lang", "en", "validate", "--format", "json", "--no-cache")
+    assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    data = json.loads(result.stdout)
+    item = next(i for i in data["items"] if i["path"] == path)
+    return item["findings"]  # type: ignore[no-any-return]
+
+
+def test_a_file_that_only_claims_approval_is_not_rendered(
+    signed_repo: SignedRepos, tmp_path: Path
+) -> None:
+    """Its body (12,000 '[', which Markdown needs more than the 10 s budget for) was
+    rendered three times: 30 s of the gate per pushed file. Now its records do not verify,
+    and nothing of it is rendered."""
+    repo = copy_repo(signed_repo(), tmp_path / "repo")
+    repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    text = repo.read(ITEM)
+    forged = text.replace("jembatan", "palsu").replace("Jembatan", "Palsu")
+    head, _sep, _body = forged.partition("\n---\n")
+    sigs = [line for line in head.split("\n") if line.startswith("      ") and "SSH" not in line]
+    assert sigs
+    for line in sigs:  # every signature's bytes replaced: junk anyone can write
+        head = head.replace(line, "      " + "A" * (len(line) - 6), 1)
+    repo.write(FORGED, head + "\n---\n\n" + "[" * 12_000 + "\n")
+    repo.commit_all("palsu")
+    found = _findings(repo, FORGED)
+    rules = {f["rule"] for f in found}
+    assert any(r.startswith("signature") for r in rules), rules
+    assert "body.too-complex" not in rules  # not rendered at all
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ("*[A]: " + "x" * 900_000 + "\n\n" + "A " * 20_000 + "\n", "abbreviations would make"),
+    ("|" + "a|" * 3000 + "\n|" + "-|" * 3000 + "\n" + "|\n" * 3000, "tables would make"),
+    ("<ul>" * 250_000 + "\n", "nests more than 1000 elements deep"),
+])
+def test_a_signed_body_that_would_blow_up_is_refused_before_it_is_built(
+    signed_repo: SignedRepos, tmp_path: Path, body: str, reason: str
+) -> None:
+    """An approved item whose body is then replaced (its records still verify, so it is
+    rendered, as a trusted key's work is) by one of the attack's bodies."""
+    repo = copy_repo(signed_repo(), tmp_path / "repo")
+    repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
+    head, sep, _body = repo.read(ITEM).partition("\n---\n")
+    repo.write(ITEM, head + sep + "\n" + body)
+    repo.commit_all("bom")
+    found = _findings(repo, ITEM)
+    complex_ = [f for f in found if f["rule"] == "body.too-complex"]
+    assert len(complex_) == 1, found
+    assert reason in complex_[0]["message"], complex_
