@@ -9,6 +9,7 @@ too many pixels, a truncated file, a PNG named .jpg) are refused, never a traceb
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -702,3 +703,33 @@ def test_a_photo_s_name_is_a_path_of_this_site_in_src_and_srcset(
 
         target = (out / "berita/2026/pasar-desa" / unquote(url)).resolve()
         assert target.is_file(), url  # the copy is there, under its own name
+
+
+def test_a_photo_or_an_svg_built_to_exhaust_the_gate_is_refused_undecoded(site: Repo) -> None:
+    """Found by an attack on the gate's time and memory, then fixed: a lossless WebP of one
+    colour holds millions of pixels in a few dozen bytes (100 million in 34 bytes took
+    0.5 s and 1.6 GB to decode, in any draft), and an SVG could embed any number of them.
+    Now a WebP or AVIF may hold at most 1,000 pixels per byte (past 4 million), and an SVG
+    embeds at most 20 pictures."""
+    buf = io.BytesIO()
+    Image.new("RGB", (3000, 3000), (200, 30, 30)).save(buf, "WEBP", lossless=True)
+    bomb = buf.getvalue()
+    assert len(bomb) < 9_000  # (9 million pixels: more than 1,000 for each byte)
+    folder = "content/berita/2026/foto-rusak/images/"
+    site.write(folder + "padat.webp", bomb)
+    tiny = base64.b64encode(small_png()).decode("ascii")
+    images = "".join(f'<image href="data:image/png;base64,{tiny}" width="8" height="8"/>'
+                     for _ in range(21))
+    site.write(folder + "banyak.svg",
+               f'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">{images}</svg>')
+    buf = io.BytesIO()
+    Image.new("RGB", (2000, 2000), (255, 255, 255)).save(buf, "PNG")  # 4 million: allowed
+    site.write(folder + "putih.png", buf.getvalue())
+    site.commit_all("bom")
+    report = site.validate_json()
+    draft = next(i for i in report["items"] if "foto-rusak" in i["path"])
+    said = {f["message"].split(":", 1)[0]: f["message"] for f in draft["findings"]}
+    assert "3000x3000 pixels in" in said["images/padat.webp"], said
+    assert "decompression bomb" in said["images/padat.webp"]
+    assert "more than 20 pictures" in said["images/banyak.svg"], said
+    assert "images/putih.png" not in said, said

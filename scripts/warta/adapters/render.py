@@ -32,7 +32,7 @@ BUDGET_SECONDS = 10.0
 MAX_EXPANSION = 16 * 1024 * 1024
 MAX_TABLE_CELLS = 200_000
 MAX_ABBREVIATIONS = 1_000
-MAX_NESTING = 1_000
+MAX_NESTING = 5_000
 _ABBREVIATION = re.compile(r"^\*\[([^\]\n]+)\]:[ \t]*(.*)$", re.MULTILINE)
 _OPEN_OR_CLOSE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
 #: elements that never hold others (no closing tag)

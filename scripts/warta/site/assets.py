@@ -18,7 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
-from warta.adapters.photos import embedded
+from warta.adapters.photos import MAX_PIXELS_PER_BYTE, embedded
 from warta.model.photo import MAX_PIXELS
 from warta.model.translate import _
 
@@ -83,6 +83,10 @@ def _css_problems(text: str, where: str, *, css: bool = True) -> Iterator[str]:
         ).format(where=where)
 
 
+#: The most pictures (data: URLs) one SVG may embed.
+MAX_EMBEDDED = 20
+
+
 def svg_problems(data: bytes) -> list[str]:
     """Why the SVG ``data`` may not be served from the site (empty: it may)."""
     try:
@@ -100,10 +104,18 @@ def svg_problems(data: bytes) -> list[str]:
     if _local(root.tag) != (SVG_NS, "svg"):
         return [_("its root element is not an SVG <svg>")]
     found: list[str] = []
+    pictures = 0
     for element in root.iter():
         ns, name = _local(str(element.tag))
         if ns in EDITOR_NS:
             continue
+        if name == "image" and any(RASTER_DATA.match(v.strip()) for v in element.attrib.values()):
+            pictures += 1
+            if pictures > MAX_EMBEDDED:  # (each is decoded whole: 300 took minutes)
+                found.append(_(
+                    "it embeds more than {most} pictures; expected a drawing with a few"
+                ).format(most=MAX_EMBEDDED))
+                break
         if ns != SVG_NS:
             found.append(
                 _("<{name}> is not an SVG element (namespace {ns!r})").format(
@@ -201,6 +213,12 @@ def _embedded_problem(element: str, value: str) -> str | None:
             "<{name}> embeds a picture of {size} pixels; expected at most {most}"
             " (a picture that large stalls the typesetter and the browser)"
         ).format(name=element, size=shown, most=MAX_PIXELS)
+    if picture is not None and picture.dense:
+        return _(
+            "<{name}> embeds a picture of {width}x{height} pixels in {size} bytes, a"
+            " decompression bomb; expected at most {ratio} pixels per byte"
+        ).format(name=element, width=picture.width, height=picture.height, size=len(data),
+                 ratio=MAX_PIXELS_PER_BYTE)
     if picture is None or picture.extra is None:  # (not read whole)
         return _(
             "<{name}> embeds data that is not a PNG, JPEG, GIF or WebP picture in plain,"
