@@ -506,6 +506,31 @@ def test_a_push_whose_files_would_fill_the_disk_is_refused_unwritten(server: Ser
     assert server.head() != commit
 
 
+def _mktree(work: Repo, lines: str) -> str:
+    return subprocess.run(["git", "mktree"], cwd=work.root, input=lines.encode(),
+                          capture_output=True, check=True).stdout.decode().strip()
+
+
+def test_a_tree_naming_a_billion_files_is_refused_without_listing_them(server: Server) -> None:
+    """Found by an attack, then fixed: three trees of 1,000 entries, each naming the next,
+    make 10^9 paths of one empty blob in about 130 KB of objects. The gate read their whole
+    listing into memory (tens of GB) before it counted a byte. It now reads the listing as
+    it comes and stops at 200,000 files."""
+    work = server.work
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=work.root, input=b"",
+                          capture_output=True, check=True).stdout.decode().strip()
+    tree = _mktree(work, "".join(f"100644 blob {blob}\tf{n:04d}\n" for n in range(1000)))
+    for _level in (2, 3):
+        tree = _mktree(work, "".join(f"040000 tree {tree}\td{n:04d}\n" for n in range(1000)))
+    listing = work.git("ls-tree", "HEAD")
+    top = _mktree(work, listing + f"040000 tree {tree}\tbom\n")
+    commit = work.git("commit-tree", top, "-p", "HEAD", "-m", "bom").strip()
+    output = refused(server.push(f"{commit}:refs/heads/main"))
+    assert "the pushed tree names more than 200000 files" in output, output
+    assert "MemoryError" not in output and "Traceback" not in output
+    assert server.head() != commit
+
+
 def test_a_hooks_path_in_the_servers_git_configuration_is_refused(
     server: Server, tmp_path: Path
 ) -> None:

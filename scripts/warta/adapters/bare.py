@@ -194,16 +194,50 @@ def scratch(objects: list[Path], object_format: str) -> Iterator[Path]:
 MAX_TREE_BYTES = 2 * 1024**3
 
 
+#: The most files the gate checks out of a pushed tree. Three trees of 1,000 entries each
+#: naming the next make 10^9 paths in 130 KB of objects: their listing alone took more
+#: memory than the server had (found by an attack).
+MAX_TREE_FILES = 200_000
+
+
 def tree_bytes(root: Path, commit: str) -> int:
     """How many bytes checking ``commit`` out writes (its blobs' sizes, once per path),
-    read from the scratch repository at ``root`` without writing any."""
-    listing = _git("ls-tree", "-r", "-l", "-z", "--full-tree", commit, cwd=root).stdout
-    total = 0
-    for entry in listing.split(b"\0"):
-        fields = entry.split(b"\t", 1)[0].split()
-        if len(fields) == 4 and fields[1] == b"blob" and fields[3].isdigit():
-            total += int(fields[3])
+    read from the scratch repository at ``root`` without writing any. The listing is read
+    as it comes: RefusedError, and git stopped, once it names more than
+    :data:`MAX_TREE_FILES` files."""
+    args = ["git", *_SAFE, "ls-tree", "-r", "-l", "-z", "--full-tree", commit]
+    total = files = 0
+    rest = b""
+    with subprocess.Popen(args, cwd=root, env=clean_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            while chunk := process.stdout.read(1 << 16):
+                entries = (rest + chunk).split(b"\0")
+                rest = entries.pop()
+                files += len(entries)
+                if files > MAX_TREE_FILES:
+                    raise RefusedError(_(
+                        "the pushed tree names more than {most} files; expected at most that"
+                        " many (the gate writes every file out to judge it)"
+                    ).format(most=MAX_TREE_FILES))
+                total += sum(_blob_size(entry) for entry in entries)
+        except BaseException:
+            process.kill()
+            raise
+        problem = process.stderr.read(1 << 16).decode("utf-8", "replace").strip()
+        process.wait(timeout=_TIMEOUT)
+    if process.returncode != 0 or rest:
+        raise RefusedError(_("git {command} failed: {problem}").format(
+            command="ls-tree", problem=problem or f"exit {process.returncode}"))
     return total
+
+
+def _blob_size(entry: bytes) -> int:
+    fields = entry.split(b"\t", 1)[0].split()
+    if len(fields) == 4 and fields[1] == b"blob" and fields[3].isdigit():
+        return int(fields[3])
+    return 0
 
 
 def lay_out(root: Path, commit: str) -> None:
