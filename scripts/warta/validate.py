@@ -605,8 +605,10 @@ def check_unique(
 
 
 #: Checks that render the body. They are skipped for an item whose records do not verify
-#: ('signatures' found an error): a pushed file only claiming approval (records with junk
-#: signatures) had its body rendered, so anyone could spend the gate's time and memory.
+#: ('signatures' found an error) or whose text is not the one they approved
+#: ('content_frozen'): a pushed file only claiming approval (records with junk signatures),
+#: or a copy of an approved item with another body, had its body rendered, so anyone could
+#: spend the gate's time and memory.
 RENDERING_CHECKS = frozenset({"references", "published_text", "body_images"})
 
 #: Checks whose findings name what holds on the day of ``ctx.now`` (who holds a role today).
@@ -684,7 +686,7 @@ def judge(
             found.append(internal_error(path, name, exc))
         day_bound = day_bound or (name in DAY_BOUND_CHECKS and len(found) > before)
         unsigned = unsigned or (
-            name == "signatures" and any(f.is_error for f in found[before:])
+            name in ("signatures", "content_frozen") and any(f.is_error for f in found[before:])
         )
     try:
         history = read_history(item, ctx.sop)

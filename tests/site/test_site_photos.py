@@ -722,6 +722,11 @@ def test_a_photo_or_an_svg_built_to_exhaust_the_gate_is_refused_undecoded(site: 
                      for _ in range(21))
     site.write(folder + "banyak.svg",
                f'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">{images}</svg>')
+    spaces = "".join(f' xmlns:n{k}="urn:n{k}"' for k in range(21))
+    hrefs = "".join(f' n{k}:href="data:image/png;base64,{tiny}"' for k in range(21))
+    site.write(folder + "satu.svg",  # one <image>, 21 pictures (each href is decoded)
+               f'<svg xmlns="http://www.w3.org/2000/svg"{spaces} width="8" height="8">'
+               f'<image{hrefs} width="8" height="8"/></svg>')
     buf = io.BytesIO()
     Image.new("RGB", (2000, 2000), (255, 255, 255)).save(buf, "PNG")  # 4 million: allowed
     site.write(folder + "putih.png", buf.getvalue())
@@ -732,4 +737,5 @@ def test_a_photo_or_an_svg_built_to_exhaust_the_gate_is_refused_undecoded(site: 
     assert "3000x3000 pixels in" in said["images/padat.webp"], said
     assert "decompression bomb" in said["images/padat.webp"]
     assert "more than 20 pictures" in said["images/banyak.svg"], said
+    assert "more than 20 pictures" in said["images/satu.svg"], said
     assert "images/putih.png" not in said, said

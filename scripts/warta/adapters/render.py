@@ -33,7 +33,18 @@ MAX_EXPANSION = 16 * 1024 * 1024
 MAX_TABLE_CELLS = 200_000
 MAX_ABBREVIATIONS = 1_000
 MAX_NESTING = 5_000
-_ABBREVIATION = re.compile(r"^\*\[([^\]\n]+)\]:[ \t]*(.*)$", re.MULTILINE)
+#: an abbreviation's definition as Python-Markdown reads one: in a quote or a list too, a
+#: space before the colon, the title on the next line
+_ABBREVIATION = re.compile(r"^[ \t>]*\*\[([^\]\n]+)\][ \t]*:[ \t]*\n?[ \t>]*(.*)$", re.MULTILINE)
+#: elements the HTML parser opens again in every later block while they are left open
+_FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small",
+                         "strike", "strong", "tt", "u"})
+_BLOCKS = frozenset({"address", "article", "aside", "blockquote", "details", "dd", "div", "dl",
+                     "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "header", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+                     "table", "td", "th", "tr", "ul"})
+#: the most formatting elements left open where a block begins
+MAX_OPEN_FORMATTING = 20
 _OPEN_OR_CLOSE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
 #: elements that never hold others (no closing tag)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -122,8 +133,7 @@ class MarkdownRenderer:
                     "its abbreviations would make about {size} MB of HTML"
                 ).format(size=grows // (1024 * 1024)))
         if "tables" in self.extensions or "markdown.extensions.tables" in self.extensions:
-            rows = [line.count("|") for line in body.splitlines() if "|" in line]
-            cells = max(rows, default=0) * len(rows)
+            cells = _table_cells(body)
             if cells > MAX_TABLE_CELLS:
                 raise BodyTooComplex(0, _(
                     "its tables would make {cells} cells, more than {most}"
@@ -188,6 +198,17 @@ class MarkdownRenderer:
         return done
 
 
+def _table_cells(body: str) -> int:
+    """At most how many cells the tables of ``body`` make: a table runs to the next blank
+    line, and each of its rows (one without a '|' too) is padded to its widest."""
+    cells = 0
+    for block in re.split(r"\n[ \t]*\n", body):
+        if "|" in block:
+            lines = block.split("\n")
+            cells += max(line.count("|") for line in lines) * len(lines)
+    return cells
+
+
 def _refuse_raw(raw: str) -> None:
     """Refuse HTML that Markdown made too large, or whose elements nest deeper than
     :data:`MAX_NESTING` (the allowlist took 112 s on 250,000 ``<ul>`` in a 1 MB body, and
@@ -195,10 +216,18 @@ def _refuse_raw(raw: str) -> None:
     if len(raw) > MAX_EXPANSION:
         raise BodyTooComplex(0, _("it renders to {size} MB of HTML").format(
             size=len(raw) // (1024 * 1024)))
-    depth = deepest = 0
+    depth = deepest = formatting = 0
     for found in _OPEN_OR_CLOSE.finditer(raw):
-        if found.group(2).lower() in _VOID or found.group(3):
+        name = found.group(2).lower()
+        if name in _VOID:  # (a '/>' on any other element is ignored by HTML: it opens)
             continue
+        if name in _FORMATTING:
+            formatting = max(formatting - 1, 0) if found.group(1) else formatting + 1
+        elif name in _BLOCKS and not found.group(1) and formatting > MAX_OPEN_FORMATTING:
+            raise BodyTooComplex(0, _(
+                "more than {most} formatting elements are left open where a block begins"
+                " (each would be opened again in every later block)"
+            ).format(most=MAX_OPEN_FORMATTING))
         depth = max(depth - 1, 0) if found.group(1) else depth + 1
         if depth > deepest:
             deepest = depth

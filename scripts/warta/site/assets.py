@@ -109,13 +109,12 @@ def svg_problems(data: bytes) -> list[str]:
         ns, name = _local(str(element.tag))
         if ns in EDITOR_NS:
             continue
-        if name == "image" and any(RASTER_DATA.match(v.strip()) for v in element.attrib.values()):
-            pictures += 1
-            if pictures > MAX_EMBEDDED:  # (each is decoded whole: 300 took minutes)
-                found.append(_(
-                    "it embeds more than {most} pictures; expected a drawing with a few"
-                ).format(most=MAX_EMBEDDED))
-                break
+        pictures += sum(1 for v in element.attrib.values() if RASTER_DATA.match(v.strip()))
+        if pictures > MAX_EMBEDDED:  # (each is decoded whole: 300 took minutes)
+            found.append(_(
+                "it embeds more than {most} pictures; expected a drawing with a few"
+            ).format(most=MAX_EMBEDDED))
+            break
         if ns != SVG_NS:
             found.append(
                 _("<{name}> is not an SVG element (namespace {ns!r})").format(
