@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -24,7 +25,7 @@ def _findings(repo: Repo, path: str) -> list[dict[str, str]]:
     assert "Traceback" not in result.stderr
     data = json.loads(result.stdout)
     item = next(i for i in data["items"] if i["path"] == path)
-    return item["findings"]  # type: ignore[no-any-return]
+    return cast(list[dict[str, str]], item["findings"])
 
 
 def test_a_file_that_only_claims_approval_is_not_rendered(

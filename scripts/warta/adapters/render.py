@@ -45,7 +45,7 @@ _BLOCKS = frozenset({"address", "article", "aside", "blockquote", "details", "dd
                      "table", "td", "th", "tr", "ul"})
 #: the most formatting elements left open where a block begins
 MAX_OPEN_FORMATTING = 20
-_OPEN_OR_CLOSE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>")
 #: elements that never hold others (no closing tag)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr"})
@@ -116,11 +116,14 @@ class MarkdownRenderer:
         self.refused: dict[str, BodyTooComplex] = {}
         self.store: Store | None = None
 
+    def _uses(self, extension: str) -> bool:
+        return extension in self.extensions or f"markdown.extensions.{extension}" in self.extensions
+
     def _refuse_expansion(self, body: str) -> None:
         """Refuse, before Markdown builds it, a body that would render to far more than
         :data:`MAX_EXPANSION`: 20,000 words of an abbreviation whose title is 900 KB made
         18 GB, and a table of 3,000 columns and rows (21 KB) took 3.6 GB."""
-        if "abbr" in self.extensions or "markdown.extensions.abbr" in self.extensions:
+        if self._uses("abbr"):
             defined = _ABBREVIATION.findall(body)
             if len(defined) > MAX_ABBREVIATIONS:
                 raise BodyTooComplex(0, _(
@@ -132,7 +135,7 @@ class MarkdownRenderer:
                 raise BodyTooComplex(0, _(
                     "its abbreviations would make about {size} MB of HTML"
                 ).format(size=grows // (1024 * 1024)))
-        if "tables" in self.extensions or "markdown.extensions.tables" in self.extensions:
+        if self._uses("tables"):
             cells = _table_cells(body)
             if cells > MAX_TABLE_CELLS:
                 raise BodyTooComplex(0, _(
