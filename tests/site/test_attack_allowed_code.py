@@ -284,13 +284,19 @@ def test_helpers_leave_a_signed_template_every_page_s_content(
         return done.stderr
 
     build("alone", "cache-alone", "1")
-    said = build("helped", "cache-helped", "3")
-    helped = re.search(r"(\d+) pages? rendered by \d+ helper process", said)
+    # The helpers must take part: they render from the end while the build claims from the
+    # start, so on a loaded machine the build may reach them first. That precondition (not
+    # the comparison) is tried again, each time from an empty cache and output.
+    for attempt in range(4):
+        said = build(f"helped{attempt}", f"cache-helped{attempt}", "3")
+        helped = re.search(r"(\d+) pages? rendered by \d+ helper process", said)
+        if helped is not None and int(helped.group(1)) >= 5:
+            break
     assert helped is not None and int(helped.group(1)) >= 5, said  # (helpers took part)
-    build("after", "cache-helped", "1")  # what the helpers' build kept
+    build("after", f"cache-helped{attempt}", "1")  # what the helpers' build kept
     alone = site_files(tmp_path / "alone")
     assert "ALL[0," not in str(alone)
-    assert site_files(tmp_path / "helped") == alone
+    assert site_files(tmp_path / f"helped{attempt}") == alone
     assert site_files(tmp_path / "after") == alone
 
 
