@@ -873,3 +873,42 @@ def test_personal_data_hidden_by_markdown_is_found_in_the_published_text(site: R
     assert "error [pii.email] body as published" in message and "'ani@gmail.com'" in message
     assert ("error [text.invisible] body as published: character references produce 1"
             " invisible character(s): U+202E RIGHT-TO-LEFT OVERRIDE") in message
+
+
+def test_personal_data_hidden_in_the_table_of_contents_tooltips_and_alt_texts_is_found(
+    site: Repo,
+) -> None:
+    """A heading's ``data-toc-label`` is shown in the page's table of contents (not in the
+    body), an abbreviation's definition and a ``title`` as a tooltip, an image's alt text
+    where it does not load: written with character references, none of them showed the
+    scan of the source what the page shows (found by an independent attack)."""
+    site.sign(site.path(BARU), "sri", AT_STEP2)
+    hidden = (
+        '## Kontak {: data-toc-label="Hubungi &#48;812-3456-7890 &#x202E;kiri" }\n\n'
+        "Hubungi HUMAS dan [kantor](#kontak){: title=\"surel ani&#64;gmail.com\" }.\n\n"
+        "*[HUMAS]: Telepon &#48;813-9876-5432\n"
+    )
+    site.write(BARU, site.read(BARU).replace("Isi berita.\n", "Isi berita.\n\n" + hidden))
+    site.commit_all("tulis")
+    message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
+                      "--at", "2026-11-02T09:00:00+07:00")
+    assert "'0812-3456-7890'" in message  # the table of contents
+    assert "'0813-9876-5432'" in message  # the abbreviation's tooltip
+    assert "'ani@gmail.com'" in message  # a link's title
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in message
+    # the same text written plainly where the page shows it is refused the same way
+    plain = site.read(BARU).replace("&#48;", "0").replace("&#64;", "@")
+    site.write(BARU, plain.replace("&#x202E;", ""))
+    site.commit_all("tulis polos")
+    assert "'0812-3456-7890'" in refused(site, "sign", BARU, "--key", key(site, "dimas"),
+                                         "--at", "2026-11-02T09:00:00+07:00")
+
+
+def test_an_image_s_alt_text_is_read_as_the_page_shows_it(site: Repo) -> None:
+    site.sign(site.path(BARU), "sri", AT_STEP2)
+    site.write(BARU, site.read(BARU).replace(
+        "Isi berita.\n", "Isi berita.\n\n![Warga &#48;812-3456-7890](https://x.invalid/a.jpg)\n"))
+    site.commit_all("tulis")
+    message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
+                      "--at", "2026-11-02T09:00:00+07:00")
+    assert "'0812-3456-7890'" in message

@@ -11,7 +11,7 @@ import html
 import re
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -20,7 +20,7 @@ import markdown
 from warta.adapters.siteconfig import SiteConfig, plain
 from warta.i18n import _
 from warta.model.closure import BodyTooComplex, too_deep
-from warta.site.sanitize import IMG, Policy, attributes, body_id
+from warta.site.sanitize import IMG, Policy, attributes, body_id, text_only
 
 #: A news body renders in milliseconds; one that takes this long is hostile or broken.
 BUDGET_SECONDS = 10.0
@@ -77,6 +77,33 @@ def reader_text(clean_html: str) -> str:
     """What a reader of sanitized HTML sees as text: block elements break lines, inline ones
     join (``0812<em>3456</em>7890`` reads as one number), references are decoded."""
     return html.unescape(_TAG.sub("", _BLOCK.sub("\n", clean_html)))
+
+
+#: A start tag of sanitized HTML and its attributes.
+_START_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9]*(\s[^>]*)?>")
+#: Attributes a page shows as text: a tooltip (an abbreviation's too) and an image's
+#: alternative text (shown when it does not load, read aloud by screen readers).
+SHOWN_ATTRIBUTES = ("title", "alt")
+
+
+def shown_text(rendered: Rendered) -> str:
+    """Everything a page shows a reader of a body as text: the body's text
+    (:func:`reader_text`), its tooltips and alternative texts, and the headings its table
+    of contents lists (a heading's ``data-toc-label`` is shown there, not in the body), each
+    with its character references decoded. The checks of personal data and invisible
+    characters read all of it (an independent attack hid a phone number in a label)."""
+    parts = [reader_text(rendered.html)]
+    for tag in _START_TAG.finditer(rendered.html):
+        found = attributes(tag.group(1) or "")
+        parts.extend(html.unescape(found[name]) for name in SHOWN_ATTRIBUTES if name in found)
+    parts.extend(_toc_names(rendered.toc))
+    return "\n".join(parts)
+
+
+def _toc_names(tokens: Sequence[dict[str, Any]]) -> Iterator[str]:
+    for token in tokens:
+        yield html.unescape(text_only(str(token.get("name", ""))))
+        yield from _toc_names(token.get("children") or ())
 
 
 def references(text: str) -> tuple[tuple[str, str], ...]:
@@ -193,7 +220,7 @@ class MarkdownRenderer:
         return images(self.render(body).html)
 
     def text(self, body: str) -> str:
-        return reader_text(self.render(body).html)
+        return shown_text(self.render(body))
 
     def take(self) -> dict[str, Rendered]:
         """What was rendered since the last call (a worker process hands it back)."""

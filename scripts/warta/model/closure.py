@@ -73,8 +73,8 @@ class Renderer(Protocol):
         ...
 
     def text(self, body: str) -> str:
-        """The body's text as readers see it: the published HTML without tags, with its
-        character references decoded."""
+        """The body's text as readers see it: the published HTML without tags, its tooltips,
+        alternative texts and table of contents too, with character references decoded."""
         ...
 
 
