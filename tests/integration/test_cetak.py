@@ -5,7 +5,9 @@ repositories, keys and PDFs read back with pypdf and rendered with pdftoppm)."""
 from __future__ import annotations
 
 import hashlib
+import html
 import os
+import re
 import shutil
 import signal
 import struct
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from PIL import Image
 
 from helpers import WIB, Repo
 
@@ -627,3 +630,78 @@ def test_a_title_with_control_or_direction_characters_is_a_usage_error(
     assert result.returncode == 2, result.stdout + result.stderr
     assert "--judul" in result.stderr and "Traceback" not in result.stderr
     assert not office.path("content/cetak").exists()
+
+
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def _words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    """Each page's words with their boxes (points from the page's top left), by pdftotext."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [
+        [(html.unescape(m[4]), float(m[0]), float(m[1]), float(m[2]), float(m[3]))
+         for m in _WORD.findall(page)]
+        for page in out.split("<page ")[1:]
+    ]
+
+
+def _struck(pdf: Path, page: int, box: tuple[float, float, float, float], tmp: Path) -> float:
+    """The darkest share of a row of pixels across the middle third of a word's box: a line
+    through the word covers every column of one row, letters do not."""
+    subprocess.run(["pdftoppm", "-r", "144", "-f", str(page + 1), "-l", str(page + 1), "-png",
+                    "-gray", str(pdf), str(tmp / "s")], check=True)
+    (png,) = tmp.glob("s-*.png")
+    with Image.open(png) as image:
+        gray = image.convert("L")
+        x0, y0, x1, y1 = (round(v * 2) for v in box)
+        height = y1 - y0
+        rows = range(y0 + height // 3, y1 - height // 3 + 1)
+        shares = [
+            sum(1 for x in range(x0 + 2, x1 - 2) if gray.getpixel((x, y)) < 160)
+            / max(1, x1 - x0 - 4)
+            for y in rows
+        ]
+    png.unlink()
+    return max(shares)
+
+
+def test_the_bulletin_prints_what_the_site_shows_struck_raised_numbered_and_listed(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """The bulletin read the site's HTML with its own walker and dropped what it did not
+    know: a struck word printed plain ("jembatan <del>tidak</del> disetujui" reads as
+    approved on the site and as refused on paper), text of a list outside its items
+    vanished, "<ol start=7>" was numbered 1 and 10<sup>4</sup> printed as 104 (found by an
+    independent attack)."""
+    body = (
+        "SUKAMAJU – Usulan jembatan <del>tidak</del> disetujui DPRD.\n\n"
+        "<ul>Catatan redaksi: angka masih sementara.<li>Tahap satu</li></ul>\n\n"
+        '<ol start="7"><li>Butir tujuh</li><li>Butir delapan</li></ol>\n\n'
+        '<ol reversed><li>Tiga turun</li><li>Dua turun</li><li>Satu turun</li></ol>\n\n'
+        '<ol type="a"><li>Huruf pertama</li><li value="5">Huruf kelima</li></ol>\n\n'
+        "Luas 10<sup>4</sup> meter persegi, rumus H<sub>2</sub>O, kata <q>resmi</q>.\n"
+    )
+    repo.approved_item("Anggaran Jembatan Desa", day="2026-11-02", slug="jembatan", body=body)
+    repo.commit_all("berita")
+    result = cetak(repo)
+    assert result.returncode == 0, result.stderr
+    pdf = repo.path(f"{EDITION}/buletin.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Catatan redaksi: angka masih sementara." in text
+    for line in ("7. Butir tujuh", "8. Butir delapan", "3. Tiga turun", "2. Dua turun",
+                 "1. Satu turun", "a. Huruf pertama", "e. Huruf kelima", "\u201cresmi\u201d"):
+        assert line in text, (line, text)
+    pages = _words(pdf)
+    found = {w[0]: (index, w[1:]) for index, page in enumerate(pages) for w in page}
+    ten, four = found["10"][1], found["4"][1]
+    assert four[3] < ten[3] - 2 and four[3] - four[1] < ten[3] - ten[1]  # raised and smaller
+    two, water = found["2"][1], found["H"][1]
+    assert two[3] > water[3] + 1  # lowered
+    page, box = found["tidak"]
+    assert _struck(pdf, page, box, tmp_path) > 0.9
+    page, box = found["disetujui"]
+    assert _struck(pdf, page, box, tmp_path) < 0.7  # (the measure tells the two apart)

@@ -3,7 +3,8 @@ signed Markdown configuration and reduced to the allowlist) turned into a JSON t
 and inlines. The template walks the tree; no text of an item is ever Typst markup.
 
 Blocks: ``{"k": "p"|"h"|"list"|"quote"|"code"|"hr", ...}``; inlines:
-``{"k": "text"|"em"|"strong"|"link"|"code"|"br", ...}``. Images inside a body are left out
+``{"k": "text"|"em"|"strong"|"strike"|"underline"|"super"|"sub"|"highlight"|"link"|"code"|"br",
+...}``; a list's items are ``{"n": number, "c": blocks}``. Images inside a body are left out
 (the lead photo is printed with its caption and credit); a link keeps its URL only when it is
 absolute http(s), since a link relative to the site means nothing on paper.
 """
@@ -24,6 +25,13 @@ BLOCK = frozenset(
      "aside", "header", "footer", "nav", "main"}
 )
 SKIP = frozenset({"img", "iframe", "video", "audio", "script", "style", "svg", "math", "object"})
+#: Inline elements whose look carries meaning (a struck word is withdrawn: "<del>tidak</del>
+#: disetujui" reads as approved), printed as the site shows them (found by an independent
+#: attack: the bulletin printed the struck word as plain text).
+MARKED = {"s": "strike", "del": "strike", "u": "underline", "ins": "underline",
+          "sup": "super", "sub": "sub", "mark": "highlight"}
+#: An ordered list's numbering by its ``type``, as Typst writes it.
+NUMBERING = {"1": "1.", "a": "a.", "A": "A.", "i": "i.", "I": "I."}
 #: nesting deeper than this is flattened (a hostile body cannot make the template recurse
 #: without bound)
 MAX_DEPTH = 12
@@ -96,8 +104,13 @@ def _inlines(children: list[_El | str], depth: int) -> list[Node]:
                 out.append({"k": "code" if tag == "code" else "text", "v": text})
         elif tag in ("em", "i", "cite", "dfn", "var"):
             out.append({"k": "em", "c": _inlines(child.children, depth + 1)})
-        elif tag in ("strong", "b", "mark"):
+        elif tag in ("strong", "b"):
             out.append({"k": "strong", "c": _inlines(child.children, depth + 1)})
+        elif tag in MARKED:
+            out.append({"k": MARKED[tag], "c": _inlines(child.children, depth + 1)})
+        elif tag == "q":  # a browser shows the quotation marks
+            out.extend(({"k": "text", "v": "\u201c"}, *_inlines(child.children, depth + 1),
+                        {"k": "text", "v": "\u201d"}))
         elif tag == "a":
             inner = _inlines(child.children, depth + 1)
             url = _url(child.attrs.get("href", ""))
@@ -142,12 +155,7 @@ def _block(element: _El, depth: int) -> list[Node]:
         inl = _inlines(element.children, depth + 1)
         return [] if _blank(inl) else [{"k": "h", "level": int(tag[1]), "c": inl}]
     if tag in ("ul", "ol"):
-        items = [
-            _blocks(li.children, depth + 1)
-            for li in element.children
-            if isinstance(li, _El) and li.tag == "li"
-        ]
-        return [{"k": "list", "ordered": tag == "ol", "items": items}] if items else []
+        return _list(element, depth)
     if tag == "blockquote":
         return [{"k": "quote", "c": _blocks(element.children, depth + 1)}]
     if tag == "pre":
@@ -164,6 +172,51 @@ def _block(element: _El, depth: int) -> list[Node]:
     if tag in ("p", "dt", "dd", "summary", "td", "th"):
         return _blocks(element.children, depth + 1)
     return _blocks(element.children, depth + 1)  # div, figure, table, section, ...
+
+
+def _list(element: _El, depth: int) -> list[Node]:
+    """A list as the site shows it: each item with the number a browser gives it (``start``,
+    ``reversed``, an item's ``value``, the numbering ``type``), and what the list holds
+    outside its items printed where it stands, between the items around it."""
+    ordered = element.tag == "ol"
+    children = element.children
+    items = [c for c in children if isinstance(c, _El) and c.tag == "li"]
+    step = -1 if ordered and "reversed" in element.attrs else 1
+    number = _number(element.attrs.get("start"), len(items) if step < 0 else 1)
+    numbering = NUMBERING.get(element.attrs.get("type", "1"), "1.")
+    out: list[Node] = []
+    run: list[Node] = []
+    stray: list[_El | str] = []
+
+    def close_run() -> None:
+        if run:
+            out.append({"k": "list", "ordered": ordered, "numbering": numbering,
+                        "items": list(run)})
+            run.clear()
+
+    for child in children:
+        if isinstance(child, _El) and child.tag == "li":
+            if stray:
+                close_run()
+                out.extend(_blocks(stray, depth + 1))
+                stray.clear()
+            number = _number(child.attrs.get("value"), number)
+            run.append({"n": number, "c": _blocks(child.children, depth + 1)})
+            number += step
+        else:
+            stray.append(child)
+    close_run()
+    out.extend(_blocks(stray, depth + 1))
+    return out
+
+
+def _number(value: str | None, default: int) -> int:
+    """A list's ``start`` or an item's ``value`` as a browser reads it (the allowlist lets
+    only digits through); the numbers a page can show are kept to what print can."""
+    try:
+        return max(-1_000_000, min(1_000_000, int(value))) if value else default
+    except ValueError:
+        return default
 
 
 def body_tree(html: str) -> list[Node]:
