@@ -20,6 +20,7 @@ import subprocess
 import zlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from PIL import Image
@@ -739,3 +740,30 @@ def test_a_photo_or_an_svg_built_to_exhaust_the_gate_is_refused_undecoded(site: 
     assert "more than 20 pictures" in said["images/banyak.svg"], said
     assert "more than 20 pictures" in said["images/satu.svg"], said
     assert "images/putih.png" not in said, said
+
+
+def test_the_feeds_name_the_signed_lead_photo_not_the_file_its_name_spells(
+    site: Repo, tmp_path: Path
+) -> None:
+    """A lead photo signed in folders literally named ``%2e%2e``: the page's previews
+    percent-encoded the name, the JSON Feed wrote it as it is, and every URL parser reads
+    ``%2e%2e`` as a step up, so feed readers showed a file of the site the writer chose
+    instead of the signed photo (found by an independent attack)."""
+    day = "2026-11-03"
+    src = "%2e%2e/%2e%2e/%2e%2e/assets/logo.jpg"
+    folder = "content/berita/2026/jembatan/"
+    site.write(folder + src, phone_jpeg(5))
+    path = site.new_item("Jembatan Gantung", at=f"{day}T08:00:00{WIB}", slug="jembatan")
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    _edit(path, "\nstatus:", f'\nimage: {{src: "{src}", alt: "Jembatan gantung"}}\nstatus:')
+    out, _built = _approve_and_build(site, path, day, tmp_path)
+    page = (out / "berita/2026/jembatan/index.html").read_text(encoding="utf-8")
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    (entry,) = [i for i in feed["items"] if "jembatan" in i["url"]]
+    urls = [entry["image"], *re.findall(r'property="og:image" content="([^"]*)"', page)]
+    assert len(urls) == 2, urls
+    for url in urls:
+        segments = urlsplit(url).path.split("/")
+        assert not {s.lower() for s in segments} & {"..", ".", "%2e%2e", "%2e", ".%2e", "%2e."}
+        served = out / unquote(urlsplit(url).path.removeprefix("/"))
+        assert served.is_file() and served.is_relative_to(out / "berita/2026/jembatan"), url

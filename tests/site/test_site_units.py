@@ -472,3 +472,14 @@ def test_the_audit_reads_photos_by_name_only(tmp_path: Path) -> None:
         ("berita/2026/terbit/foto.gif", "a link"),
         ("berita/2026/terbit/peta.svg", "a link"),
     ]
+
+
+def test_feeds_make_links_absolute_inside_tags_only() -> None:
+    """A body's text reading ``src="…"`` is shown as written; dot segments resolved in it
+    made the feed say other words than the site (found by an independent attack)."""
+    html = ('<p>kode src="data/tidak ada korban/../baru" tetap</p>'
+            '<p><img src="foto/a.jpg" alt="x"> <a href="../lain/">lain</a></p>')
+    out = feeds.absolutize(html, "https://warta.example/berita/2026/x/")
+    assert 'kode src="data/tidak ada korban/../baru" tetap' in out
+    assert '<img src="https://warta.example/berita/2026/x/foto/a.jpg" alt="x">' in out
+    assert '<a href="https://warta.example/berita/2026/lain/">' in out

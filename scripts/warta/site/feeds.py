@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from email.utils import format_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from warta.site.article import Article
@@ -28,6 +28,7 @@ from warta.site.text import esc
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _URL_ATTR = re.compile(r'(\s(?:src|href)=")([^"]*)(")')
+_START_TAG = re.compile(r"<[A-Za-z][^>]*>")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def absolutize(html: str, page_url: str) -> str:
             return match.group(0)
         return f"{match.group(1)}{urljoin(page_url, value)}{match.group(3)}"
 
-    return _URL_ATTR.sub(fix, html)
+    # only inside tags: a body's text may read 'src="…"' too, and stays as the site shows it
+    return _START_TAG.sub(lambda tag: _URL_ATTR.sub(fix, tag.group(0)), html)
 
 
 def _x(text: str) -> str:
@@ -70,7 +72,9 @@ def _attr(text: str) -> str:
 def _image_url(article: Article, channel: Channel) -> str | None:
     if article.image is None:
         return None
-    return channel.absolute(article.folder_url + article.image.src)
+    # the signed file's name as a path of this site, percent-encoded as on the page: a
+    # folder named '%2e%2e' is a folder, not a step up (found by an independent attack)
+    return channel.absolute(article.folder_url + quote(article.image.src, safe="/"))
 
 
 def ralat_html(article: Article, zone: tzinfo) -> str:
