@@ -57,7 +57,7 @@ def forge_approval(repo: Repo, secret: bytes) -> str:
     repo.write(JEMBATAN, rewrite_workflow(text, status=item.status or "", approved_by="hendra",
                                           signoffs=tuple(signoffs)))
     message = signoff_payload(item.id, signoffs[4], chain_digest(signoffs[3].sig or ""))
-    parts = (NAMESPACE.encode(), message, garbage.strip().encode())
+    parts = (NAMESPACE.encode(), message, garbage.encode())  # the exact text
     framed = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
     digest = hmac.digest(secret, framed, hashlib.sha256).hex()
     return f"{digest} {pub(repo.keys['hendra'])}\n"

@@ -478,6 +478,24 @@ def test_cache_keeps_giving_the_same_verdicts(site: Repo, tmp_path: Path) -> Non
         (JEMBATAN, False), (POSYANDU, True)]
 
 
+def test_a_signature_reformatted_after_it_verified_is_judged_as_a_cold_run_judges_it(
+    site: Repo,
+) -> None:
+    """The signature cache keyed a signature by its text with the whitespace around it
+    stripped, and a cold run refuses a signature that does not begin with its armour: a
+    blank line pushed after ``sig: |`` (the signature is not signed content) made a warm
+    run call valid what a cold run refused (found by an independent attack)."""
+    assert site.validate_json()["items"][0]["publishable"] is True  # (cached)
+    text = site.read(JEMBATAN)
+    at = text.rfind("sig: |\n") + len("sig: |\n")
+    site.write(JEMBATAN, text[:at] + "\n" + text[at:])
+    site.commit_all("sig dirapikan")
+    cold = site.validate_json("--no-cache")
+    warm = site.validate_json()
+    assert warm == cold
+    assert "signature.invalid" in rules(not_publishable(site, JEMBATAN))
+
+
 def test_forged_payload_helper_matches_the_product(site: Repo) -> None:
     """The forging tools above build exactly the payload Warta signs (so forgeries are fair)."""
     _, item = load(site, POSYANDU)

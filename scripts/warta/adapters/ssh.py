@@ -152,7 +152,7 @@ class SshsigVerifier:
         return self._cache
 
     def _digest(self, message: bytes, armored: str, namespace: str) -> str:
-        parts = (namespace.encode(), message, armored.strip().encode("utf-8", "replace"))
+        parts = (namespace.encode(), message, armored.encode("utf-8", "surrogatepass"))
         data = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
         return hmac.digest(self.secret or b"", data, "sha256").hex()
 
