@@ -705,3 +705,44 @@ def test_the_bulletin_prints_what_the_site_shows_struck_raised_numbered_and_list
     assert _struck(pdf, page, box, tmp_path) > 0.9
     page, box = found["disetujui"]
     assert _struck(pdf, page, box, tmp_path) < 0.7  # (the measure tells the two apart)
+
+
+def test_the_bulletin_keeps_the_site_s_lines_marks_tables_and_numbers_however_nested(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """Found by an independent attack on the fix above: blocks inside an inline element
+    were printed as one line (``<em><p>0812-3456</p><p>-7890</p></em>``: a number no scan
+    had read, since the page shows two lines; the scan now reads text joined too, so two
+    harmless lines stand for it here), thirteen ``<span>`` around a ``<del>``
+    printed the struck word plain, a table lost its empty cells (two villages' votes read
+    alike) and a nested list was numbered 1, 2 where the site shows a, b."""
+    spans = "<span>" * 13 + "Usul <del>ditolak</del> disetujui." + "</span>" * 13
+    body = (
+        "SUKAMAJU – Laporan.\n\n"
+        "<div><em><p>Koordinator rapat</p><p>Bapak Sekdes</p></em></div>\n\n"
+        f"<p>{spans}</p>\n\n"
+        "| Desa | Setuju | Menolak |\n|---|---|---|\n| Cijambe | ya | |\n"
+        "| Karangsari | | ya |\n\n"
+        "1. Persiapan\n    1. Survei lokasi\n    2. Pembebasan lahan\n2. Pelaksanaan\n"
+    )
+    repo.approved_item("Rapat Desa", day="2026-11-02", slug="rapat", body=body)
+    repo.commit_all("berita")
+    result = cetak(repo)
+    assert result.returncode == 0, result.stderr
+    pdf = repo.path(f"{EDITION}/buletin.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Koordinator rapat" in lines and "Bapak Sekdes" in lines, lines
+    assert "b. Pembebasan lahan" in lines and "2. Pelaksanaan" in lines, lines
+    words = {w[0]: (index, w[1:]) for index, page in enumerate(_words(pdf)) for w in page}
+    page, box = words["ditolak"]
+    assert _struck(pdf, page, box, tmp_path) > 0.9
+    # each vote stays in its column: "ya" of Karangsari lies under "Menolak"
+    cijambe, karangsari = words["Cijambe"][1], words["Karangsari"][1]
+    votes = [(w[1], w[2]) for page in _words(pdf) for w in page if w[0] == "ya"]
+    setuju, menolak = words["Setuju"][1], words["Menolak"][1]
+    assert len(votes) == 2
+    by_row = sorted(votes, key=lambda v: v[1])
+    assert abs(by_row[0][1] - cijambe[1]) < 3 and abs(by_row[1][1] - karangsari[1]) < 3
+    assert abs(by_row[0][0] - setuju[0]) < 3 and abs(by_row[1][0] - menolak[0]) < 3

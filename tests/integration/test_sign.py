@@ -912,3 +912,26 @@ def test_an_image_s_alt_text_is_read_as_the_page_shows_it(site: Repo) -> None:
     message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
                       "--at", "2026-11-02T09:00:00+07:00")
     assert "'0812-3456-7890'" in message
+
+
+def test_personal_data_joined_by_the_search_index_or_in_a_link_s_address_is_found(
+    site: Repo,
+) -> None:
+    """The site's search index joins a body's text across a line break or a block (its
+    result previews show ``0812-3456-7890``), and a link's address is published whole (a
+    ``mailto:`` or ``wa.me`` link, written with references the source scan cannot read):
+    neither was scanned (found by an independent attack)."""
+    site.sign(site.path(BARU), "sri", AT_STEP2)
+    hidden = (
+        "Hubungi koordinator 0812-3456<br>-7890 setiap hari.\n\n"
+        "<div><div>Surel budi.santoso</div><div>@gmail.com</div></div>\n\n"
+        "[surel panitia](mailto:ani.lestari&#64;gmail.com) dan"
+        " [WhatsApp](https://wa.me/62813&#51;4567890).\n"
+    )
+    site.write(BARU, site.read(BARU).replace("Isi berita.\n", "Isi berita.\n\n" + hidden))
+    site.commit_all("tulis")
+    message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
+                      "--at", "2026-11-02T09:00:00+07:00")
+    for found in ("'0812-3456-7890'", "'budi.santoso@gmail.com'", "'ani.lestari@gmail.com'",
+                  "'6281334567890'"):
+        assert found in message, (found, message)

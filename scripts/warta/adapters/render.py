@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 import markdown
 
@@ -88,14 +89,19 @@ SHOWN_ATTRIBUTES = ("title", "alt")
 
 def shown_text(rendered: Rendered) -> str:
     """Everything a page shows a reader of a body as text: the body's text
-    (:func:`reader_text`), its tooltips and alternative texts, and the headings its table
-    of contents lists (a heading's ``data-toc-label`` is shown there, not in the body), each
-    with its character references decoded. The checks of personal data and invisible
-    characters read all of it (an independent attack hid a phone number in a label)."""
-    parts = [reader_text(rendered.html)]
+    (:func:`reader_text`; and joined without line breaks, as the site's search index and
+    its result previews join it: ``0812-3456<br>-7890``), its tooltips and alternative
+    texts, its links' addresses (percent-decoded: a ``mailto:`` or ``wa.me`` link), and the
+    headings its table of contents lists (a heading's ``data-toc-label`` is shown there, not
+    in the body), each with its character references decoded. The checks of personal data
+    and invisible characters read all of it (independent attacks hid a phone number in a
+    label, in a link's address and across a line break)."""
+    parts = [reader_text(rendered.html), html.unescape(_TAG.sub("", rendered.html))]
     for tag in _START_TAG.finditer(rendered.html):
         found = attributes(tag.group(1) or "")
         parts.extend(html.unescape(found[name]) for name in SHOWN_ATTRIBUTES if name in found)
+        if "href" in found:
+            parts.append(unquote(html.unescape(found["href"])))
     parts.extend(_toc_names(rendered.toc))
     return "\n".join(parts)
 

@@ -2,11 +2,19 @@
 signed Markdown configuration and reduced to the allowlist) turned into a JSON tree of blocks
 and inlines. The template walks the tree; no text of an item is ever Typst markup.
 
-Blocks: ``{"k": "p"|"h"|"list"|"quote"|"code"|"hr", ...}``; inlines:
-``{"k": "text"|"em"|"strong"|"strike"|"underline"|"super"|"sub"|"highlight"|"link"|"code"|"br",
-...}``; a list's items are ``{"n": number, "c": blocks}``. Images inside a body are left out
-(the lead photo is printed with its caption and credit); a link keeps its URL only when it is
+Blocks: ``{"k": "p"|"h"|"list"|"quote"|"code"|"pre"|"table"|"hr", ...}``; a list's items are
+``{"n": number, "c": blocks}``, a table's cells ``{"c": blocks, "colspan", "rowspan",
+"header"}``. Inlines are flat: ``{"k": "text", "v": text, "s": [styles], "url"?: link}`` and
+``{"k": "br"}``, each run carrying every mark the site shows on it (emphasis, struck,
+underlined, raised, lowered, highlighted, code), so the template never recurses into inline
+markup and no nesting, however deep, loses a mark. Images inside a body are left out (the
+lead photo is printed with its caption and credit); a link keeps its URL only when it is
 absolute http(s), since a link relative to the site means nothing on paper.
+
+What the bulletin prints is what the site shows (found by independent attacks): a block
+inside an inline element (``<em><p>…</p><p>…</p></em>``) breaks the line there as a browser
+does, so no scan reads two lines that paper prints as one; a table keeps every cell in its
+column, empty ones and spans too; an ordered list is numbered as the site numbers it.
 """
 
 from __future__ import annotations
@@ -22,19 +30,37 @@ BLOCK = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr", "table",
      "thead", "tbody", "tfoot", "tr", "td", "th", "div", "figure", "figcaption", "section",
      "details", "summary", "dl", "dt", "dd", "iframe", "video", "audio", "caption", "article",
-     "aside", "header", "footer", "nav", "main"}
+     "aside", "header", "footer", "nav", "main", "colgroup"}
 )
-SKIP = frozenset({"img", "iframe", "video", "audio", "script", "style", "svg", "math", "object"})
-#: Inline elements whose look carries meaning (a struck word is withdrawn: "<del>tidak</del>
-#: disetujui" reads as approved), printed as the site shows them (found by an independent
-#: attack: the bulletin printed the struck word as plain text).
-MARKED = {"s": "strike", "del": "strike", "u": "underline", "ins": "underline",
-          "sup": "super", "sub": "sub", "mark": "highlight"}
-#: An ordered list's numbering by its ``type``, as Typst writes it.
+SKIP = frozenset({"img", "iframe", "video", "audio", "script", "style", "svg", "math", "object",
+                  "colgroup", "col"})
+#: Inline elements and the mark each puts on its text, as the site shows it (a struck word is
+#: withdrawn: "jembatan <del>tidak</del> disetujui" reads as approved).
+STYLES = {
+    "em": "em", "i": "em", "cite": "em", "dfn": "em", "var": "em",
+    "strong": "strong", "b": "strong",
+    "s": "strike", "del": "strike", "strike": "strike",
+    "u": "underline", "ins": "underline",
+    "sup": "super", "sub": "sub", "mark": "highlight",
+    "code": "code", "kbd": "code", "samp": "code",
+}
+#: What a browser shows around a ``<q>`` (Indonesian quotation marks).
+OPEN_QUOTE, CLOSE_QUOTE = "\u201c", "\u201d"
+#: Marks that add up when nested (a superscript of a superscript); the others are on or off.
+_STACKING = frozenset({"super", "sub"})
+#: An ordered list's numbering by its ``type``, as Typst writes it; without one, the site's
+#: theme numbers a list by how deeply it lies in others (Material: decimal, lower-alpha,
+#: lower-roman, upper-alpha, upper-roman).
 NUMBERING = {"1": "1.", "a": "a.", "A": "A.", "i": "i.", "I": "I."}
-#: nesting deeper than this is flattened (a hostile body cannot make the template recurse
-#: without bound)
+_BY_DEPTH = ("1.", "a.", "i.", "A.", "I.")
+#: Lists, quotes and tables nested deeper than this are printed flat (their items as
+#: paragraphs that keep their numbers or bullets, their marks kept), so a hostile body
+#: cannot make the template recurse without bound.
 MAX_DEPTH = 12
+#: A table wider than this (columns, counting spans) is printed a row a paragraph, its
+#: cells in order with an empty one shown as a dash.
+MAX_COLUMNS = 24
+_EMPTY_CELL = "\u2013"
 
 
 @dataclass
@@ -42,6 +68,8 @@ class _El:
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
     children: list[_El | str] = field(default_factory=list)
+    #: whether a block element lies inside (a browser then breaks the line around it)
+    blocky: bool = False
 
 
 class _Builder(HTMLParser):
@@ -66,148 +94,114 @@ class _Builder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-def _text_of(element: _El | str) -> str:
-    """The text of ``element`` and everything in it, walked without recursion: it flattens
-    what lies deeper than :data:`MAX_DEPTH`, which a hostile body nests without bound."""
-    parts: list[str] = []
-    pending: list[_El | str] = [element]
+def _mark_blocky(root: _El) -> None:
+    """Set :attr:`_El.blocky` on every element, bottom up, without recursion."""
+    order: list[_El] = []
+    pending = [root]
     while pending:
-        node = pending.pop()
-        if isinstance(node, str):
-            parts.append(node)
-        elif node.tag == "br":
-            parts.append("\n")
-        elif node.tag not in SKIP:
-            pending.extend(reversed(node.children))
-    return "".join(parts)
+        element = pending.pop()
+        order.append(element)
+        pending.extend(c for c in element.children if isinstance(c, _El))
+    for element in reversed(order):
+        element.blocky = any(
+            isinstance(c, _El) and (c.tag in BLOCK or c.blocky) for c in element.children
+        )
 
 
 def _url(href: str) -> str | None:
     return href if href.lower().startswith(("https://", "http://")) else None
 
 
-def _inlines(children: list[_El | str], depth: int) -> list[Node]:
-    out: list[Node] = []
-    for child in children:
-        if isinstance(child, str):
-            if child:
-                out.append({"k": "text", "v": child})
+@dataclass(frozen=True)
+class _Look:
+    """The marks and the link a run of text has where it stands."""
+
+    styles: tuple[str, ...] = ()
+    url: str | None = None
+
+    def inside(self, element: _El) -> _Look:
+        style = STYLES.get(element.tag)
+        styles = self.styles
+        if style is not None and (style in _STACKING or style not in styles):
+            styles = (*styles, style)
+        url = _url(element.attrs.get("href", "")) if element.tag == "a" else self.url
+        return _Look(styles, url)
+
+
+_PLAIN = _Look()
+
+
+class _Runs:
+    """Inline runs being gathered into one paragraph; adjacent runs that look the same are
+    joined."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+
+    def text(self, value: str, look: _Look) -> None:
+        if not value:
+            return
+        last = self.nodes[-1] if self.nodes else None
+        if (last is not None and last["k"] == "text" and last["s"] == list(look.styles)
+                and last.get("url") == look.url):
+            last["v"] += value
+            return
+        node: Node = {"k": "text", "v": value, "s": list(look.styles)}
+        if look.url is not None:
+            node["url"] = look.url
+        self.nodes.append(node)
+
+    def br(self) -> None:
+        self.nodes.append({"k": "br"})
+
+    def take(self) -> list[Node]:
+        nodes, self.nodes = self.nodes, []
+        while nodes and nodes[-1]["k"] == "br":
+            nodes.pop()
+        while nodes and nodes[0]["k"] == "br":
+            nodes.pop(0)
+        return nodes
+
+    def blank(self) -> bool:
+        return all(n["k"] == "br" or not n["v"].strip() for n in self.nodes)
+
+
+def _inline(element: _El, look: _Look, runs: _Runs, *, pre: bool = False) -> None:
+    """The text inside ``element`` as runs, walked without recursion: a block element in
+    it breaks the line (as the site does), a list item keeps its bullet, lines of
+    preformatted text stay lines."""
+    pending: list[tuple[_El | str, _Look] | None] = [(element, look)]
+    while pending:
+        entry = pending.pop()
+        if entry is None:  # the end of a block element: the line breaks after it
+            runs.br()
             continue
-        tag = child.tag
-        if tag in SKIP:
+        node, at = entry
+        if isinstance(node, str):
+            if pre and "\n" in node:
+                lines = node.split("\n")
+                for index, line in enumerate(lines):
+                    if index:
+                        runs.br()
+                    runs.text(line, at)
+            else:
+                runs.text(node, at)
             continue
-        if tag == "br":
-            out.append({"k": "br"})
-        elif tag == "code" or depth >= MAX_DEPTH:
-            text = _text_of(child)
-            if text:
-                out.append({"k": "code" if tag == "code" else "text", "v": text})
-        elif tag in ("em", "i", "cite", "dfn", "var"):
-            out.append({"k": "em", "c": _inlines(child.children, depth + 1)})
-        elif tag in ("strong", "b"):
-            out.append({"k": "strong", "c": _inlines(child.children, depth + 1)})
-        elif tag in MARKED:
-            out.append({"k": MARKED[tag], "c": _inlines(child.children, depth + 1)})
-        elif tag == "q":  # a browser shows the quotation marks
-            out.extend(({"k": "text", "v": "\u201c"}, *_inlines(child.children, depth + 1),
-                        {"k": "text", "v": "\u201d"}))
-        elif tag == "a":
-            inner = _inlines(child.children, depth + 1)
-            url = _url(child.attrs.get("href", ""))
-            out.append({"k": "link", "url": url, "c": inner} if url else {"k": "span", "c": inner})
-        else:
-            out.append({"k": "span", "c": _inlines(child.children, depth + 1)})
-    return out
-
-
-def _blank(inlines: list[Node]) -> bool:
-    return all(n["k"] == "text" and not n["v"].strip() for n in inlines)
-
-
-def _blocks(children: list[_El | str], depth: int) -> list[Node]:
-    out: list[Node] = []
-    run: list[_El | str] = []
-
-    def flush() -> None:
-        inl = _inlines(run, depth)
-        if not _blank(inl):
-            out.append({"k": "p", "c": inl})
-        run.clear()
-
-    for child in children:
-        if isinstance(child, str) or child.tag not in BLOCK:
-            run.append(child)
+        if node.tag in SKIP:
             continue
-        flush()
-        out.extend(_block(child, depth))
-    flush()
-    return out
-
-
-def _block(element: _El, depth: int) -> list[Node]:
-    tag = element.tag
-    if tag in SKIP:
-        return []
-    if depth >= MAX_DEPTH:
-        text = _text_of(element).strip()
-        return [{"k": "p", "c": [{"k": "text", "v": text}]}] if text else []
-    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        inl = _inlines(element.children, depth + 1)
-        return [] if _blank(inl) else [{"k": "h", "level": int(tag[1]), "c": inl}]
-    if tag in ("ul", "ol"):
-        return _list(element, depth)
-    if tag == "blockquote":
-        return [{"k": "quote", "c": _blocks(element.children, depth + 1)}]
-    if tag == "pre":
-        return [{"k": "code", "v": _text_of(element).rstrip("\n")}]
-    if tag == "hr":
-        return [{"k": "hr"}]
-    if tag == "tr":
-        cells = [_text_of(c).strip() for c in element.children if isinstance(c, _El)]
-        text = " | ".join(c for c in cells if c)
-        return [{"k": "p", "c": [{"k": "text", "v": text}]}] if text else []
-    if tag in ("figcaption", "caption"):
-        inl = _inlines(element.children, depth + 1)
-        return [] if _blank(inl) else [{"k": "p", "c": [{"k": "em", "c": inl}]}]
-    if tag in ("p", "dt", "dd", "summary", "td", "th"):
-        return _blocks(element.children, depth + 1)
-    return _blocks(element.children, depth + 1)  # div, figure, table, section, ...
-
-
-def _list(element: _El, depth: int) -> list[Node]:
-    """A list as the site shows it: each item with the number a browser gives it (``start``,
-    ``reversed``, an item's ``value``, the numbering ``type``), and what the list holds
-    outside its items printed where it stands, between the items around it."""
-    ordered = element.tag == "ol"
-    children = element.children
-    items = [c for c in children if isinstance(c, _El) and c.tag == "li"]
-    step = -1 if ordered and "reversed" in element.attrs else 1
-    number = _number(element.attrs.get("start"), len(items) if step < 0 else 1)
-    numbering = NUMBERING.get(element.attrs.get("type", "1"), "1.")
-    out: list[Node] = []
-    run: list[Node] = []
-    stray: list[_El | str] = []
-
-    def close_run() -> None:
-        if run:
-            out.append({"k": "list", "ordered": ordered, "numbering": numbering,
-                        "items": list(run)})
-            run.clear()
-
-    for child in children:
-        if isinstance(child, _El) and child.tag == "li":
-            if stray:
-                close_run()
-                out.extend(_blocks(stray, depth + 1))
-                stray.clear()
-            number = _number(child.attrs.get("value"), number)
-            run.append({"n": number, "c": _blocks(child.children, depth + 1)})
-            number += step
-        else:
-            stray.append(child)
-    close_run()
-    out.extend(_blocks(stray, depth + 1))
-    return out
+        if node.tag == "br":
+            runs.br()
+            continue
+        inner = at.inside(node)
+        if node is not element and node.tag in BLOCK:
+            runs.br()
+            pending.append(None)
+            if node.tag == "li":
+                runs.text("\u2022 ", inner)
+        elif node.tag == "q":  # a browser shows the quotation marks
+            runs.text(OPEN_QUOTE, inner)
+            pending.append((CLOSE_QUOTE, inner))
+        pending.extend((c, inner) for c in reversed(node.children))
 
 
 def _number(value: str | None, default: int) -> int:
@@ -219,14 +213,327 @@ def _number(value: str | None, default: int) -> int:
         return default
 
 
+Entry = tuple[_El | str, _Look] | None
+
+
+class _Gathered:
+    """The blocks being gathered from one sequence of nodes, the line being made, and the
+    nodes still to walk (``None``: a container ends, its last line is a paragraph)."""
+
+    def __init__(self, pending: list[Entry]) -> None:
+        self.out: list[Node] = []
+        self.runs = _Runs()
+        self.pending = pending
+
+    def flush(self) -> None:
+        if not self.runs.blank():
+            self.out.append({"k": "p", "c": self.runs.take()})
+        self.runs.take()
+
+    def walk_in_place(self, node: _El, look: _Look) -> None:
+        self.flush()
+        self.pending.append(None)
+        self.pending.extend((c, look) for c in reversed(node.children))
+
+
+class _Walker:
+    def blocks(self, children: list[_El | str], look: _Look, depth: int,
+               lists: tuple[str, ...]) -> list[Node]:
+        """The blocks of ``children``. Elements that only hold others (a ``div``, an
+        inline element around blocks) are walked in place, without recursion; lists,
+        quotes and tables nest (at most :data:`MAX_DEPTH` deep)."""
+        state = _Gathered([(c, look) for c in reversed(children)])
+        runs, pending = state.runs, state.pending
+        while pending:
+            entry = pending.pop()
+            if entry is None:
+                state.flush()
+                continue
+            node, at = entry
+            if isinstance(node, str):
+                runs.text(node, at)
+            elif node.tag in SKIP:
+                continue
+            elif node.tag == "br":
+                runs.br()
+            elif node.tag not in BLOCK:
+                if node.blocky:  # an inline element around blocks: its marks go on inside
+                    if node.tag == "q":
+                        runs.text(OPEN_QUOTE, at)
+                        pending.append((CLOSE_QUOTE, at))
+                    pending.extend((c, at.inside(node)) for c in reversed(node.children))
+                else:
+                    _inline(node, at, runs)
+            else:
+                self.block(node, at, depth, lists, state)
+        state.flush()
+        return state.out
+
+    def block(self, node: _El, at: _Look, depth: int, lists: tuple[str, ...],
+              state: _Gathered) -> None:
+        """A block element among the nodes ``state`` gathers."""
+        tag, out, runs = node.tag, state.out, state.runs
+        if tag in ("ul", "ol", "li", "blockquote") and depth >= MAX_DEPTH:
+            if tag == "blockquote":
+                state.walk_in_place(node, at)
+            else:
+                state.flush()
+                state.pending.extend(reversed(self.flat_list(node, at, lists)))
+            return
+        state.flush()
+        if tag == "hr":
+            out.append({"k": "hr"})
+        elif tag in ("ul", "ol", "li"):
+            out.extend(self.listed(node, at, depth, lists))
+        elif tag == "blockquote":
+            quoted = self.blocks(node.children, at, depth + 1, lists)
+            if quoted:
+                out.append({"k": "quote", "c": quoted})
+        elif tag == "table":
+            out.extend(self.table(node, at, depth, lists))
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            _inline(node, at, runs)
+            if not runs.blank():
+                out.append({"k": "h", "level": int(tag[1]), "c": runs.take()})
+            runs.take()
+        elif tag == "pre":
+            out.append(self.pre(node, at))
+        elif tag in ("figcaption", "caption"):
+            _inline(node, at.inside(_El("em")), runs)
+            state.flush()
+        else:  # p, div, figure, section, dt, dd, details, summary, a stray row or cell
+            state.walk_in_place(node, at)
+
+    def listed(self, element: _El, look: _Look, depth: int,
+               lists: tuple[str, ...]) -> list[Node]:
+        """A list as the site shows it: each item with the number a browser gives it
+        (``start``, ``reversed``, an item's ``value``, the numbering ``type`` or the
+        theme's by depth), and what the list holds outside its items printed where it
+        stands, between the items around it. A stray ``li`` is a list of one."""
+        if element.tag == "li":
+            element = _El("ul", {}, [element], element.blocky)
+        ordered = element.tag == "ol"
+        numbering = self.numbering(element, lists)
+        inner = (*lists, element.tag)
+        out: list[Node] = []
+        run: list[Node] = []
+        stray: list[_El | str] = []
+
+        def close_run() -> None:
+            if run:
+                out.append({"k": "list", "ordered": ordered, "numbering": numbering,
+                            "items": list(run)})
+                run.clear()
+
+        for child, number in self.numbered(element):
+            if number is None:
+                stray.append(child)
+                continue
+            if stray:
+                close_run()
+                out.extend(self.blocks(stray, look, depth + 1, lists))
+                stray.clear()
+            item = child.children if isinstance(child, _El) else []
+            run.append({"n": number, "c": self.blocks(item, look, depth + 1, inner)})
+        close_run()
+        out.extend(self.blocks(stray, look, depth + 1, lists))
+        return out
+
+    def flat_list(self, element: _El, look: _Look, lists: tuple[str, ...]) -> list[Entry]:
+        """A list nested too deeply, as entries for :meth:`blocks` to walk in place: each
+        item a paragraph that begins with its number or bullet."""
+        if element.tag == "li":
+            element = _El("ul", {}, [element], element.blocky)
+        numbering = self.numbering(element, lists)
+        entries: list[Entry] = [None]
+        for child, number in self.numbered(element):
+            if number is None:
+                entries.append((child, look))
+                continue
+            marker = _label(number, numbering) if element.tag == "ol" else "\u2022"
+            entries.append(None)
+            entries.append((marker + " ", look))
+            entries.extend((c, look) for c in (child.children if isinstance(child, _El) else []))
+            entries.append(None)
+        return entries
+
+    @staticmethod
+    def numbered(element: _El) -> list[tuple[_El | str, int | None]]:
+        """The list's children, each item with its number (None: not an item)."""
+        items = [c for c in element.children if isinstance(c, _El) and c.tag == "li"]
+        step = -1 if element.tag == "ol" and "reversed" in element.attrs else 1
+        number = _number(element.attrs.get("start"), len(items) if step < 0 else 1)
+        out: list[tuple[_El | str, int | None]] = []
+        for child in element.children:
+            if isinstance(child, _El) and child.tag == "li":
+                number = _number(child.attrs.get("value"), number)
+                out.append((child, number))
+                number += step
+            else:
+                out.append((child, None))
+        return out
+
+    @staticmethod
+    def numbering(element: _El, lists: tuple[str, ...]) -> str:
+        """How the site's theme numbers an ordered list: by its ``type``, else by the lists
+        around it (``ol ol`` and ``ul ol`` lower-alpha, one more each deeper)."""
+        if "type" in element.attrs:
+            return NUMBERING.get(element.attrs["type"], "1.")
+        depth = lists.count("ol")
+        if "ul" in lists:
+            depth = max(depth, lists[lists.index("ul"):].count("ol") + 1)
+        return _BY_DEPTH[min(depth, len(_BY_DEPTH) - 1)]
+
+    def table(self, element: _El, look: _Look, depth: int,
+              lists: tuple[str, ...]) -> list[Node]:
+        """A table with every cell in its column: a Typst table of the columns the rows
+        make (spans counted as a browser places them), its caption above it."""
+        out: list[Node] = []
+        rows: list[_El] = []
+        captions: list[_El] = []
+        pending: list[_El] = [element]
+        while pending:
+            node = pending.pop()
+            for child in reversed(node.children):
+                if not isinstance(child, _El):
+                    continue
+                if child.tag == "tr":
+                    rows.append(child)
+                elif child.tag == "caption":
+                    captions.append(child)
+                elif child.tag in ("thead", "tbody", "tfoot"):
+                    pending.append(child)
+        rows.reverse()  # (gathered from the end)
+        captions.reverse()
+        for caption in captions:
+            out.extend(self.blocks([caption], look, depth, lists))
+        grid = [[c for c in row.children if isinstance(c, _El) and c.tag in ("td", "th")]
+                for row in rows]
+        columns, spans, pads = _placed(grid)
+        if not grid or columns == 0:
+            return out
+        if depth >= MAX_DEPTH or columns > MAX_COLUMNS:
+            for row in grid:
+                runs = _Runs()
+                for index, cell in enumerate(row):
+                    if index:
+                        runs.text(" | ", look)
+                    before = len(runs.nodes)
+                    _inline(cell, look, runs)
+                    if all(n["k"] == "br" or not n["v"].strip() for n in runs.nodes[before:]):
+                        del runs.nodes[before:]
+                        runs.text(_EMPTY_CELL, look)
+                if not runs.blank():
+                    out.append({"k": "p", "c": runs.take()})
+            return out
+        cells: list[Node] = []
+        for row, row_spans, pad in zip(grid, spans, pads, strict=True):
+            for cell, (colspan, rowspan) in zip(row, row_spans, strict=True):
+                cells.append({
+                    "c": self.blocks(cell.children, look, depth + 1, lists),
+                    "colspan": colspan,
+                    "rowspan": rowspan,
+                    "header": cell.tag == "th",
+                })
+            cells.extend({"c": [], "colspan": 1, "rowspan": 1, "header": False}
+                         for _ in range(pad))
+        out.append({"k": "table", "columns": columns, "cells": cells})
+        return out
+
+    def pre(self, element: _El, look: _Look) -> Node:
+        """Preformatted text: as code, or, when it holds marks, as lines of marked runs."""
+        marked = _marked(element)
+        if not marked:
+            runs = _Runs()
+            _inline(element, _PLAIN, runs, pre=True)
+            text = "".join(n["v"] if n["k"] == "text" else "\n" for n in runs.nodes)
+            return {"k": "code", "v": text.rstrip("\n")}
+        runs = _Runs()
+        _inline(element, look.inside(_El("code")), runs, pre=True)
+        return {"k": "pre", "c": runs.take()}
+
+
+def _marked(element: _El) -> bool:
+    """Whether an element holds a mark other than code (a struck word in a code block)."""
+    pending = [element]
+    while pending:
+        node = pending.pop()
+        for child in node.children:
+            if isinstance(child, _El):
+                if STYLES.get(child.tag, "code") != "code" or child.tag == "a":
+                    return True
+                pending.append(child)
+    return False
+
+
+#: At most this many places (rows by columns, spans counted) a table may take in print; a
+#: larger one is printed a row a paragraph.
+MAX_PLACES = 50_000
+
+
+def _placed(grid: list[list[_El]]) -> tuple[int, list[list[tuple[int, int]]], list[int]]:
+    """How many columns the rows make, each cell's (colspan, rowspan) as printed, and how
+    many empty cells end each row: cells are placed as a browser places them (a cell
+    spanning rows takes its column in the rows below; a span is kept to the rows there
+    are), and a row shorter than the table is filled, so that the typesetter, which places
+    cells one after another, puts none of the next row's there. More columns than
+    :data:`MAX_COLUMNS` (or places than :data:`MAX_PLACES`): the count is over the limit."""
+    taken: set[tuple[int, int]] = set()
+    width = [0] * len(grid)
+    spans: list[list[tuple[int, int]]] = []
+    for r, row in enumerate(grid):
+        column = 0
+        row_spans: list[tuple[int, int]] = []
+        for cell in row:
+            while (r, column) in taken:
+                column += 1
+            colspan = max(1, min(_number(cell.attrs.get("colspan"), 1), MAX_COLUMNS + 1))
+            rowspan = max(1, min(_number(cell.attrs.get("rowspan"), 1), len(grid) - r))
+            if column + colspan > MAX_COLUMNS or len(taken) + colspan * rowspan > MAX_PLACES:
+                return MAX_COLUMNS + 1, [], []
+            for dr in range(rowspan):
+                width[r + dr] = max(width[r + dr], column + colspan)
+                taken.update((r + dr, column + dc) for dc in range(colspan))
+            column += colspan
+            row_spans.append((colspan, rowspan))
+        spans.append(row_spans)
+    columns = max(width, default=0)
+    filled = [0] * len(grid)
+    for r, _column in taken:
+        filled[r] += 1
+    return columns, spans, [columns - f for f in filled]
+
+
+def _label(number: int, numbering: str) -> str:
+    """An item's number as ``numbering`` writes it (for a list printed flat)."""
+    kind = numbering[0]
+    if kind in "aA" and number > 0:
+        letters = ""
+        while number > 0:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return (letters.upper() if kind == "A" else letters) + "."
+    if kind in "iI" and 0 < number < 4000:
+        roman = ""
+        for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                               (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
+                               (5, "v"), (4, "iv"), (1, "i")):
+            while number >= value:
+                roman += numeral
+                number -= value
+        return (roman.upper() if kind == "I" else roman) + "."
+    return f"{number}."
+
+
 def body_tree(html: str) -> list[Node]:
     """The blocks of a published body's HTML."""
     builder = _Builder()
     builder.feed(html)
     builder.close()
-    return _blocks(builder.root.children, 0)
+    _mark_blocky(builder.root)
+    return _Walker().blocks(builder.root.children, _PLAIN, 0, ())
 
 
 def plain(text: str) -> list[Node]:
     """Plain text as inlines (a title, a caption)."""
-    return [{"k": "text", "v": text}]
+    return [{"k": "text", "v": text, "s": []}]
