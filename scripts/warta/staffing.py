@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -238,6 +238,19 @@ def _holding(add: Addition) -> Any:
     return entry
 
 
+def _open_ended(holding: Any, add: Addition) -> bool:
+    """Whether ``holding`` already gives ``add``'s role, the same way, from some day on
+    without end."""
+    entry = {"role": holding} if isinstance(holding, str) else holding
+    return bool(
+        isinstance(entry, dict)
+        and entry.get("role") == add.role
+        and entry.get("until") is None
+        and bool(entry.get("acting", False)) == add.acting
+        and add.end is None
+    )
+
+
 def _same_holding(a: Any, b: Any) -> bool:
     def norm(h: Any) -> Any:
         return {"role": h} if isinstance(h, str) else h
@@ -250,6 +263,7 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
     addition contradicts the roster (another name for the id, a key someone else holds, a
     second account on one forge)."""
     person = next((p for p in doc.people if p.get("id") == add.id), None)
+    existing = person is not None
     changes: list[Line] = []
     if person is None:
         if not add.name:
@@ -279,8 +293,17 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
                     ).format(id=add.id, label=label, have=have, given=given)
                 )
     if add.role is not None:
-        holding = _holding(add)
         roles = person.setdefault("roles", [])
+        if existing and add.start is None:
+            # a role given to someone already here holds from today, as a key added does: a
+            # role without a start would count for every day before it (found by an
+            # independent attack: a promoted writer signed a Kasubag's step of last month)
+            if any(_open_ended(h, add) for h in roles):
+                raise RefusedError(_(
+                    "{id} already holds {role} so; nothing was changed"
+                ).format(id=add.id, role=add.role))
+            add = replace(add, start=today)
+        holding = _holding(add)
         if any(_same_holding(h, holding) for h in roles):
             raise RefusedError(_(
                 "{id} already holds {role} so; nothing was changed"

@@ -328,3 +328,34 @@ def test_a_codeowners_header_edited_on_a_branch_does_not_steer_the_refresh(
     assert office.read("CODEOWNERS") == tampered
     assert "CODEOWNERS" not in git(office.root, "show", "--name-only", "--format=", "HEAD")
     assert office.cli("codeowners", "--check", "--forge", "github").returncode == 1
+
+
+def test_a_role_given_to_someone_already_listed_holds_from_today_not_for_past_days(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """``roster add ID --role R`` gave a listed person the role without a start, so it
+    counted for every earlier day: a writer promoted to Kasubag in December signed the
+    Kasubag's report step of an item as of November with his old key, and the November
+    report credited him (found by an independent attack). The role now holds from today,
+    as a key added does; ``--from`` still sets another day."""
+    office, _ = init_office(tmp_path, keys)
+    december = Repo(office.root, office.keys,
+                    {**office.env, "WARTA_NOW": "2026-12-01T09:00:00+07:00"})
+    added = _add(december, "dimas", "--name", "Dimas", "--nip", "199107232015031004", "--role",
+                 "staf", "--key", f"{keys['dimas']}.pub")
+    assert added.returncode == 0, added.stderr
+    promoted = _add(december, "dimas", "--role", "kasubag")
+    assert promoted.returncode == 0, promoted.stderr
+    assert "+ dimas: role kasubag 2026-12-01 – …" in promoted.stdout
+    roster = office.read("workflow/roster.yml")
+    entry = roster[roster.index("- id: dimas"):]
+    assert "{role: kasubag, from: 2026-12-01}" in " ".join(entry.split()), entry
+    again = _add(december, "dimas", "--role", "kasubag")
+    assert again.returncode == 1 and "already holds kasubag" in again.stderr
+    shown = december.cli("roster", "show").stdout
+    assert "role: kasubag (" in shown and "2026-12-01" in shown, shown
+    # a role given with its own start keeps it
+    earlier = _add(december, "dimas", "--role", "kabag", "--from", "2026-11-01", "--until",
+                   "2026-11-30", "--acting")
+    assert earlier.returncode == 0, earlier.stderr
+    assert "2026-11-01 – 2026-11-30 (Plt.)" in earlier.stdout
