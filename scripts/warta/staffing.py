@@ -258,6 +258,31 @@ def _same_holding(a: Any, b: Any) -> bool:
     return bool(norm(a) == norm(b))
 
 
+def _add_role(person: dict[str, Any], add: Addition, *, existing: bool, today: date) -> Line:
+    """Give ``person`` ``add``'s role; the line that says so."""
+    roles = person.setdefault("roles", [])
+    if existing and add.start is None:
+        # a role given to someone already here holds from today, as a key added does: a
+        # role without a start would count for every day before it (found by an
+        # independent attack: a promoted writer signed a Kasubag's step of last month)
+        if any(_open_ended(h, add) for h in roles):
+            raise RefusedError(_(
+                "{id} already holds {role} so; nothing was changed"
+            ).format(id=add.id, role=add.role))
+        add = replace(add, start=today)
+    holding = _holding(add)
+    if any(_same_holding(h, holding) for h in roles):
+        raise RefusedError(_(
+            "{id} already holds {role} so; nothing was changed"
+        ).format(id=add.id, role=add.role))
+    roles.append(holding)
+    period = ""
+    if add.start or add.end:
+        period = f" {add.start or '…'} – {add.end or '…'}"
+    acting = " (Plt.)" if add.acting else ""
+    return _line("+", N_("{id}: role {role}"), id=add.id, role=f"{add.role}{period}{acting}")
+
+
 def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> list[Line]:
     """Change ``doc`` as ``add`` asks; what changed, one line each. RefusedError when the
     addition contradicts the roster (another name for the id, a key someone else holds, a
@@ -293,29 +318,7 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
                     ).format(id=add.id, label=label, have=have, given=given)
                 )
     if add.role is not None:
-        roles = person.setdefault("roles", [])
-        if existing and add.start is None:
-            # a role given to someone already here holds from today, as a key added does: a
-            # role without a start would count for every day before it (found by an
-            # independent attack: a promoted writer signed a Kasubag's step of last month)
-            if any(_open_ended(h, add) for h in roles):
-                raise RefusedError(_(
-                    "{id} already holds {role} so; nothing was changed"
-                ).format(id=add.id, role=add.role))
-            add = replace(add, start=today)
-        holding = _holding(add)
-        if any(_same_holding(h, holding) for h in roles):
-            raise RefusedError(_(
-                "{id} already holds {role} so; nothing was changed"
-            ).format(id=add.id, role=add.role))
-        roles.append(holding)
-        period = ""
-        if add.start or add.end:
-            period = f" {add.start or '…'} – {add.end or '…'}"
-        acting = " (Plt.)" if add.acting else ""
-        changes.append(
-            _line("+", N_("{id}: role {role}"), id=add.id, role=f"{add.role}{period}{acting}")
-        )
+        changes.append(_add_role(person, add, existing=existing, today=today))
     if add.key is not None:
         if is_demo_key(add.key):
             raise RefusedError(

@@ -337,6 +337,25 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                     step=_step_label(ctx.sop, step.id), took=took.text, standard=step.time.label()
                 ),
             )
+    # a wait that ended in a return counts too: a return does not make a delay vanish
+    for index, waited in read_history(item, ctx.sop).interrupted.items():
+        step = ctx.sop.step(waited)
+        previous, signoff = item.signoffs[index - 1], item.signoffs[index]
+        if step is None or index == 0 or signoff.at < previous.at:
+            continue
+        took = ctx.measure(previous.at, signoff.at, step.time)
+        if took.exceeded:
+            yield notice(
+                item.path,
+                signoff.line,
+                "mutu-baku.exceeded",
+                _(
+                    "step {step} waited {took} until the item was returned; its standard time"
+                    " (Mutu Baku) is {standard}"
+                ).format(
+                    step=_step_label(ctx.sop, step.id), took=took.text, standard=step.time.label()
+                ),
+            )
 
 
 def check_signed(item: NewsItem, ctx: Context) -> Iterator[Finding]:

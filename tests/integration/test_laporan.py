@@ -16,7 +16,8 @@ The newsroom (all times WIB; office hours Mon-Thu 07:30-16:00, Fri 07:30-16:30; 
   20 Nov, after the report's moment, so not counted: C waits for laporan since Thu 17:00,
   540 + 510 + 90 = 1140 menit kerja at Tue 09:00;
 - D: disposisi Mon 2 Nov 08:00, perintah 08:04 (4), penulisan 10:00 (1 hari kerja), returned
-  by the Kabag to penulisan at 10:30, penulisan again 11:00 (1), laporan 11:03 (3),
+  by the Kabag to penulisan at 10:30 (laporan had waited 30 menit kerja: a wait a return
+  ends is measured too), penulisan again 11:00 (1), laporan 11:03 (3),
   pengesahan 11:05 (2); it waits for kompilasi 6 hari kerja at Tue 10 Nov 09:00.
 """
 
@@ -112,13 +113,17 @@ def test_step_figures_equal_hand_computed_values(newsroom: Repo) -> None:
         "perintah": (4, 4, 5.0, 38.0, 2, "menit kerja"),
         # A 1 (Fri -> Mon), B 2 (17 Aug holiday), C 1 (after closing), D 1, D again 1
         "penulisan": (5, 5, 1.0, 2.0, 5, "hari kerja"),
-        # C's laporan is after the report's moment: not counted
-        "laporan": (3, 3, 4.0, 6.0, 2, "menit kerja"),
+        # C's laporan is after the report's moment: not counted. A 4, B 6, D 3, and D's
+        # wait for laporan that the return ended (10:00-10:30: 30) -> [3, 4, 6, 30]
+        "laporan": (3, 4, 4.0, 30.0, 2, "menit kerja"),
         "pengesahan": (3, 3, 3.0, 4.0, 3, "menit kerja"),
         "kompilasi": (0, 0, None, None, 0, "hari kerja"),
     }
     assert steps["perintah"]["share_within"] == 0.5
-    assert steps["laporan"]["share_within"] == pytest.approx(0.6667, abs=1e-4)
+    assert steps["laporan"]["share_within"] == 0.5
+    assert [(c["path"].split("/")[3], c["value"], c["exceeded"], c["returned"])
+            for c in steps["laporan"]["longest"]] == [
+        ("d", 30.0, True, True), ("b", 6.0, True, False), ("a", 4.0, False, False)]
     longest = steps["perintah"]["longest"]
     assert [(c["path"].split("/")[3], c["value"], c["exceeded"]) for c in longest] == [
         ("a", 38.0, True), ("c", 10.0, True), ("b", 5.0, False)]
@@ -487,3 +492,38 @@ def test_the_report_s_typesetter_has_the_cetak_budget(
     assert refused.returncode == 2 and "WARTA_TYPESET_SECONDS" in refused.stderr
     monkeypatch.delitem(newsroom.env, "WARTA_TYPESET_SECONDS")
     assert _pdf(newsroom, out).startswith(b"%PDF")
+
+
+def test_a_return_does_not_make_a_late_step_s_delay_vanish(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Each step is timed from the record before it, so the wait a return ended belonged to
+    no step: the Kasubag returned an item whose writer was ten working days late to her own
+    step, signed it again, and the report showed every step within its Mutu Baku, "well
+    done", nothing waiting (found by an independent attack). The wait is measured now, as a
+    case of the step it waited for, marked as ended by a return."""
+    repo = make_repo(tmp_path / "repo", keys)
+    path = _item(repo, "Pasar Murah Sukamaju", "pasar", [
+        ("hendra", "2026-11-02T08:00:00+07:00"), ("sri", "2026-11-02T08:04:00+07:00"),
+    ])
+    result = repo.cli("return", str(path), "--to", "perintah", "--reason", "perintah diperbarui",
+                      "--key", str(keys["sri"]), "--at", "2026-11-16T08:00:00+07:00")
+    assert result.returncode == 0, result.stderr
+    for person, moment in (("sri", "2026-11-16T08:01:00+07:00"),
+                           ("dimas", "2026-11-16T10:00:00+07:00"),
+                           ("sri", "2026-11-16T10:04:00+07:00"),
+                           ("hendra", "2026-11-16T10:08:00+07:00")):
+        repo.sign(path, person, moment)
+    repo.commit_all("berita")
+    data = _json(repo, "2026-11", "2026-11-30T09:00:00+07:00")
+    writing = _steps(data)["penulisan"]
+    assert (writing["performed"], writing["measured"], writing["within"]) == (1, 2, 1)
+    assert writing["well_done"] == "tidak"
+    (late, *_rest) = writing["longest"]
+    assert (late["value"], late["exceeded"], late["returned"], late["by"]) == (
+        10.0, True, True, "sri")
+    validated = repo.cli("validate", "--format", "json")
+    notices = [f["message"] for f in json.loads(validated.stdout)["items"][0]["findings"]
+               if f["rule"] == "mutu-baku.exceeded"]
+    assert any("penulisan" in m and "waited 10 hari kerja until the item was returned" in m
+               for m in notices), notices

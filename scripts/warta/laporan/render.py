@@ -37,7 +37,9 @@ METHOD = {
     " catatan langkah itu, menurut kalender kantor dalam satuan Mutu Baku-nya: menit atau jam"
     " kerja (hanya jam kantor pada hari kerja yang bukan hari libur) dan hari kerja; ukuran yang"
     " sama dengan 'warta log' dan 'warta status'. Catatan pertama sebuah berita tidak memiliki"
-    " waktu mulai, sehingga dihitung tetapi tidak diukur.",
+    " waktu mulai, sehingga dihitung tetapi tidak diukur. Penantian sebuah langkah yang"
+    " diakhiri pengembalian (bukan tanda tangan langkah itu) juga diukur sebagai kasus langkah"
+    " yang dinanti, ditandai 'dikembalikan': pengembalian tidak menghapus keterlambatan.",
     "persentil": "Median dan persentil ke-90 dengan metode peringkat terdekat (nearest-rank):"
     " nilai pada peringkat ⌈p·n⌉ dari n waktu yang diurutkan (p = 0,5 dan 0,9).",
     "mutu_baku": "Dalam Mutu Baku: waktu tidak melebihi waktu baku langkah tersebut.",
@@ -130,6 +132,7 @@ def as_data(report: Laporan, zone: Any) -> dict[str, Any]:
                         "at": _when(c.at, zone),
                         "value": _round(c.value),
                         "exceeded": c.exceeded,
+                        "returned": c.returned,
                     }
                     for c in s.longest
                 ],

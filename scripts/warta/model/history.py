@@ -61,6 +61,9 @@ class History:
     #: the correction record the withdrawal in force ended (its approved version is the
     #: last text the site showed), if the item was withdrawn during a correction
     ended_correction: Signoff | None = None
+    #: for each return (by its index among the records): the step the item was waiting for
+    #: when it was returned (its wait ended there, unsigned)
+    interrupted: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def signed(self) -> int:
@@ -101,6 +104,7 @@ class _Reading:
     pending: list[int] = field(default_factory=list)
     #: during a correction: the approval it corrects
     replaced: Signoff | None = None
+    interrupted: dict[int, str] = field(default_factory=dict)
 
     def history(self, problems: tuple[Finding, ...] = ()) -> History:
         return History(
@@ -112,6 +116,7 @@ class _Reading:
             self.correcting,
             tuple(self.corrections),
             self.ended_correction,
+            dict(self.interrupted),
         )
 
     @property
@@ -217,6 +222,8 @@ class _Reading:
             self.allowed[index] = sop.roles_for(sop.take_back.withdraw_by, self.latest)
         else:
             self.allowed[index] = sop.roles_for(sop.take_back.return_by, self.latest)
+        if withdrawn is None and len(in_force) < len(sop.steps):
+            self.interrupted[index] = sop.steps[len(in_force)].id
         del in_force[target:]
         self.withdrawn, self.ended_correction = None, None
         self.carried, self.pending = [], []  # the rest of the round follows the SOP's order

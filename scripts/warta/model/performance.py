@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 
+from warta.model.history import read_history
 from warta.model.item import CORRECT, RETURN, WITHDRAW, NewsItem, Signoff
 from warta.model.roster import Roster
 from warta.model.sop import Sop, Step
@@ -107,6 +108,8 @@ class Case:
     at: datetime
     value: float
     exceeded: bool
+    #: the wait ended in a return, not in the step's signature (``by`` returned the item)
+    returned: bool = False
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,7 @@ def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _
     approved_before = False
     key = item.id or item.path
     active = False
+    interrupted = read_history(item, sop).interrupted
     for index, record in enumerate(item.signoffs):
         inside = period.holds(_day(record.at, zone))
         first_approval = record.is_step and record.step == gate and not approved_before
@@ -297,6 +301,11 @@ def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _
         if record.action == RETURN:
             tally.returned += 1
             person["returned"] = _size(person.get("returned", 0)) + 1
+            waited = interrupted.get(index)
+            if waited is not None and waited in tally.cases and index > 0:
+                case = _case(item, sop, zone, item.signoffs[index - 1], record, waited=waited)
+                if case is not None:
+                    tally.cases[waited].append(case)
         elif record.action == WITHDRAW:
             tally.withdrawn += 1
         elif record.action == CORRECT:
@@ -319,9 +328,15 @@ def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _
 
 
 def _case(
-    item: NewsItem, sop: Sop, zone: tzinfo, previous: Signoff, record: Signoff
+    item: NewsItem, sop: Sop, zone: tzinfo, previous: Signoff, record: Signoff,
+    *, waited: str | None = None,
 ) -> Case | None:
-    step = sop.step(record.step)
+    """How long ``record``'s step took from ``previous``; with ``waited``, how long the item
+    waited for that step until ``record`` returned it (a wait that ends in a return is
+    measured too: otherwise whoever may return the item could make a late step's delay
+    vanish by returning it and signing the step before again; found by an independent
+    attack)."""
+    step = sop.step(waited if waited is not None else record.step)
     if step is None or record.at < previous.at:
         return None
     calendar = sop.calendar
@@ -334,6 +349,7 @@ def _case(
         record.at,
         value,
         value > step.time.amount,
+        waited is not None,
     )
 
 
