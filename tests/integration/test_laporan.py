@@ -527,3 +527,30 @@ def test_a_return_does_not_make_a_late_step_s_delay_vanish(
                if f["rule"] == "mutu-baku.exceeded"]
     assert any("penulisan" in m and "waited 10 hari kerja until the item was returned" in m
                for m in notices), notices
+
+
+def test_the_printing_step_signed_without_an_edition_is_not_counted_as_done(
+    newsroom: Repo, tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Step 6 (compile and print) signed with a plain ``warta sign`` and no edition made
+    the item "dicetak" and the report count the step as done within its Mutu Baku, "well
+    done", while nothing was printed (found by an independent attack). A record of the
+    printing step counts only for an item a verified edition lists; the others are
+    ``unlisted`` and the step is not "well done"."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    a = next((repo.root / "content" / "berita" / "2026").glob("a/index.md"))
+    signed = repo.cli("sign", str(a), "--step", "kompilasi", "--key", str(keys["sri"]),
+                      "--at", "2026-11-09T11:00:00+07:00")
+    assert signed.returncode == 0, signed.stderr
+    data = _json(repo, "2026-S2", "2026-11-10T10:00:00+07:00")
+    printing = _steps(data)["kompilasi"]
+    assert (printing["performed"], printing["measured"], printing["unlisted"]) == (0, 0, 1)
+    assert printing["well_done"] == "tidak"
+    assert data["editions"] == []
+    # printed in an edition, the same record counts
+    made = repo.cli("cetak", "--edisi", "2026-11", "--key", str(keys["sri"]),
+                    "--at", "2026-11-10T09:00:00+07:00")
+    assert made.returncode == 0, made.stdout + made.stderr
+    data = _json(repo, "2026-S2", "2026-11-10T10:00:00+07:00")
+    printing = _steps(data)["kompilasi"]
+    assert (printing["performed"], printing["unlisted"]) == (2, 0)

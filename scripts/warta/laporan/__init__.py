@@ -18,9 +18,10 @@ from warta.errors import RefusedError
 from warta.i18n import _
 from warta.laporan.editions import Edition, read_editions
 from warta.model.closure import ITEM_FILE
+from warta.model.edition import print_step
 from warta.model.history import read_history
 from warta.model.item import NewsItem, content_digest
-from warta.model.performance import Figures, Period, as_at, compute, parse_period
+from warta.model.performance import Figures, Period, Printing, as_at, compute, parse_period
 from warta.model.sop import Step
 from warta.queue import queue
 from warta.repository import Repository
@@ -209,7 +210,8 @@ def build(project: Repository, period: Period, at: datetime, command: str) -> La
         )
     items, excluded, disorder = split(project)
     sop = project.sop
-    figures = compute(items, sop, project.roster, project.policy.zone, period, at, disorder)
+    figures = compute(items, sop, project.roster, project.policy.zone, period, at, disorder,
+                      printing(project))
     commit, dirty = commit_of(project)
     editions = read_editions(project.editions, period, items, sop)
     return Laporan(
@@ -234,4 +236,14 @@ def public_figures(project: Repository) -> Figures:
     period = parse_period(str(now.astimezone(project.policy.zone).year))
     assert period is not None  # a plausible clock's year always names a period
     items, _excluded, disorder = split(project, public=True)
-    return compute(items, project.sop, project.roster, project.policy.zone, period, now, disorder)
+    return compute(items, project.sop, project.roster, project.policy.zone, period, now, disorder,
+                   printing(project))
+
+
+def printing(project: Repository) -> Printing | None:
+    """The printing step and the items the verified editions (any month, any revision)
+    list: a record of that step counts only for them."""
+    step = print_step(project.sop)
+    if step is None:
+        return None
+    return Printing(step.id, frozenset(i.id for e in project.editions for i in e.items))

@@ -57,7 +57,10 @@ METHOD = {
     f" sekurang-kurangnya {round(WELL_DONE_SHARE * 100)} % waktunya dalam Mutu Baku; 'tidak'"
     " bila tidak; '-' bila tidak dilaksanakan dalam periode.",
     "edisi": "Edisi cetak dari content/cetak/<edisi>/edisi.yml: sebuah berita dihitung tercetak"
-    " hanya bila catatannya yang sah memuat langkah terakhir SOP (penghimpunan untuk dicetak).",
+    " hanya bila catatannya yang sah memuat langkah terakhir SOP (penghimpunan untuk dicetak)."
+    " Sebaliknya, catatan langkah itu hanya dihitung (dilaksanakan, diukur) untuk berita yang"
+    " tercantum dalam edisi cetak yang sah; catatan tanpa edisi dihitung terpisah ('unlisted')"
+    " dan membuat langkah itu tidak 'dilaksanakan dengan baik'.",
 }
 
 #: The seven questions of the evaluation form of Permenpan RB No. 35/2012 (SOP AP).
@@ -122,6 +125,7 @@ def as_data(report: Laporan, zone: Any) -> dict[str, Any]:
                 "within": s.within,
                 "share_within": _round(s.share),
                 "out_of_order": s.out_of_order,
+                "unlisted": s.unlisted,
                 "well_done": _well(s),
                 "longest": [
                     {

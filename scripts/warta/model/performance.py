@@ -125,6 +125,9 @@ class StepFigures:
     longest: tuple[Case, ...]
     #: items left out of the figures because this step's record was out of the SOP's order
     out_of_order: int = 0
+    #: records of the printing step of items no verified edition lists (signed without
+    #: printing): not counted as performed, never measured
+    unlisted: int = 0
 
     @property
     def share(self) -> float | None:
@@ -136,10 +139,15 @@ class StepFigures:
         """The monitoring form's "dilaksanakan dengan baik": yes when performed, no record
         of it out of order, and (when measured) at least :data:`WELL_DONE_SHARE` within the
         Mutu Baku; None when not performed in the period."""
-        if self.performed == 0:
+        if self.performed == 0 and self.unlisted == 0:
             return None
         share = self.share
-        return self.out_of_order == 0 and (share is None or share >= WELL_DONE_SHARE)
+        return (
+            self.out_of_order == 0
+            and self.unlisted == 0
+            and self.performed > 0
+            and (share is None or share >= WELL_DONE_SHARE)
+        )
 
 
 @dataclass(frozen=True)
@@ -208,6 +216,16 @@ def _month(moment: datetime, zone: tzinfo) -> str:
     return f"{local.year:04d}-{local.month:02d}"
 
 
+@dataclass(frozen=True)
+class Printing:
+    """The step that records printing and the items a verified printed edition lists: a
+    record of that step counts only for those (the step is an edition, ``warta cetak``;
+    found by an independent attack: the step signed with no edition counted as done well)."""
+
+    step: str
+    listed: frozenset[str]
+
+
 @dataclass
 class _Tally:
     cases: dict[str, list[Case]]
@@ -218,6 +236,8 @@ class _Tally:
     returned: int = 0
     withdrawn: int = 0
     corrected: int = 0
+    printing: Printing | None = None
+    unlisted: int = 0
 
 
 def compute(  # noqa: PLR0917
@@ -228,6 +248,7 @@ def compute(  # noqa: PLR0917
     period: Period,
     at: datetime,
     out_of_order: Mapping[str, int] | None = None,
+    printing: Printing | None = None,
 ) -> Figures:
     """The figures of ``period`` from ``items`` (whose records verified) as they stood at
     ``at``; ``out_of_order`` counts, per step id, the items left out for a record of that
@@ -239,13 +260,19 @@ def compute(  # noqa: PLR0917
         {},
         dict.fromkeys(months, 0),
         dict.fromkeys(months, 0),
+        printing=printing,
     )
     count = 0
     for original in items:
         if _tally_item(as_at(original, at), sop, zone, period, tally):
             count += 1
     disorder = out_of_order or {}
-    steps = tuple(_step_figures(sop, s, tally, disorder.get(s.id, 0)) for s in sop.steps)
+    steps = tuple(
+        replace(figures, unlisted=tally.unlisted)
+        if printing is not None and figures.step.id == printing.step
+        else figures
+        for figures in (_step_figures(sop, s, tally, disorder.get(s.id, 0)) for s in sop.steps)
+    )
     people = []
     for person_id in sorted(tally.people):
         row = tally.people[person_id]
@@ -311,6 +338,10 @@ def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _
         elif record.action == CORRECT:
             tally.corrected += 1
         if not record.is_step or record.step not in tally.performed:
+            continue
+        printing = tally.printing
+        if printing is not None and record.step == printing.step and key not in printing.listed:
+            tally.unlisted += 1
             continue
         if first_approval:
             tally.published[_month(record.at, zone)] += 1
