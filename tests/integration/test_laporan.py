@@ -183,6 +183,7 @@ def test_csv_schema(newsroom: Repo) -> None:
     assert ["step", "3. penulisan", "p90", "2.0", "hari kerja"] in rows
     assert ["person", "hendra", "returned", "1", "berita"] in rows
     assert ["items", "2026-S2", "published", "3", "berita"] in rows
+    assert ["step", "6. kompilasi", "unlisted", "0", "kali"] in rows
 
 
 def test_html_has_inline_svg_charts_and_escapes_titles(newsroom: Repo, tmp_path: Path) -> None:
@@ -554,3 +555,8 @@ def test_the_printing_step_signed_without_an_edition_is_not_counted_as_done(
     data = _json(repo, "2026-S2", "2026-11-10T10:00:00+07:00")
     printing = _steps(data)["kompilasi"]
     assert (printing["performed"], printing["unlisted"]) == (2, 0)
+    # the edition's rows in the CSV name its revision: a reprint is a row of its own
+    rows = list(csv.reader(io.StringIO(repo.cli(
+        "laporan", "--periode", "2026-S2", "--format", "csv", "--at",
+        "2026-11-10T10:00:00+07:00").stdout)))
+    assert ["edition", "2026-11 revisi 1", "printed", "2", "berita"] in rows

@@ -223,7 +223,7 @@ def as_csv(report: Laporan, zone: Any) -> str:
                      "berita"))
     for s in data["steps"]:
         key = f"{s['no']}. {s['id']}"
-        for measure in ("performed", "measured", "within"):
+        for measure in ("performed", "measured", "within", "unlisted"):
             writer.writerow(("step", key, measure, s[measure], "kali"))
         for measure in ("median", "p90"):
             writer.writerow(("step", key, measure, _blank(s[measure]), s["unit"]))
@@ -242,7 +242,9 @@ def as_csv(report: Laporan, zone: Any) -> str:
     for e in data["excluded"]:
         writer.writerow(("excluded", e["path"], "reason", " | ".join(e["reasons"]), ""))
     for e in data["editions"]:
-        writer.writerow(("edition", e["edition"], "printed", len(e["printed"]), "berita"))
+        # one row per revision, each its own key (a sum over the rows counts each once)
+        key = f"{e['edition']} revisi {e['revision']}"
+        writer.writerow(("edition", key, "printed", len(e["printed"]), "berita"))
     return out.getvalue()
 
 
