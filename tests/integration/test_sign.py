@@ -935,3 +935,18 @@ def test_personal_data_joined_by_the_search_index_or_in_a_link_s_address_is_foun
     for found in ("'0812-3456-7890'", "'budi.santoso@gmail.com'", "'ani.lestari@gmail.com'",
                   "'6281334567890'"):
         assert found in message, (found, message)
+
+
+def test_personal_data_in_the_slug_is_refused(site: Repo) -> None:
+    """The slug is the item's address, in every link to its page: it was left out of the
+    scan as an identifier, and ``budi-0812-3456-7890`` was published (found by an
+    independent attack)."""
+    site.sign(site.path(BARU), "sri", AT_STEP2)
+    text = site.read(BARU)
+    slug = re.search(r"^slug: (.*)$", text, re.M)
+    assert slug is not None
+    site.write(BARU, text.replace(slug.group(0), "slug: kontak-0812-3456-7890"))
+    site.commit_all("tulis")
+    message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
+                      "--at", "2026-11-02T09:00:00+07:00")
+    assert "pii.phone" in message and "'0812-3456-7890'" in message
