@@ -337,7 +337,8 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                     step=_step_label(ctx.sop, step.id), took=took.text, standard=step.time.label()
                 ),
             )
-    # a wait that ended in a return counts too: a return does not make a delay vanish
+    # a wait that ended in a take-back counts too: a return, a withdrawal or a correction
+    # does not make a delay vanish
     for index, waited in read_history(item, ctx.sop).interrupted.items():
         step = ctx.sop.step(waited)
         previous, signoff = item.signoffs[index - 1], item.signoffs[index]
@@ -350,10 +351,13 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
                 signoff.line,
                 "mutu-baku.exceeded",
                 _(
-                    "step {step} waited {took} until the item was returned; its standard time"
-                    " (Mutu Baku) is {standard}"
+                    "step {step} waited {took} until the item was taken back ({action}); its"
+                    " standard time (Mutu Baku) is {standard}"
                 ).format(
-                    step=_step_label(ctx.sop, step.id), took=took.text, standard=step.time.label()
+                    step=_step_label(ctx.sop, step.id),
+                    took=took.text,
+                    action=signoff.action,
+                    standard=step.time.label(),
                 ),
             )
 

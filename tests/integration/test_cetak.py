@@ -746,3 +746,37 @@ def test_the_bulletin_keeps_the_site_s_lines_marks_tables_and_numbers_however_ne
     by_row = sorted(votes, key=lambda v: v[1])
     assert abs(by_row[0][1] - cijambe[1]) < 3 and abs(by_row[1][1] - karangsari[1]) < 3
     assert abs(by_row[0][0] - setuju[0]) < 3 and abs(by_row[1][0] - menolak[0]) < 3
+    assert words["Desa"][1][1] < cijambe[1]  # the head above the rows (it was printed below)
+
+
+def test_hostile_tables_and_lists_print_as_the_site_shows_them_or_the_edition_still_prints(
+    repo: Repo,
+) -> None:
+    """Found by an independent attack on the bulletin's tables and lists: ``rowspan="0"``
+    (to the end of its section) was read as 1, moving the next row's vote under the other
+    column; a cell spanning columns into one spanning rows from above, and a reversed list
+    counting below zero, made the typesetter refuse the whole month's edition."""
+    body = (
+        "SUKAMAJU – Rapat.\n\n"
+        '<table><thead><tr><th>Rapat</th><th>Desa</th><th>Setuju</th><th>Menolak</th></tr>'
+        '</thead><tbody><tr><td rowspan="0">Musdes</td><td>Cijambe</td><td>ya</td><td></td>'
+        "</tr><tr><td>Karangsari</td><td></td><td>ya</td></tr></tbody></table>\n\n"
+        '<table><tbody><tr><td>Senin</td><td rowspan="2">Rapat</td><td>Selasa</td></tr>'
+        '<tr><td colspan="2">Libur</td></tr></tbody></table>\n\n'
+        '<ol reversed start="1"><li>satu</li><li>nol</li><li>minus satu</li></ol>\n'
+    )
+    repo.approved_item("Rapat Desa", day="2026-11-02", slug="rapat", body=body)
+    repo.commit_all("berita")
+    result = cetak(repo)
+    assert result.returncode == 0, result.stderr
+    pdf = repo.path(f"{EDITION}/buletin.pdf")
+    words = {w[0]: w[1:] for page in _words(pdf) for w in page}
+    votes = sorted(((w[1], w[2]) for page in _words(pdf) for w in page if w[0] == "ya"),
+                   key=lambda v: v[1])
+    assert abs(votes[0][0] - words["Setuju"][0]) < 3  # Cijambe
+    assert abs(votes[1][0] - words["Menolak"][0]) < 3  # Karangsari, under its column
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert {"1. satu", "0. nol", "-1. minus satu"} <= set(lines), lines
+    assert "Libur" in text and "Selasa" in text

@@ -121,9 +121,9 @@ def test_step_figures_equal_hand_computed_values(newsroom: Repo) -> None:
     }
     assert steps["perintah"]["share_within"] == 0.5
     assert steps["laporan"]["share_within"] == 0.5
-    assert [(c["path"].split("/")[3], c["value"], c["exceeded"], c["returned"])
+    assert [(c["path"].split("/")[3], c["value"], c["exceeded"], c["ended_by"])
             for c in steps["laporan"]["longest"]] == [
-        ("d", 30.0, True, True), ("b", 6.0, True, False), ("a", 4.0, False, False)]
+        ("d", 30.0, True, "return"), ("b", 6.0, True, None), ("a", 4.0, False, None)]
     longest = steps["perintah"]["longest"]
     assert [(c["path"].split("/")[3], c["value"], c["exceeded"]) for c in longest] == [
         ("a", 38.0, True), ("c", 10.0, True), ("b", 5.0, False)]
@@ -195,6 +195,7 @@ def test_html_has_inline_svg_charts_and_escapes_titles(newsroom: Repo, tmp_path:
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Formulir monitoring pelaksanaan SOP" in html
+    assert "<td>hendra (dikembalikan)</td>" in html  # a wait a return ended
     assert newsroom.git("rev-parse", "HEAD").strip() in html
 
 
@@ -218,6 +219,7 @@ def test_pdf_holds_the_forms_and_is_deterministic(newsroom: Repo, tmp_path: Path
     # the title that tries to inject Typst markup is printed as text
     assert '#import "x.typ"' in text
     assert "Laporan Akuntabilitas Kinerja" in text
+    assert "hendra (dikembalikan)" in text  # D's wait for laporan, ended by his return
     png = tmp_path / "page"
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(tmp_path / "a.pdf"),
                     str(png)], check=True)
@@ -521,13 +523,13 @@ def test_a_return_does_not_make_a_late_step_s_delay_vanish(
     assert (writing["performed"], writing["measured"], writing["within"]) == (1, 2, 1)
     assert writing["well_done"] == "tidak"
     (late, *_rest) = writing["longest"]
-    assert (late["value"], late["exceeded"], late["returned"], late["by"]) == (
-        10.0, True, True, "sri")
+    assert (late["value"], late["exceeded"], late["ended_by"], late["by"]) == (
+        10.0, True, "return", "sri")
     validated = repo.cli("validate", "--format", "json")
     notices = [f["message"] for f in json.loads(validated.stdout)["items"][0]["findings"]
                if f["rule"] == "mutu-baku.exceeded"]
-    assert any("penulisan" in m and "waited 10 hari kerja until the item was returned" in m
-               for m in notices), notices
+    assert any("penulisan" in m and "waited 10 hari kerja until the item was taken back"
+               " (return)" in m for m in notices), notices
 
 
 def test_the_printing_step_signed_without_an_edition_is_not_counted_as_done(
@@ -560,3 +562,38 @@ def test_the_printing_step_signed_without_an_edition_is_not_counted_as_done(
         "laporan", "--periode", "2026-S2", "--format", "csv", "--at",
         "2026-11-10T10:00:00+07:00").stdout)))
     assert ["edition", "2026-11 revisi 1", "printed", "2", "berita"] in rows
+
+
+def test_a_withdrawal_does_not_make_a_late_approval_s_delay_vanish(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """The Kabag sat 24 days on a correction's approval (standard: minutes), then withdrew
+    the item, brought it back and approved it at once: the report showed the approval
+    "well done" (found by an independent attack after returns were measured). A wait a
+    withdrawal or a correction ends is measured like one a return ends."""
+    repo = make_repo(tmp_path / "repo", keys)
+    path = _item(repo, "Jalan Desa Cibening", "jalan", [
+        ("hendra", "2026-11-02T08:00:00+07:00"), ("sri", "2026-11-02T08:04:00+07:00"),
+        ("dimas", "2026-11-02T10:00:00+07:00"), ("sri", "2026-11-02T10:04:00+07:00"),
+        ("hendra", "2026-11-02T10:08:00+07:00"),
+    ])
+    repo.commit_all("berita")
+
+    def cli(*args: str) -> None:
+        done = repo.cli(*args)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    cli("correct", str(path), "--note", "Panjang jalan diralat", "--key", str(keys["hendra"]),
+        "--at", "2026-11-03T08:00:00+07:00")
+    cli("sign", str(path), "--key", str(keys["dimas"]), "--at", "2026-11-03T09:00:00+07:00")
+    cli("withdraw", str(path), "--reason", "ralat diperiksa ulang", "--key",
+        str(keys["hendra"]), "--at", "2026-11-27T09:00:00+07:00")
+    cli("return", str(path), "--to", "laporan", "--reason", "kembali", "--key",
+        str(keys["hendra"]), "--at", "2026-11-27T09:01:00+07:00")
+    cli("sign", str(path), "--key", str(keys["sri"]), "--at", "2026-11-27T09:20:00+07:00")
+    cli("sign", str(path), "--key", str(keys["hendra"]), "--at", "2026-11-27T09:25:00+07:00")
+    data = _json(repo, "2026-11", "2026-11-30T10:00:00+07:00")
+    approval = _steps(data)["pengesahan"]
+    waits = [(c["ended_by"], c["exceeded"]) for c in approval["longest"] if c["ended_by"]]
+    assert waits == [("withdraw", True)], approval["longest"]
+    assert approval["well_done"] == "tidak"

@@ -926,14 +926,17 @@ def test_personal_data_joined_by_the_search_index_or_in_a_link_s_address_is_foun
         "Hubungi koordinator 0812-3456<br>-7890 setiap hari.\n\n"
         "<div><div>Surel budi.santoso</div><div>@gmail.com</div></div>\n\n"
         "[surel panitia](mailto:ani.lestari&#64;gmail.com) dan"
-        " [WhatsApp](https://wa.me/62813&#51;4567890).\n"
+        " [WhatsApp](https://wa.me/62813&#51;4567890).\n\n"
+        # a line break (two spaces) and two table cells: the index makes each a space
+        "Piket 0815 4444  \n5555 setiap Senin.\n\n"
+        "| Posko | Kontak | Lanjutan |\n|---|---|---|\n| Cijambe | 0816-2222 | 3333 |\n"
     )
     site.write(BARU, site.read(BARU).replace("Isi berita.\n", "Isi berita.\n\n" + hidden))
     site.commit_all("tulis")
     message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
                       "--at", "2026-11-02T09:00:00+07:00")
     for found in ("'0812-3456-7890'", "'budi.santoso@gmail.com'", "'ani.lestari@gmail.com'",
-                  "'6281334567890'"):
+                  "'6281334567890'", "'0815 4444 5555'", "'0816-2222 3333'"):
         assert found in message, (found, message)
 
 

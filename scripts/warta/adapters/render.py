@@ -82,6 +82,8 @@ def reader_text(clean_html: str) -> str:
 
 #: A start tag of sanitized HTML and its attributes.
 _START_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9]*(\s[^>]*)?>")
+#: Runs of white space, as the search index collapses them (a line break there is a space).
+_SPACES = re.compile(r"\s+")
 #: Attributes a page shows as text: a tooltip (an abbreviation's too) and an image's
 #: alternative text (shown when it does not load, read aloud by screen readers).
 SHOWN_ATTRIBUTES = ("title", "alt")
@@ -89,19 +91,21 @@ SHOWN_ATTRIBUTES = ("title", "alt")
 
 def shown_text(rendered: Rendered) -> str:
     """Everything a page shows a reader of a body as text: the body's text
-    (:func:`reader_text`; and joined without line breaks, as the site's search index and
-    its result previews join it: ``0812-3456<br>-7890``), its tooltips and alternative
+    (:func:`reader_text`; and joined as the site's search index and its result previews
+    join it: no break where a tag was, ``0812-3456<br>-7890``, and every run of white space
+    one space, ``0812 3456`` and ``7890`` in two table cells), its tooltips and alternative
     texts, its links' addresses (percent-decoded: a ``mailto:`` or ``wa.me`` link), and the
     headings its table of contents lists (a heading's ``data-toc-label`` is shown there, not
     in the body), each with its character references decoded. The checks of personal data
     and invisible characters read all of it (independent attacks hid a phone number in a
     label, in a link's address and across a line break)."""
-    parts = [reader_text(rendered.html), html.unescape(_TAG.sub("", rendered.html))]
+    joined = _SPACES.sub(" ", html.unescape(_TAG.sub("", rendered.html)))
+    parts = [reader_text(rendered.html), joined]
     for tag in _START_TAG.finditer(rendered.html):
-        found = attributes(tag.group(1) or "")
-        parts.extend(html.unescape(found[name]) for name in SHOWN_ATTRIBUTES if name in found)
+        found = attributes(tag.group(1) or "")  # (decoded)
+        parts.extend(found[name] for name in SHOWN_ATTRIBUTES if name in found)
         if "href" in found:
-            parts.append(unquote(html.unescape(found["href"])))
+            parts.append(unquote(found["href"]))
     parts.extend(_toc_names(rendered.toc))
     return "\n".join(parts)
 

@@ -38,8 +38,9 @@ METHOD = {
     " kerja (hanya jam kantor pada hari kerja yang bukan hari libur) dan hari kerja; ukuran yang"
     " sama dengan 'warta log' dan 'warta status'. Catatan pertama sebuah berita tidak memiliki"
     " waktu mulai, sehingga dihitung tetapi tidak diukur. Penantian sebuah langkah yang"
-    " diakhiri pengembalian (bukan tanda tangan langkah itu) juga diukur sebagai kasus langkah"
-    " yang dinanti, ditandai 'dikembalikan': pengembalian tidak menghapus keterlambatan.",
+    " diakhiri pengembalian, penarikan atau ralat (bukan tanda tangan langkah itu) juga diukur"
+    " sebagai kasus langkah yang dinanti, ditandai 'dikembalikan', 'ditarik' atau 'diralat':"
+    " keterlambatan tidak hilang karenanya.",
     "persentil": "Median dan persentil ke-90 dengan metode peringkat terdekat (nearest-rank):"
     " nilai pada peringkat ⌈p·n⌉ dari n waktu yang diurutkan (p = 0,5 dan 0,9).",
     "mutu_baku": "Dalam Mutu Baku: waktu tidak melebihi waktu baku langkah tersebut.",
@@ -136,7 +137,7 @@ def as_data(report: Laporan, zone: Any) -> dict[str, Any]:
                         "at": _when(c.at, zone),
                         "value": _round(c.value),
                         "exceeded": c.exceeded,
-                        "returned": c.returned,
+                        "ended_by": c.ended_by,
                     }
                     for c in s.longest
                 ],

@@ -61,8 +61,9 @@ class History:
     #: the correction record the withdrawal in force ended (its approved version is the
     #: last text the site showed), if the item was withdrawn during a correction
     ended_correction: Signoff | None = None
-    #: for each return (by its index among the records): the step the item was waiting for
-    #: when it was returned (its wait ended there, unsigned)
+    #: for each take-back (by its index among the records: a return, a withdrawal, the start
+    #: of a correction): the step the item was waiting for then (its wait ended there,
+    #: unsigned)
     interrupted: Mapping[int, str] = field(default_factory=dict)
 
     @property
@@ -184,6 +185,12 @@ class _Reading:
             self.correcting, self.replaced, self.carried, self.pending = None, None, [], []
         return None
 
+    def note_wait(self, index: int) -> None:
+        """The take-back at ``index`` ends the wait for the next step, if one was awaited
+        (a withdrawn item awaits none)."""
+        if self.withdrawn is None and len(self.in_force) < len(self.sop.steps):
+            self.interrupted[index] = self.sop.steps[len(self.in_force)].id
+
     def take_back(self, index: int, record: Signoff, where: str) -> tuple[str, str] | None:
         sop, in_force, withdrawn = self.sop, self.in_force, self.withdrawn
         target = sop.index(record.to)
@@ -222,8 +229,7 @@ class _Reading:
             self.allowed[index] = sop.roles_for(sop.take_back.withdraw_by, self.latest)
         else:
             self.allowed[index] = sop.roles_for(sop.take_back.return_by, self.latest)
-        if withdrawn is None and len(in_force) < len(sop.steps):
-            self.interrupted[index] = sop.steps[len(in_force)].id
+        self.note_wait(index)
         del in_force[target:]
         self.withdrawn, self.ended_correction = None, None
         self.carried, self.pending = [], []  # the rest of the round follows the SOP's order
@@ -243,6 +249,7 @@ class _Reading:
                 ).format(where=where, state=state, gate=step_label(sop, sop.gate.id)),
             )
         self.allowed[index] = sop.roles_for(sop.take_back.withdraw_by, self.latest)
+        self.note_wait(index)
         self.withdrawn, self.ended_correction = record, self.correcting
         # a withdrawal ends a correction in progress: its approved version leaves the site
         self.correcting, self.replaced, self.carried, self.pending = None, None, [], []
@@ -274,6 +281,7 @@ class _Reading:
                 ).format(where=where, content=record.content, approved=approved),
             )
         self.allowed[index] = sop.roles_for(sop.correction.start_by, self.latest)
+        self.note_wait(index)
         self.correcting, self.replaced = record, self.in_force[sop.gate_index]
         self.carried, self.pending = list(self.in_force), list(sop.correction_steps())
         del self.in_force[self.pending[0] :]

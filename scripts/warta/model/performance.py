@@ -108,8 +108,9 @@ class Case:
     at: datetime
     value: float
     exceeded: bool
-    #: the wait ended in a return, not in the step's signature (``by`` returned the item)
-    returned: bool = False
+    #: the take-back that ended the wait, not the step's signature ('return', 'withdraw',
+    #: 'correct'; ``by`` signed it), or None
+    ended_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -325,14 +326,14 @@ def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _
         person = tally.people.setdefault(record.by, {})
         if index == 0:
             tally.started[_month(record.at, zone)] += 1
+        waited = interrupted.get(index)
+        if waited is not None and waited in tally.cases and index > 0:
+            case = _case(item, sop, zone, item.signoffs[index - 1], record, waited=waited)
+            if case is not None:
+                tally.cases[waited].append(case)
         if record.action == RETURN:
             tally.returned += 1
             person["returned"] = _size(person.get("returned", 0)) + 1
-            waited = interrupted.get(index)
-            if waited is not None and waited in tally.cases and index > 0:
-                case = _case(item, sop, zone, item.signoffs[index - 1], record, waited=waited)
-                if case is not None:
-                    tally.cases[waited].append(case)
         elif record.action == WITHDRAW:
             tally.withdrawn += 1
         elif record.action == CORRECT:
@@ -363,10 +364,10 @@ def _case(
     *, waited: str | None = None,
 ) -> Case | None:
     """How long ``record``'s step took from ``previous``; with ``waited``, how long the item
-    waited for that step until ``record`` returned it (a wait that ends in a return is
-    measured too: otherwise whoever may return the item could make a late step's delay
-    vanish by returning it and signing the step before again; found by an independent
-    attack)."""
+    waited for that step until ``record`` took it back (a wait that ends in a return, a
+    withdrawal or a correction is measured too: otherwise whoever may take the item back
+    could make a late step's delay vanish, then sign the step before again; found by
+    independent attacks)."""
     step = sop.step(waited if waited is not None else record.step)
     if step is None or record.at < previous.at:
         return None
@@ -380,7 +381,7 @@ def _case(
         record.at,
         value,
         value > step.time.amount,
-        waited is not None,
+        record.action if waited is not None else None,
     )
 
 

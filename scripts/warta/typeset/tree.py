@@ -321,8 +321,13 @@ class _Walker:
 
         def close_run() -> None:
             if run:
-                out.append({"k": "list", "ordered": ordered, "numbering": numbering,
-                            "items": list(run)})
+                block: Node = {"k": "list", "ordered": ordered, "numbering": numbering,
+                               "items": list(run)}
+                if ordered and any(not _typesettable(i["n"], numbering) for i in run):
+                    # numbers the typesetter does not count (below one, a roman past 3999):
+                    # each item beside its number written out, as the site writes it
+                    block["labels"] = [_label(i["n"], numbering) for i in run]
+                out.append(block)
                 run.clear()
 
         for child, number in self.numbered(element):
@@ -389,27 +394,16 @@ class _Walker:
         """A table with every cell in its column: a Typst table of the columns the rows
         make (spans counted as a browser places them), its caption above it."""
         out: list[Node] = []
-        rows: list[_El] = []
-        captions: list[_El] = []
-        pending: list[_El] = [element]
-        while pending:
-            node = pending.pop()
-            for child in reversed(node.children):
-                if not isinstance(child, _El):
-                    continue
-                if child.tag == "tr":
-                    rows.append(child)
-                elif child.tag == "caption":
-                    captions.append(child)
-                elif child.tag in ("thead", "tbody", "tfoot"):
-                    pending.append(child)
-        rows.reverse()  # (gathered from the end)
-        captions.reverse()
+        groups, captions = _row_groups(element)
         for caption in captions:
             out.extend(self.blocks([caption], look, depth, lists))
-        grid = [[c for c in row.children if isinstance(c, _El) and c.tag in ("td", "th")]
-                for row in rows]
-        columns, spans, pads = _placed(grid)
+        sections = [
+            [[c for c in row.children if isinstance(c, _El) and c.tag in ("td", "th")]
+             for row in group]
+            for group in groups
+        ]
+        grid = [row for section in sections for row in section]
+        columns, spans, pads = _placed(sections)
         if not grid or columns == 0:
             return out
         if depth >= MAX_DEPTH or columns > MAX_COLUMNS:
@@ -471,37 +465,90 @@ def _marked(element: _El) -> bool:
 MAX_PLACES = 50_000
 
 
-def _placed(grid: list[list[_El]]) -> tuple[int, list[list[tuple[int, int]]], list[int]]:
+def _row_groups(table: _El) -> tuple[list[list[_El]], list[_El]]:
+    """The table's rows by section, in the order a browser shows them (its head first, its
+    foot last, the bodies and rows outside any section between, as they stand), and its
+    captions."""
+    heads: list[list[_El]] = []
+    bodies: list[list[_El]] = []
+    feet: list[list[_El]] = []
+    captions: list[_El] = []
+    loose: list[_El] = []
+    for child in table.children:
+        if not isinstance(child, _El):
+            continue
+        if child.tag == "tr":
+            loose.append(child)
+            continue
+        if loose:  # rows outside a section make one of their own
+            bodies.append(loose)
+            loose = []
+        if child.tag == "caption":
+            captions.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows = [r for r in child.children if isinstance(r, _El) and r.tag == "tr"]
+            {"thead": heads, "tbody": bodies, "tfoot": feet}[child.tag].append(rows)
+    if loose:
+        bodies.append(loose)
+    return [g for g in (*heads, *bodies, *feet) if g], captions
+
+
+#: At most this many places (rows by columns, spans counted) a table may take in print; a
+#: larger one is printed a row a paragraph.
+MAX_PLACES = 50_000
+
+
+def _placed(
+    groups: list[list[list[_El]]],
+) -> tuple[int, list[list[tuple[int, int]]], list[int]]:
     """How many columns the rows make, each cell's (colspan, rowspan) as printed, and how
-    many empty cells end each row: cells are placed as a browser places them (a cell
-    spanning rows takes its column in the rows below; a span is kept to the rows there
-    are), and a row shorter than the table is filled, so that the typesetter, which places
-    cells one after another, puts none of the next row's there. More columns than
-    :data:`MAX_COLUMNS` (or places than :data:`MAX_PLACES`): the count is over the limit."""
-    taken: set[tuple[int, int]] = set()
-    width = [0] * len(grid)
+    many empty cells end each row, for the rows of each section of a table (``groups``).
+    Cells are placed as a browser places them: a cell spanning rows takes its column in the
+    rows below, to the end of its section at most (``rowspan="0"``: to that end); a cell
+    that would run into one spanning from above is cut short there (a browser draws the
+    two over each other, which the typesetter refuses). A row shorter than the table is
+    filled, so that the typesetter, which places cells one after another, puts none of the
+    next row's there. More columns than :data:`MAX_COLUMNS` (or places than
+    :data:`MAX_PLACES`): the count is over the limit."""
     spans: list[list[tuple[int, int]]] = []
-    for r, row in enumerate(grid):
-        column = 0
-        row_spans: list[tuple[int, int]] = []
-        for cell in row:
-            while (r, column) in taken:
-                column += 1
-            colspan = max(1, min(_number(cell.attrs.get("colspan"), 1), MAX_COLUMNS + 1))
-            rowspan = max(1, min(_number(cell.attrs.get("rowspan"), 1), len(grid) - r))
-            if column + colspan > MAX_COLUMNS or len(taken) + colspan * rowspan > MAX_PLACES:
-                return MAX_COLUMNS + 1, [], []
-            for dr in range(rowspan):
-                width[r + dr] = max(width[r + dr], column + colspan)
-                taken.update((r + dr, column + dc) for dc in range(colspan))
-            column += colspan
-            row_spans.append((colspan, rowspan))
-        spans.append(row_spans)
-    columns = max(width, default=0)
-    filled = [0] * len(grid)
-    for r, _column in taken:
-        filled[r] += 1
+    widths: list[int] = []
+    filled: list[int] = []
+    places = 0
+    for group in groups:
+        taken: set[tuple[int, int]] = set()
+        width = [0] * len(group)
+        for r, row in enumerate(group):
+            column = 0
+            row_spans: list[tuple[int, int]] = []
+            for cell in row:
+                while (r, column) in taken:
+                    column += 1
+                wanted = max(1, min(_number(cell.attrs.get("colspan"), 1), MAX_COLUMNS + 1))
+                colspan = next((k for k in range(1, wanted) if (r, column + k) in taken), wanted)
+                rowspan = _number(cell.attrs.get("rowspan"), 1)
+                left = len(group) - r
+                rowspan = left if rowspan == 0 else max(1, min(rowspan, left))
+                places += colspan * rowspan
+                if column + colspan > MAX_COLUMNS or places > MAX_PLACES:
+                    return MAX_COLUMNS + 1, [], []
+                for dr in range(rowspan):
+                    width[r + dr] = max(width[r + dr], column + colspan)
+                    taken.update((r + dr, column + dc) for dc in range(colspan))
+                column += colspan
+                row_spans.append((colspan, rowspan))
+            spans.append(row_spans)
+        counts = [0] * len(group)
+        for r, _column in taken:
+            counts[r] += 1
+        widths.extend(width)
+        filled.extend(counts)
+    columns = max(widths, default=0)
     return columns, spans, [columns - f for f in filled]
+
+
+def _typesettable(number: int, numbering: str) -> bool:
+    """Whether the typesetter's own list numbering writes ``number`` as the site does."""
+    return number >= 1 and (numbering[0] not in "iI" or number < 4000)
 
 
 def _label(number: int, numbering: str) -> str:
