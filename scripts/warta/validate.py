@@ -322,44 +322,39 @@ def check_times(item: NewsItem, ctx: Context) -> Iterator[Finding]:
 
 
 def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
+    """A notice for each step that took longer than its standard time, and for each wait
+    for a step that a take-back ended after it (a return, a withdrawal or a correction does
+    not make a delay vanish). A notice: past, it can never be fixed (never blocks)."""
+    waits = read_history(item, ctx.sop).interrupted
     for index in range(1, len(item.signoffs)):
         previous, signoff = item.signoffs[index - 1], item.signoffs[index]
-        step = ctx.sop.step(signoff.step) if signoff.is_step else None
+        waited = waits.get(index)
+        step_id = waited if waited is not None else signoff.step if signoff.is_step else None
+        step = ctx.sop.step(step_id) if step_id else None
         if step is None or signoff.at < previous.at:
             continue
         took = ctx.measure(previous.at, signoff.at, step.time)
-        if took.exceeded:  # a notice: past, it can never be fixed (never blocks)
-            yield notice(
-                item.path,
-                signoff.line,
-                "mutu-baku.exceeded",
-                _("step {step} took {took}; its standard time (Mutu Baku) is {standard}").format(
-                    step=_step_label(ctx.sop, step.id), took=took.text, standard=step.time.label()
-                ),
-            )
-    # a wait that ended in a take-back counts too: a return, a withdrawal or a correction
-    # does not make a delay vanish
-    for index, waited in read_history(item, ctx.sop).interrupted.items():
-        step = ctx.sop.step(waited)
-        previous, signoff = item.signoffs[index - 1], item.signoffs[index]
-        if step is None or index == 0 or signoff.at < previous.at:
+        if not took.exceeded:
             continue
-        took = ctx.measure(previous.at, signoff.at, step.time)
-        if took.exceeded:
-            yield notice(
-                item.path,
-                signoff.line,
-                "mutu-baku.exceeded",
-                _(
-                    "step {step} waited {took} until the item was taken back ({action}); its"
-                    " standard time (Mutu Baku) is {standard}"
-                ).format(
-                    step=_step_label(ctx.sop, step.id),
-                    took=took.text,
-                    action=signoff.action,
-                    standard=step.time.label(),
-                ),
+        message = (
+            _("step {step} took {took}; its standard time (Mutu Baku) is {standard}")
+            if waited is None
+            else _(
+                "step {step} waited {took} until the item was taken back ({action}); its"
+                " standard time (Mutu Baku) is {standard}"
             )
+        )
+        yield notice(
+            item.path,
+            signoff.line,
+            "mutu-baku.exceeded",
+            message.format(
+                step=_step_label(ctx.sop, step.id),
+                took=took.text,
+                action=signoff.action,
+                standard=step.time.label(),
+            ),
+        )
 
 
 def check_signed(item: NewsItem, ctx: Context) -> Iterator[Finding]:

@@ -648,6 +648,20 @@ def _words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
     ]
 
 
+def _printed(repo: Repo, title: str, body: str) -> Path:
+    """The edition's PDF once an approved item with ``body`` is printed in it."""
+    repo.approved_item(title, day="2026-11-02", slug="jembatan", body=body)
+    repo.commit_all("berita")
+    result = cetak(repo)
+    assert result.returncode == 0, result.stderr
+    return repo.path(f"{EDITION}/buletin.pdf")
+
+
+def _layout(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
 def _struck(pdf: Path, page: int, box: tuple[float, float, float, float], tmp: Path) -> float:
     """The darkest share of a row of pixels across the middle third of a word's box: a line
     through the word covers every column of one row, letters do not."""
@@ -684,13 +698,8 @@ def test_the_bulletin_prints_what_the_site_shows_struck_raised_numbered_and_list
         '<ol type="a"><li>Huruf pertama</li><li value="5">Huruf kelima</li></ol>\n\n'
         "Luas 10<sup>4</sup> meter persegi, rumus H<sub>2</sub>O, kata <q>resmi</q>.\n"
     )
-    repo.approved_item("Anggaran Jembatan Desa", day="2026-11-02", slug="jembatan", body=body)
-    repo.commit_all("berita")
-    result = cetak(repo)
-    assert result.returncode == 0, result.stderr
-    pdf = repo.path(f"{EDITION}/buletin.pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    pdf = _printed(repo, "Anggaran Jembatan Desa", body)
+    text = _layout(pdf)
     assert "Catatan redaksi: angka masih sementara." in text
     for line in ("7. Butir tujuh", "8. Butir delapan", "3. Tiga turun", "2. Dua turun",
                  "1. Satu turun", "a. Huruf pertama", "e. Huruf kelima", "\u201cresmi\u201d"):
@@ -725,13 +734,8 @@ def test_the_bulletin_keeps_the_site_s_lines_marks_tables_and_numbers_however_ne
         "| Karangsari | | ya |\n\n"
         "1. Persiapan\n    1. Survei lokasi\n    2. Pembebasan lahan\n2. Pelaksanaan\n"
     )
-    repo.approved_item("Rapat Desa", day="2026-11-02", slug="rapat", body=body)
-    repo.commit_all("berita")
-    result = cetak(repo)
-    assert result.returncode == 0, result.stderr
-    pdf = repo.path(f"{EDITION}/buletin.pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    pdf = _printed(repo, "Rapat Desa", body)
+    text = _layout(pdf)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     assert "Koordinator rapat" in lines and "Bapak Sekdes" in lines, lines
     assert "b. Pembebasan lahan" in lines and "2. Pelaksanaan" in lines, lines
@@ -765,18 +769,13 @@ def test_hostile_tables_and_lists_print_as_the_site_shows_them_or_the_edition_st
         '<tr><td colspan="2">Libur</td></tr></tbody></table>\n\n'
         '<ol reversed start="1"><li>satu</li><li>nol</li><li>minus satu</li></ol>\n'
     )
-    repo.approved_item("Rapat Desa", day="2026-11-02", slug="rapat", body=body)
-    repo.commit_all("berita")
-    result = cetak(repo)
-    assert result.returncode == 0, result.stderr
-    pdf = repo.path(f"{EDITION}/buletin.pdf")
+    pdf = _printed(repo, "Rapat Desa", body)
     words = {w[0]: w[1:] for page in _words(pdf) for w in page}
     votes = sorted(((w[1], w[2]) for page in _words(pdf) for w in page if w[0] == "ya"),
                    key=lambda v: v[1])
     assert abs(votes[0][0] - words["Setuju"][0]) < 3  # Cijambe
     assert abs(votes[1][0] - words["Menolak"][0]) < 3  # Karangsari, under its column
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = _layout(pdf)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     assert {"1. satu", "0. nol", "-1. minus satu"} <= set(lines), lines
     assert "Libur" in text and "Selasa" in text
