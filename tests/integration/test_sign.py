@@ -875,6 +875,15 @@ def test_personal_data_hidden_by_markdown_is_found_in_the_published_text(site: R
             " invisible character(s): U+202E RIGHT-TO-LEFT OVERRIDE") in message
 
 
+def _writing_refused(site: Repo, added: str) -> str:
+    """The writer's refusal to sign the new item once ``added`` follows its body's text."""
+    site.sign(site.path(BARU), "sri", AT_STEP2)
+    site.write(BARU, site.read(BARU).replace("Isi berita.\n", "Isi berita.\n\n" + added))
+    site.commit_all("tulis")
+    return refused(site, "sign", BARU, "--key", key(site, "dimas"),
+                   "--at", "2026-11-02T09:00:00+07:00")
+
+
 def test_personal_data_hidden_in_the_table_of_contents_tooltips_and_alt_texts_is_found(
     site: Repo,
 ) -> None:
@@ -882,16 +891,11 @@ def test_personal_data_hidden_in_the_table_of_contents_tooltips_and_alt_texts_is
     body), an abbreviation's definition and a ``title`` as a tooltip, an image's alt text
     where it does not load: written with character references, none of them showed the
     scan of the source what the page shows (found by an independent attack)."""
-    site.sign(site.path(BARU), "sri", AT_STEP2)
-    hidden = (
+    message = _writing_refused(site, (
         '## Kontak {: data-toc-label="Hubungi &#48;812-3456-7890 &#x202E;kiri" }\n\n'
         "Hubungi HUMAS dan [kantor](#kontak){: title=\"surel ani&#64;gmail.com\" }.\n\n"
         "*[HUMAS]: Telepon &#48;813-9876-5432\n"
-    )
-    site.write(BARU, site.read(BARU).replace("Isi berita.\n", "Isi berita.\n\n" + hidden))
-    site.commit_all("tulis")
-    message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
-                      "--at", "2026-11-02T09:00:00+07:00")
+    ))
     assert "'0812-3456-7890'" in message  # the table of contents
     assert "'0813-9876-5432'" in message  # the abbreviation's tooltip
     assert "'ani@gmail.com'" in message  # a link's title
@@ -905,12 +909,7 @@ def test_personal_data_hidden_in_the_table_of_contents_tooltips_and_alt_texts_is
 
 
 def test_an_image_s_alt_text_is_read_as_the_page_shows_it(site: Repo) -> None:
-    site.sign(site.path(BARU), "sri", AT_STEP2)
-    site.write(BARU, site.read(BARU).replace(
-        "Isi berita.\n", "Isi berita.\n\n![Warga &#48;812-3456-7890](https://x.invalid/a.jpg)\n"))
-    site.commit_all("tulis")
-    message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
-                      "--at", "2026-11-02T09:00:00+07:00")
+    message = _writing_refused(site, "![Warga &#48;812-3456-7890](https://x.invalid/a.jpg)\n")
     assert "'0812-3456-7890'" in message
 
 
@@ -921,8 +920,7 @@ def test_personal_data_joined_by_the_search_index_or_in_a_link_s_address_is_foun
     result previews show ``0812-3456-7890``), and a link's address is published whole (a
     ``mailto:`` or ``wa.me`` link, written with references the source scan cannot read):
     neither was scanned (found by an independent attack)."""
-    site.sign(site.path(BARU), "sri", AT_STEP2)
-    hidden = (
+    message = _writing_refused(site, (
         "Hubungi koordinator 0812-3456<br>-7890 setiap hari.\n\n"
         "<div><div>Surel budi.santoso</div><div>@gmail.com</div></div>\n\n"
         "[surel panitia](mailto:ani.lestari&#64;gmail.com) dan"
@@ -930,11 +928,7 @@ def test_personal_data_joined_by_the_search_index_or_in_a_link_s_address_is_foun
         # a line break (two spaces) and two table cells: the index makes each a space
         "Piket 0815 4444  \n5555 setiap Senin.\n\n"
         "| Posko | Kontak | Lanjutan |\n|---|---|---|\n| Cijambe | 0816-2222 | 3333 |\n"
-    )
-    site.write(BARU, site.read(BARU).replace("Isi berita.\n", "Isi berita.\n\n" + hidden))
-    site.commit_all("tulis")
-    message = refused(site, "sign", BARU, "--key", key(site, "dimas"),
-                      "--at", "2026-11-02T09:00:00+07:00")
+    ))
     for found in ("'0812-3456-7890'", "'budi.santoso@gmail.com'", "'ani.lestari@gmail.com'",
                   "'6281334567890'", "'0815 4444 5555'", "'0816-2222 3333'"):
         assert found in message, (found, message)
