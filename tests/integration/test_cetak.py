@@ -756,10 +756,12 @@ def test_the_bulletin_keeps_the_site_s_lines_marks_tables_and_numbers_however_ne
 def test_hostile_tables_and_lists_print_as_the_site_shows_them_or_the_edition_still_prints(
     repo: Repo,
 ) -> None:
-    """Found by an independent attack on the bulletin's tables and lists: ``rowspan="0"``
+    """Found by independent attacks on the bulletin's tables and lists: ``rowspan="0"``
     (to the end of its section) was read as 1, moving the next row's vote under the other
-    column; a cell spanning columns into one spanning rows from above, and a reversed list
-    counting below zero, made the typesetter refuse the whole month's edition."""
+    column; a cell spanning columns into one spanning rows from above, a reversed list
+    counting below zero and tables ten deep made the typesetter refuse the whole month's
+    edition; cutting the span short then moved the next cell a column left; a second
+    ``<thead>`` was printed first."""
     body = (
         "SUKAMAJU – Rapat.\n\n"
         '<table><thead><tr><th>Rapat</th><th>Desa</th><th>Setuju</th><th>Menolak</th></tr>'
@@ -767,7 +769,15 @@ def test_hostile_tables_and_lists_print_as_the_site_shows_them_or_the_edition_st
         "</tr><tr><td>Karangsari</td><td></td><td>ya</td></tr></tbody></table>\n\n"
         '<table><tbody><tr><td>Senin</td><td rowspan="2">Rapat</td><td>Selasa</td></tr>'
         '<tr><td colspan="2">Libur</td></tr></tbody></table>\n\n'
-        '<ol reversed start="1"><li>satu</li><li>nol</li><li>minus satu</li></ol>\n'
+        "<table><tr><th>Desa</th><th>Kode</th><th>2025</th><th>2026</th></tr>"
+        '<tr><td>Cibening</td><td rowspan="2">K1</td><td>100</td><td>200</td></tr>'
+        '<tr><td colspan="3">Sukamaju (total)</td><td>999</td></tr></table>\n\n'
+        # a second head is a body where it stands; tables ten deep print
+        "<table><thead><tr><th>Juara 1</th></tr></thead><tbody><tr><td>a</td></tr></tbody>"
+        "<thead><tr><td>Juara 2</td></tr></thead><tbody><tr><td>Juara 3</td></tr></tbody>"
+        "</table>\n\n"
+        + "<table><tr><td>" * 10 + "terdalam" + "</td></tr></table>" * 10 + "\n\n"
+        + '<ol reversed start="1"><li>satu</li><li>nol</li><li>minus satu</li></ol>\n'
     )
     pdf = _printed(repo, "Rapat Desa", body)
     words = {w[0]: w[1:] for page in _words(pdf) for w in page}
@@ -778,4 +788,13 @@ def test_hostile_tables_and_lists_print_as_the_site_shows_them_or_the_edition_st
     text = _layout(pdf)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     assert {"1. satu", "0. nol", "-1. minus satu"} <= set(lines), lines
-    assert "Libur" in text and "Selasa" in text
+    assert "Libur" in text and "Selasa" in text and "terdalam" in text
+    order = [line for line in lines if line.startswith("Juara")]
+    assert order == ["Juara 1", "Juara 2", "Juara 3"], order
+    # the cell after one cut short stands where a browser puts it: 999 under 2026
+    heads = [w[1:] for page in _words(pdf) for w in page
+             if w[0] in ("2025", "2026") and w[2] < words["999"][1]]
+    column = max(heads, key=lambda box: box[1])  # the header row just above
+    years = sorted(h for h in heads if abs(h[1] - column[1]) < 1)
+    assert len(years) == 2
+    assert abs(words["999"][0] - years[1][0]) < 3, (words["999"], years)

@@ -597,3 +597,57 @@ def test_a_withdrawal_does_not_make_a_late_approval_s_delay_vanish(
     waits = [(c["ended_by"], c["exceeded"]) for c in approval["longest"] if c["ended_by"]]
     assert waits == [("withdraw", True)], approval["longest"]
     assert approval["well_done"] == "tidak"
+
+
+def test_a_corrected_text_signed_for_print_without_an_edition_is_not_counted(
+    newsroom: Repo, tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """An item printed in November, corrected in December, then signed for print by hand:
+    the December report counted printing done on time because the November edition listed
+    the item's id (found by an independent attack). An edition counts for the text it
+    printed."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    made = repo.cli("cetak", "--edisi", "2026-11", "--key", str(keys["sri"]),
+                    "--at", "2026-11-10T09:00:00+07:00")
+    assert made.returncode == 0, made.stdout + made.stderr
+    a = next((repo.root / "content" / "berita" / "2026").glob("a/index.md"))
+
+    def cli(*args: str) -> None:
+        done = repo.cli(*args)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    cli("correct", str(a), "--note", "Nama desa diperbaiki.", "--key", str(keys["hendra"]),
+        "--at", "2026-12-02T08:00:00+07:00")
+    text = a.read_text(encoding="utf-8")
+    a.write_text(text.rstrip("\n") + "\n\nNama desa diperbaiki.\n", encoding="utf-8")
+    cli("sign", str(a), "--key", str(keys["dimas"]), "--at", "2026-12-02T09:00:00+07:00")
+    cli("sign", str(a), "--key", str(keys["hendra"]), "--at", "2026-12-02T09:04:00+07:00")
+    cli("sign", str(a), "--step", "kompilasi", "--key", str(keys["sri"]),
+        "--at", "2026-12-02T09:10:00+07:00")
+    printing = _steps(_json(repo, "2026-12", "2026-12-03T09:00:00+07:00"))["kompilasi"]
+    assert (printing["performed"], printing["unlisted"], printing["well_done"]) == (
+        0, 1, "tidak")
+
+
+def test_quick_take_backs_do_not_make_a_late_step_well_done(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Measuring the waits take-backs end made short ones count as on time for a step
+    nobody performed: the Kasubag reported and returned an item four times a minute apart,
+    and the one real approval, a working day late, read as 80 % within and "well done"
+    (found by an independent attack). Only a wait that exceeded counts."""
+    repo = make_repo(tmp_path / "repo", keys)
+    path = _item(repo, "Pasar Murah", "pasar", [
+        ("hendra", "2026-11-02T08:00:00+07:00"), ("sri", "2026-11-02T08:04:00+07:00"),
+        ("dimas", "2026-11-02T10:00:00+07:00"), ("sri", "2026-11-02T10:04:00+07:00"),
+    ])
+    for minute in range(4):  # each wait for the approval a minute: within its standard
+        done = repo.cli("return", str(path), "--to", "laporan", "--reason", "ulang", "--key",
+                        str(keys["sri"]), "--at", f"2026-11-02T10:{5 + 2 * minute:02d}:00+07:00")
+        assert done.returncode == 0, done.stderr
+        repo.sign(path, "sri", f"2026-11-02T10:{6 + 2 * minute:02d}:00+07:00")
+    repo.sign(path, "hendra", "2026-11-03T10:30:00+07:00")
+    repo.commit_all("berita")
+    approval = _steps(_json(repo, "2026-11", "2026-11-30T09:00:00+07:00"))["pengesahan"]
+    assert (approval["performed"], approval["measured"], approval["within"]) == (1, 1, 0)
+    assert approval["well_done"] == "tidak"

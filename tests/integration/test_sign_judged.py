@@ -142,7 +142,11 @@ def test_a_correction_signed_by_the_reporter_of_the_approved_text_is_refused(
     repo.git("checkout", "--", ITEM)
     done = sign(repo, "dimas", at)  # another writer may
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("3. penulisan signed by Dimas Prasetyo, A.Md. (dimas)")
+    *notices, last = done.stdout.splitlines()
+    assert last.startswith("3. penulisan signed by Dimas Prasetyo, A.Md. (dimas)")
+    # the item waited for printing from its approval until the correction began
+    assert [n.split(": ", 1)[1][:63] for n in notices] == [
+        "notice [mutu-baku.exceeded] step 'kompilasi' (step 6) waited 21"]
     assert validate_errors(repo) == []
 
 

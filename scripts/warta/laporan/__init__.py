@@ -242,8 +242,9 @@ def public_figures(project: Repository) -> Figures:
 
 def printing(project: Repository) -> Printing | None:
     """The printing step and the items the verified editions (any month, any revision)
-    list: a record of that step counts only for them."""
+    list, with the text each printed: a record of that step counts only over one of them."""
     step = print_step(project.sop)
     if step is None:
         return None
-    return Printing(step.id, frozenset(i.id for e in project.editions for i in e.items))
+    printed = frozenset((i.id, i.content) for e in project.editions for i in e.items)
+    return Printing(step.id, printed)

@@ -219,12 +219,15 @@ def _month(moment: datetime, zone: tzinfo) -> str:
 
 @dataclass(frozen=True)
 class Printing:
-    """The step that records printing and the items a verified printed edition lists: a
-    record of that step counts only for those (the step is an edition, ``warta cetak``;
-    found by an independent attack: the step signed with no edition counted as done well)."""
+    """The step that records printing and the items a verified printed edition lists, each
+    with the text it printed: a record of that step counts only over a text an edition
+    printed (the step is an edition, ``warta cetak``; found by independent attacks: the
+    step signed with no edition, or over a corrected text no edition printed, counted as
+    done well)."""
 
     step: str
-    listed: frozenset[str]
+    #: (item id, content digest) of every item a verified edition printed
+    listed: frozenset[tuple[str, str]]
 
 
 @dataclass
@@ -329,7 +332,9 @@ def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _
         waited = interrupted.get(index)
         if waited is not None and waited in tally.cases and index > 0:
             case = _case(item, sop, zone, item.signoffs[index - 1], record, waited=waited)
-            if case is not None:
+            # only a delay: a short wait a take-back ended is no performance of the step (a
+            # run of quick returns made a late approval "well done"; found by an attack)
+            if case is not None and case.exceeded:
                 tally.cases[waited].append(case)
         if record.action == RETURN:
             tally.returned += 1
@@ -341,7 +346,9 @@ def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _
         if not record.is_step or record.step not in tally.performed:
             continue
         printing = tally.printing
-        if printing is not None and record.step == printing.step and key not in printing.listed:
+        if printing is not None and record.step == printing.step and (
+            (key, record.content or "") not in printing.listed
+        ):
             tally.unlisted += 1
             continue
         if first_approval:

@@ -403,10 +403,12 @@ class _Walker:
             for group in groups
         ]
         grid = [row for section in sections for row in section]
-        columns, spans, pads = _placed(sections)
+        columns, places = _placed(sections)
         if not grid or columns == 0:
             return out
-        if depth >= MAX_DEPTH or columns > MAX_COLUMNS:
+        if depth >= MAX_DEPTH or lists.count("table") >= MAX_TABLE_NESTING or (
+            columns > MAX_COLUMNS
+        ):
             for row in grid:
                 runs = _Runs()
                 for index, cell in enumerate(row):
@@ -420,17 +422,18 @@ class _Walker:
                 if not runs.blank():
                     out.append({"k": "p", "c": runs.take()})
             return out
+        inside = (*lists, "table")
         cells: list[Node] = []
-        for row, row_spans, pad in zip(grid, spans, pads, strict=True):
-            for cell, (colspan, rowspan) in zip(row, row_spans, strict=True):
+        for row, row_places in zip(grid, places, strict=True):
+            for cell, (x, y, colspan, rowspan) in zip(row, row_places, strict=True):
                 cells.append({
-                    "c": self.blocks(cell.children, look, depth + 1, lists),
+                    "c": self.blocks(cell.children, look, depth + 1, inside),
+                    "x": x,
+                    "y": y,
                     "colspan": colspan,
                     "rowspan": rowspan,
                     "header": cell.tag == "th",
                 })
-            cells.extend({"c": [], "colspan": 1, "rowspan": 1, "header": False}
-                         for _ in range(pad))
         out.append({"k": "table", "columns": columns, "cells": cells})
         return out
 
@@ -466,12 +469,12 @@ MAX_PLACES = 50_000
 
 
 def _row_groups(table: _El) -> tuple[list[list[_El]], list[_El]]:
-    """The table's rows by section, in the order a browser shows them (its head first, its
-    foot last, the bodies and rows outside any section between, as they stand), and its
-    captions."""
-    heads: list[list[_El]] = []
-    bodies: list[list[_El]] = []
-    feet: list[list[_El]] = []
+    """The table's rows by section, in the order a browser shows them (its first head
+    first, its first foot last; other heads and feet, the bodies and rows outside any
+    section between, as they stand: CSS 2.1 §17.2), and its captions."""
+    head: list[_El] | None = None
+    foot: list[_El] | None = None
+    middle: list[list[_El]] = []
     captions: list[_El] = []
     loose: list[_El] = []
     for child in table.children:
@@ -481,45 +484,51 @@ def _row_groups(table: _El) -> tuple[list[list[_El]], list[_El]]:
             loose.append(child)
             continue
         if loose:  # rows outside a section make one of their own
-            bodies.append(loose)
+            middle.append(loose)
             loose = []
         if child.tag == "caption":
             captions.append(child)
         elif child.tag in ("thead", "tbody", "tfoot"):
             rows = [r for r in child.children if isinstance(r, _El) and r.tag == "tr"]
-            {"thead": heads, "tbody": bodies, "tfoot": feet}[child.tag].append(rows)
+            if child.tag == "thead" and head is None:
+                head = rows
+            elif child.tag == "tfoot" and foot is None:
+                foot = rows
+            else:
+                middle.append(rows)
     if loose:
-        bodies.append(loose)
-    return [g for g in (*heads, *bodies, *feet) if g], captions
+        middle.append(loose)
+    return [g for g in (head or [], *middle, foot or []) if g], captions
 
 
 #: At most this many places (rows by columns, spans counted) a table may take in print; a
 #: larger one is printed a row a paragraph.
 MAX_PLACES = 50_000
+#: Tables inside tables deeper than this are printed a row a paragraph (the typesetter
+#: gives up on about ten; found by an independent attack).
+MAX_TABLE_NESTING = 3
+
+Place = tuple[int, int, int, int]
 
 
-def _placed(
-    groups: list[list[list[_El]]],
-) -> tuple[int, list[list[tuple[int, int]]], list[int]]:
-    """How many columns the rows make, each cell's (colspan, rowspan) as printed, and how
-    many empty cells end each row, for the rows of each section of a table (``groups``).
-    Cells are placed as a browser places them: a cell spanning rows takes its column in the
-    rows below, to the end of its section at most (``rowspan="0"``: to that end); a cell
-    that would run into one spanning from above is cut short there (a browser draws the
-    two over each other, which the typesetter refuses). A row shorter than the table is
-    filled, so that the typesetter, which places cells one after another, puts none of the
-    next row's there. More columns than :data:`MAX_COLUMNS` (or places than
-    :data:`MAX_PLACES`): the count is over the limit."""
-    spans: list[list[tuple[int, int]]] = []
-    widths: list[int] = []
-    filled: list[int] = []
-    places = 0
+def _placed(groups: list[list[list[_El]]]) -> tuple[int, list[list[Place]]]:
+    """How many columns the rows make and where each cell goes, ``(x, y, colspan,
+    rowspan)``, for the rows of each section of a table (``groups``). Cells are placed as a
+    browser places them: a cell spanning rows takes its column in the rows below, to the end
+    of its section at most (``rowspan="0"``: to that end); a cell that would run into one
+    spanning from above is cut short there (a browser draws the two over each other, which
+    the typesetter refuses), and the next cell of its row still stands where a browser puts
+    it. More columns than :data:`MAX_COLUMNS` (or places than :data:`MAX_PLACES`): the
+    count is over the limit."""
+    places: list[list[Place]] = []
+    columns = 0
+    used = 0
+    top = 0
     for group in groups:
         taken: set[tuple[int, int]] = set()
-        width = [0] * len(group)
         for r, row in enumerate(group):
             column = 0
-            row_spans: list[tuple[int, int]] = []
+            row_places: list[Place] = []
             for cell in row:
                 while (r, column) in taken:
                     column += 1
@@ -528,22 +537,17 @@ def _placed(
                 rowspan = _number(cell.attrs.get("rowspan"), 1)
                 left = len(group) - r
                 rowspan = left if rowspan == 0 else max(1, min(rowspan, left))
-                places += colspan * rowspan
-                if column + colspan > MAX_COLUMNS or places > MAX_PLACES:
-                    return MAX_COLUMNS + 1, [], []
-                for dr in range(rowspan):
-                    width[r + dr] = max(width[r + dr], column + colspan)
-                    taken.update((r + dr, column + dc) for dc in range(colspan))
-                column += colspan
-                row_spans.append((colspan, rowspan))
-            spans.append(row_spans)
-        counts = [0] * len(group)
-        for r, _column in taken:
-            counts[r] += 1
-        widths.extend(width)
-        filled.extend(counts)
-    columns = max(widths, default=0)
-    return columns, spans, [columns - f for f in filled]
+                used += colspan * rowspan
+                if column + wanted > MAX_COLUMNS or used > MAX_PLACES:
+                    return MAX_COLUMNS + 1, []
+                taken.update((r + dr, column + dc) for dr in range(rowspan)
+                             for dc in range(colspan))
+                row_places.append((column, top + r, colspan, rowspan))
+                column += wanted
+                columns = max(columns, column)
+            places.append(row_places)
+        top += len(group)
+    return columns, places
 
 
 def _typesettable(number: int, numbering: str) -> bool:
