@@ -960,3 +960,21 @@ def test_a_table_of_figures_is_no_personal_data(site: Repo) -> None:
     signed = site.cli("sign", BARU, "--key", key(site, "dimas"),
                       "--at", "2026-11-02T09:00:00+07:00")
     assert signed.returncode == 0, signed.stdout + signed.stderr
+
+
+def test_a_phone_number_right_after_letters_is_found_in_the_body_and_the_slug(
+    site: Repo,
+) -> None:
+    """The phone pattern wanted no letter before a number, so ``WA081234567890`` in a body
+    and ``hubungi-budi081234567890`` as a slug (the page's address) passed (found by an
+    independent attack)."""
+    message = _writing_refused(site, "Hubungi WA081234567890 untuk mendaftar.\n")
+    assert "'081234567890'" in message
+    text = site.read(BARU)
+    slug = re.search(r"^slug: (.*)$", text, re.M)
+    assert slug is not None
+    site.write(BARU, text.replace("Hubungi WA081234567890 untuk mendaftar.\n", "").replace(
+        slug.group(0), "slug: hubungi-budi081234567890"))
+    site.commit_all("slug")
+    assert "'081234567890'" in refused(site, "sign", BARU, "--key", key(site, "dimas"),
+                                       "--at", "2026-11-02T09:00:00+07:00")

@@ -37,7 +37,9 @@ _PROVINCES = frozenset(
     )
 )
 # Indonesian mobile numbers: 08xx / +628xx / 628xx, 10-13 digits, with optional separators.
-_PHONE = re.compile(r"(?<![\w+])(?:\+62|62|0)[ -]?8\d{1,2}(?:[ .-]?\d{2,4}){2,3}(?![\d])")
+#: A mobile number; a letter may stand right before it (``WA081234567890``, a slug's
+#: ``budi081234567890``: found by an independent attack), a digit may not.
+_PHONE = re.compile(r"(?<![\d+])(?:\+62|62|0)[ -]?8\d{1,2}(?:[ .-]?\d{2,4}){2,3}(?![\d])")
 # Starts only where a run of address characters starts: tried at every position of a long
 # run (a base64 image in the body), the pattern would take quadratic time.
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
