@@ -238,16 +238,18 @@ def _holding(add: Addition) -> Any:
     return entry
 
 
-def _open_ended(holding: Any, add: Addition) -> bool:
-    """Whether ``holding`` already gives ``add``'s role, the same way, from some day on
-    without end."""
+def _open_ended(holding: Any, add: Addition, today: date) -> bool:
+    """Whether ``holding`` already gives ``add``'s role, the same way, from ``today`` or
+    earlier on, without end."""
     entry = {"role": holding} if isinstance(holding, str) else holding
+    start = entry.get("from") if isinstance(entry, dict) else None
     return bool(
         isinstance(entry, dict)
         and entry.get("role") == add.role
         and entry.get("until") is None
         and bool(entry.get("acting", False)) == add.acting
         and add.end is None
+        and (start is None or str(start) <= today.isoformat())
     )
 
 
@@ -261,17 +263,15 @@ def _same_holding(a: Any, b: Any) -> bool:
 def _add_role(person: dict[str, Any], add: Addition, *, existing: bool, today: date) -> Line:
     """Give ``person`` ``add``'s role; the line that says so."""
     roles = person.setdefault("roles", [])
+    held = False
     if existing and add.start is None:
         # a role given to someone already here holds from today, as a key added does: a
         # role without a start would count for every day before it (found by an
         # independent attack: a promoted writer signed a Kasubag's step of last month)
-        if any(_open_ended(h, add) for h in roles):
-            raise RefusedError(_(
-                "{id} already holds {role} so; nothing was changed"
-            ).format(id=add.id, role=add.role))
+        held = any(_open_ended(h, add, today) for h in roles)
         add = replace(add, start=today)
     holding = _holding(add)
-    if any(_same_holding(h, holding) for h in roles):
+    if held or any(_same_holding(h, holding) for h in roles):
         raise RefusedError(_(
             "{id} already holds {role} so; nothing was changed"
         ).format(id=add.id, role=add.role))

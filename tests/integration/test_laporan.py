@@ -550,6 +550,17 @@ def test_the_printing_step_signed_without_an_edition_is_not_counted_as_done(
     assert (printing["performed"], printing["measured"], printing["unlisted"]) == (0, 0, 1)
     assert printing["well_done"] == "tidak"
     assert data["editions"] == []
+    # a manifest anyone with push rights writes, listing the very id and text, is no edition
+    text = a.read_text(encoding="utf-8")
+    item_id = re.search(r"^id: (\S+)$", text, re.M)[1]  # type: ignore[index]
+    content = re.findall(r"content: \"?(sha256:[0-9a-f]{64})", text)[-1]
+    repo.write("content/cetak/2026-11/edisi.yml",
+               f"edition: 2026-11\nitems:\n  - {{id: {item_id}, content: {content}}}\n")
+    repo.commit_all("edisi tanpa tanda tangan")
+    forged = _steps(_json(repo, "2026-S2", "2026-11-10T10:00:00+07:00"))["kompilasi"]
+    assert (forged["performed"], forged["unlisted"]) == (0, 1)
+    repo.path("content/cetak/2026-11/edisi.yml").unlink()
+    repo.commit_all("hapus")
     # printed in an edition, the same record counts
     made = repo.cli("cetak", "--edisi", "2026-11", "--key", str(keys["sri"]),
                     "--at", "2026-11-10T09:00:00+07:00")

@@ -352,6 +352,12 @@ def test_a_role_given_to_someone_already_listed_holds_from_today_not_for_past_da
     assert "{role: kasubag, from: 2026-12-01}" in " ".join(entry.split()), entry
     again = _add(december, "dimas", "--role", "kasubag")
     assert again.returncode == 1 and "already holds kasubag" in again.stderr
+    # a role held only from a later day is not held yet: given now, it holds from today
+    later = _add(december, "dimas", "--role", "kabag", "--from", "2027-01-01")
+    assert later.returncode == 0, later.stderr
+    now = _add(december, "dimas", "--role", "kabag")
+    assert now.returncode == 0, now.stderr
+    assert "+ dimas: role kabag 2026-12-01 – …" in now.stdout
     shown = december.cli("roster", "show").stdout
     assert "role: kasubag (" in shown and "2026-12-01" in shown, shown
     # a role given with its own start keeps it

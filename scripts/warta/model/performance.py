@@ -271,12 +271,7 @@ def compute(  # noqa: PLR0917
         if _tally_item(as_at(original, at), sop, zone, period, tally):
             count += 1
     disorder = out_of_order or {}
-    steps = tuple(
-        replace(figures, unlisted=tally.unlisted)
-        if printing is not None and figures.step.id == printing.step
-        else figures
-        for figures in (_step_figures(sop, s, tally, disorder.get(s.id, 0)) for s in sop.steps)
-    )
+    steps = tuple(_step_figures(sop, s, tally, disorder.get(s.id, 0)) for s in sop.steps)
     people = []
     for person_id in sorted(tally.people):
         row = tally.people[person_id]
@@ -406,4 +401,5 @@ def _step_figures(sop: Sop, step: Step, tally: _Tally, out_of_order: int) -> Ste
         sum(1 for c in cases if not c.exceeded),
         tuple(longest),
         out_of_order,
+        tally.unlisted if tally.printing is not None and tally.printing.step == step.id else 0,
     )
