@@ -798,3 +798,26 @@ def test_hostile_tables_and_lists_print_as_the_site_shows_them_or_the_edition_st
     years = sorted(h for h in heads if abs(h[1] - column[1]) < 1)
     assert len(years) == 2
     assert abs(words["999"][0] - years[1][0]) < 3, (words["999"], years)
+
+
+def test_an_item_inside_a_block_of_an_ordered_list_keeps_the_number_the_site_shows(
+    repo: Repo,
+) -> None:
+    """Left open by an independent attack: an item in a ``<div>`` in an ``<ol>`` is
+    numbered by a browser in the list's sequence (a reversed list counts it too), and the
+    bulletin printed it with a bullet, the items after it one number too low."""
+    body = (
+        "SUKAMAJU – Urutan.\n\n"
+        '<ol start="3"><li>Butir tiga</li><div><li>Butir empat</li></div>'
+        "<li>Butir lima</li></ol>\n\n"
+        "<ol reversed><li>Mundur tiga</li><div><li>Mundur dua</li></div>"
+        "<li>Mundur satu</li></ol>\n\n"
+        "<ol><li>Induk<ol><li>Anak pertama</li><div><li>Anak kedua</li></div></ol></li>"
+        "</ol>\n"
+    )
+    pdf = _printed(repo, "Urutan Kegiatan", body)
+    lines = [" ".join(line.split()) for line in _layout(pdf).splitlines()]
+    expected = {"3. Butir tiga", "4. Butir empat", "5. Butir lima", "3. Mundur tiga",
+                "2. Mundur dua", "1. Mundur satu", "a. Anak pertama", "b. Anak kedua"}
+    assert expected <= set(lines), lines
+    assert not [line for line in lines if line.startswith("\u2022")], lines

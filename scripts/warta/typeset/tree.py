@@ -237,6 +237,11 @@ class _Gathered:
 
 
 class _Walker:
+    def __init__(self) -> None:
+        #: the number and numbering of each item an ordered list counts that is not one of
+        #: its children (``<ol><div><li>``): a browser numbers it in the list's sequence
+        self.counted: dict[int, tuple[int, str]] = {}
+
     def blocks(self, children: list[_El | str], look: _Look, depth: int,
                lists: tuple[str, ...]) -> list[Node]:
         """The blocks of ``children``. Elements that only hold others (a ``div``, an
@@ -310,6 +315,10 @@ class _Walker:
         (``start``, ``reversed``, an item's ``value``, the numbering ``type`` or the
         theme's by depth), and what the list holds outside its items printed where it
         stands, between the items around it. A stray ``li`` is a list of one."""
+        counted = self.counted.get(id(element)) if element.tag == "li" else None
+        if counted is not None:  # numbered in the ordered list around it
+            inside = self.blocks(element.children, look, depth + 1, (*lists, "ol"))
+            return [_list_block(True, counted[1], [{"n": counted[0], "c": inside}])]
         if element.tag == "li":
             element = _El("ul", {}, [element], element.blocky)
         ordered = element.tag == "ol"
@@ -321,16 +330,10 @@ class _Walker:
 
         def close_run() -> None:
             if run:
-                block: Node = {"k": "list", "ordered": ordered, "numbering": numbering,
-                               "items": list(run)}
-                if ordered and any(not _typesettable(i["n"], numbering) for i in run):
-                    # numbers the typesetter does not count (below one, a roman past 3999):
-                    # each item beside its number written out, as the site writes it
-                    block["labels"] = [_label(i["n"], numbering) for i in run]
-                out.append(block)
+                out.append(_list_block(ordered, numbering, run))
                 run.clear()
 
-        for child, number in self.numbered(element):
+        for child, number in self.numbered(element, numbering):
             if number is None:
                 stray.append(child)
                 continue
@@ -347,14 +350,16 @@ class _Walker:
     def flat_list(self, element: _El, look: _Look, lists: tuple[str, ...]) -> list[Entry]:
         """A list nested too deeply, as entries for :meth:`blocks` to walk in place: each
         item a paragraph that begins with its number or bullet."""
+        counted = self.counted.get(id(element)) if element.tag == "li" else None
         if element.tag == "li":
-            element = _El("ul", {}, [element], element.blocky)
-        numbering = self.numbering(element, lists)
+            element = _El("ol" if counted else "ul", {}, [element], element.blocky)
+        numbering = counted[1] if counted else self.numbering(element, lists)
         entries: list[Entry] = [None]
-        for child, number in self.numbered(element):
+        for child, number in self.numbered(element, numbering):
             if number is None:
                 entries.append((child, look))
                 continue
+            number = counted[0] if counted else number  # noqa: PLW2901 (the list's number)
             marker = _label(number, numbering) if element.tag == "ol" else "\u2022"
             entries.append(None)
             entries.append((marker + " ", look))
@@ -362,20 +367,29 @@ class _Walker:
             entries.append(None)
         return entries
 
-    @staticmethod
-    def numbered(element: _El) -> list[tuple[_El | str, int | None]]:
-        """The list's children, each item with its number (None: not an item)."""
-        items = [c for c in element.children if isinstance(c, _El) and c.tag == "li"]
-        step = -1 if element.tag == "ol" and "reversed" in element.attrs else 1
+    def numbered(self, element: _El, numbering: str) -> list[tuple[_El | str, int | None]]:
+        """The list's children, each item with its number (None: not an item). An ordered
+        list counts, as a browser does, every item inside it that no inner list holds (an
+        item in a ``div`` in the list too): those that are not its children are numbered
+        in :attr:`counted`, for when the walk reaches them."""
+        ordered = element.tag == "ol"
+        items = _counted_items(element) if ordered else [
+            c for c in element.children if isinstance(c, _El) and c.tag == "li"]
+        step = -1 if ordered and "reversed" in element.attrs else 1
         number = _number(element.attrs.get("start"), len(items) if step < 0 else 1)
+        numbers: dict[int, int] = {}
+        for item in items:
+            number = _number(item.attrs.get("value"), number)
+            numbers[id(item)] = number
+            number += step
         out: list[tuple[_El | str, int | None]] = []
         for child in element.children:
             if isinstance(child, _El) and child.tag == "li":
-                number = _number(child.attrs.get("value"), number)
-                out.append((child, number))
-                number += step
+                out.append((child, numbers[id(child)]))
+                del numbers[id(child)]
             else:
                 out.append((child, None))
+        self.counted.update((key, (value, numbering)) for key, value in numbers.items())
         return out
 
     @staticmethod
@@ -548,6 +562,31 @@ def _placed(groups: list[list[list[_El]]]) -> tuple[int, list[list[Place]]]:
             places.append(row_places)
         top += len(group)
     return columns, places
+
+
+def _counted_items(element: _El) -> list[_El]:
+    """The items an ordered list counts, in order: every ``li`` inside it that no inner
+    list (``ul``, ``ol``, ``menu``: each counts its own) holds."""
+    out: list[_El] = []
+    pending = list(reversed(element.children))
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, _El) or node.tag in ("ul", "ol", "menu"):
+            continue
+        if node.tag == "li":
+            out.append(node)
+        pending.extend(reversed(node.children))
+    return out
+
+
+def _list_block(ordered: bool, numbering: str, items: list[Node]) -> Node:
+    block: Node = {"k": "list", "ordered": ordered, "numbering": numbering,
+                   "items": list(items)}
+    if ordered and any(not _typesettable(i["n"], numbering) for i in items):
+        # numbers the typesetter does not count (below one, a roman past 3999): each item
+        # beside its number written out, as the site writes it
+        block["labels"] = [_label(i["n"], numbering) for i in items]
+    return block
 
 
 def _typesettable(number: int, numbering: str) -> bool:
