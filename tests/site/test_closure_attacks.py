@@ -493,6 +493,52 @@ def test_no_file_takes_the_place_of_the_theme_s_own_even_signed(
     assert signing.returncode == 1 and f"{rel}: [site.shadows]" in signing.stderr
 
 
+@pytest.mark.parametrize(
+    ("rel", "rule"),
+    [
+        ("content/kategori", "site.shadows"),  # a file where Warta makes a folder
+        ("content/search", "site.shadows"),
+        ("content/Kategori", "site.shadows"),
+        ("content/feed.xml/baca.txt", "site.shadows"),  # a folder where Warta makes a file
+        ("content/assets/warta/warta.css/baca.txt", "site.shadows"),  # where the theme does
+        ("content/kinerja.md", "site.shadows"),  # the generated Kinerja page's place
+        ("content/tentang/index.html/baca.txt", "site.output-folder"),  # tentang.md's page
+    ],
+)
+def test_no_file_stands_where_a_folder_or_file_of_the_site_must_be_even_signed(
+    honest: SiteRepo, tmp_path: Path, rel: str, rule: str
+) -> None:
+    """Found by an independent attack: a signed file where the build must make a folder
+    (``content/kategori``, or a file inside ``tentang.md``'s ``tentang/index.html``) passed
+    ``trust sign`` and ``validate --strict``, and every build then ended in a traceback;
+    ``kinerja/`` was not reserved, so a signed ``kinerja.md`` and the generated Kinerja
+    page wrote one file, the last silently replacing the first. ``trust sign`` refuses
+    such a file now; one signed anyway (an older Warta signed it) is left out."""
+    from unittest import mock
+
+    from warta import administer
+    from warta.staffing import admin_signer
+
+    root = clone(honest, tmp_path)
+    _write(root, rel, f"Catatan {CANARY}\n")
+    signing = run(root, honest, "trust", "sign", "--key", str(honest.repo.keys["admin"]),
+                  "--no-commit")
+    assert signing.returncode == 1 and f"{rel}: [{rule}]" in signing.stderr, signing.stderr
+    with mock.patch.object(administer, "check_site_sources", lambda *a, **k: ([], [])):
+        administer.sign_all(root, admin_signer(root, honest.repo.keys["admin"]))
+    manifest = (root / "workflow/site-manifest.yml").read_text(encoding="utf-8")
+    assert rel in manifest  # signed, as an older Warta signed it
+    result = Result(
+        run(root, honest, "build", "--strict", "-d", str(tmp_path / "strict")),
+        run(root, honest, "build", "-d", str(tmp_path / "site")),
+        tmp_path / "site",
+        root,
+    )
+    assert "Traceback" not in result.strict.stderr + result.plain.stderr
+    content_left_out(result, rule, rel)
+    assert (result.out / "tentang/index.html").is_file()
+
+
 def test_material_s_own_bundle_cannot_be_replaced(honest: SiteRepo, tmp_path: Path) -> None:
     from warta.adapters.theme import material_dir
 

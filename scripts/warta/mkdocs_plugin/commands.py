@@ -46,6 +46,7 @@ from warta.mkdocs_plugin.auditcache import AuditStore, file_key
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
 from warta.mkdocs_plugin.watching import PreviewObserver
+from warta.model.findings import visible
 from warta.progress import NO_PROGRESS, Progress
 from warta.repository import ReadItems, Repository, find_root, open_repository
 from warta.site import audit
@@ -284,6 +285,12 @@ def _run(config: MkDocsConfig) -> None:
         build(config)
     except Abort as exc:
         raise BuildFailed(_("the site was not built: {error}").format(error=exc)) from exc
+    except OSError as exc:  # a file the build could not write (the validator's checks
+        # should have refused what stood in its way)
+        where = visible(exc.filename) if isinstance(exc.filename, str) else "?"
+        raise BuildFailed(
+            _("the site was not built: {path}: {error}").format(path=where, error=exc.strerror)
+        ) from exc
     finally:
         config.plugins.on_shutdown()
 

@@ -67,7 +67,7 @@ from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
 from warta.mkdocs_plugin.searchcache import SearchEntries, quicken, search_index
 from warta.model import policy
-from warta.model.closure import BodyTooComplex
+from warta.model.closure import BodyTooComplex, folders_of
 from warta.model.findings import Finding, visible
 from warta.model.photo import is_raster
 from warta.publish import RENDERED, Plan, account, plan, stage
@@ -373,6 +373,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             feed = File.generated(config, name, content="", inclusion=InclusionLevel.INCLUDED)
             files.append(feed)
             state.feeds[name] = feed
+        clash = _output_clash(files)
+        if clash is not None:
+            raise PluginError("warta: " + clash)  # the validator refuses such files before this
         state.files = files
         dropped = sum(1 for v in repo.report.verdicts if v.path.startswith(f"{DOCS}/{NEWS}")) - len(
             state.articles
@@ -987,3 +990,26 @@ def _log_report(report: Report, withdrawn: str) -> None:
             )
     for finding in report.site:
         (log.warning if blocks(finding) else log.info)(f"warta: {finding_text(finding)}")
+
+
+def _output_clash(files: Files) -> str | None:
+    """Why two of ``files`` cannot both be written (one output path for two, or a file
+    where the folder of another must be), or None: MkDocs writes the last of two over the
+    first without a word, and stops with a traceback on the other."""
+    dests: dict[str, File] = {}
+    for file in files:
+        dest = file.dest_uri.casefold()
+        first = dests.setdefault(dest, file)
+        if first is not file:
+            return _("{a} and {b} would both be published at {dest}").format(
+                a=visible(first.src_uri), b=visible(file.src_uri), dest=visible(file.dest_uri)
+            )
+    for dest, file in dests.items():
+        for folder in folders_of(dest):
+            outer = dests.get(folder)
+            if outer is not None:
+                return _("{inner} would be published inside {dest}, the file {outer} is"
+                         " published as").format(inner=visible(file.src_uri),
+                                                 dest=visible(outer.dest_uri),
+                                                 outer=visible(outer.src_uri))
+    return None
