@@ -26,6 +26,7 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -160,7 +161,9 @@ def withdrawal(repo: Repository, verdict: Verdict, item: NewsItem) -> tuple[str,
         return None
     if history.ended_correction is not None:
         found = approved_version(repo, item, history.ended_correction)
-        if isinstance(found, str) or found[0].title is None or _unseen(found[0], record):
+        if isinstance(found, str) or found[0].title is None or _unseen(
+            found[0], record, repo.policy.now
+        ):
             return None
         return found[0].title, record
     approval = history.signoff_for(sop.gate.id)
@@ -169,7 +172,7 @@ def withdrawal(repo: Repository, verdict: Verdict, item: NewsItem) -> tuple[str,
     # the frozen-content check holds the text to the approved digest; say so here too
     if approval.content is None or record.content != approval.content:
         return None
-    if _unseen(item, record):
+    if _unseen(item, record, repo.policy.now):
         return None
     return item.title, record
 
@@ -181,10 +184,12 @@ def _where_it_would_be(repo: Repository, item: NewsItem) -> bool:
     return url is not None and item.path == f"{DOCS_PREFIX}{url}index.md"
 
 
-def _unseen(item: NewsItem, record: Signoff) -> bool:
-    """Whether ``item`` was withdrawn before its signed embargo let it out: it was never
-    published, so no notice may name it (its headline would leak)."""
-    return item.embargo is not None and record.at < item.embargo
+def _unseen(item: NewsItem, record: Signoff, now: datetime) -> bool:
+    """Whether ``item`` was withdrawn before its signed embargo let it out, or the embargo
+    has not passed yet by this run's clock (a withdrawal may be signed up to the allowed
+    skew ahead of it): it was never published, so no notice may name it (its headline would
+    leak)."""
+    return item.embargo is not None and (record.at < item.embargo or now < item.embargo)
 
 
 def stage(

@@ -621,6 +621,27 @@ def test_a_withdrawal_during_the_embargo_does_not_reveal_the_title(
     assert leaked == []
 
 
+def test_a_withdrawal_signed_just_past_the_embargo_reveals_nothing_before_it(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """Found by an independent attack on time: a withdrawal may be signed up to five
+    minutes ahead of the clock; signed 30 s after the embargo at 08:56, it made a build at
+    08:57, before the embargo by the build's own clock, publish the notice with the
+    embargoed headline at the item's address."""
+    path = repo.embargoed_item("Rahasia Kanari Lima", "2026-12-20T09:00:00+07:00",
+                               day="2026-11-02", slug="rahasia")
+    result = repo.at_clock("2026-12-20T08:56:00+07:00").cli(
+        "withdraw", str(path), "--reason", "batal", "--key", str(repo.keys["hendra"]),
+        "--at", "2026-12-20T09:00:30+07:00")
+    assert result.returncode == 0, result.stderr
+    repo.commit_all("tarik")
+    site = _build(repo.at_clock("2026-12-20T08:57:00+07:00"), tmp_path / "site")
+    leaked = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                    if p.is_file() and b"Rahasia Kanari Lima" in p.read_bytes())
+    assert leaked == []
+    assert not (site / "berita/2026/rahasia").exists()
+
+
 def test_a_correction_during_the_embargo_does_not_publish_early(
     repo: Repo, tmp_path: Path
 ) -> None:
