@@ -69,6 +69,14 @@ def verify(project: Repository, manifest: Path) -> Outcome:
     out.findings.extend(_check_pdf(project, edition))
     for listed in edition.items:
         out.findings.extend(_check_item(project, edition, listed))
+    # and why the site does not serve it now, as validate and build judged it (an item
+    # under embargo, corrected or retitled since): the commands never disagree
+    said = {(f.rule, f.line) for f in out.findings}
+    judged = next((v for v in project.report.sources if v.path == rel), None)
+    for finding in judged.findings if judged is not None else ():
+        if (finding.rule, finding.line) not in said:
+            out.findings.append(finding)
+            said.add((finding.rule, finding.line))
     newer = [e for e in project.editions
              if e.edition == edition.edition and e.revision > edition.revision]
     if newer:

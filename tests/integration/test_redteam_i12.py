@@ -642,6 +642,31 @@ def test_a_withdrawal_signed_just_past_the_embargo_reveals_nothing_before_it(
     assert not (site / "berita/2026/rahasia").exists()
 
 
+def test_verify_of_an_edition_says_what_keeps_it_off_the_site_as_validate_does(
+    repo: Repo,
+) -> None:
+    """Found by an independent attack on time: an edition compiled with ``--at`` before an
+    item's embargo (or on a clock past it) was kept off the site by validate and build
+    (``cetak.item-embargo``), while ``warta verify`` of the edition said OK without a word
+    of it. Verify now adds what the repository's own judgement of the edition says."""
+    repo.embargoed_item("Pasar Murah Sukamaju", "2026-11-20T09:00:00+07:00",
+                        day="2026-11-02", slug="pasar")
+    repo.approved_item("Posyandu Melati", day="2026-11-03", slug="posyandu")
+    repo.commit_all("berita")
+    printed = repo.at_clock("2026-11-25T10:00:00+07:00").cli(
+        "cetak", "--edisi", "2026-11", "--key", str(repo.keys["sri"]), "--at",
+        "2026-11-16T11:05:00+07:00")
+    assert printed.returncode == 0, printed.stderr
+    early = repo.at_clock("2026-11-16T11:10:00+07:00")
+    rules = {f["rule"] for s in early.validate_json()["site"] for f in s["findings"]}
+    assert "cetak.item-embargo" in rules
+    verified = early.cli("verify", EDITION)
+    assert "[cetak.item-embargo]" in verified.stdout and "pasar" in verified.stdout, \
+        verified.stdout
+    later = repo.at_clock("2026-11-20T09:00:00+07:00").cli("verify", EDITION)
+    assert later.returncode == 0 and "[cetak.item-embargo]" not in later.stdout, later.stdout
+
+
 def test_a_correction_during_the_embargo_does_not_publish_early(
     repo: Repo, tmp_path: Path
 ) -> None:
