@@ -24,6 +24,7 @@ The newsroom (all times WIB; office hours Mon-Thu 07:30-16:00, Fri 07:30-16:30; 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -355,6 +356,71 @@ def test_public_page_has_aggregates_and_no_names_and_the_report_is_never_built(
     everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
     assert b"Laporan Akuntabilitas Kinerja" not in everything
     assert not list(site.rglob("laporan-2026-11*"))
+
+
+def _kinerja_november(repo: Repo, site: Path, clock: str) -> int:
+    """The news the public page counts as published in November 2026, built at ``clock``."""
+    built = repo.at_clock(clock).cli("build", "--site-dir", str(site))
+    assert built.returncode == 0, built.stderr
+    text = html.unescape(re.sub(r"<[^>]+>", " ", (site / "kinerja/index.html").read_text(
+        encoding="utf-8")))
+    found = re.search(r"November 2026\s+(\d+)", text)
+    assert found is not None, text
+    return int(found[1])
+
+
+def test_an_item_counts_as_published_when_it_went_out_never_before_its_embargo(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """Found by an independent attack on time: an item approved in November with an embargo
+    in December, then withdrawn before it (never published: no page, no notice), was
+    counted as published in November on the public page from its withdrawal on, for good;
+    and an item whose embargo ends in another month was counted in its approval's month."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    config = repo.read("mkdocs.yml").replace(
+        "      feed_items: 20\n", "      feed_items: 20\n      kinerja: true\n")
+    repo.write("mkdocs.yml", config)
+    repo.sign_workflow()
+    repo.commit_all("kinerja")
+    clock = "2026-11-30T09:00:00+07:00"
+    before = _kinerja_november(repo, tmp_path / "s0", clock)
+    pulled = repo.embargoed_item("Rahasia Lelang Jabatan", "2026-12-24T09:00:00+07:00",
+                                 day="2026-11-02", slug="lelang")
+    later = repo.embargoed_item("Jadwal Libur Akhir Tahun", "2026-12-01T09:00:00+07:00",
+                                day="2026-11-03", slug="libur")
+    repo.commit_all("embargo")
+    assert _kinerja_november(repo, tmp_path / "s1", clock) == before
+    withdrawn = repo.at_clock("2026-11-17T09:00:00+07:00").cli(
+        "withdraw", str(pulled), "--reason", "batal", "--key", str(repo.keys["hendra"]))
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    repo.commit_all("tarik")
+    assert _kinerja_november(repo, tmp_path / "s2", clock) == before
+    # in the internal report too: the one went out on 1 December, the other never
+    december = repo.at_clock("2026-12-30T09:00:00+07:00")
+    months = {m["month"]: m["published"]
+              for m in _json(december, "2026", "2026-12-30T09:00:00+07:00")["months"]}
+    assert months["2026-12"] == 1, months
+    assert months["2026-11"] == before, months
+    assert later.exists()
+
+
+def test_a_clock_before_1970_builds_the_public_page_without_a_traceback(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """Found by an independent attack on time: WARTA_NOW takes years from 1900, but the
+    public page's year went through the report's period reader (1970 and later) and an
+    assertion ended the build in a traceback."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    config = repo.read("mkdocs.yml").replace(
+        "      feed_items: 20\n", "      feed_items: 20\n      kinerja: true\n")
+    repo.write("mkdocs.yml", config)
+    repo.sign_workflow()
+    repo.commit_all("kinerja")
+    built = repo.at_clock("1969-12-31T10:00:00+07:00").cli(
+        "build", "--site-dir", str(tmp_path / "site"))
+    assert "Traceback" not in built.stderr and built.returncode in (0, 1), built.stderr
+    assert built.returncode == 1 or "1969" in (tmp_path / "site/kinerja/index.html").read_text(
+        encoding="utf-8")
 
 
 def test_without_the_signed_setting_there_is_no_public_page(

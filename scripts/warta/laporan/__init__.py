@@ -21,7 +21,14 @@ from warta.model.closure import ITEM_FILE
 from warta.model.edition import print_step
 from warta.model.history import read_history
 from warta.model.item import NewsItem, content_digest
-from warta.model.performance import Figures, Period, Printing, as_at, compute, parse_period
+from warta.model.performance import (
+    Figures,
+    Period,
+    Printing,
+    as_at,
+    compute,
+    year_period,
+)
 from warta.model.sop import Step
 from warta.queue import queue
 from warta.repository import Repository
@@ -138,7 +145,7 @@ def split(
     for verdict in project.report.verdicts:
         if not verdict.path.endswith(f"/{ITEM_FILE}"):
             continue  # a stray file under berita/ is no item (validate reports it)
-        if public and verdict.embargo is not None:
+        if public and (verdict.embargo is not None or _embargoed(verdict.item, project)):
             continue
         reasons = _unsound(verdict)
         if not reasons and verdict.item is not None:
@@ -233,11 +240,17 @@ def public_figures(project: Repository) -> Figures:
     """The figures of the public performance page: the year to date, from the items whose
     records verify (aggregates only; the page shows no names)."""
     now = project.policy.now
-    period = parse_period(str(now.astimezone(project.policy.zone).year))
-    assert period is not None  # a plausible clock's year always names a period
+    period = year_period(now.astimezone(project.policy.zone).year)
     items, _excluded, disorder = split(project, public=True)
     return compute(items, project.sop, project.roster, project.policy.zone, period, now, disorder,
                    printing(project))
+
+
+def _embargoed(item: NewsItem | None, project: Repository) -> bool:
+    """Whether ``item``'s signed embargo has not passed yet, whatever became of the item (a
+    withdrawn one too: its approval is not the public's to know before then)."""
+    embargo = item.embargo if item is not None else None
+    return embargo is not None and project.policy.now < embargo
 
 
 def printing(project: Repository) -> Printing | None:

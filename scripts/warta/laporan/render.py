@@ -48,8 +48,10 @@ METHOD = {
     " langkah penulisan (langkah pertama yang boleh mengubah naskah), langkah sebelum"
     " pengesahan, dan langkah pengesahan oleh orang tersebut dalam periode. Dikembalikan:"
     " jumlah pengembalian yang ia tandatangani.",
-    "berita": "Dimulai: catatan pertama berita dalam periode. Diterbitkan: pengesahan pertama"
-    " dalam periode. Dikembalikan, ditarik, diralat: jumlah catatan jenis itu dalam periode.",
+    "berita": "Dimulai: catatan pertama berita dalam periode. Diterbitkan: berita tayang dalam"
+    " periode, pada pengesahan pertama atau pada akhir embargo yang ditandatangani bila lebih"
+    " akhir (berita yang ditarik sebelum itu tidak pernah tayang). Dikembalikan, ditarik,"
+    " diralat: jumlah catatan jenis itu dalam periode.",
     "terbuka": "Berita terbuka: menunggu langkah berikutnya pada saat laporan (--at atau"
     " WARTA_NOW, jika tidak saat ini), seperti antrean 'warta status'; lama menunggu dihitung"
     " dari catatan terakhir dalam satuan Mutu Baku langkah berikutnya.",

@@ -14,8 +14,9 @@ Every figure is defined here, once, and the report states each rule:
 - per person, *written*, *reported* and *approved* count distinct items with a record of the
   SOP's writing step (the first step that may change the text), of the step before the
   publishing gate, and of the gate; *returned* counts the returns the person signed;
-- *started*: items whose first record is in the period; *published*: items whose first
-  approval (the gate) is in the period; *returned*, *withdrawn*, *corrected*: the records of
+- *started*: items whose first record is in the period; *published*: items that went out in
+  the period (at their first approval, the gate, or at their signed embargo if later; an
+  item withdrawn before that never went out); *returned*, *withdrawn*, *corrected*: the records of
   those kinds in the period.
 """
 
@@ -72,7 +73,7 @@ def parse_period(text: str) -> Period | None:
         return None
     year = int(match[1])
     if not 1970 <= year <= 9998:
-        return None
+        return None  # (a clock's own year: year_period)
     if match[2]:
         month = int(match[2])
         if not 1 <= month <= 12:
@@ -84,6 +85,11 @@ def parse_period(text: str) -> Period | None:
         first = date(year, 1, 1) if half == 1 else date(year, 7, 1)
         end = date(year, 7, 1) if half == 1 else date(year + 1, 1, 1)
         return Period(f"{year:04d}-S{half}", first, end)
+    return year_period(year)
+
+
+def year_period(year: int) -> Period:
+    """The calendar year ``year`` (1 to 9998)."""
     return Period(f"{year:04d}", date(year, 1, 1), date(year + 1, 1, 1))
 
 
@@ -305,19 +311,32 @@ def _size(value: set[str] | int) -> int:
     return len(value) if isinstance(value, set) else value
 
 
+def went_out(item: NewsItem, sop: Sop) -> datetime | None:
+    """When ``item`` was first published: its first approval, or its signed embargo if that
+    is later; None if it never was (not approved, or withdrawn before that moment)."""
+    approval = next(
+        (r for r in item.signoffs if r.is_step and r.step == sop.gate.id and r.sig), None
+    )
+    if approval is None:
+        return None
+    out = approval.at if item.embargo is None else max(approval.at, item.embargo)
+    if any(r.action == WITHDRAW and r.at < out for r in item.signoffs):
+        return None
+    return out
+
+
 def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _Tally) -> bool:
     """Count ``item``'s records in ``period``; whether it has any."""
     writing, reporting, gate = writing_step(sop).id, reporting_step(sop).id, sop.gate.id
     kinds = {writing: "written", reporting: "reported", gate: "approved"}
-    approved_before = False
     key = item.id or item.path
     active = False
     interrupted = read_history(item, sop).interrupted
+    out = went_out(item, sop)
+    if out is not None and period.holds(_day(out, zone)):
+        tally.published[_month(out, zone)] += 1
     for index, record in enumerate(item.signoffs):
         inside = period.holds(_day(record.at, zone))
-        first_approval = record.is_step and record.step == gate and not approved_before
-        if record.is_step and record.step == gate:
-            approved_before = True
         if not inside:
             continue
         active = True
@@ -346,8 +365,6 @@ def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _
         ):
             tally.unlisted += 1
             continue
-        if first_approval:
-            tally.published[_month(record.at, zone)] += 1
         kind = kinds.get(record.step)
         if kind is not None:
             mine = person.setdefault(kind, set())
