@@ -6,6 +6,7 @@ nothing early."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -123,6 +124,12 @@ def test_from_the_embargo_on_the_same_repository_publishes_it(
     )
     assert any(CATEGORY.lower().replace(" ", "-") in f for f in traces(site, "kanariembargo"))
     assert traces(site, "Ayu Lestari")  # her reporter page exists now
+    # dated when it went out, not at its approval weeks before (an independent attack)
+    feed = json.loads((site / "feed.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in feed["items"] if SLUG in e["url"]]
+    assert entry["date_published"] == EMBARGO, entry["date_published"]
+    page = (site / "berita" / "2026" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert f'"datePublished": "{EMBARGO}"' in page or f'"datePublished":"{EMBARGO}"' in page
 
 
 def test_an_embargo_removed_after_approval_publishes_nothing_early(

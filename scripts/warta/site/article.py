@@ -188,8 +188,9 @@ def build_article(
     field_day = item.day(zone)
     if history.corrections:  # first published with the approval the first Ralat replaced
         published = history.corrections[0].replaced.at.astimezone(zone)
-    elif approval is not None:
-        published = approval.at
+    elif approval is not None:  # out at the approval, or at its signed embargo if later
+        published = approval.at if item.embargo is None else max(
+            approval.at, item.embargo.astimezone(zone))
     elif item.signoffs:
         published = item.signoffs[-1].at.astimezone(zone)
     else:
