@@ -621,6 +621,18 @@ class TakeBackResult:
     commit: str | None
 
 
+def _refuse_correcting_unpublished(display: str, item: NewsItem, moment: datetime) -> None:
+    """A Ralat corrects what readers saw: an item still under embargo was never published."""
+    if item.embargo is not None and moment < item.embargo:
+        raise RefusedError(
+            _(
+                "{display} is under embargo until {embargo}: it has not been published, so"
+                " there is nothing to correct (a Ralat would name a previous version no reader"
+                " saw); take it back with 'warta return' instead; nothing was changed"
+            ).format(display=display, embargo=item.embargo.isoformat())
+        )
+
+
 def take_back_text(
     project: Repository,
     display: str,
@@ -656,6 +668,8 @@ def take_back_text(
     _refuse_untrusted_workflow(project)
     moment = (now or clock.now()).astimezone(project.context.zone).replace(microsecond=0)
     _refuse_bad_time(display, item, moment, project.context.now)
+    if action == CORRECT:
+        _refuse_correcting_unpublished(display, item, moment)
     digest = content_digest(item.fields, item.body)
     prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
     person = _signer_person(project, signer, as_person)

@@ -667,18 +667,37 @@ def test_verify_of_an_edition_says_what_keeps_it_off_the_site_as_validate_does(
     assert later.returncode == 0 and "[cetak.item-embargo]" not in later.stdout, later.stdout
 
 
-def test_a_correction_during_the_embargo_does_not_publish_early(
+def test_a_correction_during_the_embargo_is_refused_and_one_made_anyway_shows_nothing(
     repo: Repo, tmp_path: Path
 ) -> None:
+    """``warta correct`` of an item still under embargo is refused (noted by an independent
+    attack: a Ralat would later name a "previous version" no reader saw); a correction
+    record made anyway (by hand, or by a Warta before the check) publishes nothing early."""
+    from unittest import mock
+
+    from warta import actions
+    from warta.adapters.ssh import KeygenSigner
+    from warta.model.item import CORRECT
+
     path = repo.embargoed_item("Rahasia Kanari Empat", "2026-12-20T09:00:00+07:00",
                                day="2026-11-02", slug="rahasia")
-    started = repo.at_clock("2026-11-04T10:00:00+07:00").cli(
+    before = path.read_bytes()
+    refused = repo.at_clock("2026-11-04T10:00:00+07:00").cli(
         "correct", str(path), "--note", "ralat", "--key", str(repo.keys["hendra"]), "--at",
         "2026-11-04T10:00:00+07:00")
+    assert refused.returncode == 1 and "2026-12-20T09:00:00+07:00" in refused.stderr, \
+        refused.stderr
+    assert "warta return" in refused.stderr and path.read_bytes() == before
+    with mock.patch.object(actions, "_refuse_correcting_unpublished", lambda *a: None):
+        started = actions.take_back(
+            repo.project(), path, KeygenSigner(keyfile=repo.keys["hendra"]), action=CORRECT,
+            reason="", note="ralat", commit=False,
+            now=datetime.fromisoformat("2026-11-04T10:00:00+07:00"))
+    assert started.record.action == CORRECT
     repo.commit_all("ralat")
     site = _mkdocs(repo.at_clock("2026-11-05T10:00:00+07:00"), tmp_path / "site")
     everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
-    assert b"Rahasia Kanari Empat" not in everything, started.stdout
+    assert b"Rahasia Kanari Empat" not in everything
 
 
 def test_no_signed_page_takes_the_place_of_the_buletin_or_kinerja_page(
