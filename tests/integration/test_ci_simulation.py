@@ -43,6 +43,8 @@ class World:
     #: a harmless change from before main's last commit, and the same with main merged in
     behind: str
     updated: str
+    #: a new draft whose folder holds a stray file: a warning, which the deploy refuses
+    warned: str
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -94,6 +96,12 @@ def world(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Wo
     behind = _git("rev-parse", "HEAD", cwd=repo.root)
     repo.git("merge", "-q", "--no-ff", "-m", "perbarui dari main", main)
     updated = _git("rev-parse", "HEAD", cwd=repo.root)
+    repo.git("checkout", "-q", "-b", "draf-mac", main)
+    draft = repo.new_item("Agenda Pekan Ini", at="2026-11-03T08:00:00+07:00", slug="agenda",
+                          commit=False)
+    (draft.parent / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    repo.commit_all("draf agenda")
+    warned = _git("rev-parse", "HEAD", cwd=repo.root)
     repo.git("checkout", "-q", "main")
 
     server = scratch / "server" / "office.git"
@@ -102,9 +110,10 @@ def world(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Wo
     _git("update-ref", "refs/pull/2/head", bad, cwd=server)
     _git("update-ref", "refs/pull/3/head", behind, cwd=server)
     _git("update-ref", "refs/pull/4/head", updated, cwd=server)
+    _git("update-ref", "refs/pull/5/head", warned, cwd=server)
     machine = Machine(server, venv / "bin", machine_env(dist), scratch)
     return World(machine, repo.pin, main, good, bad, hashlib.sha256(
-        wheel.read_bytes()).hexdigest(), behind, updated)
+        wheel.read_bytes()).hexdigest(), behind, updated, warned)
 
 
 def _pr_context(head: str, number: str) -> dict[str, str]:
@@ -122,7 +131,8 @@ def _actions(world: World, tmp_path: Path, file: str, *, head: str | None, pin: 
     if head is None:
         return run_workflow(text, world.machine, event="schedule", sha=world.main, context={},
                             variables={"WARTA_TRUST_ROOT": pin}, where=tmp_path, forge=forge)
-    number = str(1 + [world.good, world.bad, world.behind, world.updated].index(head))
+    number = str(1 + [world.good, world.bad, world.behind, world.updated,
+                      world.warned].index(head))
     return run_workflow(text, world.machine, event="pull_request_target", sha=world.main,
                         context=_pr_context(head, number),
                         variables={"WARTA_TRUST_ROOT": pin} if pin else {},
@@ -161,6 +171,20 @@ def test_github_bad_pull_request_fails_naming_the_item(world: World, tmp_path: P
     assert "content.changed-after-approval" in step.log
     assert validate.step("Job summary").outcome == "success"  # runs although the gate failed
     assert "jembatan" in _summary(validate)
+
+
+def test_github_a_change_the_strict_deploy_would_refuse_fails_its_check(
+    world: World, tmp_path: Path
+) -> None:
+    """Found by an independent attack: the pull request's check validated without
+    ``--strict`` while main deploys with ``warta build --strict``, so a draft's stray
+    ``.DS_Store`` (a warning anyone can push, or a Mac leaves) passed review unseen and then
+    every deploy of main failed: a later withdrawal never reached the public site."""
+    validate = _actions(world, tmp_path, GITHUB, head=world.warned, pin=world.pin)["validate"]
+    assert validate.result == "failure"
+    step = validate.step("Validate")
+    assert step.outcome == "failure" and ".DS_Store" in step.log, step.log
+    assert ".DS_Store" in _summary(validate).replace("\\", "")  # (Markdown-escaped there)
 
 
 def test_github_without_the_pin_fails_closed(world: World, tmp_path: Path) -> None:
