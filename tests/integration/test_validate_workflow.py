@@ -804,3 +804,30 @@ def test_correction_schema_names_file_and_line(
     found = [(f.path, f.line, f.rule, f.message) for f in raised.value.findings]
     line = text[:start].count("\n") + 2
     assert found == [("workflow/sop.yml", line, "workflow.correction", message)]
+
+
+def test_the_gate_freezes_what_it_approved_even_unmarked(repo: Repo, tmp_path: Path) -> None:
+    """Found by an independent attack on SOPs of other offices: an approval step with
+    ``gate: true`` but without ``freezes_content: true`` (a 4-step SOP whose last step
+    approves) let the text be edited after the approval; validate and verify accepted it
+    and the site published the new text under the old approval."""
+    text = repo.read("workflow/sop.yml")
+    start, end = text.index("  - id: kompilasi\n"), text.index("# Taking an item back")
+    text = text[:start] + text[end:]  # the approval is the last step
+    assert "    freezes_content: true" in text
+    repo.write("workflow/sop.yml", "\n".join(
+        line for line in text.splitlines() if "freezes_content: true" not in line) + "\n")
+    repo.sign_workflow()
+    path = repo.approved_item("Bakti Sosial di Cibening", slug="bakti")
+    repo.commit_all("berita")
+    repo.write(path.relative_to(repo.root).as_posix(), repo.read(
+        path.relative_to(repo.root).as_posix()).replace(
+        "SUKAMAJU – Isi berita.", "SUKAMAJU – Isi berita TAMBAHANKANARI."))
+    repo.commit_all("ubah setelah disetujui")
+    checked = repo.cli("validate", "--no-cache")
+    assert checked.returncode == 1 and "[content.changed-after-approval]" in checked.stdout, \
+        checked.stdout
+    assert repo.cli("verify", str(path)).returncode == 1
+    built = repo.cli("build", "-d", str(tmp_path / "site"))
+    served = b"".join(p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert b"TAMBAHANKANARI" not in served, built.stderr

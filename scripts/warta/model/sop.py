@@ -227,8 +227,11 @@ class Sop:
         return self.steps[signed] if signed < len(self.steps) else None
 
     def frozen_from(self) -> int | None:
-        """Index of the first step that freezes content, if any."""
+        """Index of the first step that freezes content: one marked ``freezes_content``, or
+        the publishing gate, whichever comes first. The gate always freezes what it approved
+        (an SOP whose gate was not marked published text edited after the approval; found
+        by an independent attack)."""
         for i, step in enumerate(self.steps):
-            if step.freezes_content:
+            if step.freezes_content or step.gate:
                 return i
         return None

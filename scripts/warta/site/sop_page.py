@@ -142,7 +142,7 @@ def activities(sop: Sop) -> tuple[Activity, ...]:
             step.time.label(),
             step.output,
             step.gate,
-            step.freezes_content,
+            step.freezes_content or step.gate,
             step.note,
         )
         for step in sop.steps
