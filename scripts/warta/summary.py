@@ -119,6 +119,22 @@ class Summary:
     forge: str | None = None
 
 
+def effect(change: ItemChange) -> int:
+    """How much merging ``change`` does, for the order of the summary (0 first): 0 puts an
+    item on the site or takes one off, removes or moves one; 1 signs a step, or is held
+    back by a finding; 2 the rest (a draft added or edited). No number of drafts pushes an
+    item of the first kind into "… and N more items" (found by an independent attack)."""
+    before = change.before is not None and change.before.publishable
+    after = change.after is not None and change.after.publishable
+    if before != after or change.after is None or (
+        change.before is not None and change.before_path != change.after_path
+    ):
+        return 0
+    if change.steps or change.blocking:
+        return 1
+    return 2
+
+
 # ---- what changed ------------------------------------------------------------------------
 
 
@@ -361,7 +377,7 @@ def summarize(repo: Repository, ref: str, forge: str | None = None) -> Summary:
         _item_change(key, was, now, sides, ctx, trusted=trusted, forge=forge)
         for key, was, now in _pairs(groups)
     ]
-    items.sort(key=lambda c: c.after_path or c.before_path or "")
+    items.sort(key=lambda c: (effect(c), c.after_path or c.before_path or ""))
     return Summary(
         ref,
         commit,

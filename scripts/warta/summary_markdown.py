@@ -14,12 +14,17 @@ import unicodedata
 
 from warta.i18n import _, ngettext
 from warta.model.findings import Finding
-from warta.summary import Actor, ItemChange, State, StepRow, Summary
+from warta.summary import Actor, ItemChange, State, StepRow, Summary, effect
 
 #: At most this many findings are listed per item, this many items and other files in all.
 MAX_FINDINGS = 5
 MAX_ITEMS = 50
 MAX_OTHERS = 30
+#: Items that put something on the site or take it off (:func:`warta.summary.effect` 0),
+#: and the files that judge, build or publish the news, are listed up to these, whatever
+#: else the change holds.
+MAX_EFFECTIVE = 500
+MAX_GOVERNING = 200
 TITLE_MAX = 160
 TEXT_MAX = 300
 _ACCOUNT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
@@ -73,17 +78,27 @@ def code(text: str, limit: int = TEXT_MAX) -> str:
 
 #: Files that judge, build or publish the news (CI files, the workflow, the site's
 #: configuration, code owners, git attributes): listed first, so that no number of other
-#: files pushes one of them into "… and N more files".
-_GOVERNING_PREFIXES = (".github/", ".forgejo/", ".gitea/", ".gitlab/", "workflow/")
-_GOVERNING_FILES = frozenset({".gitlab-ci.yml", "mkdocs.yml", "CODEOWNERS", "docs/CODEOWNERS"})
+#: files pushes one of them into "… and N more files"; then other files in the folders of
+#: the forges' and the workflow's files (thirty issue templates under .github/ hid a change
+#: of CODEOWNERS and of the CI workflow; found by an independent attack).
+_GOVERNING_FOLDERS = (".github/", ".forgejo/", ".gitea/", ".gitlab/", "workflow/")
+_CI_FOLDERS = (".github/workflows/", ".forgejo/workflows/", ".gitea/workflows/")
+_GOVERNING_FILES = frozenset({
+    ".gitlab-ci.yml", "mkdocs.yml", "CODEOWNERS", "docs/CODEOWNERS", ".github/CODEOWNERS",
+    ".gitlab/CODEOWNERS", ".forgejo/CODEOWNERS", ".gitea/CODEOWNERS",
+})
 
 
-def _governs(path: str) -> bool:
-    return (
-        path.startswith(_GOVERNING_PREFIXES)
-        or path in _GOVERNING_FILES
+def _governs(path: str) -> int:
+    """0: a file that judges, builds or publishes the news; 1: another file in a folder of
+    such files; 2: any other."""
+    if (
+        path in _GOVERNING_FILES
+        or path.startswith(("workflow/", *_CI_FOLDERS))
         or path.rsplit("/", 1)[-1] == ".gitattributes"
-    )
+    ):
+        return 0
+    return 1 if path.startswith(_GOVERNING_FOLDERS) else 2
 
 
 def mention(account: str | None) -> str:
@@ -235,10 +250,12 @@ def render_summary(summary: Summary) -> str:
                 "",
             ]
         )
-        others = sorted(summary.others, key=lambda o: not _governs(o.path))  # (stable)
-        lines.extend(f"- {code(o.path, 200)} ({o.how})" for o in others[:MAX_OTHERS])
-        if len(summary.others) > MAX_OTHERS:
-            rest = len(summary.others) - MAX_OTHERS
+        others = sorted(summary.others, key=lambda o: _governs(o.path))  # (stable)
+        governing = sum(1 for o in others if _governs(o.path) == 0)
+        shown = others[: max(min(governing, MAX_GOVERNING), MAX_OTHERS)]
+        lines.extend(f"- {code(o.path, 200)} ({o.how})" for o in shown)
+        if len(summary.others) > len(shown):
+            rest = len(summary.others) - len(shown)
             lines.append(
                 "- "
                 + ngettext("… and {count} more file", "… and {count} more files", rest).format(
@@ -246,10 +263,12 @@ def render_summary(summary: Summary) -> str:
                 )
             )
         lines.append("")
-    for number, change in enumerate(summary.items[:MAX_ITEMS], start=1):
+    effective = sum(1 for change in summary.items if effect(change) == 0)
+    listed = summary.items[: max(min(effective, MAX_EFFECTIVE), MAX_ITEMS)]
+    for number, change in enumerate(listed, start=1):
         lines.extend(_item(number, change))
-    if count > MAX_ITEMS:
-        rest = count - MAX_ITEMS
+    if count > len(listed):
+        rest = count - len(listed)
         lines.extend(
             [ngettext("… and {count} more item.", "… and {count} more items.", rest).format(
                 count=rest

@@ -167,3 +167,44 @@ def test_two_changed_files_claiming_one_id_are_both_listed(repo: Repo) -> None:
     assert f"`{copy}`" in out and f"`{APPROVED}`" in out, out
     assert "`id.duplicate`" in out, out
     assert "2 items changed" in out, out
+
+
+def test_no_number_of_junk_files_hides_a_file_that_governs_the_news(repo: Repo) -> None:
+    """Found by an independent attack: thirty issue templates under .github/ counted as
+    governing and sorted first, pushing a change of CODEOWNERS and of the CI workflow into
+    "… and 2 more files". The files that judge, build or publish come first now."""
+    for n in range(40):
+        repo.write(f".github/ISSUE_TEMPLATE/laporan-{n:02d}.md", f"# Laporan {n}\n")
+    repo.write(".github/CODEOWNERS", "/content/berita/ @penyusup\n")
+    repo.write(".github/workflows/warta.yml", "name: warta\n")
+    repo.write("workflow/catatan.txt", "x\n")
+    repo.commit_all("templat")
+    out = summary(repo).replace("\\", "")
+    for path in (".github/CODEOWNERS", ".github/workflows/warta.yml", "workflow/catatan.txt"):
+        assert f"`{path}`" in out, path
+    first = out.index("- `")
+    assert out.index("`.github/CODEOWNERS`") < out.index("`.github/ISSUE_TEMPLATE/") > first
+    assert "… dan 13 berkas lain" in out  # 43 changed, 3 governing + 27 others shown
+
+
+def test_no_number_of_drafts_hides_the_item_a_merge_publishes(repo: Repo) -> None:
+    """Found by an independent attack: fifty new drafts sorted first by path pushed the
+    item the merge publishes (its approval signed on another branch and merged in) into
+    "… and 1 more item". What a merge puts on the site or takes off comes first now."""
+    reported = repo.new_item("Zakat Produktif", at="2026-11-02T09:00:00+07:00", slug="zakat")
+    repo.sign(reported, "sri", "2026-11-02T09:04:00+07:00")
+    repo.sign(reported, "ayu", "2026-11-02T11:00:00+07:00")
+    repo.sign(reported, "sri", "2026-11-02T11:04:00+07:00")
+    repo.commit_all("laporan")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "change")
+    repo.git("checkout", "-q", "-b", "agenda")
+    for n in range(55):
+        repo.new_item(f"Agenda {n:02d}", at="2026-11-03T08:00:00+07:00", slug=f"agenda-{n:02d}",
+                      commit=False)
+    repo.sign(reported, "hendra", "2026-11-02T11:08:00+07:00", commit=False)
+    repo.commit_all("agenda pekan ini")
+    out = summary(repo)
+    assert "### 1. Zakat Produktif\n" in out, out[:800]
+    assert "`dilaporkan` → `disetujui`, terbit" in out
+    assert "… dan 6 berita lain." in out
