@@ -29,7 +29,7 @@ from warta.i18n import _, format_moment
 from warta.model import policy as publication
 from warta.model.findings import Finding
 from warta.model.history import read_history
-from warta.model.item import CORRECT, RETURN, NewsItem, Signoff
+from warta.model.item import CORRECT, RETURN, NewsItem, Signoff, content_digest
 from warta.model.office import format_span
 from warta.queue import barred_people
 from warta.repository import NEWS_DIR, Repository, open_repository
@@ -51,6 +51,9 @@ class State:
     status: str
     verified: bool
     publishable: bool
+    #: when a verified item waiting only for its signed embargo goes out (as the office's
+    #: local time, written out)
+    scheduled: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,11 @@ class ItemChange:
     steps: tuple[StepRow, ...] = ()
     blocking: tuple[Finding, ...] = ()
     next: NextStep | None = None
+    #: the last record whose signature no longer covers the text and files as they stand
+    #: ("3. penulisan, Dimas Prasetyo"), None when it does (or there is none)
+    unsigned_since: str | None = None
+    #: the item's own files this change added, changed or removed
+    files: tuple[Change, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,13 +238,16 @@ def judge_base(repo: Repository, blobs: list[gitread.Blob]) -> Report | None:
         return based.report
 
 
-def _state(verdict: Verdict, report: Report) -> State:
+def _state(verdict: Verdict, report: Report, ctx: Context) -> State:
     """Verified when nothing blocks the item or the workflow: its stated status then agrees
     with its signed records (check ``status``), so it is the status the signatures give."""
     blocking = publication.blocking([*report.workflow, *verdict.findings], strict=report.strict)
     status = verdict.status or "?"
     if verdict.item is not None and not blocking:
-        return State(status, True, verdict.publishable)
+        scheduled = None
+        if verdict.embargo is not None and not verdict.publishable:
+            scheduled = format_moment(ctx.local(verdict.embargo))
+        return State(status, True, verdict.publishable, scheduled)
     return State(status, False, False)
 
 
@@ -341,11 +352,14 @@ def summarize(repo: Repository, ref: str, forge: str | None = None) -> Summary:
 
     folders: set[str] = set()
     others: list[Change] = []
+    inside: dict[str, list[Change]] = {}
     for path, how in changes.items():
         folder = item_folder(path)
         index = f"{folder}/index.md" if folder else None
         if index is not None and (index in regular or index in verdicts):
             folders.add(folder or "")
+            if path != index:  # (the item's own file: the entry itself)
+                inside.setdefault(index, []).append(Change(path, how))
         else:
             others.append(Change(path, how))
 
@@ -374,7 +388,7 @@ def summarize(repo: Repository, ref: str, forge: str | None = None) -> Summary:
             groups.setdefault(key, ([], []))[side].append(path)
     sides = _Sides(base_items, base_verdicts, base_report, verdicts, report)
     items = [
-        _item_change(key, was, now, sides, ctx, trusted=trusted, forge=forge)
+        _item_change(key, was, now, sides, ctx, trusted=trusted, forge=forge, inside=inside)
         for key, was, now in _pairs(groups)
     ]
     items.sort(key=lambda c: (effect(c), c.after_path or c.before_path or ""))
@@ -427,14 +441,17 @@ def _item_change(
     *,
     trusted: bool,
     forge: str | None,
+    inside: Mapping[str, list[Change]],
 ) -> ItemChange:
     before_path = was[0] if was else None
     after_path = now[0] if now else None
+    files = tuple(sorted(
+        (c for path in {*was, *now} for c in inside.get(path, ())), key=lambda c: c.path))
     before_item = sides.base_items.get(before_path) if before_path else None
     before_verdict = sides.base_verdicts.get(before_path) if before_path else None
     before: State | None
     if before_verdict is not None and sides.base_report is not None:
-        before = _state(before_verdict, sides.base_report)
+        before = _state(before_verdict, sides.base_report, ctx)
     else:
         before = _claimed(before_item)
     report = sides.report
@@ -445,8 +462,9 @@ def _item_change(
     if verdict is None:  # removed: what the base comparison says of it
         gone = tuple(f for f in report.site if f.path == before_path and f.is_error)
         title = base_title or before_path or "?"
-        return ItemChange(item_id, title, before_path, None, before, None, blocking=gone)
-    after = _state(verdict, report)
+        return ItemChange(item_id, title, before_path, None, before, None, blocking=gone,
+                          files=files)
+    after = _state(verdict, report, ctx)
     blocking = tuple(publication.blocking(verdict.findings, strict=report.strict))
     steps: tuple[StepRow, ...] = ()
     following = None
@@ -455,5 +473,20 @@ def _item_change(
         following = _next(item, ctx, trusted, forge)
     title = (item.title if item else None) or base_title or after_path or "?"
     return ItemChange(
-        item_id, title, before_path, after_path, before, after, steps, blocking, following
+        item_id, title, before_path, after_path, before, after, steps, blocking, following,
+        _unsigned_since(item, ctx) if item is not None else None, files,
     )
+
+
+def _unsigned_since(item: NewsItem, ctx: Context) -> str | None:
+    """The last record, if its signature does not cover the text and files as they stand
+    (an edit the next step may sign: allowed, but the reviewer is told; a figure changed in
+    a colleague's signed draft read "no step was signed in this change", noted by an
+    independent attack)."""
+    last = next((r for r in reversed(item.signoffs) if r.content), None)
+    if last is None or last.content == content_digest(item.fields, item.body):
+        return None
+    person = ctx.roster.get(last.by)
+    step = ctx.sop.step(last.step) if last.is_step else None
+    label = f"{step.number}. {last.step}" if step is not None else (last.action or last.step)
+    return f"{label}, {person.name if person else last.by}"

@@ -20,6 +20,8 @@ from warta.summary import Actor, ItemChange, State, StepRow, Summary, effect
 MAX_FINDINGS = 5
 MAX_ITEMS = 50
 MAX_OTHERS = 30
+#: An item's own changed files listed under it.
+MAX_FILES = 20
 #: Items that put something on the site or take it off (:func:`warta.summary.effect` 0),
 #: and the files that judge, build or publish the news, are listed up to these, whatever
 #: else the change holds.
@@ -113,6 +115,9 @@ def _state(state: State | None, *, side: str) -> str:
         return _("{status} (claimed, not verified)").format(status=text)
     if side == "after":
         shown = _("published") if state.publishable else _("not published yet")
+        if state.scheduled is not None:
+            shown = _("scheduled: published by itself at {moment}").format(
+                moment=md(state.scheduled, 60))
         return f"{text}, {shown}"
     return text + ", " + _("published") if state.publishable else text
 
@@ -168,6 +173,18 @@ def _item(number: int, change: ItemChange) -> list[str]:
             before=_state(change.before, side="before"), after=_state(change.after, side="after")
         )
     )
+    if change.unsigned_since is not None:
+        lines.append("- " + _(
+            "**The text or files differ from what {record} signed**: the next signer signs"
+            " the change"
+        ).format(record=md(change.unsigned_since, 120)))
+    if change.files:
+        shown = ", ".join(f"{code(c.path, 200)} ({c.how})" for c in change.files[:MAX_FILES])
+        more = len(change.files) - MAX_FILES
+        if more > 0:
+            shown += ", " + ngettext("… and {count} more file", "… and {count} more files",
+                                     more).format(count=more)
+        lines.append("- " + _("Files of the item changed: {files}").format(files=shown))
     following = change.next
     if following is not None:
         if following.step is None:

@@ -208,3 +208,29 @@ def test_no_number_of_drafts_hides_the_item_a_merge_publishes(repo: Repo) -> Non
     assert "### 1. Zakat Produktif\n" in out, out[:800]
     assert "`dilaporkan` → `disetujui`, terbit" in out
     assert "… dan 6 berita lain." in out
+
+
+def test_an_approved_item_under_embargo_is_said_to_go_out_by_itself(repo: Repo) -> None:
+    """Noted by an independent attack: an item approved under a signed embargo read
+    "approved, not published yet", as if more had to happen; merging schedules it."""
+    repo.embargoed_item("Libur Akhir Tahun", "2026-12-24T09:00:00+07:00", day="2026-11-05",
+                        slug="libur")
+    repo.commit_all("terjadwal")
+    out = repo.at_clock("2026-11-20T09:00:00+07:00").cli(
+        "--lang", "id", "summary", "--base", "main").stdout
+    assert ("- Status: belum ada → `disetujui`, terjadwal: terbit otomatis pada" in out
+            and "24 Desember 2026" in out), out
+
+
+def test_an_edit_of_a_signed_draft_is_named_with_the_files_it_changed(repo: Repo) -> None:
+    """Noted by an independent attack: a figure changed in a colleague's signed draft (the
+    next step may edit, so nothing blocks it) and its photo swapped read "no step was
+    signed in this change", with no word of what changed or which file."""
+    repo.write(DRAFT, repo.read(DRAFT).replace("Isi berita.", "Isi berita Rp 100.000."))
+    repo.write("content/berita/2026/baru/catatan.txt", "catatan\n")
+    repo.commit_all("perbaiki ejaan")
+    out = summary(repo)
+    assert ("- **Teks atau berkas berbeda dari yang ditandatangani 3\\. penulisan, Ayu"
+            in out), out
+    assert ("- Berkas berita yang berubah: `content/berita/2026/baru/catatan.txt`"
+            " (ditambahkan)\n") in out, out
