@@ -12,7 +12,9 @@ The view models here are rendered by :mod:`warta.summary_markdown` (pure).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -154,17 +156,54 @@ def blob_id(data: bytes, sha256: bool) -> str:
 
 
 def _working_ids(root: Path, paths: Iterable[str], sha256: bool) -> dict[str, str]:
-    """The blob id of each path that is a regular file here (a link or special file: a marker
-    no blob has; absent: left out)."""
+    """What git would record of each path here, as ``mode:id``: a regular file's mode and
+    blob id, a link's target as its blob, a submodule's commit as the index holds it (any
+    other: a marker no entry has; absent: left out). A re-pointed link, a submodule moved
+    to another commit or a file made executable is a change too (none was listed; found by
+    an independent attack)."""
+    gitlinks = _gitlinks(root)
     out: dict[str, str] = {}
     for rel in paths:
+        if rel in gitlinks:  # (its folder is empty unless the submodule was checked out)
+            out[rel] = f"{GITLINK}:{gitlinks[rel]}"
+            continue
         try:
-            out[rel] = blob_id(safefs.read_bytes(root, rel, max_bytes=MAX_COPY), sha256)
-        except safefs.UnsafePath as exc:
-            if exc.code != "missing":
+            found = safefs.lstat_at(root, rel)
+            if found is None:
+                continue
+            info, target = found
+            if target is not None:
+                data = os.fsencode(target)
+                out[rel] = f"{LINK}:{blob_id(data, sha256)}"
+            elif stat.S_ISREG(info.st_mode):
+                mode = "100755" if info.st_mode & stat.S_IXUSR else "100644"
+                data = safefs.read_bytes(root, rel, max_bytes=MAX_COPY)
+                out[rel] = f"{mode}:{blob_id(data, sha256)}"
+            else:
                 out[rel] = _NOT_A_FILE
-        except OSError:
+        except (safefs.UnsafePath, OSError):
             out[rel] = _NOT_A_FILE
+    return out
+
+
+#: git's modes of a symbolic link and of a submodule (a commit of another repository)
+LINK, GITLINK = "120000", "160000"
+
+
+def base_id(mode: str, sha: str) -> str:
+    """What git records of an entry of the base, as :func:`_working_ids` gives it."""
+    return f"{mode}:{sha}" if mode in (*gitread.REGULAR, LINK, GITLINK) else _NOT_A_FILE
+
+
+def _gitlinks(root: Path) -> dict[str, str]:
+    """The index's submodules: path -> the commit it records."""
+    result = git(root, "ls-files", "-s", "-z", check=False)
+    out: dict[str, str] = {}
+    for entry in result.stdout.split("\0") if result.returncode == 0 else ():
+        head, _tab, path = entry.partition("\t")
+        fields = head.split()
+        if len(fields) == 3 and fields[0] == GITLINK and path:
+            out[path] = fields[1]
     return out
 
 
@@ -343,9 +382,9 @@ def summarize(repo: Repository, ref: str, forge: str | None = None) -> Summary:
     """The change of the working tree against ``ref`` (UsageError if it names no commit)."""
     root = repo.root
     commit = gitread.resolve(root, ref)
-    all_blobs = gitread.tree(root, commit, [])
+    all_blobs = gitread.tree(root, commit, [], gitlinks=True)
     regular = {b.path: b.sha for b in all_blobs if b.mode in gitread.REGULAR}
-    base_ids = {b.path: (b.sha if b.mode in gitread.REGULAR else _NOT_A_FILE) for b in all_blobs}
+    base_ids = {b.path: base_id(b.mode, b.sha) for b in all_blobs}
     changes = changed_paths(root, base_ids, sha256=len(commit) == 64)
     report = with_base(repo.report, check_base(repo, ref))
     verdicts = {v.path: v for v in report.verdicts}

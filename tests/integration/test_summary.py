@@ -234,3 +234,32 @@ def test_an_edit_of_a_signed_draft_is_named_with_the_files_it_changed(repo: Repo
             in out), out
     assert ("- Berkas berita yang berubah: `content/berita/2026/baru/catatan.txt`"
             " (ditambahkan)\n") in out, out
+
+
+def test_a_re_pointed_link_a_moved_submodule_and_a_new_mode_are_listed(repo: Repo) -> None:
+    """Found by an independent attack: the summary compared blobs only, with one marker for
+    every link and submodule, so a link re-pointed, a submodule moved to another commit or a
+    file made executable read "no item changed" while git showed two changed files."""
+    import os
+
+    (repo.root / "tools").mkdir()
+    repo.write("tools/v1.sh", "echo satu\n")
+    repo.write("tools/v2.sh", "echo dua\n")
+    repo.write("tools/sync.sh", "echo sync\n")
+    os.symlink("tools/v1.sh", repo.root / "deploy.sh")
+    one, two = "1" * 40, "2" * 40
+    (repo.root / "vendor/tema").mkdir(parents=True)  # as a checkout leaves a submodule
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{one},vendor/tema")
+    repo.commit_all("alat")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "change")
+    repo.git("checkout", "-q", "-b", "alat")
+    assert summary(repo).endswith(": tidak ada berita yang berubah.\n")  # no false change
+    (repo.root / "deploy.sh").unlink()
+    os.symlink("tools/v2.sh", repo.root / "deploy.sh")
+    (repo.root / "tools/sync.sh").chmod(0o755)
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{two},vendor/tema")
+    repo.commit_all("alat baru")
+    out = summary(repo)
+    for path in ("deploy.sh", "tools/sync.sh", "vendor/tema"):
+        assert f"- `{path}` (diubah)\n" in out, (path, out)

@@ -103,8 +103,9 @@ def resolve(root: Path, ref: str) -> str:
     return out.decode("ascii").strip()
 
 
-def tree(root: Path, commit: str, folders: Iterable[str]) -> list[Blob]:
-    """Every file under ``folders`` at ``commit``: path, mode and object id."""
+def tree(root: Path, commit: str, folders: Iterable[str], *, gitlinks: bool = False) -> list[Blob]:
+    """Every file under ``folders`` at ``commit``: path, mode and object id (with
+    ``gitlinks``, each submodule too: mode 160000 and the commit it records)."""
     out = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *folders)
     blobs: list[Blob] = []
     for entry in out.split(b"\0"):
@@ -112,7 +113,7 @@ def tree(root: Path, commit: str, folders: Iterable[str]) -> list[Blob]:
             continue
         meta, _tab, name = entry.partition(b"\t")
         mode, kind, sha = meta.decode("ascii").split()
-        if kind == "blob":
+        if kind == "blob" or (gitlinks and kind == "commit"):
             blobs.append(Blob(name.decode("utf-8", "surrogateescape"), mode, sha))
     return blobs
 

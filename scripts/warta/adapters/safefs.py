@@ -246,6 +246,25 @@ def open_file(root: Path, rel: str, *, max_bytes: int | None = None) -> Iterator
         os.close(fd)
 
 
+def lstat_at(root: Path, rel: str) -> tuple[os.stat_result, str | None] | None:
+    """What ``root/rel`` is itself, and a link's target (None: nothing there). No link on
+    the way is followed (UnsafePath), nor the link itself."""
+    parts = _split(rel)
+    try:
+        with _open_dir(root, parts[:-1], rel) as folder:
+            try:
+                info = os.lstat(parts[-1], dir_fd=folder)
+            except FileNotFoundError:
+                return None
+            target = os.readlink(parts[-1], dir_fd=folder) if stat.S_ISLNK(info.st_mode) \
+                else None
+            return info, target
+    except UnsafePath as exc:
+        if exc.code == "missing":
+            return None
+        raise
+
+
 def read_bytes(root: Path, rel: str, *, max_bytes: int | None = None) -> bytes:
     """The bytes of the regular file ``root/rel``, read without following any link."""
     with open_file(root, rel, max_bytes=max_bytes) as fd:
