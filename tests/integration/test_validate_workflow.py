@@ -339,6 +339,32 @@ def test_workflow_duty_rule_of_one_step(tmp_path: Path) -> None:
     ]
 
 
+def test_workflow_duty_rule_naming_a_step_twice(tmp_path: Path) -> None:
+    """Found by an independent attack on other offices' SOPs: ``steps: [penulisan,
+    penulisan]`` (a copy-paste slip) was signed without a word, then every writer was
+    refused for signing penulisan "and also penulisan": no item could move."""
+    text = edited("steps: [penulisan, pengesahan]", "steps: [penulisan, penulisan]")
+    assert sop_problems(tmp_path, text) == [
+        (
+            "workflow.duty-step",
+            "error",
+            line_of(text, "steps: [penulisan, penulisan]"),
+            "a separation rule names step 'penulisan' twice; expected different steps (one"
+            " person signing a step once is no conflict of duties)",
+        )
+    ]
+
+
+def test_one_bad_field_of_a_step_is_one_error(tmp_path: Path) -> None:
+    """Found by the same attack: ``amount: 7.5`` in the approval step also gave "no gate"
+    and twice "'pengesahan' is not a step", since the step was dropped whole."""
+    text = edited("    time: {amount: 5, unit: menit}\n    output: Pengesahan",
+                  "    time: {amount: 7.5, unit: menit}\n    output: Pengesahan")
+    problems = sop_problems(tmp_path, text)
+    assert [(rule, line) for rule, _severity, line, _message in problems] == [
+        ("schema.type", line_of(text, "amount: 7.5"))], problems
+
+
 def test_workflow_steps_empty(tmp_path: Path) -> None:
     start = SOP.index("\nsteps:\n") + 1
     end = SOP.index("\n# Separation of duties")

@@ -190,3 +190,14 @@ def test_the_sop_page_shows_the_office_hours_and_holidays(sop: Sop) -> None:
     # without office hours, the standards run on calendar time: no section
     plain = replace(sop, calendar=replace(sop.calendar, hours=()))
     assert 'id="jam-kerja"' not in sop_page(plain).body
+
+
+def test_total_standard_time_carries_minutes_into_hours() -> None:
+    """Found by an independent attack on other offices' SOPs: 15 + 30 + 30 minutes and
+    4 + 2 + 1 hours read "7 jam 75 menit". Hours are not carried into days (a day is the
+    office's hours)."""
+    times = [StandardTime(n, TimeUnit.MENIT) for n in (15, 30, 30)] + [
+        StandardTime(n, TimeUnit.JAM) for n in (4, 2, 1)] + [
+        StandardTime(1, TimeUnit.HARI, working_days=True)]
+    assert total_time(times) == "1 hari kerja 8 jam 15 menit"
+    assert total_time([StandardTime(30, TimeUnit.JAM)]) == "30 jam"

@@ -35,10 +35,14 @@ def test_the_gate_is_the_approval_step_and_freezes_content_from_there() -> None:
     assert sop.frozen_from() == 4
 
 
-def test_no_step_freezing_content_means_nothing_is_frozen() -> None:
+def test_the_gate_freezes_the_content_even_when_no_step_is_marked() -> None:
+    """An SOP whose gate was not marked ``freezes_content`` published text edited after the
+    approval (found by an independent attack): the gate always freezes what it approved."""
     sop = real_sop()
     steps = tuple(replace(s, freezes_content=False) for s in sop.steps)
-    assert replace(sop, steps=steps).frozen_from() is None
+    assert replace(sop, steps=steps).frozen_from() == sop.gate_index == 4
+    earlier = tuple(replace(s, freezes_content=s.id == "laporan") for s in steps)
+    assert replace(sop, steps=earlier).frozen_from() == 3
 
 
 def test_statuses_run_from_the_initial_status_through_each_step() -> None:

@@ -485,27 +485,22 @@ def _steps(
         freezes = r.boolean("freezes_content")
         edits = r.boolean("edits")
         note = r.text("note", required=False) or ""
-        if (
-            step_id is None
-            or role is None
-            or time is None
-            or status is None
-            or activity is None
-            or step_input is None
-            or output is None
-        ):
+        if step_id is None:
             continue
         ids.add(step_id)
+        # A field that did not read is already a finding (and the SOP is refused): the step
+        # still stands, with a stand-in for that field, so that the rules naming it (the
+        # gate, separation of duties, correction) do not add errors that are not there.
         steps.append(
             Step(
                 index + 1,
                 step_id,
-                activity,
-                role,
-                step_input,
-                time,
-                output,
-                status,
+                activity or "",
+                role or "",
+                step_input or "",
+                time or StandardTime(1, TimeUnit.MENIT, False),
+                output or "",
+                status or step_id,
                 gate,
                 freezes,
                 note,
@@ -590,6 +585,16 @@ def _duties(
                         " of {steps}"
                     ).format(step=step, steps=", ".join(s.id for s in steps)),
                 )
+        twice = sorted({step for step in rule_steps if rule_steps.count(step) > 1})
+        if twice:
+            r.fail(
+                "steps",
+                "workflow.duty-step",
+                _(
+                    "a separation rule names step {step!r} twice; expected different steps"
+                    " (one person signing a step once is no conflict of duties)"
+                ).format(step=twice[0]),
+            )
         if len(rule_steps) < 2:
             r.fail(
                 "steps",

@@ -117,7 +117,8 @@ def identity_rows(sop: Sop) -> tuple[IdentityRow, ...]:
 def total_time(times: Sequence[StandardTime]) -> str:
     """The sum of standard times per unit: '7 hari kerja 20 menit'."""
     minutes = sum(t.amount for t in times if t.unit is TimeUnit.MENIT)
-    hours = sum(t.amount for t in times if t.unit is TimeUnit.JAM)
+    hours = sum(t.amount for t in times if t.unit is TimeUnit.JAM) + minutes // 60
+    minutes %= 60  # (hours are not carried into days: a day is the office's hours)
     work_days = sum(t.amount for t in times if t.unit is TimeUnit.HARI and t.working_days)
     days = sum(t.amount for t in times if t.unit is TimeUnit.HARI and not t.working_days)
     parts = []
