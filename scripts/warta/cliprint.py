@@ -14,9 +14,11 @@ from warta.cli import AS, AT, EPILOG, KEY, NO_COMMIT, PIN, _at, _load
 from warta.cliadmin import _day
 from warta.cliprogress import QUIET, terminal_progress
 from warta.clitext import Command
+from warta.errors import ConfigError
 from warta.i18n import _
 from warta.model.edition import MANIFEST
 from warta.model.findings import visible
+from warta.model.sop import unknown_reporter_step
 from warta.repository import Repository
 
 
@@ -93,9 +95,14 @@ def cetak(
 
 
 def _reporter_step(project: Repository) -> str:
+    """The step whose signer is printed as each item's reporter, as the site shows it (an
+    unknown ``reporter_step`` is refused: the bulletin printed no reporter at all)."""
     site = project.policy.site
     value = site.warta.get("reporter_step") if site is not None else None
-    return value if isinstance(value, str) else "penulisan"
+    step = project.sop.reporter_step(value)
+    if step is None:
+        raise ConfigError(unknown_reporter_step(value, project.sop))
+    return step.id
 
 
 def is_edition_path(path: Path) -> bool:

@@ -55,7 +55,7 @@ from warta.adapters.trust import (
 )
 from warta.adapters.verdicts import VerdictCache, policy_digest
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH, load_roster, load_sop
-from warta.adapters.yamlnodes import YamlError, parse
+from warta.adapters.yamlnodes import YamlError, YMap, parse
 from warta.bulk import Judges, Setup, Work, default_jobs, renderer_for
 from warta.editions import is_print_file, judge_editions
 from warta.errors import UsageError
@@ -78,7 +78,7 @@ from warta.model.photo import PhotoFacts, is_inspected
 from warta.model.pin import Pin
 from warta.model.roster import Roster
 from warta.model.signing import fingerprint
-from warta.model.sop import Sop
+from warta.model.sop import Sop, unknown_reporter_step
 from warta.progress import NO_PROGRESS, Progress
 from warta.site.assets import svg_problems
 from warta.site.sanitize import Policy as HtmlPolicy
@@ -784,6 +784,7 @@ def open_repository(
         progress.done()
     judged.extend(_judge_strays(tree, ctx))
     sources, gone = _judge_sources(policy, tree)
+    gone.extend(_reporter_problem(policy))
     printed = judge_editions(
         root,
         tree.prints,
@@ -926,6 +927,20 @@ def _folder_key(folder: Iterable[Observed]) -> bytes:
         f"\0{o.photo.key() if o.photo is not None else ''}"
         for o in folder
     ).encode("utf-8", "surrogateescape")
+
+
+def _reporter_problem(policy: Policy) -> list[Finding]:
+    """The site's ``reporter_step``, if it names no step of the SOP: the build refused it,
+    and the bulletin printed no reporter at all (found by an independent attack)."""
+    site = policy.site
+    if site is None or "reporter_step" not in site.warta:
+        return []
+    value = site.warta["reporter_step"]
+    if policy.sop.reporter_step(value) is not None:
+        return []
+    line = site.warta.line_of("reporter_step") if isinstance(site.warta, YMap) else None
+    why = unknown_reporter_step(value, policy.sop)
+    return [error(CONFIG_FILE, line, "site.reporter-step", why)]
 
 
 def _judge_strays(tree: Tree, ctx: Context) -> list[Judgement]:

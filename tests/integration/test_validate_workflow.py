@@ -5,6 +5,7 @@ prints every finding). The SOP texts here are the real workflow/sop.yml with one
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import date, time
 from pathlib import Path
 
@@ -857,3 +858,40 @@ def test_the_gate_freezes_what_it_approved_even_unmarked(repo: Repo, tmp_path: P
     built = repo.cli("build", "-d", str(tmp_path / "site"))
     served = b"".join(p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file())
     assert b"TAMBAHANKANARI" not in served, built.stderr
+
+
+def test_the_reporter_is_the_sop_s_writing_step_unless_the_site_names_a_step(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """Found by an independent attack on other offices' SOPs: with ``penulisan`` renamed in
+    sop.yml, mkdocs.yml's ``reporter_step: penulisan`` passed ``validate --strict``, the
+    build refused it, and ``warta cetak`` printed a bulletin with no reporter at all."""
+    repo.write("workflow/sop.yml", repo.read("workflow/sop.yml").replace("penulisan", "liputan"))
+    repo.sign_workflow()
+    repo.approved_item("Bakti Sosial di Cibening", slug="bakti")
+    repo.commit_all("berita")
+    assert "reporter_step: penulisan" in repo.read("mkdocs.yml")
+    checked = repo.cli("validate", "--strict", "--no-cache")
+    line = line_of(repo.read("mkdocs.yml"), "reporter_step")
+    assert checked.returncode == 1 and f"mkdocs.yml:{line}: error [site.reporter-step]" in \
+        checked.stdout, checked.stdout
+    printed = repo.cli("cetak", "--edisi", "2026-11", "--key", str(repo.keys["sri"]), "--at",
+                       "2026-11-10T10:00:00+07:00")
+    assert printed.returncode == 2 and "reporter_step" in printed.stderr, printed.stderr
+    assert not repo.path("content/cetak").exists()
+    # without the option, the writing step's signer is the reporter, on the site and on paper
+    repo.write("mkdocs.yml", "\n".join(line for line in repo.read("mkdocs.yml").splitlines()
+                                       if "reporter_step" not in line) + "\n")
+    repo.sign_workflow()
+    repo.commit_all("tanpa reporter_step")
+    assert repo.cli("validate", "--strict", "--no-cache").returncode == 0
+    built = repo.cli("build", "-d", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    page = (tmp_path / "site/berita/2026/bakti/index.html").read_text(encoding="utf-8")
+    assert "Dimas Prasetyo" in page
+    printed = repo.cli("cetak", "--edisi", "2026-11", "--key", str(repo.keys["sri"]), "--at",
+                       "2026-11-10T10:00:00+07:00")
+    assert printed.returncode == 0, printed.stderr
+    text = subprocess.run(["pdftotext", str(repo.path("content/cetak/2026-11/buletin.pdf")),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    assert "Dimas Prasetyo" in text

@@ -281,7 +281,7 @@ def _plugins(data: YMap, allow: Allow, findings: list[Finding]) -> dict[str, Any
                 ),
             )
         if name == "warta" and isinstance(options, dict):
-            warta = dict(options)
+            warta = options  # (a YMap keeps each option's line)
             for option in sorted(UNTRUSTED_OPTIONS & set(options)):
                 _fail(
                     findings,

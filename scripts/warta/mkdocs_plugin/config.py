@@ -10,7 +10,9 @@ from warta.site.sanitize import DEFAULT_EMBED_HOSTS
 
 class WartaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: The SOP step whose signer is the item's reporter (the writing step).
-    reporter_step = c.Type(str, default="penulisan")
+    #: the SOP step whose signer is an item's reporter (default: the writing step, the
+    #: first that may change the text)
+    reporter_step = c.Optional(c.Type(str))
     #: News per page of every list: the news list, an archive month, a category, a reporter.
     per_page = c.Type(int, default=10)
     #: Latest news on the home page.

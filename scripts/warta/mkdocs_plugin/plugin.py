@@ -70,6 +70,7 @@ from warta.model import policy
 from warta.model.closure import BodyTooComplex, folders_of
 from warta.model.findings import Finding, visible
 from warta.model.photo import is_raster
+from warta.model.sop import unknown_reporter_step
 from warta.publish import RENDERED, Plan, account, plan, stage
 from warta.repository import Repository, open_repository
 from warta.site import feeds, item_page, pages, share
@@ -179,6 +180,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self.unaccounted: list[str] = []
         #: Set by ``warta build -j N``: processes that may render pages (None: one per CPU).
         self.jobs: int | None = None
+        #: the SOP step whose signer is an item's reporter (see :meth:`Sop.reporter_step`)
+        self.reporter = ""
 
     # ---- configuration: judge, then stage the closure -----------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -223,16 +226,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                     docs=DOCS, found=config.docs_dir
                 )
             )
-        step = self.config.reporter_step
-        if repo.sop.step(step) is None:
-            steps = ", ".join(s.id for s in repo.sop.steps)
-            raise PluginError(
-                "warta: "
-                + _(
-                    "reporter_step {step!r} is not a step of workflow/sop.yml; expected one of:"
-                    " {steps}"
-                ).format(step=step, steps=steps)
-            )
+        reporter = repo.sop.reporter_step(self.config.reporter_step)
+        if reporter is None:
+            raise PluginError("warta: " + unknown_reporter_step(
+                self.config.reporter_step, repo.sop))
+        self.reporter = reporter.id
         _log_report(repo.report, repo.policy.sop.take_back.withdrawn_status)
         closure = plan(repo, preview=self.preview)
         for finding in closure.findings:
@@ -434,7 +432,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                     sop=repo.sop,
                     roster=repo.roster,
                     zone=repo.policy.zone,
-                    reporter_step=self.config.reporter_step,
+                    reporter_step=self.reporter,
                     draft=not shown.verdict.publishable,
                     problems=_problems(shown.verdict),
                 )

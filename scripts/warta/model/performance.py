@@ -206,7 +206,7 @@ def as_at(item: NewsItem, moment: datetime) -> NewsItem:
 
 def writing_step(sop: Sop) -> Step:
     """The step whose signers write the news: the first that may change the text."""
-    return next((s for s in sop.steps if s.edits), sop.steps[0])
+    return sop.writing_step()
 
 
 def reporting_step(sop: Sop) -> Step:

@@ -12,6 +12,7 @@ from datetime import date
 
 # standard times and the calendar live in warta.model.office; the SOP names them too
 from warta.model.office import Calendar, StandardTime, TimeUnit
+from warta.model.translate import _
 
 __all__ = [
     "GATE",
@@ -171,6 +172,18 @@ class Sop:
         """The publishing gate (the approval step). Loading guarantees exactly one."""
         return next(step for step in self.steps if step.gate)
 
+    def writing_step(self) -> Step:
+        """The step whose signers write the news: the first that may change the text."""
+        return next((s for s in self.steps if s.edits), self.steps[0])
+
+    def reporter_step(self, configured: object = None) -> Step | None:
+        """The step whose signer is an item's reporter: ``configured`` (the site's
+        ``reporter_step`` option), else the writing step; None if ``configured`` names no
+        step."""
+        if configured is None:
+            return self.writing_step()
+        return self.step(configured) if isinstance(configured, str) else None
+
     @property
     def gate_index(self) -> int:
         return self.steps.index(self.gate)
@@ -235,3 +248,12 @@ class Sop:
             if step.freezes_content or step.gate:
                 return i
         return None
+
+
+def unknown_reporter_step(configured: object, sop: Sop) -> str:
+    """Why the site's ``reporter_step`` option is refused."""
+    return _(
+        "reporter_step {step!r} is not a step of workflow/sop.yml; expected one of: {steps}"
+        " (or no reporter_step: the writing step, {writing}, is the reporter's)"
+    ).format(step=configured, steps=", ".join(s.id for s in sop.steps),
+             writing=sop.writing_step().id)
