@@ -52,7 +52,7 @@ from warta.model.edition import (
 )
 from warta.model.findings import NOT_ARGUMENT_TEXT
 from warta.model.history import read_history
-from warta.model.item import content_digest
+from warta.model.item import NewsItem, content_digest
 from warta.model.signing import NAMESPACE, chain_digest, key_owner, key_problem
 from warta.model.sop import Step
 from warta.publish import DOCS_PREFIX
@@ -114,6 +114,10 @@ def choose(
         if not verdict.publishable:
             left.append(LeftOut(verdict.path, title, _why_not(project, verdict.path)))
             continue
+        waiting = _step_before_printing(project, item)
+        if waiting is not None:  # (one such item refused the whole edition)
+            left.append(LeftOut(verdict.path, title, waiting))
+            continue
         article = build_article(
             item, src_uri=verdict.path[len(DOCS_PREFIX):], sop=sop, roster=project.roster,
             zone=zone, reporter_step=reporter_step,
@@ -126,6 +130,20 @@ def choose(
         chosen.append((day, verdict.path, document.Printed(item, article, rendered.html, digest)))
     chosen.sort(key=lambda c: (c[0], c[1]))
     return [c[2] for c in chosen], sorted(left, key=lambda x: x.path)
+
+
+def _step_before_printing(project: Repository, item: NewsItem) -> str | None:
+    """Why a published item is not printed yet, if a step of the SOP between the gate and
+    printing (an upload to the web, say) is still to be signed for it (found by an
+    independent attack on other offices' SOPs)."""
+    sop = project.sop
+    following = sop.next_step(read_history(item, sop).signed)
+    printing = print_step(sop)
+    if following is None or printing is None or following.id == printing.id:
+        return None
+    role = sop.roles[following.role].title if following.role in sop.roles else following.role
+    return _("its step {step} ({role}) comes before printing and is not signed yet").format(
+        step=f"{following.number}. {following.id}", role=role)
 
 
 def _why_not(project: Repository, path: str) -> str:

@@ -821,3 +821,34 @@ def test_an_item_inside_a_block_of_an_ordered_list_keeps_the_number_the_site_sho
                 "2. Mundur dua", "1. Mundur satu", "a. Anak pertama", "b. Anak kedua"}
     assert expected <= set(lines), lines
     assert not [line for line in lines if line.startswith("\u2022")], lines
+
+
+def test_an_item_not_yet_through_a_step_before_printing_is_left_out_not_the_edition(
+    repo: Repo,
+) -> None:
+    """Found by an independent attack on other offices' SOPs: with a step between the
+    approval and printing (an upload to the web), one approved item still waiting for it
+    made ``warta cetak`` refuse the whole month's edition ("wrong order"), writing nothing."""
+    sop = repo.read("workflow/sop.yml")
+    upload = (
+        "  - id: unggah\n"
+        "    activity: Mengunggah berita ke situs web\n"
+        "    role: kasubag\n"
+        "    input: Berita yang disahkan\n"
+        "    time: {amount: 30, unit: menit}\n"
+        "    output: Berita di situs web\n"
+        "    status: diunggah\n\n"
+    )
+    repo.write("workflow/sop.yml",
+               sop.replace("  - id: kompilasi\n", upload + "  - id: kompilasi\n"))
+    repo.sign_workflow()
+    ready = repo.approved_item("Posyandu Melati Jadi Percontohan", day="2026-11-03",
+                               slug="posyandu")
+    repo.sign(ready, "sri", f"2026-11-03T11:00:00{WIB}")  # unggah
+    repo.approved_item("Pasar Tani Digelar di Alun-alun", day="2026-11-04", slug="pasar-tani")
+    repo.commit_all("berita")
+    result = cetak(repo)
+    assert result.returncode == 0, result.stderr
+    assert "pasar-tani" in result.stdout and "6. unggah" in result.stdout, result.stdout
+    text = pdf_text(repo.path(f"{EDITION}/buletin.pdf"))
+    assert "Posyandu Melati" in text and "Pasar Tani" not in text
