@@ -137,9 +137,12 @@ def _step_before_printing(project: Repository, item: NewsItem) -> str | None:
     printing (an upload to the web, say) is still to be signed for it (found by an
     independent attack on other offices' SOPs)."""
     sop = project.sop
-    following = sop.next_step(read_history(item, sop).signed)
+    history = read_history(item, sop)
     printing = print_step(sop)
-    if following is None or printing is None or following.id == printing.id:
+    if printing is None or history.signoff_for(printing.id) is not None:
+        return None  # (printed before: printed again as it stands)
+    following = sop.next_step(history.signed)
+    if following is None or following.id == printing.id:
         return None
     role = sop.roles[following.role].title if following.role in sop.roles else following.role
     return _("its step {step} ({role}) comes before printing and is not signed yet").format(
@@ -207,7 +210,8 @@ def compile_edition(
     step = print_step(project.sop)
     if step is None:
         raise RefusedError(_(
-            "sop.yml has no step after the publishing gate to record printing; nothing was written"
+            "sop.yml names no step that records printing (prints: true on the step after the"
+            " publishing gate that compiles the bulletin); nothing was written"
         ))
     errors = [f for f in project.policy.workflow_findings if f.is_error]
     if errors:
@@ -257,7 +261,7 @@ def compile_edition(
     with gitops.action_lock(project.root):
         for entry in printed:
             history = read_history(entry.item, project.sop)
-            if project.sop.next_step(history.signed) is None:
+            if history.signoff_for(step.id) is not None:
                 continue  # printed before: its printing step stays as signed
             path = project.root / entry.item.path
             text = read_repo_text(project.root, entry.item.path)

@@ -895,3 +895,37 @@ def test_the_reporter_is_the_sop_s_writing_step_unless_the_site_names_a_step(
     text = subprocess.run(["pdftotext", str(repo.path("content/cetak/2026-11/buletin.pdf")),
                            "-"], capture_output=True, text=True, check=True).stdout
     assert "Dimas Prasetyo" in text
+
+
+def test_workflow_prints_only_one_step_after_the_gate(tmp_path: Path) -> None:
+    text = edited("    status: dilaporkan\n", "    status: dilaporkan\n    prints: true\n")
+    problems = sop_problems(tmp_path, text)
+    assert [(p[0], p[2]) for p in problems] == [("workflow.prints", line_of(text, "steps:"))]
+    assert "found 'laporan', 'kompilasi'" in problems[0][3]
+
+
+def test_an_office_without_a_bulletin_counts_its_last_step_and_prints_nothing(
+    repo: Repo,
+) -> None:
+    """Found by an independent attack on other offices' SOPs: the SOP's last step after the
+    gate was taken for printing, so an office whose last step shares the news on social
+    media had every record of it counted as "printed in no edition" (performed 0, not well
+    done), and ``warta cetak`` would sign it "Dicetak dalam edisi". The printing step is
+    the one marked ``prints: true`` now."""
+    text = repo.read("workflow/sop.yml")
+    assert "    prints: true" in text
+    repo.write("workflow/sop.yml", "\n".join(
+        line for line in text.splitlines() if "prints: true" not in line) + "\n")
+    repo.sign_workflow()
+    path = repo.approved_item("Bakti Sosial di Cibening", slug="bakti")
+    repo.sign(path, "sri", "2026-11-03T09:00:00+07:00")  # the last step, no bulletin
+    repo.commit_all("berita")
+    result = repo.cli("laporan", "--periode", "2026-11", "--format", "json", "--at",
+                      "2026-11-30T09:00:00+07:00")
+    assert result.returncode == 0, result.stderr
+    (last,) = [s for s in json.loads(result.stdout)["steps"] if s["id"] == "kompilasi"]
+    assert last["performed"] == 1 and last["unlisted"] == 0, last
+    printed = repo.cli("cetak", "--edisi", "2026-11", "--key", str(repo.keys["sri"]), "--at",
+                       "2026-11-30T10:00:00+07:00")
+    assert printed.returncode == 1 and "prints: true" in printed.stderr, printed.stderr
+    assert not repo.path("content/cetak").exists()

@@ -167,6 +167,22 @@ def load_sop(root: Path) -> tuple[Sop, list[Finding]]:
                 ).format(count=len(gates)),
             )
         )
+    printing = [s for s in steps if s.prints]
+    gate_at = next((i for i, s in enumerate(steps) if s.gate), None)
+    if len(printing) > 1 or any(
+        gate_at is not None and steps.index(s) <= gate_at for s in printing
+    ):
+        findings.append(
+            error(
+                display,
+                top.line("steps"),
+                "workflow.prints",
+                _(
+                    "at most one step may record printing (prints: true), and it must come"
+                    " after the publishing gate (only approved text is printed); found {found}"
+                ).format(found=", ".join(repr(s.id) for s in printing)),
+            )
+        )
     _fail_on_errors(display, findings)
     assert identity is not None and initial is not None
     sop = Sop(
@@ -456,6 +472,7 @@ def _steps(
                 "freezes_content",
                 "note",
                 "edits",
+                "prints",
             }
         )
         step_id = _identifier(r, "id")
@@ -484,6 +501,7 @@ def _steps(
         gate = r.boolean("gate")
         freezes = r.boolean("freezes_content")
         edits = r.boolean("edits")
+        prints = r.boolean("prints")
         note = r.text("note", required=False) or ""
         if step_id is None:
             continue
@@ -505,6 +523,7 @@ def _steps(
                 freezes,
                 note,
                 edits,
+                prints,
             )
         )
     return steps

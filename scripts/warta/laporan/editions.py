@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from warta.model.edition import Edition as Signed
+from warta.model.edition import print_step
 from warta.model.item import NewsItem
 from warta.model.performance import Period
 from warta.model.sop import Sop
@@ -38,8 +39,9 @@ def read_editions(
     editions: Iterable[Signed], period: Period, items: Iterable[NewsItem], sop: Sop
 ) -> list[Edition]:
     """The verified editions (every revision) of the months of ``period``, in order."""
-    last = sop.steps[-1].id
-    printed = {i.id for i in items if i.id and any(s.step == last for s in i.signoffs)}
+    step = print_step(sop)
+    printed = {i.id for i in items
+               if i.id and step is not None and any(s.step == step.id for s in i.signoffs)}
     months = set(period.months())
     out = []
     for signed in sorted(editions, key=lambda e: (e.edition, e.revision)):

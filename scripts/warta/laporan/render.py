@@ -60,7 +60,7 @@ METHOD = {
     f" sekurang-kurangnya {round(WELL_DONE_SHARE * 100)} % waktunya dalam Mutu Baku; 'tidak'"
     " bila tidak; '-' bila tidak dilaksanakan dalam periode.",
     "edisi": "Edisi cetak dari content/cetak/<edisi>/edisi.yml: sebuah berita dihitung tercetak"
-    " hanya bila catatannya yang sah memuat langkah terakhir SOP (penghimpunan untuk dicetak)."
+    " hanya bila catatannya yang sah memuat langkah pencetakan SOP (prints: true di sop.yml)."
     " Sebaliknya, catatan langkah itu hanya dihitung (dilaksanakan, diukur) untuk berita yang"
     " tercantum dalam edisi cetak yang sah; catatan tanpa edisi dihitung terpisah ('unlisted')"
     " dan membuat langkah itu tidak 'dilaksanakan dengan baik'.",

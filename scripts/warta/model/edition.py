@@ -106,9 +106,11 @@ def payload(edition: Edition) -> bytes:
 
 
 def print_step(sop: Sop) -> Step | None:
-    """The step that records printing: the SOP's last step, if it comes after the gate."""
-    last = sop.steps[-1]
-    return last if sop.index(last.id) != sop.gate_index and not last.gate else None
+    """The step that records printing: the one ``sop.yml`` marks ``prints: true`` (after the
+    gate; loading checks it), or None for an office without a printed bulletin. (It was the
+    SOP's last step after the gate, so an office whose last step shares the news on social
+    media had every record of it counted as printing without an edition.)"""
+    return next((step for step in sop.steps if step.prints), None)
 
 
 def month_range(edition: str) -> tuple[date, date] | None:

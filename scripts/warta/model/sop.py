@@ -66,6 +66,8 @@ class Step:
     note: str = ""
     #: whether the text may change before this step is signed (its signer signs the edit)
     edits: bool = False
+    #: whether this step records printing (the bulletin's compilation, `warta cetak`)
+    prints: bool = False
 
 
 @dataclass(frozen=True)
