@@ -131,11 +131,16 @@ class Summary:
 
 def effect(change: ItemChange) -> int:
     """How much merging ``change`` does, for the order of the summary (0 first): 0 puts an
-    item on the site or takes one off, removes or moves one; 1 signs a step, or is held
+    item on the site or takes one off (now or at its embargo), removes or moves one; 1
+    signs a step, or is held
     back by a finding; 2 the rest (a draft added or edited). No number of drafts pushes an
     item of the first kind into "… and N more items" (found by an independent attack)."""
-    before = change.before is not None and change.before.publishable
-    after = change.after is not None and change.after.publishable
+    # an item waiting only for its embargo goes out by itself: it counts as out (an approval
+    # under an embargo ending an hour after the check was ranked as a draft's step)
+    before = change.before is not None and (
+        change.before.publishable or change.before.scheduled is not None)
+    after = change.after is not None and (
+        change.after.publishable or change.after.scheduled is not None)
     if before != after or change.after is None or (
         change.before is not None and change.before_path != change.after_path
     ):

@@ -78,29 +78,34 @@ def code(text: str, limit: int = TEXT_MAX) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
-#: Files that judge, build or publish the news (CI files, the workflow, the site's
-#: configuration, code owners, git attributes): listed first, so that no number of other
-#: files pushes one of them into "… and N more files"; then other files in the folders of
-#: the forges' and the workflow's files (thirty issue templates under .github/ hid a change
-#: of CODEOWNERS and of the CI workflow; found by an independent attack).
-_GOVERNING_FOLDERS = (".github/", ".forgejo/", ".gitea/", ".gitlab/", "workflow/")
-_CI_FOLDERS = (".github/workflows/", ".forgejo/workflows/", ".gitea/workflows/")
-_GOVERNING_FILES = frozenset({
+#: Files that judge, build or publish the news: first those of fixed names (code owners,
+#: the site's configuration, the workflow's signed files, git's attributes and submodules
+#: at the top), never cut; then the forges' CI workflows and the rest of workflow/; then
+#: other files in the folders of either; then the rest. No number of junk files pushes a
+#: file of the first group into "… and N more files" (forty issue templates under .github/
+#: once hid a change of CODEOWNERS and the CI workflow, and two hundred nested
+#: .gitattributes did again; found by independent attacks).
+_FIXED = frozenset({
     ".gitlab-ci.yml", "mkdocs.yml", "CODEOWNERS", "docs/CODEOWNERS", ".github/CODEOWNERS",
-    ".gitlab/CODEOWNERS", ".forgejo/CODEOWNERS", ".gitea/CODEOWNERS",
+    ".gitlab/CODEOWNERS", ".forgejo/CODEOWNERS", ".gitea/CODEOWNERS", ".gitattributes",
+    ".gitmodules", "workflow/sop.yml", "workflow/sop.yml.sig", "workflow/roster.yml",
+    "workflow/roster.yml.sig", "workflow/site-manifest.yml", "workflow/site-manifest.yml.sig",
+    "workflow/trust-root",
 })
+_CI_FOLDERS = (".github/workflows/", ".forgejo/workflows/", ".gitea/workflows/", "workflow/")
+_GOVERNING_FOLDERS = (".github/", ".forgejo/", ".gitea/", ".gitlab/")
 
 
 def _governs(path: str) -> int:
-    """0: a file that judges, builds or publishes the news; 1: another file in a folder of
-    such files; 2: any other."""
-    if (
-        path in _GOVERNING_FILES
-        or path.startswith(("workflow/", *_CI_FOLDERS))
-        or path.rsplit("/", 1)[-1] == ".gitattributes"
-    ):
+    """0: a file of :data:`_FIXED`; 1: a CI workflow, another file of workflow/; 2: another
+    file in a forge's folder, a nested .gitattributes; 3: any other."""
+    if path in _FIXED:
         return 0
-    return 1 if path.startswith(_GOVERNING_FOLDERS) else 2
+    if path.startswith(_CI_FOLDERS):
+        return 1
+    if path.startswith(_GOVERNING_FOLDERS) or path.rsplit("/", 1)[-1] == ".gitattributes":
+        return 2
+    return 3
 
 
 def mention(account: str | None) -> str:
@@ -268,8 +273,9 @@ def render_summary(summary: Summary) -> str:
             ]
         )
         others = sorted(summary.others, key=lambda o: _governs(o.path))  # (stable)
-        governing = sum(1 for o in others if _governs(o.path) == 0)
-        shown = others[: max(min(governing, MAX_GOVERNING), MAX_OTHERS)]
+        fixed = sum(1 for o in others if _governs(o.path) == 0)
+        governing = sum(1 for o in others if _governs(o.path) <= 1)
+        shown = others[: max(fixed, min(governing, MAX_GOVERNING), MAX_OTHERS)]
         lines.extend(f"- {code(o.path, 200)} ({o.how})" for o in shown)
         if len(summary.others) > len(shown):
             rest = len(summary.others) - len(shown)

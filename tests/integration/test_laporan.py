@@ -404,6 +404,26 @@ def test_an_item_counts_as_published_when_it_went_out_never_before_its_embargo(
     assert later.exists()
 
 
+def test_an_item_returned_before_its_embargo_never_went_out(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """Found by an independent attack on the fix above: approved on 3 November with a
+    1 December embargo, then returned on 20 November and never signed again, the item was
+    counted as published in December."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    path = repo.embargoed_item("Rahasia Anggaran Desa", "2026-12-01T09:00:00+07:00",
+                               day="2026-11-03", slug="anggaran")
+    returned = repo.at_clock("2026-11-20T09:00:00+07:00").cli(
+        "return", str(path), "--to", "laporan", "--reason", "angka belum final", "--key",
+        str(repo.keys["hendra"]))
+    assert returned.returncode == 0, returned.stderr
+    repo.commit_all("kembali")
+    december = repo.at_clock("2026-12-30T09:00:00+07:00")
+    months = {m["month"]: m["published"]
+              for m in _json(december, "2026-12", "2026-12-30T09:00:00+07:00")["months"]}
+    assert months == {"2026-12": 0}, months
+
+
 def test_a_clock_before_1970_builds_the_public_page_without_a_traceback(
     newsroom: Repo, tmp_path: Path
 ) -> None:

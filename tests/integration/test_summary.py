@@ -263,3 +263,46 @@ def test_a_re_pointed_link_a_moved_submodule_and_a_new_mode_are_listed(repo: Rep
     out = summary(repo)
     for path in ("deploy.sh", "tools/sync.sh", "vendor/tema"):
         assert f"- `{path}` (diubah)\n" in out, (path, out)
+
+
+def test_an_approval_under_an_embargo_ending_soon_is_not_hidden_by_drafts(repo: Repo) -> None:
+    """Found by an independent attack on the fix above: an approval under an embargo that
+    ends an hour after the check ranked as a draft's step, so fifty drafts hid it; it goes
+    out by itself at the next build after the merge."""
+    path = repo.new_item("Zakat Produktif", at="2026-11-02T09:00:00+07:00", slug="zakat")
+    repo.sign(path, "sri", "2026-11-02T09:04:00+07:00")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nstatus:", "\nembargo: 2026-11-16T12:00:00+07:00\nstatus:", 1),
+                    encoding="utf-8")
+    repo.sign(path, "ayu", "2026-11-02T11:00:00+07:00")
+    repo.sign(path, "sri", "2026-11-02T11:04:00+07:00")
+    repo.commit_all("laporan")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "change")
+    repo.git("checkout", "-q", "-b", "agenda")
+    for n in range(55):
+        repo.new_item(f"Agenda {n:02d}", at="2026-11-03T08:00:00+07:00", slug=f"agenda-{n:02d}",
+                      commit=False)
+    repo.sign(path, "hendra", "2026-11-02T11:08:00+07:00", commit=False)
+    repo.commit_all("agenda pekan ini")
+    out = repo.at_clock("2026-11-16T11:00:00+07:00").cli(
+        "--lang", "id", "summary", "--base", "main").stdout
+    assert "### 1. Zakat Produktif\n" in out, out[:600]
+
+
+def test_nested_gitattributes_do_not_hide_the_files_that_govern_the_news(repo: Repo) -> None:
+    """Found by the same attack: two hundred empty nested .gitattributes counted as
+    governing, sorted before .github/ and CODEOWNERS and filled the list."""
+    repo.write(".github/workflows/warta.yml", "name: warta\n")
+    repo.write("CODEOWNERS", "/workflow/ @admin\n")
+    repo.commit_all("ci")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "change")
+    repo.git("checkout", "-q", "-b", "rapi")
+    for n in range(210):
+        repo.write(f".a{n:03d}/.gitattributes", "")
+    repo.write("CODEOWNERS", "/mkdocs.yml @admin\n")
+    repo.write(".github/workflows/warta.yml", "name: warta lain\n")
+    repo.commit_all("rapi")
+    out = summary(repo).replace("\\", "")
+    assert "- `CODEOWNERS` (diubah)" in out and "- `.github/workflows/warta.yml` (diubah)" in out

@@ -167,3 +167,29 @@ def test_the_preview_marks_the_embargoed_item_with_its_time(
     page = next(out.rglob(f"{SLUG}/index.html")).read_text(encoding="utf-8")
     banner = page.split('class="warta-draft"')[1].split("</div>")[0]
     assert "[embargo.pending]" in banner and EMBARGO in banner
+
+
+def test_a_corrected_item_stays_dated_at_its_embargo(
+    keys: dict[str, Path], tmp_path: Path
+) -> None:
+    """Found by an independent attack on the fix above: after a Ralat, an item released by
+    its embargo was dated at its first approval again, weeks before it went out."""
+    repo = make_repo(tmp_path / "repo", keys)
+    embargo = f"2026-11-10T09:00:00{WIB}"
+    path = repo.embargoed_item("Ralat Kanari Embargo", embargo, day="2026-11-02", slug="ralat")
+    repo.commit_all("berita")
+    late = repo.at_clock(f"2026-11-12T09:00:00{WIB}")
+    started = late.cli("correct", str(path), "--note", "Angka diperbaiki", "--key",
+                       str(repo.keys["hendra"]), "--at", f"2026-11-12T09:00:00{WIB}")
+    assert started.returncode == 0, started.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Isi berita.", "Isi berita yang diperbaiki."), encoding="utf-8")
+    repo.sign(path, "dimas", f"2026-11-12T10:00:00{WIB}")
+    repo.sign(path, "hendra", f"2026-11-12T11:00:00{WIB}")
+    repo.commit_all("ralat")
+    site = tmp_path / "site"
+    built = repo.at_clock(f"2026-11-13T09:00:00{WIB}").cli("build", "-d", str(site))
+    assert built.returncode == 0, built.stderr
+    feed = json.loads((site / "feed.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in feed["items"] if "/ralat/" in e["url"]]
+    assert entry["date_published"] == embargo, entry

@@ -312,17 +312,19 @@ def _size(value: set[str] | int) -> int:
 
 
 def went_out(item: NewsItem, sop: Sop) -> datetime | None:
-    """When ``item`` was first published: its first approval, or its signed embargo if that
-    is later; None if it never was (not approved, or withdrawn before that moment)."""
-    approval = next(
-        (r for r in item.signoffs if r.is_step and r.step == sop.gate.id and r.sig), None
-    )
-    if approval is None:
-        return None
-    out = approval.at if item.embargo is None else max(approval.at, item.embargo)
-    if any(r.action == WITHDRAW and r.at < out for r in item.signoffs):
-        return None
-    return out
+    """When ``item`` was first published: at an approval (the gate), or at its signed
+    embargo if that is later, unless a take-back (a return, a withdrawal, a correction)
+    came before that moment: then at the next approval that went out; None if none did.
+    (An item returned before its embargo was counted as published at the embargo; found by
+    an independent attack.)"""
+    for index, approval in enumerate(item.signoffs):
+        if not (approval.is_step and approval.step == sop.gate.id and approval.sig):
+            continue
+        out = approval.at if item.embargo is None else max(approval.at, item.embargo)
+        if not any(r.action in (RETURN, WITHDRAW, CORRECT) and r.at < out
+                   for r in item.signoffs[index + 1:]):
+            return out
+    return None
 
 
 def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _Tally) -> bool:

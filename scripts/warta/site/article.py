@@ -136,6 +136,12 @@ def _signer(signoff: Signoff, sop: Sop, roster: Roster, zone: tzinfo) -> Signer:
     return Signer(signoff.by, name, role_title)
 
 
+def _out(approved: datetime, item: NewsItem) -> datetime:
+    """When an approval at ``approved`` put ``item`` on the site: then, or at its signed
+    embargo if later (a Ralat's item was dated at its approval again; found by an attack)."""
+    return approved if item.embargo is None else max(approved, item.embargo)
+
+
 def build_article(
     item: NewsItem,
     *,
@@ -187,10 +193,9 @@ def build_article(
     reporter = _signer(written, sop, roster, zone) if written else None
     field_day = item.day(zone)
     if history.corrections:  # first published with the approval the first Ralat replaced
-        published = history.corrections[0].replaced.at.astimezone(zone)
+        published = _out(history.corrections[0].replaced.at, item).astimezone(zone)
     elif approval is not None:  # out at the approval, or at its signed embargo if later
-        published = approval.at if item.embargo is None else max(
-            approval.at, item.embargo.astimezone(zone))
+        published = _out(approval.at, item).astimezone(zone)
     elif item.signoffs:
         published = item.signoffs[-1].at.astimezone(zone)
     else:
