@@ -139,6 +139,7 @@ def real_steps() -> tuple[Step, ...]:
             working_days(2),
             "Pencetakan berita informasi pembangunan daerah",
             "dicetak",
+            prints=True,
         ),
     )
 
