@@ -358,6 +358,17 @@ def test_public_page_has_aggregates_and_no_names_and_the_report_is_never_built(
     assert not list(site.rglob("laporan-2026-11*"))
 
 
+def _with_kinerja(newsroom: Repo, root: Path) -> Repo:
+    """A copy of ``newsroom`` whose signed mkdocs.yml turns the public Kinerja page on."""
+    repo = copy_repo(newsroom, root)
+    config = repo.read("mkdocs.yml").replace(
+        "      feed_items: 20\n", "      feed_items: 20\n      kinerja: true\n")
+    repo.write("mkdocs.yml", config)
+    repo.sign_workflow()
+    repo.commit_all("kinerja")
+    return repo
+
+
 def _kinerja_november(repo: Repo, site: Path, clock: str) -> int:
     """The news the public page counts as published in November 2026, built at ``clock``."""
     built = repo.at_clock(clock).cli("build", "--site-dir", str(site))
@@ -376,12 +387,7 @@ def test_an_item_counts_as_published_when_it_went_out_never_before_its_embargo(
     in December, then withdrawn before it (never published: no page, no notice), was
     counted as published in November on the public page from its withdrawal on, for good;
     and an item whose embargo ends in another month was counted in its approval's month."""
-    repo = copy_repo(newsroom, tmp_path / "repo")
-    config = repo.read("mkdocs.yml").replace(
-        "      feed_items: 20\n", "      feed_items: 20\n      kinerja: true\n")
-    repo.write("mkdocs.yml", config)
-    repo.sign_workflow()
-    repo.commit_all("kinerja")
+    repo = _with_kinerja(newsroom, tmp_path / "repo")
     clock = "2026-11-30T09:00:00+07:00"
     before = _kinerja_november(repo, tmp_path / "s0", clock)
     pulled = repo.embargoed_item("Rahasia Lelang Jabatan", "2026-12-24T09:00:00+07:00",
@@ -430,12 +436,7 @@ def test_a_clock_before_1970_builds_the_public_page_without_a_traceback(
     """Found by an independent attack on time: WARTA_NOW takes years from 1900, but the
     public page's year went through the report's period reader (1970 and later) and an
     assertion ended the build in a traceback."""
-    repo = copy_repo(newsroom, tmp_path / "repo")
-    config = repo.read("mkdocs.yml").replace(
-        "      feed_items: 20\n", "      feed_items: 20\n      kinerja: true\n")
-    repo.write("mkdocs.yml", config)
-    repo.sign_workflow()
-    repo.commit_all("kinerja")
+    repo = _with_kinerja(newsroom, tmp_path / "repo")
     built = repo.at_clock("1969-12-31T10:00:00+07:00").cli(
         "build", "--site-dir", str(tmp_path / "site"))
     assert "Traceback" not in built.stderr and built.returncode in (0, 1), built.stderr

@@ -609,16 +609,29 @@ def test_a_withdrawal_during_the_embargo_does_not_reveal_the_title(
     # an approved item still under embargo is withdrawn (it was never published);
     # the build publishes a withdrawal notice at its URL naming its title (and when and
     # why), weeks before the embargo would have ended: the embargoed headline leaks.
-    path = repo.embargoed_item("Rahasia Kanari Tiga", "2026-12-20T09:00:00+07:00",
-                               day="2026-11-02", slug="rahasia")
-    result = repo.cli("withdraw", str(path), "--reason", "batal", "--key",
-                      str(repo.keys["hendra"]), "--at", "2026-11-04T10:00:00+07:00")
+    site = _withdrawn_under_embargo(repo, tmp_path, "Rahasia Kanari Tiga",
+                                    signed="2026-11-04T10:00:00+07:00",
+                                    clock="2026-11-04T10:00:00+07:00",
+                                    built="2026-11-05T10:00:00+07:00")
+    assert _traces(site, "Rahasia Kanari Tiga") == []
+
+
+def _withdrawn_under_embargo(repo: Repo, tmp_path: Path, title: str, *, signed: str,
+                             clock: str, built: str) -> Path:
+    """The site built at ``built`` after an item under embargo until 20 December was
+    withdrawn with the time ``signed`` on the clock ``clock``."""
+    path = repo.embargoed_item(title, "2026-12-20T09:00:00+07:00", day="2026-11-02",
+                               slug="rahasia")
+    result = repo.at_clock(clock).cli("withdraw", str(path), "--reason", "batal", "--key",
+                                      str(repo.keys["hendra"]), "--at", signed)
     assert result.returncode == 0, result.stderr
     repo.commit_all("tarik")
-    site = _build(repo.at_clock("2026-11-05T10:00:00+07:00"), tmp_path / "site")
-    leaked = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
-                    if p.is_file() and b"Rahasia Kanari Tiga" in p.read_bytes())
-    assert leaked == []
+    return _build(repo.at_clock(built), tmp_path / "site")
+
+
+def _traces(site: Path, text: str) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                  if p.is_file() and text.encode() in p.read_bytes())
 
 
 def test_a_withdrawal_signed_just_past_the_embargo_reveals_nothing_before_it(
@@ -628,17 +641,11 @@ def test_a_withdrawal_signed_just_past_the_embargo_reveals_nothing_before_it(
     minutes ahead of the clock; signed 30 s after the embargo at 08:56, it made a build at
     08:57, before the embargo by the build's own clock, publish the notice with the
     embargoed headline at the item's address."""
-    path = repo.embargoed_item("Rahasia Kanari Lima", "2026-12-20T09:00:00+07:00",
-                               day="2026-11-02", slug="rahasia")
-    result = repo.at_clock("2026-12-20T08:56:00+07:00").cli(
-        "withdraw", str(path), "--reason", "batal", "--key", str(repo.keys["hendra"]),
-        "--at", "2026-12-20T09:00:30+07:00")
-    assert result.returncode == 0, result.stderr
-    repo.commit_all("tarik")
-    site = _build(repo.at_clock("2026-12-20T08:57:00+07:00"), tmp_path / "site")
-    leaked = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
-                    if p.is_file() and b"Rahasia Kanari Lima" in p.read_bytes())
-    assert leaked == []
+    site = _withdrawn_under_embargo(repo, tmp_path, "Rahasia Kanari Lima",
+                                    signed="2026-12-20T09:00:30+07:00",
+                                    clock="2026-12-20T08:56:00+07:00",
+                                    built="2026-12-20T08:57:00+07:00")
+    assert _traces(site, "Rahasia Kanari Lima") == []
     assert not (site / "berita/2026/rahasia").exists()
 
 
