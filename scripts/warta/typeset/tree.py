@@ -355,11 +355,11 @@ class _Walker:
             element = _El("ol" if counted else "ul", {}, [element], element.blocky)
         numbering = counted[1] if counted else self.numbering(element, lists)
         entries: list[Entry] = [None]
-        for child, number in self.numbered(element, numbering):
-            if number is None:
+        for child, listed in self.numbered(element, numbering):
+            if listed is None:
                 entries.append((child, look))
                 continue
-            number = counted[0] if counted else number  # noqa: PLW2901 (the list's number)
+            number = counted[0] if counted else listed  # (numbered in the list around it)
             marker = _label(number, numbering) if element.tag == "ol" else "\u2022"
             entries.append(None)
             entries.append((marker + " ", look))
