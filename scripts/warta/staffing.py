@@ -35,7 +35,7 @@ from warta.model.codeowners import CODEOWNERS_FILE
 from warta.model.demokeys import is_demo_key
 from warta.model.findings import NOT_ARGUMENT_TEXT
 from warta.model.roster import FORGES
-from warta.model.signing import fingerprint, same_key
+from warta.model.signing import canonical_key, fingerprint, same_key
 
 
 def admin_signer(root: Path, key: Path | None) -> KeygenSigner:
@@ -165,14 +165,17 @@ def public_key_argument(value: str) -> str:
                 ).format(value=value)
             )
     parts = text.split()
-    if len(parts) < 2 or not parts[0].startswith(("ssh-", "ecdsa-", "sk-")):
+    canonical = canonical_key(text)
+    if len(parts) < 2 or not parts[0].startswith(("ssh-", "ecdsa-", "sk-")) or (
+        canonical != " ".join(parts[:2])
+    ):
         raise UsageError(
             _(
-                "--key {value}: expected an OpenSSH public key such as 'ssh-ed25519 AAAA…'; found "
-                "{text!r}"
+                "--key {value}: expected an OpenSSH public key such as 'ssh-ed25519 AAAA…' as"
+                " ssh-keygen writes it; found {text!r}"
             ).format(value=value, text=text[:30])
         )
-    return " ".join(parts[:2])
+    return canonical
 
 
 #: What a roster value typed on the command line may not hold: what findings show only as
@@ -260,9 +263,19 @@ def _same_holding(a: Any, b: Any) -> bool:
     return bool(norm(a) == norm(b))
 
 
+def _listed(person: dict[str, Any], key: str) -> list[Any]:
+    """``person[key]`` as a list to add to: one written empty (``education:``, which YAML
+    reads as null) is an empty list (it was kept as None, and the next addition ended in a
+    traceback; found by an independent attack)."""
+    value = person.get(key)
+    if not isinstance(value, list):
+        value = person[key] = []
+    return value
+
+
 def _add_role(person: dict[str, Any], add: Addition, *, existing: bool, today: date) -> Line:
     """Give ``person`` ``add``'s role; the line that says so."""
-    roles = person.setdefault("roles", [])
+    roles = _listed(person, "roles")
     held = False
     if existing and add.start is None:
         # a role given to someone already here holds from today, as a key added does: a
@@ -337,7 +350,7 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
                         ).format(fingerprint=fingerprint(add.key), value=other.get('id'))
                     )
         start = add.start if add.start is not None and add.role is None else today
-        person.setdefault("keys", []).append({"key": add.key, "from": start.isoformat()})
+        _listed(person, "keys").append({"key": add.key, "from": start.isoformat()})
         changes.append(
             _line(
                 "+",
@@ -348,7 +361,8 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
             )
         )
     for forge, user in add.forge:
-        accounts = person.setdefault("forge", {})
+        accounts = person.get("forge") or {}
+        person["forge"] = accounts
         if accounts.get(forge) not in (None, user):
             raise RefusedError(
                 _(
@@ -361,7 +375,7 @@ def apply_addition(doc: rosterfile.RosterDoc, add: Addition, today: date) -> lis
         )
     for level, study in add.education:
         entry = {"level": level, "field": study} if study else {"level": level}
-        person.setdefault("education", []).append(entry)
+        _listed(person, "education").append(entry)
         changes.append(
             _line(
                 "+", N_("{id}: education {education}"), id=add.id,

@@ -368,8 +368,8 @@ def _next(item: NewsItem, ctx: Context, trusted: bool, forge: str | None) -> Nex
     role = ctx.sop.roles.get(step.role)
     actors = []
     for person in ctx.roster.holders(step.role, today):
-        if person.id in barred:
-            continue
+        if person.id in barred or not person.keys_valid_on(today):
+            continue  # (someone whose keys are all revoked was named to act)
         holding = person.holding(step.role, today)
         short = role.short if role else step.role
         account = person.account(forge) if forge is not None and trusted else None

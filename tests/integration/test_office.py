@@ -365,3 +365,95 @@ def test_a_role_given_to_someone_already_listed_holds_from_today_not_for_past_da
                    "2026-11-30", "--acting")
     assert earlier.returncode == 0, earlier.stderr
     assert "2026-11-01 – 2026-11-30 (Plt.)" in earlier.stdout
+
+
+def _sri(office: Repo, keys: dict[str, Path], *extra: str) -> None:
+    added = _add(office, "sri", "--name", "Sri Rahayu, S.Sos.", "--nip", "198203152006042011",
+                 "--role", "kasubag", "--key", f"{keys['sri']}.pub", *extra)
+    assert added.returncode == 0, added.stderr
+
+
+def test_a_key_is_listed_once_in_its_standard_form(tmp_path: Path, keys: dict[str, Path]) -> None:
+    """Found by an independent attack on the roster: a key listed twice for one person (a
+    "revocation" written as a second entry, or the first spelled with base64 padding, which
+    has the same fingerprint but never matches a signature, so ``roster revoke`` revoked the
+    dead copy) showed as revoked and kept signing."""
+    office, _ = init_office(tmp_path, keys)
+    _sri(office, keys)
+    key = pub(keys["sri"])
+    padded = _add(office, "ayu", "--name", "Ayu", "--nip", "199402082019032007", "--role",
+                  "staf", "--key", key + "==")
+    assert padded.returncode == 2 and "ssh-keygen" in padded.stderr, padded.stderr
+    roster = office.read("workflow/roster.yml")
+    line = f"      - key: {key}\n"
+    assert roster.count(line) == 1
+    twice = roster.replace(line, line + "        from: 2026-01-01\n" + line
+                           + "        revoked: 2026-11-01\n        reason: laptop hilang\n")
+    for text, rule in ((twice, "roster.key-duplicate"),
+                       (roster.replace(line, f"      - key: {key}==\n"), "roster.key")):
+        office.write("workflow/roster.yml", text)
+        signed = office.cli("trust", "sign", "--key", str(keys["admin"]), "--no-commit")
+        assert signed.returncode == 1 and f"[{rule}]" in signed.stderr, signed.stderr
+    office.write("workflow/roster.yml", roster)
+
+
+def test_roster_commands_keep_an_empty_list_a_list(tmp_path: Path, keys: dict[str, Path]) -> None:
+    """Found by the same attack: ``education: []`` was written back as ``education:`` (null),
+    the next ``roster add PERSON --education`` ended in a traceback, and every later
+    ``roster add`` was refused for the text 'None' written in its place."""
+    office, _ = init_office(tmp_path, keys)
+    _sri(office, keys, "--forge", "github:sri-r")
+    roster = office.read("workflow/roster.yml")
+    assert "education:" not in roster.split("id: sri", 1)[1]
+    office.write("workflow/roster.yml", roster.replace(
+        "    roles: [kasubag]\n", "    roles: [kasubag]\n    education: []\n", 1))
+    office.sign_workflow(commit=True)
+    for args in (("sri", "--forge", "gitlab:sri-r"), ("sri", "--education", "S1 Sosiologi")):
+        changed = _add(office, *args)
+        assert changed.returncode == 0 and "Traceback" not in changed.stderr, changed.stderr
+    assert "None" not in office.read("workflow/roster.yml")
+    assert office.cli("validate", "--strict").returncode == 0
+
+
+def test_one_person_has_one_id(tmp_path: Path, keys: dict[str, Path]) -> None:
+    """Found by the same attack: the staff member entered again under a second id with the
+    same NIP as a Plt. Kasubag reported their own item; separation of duties saw two
+    people."""
+    office, _ = init_office(tmp_path, keys)
+    _sri(office, keys)
+    second = _add(office, "sri-plt", "--name", "Sri Rahayu, S.Sos.", "--nip",
+                  "198203152006042011", "--role", "kabag", "--acting", "--key",
+                  f"{keys['ayu']}.pub")
+    assert second.returncode == 1 and "[roster.nip-duplicate]" in second.stderr, second.stderr
+    assert "warta roster add sri --role" in second.stderr
+
+
+def test_someone_whose_keys_are_all_revoked_is_named_nowhere_to_act(
+    tmp_path: Path, keys: dict[str, Path], repo: Repo
+) -> None:
+    """Found by the same attack: after the revocation of her only key, ``warta sign``
+    refused Sri, but CODEOWNERS kept her an owner of the news, and ``warta status`` and the
+    pull request's summary named her to act."""
+    from warta.model.signing import fingerprint
+
+    office, _ = init_office(tmp_path, keys)
+    _sri(office, keys, "--forge", "github:sri-r")
+    assert "@sri-r" in office.read("CODEOWNERS")
+    revoked = office.cli("roster", "revoke", "sri", "--key", fingerprint(pub(keys["sri"])),
+                         "--on", "2026-01-01", "--reason", "pindah kantor", "--admin-key",
+                         str(keys["admin"]))
+    assert revoked.returncode == 0, revoked.stderr
+    assert "@sri-r" not in office.read("CODEOWNERS")
+    # the Kasubag's step is next: Sri, her key revoked, is not named to take it
+    repo.new_item("Pasar Murah", at="2026-11-02T08:00:00+07:00", slug="pasar")
+    assert "Sri Rahayu" in repo.cli("status").stdout
+    line = f"      - key: {pub(keys['sri'])}\n"
+    roster = repo.read("workflow/roster.yml")
+    assert line in roster
+    repo.write("workflow/roster.yml", roster.replace(
+        line, line + "        revoked: 2026-11-01\n        reason: pindah kantor\n"))
+    repo.sign_workflow(commit=True)
+    assert "Sri Rahayu" not in repo.cli("status").stdout
+    repo.git("branch", "-f", "dasar", "HEAD~1")
+    summary = repo.cli("summary", "--base", "dasar").stdout
+    assert "Sri Rahayu" not in summary, summary

@@ -81,6 +81,8 @@ def read_doc(text: str) -> RosterDoc:
 
 def scalar(value: Any, *, flow: bool = False) -> str:
     """One YAML scalar that reads back as ``value`` (``flow``: inside ``[...]``/``{...}``)."""
+    if value is None:
+        return "null"  # (it was written as the text 'None')
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -112,7 +114,9 @@ def _person(person: dict[str, Any]) -> list[str]:
     for index, key in enumerate(keys):
         lead = "  - " if index == 0 else "    "
         value = person[key]
-        if key == "roles" and isinstance(value, list):
+        if isinstance(value, list) and not value:  # (`education:` alone reads as null)
+            out.append(f"{lead}{key}: []")
+        elif key == "roles" and isinstance(value, list):
             if all(isinstance(r, str) for r in value):
                 out.append(f"{lead}roles: [{', '.join(scalar(r, flow=True) for r in value)}]")
             else:

@@ -17,7 +17,7 @@ from warta.errors import ConfigError
 from warta.i18n import _
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.roster import FORGES, Education, Holding, Key, Person, Roster
-from warta.model.signing import fingerprint
+from warta.model.signing import canonical_key, fingerprint
 from warta.model.sop import (
     GATE,
     LATEST,
@@ -660,6 +660,7 @@ def load_roster(root: Path, sop: Sop) -> tuple[Roster, list[Finding]]:
             continue
         people[person.id] = person
     findings.extend(_shared_keys(people, display))
+    findings.extend(_shared_nips(people, display))
     findings.extend(hidden_text(data, display))
     _fail_on_errors(display, findings)
     roster = Roster(people, demo, top.line("demo") if demo else None)
@@ -667,12 +668,56 @@ def load_roster(root: Path, sop: Sop) -> tuple[Roster, list[Finding]]:
     return roster, findings
 
 
+def _shared_nips(people: dict[str, Person], display: str) -> list[Finding]:
+    """One civil servant (one NIP) under two ids would be two people to separation of
+    duties: the writer could report their own item as a Plt. entered under a second id
+    (found by an independent attack). An error; a second role goes on the one id."""
+    seen: dict[str, Person] = {}
+    out: list[Finding] = []
+    for person in people.values():
+        nip = person.nip.replace(" ", "")
+        if not nip:
+            continue
+        first = seen.setdefault(nip, person)
+        if first is not person:
+            out.append(
+                error(
+                    display,
+                    person.line,
+                    "roster.nip-duplicate",
+                    _(
+                        "{name} ({id}) has the NIP of {other_name} ({other_id}), {nip}; expected"
+                        " one id per person (give the second role to {other_id}: warta roster"
+                        " add {other_id} --role …)"
+                    ).format(name=person.name, id=person.id, other_name=first.name,
+                             other_id=first.id, nip=nip),
+                )
+            )
+    return out
+
+
 def _shared_keys(people: dict[str, Person], display: str) -> list[Finding]:
-    """A key listed for two people would let either sign as the other: an error."""
+    """A key listed for two people would let either sign as the other, and one listed twice
+    for one person is valid by one entry while the other shows it revoked: errors."""
     owners: dict[str, Person] = {}
     out: list[Finding] = []
     for person in people.values():
+        mine: set[str] = set()
         for key in person.keys:
+            if key.public_key in mine:
+                out.append(
+                    error(
+                        display,
+                        person.line,
+                        "roster.key-duplicate",
+                        _(
+                            "key {fingerprint} is listed twice for {name} ({id}); expected each"
+                            " key once (a revocation goes on its one entry)"
+                        ).format(fingerprint=fingerprint(key.public_key), name=person.name,
+                                 id=person.id),
+                    )
+                )
+            mine.add(key.public_key)
             first = owners.setdefault(key.public_key, person)
             if first is not person:
                 out.append(
@@ -827,6 +872,19 @@ def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple
                     "key must be an OpenSSH public key line such as 'ssh-ed25519 AAAA... name';"
                     " found {key!r}"
                 ).format(key=public[:30]),
+            )
+            continue
+        written = " ".join(parts[:2])
+        if canonical_key(written) != written:
+            k.fail(
+                "key",
+                "roster.key",
+                _(
+                    "key is not an OpenSSH public key in its standard form (as ssh-keygen writes"
+                    " it: the data in plain base64, naming the same type); expected {expected},"
+                    " found {key!r}"
+                ).format(expected=canonical_key(written) or _("a valid key"),
+                         key=written[:60]),
             )
             continue
         revoked = k.day("revoked")

@@ -96,9 +96,13 @@ def forges_in(roster: Roster) -> tuple[str, ...]:
 
 
 def _current(person: Person, roles: Iterable[str], today: date) -> bool:
-    """Whether ``person`` holds one of ``roles`` today or later (an ended period does not)."""
+    """Whether ``person`` holds one of ``roles`` today or later (an ended period does not),
+    with a key that may sign today or later (someone whose every key is revoked stayed an
+    owner; found by an independent attack)."""
     wanted = set(roles)
-    return any(h.role in wanted and (h.end is None or h.end >= today) for h in person.holdings)
+    signs = any(k.revoked is None or k.revoked > today for k in person.keys)
+    return signs and any(
+        h.role in wanted and (h.end is None or h.end >= today) for h in person.holdings)
 
 
 def _accounts(people: Iterable[Person], forge: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
