@@ -59,7 +59,7 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
                 if p.id not in barred and p.keys_valid_on(today)  # (a revoked key signs not)
             )
             if item.signoffs:
-                since = item.signoffs[-1].at
+                since = ctx.sop.wait_start(step, item.signoffs[-1].at, item.embargo)
                 waiting = max(ctx.now - since, timedelta())
                 deadline = ctx.sop.calendar.deadline(ctx.local(since), step.time)
                 measured = ctx.measure(since, ctx.now, step.time)

@@ -327,7 +327,8 @@ def _steps(
         if index > 0:
             previous = item.signoffs[index - 1]
             if step is not None:
-                measured = ctx.measure(previous.at, record.at, step.time)
+                start = ctx.sop.wait_start(step, previous.at, item.embargo)
+                measured = ctx.measure(start, record.at, step.time)
                 took, late = measured.text, measured.exceeded
             else:
                 took = format_span(max(record.at - previous.at, timedelta()))

@@ -149,7 +149,8 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
             previous = item.signoffs[index - 1]
             seconds = int((signoff.at - previous.at).total_seconds())
             if step is not None:
-                measured = ctx.measure(previous.at, signoff.at, step.time)
+                start = ctx.sop.wait_start(step, previous.at, item.embargo)
+                measured = ctx.measure(start, signoff.at, step.time)
                 took, late = measured.text, measured.exceeded
             else:
                 took = format_span(signoff.at - previous.at)

@@ -333,7 +333,8 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         step = ctx.sop.step(step_id) if step_id else None
         if step is None or signoff.at < previous.at:
             continue
-        took = ctx.measure(previous.at, signoff.at, step.time)
+        took = ctx.measure(ctx.sop.wait_start(step, previous.at, item.embargo), signoff.at,
+                           step.time)
         if not took.exceeded:
             continue
         message = (

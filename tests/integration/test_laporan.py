@@ -430,6 +430,32 @@ def test_an_item_returned_before_its_embargo_never_went_out(
     assert months == {"2026-12": 0}, months
 
 
+def test_a_step_after_the_gate_waits_from_the_embargo_not_the_approval(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """Noted by an independent attack: the printing step's standard time ran from the
+    approval even while ``warta cetak`` left the embargoed item out, so the Kasubag was
+    reported late for a step they could not take. A step after the gate waits from the
+    embargo, if later."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    path = repo.embargoed_item("Libur Akhir Tahun", "2026-11-20T09:00:00+07:00",
+                               day="2026-11-02", slug="libur")
+    repo.commit_all("embargo")
+    printed = repo.at_clock("2026-11-20T10:00:00+07:00").cli(
+        "cetak", "--edisi", "2026-11", "--key", str(repo.keys["sri"]), "--at",
+        "2026-11-20T10:00:00+07:00")
+    assert printed.returncode == 0, printed.stderr
+    late = repo.at_clock("2026-11-30T09:00:00+07:00")
+    checked = late.cli("validate", "--no-cache")
+    assert f"{path.relative_to(repo.root).as_posix()}" not in [
+        line.split(":", 1)[0] for line in checked.stdout.splitlines()
+        if "[mutu-baku.exceeded]" in line], checked.stdout
+    data = _json(late, "2026-11", "2026-11-30T09:00:00+07:00")
+    (step,) = [s for s in data["steps"] if s["id"] == "kompilasi"]
+    cases = [c for c in step["longest"] if c["path"].endswith("/libur/index.md")]
+    assert cases and not cases[0]["exceeded"], step
+
+
 def test_a_clock_before_1970_builds_the_public_page_without_a_traceback(
     newsroom: Repo, tmp_path: Path
 ) -> None:

@@ -176,7 +176,7 @@ def open_items(project: Repository, items: Iterable[NewsItem], at: datetime) -> 
         step = row.next_step
         if step is None or row.withdrawn or not row.item.signoffs:
             continue
-        since = row.item.signoffs[-1].at
+        since = ctx.sop.wait_start(step, row.item.signoffs[-1].at, row.item.embargo)
         calendar = ctx.sop.calendar
         waited = calendar.quantity(ctx.local(since), ctx.local(at), step.time)
         out.append(

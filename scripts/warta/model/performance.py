@@ -393,7 +393,10 @@ def _case(
     if step is None or record.at < previous.at:
         return None
     calendar = sop.calendar
-    value = calendar.quantity(previous.at.astimezone(zone), record.at.astimezone(zone), step.time)
+    start = sop.wait_start(step, previous.at, item.embargo)
+    if record.at < start:
+        return None
+    value = calendar.quantity(start.astimezone(zone), record.at.astimezone(zone), step.time)
     return Case(
         item.id or "",
         item.path,

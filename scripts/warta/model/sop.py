@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 # standard times and the calendar live in warta.model.office; the SOP names them too
 from warta.model.office import Calendar, StandardTime, TimeUnit
@@ -185,6 +185,16 @@ class Sop:
         if configured is None:
             return self.writing_step()
         return self.step(configured) if isinstance(configured, str) else None
+
+    def wait_start(self, step: Step, since: datetime, embargo: datetime | None) -> datetime:
+        """When the wait for ``step`` began: at the record before it (``since``), but for
+        a step after the publishing gate not before the item's signed embargo: nothing is
+        printed or shared before the item is out (a Kasubag was reported late for a step
+        `warta cetak` would not let them take; noted by an independent attack)."""
+        index = self.index(step.id)
+        if embargo is not None and index is not None and index > self.gate_index:
+            return max(since, embargo)
+        return since
 
     @property
     def gate_index(self) -> int:
