@@ -929,3 +929,12 @@ def test_an_office_without_a_bulletin_counts_its_last_step_and_prints_nothing(
                        "2026-11-30T10:00:00+07:00")
     assert printed.returncode == 1 and "prints: true" in printed.stderr, printed.stderr
     assert not repo.path("content/cetak").exists()
+
+
+def test_workflow_working_days_empty(tmp_path: Path) -> None:
+    """Found by an independent attack on other offices' SOPs: ``working_days: []`` silently
+    meant Monday to Friday."""
+    text = edited("working_days: [senin, selasa, rabu, kamis, jumat]", "working_days: []")
+    problems = sop_problems(tmp_path, text)
+    assert [(p[0], p[2]) for p in problems] == [
+        ("workflow.weekday", line_of(text, "working_days: []"))], problems

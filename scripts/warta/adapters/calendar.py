@@ -50,6 +50,15 @@ def read_office(top: Reader, display: str, findings: list[Finding]) -> tuple[Cal
         )
         zone = "Asia/Jakarta"
     days = r.text_list("working_days")
+    if days is not None and not days:  # (it silently meant Monday to Friday)
+        r.fail(
+            "working_days",
+            "workflow.weekday",
+            _(
+                "working_days lists no day; expected the office's working days (e.g. [senin,"
+                " selasa, rabu, kamis, jumat]), or no working_days for Monday to Friday"
+            ),
+        )
     weekdays: set[int] = set()
     for day in days or ("senin", "selasa", "rabu", "kamis", "jumat"):
         if day.lower() not in WEEKDAYS:
