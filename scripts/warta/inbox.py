@@ -123,8 +123,9 @@ def fix_for(
         target = _return_target(item, history, sop, rules)
         if target is not None:
             roles = return_roles(item, sop, target.id)
-            people = tuple(
-                p for p in roster.people.values() if any(p.holds(r, day) for r in roles)
+            people = tuple(  # (someone whose keys are all revoked signs nothing)
+                p for p in roster.people.values()
+                if any(p.holds(r, day) for r in roles) and p.keys_valid_on(day)
             )
             command = (
                 f"warta return {shlex.quote(item.path)} --to {target.id} --reason '…'"
@@ -137,7 +138,8 @@ def fix_for(
         person = roster.get(last.by)
         return Fix((person,) if person is not None else ())
     first = sop.steps[0] if sop.steps else None
-    return Fix(roster.holders(first.role, day) if first is not None else ())
+    return Fix(tuple(p for p in roster.holders(first.role, day) if p.keys_valid_on(day))
+               if first is not None else ())
 
 
 def inbox(

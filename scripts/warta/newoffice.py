@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from warta import __version__, codeowners
 from warta.adapters import git as gitops
 from warta.adapters import rosterfile
-from warta.adapters.ssh import KeygenSigner
+from warta.adapters.ssh import KEY_TYPES, KeygenSigner, canonical_key
 from warta.adapters.trust import TRUST_ROOT_PATH, trust_fingerprint
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.adapters.yamlnodes import quoted
@@ -239,6 +239,12 @@ def create(target: Path, office: Office, signer: KeygenSigner) -> Created:
             ).format(fingerprint=fingerprint(signer.public_key))
         )
     admin_key = " ".join(signer.public_key.split()[:2])
+    if canonical_key(admin_key) != admin_key:  # (an ECDSA key signed what never verified)
+        raise UsageError(
+            _(
+                "--admin-key: a key of a type Warta verifies ({types}) is needed; found {key}"
+            ).format(types=", ".join(KEY_TYPES), key=admin_key.split()[0])
+        )
     today = datetime.now(UTC).astimezone(ZoneInfo(TIMEZONES[office.timezone])).date()
     target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=".warta-init-", dir=target.parent))

@@ -24,7 +24,7 @@ from warta.adapters import git as gitops
 from warta.adapters import rosterfile, tofu
 from warta.adapters.atomic import write_bytes
 from warta.adapters.pins import resolve_pin
-from warta.adapters.ssh import KeygenSigner, choose_signer
+from warta.adapters.ssh import KEY_TYPES, KeygenSigner, canonical_key, choose_signer
 from warta.adapters.trust import load_trust_root
 from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
 from warta.administer import Signed, sign_all, unsigned_now
@@ -35,7 +35,7 @@ from warta.model.codeowners import CODEOWNERS_FILE
 from warta.model.demokeys import is_demo_key
 from warta.model.findings import NOT_ARGUMENT_TEXT
 from warta.model.roster import FORGES
-from warta.model.signing import canonical_key, fingerprint, same_key
+from warta.model.signing import fingerprint, same_key
 
 
 def admin_signer(root: Path, key: Path | None) -> KeygenSigner:
@@ -171,9 +171,9 @@ def public_key_argument(value: str) -> str:
     ):
         raise UsageError(
             _(
-                "--key {value}: expected an OpenSSH public key such as 'ssh-ed25519 AAAA…' as"
-                " ssh-keygen writes it; found {text!r}"
-            ).format(value=value, text=text[:30])
+                "--key {value}: expected a public key of a type Warta verifies ({types}) as"
+                " ssh-keygen writes it, such as 'ssh-ed25519 AAAA…'; found {text!r}"
+            ).format(value=value, types=", ".join(KEY_TYPES), text=text[:30])
         )
     return canonical
 

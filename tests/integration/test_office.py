@@ -457,3 +457,92 @@ def test_someone_whose_keys_are_all_revoked_is_named_nowhere_to_act(
     repo.git("branch", "-f", "dasar", "HEAD~1")
     summary = repo.cli("summary", "--base", "dasar").stdout
     assert "Sri Rahayu" not in summary, summary
+
+
+def test_one_nip_however_written_has_one_id(tmp_path: Path, keys: dict[str, Path]) -> None:
+    """Found by an independent attack on the fix above: the NIP written with dashes, dots or
+    full-width digits passed as another person's."""
+    office, _ = init_office(tmp_path, keys)
+    _sri(office, keys)
+    for nip in ("19820315-2006-04-2-011", "19820315.200604.2.011",
+                "\uff11\uff19\uff18\uff12\uff10\uff13\uff11\uff15\uff12\uff10\uff10\uff16"
+                "\uff10\uff14\uff12\uff10\uff11\uff11"):
+        second = _add(office, "sri-plt", "--name", "Sri R.", "--nip", nip, "--role", "kabag",
+                      "--acting", "--key", f"{keys['ayu']}.pub")
+        assert second.returncode == 1 and "[roster.nip-duplicate]" in second.stderr, (
+            nip, second.stderr)
+
+
+def test_only_keys_warta_verifies_are_listed(tmp_path: Path, keys: dict[str, Path]) -> None:
+    """Found by the same attack: ECDSA and security keys were accepted by the roster, the
+    trust root and ``warta init``, and never verified (an administrator's ECDSA key signed
+    workflow files that then stopped every build); a certificate of a colleague's key, or
+    an RSA key written with a leading zero, passed as another key."""
+    ecdsa = tmp_path / "ec"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", str(ecdsa)],
+                   check=True)
+    refused = run(tmp_path, "init", "lain", *OFFICE, "--admin-key", str(ecdsa))
+    assert refused.returncode == 2 and "ssh-ed25519, ssh-rsa" in refused.stderr, refused.stderr
+    assert not (tmp_path / "lain").exists()
+    office, _ = init_office(tmp_path, keys)
+    added = _add(office, "ayu", "--name", "Ayu", "--nip", "199402082019032007", "--role",
+                 "staf", "--key", f"{ecdsa}.pub")
+    assert added.returncode == 2 and "ssh-ed25519, ssh-rsa" in added.stderr, added.stderr
+    _sri(office, keys)
+    roster = office.read("workflow/roster.yml")
+    sri = pub(keys["sri"])
+    cert = "ssh-ed25519-cert-v01@openssh.com " + sri.split()[1]
+    elliptic = " ".join((tmp_path / "ec.pub").read_text().split()[:2])
+    for text in (roster.replace(sri, elliptic), roster.replace(sri, cert)):
+        office.write("workflow/roster.yml", text)
+        signed = office.cli("trust", "sign", "--key", str(keys["admin"]), "--no-commit")
+        assert signed.returncode == 1 and "[roster.key]" in signed.stderr, signed.stderr
+    office.write("workflow/roster.yml", roster)
+    root = office.read("workflow/trust-root")
+    admin = " ".join(pub(keys["admin"]).split()[:2])
+    office.write("workflow/trust-root", root.replace(admin, elliptic))
+    checked = office.cli("validate", "--no-cache", "--trust-root",
+                         "sha256:" + "0" * 64)
+    assert checked.returncode == 2 and "[trust.format]" in checked.stdout + checked.stderr, (
+        checked.stdout + checked.stderr)
+
+
+def test_the_fix_of_a_blocked_item_names_nobody_whose_keys_are_all_revoked(
+    repo: Repo,
+) -> None:
+    """Found by the same attack: an item only a return can fix named the Kabag whose only
+    key was revoked as the one to sign the return (``warta status`` and its JSON)."""
+    import json
+
+    path = repo.new_item("Pasar Murah", at="2026-11-16T08:00:00+07:00", slug="pasar")
+    repo.sign(path, "sri", "2026-11-16T08:04:00+07:00")
+    repo.sign(path, "dimas", "2026-11-16T09:00:00+07:00")
+    repo.sign(path, "sri", "2026-11-16T09:04:00+07:00")
+    path.write_text(path.read_text(encoding="utf-8") + "\nTambahan kalimat.\n",
+                    encoding="utf-8")
+    repo.commit_all("diubah setelah dilaporkan")
+
+    def fixers() -> list[str]:
+        shown = repo.cli("status", "--format", "json")
+        assert shown.returncode in (0, 1), shown.stderr
+
+        def walk(node: object) -> list[str]:
+            if isinstance(node, dict):
+                found = list(node["fix"].get("people") or []) if isinstance(
+                    node.get("fix"), dict) else []
+                return found + [p for v in node.values() for p in walk(v)]
+            if isinstance(node, list):
+                return [p for v in node for p in walk(v)]
+            return []
+
+        return walk(json.loads(shown.stdout))
+
+    assert "hendra" in fixers()
+    line = f"      - key: {pub(repo.keys['hendra'])}\n"
+    roster = repo.read("workflow/roster.yml")
+    assert line in roster
+    repo.write("workflow/roster.yml", roster.replace(
+        line, line + "        revoked: 2026-11-01\n        reason: laptop hilang\n"))
+    repo.sign_workflow(commit=True)
+    assert "hendra" not in fixers()
+    assert "Hendra" not in repo.cli("status").stdout.split("Fix:", 1)[-1]

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from cryptography.hazmat.primitives import serialization
 from sshsig import PublicKey
 from sshsig.sshsig import SshsigWrapper
 
@@ -34,6 +35,34 @@ _SSHSIG_MAGIC = b"SSHSIG\x00\x00\x00\x01"
 _HASHES = (b"sha256", b"sha512")
 _KEY_FIELDS = {b"ssh-ed25519": 2, b"ssh-rsa": 3}
 _SIG_TYPES = {b"ssh-ed25519": (b"ssh-ed25519",), b"ssh-rsa": (b"rsa-sha2-256", b"rsa-sha2-512")}
+
+
+#: The key types Warta verifies signatures of (a key of another type signs nothing here).
+KEY_TYPES = tuple(t.decode("ascii") for t in _KEY_FIELDS)
+
+
+def canonical_key(text: str) -> str | None:
+    """'type base64' of an OpenSSH public key line as ssh-keygen writes it (the key parsed
+    and written again), or None if it is not a key of a type Warta verifies (Ed25519, RSA)
+    or does not parse. Two spellings of one key had one fingerprint, or even two, but one
+    key: a revocation written on one spelling left the other signing, and a copy of a key
+    re-encoded (an RSA number with a leading zero, a certificate) passed the checks that a
+    key belongs to one person; an ECDSA or security key was accepted and never verified
+    (found by independent attacks)."""
+    parts = text.split()
+    if len(parts) < 2 or parts[0] not in KEY_TYPES:
+        return None
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+        key = serialization.load_ssh_public_key(f"{parts[0]} {parts[1]}".encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError, TypeError):
+        return None
+    fields = _ssh_strings(blob)
+    if not fields or fields[0] != parts[0].encode("ascii"):
+        return None
+    written = key.public_bytes(serialization.Encoding.OpenSSH,
+                               serialization.PublicFormat.OpenSSH).decode("ascii")
+    return " ".join(written.split()[:2])
 
 
 def _ssh_strings(data: bytes) -> list[bytes] | None:

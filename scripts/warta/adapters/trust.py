@@ -16,7 +16,7 @@ from pathlib import Path
 
 from warta.adapters import safefs
 from warta.adapters.atomic import write_text
-from warta.adapters.ssh import KeygenSigner
+from warta.adapters.ssh import KEY_TYPES, KeygenSigner, canonical_key
 from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.errors import ConfigError
 from warta.i18n import _
@@ -83,6 +83,20 @@ def load_trust_root(root: Path) -> TrustRoot:
                     _(
                         "expected '<admin-id> <key-type> <base64-key> [comment]'; found {line!r}"
                     ).format(line=line[:40]),
+                )
+            )
+            continue
+        if canonical_key(f"{parts[1]} {parts[2]}") != f"{parts[1]} {parts[2]}":
+            findings.append(
+                error(
+                    display,
+                    number,
+                    "trust.format",
+                    _(
+                        "expected an administrator's key of a type Warta verifies ({types}), as"
+                        " ssh-keygen writes it; found {key!r} (an ECDSA or security key signed"
+                        " workflow files that never verified)"
+                    ).format(types=", ".join(KEY_TYPES), key=f"{parts[1]} {parts[2]}"[:60]),
                 )
             )
             continue

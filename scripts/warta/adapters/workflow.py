@@ -7,17 +7,19 @@ configuration and a :class:`~warta.errors.ConfigError` (exit code 2) carries eve
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from warta.adapters.calendar import read_office
 from warta.adapters.schema import Reader, as_map, hidden_text, type_name
+from warta.adapters.ssh import KEY_TYPES, canonical_key
 from warta.adapters.textfile import read_repo_text
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.errors import ConfigError
 from warta.i18n import _
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.roster import FORGES, Education, Holding, Key, Person, Roster
-from warta.model.signing import canonical_key, fingerprint
+from warta.model.signing import fingerprint
 from warta.model.sop import (
     GATE,
     LATEST,
@@ -675,7 +677,9 @@ def _shared_nips(people: dict[str, Person], display: str) -> list[Finding]:
     seen: dict[str, Person] = {}
     out: list[Finding] = []
     for person in people.values():
-        nip = person.nip.replace(" ", "")
+        # digits only, as a NIP is read (written with dashes, dots or full-width digits, the
+        # same NIP passed as another; found by an independent attack)
+        nip = "".join(c for c in unicodedata.normalize("NFKC", person.nip) if c.isdigit())
         if not nip:
             continue
         first = seen.setdefault(nip, person)
@@ -880,10 +884,10 @@ def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple
                 "key",
                 "roster.key",
                 _(
-                    "key is not an OpenSSH public key in its standard form (as ssh-keygen writes"
-                    " it: the data in plain base64, naming the same type); expected {expected},"
-                    " found {key!r}"
-                ).format(expected=canonical_key(written) or _("a valid key"),
+                    "key is not a public key of a type Warta verifies ({types}) in its standard"
+                    " form, as ssh-keygen writes it; expected {expected}, found {key!r}"
+                ).format(types=", ".join(KEY_TYPES),
+                         expected=canonical_key(written) or _("a valid key"),
                          key=written[:60]),
             )
             continue

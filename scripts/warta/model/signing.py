@@ -165,25 +165,6 @@ def fingerprint(public_key: str) -> str:
     return f"SHA256:{digest}"
 
 
-def canonical_key(text: str) -> str | None:
-    """'type base64' of an OpenSSH public key line with its data in the one standard form
-    (as ssh-keygen writes it), or None if the data does not decode strictly or names another
-    type than the line does. Two spellings of one key (``AAAA…`` and ``AAAA…==``) had one
-    fingerprint but different texts: a revocation written on one left the other signing
-    (found by an independent attack)."""
-    parts = text.split()
-    if len(parts) < 2:
-        return None
-    try:
-        blob = base64.b64decode(parts[1], validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    size = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
-    if size < 0 or blob[4 : 4 + size] != parts[0].encode("utf-8", "surrogateescape"):
-        return None
-    return f"{parts[0]} {base64.b64encode(blob).decode('ascii')}"
-
-
 def same_key(a: str, b: str) -> bool:
     return a.split()[:2] == b.split()[:2]
 
