@@ -428,6 +428,16 @@ def test_one_person_has_one_id(tmp_path: Path, keys: dict[str, Path]) -> None:
     assert "warta roster add sri --role" in second.stderr
 
 
+def _revoked_in_roster(repo: Repo, person: str, reason: str) -> None:
+    """``person``'s only key revoked from 1 November 2026, signed and committed."""
+    line = f"      - key: {pub(repo.keys[person])}\n"
+    roster = repo.read("workflow/roster.yml")
+    assert line in roster
+    repo.write("workflow/roster.yml", roster.replace(
+        line, line + f"        revoked: 2026-11-01\n        reason: {reason}\n"))
+    repo.sign_workflow(commit=True)
+
+
 def test_someone_whose_keys_are_all_revoked_is_named_nowhere_to_act(
     tmp_path: Path, keys: dict[str, Path], repo: Repo
 ) -> None:
@@ -447,12 +457,7 @@ def test_someone_whose_keys_are_all_revoked_is_named_nowhere_to_act(
     # the Kasubag's step is next: Sri, her key revoked, is not named to take it
     repo.new_item("Pasar Murah", at="2026-11-02T08:00:00+07:00", slug="pasar")
     assert "Sri Rahayu" in repo.cli("status").stdout
-    line = f"      - key: {pub(keys['sri'])}\n"
-    roster = repo.read("workflow/roster.yml")
-    assert line in roster
-    repo.write("workflow/roster.yml", roster.replace(
-        line, line + "        revoked: 2026-11-01\n        reason: pindah kantor\n"))
-    repo.sign_workflow(commit=True)
+    _revoked_in_roster(repo, "sri", "pindah kantor")
     assert "Sri Rahayu" not in repo.cli("status").stdout
     repo.git("branch", "-f", "dasar", "HEAD~1")
     summary = repo.cli("summary", "--base", "dasar").stdout
@@ -538,11 +543,6 @@ def test_the_fix_of_a_blocked_item_names_nobody_whose_keys_are_all_revoked(
         return walk(json.loads(shown.stdout))
 
     assert "hendra" in fixers()
-    line = f"      - key: {pub(repo.keys['hendra'])}\n"
-    roster = repo.read("workflow/roster.yml")
-    assert line in roster
-    repo.write("workflow/roster.yml", roster.replace(
-        line, line + "        revoked: 2026-11-01\n        reason: laptop hilang\n"))
-    repo.sign_workflow(commit=True)
+    _revoked_in_roster(repo, "hendra", "laptop hilang")
     assert "hendra" not in fixers()
     assert "Hendra" not in repo.cli("status").stdout.split("Fix:", 1)[-1]
