@@ -665,7 +665,9 @@ def test_the_printing_step_signed_without_an_edition_is_not_counted_as_done(
     assert data["editions"] == []
     # a manifest anyone with push rights writes, listing the very id and text, is no edition
     text = a.read_text(encoding="utf-8")
-    item_id = re.search(r"^id: (\S+)$", text, re.M)[1]  # type: ignore[index]
+    found = re.search(r"^id: (\S+)$", text, re.M)
+    assert found is not None
+    item_id = found[1]
     content = re.findall(r"content: \"?(sha256:[0-9a-f]{64})", text)[-1]
     repo.write("content/cetak/2026-11/edisi.yml",
                f"edition: 2026-11\nitems:\n  - {{id: {item_id}, content: {content}}}\n")
