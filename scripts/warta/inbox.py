@@ -123,10 +123,8 @@ def fix_for(
         target = _return_target(item, history, sop, rules)
         if target is not None:
             roles = return_roles(item, sop, target.id)
-            people = tuple(  # (someone whose keys are all revoked signs nothing)
-                p for p in roster.people.values()
-                if any(p.holds(r, day) for r in roles) and p.keys_valid_on(day)
-            )
+            able = {p.id for role in roles for p in roster.signers(role, day)}
+            people = tuple(p for p in roster.people.values() if p.id in able)
             command = (
                 f"warta return {shlex.quote(item.path)} --to {target.id} --reason '…'"
             )
@@ -138,8 +136,7 @@ def fix_for(
         person = roster.get(last.by)
         return Fix((person,) if person is not None else ())
     first = sop.steps[0] if sop.steps else None
-    return Fix(tuple(p for p in roster.holders(first.role, day) if p.keys_valid_on(day))
-               if first is not None else ())
+    return Fix(roster.signers(first.role, day) if first is not None else ())
 
 
 def inbox(

@@ -55,8 +55,7 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
             today = ctx.local(ctx.now).date()
             barred = barred_people(item, step, ctx)
             actors = tuple(
-                p.name for p in ctx.roster.holders(step.role, today)
-                if p.id not in barred and p.keys_valid_on(today)  # (a revoked key signs not)
+                p.name for p in ctx.roster.signers(step.role, today) if p.id not in barred
             )
             if item.signoffs:
                 since = ctx.sop.wait_start(step, item.signoffs[-1].at, item.embargo)

@@ -132,9 +132,9 @@ class Summary:
 def effect(change: ItemChange) -> int:
     """How much merging ``change`` does, for the order of the summary (0 first): 0 puts an
     item on the site or takes one off (now or at its embargo), removes or moves one; 1
-    signs a step, or is held
-    back by a finding; 2 the rest (a draft added or edited). No number of drafts pushes an
-    item of the first kind into "… and N more items" (found by an independent attack)."""
+    signs a step, or is held back by a finding; 2 the rest (a draft added or edited). No
+    number of drafts pushes an item of the first kind into "… and N more items" (found by
+    an independent attack)."""
     # an item waiting only for its embargo goes out by itself: it counts as out (an approval
     # under an embargo ending an hour after the check was ranked as a draft's step)
     before = change.before is not None and (
@@ -368,9 +368,9 @@ def _next(item: NewsItem, ctx: Context, trusted: bool, forge: str | None) -> Nex
     barred = barred_people(item, step, ctx)
     role = ctx.sop.roles.get(step.role)
     actors = []
-    for person in ctx.roster.holders(step.role, today):
-        if person.id in barred or not person.keys_valid_on(today):
-            continue  # (someone whose keys are all revoked was named to act)
+    for person in ctx.roster.signers(step.role, today):
+        if person.id in barred:
+            continue
         holding = person.holding(step.role, today)
         short = role.short if role else step.role
         account = person.account(forge) if forge is not None and trusted else None

@@ -90,3 +90,8 @@ class Roster:
 
     def holders(self, role: str, day: date) -> tuple[Person, ...]:
         return tuple(p for p in self.people.values() if p.holds(role, day))
+
+    def signers(self, role: str, day: date) -> tuple[Person, ...]:
+        """The holders of ``role`` on ``day`` who have a key valid that day: those who can
+        act (someone whose keys are all revoked was named to act; found by an attack)."""
+        return tuple(p for p in self.holders(role, day) if p.keys_valid_on(day))
