@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warta.site import audit, feeds, item_page, pages
+from warta.site import audit, feeds, item_page, pages, views
 from warta.site.article import Approval, Article, LeadImage, Signer
 from warta.site.catalogue import Catalogue
 from warta.site.dates import day_label, moment_label, month_label, rfc3339
@@ -118,6 +118,38 @@ def test_a_picture_links_each_copy_as_relative_url_does_from_every_kind_of_page(
             assert made.srcset == f"{want[0]} 480w, {want[1]} 960w", (folder, origin)
             webp = [relative_url(r.path, origin) for r in shown.webp]
             assert made.webp == f"{webp[0]} 480w, {webp[1]} 960w", (folder, origin)
+
+
+def test_a_card_made_once_for_a_folder_is_the_card_of_every_page_in_it() -> None:
+    """Cards.card (one card for all the pages of a folder) links as card() does from each
+    page, also from pages inside the article's folder, its photos' or a category's."""
+    photo = Photo(
+        960,
+        540,
+        tuple(Rendition(f"berita/2026/b1/images/f.jpg-{w}w.jpg", w) for w in (480, 960)),
+        tuple(Rendition(f"berita/2026/b1/images/f.jpg-{w}w.webp", w) for w in (480, 960)),
+    )
+    articles = [
+        replace(art(1), image=LeadImage("images/f.jpg", "Foto"), photo=photo),
+        art(2, image=LeadImage("../b1/images/f.jpg", "Foto lain")),
+        replace(art(3), src_uri="berita/2026/b1/sub/index.md"),  # inside b1's folder
+        art(4, categories=("Kesehatan",)),
+    ]
+    catalogue = Catalogue.of(articles)
+    cards = views.Cards(catalogue)
+    pages_at = [
+        "", "berita/", "berita/2026/", "berita/2026/b1/", "berita/2026/b1/sub/",
+        "berita/2026/b1/images/", "berita/2026/b1/images/x/", "berita/2026/b2/",
+        "berita/2026/b4/", "berita/2025/b9/", "kategori/kesehatan/", "kategori/x/",
+        "berita/halaman/2/", "index.html", "berita/2026/b1.html", "berita/2026/b2/p.html",
+    ]
+    for _ in range(2):  # made, then taken from what was made
+        for origin in pages_at:
+            for article in catalogue.articles:
+                assert cards.card(article, origin) == views.card(article, catalogue, origin), (
+                    article.src_uri,
+                    origin,
+                )
 
 
 def test_page_urls_and_slugs() -> None:

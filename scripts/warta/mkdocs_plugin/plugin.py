@@ -84,6 +84,7 @@ from warta.site.photo import Photo, body_copies, body_pictures
 from warta.site.sanitize import text_only
 from warta.site.sop_page import sop_page
 from warta.site.text import esc
+from warta.site.views import Cards
 from warta.site.withdrawn import WithdrawnNotice, notice_html
 from warta.validate import Report, Verdict
 
@@ -130,6 +131,8 @@ class _Build:
     #: docs path -> (repository path, digest) of each file of a news item
     attached: dict[str, tuple[str, str]] = field(default_factory=dict)
     catalogue: Catalogue = field(default_factory=lambda: Catalogue(()))
+    #: the cards of the catalogue's articles, each made once for a folder of pages
+    cards: Cards = field(default_factory=lambda: Cards(Catalogue(())))
     articles: dict[str, Article] = field(default_factory=dict)
     #: docs path -> the notice at a validly withdrawn item's URL
     notices: dict[str, WithdrawnNotice] = field(default_factory=dict)
@@ -326,6 +329,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         state.articles = {uri: _with_photo(article, made) for uri, article in articles.items()}
         state.photos = made.shown
         state.catalogue = Catalogue.of(state.articles.values())
+        state.cards = Cards(state.catalogue)
         for uri in state.articles:
             files.append(
                 File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
@@ -544,6 +548,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             catalogue=state.catalogue,
             files=shown.files,
             site=state.site,
+            cards=state.cards,
         )
         return _content(
             state,

@@ -26,7 +26,7 @@ from warta.site.markup import render
 from warta.site.photo import LEAD_SIZES, Picture, picture
 from warta.site.share import RELATED, ShareRow, Site, share_row
 from warta.site.text import relative_url
-from warta.site.views import Card, Link, MetaLine, card, meta_line
+from warta.site.views import Card, Cards, Link, MetaLine, meta_line
 
 DRAFT_TEXT = "DRAF - tidak untuk dipublikasikan"
 #: The template of an item page's content.
@@ -227,10 +227,12 @@ def item_view(
     pin: Pin | None = None,
     site: Site | None = None,
     related: int = RELATED,
+    cards: Cards | None = None,
 ) -> ItemView:
     """Everything an item page shows around its body (neighbours and up to ``related``
     related news among what the catalogue holds; the corrections newest first; the share
-    row only for a ``site`` with an address)."""
+    row only for a ``site`` with an address; ``cards``: the build's cards, made once)."""
+    cards = cards if cards is not None else Cards(catalogue)
     byline = None
     if article.reporter is not None:
         href = relative_url(catalogue.reporter_url(article.reporter), article.url)
@@ -258,8 +260,7 @@ def item_view(
         older=_neighbour(older, article.url),
         share=share_row(article, site) if site is not None else None,
         related=tuple(
-            card(other, catalogue, article.url)
-            for other in catalogue.related(article, related)
+            cards.card(other, article.url) for other in catalogue.related(article, related)
         ),
     )
 

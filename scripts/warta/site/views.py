@@ -4,7 +4,8 @@ templates escape every value."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import posixpath
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from warta.site.article import Article
@@ -89,6 +90,50 @@ def card(article: Article, catalogue: Catalogue, from_url: str) -> Card:
         image=image,
         picture=shown,
     )
+
+
+def _segments(url: str) -> list[str]:
+    return [p for p in posixpath.normpath("/" + url).split("/") if p]
+
+
+def _targets(article: Article, catalogue: Catalogue) -> Iterator[str]:
+    """Every site URL :func:`card` links ``article``'s card to."""
+    yield article.url
+    if article.image is not None:
+        yield article.folder_url + article.image.src
+    if article.photo is not None:
+        yield from (r.path for r in (*article.photo.jpeg, *article.photo.webp))
+    yield from (catalogue.category_url(name) for name in article.categories)
+
+
+#: A folder name no URL of the site has: a page in it stands for any page of its folder.
+_ANY = "\0"
+
+
+class Cards:
+    """:func:`card` for the pages of one build, each card made once for all the pages of a
+    folder (the item pages of a year show the same few related news). A card's links
+    depend on where its page is only through the page's folder's parent, unless one of them
+    leads into the page's own folder: then it is made for that page alone."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        #: (article, the folder its page stands in for) -> the card there
+        self._made: dict[tuple[int, str], tuple[Article, Card]] = {}
+
+    def card(self, article: Article, from_url: str) -> Card:
+        base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+        folder = _segments(base)
+        if not folder or any(
+            _segments(t)[: len(folder)] == folder for t in _targets(article, self.catalogue)
+        ):
+            return card(article, self.catalogue, from_url)
+        stand_in = "/".join([*folder[:-1], _ANY]) + "/"
+        key = (id(article), stand_in)
+        made = self._made.get(key)
+        if made is None or made[0] is not article:
+            made = self._made[key] = (article, card(article, self.catalogue, stand_in))
+        return made[1]
 
 
 def window(number: int, total: int) -> list[int | None]:
