@@ -32,6 +32,7 @@ from warta.adapters.editionfile import pdf_of
 from warta.adapters.frontmatter import FrontMatterError, split
 from warta.adapters.git import tracked_attributes
 from warta.adapters.items import LoadedItem, has_workflow_keys, load_item, parse_bytes, refused
+from warta.adapters.itemstore import ItemStore
 from warta.adapters.photostore import FactsCache, learn
 from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
@@ -768,6 +769,7 @@ def open_repository(
         if renderer is not None and cache and keep_items:
             renderer.store = RenderStore.open(root, renderer.setup())
         ctx = policy.context(renderer)
+        kept = ItemStore.open(root) if cache and keep_items else None
         judged, items = _judge_items(
             root=root,
             policy=policy,
@@ -779,6 +781,7 @@ def open_repository(
             keep=keep_items,
             progress=progress,
             read=read if keep_items else None,
+            kept=kept,
         )
     finally:
         progress.done()
@@ -811,6 +814,8 @@ def open_repository(
         digests.save()
     if facts is not None:
         facts.save()
+    if kept is not None:
+        kept.save()
     return Repository(root, policy, tree, report, judged, items, renderer, printed.editions)
 
 
@@ -853,6 +858,7 @@ def _judge_items(
     keep: bool,
     progress: Progress,
     read: ReadItems | None = None,
+    kept: ItemStore | None = None,
 ) -> tuple[list[Judgement], dict[str, NewsItem]]:
     judged: list[Judgement | None] = [None] * len(tree.items)
     items: dict[str, NewsItem] = {}
@@ -893,15 +899,15 @@ def _judge_items(
                 items[work.display] = outcome.item
                 if read is not None:
                     read.put(work.display, work.raw, outcome.item)
+                if kept is not None:
+                    kept.put(work.display, work.raw, outcome.item)
             if verdicts is not None and work.key is not None and cacheable:
                 verdicts.put(work.key, outcome.judgement, ctx.now, ctx.zone)
     finally:
         judges.close()
     for index, raw in raws.items():  # judged from the cache: read now, not judged again
         path = tree.items[index].rel
-        item = read.get(path, raw) if read is not None else None
-        if item is None:
-            item = parse_bytes(raw, path).item
+        item = _read_again(path, raw, read, kept)
         if item is not None:
             items[path] = item
             if read is not None:
@@ -909,6 +915,21 @@ def _judge_items(
     if read is not None:
         read.done()
     return [j for j in judged if j is not None], items
+
+
+def _read_again(
+    path: str, raw: bytes, read: ReadItems | None, kept: ItemStore | None
+) -> NewsItem | None:
+    """The item in ``raw`` at ``path``, whose verdict was cached: as this process or an
+    earlier run read it from the same bytes, else read now."""
+    item = read.get(path, raw) if read is not None else None
+    if item is None and kept is not None:
+        item = kept.get(path, raw)
+    if item is None:
+        item = parse_bytes(raw, path).item
+    if item is not None and kept is not None:
+        kept.put(path, raw, item)
+    return item
 
 
 def _bytes_of(root: Path, source: ItemSource) -> bytes | LoadedItem:

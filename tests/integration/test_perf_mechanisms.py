@@ -20,6 +20,7 @@ GitHub output, byte for byte.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -34,6 +35,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import pytest
 import sshsig
@@ -42,11 +44,12 @@ from hypothesis import strategies as st
 from test_validate_rules import repo as rules_repo  # noqa: F401 - a fixture, used by name
 
 from helpers import WIB, Repo, SignedRepos, copy_repo, pub, settle, tiny_jpeg
-from warta import bulk
-from warta.adapters import signoffblock
+from warta import bulk, repository
+from warta.adapters import itemstore, signoffblock
 from warta.adapters.cachekey import cache_secret, repo_cache_dir
 from warta.adapters.digests import RACY_NS, DigestCache
 from warta.adapters.frontmatter import split
+from warta.adapters.items import parse_bytes
 from warta.adapters.rewrite import render_signoffs
 from warta.adapters.safefs import UnsafePath
 from warta.adapters.signoffblock import parse_front_matter
@@ -1063,3 +1066,124 @@ def test_pillow_s_codecs_load_only_when_a_photo_is_opened(site: Repo) -> None:
     site.write(f"{NEWS}/jembatan/foto.jpg", tiny_jpeg())
     site.commit_all("foto")
     assert loaded() == ("1", "True")  # files.unlisted: the photo was opened (and judged)
+
+
+# ---- items kept between runs (itemstore.py) ---------------------------------------------------
+
+
+def _same(a: object, b: object, where: str = "item") -> None:
+    """``a`` and ``b`` are the same values of the same types, every line of every key and
+    element included (``==`` compares a YMap's items only)."""
+    assert type(a) is type(b), where
+    if isinstance(a, YMap | YList):
+        assert getattr(a, "line", None) == getattr(b, "line", None), where
+        assert getattr(a, "key_lines", None) == getattr(b, "key_lines", None), where
+        assert getattr(a, "item_lines", None) == getattr(b, "item_lines", None), where
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        assert list(a) == list(b), where
+        for key in a:
+            _same(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, list | tuple):
+        assert isinstance(b, list | tuple)
+        assert len(a) == len(b), where
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{index}]")
+    elif dataclasses.is_dataclass(a) and not isinstance(a, type):
+        for f in dataclasses.fields(a):
+            _same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, datetime):
+        assert isinstance(b, datetime)
+        assert (a, a.tzinfo is None, a.utcoffset()) == (b, b.tzinfo is None, b.utcoffset()), where
+    else:
+        assert a == b, where
+
+
+def _item_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.glob("content/berita/**/*.md") if p.is_file())
+
+
+def test_a_kept_item_is_the_item_as_read(varied: Repo) -> None:
+    """Every item of the varied repository and of the bundled sample, kept and taken back,
+    is the item read from its bytes: types, values and the line of every key."""
+    sample = Path(__file__).resolve().parents[2]
+    files = [*_item_files(varied.root), *_item_files(sample)]
+    kept = 0
+    for path in files:
+        item = parse_bytes(path.read_bytes(), path.name).item
+        if item is None:
+            continue
+        data = itemstore.encode_item(item)
+        assert data is not None, path
+        _same(itemstore.decode_item(data), item, str(path))
+        kept += 1
+    assert kept >= 20
+
+
+def test_an_item_holding_a_value_of_another_kind_is_read_again() -> None:
+    item = parse_bytes(
+        b"---\nid: a\ntitle: A\nstatus: usulan\nembargo: 2026-11-01T08:00:00+07:00\n---\n\nIsi.\n",
+        "a.md",
+    ).item
+    assert item is not None and item.embargo is not None
+    assert itemstore.encode_item(item) is not None
+    named = replace(item, embargo=item.embargo.replace(tzinfo=ZoneInfo("Asia/Jakarta")))
+    assert itemstore.encode_item(named) is None  # a named zone would come back as an offset
+    assert itemstore.decode_item(b'{"r":["Evil",[]]}') is None
+    assert itemstore.decode_item(b'{"x":1}') is None
+    assert itemstore.decode_item(b"\xff") is None
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The items read from their bytes by the repository in this process (not by a judge)."""
+    calls: list[str] = []
+    real = repository.parse_bytes
+
+    def counting(raw: bytes, display: str) -> Any:
+        calls.append(display)
+        return real(raw, display)
+
+    monkeypatch.setattr(repository, "parse_bytes", counting)
+    return calls
+
+
+def kept_items(repo: Repo) -> dict[str, Any]:
+    opened = open_repository(repo.root, now=NOW, pin=repo.env["WARTA_TRUST_ROOT"], jobs=1,
+                             keep_items=True)
+    return dict(opened.items)
+
+
+def test_a_warm_build_reads_no_unchanged_item_again(site: Repo, parsed: list[str]) -> None:
+    first = kept_items(site)  # judged: read by the judge, kept
+    assert sorted(first) == BOTH and parsed == []
+    assert cached(site, itemstore.ITEMS_FILE).is_file()
+    again = kept_items(site)  # verdicts cached: the items come from the store
+    assert parsed == []
+    for path in BOTH:
+        _same(again[path], first[path])
+    append("Tambahan.\n")(site, JEMBATAN)
+    changed = kept_items(site)  # judged again, then kept
+    assert changed[JEMBATAN].body.endswith("Tambahan.\n")
+    assert parsed == []
+    kept_items(site)
+    assert parsed == []
+
+
+@pytest.mark.parametrize("planted", [b"", b"garbage\n", b"warta-items/1 00\n" + b"x" * 80])
+def test_a_planted_or_altered_item_store_is_ignored(site: Repo, parsed: list[str],
+                                                    planted: bytes) -> None:
+    first = kept_items(site)
+    kept_items(site)
+    store = cached(site, itemstore.ITEMS_FILE)
+    data = bytearray(store.read_bytes())
+    data[-5] ^= 1  # one bit of one entry
+    store.write_bytes(bytes(data))
+    again = kept_items(site)
+    assert sorted(parsed) == BOTH  # the whole file ignored: each item read from its bytes
+    for path in BOTH:
+        _same(again[path], first[path])
+    store.write_bytes(planted)
+    parsed.clear()
+    kept_items(site)
+    assert sorted(parsed) == BOTH

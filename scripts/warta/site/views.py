@@ -120,15 +120,41 @@ class Cards:
         self.catalogue = catalogue
         #: (article, the folder its page stands in for) -> the card there
         self._made: dict[tuple[int, str], tuple[Article, Card]] = {}
+        #: article -> the folders of what its card links to ("/a/b/", normalised)
+        self._targets: dict[int, tuple[Article, tuple[str, ...]]] = {}
+        #: page URL -> (its folder, normalised, and the page in its folder's parent that
+        #: stands in for it; None: a page at the top)
+        self._pages: dict[str, tuple[str, str] | None] = {}
+
+    def _page(self, from_url: str) -> tuple[str, str] | None:
+        if from_url not in self._pages:
+            base = (
+                from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+            )
+            folder = _segments(base)
+            self._pages[from_url] = (
+                ("/" + "/".join(folder) + "/", "/".join([*folder[:-1], _ANY]) + "/")
+                if folder
+                else None
+            )
+        return self._pages[from_url]
+
+    def _links(self, article: Article) -> tuple[str, ...]:
+        known = self._targets.get(id(article))
+        if known is None or known[0] is not article:
+            paths = tuple(
+                "/" + "/".join(_segments(t)) + "/" for t in _targets(article, self.catalogue)
+            )
+            known = self._targets[id(article)] = (article, paths)
+        return known[1]
 
     def card(self, article: Article, from_url: str) -> Card:
-        base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
-        folder = _segments(base)
-        if not folder or any(
-            _segments(t)[: len(folder)] == folder for t in _targets(article, self.catalogue)
-        ):
+        page = self._page(from_url)
+        if page is None:
             return card(article, self.catalogue, from_url)
-        stand_in = "/".join([*folder[:-1], _ANY]) + "/"
+        folder, stand_in = page
+        if any(t.startswith(folder) for t in self._links(article)):
+            return card(article, self.catalogue, from_url)
         key = (id(article), stand_in)
         made = self._made.get(key)
         if made is None or made[0] is not article:
