@@ -84,6 +84,44 @@ def pub(key: Path) -> str:
     return " ".join(Path(f"{key}.pub").read_text().split()[:2])
 
 
+def weak_rsa_key(path: Path, bits: int = 768) -> Path:
+    """An RSA key of ``bits`` bits at ``path`` (and ``path``.pub), in OpenSSH's formats: one
+    that ssh-keygen neither makes nor verifies under 1024 bits (nor does cryptography make
+    one), so its primes are found here (Miller-Rabin, seeded: the same key every run)."""
+    import random
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    chosen = random.Random(bits)
+
+    def prime(size: int) -> int:
+        while True:
+            n = chosen.getrandbits(size) | (1 << (size - 1)) | (1 << (size - 2)) | 1
+            if all(pow(a, n - 1, n) == 1 for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)):
+                return n
+
+    e = 65537
+    while True:
+        p, q = prime(bits // 2), prime(bits // 2)
+        phi = (p - 1) * (q - 1)
+        if p != q and phi % e:
+            break
+    d = pow(e, -1, phi)
+    numbers = rsa.RSAPrivateNumbers(
+        p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p), rsa.RSAPublicNumbers(e, p * q)
+    )
+    key = numbers.private_key()
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.OpenSSH,
+                                       serialization.NoEncryption()))
+    path.chmod(0o600)
+    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                           serialization.PublicFormat.OpenSSH)
+    Path(f"{path}.pub").write_bytes(public + b" lemah@test\n")
+    return path
+
+
 ROSTER_TEMPLATE = """\
 serial: 1
 people:

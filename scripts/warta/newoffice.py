@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from warta import __version__, codeowners
 from warta.adapters import git as gitops
 from warta.adapters import rosterfile
-from warta.adapters.ssh import KEY_TYPES, KeygenSigner, canonical_key
+from warta.adapters.ssh import KeygenSigner, canonical_key, key_kinds
 from warta.adapters.trust import TRUST_ROOT_PATH, trust_fingerprint
 from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.adapters.yamlnodes import quoted
@@ -243,7 +243,7 @@ def create(target: Path, office: Office, signer: KeygenSigner) -> Created:
         raise UsageError(
             _(
                 "--admin-key: a key of a type Warta verifies ({types}) is needed; found {key}"
-            ).format(types=", ".join(KEY_TYPES), key=admin_key.split()[0])
+            ).format(types=key_kinds(), key=admin_key.split()[0])
         )
     today = datetime.now(UTC).astimezone(ZoneInfo(TIMEZONES[office.timezone])).date()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ from warta.adapters import git as gitops
 from warta.adapters import rosterfile, tofu
 from warta.adapters.atomic import write_bytes
 from warta.adapters.pins import resolve_pin
-from warta.adapters.ssh import KEY_TYPES, KeygenSigner, canonical_key, choose_signer
+from warta.adapters.ssh import KeygenSigner, canonical_key, choose_signer, key_kinds
 from warta.adapters.trust import load_trust_root
 from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
 from warta.administer import Signed, sign_all, unsigned_now
@@ -173,7 +173,7 @@ def public_key_argument(value: str) -> str:
             _(
                 "--key {value}: expected a public key of a type Warta verifies ({types}) as"
                 " ssh-keygen writes it, such as 'ssh-ed25519 AAAA…'; found {text!r}"
-            ).format(value=value, types=", ".join(KEY_TYPES), text=text[:30])
+            ).format(value=value, types=key_kinds(), text=text[:30])
         )
     return canonical
 

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.serialization import load_ssh_private_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import pub
-from warta.adapters.ssh import SshsigVerifier
+from helpers import pub, weak_rsa_key
+from warta.adapters.ssh import SshsigVerifier, canonical_key
 from warta.adapters.trust import WORKFLOW_NAMESPACE, workflow_message
 from warta.model.item import Signoff
 from warta.model.signing import NAMESPACE, chain_digest, payload, signoff_payload
@@ -329,6 +329,20 @@ def test_rsa_keys_are_judged_alike(judges: Judges, rsa_key: Path, tmp_path: Path
     assert judges.both("lurah", message, sha256) == (True, True)
     assert judges.both("lurah", message, sha512) == (True, True)
     assert judges.both("lurah", message, sha1) == (False, False)
+
+
+def test_an_rsa_key_too_short_for_ssh_keygen_is_refused_alike(tmp_path: Path) -> None:
+    """Found by an independent attack: Warta verified signatures of a 768-bit RSA key (one
+    that can be factored), which ssh-keygen refuses ("Invalid key length"), and the roster
+    took such a key."""
+    weak = weak_rsa_key(tmp_path / "lemah_rsa")
+    assert load_ssh_private_key(weak.read_bytes(), None).key_size == 768  # type: ignore[union-attr]
+    judges = Judges({"lemah": weak}, tmp_path, ("lemah",))
+    message = signoff_payload(ITEM, first(), None)
+    for inner, hash_ in ((b"rsa-sha2-512", SHA512()), (b"rsa-sha2-256", SHA256())):
+        assert judges.both("lemah", message, rsa_sign(weak, message, inner, hash_)) == (
+            False, False)
+    assert canonical_key(pub(weak)) is None
 
 
 def test_the_one_known_difference_is_warta_being_stricter(

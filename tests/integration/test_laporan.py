@@ -777,3 +777,68 @@ def test_quick_take_backs_do_not_make_a_late_step_well_done(
     approval = _steps(_json(repo, "2026-11", "2026-11-30T09:00:00+07:00"))["pengesahan"]
     assert (approval["performed"], approval["measured"], approval["within"]) == (1, 1, 0)
     assert approval["well_done"] == "tidak"
+
+
+def test_an_unsigned_edit_of_the_embargo_moves_no_figure(newsroom: Repo, tmp_path: Path) -> None:
+    """Found by an independent attack: the embargo line of an approved item deleted, which
+    nobody signed, made the public page count the item as published while its signed
+    embargo still ran (it told the public the item exists), and moved the month the
+    internal report counted it in. The embargo that counts is the one its approval signed
+    (the committed text the approval's digest names)."""
+    repo = _with_kinerja(newsroom, tmp_path / "repo")
+    clock = "2026-11-30T09:00:00+07:00"
+    path = repo.embargoed_item("Rahasia Festival", "2026-12-01T09:00:00+07:00",
+                               day="2026-11-02", slug="rahasia")
+    repo.commit_all("embargo")
+    before = _kinerja_november(repo, tmp_path / "s0", clock)
+    months = {m["month"]: m["published"] for m in _json(repo, "2026", AT)["months"]}
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^embargo:.*\n", "", text), encoding="utf-8")
+    repo.commit_all("embargo dihapus, tanpa tanda tangan")
+    assert _kinerja_november(repo, tmp_path / "s1", clock) == before
+    assert {m["month"]: m["published"] for m in _json(repo, "2026", AT)["months"]} == months
+    assert months["2026-12"] == 1, months
+
+
+def test_an_approval_went_out_at_the_embargo_it_signed(newsroom: Repo, tmp_path: Path) -> None:
+    """Found by the same attack: approved and published on 2 November without an embargo,
+    then returned and approved again with an embargo in January, the item counted as never
+    published in 2026 (the later embargo was applied to the first approval)."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    december = repo.at_clock("2026-12-30T09:00:00+07:00")
+    before = _json(december, "2026", "2026-12-30T09:00:00+07:00")["months"]
+    path = repo.approved_item("Jembatan Baru", day="2026-11-02", slug="jembatan-baru")
+    returned = repo.at_clock("2026-11-03T08:00:00+07:00").cli(
+        "return", str(path), "--to", "perintah", "--reason", "tambah embargo", "--key",
+        str(repo.keys["hendra"]))
+    assert returned.returncode == 0, returned.stderr
+    repo.sign(path, "sri", "2026-11-03T08:30:00+07:00")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nstatus:", "\nembargo: 2027-01-10T09:00:00+07:00\nstatus:", 1),
+                    encoding="utf-8")
+    repo.sign(path, "dimas", "2026-11-03T09:00:00+07:00")
+    repo.sign(path, "sri", "2026-11-03T09:10:00+07:00")
+    repo.sign(path, "hendra", "2026-11-03T09:20:00+07:00")
+    after = _json(december, "2026", "2026-12-30T09:00:00+07:00")
+    published = {m["month"]: m["published"] for m in after["months"]}
+    assert published["2026-11"] == 1 + {m["month"]: m["published"] for m in before}["2026-11"]
+
+
+def test_an_item_whose_approved_text_is_nowhere_is_left_out_with_why(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """When the text an approval signed is neither the file nor a committed version of it,
+    when the item went out is not known: it is left out of the figures (and listed)."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    path = repo.new_item("Pasar Murah", at="2026-11-16T08:00:00+07:00", slug="pasar-murah")
+    repo.sign(path, "sri", "2026-11-16T08:04:00+07:00", commit=False)
+    # the writer's text, approved but never committed
+    path.write_text(path.read_text(encoding="utf-8") + "\nDitulis.\n", encoding="utf-8")
+    for by, at in (("dimas", "10:00"), ("sri", "10:04"), ("hendra", "10:08")):
+        repo.sign(path, by, f"2026-11-16T{at}:00+07:00", commit=False)
+    path.write_text(path.read_text(encoding="utf-8") + "\nKalimat baru.\n", encoding="utf-8")
+    repo.commit_all("disetujui lalu diubah, hanya versi ubahan yang di-commit")
+    data = _json(repo.at_clock("2026-12-30T09:00:00+07:00"), "2026", "2026-12-30T09:00:00+07:00")
+    excluded = {e["path"]: e["reasons"] for e in data["excluded"]}
+    reasons = excluded["content/berita/2026/pasar-murah/index.md"]
+    assert any("[embargo.unknown]" in r for r in reasons), reasons

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sshsig import PublicKey
 from sshsig.sshsig import SshsigWrapper
 
@@ -41,10 +42,23 @@ _SIG_TYPES = {b"ssh-ed25519": (b"ssh-ed25519",), b"ssh-rsa": (b"rsa-sha2-256", b
 KEY_TYPES = tuple(t.decode("ascii") for t in _KEY_FIELDS)
 
 
+#: The shortest RSA key ssh-keygen verifies a signature of (OpenSSH's
+#: SSH_RSA_MINIMUM_MODULUS_SIZE).
+RSA_MIN_BITS = 1024
+
+
+def key_kinds() -> str:
+    """The keys Warta verifies, as messages name them."""
+    return _("{types}; an RSA key of at least {bits} bits").format(
+        types=", ".join(KEY_TYPES), bits=RSA_MIN_BITS
+    )
+
+
 def canonical_key(text: str) -> str | None:
     """'type base64' of an OpenSSH public key line as ssh-keygen writes it (the key parsed
     and written again), or None if it is not a key of a type Warta verifies (Ed25519, RSA)
-    or does not parse. Two spellings of one key had one fingerprint, or even two, but one
+    or does not parse, or is an RSA key of fewer than ``RSA_MIN_BITS`` bits. Two spellings
+    of one key had one fingerprint, or even two, but one
     key: a revocation written on one spelling left the other signing, and a copy of a key
     re-encoded (an RSA number with a leading zero, a certificate) passed the checks that a
     key belongs to one person; an ECDSA or security key was accepted and never verified
@@ -60,6 +74,8 @@ def canonical_key(text: str) -> str | None:
     fields = _ssh_strings(blob)
     if not fields or fields[0] != parts[0].encode("ascii"):
         return None
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size < RSA_MIN_BITS:
+        return None  # ssh-keygen refuses it ("Invalid key length"): it can be factored
     written = key.public_bytes(serialization.Encoding.OpenSSH,
                                serialization.PublicFormat.OpenSSH).decode("ascii")
     return " ".join(written.split()[:2])
@@ -223,11 +239,11 @@ class SshsigVerifier:
         """The public key object of an SSH key blob and its 'type base64' text, made once."""
         if blob not in self._keys:
             key = PublicKey.do_from_ssh_encoding(blob)
-            self._keys[blob] = (
-                (key, " ".join(key.openssh_str().split()[:2]))
-                if isinstance(key, PublicKey)
-                else None
-            )
+            text = " ".join(key.openssh_str().split()[:2]) if isinstance(key, PublicKey) else ""
+            # (no key canonical_key refuses: an RSA key too short for ssh-keygen verified;
+            # found by an independent attack)
+            usable = isinstance(key, PublicKey) and canonical_key(text) is not None
+            self._keys[blob] = (key, text) if isinstance(key, PublicKey) and usable else None
         return self._keys[blob]
 
     def take_added(self) -> dict[str, str]:

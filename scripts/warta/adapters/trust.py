@@ -16,7 +16,7 @@ from pathlib import Path
 
 from warta.adapters import safefs
 from warta.adapters.atomic import write_text
-from warta.adapters.ssh import KEY_TYPES, KeygenSigner, canonical_key
+from warta.adapters.ssh import KeygenSigner, canonical_key, key_kinds
 from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.errors import ConfigError
 from warta.i18n import _
@@ -96,7 +96,7 @@ def load_trust_root(root: Path) -> TrustRoot:
                         "expected an administrator's key of a type Warta verifies ({types}), as"
                         " ssh-keygen writes it; found {key!r} (an ECDSA or security key signed"
                         " workflow files that never verified)"
-                    ).format(types=", ".join(KEY_TYPES), key=f"{parts[1]} {parts[2]}"[:60]),
+                    ).format(types=key_kinds(), key=f"{parts[1]} {parts[2]}"[:60]),
                 )
             )
             continue

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from warta.adapters.calendar import read_office
 from warta.adapters.schema import Reader, as_map, hidden_text, type_name
-from warta.adapters.ssh import KEY_TYPES, canonical_key
+from warta.adapters.ssh import canonical_key, key_kinds
 from warta.adapters.textfile import read_repo_text
 from warta.adapters.yamlnodes import YamlError, YList, YMap, parse
 from warta.errors import ConfigError
@@ -677,9 +677,11 @@ def _shared_nips(people: dict[str, Person], display: str) -> list[Finding]:
     seen: dict[str, Person] = {}
     out: list[Finding] = []
     for person in people.values():
-        # digits only, as a NIP is read (written with dashes, dots or full-width digits, the
-        # same NIP passed as another; found by an independent attack)
-        nip = "".join(c for c in unicodedata.normalize("NFKC", person.nip) if c.isdigit())
+        # digits only, each as the number it is, as a NIP is read (written with dashes, dots,
+        # full-width or Arabic-Indic digits, the same NIP passed as another; found by
+        # independent attacks)
+        digits = (unicodedata.digit(c, None) for c in unicodedata.normalize("NFKC", person.nip))
+        nip = "".join(str(value) for value in digits if value is not None)
         if not nip:
             continue
         first = seen.setdefault(nip, person)
@@ -886,7 +888,7 @@ def _keys(r: Reader, display: str, findings: list[Finding], index: int) -> tuple
                 _(
                     "key is not a public key of a type Warta verifies ({types}) in its standard"
                     " form, as ssh-keygen writes it; expected {expected}, found {key!r}"
-                ).format(types=", ".join(KEY_TYPES),
+                ).format(types=key_kinds(),
                          expected=canonical_key(written) or _("a valid key"),
                          key=written[:60]),
             )

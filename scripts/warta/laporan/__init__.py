@@ -13,8 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from warta.adapters import gitread
 from warta.adapters.git import git, is_repo
-from warta.errors import RefusedError
+from warta.adapters.items import parse_bytes
+from warta.adapters.textfile import MAX_BYTES
+from warta.errors import RefusedError, UsageError
 from warta.i18n import _
 from warta.laporan.editions import Edition, read_editions
 from warta.model.closure import ITEM_FILE
@@ -22,6 +25,7 @@ from warta.model.edition import print_step
 from warta.model.history import read_history
 from warta.model.item import NewsItem, content_digest
 from warta.model.performance import (
+    Embargoes,
     Figures,
     Period,
     Printing,
@@ -32,6 +36,7 @@ from warta.model.performance import (
 from warta.model.sop import Step
 from warta.queue import queue
 from warta.repository import Repository
+from warta.standing import HISTORY_LIMIT
 from warta.validate import Verdict
 
 #: The schema of ``warta laporan --format json`` (raise it on any incompatible change).
@@ -133,25 +138,46 @@ def _out_of_order(item: NewsItem | None, project: Repository) -> str | None:
     return record.step or record.to or None
 
 
-def split(
-    project: Repository, *, public: bool = False
-) -> tuple[list[NewsItem], list[Excluded], dict[str, int]]:
-    """The items whose records verify, the others with why, and per step the items left
-    out for a record of it out of order. ``public``: leave out, too, the items whose
-    embargo is still running (the public page counts nothing the site does not show)."""
+@dataclass(frozen=True)
+class Split:
+    """The items whose records verify (``counted``), the others with why (``excluded``),
+    per step the items left out for a record of it out of order (``disorder``), and by item
+    path the embargo of each text the counted items' approvals signed (``embargoes``)."""
+
+    counted: list[NewsItem]
+    excluded: list[Excluded]
+    disorder: dict[str, int]
+    embargoes: dict[str, Embargoes]
+
+
+def split(project: Repository, *, public: bool = False) -> Split:
+    """The items of the figures (:class:`Split`). ``public``: leave out, too, the items
+    whose signed embargo is still running (the public page counts nothing the site does not
+    show)."""
     counted: list[NewsItem] = []
     excluded: list[Excluded] = []
     disorder: dict[str, int] = {}
+    embargoes: dict[str, Embargoes] = {}
     for verdict in project.report.verdicts:
         if not verdict.path.endswith(f"/{ITEM_FILE}"):
             continue  # a stray file under berita/ is no item (validate reports it)
-        if public and (verdict.embargo is not None or _embargoed(verdict.item, project)):
+        item = verdict.item
+        signed = signed_embargoes(project, item) if item is not None else {}
+        if public and (verdict.embargo is not None or _embargoed(item, signed, project)):
             continue
         reasons = _unsound(verdict)
-        if not reasons and verdict.item is not None:
-            counted.append(_signed_title(verdict.item))
+        if not reasons and signed is None:
+            reasons = (
+                "[embargo.unknown] "
+                + _(
+                    "the text an approval signed is neither the file as it is nor a version in"
+                    " its git history, so when the item went out (its embargo) is not known"
+                ),
+            )
+        if not reasons and item is not None and signed is not None:
+            counted.append(_signed_title(item))
+            embargoes[item.path] = signed
             continue
-        item = verdict.item
         step = _out_of_order(item, project)
         if step is not None:
             disorder[step] = disorder.get(step, 0) + 1
@@ -163,7 +189,36 @@ def split(
                 reasons,
             )
         )
-    return counted, excluded, disorder
+    return Split(counted, excluded, disorder, embargoes)
+
+
+def signed_embargoes(project: Repository, item: NewsItem) -> Embargoes | None:
+    """The embargo of each text an approval of ``item`` signed, by its content digest: the
+    file's own when the file holds that text, else the version of the file in its git
+    history that holds it (its digest covers the embargo); None when one of them is in
+    neither (then when the item went out is not known)."""
+    gate = project.sop.gate.id
+    wanted = {
+        s.content for s in item.signoffs if s.is_step and s.step == gate and s.sig
+    }
+    found: dict[str | None, datetime | None] = {}
+    if content_digest(item.fields, item.body) in wanted:
+        found[content_digest(item.fields, item.body)] = item.embargo
+    if wanted <= found.keys():
+        return found
+    try:  # (read lazily, a batch of commits at a time)
+        for raw in gitread.path_versions(project.root, item.path, HISTORY_LIMIT, MAX_BYTES):
+            old = parse_bytes(raw, item.path).item if raw is not None else None
+            if old is None:
+                continue
+            digest = content_digest(old.fields, old.body)
+            if digest in wanted:
+                found.setdefault(digest, old.embargo)
+                if wanted <= found.keys():
+                    return found
+    except UsageError:
+        return None
+    return None
 
 
 def open_items(project: Repository, items: Iterable[NewsItem], at: datetime) -> list[OpenItem]:
@@ -215,10 +270,11 @@ def build(project: Repository, period: Period, at: datetime, command: str) -> La
                 " 'warta validate' to see why"
             )
         )
-    items, excluded, disorder = split(project)
+    parts = split(project)
+    items, excluded = parts.counted, parts.excluded
     sop = project.sop
-    figures = compute(items, sop, project.roster, project.policy.zone, period, at, disorder,
-                      printing(project))
+    figures = compute(items, sop, project.roster, project.policy.zone, period, at,
+                      parts.disorder, printing(project), parts.embargoes)
     commit, dirty = commit_of(project)
     editions = read_editions(project.editions, period, items, sop)
     return Laporan(
@@ -241,15 +297,25 @@ def public_figures(project: Repository) -> Figures:
     records verify (aggregates only; the page shows no names)."""
     now = project.policy.now
     period = year_period(now.astimezone(project.policy.zone).year)
-    items, _excluded, disorder = split(project, public=True)
-    return compute(items, project.sop, project.roster, project.policy.zone, period, now, disorder,
-                   printing(project))
+    parts = split(project, public=True)
+    return compute(parts.counted, project.sop, project.roster, project.policy.zone, period, now,
+                   parts.disorder, printing(project), parts.embargoes)
 
 
-def _embargoed(item: NewsItem | None, project: Repository) -> bool:
-    """Whether ``item``'s signed embargo has not passed yet, whatever became of the item (a
-    withdrawn one too: its approval is not the public's to know before then)."""
-    embargo = item.embargo if item is not None else None
+def _embargoed(item: NewsItem | None, signed: Embargoes | None, project: Repository) -> bool:
+    """Whether ``item``'s embargo has not passed yet, whatever became of the item (a
+    withdrawn one too: its approval is not the public's to know before then): the embargo
+    its last approval signed (``signed``: see :func:`signed_embargoes`; None, not known:
+    then it counts as running), else the file's."""
+    if item is None:
+        return False
+    gate = project.sop.gate.id
+    last = next(
+        (s for s in reversed(item.signoffs) if s.is_step and s.step == gate and s.sig), None
+    )
+    if last is not None and signed is None:
+        return True
+    embargo = signed[last.content] if last is not None and signed is not None else item.embargo
     return embargo is not None and project.policy.now < embargo
 
 

@@ -259,10 +259,12 @@ def compute(  # noqa: PLR0917
     at: datetime,
     out_of_order: Mapping[str, int] | None = None,
     printing: Printing | None = None,
+    embargoes: Mapping[str, Embargoes] | None = None,
 ) -> Figures:
     """The figures of ``period`` from ``items`` (whose records verified) as they stood at
     ``at``; ``out_of_order`` counts, per step id, the items left out for a record of that
-    step out of the SOP's order."""
+    step out of the SOP's order; ``embargoes``: by item path, the embargo of each text its
+    approvals signed (see :func:`went_out`)."""
     months = period.months()
     tally = _Tally(
         {s.id: [] for s in sop.steps},
@@ -274,7 +276,8 @@ def compute(  # noqa: PLR0917
     )
     count = 0
     for original in items:
-        if _tally_item(as_at(original, at), sop, zone, period, tally):
+        signed = embargoes.get(original.path) if embargoes is not None else None
+        if _tally_item(as_at(original, at), sop, zone, period, tally, signed=signed):
             count += 1
     disorder = out_of_order or {}
     steps = tuple(_step_figures(sop, s, tally, disorder.get(s.id, 0)) for s in sop.steps)
@@ -311,30 +314,41 @@ def _size(value: set[str] | int) -> int:
     return len(value) if isinstance(value, set) else value
 
 
-def went_out(item: NewsItem, sop: Sop) -> datetime | None:
-    """When ``item`` was first published: at an approval (the gate), or at its signed
-    embargo if that is later, unless a take-back (a return, a withdrawal, a correction)
-    came before that moment: then at the next approval that went out; None if none did.
-    (An item returned before its embargo was counted as published at the embargo; found by
-    an independent attack.)"""
+#: The embargo of each text an item's approvals signed, by the text's content digest.
+Embargoes = Mapping[str | None, datetime | None]
+
+
+def went_out(item: NewsItem, sop: Sop, signed: Embargoes | None = None) -> datetime | None:
+    """When ``item`` was first published: at an approval (the gate), or at the embargo that
+    approval signed if that is later, unless a take-back (a return, a withdrawal, a
+    correction) came before that moment: then at the next approval that went out; None if
+    none did. ``signed`` holds the embargo of each text an approval signed (by its content
+    digest; None: the file's embargo for every approval). (An item returned before its
+    embargo was counted as published at the embargo; the embargo a later text gives, or an
+    unsigned edit of the file, moved an earlier approval; found by independent attacks.)"""
     for index, approval in enumerate(item.signoffs):
         if not (approval.is_step and approval.step == sop.gate.id and approval.sig):
             continue
-        out = approval.at if item.embargo is None else max(approval.at, item.embargo)
+        embargo = item.embargo if signed is None else signed[approval.content]
+        out = approval.at if embargo is None else max(approval.at, embargo)
         if not any(r.action in (RETURN, WITHDRAW, CORRECT) and r.at < out
                    for r in item.signoffs[index + 1:]):
             return out
     return None
 
 
-def _tally_item(item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _Tally) -> bool:
-    """Count ``item``'s records in ``period``; whether it has any."""
+def _tally_item(
+    item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _Tally, *,
+    signed: Embargoes | None = None,
+) -> bool:
+    """Count ``item``'s records in ``period``; whether it has any (``signed``: see
+    :func:`went_out`)."""
     writing, reporting, gate = writing_step(sop).id, reporting_step(sop).id, sop.gate.id
     kinds = {writing: "written", reporting: "reported", gate: "approved"}
     key = item.id or item.path
     active = False
     interrupted = read_history(item, sop).interrupted
-    out = went_out(item, sop)
+    out = went_out(item, sop, signed)
     if out is not None and period.holds(_day(out, zone)):
         tally.published[_month(out, zone)] += 1
     for index, record in enumerate(item.signoffs):
