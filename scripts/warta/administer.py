@@ -78,6 +78,9 @@ def site_sources(root: Path, allow: Allow) -> dict[str, str]:
     problems: list[Finding] = [f for f in found if f.is_error]
     if site is None:
         raise RefusedError(_listing(_("mkdocs.yml cannot be read"), problems))
+    from warta.mkdocs_plugin.config import config_problems  # noqa: PLC0415 (MkDocs: 0.15 s)
+
+    problems.extend(config_problems(root, site))
     tree = scan(root, site)
     regular = {o.rel: o.digest for o in tree.sources if o.regular and o.digest}
     verdicts, _kept = check_site_sources(

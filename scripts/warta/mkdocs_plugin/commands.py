@@ -43,6 +43,7 @@ from warta.bulk import default_jobs, pool_context
 from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.auditcache import AuditStore, file_key
+from warta.mkdocs_plugin.config import config_problems
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
 from warta.mkdocs_plugin.watching import PreviewObserver
@@ -169,9 +170,13 @@ def _config(
         log.warning(
             _("Config value '{name}': {warning}").format(name=name, warning=warning)
         )
-    if errors:
-        listed = "; ".join(f"{name}: {problem}" for name, problem in errors)
-        raise ConfigError(f"{CONFIG_FILE}: {listed}")
+    if errors:  # (each at the line of its key; the warta plugin's options at their own)
+        found = {finding_text(f) for f in config_problems(repo.root, site)}
+        listed = "; ".join(
+            f"{CONFIG_FILE}:{site.data.line_of(name)}: {name}: {problem}"
+            for name, problem in errors
+        )
+        raise ConfigError("; ".join(sorted(found)) or listed)
     if config.strict and warnings:
         raise BuildFailed(
             ngettext(
