@@ -7,7 +7,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from warta.i18n import _
@@ -24,11 +24,14 @@ def write_bytes(
     *,
     exclusive: bool = False,
     mode: int | None = None,
+    head: Callable[[], bytes] | None = None,
 ) -> None:
     """Like :func:`write_text`, byte for byte (to put a file back exactly as it was; given
     parts, they are written one after the other, never joined in memory first); with
     ``mode``, the file has those permissions from the moment it appears (an executable hook
-    is never seen half-written or not yet executable)."""
+    is never seen half-written or not yet executable); with ``head``, what it gives once
+    every part is written is written over the file's first bytes (a header that only the
+    whole body decides, such as a MAC, in a file written in one pass)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         found = os.lstat(path).st_mode
@@ -43,6 +46,10 @@ def write_bytes(
             for part in (data,) if isinstance(data, bytes) else data:
                 handle.write(part)
             handle.flush()
+            if head is not None:
+                first = head()
+                if os.pwrite(handle.fileno(), first, 0) != len(first):
+                    raise OSError(errno.EIO, "short write", str(path))
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import IO
 
 from warta.adapters.atomic import write_bytes
-from warta.adapters.cachekey import mac_of, new_mac
+from warta.adapters.cachekey import new_mac
 
 #: Bytes read at a time.
 CHUNK = 1 << 20
@@ -253,20 +253,25 @@ class RecordFile:
             self._index = None
             return
 
+        mac = new_mac(self.secret, self.kind)
+        header = len(self.kind) + 2 + 2 * mac.digest_size  # "<kind> <MAC in hex>\n"
+
         def parts() -> Iterator[bytes]:
+            yield b"\n" * header  # (written over once the MAC is known: one pass)
             for key in sorted(records):
                 record = records[key]
                 data = self.get(key) if record is None else data_of(record)
                 if data is None:
                     raise _Gone
-                yield bytes.fromhex(key)
-                yield len(data).to_bytes(_SIZE, "big")
-                yield data
+                for part in (bytes.fromhex(key), len(data).to_bytes(_SIZE, "big"), data):
+                    mac.update(part)
+                    yield part
+
+        def head() -> bytes:
+            return self.kind + b" " + mac.hexdigest().encode() + b"\n"
 
         try:
-            mac = mac_of(self.secret, self.kind, parts())
-            header = self.kind + b" " + mac.encode() + b"\n"
-            write_bytes(self.path, _after(header, parts()))
+            write_bytes(self.path, parts(), head=head)
         except (_Gone, OSError):
             pass
         finally:
@@ -311,8 +316,3 @@ def _chunks(fd: int, start: int, end: int) -> Iterator[bytes]:
             raise OSError("cut short while read")
         yield chunk
         at += len(chunk)
-
-
-def _after(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
