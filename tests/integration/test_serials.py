@@ -209,7 +209,8 @@ def test_restoring_an_older_roster_does_not_undo_a_revocation(
     assert strict.returncode == 1
     assert f"{ROSTER}:{line}: [serial.rollback]" in strict.stderr
     plain = ci.cli("build", "-d", str(tmp_path / "plain"))
-    assert plain.returncode == 0, plain.stderr
+    assert plain.returncode == 1, plain.stderr  # nothing built: never a site without news
+    assert f"{ROSTER}:{line}: [serial.rollback]" in plain.stderr
     assert not (tmp_path / "plain" / "berita" / "2026" / "baru").exists()
     assert not (tmp_path / "plain" / "berita" / "2026" / "jembatan").exists()
     assert seen(ci)[ROSTER] == revoked  # the record keeps the newest

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sitekit import BODY_WORD, CANARY, SiteRepo
+from sitekit import BODY_WORD, CANARY, SiteRepo, warta_at
 
 from conftest import Built
 from helpers import AS_FROM_A_TERMINAL, Repo, warta_exe
@@ -205,6 +205,27 @@ def test_warta_build_pins_the_trust_root_and_maps_strict_failure_to_exit_1(
     ok = site_repo.warta("build", "-d", str(tmp_path / "b"))
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "b" / "berita" / "2026" / "posyandu-melati" / "index.html").is_file()
+
+
+def test_a_plain_build_with_untrusted_workflow_files_builds_nothing(
+    site_repo: SiteRepo, tmp_path: Path
+) -> None:
+    """Found by an independent attack: while the workflow files were not trusted (here the
+    roster's signature is not the administrator's), a plain build made the site without a
+    single news item and exited 0, for a pipeline to deploy over the newsroom. It fails, and
+    leaves no site (nor an older one) in its folder."""
+    root = tmp_path / "repo"
+    shutil.copytree(site_repo.root, root, symlinks=True)
+    sig = root / "workflow" / "roster.yml.sig"
+    sig.write_text(sig.read_text(encoding="utf-8").replace("A", "B", 3), encoding="utf-8")
+    out = tmp_path / "a"
+    out.mkdir()
+    (out / "index.html").write_text("situs lama", encoding="utf-8")
+    result = warta_at(root, site_repo.env(), "build", "-d", str(out))
+    assert result.returncode == 1, result.stderr
+    assert "workflow/roster.yml" in result.stderr, result.stderr
+    assert "nothing is built" in result.stderr and "Traceback" not in result.stderr
+    assert list(out.iterdir()) == [], result.stderr
 
 
 # ---- fail closed without the plugin ------------------------------------------------------

@@ -321,6 +321,7 @@ def build_site(
         )
         plugin.jobs = jobs
         _empty_site_dir(repo.root, Path(config.site_dir))
+        _refuse_untrusted(repo)  # (the folder emptied: an older site is not deployed either)
     out = Path(config.site_dir)
     # SIGTERM (a cancelled job) and SIGHUP (a closed terminal) end the build as Ctrl+C does:
     # its cleanup ends the helpers that render pages and removes the staged copy of the docs;
@@ -338,6 +339,23 @@ def build_site(
     finally:
         stops.restore(previous)
     return out
+
+
+def _refuse_untrusted(repo: Repository) -> None:
+    """BuildFailed while the workflow files are not trusted: no item could be published,
+    and the site without news would be deployed over the newsroom's (found by an
+    independent attack: a plain build made it and exited 0)."""
+    if repo.policy.trusted:
+        return
+    listed = "".join(
+        f"\n  {finding_text(f)}" for f in repo.policy.workflow_findings if f.is_error
+    )
+    raise BuildFailed(
+        _(
+            "the workflow files are not trusted, so no news item is published and nothing is"
+            " built (a site without its news is never deployed):{listed}"
+        ).format(listed=listed)
+    )
 
 
 def _audit_output(
