@@ -117,18 +117,24 @@ def cached(repo: Repo, name: str = VERDICT_FILE) -> Path:
 REAL_JUDGE = bulk.judge_bytes
 
 
+def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str,
+             noted: Callable[..., str]) -> list[str]:
+    """What ``noted`` says of each call of ``owner.name`` from now on, in this process."""
+    calls: list[str] = []
+    real = getattr(owner, name)
+
+    def counting(*args: Any) -> Any:
+        calls.append(noted(*args))
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
 @pytest.fixture
 def judged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files judged afresh (not taken from the verdict cache) in this process."""
-    calls: list[str] = []
-    real = bulk.judge_bytes
-
-    def counting(work: Any, ctx: Any) -> Any:
-        calls.append(work.display)
-        return real(work, ctx)
-
-    monkeypatch.setattr(bulk, "judge_bytes", counting)
-    return calls
+    return calls_of(monkeypatch, bulk, "judge_bytes", lambda work, ctx: work.display)
 
 
 @pytest.fixture
@@ -1137,15 +1143,7 @@ def test_an_item_holding_a_value_of_another_kind_is_read_again() -> None:
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The items read from their bytes by the repository in this process (not by a judge)."""
-    calls: list[str] = []
-    real = repository.parse_bytes
-
-    def counting(raw: bytes, display: str) -> Any:
-        calls.append(display)
-        return real(raw, display)
-
-    monkeypatch.setattr(repository, "parse_bytes", counting)
-    return calls
+    return calls_of(monkeypatch, repository, "parse_bytes", lambda raw, display: display)
 
 
 def kept_items(repo: Repo) -> dict[str, Any]:

@@ -100,22 +100,20 @@ def _decode(data: Any) -> Any:
     if not isinstance(data, dict) or len(data) != 1:
         raise ValueError("not an entry")
     ((tag, body),) = data.items()
-    if tag == "m":
-        line, key_lines, pairs = body
-        mapping = YMap((k, _decode(v)) for k, v in pairs)
+    if tag in ("m", "l"):  # a mapping or list of the YAML, with its lines
+        line, lines, values = body
+        made: YMap | YList
+        if tag == "m":
+            made = YMap((k, _decode(v)) for k, v in values)
+            if lines is not None:
+                made.key_lines = dict(lines)
+        else:
+            made = YList(_decode(v) for v in values)
+            if lines is not None:
+                made.item_lines = list(lines)
         if line is not None:
-            mapping.line = line
-        if key_lines is not None:
-            mapping.key_lines = dict(key_lines)
-        return mapping
-    if tag == "l":
-        line, item_lines, values = body
-        items = YList(_decode(v) for v in values)
-        if line is not None:
-            items.line = line
-        if item_lines is not None:
-            items.item_lines = list(item_lines)
-        return items
+            made.line = line
+        return made
     if tag == "d":
         return {k: _decode(v) for k, v in body}
     if tag == "L":
