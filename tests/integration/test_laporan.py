@@ -32,6 +32,7 @@ import re
 import stat
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -842,3 +843,78 @@ def test_an_item_whose_approved_text_is_nowhere_is_left_out_with_why(
     excluded = {e["path"]: e["reasons"] for e in data["excluded"]}
     reasons = excluded["content/berita/2026/pasar-murah/index.md"]
     assert any("[embargo.unknown]" in r for r in reasons), reasons
+
+
+def _pushed_versions(repo: Repo, rel: str, count: int) -> None:
+    """``count`` commits by someone with push rights (no key), each setting the file ``rel``
+    to another text, then one putting the signed file back."""
+    head = repo.git("rev-parse", "HEAD").strip()
+    current = (repo.root / rel).read_bytes()
+    stream = [b"reset refs/heads/main\nfrom %s\n\n" % head.encode()]
+    for n in range(count + 1):
+        data = current if n == count else current.replace(b"\nstatus:", b"\nx%d: 1\nstatus:" % n)
+        stream.append(b"commit refs/heads/main\ncommitter x <x@x.invalid> %d +0000\ndata 2\nc\n"
+                      % (1790000000 + n))
+        stream.append(b"M 100644 inline %s\ndata %d\n%s\n\n" % (rel.encode(), len(data), data))
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo.root, input=b"".join(stream),
+                   check=True)
+    repo.git("reset", "-q", "--hard", "main")
+
+
+def test_the_approved_text_is_found_oldest_first_within_a_budget(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """Found by an independent attack: the search of an item's history for the text its
+    approval signed read every version pushed since, newest first, each parsed whole (400
+    took a report from 0.7 s to 27 s). It reads the oldest first, within a budget; beyond
+    the budget, when the item went out is not known (left out, never counted wrongly)."""
+    from warta import laporan
+
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    path = repo.approved_item("Jembatan Cibening", slug="jembatan-cibening")
+    rel = path.relative_to(repo.root).as_posix()
+    corrected = repo.cli("correct", str(path), "--note", "Nama diralat", "--key",
+                         str(repo.keys["hendra"]), "--at", "2026-11-03T08:00:00+07:00")
+    assert corrected.returncode == 0, corrected.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace("Isi berita.", "Isi diralat."),
+                    encoding="utf-8")
+    repo.sign(path, "dimas", "2026-11-03T09:00:00+07:00")
+    _pushed_versions(repo, rel, 40)
+    project = repo.project()
+    item = project.items[rel]
+    # the approved version is among the first few: found, the 40 pushed since never read
+    assert laporan.signed_embargoes(project, item, laporan.HistoryBudget(per_item=12))
+    assert laporan.signed_embargoes(project, item, laporan.HistoryBudget(left=0)) is None
+    december = repo.at_clock("2026-12-30T09:00:00+07:00")
+    data = _json(december, "2026", "2026-12-30T09:00:00+07:00")
+    assert rel not in {e["path"] for e in data["excluded"]}, data["excluded"]
+
+
+def test_an_item_whose_records_do_not_verify_is_never_looked_up(
+    newsroom: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anyone can push an item with a made-up approval: its history is never read."""
+    from warta import laporan
+    from warta.adapters import gitread
+
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    path = repo.approved_item("Palsu", slug="palsu")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    end = max(n for n, line in enumerate(lines) if "END SSH SIGNATURE" in line)
+    line = lines[end - 1]
+    middle = len(line) // 2
+    lines[end - 1] = line[:middle] + ("B" if line[middle] == "A" else "A") + line[middle + 1:]
+    path.write_text("".join(lines).replace("Isi berita.", "Isi lain."), encoding="utf-8")
+    repo.commit_all("persetujuan dipalsukan")
+    read: list[str] = []
+    real = gitread.path_history
+
+    def counting(root: Path, rel: str, *args: Any, **kw: Any) -> Any:
+        read.append(rel)
+        return real(root, rel, *args, **kw)
+
+    monkeypatch.setattr(gitread, "path_history", counting)
+    parts = laporan.split(repo.project())
+    rel = path.relative_to(repo.root).as_posix()
+    assert rel in {e.path for e in parts.excluded}
+    assert rel not in read

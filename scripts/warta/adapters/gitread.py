@@ -128,32 +128,49 @@ def read_blobs(
     wanted = list(dict.fromkeys(shas))
     if not wanted:
         return {}
-    out = _git(root, "cat-file", "--batch", data="".join(f"{s}\n" for s in wanted).encode())
+    # the sizes first: an object larger than ``limit`` is never read (versions of 1 GiB that
+    # pack to almost nothing, 200 to a batch, were read whole into memory before their size
+    # was looked at; found by an independent attack)
+    checked = _git(
+        root, "cat-file", "--batch-check", data="".join(f"{s}\n" for s in wanted).encode()
+    ).decode("ascii", "replace").split("\n")
+    answers = dict(zip(wanted, checked, strict=False))
+    sizes: dict[str, int | None] = {}
+    for sha in wanted:
+        parts = answers.get(sha, "").split()
+        sizes[sha] = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else None
+    small = [sha for sha in wanted if (size := sizes[sha]) is not None and size <= limit]
+    out = (
+        _git(root, "cat-file", "--batch", data="".join(f"{s}\n" for s in small).encode())
+        if small
+        else b""
+    )
     found: dict[str, bytes | None] = {}
     position = 0
     for sha in wanted:
-        end = out.index(b"\n", position)
-        header = out[position:end].decode("ascii", "replace").split()
-        position = end + 1
-        if len(header) < 3:
+        size = sizes[sha]
+        if size is None:
             if not missing_ok:
                 raise UsageError(
                     _(
                         "git object {sha} is not in this repository ({answer}); expected the"
                         " whole history of the commits compared (a shallow or partial clone"
                         " lacks it: fetch it, e.g. git fetch --unshallow)"
-                    ).format(sha=sha, answer=" ".join(header[1:]) or "?")
+                    ).format(sha=sha, answer=" ".join(answers.get(sha, "").split()[1:]) or "?")
                 )
             found[sha] = None
-            continue
-        size = int(header[2])
-        found[sha] = out[position : position + size] if size <= limit else None
-        position += size + 1
+        elif size > limit:
+            found[sha] = None
+        else:  # (in the order asked: each object's header, its bytes, a newline)
+            end = out.index(b"\n", position)
+            position = end + 1
+            found[sha] = out[position : position + size]
+            position += size + 1
     return found
 
 
 def path_versions(
-    root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 200
+    root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 32
 ) -> Iterator[bytes | None]:
     """The bytes of the file ``rel`` in each commit reachable from HEAD that changed it,
     newest first (see :func:`path_history`)."""
@@ -162,20 +179,25 @@ def path_versions(
 
 
 def path_history(
-    root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 200
+    root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 32,
+    oldest_first: bool = False,
 ) -> Iterator[tuple[str, bytes | None]]:
-    """Each commit reachable from HEAD that changed the file ``rel``, newest first, with the
-    file's bytes there (at most ``limit`` commits; None for a version larger than
-    ``max_bytes``, or where the file is not a blob, as where the commit deleted it), read
-    ``batch`` commits at a time, so that a caller who stops early reads no more. A shallow
-    clone holds only the commits it fetched."""
+    """Each commit reachable from HEAD that changed the file ``rel``, newest first (or the
+    oldest first), with the file's bytes there (at most ``limit`` commits; None for a
+    version larger than ``max_bytes``, or where the file is not a blob, as where the commit
+    deleted it), read ``batch`` commits at a time, so that a caller who stops early reads no
+    more (and at most ``batch`` versions are held at once). A shallow clone holds only the
+    commits it fetched."""
     if not rel or any(c.isspace() or ord(c) < 32 for c in rel) or rel.startswith("-"):
         return
     try:
-        listed = _git(root, "rev-list", f"--max-count={limit}", "HEAD", "--", rel)
+        if oldest_first:
+            listed = _git(root, "rev-list", "--reverse", "HEAD", "--", rel)
+        else:
+            listed = _git(root, "rev-list", f"--max-count={limit}", "HEAD", "--", rel)
     except UsageError:
         return  # no commit yet, or no HEAD: nothing in the history
-    commits = listed.decode("ascii").split()
+    commits = listed.decode("ascii").split()[:limit]
     for start in range(0, len(commits), batch):
         chunk = commits[start : start + batch]
         found = read_blobs(
