@@ -3,9 +3,14 @@ drawings; one case per rule with its exact message."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sitekit import SVG
 
 from helpers import MAIN
@@ -406,3 +411,41 @@ def test_a_later_frame_s_metadata_is_metadata_too() -> None:
             svg(f'<image href="data:image/png;base64,{data}" width="4" height="4"/>')
         )
         assert bool(problems) is refused, problems
+
+
+# ---- the check's work stays in proportion to the drawing (found by an independent attack) ---
+
+#: The two expressions as they were: each took time square in the length of one value.
+_OLD_ELSEWHERE = re.compile(r"[a-z][a-z0-9+.-]*:\s*/|javascript:|data:|//", re.IGNORECASE)
+_OLD_URL_REF = re.compile(r"url\(\s*['\"]?\s*(?![\s'\"#])", re.IGNORECASE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aZ9+.-:/ \t'\"#(urlURL", max_size=40))
+def test_the_linear_expressions_find_what_the_old_ones_found(text: str) -> None:
+    assert bool(assets._ELSEWHERE.search(text)) == bool(_OLD_ELSEWHERE.search(text)), text
+    assert bool(assets._URL_REF.search(text)) == bool(_OLD_URL_REF.search(text)), text
+
+
+CHECK = """
+import sys
+from warta.site import assets
+value = sys.argv[1]
+n = 1 << 20
+data = {
+    "run": ('<svg xmlns="http://www.w3.org/2000/svg"><g class="' + "a" * n + '"/></svg>'),
+    "spaces": ('<svg xmlns="http://www.w3.org/2000/svg"><style>g { fill: url('
+               + " " * n + '#g) }</style></svg>'),
+}[value]
+print(assets.svg_problems(data.encode()))
+"""
+
+
+@pytest.mark.parametrize("shape", ["run", "spaces"])
+def test_a_drawing_of_one_mib_is_checked_in_one_pass(shape: str) -> None:
+    """One attribute of a megabyte of letters, or a megabyte of spaces in ``url(``: an hour
+    of the check before (time square in the length), a few milliseconds now. The bound is a
+    guard against that hour, not a measure of speed."""
+    done = subprocess.run([sys.executable, "-c", CHECK, shape], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
