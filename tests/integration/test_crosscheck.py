@@ -336,7 +336,8 @@ def test_an_rsa_key_too_short_for_ssh_keygen_is_refused_alike(tmp_path: Path) ->
     that can be factored), which ssh-keygen refuses ("Invalid key length"), and the roster
     took such a key."""
     weak = weak_rsa_key(tmp_path / "lemah_rsa")
-    assert load_ssh_private_key(weak.read_bytes(), None).key_size == 768  # type: ignore[union-attr]
+    private = load_ssh_private_key(weak.read_bytes(), None)
+    assert isinstance(private, rsa.RSAPrivateKey) and private.key_size == 768
     judges = Judges({"lemah": weak}, tmp_path, ("lemah",))
     message = signoff_payload(ITEM, first(), None)
     for inner, hash_ in ((b"rsa-sha2-512", SHA512()), (b"rsa-sha2-256", SHA256())):
