@@ -180,8 +180,9 @@ def split(project: Repository, *, public: bool = False) -> Split:
                 "[embargo.unknown] "
                 + _(
                     "the text an approval signed is neither the file as it is nor a version in"
-                    " its git history, so when the item went out (its embargo) is not known"
-                ),
+                    " its git history (of the oldest {count} read), so when the item went out"
+                    " (its embargo) is not known"
+                ).format(count=HistoryBudget().per_item),
             )
         if not reasons and item is not None and signed is not None:
             counted.append(_signed_title(item))
