@@ -84,10 +84,12 @@ def pub(key: Path) -> str:
     return " ".join(Path(f"{key}.pub").read_text().split()[:2])
 
 
-def weak_rsa_key(path: Path, bits: int = 768) -> Path:
-    """An RSA key of ``bits`` bits at ``path`` (and ``path``.pub), in OpenSSH's formats: one
-    that ssh-keygen neither makes nor verifies under 1024 bits (nor does cryptography make
-    one), so its primes are found here (Miller-Rabin, seeded: the same key every run)."""
+def weak_rsa_key(path: Path, bits: int = 768, e: int = 65537) -> Path:
+    """An RSA key of ``bits`` bits with exponent ``e`` at ``path`` (and ``path``.pub), in
+    OpenSSH's formats: one that ssh-keygen does not make (nor does cryptography: under 1024
+    bits, or another exponent), so its primes are found here (Miller-Rabin, seeded: the same
+    key every run)."""
+    import math
     import random
 
     from cryptography.hazmat.primitives import serialization
@@ -101,11 +103,10 @@ def weak_rsa_key(path: Path, bits: int = 768) -> Path:
             if all(pow(a, n - 1, n) == 1 for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)):
                 return n
 
-    e = 65537
     while True:
         p, q = prime(bits // 2), prime(bits // 2)
         phi = (p - 1) * (q - 1)
-        if p != q and phi % e:
+        if p != q and math.gcd(e, phi) == 1 and e < p * q:
             break
     d = pow(e, -1, phi)
     numbers = rsa.RSAPrivateNumbers(

@@ -346,6 +346,21 @@ def test_an_rsa_key_too_short_for_ssh_keygen_is_refused_alike(tmp_path: Path) ->
     assert canonical_key(pub(weak)) is None
 
 
+def test_an_rsa_key_with_a_huge_exponent_is_refused(tmp_path: Path) -> None:
+    """Found by an independent attack: an exponent of a thousand bits made each
+    verification cost milliseconds, and anyone may put such a key in a signature. Warta
+    refuses an exponent of more than 64 bits (OpenSSL's limit for large keys; keys use
+    65537), in the roster and in signatures (a valid one here)."""
+    huge = weak_rsa_key(tmp_path / "pangkat_rsa", bits=1024, e=(1 << 1000) + 1)
+    message = signoff_payload(ITEM, first(), None)
+    signature = rsa_sign(huge, message, b"rsa-sha2-512", SHA512())
+    assert canonical_key(pub(huge)) is None
+    assert SshsigVerifier().signer_key(message, signature, NAMESPACE) is None
+    normal = weak_rsa_key(tmp_path / "biasa_rsa", bits=1024)
+    signed = rsa_sign(normal, message, b"rsa-sha2-512", SHA512())
+    assert SshsigVerifier().signer_key(message, signed, NAMESPACE) == pub(normal)
+
+
 def test_the_one_known_difference_is_warta_being_stricter(
     judges: Judges, keys: dict[str, Path]
 ) -> None:

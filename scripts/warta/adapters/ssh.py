@@ -45,6 +45,10 @@ KEY_TYPES = tuple(t.decode("ascii") for t in _KEY_FIELDS)
 #: The shortest RSA key ssh-keygen verifies a signature of (OpenSSH's
 #: SSH_RSA_MINIMUM_MODULUS_SIZE).
 RSA_MIN_BITS = 1024
+#: The largest RSA public exponent, in bits (OpenSSL's OPENSSL_RSA_MAX_PUBEXP_BITS; keys use
+#: 65537): a key with an exponent of thousands of bits costs each verification milliseconds,
+#: and anyone may put such a key in a signature (found by an independent attack).
+RSA_MAX_EXPONENT_BITS = 64
 
 
 def key_kinds() -> str:
@@ -57,7 +61,8 @@ def key_kinds() -> str:
 def canonical_key(text: str) -> str | None:
     """'type base64' of an OpenSSH public key line as ssh-keygen writes it (the key parsed
     and written again), or None if it is not a key of a type Warta verifies (Ed25519, RSA)
-    or does not parse, or is an RSA key of fewer than ``RSA_MIN_BITS`` bits. Two spellings
+    or does not parse, or is an RSA key of fewer than ``RSA_MIN_BITS`` bits or with an
+    exponent of more than ``RSA_MAX_EXPONENT_BITS``. Two spellings
     of one key had one fingerprint, or even two, but one
     key: a revocation written on one spelling left the other signing, and a copy of a key
     re-encoded (an RSA number with a leading zero, a certificate) passed the checks that a
@@ -74,8 +79,11 @@ def canonical_key(text: str) -> str | None:
     fields = _ssh_strings(blob)
     if not fields or fields[0] != parts[0].encode("ascii"):
         return None
-    if isinstance(key, rsa.RSAPublicKey) and key.key_size < RSA_MIN_BITS:
-        return None  # ssh-keygen refuses it ("Invalid key length"): it can be factored
+    if isinstance(key, rsa.RSAPublicKey) and (
+        key.key_size < RSA_MIN_BITS  # ssh-keygen refuses it ("Invalid key length"): factorable
+        or key.public_numbers().e.bit_length() > RSA_MAX_EXPONENT_BITS
+    ):
+        return None
     written = key.public_bytes(serialization.Encoding.OpenSSH,
                                serialization.PublicFormat.OpenSSH).decode("ascii")
     return " ".join(written.split()[:2])
