@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from warta.model.findings import Finding, error, warning
+from warta.model.findings import Finding, error, notice, warning
 from warta.model.history import History, read_history
 from warta.model.item import NewsItem, canonical_json, content_digest
 from warta.model.judgement import FUTURE_SKEW
@@ -340,13 +340,13 @@ def listing_problems(
             ).format(path=listed.path, id=listed.id, listed=listed.title, title=item.title))
             continue
         if history.problems or history.withdrawn is not None:
-            yield warning(where, line, "cetak.item-withdrawn", _(
+            yield notice(where, line, "cetak.item-withdrawn", _(
                 "{path} ({id}) is withdrawn; the edition is not published until a new revision"
                 " leaves it out ('warta cetak --edisi {edition}')"
             ).format(path=listed.path, id=listed.id, edition=edition.edition))
             continue
         if history.correcting is not None and not as_listed:
-            yield warning(where, line, "cetak.item-correcting", _(
+            yield notice(where, line, "cetak.item-correcting", _(
                 "{path} ({id}) is being corrected (a Ralat in progress): its file holds the"
                 " draft, so neither the printed title nor the embargo can be read from signed"
                 " text; the edition is not published until the correction is approved and a"
@@ -360,7 +360,7 @@ def listing_problems(
             ).format(path=listed.path, id=listed.id))
             continue
         if published_content(history, sop) != listed.content:
-            yield warning(where, line, "cetak.item-superseded", _(
+            yield notice(where, line, "cetak.item-superseded", _(
                 "{path} ({id}) no longer publishes the text printed ({digest}); the edition is"
                 " not published until a new revision prints the corrected text"
                 " ('warta cetak --edisi {edition}')"
