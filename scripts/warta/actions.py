@@ -15,12 +15,13 @@ item will publish.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from warta.adapters import clock
+from warta.adapters import clock, safefs
 from warta.adapters import git as gitops
 from warta.adapters.atomic import write_bytes, write_text
 from warta.adapters.faults import checkpoint
@@ -35,7 +36,15 @@ from warta.model.closure import Observed, to_list
 from warta.model.eligibility import blocking_for_step
 from warta.model.findings import Finding
 from warta.model.history import History, read_history, step_label
-from warta.model.item import CORRECT, RETURN, Attachment, NewsItem, Signoff, content_digest
+from warta.model.item import (
+    CORRECT,
+    RETURN,
+    WITHDRAW,
+    Attachment,
+    NewsItem,
+    Signoff,
+    content_digest,
+)
 from warta.model.judgement import FUTURE_SKEW
 from warta.model.roster import Person
 from warta.model.signing import (
@@ -46,9 +55,10 @@ from warta.model.signing import (
     key_owner,
     key_problem,
     payload,
+    short,
     take_back_payload,
 )
-from warta.model.sop import Step
+from warta.model.sop import Sop, Step
 from warta.repository import NEWS_DIR, Repository, observe_folder
 from warta.validate import conclude, judge
 
@@ -63,6 +73,9 @@ class SignResult:
     person: Person
     signoff: Signoff
     commit: str | None
+    #: the item's status as written (in a correction, a step signed again may leave a later
+    #: one in force, and its status with it)
+    status: str
 
 
 def resolve_signer(root: Repository, key: Path | None, as_person: str | None) -> KeygenSigner:
@@ -545,7 +558,7 @@ def sign(
                 person=person,
             )
             checkpoint("committed")
-    return SignResult(path, step, person, signoff, sha)
+    return SignResult(path, step, person, signoff, sha, _written_status(new_text, display, step))
 
 
 def _news_path(project: Repository, path: Path) -> tuple[Path, str]:
@@ -587,28 +600,79 @@ def create(
 ) -> SignResult:
     """Create a new item at ``path`` with step 1 signed (or nothing at all on refusal)."""
     display = relative(project.root, path)
+    _refuse_links(project.root, display)
     with gitops.action_lock(project.root):
         new_text, step, person, signoff = sign_text(
             project, display, skeleton, signer, as_person=as_person, now=now
         )
+        made = _missing_folders(project.root, path.parent)
         try:
             write_text(path, new_text, exclusive=True)
         except FileExistsError:
             raise UsageError(
                 _("{display}: already exists; nothing was written").format(display=display)
             ) from None
+        except OSError as exc:  # (a file where a folder goes)
+            _remove_folders(made)
+            raise RefusedError(
+                _("{display}: could not be written ({error}); nothing was written").format(
+                    display=display, error=exc.strerror or exc
+                )
+            ) from None
         sha = None
         if commit:
-            sha = commit_action(
-                project,
-                path,
-                None,
-                text=new_text,
-                label=step.id,
-                heading=_heading(step),
-                person=person,
-            )
-    return SignResult(path, step, person, signoff, sha)
+            try:
+                sha = commit_action(
+                    project,
+                    path,
+                    None,
+                    text=new_text,
+                    label=step.id,
+                    heading=_heading(step),
+                    person=person,
+                )
+            except BaseException:
+                if not path.exists():  # (put back as it was: the folders made for it go too)
+                    _remove_folders(made)
+                raise
+    return SignResult(path, step, person, signoff, sha, _written_status(new_text, display, step))
+
+
+def _written_status(text: str, display: str, step: Step) -> str:
+    """The status ``text`` (an item as written) records, else the status of ``step``."""
+    item = parse_item(text, display).item
+    return item.status if item is not None and item.status else step.status
+
+
+def _refuse_links(root: Path, display: str) -> None:
+    """RefusedError if a folder on the way to the new file ``display`` is a symbolic link:
+    anyone who can push may commit ``content/berita/2027 -> /anywhere``, and a new item is
+    written only inside the repository (found by an independent attack)."""
+    link = safefs.link_on_path(root, display.rpartition("/")[0])
+    if link is not None:
+        raise RefusedError(
+            _(
+                "{display}: {link} is a symbolic link; a news item is written only inside the"
+                " repository, so nothing was written (remove the link first)"
+            ).format(display=display, link=link)
+        )
+
+
+def _missing_folders(root: Path, folder: Path) -> list[Path]:
+    """The folders from ``folder`` up (inside ``root``) that do not exist yet, deepest
+    first."""
+    missing: list[Path] = []
+    while folder != root and folder.is_relative_to(root) and not os.path.lexists(folder):
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) that are still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 @dataclass(frozen=True)
@@ -671,6 +735,8 @@ def take_back_text(
     if action == CORRECT:
         _refuse_correcting_unpublished(display, item, moment)
     digest = content_digest(item.fields, item.body)
+    if action == WITHDRAW:
+        _refuse_withdrawing_changed(display, item, sop, digest)
     prev = chain_digest(item.signoffs[-1].sig) if item.signoffs and item.signoffs[-1].sig else None
     person = _signer_person(project, signer, as_person)
     if action == CORRECT:
@@ -731,6 +797,24 @@ def take_back_text(
     )
     _reads_back(display, parse_item(new_text, display), (*item.signoffs, record), content=digest)
     return new_text, record, person, after
+
+
+def _refuse_withdrawing_changed(display: str, item: NewsItem, sop: Sop, digest: str) -> None:
+    """RefusedError if the text is no longer the approved one: a withdrawal keeps the
+    approval in force and signs its text, so one signed over an edit made since is an error
+    of ``warta validate`` for good (``content.changed-after-approval``), and the item could
+    not be taken down (found by an independent attack: the edit was committed with the
+    withdrawal, under the Kabag's name)."""
+    approval = read_history(item, sop).signoff_for(sop.gate.id)
+    if approval is None or approval.content in (None, digest):
+        return
+    raise RefusedError(
+        _(
+            "{display}: the text was changed after the approval (approved {approved}, now"
+            " {current}); a withdrawal signs the approved text: undo the change first (git"
+            " restore), or take the item back with warta return; nothing was changed"
+        ).format(display=display, approved=short(approval.content), current=short(digest))
+    )
 
 
 def _refuse_untrusted_workflow(project: Repository) -> None:

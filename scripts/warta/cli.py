@@ -412,7 +412,7 @@ def sign(
             step=result.step.id,
             name=result.person.name,
             person=result.person.id,
-            status=result.step.status,
+            status=result.status,
         )
         + (
             _("; commit {commit}").format(commit=result.commit[:10])

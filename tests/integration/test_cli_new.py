@@ -207,3 +207,61 @@ def test_new_refuses_when_the_workflow_is_not_trusted(site: Repo) -> None:
         "warta: the workflow files are not trusted, so nothing may be signed:"
     )
     assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("commit", [True, False])
+def test_new_never_writes_through_a_committed_link(
+    site: Repo, tmp_path: Path, commit: bool
+) -> None:
+    """Anyone who can push may commit ``content/berita/<year> -> /anywhere``: the Kabag's next
+    ``warta new`` wrote the item there (found by an independent attack). Refused, exit 1,
+    nothing written anywhere."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    year = site.path(f"content/berita/{today():%Y}")
+    if year.exists():
+        for entry in year.iterdir():
+            (outside / entry.name).mkdir()
+        import shutil
+
+        shutil.rmtree(year)
+    year.symlink_to(outside, target_is_directory=True)
+    site.git("add", "-A")
+    site.git("commit", "-qm", "tahun")
+    before = sorted(p.name for p in outside.iterdir())
+    state = snapshot(site)
+    args = ["new", "Rapat Koordinasi", "--key", str(site.keys["hendra"])]
+    result = site.cli(*args, *([] if commit else ["--no-commit"]))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"content/berita/{today():%Y} is a symbolic link" in result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == before
+    assert snapshot(site) == state
+
+
+def test_new_where_a_file_stands_for_the_folder_writes_nothing(site: Repo) -> None:
+    year = site.path(f"content/berita/{today().year + 1}")
+    year.write_text("bukan folder\n")
+    site.git("add", "-A")
+    site.git("commit", "-qm", "berkas")
+    state = snapshot(site)
+    at = f"{today().year + 1}-01-05T09:00:00+07:00"
+    result = site.cli("new", "Rapat", "--at", at, "--key", str(site.keys["hendra"]))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "Not a directory" in result.stderr
+    assert snapshot(site) == state
+
+
+def test_a_failed_commit_removes_the_folders_new_made(site: Repo) -> None:
+    """A commit that fails (here a pre-commit hook that refuses) puts everything back: the
+    file, and the folders made for it."""
+    hook = site.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    state = snapshot(site)
+    at = f"{today().year + 1}-01-05T09:00:00+07:00"
+    result = site.cli("new", "Rapat", "--at", at, "--key", str(site.keys["hendra"]))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert snapshot(site) == state
+    assert not site.path(f"content/berita/{today().year + 1}").exists()

@@ -613,6 +613,43 @@ def test_a_changed_reason_breaks_the_take_back_signature(site: Repo) -> None:
         entry["findings"][0]["message"])
 
 
+def test_withdraw_refuses_a_text_changed_since_the_approval(site: Repo) -> None:
+    """A withdrawal signs the approved text: over an edit made since, it committed the edit
+    under the Kabag's name and left a record ``warta validate`` rejects for good, so the item
+    could not be taken down (found by an independent attack)."""
+    approved = site.read(JEMBATAN)
+    site.write(JEMBATAN, approved.rstrip("\n") + "\n\nDiubah tanpa persetujuan.\n")
+    said = refused(site, "withdraw", JEMBATAN, "--reason", "narasumber keberatan",
+                   "--key", key(site, "hendra"), "--at", "2026-11-03T08:00:00+07:00")
+    assert said.startswith(f"warta: {JEMBATAN}: the text was changed after the approval"), said
+    assert "warta return" in said and "nothing was changed" in said
+    site.write(JEMBATAN, approved)
+    done = site.cli("withdraw", JEMBATAN, "--reason", "narasumber keberatan",
+                    "--key", key(site, "hendra"), "--at", "2026-11-03T08:00:00+07:00")
+    assert done.returncode == 0, done.stderr
+    entry = next(i for i in site.validate_json()["items"] if i["path"] == JEMBATAN)
+    assert [f for f in entry["findings"] if f["severity"] == "error"] == []
+
+
+def test_sign_in_a_correction_says_the_status_it_wrote(site: Repo) -> None:
+    """In a Ralat the report step stays in force after the writer signs again: the message
+    said ``ditulis`` while the file said ``dilaporkan`` (found by an independent attack)."""
+    done = site.cli("correct", JEMBATAN, "--note", "Panjang jembatan 84 m, bukan 48 m",
+                    "--key", key(site, "hendra"), "--at", "2026-11-03T08:00:00+07:00")
+    assert done.returncode == 0, done.stderr
+    text = site.read(JEMBATAN)
+    body = text.rstrip("\n") + "\n\nPanjang jembatan 84 meter.\n"
+    site.write(JEMBATAN, body)
+    signed = site.cli("sign", JEMBATAN, "--key", key(site, "dimas"),
+                      "--at", "2026-11-03T09:00:00+07:00")
+    assert signed.returncode == 0, signed.stderr
+    status = re.search(r"^status: \"?([a-z-]+)", site.read(JEMBATAN), re.MULTILINE)
+    assert status is not None
+    said = re.search(r"; status ([a-z-]+);", signed.stdout)
+    assert said is not None, signed.stdout
+    assert said.group(1) == status.group(1) == "dilaporkan"
+
+
 # ---- the lock ----------------------------------------------------------------------------
 
 
