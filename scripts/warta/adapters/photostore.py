@@ -11,7 +11,12 @@ repository, outside the working tree, authenticated with this user's secret:
   in a small file beside it (``.meta``). Each file's MAC covers its name too, so an entry
   renamed to stand for another photo, altered, planted or copied from elsewhere is ignored
   and the copies are made again from the signed bytes. Each copy is also kept as a file of
-  its own (``photo-files/``, named by its SHA-256) to be linked into the output.
+  its own (``photo-files/``, named by its SHA-256) to be linked into the output. A kept file
+  is read whole and hashed before it is linked, unless what the file system said of it when
+  it was last hashed (``photo-file-stamps``: device, inode, size, mode, owner, modification
+  and change times) is still what it says, as git's index trusts a file: any write,
+  ``chmod``, link or rename moves the change time, which no program can set back, and a
+  file changed within :data:`~warta.adapters.digests.RACY_NS` of a run is not remembered.
 
 Without a secret (no cache may be kept), a store in a scratch folder of the build with a
 secret of its own does the same for one build.
@@ -54,6 +59,9 @@ FILES_DIR = "photo-files"
 COPIES_FORMAT = b"warta-photo-copies/2"
 #: an entry's list of its copies, in a file of its own beside it
 COPIES_META_FORMAT = b"warta-photo-copy-list/1"
+#: what the file system said of each kept file when its bytes were last checked
+STAMPS_FILE = "photo-file-stamps"
+STAMPS_FORMAT = b"warta-photo-file-stamps/2"
 META_SUFFIX = ".meta"
 _META = hashlib.sha256(b"meta").hexdigest()
 
@@ -191,12 +199,58 @@ class CopyStore:
         self._started = time.time_ns()
         #: the mode of a kept file (see :meth:`link`)
         self.mode = read_only_mode()
+        #: where the stamps of kept files are remembered between builds (None: not at all)
+        self.stamps_path = folder.parent / STAMPS_FILE if files is not None else None
+        #: kept file -> its stamps (:func:`_stamp_text`) when its bytes were last checked
+        self._stamps: dict[str, Any] = (
+            read_entries(self.stamps_path, secret, STAMPS_FORMAT) if self.stamps_path else {}
+        )
+        self._stamps_used: dict[str, Any] = {}
 
     @classmethod
     def open(cls, root: Path) -> CopyStore | None:
         secret = cache_secret()
         folder = repo_cache_dir(root)
         return cls(folder / COPIES_DIR, secret, folder / FILES_DIR) if secret else None
+
+    def kept_inodes(self) -> set[tuple[int, int]]:
+        """The device and inode of every kept file (none without a folder of them)."""
+        if self.files is None:
+            return set()
+        try:
+            device = os.stat(self.files).st_dev
+            with os.scandir(self.files) as entries:
+                return {(device, entry.inode()) for entry in entries}
+        except OSError:
+            return set()
+
+    def save(self) -> None:
+        """Remember the stamps of the kept files this build checked or trusted (so that the
+        list never outgrows what a build uses)."""
+        if self.stamps_path is not None and self._stamps_used != self._stamps:
+            write_entries(self.stamps_path, self.secret, STAMPS_FORMAT, self._stamps_used)
+
+    def _verified(self, name: str, path: Path, digest: str) -> os.stat_result | None:
+        """What the file system says of the kept file ``name`` (at ``path``) if it holds
+        exactly the bytes of ``digest`` (see :func:`_checked`): trusted without reading when
+        its stamps are the ones remembered from an earlier check, else read and hashed now
+        (and its stamps remembered, unless it changed too recently to be sure of)."""
+        if self._stamps:
+            try:
+                info = os.lstat(path)
+            except OSError:
+                info = None
+            if info is not None and self._stamps.get(name) == (text := _stamp_text(info)):
+                self._stamps_used[name] = text
+                return info
+        checked = _checked(path, digest, self.mode)
+        if (
+            checked is not None
+            and self.stamps_path is not None
+            and checked.st_ctime_ns < self._started - RACY_NS
+        ):
+            self._stamps_used[name] = _stamp_text(checked)
+        return checked
 
     @classmethod
     def scratch(cls, folder: Path) -> CopyStore:
@@ -260,7 +314,7 @@ class CopyStore:
             return False
         name = copy.digest.removeprefix("sha256:")
         if name not in self._ready_files:
-            checked = _checked(self.files / name, copy.digest, self.mode)
+            checked = self._verified(name, self.files / name, copy.digest)
             if checked is None:
                 return False
             self._ready_files[name] = checked
@@ -323,14 +377,17 @@ class CopyStore:
         is linked is the file checked in this build (by :meth:`find`, unchanged since by
         what the file system says of it, change time included, or else here): the link is
         kept only if it leads to that file, its size, mode and modification time as they
-        were."""
+        were. ``dest`` may hold what an earlier build left: a link to exactly that file, with
+        nothing changed since it was checked, is kept as it is (not linked again, so the
+        file's change time stays, and the next build need not read it); anything else is
+        removed first (False if it cannot be)."""
         if self.files is None:
             return False
         uses = self._linked.get(copy.digest, 0)
         self._linked[copy.digest] = uses + 1
         name = copy.digest.removeprefix("sha256:") + (f".{uses}" if uses else "")
         path = self.files / name
-        checked = self._still(name, path) or _checked(path, copy.digest, self.mode)
+        checked = self._still(name, path) or self._verified(name, path, copy.digest)
         if checked is None:
             data = self.read(copies, copy)
             if data is None or not _keep_file(self.files, name, data, self.mode):
@@ -339,13 +396,21 @@ class CopyStore:
             if checked is None:
                 return False
         try:
-            os.link(path, dest, follow_symlinks=False)
+            there: os.stat_result | None = os.lstat(dest)
+        except FileNotFoundError:
+            there = None
         except OSError:
             return False
-        try:
-            linked = os.lstat(dest)
-        except OSError:
-            return False
+        if there is not None and _changed(there) == _changed(checked):
+            linked = there  # (the link an earlier build made, as it was checked)
+        else:
+            try:
+                if there is not None:
+                    os.unlink(dest)
+                os.link(path, dest, follow_symlinks=False)
+                linked = os.lstat(dest)
+            except OSError:
+                return False
         if _stamp(linked) != _stamp(checked):
             os.unlink(dest)  # replaced or changed since it was checked: write it instead
             return False
@@ -394,6 +459,11 @@ def _stamp(info: os.stat_result) -> tuple[int, ...]:
 def _changed(info: os.stat_result) -> tuple[int, ...]:
     """:func:`_stamp` and the change time (a link's count moves it)."""
     return (*_stamp(info), info.st_ctime_ns)
+
+
+def _stamp_text(info: os.stat_result) -> str:
+    """:func:`_changed` as it is remembered between builds."""
+    return ":".join(map(str, _changed(info)))
 
 
 def _checked(path: Path, digest: str, mode: int) -> os.stat_result | None:

@@ -37,6 +37,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from warta import i18n
 from warta.adapters import safefs, stops
+from warta.adapters.photostore import CopyStore
 from warta.adapters.siteconfig import plain
 from warta.adapters.sitemanifest import CONFIG_FILE
 from warta.bulk import default_jobs, pool_context
@@ -44,6 +45,7 @@ from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.auditcache import AuditStore, file_key
 from warta.mkdocs_plugin.config import config_problems
+from warta.mkdocs_plugin.keptoutput import KeptOutput
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
 from warta.mkdocs_plugin.watching import PreviewObserver
@@ -226,6 +228,15 @@ def _empty_site_dir(root: Path, site_dir: Path) -> None:
     """Empty the site directory before MkDocs writes into it, without following any link in
     it (MkDocs' own cleaning leaves a link to a folder in place and then writes through it):
     never the repository or its sources, never through a link, never a file."""
+    site = _site_folder(root, site_dir)
+    if site is not None:
+        _clear(site)
+
+
+def _site_folder(root: Path, site_dir: Path) -> Path | None:
+    """The site directory if there is one (None: not yet), UsageError if it is not a folder
+    Warta may empty or write over: never the repository or its sources, never through a
+    link, never a file."""
     site = site_dir if site_dir.is_absolute() else root / site_dir
     kind = safefs.lstat_kind(site)
     if kind is safefs.Kind.LINK:
@@ -261,9 +272,22 @@ def _empty_site_dir(root: Path, site_dir: Path) -> None:
                 " through a symbolic link; choose another directory"
             ).format(path=site_dir)
         )
-    if kind is None:
-        return
-    _clear(site)
+    return None if kind is None else site
+
+
+def _kept_output(repo: Repository, site_dir: Path) -> KeptOutput | None:
+    """The output an earlier build left in the site directory, set aside for this build to
+    build over (:mod:`warta.mkdocs_plugin.keptoutput`); with no cache (``--no-cache``), or
+    with workflow files that are not trusted, the folder is emptied instead."""
+    site = _site_folder(repo.root, site_dir)
+    if site is None:
+        return None
+    store = CopyStore.open(repo.root) if repo.policy.cache and repo.policy.trusted else None
+    if store is None:
+        _clear(site)
+        return None
+    linked = store.kept_inodes()
+    return KeptOutput.set_aside(site, lambda info: (info.st_dev, info.st_ino) in linked)
 
 
 def _clear(site: Path) -> None:
@@ -320,7 +344,7 @@ def build_site(
             repo, progress, strict=strict, site_dir=str(site_dir) if site_dir else None
         )
         plugin.jobs = jobs
-        _empty_site_dir(repo.root, Path(config.site_dir))
+        plugin.kept = _kept_output(repo, Path(config.site_dir))
         _refuse_untrusted(repo)  # (the folder emptied: an older site is not deployed either)
     out = Path(config.site_dir)
     # SIGTERM (a cancelled job) and SIGHUP (a closed terminal) end the build as Ctrl+C does:
@@ -338,6 +362,9 @@ def build_site(
         raise
     finally:
         stops.restore(previous)
+        if plugin.kept is not None:
+            plugin.kept.discard()
+            plugin.kept = None
     return out
 
 

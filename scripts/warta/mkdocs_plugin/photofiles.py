@@ -23,7 +23,7 @@ from warta.adapters import photos, safefs
 from warta.adapters.photostore import Copies, Copy, CopyStore, digest_of
 from warta.bulk import pool_context
 from warta.i18n import _
-from warta.mkdocs_plugin.files import ItemFile, read_signed, remove_existing
+from warta.mkdocs_plugin.files import ItemFile, read_signed
 from warta.model.photo import is_raster
 from warta.site.photo import Photo, Rendition
 
@@ -136,12 +136,12 @@ class DerivedFile(ItemFile):
 
     def copy_file(self, dirty: bool = False) -> None:
         """A link to the store's file of the copy when one can be made (the bytes are not
-        written again), else the bytes, written as every file of an item is."""
+        written again; a link an earlier build left there to that very file is kept), else
+        the bytes, written as every file of an item is."""
         dest = Path(self.abs_dest_path)
         if dest.parent not in self.folders:
             safefs.make_folders(dest.parent)
             self.folders.add(dest.parent)
-        remove_existing(dest)
         if not self.store.link(self.copies, self.copy, dest):
             super().copy_file(dirty)
 

@@ -62,6 +62,7 @@ from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import ItemFile, VerifiedFile
 from warta.mkdocs_plugin.htmlcache import Deferred, PageHtml
+from warta.mkdocs_plugin.keptoutput import KeptOutput
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
 from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
@@ -169,6 +170,14 @@ class _Build:
     site: share.Site = field(default_factory=lambda: share.Site(""))
 
 
+def _written(files: Files) -> list[str]:
+    """Every output path (relative) a build writes for ``files``, the theme's own too."""
+    return [
+        *THEME_OUTPUTS,
+        *(f.dest_uri for f in files if f.inclusion.value > InclusionLevel.DRAFT.value),
+    ]
+
+
 class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
@@ -183,6 +192,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self.unaccounted: list[str] = []
         #: Set by ``warta build -j N``: processes that may render pages (None: one per CPU).
         self.jobs: int | None = None
+        #: Set by ``warta build``: the output an earlier build left, to build over (None: the
+        #: site folder was emptied)
+        self.kept: KeptOutput | None = None
         #: the SOP step whose signer is an item's reporter (see :meth:`Sop.reporter_step`)
         self.reporter = ""
 
@@ -729,6 +741,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         state.feeds[FEED_RSS].content_string = feeds.rss(chosen, channel, zone, state.bodies)
         state.feeds[FEED_JSON].content_string = feeds.json_feed(chosen, channel, zone, state.bodies)
         state.files = files
+        if self.kept is not None:  # (before a file is written: what stands in the way goes)
+            self.kept.restore(_written(files))
         self._prerender(state, config, env)
         return env
 
@@ -762,8 +776,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 state.html.save()
         if state.place is not None:
             state.place.spool.close()
+        for store in state.copy_stores:
+            store.save()
         expected = self._expected(state, config)
         site = Path(config.site_dir)
+        if self.kept is not None:
+            self.kept.remove_stale(expected, RENDERED)
         for problem in account(site, expected, state.copy_stores):
             rel = problem.split(":", 1)[0]
             target = site / rel

@@ -1,0 +1,260 @@
+"""``warta build`` builds over what the last build left in its folder
+(:mod:`warta.mkdocs_plugin.keptoutput`): the links to kept photo copies stay as they are, and
+a kept file whose stamps are the ones remembered is not read again. The folder is hostile
+input like everything else: whatever an earlier build, a person or a committed ``site/``
+left there, the output must be exactly what a build into an empty folder makes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from test_site_photo_links import _kept_folder
+from test_site_photos import URL, build, photo_newsroom
+
+from helpers import Repo, SignedRepos, copy_repo, settle
+from warta.adapters import photos
+from warta.adapters.digests import RACY_NS
+from warta.adapters.photostore import STAMPS_FILE, CopyStore
+from warta.mkdocs_plugin.keptoutput import ASIDE_PREFIX, KeptOutput
+
+CANARY = "kanari-lama"
+
+
+@pytest.fixture
+def site(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
+    """A copy of the photo newsroom, with a cache folder of its own."""
+    repo = copy_repo(signed_repo(photo_newsroom), tmp_path / "repo")
+    repo.env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    return repo
+
+
+def tree(site: Path) -> dict[str, bytes | str]:
+    """Every entry under ``site``: a file's bytes, else what kind of entry it is."""
+    found: dict[str, bytes | str] = {}
+    for current, dirs, names in os.walk(site):
+        for name in dirs + names:
+            path = Path(current, name)
+            rel = path.relative_to(site).as_posix()
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                found[rel] = "link"
+            elif stat.S_ISDIR(mode):
+                found[rel] = "folder"
+            elif stat.S_ISREG(mode):
+                found[rel] = path.read_bytes()
+            else:
+                found[rel] = "special"
+    return found
+
+
+def _photos(out: Path) -> dict[str, os.stat_result]:
+    return {p.name: p.lstat() for p in sorted((out / URL / "images").iterdir())}
+
+
+def _alter(path: Path, data: bytes) -> None:
+    """Write ``data`` (as long as what is there) into the read-only ``path``, its
+    modification time set back as it was."""
+    before = path.lstat()
+    assert len(data) == before.st_size
+    path.chmod(0o644)
+    path.write_bytes(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    path.chmod(stat.S_IMODE(before.st_mode))
+
+
+def test_a_rebuild_keeps_the_links_it_checked_and_makes_what_a_fresh_build_makes(
+    site: Repo, tmp_path: Path
+) -> None:
+    fresh = tmp_path / "fresh"
+    assert build(site, fresh).returncode == 0
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    before = _photos(out)
+    settle()
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    after = _photos(out)
+    assert after.keys() == before.keys() and len(after) == 7
+    for name, info in after.items():  # the same link, not made again: its times as they were
+        was = before[name]
+        assert (info.st_ino, info.st_ctime_ns) == (was.st_ino, was.st_ctime_ns), name
+    assert tree(out) == tree(fresh)
+    assert not [p for p in out.iterdir() if p.name.startswith(ASIDE_PREFIX)]
+
+
+def test_a_kept_file_is_read_again_only_when_its_stamps_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked once by a run that began well after its last change, a kept file is trusted
+    by its stamps; written into since, its times set back as they were, it is read again,
+    refused, and made again from the entry."""
+    folder, files = tmp_path / "entries", tmp_path / "files"
+    good = b"\xff\xd8 bytes of a copy"
+    digest = "sha256:" + "1" * 64
+    first = CopyStore(folder, b"k" * 32, files)
+    copies = first.put(
+        digest, ".jpg", photos.Derived((photos.Variant("JPEG", 480, 640, good),), None)
+    )
+    assert copies is not None
+    assert first.link(copies, copies.variants[0], tmp_path / "earlier.jpg")
+    (kept,) = files.iterdir()
+    read: list[object] = []
+    real = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest", lambda f, d: read.append(f) or real(f, d))
+
+    def later() -> CopyStore:  # a run that begins well after the kept file's last change
+        store = CopyStore(folder, b"k" * 32, files)
+        store._started += 2 * RACY_NS
+        return store
+
+    second = later()
+    assert second.find(digest, ".jpg") is not None
+    assert len(read) == 1  # checked byte for byte, and its stamps remembered
+    second.save()
+    assert (tmp_path / STAMPS_FILE).is_file()
+    third = later()
+    found = third.find(digest, ".jpg")
+    assert found is not None and len(read) == 1  # not read again
+    third.save()
+    _alter(kept, b"\xff\xd8 bytes of a fake")
+    fourth = later()
+    found = fourth.find(digest, ".jpg")
+    assert found is not None and len(read) == 2  # its change time moved: read, refused
+    out = tmp_path / "site"
+    out.mkdir()
+    assert fourth.link(found, found.variants[0], out / "foto.jpg-480w.jpg")
+    assert (out / "foto.jpg-480w.jpg").read_bytes() == good
+    fourth.save()
+    fifth = later()
+    assert fifth.find(digest, ".jpg") is not None
+    fifth.save()
+    count = len(read)
+    assert later().find(digest, ".jpg") is not None and len(read) == count  # trusted again
+    # the remembered stamps planted by another hand: ignored, the file read again
+    (tmp_path / STAMPS_FILE).write_bytes(b"warta-photo-file-stamps/2 0\n{}")
+    assert later().find(digest, ".jpg") is not None and len(read) == count + 1
+
+
+def test_a_kept_file_written_into_between_builds_never_reaches_the_output(
+    site: Repo, tmp_path: Path
+) -> None:
+    fresh = tmp_path / "fresh"
+    assert build(site, fresh).returncode == 0
+    want = tree(fresh)  # (its photos are links to the kept files too)
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    settle()
+    assert build(site, out).returncode == 0  # the kept files' stamps remembered
+    for kept in _kept_folder(site).iterdir():
+        size = kept.lstat().st_size
+        _alter(kept, bytes(size))
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert tree(out) == want
+
+
+def test_whatever_the_old_output_holds_the_rebuild_is_a_fresh_build(
+    site: Repo, tmp_path: Path
+) -> None:
+    """Links (to a folder, to a file outside, in place of a photo or a page), a file with a
+    second name outside, a pipe, a page of an item nobody signed, a hidden folder like the
+    build's own, a folder where a page goes and a file where a folder goes: the build
+    neither follows nor writes through any of them, and leaves none of them."""
+    fresh = tmp_path / "fresh"
+    assert build(site, fresh).returncode == 0
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "rahasia.txt"
+    secret.write_text("milik orang lain\n")
+    shared = outside / "bersama.html"
+    shared.write_text("jangan ditimpa\n")
+    page = out / URL / "index.html"
+    photo = out / URL / "images" / "sawah.jpg-480w.jpg"
+    page.unlink()
+    os.link(shared, page)  # the page shares its bytes with a file outside
+    photo.unlink()
+    photo.symlink_to(secret)
+    (out / "berita" / "lewat").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(out / "pipa")
+    (out / "berita" / "2026" / "bocor").mkdir()
+    (out / "berita" / "2026" / "bocor" / "index.html").write_text(f"<p>{CANARY}</p>\n")
+    (out / f"{ASIDE_PREFIX}0000").mkdir()
+    (out / f"{ASIDE_PREFIX}0000" / "index.html").write_text(CANARY)
+    (out / "404.html").unlink()
+    (out / "404.html").mkdir()  # a folder where a page goes
+    (out / "404.html" / "isi.txt").write_text(CANARY)
+    sitemap = out / "sitemap.xml"
+    sitemap.unlink()
+    sitemap.write_text(CANARY)  # a page of the theme, not yet written again
+    assets = next(p for p in out.iterdir() if p.name == "assets")
+    os.rename(assets, tmp_path / "assets-lama")
+    assets.write_text(CANARY)  # a file where a folder goes
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert tree(out) == tree(fresh)
+    assert secret.read_text() == "milik orang lain\n"
+    assert shared.read_text() == "jangan ditimpa\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["bersama.html", "rahasia.txt"]
+
+
+def test_a_page_no_longer_published_leaves_the_kept_output(site: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    assert (out / URL / "index.html").is_file()
+    path = site.path(f"content/{URL}index.md")
+    path.write_text(path.read_text(encoding="utf-8") + "\nDiubah tanpa tanda tangan.\n")
+    site.commit_all("ubah")
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert not (out / URL).exists()
+    fresh = tmp_path / "fresh"
+    assert build(site, fresh).returncode == 0
+    assert tree(out) == tree(fresh)
+
+
+def test_without_a_cache_or_after_a_failed_build_the_folder_is_emptied(
+    site: Repo, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    linked = {name: info.st_ino for name, info in _photos(out).items()}
+    assert build(site, out, "--no-cache").returncode == 0
+    for name, info in _photos(out).items():  # written, not linked: nothing was kept
+        assert info.st_ino != linked[name] and info.st_nlink == 1, name
+    assert build(site, out).returncode == 0
+    (out / "tersisa.txt").write_text(CANARY)
+    path = site.path(f"content/{URL}index.md")
+    path.write_text(path.read_text(encoding="utf-8").replace("status:", "status: [", 1))
+    result = build(site, out, "--strict")
+    assert result.returncode != 0
+    assert list(out.iterdir()) == []
+
+
+def test_the_stale_files_of_a_kept_output_are_found_by_what_the_build_wrote(
+    tmp_path: Path,
+) -> None:
+    """Unit: a page the build did not write again is removed even where one is expected
+    (a theme's file it no longer makes), a copy stays for the account to check, and a file
+    nothing expects goes; folders left empty go too."""
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    for rel in ("index.html", "sitemap.xml.gz", "a/b/foto.jpg", "a/b/lama.html"):
+        (site / rel).write_text(rel)
+    kept = KeptOutput.set_aside(site, lambda info: False)
+    assert [p.name for p in site.iterdir()] == [kept.aside.name if kept.aside else ""]
+    kept.restore(["index.html", "sitemap.xml.gz", "a/b/foto.jpg"])
+    assert sorted(p.name for p in site.iterdir()) == ["a", "index.html", "sitemap.xml.gz"]
+    (site / "index.html").unlink()
+    (site / "index.html").write_text("baru")  # written again by this build
+    kept.remove_stale(
+        {"index.html": "r", "sitemap.xml.gz": "r", "a/b/foto.jpg": "sha256:1"}, "r"
+    )
+    assert sorted(tree(site)) == ["a", "a/b", "a/b/foto.jpg", "index.html"]
+    kept.remove_stale({}, "r")
+    assert tree(site) == {}
