@@ -161,7 +161,7 @@ def test_whatever_the_old_output_holds_the_rebuild_is_a_fresh_build(
     site: Repo, tmp_path: Path
 ) -> None:
     """Links (to a folder, to a file outside, in place of a photo or a page), a file with a
-    second name outside, a pipe, a page of an item nobody signed, a hidden folder like the
+    second name outside, a page that is a second name of a kept photo copy, a pipe, a page of an item nobody signed, a hidden folder like the
     build's own, a folder where a page goes and a file where a folder goes: the build
     neither follows nor writes through any of them, and leaves none of them."""
     fresh = tmp_path / "fresh"
@@ -189,6 +189,11 @@ def test_whatever_the_old_output_holds_the_rebuild_is_a_fresh_build(
     (out / "404.html").unlink()
     (out / "404.html").mkdir()  # a folder where a page goes
     (out / "404.html" / "isi.txt").write_text(CANARY)
+    # the home page made a second name of a kept photo copy (root writes through 0444)
+    wide = out / URL / "images" / "sawah.jpg-960w.jpg"
+    copy = next(k for k in _kept_folder(site).iterdir() if os.path.samefile(k, wide))
+    (out / "index.html").unlink()
+    os.link(copy, out / "index.html")
     sitemap = out / "sitemap.xml"
     sitemap.unlink()
     sitemap.write_text(CANARY)  # a page of the theme, not yet written again
@@ -201,6 +206,7 @@ def test_whatever_the_old_output_holds_the_rebuild_is_a_fresh_build(
     assert secret.read_text() == "milik orang lain\n"
     assert shared.read_text() == "jangan ditimpa\n"
     assert sorted(p.name for p in outside.iterdir()) == ["bersama.html", "rahasia.txt"]
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == copy.name.split(".")[0]
 
 
 def test_a_page_no_longer_published_leaves_the_kept_output(site: Repo, tmp_path: Path) -> None:
@@ -246,7 +252,7 @@ def test_the_stale_files_of_a_kept_output_are_found_by_what_the_build_wrote(
     (site / "a" / "b").mkdir(parents=True)
     for rel in ("index.html", "sitemap.xml.gz", "a/b/foto.jpg", "a/b/lama.html"):
         (site / rel).write_text(rel)
-    kept = KeptOutput.set_aside(site, lambda info: False)
+    kept = KeptOutput.set_aside(site, lambda rel, info: False)
     assert [p.name for p in site.iterdir()] == [kept.aside.name if kept.aside else ""]
     kept.restore(["index.html", "sitemap.xml.gz", "a/b/foto.jpg"])
     assert sorted(p.name for p in site.iterdir()) == ["a", "index.html", "sitemap.xml.gz"]

@@ -50,6 +50,7 @@ from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
 from warta.mkdocs_plugin.watching import PreviewObserver
 from warta.model.findings import visible
+from warta.model.photo import is_raster
 from warta.progress import NO_PROGRESS, Progress
 from warta.repository import ReadItems, Repository, find_root, open_repository
 from warta.site import audit
@@ -287,7 +288,12 @@ def _kept_output(repo: Repository, site_dir: Path) -> KeptOutput | None:
         _clear(site)
         return None
     linked = store.kept_inodes()
-    return KeptOutput.set_aside(site, lambda info: (info.st_dev, info.st_ino) in linked)
+
+    def kept_link(rel: str, info: os.stat_result) -> bool:
+        # (only where a photo's copy goes: a page or another file is never written through)
+        return is_raster(rel) and (info.st_dev, info.st_ino) in linked
+
+    return KeptOutput.set_aside(site, kept_link)
 
 
 def _clear(site: Path) -> None:

@@ -59,10 +59,12 @@ class KeptOutput:
         self.folders: set[str] = set()
 
     @classmethod
-    def set_aside(cls, site: Path, kept_link: Callable[[os.stat_result], bool]) -> KeptOutput:
+    def set_aside(
+        cls, site: Path, kept_link: Callable[[str, os.stat_result], bool]
+    ) -> KeptOutput:
         """Step 1 of the module for the site folder ``site`` (a folder, checked not to be a
-        link or the repository's). ``kept_link``: whether a file with several names is a
-        link to a kept photo copy."""
+        link or the repository's). ``kept_link``: whether a file with several names (its
+        relative path, what the file system says of it) is a link to a kept photo copy."""
         for entry in os.scandir(site):  # (one a build stopped on its way left behind)
             if entry.name.startswith(ASIDE_PREFIX):
                 _remove(Path(entry.path))
@@ -78,7 +80,7 @@ class KeptOutput:
         kept.aside = aside
         return kept
 
-    def _prune(self, kept_link: Callable[[os.stat_result], bool]) -> None:
+    def _prune(self, kept_link: Callable[[str, os.stat_result], bool]) -> None:
         pending = [""]
         while pending:
             folder = pending.pop()
@@ -91,7 +93,7 @@ class KeptOutput:
                     pending.append(rel)
                     continue
                 info = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(info.st_mode) and (info.st_nlink == 1 or kept_link(info)):
+                if stat.S_ISREG(info.st_mode) and (info.st_nlink == 1 or kept_link(rel, info)):
                     self.files[rel] = _stamp(info)
                 else:  # a link, a pipe, a device, or bytes shared with a path elsewhere
                     os.unlink(entry.path)
