@@ -86,6 +86,24 @@ def test_a_rebuild_keeps_the_links_it_checked_and_makes_what_a_fresh_build_makes
     assert not [p for p in out.iterdir() if p.name.startswith(ASIDE_PREFIX)]
 
 
+def test_a_page_the_kept_output_holds_already_is_not_written_again(
+    site: Repo, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    pages = {p: p.lstat() for p in out.rglob("*.html") if p.name != "404.html"}
+    assert len(pages) > 5  # (the theme's 404 page is not a page of the site's: written)
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    for page, was in pages.items():  # the same file, not written again (one at the top
+        now = page.lstat()  # of the folder was moved aside and back: its change time moved)
+        assert (now.st_ino, now.st_mtime_ns) == (was.st_ino, was.st_mtime_ns), page
+    assert "Page skipped" not in result.stderr  # (MkDocs' line for a page it did not write)
+    fresh = tmp_path / "fresh"
+    assert build(site, fresh).returncode == 0
+    assert tree(out) == tree(fresh)
+
+
 def test_a_kept_file_is_read_again_only_when_its_stamps_moved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -161,9 +179,10 @@ def test_whatever_the_old_output_holds_the_rebuild_is_a_fresh_build(
     site: Repo, tmp_path: Path
 ) -> None:
     """Links (to a folder, to a file outside, in place of a photo or a page), a file with a
-    second name outside, a page that is a second name of a kept photo copy, a pipe, a page of an item nobody signed, a hidden folder like the
-    build's own, a folder where a page goes and a file where a folder goes: the build
-    neither follows nor writes through any of them, and leaves none of them."""
+    second name outside, a page that is a second name of a kept photo copy, a pipe, a page
+    of an item nobody signed, a hidden folder like the build's own, a folder where a page
+    goes, a file where a folder goes, pages altered in place (their length kept): the
+    build neither follows nor writes through any of them, and leaves none of them."""
     fresh = tmp_path / "fresh"
     assert build(site, fresh).returncode == 0
     out = tmp_path / "site"
@@ -194,6 +213,12 @@ def test_whatever_the_old_output_holds_the_rebuild_is_a_fresh_build(
     copy = next(k for k in _kept_folder(site).iterdir() if os.path.samefile(k, wide))
     (out / "index.html").unlink()
     os.link(copy, out / "index.html")
+    listed = [
+        p for p in sorted(out.rglob("*.html")) if p.is_file() and b"Panen" in p.read_bytes()
+    ]
+    for page in [p for p in listed if p != out / URL / "index.html"][:3]:
+        text = page.read_bytes()
+        page.write_bytes(text.replace(b"Panen", b"Bocor", 1))  # (its length kept)
     sitemap = out / "sitemap.xml"
     sitemap.unlink()
     sitemap.write_text(CANARY)  # a page of the theme, not yet written again

@@ -314,8 +314,32 @@ def _clear_failed(site: Path) -> None:
             _clear(site)
 
 
+class _SamePages(logging.Filter):
+    """Drops MkDocs' line for each page it did not write because the kept output holds its
+    bytes already (:meth:`WartaPlugin._same_page`): not a page skipped, one kept."""
+
+    def __init__(self, plugin: WartaPlugin) -> None:
+        super().__init__()
+        self.plugin = plugin
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        said = str(record.msg)
+        if not said.startswith(SKIPPED):
+            return True
+        return said[len(SKIPPED) :].partition("'")[0] not in self.plugin.same_pages
+
+
+#: How MkDocs begins its line for a page it does not write (then its source path, quoted).
+SKIPPED = "Page skipped: '"
+
+
 def _run(config: MkDocsConfig) -> None:
     config.plugins.on_startup(command="build", dirty=False)
+    plugin = config.plugins.get("warta")
+    same = _SamePages(plugin) if isinstance(plugin, WartaPlugin) else None
+    built = logging.getLogger("mkdocs.commands.build")
+    if same is not None:
+        built.addFilter(same)
     try:
         build(config)
     except Abort as exc:
@@ -327,6 +351,8 @@ def _run(config: MkDocsConfig) -> None:
             _("the site was not built: {path}: {error}").format(path=where, error=exc.strerror)
         ) from exc
     finally:
+        if same is not None:
+            built.removeFilter(same)
         config.plugins.on_shutdown()
 
 

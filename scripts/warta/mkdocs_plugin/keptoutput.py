@@ -57,6 +57,8 @@ class KeptOutput:
         self.files: dict[str, int] = {}
         #: relative paths of every folder kept
         self.folders: set[str] = set()
+        #: pages the build made with exactly the bytes kept (not written again)
+        self.same: set[str] = set()
 
     @classmethod
     def set_aside(
@@ -134,6 +136,33 @@ class KeptOutput:
         self.folders = {f for f in self.folders if f != folder and not f.startswith(prefix)}
         self.files = {f: s for f, s in self.files.items() if not f.startswith(prefix)}
 
+    def holds(self, rel: str, data: bytes) -> bool:
+        """Whether the kept file at ``rel`` (not written by this build) holds exactly
+        ``data``: then the build need not write it (it is then this build's)."""
+        was = self.files.get(rel)
+        if was is None or rel in self.same:
+            return False
+        try:
+            fd = os.open(self.site / rel, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return False
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+                return False
+            if _stamp(info) != was:
+                return False  # (written since it was kept)
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                found = handle.read(len(data) + 1)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+        if found != data:
+            return False
+        self.same.add(rel)
+        return True
+
     def remove_stale(self, written: Mapping[str, str], rendered: str) -> None:
         """Step 3 of the module. ``written``: every path the build was to write, with the
         digest of its bytes, or ``rendered`` for a page the build made (a page is written
@@ -143,8 +172,8 @@ class KeptOutput:
         prefix = f"{self.site}{os.sep}"
         for rel, was in self.files.items():
             want = written.get(rel)
-            if want is not None and want != rendered:
-                continue  # a copy: the account checks its bytes, kept or written again
+            if want is not None and (want != rendered or rel in self.same):
+                continue  # a copy (the account checks its bytes), or a page made again
             path = prefix + rel
             if want is not None:
                 try:

@@ -195,6 +195,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         #: Set by ``warta build``: the output an earlier build left, to build over (None: the
         #: site folder was emptied)
         self.kept: KeptOutput | None = None
+        #: the pages (source paths) of this build that the kept output held already
+        self.same_pages: set[str] = set()
         #: the SOP step whose signer is an item's reporter (see :meth:`Sop.reporter_step`)
         self.reporter = ""
 
@@ -202,6 +204,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._cleanup()
         self.unaccounted = []
+        self.same_pages = set()
         root = _root(config)
         used = Path(config.config_file_path or "").name
         if used != CONFIG_FILE:
@@ -723,7 +726,20 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             )
         return output_content
 
-    on_post_page = CombinedEvent(_keep_page, _release_page)
+    @event_priority(-1000)  # the last of all: what it returns is what MkDocs writes
+    def _same_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A page whose bytes the kept output already holds at its path is not written again
+        (an empty output, which MkDocs does not write): rewriting a file costs the kernel
+        about eight times what reading and comparing it does."""
+        if self.kept is None or not output.strip():
+            return output
+        data = output.encode("utf-8", errors="xmlcharrefreplace")  # (as MkDocs writes it)
+        if self.kept.holds(page.file.dest_uri, data):
+            self.same_pages.add(page.file.src_uri)
+            return ""
+        return output
+
+    on_post_page = CombinedEvent(_keep_page, _release_page, _same_page)
 
     # ---- feeds and the account of the output --------------------------------------------
     @event_priority(-100)
