@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from test_site_photo_links import _kept_folder
 from test_site_photos import URL, build, photo_newsroom
 
-from helpers import Repo, SignedRepos, copy_repo, settle
+from helpers import Repo, SignedRepos, copy_repo, settle, warta_exe
 from warta.adapters import photos
 from warta.adapters.digests import RACY_NS
 from warta.adapters.photostore import STAMPS_FILE, CopyStore
@@ -289,3 +292,98 @@ def test_the_stale_files_of_a_kept_output_are_found_by_what_the_build_wrote(
     assert sorted(tree(site)) == ["a", "a/b", "a/b/foto.jpg", "index.html"]
     kept.remove_stale({}, "r")
     assert tree(site) == {}
+
+
+def _modes(site: Path) -> dict[str, int]:
+    return {
+        p.relative_to(site).as_posix(): stat.S_IMODE(p.lstat().st_mode) for p in site.rglob("*")
+    }
+
+
+def test_an_old_output_made_under_another_umask_takes_this_build_s_modes(
+    site: Repo, tmp_path: Path
+) -> None:
+    """MkDocs writes into a file as it finds it, mode and all: an output made private (umask
+    077) stayed private after a build under 022, and the other way round (found by an
+    independent attack)."""
+    fresh, out = tmp_path / "fresh", tmp_path / "site"
+    assert site.cli("build", "-d", str(fresh), umask=0o022).returncode == 0
+    for first, then in ((0o077, 0o022), (0o022, 0o077)):
+        assert site.cli("build", "-d", str(out), umask=first).returncode == 0
+        result = site.cli("build", "-d", str(out), umask=then)
+        assert result.returncode == 0, result.stderr
+        if then == 0o022:
+            assert _modes(out) == _modes(fresh)
+            assert tree(out) == tree(fresh)
+        else:
+            assert {m & 0o077 for m in _modes(out).values()} == {0}
+
+
+def test_a_build_stopped_while_the_old_output_is_set_aside_leaves_the_folder_empty(
+    site: Repo, tmp_path: Path
+) -> None:
+    """SIGTERM while the old output was being moved aside left the hidden folder and the rest
+    of the old output, its stale pages included (found by an independent attack)."""
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    pause = tmp_path / "pause"
+    pause.mkdir()
+    env = {**os.environ, **site.env, "WARTA_PAUSE_AT": "output-set-aside",
+           "WARTA_PAUSE_DIR": str(pause)}
+    running = subprocess.Popen([warta_exe(), "build", "-d", str(out)], cwd=site.root, env=env,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not (pause / "output-set-aside.reached").exists():
+        assert running.poll() is None, running.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert [p.name for p in out.iterdir() if p.name.startswith(ASIDE_PREFIX)]
+    running.send_signal(signal.SIGTERM)
+    _, err = running.communicate(timeout=120)
+    assert running.returncode != 0
+    assert "Traceback" not in err
+    assert list(out.iterdir()) == []
+
+
+def test_an_old_output_nested_too_deep_to_keep_is_emptied(site: Repo, tmp_path: Path) -> None:
+    """A committed ``site/`` nested past what a path may hold stopped every build with exit 2
+    (found by an independent attack): the old output is then removed, not kept."""
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        for _ in range(50):  # (about 5,000 bytes of path, made one folder at a time)
+            os.mkdir("d" * 99, dir_fd=fd)
+            inner = os.open("d" * 99, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        with open(os.open("bocor.html", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as f:
+            f.write(CANARY)
+    finally:
+        os.close(fd)
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    fresh = tmp_path / "fresh"
+    assert build(site, fresh).returncode == 0
+    assert tree(out) == tree(fresh)
+
+
+def test_a_read_only_folder_in_the_old_output_is_removed(site: Repo, tmp_path: Path) -> None:
+    """A folder of the old output that may not be written (``chmod -w``) held a stale page
+    the build could not remove: it failed, and left the page (found by an independent attack,
+    without root's power to write anywhere)."""
+    out = tmp_path / "site"
+    assert build(site, out).returncode == 0
+    stale = out / "berita" / "2025" / "ditarik"
+    stale.mkdir(parents=True)
+    (stale / "index.html").write_text(CANARY)
+    stale.chmod(0o555)
+    env = {**os.environ, **site.env}
+    drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] * (os.geteuid() == 0)
+    result = subprocess.run([*drop, warta_exe(), "build", "-d", str(out)], cwd=site.root,
+                            env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert not (out / "berita" / "2025").exists()
+    fresh = tmp_path / "fresh"
+    assert build(site, fresh).returncode == 0
+    assert tree(out) == tree(fresh)

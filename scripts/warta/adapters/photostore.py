@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from warta import i18n
-from warta.adapters import photos
+from warta.adapters import photos, safefs
 from warta.adapters.cachekey import (
     cache_secret,
     read_entries,
@@ -514,14 +514,7 @@ def _keep_file(folder: Path, name: str, data: bytes, mode: int) -> bool:
 def read_only_mode() -> int:
     """``0444`` under this process's umask: what a kept file's mode must be (read by all
     that the umask lets read, as the output's other files are; written by none)."""
-    try:
-        status = Path("/proc/self/status").read_text(encoding="ascii")
-        line = next(line for line in status.splitlines() if line.startswith("Umask:"))
-        mask = int(line.split()[1], 8)
-    except (OSError, StopIteration, ValueError, IndexError):
-        mask = os.umask(0o022)
-        os.umask(mask)
-    return 0o444 & ~mask
+    return 0o444 & ~safefs.current_umask()
 
 
 def digest_of(data: bytes) -> str:

@@ -543,3 +543,15 @@ def link_on_path(root: Path, rel: str) -> str | None:
         if lstat_kind(current) is Kind.LINK:
             return "/".join(done)
     return None
+
+
+def current_umask() -> int:
+    """This process's umask, read without changing it (``/proc``; else set and set back)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        line = next(line for line in status.splitlines() if line.startswith("Umask:"))
+        return int(line.split()[1], 8)
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask

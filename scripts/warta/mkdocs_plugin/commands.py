@@ -45,7 +45,7 @@ from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.auditcache import AuditStore, file_key
 from warta.mkdocs_plugin.config import config_problems
-from warta.mkdocs_plugin.keptoutput import KeptOutput
+from warta.mkdocs_plugin.keptoutput import KeptOutput, remove_all
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
 from warta.mkdocs_plugin.watching import PreviewObserver
@@ -276,34 +276,40 @@ def _site_folder(root: Path, site_dir: Path) -> Path | None:
     return None if kind is None else site
 
 
-def _kept_output(repo: Repository, site_dir: Path) -> KeptOutput | None:
-    """The output an earlier build left in the site directory, set aside for this build to
-    build over (:mod:`warta.mkdocs_plugin.keptoutput`); with no cache (``--no-cache``), or
-    with workflow files that are not trusted, the folder is emptied instead."""
-    site = _site_folder(repo.root, site_dir)
+def _kept_output(repo: Repository, site: Path | None) -> KeptOutput | None:
+    """The output an earlier build left in the site folder ``site`` (checked by
+    :func:`_site_folder`; None: there is none yet), set aside for this build to build over
+    (:mod:`warta.mkdocs_plugin.keptoutput`). With no cache (``--no-cache``), with workflow
+    files that are not trusted, or with an old output that cannot be kept, the folder is
+    emptied instead; BuildFailed if it cannot be."""
     if site is None:
         return None
     store = CopyStore.open(repo.root) if repo.policy.cache and repo.policy.trusted else None
-    if store is None:
-        _clear(site)
-        return None
-    linked = store.kept_inodes()
+    if store is not None:
+        linked = store.kept_inodes()
 
-    def kept_link(rel: str, info: os.stat_result) -> bool:
-        # (only where a photo's copy goes: a page or another file is never written through)
-        return is_raster(rel) and (info.st_dev, info.st_ino) in linked
+        def kept_link(rel: str, info: os.stat_result) -> bool:
+            # (only where a photo's copy goes: a page or another file is never written
+            # through)
+            return is_raster(rel) and (info.st_dev, info.st_ino) in linked
 
-    return KeptOutput.set_aside(site, kept_link)
+        with contextlib.suppress(OSError):  # (emptied below, as a build without a cache)
+            return KeptOutput.set_aside(site, kept_link)
+    try:
+        remove_all(site)
+    except OSError as exc:
+        raise BuildFailed(
+            _(
+                "{path}: the site folder could not be emptied ({error}); nothing was built"
+            ).format(path=exc.filename or site, error=exc.strerror or exc)
+        ) from exc
+    return None
 
 
 def _clear(site: Path) -> None:
     """Remove what the folder ``site`` holds (checked by :func:`_empty_site_dir`), never
     following a link in it."""
-    for entry in os.scandir(site):
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path)  # never follows the links inside
-        else:
-            os.unlink(entry.path)  # a link itself, not what it leads to
+    remove_all(site)
 
 
 def _clear_failed(site: Path) -> None:
@@ -376,16 +382,17 @@ def build_site(
             repo, progress, strict=strict, site_dir=str(site_dir) if site_dir else None
         )
         plugin.jobs = jobs
-        plugin.kept = _kept_output(repo, Path(config.site_dir))
-        _refuse_untrusted(repo)  # (the folder emptied: an older site is not deployed either)
+        site = _site_folder(repo.root, Path(config.site_dir))
     out = Path(config.site_dir)
     # SIGTERM (a cancelled job) and SIGHUP (a closed terminal) end the build as Ctrl+C does:
     # its cleanup ends the helpers that render pages and removes the staged copy of the docs;
-    # a build that fails, or is stopped, while MkDocs writes or while the output is audited
-    # leaves its site folder empty
+    # a build that fails, or is stopped, while the old output is set aside, while MkDocs
+    # writes or while the output is audited leaves its site folder empty
     previous = stops.interrupting(STOPS)
     try:
         with _mkdocs_logging():
+            plugin.kept = _kept_output(repo, site)
+            _refuse_untrusted(repo)  # (the folder emptied: an older site is not deployed)
             _run(config)
         store = AuditStore.open(repo.root, config.site_url or "") if repo.policy.cache else None
         _audit_output(out, config, plugin, progress=progress, jobs=jobs, store=store)

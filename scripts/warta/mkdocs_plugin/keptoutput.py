@@ -9,9 +9,13 @@ the build prove every byte again:
 1. :meth:`KeptOutput.set_aside`: anything in the folder that is not a plain file or folder
    (a symbolic link, a pipe, a device) is removed, and so is a file that shares its bytes with
    another path (a hard link), unless it is a link to a photo copy kept in this user's cache
-   (:class:`warta.adapters.photostore.CopyStore`); what the file system says of every file
-   left is noted; then all of it is moved into one hidden folder of the site folder, where
-   MkDocs' own cleaning of the folder leaves it (it skips names that begin with a dot).
+   (:class:`warta.adapters.photostore.CopyStore`), and every file or folder whose mode is
+   not the one this build would make it with under its umask (a build under another umask
+   left it: MkDocs writes into a file as it finds it, mode and all); what the file system
+   says of every file left is noted; then all of it is moved into one hidden folder of the
+   site folder, where MkDocs' own cleaning of the folder leaves it (it skips names that
+   begin with a dot). An old output nested deeper than :data:`MAX_PATH` bytes is not kept
+   (OSError: the caller empties the folder, whose removal goes by open folders).
 2. :meth:`KeptOutput.restore`, once the build knows every path it will write and before it
    writes any: the old output is moved back, and whatever stands where the build will write
    something of another kind (a folder where a file goes, a file where a folder goes) is
@@ -29,6 +33,7 @@ A build that fails, or ``--no-cache``, leaves nothing to keep: the folder is emp
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
@@ -36,8 +41,14 @@ import stat
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from warta.adapters import safefs
+from warta.adapters.faults import checkpoint
+
 #: The hidden folder the old output waits in while MkDocs cleans the site folder.
 ASIDE_PREFIX = ".warta-kept-"
+#: The longest path (bytes) of an old output's entry that is kept: every later step reaches
+#: it by its whole path, which the system refuses past 4,096 bytes.
+MAX_PATH = 3_000
 
 
 def _stamp(info: os.stat_result) -> int:
@@ -77,12 +88,16 @@ class KeptOutput:
             return kept
         aside = site / (ASIDE_PREFIX + secrets.token_hex(8))
         aside.mkdir(mode=0o700)
-        for name in names:
-            os.rename(site / name, aside / name)
         kept.aside = aside
+        for number, name in enumerate(names):
+            if number == 1:
+                checkpoint("output-set-aside")  # (the interruption tests stop here)
+            os.rename(site / name, aside / name)
         return kept
 
     def _prune(self, kept_link: Callable[[str, os.stat_result], bool]) -> None:
+        mask = safefs.current_umask()
+        file_mode, folder_mode = 0o666 & ~mask, 0o777 & ~mask  # (as open() and mkdir make them)
         pending = [""]
         while pending:
             folder = pending.pop()
@@ -90,15 +105,22 @@ class KeptOutput:
                 listed = list(entries)
             for entry in listed:
                 rel = f"{folder}/{entry.name}" if folder else entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    self.folders.add(rel)
-                    pending.append(rel)
-                    continue
+                if len(os.fsencode(entry.path)) > MAX_PATH:
+                    raise OSError(errno.ENAMETOOLONG, "nested too deep to keep", entry.path)
                 info = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(info.st_mode) and (info.st_nlink == 1 or kept_link(rel, info)):
+                mode = stat.S_IMODE(info.st_mode)
+                if stat.S_ISDIR(info.st_mode):
+                    if mode == folder_mode:
+                        self.folders.add(rel)
+                        pending.append(rel)
+                    else:
+                        _remove(Path(entry.path))
+                elif stat.S_ISREG(info.st_mode) and (
+                    (info.st_nlink == 1 and mode == file_mode) or kept_link(rel, info)
+                ):
                     self.files[rel] = _stamp(info)
-                else:  # a link, a pipe, a device, or bytes shared with a path elsewhere
-                    os.unlink(entry.path)
+                else:  # a link, a pipe, a device, bytes shared with a path elsewhere, a mode
+                    _remove(Path(entry.path))
 
     def restore(self, paths: Iterable[str]) -> None:
         """Step 2 of the module: ``paths`` are every file the build will write (relative)."""
@@ -196,8 +218,40 @@ class KeptOutput:
 
 
 def _remove(path: Path) -> None:
-    """Remove the file, link or folder at ``path``, never following a link."""
+    """Remove the file, link or folder at ``path``, never following a link; a folder of
+    this user's that may not be written (``chmod -w``, an old output's) is made writable
+    first (OSError for anything else that cannot be removed)."""
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
+        try:
+            shutil.rmtree(path)
+        except PermissionError:
+            _writable(path)
+            shutil.rmtree(path)
+        return
+    try:
         os.unlink(path)
+    except PermissionError:
+        _writable(path.parent, below=False)
+        os.unlink(path)
+
+
+def _writable(top: Path, *, below: bool = True) -> None:
+    """Let this user read, write and enter the folder ``top`` (and, ``below``, every folder
+    under it) where it is this user's; no link is followed."""
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode):
+            continue
+        if info.st_uid == os.geteuid() and info.st_mode & 0o700 != 0o700:
+            os.chmod(folder, stat.S_IMODE(info.st_mode) | 0o700)
+        if below:
+            with os.scandir(folder) as entries:
+                pending.extend(Path(e.path) for e in entries if e.is_dir(follow_symlinks=False))
+
+
+def remove_all(site: Path) -> None:
+    """Remove what the folder ``site`` holds, never following a link (see :func:`_remove`)."""
+    for entry in os.scandir(site):
+        _remove(Path(entry.path))
