@@ -375,6 +375,29 @@ def test_a_site_folder_below_a_linked_folder_is_never_emptied(
     assert sorted(p.name for p in (victim / "site").iterdir()) == ["penting.txt"]
 
 
+@pytest.mark.parametrize("where", ["..", "../.."])
+def test_a_site_folder_that_holds_the_repository_is_never_emptied(
+    honest: SiteRepo, tmp_path: Path, where: str
+) -> None:
+    """``-d ..`` passes Warta's own check (the folder is not inside the repository): MkDocs'
+    check of its configuration refuses it (the docs are inside it) before anything is
+    emptied (an independent attack asked)."""
+    parent = tmp_path / "kerja" / "bagian"
+    parent.mkdir(parents=True)
+    root = parent / "repo"
+    shutil.copytree(honest.root, root, symlinks=True)
+    (parent / "catatan.txt").write_text("jangan dihapus")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout
+    result = run(root, honest, "build", "-d", where)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "docs_dir" in result.stderr and "site_dir" in result.stderr
+    assert (parent / "catatan.txt").read_text() == "jangan dihapus"
+    assert subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout == head
+
+
 # ---- 4. a configuration that runs code or reads files ------------------------------------
 
 HOOK = f"import pathlib\npathlib.Path('marker-ran-{CANARY}').write_text('x')\n"
