@@ -375,25 +375,39 @@ def test_a_site_folder_below_a_linked_folder_is_never_emptied(
     assert sorted(p.name for p in (victim / "site").iterdir()) == ["penting.txt"]
 
 
-@pytest.mark.parametrize("where", ["..", "../.."])
+@pytest.mark.parametrize("where", ["..", "../..", "link", "home"])
 def test_a_site_folder_that_holds_the_repository_is_never_emptied(
     honest: SiteRepo, tmp_path: Path, where: str
 ) -> None:
-    """``-d ..`` passes Warta's own check (the folder is not inside the repository): MkDocs'
-    check of its configuration refuses it (the docs are inside it) before anything is
-    emptied (an independent attack asked)."""
+    """``-d ..`` is refused by MkDocs' check of its configuration (the docs are inside it);
+    the repository's parent reached through a link passed that check, which compares the
+    paths as written, and the build emptied it, the repository and its history with it
+    (found by an independent attack). A home folder holding the repository is refused too."""
     parent = tmp_path / "kerja" / "bagian"
     parent.mkdir(parents=True)
     root = parent / "repo"
     shutil.copytree(honest.root, root, symlinks=True)
     (parent / "catatan.txt").write_text("jangan dihapus")
+    (tmp_path / "pintas").symlink_to(tmp_path / "kerja")
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
                           text=True, check=True).stdout
-    result = run(root, honest, "build", "-d", where)
+    env = {**honest.env(), "WARTA_SECRET_TOKEN": SECRET}
+    home = tmp_path / "rumah"
+    (home / "pegawai").mkdir(parents=True)
+    (home / "pegawai" / "surat.txt").write_text("jangan dihapus")
+    if where == "home":  # (the folder holding this user's home, not the repository)
+        env["HOME"] = str(home / "pegawai")
+    target = {"link": str(tmp_path / "pintas" / "bagian"), "home": str(home)}.get(where, where)
+    result = subprocess.run([warta_exe(), "build", "-d", target], cwd=root, capture_output=True,
+                            text=True, env=env, timeout=300, check=False)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert "docs_dir" in result.stderr and "site_dir" in result.stderr
+    if where in ("link", "home"):
+        assert "the site directory holds the repository, this user's home" in result.stderr
+    else:
+        assert "docs_dir" in result.stderr and "site_dir" in result.stderr
     assert (parent / "catatan.txt").read_text() == "jangan dihapus"
+    assert (home / "pegawai" / "surat.txt").read_text() == "jangan dihapus"
     assert subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
                           text=True, check=True).stdout == head
 

@@ -37,6 +37,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from warta import i18n
 from warta.adapters import safefs, stops
+from warta.adapters.cachekey import cache_home
 from warta.adapters.photostore import CopyStore
 from warta.adapters.siteconfig import plain
 from warta.adapters.sitemanifest import CONFIG_FILE
@@ -262,6 +263,14 @@ def _site_folder(root: Path, site_dir: Path) -> Path | None:
         inside = site.resolve().relative_to(root)
     except ValueError:
         inside = None
+    if _holds_what_it_must_not(site.resolve(), root):
+        raise UsageError(
+            _(
+                "{path}: the site directory holds the repository, this user's home or cache"
+                " folder, or is the file system's root: emptying it would remove them; choose"
+                " another directory"
+            ).format(path=site_dir)
+        )
     if through_link or (inside is not None and (
         safefs.link_on_path(root, inside.as_posix()) is not None
         or not inside.parts
@@ -274,6 +283,17 @@ def _site_folder(root: Path, site_dir: Path) -> Path | None:
             ).format(path=site_dir)
         )
     return None if kind is None else site
+
+
+def _holds_what_it_must_not(site: Path, root: Path) -> bool:
+    """Whether the folder ``site`` (resolved) holds the repository at ``root``, this user's
+    home or Warta's cache folder, or is ``/``: ``-d`` through a link to the repository's
+    parent passed MkDocs' own check, which compares the paths as written, and the build
+    emptied the repository with its history (found by an independent attack)."""
+    held = [root.resolve(), cache_home().resolve()]
+    with contextlib.suppress(RuntimeError, KeyError):  # (no home known)
+        held.append(Path.home().resolve())
+    return site == Path(site.anchor) or any(path.is_relative_to(site) for path in held)
 
 
 def _kept_output(repo: Repository, site: Path | None) -> KeptOutput | None:
