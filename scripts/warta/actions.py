@@ -605,6 +605,7 @@ def create(
         new_text, step, person, signoff = sign_text(
             project, display, skeleton, signer, as_person=as_person, now=now
         )
+        _refuse_links(project.root, display)  # (again: a link may have come meanwhile)
         made = _missing_folders(project.root, path.parent)
         try:
             write_text(path, new_text, exclusive=True)

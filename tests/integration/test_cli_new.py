@@ -3,7 +3,9 @@ Kabag, committed; refuses, writing nothing, for anyone else's key."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -222,8 +224,6 @@ def test_new_never_writes_through_a_committed_link(
     if year.exists():
         for entry in year.iterdir():
             (outside / entry.name).mkdir()
-        import shutil
-
         shutil.rmtree(year)
     year.symlink_to(outside, target_is_directory=True)
     site.git("add", "-A")
@@ -265,3 +265,36 @@ def test_a_failed_commit_removes_the_folders_new_made(site: Repo) -> None:
     assert "Traceback" not in result.stderr
     assert snapshot(site) == state
     assert not site.path(f"content/berita/{today().year + 1}").exists()
+
+
+def test_new_never_writes_through_a_link_that_comes_while_it_signs(
+    site: Repo, tmp_path: Path
+) -> None:
+    """The link was checked once, before the signature (a passphrase, a touch of a security
+    key, a wait for the lock): one that a ``git pull`` in another terminal brought meanwhile
+    was written through (found by an independent attack). Here ``ssh-keygen`` itself brings
+    it, while it signs."""
+    outside, tools = tmp_path / "outside", tmp_path / "bin"
+    outside.mkdir()
+    tools.mkdir()
+    year = site.path(f"content/berita/{today().year + 1}")
+    real = shutil.which("ssh-keygen")
+    assert real is not None
+    wrapper = tools / "ssh-keygen"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'case "$*" in *"-Y sign"*) [ -e "{year}" ] || ln -s "{outside}" "{year}" ;; esac\n'
+        f'exec "{real}" "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    env = {  # (a new year: its folder is made by this item)
+        "PATH": f"{tools}:{os.environ['PATH']}",
+        "WARTA_NOW": f"{today().year + 1}-01-05T09:00:00+07:00",
+    }
+    result = Repo(site.root, site.keys, {**site.env, **env}).cli(
+        "new", "Rapat", "--key", str(site.keys["hendra"]), "--no-commit"
+    )
+    assert year.is_symlink()  # (the wrapper ran)
+    assert result.returncode == 1, result.stderr
+    assert "is a symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []

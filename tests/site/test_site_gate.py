@@ -321,6 +321,32 @@ def test_preview_is_never_built_into_the_deployable_site_dir(site_repo: SiteRepo
     assert not (site_repo.root / "site").exists()
 
 
+def test_preview_from_another_folder_is_never_built_into_the_deployable_site_dir(
+    site_repo: SiteRepo,
+) -> None:
+    """``--build-only site`` from the repository's parent: the check read ``site`` from the
+    current folder, MkDocs from the repository, and the drafts went into the deployable site
+    folder (found by an independent attack). Now the path is the current folder's for both:
+    the preview is built beside the repository, never in it."""
+    from helpers import warta_exe
+
+    parent = site_repo.root.parent
+    target = parent / "site"
+    assert not target.exists()
+    result = subprocess.run(
+        [warta_exe(), "preview", "-f", f"{site_repo.root.name}/mkdocs.yml", "--build-only",
+         "site", "--quiet"],
+        cwd=parent, capture_output=True, text=True, env=site_repo.env(), timeout=300,
+        check=False,
+    )
+    try:
+        assert result.returncode == 0, result.stderr
+        assert not (site_repo.root / "site").exists()
+        assert (target / "index.html").is_file()
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+
+
 # ---- the post-build audit of `warta build` -----------------------------------------------
 
 

@@ -393,7 +393,9 @@ def build_site(
     jobs: int | None = None,
 ) -> Path:
     """Build the deployable site, then audit it for traces of unpublished items (``jobs``:
-    processes that judge items and render pages; None: one per CPU)."""
+    processes that judge items and render pages; None: one per CPU). ``site_dir``: a
+    relative one is from the current folder, as a path typed on the command line is."""
+    site_dir = site_dir.absolute() if site_dir is not None else None
     with _mkdocs_logging():
         repo = judged(
             config_file, pin=pin, strict=strict, cache=cache, progress=progress, jobs=jobs
@@ -658,7 +660,11 @@ def build_preview(
     cache: bool = True,
     progress: Progress = NO_PROGRESS,
 ) -> Path:
-    """Build the reviewers' preview (drafts included, each with the DRAF banner)."""
+    """Build the reviewers' preview (drafts included, each with the DRAF banner) into
+    ``out_dir`` (a relative one from the current folder, for the check and the build alike:
+    the check read it from there and MkDocs from the repository, so a preview went into
+    the deployable site folder; found by an independent attack)."""
+    out_dir = out_dir.absolute()
     with _mkdocs_logging():
         _run(_preview_config(config_file, out_dir, pin, cache, progress))
     return out_dir
