@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from warta.adapters.textfile import utf8
 from warta.i18n import _
-from warta.model.findings import Finding
+from warta.model.findings import Finding, visible
 from warta.validate import Report
 
 
@@ -84,7 +84,9 @@ def _finding(f: Finding) -> dict[str, object]:
 def _escape_data(text: str) -> str:
     # (and ``##[``, which the runner reads as a command anywhere in a line: as visible() does)
     escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return escaped.replace("##[", "##\\x5b")
+    # any other control, bidi or format character as an escape, as the text format shows
+    # it (and ``##[`` defused): never raw in the job log
+    return visible(escaped)
 
 
 def _escape_property(text: str) -> str:

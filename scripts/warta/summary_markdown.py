@@ -115,7 +115,8 @@ def mention(account: str | None) -> str:
 def _state(state: State | None, *, side: str) -> str:
     if state is None:
         return _("none yet") if side == "before" else _("removed")
-    text = f"`{one_line(state.status, 40).replace('`', '')}`"
+    status = one_line(state.status, 40).replace("`", "").replace("##[", "##\uff3b")
+    text = f"`{status}`"
     if not state.verified:
         return _("{status} (claimed, not verified)").format(status=text)
     if side == "after":

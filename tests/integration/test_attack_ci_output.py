@@ -95,3 +95,51 @@ def test_files_that_govern_the_news_are_listed_before_any_other(repo: Repo) -> N
     listed = [line for line in text.splitlines() if line.startswith("- `")]
     assert listed[0] == "- `.gitlab-ci.yml` (ditambahkan)"
     assert "- … dan 6 berkas lain" in text.splitlines()
+
+
+def test_a_claimed_status_forms_no_github_command_in_the_summary(repo: Repo) -> None:
+    """The status an item claims was put in the summary's code span without the guard the
+    other names get: ``##[notice]Disetujui Kabag`` became an annotation of the job's log
+    (found by an independent attack)."""
+    path = _copy_item(repo, "stat")
+    text = repo.read(path)
+    status = re.search(r"^status: .*$", text, re.MULTILINE)
+    assert status is not None
+    repo.write(path, text.replace(status.group(), 'status: "##[notice]Disetujui Kabag"', 1))
+    repo.commit_all("status")
+    result = repo.cli("summary", "--base", "main", "--forge", "github")
+    assert result.returncode == 0, result.stderr
+    assert "##\uff3bnotice]Disetujui Kabag" in result.stdout
+    assert "##[" not in result.stdout + result.stderr
+
+
+def test_github_annotations_show_a_folder_s_escapes_as_text(repo: Repo) -> None:
+    """``validate --format github`` wrote a folder's name as it is: a clipboard write (OSC
+    52), a window title, a disguised link and a right-to-left override reached the job's log
+    and the terminal of whoever reads it (found by an independent attack)."""
+    folder = "zz\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b]8;;https:contoh.example\x1b\\jembatan\u202e"
+    _copy_item(repo, folder)
+    result = repo.cli("validate", "--format", "github")
+    assert result.returncode == 1, result.stdout + result.stderr
+    annotations = [line for line in result.stdout.splitlines() if "zz" in line]
+    assert annotations
+    for line in annotations:
+        assert "zz\\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b]8;;" in line
+        assert "\\u202e" in line
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\u202e" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u2060", "\ufeff", "\u00ad", "\U000e0041"])
+def test_an_invisible_character_in_a_folder_s_name_is_shown(repo: Repo, hidden: str) -> None:
+    """A copy at ``jembatan<zero width space>`` printed exactly as the approved item's path,
+    so findings about the copy read as findings about it (found by an independent attack)."""
+    path = _copy_item(repo, f"jembatan{hidden}")
+    code = ord(hidden)
+    shown = f"\\U{code:08x}" if code > 0xFFFF else f"\\u{code:04x}" if code > 0xFF else (
+        f"\\x{code:02x}")
+    for args in (("validate",), ("verify", path), ("status",)):
+        result = repo.cli(*args)
+        out = result.stdout + result.stderr
+        assert hidden not in out, args
+        assert f"jembatan{shown}" in out, (args, out)

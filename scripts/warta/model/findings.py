@@ -14,17 +14,25 @@ UNSEEN = r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
 #: and the lone surrogates Python makes of bytes that are not UTF-8.
 NOT_ARGUMENT_TEXT = UNSEEN + r"\ud800-\udfff"
 _UNSEEN = re.compile(f"[{UNSEEN}]")
+#: Also escaped when shown (never in the regexes built from UNSEEN): the other invisible
+#: format characters (Unicode Cf: zero-width, word joiner, BOM, soft hyphen, tags).
+_SHOWN_UNSEEN = re.compile(
+    f"[{UNSEEN}\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]"
+)
 
 
 def visible(text: str) -> str:
     """``text`` with every such character written as an escape (``\\x1b``, ``\\u202e``):
     one line, shown as it is. So is the ``[`` of ``##[``, which GitHub's runner reads as a
     workflow command anywhere in a line of a job's log (``##[error file=…]``)."""
-    return _UNSEEN.sub(_escape, text).replace("##[", "##\\x5b")
+    return _SHOWN_UNSEEN.sub(_escape, text).replace("##[", "##\\x5b")
 
 
 def _escape(found: re.Match[str]) -> str:
     code = ord(found.group())
+    if code > 0xFFFF:
+        return f"\\U{code:08x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
