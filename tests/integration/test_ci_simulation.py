@@ -255,6 +255,34 @@ def test_a_run_started_by_hand_on_another_branch_publishes_nothing(
         else {"validate": "skipped", "pages": "skipped"})
 
 
+@pytest.mark.parametrize("forge", ["github", "forgejo"])
+def test_a_re_run_of_an_older_run_of_main_deploys_nothing(
+    world: World, tmp_path: Path, forge: str
+) -> None:
+    """Anyone who may run workflows may re-run an old run of main: it built that older commit
+    and deployed it over the newest site (a withdrawal merged since undone until the next
+    build; found by an independent attack)."""
+    server = world.machine.server
+    older = _git("rev-parse", f"{world.main}~1", cwd=server)
+    pages = subprocess.run(["git", "rev-parse", "-q", "--verify", "refs/heads/pages"],
+                           cwd=server, capture_output=True, text=True, check=False).stdout
+    text = ci_files(__version__)[GITHUB if forge == "github" else FORGEJO]
+    jobs = run_workflow(text, world.machine, event="push", sha=older, context={},
+                        variables={"WARTA_TRUST_ROOT": world.pin}, where=tmp_path, forge=forge)
+    job = jobs["build" if forge == "github" else "pages"]
+    assert job.result == "failure"
+    assert "an older site is never deployed" in job.log
+    if forge == "github":
+        assert job.step("Refuse a commit").outcome == "failure"
+        assert job.step("Build the site").outcome == "skipped"
+        assert jobs["deploy"].result == "skipped"
+    else:
+        assert job.step("Push the site").outcome == "failure"
+        assert subprocess.run(["git", "rev-parse", "-q", "--verify", "refs/heads/pages"],
+                              cwd=server, capture_output=True, text=True,
+                              check=False).stdout == pages
+
+
 # ---- Forgejo Actions ----------------------------------------------------------------------
 
 
