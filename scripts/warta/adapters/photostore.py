@@ -240,7 +240,11 @@ class CopyStore:
                 info = os.lstat(path)
             except OSError:
                 info = None
-            if info is not None and self._stamps.get(name) == (text := _stamp_text(info)):
+            if (
+                info is not None
+                and self._stamps.get(name) == (text := _stamp_text(info))
+                and stat.S_IMODE(info.st_mode) == self.mode  # (this run's umask's, as below)
+            ):
                 self._stamps_used[name] = text
                 return info
         checked = _checked(path, digest, self.mode)
