@@ -115,8 +115,7 @@ def mention(account: str | None) -> str:
 def _state(state: State | None, *, side: str) -> str:
     if state is None:
         return _("none yet") if side == "before" else _("removed")
-    status = one_line(state.status, 40).replace("`", "").replace("##[", "##\uff3b")
-    text = f"`{status}`"
+    text = code(state.status, 40)  # (a line of a list: the ``##[`` guard is code()'s)
     if not state.verified:
         return _("{status} (claimed, not verified)").format(status=text)
     if side == "after":
