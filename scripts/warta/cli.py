@@ -7,6 +7,7 @@ configuration (sop.yml, roster.yml, trust root).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import gc
@@ -14,6 +15,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -981,6 +983,9 @@ def main() -> None:
     speak_click()
     try:
         cli(prog_name="warta")
+    except SystemExit as exc:
+        _exit_now(exc)
+        raise
     except PermissionError as exc:
         _not_permitted(exc)
     except OSError as exc:
@@ -998,6 +1003,26 @@ def main() -> None:
         _too_slow(exc)
     except MemoryError:
         _out_of_memory()
+
+
+def _exit_now(exc: SystemExit) -> None:
+    """End the process with ``exc``'s code once everything a normal exit does for others
+    is done (the functions registered to run at exit: the page helpers joined, temporary
+    folders removed, logs closed; both streams flushed), without freeing every object the
+    run made one by one: at 3,000 items that took a build about 0.9 s after its last line
+    (README, Performance). Returns, for the normal exit, when that cannot be shown to be
+    the same: a thread still running, a code that is not a number, a stream that cannot
+    be flushed (a closed pipe: Python reports it as before)."""
+    code = 0 if exc.code is None else exc.code
+    if not isinstance(code, int) or threading.active_count() > 1:
+        return
+    atexit._run_exitfuncs()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 def _out_of_memory() -> NoReturn:

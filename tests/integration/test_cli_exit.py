@@ -1,0 +1,71 @@
+"""How ``warta`` ends: with the command's exit code, both streams whole, and every function
+registered to run at exit run (the process leaves without freeing its objects one by one:
+cli._exit_now)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import Repo, SignedRepos
+
+#: warta's main, in a process that first registers a function to run at exit (as the page
+#: helpers' pool, temporary folders and logging do)
+PROGRAM = """
+import atexit, sys
+from pathlib import Path
+marker = Path(sys.argv[1])
+atexit.register(lambda: marker.write_text("ran at exit", encoding="utf-8"))
+sys.argv = ["warta", *sys.argv[2:]]
+from warta.cli import main
+main()
+"""
+
+
+@pytest.fixture
+def template(signed_repo: SignedRepos) -> Repo:
+    return signed_repo(lambda repo: repo.approved_item("Bupati Resmikan Jembatan",
+                                                       slug="jembatan"))
+
+
+def _run(site: Repo, marker: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **site.env}
+    return subprocess.run([sys.executable, "-c", PROGRAM, str(marker), *args], cwd=site.root,
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("validate",), 0),
+        (("validate", "--no-such-option"), 2),
+        (("validate", "--format", "json"), 0),
+    ],
+)
+def test_exit_functions_run_and_the_code_is_kept(
+    site: Repo, tmp_path: Path, args: tuple[str, ...], code: int
+) -> None:
+    marker = tmp_path / "marker"
+    result = _run(site, marker, *args)
+    assert result.returncode == code, result.stderr
+    assert marker.read_text(encoding="utf-8") == "ran at exit"
+    assert (result.stdout, result.stderr) == (
+        (cli := site.cli(*args)).stdout, cli.stderr)
+
+
+def test_findings_exit_1_with_the_whole_report(site: Repo, tmp_path: Path) -> None:
+    """Exit 1, and the report (more than a pipe's buffer) arrives whole through a pipe."""
+    text = site.read("content/berita/2026/jembatan/index.md")
+    site.write("content/berita/2026/jembatan/index.md", text + "\nDiubah.\n" * 3000)
+    for n in range(60):
+        site.write(f"content/berita/2026/draf-{n}/index.md", "---\ntitle: x\n---\n")
+    marker = tmp_path / "marker"
+    result = _run(site, marker, "validate", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert marker.exists()
+    assert len(result.stdout) > 65536
+    assert result.stdout == site.cli("validate", "--format", "json").stdout
