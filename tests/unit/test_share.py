@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from warta.model.item import LeadImage
 from warta.site.article import Article, Signer
@@ -43,6 +44,29 @@ def test_without_a_site_url_nothing_needs_an_address() -> None:
     assert set(view.linked_data) & {"url", "mainEntityOfPage", "image"} == set()
     assert "logo" not in view.linked_data["publisher"]  # type: ignore[operator]
     assert share_row(article, Site("Warta", "https://warta.example/")) is not None
+
+
+def test_share_links_encode_every_reserved_character_of_the_title_and_address() -> None:
+    """Each link is what ``urlencode`` makes of its values, and reads back as them: a title
+    with ``&``, ``#``, ``%``, ``+``, ``=``, quotes, a line break and non-ASCII text adds no
+    parameter and ends no query."""
+    title = 'Banjir & "Longsor" #1: 50% warga=aman + \'Cigintung\'\nلا  ✓ ~_.-'
+    article = _article("a-b", 5, ("Infrastruktur",), title=title)
+    row = share_row(article, Site("Warta", "https://warta.example/kab pagi/"))
+    assert row is not None
+    url = row.url
+    expected = {
+        "whatsapp": "https://wa.me/?" + urlencode({"text": f"{title} {url}"}, quote_via=quote),
+        "facebook": "https://www.facebook.com/sharer/sharer.php?"
+        + urlencode({"u": url}, quote_via=quote),
+        "x": "https://x.com/intent/post?" + urlencode({"url": url, "text": title}, quote_via=quote),
+        "telegram": "https://t.me/share/url?"
+        + urlencode({"url": url, "text": title}, quote_via=quote),
+    }
+    assert {link.service: link.href for link in row.links} == expected
+    x = next(link for link in row.links if link.service == "x")
+    assert parse_qs(urlsplit(x.href).query) == {"url": [url], "text": [title]}
+    assert "#" not in x.href and " " not in x.href
 
 
 def test_json_for_a_script_element_has_no_markup_characters() -> None:

@@ -6,6 +6,7 @@ photos becomes that ``<picture>`` too (:func:`body_pictures`)."""
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Mapping
@@ -57,11 +58,13 @@ class Picture:
     height: int
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _url(path: str) -> str:
     """A relative link as a URL: each character of a file's name that means something in a
     URL or a ``srcset`` (``:`` of a scheme, ``,`` and space between candidates, ``%``,
     ``?``, ``#``) percent-encoded, so that a photo named ``https:evil.example/a.jpg`` or
-    ``a 1w, https:evil.example/b 700w.jpg`` is a path of this site, not another server's."""
+    ``a 1w, https:evil.example/b 700w.jpg`` is a path of this site, not another server's.
+    Remembered: a list of 3,000 items links the same names 190,000 times."""
     return quote(path, safe="/")
 
 

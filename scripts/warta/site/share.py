@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from urllib.parse import quote, urlencode, urljoin
+from urllib.parse import quote, urljoin
 
 from warta.site.article import Article
 from warta.site.dates import rfc3339
@@ -168,8 +168,11 @@ def head_html(article: Article, site: Site, zone: tzinfo, size: Size | None = No
     return render("item_head.html", v=head_view(article, site, zone, size))
 
 
-def _query(**params: str) -> str:
-    return urlencode(params, quote_via=quote)
+def _value(text: str) -> str:
+    """``text`` as a value in a query (as ``urlencode`` with ``quote`` makes it: every
+    character but letters, digits and ``_.-~`` percent-encoded, a space as ``%20``). Each
+    value is encoded once for the four links."""
+    return quote(text, safe="")
 
 
 def share_row(article: Article, site: Site) -> ShareRow | None:
@@ -178,13 +181,13 @@ def share_row(article: Article, site: Site) -> ShareRow | None:
     url = site.absolute(article.url)
     if not url:
         return None
-    title = article.title
+    link, title = _value(url), _value(article.title)
     return ShareRow(
         url,
         (
-            ShareLink("whatsapp", "WhatsApp", WHATSAPP + _query(text=f"{title} {url}")),
-            ShareLink("facebook", "Facebook", FACEBOOK + _query(u=url)),
-            ShareLink("x", "X", X_POST + _query(url=url, text=title)),
-            ShareLink("telegram", "Telegram", TELEGRAM + _query(url=url, text=title)),
+            ShareLink("whatsapp", "WhatsApp", f"{WHATSAPP}text={title}%20{link}"),
+            ShareLink("facebook", "Facebook", f"{FACEBOOK}u={link}"),
+            ShareLink("x", "X", f"{X_POST}url={link}&text={title}"),
+            ShareLink("telegram", "Telegram", f"{TELEGRAM}url={link}&text={title}"),
         ),
     )
