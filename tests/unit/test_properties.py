@@ -203,3 +203,17 @@ def test_deadlines_never_come_before_the_start_and_land_on_working_days(
     if unit is TimeUnit.HARI and working:
         assert calendar.is_working_day(deadline.date())
         assert deadline.time() == start.time()
+
+
+NAMEISH = st.text(alphabet=st.sampled_from(list("aZ09_.-~/ %:?#,;=+&'\"<>éل\u200b\\\x00")))
+
+
+@FAST
+@given(NAMEISH)
+def test_a_photo_link_is_quoted_as_quote_makes_it(path: str) -> None:
+    """The shortcut for plain names in a photo's link changes no link."""
+    from urllib.parse import quote
+
+    from warta.site.photo import _url
+
+    assert _url(path) == quote(path, safe="/")

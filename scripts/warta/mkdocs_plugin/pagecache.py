@@ -11,9 +11,12 @@ Warta's (:mod:`warta.adapters.cachekey`), and each save keeps only the pages the
 
 On a hit, Warta's ``main.html`` extends ``warta-cached.html``, which prints the kept output,
 instead of Material's ``base.html``: everything after (other plugins' ``on_post_page``, the
-writing, the audit) runs as for a page rendered afresh. Only with the plugins this module
-knows (search and Warta's own) is anything cached: another plugin might put into a page
-what none of these inputs holds.
+writing, the audit) runs as for a page rendered afresh. Each record begins with the SHA-256
+of the page's bytes as MkDocs writes them: when the file the last build left at the page's
+path is known to hold exactly those bytes
+(:meth:`~warta.mkdocs_plugin.keptoutput.KeptOutput.unchanged`), the kept output is not even
+read (:data:`UNCHANGED`). Only with the plugins this module knows (search and Warta's own)
+is anything cached: another plugin might put into a page what none of these inputs holds.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +40,9 @@ from warta.adapters.verdicts import code_digest
 from warta.mkdocs_plugin.htmlcache import Deferred
 
 PAGES_FILE = "pages"
-FORMAT = b"warta-pages/3"
+FORMAT = b"warta-pages/4"
+#: a record: the SHA-256 of the page's bytes, then the page compressed
+_DIGEST = 32
 #: The context variable that makes main.html print a kept page.
 CACHED = "warta_cached"
 #: Plugins whose effect on a page the key covers.
@@ -48,6 +53,25 @@ def _json(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr).encode(
         "utf-8", "surrogatepass"
     )
+
+
+class Unchanged:
+    """What :meth:`PageCache.find` gives for a page the file at its path already holds."""
+
+
+UNCHANGED = Unchanged()
+
+
+def page_bytes(output: str) -> bytes:
+    """A page's output as MkDocs writes it to its file."""
+    return output.encode("utf-8", errors="xmlcharrefreplace")
+
+
+def record_of(output: str) -> bytes:
+    """What the cache keeps of a page's output (see ``_DIGEST``; compressed: a page of
+    Material's is ~30 KB, mostly the same navigation and icons)."""
+    digest = hashlib.sha256(page_bytes(output)).digest()
+    return digest + zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
 
 
 def text_digest(text: str | None) -> str | None:
@@ -181,14 +205,21 @@ class PageCache:
         key = self._keys[page.url] = self.key(page)
         return key in self._old
 
-    def find(self, page: Page) -> str | None:
-        """The kept output for ``page`` (None: render it, and :meth:`keep` the output)."""
+    def find(
+        self, page: Page, unchanged: Callable[[str], bool] | None = None
+    ) -> str | Unchanged | None:
+        """The kept output for ``page`` (None: render it, and :meth:`keep` the output), or
+        :data:`UNCHANGED` when ``unchanged`` says the page's file holds exactly its bytes
+        (given their SHA-256, hex)."""
         key = self._keys.pop(page.url, None) or self.key(page)
         fresh = self.fresh.get(key)
         found = data_of(fresh) if fresh is not None else self._old.get(key)
-        if found is not None:
+        if found is not None and len(found) > _DIGEST:
+            if unchanged is not None and unchanged(found[:_DIGEST].hex()):
+                self.used[key] = fresh
+                return UNCHANGED
             try:
-                output = zlib.decompress(found).decode("utf-8")
+                output: str | None = zlib.decompress(found[_DIGEST:]).decode("utf-8")
             except (ValueError, zlib.error):
                 output = None
             if output is not None:
@@ -200,9 +231,7 @@ class PageCache:
     def keep(self, page: Page, output: str) -> None:
         key = self.pending.pop(page.url, None)
         if key is not None:
-            # compressed: a page of Material's is ~30 KB, mostly the same navigation and icons
-            kept = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
-            self.used[key] = hold(self.spool, kept)
+            self.used[key] = hold(self.spool, record_of(output))
 
     def save(self) -> None:
         self._old.save(self.used)

@@ -63,7 +63,7 @@ from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import ItemFile, VerifiedFile
 from warta.mkdocs_plugin.htmlcache import Deferred, PageHtml
 from warta.mkdocs_plugin.keptoutput import KeptOutput
-from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, PageCache
+from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, UNCHANGED, PageCache, page_bytes
 from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
 from warta.mkdocs_plugin.searchcache import SearchEntries, quicken, search_index
@@ -168,6 +168,11 @@ class _Build:
     copy_stores: tuple[CopyStore, ...] = ()
     #: the site's name, address and logo, as the signed mkdocs.yml says them
     site: share.Site = field(default_factory=lambda: share.Site(""))
+    #: what the theme prints for a page whose file already holds it (a random part of
+    #: this build's, so no text of an item's can be it; see :meth:`WartaPlugin._same_page`)
+    unchanged: str = field(
+        default_factory=lambda: f"<!-- warta:page-file-unchanged:{secrets.token_hex(16)} -->"
+    )
 
 
 def _written(files: Files) -> list[str]:
@@ -608,18 +613,36 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self._open_pages(state, config, nav)
         if state.prerender is not None:
             state.prerender.claim(page.url)
-        kept = state.pages.find(page) if state.pages is not None else None
+        kept = (
+            state.pages.find(page, self._unchanged(state, config, page))
+            if state.pages is not None
+            else None
+        )
         if state.search is not None and uri in state.articles:
             index = search_index(config)
             if index is not None:
                 state.search.index(index, page)
-        if kept is not None:
+        if kept is UNCHANGED:
+            context[CACHED] = state.unchanged  # type: ignore[literal-required]
+        elif kept is not None:
             context[CACHED] = kept  # type: ignore[literal-required]
         if state.deferred is not None and (
             kept is None or not (page.meta.get("search") or {}).get("exclude")
         ):
             state.deferred.read(page)  # the theme renders it, or the search plugin reads it
         return context
+
+    def _unchanged(
+        self, state: _Build, config: MkDocsConfig, page: Page
+    ) -> Callable[[str], bool] | None:
+        """Whether the kept file at ``page``'s path holds the bytes of a SHA-256 (None: not
+        asked). Only Warta's own ``main.html`` is known to print what the page cache gives
+        it and nothing else (a signed custom theme's may not)."""
+        kept = self.kept
+        if kept is None or _other_templates(state, config):
+            return None
+        dest = page.file.dest_uri
+        return lambda digest: kept.unchanged(dest, digest)
 
     def _open_pages(self, state: _Build, config: MkDocsConfig, nav: Navigation) -> None:
         if not state.pages_opened and state.place is not None:
@@ -731,9 +754,18 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         """A page whose bytes the kept output already holds at its path is not written again
         (an empty output, which MkDocs does not write): rewriting a file costs the kernel
         about eight times what reading and comparing it does."""
+        marker = self._state().unchanged
+        if output == marker and self.kept is not None and page.file.dest_uri in self.kept.same:
+            self.same_pages.add(page.file.src_uri)  # (KeptOutput.unchanged said so)
+            return ""
+        if marker in output:
+            raise PluginError(
+                "warta: "
+                + _("{url} was rendered without its content").format(url=page.url or "/")
+            )
         if self.kept is None or not output.strip():
             return output
-        data = output.encode("utf-8", errors="xmlcharrefreplace")  # (as MkDocs writes it)
+        data = page_bytes(output)
         if self.kept.holds(page.file.dest_uri, data):
             self.same_pages.add(page.file.src_uri)
             return ""

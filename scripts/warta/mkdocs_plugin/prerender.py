@@ -33,7 +33,6 @@ import struct
 import sys
 import threading
 import warnings
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -47,7 +46,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from warta.adapters.recordfile import data_of, hold
-from warta.mkdocs_plugin.pagecache import PageCache
+from warta.mkdocs_plugin.pagecache import PageCache, record_of
 from warta.mkdocs_plugin.searchcache import SearchEntries
 
 #: Fewer pages to render than this and the build renders them alone.
@@ -265,8 +264,7 @@ def _helper(fd: int, pages: list[Page], order: list[int], claims: mmap.mmap, sce
                 entries = data_of(made) if made is not None else None
                 if searched is not None and entries is not None:
                     _send(out, _SEARCH, searched, entries)
-                data = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
-                _send(out, _PAGE, page_key, data)
+                _send(out, _PAGE, page_key, record_of(output))
                 out.flush()
         status = 0
     except BaseException:  # whatever it is, the build renders the rest itself
