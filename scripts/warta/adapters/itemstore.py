@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -94,44 +95,66 @@ def _encode(value: Any) -> Any:
     raise _Unkept
 
 
+#: The JSON values an entry holds as they are (``json.loads`` makes exactly these types).
+_PLAIN = frozenset({type(None), bool, int, float, str})
+
+
 def _decode(data: Any) -> Any:
-    if data is None or isinstance(data, bool | int | float | str):
+    if type(data) in _PLAIN:
         return data
-    if not isinstance(data, dict) or len(data) != 1:
+    if type(data) is not dict or len(data) != 1:
         raise ValueError("not an entry")
     ((tag, body),) = data.items()
-    if tag in ("m", "l"):  # a mapping or list of the YAML, with its lines
-        line, lines, values = body
-        made: YMap | YList
-        if tag == "m":
-            made = YMap((k, _decode(v)) for k, v in values)
-            if lines is not None:
-                made.key_lines = dict(lines)
-        else:
-            made = YList(_decode(v) for v in values)
-            if lines is not None:
-                made.item_lines = list(lines)
-        if line is not None:
-            made.line = line
-        return made
-    if tag == "d":
-        return {k: _decode(v) for k, v in body}
-    if tag == "L":
-        return [_decode(v) for v in body]
-    if tag == "t":
-        return tuple(_decode(v) for v in body)
-    if tag == "dt":
-        naive, seconds = body
-        moment = datetime.fromisoformat(naive)
-        if seconds is None:
-            return moment
-        return moment.replace(tzinfo=timezone(timedelta(seconds=seconds)))
-    if tag == "date":
-        return date.fromisoformat(body)
-    if tag == "r":
-        name, fields = body
-        return _RECORDS[name](**{k: _decode(v) for k, v in fields})
-    raise ValueError("not an entry")
+    decoder = _DECODERS.get(tag)
+    if decoder is None:
+        raise ValueError("not an entry")
+    return decoder(body)
+
+
+def _mapping(body: Any) -> YMap:  # a mapping of the YAML, with its lines
+    line, lines, values = body
+    made = YMap((k, _decode(v)) for k, v in values)
+    if lines is not None:
+        made.key_lines = dict(lines)
+    if line is not None:
+        made.line = line
+    return made
+
+
+def _list(body: Any) -> YList:  # a list of the YAML, with its lines
+    line, lines, values = body
+    made = YList(_decode(v) for v in values)
+    if lines is not None:
+        made.item_lines = list(lines)
+    if line is not None:
+        made.line = line
+    return made
+
+
+def _moment(body: Any) -> datetime:
+    naive, seconds = body
+    moment = datetime.fromisoformat(naive)
+    if seconds is None:
+        return moment
+    return moment.replace(tzinfo=timezone(timedelta(seconds=seconds)))
+
+
+def _record(body: Any) -> Any:
+    name, fields = body
+    return _RECORDS[name](**{k: _decode(v) for k, v in fields})
+
+
+#: tag -> how an entry's value of that tag is made (see :func:`_encode`)
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "m": _mapping,
+    "l": _list,
+    "d": lambda body: {k: _decode(v) for k, v in body},
+    "L": lambda body: [_decode(v) for v in body],
+    "t": lambda body: tuple(_decode(v) for v in body),
+    "dt": _moment,
+    "date": date.fromisoformat,
+    "r": _record,
+}
 
 
 def encode_item(item: NewsItem) -> bytes | None:

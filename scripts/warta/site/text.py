@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -51,13 +52,19 @@ def page_url(src_uri: str) -> str:
     return stem + "/"
 
 
+@functools.lru_cache(maxsize=1024)
+def _base_folders(from_url: str) -> tuple[str, ...]:
+    """The folders of the page at ``from_url`` (a page links many times from one place)."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+    return tuple(p for p in posixpath.normpath("/" + base).split("/") if p)
+
+
 def relative_url(target: str, from_url: str) -> str:
     """A link from the page at ``from_url`` to ``target`` (both site-relative, '' = root)."""
-    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
     # posixpath.relpath, without its calls to the working directory (94,000 links at 3,000
     # items took 1.8 s): both are absolute here
     to = [p for p in posixpath.normpath("/" + target).split("/") if p]
-    start = [p for p in posixpath.normpath("/" + base).split("/") if p]
+    start = _base_folders(from_url)
     common = 0
     for a, b in zip(to, start, strict=False):
         if a != b:
