@@ -1019,7 +1019,8 @@ def _exit_now(exc: SystemExit) -> None:
     atexit._run_exitfuncs()
     try:
         for stream in (sys.stdout, sys.stderr):
-            stream.flush()
+            if stream is not None:  # (None: started with that descriptor closed)
+                stream.flush()
     except (OSError, ValueError):
         return
     os._exit(code)

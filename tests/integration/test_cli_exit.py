@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, SignedRepos
+from helpers import Repo, SignedRepos, warta_exe
 
 #: warta's main, in a process that first registers a function to run at exit (as the page
 #: helpers' pool, temporary folders and logging do)
@@ -69,3 +69,22 @@ def test_findings_exit_1_with_the_whole_report(site: Repo, tmp_path: Path) -> No
     assert marker.exists()
     assert len(result.stdout) > 65536
     assert result.stdout == site.cli("validate", "--format", "json").stdout
+
+
+@pytest.mark.parametrize(("args", "code"), [(("validate",), 0), (("validate", "--nope"), 2)])
+def test_a_closed_standard_output_keeps_the_code(
+    site: Repo, args: tuple[str, ...], code: int
+) -> None:
+    """Started with its standard output closed (``warta build >&-``, some schedulers), the
+    command ends with its own code, no traceback (found by an independent attack: 1)."""
+    env = {**os.environ, **site.env}
+    result = subprocess.run(
+        [warta_exe(), *args], cwd=site.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, env=env, timeout=300, check=False, pass_fds=(), preexec_fn=_close_stdout,
+    )
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _close_stdout() -> None:
+    os.close(1)

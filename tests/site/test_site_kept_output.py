@@ -7,6 +7,7 @@ left there, the output must be exactly what a build into an empty folder makes."
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import signal
 import stat
@@ -20,13 +21,10 @@ from test_site_photos import URL, build, photo_newsroom
 
 from helpers import Repo, SignedRepos, copy_repo, settle, warta_exe
 from warta.adapters import photos
-from warta.adapters.cachekey import write_entries
 from warta.adapters.digests import RACY_NS
 from warta.adapters.photostore import STAMPS_FILE, CopyStore
 from warta.mkdocs_plugin.keptoutput import (
     ASIDE_PREFIX,
-    PAGE_STAMPS_FILE,
-    PAGE_STAMPS_FORMAT,
     KeptOutput,
 )
 
@@ -406,12 +404,7 @@ def test_a_read_only_folder_in_the_old_output_is_removed(site: Repo, tmp_path: P
     assert tree(out) == tree(fresh)
 
 
-# ---- pages found as made, remembered (page-file-stamps) ------------------------------------
-
-
-def _page_stamps(tmp_path: Path) -> Path:
-    (found,) = (tmp_path / "cache").glob(f"warta/repos/*/{PAGE_STAMPS_FILE}")
-    return found
+# ---- pages the kept output holds already, found by their digest ---------------------------
 
 
 def _same_length_other(data: bytes) -> bytes:
@@ -420,22 +413,30 @@ def _same_length_other(data: bytes) -> bytes:
     return data[:at] + b"b" + data[at + 1 :]
 
 
-def test_a_page_found_as_made_is_remembered_and_one_altered_since_is_made_again(
+def test_a_page_altered_without_its_times_moving_is_made_again(
     site: Repo, tmp_path: Path
 ) -> None:
-    """Built, then built again well after (each page read, found as made, remembered by its
-    stamps and digest), then a page altered with its modification time set back: the third
-    build must not take it for the page it remembered (its change time moved)."""
+    """A page file altered between builds through a shared memory mapping (the kernel moves
+    a file's times on the first write to a page of the mapping, not on later ones before
+    the data is written back): a rebuild must not take it for the page it made, by its
+    times or otherwise (found by an independent attack on remembered stamps). The other
+    pages are not written again."""
     out = tmp_path / "site"
     assert build(site, out).returncode == 0
-    settle()
-    assert build(site, out).returncode == 0
-    assert f"{URL}index.html".encode() in _page_stamps(tmp_path).read_bytes()
     page = out / URL / "index.html"
-    pages = {p: p.lstat() for p in out.rglob("*.html") if p.parent != out}
-    _alter(page, _same_length_other(page.read_bytes()))
-    result = build(site, out)
+    made = page.read_bytes()
+    with page.open("r+b") as handle, mmap.mmap(handle.fileno(), 0) as mapped:
+        mapped[:] = made  # (the first write: the times move now)
+        settle()
+        assert build(site, out).returncode == 0
+        pages = {p: p.lstat() for p in out.rglob("*.html") if p.parent != out}
+        before = page.lstat()
+        mapped[:] = _same_length_other(made)  # (a page already written to: no time moves)
+        after = page.lstat()
+        result = build(site, out)
     assert result.returncode == 0, result.stderr
+    assert (after.st_mtime_ns, after.st_ctime_ns) == (before.st_mtime_ns, before.st_ctime_ns)
+    assert page.read_bytes() == made
     for other, was in pages.items():  # the others: the same files, not written again
         if other != page:
             now = other.lstat()
@@ -445,38 +446,11 @@ def test_a_page_found_as_made_is_remembered_and_one_altered_since_is_made_again(
     assert tree(out) == tree(fresh)
 
 
-def test_a_planted_page_stamps_file_is_ignored(site: Repo, tmp_path: Path) -> None:
-    """A page altered, then a stamps file (not authenticated with this user's secret) that
-    vouches for the altered file's stamps with the digest of the page as made: the build
-    reads the page, finds it altered and writes it again."""
-    out = tmp_path / "site"
-    assert build(site, out).returncode == 0
-    settle()
-    assert build(site, out).returncode == 0
-    stamps = _page_stamps(tmp_path)
-    page = out / URL / "index.html"
-    made = page.read_bytes()
-    _alter(page, _same_length_other(made))
-    settle()
-    info = page.lstat()
-    stamp = ":".join(
-        str(v)
-        for v in (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-                  info.st_mode, info.st_uid)
-    )
-    entries = {f"{URL}index.html": [stamp, hashlib.sha256(made).hexdigest()]}
-    write_entries(stamps, b"p" * 32, PAGE_STAMPS_FORMAT, entries)
-    result = build(site, out)
-    assert result.returncode == 0, result.stderr
-    assert page.read_bytes() == made
-
-
-def test_a_remembered_page_is_left_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """KeptOutput: a page read and found as made by a build that began well after its last
-    change is remembered; the next build trusts it by its stamps without opening it, unless
-    it was written into since (its modification time set back) or the memory is another
-    secret's."""
-    site, memory, secret = tmp_path / "site", tmp_path / "memory", b"s" * 32
+def test_a_kept_page_is_found_by_its_bytes(tmp_path: Path) -> None:
+    """KeptOutput.unchanged reads and hashes the kept file: the digest of its bytes is
+    found, another is not, and a page altered with its modification time set back is
+    altered."""
+    site = tmp_path / "site"
     (site / "a").mkdir(parents=True)
     data = b"<html>halaman</html>"
     (site / "a" / "index.html").write_bytes(data)
@@ -485,27 +459,13 @@ def test_a_remembered_page_is_left_unread(tmp_path: Path, monkeypatch: pytest.Mo
     def kept() -> KeptOutput:
         output = KeptOutput.set_aside(site, lambda rel, info: False)
         output.restore(["a/index.html"])
-        output.remember_in(memory, secret)
         return output
 
+    assert not kept().unchanged("a/index.html", "0" * 64)
+    assert not kept().unchanged("b/index.html", digest)  # (no such page kept)
     first = kept()
-    assert not first.unchanged("a/index.html", digest)  # (nothing remembered yet)
-    first.started += 10 * RACY_NS  # (a build that began well after the page's last change)
-    assert first.holds("a/index.html", data)
-    first.remember()
-    second = kept()
-    with monkeypatch.context() as patch:
-        patch.setattr(os, "open", _no_open)
-        assert not second.unchanged("a/index.html", "0" * 64)  # another page's digest
-        assert second.unchanged("a/index.html", digest)
-    other = KeptOutput.set_aside(site, lambda rel, info: False)
-    other.restore(["a/index.html"])
-    other.remember_in(memory, b"o" * 32)
-    assert not other.unchanged("a/index.html", digest)
-    assert kept().unchanged("a/index.html", digest)  # (still there for the right secret)
+    assert first.unchanged("a/index.html", digest)
+    assert "a/index.html" in first.same
+    assert not first.unchanged("a/index.html", digest)  # (once: then it is this build's)
     _alter(site / "a" / "index.html", b"<html>HALAMAN</html>")
     assert not kept().unchanged("a/index.html", digest)
-
-
-def _no_open(*args: object, **kwargs: object) -> int:
-    raise AssertionError("a remembered page was opened")

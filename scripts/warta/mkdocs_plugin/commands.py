@@ -37,7 +37,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from warta import i18n
 from warta.adapters import safefs, stops
-from warta.adapters.cachekey import cache_home, repo_cache_dir
+from warta.adapters.cachekey import cache_home
 from warta.adapters.photostore import CopyStore
 from warta.adapters.siteconfig import plain
 from warta.adapters.sitemanifest import CONFIG_FILE
@@ -46,7 +46,7 @@ from warta.errors import ConfigError, UsageError, WartaError
 from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.auditcache import AuditStore, file_key
 from warta.mkdocs_plugin.config import config_problems
-from warta.mkdocs_plugin.keptoutput import PAGE_STAMPS_FILE, KeptOutput, remove_all
+from warta.mkdocs_plugin.keptoutput import KeptOutput, remove_all
 from warta.mkdocs_plugin.plugin import WartaPlugin, finding_text, site_problems
 from warta.mkdocs_plugin.progress import KEY, PageProgress
 from warta.mkdocs_plugin.watching import PreviewObserver
@@ -314,9 +314,7 @@ def _kept_output(repo: Repository, site: Path | None) -> KeptOutput | None:
             return is_raster(rel) and (info.st_dev, info.st_ino) in linked
 
         with contextlib.suppress(OSError):  # (emptied below, as a build without a cache)
-            kept = KeptOutput.set_aside(site, kept_link)
-            kept.remember_in(repo_cache_dir(repo.root) / PAGE_STAMPS_FILE, store.secret)
-            return kept
+            return KeptOutput.set_aside(site, kept_link)
     try:
         remove_all(site)
     except OSError as exc:
@@ -420,8 +418,6 @@ def build_site(
             _run(config)
         store = AuditStore.open(repo.root, config.site_url or "") if repo.policy.cache else None
         _audit_output(out, config, plugin, progress=progress, jobs=jobs, store=store)
-        if plugin.kept is not None:
-            plugin.kept.remember()
     except BaseException:
         _clear_failed(out)
         raise

@@ -20,22 +20,14 @@ the build prove every byte again:
    writes any: the old output is moved back, and whatever stands where the build will write
    something of another kind (a folder where a file goes, a file where a folder goes) is
    removed. Every page and file is then written again as in a build into an empty folder;
-   only a link to a kept photo copy whose bytes the build checked stays as it is.
+   only a link to a kept photo copy whose bytes the build checked stays as it is, and a page
+   whose kept file holds exactly the bytes the build made (read now and compared, or hashed
+   against the page cache's digest of the page: :meth:`KeptOutput.unchanged`).
 3. :meth:`KeptOutput.remove_stale`, after the build wrote everything and before its account
    of the output: every old file the build did not write again (what the file system says of
    it is still what it said in step 1) is removed, unless it is a photo copy the build was to
    publish (the account checks its bytes). What is left is what this build wrote: the
    account and the audit of the output then run as after a build into an empty folder.
-
-A page whose file a build found to hold exactly the bytes it made (read and compared, in
-:meth:`KeptOutput.holds`) is remembered after the build (``page-file-stamps`` in this user's
-cache folder for the repository, authenticated with this user's secret like every cache of
-Warta's): its device, inode, size, modification and change times, mode and owner, and the
-SHA-256 of its bytes, unless it changed within :data:`~warta.adapters.digests.RACY_NS` of
-the build's start. A later build that finds the same page file with the same stamps
-(:meth:`KeptOutput.unchanged`) and makes a page of the same SHA-256 leaves it as it is
-without reading either (a write, ``chmod`` or rename moves the change time, which no
-program can set back).
 
 A build that fails, or ``--no-cache``, leaves nothing to keep: the folder is emptied.
 """
@@ -45,44 +37,31 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import os
 import secrets
 import shutil
 import stat
-import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from warta.adapters import safefs
-from warta.adapters.cachekey import read_entries, write_entries
-from warta.adapters.digests import RACY_NS
 from warta.adapters.faults import checkpoint
+
+T = TypeVar("T")
 
 #: The hidden folder the old output waits in while MkDocs cleans the site folder.
 ASIDE_PREFIX = ".warta-kept-"
 #: The longest path (bytes) of an old output's entry that is kept: every later step reaches
 #: it by its whole path, which the system refuses past 4,096 bytes.
 MAX_PATH = 3_000
-#: Where the pages a build found as it made them are remembered (see the module).
-PAGE_STAMPS_FILE = "page-file-stamps"
-PAGE_STAMPS_FORMAT = b"warta-page-file-stamps/1"
-#: What a page's file is named by (the pages MkDocs writes).
-PAGE_SUFFIX = ".html"
 
 
 def _stamp(info: os.stat_result) -> int:
     """What any write, ``chmod``, link or rename of a file moves, and no program can set
     back: its change time (a file made in its place has one of its own)."""
     return info.st_ctime_ns
-
-
-def _page_stamp(info: os.stat_result) -> str:
-    """What the file system says of a page's file, as it is remembered between builds."""
-    return (
-        f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
-        f":{info.st_mode}:{info.st_uid}"
-    )
 
 
 class KeptOutput:
@@ -98,15 +77,6 @@ class KeptOutput:
         self.folders: set[str] = set()
         #: pages the build made with exactly the bytes kept (not written again)
         self.same: set[str] = set()
-        #: page path -> its stamps (:func:`_page_stamp`) as kept
-        self.pages: dict[str, str] = {}
-        #: where the pages found as made are remembered, and the secret (None: not at all)
-        self.memory: tuple[Path, bytes] | None = None
-        #: page path -> [its stamps, SHA-256 of its bytes], as an earlier build remembered
-        self.remembered: dict[str, Any] = {}
-        #: page path -> SHA-256 of the bytes this build found in it as it made them
-        self.confirmed: dict[str, str] = {}
-        self.started = time.time_ns()
 
     @classmethod
     def set_aside(
@@ -156,8 +126,6 @@ class KeptOutput:
                     (info.st_nlink == 1 and mode == file_mode) or kept_link(rel, info)
                 ):
                     self.files[rel] = _stamp(info)
-                    if rel.endswith(PAGE_SUFFIX) and info.st_nlink == 1:
-                        self.pages[rel] = _page_stamp(info)
                 else:  # a link, a pipe, a device, bytes shared with a path elsewhere, a mode
                     _remove(Path(entry.path))
 
@@ -170,15 +138,11 @@ class KeptOutput:
             if os.path.lexists(target):  # (written since the folder was cleaned)
                 _remove(Path(entry.path))
                 self.files.pop(entry.name, None)
-                self.pages.pop(entry.name, None)
                 self._forget(entry.name)
             else:
                 os.rename(entry.path, target)
                 if entry.name in self.files:  # (a rename moves the change time)
-                    info = os.lstat(target)
-                    self.files[entry.name] = _stamp(info)
-                    if entry.name in self.pages:
-                        self.pages[entry.name] = _page_stamp(info)
+                    self.files[entry.name] = _stamp(os.lstat(target))
         shutil.rmtree(self.aside)
         self.aside = None
         for rel in paths:
@@ -191,7 +155,6 @@ class KeptOutput:
                 if parent in self.files:  # a file where a folder goes
                     _remove(self.site / parent)
                     del self.files[parent]
-                    self.pages.pop(parent, None)
                 end = rel.rfind("/", 0, end)
 
     def _forget(self, folder: str) -> None:
@@ -201,75 +164,51 @@ class KeptOutput:
         prefix = folder + "/"
         self.folders = {f for f in self.folders if f != folder and not f.startswith(prefix)}
         self.files = {f: s for f, s in self.files.items() if not f.startswith(prefix)}
-        self.pages = {f: s for f, s in self.pages.items() if not f.startswith(prefix)}
-
-    def remember_in(self, path: Path, secret: bytes) -> None:
-        """Remember the pages found as made in the file ``path`` (authenticated with
-        ``secret``), and read what an earlier build remembered there."""
-        self.memory = (path, secret)
-        self.remembered = read_entries(path, secret, PAGE_STAMPS_FORMAT)
-
-    def unchanged(self, rel: str, digest: str) -> bool:
-        """Whether the kept page file at ``rel`` holds exactly the bytes of SHA-256
-        ``digest``, as an earlier build found it and as it still is by every stamp (see
-        the module): then the build need not write it, nor read it."""
-        was = self.pages.get(rel)
-        if was is None or rel in self.same or self.remembered.get(rel) != [was, digest]:
-            return False
-        try:
-            if _page_stamp(os.lstat(self.site / rel)) != was:
-                return False
-        except OSError:
-            return False
-        self.same.add(rel)
-        self.confirmed[rel] = digest
-        return True
 
     def holds(self, rel: str, data: bytes) -> bool:
         """Whether the kept file at ``rel`` (not written by this build) holds exactly
         ``data``: then the build need not write it (it is then this build's)."""
-        was = self.files.get(rel)
-        if was is None or rel in self.same:
-            return False
-        try:
-            fd = os.open(self.site / rel, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            return False
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
-                return False
-            if _stamp(info) != was:
-                return False  # (written since it was kept)
-            with os.fdopen(os.dup(fd), "rb") as handle:
-                found = handle.read(len(data) + 1)
-        except OSError:
-            return False
-        finally:
-            os.close(fd)
+        found = self._read(rel, lambda handle: handle.read(len(data) + 1), len(data))
         if found != data:
             return False
         self.same.add(rel)
-        if self.memory is not None and rel in self.pages:
-            self.confirmed[rel] = hashlib.sha256(data).hexdigest()
         return True
 
-    def remember(self) -> None:
-        """Remember the pages this build found as it made them (see the module), once the
-        build and its audit passed."""
-        if self.memory is None:
-            return
-        entries: dict[str, Any] = {}
-        for rel, digest in self.confirmed.items():
-            try:
-                info = os.lstat(self.site / rel)
-            except OSError:
-                continue
-            stamp = _page_stamp(info)
-            if stamp == self.pages.get(rel) and info.st_ctime_ns < self.started - RACY_NS:
-                entries[rel] = [stamp, digest]
-        if entries != self.remembered:
-            write_entries(*self.memory, PAGE_STAMPS_FORMAT, entries)
+    def unchanged(self, rel: str, digest: str) -> bool:
+        """Whether the kept file at ``rel`` (not written by this build) holds exactly the
+        bytes of SHA-256 ``digest`` (hex), as :meth:`holds` without the bytes themselves:
+        the file is read and hashed, never trusted by what the file system says of it (a
+        write through a shared memory mapping moves no time of the file's)."""
+        found = self._read(rel, lambda handle: hashlib.file_digest(handle, "sha256").hexdigest())
+        if found != digest:
+            return False
+        self.same.add(rel)
+        return True
+
+    def _read(
+        self, rel: str, read: Callable[[io.BufferedReader], T], size: int | None = None
+    ) -> T | None:
+        """What ``read`` makes of the kept file at ``rel`` (None: not a kept file, one this
+        build wrote, not a regular file, or not ``size`` bytes long)."""
+        was = self.files.get(rel)
+        if was is None or rel in self.same:
+            return None
+        try:
+            fd = os.open(self.site / rel, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or size not in (None, info.st_size):
+                return None
+            if _stamp(info) != was:
+                return None  # (written since it was kept)
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                return read(handle)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
 
     def remove_stale(self, written: Mapping[str, str], rendered: str) -> None:
         """Step 3 of the module. ``written``: every path the build was to write, with the

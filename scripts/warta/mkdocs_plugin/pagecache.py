@@ -13,10 +13,11 @@ On a hit, Warta's ``main.html`` extends ``warta-cached.html``, which prints the 
 instead of Material's ``base.html``: everything after (other plugins' ``on_post_page``, the
 writing, the audit) runs as for a page rendered afresh. Each record begins with the SHA-256
 of the page's bytes as MkDocs writes them: when the file the last build left at the page's
-path is known to hold exactly those bytes
-(:meth:`~warta.mkdocs_plugin.keptoutput.KeptOutput.unchanged`), the kept output is not even
-read (:data:`UNCHANGED`). Only with the plugins this module knows (search and Warta's own)
-is anything cached: another plugin might put into a page what none of these inputs holds.
+path holds exactly those bytes (read and hashed:
+:meth:`~warta.mkdocs_plugin.keptoutput.KeptOutput.unchanged`), the kept output is neither
+decompressed nor compared (:data:`UNCHANGED`). Only with the plugins this module knows
+(search and Warta's own) is anything cached: another plugin might put into a page what none
+of these inputs holds.
 """
 
 from __future__ import annotations
