@@ -221,33 +221,54 @@ def account(
 ) -> list[str]:
     """Every file under ``site`` that is not accounted for: not expected at that path, or a
     copy whose bytes are not the expected ones (relative paths, with why). A copy one of
-    ``vouched`` linked to a file it checked, unchanged since, is not read again."""
+    ``vouched`` linked to a file it checked, unchanged since, is not read again. Folders are
+    visited as :func:`os.walk` visits them (each before what it holds, a folder it cannot
+    list left out), a link to a folder is not followed, and each folder's entries are told in
+    the order of their names."""
     problems: list[str] = []
-    for current, dirs, names in os.walk(site):
-        for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(current, d))]):
-            path = Path(current, name)
-            rel = path.relative_to(site).as_posix()
-            want = expected.get(rel)
-            if path.is_symlink():
-                problems.append(f"{rel}: " + _("a symbolic link; expected no link in the output"))
-                continue
-            if want is None:
-                problems.append(
-                    f"{rel}: " + _("nothing the build was to write; expected no such file")
-                )
-                continue
-            if want == RENDERED:
-                continue
-            if vouched and any(v.unchanged(path, want, path.lstat()) for v in vouched):
-                continue
-            with path.open("rb") as handle:
-                found = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
-            if found != want:
-                problems.append(
-                    f"{rel}: "
-                    + _("expected the signed {expected}, found {found}").format(
-                        expected=want, found=found
-                    )
-                )
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(current, d))]
+    pending = [(str(site), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        names = []
+        folders = []
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():
+                folders.append(entry)
+            else:
+                names.append(entry)
+        for entry in sorted(names, key=lambda e: e.name):
+            problem = _unaccounted(entry, prefix + entry.name, expected, vouched)
+            if problem is not None:
+                problems.append(problem)
+        pending.extend((e.path, f"{prefix}{e.name}/") for e in reversed(folders))
     return problems
+
+
+def _unaccounted(
+    entry: os.DirEntry[str], rel: str, expected: Mapping[str, str], vouched: Sequence[Vouched]
+) -> str | None:
+    """Why the output file ``entry`` (at ``rel``) is not accounted for (None: it is)."""
+    want = expected.get(rel)
+    if entry.is_symlink():
+        return f"{rel}: " + _("a symbolic link; expected no link in the output")
+    if want is None:
+        return f"{rel}: " + _("nothing the build was to write; expected no such file")
+    if want == RENDERED:
+        return None
+    path = Path(entry.path)
+    if vouched:
+        info = entry.stat(follow_symlinks=False)
+        if any(v.unchanged(path, want, info) for v in vouched):
+            return None
+    with path.open("rb") as handle:
+        found = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+    if found != want:
+        return f"{rel}: " + _("expected the signed {expected}, found {found}").format(
+            expected=want, found=found
+        )
+    return None
