@@ -29,7 +29,7 @@ from warta.adapters.rendercache import FORMAT, RENDERED_FILE, RenderStore, decod
 from warta.mkdocs_plugin.htmlcache import FORMAT as HTML_FORMAT
 from warta.mkdocs_plugin.htmlcache import HTML_FILE, PageHtml
 from warta.mkdocs_plugin.pagecache import FORMAT as PAGES_FORMAT
-from warta.mkdocs_plugin.pagecache import PAGES_FILE
+from warta.mkdocs_plugin.pagecache import PAGES_FILE, record_of
 from warta.mkdocs_plugin.searchcache import FORMAT as SEARCH_FORMAT
 from warta.mkdocs_plugin.searchcache import SEARCH_FILE, SearchEntries
 from warta.site.pages import ListView
@@ -170,12 +170,12 @@ def test_item_pages_come_from_the_cache_only_with_the_secret(
     assert entries, "the build kept its pages"
     assert read_records(cache, b"not the secret", PAGES_FORMAT) == {}
 
-    def alter(packed: memoryview) -> bytes:
-        page = zlib.decompress(packed).decode().replace(BODY_WORD, "DIPALSUKAN")
-        return zlib.compress(page.encode())
+    def alter(record: memoryview) -> bytes:  # (the page's SHA-256, then the page compressed)
+        page = zlib.decompress(record[32:]).decode().replace(BODY_WORD, "DIPALSUKAN")
+        return record_of(page)
 
     forged = {key: alter(value) for key, value in entries.items()}
-    assert any(b"DIPALSUKAN" in zlib.decompress(v) for v in forged.values())
+    assert any(b"DIPALSUKAN" in zlib.decompress(v[32:]) for v in forged.values())
 
     def pages(site: Path) -> str:
         return "".join(p.read_text(encoding="utf-8") for p in (site / "berita").rglob("*.html"))
