@@ -983,9 +983,6 @@ def main() -> None:
     speak_click()
     try:
         cli(prog_name="warta")
-    except SystemExit as exc:
-        _exit_now(exc)
-        raise
     except PermissionError as exc:
         _not_permitted(exc)
     except OSError as exc:
@@ -1003,6 +1000,17 @@ def main() -> None:
         _too_slow(exc)
     except MemoryError:
         _out_of_memory()
+
+
+def run() -> None:
+    """The ``warta`` command (its console script and ``python -m warta``): :func:`main`,
+    then the process ends at once (:func:`_exit_now`). :func:`main` itself ends with
+    SystemExit, for a program that runs it and goes on."""
+    try:
+        main()
+    except SystemExit as exc:
+        _exit_now(exc)
+        raise
 
 
 def _exit_now(exc: SystemExit) -> None:

@@ -1,6 +1,6 @@
 """How ``warta`` ends: with the command's exit code, both streams whole, and every function
 registered to run at exit run (the process leaves without freeing its objects one by one:
-cli._exit_now)."""
+cli.run, the console script)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from pathlib import Path
 marker = Path(sys.argv[1])
 atexit.register(lambda: marker.write_text("ran at exit", encoding="utf-8"))
 sys.argv = ["warta", *sys.argv[2:]]
-from warta.cli import main
-main()
+from warta.cli import run
+run()
 """
 
 

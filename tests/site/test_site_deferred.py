@@ -86,7 +86,7 @@ import json, os, subprocess
 import warta.mkdocs_plugin.pagecache as p
 _find = p.PageCache.find
 _done = []
-def _finding(self, page):
+def _finding(self, page, *rest):
     if not _done:
         _done.append(1)
         env = {**os.environ, "PYTHONPATH": os.environ["WARTA_TEST_PATH"]}
@@ -94,7 +94,7 @@ def _finding(self, page):
                                capture_output=True, text=True)
         with open(os.environ["WARTA_TEST_LOG"], "a", encoding="utf-8") as out:
             out.write(json.dumps({"other": other.returncode, "stderr": other.stderr}) + "\\n")
-    return _find(self, page)
+    return _find(self, page, *rest)
 p.PageCache.find = _finding
 """
 
