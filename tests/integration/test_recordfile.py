@@ -58,6 +58,7 @@ def test_each_record_reads_back_as_it_was_written(path: Path) -> None:
         lambda data: data.replace(KIND, b"warta-test/2", 1),  # another kind
         lambda data: b"",
         lambda data: data.split(b"\n", 1)[1],  # no header
+        lambda data: b"\0" * len(data),  # what a crash may leave of a save never synced
     ],
 )
 def test_a_damaged_file_holds_no_record(path: Path, damage: object) -> None:
@@ -140,6 +141,21 @@ def test_a_save_closes_the_file_whether_or_not_it_writes(path: Path) -> None:
     assert records.get(next(iter(RECORDS))) == RECORDS[next(iter(RECORDS))]  # (opens again)
     records.save({**dict.fromkeys(RECORDS), "ab" * 32: b"new"})  # written
     assert _open_on(path) == 0
+
+
+def test_a_save_is_not_waited_for_on_the_disk(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache file cut short or zeroed by a crash holds no record (above): a save need not
+    wait until its bytes are on the disk."""
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    kept = dict(list(RECORDS.items())[:3])
+    RecordFile(path, SECRET, KIND).save(dict(kept))
+    assert synced == []
+    records = RecordFile(path, SECRET, KIND)
+    assert records.keys() == kept.keys()
+    assert all(records.get(key) == data for key, data in kept.items())
 
 
 def test_saving_keeps_exactly_the_records_given(path: Path) -> None:

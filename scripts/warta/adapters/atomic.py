@@ -25,13 +25,16 @@ def write_bytes(
     exclusive: bool = False,
     mode: int | None = None,
     head: Callable[[], bytes] | None = None,
+    durable: bool = True,
 ) -> None:
     """Like :func:`write_text`, byte for byte (to put a file back exactly as it was; given
     parts, they are written one after the other, never joined in memory first); with
     ``mode``, the file has those permissions from the moment it appears (an executable hook
     is never seen half-written or not yet executable); with ``head``, what it gives once
     every part is written is written over the file's first bytes (a header that only the
-    whole body decides, such as a MAC, in a file written in one pass)."""
+    whole body decides, such as a MAC, in a file written in one pass). Not ``durable``: not
+    waited for until it is on the disk (a cache whose MAC then fails after a crash is only
+    made again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         found = os.lstat(path).st_mode
@@ -52,7 +55,8 @@ def write_bytes(
                     raise OSError(errno.EIO, "short write", str(path))
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if exclusive:
             os.link(tmp, path)  # fails if path exists
             os.unlink(tmp)

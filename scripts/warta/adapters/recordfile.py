@@ -271,7 +271,9 @@ class RecordFile:
             return self.kind + b" " + mac.hexdigest().encode() + b"\n"
 
         try:
-            write_bytes(self.path, parts(), head=head)
+            # (not waited for on the disk: a file cut short by a crash fails its MAC and is
+            # ignored; waiting cost a rebuild after an edit 0.1-0.2 s at 3,000 items)
+            write_bytes(self.path, parts(), head=head, durable=False)
         except (_Gone, OSError):
             pass
         finally:
