@@ -365,3 +365,28 @@ def test_page_and_search_keys_cover_the_whole_content(other: str | None) -> None
     assert search.key(same) == search.key(_page("<p>Jalan desa</p>"))
     assert pages.key(same) != pages.key(_page(other))
     assert search.key(same) != search.key(_page(other))
+
+
+def test_the_error_page_comes_from_the_page_cache_as_a_build_without_one_makes_it(
+    copy: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The theme's 404 page is kept like the other pages: a rebuild prints what the cache
+    holds (an entry written with this user's secret is taken as it is, which shows it is
+    read), and that is what a build without a cache renders."""
+    root, env = copy
+    assert _build(root, env, tmp_path / "one").returncode == 0
+    assert _build(root, env, tmp_path / "two").returncode == 0
+    assert _build(root, env, tmp_path / "bare", "--no-cache").returncode == 0
+    made = (tmp_path / "bare" / "404.html").read_bytes()
+    assert b"<h1>404 - " in made
+    assert (tmp_path / "one" / "404.html").read_bytes() == made
+    assert (tmp_path / "two" / "404.html").read_bytes() == made
+    cache = _cache_file(root, env).with_name(PAGES_FILE)
+    entries = read_records(cache, _secret(env), PAGES_FORMAT)
+    error = [key for key, v in entries.items() if zlib.decompress(v[32:]) == made]
+    assert len(error) == 1
+    forged = {key: bytes(v) for key, v in entries.items()}
+    forged[error[0]] = record_of(made.decode().replace("<h1>404 - ", "<h1>404 - DIPALSUKAN "))
+    write_records(cache, _secret(env), PAGES_FORMAT, forged)
+    assert _build(root, env, tmp_path / "three").returncode == 0
+    assert b"<h1>404 - DIPALSUKAN " in (tmp_path / "three" / "404.html").read_bytes()

@@ -149,6 +149,8 @@ class PageCache:
         self._keys: dict[str, str] = {}
         #: the pages of the build whose content is not read yet
         self.deferred: Deferred | None = None
+        #: template name -> its key, for the theme's templates of no page rendered afresh
+        self.pending_static: dict[str, str] = {}
 
     @classmethod
     def open(
@@ -228,6 +230,31 @@ class PageCache:
                 return output
         self.pending[page.url] = key
         return None
+
+    def _static_key(self, name: str, base_url: str) -> str:
+        return hashlib.sha256(self.salt + _json(["template", name, base_url])).hexdigest()
+
+    def find_static(self, name: str, base_url: str) -> str | None:
+        """The kept output of the theme's template ``name`` (one of no page, such as the
+        error page: a function of what the salt covers and its ``base_url``), or None:
+        render it, and :meth:`keep_static` the output."""
+        key = self._static_key(name, base_url)
+        found = self._old.get(key)
+        if found is not None and len(found) > _DIGEST:
+            try:
+                output = zlib.decompress(found[_DIGEST:]).decode("utf-8")
+            except (ValueError, zlib.error):
+                output = None
+            if output is not None:
+                self.used[key] = None
+                return output
+        self.pending_static[name] = key
+        return None
+
+    def keep_static(self, name: str, output: str) -> None:
+        key = self.pending_static.pop(name, None)
+        if key is not None:
+            self.used[key] = hold(self.spool, record_of(output))
 
     def keep(self, page: Page, output: str) -> None:
         key = self.pending.pop(page.url, None)

@@ -175,6 +175,10 @@ class _Build:
     )
 
 
+#: The theme's page for an address the site does not have.
+ERROR_PAGE = "404.html"
+
+
 def _written(files: Files) -> list[str]:
     """Every output path (relative) a build writes for ``files``, the theme's own too."""
     return [
@@ -738,6 +742,22 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
             page.content = ""
         return output
 
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext | None:
+        """The theme's error page as an earlier build rendered it, when the page cache holds
+        it (:meth:`PageCache.find_static`): otherwise it is the only page of a rebuild that
+        makes Material compile and render its whole ``base.html``."""
+        state = self._state()
+        if template_name != ERROR_PAGE or state.nav is None or _other_templates(state, config):
+            return context
+        self._open_pages(state, config, state.nav)
+        if state.pages is not None:
+            kept = state.pages.find_static(template_name, context["base_url"])
+            if kept is not None:
+                context[CACHED] = kept  # type: ignore[literal-required]
+        return context
+
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
     ) -> str | None:
@@ -747,6 +767,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
                 "warta: "
                 + _("{url} was rendered without its content").format(url=template_name)
             )
+        if state.pages is not None:
+            state.pages.keep_static(template_name, output_content)
         return output_content
 
     @event_priority(-1000)  # the last of all: what it returns is what MkDocs writes
