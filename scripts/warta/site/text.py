@@ -52,25 +52,31 @@ def page_url(src_uri: str) -> str:
     return stem + "/"
 
 
-@functools.lru_cache(maxsize=1024)
 def _base_folders(from_url: str) -> tuple[str, ...]:
-    """The folders of the page at ``from_url`` (a page links many times from one place)."""
+    """The folders of the page at ``from_url``."""
     base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
-    return tuple(p for p in posixpath.normpath("/" + base).split("/") if p)
+    return _parts(base)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parts(path: str) -> tuple[str, ...]:
+    """The names of the site path ``path``, normalised (a page links many times from one
+    place, and a list links the same categories and folders again and again)."""
+    return tuple(p for p in posixpath.normpath("/" + path).split("/") if p)
 
 
 def relative_url(target: str, from_url: str) -> str:
     """A link from the page at ``from_url`` to ``target`` (both site-relative, '' = root)."""
     # posixpath.relpath, without its calls to the working directory (94,000 links at 3,000
     # items took 1.8 s): both are absolute here
-    to = [p for p in posixpath.normpath("/" + target).split("/") if p]
+    to = _parts(target)
     start = _base_folders(from_url)
     common = 0
     for a, b in zip(to, start, strict=False):
         if a != b:
             break
         common += 1
-    rel = "/".join([".."] * (len(start) - common) + to[common:]) or "."
+    rel = "/".join([*([".."] * (len(start) - common)), *to[common:]]) or "."
     if rel == ".":
         return "./"
     if (not target or target.endswith("/")) and not rel.endswith("/"):
