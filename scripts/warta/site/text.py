@@ -58,7 +58,7 @@ def _base_folders(from_url: str) -> tuple[str, ...]:
     return _parts(base)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def _parts(path: str) -> tuple[str, ...]:
     """The names of the site path ``path``, normalised (a page links many times from one
     place, and a list links the same categories and folders again and again)."""
