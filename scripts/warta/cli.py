@@ -979,6 +979,7 @@ GC_THRESHOLD = (100_000, 20, 20)
 
 def main() -> None:
     _tune_collector()
+    _absent_streams()
     _escaping_streams()
     speak_click()
     try:
@@ -1116,6 +1117,27 @@ def _tune_collector() -> None:
     before, later (peak memory measured the same)."""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
+
+
+def _absent_streams() -> None:
+    """A standard stream the command was started without (``2>&-``, some schedulers): Python
+    holds None for it, so the first line of progress or of a message ended the command with
+    exit 1 and nothing said (found by an independent attack), and a file or a child process
+    opened later could take its descriptor. It is opened on the null device: what the
+    command writes to it is lost, as it would have been."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+            continue  # (something opened since holds the descriptor: left as it is)
+        except OSError:
+            pass
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        setattr(sys, name, os.fdopen(fd, "w"))
 
 
 def _escaping_streams() -> None:

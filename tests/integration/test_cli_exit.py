@@ -88,3 +88,27 @@ def test_a_closed_standard_output_keeps_the_code(
 
 def _close_stdout() -> None:
     os.close(1)
+
+
+def _close_stderr() -> None:
+    os.close(2)
+
+
+def test_a_closed_standard_error_keeps_the_code_and_the_build(site: Repo, tmp_path: Path) -> None:
+    """Started without a standard error (``2>&-``), ``validate`` still exits 0 with its
+    report and ``build`` still builds (both ended with exit 1 and nothing said: found by an
+    independent attack)."""
+    env = {**os.environ, **site.env}
+
+    def closed(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [warta_exe(), *args], cwd=site.root, stdout=subprocess.PIPE, text=True, env=env,
+            timeout=300, check=False, preexec_fn=_close_stderr,
+        )
+
+    result = closed("validate")
+    assert (result.returncode, result.stdout) == (0, site.cli("validate").stdout)
+    out = tmp_path / "situs"
+    assert closed("build", "-d", str(out)).returncode == 0
+    assert (out / "index.html").is_file()
+    assert closed("validate", "--nope").returncode == 2
