@@ -222,9 +222,9 @@ def account(
     """Every file under ``site`` that is not accounted for: not expected at that path, or a
     copy whose bytes are not the expected ones (relative paths, with why). A copy one of
     ``vouched`` linked to a file it checked, unchanged since, is not read again. Folders are
-    visited as :func:`os.walk` visits them (each before what it holds, a folder it cannot
-    list left out), a link to a folder is not followed, and each folder's entries are told in
-    the order of their names."""
+    visited as :func:`os.walk` visits them (each before what it holds), a link to a folder
+    is not followed, each folder's entries are told in the order of their names, and a
+    folder that cannot be listed is told (what it holds cannot be accounted for)."""
     problems: list[str] = []
     pending = [(str(site), "")]
     while pending:
@@ -232,7 +232,12 @@ def account(
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
-        except OSError:
+        except OSError as exc:
+            problems.append(
+                f"{prefix.rstrip('/') or '.'}: "
+                + _("a folder that could not be listed ({error}); expected every folder of"
+                    " the output readable").format(error=exc.strerror or exc)
+            )
             continue
         names = []
         folders = []
@@ -258,6 +263,8 @@ def _unaccounted(
         return f"{rel}: " + _("a symbolic link; expected no link in the output")
     if want is None:
         return f"{rel}: " + _("nothing the build was to write; expected no such file")
+    if not entry.is_file(follow_symlinks=False):  # (a pipe, socket or device put there)
+        return f"{rel}: " + _("not a regular file; expected the file the build wrote")
     if want == RENDERED:
         return None
     path = Path(entry.path)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from warta.publish import RENDERED, account
 
@@ -61,3 +64,29 @@ def test_every_unaccounted_file_is_told_in_the_order_a_walk_finds_it(tmp_path: P
     assert "a/ke-luar: a symbolic link; expected no link in the output" in told
     assert not [line for line in told if line.startswith("a/ke-luar/")]
     assert len(told) == len(_walked(site, expected)) == 15
+
+
+def test_a_pipe_at_a_page_s_path_and_a_folder_that_cannot_be_listed_are_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A named pipe where the build wrote a page (put there while it built), and a folder
+    the account cannot list (whose files it cannot account for), are told, never passed
+    over (found by an independent attack: both were)."""
+    site = tmp_path / "site"
+    (site / "berita" / "a").mkdir(parents=True)
+    (site / "tertutup").mkdir()
+    (site / "tertutup" / "bocor.html").write_text("bocor")
+    os.mkfifo(site / "berita" / "a" / "index.html")
+    expected = {"berita/a/index.html": RENDERED, "tertutup/bocor.html": RENDERED}
+    listing = os.scandir
+
+    def refusing(path: str) -> Iterator[os.DirEntry[str]]:
+        if Path(path).name == "tertutup":
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    told = dict(line.split(": ", 1) for line in account(site, expected))
+    assert told.keys() == {"berita/a/index.html", "tertutup"}
+    assert "not a regular file" in told["berita/a/index.html"]
+    assert "could not be listed (Permission denied)" in told["tertutup"]
