@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -341,3 +342,57 @@ def test_a_spool_leaves_its_disk_room_for_the_output(
     # the share of the disk kept free counts as well as the bytes
     monkeypatch.setattr(recordfile, "RESERVE_SHARE", 1.0)
     assert Spool(tmp_path).put(b"w" * 1000) == b"w" * 1000
+
+
+# ---- a save that only adds records (at the end of the file) ---------------------------------
+
+
+def test_a_save_that_only_adds_records_writes_them_at_the_end(path: Path) -> None:
+    """The same file, longer by the new record, authenticated as a whole; a reader that
+    checked it before reads every record it knew as before."""
+    before = path.stat()
+    reader = RecordFile(path, SECRET, KIND)
+    assert reader.keys() == set(RECORDS)
+    unused = sorted(RECORDS)[-1]  # (one record no longer used: few, it stays)
+    records = RecordFile(path, SECRET, KIND)
+    records.save({**dict.fromkeys(set(RECORDS) - {unused}), "ab" * 32: b"baru"})
+    after = path.stat()
+    assert (after.st_ino, after.st_size) == (before.st_ino, before.st_size + 32 + 4 + 4)
+    found = {k: bytes(v) for k, v in read_records(path, SECRET, KIND).items()}
+    assert found == {**RECORDS, "ab" * 32: b"baru"}
+    assert read_records(path, b"another secret", KIND) == {}
+    assert all(reader.get(key) == data for key, data in RECORDS.items())
+
+
+def test_a_save_that_leaves_many_records_unused_writes_a_new_file(path: Path) -> None:
+    before = path.stat()
+    keep = sorted(RECORDS)[: len(RECORDS) // 2]
+    RecordFile(path, SECRET, KIND).save({**dict.fromkeys(keep), "ab" * 32: b"baru"})
+    assert path.stat().st_ino != before.st_ino
+    found = {k: bytes(v) for k, v in read_records(path, SECRET, KIND).items()}
+    assert found == {**{k: RECORDS[k] for k in keep}, "ab" * 32: b"baru"}
+
+
+def test_a_file_another_build_changed_or_holds_is_written_anew(path: Path) -> None:
+    """Saved since it was checked (longer), or locked by another build's save: the new
+    records are not written at the end of a file whose MAC state is not this one's."""
+    first = RecordFile(path, SECRET, KIND)
+    second = RecordFile(path, SECRET, KIND)
+    assert first.keys() == second.keys() == set(RECORDS)
+    first.save({**dict.fromkeys(RECORDS), "ab" * 32: b"satu"})
+    inode = path.stat().st_ino
+    second.save({**dict.fromkeys(RECORDS), "cd" * 32: b"dua"})
+    assert path.stat().st_ino != inode  # (renamed over: it was longer than when checked)
+    found = {k: bytes(v) for k, v in read_records(path, SECRET, KIND).items()}
+    assert found == {**RECORDS, "cd" * 32: b"dua"}
+    third = RecordFile(path, SECRET, KIND)
+    assert third.keys() == set(found)
+    with path.open("rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        inode = path.stat().st_ino
+        third.save({**dict.fromkeys(found), "ef" * 32: b"tiga"})
+    assert path.stat().st_ino != inode
+    assert {k: bytes(v) for k, v in read_records(path, SECRET, KIND).items()} == {
+        **found,
+        "ef" * 32: b"tiga",
+    }

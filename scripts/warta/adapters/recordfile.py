@@ -11,9 +11,15 @@ only if it still has that SHA-256. A file changed after its check (written into 
 gives nothing more; one renamed away, linked or replaced (another build saving its caches
 renames a new file over it) still gives what was checked.
 
-The file itself is never written in place: :meth:`RecordFile.save` writes a new one and
-renames it over the old, and writes nothing when the build used exactly the records the
-file holds.
+:meth:`RecordFile.save` writes nothing when the build used exactly the records the file
+holds. When the build only added records and left few of the file's unused (at most
+:data:`UNUSED_SHARE` of its bytes: one item edited at 3,000 items), the new records are
+written at the end of the file and its MAC, worked on from the state the check left, over
+its first line, under an exclusive lock and only if the file is still the one checked, as
+long as it was (a rebuild after an edit rewrote 112 MB of caches for a few pages). A reader
+that checks the file between the two writes, or after a crash between them, finds the MAC
+wrong and ignores the file (it only costs time); one that checked it before reads records
+that did not move. Otherwise a new file is written and renamed over the old.
 
 The records a build makes (every page of a first build: about 70 MB at 3,000 items) wait in
 a :class:`Spool` until they are saved: an unnamed file in the cache folder, written as they
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import hmac
 import os
@@ -50,6 +57,9 @@ MAX_HEADER = 256
 RESERVE_BYTES = 512 << 20
 RESERVE_SHARE = 0.05
 _KEY, _SIZE = 32, 4
+#: The share of a file's bytes that records no build uses any more may take, when a save
+#: adds records at its end (else the file is written anew with the records used alone).
+UNUSED_SHARE = 0.25
 
 
 class _Gone(Exception):
@@ -170,6 +180,9 @@ class RecordFile:
         self._identity: tuple[int, int] | None = None
         #: key (hex) -> (offset in the file, size, SHA-256 of the data)
         self._index: dict[str, tuple[int, int, bytes]] | None = None
+        #: the MAC's state after the whole file checked, and the file's size then
+        self._mac: hmac.HMAC | None = None
+        self._size = 0
 
     def _records(self) -> dict[str, tuple[int, int, bytes]]:
         if self._index is None:
@@ -216,6 +229,7 @@ class RecordFile:
             at = start + size
         if not hmac.compare_digest(expected, mac.hexdigest().encode()):
             return {}
+        self._mac, self._size = mac, info.st_size
         return index
 
     def __contains__(self, key: str) -> bool:
@@ -252,6 +266,14 @@ class RecordFile:
             self.close()
             self._index = None
             return
+        try:
+            added = self._added(records)
+        except _Gone:
+            added = True  # (nothing written, as below)
+        if added:
+            self.close()
+            self._index = None
+            return
 
         mac = new_mac(self.secret, self.kind)
         header = len(self.kind) + 2 + 2 * mac.digest_size  # "<kind> <MAC in hex>\n"
@@ -279,6 +301,54 @@ class RecordFile:
         finally:
             self.close()
             self._index = None
+
+    def _added(self, records: Mapping[str, Made | None]) -> bool:
+        """Write the records made in this build at the end of the file, if that is all a save
+        must do (see the module); False: the file is to be written anew."""
+        index, mac = self._records(), self._mac
+        if not index or mac is None or self._identity is None:
+            return False
+        # (a record made again under a key the file holds: the key is what it is made of,
+        # so the file's stays)
+        made = {k: data for k, data in records.items() if data is not None and k not in index}
+        if any(data is None and key not in index for key, data in records.items()):
+            return False
+        unused = sum(_KEY + _SIZE + index[key][1] for key in index.keys() - records.keys())
+        if unused > UNUSED_SHARE * self._size:
+            return False
+        parts = []
+        for key in sorted(made):
+            data = data_of(made[key])
+            if data is None:
+                raise _Gone
+            parts += [bytes.fromhex(key), len(data).to_bytes(_SIZE, "big"), data]
+        if not parts:
+            return True  # (only records no build uses any more, few: they stay)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            info = os.fstat(fd)
+            if (info.st_dev, info.st_ino) != self._identity or info.st_size != self._size:
+                return False  # (another build saved it since it was checked)
+            mac = mac.copy()
+            at = self._size
+            for part in parts:
+                mac.update(part)
+                view = memoryview(part)
+                while view:
+                    view = view[os.pwrite(fd, view, at + len(part) - len(view)) :]
+                at += len(part)
+            head = self.kind + b" " + mac.hexdigest().encode() + b"\n"
+            if os.pwrite(fd, head, 0) != len(head):
+                raise OSError(errno.EIO, "short write", str(self.path))
+        except OSError:
+            return False  # (a file another build holds, or that cannot be written)
+        finally:
+            os.close(fd)
+        return True
 
     def discard(self) -> None:
         """Remove the file, if its path still names the file this one checked (another build
