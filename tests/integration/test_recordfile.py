@@ -396,3 +396,19 @@ def test_a_file_another_build_changed_or_holds_is_written_anew(path: Path) -> No
         **found,
         "ef" * 32: b"tiga",
     }
+
+
+def test_a_file_that_shares_its_bytes_with_another_path_is_written_anew(
+    path: Path, tmp_path: Path
+) -> None:
+    """A cache file with a second name (a hard link) is never written at its end: the
+    other name keeps the bytes it had."""
+    other = tmp_path / "nama-lain"
+    os.link(path, other)
+    before = other.read_bytes()
+    records = RecordFile(path, SECRET, KIND)
+    records.save({**dict.fromkeys(RECORDS), "ab" * 32: b"baru"})
+    assert other.read_bytes() == before
+    assert path.stat().st_ino != other.stat().st_ino
+    found = {k: bytes(v) for k, v in read_records(path, SECRET, KIND).items()}
+    assert found == {**RECORDS, "ab" * 32: b"baru"}

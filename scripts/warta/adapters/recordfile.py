@@ -333,6 +333,8 @@ class RecordFile:
             info = os.fstat(fd)
             if (info.st_dev, info.st_ino) != self._identity or info.st_size != self._size:
                 return False  # (another build saved it since it was checked)
+            if info.st_nlink != 1:
+                return False  # (bytes another path shares: a new file is renamed over it)
             mac = mac.copy()
             at = self._size
             for part in parts:
