@@ -216,16 +216,29 @@ class Vouched(Protocol):
     def unchanged(self, path: Path, digest: str, info: os.stat_result) -> bool: ...
 
 
+class Unaccounted(str):
+    """A line of the account of the output (``path: why``) that knows its path: a name may
+    hold ``:`` itself (found by an independent attack: the part before the first one was
+    removed instead)."""
+
+    rel: str
+
+    def __new__(cls, rel: str, why: str) -> Unaccounted:
+        line = super().__new__(cls, f"{rel}: {why}")
+        line.rel = rel
+        return line
+
+
 def account(
     site: Path, expected: Mapping[str, str], vouched: Sequence[Vouched] = ()
-) -> list[str]:
+) -> list[Unaccounted]:
     """Every file under ``site`` that is not accounted for: not expected at that path, or a
     copy whose bytes are not the expected ones (relative paths, with why). A copy one of
     ``vouched`` linked to a file it checked, unchanged since, is not read again. Folders are
     visited as :func:`os.walk` visits them (each before what it holds), a link to a folder
     is not followed, each folder's entries are told in the order of their names, and a
     folder that cannot be listed is told (what it holds cannot be accounted for)."""
-    problems: list[str] = []
+    problems: list[Unaccounted] = []
     pending = [(str(site), "")]
     while pending:
         folder, prefix = pending.pop()
@@ -234,9 +247,11 @@ def account(
                 entries = list(listing)
         except OSError as exc:
             problems.append(
-                f"{prefix.rstrip('/') or '.'}: "
-                + _("a folder that could not be listed ({error}); expected every folder of"
-                    " the output readable").format(error=exc.strerror or exc)
+                Unaccounted(
+                    prefix.rstrip("/") or ".",
+                    _("a folder that could not be listed ({error}); expected every folder of"
+                      " the output readable").format(error=exc.strerror or exc),
+                )
             )
             continue
         names = []
@@ -256,15 +271,15 @@ def account(
 
 def _unaccounted(
     entry: os.DirEntry[str], rel: str, expected: Mapping[str, str], vouched: Sequence[Vouched]
-) -> str | None:
+) -> Unaccounted | None:
     """Why the output file ``entry`` (at ``rel``) is not accounted for (None: it is)."""
     want = expected.get(rel)
     if entry.is_symlink():
-        return f"{rel}: " + _("a symbolic link; expected no link in the output")
+        return Unaccounted(rel, _("a symbolic link; expected no link in the output"))
     if want is None:
-        return f"{rel}: " + _("nothing the build was to write; expected no such file")
+        return Unaccounted(rel, _("nothing the build was to write; expected no such file"))
     if not entry.is_file(follow_symlinks=False):  # (a pipe, socket or device put there)
-        return f"{rel}: " + _("not a regular file; expected the file the build wrote")
+        return Unaccounted(rel, _("not a regular file; expected the file the build wrote"))
     if want == RENDERED:
         return None
     path = Path(entry.path)
@@ -275,7 +290,9 @@ def _unaccounted(
     with path.open("rb") as handle:
         found = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
     if found != want:
-        return f"{rel}: " + _("expected the signed {expected}, found {found}").format(
-            expected=want, found=found
+        return Unaccounted(
+            rel, _("expected the signed {expected}, found {found}").format(
+                expected=want, found=found
+            )
         )
     return None

@@ -242,6 +242,11 @@ class KeptOutput:
             self.aside = None
 
 
+def remove_entry(path: Path) -> None:
+    """Remove the file, link, pipe, device or folder at ``path`` (see :func:`_remove`)."""
+    _remove(path)
+
+
 def _remove(path: Path) -> None:
     """Remove the file, link or folder at ``path``, never following a link; a folder of
     this user's that may not be written (``chmod -w``, an old output's) is made writable

@@ -26,7 +26,9 @@ such as Mutu Baku exceeded) are logged as info and never fail a build.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import posixpath
 import re
 import secrets
@@ -62,7 +64,7 @@ from warta.i18n import _, ngettext
 from warta.mkdocs_plugin.config import WartaPluginConfig
 from warta.mkdocs_plugin.files import ItemFile, VerifiedFile
 from warta.mkdocs_plugin.htmlcache import Deferred, PageHtml
-from warta.mkdocs_plugin.keptoutput import KeptOutput
+from warta.mkdocs_plugin.keptoutput import KeptOutput, remove_entry
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, UNCHANGED, PageCache, page_bytes
 from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
@@ -72,7 +74,7 @@ from warta.model.closure import BodyTooComplex, folders_of
 from warta.model.findings import Finding, visible
 from warta.model.photo import is_raster
 from warta.model.sop import unknown_reporter_step
-from warta.publish import RENDERED, Plan, account, plan, stage
+from warta.publish import RENDERED, Plan, Unaccounted, account, plan, stage
 from warta.repository import Repository, open_repository
 from warta.site import feeds, item_page, pages, share
 from warta.site.article import Article, build_article
@@ -853,12 +855,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         if self.kept is not None:
             self.kept.remove_stale(expected, RENDERED)
         for problem in account(site, expected, state.copy_stores):
-            rel = problem.split(":", 1)[0]
-            target = site / rel
-            if target.is_symlink() or target.is_file():
-                target.unlink()
-            elif target.is_dir():
-                shutil.rmtree(target)
+            _remove_unaccounted(site, problem)
             self.unaccounted.append(problem)
             log.warning(
                 "warta: [site.unaccounted] "
@@ -963,6 +960,22 @@ def _index_entries(config: MkDocsConfig) -> list[object] | None:
     """The entries of Material's search index of this build (None: no such index)."""
     index = search_index(config)
     return index.entries if index is not None else None
+
+
+def _remove_unaccounted(site: Path, problem: Unaccounted) -> None:
+    """Remove what ``problem`` names from the output, whatever it is (a pipe, a device, a
+    link, a folder); PluginError (the build fails, and its folder is emptied) if it cannot
+    be, or is the site folder itself (found by an independent attack: a pipe at a page's
+    path was told as removed and stayed)."""
+    target = site / problem.rel
+    if problem.rel not in ("", "."):
+        with contextlib.suppress(OSError):  # (whether it is gone is checked just below)
+            remove_entry(target)
+    if problem.rel in ("", ".") or os.path.lexists(target):
+        raise PluginError(
+            "warta: [site.unaccounted] "
+            + _("{problem}; it could not be removed from the output").format(problem=problem)
+        )
 
 
 def _other_templates(state: _Build, config: MkDocsConfig) -> bool:
