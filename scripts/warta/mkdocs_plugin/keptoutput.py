@@ -87,7 +87,7 @@ class KeptOutput:
         relative path, what the file system says of it) is a link to a kept photo copy."""
         for entry in os.scandir(site):  # (one a build stopped on its way left behind)
             if entry.name.startswith(ASIDE_PREFIX):
-                _remove(Path(entry.path))
+                remove_entry(Path(entry.path))
         kept = cls(site, None)
         kept._prune(kept_link)
         names = [entry.name for entry in os.scandir(site)]
@@ -121,13 +121,13 @@ class KeptOutput:
                         self.folders.add(rel)
                         pending.append(rel)
                     else:
-                        _remove(Path(entry.path))
+                        remove_entry(Path(entry.path))
                 elif stat.S_ISREG(info.st_mode) and (
                     (info.st_nlink == 1 and mode == file_mode) or kept_link(rel, info)
                 ):
                     self.files[rel] = _stamp(info)
                 else:  # a link, a pipe, a device, bytes shared with a path elsewhere, a mode
-                    _remove(Path(entry.path))
+                    remove_entry(Path(entry.path))
 
     def restore(self, paths: Iterable[str]) -> None:
         """Step 2 of the module: ``paths`` are every file the build will write (relative)."""
@@ -136,7 +136,7 @@ class KeptOutput:
         for entry in os.scandir(self.aside):
             target = self.site / entry.name
             if os.path.lexists(target):  # (written since the folder was cleaned)
-                _remove(Path(entry.path))
+                remove_entry(Path(entry.path))
                 self.files.pop(entry.name, None)
                 self._forget(entry.name)
             else:
@@ -147,13 +147,13 @@ class KeptOutput:
         self.aside = None
         for rel in paths:
             if rel in self.folders:  # a folder where a file goes
-                _remove(self.site / rel)
+                remove_entry(self.site / rel)
                 self._forget(rel)
             end = rel.rfind("/")
             while end > 0:
                 parent = rel[:end]
                 if parent in self.files:  # a file where a folder goes
-                    _remove(self.site / parent)
+                    remove_entry(self.site / parent)
                     del self.files[parent]
                 end = rel.rfind("/", 0, end)
 
@@ -238,19 +238,14 @@ class KeptOutput:
         """Remove the hidden folder if it is still there (a build that stopped early)."""
         if self.aside is not None:
             with contextlib.suppress(FileNotFoundError):
-                _remove(self.aside)
+                remove_entry(self.aside)
             self.aside = None
 
 
 def remove_entry(path: Path) -> None:
-    """Remove the file, link, pipe, device or folder at ``path`` (see :func:`_remove`)."""
-    _remove(path)
-
-
-def _remove(path: Path) -> None:
-    """Remove the file, link or folder at ``path``, never following a link; a folder of
-    this user's that may not be written (``chmod -w``, an old output's) is made writable
-    first (OSError for anything else that cannot be removed)."""
+    """Remove the file, link, pipe, device or folder at ``path``, never following a link; a
+    folder of this user's that may not be written (``chmod -w``, an old output's) is made
+    writable first (OSError for anything else that cannot be removed)."""
     if path.is_dir() and not path.is_symlink():
         try:
             shutil.rmtree(path)
@@ -282,6 +277,6 @@ def _writable(top: Path, *, below: bool = True) -> None:
 
 
 def remove_all(site: Path) -> None:
-    """Remove what the folder ``site`` holds, never following a link (see :func:`_remove`)."""
+    """Remove what the folder ``site`` holds, never following a link (see :func:`remove_entry`)."""
     for entry in os.scandir(site):
-        _remove(Path(entry.path))
+        remove_entry(Path(entry.path))

@@ -75,6 +75,16 @@ def record_of(output: str) -> bytes:
     return digest + zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
 
 
+def _output(record: bytes) -> str | None:
+    """The page a record of :func:`record_of` holds (None: it is not one)."""
+    if len(record) <= _DIGEST:
+        return None
+    try:
+        return zlib.decompress(record[_DIGEST:]).decode("utf-8")
+    except (ValueError, zlib.error):
+        return None
+
+
 def text_digest(text: str | None) -> str | None:
     """SHA-256 of ``text`` (a page's content, in a key): JSON would escape every one of its
     characters first."""
@@ -221,10 +231,7 @@ class PageCache:
             if unchanged is not None and unchanged(found[:_DIGEST].hex()):
                 self.used[key] = fresh
                 return UNCHANGED
-            try:
-                output: str | None = zlib.decompress(found[_DIGEST:]).decode("utf-8")
-            except (ValueError, zlib.error):
-                output = None
+            output = _output(found)
             if output is not None:
                 self.used[key] = fresh  # (None: the file's own record)
                 return output
@@ -240,14 +247,10 @@ class PageCache:
         render it, and :meth:`keep_static` the output."""
         key = self._static_key(name, base_url)
         found = self._old.get(key)
-        if found is not None and len(found) > _DIGEST:
-            try:
-                output = zlib.decompress(found[_DIGEST:]).decode("utf-8")
-            except (ValueError, zlib.error):
-                output = None
-            if output is not None:
-                self.used[key] = None
-                return output
+        output = _output(found) if found is not None else None
+        if output is not None:
+            self.used[key] = None
+            return output
         self.pending_static[name] = key
         return None
 
