@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from warta.adapters import gitread
 from warta.adapters.items import parse_bytes
+from warta.adapters.ssh import signature_line
 from warta.adapters.textfile import MAX_BYTES
 from warta.errors import UsageError
 from warta.i18n import _
@@ -27,10 +28,13 @@ from warta.model.item import NewsItem, Signoff, content_digest
 from warta.repository import Repository
 from warta.validate import Verdict, conclude, judge
 
-#: How many commits of an item's file are searched for its approved version (read a batch
-#: at a time, newest first: a correction's draft committed over and over must not push the
-#: approved version out of reach).
-HISTORY_LIMIT = 20_000
+#: How many commits of an item's file are searched for its approved version, the oldest
+#: first (each distinct version is read once, a batch at a time: commits pushed since the
+#: approval, however many, come after it).
+HISTORY_LIMIT = 100_000
+#: How many versions holding the last record before the correction are parsed at most (the
+#: first is the approved version, unless someone committed copies of it since).
+PARSE_LIMIT = 64
 
 
 @dataclass(frozen=True)
@@ -106,12 +110,28 @@ def approved_version(
     """The version of ``item`` that the correction ``record`` corrects, from the git history
     of its file (with the findings its parsing gave), or why it cannot be had. It counts only
     if its signed records are exactly those before ``record`` and its content is the digest
-    ``record`` names."""
+    ``record`` names.
+
+    The history is read the oldest version first, and only a version whose bytes hold the
+    signature of the last record before the correction is parsed: no version written before
+    that record was signed can hold its signature, and the first that does is the one its
+    signer committed. Versions pushed later, however many, cost a read at most."""
     before = _bare(item.signoffs[: item.signoffs.index(record)])
-    try:  # (read lazily, a batch of commits at a time: errors come while iterating)
-        for raw in gitread.path_versions(repo.root, item.path, HISTORY_LIMIT, MAX_BYTES):
-            if raw is None:
+    marker = signature_line(before[-1].sig) if before else None
+    parsed = 0
+    try:  # (read lazily, a batch of versions at a time: errors come while iterating)
+        for _commit, raw in gitread.path_history(
+            repo.root, item.path, HISTORY_LIMIT, MAX_BYTES, oldest_first=True
+        ):
+            if raw is None or (marker is not None and marker not in raw):
                 continue
+            if parsed >= PARSE_LIMIT:
+                return _(
+                    "the approved version it corrects ({content}) is not among the first"
+                    " {count} versions in the git history of {path} that hold the record"
+                    " before the correction"
+                ).format(content=record.content, count=PARSE_LIMIT, path=item.path)
+            parsed += 1
             loaded = parse_bytes(raw, item.path)
             old = loaded.item
             if old is None or _bare(old.signoffs) != before:
@@ -124,3 +144,4 @@ def approved_version(
         "the approved version it corrects ({content}) is not in the git history of {path} (a"
         " shallow clone? fetch the full history: git fetch --unshallow)"
     ).format(content=record.content, path=item.path)
+

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from warta.adapters import gitread
 from warta.adapters.items import parse_bytes, relative
+from warta.adapters.ssh import signature_line
 from warta.adapters.textfile import MAX_BYTES
 from warta.errors import UsageError
 from warta.i18n import _, format_moment
@@ -70,8 +71,10 @@ class TimelineRow:
         return _("{took} (late)").format(took=self.took) if self.late else self.took
 
 
-#: How many commits of an item's file ``warta log`` reads back at most.
-HISTORY_LIMIT = 20_000
+#: How many commits of an item's file ``warta log`` looks at, and how many of its versions
+#: it parses, at most.
+HISTORY_LIMIT = 100_000
+PARSE_LIMIT = 256
 
 
 def _trailer(record: Signoff) -> str:
@@ -89,13 +92,27 @@ def _made_in(project: Repository, path: str, signoffs: tuple[Signoff, ...]) -> d
     alone says nothing: anyone can write one, and a forged one shifted which commit every
     later record was said to be made in."""
     wanted = {s.sig: _trailer(s) for s in signoffs if s.sig}
+    # (a version is parsed only if it holds a line of a signature not yet placed: the
+    # oldest such version is the record's commit, and versions committed again and again
+    # are read once; found by an independent attack)
+    markers = {sig: line for sig in wanted if (line := signature_line(sig)) is not None}
     first: dict[str, str] = {}
-    try:  # (newest first: the last version seen holding a signature is the oldest)
-        for commit, raw in gitread.path_history(project.root, path, HISTORY_LIMIT, MAX_BYTES):
-            old = parse_bytes(raw, path).item if raw is not None else None
+    parsed = 0
+    try:  # (oldest first: the first version seen holding a signature is the oldest)
+        for commit, raw in gitread.path_history(
+            project.root, path, HISTORY_LIMIT, MAX_BYTES, oldest_first=True
+        ):
+            if parsed >= PARSE_LIMIT or len(first) == len(markers):
+                break
+            if raw is None or not any(
+                line in raw for sig, line in markers.items() if sig not in first
+            ):
+                continue
+            parsed += 1
+            old = parse_bytes(raw, path).item
             for record in old.signoffs if old is not None else ():
                 if record.sig in wanted:
-                    first[record.sig] = commit
+                    first.setdefault(record.sig, commit)
         trailers = gitread.step_trailers(project.root, first.values())
     except UsageError:
         return {}  # (the history cannot be read: no commit is named)

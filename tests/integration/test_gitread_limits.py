@@ -58,3 +58,42 @@ def test_an_object_larger_than_asked_for_is_never_read(
     assert max(largest) < MiB
     with pytest.raises(gitread.UsageError):
         gitread.read_blobs(root, ["0" * 40], MiB)
+
+
+def test_each_version_is_read_once_with_its_first_commit_in_the_order_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file set to A, B, A, B, A and deleted: two versions, each read once (commits that
+    change a file and put it back cost no read or parse; found by an independent attack)."""
+    root = tmp_path / "repo"
+    root.mkdir()
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-c", "user.name=x", "-c", "user.email=x@x.invalid",
+                               *args], cwd=root, check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    commits = []
+    for n, data in enumerate((b"A\n", b"B\n", b"A\n", b"B\n", b"A\n", None)):
+        if data is None:
+            (root / "a.md").unlink()
+        else:
+            (root / "a.md").write_bytes(data)
+        git("add", "-A")
+        git("commit", "-q", "-m", str(n))
+        commits.append(git("rev-parse", "HEAD"))
+    asked: list[str] = []
+    real = gitread.read_blobs
+
+    def counting(root: Path, shas: Any, limit: int, **kw: Any) -> Any:
+        asked.extend(shas)
+        return real(root, shas, limit, **kw)
+
+    monkeypatch.setattr(gitread, "read_blobs", counting)
+    oldest = list(gitread.path_history(root, "a.md", 100, MiB, oldest_first=True))
+    assert oldest == [(commits[0], b"A\n"), (commits[1], b"B\n")]
+    assert len(asked) == 2
+    newest = list(gitread.path_history(root, "a.md", 100, MiB))
+    assert newest == [(commits[4], b"A\n"), (commits[3], b"B\n")]
+    assert list(gitread.path_versions(root, "a.md", 3, MiB)) == [b"A\n", b"B\n"]

@@ -264,3 +264,66 @@ def test_status_marks_the_item_under_correction(scene: Scene, tmp_path: Path) ->
     assert "5. pengesahan (Kabag) (ralat)" in text.stdout
     after = json.loads(scene.site.repo.cli("status", "--format", "json").stdout)
     assert next(i for i in after["items"] if i["path"] == REL)["correcting"] is False
+
+
+def junk_history(repo: Repo, branch: str, versions: list[bytes], count: int) -> None:
+    """``count`` commits on ``branch`` that set the item's file to each of ``versions`` in
+    turn, then one that puts its bytes back: the tree at the tip is as before, so no diff
+    shows anything (git fast-import, as anyone who can push can run it)."""
+    tip = repo.git("rev-parse", branch).strip()
+    current = repo.path(REL).read_bytes()
+    stream = bytearray()
+    for n in range(count + 1):
+        data = current if n == count else versions[n % len(versions)]
+        stream += (
+            f"commit refs/heads/{branch}\ncommitter t <t@t.invalid> {1_800_000_000 + n} +0000\n"
+            f"data 4\njunk\n"
+        ).encode()
+        if n == 0:
+            stream += f"from {tip}\n".encode()
+        stream += f"M 100644 inline {REL}\ndata {len(data)}\n".encode() + data + b"\n"
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo.root, input=bytes(stream),
+                   check=True, capture_output=True)
+    assert repo.git("diff", "--name-only", tip, branch) == ""
+
+
+def test_commits_that_put_the_file_back_neither_hide_the_approved_text_nor_slow_the_build(
+    scene: Scene, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,001 commits flipping the item's file between two copies that hold every record
+    (bodies changed, so neither is a signed version) and ending where they began: before,
+    the approved version lay past the 20,000 newest commits searched, so the item left the
+    site and a strict build failed, and every build parsed every commit's version. Now each
+    version is read once, the oldest first, and only a version holding the last record
+    before the correction is parsed (found by an independent attack)."""
+    from warta import standing
+    from warta.adapters import gitread
+
+    clone = clone_of(scene, tmp_path / "clone", "--branch", "during")
+    repo = clone.repo
+    current = repo.path(REL).read_bytes()
+    copies = [current.replace(DRAFT.encode(), f"jembatansalin{n}".encode()) for n in range(2)]
+    junk_history(repo, "during", copies, 20_001)
+    assert int(repo.git("rev-list", "--count", "HEAD", "--", REL)) > 20_001
+    out = build(clone, tmp_path / "site")
+    assert OLD in page(out) and traces(out, DRAFT) == [] and traces(out, "jembatansalin") == []
+    strict = clone.repo.cli("build", "--strict", "-d", str(tmp_path / "strict"))
+    assert strict.returncode == 0, strict.stdout + strict.stderr
+    assert "correct.standing" not in strict.stdout + strict.stderr
+    # each version once, and only the first that holds the approval's signature parsed
+    versions = list(gitread.path_history(repo.root, REL, 100_000, 1 << 20, oldest_first=True))
+    assert len(versions) == len({data for _c, data in versions}) <= 12
+    parsed: list[bytes] = []
+    real = standing.parse_bytes
+    monkeypatch.setattr(standing, "parse_bytes",
+                        lambda raw, path: parsed.append(raw) or real(raw, path))
+    project = repo.project()
+    item = project.items[REL]
+    record = next(s for s in item.signoffs if s.action == "correct")
+    found = standing.approved_version(project, item, record)
+    assert not isinstance(found, str) and OLD in found[0].body
+    assert len(parsed) == 1
+    log = json.loads(repo.cli("log", REL, "--format", "json").stdout)
+    made = next(r for r in log["records"] if r["action"] == "correct")
+    assert made["commit"] == repo.git(
+        "log", "-1", "--format=%H", "--grep", "Warta-Step: correct").strip()

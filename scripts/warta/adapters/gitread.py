@@ -172,8 +172,8 @@ def read_blobs(
 def path_versions(
     root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 32
 ) -> Iterator[bytes | None]:
-    """The bytes of the file ``rel`` in each commit reachable from HEAD that changed it,
-    newest first (see :func:`path_history`)."""
+    """The bytes of each version of the file ``rel`` in HEAD's history, newest first (see
+    :func:`path_history`)."""
     for _commit, data in path_history(root, rel, limit, max_bytes, batch=batch):
         yield data
 
@@ -182,28 +182,45 @@ def path_history(
     root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 32,
     oldest_first: bool = False,
 ) -> Iterator[tuple[str, bytes | None]]:
-    """Each commit reachable from HEAD that changed the file ``rel``, newest first (or the
-    oldest first), with the file's bytes there (at most ``limit`` commits; None for a
-    version larger than ``max_bytes``, or where the file is not a blob, as where the commit
-    deleted it), read ``batch`` commits at a time, so that a caller who stops early reads no
-    more (and at most ``batch`` versions are held at once). A shallow clone holds only the
-    commits it fetched."""
+    """Each version of the file ``rel`` in the commits reachable from HEAD that changed it,
+    once, with the first commit that holds it in the order asked: newest first (or the
+    oldest first); None for a version larger than ``max_bytes``. At most ``limit`` commits
+    are looked at. A commit where the file is no blob (deleted, a folder, a submodule) gives
+    nothing. Versions are read ``batch`` at a time, so that a caller who stops early reads
+    no more (and at most ``batch`` versions are held at once). A shallow clone holds only
+    the commits it fetched.
+
+    Which object each commit holds is asked first (``cat-file --batch-check``, no file is
+    read), so a version committed again and again is read once: commits that change the file
+    and put it back leave no diff anyone reviews, and each of 20,000 such commits was read
+    and parsed on every build of an item in correction (found by an independent attack)."""
     if not rel or any(c.isspace() or ord(c) < 32 for c in rel) or rel.startswith("-"):
         return
     try:
         if oldest_first:
-            listed = _git(root, "rev-list", "--reverse", "HEAD", "--", rel)
+            # (parents before children whatever the commits' dates say: a date is the
+            # committer's to write)
+            listed = _git(root, "rev-list", "--topo-order", "--reverse", "HEAD", "--", rel)
         else:
             listed = _git(root, "rev-list", f"--max-count={limit}", "HEAD", "--", rel)
     except UsageError:
         return  # no commit yet, or no HEAD: nothing in the history
     commits = listed.decode("ascii").split()[:limit]
-    for start in range(0, len(commits), batch):
-        chunk = commits[start : start + batch]
-        found = read_blobs(
-            root, [f"{commit}:{rel}" for commit in chunk], max_bytes, missing_ok=True
-        )
-        yield from ((commit, found.get(f"{commit}:{rel}")) for commit in chunk)
+    if not commits:
+        return
+    names = "".join(f"{commit}:{rel}\n" for commit in commits).encode()
+    answers = _git(root, "cat-file", "--batch-check", data=names).decode("ascii", "replace")
+    versions: list[tuple[str, str]] = []  # (commit, object), each object once
+    seen: set[str] = set()
+    for commit, answer in zip(commits, answers.split("\n"), strict=False):
+        parts = answer.split()
+        if len(parts) == 3 and parts[1] == "blob" and parts[0] not in seen:
+            seen.add(parts[0])
+            versions.append((commit, parts[0]))
+    for start in range(0, len(versions), batch):
+        chunk = versions[start : start + batch]
+        found = read_blobs(root, [sha for _commit, sha in chunk], max_bytes)
+        yield from ((commit, found.get(sha)) for commit, sha in chunk)
 
 
 def step_trailers(root: Path, commits: Iterable[str]) -> dict[str, frozenset[str]]:

@@ -400,3 +400,14 @@ def choose_signer(
     if chosen is None:
         raise UsageError(missing)
     return KeygenSigner(public_key=chosen)
+
+
+def signature_line(sig: str | None) -> bytes | None:
+    """A line of the armored signature ``sig`` that holds signature bytes (the one before
+    the last, or the last if longer), as a file that records ``sig`` holds it: bytes no
+    other signature's lines hold. None for a signature too short to have one."""
+    if not sig:
+        return None
+    body = [line.strip() for line in sig.strip().splitlines()[1:-1] if line.strip()]
+    line = max(body[-2:], key=len, default="")
+    return line.encode("ascii", "replace") if len(line) >= 40 else None
