@@ -14,11 +14,15 @@ administrator's signature never covers what Warta refuses.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from warta.adapters import safefs, sitemanifest, tofu
-from warta.adapters.atomic import write_text
+from warta.adapters.atomic import write_bytes, write_text
 from warta.adapters.serials import serial_in, with_serial
 from warta.adapters.siteconfig import read_site_config
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH, Allow
@@ -154,27 +158,76 @@ def sign_all(root: Path, signer: KeygenSigner) -> Signed:
             old = {}
     files = site_sources(root, allow)
     new_text = sitemanifest.render(text, files)
-    if safefs.link_on_path(root, SITE_MANIFEST_PATH.as_posix()) is not None:
-        raise RefusedError(
-            _("{path} is reached through a symbolic link").format(path=SITE_MANIFEST_PATH)
-        )
-    write_text(root / SITE_MANIFEST_PATH, new_text)
-    seen = tofu.read_record(root).serials
-    verifier = SshsigVerifier()
-    serials: list[tuple[str, int, bool]] = []
-    texts: dict[Path, str] = {}
-    for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH):  # first: refuse before writing
-        kept = _still_signed(root, rel, trust, verifier)
-        if kept is not None:
-            serials.append((rel.as_posix(), kept, False))
-            continue
-        serial, texts[rel] = _next_serial(root, rel, seen.get(rel.as_posix(), 0))
-        serials.append((rel.as_posix(), serial, True))
+    written = (SITE_MANIFEST_PATH, SOP_PATH, ROSTER_PATH)
+    _refuse_unwritable(root, (*written, *(rel.with_name(f"{rel.name}.sig") for rel in written)))
     out: list[Path] = []
-    for rel, text in texts.items():
-        write_text(root / rel, text)
-        out.append(sign_workflow(root, rel, signer))
+    with _all_or_nothing(root, written):
+        write_text(root / SITE_MANIFEST_PATH, new_text)
+        seen = tofu.read_record(root).serials
+        verifier = SshsigVerifier()
+        serials: list[tuple[str, int, bool]] = []
+        texts: dict[Path, str] = {}
+        for rel in (SOP_PATH, ROSTER_PATH, SITE_MANIFEST_PATH):  # first: refuse before writing
+            kept = _still_signed(root, rel, trust, verifier)
+            if kept is not None:
+                serials.append((rel.as_posix(), kept, False))
+                continue
+            serial, texts[rel] = _next_serial(root, rel, seen.get(rel.as_posix(), 0))
+            serials.append((rel.as_posix(), serial, True))
+        for rel, text in texts.items():
+            write_text(root / rel, text)
+            out.append(sign_workflow(root, rel, signer))
     return Signed(admin.id, tuple(out), tuple(sitemanifest.changes(old, files)), tuple(serials))
+
+
+def _refuse_unwritable(root: Path, rels: tuple[Path, ...]) -> None:
+    """Refuse, before anything is written, when a file signing writes is reached through a
+    link or is there as something other than a file (a folder a branch committed as
+    ``roster.yml.sig/``): the manifest and a new serial were written, then the signature
+    could not be, and the files were left changed and unsigned (found by an independent
+    attack)."""
+    for rel in rels:
+        if safefs.link_on_path(root, rel.as_posix()) is not None:
+            raise RefusedError(
+                _("{path} is reached through a symbolic link; nothing was signed").format(
+                    path=rel.as_posix()
+                )
+            )
+        try:
+            found = os.lstat(root / rel).st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(found):
+            raise RefusedError(
+                _(
+                    "{path} is not a regular file; expected a file Warta writes, or none;"
+                    " nothing was signed"
+                ).format(path=rel.as_posix())
+            )
+
+
+@contextlib.contextmanager
+def _all_or_nothing(root: Path, rels: tuple[Path, ...]) -> Iterator[None]:
+    """Put every file of ``rels`` and its signature back as it was if what runs inside
+    fails or is stopped (a signature refused, Ctrl-C at the passphrase): an administrator is
+    never left with workflow files changed and not signed."""
+    places = [root / p for rel in rels for p in (rel, rel.with_name(f"{rel.name}.sig"))]
+    before: dict[Path, bytes | None] = {}
+    for place in places:
+        try:
+            before[place] = place.read_bytes()
+        except FileNotFoundError:
+            before[place] = None
+    try:
+        yield
+    except BaseException:
+        for place, data in before.items():
+            with contextlib.suppress(OSError):
+                if data is None:
+                    place.unlink(missing_ok=True)
+                elif not place.is_file() or place.read_bytes() != data:
+                    write_bytes(place, data)
+        raise
 
 
 def _refuse_invalid_workflow(root: Path) -> None:
@@ -192,7 +245,13 @@ def _refuse_invalid_workflow(root: Path) -> None:
 
 
 def _text(root: Path, rel: Path) -> str:
-    decoded = decode(workflow_bytes(root, rel), rel.as_posix())
+    try:
+        data = workflow_bytes(root, rel)
+    except safefs.UnsafePath as exc:  # (a link or an outsized file: a traceback before)
+        raise ConfigError(
+            _("{problem}; nothing was signed").format(problem=exc)
+        ) from None
+    decoded = decode(data, rel.as_posix())
     if decoded.text is None:
         listed = "; ".join(f.message for f in decoded.findings)
         raise RefusedError(

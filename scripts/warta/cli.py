@@ -24,6 +24,7 @@ from typing import NoReturn
 import click
 
 from warta import __version__
+from warta.adapters import safefs
 from warta.adapters.items import relative
 from warta.adapters.schema import implausible
 from warta.adapters.trust import Admin, load_trust_root
@@ -986,6 +987,8 @@ def main() -> None:
         cli(prog_name="warta")
     except PermissionError as exc:
         _not_permitted(exc)
+    except safefs.UnsafePath as exc:
+        _unsafe_path(exc)
     except OSError as exc:
         if exc.errno in _UNUSABLE_PATH:
             _unusable_path(exc.filename, exc.strerror or str(exc))
@@ -1087,6 +1090,17 @@ def _not_permitted(exc: PermissionError) -> NoReturn:
             " (check its permissions)"
         ).format(path=exc.filename if exc.filename is not None else "?", error=exc.strerror)
             + "\n")
+        sys.stderr.flush()
+    sys.exit(2)
+
+
+def _unsafe_path(exc: safefs.UnsafePath) -> NoReturn:
+    """A file that may not be read (a link, a folder, an outsized file where a workflow file
+    should be) met where no check reported it as a finding: it is said as the check would
+    say it, exit 2, never a traceback (``roster add`` with ``roster.yml`` a link ended in
+    one; found by an independent attack)."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(_("warta: {message}").format(message=visible(str(exc))) + "\n")
         sys.stderr.flush()
     sys.exit(2)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import OFFICE, Repo, git, init_office, pub, run, weak_rsa_key
+from helpers import OFFICE, Repo, git, init_office, machine_env, pub, run, weak_rsa_key
 
 
 def test_init_makes_a_committed_office_repository_without_warta_source(
@@ -550,3 +550,116 @@ def test_the_fix_of_a_blocked_item_names_nobody_whose_keys_are_all_revoked(
     _revoked_in_roster(repo, "hendra", "laptop hilang")
     assert "hendra" not in fixers()
     assert "Hendra" not in repo.cli("status").stdout.split("Fix:", 1)[-1]
+
+
+@pytest.mark.parametrize("rel", ["workflow/roster.yml", "workflow/sop.yml"])
+def test_a_workflow_file_that_is_a_link_is_refused_by_every_admin_command_without_a_traceback(
+    tmp_path: Path, keys: dict[str, Path], rel: str
+) -> None:
+    """A branch can commit a workflow file as a link (or one over 1 MiB): ``roster add``,
+    ``roster revoke`` and ``trust sign`` ended in a traceback (found by an independent
+    attack). Now each refuses, says which file, and signs nothing."""
+    office, _ = init_office(tmp_path, keys)
+    (office.root / rel).unlink()
+    (office.root / rel).symlink_to("../README.md" if (office.root / "README.md").exists()
+                                   else "../mkdocs.yml")
+    git(office.root, "add", "-A")
+    git(office.root, "commit", "-qm", "tautan")
+    head = git(office.root, "rev-parse", "HEAD")
+    signed = office.cli("trust", "sign", "--key", str(keys["admin"]))
+    added = _add(office, "sri", "--name", "Sri", "--nip", "198203152006042011", "--role",
+                 "kasubag", "--key", f"{keys['sri']}.pub")
+    revoked = office.cli("roster", "revoke", "admin", "--key", f"{keys['admin']}.pub",
+                         "--on", "2026-11-01", "--reason", "hilang", "--admin-key",
+                         str(keys["admin"]))
+    for result in (signed, added, revoked):
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode in (1, 2), result.stderr
+        assert rel in result.stderr, result.stderr
+    assert signed.returncode == 2 and "nothing was signed" in signed.stderr
+    assert git(office.root, "rev-parse", "HEAD") == head
+    assert git(office.root, "status", "--porcelain") == ""
+
+
+def test_trust_sign_refused_midway_leaves_every_file_as_it_was(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """``roster.yml.sig`` committed as a folder: the manifest was rewritten and the serial
+    raised, then the signature could not be written, and both stayed changed and unsigned,
+    after a traceback (found by an independent attack). Now it is refused before anything
+    is written."""
+    office, _ = init_office(tmp_path, keys)
+    office.write("content/tentang.md", office.read("content/tentang.md") + "\nAlamat baru.\n")
+    office.write("workflow/roster.yml", office.read("workflow/roster.yml") + "# diperbarui\n")
+    sig = office.root / "workflow" / "roster.yml.sig"
+    sig.unlink()
+    sig.mkdir()
+    (sig / "x").write_text("x\n", encoding="utf-8")
+    files = ("workflow/roster.yml", "workflow/sop.yml", "workflow/site-manifest.yml",
+             "workflow/sop.yml.sig", "workflow/site-manifest.yml.sig")
+    before = {rel: office.path(rel).read_bytes() for rel in files}
+    result = office.cli("trust", "sign", "--key", str(keys["admin"]))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "workflow/roster.yml.sig" in result.stderr and "nothing was signed" in result.stderr
+    assert {rel: office.path(rel).read_bytes() for rel in files} == before
+
+
+def test_trust_sign_stopped_at_a_later_signature_puts_every_file_back(
+    tmp_path: Path, keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signature that fails after others were written (a key refused, Ctrl-C at the
+    passphrase): every file is as it was before."""
+    from warta import administer
+    from warta.staffing import admin_signer
+
+    office, _ = init_office(tmp_path, keys)
+    office.write("content/tentang.md", office.read("content/tentang.md") + "\nAlamat baru.\n")
+    office.write("workflow/roster.yml", office.read("workflow/roster.yml") + "# diperbarui\n")
+    office.write("workflow/sop.yml", office.read("workflow/sop.yml") + "# diperbarui\n")
+    files = [p.relative_to(office.root).as_posix()
+             for p in sorted((office.root / "workflow").iterdir())]
+    before = {rel: office.path(rel).read_bytes() for rel in files}
+    real = administer.sign_workflow
+    made: list[Path] = []
+
+    def second_fails(root: Path, rel: Path, signer: object) -> Path:
+        if made:
+            raise KeyboardInterrupt
+        made.append(real(root, rel, signer))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(administer, "sign_workflow", second_fails)
+    with pytest.raises(KeyboardInterrupt):
+        administer.sign_all(office.root, admin_signer(office.root, keys["admin"]))
+    assert made  # one signature was written, then put back
+    assert sorted(p.relative_to(office.root).as_posix()
+                  for p in (office.root / "workflow").iterdir()) == files
+    assert {rel: office.path(rel).read_bytes() for rel in files} == before
+
+
+@pytest.mark.parametrize("umask", [0o002, 0o022])
+def test_files_warta_writes_keep_their_mode_or_take_the_umask(
+    tmp_path: Path, keys: dict[str, Path], umask: int
+) -> None:
+    """Every file Warta wrote was 0600 (its temporary file's mode): after a colleague signed,
+    an item in a checkout the office shares was unreadable to the others (found by an
+    independent attack). Now a file replaced keeps its mode, a new one takes the umask, and
+    the caches and records of this user stay private."""
+    office, _ = init_office(tmp_path, keys)
+    office = Repo(office.root, office.keys, {**office.env, **machine_env(tmp_path / "m")})
+    roster = office.path("workflow/roster.yml")
+    office.write("workflow/roster.yml", office.read("workflow/roster.yml") + "# diperbarui\n")
+    roster.chmod(0o664)
+    office.path("workflow/roster.yml.sig").chmod(0o640)
+    office.path("workflow/sop.yml.sig").unlink()  # (a new file: signed anew)
+    result = office.cli("trust", "sign", "--key", str(keys["admin"]), umask=umask)
+    assert result.returncode == 0, result.stderr
+    assert roster.stat().st_mode & 0o777 == 0o664
+    assert office.path("workflow/roster.yml.sig").stat().st_mode & 0o777 == 0o640
+    assert office.path("workflow/sop.yml.sig").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert office.cli("validate", umask=umask).returncode == 0
+    made = [p for p in (tmp_path / "m").rglob("*") if p.is_file()]
+    assert any("xdg_cache_home" in str(p) for p in made), made
+    assert all(p.stat().st_mode & 0o077 == 0 for p in made), [
+        (p, oct(p.stat().st_mode)) for p in made]

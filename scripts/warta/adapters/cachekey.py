@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from warta.adapters.atomic import write_bytes
+from warta.adapters.atomic import PRIVATE, write_bytes
 from warta.adapters.git import tracked
 
 
@@ -147,7 +147,7 @@ def write_records(
         parts.extend((bytes.fromhex(key), len(data).to_bytes(4, "big"), data))
     header = kind + b" " + mac_of(secret, kind, parts).encode() + b"\n"
     with contextlib.suppress(OSError):
-        write_bytes(path, [header, *parts])
+        write_bytes(path, [header, *parts], mode=PRIVATE)
 
 
 def read_entries(path: Path, secret: bytes, kind: bytes) -> dict[str, Any]:
@@ -173,7 +173,9 @@ def write_entries(path: Path, secret: bytes, kind: bytes, entries: dict[str, Any
     that cannot be written only costs time)."""
     body = json.dumps(entries, separators=(",", ":"), sort_keys=True, ensure_ascii=True).encode()
     with contextlib.suppress(OSError):
-        write_bytes(path, [kind + b" " + _mac(secret, kind, body).encode() + b"\n", body])
+        write_bytes(
+            path, [kind + b" " + _mac(secret, kind, body).encode() + b"\n", body], mode=PRIVATE
+        )
 
 
 #: Where older versions of Warta kept their caches: inside the working tree.

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from warta.adapters.atomic import write_bytes
+from warta.adapters.atomic import PRIVATE, write_bytes
 from warta.adapters.cachekey import new_mac
 
 #: Bytes read at a time.
@@ -295,7 +295,7 @@ class RecordFile:
         try:
             # (not waited for on the disk: a file cut short by a crash fails its MAC and is
             # ignored; waiting cost a rebuild after an edit 0.1-0.2 s at 3,000 items)
-            write_bytes(self.path, parts(), head=head, durable=False)
+            write_bytes(self.path, parts(), head=head, durable=False, mode=PRIVATE)
         except (_Gone, OSError):
             pass
         finally:

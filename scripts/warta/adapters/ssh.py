@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sshsig import PublicKey
 from sshsig.sshsig import SshsigWrapper
 
-from warta.adapters.atomic import write_text
+from warta.adapters.atomic import PRIVATE, write_text
 from warta.adapters.cachekey import cache_secret, read_cache_file
 from warta.errors import RefusedError, UsageError
 from warta.i18n import _
@@ -271,7 +271,7 @@ class SshsigVerifier:
             return
         try:
             lines = "".join(f"{d} {k}\n" for d, k in sorted(self.cache.items()))
-            write_text(self.cache_file, lines)
+            write_text(self.cache_file, lines, mode=PRIVATE)
         except OSError:
             pass  # a cache that cannot be written only costs time
         else:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warta.adapters.atomic import write_text
+from warta.adapters.atomic import PRIVATE, write_text
 from warta.adapters.cachekey import inside, read_cache_file, repo_key, xdg_home
 from warta.adapters.trust import TRUST_ROOT_PATH, TrustRoot, administrators
 from warta.errors import ConfigError
@@ -240,7 +240,8 @@ def remember(
                 "recorded": new.recorded,
                 "serials": dict(sorted(new.serials.items())),
             }
-            write_text(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+            text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+            write_text(path, text, mode=PRIVATE)
         return new
 
 
