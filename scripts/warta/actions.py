@@ -531,6 +531,7 @@ def sign(
     path, display = _news_path(project, path)
     with gitops.action_lock(root):
         text, raw = _read_item(root, path, display)
+        listed = _listed_stamps(path, text, display)
         new_text, step, person, signoff = sign_text(
             project,
             display,
@@ -544,6 +545,7 @@ def sign(
             show=show,
         )
         checkpoint("signed")
+        _refuse_changed(path, display, (raw, text), listed)
         write_text(path, new_text)
         checkpoint("written")
         sha = None
@@ -586,6 +588,48 @@ def _read_item(root: Path, path: Path, display: str) -> tuple[str, bytes]:
             )
         )
     return result.text, path.read_bytes()
+
+
+#: What the file system says of each file an item lists (its name, then device, inode,
+#: size, modification and change times and mode; None where there is none).
+Stamps = tuple[tuple[str, tuple[int, ...] | None], ...]
+
+
+def _listed_stamps(path: Path, text: str, display: str) -> Stamps:
+    """The stamps of the files the item ``text`` lists beside it, to tell later whether one
+    was replaced or written meanwhile."""
+    item = parse_item(text, display).item
+    out: list[tuple[str, tuple[int, ...] | None]] = []
+    for listed in item.attachments if item is not None else ():
+        try:
+            st = os.lstat(path.parent / listed.path)
+        except (OSError, ValueError):
+            out.append((listed.path, None))
+            continue
+        out.append((listed.path, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
+                                  st.st_ctime_ns, st.st_mode)))
+    return tuple(out)
+
+
+def _refuse_changed(path: Path, display: str, read: tuple[bytes, str], listed: Stamps) -> None:
+    """Refuse, writing nothing, when the item's file no longer holds the bytes ``read`` (with
+    the text they were read as) or a file it
+    lists changed while the signature was made (an editor's save during the passphrase
+    prompt was overwritten, and a photo replaced then was committed under a signature
+    listing the old one; found by an independent attack). The text saved meanwhile stays."""
+    try:
+        now = None if path.is_symlink() else path.read_bytes()
+    except OSError:
+        now = None
+    raw, text = read
+    if now != raw or _listed_stamps(path, text, display) != listed:
+        raise RefusedError(
+            _(
+                "{display}: the item or a file it lists changed while it was being signed;"
+                " expected them as they were read; nothing was written (check the change,"
+                " then sign again)"
+            ).format(display=display)
+        )
 
 
 def create(
@@ -853,6 +897,7 @@ def take_back(
         )
     with gitops.action_lock(root):
         text, raw = _read_item(root, path, display)
+        listed = _listed_stamps(path, text, display)
         new_text, record, person, after = take_back_text(
             project,
             display,
@@ -865,6 +910,8 @@ def take_back(
             now=now,
             note=note,
         )
+        checkpoint("signed")
+        _refuse_changed(path, display, (raw, text), listed)
         write_text(path, new_text)
         sha = None
         if commit:

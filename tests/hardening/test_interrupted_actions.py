@@ -334,3 +334,76 @@ def test_the_lock_is_exclusive_under_contention(tmp_path: Path) -> None:
     assert sum(held for held, _, _ in outcomes) > 50
     assert sum(refused for _, _, refused in outcomes) > 0  # there was contention
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no lock or temp file left
+
+
+def _listing(repo: Repo, slug: str, name: str, data: bytes) -> None:
+    """``name`` (holding ``data``) put beside the item and listed under its ``files``."""
+    import hashlib
+
+    folder = repo.path(rel(slug)).parent
+    (folder / name).write_bytes(data)
+    text = repo.read(rel(slug))
+    digest = hashlib.sha256(data).hexdigest()
+    repo.write(rel(slug), text.replace(
+        "---\n", f"---\nfiles:\n- path: {name}\n  sha256: {digest}\n", 1))
+    repo.commit_all("lampiran")
+
+
+@pytest.mark.parametrize("change", ["the item's text", "a file it lists"])
+def test_a_change_saved_while_the_signature_is_made_is_kept_and_nothing_is_signed(
+    site: Repo, tmp_path: Path, change: str
+) -> None:
+    """An editor's save during the passphrase prompt was overwritten by the signed text,
+    and a listed file replaced then was committed under a signature listing the old one
+    (found by an independent attack). Now the signing is refused and the change stays."""
+    slug = "irigasi"
+    sign_ok(site, slug, "sri", STEP2)
+    _listing(site, slug, "data.txt", b"versi 1\n")  # (the writer's step may add files)
+    head = site.git("rev-parse", "HEAD")
+    folder = tmp_path / "pause"
+    folder.mkdir()
+    process = start_sign(site, slug, "dimas", STEP3, pause="signed", folder=folder)
+    wait_for(folder / "signed.reached", process)
+    item = site.path(rel(slug))
+    if change == "the item's text":
+        saved = item.read_text(encoding="utf-8").replace("Isi berita.", "Isi yang diperbaiki.")
+        assert saved != item.read_text(encoding="utf-8")
+        item.write_text(saved, encoding="utf-8")
+    else:
+        saved = item.read_text(encoding="utf-8")
+        (item.parent / "data.txt").write_bytes(b"versi 2\n")
+    (folder / "go").touch()
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, (out, err)
+    assert "changed while it was being signed" in err and "Traceback" not in err
+    assert item.read_text(encoding="utf-8") == saved
+    assert site.git("rev-parse", "HEAD") == head
+    assert not lock_file(site).exists()
+
+
+def test_a_return_refuses_a_text_saved_while_its_signature_is_made(
+    site: Repo, tmp_path: Path
+) -> None:
+    """``warta return`` (and withdraw and correct, which write the same way) checks the
+    same before it writes."""
+    slug = "curug"
+    sign_ok(site, slug, "sri", STEP2)
+    head = site.git("rev-parse", "HEAD")
+    folder = tmp_path / "pause"
+    folder.mkdir()
+    env = {**os.environ, **site.env, "SSH_AUTH_SOCK": "", "WARTA_PAUSE_AT": "signed",
+           "WARTA_PAUSE_DIR": str(folder)}
+    process = subprocess.Popen(
+        [warta_exe(), "return", rel(slug), "--to", "disposisi", "--reason", "kurang data",
+         "--key", str(site.keys["sri"]), "--at", "2026-11-02T09:00:00+07:00"],
+        cwd=site.root, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_for(folder / "signed.reached", process)
+    item = site.path(rel(slug))
+    saved = item.read_text(encoding="utf-8") + "\nTambahan.\n"
+    item.write_text(saved, encoding="utf-8")
+    (folder / "go").touch()
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, (out, err)
+    assert "changed while it was being signed" in err and "Traceback" not in err
+    assert item.read_text(encoding="utf-8") == saved
+    assert site.git("rev-parse", "HEAD") == head
