@@ -349,6 +349,20 @@ def _listing(repo: Repo, slug: str, name: str, data: bytes) -> None:
     repo.commit_all("lampiran")
 
 
+def refused_and_kept(repo: Repo, process: subprocess.Popen[str], folder: Path, saved: str,
+                     head: str) -> None:
+    """Let the paused action go on: it refuses, the text ``saved`` meanwhile stays and
+    nothing is committed."""
+    (folder / "go").touch()
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, (out, err)
+    assert "changed while it was being signed" in err and "Traceback" not in err
+    item = next(p for p in repo.root.glob("content/berita/*/*/index.md")
+                if p.read_text(encoding="utf-8") == saved)
+    assert item.is_file()
+    assert repo.git("rev-parse", "HEAD") == head
+
+
 @pytest.mark.parametrize("change", ["the item's text", "a file it lists"])
 def test_a_change_saved_while_the_signature_is_made_is_kept_and_nothing_is_signed(
     site: Repo, tmp_path: Path, change: str
@@ -372,12 +386,7 @@ def test_a_change_saved_while_the_signature_is_made_is_kept_and_nothing_is_signe
     else:
         saved = item.read_text(encoding="utf-8")
         (item.parent / "data.txt").write_bytes(b"versi 2\n")
-    (folder / "go").touch()
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 1, (out, err)
-    assert "changed while it was being signed" in err and "Traceback" not in err
-    assert item.read_text(encoding="utf-8") == saved
-    assert site.git("rev-parse", "HEAD") == head
+    refused_and_kept(site, process, folder, saved, head)
     assert not lock_file(site).exists()
 
 
@@ -401,9 +410,4 @@ def test_a_return_refuses_a_text_saved_while_its_signature_is_made(
     item = site.path(rel(slug))
     saved = item.read_text(encoding="utf-8") + "\nTambahan.\n"
     item.write_text(saved, encoding="utf-8")
-    (folder / "go").touch()
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 1, (out, err)
-    assert "changed while it was being signed" in err and "Traceback" not in err
-    assert item.read_text(encoding="utf-8") == saved
-    assert site.git("rev-parse", "HEAD") == head
+    refused_and_kept(site, process, folder, saved, head)
