@@ -91,3 +91,48 @@ def test_another_handler_is_left_alone(tmp_path: Path, monkeypatch: pytest.Monke
     before = list(config.plugins.events["page_context"])
     assert quicken(config) is False
     assert config.plugins.events["page_context"] == before
+
+
+def _written_index(config: MkDocsConfig, contents: list[str]) -> bytes:
+    """The index file the build's post_build handlers write for ``contents``."""
+    index = config.plugins["material/search"].search_index
+    index.entries.clear()  # (MkDocs may hand two loads the same plugin)
+    _index(config, contents)
+    # what a page's entries may hold beyond plain text: other scripts, quotes, escapes,
+    # a lone surrogate, a value only ``default=str`` writes
+    index.entries.append({"location": "x/", "title": 'Kab. "Sukamaju" \\ ÷ 𝔸 \ud800 \u202e',
+                          "text": "ꦗꦮ", "path": Path("p")})
+    config.plugins.on_post_build(config=config)
+    return (Path(config.site_dir) / "search" / "search_index.json").read_bytes()
+
+
+@pytest.mark.parametrize("docs", [0, 1, 1100])
+def test_the_streamed_index_is_the_index_material_writes(tmp_path: Path, docs: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index written a few documents at a time (searchcache.stream_index: the whole
+    text, its bytes and its parts were a build's peak memory) is Material's, byte for byte,
+    for no document, one, and more than one part of them."""
+    from warta.mkdocs_plugin import searchcache
+
+    monkeypatch.setattr(searchcache, "DOCS_AT_ONCE", 512)
+    contents = [CONTENTS[n % len(CONTENTS)] for n in range(docs)]
+    plain = _config(tmp_path, "plain")
+    streamed = _config(tmp_path, "streamed")
+    before = list(streamed.plugins.events["post_build"])
+    assert searchcache.stream_index(streamed), "the installed Material is the one it knows"
+    assert streamed.plugins.events["post_build"] != before
+    assert len(streamed.plugins.events["post_build"]) == len(before)
+    written = _written_index(streamed, contents)
+    assert written == _written_index(plain, contents)
+    assert written.count(b'"location"') > docs // 2
+
+
+def test_another_index_writer_is_left_alone(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from warta.mkdocs_plugin import searchcache
+
+    monkeypatch.setattr(searchcache, "KNOWN_GENERATE", "0" * 64)
+    config = _config(tmp_path, "other")
+    before = list(config.plugins.events["post_build"])
+    assert searchcache.stream_index(config) is False
+    assert config.plugins.events["post_build"] == before

@@ -68,7 +68,12 @@ from warta.mkdocs_plugin.keptoutput import KeptOutput, remove_entry
 from warta.mkdocs_plugin.pagecache import CACHED, KNOWN_PLUGINS, UNCHANGED, PageCache, page_bytes
 from warta.mkdocs_plugin.photofiles import Photos, make_photos
 from warta.mkdocs_plugin.prerender import Prerender, Scene, can_fork, held
-from warta.mkdocs_plugin.searchcache import SearchEntries, quicken, search_index
+from warta.mkdocs_plugin.searchcache import (
+    SearchEntries,
+    quicken,
+    search_index,
+    stream_index,
+)
 from warta.model import policy
 from warta.model.closure import BodyTooComplex, folders_of
 from warta.model.findings import Finding, visible
@@ -282,6 +287,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):  # type: ignore[no-untyped-cal
         self._open_caches(self._build, config)
         repo.store_rendered()  # (the bodies the judges rendered, read back as pages need them)
         quicken(config)
+        stream_index(config)
         config.docs_dir = str(staged / "docs")
         custom = repo.policy.site.custom_dir if repo.policy.site else None
         # only the installed themes' folders are read as they are; a custom_dir (whatever

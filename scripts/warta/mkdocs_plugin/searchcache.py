@@ -18,8 +18,9 @@ import functools
 import hashlib
 import inspect
 import json
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,12 @@ FORMAT = b"warta-search/3"
 #: SHA-256 of the source of Material's ``SearchPlugin.on_page_context`` that
 #: :func:`quicken` stands in for (another source: the plugin's own handler runs)
 KNOWN_PAGE_CONTEXT = "33eb62fd1688be4d99a4e7bf8fc51c1be3d37602b63ad5327c9be3abf5dc8d50"
+#: SHA-256 of the sources of Material's ``SearchPlugin.on_post_build`` and
+#: ``SearchIndex.generate_search_index`` that :func:`stream_index` stands in for
+KNOWN_POST_BUILD = "fa24b7a906c9eccff96e0ae581fd058bdec085e56772f5b6d8a1ca1e3f433c31"
+KNOWN_GENERATE = "59ba9853f37a2b42be727cb61044b3fb08817c3d022b21e32389725b290176b4"
+#: How many of the index's documents are written at a time.
+DOCS_AT_ONCE = 512
 #: what Material's handler strips, less the optional space before it (so the search for it
 #: begins with a literal text, which the regular expression engine skips to quickly); a page
 #: where it is not found is one where Material's expression finds nothing
@@ -77,15 +84,27 @@ def quicken(config: MkDocsConfig) -> bool:
             continue
         if _source_digest(type(plugin).on_page_context) != KNOWN_PAGE_CONTEXT:
             return False
-        handler = plugin.on_page_context
-        events = config.plugins.events["page_context"]
-        for place, registered in enumerate(events):
-            if registered == handler:
-                events[place] = quick = _quick(plugin, handler)
-                origins = getattr(config.plugins, "_event_origins", None)
-                if isinstance(origins, dict) and handler in origins:
-                    origins[quick] = origins[handler]  # (MkDocs' log names the plugin)
-                return True
+        return _stand_in(config, "page_context", plugin, _quick)
+    return False
+
+
+def _stand_in(
+    config: MkDocsConfig,
+    event: str,
+    plugin: Any,
+    make: Callable[[Any, Callable[..., Any]], Callable[..., Any]],
+) -> bool:
+    """Put what ``make`` makes of ``plugin``'s ``on_<event>`` handler in its place among
+    the build's ``event`` handlers (True), if it is one of them (False otherwise)."""
+    handler = getattr(plugin, f"on_{event}")
+    events = config.plugins.events[event]
+    for place, registered in enumerate(events):
+        if registered == handler:
+            events[place] = made = make(plugin, handler)
+            origins = getattr(config.plugins, "_event_origins", None)
+            if isinstance(origins, dict) and handler in origins:
+                origins[made] = origins[handler]  # (MkDocs' log names the plugin)
+            return True
     return False
 
 
@@ -111,6 +130,66 @@ def _quick(plugin: Any, handler: Callable[..., Any]) -> Callable[..., Any]:
 
     on_page_context.mkdocs_priority = getattr(handler, "mkdocs_priority", 0)  # type: ignore[attr-defined]
     return on_page_context
+
+
+def stream_index(config: MkDocsConfig) -> bool:
+    """Let Material's search plugin write its index a few documents at a time.
+
+    At the end of a build Material makes the whole index one JSON text (13 MB at 3,000
+    items), then its bytes, then writes them: the text, its bytes and the parts it is joined
+    from were the build's peak memory, about 25 MB above the rest. The handler put in its
+    place here writes the same bytes (``json.dumps`` of the same object with the same
+    options, a part at a time) to the same file. Only the handlers whose sources are the
+    ones this was written against (:data:`KNOWN_POST_BUILD`, :data:`KNOWN_GENERATE`) are
+    replaced, and a rebuild that merges with an earlier index (``mkdocs serve --dirty``)
+    goes to Material's own. True if it was."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is None or not type(plugin).__module__.startswith("material.plugins.search"):
+            continue
+        index_type = type(getattr(plugin, "search_index", None))
+        generate = getattr(index_type, "generate_search_index", None)
+        if (
+            generate is None
+            or _source_digest(type(plugin).on_post_build) != KNOWN_POST_BUILD
+            or _source_digest(generate) != KNOWN_GENERATE
+        ):
+            return False
+        return _stand_in(config, "post_build", plugin, _streamed)
+    return False
+
+
+def _streamed(plugin: Any, handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Material's ``on_post_build`` of ``plugin`` as :func:`stream_index` describes it."""
+
+    def on_post_build(*, config: MkDocsConfig) -> None:
+        if not plugin.config.enabled:
+            return
+        if plugin.is_dirty or plugin.search_index_prev is not None:
+            handler(config=config)
+            return
+        index = plugin.search_index
+        settings = {key: index.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
+        path = os.path.join(config.site_dir, "search", "search_index.json")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as out:  # (in place, as Material's utils.write_file writes it)
+            for part in index_parts(settings, index.entries):
+                out.write(part)
+
+    on_post_build.mkdocs_priority = getattr(handler, "mkdocs_priority", 0)  # type: ignore[attr-defined]
+    return on_post_build
+
+
+def index_parts(settings: Mapping[str, Any], docs: Sequence[Any]) -> Iterator[bytes]:
+    """``json.dumps({"config": settings, "docs": docs}, separators=(",", ":"),
+    default=str)``, as Material writes its index, in parts of :data:`DOCS_AT_ONCE`
+    documents."""
+    dump = functools.partial(json.dumps, separators=(",", ":"), default=str)
+    yield ('{"config":' + dump(settings) + ',"docs":[').encode("utf-8")
+    for start in range(0, len(docs), DOCS_AT_ONCE):
+        part = ",".join(map(dump, docs[start : start + DOCS_AT_ONCE]))
+        yield ("," + part if start else part).encode("utf-8")
+    yield b"]}"
 
 
 class SearchEntries:
