@@ -581,13 +581,13 @@ def _read_item(root: Path, path: Path, display: str) -> tuple[str, bytes]:
     """The item's text (read without following links) and its bytes, to put back exactly
     if the commit fails."""
     result = read_repo_text(root, display)
-    if result.text is None:
+    if result.text is None or result.raw is None:
         raise RefusedError(
             _("{display}: unreadable: {error}").format(
                 display=display, error="; ".join(f.message for f in result.findings)
             )
         )
-    return result.text, path.read_bytes()
+    return result.text, result.raw  # (one read: a save between two went unseen)
 
 
 #: What the file system says of each file an item lists (its name, then device, inode,

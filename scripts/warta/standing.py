@@ -32,9 +32,13 @@ from warta.validate import Verdict, conclude, judge
 #: first (each distinct version is read once, a batch at a time: commits pushed since the
 #: approval, however many, come after it).
 HISTORY_LIMIT = 100_000
-#: How many versions holding the last record before the correction are parsed at most (the
-#: first is the approved version, unless someone committed copies of it since).
-PARSE_LIMIT = 64
+#: How many versions holding the last record before the correction are parsed at most, and
+#: how many bytes of them: the first is the approved version, unless versions holding a copy
+#: of that record's signature come first in the history (a side branch begun before the
+#: approval and merged as the first parent, found by an independent attack); each such
+#: version costs a parse, so some bound stays, and an item that meets it is left out.
+PARSE_LIMIT = 4096
+PARSE_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -118,20 +122,24 @@ def approved_version(
     signer committed. Versions pushed later, however many, cost a read at most."""
     before = _bare(item.signoffs[: item.signoffs.index(record)])
     marker = signature_line(before[-1].sig) if before else None
-    parsed = 0
+    after = signature_line(record.sig)
+    parsed = parsed_bytes = 0
     try:  # (read lazily, a batch of versions at a time: errors come while iterating)
         for _commit, raw in gitread.path_history(
             repo.root, item.path, HISTORY_LIMIT, MAX_BYTES, oldest_first=True
         ):
             if raw is None or (marker is not None and marker not in raw):
                 continue
-            if parsed >= PARSE_LIMIT:
+            if after is not None and after in raw:
+                continue  # (it holds the correction record itself: a later version)
+            if parsed >= PARSE_LIMIT or parsed_bytes >= PARSE_BYTES:
                 return _(
                     "the approved version it corrects ({content}) is not among the first"
                     " {count} versions in the git history of {path} that hold the record"
                     " before the correction"
-                ).format(content=record.content, count=PARSE_LIMIT, path=item.path)
+                ).format(content=record.content, count=parsed, path=item.path)
             parsed += 1
+            parsed_bytes += len(raw)
             loaded = parse_bytes(raw, item.path)
             old = loaded.item
             if old is None or _bare(old.signoffs) != before:

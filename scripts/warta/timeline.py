@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warta.adapters import gitread
-from warta.adapters.items import parse_bytes, relative
+from warta.adapters.items import relative
 from warta.adapters.ssh import signature_line
 from warta.adapters.textfile import MAX_BYTES
 from warta.errors import UsageError
@@ -71,10 +71,10 @@ class TimelineRow:
         return _("{took} (late)").format(took=self.took) if self.late else self.took
 
 
-#: How many commits of an item's file ``warta log`` looks at, and how many of its versions
-#: it parses, at most.
+#: How many commits of an item's file ``warta log`` looks at, and how many distinct versions
+#: of it it reads, at most (more: no commit is named).
 HISTORY_LIMIT = 100_000
-PARSE_LIMIT = 256
+PARSE_LIMIT = 2048
 
 
 def _trailer(record: Signoff) -> str:
@@ -85,41 +85,48 @@ def _trailer(record: Signoff) -> str:
 
 
 def _made_in(project: Repository, path: str, signoffs: tuple[Signoff, ...]) -> dict[str, str]:
-    """The commit that made each record, by signature: the oldest commit in HEAD's history
-    of the item's file whose version holds the record, when that commit's Warta-Step trailer
-    names the record's action (as the action's own commit does). None otherwise: a record
-    first seen in a squash, in a commit made by hand or at a shallow clone's edge. A trailer
-    alone says nothing: anyone can write one, and a forged one shifted which commit every
-    later record was said to be made in."""
-    wanted = {s.sig: _trailer(s) for s in signoffs if s.sig}
-    # (a version is parsed only if it holds a line of a signature not yet placed: the
-    # oldest such version is the record's commit, and versions committed again and again
-    # are read once; found by an independent attack)
-    markers = {sig: line for sig in wanted if (line := signature_line(sig)) is not None}
-    first: dict[str, str] = {}
-    parsed = 0
-    try:  # (oldest first: the first version seen holding a signature is the oldest)
-        for commit, raw in gitread.path_history(
-            project.root, path, HISTORY_LIMIT, MAX_BYTES, oldest_first=True
-        ):
-            if parsed >= PARSE_LIMIT or len(first) == len(markers):
-                break
-            if raw is None or not any(
-                line in raw for sig, line in markers.items() if sig not in first
-            ):
-                continue
-            parsed += 1
-            old = parse_bytes(raw, path).item
-            for record in old.signoffs if old is not None else ():
-                if record.sig in wanted:
-                    first.setdefault(record.sig, commit)
+    """The commit that made each record, by signature: the one commit in HEAD's history of
+    the item's file whose version holds the record while no parent's version does, when
+    that commit's Warta-Step trailer names the record's action (as the action's own commit
+    does). None otherwise: a record first seen in a squash, in a commit made by hand, at a
+    shallow clone's edge, or brought in by more than one commit. A trailer alone says
+    nothing: anyone can write one, and a forged one shifted which commit every later record
+    was said to be made in; nor does being first: a new root commit holding every record,
+    with a trailer for each and an old date, was named for all of them (found by an
+    independent attack). A version holds a record when its bytes hold a line of the
+    record's signature (:func:`signature_line`); each version is read once."""
+    markers = {s.sig: line for s in signoffs if s.sig and (line := signature_line(s.sig))}
+    wanted = {s.sig: _trailer(s) for s in signoffs if s.sig in markers}
+    try:
+        commits = gitread.path_commits(project.root, path, HISTORY_LIMIT)
+        versions = list(dict.fromkeys(blob for _c, _p, blob in commits if blob is not None))
+        holds: dict[str, frozenset[str]] = {}
+        for start in range(0, min(len(versions), PARSE_LIMIT), 32):
+            chunk = versions[start : min(start + 32, PARSE_LIMIT)]
+            for blob, raw in gitread.read_blobs(project.root, chunk, MAX_BYTES).items():
+                if raw is not None:
+                    holds[blob] = frozenset(s for s, line in markers.items() if line in raw)
+        if len(versions) > PARSE_LIMIT:
+            return {}  # (too many versions to say which commit brought a record in)
+        blob_of = {commit: blob for commit, _parents, blob in commits}
+
+        def held(commit: str | None) -> frozenset[str]:
+            blob = blob_of.get(commit) if commit is not None else None
+            return holds.get(blob, frozenset()) if blob is not None else frozenset()
+
+        brought: dict[str, list[str]] = {}
+        for commit, parents, _blob in commits:
+            before = frozenset().union(*(held(p) for p in parents))
+            for sig in held(commit) - before:
+                brought.setdefault(sig, []).append(commit)
+        first = {sig: found[0] for sig, found in brought.items() if len(found) == 1}
         trailers = gitread.step_trailers(project.root, first.values())
     except UsageError:
         return {}  # (the history cannot be read: no commit is named)
     return {
         sig: commit
         for sig, commit in first.items()
-        if wanted[sig] in trailers.get(commit, frozenset())
+        if sig in wanted and wanted[sig] in trailers.get(commit, frozenset())
     }
 
 

@@ -9,6 +9,7 @@ update the entry, and the old text is nowhere in the output.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -266,14 +267,15 @@ def test_status_marks_the_item_under_correction(scene: Scene, tmp_path: Path) ->
     assert next(i for i in after["items"] if i["path"] == REL)["correcting"] is False
 
 
-def junk_history(repo: Repo, branch: str, versions: list[bytes], count: int) -> None:
+def junk_history(repo: Repo, branch: str, versions: list[bytes], count: int, *,
+                 restore: bool = True) -> None:
     """``count`` commits on ``branch`` that set the item's file to each of ``versions`` in
-    turn, then one that puts its bytes back: the tree at the tip is as before, so no diff
-    shows anything (git fast-import, as anyone who can push can run it)."""
+    turn, then (``restore``) one that puts its bytes back: the tree at the tip is as before,
+    so no diff shows anything (git fast-import, as anyone who can push can run it)."""
     tip = repo.git("rev-parse", branch).strip()
     current = repo.path(REL).read_bytes()
     stream = bytearray()
-    for n in range(count + 1):
+    for n in range(count + 1 if restore else count):
         data = current if n == count else versions[n % len(versions)]
         stream += (
             f"commit refs/heads/{branch}\ncommitter t <t@t.invalid> {1_800_000_000 + n} +0000\n"
@@ -284,7 +286,7 @@ def junk_history(repo: Repo, branch: str, versions: list[bytes], count: int) -> 
         stream += f"M 100644 inline {REL}\ndata {len(data)}\n".encode() + data + b"\n"
     subprocess.run(["git", "fast-import", "--quiet"], cwd=repo.root, input=bytes(stream),
                    check=True, capture_output=True)
-    assert repo.git("diff", "--name-only", tip, branch) == ""
+    assert not restore or repo.git("diff", "--name-only", tip, branch) == ""
 
 
 def test_commits_that_put_the_file_back_neither_hide_the_approved_text_nor_slow_the_build(
@@ -327,3 +329,71 @@ def test_commits_that_put_the_file_back_neither_hide_the_approved_text_nor_slow_
     made = next(r for r in log["records"] if r["action"] == "correct")
     assert made["commit"] == repo.git(
         "log", "-1", "--format=%H", "--grep", "Warta-Step: correct").strip()
+
+
+def merged_first(repo: Repo, branch: str, side: str) -> None:
+    """Make ``branch`` a merge of ``side`` (first parent) and ``branch``, with ``branch``'s
+    own tree: a fast-forward that changes no file, as anyone who can push may push."""
+    tree = repo.git("rev-parse", f"{branch}^{{tree}}").strip()
+    merge = repo.git("commit-tree", tree, "-p", side, "-p", branch, "-m", "Merge").strip()
+    repo.git("update-ref", f"refs/heads/{branch}", merge)
+    assert repo.git("diff", "--name-only", f"{branch}^2", branch) == ""
+
+
+def test_a_merge_that_changes_nothing_neither_hides_the_history_nor_takes_the_log(
+    scene: Scene, tmp_path: Path
+) -> None:
+    """A merge of the branch's own tree whose first parent is a new root commit holding that
+    tree, back-dated, with a Warta-Step trailer for every step: git's default listing
+    follows only that parent, so the build lost the approved version (the item left the
+    site) and ``warta log`` named the root commit for every record (found by an
+    independent attack). Each record is brought in by two commits now: neither is named."""
+    clone = clone_of(scene, tmp_path / "clone", "--branch", "during")
+    repo = clone.repo
+    tree = repo.git("rev-parse", "during^{tree}").strip()
+    trailers = "".join(f"Warta-Step: {s}\n" for s in (
+        "disposisi", "perintah", "penulisan", "laporan", "pengesahan", "correct"))
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2020-01-01T00:00:00",
+           "GIT_COMMITTER_DATE": "2020-01-01T00:00:00"}
+    root = subprocess.run(["git", "commit-tree", tree, "-m", f"impor\n\n{trailers}"],
+                          cwd=repo.root, env=env, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    merged_first(repo, "during", root)
+    out = build(clone, tmp_path / "site")
+    assert OLD in page(out) and traces(out, DRAFT) == []
+    log = json.loads(repo.cli("log", REL, "--format", "json").stdout)
+    # each record is now brought in by two commits: which one made it is not told
+    assert [r["commit"] for r in log["records"]] == [None] * len(log["records"])
+    assert len(log["records"]) == 7
+
+
+def test_copies_of_the_approval_on_a_side_branch_merged_first_do_not_hide_it(
+    scene: Scene, tmp_path: Path
+) -> None:
+    """65 versions holding a copy of a line of the approval's signature, on a branch begun
+    before the approval and merged as the first parent of the writer's next commit (whose
+    diff is the writer's own), came first in the history: the 64 versions parsed ran out
+    before the approved one and the item left the site (found by an independent attack).
+    The bound is larger now."""
+    from warta.adapters.ssh import signature_line
+
+    clone = clone_of(scene, tmp_path / "clone", "--branch", "during")
+    repo = clone.repo
+    approval = repo.git("log", "-1", "--format=%H", "--grep", "Warta-Step: pengesahan",
+                        "during").strip()
+    correction = repo.git("rev-parse", "during~1").strip()
+    item = repo.project().items[REL]
+    approved = next(s for s in item.signoffs if s.action == "correct")
+    before = item.signoffs[item.signoffs.index(approved) - 1]
+    mark = signature_line(before.sig)
+    assert mark is not None
+    copies = [b"jembatancatat %d\n" % n + mark + b"\n" for n in range(65)]
+    repo.git("branch", "samping", f"{approval}~1")
+    junk_history(repo, "samping", copies, 65, restore=False)
+    tree = repo.git("rev-parse", "during^{tree}").strip()
+    merge = repo.git("commit-tree", tree, "-p", "samping", "-p", correction, "-m",
+                     "Merge").strip()
+    repo.git("update-ref", "refs/heads/during", merge)
+    assert repo.git("diff", "--name-only", "during", correction) == f"{REL}\n"
+    out = build(clone, tmp_path / "site")
+    assert OLD in page(out) and traces(out, "jembatancatat") == []

@@ -200,9 +200,13 @@ def path_history(
         if oldest_first:
             # (parents before children whatever the commits' dates say: a date is the
             # committer's to write)
-            listed = _git(root, "rev-list", "--topo-order", "--reverse", "HEAD", "--", rel)
+            listed = _git(
+                root, "rev-list", "--full-history", "--topo-order", "--reverse", "HEAD", "--", rel
+            )
         else:
-            listed = _git(root, "rev-list", f"--max-count={limit}", "HEAD", "--", rel)
+            listed = _git(
+                root, "rev-list", "--full-history", f"--max-count={limit}", "HEAD", "--", rel
+            )
     except UsageError:
         return  # no commit yet, or no HEAD: nothing in the history
     commits = listed.decode("ascii").split()[:limit]
@@ -221,6 +225,31 @@ def path_history(
         chunk = versions[start : start + batch]
         found = read_blobs(root, [sha for _commit, sha in chunk], max_bytes)
         yield from ((commit, found.get(sha)) for commit, sha in chunk)
+
+
+def path_commits(root: Path, rel: str, limit: int) -> list[tuple[str, tuple[str, ...], str | None]]:
+    """Each commit reachable from HEAD that changed the file ``rel`` (every parent of a merge
+    followed), the oldest first, with its parents among them (git's rewritten parents: the
+    nearest that changed the file) and the object the file is there (None where it is no
+    file); at most ``limit`` commits."""
+    if not rel or any(c.isspace() or ord(c) < 32 for c in rel) or rel.startswith("-"):
+        return []
+    try:
+        listed = _git(root, "rev-list", "--full-history", "--parents", "--topo-order",
+                      "--reverse", "HEAD", "--", rel)
+    except UsageError:
+        return []
+    rows = [line.split() for line in listed.decode("ascii").splitlines() if line][:limit]
+    if not rows:
+        return []
+    names = "".join(f"{row[0]}:{rel}\n" for row in rows).encode()
+    answers = _git(root, "cat-file", "--batch-check", data=names).decode("ascii", "replace")
+    out: list[tuple[str, tuple[str, ...], str | None]] = []
+    for row, answer in zip(rows, answers.split("\n"), strict=False):
+        parts = answer.split()
+        blob = parts[0] if len(parts) == 3 and parts[1] == "blob" else None
+        out.append((row[0], tuple(row[1:]), blob))
+    return out
 
 
 def step_trailers(root: Path, commits: Iterable[str]) -> dict[str, frozenset[str]]:

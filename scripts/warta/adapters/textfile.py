@@ -23,6 +23,8 @@ MAX_BYTES = 1_048_576
 class TextResult:
     text: str | None
     findings: list[Finding] = field(default_factory=list)
+    #: the bytes the text was read from (where :func:`read_repo_text` read them)
+    raw: bytes | None = None
 
 
 def read_repo_text(root: Path, rel: str, *, max_bytes: int = MAX_BYTES) -> TextResult:
@@ -32,7 +34,9 @@ def read_repo_text(root: Path, rel: str, *, max_bytes: int = MAX_BYTES) -> TextR
         raw = safefs.read_bytes(root, rel, max_bytes=max_bytes)
     except safefs.UnsafePath as exc:
         return TextResult(None, [error(rel, None, exc.rule, exc.reason)])
-    return decode(raw, rel)
+    result = decode(raw, rel)
+    result.raw = raw
+    return result
 
 
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> TextResult:
