@@ -233,10 +233,29 @@ def test_an_svg_embedding_a_picture_too_large_to_draw_is_never_signed(site: Repo
         f'<image href="data:image/png;base64,{data}" width="16" height="16"/></svg>',
         encoding="utf-8",
     )
+    assert "[files.unsafe] peta.svg: unsafe SVG: <image> embeds a picture of more than" in (
+        writer_refused(site, path)
+    )
+
+
+def test_an_svg_that_fans_out_through_use_is_never_signed(site: Repo) -> None:
+    """2 KB of nested <use> drawing a million rectangles passed every check, stalled a
+    browser and stopped ``warta cetak`` at the typesetter's node limit (found by an
+    independent attack)."""
+    from test_site_assets import _fanned
+
+    path = site.new_item("Peta Ramai", at=f"2026-11-02T08:00:00{WIB}", slug="peta-ramai")
+    site.sign(path, "sri", f"2026-11-02T08:04:00{WIB}")
+    (path.parent / "peta.svg").write_bytes(_fanned(6, 10))
+    assert "[files.unsafe] peta.svg: unsafe SVG: it draws more than 100000 elements" in (
+        writer_refused(site, path)
+    )
+
+
+def writer_refused(site: Repo, path: Path) -> str:
+    """What ``warta sign`` says refusing the writer's step of ``path`` (in English)."""
     refused = site.cli("--lang", "en", "sign", str(path), "--key", str(site.keys["dimas"]),
                        "--at", f"2026-11-02T10:00:00{WIB}")
     assert refused.returncode == 1, refused.stderr
     assert "Traceback" not in refused.stderr
-    assert "[files.unsafe] peta.svg: unsafe SVG: <image> embeds a picture of more than" in (
-        refused.stderr
-    )
+    return refused.stderr

@@ -449,3 +449,32 @@ def test_a_drawing_of_one_mib_is_checked_in_one_pass(shape: str) -> None:
     done = subprocess.run([sys.executable, "-c", CHECK, shape], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def _fanned(levels: int, fan: int, *, close: str = "") -> bytes:
+    """Groups each drawing ``fan`` <use> of the one before: fan ** levels rectangles."""
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><defs>',
+             f'<g id="l0"><rect width="1" height="1"/>{close}</g>']
+    for level in range(1, levels + 1):
+        uses = "".join(f'<use href="#l{level - 1}" x="{i % 3}"/>' for i in range(fan))
+        parts.append(f'<g id="l{level}">{uses}</g>')
+    parts.append(f'</defs><use href="#l{levels}"/></svg>')
+    return "".join(parts).encode()
+
+
+def test_a_drawing_that_fans_out_through_use_is_refused() -> None:
+    """Six groups of ten <use> of the one before: 2 KB that draw a million rectangles (a
+    browser past a minute, the typesetter at its limit; found by an independent attack)."""
+    bomb = _fanned(6, 10)
+    assert len(bomb) < 3000
+    assert assets.svg_problems(bomb) == [
+        f"it draws more than {assets.MAX_DRAWN} elements once each #fragment it refers to is"
+        " drawn where it is named; expected a drawing of fewer"
+    ]
+    assert assets.svg_problems(_fanned(4, 10)) == []  # (ten thousand: a drawing)
+    looped = _fanned(2, 3, close='<use href="#l2"/>')
+    assert assets.svg_problems(looped) == [
+        "an element refers to an element that holds it (#fragment)"]
+    deep = ('<svg xmlns="http://www.w3.org/2000/svg">' + "<g>" * 5000 + "<rect/>"
+            + "</g>" * 5000 + "</svg>").encode()
+    assert assets.svg_problems(deep) == []  # (no recursion: deeper than Python's stack)

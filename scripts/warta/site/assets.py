@@ -94,6 +94,11 @@ def _css_problems(text: str, where: str, *, css: bool = True) -> Iterator[str]:
 
 #: The most pictures (data: URLs) one SVG may embed.
 MAX_EMBEDDED = 20
+#: The most elements one SVG may draw once every reference to a ``#fragment`` (``<use>``)
+#: is drawn as the element it names: six groups of ten ``<use>`` of the one before, 2 KB,
+#: drew a million rectangles, which kept a browser busy past a minute and stopped the
+#: bulletin's typesetter at its limit of a million (found by an independent attack).
+MAX_DRAWN = 100_000
 
 
 def svg_problems(data: bytes) -> list[str]:
@@ -174,7 +179,61 @@ def svg_problems(data: bytes) -> list[str]:
                     # only href (checked above) may name anything, and only a #fragment
                     problems.append(_elsewhere(name, attr, value))
                 found.extend(problems)
+    if not found:
+        drawn = _drawn(root)
+        if drawn is None:
+            found.append(_("an element refers to an element that holds it (#fragment)"))
+        elif drawn > MAX_DRAWN:
+            found.append(
+                _(
+                    "it draws more than {most} elements once each #fragment it refers to is"
+                    " drawn where it is named; expected a drawing of fewer"
+                ).format(most=MAX_DRAWN)
+            )
     return list(dict.fromkeys(found))
+
+
+def _references(element: ET.Element, ids: dict[str, ET.Element]) -> Iterator[ET.Element]:
+    """The elements ``element`` names by ``#fragment`` (``href``, ``xlink:href``)."""
+    for key, value in element.attrib.items():
+        if _local(key)[1] == "href" and value.strip().startswith("#"):
+            target = ids.get(value.strip()[1:])
+            if target is not None:
+                yield target
+
+
+def _drawn(root: ET.Element) -> int | None:
+    """How many elements a browser draws for ``root``, each one that names another by
+    ``#fragment`` counting as that one too (with what it holds and names), at most
+    :data:`MAX_DRAWN` + 1; None if an element names one that holds it. Depth first, without
+    recursion (a drawing may nest deeper than Python's stack)."""
+    ids: dict[str, ET.Element] = {}
+    for element in root.iter():
+        name = element.get("id")
+        if name is not None:
+            ids.setdefault(name, element)
+    count: dict[int, int] = {}
+    open_: set[int] = set()  # (on the path being walked)
+    stack: list[tuple[ET.Element, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        key = id(element)
+        if closing:
+            open_.discard(key)
+            total = 1 + sum(count[id(c)] for c in element)
+            total += sum(count[id(t)] for t in _references(element, ids))
+            count[key] = min(total, MAX_DRAWN + 1)
+            continue
+        if key in count:
+            continue
+        open_.add(key)
+        stack.append((element, True))
+        for nested in (*element, *_references(element, ids)):
+            if id(nested) in open_:
+                return None
+            if id(nested) not in count:
+                stack.append((nested, False))
+    return count[id(root)]
 
 
 def _elsewhere(name: str, attr: str, value: str) -> str:
