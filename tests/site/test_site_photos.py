@@ -13,10 +13,12 @@ import base64
 import hashlib
 import io
 import json
+import os
 import random
 import re
 import struct
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -767,3 +769,49 @@ def test_the_feeds_name_the_signed_lead_photo_not_the_file_its_name_spells(
         assert not {s.lower() for s in segments} & {"..", ".", "%2e%2e", "%2e", ".%2e", "%2e."}
         served = out / unquote(urlsplit(url).path.removeprefix("/"))
         assert served.is_file() and served.is_relative_to(out / "berita/2026/jembatan"), url
+
+
+_DERIVE_LIMITED = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (768 << 20, 768 << 20))
+from warta.adapters import photos
+made = photos.derive(Path(sys.argv[1]).read_bytes(), ".png")
+print(" ".join(f"{v.format}:{v.width}x{v.height}" for v in made.variants))
+"""
+
+
+@pytest.mark.parametrize("mode", ["1", "P", "L"])
+def test_a_tiny_file_of_many_pixels_is_copied_within_bounded_memory(
+    tmp_path: Path, mode: str
+) -> None:
+    """A 10,000 x 10,000 one-bit PNG is 32 KB; made full colour whole before it was scaled,
+    each copy made took 1.3 GB (found by an independent attack). It is taken down in its
+    own mode first: the copies are made under a 768 MiB address-space limit."""
+    image = Image.new(mode, (10_000, 10_000), 1)
+    if mode == "P":
+        image.putpalette([0, 0, 0, 200, 30, 30] * 128)
+    image.save(tmp_path / "besar.png")
+    assert (tmp_path / "besar.png").stat().st_size < 200_000
+    done = subprocess.run(
+        [sys.executable, "-c", _DERIVE_LIMITED, str(tmp_path / "besar.png")],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(photos.__file__).parents[2])},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [
+        "JPEG:480x480", "WEBP:480x480", "JPEG:960x960", "WEBP:960x960",
+        "JPEG:1600x1600", "WEBP:1600x1600"]
+
+
+def test_a_large_photo_taken_down_first_keeps_its_orientation() -> None:
+    """The photo is taken down (by its upright width, 8,000 pixels: a half) before it is
+    turned upright: stored 4,000 x 8,000 with EXIF orientation 6 (turned a quarter), its
+    copies are wide."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 8000), (90, 120, 200)).save(out, "PNG", exif=exif.tobytes())
+    made = photos.derive(out.getvalue(), ".png")
+    widest = max(made.variants, key=lambda v: v.width)
+    assert (widest.width, widest.height) == (1600, 800)
