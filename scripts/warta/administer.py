@@ -27,7 +27,7 @@ from warta.adapters.serials import serial_in, with_serial
 from warta.adapters.siteconfig import read_site_config
 from warta.adapters.sitemanifest import CONFIG_FILE, SITE_MANIFEST_PATH, Allow
 from warta.adapters.ssh import KeygenSigner, SshsigVerifier
-from warta.adapters.textfile import decode
+from warta.adapters.textfile import MAX_BYTES, decode
 from warta.adapters.theme import theme_files
 from warta.adapters.trust import (
     TrustRoot,
@@ -194,14 +194,15 @@ def _refuse_unwritable(root: Path, rels: tuple[Path, ...]) -> None:
                 )
             )
         try:
-            found = os.lstat(root / rel).st_mode
+            found = os.lstat(root / rel)
         except FileNotFoundError:
             continue
-        if not stat.S_ISREG(found):
+        # (each is kept in memory to be put back: a file of gigabytes is none Warta wrote)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_BYTES:
             raise RefusedError(
                 _(
-                    "{path} is not a regular file; expected a file Warta writes, or none;"
-                    " nothing was signed"
+                    "{path} is no file Warta writes (a folder, a pipe or over 1 MiB); expected"
+                    " such a file, or none; nothing was signed"
                 ).format(path=rel.as_posix())
             )
 

@@ -581,8 +581,9 @@ def test_a_workflow_file_that_is_a_link_is_refused_by_every_admin_command_withou
     assert git(office.root, "status", "--porcelain") == ""
 
 
+@pytest.mark.parametrize("how", ["folder", "outsized"])
 def test_trust_sign_refused_midway_leaves_every_file_as_it_was(
-    tmp_path: Path, keys: dict[str, Path]
+    tmp_path: Path, keys: dict[str, Path], how: str
 ) -> None:
     """``roster.yml.sig`` committed as a folder: the manifest was rewritten and the serial
     raised, then the signature could not be written, and both stayed changed and unsigned,
@@ -593,8 +594,11 @@ def test_trust_sign_refused_midway_leaves_every_file_as_it_was(
     office.write("workflow/roster.yml", office.read("workflow/roster.yml") + "# diperbarui\n")
     sig = office.root / "workflow" / "roster.yml.sig"
     sig.unlink()
-    sig.mkdir()
-    (sig / "x").write_text("x\n", encoding="utf-8")
+    if how == "folder":
+        sig.mkdir()
+        (sig / "x").write_text("x\n", encoding="utf-8")
+    else:  # (each file is held to be put back: gigabytes of zeros pack to almost nothing)
+        sig.write_bytes(b"0" * (2 << 20))
     files = ("workflow/roster.yml", "workflow/sop.yml", "workflow/site-manifest.yml",
              "workflow/sop.yml.sig", "workflow/site-manifest.yml.sig")
     before = {rel: office.path(rel).read_bytes() for rel in files}
