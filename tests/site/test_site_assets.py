@@ -478,3 +478,38 @@ def test_a_drawing_that_fans_out_through_use_is_refused() -> None:
     deep = ('<svg xmlns="http://www.w3.org/2000/svg">' + "<g>" * 5000 + "<rect/>"
             + "</g>" * 5000 + "</svg>").encode()
     assert assets.svg_problems(deep) == []  # (no recursion: deeper than Python's stack)
+
+
+def _markers(levels: int, points: int) -> bytes:
+    """Markers at every point of a path of ``points`` points, each drawing the one before:
+    points ** levels shapes."""
+    d = "M0 0" + " h1" * (points - 1)
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><defs>',
+             '<marker id="m0"><rect width="1" height="1"/></marker>']
+    for level in range(1, levels):
+        parts.append(f'<marker id="m{level}"><path d="{d}" marker-mid="url(#m{level - 1})"/>'
+                     "</marker>")
+    parts.append(f'</defs><path d="{d}" marker-mid="url(#m{levels - 1})"/></svg>')
+    return "".join(parts).encode()
+
+
+def test_what_a_drawing_names_by_url_or_an_encoded_fragment_is_counted_too() -> None:
+    """Markers nested in markers (1.7 KB drawing a million shapes), the <use> bomb with its
+    fragments percent-encoded (``#%6c5``, which a browser reads as ``#l5``) and a style
+    sheet naming a marker for every path passed the count (found by an independent
+    attack); a link to the drawing's own id draws nothing and is no loop."""
+    too_many = f"it draws more than {assets.MAX_DRAWN} elements"
+    assert too_many in assets.svg_problems(_markers(4, 40))[0]
+    assert assets.svg_problems(_markers(2, 40)) == []
+    encoded = _fanned(6, 10).replace(b'href="#l', b'href="#%6c')
+    assert too_many in assets.svg_problems(encoded)[0]
+    defs = _markers(3, 60).decode().split("<defs>")[1].split("</defs>")[0]
+    line = " h1" * 59
+    paths = "".join(f'<path d="M0 {n}{line}"/>' for n in range(30))
+    plain = f'<svg xmlns="http://www.w3.org/2000/svg"><defs>{defs}</defs>{paths}</svg>'
+    assert assets.svg_problems(plain.encode()) == []
+    sheet = plain.replace("<defs>", "<style>path{marker-mid:url(#m2)}</style><defs>")
+    assert too_many in assets.svg_problems(sheet.encode())[0]
+    link = (b'<svg xmlns="http://www.w3.org/2000/svg" id="top"><a href="#top"><rect/></a>'
+            b'<use href="#%72"/><rect id="r"/></svg>')
+    assert assets.svg_problems(link) == []

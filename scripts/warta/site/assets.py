@@ -17,6 +17,7 @@ import binascii
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from warta.adapters.photos import MAX_PIXELS_PER_BYTE, embedded
 from warta.model.photo import MAX_PIXELS
@@ -193,20 +194,66 @@ def svg_problems(data: bytes) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _references(element: ET.Element, ids: dict[str, ET.Element]) -> Iterator[ET.Element]:
-    """The elements ``element`` names by ``#fragment`` (``href``, ``xlink:href``)."""
+#: ``url(#fragment)`` in an attribute or style sheet (the fragment as written).
+_URL_FRAGMENT = re.compile(r"url\(\s*+['\"]?\s*+#([^'\")\s]*)", re.IGNORECASE)
+#: A number in path data or a list of points.
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _vertices(element: ET.Element) -> int:
+    """How many points a marker may be drawn at on ``element`` (an upper bound: every
+    command and every pair of numbers of its path data or points)."""
+    data = element.get("d") or element.get("points") or ""
+    commands = sum(1 for c in data if c.isalpha() and c not in "eE")
+    return max(commands, len(_NUMBER.findall(data)) // 2) + 2
+
+
+def _target(value: str, ids: dict[str, ET.Element]) -> ET.Element | None:
+    """The element a ``#fragment`` names, as a browser finds it (``%6c5`` is ``l5``)."""
+    return ids.get(unquote(value))
+
+
+def _references(
+    element: ET.Element, ids: dict[str, ET.Element]
+) -> Iterator[tuple[ET.Element, int]]:
+    """The elements ``element`` draws by ``#fragment`` (``href``, ``xlink:href`` and any
+    ``url(#…)``), each with how many times it may be drawn (a marker at every point of a
+    path). A link's ``href`` draws nothing."""
+    _ns, name = _local(str(element.tag))
     for key, value in element.attrib.items():
-        if _local(key)[1] == "href" and value.strip().startswith("#"):
-            target = ids.get(value.strip()[1:])
+        attr = _local(key)[1]
+        if attr == "href" and name != "a" and value.strip().startswith("#"):
+            target = _target(value.strip()[1:], ids)
             if target is not None:
-                yield target
+                yield target, 1
+            continue
+        for fragment in _URL_FRAGMENT.findall(value):
+            target = _target(fragment, ids)
+            if target is not None:
+                marker = "marker" in attr or "marker" in value.lower()
+                yield target, _vertices(element) if marker else 1
+
+
+def _styled(root: ET.Element, ids: dict[str, ET.Element]) -> list[tuple[ET.Element, int]]:
+    """What the ``<style>`` sheets name by ``url(#…)``: a rule may apply to every element,
+    and a marker at every point of every path, so each counts that many times."""
+    named = [
+        fragment
+        for element in root.iter()
+        if _local(str(element.tag)) == (SVG_NS, "style")
+        for fragment in _URL_FRAGMENT.findall("".join(element.itertext()))
+    ]
+    if not named:
+        return []
+    times = sum(1 + _vertices(e) for e in root.iter())
+    return [(t, times) for f in named if (t := _target(f, ids)) is not None]
 
 
 def _drawn(root: ET.Element) -> int | None:
     """How many elements a browser draws for ``root``, each one that names another by
-    ``#fragment`` counting as that one too (with what it holds and names), at most
-    :data:`MAX_DRAWN` + 1; None if an element names one that holds it. Depth first, without
-    recursion (a drawing may nest deeper than Python's stack)."""
+    ``#fragment`` counting as that one too (with what it holds and names) as many times as
+    it may draw it, at most :data:`MAX_DRAWN` + 1; None if an element names one that holds
+    it. Depth first, without recursion (a drawing may nest deeper than Python's stack)."""
     ids: dict[str, ET.Element] = {}
     for element in root.iter():
         name = element.get("id")
@@ -214,21 +261,23 @@ def _drawn(root: ET.Element) -> int | None:
             ids.setdefault(name, element)
     count: dict[int, int] = {}
     open_: set[int] = set()  # (on the path being walked)
+    styled = _styled(root, ids)
     stack: list[tuple[ET.Element, bool]] = [(root, False)]
     while stack:
         element, closing = stack.pop()
         key = id(element)
+        named = [*_references(element, ids), *(styled if element is root else ())]
         if closing:
             open_.discard(key)
             total = 1 + sum(count[id(c)] for c in element)
-            total += sum(count[id(t)] for t in _references(element, ids))
+            total += sum(count[id(t)] * times for t, times in named)
             count[key] = min(total, MAX_DRAWN + 1)
             continue
         if key in count:
             continue
         open_.add(key)
         stack.append((element, True))
-        for nested in (*element, *_references(element, ids)):
+        for nested in (*element, *(t for t, _times in named)):
             if id(nested) in open_:
                 return None
             if id(nested) not in count:
