@@ -781,14 +781,18 @@ print(" ".join(f"{v.format}:{v.width}x{v.height}" for v in made.variants))
 """
 
 
-@pytest.mark.parametrize("mode", ["1", "P", "L"])
+@pytest.mark.parametrize(("mode", "size"), [
+    ("1", (10_000, 10_000)), ("P", (10_000, 10_000)), ("L", (10_000, 10_000)),
+    ("1", (6_399, 15_627)), ("P", (3_199, 31_000)),
+])
 def test_a_tiny_file_of_many_pixels_is_copied_within_bounded_memory(
-    tmp_path: Path, mode: str
+    tmp_path: Path, mode: str, size: tuple[int, int]
 ) -> None:
     """A 10,000 x 10,000 one-bit PNG is 32 KB; made full colour whole before it was scaled,
-    each copy made took 1.3 GB (found by an independent attack). It is taken down in its
-    own mode first: the copies are made under a 768 MiB address-space limit."""
-    image = Image.new(mode, (10_000, 10_000), 1)
+    each copy made took 1.3 GB, and so did tall ones after a first fix (found by two
+    independent attacks). It is taken down in strips first: the copies are made under a
+    768 MiB address-space limit."""
+    image = Image.new(mode, size, 1)
     if mode == "P":
         image.putpalette([0, 0, 0, 200, 30, 30] * 128)
     image.save(tmp_path / "besar.png")
@@ -799,9 +803,24 @@ def test_a_tiny_file_of_many_pixels_is_copied_within_bounded_memory(
         env={**os.environ, "PYTHONPATH": str(Path(photos.__file__).parents[2])},
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == [
-        "JPEG:480x480", "WEBP:480x480", "JPEG:960x960", "WEBP:960x960",
-        "JPEG:1600x1600", "WEBP:1600x1600"]
+    made = [m.split(":")[1].split("x") for m in done.stdout.split()]
+    assert [int(w) for w, _h in made] == [480, 480, 960, 960, 1600, 1600], made
+    tall = size[1] * 1600 / size[0]  # (a whole factor may leave half a pixel: 15,500 of 15,505)
+    assert abs(int(made[-1][1]) - tall) / tall < 0.001, made
+
+
+def test_a_dithered_photo_taken_down_keeps_its_tone() -> None:
+    """Taken down by whole pixels, a one-bit photo of 50 % grey dither became black or white
+    (found by an independent attack): its pixels are averaged."""
+    image = Image.new("1", (8000, 4000))
+    image.putdata([(x + y) % 2 for y in range(4000) for x in range(8000)])
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    made = photos.derive(out.getvalue(), ".png")
+    widest = max((v for v in made.variants if v.format == "JPEG"), key=lambda v: v.width)
+    grey = Image.open(io.BytesIO(widest.data)).convert("L")
+    mean = sum(grey.getdata()) / (grey.width * grey.height)
+    assert 100 < mean < 156, mean
 
 
 def test_a_large_photo_taken_down_first_keeps_its_orientation() -> None:

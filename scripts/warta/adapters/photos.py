@@ -68,7 +68,7 @@ GPS_IFD = 0x8825
 XMP_GPS = (b"GPSLatitude", b"GPSLongitude")
 #: The version of what :func:`inspect` and :func:`derive` do: raised with every change to
 #: them, so that what earlier versions found or made is not used again.
-VERSION = 2
+VERSION = 3
 #: What the settings are, for a cache key (a change makes every copy anew).
 SETTINGS = (
     f"v{VERSION};widths={WIDTHS};jpeg={JPEG_QUALITY}/{'p' if JPEG_PROGRESSIVE else 'b'};"
@@ -321,26 +321,41 @@ def _refuse_too_tall(width: int, height: int) -> None:
         )
 
 
-#: The modes whose pixels :meth:`Image.reduce` averages (a palette's indices are no colours;
-#: bilevel and 16-bit images it does not take): others are taken down by whole pixels.
+#: The modes whose pixels :meth:`Image.reduce` averages; the others are made one of these a
+#: strip at a time (a palette's indices are no colours, and a bilevel or 16-bit image it
+#: does not take).
 _AVERAGED = frozenset({"L", "LA", "La", "RGB", "RGBA", "RGBa", "RGBX", "I", "F", "CMYK", "YCbCr"})
+#: Rows of the photo made another mode at once, in multiples of the factor.
+_STRIP = 256
 
 
 def _smaller(image: Image.Image) -> Image.Image:
-    """``image`` taken down by a whole factor, in its own mode, while its upright width
-    stays at least twice the widest copy's (the copies are made from that, as from a JPEG
-    decoded at a smaller scale). A 10,000 x 10,000 one-bit PNG of 12 KB, made full colour
-    whole before it was scaled, took 1.3 GB for each copy made (found by an independent
-    attack); it now takes its decoded size and a ninth of it again."""
+    """``image`` taken down by the largest whole factor that leaves its upright width at
+    least the widest copy's, its pixels averaged, a strip at a time when they must first be
+    made another mode (the copies are then made from it, as from a JPEG decoded at a smaller
+    scale). A 10,000 x 10,000 one-bit PNG of 12 KB, made full colour whole before it was
+    scaled, took 1.3 GB for each copy made, and so did 6,399 x 15,627 and 3,199 x 31,000
+    after a first fix that took down only photos twice as wide as the widest copy, and that
+    dropped every other pixel of a dithered photo (found by two independent attacks)."""
     from PIL import Image  # noqa: PLC0415 - see the imports above
 
-    factor = _upright_size(image)[0] // (2 * WIDTHS[-1])
+    widest = WIDTHS[-1]
+    factor = (_upright_size(image)[0] + widest - 2) // (widest - 1) - 1
     if factor < 2:
         return image
     if image.mode in _AVERAGED:
         return image.reduce(factor)
-    size = (max(1, image.width // factor), max(1, image.height // factor))
-    return image.resize(size, Image.Resampling.NEAREST)
+    alpha = image.mode in ("LA", "PA") or "transparency" in image.info
+    mode = "L" if image.mode == "1" or image.mode.startswith("I;16") else "RGB"
+    mode = {"L": "LA", "RGB": "RGBA"}[mode] if alpha and image.mode != "1" else mode
+    width, height = image.size
+    out = Image.new(mode, (-(-width // factor), -(-height // factor)))
+    rows = factor * _STRIP
+    for top in range(0, height, rows):
+        strip = image.crop((0, top, width, min(height, top + rows))).convert(mode)
+        out.paste(strip.reduce(factor), (0, top // factor))
+    out.info = {k: v for k, v in image.info.items() if k != "transparency"}  # (its turn)
+    return out
 
 
 def _clean(image: Image.Image) -> Image.Image:
@@ -354,7 +369,9 @@ def _clean(image: Image.Image) -> Image.Image:
     )
     mode = "RGBA" if alpha else "RGB"
     converted = upright.convert(mode)
-    return Image.frombytes(mode, converted.size, converted.tobytes())
+    fresh = Image.new(mode, converted.size)  # (no copy of its bytes held besides)
+    fresh.paste(converted)
+    return fresh
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
