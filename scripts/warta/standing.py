@@ -39,6 +39,8 @@ HISTORY_LIMIT = 100_000
 #: version costs a parse, so some bound stays, and an item that meets it is left out.
 PARSE_LIMIT = 4096
 PARSE_BYTES = 64 << 20
+#: How many bytes of the file's versions are read at most to find which may be it.
+READ_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -116,40 +118,74 @@ def approved_version(
     if its signed records are exactly those before ``record`` and its content is the digest
     ``record`` names.
 
-    The history is read the oldest version first, and only a version whose bytes hold the
-    signature of the last record before the correction is parsed: no version written before
-    that record was signed can hold its signature, and the first that does is the one its
-    signer committed. Versions pushed later, however many, cost a read at most."""
+    Each version is read once, and only one whose bytes hold a line of the signature of the
+    last record before the correction, and none of the correction record's, is parsed:
+    first those a commit bringing the correction record in was made on (the approved
+    version, where ``warta correct`` was run), then the others, the oldest first. Versions
+    holding a copy of that line on a side branch merged before the correction cost a read,
+    not a parse (found by independent attacks)."""
     before = _bare(item.signoffs[: item.signoffs.index(record)])
     marker = signature_line(before[-1].sig) if before else None
     after = signature_line(record.sig)
-    parsed = parsed_bytes = 0
-    try:  # (read lazily, a batch of versions at a time: errors come while iterating)
-        for _commit, raw in gitread.path_history(
-            repo.root, item.path, HISTORY_LIMIT, MAX_BYTES, oldest_first=True
-        ):
-            if raw is None or (marker is not None and marker not in raw):
-                continue
-            if after is not None and after in raw:
-                continue  # (it holds the correction record itself: a later version)
-            if parsed >= PARSE_LIMIT or parsed_bytes >= PARSE_BYTES:
-                return _(
-                    "the approved version it corrects ({content}) is not among the first"
-                    " {count} versions in the git history of {path} that hold the record"
-                    " before the correction"
-                ).format(content=record.content, count=parsed, path=item.path)
-            parsed += 1
-            parsed_bytes += len(raw)
-            loaded = parse_bytes(raw, item.path)
-            old = loaded.item
-            if old is None or _bare(old.signoffs) != before:
-                continue
-            if content_digest(old.fields, old.body) == record.content:
-                return old, list(loaded.findings)
+    try:
+        order = _candidates(repo, item.path, marker, after)
+        parsed = parsed_bytes = 0
+        for start in range(0, len(order), 32):
+            found = gitread.read_blobs(repo.root, order[start : start + 32], MAX_BYTES)
+            for raw in (found.get(sha) for sha in order[start : start + 32]):
+                if raw is None:
+                    continue
+                if parsed >= PARSE_LIMIT or parsed_bytes >= PARSE_BYTES:
+                    return _(
+                        "the approved version it corrects ({content}) is not among the first"
+                        " {count} versions in the git history of {path} that hold the record"
+                        " before the correction"
+                    ).format(content=record.content, count=parsed, path=item.path)
+                parsed += 1
+                parsed_bytes += len(raw)
+                loaded = parse_bytes(raw, item.path)
+                old = loaded.item
+                if old is None or _bare(old.signoffs) != before:
+                    continue
+                if content_digest(old.fields, old.body) == record.content:
+                    return old, list(loaded.findings)
     except UsageError as exc:
         return _("the git history could not be read ({error})").format(error=exc)
     return _(
         "the approved version it corrects ({content}) is not in the git history of {path} (a"
         " shallow clone? fetch the full history: git fetch --unshallow)"
     ).format(content=record.content, path=item.path)
+
+
+def _candidates(
+    repo: Repository, path: str, marker: bytes | None, after: bytes | None
+) -> list[str]:
+    """The versions (objects) of ``path`` that may be the approved version, in the order to
+    parse them: those that hold ``marker`` and not ``after``, first the ones a commit that
+    brings ``after`` in was made on, then the rest, the oldest first. At most
+    :data:`READ_BYTES` of the history are read."""
+    commits = gitread.path_commits(repo.root, path, HISTORY_LIMIT)
+    versions = list(dict.fromkeys(blob for _c, _p, blob in commits if blob is not None))
+    holds: dict[str, tuple[bool, bool]] = {}  # object -> (holds marker, holds after)
+    read = 0
+    for start in range(0, len(versions), 32):
+        chunk = versions[start : start + 32]
+        for sha, raw in gitread.read_blobs(repo.root, chunk, MAX_BYTES).items():
+            if raw is not None:
+                read += len(raw)
+                holds[sha] = (marker is None or marker in raw, after is not None and after in raw)
+        if read >= READ_BYTES:
+            break
+    blob_of = {commit: blob for commit, _parents, blob in commits}
+
+    def state(commit: str) -> tuple[bool, bool]:
+        blob = blob_of.get(commit)
+        return holds.get(blob, (False, False)) if blob is not None else (False, False)
+
+    first: list[str] = []
+    for commit, parents, _blob in commits:
+        if state(commit)[1] and not any(state(p)[1] for p in parents):
+            first += [b for p in parents if (b := blob_of.get(p)) and holds.get(b) == (True, False)]
+    rest = [sha for sha in versions if holds.get(sha) == (True, False)]
+    return list(dict.fromkeys([*first, *rest]))
 

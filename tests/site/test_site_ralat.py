@@ -367,14 +367,16 @@ def test_a_merge_that_changes_nothing_neither_hides_the_history_nor_takes_the_lo
     assert len(log["records"]) == 7
 
 
+@pytest.mark.parametrize(("count", "pad"), [(65, 0), (66, 1 << 20), (4100, 0)])
 def test_copies_of_the_approval_on_a_side_branch_merged_first_do_not_hide_it(
-    scene: Scene, tmp_path: Path
+    scene: Scene, tmp_path: Path, count: int, pad: int
 ) -> None:
     """65 versions holding a copy of a line of the approval's signature, on a branch begun
     before the approval and merged as the first parent of the writer's next commit (whose
     diff is the writer's own), came first in the history: the 64 versions parsed ran out
-    before the approved one and the item left the site (found by an independent attack).
-    The bound is larger now."""
+    before the approved one and the item left the site, and then 66 copies of 1 MiB or
+    4,100 small ones used up the larger bound (found by two independent attacks). The
+    version a commit bringing the correction record in was made on is parsed first now."""
     from warta.adapters.ssh import signature_line
 
     clone = clone_of(scene, tmp_path / "clone", "--branch", "during")
@@ -387,9 +389,9 @@ def test_copies_of_the_approval_on_a_side_branch_merged_first_do_not_hide_it(
     before = item.signoffs[item.signoffs.index(approved) - 1]
     mark = signature_line(before.sig)
     assert mark is not None
-    copies = [b"jembatancatat %d\n" % n + mark + b"\n" for n in range(65)]
+    copies = [b"jembatancatat %d\n" % n + mark + b"\n" + b"x" * pad for n in range(count)]
     repo.git("branch", "samping", f"{approval}~1")
-    junk_history(repo, "samping", copies, 65, restore=False)
+    junk_history(repo, "samping", copies, count, restore=False)
     tree = repo.git("rev-parse", "during^{tree}").strip()
     merge = repo.git("commit-tree", tree, "-p", "samping", "-p", correction, "-m",
                      "Merge").strip()
