@@ -513,3 +513,29 @@ def test_what_a_drawing_names_by_url_or_an_encoded_fragment_is_counted_too() -> 
     link = (b'<svg xmlns="http://www.w3.org/2000/svg" id="top"><a href="#top"><rect/></a>'
             b'<use href="#%72"/><rect id="r"/></svg>')
     assert assets.svg_problems(link) == []
+
+
+@pytest.mark.parametrize(("steps", "problem"), [
+    ('<feMorphology operator="dilate" radius="300"/>',
+     "<feMorphology> asks for radius above 8; expected at most that"),
+    ('<feMorphology radius="2 300"/>',
+     "<feMorphology> asks for radius above 8; expected at most that"),
+    ('<feTurbulence numOctaves="1000000"/>',
+     "<feTurbulence> asks for numOctaves above 8; expected at most that"),
+    ('<feConvolveMatrix order="64" kernelMatrix="1"/>',
+     "<feConvolveMatrix> asks for order above 5; expected at most that"),
+    ('<feGaussianBlur stdDeviation="200"/>' * 21,
+     "<feGaussianBlur> asks for stdDeviation above 50; expected at most that"),
+])
+def test_a_filter_that_asks_too_much_of_its_reader_is_refused(steps: str, problem: str) -> None:
+    """A dilation of radius 300 (263 bytes) ran past two minutes in the typesetter and 200
+    chained blurs past a minute in Chromium (found by an independent attack)."""
+    data = svg(f'<filter id="f">{steps}</filter><rect width="9" height="9" filter="url(#f)"/>')
+    assert problem in assets.svg_problems(data)
+    many = svg('<filter id="f">' + '<feGaussianBlur stdDeviation="1"/>' * 21 + "</filter>")
+    assert assets.svg_problems(many) == [
+        "it holds more than 20 filter steps; expected a drawing with a few"]
+    fine = svg('<filter id="f"><feGaussianBlur stdDeviation="2"/><feMorphology radius="1"/>'
+               '<feMerge><feMergeNode in="SourceGraphic"/></feMerge></filter>'
+               '<rect width="9" height="9" filter="url(#f)"/>')
+    assert assets.svg_problems(fine) == []

@@ -95,6 +95,18 @@ def _css_problems(text: str, where: str, *, css: bool = True) -> Iterator[str]:
 
 #: The most pictures (data: URLs) one SVG may embed.
 MAX_EMBEDDED = 20
+#: The most a filter primitive may ask of the one who draws it (the number named, per
+#: attribute): a dilation of radius 300 (263 bytes) ran past two minutes in the bulletin's
+#: typesetter, 200 blurs chained past a minute in Chromium (found by an independent attack).
+FILTER_BOUNDS = {
+    ("feMorphology", "radius"): 8.0,
+    ("feGaussianBlur", "stdDeviation"): 50.0,
+    ("feDropShadow", "stdDeviation"): 50.0,
+    ("feConvolveMatrix", "order"): 5.0,
+    ("feTurbulence", "numOctaves"): 8.0,
+}
+#: The most filter primitives one SVG may hold.
+MAX_FILTER_STEPS = 20
 #: The most elements one SVG may draw once every reference to a ``#fragment`` (``<use>``)
 #: is drawn as the element it names: six groups of ten ``<use>`` of the one before, 2 KB,
 #: drew a million rectangles, which kept a browser busy past a minute and stopped the
@@ -180,6 +192,7 @@ def svg_problems(data: bytes) -> list[str]:
                     # only href (checked above) may name anything, and only a #fragment
                     problems.append(_elsewhere(name, attr, value))
                 found.extend(problems)
+    found.extend(_filter_problems(root))
     if not found:
         drawn = _drawn(root)
         if drawn is None:
@@ -283,6 +296,28 @@ def _drawn(root: ET.Element) -> int | None:
             if id(nested) not in count:
                 stack.append((nested, False))
     return count[id(root)]
+
+
+def _filter_problems(root: ET.Element) -> Iterator[str]:
+    """What in the drawing's filters asks too much of the one who draws it."""
+    steps = 0
+    for element in root.iter():
+        ns, name = _local(str(element.tag))
+        if ns != SVG_NS or not name.startswith("fe"):
+            continue
+        if not name.startswith(("feFunc", "feMergeNode", "feDistantLight", "fePointLight",
+                                "feSpotLight")):
+            steps += 1
+            if steps == MAX_FILTER_STEPS + 1:
+                yield _("it holds more than {most} filter steps; expected a drawing with a few"
+                        ).format(most=MAX_FILTER_STEPS)
+        for (kind, attr), most in FILTER_BOUNDS.items():
+            if name == kind and any(
+                float(n) > most for n in _NUMBER.findall(element.get(attr, ""))
+            ):
+                yield _("<{name}> asks for {attr} above {most}; expected at most that").format(
+                    name=name, attr=attr, most=f"{most:g}"
+                )
 
 
 def _elsewhere(name: str, attr: str, value: str) -> str:
