@@ -615,6 +615,7 @@ def test_trust_sign_stopped_at_a_later_signature_puts_every_file_back(
     """A signature that fails after others were written (a key refused, Ctrl-C at the
     passphrase): every file is as it was before."""
     from warta import administer
+    from warta.adapters.ssh import KeygenSigner
     from warta.staffing import admin_signer
 
     office, _ = init_office(tmp_path, keys)
@@ -627,10 +628,10 @@ def test_trust_sign_stopped_at_a_later_signature_puts_every_file_back(
     real = administer.sign_workflow
     made: list[Path] = []
 
-    def second_fails(root: Path, rel: Path, signer: object) -> Path:
+    def second_fails(root: Path, rel: Path, signer: KeygenSigner) -> Path:
         if made:
             raise KeyboardInterrupt
-        made.append(real(root, rel, signer))  # type: ignore[arg-type]
+        made.append(real(root, rel, signer))
         return made[-1]
 
     monkeypatch.setattr(administer, "sign_workflow", second_fails)
