@@ -96,4 +96,3 @@ def test_each_version_is_read_once_with_its_first_commit_in_the_order_asked(
     assert len(asked) == 2
     newest = list(gitread.path_history(root, "a.md", 100, MiB))
     assert newest == [(commits[4], b"A\n"), (commits[3], b"B\n")]
-    assert list(gitread.path_versions(root, "a.md", 3, MiB)) == [b"A\n", b"B\n"]

@@ -169,15 +169,6 @@ def read_blobs(
     return found
 
 
-def path_versions(
-    root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 32
-) -> Iterator[bytes | None]:
-    """The bytes of each version of the file ``rel`` in HEAD's history, newest first (see
-    :func:`path_history`)."""
-    for _commit, data in path_history(root, rel, limit, max_bytes, batch=batch):
-        yield data
-
-
 def path_history(
     root: Path, rel: str, limit: int, max_bytes: int, *, batch: int = 32,
     oldest_first: bool = False,
