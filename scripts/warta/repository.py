@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ from warta.adapters.frontmatter import FrontMatterError, split
 from warta.adapters.git import tracked_attributes
 from warta.adapters.items import LoadedItem, has_workflow_keys, load_item, parse_bytes, refused
 from warta.adapters.itemstore import ItemStore
+from warta.adapters.photos import LargePhoto
 from warta.adapters.photostore import FactsCache, learn
 from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
@@ -544,6 +546,52 @@ def observe_folder(root: Path, folder: str) -> tuple[Observed, ...]:
     )
 
 
+def _photos_in(
+    entries: Iterable[safefs.Entry], folders: Container[str]
+) -> list[tuple[str, str, str]]:
+    """What :func:`observe` asks the facts of, for each photo in one of the item
+    ``folders``: its repository path, digest and suffix."""
+    wanted = []
+    for entry in entries:
+        parts = entry.rel.split("/")
+        folder = "/".join(parts[:4]) + "/"
+        if (
+            len(parts) > 4
+            and folder in folders
+            and entry.rel[len(folder) :] != ITEM_FILE
+            and entry.kind is safefs.Kind.FILE
+            and entry.nlink <= 1
+            and entry.refused is None
+            and entry.digest is not None
+            and is_inspected(entry.rel)
+        ):
+            wanted.append((entry.rel, entry.digest, posixpath.splitext(entry.rel)[1].lower()))
+    return wanted
+
+
+def _facts_ahead(facts: FactsOf, wanted: Sequence[tuple[str, str, str]], jobs: int) -> FactsOf:
+    """``facts``, with those of the ``wanted`` photos found first on ``jobs`` threads
+    (hashlib and Pillow let other threads run while they digest and decode: a cold
+    validation of 1,000 photos spent most of its first second here, on one core), but a
+    large one's (:class:`~warta.adapters.photos.LargePhoto`)."""
+    if jobs < 2 or len(wanted) < 2:
+        return facts
+    def early(rel: str, digest: str, suffix: str) -> PhotoFacts | None:
+        try:
+            return facts(rel, digest, suffix)
+        except LargePhoto:  # (the main thread inspects it, as it is asked)
+            return None
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        found = dict(zip(wanted, pool.map(lambda w: early(*w), wanted), strict=True))
+
+    def ahead(rel: str, digest: str, suffix: str) -> PhotoFacts:
+        known = found.get((rel, digest, suffix))
+        return known if known is not None else facts(rel, digest, suffix)
+
+    return ahead
+
+
 def photo_facts(root: Path, cache: FactsCache | None) -> FactsOf:
     """What the photos of items hold, read through ``cache`` (None: read each again)."""
 
@@ -568,17 +616,20 @@ def scan(
     facts: FactsOf | None = None,
     *,
     lazy_items: bool = False,
+    jobs: int = 1,
 ) -> Tree:
     """List ``content/`` (and the configuration's own files) once, following no link and
     reading each file at most once (a large one not at all if ``digests`` knows it
     unchanged; with ``lazy_items``, an item neither); with ``facts``, what each raster photo
-    of an item holds too."""
+    of an item holds too (found on ``jobs`` threads)."""
     read = _how_to_read_new if lazy_items else _how_to_read
     entries = safefs.walk(root, DOCS, read=read, digests=digests)
     items: dict[str, safefs.Entry] = {
         e.rel[: -len(ITEM_FILE)]: e for e in entries if _ITEM.match(e.rel)
     }
     grouped: dict[str, list[Observed]] = {f: [] for f in items}
+    if facts is not None:
+        facts = _facts_ahead(facts, _photos_in(entries, grouped), jobs)
     strays: list[safefs.Entry] = []
     sources: list[Observed] = []
     prints: list[Observed] = []
@@ -763,7 +814,12 @@ def open_repository(
     progress.start(None, _("reading files"))
     try:
         tree = scan(
-            root, policy.site, digests, photo_facts(root, facts), lazy_items=not keep_items
+            root,
+            policy.site,
+            digests,
+            photo_facts(root, facts),
+            lazy_items=not keep_items,
+            jobs=default_jobs() if jobs is None else jobs,
         )
         renderer = renderer_for(policy.site, policy.html)
         if renderer is not None and cache and keep_items:

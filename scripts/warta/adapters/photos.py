@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,6 +76,11 @@ SETTINGS = (
     f"webp={WEBP_QUALITY}/{WEBP_METHOD};"
     f"max={MAX_PIXELS};pillow={PILLOW_VERSION}"
 )
+#: A run inspects photos on several threads (:func:`warta.repository.scan`), but one with
+#: more pixels than this that is not a JPEG (a JPEG is decoded at an eighth of its size
+#: there) only on the main thread: the memory a thread's decoding took stays with the
+#: thread's own heap, and 100 million pixels take 100 to 400 MB.
+LARGE_PIXELS = 4_000_000
 MIME = {"JPEG": "image/jpeg", "WEBP": "image/webp", "PNG": "image/png"}
 EXTENSION = {"JPEG": "jpg", "WEBP": "webp", "PNG": "png"}
 
@@ -285,12 +291,22 @@ def _upright_size(image: Image.Image) -> tuple[int, int]:
     return image.width, image.height
 
 
+class LargePhoto(Exception):
+    """A large photo (:data:`LARGE_PIXELS`) met off the main thread: inspect it there."""
+
+
 def inspect(data: bytes, suffix: str) -> PhotoFacts:
     """What the original ``data`` (named with ``suffix``) holds; ``problem`` says why no copy
-    can be made of it. Never raises."""
+    can be made of it. Never raises, but LargePhoto off the main thread."""
     try:
         with _opened(data, suffix) as image:
             fmt = image.format or ""
+            if (
+                fmt not in ("JPEG", "MPO")
+                and image.width * image.height > LARGE_PIXELS
+                and threading.current_thread() is not threading.main_thread()
+            ):
+                raise LargePhoto
             # a GIF is published as signed: a position anywhere in its bytes (an XMP or
             # comment block Pillow does not parse) counts
             gps = _has_gps(image) or (fmt == "GIF" and any(n in data for n in XMP_GPS))
@@ -300,6 +316,8 @@ def inspect(data: bytes, suffix: str) -> PhotoFacts:
             _decoded(image, at_least=1)
     except PhotoRefused as exc:
         return PhotoFacts("", 0, 0, len(data), problem=str(exc))
+    except LargePhoto:
+        raise
     except Exception as exc:  # fail closed: a surprise is a refusal too
         return PhotoFacts("", 0, 0, len(data), problem=_why(exc))
     return PhotoFacts(fmt, width, height, len(data), gps=gps)
