@@ -834,3 +834,38 @@ def test_a_large_photo_taken_down_first_keeps_its_orientation() -> None:
     made = photos.derive(out.getvalue(), ".png")
     widest = max(made.variants, key=lambda v: v.width)
     assert (widest.width, widest.height) == (1600, 800)
+
+
+def _animation(width: int, height: int, frames: int) -> bytes:
+    """A GIF whose canvas is ``width`` x ``height`` and that draws one pixel ``frames``
+    times: 15 bytes a frame, however large the canvas."""
+    head = b"GIF89a" + struct.pack("<HHBBB", width, height, 0x80, 0, 0) + b"\0\0\0\xff\xff\xff"
+    frame = b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x4c\x01\x00"
+    return head + frame * frames + b";"
+
+
+def test_a_gif_drawing_more_pixels_than_a_photo_holds_is_refused(site: Repo) -> None:
+    """A GIF is published as signed: 15 KB of it made 1,000 frames of 10,000 x 10,000
+    pixels for every reader's browser to draw. Its frames count, at its canvas's size, to
+    the photos' 100 million pixels; an ordinary animation and a still of as many pixels
+    as a photo may have pass."""
+    folder = "content/berita/2026/foto-rusak/images/"
+    bomb = _animation(10_000, 10_000, 1_000)
+    assert len(bomb) < 16_000
+    site.write(folder + "bom.gif", bomb)
+    site.write(folder + "diam.gif", _animation(10_000, 10_000, 1))
+    frames = [Image.new("P", (480, 270), n) for n in range(40)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=80)
+    site.write(folder + "animasi.gif", out.getvalue())
+    draft = next(i for i in site.validate_json()["items"] if "foto-rusak" in i["path"])
+    refused = {
+        f["message"].split(":", 1)[0]: f["message"]
+        for f in draft["findings"]
+        if f["rule"] == "image.unreadable"
+    }
+    assert "images/animasi.gif" not in refused and "images/diam.gif" not in refused
+    assert (
+        "found an animation of 1000 frames of 10000x10000 pixels, 100000000000 pixels in all;"
+        " expected at most 100000000 (a shorter or smaller animation)"
+    ) in refused["images/bom.gif"]

@@ -313,6 +313,8 @@ def inspect(data: bytes, suffix: str) -> PhotoFacts:
             width, height = _upright_size(image)
             if fmt != "GIF":  # (a GIF is published as signed, never copied)
                 _refuse_too_tall(width, height)
+            else:
+                _refuse_long_animation(image)
             _decoded(image, at_least=1)
     except PhotoRefused as exc:
         return PhotoFacts("", 0, 0, len(data), problem=str(exc))
@@ -321,6 +323,28 @@ def inspect(data: bytes, suffix: str) -> PhotoFacts:
     except Exception as exc:  # fail closed: a surprise is a refusal too
         return PhotoFacts("", 0, 0, len(data), problem=_why(exc))
     return PhotoFacts(fmt, width, height, len(data), gps=gps)
+
+
+def _refuse_long_animation(image: Image.Image) -> None:
+    """PhotoRefused if the GIF ``image`` draws more than :data:`MAX_PIXELS` pixels in all
+    its frames, each frame counted at the size of its canvas (as a browser composes it): it
+    is published as signed, and 15 KB hold 1,000 frames of 10,000 x 10,000 pixels, 100
+    billion for every reader's browser to draw (a lead of an independent attack). Counting
+    the frames reads the file, not its pixels: about 0.1 s for each MB."""
+    frames = getattr(image, "n_frames", 1)
+    if frames * image.width * image.height > MAX_PIXELS:
+        raise PhotoRefused(
+            _(
+                "an animation of {frames} frames of {width}x{height} pixels, {pixels} pixels"
+                " in all; expected at most {most} (a shorter or smaller animation)"
+            ).format(
+                frames=frames,
+                width=image.width,
+                height=image.height,
+                pixels=frames * image.width * image.height,
+                most=MAX_PIXELS,
+            )
+        )
 
 
 def _refuse_too_tall(width: int, height: int) -> None:

@@ -115,8 +115,9 @@ class FactsCache:
             write_entries(self.path, self.secret, FACTS_FORMAT, self.used)
 
 
-#: What an original's facts are: 2 since a photo too tall for its copies is refused.
-FACTS_VERSION = 2
+#: What an original's facts are: 2 since a photo too tall for its copies is refused, 3 since
+#: a GIF of more pixels than a photo's in all its frames is.
+FACTS_VERSION = 3
 
 
 @functools.cache
