@@ -34,7 +34,7 @@ from warta.adapters.frontmatter import FrontMatterError, split
 from warta.adapters.git import tracked_attributes
 from warta.adapters.items import LoadedItem, has_workflow_keys, load_item, parse_bytes, refused
 from warta.adapters.itemstore import ItemStore
-from warta.adapters.photos import LargePhoto
+from warta.adapters.photos import LargePhoto, reading_ahead
 from warta.adapters.photostore import FactsCache, learn
 from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
@@ -579,10 +579,10 @@ def _facts_ahead(facts: FactsOf, wanted: Sequence[tuple[str, str, str]], jobs: i
     def early(rel: str, digest: str, suffix: str) -> PhotoFacts | None:
         try:
             return facts(rel, digest, suffix)
-        except LargePhoto:  # (the main thread inspects it, as it is asked)
+        except LargePhoto:  # (inspected when it is asked for, on the thread that asks)
             return None
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with ThreadPoolExecutor(max_workers=jobs, initializer=reading_ahead) as pool:
         found = dict(zip(wanted, pool.map(lambda w: early(*w), wanted), strict=True))
 
     def ahead(rel: str, digest: str, suffix: str) -> PhotoFacts:

@@ -76,11 +76,12 @@ SETTINGS = (
     f"webp={WEBP_QUALITY}/{WEBP_METHOD};"
     f"max={MAX_PIXELS};pillow={PILLOW_VERSION}"
 )
-#: A run inspects photos on several threads (:func:`warta.repository.scan`), but one with
-#: more pixels than this that is not a JPEG (a JPEG is decoded at an eighth of its size
-#: there) only on the main thread: the memory a thread's decoding took stays with the
-#: thread's own heap, and 100 million pixels take 100 to 400 MB.
+#: A run inspects photos ahead on several threads (:func:`warta.repository.scan`), but one
+#: with more pixels than this that is not a JPEG (a JPEG is decoded at an eighth of its size
+#: there) only on the thread that asks for it after them: the memory a thread's decoding
+#: took stays with that thread's own heap, and 100 million pixels take 100 to 400 MB.
 LARGE_PIXELS = 4_000_000
+_AHEAD = threading.local()
 MIME = {"JPEG": "image/jpeg", "WEBP": "image/webp", "PNG": "image/png"}
 EXTENSION = {"JPEG": "jpg", "WEBP": "webp", "PNG": "png"}
 
@@ -292,19 +293,25 @@ def _upright_size(image: Image.Image) -> tuple[int, int]:
 
 
 class LargePhoto(Exception):
-    """A large photo (:data:`LARGE_PIXELS`) met off the main thread: inspect it there."""
+    """A large photo (:data:`LARGE_PIXELS`) met on a thread that reads ahead."""
+
+
+def reading_ahead() -> None:
+    """Mark this thread as one that inspects photos ahead of the run: :func:`inspect`
+    raises LargePhoto there for a large one."""
+    _AHEAD.on = True
 
 
 def inspect(data: bytes, suffix: str) -> PhotoFacts:
     """What the original ``data`` (named with ``suffix``) holds; ``problem`` says why no copy
-    can be made of it. Never raises, but LargePhoto off the main thread."""
+    can be made of it. Never raises, but LargePhoto on a thread that reads ahead."""
     try:
         with _opened(data, suffix) as image:
             fmt = image.format or ""
             if (
                 fmt not in ("JPEG", "MPO")
                 and image.width * image.height > LARGE_PIXELS
-                and threading.current_thread() is not threading.main_thread()
+                and getattr(_AHEAD, "on", False)
             ):
                 raise LargePhoto
             # a GIF is published as signed: a position anywhere in its bytes (an XMP or
