@@ -508,3 +508,82 @@ def test_forged_payload_helper_matches_the_product(site: Repo) -> None:
                               at_text="2026-11-03T10:00:00+07:00",
                               content=item.signoffs[2].content or "", prev=prev_of(item, 2))
 
+
+
+def _signature_block(text: str) -> tuple[int, int]:
+    """Where the lines of the first signature of ``text`` begin and its END line begins."""
+    start = text.index("    sig: |\n") + len("    sig: |\n")
+    return start, text.index("      -----END SSH SIGNATURE-----", start)
+
+
+def _rewrapped(text: str) -> str:
+    start, end = _signature_block(text)
+    lines = text[start:end].rstrip("\n").split("\n")
+    body = "".join(line.strip() for line in lines[1:])
+    return text[:start] + lines[0] + "\n" + "".join(
+        f"      {body[i:i + 64]}\n" for i in range(0, len(body), 64)) + text[end:]
+
+
+def _with_stray_bits(text: str) -> str:
+    """The last base64 character before the padding swapped for one that decodes to the
+    same bytes (its unused low bits set)."""
+    start, end = _signature_block(text)
+    block = text[start:end]
+    at = block.rindex("=") - 1 if "=" in block else len(block.rstrip()) - 1
+    while block[at] == "=":
+        at -= 1
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    index = alphabet.index(block[at])
+    pad = block.count("=")
+    swapped = alphabet[index | (0b1111 if pad == 2 else 0b11)]
+    assert swapped != block[at]
+    return text[: start + at] + swapped + text[start + at + 1 :]
+
+
+def _after_the_armour(text: str) -> str:
+    _start, end = _signature_block(text)
+    close = text.index("\n", end) + 1
+    return text[:close] + "      dirapikan\n" + text[close:]
+
+
+@pytest.mark.parametrize("rewrite", [_rewrapped, _with_stray_bits, _after_the_armour],
+                         ids=["wrapped-at-64", "stray-bits", "text-after-armour"])
+def test_a_signature_written_another_way_is_refused(site: Repo, rewrite: Any) -> None:
+    """The same signature bytes written another way verify all the same, but the record then
+    reads as another one (a Ralat's approved version was not found in the history, and
+    every deploy failed: found by an independent attack). A signature is taken only as
+    ssh-keygen writes it."""
+    site.write(JEMBATAN, rewrite(site.read(JEMBATAN)))
+    message = only_error(not_publishable(site, JEMBATAN), "signature.armour")
+    assert message.startswith("the signature of signoffs[0] (") and "70 characters" in message
+    assert rules(verdict(site, POSYANDU)) == set()
+
+
+def test_a_signature_with_bytes_in_its_reserved_field_is_refused(site: Repo) -> None:
+    """ssh-keygen writes the SSHSIG reserved field empty and verifies over an empty one
+    whatever a signature holds there: the last record's signature with other bytes there
+    verified (no later record chains to it), a record written another way."""
+    import base64
+    import struct
+
+    _text, item = load(site, JEMBATAN)
+    last = item.signoffs[-1]
+    assert last.sig is not None
+    blob = base64.b64decode("".join(last.sig.strip().split("\n")[1:-1]))
+    fields, at = [], 10  # (after the magic "SSHSIG" and the version, a uint32)
+    while at < len(blob):
+        (size,) = struct.unpack(">I", blob[at : at + 4])
+        fields.append(blob[at + 4 : at + 4 + size])
+        at += 4 + size
+    assert len(fields) == 5 and fields[2] == b""
+    fields[2] = b"x"
+    forged = blob[:10] + b"".join(struct.pack(">I", len(f)) + f for f in fields)
+    encoded = base64.b64encode(forged).decode("ascii")
+    armour = "\n".join(["-----BEGIN SSH SIGNATURE-----",
+                        *(encoded[i : i + 70] for i in range(0, len(encoded), 70)),
+                        "-----END SSH SIGNATURE-----"])
+    write_signoffs(site, JEMBATAN, (*item.signoffs[:-1], replace(last, sig=armour)))
+    message = only_error(not_publishable(site, JEMBATAN), "signature.armour")
+    assert message.startswith(f"the signature of signoffs[{len(item.signoffs) - 1}] (")
+    assert "reserved field empty" in message
+    assert rules(verdict(site, JEMBATAN)) == {"signature.armour"}

@@ -399,3 +399,34 @@ def test_copies_of_the_approval_on_a_side_branch_merged_first_do_not_hide_it(
     assert repo.git("diff", "--name-only", "during", correction) == f"{REL}\n"
     out = build(clone, tmp_path / "site")
     assert OLD in page(out) and traces(out, "jembatancatat") == []
+
+
+def test_a_signature_rewrapped_during_a_correction_is_refused_by_the_gate(
+    scene: Scene, tmp_path: Path
+) -> None:
+    """A change that only wraps an earlier record's signature at another width (the same
+    signature bytes: it verifies, and its chain digest is the same) passed `validate
+    --strict --base`, then no version in the history held the record's text: the build
+    left the item out, and every strict deploy failed (found by an independent attack).
+    The gate refuses it now, naming the record; the build leaves the item out as well."""
+    forged = clone_of(scene, tmp_path / "clone", "--branch", "during")
+    repo = forged.repo
+    text = repo.read(REL)
+    start = text.index("    sig: |\n") + len("    sig: |\n")
+    end = text.index("-----END SSH SIGNATURE-----", start)
+    lines = text[start:end].split("\n")
+    body = "".join(line.strip() for line in lines[1:])
+    wrapped = "".join(f"      {body[i:i + 76]}\n" for i in range(0, len(body), 76))
+    repo.write(REL, text[:start] + lines[0] + "\n" + wrapped + "      " + text[end:])
+    repo.commit_all("rapikan baris tanda tangan")
+    judged = repo.cli(
+        "--lang", "en", "validate", "--strict", "--no-cache", "--base", "origin/during"
+    )
+    assert judged.returncode == 1, judged.stdout + judged.stderr
+    assert "[signature.armour]" in judged.stdout, judged.stdout
+    assert "signoffs[0]" in judged.stdout and "lines of 70 characters" in judged.stdout
+    out = tmp_path / "site"
+    result = forged.mkdocs("build", "-d", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "[correct.standing]" in result.stderr and "do not verify" in result.stderr
+    assert not (out / URL).exists() and traces(out, DRAFT) == []

@@ -18,7 +18,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from warta.model.item import NewsItem, Signoff, content_digest, read_news_date
 from warta.model.office import week_hours
 from warta.model.roster import Education, Holding, Key, Person, Roster
-from warta.model.signing import chain_digest, signoff_payload
+from warta.model.signing import (
+    ARMOUR_BEGIN,
+    ARMOUR_END,
+    ARMOUR_WIDTH,
+    chain_digest,
+    signoff_payload,
+)
 from warta.model.sop import (
     Calendar,
     DutyRule,
@@ -270,8 +276,10 @@ def roster(*extra: Person) -> Roster:
 
 
 class FakeVerifier:
-    """A signature is 'fake-sig <public key> <sha256 of the signed bytes>'. It verifies only
-    over exactly those bytes and that namespace, like SSHSIG; anything else is invalid."""
+    """A signature is an SSHSIG-shaped blob holding the public key, the namespace and the
+    SHA-256 of the signed bytes, armoured as ssh-keygen armours a signature. It verifies
+    only over exactly those bytes and that namespace, like SSHSIG; anything else is
+    invalid."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[bytes, str, str]] = []
@@ -279,14 +287,24 @@ class FakeVerifier:
     @staticmethod
     def sign(key: str, message: bytes, namespace: str = "warta") -> str:
         digest = hashlib.sha256(namespace.encode() + b"\x00" + message).hexdigest()
-        return f"fake-sig {key} {digest}"
+        fields = (key.encode(), namespace.encode(), b"", b"sha512", digest.encode())
+        blob = b"SSHSIG" + (1).to_bytes(4, "big") + b"".join(
+            len(f).to_bytes(4, "big") + f for f in fields
+        )
+        body = base64.b64encode(blob).decode("ascii")
+        lines = [body[i : i + ARMOUR_WIDTH] for i in range(0, len(body), ARMOUR_WIDTH)]
+        return "\n".join([ARMOUR_BEGIN, *lines, ARMOUR_END, ""])
 
     def signer_key(self, message: bytes, armored: str, namespace: str) -> str | None:
         self.calls.append((message, armored, namespace))
-        parts = armored.split()
-        if len(parts) != 4 or parts[0] != "fake-sig":
+        try:
+            blob = base64.b64decode("".join(armored.split("\n")[1:-2]), validate=True)
+        except ValueError:
             return None
-        key = f"{parts[1]} {parts[2]}"
+        if not blob.startswith(b"SSHSIG"):
+            return None
+        size = int.from_bytes(blob[10:14], "big")
+        key = blob[14 : 14 + size].decode("utf-8", "replace")
         return key if self.sign(key, message, namespace) == armored else None
 
 

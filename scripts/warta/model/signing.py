@@ -154,6 +154,52 @@ def chain_digest(armored: str) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
+#: The armour lines of a signature, and the width of its base64 lines, as ssh-keygen writes
+#: it (and ``warta sign`` records it).
+ARMOUR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
+ARMOUR_END = "-----END SSH SIGNATURE-----"
+ARMOUR_WIDTH = 70
+
+
+def written_as_made(armored: str) -> bool:
+    """Whether ``armored`` is a signature written exactly as ssh-keygen writes one: its
+    base64 (padded, no stray bits) in lines of :data:`ARMOUR_WIDTH` characters between the
+    two armour lines, every line ended, nothing else, and the SSHSIG reserved field empty.
+    The same signature written another way (wrapped at another width, text after the
+    armour, bytes in the reserved field, which ssh-keygen never writes and verifies over
+    as empty) verifies all the same, but makes the record's text one no earlier version of
+    the file holds: the approved version of an item in correction was then not found, and
+    every deploy failed (found by an independent attack)."""
+    lines = armored.split("\n")
+    if len(lines) < 4 or (lines[0], lines[-2], lines[-1]) != (ARMOUR_BEGIN, ARMOUR_END, ""):
+        return False
+    body = "".join(lines[1:-2])
+    try:
+        blob = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    width = ARMOUR_WIDTH
+    return (
+        base64.b64encode(blob).decode("ascii") == body
+        and lines[1:-2] == [body[i : i + width] for i in range(0, len(body), width)]
+        and _reserved(blob) == b""
+    )
+
+
+def _reserved(blob: bytes) -> bytes | None:
+    """The reserved field of the SSHSIG ``blob`` (magic, version, then the public key, the
+    namespace and the reserved field as SSH strings); None if it has none."""
+    at = len(b"SSHSIG") + 4
+    for _field in range(3):
+        if at + 4 > len(blob):
+            return None
+        size = int.from_bytes(blob[at : at + 4], "big")
+        start, at = at + 4, at + 4 + size
+        if at > len(blob):
+            return None
+    return blob[start:at]
+
+
 def fingerprint(public_key: str) -> str:
     """OpenSSH-style SHA256 fingerprint of 'type base64' public key text."""
     parts = public_key.split()
@@ -234,6 +280,18 @@ def check_signatures(
                 _("{label} records no content digest; expected 'content: sha256:…'").format(
                     label=label
                 ),
+            )
+        if not written_as_made(signoff.sig):
+            yield error(
+                item.path,
+                signoff.line,
+                "signature.armour",
+                _(
+                    "the signature of {label} is not written as 'warta sign' wrote it;"
+                    " expected its base64 in lines of {width} characters between the BEGIN"
+                    " and END lines, nothing else, and its reserved field empty (the same"
+                    " signature written another way makes the record read as another one)"
+                ).format(label=label, width=ARMOUR_WIDTH),
             )
         key_text = verifier.signer_key(
             signoff_payload(item.id, signoff, prev), signoff.sig, NAMESPACE
