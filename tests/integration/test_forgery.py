@@ -559,6 +559,19 @@ def test_a_signature_written_another_way_is_refused(site: Repo, rewrite: Any) ->
     assert rules(verdict(site, POSYANDU)) == set()
 
 
+def test_a_signature_that_does_not_verify_is_said_once(site: Repo) -> None:
+    """A cut signature is not also said to be written another way: one finding, the one
+    that matters."""
+    _text, item = load(site, JEMBATAN)
+    last = item.signoffs[-1]
+    assert last.sig is not None
+    lines = last.sig.split("\n")
+    cut = "\n".join([*lines[:2], *lines[3:]])
+    write_signoffs(site, JEMBATAN, (*item.signoffs[:-1], replace(last, sig=cut)))
+    entry = not_publishable(site, JEMBATAN)
+    assert [rule for rule, _line, _message in errors(entry)] == ["signature.invalid"]
+
+
 def test_a_signature_with_bytes_in_its_reserved_field_is_refused(site: Repo) -> None:
     """ssh-keygen writes the SSHSIG reserved field empty and verifies over an empty one
     whatever a signature holds there: the last record's signature with other bytes there

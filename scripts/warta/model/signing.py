@@ -281,18 +281,6 @@ def check_signatures(
                     label=label
                 ),
             )
-        if not written_as_made(signoff.sig):
-            yield error(
-                item.path,
-                signoff.line,
-                "signature.armour",
-                _(
-                    "the signature of {label} is not written as 'warta sign' wrote it;"
-                    " expected its base64 in lines of {width} characters between the BEGIN"
-                    " and END lines, nothing else, and its reserved field empty (the same"
-                    " signature written another way makes the record read as another one)"
-                ).format(label=label, width=ARMOUR_WIDTH),
-            )
         key_text = verifier.signer_key(
             signoff_payload(item.id, signoff, prev), signoff.sig, NAMESPACE
         )
@@ -310,6 +298,18 @@ def check_signatures(
                 ).format(label=label),
             )
             continue
+        if not written_as_made(signoff.sig):
+            yield error(
+                item.path,
+                signoff.line,
+                "signature.armour",
+                _(
+                    "the signature of {label} is not written as 'warta sign' wrote it;"
+                    " expected its base64 in lines of {width} characters between the BEGIN"
+                    " and END lines, nothing else, and its reserved field empty (the same"
+                    " signature written another way makes the record read as another one)"
+                ).format(label=label, width=ARMOUR_WIDTH),
+            )
         claimed = roster.get(signoff.by)
         owner = key_owner(roster, key_text)
         if owner is None:
