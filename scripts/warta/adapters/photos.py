@@ -77,9 +77,12 @@ SETTINGS = (
     f"max={MAX_PIXELS};pillow={PILLOW_VERSION}"
 )
 #: A run inspects photos ahead on several threads (:func:`warta.repository.scan`), but one
-#: with more pixels than this that is not a JPEG (a JPEG is decoded at an eighth of its size
-#: there) only on the thread that asks for it after them: the memory a thread's decoding
-#: took stays with that thread's own heap, and 100 million pixels take 100 to 400 MB.
+#: with more pixels than this only on the thread that asks for it after them, unless it is a
+#: baseline JPEG (decoded there at an eighth of its size, a few rows at a time): the memory
+#: a thread's decoding took stays with that thread's own heap, 100 million pixels take 100
+#: to 400 MB, and a progressive JPEG of 10,000 x 10,000 (2.3 MB) took 800 MB, since all of
+#: its scans are held (found by an independent attack). A GIF is never read ahead: Pillow
+#: holds its comments whole.
 LARGE_PIXELS = 4_000_000
 _AHEAD = threading.local()
 MIME = {"JPEG": "image/jpeg", "WEBP": "image/webp", "PNG": "image/png"}
@@ -296,6 +299,14 @@ class LargePhoto(Exception):
     """A large photo (:data:`LARGE_PIXELS`) met on a thread that reads ahead."""
 
 
+def _costly(image: Image.Image) -> bool:
+    """Whether inspecting ``image`` may take much memory (see :data:`LARGE_PIXELS`)."""
+    if image.format == "GIF":
+        return True
+    baseline = image.format in ("JPEG", "MPO") and not image.info.get("progressive")
+    return not baseline and image.width * image.height > LARGE_PIXELS
+
+
 def reading_ahead() -> None:
     """Mark this thread as one that inspects photos ahead of the run: :func:`inspect`
     raises LargePhoto there for a large one."""
@@ -308,11 +319,7 @@ def inspect(data: bytes, suffix: str) -> PhotoFacts:
     try:
         with _opened(data, suffix) as image:
             fmt = image.format or ""
-            if (
-                fmt not in ("JPEG", "MPO")
-                and image.width * image.height > LARGE_PIXELS
-                and getattr(_AHEAD, "on", False)
-            ):
+            if getattr(_AHEAD, "on", False) and _costly(image):
                 raise LargePhoto
             # a GIF is published as signed: a position anywhere in its bytes (an XMP or
             # comment block Pillow does not parse) counts
