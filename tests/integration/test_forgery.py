@@ -559,6 +559,28 @@ def test_a_signature_written_another_way_is_refused(site: Repo, rewrite: Any) ->
     assert rules(verdict(site, POSYANDU)) == set()
 
 
+def test_a_signature_written_as_a_quoted_string_is_refused(site: Repo) -> None:
+    """The same armour written as a YAML double-quoted string (``\\n`` escapes, a base64
+    line split by an escaped line break) reads as exactly the same text, so the rule on
+    the text passed it; but no line of the signature stands in the file's bytes, where the
+    correction's search of the history looks for it (found by an independent attack). A
+    signature is taken only as a literal block, as ``warta sign`` writes it; one that only
+    moves under a comment is still read as one."""
+    text = site.read(JEMBATAN)
+    start = text.rindex("    sig: |\n")
+    end = text.index("-----END SSH SIGNATURE-----\n", start) + len("-----END SSH SIGNATURE-----\n")
+    lines = [line.strip() for line in text[start + len("    sig: |\n") : end].split("\n")]
+    armour = "\\n".join(lines)
+    quoted = f'    sig: "{armour[:60]}\\\n      {armour[60:]}"\n'
+    site.write(JEMBATAN, text[:start] + quoted + text[end:])
+    _text, item = load(site, JEMBATAN)
+    assert item.signoffs[-1].sig is not None and item.signoffs[-1].sig.startswith("-----BEGIN")
+    entry = not_publishable(site, JEMBATAN)
+    assert "expected a literal block" in only_error(entry, "signature.armour")
+    site.write(JEMBATAN, text.replace("signoffs:\n", "signoffs:\n# tanda tangan\n", 1))
+    assert verdict(site, JEMBATAN)["publishable"] is True
+
+
 def test_a_signature_that_does_not_verify_is_said_once(site: Repo) -> None:
     """A cut signature is not also said to be written another way: one finding, the one
     that matters."""

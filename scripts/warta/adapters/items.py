@@ -435,6 +435,20 @@ def _signoffs(
         by = fields.text("by")
         at = fields.moment("at")
         sig = fields.text("sig", required=False, default="") or None
+        if sig is not None and "sig" not in entry.literal:
+            findings.append(
+                error(
+                    display,
+                    entry.line_of("sig"),
+                    "signature.armour",
+                    _(
+                        "signoffs[{index}].sig is not written as 'warta sign' wrote it;"
+                        " expected a literal block ('sig: |' with the signature's lines"
+                        " below it), found it quoted or folded (the same signature written"
+                        " another way makes the record read as another one)"
+                    ).format(index=index),
+                )
+            )
         content = fields.text("content", required=False, default="") or None
         note = fields.text("note", required=False, default="") or ""
         reason = ""

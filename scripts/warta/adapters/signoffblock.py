@@ -26,6 +26,8 @@ from warta.adapters.yamlnodes import (
 )
 
 _KEY = "signoffs:\n"
+#: The values the pattern reads as literal block scalars.
+_LITERAL = frozenset({"sig"})
 #: Text in double quotes that YAML reads as exactly these characters: printable, single
 #: line, no escapes (no quote, backslash, tab, NEL, LS, PS or byte-order mark). Written as the
 #: characters it refuses: the same set as the ranges it allows, compiled in a tenth of the
@@ -100,6 +102,7 @@ def _written_by_warta(text: str, first_line: int) -> YMap | None:
         entry = YMap()
         entry.line = line
         entry.key_lines = {}
+        entry.literal = _LITERAL
         for key, value in zip(_KEYS, match.groups(), strict=True):
             if value is None:
                 continue

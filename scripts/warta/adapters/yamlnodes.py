@@ -56,10 +56,12 @@ class PythonName:
 
 
 class YMap(dict[str, Any]):
-    """A mapping that knows its own line and the line of each key."""
+    """A mapping that knows its own line and the line of each key, and which of its values
+    are written as literal block scalars (``key: |``)."""
 
     line: int
     key_lines: dict[str, int]
+    literal: frozenset[str] = frozenset()
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -448,6 +450,8 @@ class _Converter:
                 )
             out[key] = self.convert(value_node, depth + 1)
             out.key_lines[key] = line
+            if isinstance(value_node, ScalarNode) and value_node.style == "|":
+                out.literal = out.literal | {key}
             self.keys += 1
         return out
 
