@@ -296,7 +296,7 @@ def _upright_size(image: Image.Image) -> tuple[int, int]:
 
 
 class LargePhoto(Exception):
-    """A large photo (:data:`LARGE_PIXELS`) met on a thread that reads ahead."""
+    """A photo costly to inspect (:func:`_costly`) met on a thread that reads ahead."""
 
 
 def _costly(image: Image.Image) -> bool:
@@ -309,7 +309,7 @@ def _costly(image: Image.Image) -> bool:
 
 def reading_ahead() -> None:
     """Mark this thread as one that inspects photos ahead of the run: :func:`inspect`
-    raises LargePhoto there for a large one."""
+    raises LargePhoto there for one costly to inspect."""
     _AHEAD.on = True
 
 
