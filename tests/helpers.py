@@ -21,6 +21,9 @@ from pathlib import Path
 MAIN = Path(__file__).resolve().parents[1]
 PEOPLE = ("admin", "hendra", "sri", "dimas", "ayu", "agus", "mallory")
 WIB = "+07:00"
+#: The office a test repository's trust root names (``office <id>``): every signature made in
+#: it covers this id.
+TEST_OFFICE = "kantor-uji-warta"
 
 
 def settle() -> None:
@@ -334,7 +337,10 @@ def make_repo(root: Path, keys: dict[str, Path]) -> Repo:
     (root / "content" / "berita").mkdir(parents=True)
     copy_site_files(root)
     repo = Repo(root, keys)
-    repo.write("workflow/trust-root", f"admin {pub(keys['admin'])} test administrator\n")
+    repo.write(
+        "workflow/trust-root",
+        f"office {TEST_OFFICE}\nadmin {pub(keys['admin'])} test administrator\n",
+    )
     repo.write_roster()
     repo.sign_workflow()
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
@@ -442,7 +448,10 @@ def root_of(repo: Repo) -> str:
 
 def swap_trust_root(repo: Repo) -> str:
     """Mallory names herself administrator, makes herself Kabag and re-signs the workflow."""
-    repo.write("workflow/trust-root", f"mallory {pub(repo.keys['mallory'])} the new admin\n")
+    repo.write(
+        "workflow/trust-root",
+        f"office {TEST_OFFICE}\nmallory {pub(repo.keys['mallory'])} the new admin\n",
+    )
     repo.write("workflow/roster.yml", repo.read("workflow/roster.yml") + (
         "  - id: mallory\n    name: Mallory\n    nip: \"199901012020011001\"\n"
         "    roles: [kabag]\n    education: [{level: S2, field: Teknik Informatika}]\n"
@@ -483,3 +492,11 @@ def init_office(parent: Path, keys: dict[str, Path], *extra: str) -> tuple[Repo,
     for name, value in (("user.name", "Admin TI"), ("user.email", "ti@warta.invalid")):
         git(root, "config", name, value)
     return Repo(root, keys, {"WARTA_TRUST_ROOT": pin_of_init(result.stdout)}), result.stdout
+
+
+def office_of(root: Path) -> str | None:
+    """The office the trust root of the repository at ``root`` names (what its signatures
+    cover)."""
+    from warta.adapters.trust import load_trust_root
+
+    return load_trust_root(root).office

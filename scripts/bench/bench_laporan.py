@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from newsroom import (
     BODY,
     HOLIDAYS,
+    OFFICE,
     WIB,
     FastSigner,
     build_repo,
@@ -62,7 +63,7 @@ def _sign(  # noqa: PLR0917
     signer: FastSigner, item_id: str, step: str, by: str, at: datetime, digest: str,
           prev: str | None) -> Signoff:
     message = payload(item_id, step=step, by=by, at_text=at.isoformat(), content=digest,
-                      prev=prev)
+                      prev=prev, office=OFFICE)
     return Signoff(step, by, at, None, signer.sign(message).strip(), digest)
 
 
@@ -72,7 +73,8 @@ def _return(  # noqa: PLR0917
     """The Kabag sends the item back to the writer (signed like `warta return`)."""
     reason = "lengkapi data"
     message = take_back_payload(item_id, action=RETURN, to="penulisan", reason=reason, by=by,
-                                at_text=at.isoformat(), content=digest, prev=prev)
+                                at_text=at.isoformat(), content=digest, prev=prev,
+                                office=OFFICE)
     return Signoff("", by, at, None, signer.sign(message).strip(), digest, action=RETURN,
                    to="penulisan", reason=reason)
 

@@ -97,6 +97,7 @@ def check_format(
                 at_text="2026-01-05T08:00:00+07:00",
                 content="sha256:" + "0" * 64,
                 prev=None,
+                office=None,
             )
         )
         Path(f"{msg}.sig").unlink(missing_ok=True)

@@ -124,6 +124,10 @@ people:
       - key: {ayu}
 """
 
+#: The office the bench newsroom's trust root names, as ``warta init`` writes one: every
+#: signature covers it.
+OFFICE = "kabupaten-bench-0123456789ab"
+
 
 # ---- SSHSIG in-process, the same bytes as ssh-keygen -Y sign ---------------------------------
 
@@ -240,7 +244,9 @@ def build_repo(root: Path, keys: dict[str, Path], env: dict[str, str]) -> str:
         shutil.copy(page, root / "content" / page.name)
     shutil.copytree(MAIN / "content" / "assets", root / "content" / "assets")
     pubs = {p: " ".join(Path(f"{k}.pub").read_text().split()[:2]) for p, k in keys.items()}
-    (root / "workflow" / "trust-root").write_text(f"admin {pubs['admin']} bench administrator\n")
+    (root / "workflow" / "trust-root").write_text(
+        f"office {OFFICE}\nadmin {pubs['admin']} bench administrator\n"
+    )
     (root / "workflow" / "roster.yml").write_text(ROSTER.format(**pubs))
     run([warta_exe(), "trust", "sign", "--key", str(keys["admin"])], cwd=root, env=env)
     return pin_of(root, env)
@@ -314,7 +320,13 @@ def sign_steps(
     prev: str | None = None
     for step, person, at in steps:
         message = payload(
-            item.id, step=step, by=person, at_text=at.isoformat(), content=digest, prev=prev
+            item.id,
+            step=step,
+            by=person,
+            at_text=at.isoformat(),
+            content=digest,
+            prev=prev,
+            office=OFFICE,
         )
         armored = signers[person].sign(message)
         offs.append(Signoff(step, person, at, None, armored.strip(), digest))
@@ -564,7 +576,7 @@ def signed_in(root: Path, pin: str) -> list[Signed]:
         prev: str | None = None
         for signoff in item.signoffs:
             assert signoff.sig is not None
-            message = signoff_payload(item.id or "", signoff, prev)
+            message = signoff_payload(item.id or "", signoff, prev, office=OFFICE)
             out.append(Signed(keys[signoff.by], message, signoff.sig))
             prev = chain_digest(signoff.sig)
     return out

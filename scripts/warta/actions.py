@@ -329,6 +329,7 @@ def sign_text(
         at_text=moment.isoformat(),
         content=digest,
         prev=prev,
+        office=project.policy.trust.office,
         note=note,
     )
     armored = signer.sign(message, NAMESPACE)
@@ -815,7 +816,13 @@ def take_back_text(
     _refuse_invalid_key(project, signer, person, day)
     if action == CORRECT:
         message = correction_payload(
-            item.id, note=note, by=person.id, at_text=moment.isoformat(), content=digest, prev=prev
+            item.id,
+            note=note,
+            by=person.id,
+            at_text=moment.isoformat(),
+            content=digest,
+            prev=prev,
+            office=project.policy.trust.office,
         )
     else:
         message = take_back_payload(
@@ -827,6 +834,7 @@ def take_back_text(
             at_text=moment.isoformat(),
             content=digest,
             prev=prev,
+            office=project.policy.trust.office,
         )
     armored = signer.sign(message, NAMESPACE)
     if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:

@@ -176,7 +176,7 @@ def sign_all(root: Path, signer: KeygenSigner) -> Signed:
             serials.append((rel.as_posix(), serial, True))
         for rel, text in texts.items():
             write_text(root / rel, text)
-            out.append(sign_workflow(root, rel, signer))
+            out.append(sign_workflow(root, rel, signer, trust.office))
     return Signed(admin.id, tuple(out), tuple(sitemanifest.changes(old, files)), tuple(serials))
 
 

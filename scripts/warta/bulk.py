@@ -85,6 +85,7 @@ class Setup:
 
     sop: Sop
     roster: Roster
+    office: str | None
     now: datetime
     cache_file: str | None
     secret: bytes | None
@@ -110,7 +111,7 @@ def _start_worker(setup: Setup) -> None:
     )
     renderer = renderer_for(setup.site, setup.html)
     zone = ZoneInfo(setup.sop.timezone)
-    ctx = Context(setup.sop, setup.roster, zone, setup.now, verifier, renderer)
+    ctx = Context(setup.sop, setup.roster, zone, setup.now, verifier, setup.office, renderer)
     _WORKER[:] = [(ctx, verifier, renderer, setup.keep)]
 
 

@@ -282,8 +282,9 @@ def compile_edition(
             "sha256:" + hashlib.sha256(pdf).hexdigest(), by, moment, moment.isoformat(),
             chain_digest(newest.sig) if newest is not None and newest.sig else None,
         )
-        armored = signer.sign(payload(made), NAMESPACE)
-        if project.policy.verifier.signer_key(payload(made), armored, NAMESPACE) is None:
+        message = payload(made, office=project.policy.trust.office)
+        armored = signer.sign(message, NAMESPACE)
+        if project.policy.verifier.signer_key(message, armored, NAMESPACE) is None:
             raise RefusedError(_("the new signature does not verify; nothing was changed"))
         made = replace(made, sig=armored.strip(), path=manifest_rel)
         sha = _write(

@@ -745,11 +745,17 @@ def _admin_line(admin: Admin) -> str:
 @trust.command("show")
 @ROOT
 def trust_show(root: Path) -> None:
-    """Print the trust root's fingerprint (the value to pin in CI) and its administrators."""
+    """Print the trust root's fingerprint (the value to pin in CI), its administrators and
+    the office every signature is bound to."""
     loaded = load_trust_root(find_root(root))
     click.echo(loaded.fingerprint)
     for admin in loaded.admins:
         click.echo(_admin_line(admin))
+    click.echo(
+        _("office: {office}").format(office=loaded.office)
+        if loaded.office is not None
+        else _("office: none named (signatures are bound to no office)")
+    )
 
 
 @trust.command("sign")

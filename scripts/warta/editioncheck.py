@@ -60,7 +60,8 @@ def verify(project: Repository, manifest: Path) -> Outcome:
         return out
     out.findings.extend(check_signature(edition, project.sop, project.roster,
                                         project.policy.verifier, zone=project.policy.zone,
-                                        now=project.policy.now))
+                                        now=project.policy.now,
+                                        office=project.policy.trust.office))
     before = next((e for e in project.editions if e.edition == edition.edition
                    and e.revision == edition.revision - 1), None)
     linked = link_problem(edition, before)

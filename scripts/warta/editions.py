@@ -56,6 +56,7 @@ def judge_editions(
     *,
     zone: tzinfo,
     now: datetime,
+    office: str | None,
     listing: Callable[[Edition], Iterable[Finding]] = lambda _edition: (),
 ) -> Judged:
     """Judge the files under ``content/cetak/`` (``observed``: repository paths) on the
@@ -81,7 +82,9 @@ def judge_editions(
         edition, problems = read_edition(root, rel)
         problems = [p for p in problems if p.is_error]
         if edition is not None:
-            problems.extend(check_signature(edition, sop, roster, verifier, zone=zone, now=now))
+            problems.extend(check_signature(
+                edition, sop, roster, verifier, zone=zone, now=now, office=office
+            ))
             pdf = files.get(pdf_of(rel))
             if pdf is None:
                 problems.extend(check_pdf(edition, None))

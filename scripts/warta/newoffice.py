@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -138,7 +139,17 @@ def _template(name: str) -> Template:
     return Template(resources.files("warta").joinpath("office", name).read_text("utf-8"))
 
 
-def office_files(office: Office, admin_key: str, today: str) -> dict[str, str]:
+def office_id(office: Office) -> str:
+    """A new office's id, which every signature in its repository covers: the region's name
+    and 12 random hex digits, so that no other repository (another office's, or a practice
+    one made with ``warta init`` by the same people) ever has the same."""
+    words = re.sub(r"[^a-z0-9]+", "-", office.office.lower()).strip("-")[:40].strip("-")
+    return f"{words or 'kantor'}-{secrets.token_hex(6)}"
+
+
+def office_files(
+    office: Office, admin_key: str, today: str, office_id: str
+) -> dict[str, str]:
     """Every file of the new repository but the signatures and the manifest."""
     site_name = f"Warta {office.office}"
     plain = {
@@ -164,7 +175,7 @@ def office_files(office: Office, admin_key: str, today: str) -> dict[str, str]:
     roster_header = _template("roster.yml").template.split("\nserial:")[0]
     roster = rosterfile.RosterDoc(roster_header, 0, False, [admin])
     trust = _template("trust-root").template + (
-        f"{office.admin_id} {admin_key} {office.admin_name}\n"
+        f"office {office_id}\n{office.admin_id} {admin_key} {office.admin_name}\n"
     )
     return {
         **ci_files(__version__, office.warta_sha256),
@@ -249,7 +260,7 @@ def create(target: Path, office: Office, signer: KeygenSigner) -> Created:
     target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=".warta-init-", dir=target.parent))
     try:
-        files = office_files(office, admin_key, today.isoformat())
+        files = office_files(office, admin_key, today.isoformat(), office_id(office))
         for rel, text in files.items():
             path = build / rel
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -135,7 +135,9 @@ class Policy:
         return not any(f.is_error for f in self.workflow_findings)
 
     def context(self, renderer: MarkdownRenderer | None = None) -> Context:
-        return Context(self.sop, self.roster, self.zone, self.now, self.verifier, renderer)
+        return Context(
+            self.sop, self.roster, self.zone, self.now, self.verifier, self.trust.office, renderer
+        )
 
 
 def load_policy(
@@ -850,6 +852,7 @@ def open_repository(
         policy.sop,
         policy.roster,
         policy.verifier,
+        office=policy.trust.office,
         zone=policy.zone,
         now=policy.now,
         listing=_listing_check(root, tree, items, judged, policy.sop),
@@ -921,6 +924,7 @@ def _judge_items(
     setup = Setup(
         policy.sop,
         policy.roster,
+        policy.trust.office,
         policy.now,
         str(policy.verifier.cache_file) if policy.verifier.cache_file else None,
         policy.verifier.secret,

@@ -48,6 +48,9 @@ class Context:
     zone: tzinfo
     now: datetime
     verifier: Verifier
+    #: the office every signature is bound to (the trust root's ``office``; None for one
+    #: that names none)
+    office: str | None
     #: renders bodies as the site publishes them (for the check of their links)
     renderer: Renderer | None = None
     #: render drafts too (when one is signed); a run over the repository renders only what
@@ -359,7 +362,9 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
 
 
 def check_signed(item: NewsItem, ctx: Context) -> Iterator[Finding]:
-    yield from check_signatures(item, ctx.roster, ctx.local_day, ctx.verifier)
+    yield from check_signatures(
+        item, ctx.roster, ctx.local_day, ctx.verifier, office=ctx.office
+    )
 
 
 def _approver_title(ctx: Context, step_id: str) -> str:

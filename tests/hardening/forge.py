@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import sshsig
 import yaml
 
-from helpers import MAIN, pub
+from helpers import MAIN, TEST_OFFICE, pub
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.ssh import KeygenSigner
@@ -131,7 +131,7 @@ class Forger:
         """A signoff claiming ``by``, signed with ``key_of``'s key (default: ``by``'s)."""
         message = payload(
             item_id, step=step, by=by, at_text=at.isoformat(), content=content, prev=prev,
-            **({"note": note} if note else {}),
+            office=TEST_OFFICE, **({"note": note} if note else {}),
         )
         sig = self.sign(key_of or by, message)
         return Signoff(step, by, at, None, sig, content, note)
@@ -249,8 +249,9 @@ def _chain(
             return f"signoff {index} goes back in time"
         if not holds(by, policy.roles[step], at.astimezone(zone).date()):
             return f"{by} may not sign {step}"
+        # the office the test trust root names (tests/helpers.py make_repo), restated
         message = payload(item_id, step=step, by=by, at_text=at.isoformat(), content=content,
-                          prev=prev, **({"note": note} if note else {}))
+                          prev=prev, office=TEST_OFFICE, **({"note": note} if note else {}))
         try:
             key = sshsig.check_signature(message, sig, NAMESPACE)
         except Exception:  # any failure to verify is a verdict, not a crash

@@ -22,7 +22,7 @@ import pytest
 
 from hardening.forge import APPROVAL, Forger, Policy, says_expected_and_found
 from hardening.test_malformed_input import rel, valid_text
-from helpers import WIB, Repo, SignedRepos, copy_repo, pub
+from helpers import TEST_OFFICE, WIB, Repo, SignedRepos, copy_repo, pub
 
 NO_AGENT = {"SSH_AUTH_SOCK": "", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 ROSTER = "workflow/roster.yml"
@@ -111,7 +111,7 @@ def with_demo_keys(repo: Repo, *, marked: bool) -> str:
     if marked:
         roster = "demo: true\n" + roster
     repo.write(ROSTER, roster)
-    repo.write(TRUST, f"admin {pub(repo.keys['admin'])} DEMO KEY admin\n")
+    repo.write(TRUST, f"office {TEST_OFFICE}\nadmin {pub(repo.keys['admin'])} DEMO KEY admin\n")
     repo.sign_workflow()
     repo.commit_all("demo keys")
     repo.env["WARTA_TRUST_ROOT"] = repo.pin
@@ -131,7 +131,7 @@ def test_demo_keys_in_a_repository_marked_as_a_demo_are_notices(
     expected = [
         ("roster.demo", "notice", 1),
         ("roster.demo-key", "notice", line_of(roster, "  - id: hendra")),
-        ("trust.demo-key", "notice", 1),
+        ("trust.demo-key", "notice", 2),
     ]
     for args in ((), ("--strict",)):
         assert demo_findings(repo, *args) == expected
@@ -153,13 +153,13 @@ def test_demo_keys_in_a_repository_not_marked_as_a_demo_are_warnings_that_strict
     item = repo.approved_item("Bupati Resmikan Jembatan", slug="jembatan")
     assert demo_findings(repo) == [
         ("roster.demo-key", "warning", line_of(roster, "  - id: hendra")),
-        ("trust.demo-key", "warning", 1),
+        ("trust.demo-key", "warning", 2),
     ]
     assert verdicts(repo)[rel("jembatan")]["publishable"] is True
     strict = repo.cli("validate", "--strict")
     assert strict.returncode == 1
     assert (
-        f"{TRUST}:1: error [trust.demo-key] administrator admin uses a DEMO key (its private"
+        f"{TRUST}:2: error [trust.demo-key] administrator admin uses a DEMO key (its private"
         " half is public under tests/); expected the office's own key"
     ) in strict.stdout.splitlines()
     assert strict.stdout.splitlines()[-1] == (
@@ -189,9 +189,10 @@ def test_an_unsigned_demo_marker_silences_nothing(repo: Repo) -> None:
     broken = workflow["workflow.signature"]
     assert (broken["severity"], data["workflow"][0]["path"]) == ("error", TRUST)
     assert broken["message"] == (
-        "workflow/roster.yml.sig does not verify over the current workflow/roster.yml;"
-        " expected a signature of this exact file by an administrator (was the file changed"
-        " after it was signed?)"
+        "workflow/roster.yml.sig does not verify over the current workflow/roster.yml for"
+        " office kantor-uji-warta; expected a signature of this exact file for this office by"
+        " an administrator (was the file changed after it was signed, or signed in another"
+        " repository?)"
     )
     text = repo.cli("validate").stdout
     assert f"{ROSTER}: error [workflow.signature] workflow/roster.yml.sig does not verify" in text

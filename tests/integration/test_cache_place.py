@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, SignedRepos, approved_jembatan, copy_repo, machine_env, pub
+from helpers import (
+    TEST_OFFICE,
+    Repo,
+    SignedRepos,
+    approved_jembatan,
+    copy_repo,
+    machine_env,
+    pub,
+)
 from warta.adapters.cachekey import repo_key
 
 JEMBATAN = "content/berita/2026/jembatan/index.md"
@@ -56,7 +64,9 @@ def forge_approval(repo: Repo, secret: bytes) -> str:
     signoffs[4] = replace(signoffs[4], sig=garbage)
     repo.write(JEMBATAN, rewrite_workflow(text, status=item.status or "", approved_by="hendra",
                                           signoffs=tuple(signoffs)))
-    message = signoff_payload(item.id, signoffs[4], chain_digest(signoffs[3].sig or ""))
+    message = signoff_payload(
+        item.id, signoffs[4], chain_digest(signoffs[3].sig or ""), office=TEST_OFFICE
+    )
     parts = (NAMESPACE.encode(), message, garbage.encode())  # the exact text
     framed = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
     digest = hmac.digest(secret, framed, hashlib.sha256).hex()

@@ -19,7 +19,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from helpers import WIB, Repo
+from helpers import TEST_OFFICE, WIB, Repo
 
 EDITION = "content/cetak/2026-11"
 SITE = "https://warta.sukamajukab.go.id/"
@@ -349,7 +349,9 @@ def test_a_manifest_signed_by_someone_without_the_role_is_not_served(
     made = Edition("2026-12", 1, "Buletin Palsu", at.date(), at.date(), listed,
                    "sha256:" + hashlib.sha256(pdf).hexdigest(), "dimas", at, at.isoformat(),
                    None)
-    sig = KeygenSigner(keyfile=office.keys["dimas"]).sign(payload(made), NAMESPACE)
+    sig = KeygenSigner(keyfile=office.keys["dimas"]).sign(
+        payload(made, office=TEST_OFFICE), NAMESPACE
+    )
     from dataclasses import replace
 
     office.write("content/cetak/2026-12/buletin.pdf", pdf)
@@ -386,7 +388,9 @@ def test_the_compiler_cannot_print_what_the_gate_did_not_approve(
     at = datetime.fromisoformat("2026-11-30T10:00:00+07:00")
     made = Edition("2026-11", 1, "Buletin", at.date(), at.date(), (listed,),
                    "sha256:" + hashlib.sha256(pdf).hexdigest(), "sri", at, at.isoformat(), None)
-    sig = KeygenSigner(keyfile=office.keys["sri"]).sign(payload(made), NAMESPACE)
+    sig = KeygenSigner(keyfile=office.keys["sri"]).sign(
+        payload(made, office=TEST_OFFICE), NAMESPACE
+    )
     office.write(f"{EDITION}/buletin.pdf", pdf)
     office.write(f"{EDITION}/edisi.yml", render(replace(made, sig=sig)))
     office.commit_all("edisi sendiri")

@@ -33,6 +33,7 @@ from warta.model.signing import NAMESPACE, chain_digest, payload, signoff_payloa
 
 ITEM = "20261102-bupati-resmikan-jembatan"
 CONTENT = "sha256:" + "ab" * 32
+OFFICE = "kabupaten-sukamaju-0123456789ab"
 SIGNERS = ("hendra", "sri", "dimas")  # mallory's key is deliberately not allowed
 #: The order of the group of Curve25519: an Ed25519 signature (R, S) with S < L is canonical.
 ED25519_L = 2**252 + 27742317777372353535851937790883648493
@@ -184,30 +185,31 @@ def second() -> Signoff:
 def test_valid_chain_is_accepted_by_both(judges: Judges, keys: dict[str, Path],
                                          tmp_path: Path) -> None:
     one = first()
-    sig_one = keygen_sign(keys["hendra"], signoff_payload(ITEM, one, None), tmp_path)
+    message_one = signoff_payload(ITEM, one, None, office=OFFICE)
+    sig_one = keygen_sign(keys["hendra"], message_one, tmp_path)
     two = second()
-    message_two = signoff_payload(ITEM, two, chain_digest(sig_one))
+    message_two = signoff_payload(ITEM, two, chain_digest(sig_one), office=OFFICE)
     sig_two = keygen_sign(keys["sri"], message_two, tmp_path)
-    assert judges.both("hendra", signoff_payload(ITEM, one, None), sig_one) == (True, True)
+    assert judges.both("hendra", message_one, sig_one) == (True, True)
     assert judges.both("sri", message_two, sig_two) == (True, True)
     # signoff_payload is exactly payload() with the signoff's fields
     assert message_two == payload(ITEM, step="perintah", by="sri",
                                   at_text="2026-11-02T08:04:00+07:00", content=CONTENT,
-                                  prev=chain_digest(sig_one))
+                                  prev=chain_digest(sig_one), office=OFFICE)
 
 
 GENUINE = {"item": ITEM, "step": "pengesahan", "by": "hendra",
            "at_text": "2026-11-02T10:08:00+07:00", "content": CONTENT,
-           "prev": "sha256:" + "cd" * 32}
+           "prev": "sha256:" + "cd" * 32, "office": OFFICE}
 TAMPERED = {"item": "20261103-posyandu-karangsari", "step": "laporan", "by": "sri",
             "at_text": "2026-11-02T10:07:00+07:00", "content": "sha256:" + "00" * 32,
-            "prev": None}
+            "prev": None, "office": "kabupaten-lain-0123456789ab"}
 
 
 def build(fields: dict[str, str | None]) -> bytes:
     return payload(str(fields["item"]), step=str(fields["step"]), by=str(fields["by"]),
                    at_text=str(fields["at_text"]), content=str(fields["content"]),
-                   prev=fields["prev"])
+                   prev=fields["prev"], office=fields["office"])
 
 
 @pytest.mark.parametrize("field", sorted(GENUINE))
@@ -225,7 +227,7 @@ def test_payload_tampered_in_any_field_is_rejected_by_both(
 def test_identity_namespace_and_outsider_are_judged_alike(
     judges: Judges, keys: dict[str, Path], tmp_path: Path
 ) -> None:
-    message = signoff_payload(ITEM, first(), None)
+    message = signoff_payload(ITEM, first(), None, office=OFFICE)
     by_sri = keygen_sign(keys["sri"], message, tmp_path)
     by_mallory = keygen_sign(keys["mallory"], message, tmp_path)
     other_namespace = keygen_sign(keys["hendra"], message, tmp_path, namespace="git")
@@ -239,19 +241,23 @@ def test_identity_namespace_and_outsider_are_judged_alike(
 def test_workflow_signatures_are_judged_alike(judges: Judges, keys: dict[str, Path],
                                               tmp_path: Path) -> None:
     data = b"people: []\n"
-    message = workflow_message("roster.yml", data)
+    message = workflow_message("roster.yml", data, OFFICE)
     armored = keygen_sign(keys["hendra"], message, tmp_path, namespace=WORKFLOW_NAMESPACE)
     assert judges.both("hendra", message, armored, WORKFLOW_NAMESPACE) == (True, True)
     assert judges.both("hendra", message, armored, NAMESPACE) == (False, False)
-    edited = workflow_message("roster.yml", data + b"# edited\n")
+    edited = workflow_message("roster.yml", data + b"# edited\n", OFFICE)
     assert judges.both("hendra", edited, armored, WORKFLOW_NAMESPACE) == (False, False)
-    renamed = workflow_message("sop.yml", data)
+    renamed = workflow_message("sop.yml", data, OFFICE)
     assert judges.both("hendra", renamed, armored, WORKFLOW_NAMESPACE) == (False, False)
+    # the same file signed for another office, or for none (a trust root naming none)
+    for office in ("kabupaten-lain-0123456789ab", None):
+        elsewhere = workflow_message("roster.yml", data, office)
+        assert judges.both("hendra", elsewhere, armored, WORKFLOW_NAMESPACE) == (False, False)
 
 
 def test_encoding_variants_both_accept(judges: Judges, keys: dict[str, Path],
                                        tmp_path: Path) -> None:
-    message = signoff_payload(ITEM, first(), None)
+    message = signoff_payload(ITEM, first(), None, office=OFFICE)
     armored = keygen_sign(keys["hendra"], message, tmp_path)
     sha256 = keygen_sign(keys["hendra"], message, tmp_path, hashalg="sha256")
     lines = armored.strip().splitlines()
@@ -275,7 +281,7 @@ def test_encoding_variants_both_accept(judges: Judges, keys: dict[str, Path],
 
 def test_malformed_or_weak_signatures_both_reject(judges: Judges, keys: dict[str, Path],
                                                   tmp_path: Path) -> None:
-    message = signoff_payload(ITEM, first(), None)
+    message = signoff_payload(ITEM, first(), None, office=OFFICE)
     key = keys["hendra"]
     armored = keygen_sign(key, message, tmp_path)
     lines = armored.strip().splitlines()
@@ -321,7 +327,7 @@ def test_malformed_or_weak_signatures_both_reject(judges: Judges, keys: dict[str
 
 
 def test_rsa_keys_are_judged_alike(judges: Judges, rsa_key: Path, tmp_path: Path) -> None:
-    message = signoff_payload(ITEM, first(), None)
+    message = signoff_payload(ITEM, first(), None, office=OFFICE)
     assert judges.both("lurah", message, keygen_sign(rsa_key, message, tmp_path)) == (True, True)
     sha256 = rsa_sign(rsa_key, message, b"rsa-sha2-256", SHA256())
     sha512 = rsa_sign(rsa_key, message, b"rsa-sha2-512", SHA512())
@@ -339,7 +345,7 @@ def test_an_rsa_key_too_short_for_ssh_keygen_is_refused_alike(tmp_path: Path) ->
     private = load_ssh_private_key(weak.read_bytes(), None)
     assert isinstance(private, rsa.RSAPrivateKey) and private.key_size == 768
     judges = Judges({"lemah": weak}, tmp_path, ("lemah",))
-    message = signoff_payload(ITEM, first(), None)
+    message = signoff_payload(ITEM, first(), None, office=OFFICE)
     for inner, hash_ in ((b"rsa-sha2-512", SHA512()), (b"rsa-sha2-256", SHA256())):
         assert judges.both("lemah", message, rsa_sign(weak, message, inner, hash_)) == (
             False, False)
@@ -352,7 +358,7 @@ def test_an_rsa_key_with_a_huge_exponent_is_refused(tmp_path: Path) -> None:
     refuses an exponent of more than 64 bits (OpenSSL's limit for large keys; keys use
     65537), in the roster and in signatures (a valid one here)."""
     huge = weak_rsa_key(tmp_path / "pangkat_rsa", bits=1024, e=(1 << 1000) + 1)
-    message = signoff_payload(ITEM, first(), None)
+    message = signoff_payload(ITEM, first(), None, office=OFFICE)
     signature = rsa_sign(huge, message, b"rsa-sha2-512", SHA512())
     assert canonical_key(pub(huge)) is None
     assert SshsigVerifier().signer_key(message, signature, NAMESPACE) is None
@@ -367,7 +373,7 @@ def test_the_one_known_difference_is_warta_being_stricter(
     """OpenSSH's Ed25519 accepts a non-canonical S (S + L, the same signature re-encoded by
     anyone, no key needed); OpenSSL, under Warta's verifier, rejects it. Warta fails closed:
     the difference never lets through what ssh-keygen would refuse."""
-    message = signoff_payload(ITEM, first(), None)
+    message = signoff_payload(ITEM, first(), None, office=OFFICE)
 
     def add_order(raw: bytes) -> bytes:
         s = int.from_bytes(raw[32:], "little") + ED25519_L
@@ -386,7 +392,7 @@ MUTATION_ALPHABET = " \t\n\r=+/-!A0"
 @given(data=st.data())
 def test_random_mutations_are_judged_alike(judges: Judges, keys: dict[str, Path],
                                            data: st.DataObject) -> None:
-    message = signoff_payload(ITEM, second(), "sha256:" + "ef" * 32)
+    message = signoff_payload(ITEM, second(), "sha256:" + "ef" * 32, office=OFFICE)
     armored = _cached_signature(keys["sri"], message, judges.workdir)
     blob = bytearray(dearmor(armored))
     kind = data.draw(st.sampled_from(["byte", "text-insert", "text-delete"]))
@@ -426,6 +432,7 @@ def test_random_payloads_signed_by_roster_keys_are_accepted_by_both(
             by=who, at_text=f"2026-11-0{rng.randint(1, 9)}T0{rng.randint(0, 9)}:00:00+07:00",
             content="sha256:" + hashlib.sha256(str(rng.random()).encode()).hexdigest(),
             prev=rng.choice([None, "sha256:" + "12" * 32]),
+            office=rng.choice([None, OFFICE]),
         )
         armored = keygen_sign(keys[who], message, tmp_path)
         assert judges.both(who, message, armored) == (True, True)

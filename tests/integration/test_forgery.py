@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from helpers import Repo, SignedRepos, pub
+from helpers import TEST_OFFICE, Repo, SignedRepos, pub
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
 from warta.model.item import NewsItem, Signoff, content_digest
@@ -82,7 +82,7 @@ def prev_of(item: NewsItem, index: int) -> str | None:
 
 def resign(item: NewsItem, index: int, signoff: Signoff, key: Path, workdir: Path) -> Signoff:
     """``signoff`` at position ``index`` of ``item``, signed over its exact payload by ``key``."""
-    message = signoff_payload(item.id or "", signoff, prev_of(item, index))
+    message = signoff_payload(item.id or "", signoff, prev_of(item, index), office=TEST_OFFICE)
     return replace(signoff, sig=ssh_sign(key, message, workdir))
 
 
@@ -144,7 +144,7 @@ def test_signoff_by_edited_to_claim_another_approver(site: Repo) -> None:
     assert rules(entry) == {"signature.invalid", "signoff.role"}
     assert only_error(entry, "signature.invalid").startswith(
         "the signature of signoffs[4] (step 'pengesahan' by 'agus') does not verify over this"
-        " item id, step, signer, time, content digest and previous signoff")
+        " office, item id, step, signer, time, content digest and previous signoff")
     assert "Agus Setiawan, S.Sos. (agus) holds staf, Plt. kasubag 2026-10-01 to 2026-10-31" \
         in only_error(entry, "signoff.role")
 
@@ -225,7 +225,8 @@ def test_signature_copied_from_another_item(site: Repo) -> None:
     write_signoffs(site, JEMBATAN, (*item.signoffs[:4], copied))
     entry = not_publishable(site, JEMBATAN)
     assert rules(entry) == {"signature.invalid"}
-    assert "(found one copied from elsewhere, reordered, truncated or altered)" in \
+    assert "(found one copied from elsewhere, another office's repository too, reordered," \
+        " truncated or altered)" in \
         only_error(entry, "signature.invalid")
 
 
@@ -449,7 +450,7 @@ def test_planted_verification_cache_does_not_make_forgeries_valid(site: Repo) ->
     prev: str | None = None
     for signoff in forged:
         assert signoff.sig is not None
-        message = signoff_payload(item.id or "", signoff, prev)
+        message = signoff_payload(item.id or "", signoff, prev, office=TEST_OFFICE)
         key = pub(site.keys[signoff.by])
         lines.append(f"{plain_digest(message, signoff.sig, NAMESPACE)} {key}\n")
         prev = chain_digest(signoff.sig)
@@ -499,14 +500,17 @@ def test_a_signature_reformatted_after_it_verified_is_judged_as_a_cold_run_judge
 def test_forged_payload_helper_matches_the_product(site: Repo) -> None:
     """The forging tools above build exactly the payload Warta signs (so forgeries are fair)."""
     _, item = load(site, POSYANDU)
-    message = signoff_payload(item.id or "", item.signoffs[2], prev_of(item, 2))
+    message = signoff_payload(item.id or "", item.signoffs[2], prev_of(item, 2),
+                              office=TEST_OFFICE)
     decoded = json.loads(message)
     assert decoded == {"v": "warta-signoff/1", "item": item.id, "step": "penulisan",
                        "by": "dimas", "at": "2026-11-03T10:00:00+07:00",
-                       "content": item.signoffs[2].content, "prev": prev_of(item, 2)}
+                       "content": item.signoffs[2].content, "prev": prev_of(item, 2),
+                       "office": TEST_OFFICE}
     assert message == payload(item.id or "", step="penulisan", by="dimas",
                               at_text="2026-11-03T10:00:00+07:00",
-                              content=item.signoffs[2].content or "", prev=prev_of(item, 2))
+                              content=item.signoffs[2].content or "", prev=prev_of(item, 2),
+                              office=TEST_OFFICE)
 
 
 

@@ -3,6 +3,7 @@ repository, people added, keys revoked, and what an administrator refuses to sig
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -49,6 +50,10 @@ def test_init_makes_a_committed_office_repository_without_warta_source(
     shown = office.cli("trust", "show").stdout.split()
     assert shown[0] == office.env["WARTA_TRUST_ROOT"]
     assert office.read("workflow/trust-root").count("ssh-ed25519") == 1
+    # the office's own id, which every signature in it covers
+    trust = office.read("workflow/trust-root").splitlines()
+    named = [ln for ln in trust if ln.startswith("office")]
+    assert len(named) == 1 and re.fullmatch(r"office kabupaten-sukamaju-[0-9a-f]{12}", named[0])
     assert pub(keys["admin"]) in office.read("workflow/trust-root")
     assert "DEMO" not in office.read("workflow/roster.yml")
     assert "demo:" not in office.read("workflow/roster.yml")
@@ -628,10 +633,10 @@ def test_trust_sign_stopped_at_a_later_signature_puts_every_file_back(
     real = administer.sign_workflow
     made: list[Path] = []
 
-    def second_fails(root: Path, rel: Path, signer: KeygenSigner) -> Path:
+    def second_fails(root: Path, rel: Path, signer: KeygenSigner, office: str | None) -> Path:
         if made:
             raise KeyboardInterrupt
-        made.append(real(root, rel, signer))
+        made.append(real(root, rel, signer, office))
         return made[-1]
 
     monkeypatch.setattr(administer, "sign_workflow", second_fails)

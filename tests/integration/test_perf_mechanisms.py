@@ -600,7 +600,8 @@ def genuine(pair: Repo) -> list[tuple[bytes, str]]:
         prev = None
         for signoff in item.signoffs:
             assert signoff.sig is not None
-            out.append((signoff_payload(item.id or "", signoff, prev), signoff.sig))
+            message = signoff_payload(item.id or "", signoff, prev, office=repo.policy.trust.office)
+            out.append((message, signoff.sig))
             prev = chain_digest(signoff.sig)
     return out
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo
+from helpers import TEST_OFFICE, Repo
 
 EDITION = "content/cetak/2026-11"
 
@@ -73,7 +73,9 @@ def _sign_manifest(repo: Repo, folder: str, *, edition: str, revision: int,
     made = Edition(edition, revision, "Warta", moment.date().replace(day=1), moment.date(),
                    tuple(items), "sha256:" + hashlib.sha256(pdf).hexdigest(), by, moment,
                    moment.isoformat(), previous)
-    sig = KeygenSigner(keyfile=repo.keys[by]).sign(payload(made), NAMESPACE)
+    sig = KeygenSigner(keyfile=repo.keys[by]).sign(
+        payload(made, office=TEST_OFFICE), NAMESPACE
+    )
     repo.write(f"{folder}/buletin.pdf", pdf)
     repo.write(f"{folder}/edisi.yml", render(replace(made, sig=sig)))
 
@@ -576,7 +578,9 @@ def test_the_buletin_page_shows_only_approved_titles(repo: Repo, tmp_path: Path)
     moment = datetime.fromisoformat("2026-11-11T10:00:00+07:00")
     made = replace(first, revision=2, items=listed, at=moment, at_text=moment.isoformat(),
                    previous=chain_digest(first.sig or ""), sig=None, path="", sig_line=None)
-    sig = KeygenSigner(keyfile=repo.keys["sri"]).sign(payload(made), NAMESPACE)
+    sig = KeygenSigner(keyfile=repo.keys["sri"]).sign(
+        payload(made, office=TEST_OFFICE), NAMESPACE
+    )
     repo.write(f"{EDITION}/r2/buletin.pdf", pdf)
     repo.write(f"{EDITION}/r2/edisi.yml", render(replace(made, sig=sig)))
     repo.commit_all("r2")
@@ -847,7 +851,9 @@ def test_no_headline_of_the_kasubag_s_choosing_while_a_ralat_is_in_progress(
     assert made is not None
     forged = replace(made, items=tuple(replace(i, title="JUDUL-PALSU-KANARI", line=None)
                                        for i in made.items), sig=None)
-    sig = KeygenSigner(keyfile=repo.keys["sri"]).sign(payload(forged), NAMESPACE)
+    sig = KeygenSigner(keyfile=repo.keys["sri"]).sign(
+        payload(forged, office=TEST_OFFICE), NAMESPACE
+    )
     manifest.write_text(render(replace(forged, sig=sig)), encoding="utf-8")
     repo.commit_all("r2")
     assert "cetak.item-correcting" in _site_rules(repo)

@@ -15,7 +15,15 @@ from typing import Any
 
 import pytest
 
-from helpers import Repo, SignedRepos, make_repo, newsroom_items, pub, swap_trust_root
+from helpers import (
+    TEST_OFFICE,
+    Repo,
+    SignedRepos,
+    make_repo,
+    newsroom_items,
+    pub,
+    swap_trust_root,
+)
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
 from warta.adapters.trust import WORKFLOW_NAMESPACE, workflow_message
@@ -54,8 +62,8 @@ def ssh_sign(key: Path, message: bytes, workdir: Path, namespace: str) -> str:
 def sign_roster_with(repo: Repo, person: str, workdir: Path) -> None:
     """Re-sign roster.yml the way a non-administrator would: by hand, with their own key."""
     data = repo.path(ROSTER).read_bytes()
-    repo.write(f"{ROSTER}.sig", ssh_sign(repo.keys[person], workflow_message("roster.yml", data),
-                                         workdir, WORKFLOW_NAMESPACE))
+    message = workflow_message("roster.yml", data, TEST_OFFICE)
+    repo.write(f"{ROSTER}.sig", ssh_sign(repo.keys[person], message, workdir, WORKFLOW_NAMESPACE))
 
 
 def workflow_errors(data: Json) -> list[tuple[str, str, str]]:
@@ -103,15 +111,16 @@ def test_roster_edited_without_resigning(site: Repo) -> None:
     data = nothing_publishable(site)
     assert workflow_errors(data) == [(
         ROSTER, "workflow.signature",
-        "workflow/roster.yml.sig does not verify over the current workflow/roster.yml; expected"
-        " a signature of this exact file by an administrator (was the file changed after it was"
-        " signed?)")]
+        "workflow/roster.yml.sig does not verify over the current workflow/roster.yml for"
+        " office kantor-uji-warta; expected a signature of this exact file for this office by"
+        " an administrator (was the file changed after it was signed, or signed in another"
+        " repository?)")]
     assert sign_refused_because_untrusted(site).strip() == (
         "warta: the workflow files are not trusted, so nothing may be signed:"
         " workflow/roster.yml: [workflow.signature] workflow/roster.yml.sig does not verify"
-        " over the current"
-        " workflow/roster.yml; expected a signature of this exact file by an administrator (was"
-        " the file changed after it was signed?)")
+        " over the current workflow/roster.yml for office kantor-uji-warta; expected a signature"
+        " of this exact file for this office by an administrator (was the file changed after it"
+        " was signed, or signed in another repository?)")
 
 
 @pytest.mark.parametrize("person", ["mallory", "hendra"])
@@ -215,7 +224,7 @@ def test_planted_cache_does_not_vouch_for_an_edited_roster(site: Repo) -> None:
     """A cache entry claiming the old roster signature verifies over the edited roster."""
     site.write(ROSTER, site.read(ROSTER).replace(DIMAS_ROLES, DIMAS_ROLES.replace(
         "[staf]", "[staf, kabag]")))
-    message = workflow_message("roster.yml", site.path(ROSTER).read_bytes())
+    message = workflow_message("roster.yml", site.path(ROSTER).read_bytes(), TEST_OFFICE)
     armored = site.read(f"{ROSTER}.sig")
     h = hashlib.sha256()
     for part in (WORKFLOW_NAMESPACE.encode(), message, armored.encode()):
@@ -395,9 +404,8 @@ def test_acting_official_within_and_after_his_period(site: Repo, tmp_path: Path)
     assert item is not None
     late = replace(item.signoffs[3], at=item.signoffs[3].at.replace(month=11, day=1))
     prev = chain_digest(item.signoffs[2].sig or "")
-    late = replace(late, sig=ssh_sign(site.keys["agus"], signoff_payload(item.id or "", late,
-                                                                         prev),
-                                      tmp_path, NAMESPACE).strip())
+    message = signoff_payload(item.id or "", late, prev, office=TEST_OFFICE)
+    late = replace(late, sig=ssh_sign(site.keys["agus"], message, tmp_path, NAMESPACE).strip())
     site.write(rel, rewrite_workflow(text, status="dilaporkan", approved_by=None,
                                      signoffs=(*item.signoffs[:3], late)))
     entry = next(i for i in site.validate_json()["items"] if i["path"] == rel)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from helpers import WIB, Repo, make_repo
+from helpers import TEST_OFFICE, WIB, Repo, make_repo
 from warta.adapters import newitem
 from warta.adapters.items import parse_item
 from warta.adapters.rewrite import rewrite_workflow
@@ -77,7 +77,13 @@ def forge(
     for step, by, when in steps:
         moment = datetime.fromisoformat(f"{when}:00{WIB}")
         message = payload(
-            item_id, step=step, by=by, at_text=moment.isoformat(), content=digest, prev=prev
+            item_id,
+            step=step,
+            by=by,
+            at_text=moment.isoformat(),
+            content=digest,
+            prev=prev,
+            office=TEST_OFFICE,
         )
         key = repo.keys[(signers or {}).get(by, by)]
         sig = KeygenSigner(keyfile=key).sign(message, NAMESPACE).strip()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from helpers import WIB, Repo, copy_site_files, warta_exe
+from helpers import TEST_OFFICE, WIB, Repo, copy_site_files, warta_exe
 
 CANARY = "kanari"
 #: A word only in published bodies, for search.
@@ -250,6 +250,7 @@ def forge_approval(site: SiteRepo, item: Item) -> None:
         at_text=at.isoformat(),
         content=digest,
         prev=chain_digest(parsed.signoffs[-1].sig),
+        office=TEST_OFFICE,
     )
     sig = KeygenSigner(keyfile=site.repo.keys["mallory"]).sign(message, NAMESPACE)
     forged = Signoff("pengesahan", "hendra", at, None, sig.strip(), digest)
@@ -400,6 +401,7 @@ def _withdrawal_text(site: SiteRepo, item: Item, by: str, reason: str, *, signed
             at_text=at.isoformat(),
             content=digest,
             prev=chain_digest(parsed.signoffs[-1].sig),
+            office=TEST_OFFICE,
         )
         sig = KeygenSigner(keyfile=site.repo.keys[by]).sign(message, NAMESPACE).strip()
     record = Signoff("", by, at, None, sig, digest, "", WITHDRAW, "", reason)

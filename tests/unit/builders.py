@@ -41,6 +41,8 @@ from warta.validate import Context
 WIB = timezone(timedelta(hours=7), "WIB")
 #: "Now" for every unit test: Friday 27 November 2026, 10:00 WIB.
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)
+#: The office the items built here are signed for (a trust root's ``office <id>``).
+OFFICE_ID = "kantor-uji-warta"
 PATH = "content/berita/2026/jembatan/index.md"
 
 
@@ -364,7 +366,7 @@ def signed(
         content = digests[index] if digests is not None else digest
         draft = Signoff(step, by, at(when), signoff_line(index), None, content)
         key = (keys or {}).get(by, public_key(by))
-        sig = FakeVerifier.sign(key, signoff_payload(item_id, draft, prev))
+        sig = FakeVerifier.sign(key, signoff_payload(item_id, draft, prev, office=OFFICE_ID))
         out.append(replace(draft, sig=sig))
         prev = chain_digest(sig)
     return tuple(out)
@@ -439,4 +441,5 @@ def context(
         WIB,
         now,
         verifier or FakeVerifier(),
+        OFFICE_ID,
     )

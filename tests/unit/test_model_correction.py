@@ -99,7 +99,7 @@ def test_the_steps_come_from_sop_yml() -> None:
 
 
 def test_a_correction_signature_cannot_pass_for_a_take_back() -> None:
-    common = {"by": "hendra", "at_text": "t", "content": OLD, "prev": None}
+    common = {"by": "hendra", "at_text": "t", "content": OLD, "prev": None, "office": "k-1234"}
     assert correction_payload("x", note="n", **common) != take_back_payload(  # type: ignore[arg-type]
         "x", action=CORRECT, to="", reason="n", **common  # type: ignore[arg-type]
     )

@@ -13,6 +13,7 @@ from builders import (
     APPROVED,
     BODY,
     FIELDS,
+    OFFICE_ID,
     PATH,
     FakeVerifier,
     at,
@@ -51,7 +52,9 @@ def wib_day(signoff: Signoff) -> date:
 
 def run(signoffs: tuple[Signoff, ...], *, team=None) -> list[Finding]:  # type: ignore[no-untyped-def]
     news = item(signoffs=signoffs)
-    return list(check_signatures(news, team or roster(), wib_day, FakeVerifier()))
+    return list(
+        check_signatures(news, team or roster(), wib_day, FakeVerifier(), office=OFFICE_ID)
+    )
 
 
 # ---- content digest and payload -----------------------------------------------------------
@@ -82,17 +85,18 @@ def test_content_digest_changes_with_any_content() -> None:
     assert content_digest({**FIELDS, "tags": []}, BODY) != base
 
 
-def test_payload_binds_item_step_signer_time_content_and_previous_signature() -> None:
-    data = payload(
-        "x-1",
-        step="perintah",
-        by="sri",
-        at_text="2026-11-02T08:04:00+07:00",
-        content="sha256:ab",
-        prev="sha256:cd",
-    )
+def test_payload_binds_office_item_step_signer_time_content_and_previous_signature() -> None:
+    fields = {
+        "step": "perintah",
+        "by": "sri",
+        "at_text": "2026-11-02T08:04:00+07:00",
+        "content": "sha256:ab",
+        "prev": "sha256:cd",
+    }
+    data = payload("x-1", **fields, office="kab-sukamaju-0123")
     assert json.loads(data) == {
         "v": "warta-signoff/1",
+        "office": "kab-sukamaju-0123",
         "item": "x-1",
         "step": "perintah",
         "by": "sri",
@@ -102,8 +106,26 @@ def test_payload_binds_item_step_signer_time_content_and_previous_signature() ->
     }
     assert data == (
         b'{"at":"2026-11-02T08:04:00+07:00","by":"sri","content":"sha256:ab",'
+        b'"item":"x-1","office":"kab-sukamaju-0123","prev":"sha256:cd","step":"perintah",'
+        b'"v":"warta-signoff/1"}'
+    )
+    # a trust root naming no office signs the fields alone, as Warta did before offices
+    assert payload("x-1", **fields, office=None) == (
+        b'{"at":"2026-11-02T08:04:00+07:00","by":"sri","content":"sha256:ab",'
         b'"item":"x-1","prev":"sha256:cd","step":"perintah","v":"warta-signoff/1"}'
     )
+
+
+def test_a_signoff_signed_for_another_office_or_none_does_not_verify() -> None:
+    """The same key, item and step, signed in another repository (another office's, a
+    practice newsroom's, or one whose trust root names no office): invalid here."""
+    (first,) = signed(APPROVED[:1])
+    draft = replace(first, sig=None)
+    for elsewhere in ("kab-lain-0123456789ab", None):
+        message = signoff_payload(str(FIELDS["id"]), draft, None, office=elsewhere)
+        found = run((replace(draft, sig=FakeVerifier.sign(public_key("hendra"), message)),))
+        assert [f.rule for f in found] == ["signature.invalid"]
+    assert run((first,)) == []
 
 
 def test_chain_digest_ignores_armour_indentation_and_wrapping() -> None:
@@ -156,7 +178,8 @@ def test_signature_content_missing() -> None:
     # signed over an empty content digest, then the digest left out of the file
     (first,) = signed(APPROVED[:1])
     draft = replace(first, content=None, sig=None)
-    sig = FakeVerifier.sign(public_key("hendra"), signoff_payload(str(FIELDS["id"]), draft, None))
+    message = signoff_payload(str(FIELDS["id"]), draft, None, office=OFFICE_ID)
+    sig = FakeVerifier.sign(public_key("hendra"), message)
     found = run((replace(draft, sig=sig),))
     assert found == [
         Finding(
@@ -171,9 +194,9 @@ def test_signature_content_missing() -> None:
 
 
 INVALID = (
-    " does not verify over this item id, step, signer, time, content digest and previous"
-    " signoff; expected a signature made for exactly this signoff (found one copied from"
-    " elsewhere, reordered, truncated or altered)"
+    " does not verify over this office, item id, step, signer, time, content digest and"
+    " previous signoff; expected a signature made for exactly this signoff (found one copied"
+    " from elsewhere, another office's repository too, reordered, truncated or altered)"
 )
 
 
@@ -288,7 +311,7 @@ def test_signature_of_an_unknown_person_is_left_to_the_signer_check() -> None:
 
 def test_an_item_without_id_has_no_signature_findings() -> None:
     news = replace(item(), id=None)
-    assert list(check_signatures(news, roster(), wib_day, FakeVerifier())) == []
+    assert list(check_signatures(news, roster(), wib_day, FakeVerifier(), office=OFFICE_ID)) == []
 
 
 # ---- content frozen after approval ------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
-from builders import context, real_sop, roster
+from builders import OFFICE_ID, context, real_sop, roster
 from rich.console import Console
 
 from warta.bulk import Judges, Setup, Work
@@ -67,6 +67,7 @@ def _judges(fake: Recorder) -> Judges:
     setup = Setup(
         real_sop(),
         roster(),
+        OFFICE_ID,
         datetime(2026, 11, 27, tzinfo=UTC),
         None,
         None,

@@ -1,7 +1,10 @@
 """The trust root: which administrators may sign workflow/sop.yml and workflow/roster.yml.
 
-``workflow/trust-root`` lists administrators, one key a line: ``<admin-id> <key-type>
-<base64> [comment]``. Each workflow file counts only with a detached signature beside it
+``workflow/trust-root`` names the office (``office <id>``, once; ``warta init`` makes the id)
+and lists administrators, one key a line: ``<admin-id> <key-type> <base64> [comment]``.
+Every signature Warta makes or accepts covers the office's id
+(:func:`warta.model.signing.bound`), so that none made in another repository by the same
+keys counts here. Each workflow file counts only with a detached signature beside it
 (``sop.yml.sig``, ``roster.yml.sig``: SSHSIG, namespace ``warta-workflow``) by one of those
 keys. Because a writer could replace the trust root too, its fingerprint is pinned from
 outside the repository (:mod:`warta.adapters.pins`; CI pins it) or, unpinned, held to the one
@@ -11,6 +14,7 @@ this machine saw first (:mod:`warta.adapters.tofu`).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +32,9 @@ from warta.model.signing import Verifier, fingerprint, same_key
 TRUST_ROOT_PATH = Path("workflow") / "trust-root"
 WORKFLOW_NAMESPACE = "warta-workflow"
 PIN_ENV = "WARTA_TRUST_ROOT"
+#: An office's id: what ``warta init`` makes (the region's name and 12 random hex digits),
+#: or any such word of 4 to 64 letters, digits, dots, dashes and underscores.
+OFFICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{3,63}\Z")
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,9 @@ class Admin:
 class TrustRoot:
     fingerprint: str
     admins: tuple[Admin, ...]
+    #: The office's id, which every signature covers; None for a trust root written before
+    #: offices were named (its signatures are bound to no office: see :func:`check_trust`).
+    office: str | None = None
 
     def admin_for(self, public_key: str) -> Admin | None:
         return next((a for a in self.admins if same_key(a.public_key, public_key)), None)
@@ -69,11 +79,19 @@ def load_trust_root(root: Path) -> TrustRoot:
         )
     admins: list[Admin] = []
     findings: list[Finding] = []
+    office: str | None = None
     for number, raw in enumerate(result.text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         parts = line.split(maxsplit=3)
+        if parts[0] == "office" and len(parts) == 2:
+            problem = _office_problem(parts[1], office)
+            if problem is None:
+                office = parts[1]
+            else:
+                findings.append(error(display, number, "trust.format", problem))
+            continue
         if len(parts) < 3 or not parts[1].startswith(("ssh-", "ecdsa-", "sk-")):
             findings.append(
                 error(
@@ -109,7 +127,20 @@ def load_trust_root(root: Path) -> TrustRoot:
         )
     if findings:
         raise ConfigError(_("{display}: trust root is invalid").format(display=display), findings)
-    return TrustRoot(trust_fingerprint(result.text), tuple(admins))
+    return TrustRoot(trust_fingerprint(result.text), tuple(admins), office)
+
+
+def _office_problem(found: str, earlier: str | None) -> str | None:
+    if earlier is not None:
+        return _(
+            "expected one 'office <id>' line; found a second one ({found!r} after {earlier!r})"
+        ).format(found=found[:70], earlier=earlier)
+    if not OFFICE_ID.match(found):
+        return _(
+            "expected 'office <id>' with an id of 4 to 64 letters, digits, dots, dashes and"
+            " underscores; found {found!r}"
+        ).format(found=found[:70])
+    return None
 
 
 def workflow_bytes(root: Path, rel: Path) -> bytes:
@@ -119,10 +150,14 @@ def workflow_bytes(root: Path, rel: Path) -> bytes:
     return safefs.read_bytes(root, rel.as_posix(), max_bytes=MAX_BYTES).replace(b"\r\n", b"\n")
 
 
-def workflow_message(name: str, data: bytes) -> bytes:
-    """What a workflow file's signature covers: a label, the file name and its bytes (as
+def workflow_message(name: str, data: bytes, office: str | None) -> bytes:
+    """What a workflow file's signature covers: a label, the office's id (if the trust root
+    names one, under a label of its own), the file name and its bytes (as
     :func:`workflow_bytes` reads them)."""
-    return b"warta-workflow/1\n" + name.encode("utf-8") + b"\n" + data
+    if office is None:
+        return b"warta-workflow/1\n" + name.encode("utf-8") + b"\n" + data
+    head = b"warta-workflow/2\n" + office.encode("ascii") + b"\n"
+    return head + name.encode("utf-8") + b"\n" + data
 
 
 def administrators(trust: TrustRoot) -> str:
@@ -151,6 +186,21 @@ def check_trust(trust: TrustRoot, pin: Pin | None, *, demo: bool = False) -> lis
                     pin=pin.describe(),
                     found=trust.fingerprint,
                     admins=administrators(trust),
+                ),
+            )
+        )
+    if trust.office is None:
+        out.append(
+            notice(
+                display,
+                None,
+                "trust.office-missing",
+                _(
+                    "the trust root names no office, so signatures here are bound to no"
+                    " repository: one made by the same keys in another repository (another"
+                    " office's, a practice newsroom) passes here too; expected a line"
+                    " 'office <id>' (warta init writes one; adding it means signing the"
+                    " workflow files and every item again, see the README)"
                 ),
             )
         )
@@ -207,7 +257,9 @@ def check_workflow_signature(
                 _("cannot read signature: {reason}").format(reason=exc),
             )
         ]
-    key = verifier.signer_key(workflow_message(rel.name, data), armored, WORKFLOW_NAMESPACE)
+    key = verifier.signer_key(
+        workflow_message(rel.name, data, trust.office), armored, WORKFLOW_NAMESPACE
+    )
     if key is None:
         return [
             error(
@@ -215,10 +267,11 @@ def check_workflow_signature(
                 None,
                 "workflow.signature",
                 _(
-                    "{display}.sig does not verify over the current {display}; expected a"
-                    " signature of this exact file by an administrator (was the file changed"
-                    " after it was signed?)"
-                ).format(display=display),
+                    "{display}.sig does not verify over the current {display} for office"
+                    " {office}; expected a signature of this exact file for this office by an"
+                    " administrator (was the file changed after it was signed, or signed in"
+                    " another repository?)"
+                ).format(display=display, office=trust.office or _("(none named)")),
             )
         ]
     if trust.admin_for(key) is None:
@@ -236,9 +289,9 @@ def check_workflow_signature(
     return []
 
 
-def sign_workflow(root: Path, rel: Path, signer: KeygenSigner) -> Path:
+def sign_workflow(root: Path, rel: Path, signer: KeygenSigner, office: str | None) -> Path:
     data = workflow_bytes(root, rel)
-    armored = signer.sign(workflow_message(rel.name, data), WORKFLOW_NAMESPACE)
+    armored = signer.sign(workflow_message(rel.name, data, office), WORKFLOW_NAMESPACE)
     out = root / f"{rel}.sig"
     write_text(out, armored)
     return out

@@ -23,12 +23,13 @@ from datetime import date, datetime, tzinfo
 
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.history import History, read_history
-from warta.model.item import NewsItem, canonical_json, content_digest
+from warta.model.item import NewsItem, content_digest
 from warta.model.judgement import FUTURE_SKEW
 from warta.model.roster import Roster
 from warta.model.signing import (
     NAMESPACE,
     Verifier,
+    bound,
     chain_digest,
     fingerprint,
     key_owner,
@@ -84,8 +85,9 @@ class Edition:
         return self.path.rsplit("/", 1)[0] + "/"
 
 
-def payload(edition: Edition) -> bytes:
-    """The exact bytes an edition's signature covers."""
+def payload(edition: Edition, *, office: str | None) -> bytes:
+    """The exact bytes an edition's signature covers, for ``office`` (see
+    :func:`warta.model.signing.bound`)."""
     fields: dict[str, object] = {
         "v": EDITION_VERSION,
         "edition": edition.edition,
@@ -102,7 +104,7 @@ def payload(edition: Edition) -> bytes:
         "at": edition.at_text,
         "previous": edition.previous,
     }
-    return canonical_json(fields).encode("utf-8")
+    return bound(fields, office)
 
 
 def print_step(sop: Sop) -> Step | None:
@@ -145,7 +147,7 @@ def place(rel: str) -> tuple[str, int, str] | None:
 
 def check_signature(
     edition: Edition, sop: Sop, roster: Roster, verifier: Verifier, *, zone: tzinfo,
-    now: datetime,
+    now: datetime, office: str | None,
 ) -> Iterator[Finding]:
     """The manifest's signature verifies over its payload, by a key of the roster valid on the
     day it was made (the office's day, ``zone``), held by the person it names, who held the
@@ -166,11 +168,12 @@ def check_signature(
             "the edition has no signature; expected one made with 'warta cetak'"
         ))
         return
-    key_text = verifier.signer_key(payload(edition), edition.sig, NAMESPACE)
+    key_text = verifier.signer_key(payload(edition, office=office), edition.sig, NAMESPACE)
     if key_text is None:
         yield error(where, line, "cetak.signature-invalid", _(
-            "the signature does not verify over this edition's items, digests, PDF, signer and"
-            " time; expected the signature 'warta cetak' made (found one altered or copied)"
+            "the signature does not verify over this office, this edition's items, digests,"
+            " PDF, signer and time; expected the signature 'warta cetak' made (found one"
+            " altered or copied, from another office's repository too)"
         ))
         return
     owner = key_owner(roster, key_text)

@@ -1,9 +1,10 @@
 """Signed signoffs: the canonical payload each SSH signature covers, the chain, and the checks.
 
 A signoff's signature (SSHSIG, namespace ``warta``) covers a canonical JSON payload binding
-the item id, the step, the signer's id, the time, the SHA-256 digest of the item's content at
-that moment, the note (if any) and the digest of the previous signoff's signature, so signoffs
-form a chain.
+the office (the id its pinned trust root names: a signature made in another office's
+repository, or a practice one, never counts here), the item id, the step, the signer's id,
+the time, the SHA-256 digest of the item's content at that moment, the note (if any) and the
+digest of the previous signoff's signature, so signoffs form a chain.
 Verifying the cryptography is an adapter's job (:class:`Verifier`); deciding what a valid
 signature *means* (right person, key valid that day, content unchanged since approval) is here.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Protocol
 
@@ -40,10 +41,12 @@ def payload(
     at_text: str,
     content: str,
     prev: str | None,
+    office: str | None,
     note: str = "",
 ) -> bytes:
     """The exact bytes a signoff's signature covers. A note, when there is one, is signed
-    too (a signoff without a note has the same payload as before notes were signed)."""
+    too (a signoff without a note has the same payload as before notes were signed), and so
+    is the ``office`` (None only for a trust root that names none, see :func:`bound`)."""
     fields: dict[str, str | None] = {
         "v": PAYLOAD_VERSION,
         "item": item_id,
@@ -55,7 +58,7 @@ def payload(
     }
     if note:
         fields["note"] = note
-    return canonical_json(fields).encode("utf-8")
+    return bound(fields, office)
 
 
 TAKE_BACK_VERSION = "warta-takeback/1"
@@ -71,6 +74,7 @@ def take_back_payload(
     at_text: str,
     content: str,
     prev: str | None,
+    office: str | None,
 ) -> bytes:
     """The exact bytes a return's or a withdrawal's signature covers: the item, what is
     done (and to which step), why, by whom, when, over which content, after which record."""
@@ -86,14 +90,21 @@ def take_back_payload(
     }
     if action == RETURN:
         fields["to"] = to
-    return canonical_json(fields).encode("utf-8")
+    return bound(fields, office)
 
 
 CORRECTION_VERSION = "warta-correction/1"
 
 
 def correction_payload(
-    item_id: str, *, note: str, by: str, at_text: str, content: str, prev: str | None
+    item_id: str,
+    *,
+    note: str,
+    by: str,
+    at_text: str,
+    content: str,
+    prev: str | None,
+    office: str | None,
 ) -> bytes:
     """The exact bytes a correction record's signature covers: the item, the Ralat note, by
     whom, when, over which (approved) content, after which record. A payload kind of its
@@ -108,10 +119,25 @@ def correction_payload(
         "content": content,
         "prev": prev,
     }
+    return bound(fields, office)
+
+
+def bound(fields: Mapping[str, object], office: str | None) -> bytes:
+    """``fields`` as canonical JSON, with the ``office`` they are signed for: the id the
+    office's trust root names (``office <id>``, made by ``warta init``). A trust root is
+    pinned from outside the repository, so the id cannot be changed by a writer; an
+    administrator's or a staff member's signature made in another repository (another
+    Pemda's, or a practice newsroom with the same keys) names that repository's office and
+    never verifies here. None (a trust root written before offices were named) signs the
+    fields alone, as before."""
+    if office is not None:
+        fields = {**fields, "office": office}
     return canonical_json(fields).encode("utf-8")
 
 
-def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
+def signoff_payload(
+    item_id: str, signoff: Signoff, prev: str | None, *, office: str | None
+) -> bytes:
     if signoff.action == CORRECT:
         return correction_payload(
             item_id,
@@ -120,6 +146,7 @@ def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
             at_text=signoff.at_text,
             content=signoff.content or "",
             prev=prev,
+            office=office,
         )
     if not signoff.is_step:
         return take_back_payload(
@@ -131,6 +158,7 @@ def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
             at_text=signoff.at_text,
             content=signoff.content or "",
             prev=prev,
+            office=office,
         )
     return payload(
         item_id,
@@ -139,6 +167,7 @@ def signoff_payload(item_id: str, signoff: Signoff, prev: str | None) -> bytes:
         at_text=signoff.at_text,
         content=signoff.content or "",
         prev=prev,
+        office=office,
         note=signoff.note,
     )
 
@@ -252,10 +281,15 @@ def key_problem(person: Person, key: Key, day: date) -> str | None:
 
 
 def check_signatures(
-    item: NewsItem, roster: Roster, day_of: Callable[[Signoff], date], verifier: Verifier
+    item: NewsItem,
+    roster: Roster,
+    day_of: Callable[[Signoff], date],
+    verifier: Verifier,
+    *,
+    office: str | None,
 ) -> Iterator[Finding]:
     """Every signoff carries a valid signature, by its claimed signer's key valid that day,
-    over this item, step, time and content, chained to the previous signoff."""
+    over this office, item, step, time and content, chained to the previous signoff."""
     if item.id is None:
         return
     prev: str | None = None
@@ -282,7 +316,7 @@ def check_signatures(
                 ),
             )
         key_text = verifier.signer_key(
-            signoff_payload(item.id, signoff, prev), signoff.sig, NAMESPACE
+            signoff_payload(item.id, signoff, prev, office=office), signoff.sig, NAMESPACE
         )
         prev = chain_digest(signoff.sig)
         if key_text is None:
@@ -291,10 +325,11 @@ def check_signatures(
                 signoff.line,
                 "signature.invalid",
                 _(
-                    "the signature of {label} does not verify over this item id, step,"
-                    " signer, time, content digest and previous signoff; expected a"
+                    "the signature of {label} does not verify over this office, item id,"
+                    " step, signer, time, content digest and previous signoff; expected a"
                     " signature made for exactly this signoff (found one copied from"
-                    " elsewhere, reordered, truncated or altered)"
+                    " elsewhere, another office's repository too, reordered, truncated or"
+                    " altered)"
                 ).format(label=label),
             )
             continue
