@@ -342,6 +342,7 @@ def make_repo(root: Path, keys: dict[str, Path]) -> Repo:
         f"office {TEST_OFFICE}\nadmin {pub(keys['admin'])} test administrator\n",
     )
     repo.write_roster()
+    repo.env["WARTA_TRUST_ROOT"] = repo.pin  # an administrator signs under a pinned root
     repo.sign_workflow()
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     repo.git("config", "user.name", "Warta Test")
@@ -456,7 +457,7 @@ def swap_trust_root(repo: Repo) -> str:
         "  - id: mallory\n    name: Mallory\n    nip: \"199901012020011001\"\n"
         "    roles: [kabag]\n    education: [{level: S2, field: Teknik Informatika}]\n"
         f"    keys:\n      - key: {pub(repo.keys['mallory'])}\n"))
-    repo.sign_workflow("mallory")
+    repo.sign_workflow_unchecked("mallory")  # her own tools: warta trust sign refuses
     return root_of(repo)
 
 

@@ -248,7 +248,8 @@ def build_repo(root: Path, keys: dict[str, Path], env: dict[str, str]) -> str:
         f"office {OFFICE}\nadmin {pubs['admin']} bench administrator\n"
     )
     (root / "workflow" / "roster.yml").write_text(ROSTER.format(**pubs))
-    run([warta_exe(), "trust", "sign", "--key", str(keys["admin"])], cwd=root, env=env)
+    pinned = {**env, "WARTA_TRUST_ROOT": pin_of(root, env)}  # trust sign needs the pin
+    run([warta_exe(), "trust", "sign", "--key", str(keys["admin"])], cwd=root, env=pinned)
     return pin_of(root, env)
 
 

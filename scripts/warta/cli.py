@@ -27,10 +27,10 @@ from warta import __version__
 from warta.adapters import safefs
 from warta.adapters.items import relative
 from warta.adapters.schema import implausible
-from warta.adapters.trust import Admin, load_trust_root
+from warta.adapters.trust import Admin, load_trust_root, named_office
 from warta.cliprogress import QUIET, terminal_progress
 from warta.clitext import LANG, RootGroup, speak_click
-from warta.errors import ConfigError, UsageError, WartaError
+from warta.errors import ConfigError, RefusedError, UsageError, WartaError
 from warta.i18n import N_, _
 from warta.model import policy
 from warta.model.findings import Finding, visible
@@ -778,6 +778,8 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
         admin_signer,
         commit_trust_sign,
         replaced_trust_root,
+        signing_for,
+        unheld_trust_root,
     )
 
     top = find_root(root)
@@ -788,16 +790,20 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
             ).format(top=top)
         )
     with gitops.action_lock(top):
-        # the administrator signs what is there whatever the root; but what is "kept"
-        # as still signed is judged by the root in the working tree: say so
+        # every signature covers the office the trust root names: an administrator signs
+        # only under the trust root in force, never one a branch replaced (which may name
+        # another office, so that what is signed here counts there)
         problem = replaced_trust_root(top)
         if problem is not None:
-            click.echo(_(
-                "warta: warning: {problem}; 'kept' below means signed by a key of that trust "
-                "root"
-            ).format(problem=problem), err=True)
+            raise RefusedError(_(
+                "trust sign refused: {problem}; nothing was signed"
+            ).format(problem=problem))
+        unpinned = unheld_trust_root(top)
+        if unpinned is not None:  # trusted on first use, as everywhere: said, not refused
+            click.echo(_("warta: warning: {problem}").format(problem=unpinned), err=True)
         signed = sign_all(top, admin_signer(top, key))
         sha = None if no_commit else commit_trust_sign(top, signed)
+    click.echo(signing_for(top))
     for change in signed.changes:  # (file names from the branch: escaped, one line each)
         click.echo(f"  {visible(str(change))}")
     for rel, serial, fresh in signed.serials:
@@ -834,6 +840,7 @@ def trust_accept(expected: str, root: Path) -> None:
     ).format(top=top, fingerprint=done.trust.fingerprint))
     for admin in done.trust.admins:
         click.echo(_admin_line(admin))
+    click.echo(f"  {named_office(done.trust)}")
     before = done.before
     if before.trust_root is None:
         click.echo(_("before: nothing recorded (this machine had not used the repository)"))

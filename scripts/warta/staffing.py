@@ -25,7 +25,7 @@ from warta.adapters import rosterfile, tofu
 from warta.adapters.atomic import write_bytes
 from warta.adapters.pins import resolve_pin
 from warta.adapters.ssh import KeygenSigner, canonical_key, choose_signer, key_kinds
-from warta.adapters.trust import load_trust_root
+from warta.adapters.trust import administrators, load_trust_root, named_office
 from warta.adapters.workflow import ROSTER_PATH, load_roster, load_sop
 from warta.administer import Signed, sign_all, unsigned_now
 from warta.codeowners import refresh
@@ -70,6 +70,30 @@ def replaced_trust_root(root: Path) -> str | None:
         "workflow/trust-root is {found}, not the trust root in force {expected} ({source}); the"
         " signatures it would admit are not an administrator's (git diff workflow/trust-root)"
     ).format(found=trust.fingerprint, expected=expected, source=source)
+
+
+def unheld_trust_root(root: Path) -> str | None:
+    """What to say if workflow/trust-root is not pinned (only trusted on first use, by
+    whichever command first ran here), else None: an administrator's signature made then is
+    for whatever office that trust root names."""
+    try:
+        trust = load_trust_root(root)
+        if resolve_pin(root, None) is not None:
+            return None
+    except WartaError as exc:
+        return exc.message
+    return _(
+        "workflow/trust-root {found} ({admins}) is not pinned on this machine, only trusted on"
+        " first use, and the signatures made now count wherever a trust root names its office;"
+        " expected your office's trust root, pinned (WARTA_TRUST_ROOT or this user's pin file)"
+    ).format(found=trust.fingerprint, admins=administrators(trust))
+
+
+def signing_for(root: Path) -> str:
+    """The office a signature made in ``root`` counts for, as signing says it first."""
+    return _("signing for {office} (workflow/trust-root)").format(
+        office=named_office(load_trust_root(root))
+    )
 
 
 def refuse_replaced_trust_root(root: Path, what: str) -> None:

@@ -112,9 +112,9 @@ def with_demo_keys(repo: Repo, *, marked: bool) -> str:
         roster = "demo: true\n" + roster
     repo.write(ROSTER, roster)
     repo.write(TRUST, f"office {TEST_OFFICE}\nadmin {pub(repo.keys['admin'])} DEMO KEY admin\n")
+    repo.env["WARTA_TRUST_ROOT"] = repo.pin  # the new trust root pinned, then signed under
     repo.sign_workflow()
     repo.commit_all("demo keys")
-    repo.env["WARTA_TRUST_ROOT"] = repo.pin
     return roster
 
 

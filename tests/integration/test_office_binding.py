@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import TEST_OFFICE, Repo, copy_repo, make_repo, pub
+from helpers import TEST_OFFICE, Repo, copy_repo, machine_env, make_repo, pub
 from warta.adapters.editionfile import render
 from warta.adapters.ssh import KeygenSigner
 from warta.model.edition import Edition, EditionItem, payload
@@ -38,10 +38,9 @@ def set_office(repo: Repo, office: str | None) -> None:
              if not ln.startswith("office ")]
     named = [f"office {office}"] if office is not None else []
     repo.write("workflow/trust-root", "\n".join([*named, *lines]) + "\n")
-    repo.env.pop("WARTA_TRUST_ROOT", None)
+    repo.env["WARTA_TRUST_ROOT"] = repo.pin  # the new pin first: trust sign signs under it
     repo.sign_workflow()
     repo.commit_all("kantor")
-    repo.env["WARTA_TRUST_ROOT"] = repo.pin
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +126,8 @@ def test_naming_the_practice_office_here_breaks_the_pin(
         f"office {TEST_OFFICE}", f"office {PRACTICE}"))
     repo.commit_all("kantor latihan")
     data = repo.validate_json("--no-cache")
-    assert "trust.pin-mismatch" in {f["rule"] for f in data["workflow"]}
+    mismatch = [f for f in data["workflow"] if f["rule"] == "trust.pin-mismatch"]
+    assert mismatch and f"office {PRACTICE}" in mismatch[0]["message"]  # what changed, said
     assert not any(i["publishable"] for i in data["items"])
     built = repo.cli("build", "--no-cache", "-d", str(tmp_path / "site"))
     assert built.returncode != 0
@@ -160,6 +160,79 @@ def test_a_trust_root_naming_no_office_still_verifies_and_says_so(
     assert {f["rule"] for f in found["findings"]} >= {"signature.invalid"}
 
 
+def test_the_administrator_never_signs_for_an_office_a_branch_named(
+    practice: Repo, repo: Repo, tmp_path: Path
+) -> None:
+    """On a branch of the practice newsroom, Mallory names the real office in its trust root
+    (the id is public) and makes herself Kabag, and asks the administrator to sign "the
+    practice roster": ``warta trust sign`` refuses under a trust root that is not the one in
+    force, and signs nothing (found by an independent attack: it warned, then signed the
+    roster for the real office, and the roster passed there)."""
+    branch = copy_repo(practice, tmp_path / "latihan")
+    branch.git("switch", "-q", "-c", "roster-latihan")
+    branch.write("workflow/trust-root", branch.read("workflow/trust-root").replace(
+        f"office {PRACTICE}", f"office {TEST_OFFICE}"))
+    before = {name: branch.read(f"workflow/{name}") for name in ("roster.yml.sig", "sop.yml.sig")}
+    result = branch.cli("--lang", "en", "trust", "sign", "--key", str(branch.keys["admin"]),
+                        "--no-commit")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.startswith("warta: trust sign refused: workflow/trust-root is sha256:")
+    assert "nothing was signed" in result.stderr
+    assert {n: branch.read(f"workflow/{n}") for n in before} == before
+    # unpinned, on a machine that recorded the practice newsroom's trust root: the same
+    unpinned = Repo(branch.root, branch.keys, machine_env(tmp_path / "machine"))
+    branch.git("stash", "-q")
+    assert unpinned.cli("validate").returncode in (0, 1)  # first use: recorded
+    branch.git("stash", "pop", "-q")
+    again = unpinned.cli("trust", "sign", "--key", str(branch.keys["admin"]), "--no-commit")
+    assert again.returncode == 1 and "trust sign refused" in again.stderr
+    assert {n: branch.read(f"workflow/{n}") for n in before} == before
+
+
+def test_the_administrator_is_told_which_office_an_unpinned_repository_names(
+    practice: Repo, tmp_path: Path
+) -> None:
+    """A repository no pin names (a "practice newsroom" someone else made, naming whatever
+    office they chose): trusted on first use, as every command trusts it, but ``warta trust
+    sign`` warns and names the office it signs for, until the trust root is pinned (a record
+    that ``warta status`` made silently did hide the warning: found by an independent
+    attack)."""
+    clone = tmp_path / "klon"
+    practice.git("clone", "-q", str(practice.root), str(clone))
+    fresh = Repo(clone, practice.keys, machine_env(tmp_path / "machine"))
+    fresh.write("workflow/roster.yml", fresh.read("workflow/roster.yml") + "# ditinjau\n")
+    sign = ("--lang", "en", "trust", "sign", "--key", str(fresh.keys["admin"]), "--no-commit")
+    signed = fresh.cli(*sign)
+    assert signed.returncode == 0, signed.stderr
+    assert "is not pinned on this machine, only trusted on first use" in signed.stderr
+    assert f"office {PRACTICE}" in signed.stderr
+    assert signed.stdout.startswith(f"signing for office {PRACTICE} (workflow/trust-root)\n")
+    assert "signed workflow/roster.yml as admin" in signed.stdout
+    # a record of this machine's (any command's first use, or trust accept) still warns:
+    # only a pin from outside the repository says it is the office's trust root
+    fingerprint = fresh.cli("trust", "show").stdout.split()[0]
+    accepted = fresh.cli("--lang", "en", "trust", "accept", fingerprint)
+    assert accepted.returncode == 0 and f"  office {PRACTICE}\n" in accepted.stdout
+    assert "is not pinned on this machine" in fresh.cli(*sign).stderr
+    pinned = Repo(clone, practice.keys, {**fresh.env, "WARTA_TRUST_ROOT": fingerprint})
+    again = pinned.cli(*sign)
+    assert again.returncode == 0 and "warning" not in again.stderr, again.stderr
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_the_samples_office_is_named_as_such(repo: Repo, demo: bool) -> None:
+    """A repository made from the sample, not by ``warta init``, names the sample's office,
+    as every other such repository does: a warning (a notice in one marked as a demo)."""
+    if demo:
+        repo.write("workflow/roster.yml", "demo: true\n" + repo.read("workflow/roster.yml"))
+    set_office(repo, "kabupaten-sukamaju-contoh")
+    found = [f for f in repo.validate_json()["workflow"] if f["rule"] == "trust.demo-office"]
+    assert [(f["severity"], f["line"]) for f in found] == [
+        ("notice" if demo else "warning", 1)]
+    assert "kabupaten-sukamaju-contoh" in found[0]["message"]
+    assert (repo.cli("validate", "--strict").returncode == 0) is demo
+
+
 @pytest.mark.parametrize(("office", "refused"), [(PRACTICE, True), (TEST_OFFICE, False)])
 def test_a_printed_edition_signed_for_another_office_is_refused(
     repo: Repo, office: str, refused: bool
@@ -182,6 +255,20 @@ def test_a_printed_edition_signed_for_another_office_is_refused(
     repo.commit_all("edisi")
     rules = {f["rule"] for s in repo.validate_json("--no-cache")["site"] for f in s["findings"]}
     assert ("cetak.signature-invalid" in rules) is refused, rules
+
+
+def test_an_administrator_id_holds_nothing_a_terminal_would_act_on(repo: Repo) -> None:
+    """Every message about the trust root, and the commit trust sign makes, print the
+    administrators' ids: one holding an escape sequence (which hid the rest of the warning
+    meant to flag the trust root) is a broken trust root (found by an independent attack)."""
+    text = repo.read("workflow/trust-root").replace("\nadmin ", "\nadmin\x1b[8m ")
+    repo.write("workflow/trust-root", text)
+    result = repo.cli("--lang", "en", "validate")
+    assert result.returncode == 2
+    assert ("workflow/trust-root:2: error [trust.format] expected an administrator's id of"
+            " letters, digits, dots, dashes and underscores (at most 64); found"
+            " 'admin\\x1b[8m'") in result.stdout + result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(("lines", "expected"), [

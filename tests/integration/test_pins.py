@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
+    TEST_OFFICE,
     Repo,
     SignedRepos,
     approved_jembatan,
@@ -99,7 +100,7 @@ def test_the_pin_file_catches_a_swapped_trust_root(site: Repo) -> None:
     right = root_of(site)
     pins = write_pins(site, f"/elsewhere/other-office: {WRONG}\n{site.root}: {right}\n")
     new = swap_trust_root(site)
-    mallory = f"mallory {fingerprint(pub(site.keys['mallory']))}"
+    mallory = f"mallory {fingerprint(pub(site.keys['mallory']))}; office {TEST_OFFICE}"
     assert trust_findings(site) == [(
         "trust.pin-mismatch",
         f"trust root fingerprint must be the pinned {right} (pinned by {pins}:2); found {new}"

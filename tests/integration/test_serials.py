@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Repo, SignedRepos, copy_repo, machine_env, newsroom_items, on_machine, pub
+from helpers import (
+    TEST_OFFICE,
+    Repo,
+    SignedRepos,
+    copy_repo,
+    machine_env,
+    newsroom_items,
+    on_machine,
+    pub,
+)
 from warta.adapters.cachekey import repo_key
 from warta.model.signing import fingerprint
 
@@ -81,6 +90,7 @@ def test_trust_sign_raises_the_serial_of_each_file_it_signs_anew(site: Repo) -> 
     result = site.cli("trust", "sign", "--key", str(site.keys["admin"]), "--no-commit")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines() == [
+        f"signing for office {TEST_OFFICE} (workflow/trust-root)",
         f"kept {SOP}: its signature still covers it, serial {before[SOP]}",
         f"signed {ROSTER} as admin, serial {before[ROSTER] + 1}",
         f"kept {MANIFEST}: its signature still covers it, serial {before[MANIFEST]}",
@@ -99,6 +109,7 @@ def test_trust_sign_raises_the_serial_of_each_file_it_signs_anew(site: Repo) -> 
     site.write("content/tentang.md", site.read("content/tentang.md") + "\nAlamat baru.\n")
     again = site.cli("trust", "sign", "--key", str(site.keys["admin"]), "--no-commit")
     assert again.stdout.splitlines() == [
+        f"signing for office {TEST_OFFICE} (workflow/trust-root)",
         "  ~ content/tentang.md",
         f"kept {SOP}: its signature still covers it, serial {before[SOP]}",
         f"kept {ROSTER}: its signature still covers it, serial {before[ROSTER] + 1}",

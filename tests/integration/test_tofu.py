@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from helpers import (
+    TEST_OFFICE,
     Repo,
     SignedRepos,
     copy_repo,
@@ -68,6 +69,11 @@ def admins(repo: Repo, person: str = "admin") -> str:
     return f"{person} {fingerprint(pub(repo.keys[person]))}"
 
 
+def described(repo: Repo, person: str = "admin") -> str:
+    """How messages name a trust root of ``person``: the administrator and the office."""
+    return f"{admins(repo, person)}; office {TEST_OFFICE}"
+
+
 
 
 def workflow(repo: Repo, *args: str) -> list[tuple[str, str, str, str]]:
@@ -88,7 +94,7 @@ def test_the_first_run_records_the_trust_root_outside_the_working_tree(site: Rep
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         f"workflow/trust-root: warning [trust.unpinned] trust root {root} (administrators:"
-        f" {admins(site)}) is not pinned; this machine uses the repository for the first time"
+        f" {described(site)}) is not pinned; this machine uses the repository for the first time"
         f" and trusts this root from now on (trust on first use, recorded in {where}): a"
         f" different trust root will be refused{ADVICE}"
     ) in result.stdout.splitlines()
@@ -103,7 +109,7 @@ def test_the_first_run_records_the_trust_root_outside_the_working_tree(site: Rep
     assert again.returncode == 0
     assert (
         f"workflow/trust-root: warning [trust.unpinned] trust root {root} (administrators:"
-        f" {admins(site)}) is not pinned; this machine has trusted it since its first use on"
+        f" {described(site)}) is not pinned; this machine has trusted it since its first use on"
         f" {kept['recorded']} (recorded in {where}), and a different trust root is"
         f" refused{ADVICE}"
     ) in again.stdout.splitlines()
@@ -121,9 +127,10 @@ def test_a_replaced_trust_root_is_refused_naming_both_fingerprints(site: Repo,
         "workflow/trust-root", "error", "trust.changed",
         f"trust root must be {old}, which this machine has trusted since {recorded} (trust on"
         f" first use, recorded in {record_file(site)}); found {new} (administrators:"
-        f" {admins(site, 'mallory')}): the trust root was replaced, so no workflow file and no"
-        " item is trusted. If the office changed its administrators on purpose, confirm the new"
-        f" fingerprint with them and accept it with: warta trust accept {new}")
+        f" {described(site, 'mallory')}): the trust root was replaced, so no workflow file and no"
+        " item is trusted. If the office changed its trust root on purpose (its administrators"
+        " or its office line), confirm the new fingerprint with the administrators and accept"
+        f" it with: warta trust accept {new}")
     assert workflow(site) == [expected]
     data = site.validate_json()
     assert [i["publishable"] for i in data["items"]] == [False, False]
@@ -158,7 +165,7 @@ def test_trust_accept_records_a_new_root_only_when_given_its_fingerprint(site: R
     assert wrong.returncode == 1
     assert wrong.stderr.strip() == (
         f"warta: the trust root of {site.root} must be the fingerprint given, {old}; found {new}"
-        f" (administrators: {admins(site, 'mallory')}). Nothing was recorded: check the"
+        f" (administrators: {described(site, 'mallory')}). Nothing was recorded: check the"
         " fingerprint with the office's administrators")
     assert record(site) == before
     accepted = site.cli("trust", "accept", new)
@@ -166,7 +173,8 @@ def test_trust_accept_records_a_new_root_only_when_given_its_fingerprint(site: R
     lines = accepted.stdout.strip().splitlines()
     assert lines[0] == f"trust root of {site.root}: {new}"
     assert lines[1] == f"  {admins(site, 'mallory')} the new admin"
-    assert lines[2] == f"before: {old}, trusted since {before['recorded']}"
+    assert lines[2] == f"  office {TEST_OFFICE}"
+    assert lines[3] == f"before: {old}, trusted since {before['recorded']}"
     assert lines[-1] == (f"recorded in {record_file(site)}: this machine now trusts {new} for"
                          " this repository")
     after = record(site)

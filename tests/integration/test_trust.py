@@ -265,8 +265,8 @@ def test_swapped_trust_root_with_a_pin_trusts_nothing(site: Repo) -> None:
         "workflow/trust-root", "trust.pin-mismatch",
         f"trust root fingerprint must be the pinned {pinned} (pinned by WARTA_TRUST_ROOT);"
         f" found {new} (administrators:"
-        f" mallory {fp(site, 'mallory')}): the trust root was replaced, so no workflow file and"
-        " no item is trusted")]
+        f" mallory {fp(site, 'mallory')}; office {TEST_OFFICE}): the trust root was replaced, so"
+        " no workflow file and no item is trusted")]
     sign_refused_because_untrusted(site)
     # the same with the pin given as an option instead of the environment
     flagged = unpinned(site).cli("validate", "--trust-root", pinned)
@@ -293,7 +293,7 @@ def test_swapped_trust_root_without_a_pin_is_refused_once_this_machine_knows_the
         ("workflow/trust-root", "trust.changed")]
     message = workflow_errors(data)[0][2]
     assert message.startswith(f"trust root must be {old}, which this machine has trusted since")
-    assert f"; found {new} (administrators: mallory {fp(site, 'mallory')})" in message
+    assert f"; found {new} (administrators: mallory {fp(site, 'mallory')}; office" in message
     assert message.endswith(f"accept it with: warta trust accept {new}")
     strict = loose.cli("validate", "--strict")
     assert strict.returncode == 1
@@ -305,7 +305,8 @@ def test_unpinned_original_root_is_named_too(site: Repo) -> None:
     (finding,) = data["workflow"]
     assert finding["rule"] == "trust.unpinned"
     assert finding["message"].startswith(
-        f"trust root {site.env['WARTA_TRUST_ROOT']} (administrators: admin {fp(site, 'admin')})")
+        f"trust root {site.env['WARTA_TRUST_ROOT']} (administrators: admin {fp(site, 'admin')};"
+        f" office {TEST_OFFICE})")
 
 
 # ---- revocation, rotation and acting officials ---------------------------------------------

@@ -173,9 +173,10 @@ def first_use(trust: TrustRoot, record: Record, now: datetime) -> tuple[Pin, lis
                 "trust root must be {recorded_root}, which this machine has trusted since"
                 " {recorded} (trust on first use, recorded in {where}); found"
                 " {fingerprint} (administrators: {admins}): the trust root was replaced, so"
-                " no workflow file and no item is trusted. If the office changed its"
-                " administrators on purpose, confirm the new fingerprint with them and accept it"
-                " with: warta trust accept {fingerprint}"
+                " no workflow file and no item is trusted. If the office changed its trust root"
+                " on purpose (its administrators or its office line), confirm the new"
+                " fingerprint with the administrators and accept it with: warta trust accept"
+                " {fingerprint}"
             ).format(
                 recorded_root=record.trust_root,
                 recorded=record.recorded or "?",

@@ -24,7 +24,7 @@ from warta.adapters.ssh import KeygenSigner, canonical_key, key_kinds
 from warta.adapters.textfile import MAX_BYTES, read_repo_text
 from warta.errors import ConfigError
 from warta.i18n import _
-from warta.model.demokeys import is_demo_key
+from warta.model.demokeys import DEMO_OFFICE, is_demo_key
 from warta.model.findings import Finding, error, notice, warning
 from warta.model.pin import Pin
 from warta.model.signing import Verifier, fingerprint, same_key
@@ -35,6 +35,10 @@ PIN_ENV = "WARTA_TRUST_ROOT"
 #: An office's id: what ``warta init`` makes (the region's name and 12 random hex digits),
 #: or any such word of 4 to 64 letters, digits, dots, dashes and underscores.
 OFFICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{3,63}\Z")
+#: An administrator's id: letters, digits, dots, dashes and underscores (it is printed by
+#: every message about the trust root, and written into commits, so it holds nothing a
+#: terminal would act on).
+ADMIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class TrustRoot:
     #: The office's id, which every signature covers; None for a trust root written before
     #: offices were named (its signatures are bound to no office: see :func:`check_trust`).
     office: str | None = None
+    #: The line of ``office <id>`` (None without one).
+    office_line: int | None = None
 
     def admin_for(self, public_key: str) -> Admin | None:
         return next((a for a in self.admins if same_key(a.public_key, public_key)), None)
@@ -80,6 +86,7 @@ def load_trust_root(root: Path) -> TrustRoot:
     admins: list[Admin] = []
     findings: list[Finding] = []
     office: str | None = None
+    office_line: int | None = None
     for number, raw in enumerate(result.text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -88,7 +95,7 @@ def load_trust_root(root: Path) -> TrustRoot:
         if parts[0] == "office" and len(parts) == 2:
             problem = _office_problem(parts[1], office)
             if problem is None:
-                office = parts[1]
+                office, office_line = parts[1], number
             else:
                 findings.append(error(display, number, "trust.format", problem))
             continue
@@ -101,6 +108,19 @@ def load_trust_root(root: Path) -> TrustRoot:
                     _(
                         "expected '<admin-id> <key-type> <base64-key> [comment]'; found {line!r}"
                     ).format(line=line[:40]),
+                )
+            )
+            continue
+        if not ADMIN_ID.match(parts[0]):
+            findings.append(
+                error(
+                    display,
+                    number,
+                    "trust.format",
+                    _(
+                        "expected an administrator's id of letters, digits, dots, dashes and"
+                        " underscores (at most 64); found {found}"
+                    ).format(found=ascii(parts[0][:64])),
                 )
             )
             continue
@@ -127,7 +147,7 @@ def load_trust_root(root: Path) -> TrustRoot:
         )
     if findings:
         raise ConfigError(_("{display}: trust root is invalid").format(display=display), findings)
-    return TrustRoot(trust_fingerprint(result.text), tuple(admins), office)
+    return TrustRoot(trust_fingerprint(result.text), tuple(admins), office, office_line)
 
 
 def _office_problem(found: str, earlier: str | None) -> str | None:
@@ -161,8 +181,17 @@ def workflow_message(name: str, data: bytes, office: str | None) -> bytes:
 
 
 def administrators(trust: TrustRoot) -> str:
-    """The administrators of ``trust`` with their key fingerprints, for messages."""
-    return ", ".join(f"{a.id} {fingerprint(a.public_key)}" for a in trust.admins)
+    """The administrators of ``trust`` with their key fingerprints, and the office it names,
+    for messages (a trust root that differs only in its office must not look the same)."""
+    admins = ", ".join(f"{a.id} {fingerprint(a.public_key)}" for a in trust.admins)
+    return f"{admins}; {named_office(trust)}"
+
+
+def named_office(trust: TrustRoot) -> str:
+    """``office <id>``, or that the trust root names none, for messages."""
+    if trust.office is None:
+        return _("no office named")
+    return _("office {office}").format(office=trust.office)
 
 
 def check_trust(trust: TrustRoot, pin: Pin | None, *, demo: bool = False) -> list[Finding]:
@@ -202,6 +231,20 @@ def check_trust(trust: TrustRoot, pin: Pin | None, *, demo: bool = False) -> lis
                     " 'office <id>' (warta init writes one; adding it means signing the"
                     " workflow files and every item again, see the README)"
                 ),
+            )
+        )
+    if trust.office == DEMO_OFFICE:
+        out.append(
+            (notice if demo else warning)(
+                display,
+                trust.office_line,
+                "trust.demo-office",
+                _(
+                    "the trust root names the sample's office, {office}, which every repository"
+                    " made from the sample names too: a signature made in any of them counts in"
+                    " the others; expected an id of the office's own (warta init makes one: the"
+                    " region's name and 12 random hex digits)"
+                ).format(office=DEMO_OFFICE),
             )
         )
     for admin in trust.admins:

@@ -18,3 +18,8 @@ DEMO_PUBLIC_KEYS = frozenset(
 def is_demo_key(public_key: str) -> bool:
     """Whether ``public_key`` ('type base64 [comment]') is one of the bundled DEMO keys."""
     return " ".join(public_key.split()[:2]) in DEMO_PUBLIC_KEYS
+
+
+#: The office the sample's trust root names. Every repository made from the sample rather
+#: than by ``warta init`` names it too, so a signature made in one counts in the others.
+DEMO_OFFICE = "kabupaten-sukamaju-contoh"
