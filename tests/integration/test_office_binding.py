@@ -15,6 +15,7 @@ import shutil
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,7 @@ def practice(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) ->
     return other
 
 
-def verdicts(repo: Repo, *args: str) -> dict[str, dict]:  # type: ignore[type-arg]
+def verdicts(repo: Repo, *args: str) -> dict[str, dict[str, Any]]:
     return {i["path"]: i for i in repo.validate_json(*args)["items"]}
 
 
