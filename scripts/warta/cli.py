@@ -779,7 +779,7 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
         commit_trust_sign,
         replaced_trust_root,
         signing_for,
-        unheld_trust_root,
+        unpinned_trust_root,
     )
 
     top = find_root(root)
@@ -798,7 +798,7 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
             raise RefusedError(_(
                 "trust sign refused: {problem}; nothing was signed"
             ).format(problem=problem))
-        unpinned = unheld_trust_root(top)
+        unpinned = unpinned_trust_root(top)
         if unpinned is not None:  # trusted on first use, as everywhere: said, not refused
             click.echo(_("warta: warning: {problem}").format(problem=unpinned), err=True)
         signed = sign_all(top, admin_signer(top, key))

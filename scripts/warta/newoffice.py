@@ -147,10 +147,9 @@ def office_id(office: Office) -> str:
     return f"{words or 'kantor'}-{secrets.token_hex(6)}"
 
 
-def office_files(
-    office: Office, admin_key: str, today: str, office_id: str
-) -> dict[str, str]:
-    """Every file of the new repository but the signatures and the manifest."""
+def office_files(office: Office, admin_key: str, today: str, ident: str) -> dict[str, str]:
+    """Every file of the new repository but the signatures and the manifest (``ident``: the
+    office's id, :func:`office_id`)."""
     site_name = f"Warta {office.office}"
     plain = {
         "site_name": site_name,
@@ -175,7 +174,7 @@ def office_files(
     roster_header = _template("roster.yml").template.split("\nserial:")[0]
     roster = rosterfile.RosterDoc(roster_header, 0, False, [admin])
     trust = _template("trust-root").template + (
-        f"office {office_id}\n{office.admin_id} {admin_key} {office.admin_name}\n"
+        f"office {ident}\n{office.admin_id} {admin_key} {office.admin_name}\n"
     )
     return {
         **ci_files(__version__, office.warta_sha256),

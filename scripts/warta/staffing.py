@@ -72,7 +72,7 @@ def replaced_trust_root(root: Path) -> str | None:
     ).format(found=trust.fingerprint, expected=expected, source=source)
 
 
-def unheld_trust_root(root: Path) -> str | None:
+def unpinned_trust_root(root: Path) -> str | None:
     """What to say if workflow/trust-root is not pinned (only trusted on first use, by
     whichever command first ran here), else None: an administrator's signature made then is
     for whatever office that trust root names."""
