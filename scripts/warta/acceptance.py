@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from warta.adapters import tofu
+from warta.adapters import offices, tofu
 from warta.adapters.serials import SERIAL_FILES, read_serials
 from warta.adapters.ssh import SshsigVerifier
 from warta.adapters.trust import (
@@ -53,6 +53,9 @@ def accept(root: Path, fingerprint: str, now: datetime) -> Accepted:
                 admins=administrators(trust),
             )
         )
+    claims = offices.conflict(root, trust, offices.read_register(root))
+    if claims:  # (what a practice newsroom naming the office would ask the Kabag to run)
+        raise _unrecorded(offices.conflict_message(trust, claims))
     before = tofu.read_record(root)
     serials: dict[str, int] | None = None
     kept: str | None = None
@@ -67,6 +70,11 @@ def accept(root: Path, fingerprint: str, now: datetime) -> Accepted:
     if serials is not None and problems:
         serials = None
         kept = "; ".join(f"{f.location()}: {f.message}" for f in problems)
+    if serials is not None:  # (the workflow verified: the office is this one's here)
+        try:
+            offices.claim(root, trust, now)
+        except OSError as exc:
+            raise _unrecorded(offices.unwritable(exc).message) from None
     try:
         after = tofu.remember(
             root, now=now, trust_root=trust.fingerprint, serials=serials, replace=True
@@ -79,3 +87,7 @@ def accept(root: Path, fingerprint: str, now: datetime) -> Accepted:
             ).format(path=tofu.record_path(root), error=exc.strerror or exc)
         ) from None
     return Accepted(trust, before, after, kept)
+
+
+def _unrecorded(problem: str) -> RefusedError:
+    return RefusedError(_("{problem}; nothing was recorded").format(problem=problem))

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from warta.adapters import clock, safefs, tofu
+from warta.adapters import clock, offices, safefs, tofu
 from warta.adapters.cachekey import cache_home, inside, repo_cache_dir, tracked_cache
 from warta.adapters.digests import DigestCache
 from warta.adapters.editionfile import pdf_of
@@ -173,6 +173,10 @@ def load_policy(
     in_force, tofu_findings = (
         (pinned, []) if pinned is not None else tofu.first_use(trust, record, moment)
     )
+    if pinned is None:  # (a pin is the office's word: it always wins)
+        claims = offices.conflict(root, trust, offices.read_register(root))
+        if claims:
+            tofu_findings.append(offices.conflict_finding(trust, claims))
     workflow = [
         *check_trust(trust, pinned, demo=demo),
         *tofu_findings,
@@ -220,7 +224,7 @@ def _remember(
 ) -> list[Finding]:
     """Record the trust root (unless it contradicts the pin or the record) and, when the
     workflow verified, the serials: this machine's memory against a later swap or rollback."""
-    if any(f.rule in ("trust.pin-mismatch", "trust.changed") for f in found):
+    if any(f.rule in ("trust.pin-mismatch", "trust.changed", offices.RULE) for f in found):
         return []
     verified = not any(f.is_error for f in found)
     try:
@@ -232,6 +236,11 @@ def _remember(
         )
     except OSError as exc:
         return [tofu.unwritable(tofu.record_path(root), exc)]
+    if verified:  # (only a trust root whose workflow verified claims its office)
+        try:
+            offices.claim(root, trust, now)
+        except OSError as exc:
+            return [offices.unwritable(exc)]
     return []
 
 

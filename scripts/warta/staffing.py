@@ -21,7 +21,7 @@ from typing import Any
 
 from warta.actions import utf8_argument
 from warta.adapters import git as gitops
-from warta.adapters import rosterfile, tofu
+from warta.adapters import offices, rosterfile, tofu
 from warta.adapters.atomic import write_bytes
 from warta.adapters.pins import resolve_pin
 from warta.adapters.ssh import KeygenSigner, canonical_key, choose_signer, key_kinds
@@ -56,13 +56,18 @@ def replaced_trust_root(root: Path) -> str | None:
     """What is wrong if workflow/trust-root is not the one in force (the pin: WARTA_TRUST_ROOT
     or this user's pin file; else the one this machine has trusted since its first use),
     else None. A trust root replaced on a branch could list the key that signed a sneaked
-    edit, which would then look signed."""
+    edit, which would then look signed; one that names an office this machine used with
+    other trust roots only (:mod:`warta.adapters.offices`) would have signatures made here
+    count in that office."""
     try:
         trust = load_trust_root(root)
         pinned = resolve_pin(root, None)
         expected = pinned.fingerprint.lower() if pinned else tofu.read_record(root).trust_root
+        claims = [] if pinned else offices.conflict(root, trust, offices.read_register(root))
     except WartaError as exc:
         return exc.message
+    if claims:
+        return offices.conflict_message(trust, claims)
     if expected is None or expected == trust.fingerprint:
         return None
     source = pinned.describe() if pinned else _("trusted on this machine since its first use")

@@ -193,10 +193,12 @@ def stamp(now: datetime) -> str:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
+    """Hold ``path``'s lock file (``<name>.lock`` beside it) while the block reads and
+    rewrites it: two commands at once never lose each other's update."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     lock = os.open(
-        path.parent / f"{RECORD_FILE}.lock",
+        path.parent / f"{path.name}.lock",
         os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK,
         0o600,
     )  # (a pipe there fails at once or is refused below: the lock never waits on it)
@@ -224,7 +226,7 @@ def remember(
     kept at the highest seen; with ``replace``, set as given), if that changes anything.
     OSError if the record cannot be written."""
     path = record_path(root)
-    with _locked(path):
+    with locked(path):
         old = read_record(root)
         kept = dict(old.serials)
         for name, value in (serials or {}).items():
