@@ -332,6 +332,19 @@ def _clear(site: Path) -> None:
     remove_all(site)
 
 
+def _clear_given(config_file: Path, site_dir: Path) -> None:
+    """A build that failed before its configuration was trusted (a workflow file that cannot
+    be read, a mkdocs.yml that is not the signed one) leaves the folder given with ``-d``
+    empty too, if it is one Warta may empty: an output folder committed in the checkout
+    (``-d public``) stayed, with whatever a writer put there, for a pipeline that ignores the
+    exit status (found by an independent attack). Without ``-d`` the folder is the
+    configuration's, not trusted to be emptied."""
+    with contextlib.suppress(WartaError, OSError):
+        site = _site_folder(_root_of(config_file), site_dir)
+        if site is not None:
+            _clear_failed(site)
+
+
 def _clear_failed(site: Path) -> None:
     """A build that failed leaves its site folder empty: half a site, or one the audit or
     ``--strict`` refused, is never there to be deployed by mistake."""
@@ -396,15 +409,20 @@ def build_site(
     processes that judge items and render pages; None: one per CPU). ``site_dir``: a
     relative one is from the current folder, as a path typed on the command line is."""
     site_dir = site_dir.absolute() if site_dir is not None else None
-    with _mkdocs_logging():
-        repo = judged(
-            config_file, pin=pin, strict=strict, cache=cache, progress=progress, jobs=jobs
-        )
-        config, plugin = _config(
-            repo, progress, strict=strict, site_dir=str(site_dir) if site_dir else None
-        )
-        plugin.jobs = jobs
-        site = _site_folder(repo.root, Path(config.site_dir))
+    try:
+        with _mkdocs_logging():
+            repo = judged(
+                config_file, pin=pin, strict=strict, cache=cache, progress=progress, jobs=jobs
+            )
+            config, plugin = _config(
+                repo, progress, strict=strict, site_dir=str(site_dir) if site_dir else None
+            )
+            plugin.jobs = jobs
+            site = _site_folder(repo.root, Path(config.site_dir))
+    except BaseException:
+        if site_dir is not None:
+            _clear_given(config_file, site_dir)
+        raise
     out = Path(config.site_dir)
     # SIGTERM (a cancelled job) and SIGHUP (a closed terminal) end the build as Ctrl+C does:
     # its cleanup ends the helpers that render pages and removes the staged copy of the docs;
