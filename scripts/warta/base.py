@@ -8,7 +8,7 @@ signed history and revision of every item that was signed at the base.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from warta.adapters import gitread, safefs
@@ -21,10 +21,23 @@ from warta.adapters.yamlnodes import YamlError, parse
 from warta.i18n import _
 from warta.model.edition import MANIFEST
 from warta.model.findings import Finding, error
-from warta.model.freshness import Signed, chain_of, check_items, check_serials
+from warta.model.freshness import (
+    Signed,
+    chain_of,
+    check_items,
+    check_serials,
+    check_taken_back,
+)
 from warta.model.item import NewsItem
 from warta.repository import Repository
-from warta.validate import Report, Verdict
+from warta.validate import (
+    Report,
+    Verdict,
+    check_order,
+    check_signed,
+    check_signers,
+    check_times,
+)
 
 _ITEM = re.compile(r"^content/berita/[^/]+/[^/]+/index\.md\Z")
 #: The workflow files whose serial must never go back.
@@ -62,8 +75,12 @@ def signed(item: NewsItem) -> Signed | None:
     )
 
 
-def check_base(repo: Repository, ref: str) -> list[Finding]:
-    """Every finding of the change against ``ref`` (a usage error if ``ref`` is no commit)."""
+def check_base(
+    repo: Repository, ref: str, *, elsewhere: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """Every finding of the change against ``ref`` (a usage error if ``ref`` is no commit).
+    ``elsewhere``: the commits whose items may hold a take-back this change stops short of,
+    with a ref naming each (None: every ref of the repository)."""
     root = repo.root
     commit = gitread.resolve(root, ref)
     blobs = [
@@ -106,11 +123,57 @@ def check_base(repo: Repository, ref: str) -> list[Finding]:
             mine = None
         changed[path] = mine != base_bytes.get(path)
     short = f"{ref} ({commit[:10]})"
+    grown = [
+        new
+        for item_id, claimants in now_items.items()
+        for new in claimants
+        if len(new.chain) > len(base_items[item_id].chain if item_id in base_items else ())
+    ]
     return [
         *check_serials(base_serials, now_serials, changed, short),
         *check_items(base_items, now_items, short),
+        *check_taken_back(grown, _versions_elsewhere(repo, commit, grown, elsewhere), short),
         *_check_editions(repo, commit, short),
     ]
+
+
+#: The checks a version found elsewhere passes before its take-back counts: its records in
+#: order, each by a person who may sign it, with a valid signature, at a time not to come.
+_RECORD_CHECKS = (check_order, check_signers, check_signed, check_times)
+
+
+def _versions_elsewhere(
+    repo: Repository, commit: str, grown: list[Signed], tips: Mapping[str, str] | None
+) -> list[tuple[str, NewsItem]]:
+    """The versions of the ``grown`` items at the tip of every other ref, where they differ
+    from the base ``commit`` (tree objects compared; only those files are read), each with
+    its records verified: a take-back that does not verify takes nothing back."""
+    if not grown:
+        return []
+    root = repo.root
+    tips = gitread.ref_tips(root) if tips is None else tips
+    wanted = {new.id for new in grown}
+    names: dict[str, str] = {}
+    for tip, refname in tips.items():
+        if tip == commit:
+            continue
+        for path in gitread.changed_paths(root, commit, tip, "content/berita"):
+            if _ITEM.match(path):
+                names[f"{tip}:{path}"] = f"{refname}:{path}"
+    data = gitread.read_blobs(root, names, MAX_BYTES, missing_ok=True)
+    ids = [i.encode("utf-8") for i in wanted]
+    ctx = repo.context
+    out: list[tuple[str, NewsItem]] = []
+    for name, where in names.items():
+        raw = data.get(name)
+        if not raw or not any(i in raw for i in ids):  # (only these ids are parsed)
+            continue
+        item = parse_item(_lenient(raw), name.partition(":")[2]).item
+        if item is None or item.id not in wanted or not item.signoffs_readable:
+            continue
+        if not any(f.is_error for check in _RECORD_CHECKS for f in check(item, ctx)):
+            out.append((where, item))
+    return out
 
 
 def _check_editions(repo: Repository, commit: str, short: str) -> Iterator[Finding]:

@@ -291,6 +291,7 @@ def run(git_dir: Path, lines: Iterable[str], hook_env: Mapping[str, str]) -> lis
     where git keeps the pushed objects meanwhile)."""
     settings = read_settings(git_dir)
     objects = bare.object_dirs(git_dir, hook_env)
+    elsewhere = bare.ref_tips(git_dir)
     outcomes: list[Outcome] = []
     shadows = shadowing_refs(settings.short)
     for update in parse_updates(lines):
@@ -343,7 +344,7 @@ def run(git_dir: Path, lines: Iterable[str], hook_env: Mapping[str, str]) -> lis
         elif update.ref != settings.branch:
             outcomes.append(Outcome(update, True, _("not the guarded branch")))
         else:
-            outcomes.append(_judge(update, settings, objects))
+            outcomes.append(_judge(update, settings, objects, elsewhere))
     return outcomes
 
 
@@ -353,7 +354,9 @@ def shadowing_refs(short: str) -> frozenset[str]:
     return frozenset((f"refs/{short}", f"refs/tags/{short}"))
 
 
-def _judge(update: Update, settings: Settings, objects: list[Path]) -> Outcome:
+def _judge(
+    update: Update, settings: Settings, objects: list[Path], elsewhere: Mapping[str, str]
+) -> Outcome:
     ref = update.ref
     if update.deletes:
         return _refused(
@@ -382,10 +385,16 @@ def _judge(update: Update, settings: Settings, objects: list[Path]) -> Outcome:
         except RefusedError as exc:  # (too much to write out: nothing was)
             return _refused(update, exc.message)
         with _isolated_environ(root.parent / "home"):
-            return _validate(update, root, base, settings)
+            return _validate(update, root, base, settings, elsewhere)
 
 
-def _validate(update: Update, root: Path, base: str | None, settings: Settings) -> Outcome:
+def _validate(
+    update: Update,
+    root: Path,
+    base: str | None,
+    settings: Settings,
+    elsewhere: Mapping[str, str],
+) -> Outcome:
     from warta.base import check_base, with_base  # noqa: PLC0415 - loads the whole validator
     from warta.repository import open_repository  # noqa: PLC0415
 
@@ -404,7 +413,7 @@ def _validate(update: Update, root: Path, base: str | None, settings: Settings) 
         )
         report = repo.report
         if base is not None:
-            report = with_base(report, check_base(repo, base))
+            report = with_base(report, check_base(repo, base, elsewhere=elsewhere))
     except ConfigError as exc:
         return _refused(
             update,

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from warta.adapters import gitread
 from warta.adapters.gitread import REGULAR
 from warta.errors import RefusedError, UsageError
 from warta.i18n import _
@@ -164,6 +165,13 @@ def object_dirs(git_dir: Path, hook_env: Mapping[str, str]) -> list[Path]:
             if extra.resolve() not in [d.resolve() for d in dirs]:
                 dirs.append(extra.resolve())
     return dirs
+
+
+def ref_tips(git_dir: Path) -> dict[str, str]:
+    """The commits the refs of the repository at ``git_dir`` point at, before the push
+    (:func:`warta.adapters.gitread.tips_of`): where a take-back may stand that the pushed
+    change stops short of."""
+    return gitread.tips_of(_git("for-each-ref", gitread.TIPS_FORMAT, git_dir=git_dir).stdout)
 
 
 @contextlib.contextmanager

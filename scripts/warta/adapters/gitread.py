@@ -259,3 +259,34 @@ def step_trailers(root: Path, commits: Iterable[str]) -> dict[str, frozenset[str
         if commit in wanted and commit not in found:
             found[commit] = frozenset(v.strip() for v in values.split("\x1f"))
     return found
+
+
+#: ``git for-each-ref --format=…`` for :func:`tips_of`
+TIPS_FORMAT = "--format=%(objectname) %(objecttype) %(refname)"
+
+
+def ref_tips(root: Path) -> dict[str, str]:
+    """Every commit a ref of the repository points at (its branches, the remote branches it
+    fetched, tags, a forge's pull-request refs), with one ref that names it."""
+    return tips_of(_git(root, "for-each-ref", TIPS_FORMAT))
+
+
+def tips_of(out: bytes) -> dict[str, str]:
+    """What ``git for-each-ref`` with :data:`TIPS_FORMAT` printed: each commit, with the first
+    ref naming it (refs to other objects left out)."""
+    tips: dict[str, str] = {}
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        sha, _sp, rest = line.partition(" ")
+        kind, _sp, name = rest.partition(" ")
+        if kind == "commit":
+            tips.setdefault(sha, name)
+    return tips
+
+
+def changed_paths(root: Path, base: str, other: str, folder: str) -> list[str]:
+    """The files under ``folder`` that differ between the commits ``base`` and ``other``
+    (tree objects compared: no file is read)."""
+    out = _git(
+        root, "diff-tree", "-r", "-z", "--no-renames", "--name-only", base, other, "--", folder
+    )
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]

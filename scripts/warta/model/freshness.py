@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from warta.model.findings import Finding, error
+from warta.model.item import RETURN, WITHDRAW, NewsItem
 from warta.model.signing import chain_digest
 from warta.model.translate import _
 
@@ -144,4 +145,59 @@ def _compare(item_id: str, old: Signed, new: Signed, ref: str) -> list[Finding]:
                 ).format(item=item_id, ref=ref, old=old.revision, new=new.revision),
             )
         )
+    return out
+
+
+def check_taken_back(
+    grown: Sequence[Signed], elsewhere: Sequence[tuple[str, NewsItem]], ref: str
+) -> list[Finding]:
+    """No item this change signs further stops short of a take-back signed elsewhere.
+
+    ``grown``: the items whose signed history this change extends beyond ``ref``;
+    ``elsewhere``: other versions of items the repository holds (a branch, a pull request:
+    ``where`` names it), each one's records verified. A take-back counts once it is on the
+    branch the site is built from, so the approval it took back, signed on a branch before
+    it, could be merged from the commit that held it (found by an independent attack: a
+    staff member published the approval a Kabag had returned on her unmerged branch). When
+    another version continues this change's very records with a return or a withdrawal,
+    the change holds an older state of that history."""
+    versions: dict[str, list[tuple[str, NewsItem]]] = {}
+    for where, item in elsewhere:
+        if item.id is not None:
+            versions.setdefault(item.id, []).append((where, item))
+    out: list[Finding] = []
+    for new in grown:
+        for where, item in versions.get(new.id, ()):
+            chain = chain_of(tuple(s.sig for s in item.signoffs))
+            held = len(new.chain)
+            if len(chain) <= held or chain[:held] != new.chain:
+                continue
+            taken = next(
+                (s for s in item.signoffs[held:] if s.action in (RETURN, WITHDRAW)), None
+            )
+            if taken is None:
+                continue
+            out.append(
+                error(
+                    new.path,
+                    new.line,
+                    "history.taken-back",
+                    _(
+                        "the signed history of {item!r} continues at {where} with {record}"
+                        " on {at} ({reason}); expected this change to hold that history, not"
+                        " the {count} record(s) before it: what was taken back is never"
+                        " published. Merge the take-back (it is not on {ref} yet), or take"
+                        " the item as it stands there"
+                    ).format(
+                        item=new.id,
+                        where=where,
+                        record=taken.label(),
+                        at=taken.at_text,
+                        reason=taken.reason,
+                        count=held,
+                        ref=ref,
+                    ),
+                )
+            )
+            break
     return out
