@@ -777,6 +777,7 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
     from warta.staffing import (  # noqa: PLC0415
         admin_signer,
         commit_trust_sign,
+        hold_office,
         replaced_trust_root,
         signing_for,
         unpinned_trust_root,
@@ -798,6 +799,7 @@ def trust_sign(root: Path, key: Path | None, no_commit: bool) -> None:
             raise RefusedError(_(
                 "trust sign refused: {problem}; nothing was signed"
             ).format(problem=problem))
+        hold_office(top)
         unpinned = unpinned_trust_root(top)
         if unpinned is not None:  # trusted on first use, as everywhere: said, not refused
             click.echo(_("warta: warning: {problem}").format(problem=unpinned), err=True)

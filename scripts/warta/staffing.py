@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from warta.actions import utf8_argument
+from warta.adapters import clock, offices, rosterfile, tofu
 from warta.adapters import git as gitops
-from warta.adapters import offices, rosterfile, tofu
 from warta.adapters.atomic import write_bytes
 from warta.adapters.pins import resolve_pin
 from warta.adapters.ssh import KeygenSigner, canonical_key, choose_signer, key_kinds
@@ -102,12 +102,25 @@ def signing_for(root: Path) -> str:
 
 
 def refuse_replaced_trust_root(root: Path, what: str) -> None:
-    """RefusedError when :func:`replaced_trust_root` finds a problem."""
+    """RefusedError when :func:`replaced_trust_root` finds a problem; else the trust root
+    in force holds its office on this machine (:func:`hold_office`)."""
     problem = replaced_trust_root(root)
     if problem is not None:
         raise RefusedError(_(
             "{what} refused: {problem}; nothing was changed"
         ).format(what=what, problem=problem))
+    hold_office(root)
+
+
+def hold_office(root: Path) -> None:
+    """Record, in this machine's register of offices, that the office of the trust root in
+    force (checked by :func:`replaced_trust_root`) is used with it here, before an
+    administrator signs under it: an administrator who only ever signed in the office's
+    repository left the register empty, and a copy naming the office with another trust
+    root got the roster signed for it (found by an independent attack). A register that
+    cannot be written is left as it is: the next run that verifies says so."""
+    with contextlib.suppress(OSError):
+        offices.claim(root, load_trust_root(root), clock.now())
 
 
 def refuse_unsigned(root: Path, what: str) -> None:

@@ -225,3 +225,31 @@ def test_a_broken_register_trusts_nothing(real: Repo, tmp_path: Path, planted: s
     assert "Traceback" not in checked.stderr
     code, said = approve(office)
     assert code == 2 and f"{path}: {problem}" in said
+
+
+def test_an_administrators_own_signing_holds_the_office(real: Repo, tmp_path: Path) -> None:
+    """An administrator who only ever signs in the office's repository (a page edited,
+    ``trust sign``) holds the office on his machine: a copy naming the office with Mallory
+    beside him as administrator gets no roster signed (found by an independent attack: the
+    register stayed empty, ``roster add`` signed Mallory in as Kabag there, and the roster
+    counted in the real repository)."""
+    office = machine(real, tmp_path / "admin")
+    office.write("content/tentang.md", office.read("content/tentang.md") + "\nDiperbarui.\n")
+    signed = office.cli("trust", "sign", "--key", str(office.keys["admin"]))
+    assert signed.returncode == 0, signed.stderr
+    assert [c["trust_root"] for c in register(office)[TEST_OFFICE]] == [root_of(real)]
+    latihan = copy_repo(office, tmp_path / "latihan" / "repo")
+    latihan.write("workflow/trust-root", latihan.read("workflow/trust-root")
+                  + f"mallory {pub(latihan.keys['mallory'])} latihan\n")
+    latihan.commit_all("latihan")
+    before = latihan.read("workflow/roster.yml")
+    added = latihan.cli("--lang", "en", "roster", "add", "mallory", "--name", "Mallory",
+                        "--nip", "199901012020011001", "--role", "kabag",
+                        "--key", f"{latihan.keys['mallory']}.pub",
+                        "--education", "S2 Teknik Informatika",
+                        "--admin-key", str(latihan.keys["admin"]))
+    assert added.returncode == 1, added.stdout
+    assert "office kantor-uji-warta must have a trust root this machine has used" in (
+        added.stderr)
+    assert latihan.read("workflow/roster.yml") == before
+    assert [c["trust_root"] for c in register(office)[TEST_OFFICE]] == [root_of(real)]
