@@ -8,6 +8,7 @@ same code paths as ``warta new`` / ``warta sign`` (the Python API, or the CLI vi
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -501,3 +502,43 @@ def office_of(root: Path) -> str | None:
     from warta.adapters.trust import load_trust_root
 
     return load_trust_root(root).office
+
+
+# ---- SSH wire format: build and take apart signatures, as an attacker would ---------------
+
+#: An SSHSIG blob's magic and version, before its fields.
+SSHSIG_HEAD = 10
+
+
+def ssh_string(data: bytes) -> bytes:
+    """``data`` as an SSH wire string: its length (4 bytes, big-endian), then the bytes."""
+    return len(data).to_bytes(4, "big") + data
+
+
+def ssh_fields(data: bytes, start: int = 0) -> list[bytes]:
+    """The SSH wire strings ``data`` holds from ``start`` on."""
+    out, pos = [], start
+    while pos < len(data):
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        out.append(data[pos + 4 : pos + 4 + size])
+        pos += 4 + size
+    return out
+
+
+def with_fields(blob: bytes, change: Callable[[list[bytes]], list[bytes]]) -> bytes:
+    """The SSHSIG ``blob`` with its fields (public key, namespace, reserved, hash, signature)
+    as ``change`` makes them."""
+    return blob[:SSHSIG_HEAD] + b"".join(
+        ssh_string(f) for f in change(ssh_fields(blob, SSHSIG_HEAD))
+    )
+
+
+def armor(blob: bytes) -> str:
+    text = base64.b64encode(blob).decode("ascii")
+    lines = [text[i : i + 70] for i in range(0, len(text), 70)]
+    return "-----BEGIN SSH SIGNATURE-----\n" + "\n".join(lines) + "\n-----END SSH SIGNATURE-----\n"
+
+
+def dearmor(armored: str) -> bytes:
+    return base64.b64decode("".join(armored.strip().splitlines()[1:-1]))
+

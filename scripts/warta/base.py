@@ -124,15 +124,20 @@ def check_base(
         changed[path] = mine != base_bytes.get(path)
     short = f"{ref} ({commit[:10]})"
     grown = [
-        new
-        for item_id, claimants in now_items.items()
-        for new in claimants
-        if len(new.chain) > len(base_items[item_id].chain if item_id in base_items else ())
+        item
+        for item in repo.items.values()
+        if (entry := signed(item)) is not None
+        and len(entry.chain) > len(base_items[entry.id].chain if entry.id in base_items else ())
     ]
     return [
         *check_serials(base_serials, now_serials, changed, short),
         *check_items(base_items, now_items, short),
-        *check_taken_back(grown, _versions_elsewhere(repo, commit, grown, elsewhere), short),
+        *check_taken_back(
+            grown,
+            _versions_elsewhere(repo, commit, grown, elsewhere),
+            short,
+            office=repo.policy.trust.office,
+        ),
         *_check_editions(repo, commit, short),
     ]
 
@@ -143,7 +148,7 @@ _RECORD_CHECKS = (check_order, check_signers, check_signed, check_times)
 
 
 def _versions_elsewhere(
-    repo: Repository, commit: str, grown: list[Signed], tips: Mapping[str, str] | None
+    repo: Repository, commit: str, grown: list[NewsItem], tips: Mapping[str, str] | None
 ) -> list[tuple[str, NewsItem]]:
     """The versions of the ``grown`` items at the tip of every other ref, where they differ
     from the base ``commit`` (tree objects compared; only those files are read), each with
@@ -152,14 +157,13 @@ def _versions_elsewhere(
         return []
     root = repo.root
     tips = gitread.ref_tips(root) if tips is None else tips
-    wanted = {new.id for new in grown}
+    wanted = {new.id for new in grown if new.id is not None}
     names: dict[str, str] = {}
-    for tip, refname in tips.items():
-        if tip == commit:
-            continue
-        for path in gitread.changed_paths(root, commit, tip, "content/berita"):
+    others = [tip for tip in tips if tip != commit]
+    for tip, paths in gitread.changed_paths(root, commit, others, "content/berita").items():
+        for path in paths:
             if _ITEM.match(path):
-                names[f"{tip}:{path}"] = f"{refname}:{path}"
+                names[f"{tip}:{path}"] = f"{tips[tip]}:{path}"
     data = gitread.read_blobs(root, names, MAX_BYTES, missing_ok=True)
     ids = [i.encode("utf-8") for i in wanted]
     ctx = repo.context

@@ -25,7 +25,8 @@ from cryptography.hazmat.primitives.serialization import load_ssh_private_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import pub, weak_rsa_key
+from helpers import armor, dearmor, pub, weak_rsa_key, with_fields
+from helpers import ssh_string as string
 from warta.adapters.ssh import SshsigVerifier, canonical_key
 from warta.adapters.trust import WORKFLOW_NAMESPACE, workflow_message
 from warta.model.item import Signoff
@@ -52,20 +53,6 @@ def keygen_sign(key: Path, message: bytes, workdir: Path, *, namespace: str = NA
     subprocess.run(["ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", str(key), *extra,
                     str(msg)], check=True, input=b"", capture_output=True)
     return sig.read_text(encoding="ascii")
-
-
-def string(data: bytes) -> bytes:
-    return len(data).to_bytes(4, "big") + data
-
-
-def armor(blob: bytes) -> str:
-    text = base64.b64encode(blob).decode("ascii")
-    lines = [text[i : i + 70] for i in range(0, len(text), 70)]
-    return "-----BEGIN SSH SIGNATURE-----\n" + "\n".join(lines) + "\n-----END SSH SIGNATURE-----\n"
-
-
-def dearmor(armored: str) -> bytes:
-    return base64.b64decode("".join(armored.strip().splitlines()[1:-1]))
 
 
 def key_blob(key: Path) -> bytes:
@@ -104,19 +91,6 @@ def rsa_sign(key: Path, message: bytes, inner_type: bytes, hash_: HashAlgorithm)
 
 def reblob(armored: str, change: Callable[[bytes], bytes]) -> str:
     return armor(change(dearmor(armored)))
-
-
-def fields(blob: bytes) -> list[bytes]:
-    out, pos = [], 10
-    while pos < len(blob):
-        size = int.from_bytes(blob[pos : pos + 4], "big")
-        out.append(blob[pos + 4 : pos + 4 + size])
-        pos += 4 + size
-    return out
-
-
-def with_fields(blob: bytes, change: Callable[[list[bytes]], list[bytes]]) -> bytes:
-    return blob[:10] + b"".join(string(f) for f in change(fields(blob)))
 
 
 # ---- the two verifiers --------------------------------------------------------------------

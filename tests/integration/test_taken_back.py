@@ -6,19 +6,32 @@ still stands in the commit before: a staff member (no Kabag key) takes the item 
 then onto a branch of main, and main, which held steps 1-4, took it as the next step of its
 history (found by an independent attack, through ``validate --base main`` and the
 pre-receive hook). The gate now looks for the item at the tip of every other ref, and a
-version whose verified records continue this change's with a return or a withdrawal refuses
-it (``history.taken-back``).
+version whose records all verify and that holds a return or a withdrawal where this change
+holds none or another record refuses it (``history.taken-back``).
 """
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from helpers import Repo, SignedRepos, copy_repo
+from helpers import (
+    Repo,
+    SignedRepos,
+    armor,
+    copy_repo,
+    dearmor,
+    make_keys,
+    make_repo,
+    ssh_fields,
+    ssh_string,
+    with_fields,
+)
 from warta import actions
 from warta.adapters.ssh import KeygenSigner
 
@@ -41,6 +54,12 @@ def kabag(signed_repo: SignedRepos, tmp_path: Path) -> tuple[Repo, str]:
     """The newsroom, with the Kabag's branch ``kabag-review``: her approval, then her
     signed return to penulisan; main holds steps 1-4. Gives the approval's commit."""
     repo = copy_repo(signed_repo(reported), tmp_path / "repo")
+    return repo, approved_then_returned(repo)
+
+
+def approved_then_returned(repo: Repo) -> str:
+    """The branch ``kabag-review``: the Kabag's approval, then her signed return; gives the
+    approval's commit (main checked out again)."""
     repo.git("checkout", "-q", "-b", "kabag-review")
     repo.sign(repo.path(ITEM), "hendra", f"{DAY}T10:08:00{WIB}")
     approval = repo.git("rev-parse", "HEAD").strip()
@@ -48,7 +67,7 @@ def kabag(signed_repo: SignedRepos, tmp_path: Path) -> tuple[Repo, str]:
                       action="return", to="penulisan", reason=REASON,
                       now=datetime.fromisoformat(f"{DAY}T10:30:00{WIB}"))
     repo.git("checkout", "-q", "main")
-    return repo, approval
+    return approval
 
 
 def replay(repo: Repo, approval: str) -> None:
@@ -68,12 +87,56 @@ def test_an_approval_taken_back_on_a_branch_is_refused(kabag: tuple[Repo, str]) 
     assert (
         f"{ITEM}:{line}: error [history.taken-back] the signed history of"
         f" '20261102-festival-durian-karangsari' continues at refs/heads/kabag-review:{ITEM}"
-        f" with the return to 'penulisan' by 'hendra' on {DAY}T10:30:00+07:00 ({REASON});"
-        " expected this change to hold that history, not the 5 record(s) before it: what was"
-        f" taken back is never published. Merge the take-back (it is not on main"
-        f" ({main[:10]}) yet), or take the item as it stands there"
+        f" with the return to 'penulisan' by 'hendra' on {DAY}T10:30:00+07:00 ({REASON})"
+        " after its record 5; expected this change to hold that take-back there, found no"
+        " record after it: what was taken back is never published. Merge the take-back (it is"
+        f" not on main ({main[:10]}) yet), or take the item as it stands there"
     ) in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_the_next_step_signed_over_the_replay_is_refused(kabag: tuple[Repo, str]) -> None:
+    """The Kasubag signs step 6 over the replayed approval: the histories fork where the
+    Kabag took it back, and the change holds another record there (found by an independent
+    attack: only a change that stopped at the approval was refused)."""
+    repo, approval = kabag
+    replay(repo, approval)
+    repo.sign(repo.path(ITEM), "sri", f"{DAY}T11:00:00{WIB}", step="kompilasi")
+    result = repo.cli("--lang", "en", "validate", "--strict", "--no-cache", "--base", "main")
+    assert result.returncode == 1, result.stdout
+    assert ("after its record 5; expected this change to hold that take-back there, found"
+            " step 'kompilasi' by 'sri'") in result.stdout
+
+
+def test_a_re_encoded_signature_is_the_same_record(tmp_path: Path) -> None:
+    """The key inside a signature is not signed: the Kabag's RSA key written with a
+    needless leading zero in its exponent still verifies as her key, but made the approval
+    look like another record than the one she took back (found by an independent attack)."""
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "hendra",
+                    "-f", str(folder / "hendra_ed25519")], check=True)
+    repo = make_repo(tmp_path / "repo", make_keys(folder))
+    reported(repo)
+    replay(repo, approved_then_returned(repo))
+    text = repo.read(ITEM)
+    [*_, last] = re.finditer(r"( *)(-----BEGIN SSH SIGNATURE-----\n(?:\1[A-Za-z0-9+/=]+\n)+"
+                             r"\1-----END SSH SIGNATURE-----)", text)
+
+    def padded(key: bytes) -> bytes:  # (the exponent with a needless leading zero)
+        kind, exponent, modulus = ssh_fields(key)
+        return ssh_string(kind) + ssh_string(b"\x00" + exponent) + ssh_string(modulus)
+
+    blob = with_fields(dearmor(last.group(2)), lambda f: [padded(f[0]), *f[1:]])
+    indent = last.group(1)
+    written = "".join(f"{indent}{line}\n" for line in armor(blob).splitlines())
+    repo.write(ITEM, text[: last.start()] + written.rstrip("\n") + text[last.end():])
+    repo.commit_all("terbitkan")
+    verdicts = {v["path"]: v for v in repo.validate_json()["items"]}
+    assert verdicts[ITEM]["publishable"], verdicts[ITEM]  # (it still verifies)
+    result = repo.cli("--lang", "en", "validate", "--strict", "--no-cache", "--base", "main")
+    assert result.returncode == 1, result.stdout
+    assert "[history.taken-back]" in result.stdout
 
 
 def test_the_take_back_merged_passes(kabag: tuple[Repo, str]) -> None:
@@ -121,3 +184,26 @@ def test_the_hook_refuses_the_replay(kabag: tuple[Repo, str], tmp_path: Path) ->
     assert "pre-receive hook declined" in pushed.stderr
     assert "[history.taken-back]" in pushed.stderr
     assert "Traceback" not in pushed.stderr
+
+
+def test_many_branches_cost_one_git_process(kabag: tuple[Repo, str], tmp_path: Path) -> None:
+    """Each ref's files are compared with the base in one ``git diff-tree`` for them all:
+    one process per ref let a writer slow every gate by pushing thousands of branches
+    (found by an independent attack). Counted through a ``git`` first on PATH."""
+    repo, approval = kabag
+    for n in range(30):
+        repo.git("branch", f"sampah-{n}", "main")
+    replay(repo, approval)
+    log = tmp_path / "git.log"
+    shim = tmp_path / "bin" / "git"
+    shim.parent.mkdir()
+    real_git = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    shim.write_text(f'#!/bin/sh\necho "$*" >> {log}\nexec {real_git} "$@"\n')
+    shim.chmod(0o755)
+    counted = Repo(repo.root, repo.keys,
+                   {**repo.env, "PATH": f"{shim.parent}:{os.environ['PATH']}"})
+    result = counted.cli("validate", "--strict", "--no-cache", "--base", "main")
+    assert result.returncode == 1 and "[history.taken-back]" in result.stdout
+    calls = [line for line in log.read_text().splitlines() if " diff-tree " in f" {line} "]
+    assert len(calls) == 1, calls

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from warta.model.findings import Finding, error
 from warta.model.item import RETURN, WITHDRAW, NewsItem
-from warta.model.signing import chain_digest
+from warta.model.signing import chain_digest, signoff_payload
 from warta.model.translate import _
 
 
@@ -149,9 +149,13 @@ def _compare(item_id: str, old: Signed, new: Signed, ref: str) -> list[Finding]:
 
 
 def check_taken_back(
-    grown: Sequence[Signed], elsewhere: Sequence[tuple[str, NewsItem]], ref: str
+    grown: Sequence[NewsItem],
+    elsewhere: Sequence[tuple[str, NewsItem]],
+    ref: str,
+    *,
+    office: str | None,
 ) -> list[Finding]:
-    """No item this change signs further stops short of a take-back signed elsewhere.
+    """No item this change signs further leaves out a take-back signed elsewhere.
 
     ``grown``: the items whose signed history this change extends beyond ``ref``;
     ``elsewhere``: other versions of items the repository holds (a branch, a pull request:
@@ -159,45 +163,74 @@ def check_taken_back(
     branch the site is built from, so the approval it took back, signed on a branch before
     it, could be merged from the commit that held it (found by an independent attack: a
     staff member published the approval a Kabag had returned on her unmerged branch). When
-    another version continues this change's very records with a return or a withdrawal,
-    the change holds an older state of that history."""
+    another version holds, after records this change holds alike, a return or a withdrawal
+    that this change does not hold in its place (it stops there, or goes on with another
+    record, such as the next step signed over the approval), the change leaves out what was
+    taken back. Records are compared by what their signatures cover (:func:`_acts`), not by
+    their bytes: the key inside a signature is not signed, and one re-encoded changed the
+    bytes of the very record that was taken back (found by an independent attack)."""
     versions: dict[str, list[tuple[str, NewsItem]]] = {}
     for where, item in elsewhere:
         if item.id is not None:
             versions.setdefault(item.id, []).append((where, item))
     out: list[Finding] = []
     for new in grown:
+        if new.id is None:
+            continue
+        mine = _acts(new, office)
         for where, item in versions.get(new.id, ()):
-            chain = chain_of(tuple(s.sig for s in item.signoffs))
-            held = len(new.chain)
-            if len(chain) <= held or chain[:held] != new.chain:
-                continue
-            taken = next(
-                (s for s in item.signoffs[held:] if s.action in (RETURN, WITHDRAW)), None
+            theirs = _acts(item, office)
+            fork = next(
+                (
+                    index
+                    for index, record in enumerate(item.signoffs)
+                    if record.action in (RETURN, WITHDRAW)
+                    and index <= len(mine)
+                    and mine[:index] == theirs[:index]
+                    and mine[index : index + 1] != theirs[index : index + 1]
+                ),
+                None,
             )
-            if taken is None:
+            if fork is None:
                 continue
+            taken = item.signoffs[fork]
             out.append(
                 error(
                     new.path,
-                    new.line,
+                    new.line_of("signoffs"),
                     "history.taken-back",
                     _(
                         "the signed history of {item!r} continues at {where} with {record}"
-                        " on {at} ({reason}); expected this change to hold that history, not"
-                        " the {count} record(s) before it: what was taken back is never"
-                        " published. Merge the take-back (it is not on {ref} yet), or take"
-                        " the item as it stands there"
+                        " on {at} ({reason}) after its record {count}; expected this change to"
+                        " hold that take-back there, found {found}: what was taken back is"
+                        " never published. Merge the take-back (it is not on {ref} yet), or"
+                        " take the item as it stands there"
                     ).format(
                         item=new.id,
                         where=where,
                         record=taken.label(),
                         at=taken.at_text,
                         reason=taken.reason,
-                        count=held,
+                        count=fork,
+                        found=(
+                            new.signoffs[fork].label()
+                            if fork < len(new.signoffs)
+                            else _("no record after it")
+                        ),
                         ref=ref,
                     ),
                 )
             )
             break
     return out
+
+
+def _acts(item: NewsItem, office: str | None) -> list[bytes]:
+    """What each record of ``item`` signs (its payload, the previous record's digest
+    included): the same act whatever bytes its signature is written in."""
+    acts: list[bytes] = []
+    prev: str | None = None
+    for record in item.signoffs:
+        acts.append(signoff_payload(item.id or "", record, prev, office=office))
+        prev = chain_digest(record.sig) if record.sig else None
+    return acts
