@@ -129,15 +129,19 @@ def check_base(
         if (entry := signed(item)) is not None
         and len(entry.chain) > len(base_items[entry.id].chain if entry.id in base_items else ())
     ]
+    versions, too_many = _versions_elsewhere(repo, commit, grown, elsewhere)
     return [
         *check_serials(base_serials, now_serials, changed, short),
         *check_items(base_items, now_items, short),
         *check_taken_back(
             grown,
-            _versions_elsewhere(repo, commit, grown, elsewhere),
+            versions,
             short,
             office=repo.policy.trust.office,
+            gate=repo.sop.gate.id,
+            held={item_id: len(entry.chain) for item_id, entry in base_items.items()},
         ),
+        *too_many,
         *_check_editions(repo, commit, short),
     ]
 
@@ -147,37 +151,58 @@ def check_base(
 _RECORD_CHECKS = (check_order, check_signers, check_signed, check_times)
 
 
+#: The most versions of the items a change signs further that the gate reads from other refs
+#: (distinct files holding one of their ids); more is refused, not read (a writer's branches,
+#: each naming a signed copy at thousands of paths, made every gate take minutes; found by
+#: an independent attack).
+MAX_VERSIONS = 1000
+
+
 def _versions_elsewhere(
     repo: Repository, commit: str, grown: list[NewsItem], tips: Mapping[str, str] | None
-) -> list[tuple[str, NewsItem]]:
+) -> tuple[list[tuple[str, NewsItem]], list[Finding]]:
     """The versions of the ``grown`` items at the tip of every other ref, where they differ
-    from the base ``commit`` (tree objects compared; only those files are read), each with
-    its records verified: a take-back that does not verify takes nothing back."""
+    from the base ``commit`` (tree objects compared; each distinct file read and judged
+    once), each with its records verified: a take-back that does not verify takes nothing
+    back. An error instead when more than :data:`MAX_VERSIONS` hold their ids."""
     if not grown:
-        return []
+        return [], []
     root = repo.root
     tips = gitread.ref_tips(root) if tips is None else tips
     wanted = {new.id for new in grown if new.id is not None}
-    names: dict[str, str] = {}
+    blobs: dict[str, tuple[str, str]] = {}  # blob id: (its path, where it is first)
     others = [tip for tip in tips if tip != commit]
-    for tip, paths in gitread.changed_paths(root, commit, others, "content/berita").items():
-        for path in paths:
-            if _ITEM.match(path):
-                names[f"{tip}:{path}"] = f"{tips[tip]}:{path}"
-    data = gitread.read_blobs(root, names, MAX_BYTES, missing_ok=True)
+    for tip, files in gitread.changed_files(root, commit, others, "content/berita").items():
+        for path, blob in files:
+            if _ITEM.match(path) and blob not in blobs:
+                blobs[blob] = (path, f"{tips[tip]}:{path}")
+    data = gitread.read_blobs(root, blobs, MAX_BYTES, missing_ok=True)
     ids = [i.encode("utf-8") for i in wanted]
+    holding = [b for b in blobs if (raw := data.get(b)) and any(i in raw for i in ids)]
+    if len(holding) > MAX_VERSIONS:
+        first = grown[0]
+        return [], [
+            error(
+                first.path,
+                first.line_of("signoffs"),
+                "history.taken-back",
+                _(
+                    "{count} versions of the items this change signs further stand on other"
+                    " refs; expected at most {most} to search for a take-back: remove the"
+                    " branches that copy them"
+                ).format(count=len(holding), most=MAX_VERSIONS),
+            )
+        ]
     ctx = repo.context
     out: list[tuple[str, NewsItem]] = []
-    for name, where in names.items():
-        raw = data.get(name)
-        if not raw or not any(i in raw for i in ids):  # (only these ids are parsed)
-            continue
-        item = parse_item(_lenient(raw), name.partition(":")[2]).item
+    for blob in holding:
+        path, where = blobs[blob]
+        item = parse_item(_lenient(data[blob] or b""), path).item
         if item is None or item.id not in wanted or not item.signoffs_readable:
             continue
         if not any(f.is_error for check in _RECORD_CHECKS for f in check(item, ctx)):
             out.append((where, item))
-    return out
+    return out, []
 
 
 def _check_editions(repo: Repository, commit: str, short: str) -> Iterator[Finding]:

@@ -207,3 +207,66 @@ def test_many_branches_cost_one_git_process(kabag: tuple[Repo, str], tmp_path: P
     assert result.returncode == 1 and "[history.taken-back]" in result.stdout
     calls = [line for line in log.read_text().splitlines() if " diff-tree " in f" {line} "]
     assert len(calls) == 1, calls
+
+
+def test_a_writers_return_before_the_approval_blocks_nothing(
+    signed_repo: SignedRepos, tmp_path: Path
+) -> None:
+    """Only a take-back of an approval counts: a writer's own return after her writing step
+    (the SOP lets the latest step's role return), signed on a branch from before the
+    Kasubag's report, blocked the Kabag's approval and every change after it, and could not
+    be merged (found by an independent attack)."""
+    repo = copy_repo(signed_repo(reported), tmp_path / "repo")
+    repo.git("checkout", "-q", "-b", "ayu-lama", "main~2")  # (before the report)
+    actions.take_back(repo.project(), repo.path(ITEM), KeygenSigner(keyfile=repo.keys["ayu"]),
+                      action="return", to="penulisan", reason="Foto kurang",
+                      now=datetime.fromisoformat(f"{DAY}T10:02:00{WIB}"))
+    assert repo.cli("validate", "--strict", "--no-cache").returncode == 0  # (it verifies)
+    repo.git("checkout", "-q", "-b", "persetujuan", "main")
+    repo.sign(repo.path(ITEM), "hendra", f"{DAY}T10:08:00{WIB}")
+    result = repo.cli("--lang", "en", "validate", "--strict", "--no-cache", "--base", "main")
+    assert result.returncode == 0, result.stdout
+
+
+def test_copies_on_other_refs_are_read_once_and_bounded(kabag: tuple[Repo, str]) -> None:
+    """A writer's branch naming the Kabag's signed file at 2,000 paths is read once; 1,001
+    different files holding the item's id are refused, not read one by one (each cost
+    1.4 ms of every gate run: 5 branches of 10,000 copies took 70 s; found by an
+    independent attack)."""
+    repo, approval = kabag
+    replay(repo, approval)
+    signed_text = repo.git("show", f"kabag-review:{ITEM}")
+
+    def branch(name: str, texts: list[str]) -> None:
+        shas = subprocess.run(["git", "hash-object", "-w", "--stdin-paths"], cwd=repo.root,
+                              input="".join(_scratch(repo, i, t) + "\n" for i, t in
+                                            enumerate(texts)),
+                              capture_output=True, text=True, check=True).stdout.split()
+        index = "".join(f"100644 {sha}\tcontent/berita/2026/salinan-{i}/index.md\n"
+                        for i, sha in enumerate(shas))
+        env = {**os.environ, "GIT_INDEX_FILE": str(repo.root / ".git" / f"index-{name}")}
+        subprocess.run(["git", "read-tree", "main"], cwd=repo.root, env=env, check=True)
+        subprocess.run(["git", "update-index", "--index-info"], cwd=repo.root, env=env,
+                       input=index, text=True, check=True)
+        tree = subprocess.run(["git", "write-tree"], cwd=repo.root, env=env, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        commit = repo.git("commit-tree", tree, "-p", "main", "-m", name).strip()
+        repo.git("update-ref", f"refs/heads/{name}", commit)
+
+    branch("salinan", [signed_text] * 2000)
+    once = repo.cli("--lang", "en", "validate", "--strict", "--no-cache", "--base", "main")
+    assert once.returncode == 1 and "[history.taken-back]" in once.stdout, once.stdout
+    assert "versions of the items" not in once.stdout
+    branch("ragam", [f"{signed_text}\n<!-- {i} -->\n" for i in range(1001)])
+    many = repo.cli("--lang", "en", "validate", "--strict", "--no-cache", "--base", "main")
+    assert many.returncode == 1
+    assert ("1003 versions of the items this change signs further stand on other refs;"
+            " expected at most 1000 to search for a take-back") in many.stdout
+
+
+def _scratch(repo: Repo, index: int, text: str) -> str:
+    """``text`` in a file outside the working tree, for ``git hash-object --stdin-paths``."""
+    path = repo.root.parent / "blobs" / f"{index}.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return str(path)

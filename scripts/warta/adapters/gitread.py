@@ -1,7 +1,8 @@
 """Read files as they are at a git revision (the base of a pull request), without a checkout.
 
-Only ``git rev-parse``, ``git ls-tree`` and ``git cat-file --batch`` run: they read objects
-and run no filters, hooks or textconv programs, whatever the repository holds.
+Only ``git rev-parse``, ``git ls-tree``, ``git for-each-ref``, ``git diff-tree`` and
+``git cat-file --batch`` run: they read objects and run no filters, hooks or textconv
+programs, whatever the repository holds.
 """
 
 from __future__ import annotations
@@ -285,27 +286,33 @@ def tips_of(out: bytes) -> dict[str, str]:
     return tips
 
 
-def changed_paths(
+def changed_files(
     root: Path, base: str, others: Iterable[str], folder: str
-) -> dict[str, list[str]]:
+) -> dict[str, list[tuple[str, str]]]:
     """For each commit of ``others``, the files under ``folder`` that differ from the commit
-    ``base``: tree objects compared, no file read, one git process for them all (one per
-    ref made every gate slower by 3 ms per branch a writer pushed; found by an independent
-    attack)."""
+    ``base`` and are there, each with its blob's id: tree objects compared, no file read,
+    one git process for them all (one per ref made every gate slower by 3 ms per branch a
+    writer pushed; found by an independent attack)."""
     wanted = list(dict.fromkeys(others))
     if not wanted:
         return {}
     lines = "".join(f"{other} {base}\n" for other in wanted).encode("ascii")
     out = _git(
-        root, "diff-tree", "--stdin", "-r", "-z", "--no-renames", "--name-only", "--",
+        root, "diff-tree", "--stdin", "-r", "-z", "--no-renames", "--raw", "--",
         folder, data=lines,
     )
-    changed: dict[str, list[str]] = {}
-    current: list[str] | None = None
+    changed: dict[str, list[tuple[str, str]]] = {}
+    current: list[tuple[str, str]] | None = None
+    blob: str | None = None
     for token in out.split(b"\0"):
         text = token.decode("utf-8", "surrogateescape").strip("\n")
-        if _FULL_ID.fullmatch(text):  # (each commit that differs, then its files)
+        if blob is not None:  # (the path after its ":old new old-id new-id status" line)
+            if current is not None and _FULL_ID.fullmatch(blob) and blob.strip("0"):
+                current.append((text, blob))
+            blob = None
+        elif text.startswith(":"):
+            parts = text.split()
+            blob = parts[3] if len(parts) >= 5 else ""
+        elif _FULL_ID.fullmatch(text):  # (each commit that differs, then its files)
             current = changed.setdefault(text, [])
-        elif text and current is not None:
-            current.append(text)
     return changed

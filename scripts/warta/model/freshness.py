@@ -154,6 +154,8 @@ def check_taken_back(
     ref: str,
     *,
     office: str | None,
+    gate: str,
+    held: Mapping[str, int],
 ) -> list[Finding]:
     """No item this change signs further leaves out a take-back signed elsewhere.
 
@@ -168,7 +170,12 @@ def check_taken_back(
     record, such as the next step signed over the approval), the change leaves out what was
     taken back. Records are compared by what their signatures cover (:func:`_acts`), not by
     their bytes: the key inside a signature is not signed, and one re-encoded changed the
-    bytes of the very record that was taken back (found by an independent attack)."""
+    bytes of the very record that was taken back (found by an independent attack).
+
+    Only a take-back of an approval counts (the ``gate`` step among the records before it),
+    after the records the base holds (``held``, by id): a writer's own return after her
+    writing step, on a branch left behind, blocked every change of the item, the Kabag's
+    approval first, and could not be merged (found by an independent attack)."""
     versions: dict[str, list[tuple[str, NewsItem]]] = {}
     for where, item in elsewhere:
         if item.id is not None:
@@ -185,7 +192,8 @@ def check_taken_back(
                     index
                     for index, record in enumerate(item.signoffs)
                     if record.action in (RETURN, WITHDRAW)
-                    and index <= len(mine)
+                    and held.get(new.id, 0) <= index <= len(mine)
+                    and any(r.is_step and r.step == gate for r in item.signoffs[:index])
                     and mine[:index] == theirs[:index]
                     and mine[index : index + 1] != theirs[index : index + 1]
                 ),
