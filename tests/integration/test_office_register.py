@@ -68,7 +68,10 @@ def on_same_machine(repo: Repo, other: Repo) -> Repo:
 
 def register(repo: Repo) -> dict[str, list[dict[str, str]]]:
     path = Path(repo.env["XDG_STATE_HOME"]) / "warta" / "offices.json"
-    return json.loads(path.read_text(encoding="utf-8"))["offices"]  # type: ignore[no-any-return]
+    offices: dict[str, list[dict[str, str]]] = json.loads(path.read_text(encoding="utf-8"))[
+        "offices"
+    ]
+    return offices
 
 
 def approve(repo: Repo) -> tuple[int, str]:
