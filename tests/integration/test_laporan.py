@@ -918,3 +918,60 @@ def test_an_item_whose_records_do_not_verify_is_never_looked_up(
     rel = path.relative_to(repo.root).as_posix()
     assert rel in {e.path for e in parts.excluded}
     assert rel not in read
+
+
+def _charts(page: str) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", page, flags=re.S)
+
+
+def test_a_matplotlibrc_in_the_checkout_changes_no_chart(newsroom: Repo, tmp_path: Path) -> None:
+    """matplotlib reads `matplotlibrc` in the working folder when it is imported, and the
+    report runs in the checkout: a pushed one redrew the charts (a hidden Mutu Baku line),
+    made matplotlib run `latex` over its preamble (a traceback where TeX is missing), or,
+    as a link, echoed another file's lines (found by an independent attack)."""
+    clean = tmp_path / "clean.html"
+    result = newsroom.cli("laporan", "--periode", "2026-S2", "--at", AT, "--output", str(clean))
+    assert result.returncode == 0, result.stderr
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("token_rahasia: 4f1c2e\n", encoding="utf-8")
+    for name, rc in (
+        ("restyled", 'axes.facecolor: "#ff00ff"\nlines.dashed_pattern: 0.0001, 1000\n'
+                     "svg.fonttype: none\n"),
+        ("latex", "text.usetex: True\ntext.latex.preamble: \\input{/etc/hostname}\n"),
+        ("link", None),
+    ):
+        rcfile = repo.root / "matplotlibrc"
+        rcfile.unlink(missing_ok=True)
+        if rc is None:
+            rcfile.symlink_to(secret)
+        else:
+            rcfile.write_text(rc, encoding="utf-8")
+        repo.commit_all(f"matplotlibrc: {name}")
+        for fmt in ("html", "pdf"):
+            out = tmp_path / f"{name}.{fmt}"
+            result = repo.cli("laporan", "--periode", "2026-S2", "--at", AT, "--format", fmt,
+                              "--output", str(out))
+            assert result.returncode == 0, (name, result.stderr)
+            assert "Traceback" not in result.stderr and "4f1c2e" not in result.stderr, name
+            assert out.stat().st_size > 0
+        page = (tmp_path / f"{name}.html").read_text(encoding="utf-8")
+        assert "ff00ff" not in page.lower()
+        assert _charts(page) == _charts(clean.read_text(encoding="utf-8")), name
+
+
+def test_a_fifo_named_matplotlibrc_does_not_stop_the_report(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """matplotlib opens `./matplotlibrc` when it is imported: a FIFO there kept the report
+    waiting for ever."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    os.mkfifo(repo.root / "matplotlibrc")
+    out = tmp_path / "laporan.html"
+    result = subprocess.run(
+        [warta_exe(), "laporan", "--periode", "2026-S2", "--at", AT, "--output", str(out)],
+        cwd=repo.root, env={**os.environ, **repo.env}, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(_charts(out.read_text(encoding="utf-8"))) == 2

@@ -8,21 +8,58 @@ title, a name or any other text from an item.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import pyplot as plt
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from warta.model.performance import Month, StepFigures
 
 if TYPE_CHECKING:  # matplotlib's own name for the keys rcParams accept
     from matplotlib.typing import RcKeyType
+
+
+@contextmanager
+def _in_empty_folder() -> Iterator[None]:
+    """Work in a new, empty folder, then return to the one we were in.
+
+    matplotlib reads a file named `matplotlibrc` in the working folder when it is imported,
+    and `warta laporan` runs in the office's checkout, where anyone who can push could
+    commit one: settings that redraw the charts, `text.usetex` (which runs `latex` over a
+    preamble of their choosing), a link to a file elsewhere (each bad line is echoed), or a
+    FIFO (the import waits forever). Imported from an empty folder, it reads its own
+    defaults and the user's settings only."""
+    here = os.open(".", os.O_RDONLY)
+    try:
+        with tempfile.TemporaryDirectory(prefix="warta-charts-") as empty:
+            os.chdir(empty)
+            try:
+                yield
+            finally:
+                os.fchdir(here)
+    finally:
+        os.close(here)
+
+
+with _in_empty_folder():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """matplotlib's built-in defaults plus Warta's few settings, whatever was read before
+    (the user's own `matplotlibrc`, or one read by an earlier import in this process): the
+    same figures always draw the same bytes."""
+    with plt.rc_context():
+        matplotlib.rcdefaults()
+        plt.rcParams.update(_STYLE)
+        yield
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 _STYLE: dict[RcKeyType, Any] = {
@@ -49,7 +86,7 @@ def _svg(figure: Figure) -> str:
 def steps_chart(steps: Sequence[StepFigures]) -> str:
     """Median and 90th percentile of each measured step as a percentage of its standard
     time (100 % is the Mutu Baku)."""
-    with plt.rc_context(_STYLE):
+    with _style():
         figure, axes = plt.subplots(figsize=(6.4, 2.8))
         labels, medians, p90s = [], [], []
         for s in steps:
@@ -83,7 +120,7 @@ def month_label(month: str) -> str:
 
 def months_chart(months: Sequence[Month]) -> str:
     """Items started and published in each month of the period."""
-    with plt.rc_context(_STYLE):
+    with _style():
         figure, axes = plt.subplots(figsize=(6.4, 2.6))
         positions = list(range(len(months)))
         axes.bar([p - 0.2 for p in positions], [m.started for m in months], width=0.38,
