@@ -356,6 +356,38 @@ def test_gitlab_merge_requests_write_a_code_quality_report(
     assert bad.artifacts["warta-summary.md"].read_text().strip()
 
 
+def test_gitlab_reports_never_go_through_what_the_merge_request_committed(
+    world: World, tmp_path: Path
+) -> None:
+    """The job wrote its summary with `tee warta-summary.md` in the checkout: a merge request
+    that committed that name as a link had the job write through it, outside the checkout,
+    and one that committed `gl-code-quality-report.json` as a folder had the report moved
+    into it (found by an independent attack)."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("berkas penting di mesin runner\n")
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(world.machine.server), str(work)], check=True)
+    _git("checkout", "-q", world.good, cwd=work)
+    (work / "warta-summary.md").symlink_to(victim)
+    (work / "gl-code-quality-report.json").mkdir()
+    (work / "gl-code-quality-report.json" / "isi.txt").write_text("isi\n")
+    _git("add", "-A", cwd=work)
+    _git("-c", "user.name=Staf", "-c", "user.email=staf@example.go.id", "commit", "-q", "-m",
+         "tautan di tempat laporan CI", cwd=work)
+    head = _git("rev-parse", "HEAD", cwd=work)
+    _git("push", "-q", str(world.machine.server), f"{head}:refs/merge-requests/9/head",
+         cwd=work)
+
+    job = _gitlab(world, tmp_path / "mr", head=head, pin=world.pin)["validate"]
+    assert victim.read_text() == "berkas penting di mesin runner\n"
+    summary = job.artifacts["warta-summary.md"]
+    assert summary.is_file() and not summary.is_symlink()
+    assert "baru" in summary.read_text()
+    report = job.artifacts["codequality"]
+    assert report.is_file() and not report.is_symlink()
+    assert isinstance(json.loads(report.read_text()), list)
+
+
 def test_gitlab_a_merge_request_that_does_not_hold_the_target_s_tip_is_not_judged(
     world: World, tmp_path: Path
 ) -> None:
