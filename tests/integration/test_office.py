@@ -81,6 +81,23 @@ def test_init_then_build_makes_a_site_that_says_there_is_no_news_yet(
     assert "Warta Kabupaten Sukamaju" in home
 
 
+def test_the_internal_report_made_in_a_new_office_is_not_committed_by_git_add(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """`warta laporan` writes laporan-PERIOD.html (or .pdf) where it runs, by default the
+    checkout: the .gitignore `warta init` wrote did not ignore it, so `git add -A` and a push
+    published a report that names people (found by an independent attack). An attachment of
+    the same name in an item's folder is still committed."""
+    office, _ = init_office(tmp_path, keys)
+    result = office.cli("laporan", "--periode", "2026-11")
+    assert result.returncode == 0, result.stderr
+    assert (office.root / "laporan-2026-11.html").is_file()
+    office.write("content/berita/2026/rapat/laporan-2026-11.pdf", "%PDF-1.4\n")
+    git(office.root, "add", "-A")
+    staged = git(office.root, "diff", "--cached", "--name-only").split()
+    assert staged == ["content/berita/2026/rapat/laporan-2026-11.pdf"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
