@@ -15,15 +15,12 @@ shows the draft without it."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from pathlib import Path
 
 import pytest
-from test_site_photos import site  # noqa: F401 - a fixture, used by name
+from test_site_photos import signed_outside_warta, site  # noqa: F401 - a fixture, used by name
 
-from hardening.forge import Forger, load_policy
 from helpers import WIB, Repo, tiny_jpeg
 
 FOLDER = "content/berita/2026/lipatan"
@@ -76,24 +73,11 @@ def test_sign_refuses_a_folder_named_like_a_file_the_site_writes(site: Repo,  # 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_an_item_signed_with_such_a_folder_is_left_out_and_the_site_is_built(
-    site: Repo, keys: dict[str, Path], tmp_path: Path, layout: str  # noqa: F811
+    site: Repo, tmp_path: Path, layout: str  # noqa: F811
 ) -> None:
     """Signed outside Warta's refusals (as an older Warta would have signed it)."""
     path = site.new_item("Berita Lipatan", at=f"2026-11-02T07:30:00{WIB}", slug="lipatan")
-    _place(site, layout)
-    listed = "".join(
-        f'  - path: "{rel}"\n    sha256: "{hashlib.sha256(data).hexdigest()}"\n'
-        for rel, data in sorted(LAYOUTS[layout][0].items())
-    )
-    text = path.read_text(encoding="utf-8").replace("\nstatus:", f"\nfiles:\n{listed}status:", 1)
-    path.write_text(Forger(keys).sign_chain(text, policy=load_policy()), encoding="utf-8")
-    site.commit_all("berita yang ditandatangani di luar warta sign")
-
-    report = site.cli("validate", "--format", "json")
-    assert report.returncode == 1
-    (verdict,) = [v for v in json.loads(report.stdout)["items"] if v["path"] == ITEM]
-    assert [f["rule"] for f in verdict["findings"]] == ["files.clash"]
-    assert not verdict["publishable"]
+    signed_outside_warta(site, path, LAYOUTS[layout][0], "files.clash")
 
     out = tmp_path / "out"
     built = site.cli("build", "-d", str(out))

@@ -29,6 +29,7 @@ from PIL import Image
 from playwright.sync_api import Browser
 from sitekit import serve
 
+from hardening.forge import Forger, load_policy
 from helpers import WIB, Repo, SignedRepos, copy_repo
 from warta.adapters import photos
 from warta.adapters.cachekey import repo_key
@@ -127,6 +128,28 @@ def site(tmp_path: Path, signed_repo: SignedRepos) -> Repo:
     repo = copy_repo(signed_repo(photo_newsroom), tmp_path / "repo")
     repo.env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     return repo
+
+
+def signed_outside_warta(repo: Repo, path: Path, files: dict[str, bytes], rule: str) -> None:
+    """The item at ``path``, listing ``files`` (path in its folder -> bytes, written there),
+    signed up to its approval outside Warta's refusals, as an older Warta would have signed
+    it, and committed; ``validate`` then refuses it with ``rule`` alone."""
+    for rel, data in files.items():
+        (path.parent / rel).parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / rel).write_bytes(data)
+    listed = "".join(
+        f'  - path: "{rel}"\n    sha256: "{hashlib.sha256(data).hexdigest()}"\n'
+        for rel, data in sorted(files.items())
+    )
+    text = path.read_text(encoding="utf-8").replace("\nstatus:", f"\nfiles:\n{listed}status:", 1)
+    path.write_text(Forger(repo.keys).sign_chain(text, policy=load_policy()), encoding="utf-8")
+    repo.commit_all("berita yang ditandatangani di luar warta sign")
+    report = repo.cli("validate", "--format", "json")
+    assert report.returncode == 1
+    rel = path.relative_to(repo.root).as_posix()
+    (verdict,) = [v for v in json.loads(report.stdout)["items"] if v["path"] == rel]
+    assert [f["rule"] for f in verdict["findings"]] == [rule]
+    assert not verdict["publishable"]
 
 
 def build(repo: Repo, out: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from warta.model.findings import UNSEEN, Finding, error, warning
 from warta.model.item import Attachment, NewsItem
-from warta.model.photo import PhotoFacts, is_raster
+from warta.model.photo import COPY_TAIL_MAX, NAME_MAX, PhotoFacts, is_raster
 from warta.model.translate import N_, _
 
 DOCS = "content"
@@ -212,6 +212,13 @@ def to_list(observed: Sequence[Observed]) -> dict[str, str]:
     }
 
 
+def copy_name_too_long(rel: str) -> bool:
+    """Whether the name of a copy of the raster photo at ``rel`` would pass the file system's
+    limit (the write of the copy would fail, and with it the whole build)."""
+    name = posixpath.basename(rel)
+    return len(name.encode("utf-8", "surrogateescape")) + COPY_TAIL_MAX > NAME_MAX
+
+
 def output_clash(rel: str, raster: Iterable[str]) -> str | None:
     """``rel`` (a path in an item's folder), or the folder of it, at whose path the site
     writes a file of that item: its page (``index.html``) or a copy of one of its ``raster``
@@ -345,6 +352,23 @@ def _file_findings(
     why = type_problem(entry.rel)
     if why is not None:
         yield error(item.path, where, "files.type", f"{entry.rel}: {why}")
+        return
+    if is_raster(entry.rel) and copy_name_too_long(entry.rel):
+        yield error(
+            item.path,
+            where,
+            "files.long-name",
+            _(
+                "{path}: the site names each copy of a photo after it ({name}-1600w.webp), and"
+                " that name would be longer than a file name may be; expected a name of at"
+                " most {most} bytes, found {found}: shorten it"
+            ).format(
+                path=entry.rel,
+                name=posixpath.basename(entry.rel),
+                most=NAME_MAX - COPY_TAIL_MAX,
+                found=len(posixpath.basename(entry.rel).encode("utf-8", "surrogateescape")),
+            ),
+        )
         return
     for found in entry.problems:
         yield error(item.path, where, "files.unsafe", f"{entry.rel}: {found}")

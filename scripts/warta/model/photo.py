@@ -32,6 +32,14 @@ MAX_PIXELS = 100_000_000
 RASTER = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif"})
 
 
+#: The most bytes of a file's name (Linux's NAME_MAX; git and the file system allow that).
+NAME_MAX = 255
+#: The longest tail a raster photo's copy adds to its name (``foto.jpg`` ->
+#: ``foto.jpg-1600w.webp``: at most four digits of width and the longest format's suffix;
+#: :func:`warta.mkdocs_plugin.photofiles.copy_name`).
+COPY_TAIL_MAX = len("-1600w.webp")
+
+
 def is_raster(path: str) -> bool:
     """Whether the file at ``path`` is a raster photo (by its suffix, compared in lowercase)."""
     return posixpath.splitext(path)[1].lower() in RASTER

@@ -1,0 +1,90 @@
+"""A photo whose name leaves no room for its copies' names. The site names each copy of a
+raster photo after it (``foto.jpg-1600w.webp``), and a file's name may have at most 255
+bytes: a 248-byte name, which git and the file system take, made every copy's write fail.
+One pushed draft stopped every reviewer's preview, and an item signed with such a photo
+passed ``validate`` and then stopped every deploy (found by an independent attack).
+
+Now the validator refuses such a name (``files.long-name``), so ``warta sign`` does not list
+it, an item signed with it anyway is left out while the rest of the site is built, and a
+preview shows the draft without it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from test_site_photos import signed_outside_warta, site  # noqa: F401 - a fixture, used by name
+
+from helpers import WIB, Repo, tiny_jpeg
+
+FOLDER = "content/berita/2026/panjang"
+ITEM = f"{FOLDER}/index.md"
+PHOTO = tiny_jpeg(b"nama panjang")
+#: 245 bytes: its copy foto…jpg-1600w.webp would have 256
+LONG = "foto-" + "é" * 118 + ".jpg"
+#: 244 bytes: every copy's name fits
+FITS = "foto-" + "é" * 117 + "x.jpg"
+#: 251 bytes: even the copy of a 32-pixel photo (…jpg-32w.webp) cannot be written
+LONGER = "foto-" + "é" * 121 + ".jpg"
+
+
+def test_the_names_are_what_the_tests_say() -> None:
+    assert len(LONG.encode()) == 245 and len(FITS.encode()) == 244
+    assert len(LONGER.encode()) == 251
+
+
+def test_sign_refuses_a_photo_whose_copies_could_not_be_named(site: Repo) -> None:  # noqa: F811
+    day = "2026-11-03"
+    path = site.new_item("Nama Panjang", at=f"{day}T08:00:00{WIB}", slug="panjang")
+    site.sign(path, "sri", f"{day}T08:04:00{WIB}")
+    site.write(f"{FOLDER}/{LONG}", PHOTO)
+    site.write(f"{FOLDER}/{FITS}", PHOTO)
+    before = path.read_bytes()
+    result = site.cli("sign", str(path), "--key", str(site.keys["dimas"]),
+                      "--at", f"{day}T10:00:00+07:00")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    (line,) = [row for row in result.stderr.splitlines() if "[files.long-name]" in row]
+    assert re.match(rf"{re.escape(ITEM)}:[0-9]+: error \[files\.long-name\] ", line.strip()), line
+    assert f"{LONG}: " in line and "at most 244 bytes, found 245" in line, line
+    assert path.read_bytes() == before  # nothing listed, nothing signed
+    # the name that fits is no finding
+    report = json.loads(site.cli("validate", "--format", "json").stdout)
+    (verdict,) = [v for v in report["items"] if v["path"] == ITEM]
+    assert [f["rule"] for f in verdict["findings"]] == ["files.long-name"]
+
+
+def test_an_item_signed_with_such_a_photo_is_left_out_and_the_site_is_built(
+    site: Repo, tmp_path: Path  # noqa: F811
+) -> None:
+    """Signed outside Warta's refusals (as an older Warta would have signed it)."""
+    path = site.new_item("Nama Panjang", at=f"2026-11-02T07:30:00{WIB}", slug="panjang")
+    signed_outside_warta(site, path, {LONGER: PHOTO}, "files.long-name")
+
+    out = tmp_path / "out"
+    built = site.cli("build", "-d", str(out))
+    assert built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stderr
+    assert (out / "berita/2026/panen-raya/index.html").is_file()  # the rest of the site
+    assert not (out / "berita/2026/panjang").exists()
+
+
+def test_a_draft_with_such_a_photo_is_previewed_without_it(
+    site: Repo, tmp_path: Path  # noqa: F811
+) -> None:
+    """Anyone who can push a draft could stop every reviewer's preview."""
+    site.new_item("Draf Nama Panjang", at=f"2026-11-04T08:00:00{WIB}", slug="panjang")
+    site.write(f"{FOLDER}/{LONGER}", PHOTO)
+    site.write(f"{FOLDER}/{FITS}", PHOTO)
+    site.commit_all("draf")
+    out = tmp_path / "preview"
+    result = site.cli("preview", "--build-only", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    folder = out / "berita/2026/panjang"
+    assert (folder / "index.html").is_file()  # the draft's page
+    assert (out / "berita/2026/panen-raya/index.html").is_file()
+    names = {p.name for p in folder.iterdir()}
+    assert not [n for n in names if n.startswith(LONGER)]
+    assert f"{FITS}-32w.jpg" in names  # the photo whose copies fit is shown
