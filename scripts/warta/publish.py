@@ -33,7 +33,7 @@ from typing import Protocol
 from warta.adapters import safefs
 from warta.i18n import _
 from warta.model import policy
-from warta.model.closure import DOCS, copy_name_too_long, output_clash, type_problem
+from warta.model.closure import DOCS, output_clash, too_long, type_problem
 from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.item import NewsItem, Signoff, item_url
@@ -121,7 +121,7 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
                     and not observed.problems
                     and type_problem(observed.rel) is None
                     and output_clash(observed.rel, raster) is None
-                    and not (observed.rel in raster and copy_name_too_long(observed.rel))
+                    and too_long(folder, observed.rel) is None
                 ):
                     files[folder + observed.rel] = observed.digest
         out.items[src_uri] = Shown(verdict, item, src_uri, files)

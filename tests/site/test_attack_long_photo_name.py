@@ -1,11 +1,17 @@
-"""A photo whose name leaves no room for its copies' names. The site names each copy of a
+"""A photo whose name leaves no room for its copies' names, and a file whose path fits in
+the repository but not in the folder the site is built into. The site names each copy of a
 raster photo after it (``foto.jpg-1600w.webp``), and a file's name may have at most 255
 bytes: a 248-byte name, which git and the file system take, made every copy's write fail.
 One pushed draft stopped every reviewer's preview, and an item signed with such a photo
 passed ``validate`` and then stopped every deploy (found by an independent attack).
 
-Now the validator refuses such a name (``files.long-name``), so ``warta sign`` does not list
-it, an item signed with it anyway is left out while the rest of the site is built, and a
+A path is the same: Linux takes 4,096 bytes for a whole path, and an attachment 3,840 bytes
+deep in an item's folder (sixteen folders of 240 bytes), which git clones, stopped every
+build into a folder a few hundred bytes deep (found by the attack on that fix).
+
+Now the validator refuses such a name (``files.long-name``) or path (``files.long-path``: at
+most 1,024 bytes in the site, a photo's copy counted), so ``warta sign`` does not list it,
+an item signed with it anyway is left out while the rest of the site is built, and a
 preview shows the draft without it."""
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from test_site_photos import signed_outside_warta, site  # noqa: F401 - a fixture, used by name
 
 from helpers import WIB, Repo, tiny_jpeg
@@ -27,6 +34,9 @@ LONG = "foto-" + "é" * 118 + ".jpg"
 FITS = "foto-" + "é" * 117 + "x.jpg"
 #: 251 bytes: even the copy of a 32-pixel photo (…jpg-32w.webp) cannot be written
 LONGER = "foto-" + "é" * 121 + ".jpg"
+#: 3,840 bytes of folders: the path fits in the repository, not under a deeper site folder
+DEEP = "/".join(["d" * 239] * 16) + "/surat.pdf"
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 def test_the_names_are_what_the_tests_say() -> None:
@@ -55,14 +65,20 @@ def test_sign_refuses_a_photo_whose_copies_could_not_be_named(site: Repo) -> Non
     assert [f["rule"] for f in verdict["findings"]] == ["files.long-name"]
 
 
-def test_an_item_signed_with_such_a_photo_is_left_out_and_the_site_is_built(
-    site: Repo, tmp_path: Path  # noqa: F811
+@pytest.mark.parametrize(
+    ("name", "data", "rule"),
+    [(LONGER, PHOTO, "files.long-name"), (DEEP, PDF, "files.long-path")],
+    ids=["name", "path"],
+)
+def test_an_item_signed_with_such_a_file_is_left_out_and_the_site_is_built(
+    site: Repo, tmp_path: Path, name: str, data: bytes, rule: str  # noqa: F811
 ) -> None:
-    """Signed outside Warta's refusals (as an older Warta would have signed it)."""
+    """Signed outside Warta's refusals (as an older Warta would have signed it), built into
+    a folder a few hundred bytes deep."""
     path = site.new_item("Nama Panjang", at=f"2026-11-02T07:30:00{WIB}", slug="panjang")
-    signed_outside_warta(site, path, {LONGER: PHOTO}, "files.long-name")
+    signed_outside_warta(site, path, {name: data}, rule)
 
-    out = tmp_path / "out"
+    out = tmp_path / ("o" * 250) / "situs"
     built = site.cli("build", "-d", str(out))
     assert built.returncode == 0, built.stderr
     assert "Traceback" not in built.stderr
@@ -70,15 +86,21 @@ def test_an_item_signed_with_such_a_photo_is_left_out_and_the_site_is_built(
     assert not (out / "berita/2026/panjang").exists()
 
 
-def test_a_draft_with_such_a_photo_is_previewed_without_it(
+def test_a_draft_with_such_files_is_previewed_without_them(
     site: Repo, tmp_path: Path  # noqa: F811
 ) -> None:
     """Anyone who can push a draft could stop every reviewer's preview."""
     site.new_item("Draf Nama Panjang", at=f"2026-11-04T08:00:00{WIB}", slug="panjang")
-    site.write(f"{FOLDER}/{LONGER}", PHOTO)
-    site.write(f"{FOLDER}/{FITS}", PHOTO)
+    for name, data in ((LONGER, PHOTO), (FITS, PHOTO), (DEEP, PDF), ("surat.pdf", PDF)):
+        site.write(f"{FOLDER}/{name}", data)
     site.commit_all("draf")
-    out = tmp_path / "preview"
+    result = site.cli("--lang", "en", "validate")
+    assert result.returncode == 1
+    (line,) = [row for row in result.stdout.splitlines() if "[files.long-path]" in row]
+    assert "expected a path of at most 1024 bytes under content/, found 3869" in line, line
+    assert sum("[files.long-name]" in row for row in result.stdout.splitlines()) == 1
+
+    out = tmp_path / ("o" * 250) / "pratinjau"
     result = site.cli("preview", "--build-only", str(out))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -87,4 +109,20 @@ def test_a_draft_with_such_a_photo_is_previewed_without_it(
     assert (out / "berita/2026/panen-raya/index.html").is_file()
     names = {p.name for p in folder.iterdir()}
     assert not [n for n in names if n.startswith(LONGER)]
-    assert f"{FITS}-32w.jpg" in names  # the photo whose copies fit is shown
+    assert f"{FITS}-32w.jpg" in names and "surat.pdf" in names  # the files that fit are shown
+    assert not (folder / ("d" * 239)).exists()
+
+
+def test_the_limits_count_bytes_in_the_site() -> None:
+    from warta.model.closure import TooLong, too_long
+
+    folder = "berita/2026/panjang/"  # 20 bytes
+    assert too_long(folder, "a" * 250 + ".pdf") is None  # a name that exists fits
+    assert too_long(folder, FITS) is None
+    assert too_long(folder, LONG) == TooLong("files.long-name", 244, 245)
+    deep = "/".join(["d" * 200] * 4) + "/"  # 804 bytes
+    assert too_long(folder, deep + "e" * 196 + ".pdf") is None  # 1,024 bytes in the site
+    assert too_long(folder, deep + "e" * 197 + ".pdf") == TooLong("files.long-path", 1024, 1025)
+    # a photo's copies are 11 bytes longer
+    assert too_long(folder, deep + "e" * 185 + ".jpg") is None
+    assert too_long(folder, deep + "e" * 186 + ".jpg") == TooLong("files.long-path", 1013, 1014)

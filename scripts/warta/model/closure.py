@@ -212,11 +212,40 @@ def to_list(observed: Sequence[Observed]) -> dict[str, str]:
     }
 
 
-def copy_name_too_long(rel: str) -> bool:
-    """Whether the name of a copy of the raster photo at ``rel`` would pass the file system's
-    limit (the write of the copy would fail, and with it the whole build)."""
-    name = posixpath.basename(rel)
-    return len(name.encode("utf-8", "surrogateescape")) + COPY_TAIL_MAX > NAME_MAX
+#: The most bytes of a path in the site (``berita/2026/<slug>/lampiran/…``, a photo's copy
+#: counted): Linux takes 4,096 for a whole path, which leaves 3,072 for the folder the site is
+#: built into. A path that fits in the repository may not fit there.
+SITE_PATH_MAX = 1024
+
+
+@dataclass(frozen=True)
+class TooLong:
+    """A file whose name, or path in the site, or those of its copies, would pass the file
+    system's limits: writing it, and with it the whole build, would fail."""
+
+    rule: str
+    most: int
+    found: int
+
+
+def site_folder(item_path: str) -> str:
+    """The path in the site of the folder of the item at ``item_path`` (a repository path
+    under ``content/``), ending in '/'."""
+    return posixpath.dirname(item_path).removeprefix(DOCS + "/") + "/"
+
+
+def too_long(folder: str, rel: str) -> TooLong | None:
+    """Whether the file at ``rel`` in the item's folder (``folder``: its path in the site,
+    ending in '/') could not be written into the site, or a copy of it if it is a raster
+    photo (:data:`COPY_TAIL_MAX` bytes longer), and why."""
+    tail = COPY_TAIL_MAX if is_raster(rel) else 0
+    name = len(posixpath.basename(rel).encode("utf-8", "surrogateescape"))
+    if name + tail > NAME_MAX:
+        return TooLong("files.long-name", NAME_MAX - tail, name)
+    path = len((folder + rel).encode("utf-8", "surrogateescape"))
+    if path + tail > SITE_PATH_MAX:
+        return TooLong("files.long-path", SITE_PATH_MAX - tail, path)
+    return None
 
 
 def output_clash(rel: str, raster: Iterable[str]) -> str | None:
@@ -353,21 +382,33 @@ def _file_findings(
     if why is not None:
         yield error(item.path, where, "files.type", f"{entry.rel}: {why}")
         return
-    if is_raster(entry.rel) and copy_name_too_long(entry.rel):
+    long = too_long(site_folder(item.path), entry.rel)
+    if long is not None and long.rule == "files.long-name":
         yield error(
             item.path,
             where,
-            "files.long-name",
+            long.rule,
             _(
                 "{path}: the site names each copy of a photo after it ({name}-1600w.webp), and"
                 " that name would be longer than a file name may be; expected a name of at"
                 " most {most} bytes, found {found}: shorten it"
             ).format(
-                path=entry.rel,
-                name=posixpath.basename(entry.rel),
-                most=NAME_MAX - COPY_TAIL_MAX,
-                found=len(posixpath.basename(entry.rel).encode("utf-8", "surrogateescape")),
+                path=entry.rel, name=posixpath.basename(entry.rel), most=long.most,
+                found=long.found,
             ),
+        )
+        return
+    if long is not None:
+        yield error(
+            item.path,
+            where,
+            long.rule,
+            _(
+                "{path}: its path in the site (with a photo's copy's name, if it is one) would"
+                " be too long to be written into the folder the site is built in; expected a"
+                " path of at most {most} bytes under content/, found {found}: use fewer or"
+                " shorter folder names"
+            ).format(path=entry.rel, most=long.most, found=long.found),
         )
         return
     for found in entry.problems:
