@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from warta.adapters import atomic, clock
+from warta.adapters.git import tracked
 from warta.adapters.textfile import utf8
 from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, _at, _load
 from warta.cliprogress import QUIET, terminal_progress
@@ -33,6 +34,17 @@ def _output(root: Path, output: Path | None, period: str, fmt: str) -> Path | No
             _(
                 "--output {output}: the report is internal and must not be written under"
                 " content/, where the site is built from; expected a path outside it"
+            ).format(output=output)
+        )
+    # (the name itself, not where a link there points: the link would be replaced)
+    written, top = output.parent.resolve() / output.name, root.resolve()
+    if top in written.parents and tracked(root, ":(literal)" + written.relative_to(top).as_posix()):
+        raise UsageError(
+            _(
+                "--output {output}: git tracks a file of that name (or files in a folder of"
+                " that name) in the repository, so the report, which is internal, would be"
+                " committed with it; expected a path git does not track (another name, or a"
+                " folder outside the checkout)"
             ).format(output=output)
         )
     return output

@@ -975,3 +975,31 @@ def test_a_fifo_named_matplotlibrc_does_not_stop_the_report(
     )
     assert result.returncode == 0, result.stderr
     assert len(_charts(out.read_text(encoding="utf-8"))) == 2
+
+
+def test_the_report_is_never_written_over_a_file_git_tracks(
+    newsroom: Repo, tmp_path: Path
+) -> None:
+    """The office's .gitignore ignores laporan-*.html at the top, but not a file git already
+    tracks: a pushed placeholder of that name had the report written over it, and the next
+    `git add -A` staged the report, which names people (found by an independent attack).
+    A tracked link of that name is refused too: the report would replace the link."""
+    repo = copy_repo(newsroom, tmp_path / "repo")
+    repo.write("laporan-2026-11.html", "<!-- tempat laporan bulanan -->\n")
+    (repo.root / "laporan-2026-S2.html").symlink_to("README.md")
+    repo.write("laporan-2026-S1.html/.keep", "x\n")
+    repo.git("add", "-f", "laporan-2026-11.html", "laporan-2026-S2.html",
+             "laporan-2026-S1.html/.keep")
+    repo.commit_all("tempat laporan")
+    for period in ("2026-11", "2026-S2", "2026-S1"):
+        result = repo.cli("--lang", "en", "laporan", "--periode", period, "--at", AT)
+        assert result.returncode == 2, (period, result.stderr)
+        assert f"laporan-{period}.html: git tracks a file of that name" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert repo.read("laporan-2026-11.html") == "<!-- tempat laporan bulanan -->\n"
+    assert (repo.root / "laporan-2026-S2.html").is_symlink()
+    assert repo.git("status", "--porcelain") == ""
+    # a name git does not track, in the checkout too, is written
+    result = repo.cli("laporan", "--periode", "2026-11", "--at", AT, "--output", "rapat.html")
+    assert result.returncode == 0, result.stderr
+    assert "<svg" in repo.read("rapat.html")
