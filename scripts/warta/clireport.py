@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from warta.adapters import atomic, clock
-from warta.adapters.git import tracked
+from warta.adapters.git import ignored, tracked
 from warta.adapters.textfile import utf8
 from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, _at, _load
 from warta.cliprogress import QUIET, terminal_progress
@@ -38,13 +38,25 @@ def _output(root: Path, output: Path | None, period: str, fmt: str) -> Path | No
         )
     # (the name itself, not where a link there points: the link would be replaced)
     written, top = output.parent.resolve() / output.name, root.resolve()
-    if top in written.parents and tracked(root, ":(literal)" + written.relative_to(top).as_posix()):
+    if top not in written.parents:
+        return output
+    rel = written.relative_to(top).as_posix()
+    if tracked(root, ":(literal)" + rel):
         raise UsageError(
             _(
                 "--output {output}: git tracks a file of that name (or files in a folder of"
                 " that name) in the repository, so the report, which is internal, would be"
                 " committed with it; expected a path git does not track (another name, or a"
                 " folder outside the checkout)"
+            ).format(output=output)
+        )
+    if not ignored(root, rel):
+        raise UsageError(
+            _(
+                "--output {output}: the file would be in the checkout, and git does not ignore"
+                " it, so the next 'git add -A' would commit the report, which is internal;"
+                " expected a path outside the checkout, or one git ignores (the .gitignore"
+                " of 'warta init' ignores laporan-*.html and laporan-*.pdf at the top)"
             ).format(output=output)
         )
     return output

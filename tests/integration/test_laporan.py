@@ -999,7 +999,8 @@ def test_the_report_is_never_written_over_a_file_git_tracks(
     assert repo.read("laporan-2026-11.html") == "<!-- tempat laporan bulanan -->\n"
     assert (repo.root / "laporan-2026-S2.html").is_symlink()
     assert repo.git("status", "--porcelain") == ""
-    # a name git does not track, in the checkout too, is written
+    # a name git ignores, in the checkout too, is written
+    (repo.root / ".git" / "info" / "exclude").write_text("/rapat.html\n")
     result = repo.cli("laporan", "--periode", "2026-11", "--at", AT, "--output", "rapat.html")
     assert result.returncode == 0, result.stderr
     assert "<svg" in repo.read("rapat.html")

@@ -3,13 +3,24 @@ repository, people added, keys revoked, and what an administrator refuses to sig
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import OFFICE, Repo, git, init_office, machine_env, pub, run, weak_rsa_key
+from helpers import (
+    OFFICE,
+    Repo,
+    git,
+    init_office,
+    machine_env,
+    pub,
+    run,
+    warta_exe,
+    weak_rsa_key,
+)
 
 
 def test_init_makes_a_committed_office_repository_without_warta_source(
@@ -96,6 +107,31 @@ def test_the_internal_report_made_in_a_new_office_is_not_committed_by_git_add(
     git(office.root, "add", "-A")
     staged = git(office.root, "diff", "--cached", "--name-only").split()
     assert staged == ["content/berita/2026/rapat/laporan-2026-11.pdf"]
+
+
+def test_the_internal_report_is_never_left_where_git_add_would_commit_it(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """The office's .gitignore is in the repository: a pushed line `!/laporan-*.html` undid
+    it, and run from a folder below the top the report was not ignored either; either way
+    `git add -A` staged it (found by an independent attack). A report that would be in the
+    checkout, and that git does not ignore, is refused; outside the checkout it is written."""
+    office, _ = init_office(tmp_path, keys)
+    office.write(".gitignore", office.read(".gitignore") + "!/laporan-*.html\n")
+    office.commit_all("tampilkan laporan")
+    below = subprocess.run(
+        [warta_exe(), "--lang", "en", "laporan", "--periode", "2026-11"],
+        cwd=office.root / "workflow", env={**os.environ, **office.env}, capture_output=True,
+        text=True, check=False,
+    )
+    for result in (office.cli("--lang", "en", "laporan", "--periode", "2026-11"), below):
+        assert result.returncode == 2, result.stderr
+        assert "git does not ignore it" in result.stderr and "Traceback" not in result.stderr
+    assert git(office.root, "status", "--porcelain", "--untracked-files=all") == ""
+    outside = tmp_path / "laporan.html"
+    result = office.cli("laporan", "--periode", "2026-11", "--output", str(outside))
+    assert result.returncode == 0, result.stderr
+    assert outside.is_file()
 
 
 @pytest.mark.parametrize(

@@ -248,6 +248,18 @@ def tracked(root: Path, *pathspecs: str) -> list[str]:
     return [name for name in result.stdout.split("\0") if name]
 
 
+def ignored(root: Path, rel: str) -> bool:
+    """Whether git ignores the file at ``rel`` (a repository path) in the repository at
+    ``root``: 'git add -A' would leave it out. False if git cannot say (fails closed)."""
+    try:
+        # ('./': a name that begins with ':' is a name, not pathspec magic)
+        result = git(root, "-c", "core.fsmonitor=false", "check-ignore", "-q", "--", "./" + rel,
+                     check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0
+
+
 def tracked_attributes(root: Path) -> list[str]:
     """The ``.gitattributes`` files git tracks in the repository at ``root``, at any depth."""
     return tracked(root, ".gitattributes", ":(glob)**/.gitattributes")
