@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from warta.adapters import atomic, clock
-from warta.adapters.git import ignored, tracked
+from warta.adapters.git import in_repository
 from warta.adapters.textfile import utf8
 from warta.cli import EPILOG, NO_CACHE, PIN, ROOT, _at, _load
 from warta.cliprogress import QUIET, terminal_progress
@@ -19,14 +19,26 @@ from warta.errors import UsageError
 from warta.i18n import _
 from warta.model.performance import parse_period
 
+#: Where a report goes by default, under the user's home folder: outside the checkout.
+REPORTS = "warta-laporan"
+
 
 def _output(root: Path, output: Path | None, period: str, fmt: str) -> Path | None:
-    """Where the report goes (None: standard output). Never into the site's sources: the
-    report is internal."""
+    """Where the report goes (None: standard output). The report names people and is
+    internal: never under the site's sources, and never inside a git working tree, where
+    the next 'git add -A' could commit it (whatever a pushed .gitignore says now or after
+    the next pull). By default it goes to ~/warta-laporan/."""
+    default = output is None
     if output is None:
         if fmt not in ("html", "pdf"):
             return None
-        output = Path(f"laporan-{period}.{fmt}")  # here: run inside content/, not here either
+        try:
+            output = Path.home() / REPORTS / f"laporan-{period}.{fmt}"
+        except RuntimeError:
+            raise UsageError(
+                _("the home folder is not known (HOME is not set); give the report's file"
+                  " with --output")
+            ) from None
     target = output.resolve()
     content = (root / "content").resolve()
     if target == content or content in target.parents:
@@ -36,29 +48,22 @@ def _output(root: Path, output: Path | None, period: str, fmt: str) -> Path | No
                 " content/, where the site is built from; expected a path outside it"
             ).format(output=output)
         )
-    # (the name itself, not where a link there points: the link would be replaced)
-    written, top = output.parent.resolve() / output.name, root.resolve()
-    if top not in written.parents:
-        return output
-    rel = written.relative_to(top).as_posix()
-    if tracked(root, ":(literal)" + rel):
+    if in_repository(output.parent.resolve()):
         raise UsageError(
             _(
-                "--output {output}: git tracks a file of that name (or files in a folder of"
-                " that name) in the repository, so the report, which is internal, would be"
-                " committed with it; expected a path git does not track (another name, or a"
-                " folder outside the checkout)"
+                "{output}: the folder is inside a git repository, where 'git add -A' could"
+                " commit the report, which is internal; expected a file outside every git"
+                " repository (--output)"
             ).format(output=output)
         )
-    if not ignored(root, rel):
-        raise UsageError(
-            _(
-                "--output {output}: the file would be in the checkout, and git does not ignore"
-                " it, so the next 'git add -A' would commit the report, which is internal;"
-                " expected a path outside the checkout, or one git ignores (the .gitignore"
-                " of 'warta init' ignores laporan-*.html and laporan-*.pdf at the top)"
-            ).format(output=output)
-        )
+    if default:
+        try:
+            output.parent.mkdir(mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(
+                _("{folder}: the folder for reports cannot be made ({problem}); give the"
+                  " report's file with --output").format(folder=output.parent, problem=exc)
+            ) from None
     return output
 
 
@@ -84,8 +89,8 @@ def _output(root: Path, output: Path | None, period: str, fmt: str) -> Path | No
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The file to write (default: laporan-PERIOD.html or .pdf here; csv and json go to"
-    " standard output).",
+    help="The file to write, outside every git repository (default:"
+    " ~/warta-laporan/laporan-PERIOD.html or .pdf; csv and json go to standard output).",
 )
 @click.option(
     "--at",

@@ -551,15 +551,24 @@ def test_the_html_is_the_same_for_the_same_input_and_well_formed(
     assert tags.tables >= 8
 
 
-def test_the_default_report_is_never_written_under_content(newsroom: Repo) -> None:
-    """Run from inside content/, the report went to content/laporan-PERIOD.html, where the
-    next signed manifest would have published it (found by an independent attack)."""
-    result = subprocess.run([warta_exe(), "laporan", "--periode", "2026-11", "--at", AT],
-                            cwd=newsroom.root / "content", env=newsroom.env,
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 2, result.stderr
-    assert "internal" in result.stderr and "Traceback" not in result.stderr
-    assert not (newsroom.root / "content" / "laporan-2026-11.html").exists()
+def test_the_default_report_goes_to_the_home_folder(newsroom: Repo, tmp_path: Path) -> None:
+    """Written where it was run, the report went into the checkout: under content/ (found by
+    an independent attack), or where the next `git add -A` would commit it, whatever the
+    .gitignore said (pushed, it says what its pusher wants). By default it now goes to
+    ~/warta-laporan/, a folder only its user may read."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, **newsroom.env, "HOME": str(home)}
+    for where, period in ((newsroom.root / "content", "2026-11"), (newsroom.root, "2026-S2")):
+        result = subprocess.run([warta_exe(), "laporan", "--periode", period, "--at", AT],
+                                cwd=where, env=env, capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 0, result.stderr
+        report = home / "warta-laporan" / f"laporan-{period}.html"
+        assert str(report) in result.stderr
+        assert "<svg" in report.read_text(encoding="utf-8")
+    assert stat.S_IMODE((home / "warta-laporan").stat().st_mode) == 0o700
+    assert newsroom.git("status", "--porcelain", "--untracked-files=all") == ""
 
 
 def test_a_device_given_as_output_is_never_replaced(newsroom: Repo, tmp_path: Path) -> None:
@@ -977,30 +986,45 @@ def test_a_fifo_named_matplotlibrc_does_not_stop_the_report(
     assert len(_charts(out.read_text(encoding="utf-8"))) == 2
 
 
-def test_the_report_is_never_written_over_a_file_git_tracks(
+def test_the_report_is_never_written_inside_a_git_repository(
     newsroom: Repo, tmp_path: Path
 ) -> None:
-    """The office's .gitignore ignores laporan-*.html at the top, but not a file git already
-    tracks: a pushed placeholder of that name had the report written over it, and the next
-    `git add -A` staged the report, which names people (found by an independent attack).
-    A tracked link of that name is refused too: the report would replace the link."""
+    """Not over a file git tracks (a pushed placeholder had the report written over it), not
+    where the .gitignore ignores it (a pushed '!/laporan-*.html' undid that, at once or at
+    the next pull), not in a folder below the top, not in another repository inside the
+    checkout (a Pages clone in public/, which the checkout ignores), not in .git, and not
+    by default when the home folder is itself in a repository (found by independent
+    attacks). Nothing is written, and the command says why."""
     repo = copy_repo(newsroom, tmp_path / "repo")
     repo.write("laporan-2026-11.html", "<!-- tempat laporan bulanan -->\n")
     (repo.root / "laporan-2026-S2.html").symlink_to("README.md")
-    repo.write("laporan-2026-S1.html/.keep", "x\n")
-    repo.git("add", "-f", "laporan-2026-11.html", "laporan-2026-S2.html",
-             "laporan-2026-S1.html/.keep")
+    repo.write(".gitignore", "/public/\n/rapat.html\n")
+    repo.git("add", "-f", "laporan-2026-11.html", "laporan-2026-S2.html", ".gitignore")
     repo.commit_all("tempat laporan")
-    for period in ("2026-11", "2026-S2", "2026-S1"):
-        result = repo.cli("--lang", "en", "laporan", "--periode", period, "--at", AT)
-        assert result.returncode == 2, (period, result.stderr)
-        assert f"laporan-{period}.html: git tracks a file of that name" in result.stderr
+    pages = repo.root / "public"
+    pages.mkdir()
+    subprocess.run(["git", "init", "-q", str(pages)], check=True)
+    for output in ("laporan-2026-11.html", "laporan-2026-S2.html", "rapat.html",
+                   "workflow/rapat.html", "public/rapat.html", ".git/rapat.html",
+                   str(repo.root / "rapat.pdf")):
+        result = repo.cli("--lang", "en", "laporan", "--periode", "2026-11", "--at", AT,
+                          "--output", output)
+        assert result.returncode == 2, (output, result.stderr)
+        assert "the folder is inside a git repository" in result.stderr, output
         assert "Traceback" not in result.stderr
+    home = repo.root / "workflow"  # a home folder inside a repository
+    result = subprocess.run([warta_exe(), "--lang", "en", "laporan", "--periode", "2026-11",
+                             "--at", AT], cwd=repo.root,
+                            env={**os.environ, **repo.env, "HOME": str(home)},
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "the folder is inside a git repository" in result.stderr
     assert repo.read("laporan-2026-11.html") == "<!-- tempat laporan bulanan -->\n"
     assert (repo.root / "laporan-2026-S2.html").is_symlink()
-    assert repo.git("status", "--porcelain") == ""
-    # a name git ignores, in the checkout too, is written
-    (repo.root / ".git" / "info" / "exclude").write_text("/rapat.html\n")
-    result = repo.cli("laporan", "--periode", "2026-11", "--at", AT, "--output", "rapat.html")
+    assert repo.git("status", "--porcelain", "--untracked-files=all") == ""
+    assert sorted(p.name for p in pages.iterdir()) == [".git"]
+    # beside the checkout, outside every repository, it is written
+    result = repo.cli("laporan", "--periode", "2026-11", "--at", AT, "--output",
+                      str(tmp_path / "rapat.html"))
     assert result.returncode == 0, result.stderr
-    assert "<svg" in repo.read("rapat.html")
+    assert "<svg" in (tmp_path / "rapat.html").read_text(encoding="utf-8")

@@ -248,16 +248,29 @@ def tracked(root: Path, *pathspecs: str) -> list[str]:
     return [name for name in result.stdout.split("\0") if name]
 
 
-def ignored(root: Path, rel: str) -> bool:
-    """Whether git ignores the file at ``rel`` (a repository path) in the repository at
-    ``root``: 'git add -A' would leave it out. False if git cannot say (fails closed)."""
+def in_repository(folder: Path) -> bool:
+    """Whether ``folder``, or the nearest folder above it that exists, is inside a git
+    working tree or a git directory: of any repository, found by git itself from there (not
+    from settings in the environment: ``GIT_DIR``, ``GIT_CEILING_DIRECTORIES``, … are left
+    out, and a folder another user owns is looked into too). True if git cannot say."""
+    here = folder
+    while not here.is_dir() and here.parent != here:
+        here = here.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(LC_ALL="C", GIT_DISCOVERY_ACROSS_FILESYSTEM="1")
     try:
-        # ('./': a name that begins with ':' is a name, not pathspec magic)
-        result = git(root, "-c", "core.fsmonitor=false", "check-ignore", "-q", "--", "./" + rel,
-                     check=False)
-    except (OSError, subprocess.SubprocessError):
+        result = subprocess.run(
+            ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "rev-parse",
+             "--is-inside-work-tree", "--is-inside-git-dir"],
+            cwd=here, env=env, capture_output=True, text=True, timeout=GIT_TIMEOUT, check=False,
+        )
+    except FileNotFoundError:  # no git: nothing here can be committed
         return False
-    return result.returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return True
+    if result.returncode == 0:
+        return "true" in result.stdout.split()
+    return "not a git repository" not in result.stderr
 
 
 def tracked_attributes(root: Path) -> list[str]:
