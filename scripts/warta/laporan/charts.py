@@ -51,16 +51,6 @@ with _in_empty_folder():
     from matplotlib.ticker import MaxNLocator
 
 
-@contextmanager
-def _style() -> Iterator[None]:
-    """matplotlib's built-in defaults plus Warta's few settings, whatever was read before
-    (the user's own `matplotlibrc`, or one read by an earlier import in this process): the
-    same figures always draw the same bytes."""
-    with plt.rc_context():
-        matplotlib.rcdefaults()
-        plt.rcParams.update(_STYLE)
-        yield
-
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 _STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "warta-laporan",
@@ -71,6 +61,17 @@ _STYLE: dict[RcKeyType, Any] = {
     "axes.spines.right": False,
 }
 _BLUE, _ORANGE, _GREY = "#1f5fa8", "#e08a1e", "#555555"
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """matplotlib's built-in defaults plus Warta's few settings, whatever was read before
+    (the user's own `matplotlibrc`, or one read by an earlier import in this process): the
+    same figures always draw the same bytes."""
+    with plt.rc_context():
+        matplotlib.rcdefaults()
+        plt.rcParams.update(_STYLE)
+        yield
 
 
 def _svg(figure: Figure) -> str:
