@@ -126,3 +126,19 @@ def test_the_limits_count_bytes_in_the_site() -> None:
     # a photo's copies are 11 bytes longer
     assert too_long(folder, deep + "e" * 185 + ".jpg") is None
     assert too_long(folder, deep + "e" * 186 + ".jpg") == TooLong("files.long-path", 1013, 1014)
+
+
+def test_the_longest_copy_tail_is_that_of_the_widest_copy_in_the_longest_format() -> None:
+    """COPY_TAIL_MAX holds for every copy the site may write: widths never pass the widest,
+    and each format's suffix is counted (a wider copy or a new format would need more)."""
+    from warta.adapters.photos import EXTENSION, WIDTHS, widths_for
+    from warta.adapters.photostore import Copy
+    from warta.mkdocs_plugin.photofiles import copy_name
+    from warta.model.photo import COPY_TAIL_MAX
+
+    tails = {
+        len(copy_name("f", Copy(fmt, width, 1, "sha256:" + "0" * 64))) - 1
+        for width in {*WIDTHS, *widths_for(10**6)}
+        for fmt in EXTENSION
+    }
+    assert max(tails) == COPY_TAIL_MAX
