@@ -33,7 +33,7 @@ from typing import Protocol
 from warta.adapters import safefs
 from warta.i18n import _
 from warta.model import policy
-from warta.model.closure import DOCS, output_clash, too_long, type_problem
+from warta.model.closure import DOCS, output_clash, too_long, twins, type_problem
 from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.item import NewsItem, Signoff, item_url
@@ -112,6 +112,7 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
         else:  # a draft in a preview: its regular, harmless files as they are now
             found = repo.folder_of(verdict.path)
             raster = {o.rel for o in found if o.regular and is_raster(o.rel)}
+            twinned = twins(o.rel for o in found if o.kind != "folder")
             for observed in found:
                 if (
                     observed.regular
@@ -121,6 +122,7 @@ def plan(repo: Repository, *, preview: bool = False) -> Plan:
                     and not observed.problems
                     and type_problem(observed.rel) is None
                     and output_clash(observed.rel, raster) is None
+                    and observed.rel not in twinned
                     and too_long(folder, observed.rel) is None
                 ):
                     files[folder + observed.rel] = observed.digest

@@ -9,6 +9,8 @@ from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
 
+from warta.model.closure import fold
+
 #: Warta's overrides of Material (templates, stylesheet, vendored Mermaid).
 WARTA_THEME = Path(__file__).resolve().parent.parent / "theme"
 
@@ -43,11 +45,12 @@ def _listing(folder: str) -> tuple[str, ...]:
 
 
 def theme_files() -> dict[str, str]:
-    """Casefolded path -> which theme has it, for every file of the installed themes."""
+    """Folded path (:func:`warta.model.closure.fold`) -> which theme has it, for every file of
+    the installed themes."""
     out: dict[str, str] = {}
     for label, folder in (("Warta", WARTA_THEME), ("Material for MkDocs", material_dir())):
         if folder is None:
             continue
         for rel in _listing(str(folder)):
-            out.setdefault(rel.casefold(), label)
+            out.setdefault(fold(rel), label)
     return out

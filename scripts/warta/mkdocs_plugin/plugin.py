@@ -75,7 +75,7 @@ from warta.mkdocs_plugin.searchcache import (
     stream_index,
 )
 from warta.model import policy
-from warta.model.closure import BodyTooComplex, folders_of
+from warta.model.closure import BodyTooComplex, fold, folders_of
 from warta.model.findings import Finding, visible
 from warta.model.photo import is_raster
 from warta.model.sop import unknown_reporter_step
@@ -1108,7 +1108,7 @@ def _output_clash(files: Files) -> str | None:
     first without a word, and stops with a traceback on the other."""
     dests: dict[str, File] = {}
     for file in files:
-        dest = file.dest_uri.casefold()
+        dest = fold(file.dest_uri)
         first = dests.setdefault(dest, file)
         if first is not file:
             return _("{a} and {b} would both be published at {dest}").format(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -248,18 +249,50 @@ def too_long(folder: str, rel: str) -> TooLong | None:
     return None
 
 
+def fold(path: str) -> str:
+    """``path`` as a file system that ignores case and Unicode form (macOS', Windows') takes
+    it: ``Foto.JPG`` and ``foto.jpg`` are one file there, and so are two ``kafé.pdf``, one
+    with the letter é and one with e and a combining accent. The build's own output check
+    (:func:`warta.mkdocs_plugin.plugin._output_clash`) compares paths so folded."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", path).casefold())
+
+
 def output_clash(rel: str, raster: Iterable[str]) -> str | None:
     """``rel`` (a path in an item's folder), or the folder of it, at whose path the site
     writes a file of that item: its page (``index.html``) or a copy of one of its ``raster``
-    photos (paths in the folder). None if there is none: otherwise the two could not both be
-    written, or the one written last would stand at the other's address."""
-    parts = rel.split("/")
+    photos (paths in the folder), compared as :func:`fold` makes them. None if there is none:
+    otherwise the two could not both be written, or the one written last would stand at the
+    other's address."""
+    parts, folded = rel.split("/"), fold(rel).split("/")
+    photos = {fold(photo) for photo in raster}
+    page = dest_path(ITEM_FILE)
     for depth in range(1, len(parts) + 1):
-        folder = "/".join(parts[:depth])
+        folder = "/".join(folded[:depth])
         copy = _COPY.fullmatch(folder)
-        if folder == dest_path(ITEM_FILE) or (copy and copy.group("original") in raster):
-            return folder
+        if folder == page or (copy and copy.group("original") in photos):
+            return "/".join(parts[:depth])
     return None
+
+
+def twins(rels: Iterable[str]) -> dict[str, str]:
+    """Each of ``rels`` (the files in one item's folder) that :func:`fold` makes the same as
+    another before it by name, or as a folder another lies in -> that other. A file system
+    that ignores case and Unicode form holds only one of them, and the build cannot write
+    both (the first by name is the one kept)."""
+    names = sorted(set(rels))
+    same: dict[str, list[str]] = {}
+    holders: dict[str, str] = {}
+    for rel in names:
+        same.setdefault(fold(rel), []).append(rel)
+        for folder in folders_of(fold(rel)):
+            holders.setdefault(folder, rel)
+    out: dict[str, str] = {}
+    for rel in names:
+        first = same[fold(rel)][0]
+        other = first if first != rel else holders.get(fold(rel))
+        if other is not None:
+            out[rel] = other
+    return out
 
 
 def check_attachments(
@@ -273,12 +306,14 @@ def check_attachments(
     declared = {a.path: a for a in item.attachments}
     line = item.files_line or item.line_of("id")
     raster = {o.rel for o in observed if o.regular and is_raster(o.rel)}
+    twinned = twins(o.rel for o in observed if o.kind != "folder")
     for entry in observed:
         if entry.kind == "folder" or entry.rel == ITEM_FILE:
             continue
         clash = output_clash(entry.rel, raster)
         yield from _file_findings(
-            item, entry, declared.get(entry.rel), line, frozen=frozen, clash=clash
+            item, entry, declared.get(entry.rel), line, frozen=frozen, clash=clash,
+            twin=twinned.get(entry.rel),
         )
     if not frozen:
         image = item.image_src
@@ -324,6 +359,7 @@ def _file_findings(
     *,
     frozen: bool,
     clash: str | None,
+    twin: str | None = None,
 ) -> Iterator[Finding]:
     problem = kind_problem(entry)
     if problem is not None:
@@ -376,6 +412,19 @@ def _file_findings(
                 " item (its page, or a copy of one of its photos); expected no folder of that"
                 " name, found one: rename it"
             ).format(path=entry.rel, folder=clash),
+        )
+        return
+    if twin is not None:
+        yield error(
+            item.path,
+            where,
+            "files.case-clash",
+            _(
+                "{path} and {other} differ only in upper and lower case, or in how a letter is"
+                " encoded: a file system that ignores those (macOS, Windows) holds only one of"
+                " them, and the site cannot publish both; expected names that differ in more,"
+                " found both: rename one"
+            ).format(path=entry.rel, other=twin),
         )
         return
     why = type_problem(entry.rel)
@@ -490,7 +539,7 @@ def check_references(
 
 @dataclass(frozen=True)
 class Reserved:
-    """Output paths no docs file may take: the theme's files (casefolded, with the theme
+    """Output paths no docs file may take: the theme's files (folded by :func:`fold`, with the theme
     that has each) and what Warta generates."""
 
     theme: Mapping[str, str] = field(default_factory=dict)
@@ -500,7 +549,7 @@ class Reserved:
         """What already has the output path ``dest``, or a folder or file in its way: a
         file cannot stand where a folder of others' files must be made, nor a file where a
         file of others must be a folder (the build failed on either with a traceback)."""
-        folded = dest.casefold()
+        folded = fold(dest)
         for place in (folded, *folders_of(folded)):
             theme = self.theme.get(place)
             if theme is not None:
@@ -519,7 +568,7 @@ class Reserved:
 
     @functools.cached_property
     def _theme_folders(self) -> Mapping[str, str]:
-        """Each folder of the theme's files (casefolded) -> the theme that has it."""
+        """Each folder of the theme's files (folded) -> the theme that has it."""
         out: dict[str, str] = {}
         for path, theme in self.theme.items():
             for folder in folders_of(path):
@@ -574,7 +623,7 @@ def check_site_sources(
                         ).format(dest=dest, holder=holder),
                     )
                 )
-            outputs.setdefault(dest.casefold(), []).append(entry.rel)
+            outputs.setdefault(fold(dest), []).append(entry.rel)
     for dest, claimants in outputs.items():
         keeper = next((c for c in claimants if not found[c]), claimants[0])
         for other in claimants:
