@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from warta.model.history import read_history
 from warta.model.item import NewsItem
+from warta.model.performance import wait_began
 from warta.model.sop import Step
 from warta.validate import Context
 
@@ -58,7 +59,7 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
                 p.name for p in ctx.roster.signers(step.role, today) if p.id not in barred
             )
             if item.signoffs:
-                since = ctx.sop.wait_start(step, item.signoffs[-1].at, item.embargo)
+                since = wait_began(item, ctx.sop, step, len(item.signoffs))
                 waiting = max(ctx.now - since, timedelta())
                 deadline = ctx.sop.calendar.deadline(ctx.local(since), step.time)
                 measured = ctx.measure(since, ctx.now, step.time)

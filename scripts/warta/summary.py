@@ -33,6 +33,7 @@ from warta.model.findings import Finding
 from warta.model.history import read_history
 from warta.model.item import CORRECT, RETURN, NewsItem, Signoff, content_digest
 from warta.model.office import format_span
+from warta.model.performance import wait_began
 from warta.queue import barred_people
 from warta.repository import NEWS_DIR, Repository, open_repository
 from warta.validate import Context, Report, Verdict
@@ -327,7 +328,7 @@ def _steps(
         if index > 0:
             previous = item.signoffs[index - 1]
             if step is not None:
-                start = ctx.sop.wait_start(step, previous.at, item.embargo)
+                start = wait_began(item, ctx.sop, step, index)
                 measured = ctx.measure(start, record.at, step.time)
                 took, late = measured.text, measured.exceeded
             else:

@@ -16,6 +16,7 @@ from warta.model.findings import Finding
 from warta.model.history import text_origin
 from warta.model.item import CORRECT, RETURN, Signoff, content_digest
 from warta.model.office import format_span
+from warta.model.performance import wait_began
 from warta.repository import Repository
 from warta.validate import Verdict
 
@@ -173,7 +174,7 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
             previous = item.signoffs[index - 1]
             seconds = int((signoff.at - previous.at).total_seconds())
             if step is not None:
-                start = ctx.sop.wait_start(step, previous.at, item.embargo)
+                start = wait_began(item, ctx.sop, step, index)
                 measured = ctx.measure(start, signoff.at, step.time)
                 took, late = measured.text, measured.exceeded
             else:

@@ -30,6 +30,7 @@ from warta.model.invisible import check_published
 from warta.model.item import NewsItem, Signoff, content_digest, item_url
 from warta.model.judgement import FUTURE_SKEW, ItemFacts, Judgement
 from warta.model.office import Measure, StandardTime
+from warta.model.performance import wait_began
 from warta.model.photo import check_body_images, check_photos
 from warta.model.pii import check_personal_data
 from warta.model.pii import check_published_text as published_personal_data
@@ -336,8 +337,7 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         step = ctx.sop.step(step_id) if step_id else None
         if step is None or signoff.at < previous.at:
             continue
-        took = ctx.measure(ctx.sop.wait_start(step, previous.at, item.embargo), signoff.at,
-                           step.time)
+        took = ctx.measure(wait_began(item, ctx.sop, step, index), signoff.at, step.time)
         if not took.exceeded:
             continue
         message = (

@@ -37,6 +37,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from hardening.forge import Forger, load_policy
 from helpers import Repo, copy_repo, make_repo, warta_exe
 
 AT = "2026-11-10T09:00:00+07:00"
@@ -1028,3 +1029,92 @@ def test_the_report_is_never_written_inside_a_git_repository(
                       str(tmp_path / "rapat.html"))
     assert result.returncode == 0, result.stderr
     assert "<svg" in (tmp_path / "rapat.html").read_text(encoding="utf-8")
+
+
+def test_an_unsigned_embargo_in_a_correction_s_draft_moves_no_step_time(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Found by an independent attack on the figures: an item approved on Mon 2 Nov and
+    printed on Thu 12 Nov (8 hari kerja; the standard is 2) was then corrected, and the
+    correction's draft, open to edits nobody has signed yet, got an ``embargo`` line of
+    12 Nov: the gate passed it, and the report, ``warta log`` and validate's notice measured
+    the printing from that line (1 hari kerja, on time). A step after the gate waits from
+    the embargo the approval before it signed."""
+    repo = make_repo(tmp_path / "repo", keys)
+    path = _item(repo, "Jembatan Gantung Cibening", "jembatan", [
+        ("hendra", "2026-11-02T08:00:00+07:00"), ("sri", "2026-11-02T08:04:00+07:00"),
+        ("dimas", "2026-11-02T10:00:00+07:00"), ("sri", "2026-11-02T10:04:00+07:00"),
+        ("hendra", "2026-11-02T10:08:00+07:00"),
+    ])
+    repo.commit_all("berita")
+    printed = repo.at_clock("2026-11-12T12:00:00+07:00").cli(
+        "cetak", "--edisi", "2026-11", "--key", str(keys["sri"]), "--at",
+        "2026-11-12T10:00:00+07:00")
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+    corrected = repo.at_clock("2026-11-20T12:00:00+07:00").cli(
+        "correct", str(path), "--note", "Panjang jembatan 84 meter", "--key",
+        str(keys["hendra"]), "--at", "2026-11-20T09:00:00+07:00")
+    assert corrected.returncode == 0, corrected.stdout + corrected.stderr
+    late = repo.at_clock("2026-11-30T12:00:00+07:00")
+    rel = path.relative_to(repo.root).as_posix()
+
+    def measured() -> tuple[float, str, int, list[tuple[str, bool]]]:
+        printing = _steps(_json(late, "2026-11", "2026-11-30T12:00:00+07:00"))["kompilasi"]
+        notices = [line for line in late.cli("validate", "--no-cache").stdout.splitlines()
+                   if line.startswith(rel) and "[mutu-baku.exceeded]" in line
+                   and "kompilasi" in line]
+        log = json.loads(late.cli("log", str(path), "--format", "json").stdout)
+        logged = [(r["duration"], r["late"]) for r in log["records"]
+                  if r["step"] == "kompilasi"]
+        return printing["median"], printing["well_done"], len(notices), logged
+
+    before = measured()
+    assert before[:3] == (8.0, "tidak", 1), before
+    assert [late for _took, late in before[3]] == [True], before
+    base = repo.git("rev-parse", "HEAD").strip()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nstatus:", "\nembargo: 2026-11-12T09:00:00+07:00\nstatus:",
+                                 1), encoding="utf-8")
+    repo.commit_all("draf ralat, embargo tanpa tanda tangan")
+    gate = late.cli("validate", "--strict", "--no-cache", "--base", base)
+    assert gate.returncode == 0, gate.stdout + gate.stderr  # a draft may be edited
+    assert measured() == before
+
+
+def test_only_signed_records_out_of_order_make_a_step_not_well_done(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Found by an independent attack on the figures: a pushed file with two made-up
+    records (``disposisi``, then ``pengesahan``, no signature) counted as an approval out of
+    the SOP's order, and turned the approval step's "dilaksanakan dengan baik" to "tidak".
+    Only records whose signatures, signers and roles verify, up to the one out of order,
+    count; the same two records really signed still do."""
+    repo = make_repo(tmp_path / "repo", keys)
+    _item(repo, "Jalan Desa Cibening", "jalan", [
+        ("hendra", "2026-11-02T08:00:00+07:00"), ("sri", "2026-11-02T08:04:00+07:00"),
+        ("dimas", "2026-11-02T10:00:00+07:00"), ("sri", "2026-11-02T10:04:00+07:00"),
+        ("hendra", "2026-11-02T10:08:00+07:00"),
+    ])
+    repo.commit_all("berita")
+    moment = "2026-11-30T12:00:00+07:00"
+    before = _json(repo, "2026-11", moment)
+    assert _steps(before)["pengesahan"]["well_done"] == "ya"
+    text = repo.new_item("Kunjungan Palsu", at="2026-11-03T08:00:00+07:00", slug="palsu",
+                         commit=False).read_text(encoding="utf-8")
+    jump = (("disposisi", "hendra", "08:00"), ("pengesahan", "hendra", "08:01"))
+    signed = Forger(keys).sign_chain(text, jump, day="2026-11-03", policy=load_policy())
+    unsigned = re.sub(r"(?m)^    sig: .*\n(?:      .*\n)*", "", signed)
+    assert "sig:" in signed and "sig:" not in unsigned
+    item = repo.root / "content/berita/2026/palsu/index.md"
+
+    item.write_text(unsigned, encoding="utf-8")
+    repo.commit_all("dua catatan tanpa tanda tangan")
+    after = _json(repo, "2026-11", moment)
+    for key in ("steps", "monitoring"):
+        assert after[key] == before[key], key
+    assert [e["path"] for e in after["excluded"]] == ["content/berita/2026/palsu/index.md"]
+
+    item.write_text(signed, encoding="utf-8")
+    repo.commit_all("dua catatan bertanda tangan, langkahnya melompat")
+    approval = _steps(_json(repo, "2026-11", moment))["pengesahan"]
+    assert (approval["out_of_order"], approval["well_done"]) == (1, "tidak")

@@ -32,6 +32,7 @@ from warta.model.performance import (
     Printing,
     as_at,
     compute,
+    wait_began,
     year_period,
 )
 from warta.model.sop import Step
@@ -125,17 +126,29 @@ def _signed_title(item: NewsItem) -> NewsItem:
     return item
 
 
-def _out_of_order(item: NewsItem | None, project: Repository) -> str | None:
-    """The step of the record at which ``item``'s history leaves the SOP's order, if any."""
+#: Rules of a record whose signature, signer or role does not hold.
+FORGED = ("signature.", "signoff.")
+
+
+def _out_of_order(verdict: Verdict, project: Repository) -> str | None:
+    """The step of the record at which the history of ``verdict``'s item leaves the SOP's
+    order, if any, and if that record and every one before it verify: a record nobody
+    signed is anyone's, and made-up records in a pushed file turned a step's "dilaksanakan
+    dengan baik" to "tidak" (found by an independent attack)."""
+    item = verdict.item
     if item is None or not item.signoffs_readable:
         return None
     history = read_history(item, project.sop)
     if not history.problems:
         return None
     line = history.problems[0].line
-    record = next((s for s in item.signoffs if s.line == line), None)
-    if record is None:
+    index = next((n for n, s in enumerate(item.signoffs) if s.line == line), None)
+    if index is None:
         return None
+    forged = {f.line for f in verdict.findings if f.is_error and f.rule.startswith(FORGED)}
+    if any(s.line in forged for s in item.signoffs[: index + 1]):
+        return None
+    record = item.signoffs[index]
     return record.step or record.to or None
 
 
@@ -188,7 +201,7 @@ def split(project: Repository, *, public: bool = False) -> Split:
             counted.append(_signed_title(item))
             embargoes[item.path] = signed
             continue
-        step = _out_of_order(item, project)
+        step = _out_of_order(verdict, project)
         if step is not None:
             disorder[step] = disorder.get(step, 0) + 1
         excluded.append(
@@ -266,7 +279,7 @@ def open_items(project: Repository, items: Iterable[NewsItem], at: datetime) -> 
         step = row.next_step
         if step is None or row.withdrawn or not row.item.signoffs:
             continue
-        since = ctx.sop.wait_start(step, row.item.signoffs[-1].at, row.item.embargo)
+        since = wait_began(row.item, ctx.sop, step, len(row.item.signoffs))
         calendar = ctx.sop.calendar
         waited = calendar.quantity(ctx.local(since), ctx.local(at), step.time)
         out.append(

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 
 from warta.model.history import read_history
-from warta.model.item import CORRECT, RETURN, WITHDRAW, NewsItem, Signoff
+from warta.model.item import CORRECT, RETURN, WITHDRAW, NewsItem, content_digest
 from warta.model.roster import Roster
 from warta.model.sop import Sop, Step
 
@@ -337,6 +337,40 @@ def went_out(item: NewsItem, sop: Sop, signed: Embargoes | None = None) -> datet
     return None
 
 
+def embargo_in_force(
+    item: NewsItem, sop: Sop, index: int, signed: Embargoes | None = None
+) -> datetime | None:
+    """The embargo in force for the record at ``index`` of ``item`` (``len(item.signoffs)``:
+    the next one): the one the last approval before it signed. ``signed``: see
+    :func:`went_out`; without it, the file's embargo only while the file holds the very text
+    that approval signed, else none is known (None). A correction's draft is open to edits
+    nobody has signed yet, and an embargo line added there moved the start of every printing
+    step already signed (a printing eight working days late read one, on time; found by an
+    independent attack)."""
+    gate = sop.gate.id
+    for approval in reversed(item.signoffs[:index]):
+        if approval.is_step and approval.step == gate and approval.sig:
+            if signed is not None:
+                return signed.get(approval.content)
+            current = content_digest(item.fields, item.body)
+            return item.embargo if approval.content == current else None
+    return None
+
+
+def wait_began(
+    item: NewsItem, sop: Sop, step: Step, index: int, signed: Embargoes | None = None
+) -> datetime:
+    """When the wait for ``step`` at the record at ``index`` of ``item`` began (``index``
+    ``len(item.signoffs)``: the wait for the next record): at the record before it, but for a
+    step after the publishing gate not before the embargo in force
+    (:func:`embargo_in_force`)."""
+    since = item.signoffs[index - 1].at
+    position = sop.index(step.id)
+    if position is None or position <= sop.gate_index:
+        return since
+    return sop.wait_start(step, since, embargo_in_force(item, sop, index, signed))
+
+
 def _tally_item(
     item: NewsItem, sop: Sop, zone: tzinfo, period: Period, tally: _Tally, *,
     signed: Embargoes | None = None,
@@ -361,7 +395,7 @@ def _tally_item(
             tally.started[_month(record.at, zone)] += 1
         waited = interrupted.get(index)
         if waited is not None and waited in tally.cases and index > 0:
-            case = _case(item, sop, zone, item.signoffs[index - 1], record, waited=waited)
+            case = _case(item, sop, zone, index, waited=waited, signed=signed)
             # only a delay: a short wait a take-back ended is no performance of the step (a
             # run of quick returns made a late approval "well done"; found by an attack)
             if case is not None and case.exceeded:
@@ -388,26 +422,27 @@ def _tally_item(
                 mine.add(key)
         tally.performed[record.step] += 1
         if index > 0:
-            case = _case(item, sop, zone, item.signoffs[index - 1], record)
+            case = _case(item, sop, zone, index, signed=signed)
             if case is not None:
                 tally.cases[record.step].append(case)
     return active
 
 
 def _case(
-    item: NewsItem, sop: Sop, zone: tzinfo, previous: Signoff, record: Signoff,
-    *, waited: str | None = None,
+    item: NewsItem, sop: Sop, zone: tzinfo, index: int,
+    *, waited: str | None = None, signed: Embargoes | None = None,
 ) -> Case | None:
-    """How long ``record``'s step took from ``previous``; with ``waited``, how long the item
-    waited for that step until ``record`` took it back (a wait that ends in a return, a
-    withdrawal or a correction is measured too: otherwise whoever may take the item back
-    could make a late step's delay vanish, then sign the step before again; found by
-    independent attacks)."""
+    """How long the step of the record at ``index`` took from the record before it; with
+    ``waited``, how long the item waited for that step until the record took it back (a
+    wait that ends in a return, a withdrawal or a correction is measured too: otherwise
+    whoever may take the item back could make a late step's delay vanish, then sign the step
+    before again; found by independent attacks). ``signed``: see :func:`went_out`."""
+    previous, record = item.signoffs[index - 1], item.signoffs[index]
     step = sop.step(waited if waited is not None else record.step)
     if step is None or record.at < previous.at:
         return None
     calendar = sop.calendar
-    start = sop.wait_start(step, previous.at, item.embargo)
+    start = wait_began(item, sop, step, index, signed)
     if record.at < start:
         return None
     value = calendar.quantity(start.astimezone(zone), record.at.astimezone(zone), step.time)
