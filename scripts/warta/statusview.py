@@ -8,6 +8,7 @@ wide as its longest path needs, and every other path stands on a line of its own
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from datetime import tzinfo
 
@@ -132,7 +133,7 @@ def print_blocked(console: Console, entries: Sequence[Entry], ctx: Context) -> N
                     "… and {count} more finding (warta log {path})",
                     "… and {count} more findings (warta log {path})",
                     rest,
-                ).format(count=rest, path=item.path),
+                ).format(count=rest, path=shlex.quote(item.path)),
             )
         fix = entry.fix
         if fix is not None:

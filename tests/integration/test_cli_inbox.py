@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -341,3 +342,30 @@ def test_terminal_controls_in_names_and_titles_are_printed_as_escapes(site: Repo
     assert "content/berita/2026/assigned\\x1b[1A\\x1b[2K/index.md" in outputs["status"].stdout
     assert "[text.control]" in outputs["log"].stdout
     assert "assigned\\x1b[1A\\x1b[2K" in outputs["log (moved)"].stdout
+
+
+def test_every_command_status_suggests_pastes_as_that_one_command(
+    site: Repo, tmp_path: Path
+) -> None:
+    """Found by an independent attack on what Warta prints: an item with more findings than
+    ``status`` shows ended with "… and N more findings (warta log PATH)", the path as it was.
+    A draft anyone pushed in a folder ``rapat;touch PWNED;`` made that line, pasted into a
+    shell by the Kabag, run the folder's name as a second command. Every command printed is
+    quoted as ``warta sign`` and ``warta return`` already were."""
+    name = "rapat;touch PWNED;"
+    text = site.path(path_of("assigned")).read_text(encoding="utf-8")
+    text = text.replace("\ncategories:", "\ntags: 5\ncolor: 1\nfoo: 2\ncategories:", 1)
+    site.write(f"content/berita/2026/{name}/index.md", text)
+    site.commit_all("draf")
+    for args in ((), ("--as", "hendra")):
+        out = site.cli("status", *args).stdout
+        suggested = re.findall(r"\((warta log .*)\)$", out, re.M)
+        assert len(suggested) == 1, out
+        paste = tmp_path / f"paste{len(args)}"
+        paste.mkdir()
+        for command in suggested:
+            subprocess.run(["bash", "-c", 'warta() { printf "%s\\n" "$@" >> args; }; '
+                            + command], cwd=paste, check=False, capture_output=True)
+            assert not (paste / "PWNED").exists(), command
+            assert (paste / "args").read_text().splitlines() == ["log", path_of(name)]
+            (paste / "args").unlink()
