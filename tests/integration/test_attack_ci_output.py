@@ -143,3 +143,30 @@ def test_an_invisible_character_in_a_folder_s_name_is_shown(repo: Repo, hidden: 
         out = result.stdout + result.stderr
         assert hidden not in out, args
         assert f"jembatan{shown}" in out, (args, out)
+
+
+#: Every character the GitHub runner trims before it looks for ``::`` at a line's start
+#: (.NET's ``TrimStart``: Unicode white space).
+WHITE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+@pytest.mark.parametrize("folder", [
+    "::group::✓ Semua berita lulus pemeriksaan",
+    "\u3000::error title=warta::Semua pemeriksaan lulus",
+    "\u00a0::stop-commands::tanda",
+])
+def test_no_line_of_text_output_starts_a_github_command(repo: Repo, folder: str) -> None:
+    """Found by an independent attack on the outputs: each line of ``validate``'s text
+    starts with a finding's path, and a folder named ``::group::…`` (or with a Unicode space
+    before it, which the runner trims) holding a ``.gitattributes`` made a line the runner
+    reads as a workflow command, in an office's own job that prints the text format."""
+    repo.write(f"{folder}/.gitattributes", "* text=auto\n")
+    repo.commit_all("folder")
+    for args in (("validate", "--strict", "--base", "main"), ("status",), ("verify",)):
+        result = repo.cli(*args)
+        assert "Traceback" not in result.stderr
+        lines = re.split(r"\r\n|\r|\n", result.stdout + result.stderr)
+        assert not [line for line in lines if line.lstrip(WHITE).startswith("::")], args
+        if args[0] == "validate":
+            assert result.returncode == 1
+            assert any(line.lstrip(WHITE).startswith("\\x3a:") for line in lines), lines

@@ -25,8 +25,15 @@ _SHOWN_UNSEEN = re.compile(
 def visible(text: str) -> str:
     """``text`` with every such character written as an escape (``\\x1b``, ``\\u202e``):
     one line, shown as it is. So is the ``[`` of ``##[``, which GitHub's runner reads as a
-    workflow command anywhere in a line of a job's log (``##[error file=…]``)."""
-    return _SHOWN_UNSEEN.sub(_escape, text).replace("##[", "##\\x5b")
+    workflow command anywhere in a line of a job's log (``##[error file=…]``), and the first
+    ``:`` of a ``::`` that starts the line after any white space (Unicode's, as the runner
+    trims it: ``::stop-commands::…`` from a folder's name at the start of a finding's line;
+    found by an independent attack)."""
+    shown = _SHOWN_UNSEEN.sub(_escape, text).replace("##[", "##\\x5b")
+    rest = shown.lstrip()
+    if rest.startswith("::"):
+        return shown[: len(shown) - len(rest)] + "\\x3a" + rest[1:]
+    return shown
 
 
 def _escape(found: re.Match[str]) -> str:
