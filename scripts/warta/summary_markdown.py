@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from warta.i18n import _, ngettext
+from warta.i18n import _, language, ngettext
 from warta.model.findings import Finding
 from warta.summary import Actor, ItemChange, State, StepRow, Summary, effect
 
@@ -27,6 +27,14 @@ MAX_FILES = 20
 #: else the change holds.
 MAX_EFFECTIVE = 500
 MAX_GOVERNING = 200
+#: The rows of an item's table of steps signed in the change: the latest ones (a writer may
+#: return her own item to her own step and sign it again, two valid records a round).
+MAX_STEPS = 30
+#: The most characters of the whole summary: under GitHub's 65,536 for a pull-request
+#: comment, and in UTF-8 far under the 1 MiB of a job summary, beyond which the runner drops
+#: the whole summary (140 such rounds in one item made 68,975 characters; found by an
+#: independent attack). Items that do not fit are counted, the least important last.
+SUMMARY_MAX = 60_000
 TITLE_MAX = 160
 TEXT_MAX = 300
 _ACCOUNT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
@@ -134,12 +142,25 @@ def _finding(finding: Finding) -> str:
     )
 
 
-def _steps_table(rows: tuple[StepRow, ...]) -> list[str]:
+def _steps_table(rows: tuple[StepRow, ...], path: str) -> list[str]:
     heading = (_("Step"), _("By"), _("Time"), _("Took"), _("Mutu Baku"))
-    lines = [
+    lines = []
+    earlier = len(rows) - MAX_STEPS
+    if earlier > 0:
+        lines.extend([
+            ngettext(
+                "… {count} earlier step of this change is not shown (see `warta log`): {path}",
+                "… {count} earlier steps of this change are not shown (see `warta log`):"
+                " {path}",
+                earlier,
+            ).format(count=earlier, path=code(path, 200)),
+            "",
+        ])
+        rows = rows[earlier:]
+    lines.extend([
         "| " + " | ".join(md(cell, 40) for cell in heading) + " |",
         "|---|---|---|---|---|",
-    ]
+    ])
     for row in rows:
         who = md(row.who, 80) + (f" ({md(row.role, 80)})" if row.role else "")
         if not row.valid:
@@ -205,7 +226,7 @@ def _item(number: int, change: ItemChange) -> list[str]:
     lines.append("")
     if change.steps:
         lines.extend([_("Steps signed in this change:"), ""])
-        lines.extend(_steps_table(change.steps))
+        lines.extend(_steps_table(change.steps, change.after_path or change.before_path or "?"))
     elif change.after is not None:
         lines.append(_("No step was signed in this change."))
     lines.append("")
@@ -288,15 +309,33 @@ def render_summary(summary: Summary) -> str:
         lines.append("")
     effective = sum(1 for change in summary.items if effect(change) == 0)
     listed = summary.items[: max(min(effective, MAX_EFFECTIVE), MAX_ITEMS)]
+    size = sum(len(line) + 1 for line in lines)
+    fitted = 0
     for number, change in enumerate(listed, start=1):
-        lines.extend(_item(number, change))
-    if count > len(listed):
-        rest = count - len(listed)
-        lines.extend(
-            [ngettext("… and {count} more item.", "… and {count} more items.", rest).format(
+        block = _item(number, change)
+        grown = sum(len(line) + 1 for line in block)
+        if size + grown > SUMMARY_MAX - _TAIL:
+            break
+        lines.extend(block)
+        size += grown
+        fitted += 1
+    if count > fitted:
+        rest = count - fitted
+        lines.append(
+            ngettext("… and {count} more item.", "… and {count} more items.", rest).format(
                 count=rest
-            ), ""]
+            )
         )
+        if fitted < len(listed):
+            lines.append(_(
+                "(This summary stops at {most} characters, which a pull-request comment and a"
+                " job summary hold; `warta status` and `warta log` show every item.)"
+            ).format(most=f"{SUMMARY_MAX:,}".replace(",", "." if language() == "id" else ",")))
+        lines.append("")
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
+
+
+#: Room kept for the lines that count the items not shown.
+_TAIL = 400

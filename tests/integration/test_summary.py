@@ -4,11 +4,13 @@ repositories: steps signed with `warta sign` on a branch, compared with main."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from helpers import Repo, SignedRepos, copy_repo
+from warta.summary_markdown import MAX_STEPS, SUMMARY_MAX
 
 DRAFT = "content/berita/2026/baru/index.md"
 APPROVED = "content/berita/2026/jembatan/index.md"
@@ -301,3 +303,35 @@ def test_nested_gitattributes_do_not_hide_the_files_that_govern_the_news(repo: R
     repo.commit_all("rapi")
     out = summary(repo).replace("\\", "")
     assert "- `CODEOWNERS` (diubah)" in out and "- `.github/workflows/warta.yml` (diubah)" in out
+
+
+def test_the_table_of_steps_and_the_whole_summary_are_bounded(repo: Repo) -> None:
+    """Found by an independent attack on the outputs: a writer may return her own item to
+    her own step and sign it again, two valid records a round, and the table of steps listed
+    every one (140 rounds passed the gate and made a 68,975-character summary: over GitHub's
+    limit for a pull-request comment; two such items would pass the 1 MiB of a job summary,
+    and the runner would drop it whole). The table shows the latest ``MAX_STEPS`` records
+    and counts the others; the whole summary stops at ``SUMMARY_MAX`` characters."""
+    from warta import actions
+    from warta.adapters.ssh import KeygenSigner
+
+    ayu = KeygenSigner(keyfile=repo.keys["ayu"])
+    path = repo.path(DRAFT)
+    rounds = MAX_STEPS // 2 + 3
+    for n in range(rounds):
+        minute = 10 + 2 * n
+        actions.take_back(repo.project(), path, ayu, action="return", to="penulisan",
+                          reason="|" * 120, now=datetime.fromisoformat(
+                              f"2026-11-02T12:{minute:02d}:00+07:00"))
+        repo.sign(path, "ayu", f"2026-11-02T12:{minute + 1:02d}:00+07:00")
+    checked = repo.cli("validate", "--strict", "--no-cache", "--base", "main")
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # all of it is allowed
+    text = summary(repo, lang="en")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + MAX_STEPS, text  # the heading and the latest records
+    earlier = 2 * rounds - MAX_STEPS
+    assert (f"… {earlier} earlier steps of this change are not shown (see `warta log`):"
+            f" `{DRAFT}`") in text
+    assert rows[-1].startswith("| 3\\. penulisan"), rows[-1]  # the latest record is shown
+    assert len(text) < SUMMARY_MAX
+

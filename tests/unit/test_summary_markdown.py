@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -9,7 +10,16 @@ import pytest
 from warta import i18n
 from warta.model.findings import error
 from warta.summary import Actor, ItemChange, NextStep, State, StepRow, Summary
-from warta.summary_markdown import MAX_FINDINGS, code, md, mention, one_line, render_summary
+from warta.summary_markdown import (
+    MAX_FINDINGS,
+    MAX_STEPS,
+    SUMMARY_MAX,
+    code,
+    md,
+    mention,
+    one_line,
+    render_summary,
+)
 
 
 def test_md_escapes_html_links_mentions_tables_and_autolinks() -> None:
@@ -83,3 +93,22 @@ def test_render_in_english() -> None:
     assert "- … and 2 more findings (see `warta validate`)\n" in text
     assert "may be taken by: Hendra (Plt\\. Kabag) @hw\n" in text
     assert "Findings that block publication (7):" in text
+
+
+def test_a_summary_over_its_bound_counts_the_items_it_leaves_out() -> None:
+    """The whole summary's bound (``SUMMARY_MAX``), on items each as large as an item may
+    make its entry: under a pull-request comment's limit, the items that do not fit
+    counted (the table's bound through the CLI: tests/integration/test_summary.py)."""
+    row = StepRow("3. penulisan", "x" * 80, "Staf", "2026-11-02 12:00", "1 menit", "5 hari",
+                  None, True, "|" * 120)
+    items = tuple(
+        ItemChange(f"{n:04d}-" + "j" * 80, "Judul " + "x" * 200, None,
+                   f"content/berita/2026/{n:04d}/index.md", None, None, (row,) * MAX_STEPS)
+        for n in range(40)
+    )
+    text = render_summary(Summary("main", "0" * 40, items, ()))
+    assert len(text) <= SUMMARY_MAX
+    shown = len(re.findall(r"(?m)^### [0-9]+\. ", text))
+    assert 0 < shown < 40
+    assert f"… and {40 - shown} more items." in text
+    assert "(This summary stops at 60,000 characters, which a pull-request comment" in text
