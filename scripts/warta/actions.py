@@ -124,10 +124,14 @@ def _refuse_invalid_key(
     project: Repository, signer: KeygenSigner, person: Person, day: date
 ) -> None:
     """Refuse to sign with a key of ``person`` (:func:`_signer_person`) that is not valid on
-    ``day``: revoked, or valid only from a later day."""
+    ``day``: revoked, or valid only from a later day; nor with one revoked by today, whatever
+    day the record states (the gate refuses such a record: ``signature.key-revoked``)."""
     owner = key_owner(project.roster, signer.public_key)
     assert owner is not None
     problem = key_problem(person, owner[1], day)
+    today = clock.now().astimezone(project.context.zone).date()
+    if problem is None and today > day:
+        problem = key_problem(person, owner[1], today) if owner[1].revoked else None
     if problem is not None:
         raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
 

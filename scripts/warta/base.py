@@ -29,6 +29,7 @@ from warta.model.freshness import (
     check_taken_back,
 )
 from warta.model.item import NewsItem
+from warta.model.signing import check_revoked_since
 from warta.repository import Repository
 from warta.validate import (
     Report,
@@ -130,7 +131,9 @@ def check_base(
         and len(entry.chain) > len(base_items[entry.id].chain if entry.id in base_items else ())
     ]
     versions, too_many = _versions_elsewhere(repo, commit, grown, elsewhere)
+    held = {item_id: len(entry.chain) for item_id, entry in base_items.items()}
     return [
+        *_check_revoked(repo, grown, held),
         *check_serials(base_serials, now_serials, changed, short),
         *check_items(base_items, now_items, short),
         *check_taken_back(
@@ -139,11 +142,24 @@ def check_base(
             short,
             office=repo.policy.trust.office,
             gate=repo.sop.gate.id,
-            held={item_id: len(entry.chain) for item_id, entry in base_items.items()},
+            held=held,
         ),
         *too_many,
         *_check_editions(repo, commit, short),
     ]
+
+
+def _check_revoked(
+    repo: Repository, grown: list[NewsItem], held: Mapping[str, int]
+) -> Iterator[Finding]:
+    """No record this change adds is signed with a key revoked by the gate's day."""
+    ctx = repo.context
+    today = ctx.local(ctx.now).date()
+    for item in grown:
+        yield from check_revoked_since(
+            item, held.get(item.id or "", 0), roster=ctx.roster, today=today,
+            day_of=ctx.local_day, verifier=ctx.verifier, office=ctx.office,
+        )
 
 
 #: The checks a version found elsewhere passes before its take-back counts: its records in

@@ -225,3 +225,45 @@ def test_a_git_read_that_does_not_finish_stops_the_gate_with_exit_2(
     assert result.stderr.startswith(
         "warta: git did not finish within 1 s and was stopped; nothing was judged"
     ), result.stderr
+
+
+def test_a_key_revoked_on_main_signs_nothing_new_whatever_day_it_claims(repo: Repo) -> None:
+    """Found by an independent attack on the figures: Dimas's laptop was stolen and his key
+    revoked on main from Tue 10 Nov; on Thu 12 Nov the thief signed step 3 with it, dated
+    Mon 9 Nov (a signer states her own time), and the gate passed the record. A record new
+    at the gate is refused if its key is revoked by the gate's day; records the base already
+    holds are judged by the day they claim, as before."""
+    from helpers import pub
+    from warta.model.signing import fingerprint
+
+    repo.sign(repo.path(DRAFT), "sri", "2026-11-09T08:04:00+07:00")
+    tuesday = repo.at_clock("2026-11-10T10:00:00+07:00")
+    revoked = tuesday.cli("roster", "revoke", "dimas", "--key",
+                          fingerprint(pub(repo.keys["dimas"])), "--on", "2026-11-10",
+                          "--reason", "laptop dicuri", "--admin-key", str(repo.keys["admin"]))
+    assert revoked.returncode == 0, revoked.stdout + revoked.stderr
+    repo.commit_all("kunci dimas dicabut")  # (if roster revoke left anything to commit)
+    base = repo.git("rev-parse", "HEAD").strip()
+    thursday = repo.at_clock("2026-11-12T10:00:00+07:00")
+    refused = thursday.cli("sign", DRAFT, "--key", str(repo.keys["dimas"]),
+                           "--at", "2026-11-09T15:00:00+07:00")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "was revoked on 2026-11-10 (laptop dicuri)" in refused.stderr, refused.stderr
+    # the thief's own clock says Monday: sign takes it, the gate does not
+    monday = repo.at_clock("2026-11-09T16:00:00+07:00")
+    signed = monday.cli("sign", DRAFT, "--key", str(repo.keys["dimas"]),
+                        "--at", "2026-11-09T15:00:00+07:00")
+    assert signed.returncode == 0, signed.stdout + signed.stderr
+    gate = thursday.cli("validate", "--strict", "--no-cache", "--base", base)
+    assert gate.returncode == 1, gate.stdout + gate.stderr
+    (line,) = [row for row in gate.stdout.splitlines() if "[signature.key-revoked]" in row]
+    assert line.startswith(f"{DRAFT}:"), line
+    assert "signoffs[2] (step 'penulisan' by 'dimas') is new in this change" in line, line
+    assert "revoked on 2026-11-10 (laptop dicuri)" in line, line
+    rules = [f["rule"] for i in json.loads(thursday.cli(
+        "validate", "--no-cache", "--base", base, "--format", "json").stdout)["items"]
+        for f in i["findings"] if f["severity"] == "error"]
+    assert rules == ["signature.key-revoked"], rules
+    # once main holds the record (merged before the gate knew), it is judged by its day
+    held = thursday.cli("validate", "--strict", "--no-cache", "--base", "HEAD")
+    assert "[signature.key-revoked]" not in held.stdout, held.stdout

@@ -280,6 +280,62 @@ def key_problem(person: Person, key: Key, day: date) -> str | None:
     return None
 
 
+def check_revoked_since(
+    item: NewsItem,
+    held: int,
+    *,
+    roster: Roster,
+    today: date,
+    day_of: Callable[[Signoff], date],
+    verifier: Verifier,
+    office: str | None,
+) -> Iterator[Finding]:
+    """No record new at the gate (after the first ``held``, which the base holds) is signed
+    with a key revoked by ``today``, whatever day it claims: the day is the signer's word,
+    and a stolen key revoked on main still signed records dated before its revocation, which
+    the gate passed (found by an independent attack). A record that does not verify is left
+    to :func:`check_signatures`."""
+    if item.id is None:
+        return
+    for index in range(held, len(item.signoffs)):
+        signoff = item.signoffs[index]
+        before = item.signoffs[index - 1].sig if index else None
+        if signoff.sig is None:
+            continue
+        key_text = verifier.signer_key(
+            signoff_payload(item.id, signoff, chain_digest(before) if before else None,
+                            office=office),
+            signoff.sig,
+            NAMESPACE,
+        )
+        owner = key_owner(roster, key_text) if key_text is not None else None
+        if owner is None:
+            continue
+        person, key = owner
+        if key.revoked is None or key.revoked > today or day_of(signoff) >= key.revoked:
+            continue  # (signed on or after the revocation: check_signatures says so)
+        yield error(
+            item.path,
+            signoff.line,
+            "signature.key-revoked",
+            _(
+                "signoffs[{index}] ({label}) is new in this change and signed with key"
+                " {fingerprint} of {name} ({person}), revoked on {revoked} ({reason}); it"
+                " claims {day}, but that day is the signer's word: expected no new record by"
+                " a revoked key (sign it again with a valid key)"
+            ).format(
+                index=index,
+                label=signoff.label(),
+                fingerprint=fingerprint(key.public_key),
+                name=person.name,
+                person=person.id,
+                revoked=key.revoked.isoformat(),
+                reason=key.revoked_reason,
+                day=day_of(signoff).isoformat(),
+            ),
+        )
+
+
 def check_signatures(
     item: NewsItem,
     roster: Roster,
