@@ -342,6 +342,28 @@ def test_code_in_a_push_never_runs(server: Server, tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+def test_a_python_name_in_a_pushed_mkdocs_yml_never_runs(server: Server, tmp_path: Path) -> None:
+    """Found by an independent attack: the gate built its Markdown renderer from the pushed
+    mkdocs.yml, and ``pymdownx.emoji`` called an ``emoji_index`` of ``cProfile.run`` as it
+    started: the pushed Python ran on the server, and the push was accepted. Now the name
+    is refused and never imported (tests/integration/test_attack_config_code.py)."""
+    work = server.work
+    marker = tmp_path / "marker"
+    config = work.read("mkdocs.yml")
+    work.write("mkdocs.yml", config.replace("markdown_extensions:\n", (
+        "markdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:cProfile.run\n"
+        f"      options: \"import pathlib; pathlib.Path({str(marker)!r}).write_text('ran')\"\n"
+    ), 1))
+    work.commit_all("emoji")
+    before = server.head()
+    lines = remote_lines(refused(server.push("main")))
+    assert any(line.startswith("mkdocs.yml:") and "[site.python-name]" in line
+               for line in lines), lines
+    assert not marker.exists()
+    assert server.head() == before
+
+
 def test_a_link_out_of_the_push_is_refused_and_not_followed(server: Server,
                                                            tmp_path: Path) -> None:
     work = server.work

@@ -150,7 +150,9 @@ class MarkdownRenderer:
     def __init__(self, config: SiteConfig, policy: Policy) -> None:
         self.extensions = [name for name, _ in config.extensions]
         self.configs = {
-            name: plain(options) for name, options in config.extensions if isinstance(options, dict)
+            name: plain(options, config.python_names)
+            for name, options in config.extensions
+            if isinstance(options, dict)
         }
         self.policy = policy
         self._md: markdown.Markdown | None = None

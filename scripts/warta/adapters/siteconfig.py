@@ -79,6 +79,9 @@ class SiteConfig:
     custom_dir: str | None = None
     hooks: tuple[str, ...] = ()
     warta: Mapping[str, Any] = field(default_factory=dict)
+    #: the ``!!python/name:`` objects :func:`plain` may import: Warta's safe ones and those
+    #: of a verified ``allow``; no other is ever imported
+    python_names: frozenset[str] = SAFE_PYTHON_NAMES
 
     def markdown_digest(self) -> str:
         """What the Markdown rendering depends on, as a digest (for caches)."""
@@ -168,9 +171,15 @@ def judge_site_config(data: YMap, digest: str, allow: Allow, findings: list[Find
         except ValueError as exc:
             _fail(findings, data.line_of("plugins"), "site.embed-hosts", f"embed_hosts: {exc}")
             warta.pop("embed_hosts")
-    extensions = _extensions(data, allow, findings)
+    names = SAFE_PYTHON_NAMES | allow.python_names
+    extensions = [
+        # an extension given a name it may not import is left out (the finding below says
+        # why): its options would otherwise hand an unchecked function to the renderer
+        (name, options) for name, options in _extensions(data, allow, findings)
+        if all(found.name in names for found in _python_names(options))
+    ]
     for found in _python_names(data):
-        if found.name not in SAFE_PYTHON_NAMES and found.name not in allow.python_names:
+        if found.name not in names:
             _fail(
                 findings,
                 found.line,
@@ -212,6 +221,7 @@ def judge_site_config(data: YMap, digest: str, allow: Allow, findings: list[Find
         str(custom) if custom else None,
         hooks,
         warta,
+        names,
     )
 
 
@@ -481,12 +491,16 @@ def resolve(name: str) -> Any:
     return getattr(importlib.import_module(module), attr)
 
 
-def plain(value: Any) -> Any:
-    """``value`` as MkDocs takes it: plain dicts and lists, ``!!python/name:`` resolved."""
+def plain(value: Any, names: frozenset[str]) -> Any:
+    """``value`` as MkDocs takes it: plain dicts and lists, each ``!!python/name:`` among
+    ``names`` (:attr:`SiteConfig.python_names`) resolved, any other left as its text and
+    never imported: importing one ran code of the change under review in the gate (an
+    unsigned mkdocs.yml naming ``cProfile.run`` as an emoji index; found by an independent
+    attack), whatever findings the reading had recorded."""
     if isinstance(value, PythonName):
-        return resolve(value.name)
+        return resolve(value.name) if value.name in names else f"!!python/name:{value.name}"
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: plain(v, names) for k, v in value.items()}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v, names) for v in value]
     return value

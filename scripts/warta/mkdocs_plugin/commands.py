@@ -163,7 +163,7 @@ def _config(
     site = repo.policy.site
     assert site is not None  # site_problems is empty only with a readable, signed config
     config = MkDocsConfig(config_file_path=str(repo.root / CONFIG_FILE))
-    data = plain(site.data)
+    data = plain(site.data, site.python_names)
     with tempfile.TemporaryDirectory(prefix="warta-hooks-") as scratch:
         if site.hooks:  # MkDocs runs a hook as it reads the configuration
             data["hooks"] = _staged_hooks(repo, site.hooks, Path(scratch))

@@ -53,7 +53,9 @@ def config_problems(root: Path, site: SiteConfig) -> list[Finding]:
         out.append(_problem(_line_of(site.warta, name, site.data.line_of("plugins")),
                             f"plugins: warta: {name}", problem))
     config = MkDocsConfig(config_file_path=str(root / CONFIG_FILE))
-    config.load_dict({k: v for k, v in plain(site.data).items() if k not in _LOADING})
+    config.load_dict(
+        {k: v for k, v in plain(site.data, site.python_names).items() if k not in _LOADING}
+    )
     errors, _warnings = config.validate()
     for name, problem in errors:
         out.append(_problem(site.data.line_of(name), name, problem))
