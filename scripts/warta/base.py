@@ -20,6 +20,7 @@ from warta.adapters.workflow import ROSTER_PATH, SOP_PATH
 from warta.adapters.yamlnodes import YamlError, parse
 from warta.i18n import _
 from warta.model.edition import MANIFEST
+from warta.model.edition import check_revoked_since as edition_revoked_since
 from warta.model.findings import Finding, error
 from warta.model.freshness import (
     Signed,
@@ -224,7 +225,8 @@ def _versions_elsewhere(
 def _check_editions(repo: Repository, commit: str, short: str) -> Iterator[Finding]:
     """A signed edition is never taken away or changed: every manifest the base holds with
     a signature must be here, signed alike (deleting the newest revision would put an older
-    one back on the site; an edition is superseded by a new revision, never removed)."""
+    one back on the site; an edition is superseded by a new revision, never removed). A
+    manifest the base does not hold is not signed with a key revoked by the gate's day."""
     root = repo.root
     blobs = [
         b for b in gitread.tree(root, commit, [PRINT_PREFIX.rstrip("/")])
@@ -232,12 +234,14 @@ def _check_editions(repo: Repository, commit: str, short: str) -> Iterator[Findi
     ]
     data = gitread.read_blobs(root, (b.sha for b in blobs), MAX_BYTES)
     now = {e.path: e for e in repo.editions}
+    held: dict[str, str] = {}  # the base's signed manifests: path -> signature
     for blob in sorted(blobs, key=lambda b: b.path):
         raw = data.get(blob.sha)
         text = raw.decode("utf-8", "replace") if raw is not None else ""
         before, _problems = parse_edition(text, blob.path)
         if before is None or not before.sig:
             continue
+        held[blob.path] = before.sig
         after = now.get(blob.path)
         if after is None or after.sig != before.sig:
             yield error(blob.path, None, "cetak.removed", _(
@@ -245,6 +249,13 @@ def _check_editions(repo: Repository, commit: str, short: str) -> Iterator[Findi
                 " (or no longer verifies); expected it as it was: an edition is superseded by"
                 " a new revision ('warta cetak'), never deleted or edited"
             ).format(edition=before.edition, revision=before.revision, base=short))
+    ctx = repo.context
+    for path, edition in sorted(now.items()):
+        if edition.sig is not None and held.get(path) != edition.sig:
+            yield from edition_revoked_since(
+                edition, ctx.roster, ctx.verifier, zone=ctx.zone,
+                today=ctx.local(ctx.now).date(), office=ctx.office,
+            )
 
 
 def with_base(report: Report, findings: list[Finding]) -> Report:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from warta.actions import _refuse_bad_time, _signer_person, sign_text
+from warta.actions import _refuse_bad_time, _refuse_invalid_key, _signer_person, sign_text
 from warta.adapters import clock, safefs
 from warta.adapters import git as gitops
 from warta.adapters.atomic import write_bytes, write_text
@@ -53,7 +53,7 @@ from warta.model.edition import (
 from warta.model.findings import NOT_ARGUMENT_TEXT
 from warta.model.history import read_history
 from warta.model.item import NewsItem, content_digest
-from warta.model.signing import NAMESPACE, chain_digest, key_owner, key_problem
+from warta.model.signing import NAMESPACE, chain_digest
 from warta.model.sop import Step
 from warta.publish import DOCS_PREFIX
 from warta.repository import Repository
@@ -184,11 +184,7 @@ def _refuse_compiler(project: Repository, signer: KeygenSigner, step: Step, day:
             "{name} ({id}) does not hold the role of {role} on {day}, which compiles the"
             " edition (step '{step}'); nothing was written"
         ).format(name=person.name, id=person.id, role=role, day=day.isoformat(), step=step.id))
-    owner = key_owner(project.roster, signer.public_key)
-    assert owner is not None
-    problem = key_problem(person, owner[1], day)
-    if problem is not None:
-        raise RefusedError(_("{problem}; nothing was changed").format(problem=problem))
+    _refuse_invalid_key(project, signer, person, day)
     return person.id
 
 

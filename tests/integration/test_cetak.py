@@ -860,3 +860,38 @@ def test_an_item_not_yet_through_a_step_before_printing_is_left_out_not_the_edit
     assert "pasar-tani" in result.stdout and "6. unggah" in result.stdout, result.stdout
     text = pdf_text(repo.path(f"{EDITION}/buletin.pdf"))
     assert "Posyandu Melati" in text and "Pasar Tani" not in text
+
+
+def test_a_key_revoked_on_main_prints_no_new_revision(repo: Repo) -> None:
+    """Found by an independent attack on the gate's revocation check, which covered item
+    records only: revision 1 printed on Tue 3 Nov, Sri's key revoked on main from Tue 10 Nov,
+    and on Thu 12 Nov the thief, her clock set to Mon 9 Nov, compiled revision 2 with the
+    stolen key; the gate passed it and the site served it in place of revision 1. A
+    manifest new at the gate is refused when its key is revoked by the gate's day
+    (``cetak.key-revoked``), and ``warta cetak`` refuses such a key by its own clock."""
+    from helpers import pub
+    from warta.model.signing import fingerprint
+
+    repo.approved_item("Jalan Desa Diresmikan", day="2026-11-02", slug="jalan")
+    repo.commit_all("berita")
+    first = cetak(repo.at_clock("2026-11-03T12:00:00+07:00"), at="2026-11-03T10:00:00+07:00")
+    assert first.returncode == 0, first.stdout + first.stderr
+    revoked = repo.at_clock("2026-11-10T10:00:00+07:00").cli(
+        "roster", "revoke", "sri", "--key", fingerprint(pub(repo.keys["sri"])), "--on",
+        "2026-11-10", "--reason", "laptop dicuri", "--admin-key", str(repo.keys["admin"]))
+    assert revoked.returncode == 0, revoked.stdout + revoked.stderr
+    base = repo.git("rev-parse", "HEAD").strip()
+    thursday = repo.at_clock("2026-11-12T10:00:00+07:00")
+    refused = cetak(thursday, "--judul", "Buletin Palsu", at="2026-11-09T15:00:00+07:00")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "was revoked on 2026-11-10 (laptop dicuri)" in refused.stderr, refused.stderr
+    forged = cetak(repo.at_clock("2026-11-09T16:00:00+07:00"), "--judul", "Buletin Palsu",
+                   at="2026-11-09T15:00:00+07:00")
+    assert forged.returncode == 0, forged.stdout + forged.stderr  # (the thief's own clock)
+    gate = thursday.cli("validate", "--strict", "--no-cache", "--base", base)
+    assert gate.returncode == 1, gate.stdout + gate.stderr
+    (line,) = [row for row in gate.stdout.splitlines() if "[cetak.key-revoked]" in row]
+    assert line.startswith(f"{EDITION}/r2/edisi.yml:"), line
+    assert "revoked on 2026-11-10 (laptop dicuri); it claims 2026-11-09" in line, line
+    # revision 1, which the base holds, is judged by its day as before: no finding
+    assert [row for row in gate.stdout.splitlines() if "[cetak." in row] == [line]

@@ -153,8 +153,9 @@ def check_signature(
     day it was made (the office's day, ``zone``), held by the person it names, who held the
     printing step's role then; and that time is not in the future (``now``). A time the
     signer writes is bounded below too, by the previous revision (:func:`link_problem`) and
-    by the printing steps of the items it lists (:func:`listing_problems`), so a key revoked
-    since cannot sign a revision dated before its revocation to replace the edition."""
+    by the printing steps of the items it lists (:func:`listing_problems`); a key revoked
+    since could still sign a revision dated before its revocation when both are older, which
+    the gate refuses for a revision new in a change (:func:`check_revoked_since`)."""
     where, line = edition.path, edition.sig_line
     step = print_step(sop)
     if edition.at > now + FUTURE_SKEW:
@@ -201,6 +202,35 @@ def check_signature(
             "{name} ({id}) did not hold the role of {role} on {day}; expected the printing"
             " step's role"
         ).format(name=person.name, id=person.id, role=role, day=day.isoformat()))
+
+
+def check_revoked_since(
+    edition: Edition, roster: Roster, verifier: Verifier, *, zone: tzinfo, today: date,
+    office: str | None,
+) -> Iterator[Finding]:
+    """A manifest new at the gate is not signed with a key revoked by ``today``, whatever
+    day it states: the day is the signer's word, and a stolen key revoked on main signed a
+    new revision dated before its revocation, which replaced the signed one on the site
+    (found by an independent attack). One that does not verify is left to
+    :func:`check_signature`."""
+    if edition.sig is None:
+        return
+    key_text = verifier.signer_key(payload(edition, office=office), edition.sig, NAMESPACE)
+    owner = key_owner(roster, key_text) if key_text is not None else None
+    if owner is None:
+        return
+    person, key = owner
+    day = edition.at.astimezone(zone).date()
+    if key.revoked is None or key.revoked > today or day >= key.revoked:
+        return
+    yield error(edition.path, edition.sig_line, "cetak.key-revoked", _(
+        "this revision is new in this change and signed with key {fingerprint} of {name}"
+        " ({id}), revoked on {revoked} ({reason}); it claims {day}, but that day is the"
+        " signer's word: expected no new revision by a revoked key"
+    ).format(
+        fingerprint=fingerprint(key.public_key), name=person.name, id=person.id,
+        revoked=key.revoked.isoformat(), reason=key.revoked_reason, day=day.isoformat(),
+    ))
 
 
 def check_pdf(edition: Edition, found: str | None, why: str = "") -> Iterator[Finding]:
