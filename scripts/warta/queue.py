@@ -59,7 +59,8 @@ def queue(items: list[NewsItem], ctx: Context) -> list[QueueRow]:
                 p.name for p in ctx.roster.signers(step.role, today) if p.id not in barred
             )
             if item.signoffs:
-                since = wait_began(item, ctx.sop, step, len(item.signoffs))
+                since = (wait_began(item, ctx.sop, step, len(item.signoffs))
+                         or item.signoffs[-1].at)
                 waiting = max(ctx.now - since, timedelta())
                 deadline = ctx.sop.calendar.deadline(ctx.local(since), step.time)
                 measured = ctx.measure(since, ctx.now, step.time)

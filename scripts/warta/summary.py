@@ -327,11 +327,11 @@ def _steps(
         took, late = "-", None
         if index > 0:
             previous = item.signoffs[index - 1]
-            if step is not None:
-                start = wait_began(item, ctx.sop, step, index)
+            start = wait_began(item, ctx.sop, step, index) if step is not None else None
+            if step is not None and start is not None:
                 measured = ctx.measure(start, record.at, step.time)
                 took, late = measured.text, measured.exceeded
-            else:
+            elif step is None:
                 took = format_span(max(record.at - previous.at, timedelta()))
         if record.is_step:
             label = f"{step.number}. {record.step}" if step else record.step

@@ -11,12 +11,13 @@ from warta.adapters.ssh import signature_line
 from warta.adapters.textfile import MAX_BYTES
 from warta.errors import UsageError
 from warta.i18n import _, format_moment
+from warta.laporan import signed_embargoes
 from warta.model import policy
 from warta.model.findings import Finding
 from warta.model.history import text_origin
 from warta.model.item import CORRECT, RETURN, Signoff, content_digest
 from warta.model.office import format_span
-from warta.model.performance import wait_began
+from warta.model.performance import Embargoes, wait_began
 from warta.repository import Repository
 from warta.validate import Verdict
 
@@ -163,6 +164,7 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
     rows: list[TimelineRow] = []
     round_no = 1
     last_text: str | None = None
+    history: Embargoes | None = None
     for index, signoff in enumerate(item.signoffs):
         step = ctx.sop.step(signoff.step) if signoff.is_step else None
         person = ctx.roster.get(signoff.by) if sure else None
@@ -175,8 +177,13 @@ def timeline(project: Repository, path: Path) -> tuple[list[TimelineRow], Verdic
             seconds = int((signoff.at - previous.at).total_seconds())
             if step is not None:
                 start = wait_began(item, ctx.sop, step, index)
-                measured = ctx.measure(start, signoff.at, step.time)
-                took, late = measured.text, measured.exceeded
+                if start is None:  # the embargo its approval signed: from git history
+                    if history is None:
+                        history = signed_embargoes(project, item) or {}
+                    start = wait_began(item, ctx.sop, step, index, history or None)
+                if start is not None:
+                    measured = ctx.measure(start, signoff.at, step.time)
+                    took, late = measured.text, measured.exceeded
             else:
                 took = format_span(signoff.at - previous.at)
         commit = made.get(signoff.sig) if signoff.sig else None

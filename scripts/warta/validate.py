@@ -337,7 +337,10 @@ def check_mutu_baku(item: NewsItem, ctx: Context) -> Iterator[Finding]:
         step = ctx.sop.step(step_id) if step_id else None
         if step is None or signoff.at < previous.at:
             continue
-        took = ctx.measure(wait_began(item, ctx.sop, step, index), signoff.at, step.time)
+        start = wait_began(item, ctx.sop, step, index)
+        if start is None:
+            continue  # (the embargo the approval signed is not in the file: not measured)
+        took = ctx.measure(start, signoff.at, step.time)
         if not took.exceeded:
             continue
         message = (

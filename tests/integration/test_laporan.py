@@ -1078,7 +1078,11 @@ def test_an_unsigned_embargo_in_a_correction_s_draft_moves_no_step_time(
     repo.commit_all("draf ralat, embargo tanpa tanda tangan")
     gate = late.cli("validate", "--strict", "--no-cache", "--base", base)
     assert gate.returncode == 0, gate.stdout + gate.stderr  # a draft may be edited
-    assert measured() == before
+    after = measured()
+    # the report and the log read the embargo the approval signed from git history; validate
+    # cannot, and gives no notice it cannot ground (see the next test)
+    assert (after[0], after[1], after[3]) == (before[0], before[1], before[3]), after
+    assert after[2] == 0
 
 
 def test_only_signed_records_out_of_order_make_a_step_not_well_done(
@@ -1118,3 +1122,44 @@ def test_only_signed_records_out_of_order_make_a_step_not_well_done(
     repo.commit_all("dua catatan bertanda tangan, langkahnya melompat")
     approval = _steps(_json(repo, "2026-11", moment))["pengesahan"]
     assert (approval["out_of_order"], approval["well_done"]) == (1, "tidak")
+
+
+def test_a_correction_does_not_make_an_on_time_printing_late(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Found by the attack on the fix above: once the file no longer held the approved text
+    (a correction's draft), ``warta log``, validate's notice and the summary measured a
+    printing step from the approval, not from the embargo it signed, so a printing one hour
+    after its embargo read eight working days late. ``warta log`` reads the signed embargo
+    from git history, as the report does; validate gives no notice it cannot ground."""
+    repo = make_repo(tmp_path / "repo", keys)
+    path = repo.embargoed_item("Jembatan Gantung Cibening", "2026-11-12T09:00:00+07:00",
+                               day="2026-11-02", slug="jembatan")
+    repo.commit_all("berita")
+    printed = repo.at_clock("2026-11-12T12:00:00+07:00").cli(
+        "cetak", "--edisi", "2026-11", "--key", str(keys["sri"]), "--at",
+        "2026-11-12T10:00:00+07:00")
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+    late = repo.at_clock("2026-11-30T12:00:00+07:00")
+    rel = path.relative_to(repo.root).as_posix()
+
+    def printing() -> tuple[list[tuple[str, bool]], int, tuple[float, str]]:
+        log = json.loads(late.cli("log", str(path), "--format", "json").stdout)
+        logged = [(r["duration"], r["late"]) for r in log["records"] if r["step"] == "kompilasi"]
+        notices = [line for line in late.cli("validate", "--no-cache").stdout.splitlines()
+                   if line.startswith(rel) and "[mutu-baku.exceeded]" in line
+                   and "kompilasi" in line]
+        figures = _steps(_json(late, "2026-11", "2026-11-30T12:00:00+07:00"))["kompilasi"]
+        return logged, len(notices), (figures["median"], figures["well_done"])
+
+    before = printing()
+    assert [was_late for _took, was_late in before[0]] == [False], before
+    assert before[1:] == (0, (1.0, "ya")), before
+    corrected = repo.at_clock("2026-11-20T12:00:00+07:00").cli(
+        "correct", str(path), "--note", "Panjang jembatan 84 meter", "--key",
+        str(keys["hendra"]), "--at", "2026-11-20T09:00:00+07:00")
+    assert corrected.returncode == 0, corrected.stdout + corrected.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace("SUKAMAJU – ", "SUKAMAJU – (Ralat) ",
+                                                             1), encoding="utf-8")
+    repo.commit_all("draf ralat")
+    assert printing() == before

@@ -279,7 +279,8 @@ def open_items(project: Repository, items: Iterable[NewsItem], at: datetime) -> 
         step = row.next_step
         if step is None or row.withdrawn or not row.item.signoffs:
             continue
-        since = wait_began(row.item, ctx.sop, step, len(row.item.signoffs))
+        since = (wait_began(row.item, ctx.sop, step, len(row.item.signoffs))
+                 or row.item.signoffs[-1].at)
         calendar = ctx.sop.calendar
         waited = calendar.quantity(ctx.local(since), ctx.local(at), step.time)
         out.append(

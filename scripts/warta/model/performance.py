@@ -339,36 +339,40 @@ def went_out(item: NewsItem, sop: Sop, signed: Embargoes | None = None) -> datet
 
 def embargo_in_force(
     item: NewsItem, sop: Sop, index: int, signed: Embargoes | None = None
-) -> datetime | None:
-    """The embargo in force for the record at ``index`` of ``item`` (``len(item.signoffs)``:
-    the next one): the one the last approval before it signed. ``signed``: see
-    :func:`went_out`; without it, the file's embargo only while the file holds the very text
-    that approval signed, else none is known (None). A correction's draft is open to edits
-    nobody has signed yet, and an embargo line added there moved the start of every printing
-    step already signed (a printing eight working days late read one, on time; found by an
-    independent attack)."""
+) -> tuple[bool, datetime | None]:
+    """Whether the embargo in force for the record at ``index`` of ``item`` is known
+    (``len(item.signoffs)``: the next record), and that embargo: the one the last approval
+    before it signed. ``signed``: see :func:`went_out`; without it, the file's embargo is
+    known only while the file holds the very text that approval signed. A correction's
+    draft is open to edits nobody has signed yet, and an embargo line added there moved the
+    start of every printing step already signed (a printing eight working days late read
+    one, on time; found by an independent attack)."""
     gate = sop.gate.id
     for approval in reversed(item.signoffs[:index]):
         if approval.is_step and approval.step == gate and approval.sig:
             if signed is not None:
-                return signed.get(approval.content)
-            current = content_digest(item.fields, item.body)
-            return item.embargo if approval.content == current else None
-    return None
+                return True, signed.get(approval.content)
+            if approval.content == content_digest(item.fields, item.body):
+                return True, item.embargo
+            return False, None
+    return True, None
 
 
 def wait_began(
     item: NewsItem, sop: Sop, step: Step, index: int, signed: Embargoes | None = None
-) -> datetime:
+) -> datetime | None:
     """When the wait for ``step`` at the record at ``index`` of ``item`` began (``index``
     ``len(item.signoffs)``: the wait for the next record): at the record before it, but for a
     step after the publishing gate not before the embargo in force
-    (:func:`embargo_in_force`)."""
+    (:func:`embargo_in_force`); None when that embargo is not known (then the wait is not
+    measured: measured from the approval instead, an on-time printing read as late once
+    the item was being corrected; found by an independent attack)."""
     since = item.signoffs[index - 1].at
     position = sop.index(step.id)
     if position is None or position <= sop.gate_index:
         return since
-    return sop.wait_start(step, since, embargo_in_force(item, sop, index, signed))
+    known, embargo = embargo_in_force(item, sop, index, signed)
+    return sop.wait_start(step, since, embargo) if known else None
 
 
 def _tally_item(
@@ -443,7 +447,7 @@ def _case(
         return None
     calendar = sop.calendar
     start = wait_began(item, sop, step, index, signed)
-    if record.at < start:
+    if start is None or record.at < start:
         return None
     value = calendar.quantity(start.astimezone(zone), record.at.astimezone(zone), step.time)
     return Case(
