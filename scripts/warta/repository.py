@@ -21,7 +21,7 @@ import posixpath
 import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,7 +40,7 @@ from warta.adapters.pins import resolve_pin
 from warta.adapters.render import MarkdownRenderer, Rendered
 from warta.adapters.rendercache import RenderStore
 from warta.adapters.serials import Serial, check_rollback, read_serials
-from warta.adapters.siteconfig import SiteConfig, read_site_config
+from warta.adapters.siteconfig import SiteConfig, builtin_extensions, read_site_config
 from warta.adapters.sitemanifest import (
     CONFIG_FILE,
     SITE_MANIFEST_PATH,
@@ -199,7 +199,14 @@ def load_policy(
     workflow.extend(site_findings)
     html = HtmlPolicy()
     if site is not None:
-        workflow.extend(_config_signed(site, manifest))
+        unsigned = _config_signed(site, manifest)
+        workflow.extend(unsigned)
+        if unsigned or not trusted:
+            # an unsigned configuration chooses nothing of the renderer: item bodies are
+            # rendered with MkDocs' own extensions only (nothing is published meanwhile;
+            # a "safe" extension's options read a file outside the repository in the gate:
+            # codehilite's font_name for Pygments' image formatter; an independent attack)
+            site = replace(site, extensions=builtin_extensions(), python_names=frozenset())
         hosts = site.warta.get("embed_hosts")
         html = HtmlPolicy.of(hosts) if isinstance(hosts, list) else HtmlPolicy()
     if remember:

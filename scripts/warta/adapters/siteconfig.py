@@ -324,6 +324,15 @@ def _extensions(data: YMap, allow: Allow, findings: list[Finding]) -> list[tuple
                 ).format(name=raw_name),
             )
             continue
+        problem = _option_problem(name, options)
+        if problem is not None:
+            _fail(
+                findings,
+                at,
+                "site.extension",
+                _("Markdown extension {name!r}: {problem}").format(name=raw_name, problem=problem),
+            )
+            continue
         if _reads_files(options):
             _fail(
                 findings,
@@ -345,6 +354,39 @@ def _extensions(data: YMap, allow: Allow, findings: list[Finding]) -> list[tuple
             continue
         ordered.append((name, options))
     return ordered
+
+
+def builtin_extensions() -> tuple[tuple[str, Any], ...]:
+    """MkDocs' own extensions without options: what item bodies are rendered with while the
+    configuration is not the signed one."""
+    return tuple((name, {}) for name in BUILTIN_EXTENSIONS)
+
+
+#: The options a safe extension may be given where it would pass any other on: codehilite
+#: hands unknown options to Pygments, whose image formatter opens ``font_name`` as a font
+#: file, or runs ``fc-list`` (found by an independent attack); its formatter is HTML only.
+OPTIONS = {
+    "codehilite": frozenset({
+        "linenums", "guess_lang", "css_class", "pygments_style", "noclasses",
+        "use_pygments", "lang_prefix", "pygments_formatter",
+    }),
+}
+FORMATTERS = {"codehilite": frozenset({"html"})}
+
+
+def _option_problem(name: str, options: Any) -> str | None:
+    """Why ``options`` of the extension ``name`` cannot be used, or None."""
+    known = OPTIONS.get(name)
+    if known is None or not isinstance(options, dict):
+        return None
+    unknown = sorted(str(key) for key in options if key not in known)
+    if unknown:
+        return _("unknown option {option!r}; expected only: {known}").format(
+            option=unknown[0], known=", ".join(sorted(known)))
+    formatter = options.get("pygments_formatter", "html")
+    if formatter not in FORMATTERS.get(name, frozenset({"html"})):
+        return _("pygments_formatter {found!r}; expected 'html'").format(found=formatter)
+    return None
 
 
 def _reads_files(options: Any) -> bool:
