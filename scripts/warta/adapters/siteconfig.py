@@ -364,11 +364,15 @@ def builtin_extensions() -> tuple[tuple[str, Any], ...]:
 
 #: The options a safe extension may be given where it would pass any other on: codehilite
 #: hands unknown options to Pygments, whose image formatter opens ``font_name`` as a font
-#: file, or runs ``fc-list`` (found by an independent attack); its formatter is HTML only.
+#: file, or runs ``fc-list`` (found by an independent attack); its formatter is HTML only,
+#: with the HTML formatter's options that only shape the markup (no ``cssfile``, which
+#: writes a file, nor ``tagsfile``, which reads one).
 OPTIONS = {
     "codehilite": frozenset({
         "linenums", "guess_lang", "css_class", "pygments_style", "noclasses",
         "use_pygments", "lang_prefix", "pygments_formatter",
+        "wrapcode", "linenostart", "linenostep", "hl_lines", "anchorlinenos", "lineanchors",
+        "linespans", "filename",
     }),
 }
 FORMATTERS = {"codehilite": frozenset({"html"})}
