@@ -160,7 +160,46 @@ def _opened(data: bytes, suffix: str) -> Iterator[Image.Image]:
                 " most {ratio} pixels per byte (as a camera or an editor saves a photo)"
             ).format(width=image.width, height=image.height, size=len(data),
                      ratio=MAX_PIXELS_PER_BYTE))
+        if image.format in ("JPEG", "MPO") and jpeg_scans(data, MAX_SCANS) > MAX_SCANS:
+            raise PhotoRefused(_(
+                "a JPEG of more than {most} scans; expected at most {most} (as a camera or an"
+                " editor saves a photo: a progressive one has about ten)"
+            ).format(most=MAX_SCANS))
         yield image
+
+
+#: The most scans a JPEG may have. libjpeg decodes every scan over the whole picture, and
+#: the format sets no limit: an empty scan of a 10000x10000 picture, 141 bytes that git
+#: compresses to nearly nothing, costs about 8 ms, and a few hundred KB of them stalled the
+#: gate and the pre-receive hook for minutes on every push (found by an independent attack).
+MAX_SCANS = 100
+
+
+def jpeg_scans(data: bytes, most: int) -> int:
+    """How many scans (start-of-scan markers) the JPEG in ``data`` holds, counted up to one
+    more than ``most``. Segments are skipped by their length (a thumbnail inside an APP
+    segment is not counted), and entropy-coded data up to the next marker (a 0xFF there is
+    followed by a stuffed 0x00 or a restart marker)."""
+    count, pos, size = 0, 2, len(data)
+    while count <= most:
+        pos = data.find(b"\xff", pos)
+        if pos < 0 or pos + 1 >= size:
+            break
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+        elif marker in _STANDALONE or 0xD0 <= marker <= 0xD7:
+            pos += 2
+        elif marker == 0xD9 or pos + 4 > size:  # end of image
+            break
+        else:
+            count += marker == 0xDA
+            pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+    return count
+
+
+#: Marker bytes after 0xFF that stand alone (no length): a stuffed zero, TEM, SOI.
+_STANDALONE = frozenset({0x00, 0x01, 0xD8})
 
 
 #: A WebP or AVIF photo of more pixels than this may hold at most
@@ -227,6 +266,8 @@ def embedded(data: bytes) -> Embedded | None:
                 frames = getattr(image, "n_frames", 1)
                 if too_dense(image.format, frames * image.width * image.height, len(data)):
                     return Embedded(image.width, image.height, None, dense=True)
+                if image.format == "JPEG" and jpeg_scans(data, MAX_SCANS) > MAX_SCANS:
+                    return Embedded(image.width, image.height, None)  # (not read whole)
                 return Embedded(image.width, image.height, _extra(image))
     except Image.DecompressionBombError:  # more than twice Pillow's own limit
         return Embedded(0, 0, None, past=2 * (Image.MAX_IMAGE_PIXELS or 0))
