@@ -445,6 +445,37 @@ def test_rendering_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     assert renderer.render("Isi *berita*.").html == "<p>Isi <em>berita</em>.</p>"
 
 
+def test_a_run_spends_at_most_its_budget_on_bodies_that_run_out_of_theirs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by an independent attack on the gate's bounds: each of many pushed drafts, a
+    little different, took the whole budget in every reviewer's preview (a hundred: 17
+    minutes). Past the run's budget, a body not rendered yet has a short one; an ordinary
+    body still renders within it."""
+    from pathlib import Path
+
+    from warta.adapters import render
+    from warta.adapters.siteconfig import read_site_config
+    from warta.adapters.sitemanifest import Allow
+    from warta.model.closure import BodyTooComplex
+    from warta.site.sanitize import Policy
+
+    config, _ = read_site_config(Path(__file__).resolve().parents[2], Allow())
+    assert config is not None
+    monkeypatch.setattr(render, "BUDGET_SECONDS", 0.2)
+    monkeypatch.setattr(render, "RUN_BUDGET_SECONDS", 0.5)
+    monkeypatch.setattr(render, "LATE_SECONDS", 0.02)
+    renderer = render.MarkdownRenderer(config, Policy())
+    refused = []
+    for n in range(6):
+        with pytest.raises(BodyTooComplex) as caught:
+            renderer.render("<a " * 40_000 + f"draf {n}")
+        refused.append(str(caught.value))
+    assert refused[:3] == ["rendering took more than 0.2 s"] * 3, refused
+    assert refused[3:] == ["rendering took more than 0.02 s"] * 3, refused
+    assert renderer.render("Isi *berita*.").html == "<p>Isi <em>berita</em>.</p>"
+
+
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_the_audit_shared_among_processes_finds_the_same_leaks_in_the_same_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str

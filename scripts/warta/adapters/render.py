@@ -11,6 +11,7 @@ import html
 import re
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -25,6 +26,12 @@ from warta.site.sanitize import IMG, Policy, attributes, body_id, text_only
 
 #: A news body renders in milliseconds; one that takes this long is hostile or broken.
 BUDGET_SECONDS = 10.0
+#: What one run may spend on bodies that each ran out of their budget; past it, a body not
+#: rendered yet has :data:`LATE_SECONDS`. Each of a hundred pushed drafts, a little
+#: different, took the whole budget in every reviewer's preview: 17 minutes (found by an
+#: independent attack).
+RUN_BUDGET_SECONDS = 20.0
+LATE_SECONDS = 1.0
 
 #: What a body may render to before the allowlist reads it: a news text renders to a few
 #: times its size; these bound what a body's few kilobytes can make Markdown build (an
@@ -159,6 +166,8 @@ class MarkdownRenderer:
         self.done: dict[str, Rendered] = {}
         #: bodies refused this run, by digest
         self.refused: dict[str, BodyTooComplex] = {}
+        #: seconds this run spent on bodies that ran out of their budget
+        self.spent = 0.0
         self.store: Store | None = None
 
     def _uses(self, extension: str) -> bool:
@@ -216,9 +225,12 @@ class MarkdownRenderer:
         self._refuse_expansion(body)
         md = self._markdown()
         md.reset()
+        budget = BUDGET_SECONDS if self.spent < RUN_BUDGET_SECONDS else LATE_SECONDS
+        started = time.monotonic()
         try:
-            raw = _within(BUDGET_SECONDS, lambda: md.convert(body))
+            raw = _within(budget, lambda: md.convert(body))
         except BodyTooComplex:
+            self.spent += time.monotonic() - started
             self._md = None  # interrupted mid-parse: start afresh
             raise
         except RecursionError as exc:
