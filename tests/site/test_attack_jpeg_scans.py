@@ -3,7 +3,8 @@ picture and the format sets no limit on scans, so each empty scan of a 10000x100
 (141 bytes, which git compresses to nearly nothing) cost about 8 ms: a draft with such a
 photo, pushed in 3 KB, held ``validate``, ``summary`` and the pre-receive hook for minutes
 on every push (found by an independent attack on the gate's bounds). A JPEG of more than
-``MAX_SCANS`` scans is refused before it is decoded (``image.unreadable``)."""
+``MAX_SCANS`` scans is refused before it is decoded (``image.unreadable``), and so is one of
+more than ``MAX_SEGMENTS`` segments: each is counted one at a time."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from PIL import Image
 from test_site_photos import site  # noqa: F401 - a fixture, used by name
 
 from helpers import WIB, Repo
-from warta.adapters.photos import MAX_SCANS, jpeg_scans
+from warta.adapters.photos import MAX_SCANS, MAX_SEGMENTS, jpeg_counts
 
 
 def _progressive(width: int = 64, height: int = 48) -> bytes:
@@ -39,21 +40,32 @@ def _with_thumbnail(data: bytes) -> bytes:
     return data[:2] + segment + data[2:]
 
 
-def test_scans_are_counted_as_libjpeg_reads_them() -> None:
+def _many_segments(data: bytes, count: int) -> bytes:
+    """``data`` with ``count`` empty COM segments before its tables."""
+    return data[:2] + b"\xff\xfe\x00\x02" * count + data[2:]
+
+
+def test_scans_and_segments_are_counted_as_libjpeg_reads_them() -> None:
     plain = _progressive()
-    assert jpeg_scans(plain, MAX_SCANS) == 10  # (libjpeg's progressive script)
-    assert jpeg_scans(_with_thumbnail(plain), MAX_SCANS) == 10  # the thumbnail is skipped
-    assert jpeg_scans(_repeated(plain, 5), MAX_SCANS) == 15
-    assert jpeg_scans(_repeated(plain, 10_000), MAX_SCANS) == MAX_SCANS + 1  # (stops there)
+    scans, segments = jpeg_counts(plain)
+    assert scans == 10  # (libjpeg's progressive script)
+    assert jpeg_counts(_with_thumbnail(plain)) == (10, segments + 1)  # the thumbnail skipped
+    assert jpeg_counts(_repeated(plain, 5))[0] == 15
+    assert jpeg_counts(_repeated(plain, 10_000))[0] == MAX_SCANS + 1  # (stops there)
+    assert jpeg_counts(_many_segments(plain, 100_000))[1] == MAX_SEGMENTS + 1
     with Image.open(io.BytesIO(_repeated(plain, 5))) as image:
         image.load()  # (libjpeg takes the repeats: the photo decodes)
 
 
-@pytest.mark.parametrize("extra", [MAX_SCANS - 10, MAX_SCANS - 9])
-def test_a_draft_with_a_jpeg_of_too_many_scans_is_refused(
-    site: Repo, tmp_path: Path, extra: int  # noqa: F811
+@pytest.mark.parametrize(("extra", "segments", "why"), [
+    (MAX_SCANS - 10, 0, None),
+    (MAX_SCANS - 9, 0, f"a JPEG of more than {MAX_SCANS} scans"),
+    (0, MAX_SEGMENTS, f"a JPEG of more than {MAX_SEGMENTS} segments"),
+])
+def test_a_draft_with_a_jpeg_of_too_many_scans_or_segments_is_refused(
+    site: Repo, tmp_path: Path, extra: int, segments: int, why: str | None  # noqa: F811
 ) -> None:
-    photo = _repeated(_progressive(), extra)  # 10 scans + extra
+    photo = _many_segments(_repeated(_progressive(), extra), segments)
     path = site.new_item("Draf Foto Berulang", at=f"2026-11-04T08:00:00{WIB}", slug="berulang")
     site.write("content/berita/2026/berulang/images/foto.jpg", photo)
     text = path.read_text(encoding="utf-8")
@@ -63,7 +75,7 @@ def test_a_draft_with_a_jpeg_of_too_many_scans_is_refused(
     report = site.validate_json("--no-cache")
     item = next(i for i in report["items"] if i["path"].endswith("/berulang/index.md"))
     refused = [f["message"] for f in item["findings"] if f["rule"] == "image.unreadable"]
-    if 10 + extra <= MAX_SCANS:
+    if why is None:
         assert refused == [], refused
         return
-    assert len(refused) == 1 and f"a JPEG of more than {MAX_SCANS} scans" in refused[0], refused
+    assert len(refused) == 1 and why in refused[0], refused

@@ -160,11 +160,9 @@ def _opened(data: bytes, suffix: str) -> Iterator[Image.Image]:
                 " most {ratio} pixels per byte (as a camera or an editor saves a photo)"
             ).format(width=image.width, height=image.height, size=len(data),
                      ratio=MAX_PIXELS_PER_BYTE))
-        if image.format in ("JPEG", "MPO") and jpeg_scans(data, MAX_SCANS) > MAX_SCANS:
-            raise PhotoRefused(_(
-                "a JPEG of more than {most} scans; expected at most {most} (as a camera or an"
-                " editor saves a photo: a progressive one has about ten)"
-            ).format(most=MAX_SCANS))
+        problem = jpeg_problem(data) if image.format in ("JPEG", "MPO") else None
+        if problem is not None:
+            raise PhotoRefused(problem)
         yield image
 
 
@@ -173,33 +171,55 @@ def _opened(data: bytes, suffix: str) -> Iterator[Image.Image]:
 #: compresses to nearly nothing, costs about 8 ms, and a few hundred KB of them stalled the
 #: gate and the pre-receive hook for minutes on every push (found by an independent attack).
 MAX_SCANS = 100
+#: The most segments (markers with a length) a JPEG may have: a photo has a few dozen (its
+#: tables, one per scan, and APP blocks), and each is counted one at a time.
+MAX_SEGMENTS = 1_000
+#: A marker: 0xFF, then neither a stuffed 0x00, nor a restart marker, nor a fill byte.
+_MARKER = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
 
 
-def jpeg_scans(data: bytes, most: int) -> int:
-    """How many scans (start-of-scan markers) the JPEG in ``data`` holds, counted up to one
-    more than ``most``. Segments are skipped by their length (a thumbnail inside an APP
-    segment is not counted), and entropy-coded data up to the next marker (a 0xFF there is
-    followed by a stuffed 0x00 or a restart marker)."""
-    count, pos, size = 0, 2, len(data)
-    while count <= most:
-        pos = data.find(b"\xff", pos)
-        if pos < 0 or pos + 1 >= size:
+def jpeg_counts(data: bytes) -> tuple[int, int]:
+    """How many scans (start-of-scan markers) and segments the JPEG in ``data`` holds, each
+    counted up to one more than its bound (:data:`MAX_SCANS`, :data:`MAX_SEGMENTS`).
+    Segments are skipped by their length (a thumbnail inside an APP segment is not
+    counted), and entropy-coded data to the next marker, found by one search (a 0xFF
+    there is followed by a stuffed 0x00 or a restart marker)."""
+    scans = segments = 0
+    pos, size = 2, len(data)
+    while scans <= MAX_SCANS and segments <= MAX_SEGMENTS:
+        found = _MARKER.search(data, pos)
+        if found is None:
             break
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-        elif marker in _STANDALONE or 0xD0 <= marker <= 0xD7:
+        pos, marker = found.start(), data[found.start() + 1]
+        if marker in _STANDALONE:
             pos += 2
         elif marker == 0xD9 or pos + 4 > size:  # end of image
             break
         else:
-            count += marker == 0xDA
+            segments += 1
+            scans += marker == 0xDA
             pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
-    return count
+    return scans, segments
 
 
-#: Marker bytes after 0xFF that stand alone (no length): a stuffed zero, TEM, SOI.
-_STANDALONE = frozenset({0x00, 0x01, 0xD8})
+def jpeg_problem(data: bytes) -> str | None:
+    """Why the JPEG in ``data`` is not decoded (too many scans or segments), or None."""
+    scans, segments = jpeg_counts(data)
+    if scans > MAX_SCANS:
+        return _(
+            "a JPEG of more than {most} scans; expected at most {most} (as a camera or an"
+            " editor saves a photo: a progressive one has about ten)"
+        ).format(most=MAX_SCANS)
+    if segments > MAX_SEGMENTS:
+        return _(
+            "a JPEG of more than {most} segments; expected at most {most} (as a camera or an"
+            " editor saves a photo: a few dozen)"
+        ).format(most=MAX_SEGMENTS)
+    return None
+
+
+#: Marker bytes after 0xFF that stand alone (no length): TEM, SOI.
+_STANDALONE = frozenset({0x01, 0xD8})
 
 
 #: A WebP or AVIF photo of more pixels than this may hold at most
@@ -266,7 +286,7 @@ def embedded(data: bytes) -> Embedded | None:
                 frames = getattr(image, "n_frames", 1)
                 if too_dense(image.format, frames * image.width * image.height, len(data)):
                     return Embedded(image.width, image.height, None, dense=True)
-                if image.format == "JPEG" and jpeg_scans(data, MAX_SCANS) > MAX_SCANS:
+                if image.format == "JPEG" and jpeg_problem(data) is not None:
                     return Embedded(image.width, image.height, None)  # (not read whole)
                 return Embedded(image.width, image.height, _extra(image))
     except Image.DecompressionBombError:  # more than twice Pillow's own limit
